@@ -1,0 +1,179 @@
+// Package auth holds users, posts and roles scoped to a region subtree
+// (岗位权限), the permissions each role grants, and login sessions.
+package auth
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"safetynet/internal/audit"
+	"safetynet/internal/fault"
+	"safetynet/internal/region"
+)
+
+// Permission is one thing a role allows.
+type Permission string
+
+// The permissions.
+const (
+	// PermRegistryRead allows reading the registry within the user's scope.
+	PermRegistryRead Permission = "registry.read"
+	// PermRegistryWrite allows creating and changing registry records.
+	PermRegistryWrite Permission = "registry.write"
+	// PermPII allows seeing ID numbers, phones and bank accounts unmasked.
+	PermPII Permission = "pii.view"
+	// PermApprove allows approving decisions that move money (checker).
+	PermApprove Permission = "decision.approve"
+	// PermAuditRead allows reading and verifying the audit trail.
+	PermAuditRead Permission = "audit.read"
+	// PermRegionAdmin allows changing the region tree.
+	PermRegionAdmin Permission = "region.admin"
+	// PermUserAdmin allows managing users.
+	PermUserAdmin Permission = "user.admin"
+)
+
+// Role is a post's bundle of permissions.
+type Role string
+
+// The roles.
+const (
+	// RoleAdmin is the system administrator (系统管理员).
+	RoleAdmin Role = "admin"
+	// RoleCaseworker is a window or township caseworker (经办员): reads and
+	// changes records in scope, sees personal data masked.
+	RoleCaseworker Role = "caseworker"
+	// RoleApprover is a reviewer-approver (审核审批员): sees personal data in
+	// full to verify it, approves decisions made by others.
+	RoleApprover Role = "approver"
+	// RoleAuditor is the supervisor (稽核监督员): read-only, reads the audit
+	// trail, sees personal data masked.
+	RoleAuditor Role = "auditor"
+	// RoleAnalyst reads statistics and masked records only (统计分析员).
+	RoleAnalyst Role = "analyst"
+)
+
+var rolePerms = map[Role][]Permission{
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite},
+	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
+	RoleAuditor:    {PermRegistryRead, PermAuditRead},
+	RoleAnalyst:    {PermRegistryRead},
+}
+
+// Roles returns every role, in a stable order.
+func Roles() []Role {
+	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst}
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { _, ok := rolePerms[r]; return ok }
+
+// Permissions returns the permissions r grants.
+func (r Role) Permissions() []Permission { return slices.Clone(rolePerms[r]) }
+
+// Has reports whether r grants p.
+func (r Role) Has(p Permission) bool { return slices.Contains(rolePerms[r], p) }
+
+// User is a person who signs in to safetynet.
+type User struct {
+	ID           int64       `json:"id"`
+	Username     string      `json:"username"`
+	DisplayName  string      `json:"display_name"`
+	Role         Role        `json:"role"`
+	Scope        region.Code `json:"scope"` // the region subtree the user works in
+	PasswordHash string      `json:"-"`
+	Disabled     bool        `json:"disabled"`
+	CreatedAt    time.Time   `json:"created_at"`
+}
+
+// Principal is the signed-in user acting in a request.
+type Principal struct {
+	UserID   int64
+	Username string
+	Role     Role
+	Scope    region.Code
+}
+
+// Can reports whether the principal's role grants p.
+func (p Principal) Can(perm Permission) bool { return p.Role.Has(perm) }
+
+// InScope reports whether a record in region code lies in the principal's
+// scope.
+func (p Principal) InScope(code region.Code) bool { return p.Scope.Contains(code) }
+
+// Actor returns the audit actor for the principal.
+func (p Principal) Actor() audit.Actor {
+	return audit.Actor{UserID: p.UserID, Name: p.Username, Role: string(p.Role)}
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p, and p as the audit actor.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	ctx = context.WithValue(ctx, principalKey{}, p)
+	return audit.WithActor(ctx, p.Actor())
+}
+
+// PrincipalFrom returns the principal carried by ctx.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
+
+// SystemPrincipal returns an all-powerful principal over the whole scope for
+// a named system process (CLI commands run by the operator, such as gen).
+func SystemPrincipal(process string, scope region.Code) Principal {
+	return Principal{Username: "system:" + process, Role: RoleAdmin, Scope: scope}
+}
+
+// Require returns the principal in ctx if it has perm, or an Unauthenticated
+// or Forbidden error.
+func Require(ctx context.Context, perm Permission) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return Principal{}, fault.Errorf(fault.Unauthenticated, "sign in first")
+	}
+	if !p.Can(perm) {
+		return Principal{}, fault.Errorf(fault.Forbidden, "role %s may not %s", p.Role, perm)
+	}
+	return p, nil
+}
+
+// RequireIn is Require plus a check that code lies in the principal's scope.
+func RequireIn(ctx context.Context, perm Permission, code region.Code) (Principal, error) {
+	p, err := Require(ctx, perm)
+	if err != nil {
+		return p, err
+	}
+	if !p.InScope(code) {
+		return p, fault.Errorf(fault.Forbidden, "region %s is outside your scope %s", code, p.Scope)
+	}
+	return p, nil
+}
+
+// ScopeFilter resolves the region filter of a list request: an empty filter
+// means the principal's whole scope; a filter outside the scope is
+// Forbidden.
+func ScopeFilter(p Principal, filter region.Code) (region.Code, error) {
+	if filter == "" {
+		return p.Scope, nil
+	}
+	if !p.InScope(filter) {
+		return "", fault.Errorf(fault.Forbidden, "region %s is outside your scope %s", filter, p.Scope)
+	}
+	return filter, nil
+}
+
+// ValidateUsername checks a username: 3-32 characters of a-z, 0-9, '.', '_'
+// or '-'.
+func ValidateUsername(s string) string {
+	if len(s) < 3 || len(s) > 32 {
+		return "must be 3 to 32 characters"
+	}
+	if strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" {
+		return "may contain only a-z, 0-9, '.', '_' and '-'"
+	}
+	return ""
+}

@@ -1,0 +1,174 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/region"
+)
+
+// Session is a signed-in session; the bearer token itself is never stored,
+// only its SHA-256.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Store keeps users and sessions.
+type Store interface {
+	// CreateUser inserts u and sets its ID; Conflict if the username is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// UserByName returns the user; NotFound if there is none.
+	UserByName(ctx context.Context, username string) (*User, error)
+	// UserByID returns the user; NotFound if there is none.
+	UserByID(ctx context.Context, id int64) (*User, error)
+	// Users lists all users by username.
+	Users(ctx context.Context) ([]*User, error)
+	// CreateSession stores s.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash returns the session; NotFound if there is none.
+	SessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	// DeleteSession removes the session, if any.
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// Service signs users in and resolves bearer tokens to principals.
+type Service struct {
+	store      Store
+	ttl        time.Duration
+	NowFunc    func() time.Time
+	bcryptCost int
+}
+
+// NewService returns a Service whose sessions last ttl.
+func NewService(store Store, ttl time.Duration) *Service {
+	return &Service{store: store, ttl: ttl, NowFunc: time.Now, bcryptCost: bcrypt.DefaultCost}
+}
+
+// SetFastHashing lowers the password-hash cost for tests and the demo's
+// seeding; never use it for real accounts.
+func (s *Service) SetFastHashing() { s.bcryptCost = bcrypt.MinCost }
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Username    string
+	DisplayName string
+	Password    string
+	Role        Role
+	Scope       region.Code
+}
+
+// CreateUser validates and creates a user. The caller must hold
+// PermUserAdmin over the user's scope.
+func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
+	if _, err := RequireIn(ctx, PermUserAdmin, nu.Scope); err != nil {
+		return nil, err
+	}
+	var p fault.Problems
+	if msg := ValidateUsername(nu.Username); msg != "" {
+		p.Add("username", "%s", msg)
+	}
+	if len(nu.Password) < 8 {
+		p.Add("password", "must be at least 8 characters")
+	}
+	if !nu.Role.Valid() {
+		p.Add("role", "unknown role %q", nu.Role)
+	}
+	if _, err := region.ParseCode(string(nu.Scope)); err != nil {
+		p.Add("scope", "%v", err)
+	}
+	if err := p.Err("invalid user"); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.bcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PasswordHash: string(hash), CreatedAt: s.NowFunc().UTC()}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Login checks the password and opens a session, returning the bearer token
+// (shown once) and the user.
+func (s *Service) Login(ctx context.Context, username, password string) (string, *User, error) {
+	bad := fault.Errorf(fault.Unauthenticated, "wrong username or password")
+	u, err := s.store.UserByName(ctx, username)
+	if fault.CodeOf(err) == fault.NotFound {
+		// Spend the same time as a real check so usernames cannot be probed.
+		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"), []byte(password))
+		return "", nil, bad
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if u.Disabled {
+		return "", nil, bad
+	}
+	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
+		return "", nil, bad
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", nil, fmt.Errorf("new token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.NowFunc().UTC()
+	if err := s.store.CreateSession(ctx, Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}); err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
+}
+
+// Authenticate resolves a bearer token to its principal.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	unauth := fault.Errorf(fault.Unauthenticated, "sign in first: the token is unknown or expired")
+	if token == "" {
+		return Principal{}, unauth
+	}
+	sess, err := s.store.SessionByHash(ctx, HashToken(token))
+	if fault.CodeOf(err) == fault.NotFound {
+		return Principal{}, unauth
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	if !s.NowFunc().Before(sess.ExpiresAt) {
+		return Principal{}, unauth
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return Principal{}, err
+		}
+		return Principal{}, unauth
+	}
+	if u.Disabled {
+		return Principal{}, unauth
+	}
+	return Principal{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope}, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.store.DeleteSession(ctx, HashToken(token))
+}
+
+// HashToken returns the stored form of a bearer token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,814 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/ids"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+// Change names an update for the audit trail: the action and the fields it
+// touched.
+type Change struct {
+	Action string
+	Fields []string
+}
+
+// Store persists the registry. Every method that changes state writes its
+// audit event (actor from the context) in the same transaction. Lookups
+// return a fault.NotFound error when there is no such record; updates
+// return fault.Conflict when the record's Version is not the stored one.
+type Store interface {
+	// Region returns a node of the region tree; NotFound if unknown.
+	Region(ctx context.Context, code region.Code) (region.Node, error)
+	// Regions returns the children of parent, by code.
+	Regions(ctx context.Context, parent region.Code) ([]region.Node, error)
+	// CreateRegion inserts a node; Conflict if the code exists.
+	CreateRegion(ctx context.Context, n region.Node) error
+	// UpdateRegion renames a node.
+	UpdateRegion(ctx context.Context, n region.Node) error
+
+	// CreatePerson inserts p and sets its ID, timestamps and version;
+	// Conflict if the ID number is registered already.
+	CreatePerson(ctx context.Context, p *Person) error
+	// UpdatePerson stores p if p.Version is current, then bumps it.
+	UpdatePerson(ctx context.Context, p *Person, ch Change) error
+	// Person returns a person by key.
+	Person(ctx context.Context, id PersonID) (*Person, error)
+	// PersonByIDNumber returns the person with the normalised ID number.
+	PersonByIDNumber(ctx context.Context, id ids.ResidentID) (*Person, error)
+	// Persons lists persons matching f, by key, after f.After.
+	Persons(ctx context.Context, f PersonFilter) ([]*Person, error)
+
+	// CreateHousehold inserts h with its members; Conflict if a member
+	// belongs to another household; Invalid if a member does not exist.
+	CreateHousehold(ctx context.Context, h *Household) error
+	// UpdateHousehold stores h and replaces its members.
+	UpdateHousehold(ctx context.Context, h *Household, ch Change) error
+	// Household returns a household with its members.
+	Household(ctx context.Context, id HouseholdID) (*Household, error)
+	// Households lists households matching f.
+	Households(ctx context.Context, f HouseholdFilter) ([]*Household, error)
+
+	// CreateOrganisation inserts o; Conflict if the USCC is registered.
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	// UpdateOrganisation stores o.
+	UpdateOrganisation(ctx context.Context, o *Organisation, ch Change) error
+	// Organisation returns an organisation.
+	Organisation(ctx context.Context, id OrgID) (*Organisation, error)
+	// Organisations lists organisations matching f.
+	Organisations(ctx context.Context, f OrgFilter) ([]*Organisation, error)
+
+	// CreateEmployment inserts e.
+	CreateEmployment(ctx context.Context, e *Employment) error
+	// UpdateEmployment stores e.
+	UpdateEmployment(ctx context.Context, e *Employment, ch Change) error
+	// Employment returns a spell.
+	Employment(ctx context.Context, id EmploymentID) (*Employment, error)
+	// Employments lists spells matching f.
+	Employments(ctx context.Context, f EmploymentFilter) ([]*Employment, error)
+
+	// CreateDisability inserts d.
+	CreateDisability(ctx context.Context, d *Disability) error
+	// UpdateDisability stores d.
+	UpdateDisability(ctx context.Context, d *Disability, ch Change) error
+	// Disability returns a disability record.
+	Disability(ctx context.Context, id DisabilityID) (*Disability, error)
+	// Disabilities lists a person's disability records.
+	Disabilities(ctx context.Context, person PersonID) ([]*Disability, error)
+
+	// CreateBankAccount inserts b; if b is primary, the owner's other
+	// accounts stop being primary.
+	CreateBankAccount(ctx context.Context, b *BankAccount) error
+	// BankAccounts lists an owner's accounts.
+	BankAccounts(ctx context.Context, kind OwnerKind, owner int64) ([]*BankAccount, error)
+
+	// RecordRead writes an audit event for a read of a record.
+	RecordRead(ctx context.Context, kind, id string, code region.Code) error
+}
+
+// China Standard Time has had no daylight saving since 1991.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Service is the registry's business logic.
+type Service struct {
+	store Store
+	// NowFunc returns the current time; tests replace it.
+	NowFunc func() time.Time
+}
+
+// NewService returns a Service over store.
+func NewService(store Store) *Service {
+	return &Service{store: store, NowFunc: time.Now}
+}
+
+// Today returns the current civil date in China.
+func (s *Service) Today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+
+// ---- regions
+
+// Region returns a region node; anyone signed in may read the tree.
+func (s *Service) Region(ctx context.Context, code region.Code) (region.Node, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return region.Node{}, err
+	}
+	return s.store.Region(ctx, code)
+}
+
+// Regions returns the children of parent ("" for the roots).
+func (s *Service) Regions(ctx context.Context, parent region.Code) ([]region.Node, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	return s.store.Regions(ctx, parent)
+}
+
+// CreateRegion adds a node under an existing parent.
+func (s *Service) CreateRegion(ctx context.Context, n region.Node) error {
+	var pr fault.Problems
+	code, err := region.ParseCode(string(n.Code))
+	if err != nil {
+		pr.Add("code", "%v", err)
+	} else {
+		n.Code = code
+		n.Level = code.Level()
+		n.Parent = code.Parent()
+	}
+	if n.NameZH == "" {
+		pr.Add("name_zh", "is required")
+	}
+	if err := pr.Err("invalid region"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegionAdmin, n.Parent); err != nil {
+		return err
+	}
+	if _, err := s.store.Region(ctx, n.Parent); err != nil {
+		if fault.CodeOf(err) == fault.NotFound {
+			return &fault.Error{Code: fault.Invalid, Message: "invalid region", Fields: map[string]string{"code": "parent region " + string(n.Parent) + " does not exist"}}
+		}
+		return err
+	}
+	return s.store.CreateRegion(ctx, n)
+}
+
+// UpdateRegion renames a node.
+func (s *Service) UpdateRegion(ctx context.Context, code region.Code, nameZH, nameEN string) (region.Node, error) {
+	if _, err := auth.RequireIn(ctx, auth.PermRegionAdmin, code); err != nil {
+		return region.Node{}, err
+	}
+	n, err := s.store.Region(ctx, code)
+	if err != nil {
+		return n, err
+	}
+	if nameZH == "" {
+		return n, &fault.Error{Code: fault.Invalid, Message: "invalid region", Fields: map[string]string{"name_zh": "is required"}}
+	}
+	n.NameZH, n.NameEN = nameZH, nameEN
+	return n, s.store.UpdateRegion(ctx, n)
+}
+
+// requireRegion checks that code is a node of the tree, adding a problem to
+// pr if not.
+func (s *Service) requireRegion(ctx context.Context, pr *fault.Problems, field string, code region.Code) error {
+	if code == "" || (*pr)[field] != "" {
+		return nil
+	}
+	if _, err := s.store.Region(ctx, code); err != nil {
+		if fault.CodeOf(err) == fault.NotFound {
+			pr.Add(field, "unknown region %s", code)
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// ---- persons
+
+// Person returns a person in the caller's scope and records the read.
+func (s *Service) Person(ctx context.Context, id PersonID) (*Person, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	p, err := s.store.Person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(id), 10), p.RegionCode)
+}
+
+// PersonByIDNumber finds a person by resident ID (15 or 18 digits) in the
+// caller's scope and records the read.
+func (s *Service) PersonByIDNumber(ctx context.Context, raw string) (*Person, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	id, err := ids.ParseResidentID(raw, s.Today())
+	if err != nil {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid ID number", Fields: map[string]string{"id_number": idProblem(err)}}
+	}
+	p, err := s.store.PersonByIDNumber(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
+}
+
+func (s *Service) readInScope(ctx context.Context, kind, id string, code region.Code) error {
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, code); err != nil {
+		return err
+	}
+	return s.store.RecordRead(ctx, kind, id, code)
+}
+
+// Persons lists persons in the caller's scope.
+func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	if f.IDNumber != "" {
+		id, err := ids.ParseResidentID(f.IDNumber, s.Today())
+		if err != nil {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"id_number": idProblem(err)}}
+		}
+		f.IDNumber = string(id)
+	}
+	f.Page.normalize()
+	return s.store.Persons(ctx, f)
+}
+
+// CreatePerson registers a person. The ID number may be given in 15 digits
+// or with a lower-case x; it is stored normalised.
+func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
+	pr := p.validate(s.Today())
+	if err := s.requireRegion(ctx, &pr, "region_code", p.RegionCode); err != nil {
+		return err
+	}
+	if !p.DeathDate.IsZero() {
+		pr.Add("death_date", "record a death with the death endpoint, after registering the person")
+	}
+	if err := pr.Err("invalid person"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+		return err
+	}
+	p.ID, p.Version = 0, 0
+	return s.store.CreatePerson(ctx, p)
+}
+
+// UpdatePerson loads person id, applies the change and stores it if the
+// caller's version is current. Death fields cannot be changed here.
+func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, apply func(*Person)) (*Person, error) {
+	old, err := s.store.Person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
+		return nil, err
+	}
+	p := *old
+	apply(&p)
+	p.ID, p.Version, p.CreatedAt = old.ID, version, old.CreatedAt
+	pr := p.validate(s.Today())
+	if err := s.requireRegion(ctx, &pr, "region_code", p.RegionCode); err != nil {
+		return nil, err
+	}
+	if p.DeathDate != old.DeathDate || p.DeathSource != old.DeathSource {
+		pr.Add("death_date", "record a death with the death endpoint")
+	}
+	if err := pr.Err("invalid person"); err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+		return nil, err
+	}
+	fields, err := changedFields(old, &p, "version", "updated_at")
+	if err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		if version != old.Version {
+			return nil, staleVersion("person", version, old.Version)
+		}
+		return old, nil
+	}
+	if err := s.store.UpdatePerson(ctx, &p, Change{Action: "person.update", Fields: fields}); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// RecordDeath records a person's death (死亡登记). Payment stops follow from
+// it in the insurance and assistance services.
+func (s *Service) RecordDeath(ctx context.Context, id PersonID, date period.Date, source string) (*Person, error) {
+	p, err := s.store.Person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+		return nil, err
+	}
+	var pr fault.Problems
+	switch {
+	case date.IsZero():
+		pr.Add("death_date", "is required")
+	case date > s.Today():
+		pr.Add("death_date", "is in the future")
+	case date < p.BirthDate():
+		pr.Add("death_date", "is before the birth date %s", p.BirthDate())
+	}
+	if !slices.Contains(DeathSources, source) {
+		pr.Add("source", "must be one of %v", DeathSources)
+	}
+	if !p.Alive() {
+		return nil, fault.Errorf(fault.Conflict, "person %d's death is already recorded (%s)", id, p.DeathDate)
+	}
+	if err := pr.Err("invalid death record"); err != nil {
+		return nil, err
+	}
+	p.DeathDate, p.DeathSource = date, source
+	if err := s.store.UpdatePerson(ctx, p, Change{Action: "person.death", Fields: []string{"death_date", "death_source"}}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ---- households
+
+// Household returns a household in the caller's scope.
+func (s *Service) Household(ctx context.Context, id HouseholdID) (*Household, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	h, err := s.store.Household(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, h.RegionCode); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Households lists households in the caller's scope.
+func (s *Service) Households(ctx context.Context, f HouseholdFilter) ([]*Household, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	f.Page.normalize()
+	return s.store.Households(ctx, f)
+}
+
+// checkMembers verifies that every member exists, is alive and lies in the
+// caller's scope.
+func (s *Service) checkMembers(ctx context.Context, pr *fault.Problems, h *Household) error {
+	for i, m := range h.Members {
+		if m.PersonID <= 0 {
+			continue
+		}
+		f := "members[" + strconv.Itoa(i) + "].person_id"
+		p, err := s.store.Person(ctx, m.PersonID)
+		if fault.CodeOf(err) == fault.NotFound {
+			pr.Add(f, "person %d does not exist", m.PersonID)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+			pr.Add(f, "person %d lives outside your scope", m.PersonID)
+		}
+	}
+	return nil
+}
+
+// CreateHousehold registers a household with its members.
+func (s *Service) CreateHousehold(ctx context.Context, h *Household) error {
+	pr := h.validate()
+	if err := s.requireRegion(ctx, &pr, "region_code", h.RegionCode); err != nil {
+		return err
+	}
+	if err := s.checkMembers(ctx, &pr, h); err != nil {
+		return err
+	}
+	if err := pr.Err("invalid household"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, h.RegionCode); err != nil {
+		return err
+	}
+	h.ID, h.Version = 0, 0
+	return s.store.CreateHousehold(ctx, h)
+}
+
+// UpdateHousehold applies a change to a household, members included.
+func (s *Service) UpdateHousehold(ctx context.Context, id HouseholdID, version int64, apply func(*Household)) (*Household, error) {
+	old, err := s.store.Household(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
+		return nil, err
+	}
+	h := *old
+	h.Members = slices.Clone(old.Members)
+	apply(&h)
+	h.ID, h.Version, h.CreatedAt = old.ID, version, old.CreatedAt
+	pr := h.validate()
+	if err := s.requireRegion(ctx, &pr, "region_code", h.RegionCode); err != nil {
+		return nil, err
+	}
+	if err := s.checkMembers(ctx, &pr, &h); err != nil {
+		return nil, err
+	}
+	if err := pr.Err("invalid household"); err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, h.RegionCode); err != nil {
+		return nil, err
+	}
+	fields, err := changedFields(old, &h, "version", "updated_at")
+	if err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		if version != old.Version {
+			return nil, staleVersion("household", version, old.Version)
+		}
+		return old, nil
+	}
+	if err := s.store.UpdateHousehold(ctx, &h, Change{Action: "household.update", Fields: fields}); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// ---- organisations
+
+// Organisation returns an organisation in the caller's scope.
+func (s *Service) Organisation(ctx context.Context, id OrgID) (*Organisation, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	o, err := s.store.Organisation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, o.RegionCode); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Organisations lists organisations in the caller's scope.
+func (s *Service) Organisations(ctx context.Context, f OrgFilter) ([]*Organisation, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	f.Page.normalize()
+	return s.store.Organisations(ctx, f)
+}
+
+// CreateOrganisation registers an organisation. A USCC with a bad checksum
+// is accepted but flagged for review (DOMAIN.md 1.3).
+func (s *Service) CreateOrganisation(ctx context.Context, o *Organisation) error {
+	pr := o.validate()
+	if err := s.requireRegion(ctx, &pr, "region_code", o.RegionCode); err != nil {
+		return err
+	}
+	if err := pr.Err("invalid organisation"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, o.RegionCode); err != nil {
+		return err
+	}
+	o.ID, o.Version = 0, 0
+	return s.store.CreateOrganisation(ctx, o)
+}
+
+// UpdateOrganisation applies a change to an organisation.
+func (s *Service) UpdateOrganisation(ctx context.Context, id OrgID, version int64, apply func(*Organisation)) (*Organisation, error) {
+	old, err := s.store.Organisation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
+		return nil, err
+	}
+	o := *old
+	apply(&o)
+	o.ID, o.Version, o.CreatedAt = old.ID, version, old.CreatedAt
+	pr := o.validate()
+	if err := s.requireRegion(ctx, &pr, "region_code", o.RegionCode); err != nil {
+		return nil, err
+	}
+	if err := pr.Err("invalid organisation"); err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, o.RegionCode); err != nil {
+		return nil, err
+	}
+	fields, err := changedFields(old, &o, "version", "updated_at")
+	if err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		if version != old.Version {
+			return nil, staleVersion("organisation", version, old.Version)
+		}
+		return old, nil
+	}
+	if err := s.store.UpdateOrganisation(ctx, &o, Change{Action: "organisation.update", Fields: fields}); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// ---- employment
+
+// Employment returns a spell in the caller's scope.
+func (s *Service) Employment(ctx context.Context, id EmploymentID) (*Employment, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	e, err := s.store.Employment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, e.RegionCode); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Employments lists spells in the caller's scope.
+func (s *Service) Employments(ctx context.Context, f EmploymentFilter) ([]*Employment, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	f.Page.normalize()
+	return s.store.Employments(ctx, f)
+}
+
+// checkSpell resolves the spell's person and employer, sets its region to
+// the employer's, and checks that both exist and the person was alive at the
+// start.
+func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employment) error {
+	if e.PersonID > 0 {
+		p, err := s.store.Person(ctx, e.PersonID)
+		switch {
+		case fault.CodeOf(err) == fault.NotFound:
+			pr.Add("person_id", "person %d does not exist", e.PersonID)
+		case err != nil:
+			return err
+		case !p.Alive() && !e.Start.IsZero() && e.Start > p.DeathDate:
+			pr.Add("start", "is after the person's death on %s", p.DeathDate)
+		case !e.Start.IsZero() && period.AgeAt(p.BirthDate(), e.Start) < 16:
+			pr.Add("start", "the person is under 16 on that day (minimum working age)")
+		}
+	}
+	if e.OrgID > 0 {
+		o, err := s.store.Organisation(ctx, e.OrgID)
+		switch {
+		case fault.CodeOf(err) == fault.NotFound:
+			pr.Add("org_id", "organisation %d does not exist", e.OrgID)
+		case err != nil:
+			return err
+		default:
+			e.RegionCode = o.RegionCode
+		}
+	}
+	return nil
+}
+
+// CreateEmployment records a spell of employment.
+func (s *Service) CreateEmployment(ctx context.Context, e *Employment) error {
+	pr := e.validate(s.Today())
+	if err := s.checkSpell(ctx, &pr, e); err != nil {
+		return err
+	}
+	if err := pr.Err("invalid employment"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, e.RegionCode); err != nil {
+		return err
+	}
+	e.ID, e.Version = 0, 0
+	return s.store.CreateEmployment(ctx, e)
+}
+
+// UpdateEmployment applies a change to a spell, such as its end and
+// separation reason.
+func (s *Service) UpdateEmployment(ctx context.Context, id EmploymentID, version int64, apply func(*Employment)) (*Employment, error) {
+	old, err := s.store.Employment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
+		return nil, err
+	}
+	e := *old
+	apply(&e)
+	e.ID, e.Version = old.ID, version
+	pr := e.validate(s.Today())
+	if err := s.checkSpell(ctx, &pr, &e); err != nil {
+		return nil, err
+	}
+	if err := pr.Err("invalid employment"); err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, e.RegionCode); err != nil {
+		return nil, err
+	}
+	fields, err := changedFields(old, &e, "version")
+	if err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		if version != old.Version {
+			return nil, staleVersion("employment", version, old.Version)
+		}
+		return old, nil
+	}
+	if err := s.store.UpdateEmployment(ctx, &e, Change{Action: "employment.update", Fields: fields}); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ---- disability and bank accounts
+
+// Disabilities lists a person's disability records.
+func (s *Service) Disabilities(ctx context.Context, person PersonID) ([]*Disability, error) {
+	if _, err := s.Person(ctx, person); err != nil {
+		return nil, err
+	}
+	return s.store.Disabilities(ctx, person)
+}
+
+// CreateDisability records a disability certificate for a person.
+func (s *Service) CreateDisability(ctx context.Context, d *Disability) error {
+	pr := d.validate(s.Today())
+	var p *Person
+	if d.PersonID > 0 {
+		var err error
+		p, err = s.store.Person(ctx, d.PersonID)
+		if fault.CodeOf(err) == fault.NotFound {
+			pr.Add("person_id", "person %d does not exist", d.PersonID)
+		} else if err != nil {
+			return err
+		}
+	}
+	if err := pr.Err("invalid disability record"); err != nil {
+		return err
+	}
+	d.RegionCode = p.RegionCode
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, d.RegionCode); err != nil {
+		return err
+	}
+	d.ID, d.Version = 0, 0
+	return s.store.CreateDisability(ctx, d)
+}
+
+// RevokeDisability ends a disability record on a date (e.g. re-assessed).
+func (s *Service) RevokeDisability(ctx context.Context, id DisabilityID, version int64, on period.Date) (*Disability, error) {
+	d, err := s.store.Disability(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, d.RegionCode); err != nil {
+		return nil, err
+	}
+	d.Revoked, d.Version = on, version
+	pr := d.validate(s.Today())
+	if on.IsZero() {
+		pr.Add("revoked", "is required")
+	}
+	if err := pr.Err("invalid revocation"); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateDisability(ctx, d, Change{Action: "disability.revoke", Fields: []string{"revoked"}}); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// BankAccounts lists the accounts of a person or organisation in scope.
+func (s *Service) BankAccounts(ctx context.Context, kind OwnerKind, owner int64) ([]*BankAccount, error) {
+	if _, err := s.ownerRegion(ctx, kind, owner, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	return s.store.BankAccounts(ctx, kind, owner)
+}
+
+// CreateBankAccount records an account for a person or organisation.
+func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
+	pr := b.validate()
+	if err := pr.Err("invalid bank account"); err != nil {
+		return err
+	}
+	code, err := s.ownerRegion(ctx, b.OwnerKind, b.OwnerID, auth.PermRegistryWrite)
+	if err != nil {
+		if fault.CodeOf(err) == fault.NotFound {
+			return &fault.Error{Code: fault.Invalid, Message: "invalid bank account", Fields: map[string]string{"owner_id": fmt.Sprintf("%s %d does not exist", b.OwnerKind, b.OwnerID)}}
+		}
+		return err
+	}
+	b.RegionCode = code
+	b.ID, b.Version = 0, 0
+	return s.store.CreateBankAccount(ctx, b)
+}
+
+func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, perm auth.Permission) (region.Code, error) {
+	if _, err := auth.Require(ctx, perm); err != nil {
+		return "", err
+	}
+	var code region.Code
+	switch kind {
+	case OwnerPerson:
+		p, err := s.store.Person(ctx, PersonID(owner))
+		if err != nil {
+			return "", err
+		}
+		code = p.RegionCode
+	case OwnerOrganisation:
+		o, err := s.store.Organisation(ctx, OrgID(owner))
+		if err != nil {
+			return "", err
+		}
+		code = o.RegionCode
+	default:
+		return "", &fault.Error{Code: fault.Invalid, Message: "invalid owner", Fields: map[string]string{"owner_kind": "must be person or organisation"}}
+	}
+	if _, err := auth.RequireIn(ctx, perm, code); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// ---- helpers
+
+func staleVersion(kind string, got, want int64) error {
+	return fault.Errorf(fault.Conflict, "%s was changed by someone else: you have version %d, the current one is %d; reload and try again", kind, got, want)
+}
+
+// changedFields compares the JSON forms of a and b and returns the names of
+// the top-level fields that differ, leaving out the ignored ones.
+func changedFields(a, b any, ignore ...string) ([]string, error) {
+	var ma, mb map[string]json.RawMessage
+	for _, x := range []struct {
+		v any
+		m *map[string]json.RawMessage
+	}{{a, &ma}, {b, &mb}} {
+		raw, err := json.Marshal(x.v)
+		if err != nil {
+			return nil, fmt.Errorf("compare fields: %w", err)
+		}
+		if err := json.Unmarshal(raw, x.m); err != nil {
+			return nil, fmt.Errorf("compare fields: %w", err)
+		}
+	}
+	var out []string
+	for k, va := range ma {
+		if slices.Contains(ignore, k) {
+			continue
+		}
+		if vb, ok := mb[k]; !ok || !bytes.Equal(va, vb) {
+			out = append(out, k)
+		}
+	}
+	for k := range mb {
+		if _, ok := ma[k]; !ok && !slices.Contains(ignore, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
