@@ -1,0 +1,283 @@
+// Package sqlstore is the database adapter of safetynet: one code path over
+// database/sql for SQLite (modernc.org/sqlite, the embedded default) and
+// PostgreSQL (pgx), with SQL written by hand next to the method that uses it
+// and migrations embedded per dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"safetynet/internal/fault"
+)
+
+// Dialect names a database engine.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the store. For SQLite it keeps one write connection and a separate
+// read pool; for PostgreSQL both are the same pool.
+type DB struct {
+	w, r    *sql.DB
+	dialect Dialect
+	logger  *slog.Logger
+	// NowFunc returns the current time; tests replace it.
+	NowFunc func() time.Time
+}
+
+// ParseDSN returns the dialect and driver data source of a safetynet DSN: a
+// file path, "sqlite:PATH", or a "postgres://" or "postgresql://" URL.
+func ParseDSN(dsn string) (Dialect, string, error) {
+	switch {
+	case dsn == "":
+		return "", "", fmt.Errorf("empty database DSN")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return SQLite, strings.TrimPrefix(dsn, "sqlite:"), nil
+	case strings.Contains(dsn, "://"):
+		return "", "", fmt.Errorf("unsupported database DSN scheme in %q: use a file path, sqlite:PATH or postgres://", redactDSN(dsn))
+	default:
+		return SQLite, dsn, nil
+	}
+}
+
+// redactDSN hides a password in a DSN for messages.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 {
+		return dsn
+	}
+	cred := dsn[scheme+3 : at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		return dsn[:scheme+3] + cred[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// Open connects to the database named by dsn. It does not migrate.
+func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+	dialect, source, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: dialect, logger: logger.With("component", "sqlstore"), NowFunc: time.Now}
+	switch dialect {
+	case SQLite:
+		// busy_timeout first, then WAL; the writer takes the write lock at
+		// BEGIN so that two writers never deadlock on a lock upgrade.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
+		sep := "?"
+		if strings.Contains(source, "?") {
+			sep = "&"
+		}
+		if db.w, err = sql.Open("sqlite", "file:"+source+sep+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", source, err)
+		}
+		db.w.SetMaxOpenConns(1)
+		db.w.SetConnMaxIdleTime(0)
+		if db.r, err = sql.Open("sqlite", "file:"+source+sep+pragmas); err != nil {
+			db.w.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", source, err)
+		}
+		db.r.SetMaxOpenConns(8)
+	case Postgres:
+		if db.w, err = sql.Open("pgx", source); err != nil {
+			return nil, fmt.Errorf("open postgres %s: %w", redactDSN(source), err)
+		}
+		db.w.SetMaxOpenConns(16)
+		db.r = db.w
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return db, nil
+}
+
+// Dialect returns the engine in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (db *DB) q(query string) string {
+	if db.dialect != Postgres {
+		return query
+	}
+	return rebind(query)
+}
+
+// rebind turns ? placeholders into $1, $2, ... outside quoted strings.
+func rebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// tx runs fn in a write transaction and commits it, or rolls it back if fn
+// or the commit fails.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// ts returns t as the dialect stores timestamps: TIMESTAMPTZ for
+// PostgreSQL, RFC 3339 text in UTC for SQLite. Both keep microseconds.
+func (db *DB) ts(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if db.dialect == Postgres {
+		return t
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// now returns the current time, truncated to what the databases store.
+func (db *DB) now() time.Time { return db.NowFunc().UTC().Truncate(time.Microsecond) }
+
+// boolv returns b as the dialect stores booleans.
+func (db *DB) boolv(b bool) any {
+	if db.dialect == Postgres {
+		return b
+	}
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// timeCol scans a timestamp stored by either dialect.
+type timeCol struct{ t *time.Time }
+
+// Scan implements sql.Scanner.
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*c.t = v.UTC()
+	case string:
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return fmt.Errorf("scan timestamp %q: %w", v, err)
+		}
+		*c.t = t
+	case []byte:
+		return c.Scan(string(v))
+	case nil:
+		*c.t = time.Time{}
+	default:
+		return fmt.Errorf("scan timestamp: unsupported type %T", src)
+	}
+	return nil
+}
+
+// mapErr turns constraint violations into coded errors.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return fault.Wrap(fault.Conflict, err, "%s", conflictMessage(pgErr.ConstraintName))
+		case "23503":
+			return fault.Wrap(fault.Invalid, err, "a referenced record does not exist")
+		case "23514":
+			return fault.Wrap(fault.Invalid, err, "a value is out of range")
+		}
+		return err
+	}
+	var sqlErr *sqlite.Error
+	if errors.As(err, &sqlErr) {
+		switch sqlErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fault.Wrap(fault.Conflict, err, "%s", conflictMessage(sqlErr.Error()))
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fault.Wrap(fault.Invalid, err, "a referenced record does not exist")
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return fault.Wrap(fault.Invalid, err, "a value is out of range")
+		}
+	}
+	return err
+}
+
+// conflictMessage names what is duplicated, from a constraint name (PostgreSQL)
+// or an error text naming table.column (SQLite).
+func conflictMessage(s string) string {
+	switch {
+	case strings.Contains(s, "persons_id_number") || strings.Contains(s, "persons.id_number"):
+		return "a person with this ID number is registered already"
+	case strings.Contains(s, "household_members_person") || strings.Contains(s, "household_members.person_id"):
+		return "a member belongs to another household already"
+	case strings.Contains(s, "one_head") || strings.Contains(s, "household_members.household_id"):
+		return "a household has exactly one head"
+	case strings.Contains(s, "organisations_uscc") || strings.Contains(s, "organisations.uscc"):
+		return "an organisation with this unified social credit code is registered already"
+	case strings.Contains(s, "users_username") || strings.Contains(s, "users.username"):
+		return "the username is taken"
+	case strings.Contains(s, "one_primary") || strings.Contains(s, "bank_accounts.owner"):
+		return "the owner has a primary account already"
+	}
+	return "the record exists already"
+}
+
+// notFound returns a NotFound error for kind and key when err is
+// sql.ErrNoRows, and err otherwise.
+func notFound(err error, kind string, key any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Errorf(fault.NotFound, "%s %v not found", kind, key)
+	}
+	return err
+}

@@ -1,0 +1,93 @@
+// Package sqlstoretest opens real, migrated databases for tests: SQLite in
+// the test's temporary directory, and PostgreSQL in a fresh schema when
+// SP_TEST_POSTGRES_URL names a server.
+package sqlstoretest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"safetynet/internal/sqlstore"
+)
+
+// EnvPostgres names the environment variable with the PostgreSQL test
+// server's URL.
+const EnvPostgres = "SP_TEST_POSTGRES_URL"
+
+// Open returns a migrated SQLite database in t.TempDir(), closed when the
+// test ends.
+func Open(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	return open(t, filepath.Join(t.TempDir(), "safetynet.db"))
+}
+
+// OpenPostgres returns a migrated PostgreSQL database in a schema of its own,
+// dropped when the test ends. It skips the test when SP_TEST_POSTGRES_URL is
+// not set.
+func OpenPostgres(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Skipf("%s is not set: PostgreSQL tests skipped (scripts/test.sh starts a throwaway server)", EnvPostgres)
+	}
+	var raw [6]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		t.Fatal(err)
+	}
+	schema := "t_" + hex.EncodeToString(raw[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", EnvPostgres, err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPostgres, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return open(t, u.String())
+}
+
+// Engines returns the DSN openers to run a conformance suite on: SQLite
+// always, PostgreSQL when configured.
+func Engines() map[string]func(testing.TB) *sqlstore.DB {
+	return map[string]func(testing.TB) *sqlstore.DB{"sqlite": Open, "postgres": OpenPostgres}
+}
+
+func open(t testing.TB, dsn string) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := sqlstore.Open(ctx, dsn, logger)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return db
+}
