@@ -72,7 +72,7 @@ type NewUser struct {
 // CreateUser validates and creates a user. The caller must hold
 // PermUserAdmin over the user's scope.
 func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
-	if _, err := RequireIn(ctx, PermUserAdmin, nu.Scope); err != nil {
+	if _, err := Require(ctx, PermUserAdmin); err != nil {
 		return nil, err
 	}
 	var p fault.Problems
@@ -89,6 +89,9 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		p.Add("scope", "%v", err)
 	}
 	if err := p.Err("invalid user"); err != nil {
+		return nil, err
+	}
+	if _, err := RequireIn(ctx, PermUserAdmin, nu.Scope); err != nil {
 		return nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.bcryptCost)

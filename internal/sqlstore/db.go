@@ -281,3 +281,11 @@ func notFound(err error, kind string, key any) error {
 	}
 	return err
 }
+
+// ExecRaw runs a statement outside any store method. It exists for operators'
+// repair scripts and for tests that tamper with the data; application code
+// never uses it.
+func (db *DB) ExecRaw(ctx context.Context, stmt string) error {
+	_, err := db.w.ExecContext(ctx, stmt)
+	return err
+}

@@ -1,0 +1,72 @@
+package auth
+
+import (
+	"context"
+	"testing"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/region"
+)
+
+func TestRolePermissions(t *testing.T) {
+	tests := []struct {
+		role Role
+		perm Permission
+		want bool
+	}{
+		{RoleAdmin, PermPII, true},
+		{RoleCaseworker, PermRegistryWrite, true},
+		{RoleCaseworker, PermPII, false},
+		{RoleCaseworker, PermApprove, false},
+		{RoleApprover, PermApprove, true},
+		{RoleApprover, PermRegistryWrite, false},
+		{RoleAuditor, PermAuditRead, true},
+		{RoleAuditor, PermRegistryWrite, false},
+		{RoleAnalyst, PermPII, false},
+		{Role("boss"), PermRegistryRead, false},
+	}
+	for _, tt := range tests {
+		if got := tt.role.Has(tt.perm); got != tt.want {
+			t.Errorf("%s.Has(%s) = %v, want %v", tt.role, tt.perm, got, tt.want)
+		}
+	}
+}
+
+func TestScope(t *testing.T) {
+	county := Principal{Username: "cw", Role: RoleCaseworker, Scope: "652301"}
+	tests := []struct {
+		filter region.Code
+		want   region.Code
+		code   fault.Code
+	}{
+		{"", "652301", ""},
+		{"652301", "652301", ""},
+		{"652301001", "652301001", ""},
+		{"652302", "", fault.Forbidden},
+		{"652300", "", fault.Forbidden},
+	}
+	for _, tt := range tests {
+		got, err := ScopeFilter(county, tt.filter)
+		if got != tt.want || fault.CodeOf(err) != tt.code {
+			t.Errorf("ScopeFilter(652301, %q) = %q, %v; want %q, %q", tt.filter, got, err, tt.want, tt.code)
+		}
+	}
+	ctx := WithPrincipal(context.Background(), county)
+	if _, err := RequireIn(ctx, PermRegistryWrite, "652302001001"); fault.CodeOf(err) != fault.Forbidden {
+		t.Errorf("RequireIn(other county) = %v, want forbidden", err)
+	}
+	if _, err := RequireIn(ctx, PermRegistryWrite, "652301001001"); err != nil {
+		t.Errorf("RequireIn(own village) = %v", err)
+	}
+	if _, err := Require(context.Background(), PermRegistryRead); fault.CodeOf(err) != fault.Unauthenticated {
+		t.Errorf("Require(no principal) = %v, want unauthenticated", err)
+	}
+}
+
+func TestValidateUsername(t *testing.T) {
+	for in, ok := range map[string]bool{"cw.changji": true, "a_b-c9": true, "ab": false, "Admin": false, "张三": false, "x y z": false} {
+		if got := ValidateUsername(in) == ""; got != ok {
+			t.Errorf("ValidateUsername(%q) ok = %v, want %v", in, got, ok)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/sqlstore"
+)
+
+func TestUsersAndSessions(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		db := open(t)
+		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
+		au := auth.NewService(db, time.Hour)
+		au.SetFastHashing()
+		au.NowFunc = func() time.Time { return now }
+		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
+
+		u, err := au.CreateUser(ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"})
+		if err != nil {
+			t.Fatalf("CreateUser: %v", err)
+		}
+		if _, err := au.CreateUser(ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"}); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("CreateUser(duplicate) = %v, want conflict", err)
+		}
+		_, err = au.CreateUser(ctx, auth.NewUser{Username: "X", Password: "short", Role: "boss", Scope: "12"})
+		if f := fault.FieldsOf(err); f["username"] == "" || f["password"] == "" || f["role"] == "" || f["scope"] == "" {
+			t.Errorf("CreateUser(bad) fields = %v, want username, password, role and scope", f)
+		}
+		// A county caseworker cannot create users.
+		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope})
+		if _, err := au.CreateUser(cw, auth.NewUser{Username: "sneaky", Password: "long-enough", Role: auth.RoleAdmin, Scope: "652300"}); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("caseworker creating a user = %v, want forbidden", err)
+		}
+
+		if _, _, err := au.Login(ctx, "cw.changji", "wrong-password"); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("Login(wrong password) = %v, want unauthenticated", err)
+		}
+		if _, _, err := au.Login(ctx, "nobody", "long-enough"); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("Login(unknown user) = %v, want unauthenticated", err)
+		}
+		token, _, err := au.Login(ctx, "cw.changji", "long-enough")
+		if err != nil {
+			t.Fatalf("Login: %v", err)
+		}
+		p, err := au.Authenticate(ctx, token)
+		if err != nil {
+			t.Fatalf("Authenticate: %v", err)
+		}
+		if p.UserID != u.ID || p.Scope != "652301" || p.Role != auth.RoleCaseworker {
+			t.Errorf("principal = %+v", p)
+		}
+		if _, err := au.Authenticate(ctx, token+"x"); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("Authenticate(wrong token) = %v, want unauthenticated", err)
+		}
+		now = now.Add(2 * time.Hour)
+		if _, err := au.Authenticate(ctx, token); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("Authenticate(expired) = %v, want unauthenticated", err)
+		}
+		token2, _, err := au.Login(ctx, "cw.changji", "long-enough")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := au.Logout(ctx, token2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := au.Authenticate(ctx, token2); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("Authenticate(after logout) = %v, want unauthenticated", err)
+		}
+	})
+}
