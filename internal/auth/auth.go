@@ -90,10 +90,11 @@ type User struct {
 
 // Principal is the signed-in user acting in a request.
 type Principal struct {
-	UserID   int64
-	Username string
-	Role     Role
-	Scope    region.Code
+	UserID      int64
+	Username    string
+	DisplayName string
+	Role        Role
+	Scope       region.Code
 }
 
 // Can reports whether the principal's role grants p.

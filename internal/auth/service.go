@@ -105,35 +105,43 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	return u, nil
 }
 
-// Login checks the password and opens a session, returning the bearer token
-// (shown once) and the user.
-func (s *Service) Login(ctx context.Context, username, password string) (string, *User, error) {
+// Grant is the result of a successful login.
+type Grant struct {
+	// Token is the bearer token; it is shown once and stored only hashed.
+	Token     string
+	User      *User
+	ExpiresAt time.Time
+}
+
+// Login checks the password and opens a session.
+func (s *Service) Login(ctx context.Context, username, password string) (*Grant, error) {
 	bad := fault.Errorf(fault.Unauthenticated, "wrong username or password")
 	u, err := s.store.UserByName(ctx, username)
 	if fault.CodeOf(err) == fault.NotFound {
 		// Spend the same time as a real check so usernames cannot be probed.
 		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"), []byte(password))
-		return "", nil, bad
+		return nil, bad
 	}
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if u.Disabled {
-		return "", nil, bad
+		return nil, bad
 	}
 	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
-		return "", nil, bad
+		return nil, bad
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return "", nil, fmt.Errorf("new token: %w", err)
+		return nil, fmt.Errorf("new token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.NowFunc().UTC()
-	if err := s.store.CreateSession(ctx, Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}); err != nil {
-		return "", nil, err
+	sess := Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return nil, err
 	}
-	return token, u, nil
+	return &Grant{Token: token, User: u, ExpiresAt: sess.ExpiresAt}, nil
 }
 
 // Authenticate resolves a bearer token to its principal.
@@ -162,7 +170,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if u.Disabled {
 		return Principal{}, unauth
 	}
-	return Principal{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope}, nil
+	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope}, nil
 }
 
 // Logout ends the session of token.

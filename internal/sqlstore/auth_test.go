@@ -36,15 +36,19 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Errorf("caseworker creating a user = %v, want forbidden", err)
 		}
 
-		if _, _, err := au.Login(ctx, "cw.changji", "wrong-password"); fault.CodeOf(err) != fault.Unauthenticated {
+		if _, err := au.Login(ctx, "cw.changji", "wrong-password"); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Login(wrong password) = %v, want unauthenticated", err)
 		}
-		if _, _, err := au.Login(ctx, "nobody", "long-enough"); fault.CodeOf(err) != fault.Unauthenticated {
+		if _, err := au.Login(ctx, "nobody", "long-enough"); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Login(unknown user) = %v, want unauthenticated", err)
 		}
-		token, _, err := au.Login(ctx, "cw.changji", "long-enough")
+		g, err := au.Login(ctx, "cw.changji", "long-enough")
 		if err != nil {
 			t.Fatalf("Login: %v", err)
+		}
+		token := g.Token
+		if !g.ExpiresAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("ExpiresAt = %v, want %v", g.ExpiresAt, now.Add(time.Hour))
 		}
 		p, err := au.Authenticate(ctx, token)
 		if err != nil {
@@ -60,10 +64,11 @@ func TestUsersAndSessions(t *testing.T) {
 		if _, err := au.Authenticate(ctx, token); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Authenticate(expired) = %v, want unauthenticated", err)
 		}
-		token2, _, err := au.Login(ctx, "cw.changji", "long-enough")
+		g2, err := au.Login(ctx, "cw.changji", "long-enough")
 		if err != nil {
 			t.Fatal(err)
 		}
+		token2 := g2.Token
 		if err := au.Logout(ctx, token2); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,297 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/ids"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// personResponse is a person as the API shows it. The ID number and the
+// phone are masked unless the caller's role may see personal data.
+type personResponse struct {
+	ID int64 `json:"id"`
+	// IDNumber is the 18-digit resident ID, masked (e.g.
+	// 652301********123X) unless the role may see personal data.
+	IDNumber  string `json:"id_number" example:"652301********0015"`
+	Name      string `json:"name" example:"王芳"`
+	Gender    string `json:"gender" enum:"M,F"`
+	BirthDate string `json:"birth_date" format:"date"`
+	// Age is in whole years today, or at death for the dead.
+	Age         int    `json:"age"`
+	Alive       bool   `json:"alive"`
+	Ethnicity   string `json:"ethnicity" example:"han"`
+	HukouType   string `json:"hukou_type" enum:"urban,rural"`
+	HukouRegion string `json:"hukou_region,omitempty"`
+	RegionCode  string `json:"region_code" example:"652301001001"`
+	RegionName  string `json:"region_name,omitempty"`
+	Phone       string `json:"phone,omitempty" example:"138****5678"`
+	Address     string `json:"address,omitempty"`
+	DeathDate   string `json:"death_date,omitempty" format:"date"`
+	DeathSource string `json:"death_source,omitempty"`
+	// Version is the optimistic-lock version to send back with a PATCH.
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// person builds the response for p.
+func (v view) person(p *registry.Person, regionName string) personResponse {
+	age := period.AgeAt(p.BirthDate(), v.today)
+	if !p.Alive() {
+		age = period.AgeAt(p.BirthDate(), p.DeathDate)
+	}
+	return personResponse{
+		ID:          int64(p.ID),
+		IDNumber:    v.idNumber(p.IDNumber),
+		Name:        p.Name,
+		Gender:      p.Gender().String(),
+		BirthDate:   dateString(p.BirthDate()),
+		Age:         age,
+		Alive:       p.Alive(),
+		Ethnicity:   p.Ethnicity,
+		HukouType:   string(p.HukouType),
+		HukouRegion: string(p.HukouRegion),
+		RegionCode:  string(p.RegionCode),
+		RegionName:  regionName,
+		Phone:       v.phone(p.Phone),
+		Address:     p.Address,
+		DeathDate:   dateString(p.DeathDate),
+		DeathSource: p.DeathSource,
+		Version:     p.Version,
+		CreatedAt:   p.CreatedAt,
+		UpdatedAt:   p.UpdatedAt,
+	}
+}
+
+// personRequest is the body of POST /api/v1/persons.
+type personRequest struct {
+	// IDNumber is the resident ID: 18 characters, or a legacy 15-digit
+	// number, which is upgraded. It is validated by the registry.
+	IDNumber  string `json:"id_number" required:"true" example:"652301199001010015"`
+	Name      string `json:"name" required:"true" example:"王芳"`
+	Ethnicity string `json:"ethnicity" required:"true" example:"han"`
+	HukouType string `json:"hukou_type" required:"true" enum:"urban,rural"`
+	// HukouRegion is where the household is registered, if known.
+	HukouRegion string `json:"hukou_region,omitempty" example:"652301"`
+	// RegionCode is where the person lives, down to village or community.
+	RegionCode string `json:"region_code" required:"true" example:"652301001001"`
+	Phone      string `json:"phone,omitempty" example:"13800005678"`
+	Address    string `json:"address,omitempty"`
+}
+
+// person converts the request; the registry validates it.
+func (q personRequest) person() *registry.Person {
+	return &registry.Person{
+		IDNumber:    ids.ResidentID(q.IDNumber),
+		Name:        q.Name,
+		Ethnicity:   q.Ethnicity,
+		HukouType:   registry.HukouType(q.HukouType),
+		HukouRegion: region.Code(q.HukouRegion),
+		RegionCode:  region.Code(q.RegionCode),
+		Phone:       q.Phone,
+		Address:     q.Address,
+	}
+}
+
+// personPatch is the body of PATCH /api/v1/persons/{id}: the fields to
+// change, and the version read. An absent field is left as it is; "" clears
+// an optional one. Deaths are recorded with POST .../death.
+type personPatch struct {
+	// Version is the version last read; a stale one is a 409.
+	Version     *int64  `json:"version" required:"true"`
+	IDNumber    *string `json:"id_number,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Ethnicity   *string `json:"ethnicity,omitempty"`
+	HukouType   *string `json:"hukou_type,omitempty" enum:"urban,rural"`
+	HukouRegion *string `json:"hukou_region,omitempty"`
+	RegionCode  *string `json:"region_code,omitempty"`
+	Phone       *string `json:"phone,omitempty"`
+	Address     *string `json:"address,omitempty"`
+}
+
+// Patch applies the fields present in u to p.
+func (u personPatch) Patch(p *registry.Person) {
+	if u.IDNumber != nil {
+		p.IDNumber = ids.ResidentID(*u.IDNumber)
+	}
+	if u.Name != nil {
+		p.Name = *u.Name
+	}
+	if u.Ethnicity != nil {
+		p.Ethnicity = *u.Ethnicity
+	}
+	if u.HukouType != nil {
+		p.HukouType = registry.HukouType(*u.HukouType)
+	}
+	if u.HukouRegion != nil {
+		p.HukouRegion = region.Code(*u.HukouRegion)
+	}
+	if u.RegionCode != nil {
+		p.RegionCode = region.Code(*u.RegionCode)
+	}
+	if u.Phone != nil {
+		p.Phone = *u.Phone
+	}
+	if u.Address != nil {
+		p.Address = *u.Address
+	}
+}
+
+// deathRequest is the body of POST /api/v1/persons/{id}/death.
+type deathRequest struct {
+	DeathDate string `json:"death_date" required:"true" format:"date"`
+	// Source is where the death record comes from.
+	Source string `json:"source" required:"true" enum:"public_security,civil_affairs_funeral,health,family_report,court"`
+}
+
+// personParams are the parameters of a person's URL.
+type personParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// personListParams are the filters of GET /api/v1/persons.
+type personListParams struct {
+	Region   string `query:"region" description:"division code: persons living in that subtree; default your whole scope"`
+	IDNumber string `query:"id_number" description:"exact resident ID (15 or 18 digits)"`
+	Name     string `query:"name" description:"names starting with this text"`
+	Alive    bool   `query:"alive" description:"true leaves out the dead"`
+	pageParams
+}
+
+// pageParams are the keyset pagination parameters of every list.
+type pageParams struct {
+	After int64 `query:"after" minimum:"0" description:"next_after of the previous page"`
+	Limit int   `query:"limit" minimum:"1" maximum:"500" default:"50"`
+}
+
+func personKey(p *registry.Person) int64 { return int64(p.ID) }
+
+// handleListPersons lists persons in the caller's scope.
+func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := registry.PersonFilter{Region: q.region("region"), IDNumber: q.str("id_number"), Name: q.str("name"),
+		Alive: q.boolean("alive"), Page: q.page()}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ps, err := s.reg.Persons(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	codes := make([]region.Code, len(ps))
+	for i, p := range ps {
+		codes[i] = p.RegionCode
+	}
+	names, err := s.regionNames(r.Context(), codes...)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	v := s.viewOf(r.Context())
+	reply(w, r, http.StatusOK, newList(ps, f.Limit, personKey, func(p *registry.Person) personResponse {
+		return v.person(p, names[p.RegionCode])
+	}))
+}
+
+// replyPerson writes p with its region's name.
+func (s *server) replyPerson(w http.ResponseWriter, r *http.Request, status int, p *registry.Person) {
+	names, err := s.regionNames(r.Context(), p.RegionCode)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if status == http.StatusCreated {
+		w.Header().Set("Location", "/api/v1/persons/"+strconv.FormatInt(int64(p.ID), 10))
+	}
+	reply(w, r, status, s.viewOf(r.Context()).person(p, names[p.RegionCode]))
+}
+
+// handleCreatePerson registers a person.
+func (s *server) handleCreatePerson(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[personRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p := req.person()
+	if err := s.reg.CreatePerson(r.Context(), p); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyPerson(w, r, http.StatusCreated, p)
+}
+
+// handleGetPerson returns a person; the registry records the read.
+func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.reg.Person(r.Context(), registry.PersonID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyPerson(w, r, http.StatusOK, p)
+}
+
+// handlePatchPerson changes a person if the version sent is current.
+func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[personPatch](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	version := requireVersion(&pr, req.Version)
+	if err := pr.Err("invalid person"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.reg.UpdatePerson(r.Context(), registry.PersonID(id), version, req.Patch)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyPerson(w, r, http.StatusOK, p)
+}
+
+// handleRecordDeath records a person's death.
+func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[deathRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	date := dateField(&pr, "death_date", req.DeathDate)
+	if err := pr.Err("invalid death record"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(id), date, req.Source)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyPerson(w, r, http.StatusOK, p)
+}

@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"safetynet/internal/registry"
+)
+
+// route is one endpoint: its pattern, handler, and what the OpenAPI
+// document says about it.
+type route struct {
+	method  string
+	path    string
+	handler http.HandlerFunc
+	// public routes need no sign-in.
+	public  bool
+	tag     string
+	summary string
+	// params is a struct whose path:"" and query:"" fields describe the
+	// URL parameters; nil for none.
+	params any
+	// body is the JSON request body type; nil for none.
+	body any
+	// status and resp are the success status and body; resp nil for none.
+	status int
+	resp   any
+}
+
+// routes lists every route of the API, in the order of the OpenAPI
+// document. Every route outside public ones requires a signed-in user.
+func (s *server) routes() []route {
+	type (
+		personList       = listResponse[personResponse]
+		householdList    = listResponse[householdResponse]
+		organisationList = listResponse[organisationResponse]
+		employmentList   = listResponse[employmentResponse]
+		auditList        = listResponse[auditEventResponse]
+		disabilityList   = listResponse[disabilityResponse]
+		bankAccountList  = listResponse[bankAccountResponse]
+		regionList       = listResponse[regionResponse]
+	)
+	return []route{
+		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
+			summary: "Report that the service is up", status: http.StatusOK, resp: healthResponse{}},
+		{method: "GET", path: "/api/v1/openapi.json", handler: s.handleOpenAPI, public: true, tag: "system",
+			summary: "This OpenAPI document", status: http.StatusOK, resp: map[string]any{}},
+
+		{method: "POST", path: "/api/v1/login", handler: s.handleLogin, public: true, tag: "session",
+			summary: "Sign in: get a bearer token (also set as the sn_session cookie)",
+			body:    loginRequest{}, status: http.StatusOK, resp: loginResponse{}},
+		{method: "POST", path: "/api/v1/logout", handler: s.handleLogout, tag: "session",
+			summary: "Sign out: end the session", status: http.StatusNoContent},
+		{method: "GET", path: "/api/v1/me", handler: s.handleMe, tag: "session",
+			summary: "The signed-in user", status: http.StatusOK, resp: userResponse{}},
+
+		{method: "GET", path: "/api/v1/persons", handler: s.handleListPersons, tag: "persons",
+			summary: "List persons in your scope", params: personListParams{}, status: http.StatusOK, resp: personList{}},
+		{method: "POST", path: "/api/v1/persons", handler: s.handleCreatePerson, tag: "persons",
+			summary: "Register a person", body: personRequest{}, status: http.StatusCreated, resp: personResponse{}},
+		{method: "GET", path: "/api/v1/persons/{id}", handler: s.handleGetPerson, tag: "persons",
+			summary: "Read a person (the read is audited)", params: personParams{}, status: http.StatusOK, resp: personResponse{}},
+		{method: "PATCH", path: "/api/v1/persons/{id}", handler: s.handlePatchPerson, tag: "persons",
+			summary: "Change a person (send the version you read)", params: personParams{}, body: personPatch{},
+			status: http.StatusOK, resp: personResponse{}},
+		{method: "POST", path: "/api/v1/persons/{id}/death", handler: s.handleRecordDeath, tag: "persons",
+			summary: "Record a person's death", params: personParams{}, body: deathRequest{}, status: http.StatusOK, resp: personResponse{}},
+		{method: "GET", path: "/api/v1/persons/{id}/disabilities", handler: s.handleListDisabilities, tag: "persons",
+			summary: "List a person's disability records", params: personParams{}, status: http.StatusOK, resp: disabilityList{}},
+		{method: "POST", path: "/api/v1/persons/{id}/disabilities", handler: s.handleCreateDisability, tag: "persons",
+			summary: "Record a disability certificate", params: personParams{}, body: disabilityRequest{},
+			status: http.StatusCreated, resp: disabilityResponse{}},
+		{method: "GET", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerPerson), tag: "persons",
+			summary: "List a person's bank accounts", params: personParams{}, status: http.StatusOK, resp: bankAccountList{}},
+		{method: "POST", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerPerson), tag: "persons",
+			summary: "Add a bank account to a person", params: personParams{}, body: bankAccountRequest{},
+			status: http.StatusCreated, resp: bankAccountResponse{}},
+
+		{method: "GET", path: "/api/v1/households", handler: s.handleListHouseholds, tag: "households",
+			summary: "List households in your scope", params: householdListParams{}, status: http.StatusOK, resp: householdList{}},
+		{method: "POST", path: "/api/v1/households", handler: s.handleCreateHousehold, tag: "households",
+			summary: "Register a household with its members", body: householdRequest{}, status: http.StatusCreated, resp: householdResponse{}},
+		{method: "GET", path: "/api/v1/households/{id}", handler: s.handleGetHousehold, tag: "households",
+			summary: "Read a household", params: householdParams{}, status: http.StatusOK, resp: householdResponse{}},
+		{method: "PATCH", path: "/api/v1/households/{id}", handler: s.handlePatchHousehold, tag: "households",
+			summary: "Change a household; members, if sent, replace the old ones", params: householdParams{},
+			body: householdPatch{}, status: http.StatusOK, resp: householdResponse{}},
+
+		{method: "GET", path: "/api/v1/organisations", handler: s.handleListOrganisations, tag: "organisations",
+			summary: "List organisations in your scope", params: organisationListParams{}, status: http.StatusOK, resp: organisationList{}},
+		{method: "POST", path: "/api/v1/organisations", handler: s.handleCreateOrganisation, tag: "organisations",
+			summary: "Register an organisation", body: organisationRequest{}, status: http.StatusCreated, resp: organisationResponse{}},
+		{method: "GET", path: "/api/v1/organisations/{id}", handler: s.handleGetOrganisation, tag: "organisations",
+			summary: "Read an organisation", params: organisationParams{}, status: http.StatusOK, resp: organisationResponse{}},
+		{method: "PATCH", path: "/api/v1/organisations/{id}", handler: s.handlePatchOrganisation, tag: "organisations",
+			summary: "Change an organisation", params: organisationParams{}, body: organisationPatch{},
+			status: http.StatusOK, resp: organisationResponse{}},
+		{method: "GET", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerOrganisation), tag: "organisations",
+			summary: "List an organisation's bank accounts", params: organisationParams{}, status: http.StatusOK, resp: bankAccountList{}},
+		{method: "POST", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerOrganisation), tag: "organisations",
+			summary: "Add a bank account to an organisation", params: organisationParams{}, body: bankAccountRequest{},
+			status: http.StatusCreated, resp: bankAccountResponse{}},
+
+		{method: "GET", path: "/api/v1/employment", handler: s.handleListEmployment, tag: "employment",
+			summary: "List employment spells in your scope", params: employmentListParams{}, status: http.StatusOK, resp: employmentList{}},
+		{method: "POST", path: "/api/v1/employment", handler: s.handleCreateEmployment, tag: "employment",
+			summary: "Record a spell of employment", body: employmentRequest{}, status: http.StatusCreated, resp: employmentResponse{}},
+		{method: "GET", path: "/api/v1/employment/{id}", handler: s.handleGetEmployment, tag: "employment",
+			summary: "Read a spell of employment", params: employmentParams{}, status: http.StatusOK, resp: employmentResponse{}},
+		{method: "PATCH", path: "/api/v1/employment/{id}", handler: s.handlePatchEmployment, tag: "employment",
+			summary: "Change a spell, e.g. end it with a separation reason", params: employmentParams{},
+			body: employmentPatch{}, status: http.StatusOK, resp: employmentResponse{}},
+
+		{method: "GET", path: "/api/v1/regions", handler: s.handleListRegions, tag: "regions",
+			summary: "List the children of a region, or the top of the tree", params: regionListParams{}, status: http.StatusOK, resp: regionList{}},
+		{method: "GET", path: "/api/v1/regions/{code}", handler: s.handleGetRegion, tag: "regions",
+			summary: "Read a region with its children", params: regionParams{}, status: http.StatusOK, resp: regionResponse{}},
+		{method: "POST", path: "/api/v1/regions", handler: s.handleCreateRegion, tag: "regions",
+			summary: "Add a region under an existing parent", body: regionRequest{}, status: http.StatusCreated, resp: regionResponse{}},
+		{method: "PATCH", path: "/api/v1/regions/{code}", handler: s.handlePatchRegion, tag: "regions",
+			summary: "Rename a region", params: regionParams{}, body: regionPatch{}, status: http.StatusOK, resp: regionResponse{}},
+
+		{method: "GET", path: "/api/v1/audit", handler: s.handleListAudit, tag: "audit",
+			summary: "Read the audit trail in your scope (auditors)", params: auditListParams{}, status: http.StatusOK, resp: auditList{}},
+	}
+}

@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"safetynet/internal/audit"
+	"safetynet/internal/auth"
+	"safetynet/internal/registry"
+)
+
+// Config is the API's configuration.
+type Config struct {
+	// Version is the build version reported by /healthz and the OpenAPI
+	// document.
+	Version string
+}
+
+// AuditReader reads the audit trail for GET /api/v1/audit. sqlstore.DB
+// implements it.
+type AuditReader interface {
+	// AuditEvents returns up to limit events with a sequence number greater
+	// than afterSeq, in sequence order; an empty slice at the end of the
+	// trail. It does no permission check: the handler does.
+	AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]audit.Event, error)
+}
+
+// server holds the API's dependencies; its methods are the handlers.
+type server struct {
+	logger  *slog.Logger
+	cfg     Config
+	reg     *registry.Service
+	au      *auth.Service
+	aud     AuditReader
+	openapi []byte // the OpenAPI document, built once at start
+}
+
+// NewServer returns the REST JSON API: /healthz and everything under
+// /api/v1/. It builds the OpenAPI document up front and returns an error if
+// that fails, so that a broken document stops the process at start-up.
+func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, au *auth.Service, aud AuditReader) (http.Handler, error) {
+	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, au: au, aud: aud}
+	routes := s.routes()
+	doc, err := openAPIDocument(cfg.Version, routes)
+	if err != nil {
+		return nil, fmt.Errorf("build OpenAPI document: %w", err)
+	}
+	s.openapi = doc
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		h := http.Handler(rt.handler)
+		if !rt.public {
+			h = s.authenticate(h)
+		}
+		mux.Handle(rt.method+" "+rt.path, h)
+	}
+	// Outermost first: the request ID is known to everything below it, the
+	// access log sees the final status, and a panic becomes a 500 problem.
+	return s.withRequestID(s.withAccessLog(withRecovery(limitBody(problemFallback(mux))))), nil
+}
+
+// healthResponse is the body of GET /healthz.
+type healthResponse struct {
+	Status  string `json:"status" example:"ok"`
+	Version string `json:"version"`
+}
+
+// handleHealth reports that the process is up. It needs no sign-in.
+func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	reply(w, r, http.StatusOK, healthResponse{Status: "ok", Version: s.cfg.Version})
+}
+
+// handleOpenAPI serves the OpenAPI document built at start-up.
+func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	w.Write(s.openapi)
+}
