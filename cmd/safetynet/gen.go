@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+	"safetynet/internal/synth"
+)
+
+func runGen(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "gen", "gen --db DSN --persons N --seed S")
+	dsn := dsnFlag(fs, "safetynet.db")
+	persons := fs.Int("persons", 20000, "number of persons to generate (1600000 for the whole prefecture)")
+	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same population")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *persons <= 0 {
+		return fmt.Errorf("--persons must be positive")
+	}
+	db, err := openStore(ctx, *dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sum, elapsed, err := generate(ctx, db, *persons, *seed, e.stderr, true)
+	if err != nil {
+		return err
+	}
+	printSummary(e.stdout, sum, elapsed)
+	return nil
+}
+
+// generate loads a synthetic population into db, showing a progress bar on
+// w when bar is set.
+func generate(ctx context.Context, db *sqlstore.DB, persons int, seed int64, w io.Writer, bar bool) (synth.Summary, time.Duration, error) {
+	start := time.Now()
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", "652300"))
+	svc := registry.NewService(db)
+	loader, err := svc.NewLoader(ctx, db)
+	if err != nil {
+		return synth.Summary{}, 0, err
+	}
+	keys, err := loader.NextKeys(ctx)
+	if err != nil {
+		return synth.Summary{}, 0, err
+	}
+	tree, err := region.Default()
+	if err != nil {
+		return synth.Summary{}, 0, err
+	}
+	var pb *progressbar.ProgressBar
+	if bar {
+		pb = progressbar.NewOptions(persons,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("generating persons"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("persons"),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
+		)
+	}
+	cfg := synth.Config{Persons: persons, Seed: seed, Today: svc.Today(), Start: keys}
+	sum, err := synth.Generate(ctx, cfg, tree, loader.Load, func(done int) {
+		if pb != nil {
+			pb.Set(done)
+		}
+	})
+	if err != nil {
+		return sum, 0, fmt.Errorf("generate: %w", err)
+	}
+	if err := loader.Finish(ctx); err != nil {
+		return sum, 0, err
+	}
+	return sum, time.Since(start), nil
+}
+
+func printSummary(w io.Writer, s synth.Summary, elapsed time.Duration) {
+	fmt.Fprintf(w, "generated %d persons in %d households, %d organisations, %d employment spells, %d disability records, %d deaths, %d bank accounts\n",
+		s.Persons, s.Households, s.Organisations, s.Employment, s.Disabilities, s.Deaths, s.BankAccounts)
+	secs := elapsed.Seconds()
+	if secs > 0 {
+		fmt.Fprintf(w, "took %.1f s: %.0f persons/s\n", secs, float64(s.Persons)/secs)
+	}
+}

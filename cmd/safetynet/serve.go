@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/httpapi"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR")
+	dsn := dsnFlag(fs, "safetynet.db")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := e.logger()
+	db, err := openStore(ctx, *dsn, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "safetynet %s serving http://%s\n", versionString(), ln.Addr())
+	return serve(ctx, ln, db, logger)
+}
+
+// newHandler wires the services over db into the HTTP handler.
+func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Service, error) {
+	reg := registry.NewService(db)
+	au := auth.NewService(db, 12*time.Hour)
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, au, db)
+	return h, au, err
+}
+
+// serve serves the API on ln until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.Logger) error {
+	h, _, err := newHandler(db, logger)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
