@@ -26,12 +26,13 @@ func main() {
 	stop()
 	if err != nil {
 		var ee exitError
-		if errors.As(err, &ee) {
+		switch {
+		case errors.As(err, &ee):
 			os.Exit(int(ee))
+		case errors.Is(err, flag.ErrHelp):
+			os.Exit(0) // the usage was asked for and printed
 		}
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "safetynet:", err)
-		}
+		fmt.Fprintln(os.Stderr, "safetynet:", err)
 		os.Exit(2)
 	}
 }

@@ -21,7 +21,10 @@ type personResponse struct {
 	IDNumber  string `json:"id_number" example:"652301********0015"`
 	Name      string `json:"name" example:"王芳"`
 	Gender    string `json:"gender" enum:"M,F"`
-	BirthDate string `json:"birth_date" format:"date"`
+	// BirthDate is shown only to roles that may see personal data: with
+	// the region and the visible last digits it would give the masked ID
+	// number away.
+	BirthDate string `json:"birth_date,omitempty" format:"date"`
 	// Age is in whole years today, or at death for the dead.
 	Age         int    `json:"age"`
 	Alive       bool   `json:"alive"`
@@ -51,7 +54,7 @@ func (v view) person(p *registry.Person, regionName string) personResponse {
 		IDNumber:    v.idNumber(p.IDNumber),
 		Name:        p.Name,
 		Gender:      p.Gender().String(),
-		BirthDate:   dateString(p.BirthDate()),
+		BirthDate:   v.birthDate(p.BirthDate()),
 		Age:         age,
 		Alive:       p.Alive(),
 		Ethnicity:   p.Ethnicity,

@@ -21,15 +21,18 @@ func TestCreatePersonMasking(t *testing.T) {
 	if p.Phone != "138****5678" {
 		t.Errorf("caseworker sees phone %q, want 138****5678", p.Phone)
 	}
-	if p.BirthDate != "1980-05-17" || p.Gender != "M" || p.Age < 44 || !p.Alive || p.Version != 1 || p.RegionCode != string(village) || p.RegionName == "" {
-		t.Errorf("person %+v: want birth 1980-05-17, gender M (odd sequence), an age, alive, version 1, region %s with its name", p, village)
+	if p.BirthDate != "" {
+		t.Errorf("caseworker sees birth_date %q, want it left out (it would unmask the ID number)", p.BirthDate)
+	}
+	if p.Gender != "M" || p.Age < 44 || !p.Alive || p.Version != 1 || p.RegionCode != string(village) || p.RegionName == "" {
+		t.Errorf("person %+v: want gender M (odd sequence), an age, alive, version 1, region %s with its name", p, village)
 	}
 
 	for _, user := range []string{"admin", "approver"} {
 		var got personJSON
 		b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d", p.ID), user, nil).want(t, http.StatusOK).decode(t, &got)
-		if got.IDNumber != full || got.Phone != "13812345678" {
-			t.Errorf("%s sees id_number %q and phone %q, want them in full", user, got.IDNumber, got.Phone)
+		if got.IDNumber != full || got.Phone != "13812345678" || got.BirthDate != "1980-05-17" {
+			t.Errorf("%s sees id_number %q, phone %q, birth_date %q; want them in full", user, got.IDNumber, got.Phone, got.BirthDate)
 		}
 	}
 	for _, user := range []string{"auditor", "analyst", "cw1"} {

@@ -32,6 +32,15 @@ func (v view) idNumber(id ids.ResidentID) string {
 	return id.Masked()
 }
 
+// birthDate shows a birth date to roles that may see personal data, and
+// nothing to others: the masked ID number hides exactly the birth date.
+func (v view) birthDate(d period.Date) string {
+	if !v.pii {
+		return ""
+	}
+	return dateString(d)
+}
+
 // phone shows a phone number in full or masked.
 func (v view) phone(s string) string {
 	if v.pii || s == "" {
