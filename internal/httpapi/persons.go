@@ -18,9 +18,9 @@ type personResponse struct {
 	ID int64 `json:"id"`
 	// IDNumber is the 18-digit resident ID, masked (e.g.
 	// 652301********123X) unless the role may see personal data.
-	IDNumber  string `json:"id_number" example:"652301********0015"`
-	Name      string `json:"name" example:"王芳"`
-	Gender    string `json:"gender" enum:"M,F"`
+	IDNumber string `json:"id_number" example:"652301********0015"`
+	Name     string `json:"name" example:"王芳"`
+	Gender   string `json:"gender" enum:"M,F"`
 	// BirthDate is shown only to roles that may see personal data: with
 	// the region and the visible last digits it would give the masked ID
 	// number away.
