@@ -89,3 +89,10 @@ type EmploymentFilter struct {
 	ActiveOn period.Date
 	Page
 }
+
+func (e *Employment) home() region.Code  { return e.RegionCode }
+func (e *Employment) clone() *Employment { c := *e; return &c }
+func (e *Employment) version() int64     { return e.Version }
+func (e *Employment) keep(old *Employment, version int64) {
+	e.ID, e.Version = old.ID, version
+}

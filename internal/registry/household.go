@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -111,4 +112,15 @@ type HouseholdFilter struct {
 	// PersonID finds the household a person belongs to.
 	PersonID PersonID
 	Page
+}
+
+func (h *Household) home() region.Code { return h.RegionCode }
+func (h *Household) version() int64    { return h.Version }
+func (h *Household) clone() *Household {
+	c := *h
+	c.Members = slices.Clone(h.Members)
+	return &c
+}
+func (h *Household) keep(old *Household, version int64) {
+	h.ID, h.Version, h.CreatedAt = old.ID, version, old.CreatedAt
 }

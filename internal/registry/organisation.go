@@ -96,3 +96,10 @@ type OrgFilter struct {
 	Name   string
 	Page
 }
+
+func (o *Organisation) home() region.Code    { return o.RegionCode }
+func (o *Organisation) clone() *Organisation { c := *o; return &c }
+func (o *Organisation) version() int64       { return o.Version }
+func (o *Organisation) keep(old *Organisation, version int64) {
+	o.ID, o.Version, o.CreatedAt = old.ID, version, old.CreatedAt
+}

@@ -182,3 +182,10 @@ func (p *Page) normalize() {
 		p.Limit = 500
 	}
 }
+
+func (p *Person) home() region.Code { return p.RegionCode }
+func (p *Person) clone() *Person    { c := *p; return &c }
+func (p *Person) version() int64    { return p.Version }
+func (p *Person) keep(old *Person, version int64) {
+	p.ID, p.Version, p.CreatedAt = old.ID, version, old.CreatedAt
+}

@@ -278,39 +278,13 @@ func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
-		return nil, err
-	}
-	p := *old
-	apply(&p)
-	p.ID, p.Version, p.CreatedAt = old.ID, version, old.CreatedAt
-	pr := p.validate(s.Today())
-	if err := s.requireRegion(ctx, &pr, "region_code", p.RegionCode); err != nil {
-		return nil, err
-	}
-	if p.DeathDate != old.DeathDate || p.DeathSource != old.DeathSource {
-		pr.Add("death_date", "record a death with the death endpoint")
-	}
-	if err := pr.Err("invalid person"); err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
-		return nil, err
-	}
-	fields, err := changedFields(old, &p, "version", "updated_at")
-	if err != nil {
-		return nil, err
-	}
-	if len(fields) == 0 {
-		if version != old.Version {
-			return nil, staleVersion("person", version, old.Version)
+	return update(ctx, "person", version, old, apply, func(ctx context.Context, old, p *Person) (fault.Problems, error) {
+		pr := p.validate(s.Today())
+		if p.DeathDate != old.DeathDate || p.DeathSource != old.DeathSource {
+			pr.Add("death_date", "record a death with the death endpoint")
 		}
-		return old, nil
-	}
-	if err := s.store.UpdatePerson(ctx, &p, Change{Action: "person.update", Fields: fields}); err != nil {
-		return nil, err
-	}
-	return &p, nil
+		return pr, s.requireRegion(ctx, &pr, "region_code", p.RegionCode)
+	}, s.store.UpdatePerson)
 }
 
 // RecordDeath records a person's death (死亡登记). Payment stops follow from
@@ -426,40 +400,13 @@ func (s *Service) UpdateHousehold(ctx context.Context, id HouseholdID, version i
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
-		return nil, err
-	}
-	h := *old
-	h.Members = slices.Clone(old.Members)
-	apply(&h)
-	h.ID, h.Version, h.CreatedAt = old.ID, version, old.CreatedAt
-	pr := h.validate()
-	if err := s.requireRegion(ctx, &pr, "region_code", h.RegionCode); err != nil {
-		return nil, err
-	}
-	if err := s.checkMembers(ctx, &pr, &h); err != nil {
-		return nil, err
-	}
-	if err := pr.Err("invalid household"); err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, h.RegionCode); err != nil {
-		return nil, err
-	}
-	fields, err := changedFields(old, &h, "version", "updated_at")
-	if err != nil {
-		return nil, err
-	}
-	if len(fields) == 0 {
-		if version != old.Version {
-			return nil, staleVersion("household", version, old.Version)
+	return update(ctx, "household", version, old, apply, func(ctx context.Context, _, h *Household) (fault.Problems, error) {
+		pr := h.validate()
+		if err := s.requireRegion(ctx, &pr, "region_code", h.RegionCode); err != nil {
+			return pr, err
 		}
-		return old, nil
-	}
-	if err := s.store.UpdateHousehold(ctx, &h, Change{Action: "household.update", Fields: fields}); err != nil {
-		return nil, err
-	}
-	return &h, nil
+		return pr, s.checkMembers(ctx, &pr, h)
+	}, s.store.UpdateHousehold)
 }
 
 // ---- organisations
@@ -515,36 +462,10 @@ func (s *Service) UpdateOrganisation(ctx context.Context, id OrgID, version int6
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
-		return nil, err
-	}
-	o := *old
-	apply(&o)
-	o.ID, o.Version, o.CreatedAt = old.ID, version, old.CreatedAt
-	pr := o.validate()
-	if err := s.requireRegion(ctx, &pr, "region_code", o.RegionCode); err != nil {
-		return nil, err
-	}
-	if err := pr.Err("invalid organisation"); err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, o.RegionCode); err != nil {
-		return nil, err
-	}
-	fields, err := changedFields(old, &o, "version", "updated_at")
-	if err != nil {
-		return nil, err
-	}
-	if len(fields) == 0 {
-		if version != old.Version {
-			return nil, staleVersion("organisation", version, old.Version)
-		}
-		return old, nil
-	}
-	if err := s.store.UpdateOrganisation(ctx, &o, Change{Action: "organisation.update", Fields: fields}); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return update(ctx, "organisation", version, old, apply, func(ctx context.Context, _, o *Organisation) (fault.Problems, error) {
+		pr := o.validate()
+		return pr, s.requireRegion(ctx, &pr, "region_code", o.RegionCode)
+	}, s.store.UpdateOrganisation)
 }
 
 // ---- employment
@@ -631,36 +552,10 @@ func (s *Service) UpdateEmployment(ctx context.Context, id EmploymentID, version
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.RegionCode); err != nil {
-		return nil, err
-	}
-	e := *old
-	apply(&e)
-	e.ID, e.Version = old.ID, version
-	pr := e.validate(s.Today())
-	if err := s.checkSpell(ctx, &pr, &e); err != nil {
-		return nil, err
-	}
-	if err := pr.Err("invalid employment"); err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, e.RegionCode); err != nil {
-		return nil, err
-	}
-	fields, err := changedFields(old, &e, "version")
-	if err != nil {
-		return nil, err
-	}
-	if len(fields) == 0 {
-		if version != old.Version {
-			return nil, staleVersion("employment", version, old.Version)
-		}
-		return old, nil
-	}
-	if err := s.store.UpdateEmployment(ctx, &e, Change{Action: "employment.update", Fields: fields}); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return update(ctx, "employment", version, old, apply, func(ctx context.Context, _, e *Employment) (fault.Problems, error) {
+		pr := e.validate(s.Today())
+		return pr, s.checkSpell(ctx, &pr, e)
+	}, s.store.UpdateEmployment)
 }
 
 // ---- disability and bank accounts
@@ -774,6 +669,58 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 }
 
 // ---- helpers
+
+// record is a registry record that can be updated: it lives in a region,
+// copies itself deep enough for a change to be applied to the copy, and
+// keeps its key, creation time and version through a change.
+type record[T any] interface {
+	*T
+	home() region.Code
+	clone() *T
+	// keep restores from old what a change may not touch and sets the
+	// version the caller read.
+	keep(old *T, version int64)
+	version() int64
+}
+
+// update is the shape of every update: the caller must be allowed to write
+// both where the record is and where the change puts it; the changed copy
+// must pass check; a change that touches nothing stores nothing; the store
+// refuses a stale version.
+func update[T any, P record[T]](ctx context.Context, kind string, version int64, old P, apply func(*T),
+	check func(ctx context.Context, old, cur P) (fault.Problems, error),
+	save func(context.Context, P, Change) error) (*T, error) {
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.home()); err != nil {
+		return nil, err
+	}
+	cur := P(old.clone())
+	apply(cur)
+	cur.keep(old, version)
+	pr, err := check(ctx, old, cur)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.Err("invalid " + kind); err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, cur.home()); err != nil {
+		return nil, err
+	}
+	fields, err := changedFields(old, cur, "version", "updated_at")
+	if err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		if version != old.version() {
+			return nil, staleVersion(kind, version, old.version())
+		}
+		return old, nil
+	}
+	if err := save(ctx, cur, Change{Action: kind + ".update", Fields: fields}); err != nil {
+		return nil, err
+	}
+	return cur, nil
+}
 
 func staleVersion(kind string, got, want int64) error {
 	return fault.Errorf(fault.Conflict, "%s was changed by someone else: you have version %d, the current one is %d; reload and try again", kind, got, want)
