@@ -158,3 +158,68 @@ func FuzzEngines(f *testing.F) {
 		}
 	})
 }
+
+func TestWhatIf(t *testing.T) {
+	pk := loadBasic(t)
+	pop := randomHouseholds(pk, rand.New(rand.NewPCG(5, 6)), 4000)
+	per := period.NewMonth(2025, time.March)
+	o, err := ParseOverride("dibao.standard=900@2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := pk.WhatIf("dibao", per, pop, []Override{o}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 2 || rep.Rows[0].Region != "652301" || rep.Rows[1].Region != "652302" {
+		t.Fatalf("rows = %+v, want the two counties", rep.Rows)
+	}
+	// Recompute both sides by hand from the row-wise engine.
+	var beforeN, afterN int
+	var beforeT, afterT int64
+	for i := range pop.N {
+		c := pk.Case(pop, i)
+		d, _ := pk.Evaluate("dibao", per, c)
+		if d.Eligible {
+			beforeN++
+			beforeT += int64(d.Amount)
+		}
+		members, _ := pop.Column("members")
+		income, _ := pop.Column("total_income")
+		assets, _ := pop.Column("financial_assets")
+		local, _ := pop.Column("hukou_local")
+		pci := roundDec(mustDiv(income[i], members[i]))
+		if local[i] == 1 && pci < 90000 && assets[i] <= 90000*24*members[i] {
+			afterN++
+			afterT += (90000 - pci) * members[i]
+		}
+	}
+	if rep.Total.Before.Count != beforeN || int64(rep.Total.Before.Total) != beforeT {
+		t.Errorf("before = %+v, want %d / %d", rep.Total.Before, beforeN, beforeT)
+	}
+	if rep.Total.After.Count != afterN || int64(rep.Total.After.Total) != afterT {
+		t.Errorf("after = %+v, want %d / %d", rep.Total.After, afterN, afterT)
+	}
+	if rep.Total.DeltaCount <= 0 || rep.Total.DeltaTotal <= 0 {
+		t.Errorf("raising the standard did not raise beneficiaries and cost: %+v", rep.Total)
+	}
+	// A county-only override changes only that county.
+	o2, _ := ParseOverride("dibao.standard@652302=900@2025-01-01")
+	rep2, err := pk.WhatIf("dibao", per, pop, []Override{o2}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Rows[0].DeltaCount != 0 || rep2.Rows[0].DeltaTotal != 0 || rep2.Rows[1].DeltaTotal <= 0 {
+		t.Errorf("county override rows = %+v", rep2.Rows)
+	}
+	if _, err := pk.WhatIf("dibao", per, pop, []Override{{Key: "no.such", From: per.First(), Value: "1"}}, 2); err == nil {
+		t.Error("unknown parameter: no error")
+	}
+}
+
+func mustDiv(a, b int64) int64 {
+	a, _ = toDecOK(a)
+	b, _ = toDecOK(b)
+	v, _ := decDivOK(a, b)
+	return v
+}
