@@ -114,6 +114,7 @@ type instr struct {
 	a, b, c int
 	args    []int
 	col     []int64     // the population column of an input
+	steps   *dateSteps  // for age_at and months_between to a fixed day
 	pvals   []int64     // per-region parameter values
 	ptabs   [][]Bracket // per-region scales
 	uniform bool
@@ -269,6 +270,14 @@ func (pk *Package) newPlan(p *Programme, w When, pop *Population, override func(
 			in.args = append(in.args, emit(an))
 		}
 		switch n.op {
+		case opAgeAt, opMonthsBetween:
+			if on, ok := fixedDate(n.b, w); ok {
+				f := ageAt
+				if n.op == opMonthsBetween {
+					f = monthsBetween
+				}
+				in.steps = newDateSteps(on, f)
+			}
 		case opParam, opScale:
 			in.pvals, in.ptabs, in.uniform = pvals[n.idx], ptabs[n.idx], uniform[n.idx]
 		case opInput:
@@ -560,15 +569,17 @@ func (ws *workspace) exec(pk *Package, in *instr, w When, pop *Population, lo, n
 			out[i] = v
 			bad[i] = bad[i] || a[i] == math.MinInt64
 		}
-	case opAgeAt:
-		for i := range out {
-			v, ok := ageAt(a[i], b[i])
-			out[i] = v
-			bad[i] = bad[i] || !ok
+	case opAgeAt, opMonthsBetween:
+		f := ageAt
+		if nd.op == opMonthsBetween {
+			f = monthsBetween
 		}
-	case opMonthsBetween:
+		if in.steps != nil {
+			in.steps.apply(a, out, bad, f)
+			return
+		}
 		for i := range out {
-			v, ok := monthsBetween(a[i], b[i])
+			v, ok := f(a[i], b[i])
 			out[i] = v
 			bad[i] = bad[i] || !ok
 		}
@@ -581,11 +592,12 @@ func (ws *workspace) exec(pk *Package, in *instr, w When, pop *Population, lo, n
 			cols[j] = ws.slots[s]
 		}
 		argv := make([]int64, len(in.args))
+		str := pk.strs.str // bind once: a method value allocates
 		for i := range out {
 			for j := range cols {
 				argv[j] = cols[j][i]
 			}
-			v, err := nd.fn.Call(argv, pk.strs.str)
+			v, err := nd.fn.Call(argv, str)
 			out[i] = v
 			bad[i] = bad[i] || err != nil
 		}
@@ -599,5 +611,59 @@ func (ws *workspace) exec(pk *Package, in *instr, w When, pop *Population, lo, n
 func fill(out []int64, v int64) {
 	for i := range out {
 		out[i] = v
+	}
+}
+
+// fixedDate reports whether n is the same date for every row, and which.
+func fixedDate(n *node, w When) (int64, bool) {
+	switch n.op {
+	case opConst:
+		return n.k, n.k != 0
+	case opPeriodStart:
+		return int64(w.Start), true
+	case opPeriodEnd:
+		return int64(w.End), true
+	}
+	return 0, false
+}
+
+// dateSteps computes f(x, on) for a fixed day on, where f counts whole years
+// or months from x to on. It tabulates f for every day of the 130 years
+// before on, so a row costs one lookup instead of two calendar conversions;
+// outside the table it falls back to f itself, so the result is f's exactly.
+type dateSteps struct {
+	on    int64
+	lo    int64
+	table []int16 // table[x-lo] = f(x, on)
+}
+
+const dateStepsSpan = 130 * 366 // days tabulated before on
+
+func newDateSteps(on int64, f func(int64, int64) (int64, bool)) *dateSteps {
+	lo := on - dateStepsSpan
+	if lo < 1 {
+		return nil
+	}
+	s := &dateSteps{on: on, lo: lo, table: make([]int16, dateStepsSpan+1)}
+	for x := lo; x <= on; x++ {
+		v, ok := f(x, on)
+		if !ok || v < math.MinInt16 || v > math.MaxInt16 {
+			return nil
+		}
+		s.table[x-lo] = int16(v)
+	}
+	return s
+}
+
+func (s *dateSteps) apply(a, out []int64, bad []bool, f func(int64, int64) (int64, bool)) {
+	n := uint64(len(s.table))
+	for i, x := range a {
+		if k := uint64(x - s.lo); k < n {
+			out[i] = int64(s.table[k])
+			continue
+		}
+		v, ok := f(x, s.on)
+		out[i] = v
+		bad[i] = bad[i] || !ok
 	}
 }
