@@ -397,16 +397,19 @@ func MonthsBetween(a, b Date) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	ay, am, _ := a.civil()
-	by, bm, _ := b.civil()
+	ay, am, ad := a.civil()
+	by, bm, bd := b.civil()
 	n := (by*12 + bm) - (ay*12 + am)
+	// a.AddMonths(n) lands in b's month on day min(ad, days in that month);
+	// step back one month if it overshoots b (forward if it undershoots).
+	landed := min(ad, daysIn(by, bm))
 	switch {
 	case b >= a:
-		if a.AddMonths(n) > b {
+		if landed > bd {
 			n--
 		}
 	default:
-		if a.AddMonths(n) < b {
+		if landed < bd {
 			n++
 		}
 	}

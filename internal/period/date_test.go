@@ -3,6 +3,7 @@ package period
 import (
 	"database/sql/driver"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -516,4 +517,26 @@ func FuzzAddMonths(f *testing.F) {
 			t.Fatalf("MonthsBetween(%s, %s) = %d, want at most %d", d, got, mb, n)
 		}
 	})
+}
+
+// TestMonthsBetweenDefinition checks MonthsBetween against its definition
+// through AddMonths over many random pairs: from a, n whole months reach b
+// without passing it.
+func TestMonthsBetweenDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	lo, hi := int(MustDate(1900, 1, 1)), int(MustDate(2100, 12, 31))
+	for range 200000 {
+		a, b := Date(lo+r.IntN(hi-lo)), Date(lo+r.IntN(hi-lo))
+		if r.IntN(4) == 0 {
+			b = a.AddDays(r.IntN(120) - 60)
+		}
+		n := MonthsBetween(a, b)
+		if b >= a {
+			if a.AddMonths(n) > b || a.AddMonths(n+1) <= b {
+				t.Fatalf("MonthsBetween(%s, %s) = %d", a, b, n)
+			}
+		} else if a.AddMonths(n) < b || a.AddMonths(n-1) >= b {
+			t.Fatalf("MonthsBetween(%s, %s) = %d", a, b, n)
+		}
+	}
 }
