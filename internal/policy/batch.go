@@ -151,7 +151,7 @@ func (pk *Package) evaluateBatch(id string, per period.Month, pop *Population, w
 	if p.Entity != pop.Entity {
 		return nil, fault.Errorf(fault.Invalid, "programme %s decides a %s, the population holds %s", id, p.Entity, pop.Entity)
 	}
-	for _, name := range p.Inputs() {
+	for _, name := range p.allInputs {
 		if _, ok := pop.cols[name]; !ok {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "incomplete population", Fields: map[string]string{"inputs." + name: "is missing: " + id + " needs it"}}
 		}

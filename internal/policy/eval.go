@@ -364,7 +364,7 @@ func (pk *Package) checkCase(p *Programme, c Case) error {
 			pr.Add("inputs."+name, "%s has no input %s", p.Entity, name)
 		}
 	}
-	for _, name := range p.Inputs() {
+	for _, name := range p.allInputs {
 		raw, ok := c.Inputs[name]
 		if !ok || string(raw) == "null" {
 			pr.Add("inputs."+name, "is missing: %s needs it (%s)", p.ID, ent.Inputs[name].Description)

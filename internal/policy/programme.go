@@ -41,6 +41,8 @@ type Programme struct {
 	params []*Param
 	deps   []*Programme // requires, then excludes
 	nReq   int
+	// allInputs are the inputs of p and its requirements, by name.
+	allInputs []string
 }
 
 // step is one named, compiled expression.
@@ -73,7 +75,10 @@ func (p *Programme) Conditions() []string {
 
 // Inputs returns the inputs the programme reads (its requirements'
 // included), by name.
-func (p *Programme) Inputs() []string {
+func (p *Programme) Inputs() []string { return slices.Clone(p.allInputs) }
+
+// collectInputs lists the inputs of p and its requirements, by name.
+func (p *Programme) collectInputs() []string {
 	seen := map[string]bool{}
 	var walk func(q *Programme)
 	walk = func(q *Programme) {
@@ -278,5 +283,6 @@ func (pk *Package) compileProgramme(pf *programmeFile) (*Programme, error) {
 			p.nConds++
 		}
 	}
+	p.allInputs = p.collectInputs()
 	return p, nil
 }
