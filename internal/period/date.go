@@ -468,21 +468,31 @@ func fromCivil(y, m, d int) Date {
 // civil returns the year, month (1-12) and day of a non-zero Date, using
 // Howard Hinnant's civil_from_days algorithm.
 func (d Date) civil() (y, m, dd int) {
-	z := int(d) - epochDate + 719468 // days since 0000-03-01; ≥ 0 for valid Dates
-	era := z / 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	dd = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-	}
-	y = yoe + era*400
-	if m <= 2 {
+	// Neri and Schneider, "Euclidean affine functions and their application
+	// to calendar algorithms" (2022): the days are shifted by 82 eras so
+	// that every valid Date is non-negative, then year, month and day come
+	// from multiplications and shifts instead of divisions.
+	const (
+		s = 82
+		k = 719468 + 146097*s
+		l = 400 * s
+	)
+	n := uint32(int(d) - epochDate + k) // days since 1970-01-01, shifted
+	n1 := 4*n + 3
+	c := n1 / 146097
+	nc := n1 % 146097 / 4
+	n2 := 4*nc + 3
+	p2 := uint64(2939745) * uint64(n2)
+	z := uint32(p2 >> 32)
+	ny := uint32(p2) / 2939745 / 4
+	yy := 100*c + z
+	n3 := 2141*ny + 197913
+	mm := n3 >> 16
+	day := n3 & 0xffff / 2141
+	y = int(yy) - l
+	if ny >= 306 {
 		y++
+		mm -= 12
 	}
-	return y, m, dd
+	return y, int(mm), int(day) + 1
 }
