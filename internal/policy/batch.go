@@ -583,6 +583,16 @@ func (ws *workspace) exec(pk *Package, in *instr, w When, pop *Population, lo, n
 			out[i] = v
 			bad[i] = bad[i] || !ok
 		}
+	case opYearOf, opMonthOf:
+		f := yearOf
+		if nd.op == opMonthOf {
+			f = monthOf
+		}
+		for i := range out {
+			v, ok := f(a[i])
+			out[i] = v
+			bad[i] = bad[i] || !ok
+		}
 	case opCall:
 		if cap(ws.args) < len(in.args) {
 			ws.args = make([][]int64, len(in.args))

@@ -49,6 +49,8 @@ const (
 	opAbs
 	opAgeAt
 	opMonthsBetween
+	opYearOf
+	opMonthOf
 	opCall // fn(args)
 )
 
@@ -443,6 +445,18 @@ func (c *compiler) call(n ast.Node, name string, argNodes []ast.Node) (*node, er
 			return nil, c.errorf(n, "abs needs a number")
 		}
 		return &node{op: opAbs, typ: args[0].typ, a: args[0], src: src}, nil
+	case "year_of", "month_of":
+		if err := arity(1); err != nil {
+			return nil, err
+		}
+		if args[0].typ != TDate {
+			return nil, c.errorf(n, "%s needs a date", name)
+		}
+		o := opYearOf
+		if name == "month_of" {
+			o = opMonthOf
+		}
+		return &node{op: o, typ: TInt, a: args[0], src: src}, nil
 	case "age_at", "months_between":
 		if err := arity(2); err != nil {
 			return nil, err

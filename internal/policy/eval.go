@@ -338,6 +338,16 @@ func (f *frame) eval(n *node) (int64, error) {
 			return bad(errMissingDate)
 		}
 		return v, nil
+	case opYearOf, opMonthOf:
+		f := yearOf
+		if n.op == opMonthOf {
+			f = monthOf
+		}
+		v, ok := f(a)
+		if !ok {
+			return bad(errMissingDate)
+		}
+		return v, nil
 	case opCall:
 		args := make([]int64, len(n.args))
 		for i, an := range n.args {

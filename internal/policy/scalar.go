@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/bits"
+	"time"
 
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -121,4 +122,22 @@ func monthsBetween(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return int64(period.MonthsBetween(period.Date(a), period.Date(b))), true
+}
+
+// lastDate is the last valid civil date.
+var lastDate = period.MustDate(9999, time.December, 31)
+
+// yearOf and monthOf read a date's calendar year and month (1-12).
+func yearOf(a int64) (int64, bool) {
+	if a <= 0 || a > int64(lastDate) {
+		return 0, false
+	}
+	return int64(period.Date(a).Year()), true
+}
+
+func monthOf(a int64) (int64, bool) {
+	if a <= 0 || a > int64(lastDate) {
+		return 0, false
+	}
+	return int64(period.Date(a).MonthOfYear()), true
 }

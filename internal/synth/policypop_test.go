@@ -1,0 +1,59 @@
+package synth
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/policies"
+)
+
+func TestPolicyPopulation(t *testing.T) {
+	pk, err := policy.Load(policies.FS, policy.PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := period.MustDate(2025, time.June, 30)
+	for _, entity := range []string{"person", "household", "organisation"} {
+		a, err := PolicyPopulation(pk, entity, 20000, 9, today, tree)
+		if err != nil {
+			t.Fatalf("%s: %v", entity, err)
+		}
+		b, _ := PolicyPopulation(pk, entity, 20000, 9, today, tree)
+		for _, name := range pk.Entities[entity].InputNames() {
+			ca, ok := a.Column(name)
+			if !ok {
+				t.Fatalf("%s: input %s not generated", entity, name)
+			}
+			cb, _ := b.Column(name)
+			if !slices.Equal(ca, cb) {
+				t.Errorf("%s.%s differs between two runs with one seed", entity, name)
+			}
+		}
+	}
+	// A whole programme runs on it with both outcomes present.
+	hh, _ := PolicyPopulation(pk, "household", 50000, 1, today, tree)
+	res, err := pk.EvaluateBatch("dibao", period.NewMonth(2025, time.June), hh, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	share := float64(res.Count) / float64(hh.N)
+	if share < 0.01 || share > 0.15 {
+		t.Errorf("低保 share of synthetic households = %.3f, want between 1%% and 15%%", share)
+	}
+	ps, _ := PolicyPopulation(pk, "person", 50000, 1, today, tree)
+	res, err = pk.EvaluateBatch("high_age_allowance", period.NewMonth(2025, time.June), ps, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if share := float64(res.Count) / float64(ps.N); share < 0.012 || share > 0.03 {
+		t.Errorf("high-age allowance share = %.4f, want about 2%% (80+ and local)", share)
+	}
+}
