@@ -74,6 +74,7 @@ func commands() []command {
 		{"gen", "generate a synthetic Changji population into a database", runGen},
 		{"ids", "check resident ID numbers and unified social credit codes (ids check VALUE...)", runIDs},
 		{"audit", "verify the audit trail's hash chain (audit verify)", runAudit},
+		{"policy", "run the policy engine: policy test, eval, whatif, list", runPolicy},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},
 	}

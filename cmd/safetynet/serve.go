@@ -11,6 +11,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
+	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
@@ -36,11 +37,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return serve(ctx, ln, db, logger)
 }
 
-// newHandler wires the services over db into the HTTP handler.
+// newHandler wires the services over db, and the policy package built into
+// the binary, into the HTTP handler. A policy package that does not load
+// stops the process here.
 func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Service, error) {
 	reg := registry.NewService(db)
 	au := auth.NewService(db, 12*time.Hour)
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, au, db)
+	pk, err := loadPolicies("")
+	if err != nil {
+		return nil, nil, err
+	}
+	pol := httpapi.Policy{
+		Package: pk,
+		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
+			return syntheticPopulation(pk, entity, n, seed)
+		},
+	}
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, au, db, pol)
 	return h, au, err
 }
 

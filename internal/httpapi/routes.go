@@ -38,6 +38,8 @@ func (s *server) routes() []route {
 		disabilityList   = listResponse[disabilityResponse]
 		bankAccountList  = listResponse[bankAccountResponse]
 		regionList       = listResponse[regionResponse]
+		programmeList    = listResponse[programmeSummaryResponse]
+		parameterList    = listResponse[parameterSummaryResponse]
 	)
 	return []route{
 		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
@@ -118,6 +120,20 @@ func (s *server) routes() []route {
 			summary: "Add a region under an existing parent", body: regionRequest{}, status: http.StatusCreated, resp: regionResponse{}},
 		{method: "PATCH", path: "/api/v1/regions/{code}", handler: s.handlePatchRegion, tag: "regions",
 			summary: "Rename a region", params: regionParams{}, body: regionPatch{}, status: http.StatusOK, resp: regionResponse{}},
+
+		{method: "GET", path: "/api/v1/programmes", handler: s.handleListProgrammes, tag: "policy",
+			summary: "List the programmes of the policy package", status: http.StatusOK, resp: programmeList{}},
+		{method: "GET", path: "/api/v1/programmes/{id}", handler: s.handleGetProgramme, tag: "policy",
+			summary: "Read a programme with its conditions and amount", params: programmeParams{}, status: http.StatusOK, resp: programmeResponse{}},
+		{method: "GET", path: "/api/v1/parameters", handler: s.handleListParameters, tag: "policy",
+			summary: "List the parameters, by key", params: parameterListParams{}, status: http.StatusOK, resp: parameterList{}},
+		{method: "GET", path: "/api/v1/parameters/{key}", handler: s.handleGetParameter, tag: "policy",
+			summary: "Read a parameter's dated values and region overrides", params: parameterParams{}, status: http.StatusOK, resp: parameterResponse{}},
+		{method: "POST", path: "/api/v1/evaluate", handler: s.handleEvaluate, tag: "policy",
+			summary: "Decide one programme for one case, with the explanation", body: evaluateRequest{}, status: http.StatusOK, resp: decisionResponse{}},
+		{method: "POST", path: "/api/v1/whatif", handler: s.handleWhatIf, tag: "policy",
+			summary: "Compare a programme's beneficiaries and cost by county under changed parameters, over a synthetic population of up to 200,000 cases",
+			body:    whatIfRequest{}, status: http.StatusOK, resp: whatIfResponse{}},
 
 		{method: "GET", path: "/api/v1/audit", handler: s.handleListAudit, tag: "audit",
 			summary: "Read the audit trail in your scope (auditors)", params: auditListParams{}, status: http.StatusOK, resp: auditList{}},

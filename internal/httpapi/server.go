@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
+	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
 
@@ -27,6 +29,16 @@ type AuditReader interface {
 	AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]audit.Event, error)
 }
 
+// Policy is the rules engine the API serves under /api/v1/programmes,
+// /parameters, /evaluate and /whatif.
+type Policy struct {
+	// Package is the loaded, type-checked policy package.
+	Package *policy.Package
+	// PopulationFunc returns n cases of entity for a what-if, the same
+	// cases for the same seed.
+	PopulationFunc func(entity string, n int, seed int64) (*policy.Population, error)
+}
+
 // server holds the API's dependencies; its methods are the handlers.
 type server struct {
 	logger  *slog.Logger
@@ -34,14 +46,25 @@ type server struct {
 	reg     *registry.Service
 	au      *auth.Service
 	aud     AuditReader
-	openapi []byte // the OpenAPI document, built once at start
+	pol     Policy
+	progs   map[string]programmeResponse // the programmes, read once at start
+	openapi []byte                       // the OpenAPI document, built once at start
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
-// /api/v1/. It builds the OpenAPI document up front and returns an error if
-// that fails, so that a broken document stops the process at start-up.
-func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, au *auth.Service, aud AuditReader) (http.Handler, error) {
-	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, au: au, aud: aud}
+// /api/v1/. It builds the OpenAPI document and the programme catalogue up
+// front and returns an error if that fails, so that a broken document or
+// policy package stops the process at start-up.
+func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, au *auth.Service, aud AuditReader, pol Policy) (http.Handler, error) {
+	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, au: au, aud: aud, pol: pol}
+	if pol.Package == nil || pol.PopulationFunc == nil {
+		return nil, errors.New("the policy package and its population function are required")
+	}
+	progs, err := programmeCatalogue(pol)
+	if err != nil {
+		return nil, fmt.Errorf("read the programmes: %w", err)
+	}
+	s.progs = progs
 	routes := s.routes()
 	doc, err := openAPIDocument(cfg.Version, routes)
 	if err != nil {

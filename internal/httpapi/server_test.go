@@ -55,7 +55,7 @@ func setup(t *testing.T) *testBundle {
 	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.reg, b.au, db)
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.reg, b.au, db, testPolicy(t))
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

@@ -286,3 +286,21 @@ func (pk *Package) compileProgramme(pf *programmeFile) (*Programme, error) {
 	p.allInputs = p.collectInputs()
 	return p, nil
 }
+
+// Step is a named expression of a programme, as written in its file.
+type Step struct {
+	Kind string `json:"kind"` // variable, condition or amount
+	Name string `json:"name"`
+	Expr string `json:"expr"`
+	Type string `json:"type"`
+}
+
+// Steps returns the programme's variables, conditions and amount in
+// evaluation order.
+func (p *Programme) Steps() []Step {
+	out := make([]Step, len(p.steps))
+	for i, s := range p.steps {
+		out[i] = Step{Kind: [...]string{stepVar: "variable", stepCond: "condition", stepAmount: "amount"}[s.kind], Name: s.name, Expr: s.source, Type: s.root.typ.String()}
+	}
+	return out
+}

@@ -1,0 +1,410 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/policies"
+)
+
+const policyUsage = `Usage: safetynet policy SUBCOMMAND [flags]
+
+Subcommands:
+  test [DIR]                          run the policy tests of every programme
+  eval --program ID --period YYYY-MM  decide one case (JSON on stdin or --case FILE)
+  whatif --program ID --period YYYY-MM --set KEY=VALUE@DATE ...
+                                      compare beneficiaries and cost by county under
+                                      changed parameters, over a synthetic population
+  list                                list the programmes
+
+Without DIR or --dir, the policy package built into the binary is used.
+`
+
+// runPolicy runs the policy engine's subcommands.
+func runPolicy(_ context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, policyUsage)
+		return exitError(2)
+	}
+	switch args[0] {
+	case "test":
+		return runPolicyTest(e, args[1:])
+	case "eval":
+		return runPolicyEval(e, args[1:])
+	case "whatif":
+		return runPolicyWhatIf(e, args[1:])
+	case "list":
+		return runPolicyList(e, args[1:])
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(e.stdout, policyUsage)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "safetynet policy: unknown subcommand %q\n\n%s", args[0], policyUsage)
+	return exitError(2)
+}
+
+// loadPolicies loads and type-checks the policy package in dir, or the one
+// embedded in the binary when dir is "". The file of a load error is given
+// with dir (or "policies") in front, so that it can be opened as printed.
+func loadPolicies(dir string) (*policy.Package, error) {
+	fsys := fs.FS(policies.FS)
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	pk, err := policy.Load(fsys, policy.PensionFuncs()...)
+	var le *policy.LoadError
+	switch {
+	case errors.As(err, &le):
+		at := *le
+		at.File = filepath.Join(policyRoot(dir), le.File)
+		return nil, &at
+	case err != nil:
+		return nil, fmt.Errorf("load policies from %s: %w", policyRoot(dir), err)
+	}
+	return pk, nil
+}
+
+// policyRoot is the folder the package's file names are relative to.
+func policyRoot(dir string) string {
+	if dir == "" {
+		return "policies"
+	}
+	return dir
+}
+
+// loadOrReport loads the policy package, or prints why it cannot and
+// returns exit status 1.
+func loadOrReport(e env, cmd, dir string) (*policy.Package, error) {
+	pk, err := loadPolicies(dir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "safetynet policy %s: %v\n", cmd, err)
+		return nil, exitError(1)
+	}
+	return pk, nil
+}
+
+// printProblem prints err with one line per field at fault.
+func printProblem(w io.Writer, prefix string, err error) {
+	fields := fault.FieldsOf(err)
+	if len(fields) == 0 || fault.CodeOf(err) == fault.Internal {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+		return
+	}
+	fmt.Fprintf(w, "%s: %s\n", prefix, fault.MessageOf(err))
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %s: %s\n", k, fields[k])
+	}
+}
+
+// runPolicyTest runs every policy test and reports them by programme.
+func runPolicyTest(e env, args []string) error {
+	flags := newFlags(e, "policy test", "policy test [DIR]")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 1 {
+		flags.Usage()
+		return exitError(2)
+	}
+	dir := flags.Arg(0)
+	pk, err := loadOrReport(e, "test", dir)
+	if err != nil {
+		return err
+	}
+	type tally struct{ passed, failed int }
+	byProg := map[string]*tally{}
+	var failures []string
+	total := tally{}
+	for _, r := range pk.RunTests() {
+		t := byProg[r.Programme]
+		if t == nil {
+			t = &tally{}
+			byProg[r.Programme] = t
+		}
+		if len(r.Failures) == 0 {
+			t.passed++
+			total.passed++
+			continue
+		}
+		t.failed++
+		total.failed++
+		for _, f := range r.Failures {
+			failures = append(failures, fmt.Sprintf("%s:%d: %s: %s: %s",
+				filepath.Join(policyRoot(dir), r.Test.File), r.Test.Line, r.Programme, r.Test.Name, f))
+		}
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, p := range pk.Programmes() {
+		t := byProg[p.ID]
+		switch {
+		case t == nil:
+			fmt.Fprintf(tw, "--\t%s\tno tests\n", p.ID)
+		case t.failed > 0:
+			fmt.Fprintf(tw, "FAIL\t%s\t%d passed, %d failed\n", p.ID, t.passed, t.failed)
+		default:
+			fmt.Fprintf(tw, "ok\t%s\t%d passed, %d failed\n", p.ID, t.passed, t.failed)
+		}
+	}
+	tw.Flush()
+	for _, f := range failures {
+		fmt.Fprintln(e.stdout, f)
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", total.passed, total.failed)
+	if total.failed > 0 {
+		return exitError(1)
+	}
+	return nil
+}
+
+// programmeFlags are the flags that name a programme and a period.
+type programmeFlags struct {
+	program, period, dir *string
+}
+
+func addProgrammeFlags(flags *flag.FlagSet) programmeFlags {
+	return programmeFlags{
+		program: flags.String("program", "", "programme id (see policy list)"),
+		period:  flags.String("period", "", "period as YYYY-MM (a yearly programme reads January 1st)"),
+		dir:     flags.String("dir", "", "policy package folder (default: the one built in)"),
+	}
+}
+
+// load checks the flags and loads the package and the programme; usage
+// problems exit with status 2, a package that does not load or an unknown
+// programme with 1.
+func (pf programmeFlags) load(e env, cmd string, usage func()) (*policy.Package, *policy.Programme, period.Month, error) {
+	if *pf.program == "" || *pf.period == "" {
+		fmt.Fprintf(e.stderr, "safetynet policy %s: --program and --period are required\n", cmd)
+		usage()
+		return nil, nil, 0, exitError(2)
+	}
+	per, err := period.ParseMonth(*pf.period)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "safetynet policy %s: --period: %v\n", cmd, err)
+		return nil, nil, 0, exitError(2)
+	}
+	pk, err := loadOrReport(e, cmd, *pf.dir)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	p, ok := pk.Programme(*pf.program)
+	if !ok {
+		fmt.Fprintf(e.stderr, "safetynet policy %s: programme %q not found (see safetynet policy list)\n", cmd, *pf.program)
+		return nil, nil, 0, exitError(1)
+	}
+	return pk, p, per, nil
+}
+
+// runPolicyEval decides one case and prints the explained decision.
+func runPolicyEval(e env, args []string) error {
+	flags := newFlags(e, "policy eval", "policy eval --program ID --period YYYY-MM [--case FILE|-] [--dir DIR]")
+	pf := addProgrammeFlags(flags)
+	caseFile := flags.String("case", "-", `the case as JSON: {"entity":…,"region":…,"inputs":{…}}; "-" reads stdin`)
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return exitError(2)
+	}
+	pk, p, per, err := pf.load(e, "eval", flags.Usage)
+	if err != nil {
+		return err
+	}
+	c, err := readCase(e.stdin, *caseFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "safetynet policy eval: %v\n", err)
+		return exitError(1)
+	}
+	d, err := pk.Evaluate(p.ID, per, c)
+	if err != nil {
+		printProblem(e.stderr, "safetynet policy eval", err)
+		return exitError(1)
+	}
+	return printJSON(e.stdout, d)
+}
+
+// printJSON prints v as indented JSON, with <, > and & as themselves (the
+// expressions of a decision compare).
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// readCase reads one case as JSON from name, or from stdin for "-".
+func readCase(stdin io.Reader, name string) (policy.Case, error) {
+	var c policy.Case
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return c, err
+		}
+		defer f.Close()
+		r = f
+	} else {
+		name = "stdin"
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("read the case from %s: %w", name, err)
+	}
+	if dec.More() {
+		return c, fmt.Errorf("read the case from %s: more data after the case's JSON object", name)
+	}
+	return c, nil
+}
+
+// runPolicyWhatIf compares a programme under changed parameters.
+func runPolicyWhatIf(e env, args []string) error {
+	flags := newFlags(e, "policy whatif",
+		"policy whatif --program ID --period YYYY-MM --set KEY=VALUE@DATE [--set ...] [--persons N] [--seed S] [--dir DIR] [--json]")
+	pf := addProgrammeFlags(flags)
+	var overrides []policy.Override
+	flags.Func("set", "a parameter change, KEY=VALUE@DATE or KEY@REGION=VALUE@DATE (DATE is YYYY-MM-DD or YYYY-MM); repeat for several",
+		func(s string) error {
+			o, err := policy.ParseOverride(s)
+			if err != nil {
+				return err
+			}
+			overrides = append(overrides, o)
+			return nil
+		})
+	n := flags.Int("persons", 10000, "number of synthetic cases (persons, households or organisations, after the programme)")
+	seed := flags.Int64("seed", 1, "random seed: the same seed gives the same population")
+	asJSON := flags.Bool("json", false, "print the report as JSON")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return exitError(2)
+	}
+	if *n <= 0 {
+		fmt.Fprintln(e.stderr, "safetynet policy whatif: --persons must be at least 1")
+		return exitError(2)
+	}
+	if len(overrides) == 0 {
+		fmt.Fprintln(e.stderr, "safetynet policy whatif: give at least one --set KEY=VALUE@DATE")
+		flags.Usage()
+		return exitError(2)
+	}
+	pk, p, per, err := pf.load(e, "whatif", flags.Usage)
+	if err != nil {
+		return err
+	}
+	pop, err := syntheticPopulation(pk, p.Entity, *n, *seed)
+	if err != nil {
+		return err
+	}
+	rep, err := pk.WhatIf(p.ID, per, pop, overrides, 0)
+	if err != nil {
+		printProblem(e.stderr, "safetynet policy whatif", err)
+		return exitError(1)
+	}
+	if err := nameCounties(rep); err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e.stdout, rep)
+	}
+	printWhatIf(e.stdout, p, rep, *seed)
+	return nil
+}
+
+// nameCounties fills in the names of the report's counties.
+func nameCounties(rep *policy.WhatIfReport) error {
+	tree, err := region.Default()
+	if err != nil {
+		return err
+	}
+	for i := range rep.Rows {
+		if n, ok := tree.Node(rep.Rows[i].Region); ok {
+			rep.Rows[i].Name = n.NameZH
+		}
+	}
+	rep.Total.Name = "合计"
+	return nil
+}
+
+// printWhatIf prints the report as a table by county.
+func printWhatIf(w io.Writer, p *policy.Programme, rep *policy.WhatIfReport, seed int64) {
+	fmt.Fprintf(w, "%s %s (%s), %s, %d synthetic %s cases (seed %d)\n", p.ID, p.NameZH, p.NameEN, rep.Period, rep.Cases, p.Entity, seed)
+	for _, o := range rep.Overrides {
+		where := ""
+		if o.Region != "" {
+			where = " in " + string(o.Region)
+		}
+		fmt.Fprintf(w, "  %s = %s from %s%s\n", o.Key, o.Value, o.From, where)
+	}
+	fmt.Fprintln(w)
+	// The name comes last: tabwriter counts a Chinese character as one
+	// column, so a name anywhere else would skew the columns after it.
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "county\tbefore\tafter\tchange\tcost before (yuan)\tcost after\tcost change\t  name")
+	row := func(r policy.WhatIfRow) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%+d\t%s\t%s\t%s\t  %s\n", r.Region, r.Before.Count, r.After.Count, r.DeltaCount,
+			r.Before.Total, r.After.Total, signedFen(r.DeltaTotal), r.Name)
+	}
+	for _, r := range rep.Rows {
+		row(r)
+	}
+	row(rep.Total)
+	tw.Flush()
+}
+
+// signedFen formats a change of money with its sign.
+func signedFen(f money.Fen) string {
+	if f > 0 {
+		return "+" + f.String()
+	}
+	return f.String()
+}
+
+// runPolicyList lists the programmes.
+func runPolicyList(e env, args []string) error {
+	flags := newFlags(e, "policy list", "policy list [--dir DIR]")
+	dir := flags.String("dir", "", "policy package folder (default: the one built in)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return exitError(2)
+	}
+	pk, err := loadOrReport(e, "list", *dir)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tentity\tperiod\tname")
+	for _, p := range pk.Programmes() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s  %s\n", p.ID, p.Entity, p.Period, p.NameZH, p.NameEN)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "%d programmes, policy package %s (layers %s)\n", len(pk.Programmes()), pk.Version, strings.Join(pk.Layers, ", "))
+	return nil
+}
