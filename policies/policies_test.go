@@ -3,8 +3,12 @@ package policies_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/synth"
 	"safetynet/policies"
 )
 
@@ -35,6 +39,47 @@ func TestPolicyPackage(t *testing.T) {
 	for _, id := range want {
 		if _, ok := pk.Programme(id); !ok {
 			t.Errorf("programme %s is missing", id)
+		}
+	}
+}
+
+// TestEnginesAgreeOnEveryProgramme decides every programme over a
+// synthetic population with both engines, row by row.
+func TestEnginesAgreeOnEveryProgramme(t *testing.T) {
+	pk, err := policy.Load(policies.FS, policy.PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 1500
+	if testing.Short() {
+		n = 200
+	}
+	for _, per := range []period.Month{period.NewMonth(2024, time.November), period.NewMonth(2025, time.July)} {
+		pops := map[string]*policy.Population{}
+		for _, e := range []string{"person", "household", "organisation"} {
+			if pops[e], err = synth.PolicyPopulation(pk, e, n, int64(per), per.Last(), tree); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range pk.Programmes() {
+			pop := pops[p.Entity]
+			br, err := pk.EvaluateBatch(p.ID, per, pop, 2)
+			if err != nil {
+				t.Fatalf("%s %s: columnar: %v", p.ID, per, err)
+			}
+			for i := range pop.N {
+				d, err := pk.Evaluate(p.ID, per, pk.Case(pop, i))
+				if err != nil {
+					t.Fatalf("%s %s row %d: row-wise failed where the columnar engine did not: %v", p.ID, per, i, err)
+				}
+				if d.Eligible != br.Eligible[i] || int64(d.Amount) != br.Amount[i] {
+					t.Fatalf("%s %s row %d: row-wise %v/%d, columnar %v/%d", p.ID, per, i, d.Eligible, d.Amount, br.Eligible[i], br.Amount[i])
+				}
+			}
 		}
 	}
 }
