@@ -156,6 +156,9 @@ func (pk *Package) evaluateBatch(id string, per period.Month, pop *Population, w
 			return nil, &fault.Error{Code: fault.Invalid, Message: "incomplete population", Fields: map[string]string{"inputs." + name: "is missing: " + id + " needs it"}}
 		}
 	}
+	if err := pk.checkColumns(p, pop); err != nil {
+		return nil, err
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -676,4 +679,57 @@ func (s *dateSteps) apply(a, out []int64, bad []bool, f func(int64, int64) (int6
 		out[i] = v
 		bad[i] = bad[i] || !ok
 	}
+}
+
+// checkColumns applies the row-wise engine's input checks to whole columns:
+// no negative number unless the input is signed, bools 0 or 1, real dates,
+// str values of the input's list. It names the first bad row.
+func (pk *Package) checkColumns(p *Programme, pop *Population) error {
+	ent := pk.Entities[p.Entity]
+	for _, name := range p.allInputs {
+		in := ent.Inputs[name]
+		col := pop.cols[name]
+		bad := -1
+		switch in.Type {
+		case TInt, TDec:
+			if !in.Signed {
+				bad = firstOutside(col, 0, math.MaxInt64)
+			}
+		case TBool:
+			bad = firstOutside(col, 0, 1)
+		case TDate:
+			bad = firstOutside(col, 1, int64(lastDate))
+		case TStr:
+			var ok []bool
+			for _, id := range in.valueIDs {
+				if int(id) >= len(ok) {
+					ok = append(ok, make([]bool, int(id)+1-len(ok))...)
+				}
+				ok[id] = true
+			}
+			for i, v := range col {
+				if v < 0 || v >= int64(len(ok)) || !ok[v] {
+					bad = i
+					break
+				}
+			}
+		}
+		if bad >= 0 {
+			c := pk.Case(pop, bad)
+			return &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("%s: row %d cannot be decided", p.ID, bad),
+				Fields: map[string]string{"inputs." + name: fmt.Sprintf("row %d: %s is not a valid %s", bad, c.Inputs[name], in.Kind)}}
+		}
+	}
+	return nil
+}
+
+// firstOutside returns the first index whose value is outside [lo, hi], or
+// -1.
+func firstOutside(col []int64, lo, hi int64) int {
+	for i, v := range col {
+		if v < lo || v > hi {
+			return i
+		}
+	}
+	return -1
 }

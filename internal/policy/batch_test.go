@@ -223,3 +223,19 @@ func mustDiv(a, b int64) int64 {
 	v, _ := decDivOK(a, b)
 	return v
 }
+
+func TestBatchRefusesBadColumns(t *testing.T) {
+	pk := loadBasic(t)
+	for _, tc := range []struct {
+		input string
+		v     int64
+	}{{"total_income", -1}, {"hukou_local", 2}, {"hukou_type", 999}} {
+		pop := randomHouseholds(pk, rand.New(rand.NewPCG(7, 8)), 100)
+		col, _ := pop.Column(tc.input)
+		col[42] = tc.v
+		_, err := pk.EvaluateBatch("dibao", period.NewMonth(2025, 1), pop, 2)
+		if err == nil || !strings.Contains(err.Error(), "inputs."+tc.input) || !strings.Contains(err.Error(), "row 42") {
+			t.Errorf("%s = %d in row 42: error %v, want it to name the input and the row", tc.input, tc.v, err)
+		}
+	}
+}

@@ -22,7 +22,10 @@ type Input struct {
 	Type        Type     `json:"-"`
 	Values      []string `json:"values,omitempty"` // the allowed values of a str
 	Description string   `json:"description,omitempty"`
-	valueIDs    map[string]int64
+	// Signed allows negative numbers; counts, amounts of money and indices
+	// are otherwise never negative, and a negative value is refused.
+	Signed   bool `json:"signed,omitempty"`
+	valueIDs map[string]int64
 }
 
 // InputNames returns the entity's input names, sorted.
@@ -39,6 +42,7 @@ type inputFile struct {
 	Type        string   `yaml:"type"`
 	Values      []string `yaml:"values"`
 	Description string   `yaml:"description"`
+	Signed      bool     `yaml:"signed"`
 }
 
 func loadEntities(file string, data []byte, strs *interner) (map[string]*Entity, error) {
@@ -72,7 +76,7 @@ func loadEntities(file string, data []byte, strs *interner) (map[string]*Entity,
 			if err := decodeStrict(vn, &inf); err != nil {
 				return nil, fail("%v", err)
 			}
-			in := &Input{Name: kn.Value, Kind: inf.Type, Values: inf.Values, Description: inf.Description}
+			in := &Input{Name: kn.Value, Kind: inf.Type, Values: inf.Values, Description: inf.Description, Signed: inf.Signed}
 			switch inf.Type {
 			case "int", "money":
 				in.Type = TInt

@@ -411,6 +411,9 @@ func (pk *Package) inputValue(in *Input, raw json.RawMessage) (int64, error) {
 			}
 			return bad("want a whole number, got %s", raw)
 		}
+		if v < 0 && !in.Signed {
+			return bad("must not be negative, got %d", v)
+		}
 		return v, nil
 	case "dec":
 		var s string
@@ -420,6 +423,9 @@ func (pk *Package) inputValue(in *Input, raw json.RawMessage) (int64, error) {
 		v, err := parseDec(s)
 		if err != nil {
 			return bad("%v, got %s", err, raw)
+		}
+		if v < 0 && !in.Signed {
+			return bad("must not be negative, got %s", s)
 		}
 		return v, nil
 	case "bool":
