@@ -229,7 +229,7 @@ func TestBatchRefusesBadColumns(t *testing.T) {
 	for _, tc := range []struct {
 		input string
 		v     int64
-	}{{"total_income", -1}, {"hukou_local", 2}, {"hukou_type", 999}} {
+	}{{"total_income", -1}, {"hukou_local", 2}, {"members", -2}} {
 		pop := randomHouseholds(pk, rand.New(rand.NewPCG(7, 8)), 100)
 		col, _ := pop.Column(tc.input)
 		col[42] = tc.v
