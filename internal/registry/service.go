@@ -233,11 +233,7 @@ func (s *Service) readInScope(ctx context.Context, kind, id string, code region.
 
 // Persons lists persons in the caller's scope.
 func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
-		return nil, err
-	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
 	}
 	if f.IDNumber != "" {
@@ -247,7 +243,6 @@ func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error
 		}
 		f.IDNumber = string(id)
 	}
-	f.Page.normalize()
 	return s.store.Persons(ctx, f)
 }
 
@@ -326,29 +321,14 @@ func (s *Service) RecordDeath(ctx context.Context, id PersonID, date period.Date
 
 // Household returns a household in the caller's scope.
 func (s *Service) Household(ctx context.Context, id HouseholdID) (*Household, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
-		return nil, err
-	}
-	h, err := s.store.Household(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, h.RegionCode); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return readable(ctx, func() (*Household, error) { return s.store.Household(ctx, id) })
 }
 
 // Households lists households in the caller's scope.
 func (s *Service) Households(ctx context.Context, f HouseholdFilter) ([]*Household, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
 	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	f.Page.normalize()
 	return s.store.Households(ctx, f)
 }
 
@@ -413,29 +393,14 @@ func (s *Service) UpdateHousehold(ctx context.Context, id HouseholdID, version i
 
 // Organisation returns an organisation in the caller's scope.
 func (s *Service) Organisation(ctx context.Context, id OrgID) (*Organisation, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
-		return nil, err
-	}
-	o, err := s.store.Organisation(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, o.RegionCode); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return readable(ctx, func() (*Organisation, error) { return s.store.Organisation(ctx, id) })
 }
 
 // Organisations lists organisations in the caller's scope.
 func (s *Service) Organisations(ctx context.Context, f OrgFilter) ([]*Organisation, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
 	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	f.Page.normalize()
 	return s.store.Organisations(ctx, f)
 }
 
@@ -472,29 +437,14 @@ func (s *Service) UpdateOrganisation(ctx context.Context, id OrgID, version int6
 
 // Employment returns a spell in the caller's scope.
 func (s *Service) Employment(ctx context.Context, id EmploymentID) (*Employment, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
-		return nil, err
-	}
-	e, err := s.store.Employment(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, e.RegionCode); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return readable(ctx, func() (*Employment, error) { return s.store.Employment(ctx, id) })
 }
 
 // Employments lists spells in the caller's scope.
 func (s *Service) Employments(ctx context.Context, f EmploymentFilter) ([]*Employment, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
 	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	f.Page.normalize()
 	return s.store.Employments(ctx, f)
 }
 
@@ -669,6 +619,36 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 }
 
 // ---- helpers
+
+// readable loads a record and checks that the caller may read it where it
+// is.
+func readable[T any, P record[T]](ctx context.Context, load func() (P, error)) (P, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	r, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.home()); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// listScope narrows a list's region filter to the caller's scope (all of it
+// when empty; Forbidden outside it) and bounds its page.
+func listScope(ctx context.Context, code *region.Code, page *Page) error {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return err
+	}
+	if *code, err = auth.ScopeFilter(p, *code); err != nil {
+		return err
+	}
+	page.normalize()
+	return nil
+}
 
 // record is a registry record that can be updated: it lives in a region,
 // copies itself deep enough for a change to be applied to the copy, and
