@@ -32,6 +32,8 @@ const (
 	PermRegionAdmin Permission = "region.admin"
 	// PermUserAdmin allows managing users.
 	PermUserAdmin Permission = "user.admin"
+	// PermInsurance allows enrolling, assessing and posting contributions.
+	PermInsurance Permission = "insurance.write"
 )
 
 // Role is a post's bundle of permissions.
@@ -55,8 +57,8 @@ const (
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin},
-	RoleCaseworker: {PermRegistryRead, PermRegistryWrite},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead},

@@ -383,3 +383,38 @@ func decodeStrict(n *yaml.Node, v any) error {
 	}
 	return n.Decode(v)
 }
+
+// Value returns a plain parameter's value in force on day d for a case in
+// region code, with the explanation of the read. A scale is read with
+// ScaleValue.
+func (pk *Package) Value(key string, d period.Date, code region.Code) (int64, ParamRead, error) {
+	p, ok := pk.params[key]
+	if !ok {
+		return 0, ParamRead{}, fmt.Errorf("unknown parameter %s", key)
+	}
+	if p.Kind == KindScale {
+		return 0, ParamRead{}, fmt.Errorf("parameter %s is a scale: use ScaleValue", key)
+	}
+	pv, used, err := p.lookup(d, code)
+	if err != nil {
+		return 0, ParamRead{}, err
+	}
+	return pv.V, ParamRead{Key: key, Value: paramText(p, pv), Unit: p.Unit, From: pv.From, Source: pv.Source, Status: pv.Status, Layer: p.Layer, Region: used}, nil
+}
+
+// ScaleValue applies a scale parameter in force on day d to x (a dec; use
+// IntDec for whole numbers).
+func (pk *Package) ScaleValue(key string, d period.Date, code region.Code, x int64) (int64, ParamRead, error) {
+	p, ok := pk.params[key]
+	if !ok || p.Kind != KindScale {
+		return 0, ParamRead{}, fmt.Errorf("%s is not a scale parameter", key)
+	}
+	pv, used, err := p.lookup(d, code)
+	if err != nil {
+		return 0, ParamRead{}, err
+	}
+	return scaleValue(pv.Scale, x), ParamRead{Key: key, Value: paramText(p, pv), Unit: p.Unit, From: pv.From, Source: pv.Source, Status: pv.Status, Layer: p.Layer, Region: used}, nil
+}
+
+// IntDec is the dec form of a whole number.
+func IntDec(n int64) int64 { return n * DecScale }

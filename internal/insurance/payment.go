@@ -1,0 +1,226 @@
+package insurance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/ids"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// Source says where a payment record came from.
+type Source string
+
+// The payment sources.
+const (
+	Posted    Source = "posted"     // entered at the window (窗口收缴)
+	TaxBureau Source = "tax_bureau" // imported from the tax bureau's collection file (税务征收)
+)
+
+// Payment is a contribution collected (实缴): one receipt for one person,
+// scheme and month.
+type Payment struct {
+	ID         int64             `json:"id"`
+	PersonID   registry.PersonID `json:"person_id"`
+	OrgID      registry.OrgID    `json:"org_id,omitempty"`
+	Scheme     Scheme            `json:"scheme"`
+	Period     period.Month      `json:"period"`
+	RegionCode region.Code       `json:"region_code"`
+	Base       money.Fen         `json:"base"`
+	Employer   money.Fen         `json:"employer"`
+	Individual money.Fen         `json:"individual"`
+	PaidOn     period.Date       `json:"paid_on"`
+	// ReceiptNo is the collection voucher (票证号), unique.
+	ReceiptNo string `json:"receipt_no"`
+	Source    Source `json:"source"`
+}
+
+func (p *Payment) validate(today period.Date) fault.Problems {
+	var pr fault.Problems
+	if p.PersonID <= 0 {
+		pr.Add("person_id", "is required")
+	}
+	if !p.Scheme.Valid() {
+		pr.Add("scheme", "must be one of %v", Schemes)
+	}
+	if p.Period.IsZero() {
+		pr.Add("period", "is required")
+	} else if p.Period > today.Period().Add(1) {
+		pr.Add("period", "%s is in the future", p.Period)
+	}
+	if p.Base < 0 || p.Employer < 0 || p.Individual < 0 {
+		pr.Add("amount", "amounts are not negative (a refund is its own record)")
+	}
+	if p.Employer+p.Individual <= 0 {
+		pr.Add("amount", "nothing was paid")
+	}
+	if p.PaidOn.IsZero() {
+		pr.Add("paid_on", "is required")
+	} else if p.PaidOn > today {
+		pr.Add("paid_on", "is in the future")
+	}
+	if r := strings.TrimSpace(p.ReceiptNo); r == "" || len(r) > 40 {
+		pr.Add("receipt_no", "is required, at most 40 characters")
+	}
+	return pr
+}
+
+// Post records payments collected at the window, all or none.
+func (s *Service) Post(ctx context.Context, ps []Payment) error {
+	today := s.today()
+	var pr fault.Problems
+	for i := range ps {
+		p := &ps[i]
+		p.Source = Posted
+		for f, msg := range p.validate(today) {
+			pr.Add(fmt.Sprintf("payments[%d].%s", i, f), "%s", msg)
+		}
+		if p.PersonID > 0 {
+			per, err := s.registry.Person(ctx, p.PersonID)
+			if fault.CodeOf(err) == fault.NotFound {
+				pr.Add(fmt.Sprintf("payments[%d].person_id", i), "person %d does not exist", p.PersonID)
+				continue
+			} else if err != nil {
+				return err
+			}
+			p.RegionCode = per.RegionCode
+			if _, err := auth.RequireIn(ctx, auth.PermInsurance, per.RegionCode); err != nil {
+				return err
+			}
+		}
+	}
+	if err := pr.Err("invalid payments"); err != nil {
+		return err
+	}
+	return s.store.PostPayments(ctx, ps)
+}
+
+// TaxRecord is one row of the tax bureau's collection file (税务征收明细),
+// as read by the exchange package.
+type TaxRecord struct {
+	Line       int
+	USCC       string
+	IDNumber   ids.ResidentID
+	Scheme     Scheme
+	Period     period.Month
+	Base       money.Fen
+	Employer   money.Fen
+	Individual money.Fen
+	PaidOn     period.Date
+	ReceiptNo  string
+}
+
+// TaxLookup is what a tax import resolves in the registry.
+type TaxLookup interface {
+	// PersonByIDNumber returns the person; NotFound if unknown.
+	PersonByIDNumber(ctx context.Context, id ids.ResidentID) (*registry.Person, error)
+	// Organisations lists organisations matching f.
+	Organisations(ctx context.Context, f registry.OrgFilter) ([]*registry.Organisation, error)
+}
+
+// ImportTax posts the tax bureau's collection records. Every record must
+// name a registered person and, for employer contributions, a registered
+// employer; a file with any bad row is rejected whole with every bad row
+// named by its line, and nothing is written.
+func (s *Service) ImportTax(ctx context.Context, lookup TaxLookup, recs []TaxRecord) (int, error) {
+	p, err := auth.Require(ctx, auth.PermInsurance)
+	if err != nil {
+		return 0, err
+	}
+	today := s.today()
+	var pr fault.Problems
+	orgs := map[string]*registry.Organisation{}
+	out := make([]Payment, 0, len(recs))
+	bad := 0
+	add := func(line int, field, format string, args ...any) {
+		bad++
+		if len(pr) < 200 {
+			pr.Add(fmt.Sprintf("row %d: %s", line, field), format, args...)
+		}
+	}
+	for _, r := range recs {
+		pay := Payment{Scheme: r.Scheme, Period: r.Period, Base: r.Base, Employer: r.Employer, Individual: r.Individual,
+			PaidOn: r.PaidOn, ReceiptNo: r.ReceiptNo, Source: TaxBureau}
+		per, err := lookup.PersonByIDNumber(ctx, r.IDNumber)
+		if fault.CodeOf(err) == fault.NotFound {
+			add(r.Line, "id_number", "no registered person has ID number %s", r.IDNumber.Masked())
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		pay.PersonID, pay.RegionCode = per.ID, per.RegionCode
+		if r.USCC != "" {
+			o, ok := orgs[r.USCC]
+			if !ok {
+				list, err := lookup.Organisations(ctx, registry.OrgFilter{USCC: r.USCC, Page: registry.Page{Limit: 1}})
+				if err != nil {
+					return 0, err
+				}
+				if len(list) > 0 {
+					o = list[0]
+				}
+				orgs[r.USCC] = o
+			}
+			if o == nil {
+				add(r.Line, "uscc", "no registered organisation has USCC %s", r.USCC)
+				continue
+			}
+			pay.OrgID, pay.RegionCode = o.ID, o.RegionCode
+		}
+		if !p.InScope(pay.RegionCode) {
+			add(r.Line, "region", "the record belongs to %s, outside your scope %s", pay.RegionCode, p.Scope)
+			continue
+		}
+		for f, msg := range pay.validate(today) {
+			add(r.Line, f, "%s", msg)
+		}
+		out = append(out, pay)
+	}
+	if bad > 0 {
+		return 0, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("the tax file has %d bad rows of %d; nothing was posted", bad, len(recs)), Fields: pr}
+	}
+	if err := s.store.PostPayments(ctx, out); err != nil {
+		return 0, err
+	}
+	return len(out), nil
+}
+
+// ArrearsFilter selects the arrears report.
+type ArrearsFilter struct {
+	Region   region.Code
+	OrgID    registry.OrgID
+	From, To period.Month
+}
+
+// ArrearsRow is what one employer owed and paid for one month and scheme
+// (欠费).
+type ArrearsRow struct {
+	OrgID   registry.OrgID `json:"org_id"`
+	Period  period.Month   `json:"period"`
+	Scheme  Scheme         `json:"scheme"`
+	Due     money.Fen      `json:"due"`
+	Paid    money.Fen      `json:"paid"`
+	Arrears money.Fen      `json:"arrears"`
+}
+
+// Arrears lists employers' months with less paid than due in the caller's
+// scope.
+func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]ArrearsRow, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	if f.From.IsZero() || f.To.IsZero() || f.To < f.From {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid arrears query", Fields: map[string]string{"from": "give a month range from ≤ to"}}
+	}
+	return s.store.Arrears(ctx, f)
+}

@@ -1,0 +1,290 @@
+package insurance
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// Basis is what the assessment of one enrolment reads: the enrolment and the
+// monthly wage declared for the person by the employer (the open
+// employment spell's wage), 0 when none is declared.
+type Basis struct {
+	Enrolment Enrolment
+	Wage      money.Fen
+}
+
+// EnrolmentFilter selects enrolments.
+type EnrolmentFilter struct {
+	Region   region.Code
+	PersonID registry.PersonID
+	OrgID    registry.OrgID
+	Scheme   Scheme
+	Status   Status
+	registry.Page
+}
+
+// Store keeps enrolments, assessments, payments and accounts. Methods that
+// change state write their audit event in the same transaction. Lookups
+// return fault.NotFound; stale versions fault.Conflict.
+type Store interface {
+	// CreateEnrolment inserts e after check accepts the person's existing
+	// enrolments, read in the same transaction; Conflict when check
+	// refuses or the person has an open enrolment in the scheme already.
+	CreateEnrolment(ctx context.Context, e *Enrolment, check func(existing []*Enrolment) error) error
+	// UpdateEnrolment stores e if its version is current.
+	UpdateEnrolment(ctx context.Context, e *Enrolment, action string) error
+	// Enrolment returns an enrolment.
+	Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, error)
+	// Enrolments lists enrolments matching f, by key.
+	Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error)
+	// AssessmentBasis returns the employer and flexible enrolments of the
+	// region subtree open in month m, with the declared wages.
+	AssessmentBasis(ctx context.Context, m period.Month, code region.Code) ([]Basis, error)
+	// SaveAssessments replaces the assessments of month m in the region
+	// subtree with as, in one transaction, with one audit event.
+	SaveAssessments(ctx context.Context, m period.Month, code region.Code, as []Assessment) error
+	// PostPayments records collected contributions, all or none; Conflict
+	// when a receipt number was posted before.
+	PostPayments(ctx context.Context, ps []Payment) error
+	// Arrears sums what was due and what was paid per employer and month.
+	Arrears(ctx context.Context, f ArrearsFilter) ([]ArrearsRow, error)
+}
+
+// Registry is what the service reads of the registry.
+type Registry interface {
+	// Person returns a person; NotFound if there is none.
+	Person(ctx context.Context, id registry.PersonID) (*registry.Person, error)
+	// Organisation returns an organisation; NotFound if there is none.
+	Organisation(ctx context.Context, id registry.OrgID) (*registry.Organisation, error)
+}
+
+// Service runs enrolment, assessment and collection.
+type Service struct {
+	store    Store
+	registry Registry
+	policy   *policy.Package
+	// NowFunc returns the current time; tests replace it.
+	NowFunc func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(store Store, reg Registry, pk *policy.Package) *Service {
+	return &Service{store: store, registry: reg, policy: pk, NowFunc: time.Now}
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+
+// Enrol opens an enrolment (参保登记). Through an employer, the enrolment
+// belongs to the employer's region; flexible workers and residents enrol
+// where they live. Where the hukou restriction parameter is off (Changji
+// since 2021-10), flexible workers enrol wherever they work.
+func (s *Service) Enrol(ctx context.Context, e *Enrolment) error {
+	pr := e.validate()
+	var p *registry.Person
+	if e.PersonID > 0 {
+		var err error
+		p, err = s.registry.Person(ctx, e.PersonID)
+		switch {
+		case fault.CodeOf(err) == fault.NotFound:
+			pr.Add("person_id", "person %d does not exist", e.PersonID)
+		case err != nil:
+			return err
+		case !p.Alive() && p.DeathDate.Period() < e.Start:
+			pr.Add("start", "the person died on %s", p.DeathDate)
+		case !e.Start.IsZero() && period.AgeAt(p.BirthDate(), e.Start.Last()) < 16:
+			pr.Add("start", "the person is under 16 in %s", e.Start)
+		}
+	}
+	if e.Kind == ThroughEmployer && e.OrgID > 0 {
+		o, err := s.registry.Organisation(ctx, e.OrgID)
+		switch {
+		case fault.CodeOf(err) == fault.NotFound:
+			pr.Add("org_id", "organisation %d does not exist", e.OrgID)
+		case err != nil:
+			return err
+		default:
+			e.RegionCode = o.RegionCode
+		}
+	} else if p != nil {
+		e.RegionCode = p.RegionCode
+	}
+	if e.Kind == Flexible && p != nil && !e.Start.IsZero() {
+		restricted, _, err := s.policy.Value("social_insurance.flexible_worker_hukou_restriction", e.Start.First(), e.RegionCode)
+		if err != nil {
+			return fmt.Errorf("enrol: %w", err)
+		}
+		if restricted != 0 && !region.Changji.Contains(p.HukouRegion) {
+			pr.Add("kind", "flexible workers without local hukou cannot enrol in %s (hukou restriction in force)", e.Start)
+		}
+	}
+	if err := pr.Err("invalid enrolment"); err != nil {
+		return err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermInsurance, e.RegionCode); err != nil {
+		return err
+	}
+	e.ID, e.Version, e.Status, e.End = 0, 0, Active, 0
+	return s.store.CreateEnrolment(ctx, e, func(existing []*Enrolment) error {
+		for _, o := range existing {
+			if msg := conflict(e, o); msg != "" {
+				return fault.Errorf(fault.Conflict, "%s", msg)
+			}
+		}
+		return nil
+	})
+}
+
+// Enrolments lists enrolments in the caller's scope.
+func (s *Service) Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	return s.store.Enrolments(ctx, f)
+}
+
+// Enrolment returns an enrolment in the caller's scope.
+func (s *Service) Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	e, err := s.store.Enrolment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, e.RegionCode); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Transition moves an enrolment to another status from month m on:
+// suspend (暂停, last month covered m-1), resume (恢复, covered again from
+// m) or terminate (终止, last month covered m-1).
+func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64, to Status, m period.Month, reason string) (*Enrolment, error) {
+	e, err := s.store.Enrolment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermInsurance, e.RegionCode); err != nil {
+		return nil, err
+	}
+	var pr fault.Problems
+	if m.IsZero() {
+		pr.Add("from", "is required")
+	} else if m <= e.Start && to != Active {
+		pr.Add("from", "must be after the start %s", e.Start)
+	}
+	if reason == "" && to != Active {
+		pr.Add("reason", "say why")
+	}
+	switch {
+	case e.Status == Terminated:
+		return nil, fault.Errorf(fault.Conflict, "enrolment %d is terminated", id)
+	case to == e.Status:
+		return nil, fault.Errorf(fault.Conflict, "enrolment %d is %s already", id, to)
+	case to == Active && e.Status != Suspended:
+		pr.Add("status", "only a suspended enrolment resumes")
+	}
+	if err := pr.Err("invalid change of enrolment"); err != nil {
+		return nil, err
+	}
+	e.Version = version
+	action := "enrolment." + map[Status]string{Active: "resume", Suspended: "suspend", Terminated: "terminate"}[to]
+	switch to {
+	case Active:
+		e.End, e.Reason = 0, ""
+	default:
+		e.End, e.Reason = m.Add(-1), reason
+	}
+	e.Status = to
+	if err := s.store.UpdateEnrolment(ctx, e, action); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Summary totals an assessment run.
+type Summary struct {
+	Period      period.Month       `json:"period"`
+	Region      region.Code        `json:"region"`
+	Assessments int                `json:"assessments"`
+	Employer    money.Fen          `json:"employer"`
+	Individual  money.Fen          `json:"individual"`
+	ByScheme    map[Scheme]int     `json:"by_scheme"`
+	Parameters  []policy.ParamRead `json:"parameters"`
+	// Skipped counts employer enrolments with no declared wage, assessed
+	// at the floor.
+	AtFloor int `json:"at_floor"`
+}
+
+// Assess runs the monthly contribution assessment (月度核定) of month m for
+// the region subtree: every open employer and flexible enrolment, the base
+// clamped to the band, each party's rate. Running it again for the same
+// month replaces the month's assessments.
+func (s *Service) Assess(ctx context.Context, m period.Month, code region.Code) (*Summary, error) {
+	if m.IsZero() {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid assessment", Fields: map[string]string{"period": "is required"}}
+	}
+	p, err := auth.Require(ctx, auth.PermInsurance)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	basis, err := s.store.AssessmentBasis(ctx, m, code)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Period: m, Region: code, ByScheme: map[Scheme]int{}}
+	rates := map[region.Code]*Rates{}
+	out := make([]Assessment, 0, len(basis))
+	for i := range basis {
+		b := &basis[i]
+		county := b.Enrolment.RegionCode.County()
+		r, ok := rates[county]
+		if !ok {
+			if r, err = LoadRates(s.policy, m, county); err != nil {
+				return nil, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
+			}
+			rates[county] = r
+			if len(sum.Parameters) == 0 {
+				sum.Parameters = r.Reads
+			}
+		}
+		a, ok := r.Assess(&b.Enrolment, b.Wage)
+		if !ok {
+			continue
+		}
+		if b.Enrolment.Kind == ThroughEmployer && b.Wage < r.Floor {
+			sum.AtFloor++
+		}
+		out = append(out, a)
+		sum.Employer += a.Employer
+		sum.Individual += a.Individual
+		sum.ByScheme[a.Scheme]++
+	}
+	sum.Assessments = len(out)
+	if err := s.store.SaveAssessments(ctx, m, code, out); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
