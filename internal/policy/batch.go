@@ -300,6 +300,7 @@ func (pk *Package) newPlan(p *Programme, w When, pop *Population, override func(
 
 // workspace is one worker's slots.
 type workspace struct {
+	memos map[int]*memoTable
 	slots [][]int64
 	own   [][]int64 // the buffers owned, reused across chunks
 	bad   []bool
@@ -606,9 +607,24 @@ func (ws *workspace) exec(pk *Package, in *instr, w When, pop *Population, lo, n
 		}
 		argv := make([]int64, len(in.args))
 		str := pk.strs.str // bind once: a method value allocates
+		var memo *memoTable
+		if nd.fn.MemoKey != nil {
+			memo = ws.memo(in.dst)
+		}
 		for i := range out {
 			for j := range cols {
 				argv[j] = cols[j][i]
+			}
+			if memo != nil {
+				if key, ok := nd.fn.MemoKey(argv); ok {
+					v, fine := memo.get(key, func() (int64, bool) {
+						v, err := nd.fn.Call(argv, str)
+						return v, err == nil
+					})
+					out[i] = v
+					bad[i] = bad[i] || !fine
+					continue
+				}
 			}
 			v, err := nd.fn.Call(argv, str)
 			out[i] = v
@@ -732,4 +748,38 @@ func firstOutside(col []int64, lo, hi int64) int {
 		}
 	}
 	return -1
+}
+
+// memoTable remembers a function's results by MemoKey, direct-mapped.
+type memoTable struct {
+	keys []int64
+	vals []int64
+	st   []uint8 // 0 empty, 1 result, 2 error
+}
+
+const memoSize = 1 << 13
+
+func (ws *workspace) memo(slot int) *memoTable {
+	if m, ok := ws.memos[slot]; ok {
+		return m
+	}
+	if ws.memos == nil {
+		ws.memos = map[int]*memoTable{}
+	}
+	m := &memoTable{keys: make([]int64, memoSize), vals: make([]int64, memoSize), st: make([]uint8, memoSize)}
+	ws.memos[slot] = m
+	return m
+}
+
+func (m *memoTable) get(key int64, call func() (int64, bool)) (int64, bool) {
+	h := (uint64(key) * 0x9E3779B97F4A7C15) >> (64 - 13)
+	if m.st[h] != 0 && m.keys[h] == key {
+		return m.vals[h], m.st[h] == 1
+	}
+	v, ok := call()
+	m.keys[h], m.vals[h], m.st[h] = key, v, 2
+	if ok {
+		m.st[h] = 1
+	}
+	return v, ok
 }

@@ -242,6 +242,16 @@ func pensionDateFunc(f func(period.Date, string) (period.Date, error)) func([]in
 	}
 }
 
+// pensionMemoKey reduces (birth_date, group) to the birth month and the
+// group's id, which decide every pension function of this file: only the
+// birth month counts, not the day.
+func pensionMemoKey(args []int64) (int64, bool) {
+	if len(args) != 2 || args[0] < 1 || args[0] > int64(pensionMaxDate) || args[1] < 0 || args[1] >= 1<<20 {
+		return 0, false
+	}
+	return int64(period.Date(args[0]).Period())<<20 | args[1], true
+}
+
 // PensionFuncs returns the rule functions of the enterprise employee pension
 // that national law fixes:
 //
@@ -272,6 +282,7 @@ func PensionFuncs() []Func {
 				age, err := statutoryRetirementAge(birth, group)
 				return int64(age), err
 			},
+			MemoKey: pensionMemoKey,
 		},
 		{
 			Name:   "retirement_date",
@@ -279,7 +290,8 @@ func PensionFuncs() []Func {
 			Result: TDate,
 			Doc: "The first day of the month in which a person born on birth_date in group reaches the statutory retirement age " +
 				"(birth month + retirement_age_months). " + authority + ", art. 1 and annex tables 1-3.",
-			Call: pensionDateFunc(statutoryRetirementDate),
+			Call:    pensionDateFunc(statutoryRetirementDate),
+			MemoKey: pensionMemoKey,
 		},
 		{
 			Name:   "min_contribution_months",
@@ -288,6 +300,7 @@ func PensionFuncs() []Func {
 			Doc: "最低缴费年限: the minimum contribution period for a monthly pension, in months, by the calendar year " +
 				"in which the person reaches the statutory retirement age: 180 up to 2029, +6 a year from 2030 (186), 240 from 2039. " +
 				authority + ", art. 2.",
+			MemoKey: func(args []int64) (int64, bool) { return args[0], len(args) == 1 },
 			Call: func(args []int64, _ func(int64) string) (int64, error) {
 				if err := pensionArgs(args, 1); err != nil {
 					return 0, err
@@ -306,7 +319,8 @@ func PensionFuncs() []Func {
 			Doc: "弹性提前退休: the earliest flexible retirement date of a person born on birth_date in group: " +
 				"the statutory retirement date minus up to 36 months, never before the month the person reaches the original age (60, 55 or 50). " +
 				"The minimum contribution period must also be met. " + authority + ", art. 3.",
-			Call: pensionDateFunc(flexibleRetirementEarliest),
+			Call:    pensionDateFunc(flexibleRetirementEarliest),
+			MemoKey: pensionMemoKey,
 		},
 		{
 			Name:   "flexible_retirement_latest",
@@ -314,7 +328,8 @@ func PensionFuncs() []Func {
 			Result: TDate,
 			Doc: "弹性延迟退休: the latest flexible retirement date of a person born on birth_date in group: " +
 				"the statutory retirement date plus 36 months, if employer and employee agree. " + authority + ", art. 3.",
-			Call: pensionDateFunc(flexibleRetirementLatest),
+			Call:    pensionDateFunc(flexibleRetirementLatest),
+			MemoKey: pensionMemoKey,
 		},
 	}
 }

@@ -44,4 +44,9 @@ type Func struct {
 	// str arguments are resolved to text with str. It returns an error for
 	// arguments outside the function's domain.
 	Call func(args []int64, str func(int64) string) (int64, error)
+	// MemoKey, when set, reduces the arguments to a key that decides the
+	// result (error included): the columnar engine then calls Call once per
+	// key and chunk of rows instead of once per row. ok = false sends the
+	// row to Call.
+	MemoKey func(args []int64) (key int64, ok bool)
 }
