@@ -11,6 +11,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
+	"safetynet/internal/insurance"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -53,7 +54,8 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 			return syntheticPopulation(pk, entity, n, seed)
 		},
 	}
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, au, db, pol)
+	ins := insurance.NewService(db, db, pk)
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, ins, au, db, pol)
 	return h, au, err
 }
 

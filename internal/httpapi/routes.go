@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"safetynet/internal/insurance"
 	"safetynet/internal/registry"
 )
 
@@ -40,6 +41,8 @@ func (s *server) routes() []route {
 		regionList       = listResponse[regionResponse]
 		programmeList    = listResponse[programmeSummaryResponse]
 		parameterList    = listResponse[parameterSummaryResponse]
+		enrolmentList    = listResponse[enrolmentResponse]
+		arrearsList      = listResponse[arrearsRowResponse]
 	)
 	return []route{
 		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
@@ -111,6 +114,32 @@ func (s *server) routes() []route {
 		{method: "PATCH", path: "/api/v1/employment/{id}", handler: s.handlePatchEmployment, tag: "employment",
 			summary: "Change a spell, e.g. end it with a separation reason", params: employmentParams{},
 			body: employmentPatch{}, status: http.StatusOK, resp: employmentResponse{}},
+
+		{method: "GET", path: "/api/v1/enrolments", handler: s.handleListEnrolments, tag: "insurance",
+			summary: "List social insurance enrolments in your scope", params: enrolmentListParams{}, status: http.StatusOK, resp: enrolmentList{}},
+		{method: "POST", path: "/api/v1/enrolments", handler: s.handleCreateEnrolment, tag: "insurance",
+			summary: "Enrol a person in a scheme: through an employer, as a flexible worker, or as a resident",
+			body:    enrolmentRequest{}, status: http.StatusCreated, resp: enrolmentResponse{}},
+		{method: "GET", path: "/api/v1/enrolments/{id}", handler: s.handleGetEnrolment, tag: "insurance",
+			summary: "Read an enrolment", params: enrolmentParams{}, status: http.StatusOK, resp: enrolmentResponse{}},
+		{method: "POST", path: "/api/v1/enrolments/{id}/suspend", handler: s.handleTransitionEnrolment(insurance.Suspended), tag: "insurance",
+			summary: "Suspend an enrolment from a month on (send the version you read)", params: enrolmentParams{},
+			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
+		{method: "POST", path: "/api/v1/enrolments/{id}/resume", handler: s.handleTransitionEnrolment(insurance.Active), tag: "insurance",
+			summary: "Resume a suspended enrolment from a month on (send the version you read)", params: enrolmentParams{},
+			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
+		{method: "POST", path: "/api/v1/enrolments/{id}/terminate", handler: s.handleTransitionEnrolment(insurance.Terminated), tag: "insurance",
+			summary: "Terminate an enrolment from a month on (send the version you read)", params: enrolmentParams{},
+			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
+		{method: "POST", path: "/api/v1/assessments", handler: s.handleAssess, tag: "insurance",
+			summary: "Run the monthly contribution assessment for your scope or a subtree, replacing the month's earlier run",
+			body:    assessmentRequest{}, status: http.StatusOK, resp: assessmentResponse{}},
+		{method: "POST", path: "/api/v1/payments", handler: s.handlePostPayments, tag: "insurance",
+			summary: "Post contributions collected at the window, all or none", body: paymentsRequest{},
+			status: http.StatusCreated, resp: postedResponse{}},
+		{method: "GET", path: "/api/v1/arrears", handler: s.handleArrears, tag: "insurance",
+			summary: "List employers' months and schemes with less paid than due", params: arrearsParams{},
+			status: http.StatusOK, resp: arrearsList{}},
 
 		{method: "GET", path: "/api/v1/regions", handler: s.handleListRegions, tag: "regions",
 			summary: "List the children of a region, or the top of the tree", params: regionListParams{}, status: http.StatusOK, resp: regionList{}},

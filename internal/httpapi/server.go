@@ -9,6 +9,7 @@ import (
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
+	"safetynet/internal/insurance"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -44,6 +45,7 @@ type server struct {
 	logger  *slog.Logger
 	cfg     Config
 	reg     *registry.Service
+	ins     *insurance.Service
 	au      *auth.Service
 	aud     AuditReader
 	pol     Policy
@@ -55,8 +57,8 @@ type server struct {
 // /api/v1/. It builds the OpenAPI document and the programme catalogue up
 // front and returns an error if that fails, so that a broken document or
 // policy package stops the process at start-up.
-func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, au *auth.Service, aud AuditReader, pol Policy) (http.Handler, error) {
-	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, au: au, aud: aud, pol: pol}
+func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, ins *insurance.Service, au *auth.Service, aud AuditReader, pol Policy) (http.Handler, error) {
+	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, ins: ins, au: au, aud: aud, pol: pol}
 	if pol.Package == nil || pol.PopulationFunc == nil {
 		return nil, errors.New("the policy package and its population function are required")
 	}

@@ -16,11 +16,14 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
+	"safetynet/internal/insurance"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
+	"safetynet/policies"
 )
 
 const testPassword = "correct-horse-9"
@@ -31,6 +34,7 @@ type testBundle struct {
 	url  string
 	db   *sqlstore.DB
 	reg  *registry.Service
+	ins  *insurance.Service
 	au   *auth.Service
 	logs *syncBuffer
 
@@ -53,9 +57,14 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := sqlstoretest.Open(t)
 	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
+	pk, err := realPolicy()
+	if err != nil {
+		t.Fatalf("load the policy package: %v", err)
+	}
+	b.ins = insurance.NewService(db, db, pk)
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.reg, b.au, db, testPolicy(t))
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.reg, b.ins, b.au, db, testPolicy(t))
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}
@@ -72,6 +81,12 @@ func setup(t *testing.T) *testBundle {
 	}
 	return b
 }
+
+// realPolicy is the policy package built into the binary, loaded once: the
+// insurance service reads its contribution rates and base band.
+var realPolicy = sync.OnceValues(func() (*policy.Package, error) {
+	return policy.Load(policies.FS, policy.PensionFuncs()...)
+})
 
 func systemContext() context.Context {
 	return auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))

@@ -1,0 +1,374 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// enrolmentResponse is a person's insurance relationship with a scheme
+// (参保关系).
+type enrolmentResponse struct {
+	ID       int64  `json:"id"`
+	PersonID int64  `json:"person_id"`
+	Scheme   string `json:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Kind     string `json:"kind" enum:"employer,flexible,resident"`
+	// OrgID is the employer, for enrolment through an employer.
+	OrgID int64 `json:"org_id,omitempty"`
+	// RegionCode is where the person is insured (参保地): the employer's
+	// region, or where a flexible worker or resident lives.
+	RegionCode string `json:"region_code"`
+	Start      string `json:"start" example:"2025-01" description:"first month covered, YYYY-MM"`
+	End        string `json:"end,omitempty" example:"2025-06" description:"last month covered once suspended or terminated, YYYY-MM"`
+	Status     string `json:"status" enum:"active,suspended,terminated"`
+	Reason     string `json:"reason,omitempty"`
+	Base       int64  `json:"base,omitempty" description:"a flexible worker's chosen monthly base, in fen"`
+	Tier       int64  `json:"tier,omitempty" description:"a resident's yearly contribution tier, in fen"`
+	RiskClass  int    `json:"risk_class,omitempty" minimum:"1" maximum:"8" description:"work injury industry risk class"`
+	Version    int64  `json:"version"`
+}
+
+func enrolmentOf(e *insurance.Enrolment) enrolmentResponse {
+	return enrolmentResponse{
+		ID: int64(e.ID), PersonID: int64(e.PersonID), Scheme: string(e.Scheme), Kind: string(e.Kind), OrgID: int64(e.OrgID),
+		RegionCode: string(e.RegionCode), Start: monthString(e.Start), End: monthString(e.End), Status: string(e.Status),
+		Reason: e.Reason, Base: int64(e.Base), Tier: int64(e.Tier), RiskClass: e.RiskClass, Version: e.Version,
+	}
+}
+
+// monthString formats a month for a response; "" for no month.
+func monthString(m period.Month) string {
+	if m.IsZero() {
+		return ""
+	}
+	return m.String()
+}
+
+// enrolmentRequest is the body of POST /api/v1/enrolments.
+type enrolmentRequest struct {
+	PersonID int64  `json:"person_id" required:"true" minimum:"1"`
+	Scheme   string `json:"scheme" required:"true" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Kind     string `json:"kind" required:"true" enum:"employer,flexible,resident"`
+	// OrgID is the employer; required for, and only for, kind employer.
+	OrgID     int64  `json:"org_id,omitempty" minimum:"1"`
+	Start     string `json:"start" required:"true" example:"2025-01" description:"first month covered, YYYY-MM"`
+	Base      int64  `json:"base,omitempty" minimum:"1" description:"monthly base in fen; flexible workers only"`
+	Tier      int64  `json:"tier,omitempty" minimum:"1" description:"yearly tier in fen; residents only"`
+	RiskClass int    `json:"risk_class,omitempty" minimum:"1" maximum:"8" description:"the employer's industry risk class; work injury only"`
+}
+
+// transitionRequest is the body of POST /api/v1/enrolments/{id}/suspend,
+// /resume and /terminate.
+type transitionRequest struct {
+	Version *int64 `json:"version" required:"true"`
+	// From is the first month of the new status: a suspended or terminated
+	// enrolment covers up to the month before; a resumed one from this
+	// month on.
+	From   string `json:"from" required:"true" example:"2025-07" description:"YYYY-MM"`
+	Reason string `json:"reason,omitempty" description:"required to suspend or terminate"`
+}
+
+// enrolmentParams are the parameters of an enrolment's URL.
+type enrolmentParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// enrolmentListParams are the filters of GET /api/v1/enrolments.
+type enrolmentListParams struct {
+	Region   string `query:"region" description:"division code of the insured region; default your whole scope"`
+	PersonID int64  `query:"person_id"`
+	OrgID    int64  `query:"org_id"`
+	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Status   string `query:"status" enum:"active,suspended,terminated"`
+	pageParams
+}
+
+func enrolmentKey(e *insurance.Enrolment) int64 { return int64(e.ID) }
+
+// month reads a YYYY-MM month.
+func (q *query) month(name string) period.Month {
+	s := q.v.Get(name)
+	if s == "" {
+		return 0
+	}
+	m, err := period.ParseMonth(s)
+	if err != nil {
+		q.pr.Add(name, "%v", err)
+	}
+	return m
+}
+
+// handleListEnrolments lists enrolments in the caller's scope.
+func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := insurance.EnrolmentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
+		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")),
+		Status: insurance.Status(q.str("status")), Page: q.page()}
+	if f.Scheme != "" && !f.Scheme.Valid() {
+		q.pr.Add("scheme", "must be one of %v", insurance.Schemes)
+	}
+	switch f.Status {
+	case "", insurance.Active, insurance.Suspended, insurance.Terminated:
+	default:
+		q.pr.Add("status", "must be active, suspended or terminated")
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	es, err := s.ins.Enrolments(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(es, f.Limit, enrolmentKey, enrolmentOf))
+}
+
+// handleCreateEnrolment enrols a person in a scheme (参保登记).
+func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[enrolmentRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	e := &insurance.Enrolment{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme),
+		Kind: insurance.Kind(req.Kind), OrgID: registry.OrgID(req.OrgID), Start: periodField(&pr, "start", req.Start),
+		Base: money.Fen(req.Base), Tier: money.Fen(req.Tier), RiskClass: req.RiskClass}
+	if err := pr.Err("invalid enrolment"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.ins.Enrol(r.Context(), e); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/enrolments/"+strconv.FormatInt(int64(e.ID), 10))
+	reply(w, r, http.StatusCreated, enrolmentOf(e))
+}
+
+// handleGetEnrolment returns an enrolment.
+func (s *server) handleGetEnrolment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	e, err := s.ins.Enrolment(r.Context(), insurance.EnrolmentID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, enrolmentOf(e))
+}
+
+// handleTransitionEnrolment returns a handler moving the enrolment named by
+// the {id} path parameter to status to: suspend (暂停), resume (恢复) or
+// terminate (终止), if the version sent is current.
+func (s *server) handleTransitionEnrolment(to insurance.Status) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		req, err := decode[transitionRequest](r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var pr fault.Problems
+		version := requireVersion(&pr, req.Version)
+		from := periodField(&pr, "from", req.From)
+		if err := pr.Err("invalid change of enrolment"); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(id), version, to, from, req.Reason)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		reply(w, r, http.StatusOK, enrolmentOf(e))
+	}
+}
+
+// assessmentRequest is the body of POST /api/v1/assessments.
+type assessmentRequest struct {
+	Period string `json:"period" required:"true" example:"2025-03" description:"contribution month, YYYY-MM; parameters are read as of its first day"`
+	// Region limits the run to a subtree; default your whole scope.
+	Region string `json:"region,omitempty" example:"652301"`
+}
+
+// assessmentResponse totals a monthly contribution assessment (月度核定).
+// Running it again for the same month and region replaces the month's
+// assessments.
+type assessmentResponse struct {
+	Period string `json:"period" example:"2025-03"`
+	Region string `json:"region"`
+	// Count is the number of enrolments assessed.
+	Count      int   `json:"count"`
+	Employer   int64 `json:"employer" description:"employers' total due, in fen"`
+	Individual int64 `json:"individual" description:"individuals' total due, in fen"`
+	// ByScheme counts the assessments of each scheme.
+	ByScheme map[string]int `json:"by_scheme" required:"true" nullable:"false"`
+	// AtFloor counts employer enrolments whose declared wage was below the
+	// base floor, or missing, and were assessed at the floor.
+	AtFloor int `json:"at_floor"`
+	// Parameters are the rates and base band read, with the day each took
+	// effect.
+	Parameters []parameterReadResponse `json:"parameters" required:"true" nullable:"false"`
+}
+
+func assessmentOf(sum *insurance.Summary) assessmentResponse {
+	out := assessmentResponse{Period: sum.Period.String(), Region: string(sum.Region), Count: sum.Assessments,
+		Employer: int64(sum.Employer), Individual: int64(sum.Individual), ByScheme: make(map[string]int, len(sum.ByScheme)),
+		AtFloor: sum.AtFloor, Parameters: make([]parameterReadResponse, len(sum.Parameters))}
+	for sc, n := range sum.ByScheme {
+		out.ByScheme[string(sc)] = n
+	}
+	for i, p := range sum.Parameters {
+		out.Parameters[i] = parameterReadResponse{Key: p.Key, Value: p.Value, Unit: p.Unit, From: dateString(p.From),
+			Source: p.Source, Status: p.Status, Layer: p.Layer, Region: string(p.Region)}
+	}
+	return out
+}
+
+// handleAssess runs the monthly contribution assessment of a month for the
+// caller's scope, or a subtree of it.
+func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[assessmentRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	m := periodField(&pr, "period", req.Period)
+	var code region.Code
+	if req.Region != "" {
+		if code, err = region.ParseCode(req.Region); err != nil {
+			pr.Add("region", "%v", err)
+		}
+	}
+	if err := pr.Err("invalid assessment"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.ins.Assess(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, assessmentOf(sum))
+}
+
+// paymentRequest is one contribution collected at the window (窗口收缴).
+type paymentRequest struct {
+	PersonID int64 `json:"person_id" required:"true" minimum:"1"`
+	// OrgID is the employer, for employer contributions.
+	OrgID      int64  `json:"org_id,omitempty" minimum:"1"`
+	Scheme     string `json:"scheme" required:"true" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Period     string `json:"period" required:"true" example:"2025-03" description:"contribution month, YYYY-MM"`
+	Base       int64  `json:"base" minimum:"0" description:"contribution base in fen"`
+	Employer   int64  `json:"employer" minimum:"0" description:"employer's part in fen"`
+	Individual int64  `json:"individual" minimum:"0" description:"individual's part in fen"`
+	PaidOn     string `json:"paid_on" required:"true" format:"date"`
+	// ReceiptNo is the collection voucher number (票证号); each is posted
+	// once.
+	ReceiptNo string `json:"receipt_no" required:"true" maxLength:"40"`
+}
+
+// paymentsRequest is the body of POST /api/v1/payments.
+type paymentsRequest struct {
+	Payments []paymentRequest `json:"payments" required:"true" nullable:"false" minItems:"1"`
+}
+
+// postedResponse says how many payments were posted.
+type postedResponse struct {
+	Posted int `json:"posted"`
+}
+
+// handlePostPayments records contributions collected at the window, all or
+// none.
+func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[paymentsRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	if len(req.Payments) == 0 {
+		pr.Add("payments", "give at least one payment")
+	}
+	ps := make([]insurance.Payment, len(req.Payments))
+	for i, p := range req.Payments {
+		field := fmt.Sprintf("payments[%d].", i)
+		ps[i] = insurance.Payment{PersonID: registry.PersonID(p.PersonID), OrgID: registry.OrgID(p.OrgID),
+			Scheme: insurance.Scheme(p.Scheme), Period: periodField(&pr, field+"period", p.Period), Base: money.Fen(p.Base),
+			Employer: money.Fen(p.Employer), Individual: money.Fen(p.Individual), PaidOn: dateField(&pr, field+"paid_on", p.PaidOn),
+			ReceiptNo: p.ReceiptNo}
+	}
+	if err := pr.Err("invalid payments"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.ins.Post(r.Context(), ps); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusCreated, postedResponse{Posted: len(ps)})
+}
+
+// arrearsParams are the filters of GET /api/v1/arrears.
+type arrearsParams struct {
+	Region string `query:"region" description:"division code of the employer; default your whole scope"`
+	OrgID  int64  `query:"org_id"`
+	From   string `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
+	To     string `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
+}
+
+// arrearsRowResponse is what one employer owed and paid for one month and
+// scheme (欠费).
+type arrearsRowResponse struct {
+	OrgID   int64  `json:"org_id"`
+	Period  string `json:"period" example:"2025-03"`
+	Scheme  string `json:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Due     int64  `json:"due" description:"in fen"`
+	Paid    int64  `json:"paid" description:"in fen"`
+	Arrears int64  `json:"arrears" description:"due less paid, in fen"`
+}
+
+// handleArrears lists employers' months with less paid than due in the
+// caller's scope. The report comes in one page.
+func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := insurance.ArrearsFilter{Region: q.region("region"), OrgID: registry.OrgID(q.id("org_id")),
+		From: q.month("from"), To: q.month("to")}
+	for _, name := range []string{"from", "to"} {
+		if q.str(name) == "" {
+			q.pr.Add(name, "is required, as YYYY-MM")
+		}
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rows, err := s.ins.Arrears(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[arrearsRowResponse]{Items: make([]arrearsRowResponse, 0, len(rows))}
+	for _, a := range rows {
+		out.Items = append(out.Items, arrearsRowResponse{OrgID: int64(a.OrgID), Period: a.Period.String(), Scheme: string(a.Scheme),
+			Due: int64(a.Due), Paid: int64(a.Paid), Arrears: int64(a.Arrears)})
+	}
+	reply(w, r, http.StatusOK, out)
+}

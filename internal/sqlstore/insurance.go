@@ -1,0 +1,558 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+var _ insurance.Store = (*DB)(nil)
+
+// nullID returns a surrogate key for a nullable foreign key column: NULL
+// for 0.
+func nullID[T ~int64](id T) any {
+	if id == 0 {
+		return nil
+	}
+	return int64(id)
+}
+
+// ---- enrolments
+
+// enrolmentColumns are read from "enrolments e".
+const enrolmentColumns = `e.id, e.region_code, e.person_id, e.scheme, e.kind, COALESCE(e.org_id, 0), e.start_month, e.end_month,
+	e.status, e.reason, e.base, e.tier, e.risk_class, e.version`
+
+func scanEnrolment(row scanner, e *insurance.Enrolment) error {
+	return row.Scan(&e.ID, &e.RegionCode, &e.PersonID, &e.Scheme, &e.Kind, &e.OrgID, &e.Start, &e.End,
+		&e.Status, &e.Reason, &e.Base, &e.Tier, &e.RiskClass, &e.Version)
+}
+
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// listEnrolments runs a SELECT of the enrolment columns followed by tail
+// (conditions and order) on q.
+func (db *DB) listEnrolments(ctx context.Context, q queryer, tail string, args ...any) ([]*insurance.Enrolment, error) {
+	rows, err := q.QueryContext(ctx, db.q("SELECT "+enrolmentColumns+" FROM enrolments e"+tail), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list enrolments: %w", err)
+	}
+	defer rows.Close()
+	var out []*insurance.Enrolment
+	for rows.Next() {
+		e := &insurance.Enrolment{}
+		if err := scanEnrolment(rows, e); err != nil {
+			return nil, fmt.Errorf("scan enrolment: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// openConflict is the message for a second open enrolment in a scheme,
+// which the partial unique index enrolments_open refuses.
+func openConflict(err error, e *insurance.Enrolment) error {
+	err = mapErr(err)
+	if fault.CodeOf(err) == fault.Conflict {
+		return fault.Wrap(fault.Conflict, err, "the person already has an open %s enrolment", e.Scheme)
+	}
+	return err
+}
+
+// CreateEnrolment implements insurance.Store. On PostgreSQL it locks the
+// person's row first, so that two enrolments of one person are checked one
+// after the other; SQLite has one writer.
+func (db *DB) CreateEnrolment(ctx context.Context, e *insurance.Enrolment, check func(existing []*insurance.Enrolment) error) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if db.dialect == Postgres {
+			var id int64
+			err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), e.PersonID).Scan(&id)
+			if err != nil {
+				return notFound(err, "person", e.PersonID)
+			}
+		}
+		existing, err := db.listEnrolments(ctx, tx, " WHERE e.person_id = ? ORDER BY e.id", e.PersonID)
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(existing); err != nil {
+				return err
+			}
+		}
+		e.Version = 1
+		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, end_month,
+			status, reason, base, tier, risk_class, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			e.RegionCode, e.PersonID, e.Scheme, e.Kind, nullID(e.OrgID), e.Start, e.End,
+			e.Status, e.Reason, int64(e.Base), int64(e.Tier), e.RiskClass, e.Version).Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("create enrolment: %w", openConflict(err, e))
+		}
+		return db.audited(ctx, tx, "enrolment.create", "enrolment", e.ID, string(e.RegionCode), e, nil)
+	})
+}
+
+// UpdateEnrolment implements insurance.Store. An enrolment's person and
+// scheme never change (another scheme is another enrolment); every other
+// column is stored. The audit event names the fields that changed.
+func (db *DB) UpdateEnrolment(ctx context.Context, e *insurance.Enrolment, action string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var old insurance.Enrolment
+		if err := scanEnrolment(tx.QueryRowContext(ctx, db.q("SELECT "+enrolmentColumns+" FROM enrolments e WHERE e.id = ?"), e.ID), &old); err != nil {
+			return notFound(err, "enrolment", e.ID)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE enrolments SET region_code = ?, kind = ?, org_id = ?, start_month = ?, end_month = ?,
+			status = ?, reason = ?, base = ?, tier = ?, risk_class = ?, version = version + 1 WHERE id = ? AND version = ?`),
+			e.RegionCode, e.Kind, nullID(e.OrgID), e.Start, e.End, e.Status, e.Reason, int64(e.Base), int64(e.Tier), e.RiskClass,
+			e.ID, e.Version)
+		if err != nil {
+			return fmt.Errorf("update enrolment: %w", openConflict(err, e))
+		}
+		if err := db.checkUpdated(ctx, tx, res, "enrolments", int64(e.ID), e.Version); err != nil {
+			return err
+		}
+		e.PersonID, e.Scheme, e.Version = old.PersonID, old.Scheme, e.Version+1
+		return db.audited(ctx, tx, action, "enrolment", e.ID, string(e.RegionCode), e, enrolmentChanges(&old, e))
+	})
+}
+
+// enrolmentChanges names the stored fields that differ between a and b.
+func enrolmentChanges(a, b *insurance.Enrolment) []string {
+	var out []string
+	for _, f := range []struct {
+		name    string
+		changed bool
+	}{
+		{"region_code", a.RegionCode != b.RegionCode}, {"kind", a.Kind != b.Kind}, {"org_id", a.OrgID != b.OrgID},
+		{"start", a.Start != b.Start}, {"end", a.End != b.End}, {"status", a.Status != b.Status},
+		{"reason", a.Reason != b.Reason}, {"base", a.Base != b.Base}, {"tier", a.Tier != b.Tier},
+		{"risk_class", a.RiskClass != b.RiskClass},
+	} {
+		if f.changed {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// Enrolment implements insurance.Store.
+func (db *DB) Enrolment(ctx context.Context, id insurance.EnrolmentID) (*insurance.Enrolment, error) {
+	e := &insurance.Enrolment{}
+	if err := scanEnrolment(db.r.QueryRowContext(ctx, db.q("SELECT "+enrolmentColumns+" FROM enrolments e WHERE e.id = ?"), id), e); err != nil {
+		return nil, notFound(err, "enrolment", id)
+	}
+	return e, nil
+}
+
+// Enrolments implements insurance.Store.
+func (db *DB) Enrolments(ctx context.Context, f insurance.EnrolmentFilter) ([]*insurance.Enrolment, error) {
+	var w where
+	w.region("e.region_code", f.Region)
+	w.add("e.id > ?", f.After)
+	if f.PersonID > 0 {
+		w.add("e.person_id = ?", f.PersonID)
+	}
+	if f.OrgID > 0 {
+		w.add("e.org_id = ?", f.OrgID)
+	}
+	if f.Scheme != "" {
+		w.add("e.scheme = ?", f.Scheme)
+	}
+	if f.Status != "" {
+		w.add("e.status = ?", f.Status)
+	}
+	return db.listEnrolments(ctx, db.r, w.sql()+" ORDER BY e.id LIMIT ?", append(w.args, f.Limit)...)
+}
+
+// ---- assessment
+
+// AssessmentBasis implements insurance.Store. An enrolment is open in m
+// when it covers m: a suspended or terminated enrolment's end is the last
+// month it covers, so one that ended after m is still assessed for m when
+// the month is run again. The declared wage is that of the person's spell
+// with the employer open during m (the highest if several are), 0 if none;
+// flexible workers have no employer and get 0. Rows come in key order.
+func (db *DB) AssessmentBasis(ctx context.Context, m period.Month, code region.Code) ([]insurance.Basis, error) {
+	var w where
+	w.add("e.kind IN ('employer', 'flexible')")
+	w.add("e.start_month <= ? AND (e.end_month IS NULL OR e.end_month >= ?)", m, m)
+	col := "e.region_code"
+	if db.dialect == SQLite && code.Level() <= region.Prefecture {
+		// A run of the whole prefecture reads nearly every enrolment:
+		// scanning the table in key order beats the region index plus a
+		// sort by key (4.1 s against 5.2 s for 1.2 million enrolments).
+		// The unary plus keeps SQLite off the index.
+		col = "+e.region_code"
+	}
+	w.region(col, code)
+	// Size the result from the region's enrolments, an upper bound read
+	// from the index alone (0.2 s for 1.2 million): growing a slice of a
+	// million rows by doubling copies hundreds of megabytes.
+	var region where
+	region.region("region_code", code)
+	var capacity int
+	if err := db.r.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM enrolments"+region.sql()), region.args...).Scan(&capacity); err != nil {
+		return nil, fmt.Errorf("assessment basis of %s in %s: %w", m, code, err)
+	}
+	// A join rather than a correlated subquery for the wage: 0.9 s less
+	// for 1.2 million enrolments on SQLite. An enrolment with several
+	// spells open in the month comes once per spell, and the rows of one
+	// enrolment are adjacent in key order; the highest wage is kept.
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+enrolmentColumns+`, COALESCE(w.monthly_wage, 0)
+		FROM enrolments e LEFT JOIN employment w ON w.person_id = e.person_id AND w.org_id = e.org_id
+			AND w.start_date <= ? AND (w.end_date IS NULL OR w.end_date >= ?)`+w.sql()+` ORDER BY e.id`),
+		append([]any{m.Last(), m.First()}, w.args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("assessment basis of %s in %s: %w", m, code, err)
+	}
+	defer rows.Close()
+	out := make([]insurance.Basis, 0, capacity)
+	for rows.Next() {
+		out = append(out, insurance.Basis{})
+		b := &out[len(out)-1]
+		e := &b.Enrolment
+		if err := rows.Scan(&e.ID, &e.RegionCode, &e.PersonID, &e.Scheme, &e.Kind, &e.OrgID, &e.Start, &e.End,
+			&e.Status, &e.Reason, &e.Base, &e.Tier, &e.RiskClass, &e.Version, &b.Wage); err != nil {
+			return nil, fmt.Errorf("scan assessment basis: %w", err)
+		}
+		if n := len(out); n > 1 && out[n-2].Enrolment.ID == e.ID {
+			out[n-2].Wage = max(out[n-2].Wage, b.Wage)
+			out = out[:n-1]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("assessment basis of %s in %s: %w", m, code, err)
+	}
+	return out, nil
+}
+
+// assessmentRun is what the audit event of an assessment run digests: the
+// totals and a SHA-256 over every row saved, in order, so that the saved
+// rows can be checked against the trail later without putting them all in
+// the event.
+type assessmentRun struct {
+	Period     period.Month `json:"period"`
+	Region     region.Code  `json:"region"`
+	Rows       int          `json:"rows"`
+	Employer   money.Fen    `json:"employer"`
+	Individual money.Fen    `json:"individual"`
+	Account    money.Fen    `json:"account"`
+	// RowsSHA256 hashes one line per row: enrolment_id, person_id, org_id,
+	// scheme, region_code, wage, base, employer, individual and account,
+	// comma-separated, newline-terminated.
+	RowsSHA256 string `json:"rows_sha256"`
+}
+
+// SaveAssessments implements insurance.Store. Every row must be of month m
+// and lie in the region subtree, which is what the run replaces.
+func (db *DB) SaveAssessments(ctx context.Context, m period.Month, code region.Code, as []insurance.Assessment) error {
+	lo, hi := code.Range()
+	ms := m.String()
+	for i := range as {
+		a := &as[i]
+		if a.Period != m || code != "" && (string(a.RegionCode) < lo || string(a.RegionCode) >= hi) {
+			return fault.Errorf(fault.Invalid, "assessment of enrolment %d is for %s in %s, outside the run of %s in %s",
+				a.EnrolmentID, a.Period, a.RegionCode, m, code)
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var w where
+		w.add("period = ?", ms)
+		w.region("region_code", code)
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM assessments"+w.sql()), w.args...); err != nil {
+			return fmt.Errorf("clear assessments of %s in %s: %w", m, code, err)
+		}
+		ins := db.newInserter(tx, "assessments", "enrolment_id", "period", "person_id", "org_id", "scheme", "region_code",
+			"wage", "base", "employer", "individual", "account")
+		run := assessmentRun{Period: m, Region: code, Rows: len(as)}
+		h := sha256.New()
+		var line []byte
+		for i := range as {
+			a := &as[i]
+			if err := ins.add(ctx, int64(a.EnrolmentID), ms, int64(a.PersonID), nullID(a.OrgID), string(a.Scheme), string(a.RegionCode),
+				int64(a.Wage), int64(a.Base), int64(a.Employer), int64(a.Individual), int64(a.Account)); err != nil {
+				return fmt.Errorf("save assessments of %s in %s: %w", m, code, err)
+			}
+			run.Employer += a.Employer
+			run.Individual += a.Individual
+			run.Account += a.Account
+			line = strconv.AppendInt(line[:0], int64(a.EnrolmentID), 10)
+			line = append(line, ',')
+			line = strconv.AppendInt(line, int64(a.PersonID), 10)
+			line = append(line, ',')
+			line = strconv.AppendInt(line, int64(a.OrgID), 10)
+			line = append(line, ',')
+			line = append(line, a.Scheme...)
+			line = append(line, ',')
+			line = append(line, a.RegionCode...)
+			for _, v := range [...]money.Fen{a.Wage, a.Base, a.Employer, a.Individual, a.Account} {
+				line = append(line, ',')
+				line = strconv.AppendInt(line, int64(v), 10)
+			}
+			line = append(line, '\n')
+			h.Write(line)
+		}
+		if err := ins.flush(ctx); err != nil {
+			return fmt.Errorf("save assessments of %s in %s: %w", m, code, err)
+		}
+		run.RowsSHA256 = hex.EncodeToString(h.Sum(nil))
+		fields := []string{"rows=" + strconv.Itoa(run.Rows), "employer=" + strconv.FormatInt(int64(run.Employer), 10),
+			"individual=" + strconv.FormatInt(int64(run.Individual), 10)}
+		return db.audited(ctx, tx, "assessment.run", "assessment", ms+"/"+string(code), string(code), run, fields)
+	})
+}
+
+// ---- payments
+
+// receiptChunk bounds the receipt numbers looked up by one query.
+const receiptChunk = 500
+
+// eachReceiptChunk runs fn on the receipt numbers of ps, receiptChunk at a
+// time, with a matching "IN (?, ...)" list.
+func eachReceiptChunk(ps []insurance.Payment, fn func(in string, args []any) error) error {
+	for start := 0; start < len(ps); start += receiptChunk {
+		end := min(start+receiptChunk, len(ps))
+		args := make([]any, 0, end-start)
+		for i := start; i < end; i++ {
+			args = append(args, ps[i].ReceiptNo)
+		}
+		if err := fn("IN (?"+strings.Repeat(", ?", len(args)-1)+")", args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PostPayments implements insurance.Store. Receipt numbers posted before or
+// repeated in ps are named in the Conflict error, and nothing is written.
+// It sets the payments' IDs.
+func (db *DB) PostPayments(ctx context.Context, ps []insurance.Payment) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var dup []string
+		seen := make(map[string]bool, len(ps))
+		for i := range ps {
+			if seen[ps[i].ReceiptNo] {
+				dup = append(dup, ps[i].ReceiptNo)
+			}
+			seen[ps[i].ReceiptNo] = true
+		}
+		err := eachReceiptChunk(ps, func(in string, args []any) error {
+			rows, err := tx.QueryContext(ctx, db.q("SELECT receipt_no FROM payments WHERE receipt_no "+in), args...)
+			if err != nil {
+				return fmt.Errorf("look up receipt numbers: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var r string
+				if err := rows.Scan(&r); err != nil {
+					return err
+				}
+				dup = append(dup, r)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+		if len(dup) > 0 {
+			return receiptConflict(dup, nil)
+		}
+
+		now := db.ts(db.now())
+		ins := db.newInserter(tx, "payments", "receipt_no", "person_id", "org_id", "scheme", "period", "region_code",
+			"base", "employer", "individual", "paid_on", "source", "created_at")
+		var employer, individual money.Fen
+		sources := map[insurance.Source]bool{}
+		codes := make([]region.Code, 0, len(ps))
+		for i := range ps {
+			p := &ps[i]
+			if err := ins.add(ctx, p.ReceiptNo, int64(p.PersonID), nullID(p.OrgID), string(p.Scheme), p.Period.String(), string(p.RegionCode),
+				int64(p.Base), int64(p.Employer), int64(p.Individual), p.PaidOn, string(p.Source), now); err != nil {
+				return postErr(err)
+			}
+			employer += p.Employer
+			individual += p.Individual
+			sources[p.Source] = true
+			codes = append(codes, p.RegionCode)
+		}
+		if err := ins.flush(ctx); err != nil {
+			return postErr(err)
+		}
+
+		ids := make(map[string]int64, len(ps))
+		err = eachReceiptChunk(ps, func(in string, args []any) error {
+			rows, err := tx.QueryContext(ctx, db.q("SELECT id, receipt_no FROM payments WHERE receipt_no "+in), args...)
+			if err != nil {
+				return fmt.Errorf("read payment keys: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var r string
+				if err := rows.Scan(&id, &r); err != nil {
+					return err
+				}
+				ids[r] = id
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return err
+		}
+		lo, hi := int64(0), int64(0)
+		for i := range ps {
+			id := ids[ps[i].ReceiptNo]
+			ps[i].ID = id
+			if lo == 0 || id < lo {
+				lo = id
+			}
+			hi = max(hi, id)
+		}
+		fields := []string{"count=" + strconv.Itoa(len(ps)), "employer=" + strconv.FormatInt(int64(employer), 10),
+			"individual=" + strconv.FormatInt(int64(individual), 10)}
+		if len(sources) == 1 {
+			fields = append(fields, "source="+string(ps[0].Source))
+		}
+		return db.audited(ctx, tx, "payment.post", "payment", fmt.Sprintf("%d-%d", lo, hi), string(commonRegion(codes)), ps, fields)
+	})
+}
+
+// receiptConflict reports receipt numbers that were posted before.
+func receiptConflict(dup []string, cause error) error {
+	const show = 10
+	list := strings.Join(dup[:min(len(dup), show)], ", ")
+	if len(dup) > show {
+		list += fmt.Sprintf(" and %d more", len(dup)-show)
+	}
+	return fault.Wrap(fault.Conflict, cause, "receipt number %s was posted before; nothing was posted", list)
+}
+
+// postErr maps a failed payment insert: a unique violation there means a
+// concurrent transaction posted one of the receipt numbers first.
+func postErr(err error) error {
+	if fault.CodeOf(err) == fault.Conflict {
+		return fault.Wrap(fault.Conflict, err, "a receipt number of the batch was posted by someone else meanwhile; nothing was posted")
+	}
+	return fmt.Errorf("post payments: %w", err)
+}
+
+// commonRegion returns the deepest region that holds every code, or "".
+func commonRegion(codes []region.Code) region.Code {
+	if len(codes) == 0 {
+		return ""
+	}
+	c := codes[0]
+	for _, o := range codes[1:] {
+		for c != "" && !c.Contains(o) {
+			c = c.Parent()
+		}
+	}
+	return c
+}
+
+// Arrears implements insurance.Store: what employer enrolments were
+// assessed against what was paid with the employer named, per employer,
+// month and scheme, for months with less paid than due. Assessments are
+// placed by their own region (the employer's at enrolment); payments by the
+// employer's region, since one posted at the window carries the person's.
+func (db *DB) Arrears(ctx context.Context, f insurance.ArrearsFilter) ([]insurance.ArrearsRow, error) {
+	var due, paid where
+	due.add("a.org_id IS NOT NULL")
+	due.add("a.period >= ? AND a.period <= ?", f.From, f.To)
+	due.region("a.region_code", f.Region)
+	paid.add("p.org_id IS NOT NULL")
+	paid.add("p.period >= ? AND p.period <= ?", f.From, f.To)
+	paid.region("o.region_code", f.Region)
+	if f.OrgID > 0 {
+		due.add("a.org_id = ?", f.OrgID)
+		paid.add("p.org_id = ?", f.OrgID)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT org_id, period, scheme, CAST(SUM(due) AS BIGINT), CAST(SUM(paid) AS BIGINT) FROM (
+			SELECT a.org_id, a.period, a.scheme, a.employer + a.individual AS due, 0 AS paid FROM assessments a`+due.sql()+`
+			UNION ALL
+			SELECT p.org_id, p.period, p.scheme, 0, p.employer + p.individual FROM payments p JOIN organisations o ON o.id = p.org_id`+paid.sql()+`
+		) t
+		GROUP BY org_id, period, scheme
+		HAVING SUM(due) > SUM(paid)
+		ORDER BY org_id, period, scheme`), append(due.args, paid.args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("arrears: %w", err)
+	}
+	defer rows.Close()
+	out := []insurance.ArrearsRow{}
+	for rows.Next() {
+		var r insurance.ArrearsRow
+		if err := rows.Scan(&r.OrgID, &r.Period, &r.Scheme, &r.Due, &r.Paid); err != nil {
+			return nil, fmt.Errorf("scan arrears: %w", err)
+		}
+		r.Arrears = r.Due - r.Paid
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Assessments lists the assessments of month m in the region subtree by
+// enrolment key, after the key after, at most limit. It is not part of
+// insurance.Store yet.
+func (db *DB) Assessments(ctx context.Context, m period.Month, code region.Code, after insurance.EnrolmentID, limit int) ([]insurance.Assessment, error) {
+	var w where
+	w.add("period = ?", m)
+	w.region("region_code", code)
+	w.add("enrolment_id > ?", after)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT enrolment_id, period, person_id, COALESCE(org_id, 0), scheme, region_code,
+		wage, base, employer, individual, account FROM assessments`+w.sql()+" ORDER BY enrolment_id LIMIT ?"), append(w.args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	defer rows.Close()
+	out := []insurance.Assessment{}
+	for rows.Next() {
+		var a insurance.Assessment
+		if err := rows.Scan(&a.EnrolmentID, &a.Period, &a.PersonID, &a.OrgID, &a.Scheme, &a.RegionCode,
+			&a.Wage, &a.Base, &a.Employer, &a.Individual, &a.Account); err != nil {
+			return nil, fmt.Errorf("scan assessment: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Payments lists the payments of the region subtree by key, after the key
+// after, at most limit. It is not part of insurance.Store yet.
+func (db *DB) Payments(ctx context.Context, code region.Code, after int64, limit int) ([]insurance.Payment, error) {
+	var w where
+	w.region("region_code", code)
+	w.add("id > ?", after)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, receipt_no, person_id, COALESCE(org_id, 0), scheme, period, region_code,
+		base, employer, individual, paid_on, source FROM payments`+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list payments: %w", err)
+	}
+	defer rows.Close()
+	out := []insurance.Payment{}
+	for rows.Next() {
+		var p insurance.Payment
+		if err := rows.Scan(&p.ID, &p.ReceiptNo, &p.PersonID, &p.OrgID, &p.Scheme, &p.Period, &p.RegionCode,
+			&p.Base, &p.Employer, &p.Individual, &p.PaidOn, &p.Source); err != nil {
+			return nil, fmt.Errorf("scan payment: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

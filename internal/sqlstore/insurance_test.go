@@ -1,0 +1,729 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/ids"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
+	"safetynet/policies"
+)
+
+// The policy package is read-only: load it once for every test.
+var loadInsurancePolicies = sync.OnceValues(func() (*policy.Package, error) {
+	return policy.Load(policies.FS, policy.PensionFuncs()...)
+})
+
+func insurancePolicies(tb testing.TB) *policy.Package {
+	tb.Helper()
+	pk, err := loadInsurancePolicies()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pk
+}
+
+// insBundle adds the insurance service to the registry test bundle; both
+// run on the same database and clock.
+type insBundle struct {
+	testBundle
+	ins *insurance.Service
+	pk  *policy.Package
+}
+
+func setupInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) insBundle {
+	t.Helper()
+	tb := setup(t, open)
+	pk := insurancePolicies(t)
+	ins := insurance.NewService(tb.db, tb.db, pk)
+	ins.NowFunc = tb.svc.NowFunc
+	return insBundle{testBundle: tb, ins: ins, pk: pk}
+}
+
+// org registers the n-th test employer in region code.
+func (tb insBundle) org(t *testing.T, code region.Code, n int) *registry.Organisation {
+	t.Helper()
+	uscc, err := ids.MakeUSCC('9', '1', string(code.County()), fmt.Sprintf("MA%06d", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &registry.Organisation{USCC: uscc, Name: fmt.Sprintf("测试企业%d有限公司", n), IndustryCode: "C1711", Size: registry.SizeSmall, RegionCode: code}
+	if err := tb.svc.CreateOrganisation(tb.ctx, o); err != nil {
+		t.Fatalf("CreateOrganisation(%d): %v", n, err)
+	}
+	return o
+}
+
+// person registers a person living in code.
+func (tb insBundle) person(t *testing.T, code region.Code, seq int) *registry.Person {
+	t.Helper()
+	p := newPerson(t, code, seq)
+	if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+		t.Fatalf("CreatePerson(%d): %v", seq, err)
+	}
+	return p
+}
+
+// employ records a spell of p with o from start (to end, if not zero) at
+// the monthly wage.
+func (tb insBundle) employ(t *testing.T, p *registry.Person, o *registry.Organisation, start, end period.Date, wage money.Fen) {
+	t.Helper()
+	e := &registry.Employment{PersonID: p.ID, OrgID: o.ID, Start: start, MonthlyWage: wage}
+	if err := tb.svc.CreateEmployment(tb.ctx, e); err != nil {
+		t.Fatalf("CreateEmployment(person %d): %v", p.ID, err)
+	}
+	if !end.IsZero() {
+		if _, err := tb.svc.UpdateEmployment(tb.ctx, e.ID, e.Version, func(x *registry.Employment) {
+			x.End, x.Separation = end, registry.SepVoluntary
+		}); err != nil {
+			t.Fatalf("end employment of person %d: %v", p.ID, err)
+		}
+	}
+}
+
+// enrol enrols through the service and fails the test on error.
+func (tb insBundle) enrol(t *testing.T, e *insurance.Enrolment) *insurance.Enrolment {
+	t.Helper()
+	if err := tb.ins.Enrol(tb.ctx, e); err != nil {
+		t.Fatalf("Enrol(person %d, %s, %s): %v", e.PersonID, e.Scheme, e.Kind, err)
+	}
+	return e
+}
+
+func (tb insBundle) assessments(t *testing.T, m period.Month, code region.Code) []insurance.Assessment {
+	t.Helper()
+	as, err := tb.db.Assessments(context.Background(), m, code, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+func (tb insBundle) payments(t *testing.T) []insurance.Payment {
+	t.Helper()
+	ps, err := tb.db.Payments(context.Background(), "", 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// auditActions counts the audit events by action.
+func auditActions(t *testing.T, db *sqlstore.DB) map[string]int {
+	t.Helper()
+	evs, err := db.AuditEvents(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, e := range evs {
+		out[e.Action]++
+	}
+	return out
+}
+
+func calMonth(y int, m time.Month) period.Month { return period.NewMonth(y, m) }
+
+func TestEnrolmentLifecycle(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupInsurance(t, open)
+		home, work := village(t, "652301", 0), village(t, "652302", 0)
+		o := tb.org(t, work, 1)
+		p1, p2, p3 := tb.person(t, home, 11), tb.person(t, home, 12), tb.person(t, home, 13)
+		start := calMonth(2024, time.January)
+
+		// Through an employer: insured where the employer is.
+		e1 := tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
+		if e1.ID == 0 || e1.Version != 1 || e1.Status != insurance.Active || e1.RegionCode != work {
+			t.Fatalf("enrolment through employer = %+v, want a key, version 1, active, region %s", e1, work)
+		}
+		got, err := tb.ins.Enrolment(tb.ctx, e1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(e1, got); diff != "" {
+			t.Errorf("Enrolment(%d) differs from what was enrolled (-want +got):\n%s", e1.ID, diff)
+		}
+
+		// Flexible: the base is required; insured where the person lives.
+		flex := &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Start: start}
+		if err := tb.ins.Enrol(tb.ctx, flex); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["base"] == "" {
+			t.Errorf("Enrol(flexible without base) = %v, want invalid naming base", err)
+		}
+		flex.Base = money.Yuan(7000)
+		tb.enrol(t, flex)
+		if flex.RegionCode != home || flex.OrgID != 0 {
+			t.Errorf("flexible enrolment region %s org %d, want %s and no employer", flex.RegionCode, flex.OrgID, home)
+		}
+
+		// Resident: the tier is required.
+		res := &insurance.Enrolment{PersonID: p3.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Start: start}
+		if err := tb.ins.Enrol(tb.ctx, res); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["tier"] == "" {
+			t.Errorf("Enrol(resident without tier) = %v, want invalid naming tier", err)
+		}
+		res.Tier = money.Yuan(500)
+		tb.enrol(t, res)
+
+		// A second open enrolment in the scheme, and the resident pension
+		// over employee-pension months, are refused and write nothing.
+		before := auditCount(t, tb.db)
+		err = tb.ins.Enrol(tb.ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(6000), Start: start.Add(6)})
+		if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "open employee_pension") {
+			t.Errorf("Enrol(second open employee pension) = %v, want conflict", err)
+		}
+		err = tb.ins.Enrol(tb.ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: start.Add(3)})
+		if fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Enrol(resident pension over employee-pension months) = %v, want conflict", err)
+		}
+		// The database refuses a second open enrolment by itself, too.
+		raw := &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+			RegionCode: work, Start: start, Status: insurance.Active}
+		err = tb.db.CreateEnrolment(tb.ctx, raw, func([]*insurance.Enrolment) error { return nil })
+		if fault.CodeOf(err) != fault.Conflict || fault.MessageOf(err) != "the person already has an open employee_pension enrolment" {
+			t.Errorf("store CreateEnrolment(second open, no check) = %v, want the unique index's conflict", err)
+		}
+		if after := auditCount(t, tb.db); after != before {
+			t.Errorf("audit events after refused enrolments = %d, want %d", after, before)
+		}
+		// Other schemes beside the pension are fine.
+		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 4, Start: start})
+
+		// Suspend, resume, terminate: each bumps the version.
+		steps := []struct {
+			to      insurance.Status
+			from    period.Month
+			version int64
+			end     period.Month
+		}{
+			{insurance.Suspended, calMonth(2025, time.March), 2, calMonth(2025, time.February)},
+			{insurance.Active, calMonth(2025, time.June), 3, 0},
+			{insurance.Terminated, calMonth(2026, time.January), 4, calMonth(2025, time.December)},
+		}
+		cur := e1
+		for _, s := range steps {
+			next, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, s.to, s.from, "测试")
+			if err != nil {
+				t.Fatalf("Transition(%s from %s): %v", s.to, s.from, err)
+			}
+			stored, err := tb.ins.Enrolment(tb.ctx, e1.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.Status != s.to || stored.Version != s.version || stored.End != s.end || next.Version != s.version {
+				t.Errorf("after %s from %s: status %s version %d (returned %d) end %s, want %s %d %s",
+					s.to, s.from, stored.Status, stored.Version, next.Version, stored.End, s.to, s.version, s.end)
+			}
+			if s.to == insurance.Active {
+				// A stale version is refused.
+				if _, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, insurance.Suspended, calMonth(2025, time.September), "过期"); fault.CodeOf(err) != fault.Conflict {
+					t.Errorf("Transition(stale version %d) = %v, want conflict", cur.Version, err)
+				}
+			}
+			cur = stored
+		}
+		if _, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, insurance.Active, calMonth(2026, time.March), ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Transition(resume terminated) = %v, want conflict", err)
+		}
+		// Once terminated, a new enrolment in the scheme may open.
+		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2026, time.February)})
+
+		acts := auditActions(t, tb.db)
+		want := map[string]int{"enrolment.create": 5, "enrolment.suspend": 1, "enrolment.resume": 1, "enrolment.terminate": 1}
+		for a, n := range want {
+			if acts[a] != n {
+				t.Errorf("audit events %s = %d, want %d", a, acts[a], n)
+			}
+		}
+
+		// A county caseworker cannot enrol through an employer of another
+		// county.
+		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
+		p4 := tb.person(t, home, 14)
+		err = tb.ins.Enrol(cw, &insurance.Enrolment{PersonID: p4.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
+		if fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("caseworker of 652301 enrolling in 652302 = %v, want forbidden", err)
+		}
+		if _, err := tb.ins.Enrolment(cw, e1.ID); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("caseworker of 652301 reading a 652302 enrolment = %v, want forbidden", err)
+		}
+		if _, err := tb.ins.Enrolment(tb.ctx, 999999); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("Enrolment(999999) = %v, want not found", err)
+		}
+
+		// Listing: filters and keyset pages.
+		lists := []struct {
+			name string
+			f    insurance.EnrolmentFilter
+			want int
+		}{
+			{"all", insurance.EnrolmentFilter{}, 5},
+			{"person", insurance.EnrolmentFilter{PersonID: p1.ID}, 3},
+			{"employer", insurance.EnrolmentFilter{OrgID: o.ID}, 3},
+			{"scheme", insurance.EnrolmentFilter{Scheme: insurance.EmployeePension}, 3},
+			{"status", insurance.EnrolmentFilter{Status: insurance.Terminated}, 1},
+			{"region 652302", insurance.EnrolmentFilter{Region: "652302"}, 3},
+			{"region 652301", insurance.EnrolmentFilter{Region: "652301"}, 2},
+			{"caseworker's scope", insurance.EnrolmentFilter{}, -2},
+		}
+		for _, l := range lists {
+			ctx, want := tb.ctx, l.want
+			if want < 0 {
+				ctx, want = cw, -want
+			}
+			got, err := tb.ins.Enrolments(ctx, l.f)
+			if err != nil || len(got) != want {
+				t.Errorf("Enrolments(%s) = %d, %v; want %d", l.name, len(got), err, want)
+			}
+		}
+		var after int64
+		seen := 0
+		for pages := 0; pages < 10; pages++ {
+			page, err := tb.ins.Enrolments(tb.ctx, insurance.EnrolmentFilter{Page: registry.Page{After: after, Limit: 2}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range page {
+				if int64(e.ID) <= after {
+					t.Fatalf("page after %d holds enrolment %d", after, e.ID)
+				}
+				after = int64(e.ID)
+			}
+			seen += len(page)
+			if len(page) < 2 {
+				break
+			}
+		}
+		if seen != 5 {
+			t.Errorf("pages covered %d enrolments, want 5", seen)
+		}
+	})
+}
+
+// assessCase is an insured person of the assessment tests.
+type assessCase struct {
+	name  string
+	p     *registry.Person
+	e     *insurance.Enrolment
+	wage  money.Fen // the declared wage the assessment should read
+	base  money.Fen
+	rates func(r *insurance.Rates) (employer, individual, account money.Rate)
+}
+
+func TestAssessment(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupInsurance(t, open)
+		jan := calMonth(2025, time.January)
+		r, err := insurance.LoadRates(tb.pk, jan, "652301")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := village(t, "652301", 1)
+		o := tb.org(t, v, 2)
+		since := period.MustDate(2020, time.January, 1)
+		pension := func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
+			return r.PensionEmployer, r.PensionIndividual, r.PensionAccount
+		}
+		employee := func(seq int, wage money.Fen) (*registry.Person, *insurance.Enrolment) {
+			p := tb.person(t, v, seq)
+			tb.employ(t, p, o, since, 0, wage)
+			e := tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+			return p, e
+		}
+		var cases []assessCase
+		add := func(name string, p *registry.Person, e *insurance.Enrolment, wage, base money.Fen, rates func(*insurance.Rates) (money.Rate, money.Rate, money.Rate)) {
+			cases = append(cases, assessCase{name, p, e, wage, base, rates})
+		}
+		low, lowE := employee(21, r.Floor-money.Yuan(1000))
+		add("below the floor", low, lowE, r.Floor-money.Yuan(1000), r.Floor, pension)
+		high, highE := employee(22, r.Ceiling+money.Yuan(5000))
+		add("above the ceiling", high, highE, r.Ceiling+money.Yuan(5000), r.Ceiling, pension)
+		mid, midE := employee(23, 600055)
+		add("between", mid, midE, 600055, 600055, pension)
+		une := tb.enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		add("unemployment", mid, une, 600055, 600055, func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
+			return r.UnemploymentEmployer, r.UnemploymentIndividual, 0
+		})
+		inj := tb.enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 3, Start: calMonth(2024, time.January)})
+		add("work injury class 3", mid, inj, 600055, 600055, func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
+			return r.InjuryClass[3], 0, 0
+		})
+
+		// A raise in the middle of the month: both spells are open in it,
+		// the higher wage is declared.
+		raised := tb.person(t, v, 24)
+		tb.employ(t, raised, o, since, period.MustDate(2025, time.January, 15), money.Yuan(6000))
+		tb.employ(t, raised, o, period.MustDate(2025, time.January, 16), 0, money.Yuan(9000))
+		raisedE := tb.enrol(t, &insurance.Enrolment{PersonID: raised.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		add("two spells in the month", raised, raisedE, money.Yuan(9000), money.Yuan(9000), pension)
+
+		// Still enrolled, but the spell ended before the month: no declared
+		// wage, assessed at the floor.
+		left := tb.person(t, v, 25)
+		tb.employ(t, left, o, since, period.MustDate(2024, time.June, 30), money.Yuan(8000))
+		leftE := tb.enrol(t, &insurance.Enrolment{PersonID: left.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		add("no open spell", left, leftE, 0, r.Floor, pension)
+
+		// A flexible worker pays on the chosen base, all of it himself.
+		fp := tb.person(t, v, 26)
+		fe := tb.enrol(t, &insurance.Enrolment{PersonID: fp.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(7000), Start: calMonth(2024, time.January)})
+		add("flexible", fp, fe, money.Yuan(7000), money.Yuan(7000), func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
+			return 0, r.FlexTotal, r.FlexAccount
+		})
+
+		// Not assessed: a resident (yearly), an enrolment terminated before
+		// the month, one starting after it.
+		rp := tb.person(t, v, 27)
+		tb.enrol(t, &insurance.Enrolment{PersonID: rp.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: calMonth(2024, time.January)})
+		gone, goneE := employee(28, money.Yuan(7000))
+		if _, err := tb.ins.Transition(tb.ctx, goneE.ID, goneE.Version, insurance.Terminated, jan, "离职"); err != nil {
+			t.Fatal(err)
+		}
+		late := tb.person(t, v, 29)
+		tb.employ(t, late, o, since, 0, money.Yuan(7000))
+		tb.enrol(t, &insurance.Enrolment{PersonID: late.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2025, time.February)})
+
+		sum, err := tb.ins.Assess(tb.ctx, jan, "")
+		if err != nil {
+			t.Fatalf("Assess(%s): %v", jan, err)
+		}
+		if sum.Assessments != len(cases) || sum.Region != "652300" || sum.AtFloor != 2 || len(sum.Parameters) == 0 {
+			t.Errorf("summary = %d assessments in %s, %d at the floor, %d parameters; want %d in 652300, 2 at the floor",
+				sum.Assessments, sum.Region, sum.AtFloor, len(sum.Parameters), len(cases))
+		}
+		got := map[insurance.EnrolmentID]insurance.Assessment{}
+		for _, a := range tb.assessments(t, jan, "652301") {
+			got[a.EnrolmentID] = a
+		}
+		if len(got) != len(cases) {
+			t.Errorf("stored assessments = %d, want %d", len(got), len(cases))
+		}
+		if _, ok := got[goneE.ID]; ok {
+			t.Errorf("person %d was assessed for %s after the enrolment ended in %s", gone.ID, jan, jan.Add(-1))
+		}
+		for _, c := range cases {
+			a, ok := got[c.e.ID]
+			if !ok {
+				t.Errorf("%s: enrolment %d not assessed", c.name, c.e.ID)
+				continue
+			}
+			er, ir, ar := c.rates(r)
+			want := insurance.Assessment{EnrolmentID: c.e.ID, PersonID: c.p.ID, OrgID: c.e.OrgID, Scheme: c.e.Scheme, Period: jan, RegionCode: v,
+				Wage: c.wage, Base: c.base, Employer: c.base.MulRate(er), Individual: c.base.MulRate(ir), Account: c.base.MulRate(ar)}
+			if diff := cmp.Diff(want, a); diff != "" {
+				t.Errorf("%s: assessment (-want +got):\n%s", c.name, diff)
+			}
+		}
+		// By hand, for 2025-01 with the parameters in policies/: the
+		// Xinjiang average wage is 8,448 yuan (xj/parameters/wages.yaml),
+		// the floor 60% of it (cn/parameters/social_insurance.yaml):
+		// 8,448 × 0.6 = 5,068.80 yuan. The employer pays 16% and the
+		// employee 8% (cn/parameters/employee_pension.yaml):
+		// 5,068.80 × 0.16 = 811.008 → 811.01 yuan (81,100.8 fen rounds
+		// half up to 81,101) and 5,068.80 × 0.08 = 405.504 → 405.50 yuan
+		// (40,550.4 fen → 40,550). The ceiling is 300%: 25,344 yuan, on
+		// which 16% is 4,055.04 and 8% is 2,027.52.
+		if a := got[lowE.ID]; a.Base != 506880 || a.Employer != 81101 || a.Individual != 40550 {
+			t.Errorf("2025-01 at the floor: base %d employer %d individual %d fen, want 506880, 81101, 40550", a.Base, a.Employer, a.Individual)
+		}
+		if a := got[highE.ID]; a.Base != 2534400 || a.Employer != 405504 || a.Individual != 202752 {
+			t.Errorf("2025-01 at the ceiling: base %d employer %d individual %d fen, want 2534400, 405504, 202752", a.Base, a.Employer, a.Individual)
+		}
+
+		// Running the month again leaves the same rows.
+		first := tb.assessments(t, jan, "")
+		sum2, err := tb.ins.Assess(tb.ctx, jan, "652300")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum2.Employer != sum.Employer || sum2.Individual != sum.Individual || sum2.Assessments != sum.Assessments {
+			t.Errorf("second run totals %+v, first %+v", sum2, sum)
+		}
+		if diff := cmp.Diff(first, tb.assessments(t, jan, "")); diff != "" {
+			t.Errorf("rows after a second run differ (-first +second):\n%s", diff)
+		}
+		// A run of another county does not touch this one's rows.
+		if _, err := tb.ins.Assess(tb.ctx, jan, "652302"); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(tb.assessments(t, jan, "")); n != len(first) {
+			t.Errorf("rows after a run of 652302 = %d, want %d", n, len(first))
+		}
+		if n := auditActions(t, tb.db)["assessment.run"]; n != 3 {
+			t.Errorf("assessment.run audit events = %d, want 3 (one per run)", n)
+		}
+		// The terminated enrolment is assessed for months it covers.
+		if _, err := tb.ins.Assess(tb.ctx, jan.Add(-1), ""); err != nil {
+			t.Fatal(err)
+		}
+		dec := tb.assessments(t, jan.Add(-1), "")
+		found := false
+		for _, a := range dec {
+			found = found || a.EnrolmentID == goneE.ID
+		}
+		if !found {
+			t.Errorf("enrolment %d, covering %s, was not assessed for it", goneE.ID, jan.Add(-1))
+		}
+		// The store keeps a run to its month and region.
+		bad := []insurance.Assessment{{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: v}}
+		if err := tb.db.SaveAssessments(tb.ctx, jan, "652302", bad); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("SaveAssessments(row outside the region) = %v, want invalid", err)
+		}
+	})
+}
+
+func TestPaymentsAndArrears(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupInsurance(t, open)
+		jan, feb := calMonth(2025, time.January), calMonth(2025, time.February)
+		v := village(t, "652301", 2)
+		o := tb.org(t, v, 3)
+		var people []*registry.Person
+		for i := range 2 {
+			p := tb.person(t, village(t, "652302", i), 31+i) // they live in another county than their employer
+			tb.employ(t, p, o, period.MustDate(2020, time.January, 1), 0, money.Yuan(int64(6000+1000*i)))
+			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+			people = append(people, p)
+		}
+		for _, m := range []period.Month{jan, feb} {
+			if _, err := tb.ins.Assess(tb.ctx, m, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due := map[period.Month]map[registry.PersonID]insurance.Assessment{}
+		dueTotal := map[period.Month]money.Fen{}
+		for _, m := range []period.Month{jan, feb} {
+			due[m] = map[registry.PersonID]insurance.Assessment{}
+			for _, a := range tb.assessments(t, m, "") {
+				due[m][a.PersonID] = a
+				dueTotal[m] += a.Due()
+			}
+		}
+		paidOn := period.MustDate(2025, time.March, 10)
+		pay := func(receipt string, p *registry.Person, m period.Month, employer, individual money.Fen) insurance.Payment {
+			return insurance.Payment{ReceiptNo: receipt, PersonID: p.ID, OrgID: o.ID, Scheme: insurance.EmployeePension, Period: m,
+				Base: due[m][p.ID].Base, Employer: employer, Individual: individual, PaidOn: paidOn}
+		}
+		// January is paid in full, February for the first person only.
+		batch := []insurance.Payment{
+			pay("R-2025-0001", people[0], jan, due[jan][people[0].ID].Employer, due[jan][people[0].ID].Individual),
+			pay("R-2025-0002", people[1], jan, due[jan][people[1].ID].Employer, due[jan][people[1].ID].Individual),
+			pay("R-2025-0003", people[0], feb, due[feb][people[0].ID].Employer, due[feb][people[0].ID].Individual),
+		}
+		if err := tb.ins.Post(tb.ctx, batch); err != nil {
+			t.Fatalf("Post: %v", err)
+		}
+		for i, p := range batch {
+			if p.ID == 0 || p.Source != insurance.Posted {
+				t.Errorf("posted payment %d: ID %d source %q", i, p.ID, p.Source)
+			}
+		}
+		stored := tb.payments(t)
+		if len(stored) != 3 {
+			t.Fatalf("payments stored = %d, want 3", len(stored))
+		}
+		if diff := cmp.Diff(batch, stored); diff != "" {
+			t.Errorf("stored payments (-posted +stored):\n%s", diff)
+		}
+
+		// A receipt posted before, or twice in a batch: conflict naming it,
+		// nothing written.
+		before, events := len(tb.payments(t)), auditCount(t, tb.db)
+		again := []insurance.Payment{
+			pay("R-2025-0004", people[1], feb, 100, 100),
+			pay("R-2025-0002", people[1], jan, 100, 100),
+		}
+		err := tb.ins.Post(tb.ctx, again)
+		if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "R-2025-0002") {
+			t.Errorf("Post(receipt posted before) = %v, want conflict naming R-2025-0002", err)
+		}
+		twice := []insurance.Payment{pay("R-2025-0005", people[1], feb, 100, 100), pay("R-2025-0005", people[1], feb, 100, 100)}
+		if err := tb.ins.Post(tb.ctx, twice); fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "R-2025-0005") {
+			t.Errorf("Post(receipt twice in a batch) = %v, want conflict naming R-2025-0005", err)
+		}
+		if n := len(tb.payments(t)); n != before {
+			t.Errorf("payments after refused posts = %d, want %d", n, before)
+		}
+		if n := auditCount(t, tb.db); n != events {
+			t.Errorf("audit events after refused posts = %d, want %d", n, events)
+		}
+
+		// Arrears: February's unpaid share only; January is paid in full.
+		rows, err := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: feb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		firstFeb := due[feb][people[0].ID]
+		paidFeb := firstFeb.Due()
+		want := []insurance.ArrearsRow{{OrgID: o.ID, Period: feb, Scheme: insurance.EmployeePension, Due: dueTotal[feb], Paid: paidFeb, Arrears: dueTotal[feb] - paidFeb}}
+		if diff := cmp.Diff(want, rows); diff != "" {
+			t.Errorf("Arrears (-want +got):\n%s", diff)
+		}
+		// The employer's county sees them, with the payments of people
+		// living elsewhere counted; another county sees none.
+		for _, f := range []struct {
+			region region.Code
+			org    registry.OrgID
+			want   int
+		}{{"652301", 0, 1}, {"652302", 0, 0}, {"", o.ID, 1}, {"", o.ID + 1, 0}} {
+			rows, err := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{Region: f.region, OrgID: f.org, From: jan, To: feb})
+			if err != nil || len(rows) != f.want || f.want == 1 && rows[0].Paid != paidFeb {
+				t.Errorf("Arrears(region %q, org %d) = %+v, %v; want %d rows", f.region, f.org, rows, err, f.want)
+			}
+		}
+		if rows, _ := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: jan}); len(rows) != 0 {
+			t.Errorf("Arrears(January, paid in full) = %+v, want none", rows)
+		}
+		// Paying the rest of February clears it.
+		rest := due[feb][people[1].ID]
+		if err := tb.ins.Post(tb.ctx, []insurance.Payment{pay("R-2025-0006", people[1], feb, rest.Employer, rest.Individual)}); err != nil {
+			t.Fatal(err)
+		}
+		if rows, _ := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: feb}); len(rows) != 0 {
+			t.Errorf("Arrears after paying in full = %+v, want none", rows)
+		}
+		if n := auditActions(t, tb.db)["payment.post"]; n != 2 {
+			t.Errorf("payment.post audit events = %d, want 2", n)
+		}
+	})
+}
+
+func TestImportTax(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupInsurance(t, open)
+		v := village(t, "652323", 0)
+		o := tb.org(t, v, 4)
+		a, b := tb.person(t, v, 41), tb.person(t, v, 42)
+		unknown := residentID(t, "652323", 1985, time.July, 9, 43)
+		jan := calMonth(2025, time.January)
+		rec := func(line int, id ids.ResidentID, receipt string) insurance.TaxRecord {
+			return insurance.TaxRecord{Line: line, USCC: string(o.USCC), IDNumber: id, Scheme: insurance.EmployeePension, Period: jan,
+				Base: money.Yuan(6000), Employer: money.Yuan(960), Individual: money.Yuan(480), PaidOn: period.MustDate(2025, time.February, 15), ReceiptNo: receipt}
+		}
+		before := auditCount(t, tb.db)
+		n, err := tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, unknown, "T-2"), rec(4, b.IDNumber, "T-3")})
+		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: id_number"] == "" || n != 0 {
+			t.Fatalf("ImportTax(unknown ID on row 3) = %d, %v; want invalid naming row 3: id_number", n, err)
+		}
+		if ps := tb.payments(t); len(ps) != 0 {
+			t.Errorf("payments after a rejected file = %d, want 0", len(ps))
+		}
+		if after := auditCount(t, tb.db); after != before {
+			t.Errorf("audit events after a rejected file = %d, want %d", after, before)
+		}
+
+		n, err = tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, b.IDNumber, "T-3")})
+		if err != nil || n != 2 {
+			t.Fatalf("ImportTax(good file) = %d, %v; want 2", n, err)
+		}
+		ps := tb.payments(t)
+		if len(ps) != 2 {
+			t.Fatalf("payments after import = %d, want 2", len(ps))
+		}
+		for i, p := range ps {
+			want := []registry.PersonID{a.ID, b.ID}[i]
+			if p.PersonID != want || p.OrgID != o.ID || p.Source != insurance.TaxBureau || p.RegionCode != v || p.Employer != money.Yuan(960) {
+				t.Errorf("imported payment %d = %+v, want person %d of organisation %d from the tax bureau", i, p, want, o.ID)
+			}
+		}
+		// The same file again is refused: its receipts were posted.
+		if _, err := tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1")}); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("ImportTax(same file twice) = %v, want conflict", err)
+		}
+	})
+}
+
+// BenchmarkAssess400k times the monthly assessment of 400,000 employees of
+// 4,000 employers spread over the prefecture's villages, on SQLite: loading
+// the basis, computing and saving, end to end. "pension" has the employee
+// pension only (400,000 assessments); "three_schemes" adds unemployment and
+// work injury (1,200,000 assessments). Setting up is not timed.
+func BenchmarkAssess400k(b *testing.B) {
+	const employees, perOrg = 400_000, 100
+	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
+	db := sqlstoretest.Open(b)
+	tree, err := region.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	villages := tree.Descendants("652300", region.Village)
+	setupStart := time.Now()
+	const batch = 50_000
+	for lo := 0; lo < employees; lo += batch {
+		var bulk registry.Bulk
+		for i := lo; i < lo+batch; i++ {
+			v := villages[(i/perOrg)%len(villages)].Code
+			if i%perOrg == 0 {
+				uscc, err := ids.MakeUSCC('9', '1', string(v.County()), fmt.Sprintf("%08d", i/perOrg))
+				if err != nil {
+					b.Fatal(err)
+				}
+				bulk.Organisations = append(bulk.Organisations, registry.Organisation{ID: registry.OrgID(i/perOrg + 1), USCC: uscc,
+					Name: fmt.Sprintf("企业%d", i/perOrg), IndustryCode: "C1711", Size: registry.SizeMedium, RegionCode: v})
+			}
+			idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1970, time.January, 1).AddDays(i/1000), i%1000)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "职工", Ethnicity: "han",
+				HukouType: registry.HukouUrban, HukouRegion: v.County(), RegionCode: v})
+			bulk.Employment = append(bulk.Employment, registry.Employment{ID: registry.EmploymentID(i + 1), PersonID: registry.PersonID(i + 1),
+				OrgID: registry.OrgID(i/perOrg + 1), RegionCode: v, Start: period.MustDate(2019, time.March, 1),
+				MonthlyWage: money.Yuan(int64(3000 + i*7919%30000))}) // from below the floor to above the ceiling
+		}
+		if err := db.LoadBulk(ctx, &bulk); err != nil {
+			b.Fatal(err)
+		}
+	}
+	enrolAll := func(scheme insurance.Scheme, riskClass string) {
+		if err := db.ExecRaw(ctx, `INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, status, risk_class, version)
+			SELECT region_code, person_id, '`+string(scheme)+`', 'employer', org_id, '2020-01', 'active', `+riskClass+`, 1 FROM employment ORDER BY id`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	enrolAll(insurance.EmployeePension, "0")
+	b.Logf("setup: %d employees loaded and enrolled in %s", employees, time.Since(setupStart).Round(time.Millisecond))
+
+	svc := insurance.NewService(db, db, insurancePolicies(b))
+	m := period.NewMonth(2025, time.January)
+	run := func(b *testing.B, want int) {
+		runs := 0
+		for b.Loop() {
+			start := time.Now()
+			sum, err := svc.Assess(ctx, m, "652300")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if sum.Assessments != want {
+				b.Fatalf("assessments = %d, want %d", sum.Assessments, want)
+			}
+			runs++
+			// The first run of the month inserts; later ones replace.
+			b.Logf("run %d: %d assessments in %s", runs, want, time.Since(start).Round(time.Millisecond))
+		}
+		secs := b.Elapsed().Seconds() / float64(b.N)
+		b.ReportMetric(secs, "s/run")
+		b.ReportMetric(float64(want)/secs, "rows/s")
+		b.ReportMetric(float64(employees)/secs, "employees/s")
+	}
+	b.Run("pension", func(b *testing.B) { run(b, employees) })
+	start := time.Now()
+	enrolAll(insurance.Unemployment, "0")
+	enrolAll(insurance.WorkInjury, "1 + id % 8")
+	b.Logf("setup: 800,000 more enrolments in %s", time.Since(start).Round(time.Millisecond))
+	b.Run("three_schemes", func(b *testing.B) { run(b, 3*employees) })
+}
