@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/insurance"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+// runInsurance runs the social insurance centre's batch work.
+func runInsurance(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 || args[0] != "assess" {
+		fmt.Fprintln(e.stderr, "Usage: safetynet insurance assess --db DSN --period YYYY-MM [--region CODE]")
+		return exitError(2)
+	}
+	fs := newFlags(e, "insurance assess", "insurance assess --db DSN --period YYYY-MM [--region CODE]")
+	dsn := dsnFlag(fs, "safetynet.db")
+	per := fs.String("period", "", "contribution month, YYYY-MM")
+	reg := fs.String("region", string(region.Changji), "region subtree to assess")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	m, err := period.ParseMonth(*per)
+	if err != nil {
+		return fmt.Errorf("--period: %w", err)
+	}
+	code, err := region.ParseCode(*reg)
+	if err != nil {
+		return fmt.Errorf("--region: %w", err)
+	}
+	pk, err := loadPolicies("")
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, *dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := insurance.NewService(db, db, pk)
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("insurance-assess", region.Changji))
+	start := time.Now()
+	sum, err := svc.Assess(ctx, m, code)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(e.stdout, "contribution assessment %s for %s: %d assessments in %.1f s\n", m, code, sum.Assessments, elapsed.Seconds())
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	schemes := make([]string, 0, len(sum.ByScheme))
+	for s := range sum.ByScheme {
+		schemes = append(schemes, string(s))
+	}
+	sort.Strings(schemes)
+	for _, s := range schemes {
+		fmt.Fprintf(tw, "  %s\t%d\t\n", s, sum.ByScheme[insurance.Scheme(s)])
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "  employer %s yuan, individual %s yuan; %d employees with no declared wage assessed at the floor\n", sum.Employer, sum.Individual, sum.AtFloor)
+	for _, p := range sum.Parameters {
+		fmt.Fprintf(e.stdout, "  %s = %s from %s (%s)\n", p.Key, p.Value, p.From, p.Status)
+	}
+	return nil
+}
