@@ -283,6 +283,14 @@ func (s *Service) Assess(ctx context.Context, m period.Month, code region.Code) 
 		sum.ByScheme[a.Scheme]++
 	}
 	sum.Assessments = len(out)
+	if len(sum.Parameters) == 0 {
+		// Nobody to assess: still say which rates were in force.
+		r, err := LoadRates(s.policy, m, code)
+		if err != nil {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
+		}
+		sum.Parameters = r.Reads
+	}
 	if err := s.store.SaveAssessments(ctx, m, code, out); err != nil {
 		return nil, err
 	}
