@@ -90,7 +90,21 @@ func (s *Service) Post(ctx context.Context, ps []Payment) error {
 				return err
 			}
 			p.RegionCode = per.RegionCode
-			if _, err := auth.RequireIn(ctx, auth.PermInsurance, per.RegionCode); err != nil {
+		}
+		if p.OrgID > 0 {
+			// An employer's contributions belong to the employer's region,
+			// as in the tax import, so that arrears meet their payments.
+			o, err := s.registry.Organisation(ctx, p.OrgID)
+			if fault.CodeOf(err) == fault.NotFound {
+				pr.Add(fmt.Sprintf("payments[%d].org_id", i), "organisation %d does not exist", p.OrgID)
+				continue
+			} else if err != nil {
+				return err
+			}
+			p.RegionCode = o.RegionCode
+		}
+		if p.RegionCode != "" {
+			if _, err := auth.RequireIn(ctx, auth.PermInsurance, p.RegionCode); err != nil {
 				return err
 			}
 		}

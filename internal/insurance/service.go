@@ -230,8 +230,8 @@ type Summary struct {
 	Individual  money.Fen          `json:"individual"`
 	ByScheme    map[Scheme]int     `json:"by_scheme"`
 	Parameters  []policy.ParamRead `json:"parameters"`
-	// Skipped counts employer enrolments with no declared wage, assessed
-	// at the floor.
+	// AtFloor counts employer enrolments whose declared wage is below the
+	// floor (or missing), assessed at the floor.
 	AtFloor int `json:"at_floor"`
 }
 
