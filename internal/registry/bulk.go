@@ -89,9 +89,12 @@ func (l *Loader) Load(ctx context.Context, b *Bulk) error {
 	}
 	today := l.svc.Today()
 	var pr fault.Problems
-	report := func(kind string, i int, code region.Code, rowPr fault.Problems) {
+	report := func(kind string, i int, key int64, code region.Code, rowPr fault.Problems) {
 		if len(pr) >= 20 {
 			return
+		}
+		if key <= 0 {
+			rowPr.Add("id", "a bulk record needs its key")
 		}
 		if code != "" && !l.regions[code] {
 			rowPr.Add("region_code", "unknown region %s", code)
@@ -105,51 +108,27 @@ func (l *Loader) Load(ctx context.Context, b *Bulk) error {
 	}
 	for i := range b.Persons {
 		x := &b.Persons[i]
-		rp := x.validate(today)
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("persons", i, x.RegionCode, rp)
+		report("persons", i, int64(x.ID), x.RegionCode, x.validate(today))
 	}
 	for i := range b.Households {
 		x := &b.Households[i]
-		rp := x.validate()
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("households", i, x.RegionCode, rp)
+		report("households", i, int64(x.ID), x.RegionCode, x.validate())
 	}
 	for i := range b.Organisations {
 		x := &b.Organisations[i]
-		rp := x.validate()
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("organisations", i, x.RegionCode, rp)
+		report("organisations", i, int64(x.ID), x.RegionCode, x.validate())
 	}
 	for i := range b.Employment {
 		x := &b.Employment[i]
-		rp := x.validate(today)
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("employment", i, x.RegionCode, rp)
+		report("employment", i, int64(x.ID), x.RegionCode, x.validate(today))
 	}
 	for i := range b.Disabilities {
 		x := &b.Disabilities[i]
-		rp := x.validate(today)
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("disabilities", i, x.RegionCode, rp)
+		report("disabilities", i, int64(x.ID), x.RegionCode, x.validate(today))
 	}
 	for i := range b.BankAccounts {
 		x := &b.BankAccounts[i]
-		rp := x.validate()
-		if x.ID <= 0 {
-			rp.Add("id", "a bulk record needs its key")
-		}
-		report("bank_accounts", i, x.RegionCode, rp)
+		report("bank_accounts", i, int64(x.ID), x.RegionCode, x.validate())
 	}
 	if err := pr.Err(fmt.Sprintf("invalid bulk batch of %d rows", b.Rows())); err != nil {
 		return err
