@@ -54,8 +54,16 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 			return syntheticPopulation(pk, entity, n, seed)
 		},
 	}
-	ins := insurance.NewService(db, db, pk)
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, reg, ins, au, db, pol)
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, httpapi.Services{
+		Registry:  reg,
+		Insurance: insurance.NewService(db, db, pk),
+		Accounts:  insurance.NewAccounts(db, db, pk),
+		Pensions:  insurance.NewPensions(db, db, pk),
+		Benefits:  insurance.NewBenefits(db, db, pk),
+		Auth:      au,
+		Audit:     db,
+		Policy:    pol,
+	})
 	return h, au, err
 }
 

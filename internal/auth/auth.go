@@ -54,6 +54,10 @@ const (
 	RoleAuditor Role = "auditor"
 	// RoleAnalyst reads statistics and masked records only (统计分析员).
 	RoleAnalyst Role = "analyst"
+	// RoleCitizen is an insured person or benefit recipient (参保人) using
+	// the online service: no permission over anybody's records, only
+	// reads of their own (see RequireSelfOr).
+	RoleCitizen Role = "citizen"
 )
 
 var rolePerms = map[Role][]Permission{
@@ -62,11 +66,12 @@ var rolePerms = map[Role][]Permission{
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead},
+	RoleCitizen:    {},
 }
 
 // Roles returns every role, in a stable order.
 func Roles() []Role {
-	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst}
+	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen}
 }
 
 // Valid reports whether r is a known role.
@@ -80,14 +85,17 @@ func (r Role) Has(p Permission) bool { return slices.Contains(rolePerms[r], p) }
 
 // User is a person who signs in to safetynet.
 type User struct {
-	ID           int64       `json:"id"`
-	Username     string      `json:"username"`
-	DisplayName  string      `json:"display_name"`
-	Role         Role        `json:"role"`
-	Scope        region.Code `json:"scope"` // the region subtree the user works in
-	PasswordHash string      `json:"-"`
-	Disabled     bool        `json:"disabled"`
-	CreatedAt    time.Time   `json:"created_at"`
+	ID          int64       `json:"id"`
+	Username    string      `json:"username"`
+	DisplayName string      `json:"display_name"`
+	Role        Role        `json:"role"`
+	Scope       region.Code `json:"scope"` // the region subtree the user works in
+	// PersonID is the registry person a citizen account belongs to; 0 for
+	// staff.
+	PersonID     int64     `json:"person_id,omitempty"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Principal is the signed-in user acting in a request.
@@ -97,6 +105,8 @@ type Principal struct {
 	DisplayName string
 	Role        Role
 	Scope       region.Code
+	// PersonID is the registry person of a citizen; 0 for staff.
+	PersonID int64
 }
 
 // Can reports whether the principal's role grants p.
@@ -154,6 +164,19 @@ func RequireIn(ctx context.Context, perm Permission, code region.Code) (Principa
 		return p, fault.Errorf(fault.Forbidden, "region %s is outside your scope %s", code, p.Scope)
 	}
 	return p, nil
+}
+
+// RequireSelfOr lets a citizen read their own records (personID) and
+// anyone else only with perm in the scope of code.
+func RequireSelfOr(ctx context.Context, perm Permission, personID int64, code region.Code) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if ok && p.Role == RoleCitizen {
+		if p.PersonID != 0 && p.PersonID == personID {
+			return p, nil
+		}
+		return Principal{}, fault.Errorf(fault.Forbidden, "a citizen reads only their own records")
+	}
+	return RequireIn(ctx, perm, code)
 }
 
 // ScopeFilter resolves the region filter of a list request: an empty filter

@@ -63,6 +63,32 @@ func TestScope(t *testing.T) {
 	}
 }
 
+func TestRequireSelfOr(t *testing.T) {
+	citizen := WithPrincipal(context.Background(), Principal{Username: "zhang", Role: RoleCitizen, Scope: "652301", PersonID: 7})
+	staff := WithPrincipal(context.Background(), Principal{Username: "cw", Role: RoleCaseworker, Scope: "652301"})
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		person int64
+		code   region.Code
+		want   fault.Code
+	}{
+		{"citizen reads own record", citizen, 7, "652302001001", ""},
+		{"citizen reads another's record", citizen, 8, "652301001001", fault.Forbidden},
+		{"staff in scope", staff, 8, "652301001001", ""},
+		{"staff out of scope", staff, 8, "652302001001", fault.Forbidden},
+		{"nobody signed in", context.Background(), 7, "652301", fault.Unauthenticated},
+	}
+	for _, tt := range tests {
+		if _, err := RequireSelfOr(tt.ctx, PermRegistryRead, tt.person, tt.code); fault.CodeOf(err) != tt.want {
+			t.Errorf("%s: RequireSelfOr = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if RoleCitizen.Has(PermRegistryRead) {
+		t.Error("a citizen may read the registry")
+	}
+}
+
 func TestValidateUsername(t *testing.T) {
 	for in, ok := range map[string]bool{"cw.changji": true, "a_b-c9": true, "ab": false, "Admin": false, "张三": false, "x y z": false} {
 		if got := ValidateUsername(in) == ""; got != ok {

@@ -67,6 +67,8 @@ type NewUser struct {
 	Password    string
 	Role        Role
 	Scope       region.Code
+	// PersonID binds a citizen account to its registry person.
+	PersonID int64
 }
 
 // CreateUser validates and creates a user. The caller must hold
@@ -88,6 +90,12 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if _, err := region.ParseCode(string(nu.Scope)); err != nil {
 		p.Add("scope", "%v", err)
 	}
+	switch {
+	case nu.Role == RoleCitizen && nu.PersonID <= 0:
+		p.Add("person_id", "a citizen account belongs to a registry person")
+	case nu.Role != RoleCitizen && nu.PersonID != 0:
+		p.Add("person_id", "only a citizen account belongs to a person")
+	}
 	if err := p.Err("invalid user"); err != nil {
 		return nil, err
 	}
@@ -98,7 +106,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PasswordHash: string(hash), CreatedAt: s.NowFunc().UTC()}
+	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PersonID: nu.PersonID, PasswordHash: string(hash), CreatedAt: s.NowFunc().UTC()}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
@@ -170,7 +178,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if u.Disabled {
 		return Principal{}, unauth
 	}
-	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope}, nil
+	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope, PersonID: u.PersonID}, nil
 }
 
 // Logout ends the session of token.

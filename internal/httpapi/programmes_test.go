@@ -185,7 +185,7 @@ func TestNewServerNeedsPolicy(t *testing.T) {
 		"no package":    {PopulationFunc: pol.PopulationFunc},
 		"no population": {Package: pol.Package},
 	} {
-		if _, err := httpapi.NewServer(slog.New(slog.DiscardHandler), httpapi.Config{}, b.reg, b.ins, b.au, b.db, broken); err == nil {
+		if _, err := httpapi.NewServer(slog.New(slog.DiscardHandler), httpapi.Config{}, b.services(broken)); err == nil {
 			t.Errorf("NewServer with %s: no error", name)
 		}
 	}

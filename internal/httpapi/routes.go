@@ -44,7 +44,7 @@ func (s *server) routes() []route {
 		enrolmentList    = listResponse[enrolmentResponse]
 		arrearsList      = listResponse[arrearsRowResponse]
 	)
-	return []route{
+	rs := []route{
 		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
 			summary: "Report that the service is up", status: http.StatusOK, resp: healthResponse{}},
 		{method: "GET", path: "/api/v1/openapi.json", handler: s.handleOpenAPI, public: true, tag: "system",
@@ -167,4 +167,8 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/audit", handler: s.handleListAudit, tag: "audit",
 			summary: "Read the audit trail in your scope (auditors)", params: auditListParams{}, status: http.StatusOK, resp: auditList{}},
 	}
+	rs = append(rs, s.accountRoutes()...)
+	rs = append(rs, s.pensionRoutes()...)
+	rs = append(rs, s.benefitRoutes()...)
+	return rs
 }

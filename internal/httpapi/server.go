@@ -46,6 +46,9 @@ type server struct {
 	cfg     Config
 	reg     *registry.Service
 	ins     *insurance.Service
+	acc     *insurance.Accounts
+	pen     *insurance.Pensions
+	ben     *insurance.Benefits
 	au      *auth.Service
 	aud     AuditReader
 	pol     Policy
@@ -53,16 +56,32 @@ type server struct {
 	openapi []byte                       // the OpenAPI document, built once at start
 }
 
+// Services are the domain services the API serves; all are required.
+type Services struct {
+	Registry  *registry.Service
+	Insurance *insurance.Service
+	Accounts  *insurance.Accounts
+	Pensions  *insurance.Pensions
+	Benefits  *insurance.Benefits
+	Auth      *auth.Service
+	Audit     AuditReader
+	Policy    Policy
+}
+
 // NewServer returns the REST JSON API: /healthz and everything under
 // /api/v1/. It builds the OpenAPI document and the programme catalogue up
 // front and returns an error if that fails, so that a broken document or
 // policy package stops the process at start-up.
-func NewServer(logger *slog.Logger, cfg Config, reg *registry.Service, ins *insurance.Service, au *auth.Service, aud AuditReader, pol Policy) (http.Handler, error) {
-	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: reg, ins: ins, au: au, aud: aud, pol: pol}
-	if pol.Package == nil || pol.PopulationFunc == nil {
+func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
+	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
+		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, au: svc.Auth, aud: svc.Audit, pol: svc.Policy}
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil {
+		return nil, errors.New("every service is required")
+	}
+	if s.pol.Package == nil || s.pol.PopulationFunc == nil {
 		return nil, errors.New("the policy package and its population function are required")
 	}
-	progs, err := programmeCatalogue(pol)
+	progs, err := programmeCatalogue(s.pol)
 	if err != nil {
 		return nil, fmt.Errorf("read the programmes: %w", err)
 	}

@@ -35,6 +35,9 @@ type testBundle struct {
 	db   *sqlstore.DB
 	reg  *registry.Service
 	ins  *insurance.Service
+	acc  *insurance.Accounts
+	pen  *insurance.Pensions
+	ben  *insurance.Benefits
 	au   *auth.Service
 	logs *syncBuffer
 
@@ -53,6 +56,11 @@ var testUsers = []auth.NewUser{
 	{Username: "analyst", Role: auth.RoleAnalyst, Scope: region.Changji},
 }
 
+// services returns the bundle's services with the policy pol.
+func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
+	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db, Policy: pol}
+}
+
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	db := sqlstoretest.Open(t)
@@ -62,9 +70,12 @@ func setup(t *testing.T) *testBundle {
 		t.Fatalf("load the policy package: %v", err)
 	}
 	b.ins = insurance.NewService(db, db, pk)
+	b.acc = insurance.NewAccounts(db, db, pk)
+	b.pen = insurance.NewPensions(db, db, pk)
+	b.ben = insurance.NewBenefits(db, db, pk)
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.reg, b.ins, b.au, db, testPolicy(t))
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

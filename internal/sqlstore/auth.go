@@ -11,20 +11,20 @@ import (
 
 var _ auth.Store = (*DB)(nil)
 
-const userColumns = `id, username, display_name, role, scope, password_hash, disabled, created_at`
+const userColumns = `id, username, display_name, role, scope, person_id, password_hash, disabled, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
 	u := &auth.User{}
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.PasswordHash, &u.Disabled, timeCol{&u.CreatedAt})
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.PersonID, &u.PasswordHash, &u.Disabled, timeCol{&u.CreatedAt})
 	return u, err
 }
 
 // CreateUser implements auth.Store.
 func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (username, display_name, role, scope, password_hash, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			u.Username, u.DisplayName, u.Role, u.Scope, u.PasswordHash, db.boolv(u.Disabled), db.ts(u.CreatedAt)).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (username, display_name, role, scope, person_id, password_hash, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			u.Username, u.DisplayName, u.Role, u.Scope, u.PersonID, u.PasswordHash, db.boolv(u.Disabled), db.ts(u.CreatedAt)).Scan(&u.ID)
 		if err != nil {
 			return fmt.Errorf("create user: %w", mapErr(err))
 		}
@@ -33,8 +33,9 @@ func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 			Username string
 			Role     auth.Role
 			Scope    string
-		}{u.Username, u.Role, string(u.Scope)}
-		return db.audited(ctx, tx, "user.create", "user", u.ID, string(u.Scope), change, []string{"username", "role", "scope"})
+			PersonID int64
+		}{u.Username, u.Role, string(u.Scope), u.PersonID}
+		return db.audited(ctx, tx, "user.create", "user", u.ID, string(u.Scope), change, []string{"username", "role", "scope", "person_id"})
 	})
 }
 

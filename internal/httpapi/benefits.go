@@ -1,0 +1,6 @@
+package httpapi
+
+// benefitRoutes are the routes of unemployment and work-injury benefits.
+func (s *server) benefitRoutes() []route {
+	return nil
+}
