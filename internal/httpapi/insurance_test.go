@@ -160,12 +160,18 @@ func TestEnrolmentTransitions(t *testing.T) {
 	var res enrolmentJSON
 	b.do(t, "POST", path+"/resume", "cw1", map[string]any{"version": sus.Version, "from": "2025-09"}).
 		want(t, http.StatusOK).decode(t, &res)
-	if res.Status != "active" || res.End != "" || res.Version != sus.Version+1 {
-		t.Errorf("resumed enrolment %+v: want active, open, version %d", res, sus.Version+1)
+	if res.Status != "active" || res.End != "" || res.Start != "2025-09" || res.ID == e.ID {
+		t.Errorf("resumed enrolment %+v: want a new active enrolment from 2025-09", res)
 	}
-	// Suspending with the version read before the resumption.
-	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": sus.Version, "from": "2025-11", "reason": "停产"}).
+	// The suspended enrolment is closed, covered to 2025-05.
+	var closed enrolmentJSON
+	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &closed)
+	if closed.Status != "terminated" || closed.End != "2025-05" {
+		t.Errorf("enrolment after the resumption %+v: want terminated, covered to 2025-05", closed)
+	}
+	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": closed.Version, "from": "2025-11", "reason": "停产"}).
 		problem(t, http.StatusConflict)
+	path = fmt.Sprintf("/api/v1/enrolments/%d", res.ID)
 	var term enrolmentJSON
 	b.do(t, "POST", path+"/terminate", "cw1", map[string]any{"version": res.Version, "from": "2026-01", "reason": "解除劳动关系"}).
 		want(t, http.StatusOK).decode(t, &term)

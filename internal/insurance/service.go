@@ -42,6 +42,10 @@ type Store interface {
 	CreateEnrolment(ctx context.Context, e *Enrolment, check func(existing []*Enrolment) error) error
 	// UpdateEnrolment stores e if its version is current.
 	UpdateEnrolment(ctx context.Context, e *Enrolment, action string) error
+	// ResumeEnrolment stores old (closed, if its version is current) and
+	// inserts next after check accepts the person's other enrolments, read
+	// in the same transaction, all or nothing.
+	ResumeEnrolment(ctx context.Context, old, next *Enrolment, check func(existing []*Enrolment) error) error
 	// Enrolment returns an enrolment.
 	Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, error)
 	// Enrolments lists enrolments matching f, by key.
@@ -176,8 +180,12 @@ func (s *Service) Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, er
 }
 
 // Transition moves an enrolment to another status from month m on:
-// suspend (暂停, last month covered m-1), resume (恢复, covered again from
-// m) or terminate (终止, last month covered m-1).
+// suspend (暂停, last month covered m-1) or terminate (终止, last month
+// covered m-1). Resume (恢复, covered again from m) closes the suspended
+// enrolment for good and opens a new one from m with the same terms, so
+// the suspended months stay uncovered; the new enrolment is checked against
+// the person's other enrolments like any new one. Transition returns the
+// enrolment now in force: the new one after a resume.
 func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64, to Status, m period.Month, reason string) (*Enrolment, error) {
 	e, err := s.store.Enrolment(ctx, id)
 	if err != nil {
@@ -187,10 +195,13 @@ func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64,
 		return nil, err
 	}
 	var pr fault.Problems
-	if m.IsZero() {
+	switch {
+	case m.IsZero():
 		pr.Add("from", "is required")
-	} else if m <= e.Start && to != Active {
+	case to != Active && m <= e.Start:
 		pr.Add("from", "must be after the start %s", e.Start)
+	case to == Active && e.Status == Suspended && m <= e.End:
+		pr.Add("from", "must be after the last month covered, %s", e.End)
 	}
 	if reason == "" && to != Active {
 		pr.Add("reason", "say why")
@@ -207,11 +218,32 @@ func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64,
 		return nil, err
 	}
 	e.Version = version
-	action := "enrolment." + map[Status]string{Active: "resume", Suspended: "suspend", Terminated: "terminate"}[to]
-	switch to {
-	case Active:
-		e.End, e.Reason = 0, ""
-	default:
+	if to == Active {
+		next := *e
+		next.ID, next.Version, next.Start, next.End, next.Status, next.Reason = 0, 0, m, 0, Active, ""
+		e.Status = Terminated
+		e.Reason = fmt.Sprintf("%s; resumed from %s", e.Reason, m)
+		err := s.store.ResumeEnrolment(ctx, e, &next, func(existing []*Enrolment) error {
+			for _, o := range existing {
+				if o.ID == e.ID {
+					continue
+				}
+				if msg := conflict(&next, o); msg != "" {
+					return fault.Errorf(fault.Conflict, "%s", msg)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &next, nil
+	}
+	action := "enrolment." + map[Status]string{Suspended: "suspend", Terminated: "terminate"}[to]
+	if e.Status == Suspended && to == Terminated {
+		// Terminating a suspended enrolment keeps the last month covered.
+		e.Reason = e.Reason + "; " + reason
+	} else {
 		e.End, e.Reason = m.Add(-1), reason
 	}
 	e.Status = to

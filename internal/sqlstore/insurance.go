@@ -129,6 +129,46 @@ func (db *DB) UpdateEnrolment(ctx context.Context, e *insurance.Enrolment, actio
 	})
 }
 
+// ResumeEnrolment implements insurance.Store: the suspended enrolment is
+// closed and its successor inserted in one transaction, each with its audit
+// event.
+func (db *DB) ResumeEnrolment(ctx context.Context, old, next *insurance.Enrolment, check func(existing []*insurance.Enrolment) error) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var cur insurance.Enrolment
+		if err := scanEnrolment(tx.QueryRowContext(ctx, db.q("SELECT "+enrolmentColumns+" FROM enrolments e WHERE e.id = ?"), old.ID), &cur); err != nil {
+			return notFound(err, "enrolment", old.ID)
+		}
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE enrolments SET status = ?, reason = ?, version = version + 1 WHERE id = ? AND version = ?`),
+			old.Status, old.Reason, old.ID, old.Version)
+		if err != nil {
+			return fmt.Errorf("close enrolment: %w", mapErr(err))
+		}
+		if err := db.checkUpdated(ctx, tx, res, "enrolments", int64(old.ID), old.Version); err != nil {
+			return err
+		}
+		old.Version++
+		if err := db.audited(ctx, tx, "enrolment.resume", "enrolment", old.ID, string(old.RegionCode), old, enrolmentChanges(&cur, old)); err != nil {
+			return err
+		}
+		existing, err := db.listEnrolments(ctx, tx, " WHERE e.person_id = ? ORDER BY e.id", next.PersonID)
+		if err != nil {
+			return err
+		}
+		if err := check(existing); err != nil {
+			return err
+		}
+		next.Version = 1
+		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, end_month,
+			status, reason, base, tier, risk_class, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			next.RegionCode, next.PersonID, next.Scheme, next.Kind, nullID(next.OrgID), next.Start, next.End,
+			next.Status, next.Reason, int64(next.Base), int64(next.Tier), next.RiskClass, next.Version).Scan(&next.ID)
+		if err != nil {
+			return fmt.Errorf("create enrolment: %w", openConflict(err, next))
+		}
+		return db.audited(ctx, tx, "enrolment.create", "enrolment", next.ID, string(next.RegionCode), next, nil)
+	})
+}
+
 // enrolmentChanges names the stored fields that differ between a and b.
 func enrolmentChanges(a, b *insurance.Enrolment) []string {
 	var out []string

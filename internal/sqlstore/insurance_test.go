@@ -203,47 +203,56 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		// Other schemes beside the pension are fine.
 		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 4, Start: start})
 
-		// Suspend, resume, terminate: each bumps the version.
-		steps := []struct {
-			to      insurance.Status
-			from    period.Month
-			version int64
-			end     period.Month
-		}{
-			{insurance.Suspended, calMonth(2025, time.March), 2, calMonth(2025, time.February)},
-			{insurance.Active, calMonth(2025, time.June), 3, 0},
-			{insurance.Terminated, calMonth(2026, time.January), 4, calMonth(2025, time.December)},
+		// Suspend, then resume: the suspended enrolment is closed with its
+		// last month covered, and a new one covers the months from the
+		// resumption, so the suspended months stay uncovered.
+		sus, err := tb.ins.Transition(tb.ctx, e1.ID, e1.Version, insurance.Suspended, calMonth(2025, time.March), "停产")
+		if err != nil {
+			t.Fatalf("suspend: %v", err)
 		}
-		cur := e1
-		for _, s := range steps {
-			next, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, s.to, s.from, "测试")
-			if err != nil {
-				t.Fatalf("Transition(%s from %s): %v", s.to, s.from, err)
-			}
-			stored, err := tb.ins.Enrolment(tb.ctx, e1.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stored.Status != s.to || stored.Version != s.version || stored.End != s.end || next.Version != s.version {
-				t.Errorf("after %s from %s: status %s version %d (returned %d) end %s, want %s %d %s",
-					s.to, s.from, stored.Status, stored.Version, next.Version, stored.End, s.to, s.version, s.end)
-			}
-			if s.to == insurance.Active {
-				// A stale version is refused.
-				if _, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, insurance.Suspended, calMonth(2025, time.September), "过期"); fault.CodeOf(err) != fault.Conflict {
-					t.Errorf("Transition(stale version %d) = %v, want conflict", cur.Version, err)
-				}
-			}
-			cur = stored
+		if sus.Status != insurance.Suspended || sus.End != calMonth(2025, time.February) || sus.Version != 2 {
+			t.Errorf("suspended %+v: want suspended, covered to 2025-02, version 2", sus)
 		}
-		if _, err := tb.ins.Transition(tb.ctx, e1.ID, cur.Version, insurance.Active, calMonth(2026, time.March), ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.ins.Transition(tb.ctx, e1.ID, sus.Version, insurance.Active, calMonth(2025, time.February), ""); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("Transition(resume within the covered months) = %v, want invalid", err)
+		}
+		if _, err := tb.ins.Transition(tb.ctx, e1.ID, e1.Version, insurance.Active, calMonth(2025, time.June), ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Transition(resume with a stale version) = %v, want conflict", err)
+		}
+		resumed, err := tb.ins.Transition(tb.ctx, e1.ID, sus.Version, insurance.Active, calMonth(2025, time.June), "")
+		if err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		old, err := tb.ins.Enrolment(tb.ctx, e1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old.Status != insurance.Terminated || old.End != calMonth(2025, time.February) || old.Version != 3 {
+			t.Errorf("enrolment after resumption %+v: want terminated, covered to 2025-02, version 3", old)
+		}
+		if resumed.ID == e1.ID || resumed.Status != insurance.Active || resumed.Start != calMonth(2025, time.June) || !resumed.End.IsZero() || resumed.OrgID != e1.OrgID {
+			t.Errorf("resumed enrolment %+v: want a new active one from 2025-06 with the same employer", resumed)
+		}
+		for _, m := range []period.Month{calMonth(2025, time.March), calMonth(2025, time.May)} {
+			if old.Covers(m) || resumed.Covers(m) {
+				t.Errorf("suspended month %s is covered again", m)
+			}
+		}
+		term, err := tb.ins.Transition(tb.ctx, resumed.ID, resumed.Version, insurance.Terminated, calMonth(2026, time.January), "解除劳动关系")
+		if err != nil {
+			t.Fatalf("terminate: %v", err)
+		}
+		if term.Status != insurance.Terminated || term.End != calMonth(2025, time.December) {
+			t.Errorf("terminated %+v: want covered to 2025-12", term)
+		}
+		if _, err := tb.ins.Transition(tb.ctx, resumed.ID, term.Version, insurance.Active, calMonth(2026, time.March), ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Transition(resume terminated) = %v, want conflict", err)
 		}
 		// Once terminated, a new enrolment in the scheme may open.
 		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2026, time.February)})
 
 		acts := auditActions(t, tb.db)
-		want := map[string]int{"enrolment.create": 5, "enrolment.suspend": 1, "enrolment.resume": 1, "enrolment.terminate": 1}
+		want := map[string]int{"enrolment.create": 6, "enrolment.suspend": 1, "enrolment.resume": 1, "enrolment.terminate": 1}
 		for a, n := range want {
 			if acts[a] != n {
 				t.Errorf("audit events %s = %d, want %d", a, acts[a], n)
@@ -271,12 +280,12 @@ func TestEnrolmentLifecycle(t *testing.T) {
 			f    insurance.EnrolmentFilter
 			want int
 		}{
-			{"all", insurance.EnrolmentFilter{}, 5},
-			{"person", insurance.EnrolmentFilter{PersonID: p1.ID}, 3},
-			{"employer", insurance.EnrolmentFilter{OrgID: o.ID}, 3},
-			{"scheme", insurance.EnrolmentFilter{Scheme: insurance.EmployeePension}, 3},
-			{"status", insurance.EnrolmentFilter{Status: insurance.Terminated}, 1},
-			{"region 652302", insurance.EnrolmentFilter{Region: "652302"}, 3},
+			{"all", insurance.EnrolmentFilter{}, 6},
+			{"person", insurance.EnrolmentFilter{PersonID: p1.ID}, 4},
+			{"employer", insurance.EnrolmentFilter{OrgID: o.ID}, 4},
+			{"scheme", insurance.EnrolmentFilter{Scheme: insurance.EmployeePension}, 4},
+			{"status", insurance.EnrolmentFilter{Status: insurance.Terminated}, 2},
+			{"region 652302", insurance.EnrolmentFilter{Region: "652302"}, 4},
 			{"region 652301", insurance.EnrolmentFilter{Region: "652301"}, 2},
 			{"caseworker's scope", insurance.EnrolmentFilter{}, -2},
 		}
@@ -308,8 +317,8 @@ func TestEnrolmentLifecycle(t *testing.T) {
 				break
 			}
 		}
-		if seen != 5 {
-			t.Errorf("pages covered %d enrolments, want 5", seen)
+		if seen != 6 {
+			t.Errorf("pages covered %d enrolments, want 6", seen)
 		}
 	})
 }
