@@ -42,6 +42,9 @@ type Store interface {
 	CreatePerson(ctx context.Context, p *Person) error
 	// UpdatePerson stores p if p.Version is current, then bumps it.
 	UpdatePerson(ctx context.Context, p *Person, ch Change) error
+	// RecordDeaths stores the death fields of every person in ps, each if
+	// its version is current, all or none, one audit event each.
+	RecordDeaths(ctx context.Context, ps []*Person) error
 	// Person returns a person by key.
 	Person(ctx context.Context, id PersonID) (*Person, error)
 	// PersonByIDNumber returns the person with the normalised ID number.
@@ -315,6 +318,89 @@ func (s *Service) RecordDeath(ctx context.Context, id PersonID, date period.Date
 		return nil, err
 	}
 	return p, nil
+}
+
+// DeathNotice is one death reported by another department (死亡信息), a
+// row of its exchange file.
+type DeathNotice struct {
+	Line     int
+	IDNumber ids.ResidentID
+	Name     string
+	Date     period.Date
+}
+
+// DeathImport is the outcome of a file of death notices.
+type DeathImport struct {
+	// Recorded counts the deaths recorded now; Repeats the notices of
+	// deaths recorded before on the same date, which change nothing.
+	Recorded int `json:"recorded"`
+	Repeats  int `json:"repeats"`
+}
+
+// RecordDeaths records a department's file of deaths from source, all or
+// none: a notice naming nobody registered, a name that is not the
+// registered one, a date before the birth or in the future, a different
+// date from one recorded before, or a person outside the caller's scope
+// rejects the whole file with every bad row named. A notice of a death
+// already recorded on the same date is a repeat and changes nothing.
+func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, source string) (*DeathImport, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryWrite); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(DeathSources, source) {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid death records", Fields: map[string]string{"source": fmt.Sprintf("must be one of %v", DeathSources)}}
+	}
+	var pr fault.Problems
+	bad := 0
+	add := func(line int, field, format string, args ...any) {
+		bad++
+		if len(pr) < 200 {
+			pr.Add(fmt.Sprintf("row %d: %s", line, field), format, args...)
+		}
+	}
+	out := &DeathImport{}
+	var ps []*Person
+	today := s.Today()
+	for _, n := range notices {
+		p, err := s.store.PersonByIDNumber(ctx, n.IDNumber)
+		if fault.CodeOf(err) == fault.NotFound {
+			add(n.Line, "id_number", "no registered person has ID number %s", n.IDNumber.Masked())
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		switch {
+		case n.Name != p.Name:
+			add(n.Line, "name", "is not the registered name of %s", n.IDNumber.Masked())
+		case n.Date.IsZero():
+			add(n.Line, "death_date", "is required")
+		case n.Date > today:
+			add(n.Line, "death_date", "is in the future")
+		case n.Date < p.BirthDate():
+			add(n.Line, "death_date", "is before the birth date %s", p.BirthDate())
+		case !p.Alive() && p.DeathDate != n.Date:
+			add(n.Line, "death_date", "a death on %s is recorded already", p.DeathDate)
+		case !p.Alive():
+			out.Repeats++
+		default:
+			if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+				add(n.Line, "region", "the person lives in %s, outside your scope", p.RegionCode)
+				continue
+			}
+			p.DeathDate, p.DeathSource = n.Date, source
+			ps = append(ps, p)
+		}
+	}
+	if bad > 0 {
+		return nil, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("the death file has %d bad rows of %d; nothing was recorded", bad, len(notices)), Fields: pr}
+	}
+	if len(ps) > 0 {
+		if err := s.store.RecordDeaths(ctx, ps); err != nil {
+			return nil, err
+		}
+	}
+	out.Recorded = len(ps)
+	return out, nil
 }
 
 // ---- households

@@ -289,3 +289,9 @@ func (db *DB) ExecRaw(ctx context.Context, stmt string) error {
 	_, err := db.w.ExecContext(ctx, stmt)
 	return err
 }
+
+// QueryRowRaw runs a query outside any store method, for operators' checks
+// and for tests that count rows; application code never uses it.
+func (db *DB) QueryRowRaw(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.q(query), args...)
+}

@@ -210,6 +210,33 @@ func (db *DB) UpdatePerson(ctx context.Context, p *registry.Person, ch registry.
 	})
 }
 
+// RecordDeaths implements registry.Store.
+func (db *DB) RecordDeaths(ctx context.Context, ps []*registry.Person) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		stmt, err := tx.PrepareContext(ctx, db.q(`UPDATE persons SET death_date = ?, death_source = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`))
+		if err != nil {
+			return fmt.Errorf("record deaths: %w", err)
+		}
+		defer stmt.Close()
+		for _, p := range ps {
+			res, err := stmt.ExecContext(ctx, p.DeathDate, p.DeathSource, db.ts(now), p.ID, p.Version)
+			if err != nil {
+				return fmt.Errorf("record death of person %d: %w", p.ID, mapErr(err))
+			}
+			if err := db.checkUpdated(ctx, tx, res, "persons", int64(p.ID), p.Version); err != nil {
+				return err
+			}
+			p.UpdatedAt, p.Version = now, p.Version+1
+			if err := db.audited(ctx, tx, "person.death", "person", p.ID, string(p.RegionCode), p, []string{"death_date", "death_source"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Person implements registry.Store.
 func (db *DB) Person(ctx context.Context, id registry.PersonID) (*registry.Person, error) {
 	p, err := scanPerson(db.r.QueryRowContext(ctx, db.q("SELECT "+personColumns+" FROM persons WHERE id = ?"), id))

@@ -400,3 +400,54 @@ func TestPagination(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordDeaths(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setup(t, open)
+		v := village(t, "652301", 0)
+		var ps []*registry.Person
+		for i := range 3 {
+			p := newPerson(t, v, 20+i)
+			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+		}
+		notice := func(line int, p *registry.Person, d period.Date) registry.DeathNotice {
+			return registry.DeathNotice{Line: line, IDNumber: p.IDNumber, Name: p.Name, Date: d}
+		}
+		before := auditCount(t, tb.db)
+		bad := []registry.DeathNotice{notice(2, ps[0], period.MustDate(2026, 9, 1)), notice(3, ps[1], period.MustDate(2027, 1, 1))}
+		_, err := tb.svc.RecordDeaths(tb.ctx, bad, "public_security")
+		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: death_date"] != "is in the future" {
+			t.Fatalf("RecordDeaths(a future date) = %v %v, want row 3 named", err, fault.FieldsOf(err))
+		}
+		if auditCount(t, tb.db) != before {
+			t.Fatal("a rejected file wrote audit events")
+		}
+		if p, _ := tb.db.Person(tb.ctx, ps[0].ID); !p.Alive() {
+			t.Fatal("a rejected file recorded a death")
+		}
+		good := []registry.DeathNotice{notice(2, ps[0], period.MustDate(2026, 9, 1)), notice(3, ps[1], period.MustDate(2026, 9, 2))}
+		out, err := tb.svc.RecordDeaths(tb.ctx, good, "public_security")
+		if err != nil || out.Recorded != 2 || out.Repeats != 0 {
+			t.Fatalf("RecordDeaths = %+v, %v; want 2 recorded", out, err)
+		}
+		if n := auditCount(t, tb.db); n != before+2 {
+			t.Errorf("audit events = %d, want %d", n, before+2)
+		}
+		// Again: repeats change nothing; another date for a recorded death
+		// is a problem.
+		out, err = tb.svc.RecordDeaths(tb.ctx, good, "public_security")
+		if err != nil || out.Recorded != 0 || out.Repeats != 2 {
+			t.Errorf("RecordDeaths(again) = %+v, %v; want 2 repeats", out, err)
+		}
+		_, err = tb.svc.RecordDeaths(tb.ctx, []registry.DeathNotice{notice(5, ps[0], period.MustDate(2026, 9, 5))}, "public_security")
+		if fault.FieldsOf(err)["row 5: death_date"] == "" {
+			t.Errorf("RecordDeaths(another date) = %v, want row 5 named", err)
+		}
+		if p, _ := tb.db.Person(tb.ctx, ps[1].ID); p.DeathDate != period.MustDate(2026, 9, 2) || p.DeathSource != "public_security" {
+			t.Errorf("person after RecordDeaths = %s %s", p.DeathDate, p.DeathSource)
+		}
+	})
+}

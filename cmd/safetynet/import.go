@@ -1,0 +1,156 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/exchange"
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// importKinds are the department files safetynet import reads.
+var importKinds = map[string]string{
+	"tax":    "the tax bureau's collection file (税务征收明细): posts the contributions collected",
+	"deaths": "the public-security death file (公安死亡信息): records the deaths",
+}
+
+// runImport reads a department file, all or nothing: a file with any bad
+// row is rejected whole with a row-by-row report and writes nothing.
+func runImport(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 || importKinds[args[0]] == "" {
+		fmt.Fprintln(e.stderr, "Usage: safetynet import KIND FILE --db DSN\n\nKinds:")
+		kinds := make([]string, 0, len(importKinds))
+		for k := range importKinds {
+			kinds = append(kinds, k)
+		}
+		slices.Sort(kinds)
+		for _, k := range kinds {
+			fmt.Fprintf(e.stderr, "  %-8s %s\n", k, importKinds[k])
+		}
+		return exitError(2)
+	}
+	kind := args[0]
+	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
+	dsn := dsnFlag(fs, "safetynet.db")
+	source := fs.String("source", "public_security", "deaths: where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))
+	// The file may come before or after the flags.
+	var file string
+	rest := args[1:]
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		file, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if file == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return exitError(2)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	db, err := openStore(ctx, *dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("import-"+kind, region.Changji))
+	today := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+	profile := map[string]exchange.Profile{"tax": exchange.TaxContributions(), "deaths": exchange.Deaths()}[kind]
+	start := time.Now()
+	rows, rep, err := exchange.Read(ctx, f, filepath.Base(file), profile, today)
+	if err != nil {
+		if rep != nil && rep.ProblemCount > 0 {
+			printReport(e, rep)
+			return exitError(1)
+		}
+		return err
+	}
+	switch kind {
+	case "tax":
+		recs := make([]insurance.TaxRecord, len(rows))
+		for i, r := range rows {
+			recs[i] = insurance.TaxRecord{Line: r.Line, IDNumber: r.ResidentID("id_number"), Scheme: insurance.Scheme(r.Code("scheme")),
+				Period: r.Month("period"), Base: r.Fen("base"), Employer: r.Fen("employer_amount"), Individual: r.Fen("individual_amount"),
+				PaidOn: r.Date("paid_on"), ReceiptNo: r.Text("receipt_no")}
+			if r.Has("uscc") {
+				u, _ := r.USCC("uscc")
+				recs[i].USCC = string(u)
+			}
+		}
+		svc := insurance.NewService(db, db, nil)
+		n, err := svc.ImportTax(ctx, db, recs)
+		if err != nil {
+			return rowProblems(e, err)
+		}
+		fmt.Fprintf(e.stdout, "%s: %d contributions posted from %d rows in %.1f s\n", file, n, rep.Rows, time.Since(start).Seconds())
+	case "deaths":
+		ns := make([]registry.DeathNotice, len(rows))
+		for i, r := range rows {
+			ns[i] = registry.DeathNotice{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Date: r.Date("death_date")}
+		}
+		out, err := registry.NewService(db).RecordDeaths(ctx, ns, *source)
+		if err != nil {
+			return rowProblems(e, err)
+		}
+		fmt.Fprintf(e.stdout, "%s: %d deaths recorded, %d already recorded, from %d rows in %.1f s\n", file, out.Recorded, out.Repeats, rep.Rows, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// printReport prints a rejected file's validation report, row by row.
+func printReport(e env, rep *exchange.Report) {
+	fmt.Fprintf(e.stderr, "%s (%s): rejected, nothing written: %d problems in %d of %d rows\n", rep.File, rep.Title, rep.ProblemCount, rep.BadRows, rep.Records)
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stderr, "  %s\n", p.Error())
+	}
+	if rep.ProblemCount > len(rep.Problems) {
+		fmt.Fprintf(e.stderr, "  ... and %d more\n", rep.ProblemCount-len(rep.Problems))
+	}
+}
+
+// rowProblems prints a rejection by the service, its fields ("row 12:
+// id_number") in row order, and ends with status 1; other errors pass.
+func rowProblems(e env, err error) error {
+	fields := fault.FieldsOf(err)
+	if fault.CodeOf(err) != fault.Invalid || len(fields) == 0 {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "rejected, nothing written: %s\n", fault.MessageOf(err))
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(rowOf(a)-rowOf(b), strings.Compare(a, b)) })
+	for _, k := range keys {
+		fmt.Fprintf(e.stderr, "  %s: %s\n", k, fields[k])
+	}
+	return exitError(1)
+}
+
+// rowOf returns the row number of a field key such as "row 12: uscc".
+func rowOf(key string) int {
+	s, ok := strings.CutPrefix(key, "row ")
+	if !ok {
+		return 0
+	}
+	s, _, _ = strings.Cut(s, ":")
+	n, _ := strconv.Atoi(s)
+	return n
+}
