@@ -14,9 +14,11 @@ import (
 	"safetynet/internal/registry"
 )
 
-// Basis is what the assessment of one enrolment reads: the enrolment and the
-// monthly wage declared for the person by the employer (the open
-// employment spell's wage), 0 when none is declared.
+// Basis is what the assessment of one enrolment reads: the enrolment (its
+// ID, person, scheme, kind, employer, region, chosen base and risk class;
+// the store may leave the other fields empty) and the monthly wage declared
+// for the person by the employer (the open employment spell's wage), 0 when
+// none is declared.
 type Basis struct {
 	Enrolment Enrolment
 	Wage      money.Fen

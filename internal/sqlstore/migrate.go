@@ -26,7 +26,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if db.dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, db.w, sub, goose.WithDisableGlobalRegistry(true))
+	// Migrations written on parallel branches land out of order: a
+	// database may already hold a later one when an earlier one arrives.
+	// Each migration touches its own tables, so applying it late is safe.
+	p, err := goose.NewProvider(dialect, db.w, sub, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
