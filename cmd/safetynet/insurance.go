@@ -9,15 +9,20 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
 
 // runInsurance runs the social insurance centre's batch work.
 func runInsurance(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] != "assess" {
-		fmt.Fprintln(e.stderr, "Usage: safetynet insurance assess --db DSN --period YYYY-MM [--region CODE]")
+	if len(args) == 0 || args[0] != "assess" && args[0] != "report" {
+		fmt.Fprintln(e.stderr, "Usage: safetynet insurance assess|report --db DSN --period YYYY-MM [--region CODE]\n\n"+
+			"  assess  the monthly contribution assessment\n  report  insured persons, coverage and contributions collected by county")
 		return exitError(2)
+	}
+	if args[0] == "report" {
+		return runInsuranceReport(ctx, e, args[1:])
 	}
 	fs := newFlags(e, "insurance assess", "insurance assess --db DSN --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
@@ -67,4 +72,58 @@ func runInsurance(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "  %s = %s from %s (%s)\n", p.Key, p.Value, p.From, p.Status)
 	}
 	return nil
+}
+
+// runInsuranceReport prints the coverage report of a month by county.
+func runInsuranceReport(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "insurance report", "insurance report --db DSN --period YYYY-MM [--region CODE]")
+	dsn := dsnFlag(fs, "safetynet.db")
+	per := fs.String("period", "", "month, YYYY-MM")
+	reg := fs.String("region", string(region.Changji), "region subtree to report")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m, err := period.ParseMonth(*per)
+	if err != nil {
+		return fmt.Errorf("--period: %w", err)
+	}
+	code, err := region.ParseCode(*reg)
+	if err != nil {
+		return fmt.Errorf("--region: %w", err)
+	}
+	tree, err := region.Default()
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, *dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("insurance-report", region.Changji))
+	rep, err := insurance.NewService(db, db, nil).Coverage(ctx, m, code)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "social insurance coverage %s, %s (参保扩面统计)\n", m, code)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "county\tadults\temployed\temployee pension\tresident pension\tpension coverage\tunemployment\twork injury\tcollected (yuan)\t")
+	line := func(name string, r insurance.CoverageRow) {
+		var collected money.Fen
+		for _, f := range r.Collected {
+			collected += f
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%d (%s)\t%d (%s)\t%s\t\n", name, r.Adults, r.Employed,
+			r.Insured[insurance.EmployeePension], r.Insured[insurance.ResidentPension], r.PensionCoverage,
+			r.Insured[insurance.Unemployment], r.UnemploymentCoverage, r.Insured[insurance.WorkInjury], r.WorkInjuryCoverage, collected)
+	}
+	for _, r := range rep.Rows {
+		name := string(r.County)
+		if n, ok := tree.Node(r.County); ok {
+			name = n.NameZH
+		}
+		line(name, r)
+	}
+	line("total", rep.Total)
+	return tw.Flush()
 }

@@ -17,3 +17,14 @@ func TestInsuranceAssessCLI(t *testing.T) {
 		t.Error("a bad month: no error")
 	}
 }
+
+func TestInsuranceReportCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if out, _, err := runCLI(t, "gen", "--db", db, "--persons", "300"); err != nil {
+		t.Fatalf("gen: %v\n%s", err, out)
+	}
+	out, _, err := runCLI(t, "insurance", "report", "--db", db, "--period", "2025-03")
+	if err != nil || !strings.Contains(out, "昌吉市") || !strings.Contains(out, "total") {
+		t.Errorf("insurance report: %v\n%s", err, out)
+	}
+}

@@ -372,3 +372,68 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
 	}
 	reply(w, r, http.StatusOK, out)
 }
+
+// coverageParams are the filters of GET /api/v1/reports/insurance.
+type coverageParams struct {
+	Period string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region string `query:"region" description:"division code; default your whole scope"`
+}
+
+// coverageRowResponse is one county's (or the total's) line of the
+// coverage report.
+type coverageRowResponse struct {
+	County               string           `json:"county" example:"652301"`
+	Adults               int              `json:"adults" description:"living persons aged 16 or over"`
+	Employed             int              `json:"employed" description:"persons with an employment spell open in the month"`
+	Insured              map[string]int   `json:"insured" description:"persons insured in the month, by scheme"`
+	Payments             map[string]int   `json:"payments" description:"contributions collected for the month, by scheme"`
+	Collected            map[string]int64 `json:"collected" description:"employer and individual contributions collected for the month, by scheme, in fen"`
+	PensionCoverage      string           `json:"pension_coverage" example:"95.12%" description:"employee or resident pension insured over the adults (基本养老保险参保率)"`
+	UnemploymentCoverage string           `json:"unemployment_coverage" description:"unemployment insured over the employed"`
+	WorkInjuryCoverage   string           `json:"work_injury_coverage" description:"work-injury insured over the employed"`
+}
+
+// coverageResponse is the body of GET /api/v1/reports/insurance.
+type coverageResponse struct {
+	Period string                `json:"period"`
+	Region string                `json:"region"`
+	Rows   []coverageRowResponse `json:"rows"`
+	Total  coverageRowResponse   `json:"total"`
+}
+
+func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
+	out := coverageRowResponse{County: string(r.County), Adults: r.Adults, Employed: r.Employed,
+		Insured: map[string]int{}, Payments: map[string]int{}, Collected: map[string]int64{},
+		PensionCoverage: r.PensionCoverage.String(), UnemploymentCoverage: r.UnemploymentCoverage.String(),
+		WorkInjuryCoverage: r.WorkInjuryCoverage.String()}
+	for _, sc := range insurance.Schemes {
+		out.Insured[string(sc)] = r.Insured[sc]
+		out.Payments[string(sc)] = r.Payments[sc]
+		out.Collected[string(sc)] = int64(r.Collected[sc])
+	}
+	return out
+}
+
+// handleCoverageReport reports insured persons by scheme and county, the
+// coverage rates and the contributions collected for a month.
+func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	m, code := q.month("period"), q.region("region")
+	if q.str("period") == "" {
+		q.pr.Add("period", "is required, as YYYY-MM")
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rep, err := s.ins.Coverage(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := coverageResponse{Period: rep.Period.String(), Region: string(rep.Region), Rows: make([]coverageRowResponse, 0, len(rep.Rows)), Total: coverageRowOf(rep.Total)}
+	for _, row := range rep.Rows {
+		out.Rows = append(out.Rows, coverageRowOf(row))
+	}
+	reply(w, r, http.StatusOK, out)
+}

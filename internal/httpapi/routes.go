@@ -140,6 +140,9 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/arrears", handler: s.handleArrears, tag: "insurance",
 			summary: "List employers' months and schemes with less paid than due", params: arrearsParams{},
 			status: http.StatusOK, resp: arrearsList{}},
+		{method: "GET", path: "/api/v1/reports/insurance", handler: s.handleCoverageReport, tag: "reports",
+			summary: "Insured persons by scheme and county, coverage rates and contributions collected for a month", params: coverageParams{},
+			status: http.StatusOK, resp: coverageResponse{}},
 
 		{method: "GET", path: "/api/v1/regions", handler: s.handleListRegions, tag: "regions",
 			summary: "List the children of a region, or the top of the tree", params: regionListParams{}, status: http.StatusOK, resp: regionList{}},

@@ -15,6 +15,17 @@ const rateScale = 1_000_000
 // rate is ever approximated. Apply one with [Fen.MulRate].
 type Rate int64
 
+// RateOne is the rate 1 (100%).
+const RateOne Rate = rateScale
+
+// RateOf returns n / of as a Rate, rounded half up; 0 when of is 0.
+func RateOf(n, of int64) Rate {
+	if of == 0 {
+		return 0
+	}
+	return Rate(DivRound(n*rateScale, of))
+}
+
 // ParseRate parses a rate written as a percentage ("16%", "8.31%", "0.2%") or
 // as a fraction ("0.16", "0.0831"). Surrounding white space and a leading sign
 // are accepted. Precision finer than a millionth (more than four decimals in
