@@ -53,6 +53,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		printSummary(e.stdout, sum, elapsed)
+		if err := seedInsurance(ctx, db, e.stdout); err != nil {
+			return err
+		}
 	} else {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}

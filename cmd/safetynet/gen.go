@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/money"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -36,6 +37,30 @@ func runGen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	printSummary(e.stdout, sum, elapsed)
+	return seedInsurance(ctx, db, e.stdout)
+}
+
+// seedInsurance enrols the generated population in the insurance schemes
+// (see sqlstore.SeedEnrolments), flexible workers at a share of the
+// average wage in force today.
+func seedInsurance(ctx context.Context, db *sqlstore.DB, w io.Writer) error {
+	start := time.Now()
+	pk, err := loadPolicies("")
+	if err != nil {
+		return err
+	}
+	today := registry.NewService(db).Today()
+	avg, _, err := pk.Value("social_insurance.average_wage", today, region.Changji)
+	if err != nil {
+		return err
+	}
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", region.Changji))
+	s, err := db.SeedEnrolments(ctx, today, money.Fen(avg))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "enrolled %d employees through their employers (%d in unemployment, %d in work injury), %d flexible workers, %d residents in %.1f s\n",
+		s.Employer, s.Unemployment, s.WorkInjury, s.Flexible, s.Resident, time.Since(start).Seconds())
 	return nil
 }
 
