@@ -437,3 +437,107 @@ func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) {
 	}
 	reply(w, r, http.StatusOK, out)
 }
+
+// contributionListParams are the filters of GET /api/v1/contributions.
+type contributionListParams struct {
+	Region   string `query:"region" description:"division code; default your whole scope"`
+	PersonID int64  `query:"person_id" description:"a citizen must name themself"`
+	OrgID    int64  `query:"org_id"`
+	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	From     string `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
+	To       string `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
+	After    int64  `query:"after" description:"key of the last item of the previous page"`
+	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+}
+
+// contributionResponse is one collected contribution (缴费记录).
+type contributionResponse struct {
+	ID         int64  `json:"id"`
+	ReceiptNo  string `json:"receipt_no"`
+	PersonID   int64  `json:"person_id"`
+	OrgID      int64  `json:"org_id,omitempty"`
+	Scheme     string `json:"scheme"`
+	Period     string `json:"period" example:"2025-03"`
+	RegionCode string `json:"region_code"`
+	Base       int64  `json:"base" description:"contribution base in fen"`
+	Employer   int64  `json:"employer" description:"in fen"`
+	Individual int64  `json:"individual" description:"in fen"`
+	PaidOn     string `json:"paid_on" format:"date"`
+	Source     string `json:"source"`
+}
+
+func contributionOf(p insurance.Payment) contributionResponse {
+	return contributionResponse{ID: p.ID, ReceiptNo: p.ReceiptNo, PersonID: int64(p.PersonID), OrgID: int64(p.OrgID), Scheme: string(p.Scheme),
+		Period: p.Period.String(), RegionCode: string(p.RegionCode), Base: int64(p.Base), Employer: int64(p.Employer),
+		Individual: int64(p.Individual), PaidOn: p.PaidOn.String(), Source: string(p.Source)}
+}
+
+// handleListContributions lists collected contributions.
+func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := insurance.ContributionFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
+		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), From: q.month("from"), To: q.month("to"),
+		Page: q.page()}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ps, err := s.ins.Contributions(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(ps, f.Limit, func(p insurance.Payment) int64 { return p.ID }, contributionOf))
+}
+
+// assessmentListParams are the filters of GET /api/v1/assessments.
+type assessmentListParams struct {
+	Period   string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region   string `query:"region" description:"division code; default your whole scope"`
+	PersonID int64  `query:"person_id"`
+	OrgID    int64  `query:"org_id"`
+	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	After    int64  `query:"after" description:"enrolment key of the last item of the previous page"`
+	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+}
+
+// assessmentRowResponse is the contribution due for one enrolment and
+// month (核定应缴).
+type assessmentRowResponse struct {
+	EnrolmentID int64  `json:"enrolment_id"`
+	PersonID    int64  `json:"person_id"`
+	OrgID       int64  `json:"org_id,omitempty"`
+	Scheme      string `json:"scheme"`
+	Period      string `json:"period"`
+	RegionCode  string `json:"region_code"`
+	Wage        int64  `json:"wage" description:"declared wage (or chosen base) in fen"`
+	Base        int64  `json:"base" description:"contribution base after the floor and ceiling, in fen"`
+	Employer    int64  `json:"employer" description:"in fen"`
+	Individual  int64  `json:"individual" description:"in fen"`
+	Account     int64  `json:"account" description:"part credited to the personal account, in fen"`
+}
+
+// handleListAssessments lists the assessments of a month.
+func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := insurance.AssessmentFilter{Period: q.month("period"), Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
+		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
+	if q.str("period") == "" {
+		q.pr.Add("period", "is required, as YYYY-MM")
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	as, err := s.ins.Assessments(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(as, f.Limit, func(a insurance.Assessment) int64 { return int64(a.EnrolmentID) },
+		func(a insurance.Assessment) assessmentRowResponse {
+			return assessmentRowResponse{EnrolmentID: int64(a.EnrolmentID), PersonID: int64(a.PersonID), OrgID: int64(a.OrgID),
+				Scheme: string(a.Scheme), Period: a.Period.String(), RegionCode: string(a.RegionCode), Wage: int64(a.Wage),
+				Base: int64(a.Base), Employer: int64(a.Employer), Individual: int64(a.Individual), Account: int64(a.Account)}
+		}))
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/region"
@@ -328,6 +329,42 @@ func TestAssessmentPaymentsArrears(t *testing.T) {
 	wantField(t, b.do(t, "POST", "/api/v1/payments", "cw1", map[string]any{"payments": []any{}}).
 		problem(t, http.StatusUnprocessableEntity), "payments")
 
+	// The month's assessments and the contributions collected, as lists.
+	var as listJSON[struct {
+		PersonID int64 `json:"person_id"`
+		Base     int64 `json:"base"`
+	}]
+	b.do(t, "GET", "/api/v1/assessments?period=2025-03", "cw1", nil).want(t, http.StatusOK).decode(t, &as)
+	if len(as.Items) != 2 || as.Items[0].Base <= 0 {
+		t.Errorf("assessments of 2025-03: %+v, want 2", as.Items)
+	}
+	wantField(t, b.do(t, "GET", "/api/v1/assessments", "cw1", nil).problem(t, http.StatusUnprocessableEntity), "period")
+	type contribution struct {
+		PersonID  int64  `json:"person_id"`
+		ReceiptNo string `json:"receipt_no"`
+		Employer  int64  `json:"employer"`
+	}
+	var cs listJSON[contribution]
+	b.do(t, "GET", fmt.Sprintf("/api/v1/contributions?person_id=%d&from=2025-01&to=2025-12", employee.ID), "cw1", nil).
+		want(t, http.StatusOK).decode(t, &cs)
+	if len(cs.Items) != 1 || cs.Items[0].ReceiptNo != "CJ2025040001" || cs.Items[0].Employer != sum.Employer {
+		t.Errorf("contributions of person %d: %+v, want the one posted", employee.ID, cs.Items)
+	}
+	b.do(t, "GET", "/api/v1/contributions?region=652301", "cw2", nil).problem(t, http.StatusForbidden)
+	// A citizen reads their own contributions and nobody else's.
+	if _, err := b.au.CreateUser(systemContext(), auth.NewUser{Username: "citizen83", Password: testPassword, Role: auth.RoleCitizen,
+		Scope: "652301", PersonID: employee.ID}); err != nil {
+		t.Fatal(err)
+	}
+	cs = listJSON[contribution]{}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/contributions?person_id=%d", employee.ID), "citizen83", nil).want(t, http.StatusOK).decode(t, &cs)
+	if len(cs.Items) != 1 {
+		t.Errorf("a citizen's own contributions: %+v, want 1", cs.Items)
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/contributions?person_id=%d", flexible.ID), "citizen83", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", "/api/v1/contributions", "citizen83", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", "/api/v1/assessments?period=2025-03", "citizen83", nil).problem(t, http.StatusForbidden)
+
 	wantField(t, b.do(t, "GET", "/api/v1/arrears?to=2025-06", "cw1", nil).problem(t, http.StatusUnprocessableEntity), "from")
 	wantField(t, b.do(t, "GET", "/api/v1/arrears?from=2025-01&to=2025-6x", "cw1", nil).problem(t, http.StatusUnprocessableEntity), "to")
 }
@@ -347,6 +384,7 @@ func TestInsuranceRoutesInOpenAPI(t *testing.T) {
 		"/api/v1/enrolments/{id}/terminate": "post",
 		"/api/v1/assessments":               "post",
 		"/api/v1/payments":                  "post",
+		"/api/v1/contributions":             "get",
 		"/api/v1/arrears":                   "get",
 	} {
 		if _, ok := doc.Paths[path][method]; !ok {

@@ -31,18 +31,20 @@ type route struct {
 // document. Every route outside public ones requires a signed-in user.
 func (s *server) routes() []route {
 	type (
-		personList       = listResponse[personResponse]
-		householdList    = listResponse[householdResponse]
-		organisationList = listResponse[organisationResponse]
-		employmentList   = listResponse[employmentResponse]
-		auditList        = listResponse[auditEventResponse]
-		disabilityList   = listResponse[disabilityResponse]
-		bankAccountList  = listResponse[bankAccountResponse]
-		regionList       = listResponse[regionResponse]
-		programmeList    = listResponse[programmeSummaryResponse]
-		parameterList    = listResponse[parameterSummaryResponse]
-		enrolmentList    = listResponse[enrolmentResponse]
-		arrearsList      = listResponse[arrearsRowResponse]
+		personList        = listResponse[personResponse]
+		householdList     = listResponse[householdResponse]
+		organisationList  = listResponse[organisationResponse]
+		employmentList    = listResponse[employmentResponse]
+		auditList         = listResponse[auditEventResponse]
+		disabilityList    = listResponse[disabilityResponse]
+		bankAccountList   = listResponse[bankAccountResponse]
+		regionList        = listResponse[regionResponse]
+		programmeList     = listResponse[programmeSummaryResponse]
+		parameterList     = listResponse[parameterSummaryResponse]
+		enrolmentList     = listResponse[enrolmentResponse]
+		arrearsList       = listResponse[arrearsRowResponse]
+		assessmentRowList = listResponse[assessmentRowResponse]
+		contributionList  = listResponse[contributionResponse]
 	)
 	rs := []route{
 		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
@@ -131,6 +133,10 @@ func (s *server) routes() []route {
 		{method: "POST", path: "/api/v1/enrolments/{id}/terminate", handler: s.handleTransitionEnrolment(insurance.Terminated), tag: "insurance",
 			summary: "Terminate an enrolment from a month on (send the version you read)", params: enrolmentParams{},
 			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
+		{method: "GET", path: "/api/v1/assessments", handler: s.handleListAssessments, tag: "insurance",
+			summary: "List the contributions assessed for a month (核定应缴)", params: assessmentListParams{}, status: http.StatusOK, resp: assessmentRowList{}},
+		{method: "GET", path: "/api/v1/contributions", handler: s.handleListContributions, tag: "insurance",
+			summary: "List collected contributions (缴费记录); a citizen lists their own", params: contributionListParams{}, status: http.StatusOK, resp: contributionList{}},
 		{method: "POST", path: "/api/v1/assessments", handler: s.handleAssess, tag: "insurance",
 			summary: "Run the monthly contribution assessment for your scope or a subtree, replacing the month's earlier run",
 			body:    assessmentRequest{}, status: http.StatusOK, resp: assessmentResponse{}},

@@ -63,6 +63,10 @@ type Store interface {
 	PostPayments(ctx context.Context, ps []Payment) error
 	// Arrears sums what was due and what was paid per employer and month.
 	Arrears(ctx context.Context, f ArrearsFilter) ([]ArrearsRow, error)
+	// Payments lists collected contributions matching f, by key.
+	Payments(ctx context.Context, f ContributionFilter) ([]Payment, error)
+	// Assessments lists the assessments matching f, by enrolment key.
+	Assessments(ctx context.Context, f AssessmentFilter) ([]Assessment, error)
 	// CoverageCounts returns the counts of the coverage report of month m
 	// per county of the region subtree, in no particular order.
 	CoverageCounts(ctx context.Context, m period.Month, code region.Code) ([]CoverageCounts, error)

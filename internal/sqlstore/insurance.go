@@ -561,14 +561,22 @@ func (db *DB) Arrears(ctx context.Context, f insurance.ArrearsFilter) ([]insuran
 	return out, rows.Err()
 }
 
-// Assessments lists the assessments of month m in the region subtree by
-// enrolment key, after the key after, at most limit. It is not part of
-// insurance.Store yet.
-func (db *DB) Assessments(ctx context.Context, m period.Month, code region.Code, after insurance.EnrolmentID, limit int) ([]insurance.Assessment, error) {
+// Assessments implements insurance.Store.
+func (db *DB) Assessments(ctx context.Context, f insurance.AssessmentFilter) ([]insurance.Assessment, error) {
 	var w where
-	w.add("period = ?", m)
-	w.region("region_code", code)
-	w.add("enrolment_id > ?", after)
+	w.add("period = ?", f.Period)
+	w.region("region_code", f.Region)
+	w.add("enrolment_id > ?", f.After)
+	if f.PersonID > 0 {
+		w.add("person_id = ?", f.PersonID)
+	}
+	if f.OrgID > 0 {
+		w.add("org_id = ?", f.OrgID)
+	}
+	if f.Scheme != "" {
+		w.add("scheme = ?", f.Scheme)
+	}
+	limit := f.Limit
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT enrolment_id, period, person_id, COALESCE(org_id, 0), scheme, region_code,
 		wage, base, employer, individual, account FROM assessments`+w.sql()+" ORDER BY enrolment_id LIMIT ?"), append(w.args, limit)...)
 	if err != nil {
@@ -587,12 +595,27 @@ func (db *DB) Assessments(ctx context.Context, m period.Month, code region.Code,
 	return out, rows.Err()
 }
 
-// Payments lists the payments of the region subtree by key, after the key
-// after, at most limit. It is not part of insurance.Store yet.
-func (db *DB) Payments(ctx context.Context, code region.Code, after int64, limit int) ([]insurance.Payment, error) {
+// Payments implements insurance.Store.
+func (db *DB) Payments(ctx context.Context, f insurance.ContributionFilter) ([]insurance.Payment, error) {
 	var w where
-	w.region("region_code", code)
-	w.add("id > ?", after)
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if f.PersonID > 0 {
+		w.add("person_id = ?", f.PersonID)
+	}
+	if f.OrgID > 0 {
+		w.add("org_id = ?", f.OrgID)
+	}
+	if f.Scheme != "" {
+		w.add("scheme = ?", f.Scheme)
+	}
+	if !f.From.IsZero() {
+		w.add("period >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		w.add("period <= ?", f.To)
+	}
+	limit := f.Limit
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, receipt_no, person_id, COALESCE(org_id, 0), scheme, period, region_code,
 		base, employer, individual, paid_on, source FROM payments`+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
 	if err != nil {

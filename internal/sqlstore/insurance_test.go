@@ -107,7 +107,7 @@ func (tb insBundle) enrol(t *testing.T, e *insurance.Enrolment) *insurance.Enrol
 
 func (tb insBundle) assessments(t *testing.T, m period.Month, code region.Code) []insurance.Assessment {
 	t.Helper()
-	as, err := tb.db.Assessments(context.Background(), m, code, 0, 10000)
+	as, err := tb.db.Assessments(context.Background(), insurance.AssessmentFilter{Period: m, Region: code, Page: registry.Page{Limit: 10000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func (tb insBundle) assessments(t *testing.T, m period.Month, code region.Code) 
 
 func (tb insBundle) payments(t *testing.T) []insurance.Payment {
 	t.Helper()
-	ps, err := tb.db.Payments(context.Background(), "", 0, 10000)
+	ps, err := tb.db.Payments(context.Background(), insurance.ContributionFilter{Page: registry.Page{Limit: 10000}})
 	if err != nil {
 		t.Fatal(err)
 	}
