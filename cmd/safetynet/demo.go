@@ -56,6 +56,13 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		if err := seedInsurance(ctx, db, e.stdout); err != nil {
 			return err
 		}
+		pk, err := loadPolicies("")
+		if err != nil {
+			return err
+		}
+		if err := demoCycle(ctx, db, pk, e.stdout); err != nil {
+			return err
+		}
 	} else {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}
