@@ -45,17 +45,12 @@ func (s *Service) Contributions(ctx context.Context, f ContributionFilter) ([]Pa
 		}
 		f.Region = ""
 	} else {
-		p, err := auth.Require(ctx, auth.PermRegistryRead)
-		if err != nil {
-			return nil, err
-		}
-		if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		var err error
+		if f.Region, err = readScope(ctx, f.Region); err != nil {
 			return nil, err
 		}
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
+	f.Limit = pageLimit(f.Limit)
 	return s.store.Payments(ctx, f)
 }
 
@@ -82,15 +77,10 @@ func (s *Service) Assessments(ctx context.Context, f AssessmentFilter) ([]Assess
 	if err := pr.Err("invalid filter"); err != nil {
 		return nil, err
 	}
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	var err error
+	if f.Region, err = readScope(ctx, f.Region); err != nil {
 		return nil, err
 	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
+	f.Limit = pageLimit(f.Limit)
 	return s.store.Assessments(ctx, f)
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -63,11 +62,8 @@ func (s *Service) Coverage(ctx context.Context, m period.Month, code region.Code
 	if m.IsZero() {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid report", Fields: map[string]string{"period": "is required"}}
 	}
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	code, err := readScope(ctx, code)
 	if err != nil {
-		return nil, err
-	}
-	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
 	counts, err := s.store.CoverageCounts(ctx, m, code)

@@ -148,28 +148,50 @@ func (s *Service) Enrol(ctx context.Context, e *Enrolment) error {
 		return err
 	}
 	e.ID, e.Version, e.Status, e.End = 0, 0, Active, 0
-	return s.store.CreateEnrolment(ctx, e, func(existing []*Enrolment) error {
+	return s.store.CreateEnrolment(ctx, e, noConflict(e, 0))
+}
+
+// noConflict returns the store's check of a new enrolment e against the
+// person's others, leaving out the enrolment except (one being replaced).
+func noConflict(e *Enrolment, except EnrolmentID) func(existing []*Enrolment) error {
+	return func(existing []*Enrolment) error {
 		for _, o := range existing {
+			if o.ID == except {
+				continue
+			}
 			if msg := conflict(e, o); msg != "" {
 				return fault.Errorf(fault.Conflict, "%s", msg)
 			}
 		}
 		return nil
-	})
+	}
+}
+
+// readScope checks that the caller may read records and resolves a list's
+// region filter to the caller's scope.
+func readScope(ctx context.Context, filter region.Code) (region.Code, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return "", err
+	}
+	return auth.ScopeFilter(p, filter)
+}
+
+// pageLimit bounds a list's page size: 50 by default, at most 500.
+func pageLimit(n int) int {
+	if n <= 0 || n > 500 {
+		return 50
+	}
+	return n
 }
 
 // Enrolments lists enrolments in the caller's scope.
 func (s *Service) Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	var err error
+	if f.Region, err = readScope(ctx, f.Region); err != nil {
 		return nil, err
 	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
+	f.Limit = pageLimit(f.Limit)
 	return s.store.Enrolments(ctx, f)
 }
 
@@ -232,18 +254,7 @@ func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64,
 		next.ID, next.Version, next.Start, next.End, next.Status, next.Reason = 0, 0, m, 0, Active, ""
 		e.Status = Terminated
 		e.Reason = fmt.Sprintf("%s; resumed from %s", e.Reason, m)
-		err := s.store.ResumeEnrolment(ctx, e, &next, func(existing []*Enrolment) error {
-			for _, o := range existing {
-				if o.ID == e.ID {
-					continue
-				}
-				if msg := conflict(&next, o); msg != "" {
-					return fault.Errorf(fault.Conflict, "%s", msg)
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.store.ResumeEnrolment(ctx, e, &next, noConflict(&next, e.ID)); err != nil {
 			return nil, err
 		}
 		return &next, nil

@@ -93,16 +93,21 @@ func (db *DB) CreateEnrolment(ctx context.Context, e *insurance.Enrolment, check
 				return err
 			}
 		}
-		e.Version = 1
-		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, end_month,
-			status, reason, base, tier, risk_class, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			e.RegionCode, e.PersonID, e.Scheme, e.Kind, nullID(e.OrgID), e.Start, e.End,
-			e.Status, e.Reason, int64(e.Base), int64(e.Tier), e.RiskClass, e.Version).Scan(&e.ID)
-		if err != nil {
-			return fmt.Errorf("create enrolment: %w", openConflict(err, e))
-		}
-		return db.audited(ctx, tx, "enrolment.create", "enrolment", e.ID, string(e.RegionCode), e, nil)
+		return db.insertEnrolment(ctx, tx, e)
 	})
+}
+
+// insertEnrolment inserts e as version 1, with its audit event.
+func (db *DB) insertEnrolment(ctx context.Context, tx *sql.Tx, e *insurance.Enrolment) error {
+	e.Version = 1
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, end_month,
+		status, reason, base, tier, risk_class, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		e.RegionCode, e.PersonID, e.Scheme, e.Kind, nullID(e.OrgID), e.Start, e.End,
+		e.Status, e.Reason, int64(e.Base), int64(e.Tier), e.RiskClass, e.Version).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("create enrolment: %w", openConflict(err, e))
+	}
+	return db.audited(ctx, tx, "enrolment.create", "enrolment", e.ID, string(e.RegionCode), e, nil)
 }
 
 // UpdateEnrolment implements insurance.Store. An enrolment's person and
@@ -157,15 +162,7 @@ func (db *DB) ResumeEnrolment(ctx context.Context, old, next *insurance.Enrolmen
 		if err := check(existing); err != nil {
 			return err
 		}
-		next.Version = 1
-		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, end_month,
-			status, reason, base, tier, risk_class, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			next.RegionCode, next.PersonID, next.Scheme, next.Kind, nullID(next.OrgID), next.Start, next.End,
-			next.Status, next.Reason, int64(next.Base), int64(next.Tier), next.RiskClass, next.Version).Scan(&next.ID)
-		if err != nil {
-			return fmt.Errorf("create enrolment: %w", openConflict(err, next))
-		}
-		return db.audited(ctx, tx, "enrolment.create", "enrolment", next.ID, string(next.RegionCode), next, nil)
+		return db.insertEnrolment(ctx, tx, next)
 	})
 }
 
