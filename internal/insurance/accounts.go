@@ -1,6 +1,7 @@
 package insurance
 
 import (
+	"context"
 	"time"
 
 	"safetynet/internal/money"
@@ -12,7 +13,30 @@ import (
 
 // AccountStore keeps what Accounts needs. Methods that change state write their audit
 // event in the same transaction.
-type AccountStore interface{}
+type AccountStore interface {
+	// CreditBasis lists what the crediting of month m in the region subtree
+	// needs to read parameters for: the counties with employee-pension
+	// payments and, per county, the distinct resident-pension amounts paid.
+	CreditBasis(ctx context.Context, m period.Month, code region.Code) (*CreditBasis, error)
+	// CreditPayments posts the account entries of the payments of month m
+	// in the region subtree by rules, in one transaction with one audit
+	// event; payments credited before are skipped. It fills the counts and
+	// totals of sum.
+	CreditPayments(ctx context.Context, m period.Month, code region.Code, rules *CreditRules, sum *CreditSummary) error
+	// InterestBasis returns, per person with entries of the scheme in the
+	// region subtree, the sums the interest of year is computed from,
+	// leaving out persons whose interest of the year is posted already
+	// (they are counted in done).
+	InterestBasis(ctx context.Context, year int, scheme Scheme, code region.Code) (rows []InterestBasis, done int, err error)
+	// PostEntries inserts ledger entries, all or none, with one audit
+	// event (action, id); Conflict if one was posted before.
+	PostEntries(ctx context.Context, action, id string, code region.Code, es []AccountEntry, fields []string) error
+	// AccountEntries lists a person's entries in a scheme by period and key.
+	AccountEntries(ctx context.Context, personID registry.PersonID, scheme Scheme) ([]AccountEntry, error)
+	// AccountBalance sums a person's entries in a scheme with period
+	// before the month before (0 for every entry).
+	AccountBalance(ctx context.Context, personID registry.PersonID, scheme Scheme, before period.Month) (money.Fen, error)
+}
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).
 type Accounts struct {
