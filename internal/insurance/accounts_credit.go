@@ -187,11 +187,7 @@ func (s *Accounts) CreditInterest(ctx context.Context, year int, code region.Cod
 	}
 	jan := period.NewMonth(year, 1).First()
 	sum := &InterestSummary{Year: year, Region: code, Persons: map[Scheme]int{}, AlreadyPosted: map[Scheme]int{}, Interest: map[Scheme]money.Fen{}}
-	type schemeRun struct {
-		scheme Scheme
-		es     []AccountEntry
-	}
-	var runs []schemeRun
+	var all []AccountEntry
 	for _, sc := range accountSchemes {
 		key := string(sc) + ".account_interest_rate"
 		rate, read, err := s.policy.Value(key, jan, code)
@@ -216,7 +212,9 @@ func (s *Accounts) CreditInterest(ctx context.Context, year int, code region.Cod
 		}
 		sum.AlreadyPosted[sc] = done
 		dec := period.NewMonth(year, 12)
-		es := make([]AccountEntry, 0, len(rows))
+		if all == nil {
+			all = make([]AccountEntry, 0, len(rows)+len(rows)/8)
+		}
 		for i := range rows {
 			b := &rows[i]
 			amt, err := YearInterest(b, money.Rate(rate), method)
@@ -226,16 +224,11 @@ func (s *Accounts) CreditInterest(ctx context.Context, year int, code region.Cod
 			if amt == 0 {
 				continue
 			}
-			es = append(es, AccountEntry{PersonID: b.PersonID, Scheme: sc, RegionCode: b.RegionCode, Period: dec, Kind: EntryInterest,
+			sum.Persons[sc]++
+			all = append(all, AccountEntry{PersonID: b.PersonID, Scheme: sc, RegionCode: b.RegionCode, Period: dec, Kind: EntryInterest,
 				Amount: amt, Ref: InterestRef(year)})
 			sum.Interest[sc] += amt
 		}
-		sum.Persons[sc] = len(es)
-		runs = append(runs, schemeRun{sc, es})
-	}
-	var all []AccountEntry
-	for _, r := range runs {
-		all = append(all, r.es...)
 	}
 	if len(all) == 0 {
 		return sum, nil

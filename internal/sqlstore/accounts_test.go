@@ -67,7 +67,7 @@ func TestAccountCredit(t *testing.T) {
 		e := ab.person(t, village(t, "652302", 2), 5) // employer-only payment, back payment
 		pa := ab.pay(t, a, insurance.EmployeePension, jan, 600055, 96009, 48004, insurance.Posted)
 		ab.pay(t, a, insurance.EmployeePension, feb, 600055, 96009, 48004, insurance.Posted) // another month
-		ab.pay(t, a, insurance.Unemployment, jan, 600055, 3000, 1200, insurance.Posted)     // no account
+		ab.pay(t, a, insurance.Unemployment, jan, 600055, 3000, 1200, insurance.Posted)      // no account
 		pb := ab.pay(t, b, insurance.ResidentPension, jan, 0, 0, 50000, insurance.Posted)
 		ab.pay(t, c, insurance.ResidentPension, jan, 0, 0, 10000, insurance.TaxBureau)
 		ab.pay(t, d, insurance.ResidentPension, jan, 0, 0, 450000, insurance.Posted)

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/insurance"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region CODE] ...
+  credit    --period YYYY-MM          credit the personal accounts from a month's payments
+  interest  --year YYYY               credit a year's interest to the personal accounts
+  statement --person ID [--scheme S]  print a person's personal-account statement`
+
+// runAccounts runs the personal-account (个人账户) batch work.
+func runAccounts(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, accountsUsage)
+		return exitError(2)
+	}
+	sub := args[0]
+	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE] ...")
+	dsn := dsnFlag(fs, "safetynet.db")
+	reg := fs.String("region", string(region.Changji), "region subtree")
+	var run func(ctx context.Context, acc *insurance.Accounts, code region.Code) error
+	switch sub {
+	case "credit":
+		per := fs.String("period", "", "the payments' month, YYYY-MM")
+		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+			m, err := period.ParseMonth(*per)
+			if err != nil {
+				return fmt.Errorf("--period: %w", err)
+			}
+			start := time.Now()
+			sum, err := acc.Credit(ctx, m, code)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "personal-account crediting %s for %s: %d payments, %d entries posted, %d posted before, in %.1f s\n",
+				m, code, sum.Payments, sum.Posted, sum.AlreadyPosted, time.Since(start).Seconds())
+			fmt.Fprintf(e.stdout, "  contributions %s yuan, subsidies %s yuan\n", sum.Contributions, sum.Subsidies)
+			for _, p := range sum.Parameters {
+				fmt.Fprintf(e.stdout, "  %s = %s from %s (%s)\n", p.Key, p.Value, p.From, p.Status)
+			}
+			return nil
+		}
+	case "interest":
+		year := fs.Int("year", 0, "the year, YYYY")
+		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+			start := time.Now()
+			sum, err := acc.CreditInterest(ctx, *year, code)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "personal-account interest %d for %s in %.1f s\n", sum.Year, code, time.Since(start).Seconds())
+			for _, sc := range []insurance.Scheme{insurance.EmployeePension, insurance.ResidentPension} {
+				fmt.Fprintf(e.stdout, "  %s: %d accounts credited %s yuan, %d credited before\n", sc, sum.Persons[sc], sum.Interest[sc], sum.AlreadyPosted[sc])
+			}
+			for _, p := range sum.Parameters {
+				fmt.Fprintf(e.stdout, "  %s = %s from %s (%s)\n", p.Key, p.Value, p.From, p.Status)
+			}
+			return nil
+		}
+	case "statement":
+		person := fs.Int64("person", 0, "the person's key")
+		scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
+		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+			st, err := acc.Statement(ctx, registry.PersonID(*person), insurance.Scheme(*scheme))
+			if err != nil {
+				return err
+			}
+			printStatement(e, st)
+			return nil
+		}
+	default:
+		fmt.Fprintln(e.stderr, accountsUsage)
+		return exitError(2)
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	code, err := region.ParseCode(*reg)
+	if err != nil {
+		return fmt.Errorf("--region: %w", err)
+	}
+	return withAccounts(ctx, e, *dsn, "accounts-"+sub, code, func(ctx context.Context, acc *insurance.Accounts) error {
+		return run(ctx, acc, code)
+	})
+}
+
+// withAccounts opens the store and runs fn with the accounts service as a
+// system process over the region.
+func withAccounts(ctx context.Context, e env, dsn, process string, code region.Code, fn func(context.Context, *insurance.Accounts) error) error {
+	pk, err := loadPolicies("")
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	acc := insurance.NewAccounts(db, db, pk)
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal(process, code))
+	return fn(ctx, acc)
+}
+
+// printStatement writes a statement as text.
+func printStatement(e env, st *insurance.Statement) {
+	fmt.Fprintf(e.stdout, "personal-account statement of person %d (%s), %s\n", st.PersonID, st.Name, st.Scheme)
+	fmt.Fprintf(e.stdout, "  balance %s yuan (public money %s), %d contribution months, %d contribution years\n",
+		st.Balance, st.Government, st.ContributionMonths, st.ContributionYears)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "year\topening\tcontributions\tsubsidies\t代缴\tback pay\tinterest\ttransfers\trefunds\tclosing\tmonths\t")
+	for _, y := range st.Years {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", y.Year, y.Opening, y.Contributions, y.Subsidies, y.Hardship,
+			y.BackPayments, y.Interest, y.Transfers, y.Refunds, y.Closing, strconv.Itoa(y.Months))
+	}
+	tw.Flush()
+}

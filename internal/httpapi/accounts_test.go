@@ -1,0 +1,107 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"safetynet/internal/auth"
+)
+
+type statementJSON struct {
+	PersonID           int64  `json:"person_id"`
+	Scheme             string `json:"scheme"`
+	Balance            int64  `json:"balance"`
+	Government         int64  `json:"government"`
+	ContributionYears  int    `json:"contribution_years"`
+	ContributionMonths int    `json:"contribution_months"`
+	Years              []struct {
+		Year          int   `json:"year"`
+		Contributions int64 `json:"contributions"`
+		Subsidies     int64 `json:"subsidies"`
+		Closing       int64 `json:"closing"`
+	} `json:"years"`
+	Entries []struct {
+		Kind   string `json:"kind"`
+		Amount int64  `json:"amount"`
+		Ref    string `json:"ref"`
+	} `json:"entries"`
+}
+
+func TestAccountStatementAndCitizenAccess(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 2)
+	p1 := b.createPerson(t, "cw1", vs[0], 501)
+	p2 := b.createPerson(t, "cw1", vs[1], 502)
+	var payments []map[string]any
+	for i, p := range []personJSON{p1, p2} {
+		payments = append(payments, map[string]any{"person_id": p.ID, "scheme": "resident_pension", "period": "2025-01",
+			"individual": 50000, "paid_on": "2025-01-20", "receipt_no": fmt.Sprintf("RP-2025-%d", i)})
+	}
+	b.do(t, "POST", "/api/v1/payments", "cw1", map[string]any{"payments": payments}).want(t, http.StatusCreated)
+
+	var credit struct {
+		Payments      int   `json:"payments"`
+		Posted        int   `json:"posted"`
+		AlreadyPosted int   `json:"already_posted"`
+		Subsidies     int64 `json:"subsidies"`
+		Parameters    []struct {
+			Key string `json:"key"`
+		} `json:"parameters"`
+	}
+	b.do(t, "POST", "/api/v1/account-credits", "cw1", map[string]any{"period": "2025-01"}).want(t, http.StatusOK).decode(t, &credit)
+	if credit.Payments != 2 || credit.Posted != 4 || credit.Subsidies != 12000 || len(credit.Parameters) == 0 {
+		t.Errorf("credit = %+v, want 2 payments, 4 entries, 2 × 60 yuan subsidies", credit)
+	}
+	b.do(t, "POST", "/api/v1/account-credits", "cw1", map[string]any{"period": "2025-01"}).want(t, http.StatusOK).decode(t, &credit)
+	if credit.Posted != 0 || credit.AlreadyPosted != 4 {
+		t.Errorf("second credit = %+v, want nothing posted", credit)
+	}
+	wantField(t, b.do(t, "POST", "/api/v1/account-credits", "cw1", map[string]any{"period": "2025-13"}).problem(t, http.StatusUnprocessableEntity), "period")
+	b.do(t, "POST", "/api/v1/account-credits", "cw2", map[string]any{"period": "2025-01", "region": "652301"}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", "/api/v1/account-credits", "auditor", map[string]any{"period": "2025-01"}).problem(t, http.StatusForbidden)
+
+	if _, err := b.au.CreateUser(systemContext(), auth.NewUser{Username: "citizen1", DisplayName: "王芳", Password: testPassword,
+		Role: auth.RoleCitizen, Scope: vs[0], PersonID: p1.ID}); err != nil {
+		t.Fatalf("create citizen: %v", err)
+	}
+	own := fmt.Sprintf("/api/v1/persons/%d/account?scheme=resident_pension", p1.ID)
+	var st statementJSON
+	b.do(t, "GET", own, "citizen1", nil).want(t, http.StatusOK).decode(t, &st)
+	if st.PersonID != p1.ID || st.Balance != 56000 || st.Government != 6000 || st.ContributionYears != 1 || len(st.Years) != 1 ||
+		st.Years[0].Year != 2025 || st.Years[0].Contributions != 50000 || st.Years[0].Subsidies != 6000 || len(st.Entries) != 2 {
+		t.Errorf("own statement = %+v", st)
+	}
+	other := fmt.Sprintf("/api/v1/persons/%d/account?scheme=resident_pension", p2.ID)
+	b.do(t, "GET", other, "citizen1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", "/api/v1/persons/999999/account", "citizen1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", other, "cw2", nil).problem(t, http.StatusForbidden) // another county's caseworker
+	b.do(t, "GET", other, "cw1", nil).want(t, http.StatusOK)
+	b.do(t, "GET", other, "", nil).problem(t, http.StatusUnauthorized)
+	wantField(t, b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account?scheme=unemployment", p1.ID), "cw1", nil).problem(t, http.StatusUnprocessableEntity), "scheme")
+	b.do(t, "GET", "/api/v1/persons/999999/account", "cw1", nil).problem(t, http.StatusNotFound)
+	var empty statementJSON
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account", p1.ID), "citizen1", nil).want(t, http.StatusOK).decode(t, &empty)
+	if empty.Scheme != "employee_pension" || empty.Balance != 0 || empty.Years == nil || empty.Entries == nil {
+		t.Errorf("empty employee statement = %+v", empty)
+	}
+
+	page := b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account/statement?scheme=resident_pension", p1.ID), "citizen1", nil).want(t, http.StatusOK)
+	if ct := page.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	html := string(page.body)
+	for _, want := range []string{"个人账户对账单", "Personal account statement", "王芳", "560.00", "60.00", "政府缴费补贴 Government subsidy", "2025-01"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("statement page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "src=", "href=", "@import", p1.IDNumber} {
+		if strings.Contains(html, bad) {
+			t.Errorf("statement page contains %q", bad)
+		}
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account/statement", p2.ID), "citizen1", nil).problem(t, http.StatusForbidden)
+}
