@@ -3,21 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/exchange"
+	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
 )
 
 const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region CODE] ...
   credit    --period YYYY-MM          credit the personal accounts from a month's payments
   interest  --year YYYY               credit a year's interest to the personal accounts
-  statement --person ID [--scheme S]  print a person's personal-account statement`
+  statement --person ID [--scheme S]  print a person's personal-account statement
+  hardship  --year YYYY               pay the year's premiums for the hardship groups (代缴)
+  import-hardship --year YYYY FILE    import civil affairs' hardship list (CSV or XLSX)`
 
 // runAccounts runs the personal-account (个人账户) batch work.
 func runAccounts(ctx context.Context, e env, args []string) error {
@@ -29,11 +37,11 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE] ...")
 	dsn := dsnFlag(fs, "safetynet.db")
 	reg := fs.String("region", string(region.Changji), "region subtree")
-	var run func(ctx context.Context, acc *insurance.Accounts, code region.Code) error
+	var run func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error
 	switch sub {
 	case "credit":
 		per := fs.String("period", "", "the payments' month, YYYY-MM")
-		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			m, err := period.ParseMonth(*per)
 			if err != nil {
 				return fmt.Errorf("--period: %w", err)
@@ -53,7 +61,7 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 		}
 	case "interest":
 		year := fs.Int("year", 0, "the year, YYYY")
-		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			start := time.Now()
 			sum, err := acc.CreditInterest(ctx, *year, code)
 			if err != nil {
@@ -71,13 +79,45 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 	case "statement":
 		person := fs.Int64("person", 0, "the person's key")
 		scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
-		run = func(ctx context.Context, acc *insurance.Accounts, code region.Code) error {
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			st, err := acc.Statement(ctx, registry.PersonID(*person), insurance.Scheme(*scheme))
 			if err != nil {
 				return err
 			}
 			printStatement(e, st)
 			return nil
+		}
+	case "hardship":
+		year := fs.Int("year", 0, "the contribution year, YYYY")
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
+			b, err := acc.PayHardshipPremiums(ctx, *year, code)
+			if err != nil {
+				return err
+			}
+			if b.ID == 0 {
+				fmt.Fprintf(e.stdout, "代缴 %d for %s: nobody new to pay for (%d paid for before)\n", b.Year, code, b.AlreadyPaid)
+				return nil
+			}
+			fmt.Fprintf(e.stdout, "代缴 %d for %s: batch %d, %d persons, %s yuan each, %s yuan in all (%d paid for before)\n",
+				b.Year, code, b.ID, b.Persons, b.Amount, b.Total, b.AlreadyPaid)
+			count := map[insurance.HardshipGroup]int{}
+			for _, it := range b.Items {
+				for _, g := range it.Groups {
+					count[g]++
+				}
+			}
+			for _, g := range []insurance.HardshipGroup{insurance.GroupSevereDisability, insurance.GroupDibao, insurance.GroupTekun, insurance.GroupLowIncome} {
+				fmt.Fprintf(e.stdout, "  %s: %d\n", g, count[g])
+			}
+			return nil
+		}
+	case "import-hardship":
+		year := fs.Int("year", 0, "the contribution year the list is for, YYYY")
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
+			if fs.NArg() != 1 {
+				return fmt.Errorf("give one file: accounts import-hardship --year YYYY FILE")
+			}
+			return importHardship(ctx, e, acc, db, *year, fs.Arg(0))
 		}
 	default:
 		fmt.Fprintln(e.stderr, accountsUsage)
@@ -90,14 +130,53 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	return withAccounts(ctx, e, *dsn, "accounts-"+sub, code, func(ctx context.Context, acc *insurance.Accounts) error {
-		return run(ctx, acc, code)
+	return withAccounts(ctx, e, *dsn, "accounts-"+sub, code, func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB) error {
+		return run(ctx, acc, db, code)
 	})
+}
+
+// importHardship reads civil affairs' hardship list and records it; a file
+// with any bad row is rejected whole with the row-by-row report.
+func importHardship(ctx context.Context, e env, acc *insurance.Accounts, lookup insurance.PersonLookup, year int, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, _, err := exchange.Read(ctx, f, file, exchange.HardshipIdentities(), period.DateOf(time.Now()))
+	if err != nil {
+		printProblems(e, err)
+		return err
+	}
+	recs := make([]insurance.HardshipRecord, len(rows))
+	for i, r := range rows {
+		recs[i] = insurance.HardshipRecord{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Group: insurance.HardshipGroup(r.Code("group"))}
+	}
+	imp, err := acc.ImportHardship(ctx, lookup, year, filepath.Base(file), recs)
+	if err != nil {
+		printProblems(e, err)
+		return err
+	}
+	fmt.Fprintf(e.stdout, "hardship list %s for %d: %d rows, %d identities added, %d known before\n", filepath.Base(file), year, imp.Rows, imp.Added, imp.Known)
+	return nil
+}
+
+// printProblems lists the row-by-row problems of a rejected file.
+func printProblems(e env, err error) {
+	fields := fault.FieldsOf(err)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(e.stderr, "  %s: %s\n", k, fields[k])
+	}
 }
 
 // withAccounts opens the store and runs fn with the accounts service as a
 // system process over the region.
-func withAccounts(ctx context.Context, e env, dsn, process string, code region.Code, fn func(context.Context, *insurance.Accounts) error) error {
+func withAccounts(ctx context.Context, e env, dsn, process string, code region.Code, fn func(context.Context, *insurance.Accounts, *sqlstore.DB) error) error {
 	pk, err := loadPolicies("")
 	if err != nil {
 		return err
@@ -109,7 +188,7 @@ func withAccounts(ctx context.Context, e env, dsn, process string, code region.C
 	defer db.Close()
 	acc := insurance.NewAccounts(db, db, pk)
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal(process, code))
-	return fn(ctx, acc)
+	return fn(ctx, acc, db)
 }
 
 // printStatement writes a statement as text.

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"safetynet/internal/ids"
+	"safetynet/internal/period"
 )
 
 func TestAccountsCLI(t *testing.T) {
@@ -28,4 +33,40 @@ func TestAccountsCLI(t *testing.T) {
 	if _, _, err := runCLI(t, "accounts", "bogus"); err == nil {
 		t.Error("an unknown subcommand: no error")
 	}
+}
+
+func TestAccountsHardshipCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "h.db")
+	out, _, err := runCLI(t, "accounts", "hardship", "--db", db, "--year", "2025")
+	if err != nil || !strings.Contains(out, "代缴 2025 for 652300: nobody new to pay for") {
+		t.Errorf("hardship on an empty database: %v\n%s", err, out)
+	}
+	// A valid file naming nobody registered: rejected whole, row by row.
+	file := filepath.Join(dir, "困难群体.csv")
+	csv := "公民身份号码,姓名,困难类别\n" + validID(t, 1) + ",张三,低保\n" + validID(t, 2) + ",李四,特困人员\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCLI(t, "accounts", "import-hardship", "--db", db, "--year", "2025", file)
+	if err == nil || !strings.Contains(stderr, "row 2: id_number") || !strings.Contains(stderr, "row 3: id_number") || strings.Contains(stderr, validID(t, 1)) {
+		t.Errorf("unknown persons: %v\n%s", err, stderr)
+	}
+	// A group civil affairs does not use: rejected by the file check.
+	if err := os.WriteFile(file, []byte("公民身份号码,姓名,困难类别\n"+validID(t, 1)+",张三,富裕\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runCLI(t, "accounts", "import-hardship", "--db", db, "--year", "2025", file); err == nil || !strings.Contains(stderr, "row 2") {
+		t.Errorf("bad group: %v\n%s", err, stderr)
+	}
+}
+
+// validID returns the seq-th valid resident ID of a person born in 昌吉市.
+func validID(t *testing.T, seq int) string {
+	t.Helper()
+	id, err := ids.MakeResidentID("652301", period.MustDate(1980, time.March, 5), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(id)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"time"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -28,6 +29,11 @@ func (s *server) accountRoutes() []route {
 		{method: "POST", path: "/api/v1/account-interest", handler: s.handleInterest, tag: "accounts",
 			summary: "Credit a year's interest to the personal accounts (记账利息); a second run posts nothing",
 			body:    interestRequest{}, status: http.StatusOK, resp: interestResponse{}},
+		{method: "POST", path: "/api/v1/hardship-premiums", handler: s.handlePayHardship, tag: "accounts",
+			summary: "Pay a year's resident-pension premiums for the hardship groups (代缴); nobody is paid for twice in a year (id 0: nobody new)",
+			body:    hardshipRequest{}, status: http.StatusOK, resp: hardshipBatchResponse{}},
+		{method: "GET", path: "/api/v1/hardship-premiums/{id}", handler: s.handleGetHardship, tag: "accounts",
+			summary: "Read a 代缴 batch: who was paid for and why", params: hardshipParams{}, status: http.StatusOK, resp: hardshipBatchResponse{}},
 	}
 }
 
@@ -341,4 +347,91 @@ func (s *server) handleInterest(w http.ResponseWriter, r *http.Request) {
 		out.Interest[string(sc)] = int64(v)
 	}
 	reply(w, r, http.StatusOK, out)
+}
+
+// hardshipRequest is the body of POST /api/v1/hardship-premiums.
+type hardshipRequest struct {
+	Year   int    `json:"year" required:"true" minimum:"2014" example:"2025" description:"the contribution year"`
+	Region string `json:"region,omitempty" example:"652301"`
+}
+
+// hardshipParams name a 代缴 batch.
+type hardshipParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// hardshipItemResponse is one person paid for, with the groups that
+// qualified.
+type hardshipItemResponse struct {
+	PersonID   int64    `json:"person_id"`
+	Name       string   `json:"name"`
+	RegionCode string   `json:"region_code"`
+	Groups     []string `json:"groups" required:"true" nullable:"false" description:"severe_disability, dibao, tekun, low_income"`
+	Amount     int64    `json:"amount" description:"in fen"`
+}
+
+// hardshipBatchResponse is a run of the government-paid premiums (代缴).
+type hardshipBatchResponse struct {
+	ID          int64                   `json:"id" description:"0 when the run found nobody new to pay for"`
+	Year        int                     `json:"year"`
+	Region      string                  `json:"region"`
+	Amount      int64                   `json:"amount" description:"the premium paid per person, in fen"`
+	Persons     int                     `json:"persons"`
+	Total       int64                   `json:"total" description:"in fen"`
+	AlreadyPaid int                     `json:"already_paid" description:"qualifying persons paid for by an earlier batch of the year"`
+	CreatedAt   string                  `json:"created_at,omitempty" format:"date-time"`
+	Items       []hardshipItemResponse  `json:"items" required:"true" nullable:"false"`
+	Parameters  []parameterReadResponse `json:"parameters,omitempty"`
+}
+
+func hardshipBatchOf(b *insurance.HardshipBatch) hardshipBatchResponse {
+	out := hardshipBatchResponse{ID: b.ID, Year: b.Year, Region: string(b.Region), Amount: int64(b.Amount), Persons: b.Persons,
+		Total: int64(b.Total), AlreadyPaid: b.AlreadyPaid, Items: make([]hardshipItemResponse, len(b.Items)), Parameters: paramReads(b.Parameters)}
+	if !b.CreatedAt.IsZero() {
+		out.CreatedAt = b.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	for i, it := range b.Items {
+		gs := make([]string, len(it.Groups))
+		for j, g := range it.Groups {
+			gs[j] = string(g)
+		}
+		out.Items[i] = hardshipItemResponse{PersonID: int64(it.PersonID), Name: it.Name, RegionCode: string(it.RegionCode), Groups: gs, Amount: int64(it.Amount)}
+	}
+	return out
+}
+
+// handlePayHardship runs the 代缴 of a year.
+func (s *server) handlePayHardship(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[hardshipRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	code := bodyRegion(&pr, req.Region)
+	if err := pr.Err("invalid 代缴 run"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	b, err := s.acc.PayHardshipPremiums(r.Context(), req.Year, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, hardshipBatchOf(b))
+}
+
+// handleGetHardship returns a 代缴 batch.
+func (s *server) handleGetHardship(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	b, err := s.acc.HardshipBatch(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, hardshipBatchOf(b))
 }

@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/period"
+	"safetynet/internal/registry"
 )
 
 type statementJSON struct {
@@ -104,4 +107,44 @@ func TestAccountStatementAndCitizenAccess(t *testing.T) {
 		}
 	}
 	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account/statement", p2.ID), "citizen1", nil).problem(t, http.StatusForbidden)
+}
+
+func TestHardshipPremiumsAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	p := b.createPerson(t, "cw1", vs[0], 611)
+	b.enrol(t, "cw1", map[string]any{"person_id": p.ID, "scheme": "resident_pension", "kind": "resident", "tier": 10000, "start": "2024-01"}).want(t, http.StatusCreated)
+	d := &registry.Disability{PersonID: registry.PersonID(p.ID), Kind: registry.DisVisual, Grade: 1, Issued: period.MustDate(2020, time.January, 1)}
+	if err := b.reg.CreateDisability(systemContext(), d); err != nil {
+		t.Fatal(err)
+	}
+	var batch struct {
+		ID      int64 `json:"id"`
+		Persons int   `json:"persons"`
+		Total   int64 `json:"total"`
+		Items   []struct {
+			PersonID int64    `json:"person_id"`
+			Groups   []string `json:"groups"`
+		} `json:"items"`
+		AlreadyPaid int `json:"already_paid"`
+	}
+	b.do(t, "POST", "/api/v1/hardship-premiums", "cw1", map[string]any{"year": 2025}).want(t, http.StatusOK).decode(t, &batch)
+	if batch.ID == 0 || batch.Persons != 1 || batch.Total != 10000 || len(batch.Items) != 1 || batch.Items[0].PersonID != p.ID ||
+		fmt.Sprint(batch.Items[0].Groups) != "[severe_disability]" {
+		t.Fatalf("batch = %+v", batch)
+	}
+	id := batch.ID
+	b.do(t, "POST", "/api/v1/hardship-premiums", "cw1", map[string]any{"year": 2025}).want(t, http.StatusOK).decode(t, &batch)
+	if batch.ID != 0 || batch.Persons != 0 || batch.AlreadyPaid != 1 {
+		t.Errorf("second run = %+v", batch)
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/hardship-premiums/%d", id), "auditor", nil).want(t, http.StatusOK).decode(t, &batch)
+	if batch.ID != id || len(batch.Items) != 1 {
+		t.Errorf("GET batch = %+v", batch)
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/hardship-premiums/%d", id), "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", "/api/v1/hardship-premiums/999", "cw1", nil).problem(t, http.StatusNotFound)
+	b.do(t, "POST", "/api/v1/hardship-premiums", "auditor", map[string]any{"year": 2025}).problem(t, http.StatusForbidden)
+	wantField(t, b.do(t, "POST", "/api/v1/hardship-premiums", "cw1", map[string]any{"year": 1990}).problem(t, http.StatusUnprocessableEntity), "year")
 }

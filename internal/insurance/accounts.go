@@ -36,6 +36,23 @@ type AccountStore interface {
 	// AccountBalance sums a person's entries in a scheme with period
 	// before the month before (0 for every entry).
 	AccountBalance(ctx context.Context, personID registry.PersonID, scheme Scheme, before period.Month) (money.Fen, error)
+
+	// SaveHardshipIdentities stores a year's hardship identities, all or
+	// none, with one audit event, leaving those held already; it returns
+	// how many were new.
+	SaveHardshipIdentities(ctx context.Context, year int, source string, hs []HardshipIdentity) (int, error)
+	// HardshipCandidates lists, one row per person and reason, the persons
+	// with a resident-pension enrolment covering a month of year in the
+	// region subtree who have a hardship identity of the year or a
+	// disability of grade at most severeMax valid during the year; and
+	// the persons paid for in the year already.
+	HardshipCandidates(ctx context.Context, year int, code region.Code, severeMax int) ([]HardshipCandidate, map[registry.PersonID]bool, error)
+	// SaveHardshipBatch inserts the batch, its items and their ledger
+	// entries in one transaction with one audit event and sets b.ID and
+	// b.CreatedAt; Conflict if a person was paid for in the year meanwhile.
+	SaveHardshipBatch(ctx context.Context, b *HardshipBatch, es []AccountEntry) error
+	// HardshipBatch returns a batch with its items.
+	HardshipBatch(ctx context.Context, id int64) (*HardshipBatch, error)
 }
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).
