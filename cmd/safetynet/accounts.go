@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -25,7 +27,9 @@ const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region C
   interest  --year YYYY               credit a year's interest to the personal accounts
   statement --person ID [--scheme S]  print a person's personal-account statement
   hardship  --year YYYY               pay the year's premiums for the hardship groups (代缴)
-  import-hardship --year YYYY FILE    import civil affairs' hardship list (CSV or XLSX)`
+  import-hardship --year YYYY FILE    import civil affairs' hardship list (CSV or XLSX)
+  back-pay  --person ID --years Y,Y --tier YUAN   a resident's back payment (补缴)
+  upgrade-tier --person ID --year Y --tier YUAN   raise a paid resident year's tier (提档)`
 
 // runAccounts runs the personal-account (个人账户) batch work.
 func runAccounts(ctx context.Context, e env, args []string) error {
@@ -118,6 +122,53 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 				return fmt.Errorf("give one file: accounts import-hardship --year YYYY FILE")
 			}
 			return importHardship(ctx, e, acc, db, *year, fs.Arg(0))
+		}
+	case "back-pay":
+		person := fs.Int64("person", 0, "the person's key")
+		yearList := fs.String("years", "", "the years to back-pay, comma-separated")
+		tierText := fs.String("tier", "", "the yearly tier in yuan")
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
+			tier, err := money.Parse(*tierText)
+			if err != nil {
+				return fmt.Errorf("--tier: %w", err)
+			}
+			var years []int
+			for _, f := range strings.Split(*yearList, ",") {
+				y, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil {
+					return fmt.Errorf("--years: %q is not a year", f)
+				}
+				years = append(years, y)
+			}
+			bp, err := acc.BackPay(ctx, registry.PersonID(*person), years, tier)
+			if err != nil {
+				printProblems(e, err)
+				return err
+			}
+			fmt.Fprintf(e.stdout, "back payment of person %d: %d years at %s yuan, %s yuan in all; %d contribution years now\n",
+				bp.PersonID, len(bp.Years), bp.Tier, bp.Total, bp.ContributionYears)
+			for _, p := range bp.Payments {
+				fmt.Fprintf(e.stdout, "  %d  %s  %s\n", p.Period.Year(), p.ReceiptNo, p.Individual)
+			}
+			return nil
+		}
+	case "upgrade-tier":
+		person := fs.Int64("person", 0, "the person's key")
+		year := fs.Int("year", 0, "the paid year to upgrade")
+		tierText := fs.String("tier", "", "the new yearly tier in yuan")
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
+			tier, err := money.Parse(*tierText)
+			if err != nil {
+				return fmt.Errorf("--tier: %w", err)
+			}
+			up, err := acc.UpgradeTier(ctx, registry.PersonID(*person), *year, tier)
+			if err != nil {
+				printProblems(e, err)
+				return err
+			}
+			fmt.Fprintf(e.stdout, "tier upgrade of person %d for %d: %s → %s yuan, %s yuan paid, subsidy %s yuan (receipt %s)\n",
+				up.PersonID, up.Year, up.Paid, up.Tier, up.Difference, up.Subsidy, up.Payment.ReceiptNo)
+			return nil
 		}
 	default:
 		fmt.Fprintln(e.stderr, accountsUsage)

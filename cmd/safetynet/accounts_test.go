@@ -70,3 +70,17 @@ func validID(t *testing.T, seq int) string {
 	}
 	return string(id)
 }
+
+func TestAccountsBackPayCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "b.db")
+	_, stderr, err := runCLI(t, "accounts", "back-pay", "--db", db, "--person", "5", "--years", "2015,2016", "--tier", "500")
+	if err == nil || !strings.Contains(stderr, "person_id") {
+		t.Errorf("back payment of an unknown person: %v\n%s", err, stderr)
+	}
+	if _, _, err := runCLI(t, "accounts", "back-pay", "--db", db, "--person", "5", "--years", "2015,x", "--tier", "500"); err == nil || !strings.Contains(err.Error(), "--years") {
+		t.Errorf("a bad year: %v", err)
+	}
+	if _, _, err := runCLI(t, "accounts", "upgrade-tier", "--db", db, "--person", "5", "--year", "2015", "--tier", "abc"); err == nil || !strings.Contains(err.Error(), "--tier") {
+		t.Errorf("a bad tier: %v", err)
+	}
+}

@@ -34,6 +34,12 @@ func (s *server) accountRoutes() []route {
 			body:    hardshipRequest{}, status: http.StatusOK, resp: hardshipBatchResponse{}},
 		{method: "GET", path: "/api/v1/hardship-premiums/{id}", handler: s.handleGetHardship, tag: "accounts",
 			summary: "Read a 代缴 batch: who was paid for and why", params: hardshipParams{}, status: http.StatusOK, resp: hardshipBatchResponse{}},
+		{method: "POST", path: "/api/v1/persons/{id}/account/back-payments", handler: s.handleBackPay, tag: "accounts",
+			summary: "Record a resident's back payment (补缴) of past years, with no government subsidy",
+			params:  personParams{}, body: backPayRequest{}, status: http.StatusCreated, resp: backPayResponse{}},
+		{method: "POST", path: "/api/v1/persons/{id}/account/tier-upgrades", handler: s.handleUpgradeTier, tag: "accounts",
+			summary: "Pay the difference to raise a resident year's tier (提档); the subsidy difference for the current year only",
+			params:  personParams{}, body: tierUpgradeRequest{}, status: http.StatusCreated, resp: tierUpgradeResponse{}},
 	}
 }
 
@@ -434,4 +440,98 @@ func (s *server) handleGetHardship(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, r, http.StatusOK, hardshipBatchOf(b))
+}
+
+// backPayRequest is the body of POST /api/v1/persons/{id}/account/back-payments.
+type backPayRequest struct {
+	Years []int `json:"years" required:"true" nullable:"false" minItems:"1" description:"the past years to back-pay"`
+	Tier  int64 `json:"tier" required:"true" minimum:"1" description:"the yearly tier in fen"`
+}
+
+// paymentResponse is a contribution recorded.
+type paymentResponse struct {
+	ID         int64  `json:"id"`
+	Period     string `json:"period" example:"2015-01"`
+	Individual int64  `json:"individual" description:"in fen"`
+	ReceiptNo  string `json:"receipt_no"`
+	Source     string `json:"source" enum:"posted,tax_bureau,back_payment,tier_upgrade"`
+}
+
+func paymentOf(p insurance.Payment) paymentResponse {
+	return paymentResponse{ID: p.ID, Period: p.Period.String(), Individual: int64(p.Individual), ReceiptNo: p.ReceiptNo, Source: string(p.Source)}
+}
+
+// backPayResponse is a back payment (补缴) recorded.
+type backPayResponse struct {
+	PersonID          int64                   `json:"person_id"`
+	Tier              int64                   `json:"tier"`
+	Years             []int                   `json:"years" required:"true" nullable:"false"`
+	Total             int64                   `json:"total" description:"in fen"`
+	ContributionYears int                     `json:"contribution_years" description:"the person's resident years after it"`
+	Payments          []paymentResponse       `json:"payments" required:"true" nullable:"false"`
+	Parameters        []parameterReadResponse `json:"parameters" required:"true" nullable:"false"`
+}
+
+// handleBackPay records a resident's back payment.
+func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[backPayRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(id), req.Years, money.Fen(req.Tier))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := backPayResponse{PersonID: int64(bp.PersonID), Tier: int64(bp.Tier), Years: bp.Years, Total: int64(bp.Total),
+		ContributionYears: bp.ContributionYears, Parameters: paramReads(bp.Parameters)}
+	for _, p := range bp.Payments {
+		out.Payments = append(out.Payments, paymentOf(p))
+	}
+	reply(w, r, http.StatusCreated, out)
+}
+
+// tierUpgradeRequest is the body of POST /api/v1/persons/{id}/account/tier-upgrades.
+type tierUpgradeRequest struct {
+	Year int   `json:"year" required:"true" example:"2025"`
+	Tier int64 `json:"tier" required:"true" minimum:"1" description:"the new yearly tier in fen"`
+}
+
+// tierUpgradeResponse is a tier upgrade (提档) recorded; amounts in fen.
+type tierUpgradeResponse struct {
+	PersonID   int64                   `json:"person_id"`
+	Year       int                     `json:"year"`
+	Paid       int64                   `json:"paid" description:"what the year held before"`
+	Tier       int64                   `json:"tier"`
+	Difference int64                   `json:"difference"`
+	Subsidy    int64                   `json:"subsidy" description:"the extra government subsidy, current year only"`
+	Payment    paymentResponse         `json:"payment"`
+	Parameters []parameterReadResponse `json:"parameters" required:"true" nullable:"false"`
+}
+
+// handleUpgradeTier records a resident's tier upgrade.
+func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[tierUpgradeRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(id), req.Year, money.Fen(req.Tier))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusCreated, tierUpgradeResponse{PersonID: int64(up.PersonID), Year: up.Year, Paid: int64(up.Paid), Tier: int64(up.Tier),
+		Difference: int64(up.Difference), Subsidy: int64(up.Subsidy), Payment: paymentOf(up.Payment), Parameters: paramReads(up.Parameters)})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 )
@@ -147,4 +148,49 @@ func TestHardshipPremiumsAPI(t *testing.T) {
 	b.do(t, "GET", "/api/v1/hardship-premiums/999", "cw1", nil).problem(t, http.StatusNotFound)
 	b.do(t, "POST", "/api/v1/hardship-premiums", "auditor", map[string]any{"year": 2025}).problem(t, http.StatusForbidden)
 	wantField(t, b.do(t, "POST", "/api/v1/hardship-premiums", "cw1", map[string]any{"year": 1990}).problem(t, http.StatusUnprocessableEntity), "year")
+}
+
+func TestBackPaymentAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	idn, err := ids.MakeResidentID("652301", period.MustDate(1965, time.June, 1), 77)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p personJSON
+	b.do(t, "POST", "/api/v1/persons", "cw1", map[string]any{"id_number": idn, "name": "李明", "ethnicity": "han", "hukou_type": "rural",
+		"region_code": vs[0]}).want(t, http.StatusCreated).decode(t, &p)
+	b.enrol(t, "cw1", map[string]any{"person_id": p.ID, "scheme": "resident_pension", "kind": "resident", "tier": 10000, "start": "2024-01"}).want(t, http.StatusCreated)
+	path := fmt.Sprintf("/api/v1/persons/%d/account/back-payments", p.ID)
+	var bp struct {
+		Total    int64 `json:"total"`
+		Payments []struct {
+			ID     int64  `json:"id"`
+			Period string `json:"period"`
+			Source string `json:"source"`
+		} `json:"payments"`
+	}
+	b.do(t, "POST", path, "cw1", map[string]any{"years": []int{2015, 2016}, "tier": 50000}).want(t, http.StatusCreated).decode(t, &bp)
+	if bp.Total != 100000 || len(bp.Payments) != 2 || bp.Payments[0].Period != "2015-01" || bp.Payments[0].Source != "back_payment" {
+		t.Errorf("back payment = %+v", bp)
+	}
+	wantField(t, b.do(t, "POST", path, "cw1", map[string]any{"years": []int{2015}, "tier": 50000}).problem(t, http.StatusUnprocessableEntity), "years.2015")
+	b.do(t, "POST", path, "cw2", map[string]any{"years": []int{2017}, "tier": 50000}).problem(t, http.StatusForbidden)
+
+	var up struct {
+		Paid       int64 `json:"paid"`
+		Difference int64 `json:"difference"`
+		Subsidy    int64 `json:"subsidy"`
+	}
+	b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/account/tier-upgrades", p.ID), "cw1", map[string]any{"year": 2015, "tier": 100000}).
+		want(t, http.StatusCreated).decode(t, &up)
+	if up.Paid != 50000 || up.Difference != 50000 || up.Subsidy != 0 {
+		t.Errorf("tier upgrade = %+v", up)
+	}
+	var st statementJSON
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account?scheme=resident_pension", p.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &st)
+	if st.Balance != 150000 || st.Government != 0 || st.ContributionYears != 2 {
+		t.Errorf("statement = %+v", st)
+	}
 }

@@ -53,6 +53,18 @@ type AccountStore interface {
 	SaveHardshipBatch(ctx context.Context, b *HardshipBatch, es []AccountEntry) error
 	// HardshipBatch returns a batch with its items.
 	HardshipBatch(ctx context.Context, id int64) (*HardshipBatch, error)
+
+	// Enrolments lists enrolments matching f, by key.
+	Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error)
+	// ResidentYears returns what a person holds for each resident-pension
+	// year: the individual amounts paid (every source) and the premiums
+	// government paid (代缴).
+	ResidentYears(ctx context.Context, personID registry.PersonID) (map[int]money.Fen, error)
+	// PostAccountPayments inserts each posting's payment and its entries
+	// (with Ref "payment:<id>") in one transaction with one audit event;
+	// Conflict if a receipt number was posted before. It sets the
+	// payments' keys.
+	PostAccountPayments(ctx context.Context, action string, ps []AccountPosting) error
 }
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).
