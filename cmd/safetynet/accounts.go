@@ -29,7 +29,9 @@ const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region C
   hardship  --year YYYY               pay the year's premiums for the hardship groups (代缴)
   import-hardship --year YYYY FILE    import civil affairs' hardship list (CSV or XLSX)
   back-pay  --person ID --years Y,Y --tier YUAN   a resident's back payment (补缴)
-  upgrade-tier --person ID --year Y --tier YUAN   raise a paid resident year's tier (提档)`
+  upgrade-tier --person ID --year Y --tier YUAN   raise a paid resident year's tier (提档)
+  transfer-out --person ID --to REGION --on DATE  move the employee pension out of Changji (转出)
+  transfer-in  --person ID --from REGION --on DATE --balance YUAN --months N [--pooled YUAN]  record an account moved in (转入)`
 
 // runAccounts runs the personal-account (个人账户) batch work.
 func runAccounts(ctx context.Context, e env, args []string) error {
@@ -168,6 +170,44 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			}
 			fmt.Fprintf(e.stdout, "tier upgrade of person %d for %d: %s → %s yuan, %s yuan paid, subsidy %s yuan (receipt %s)\n",
 				up.PersonID, up.Year, up.Paid, up.Tier, up.Difference, up.Subsidy, up.Payment.ReceiptNo)
+			return nil
+		}
+	case "transfer-out", "transfer-in":
+		person := fs.Int64("person", 0, "the person's key")
+		other := fs.String("to", "", "transfer-out: where the account goes")
+		from := fs.String("from", "", "transfer-in: where the account comes from")
+		onText := fs.String("on", "", "the day of the transfer, YYYY-MM-DD")
+		balance := fs.String("balance", "0", "transfer-in: the balance received, in yuan")
+		pooled := fs.String("pooled", "0", "transfer-in: the pooled funds received, in yuan")
+		months := fs.Int("months", 0, "transfer-in: the contribution months carried")
+		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
+			on, err := period.ParseDate(*onText)
+			if err != nil {
+				return fmt.Errorf("--on: %w", err)
+			}
+			var t *insurance.Transfer
+			if sub == "transfer-out" {
+				t, err = acc.TransferOut(ctx, registry.PersonID(*person), *other, on)
+			} else {
+				bal, perr := money.Parse(*balance)
+				if perr != nil {
+					return fmt.Errorf("--balance: %w", perr)
+				}
+				pool, perr := money.Parse(*pooled)
+				if perr != nil {
+					return fmt.Errorf("--pooled: %w", perr)
+				}
+				t, err = acc.TransferIn(ctx, registry.PersonID(*person), insurance.TransferInRequest{FromRegion: *from, On: on, Balance: bal, Pooled: pool, Months: *months})
+			}
+			if err != nil {
+				printProblems(e, err)
+				return err
+			}
+			fmt.Fprintf(e.stdout, "transfer %d (%s) of person %d, %s: balance %s yuan, pooled funds %s yuan, %d months\n",
+				t.ID, t.Direction, t.PersonID, t.OtherRegion, t.Balance, t.Pooled, t.Months)
+			for _, y := range t.Years {
+				fmt.Fprintf(e.stdout, "  %d  bases %s  pooled %s  %d months\n", y.Year, y.Base, y.Pooled, y.Months)
+			}
 			return nil
 		}
 	default:

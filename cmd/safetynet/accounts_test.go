@@ -84,3 +84,14 @@ func TestAccountsBackPayCLI(t *testing.T) {
 		t.Errorf("a bad tier: %v", err)
 	}
 }
+
+func TestAccountsTransferCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	_, stderr, err := runCLI(t, "accounts", "transfer-out", "--db", db, "--person", "5", "--to", "深圳市", "--on", "2026-01-05")
+	if err == nil || !strings.Contains(stderr, "person_id") {
+		t.Errorf("transfer of an unknown person: %v\n%s", err, stderr)
+	}
+	if _, _, err := runCLI(t, "accounts", "transfer-in", "--db", db, "--person", "5", "--from", "北京市", "--on", "2026-01-05", "--balance", "x"); err == nil || !strings.Contains(err.Error(), "--balance") {
+		t.Errorf("a bad balance: %v", err)
+	}
+}

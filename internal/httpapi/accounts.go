@@ -40,6 +40,12 @@ func (s *server) accountRoutes() []route {
 		{method: "POST", path: "/api/v1/persons/{id}/account/tier-upgrades", handler: s.handleUpgradeTier, tag: "accounts",
 			summary: "Pay the difference to raise a resident year's tier (提档); the subsidy difference for the current year only",
 			params:  personParams{}, body: tierUpgradeRequest{}, status: http.StatusCreated, resp: tierUpgradeResponse{}},
+		{method: "POST", path: "/api/v1/persons/{id}/account/transfer-out", handler: s.handleTransferOut, tag: "accounts",
+			summary: "Move the employee pension out of Changji (转出): the whole account balance and 12% of each year's bases since 1998",
+			params:  personParams{}, body: transferOutRequest{}, status: http.StatusCreated, resp: transferResponse{}},
+		{method: "POST", path: "/api/v1/persons/{id}/account/transfer-in", handler: s.handleTransferIn, tag: "accounts",
+			summary: "Record an employee account moved into Changji (转入)",
+			params:  personParams{}, body: transferInRequest{}, status: http.StatusCreated, resp: transferResponse{}},
 	}
 }
 
@@ -534,4 +540,105 @@ func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) {
 	}
 	reply(w, r, http.StatusCreated, tierUpgradeResponse{PersonID: int64(up.PersonID), Year: up.Year, Paid: int64(up.Paid), Tier: int64(up.Tier),
 		Difference: int64(up.Difference), Subsidy: int64(up.Subsidy), Payment: paymentOf(up.Payment), Parameters: paramReads(up.Parameters)})
+}
+
+// transferOutRequest is the body of POST /api/v1/persons/{id}/account/transfer-out.
+type transferOutRequest struct {
+	ToRegion string `json:"to_region" required:"true" maxLength:"100" example:"440300 深圳市" description:"where the account goes, outside Changji"`
+	On       string `json:"on" required:"true" format:"date"`
+}
+
+// transferInRequest is the body of POST /api/v1/persons/{id}/account/transfer-in.
+type transferInRequest struct {
+	FromRegion string `json:"from_region" required:"true" maxLength:"100" example:"北京市"`
+	On         string `json:"on" required:"true" format:"date"`
+	Balance    int64  `json:"balance" required:"true" minimum:"1" description:"the personal-account balance received, in fen"`
+	Pooled     int64  `json:"pooled" minimum:"0" description:"the pooled funds received, in fen"`
+	Months     int    `json:"months" required:"true" minimum:"1" maximum:"720" description:"contribution months carried"`
+}
+
+// transferYearResponse is one year behind a transfer out; amounts in fen.
+type transferYearResponse struct {
+	Year   int   `json:"year"`
+	Base   int64 `json:"base"`
+	Pooled int64 `json:"pooled"`
+	Months int   `json:"months"`
+}
+
+// transferResponse is a transfer recorded (转移接续); amounts in fen.
+type transferResponse struct {
+	ID          int64                   `json:"id"`
+	PersonID    int64                   `json:"person_id"`
+	Direction   string                  `json:"direction" enum:"out,in"`
+	RegionCode  string                  `json:"region_code"`
+	OtherRegion string                  `json:"other_region"`
+	On          string                  `json:"on" format:"date"`
+	Balance     int64                   `json:"balance"`
+	Pooled      int64                   `json:"pooled"`
+	Months      int                     `json:"months"`
+	Years       []transferYearResponse  `json:"years" required:"true" nullable:"false"`
+	Parameters  []parameterReadResponse `json:"parameters,omitempty"`
+}
+
+func transferOf(t *insurance.Transfer) transferResponse {
+	out := transferResponse{ID: t.ID, PersonID: int64(t.PersonID), Direction: t.Direction, RegionCode: string(t.RegionCode),
+		OtherRegion: t.OtherRegion, On: dateString(t.On), Balance: int64(t.Balance), Pooled: int64(t.Pooled), Months: t.Months,
+		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters)}
+	for i, y := range t.Years {
+		out.Years[i] = transferYearResponse{Year: y.Year, Base: int64(y.Base), Pooled: int64(y.Pooled), Months: y.Months}
+	}
+	return out
+}
+
+// handleTransferOut moves a person's employee pension out.
+func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[transferOutRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	on := dateField(&pr, "on", req.On)
+	if err := pr.Err("invalid transfer"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(id), req.ToRegion, on)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusCreated, transferOf(t))
+}
+
+// handleTransferIn records an account moved in.
+func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[transferInRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	on := dateField(&pr, "on", req.On)
+	if err := pr.Err("invalid transfer"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(id), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
+		Balance: money.Fen(req.Balance), Pooled: money.Fen(req.Pooled), Months: req.Months})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusCreated, transferOf(t))
 }

@@ -194,3 +194,47 @@ func TestBackPaymentAPI(t *testing.T) {
 		t.Errorf("statement = %+v", st)
 	}
 }
+
+func TestTransferAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 2)
+	p1 := b.createPerson(t, "cw1", vs[0], 701)
+	p2 := b.createPerson(t, "cw1", vs[1], 702)
+	b.do(t, "POST", "/api/v1/payments", "cw1", map[string]any{"payments": []map[string]any{{"person_id": p1.ID, "scheme": "employee_pension",
+		"period": "2025-01", "base": 500000, "individual": 100000, "paid_on": "2025-01-20", "receipt_no": "FW-2025-1"}}}).want(t, http.StatusCreated)
+	b.do(t, "POST", "/api/v1/account-credits", "cw1", map[string]any{"period": "2025-01"}).want(t, http.StatusOK)
+	out := fmt.Sprintf("/api/v1/persons/%d/account/transfer-out", p1.ID)
+	body := map[string]any{"to_region": "440300 深圳市", "on": "2026-10-01"}
+	b.do(t, "POST", out, "cw2", body).problem(t, http.StatusForbidden)
+	var tr struct {
+		ID        int64  `json:"id"`
+		Direction string `json:"direction"`
+		Balance   int64  `json:"balance"`
+		Pooled    int64  `json:"pooled"`
+		Months    int    `json:"months"`
+		Years     []struct {
+			Year   int   `json:"year"`
+			Pooled int64 `json:"pooled"`
+		} `json:"years"`
+	}
+	b.do(t, "POST", out, "cw1", body).want(t, http.StatusCreated).decode(t, &tr)
+	// 8% of 5,000 credited; 12% of 5,000 pooled.
+	if tr.ID == 0 || tr.Direction != "out" || tr.Balance != 40000 || tr.Pooled != 60000 || tr.Months != 1 || len(tr.Years) != 1 {
+		t.Errorf("transfer out = %+v", tr)
+	}
+	wantField(t, b.do(t, "POST", out, "cw1", body).problem(t, http.StatusUnprocessableEntity), "person_id")
+	wantField(t, b.do(t, "POST", out, "cw1", map[string]any{"to_region": "深圳市", "on": "2026-02-30"}).problem(t, http.StatusUnprocessableEntity), "on")
+	in := fmt.Sprintf("/api/v1/persons/%d/account/transfer-in", p2.ID)
+	inBody := map[string]any{"from_region": "北京市", "on": "2026-09-01", "balance": 250000, "pooled": 90000, "months": 36}
+	b.do(t, "POST", in, "cw1", inBody).want(t, http.StatusCreated).decode(t, &tr)
+	if tr.Direction != "in" || tr.Balance != 250000 || tr.Months != 36 {
+		t.Errorf("transfer in = %+v", tr)
+	}
+	b.do(t, "POST", in, "cw1", inBody).problem(t, http.StatusConflict)
+	var st statementJSON
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account", p2.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &st)
+	if st.Balance != 250000 {
+		t.Errorf("balance after transfer in = %d", st.Balance)
+	}
+}

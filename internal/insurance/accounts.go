@@ -65,6 +65,16 @@ type AccountStore interface {
 	// Conflict if a receipt number was posted before. It sets the
 	// payments' keys.
 	PostAccountPayments(ctx context.Context, action string, ps []AccountPosting) error
+
+	// EmployeeBases sums a person's employee-pension contribution bases
+	// per year from year since, with the months paid, in year order.
+	EmployeeBases(ctx context.Context, personID registry.PersonID, since int) ([]TransferYear, error)
+	// SaveTransfer records a transfer with its years and its ledger entry
+	// e (Ref "transfer:<id>") in one transaction with one audit event, and
+	// sets t.ID and t.CreatedAt. For a transfer out, Conflict if the
+	// balance is no longer t.Balance; Conflict if the same transfer was
+	// recorded before.
+	SaveTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
 }
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).

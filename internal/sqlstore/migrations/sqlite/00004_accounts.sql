@@ -67,7 +67,37 @@ CREATE TABLE hardship_items (
 );
 CREATE INDEX hardship_items_batch ON hardship_items (batch_id);
 
+-- Transfers of the employee pension relationship across regions (转移接续):
+-- out, the whole personal-account balance and the pooled-fund portion
+-- (12% of each year's contribution bases since 1998, per year in
+-- transfer_years); in, an account received from another region. The same
+-- transfer (person, direction, other region, day) is recorded once.
+CREATE TABLE transfers (
+    id           INTEGER PRIMARY KEY,
+    person_id    INTEGER NOT NULL REFERENCES persons (id),
+    direction    TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+    region_code  TEXT NOT NULL,
+    other_region TEXT NOT NULL,
+    on_date      TEXT NOT NULL,
+    balance      INTEGER NOT NULL,
+    pooled       INTEGER NOT NULL,
+    months       INTEGER NOT NULL,
+    created_at   TEXT NOT NULL,
+    UNIQUE (person_id, direction, other_region, on_date)
+);
+CREATE INDEX transfers_region ON transfers (region_code, on_date);
+CREATE TABLE transfer_years (
+    transfer_id INTEGER NOT NULL REFERENCES transfers (id),
+    year        INTEGER NOT NULL,
+    base        INTEGER NOT NULL,
+    pooled      INTEGER NOT NULL,
+    months      INTEGER NOT NULL,
+    PRIMARY KEY (transfer_id, year)
+);
+
 -- +goose Down
+DROP TABLE transfer_years;
+DROP TABLE transfers;
 DROP TABLE hardship_items;
 DROP TABLE hardship_batches;
 DROP TABLE hardship_identities;
