@@ -93,12 +93,18 @@ type statementResponse struct {
 	ContributionYears  int                     `json:"contribution_years"`
 	Years              []statementYearResponse `json:"years" required:"true" nullable:"false"`
 	Entries            []accountEntryResponse  `json:"entries" required:"true" nullable:"false"`
+	// Transfers are the employee pension's moves in and out (转移接续).
+	Transfers []transferResponse `json:"transfers" required:"true" nullable:"false"`
 }
 
 func statementOf(st *insurance.Statement) statementResponse {
 	out := statementResponse{PersonID: int64(st.PersonID), Name: st.Name, Scheme: string(st.Scheme), Balance: int64(st.Balance),
 		Government: int64(st.Government), ContributionMonths: st.ContributionMonths, ContributionYears: st.ContributionYears,
-		Years: make([]statementYearResponse, len(st.Years)), Entries: make([]accountEntryResponse, len(st.Entries))}
+		Years: make([]statementYearResponse, len(st.Years)), Entries: make([]accountEntryResponse, len(st.Entries)),
+		Transfers: make([]transferResponse, len(st.Transfers))}
+	for i := range st.Transfers {
+		out.Transfers[i] = transferOf(&st.Transfers[i])
+	}
 	for i, y := range st.Years {
 		out.Years[i] = statementYearResponse{Year: y.Year, Opening: int64(y.Opening), Contributions: int64(y.Contributions),
 			Subsidies: int64(y.Subsidies), Hardship: int64(y.Hardship), BackPayments: int64(y.BackPayments), Interest: int64(y.Interest),
@@ -186,7 +192,12 @@ dt { font-weight: bold; }
 <tr><th>所属期<small>Period</small></th><th>类型<small>Kind</small></th><th>金额<small>Amount</small></th><th>缴费基数<small>Base</small></th><th>来源<small>Reference</small></th></tr>
 {{range .Entries}}<tr><td>{{.Period}}</td><td>{{kind .Kind}}</td><td class="n">{{yuan .Amount}}</td><td class="n">{{if .Base}}{{yuan .Base}}{{end}}</td><td>{{.Ref}}</td></tr>
 {{end}}</table>
-</body>
+{{if .Transfers}}<h2>转移接续 <small>Transfers (yuan)</small></h2>
+<table>
+<tr><th>日期<small>Date</small></th><th>方向<small>Direction</small></th><th>对方地区<small>Other region</small></th><th>账户金额<small>Balance</small></th><th>统筹基金<small>Pooled funds</small></th><th>月数<small>Months</small></th></tr>
+{{range .Transfers}}<tr><td>{{.On}}</td><td>{{if eq .Direction "in"}}转入 In{{else}}转出 Out{{end}}</td><td>{{.OtherRegion}}</td><td class="n">{{yuan .Balance}}</td><td class="n">{{yuan .Pooled}}</td><td class="n">{{.Months}}</td></tr>
+{{end}}</table>
+{{end}}</body>
 </html>
 `))
 

@@ -234,7 +234,11 @@ func TestTransferAPI(t *testing.T) {
 	b.do(t, "POST", in, "cw1", inBody).problem(t, http.StatusConflict)
 	var st statementJSON
 	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account", p2.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &st)
-	if st.Balance != 250000 {
-		t.Errorf("balance after transfer in = %d", st.Balance)
+	if st.Balance != 250000 || st.ContributionMonths != 36 {
+		t.Errorf("statement after transfer in = %+v", st)
+	}
+	page := b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/account/statement", p2.ID), "cw1", nil).want(t, http.StatusOK)
+	if html := string(page.body); !strings.Contains(html, "转入 In") || !strings.Contains(html, "北京市") || !strings.Contains(html, "2,500.00") {
+		t.Errorf("statement page lacks the transfer:\n%s", html)
 	}
 }

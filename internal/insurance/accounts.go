@@ -75,6 +75,8 @@ type AccountStore interface {
 	// balance is no longer t.Balance; Conflict if the same transfer was
 	// recorded before.
 	SaveTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
+	// Transfers lists a person's transfers by key, without their years.
+	Transfers(ctx context.Context, personID registry.PersonID) ([]Transfer, error)
 }
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).

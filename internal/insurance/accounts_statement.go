@@ -50,6 +50,9 @@ type Statement struct {
 	// contribution, back payment or 代缴).
 	ContributionMonths int `json:"contribution_months"`
 	ContributionYears  int `json:"contribution_years"`
+	// Transfers are the employee pension's moves in and out (转移接续);
+	// the months moved in count in ContributionMonths.
+	Transfers []Transfer `json:"transfers"`
 }
 
 // Statement returns a person's personal-account statement in scheme. Staff
@@ -78,6 +81,18 @@ func (s *Accounts) Statement(ctx context.Context, personID registry.PersonID, sc
 	}
 	st := BuildStatement(es)
 	st.PersonID, st.Name, st.Scheme = personID, per.Name, scheme
+	st.Transfers = []Transfer{}
+	if scheme == EmployeePension {
+		if st.Transfers, err = s.store.Transfers(ctx, personID); err != nil {
+			return nil, err
+		}
+		for _, t := range st.Transfers {
+			if t.Direction == TransferInward {
+				st.ContributionMonths += t.Months
+			}
+		}
+		st.ContributionYears = st.ContributionMonths / 12
+	}
 	return st, nil
 }
 

@@ -591,7 +591,8 @@ func TestTransfers(t *testing.T) {
 			t.Errorf("bad transfer in: %v", f)
 		}
 		st, err := ab.acc.Statement(ab.ctx, b.ID, insurance.EmployeePension)
-		if err != nil || st.Balance != 100000 || len(st.Years) != 1 || st.Years[0].Transfers != 100000 {
+		if err != nil || st.Balance != 100000 || len(st.Years) != 1 || st.Years[0].Transfers != 100000 || st.ContributionMonths != 24 ||
+			st.ContributionYears != 2 || len(st.Transfers) != 1 || st.Transfers[0].OtherRegion != "北京市" {
 			t.Errorf("statement after transfer in = %+v, %v", st, err)
 		}
 		if n := auditActions(t, ab.db); n["account.transfer_out"] != 1 || n["account.transfer_in"] != 1 {

@@ -88,3 +88,23 @@ func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insuran
 		return db.audited(ctx, tx, "account.transfer_"+t.Direction, "transfer", t.ID, string(t.RegionCode), t, fields)
 	})
 }
+
+// Transfers implements insurance.AccountStore.
+func (db *DB) Transfers(ctx context.Context, personID registry.PersonID) ([]insurance.Transfer, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at
+		FROM transfers WHERE person_id = ? ORDER BY id`), personID)
+	if err != nil {
+		return nil, fmt.Errorf("transfers of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	out := []insurance.Transfer{}
+	for rows.Next() {
+		t := insurance.Transfer{Years: []insurance.TransferYear{}}
+		if err := rows.Scan(&t.ID, &t.PersonID, &t.Direction, &t.RegionCode, &t.OtherRegion, &t.On, &t.Balance, &t.Pooled, &t.Months,
+			timeCol{&t.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan transfer: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
