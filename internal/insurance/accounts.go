@@ -41,7 +41,7 @@ type AccountStore interface {
 	// none, with one audit event, leaving those held already; it returns
 	// how many were new.
 	SaveHardshipIdentities(ctx context.Context, year int, source string, hs []HardshipIdentity) (int, error)
-	// HardshipCandidates lists, one row per person and reason, the persons
+	// HardshipCandidates lists, one row per person and reason, by person, the persons
 	// with a resident-pension enrolment covering a month of year in the
 	// region subtree who have a hardship identity of the year or a
 	// disability of grade at most severeMax valid during the year; and

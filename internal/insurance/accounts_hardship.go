@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -130,7 +131,11 @@ type HardshipCandidate struct {
 	RegionCode region.Code
 	BirthDate  period.Date
 	DeathDate  period.Date
-	Group      HardshipGroup
+	// HukouRegion is where the household is registered.
+	HukouRegion region.Code
+	Group       HardshipGroup
+	// Grade is the disability grade of a severe_disability row.
+	Grade int
 }
 
 // HardshipItem is one person whose premium a batch paid, with why.
@@ -149,7 +154,8 @@ type HardshipBatch struct {
 	ID     int64       `json:"id"`
 	Year   int         `json:"year"`
 	Region region.Code `json:"region"`
-	// Amount is the premium paid for each person.
+	// Amount is the premium paid for each person (the highest, should
+	// counties differ).
 	Amount  money.Fen      `json:"amount"`
 	Persons int            `json:"persons"`
 	Total   money.Fen      `json:"total"`
@@ -164,15 +170,21 @@ type HardshipBatch struct {
 // HardshipRef is the ref of the 代缴 entries of a year.
 func HardshipRef(year int) string { return "hardship:" + strconv.Itoa(year) }
 
+// HardshipProgramme is the programme that decides who has the resident
+// pension premium paid by government.
+const HardshipProgramme = "resident_pension_premium_subsidy"
+
 // PayHardshipPremiums pays, for the contribution year, the minimum-tier
 // premium of every person in a hardship group enrolled in the resident
 // pension in the region subtree (代缴): severe disability (grade at most
 // disability.severe_max_grade, valid during the year) from the disability
 // register, and 低保, 特困 and monitored low-income persons as civil
-// affairs tagged them for the year. Only persons of contribution age on 1
-// January (resident_pension.min_join_age to below pension_age) and alive
-// then qualify. Each person is paid once a year, with every reason listed;
-// a second run pays only persons newly qualified, and nobody twice.
+// affairs tagged them for the year. Each candidate is decided by the
+// programme resident_pension_premium_subsidy (local hukou, contribution age
+// on 1 January, a hardship group), which also gives the amount; persons
+// dead before the year are left out. Each person is paid once a year, with
+// every reason listed; a second run pays only persons newly qualified, and
+// nobody twice.
 func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code region.Code) (*HardshipBatch, error) {
 	if year < 2014 || year > 9999 {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid 代缴 run", Fields: map[string]string{"year": "give a contribution year from 2014"}}
@@ -184,70 +196,75 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
-	jan := period.NewMonth(year, 1).First()
+	jan := period.NewMonth(year, 1)
 	b := &HardshipBatch{Year: year, Region: code, Items: []HardshipItem{}}
-	get := func(key string) (int64, error) {
-		v, read, err := s.policy.Value(key, jan, code)
-		if err != nil {
-			return 0, &fault.Error{Code: fault.Invalid, Message: "代缴 parameters not in force", Err: err, Fields: map[string]string{"year": err.Error()}}
-		}
-		b.Parameters = append(b.Parameters, read)
-		return v, nil
+	notInForce := func(err error) error {
+		return &fault.Error{Code: fault.Invalid, Message: "代缴 parameters not in force", Err: err, Fields: map[string]string{"year": err.Error()}}
 	}
-	amount, err := get("resident_pension.hardship_premium_paid")
+	severeMax, read, err := s.policy.Value("disability.severe_max_grade", jan.First(), code)
 	if err != nil {
-		return nil, err
+		return nil, notInForce(err)
 	}
-	severeMax, err := get("disability.severe_max_grade")
-	if err != nil {
-		return nil, err
-	}
-	minAge, err := get("resident_pension.min_join_age")
-	if err != nil {
-		return nil, err
-	}
-	pensionAge, err := get("resident_pension.pension_age")
-	if err != nil {
-		return nil, err
-	}
-	b.Amount = money.Fen(amount)
+	b.Parameters = append(b.Parameters, read)
 	cands, paid, err := s.store.HardshipCandidates(ctx, year, code, int(severeMax))
 	if err != nil {
 		return nil, err
 	}
-	byPerson := map[registry.PersonID]int{}
+	// Candidates come by person: gather each person's reasons, then decide.
 	var es []AccountEntry
-	for i := range cands {
-		c := &cands[i]
-		if !c.DeathDate.IsZero() && c.DeathDate < jan {
-			continue
+	for i := 0; i < len(cands); {
+		j := i
+		for j < len(cands) && cands[j].PersonID == cands[i].PersonID {
+			j++
 		}
-		if age := period.AgeAt(c.BirthDate, jan); age < int(minAge) || age >= int(pensionAge) {
+		group := cands[i:j]
+		i = j
+		c := &group[0]
+		if !c.DeathDate.IsZero() && c.DeathDate < jan.First() {
 			continue
 		}
 		if paid[c.PersonID] {
-			if _, ok := byPerson[c.PersonID]; !ok {
-				byPerson[c.PersonID] = -1
-				b.AlreadyPaid++
-			}
+			b.AlreadyPaid++
 			continue
 		}
-		if k, ok := byPerson[c.PersonID]; ok {
-			it := &b.Items[k]
-			if !containsGroup(it.Groups, c.Group) {
-				it.Groups = append(it.Groups, c.Group)
+		it := HardshipItem{PersonID: c.PersonID, Name: c.Name, RegionCode: c.RegionCode}
+		in := map[string]bool{}
+		grade := 0
+		for k := range group {
+			g := group[k].Group
+			if !containsGroup(it.Groups, g) {
+				it.Groups = append(it.Groups, g)
 			}
+			in[string(g)] = true
+			if g == GroupSevereDisability && (grade == 0 || group[k].Grade < grade) {
+				grade = group[k].Grade
+			}
+		}
+		d, err := s.policy.Evaluate(HardshipProgramme, jan, policy.Case{Entity: "person", Region: c.RegionCode, Inputs: map[string]json.RawMessage{
+			"birth_date":                jsonText(c.BirthDate.String()),
+			"hukou_local":               jsonBool(localHukou(c.HukouRegion)),
+			"disability_grade":          json.RawMessage(strconv.Itoa(grade)),
+			"in_dibao_household":        jsonBool(in[string(GroupDibao)]),
+			"tekun":                     jsonBool(in[string(GroupTekun)]),
+			"low_income_monitored":      jsonBool(in[string(GroupLowIncome)]),
+			"resident_pension_enrolled": jsonBool(true),
+		}})
+		if err != nil {
+			return nil, notInForce(err)
+		}
+		if len(b.Parameters) == 1 {
+			b.Parameters = append(b.Parameters, d.Parameters...)
+		}
+		if !d.Eligible || d.Amount <= 0 {
 			continue
 		}
-		byPerson[c.PersonID] = len(b.Items)
-		b.Items = append(b.Items, HardshipItem{PersonID: c.PersonID, Name: c.Name, RegionCode: c.RegionCode, Groups: []HardshipGroup{c.Group}, Amount: b.Amount})
-	}
-	for i := range b.Items {
-		it := &b.Items[i]
+		it.Amount = d.Amount
 		sort.Slice(it.Groups, func(x, y int) bool { return it.Groups[x] < it.Groups[y] })
-		es = append(es, AccountEntry{PersonID: it.PersonID, Scheme: ResidentPension, RegionCode: it.RegionCode, Period: period.NewMonth(year, 1),
+		b.Items = append(b.Items, it)
+		es = append(es, AccountEntry{PersonID: it.PersonID, Scheme: ResidentPension, RegionCode: it.RegionCode, Period: jan,
 			Kind: EntryHardship, Amount: it.Amount, Government: true, Ref: HardshipRef(year)})
 		b.Total += it.Amount
+		b.Amount = max(b.Amount, it.Amount)
 	}
 	b.Persons = len(b.Items)
 	if b.Persons == 0 {
@@ -257,6 +274,25 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 		return nil, err
 	}
 	return b, nil
+}
+
+// localHukou reports whether a household registered in code is local. A
+// person with no household region recorded is taken as local: residents
+// join the resident pension where the household is registered.
+func localHukou(code region.Code) bool {
+	return code == "" || region.Changji.Contains(code)
+}
+
+func jsonText(s string) json.RawMessage {
+	raw, _ := json.Marshal(s)
+	return raw
+}
+
+func jsonBool(b bool) json.RawMessage {
+	if b {
+		return json.RawMessage("true")
+	}
+	return json.RawMessage("false")
 }
 
 func containsGroup(gs []HardshipGroup, g HardshipGroup) bool {

@@ -71,14 +71,14 @@ func (db *DB) HardshipCandidates(ctx context.Context, year int, code region.Code
 	args := append([]any{year}, enr.args...)
 	args = append(args, severeMax, dec.Last(), jan.First())
 	args = append(args, enr.args...)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, h.hardship_group
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, h.hardship_group, 0
 		FROM hardship_identities h JOIN enrolments e ON e.person_id = h.person_id JOIN persons p ON p.id = h.person_id
 		WHERE h.year = ? AND `+cond+`
 		UNION ALL
-		SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, 'severe_disability'
+		SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, 'severe_disability', d.grade
 		FROM disabilities d JOIN enrolments e ON e.person_id = d.person_id JOIN persons p ON p.id = d.person_id
 		WHERE d.grade <= ? AND d.issued <= ? AND (d.revoked IS NULL OR d.revoked >= ?) AND `+cond+`
-		ORDER BY 1, 6`), args...)
+		ORDER BY 1, 7`), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("代缴 candidates of %d in %s: %w", year, code, err)
 	}
@@ -86,7 +86,7 @@ func (db *DB) HardshipCandidates(ctx context.Context, year int, code region.Code
 	var out []insurance.HardshipCandidate
 	for rows.Next() {
 		var c insurance.HardshipCandidate
-		if err := rows.Scan(&c.PersonID, &c.Name, &c.RegionCode, &c.BirthDate, &c.DeathDate, &c.Group); err != nil {
+		if err := rows.Scan(&c.PersonID, &c.Name, &c.RegionCode, &c.BirthDate, &c.DeathDate, &c.HukouRegion, &c.Group, &c.Grade); err != nil {
 			return nil, nil, fmt.Errorf("scan 代缴 candidate: %w", err)
 		}
 		out = append(out, c)

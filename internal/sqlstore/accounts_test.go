@@ -331,11 +331,14 @@ func TestHardshipPremiums(t *testing.T) {
 		ab := setupAccounts(t, open)
 		start := calMonth(2024, time.January)
 		var ps []*registry.Person
-		for i := range 5 {
+		for i := range 6 {
 			code := village(t, region.Code([]string{"652301", "652302"}[i%2]), i)
 			p := newPerson(t, code, 40+i)
-			if i == 4 { // 64 on 1 January 2025: past the pension age
+			switch i {
+			case 4: // 64 on 1 January 2025: past the pension age
 				p.IDNumber = residentID(t, string(code.County()), 1960, time.June, 1, 40+i)
+			case 5: // household registered in Ürümqi, not in Changji
+				p.HukouRegion = "650102"
 			}
 			if err := ab.svc.CreatePerson(ab.ctx, p); err != nil {
 				t.Fatal(err)
@@ -366,12 +369,12 @@ func TestHardshipPremiums(t *testing.T) {
 			t.Errorf("the report shows an ID number in full: %v", fields)
 		}
 		good := []insurance.HardshipRecord{rec(2, ps[0], insurance.GroupDibao), rec(3, ps[0], insurance.GroupTekun),
-			rec(4, ps[3], insurance.GroupDibao), rec(5, ps[4], insurance.GroupDibao)}
+			rec(4, ps[3], insurance.GroupDibao), rec(5, ps[4], insurance.GroupDibao), rec(6, ps[5], insurance.GroupTekun)}
 		imp, err := ab.acc.ImportHardship(ab.ctx, ab.db, 2025, "民政 2025.xlsx", good)
-		if err != nil || imp.Added != 4 || imp.Known != 0 {
+		if err != nil || imp.Added != 5 || imp.Known != 0 {
 			t.Fatalf("ImportHardship = %+v, %v", imp, err)
 		}
-		if imp, err = ab.acc.ImportHardship(ab.ctx, ab.db, 2025, "民政 2025.xlsx", good); err != nil || imp.Added != 0 || imp.Known != 4 {
+		if imp, err = ab.acc.ImportHardship(ab.ctx, ab.db, 2025, "民政 2025.xlsx", good); err != nil || imp.Added != 0 || imp.Known != 5 {
 			t.Errorf("second import = %+v, %v; want nothing added", imp, err)
 		}
 
@@ -380,7 +383,8 @@ func TestHardshipPremiums(t *testing.T) {
 			t.Fatalf("PayHardshipPremiums: %v", err)
 		}
 		// ps[0] for two reasons, once; ps[1] severely disabled; not ps[2]
-		// (grade 3), ps[3] (not enrolled) or ps[4] (past pension age).
+		// (grade 3), ps[3] (not enrolled), ps[4] (past pension age) or ps[5]
+		// (no local hukou).
 		if b.ID == 0 || b.Persons != 2 || b.Amount != 10000 || b.Total != 20000 || len(b.Items) != 2 || b.AlreadyPaid != 0 {
 			t.Fatalf("batch = %+v", b)
 		}
