@@ -67,6 +67,17 @@ func TestAccountStatementAndCitizenAccess(t *testing.T) {
 	b.do(t, "POST", "/api/v1/account-credits", "cw2", map[string]any{"period": "2025-01", "region": "652301"}).problem(t, http.StatusForbidden)
 	b.do(t, "POST", "/api/v1/account-credits", "auditor", map[string]any{"period": "2025-01"}).problem(t, http.StatusForbidden)
 
+	var interest struct {
+		Persons  map[string]int   `json:"persons"`
+		Interest map[string]int64 `json:"interest"`
+	}
+	b.do(t, "POST", "/api/v1/account-interest", "cw1", map[string]any{"year": 2025}).want(t, http.StatusOK).decode(t, &interest)
+	// (500 + 60) × 11 months × 3% / 12 = 15.40 yuan each.
+	if interest.Persons["resident_pension"] != 2 || interest.Interest["resident_pension"] != 2*1540 {
+		t.Errorf("interest = %+v", interest)
+	}
+	wantField(t, b.do(t, "POST", "/api/v1/account-interest", "cw1", map[string]any{"year": 2015}).problem(t, http.StatusUnprocessableEntity), "year")
+
 	if _, err := b.au.CreateUser(systemContext(), auth.NewUser{Username: "citizen1", DisplayName: "王芳", Password: testPassword,
 		Role: auth.RoleCitizen, Scope: vs[0], PersonID: p1.ID}); err != nil {
 		t.Fatalf("create citizen: %v", err)
@@ -74,8 +85,8 @@ func TestAccountStatementAndCitizenAccess(t *testing.T) {
 	own := fmt.Sprintf("/api/v1/persons/%d/account?scheme=resident_pension", p1.ID)
 	var st statementJSON
 	b.do(t, "GET", own, "citizen1", nil).want(t, http.StatusOK).decode(t, &st)
-	if st.PersonID != p1.ID || st.Balance != 56000 || st.Government != 6000 || st.ContributionYears != 1 || len(st.Years) != 1 ||
-		st.Years[0].Year != 2025 || st.Years[0].Contributions != 50000 || st.Years[0].Subsidies != 6000 || len(st.Entries) != 2 {
+	if st.PersonID != p1.ID || st.Balance != 56000+1540 || st.Government != 6000 || st.ContributionYears != 1 || len(st.Years) != 1 ||
+		st.Years[0].Year != 2025 || st.Years[0].Contributions != 50000 || st.Years[0].Subsidies != 6000 || len(st.Entries) != 3 {
 		t.Errorf("own statement = %+v", st)
 	}
 	other := fmt.Sprintf("/api/v1/persons/%d/account?scheme=resident_pension", p2.ID)
@@ -97,7 +108,7 @@ func TestAccountStatementAndCitizenAccess(t *testing.T) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	html := string(page.body)
-	for _, want := range []string{"个人账户对账单", "Personal account statement", "王芳", "560.00", "60.00", "政府缴费补贴 Government subsidy", "2025-01"} {
+	for _, want := range []string{"个人账户对账单", "Personal account statement", "王芳", "575.40", "60.00", "记账利息 Interest", "政府缴费补贴 Government subsidy", "2025-01"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("statement page lacks %q", want)
 		}
