@@ -169,20 +169,23 @@ func (db *DB) CreditPayments(ctx context.Context, m period.Month, code region.Co
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM account_entries").Scan(&mark); err != nil {
 			return fmt.Errorf("credit %s in %s: %w", m, code, err)
 		}
+		// Each statement posts one kind of entry; payments marks those
+		// that post one entry per payment (the subsidy rides on the
+		// resident contribution's payment).
 		type stmt struct {
-			w    *where
-			sql  string
-			args []any
+			w        *where
+			sql      string
+			payments bool
 		}
 		var stmts []stmt
 		if len(counties) > 0 {
 			w := creditWhere(m, code, insurance.EmployeePension)
 			w.add(countyExpr + " IN (" + strings.Join(counties, ", ") + ")")
-			stmts = append(stmts, stmt{w: w, sql: "SELECT p.person_id, p.scheme, p.region_code, p.period, 'contribution', (p.base * " + ratio +
+			stmts = append(stmts, stmt{w: w, payments: true, sql: "SELECT p.person_id, p.scheme, p.region_code, p.period, 'contribution', (p.base * " + ratio +
 				" + 500000) / 1000000, p.base, " + db.boolLit(false) + ", " + ref + ", " + db.tsParam() + " FROM payments p"})
 		}
 		w := creditWhere(m, code, insurance.ResidentPension)
-		stmts = append(stmts, stmt{w: w, sql: "SELECT p.person_id, p.scheme, p.region_code, p.period, 'contribution', p.individual, 0, " +
+		stmts = append(stmts, stmt{w: w, payments: true, sql: "SELECT p.person_id, p.scheme, p.region_code, p.period, 'contribution', p.individual, 0, " +
 			db.boolLit(false) + ", " + ref + ", " + db.tsParam() + " FROM payments p"})
 		if len(rules.ResidentSubsidy) > 0 {
 			w := creditWhere(m, code, insurance.ResidentPension)
@@ -197,7 +200,7 @@ func (db *DB) CreditPayments(ctx context.Context, m period.Month, code region.Co
 				return fmt.Errorf("credit %s in %s: %w", m, code, err)
 			}
 			expected += n
-			if !strings.Contains(s.sql, "'subsidy'") {
+			if s.payments {
 				sum.Payments += n
 			}
 			res, err := tx.ExecContext(ctx, db.q("INSERT INTO account_entries ("+entryColumns+") "+s.sql+s.w.sql()+
