@@ -22,8 +22,9 @@ import (
 
 // importKinds are the department files safetynet import reads.
 var importKinds = map[string]string{
-	"tax":    "the tax bureau's collection file (税务征收明细): posts the contributions collected",
-	"deaths": "the public-security death file (公安死亡信息): records the deaths",
+	"tax":      "the tax bureau's collection file (税务征收明细): posts the contributions collected",
+	"deaths":   "the public-security death file (公安死亡信息): records the deaths",
+	"hardship": "civil affairs' hardship list (困难群体名单), with --year YYYY: the persons whose resident premium government pays (代缴)",
 }
 
 // runImport reads a department file, all or nothing: a file with any bad
@@ -42,6 +43,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return exitError(2)
 	}
 	kind := args[0]
+	if kind == "hardship" {
+		return runAccounts(ctx, e, append([]string{"import-hardship"}, args[1:]...))
+	}
 	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
 	dsn := dsnFlag(fs, "safetynet.db")
 	source := fs.String("source", "public_security", "deaths: where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))

@@ -1,6 +1,7 @@
 package insurance
 
 import (
+	"context"
 	"time"
 
 	"safetynet/internal/money"
@@ -12,7 +13,71 @@ import (
 
 // AccountStore keeps what Accounts needs. Methods that change state write their audit
 // event in the same transaction.
-type AccountStore interface{}
+type AccountStore interface {
+	// CreditBasis lists what the crediting of month m in the region subtree
+	// needs to read parameters for: the counties with employee-pension
+	// payments and, per county, the distinct resident-pension amounts paid.
+	CreditBasis(ctx context.Context, m period.Month, code region.Code) (*CreditBasis, error)
+	// CreditPayments posts the account entries of the payments of month m
+	// in the region subtree by rules, in one transaction with one audit
+	// event; payments credited before are skipped. It fills the counts and
+	// totals of sum.
+	CreditPayments(ctx context.Context, m period.Month, code region.Code, rules *CreditRules, sum *CreditSummary) error
+	// InterestBasis returns, per person with entries of the scheme in the
+	// region subtree, the sums the interest of year is computed from,
+	// leaving out persons whose interest of the year is posted already
+	// (they are counted in done).
+	InterestBasis(ctx context.Context, year int, scheme Scheme, code region.Code) (rows []InterestBasis, done int, err error)
+	// PostEntries inserts ledger entries, all or none, with one audit
+	// event (action, id); Conflict if one was posted before.
+	PostEntries(ctx context.Context, action, id string, code region.Code, es []AccountEntry, fields []string) error
+	// AccountEntries lists a person's entries in a scheme by period and key.
+	AccountEntries(ctx context.Context, personID registry.PersonID, scheme Scheme) ([]AccountEntry, error)
+	// AccountBalance sums a person's entries in a scheme with period
+	// before the month before (0 for every entry).
+	AccountBalance(ctx context.Context, personID registry.PersonID, scheme Scheme, before period.Month) (money.Fen, error)
+
+	// SaveHardshipIdentities stores a year's hardship identities, all or
+	// none, with one audit event, leaving those held already; it returns
+	// how many were new.
+	SaveHardshipIdentities(ctx context.Context, year int, source string, hs []HardshipIdentity) (int, error)
+	// HardshipCandidates lists, one row per person and reason, by person, the persons
+	// with a resident-pension enrolment covering a month of year in the
+	// region subtree who have a hardship identity of the year or a
+	// disability of grade at most severeMax valid during the year; and
+	// the persons paid for in the year already.
+	HardshipCandidates(ctx context.Context, year int, code region.Code, severeMax int) ([]HardshipCandidate, map[registry.PersonID]bool, error)
+	// SaveHardshipBatch inserts the batch, its items and their ledger
+	// entries in one transaction with one audit event and sets b.ID and
+	// b.CreatedAt; Conflict if a person was paid for in the year meanwhile.
+	SaveHardshipBatch(ctx context.Context, b *HardshipBatch, es []AccountEntry) error
+	// HardshipBatch returns a batch with its items.
+	HardshipBatch(ctx context.Context, id int64) (*HardshipBatch, error)
+
+	// Enrolments lists enrolments matching f, by key.
+	Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error)
+	// ResidentYears returns what a person holds for each resident-pension
+	// year: the individual amounts paid (every source) and the premiums
+	// government paid (代缴).
+	ResidentYears(ctx context.Context, personID registry.PersonID) (map[int]money.Fen, error)
+	// PostAccountPayments inserts each posting's payment and its entries
+	// (with Ref "payment:<id>") in one transaction with one audit event;
+	// Conflict if a receipt number was posted before. It sets the
+	// payments' keys.
+	PostAccountPayments(ctx context.Context, action string, ps []AccountPosting) error
+
+	// EmployeeBases sums a person's employee-pension contribution bases
+	// per year from year since, with the months paid, in year order.
+	EmployeeBases(ctx context.Context, personID registry.PersonID, since int) ([]TransferYear, error)
+	// SaveTransfer records a transfer with its years and its ledger entry
+	// e (Ref "transfer:<id>") in one transaction with one audit event, and
+	// sets t.ID and t.CreatedAt. For a transfer out, Conflict if the
+	// balance is no longer t.Balance; Conflict if the same transfer was
+	// recorded before.
+	SaveTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
+	// Transfers lists a person's transfers by key, without their years.
+	Transfers(ctx context.Context, personID registry.PersonID) ([]Transfer, error)
+}
 
 // Accounts runs personal accounts (个人账户): monthly crediting, yearly interest, statements, government-paid premiums (代缴), resident back payment and tier upgrade (补缴, 提档), and transfer (转移接续).
 type Accounts struct {

@@ -1,0 +1,69 @@
+package insurance
+
+import (
+	"testing"
+	"time"
+
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+)
+
+func TestYearInterest(t *testing.T) {
+	tests := []struct {
+		name   string
+		b      InterestBasis
+		rate   money.Rate
+		method int64
+		want   money.Fen
+	}{
+		{"opening only", InterestBasis{Opening: 1_000_000}, 26_200, 1, 26_200},
+		// 80 yuan in March: 9 months after it (method 1), 10 with it (2).
+		{"after the month", InterestBasis{InYear: 8000, ByMonth: 8000 * 3}, 39_700, 1, 238}, // 8000 × 9 × 3.97% / 12 = 238.2
+		{"with the month", InterestBasis{InYear: 8000, ByMonth: 8000 * 3}, 39_700, 2, 265},  // 8000 × 10 × 3.97% / 12 = 264.67
+		{"no intra-year interest", InterestBasis{Opening: 100, InYear: 8000, ByMonth: 8000 * 3}, 30_000, 0, 3},
+		{"December earns nothing after it", InterestBasis{InYear: 100_000, ByMonth: 100_000 * 12}, 30_000, 1, 0},
+		{"half rounds up", InterestBasis{Opening: 50}, 10_000, 1, 1}, // 0.5 fen
+		{"just under half rounds down", InterestBasis{Opening: 49}, 10_000, 1, 0},
+		// A transfer out in October: the money held until then still earns.
+		{"debit during the year", InterestBasis{Opening: 120_000, InYear: -120_000, ByMonth: -120_000 * 10}, 30_000, 1, 3000}, // 10 months of 3% on 1,200
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := YearInterest(&tt.b, tt.rate, tt.method)
+			if err != nil || got != tt.want {
+				t.Errorf("YearInterest = %s, %v; want %s", got, err, tt.want)
+			}
+		})
+	}
+	if _, err := YearInterest(&InterestBasis{}, 30_000, 3); err == nil {
+		t.Error("an unknown method: no error")
+	}
+}
+
+func TestBuildStatement(t *testing.T) {
+	m := func(y int, mo time.Month) period.Month { return period.NewMonth(y, mo) }
+	es := []AccountEntry{
+		{Scheme: ResidentPension, Period: m(2022, 1), Kind: EntryBackPayment, Amount: 50000},
+		{Scheme: ResidentPension, Period: m(2024, 1), Kind: EntryHardship, Amount: 10000, Government: true},
+		{Scheme: ResidentPension, Period: m(2024, 3), Kind: EntryContribution, Amount: 20000},
+		{Scheme: ResidentPension, Period: m(2024, 3), Kind: EntrySubsidy, Amount: 4000, Government: true},
+		{Scheme: ResidentPension, Period: m(2024, 12), Kind: EntryInterest, Amount: 1234},
+		{Scheme: ResidentPension, Period: m(2025, 6), Kind: EntryRefund, Amount: -20000},
+	}
+	st := BuildStatement(es)
+	if st.Balance != 65234 || st.Government != 14000 || st.ContributionYears != 2 || len(st.Years) != 3 {
+		t.Fatalf("statement = %+v", st)
+	}
+	y := st.Years[1]
+	if y.Year != 2024 || y.Opening != 50000 || y.Hardship != 10000 || y.Contributions != 20000 || y.Subsidies != 4000 ||
+		y.Interest != 1234 || y.Closing != 85234 || y.Months != 1 {
+		t.Errorf("2024 = %+v", y)
+	}
+	if last := st.Years[2]; last.Opening != 85234 || last.Refunds != -20000 || last.Closing != st.Balance {
+		t.Errorf("2025 = %+v", last)
+	}
+	empty := BuildStatement(nil)
+	if empty.Balance != 0 || empty.Entries == nil || empty.Years == nil {
+		t.Errorf("empty statement = %+v", empty)
+	}
+}

@@ -1,0 +1,175 @@
+package insurance
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// Transfer directions.
+const (
+	TransferOutward = "out"
+	TransferInward  = "in"
+)
+
+// TransferYear is one year of the contribution bases behind a transfer.
+type TransferYear struct {
+	Year int `json:"year"`
+	// Base is the sum of the year's actual contribution bases.
+	Base money.Fen `json:"base"`
+	// Pooled is the pooled-fund portion moved for the year.
+	Pooled money.Fen `json:"pooled"`
+	Months int       `json:"months"`
+}
+
+// Transfer is a move of the employee pension relationship across regions
+// (转移接续).
+type Transfer struct {
+	ID        int64             `json:"id"`
+	PersonID  registry.PersonID `json:"person_id"`
+	Direction string            `json:"direction"`
+	// RegionCode is the person's region here; OtherRegion where the account
+	// goes to or comes from (a code or a name outside Changji).
+	RegionCode  region.Code `json:"region_code"`
+	OtherRegion string      `json:"other_region"`
+	On          period.Date `json:"on"`
+	// Balance is the personal-account balance moved.
+	Balance money.Fen `json:"balance"`
+	// Pooled is the pooled-fund portion moved (统筹基金).
+	Pooled     money.Fen          `json:"pooled"`
+	Months     int                `json:"months"`
+	Years      []TransferYear     `json:"years"`
+	CreatedAt  time.Time          `json:"created_at"`
+	Parameters []policy.ParamRead `json:"parameters,omitempty"`
+}
+
+// TransferRef is the ref of a transfer's ledger entry.
+func TransferRef(id int64) string { return "transfer:" + strconv.FormatInt(id, 10) }
+
+// transferParty checks the person of a transfer and the other region.
+func (s *Accounts) transferParty(ctx context.Context, personID registry.PersonID, other string, on period.Date, pr *fault.Problems) (*registry.Person, error) {
+	other = strings.TrimSpace(other)
+	switch {
+	case other == "" || len(other) > 100:
+		pr.Add("region", "name the other region, at most 100 characters")
+	case region.Changji.Contains(region.Code(other)):
+		pr.Add("region", "%s is inside Changji: a move within the prefecture is no transfer", other)
+	}
+	if on.IsZero() {
+		pr.Add("on", "is required")
+	} else if on > s.today() {
+		pr.Add("on", "is in the future")
+	}
+	per, err := s.registry.Person(ctx, personID)
+	if fault.CodeOf(err) == fault.NotFound {
+		pr.Add("person_id", "person %d does not exist", personID)
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermInsurance, per.RegionCode); err != nil {
+		return nil, err
+	}
+	if !per.Alive() {
+		pr.Add("person_id", "the person died on %s", per.DeathDate)
+	}
+	return per, nil
+}
+
+// TransferOut moves a person's employee pension out of Changji (转出): the
+// whole personal-account balance, zeroed by a negative entry, and the
+// pooled-fund portion, the transfer ratio of each year's actual
+// contribution bases since the parameter's first year. It refuses a dead
+// person and an account with no balance.
+func (s *Accounts) TransferOut(ctx context.Context, personID registry.PersonID, toRegion string, on period.Date) (*Transfer, error) {
+	var pr fault.Problems
+	per, err := s.transferParty(ctx, personID, toRegion, on, &pr)
+	if err != nil {
+		return nil, err
+	}
+	t := &Transfer{PersonID: personID, Direction: TransferOutward, OtherRegion: strings.TrimSpace(toRegion), On: on, Years: []TransferYear{}}
+	if per != nil {
+		t.RegionCode = per.RegionCode
+		if t.Balance, err = s.store.AccountBalance(ctx, personID, EmployeePension, 0); err != nil {
+			return nil, err
+		}
+		if t.Balance <= 0 {
+			pr.Add("person_id", "the employee personal account has no balance to transfer")
+		}
+	}
+	if err := pr.Err("invalid transfer"); err != nil {
+		return nil, err
+	}
+	ratio, read, err := s.policy.Value("employee_pension.transfer_pooled_ratio", on, per.RegionCode)
+	if err != nil {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "transfer parameters not in force", Err: err, Fields: map[string]string{"on": err.Error()}}
+	}
+	since, read2, err := s.policy.Value("employee_pension.transfer_pooled_since_year", on, per.RegionCode)
+	if err != nil {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "transfer parameters not in force", Err: err, Fields: map[string]string{"on": err.Error()}}
+	}
+	t.Parameters = []policy.ParamRead{read, read2}
+	years, err := s.store.EmployeeBases(ctx, personID, int(since))
+	if err != nil {
+		return nil, err
+	}
+	for _, y := range years {
+		y.Pooled = y.Base.MulRate(money.Rate(ratio))
+		t.Pooled += y.Pooled
+		t.Months += y.Months
+		t.Years = append(t.Years, y)
+	}
+	e := AccountEntry{PersonID: personID, Scheme: EmployeePension, RegionCode: per.RegionCode, Period: on.Period(), Kind: EntryTransferOut, Amount: -t.Balance}
+	if err := s.store.SaveTransfer(ctx, t, e); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// TransferInRequest is an employee account received from another region.
+type TransferInRequest struct {
+	FromRegion string
+	On         period.Date
+	Balance    money.Fen
+	Pooled     money.Fen
+	Months     int
+}
+
+// TransferIn records an employee account moved into Changji (转入): the
+// balance as a transfer-in entry, with the contribution months and the
+// pooled funds received.
+func (s *Accounts) TransferIn(ctx context.Context, personID registry.PersonID, in TransferInRequest) (*Transfer, error) {
+	var pr fault.Problems
+	per, err := s.transferParty(ctx, personID, in.FromRegion, in.On, &pr)
+	if err != nil {
+		return nil, err
+	}
+	if in.Balance <= 0 {
+		pr.Add("balance", "must be positive")
+	}
+	if in.Pooled < 0 {
+		pr.Add("pooled", "must not be negative")
+	}
+	if in.Months <= 0 || in.Months > 12*60 {
+		pr.Add("months", "must be from 1 to 720")
+	}
+	if err := pr.Err("invalid transfer"); err != nil {
+		return nil, err
+	}
+	t := &Transfer{PersonID: personID, Direction: TransferInward, RegionCode: per.RegionCode, OtherRegion: strings.TrimSpace(in.FromRegion),
+		On: in.On, Balance: in.Balance, Pooled: in.Pooled, Months: in.Months, Years: []TransferYear{}}
+	e := AccountEntry{PersonID: personID, Scheme: EmployeePension, RegionCode: per.RegionCode, Period: in.On.Period(), Kind: EntryTransferIn, Amount: in.Balance}
+	if err := s.store.SaveTransfer(ctx, t, e); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -1,0 +1,110 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/registry"
+)
+
+// EmployeeBases implements insurance.AccountStore: the bases of the
+// payments with an individual part (one per month; an employer-only
+// receipt of a month paid in two would count its base twice otherwise).
+func (db *DB) EmployeeBases(ctx context.Context, personID registry.PersonID, since int) ([]insurance.TransferYear, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(base) AS BIGINT), COUNT(DISTINCT period)
+		FROM payments WHERE person_id = ? AND scheme = 'employee_pension' AND individual > 0 AND period >= ?
+		GROUP BY 1 ORDER BY 1`), personID, period.NewMonth(since, 1).String())
+	if err != nil {
+		return nil, fmt.Errorf("contribution bases of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	var out []insurance.TransferYear
+	for rows.Next() {
+		var y insurance.TransferYear
+		if err := rows.Scan(&y.Year, &y.Base, &y.Months); err != nil {
+			return nil, fmt.Errorf("scan contribution bases: %w", err)
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// SaveTransfer implements insurance.AccountStore. On PostgreSQL it locks
+// the person's row, so that two transfers of one account run one after the
+// other; SQLite has one writer.
+func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insurance.AccountEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if db.dialect == Postgres {
+			var id int64
+			if err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), t.PersonID).Scan(&id); err != nil {
+				return notFound(err, "person", t.PersonID)
+			}
+		}
+		if t.Direction == insurance.TransferOutward {
+			var bal money.Fen
+			err := tx.QueryRowContext(ctx, db.q(`SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM account_entries
+				WHERE person_id = ? AND scheme = 'employee_pension'`), t.PersonID).Scan(&bal)
+			if err != nil {
+				return fmt.Errorf("transfer: %w", err)
+			}
+			if bal != t.Balance {
+				return fault.Errorf(fault.Conflict, "the account balance changed meanwhile (%s yuan, not %s): nothing was transferred", bal, t.Balance)
+			}
+		}
+		at := db.now()
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO transfers (person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), int64(t.PersonID), t.Direction, string(t.RegionCode), t.OtherRegion, t.On,
+			int64(t.Balance), int64(t.Pooled), t.Months, db.ts(at)).Scan(&t.ID)
+		if err != nil {
+			if err = mapErr(err); fault.CodeOf(err) == fault.Conflict {
+				return fault.Wrap(fault.Conflict, err, "this transfer was recorded before")
+			}
+			return fmt.Errorf("save transfer: %w", err)
+		}
+		if len(t.Years) > 0 {
+			ins := db.newInserter(tx, "transfer_years", "transfer_id", "year", "base", "pooled", "months")
+			for _, y := range t.Years {
+				if err := ins.add(ctx, t.ID, y.Year, int64(y.Base), int64(y.Pooled), y.Months); err != nil {
+					return fmt.Errorf("save transfer years: %w", mapErr(err))
+				}
+			}
+			if err := ins.flush(ctx); err != nil {
+				return fmt.Errorf("save transfer years: %w", mapErr(err))
+			}
+		}
+		e.Ref = insurance.TransferRef(t.ID)
+		if err := db.insertEntries(ctx, tx, []insurance.AccountEntry{e}); err != nil {
+			return err
+		}
+		t.CreatedAt = at
+		fields := []string{"direction=" + t.Direction, "balance=" + strconv.FormatInt(int64(t.Balance), 10),
+			"pooled=" + strconv.FormatInt(int64(t.Pooled), 10), "months=" + strconv.Itoa(t.Months)}
+		return db.audited(ctx, tx, "account.transfer_"+t.Direction, "transfer", t.ID, string(t.RegionCode), t, fields)
+	})
+}
+
+// Transfers implements insurance.AccountStore.
+func (db *DB) Transfers(ctx context.Context, personID registry.PersonID) ([]insurance.Transfer, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at
+		FROM transfers WHERE person_id = ? ORDER BY id`), personID)
+	if err != nil {
+		return nil, fmt.Errorf("transfers of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	out := []insurance.Transfer{}
+	for rows.Next() {
+		t := insurance.Transfer{Years: []insurance.TransferYear{}}
+		if err := rows.Scan(&t.ID, &t.PersonID, &t.Direction, &t.RegionCode, &t.OtherRegion, &t.On, &t.Balance, &t.Pooled, &t.Months,
+			timeCol{&t.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan transfer: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
