@@ -44,7 +44,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	kind := args[0]
 	if kind == "hardship" {
-		return runAccounts(ctx, e, append([]string{"import-hardship"}, args[1:]...))
+		// accounts import-hardship takes the file after its flags.
+		rest := args[1:]
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			rest = append(slices.Clone(rest[1:]), rest[0])
+		}
+		return runAccounts(ctx, e, append([]string{"import-hardship"}, rest...))
 	}
 	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
 	dsn := dsnFlag(fs, "safetynet.db")

@@ -166,3 +166,16 @@ func TestImportDeathsCLI(t *testing.T) {
 		t.Errorf("person after the import: %+v, %v", p, err)
 	}
 }
+
+func TestImportHardshipCLI(t *testing.T) {
+	f := newImportFixture(t)
+	p := f.persons[0]
+	file := writeFile(t, "hardship.csv", fmt.Sprintf("公民身份号码,姓名,困难类别\n%s,%s,低保\n", p.IDNumber, p.Name))
+	out, stderr, err := runCLI(t, "import", "hardship", file, "--db", f.dsn, "--year", "2025")
+	if err != nil {
+		t.Fatalf("import hardship: %v\n%s%s", err, out, stderr)
+	}
+	if n := f.count(t, "hardship_identities", "year = 2025"); n != 1 {
+		t.Errorf("hardship identities = %d, want 1", n)
+	}
+}
