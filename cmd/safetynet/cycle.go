@@ -95,6 +95,27 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 		return err
 	}
 	fmt.Fprintf(w, "%d: %d residents paid their yearly contribution, %s yuan\n", year, len(ps), total)
+
+	// The personal accounts are credited month by month, and government
+	// pays the year's minimum tier for the hardship groups (代缴).
+	acc := insurance.NewAccounts(db, db, pk)
+	start := time.Now()
+	var credited int
+	var credits money.Fen
+	for m := jan; m <= last; m++ {
+		c, err := acc.Credit(ctx, m, region.Changji)
+		if err != nil {
+			return err
+		}
+		credited += c.Posted
+		credits += c.Contributions + c.Subsidies
+	}
+	fmt.Fprintf(w, "personal accounts credited %s to %s: %d entries, %s yuan, in %.1f s\n", jan, last, credited, credits, time.Since(start).Seconds())
+	hb, err := acc.PayHardshipPremiums(ctx, year, region.Changji)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d: resident premiums paid by government (代缴) for %d persons in hardship, %s yuan\n", year, hb.Persons, hb.Total)
 	return nil
 }
 
