@@ -22,7 +22,7 @@ func (s *server) accountRoutes() []route {
 			params:  accountParams{}, status: http.StatusOK, resp: statementResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}/account/statement", handler: s.handleAccountStatementHTML, tag: "accounts",
 			summary: "The printable statement (个人账户对账单) as an HTML page (text/html)",
-			params:  accountParams{}, status: http.StatusOK, resp: ""},
+			params:  accountParams{}, status: http.StatusOK, resp: "", contentType: "text/html"},
 		{method: "POST", path: "/api/v1/account-credits", handler: s.handleCredit, tag: "accounts",
 			summary: "Credit the personal accounts from a month's payments (个人账户记账); a second run posts nothing",
 			body:    creditRequest{}, status: http.StatusOK, resp: creditResponse{}},

@@ -48,7 +48,11 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 		if rt.body != nil {
 			oc.AddReqStructure(rt.body, openapi.WithContentType("application/json"))
 		}
-		oc.AddRespStructure(rt.resp, openapi.WithHTTPStatus(rt.status))
+		if rt.contentType != "" {
+			oc.AddRespStructure(rt.resp, openapi.WithHTTPStatus(rt.status), openapi.WithContentType(rt.contentType))
+		} else {
+			oc.AddRespStructure(rt.resp, openapi.WithHTTPStatus(rt.status))
+		}
 		for _, status := range errorStatuses(rt) {
 			oc.AddRespStructure(problem{}, openapi.WithHTTPStatus(status), openapi.WithContentType("application/problem+json"))
 		}

@@ -25,6 +25,9 @@ type route struct {
 	// status and resp are the success status and body; resp nil for none.
 	status int
 	resp   any
+	// contentType is the success body's media type when it is not JSON,
+	// such as "text/html" for a printable page; resp is then "".
+	contentType string
 }
 
 // routes lists every route of the API, in the order of the OpenAPI
