@@ -1,0 +1,364 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+	"safetynet/policies"
+)
+
+type benBundle struct {
+	insBundle
+	ben *insurance.Benefits
+}
+
+func setupBenefits(t *testing.T, open func(testing.TB) *sqlstore.DB) benBundle {
+	t.Helper()
+	ib := setupInsurance(t, open)
+	ben := insurance.NewBenefits(ib.db, ib.db, ib.pk)
+	ben.NowFunc = ib.svc.NowFunc
+	return benBundle{insBundle: ib, ben: ben}
+}
+
+// paid posts n monthly payments of the scheme for p through o, the last
+// in month last, at the base.
+func (tb benBundle) paid(t testing.TB, p *registry.Person, o *registry.Organisation, scheme insurance.Scheme, last period.Month, n int, base money.Fen) {
+	t.Helper()
+	ps := make([]insurance.Payment, 0, n)
+	for i := range n {
+		m := last.Add(-i)
+		ps = append(ps, insurance.Payment{ReceiptNo: fmt.Sprintf("R-%d-%s-%s", p.ID, scheme, m), PersonID: p.ID, OrgID: o.ID, Scheme: scheme,
+			Period: m, RegionCode: o.RegionCode, Base: base, Employer: base / 100, Individual: base / 100, PaidOn: m.Last(), Source: insurance.Posted})
+	}
+	if err := tb.db.PostPayments(tb.ctx, ps); err != nil {
+		t.Fatalf("PostPayments(person %d): %v", p.ID, err)
+	}
+}
+
+func (tb benBundle) claim(p *registry.Person, o *registry.Organisation, sep period.Date, reason string) (*insurance.UnemploymentClaim, error) {
+	c := &insurance.UnemploymentClaim{PersonID: p.ID, OrgID: o.ID, SeparationDate: sep, Separation: reason, RegisteredOn: sep.AddDays(3)}
+	return c, tb.ben.Claim(tb.ctx, c)
+}
+
+func (tb benBundle) pay(t *testing.T, m period.Month) *insurance.RunSummary {
+	t.Helper()
+	s, err := tb.ben.Pay(tb.ctx, m, "652300")
+	if err != nil {
+		t.Fatalf("Pay(%s): %v", m, err)
+	}
+	return s
+}
+
+func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.UnemploymentClaim {
+	t.Helper()
+	c, err := tb.ben.GetClaim(tb.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestUnemploymentEntitlement reproduces DOMAIN.md 4 through Claim on a real
+// database: 1-5 years of contributions give 12 months, 5-10 years 18, 10
+// years or more 24, with the edges at exactly 12, 60 and 120 months.
+func TestUnemploymentEntitlement(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		sep := period.MustDate(2026, time.June, 30)
+		var first *registry.Person
+		for i, tc := range []struct {
+			months, want int
+		}{{12, 12}, {59, 12}, {60, 18}, {119, 18}, {120, 24}, {200, 24}} {
+			p := tb.person(t, v, 100+i)
+			if first == nil {
+				first = p
+			}
+			tb.paid(t, p, o, insurance.Unemployment, sep.Period(), tc.months, 500000)
+			// Payments after the separation do not count.
+			tb.paid(t, p, o, insurance.Unemployment, sep.Period().Add(3), 2, 500000)
+			c, err := tb.claim(p, o, sep, "contract_expired")
+			if err != nil {
+				t.Fatalf("%d months: Claim: %v", tc.months, err)
+			}
+			if c.ContributionMonths != tc.months || c.EntitlementMonths != tc.want || c.Status != insurance.ClaimOpen {
+				t.Errorf("%d months: contribution %d, entitlement %d, status %s; want %d, %d, open",
+					tc.months, c.ContributionMonths, c.EntitlementMonths, c.Status, tc.months, tc.want)
+			}
+			// Changji City, tier 1 (1,900 yuan) × 90%.
+			if c.MonthlyAmount != 171000 {
+				t.Errorf("%d months: monthly amount %s, want 1,710.00", tc.months, c.MonthlyAmount)
+			}
+			got := tb.getClaim(t, c.ID)
+			var d policy.Decision
+			if err := json.Unmarshal(got.Decision, &d); err != nil || !d.Eligible || len(d.Conditions) == 0 || len(d.Parameters) == 0 {
+				t.Errorf("%d months: stored decision %s (%v) lacks its explanation", tc.months, got.Decision, err)
+			}
+		}
+
+		// Under a year, and a voluntary resignation: refused, naming the conditions.
+		p := tb.person(t, v, 150)
+		tb.paid(t, p, o, insurance.Unemployment, sep.Period(), 11, 500000)
+		_, err := tb.claim(p, o, sep, "resigned_voluntarily")
+		f := fault.FieldsOf(err)
+		if fault.CodeOf(err) != fault.Invalid || f["conditions.contributed_at_least_one_year"] == "" || f["conditions.lost_job_involuntarily"] == "" {
+			t.Errorf("Claim(11 months, resigned) = %v %v, want Invalid naming both conditions", err, f)
+		}
+		if _, err := tb.claim(p, o, sep, "quit"); fault.FieldsOf(err)["separation"] == "" {
+			t.Errorf("Claim(separation quit) = %v, want Invalid naming separation", err)
+		}
+
+		// One open claim per person.
+		if _, err := tb.claim(first, o, sep.AddDays(10), "contract_expired"); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("second claim = %v, want Conflict", err)
+		}
+		cs, err := tb.ben.Claims(tb.ctx, insurance.ClaimFilter{Status: insurance.ClaimOpen})
+		if err != nil || len(cs) != 6 {
+			t.Errorf("Claims(open) = %d, %v; want 6", len(cs), err)
+		}
+	})
+}
+
+// TestBenefitRun pays claims month by month: a run repeated for a month
+// changes nothing, a claim ends when its months are used up or on
+// re-employment, and Stop ends one for another reason.
+func TestBenefitRun(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		o2 := tb.org(t, "652301", 2)
+		sep := period.MustDate(2025, time.June, 30)
+		jul := period.NewMonth(2025, time.July)
+		short, reemp, stop := tb.person(t, v, 201), tb.person(t, v, 203), tb.person(t, v, 205)
+		tb.paid(t, short, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		tb.paid(t, reemp, o, insurance.Unemployment, sep.Period(), 60, 500000)
+		tb.paid(t, stop, o, insurance.Unemployment, sep.Period(), 24, 500000)
+		cShort, err := tb.claim(short, o, sep, "contract_expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cReemp, err := tb.claim(reemp, o, sep, "terminated_by_employer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cStop, err := tb.claim(stop, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		audits := auditCount(t, tb.db)
+		s := tb.pay(t, jul)
+		if s.Lines != 3 || s.Unemployment != 3*171000 {
+			t.Fatalf("first run of %s: %+v, want 3 lines of 1,710.00", jul, s)
+		}
+		// Running the month again changes nothing.
+		again := tb.pay(t, jul)
+		if again.Lines != 0 || again.AlreadyPaid != 3 || again.Unemployment != 0 {
+			t.Errorf("second run of %s: %+v, want nothing new and 3 already paid", jul, again)
+		}
+		if ls, _ := tb.db.BenefitLines(context.Background(), jul, "", 0, 100); len(ls) != 3 {
+			t.Errorf("%s has %d lines after two runs, want 3", jul, len(ls))
+		}
+		if n := auditCount(t, tb.db); n != audits+1 {
+			t.Errorf("two runs wrote %d audit events, want 1", n-audits)
+		}
+
+		// Stop from July is refused (July is paid); from August it ends.
+		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Stop(from a paid month) = %v, want Conflict", err)
+		}
+		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, "bored", jul.Add(1)); fault.FieldsOf(err)["reason"] == "" {
+			t.Errorf("Stop(reason bored) = %v, want Invalid naming reason", err)
+		}
+		st, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul.Add(1))
+		if err != nil || st.Status != insurance.ClaimEnded || st.End != jul || st.StopReason != insurance.StopEnlisted {
+			t.Fatalf("Stop = %+v, %v; want ended in %s, enlisted", st, err, jul)
+		}
+
+		// Re-employed from 15 September: September is paid, October is not.
+		tb.pay(t, jul.Add(1))
+		tb.employ(t, reemp, o2, period.MustDate(2025, time.September, 15), 0, 400000)
+		tb.pay(t, jul.Add(2))
+		oct := tb.pay(t, jul.Add(3))
+		if oct.Ended[insurance.StopReemployed] != 1 {
+			t.Errorf("run of %s ended %v, want the re-employed claim", jul.Add(3), oct.Ended)
+		}
+		c := tb.getClaim(t, cReemp.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopReemployed || c.MonthsDrawn != 3 || c.End != jul.Add(2) {
+			t.Errorf("re-employed claim: %s %s, %d months, end %s; want ended reemployed, 3 months, end %s",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End, jul.Add(2))
+		}
+
+		// Twelve months then the claim is used up.
+		for m := jul.Add(4); m <= jul.Add(11); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		c = tb.getClaim(t, cShort.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopExhausted || c.MonthsDrawn != 12 || c.End != jul.Add(11) || c.PaidTo != jul.Add(11) {
+			t.Errorf("12-month claim: %s %s, %d months, end %s; want ended exhausted, 12 months, end %s",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End, jul.Add(11))
+		}
+		if s := tb.pay(t, jul.Add(12)); s.Lines != 0 {
+			t.Errorf("run after every claim ended wrote %d lines", s.Lines)
+		}
+
+		// New unemployment after re-employment: contributions are counted
+		// again from the last separation, and the 15 unused months carried.
+		sep2 := period.MustDate(2026, time.September, 30)
+		tb.paid(t, reemp, o2, insurance.Unemployment, sep2.Period(), 12, 400000)
+		c2, err := tb.claim(reemp, o2, sep2, "contract_expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c2.ContributionMonths != 12 || c2.CarriedMonths != 15 || c2.EntitlementMonths != 24 {
+			t.Errorf("second claim: %d months, %d carried, entitlement %d; want 12, 15, 24 (capped)", c2.ContributionMonths, c2.CarriedMonths, c2.EntitlementMonths)
+		}
+	})
+}
+
+// TestWorkInjury checks the grant table of DOMAIN.md 5.2 through
+// RecordInjury, the allowance paid by the run, and the refusals.
+func TestWorkInjury(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		injured := period.MustDate(2026, time.January, 10)
+		worker := func(seq int) *registry.Person {
+			p := tb.person(t, v, seq)
+			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+				Start: period.NewMonth(2024, time.January), RiskClass: 1})
+			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
+			return p
+		}
+		record := func(p *registry.Person, grade int, arranges bool) (*insurance.Injury, error) {
+			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2),
+				Grade: grade, EmployerArrangesWork: arranges}
+			return in, tb.ben.RecordInjury(tb.ctx, in)
+		}
+		// Own wage 6,000 (inside 60%-300% of the average wage).
+		for i, tc := range []struct {
+			grade, months int
+			allowance     insurance.ClaimStatus
+		}{{1, 27, insurance.ClaimOpen}, {4, 21, insurance.ClaimOpen}, {5, 18, insurance.ClaimOpen}, {7, 13, insurance.ClaimNone}, {10, 7, insurance.ClaimNone}} {
+			in, err := record(worker(300+2*i), tc.grade, false)
+			if err != nil {
+				t.Fatalf("grade %d: %v", tc.grade, err)
+			}
+			if in.OwnWage != 600000 || in.WageMonths != 12 || in.Grant != money.Fen(tc.months)*600000 || in.Allowance != tc.allowance {
+				t.Errorf("grade %d: own wage %s over %d months, grant %s, allowance %s; want 6,000.00 over 12, %d × 6,000.00, %s",
+					tc.grade, in.OwnWage, in.WageMonths, in.Grant, in.Allowance, tc.months, tc.allowance)
+			}
+		}
+		// Grade 6 with work arranged by the employer: grant, no allowance.
+		in, err := record(worker(320), 6, true)
+		if err != nil || in.Allowance != insurance.ClaimNone || in.Grant != 16*600000 {
+			t.Errorf("grade 6 with work: %+v, %v", in, err)
+		}
+		// Not insured with that employer.
+		p := tb.person(t, v, 330)
+		if _, err := record(p, 3, false); fault.FieldsOf(err)["org_id"] == "" {
+			t.Errorf("RecordInjury(not insured) = %v, want Invalid naming org_id", err)
+		}
+		if _, err := record(p, 11, false); fault.FieldsOf(err)["grade"] == "" {
+			t.Errorf("RecordInjury(grade 11) = %v, want Invalid naming grade", err)
+		}
+
+		// The allowance starts the month after the appraisal: grade 1 90%,
+		// grade 4 75% from the fund, grade 5 70% from the employer.
+		apr := period.NewMonth(2026, time.April)
+		if s := tb.pay(t, apr.Add(-1)); s.Lines != 0 {
+			t.Errorf("run of %s paid %d allowances before they start", apr.Add(-1), s.Lines)
+		}
+		s := tb.pay(t, apr)
+		if s.Lines != 3 || s.Allowance != 540000+450000+420000 || s.ByEmployer != 420000 || s.TopUp != 0 {
+			t.Errorf("run of %s: %+v", apr, s)
+		}
+		if s := tb.pay(t, apr); s.Lines != 0 || s.AlreadyPaid != 3 {
+			t.Errorf("second run of %s: %+v", apr, s)
+		}
+	})
+}
+
+// TestAllowanceTopUp raises the minimum wage so that a grade-4 allowance
+// falls below it: the fund pays the difference.
+func TestAllowanceTopUp(t *testing.T) {
+	tree := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(policies.FS, path)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(path, "xj/parameters/wages.yaml") {
+			b = []byte(strings.Replace(string(b), `{min: 1, value: "1,900"}`, `{min: 1, value: "6,000"}`, 1))
+		}
+		tree[path] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := policy.Load(tree, policy.PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		tb.ben = insurance.NewBenefits(tb.db, tb.db, pk)
+		tb.ben.NowFunc = tb.svc.NowFunc
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		injured := period.MustDate(2026, time.January, 10)
+		var ids []registry.PersonID
+		for i, grade := range []int{4, 5} {
+			p := tb.person(t, v, 400+2*i)
+			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+				Start: period.NewMonth(2024, time.January), RiskClass: 1})
+			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
+			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2), Grade: grade}
+			if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		apr := period.NewMonth(2026, time.April)
+		s := tb.pay(t, apr)
+		// Grade 4: 75% of 6,000 = 4,500, topped up by 1,500 to 6,000.
+		// Grade 5 (employer): 70% = 4,200, no top-up.
+		if s.Lines != 2 || s.TopUp != 150000 || s.Allowance != 600000+420000 {
+			t.Errorf("run of %s: %+v; want a 1,500.00 top-up", apr, s)
+		}
+		ls, err := tb.db.BenefitLines(context.Background(), apr, region.Code("652301"), 0, 10)
+		if err != nil || len(ls) != 2 {
+			t.Fatalf("lines: %v, %v", ls, err)
+		}
+		for _, l := range ls {
+			want := insurance.BenefitLine{Kind: insurance.LineAllowance, InjuryID: l.InjuryID, PersonID: ids[0], RegionCode: l.RegionCode, Period: apr,
+				Amount: 600000, TopUp: 150000, Payer: insurance.PayerFund}
+			if l.PersonID == ids[1] {
+				want.PersonID, want.Amount, want.TopUp, want.Payer = ids[1], 420000, 0, insurance.PayerEmployer
+			}
+			if l != want {
+				t.Errorf("line %+v, want %+v", l, want)
+			}
+		}
+	})
+}
