@@ -149,14 +149,14 @@ type UnemploymentClaim struct {
 	// (after the separation of an earlier claim, when there is one).
 	ContributionMonths int `json:"contribution_months"`
 	// CarriedMonths are the months of the earlier claim left unused.
-	CarriedMonths     int       `json:"carried_months"`
-	EntitlementMonths int       `json:"entitlement_months"`
-	MonthsDrawn       int       `json:"months_drawn"`
+	CarriedMonths     int `json:"carried_months"`
+	EntitlementMonths int `json:"entitlement_months"`
+	MonthsDrawn       int `json:"months_drawn"`
 	// PaidTo is the last month paid, 0 before the first payment.
-	PaidTo period.Month `json:"paid_to,omitzero"`
-	MonthlyAmount     money.Fen `json:"monthly_amount"`
-	Status            ClaimStatus `json:"status,omitempty"`
-	StopReason        StopReason  `json:"stop_reason,omitempty"`
+	PaidTo        period.Month `json:"paid_to,omitzero"`
+	MonthlyAmount money.Fen    `json:"monthly_amount"`
+	Status        ClaimStatus  `json:"status,omitempty"`
+	StopReason    StopReason   `json:"stop_reason,omitempty"`
 	// End is the last month covered once the claim has ended.
 	End period.Month `json:"end,omitzero"`
 	// Decision is the programme's explained decision, as JSON.
