@@ -423,3 +423,83 @@ func BenchmarkBenefitRun50k(b *testing.B) {
 	b.ReportMetric(secs, "s/run")
 	b.ReportMetric(float64(claims)/secs, "lines/s")
 }
+
+// TestBenefitRunRetirementAndDeath: a claimant within a year of the
+// statutory retirement age is kept on benefit after the entitlement runs
+// out, until that age (DOMAIN.md 2.5); a claimant's death ends the claim,
+// and an injured worker's allowance stops at the statutory age.
+func TestBenefitRunRetirementAndDeath(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		// A man born 1966-01-15: statutory age 60 years 4 months (2026-05).
+		old := newPerson(t, v, 211)
+		old.IDNumber = residentID(t, "652301", 1966, time.January, 15, 211)
+		if err := tb.svc.CreatePerson(tb.ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		dies := tb.person(t, v, 213)
+		sep := period.MustDate(2024, time.December, 31)
+		tb.paid(t, old, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		tb.paid(t, dies, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		cOld, err := tb.claim(old, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cDies, err := tb.claim(dies, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An injured worker of the same age, grade 1, allowance from 2026-04.
+		injured := newPerson(t, v, 215)
+		injured.IDNumber = residentID(t, "652301", 1966, time.January, 15, 215)
+		if err := tb.svc.CreatePerson(tb.ctx, injured); err != nil {
+			t.Fatal(err)
+		}
+		tb.enrol(t, &insurance.Enrolment{PersonID: injured.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+			Start: period.NewMonth(2024, time.January), RiskClass: 1})
+		in := &insurance.Injury{PersonID: injured.ID, OrgID: o.ID, InjuryDate: period.MustDate(2026, time.January, 10),
+			RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 1}
+		if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if in.WageMonths != 0 || in.Allowance != insurance.ClaimOpen {
+			t.Fatalf("injury without payments: %+v", in)
+		}
+
+		jan := period.NewMonth(2025, time.January)
+		for m := jan; m <= jan.Add(2); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		if _, err := tb.svc.RecordDeath(tb.ctx, dies.ID, period.MustDate(2025, time.March, 10), "public_security"); err != nil {
+			t.Fatal(err)
+		}
+		// Death on 10 March: March was paid; April is not.
+		if s := tb.pay(t, jan.Add(3)); s.Ended[insurance.StopDied] != 1 {
+			t.Errorf("run of %s ended %v, want the dead claimant's claim", jan.Add(3), s.Ended)
+		}
+		c := tb.getClaim(t, cDies.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopDied || c.MonthsDrawn != 3 || c.End != jan.Add(2) {
+			t.Errorf("dead claimant's claim: %s %s, %d months, end %s", c.Status, c.StopReason, c.MonthsDrawn, c.End)
+		}
+		for m := jan.Add(4); m <= jan.Add(20); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		// 12 months of entitlement, kept from 2026-01 until the statutory
+		// age: retirement_date puts him at 60y4m on 2026-05-01, so the
+		// last month paid is 2026-04.
+		c = tb.getClaim(t, cOld.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopRetired || c.MonthsDrawn != 16 || c.End != period.NewMonth(2026, time.April) {
+			t.Errorf("claim near retirement: %s %s, %d months, end %s; want ended retired after 16 months, end 2026-04",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End)
+		}
+		got, err := tb.ben.GetInjury(tb.ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Allowance != insurance.ClaimEnded || got.StopReason != insurance.StopRetired || got.End != period.NewMonth(2026, time.April) {
+			t.Errorf("allowance at retirement: %s %s end %s; want ended retired, end 2026-04", got.Allowance, got.StopReason, got.End)
+		}
+	})
+}
