@@ -257,7 +257,7 @@ func (s *server) handleGetClaim(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	c, err := s.ben.GetClaim(r.Context(), insurance.ClaimID(id))
+	c, err := s.ben.UnemploymentClaim(r.Context(), insurance.ClaimID(id))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -340,7 +340,7 @@ func (s *server) handleGetInjury(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	in, err := s.ben.GetInjury(r.Context(), insurance.InjuryID(id))
+	in, err := s.ben.Injury(r.Context(), insurance.InjuryID(id))
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -392,8 +392,8 @@ func (s *Benefits) Claims(ctx context.Context, f ClaimFilter) ([]*UnemploymentCl
 	return s.store.Claims(ctx, f)
 }
 
-// GetClaim returns a claim in the caller's scope.
-func (s *Benefits) GetClaim(ctx context.Context, id ClaimID) (*UnemploymentClaim, error) {
+// UnemploymentClaim returns a claim in the caller's scope.
+func (s *Benefits) UnemploymentClaim(ctx context.Context, id ClaimID) (*UnemploymentClaim, error) {
 	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
 		return nil, err
 	}

@@ -230,8 +230,8 @@ func (s *Benefits) Injuries(ctx context.Context, f ClaimFilter) ([]*Injury, erro
 	return s.store.Injuries(ctx, f)
 }
 
-// GetInjury returns an injury in the caller's scope.
-func (s *Benefits) GetInjury(ctx context.Context, id InjuryID) (*Injury, error) {
+// Injury returns an injury in the caller's scope.
+func (s *Benefits) Injury(ctx context.Context, id InjuryID) (*Injury, error) {
 	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
 		return nil, err
 	}

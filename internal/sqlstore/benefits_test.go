@@ -68,7 +68,7 @@ func (tb benBundle) pay(t *testing.T, m period.Month) *insurance.RunSummary {
 
 func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.UnemploymentClaim {
 	t.Helper()
-	c, err := tb.ben.GetClaim(tb.ctx, id)
+	c, err := tb.ben.UnemploymentClaim(tb.ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +494,7 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 			t.Errorf("claim near retirement: %s %s, %d months, end %s; want ended retired after 16 months, end 2026-04",
 				c.Status, c.StopReason, c.MonthsDrawn, c.End)
 		}
-		got, err := tb.ben.GetInjury(tb.ctx, in.ID)
+		got, err := tb.ben.Injury(tb.ctx, in.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
