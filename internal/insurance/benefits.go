@@ -278,7 +278,9 @@ func variable(d *policy.Decision, name string) (int64, error) {
 	return 0, fmt.Errorf("%s has no variable %s", d.Programme, name)
 }
 
-func alive(death period.Date, m period.Month) bool { return death.IsZero() || death > m.First() }
+// alive reports whether a benefit of month m is due given the death date:
+// payment stops from the month after death (DOMAIN.md 7).
+func alive(death period.Date, m period.Month) bool { return death.IsZero() || death >= m.First() }
 
 // Claim decides and records an unemployment claim (失业保险金申领) through
 // the programme unemployment_benefit for the month of registration. The

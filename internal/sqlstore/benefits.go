@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -201,7 +202,10 @@ func (db *DB) CreateInjury(ctx context.Context, in *insurance.Injury) error {
 		if err != nil {
 			err = mapErr(err)
 			if fault.CodeOf(err) == fault.Conflict {
-				return fault.Wrap(fault.Conflict, err, "person %d has an injury of %s recorded already", in.PersonID, in.InjuryDate)
+				if strings.Contains(err.Error(), "injury_date") {
+					return fault.Wrap(fault.Conflict, err, "person %d has an injury of %s recorded already", in.PersonID, in.InjuryDate)
+				}
+				return fault.Wrap(fault.Conflict, err, "person %d draws a disability allowance already: record a re-appraisal instead", in.PersonID)
 			}
 			return fmt.Errorf("create work injury: %w", err)
 		}

@@ -255,11 +255,17 @@ func TestWorkInjury(t *testing.T) {
 			return in, tb.ben.RecordInjury(tb.ctx, in)
 		}
 		// Own wage 6,000 (inside 60%-300% of the average wage).
+		var grade1, grade10 *registry.Person
 		for i, tc := range []struct {
 			grade, months int
 			allowance     insurance.ClaimStatus
 		}{{1, 27, insurance.ClaimOpen}, {4, 21, insurance.ClaimOpen}, {5, 18, insurance.ClaimOpen}, {7, 13, insurance.ClaimNone}, {10, 7, insurance.ClaimNone}} {
-			in, err := record(worker(300+2*i), tc.grade, false)
+			p := worker(300 + 2*i)
+			if grade1 == nil {
+				grade1 = p
+			}
+			grade10 = p
+			in, err := record(p, tc.grade, false)
 			if err != nil {
 				t.Fatalf("grade %d: %v", tc.grade, err)
 			}
@@ -272,6 +278,14 @@ func TestWorkInjury(t *testing.T) {
 		in, err := record(worker(320), 6, true)
 		if err != nil || in.Allowance != insurance.ClaimNone || in.Grant != 16*600000 {
 			t.Errorf("grade 6 with work: %+v, %v", in, err)
+		}
+		// One allowance in payment per person; one record per injury.
+		again := &insurance.Injury{PersonID: grade1.ID, OrgID: o.ID, InjuryDate: injured.AddDays(1), RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 2}
+		if err := tb.ben.RecordInjury(tb.ctx, again); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "allowance already") {
+			t.Errorf("second injury with an allowance = %v, want Conflict", err)
+		}
+		if _, err := record(grade10, 10, false); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "recorded already") {
+			t.Errorf("same injury again = %v, want Conflict", err)
 		}
 		// Not insured with that employer.
 		p := tb.person(t, v, 330)

@@ -59,6 +59,9 @@ CREATE TABLE work_injuries (
 );
 CREATE INDEX work_injuries_region ON work_injuries (region_code, id);
 CREATE INDEX work_injuries_open ON work_injuries (allowance, region_code);
+-- At most one monthly allowance in payment per person (DOMAIN.md 7): a
+-- later injury is a re-appraisal, not a second allowance.
+CREATE UNIQUE INDEX work_injuries_open_allowance ON work_injuries (person_id) WHERE allowance = 'open';
 
 -- One line per claim (or injury) and month, whatever the run checks: a run
 -- repeated for a month writes nothing.
