@@ -124,6 +124,16 @@ func (db *DB) Claims(ctx context.Context, f insurance.ClaimFilter) ([]*insurance
 // EndClaim implements insurance.BenefitStore.
 func (db *DB) EndClaim(ctx context.Context, c *insurance.UnemploymentClaim) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// A run may have paid a month after the end since the caller read
+		// the claim: that is a conflict, not a silent overpayment.
+		var paid int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM benefit_lines WHERE claim_id = ? AND period > ?`), c.ID, c.End.String()).
+			Scan(&paid); err != nil {
+			return fmt.Errorf("end unemployment claim %d: %w", c.ID, err)
+		}
+		if paid > 0 {
+			return fault.Errorf(fault.Conflict, "unemployment claim %d is paid after %s: reload it and stop it later", c.ID, c.End)
+		}
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE unemployment_claims SET status = ?, stop_reason = ?, end_month = ?, version = version + 1
 			WHERE id = ? AND version = ? AND status = 'open'`), c.Status, c.StopReason, c.End, c.ID, c.Version)
 		if err != nil {
@@ -343,7 +353,8 @@ type benefitRun struct {
 // SaveRun implements insurance.BenefitStore. The lines' unique keys make a
 // repeated or concurrent run of a month fail as a whole with Conflict
 // rather than pay twice; a claim or allowance ended meanwhile is a
-// Conflict too.
+// Conflict too. (On PostgreSQL a Stop committed while the run is still
+// uncommitted is not seen by either; SQLite has one writer.)
 func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 	lo, hi := r.Region.Range()
 	for i := range r.Lines {
@@ -376,6 +387,15 @@ func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 			return runErr(err, r)
 		}
 		sum.LinesSHA256 = hex.EncodeToString(h.Sum(nil))
+		// A claim stopped since the run read it must not be paid past its end.
+		var late int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM benefit_lines l JOIN unemployment_claims c ON c.id = l.claim_id
+			WHERE l.period = ? AND c.status = 'ended' AND c.end_month < l.period`), ms).Scan(&late); err != nil {
+			return fmt.Errorf("save benefit run of %s in %s: %w", r.Period, r.Region, err)
+		}
+		if late > 0 {
+			return fault.Errorf(fault.Conflict, "benefit run of %s in %s: %d claims were stopped meanwhile; run it again", r.Period, r.Region, late)
+		}
 		for i := range r.EndedClaims {
 			c := &r.EndedClaims[i]
 			if err := db.endOpen(ctx, tx, "unemployment_claims", "status", int64(c.ID), string(c.StopReason), c.End); err != nil {

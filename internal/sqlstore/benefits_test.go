@@ -188,9 +188,21 @@ func TestBenefitRun(t *testing.T) {
 		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, "bored", jul.Add(1)); fault.FieldsOf(err)["reason"] == "" {
 			t.Errorf("Stop(reason bored) = %v, want Invalid naming reason", err)
 		}
+		// The store refuses an end before a paid month, whatever the caller read.
+		early := &insurance.UnemploymentClaim{ID: cStop.ID, RegionCode: cStop.RegionCode, Version: 1, Status: insurance.ClaimEnded,
+			StopReason: insurance.StopEnlisted, End: jul.Add(-1)}
+		if err := tb.db.EndClaim(tb.ctx, early); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("EndClaim(before a paid month) = %v, want Conflict", err)
+		}
 		st, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul.Add(1))
 		if err != nil || st.Status != insurance.ClaimEnded || st.End != jul || st.StopReason != insurance.StopEnlisted {
 			t.Fatalf("Stop = %+v, %v; want ended in %s, enlisted", st, err, jul)
+		}
+		// A run that read the claim before the stop cannot pay it after.
+		stale := &insurance.BenefitRun{Period: jul.Add(1), Region: "652300", Lines: []insurance.BenefitLine{{Kind: insurance.LineUnemployment,
+			ClaimID: cStop.ID, PersonID: stop.ID, RegionCode: cStop.RegionCode, Period: jul.Add(1), Seq: 2, Amount: 171000, Payer: insurance.PayerFund}}}
+		if err := tb.db.SaveRun(tb.ctx, stale); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("SaveRun(a line after the claim's end) = %v, want Conflict", err)
 		}
 
 		// Re-employed from 15 September: September is paid, October is not.
