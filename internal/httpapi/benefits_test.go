@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -111,6 +112,29 @@ func TestUnemploymentClaimsAPI(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].ID != c.ID {
 		t.Errorf("open claims: %+v", list.Items)
 	}
+
+	// A citizen reads their own claim, and no one else's.
+	ctx := systemContext()
+	for _, nu := range []auth.NewUser{{Username: "worker91", Role: auth.RoleCitizen, PersonID: worker.ID},
+		{Username: "short93", Role: auth.RoleCitizen, PersonID: short.ID}} {
+		nu.Password, nu.DisplayName, nu.Scope = testPassword, nu.Username, "652301"
+		if _, err := b.au.CreateUser(ctx, nu); err != nil {
+			t.Fatalf("create citizen %s: %v", nu.Username, err)
+		}
+	}
+	b.do(t, "GET", path, "worker91", nil).want(t, http.StatusOK)
+	b.do(t, "GET", path, "short93", nil).problem(t, http.StatusForbidden)
+	var own listJSON[claimJSON]
+	b.do(t, "GET", "/api/v1/unemployment-claims", "short93", nil).want(t, http.StatusOK).decode(t, &own)
+	if len(own.Items) != 0 {
+		t.Errorf("a citizen without claims lists %d", len(own.Items))
+	}
+	b.do(t, "GET", "/api/v1/unemployment-claims", "worker91", nil).want(t, http.StatusOK).decode(t, &own)
+	if len(own.Items) != 1 || own.Items[0].ID != c.ID {
+		t.Errorf("the claimant lists %+v", own.Items)
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/unemployment-claims?person_id=%d", worker.ID), "short93", nil).problem(t, http.StatusForbidden)
+	b.do(t, "POST", "/api/v1/benefit-runs", "worker91", map[string]any{"period": "2026-08"}).problem(t, http.StatusForbidden)
 
 	// Stop from August for enlistment.
 	b.do(t, "POST", path+"/stop", "cw1", map[string]any{"version": got.Version, "reason": "enlisted", "from": "2026-07"}).problem(t, http.StatusConflict)

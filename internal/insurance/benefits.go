@@ -379,31 +379,48 @@ func (s *Benefits) decideClaim(c *UnemploymentClaim, birth, death period.Date, m
 	return s.policy.Evaluate(progUnemployment, m, pc)
 }
 
-// Claims lists claims in the caller's scope.
-func (s *Benefits) Claims(ctx context.Context, f ClaimFilter) ([]*UnemploymentClaim, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
-		return nil, err
-	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
+// scopeClaims resolves the filter of a list of claims or injuries: a
+// citizen sees only their own; staff their scope.
+func scopeClaims(ctx context.Context, f *ClaimFilter) error {
+	if p, ok := auth.PrincipalFrom(ctx); ok && p.Role == auth.RoleCitizen {
+		if p.PersonID == 0 || f.PersonID != 0 && f.PersonID != registry.PersonID(p.PersonID) {
+			return fault.Errorf(fault.Forbidden, "a citizen reads only their own records")
+		}
+		f.PersonID, f.Region = registry.PersonID(p.PersonID), ""
+	} else {
+		p, err := auth.Require(ctx, auth.PermRegistryRead)
+		if err != nil {
+			return err
+		}
+		if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+			return err
+		}
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	return nil
+}
+
+// Claims lists claims in the caller's scope; a citizen's own.
+func (s *Benefits) Claims(ctx context.Context, f ClaimFilter) ([]*UnemploymentClaim, error) {
+	if err := scopeClaims(ctx, &f); err != nil {
+		return nil, err
+	}
 	return s.store.Claims(ctx, f)
 }
 
-// UnemploymentClaim returns a claim in the caller's scope.
+// UnemploymentClaim returns a claim in the caller's scope, or a citizen's
+// own claim.
 func (s *Benefits) UnemploymentClaim(ctx context.Context, id ClaimID) (*UnemploymentClaim, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
-		return nil, err
+	if _, ok := auth.PrincipalFrom(ctx); !ok {
+		return nil, fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
 	c, err := s.store.Claim(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, c.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(c.PersonID), c.RegionCode); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -215,31 +215,24 @@ func (s *Benefits) decideInjury(prog string, in *Injury, birth, death period.Dat
 	return s.policy.Evaluate(prog, m, pc)
 }
 
-// Injuries lists injuries in the caller's scope.
+// Injuries lists injuries in the caller's scope; a citizen's own.
 func (s *Benefits) Injuries(ctx context.Context, f ClaimFilter) ([]*Injury, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
-	if err != nil {
+	if err := scopeClaims(ctx, &f); err != nil {
 		return nil, err
-	}
-	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
-		return nil, err
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
 	}
 	return s.store.Injuries(ctx, f)
 }
 
-// Injury returns an injury in the caller's scope.
+// Injury returns an injury in the caller's scope, or a citizen's own.
 func (s *Benefits) Injury(ctx context.Context, id InjuryID) (*Injury, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
-		return nil, err
+	if _, ok := auth.PrincipalFrom(ctx); !ok {
+		return nil, fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
 	in, err := s.store.Injury(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, in.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(in.PersonID), in.RegionCode); err != nil {
 		return nil, err
 	}
 	return in, nil
