@@ -124,6 +124,9 @@ func (db *DB) Claims(ctx context.Context, f insurance.ClaimFilter) ([]*insurance
 // EndClaim implements insurance.BenefitStore.
 func (db *DB) EndClaim(ctx context.Context, c *insurance.UnemploymentClaim) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockBenefits(ctx, tx); err != nil {
+			return err
+		}
 		// A run may have paid a month after the end since the caller read
 		// the claim: that is a conflict, not a silent overpayment.
 		var paid int
@@ -353,8 +356,7 @@ type benefitRun struct {
 // SaveRun implements insurance.BenefitStore. The lines' unique keys make a
 // repeated or concurrent run of a month fail as a whole with Conflict
 // rather than pay twice; a claim or allowance ended meanwhile is a
-// Conflict too. (On PostgreSQL a Stop committed while the run is still
-// uncommitted is not seen by either; SQLite has one writer.)
+// Conflict too.
 func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 	lo, hi := r.Region.Range()
 	for i := range r.Lines {
@@ -365,6 +367,9 @@ func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockBenefits(ctx, tx); err != nil {
+			return err
+		}
 		now := db.ts(db.now())
 		ms := r.Period.String()
 		ins := db.newInserter(tx, "benefit_lines", "kind", "claim_id", "injury_id", "person_id", "region_code", "period", "seq",
@@ -410,6 +415,23 @@ func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 		}
 		return db.audited(ctx, tx, "benefit.run", "benefit_run", ms+"/"+string(r.Region), string(r.Region), sum, nil)
 	})
+}
+
+// benefitLock is the PostgreSQL advisory lock key that orders benefit runs
+// and claim stops.
+const benefitLock = 6523000006
+
+// lockBenefits makes a run and a stop of a claim wait for each other, so
+// that each sees what the other committed: on PostgreSQL with a
+// transaction-scoped advisory lock; SQLite has one writer already.
+func (db *DB) lockBenefits(ctx context.Context, tx *sql.Tx) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(benefitLock)); err != nil {
+		return fmt.Errorf("lock benefit runs: %w", err)
+	}
+	return nil
 }
 
 func runErr(err error, r *insurance.BenefitRun) error {
