@@ -1,0 +1,531 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/ids"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
+	"safetynet/policies"
+)
+
+type benBundle struct {
+	insBundle
+	ben *insurance.Benefits
+}
+
+func setupBenefits(t *testing.T, open func(testing.TB) *sqlstore.DB) benBundle {
+	t.Helper()
+	ib := setupInsurance(t, open)
+	ben := insurance.NewBenefits(ib.db, ib.db, ib.pk)
+	ben.NowFunc = ib.svc.NowFunc
+	return benBundle{insBundle: ib, ben: ben}
+}
+
+// paid posts n monthly payments of the scheme for p through o, the last
+// in month last, at the base.
+func (tb benBundle) paid(t testing.TB, p *registry.Person, o *registry.Organisation, scheme insurance.Scheme, last period.Month, n int, base money.Fen) {
+	t.Helper()
+	ps := make([]insurance.Payment, 0, n)
+	for i := range n {
+		m := last.Add(-i)
+		ps = append(ps, insurance.Payment{ReceiptNo: fmt.Sprintf("R-%d-%s-%s", p.ID, scheme, m), PersonID: p.ID, OrgID: o.ID, Scheme: scheme,
+			Period: m, RegionCode: o.RegionCode, Base: base, Employer: base / 100, Individual: base / 100, PaidOn: m.Last(), Source: insurance.Posted})
+	}
+	if err := tb.db.PostPayments(tb.ctx, ps); err != nil {
+		t.Fatalf("PostPayments(person %d): %v", p.ID, err)
+	}
+}
+
+func (tb benBundle) claim(p *registry.Person, o *registry.Organisation, sep period.Date, reason string) (*insurance.UnemploymentClaim, error) {
+	c := &insurance.UnemploymentClaim{PersonID: p.ID, OrgID: o.ID, SeparationDate: sep, Separation: reason, RegisteredOn: sep.AddDays(3)}
+	return c, tb.ben.Claim(tb.ctx, c)
+}
+
+func (tb benBundle) pay(t *testing.T, m period.Month) *insurance.RunSummary {
+	t.Helper()
+	s, err := tb.ben.Pay(tb.ctx, m, "652300")
+	if err != nil {
+		t.Fatalf("Pay(%s): %v", m, err)
+	}
+	return s
+}
+
+func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.UnemploymentClaim {
+	t.Helper()
+	c, err := tb.ben.UnemploymentClaim(tb.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestUnemploymentEntitlement reproduces DOMAIN.md 4 through Claim on a real
+// database: 1-5 years of contributions give 12 months, 5-10 years 18, 10
+// years or more 24, with the edges at exactly 12, 60 and 120 months.
+func TestUnemploymentEntitlement(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		sep := period.MustDate(2026, time.June, 30)
+		var first *registry.Person
+		for i, tc := range []struct {
+			months, want int
+		}{{12, 12}, {59, 12}, {60, 18}, {119, 18}, {120, 24}, {200, 24}} {
+			p := tb.person(t, v, 100+i)
+			if first == nil {
+				first = p
+			}
+			tb.paid(t, p, o, insurance.Unemployment, sep.Period(), tc.months, 500000)
+			// Payments after the separation do not count.
+			tb.paid(t, p, o, insurance.Unemployment, sep.Period().Add(3), 2, 500000)
+			c, err := tb.claim(p, o, sep, "contract_expired")
+			if err != nil {
+				t.Fatalf("%d months: Claim: %v", tc.months, err)
+			}
+			if c.ContributionMonths != tc.months || c.EntitlementMonths != tc.want || c.Status != insurance.ClaimOpen {
+				t.Errorf("%d months: contribution %d, entitlement %d, status %s; want %d, %d, open",
+					tc.months, c.ContributionMonths, c.EntitlementMonths, c.Status, tc.months, tc.want)
+			}
+			// Changji City, tier 1 (1,900 yuan) × 90%.
+			if c.MonthlyAmount != 171000 {
+				t.Errorf("%d months: monthly amount %s, want 1,710.00", tc.months, c.MonthlyAmount)
+			}
+			got := tb.getClaim(t, c.ID)
+			var d policy.Decision
+			if err := json.Unmarshal(got.Decision, &d); err != nil || !d.Eligible || len(d.Conditions) == 0 || len(d.Parameters) == 0 {
+				t.Errorf("%d months: stored decision %s (%v) lacks its explanation", tc.months, got.Decision, err)
+			}
+		}
+
+		// Under a year, and a voluntary resignation: refused, naming the conditions.
+		p := tb.person(t, v, 150)
+		tb.paid(t, p, o, insurance.Unemployment, sep.Period(), 11, 500000)
+		_, err := tb.claim(p, o, sep, "resigned_voluntarily")
+		f := fault.FieldsOf(err)
+		if fault.CodeOf(err) != fault.Invalid || f["conditions.contributed_at_least_one_year"] == "" || f["conditions.lost_job_involuntarily"] == "" {
+			t.Errorf("Claim(11 months, resigned) = %v %v, want Invalid naming both conditions", err, f)
+		}
+		if _, err := tb.claim(p, o, sep, "quit"); fault.FieldsOf(err)["separation"] == "" {
+			t.Errorf("Claim(separation quit) = %v, want Invalid naming separation", err)
+		}
+
+		// One open claim per person.
+		if _, err := tb.claim(first, o, sep.AddDays(10), "contract_expired"); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("second claim = %v, want Conflict", err)
+		}
+		cs, err := tb.ben.Claims(tb.ctx, insurance.ClaimFilter{Status: insurance.ClaimOpen})
+		if err != nil || len(cs) != 6 {
+			t.Errorf("Claims(open) = %d, %v; want 6", len(cs), err)
+		}
+	})
+}
+
+// TestBenefitRun pays claims month by month: a run repeated for a month
+// changes nothing, a claim ends when its months are used up or on
+// re-employment, and Stop ends one for another reason.
+func TestBenefitRun(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		o2 := tb.org(t, "652301", 2)
+		sep := period.MustDate(2025, time.June, 30)
+		jul := period.NewMonth(2025, time.July)
+		short, reemp, stop := tb.person(t, v, 201), tb.person(t, v, 203), tb.person(t, v, 205)
+		tb.paid(t, short, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		tb.paid(t, reemp, o, insurance.Unemployment, sep.Period(), 60, 500000)
+		tb.paid(t, stop, o, insurance.Unemployment, sep.Period(), 24, 500000)
+		cShort, err := tb.claim(short, o, sep, "contract_expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cReemp, err := tb.claim(reemp, o, sep, "terminated_by_employer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cStop, err := tb.claim(stop, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		audits := auditCount(t, tb.db)
+		s := tb.pay(t, jul)
+		if s.Lines != 3 || s.Unemployment != 3*171000 {
+			t.Fatalf("first run of %s: %+v, want 3 lines of 1,710.00", jul, s)
+		}
+		// Running the month again changes nothing.
+		again := tb.pay(t, jul)
+		if again.Lines != 0 || again.AlreadyPaid != 3 || again.Unemployment != 0 {
+			t.Errorf("second run of %s: %+v, want nothing new and 3 already paid", jul, again)
+		}
+		if ls, _ := tb.db.BenefitLines(context.Background(), jul, "", 0, 100); len(ls) != 3 {
+			t.Errorf("%s has %d lines after two runs, want 3", jul, len(ls))
+		}
+		if n := auditCount(t, tb.db); n != audits+1 {
+			t.Errorf("two runs wrote %d audit events, want 1", n-audits)
+		}
+
+		// Stop from July is refused (July is paid); from August it ends.
+		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Stop(from a paid month) = %v, want Conflict", err)
+		}
+		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, "bored", jul.Add(1)); fault.FieldsOf(err)["reason"] == "" {
+			t.Errorf("Stop(reason bored) = %v, want Invalid naming reason", err)
+		}
+		// The store refuses an end before a paid month, whatever the caller read.
+		early := &insurance.UnemploymentClaim{ID: cStop.ID, RegionCode: cStop.RegionCode, Version: 1, Status: insurance.ClaimEnded,
+			StopReason: insurance.StopEnlisted, End: jul.Add(-1)}
+		if err := tb.db.EndClaim(tb.ctx, early); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("EndClaim(before a paid month) = %v, want Conflict", err)
+		}
+		st, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul.Add(1))
+		if err != nil || st.Status != insurance.ClaimEnded || st.End != jul || st.StopReason != insurance.StopEnlisted {
+			t.Fatalf("Stop = %+v, %v; want ended in %s, enlisted", st, err, jul)
+		}
+		// A run that read the claim before the stop cannot pay it after.
+		stale := &insurance.BenefitRun{Period: jul.Add(1), Region: "652300", Lines: []insurance.BenefitLine{{Kind: insurance.LineUnemployment,
+			ClaimID: cStop.ID, PersonID: stop.ID, RegionCode: cStop.RegionCode, Period: jul.Add(1), Seq: 2, Amount: 171000, Payer: insurance.PayerFund}}}
+		if err := tb.db.SaveRun(tb.ctx, stale); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("SaveRun(a line after the claim's end) = %v, want Conflict", err)
+		}
+
+		// Re-employed from 15 September: September is paid, October is not.
+		tb.pay(t, jul.Add(1))
+		tb.employ(t, reemp, o2, period.MustDate(2025, time.September, 15), 0, 400000)
+		tb.pay(t, jul.Add(2))
+		oct := tb.pay(t, jul.Add(3))
+		if oct.Ended[insurance.StopReemployed] != 1 {
+			t.Errorf("run of %s ended %v, want the re-employed claim", jul.Add(3), oct.Ended)
+		}
+		c := tb.getClaim(t, cReemp.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopReemployed || c.MonthsDrawn != 3 || c.End != jul.Add(2) {
+			t.Errorf("re-employed claim: %s %s, %d months, end %s; want ended reemployed, 3 months, end %s",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End, jul.Add(2))
+		}
+
+		// Twelve months then the claim is used up.
+		for m := jul.Add(4); m <= jul.Add(11); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		c = tb.getClaim(t, cShort.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopExhausted || c.MonthsDrawn != 12 || c.End != jul.Add(11) || c.PaidTo != jul.Add(11) {
+			t.Errorf("12-month claim: %s %s, %d months, end %s; want ended exhausted, 12 months, end %s",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End, jul.Add(11))
+		}
+		if s := tb.pay(t, jul.Add(12)); s.Lines != 0 {
+			t.Errorf("run after every claim ended wrote %d lines", s.Lines)
+		}
+
+		// New unemployment after re-employment: contributions are counted
+		// again from the last separation, and the 15 unused months carried.
+		sep2 := period.MustDate(2026, time.September, 30)
+		tb.paid(t, reemp, o2, insurance.Unemployment, sep2.Period(), 12, 400000)
+		c2, err := tb.claim(reemp, o2, sep2, "contract_expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c2.ContributionMonths != 12 || c2.CarriedMonths != 15 || c2.EntitlementMonths != 24 {
+			t.Errorf("second claim: %d months, %d carried, entitlement %d; want 12, 15, 24 (capped)", c2.ContributionMonths, c2.CarriedMonths, c2.EntitlementMonths)
+		}
+	})
+}
+
+// TestWorkInjury checks the grant table of DOMAIN.md 5.2 through
+// RecordInjury, the allowance paid by the run, and the refusals.
+func TestWorkInjury(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		injured := period.MustDate(2026, time.January, 10)
+		worker := func(seq int) *registry.Person {
+			p := tb.person(t, v, seq)
+			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+				Start: period.NewMonth(2024, time.January), RiskClass: 1})
+			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
+			return p
+		}
+		record := func(p *registry.Person, grade int, arranges bool) (*insurance.Injury, error) {
+			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2),
+				Grade: grade, EmployerArrangesWork: arranges}
+			return in, tb.ben.RecordInjury(tb.ctx, in)
+		}
+		// Own wage 6,000 (inside 60%-300% of the average wage).
+		var grade1, grade10 *registry.Person
+		for i, tc := range []struct {
+			grade, months int
+			allowance     insurance.ClaimStatus
+		}{{1, 27, insurance.ClaimOpen}, {4, 21, insurance.ClaimOpen}, {5, 18, insurance.ClaimOpen}, {7, 13, insurance.ClaimNone}, {10, 7, insurance.ClaimNone}} {
+			p := worker(300 + 2*i)
+			if grade1 == nil {
+				grade1 = p
+			}
+			grade10 = p
+			in, err := record(p, tc.grade, false)
+			if err != nil {
+				t.Fatalf("grade %d: %v", tc.grade, err)
+			}
+			if in.OwnWage != 600000 || in.WageMonths != 12 || in.Grant != money.Fen(tc.months)*600000 || in.Allowance != tc.allowance {
+				t.Errorf("grade %d: own wage %s over %d months, grant %s, allowance %s; want 6,000.00 over 12, %d × 6,000.00, %s",
+					tc.grade, in.OwnWage, in.WageMonths, in.Grant, in.Allowance, tc.months, tc.allowance)
+			}
+		}
+		// Grade 6 with work arranged by the employer: grant, no allowance.
+		in, err := record(worker(320), 6, true)
+		if err != nil || in.Allowance != insurance.ClaimNone || in.Grant != 16*600000 {
+			t.Errorf("grade 6 with work: %+v, %v", in, err)
+		}
+		// One allowance in payment per person; one record per injury.
+		again := &insurance.Injury{PersonID: grade1.ID, OrgID: o.ID, InjuryDate: injured.AddDays(1), RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 2}
+		if err := tb.ben.RecordInjury(tb.ctx, again); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "allowance already") {
+			t.Errorf("second injury with an allowance = %v, want Conflict", err)
+		}
+		if _, err := record(grade10, 10, false); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "recorded already") {
+			t.Errorf("same injury again = %v, want Conflict", err)
+		}
+		// Not insured with that employer.
+		p := tb.person(t, v, 330)
+		if _, err := record(p, 3, false); fault.FieldsOf(err)["org_id"] == "" {
+			t.Errorf("RecordInjury(not insured) = %v, want Invalid naming org_id", err)
+		}
+		if _, err := record(p, 11, false); fault.FieldsOf(err)["grade"] == "" {
+			t.Errorf("RecordInjury(grade 11) = %v, want Invalid naming grade", err)
+		}
+
+		// The allowance starts the month after the appraisal: grade 1 90%,
+		// grade 4 75% from the fund, grade 5 70% from the employer.
+		apr := period.NewMonth(2026, time.April)
+		if s := tb.pay(t, apr.Add(-1)); s.Lines != 0 {
+			t.Errorf("run of %s paid %d allowances before they start", apr.Add(-1), s.Lines)
+		}
+		s := tb.pay(t, apr)
+		if s.Lines != 3 || s.Allowance != 540000+450000+420000 || s.ByEmployer != 420000 || s.TopUp != 0 {
+			t.Errorf("run of %s: %+v", apr, s)
+		}
+		if s := tb.pay(t, apr); s.Lines != 0 || s.AlreadyPaid != 3 {
+			t.Errorf("second run of %s: %+v", apr, s)
+		}
+	})
+}
+
+// TestAllowanceTopUp raises the minimum wage so that a grade-4 allowance
+// falls below it: the fund pays the difference.
+func TestAllowanceTopUp(t *testing.T) {
+	tree := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(policies.FS, path)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(path, "xj/parameters/wages.yaml") {
+			b = []byte(strings.Replace(string(b), `{min: 1, value: "1,900"}`, `{min: 1, value: "6,000"}`, 1))
+		}
+		tree[path] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := policy.Load(tree, policy.PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		tb.ben = insurance.NewBenefits(tb.db, tb.db, pk)
+		tb.ben.NowFunc = tb.svc.NowFunc
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		injured := period.MustDate(2026, time.January, 10)
+		var ids []registry.PersonID
+		for i, grade := range []int{4, 5} {
+			p := tb.person(t, v, 400+2*i)
+			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+				Start: period.NewMonth(2024, time.January), RiskClass: 1})
+			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
+			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2), Grade: grade}
+			if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		apr := period.NewMonth(2026, time.April)
+		s := tb.pay(t, apr)
+		// Grade 4: 75% of 6,000 = 4,500, topped up by 1,500 to 6,000.
+		// Grade 5 (employer): 70% = 4,200, no top-up.
+		if s.Lines != 2 || s.TopUp != 150000 || s.Allowance != 600000+420000 {
+			t.Errorf("run of %s: %+v; want a 1,500.00 top-up", apr, s)
+		}
+		ls, err := tb.db.BenefitLines(context.Background(), apr, region.Code("652301"), 0, 10)
+		if err != nil || len(ls) != 2 {
+			t.Fatalf("lines: %v, %v", ls, err)
+		}
+		for _, l := range ls {
+			want := insurance.BenefitLine{Kind: insurance.LineAllowance, InjuryID: l.InjuryID, PersonID: ids[0], RegionCode: l.RegionCode, Period: apr,
+				Amount: 600000, TopUp: 150000, Payer: insurance.PayerFund}
+			if l.PersonID == ids[1] {
+				want.PersonID, want.Amount, want.TopUp, want.Payer = ids[1], 420000, 0, insurance.PayerEmployer
+			}
+			if l != want {
+				t.Errorf("line %+v, want %+v", l, want)
+			}
+		}
+	})
+}
+
+// BenchmarkBenefitRun50k pays one month of 50,000 open unemployment claims
+// on SQLite; each iteration pays the next month.
+func BenchmarkBenefitRun50k(b *testing.B) {
+	const claims, perOrg = 50_000, 100
+	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
+	db := sqlstoretest.Open(b)
+	tree, err := region.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	villages := tree.Descendants("652300", region.Village)
+	var bulk registry.Bulk
+	for i := range claims {
+		v := villages[(i/perOrg)%len(villages)].Code
+		if i%perOrg == 0 {
+			uscc, err := ids.MakeUSCC('9', '1', string(v.County()), fmt.Sprintf("%08d", i/perOrg))
+			if err != nil {
+				b.Fatal(err)
+			}
+			bulk.Organisations = append(bulk.Organisations, registry.Organisation{ID: registry.OrgID(i/perOrg + 1), USCC: uscc,
+				Name: fmt.Sprintf("企业%d", i/perOrg), IndustryCode: "C1711", Size: registry.SizeMedium, RegionCode: v})
+		}
+		idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1975, time.January, 1).AddDays(i/1000), i%1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "职工", Ethnicity: "han",
+			HukouType: registry.HukouUrban, HukouRegion: v.County(), RegionCode: v})
+		bulk.Employment = append(bulk.Employment, registry.Employment{ID: registry.EmploymentID(i + 1), PersonID: registry.PersonID(i + 1),
+			OrgID: registry.OrgID(i/perOrg + 1), RegionCode: v, Start: period.MustDate(2015, time.March, 1), MonthlyWage: money.Yuan(5000)})
+	}
+	if err := db.LoadBulk(ctx, &bulk); err != nil {
+		b.Fatal(err)
+	}
+	// Every person claimed after 10 years of contributions: 24 months.
+	if err := db.ExecRaw(ctx, `INSERT INTO unemployment_claims (region_code, person_id, org_id, separation_date, separation, registered_on,
+		retirement_group, start_month, contribution_months, carried_months, entitlement_months, monthly_amount, status, decision, created_at)
+		SELECT region_code, person_id, org_id, '2025-06-30', 'contract_expired', '2025-07-02', 'male', '2025-07', 120, 0, 24, 171000, 'open', '{}',
+		'2025-07-02T00:00:00Z' FROM employment ORDER BY id`); err != nil {
+		b.Fatal(err)
+	}
+	ben := insurance.NewBenefits(db, db, insurancePolicies(b))
+	m := period.NewMonth(2025, time.July)
+	for b.Loop() {
+		sum, err := ben.Pay(ctx, m, "652300")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Lines != claims {
+			b.Fatalf("%s: %d lines, want %d", m, sum.Lines, claims)
+		}
+		m = m.Add(1)
+	}
+	secs := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(secs, "s/run")
+	b.ReportMetric(float64(claims)/secs, "lines/s")
+}
+
+// TestBenefitRunRetirementAndDeath: a claimant within a year of the
+// statutory retirement age is kept on benefit after the entitlement runs
+// out, until that age (DOMAIN.md 2.5); a claimant's death ends the claim,
+// and an injured worker's allowance stops at the statutory age.
+func TestBenefitRunRetirementAndDeath(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		// A man born 1966-01-15: statutory age 60 years 4 months (2026-05).
+		old := newPerson(t, v, 211)
+		old.IDNumber = residentID(t, "652301", 1966, time.January, 15, 211)
+		if err := tb.svc.CreatePerson(tb.ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		dies := tb.person(t, v, 213)
+		sep := period.MustDate(2024, time.December, 31)
+		tb.paid(t, old, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		tb.paid(t, dies, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		cOld, err := tb.claim(old, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cDies, err := tb.claim(dies, o, sep, "employer_closed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An injured worker of the same age, grade 1, allowance from 2026-04.
+		injured := newPerson(t, v, 215)
+		injured.IDNumber = residentID(t, "652301", 1966, time.January, 15, 215)
+		if err := tb.svc.CreatePerson(tb.ctx, injured); err != nil {
+			t.Fatal(err)
+		}
+		tb.enrol(t, &insurance.Enrolment{PersonID: injured.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+			Start: period.NewMonth(2024, time.January), RiskClass: 1})
+		in := &insurance.Injury{PersonID: injured.ID, OrgID: o.ID, InjuryDate: period.MustDate(2026, time.January, 10),
+			RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 1}
+		if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if in.WageMonths != 0 || in.Allowance != insurance.ClaimOpen {
+			t.Fatalf("injury without payments: %+v", in)
+		}
+
+		jan := period.NewMonth(2025, time.January)
+		for m := jan; m <= jan.Add(2); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		if _, err := tb.svc.RecordDeath(tb.ctx, dies.ID, period.MustDate(2025, time.March, 10), "public_security"); err != nil {
+			t.Fatal(err)
+		}
+		// Death on 10 March: March was paid; April is not.
+		if s := tb.pay(t, jan.Add(3)); s.Ended[insurance.StopDied] != 1 {
+			t.Errorf("run of %s ended %v, want the dead claimant's claim", jan.Add(3), s.Ended)
+		}
+		c := tb.getClaim(t, cDies.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopDied || c.MonthsDrawn != 3 || c.End != jan.Add(2) {
+			t.Errorf("dead claimant's claim: %s %s, %d months, end %s", c.Status, c.StopReason, c.MonthsDrawn, c.End)
+		}
+		for m := jan.Add(4); m <= jan.Add(20); m = m.Add(1) {
+			tb.pay(t, m)
+		}
+		// 12 months of entitlement, kept from 2026-01 until the statutory
+		// age: retirement_date puts him at 60y4m on 2026-05-01, so the
+		// last month paid is 2026-04.
+		c = tb.getClaim(t, cOld.ID)
+		if c.Status != insurance.ClaimEnded || c.StopReason != insurance.StopRetired || c.MonthsDrawn != 16 || c.End != period.NewMonth(2026, time.April) {
+			t.Errorf("claim near retirement: %s %s, %d months, end %s; want ended retired after 16 months, end 2026-04",
+				c.Status, c.StopReason, c.MonthsDrawn, c.End)
+		}
+		got, err := tb.ben.Injury(tb.ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Allowance != insurance.ClaimEnded || got.StopReason != insurance.StopRetired || got.End != period.NewMonth(2026, time.April) {
+			t.Errorf("allowance at retirement: %s %s end %s; want ended retired, end 2026-04", got.Allowance, got.StopReason, got.End)
+		}
+	})
+}
