@@ -72,7 +72,7 @@ func commands() []command {
 		{"serve", "serve the API on a database", runServe},
 		{"migrate", "create or upgrade the database schema", runMigrate},
 		{"gen", "generate a synthetic Changji population into a database", runGen},
-		{"insurance", "social insurance batch work: the monthly contribution assessment (insurance assess)", runInsurance},
+		{"insurance", "social insurance: insurance assess (the monthly contribution assessment), insurance report (coverage by county)", runInsurance},
 		{"accounts", "personal accounts: credit, interest, statement, hardship, back-pay, upgrade-tier, transfer-out, transfer-in", runAccounts},
 		{"import", "read a department file, all or nothing: import tax|deaths|hardship FILE", runImport},
 		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
