@@ -58,6 +58,9 @@ type PayrollItem struct {
 	// Regular and Arrears are the lines of the run's month, if any.
 	Regular, Arrears       money.Fen
 	HasRegular, HasArrears bool
+	// PaidLater says a later month has a line: the run of an earlier month
+	// again leaves the award alone, since the later runs settled it.
+	PaidLater bool
 }
 
 // amountAt returns the monthly amount in force in month m: the award's
@@ -167,6 +170,7 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 	if err != nil {
 		return nil, err
 	}
+
 	items, err := s.store.PayrollBasis(ctx, m, code)
 	if err != nil {
 		return nil, err
@@ -186,6 +190,12 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 				continue
 			}
 			last = dm
+		}
+		if it.PaidLater {
+			run.Regular += it.Regular
+			run.Arrears += it.Arrears
+			run.Lines += btoi(it.HasRegular) + btoi(it.HasArrears)
+			continue
 		}
 		ref := a.Start
 		switch {
@@ -593,4 +603,11 @@ func (s *Pensions) Report(ctx context.Context, m period.Month, code region.Code)
 		rep.Rows = append(rep.Rows, row)
 	}
 	return rep, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

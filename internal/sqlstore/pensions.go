@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"safetynet/internal/fault"
@@ -174,11 +175,21 @@ func (db *DB) Awards(ctx context.Context, f insurance.AwardFilter) ([]*insurance
 // region's awards, adjustments, certifications and lines, joined in memory
 // by award key.
 func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code) ([]insurance.PayrollItem, error) {
+
 	var w where
 	w.add("a.status <> 'stopped' AND a.start_month <= ?", m)
-	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.scheme, a.region_code, a.start_month, a.amount, a.status, p.death_date
-		FROM awards a JOIN persons p ON p.id = a.person_id`+w.sql()+` ORDER BY a.id`), w.args...)
+	col := "a.region_code"
+	if db.dialect == SQLite && code.Level() <= region.Prefecture {
+		// A run of the whole prefecture reads nearly every award: the
+		// table in key order beats the region index plus a sort (the
+		// unary plus keeps SQLite off the index).
+		col = "+a.region_code"
+	}
+	w.region(col, code)
+	// The balance comes by key from its own table, in the same pass.
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.scheme, a.region_code, a.start_month, a.amount, a.status,
+			b.first_paid, b.last_period, COALESCE(b.paid, 0)
+		FROM awards a LEFT JOIN payroll_balances b ON b.award_id = a.id`+w.sql()+` ORDER BY a.id`), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("payroll basis of %s in %s: %w", m, code, err)
 	}
@@ -188,10 +199,12 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 		items = append(items, insurance.PayrollItem{})
 		it := &items[len(items)-1]
 		a := &it.Award
-		if err := rows.Scan(&a.ID, &a.PersonID, &a.Scheme, &a.RegionCode, &a.Start, &a.Amount, &a.Status, &it.DeathDate); err != nil {
+		var last period.Month
+		if err := rows.Scan(&a.ID, &a.PersonID, &a.Scheme, &a.RegionCode, &a.Start, &a.Amount, &a.Status, &it.FirstPaid, &last, &it.PaidBefore); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("scan payroll basis: %w", err)
 		}
+		it.PaidLater = last > m
 		index[a.ID] = len(items) - 1
 	}
 	if err := rows.Close(); err != nil {
@@ -216,12 +229,11 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 			if i, ok := index[id]; ok {
 				dst := &items[i]
 				dst.Adjustments = append(dst.Adjustments, it.Adjustments...)
+				if !it.DeathDate.IsZero() {
+					dst.DeathDate = it.DeathDate
+				}
 				if !it.LastCertified.IsZero() {
 					dst.LastCertified = it.LastCertified
-				}
-				if !it.FirstPaid.IsZero() {
-					dst.FirstPaid, dst.PaidBefore = it.FirstPaid, it.PaidBefore
-					dst.Regular, dst.HasRegular, dst.Arrears, dst.HasArrears = it.Regular, it.HasRegular, it.Arrears, it.HasArrears
 				}
 			}
 		}
@@ -240,10 +252,23 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 	if err != nil {
 		return nil, err
 	}
+	// Deaths and certifications are few: both queries start from them
+	// (CROSS JOIN fixes the order on SQLite) and reach the award by the
+	// person index of the awards not stopped.
+	var wd where
+	wd.add("p.death_date IS NOT NULL AND a.person_id = p.id AND a.status <> 'stopped'")
+	wd.region("a.region_code", code)
+	err = each("deaths", `SELECT a.id, p.death_date FROM persons p CROSS JOIN awards a`+wd.sql(), wd.args,
+		func(rows *sql.Rows, it *insurance.PayrollItem) error {
+			return rows.Scan(&it.Award.ID, &it.DeathDate)
+		})
+	if err != nil {
+		return nil, err
+	}
 	var wc where
-	wc.add("c.certified_on <= ?", m.Last())
+	wc.add("c.certified_on <= ? AND a.person_id = c.person_id AND a.status <> 'stopped'", m.Last())
 	wc.region("a.region_code", code)
-	err = each("certifications", `SELECT a.id, MAX(c.certified_on) FROM awards a JOIN certifications c ON c.person_id = a.person_id`+
+	err = each("certifications", `SELECT a.id, MAX(c.certified_on) FROM certifications c CROSS JOIN awards a`+
 		wc.sql()+` GROUP BY a.id`, wc.args,
 		func(rows *sql.Rows, it *insurance.PayrollItem) error {
 			return rows.Scan(&it.Award.ID, &it.LastCertified)
@@ -251,23 +276,35 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 	if err != nil {
 		return nil, err
 	}
+	// The lines of month m, which the balance includes.
 	var wl where
-	wl.add("l.period <= ?", m)
+	wl.add("l.period = ?", m)
 	wl.region("l.region_code", code)
-	err = each("lines", `SELECT l.award_id, MIN(l.period),
-			SUM(CASE WHEN l.period < ? THEN l.amount ELSE 0 END),
-			SUM(CASE WHEN l.period = ? AND l.kind = 'regular' THEN l.amount ELSE 0 END),
-			SUM(CASE WHEN l.period = ? AND l.kind = 'regular' THEN 1 ELSE 0 END),
-			SUM(CASE WHEN l.period = ? AND l.kind = 'arrears' THEN l.amount ELSE 0 END),
-			SUM(CASE WHEN l.period = ? AND l.kind = 'arrears' THEN 1 ELSE 0 END)
-		FROM payroll_lines l`+wl.sql()+` GROUP BY l.award_id`, append([]any{m, m, m, m, m}, wl.args...),
-		func(rows *sql.Rows, it *insurance.PayrollItem) error {
-			var nr, na int
-			err := rows.Scan(&it.Award.ID, &it.FirstPaid, &it.PaidBefore, &it.Regular, &nr, &it.Arrears, &na)
-			it.HasRegular, it.HasArrears = nr > 0, na > 0
-			return err
-		})
+	rows, err = db.r.QueryContext(ctx, db.q("SELECT l.award_id, l.kind, l.amount FROM payroll_lines l"+wl.sql()), wl.args...)
 	if err != nil {
+		return nil, fmt.Errorf("payroll basis of %s in %s: lines: %w", m, code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id insurance.AwardID
+		var kind insurance.LineKind
+		var amount money.Fen
+		if err := rows.Scan(&id, &kind, &amount); err != nil {
+			return nil, fmt.Errorf("scan payroll line: %w", err)
+		}
+		i, ok := index[id]
+		if !ok {
+			continue
+		}
+		it := &items[i]
+		it.PaidBefore -= amount
+		if kind == insurance.LineRegular {
+			it.Regular, it.HasRegular = amount, true
+		} else {
+			it.Arrears, it.HasArrears = amount, true
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return items, nil
@@ -331,6 +368,9 @@ func (db *DB) SavePayroll(ctx context.Context, run *insurance.PayrollRun, lines 
 		if err := ins.flush(ctx); err != nil {
 			return fmt.Errorf("payroll of %s in %s: %w", run.Period, run.Region, err)
 		}
+		if err := db.addBalances(ctx, tx, run); err != nil {
+			return fmt.Errorf("payroll of %s in %s: %w", run.Period, run.Region, err)
+		}
 		for _, c := range changes {
 			res, err := tx.ExecContext(ctx, db.q(`UPDATE awards SET status = ?, stop_month = ?, version = version + 1 WHERE id = ? AND status <> 'stopped'`),
 				c.Status, c.StopMonth, c.AwardID)
@@ -345,10 +385,19 @@ func (db *DB) SavePayroll(ctx context.Context, run *insurance.PayrollRun, lines 
 			}
 			// The regular lines of months after the last payable one are
 			// overpaid; arrears lines paid then cover earlier months.
+			// The key of the lines starts with the month: name the months
+			// from the stop to the run (at most 20 years).
+			var months []any
+			for p := c.StopMonth.Add(1); p < run.Period && len(months) < 240; p = p.Add(1) {
+				months = append(months, p)
+			}
+			if len(months) == 0 {
+				continue
+			}
 			_, err = tx.ExecContext(ctx, db.q(`INSERT INTO overpayments (award_id, period, person_id, region_code, amount, status, created_at)
 				SELECT award_id, period, person_id, region_code, amount, 'outstanding', ? FROM payroll_lines
-				WHERE award_id = ? AND period > ? AND kind = 'regular'
-				ON CONFLICT (award_id, period) DO NOTHING`), now, c.AwardID, c.StopMonth)
+				WHERE period IN (?`+strings.Repeat(", ?", len(months)-1)+`) AND award_id = ? AND kind = 'regular'
+				ON CONFLICT (award_id, period) DO NOTHING`), append(append([]any{now}, months...), c.AwardID)...)
 			if err != nil {
 				return fmt.Errorf("overpayments of award %d: %w", c.AwardID, mapErr(err))
 			}
@@ -358,6 +407,25 @@ func (db *DB) SavePayroll(ctx context.Context, run *insurance.PayrollRun, lines 
 			"arrears=" + strconv.FormatInt(int64(run.Arrears), 10), "stopped=" + strconv.Itoa(run.Stopped), "suspended=" + strconv.Itoa(run.Suspended)}
 		return db.audited(ctx, tx, "payroll.run", "payroll_run", run.ID, string(run.Region), ev, fields)
 	})
+}
+
+// addBalances adds the lines of run to the payroll balances, in one
+// statement.
+func (db *DB) addBalances(ctx context.Context, tx *sql.Tx, run *insurance.PayrollRun) error {
+	minf, maxf := "min", "max"
+	if db.dialect == Postgres {
+		minf, maxf = "LEAST", "GREATEST"
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO payroll_balances (award_id, region_code, first_paid, last_period, paid)
+		SELECT award_id, MIN(region_code), MIN(period), MAX(period), SUM(amount) FROM payroll_lines
+		WHERE period = ? AND run_id = ? GROUP BY award_id
+		ON CONFLICT (award_id) DO UPDATE SET paid = payroll_balances.paid + excluded.paid,
+			first_paid = `+minf+`(payroll_balances.first_paid, excluded.first_paid),
+			last_period = `+maxf+`(payroll_balances.last_period, excluded.last_period)`), run.Period, run.ID)
+	if err != nil {
+		return fmt.Errorf("payroll balances: %w", mapErr(err))
+	}
+	return nil
 }
 
 // Overpayments implements insurance.PensionStore.
