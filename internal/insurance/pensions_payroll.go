@@ -156,11 +156,15 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 	} else if m > s.today().Period().Add(1) {
 		pr.Add("period", "%s is more than a month ahead", m)
 	}
-	if code == "" {
-		pr.Add("region", "is required")
-	}
 	if err := pr.Err("invalid payroll run"); err != nil {
 		return nil, err
+	}
+	if code == "" {
+		p, err := auth.Require(ctx, auth.PermInsurance)
+		if err != nil {
+			return nil, err
+		}
+		code = p.Scope
 	}
 	p, err := auth.RequireIn(ctx, auth.PermInsurance, code)
 	if err != nil {
@@ -376,11 +380,15 @@ func (s *Pensions) Adjust(ctx context.Context, year int, announced period.Month,
 	} else if year >= 2000 && year <= 2100 && announced < period.NewMonth(year, time.January) {
 		pr.Add("announced", "%s is before the year %d", announced, year)
 	}
-	if code == "" {
-		pr.Add("region", "is required")
-	}
 	if err := pr.Err("invalid adjustment run"); err != nil {
 		return nil, err
+	}
+	if code == "" {
+		p, err := auth.Require(ctx, auth.PermInsurance)
+		if err != nil {
+			return nil, err
+		}
+		code = p.Scope
 	}
 	if _, err := auth.RequireIn(ctx, auth.PermInsurance, code); err != nil {
 		return nil, err
