@@ -73,6 +73,7 @@ func commands() []command {
 		{"migrate", "create or upgrade the database schema", runMigrate},
 		{"gen", "generate a synthetic Changji population into a database", runGen},
 		{"insurance", "social insurance batch work: the monthly contribution assessment (insurance assess)", runInsurance},
+		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll}, {"pension", "pensions: pension award|adjust|certify|duplicates|report", runPension},
 		{"ids", "check resident ID numbers and unified social credit codes (ids check VALUE...)", runIDs},
 		{"audit", "verify the audit trail's hash chain (audit verify)", runAudit},
 		{"policy", "run the policy engine: policy test, eval, whatif, list", runPolicy},

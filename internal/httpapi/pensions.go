@@ -563,4 +563,3 @@ func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
 	}
 	reply(w, r, http.StatusOK, out)
 }
-

@@ -352,6 +352,12 @@ func (s *Pensions) adjustmentRates(year int, code region.Code) (*adjustmentRates
 		*x.dst = v
 		r.reads = append(r.reads, read)
 	}
+	// A year's scheme is its own decision: last year's amounts, still in
+	// force as parameters, are not this year's adjustment.
+	if from := r.reads[0].From; from.Year() != year {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "no adjustment scheme for the year",
+			Fields: map[string]string{"year": fmt.Sprintf("employee_pension.adjustment.fixed has no value from %d (the latest is from %s)", year, from)}}
+	}
 	v, read, err := s.policy.Value("employee_pension.adjustment.remote_area", jan, code)
 	if err != nil {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "no remote-area list for the year", Err: err,

@@ -545,3 +545,39 @@ func BenchmarkPayroll300k(b *testing.B) {
 	b.ReportMetric(secs, "s/run")
 	b.ReportMetric(float64(awards)/secs, "lines/s")
 }
+
+// TestPensionReportPublishedFigure reproduces the published Changji
+// average (DOMAIN.md 2.6): 2,830.91 → 2,971.62 in 2023 (+140.71), for a
+// retiree of 72 with 37 contribution years under the 2023 placeholders:
+// 48 + 1.20 × 37 + 1% × 2,830.91 (28.31) + 20 for age 70+.
+func TestPensionReportPublishedFigure(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		pb := setupPensions(t, open)
+		p := pb.retiree(t, village(t, "652301", 0), period.MustDate(1951, time.March, 1), 1)
+		// An award taken over from the old system, so its amount is as
+		// published rather than decided here.
+		if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status,
+			retirement_group, contribution_months, decision, policy_version, created_by, created_at)
+			VALUES (%d, 'employee_pension', '%s', '2011-03', 283091, 'active', 'male', 444, '{}', 'migrated', 'test', '2020-01-01T00:00:00Z')`,
+			p.ID, p.RegionCode)); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := pb.pen.Adjust(pb.ctx, 2023, month(2023, time.May), "652300")
+		if err != nil || sum.New != 1 || sum.Increase != 14071 {
+			t.Fatalf("Adjust(2023) = %+v, %v: want one increase of 140.71", sum, err)
+		}
+		rep, err := pb.pen.Report(pb.ctx, month(2023, time.June), "652300")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := rep.Rows[0]; r.Awards != 1 || r.Before != 283091 || r.After != 297162 {
+			t.Errorf("report %+v, want 2,830.91 → 2,971.62", r)
+		}
+		// In 2022 the award stands at its amount; in 2024 the 2023 increase
+		// is part of the amount before that year's adjustment.
+		rep, err = pb.pen.Report(pb.ctx, month(2024, time.March), "652300")
+		if err != nil || rep.Rows[0].Before != 297162 || rep.Rows[0].After != 297162 {
+			t.Errorf("2024 report %+v, %v: want 2,971.62 with no 2024 adjustment yet", rep, err)
+		}
+	})
+}
