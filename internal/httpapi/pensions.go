@@ -26,7 +26,7 @@ func (s *server) pensionRoutes() []route {
 		{method: "POST", path: "/api/v1/awards", handler: s.handleCreateAward, tag: "pensions",
 			summary: "Decide a pension award (待遇核定) with the scheme's programme; a refusal names the conditions not met",
 			body:    awardRequest{}, status: http.StatusCreated, resp: awardResponse{}},
-		{method: "GET", path: "/api/v1/awards/{id}", handler: s.handleGetAward, tag: "pensions",
+		{method: "GET", path: "/api/v1/awards/{id}", handler: s.handleFindAward, tag: "pensions",
 			summary: "Read an award with its full explanation and yearly adjustments", params: awardParams{}, status: http.StatusOK, resp: awardResponse{}},
 		{method: "GET", path: "/api/v1/awards/{id}/calculation", handler: s.handleAwardCalculation, tag: "pensions",
 			summary: "A printable HTML page explaining every number of an award (zh-CN with English)", params: awardParams{}, status: http.StatusOK, resp: ""},
@@ -175,7 +175,7 @@ func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjus
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := s.pen.GetAward(r.Context(), insurance.AwardID(id))
+	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(id))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,8 +186,8 @@ func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjus
 	return a, adjs, nil
 }
 
-// handleGetAward returns an award with its explanation.
-func (s *server) handleGetAward(w http.ResponseWriter, r *http.Request) {
+// handleFindAward returns an award with its explanation.
+func (s *server) handleFindAward(w http.ResponseWriter, r *http.Request) {
 	a, adjs, err := s.readAward(r)
 	if err != nil {
 		writeError(w, r, err)

@@ -384,8 +384,9 @@ func (s *Pensions) Award(ctx context.Context, req AwardRequest) (*Award, error) 
 	return a, nil
 }
 
-// GetAward returns an award with its decision; a citizen may read their own.
-func (s *Pensions) GetAward(ctx context.Context, id AwardID) (*Award, error) {
+// FindAward returns an award with its decision; a citizen may read their
+// own.
+func (s *Pensions) FindAward(ctx context.Context, id AwardID) (*Award, error) {
 	if _, ok := auth.PrincipalFrom(ctx); !ok {
 		return nil, fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
@@ -402,7 +403,7 @@ func (s *Pensions) GetAward(ctx context.Context, id AwardID) (*Award, error) {
 // AwardAdjustments returns the yearly adjustments of an award, under the
 // same access rule as the award.
 func (s *Pensions) AwardAdjustments(ctx context.Context, id AwardID) ([]Adjustment, error) {
-	if _, err := s.GetAward(ctx, id); err != nil {
+	if _, err := s.FindAward(ctx, id); err != nil {
 		return nil, err
 	}
 	return s.store.Adjustments(ctx, id)

@@ -107,9 +107,9 @@ func TestPensionAwardWorkedExamples(t *testing.T) {
 				t.Errorf("%s = %s, want %s", name, got, want)
 			}
 		}
-		got, err := pb.pen.GetAward(pb.ctx, a.ID)
+		got, err := pb.pen.FindAward(pb.ctx, a.ID)
 		if err != nil || got.Decision == nil || got.Decision.Amount != 347914 || len(got.Decision.Parameters) == 0 {
-			t.Fatalf("GetAward = %+v, %v", got, err)
+			t.Fatalf("FindAward = %+v, %v", got, err)
 		}
 		// Z is the mean of the yearly indexes: 1.0 in 2023 and 1.5 in 2024.
 		q := pb.retiree(t, v, period.MustDate(1964, time.December, 5), 3)
@@ -404,7 +404,7 @@ func TestPensionCertificationSuspends(t *testing.T) {
 				t.Fatalf("%s %+v, want suspended and unpaid", m, s.PayrollRun)
 			}
 		}
-		if got, _ := pb.pen.GetAward(pb.ctx, a.ID); got.Status != insurance.AwardSuspended {
+		if got, _ := pb.pen.FindAward(pb.ctx, a.ID); got.Status != insurance.AwardSuspended {
 			t.Fatalf("status %s, want suspended", got.Status)
 		}
 		err := pb.pen.Certify(pb.ctx, &insurance.Certification{PersonID: a.PersonID, Date: period.MustDate(2025, time.March, 20), Method: "phone"})
@@ -418,7 +418,7 @@ func TestPensionCertificationSuspends(t *testing.T) {
 		if s.Resumed != 1 || s.Regular != a.Amount || s.Arrears != 2*a.Amount {
 			t.Fatalf("2025-04 %+v, want resumed with 2 months of back pay", s.PayrollRun)
 		}
-		if got, _ := pb.pen.GetAward(pb.ctx, a.ID); got.Status != insurance.AwardActive {
+		if got, _ := pb.pen.FindAward(pb.ctx, a.ID); got.Status != insurance.AwardActive {
 			t.Fatalf("status %s, want active", got.Status)
 		}
 	})
@@ -454,7 +454,7 @@ func TestPensionStopsOnDeath(t *testing.T) {
 				t.Errorf("overpayment %d = %+v, want %s of %s", i, o, month(2025, time.February+time.Month(i)), a.Amount)
 			}
 		}
-		if got, _ := pb.pen.GetAward(pb.ctx, a.ID); got.Status != insurance.AwardStopped || got.StopMonth != month(2025, time.January) {
+		if got, _ := pb.pen.FindAward(pb.ctx, a.ID); got.Status != insurance.AwardStopped || got.StopMonth != month(2025, time.January) {
 			t.Fatalf("award %s stop %s, want stopped after 2025-01", got.Status, got.StopMonth)
 		}
 		s, err = pb.pen.Payroll(pb.ctx, month(2025, time.May), "652301")
