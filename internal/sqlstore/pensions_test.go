@@ -359,6 +359,10 @@ func TestPensionAdjustmentArrears(t *testing.T) {
 		if june.Regular != a.Amount+inc+fresh.Amount || june.Arrears != 5*inc || june.NewLines != 3 {
 			t.Fatalf("June run %+v: want regular %s + %s + %s and arrears 5 × %s", june.PayrollRun, a.Amount, inc, fresh.Amount, inc)
 		}
+		again, err := pb.pen.Payroll(pb.ctx, month(2025, time.June), "652301")
+		if err != nil || again.NewLines != 0 || again.Regular != june.Regular || again.Arrears != june.Arrears {
+			t.Fatalf("June again %+v, %v: want nothing new, the same totals", again, err)
+		}
 		july, err := pb.pen.Payroll(pb.ctx, month(2025, time.July), "652301")
 		if err != nil || july.Arrears != 0 || july.Regular != june.Regular {
 			t.Fatalf("July run %+v, %v: want no arrears", july, err)
@@ -456,6 +460,10 @@ func TestPensionStopsOnDeath(t *testing.T) {
 		}
 		if got, _ := pb.pen.FindAward(pb.ctx, a.ID); got.Status != insurance.AwardStopped || got.StopMonth != month(2025, time.January) {
 			t.Fatalf("award %s stop %s, want stopped after 2025-01", got.Status, got.StopMonth)
+		}
+		s, err = pb.pen.Payroll(pb.ctx, month(2025, time.April), "652301")
+		if err != nil || s.NewLines != 0 || s.Stopped != 0 || len(s.Overpayments) != 2 {
+			t.Fatalf("April again %+v, %v: want nothing new", s, err)
 		}
 		s, err = pb.pen.Payroll(pb.ctx, month(2025, time.May), "652301")
 		if err != nil || s.Awards != 1 || s.NewLines != 1 || len(s.Overpayments) != 2 {
