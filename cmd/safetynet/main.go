@@ -76,6 +76,8 @@ func commands() []command {
 		{"accounts", "personal accounts: credit, interest, statement, hardship, back-pay, upgrade-tier, transfer-out, transfer-in", runAccounts},
 		{"import", "read a department file, all or nothing: import tax|deaths|hardship FILE", runImport},
 		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
+		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll},
+		{"pension", "pensions: pension award|adjust|certify|duplicates|report", runPension},
 		{"ids", "check resident ID numbers and unified social credit codes (ids check VALUE...)", runIDs},
 		{"audit", "verify the audit trail's hash chain (audit verify)", runAudit},
 		{"policy", "run the policy engine: policy test, eval, whatif, list", runPolicy},

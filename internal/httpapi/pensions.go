@@ -1,6 +1,565 @@
 package httpapi
 
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
 // pensionRoutes are the routes of retirement awards, payroll, certification and duplicate control.
 func (s *server) pensionRoutes() []route {
-	return nil
+	type (
+		awardList       = listResponse[awardResponse]
+		overpaymentList = listResponse[overpaymentResponse]
+		duplicateList   = listResponse[duplicateResponse]
+	)
+	return []route{
+		{method: "GET", path: "/api/v1/awards", handler: s.handleListAwards, tag: "pensions",
+			summary: "List pension awards in your scope (a citizen lists their own)", params: awardListParams{}, status: http.StatusOK, resp: awardList{}},
+		{method: "POST", path: "/api/v1/awards", handler: s.handleCreateAward, tag: "pensions",
+			summary: "Decide a pension award (待遇核定) with the scheme's programme; a refusal names the conditions not met",
+			body:    awardRequest{}, status: http.StatusCreated, resp: awardResponse{}},
+		{method: "GET", path: "/api/v1/awards/{id}", handler: s.handleFindAward, tag: "pensions",
+			summary: "Read an award with its full explanation and yearly adjustments", params: awardParams{}, status: http.StatusOK, resp: awardResponse{}},
+		{method: "GET", path: "/api/v1/awards/{id}/calculation", handler: s.handleAwardCalculation, tag: "pensions",
+			summary: "A printable HTML page explaining every number of an award (zh-CN with English)", params: awardParams{}, status: http.StatusOK, resp: "", contentType: "text/html"},
+		{method: "POST", path: "/api/v1/payroll-runs", handler: s.handlePayroll, tag: "pensions",
+			summary: "Run the pension payroll of a month (养老金发放); running it again writes only what changed",
+			body:    payrollRequest{}, status: http.StatusOK, resp: payrollResponse{}},
+		{method: "POST", path: "/api/v1/pension-adjustments", handler: s.handleAdjust, tag: "pensions",
+			summary: "Run the yearly pension adjustment (基本养老金调整), paid from January; late months come as arrears",
+			body:    adjustRequest{}, status: http.StatusOK, resp: adjustResponse{}},
+		{method: "POST", path: "/api/v1/certifications", handler: s.handleCertify, tag: "pensions",
+			summary: "Record a qualification certification (资格认证); the next payroll resumes a suspended award with back pay",
+			body:    certificationRequest{}, status: http.StatusCreated, resp: certificationResponse{}},
+		{method: "GET", path: "/api/v1/overpayments", handler: s.handleOverpayments, tag: "pensions",
+			summary: "List months paid after a death, to recover", params: overpaymentParams{}, status: http.StatusOK, resp: overpaymentList{}},
+		{method: "GET", path: "/api/v1/pension-duplicates", handler: s.handleDuplicates, tag: "pensions",
+			summary: "List duplicate pension receipts (重复领取): both schemes, or one month paid in two regions", params: pensionRegionParams{}, status: http.StatusOK, resp: duplicateList{}},
+		{method: "GET", path: "/api/v1/reports/pensions", handler: s.handlePensionReport, tag: "pensions",
+			summary: "Average employee and resident pension of a month, before and after the year's adjustment", params: pensionReportParams{}, status: http.StatusOK, resp: pensionReportResponse{}},
+	}
+}
+
+// awardResponse is a pension award (待遇核定).
+type awardResponse struct {
+	ID         int64  `json:"id"`
+	PersonID   int64  `json:"person_id"`
+	Scheme     string `json:"scheme" enum:"employee_pension,resident_pension"`
+	RegionCode string `json:"region_code"`
+	Start      string `json:"start" example:"2025-01" description:"first month paid"`
+	Amount     int64  `json:"amount" description:"monthly amount at the start, in fen"`
+	Status     string `json:"status" enum:"active,suspended,stopped"`
+	Group      string `json:"retirement_group,omitempty" enum:"male,female_cadre,female_worker"`
+	// ContributionMonths is N in months, deemed months included.
+	ContributionMonths int    `json:"contribution_months"`
+	StopMonth          string `json:"stop_month,omitempty" description:"last month payable, once stopped"`
+	// Decision is the programme's explained decision; only when one award
+	// is read.
+	Decision      *decisionResponse    `json:"decision,omitempty"`
+	Adjustments   []adjustmentResponse `json:"adjustments,omitempty"`
+	PolicyVersion string               `json:"policy_version"`
+	CreatedBy     string               `json:"created_by"`
+	Version       int64                `json:"version"`
+}
+
+// adjustmentResponse is one year's adjustment of an award, with its parts.
+type adjustmentResponse struct {
+	Year        int    `json:"year"`
+	Announced   string `json:"announced"`
+	Own         int64  `json:"own" description:"pension in force in December of the previous year, fen"`
+	Fixed       int64  `json:"fixed" description:"定额调整, fen"`
+	PerYear     int64  `json:"per_year" description:"挂钩调整 per whole contribution year, fen"`
+	Years       int    `json:"years"`
+	Linked      int64  `json:"linked" description:"挂钩调整 share of the own pension, fen"`
+	Age         int    `json:"age" description:"age reached in the year"`
+	AgeExtra    int64  `json:"age_extra" description:"高龄倾斜, fen"`
+	RemoteExtra int64  `json:"remote_extra" description:"艰苦边远地区倾斜, fen"`
+	Amount      int64  `json:"amount" description:"monthly increase from January, fen"`
+}
+
+func adjustmentOf(a insurance.Adjustment) adjustmentResponse {
+	return adjustmentResponse{Year: a.Year, Announced: a.Announced.String(), Own: int64(a.Own), Fixed: int64(a.Fixed),
+		PerYear: int64(a.PerYear), Years: a.Years, Linked: int64(a.Linked), Age: a.Age, AgeExtra: int64(a.AgeExtra),
+		RemoteExtra: int64(a.RemoteExtra), Amount: int64(a.Amount)}
+}
+
+func awardOf(a *insurance.Award) awardResponse {
+	out := awardResponse{ID: int64(a.ID), PersonID: int64(a.PersonID), Scheme: string(a.Scheme), RegionCode: string(a.RegionCode),
+		Start: monthString(a.Start), Amount: int64(a.Amount), Status: string(a.Status), Group: a.Group,
+		ContributionMonths: a.ContributionMonths, StopMonth: monthString(a.StopMonth), PolicyVersion: a.PolicyVersion,
+		CreatedBy: a.CreatedBy, Version: a.Version}
+	if a.Decision != nil {
+		d := decisionOf(a.Decision)
+		out.Decision = &d
+	}
+	return out
+}
+
+func awardKey(a *insurance.Award) int64 { return int64(a.ID) }
+
+// awardRequest is the body of POST /api/v1/awards.
+type awardRequest struct {
+	PersonID int64  `json:"person_id" required:"true" minimum:"1"`
+	Scheme   string `json:"scheme" required:"true" enum:"employee_pension,resident_pension"`
+	Start    string `json:"start,omitempty" example:"2025-02" description:"first month of the pension, YYYY-MM; default the statutory retirement month (employee) or the month after the pension age (resident)"`
+	// Group is required for the employee pension and checked against the
+	// registry's gender.
+	Group string `json:"retirement_group,omitempty" enum:"male,female_cadre,female_worker"`
+	// DeemedMonths and DeemedWageIndex are the deemed contributions
+	// (视同缴费) from the personnel archive.
+	DeemedMonths    int    `json:"deemed_months,omitempty" minimum:"0" maximum:"600"`
+	DeemedWageIndex string `json:"deemed_wage_index,omitempty" example:"1.1" description:"decimal, 0 to 3"`
+}
+
+// awardParams are the parameters of an award's URL.
+type awardParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// awardListParams are the filters of GET /api/v1/awards.
+type awardListParams struct {
+	Region   string `query:"region" description:"division code; default your whole scope"`
+	PersonID int64  `query:"person_id"`
+	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension"`
+	pageParams
+}
+
+// pensionRegionParams select a region subtree.
+type pensionRegionParams struct {
+	Region string `query:"region" description:"division code; default your whole scope"`
+}
+
+// handleCreateAward decides and stores an award.
+func (s *server) handleCreateAward(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[awardRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	ar := insurance.AwardRequest{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme), Group: req.Group,
+		DeemedMonths: req.DeemedMonths}
+	if req.Start != "" {
+		ar.Start = periodField(&pr, "start", req.Start)
+	}
+	if req.DeemedWageIndex != "" {
+		if ar.DeemedWageIndex, err = money.ParseRate(req.DeemedWageIndex); err != nil {
+			pr.Add("deemed_wage_index", "%v", err)
+		}
+	}
+	if err := pr.Err("invalid award request"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	a, err := s.pen.Award(r.Context(), ar)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/awards/"+strconv.FormatInt(int64(a.ID), 10))
+	reply(w, r, http.StatusCreated, awardOf(a))
+}
+
+// readAward reads the award of the {id} path parameter with its
+// adjustments.
+func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjustment, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	adjs, err := s.pen.AwardAdjustments(r.Context(), a.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, adjs, nil
+}
+
+// handleFindAward returns an award with its explanation.
+func (s *server) handleFindAward(w http.ResponseWriter, r *http.Request) {
+	a, adjs, err := s.readAward(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := awardOf(a)
+	for _, adj := range adjs {
+		out.Adjustments = append(out.Adjustments, adjustmentOf(adj))
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+// handleListAwards lists awards.
+func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	f := insurance.AwardFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
+		Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	as, err := s.pen.Awards(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(as, f.Limit, awardKey, awardOf))
+}
+
+// calculationPage is the printable explanation of an award. It uses no
+// external assets, so that it prints and archives as one file.
+var calculationPage = template.Must(template.New("calculation").Parse(`<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>养老金待遇核定计算表 Pension award calculation #{{.A.ID}}</title>
+<style>
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; border-bottom: 1px solid #999; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0; }
+th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; font-size: .9em; }
+th { background: #eee; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+.en { color: #555; font-size: .85em; } code { font-size: .85em; }
+@media print { body { margin: 1cm; } }
+</style>
+</head>
+<body>
+<h1>养老金待遇核定计算表 <span class="en">Pension award calculation</span></h1>
+<table>
+<tr><th>核定编号 <span class="en">Award</span></th><td>{{.A.ID}}</td><th>人员编号 <span class="en">Person</span></th><td>{{.A.PersonID}}</td></tr>
+<tr><th>险种 <span class="en">Scheme</span></th><td>{{.D.NameZH}} <span class="en">{{.D.NameEN}}</span></td><th>参保地 <span class="en">Region</span></th><td>{{.A.RegionCode}}</td></tr>
+<tr><th>起始月份 <span class="en">First month</span></th><td>{{.A.Start}}</td><th>状态 <span class="en">Status</span></th><td>{{.A.Status}}</td></tr>
+<tr><th>月领取金额 <span class="en">Monthly amount</span></th><td class="num"><strong>{{.Amount}} 元</strong></td><th>计算公式 <span class="en">Formula</span></th><td><code>{{.D.AmountExpr}}</code></td></tr>
+<tr><th>政策版本 <span class="en">Policy version</span></th><td colspan="3"><code>{{.D.Version}}</code> ({{.D.AsOf}})</td></tr>
+</table>
+<h2>计算过程 <span class="en">Calculation, step by step</span></h2>
+<table><tr><th>项目 <span class="en">Item</span></th><th>公式 <span class="en">Expression</span></th><th class="num">结果 <span class="en">Value</span></th></tr>
+{{range .D.Variables}}<tr><td>{{.Name}}</td><td><code>{{.Expr}}</code></td><td class="num">{{.Value}}</td></tr>
+{{end}}</table>
+<h2>资格条件 <span class="en">Conditions</span></h2>
+<table><tr><th>条件 <span class="en">Condition</span></th><th>公式 <span class="en">Expression</span></th><th>是否满足 <span class="en">Met</span></th></tr>
+{{range .D.Conditions}}<tr><td>{{.Name}}</td><td><code>{{.Expr}}</code></td><td>{{if .Value}}是 yes{{else}}否 no{{end}}</td></tr>
+{{end}}</table>
+<h2>个人数据 <span class="en">Inputs from the records</span></h2>
+<table><tr><th>项目 <span class="en">Input</span></th><th class="num">值 <span class="en">Value</span></th></tr>
+{{range .D.Inputs}}<tr><td>{{.Name}}</td><td class="num">{{.Value}}</td></tr>
+{{end}}</table>
+<h2>政策参数 <span class="en">Parameters read</span></h2>
+<table><tr><th>参数 <span class="en">Parameter</span></th><th class="num">值 <span class="en">Value</span></th><th>起始日期 <span class="en">From</span></th><th>依据 <span class="en">Source</span></th><th>状态 <span class="en">Status</span></th></tr>
+{{range .D.Parameters}}<tr><td>{{.Key}}</td><td class="num">{{.Value}} {{.Unit}}</td><td>{{.From}}</td><td>{{.Source}}</td><td>{{.Status}}</td></tr>
+{{end}}</table>
+{{if .Adjustments}}<h2>历年调整 <span class="en">Yearly adjustments</span></h2>
+<table><tr><th>年度 <span class="en">Year</span></th><th class="num">原养老金 <span class="en">Own</span></th><th class="num">定额 <span class="en">Fixed</span></th><th class="num">缴费年限挂钩 <span class="en">Per year × years</span></th><th class="num">养老金挂钩 <span class="en">Linked</span></th><th class="num">高龄 <span class="en">Age</span></th><th class="num">边远 <span class="en">Remote</span></th><th class="num">月增加 <span class="en">Increase</span></th></tr>
+{{range .Adjustments}}<tr><td>{{.Year}}</td><td class="num">{{.Own}}</td><td class="num">{{.Fixed}}</td><td class="num">{{.PerYear}} × {{.Years}}</td><td class="num">{{.Linked}}</td><td class="num">{{.AgeExtra}}</td><td class="num">{{.RemoteExtra}}</td><td class="num">{{.Amount}}</td></tr>
+{{end}}</table>{{end}}
+<p class="en">金额单位：元。Amounts in yuan. 本表由系统按政策规则生成，参数状态为 unconfirmed 者为待核实的占位值。Parameters marked unconfirmed are placeholders awaiting confirmation.</p>
+</body>
+</html>
+`))
+
+// handleAwardCalculation writes the printable calculation of an award.
+func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) {
+	a, adjs, err := s.readAward(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if a.Decision == nil {
+		writeError(w, r, fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID))
+		return
+	}
+	var buf bytes.Buffer
+	if err := calculationPage.Execute(&buf, map[string]any{"A": a, "D": a.Decision, "Amount": a.Amount, "Adjustments": adjs}); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+}
+
+// payrollRequest is the body of POST /api/v1/payroll-runs.
+type payrollRequest struct {
+	Period string `json:"period" required:"true" example:"2025-06" description:"month paid, YYYY-MM"`
+	// Region limits the run to a subtree; default your whole scope.
+	Region string `json:"region,omitempty" example:"652301"`
+}
+
+// overpaymentResponse is a month paid after a death.
+type overpaymentResponse struct {
+	AwardID    int64  `json:"award_id"`
+	PersonID   int64  `json:"person_id"`
+	RegionCode string `json:"region_code"`
+	Period     string `json:"period"`
+	Amount     int64  `json:"amount" description:"fen"`
+	Status     string `json:"status" enum:"outstanding,recovered"`
+}
+
+func overpaymentOf(o insurance.Overpayment) overpaymentResponse {
+	return overpaymentResponse{AwardID: int64(o.AwardID), PersonID: int64(o.PersonID), RegionCode: string(o.RegionCode),
+		Period: o.Period.String(), Amount: int64(o.Amount), Status: string(o.Status)}
+}
+
+// payrollResponse reports a payroll run.
+type payrollResponse struct {
+	RunID    int64  `json:"run_id"`
+	Period   string `json:"period"`
+	Region   string `json:"region"`
+	Awards   int    `json:"awards"`
+	NewLines int    `json:"new_lines" description:"lines written by this run; 0 when the month was run before and nothing changed"`
+	Lines    int    `json:"lines" description:"all lines of the month"`
+	Regular  int64  `json:"regular" description:"the month's regular payments, fen"`
+	Arrears  int64  `json:"arrears" description:"the month's back pay, fen"`
+	// Suspended, Resumed and Stopped count awards withheld for overdue
+	// certification, paid again, and stopped by death.
+	Suspended    int                   `json:"suspended"`
+	Resumed      int                   `json:"resumed"`
+	Stopped      int                   `json:"stopped"`
+	Overpayments []overpaymentResponse `json:"overpayments" required:"true" nullable:"false"`
+}
+
+// regionField parses an optional region code.
+func regionField(pr *fault.Problems, name, s string) region.Code {
+	if s == "" {
+		return ""
+	}
+	code, err := region.ParseCode(s)
+	if err != nil {
+		pr.Add(name, "%v", err)
+	}
+	return code
+}
+
+// handlePayroll runs a month's payroll.
+func (s *server) handlePayroll(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[payrollRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	m := periodField(&pr, "period", req.Period)
+	code := regionField(&pr, "region", req.Region)
+	if err := pr.Err("invalid payroll run"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.pen.Payroll(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := payrollResponse{RunID: sum.ID, Period: sum.Period.String(), Region: string(sum.Region), Awards: sum.Awards,
+		NewLines: sum.NewLines, Lines: sum.Lines, Regular: int64(sum.Regular), Arrears: int64(sum.Arrears),
+		Suspended: sum.Suspended, Resumed: sum.Resumed, Stopped: sum.Stopped, Overpayments: []overpaymentResponse{}}
+	for _, o := range sum.Overpayments {
+		out.Overpayments = append(out.Overpayments, overpaymentOf(o))
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+// adjustRequest is the body of POST /api/v1/pension-adjustments.
+type adjustRequest struct {
+	Year      int    `json:"year" required:"true" example:"2025"`
+	Announced string `json:"announced" required:"true" example:"2025-06" description:"month the adjustment is decided and run, YYYY-MM"`
+	Region    string `json:"region,omitempty" example:"652301"`
+}
+
+// adjustResponse reports an adjustment run.
+type adjustResponse struct {
+	Year       int                     `json:"year"`
+	Announced  string                  `json:"announced"`
+	Region     string                  `json:"region"`
+	Awards     int                     `json:"awards" description:"awards adjusted for the year, by this or an earlier run"`
+	New        int                     `json:"new" description:"awards adjusted by this run"`
+	Increase   int64                   `json:"increase" description:"monthly increase of the new ones, fen"`
+	Parameters []parameterReadResponse `json:"parameters" required:"true" nullable:"false"`
+}
+
+// handleAdjust runs a yearly adjustment.
+func (s *server) handleAdjust(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[adjustRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	m := periodField(&pr, "announced", req.Announced)
+	code := regionField(&pr, "region", req.Region)
+	if err := pr.Err("invalid adjustment run"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.pen.Adjust(r.Context(), req.Year, m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := adjustResponse{Year: sum.Year, Announced: sum.Announced.String(), Region: string(sum.Region), Awards: sum.Awards,
+		New: sum.New, Increase: int64(sum.Increase), Parameters: make([]parameterReadResponse, len(sum.Parameters))}
+	for i, p := range sum.Parameters {
+		out.Parameters[i] = parameterReadResponse{Key: p.Key, Value: p.Value, Unit: p.Unit, From: dateString(p.From),
+			Source: p.Source, Status: p.Status, Layer: p.Layer, Region: string(p.Region)}
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+// certificationRequest is the body of POST /api/v1/certifications.
+type certificationRequest struct {
+	PersonID int64  `json:"person_id" required:"true" minimum:"1"`
+	Date     string `json:"date" required:"true" format:"date"`
+	Method   string `json:"method" required:"true" enum:"data_match,face,visit"`
+	Note     string `json:"note,omitempty" maxLength:"500"`
+}
+
+// certificationResponse is a recorded certification.
+type certificationResponse struct {
+	ID         int64  `json:"id"`
+	PersonID   int64  `json:"person_id"`
+	RegionCode string `json:"region_code"`
+	Date       string `json:"date" format:"date"`
+	Method     string `json:"method" enum:"data_match,face,visit"`
+	Note       string `json:"note,omitempty"`
+	CreatedBy  string `json:"created_by"`
+}
+
+// handleCertify records a certification.
+func (s *server) handleCertify(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[certificationRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	c := &insurance.Certification{PersonID: registry.PersonID(req.PersonID), Date: dateField(&pr, "date", req.Date),
+		Method: insurance.CertMethod(req.Method), Note: req.Note}
+	if err := pr.Err("invalid certification"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := s.pen.Certify(r.Context(), c); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusCreated, certificationResponse{ID: c.ID, PersonID: int64(c.PersonID), RegionCode: string(c.RegionCode),
+		Date: dateString(c.Date), Method: string(c.Method), Note: c.Note, CreatedBy: c.CreatedBy})
+}
+
+// overpaymentParams filter GET /api/v1/overpayments.
+type overpaymentParams struct {
+	Region string `query:"region" description:"division code; default your whole scope"`
+	Status string `query:"status" enum:"outstanding,recovered"`
+}
+
+// handleOverpayments lists overpayments.
+func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	code, status := q.region("region"), insurance.OverpaymentStatus(q.str("status"))
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	os, err := s.pen.Overpayments(r.Context(), code, status)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[overpaymentResponse]{Items: make([]overpaymentResponse, len(os))}
+	for i, o := range os {
+		out.Items[i] = overpaymentOf(o)
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+// duplicateResponse is a duplicate pension receipt.
+type duplicateResponse struct {
+	PersonID int64    `json:"person_id"`
+	Rule     string   `json:"rule" enum:"employee_and_resident,paid_in_two_regions"`
+	AwardIDs []int64  `json:"award_ids" required:"true" nullable:"false"`
+	Regions  []string `json:"regions" required:"true" nullable:"false"`
+	Period   string   `json:"period,omitempty" description:"first month paid twice"`
+}
+
+// handleDuplicates lists duplicate receipts.
+func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	code := q.region("region")
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ds, err := s.pen.Duplicates(r.Context(), code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[duplicateResponse]{Items: make([]duplicateResponse, len(ds))}
+	for i, d := range ds {
+		dr := duplicateResponse{PersonID: int64(d.PersonID), Rule: d.Rule, Period: monthString(d.Period)}
+		for j := range d.AwardIDs {
+			dr.AwardIDs = append(dr.AwardIDs, int64(d.AwardIDs[j]))
+			dr.Regions = append(dr.Regions, string(d.Regions[j]))
+		}
+		out.Items[i] = dr
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+// pensionReportParams select the pension report.
+type pensionReportParams struct {
+	Period string `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
+	Region string `query:"region" description:"division code; default your whole scope"`
+}
+
+// pensionAverageResponse is the average pension of a scheme.
+type pensionAverageResponse struct {
+	Scheme string `json:"scheme" enum:"employee_pension,resident_pension"`
+	Awards int    `json:"awards"`
+	Before int64  `json:"before" description:"average before the year's adjustment, fen"`
+	After  int64  `json:"after" description:"average after the year's adjustment, fen"`
+}
+
+// pensionReportResponse is the average pension report.
+type pensionReportResponse struct {
+	Period string                   `json:"period"`
+	Region string                   `json:"region"`
+	Rows   []pensionAverageResponse `json:"rows" required:"true" nullable:"false"`
+}
+
+// handlePensionReport returns the average pensions of a month.
+func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	m, code := q.month("period"), q.region("region")
+	if m.IsZero() && q.str("period") == "" {
+		q.pr.Add("period", "is required, as YYYY-MM")
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rep, err := s.pen.Report(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := pensionReportResponse{Period: rep.Period.String(), Region: string(rep.Region)}
+	for _, row := range rep.Rows {
+		out.Rows = append(out.Rows, pensionAverageResponse{Scheme: string(row.Scheme), Awards: row.Awards,
+			Before: int64(row.Before), After: int64(row.After)})
+	}
+	reply(w, r, http.StatusOK, out)
 }

@@ -12,13 +12,13 @@ import (
 	"safetynet/internal/registry"
 )
 
-// LineKind is what a benefit line pays.
-type LineKind string
+// BenefitLineKind is what a benefit line pays.
+type BenefitLineKind string
 
 // The line kinds.
 const (
-	LineUnemployment LineKind = "unemployment_benefit" // 失业保险金
-	LineAllowance    LineKind = "disability_allowance" // 伤残津贴
+	LineUnemployment BenefitLineKind = "unemployment_benefit" // 失业保险金
+	LineAllowance    BenefitLineKind = "disability_allowance" // 伤残津贴
 )
 
 // Payers of a line.
@@ -30,7 +30,7 @@ const (
 // BenefitLine is one month of one claim or allowance, paid by a run.
 // (claim, period) and (injury, period) are unique.
 type BenefitLine struct {
-	Kind       LineKind          `json:"kind"`
+	Kind       BenefitLineKind   `json:"kind"`
 	ClaimID    ClaimID           `json:"claim_id,omitempty"`
 	InjuryID   InjuryID          `json:"injury_id,omitempty"`
 	PersonID   registry.PersonID `json:"person_id"`

@@ -18,7 +18,7 @@ func TestBackPaymentAndTierUpgrade(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
 		code := village(t, "652301", 3)
-		old := newPerson(t, code, 70) // 48 when the scheme began in 2014: may back-pay
+		old := newPerson(t, code, 70) // 45 when the scheme began in 2011: may back-pay
 		old.IDNumber = residentID(t, "652301", 1965, time.June, 1, 70)
 		if err := ab.svc.CreatePerson(ab.ctx, old); err != nil {
 			t.Fatal(err)
@@ -65,8 +65,8 @@ func TestBackPaymentAndTierUpgrade(t *testing.T) {
 			}
 			return fault.FieldsOf(err)
 		}
-		f := problems(bpErr(ab.ctx, old.ID, []int{2013, 2015, 2018, 2024, 2026}, 50000))
-		for _, k := range []string{"years.2013", "years.2015", "years.2018", "years.2024", "years.2026"} {
+		f := problems(bpErr(ab.ctx, old.ID, []int{2010, 2015, 2018, 2024, 2026}, 50000))
+		for _, k := range []string{"years.2010", "years.2015", "years.2018", "years.2024", "years.2026"} {
 			if f[k] == "" {
 				t.Errorf("problems %v lack %s", f, k)
 			}
