@@ -31,6 +31,9 @@ type BenefitStore interface {
 	// the start) and up to through with an unemployment payment of the
 	// person.
 	UnemploymentMonths(ctx context.Context, person registry.PersonID, after, through period.Month) (int, error)
+	// EmployeePensionFrom returns the first month of the person's employee
+	// pension award that is not stopped, 0 if there is none.
+	EmployeePensionFrom(ctx context.Context, person registry.PersonID) (period.Month, error)
 	// PersonClaims lists the person's unemployment claims, oldest first,
 	// with their months drawn.
 	PersonClaims(ctx context.Context, person registry.PersonID) ([]*UnemploymentClaim, error)
@@ -341,7 +344,11 @@ func (s *Benefits) Claim(ctx context.Context, c *UnemploymentClaim) error {
 		return err
 	}
 	c.Start = c.RegisteredOn.Period()
-	d, err := s.decideClaim(c, p.BirthDate(), p.DeathDate, c.Start, 0, true)
+	pensionFrom, err := s.store.EmployeePensionFrom(ctx, c.PersonID)
+	if err != nil {
+		return err
+	}
+	d, err := s.decideClaim(c, p.BirthDate(), p.DeathDate, pensionFrom, c.Start, 0, true)
 	if err != nil {
 		return err
 	}
@@ -360,7 +367,9 @@ func (s *Benefits) Claim(ctx context.Context, c *UnemploymentClaim) error {
 	return s.store.CreateClaim(ctx, c)
 }
 
-func (s *Benefits) decideClaim(c *UnemploymentClaim, birth, death period.Date, m period.Month, drawn int, registered bool) (*policy.Decision, error) {
+// decideClaim decides month m of a claim; pensionFrom is the first month
+// of the person's employee pension, 0 for none.
+func (s *Benefits) decideClaim(c *UnemploymentClaim, birth, death period.Date, pensionFrom, m period.Month, drawn int, registered bool) (*policy.Decision, error) {
 	pc, err := caseInputs(c.RegionCode.County(), map[string]any{
 		"birth_date":                       birth,
 		"retirement_group":                 c.RetirementGroup,
@@ -370,8 +379,7 @@ func (s *Benefits) decideClaim(c *UnemploymentClaim, birth, death period.Date, m
 		"registered_unemployed":            registered,
 		"unemployment_months_drawn":        drawn,
 		"unemployment_months_carried":      c.CarriedMonths,
-		// The employee pension payroll is not built yet: nobody draws one.
-		"draws_employee_pension": false,
+		"draws_employee_pension":           !pensionFrom.IsZero() && pensionFrom <= m,
 	})
 	if err != nil {
 		return nil, err

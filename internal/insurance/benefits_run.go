@@ -55,6 +55,9 @@ type ClaimCase struct {
 	// Reemployed is the earliest start after the separation of an
 	// employment spell or of an enrolment through an employer, 0 if none.
 	Reemployed period.Date
+	// PensionFrom is the first month of the person's employee pension
+	// award, 0 if none.
+	PensionFrom period.Month
 }
 
 // InjuryCase is an open allowance with what the run reads about it.
@@ -157,7 +160,7 @@ func (s *Benefits) Pay(ctx context.Context, m period.Month, code region.Code) (*
 			continue
 		}
 		registered := cc.Reemployed.IsZero() || cc.Reemployed > m.First()
-		d, err := s.decideClaim(c, cc.BirthDate, cc.DeathDate, m, c.MonthsDrawn, registered)
+		d, err := s.decideClaim(c, cc.BirthDate, cc.DeathDate, cc.PensionFrom, m, c.MonthsDrawn, registered)
 		if err != nil {
 			return nil, err
 		}

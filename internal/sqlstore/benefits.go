@@ -288,7 +288,8 @@ func (db *DB) RunBasis(ctx context.Context, m period.Month, code region.Code) (*
 			(SELECT COUNT(*) FROM benefit_lines l WHERE l.claim_id = c.id AND l.period = ?),
 			p.birth_date, p.death_date,
 			(SELECT MIN(x.start_date) FROM employment x WHERE x.person_id = c.person_id AND x.start_date > c.separation_date),
-			(SELECT MIN(e.start_month) FROM enrolments e WHERE e.person_id = c.person_id AND e.kind = 'employer' AND e.start_month > `+sepMonth+`)
+			(SELECT MIN(e.start_month) FROM enrolments e WHERE e.person_id = c.person_id AND e.kind = 'employer' AND e.start_month > `+sepMonth+`),
+			(SELECT MIN(a.start_month) FROM awards a WHERE a.person_id = c.person_id AND a.scheme = 'employee_pension' AND a.status <> 'stopped')
 		FROM unemployment_claims c JOIN persons p ON p.id = c.person_id`+w.sql()+` ORDER BY c.id`),
 		append([]any{ms, ms}, w.args...)...)
 	if err != nil {
@@ -302,7 +303,7 @@ func (db *DB) RunBasis(ctx context.Context, m period.Month, code region.Code) (*
 		var paid int
 		var job period.Date
 		var enrolled period.Month
-		if err := rows.Scan(append(claimDest(&cc.Claim), &cc.Claim.MonthsDrawn, &paid, &cc.BirthDate, &cc.DeathDate, &job, &enrolled)...); err != nil {
+		if err := rows.Scan(append(claimDest(&cc.Claim), &cc.Claim.MonthsDrawn, &paid, &cc.BirthDate, &cc.DeathDate, &job, &enrolled, &cc.PensionFrom)...); err != nil {
 			return nil, fmt.Errorf("scan benefit run basis: %w", err)
 		}
 		cc.Paid = paid > 0
@@ -478,4 +479,15 @@ func (db *DB) BenefitLines(ctx context.Context, m period.Month, code region.Code
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// EmployeePensionFrom implements insurance.BenefitStore.
+func (db *DB) EmployeePensionFrom(ctx context.Context, person registry.PersonID) (period.Month, error) {
+	var m period.Month
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT MIN(start_month) FROM awards
+		WHERE person_id = ? AND scheme = 'employee_pension' AND status <> 'stopped'`), person).Scan(&m)
+	if err != nil {
+		return 0, fmt.Errorf("employee pension of person %d: %w", person, err)
+	}
+	return m, nil
 }

@@ -529,3 +529,45 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 		}
 	})
 }
+
+// TestUnemploymentAndPension checks that nobody draws unemployment benefit
+// and an employee pension for the same month: a pensioner's claim is
+// refused, and an open claim ends the month before a pension starts.
+func TestUnemploymentAndPension(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setupBenefits(t, open)
+		v := village(t, "652301", 0)
+		o := tb.org(t, "652301", 1)
+		sep := period.MustDate(2025, time.June, 30)
+		jul := period.NewMonth(2025, time.July)
+		retiree, claimant := tb.person(t, v, 301), tb.person(t, v, 302)
+		for _, p := range []*registry.Person{retiree, claimant} {
+			tb.paid(t, p, o, insurance.Unemployment, sep.Period(), 36, 500000)
+		}
+		award := func(p *registry.Person, start period.Month) {
+			t.Helper()
+			if err := tb.db.ExecRaw(tb.ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status,
+				decision, policy_version, created_by, created_at) VALUES (%d, 'employee_pension', '%s', '%s', 300000, 'active', '{}', 'test', 'test', '2025-01-01T00:00:00Z')`,
+				p.ID, p.RegionCode, start)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		award(retiree, period.NewMonth(2025, time.May))
+		_, err := tb.claim(retiree, o, sep, "contract_expired")
+		if fault.FieldsOf(err)["conditions.not_drawing_a_pension"] == "" {
+			t.Errorf("a pensioner's claim = %v %v, want refused naming not_drawing_a_pension", err, fault.FieldsOf(err))
+		}
+		c, err := tb.claim(claimant, o, sep, "contract_expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb.pay(t, jul)
+		award(claimant, jul.Add(1))
+		if s := tb.pay(t, jul.Add(1)); s.Lines != 0 || s.Ended[insurance.StopPension] != 1 {
+			t.Errorf("run of the pension's first month: %+v, want no line and the claim ended for the pension", s)
+		}
+		if got := tb.getClaim(t, c.ID); got.Status != insurance.ClaimEnded || got.End != jul || got.MonthsDrawn != 1 {
+			t.Errorf("claim after the pension began: %+v, want ended in %s after 1 month", got, jul)
+		}
+	})
+}
