@@ -52,12 +52,13 @@ type Store interface {
 	Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, error)
 	// Enrolments lists enrolments matching f, by key.
 	Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error)
-	// AssessmentBasis returns the employer and flexible enrolments of the
-	// region subtree open in month m, with the declared wages.
-	AssessmentBasis(ctx context.Context, m period.Month, code region.Code) ([]Basis, error)
-	// SaveAssessments replaces the assessments of month m in the region
-	// subtree with as, in one transaction, with one audit event.
-	SaveAssessments(ctx context.Context, m period.Month, code region.Code, as []Assessment) error
+	// AssessMonth replaces the assessments of month m in the region
+	// subtree, in one transaction with one audit event: it hands assess
+	// the basis of m (every employer and flexible enrolment of the region
+	// open in m, with the declared wage, in key order) and saves every
+	// assessment assess returns with true. An error from assess, or an
+	// assessment outside m or the region (Invalid), saves nothing.
+	AssessMonth(ctx context.Context, m period.Month, code region.Code, assess func(b *Basis) (Assessment, bool, error)) error
 	// PostPayments records collected contributions, all or none; Conflict
 	// when a receipt number was posted before.
 	PostPayments(ctx context.Context, ps []Payment) error
@@ -302,20 +303,21 @@ func (s *Service) Assess(ctx context.Context, m period.Month, code region.Code) 
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
-	basis, err := s.store.AssessmentBasis(ctx, m, code)
+	// The region's own rates first: a month whose parameters are not in
+	// force clears nothing.
+	own, err := LoadRates(s.policy, m, code)
 	if err != nil {
-		return nil, err
+		return nil, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
 	}
 	sum := &Summary{Period: m, Region: code, ByScheme: map[Scheme]int{}}
 	rates := map[region.Code]*Rates{}
-	out := make([]Assessment, 0, len(basis))
-	for i := range basis {
-		b := &basis[i]
+	err = s.store.AssessMonth(ctx, m, code, func(b *Basis) (Assessment, bool, error) {
 		county := b.Enrolment.RegionCode.County()
 		r, ok := rates[county]
 		if !ok {
+			var err error
 			if r, err = LoadRates(s.policy, m, county); err != nil {
-				return nil, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
+				return Assessment{}, false, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
 			}
 			rates[county] = r
 			if len(sum.Parameters) == 0 {
@@ -324,27 +326,23 @@ func (s *Service) Assess(ctx context.Context, m period.Month, code region.Code) 
 		}
 		a, ok := r.Assess(&b.Enrolment, b.Wage)
 		if !ok {
-			continue
+			return a, false, nil
 		}
 		if b.Enrolment.Kind == ThroughEmployer && b.Wage < r.Floor {
 			sum.AtFloor++
 		}
-		out = append(out, a)
+		sum.Assessments++
 		sum.Employer += a.Employer
 		sum.Individual += a.Individual
 		sum.ByScheme[a.Scheme]++
+		return a, true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	sum.Assessments = len(out)
 	if len(sum.Parameters) == 0 {
 		// Nobody to assess: still say which rates were in force.
-		r, err := LoadRates(s.policy, m, code)
-		if err != nil {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "assessment parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
-		}
-		sum.Parameters = r.Reads
-	}
-	if err := s.store.SaveAssessments(ctx, m, code, out); err != nil {
-		return nil, err
+		sum.Parameters = own.Reads
 	}
 	return sum, nil
 }

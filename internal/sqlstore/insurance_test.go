@@ -488,9 +488,26 @@ func TestAssessment(t *testing.T) {
 			t.Errorf("enrolment %d, covering %s, was not assessed for it", goneE.ID, jan.Add(-1))
 		}
 		// The store keeps a run to its month and region.
-		bad := []insurance.Assessment{{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: v}}
-		if err := tb.db.SaveAssessments(tb.ctx, jan, "652302", bad); fault.CodeOf(err) != fault.Invalid {
-			t.Errorf("SaveAssessments(row outside the region) = %v, want invalid", err)
+		before := tb.assessments(t, jan, "")
+		bad := insurance.Assessment{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: village(t, "652302", 0)}
+		err = tb.db.AssessMonth(tb.ctx, jan, "652301", func(*insurance.Basis) (insurance.Assessment, bool, error) { return bad, true, nil })
+		if fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("AssessMonth(row outside the region) = %v, want invalid", err)
+		}
+		// An assessment that fails part way saves nothing, and keeps the
+		// month's earlier rows.
+		calls := 0
+		err = tb.db.AssessMonth(tb.ctx, jan, "", func(b *insurance.Basis) (insurance.Assessment, bool, error) {
+			if calls++; calls == 2 {
+				return insurance.Assessment{}, false, fault.Errorf(fault.Invalid, "stop")
+			}
+			return insurance.Assessment{EnrolmentID: b.Enrolment.ID, PersonID: b.Enrolment.PersonID, Scheme: b.Enrolment.Scheme, Period: jan, RegionCode: b.Enrolment.RegionCode}, true, nil
+		})
+		if fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("AssessMonth(assess fails on row 2) = %v, want its error", err)
+		}
+		if after := tb.assessments(t, jan, ""); !cmp.Equal(after, before) {
+			t.Errorf("a failed run changed the month's assessments:\n%s", cmp.Diff(before, after))
 		}
 	})
 }
