@@ -114,8 +114,8 @@ func runInsuranceReport(ctx context.Context, e env, args []string) error {
 			collected += f
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%d (%s)\t%d (%s)\t%s\t\n", name, r.Adults, r.Employed,
-			r.Insured[insurance.EmployeePension], r.Insured[insurance.ResidentPension], r.PensionCoverage,
-			r.Insured[insurance.Unemployment], r.UnemploymentCoverage, r.Insured[insurance.WorkInjury], r.WorkInjuryCoverage, collected)
+			r.Insured[insurance.EmployeePension], r.Insured[insurance.ResidentPension], r.PensionCoverage.Percent(1),
+			r.Insured[insurance.Unemployment], r.UnemploymentCoverage.Percent(1), r.Insured[insurance.WorkInjury], r.WorkInjuryCoverage.Percent(1), collected)
 	}
 	for _, r := range rep.Rows {
 		name := string(r.County)

@@ -135,3 +135,27 @@ func (r Rate) String() string {
 	}
 	return string(b[i:])
 }
+
+// Percent formats r as a percentage rounded half up to places decimals
+// (0 to 4), keeping trailing zeros: Rate(851_399).Percent(1) is "85.1%",
+// Rate(160_000).Percent(1) is "16.0%". For reports; [Rate.String] is exact.
+func (r Rate) Percent(places int) string {
+	places = min(max(places, 0), 4)
+	unit := int64(1)
+	for range 4 - places {
+		unit *= 10
+	}
+	v := DivRound(int64(r), unit)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	if places == 0 {
+		return fmt.Sprintf("%s%d%%", sign, v)
+	}
+	div := int64(1)
+	for range places {
+		div *= 10
+	}
+	return fmt.Sprintf("%s%d.%0*d%%", sign, v/div, places, v%div)
+}

@@ -104,3 +104,27 @@ func FuzzParseRate(f *testing.F) {
 		}
 	})
 }
+
+func TestRatePercent(t *testing.T) {
+	for _, tc := range []struct {
+		r      Rate
+		places int
+		want   string
+	}{
+		{851_399, 1, "85.1%"},
+		{851_500, 1, "85.2%"},   // half up
+		{-851_500, 1, "-85.2%"}, // half away from zero
+		{160_000, 1, "16.0%"},
+		{160_000, 0, "16%"},
+		{5_000, 0, "1%"},
+		{4_999, 0, "0%"},
+		{83_100, 2, "8.31%"},
+		{1, 4, "0.0001%"},
+		{1, 9, "0.0001%"}, // places capped at 4
+		{0, 1, "0.0%"},
+	} {
+		if got := tc.r.Percent(tc.places); got != tc.want {
+			t.Errorf("Rate(%d).Percent(%d) = %q, want %q", tc.r, tc.places, got, tc.want)
+		}
+	}
+}
