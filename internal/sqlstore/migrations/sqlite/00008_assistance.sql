@@ -37,6 +37,12 @@ CREATE TABLE means_test_members (
     test_id           INTEGER NOT NULL REFERENCES means_tests (id),
     person_id         INTEGER NOT NULL REFERENCES persons (id),
     relation          TEXT NOT NULL,
+    -- The member as the registry had them at the test: what the programmes
+    -- of the person read (特困 by age, disability and registration).
+    birth_date        TEXT NOT NULL,
+    disability_grade  INTEGER NOT NULL CHECK (disability_grade BETWEEN 0 AND 4),
+    hukou_local       INTEGER NOT NULL,
+    hukou_type        TEXT NOT NULL CHECK (hukou_type IN ('urban', 'rural')),
     own_income        INTEGER NOT NULL CHECK (own_income >= 0),
     unable_to_work    INTEGER NOT NULL,
     self_care         TEXT NOT NULL CHECK (self_care IN ('able', 'partly_unable', 'unable')),
