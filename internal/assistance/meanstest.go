@@ -171,6 +171,9 @@ type MeansTest struct {
 	HukouLocal bool               `json:"hukou_local"`
 	Members    []Member           `json:"members"`
 	Lines      []Line             `json:"lines"`
+	// HeatingType is how the home is heated (取暖方式): central, self_heating
+	// or provided; it decides heating assistance.
+	HeatingType string `json:"heating_type"`
 	Totals
 	Source    Source    `json:"source"`
 	Note      string    `json:"note,omitempty"`
@@ -270,6 +273,13 @@ func (t *MeansTest) validate() fault.Problems {
 		if l.PersonID != 0 && !seen[l.PersonID] {
 			pr.Add(f+".person_id", "person %d is not a member counted by the test", l.PersonID)
 		}
+	}
+	switch t.HeatingType {
+	case "central", "self_heating", "provided":
+	case "":
+		t.HeatingType = "central"
+	default:
+		pr.Add("heating_type", "%q is not one of central, self_heating, provided", t.HeatingType)
 	}
 	valid := false
 	for _, s := range Sources {

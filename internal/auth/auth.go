@@ -34,6 +34,9 @@ const (
 	PermUserAdmin Permission = "user.admin"
 	// PermInsurance allows enrolling, assessing and posting contributions.
 	PermInsurance Permission = "insurance.write"
+	// PermAssistance allows civil-affairs casework: means tests,
+	// assistance cases, reviews and allowance runs.
+	PermAssistance Permission = "assistance.write"
 )
 
 // Role is a post's bundle of permissions.
@@ -61,8 +64,8 @@ const (
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance},
-	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead},

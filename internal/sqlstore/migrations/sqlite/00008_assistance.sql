@@ -23,6 +23,7 @@ CREATE TABLE means_tests (
     houses             INTEGER NOT NULL CHECK (houses >= 0),
     business_entities  INTEGER NOT NULL CHECK (business_entities >= 0),
     rigid_expenses_12m INTEGER NOT NULL CHECK (rigid_expenses_12m >= 0),
+    heating_type       TEXT NOT NULL DEFAULT 'central' CHECK (heating_type IN ('central', 'self_heating', 'provided')),
     source             TEXT NOT NULL,
     note               TEXT NOT NULL DEFAULT '',
     created_by         TEXT NOT NULL,
@@ -83,6 +84,7 @@ CREATE TABLE classifications (
     PRIMARY KEY (period, household_id)
 );
 CREATE INDEX classifications_household ON classifications (household_id, period);
+CREATE INDEX classifications_layer ON classifications (layer, period);
 
 CREATE TABLE assistance_cases (
     id             INTEGER PRIMARY KEY,
@@ -188,10 +190,13 @@ CREATE TABLE assistance_lines (
     household_id INTEGER NOT NULL,
     person_id    INTEGER NOT NULL,
     amount       INTEGER NOT NULL CHECK (amount >= 0),
+    -- the beneficiary's household layer when paid, for the reports
+    layer        TEXT NOT NULL DEFAULT 'none',
     created_at   TEXT NOT NULL,
     PRIMARY KEY (period, award_id)
 );
 CREATE INDEX assistance_lines_award ON assistance_lines (award_id, period);
+CREATE INDEX assistance_lines_programme ON assistance_lines (programme, period);
 
 -- Periodic reviews of awards (定期核查): due on the schedule of the award's
 -- category; one that finds the household no longer eligible proposes the
@@ -202,9 +207,10 @@ CREATE TABLE assistance_reviews (
     region_code     TEXT NOT NULL,
     due_on          TEXT NOT NULL,
     test_id         INTEGER REFERENCES means_tests (id),
-    outcome         TEXT NOT NULL CHECK (outcome IN ('continue', 'change', 'stop_proposed', 'stopped', 'stop_rejected')),
+    outcome         TEXT NOT NULL CHECK (outcome IN ('continue', 'change_proposed', 'changed', 'change_rejected', 'stop_proposed', 'stopped', 'stop_rejected')),
     eligible        INTEGER NOT NULL,
     amount          INTEGER NOT NULL,
+    old_amount      INTEGER NOT NULL,
     reason          TEXT NOT NULL DEFAULT '',
     decision        TEXT NOT NULL DEFAULT '',
     reviewed_by     INTEGER NOT NULL,
@@ -213,10 +219,51 @@ CREATE TABLE assistance_reviews (
     decided_at      TEXT
 );
 CREATE INDEX assistance_reviews_award ON assistance_reviews (award_id, id);
--- At most one stop proposal waiting per award.
-CREATE UNIQUE INDEX assistance_reviews_open ON assistance_reviews (award_id) WHERE outcome = 'stop_proposed';
+-- At most one proposal waiting per award.
+CREATE UNIQUE INDEX assistance_reviews_open ON assistance_reviews (award_id) WHERE outcome IN ('stop_proposed', 'change_proposed');
+
+-- Screening runs (主动发现): a programme evaluated over the registry for a
+-- period with no application; what changes (new awards, changed amounts,
+-- stops) is proposed by one user and approved by another before it takes
+-- effect.
+CREATE TABLE screening_runs (
+    id             INTEGER PRIMARY KEY,
+    programme      TEXT NOT NULL,
+    period         TEXT NOT NULL,
+    region_code    TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected')),
+    evaluated      INTEGER NOT NULL,
+    eligible       INTEGER NOT NULL,
+    new_awards     INTEGER NOT NULL,
+    changed        INTEGER NOT NULL,
+    stopped        INTEGER NOT NULL,
+    amount         INTEGER NOT NULL,
+    policy_version TEXT NOT NULL,
+    created_by     INTEGER NOT NULL,
+    created_at     TEXT NOT NULL,
+    decided_by     INTEGER NOT NULL DEFAULT 0,
+    decided_at     TEXT,
+    reason         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX screening_runs_programme ON screening_runs (programme, period, id);
+
+CREATE TABLE screening_items (
+    run_id       INTEGER NOT NULL REFERENCES screening_runs (id),
+    seq          INTEGER NOT NULL,
+    change       TEXT NOT NULL CHECK (change IN ('new', 'changed', 'stopped')),
+    household_id INTEGER NOT NULL,
+    person_id    INTEGER NOT NULL,
+    region_code  TEXT NOT NULL,
+    amount       INTEGER NOT NULL,
+    old_amount   INTEGER NOT NULL,
+    award_id     INTEGER NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, seq)
+);
 
 -- +goose Down
+DROP TABLE screening_items;
+DROP TABLE screening_runs;
 DROP TABLE assistance_reviews;
 DROP TABLE assistance_lines;
 DROP TABLE assistance_awards;

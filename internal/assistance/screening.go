@@ -1,0 +1,561 @@
+package assistance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// The allowances screened for without application (免申即享).
+const (
+	ProgHighAge          = "high_age_allowance"        // 高龄津贴
+	ProgDisabilityLiving = "disability_living_subsidy" // 困难残疾人生活补贴
+	ProgDisabilityCare   = "disability_care_subsidy"   // 重度残疾人护理补贴
+	ProgHeating          = "heating_assistance"        // 取暖救助
+	ProgFestival         = "festival_subsidy"          // 节日慰问金
+)
+
+// Allowances lists the programmes a screening run decides.
+var Allowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabilityCare, ProgHeating, ProgFestival}
+
+// PersonBasis is what the person allowances read of one person of the
+// registry.
+type PersonBasis struct {
+	PersonID    registry.PersonID
+	HouseholdID registry.HouseholdID
+	RegionCode  region.Code
+	BirthDate   period.Date
+	Death       period.Date
+	HukouLocal  bool
+	// DisabilityGrade is the most severe valid certificate's (0 none) and
+	// DisabilityKind its kind.
+	DisabilityGrade int
+	DisabilityKind  registry.DisabilityKind
+	// InDibao: a member of a household with an active 低保 award; InEdge:
+	// of a household classified 低保边缘; Tekun: with an active 特困 award.
+	InDibao, InEdge, Tekun bool
+	// InjuryNursing: receives the work-injury nursing allowance.
+	InjuryNursing bool
+}
+
+// HouseholdBasis is what the household allowances read of one household.
+type HouseholdBasis struct {
+	HouseholdID registry.HouseholdID
+	RegionCode  region.Code
+	Members     int
+	HukouLocal  bool
+	// Status is the household's recognised category: tekun, dibao,
+	// dibao_edge, rigid_expense or none (from its awards and its latest
+	// classification).
+	Status      string
+	HeatingType string
+}
+
+// ScreeningChange is what a screening finds for one beneficiary.
+type ScreeningChange string
+
+// The screening changes.
+const (
+	ChangeNew     ScreeningChange = "new"     // eligible and not yet awarded
+	ChangeChanged ScreeningChange = "changed" // awarded at another amount
+	ChangeStopped ScreeningChange = "stopped" // awarded and no longer eligible
+)
+
+// ScreeningItem is one change a run proposes.
+type ScreeningItem struct {
+	Seq         int                  `json:"seq"`
+	Change      ScreeningChange      `json:"change"`
+	HouseholdID registry.HouseholdID `json:"household_id,omitempty"`
+	PersonID    registry.PersonID    `json:"person_id,omitempty"`
+	RegionCode  region.Code          `json:"region_code"`
+	Amount      money.Fen            `json:"amount"`
+	OldAmount   money.Fen            `json:"old_amount,omitempty"`
+	AwardID     AwardID              `json:"award_id,omitempty"`
+	// Reason says why: the amount's rule for a new or changed award, the
+	// failed conditions of a stop.
+	Reason string `json:"reason,omitempty"`
+}
+
+// RunID is a screening run's surrogate key.
+type RunID int64
+
+// ScreeningRun is a programme screened over the registry for a period (主动
+// 发现): the changes it finds wait for approval by another user.
+type ScreeningRun struct {
+	ID        RunID        `json:"id"`
+	Programme string       `json:"programme"`
+	Period    period.Month `json:"period"`
+	Region    region.Code  `json:"region"`
+	Status    string       `json:"status"` // proposed | approved | rejected
+	Evaluated int          `json:"evaluated"`
+	Eligible  int          `json:"eligible"`
+	NewAwards int          `json:"new_awards"`
+	Changed   int          `json:"changed"`
+	Stopped   int          `json:"stopped"`
+	// Amount sums the eligible amounts of the period.
+	Amount        money.Fen       `json:"amount"`
+	PolicyVersion string          `json:"policy_version"`
+	CreatedBy     int64           `json:"created_by"`
+	CreatedAt     time.Time       `json:"created_at"`
+	DecidedBy     int64           `json:"decided_by,omitempty"`
+	DecidedAt     time.Time       `json:"decided_at,omitzero"`
+	Reason        string          `json:"reason,omitempty"`
+	Items         []ScreeningItem `json:"items,omitempty"`
+}
+
+// ScreeningStore keeps what screening reads and writes.
+type ScreeningStore interface {
+	// PersonBasis hands fn the persons of the region subtree alive on the
+	// first day of m (or dying in m), chunk by chunk, in key order.
+	PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]PersonBasis) error) error
+	// HouseholdBasis hands fn the households of the region subtree, chunk
+	// by chunk, in key order.
+	HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]HouseholdBasis) error) error
+	// CreateScreeningRun inserts r with its items.
+	CreateScreeningRun(ctx context.Context, r *ScreeningRun) error
+	// ScreeningRun returns a run with its items.
+	ScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error)
+	// DecideScreeningRun stores the run's decision and, when approved,
+	// inserts the new awards and stores the changed and stopped ones, all
+	// in one transaction; Conflict when the run was decided already or an
+	// award would be a second active one.
+	DecideScreeningRun(ctx context.Context, r *ScreeningRun, create, update []*Award) error
+}
+
+// Screen screens programme over the registry of the region subtree for
+// month m (免申即享): it proposes the new awards, the changed amounts and
+// the stops, with their reasons, as a run that another user approves.
+func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*ScreeningRun, error) {
+	var pr fault.Problems
+	if !slices.Contains(Allowances, programme) {
+		pr.Add("programme", "%q is not one of %s", programme, strings.Join(Allowances, ", "))
+	}
+	if m.IsZero() {
+		pr.Add("period", "is required")
+	}
+	if err := pr.Err("invalid screening"); err != nil {
+		return nil, err
+	}
+	p, err := auth.Require(ctx, auth.PermAssistance)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	prog, _ := s.policy.Programme(programme)
+	run := &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", PolicyVersion: s.policy.Version,
+		CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}
+	awards, err := s.activeByBeneficiary(ctx, programme, m, code, prog.Entity == "person")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	decideRow := func(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
+		run.Evaluated++
+		seen[key] = true
+		a := awards[key]
+		if eligible {
+			run.Eligible++
+			run.Amount += amount
+		}
+		switch {
+		case eligible && a == nil:
+			run.Items = append(run.Items, ScreeningItem{Change: ChangeNew, HouseholdID: hh, PersonID: person, RegionCode: rc, Amount: amount})
+		case eligible && a.Kind == Monthly && a.Amount != amount:
+			run.Items = append(run.Items, ScreeningItem{Change: ChangeChanged, HouseholdID: hh, PersonID: person, RegionCode: rc,
+				Amount: amount, OldAmount: a.Amount, AwardID: a.ID})
+		case !eligible && a != nil && a.Kind == Monthly:
+			d, err := s.policy.Evaluate(programme, m, rowCase())
+			if err != nil {
+				return err
+			}
+			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: hh, PersonID: person, RegionCode: rc,
+				OldAmount: a.Amount, AwardID: a.ID, Reason: failedConditions(d)})
+		}
+		return nil
+	}
+	if prog.Entity == "person" {
+		cols, err := newPersonColumns(s.policy)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.PersonBasis(ctx, m, code, func(chunk []PersonBasis) error {
+			pop := cols.population(chunk, m)
+			res, err := s.policy.EvaluateBatch(programme, m, pop, s.Workers)
+			if err != nil {
+				return fmt.Errorf("screen %s: %w", programme, err)
+			}
+			for i := range chunk {
+				b := &chunk[i]
+				if err := decideRow(int64(b.PersonID), 0, b.PersonID, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
+					func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		cols, err := newHouseholdColumns(s.policy)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.HouseholdBasis(ctx, m, code, func(chunk []HouseholdBasis) error {
+			pop := cols.population(chunk)
+			res, err := s.policy.EvaluateBatch(programme, m, pop, s.Workers)
+			if err != nil {
+				return fmt.Errorf("screen %s: %w", programme, err)
+			}
+			for i := range chunk {
+				b := &chunk[i]
+				if err := decideRow(int64(b.HouseholdID), b.HouseholdID, 0, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
+					func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Awarded persons not screened at all (moved out of the region's
+	// registry, or dead before the month) stop too.
+	for key, a := range awards {
+		if !seen[key] && a.Kind == Monthly {
+			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: a.HouseholdID, PersonID: a.PersonID,
+				RegionCode: a.RegionCode, OldAmount: a.Amount, AwardID: a.ID, Reason: "not in the registry of the region alive in " + m.String()})
+		}
+	}
+	slices.SortFunc(run.Items, func(a, b ScreeningItem) int {
+		if c := strings.Compare(string(a.Change), string(b.Change)); c != 0 {
+			return c
+		}
+		return int(a.PersonID-b.PersonID) + int(a.HouseholdID-b.HouseholdID)
+	})
+	for i := range run.Items {
+		run.Items[i].Seq = i + 1
+		switch run.Items[i].Change {
+		case ChangeNew:
+			run.NewAwards++
+		case ChangeChanged:
+			run.Changed++
+		case ChangeStopped:
+			run.Stopped++
+		}
+	}
+	if err := s.store.CreateScreeningRun(ctx, run); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// activeByBeneficiary maps the person (or household) to its award of the
+// programme that matters for m: the active monthly one, or the one-off of
+// m.
+func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m period.Month, code region.Code, person bool) (map[int64]*Award, error) {
+	out := map[int64]*Award{}
+	after := int64(0)
+	for {
+		as, err := s.store.AssistanceAwards(ctx, AwardFilter{Region: code, Programme: programme, Page: registry.Page{After: after, Limit: 10_000}})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if a.Status == AwardActive || a.Kind == Once && a.Start == m && a.Status == AwardGranted {
+				key := int64(a.HouseholdID)
+				if person {
+					key = int64(a.PersonID)
+				}
+				out[key] = a
+			}
+		}
+		if len(as) < 10_000 {
+			return out, nil
+		}
+		after = int64(as[len(as)-1].ID)
+	}
+}
+
+// FindScreeningRun returns a run with its items.
+func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error) {
+	r, err := s.store.ScreeningRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DecideScreening approves or rejects a proposed run; by an approver who
+// did not make it. Approved, its new items become awards from the run's
+// month (the decision of each, explained, stored with it), its changed
+// items pay the new amount, and its stopped awards end with the month
+// before the run's.
+func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, reason string) (*ScreeningRun, error) {
+	r, err := s.store.ScreeningRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := auth.RequireIn(ctx, auth.PermApprove, r.Region)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != "proposed" {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
+	}
+	if p.UserID == r.CreatedBy {
+		return nil, fault.Errorf(fault.Forbidden, "screening run %d was made by you: another user decides it", id)
+	}
+	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
+	if !approve {
+		if strings.TrimSpace(reason) == "" {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"reason": "give the reason the run is rejected"}}
+		}
+		r.Status = "rejected"
+		return r, s.store.DecideScreeningRun(ctx, r, nil, nil)
+	}
+	r.Status = "approved"
+	prog, _ := s.policy.Programme(r.Programme)
+	kind := Monthly
+	if prog.Period == policy.PeriodOnce {
+		kind = Once
+	}
+	var create, update []*Award
+	var pcols *personColumns
+	var hcols *householdColumns
+	for _, it := range r.Items {
+		switch it.Change {
+		case ChangeNew:
+			a := &Award{Programme: r.Programme, Kind: kind, HouseholdID: it.HouseholdID, PersonID: it.PersonID, RegionCode: it.RegionCode,
+				Amount: it.Amount, Start: r.Period, Status: AwardActive, PolicyVersion: r.PolicyVersion, CreatedBy: p.Username, Version: 1}
+			if kind == Once {
+				a.Status = AwardGranted
+			}
+			create = append(create, a)
+		case ChangeChanged, ChangeStopped:
+			a, err := s.store.AssistanceAward(ctx, it.AwardID)
+			if err != nil {
+				return nil, err
+			}
+			if it.Change == ChangeChanged {
+				a.Amount = it.Amount
+			} else {
+				a.Status, a.End, a.StopReason = AwardStopped, r.Period.Add(-1), it.Reason
+			}
+			update = append(update, a)
+		}
+	}
+	// Each new award keeps its explained decision.
+	if err := s.explainAwards(ctx, r, create, &pcols, &hcols); err != nil {
+		return nil, err
+	}
+	if err := s.store.DecideScreeningRun(ctx, r, create, update); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// explainAwards stores the row-wise decision of each new award, read again
+// from the registry for the run's month.
+func (s *Service) explainAwards(ctx context.Context, r *ScreeningRun, create []*Award, pcols **personColumns, hcols **householdColumns) error {
+	if len(create) == 0 {
+		return nil
+	}
+	byKey := map[int64]*Award{}
+	person := create[0].PersonID != 0
+	for _, a := range create {
+		if person {
+			byKey[int64(a.PersonID)] = a
+		} else {
+			byKey[int64(a.HouseholdID)] = a
+		}
+	}
+	explainRow := func(key int64, c policy.Case) error {
+		a := byKey[key]
+		if a == nil {
+			return nil
+		}
+		d, err := s.policy.Evaluate(r.Programme, r.Period, c)
+		if err != nil {
+			return err
+		}
+		if a.Decision, err = json.Marshal(d); err != nil {
+			return fmt.Errorf("encode decision: %w", err)
+		}
+		return nil
+	}
+	var err error
+	if person {
+		if *pcols == nil {
+			if *pcols, err = newPersonColumns(s.policy); err != nil {
+				return err
+			}
+		}
+		return s.store.PersonBasis(ctx, r.Period, r.Region, func(chunk []PersonBasis) error {
+			pop := (*pcols).population(chunk, r.Period)
+			for i := range chunk {
+				if byKey[int64(chunk[i].PersonID)] != nil {
+					if err := explainRow(int64(chunk[i].PersonID), s.policy.Case(pop, i)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if *hcols == nil {
+		if *hcols, err = newHouseholdColumns(s.policy); err != nil {
+			return err
+		}
+	}
+	return s.store.HouseholdBasis(ctx, r.Period, r.Region, func(chunk []HouseholdBasis) error {
+		pop := (*hcols).population(chunk)
+		for i := range chunk {
+			if byKey[int64(chunk[i].HouseholdID)] != nil {
+				if err := explainRow(int64(chunk[i].HouseholdID), s.policy.Case(pop, i)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// personColumns builds the person population of the allowances.
+type personColumns struct {
+	kinds map[registry.DisabilityKind]int64
+	none  int64
+}
+
+func newPersonColumns(pk *policy.Package) (*personColumns, error) {
+	pc := &personColumns{kinds: map[registry.DisabilityKind]int64{}}
+	var err error
+	if pc.none, err = pk.StrID("person", "disability_kind", "none"); err != nil {
+		return nil, err
+	}
+	for _, k := range registry.DisabilityKinds {
+		if pc.kinds[k], err = pk.StrID("person", "disability_kind", string(k)); err != nil {
+			return nil, err
+		}
+	}
+	return pc, nil
+}
+
+// population gives the inputs of every person allowance for a chunk.
+func (pc *personColumns) population(chunk []PersonBasis, m period.Month) *policy.Population {
+	n := len(chunk)
+	pop := policy.NewPopulation("person", n, "")
+	pop.Regions = pop.Regions[:0]
+	idx := map[region.Code]int32{}
+	names := []string{"birth_date", "alive", "hukou_local", "disability_grade", "disability_kind", "in_dibao_household",
+		"in_dibao_edge_household", "tekun", "work_injury_nursing_allowance"}
+	cols := make([][]int64, len(names))
+	for i := range cols {
+		cols[i] = make([]int64, n)
+	}
+	for i := range chunk {
+		b := &chunk[i]
+		ri, ok := idx[b.RegionCode]
+		if !ok {
+			ri = int32(len(pop.Regions))
+			idx[b.RegionCode] = ri
+			pop.Regions = append(pop.Regions, b.RegionCode)
+		}
+		pop.RegionIdx[i] = ri
+		cols[0][i] = int64(b.BirthDate)
+		cols[1][i] = b2i(b.Death.IsZero() || b.Death >= m.First())
+		cols[2][i] = b2i(b.HukouLocal)
+		cols[3][i] = int64(b.DisabilityGrade)
+		cols[4][i] = pc.none
+		if id, ok := pc.kinds[b.DisabilityKind]; ok && b.DisabilityGrade > 0 {
+			cols[4][i] = id
+		}
+		cols[5][i] = b2i(b.InDibao)
+		cols[6][i] = b2i(b.InEdge)
+		cols[7][i] = b2i(b.Tekun)
+		cols[8][i] = b2i(b.InjuryNursing)
+	}
+	for i, name := range names {
+		pop.Set(name, cols[i])
+	}
+	return pop
+}
+
+// householdColumns builds the household population of the allowances.
+type householdColumns struct {
+	status, heating map[string]int64
+}
+
+func newHouseholdColumns(pk *policy.Package) (*householdColumns, error) {
+	hc := &householdColumns{status: map[string]int64{}, heating: map[string]int64{}}
+	for _, v := range []string{"none", "dibao", "tekun", "dibao_edge", "rigid_expense"} {
+		id, err := pk.StrID("household", "assistance_status", v)
+		if err != nil {
+			return nil, err
+		}
+		hc.status[v] = id
+	}
+	for _, v := range []string{"central", "self_heating", "provided"} {
+		id, err := pk.StrID("household", "heating_type", v)
+		if err != nil {
+			return nil, err
+		}
+		hc.heating[v] = id
+	}
+	return hc, nil
+}
+
+func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Population {
+	n := len(chunk)
+	pop := policy.NewPopulation("household", n, "")
+	pop.Regions = pop.Regions[:0]
+	idx := map[region.Code]int32{}
+	names := []string{"members", "hukou_local", "assistance_status", "heating_type"}
+	cols := make([][]int64, len(names))
+	for i := range cols {
+		cols[i] = make([]int64, n)
+	}
+	for i := range chunk {
+		b := &chunk[i]
+		ri, ok := idx[b.RegionCode]
+		if !ok {
+			ri = int32(len(pop.Regions))
+			idx[b.RegionCode] = ri
+			pop.Regions = append(pop.Regions, b.RegionCode)
+		}
+		pop.RegionIdx[i] = ri
+		cols[0][i] = int64(max(b.Members, 1))
+		cols[1][i] = b2i(b.HukouLocal)
+		st, ok := hc.status[b.Status]
+		if !ok {
+			st = hc.status["none"]
+		}
+		cols[2][i] = st
+		ht, ok := hc.heating[b.HeatingType]
+		if !ok {
+			ht = hc.heating["central"]
+		}
+		cols[3][i] = ht
+	}
+	for i, name := range names {
+		pop.Set(name, cols[i])
+	}
+	return pop
+}

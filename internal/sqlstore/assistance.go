@@ -1,0 +1,457 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/audit"
+	"safetynet/internal/fault"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+var (
+	_ assistance.Store     = (*DB)(nil)
+	_ assistance.Insurance = (*DB)(nil)
+)
+
+// ---- means tests
+
+const testColumns = `t.id, t.household_id, t.region_code, t.period, t.hukou_type, t.hukou_local, t.members, t.total_income, t.income_12m,
+	t.financial_assets, t.vehicles, t.houses, t.business_entities, t.rigid_expenses_12m, t.heating_type, t.source, t.note, t.created_by, t.created_at`
+
+func testDest(t *assistance.MeansTest) []any {
+	return []any{&t.ID, &t.HouseholdID, &t.RegionCode, &t.Period, &t.HukouType, &t.HukouLocal, &t.MemberCount, &t.TotalIncome, &t.Income12m,
+		&t.FinancialAssets, &t.Vehicles, &t.Houses, &t.BusinessEntities, &t.RigidExpenses12m, &t.HeatingType, &t.Source, &t.Note,
+		&t.CreatedBy, timeCol{&t.CreatedAt}}
+}
+
+const testMemberColumns = `m.person_id, m.relation, m.birth_date, m.disability_grade, m.hukou_local, m.hukou_type, m.own_income,
+	m.unable_to_work, m.self_care, m.has_supporter, m.monitored`
+
+func testMemberDest(m *assistance.Member) []any {
+	return []any{&m.PersonID, &m.Relation, &m.BirthDate, &m.DisabilityGrade, &m.HukouLocal, &m.HukouType, &m.OwnIncome,
+		&m.UnableToWork, &m.SelfCare, &m.HasSupporter, &m.Monitored}
+}
+
+// CreateMeansTest implements assistance.Store.
+func (db *DB) CreateMeansTest(ctx context.Context, t *assistance.MeansTest, c *assistance.Classification) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.insertMeansTest(ctx, tx, t); err != nil {
+			return err
+		}
+		if c == nil {
+			return nil
+		}
+		c.TestID = t.ID
+		return db.saveClassification(ctx, tx, c)
+	})
+}
+
+func (db *DB) insertMeansTest(ctx context.Context, tx *sql.Tx, t *assistance.MeansTest) error {
+	t.CreatedAt = db.now()
+	if t.CreatedBy == "" {
+		t.CreatedBy = actorName(ctx)
+	}
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO means_tests (household_id, region_code, period, hukou_type, hukou_local, members,
+		total_income, income_12m, financial_assets, vehicles, houses, business_entities, rigid_expenses_12m, heating_type, source, note,
+		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		int64(t.HouseholdID), string(t.RegionCode), t.Period, string(t.HukouType), db.boolv(t.HukouLocal), t.MemberCount,
+		int64(t.TotalIncome), int64(t.Income12m), int64(t.FinancialAssets), t.Vehicles, t.Houses, t.BusinessEntities,
+		int64(t.RigidExpenses12m), t.HeatingType, string(t.Source), t.Note, t.CreatedBy, db.ts(t.CreatedAt)).Scan(&t.ID)
+	if err != nil {
+		return fmt.Errorf("insert means test: %w", mapErr(err))
+	}
+	for _, m := range t.Members {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO means_test_members (test_id, person_id, relation, birth_date, disability_grade,
+			hukou_local, hukou_type, own_income, unable_to_work, self_care, has_supporter, monitored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			int64(t.ID), int64(m.PersonID), string(m.Relation), m.BirthDate, m.DisabilityGrade, db.boolv(m.HukouLocal), string(m.HukouType),
+			int64(m.OwnIncome), db.boolv(m.UnableToWork), string(m.SelfCare), db.boolv(m.HasSupporter), db.boolv(m.Monitored)); err != nil {
+			return fmt.Errorf("insert means test member %d: %w", m.PersonID, mapErr(err))
+		}
+	}
+	for i, l := range t.Lines {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO means_test_lines (test_id, line, person_id, kind, amount, quantity, exempt, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), int64(t.ID), i+1, int64(l.PersonID), string(l.Kind), int64(l.Amount), l.Quantity,
+			db.boolv(l.Exempt), l.Note); err != nil {
+			return fmt.Errorf("insert means test line %d: %w", i+1, mapErr(err))
+		}
+	}
+	fields := []string{"household=" + strconv.FormatInt(int64(t.HouseholdID), 10), "period=" + t.Period.String(),
+		"members=" + strconv.Itoa(t.MemberCount), "income_12m=" + strconv.FormatInt(int64(t.Income12m), 10)}
+	return db.audited(ctx, tx, "means_test.create", "means_test", t.ID, string(t.RegionCode), t, fields)
+}
+
+// actorName is the signed-in user's name, for created_by columns.
+func actorName(ctx context.Context) string {
+	if a, ok := audit.ActorFrom(ctx); ok && a.Name != "" {
+		return a.Name
+	}
+	return "system"
+}
+
+// MeansTest implements assistance.Store.
+func (db *DB) MeansTest(ctx context.Context, id assistance.TestID) (*assistance.MeansTest, error) {
+	t := &assistance.MeansTest{}
+	err := db.r.QueryRowContext(ctx, db.q("SELECT "+testColumns+" FROM means_tests t WHERE t.id = ?"), int64(id)).Scan(testDest(t)...)
+	if err != nil {
+		return nil, notFound(err, "means test", id)
+	}
+	return t, db.loadTestDetail(ctx, t)
+}
+
+// loadTestDetail reads the members and lines of t.
+func (db *DB) loadTestDetail(ctx context.Context, t *assistance.MeansTest) error {
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+testMemberColumns+" FROM means_test_members m WHERE m.test_id = ? ORDER BY m.person_id"), int64(t.ID))
+	if err != nil {
+		return fmt.Errorf("load means test members: %w", err)
+	}
+	t.Members = []assistance.Member{}
+	for rows.Next() {
+		var m assistance.Member
+		if err := rows.Scan(testMemberDest(&m)...); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan means test member: %w", err)
+		}
+		t.Members = append(t.Members, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.r.QueryContext(ctx, db.q("SELECT person_id, kind, amount, quantity, exempt, note FROM means_test_lines WHERE test_id = ? ORDER BY line"), int64(t.ID))
+	if err != nil {
+		return fmt.Errorf("load means test lines: %w", err)
+	}
+	defer rows.Close()
+	t.Lines = []assistance.Line{}
+	for rows.Next() {
+		var l assistance.Line
+		if err := rows.Scan(&l.PersonID, &l.Kind, &l.Amount, &l.Quantity, &l.Exempt, &l.Note); err != nil {
+			return fmt.Errorf("scan means test line: %w", err)
+		}
+		t.Lines = append(t.Lines, l)
+	}
+	return rows.Err()
+}
+
+// LatestMeansTest implements assistance.Store.
+func (db *DB) LatestMeansTest(ctx context.Context, household registry.HouseholdID, m period.Month) (*assistance.MeansTest, error) {
+	t := &assistance.MeansTest{}
+	err := db.r.QueryRowContext(ctx, db.q("SELECT "+testColumns+` FROM means_tests t WHERE t.household_id = ? AND t.period <= ?
+		ORDER BY t.period DESC, t.id DESC LIMIT 1`), int64(household), m).Scan(testDest(t)...)
+	if err != nil {
+		return nil, notFound(err, "means test of household", household)
+	}
+	return t, db.loadTestDetail(ctx, t)
+}
+
+// MeansTests implements assistance.Store.
+func (db *DB) MeansTests(ctx context.Context, f assistance.TestFilter) ([]*assistance.MeansTest, error) {
+	var w where
+	w.region("t.region_code", f.Region)
+	w.add("t.id > ?", f.After)
+	if f.HouseholdID > 0 {
+		w.add("t.household_id = ?", int64(f.HouseholdID))
+	}
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+testColumns+" FROM means_tests t"+w.sql()+" ORDER BY t.id LIMIT ?"), append(w.args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list means tests: %w", err)
+	}
+	defer rows.Close()
+	var out []*assistance.MeansTest
+	for rows.Next() {
+		t := &assistance.MeansTest{}
+		if err := rows.Scan(testDest(t)...); err != nil {
+			return nil, fmt.Errorf("scan means test: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ---- classifications
+
+const classificationColumns = `period, household_id, region_code, test_id, layer, members, per_capita_income, dibao_amount, tekun_members, policy_version`
+
+func classificationDest(c *assistance.Classification) []any {
+	return []any{&c.Period, &c.HouseholdID, &c.RegionCode, &c.TestID, &c.Layer, &c.Members, &c.PerCapitaIncome, &c.DibaoAmount,
+		&c.TekunMembers, &c.PolicyVersion}
+}
+
+func classificationArgs(c *assistance.Classification) []any {
+	return []any{c.Period.String(), int64(c.HouseholdID), string(c.RegionCode), int64(c.TestID), string(c.Layer), c.Members,
+		int64(c.PerCapitaIncome), int64(c.DibaoAmount), c.TekunMembers, c.PolicyVersion}
+}
+
+// SaveClassification implements assistance.Store.
+func (db *DB) SaveClassification(ctx context.Context, c *assistance.Classification) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.saveClassification(ctx, tx, c) })
+}
+
+func (db *DB) saveClassification(ctx context.Context, tx *sql.Tx, c *assistance.Classification) error {
+	if _, err := tx.ExecContext(ctx, db.q("DELETE FROM classifications WHERE period = ? AND household_id = ?"), c.Period.String(), int64(c.HouseholdID)); err != nil {
+		return fmt.Errorf("replace classification: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q("INSERT INTO classifications ("+classificationColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+		classificationArgs(c)...); err != nil {
+		return fmt.Errorf("save classification: %w", mapErr(err))
+	}
+	fields := []string{"household=" + strconv.FormatInt(int64(c.HouseholdID), 10), "period=" + c.Period.String(), "layer=" + string(c.Layer)}
+	return db.audited(ctx, tx, "classification.save", "household", c.HouseholdID, string(c.RegionCode), c, fields)
+}
+
+// testChunk is how many households the reader of a classification run
+// hands the writer at a time: enough for the columnar engine to use every
+// core, little enough to overlap reading and writing.
+const testChunk = 16_384
+
+// ClassifyMonth implements assistance.Store. As AssessMonth does, it reads
+// on a read connection while the write transaction classifies and saves
+// the chunks read so far.
+func (db *DB) ClassifyMonth(ctx context.Context, m period.Month, code region.Code, classify func([]assistance.MeansTest) ([]assistance.Classification, error)) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []assistance.MeansTest, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		readErr <- db.eachLatestTest(ctx, m, code, func(chunk []assistance.MeansTest) bool {
+			select {
+			case chunks <- chunk:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	n := 0
+	lo, hi := code.Range()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var w where
+		w.add("period = ?", m.String())
+		w.region("region_code", code)
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM classifications"+w.sql()), w.args...); err != nil {
+			return fmt.Errorf("clear classifications of %s in %s: %w", m, code, err)
+		}
+		ins := db.newInserter(tx, "classifications", strings.Split(strings.ReplaceAll(classificationColumns, " ", ""), ",")...)
+		counts := map[assistance.Layer]int{}
+		for chunk := range chunks {
+			cs, err := classify(chunk)
+			if err != nil {
+				return err
+			}
+			for i := range cs {
+				c := &cs[i]
+				if c.Period != m || code != "" && (string(c.RegionCode) < lo || string(c.RegionCode) >= hi) {
+					return fault.Errorf(fault.Invalid, "classification of household %d is for %s in %s, outside the run of %s in %s",
+						c.HouseholdID, c.Period, c.RegionCode, m, code)
+				}
+				if err := ins.add(ctx, classificationArgs(c)...); err != nil {
+					return fmt.Errorf("save classifications of %s: %w", m, err)
+				}
+				counts[c.Layer]++
+			}
+			n += len(cs)
+		}
+		if err := <-readErr; err != nil {
+			return err
+		}
+		if err := ins.flush(ctx); err != nil {
+			return fmt.Errorf("save classifications of %s: %w", m, err)
+		}
+		fields := []string{"households=" + strconv.Itoa(n)}
+		for _, l := range assistance.Layers {
+			fields = append(fields, string(l)+"="+strconv.Itoa(counts[l]))
+		}
+		return db.audited(ctx, tx, "classification.run", "classification", m.String()+"/"+string(code), string(code),
+			map[string]any{"period": m, "region": code, "households": n, "layers": counts}, fields)
+	})
+	cancel()
+	for range chunks {
+	}
+	return n, err
+}
+
+// eachLatestTest reads the latest test up to m (latest month, then latest
+// test) of every household of the region subtree with its members, in
+// household order, and hands fn testChunk households at a time.
+func (db *DB) eachLatestTest(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.MeansTest) bool) error {
+	var w where
+	w.add("t.period <= ?", m.String())
+	col := "t.region_code"
+	if db.dialect == SQLite && code.Level() <= region.Prefecture {
+		col = "+t.region_code" // the whole prefecture: scan in key order
+	}
+	w.region(col, code)
+	w.add(`NOT EXISTS (SELECT 1 FROM means_tests t2 WHERE t2.household_id = t.household_id AND t2.period <= ?
+		AND (t2.period > t.period OR t2.period = t.period AND t2.id > t.id))`, m.String())
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.id, t.household_id, t.region_code, t.hukou_type, t.hukou_local, t.members, t.total_income,
+		t.income_12m, t.financial_assets, t.vehicles, t.houses, t.business_entities, t.rigid_expenses_12m, m.person_id, m.birth_date,
+		m.disability_grade, m.hukou_local, m.hukou_type, m.own_income, m.unable_to_work, m.self_care, m.has_supporter, m.monitored
+		FROM means_tests t JOIN means_test_members m ON m.test_id = t.id`+w.sql()+` ORDER BY t.household_id, t.id, m.person_id`), w.args...)
+	if err != nil {
+		return fmt.Errorf("classification basis of %s in %s: %w", m, code, err)
+	}
+	defer rows.Close()
+	texts := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := texts[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		texts[s] = s
+		return s
+	}
+	var regionRaw, hukouRaw, mHukouRaw, selfCareRaw sql.RawBytes
+	out := make([]assistance.MeansTest, 0, testChunk)
+	var t assistance.MeansTest
+	var mem assistance.Member
+	for rows.Next() {
+		var id assistance.TestID
+		if err := rows.Scan(&id, &t.HouseholdID, &regionRaw, &hukouRaw, &t.HukouLocal, &t.MemberCount, &t.TotalIncome, &t.Income12m,
+			&t.FinancialAssets, &t.Vehicles, &t.Houses, &t.BusinessEntities, &t.RigidExpenses12m, &mem.PersonID, &mem.BirthDate,
+			&mem.DisabilityGrade, &mem.HukouLocal, &mHukouRaw, &mem.OwnIncome, &mem.UnableToWork, &selfCareRaw, &mem.HasSupporter, &mem.Monitored); err != nil {
+			return fmt.Errorf("scan classification basis: %w", err)
+		}
+		mem.HukouType, mem.SelfCare = registry.HukouType(intern(mHukouRaw)), assistance.SelfCare(intern(selfCareRaw))
+		if n := len(out); n > 0 && out[n-1].ID == id {
+			out[n-1].Members = append(out[n-1].Members, mem)
+			continue
+		}
+		if len(out) == testChunk {
+			if !fn(out) {
+				return ctx.Err()
+			}
+			out = make([]assistance.MeansTest, 0, testChunk)
+		}
+		t.ID, t.RegionCode, t.HukouType = id, region.Code(intern(regionRaw)), registry.HukouType(intern(hukouRaw))
+		t.Period = m
+		t.Members = append(make([]assistance.Member, 0, max(t.MemberCount, 1)), mem)
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("classification basis of %s in %s: %w", m, code, err)
+	}
+	if len(out) > 0 && !fn(out) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// Classification implements assistance.Store.
+func (db *DB) Classification(ctx context.Context, household registry.HouseholdID, m period.Month) (*assistance.Classification, error) {
+	c := &assistance.Classification{}
+	err := db.r.QueryRowContext(ctx, db.q("SELECT "+classificationColumns+" FROM classifications WHERE period = ? AND household_id = ?"),
+		m.String(), int64(household)).Scan(classificationDest(c)...)
+	if err != nil {
+		return nil, notFound(err, "classification of household", fmt.Sprintf("%d in %s", household, m))
+	}
+	return c, nil
+}
+
+// Classifications implements assistance.Store.
+func (db *DB) Classifications(ctx context.Context, f assistance.ClassificationFilter) ([]assistance.Classification, error) {
+	var w where
+	w.add("period = ?", f.Period.String())
+	w.region("region_code", f.Region)
+	w.add("household_id > ?", f.After)
+	if f.Layer != "" {
+		w.add("layer = ?", string(f.Layer))
+	}
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+classificationColumns+" FROM classifications"+w.sql()+" ORDER BY household_id LIMIT ?"), append(w.args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list classifications: %w", err)
+	}
+	defer rows.Close()
+	var out []assistance.Classification
+	for rows.Next() {
+		var c assistance.Classification
+		if err := rows.Scan(classificationDest(&c)...); err != nil {
+			return nil, fmt.Errorf("scan classification: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LayerCounts implements assistance.Store.
+func (db *DB) LayerCounts(ctx context.Context, m period.Month, code region.Code) ([]assistance.LayerCount, error) {
+	var w where
+	w.add("period = ?", m.String())
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT SUBSTR(region_code, 1, 6), layer, COUNT(*), SUM(members), SUM(dibao_amount)
+		FROM classifications`+w.sql()+` GROUP BY SUBSTR(region_code, 1, 6), layer ORDER BY 1, 2`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count layers: %w", err)
+	}
+	defer rows.Close()
+	var out []assistance.LayerCount
+	for rows.Next() {
+		var c assistance.LayerCount
+		if err := rows.Scan(&c.County, &c.Layer, &c.Households, &c.Persons, &c.DibaoAmount); err != nil {
+			return nil, fmt.Errorf("scan layer count: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ---- the insurance side
+
+// InsuranceIncomes implements assistance.Insurance: the regular pension
+// lines of the persons' awards and the unemployment and injury benefit
+// lines of their claims, for the months from through to.
+func (db *DB) InsuranceIncomes(ctx context.Context, persons []registry.PersonID, from, to period.Month) ([]assistance.InsuranceIncome, error) {
+	if len(persons) == 0 {
+		return nil, nil
+	}
+	in := "(?" + strings.Repeat(", ?", len(persons)-1) + ")"
+	args := make([]any, 0, len(persons)+2)
+	for _, p := range persons {
+		args = append(args, int64(p))
+	}
+	args = append(args, from.String(), to.String())
+	var out []assistance.InsuranceIncome
+	for _, q := range []struct {
+		kind assistance.LineKind
+		sql  string
+	}{
+		{assistance.IncomePension, `SELECT a.person_id, a.scheme || ' award ' || a.id, COUNT(*), SUM(l.amount) FROM awards a
+			JOIN payroll_lines l ON l.award_id = a.id AND l.kind = 'regular'
+			WHERE a.person_id IN ` + in + ` AND l.period >= ? AND l.period <= ? GROUP BY a.person_id, a.id, a.scheme ORDER BY a.person_id, a.id`},
+		{assistance.IncomeBenefit, `SELECT c.person_id, 'unemployment claim ' || c.id, COUNT(*), SUM(l.amount) FROM unemployment_claims c
+			JOIN benefit_lines l ON l.claim_id = c.id
+			WHERE c.person_id IN ` + in + ` AND l.period >= ? AND l.period <= ? GROUP BY c.person_id, c.id ORDER BY c.person_id, c.id`},
+		{assistance.IncomeBenefit, `SELECT w.person_id, 'work injury ' || w.id, COUNT(*), SUM(l.amount) FROM work_injuries w
+			JOIN benefit_lines l ON l.injury_id = w.id
+			WHERE w.person_id IN ` + in + ` AND l.period >= ? AND l.period <= ? GROUP BY w.person_id, w.id ORDER BY w.person_id, w.id`},
+	} {
+		rows, err := db.r.QueryContext(ctx, db.q(q.sql), args...)
+		if err != nil {
+			return nil, fmt.Errorf("insurance incomes: %w", err)
+		}
+		for rows.Next() {
+			inc := assistance.InsuranceIncome{Kind: q.kind}
+			if err := rows.Scan(&inc.PersonID, &inc.Source, &inc.Months, &inc.Amount); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("scan insurance income: %w", err)
+			}
+			out = append(out, inc)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// errNoRows reports whether err is sql.ErrNoRows.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,400 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/fault"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// screenChunk is how many persons or households the screening reads hand
+// the engine at a time.
+const screenChunk = 65_536
+
+// idSet reads a set of ids.
+func (db *DB) idSet(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// edgeHouseholds returns the households whose latest classification up to
+// m is layer.
+func (db *DB) layerHouseholds(ctx context.Context, m period.Month, layer assistance.Layer) (map[int64]bool, error) {
+	return db.idSet(ctx, `SELECT c.household_id FROM classifications c WHERE c.layer = ? AND c.period <= ?
+		AND c.period = (SELECT MAX(c2.period) FROM classifications c2 WHERE c2.household_id = c.household_id AND c2.period <= ?)`,
+		string(layer), m.String(), m.String())
+}
+
+// PersonBasis implements assistance.Store: the persons are streamed in key
+// order with their household; the disability, 低保, 特困, 低保-edge and
+// work-injury facts, few beside them, are read first into maps.
+func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.PersonBasis) error) error {
+	type dis struct {
+		grade int
+		kind  registry.DisabilityKind
+	}
+	disabled := map[registry.PersonID]dis{}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT person_id, grade, kind FROM disabilities WHERE issued <= ? AND (revoked IS NULL OR revoked >= ?)`),
+		m.Last(), m.First())
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	for rows.Next() {
+		var id registry.PersonID
+		var d dis
+		if err := rows.Scan(&id, &d.grade, &d.kind); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan disability: %w", err)
+		}
+		if cur, ok := disabled[id]; !ok || d.grade < cur.grade {
+			disabled[id] = d
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	dibao, err := db.idSet(ctx, "SELECT household_id FROM assistance_awards WHERE programme = 'dibao' AND status = 'active'")
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	tekun, err := db.idSet(ctx, "SELECT person_id FROM assistance_awards WHERE programme = 'tekun' AND status = 'active'")
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	edge, err := db.layerHouseholds(ctx, m, assistance.LayerDibaoEdge)
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	nursing, err := db.idSet(ctx, "SELECT person_id FROM work_injuries WHERE nursing <> '' AND allowance = 'open'")
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	var w where
+	w.add("(p.death_date IS NULL OR p.death_date >= ?)", m.First())
+	col := "p.region_code"
+	if db.dialect == SQLite && code.Level() <= region.Prefecture {
+		col = "+p.region_code"
+	}
+	w.region(col, code)
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT p.id, COALESCE(hm.household_id, 0), p.region_code, p.birth_date, p.death_date, p.hukou_region
+		FROM persons p LEFT JOIN household_members hm ON hm.person_id = p.id`+w.sql()+` ORDER BY p.id`), w.args...)
+	if err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	defer rows.Close()
+	texts := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if s, ok := texts[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		texts[s] = s
+		return s
+	}
+	var regionRaw, hukouRaw sql.RawBytes
+	out := make([]assistance.PersonBasis, 0, screenChunk)
+	for rows.Next() {
+		var b assistance.PersonBasis
+		if err := rows.Scan(&b.PersonID, &b.HouseholdID, &regionRaw, &b.BirthDate, &b.Death, &hukouRaw); err != nil {
+			return fmt.Errorf("scan screening basis: %w", err)
+		}
+		b.RegionCode = region.Code(intern(regionRaw))
+		b.HukouLocal = region.Changji.Contains(region.Code(intern(hukouRaw)))
+		if d, ok := disabled[b.PersonID]; ok {
+			b.DisabilityGrade, b.DisabilityKind = d.grade, d.kind
+		}
+		b.InDibao, b.InEdge = dibao[int64(b.HouseholdID)], edge[int64(b.HouseholdID)]
+		b.Tekun, b.InjuryNursing = tekun[int64(b.PersonID)], nursing[int64(b.PersonID)]
+		out = append(out, b)
+		if len(out) == screenChunk {
+			if err := fn(out); err != nil {
+				return err
+			}
+			out = make([]assistance.PersonBasis, 0, screenChunk)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("screening basis: %w", err)
+	}
+	if len(out) > 0 {
+		return fn(out)
+	}
+	return nil
+}
+
+// HouseholdBasis implements assistance.Store. The status is 特困 when a
+// member has an active 特困 award, 低保 with an active 低保 award, else the
+// latest classification's 低保边缘 or 刚性支出困难; the heating type and the
+// members counted come from the latest means test when there is one.
+func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.HouseholdBasis) error) error {
+	dibao, err := db.idSet(ctx, "SELECT household_id FROM assistance_awards WHERE programme = 'dibao' AND status = 'active'")
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	tekun, err := db.idSet(ctx, `SELECT hm.household_id FROM assistance_awards a JOIN household_members hm ON hm.person_id = a.person_id
+		WHERE a.programme = 'tekun' AND a.status = 'active'`)
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	edge, err := db.layerHouseholds(ctx, m, assistance.LayerDibaoEdge)
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	rigid, err := db.layerHouseholds(ctx, m, assistance.LayerRigidExpense)
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	type tested struct {
+		heating string
+		members int
+	}
+	tests := map[int64]tested{}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.household_id, t.heating_type, t.members FROM means_tests t WHERE t.period <= ?
+		AND NOT EXISTS (SELECT 1 FROM means_tests t2 WHERE t2.household_id = t.household_id AND t2.period <= ?
+			AND (t2.period > t.period OR t2.period = t.period AND t2.id > t.id))`), m.String(), m.String())
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var t tested
+		if err := rows.Scan(&id, &t.heating, &t.members); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan household basis: %w", err)
+		}
+		tests[id] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var w where
+	w.region("h.region_code", code)
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT h.id, h.region_code, COUNT(hm.person_id),
+		COALESCE(MAX(CASE WHEN hm.relation = 'head' THEN p.hukou_region END), '')
+		FROM households h JOIN household_members hm ON hm.household_id = h.id JOIN persons p ON p.id = hm.person_id`+w.sql()+`
+		GROUP BY h.id, h.region_code ORDER BY h.id`), w.args...)
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	defer rows.Close()
+	out := make([]assistance.HouseholdBasis, 0, screenChunk)
+	for rows.Next() {
+		var b assistance.HouseholdBasis
+		var hukou string
+		if err := rows.Scan(&b.HouseholdID, &b.RegionCode, &b.Members, &hukou); err != nil {
+			return fmt.Errorf("scan household basis: %w", err)
+		}
+		b.HukouLocal = region.Changji.Contains(region.Code(hukou))
+		id := int64(b.HouseholdID)
+		switch {
+		case tekun[id]:
+			b.Status = "tekun"
+		case dibao[id]:
+			b.Status = "dibao"
+		case edge[id]:
+			b.Status = "dibao_edge"
+		case rigid[id]:
+			b.Status = "rigid_expense"
+		default:
+			b.Status = "none"
+		}
+		b.HeatingType = "central"
+		if t, ok := tests[id]; ok {
+			b.HeatingType, b.Members = t.heating, t.members
+		}
+		out = append(out, b)
+		if len(out) == screenChunk {
+			if err := fn(out); err != nil {
+				return err
+			}
+			out = make([]assistance.HouseholdBasis, 0, screenChunk)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
+	if len(out) > 0 {
+		return fn(out)
+	}
+	return nil
+}
+
+// CreateScreeningRun implements assistance.Store.
+func (db *DB) CreateScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
+			changed, stopped, amount, policy_version, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			r.Programme, r.Period.String(), string(r.Region), r.Status, r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
+			int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("insert screening run: %w", mapErr(err))
+		}
+		ins := db.newInserter(tx, "screening_items", "run_id", "seq", "change", "household_id", "person_id", "region_code", "amount",
+			"old_amount", "award_id", "reason")
+		for _, it := range r.Items {
+			if err := ins.add(ctx, int64(r.ID), it.Seq, string(it.Change), int64(it.HouseholdID), int64(it.PersonID), string(it.RegionCode),
+				int64(it.Amount), int64(it.OldAmount), int64(it.AwardID), it.Reason); err != nil {
+				return err
+			}
+		}
+		if err := ins.flush(ctx); err != nil {
+			return err
+		}
+		return db.audited(ctx, tx, "screening.propose", "screening_run", r.ID, string(r.Region),
+			map[string]any{"programme": r.Programme, "period": r.Period, "evaluated": r.Evaluated, "eligible": r.Eligible,
+				"new": r.NewAwards, "changed": r.Changed, "stopped": r.Stopped, "amount": r.Amount},
+			[]string{"programme=" + r.Programme, "period=" + r.Period.String(), "new=" + strconv.Itoa(r.NewAwards),
+				"changed=" + strconv.Itoa(r.Changed), "stopped=" + strconv.Itoa(r.Stopped)})
+	})
+}
+
+// ScreeningRun implements assistance.Store.
+func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistance.ScreeningRun, error) {
+	r := &assistance.ScreeningRun{}
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped,
+		amount, policy_version, created_by, created_at, decided_by, decided_at, reason FROM screening_runs WHERE id = ?`), int64(id)).Scan(
+		&r.ID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed, &r.Stopped, &r.Amount,
+		&r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+	if err != nil {
+		return nil, notFound(err, "screening run", id)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason
+		FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
+	if err != nil {
+		return nil, fmt.Errorf("screening items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it assistance.ScreeningItem
+		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason); err != nil {
+			return nil, fmt.Errorf("scan screening item: %w", err)
+		}
+		r.Items = append(r.Items, it)
+	}
+	return r, rows.Err()
+}
+
+// DecideScreeningRun implements assistance.Store.
+func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun, create, update []*assistance.Award) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ?
+			WHERE id = ? AND status = 'proposed'`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+		if err != nil {
+			return fmt.Errorf("decide screening run %d: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fault.Errorf(fault.Conflict, "screening run %d was decided already", r.ID)
+		}
+		for _, a := range create {
+			if err := db.insertAssistAward(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		for _, a := range update {
+			if err := db.updateAssistAward(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return db.audited(ctx, tx, "screening."+r.Status, "screening_run", r.ID, string(r.Region),
+			map[string]any{"status": r.Status, "created": len(create), "updated": len(update), "reason": r.Reason},
+			[]string{"status=" + r.Status, "created=" + strconv.Itoa(len(create)), "updated=" + strconv.Itoa(len(update))})
+	})
+}
+
+// ---- reports
+
+// beneficiary counts persons for person awards and households (negated,
+// so the two never meet) for household awards.
+const beneficiary = "CASE WHEN person_id <> 0 THEN person_id ELSE -household_id END"
+
+// ReportRows implements assistance.Store.
+func (db *DB) ReportRows(ctx context.Context, from, to period.Month, code region.Code) ([]assistance.ReportRow, error) {
+	var w where
+	w.add("period >= ? AND period <= ?", from.String(), to.String())
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, programme, SUBSTR(region_code, 1, 6), layer, COUNT(DISTINCT `+beneficiary+`),
+		COUNT(*), SUM(amount) FROM assistance_lines`+w.sql()+` GROUP BY period, programme, SUBSTR(region_code, 1, 6), layer`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("assistance report: %w", err)
+	}
+	defer rows.Close()
+	out := []assistance.ReportRow{}
+	for rows.Next() {
+		var r assistance.ReportRow
+		if err := rows.Scan(&r.Period, &r.Programme, &r.County, &r.Layer, &r.Beneficiaries, &r.Lines, &r.Amount); err != nil {
+			return nil, fmt.Errorf("scan report row: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReportTotals implements assistance.Store.
+func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code region.Code, groups map[string][]string) ([]assistance.ReportRow, error) {
+	var w where
+	w.add("period >= ? AND period <= ?", from.String(), to.String())
+	w.region("region_code", code)
+	out := []assistance.ReportRow{}
+	scan := func(query string, args []any, name string) error {
+		rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+		if err != nil {
+			return fmt.Errorf("assistance report totals: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := assistance.ReportRow{Programme: name}
+			dest := []any{&r.Beneficiaries, &r.Lines, &r.Amount}
+			if name == "" {
+				dest = append([]any{&r.Programme}, dest...)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return fmt.Errorf("scan report total: %w", err)
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	}
+	if err := scan(`SELECT programme, COUNT(DISTINCT `+beneficiary+`), COUNT(*), SUM(amount) FROM assistance_lines`+w.sql()+` GROUP BY programme`, w.args, ""); err != nil {
+		return nil, err
+	}
+	for name, progs := range groups {
+		args := append(append([]any{}, w.args...), toAny(progs)...)
+		q := `SELECT COUNT(DISTINCT ` + beneficiary + `), COUNT(*), COALESCE(SUM(amount), 0) FROM assistance_lines` + w.sql() +
+			` AND programme IN (?` + strings.Repeat(", ?", len(progs)-1) + `)`
+		if err := scan(q, args, name); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
