@@ -7,14 +7,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/insurance"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/policies"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -48,6 +51,10 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	if err != nil {
 		return nil, nil, err
 	}
+	cat, err := loadCatalogue(pk)
+	if err != nil {
+		return nil, nil, err
+	}
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
@@ -63,8 +70,33 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Auth:      au,
 		Audit:     db,
 		Policy:    pol,
+		Catalogue: cat,
 	})
 	return h, au, err
+}
+
+// catalogueFile is the catalogue of assistance items (联助清单) in the
+// policy package built into the binary.
+const catalogueFile = "changji/catalogue.yaml"
+
+// loadCatalogue loads the catalogue built into the binary and checks that
+// its programmes are those of pk. The file of an error is given with
+// "policies" in front, so that it can be opened as printed.
+func loadCatalogue(pk *policy.Package) (*assistance.Catalogue, error) {
+	cat, err := assistance.LoadCatalogue(policies.FS, catalogueFile)
+	if err == nil {
+		err = cat.CheckProgrammes(func(id string) bool { _, ok := pk.Programme(id); return ok })
+	}
+	var ce *assistance.CatalogueError
+	switch {
+	case errors.As(err, &ce):
+		at := *ce
+		at.File = filepath.Join(policyRoot(""), ce.File)
+		return nil, &at
+	case err != nil:
+		return nil, fmt.Errorf("load the catalogue of assistance items: %w", err)
+	}
+	return cat, nil
 }
 
 // serve serves the API on ln until ctx ends, then shuts down gracefully.
