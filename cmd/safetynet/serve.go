@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -51,7 +53,7 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := loadCatalogue(pk)
+	cat, err := loadCatalogue("", pk)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,15 +77,20 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	return h, au, err
 }
 
-// catalogueFile is the catalogue of assistance items (联助清单) in the
-// policy package built into the binary.
+// catalogueFile is the catalogue of assistance items (联助清单) in a policy
+// package folder.
 const catalogueFile = "changji/catalogue.yaml"
 
-// loadCatalogue loads the catalogue built into the binary and checks that
-// its programmes are those of pk. The file of an error is given with
-// "policies" in front, so that it can be opened as printed.
-func loadCatalogue(pk *policy.Package) (*assistance.Catalogue, error) {
-	cat, err := assistance.LoadCatalogue(policies.FS, catalogueFile)
+// loadCatalogue loads the catalogue of the policy package in dir, or of the
+// one built into the binary when dir is "", and checks that its programmes
+// are those of pk. The file of an error is given with dir (or "policies")
+// in front, so that it can be opened as printed.
+func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error) {
+	fsys := fs.FS(policies.FS)
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	cat, err := assistance.LoadCatalogue(fsys, catalogueFile)
 	if err == nil {
 		err = cat.CheckProgrammes(func(id string) bool { _, ok := pk.Programme(id); return ok })
 	}
@@ -91,10 +98,10 @@ func loadCatalogue(pk *policy.Package) (*assistance.Catalogue, error) {
 	switch {
 	case errors.As(err, &ce):
 		at := *ce
-		at.File = filepath.Join(policyRoot(""), ce.File)
+		at.File = filepath.Join(policyRoot(dir), ce.File)
 		return nil, &at
 	case err != nil:
-		return nil, fmt.Errorf("load the catalogue of assistance items: %w", err)
+		return nil, fmt.Errorf("load the catalogue of assistance items from %s: %w", policyRoot(dir), err)
 	}
 	return cat, nil
 }
