@@ -7,7 +7,9 @@ package policies
 import "embed"
 
 // FS holds layers.yaml, entities.yaml and every layer's parameters,
-// programmes and policy tests.
+// programmes and policy tests, and the catalogue of assistance items
+// (changji/catalogue.yaml, read by assistance.LoadCatalogue; the policy
+// loader reads only parameters/ and programmes/).
 //
 //go:embed layers.yaml entities.yaml cn xj changji
 var FS embed.FS

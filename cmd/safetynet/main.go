@@ -75,6 +75,7 @@ func commands() []command {
 		{"insurance", "social insurance: insurance assess (the monthly contribution assessment), insurance report (coverage by county)", runInsurance},
 		{"accounts", "personal accounts: credit, interest, statement, hardship, back-pay, upgrade-tier, transfer-out, transfer-in", runAccounts},
 		{"import", "read a department file, all or nothing: import tax|deaths|hardship FILE", runImport},
+		{"export", "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", runExport},
 		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
 		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll},
 		{"pension", "pensions: pension award|adjust|certify|duplicates|report", runPension},

@@ -4,17 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/insurance"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/policies"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -48,6 +53,10 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	if err != nil {
 		return nil, nil, err
 	}
+	cat, err := loadCatalogue("", pk)
+	if err != nil {
+		return nil, nil, err
+	}
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
@@ -63,8 +72,38 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Auth:      au,
 		Audit:     db,
 		Policy:    pol,
+		Catalogue: cat,
 	})
 	return h, au, err
+}
+
+// catalogueFile is the catalogue of assistance items (联助清单) in a policy
+// package folder.
+const catalogueFile = "changji/catalogue.yaml"
+
+// loadCatalogue loads the catalogue of the policy package in dir, or of the
+// one built into the binary when dir is "", and checks that its programmes
+// are those of pk. The file of an error is given with dir (or "policies")
+// in front, so that it can be opened as printed.
+func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error) {
+	fsys := fs.FS(policies.FS)
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	cat, err := assistance.LoadCatalogue(fsys, catalogueFile)
+	if err == nil {
+		err = cat.CheckProgrammes(func(id string) bool { _, ok := pk.Programme(id); return ok })
+	}
+	var ce *assistance.CatalogueError
+	switch {
+	case errors.As(err, &ce):
+		at := *ce
+		at.File = filepath.Join(policyRoot(dir), ce.File)
+		return nil, &at
+	case err != nil:
+		return nil, fmt.Errorf("load the catalogue of assistance items from %s: %w", policyRoot(dir), err)
+	}
+	return cat, nil
 }
 
 // serve serves the API on ln until ctx ends, then shuts down gracefully.

@@ -48,6 +48,7 @@ func (s *server) routes() []route {
 		arrearsList       = listResponse[arrearsRowResponse]
 		assessmentRowList = listResponse[assessmentRowResponse]
 		contributionList  = listResponse[contributionResponse]
+		assistanceList    = listResponse[assistanceItemResponse]
 	)
 	rs := []route{
 		{method: "GET", path: "/healthz", handler: s.handleHealth, public: true, tag: "system",
@@ -175,6 +176,17 @@ func (s *server) routes() []route {
 		{method: "POST", path: "/api/v1/whatif", handler: s.handleWhatIf, tag: "policy",
 			summary: "Compare a programme's beneficiaries and cost by county under changed parameters, over a synthetic population of up to 200,000 cases",
 			body:    whatIfRequest{}, status: http.StatusOK, resp: whatIfResponse{}},
+
+		// The catalogue of assistance items is public information, published
+		// by the civil-affairs bureau: no sign-in.
+		{method: "GET", path: "/api/v1/assistance-items", handler: s.handleListAssistanceItems, public: true, tag: "assistance",
+			summary: "List the assistance items a low-income household can get, with department, who qualifies and contact (联助清单)",
+			params:  assistanceItemListParams{}, status: http.StatusOK, resp: assistanceList{}},
+		{method: "GET", path: "/api/v1/assistance-items/export.xlsx", handler: s.handleExportAssistanceItems, public: true, tag: "assistance",
+			summary: "Download the list of assistance items as an XLSX workbook (lianzhu-qingdan.xlsx), with the same filters",
+			params:  assistanceItemListParams{}, status: http.StatusOK, resp: "", contentType: xlsxMediaType},
+		{method: "GET", path: "/api/v1/assistance-items/{id}", handler: s.handleGetAssistanceItem, public: true, tag: "assistance",
+			summary: "Read an assistance item", params: assistanceItemParams{}, status: http.StatusOK, resp: assistanceItemResponse{}},
 
 		{method: "GET", path: "/api/v1/audit", handler: s.handleListAudit, tag: "audit",
 			summary: "Read the audit trail in your scope (auditors)", params: auditListParams{}, status: http.StatusOK, resp: auditList{}},

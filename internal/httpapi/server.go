@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
@@ -52,6 +53,7 @@ type server struct {
 	au      *auth.Service
 	aud     AuditReader
 	pol     Policy
+	cat     *assistance.Catalogue
 	progs   map[string]programmeResponse // the programmes, read once at start
 	openapi []byte                       // the OpenAPI document, built once at start
 }
@@ -66,6 +68,9 @@ type Services struct {
 	Auth      *auth.Service
 	Audit     AuditReader
 	Policy    Policy
+	// Catalogue is the list of assistance items (联助清单), loaded and
+	// checked at start-up.
+	Catalogue *assistance.Catalogue
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -74,8 +79,8 @@ type Services struct {
 // policy package stops the process at start-up.
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
-		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, au: svc.Auth, aud: svc.Audit, pol: svc.Policy}
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil {
+		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil || s.cat == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
@@ -39,6 +40,7 @@ type testBundle struct {
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
 	au   *auth.Service
+	cat  *assistance.Catalogue
 	logs *syncBuffer
 
 	mu     sync.Mutex
@@ -58,7 +60,8 @@ var testUsers = []auth.NewUser{
 
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
-	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db, Policy: pol}
+	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db,
+		Policy: pol, Catalogue: b.cat}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -73,6 +76,9 @@ func setup(t *testing.T) *testBundle {
 	b.acc = insurance.NewAccounts(db, db, pk)
 	b.pen = insurance.NewPensions(db, db, pk)
 	b.ben = insurance.NewBenefits(db, db, pk)
+	if b.cat, err = realCatalogue(); err != nil {
+		t.Fatalf("load the catalogue of assistance items: %v", err)
+	}
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))
