@@ -36,11 +36,12 @@ const (
 	Once    AwardKind = "once"
 )
 
-// The review categories of 低保 households (分类管理).
+// The review categories of awards (分类管理): a 低保 household is stable
+// (reviewed yearly) or not (half-yearly); 特困 persons have their own cycle.
 const (
-	CategoryStable = "stable" // 收入稳定: reviewed yearly
-	CategoryOther  = "other"  // reviewed half-yearly
-	CategoryTekun  = "tekun"
+	ReviewStable = "stable" // 收入稳定
+	ReviewOther  = "other"
+	ReviewTekun  = "tekun"
 )
 
 // Award is assistance or an allowance in payment (救助待遇): from an
@@ -170,7 +171,7 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 	case ProgDibao:
 		a.HouseholdID, a.Category = c.HouseholdID, category(t, today)
 	case ProgTekun:
-		a.PersonID, a.Category = c.PersonID, CategoryTekun
+		a.PersonID, a.Category = c.PersonID, ReviewTekun
 	}
 	due, err := s.nextReview(a, a.Start.First())
 	if err != nil {
@@ -188,19 +189,19 @@ func category(t *MeansTest, on period.Date) string {
 		age := period.AgeAt(m.BirthDate, on)
 		able := age >= 16 && age < 60 && !m.UnableToWork && !(m.DisabilityGrade == 1 || m.DisabilityGrade == 2)
 		if able {
-			return CategoryOther
+			return ReviewOther
 		}
 	}
-	return CategoryStable
+	return ReviewStable
 }
 
 // nextReview is the date a review of a falls due, counted from from.
 func (s *Service) nextReview(a *Award, from period.Date) (period.Date, error) {
 	key := "dibao.review_months.other"
 	switch a.Category {
-	case CategoryStable:
+	case ReviewStable:
 		key = "dibao.review_months.stable"
-	case CategoryTekun:
+	case ReviewTekun:
 		key = "tekun.review_months"
 	}
 	months, _, err := s.policy.Value(key, from, a.RegionCode)

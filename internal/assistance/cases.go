@@ -43,15 +43,15 @@ type CaseStatus string
 
 // The case statuses, in workflow order (受理 → 调查 → 审核 → 公示 → 审批).
 const (
-	StatusApplied      CaseStatus = "applied"       // 已受理: waiting for the household investigation
-	StatusInvestigated CaseStatus = "investigated"  // 已调查: means test recorded, waiting for the assessment
-	StatusNotice       CaseStatus = "notice"        // 公示中: assessed eligible, publicly posted
-	StatusProposed     CaseStatus = "proposed"      // 待审批: assessed, waiting for approval (refusal proposed, or no notice needed)
-	StatusApproved     CaseStatus = "approved"      // 已批准: award made
-	StatusRefused      CaseStatus = "refused"       // 不予批准
-	StatusWithdrawn    CaseStatus = "withdrawn"     // 撤回
-	StatusGranted      CaseStatus = "granted"       // 先行救助: emergency aid granted, waiting for review after the fact
-	StatusReversed     CaseStatus = "reversed"      // 事后审核不予确认: the fast-track grant reversed, to be recovered
+	StatusApplied      CaseStatus = "applied"      // 已受理: waiting for the household investigation
+	StatusInvestigated CaseStatus = "investigated" // 已调查: means test recorded, waiting for the assessment
+	StatusNotice       CaseStatus = "notice"       // 公示中: assessed eligible, publicly posted
+	StatusProposed     CaseStatus = "proposed"     // 待审批: assessed, waiting for approval (refusal proposed, or no notice needed)
+	StatusApproved     CaseStatus = "approved"     // 已批准: award made
+	StatusRefused      CaseStatus = "refused"      // 不予批准
+	StatusWithdrawn    CaseStatus = "withdrawn"    // 撤回
+	StatusGranted      CaseStatus = "granted"      // 先行救助: emergency aid granted, waiting for review after the fact
+	StatusReversed     CaseStatus = "reversed"     // 事后审核不予确认: the fast-track grant reversed, to be recovered
 )
 
 // Open reports whether the case is still being worked on.

@@ -3,6 +3,7 @@ package assistance
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"safetynet/internal/money"
@@ -12,32 +13,9 @@ import (
 	"safetynet/internal/registry"
 )
 
-// Layer is a household's place in the layered assistance structure
-// (分层分类, DOMAIN.md 6.1), from the most to the least severe.
-type Layer string
-
-// The layers.
-const (
-	LayerTekun        Layer = "tekun"         // 特困人员
-	LayerDibao        Layer = "dibao"         // 低保对象
-	LayerDibaoEdge    Layer = "dibao_edge"    // 低保边缘家庭
-	LayerRigidExpense Layer = "rigid_expense" // 刚性支出困难家庭
-	LayerLowIncome    Layer = "low_income"    // 其他低收入人口 (防止返贫监测对象 and others monitored)
-	LayerNone         Layer = "none"          // not in the low-income population
-)
-
-// Layers lists the layers from the most severe.
-var Layers = []Layer{LayerTekun, LayerDibao, LayerDibaoEdge, LayerRigidExpense, LayerLowIncome, LayerNone}
-
-// Valid reports whether l is a known layer.
-func (l Layer) Valid() bool {
-	for _, x := range Layers {
-		if l == x {
-			return true
-		}
-	}
-	return false
-}
+// Valid reports whether l is a layer a classification gives: one of
+// Layers or none.
+func (l Layer) Valid() bool { return slices.Contains(Layers(), l) || l == LayerNone }
 
 // The programmes of the classification.
 const (

@@ -267,7 +267,7 @@ func (db *DB) ClassifyMonth(ctx context.Context, m period.Month, code region.Cod
 			return fmt.Errorf("save classifications of %s: %w", m, err)
 		}
 		fields := []string{"households=" + strconv.Itoa(n)}
-		for _, l := range assistance.Layers {
+		for _, l := range append(assistance.Layers(), assistance.LayerNone) {
 			fields = append(fields, string(l)+"="+strconv.Itoa(counts[l]))
 		}
 		return db.audited(ctx, tx, "classification.run", "classification", m.String()+"/"+string(code), string(code),
