@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/audit"
@@ -135,7 +136,7 @@ func (db *DB) ChangeCase(ctx context.Context, ch *assistance.CaseChange) error {
 		if err := db.appendCaseEvent(ctx, tx, c.ID, ch.Action, ch.Note); err != nil {
 			return err
 		}
-		fields := []string{"status=" + string(c.Status), "action=" + ch.Action}
+		fields := []string{"status=" + string(c.Status), "action=" + fieldText(ch.Action)}
 		if c.Eligible {
 			fields = append(fields, "amount="+strconv.FormatInt(int64(c.Amount), 10))
 		}
@@ -145,6 +146,10 @@ func (db *DB) ChangeCase(ctx context.Context, ch *assistance.CaseChange) error {
 		return db.audited(ctx, tx, "case.change", "case", c.ID, string(c.RegionCode), c, fields)
 	})
 }
+
+// fieldText makes free text fit an audit field, which may hold no comma
+// (the fields are stored comma-separated).
+func fieldText(s string) string { return strings.NewReplacer(",", ";", "，", "；").Replace(s) }
 
 func nullDate(d period.Date) any {
 	if d.IsZero() {
@@ -383,7 +388,7 @@ func (db *DB) UpdateAssistanceAward(ctx context.Context, a *assistance.Award, ac
 		if err := db.updateAssistAward(ctx, tx, a); err != nil {
 			return err
 		}
-		return db.audited(ctx, tx, "award."+action, "award", a.ID, string(a.RegionCode), a, []string{"status=" + string(a.Status), "note=" + note})
+		return db.audited(ctx, tx, "award."+action, "award", a.ID, string(a.RegionCode), a, []string{"status=" + string(a.Status), "note=" + fieldText(note)})
 	})
 }
 

@@ -174,9 +174,11 @@ CREATE TABLE assistance_awards (
     CHECK (household_id <> 0 OR person_id <> 0)
 );
 -- One living person (or household) → at most one active award per
--- programme (DOMAIN.md 7), and one one-off per programme and month.
+-- programme (DOMAIN.md 7); one one-off of a screened programme (heating,
+-- festival) per beneficiary and month; one award per case.
 CREATE UNIQUE INDEX assistance_awards_active ON assistance_awards (programme, household_id, person_id) WHERE status = 'active';
-CREATE UNIQUE INDEX assistance_awards_once ON assistance_awards (programme, household_id, person_id, start_month) WHERE kind = 'once';
+CREATE UNIQUE INDEX assistance_awards_once ON assistance_awards (programme, household_id, person_id, start_month) WHERE kind = 'once' AND case_id = 0;
+CREATE UNIQUE INDEX assistance_awards_case ON assistance_awards (case_id) WHERE case_id <> 0;
 CREATE INDEX assistance_awards_region ON assistance_awards (region_code, id);
 CREATE INDEX assistance_awards_person ON assistance_awards (person_id, programme);
 CREATE INDEX assistance_awards_household ON assistance_awards (household_id, programme);

@@ -1,0 +1,524 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+)
+
+// asBundle adds the assistance service to the registry bundle, with a
+// clock the test moves and a caseworker, two approvers and a citizen.
+type asBundle struct {
+	testBundle
+	as                    *assistance.Service
+	now                   *time.Time
+	cw, approver, other   context.Context
+	sameUserAsApprover    context.Context
+	caseworkerOfElsewhere context.Context
+}
+
+func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle {
+	t.Helper()
+	tb := setup(t, open)
+	now := today.Time().Add(10 * time.Hour)
+	ab := asBundle{testBundle: tb, now: &now}
+	ab.as = assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t))
+	ab.as.NowFunc = func() time.Time { return *ab.now }
+	tb.svc.NowFunc = ab.as.NowFunc
+	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
+		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
+	}
+	ab.cw = p(2, "cw.changji", auth.RoleCaseworker, "652301")
+	ab.approver = p(3, "approver", auth.RoleApprover, "652300")
+	ab.other = p(4, "approver2", auth.RoleApprover, "652300")
+	// The caseworker's user (2) signed in with the approver role: the
+	// same user, whatever the role, may not approve their assessment.
+	ab.sameUserAsApprover = p(2, "cw.changji", auth.RoleApprover, "652300")
+	ab.caseworkerOfElsewhere = p(5, "cw.fukang", auth.RoleCaseworker, "652302")
+	return ab
+}
+
+func (ab asBundle) advance(days int) { *ab.now = ab.now.AddDate(0, 0, days) }
+
+func (ab asBundle) month() period.Month { return period.DateOf(*ab.now).Period() }
+
+// household registers a household of persons born on the given dates in
+// village code, the first the head.
+func (ab asBundle) household(t *testing.T, code region.Code, seq int, births ...period.Date) (*registry.Household, []*registry.Person) {
+	t.Helper()
+	h := &registry.Household{RegionCode: code, HukouType: registry.HukouUrban}
+	var ps []*registry.Person
+	for i, b := range births {
+		p := newPerson(t, code, seq+i)
+		y, m, d := b.YMD()
+		p.IDNumber = residentID(t, string(code.County()), y, m, d, seq+i)
+		if err := ab.svc.CreatePerson(ab.ctx, p); err != nil {
+			t.Fatalf("CreatePerson: %v", err)
+		}
+		rel := registry.RelSpouse
+		if i == 0 {
+			rel = registry.RelHead
+		} else if i > 1 {
+			rel = registry.RelChild
+		}
+		h.Members = append(h.Members, registry.Member{PersonID: p.ID, Relation: rel})
+		ps = append(ps, p)
+	}
+	if err := ab.svc.CreateHousehold(ab.ctx, h); err != nil {
+		t.Fatalf("CreateHousehold: %v", err)
+	}
+	return h, ps
+}
+
+// test is a means test of the household's persons with a monthly wage
+// income each (over 12 months) and no assets.
+func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTest {
+	t := &assistance.MeansTest{}
+	for i, p := range ps {
+		t.Members = append(t.Members, assistance.Member{PersonID: p.ID, HasSupporter: true})
+		if i < len(monthly) && monthly[i] > 0 {
+			t.Lines = append(t.Lines, assistance.Line{PersonID: p.ID, Kind: assistance.IncomeWage, Amount: monthly[i] * 12})
+		}
+	}
+	return t
+}
+
+func TestAssistanceDibaoCase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 3)
+		h, ps := ab.household(t, v, 1, period.MustDate(1980, time.March, 5), period.MustDate(1982, time.May, 1))
+		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelCounter}
+		if err := ab.as.Apply(ab.caseworkerOfElsewhere, c, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Fatalf("Apply by a caseworker of another county = %v, want forbidden", err)
+		}
+		if err := ab.as.Apply(ab.cw, c, "家庭收入低，申请低保"); err != nil {
+			t.Fatal(err)
+		}
+		if err := ab.as.Apply(ab.cw, &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}, ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("a second open dibao case of the household = %v, want conflict", err)
+		}
+		// 昌吉市 urban standard in 2026: 780.00. Wages of 500 and 400 a
+		// month: 450.00 per member, 330.00 × 2 = 660.00 a month.
+		c, ex, err := ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 50_000, 40_000), "入户调查: 夫妻二人, 打零工")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != assistance.StatusInvestigated || ex.Layer != assistance.LayerDibao || ex.DibaoAmount != 66_000 {
+			t.Fatalf("after investigation: status %s, layer %s, dibao %d; want investigated, dibao, 66000", c.Status, ex.Layer, ex.DibaoAmount)
+		}
+		if cl, err := ab.as.Classification(ab.cw, h.ID, ab.month()); err != nil || cl.Layer != assistance.LayerDibao || cl.TestID != c.TestID {
+			t.Errorf("stored classification = %+v, %v; want dibao from test %d", cl, err, c.TestID)
+		}
+		c, err = ab.as.Assess(ab.cw, c.ID, c.Version, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		todayD := period.DateOf(*ab.now)
+		if c.Status != assistance.StatusNotice || c.Amount != 66_000 || c.NoticeFrom != todayD || c.NoticeTo != todayD.AddDays(6) {
+			t.Fatalf("assessed: status %s, amount %d, notice %s-%s; want notice, 66000, 7 days from %s", c.Status, c.Amount, c.NoticeFrom, c.NoticeTo, todayD)
+		}
+		if _, err := ab.as.Approve(ab.cw, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("Approve by a caseworker = %v, want forbidden (no approval permission)", err)
+		}
+		if _, err := ab.as.Approve(ab.approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Approve during the notice = %v, want conflict", err)
+		}
+		ab.advance(2)
+		o, err := ab.as.Object(ab.cw, c.ID, &assistance.Objection{Objector: "匿名", Content: "该户有一辆轿车"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ab.advance(6)
+		if view, err := ab.as.FindCase(ab.cw, c.ID); err != nil {
+			t.Fatal(err)
+		} else {
+			c = view.Case
+		}
+		if _, err := ab.as.Approve(ab.approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "objection") {
+			t.Errorf("Approve with an objection pending = %v, want conflict naming the objection", err)
+		}
+		if c, err = ab.as.ResolveObjection(ab.cw, c.ID, o.ID, false, "核实: 车辆登记在他人名下"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ab.as.Approve(ab.sameUserAsApprover, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("Approve by the user who assessed = %v, want forbidden", err)
+		}
+		c, err = ab.as.Approve(ab.approver, c.ID, c.Version, "同意")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ab.as.FindAward(ab.cw, c.AwardID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := ab.month()
+		if c.Status != assistance.StatusApproved || a.Status != assistance.AwardActive || a.Amount != 66_000 || a.Start != m ||
+			a.Category != assistance.ReviewOther || a.ReviewDue != m.First().AddMonths(6) || len(a.Decision) == 0 {
+			t.Fatalf("award %+v; want active 66000 from %s, category other, review due %s, with its decision", a, m, m.First().AddMonths(6))
+		}
+		view, err := ab.as.FindCase(ab.cw, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range view.Events {
+			actions = append(actions, e.Action)
+		}
+		want := "apply via counter|investigate|assess: eligible, on notice|objection received|objection dismissed|approve"
+		if got := strings.Join(actions, "|"); got != want {
+			t.Errorf("history = %s, want %s", got, want)
+		}
+		if len(view.Objections) != 1 || view.Objections[0].Outcome != "dismissed" || view.Objections[0].ResolvedBy != 2 {
+			t.Errorf("objections = %+v, want one dismissed by user 2", view.Objections)
+		}
+
+		// The month's payment: one line; again, nothing new.
+		sum, err := ab.as.Pay(ab.cw, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Lines != 1 || sum.NewLines != 1 || sum.Amount != 66_000 {
+			t.Errorf("first run: %+v, want one new line of 66000", sum)
+		}
+		if sum, err = ab.as.Pay(ab.cw, m, ""); err != nil || sum.NewLines != 0 {
+			t.Errorf("second run of %s: %+v, %v; want no new line", m, sum, err)
+		}
+		lines, err := ab.as.AwardLines(ab.cw, a.ID)
+		if err != nil || len(lines) != 1 || lines[0].Layer != assistance.LayerDibao {
+			t.Errorf("lines = %+v, %v; want one, layer dibao", lines, err)
+		}
+
+		// The review six months on: the husband found steady work.
+		ab.advance(185)
+		due, err := ab.as.ReviewsDue(ab.cw, period.DateOf(*ab.now), "", 0)
+		if err != nil || len(due) != 1 || due[0].ID != a.ID {
+			t.Fatalf("reviews due = %v, %v; want award %d", due, err, a.ID)
+		}
+		r, _, err := ab.as.Review(ab.cw, a.ID, meansTest(ps, 300_000, 40_000), "复核")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Outcome != assistance.ReviewStopProposed || !strings.Contains(r.Reason, "income_below_standard") {
+			t.Fatalf("review: %s %q; want the stop proposed naming income_below_standard", r.Outcome, r.Reason)
+		}
+		if _, _, err := ab.as.Review(ab.cw, a.ID, meansTest(ps, 300_000, 40_000), ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("a second review while a proposal waits = %v, want conflict", err)
+		}
+		if _, err := ab.as.DecideReview(ab.sameUserAsApprover, r.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("DecideReview by the reviewer = %v, want forbidden", err)
+		}
+		if r, err = ab.as.DecideReview(ab.approver, r.ID, true, "同意停保"); err != nil || r.Outcome != assistance.ReviewStopped {
+			t.Fatalf("DecideReview = %+v, %v; want stopped", r, err)
+		}
+		a, err = ab.as.FindAward(ab.cw, a.ID)
+		if err != nil || a.Status != assistance.AwardStopped || a.End != ab.month() || !strings.Contains(a.StopReason, "income_below_standard") {
+			t.Errorf("award after the stop: %+v, %v; want stopped with %s, the reason kept", a, err, ab.month())
+		}
+		if sum, err = ab.as.Pay(ab.cw, ab.month().Add(1), ""); err != nil || sum.Lines != 0 {
+			t.Errorf("run after the stop: %+v, %v; want no line", sum, err)
+		}
+		if rep, err := ab.db.VerifyAudit(context.Background()); err != nil || rep.Break != nil {
+			t.Errorf("audit chain: %+v %+v, %v", rep, rep.Break, err)
+		}
+	})
+}
+
+func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		h, ps := ab.household(t, village(t, "652301", 1), 11, period.MustDate(1975, time.January, 9))
+		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}
+		if err := ab.as.Apply(ab.cw, c, ""); err != nil {
+			t.Fatal(err)
+		}
+		c, _, err := ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 30_000), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = ab.as.Assess(ab.cw, c.ID, c.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		o, err := ab.as.Object(ab.cw, c.ID, &assistance.Objection{Content: "申请人在企业有固定工作"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = ab.as.ResolveObjection(ab.cw, c.ID, o.ID, true, "核实属实: 月工资3,000元"); err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != assistance.StatusApplied {
+			t.Fatalf("after an upheld objection the case is %s, want applied (investigate again)", c.Status)
+		}
+		// Investigated again with the wage found: not eligible, a refusal
+		// is proposed, and an approver confirms it.
+		if c, _, err = ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 300_000), "再次调查"); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = ab.as.Assess(ab.cw, c.ID, c.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != assistance.StatusProposed || c.Eligible || !strings.Contains(c.Reason, "income_below_standard") {
+			t.Fatalf("assessed: %s eligible=%v %q; want a refusal proposed naming income_below_standard", c.Status, c.Eligible, c.Reason)
+		}
+		if c, err = ab.as.Approve(ab.approver, c.ID, c.Version, ""); err != nil || c.Status != assistance.StatusRefused || c.AwardID != 0 {
+			t.Fatalf("approve the refusal: %+v, %v; want refused without an award", c, err)
+		}
+	})
+}
+
+func TestAssistanceTemporaryFastTrack(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		h, ps := ab.household(t, village(t, "652301", 2), 21, period.MustDate(1970, time.June, 1), period.MustDate(1972, time.July, 1))
+		// A fire: 20,000 yuan of loss; the emergency grant is at most 3
+		// months of the standard per member (780 × 3 × 2 = 4,680.00), over
+		// the fast-track limit of 3,000: it must be approved first.
+		big := &assistance.Case{Programme: assistance.ProgTemporary, HouseholdID: h.ID, Channel: assistance.ChannelTownship,
+			HardshipType: assistance.HardshipEmergency, Expense: 2_000_000}
+		if err := ab.as.Apply(ab.cw, big, "火灾"); err != nil {
+			t.Fatal(err)
+		}
+		big, _, err := ab.as.Investigate(ab.cw, big.ID, big.Version, meansTest(ps, 150_000, 100_000), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ab.as.FastTrack(ab.cw, big.ID, big.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "fast-track limit") {
+			t.Fatalf("FastTrack over the limit = %v, want conflict naming the limit", err)
+		}
+		if big, err = ab.as.Assess(ab.cw, big.ID, big.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		if big.Status != assistance.StatusProposed || big.Amount != 468_000 {
+			t.Fatalf("assessed: %s %d, want proposed 468000 (no public notice for temporary assistance)", big.Status, big.Amount)
+		}
+		if big, err = ab.as.Approve(ab.approver, big.ID, big.Version, ""); err != nil {
+			t.Fatal(err)
+		}
+		// A second emergency the same year: 2,500 yuan of medical bills,
+		// within the limit and the yearly cap (10,000 - 4,680 left).
+		small := &assistance.Case{Programme: assistance.ProgTemporary, HouseholdID: h.ID, Channel: assistance.ChannelVillage,
+			HardshipType: assistance.HardshipEmergency, Expense: 250_000}
+		if err := ab.as.Apply(ab.cw, small, "意外受伤"); err != nil {
+			t.Fatal(err)
+		}
+		if small, _, err = ab.as.Investigate(ab.cw, small.ID, small.Version, meansTest(ps, 150_000, 100_000), ""); err != nil {
+			t.Fatal(err)
+		}
+		if small, err = ab.as.FastTrack(ab.cw, small.ID, small.Version, "先行救助"); err != nil {
+			t.Fatal(err)
+		}
+		if small.Status != assistance.StatusGranted || small.Amount != 250_000 || small.AwardID == 0 {
+			t.Fatalf("fast-tracked: %+v; want granted 250000 with an award", small)
+		}
+		sum, err := ab.as.Pay(ab.cw, ab.month(), "")
+		if err != nil || sum.NewLines != 2 || sum.Amount != 718_000 {
+			t.Fatalf("pay: %+v, %v; want two one-offs, 7,180.00", sum, err)
+		}
+		if _, err := ab.as.ReviewGrant(ab.sameUserAsApprover, small.ID, small.Version, true, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("ReviewGrant by who granted = %v, want forbidden", err)
+		}
+		if _, err := ab.as.ReviewGrant(ab.approver, small.ID, small.Version, false, ""); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("reversal without a reason = %v, want invalid", err)
+		}
+		if small, err = ab.as.ReviewGrant(ab.approver, small.ID, small.Version, false, "医疗费已由商业保险赔付"); err != nil || small.Status != assistance.StatusReversed {
+			t.Fatalf("ReviewGrant(reverse) = %+v, %v; want reversed", small, err)
+		}
+		a, err := ab.as.FindAward(ab.cw, small.AwardID)
+		if err != nil || a.Status != assistance.AwardStopped || !strings.Contains(a.StopReason, "商业保险") {
+			t.Errorf("reversed award %+v, %v; want stopped with the reason", a, err)
+		}
+		// The yearly cap counts what was granted and not reversed.
+		received, err := ab.db.TemporaryReceived(ab.ctx, h.ID, ab.month().Add(-11), ab.month())
+		if err != nil || received != 468_000 {
+			t.Errorf("received in 12 months = %d, %v; want 468000", received, err)
+		}
+	})
+}
+
+func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 4)
+		// A widow of 70 living alone on a resident pension of 200 a month,
+		// paid for the 12 months before: the pension comes in from the
+		// insurance side.
+		h1, ps1 := ab.household(t, v, 31, period.MustDate(1956, time.February, 2))
+		if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision,
+			policy_version, created_by, created_at) VALUES (900, %d, 'resident_pension', '%s', '2021-03', 20000, 'active', '{}', 'test', 'test', '2021-03-01T00:00:00Z')`,
+			ps1[0].ID, v)); err != nil {
+			t.Fatal(err)
+		}
+		m := ab.month()
+		for i := 1; i <= 12; i++ {
+			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id)
+				VALUES (900, '%s', 'regular', 20000, '%s', %d, 1)`, m.Add(-i), v, ps1[0].ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mt := meansTest(ps1)
+		mt.HouseholdID, mt.Period = h1.ID, m
+		mt.Source = assistance.SourceDataMatch
+		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter = true, false
+		ex, err := ab.as.CreateMeansTest(ab.cw, mt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := ab.as.MeansTest(ab.cw, ex.TestID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored.Lines) != 1 || stored.Lines[0].Kind != assistance.IncomePension || stored.Lines[0].Amount != 240_000 ||
+			!strings.Contains(stored.Lines[0].Note, "12 months") || stored.TotalIncome != 20_000 {
+			t.Fatalf("lines %+v, monthly income %d; want the pension of 12 months (2,400.00) from the insurance side, 200.00 a month", stored.Lines, stored.TotalIncome)
+		}
+		// 70, unable to work, no supporter, own income 200 < 780: 特困.
+		if ex.Layer != assistance.LayerTekun || ex.TekunMembers != 1 {
+			t.Errorf("layer = %s (%d tekun), want tekun\n%s", ex.Layer, ex.TekunMembers, strings.Join(ex.Reasons, "\n"))
+		}
+		// Two more households: one at 低保 level, one comfortable.
+		h2, ps2 := ab.household(t, v, 41, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
+		h3, ps3 := ab.household(t, village(t, "652302", 0), 51, period.MustDate(1990, time.May, 1))
+		for _, x := range []struct {
+			h  *registry.Household
+			mt *assistance.MeansTest
+		}{{h2, meansTest(ps2, 40_000, 40_000)}, {h3, meansTest(ps3, 600_000)}} {
+			x.mt.HouseholdID, x.mt.Period, x.mt.Source = x.h.ID, m.Add(-1), assistance.SourceInvestigation
+			if _, err := ab.as.CreateMeansTest(ab.ctx, x.mt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum, err := ab.as.ClassifyAll(ab.ctx, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Households != 3 || sum.ByLayer[assistance.LayerTekun] != 1 || sum.ByLayer[assistance.LayerDibao] != 1 || sum.ByLayer[assistance.LayerNone] != 1 {
+			t.Errorf("ClassifyAll = %+v, want 3: tekun, dibao, none", sum)
+		}
+		counts, err := ab.as.LayerCounts(ab.ctx, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, c := range counts {
+			got[string(c.County)+"/"+string(c.Layer)] = c.Persons
+		}
+		if got["652301/tekun"] != 1 || got["652301/dibao"] != 2 || got["652302/none"] != 1 {
+			t.Errorf("layer counts = %v, want 652301 tekun 1 and dibao 2 persons, 652302 none 1", got)
+		}
+		// A run of one county replaces only its rows.
+		if sum, err = ab.as.ClassifyAll(ab.ctx, m, "652302"); err != nil || sum.Households != 1 {
+			t.Errorf("ClassifyAll(652302) = %+v, %v", sum, err)
+		}
+		if all, err := ab.as.Classifications(ab.ctx, assistance.ClassificationFilter{Period: m, Page: registry.Page{Limit: 10}}); err != nil || len(all) != 3 {
+			t.Errorf("classifications after a county run = %d, %v; want 3", len(all), err)
+		}
+		if _, err := ab.as.ClassifyAll(ab.caseworkerOfElsewhere, m, "652301"); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("ClassifyAll outside the scope = %v, want forbidden", err)
+		}
+	})
+}
+
+func TestAllowanceScreeningAndReport(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652323", 0)
+		m := ab.month() // 2026-11
+		// 79 turning 80 in December, 85, 95, and 90 dead in October.
+		_, young := ab.household(t, v, 61, period.MustDate(1946, time.December, 10))
+		_, ps := ab.household(t, v, 62, period.MustDate(1941, time.May, 1), period.MustDate(1931, time.June, 1))
+		_, dead := ab.household(t, v, 64, period.MustDate(1936, time.January, 1))
+		if _, err := ab.svc.RecordDeath(ab.ctx, dead[0].ID, period.MustDate(2026, time.October, 3), "public_security"); err != nil {
+			t.Fatal(err)
+		}
+		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652323")
+		if fault.CodeOf(err) != fault.Forbidden {
+			t.Fatalf("Screen outside the caseworker's county = %v, want forbidden", err)
+		}
+		run, err = ab.as.Screen(ab.ctx, assistance.ProgHighAge, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.NewAwards != 2 || run.Eligible != 2 || run.Amount != 5_000+14_000 {
+			t.Fatalf("run %+v; want 2 new (85: 50.00, 95: 140.00)", run)
+		}
+		if _, err := ab.as.DecideScreening(ab.ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("approve by admin (no approval permission) = %v, want forbidden", err)
+		}
+		if run, err = ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ab.as.DecideScreening(ab.other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("a second decision = %v, want conflict", err)
+		}
+		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
+		if err != nil || len(awards) != 2 || len(awards[0].Decision) == 0 || awards[0].Start != m {
+			t.Fatalf("awards = %+v, %v; want 2 from %s with their decisions", awards, err, m)
+		}
+		if _, err := ab.as.Pay(ab.ctx, m, ""); err != nil {
+			t.Fatal(err)
+		}
+		// The next month the others are unchanged; the one turning 80 on
+		// 10 December is paid from January (the month after the birthday,
+		// as the parameter says), and appears then without applying.
+		ab.advance(30) // 2026-12-22
+		next, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(1), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.NewAwards != 0 || next.Changed != 0 || next.Stopped != 0 {
+			t.Errorf("December run %+v: want no change", next)
+		}
+		// A death in December: the month of death is paid, January is not.
+		if _, err := ab.svc.RecordDeath(ab.ctx, ps[1].ID, period.MustDate(2026, time.December, 15), "civil_affairs_funeral"); err != nil {
+			t.Fatal(err)
+		}
+		if sum, err := ab.as.Pay(ab.ctx, m.Add(1), ""); err != nil || sum.Lines != 2 || sum.Stopped != 0 {
+			t.Errorf("December pay %+v, %v: the month of death is paid", sum, err)
+		}
+		ab.advance(31) // 2027-01-22
+		jan, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(2), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if jan.NewAwards != 1 || jan.Stopped != 1 {
+			t.Fatalf("January run %+v, want the new 80-year-old and the stop of the dead", jan)
+		}
+		for _, it := range jan.Items {
+			if it.Change == assistance.ChangeNew && it.PersonID != young[0].ID || it.Change == assistance.ChangeStopped && it.PersonID != ps[1].ID {
+				t.Errorf("January item %+v", it)
+			}
+		}
+		sum, err := ab.as.Pay(ab.ctx, m.Add(2), "")
+		if err != nil || sum.Lines != 1 || sum.Stopped != 1 {
+			t.Errorf("January pay %+v, %v: want one line and the dead person's award stopped", sum, err)
+		}
+		rep, err := ab.as.Report(ab.ctx, m, m.Add(2), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total assistance.ReportRow
+		for _, r := range rep.Totals {
+			if r.Programme == assistance.ProgHighAge {
+				total = r
+			}
+		}
+		// 50 + 140 in November and December, 50 in January.
+		if total.Beneficiaries != 2 || total.Lines != 5 || total.Amount != 3*5_000+2*14_000 {
+			t.Errorf("report total %+v, want 2 persons, 5 lines, 430.00", total)
+		}
+		if len(rep.Rows) != 3 || rep.Rows[0].County != "652323" || rep.Rows[0].Layer != assistance.LayerNone {
+			t.Errorf("report rows %+v, want one per month in 652323, layer none", rep.Rows)
+		}
+	})
+}
