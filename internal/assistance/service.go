@@ -58,16 +58,18 @@ type Store interface {
 	// MeansTests lists tests matching f without their lines, by key.
 	MeansTests(ctx context.Context, f TestFilter) ([]*MeansTest, error)
 	// SaveClassification stores c, replacing the household's row of its
-	// month.
+	// month. The store keeps the low-income population (低收入人口库): a
+	// household in none has no row.
 	SaveClassification(ctx context.Context, c *Classification) error
 	// ClassifyMonth replaces the classifications of month m in the region
 	// subtree, in one transaction with one audit event: it hands classify
 	// the latest test up to m of every household of the region, chunk by
-	// chunk (totals and members, no lines), and saves what it returns. It
-	// returns the number of households classified.
+	// chunk (totals and members, no lines), and saves what it returns (the
+	// households in a layer). It returns the number of households
+	// classified.
 	ClassifyMonth(ctx context.Context, m period.Month, code region.Code, classify func([]MeansTest) ([]Classification, error)) (int, error)
 	// Classification returns the household's classification of month m;
-	// NotFound if none.
+	// NotFound if the household is in no layer then.
 	Classification(ctx context.Context, household registry.HouseholdID, m period.Month) (*Classification, error)
 	// Classifications lists the classifications matching f, by household.
 	Classifications(ctx context.Context, f ClassificationFilter) ([]Classification, error)
@@ -368,9 +370,22 @@ func (s *Service) ClassifyAll(ctx context.Context, m period.Month, code region.C
 	return sum, nil
 }
 
-// Classification returns a household's stored classification of month m.
+// Classification returns a household's stored classification of month m:
+// its layer in the low-income population, or none (from its latest test
+// up to m) when it is not in it. NotFound when the household has no test.
 func (s *Service) Classification(ctx context.Context, household registry.HouseholdID, m period.Month) (*Classification, error) {
 	c, err := s.store.Classification(ctx, household, m)
+	if fault.CodeOf(err) == fault.NotFound {
+		t, terr := s.store.LatestMeansTest(ctx, household, m)
+		if terr != nil {
+			if fault.CodeOf(terr) == fault.NotFound {
+				return nil, fault.Errorf(fault.NotFound, "household %d has no means test up to %s", household, m)
+			}
+			return nil, terr
+		}
+		c, err = &Classification{Period: m, HouseholdID: household, RegionCode: t.RegionCode, TestID: t.ID, Layer: LayerNone,
+			Members: t.MemberCount, PerCapitaIncome: t.PerCapitaIncome()}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -380,8 +395,8 @@ func (s *Service) Classification(ctx context.Context, household registry.Househo
 	return c, nil
 }
 
-// Classifications lists the classifications of a month in the caller's
-// scope.
+// Classifications lists the low-income population of a month in the
+// caller's scope: the households in a layer.
 func (s *Service) Classifications(ctx context.Context, f ClassificationFilter) ([]Classification, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {
@@ -390,8 +405,8 @@ func (s *Service) Classifications(ctx context.Context, f ClassificationFilter) (
 	if f.Period.IsZero() {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"period": "is required"}}
 	}
-	if f.Layer != "" && !f.Layer.Valid() {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"layer": fmt.Sprintf("%q is not a layer", f.Layer)}}
+	if f.Layer != "" && !f.Layer.Valid() || f.Layer == LayerNone {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"layer": fmt.Sprintf("%q is not a layer of the low-income population", f.Layer)}}
 	}
 	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
 		return nil, err
@@ -399,8 +414,8 @@ func (s *Service) Classifications(ctx context.Context, f ClassificationFilter) (
 	return s.store.Classifications(ctx, f)
 }
 
-// LayerCounts counts the classified households and persons of month m per
-// county and layer.
+// LayerCounts counts the households and persons of the low-income
+// population of month m per county and layer.
 func (s *Service) LayerCounts(ctx context.Context, m period.Month, code region.Code) ([]LayerCount, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {

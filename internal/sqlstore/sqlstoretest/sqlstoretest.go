@@ -31,6 +31,17 @@ func Open(t testing.TB) *sqlstore.DB {
 	return open(t, filepath.Join(t.TempDir(), "safetynet.db"))
 }
 
+// OpenFile returns the migrated SQLite database at path, closed (and
+// kept) when the test ends: a fixture that benchmarks build once.
+func OpenFile(t testing.TB, path string) *sqlstore.DB {
+	t.Helper()
+	return open(t, path)
+}
+
+// EnvBenchCache names the environment variable with a directory where
+// benchmarks may keep the large fixtures they build, to reuse them.
+const EnvBenchCache = "SP_BENCH_CACHE"
+
 // OpenPostgres returns a migrated PostgreSQL database in a schema of its own,
 // dropped when the test ends. It skips the test when SP_TEST_POSTGRES_URL is
 // not set.

@@ -24,6 +24,10 @@ CREATE TABLE means_tests (
     business_entities  INTEGER NOT NULL CHECK (business_entities >= 0),
     rigid_expenses_12m BIGINT NOT NULL CHECK (rigid_expenses_12m >= 0),
     heating_type       TEXT NOT NULL DEFAULT 'central' CHECK (heating_type IN ('central', 'self_heating', 'provided')),
+    -- The members as the classification reads them, packed (see
+    -- sqlstore.packMembers): a run of the whole prefecture reads one row
+    -- per household instead of joining three member rows.
+    member_data        BYTEA NOT NULL DEFAULT ''::bytea,
     source             TEXT NOT NULL,
     note               TEXT NOT NULL DEFAULT '',
     created_by         TEXT NOT NULL,
@@ -66,16 +70,17 @@ CREATE TABLE means_test_lines (
     PRIMARY KEY (test_id, line)
 );
 
--- The layer of each tested household in a month, from its latest test
--- then: 特困 > 低保 > 低保边缘 > 刚性支出困难 > 其他低收入 > none. The full
--- explanation is evaluated again on demand from the test and the policy
--- version recorded here.
+-- The low-income population of each month (低收入人口库): the layer of
+-- every tested household that has one, from its latest test then: 特困 >
+-- 低保 > 低保边缘 > 刚性支出困难 > 其他低收入. A tested household with no
+-- row in a month is in none. The full explanation is evaluated again on
+-- demand from the test and the policy version recorded here.
 CREATE TABLE classifications (
     period            TEXT NOT NULL,
     household_id      BIGINT NOT NULL,
     region_code       TEXT NOT NULL,
     test_id           BIGINT NOT NULL,
-    layer             TEXT NOT NULL CHECK (layer IN ('tekun', 'dibao', 'dibao_edge', 'rigid_expense', 'low_income', 'none')),
+    layer             TEXT NOT NULL CHECK (layer IN ('tekun', 'dibao', 'dibao_edge', 'rigid_expense', 'low_income')),
     members           INTEGER NOT NULL,
     per_capita_income BIGINT NOT NULL,
     dibao_amount      BIGINT NOT NULL,

@@ -24,6 +24,10 @@ CREATE TABLE means_tests (
     business_entities  INTEGER NOT NULL CHECK (business_entities >= 0),
     rigid_expenses_12m INTEGER NOT NULL CHECK (rigid_expenses_12m >= 0),
     heating_type       TEXT NOT NULL DEFAULT 'central' CHECK (heating_type IN ('central', 'self_heating', 'provided')),
+    -- The members as the classification reads them, packed (see
+    -- sqlstore.packMembers): a run of the whole prefecture reads one row
+    -- per household instead of joining three member rows.
+    member_data        BLOB NOT NULL DEFAULT x'',
     source             TEXT NOT NULL,
     note               TEXT NOT NULL DEFAULT '',
     created_by         TEXT NOT NULL,
@@ -50,7 +54,7 @@ CREATE TABLE means_test_members (
     has_supporter     INTEGER NOT NULL,
     monitored         INTEGER NOT NULL,
     PRIMARY KEY (test_id, person_id)
-);
+) WITHOUT ROWID;
 
 -- Every line of a test: incomes (monthly), assets (balances and counts),
 -- rigid expenses (12 months). Exempt lines are recorded and not counted.
@@ -64,25 +68,26 @@ CREATE TABLE means_test_lines (
     exempt    INTEGER NOT NULL DEFAULT 0,
     note      TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (test_id, line)
-);
+) WITHOUT ROWID;
 
--- The layer of each tested household in a month, from its latest test
--- then: 特困 > 低保 > 低保边缘 > 刚性支出困难 > 其他低收入 > none. The full
--- explanation is evaluated again on demand from the test and the policy
--- version recorded here.
+-- The low-income population of each month (低收入人口库): the layer of
+-- every tested household that has one, from its latest test then: 特困 >
+-- 低保 > 低保边缘 > 刚性支出困难 > 其他低收入. A tested household with no
+-- row in a month is in none. The full explanation is evaluated again on
+-- demand from the test and the policy version recorded here.
 CREATE TABLE classifications (
     period            TEXT NOT NULL,
     household_id      INTEGER NOT NULL,
     region_code       TEXT NOT NULL,
     test_id           INTEGER NOT NULL,
-    layer             TEXT NOT NULL CHECK (layer IN ('tekun', 'dibao', 'dibao_edge', 'rigid_expense', 'low_income', 'none')),
+    layer             TEXT NOT NULL CHECK (layer IN ('tekun', 'dibao', 'dibao_edge', 'rigid_expense', 'low_income')),
     members           INTEGER NOT NULL,
     per_capita_income INTEGER NOT NULL,
     dibao_amount      INTEGER NOT NULL,
     tekun_members     INTEGER NOT NULL,
     policy_version    TEXT NOT NULL,
     PRIMARY KEY (period, household_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX classifications_household ON classifications (household_id, period);
 CREATE INDEX classifications_layer ON classifications (layer, period);
 
