@@ -64,15 +64,16 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		},
 	}
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, httpapi.Services{
-		Registry:  reg,
-		Insurance: insurance.NewService(db, db, pk),
-		Accounts:  insurance.NewAccounts(db, db, pk),
-		Pensions:  insurance.NewPensions(db, db, pk),
-		Benefits:  insurance.NewBenefits(db, db, pk),
-		Auth:      au,
-		Audit:     db,
-		Policy:    pol,
-		Catalogue: cat,
+		Registry:   reg,
+		Insurance:  insurance.NewService(db, db, pk),
+		Accounts:   insurance.NewAccounts(db, db, pk),
+		Pensions:   insurance.NewPensions(db, db, pk),
+		Benefits:   insurance.NewBenefits(db, db, pk),
+		Assistance: assistance.NewService(db, db, db, pk),
+		Auth:       au,
+		Audit:      db,
+		Policy:     pol,
+		Catalogue:  cat,
 	})
 	return h, au, err
 }

@@ -50,6 +50,7 @@ type server struct {
 	acc     *insurance.Accounts
 	pen     *insurance.Pensions
 	ben     *insurance.Benefits
+	asst    *assistance.Service
 	au      *auth.Service
 	aud     AuditReader
 	pol     Policy
@@ -65,9 +66,12 @@ type Services struct {
 	Accounts  *insurance.Accounts
 	Pensions  *insurance.Pensions
 	Benefits  *insurance.Benefits
-	Auth      *auth.Service
-	Audit     AuditReader
-	Policy    Policy
+	// Assistance runs means tests, classification, cases, awards and
+	// allowances (civil affairs).
+	Assistance *assistance.Service
+	Auth       *auth.Service
+	Audit      AuditReader
+	Policy     Policy
 	// Catalogue is the list of assistance items (联助清单), loaded and
 	// checked at start-up.
 	Catalogue *assistance.Catalogue
@@ -79,8 +83,8 @@ type Services struct {
 // policy package stops the process at start-up.
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
-		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil || s.cat == nil {
+		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -39,6 +39,7 @@ type testBundle struct {
 	acc  *insurance.Accounts
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
+	asst *assistance.Service
 	au   *auth.Service
 	cat  *assistance.Catalogue
 	logs *syncBuffer
@@ -60,8 +61,8 @@ var testUsers = []auth.NewUser{
 
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
-	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db,
-		Policy: pol, Catalogue: b.cat}
+	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -76,6 +77,7 @@ func setup(t *testing.T) *testBundle {
 	b.acc = insurance.NewAccounts(db, db, pk)
 	b.pen = insurance.NewPensions(db, db, pk)
 	b.ben = insurance.NewBenefits(db, db, pk)
+	b.asst = assistance.NewService(db, db, db, pk)
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}
