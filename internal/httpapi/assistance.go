@@ -33,7 +33,7 @@ func (s *server) assistanceRoutes() []route {
 			summary: "Read a means test with its members and lines", params: idParams{}, status: http.StatusOK, resp: meansTestResponse{}},
 		{method: "GET", path: "/api/v1/households/{id}/classification", handler: s.handleExplainHousehold, tag: "assistance",
 			summary: "Classify a household (分层分类) for a month from its latest means test: the layer, every decision, a reason per programme naming each threshold and its date, and the assistance items the layer opens",
-			params: classificationParams{}, status: http.StatusOK, resp: explanationResponse{}},
+			params:  classificationParams{}, status: http.StatusOK, resp: explanationResponse{}},
 		{method: "POST", path: "/api/v1/classification-runs", handler: s.handleClassifyAll, tag: "assistance",
 			summary: "Classify every tested household of a region for a month (columnar engine); replaces the month's low-income population there",
 			body:    runRequest{}, status: http.StatusOK, resp: classifySummaryResponse{}},
