@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -522,6 +523,49 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		}
 		if len(rep.Rows) != 3 || rep.Rows[0].County != "652323" || rep.Rows[0].Layer != assistance.LayerNone {
 			t.Errorf("report rows %+v, want one per month in 652323, layer none", rep.Rows)
+		}
+	})
+}
+
+// TestHardshipPremiumsFromAssistance: the members of a household with 低保
+// and a person supported as 特困 get their resident-pension premium paid by
+// government (代缴) from civil affairs' own records, with no list imported.
+func TestHardshipPremiumsFromAssistance(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 5)
+		h, ps := ab.household(t, v, 71, period.MustDate(1980, time.March, 5), period.MustDate(1983, time.April, 4))
+		_, alone := ab.household(t, v, 73, period.MustDate(1970, time.July, 7))
+		_, other := ab.household(t, v, 74, period.MustDate(1975, time.August, 8))
+		for _, p := range append(append(ps, alone...), other...) {
+			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO enrolments (region_code, person_id, scheme, kind, start_month, status, tier, version)
+				VALUES ('%s', %d, 'resident_pension', 'resident', '2024-01', 'active', 10000, 1)`, v, p.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []string{
+			fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
+				VALUES ('dibao', 'monthly', %d, 0, '%s', 66000, '2025-03', 'active', 'test', '2025-03-01T00:00:00Z')`, h.ID, v),
+			fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, end_month, status, created_by, created_at)
+				VALUES ('tekun', 'monthly', 0, %d, '%s', 120000, '2024-01', '2025-02', 'stopped', 'test', '2024-01-01T00:00:00Z')`, alone[0].ID, v),
+		} {
+			if err := ab.db.ExecRaw(ab.ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		acc := insurance.NewAccounts(ab.db, ab.db, insurancePolicies(t))
+		acc.NowFunc = ab.as.NowFunc
+		b, err := acc.PayHardshipPremiums(ab.ctx, 2025, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[registry.PersonID]string{}
+		for _, it := range b.Items {
+			got[it.PersonID] = fmt.Sprint(it.Groups)
+		}
+		want := map[registry.PersonID]string{ps[0].ID: "[dibao]", ps[1].ID: "[dibao]", alone[0].ID: "[tekun]"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("代缴 items %v, want %v (the 特困 award ran into 2025; the third household has none)", got, want)
 		}
 	})
 }
