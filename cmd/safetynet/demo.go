@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/region"
+	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
 
@@ -61,6 +62,10 @@ func runDemo(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		if err := demoCycle(ctx, db, pk, e.stdout); err != nil {
+			return err
+		}
+		last := registry.NewService(db).Today().Period().Add(-1)
+		if err := seedAssistance(ctx, db, pk, last.Add(-6), last, *seed, e.stdout); err != nil {
 			return err
 		}
 	} else {

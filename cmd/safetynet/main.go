@@ -77,6 +77,8 @@ func commands() []command {
 		{"import", "read a department file, all or nothing: import tax|deaths|hardship FILE", runImport},
 		{"export", "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", runExport},
 		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
+		{"assistance", "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", runAssistance},
+		{"screen", "screen the registry for an allowance with no application (screen --program ID --period YYYY-MM)", runScreen},
 		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll},
 		{"pension", "pensions: pension award|adjust|certify|duplicates|report", runPension},
 		{"ids", "check resident ID numbers and unified social credit codes (ids check VALUE...)", runIDs},

@@ -344,6 +344,36 @@ func (s *Service) Investigate(ctx context.Context, id CaseID, version int64, t *
 	return c, ex, nil
 }
 
+// UseTest takes an existing means test of the household for the case
+// instead of a new investigation: a data match (信息核对) or an
+// investigation made within the last six months of the application.
+func (s *Service) UseTest(ctx context.Context, id CaseID, version int64, test TestID, note string) (*Case, error) {
+	c, _, err := s.loadCase(ctx, id, version, auth.PermAssistance, StatusApplied, StatusInvestigated)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.MeansTest(ctx, test)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case t.HouseholdID != c.HouseholdID:
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid means test", Fields: map[string]string{"test_id": fmt.Sprintf("test %d is of household %d, the case of household %d", test, t.HouseholdID, c.HouseholdID)}}
+	case t.Period > c.AppliedOn.Period() || c.AppliedOn.Period().Sub(t.Period) > 6:
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid means test", Fields: map[string]string{"test_id": fmt.Sprintf("test %d is of %s: use a test of the six months up to the application (%s)", test, t.Period, c.AppliedOn)}}
+	}
+	if c.PersonID != 0 {
+		if _, ok := t.Member(c.PersonID); !ok {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid means test", Fields: map[string]string{"test_id": fmt.Sprintf("test %d does not count person %d", test, c.PersonID)}}
+		}
+	}
+	c.TestID, c.Status = t.ID, StatusInvestigated
+	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: fmt.Sprintf("use means test %d (%s)", t.ID, t.Source), Note: note}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // decide evaluates the case's programme on its means test.
 func (s *Service) decide(ctx context.Context, c *Case, t *MeansTest, m period.Month) (*policy.Decision, error) {
 	switch c.Programme {

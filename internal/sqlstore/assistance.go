@@ -502,6 +502,117 @@ func (db *DB) InsuranceIncomes(ctx context.Context, persons []registry.PersonID,
 // bit reads a boolean column as 0 or 1 on both engines.
 func bit(col string) string { return "CASE WHEN " + col + " THEN 1 ELSE 0 END" }
 
+// HouseholdForTest is a registry household with what a means test copies
+// of its members, for generating tests in bulk.
+type HouseholdForTest struct {
+	ID         registry.HouseholdID
+	RegionCode region.Code
+	HukouType  registry.HukouType
+	Members    []assistance.Member
+	// Deaths are the members' death dates (zero for the living), by index.
+	Deaths []period.Date
+}
+
+// EachHouseholdForTest hands fn every household with its members (birth
+// date, registration, the most severe certificate's grade), in key order.
+func (db *DB) EachHouseholdForTest(ctx context.Context, fn func(*HouseholdForTest) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT h.id, h.region_code, h.hukou_type, hm.person_id, hm.relation, p.birth_date, p.hukou_region,
+		p.hukou_type, p.death_date, COALESCE((SELECT MIN(d.grade) FROM disabilities d WHERE d.person_id = p.id AND d.revoked IS NULL), 0)
+		FROM households h JOIN household_members hm ON hm.household_id = h.id JOIN persons p ON p.id = hm.person_id
+		ORDER BY h.id, hm.person_id`)
+	if err != nil {
+		return fmt.Errorf("households for tests: %w", err)
+	}
+	defer rows.Close()
+	var cur *HouseholdForTest
+	for rows.Next() {
+		var h HouseholdForTest
+		var m assistance.Member
+		var hukouRegion region.Code
+		var death period.Date
+		if err := rows.Scan(&h.ID, &h.RegionCode, &h.HukouType, &m.PersonID, &m.Relation, &m.BirthDate, &hukouRegion, &m.HukouType, &death,
+			&m.DisabilityGrade); err != nil {
+			return fmt.Errorf("scan household for tests: %w", err)
+		}
+		m.HukouLocal = region.Changji.Contains(hukouRegion)
+		if cur == nil || cur.ID != h.ID {
+			if cur != nil {
+				if err := fn(cur); err != nil {
+					return err
+				}
+			}
+			cur = &h
+		}
+		cur.Members = append(cur.Members, m)
+		cur.Deaths = append(cur.Deaths, death)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("households for tests: %w", err)
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}
+
+// LoadMeansTests inserts tests in bulk (their totals computed), with their
+// members and lines, in one transaction with one audit event: the data
+// match of a whole population, or a migration. IDs are assigned here.
+func (db *DB) LoadMeansTests(ctx context.Context, tests []*assistance.MeansTest) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var next int64
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM means_tests").Scan(&next); err != nil {
+			return fmt.Errorf("load means tests: %w", err)
+		}
+		now := db.now()
+		by := actorName(ctx)
+		ti := db.newInserter(tx, "means_tests", "id", "household_id", "region_code", "period", "hukou_type", "hukou_local", "members",
+			"total_income", "income_12m", "financial_assets", "vehicles", "houses", "business_entities", "rigid_expenses_12m", "heating_type",
+			"member_data", "source", "note", "created_by", "created_at")
+		mi := db.newInserter(tx, "means_test_members", "test_id", "person_id", "relation", "birth_date", "disability_grade", "hukou_local",
+			"hukou_type", "own_income", "unable_to_work", "self_care", "has_supporter", "monitored")
+		li := db.newInserter(tx, "means_test_lines", "test_id", "line", "person_id", "kind", "amount", "quantity", "exempt", "note")
+		// Tests first, then members and lines: each refers to its test.
+		for _, t := range tests {
+			t.ID, t.CreatedAt, t.CreatedBy = assistance.TestID(next), now, by
+			next++
+			if err := ti.add(ctx, int64(t.ID), int64(t.HouseholdID), string(t.RegionCode), t.Period.String(), string(t.HukouType), db.boolv(t.HukouLocal),
+				t.MemberCount, int64(t.TotalIncome), int64(t.Income12m), int64(t.FinancialAssets), t.Vehicles, t.Houses, t.BusinessEntities,
+				int64(t.RigidExpenses12m), t.HeatingType, packMembers(t.Members), string(t.Source), t.Note, t.CreatedBy, db.ts(now)); err != nil {
+				return err
+			}
+		}
+		if err := ti.flush(ctx); err != nil {
+			return err
+		}
+		for _, t := range tests {
+			for _, m := range t.Members {
+				if err := mi.add(ctx, int64(t.ID), int64(m.PersonID), string(m.Relation), m.BirthDate, m.DisabilityGrade, db.boolv(m.HukouLocal),
+					string(m.HukouType), int64(m.OwnIncome), db.boolv(m.UnableToWork), string(m.SelfCare), db.boolv(m.HasSupporter), db.boolv(m.Monitored)); err != nil {
+					return err
+				}
+			}
+			for i, l := range t.Lines {
+				if err := li.add(ctx, int64(t.ID), i+1, int64(l.PersonID), string(l.Kind), int64(l.Amount), l.Quantity, db.boolv(l.Exempt), l.Note); err != nil {
+					return err
+				}
+			}
+		}
+		for _, in := range []*inserter{mi, li} {
+			if err := in.flush(ctx); err != nil {
+				return err
+			}
+		}
+		if db.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('means_tests', 'id'), (SELECT COALESCE(MAX(id), 1) FROM means_tests))"); err != nil {
+				return fmt.Errorf("advance the means test sequence: %w", err)
+			}
+		}
+		return db.audited(ctx, tx, "means_test.load", "means_test", fmt.Sprintf("%d..%d", next-int64(len(tests)), next-1), "",
+			map[string]int{"tests": len(tests)}, []string{"tests=" + strconv.Itoa(len(tests))})
+	})
+}
+
 // RepackMeansTests rebuilds the packed members of every means test from
 // its member rows, for tests loaded in bulk by SQL (a migration from
 // another system). It returns the number of tests repacked.

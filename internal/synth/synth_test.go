@@ -385,7 +385,7 @@ func TestRealism(t *testing.T) {
 		{"aged 60+ (% of living)", share(aged60, alive), 15, 22, ""},
 		{"aged 0-14 (% of living)", share(children, alive), 15, 21, ""},
 		{"adult sex ratio (males per 100 females)", 100 * float64(adultMales) / float64(adults-adultMales), 104, 111, ""},
-		{"disability records (% of persons)", share(disabled, persons), 5, 7, ""},
+		{"disability certificates (% of persons)", share(disabled, persons), 2.2, 3.2, ""},
 		{"deaths per year (% of persons)", share(deaths, persons) / 3, 0.45, 0.8, ""},
 		{"current employment (% of living 18-59)", share(working, workingAge), 45, 55, ""},
 		{"persons per household", float64(persons) / float64(hh), 2.8, 3.2, ""},
