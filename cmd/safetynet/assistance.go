@@ -623,7 +623,6 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 	return m
 }
 
-
 // runScreen screens the registry for an allowance (免申即享) and proposes
 // the run; an approver decides it (POST /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
