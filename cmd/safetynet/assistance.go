@@ -212,7 +212,7 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 func printAssistanceReport(w io.Writer, rep *assistance.Report, pk *policy.Package, rows bool) {
 	fmt.Fprintf(w, "social assistance paid %s to %s in %s (救助和津贴发放)\n", rep.From, rep.To, rep.Region)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "programme\t\tbeneficiaries\tpayments\tyuan\tyuan per beneficiary\t")
+	fmt.Fprintf(tw, "programme\t\tbeneficiaries\tin %s\tpayments\tyuan\tyuan per beneficiary\t\n", rep.To)
 	for _, r := range rep.Totals {
 		name := "两项残疾人补贴 (both disability subsidies)"
 		if p, ok := pk.Programme(r.Programme); ok {
@@ -222,7 +222,7 @@ func printAssistanceReport(w io.Writer, rep *assistance.Report, pk *policy.Packa
 		if r.Beneficiaries > 0 {
 			per = money.Fen(money.DivRound(int64(r.Amount), int64(r.Beneficiaries)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t\n", r.Programme, name, r.Beneficiaries, r.Lines, r.Amount, per)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t\n", r.Programme, name, r.Beneficiaries, r.LastMonth, r.Lines, r.Amount, per)
 	}
 	tw.Flush()
 	if !rows {
@@ -383,6 +383,9 @@ func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, fi
 	}
 	clock = first.First().AddDays(14).Time().Add(10 * time.Hour)
 	for _, c := range cases[:len(cases)-waiting] {
+		if c.Status != assistance.StatusNotice {
+			continue
+		}
 		if _, err := svc.Approve(ap, c.ID, c.Version, "同意"); err != nil {
 			return fmt.Errorf("approve case %d: %w", c.ID, err)
 		}
@@ -438,7 +441,7 @@ func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, fi
 		if err := caseTo(cw, ap, svc, c, want); err != nil {
 			return err
 		}
-		if i == 2 {
+		if i == 2 && c.Status == assistance.StatusNotice {
 			if _, err := svc.Object(cw, c.ID, &assistance.Objection{Objector: "匿名来电", Content: "反映该户家庭成员在外地务工，收入未申报"}); err != nil {
 				return err
 			}
@@ -461,19 +464,13 @@ func caseTo(cw, ap context.Context, svc *assistance.Service, c *assistance.Case,
 	if status == assistance.StatusApplied {
 		return nil
 	}
-	got, err := svc.UseTest(cw, c.ID, c.Version, test, "信息核对 data match")
-	if fault.CodeOf(err) == fault.Invalid {
-		// The data match is too old for this application: investigate
-		// again, finding what it found.
-		old, terr := svc.MeansTest(cw, test)
-		if terr != nil {
-			return terr
-		}
-		t := &assistance.MeansTest{Members: old.Members, Lines: old.Lines, HeatingType: old.HeatingType, Source: assistance.SourceInvestigation}
-		got, _, err = svc.Investigate(cw, c.ID, c.Version, t, "入户调查 household visit")
-	}
+	got, err := useOrInvestigate(cw, svc, c, test)
 	if err != nil {
 		return fmt.Errorf("case %d: %w", c.ID, err)
+	}
+	if got.Status == assistance.StatusWithdrawn {
+		*c = *got
+		return nil
 	}
 	if got, err = svc.Assess(cw, c.ID, got.Version, ""); err != nil {
 		return fmt.Errorf("case %d: %w", c.ID, err)
@@ -515,12 +512,47 @@ func caseToInvestigated(cw context.Context, svc *assistance.Service, c *assistan
 	if err := svc.Apply(cw, c, note); err != nil {
 		return fmt.Errorf("apply for household %d: %w", c.HouseholdID, err)
 	}
-	got, err := svc.UseTest(cw, c.ID, c.Version, test, "信息核对 data match")
+	got, err := useOrInvestigate(cw, svc, c, test)
 	if err != nil {
 		return err
 	}
 	*c = *got
 	return nil
+}
+
+// useOrInvestigate takes the household's data-match test for case c, or,
+// when it is too old for the application, investigates again, finding
+// what it found.
+func useOrInvestigate(cw context.Context, svc *assistance.Service, c *assistance.Case, test assistance.TestID) (*assistance.Case, error) {
+	got, err := svc.UseTest(cw, c.ID, c.Version, test, "信息核对 data match")
+	if fault.CodeOf(err) != fault.Invalid {
+		return got, err
+	}
+	old, err := svc.MeansTest(cw, test)
+	if err != nil {
+		return nil, err
+	}
+	t := &assistance.MeansTest{HeatingType: old.HeatingType, Source: assistance.SourceInvestigation}
+	gone := map[registry.PersonID]bool{}
+	for _, m := range old.Members {
+		if d, err := svc.Registry().Person(cw, m.PersonID); err != nil {
+			return nil, err
+		} else if !d.Alive() {
+			gone[m.PersonID] = true // died since: no longer counted
+			continue
+		}
+		t.Members = append(t.Members, m)
+	}
+	for _, l := range old.Lines {
+		if !gone[l.PersonID] {
+			t.Lines = append(t.Lines, l)
+		}
+	}
+	if len(t.Members) == 0 || c.PersonID != 0 && gone[c.PersonID] {
+		return svc.Withdraw(cw, c.ID, c.Version, "the person applied for has died")
+	}
+	got, _, err = svc.Investigate(cw, c.ID, c.Version, t, "入户调查 household visit")
+	return got, err
 }
 
 // syntheticTest draws a household's means test for month m, as department

@@ -21,9 +21,13 @@ type ReportRow struct {
 	Layer     Layer        `json:"layer,omitempty"`
 	// Beneficiaries counts distinct persons for a person programme and
 	// households for a household programme.
-	Beneficiaries int       `json:"beneficiaries"`
-	Lines         int       `json:"lines"`
-	Amount        money.Fen `json:"amount"`
+	Beneficiaries int `json:"beneficiaries"`
+	// LastMonth counts, in a total, the beneficiaries paid in the last
+	// month of the range: the year-end count (年末享受人数) the published
+	// figures give for a year.
+	LastMonth int       `json:"last_month,omitempty"`
+	Lines     int       `json:"lines"`
+	Amount    money.Fen `json:"amount"`
 }
 
 // ReportStore computes the report rows.
@@ -33,7 +37,7 @@ type ReportStore interface {
 	ReportRows(ctx context.Context, from, to period.Month, code region.Code) ([]ReportRow, error)
 	// ReportTotals sums them over the whole range per programme group:
 	// each programme, and each group of ReportGroups under its name, with
-	// distinct beneficiaries over the range.
+	// distinct beneficiaries over the range and in its last month.
 	ReportTotals(ctx context.Context, from, to period.Month, code region.Code, groups map[string][]string) ([]ReportRow, error)
 }
 

@@ -130,6 +130,9 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
 
+// Registry returns the registry the service reads.
+func (s *Service) Registry() Registry { return s.registry }
+
 // Policy returns the policy package the service decides with.
 func (s *Service) Policy() *policy.Package { return s.policy }
 

@@ -1168,6 +1168,7 @@ type reportRowResponse struct {
 	County        string `json:"county,omitempty"`
 	Layer         string `json:"layer,omitempty"`
 	Beneficiaries int    `json:"beneficiaries" description:"distinct persons (person programmes) or households"`
+	LastMonth     int    `json:"last_month,omitempty" description:"in totals: beneficiaries paid in the range's last month (the year-end count)"`
 	Lines         int    `json:"lines"`
 	Amount        int64  `json:"amount" description:"fen"`
 }
@@ -1182,7 +1183,7 @@ type assistanceReportResponse struct {
 
 func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 	return reportRowResponse{Period: monthString(rr.Period), Programme: rr.Programme, County: string(rr.County), Layer: string(rr.Layer),
-		Beneficiaries: rr.Beneficiaries, Lines: rr.Lines, Amount: int64(rr.Amount)}
+		Beneficiaries: rr.Beneficiaries, LastMonth: rr.LastMonth, Lines: rr.Lines, Amount: int64(rr.Amount)}
 }
 
 func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) {

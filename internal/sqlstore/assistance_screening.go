@@ -357,6 +357,10 @@ func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code regi
 	var w where
 	w.add("period >= ? AND period <= ?", from.String(), to.String())
 	w.region("region_code", code)
+	// Each programme, then each group, with the distinct beneficiaries of
+	// the range and of its last month.
+	sum := `COUNT(DISTINCT ` + beneficiary + `), COUNT(DISTINCT CASE WHEN period = ? THEN ` + beneficiary + ` END), COUNT(*), COALESCE(SUM(amount), 0)`
+	args := append([]any{to.String()}, w.args...)
 	out := []assistance.ReportRow{}
 	scan := func(query string, args []any, name string) error {
 		rows, err := db.r.QueryContext(ctx, db.q(query), args...)
@@ -366,7 +370,7 @@ func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code regi
 		defer rows.Close()
 		for rows.Next() {
 			r := assistance.ReportRow{Programme: name}
-			dest := []any{&r.Beneficiaries, &r.Lines, &r.Amount}
+			dest := []any{&r.Beneficiaries, &r.LastMonth, &r.Lines, &r.Amount}
 			if name == "" {
 				dest = append([]any{&r.Programme}, dest...)
 			}
@@ -377,14 +381,12 @@ func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code regi
 		}
 		return rows.Err()
 	}
-	if err := scan(`SELECT programme, COUNT(DISTINCT `+beneficiary+`), COUNT(*), SUM(amount) FROM assistance_lines`+w.sql()+` GROUP BY programme`, w.args, ""); err != nil {
+	if err := scan(`SELECT programme, `+sum+` FROM assistance_lines`+w.sql()+` GROUP BY programme`, args, ""); err != nil {
 		return nil, err
 	}
 	for name, progs := range groups {
-		args := append(append([]any{}, w.args...), toAny(progs)...)
-		q := `SELECT COUNT(DISTINCT ` + beneficiary + `), COUNT(*), COALESCE(SUM(amount), 0) FROM assistance_lines` + w.sql() +
-			` AND programme IN (?` + strings.Repeat(", ?", len(progs)-1) + `)`
-		if err := scan(q, args, name); err != nil {
+		q := `SELECT ` + sum + ` FROM assistance_lines` + w.sql() + ` AND programme IN (?` + strings.Repeat(", ?", len(progs)-1) + `)`
+		if err := scan(q, append(append([]any{}, args...), toAny(progs)...), name); err != nil {
 			return nil, err
 		}
 	}
