@@ -443,10 +443,10 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		_, err := mb.mon.RecordSignals(mb.ctx, "bad.csv", []monitoring.Signal{
 			row(2, signal(ps[0], monitoring.Unemployment, day(11, 1), 0)), // good
 			row(3, signal(loner, monitoring.Unemployment, day(11, 1), 0)), // no household
-			row(4, byNumber),                                                 // wrong name
-			row(5, unknown),                                                  // nobody has this ID
-			row(6, old),                                                      // before the thresholds
-			row(7, signal(ps[0], monitoring.NewDisability, day(11, 1), 0)),   // no grade
+			row(4, byNumber), // wrong name
+			row(5, unknown),  // nobody has this ID
+			row(6, old),      // before the thresholds
+			row(7, signal(ps[0], monitoring.NewDisability, day(11, 1), 0)), // no grade
 		})
 		f := fault.FieldsOf(err)
 		if fault.CodeOf(err) != fault.Invalid || len(f) != 5 || f["row 3: id_number"] == "" || f["row 4: name"] == "" || f["row 5: id_number"] == "" ||
