@@ -3,6 +3,7 @@ package monitoring
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"time"
 
 	"safetynet/internal/ids"
@@ -163,35 +164,37 @@ type Visit struct {
 	CreatedAt  time.Time    `json:"created_at,omitzero"`
 }
 
-// Explanation is the compact explanation stored with an alert (研判依据):
-// the signal whose decision set the level, the triggers that held with the
-// thresholds they read, the due days, and the case's inputs, from which
-// the programme's full explanation is evaluated again on demand.
+// Explanation is the explanation of an alert's level (研判依据), stored
+// compactly: the case of the signal that set the level (its inputs, month
+// and region) with the policy version that graded it, the level and the
+// due days. The full explanation, with the triggers that held, is
+// evaluated again from the case on demand (Service.Alert, Service.Alerts).
 type Explanation struct {
 	Programme string       `json:"programme"`
 	SignalID  SignalID     `json:"signal_id"`
 	Period    period.Month `json:"period"`
-	AsOf      period.Date  `json:"as_of"`
 	Region    region.Code  `json:"region"`
 	Level     Level        `json:"level"`
-	// Reasons are the triggers that held: for bills, losses and income
-	// drops the highest level met only.
-	Reasons []Reason `json:"reasons"`
 	// DueDays is the days of the level from the signal's date to the due
-	// date, read from the parameter Due.
-	DueDays int       `json:"due_days"`
-	Due     Threshold `json:"due"`
+	// date.
+	DueDays int `json:"due_days"`
 	// Inputs are the case's inputs, in the engine's JSON form.
 	Inputs  map[string]json.RawMessage `json:"inputs"`
 	Version string                     `json:"version"`
+
+	// Evaluated again on reads, not stored: the triggers that held, the
+	// due-days parameter, and whether the current policy package gives
+	// the same version and level.
+	Reasons    []Reason  `json:"reasons,omitempty"`
+	Due        Threshold `json:"due,omitzero"`
+	Reproduced bool      `json:"reproduced,omitempty"`
 }
 
 // Reason is one trigger of the programme that held.
 type Reason struct {
 	// Trigger is the variable's name, such as trigger_hospital_bill_orange
-	// or layer_uplift.
+	// or layer_uplift; its expression is in the full decision.
 	Trigger string `json:"trigger"`
-	Expr    string `json:"expr"`
 	// Thresholds are the parameters the trigger reads, directly or through
 	// the variables it uses.
 	Thresholds []Threshold `json:"thresholds"`
@@ -239,4 +242,76 @@ func township(code region.Code) region.Code {
 		return code[:9]
 	}
 	return code
+}
+
+// storedInputs is the order in which AppendStored writes the inputs it
+// knows; any others follow by name.
+var storedInputs = []string{"kind", "amount", "disability_grade", "household_layer", "household_income_known", "household_income_12m", "members"}
+
+// AppendStored appends the stored part of the explanation as JSON, which
+// json.Unmarshal reads back, without the parts evaluated again on reads.
+// It writes without reflection, for the hundreds of thousands of alerts a
+// processing run may open.
+func (e *Explanation) AppendStored(b []byte) []byte {
+	b = append(b, `{"programme":`...)
+	b = appendJSONString(b, e.Programme)
+	b = append(b, `,"signal_id":`...)
+	b = strconv.AppendInt(b, int64(e.SignalID), 10)
+	b = append(b, `,"period":"`...)
+	b = append(b, e.Period.String()...)
+	b = append(b, `","region":`...)
+	b = appendJSONString(b, string(e.Region))
+	b = append(b, `,"level":`...)
+	b = strconv.AppendInt(b, int64(e.Level), 10)
+	b = append(b, `,"due_days":`...)
+	b = strconv.AppendInt(b, int64(e.DueDays), 10)
+	b = append(b, `,"inputs":{`...)
+	n := 0
+	input := func(k string, v json.RawMessage) {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	for _, k := range storedInputs {
+		if v, ok := e.Inputs[k]; ok {
+			input(k, v)
+		}
+	}
+	if len(e.Inputs) > n {
+		var rest []string
+		for k := range e.Inputs {
+			if !slices.Contains(storedInputs, k) {
+				rest = append(rest, k)
+			}
+		}
+		slices.Sort(rest)
+		for _, k := range rest {
+			input(k, e.Inputs[k])
+		}
+	}
+	b = append(b, `},"version":`...)
+	b = appendJSONString(b, e.Version)
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string, escaping quotes,
+// backslashes and control characters.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }

@@ -19,8 +19,9 @@
 //     its amount is the risk [Level], 0 none, 1 yellow (一般), 2 orange
 //     (较高), 3 red (高), from the signal, the household's latest
 //     classification layer and its latest means test up to the signal's
-//     month. The columnar engine grades all signals; the row-wise engine
-//     explains the signal that set each alert's level.
+//     month. The columnar engine grades all signals; each alert keeps the
+//     case of the signal that set its level, which the row-wise engine
+//     explains when the alert is read.
 //  3. A signal that shows a risk opens an [Alert] for its household, due
 //     on the signal's date plus the days of its level
 //     (monitoring.due_days.*). A household has one open alert at most: a

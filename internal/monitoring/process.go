@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,8 +62,9 @@ type Link struct {
 }
 
 // Outcome is what one processing writes: the alerts to open (ID 0, the
-// store gives them keys), the open alerts raised (with the version read),
-// the links of every signal to its alert, and the summary.
+// store gives them keys in this order: by region and household), the open
+// alerts raised (with the version read), the links of every signal to its
+// alert (by signal), and the summary.
 type Outcome struct {
 	New     []*Alert
 	Raised  []*Alert
@@ -132,21 +132,15 @@ func (s *Service) decide(b *Basis) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int32, len(b.Pending))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
-		p, q := &b.Pending[x], &b.Pending[y]
-		return cmp.Or(cmp.Compare(p.OccurredOn, q.OccurredOn), cmp.Compare(p.ID, q.ID))
-	})
+	order := dateOrder(b.Pending)
 	sum := &ProcessSummary{Signals: len(b.Pending), ByLevel: map[string]int{}, PolicyVersion: s.policy.Version}
-	out := &Outcome{Summary: sum, Links: make([]Link, 0, len(b.Pending)/2)}
+	out := &Outcome{Summary: sum}
 	type state struct {
 		alert  *Alert
 		raiser int32 // the signal that set the level in this run, -1 for none
 	}
 	states := make(map[registry.HouseholdID]*state)
+	out.Links = make([]Link, 0, len(b.Pending))
 	due := dueDays{pk: s.policy, cache: map[dueKey]dueDay{}}
 	for _, i := range order {
 		sg := &b.Pending[i]
@@ -159,6 +153,7 @@ func (s *Service) decide(b *Basis) (*Outcome, error) {
 		if lvl > None {
 			sum.AtRisk++
 		}
+		raised := true
 		switch {
 		case st.alert == nil && lvl == None:
 			sum.NoRisk++
@@ -185,58 +180,50 @@ func (s *Service) decide(b *Basis) (*Outcome, error) {
 			st.raiser = i
 		default:
 			sum.Attached++
-			out.Links = append(out.Links, Link{Alert: st.alert, SignalID: sg.ID, RegionCode: sg.RegionCode, Level: lvl})
-			continue
+			raised = false
 		}
-		out.Links = append(out.Links, Link{Alert: st.alert, SignalID: sg.ID, RegionCode: sg.RegionCode, Level: lvl, Raised: true})
+		out.Links = append(out.Links, Link{Alert: st.alert, SignalID: sg.ID, RegionCode: sg.RegionCode, Level: lvl, Raised: raised})
 	}
+	// The new alerts by region and household, the links by signal: the
+	// store keys and writes them in this order.
+	slices.SortFunc(out.New, func(x, y *Alert) int {
+		return cmp.Or(strings.Compare(string(x.RegionCode), string(y.RegionCode)), cmp.Compare(x.HouseholdID, y.HouseholdID))
+	})
+	slices.SortFunc(out.Links, func(x, y Link) int { return cmp.Compare(x.SignalID, y.SignalID) })
 	sum.Opened, sum.Raised = len(out.New), len(out.Raised)
 
-	// Explain each alert opened or raised by the signal that set its level.
-	type job struct {
-		alert *Alert
-		sg    *Pending
-	}
-	jobs := make([]job, 0, len(out.New)+len(out.Raised))
+	// Each alert opened or raised keeps the case of the signal that set
+	// its level: its explanation is evaluated again from it on demand.
 	for _, a := range slices.Concat(out.New, out.Raised) {
-		jobs = append(jobs, job{alert: a, sg: &b.Pending[states[a.HouseholdID].raiser]})
+		sg := &b.Pending[states[a.HouseholdID].raiser]
+		d, err := due.of(sg, a.Level)
+		if err != nil {
+			return nil, err
+		}
+		a.Explanation = &Explanation{Programme: Programme, SignalID: sg.ID, Period: sg.OccurredOn.Period(), Region: sg.RegionCode,
+			Level: a.Level, DueDays: d.days, Inputs: signalCase(sg).Inputs, Version: s.policy.Version}
 		sum.ByLevel[a.Level.String()]++
-	}
-	workers := s.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dd := dueDays{pk: s.policy, cache: map[dueKey]dueDay{}}
-			for j := w; j < len(jobs); j += workers {
-				e, err := s.explain(jobs[j].sg, jobs[j].alert.Level, &dd)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				jobs[j].alert.Explanation = e
-			}
-		}()
-	}
-	wg.Wait()
-	if err := firstError(errs); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
 
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+// dateOrder returns the indexes of ps by date, then key.
+func dateOrder(ps []Pending) []int32 {
+	type entry struct {
+		date period.Date
+		id   SignalID
+		i    int32
 	}
-	return nil
+	es := make([]entry, len(ps))
+	for i := range ps {
+		es[i] = entry{date: ps[i].OccurredOn, id: ps[i].ID, i: int32(i)}
+	}
+	slices.SortFunc(es, func(x, y entry) int { return cmp.Or(cmp.Compare(x.date, y.date), cmp.Compare(x.id, y.id)) })
+	order := make([]int32, len(es))
+	for j := range es {
+		order[j] = es[j].i
+	}
+	return order
 }
 
 // grade returns each signal's risk level, with the columnar engine: one
@@ -354,24 +341,28 @@ func signalCase(p *Pending) policy.Case {
 	}}
 }
 
-// explain decides the signal row-wise and returns the compact explanation
-// of level, which the columnar engine gave.
-func (s *Service) explain(p *Pending, level Level, due *dueDays) (*Explanation, error) {
-	c := signalCase(p)
-	m := p.OccurredOn.Period()
-	d, err := s.policy.Evaluate(Programme, m, c)
+// explain evaluates an alert's stored case again row-wise: it sets the
+// alert's full decision and its explanation's reasons and due-days
+// parameter, and whether the current policy package reproduces the stored
+// version and level. An explanation of another policy version is
+// evaluated under the current one and is not reproduced; one the current
+// package cannot evaluate keeps its stored part only.
+func (s *Service) explain(a *Alert) {
+	e := a.Explanation
+	if e == nil {
+		return
+	}
+	d, err := s.policy.Evaluate(Programme, e.Period, policy.Case{Entity: "signal", Region: e.Region, Inputs: e.Inputs})
 	if err != nil {
-		return nil, fmt.Errorf("explain signal %d: %w", p.ID, err)
+		return
 	}
-	if !d.Eligible || Level(d.Amount) != level {
-		return nil, fmt.Errorf("explain signal %d: the row-wise engine gives level %d, the columnar one %d", p.ID, d.Amount, level)
+	a.Decision = d
+	e.Reasons = s.why.reasons(d)
+	e.Reproduced = d.Version == e.Version && d.Eligible && Level(d.Amount) == e.Level
+	key := "monitoring.due_days." + e.Level.String()
+	if _, read, err := s.policy.Value(key, e.Period.First(), e.Region); err == nil {
+		e.Due = Threshold{Key: key, Value: read.Value, From: read.From}
 	}
-	dd, err := due.of(p, level)
-	if err != nil {
-		return nil, err
-	}
-	return &Explanation{Programme: Programme, SignalID: p.ID, Period: m, AsOf: d.AsOf, Region: p.RegionCode, Level: level,
-		Reasons: s.why.reasons(d), DueDays: dd.days, Due: dd.threshold, Inputs: c.Inputs, Version: d.Version}, nil
 }
 
 // levelSuffixes are the endings of a trigger graded by level, highest
@@ -428,7 +419,7 @@ func (r *reasoner) reasons(d *policy.Decision) []Reason {
 		if vars == nil {
 			vars = variables(d)
 		}
-		out = append(out, Reason{Trigger: name, Expr: vars[name].Expr, Thresholds: r.thresholds(d, name, vars)})
+		out = append(out, Reason{Trigger: name, Thresholds: r.thresholds(d, name, vars)})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,10 @@ func TestTriggersAtThresholds(t *testing.T) {
 			if a.Level != tc.want || a.Explanation == nil || a.Explanation.Level != tc.want {
 				t.Fatalf("%+v: level %s, want %s", tc.p, a.Level, tc.want)
 			}
+			s.explain(a)
+			if !a.Explanation.Reproduced || a.Decision == nil || Level(a.Decision.Amount) != tc.want {
+				t.Fatalf("%+v: the row-wise engine does not reproduce level %s: %+v", tc.p, tc.want, a.Decision)
+			}
 			var found *Reason
 			for i, r := range a.Explanation.Reasons {
 				if r.Trigger == tc.trigger {
@@ -127,6 +132,7 @@ func TestReasonsKeepTheHighestLevel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.explain(out.New[0])
 	var got []string
 	for _, r := range out.New[0].Explanation.Reasons {
 		got = append(got, r.Trigger)
@@ -135,9 +141,34 @@ func TestReasonsKeepTheHighestLevel(t *testing.T) {
 		t.Errorf("reasons %v, want the red trigger and the uplift", got)
 	}
 	e := out.New[0].Explanation
-	if e.DueDays != 7 || e.Due.Key != "monitoring.due_days.red" || e.Period != period.NewMonth(2025, time.March) || e.Version == "" ||
+	if e.DueDays != 7 || e.Due.Key != "monitoring.due_days.red" || e.Due.Value != "7" || e.Period != period.NewMonth(2025, time.March) || e.Version == "" ||
 		string(e.Inputs["household_layer"]) != `"dibao_edge"` {
 		t.Errorf("explanation %+v: want 7 red days, March 2025, the version and the inputs", e)
+	}
+
+	// Stored, the explanation keeps the case, not what is evaluated again.
+	raw, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Explanation
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	stored := &Alert{Explanation: &back}
+	out2, _ := s.decide(&Basis{Pending: []Pending{p}})
+	if raw2, _ := json.Marshal(out2.New[0].Explanation); strings.Contains(string(raw2), "reasons") || len(raw2) > 400 {
+		t.Errorf("stored explanation %s: want the case only, compact", raw2)
+	}
+	s.explain(stored)
+	if len(stored.Explanation.Reasons) != 2 || !stored.Explanation.Reproduced {
+		t.Errorf("explanation read back and evaluated again: %+v", stored.Explanation)
+	}
+	// Another policy version is evaluated, not reproduced.
+	back.Version, back.Reasons, back.Reproduced = "0123456789abcdef", nil, false
+	s.explain(stored)
+	if stored.Explanation.Reproduced || len(stored.Explanation.Reasons) != 2 {
+		t.Errorf("explanation of another version: %+v, want evaluated but not reproduced", stored.Explanation)
 	}
 }
 
@@ -239,5 +270,27 @@ func TestLevelNames(t *testing.T) {
 	}
 	if township("652301001001") != "652301001" || township("652301001") != "652301001" || township("652301") != "652301" {
 		t.Error("township of a village, a township and a county")
+	}
+}
+
+// TestAppendStored writes what json.Unmarshal reads back, for any text.
+func TestAppendStored(t *testing.T) {
+	e := &Explanation{Programme: Programme, SignalID: 42, Period: period.NewMonth(2025, time.March), Region: village, Level: Orange, DueDays: 15,
+		Inputs:  map[string]json.RawMessage{"kind": []byte(`"hospital_bill"`), "members": []byte("3"), "zeta": []byte("true"), "alpha": []byte(`"x"`)},
+		Version: "v\"1\\\n\t<&>中文", Reasons: []Reason{{Trigger: "x"}}, Reproduced: true}
+	raw := e.AppendStored(nil)
+	var back Explanation
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	want := *e
+	want.Reasons, want.Reproduced = nil, false
+	if back.Version != want.Version || back.SignalID != 42 || back.Period != want.Period || back.Level != Orange || back.DueDays != 15 ||
+		back.Region != village || len(back.Inputs) != 4 || string(back.Inputs["zeta"]) != "true" || back.Reasons != nil {
+		t.Errorf("read back %+v from %s, want %+v", back, raw, want)
+	}
+	if !strings.HasPrefix(string(raw), `{"programme":"low_income_risk","signal_id":42,"period":"2025-03"`) ||
+		!strings.Contains(string(raw), `"inputs":{"kind":"hospital_bill","members":3,"alpha":"x","zeta":true}`) {
+		t.Errorf("stored form %s", raw)
 	}
 }

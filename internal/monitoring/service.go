@@ -34,12 +34,12 @@ type Store interface {
 	// event, and sets their IDs and received time.
 	RecordSignals(ctx context.Context, batch string, ss []Signal) error
 	// ProcessSignals runs one processing of the region subtree in one
-	// transaction with one audit event. It hands decide the unprocessed
-	// signals of the subtree that occurred on or before asOf, with their
-	// household context, and the open alerts of their households; then it
-	// writes what decide returns and marks every signal handed over as
-	// processed. An error from decide writes nothing; Conflict when an
-	// alert changed meanwhile.
+	// transaction with one audit event. It hands decide the signals of
+	// the subtree waiting in the queue that occurred on or before asOf,
+	// with their household context, and the open alerts of their
+	// households; then it writes what decide returns and takes every
+	// signal handed over off the queue. An error from decide writes
+	// nothing; Conflict when an alert changed meanwhile.
 	ProcessSignals(ctx context.Context, code region.Code, asOf period.Date, decide func(*Basis) (*Outcome, error)) error
 	// Alerts lists the alerts matching f, by key.
 	Alerts(ctx context.Context, f AlertFilter) ([]*Alert, error)
@@ -284,7 +284,14 @@ func (s *Service) Alerts(ctx context.Context, f AlertFilter) ([]*Alert, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	return s.store.Alerts(ctx, f)
+	as, err := s.store.Alerts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		s.explain(a)
+	}
+	return as, nil
 }
 
 // Alert returns an alert in the caller's scope with its signals, visits
@@ -301,12 +308,7 @@ func (s *Service) Alert(ctx context.Context, id AlertID) (*Alert, error) {
 	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, a.RegionCode); err != nil {
 		return nil, err
 	}
-	if e := a.Explanation; e != nil {
-		c := policy.Case{Entity: "signal", Region: e.Region, Inputs: e.Inputs}
-		if d, err := s.policy.Evaluate(Programme, e.Period, c); err == nil {
-			a.Decision = d
-		}
-	}
+	s.explain(a)
 	if err := s.store.RecordRead(ctx, "alert", strconv.FormatInt(int64(a.ID), 10), a.RegionCode); err != nil {
 		return nil, err
 	}

@@ -97,7 +97,9 @@ type Signal struct {
 	Batch      string    `json:"batch,omitempty"`
 	Line       int       `json:"line,omitempty"`
 	ReceivedAt time.Time `json:"received_at,omitzero"`
-	Processed  bool      `json:"processed"`
+	// Processed says whether a processing run has graded the signal; it
+	// waits in the queue until then.
+	Processed bool `json:"processed"`
 	// Level is the risk the signal showed and Raised whether it opened or
 	// raised its alert; both are set on the signals of an alert.
 	Level  Level `json:"level"`

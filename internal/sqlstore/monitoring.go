@@ -6,10 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
@@ -24,8 +24,8 @@ var _ monitoring.Store = (*DB)(nil)
 
 // monitoringLock is the PostgreSQL advisory lock key that orders the
 // recording and processing of signals and the changes of alerts, so that a
-// processing run sees exactly the signals it marks processed and the
-// alerts it raises; SQLite has one writer already.
+// processing run takes off the queue exactly the signals it read and sees
+// the alerts it raises as they are; SQLite has one writer already.
 const monitoringLock = 6523000009
 
 func (db *DB) lockMonitoring(ctx context.Context, tx *sql.Tx) error {
@@ -38,33 +38,28 @@ func (db *DB) lockMonitoring(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// inChunk bounds the keys looked up by one query.
-const inChunk = 500
-
-// eachChunk runs fn on the keys, inChunk at a time, with a matching
-// "IN (?, ...)" list.
-func eachChunk[T any](keys []T, fn func(in string, args []any) error) error {
-	for start := 0; start < len(keys); start += inChunk {
-		end := min(start+inChunk, len(keys))
-		args := make([]any, 0, end-start)
-		for _, k := range keys[start:end] {
-			args = append(args, k)
-		}
-		if err := fn("IN (?"+strings.Repeat(", ?", len(args)-1)+")", args); err != nil {
-			return err
-		}
+// inKeys returns the condition "col is one of keys" with one argument
+// holding them all, whatever their number: a JSON array read with
+// json_each on SQLite, an array on PostgreSQL.
+func inKeys[T int64 | string](db *DB, col string, keys []T) (string, any, error) {
+	if db.dialect == Postgres {
+		return col + " = ANY(?)", keys, nil
 	}
-	return nil
+	b, err := json.Marshal(keys)
+	if err != nil {
+		return "", nil, err
+	}
+	return col + " IN (SELECT value FROM json_each(?))", string(b), nil
 }
 
 // Subjects implements monitoring.Store.
 func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbers []ids.ResidentID) ([]monitoring.Subject, error) {
 	var out []monitoring.Subject
 	seen := map[registry.PersonID]bool{}
-	query := func(col, in string, args []any) error {
+	query := func(cond string, arg any) error {
 		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.id_number, p.name, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
 			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
-			WHERE p.`+col+` `+in), args...)
+			WHERE `+cond), arg)
 		if err != nil {
 			return fmt.Errorf("find the persons of signals: %w", err)
 		}
@@ -81,11 +76,31 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 		}
 		return rows.Err()
 	}
-	if err := eachChunk(uniq(persons), func(in string, args []any) error { return query("id", in, args) }); err != nil {
-		return nil, err
+	if len(persons) > 0 {
+		keys := make([]int64, len(persons))
+		for i, p := range persons {
+			keys[i] = int64(p)
+		}
+		cond, arg, err := inKeys(db, "p.id", uniq(keys))
+		if err != nil {
+			return nil, err
+		}
+		if err := query(cond, arg); err != nil {
+			return nil, err
+		}
 	}
-	if err := eachChunk(uniq(idNumbers), func(in string, args []any) error { return query("id_number", in, args) }); err != nil {
-		return nil, err
+	if len(idNumbers) > 0 {
+		keys := make([]string, len(idNumbers))
+		for i, n := range idNumbers {
+			keys[i] = string(n)
+		}
+		cond, arg, err := inKeys(db, "p.id_number", uniq(keys))
+		if err != nil {
+			return nil, err
+		}
+		if err := query(cond, arg); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -127,7 +142,8 @@ func (db *DB) RecordSignals(ctx context.Context, batch string, ss []monitoring.S
 		now := db.now()
 		ts := db.ts(now)
 		ins := db.newInserter(tx, "signals", "id", "region_code", "source", "kind", "person_id", "household_id", "occurred_on", "amount",
-			"grade", "detail", "batch", "line", "received_at", "processed")
+			"grade", "detail", "batch", "line", "received_at")
+		queue := db.newInserter(tx, "signal_queue", "region_code", "signal_id", "occurred_on", "kind", "person_id", "household_id", "amount", "grade")
 		h := sha256.New()
 		var line []byte
 		codes := map[region.Code]bool{}
@@ -136,9 +152,10 @@ func (db *DB) RecordSignals(ctx context.Context, batch string, ss []monitoring.S
 			s := &ss[i]
 			s.ID, s.Batch, s.ReceivedAt = monitoring.SignalID(next+int64(i)), batch, now
 			if err := ins.add(ctx, int64(s.ID), string(s.RegionCode), string(s.Source), string(s.Kind), int64(s.PersonID), int64(s.HouseholdID),
-				s.OccurredOn, int64(s.Amount), s.Grade, s.Detail, batch, s.Line, ts, db.boolv(false)); err != nil {
+				s.OccurredOn, int64(s.Amount), s.Grade, s.Detail, batch, s.Line, ts); err != nil {
 				return fmt.Errorf("record signals: %w", err)
 			}
+
 			line = fmt.Appendf(line[:0], "%d,%s,%s,%d,%d,%s,%s,%d,%d,%d\n", s.ID, s.Source, s.Kind, s.PersonID, s.HouseholdID, s.RegionCode,
 				s.OccurredOn, s.Amount, s.Grade, s.Line)
 			h.Write(line)
@@ -149,6 +166,17 @@ func (db *DB) RecordSignals(ctx context.Context, batch string, ss []monitoring.S
 		}
 		if err := ins.flush(ctx); err != nil {
 			return fmt.Errorf("record signals: %w", err)
+		}
+		// Then the queue, whose rows refer to the signals.
+		for i := range ss {
+			s := &ss[i]
+			if err := queue.add(ctx, string(s.RegionCode), int64(s.ID), s.OccurredOn, string(s.Kind), int64(s.PersonID), int64(s.HouseholdID),
+				int64(s.Amount), s.Grade); err != nil {
+				return fmt.Errorf("queue signals: %w", err)
+			}
+		}
+		if err := queue.flush(ctx); err != nil {
+			return fmt.Errorf("queue signals: %w", err)
 		}
 		if err := db.advanceKey(ctx, tx, "signals"); err != nil {
 			return err
@@ -173,12 +201,11 @@ func (db *DB) advanceKey(ctx context.Context, tx *sql.Tx, table string) error {
 }
 
 // pendingWhere selects the signals waiting in the subtree of code up to
-// asOf; alias is "s." for signals s, or "".
-func pendingWhere(alias string, code region.Code, asOf period.Date) where {
+// asOf, on signal_queue.
+func pendingWhere(code region.Code, asOf period.Date) where {
 	var w where
-	w.add(alias + "processed = FALSE")
-	w.region(alias+"region_code", code)
-	w.add(alias+"occurred_on <= ?", asOf)
+	w.region("region_code", code)
+	w.add("occurred_on <= ?", asOf)
 	return w
 }
 
@@ -195,10 +222,15 @@ type monitoringRun struct {
 // ProcessSignals implements monitoring.Store. New alerts get keys
 // following the largest one, under the monitoring lock.
 func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.Date, decide func(*monitoring.Basis) (*monitoring.Outcome, error)) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *sql.Tx) (err error) {
 		if err := db.lockMonitoring(ctx, tx); err != nil {
 			return err
 		}
+		restore, err := db.widenCache(ctx, tx, processCacheKiB)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, restore()) }()
 		b, err := db.processBasis(ctx, tx, code, asOf)
 		if err != nil {
 			return err
@@ -216,15 +248,13 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 			return fmt.Errorf("process signals: %w", err)
 		}
 		ins := db.newInserter(tx, "alerts", "id", "household_id", "person_id", "region_code", "township_code", "level", "risk", "opened_on",
-			"due_on", "status", "decision", "policy_version", "created_at", "updated_at", "version")
+			"due_on", "status", "decision", "policy_version", "created_at", "updated_at", "version").rollbackOnConflict()
+		var buf []byte
 		for i, a := range out.New {
-			decision, err := json.Marshal(a.Explanation)
-			if err != nil {
-				return fmt.Errorf("process signals: %w", err)
-			}
+			buf = a.Explanation.AppendStored(buf[:0])
 			a.ID, a.Version, a.CreatedAt, a.UpdatedAt = monitoring.AlertID(next+int64(i)), 1, now, now
 			if err := ins.add(ctx, int64(a.ID), int64(a.HouseholdID), int64(a.PersonID), string(a.RegionCode), string(a.TownshipCode), int(a.Level),
-				a.Level.String(), a.OpenedOn, a.DueOn, string(a.Status), string(decision), a.PolicyVersion, ts, ts, a.Version); err != nil {
+				a.Level.String(), a.OpenedOn, a.DueOn, string(a.Status), string(buf), a.PolicyVersion, ts, ts, a.Version); err != nil {
 				return processErr(err)
 			}
 			line = fmt.Appendf(line[:0], "%d,%d,%d,%s\n", a.ID, a.HouseholdID, a.Level, a.DueOn)
@@ -244,11 +274,8 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 			}
 			defer stmt.Close()
 			for _, a := range out.Raised {
-				decision, err := json.Marshal(a.Explanation)
-				if err != nil {
-					return fmt.Errorf("process signals: %w", err)
-				}
-				res, err := stmt.ExecContext(ctx, int(a.Level), a.Level.String(), a.DueOn, string(decision), a.PolicyVersion, ts, int64(a.ID), a.Version)
+				buf = a.Explanation.AppendStored(buf[:0])
+				res, err := stmt.ExecContext(ctx, int(a.Level), a.Level.String(), a.DueOn, string(buf), a.PolicyVersion, ts, int64(a.ID), a.Version)
 				if err != nil {
 					return processErr(err)
 				}
@@ -263,12 +290,12 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 				h.Write(line)
 			}
 		}
-		links := db.newInserter(tx, "alert_signals", "alert_id", "signal_id", "region_code", "level", "raised")
+		links := db.newInserter(tx, "alert_signals", "signal_id", "alert_id", "region_code", "level", "raised").rollbackOnConflict()
 		for _, l := range out.Links {
 			if l.Alert == nil || l.Alert.ID == 0 {
 				return fmt.Errorf("process signals: signal %d links to an alert that is neither open nor opened", l.SignalID)
 			}
-			if err := links.add(ctx, int64(l.Alert.ID), int64(l.SignalID), string(l.RegionCode), int(l.Level), db.boolv(l.Raised)); err != nil {
+			if err := links.add(ctx, int64(l.SignalID), int64(l.Alert.ID), string(l.RegionCode), int(l.Level), db.boolv(l.Raised)); err != nil {
 				return processErr(err)
 			}
 			line = fmt.Appendf(line[:0], "%d,%d,%d,%t\n", l.Alert.ID, l.SignalID, l.Level, l.Raised)
@@ -277,16 +304,15 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 		if err := links.flush(ctx); err != nil {
 			return processErr(err)
 		}
-		w := pendingWhere("", code, asOf)
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE signals SET processed = TRUE, processed_at = ?`+w.sql()),
-			append([]any{ts}, w.args...)...)
+		w := pendingWhere(code, asOf)
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM signal_queue`+w.sql()), w.args...)
 		if err != nil {
-			return fmt.Errorf("mark signals processed: %w", err)
+			return fmt.Errorf("take the signals processed off the queue: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n != int64(len(b.Pending)) {
-			return fault.Errorf(fault.Conflict, "%d signals were processed, %d marked: process them again", len(b.Pending), n)
+			return fault.Errorf(fault.Conflict, "%d signals were processed, %d taken off the queue: process them again", len(b.Pending), n)
 		}
 		run := monitoringRun{Summary: out.Summary, AlertsSHA256: hex.EncodeToString(h.Sum(nil))}
 		s := out.Summary
@@ -296,6 +322,37 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 		}
 		return db.audited(ctx, tx, "alert.process", "monitoring_run", asOf.String()+"/"+string(code), string(code), run, fields)
 	})
+}
+
+// processCacheKiB is the page cache of the write connection during a
+// processing run, which reads and writes more pages than the usual cache
+// holds: 512 MiB at most, taken only as pages are used.
+const processCacheKiB = 512 << 10
+
+// widenCache raises the SQLite page cache of tx's connection to at least
+// kib KiB and returns the function that restores it; nothing on
+// PostgreSQL.
+func (db *DB) widenCache(ctx context.Context, tx *sql.Tx, kib int) (func() error, error) {
+	none := func() error { return nil }
+	if db.dialect != SQLite {
+		return none, nil
+	}
+	var cur int
+	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cur); err != nil {
+		return nil, fmt.Errorf("read the page cache size: %w", err)
+	}
+	if cur < 0 && -cur >= kib {
+		return none, nil
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(-kib)); err != nil {
+		return nil, fmt.Errorf("widen the page cache: %w", err)
+	}
+	return func() error {
+		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(cur)); err != nil {
+			return fmt.Errorf("restore the page cache size: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 func processErr(err error) error {
@@ -309,10 +366,10 @@ func processErr(err error) error {
 // processBasis reads the signals waiting and their households' context
 // in tx.
 func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, asOf period.Date) (*monitoring.Basis, error) {
-	w := pendingWhere("s.", code, asOf)
+	w := pendingWhere(code, asOf)
 	b := &monitoring.Basis{Open: map[registry.HouseholdID]*monitoring.Alert{}}
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT s.id, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount, s.grade
-		FROM signals s`+w.sql()+` ORDER BY s.id`), w.args...)
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT signal_id, kind, person_id, household_id, region_code, occurred_on, amount, grade
+		FROM signal_queue`+w.sql()), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read the signals waiting: %w", err)
 	}
@@ -340,7 +397,15 @@ func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, as
 	if len(b.Pending) == 0 {
 		return b, nil
 	}
-	households := "(SELECT s.household_id FROM signals s" + w.sql() + ")"
+	keys := make([]int64, len(b.Pending))
+	for i := range b.Pending {
+		keys[i] = int64(b.Pending[i].HouseholdID)
+	}
+	inHouseholds := func(col string) (string, any) {
+		cond, arg, _ := inKeys(db, col, keys)
+		return cond, arg
+	}
+	keys = uniq(keys)
 
 	// The layers: the latest classification up to each signal's month.
 	type dated struct {
@@ -351,7 +416,8 @@ func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, as
 		members int
 	}
 	layers := map[registry.HouseholdID][]dated{}
-	rows, err = tx.QueryContext(ctx, db.q(`SELECT c.household_id, c.period, c.layer FROM classifications c WHERE c.household_id IN `+households), w.args...)
+	cond, arg := inHouseholds("c.household_id")
+	rows, err = tx.QueryContext(ctx, db.q(`SELECT c.household_id, c.period, c.layer FROM classifications c WHERE `+cond), arg)
 	if err != nil {
 		return nil, fmt.Errorf("read the households' classifications: %w", err)
 	}
@@ -378,8 +444,8 @@ func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, as
 	rows.Close()
 
 	tests := map[registry.HouseholdID][]dated{}
-	rows, err = tx.QueryContext(ctx, db.q(`SELECT t.household_id, t.period, t.id, t.income_12m, t.members FROM means_tests t
-		WHERE t.household_id IN `+households), w.args...)
+	cond, arg = inHouseholds("t.household_id")
+	rows, err = tx.QueryContext(ctx, db.q(`SELECT t.household_id, t.period, t.id, t.income_12m, t.members FROM means_tests t WHERE `+cond), arg)
 	if err != nil {
 		return nil, fmt.Errorf("read the households' means tests: %w", err)
 	}
@@ -398,8 +464,8 @@ func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, as
 	rows.Close()
 
 	members := map[registry.HouseholdID]int{}
-	rows, err = tx.QueryContext(ctx, db.q(`SELECT m.household_id, COUNT(*) FROM household_members m WHERE m.household_id IN `+households+`
-		GROUP BY m.household_id`), w.args...)
+	cond, arg = inHouseholds("m.household_id")
+	rows, err = tx.QueryContext(ctx, db.q(`SELECT m.household_id, COUNT(*) FROM household_members m WHERE `+cond+` GROUP BY m.household_id`), arg)
 	if err != nil {
 		return nil, fmt.Errorf("read the households' members: %w", err)
 	}
@@ -441,7 +507,8 @@ func (db *DB) processBasis(ctx context.Context, tx *sql.Tx, code region.Code, as
 		}
 	}
 
-	open, err := db.listAlerts(ctx, tx, " WHERE a.status <> 'closed' AND a.household_id IN "+households, w.args...)
+	cond, arg = inHouseholds("a.household_id")
+	open, err := db.listAlerts(ctx, tx, " WHERE a.status <> 'closed' AND "+cond, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -534,8 +601,8 @@ func (db *DB) Alert(ctx context.Context, id monitoring.AlertID) (*monitoring.Ale
 	}
 	a.PersonName, a.PersonIDNumber, a.TownshipName = name, idn, township
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT s.id, s.source, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount,
-			s.grade, s.detail, s.batch, s.line, s.received_at, s.processed, l.level, l.raised
-		FROM alert_signals l JOIN signals s ON s.id = l.signal_id WHERE l.alert_id = ? ORDER BY s.occurred_on, s.id`), id)
+			s.grade, s.detail, s.batch, s.line, s.received_at, l.level, l.raised
+		FROM signals s JOIN alert_signals l ON l.signal_id = s.id WHERE s.household_id = ? AND l.alert_id = ? ORDER BY s.occurred_on, s.id`), int64(a.HouseholdID), id)
 	if err != nil {
 		return nil, fmt.Errorf("signals of alert %d: %w", id, err)
 	}
@@ -543,9 +610,10 @@ func (db *DB) Alert(ctx context.Context, id monitoring.AlertID) (*monitoring.Ale
 	for rows.Next() {
 		var s monitoring.Signal
 		if err := rows.Scan(&s.ID, &s.Source, &s.Kind, &s.PersonID, &s.HouseholdID, &s.RegionCode, &s.OccurredOn, &s.Amount, &s.Grade,
-			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Processed, &s.Level, &s.Raised); err != nil {
+			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Level, &s.Raised); err != nil {
 			return nil, fmt.Errorf("scan a signal of alert %d: %w", id, err)
 		}
+		s.Processed = true // linked by the run that processed it
 		a.Signals = append(a.Signals, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -678,28 +746,32 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 		out = append(out, *cur)
 	}
 	rows.Close()
-	codes := make([]region.Code, len(out))
+	codes := make([]string, len(out))
 	for i := range out {
-		codes[i] = out[i].Township
+		codes[i] = string(out[i].Township)
 	}
 	names := map[region.Code]string{}
-	if err := eachChunk(codes, func(in string, args []any) error {
-		rows, err := db.r.QueryContext(ctx, db.q("SELECT code, name_zh FROM regions WHERE code "+in), args...)
+	if len(codes) > 0 {
+		cond, arg, err := inKeys(db, "code", codes)
 		if err != nil {
-			return fmt.Errorf("township names: %w", err)
+			return nil, err
+		}
+		rows, err := db.r.QueryContext(ctx, db.q("SELECT code, name_zh FROM regions WHERE "+cond), arg)
+		if err != nil {
+			return nil, fmt.Errorf("township names: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var c region.Code
 			var n string
 			if err := rows.Scan(&c, &n); err != nil {
-				return fmt.Errorf("scan a township name: %w", err)
+				return nil, fmt.Errorf("scan a township name: %w", err)
 			}
 			names[c] = n
 		}
-		return rows.Err()
-	}); err != nil {
-		return nil, err
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("township names: %w", err)
+		}
 	}
 	for i := range out {
 		out[i].Name = names[out[i].Township]

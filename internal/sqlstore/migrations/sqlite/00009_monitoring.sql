@@ -23,22 +23,35 @@ CREATE TABLE signals (
     detail       TEXT NOT NULL DEFAULT '',
     batch        TEXT NOT NULL DEFAULT '',
     line         INTEGER NOT NULL DEFAULT 0,
-    received_at  TEXT NOT NULL,
-    processed    INTEGER NOT NULL DEFAULT 0,
-    processed_at TEXT
+    received_at  TEXT NOT NULL
 );
--- The signals waiting for the next processing run.
-CREATE INDEX signals_pending ON signals (region_code, id) WHERE processed = FALSE;
 CREATE INDEX signals_region ON signals (region_code, id);
 CREATE INDEX signals_household ON signals (household_id, id);
 
+-- The signals waiting for processing (待研判), with what a run reads of
+-- them: a run deletes the rows it processes, so a signal is processed
+-- when it is no longer here.
+CREATE TABLE signal_queue (
+    region_code  TEXT NOT NULL,
+    signal_id    INTEGER NOT NULL REFERENCES signals (id),
+    occurred_on  TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    person_id    INTEGER NOT NULL,
+    household_id INTEGER NOT NULL,
+    amount       INTEGER NOT NULL,
+    grade        INTEGER NOT NULL,
+    PRIMARY KEY (region_code, signal_id)
+) WITHOUT ROWID;
+
 -- An alert for the township caseworker of a household's region (预警):
 -- open until a disposition closes it. level 1 yellow (一般), 2 orange
--- (较高), 3 red (高).
+-- (较高), 3 red (高). No foreign keys on this hot path: a processing run
+-- opens alerts for the households and persons of signals, whose own keys
+-- were checked when they were recorded.
 CREATE TABLE alerts (
     id                 INTEGER PRIMARY KEY,
-    household_id       INTEGER NOT NULL REFERENCES households (id),
-    person_id          INTEGER NOT NULL REFERENCES persons (id),
+    household_id       INTEGER NOT NULL,
+    person_id          INTEGER NOT NULL,
     region_code        TEXT NOT NULL,
     township_code      TEXT NOT NULL,
     level              INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
@@ -67,17 +80,19 @@ CREATE UNIQUE INDEX alerts_open ON alerts (household_id) WHERE status <> 'closed
 CREATE INDEX alerts_region ON alerts (region_code, id);
 CREATE INDEX alerts_township_due ON alerts (township_code, due_on) WHERE status <> 'closed';
 
--- The signals of an alert, with the level each showed and whether it
--- opened or raised the alert. A signal belongs to one alert at most.
+-- The signal's alert, with the level the signal showed and whether it
+-- opened or raised the alert: one row per signal processed for a
+-- household with an alert, so a signal belongs to one alert at most. An
+-- alert's signals are found through its household's. No foreign keys on
+-- this hot path: a processing run writes the links with the alerts and
+-- signals they join, in one transaction.
 CREATE TABLE alert_signals (
-    alert_id    INTEGER NOT NULL REFERENCES alerts (id),
-    signal_id   INTEGER NOT NULL REFERENCES signals (id),
+    signal_id   INTEGER NOT NULL PRIMARY KEY,
+    alert_id    INTEGER NOT NULL,
     region_code TEXT NOT NULL,
     level       INTEGER NOT NULL CHECK (level BETWEEN 0 AND 3),
-    raised      INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (alert_id, signal_id)
-);
-CREATE UNIQUE INDEX alert_signals_signal ON alert_signals (signal_id);
+    raised      INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
 
 -- The caseworker's visits to the household (入户核实), met or not reached.
 CREATE TABLE alert_visits (
@@ -97,4 +112,5 @@ CREATE TABLE alert_visits (
 DROP TABLE alert_visits;
 DROP TABLE alert_signals;
 DROP TABLE alerts;
+DROP TABLE signal_queue;
 DROP TABLE signals;
