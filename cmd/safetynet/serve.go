@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -63,6 +64,8 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Auth:      au,
 		Audit:     db,
 		Policy:    pol,
+		// The low-income dynamic monitoring.
+		Monitoring: monitoring.NewService(db, pk),
 	})
 	return h, au, err
 }

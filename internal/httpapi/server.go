@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -50,6 +51,7 @@ type server struct {
 	pen     *insurance.Pensions
 	ben     *insurance.Benefits
 	au      *auth.Service
+	mon     *monitoring.Service
 	aud     AuditReader
 	pol     Policy
 	progs   map[string]programmeResponse // the programmes, read once at start
@@ -66,6 +68,8 @@ type Services struct {
 	Auth      *auth.Service
 	Audit     AuditReader
 	Policy    Policy
+	// Monitoring runs the low-income dynamic monitoring.
+	Monitoring *monitoring.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -75,7 +79,8 @@ type Services struct {
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, au: svc.Auth, aud: svc.Audit, pol: svc.Policy}
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil {
+	s.mon = svc.Monitoring
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.au == nil || s.aud == nil || s.mon == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -17,6 +17,7 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
@@ -38,6 +39,7 @@ type testBundle struct {
 	acc  *insurance.Accounts
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
+	mon  *monitoring.Service
 	au   *auth.Service
 	logs *syncBuffer
 
@@ -58,7 +60,8 @@ var testUsers = []auth.NewUser{
 
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
-	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db, Policy: pol}
+	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Auth: b.au, Audit: b.db, Policy: pol,
+		Monitoring: b.mon}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -73,6 +76,7 @@ func setup(t *testing.T) *testBundle {
 	b.acc = insurance.NewAccounts(db, db, pk)
 	b.pen = insurance.NewPensions(db, db, pk)
 	b.ben = insurance.NewBenefits(db, db, pk)
+	b.mon = monitoring.NewService(db, pk)
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))
