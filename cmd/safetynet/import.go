@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -25,6 +26,7 @@ var importKinds = map[string]string{
 	"tax":      "the tax bureau's collection file (税务征收明细): posts the contributions collected",
 	"deaths":   "the public-security death file (公安死亡信息): records the deaths",
 	"hardship": "civil affairs' hardship list (困难群体名单), with --year YYYY: the persons whose resident premium government pays (代缴)",
+	"signals":  "a department's monitoring signals (低收入人口动态监测信号), with --department for rows without 来源部门: queued for safetynet monitor process",
 }
 
 // runImport reads a department file, all or nothing: a file with any bad
@@ -54,6 +56,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
 	dsn := dsnFlag(fs, "safetynet.db")
 	source := fs.String("source", "public_security", "deaths: where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))
+	department := fs.String("department", "", "signals: the department that sent the file, for rows without 来源部门: one of "+monitoringSources())
 	// The file may come before or after the flags.
 	var file string
 	rest := args[1:]
@@ -81,7 +84,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	defer db.Close()
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("import-"+kind, region.Changji))
 	today := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
-	profile := map[string]exchange.Profile{"tax": exchange.TaxContributions(), "deaths": exchange.Deaths()}[kind]
+	profile := map[string]exchange.Profile{"tax": exchange.TaxContributions(), "deaths": exchange.Deaths(), "signals": exchange.Signals()}[kind]
 	start := time.Now()
 	rows, rep, err := exchange.Read(ctx, f, filepath.Base(file), profile, today)
 	if err != nil {
@@ -119,6 +122,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 			return rowProblems(e, err)
 		}
 		fmt.Fprintf(e.stdout, "%s: %d deaths recorded, %d already recorded, from %d rows in %.1f s\n", file, out.Recorded, out.Repeats, rep.Rows, time.Since(start).Seconds())
+	case "signals":
+		n, err := importSignals(ctx, db, filepath.Base(file), rows, monitoring.Source(*department))
+		if err != nil {
+			return rowProblems(e, err)
+		}
+		fmt.Fprintf(e.stdout, "%s: %d signals recorded from %d rows in %.1f s; safetynet monitor process grades them\n", file, n, rep.Rows, time.Since(start).Seconds())
 	}
 	return nil
 }

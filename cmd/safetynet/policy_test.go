@@ -391,7 +391,7 @@ func TestCaseExamples(t *testing.T) {
 			}
 		}
 	}
-	for _, e := range []string{"person", "household", "organisation"} {
+	for _, e := range policy.EntityNames {
 		if !seen[e] {
 			t.Errorf("docs/cases.md has no example of a %s", e)
 		}

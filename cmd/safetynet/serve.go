@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -74,6 +75,8 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Audit:      db,
 		Policy:     pol,
 		Catalogue:  cat,
+		// The low-income dynamic monitoring.
+		Monitoring: monitoring.NewService(db, pk),
 	})
 	return h, au, err
 }

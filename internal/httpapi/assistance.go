@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
@@ -26,14 +25,14 @@ func (s *server) assistanceRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/v1/means-tests", handler: s.handleCreateMeansTest, tag: "assistance",
 			summary: "Record a household means test (家庭经济状况核对): members, incomes over 12 months, assets, rigid expenses; pensions and benefits come in from the insurance side; the household is classified at once",
-			body:    meansTestRequest{}, status: http.StatusCreated, resp: explanationResponse{}},
+			body:    meansTestRequest{}, status: http.StatusCreated, resp: householdExplanationResponse{}},
 		{method: "GET", path: "/api/v1/means-tests", handler: s.handleListMeansTests, tag: "assistance",
 			summary: "List means tests in your scope", params: meansTestListParams{}, status: http.StatusOK, resp: testList{}},
 		{method: "GET", path: "/api/v1/means-tests/{id}", handler: s.handleGetMeansTest, tag: "assistance",
 			summary: "Read a means test with its members and lines", params: idParams{}, status: http.StatusOK, resp: meansTestResponse{}},
 		{method: "GET", path: "/api/v1/households/{id}/classification", handler: s.handleExplainHousehold, tag: "assistance",
 			summary: "Classify a household (分层分类) for a month from its latest means test: the layer, every decision, a reason per programme naming each threshold and its date, and the assistance items the layer opens",
-			params:  classificationParams{}, status: http.StatusOK, resp: explanationResponse{}},
+			params:  classificationParams{}, status: http.StatusOK, resp: householdExplanationResponse{}},
 		{method: "POST", path: "/api/v1/classification-runs", handler: s.handleClassifyAll, tag: "assistance",
 			summary: "Classify every tested household of a region for a month (columnar engine); replaces the month's low-income population there",
 			body:    runRequest{}, status: http.StatusOK, resp: classifySummaryResponse{}},
@@ -255,8 +254,8 @@ type memberDecisionResponse struct {
 	Decision decisionResponse `json:"decision"`
 }
 
-// explanationResponse is a classification with every decision behind it.
-type explanationResponse struct {
+// householdExplanationResponse is a classification with every decision behind it.
+type householdExplanationResponse struct {
 	Classification classificationResponse   `json:"classification"`
 	Test           meansTestResponse        `json:"test"`
 	Dibao          decisionResponse         `json:"dibao"`
@@ -270,8 +269,8 @@ type explanationResponse struct {
 	Opens []assistanceItemResponse `json:"opens" required:"true" nullable:"false"`
 }
 
-func (s *server) explanationOf(ex *assistance.Explanation) explanationResponse {
-	out := explanationResponse{Classification: classificationOf(&ex.Classification), Test: meansTestOf(ex.Test),
+func (s *server) explanationOf(ex *assistance.Explanation) householdExplanationResponse {
+	out := householdExplanationResponse{Classification: classificationOf(&ex.Classification), Test: meansTestOf(ex.Test),
 		Dibao: decisionOf(ex.Dibao), DibaoEdge: decisionOf(ex.DibaoEdge), RigidExpense: decisionOf(ex.RigidExpense),
 		Tekun: []memberDecisionResponse{}, Reasons: ex.Reasons, Opens: []assistanceItemResponse{}}
 	out.Test.ID = int64(ex.TestID)
@@ -1211,14 +1210,6 @@ func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) 
 		out.Totals = append(out.Totals, reportRowOf(rr))
 	}
 	reply(w, r, http.StatusOK, out)
-}
-
-// timeString formats a timestamp in UTC, "" when zero.
-func timeString(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 func (s *server) today() period.Date { return s.reg.Today() }

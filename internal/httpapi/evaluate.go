@@ -17,7 +17,7 @@ import (
 // caseRequest is one entity's inputs, as given at the counter.
 type caseRequest struct {
 	// Entity, when given, must be the programme's entity.
-	Entity string `json:"entity,omitempty" enum:"person,household,organisation"`
+	Entity string `json:"entity,omitempty" enum:"person,household,organisation,signal"`
 	// Region is where the case lives; it selects county overrides of the
 	// parameters.
 	Region string `json:"region,omitempty" example:"652301001001"`

@@ -12,7 +12,7 @@ type programmeSummaryResponse struct {
 	ID     string `json:"id" example:"dibao"`
 	NameZH string `json:"name_zh" example:"最低生活保障"`
 	NameEN string `json:"name_en" example:"Minimum living guarantee"`
-	Entity string `json:"entity" enum:"person,household,organisation"`
+	Entity string `json:"entity" enum:"person,household,organisation,signal"`
 	Period string `json:"period" enum:"month,year,once" description:"how often the programme is decided"`
 	// Requires and Excludes name programmes of the same entity that must
 	// be granted first, or that rule this one out.
@@ -46,7 +46,7 @@ type programmeResponse struct {
 	ID       string   `json:"id" example:"dibao"`
 	NameZH   string   `json:"name_zh" example:"最低生活保障"`
 	NameEN   string   `json:"name_en" example:"Minimum living guarantee"`
-	Entity   string   `json:"entity" enum:"person,household,organisation"`
+	Entity   string   `json:"entity" enum:"person,household,organisation,signal"`
 	Period   string   `json:"period" enum:"month,year,once"`
 	Requires []string `json:"requires" required:"true" nullable:"false"`
 	Excludes []string `json:"excludes" required:"true" nullable:"false"`

@@ -195,5 +195,6 @@ func (s *server) routes() []route {
 	rs = append(rs, s.pensionRoutes()...)
 	rs = append(rs, s.benefitRoutes()...)
 	rs = append(rs, s.assistanceRoutes()...)
+	rs = append(rs, s.alertRoutes()...)
 	return rs
 }

@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -52,6 +53,7 @@ type server struct {
 	ben     *insurance.Benefits
 	asst    *assistance.Service
 	au      *auth.Service
+	mon     *monitoring.Service
 	aud     AuditReader
 	pol     Policy
 	cat     *assistance.Catalogue
@@ -75,6 +77,8 @@ type Services struct {
 	// Catalogue is the list of assistance items (联助清单), loaded and
 	// checked at start-up.
 	Catalogue *assistance.Catalogue
+	// Monitoring runs the low-income dynamic monitoring.
+	Monitoring *monitoring.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -84,7 +88,8 @@ type Services struct {
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil {
+	s.mon = svc.Monitoring
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
@@ -40,6 +41,7 @@ type testBundle struct {
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
 	asst *assistance.Service
+	mon  *monitoring.Service
 	au   *auth.Service
 	cat  *assistance.Catalogue
 	logs *syncBuffer
@@ -62,7 +64,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -81,6 +83,7 @@ func setup(t *testing.T) *testBundle {
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}
+	b.mon = monitoring.NewService(db, pk)
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))

@@ -8,8 +8,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Entity is a kind of case (person, household, organisation) with its typed
-// inputs.
+// Entity is a kind of case (person, household, organisation, or a signal
+// of the low-income monitoring) with its typed inputs.
 type Entity struct {
 	Name   string
 	Inputs map[string]*Input
@@ -38,6 +38,11 @@ func (e *Entity) InputNames() []string {
 	return out
 }
 
+// EntityNames are the kinds of case a policy package may declare: a
+// person, a household, an organisation, and a signal (风险信号) of the
+// low-income dynamic monitoring, decided once for the risk it shows.
+var EntityNames = []string{"person", "household", "organisation", "signal"}
+
 type inputFile struct {
 	Type        string   `yaml:"type"`
 	Values      []string `yaml:"values"`
@@ -57,8 +62,8 @@ func loadEntities(file string, data []byte, strs *interner) (map[string]*Entity,
 	root := doc.Content[0]
 	for i := 0; i < len(root.Content); i += 2 {
 		en, body := root.Content[i], root.Content[i+1]
-		if !slices.Contains([]string{"person", "household", "organisation"}, en.Value) {
-			return nil, &LoadError{File: file, Line: en.Line, Name: en.Value, Err: fmt.Errorf("unknown entity: want person, household or organisation")}
+		if !slices.Contains(EntityNames, en.Value) {
+			return nil, &LoadError{File: file, Line: en.Line, Name: en.Value, Err: fmt.Errorf("unknown entity: want one of %v", EntityNames)}
 		}
 		e := &Entity{Name: en.Value, Inputs: map[string]*Input{}}
 		if body.Kind != yaml.MappingNode {

@@ -48,6 +48,7 @@ func (db *DB) FinishBulk(ctx context.Context) error {
 type inserter struct {
 	db      *DB
 	tx      *sql.Tx
+	verb    string
 	table   string
 	cols    []string
 	perStmt int
@@ -61,12 +62,24 @@ func (db *DB) newInserter(tx *sql.Tx, table string, cols ...string) *inserter {
 	if per > 500 {
 		per = 500
 	}
-	return &inserter{db: db, tx: tx, table: table, cols: cols, perStmt: per}
+	return &inserter{db: db, tx: tx, verb: "INSERT", table: table, cols: cols, perStmt: per}
+}
+
+// rollbackOnConflict makes a violated constraint roll the whole
+// transaction back on SQLite (INSERT OR ROLLBACK) rather than the
+// statement alone, so that SQLite keeps no statement journal for the
+// multi-row statements. It suits writes that are all or nothing anyway;
+// PostgreSQL needs nothing of the kind.
+func (in *inserter) rollbackOnConflict() *inserter {
+	if in.db.dialect == SQLite {
+		in.verb = "INSERT OR ROLLBACK"
+	}
+	return in
 }
 
 func (in *inserter) query(rows int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + in.table + " (" + strings.Join(in.cols, ", ") + ") VALUES ")
+	b.WriteString(in.verb + " INTO " + in.table + " (" + strings.Join(in.cols, ", ") + ") VALUES ")
 	tuple := "(?" + strings.Repeat(", ?", len(in.cols)-1) + ")"
 	for i := 0; i < rows; i++ {
 		if i > 0 {

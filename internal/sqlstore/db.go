@@ -83,7 +83,9 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	case SQLite:
 		// busy_timeout first, then WAL; the writer takes the write lock at
 		// BEGIN so that two writers never deadlock on a lock upgrade.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
+		// Temporary B-trees and statement journals (a multi-row INSERT
+		// inside a transaction keeps one) stay in memory.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
 		sep := "?"
 		if strings.Contains(source, "?") {
 			sep = "&"

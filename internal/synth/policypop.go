@@ -76,9 +76,9 @@ func villageWeights(tree *region.Tree) ([]region.Code, []float64) {
 
 func anchorRank(name string) int {
 	switch name {
-	case "birth_date", "members", "size", "gender":
+	case "birth_date", "members", "size", "gender", "kind", "household_layer":
 		return 0
-	case "insured_avg_prev_year", "contribution_months", "total_income", "disability_grade":
+	case "insured_avg_prev_year", "contribution_months", "total_income", "disability_grade", "household_income_known":
 		return 1
 	}
 	return 2
@@ -157,6 +157,11 @@ func (g *popGen) column(in *policy.Input) ([]int64, error) {
 
 // known returns the generator of an input whose meaning it knows.
 func (g *popGen) known(name string) (func() ([]int64, error), bool) {
+	if g.entity == "signal" {
+		if f, ok := g.signalInput(name); ok {
+			return f, true
+		}
+	}
 	ages := newTable(func() []float64 {
 		w := make([]float64, maxAge+1)
 		for _, b := range ageBands {
@@ -360,4 +365,67 @@ func (g *popGen) insured(i int) int64 {
 		}
 	}
 	return 1 + g.r.Int64N(50)
+}
+
+// signalInput returns the generator of an input of a monitoring signal
+// (风险信号) whose meaning differs from the same name elsewhere: hospital
+// bills are the most common signal and unemployment next; amounts belong to
+// bills, disaster losses and income drops only, a grade to new
+// disabilities only; one household in seven is in a low-income layer, and
+// those and a quarter of the others have a means test that gives the
+// 12-month income.
+func (g *popGen) signalInput(name string) (func() ([]int64, error), bool) {
+	is := func(i int, kind string) bool {
+		id, err := g.pk.StrID("signal", "kind", kind)
+		return err == nil && g.cols["kind"] != nil && g.cols["kind"][i] == id
+	}
+	plain := func(f func(i int) int64) func() ([]int64, error) {
+		return func() ([]int64, error) { return g.each(f), nil }
+	}
+	switch name {
+	case "kind":
+		return func() ([]int64, error) {
+			return g.str("kind", map[string]float64{"hospital_bill": 40, "unemployment": 20, "income_drop": 12, "new_disability": 10,
+				"disaster": 10, "earner_death": 8})
+		}, true
+	case "amount":
+		return plain(func(i int) int64 {
+			switch {
+			case is(i, "hospital_bill"):
+				return g.yuan(500, 80000)
+			case is(i, "disaster"):
+				return g.yuan(0, 50000)
+			case is(i, "income_drop"):
+				return g.yuan(0, 60000)
+			}
+			return 0
+		}), true
+	case "disability_grade":
+		return plain(func(i int) int64 {
+			if !is(i, "new_disability") {
+				return 0
+			}
+			return int64(1 + newTable([]float64{10, 20, 30, 40}).pick(g.r))
+		}), true
+	case "household_layer":
+		return func() ([]int64, error) {
+			return g.str("household_layer", map[string]float64{"none": 85, "low_income": 4, "rigid_expense": 2, "dibao_edge": 3, "dibao": 5, "tekun": 1})
+		}, true
+	case "household_income_known":
+		return plain(func(i int) int64 {
+			none, err := g.pk.StrID("signal", "household_layer", "none")
+			if err == nil && g.cols["household_layer"] != nil && g.cols["household_layer"][i] != none {
+				return 1
+			}
+			return g.chance(0.25)
+		}), true
+	case "household_income_12m":
+		return plain(func(i int) int64 {
+			if k := g.cols["household_income_known"]; k != nil && k[i] == 0 {
+				return 0
+			}
+			return g.members(i) * g.perCapitaIncome() * 12
+		}), true
+	}
+	return nil, false
 }

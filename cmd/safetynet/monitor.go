@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/exchange"
+	"safetynet/internal/monitoring"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/sqlstore"
+)
+
+const monitorUsage = `Usage:
+  safetynet monitor process --db DSN [--as-of YYYY-MM-DD]
+  safetynet monitor overdue --db DSN [--as-of YYYY-MM-DD] [--region CODE]`
+
+// runMonitor runs the low-income dynamic monitoring (低收入人口动态监测): the
+// processing of the signals waiting, and the overdue alerts per township.
+func runMonitor(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, monitorUsage)
+		return exitError(2)
+	}
+	switch args[0] {
+	case "process":
+		return runMonitorProcess(ctx, e, args[1:])
+	case "overdue":
+		return runMonitorOverdue(ctx, e, args[1:])
+	}
+	fmt.Fprintln(e.stderr, monitorUsage)
+	return exitError(2)
+}
+
+// openMonitoring opens the store and the service, acting as the system
+// over the prefecture.
+func openMonitoring(ctx context.Context, e env, dsn, name string) (*monitoring.Service, *sqlstore.DB, context.Context, error) {
+	pk, err := loadPolicies("")
+	if err != nil {
+		return nil, nil, ctx, err
+	}
+	db, err := openStore(ctx, dsn, e.logger())
+	if err != nil {
+		return nil, nil, ctx, err
+	}
+	return monitoring.NewService(db, pk), db, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
+}
+
+// asOfFlag parses --as-of, "" for today.
+func asOfFlag(s string) (period.Date, error) {
+	if s == "" {
+		return 0, nil
+	}
+	return dateFlag("as-of", s)
+}
+
+func runMonitorProcess(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "monitor process", "monitor process --db DSN [--as-of YYYY-MM-DD]")
+	dsn := dsnFlag(fs, "safetynet.db")
+	asOf := fs.String("as-of", "", "grade the signals that occurred up to this day (default today)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := asOfFlag(*asOf)
+	if err != nil {
+		return err
+	}
+	svc, db, ctx, err := openMonitoring(ctx, e, *dsn, "monitor-process")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	sum, err := svc.Process(ctx, d)
+	if err != nil {
+		return rowProblems(e, err)
+	}
+	fmt.Fprintf(e.stdout, "monitoring run up to %s in %s: %d signals graded in %.1f s\n", sum.AsOf, sum.Region, sum.Signals, time.Since(start).Seconds())
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "at risk\tno risk\talerts opened\traised\tsignals attached\tred\torange\tyellow\t")
+	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", sum.AtRisk, sum.NoRisk, sum.Opened, sum.Raised, sum.Attached,
+		sum.ByLevel["red"], sum.ByLevel["orange"], sum.ByLevel["yellow"])
+	return tw.Flush()
+}
+
+func runMonitorOverdue(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "monitor overdue", "monitor overdue --db DSN [--as-of YYYY-MM-DD] [--region CODE]")
+	dsn := dsnFlag(fs, "safetynet.db")
+	asOf := fs.String("as-of", "", "list the alerts overdue on this day: not disposed of and due before it (default today)")
+	reg := fs.String("region", string(region.Changji), "region subtree")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := asOfFlag(*asOf)
+	if err != nil {
+		return err
+	}
+	code, err := region.ParseCode(*reg)
+	if err != nil {
+		return fmt.Errorf("--region: %w", err)
+	}
+	svc, db, ctx, err := openMonitoring(ctx, e, *dsn, "monitor-overdue")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if d.IsZero() {
+		d = svc.Today()
+	}
+	rows, err := svc.Overdue(ctx, d, code)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(e.stdout, "no alert overdue on %s in %s\n", d, code)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "alerts overdue on %s in %s (not disposed of by their due date), per township:\n", d, code)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "township\tname\topen\toverdue\toldest due\talerts")
+	total := 0
+	for _, r := range rows {
+		total += r.Overdue
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Township, r.Name, r.Open, r.Overdue, r.OldestDue, alertList(r.AlertIDs, 10))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d alerts overdue in %d townships\n", total, len(rows))
+	return nil
+}
+
+// alertList shows up to n alert keys, then how many more.
+func alertList(ids []monitoring.AlertID, n int) string {
+	var parts []string
+	for i, id := range ids {
+		if i == n {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ids)-n))
+			break
+		}
+		parts = append(parts, strconv.FormatInt(int64(id), 10))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// importSignals records the rows of a signals file, all or none; rows
+// without 来源部门 come from department.
+func importSignals(ctx context.Context, db *sqlstore.DB, batch string, rows []exchange.Row, department monitoring.Source) (int, error) {
+	pk, err := loadPolicies("")
+	if err != nil {
+		return 0, err
+	}
+	ss := make([]monitoring.Signal, len(rows))
+	for i, r := range rows {
+		s := monitoring.Signal{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Kind: monitoring.Kind(r.Code("kind")),
+			OccurredOn: r.Date("occurred_on"), Amount: r.Fen("amount"), Grade: int(r.Int("grade")), Detail: r.Text("detail"), Source: department}
+		if r.Has("source") {
+			s.Source = monitoring.Source(r.Code("source"))
+		}
+		ss[i] = s
+	}
+	return monitoring.NewService(db, pk).RecordSignals(ctx, batch, ss)
+}
+
+// monitoringSources lists the departments a signal may come from.
+func monitoringSources() string {
+	names := make([]string, len(monitoring.Sources))
+	for i, s := range monitoring.Sources {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
