@@ -48,9 +48,8 @@ func classifyBatch(pk *policy.Package, ids *batchIDs, m period.Month, tests []Me
 	if n == 0 {
 		return out, nil
 	}
-	regionIdx := map[region.Code]int32{}
 	hh := policy.NewPopulation("household", n, "")
-	hh.Regions = hh.Regions[:0]
+	regionOf := regionIndexer(hh)
 	cols := make([][]int64, 11)
 	for i := range cols {
 		cols[i] = make([]int64, n)
@@ -58,13 +57,7 @@ func classifyBatch(pk *policy.Package, ids *batchIDs, m period.Month, tests []Me
 	members := 0
 	for i := range tests {
 		t := &tests[i]
-		ri, ok := regionIdx[t.RegionCode]
-		if !ok {
-			ri = int32(len(hh.Regions))
-			regionIdx[t.RegionCode] = ri
-			hh.Regions = append(hh.Regions, t.RegionCode)
-		}
-		hh.RegionIdx[i] = ri
+		hh.RegionIdx[i] = regionOf(t.RegionCode)
 		cols[0][i] = int64(t.MemberCount)
 		cols[1][i] = int64(t.TotalIncome)
 		cols[2][i] = int64(t.Income12m)
@@ -161,6 +154,22 @@ func classifyBatch(pk *policy.Package, ids *batchIDs, m period.Month, tests []Me
 		}
 	}
 	return out, nil
+}
+
+// regionIndexer gives each distinct region of a population its index in
+// pop.Regions, which it fills.
+func regionIndexer(pop *policy.Population) func(region.Code) int32 {
+	pop.Regions = pop.Regions[:0]
+	idx := map[region.Code]int32{}
+	return func(c region.Code) int32 {
+		i, ok := idx[c]
+		if !ok {
+			i = int32(len(pop.Regions))
+			idx[c] = i
+			pop.Regions = append(pop.Regions, c)
+		}
+		return i
+	}
 }
 
 func b2i(b bool) int64 {

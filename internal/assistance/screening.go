@@ -462,8 +462,7 @@ func newPersonColumns(pk *policy.Package) (*personColumns, error) {
 func (pc *personColumns) population(chunk []PersonBasis, m period.Month) *policy.Population {
 	n := len(chunk)
 	pop := policy.NewPopulation("person", n, "")
-	pop.Regions = pop.Regions[:0]
-	idx := map[region.Code]int32{}
+	regionOf := regionIndexer(pop)
 	names := []string{"birth_date", "alive", "hukou_local", "disability_grade", "disability_kind", "in_dibao_household",
 		"in_dibao_edge_household", "tekun", "work_injury_nursing_allowance"}
 	cols := make([][]int64, len(names))
@@ -472,13 +471,7 @@ func (pc *personColumns) population(chunk []PersonBasis, m period.Month) *policy
 	}
 	for i := range chunk {
 		b := &chunk[i]
-		ri, ok := idx[b.RegionCode]
-		if !ok {
-			ri = int32(len(pop.Regions))
-			idx[b.RegionCode] = ri
-			pop.Regions = append(pop.Regions, b.RegionCode)
-		}
-		pop.RegionIdx[i] = ri
+		pop.RegionIdx[i] = regionOf(b.RegionCode)
 		cols[0][i] = int64(b.BirthDate)
 		cols[1][i] = b2i(b.Death.IsZero() || b.Death >= m.First())
 		cols[2][i] = b2i(b.HukouLocal)
@@ -525,8 +518,7 @@ func newHouseholdColumns(pk *policy.Package) (*householdColumns, error) {
 func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Population {
 	n := len(chunk)
 	pop := policy.NewPopulation("household", n, "")
-	pop.Regions = pop.Regions[:0]
-	idx := map[region.Code]int32{}
+	regionOf := regionIndexer(pop)
 	names := []string{"members", "hukou_local", "assistance_status", "heating_type"}
 	cols := make([][]int64, len(names))
 	for i := range cols {
@@ -534,13 +526,7 @@ func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Populatio
 	}
 	for i := range chunk {
 		b := &chunk[i]
-		ri, ok := idx[b.RegionCode]
-		if !ok {
-			ri = int32(len(pop.Regions))
-			idx[b.RegionCode] = ri
-			pop.Regions = append(pop.Regions, b.RegionCode)
-		}
-		pop.RegionIdx[i] = ri
+		pop.RegionIdx[i] = regionOf(b.RegionCode)
 		cols[0][i] = int64(max(b.Members, 1))
 		cols[1][i] = b2i(b.HukouLocal)
 		st, ok := hc.status[b.Status]

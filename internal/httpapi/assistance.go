@@ -8,6 +8,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -369,8 +370,26 @@ type runRequest struct {
 	Region string `json:"region,omitempty" example:"652301" description:"default your whole scope"`
 }
 
-func (req runRequest) parse(pr *fault.Problems) (period.Month, string) {
-	return periodField(pr, "period", req.Period), req.Region
+// decodeRun reads the body of a run: its month and region.
+func decodeRun(r *http.Request, message string) (period.Month, region.Code, error) {
+	req, err := decode[runRequest](r)
+	if err != nil {
+		return 0, "", err
+	}
+	var pr fault.Problems
+	m := periodField(&pr, "period", req.Period)
+	code := regionField(&pr, "region", req.Region)
+	return m, code, pr.Err(message)
+}
+
+// requiredMonth reads a YYYY-MM query parameter that must be given.
+func (q *query) requiredMonth(name string) period.Month {
+	var pr fault.Problems
+	m := periodField(&pr, name, q.str(name))
+	for k, v := range pr {
+		q.pr.Add(k, "%s", v)
+	}
+	return m
 }
 
 type classifySummaryResponse struct {
@@ -383,19 +402,12 @@ type classifySummaryResponse struct {
 }
 
 func (s *server) handleClassifyAll(w http.ResponseWriter, r *http.Request) {
-	req, err := decode[runRequest](r)
+	m, code, err := decodeRun(r, "invalid classification run")
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	var pr fault.Problems
-	m, code := req.parse(&pr)
-	rc := regionField(&pr, "region", code)
-	if err := pr.Err("invalid classification run"); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	sum, err := s.asst.ClassifyAll(r.Context(), m, rc)
+	sum, err := s.asst.ClassifyAll(r.Context(), m, code)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -417,12 +429,8 @@ type lowIncomeParams struct {
 
 func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	var pr fault.Problems
-	f := assistance.ClassificationFilter{Period: periodField(&pr, "period", q.str("period")), Region: q.region("region"),
+	f := assistance.ClassificationFilter{Period: q.requiredMonth("period"), Region: q.region("region"),
 		Layer: assistance.Layer(q.str("layer")), Page: q.page()}
-	for k, v := range pr {
-		q.pr.Add(k, "%s", v)
-	}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -451,12 +459,7 @@ type layerCountResponse struct {
 
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	var pr fault.Problems
-	m := periodField(&pr, "period", q.str("period"))
-	code := q.region("region")
-	for k, v := range pr {
-		q.pr.Add(k, "%s", v)
-	}
+	m, code := q.requiredMonth("period"), q.region("region")
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -1025,19 +1028,12 @@ type programmeSumResp struct {
 }
 
 func (s *server) handleAssistancePay(w http.ResponseWriter, r *http.Request) {
-	req, err := decode[runRequest](r)
+	m, code, err := decodeRun(r, "invalid payment run")
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	var pr fault.Problems
-	m, code := req.parse(&pr)
-	rc := regionField(&pr, "region", code)
-	if err := pr.Err("invalid payment run"); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	sum, err := s.asst.Pay(r.Context(), m, rc)
+	sum, err := s.asst.Pay(r.Context(), m, code)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -1187,12 +1183,7 @@ func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 
 func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	var pr fault.Problems
-	from, to := periodField(&pr, "from", q.str("from")), periodField(&pr, "to", q.str("to"))
-	code := q.region("region")
-	for k, v := range pr {
-		q.pr.Add(k, "%s", v)
-	}
+	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
