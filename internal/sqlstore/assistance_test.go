@@ -449,6 +449,13 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Fatalf("Screen outside the caseworker's county = %v, want forbidden", err)
 		}
+		own, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652301")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("a screening run approved by the user who made it = %v, want forbidden", err)
+		}
 		run, err = ab.as.Screen(ab.ctx, assistance.ProgHighAge, m, "")
 		if err != nil {
 			t.Fatal(err)
