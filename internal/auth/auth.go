@@ -37,6 +37,10 @@ const (
 	// PermAssistance allows civil-affairs casework: means tests,
 	// assistance cases, reviews and allowance runs.
 	PermAssistance Permission = "assistance.write"
+	// PermPayment allows making payment instructions and batches, posting
+	// bank returns and holding or releasing payments (the approval of a
+	// batch is PermApprove's).
+	PermPayment Permission = "payment.write"
 )
 
 // Role is a post's bundle of permissions.
@@ -64,8 +68,8 @@ const (
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance},
-	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead},

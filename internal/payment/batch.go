@@ -1,0 +1,463 @@
+package payment
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+// BatchID is a batch's surrogate key.
+type BatchID int64
+
+// BatchStatus is where a batch stands.
+type BatchStatus string
+
+// The batch statuses.
+const (
+	BatchDraft     BatchStatus = "draft"     // made, waiting for approval
+	BatchApproved  BatchStatus = "approved"  // approved by a second user, to export
+	BatchExported  BatchStatus = "exported"  // the bank file was made and the money sent to the bank
+	BatchSettled   BatchStatus = "settled"   // every line returned paid or failed
+	BatchCancelled BatchStatus = "cancelled" // withdrawn before export
+)
+
+// Batch is a set of instructions of one fund paid through one bank (支付批次).
+type Batch struct {
+	ID          BatchID      `json:"id"`
+	Fund        Fund         `json:"fund"`
+	BankCode    string       `json:"bank_code"`
+	Period      period.Month `json:"period"`
+	Kind        string       `json:"kind"` // monthly | one_off
+	RegionCode  region.Code  `json:"region_code"`
+	Status      BatchStatus  `json:"status"`
+	Lines       int          `json:"lines"`
+	Total       money.Fen    `json:"total"`
+	CreatedBy   int64        `json:"created_by"`
+	CreatedName string       `json:"created_name"`
+	CreatedAt   time.Time    `json:"created_at"`
+	ApprovedBy  int64        `json:"approved_by,omitempty"`
+	ApprovedAt  time.Time    `json:"approved_at,omitzero"`
+	ExportedAt  time.Time    `json:"exported_at,omitzero"`
+	FileSHA256  string       `json:"file_sha256,omitempty"`
+	Version     int64        `json:"version"`
+}
+
+// BatchLine is one line of a batch's bank file: the instruction it pays, at
+// which attempt, under which reference, and what the bank returned.
+type BatchLine struct {
+	BatchID       BatchID       `json:"batch_id"`
+	Line          int           `json:"line"`
+	InstructionID InstructionID `json:"instruction_id"`
+	Attempt       int           `json:"attempt"`
+	Reference     string        `json:"reference"`
+	Amount        money.Fen     `json:"amount"`
+	Outcome       string        `json:"outcome,omitempty"` // paid | failed
+	Reason        string        `json:"reason,omitempty"`
+	// Period, RegionCode and Fund are the instruction's.
+	Period     period.Month `json:"period"`
+	RegionCode region.Code  `json:"region_code"`
+	Fund       Fund         `json:"fund"`
+	// For the bank file: the payee's account, read when the file is made.
+	AccountNo   string `json:"-"`
+	AccountName string `json:"-"`
+	BankName    string `json:"-"`
+}
+
+// Return is one line of a bank's return file (回盘): a reference and
+// whether it was paid, with the reason when not.
+type Return struct {
+	Row       int
+	Reference string
+	Paid      bool
+	Reason    string
+}
+
+// BatchStore keeps batches, their lines, bank returns, ledger and
+// notices.
+type BatchStore interface {
+	// CreateBatch takes the pending instructions of the fund, month, bank
+	// and region (one_off: of any month up to the batch's) into a new
+	// batch, in instruction order, with its lines; Invalid when there are
+	// none.
+	CreateBatch(ctx context.Context, b *Batch) error
+	// Batch returns a batch.
+	Batch(ctx context.Context, id BatchID) (*Batch, error)
+	// Batches lists batches, newest first.
+	Batches(ctx context.Context, m period.Month, limit int) ([]*Batch, error)
+	// UpdateBatch stores b's status and approval if its version is
+	// current; with entries, posts them in the same transaction.
+	UpdateBatch(ctx context.Context, b *Batch, action string, entries []Entry) error
+	// BatchLines returns a batch's lines in file order, with the payees'
+	// accounts.
+	BatchLines(ctx context.Context, id BatchID) ([]BatchLine, error)
+	// StartReturn records a bank return file of a batch; Conflict when the
+	// same file was recorded before with every line posted. It returns
+	// the file's ID, reusing it when the file was recorded but not
+	// wholly posted.
+	StartReturn(ctx context.Context, batch BatchID, name, sha string, lines, paid, failed int) (int64, bool, error)
+	// PostReturns posts one chunk of a return file: each line's outcome,
+	// its instruction paid or failed, and the chunk's journal; lines
+	// posted before are skipped. With last, the batch is settled.
+	PostReturns(ctx context.Context, batch BatchID, rs []Return, journal string, last bool) error
+	// SetInstructions changes the status of instructions (retry, hold,
+	// release, cancel) if they are in one of from, with one audit event;
+	// it returns how many changed.
+	SetInstructions(ctx context.Context, ids []InstructionID, from []Status, to Status, reason string) (int, error)
+	// Instructions lists instructions matching f, by key.
+	Instructions(ctx context.Context, f InstructionFilter) ([]*Instruction, error)
+	// Ledger sums the ledger per fund and account, for the entries of
+	// month m (all months when zero) in the region subtree.
+	Ledger(ctx context.Context, m period.Month, code region.Code) ([]Balance, error)
+	// InstructionTotals sums the instructions of month m (all when zero)
+	// per fund and status.
+	InstructionTotals(ctx context.Context, m period.Month, code region.Code) ([]StatusTotal, error)
+	// InTransit sums the lines of exported batches not yet returned, per
+	// fund.
+	InTransit(ctx context.Context, m period.Month, code region.Code) (map[Fund]money.Fen, error)
+
+	NoticeStore
+}
+
+// CreateBatch makes a batch (maker): the pending instructions of a fund
+// and bank for month m (kind monthly) or of any month up to m (one_off:
+// retries and late payments), in the region subtree. Another user approves
+// it.
+func (s *Service) CreateBatch(ctx context.Context, fund Fund, bank string, m period.Month, kind string, code region.Code) (*Batch, error) {
+	var pr fault.Problems
+	if !fund.Valid() {
+		pr.Add("fund", "%q is not a fund", fund)
+	}
+	if strings.TrimSpace(bank) == "" {
+		pr.Add("bank_code", "is required")
+	}
+	switch kind {
+	case "monthly", "one_off":
+		if m.IsZero() {
+			pr.Add("period", "is required: the month of a monthly batch, the last month a one-off batch takes")
+		}
+	default:
+		pr.Add("kind", "%q is not monthly or one_off", kind)
+	}
+	if err := pr.Err("invalid batch"); err != nil {
+		return nil, err
+	}
+	p, err := auth.Require(ctx, auth.PermPayment)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	b := &Batch{Fund: fund, BankCode: bank, Period: m, Kind: kind, RegionCode: code, Status: BatchDraft, CreatedBy: p.UserID,
+		CreatedName: p.Username, CreatedAt: s.NowFunc().UTC(), Version: 1}
+	if err := s.store.CreateBatch(ctx, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// loadBatch reads a batch for a change, checking its status and version.
+func (s *Service) loadBatch(ctx context.Context, id BatchID, version int64, perm auth.Permission, want BatchStatus) (*Batch, auth.Principal, error) {
+	b, err := s.store.Batch(ctx, id)
+	if err != nil {
+		return nil, auth.Principal{}, err
+	}
+	p, err := auth.RequireIn(ctx, perm, b.RegionCode)
+	if err != nil {
+		return nil, p, err
+	}
+	if version != 0 && version != b.Version {
+		return nil, p, fault.Errorf(fault.Conflict, "batch %d is at version %d, not %d: read it again", id, b.Version, version)
+	}
+	if b.Status != want {
+		return nil, p, fault.Errorf(fault.Conflict, "batch %d is %s; this needs it %s", id, b.Status, want)
+	}
+	return b, p, nil
+}
+
+// ApproveBatch approves a draft batch (checker): the approval permission,
+// and a user other than who made it.
+func (s *Service) ApproveBatch(ctx context.Context, id BatchID, version int64) (*Batch, error) {
+	b, p, err := s.loadBatch(ctx, id, version, auth.PermApprove, BatchDraft)
+	if err != nil {
+		return nil, err
+	}
+	if p.UserID == b.CreatedBy {
+		return nil, fault.Errorf(fault.Forbidden, "batch %d was made by you: another user approves it", id)
+	}
+	b.Status, b.ApprovedBy, b.ApprovedAt = BatchApproved, p.UserID, s.NowFunc().UTC()
+	if err := s.store.UpdateBatch(ctx, b, "approve", nil); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// CancelBatch withdraws a batch not yet exported: its instructions go back
+// to pending.
+func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*Batch, error) {
+	b, err := s.store.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != BatchDraft && b.Status != BatchApproved {
+		return nil, fault.Errorf(fault.Conflict, "batch %d is %s: only a draft or approved batch is cancelled", id, b.Status)
+	}
+	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, b.Status)
+	if err != nil {
+		return nil, err
+	}
+	b.Status = BatchCancelled
+	if err := s.store.UpdateBatch(ctx, b, "cancel", nil); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// ExportBatch makes an approved batch's bank file in the bank's profile
+// and records it sent: the batch's total moves from the fund's account to
+// the bank (Dr bank clearing, Cr fund account). The file's SHA-256 is kept
+// with the batch. Exporting again returns the same file.
+func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, format func([]BatchLine) ([]byte, error)) ([]byte, *Batch, error) {
+	b, err := s.store.Batch(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Status == BatchExported || b.Status == BatchSettled {
+		if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
+			return nil, nil, err
+		}
+		file, err := s.bankFile(ctx, b, format)
+		return file, b, err
+	}
+	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, BatchApproved)
+	if err != nil {
+		return nil, nil, err
+	}
+	file, err := s.bankFile(ctx, b, format)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(file)
+	b.Status, b.ExportedAt, b.FileSHA256 = BatchExported, s.NowFunc().UTC(), hex.EncodeToString(sum[:])
+	lines, err := s.store.BatchLines(ctx, b.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	es := sendJournal(b, lines)
+	if err := s.store.UpdateBatch(ctx, b, "export", es); err != nil {
+		return nil, nil, err
+	}
+	return file, b, nil
+}
+
+// sendJournal moves the batch's lines from the fund's account to the bank
+// (Dr bank clearing, Cr fund account), per month and county of the
+// instructions, so that each month reconciles on its own.
+func sendJournal(b *Batch, lines []BatchLine) []Entry {
+	type key struct {
+		m      period.Month
+		county region.Code
+	}
+	sums := map[key]money.Fen{}
+	var keys []key
+	for _, l := range lines {
+		k := key{l.Period, l.RegionCode.County()}
+		if _, ok := sums[k]; !ok {
+			keys = append(keys, k)
+		}
+		sums[k] += l.Amount
+	}
+	journal := "send/" + strconv.FormatInt(int64(b.ID), 10)
+	var es []Entry
+	for _, k := range keys {
+		es = append(es,
+			Entry{Journal: journal, Account: Clearing, Fund: b.Fund, Period: k.m, RegionCode: k.county, Amount: sums[k], PostedAt: b.ExportedAt},
+			Entry{Journal: journal, Account: FundBank, Fund: b.Fund, Period: k.m, RegionCode: k.county, Amount: -sums[k], PostedAt: b.ExportedAt})
+	}
+	return es
+}
+
+func (s *Service) bankFile(ctx context.Context, b *Batch, format func([]BatchLine) ([]byte, error)) ([]byte, error) {
+	lines, err := s.store.BatchLines(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	file, err := format(lines)
+	if err != nil {
+		return nil, fmt.Errorf("bank file of batch %d: %w", b.ID, err)
+	}
+	return file, nil
+}
+
+// ReturnSummary says what a return file did.
+type ReturnSummary struct {
+	BatchID BatchID   `json:"batch_id"`
+	Lines   int       `json:"lines"`
+	Paid    int       `json:"paid"`
+	Failed  int       `json:"failed"`
+	PaidSum money.Fen `json:"paid_amount"`
+	// Resumed is true when the file had been recorded before and this run
+	// posted what an interrupted one had not.
+	Resumed bool `json:"resumed"`
+}
+
+// PostReturn posts a bank's return file of an exported batch (回盘处理):
+// every line of the batch must be in it once, by reference. Paid lines
+// settle their instructions (Dr payable, Cr bank clearing); failed lines
+// bring the money back (Dr fund account, Cr bank clearing) and their
+// instructions fail, to retry or hold. It posts in chunks, each with its
+// journal, in file order: a run stopped at any point and run again ends as
+// an uninterrupted one. A bad file is refused whole, each bad row named.
+func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file []byte, rs []Return) (*ReturnSummary, error) {
+	b, err := s.store.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
+		return nil, err
+	}
+	if b.Status != BatchExported {
+		return nil, fault.Errorf(fault.Conflict, "batch %d is %s: a return file is posted for an exported batch", id, b.Status)
+	}
+	lines, err := s.store.BatchLines(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	byRef := make(map[string]*BatchLine, len(lines))
+	for i := range lines {
+		byRef[lines[i].Reference] = &lines[i]
+	}
+	var pr fault.Problems
+	seen := map[string]int{}
+	sum := &ReturnSummary{BatchID: id, Lines: len(rs)}
+	for _, r := range rs {
+		f := fmt.Sprintf("row %d", r.Row)
+		switch l, ok := byRef[r.Reference]; {
+		case !ok:
+			pr.Add(f+": reference", "%q is not a line of batch %d", r.Reference, id)
+		case seen[r.Reference] != 0:
+			pr.Add(f+": reference", "%q was returned already on row %d", r.Reference, seen[r.Reference])
+		case !r.Paid && strings.TrimSpace(r.Reason) == "":
+			pr.Add(f+": reason", "a failed line gives the bank's reason")
+		default:
+			if r.Paid {
+				sum.Paid++
+				sum.PaidSum += l.Amount
+			} else {
+				sum.Failed++
+			}
+		}
+		seen[r.Reference] = r.Row
+	}
+	for _, l := range lines {
+		if seen[l.Reference] == 0 {
+			pr.Add("file", "line %d of the batch (%s) is missing: the bank returns every line", l.Line, l.Reference)
+			break
+		}
+	}
+	if err := pr.Err("invalid return file"); err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(file)
+	fileID, resumed, err := s.store.StartReturn(ctx, id, name, hex.EncodeToString(h[:]), len(rs), sum.Paid, sum.Failed)
+	if err != nil {
+		return nil, err
+	}
+	sum.Resumed = resumed
+	for lo := 0; lo < len(rs); lo += chunkSize {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+chunkSize, len(rs))
+		journal := fmt.Sprintf("return/%d/%d/%d", id, fileID, rs[lo].Row)
+		if err := s.store.PostReturns(ctx, id, rs[lo:hi], journal, hi == len(rs)); err != nil {
+			return nil, err
+		}
+		if s.ProgressFunc != nil {
+			s.ProgressFunc(hi, len(rs))
+		}
+	}
+	return sum, nil
+}
+
+// Retry puts failed instructions back to pending, for the next batch.
+func (s *Service) Retry(ctx context.Context, ids []InstructionID) (int, error) {
+	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+		return 0, err
+	}
+	return s.store.SetInstructions(ctx, ids, []Status{Failed}, Pending, "retry")
+}
+
+// Hold holds pending or failed instructions back with a reason.
+func (s *Service) Hold(ctx context.Context, ids []InstructionID, reason string) (int, error) {
+	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+		return 0, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return 0, &fault.Error{Code: fault.Invalid, Message: "invalid hold", Fields: map[string]string{"reason": "say why the payment is held"}}
+	}
+	return s.store.SetInstructions(ctx, ids, []Status{Pending, Failed}, Held, reason)
+}
+
+// Release releases held instructions to pending. An instruction held for
+// want of an account is released only once the payee has one (the store
+// reads it again).
+func (s *Service) Release(ctx context.Context, ids []InstructionID) (int, error) {
+	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+		return 0, err
+	}
+	return s.store.SetInstructions(ctx, ids, []Status{Held}, Pending, "release")
+}
+
+// FindBatch returns a batch.
+func (s *Service) FindBatch(ctx context.Context, id BatchID) (*Batch, error) {
+	b, err := s.store.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, b.RegionCode); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Batches lists the batches of a month (all when zero), newest first.
+func (s *Service) Batches(ctx context.Context, m period.Month, limit int) ([]*Batch, error) {
+	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	return s.store.Batches(ctx, m, limit)
+}
+
+// BatchLines lists a batch's lines.
+func (s *Service) BatchLines(ctx context.Context, id BatchID) ([]BatchLine, error) {
+	if _, err := s.FindBatch(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.store.BatchLines(ctx, id)
+}
+
+// Instructions lists instructions in the caller's scope.
+func (s *Service) Instructions(ctx context.Context, f InstructionFilter) ([]*Instruction, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	return s.store.Instructions(ctx, f)
+}

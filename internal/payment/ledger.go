@@ -1,0 +1,123 @@
+package payment
+
+import (
+	"context"
+	"slices"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+// Balance is an account's balance of a fund: debits positive.
+type Balance struct {
+	Fund    Fund      `json:"fund"`
+	Account Account   `json:"account"`
+	Amount  money.Fen `json:"amount"`
+}
+
+// StatusTotal sums the instructions of a fund in one status.
+type StatusTotal struct {
+	Fund   Fund      `json:"fund"`
+	Status Status    `json:"status"`
+	Count  int       `json:"count"`
+	Amount money.Fen `json:"amount"`
+}
+
+// Check is one line of the reconciliation: what two records say of the
+// same money, and the difference (0 when they agree to the fen).
+type Check struct {
+	Fund       Fund      `json:"fund"`
+	Name       string    `json:"name"`
+	Expected   money.Fen `json:"expected"`
+	Actual     money.Fen `json:"actual"`
+	Difference money.Fen `json:"difference"`
+}
+
+// Reconciliation matches the instructions, the bank's returns and the
+// ledger (对账), fund by fund, for a month (or all months).
+type Reconciliation struct {
+	Period   period.Month  `json:"period,omitzero"`
+	Region   region.Code   `json:"region"`
+	Totals   []StatusTotal `json:"totals"`
+	Balances []Balance     `json:"balances"`
+	Checks   []Check       `json:"checks"`
+	// Balanced is true when every check agrees to the fen.
+	Balanced bool `json:"balanced"`
+}
+
+// Reconcile reconciles month m (all months when zero) in the region
+// subtree:
+//   - expense (Dr) equals every instruction made;
+//   - payable (Cr) equals the instructions not yet paid;
+//   - bank clearing equals what is with the bank: the lines of exported
+//     batches not yet returned;
+//   - the fund account (Cr) equals what was paid, plus what is in transit;
+//   - every journal sums to zero (the ledger's balances sum to zero).
+func (s *Service) Reconcile(ctx context.Context, m period.Month, code region.Code) (*Reconciliation, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	rec := &Reconciliation{Period: m, Region: code, Balanced: true}
+	if rec.Totals, err = s.store.InstructionTotals(ctx, m, code); err != nil {
+		return nil, err
+	}
+	if rec.Balances, err = s.store.Ledger(ctx, m, code); err != nil {
+		return nil, err
+	}
+	transit, err := s.store.InTransit(ctx, m, code)
+	if err != nil {
+		return nil, err
+	}
+	type sums struct{ made, unpaid, paid money.Fen }
+	by := map[Fund]*sums{}
+	bal := map[Fund]map[Account]money.Fen{}
+	for _, f := range Funds {
+		by[f], bal[f] = &sums{}, map[Account]money.Fen{}
+	}
+	for _, t := range rec.Totals {
+		x := by[t.Fund]
+		if x == nil {
+			continue
+		}
+		if t.Status != Cancelled {
+			x.made += t.Amount
+		}
+		switch t.Status {
+		case Paid:
+			x.paid += t.Amount
+		case Pending, Held, Batched, Failed:
+			x.unpaid += t.Amount
+		}
+	}
+	var all money.Fen
+	for _, b := range rec.Balances {
+		if bal[b.Fund] != nil {
+			bal[b.Fund][b.Account] += b.Amount
+		}
+		all += b.Amount
+	}
+	add := func(f Fund, name string, expected, actual money.Fen) {
+		c := Check{Fund: f, Name: name, Expected: expected, Actual: actual, Difference: actual - expected}
+		rec.Checks = append(rec.Checks, c)
+		rec.Balanced = rec.Balanced && c.Difference == 0
+	}
+	for _, f := range Funds {
+		x, b := by[f], bal[f]
+		if x.made == 0 && len(b) == 0 {
+			continue
+		}
+		add(f, "expense = instructions made", x.made, b[Expense])
+		add(f, "payable = instructions not yet paid", x.unpaid, -b[Payable])
+		add(f, "bank clearing = exported lines not yet returned", transit[f], b[Clearing])
+		add(f, "fund account = paid + in transit", x.paid+transit[f], -b[FundBank])
+	}
+	add("", "ledger: debits = credits", 0, all)
+	slices.SortStableFunc(rec.Checks, func(a, b Check) int { return cmp(string(a.Fund), string(b.Fund)) })
+	return rec, nil
+}
