@@ -25,12 +25,12 @@ CREATE TABLE payment_instructions (
     fail_reason     TEXT NOT NULL DEFAULT '',
     created_at      TIMESTAMPTZ NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1,
-    -- One instruction per award (claim, injury, refund), month and line.
-    UNIQUE (source, source_ref, period, line)
+    -- One instruction per award (claim, injury, refund), month and line;
+    -- the month first, so that a month's instructions append to the key.
+    UNIQUE (period, source, source_ref, line)
 );
-CREATE INDEX payment_instructions_status ON payment_instructions (status, fund, region_code);
+CREATE INDEX payment_instructions_status ON payment_instructions (status, fund, period);
 CREATE INDEX payment_instructions_batch ON payment_instructions (batch_id);
-CREATE INDEX payment_instructions_period ON payment_instructions (period, fund);
 CREATE INDEX payment_instructions_payee ON payment_instructions (payee_kind, payee_id);
 
 CREATE TABLE payment_batches (
