@@ -71,6 +71,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		if err := seedMonitoring(ctx, db, pk, *seed, e.stdout); err != nil {
 			return err
 		}
+		if err := seedPayments(ctx, db, last, *seed, e.stdout); err != nil {
+			return err
+		}
 	} else {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}

@@ -17,6 +17,7 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/insurance"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -77,6 +78,8 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Catalogue:  cat,
 		// The low-income dynamic monitoring.
 		Monitoring: monitoring.NewService(db, pk),
+		// Payments and the fund ledger.
+		Payments: payment.NewService(db),
 	})
 	return h, au, err
 }

@@ -196,5 +196,6 @@ func (s *server) routes() []route {
 	rs = append(rs, s.benefitRoutes()...)
 	rs = append(rs, s.assistanceRoutes()...)
 	rs = append(rs, s.alertRoutes()...)
+	rs = append(rs, s.paymentRoutes()...)
 	return rs
 }

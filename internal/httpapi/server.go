@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -52,6 +53,7 @@ type server struct {
 	pen     *insurance.Pensions
 	ben     *insurance.Benefits
 	asst    *assistance.Service
+	pay     *payment.Service
 	au      *auth.Service
 	mon     *monitoring.Service
 	aud     AuditReader
@@ -79,6 +81,8 @@ type Services struct {
 	Catalogue *assistance.Catalogue
 	// Monitoring runs the low-income dynamic monitoring.
 	Monitoring *monitoring.Service
+	// Payments makes instructions and batches and keeps the fund ledger.
+	Payments *payment.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -88,8 +92,8 @@ type Services struct {
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
-	s.mon = svc.Monitoring
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil {
+	s.mon, s.pay = svc.Monitoring, svc.Payments
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

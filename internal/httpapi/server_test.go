@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
@@ -64,7 +65,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db)}
 }
 
 func setup(t *testing.T) *testBundle {

@@ -90,6 +90,10 @@ type BatchStore interface {
 	// batch, in instruction order, with its lines; Invalid when there are
 	// none.
 	CreateBatch(ctx context.Context, b *Batch) error
+	// PendingBanks lists the banks of the pending instructions of a fund
+	// for month m (all months up to m with all), in the region subtree,
+	// with their counts and amounts.
+	PendingBanks(ctx context.Context, fund Fund, m period.Month, all bool, code region.Code) ([]BankTotal, error)
 	// Batch returns a batch.
 	Batch(ctx context.Context, id BatchID) (*Batch, error)
 	// Batches lists batches, newest first.
@@ -121,11 +125,34 @@ type BatchStore interface {
 	// InstructionTotals sums the instructions of month m (all when zero)
 	// per fund and status.
 	InstructionTotals(ctx context.Context, m period.Month, code region.Code) ([]StatusTotal, error)
+	// PaidReport sums the paid instructions of months from through to by
+	// month, fund, programme and county.
+	PaidReport(ctx context.Context, from, to period.Month, code region.Code) ([]PaidRow, error)
 	// InTransit sums the lines of exported batches not yet returned, per
 	// fund.
 	InTransit(ctx context.Context, m period.Month, code region.Code) (map[Fund]money.Fen, error)
 
 	NoticeStore
+}
+
+// BankTotal is what a bank has pending of a fund.
+type BankTotal struct {
+	BankCode string    `json:"bank_code"`
+	Count    int       `json:"count"`
+	Amount   money.Fen `json:"amount"`
+}
+
+// PendingBanks lists the banks with pending instructions of a fund for
+// month m (all months up to m with all): the batches to make.
+func (s *Service) PendingBanks(ctx context.Context, fund Fund, m period.Month, all bool, code region.Code) ([]BankTotal, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	return s.store.PendingBanks(ctx, fund, m, all, code)
 }
 
 // CreateBatch makes a batch (maker): the pending instructions of a fund

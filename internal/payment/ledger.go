@@ -121,3 +121,27 @@ func (s *Service) Reconcile(ctx context.Context, m period.Month, code region.Cod
 	slices.SortStableFunc(rec.Checks, func(a, b Check) int { return cmp(string(a.Fund), string(b.Fund)) })
 	return rec, nil
 }
+
+// PaidRow is what a programme paid in a county in a month: the
+// instructions the banks returned paid.
+type PaidRow struct {
+	Period    period.Month `json:"period"`
+	Fund      Fund         `json:"fund"`
+	Programme string       `json:"programme"`
+	County    region.Code  `json:"county"`
+	Payments  int          `json:"payments"`
+	Amount    money.Fen    `json:"amount"`
+}
+
+// PaidReport reports the amounts paid by programme, county and month for
+// months from through to (发放统计).
+func (s *Service) PaidReport(ctx context.Context, from, to period.Month, code region.Code) ([]PaidRow, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	return s.store.PaidReport(ctx, from, to, code)
+}

@@ -241,6 +241,34 @@ func (db *DB) CreateBatch(ctx context.Context, b *payment.Batch) error {
 	})
 }
 
+// PendingBanks implements payment.Store.
+func (db *DB) PendingBanks(ctx context.Context, fund payment.Fund, m period.Month, all bool, code region.Code) ([]payment.BankTotal, error) {
+	var w where
+	w.add("i.status = 'pending'")
+	w.add("i.fund = ?", string(fund))
+	if all {
+		w.add("i.period <= ?", m.String())
+	} else {
+		w.add("i.period = ?", m.String())
+	}
+	w.region("i.region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT ba.bank_code, COUNT(*), SUM(i.amount) FROM payment_instructions i
+		JOIN bank_accounts ba ON ba.id = i.bank_account_id`+w.sql()+` GROUP BY ba.bank_code ORDER BY ba.bank_code`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending banks: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.BankTotal
+	for rows.Next() {
+		var b payment.BankTotal
+		if err := rows.Scan(&b.BankCode, &b.Count, &b.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
 // Batch implements payment.Store.
 func (db *DB) Batch(ctx context.Context, id payment.BatchID) (*payment.Batch, error) {
 	b, err := scanBatch(db.r.QueryRowContext(ctx, db.q("SELECT "+batchColumns+" FROM payment_batches WHERE id = ?"), int64(id)))
@@ -549,6 +577,29 @@ func (db *DB) InstructionTotals(ctx context.Context, m period.Month, code region
 			return nil, err
 		}
 		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// PaidReport implements payment.Store.
+func (db *DB) PaidReport(ctx context.Context, from, to period.Month, code region.Code) ([]payment.PaidRow, error) {
+	var w where
+	w.add("status = 'paid'")
+	w.add("period >= ? AND period <= ?", from.String(), to.String())
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, fund, programme, SUBSTR(region_code, 1, 6), COUNT(*), SUM(amount) FROM payment_instructions`+
+		w.sql()+` GROUP BY period, fund, programme, SUBSTR(region_code, 1, 6) ORDER BY 1, 2, 3, 4`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("paid report: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.PaidRow
+	for rows.Next() {
+		var r payment.PaidRow
+		if err := rows.Scan(&r.Period, &r.Fund, &r.Programme, &r.County, &r.Payments, &r.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

@@ -1,0 +1,531 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+
+	"safetynet/internal/exchange"
+	"safetynet/internal/fault"
+	"safetynet/internal/payment"
+)
+
+// paymentRoutes are the routes of payment instructions, batches, bank
+// files, returns, the ledger and the reports.
+func (s *server) paymentRoutes() []route {
+	type (
+		instructionList = listResponse[instructionResponse]
+		batchList       = listResponse[batchResponse]
+		bankList        = listResponse[bankTotalResponse]
+		paidList        = listResponse[paidRowResponse]
+	)
+	return []route{
+		{method: "POST", path: "/api/v1/payment-runs", handler: s.handleGenerate, tag: "payments",
+			summary: "Make the month's payment instructions of every fund, with their ledger postings; a second run makes nothing",
+			body:    runRequest{}, status: http.StatusOK, resp: generateResponse{}},
+		{method: "GET", path: "/api/v1/payment-instructions", handler: s.handleListInstructions, tag: "payments",
+			summary: "List payment instructions in your scope", params: instructionListParams{}, status: http.StatusOK, resp: instructionList{}},
+		{method: "POST", path: "/api/v1/payment-instructions/retry", handler: s.handleRetry, tag: "payments",
+			summary: "Put failed instructions back for the next batch", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
+		{method: "POST", path: "/api/v1/payment-instructions/hold", handler: s.handleHold, tag: "payments",
+			summary: "Hold pending or failed instructions, with the reason", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
+		{method: "POST", path: "/api/v1/payment-instructions/release", handler: s.handleRelease, tag: "payments",
+			summary: "Release held instructions (those without a bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
+		{method: "GET", path: "/api/v1/payment-banks", handler: s.handlePendingBanks, tag: "payments",
+			summary: "The banks with pending instructions of a fund: the batches to make", params: pendingBanksParams{}, status: http.StatusOK, resp: bankList{}},
+		{method: "GET", path: "/api/v1/payment-batches", handler: s.handleListBatches, tag: "payments",
+			summary: "List payment batches, newest first", params: batchListParams{}, status: http.StatusOK, resp: batchList{}},
+		{method: "POST", path: "/api/v1/payment-batches", handler: s.handleCreateBatch, tag: "payments",
+			summary: "Make a batch of a fund's pending instructions at one bank (maker); another user approves it",
+			body:    batchRequest{}, status: http.StatusCreated, resp: batchResponse{}},
+		{method: "GET", path: "/api/v1/payment-batches/{id}", handler: s.handleGetBatch, tag: "payments",
+			summary: "Read a batch with its lines", params: idParams{}, status: http.StatusOK, resp: batchResponse{}},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/approval", handler: s.handleApproveBatch, tag: "payments",
+			summary: "Approve a batch (checker): an approver who did not make it", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/cancel", handler: s.handleCancelBatch, tag: "payments",
+			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/export", handler: s.handleExportBatch, tag: "payments",
+			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file",
+			params:  idParams{}, body: exportRequest{}, status: http.StatusOK, contentType: "text/csv"},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/returns", handler: s.handleReturn, tag: "payments",
+			summary: "Post the bank's return file (回盘): every line paid or failed; a bad file is refused whole, each bad row named",
+			params:  idParams{}, body: returnRequest{}, status: http.StatusOK, resp: returnResponse{}},
+		{method: "GET", path: "/api/v1/reports/reconciliation", handler: s.handleReconcile, tag: "payments",
+			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reconcileParams{}, status: http.StatusOK, resp: reconciliationResponse{}},
+		{method: "GET", path: "/api/v1/reports/payments", handler: s.handlePaidReport, tag: "payments",
+			summary: "Amounts paid by programme, county and month", params: reportRangeParams{}, status: http.StatusOK, resp: paidList{}},
+	}
+}
+
+type generateResponse struct {
+	Period string           `json:"period"`
+	Region string           `json:"region"`
+	Made   int              `json:"made"`
+	Held   int              `json:"held" description:"held for want of a bank account"`
+	Amount int64            `json:"amount"`
+	ByFund map[string]int64 `json:"by_fund" required:"true" nullable:"false"`
+}
+
+func (s *server) handleGenerate(w http.ResponseWriter, r *http.Request) {
+	m, code, err := decodeRun(r, "invalid payment run")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.pay.Generate(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := generateResponse{Period: sum.Period.String(), Region: string(sum.Region), Made: sum.Created, Held: sum.Held, Amount: int64(sum.Amount), ByFund: map[string]int64{}}
+	for f, a := range sum.ByFund {
+		out.ByFund[string(f)] = int64(a)
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+type instructionResponse struct {
+	ID         int64  `json:"id"`
+	Source     string `json:"source" enum:"pension,benefit,assistance,refund"`
+	SourceRef  int64  `json:"source_ref" description:"the award, claim, injury or refund paid"`
+	Period     string `json:"period"`
+	Line       string `json:"line,omitempty"`
+	Fund       string `json:"fund"`
+	Programme  string `json:"programme"`
+	PayeeKind  string `json:"payee_kind"`
+	PayeeID    int64  `json:"payee_id"`
+	RegionCode string `json:"region_code"`
+	Amount     int64  `json:"amount"`
+	Status     string `json:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	HoldReason string `json:"hold_reason,omitempty"`
+	BatchID    int64  `json:"batch_id,omitempty"`
+	Attempts   int    `json:"attempts"`
+	FailReason string `json:"fail_reason,omitempty"`
+}
+
+func instructionOf(in *payment.Instruction) instructionResponse {
+	return instructionResponse{ID: int64(in.ID), Source: string(in.Source), SourceRef: in.SourceRef, Period: in.Period.String(), Line: in.Line,
+		Fund: string(in.Fund), Programme: in.Programme, PayeeKind: in.PayeeKind, PayeeID: in.PayeeID, RegionCode: string(in.RegionCode),
+		Amount: int64(in.Amount), Status: string(in.Status), HoldReason: in.HoldReason, BatchID: int64(in.BatchID), Attempts: in.Attempts, FailReason: in.FailReason}
+}
+
+type instructionListParams struct {
+	Region  string `query:"region"`
+	Period  string `query:"period"`
+	Fund    string `query:"fund"`
+	Status  string `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	BatchID int64  `query:"batch_id"`
+	PayeeID int64  `query:"payee_id"`
+	pageParams
+}
+
+func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	page := q.page()
+	f := payment.InstructionFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
+		Status: payment.Status(q.str("status")), BatchID: payment.BatchID(q.id("batch_id")), PayeeID: q.id("payee_id"), After: page.After, Limit: page.Limit}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	is, err := s.pay.Instructions(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(is, f.Limit, func(in *payment.Instruction) int64 { return int64(in.ID) }, instructionOf))
+}
+
+type instructionsRequest struct {
+	IDs    []int64 `json:"ids" required:"true" minItems:"1" maxItems:"10000"`
+	Reason string  `json:"reason,omitempty" description:"required to hold"`
+}
+
+type changedResponse struct {
+	Changed int `json:"changed"`
+}
+
+func (s *server) instructionsAction(w http.ResponseWriter, r *http.Request, do func(ids []payment.InstructionID, reason string) (int, error)) {
+	req, err := decode[instructionsRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if len(req.IDs) == 0 || len(req.IDs) > 10_000 {
+		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid request", Fields: map[string]string{"ids": "give 1 to 10,000 instruction ids"}})
+		return
+	}
+	ids := make([]payment.InstructionID, len(req.IDs))
+	for i, id := range req.IDs {
+		ids[i] = payment.InstructionID(id)
+	}
+	n, err := do(ids, req.Reason)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, changedResponse{Changed: n})
+}
+
+func (s *server) handleRetry(w http.ResponseWriter, r *http.Request) {
+	s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Retry(r.Context(), ids) })
+}
+
+func (s *server) handleHold(w http.ResponseWriter, r *http.Request) {
+	s.instructionsAction(w, r, func(ids []payment.InstructionID, reason string) (int, error) {
+		return s.pay.Hold(r.Context(), ids, reason)
+	})
+}
+
+func (s *server) handleRelease(w http.ResponseWriter, r *http.Request) {
+	s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Release(r.Context(), ids) })
+}
+
+type pendingBanksParams struct {
+	Fund   string `query:"fund" required:"true"`
+	Period string `query:"period" required:"true"`
+	All    bool   `query:"all" description:"all months up to period (retries and late payments)"`
+	Region string `query:"region"`
+}
+
+type bankTotalResponse struct {
+	BankCode string `json:"bank_code"`
+	Count    int    `json:"count"`
+	Amount   int64  `json:"amount"`
+}
+
+func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	fund, m, all, code := payment.Fund(q.str("fund")), q.requiredMonth("period"), q.boolean("all"), q.region("region")
+	if !fund.Valid() {
+		q.pr.Add("fund", "%q is not a fund", fund)
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bs, err := s.pay.PendingBanks(r.Context(), fund, m, all, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[bankTotalResponse]{Items: []bankTotalResponse{}}
+	for _, b := range bs {
+		out.Items = append(out.Items, bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)})
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+type batchRequest struct {
+	Fund     string `json:"fund" required:"true" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
+	BankCode string `json:"bank_code" required:"true" example:"ICBC"`
+	Period   string `json:"period" required:"true" example:"2025-07"`
+	Kind     string `json:"kind,omitempty" enum:"monthly,one_off" description:"default monthly; one_off takes the pending of every month up to period"`
+	Region   string `json:"region,omitempty"`
+}
+
+type batchLineResponse struct {
+	Line          int    `json:"line"`
+	InstructionID int64  `json:"instruction_id"`
+	Attempt       int    `json:"attempt"`
+	Reference     string `json:"reference"`
+	Amount        int64  `json:"amount"`
+	Outcome       string `json:"outcome,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+}
+
+type batchResponse struct {
+	ID         int64               `json:"id"`
+	Fund       string              `json:"fund"`
+	BankCode   string              `json:"bank_code"`
+	Period     string              `json:"period"`
+	Kind       string              `json:"kind"`
+	RegionCode string              `json:"region_code"`
+	Status     string              `json:"status" enum:"draft,approved,exported,settled,cancelled"`
+	Lines      int                 `json:"lines"`
+	Total      int64               `json:"total"`
+	CreatedBy  int64               `json:"created_by"`
+	ApprovedBy int64               `json:"approved_by,omitempty"`
+	FileSHA256 string              `json:"file_sha256,omitempty"`
+	Version    int64               `json:"version"`
+	BatchLines []batchLineResponse `json:"batch_lines,omitempty" description:"in single reads"`
+}
+
+func batchOf(b *payment.Batch) batchResponse {
+	return batchResponse{ID: int64(b.ID), Fund: string(b.Fund), BankCode: b.BankCode, Period: b.Period.String(), Kind: b.Kind, RegionCode: string(b.RegionCode),
+		Status: string(b.Status), Lines: b.Lines, Total: int64(b.Total), CreatedBy: b.CreatedBy, ApprovedBy: b.ApprovedBy, FileSHA256: b.FileSHA256, Version: b.Version}
+}
+
+type batchListParams struct {
+	Period string `query:"period"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+}
+
+func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	m, page := q.month("period"), q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bs, err := s.pay.Batches(r.Context(), m, page.Limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[batchResponse]{Items: []batchResponse{}}
+	for _, b := range bs {
+		out.Items = append(out.Items, batchOf(b))
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[batchRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	m := periodField(&pr, "period", req.Period)
+	code := regionField(&pr, "region", req.Region)
+	if err := pr.Err("invalid batch"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	kind := req.Kind
+	if kind == "" {
+		kind = "monthly"
+	}
+	b, err := s.pay.CreateBatch(r.Context(), payment.Fund(req.Fund), req.BankCode, m, kind, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/payment-batches/"+strconv.FormatInt(int64(b.ID), 10))
+	reply(w, r, http.StatusCreated, batchOf(b))
+}
+
+func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.BatchID) {
+	b, err := s.pay.FindBatch(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := batchOf(b)
+	lines, err := s.pay.BatchLines(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	for _, l := range lines {
+		out.BatchLines = append(out.BatchLines, batchLineResponse{Line: l.Line, InstructionID: int64(l.InstructionID), Attempt: l.Attempt,
+			Reference: l.Reference, Amount: int64(l.Amount), Outcome: l.Outcome, Reason: l.Reason})
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyBatch(w, r, payment.BatchID(id))
+}
+
+func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[caseActionRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	version := requireVersion(&pr, req.Version)
+	if err := pr.Err("invalid request"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := do(payment.BatchID(id), version); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyBatch(w, r, payment.BatchID(id))
+}
+
+func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) {
+	s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.ApproveBatch(r.Context(), id, v); return err })
+}
+
+func (s *server) handleCancelBatch(w http.ResponseWriter, r *http.Request) {
+	s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.CancelBatch(r.Context(), id, v); return err })
+}
+
+type exportRequest struct {
+	Version *int64 `json:"version,omitempty" description:"required for the first export"`
+	Format  string `json:"format,omitempty" enum:"csv,xlsx" description:"default csv"`
+}
+
+func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[exportRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	format := req.Format
+	if format == "" {
+		format = "csv"
+	}
+	f, err := payment.BankFile(format)
+	if err != nil {
+		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid export", Fields: map[string]string{"format": "must be csv or xlsx"}})
+		return
+	}
+	var version int64
+	if req.Version != nil {
+		version = *req.Version
+	}
+	file, b, err := s.pay.ExportBatch(r.Context(), payment.BatchID(id), version, f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	name := "batch-" + strconv.FormatInt(int64(b.ID), 10) + "." + format
+	ct := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ct = xlsxMediaType
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("X-File-SHA256", b.FileSHA256)
+	w.WriteHeader(http.StatusOK)
+	w.Write(file)
+}
+
+type returnRequest struct {
+	FileName string `json:"file_name" required:"true" example:"return-12.csv" description:".csv or .xlsx"`
+	// File is the return file, base64.
+	File string `json:"file" required:"true" contentEncoding:"base64"`
+}
+
+type returnResponse struct {
+	BatchID int64 `json:"batch_id"`
+	Lines   int   `json:"lines"`
+	Paid    int   `json:"paid"`
+	Failed  int   `json:"failed"`
+	PaidSum int64 `json:"paid_amount"`
+	Resumed bool  `json:"resumed" description:"the file was recorded before and this posting finished it"`
+}
+
+func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[returnRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(req.File)
+	if err != nil {
+		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid return file", Fields: map[string]string{"file": "is not base64"}})
+		return
+	}
+	rows, rep, err := exchange.Read(r.Context(), bytes.NewReader(data), req.FileName, exchange.BankReturn(), s.today())
+	if err != nil {
+		if rep != nil && !rep.OK() {
+			writeError(w, r, rep.Err())
+			return
+		}
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.pay.PostReturn(r.Context(), payment.BatchID(id), req.FileName, data, payment.Returns(rows))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, returnResponse{BatchID: int64(sum.BatchID), Lines: sum.Lines, Paid: sum.Paid, Failed: sum.Failed,
+		PaidSum: int64(sum.PaidSum), Resumed: sum.Resumed})
+}
+
+type reconcileParams struct {
+	Period string `query:"period" description:"YYYY-MM; every month when absent"`
+	Region string `query:"region"`
+}
+
+type checkResponse struct {
+	Fund       string `json:"fund,omitempty"`
+	Name       string `json:"name"`
+	Expected   int64  `json:"expected"`
+	Actual     int64  `json:"actual"`
+	Difference int64  `json:"difference"`
+}
+
+type reconciliationResponse struct {
+	Period   string          `json:"period,omitempty"`
+	Region   string          `json:"region"`
+	Checks   []checkResponse `json:"checks" required:"true" nullable:"false"`
+	Balanced bool            `json:"balanced"`
+}
+
+func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	m, code := q.month("period"), q.region("region")
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rec, err := s.pay.Reconcile(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := reconciliationResponse{Period: monthString(rec.Period), Region: string(rec.Region), Checks: []checkResponse{}, Balanced: rec.Balanced}
+	for _, c := range rec.Checks {
+		out.Checks = append(out.Checks, checkResponse{Fund: string(c.Fund), Name: c.Name, Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
+	}
+	reply(w, r, http.StatusOK, out)
+}
+
+type paidRowResponse struct {
+	Period    string `json:"period"`
+	Fund      string `json:"fund"`
+	Programme string `json:"programme"`
+	County    string `json:"county"`
+	Payments  int    `json:"payments"`
+	Amount    int64  `json:"amount"`
+}
+
+func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rows, err := s.pay.PaidReport(r.Context(), from, to, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[paidRowResponse]{Items: []paidRowResponse{}}
+	for _, p := range rows {
+		out.Items = append(out.Items, paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
+			Payments: p.Payments, Amount: int64(p.Amount)})
+	}
+	reply(w, r, http.StatusOK, out)
+}

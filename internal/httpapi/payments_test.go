@@ -1,0 +1,120 @@
+package httpapi_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestPaymentsAPI pays a month over the API: instructions, a batch made by
+// a caseworker and approved by an approver, its bank file, the bank's
+// return, and the reconciliation.
+func TestPaymentsAPI(t *testing.T) {
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	var ids []int64
+	for i := range 3 {
+		p := b.createPerson(t, "cw1", vs[0], 61+i)
+		ids = append(ids, p.ID)
+		b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", map[string]any{
+			"bank_code": "ICBC", "bank_name": "工商银行", "account_no": fmt.Sprintf("622200001111%04d", i), "account_name": "王芳", "primary": true,
+		}).want(t, http.StatusCreated)
+		for _, q := range []string{
+			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
+				VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 500+i, p.ID, vs[0]),
+			fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id) VALUES (%d, '2025-03', 'regular', 280000, '%s', %d, 1)`, 500+i, vs[0], p.ID),
+		} {
+			if err := b.db.ExecRaw(systemContext(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b.do(t, "POST", "/api/v1/payment-runs", "analyst", map[string]any{"period": "2025-03"}).problem(t, http.StatusForbidden)
+	var gen struct {
+		Made   int   `json:"made"`
+		Amount int64 `json:"amount"`
+	}
+	b.do(t, "POST", "/api/v1/payment-runs", "cw1", map[string]any{"period": "2025-03"}).want(t, http.StatusOK).decode(t, &gen)
+	if gen.Made != 3 || gen.Amount != 840_000 {
+		t.Fatalf("run %+v, want 3 instructions of 8,400.00", gen)
+	}
+	b.do(t, "POST", "/api/v1/payment-runs", "cw1", map[string]any{"period": "2025-03"}).want(t, http.StatusOK).decode(t, &gen)
+	if gen.Made != 0 {
+		t.Errorf("a second run made %d", gen.Made)
+	}
+	type batchJSON struct {
+		ID         int64  `json:"id"`
+		Status     string `json:"status"`
+		Lines      int    `json:"lines"`
+		Version    int64  `json:"version"`
+		BatchLines []struct {
+			Reference string `json:"reference"`
+			Outcome   string `json:"outcome"`
+		} `json:"batch_lines"`
+	}
+	var bt batchJSON
+	b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": "employee_pension", "bank_code": "ICBC", "period": "2025-03"}).
+		want(t, http.StatusCreated).decode(t, &bt)
+	path := fmt.Sprintf("/api/v1/payment-batches/%d", bt.ID)
+	b.do(t, "POST", path+"/approval", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
+	res := b.do(t, "POST", path+"/export", "cw1", map[string]any{"version": bt.Version}).want(t, http.StatusOK)
+	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.Contains(string(res.body), "6222000011110001") {
+		t.Fatalf("bank file %q:\n%s", ct, res.body)
+	}
+	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &bt)
+	if bt.Status != "exported" || len(bt.BatchLines) != 3 {
+		t.Fatalf("batch %+v", bt)
+	}
+	file := "业务参考号,处理结果,失败原因\n"
+	for i, l := range bt.BatchLines {
+		if i == 1 {
+			file += l.Reference + ",失败,账户已冻结\n"
+		} else {
+			file += l.Reference + ",成功,\n"
+		}
+	}
+	bad := base64.StdEncoding.EncodeToString([]byte("业务参考号,处理结果,失败原因\n" + bt.BatchLines[0].Reference + ",失败,\n"))
+	pb := b.do(t, "POST", path+"/returns", "cw1", map[string]any{"file_name": "r.csv", "file": bad}).problem(t, http.StatusUnprocessableEntity)
+	if _, ok := pb.field("row 2: reason"); !ok {
+		t.Errorf("errors %+v do not name row 2's reason", pb.Errors)
+	}
+	var ret struct {
+		Paid, Failed int
+	}
+	b.do(t, "POST", path+"/returns", "cw1", map[string]any{"file_name": "r.csv", "file": base64.StdEncoding.EncodeToString([]byte(file))}).
+		want(t, http.StatusOK).decode(t, &ret)
+	if ret.Paid != 2 || ret.Failed != 1 {
+		t.Errorf("return %+v, want 2 paid and 1 failed", ret)
+	}
+	var rec struct {
+		Balanced bool `json:"balanced"`
+		Checks   []struct {
+			Name   string `json:"name"`
+			Fund   string `json:"fund"`
+			Actual int64  `json:"actual"`
+		} `json:"checks"`
+	}
+	b.do(t, "GET", "/api/v1/reports/reconciliation?period=2025-03", "auditor", nil).want(t, http.StatusOK).decode(t, &rec)
+	if !rec.Balanced {
+		t.Errorf("reconciliation %+v, want balanced", rec)
+	}
+	for _, c := range rec.Checks {
+		if c.Fund == "employee_pension" && strings.HasPrefix(c.Name, "payable") && c.Actual != 280_000 {
+			t.Errorf("payable %d, want the failed 2,800.00", c.Actual)
+		}
+	}
+	var paid struct {
+		Items []struct {
+			Payments int   `json:"payments"`
+			Amount   int64 `json:"amount"`
+		} `json:"items"`
+	}
+	b.do(t, "GET", "/api/v1/reports/payments?from=2025-03&to=2025-03", "analyst", nil).want(t, http.StatusOK).decode(t, &paid)
+	if len(paid.Items) != 1 || paid.Items[0].Payments != 2 || paid.Items[0].Amount != 560_000 {
+		t.Errorf("paid report %+v", paid.Items)
+	}
+	_ = ids
+}
