@@ -342,15 +342,7 @@ func (db *DB) eachLatestTest(ctx context.Context, m period.Month, code region.Co
 		return fmt.Errorf("classification basis of %s in %s: %w", m, code, err)
 	}
 	defer rows.Close()
-	texts := map[string]string{}
-	intern := func(b sql.RawBytes) string {
-		if s, ok := texts[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		texts[s] = s
-		return s
-	}
+	intern := newInterner()
 	// Scanned into plain integers and raw bytes: database/sql converts
 	// those without reflection.
 	var regionRaw, hukouRaw, packed sql.RawBytes

@@ -102,15 +102,7 @@ func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code,
 		return fmt.Errorf("screening basis: %w", err)
 	}
 	defer rows.Close()
-	texts := map[string]string{}
-	intern := func(b sql.RawBytes) string {
-		if s, ok := texts[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		texts[s] = s
-		return s
-	}
+	intern := newInterner()
 	var regionRaw, hukouRaw sql.RawBytes
 	out := make([]assistance.PersonBasis, 0, screenChunk)
 	for rows.Next() {

@@ -297,3 +297,18 @@ func (db *DB) ExecRaw(ctx context.Context, stmt string) error {
 func (db *DB) QueryRowRaw(ctx context.Context, query string, args ...any) *sql.Row {
 	return db.r.QueryRowContext(ctx, db.q(query), args...)
 }
+
+// newInterner returns a function that gives one string per distinct text
+// read as raw bytes: a scan of a million rows with a few repeated texts
+// (regions, schemes, kinds) allocates each text once.
+func newInterner() func(sql.RawBytes) string {
+	texts := map[string]string{}
+	return func(b sql.RawBytes) string {
+		if s, ok := texts[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		texts[s] = s
+		return s
+	}
+}

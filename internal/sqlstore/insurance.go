@@ -254,15 +254,7 @@ func (db *DB) eachAssessmentBasis(ctx context.Context, m period.Month, code regi
 		return fmt.Errorf("assessment basis of %s in %s: %w", m, code, err)
 	}
 	defer rows.Close()
-	texts := map[string]string{}
-	intern := func(b sql.RawBytes) string {
-		if s, ok := texts[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		texts[s] = s
-		return s
-	}
+	intern := newInterner()
 	var regionRaw, schemeRaw, kindRaw sql.RawBytes
 	// One row more than a chunk: the last row may still gain a wage from
 	// the next row of the same enrolment.

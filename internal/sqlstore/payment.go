@@ -63,15 +63,7 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 		return nil, fmt.Errorf("lines to pay in %s: %w", m, err)
 	}
 	defer rows.Close()
-	texts := map[string]string{}
-	intern := func(b sql.RawBytes) string {
-		if s, ok := texts[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		texts[s] = s
-		return s
-	}
+	intern := newInterner()
 	var src, line, fund, prog, kind, rc sql.RawBytes
 	var out []payment.Line
 	for rows.Next() {
