@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
@@ -402,19 +404,28 @@ func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, fi
 				return err
 			}
 		}
-		progs := []string{assistance.ProgHighAge, assistance.ProgDisabilityLiving, assistance.ProgDisabilityCare}
+		// The monthly allowances in one pass, then the one-offs of the
+		// season.
+		runs, err := svc.ScreenAll(cw, m, region.Changji)
+		if err != nil {
+			return err
+		}
+		var once []string
 		switch m.MonthOfYear() {
 		case time.September:
-			progs = append(progs, assistance.ProgFestival) // 中秋
+			once = append(once, assistance.ProgFestival) // 中秋
 		case time.November:
-			progs = append(progs, assistance.ProgHeating) // the heating season
+			once = append(once, assistance.ProgHeating) // the heating season
 		}
-		var added, stopped int
-		for _, prog := range progs {
+		for _, prog := range once {
 			run, err := svc.Screen(cw, prog, m, region.Changji)
 			if err != nil {
 				return err
 			}
+			runs = append(runs, run)
+		}
+		var added, stopped int
+		for _, run := range runs {
 			if _, err := svc.DecideScreening(ap, run.ID, true, ""); err != nil {
 				return err
 			}
@@ -655,14 +666,17 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 	return m
 }
 
-// runScreen screens the registry for an allowance (免申即享) and proposes
-// the run; an approver decides it (POST /api/v1/screenings/{id}/decision).
+// runScreen screens the registry for an allowance (免申即享), or every
+// monthly allowance in one pass (--program all), with a progress bar, and
+// proposes the runs; an approver decides each (POST
+// /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program ID --period YYYY-MM [--region CODE]")
+	fs := newFlags(e, "screen", "screen --db DSN --program ID|all --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	prog := fs.String("program", "", "programme: "+fmt.Sprint(assistance.Allowances))
+	prog := fs.String("program", "", "programme: all (every monthly allowance) or one of "+fmt.Sprint(assistance.Allowances))
 	per := fs.String("period", "", "month, YYYY-MM")
 	reg := fs.String("region", string(region.Changji), "region subtree")
+	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -679,14 +693,36 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if !*quiet {
+		var pb *progressbar.ProgressBar
+		svc.ProgressFunc = func(done, total int) {
+			if pb == nil {
+				pb = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("screening"),
+					progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond),
+					progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }))
+			}
+			pb.Set(done)
+		}
+	}
 	start := time.Now()
-	run, err := svc.Screen(ctx, *prog, m, code)
+	var runs []*assistance.ScreeningRun
+	if *prog == "all" {
+		runs, err = svc.ScreenAll(ctx, m, code)
+	} else {
+		var run *assistance.ScreeningRun
+		run, err = svc.Screen(ctx, *prog, m, code)
+		runs = []*assistance.ScreeningRun{run}
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "screening run %d: %s for %s in %s, %d evaluated in %.1f s\n", run.ID, run.Programme, run.Period, run.Region,
-		run.Evaluated, time.Since(start).Seconds())
-	fmt.Fprintf(e.stdout, "  eligible  %d, %s yuan\n  new       %d\n  changed   %d\n  stopped   %d\n", run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)
-	fmt.Fprintf(e.stdout, "proposed: an approver decides it (POST /api/v1/screenings/%d/decision)\n", run.ID)
+	fmt.Fprintf(e.stdout, "screened %s in %s for %s in %.1f s\n", *prog, code, m, time.Since(start).Seconds())
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "run\tprogramme\tevaluated\teligible\tyuan\tnew\tchanged\tstopped\t")
+	for _, run := range runs {
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", run.ID, run.Programme, run.Evaluated, run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)
+	}
+	tw.Flush()
+	fmt.Fprintln(e.stdout, "proposed: an approver decides each run (POST /api/v1/screenings/{id}/decision)")
 	return nil
 }

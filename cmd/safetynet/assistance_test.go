@@ -56,8 +56,12 @@ func TestAssistanceCLI(t *testing.T) {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
 	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "high_age_allowance", "--period", last.Add(1).String())
-	if err != nil || !strings.Contains(out, "proposed: an approver decides it") {
+	if err != nil || !strings.Contains(out, "proposed: an approver decides each run") {
 		t.Fatalf("screen: %v\n%s", err, out)
+	}
+	out, errOut, err := runCLI(t, "screen", "--db", dbPath, "--program", "all", "--period", last.Add(1).String())
+	if err != nil || strings.Count(out, "\n") < 5 || !strings.Contains(out, "disability_care_subsidy") || !strings.Contains(errOut, "screening") {
+		t.Fatalf("screen all: %v\n%s%s", err, out, errOut)
 	}
 	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--program", "dibao", "--period", last.String()); err == nil {
 		t.Error("screen dibao (not an allowance): no error")

@@ -122,6 +122,9 @@ type ScreeningStore interface {
 	// HouseholdBasis hands fn the households of the region subtree, chunk
 	// by chunk, in key order.
 	HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]HouseholdBasis) error) error
+	// ScreenableCount counts the persons (or households) a screening of
+	// the region subtree for month m reads, for its progress.
+	ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error)
 	// CreateScreeningRun inserts r with its items.
 	CreateScreeningRun(ctx context.Context, r *ScreeningRun) error
 	// ScreeningRun returns a run with its items.
@@ -137,108 +140,68 @@ type ScreeningStore interface {
 // month m (免申即享): it proposes the new awards, the changed amounts and
 // the stops, with their reasons, as a run that another user approves.
 func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*ScreeningRun, error) {
-	var pr fault.Problems
-	if !slices.Contains(Allowances, programme) {
-		pr.Add("programme", "%q is not one of %s", programme, strings.Join(Allowances, ", "))
-	}
-	if m.IsZero() {
-		pr.Add("period", "is required")
-	}
-	if err := pr.Err("invalid screening"); err != nil {
-		return nil, err
-	}
-	p, err := auth.Require(ctx, auth.PermAssistance)
+	runs, err := s.screen(ctx, []string{programme}, m, code)
 	if err != nil {
 		return nil, err
 	}
-	if code, err = auth.ScopeFilter(p, code); err != nil {
-		return nil, err
+	return runs[0], nil
+}
+
+// MonthlyAllowances are the person programmes paid monthly with no
+// application: what ScreenAll screens.
+var MonthlyAllowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabilityCare}
+
+// ScreenAll screens every monthly allowance over the registry of the
+// region subtree for month m in one pass over the persons, and proposes a
+// run per programme.
+func (s *Service) ScreenAll(ctx context.Context, m period.Month, code region.Code) ([]*ScreeningRun, error) {
+	return s.screen(ctx, MonthlyAllowances, m, code)
+}
+
+// screener decides one programme's rows of a screening run.
+type screener struct {
+	s      *Service
+	prog   *policy.Programme
+	run    *ScreeningRun
+	awards map[int64]*Award
+	seen   map[int64]bool
+}
+
+func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
+	run := sc.run
+	run.Evaluated++
+	sc.seen[key] = true
+	a := sc.awards[key]
+	if eligible {
+		run.Eligible++
+		run.Amount += amount
 	}
-	prog, _ := s.policy.Programme(programme)
-	run := &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", PolicyVersion: s.policy.Version,
-		CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}
-	awards, err := s.activeByBeneficiary(ctx, programme, m, code, prog.Entity == "person")
-	if err != nil {
-		return nil, err
+	switch {
+	case eligible && a == nil:
+		run.Items = append(run.Items, ScreeningItem{Change: ChangeNew, HouseholdID: hh, PersonID: person, RegionCode: rc, Amount: amount})
+	case eligible && a.Kind == Monthly && a.Amount != amount:
+		run.Items = append(run.Items, ScreeningItem{Change: ChangeChanged, HouseholdID: hh, PersonID: person, RegionCode: rc,
+			Amount: amount, OldAmount: a.Amount, AwardID: a.ID})
+	case !eligible && a != nil && a.Kind == Monthly:
+		d, err := sc.s.policy.Evaluate(run.Programme, run.Period, rowCase())
+		if err != nil {
+			return err
+		}
+		run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: hh, PersonID: person, RegionCode: rc,
+			OldAmount: a.Amount, AwardID: a.ID, Reason: failedConditions(d)})
 	}
-	seen := map[int64]bool{}
-	decideRow := func(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
-		run.Evaluated++
-		seen[key] = true
-		a := awards[key]
-		if eligible {
-			run.Eligible++
-			run.Amount += amount
-		}
-		switch {
-		case eligible && a == nil:
-			run.Items = append(run.Items, ScreeningItem{Change: ChangeNew, HouseholdID: hh, PersonID: person, RegionCode: rc, Amount: amount})
-		case eligible && a.Kind == Monthly && a.Amount != amount:
-			run.Items = append(run.Items, ScreeningItem{Change: ChangeChanged, HouseholdID: hh, PersonID: person, RegionCode: rc,
-				Amount: amount, OldAmount: a.Amount, AwardID: a.ID})
-		case !eligible && a != nil && a.Kind == Monthly:
-			d, err := s.policy.Evaluate(programme, m, rowCase())
-			if err != nil {
-				return err
-			}
-			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: hh, PersonID: person, RegionCode: rc,
-				OldAmount: a.Amount, AwardID: a.ID, Reason: failedConditions(d)})
-		}
-		return nil
-	}
-	if prog.Entity == "person" {
-		cols, err := newPersonColumns(s.policy)
-		if err != nil {
-			return nil, err
-		}
-		err = s.store.PersonBasis(ctx, m, code, func(chunk []PersonBasis) error {
-			pop := cols.population(chunk, m)
-			res, err := s.policy.EvaluateBatch(programme, m, pop, s.Workers)
-			if err != nil {
-				return fmt.Errorf("screen %s: %w", programme, err)
-			}
-			for i := range chunk {
-				b := &chunk[i]
-				if err := decideRow(int64(b.PersonID), 0, b.PersonID, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
-					func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		cols, err := newHouseholdColumns(s.policy)
-		if err != nil {
-			return nil, err
-		}
-		err = s.store.HouseholdBasis(ctx, m, code, func(chunk []HouseholdBasis) error {
-			pop := cols.population(chunk)
-			res, err := s.policy.EvaluateBatch(programme, m, pop, s.Workers)
-			if err != nil {
-				return fmt.Errorf("screen %s: %w", programme, err)
-			}
-			for i := range chunk {
-				b := &chunk[i]
-				if err := decideRow(int64(b.HouseholdID), b.HouseholdID, 0, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
-					func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	// Awarded persons not screened at all (moved out of the region's
-	// registry, or dead before the month) stop too.
-	for key, a := range awards {
-		if !seen[key] && a.Kind == Monthly {
+	return nil
+}
+
+// finish stops the awards of beneficiaries not screened at all (moved out
+// of the region's registry, or dead before the month) and numbers the
+// items.
+func (sc *screener) finish() {
+	run := sc.run
+	for key, a := range sc.awards {
+		if !sc.seen[key] && a.Kind == Monthly {
 			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: a.HouseholdID, PersonID: a.PersonID,
-				RegionCode: a.RegionCode, OldAmount: a.Amount, AwardID: a.ID, Reason: "not in the registry of the region alive in " + m.String()})
+				RegionCode: a.RegionCode, OldAmount: a.Amount, AwardID: a.ID, Reason: "not in the registry of the region alive in " + run.Period.String()})
 		}
 	}
 	slices.SortFunc(run.Items, func(a, b ScreeningItem) int {
@@ -258,10 +221,119 @@ func (s *Service) Screen(ctx context.Context, programme string, m period.Month, 
 			run.Stopped++
 		}
 	}
-	if err := s.store.CreateScreeningRun(ctx, run); err != nil {
+}
+
+// screen screens the programmes, all of one entity, in one pass over the
+// registry, and stores a run per programme.
+func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code) ([]*ScreeningRun, error) {
+	var pr fault.Problems
+	entity := ""
+	for _, programme := range programmes {
+		if !slices.Contains(Allowances, programme) {
+			pr.Add("programme", "%q is not one of %s", programme, strings.Join(Allowances, ", "))
+			continue
+		}
+		prog, _ := s.policy.Programme(programme)
+		if entity != "" && prog.Entity != entity {
+			pr.Add("programme", "the programmes of one pass are of one entity")
+		}
+		entity = prog.Entity
+	}
+	if m.IsZero() {
+		pr.Add("period", "is required")
+	}
+	if err := pr.Err("invalid screening"); err != nil {
 		return nil, err
 	}
-	return run, nil
+	p, err := auth.Require(ctx, auth.PermAssistance)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	scs := make([]*screener, len(programmes))
+	for i, programme := range programmes {
+		prog, _ := s.policy.Programme(programme)
+		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
+			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", PolicyVersion: s.policy.Version,
+				CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}}
+		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
+			return nil, err
+		}
+		scs[i] = sc
+	}
+	total, done := 0, 0
+	if s.ProgressFunc != nil {
+		if total, err = s.store.ScreenableCount(ctx, entity, m, code); err != nil {
+			return nil, err
+		}
+	}
+	if entity == "person" {
+		cols, err := newPersonColumns(s.policy)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.PersonBasis(ctx, m, code, func(chunk []PersonBasis) error {
+			pop := cols.population(chunk, m)
+			for _, sc := range scs {
+				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.Workers)
+				if err != nil {
+					return fmt.Errorf("screen %s: %w", sc.run.Programme, err)
+				}
+				for i := range chunk {
+					b := &chunk[i]
+					if err := sc.decide(int64(b.PersonID), 0, b.PersonID, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
+						func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
+						return err
+					}
+				}
+			}
+			done += len(chunk)
+			if s.ProgressFunc != nil {
+				s.ProgressFunc(done, max(total, done))
+			}
+			return nil
+		})
+	} else {
+		var cols *householdColumns
+		if cols, err = newHouseholdColumns(s.policy); err != nil {
+			return nil, err
+		}
+		err = s.store.HouseholdBasis(ctx, m, code, func(chunk []HouseholdBasis) error {
+			pop := cols.population(chunk)
+			for _, sc := range scs {
+				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.Workers)
+				if err != nil {
+					return fmt.Errorf("screen %s: %w", sc.run.Programme, err)
+				}
+				for i := range chunk {
+					b := &chunk[i]
+					if err := sc.decide(int64(b.HouseholdID), b.HouseholdID, 0, b.RegionCode, res.Eligible[i], money.Fen(res.Amount[i]),
+						func() policy.Case { return s.policy.Case(pop, i) }); err != nil {
+						return err
+					}
+				}
+			}
+			done += len(chunk)
+			if s.ProgressFunc != nil {
+				s.ProgressFunc(done, max(total, done))
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	runs := make([]*ScreeningRun, len(scs))
+	for i, sc := range scs {
+		sc.finish()
+		if err := s.store.CreateScreeningRun(ctx, sc.run); err != nil {
+			return nil, err
+		}
+		runs[i] = sc.run
+	}
+	return runs, nil
 }
 
 // activeByBeneficiary maps the person (or household) to its award of the

@@ -119,6 +119,9 @@ type Service struct {
 	NowFunc func() time.Time
 	// Workers bounds the cores a batch uses; 0 means all.
 	Workers int
+	// ProgressFunc, when set, is told how many rows of a screening are
+	// done out of how many.
+	ProgressFunc func(done, total int)
 }
 
 // NewService returns a Service.

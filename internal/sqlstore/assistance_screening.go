@@ -232,6 +232,22 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	return nil
 }
 
+// ScreenableCount implements assistance.Store.
+func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error) {
+	var w where
+	table := "households"
+	if entity == "person" {
+		table = "persons"
+		w.add("(death_date IS NULL OR death_date >= ?)", m.First())
+	}
+	w.region("region_code", code)
+	var n int
+	if err := db.r.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM "+table+w.sql()), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count for screening: %w", err)
+	}
+	return n, nil
+}
+
 // CreateScreeningRun implements assistance.Store.
 func (db *DB) CreateScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
