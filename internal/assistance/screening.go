@@ -85,6 +85,10 @@ type ScreeningItem struct {
 	// Reason says why: the amount's rule for a new or changed award, the
 	// failed conditions of a stop.
 	Reason string `json:"reason,omitempty"`
+	// Accepted is the reviewer's choice (true until a review says
+	// otherwise); Note says why an item was not accepted.
+	Accepted bool   `json:"accepted"`
+	Note     string `json:"note,omitempty"`
 }
 
 // RunID is a screening run's surrogate key.
@@ -97,7 +101,7 @@ type ScreeningRun struct {
 	Programme string       `json:"programme"`
 	Period    period.Month `json:"period"`
 	Region    region.Code  `json:"region"`
-	Status    string       `json:"status"` // proposed | approved | rejected
+	Status    string       `json:"status"` // proposed | reviewed | approved | rejected
 	Evaluated int          `json:"evaluated"`
 	Eligible  int          `json:"eligible"`
 	NewAwards int          `json:"new_awards"`
@@ -108,6 +112,8 @@ type ScreeningRun struct {
 	PolicyVersion string          `json:"policy_version"`
 	CreatedBy     int64           `json:"created_by"`
 	CreatedAt     time.Time       `json:"created_at"`
+	ReviewedBy    int64           `json:"reviewed_by,omitempty"`
+	ReviewedAt    time.Time       `json:"reviewed_at,omitzero"`
 	DecidedBy     int64           `json:"decided_by,omitempty"`
 	DecidedAt     time.Time       `json:"decided_at,omitzero"`
 	Reason        string          `json:"reason,omitempty"`
@@ -129,6 +135,9 @@ type ScreeningStore interface {
 	CreateScreeningRun(ctx context.Context, r *ScreeningRun) error
 	// ScreeningRun returns a run with its items.
 	ScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error)
+	// ReviewScreeningRun stores a review: the run's status and reviewer and
+	// every item's choice; Conflict when the run is no longer proposed.
+	ReviewScreeningRun(ctx context.Context, r *ScreeningRun) error
 	// DecideScreeningRun stores the run's decision and, when approved,
 	// inserts the new awards and stores the changed and stopped ones, all
 	// in one transaction; Conflict when the run was decided already or an
@@ -211,7 +220,7 @@ func (sc *screener) finish() {
 		return int(a.PersonID-b.PersonID) + int(a.HouseholdID-b.HouseholdID)
 	})
 	for i := range run.Items {
-		run.Items[i].Seq = i + 1
+		run.Items[i].Seq, run.Items[i].Accepted = i+1, true
 		switch run.Items[i].Change {
 		case ChangeNew:
 			run.NewAwards++
@@ -375,8 +384,49 @@ func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun
 	return r, nil
 }
 
-// DecideScreening approves or rejects a proposed run; by an approver who
-// did not make it. Approved, its new items become awards from the run's
+// ReviewScreening is a caseworker's review of a proposed run (审核): every
+// item accepted, or only those of accept (by sequence number), the others
+// noted with the reason. The review is the maker's step: an approver who
+// neither made nor reviewed the run then decides it.
+func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accept []int, reason string) (*ScreeningRun, error) {
+	r, err := s.store.ScreeningRun(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := auth.RequireIn(ctx, auth.PermAssistance, r.Region)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != "proposed" {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed", id, r.Status)
+	}
+	keep := map[int]bool{}
+	for _, seq := range accept {
+		if seq < 1 || seq > len(r.Items) {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"accept": fmt.Sprintf("run %d has items 1 to %d, not %d", id, len(r.Items), seq)}}
+		}
+		keep[seq] = true
+	}
+	if !all && len(keep) < len(r.Items) && strings.TrimSpace(reason) == "" {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "say why the items left out are not accepted"}}
+	}
+	for i := range r.Items {
+		it := &r.Items[i]
+		it.Accepted, it.Note = all || keep[it.Seq], ""
+		if !it.Accepted {
+			it.Note = reason
+		}
+	}
+	r.Status, r.ReviewedBy, r.ReviewedAt = "reviewed", p.UserID, s.NowFunc().UTC()
+	if err := s.store.ReviewScreeningRun(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DecideScreening approves or rejects a proposed or reviewed run; by an
+// approver who neither made nor reviewed it. Only accepted items take
+// effect. Approved, its new items become awards from the run's
 // month (the decision of each, explained, stored with it), its changed
 // items pay the new amount, and its stopped awards end with the month
 // before the run's.
@@ -389,11 +439,11 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != "proposed" {
+	if r.Status != "proposed" && r.Status != "reviewed" {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
 	}
-	if p.UserID == r.CreatedBy {
-		return nil, fault.Errorf(fault.Forbidden, "screening run %d was made by you: another user decides it", id)
+	if p.UserID == r.CreatedBy || p.UserID == r.ReviewedBy {
+		return nil, fault.Errorf(fault.Forbidden, "screening run %d was made or reviewed by you: another user decides it", id)
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
 	if !approve {
@@ -413,6 +463,9 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	var pcols *personColumns
 	var hcols *householdColumns
 	for _, it := range r.Items {
+		if !it.Accepted {
+			continue
+		}
 		switch it.Change {
 		case ChangeNew:
 			a := &Award{Programme: r.Programme, Kind: kind, HouseholdID: it.HouseholdID, PersonID: it.PersonID, RegionCode: it.RegionCode,

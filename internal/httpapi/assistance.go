@@ -91,8 +91,11 @@ func (s *server) assistanceRoutes() []route {
 			body:    screenRequest{}, status: http.StatusCreated, resp: screeningResponse{}},
 		{method: "GET", path: "/api/v1/screenings/{id}", handler: s.handleGetScreening, tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
+		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
+			summary: "Review a proposed run: accept every item or some, the others with the reason", params: idParams{},
+			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/decision", handler: s.handleDecideScreening, tag: "assistance",
-			summary: "Approve or reject a screening run, by an approver who did not make it", params: idParams{},
+			summary: "Approve or reject a screening run, by an approver who neither made nor reviewed it; only accepted items take effect", params: idParams{},
 			body: decisionRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "GET", path: "/api/v1/reports/assistance", handler: s.handleAssistanceReport, tag: "assistance",
 			summary: "Beneficiaries and amounts by programme, county, layer and month, with totals over the range as published", params: reportRangeParams{},
@@ -1062,6 +1065,34 @@ type screeningItemResponse struct {
 	OldAmount   int64  `json:"old_amount,omitempty"`
 	AwardID     int64  `json:"award_id,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	Accepted    bool   `json:"accepted"`
+	Note        string `json:"note,omitempty"`
+}
+
+type screeningReviewRequest struct {
+	All bool `json:"all,omitempty" description:"accept every item"`
+	// Accept lists the items accepted, by seq, when not all.
+	Accept []int  `json:"accept,omitempty"`
+	Reason string `json:"reason,omitempty" description:"why the other items are not accepted; required when some are left out"`
+}
+
+func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[screeningReviewRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	run, err := s.asst.ReviewScreening(r.Context(), assistance.RunID(id), req.All, req.Accept, req.Reason)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, screeningOf(run))
 }
 
 type screeningResponse struct {
@@ -1069,7 +1100,7 @@ type screeningResponse struct {
 	Programme     string                  `json:"programme"`
 	Period        string                  `json:"period"`
 	Region        string                  `json:"region"`
-	Status        string                  `json:"status" enum:"proposed,approved,rejected"`
+	Status        string                  `json:"status" enum:"proposed,reviewed,approved,rejected"`
 	Evaluated     int                     `json:"evaluated"`
 	Eligible      int                     `json:"eligible"`
 	NewAwards     int                     `json:"new_awards"`
@@ -1078,6 +1109,7 @@ type screeningResponse struct {
 	Amount        int64                   `json:"amount" description:"the eligible amounts of the period, fen"`
 	PolicyVersion string                  `json:"policy_version"`
 	CreatedBy     int64                   `json:"created_by"`
+	ReviewedBy    int64                   `json:"reviewed_by,omitempty"`
 	DecidedBy     int64                   `json:"decided_by,omitempty"`
 	Reason        string                  `json:"reason,omitempty"`
 	Items         []screeningItemResponse `json:"items" required:"true" nullable:"false"`
@@ -1086,12 +1118,12 @@ type screeningResponse struct {
 func screeningOf(run *assistance.ScreeningRun) screeningResponse {
 	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: run.Status,
 		Evaluated: run.Evaluated, Eligible: run.Eligible, NewAwards: run.NewAwards, Changed: run.Changed, Stopped: run.Stopped,
-		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
+		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, ReviewedBy: run.ReviewedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
 		Items: []screeningItemResponse{}}
 	for _, it := range run.Items {
 		out.Items = append(out.Items, screeningItemResponse{Seq: it.Seq, Change: string(it.Change), HouseholdID: int64(it.HouseholdID),
 			PersonID: int64(it.PersonID), RegionCode: string(it.RegionCode), Amount: int64(it.Amount), OldAmount: int64(it.OldAmount),
-			AwardID: int64(it.AwardID), Reason: it.Reason})
+			AwardID: int64(it.AwardID), Reason: it.Reason, Accepted: it.Accepted, Note: it.Note})
 	}
 	return out
 }

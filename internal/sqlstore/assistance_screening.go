@@ -259,10 +259,10 @@ func (db *DB) CreateScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 			return fmt.Errorf("insert screening run: %w", mapErr(err))
 		}
 		ins := db.newInserter(tx, "screening_items", "run_id", "seq", "change", "household_id", "person_id", "region_code", "amount",
-			"old_amount", "award_id", "reason")
+			"old_amount", "award_id", "reason", "accepted")
 		for _, it := range r.Items {
 			if err := ins.add(ctx, int64(r.ID), it.Seq, string(it.Change), int64(it.HouseholdID), int64(it.PersonID), string(it.RegionCode),
-				int64(it.Amount), int64(it.OldAmount), int64(it.AwardID), it.Reason); err != nil {
+				int64(it.Amount), int64(it.OldAmount), int64(it.AwardID), it.Reason, db.boolv(it.Accepted)); err != nil {
 				return err
 			}
 		}
@@ -281,23 +281,26 @@ func (db *DB) CreateScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistance.ScreeningRun, error) {
 	r := &assistance.ScreeningRun{}
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped,
-		amount, policy_version, created_by, created_at, decided_by, decided_at, reason FROM screening_runs WHERE id = ?`), int64(id)).Scan(
+		amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason FROM screening_runs WHERE id = ?`), int64(id)).Scan(
 		&r.ID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed, &r.Stopped, &r.Amount,
-		&r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+		&r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
 	if err != nil {
 		return nil, notFound(err, "screening run", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason
-		FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
+		`+bit("accepted")+`, note FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
 	if err != nil {
 		return nil, fmt.Errorf("screening items: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var it assistance.ScreeningItem
-		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason); err != nil {
+		var accepted int64
+		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason,
+			&accepted, &it.Note); err != nil {
 			return nil, fmt.Errorf("scan screening item: %w", err)
 		}
+		it.Accepted = accepted != 0
 		r.Items = append(r.Items, it)
 	}
 	return r, rows.Err()
@@ -307,7 +310,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun, create, update []*assistance.Award) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE id = ? AND status = 'proposed'`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+			WHERE id = ? AND status IN ('proposed', 'reviewed')`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("decide screening run %d: %w", r.ID, err)
 		}
@@ -329,6 +332,38 @@ func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 		return db.audited(ctx, tx, "screening."+r.Status, "screening_run", r.ID, string(r.Region),
 			map[string]any{"status": r.Status, "created": len(create), "updated": len(update), "reason": r.Reason},
 			[]string{"status=" + r.Status, "created=" + strconv.Itoa(len(create)), "updated=" + strconv.Itoa(len(update))})
+	})
+}
+
+// ReviewScreeningRun implements assistance.Store.
+func (db *DB) ReviewScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ? AND status = 'proposed'`),
+			r.Status, r.ReviewedBy, db.ts(r.ReviewedAt), int64(r.ID))
+		if err != nil {
+			return fmt.Errorf("review screening run %d: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fault.Errorf(fault.Conflict, "screening run %d is no longer proposed", r.ID)
+		}
+		left := 0
+		stmt, err := tx.PrepareContext(ctx, db.q("UPDATE screening_items SET accepted = ?, note = ? WHERE run_id = ? AND seq = ?"))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, it := range r.Items {
+			if !it.Accepted {
+				left++
+			}
+			if _, err := stmt.ExecContext(ctx, db.boolv(it.Accepted), it.Note, int64(r.ID), it.Seq); err != nil {
+				return err
+			}
+		}
+		return db.audited(ctx, tx, "screening.review", "screening_run", r.ID, string(r.Region), map[string]any{"items": len(r.Items), "left_out": left},
+			[]string{"items=" + strconv.Itoa(len(r.Items)), "left_out=" + strconv.Itoa(left)})
 	})
 }
 

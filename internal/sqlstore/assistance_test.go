@@ -576,3 +576,50 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 		}
 	})
 }
+
+// TestScreeningReview: a caseworker accepts part of a run with the reason
+// for the rest; an approver who neither made nor reviewed it approves, and
+// only the accepted items become awards.
+func TestScreeningReview(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 7)
+		_, a := ab.household(t, v, 81, period.MustDate(1940, time.March, 1))
+		_, b := ab.household(t, v, 82, period.MustDate(1941, time.April, 1))
+		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, ab.month(), "652301")
+		if err != nil || run.NewAwards != 2 {
+			t.Fatalf("run %+v, %v; want 2 new", run, err)
+		}
+		keep := 0
+		for _, it := range run.Items {
+			if it.PersonID == a[0].ID {
+				keep = it.Seq
+			}
+		}
+		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("a partial review without a reason = %v, want invalid", err)
+		}
+		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
+		}
+		if run, err = ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
+			t.Fatalf("review: %+v, %v", run, err)
+		}
+		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("approval by the reviewer = %v, want forbidden", err)
+		}
+		if _, err := ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
+		if err != nil || len(awards) != 1 || awards[0].PersonID != a[0].ID {
+			t.Errorf("awards %+v, %v; want only person %d's (person %d left out)", awards, err, a[0].ID, b[0].ID)
+		}
+		got, _ := ab.as.FindScreeningRun(ab.cw, run.ID)
+		for _, it := range got.Items {
+			if it.PersonID == b[0].ID && (it.Accepted || !strings.Contains(it.Note, "户籍待核实")) {
+				t.Errorf("the item left out %+v, want not accepted with the reason", it)
+			}
+		}
+	})
+}

@@ -238,7 +238,7 @@ CREATE TABLE screening_runs (
     programme      TEXT NOT NULL,
     period         TEXT NOT NULL,
     region_code    TEXT NOT NULL,
-    status         TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected')),
+    status         TEXT NOT NULL CHECK (status IN ('proposed', 'reviewed', 'approved', 'rejected')),
     evaluated      INTEGER NOT NULL,
     eligible       INTEGER NOT NULL,
     new_awards     INTEGER NOT NULL,
@@ -248,6 +248,8 @@ CREATE TABLE screening_runs (
     policy_version TEXT NOT NULL,
     created_by     BIGINT NOT NULL,
     created_at     TIMESTAMPTZ NOT NULL,
+    reviewed_by    BIGINT NOT NULL DEFAULT 0,
+    reviewed_at    TIMESTAMPTZ,
     decided_by     BIGINT NOT NULL DEFAULT 0,
     decided_at     TIMESTAMPTZ,
     reason         TEXT NOT NULL DEFAULT ''
@@ -265,6 +267,9 @@ CREATE TABLE screening_items (
     old_amount   BIGINT NOT NULL,
     award_id     BIGINT NOT NULL,
     reason       TEXT NOT NULL DEFAULT '',
+    -- a reviewer's choice: accepted items become awards, changes and stops
+    accepted     BOOLEAN NOT NULL DEFAULT TRUE,
+    note         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, seq)
 );
 

@@ -238,7 +238,7 @@ CREATE TABLE screening_runs (
     programme      TEXT NOT NULL,
     period         TEXT NOT NULL,
     region_code    TEXT NOT NULL,
-    status         TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected')),
+    status         TEXT NOT NULL CHECK (status IN ('proposed', 'reviewed', 'approved', 'rejected')),
     evaluated      INTEGER NOT NULL,
     eligible       INTEGER NOT NULL,
     new_awards     INTEGER NOT NULL,
@@ -248,6 +248,8 @@ CREATE TABLE screening_runs (
     policy_version TEXT NOT NULL,
     created_by     INTEGER NOT NULL,
     created_at     TEXT NOT NULL,
+    reviewed_by    INTEGER NOT NULL DEFAULT 0,
+    reviewed_at    TEXT,
     decided_by     INTEGER NOT NULL DEFAULT 0,
     decided_at     TEXT,
     reason         TEXT NOT NULL DEFAULT ''
@@ -265,6 +267,9 @@ CREATE TABLE screening_items (
     old_amount   INTEGER NOT NULL,
     award_id     INTEGER NOT NULL,
     reason       TEXT NOT NULL DEFAULT '',
+    -- a reviewer's choice: accepted items become awards, changes and stops
+    accepted     INTEGER NOT NULL DEFAULT 1,
+    note         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, seq)
 );
 
