@@ -80,6 +80,7 @@ func commands() []command {
 		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
 		{"assistance", "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", runAssistance},
 		{"screen", "screen the registry for an allowance with no application (screen --program ID --period YYYY-MM)", runScreen},
+		{"refund", "the job-stabilisation refund with no application: refund screen|report", runRefund},
 		{"payments", "payment instructions and the fund ledger: payments generate|reconcile|notices", runPayments},
 		{"batch", "payment batches: batch create|list|export|return", runBatch},
 		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll},

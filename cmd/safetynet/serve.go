@@ -80,6 +80,7 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Monitoring: monitoring.NewService(db, pk),
 		// Payments and the fund ledger.
 		Payments: payment.NewService(db),
+		Refunds:  insurance.NewRefunds(db, pk),
 	})
 	return h, au, err
 }

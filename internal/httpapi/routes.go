@@ -197,5 +197,6 @@ func (s *server) routes() []route {
 	rs = append(rs, s.assistanceRoutes()...)
 	rs = append(rs, s.alertRoutes()...)
 	rs = append(rs, s.paymentRoutes()...)
+	rs = append(rs, s.refundRoutes()...)
 	return rs
 }

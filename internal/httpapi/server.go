@@ -54,6 +54,7 @@ type server struct {
 	ben     *insurance.Benefits
 	asst    *assistance.Service
 	pay     *payment.Service
+	ref     *insurance.Refunds
 	au      *auth.Service
 	mon     *monitoring.Service
 	aud     AuditReader
@@ -83,6 +84,8 @@ type Services struct {
 	Monitoring *monitoring.Service
 	// Payments makes instructions and batches and keeps the fund ledger.
 	Payments *payment.Service
+	// Refunds runs the job-stabilisation refund.
+	Refunds *insurance.Refunds
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -92,8 +95,8 @@ type Services struct {
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
-	s.mon, s.pay = svc.Monitoring, svc.Payments
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil {
+	s.mon, s.pay, s.ref = svc.Monitoring, svc.Payments, svc.Refunds
+	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

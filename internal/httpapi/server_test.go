@@ -42,6 +42,7 @@ type testBundle struct {
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
 	asst *assistance.Service
+	ref  *insurance.Refunds
 	mon  *monitoring.Service
 	au   *auth.Service
 	cat  *assistance.Catalogue
@@ -65,7 +66,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db)}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref}
 }
 
 func setup(t *testing.T) *testBundle {
@@ -81,6 +82,7 @@ func setup(t *testing.T) *testBundle {
 	b.pen = insurance.NewPensions(db, db, pk)
 	b.ben = insurance.NewBenefits(db, db, pk)
 	b.asst = assistance.NewService(db, db, db, pk)
+	b.ref = insurance.NewRefunds(db, pk)
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}

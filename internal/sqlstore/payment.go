@@ -19,9 +19,10 @@ import (
 var _ payment.Store = (*DB)(nil)
 
 // PendingLines implements payment.Store: the pension payroll lines, the
-// benefit lines the funds pay, and the assistance lines of month m with no
-// instruction yet, each with its payee's primary bank account. A household
-// award is paid to the household's head.
+// benefit lines the funds pay, the assistance lines and the refunds to
+// employers of month m with no instruction yet, each with its payee's
+// primary bank account. A household award is paid to the household's
+// head.
 func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code) ([]payment.Line, error) {
 	ms := m.String()
 	reg := func(col string) (string, []any) {
@@ -35,6 +36,7 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 	pr, pa := reg("l.region_code")
 	br, ba := reg("l.region_code")
 	ar, aa := reg("l.region_code")
+	rr, ra := reg("l.region_code")
 	account := func(kind, id string) string {
 		return `COALESCE((SELECT b.id FROM bank_accounts b WHERE b.owner_kind = '` + kind + `' AND b.owner_id = ` + id + ` AND b.is_primary), 0)`
 	}
@@ -56,8 +58,11 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 				COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = a.household_id AND hm.relation = 'head'), 0) END AS payee
 			FROM assistance_awards a) p ON p.award_id = l.award_id
 		WHERE l.period = ? AND l.amount > 0 AND p.payee <> 0` + ar + notPaid("assistance", "l.award_id", "''") + `
+		UNION ALL
+		SELECT 'refund', l.id, l.period, '', 'unemployment', 'job_stabilization_refund', 'organisation', l.org_id, l.region_code, l.amount, ` + account("organisation", "l.org_id") + `
+		FROM refunds l WHERE l.period = ?` + rr + notPaid("refund", "l.id", "''") + `
 		ORDER BY 1, 2, 4`
-	args := append(append(append(append(append([]any{ms}, pa...), ms), ba...), ms), aa...)
+	args := append(append(append(append(append(append(append([]any{ms}, pa...), ms), ba...), ms), aa...), ms), ra...)
 	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("lines to pay in %s: %w", m, err)

@@ -1,0 +1,157 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+)
+
+// refundRoutes are the routes of the job-stabilisation refund.
+func (s *server) refundRoutes() []route {
+	type batchTotals = listResponse[refundBatchResponse]
+	return []route{
+		{method: "POST", path: "/api/v1/refund-runs", handler: s.handleScreenRefunds, tag: "insurance",
+			summary: "Screen every employer for the year's job-stabilisation refund (稳岗返还) on last year's figures: the year's next batch, for approval",
+			body:    refundRunRequest{}, status: http.StatusCreated, resp: refundRunResponse{}},
+		{method: "GET", path: "/api/v1/refund-runs/{id}", handler: s.handleGetRefundRun, tag: "insurance",
+			summary: "Read a refund run with its employers", params: idParams{}, status: http.StatusOK, resp: refundRunResponse{}},
+		{method: "POST", path: "/api/v1/refund-runs/{id}/decision", handler: s.handleDecideRefundRun, tag: "insurance",
+			summary: "Approve or reject a refund run, by an approver who did not make it: approved, each employer is refunded once for the year",
+			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: refundRunResponse{}},
+		{method: "GET", path: "/api/v1/reports/refunds", handler: s.handleRefundBatches, tag: "insurance",
+			summary: "Enterprises and amounts per refund batch of a year (and county)", params: refundReportParams{}, status: http.StatusOK, resp: batchTotals{}},
+	}
+}
+
+type refundRunRequest struct {
+	Year   int    `json:"year" required:"true" example:"2025" description:"the refund year, on the previous year's figures"`
+	Region string `json:"region,omitempty"`
+}
+
+type refundItemResponse struct {
+	OrgID        int64  `json:"org_id"`
+	RegionCode   string `json:"region_code"`
+	Size         string `json:"size"`
+	Amount       int64  `json:"amount"`
+	InsuredAvg   int    `json:"insured_avg" description:"average monthly insured contributors of the previous year"`
+	NewClaimants int    `json:"new_claimants"`
+	MonthsPaid   int    `json:"months_paid"`
+	Premiums     int64  `json:"premiums" description:"unemployment premiums paid in the previous year, fen"`
+}
+
+type refundRunResponse struct {
+	ID          int64                `json:"id"`
+	Year        int                  `json:"year"`
+	Batch       int                  `json:"batch"`
+	Region      string               `json:"region"`
+	Status      string               `json:"status" enum:"proposed,approved,rejected"`
+	Evaluated   int                  `json:"evaluated"`
+	Enterprises int                  `json:"enterprises"`
+	Amount      int64                `json:"amount"`
+	CreatedBy   int64                `json:"created_by"`
+	DecidedBy   int64                `json:"decided_by,omitempty"`
+	Items       []refundItemResponse `json:"items" required:"true" nullable:"false"`
+}
+
+func refundRunOf(r *insurance.RefundRun) refundRunResponse {
+	out := refundRunResponse{ID: int64(r.ID), Year: r.Year, Batch: r.Batch, Region: string(r.Region), Status: r.Status, Evaluated: r.Evaluated,
+		Enterprises: r.Enterprises, Amount: int64(r.Amount), CreatedBy: r.CreatedBy, DecidedBy: r.DecidedBy, Items: []refundItemResponse{}}
+	for _, it := range r.Items {
+		out.Items = append(out.Items, refundItemResponse{OrgID: int64(it.OrgID), RegionCode: string(it.RegionCode), Size: string(it.Size),
+			Amount: int64(it.Amount), InsuredAvg: it.InsuredAvg, NewClaimants: it.NewClaimants, MonthsPaid: it.MonthsPaid, Premiums: int64(it.Premiums)})
+	}
+	return out
+}
+
+func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) {
+	req, err := decode[refundRunRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var pr fault.Problems
+	code := regionField(&pr, "region", req.Region)
+	if err := pr.Err("invalid refund run"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	run, err := s.ref.Screen(r.Context(), req.Year, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/refund-runs/"+strconv.FormatInt(int64(run.ID), 10))
+	reply(w, r, http.StatusCreated, refundRunOf(run))
+}
+
+func (s *server) handleGetRefundRun(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	run, err := s.ref.FindRun(r.Context(), insurance.RefundRunID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, refundRunOf(run))
+}
+
+func (s *server) handleDecideRefundRun(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, err := decode[decisionRequest](r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	run, err := s.ref.Decide(r.Context(), insurance.RefundRunID(id), req.Approve, req.Note)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, refundRunOf(run))
+}
+
+type refundReportParams struct {
+	Year     int    `query:"year" required:"true"`
+	Region   string `query:"region"`
+	ByCounty bool   `query:"by_county"`
+}
+
+type refundBatchResponse struct {
+	Year        int    `json:"year"`
+	Batch       int    `json:"batch"`
+	County      string `json:"county,omitempty"`
+	Enterprises int    `json:"enterprises"`
+	Amount      int64  `json:"amount"`
+}
+
+func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	year, err := strconv.Atoi(q.str("year"))
+	if err != nil {
+		q.pr.Add("year", "is required, as YYYY")
+	}
+	code, byCounty := q.region("region"), q.boolean("by_county")
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bs, err := s.ref.Batches(r.Context(), year, code, byCounty)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := listResponse[refundBatchResponse]{Items: []refundBatchResponse{}}
+	for _, b := range bs {
+		out.Items = append(out.Items, refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)})
+	}
+	reply(w, r, http.StatusOK, out)
+}

@@ -1,0 +1,174 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/region"
+)
+
+var _ insurance.RefundStore = (*DB)(nil)
+
+// RefundBasis implements insurance.RefundStore: every employer with the
+// unemployment-insurance figures of dataYear, from the collections (and,
+// for the months paid in full, the assessments).
+func (db *DB) RefundBasis(ctx context.Context, refundYear, dataYear int, code region.Code) ([]insurance.RefundBasis, error) {
+	y := strconv.Itoa(dataYear)
+	from, to := y+"-01", y+"-12"
+	var w where
+	w.region("o.region_code", code)
+	w.add("NOT EXISTS (SELECT 1 FROM refunds r WHERE r.year = ? AND r.org_id = o.id)", refundYear)
+	q := `SELECT o.id, o.region_code, o.size, COALESCE(p.person_months, 0), COALESCE(p.premiums, 0), COALESCE(c.claims, 0), COALESCE(f.months, 0)
+		FROM organisations o
+		LEFT JOIN (SELECT d.org_id, COUNT(*) AS person_months, SUM(d.amount) AS premiums FROM
+				(SELECT org_id, person_id, period, SUM(employer + individual) AS amount FROM payments
+				 WHERE scheme = 'unemployment' AND org_id IS NOT NULL AND period >= ? AND period <= ? GROUP BY org_id, person_id, period) d
+			GROUP BY d.org_id) p ON p.org_id = o.id
+		LEFT JOIN (SELECT org_id, COUNT(*) AS claims FROM unemployment_claims WHERE registered_on >= ? AND registered_on <= ? GROUP BY org_id) c ON c.org_id = o.id
+		LEFT JOIN (SELECT m.org_id, COUNT(*) AS months FROM (
+				SELECT x.org_id, x.period FROM (
+					SELECT org_id, period, SUM(employer + individual) AS paid, 0 AS due FROM payments
+					 WHERE scheme = 'unemployment' AND org_id IS NOT NULL AND period <= ? GROUP BY org_id, period
+					UNION ALL
+					SELECT org_id, period, 0, SUM(employer + individual) FROM assessments
+					 WHERE scheme = 'unemployment' AND org_id IS NOT NULL AND period <= ? GROUP BY org_id, period) x
+				GROUP BY x.org_id, x.period HAVING SUM(x.paid) > 0 AND SUM(x.paid) >= SUM(x.due)) m
+			GROUP BY m.org_id) f ON f.org_id = o.id` + w.sql() + ` ORDER BY o.id`
+	args := append([]any{from, to, y + "-01-01", y + "-12-31", to, to}, w.args...)
+	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("refund basis of %d: %w", dataYear, err)
+	}
+	defer rows.Close()
+	var out []insurance.RefundBasis
+	for rows.Next() {
+		var b insurance.RefundBasis
+		var personMonths int64
+		if err := rows.Scan(&b.OrgID, &b.RegionCode, &b.Size, &personMonths, &b.Premiums, &b.NewClaimants, &b.MonthsPaid); err != nil {
+			return nil, fmt.Errorf("scan refund basis: %w", err)
+		}
+		b.InsuredAvg = int(money.DivRound(personMonths, 12))
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// CreateRefundRun implements insurance.RefundStore.
+func (db *DB) CreateRefundRun(ctx context.Context, r *insurance.RefundRun) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, db.q("SELECT COALESCE(MAX(batch), 0) + 1 FROM refund_runs WHERE year = ? AND status <> 'rejected'"), r.Year).Scan(&r.Batch); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO refund_runs (year, batch, region_code, status, evaluated, enterprises, amount, policy_version,
+			created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Year, r.Batch, string(r.Region), r.Status, r.Evaluated,
+			r.Enterprises, int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("insert refund run: %w", mapErr(err))
+		}
+		ins := db.newInserter(tx, "refund_items", "run_id", "org_id", "region_code", "size", "amount", "insured_avg", "new_claimants", "months_paid", "premiums")
+		for _, it := range r.Items {
+			if err := ins.add(ctx, int64(r.ID), int64(it.OrgID), string(it.RegionCode), string(it.Size), int64(it.Amount), it.InsuredAvg, it.NewClaimants,
+				it.MonthsPaid, int64(it.Premiums)); err != nil {
+				return err
+			}
+		}
+		if err := ins.flush(ctx); err != nil {
+			return err
+		}
+		return db.audited(ctx, tx, "refund.propose", "refund_run", r.ID, string(r.Region),
+			map[string]any{"year": r.Year, "batch": r.Batch, "enterprises": r.Enterprises, "amount": r.Amount},
+			[]string{"year=" + strconv.Itoa(r.Year), "batch=" + strconv.Itoa(r.Batch), "enterprises=" + strconv.Itoa(r.Enterprises),
+				"amount=" + strconv.FormatInt(int64(r.Amount), 10)})
+	})
+}
+
+// RefundRun implements insurance.RefundStore.
+func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insurance.RefundRun, error) {
+	r := &insurance.RefundRun{}
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by,
+		created_at, decided_by, decided_at, reason FROM refund_runs WHERE id = ?`), int64(id)).Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status,
+		&r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+	if err != nil {
+		return nil, notFound(err, "refund run", id)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT org_id, region_code, size, amount, insured_avg, new_claimants, months_paid, premiums
+		FROM refund_items WHERE run_id = ? ORDER BY org_id`), int64(id))
+	if err != nil {
+		return nil, fmt.Errorf("refund items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it insurance.RefundItem
+		if err := rows.Scan(&it.OrgID, &it.RegionCode, &it.Size, &it.Amount, &it.InsuredAvg, &it.NewClaimants, &it.MonthsPaid, &it.Premiums); err != nil {
+			return nil, err
+		}
+		r.Items = append(r.Items, it)
+	}
+	return r, rows.Err()
+}
+
+// DecideRefundRun implements insurance.RefundStore.
+func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refunds []insurance.Refund) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE refund_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND status = 'proposed'`),
+			r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+		if err != nil {
+			return fmt.Errorf("decide refund run %d: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fault.Errorf(fault.Conflict, "refund run %d was decided already", r.ID)
+		}
+		now := db.ts(db.now())
+		ins := db.newInserter(tx, "refunds", "year", "org_id", "run_id", "batch", "region_code", "amount", "period", "decision", "created_at")
+		for _, f := range refunds {
+			if err := ins.add(ctx, f.Year, int64(f.OrgID), int64(f.RunID), f.Batch, string(f.RegionCode), int64(f.Amount), f.Period.String(),
+				string(f.Decision), now); err != nil {
+				return refundConflict(err)
+			}
+		}
+		if err := ins.flush(ctx); err != nil {
+			return refundConflict(err)
+		}
+		return db.audited(ctx, tx, "refund."+r.Status, "refund_run", r.ID, string(r.Region), map[string]any{"status": r.Status, "refunds": len(refunds)},
+			[]string{"status=" + r.Status, "refunds=" + strconv.Itoa(len(refunds))})
+	})
+}
+
+func refundConflict(err error) error {
+	if fault.CodeOf(err) == fault.Conflict {
+		return fault.Wrap(fault.Conflict, err, "an employer of the run was refunded for the year already (once a year)")
+	}
+	return err
+}
+
+// RefundBatches implements insurance.RefundStore.
+func (db *DB) RefundBatches(ctx context.Context, year int, code region.Code, byCounty bool) ([]insurance.BatchTotal, error) {
+	var w where
+	w.add("year = ?", year)
+	w.region("region_code", code)
+	county, group := "''", "batch"
+	if byCounty {
+		county, group = "SUBSTR(region_code, 1, 6)", "batch, SUBSTR(region_code, 1, 6)"
+	}
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT batch, "+county+", COUNT(*), SUM(amount) FROM refunds"+w.sql()+" GROUP BY "+group+" ORDER BY "+group), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("refund batches: %w", err)
+	}
+	defer rows.Close()
+	var out []insurance.BatchTotal
+	for rows.Next() {
+		t := insurance.BatchTotal{Year: year}
+		if err := rows.Scan(&t.Batch, &t.County, &t.Enterprises, &t.Amount); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
