@@ -673,7 +673,7 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 func runScreen(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "screen", "screen --db DSN --program ID|all --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	prog := fs.String("program", "", "programme: all (every monthly allowance) or one of "+fmt.Sprint(assistance.Allowances))
+	prog := fs.String("program", "", "programme: all (every monthly allowance), events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
 	per := fs.String("period", "", "month, YYYY-MM")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -706,9 +706,17 @@ func runScreen(ctx context.Context, e env, args []string) error {
 	}
 	start := time.Now()
 	var runs []*assistance.ScreeningRun
-	if *prog == "all" {
+	switch *prog {
+	case "all":
 		runs, err = svc.ScreenAll(ctx, m, code)
-	} else {
+	case "events":
+		var sum *assistance.EventSummary
+		if sum, err = svc.ScreenEvents(ctx, m, code); err == nil {
+			runs = sum.Runs
+			fmt.Fprintf(e.stdout, "events since the last screening: %d persons concerned (new disability records, deaths, 低保 awards), %d turning 80 in %s\n",
+				sum.Changed, sum.Turning, m)
+		}
+	default:
 		var run *assistance.ScreeningRun
 		run, err = svc.Screen(ctx, *prog, m, code)
 		runs = []*assistance.ScreeningRun{run}

@@ -63,6 +63,10 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil || strings.Count(out, "\n") < 5 || !strings.Contains(out, "disability_care_subsidy") || !strings.Contains(errOut, "screening") {
 		t.Fatalf("screen all: %v\n%s%s", err, out, errOut)
 	}
+	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "events", "--period", last.Add(1).String(), "--quiet")
+	if err != nil || !strings.Contains(out, "turning 80 in") {
+		t.Fatalf("screen events: %v\n%s", err, out)
+	}
 	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--program", "dibao", "--period", last.String()); err == nil {
 		t.Error("screen dibao (not an allowance): no error")
 	}

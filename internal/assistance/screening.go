@@ -128,6 +128,20 @@ type ScreeningStore interface {
 	// HouseholdBasis hands fn the households of the region subtree, chunk
 	// by chunk, in key order.
 	HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]HouseholdBasis) error) error
+	// PersonBasisOf is PersonBasis for the given persons (in key order)
+	// only.
+	PersonBasisOf(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]PersonBasis) error) error
+	// ChangedPersons returns the persons that the audit trail's events
+	// after seq concern for screening (a new disability record, a death,
+	// a 低保 award of their household), and the last sequence number read.
+	ChangedPersons(ctx context.Context, after int64) ([]registry.PersonID, int64, error)
+	// TurningPersons returns the persons of the region subtree whose
+	// birthday of age years falls in month m, alive then.
+	TurningPersons(ctx context.Context, age int, m period.Month, code region.Code) ([]registry.PersonID, error)
+	// ScreeningCursor returns how far the event screening read the trail
+	// (0 at first); SetScreeningCursor stores it.
+	ScreeningCursor(ctx context.Context) (int64, error)
+	SetScreeningCursor(ctx context.Context, seq int64) error
 	// ScreenableCount counts the persons (or households) a screening of
 	// the region subtree for month m reads, for its progress.
 	ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error)
@@ -149,7 +163,7 @@ type ScreeningStore interface {
 // month m (免申即享): it proposes the new awards, the changed amounts and
 // the stops, with their reasons, as a run that another user approves.
 func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*ScreeningRun, error) {
-	runs, err := s.screen(ctx, []string{programme}, m, code)
+	runs, err := s.screen(ctx, []string{programme}, m, code, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +178,63 @@ var MonthlyAllowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabili
 // region subtree for month m in one pass over the persons, and proposes a
 // run per programme.
 func (s *Service) ScreenAll(ctx context.Context, m period.Month, code region.Code) ([]*ScreeningRun, error) {
-	return s.screen(ctx, MonthlyAllowances, m, code)
+	return s.screen(ctx, MonthlyAllowances, m, code, nil)
+}
+
+// EventSummary says what a targeted re-screening read and proposed.
+type EventSummary struct {
+	// Changed counts the persons named by events of the audit trail since
+	// the last run (new disability records, deaths, 低保 awards), Turning
+	// those whose 80th birthday falls in the month.
+	Changed int             `json:"changed"`
+	Turning int             `json:"turning"`
+	Runs    []*ScreeningRun `json:"runs"`
+	// Cursor is the last audit event read.
+	Cursor int64 `json:"cursor"`
+}
+
+// ScreenEvents screens again, for month m, only the persons whom something
+// concerns since the last event screening (事件触发): a new disability
+// record, a death, a 低保 award of their household (read from the audit
+// trail), and the persons turning 80 in m (the high-age allowance from the
+// month of the birthday, with no application). It proposes a run per
+// monthly allowance, for approval as any run, and moves the cursor on.
+func (s *Service) ScreenEvents(ctx context.Context, m period.Month, code region.Code) (*EventSummary, error) {
+	if _, err := auth.Require(ctx, auth.PermAssistance); err != nil {
+		return nil, err
+	}
+	cursor, err := s.store.ScreeningCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	changed, last, err := s.store.ChangedPersons(ctx, cursor)
+	if err != nil {
+		return nil, err
+	}
+	age, _, err := s.policy.Value("high_age_allowance.min_age", m.First(), region.Changji)
+	if err != nil {
+		return nil, fmt.Errorf("high-age allowance age: %w", err)
+	}
+	turning, err := s.store.TurningPersons(ctx, int(age), m, code)
+	if err != nil {
+		return nil, err
+	}
+	sum := &EventSummary{Changed: len(changed), Turning: len(turning), Cursor: last}
+	only := map[registry.PersonID]bool{}
+	for _, id := range append(changed, turning...) {
+		only[id] = true
+	}
+	if len(only) > 0 {
+		if sum.Runs, err = s.screen(ctx, MonthlyAllowances, m, code, only); err != nil {
+			return nil, err
+		}
+	}
+	if last > cursor {
+		if err := s.store.SetScreeningCursor(ctx, last); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
 }
 
 // screener decides one programme's rows of a screening run.
@@ -174,6 +244,9 @@ type screener struct {
 	run    *ScreeningRun
 	awards map[int64]*Award
 	seen   map[int64]bool
+	// only, when set, limits the run to these beneficiaries: the awards
+	// of others are not looked at.
+	only map[int64]bool
 }
 
 func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
@@ -208,6 +281,9 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 func (sc *screener) finish() {
 	run := sc.run
 	for key, a := range sc.awards {
+		if sc.only != nil && !sc.only[key] {
+			continue
+		}
 		if !sc.seen[key] && a.Kind == Monthly {
 			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: a.HouseholdID, PersonID: a.PersonID,
 				RegionCode: a.RegionCode, OldAmount: a.Amount, AwardID: a.ID, Reason: "not in the registry of the region alive in " + run.Period.String()})
@@ -234,7 +310,7 @@ func (sc *screener) finish() {
 
 // screen screens the programmes, all of one entity, in one pass over the
 // registry, and stores a run per programme.
-func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code) ([]*ScreeningRun, error) {
+func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool) ([]*ScreeningRun, error) {
 	var pr fault.Problems
 	entity := ""
 	for _, programme := range programmes {
@@ -270,10 +346,19 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
 		}
+		if only != nil {
+			sc.only = map[int64]bool{}
+			for id := range only {
+				sc.only[int64(id)] = true
+			}
+		}
 		scs[i] = sc
 	}
 	total, done := 0, 0
-	if s.ProgressFunc != nil {
+	if only != nil && entity != "person" {
+		return nil, fmt.Errorf("a targeted screening is of persons")
+	}
+	if s.ProgressFunc != nil && only == nil {
 		if total, err = s.store.ScreenableCount(ctx, entity, m, code); err != nil {
 			return nil, err
 		}
@@ -283,7 +368,16 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		if err != nil {
 			return nil, err
 		}
-		err = s.store.PersonBasis(ctx, m, code, func(chunk []PersonBasis) error {
+		each := func(fn func([]PersonBasis) error) error { return s.store.PersonBasis(ctx, m, code, fn) }
+		if only != nil {
+			ids := make([]registry.PersonID, 0, len(only))
+			for id := range only {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			each = func(fn func([]PersonBasis) error) error { return s.store.PersonBasisOf(ctx, m, code, ids, fn) }
+		}
+		err = each(func(chunk []PersonBasis) error {
 			pop := cols.population(chunk, m)
 			for _, sc := range scs {
 				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.Workers)

@@ -89,6 +89,9 @@ func (s *server) assistanceRoutes() []route {
 		{method: "POST", path: "/api/v1/screenings", handler: s.handleScreen, tag: "assistance",
 			summary: "Screen the registry for an allowance (免申即享): new awards, changed amounts and stops, proposed for approval",
 			body:    screenRequest{}, status: http.StatusCreated, resp: screeningResponse{}},
+		{method: "POST", path: "/api/v1/screenings/events", handler: s.handleScreenEvents, tag: "assistance",
+			summary: "Screen again only the persons whom an event concerns (a new disability record, a death, a 低保 award) and those turning 80 in the month",
+			body:    runRequest{}, status: http.StatusCreated, resp: eventScreeningResponse{}},
 		{method: "GET", path: "/api/v1/screenings/{id}", handler: s.handleGetScreening, tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
@@ -1148,6 +1151,31 @@ func (s *server) handleScreen(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/screenings/"+strconv.FormatInt(int64(run.ID), 10))
 	reply(w, r, http.StatusCreated, screeningOf(run))
+}
+
+type eventScreeningResponse struct {
+	Changed int                 `json:"changed" description:"persons concerned by events since the last event screening"`
+	Turning int                 `json:"turning" description:"persons turning 80 in the month"`
+	Cursor  int64               `json:"cursor" description:"the last audit event read"`
+	Runs    []screeningResponse `json:"runs" required:"true" nullable:"false"`
+}
+
+func (s *server) handleScreenEvents(w http.ResponseWriter, r *http.Request) {
+	m, code, err := decodeRun(r, "invalid screening")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	sum, err := s.asst.ScreenEvents(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := eventScreeningResponse{Changed: sum.Changed, Turning: sum.Turning, Cursor: sum.Cursor, Runs: []screeningResponse{}}
+	for _, run := range sum.Runs {
+		out.Runs = append(out.Runs, screeningOf(run))
+	}
+	reply(w, r, http.StatusCreated, out)
 }
 
 func (s *server) handleGetScreening(w http.ResponseWriter, r *http.Request) {

@@ -48,6 +48,20 @@ func (db *DB) layerHouseholds(ctx context.Context, m period.Month, layer assista
 // order with their household; the disability, 低保, 特困, 低保-edge and
 // work-injury facts, few beside them, are read first into maps.
 func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.PersonBasis) error) error {
+	return db.personBasis(ctx, m, code, nil, fn)
+}
+
+// PersonBasisOf implements assistance.Store.
+func (db *DB) PersonBasisOf(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]assistance.PersonBasis) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.personBasis(ctx, m, code, ids, fn)
+}
+
+// personBasis streams the persons of the region (those of ids only, when
+// given) with what the allowances read.
+func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]assistance.PersonBasis) error) error {
 	type dis struct {
 		grade int
 		kind  registry.DisabilityKind
@@ -89,49 +103,141 @@ func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code,
 	if err != nil {
 		return fmt.Errorf("screening basis: %w", err)
 	}
-	var w where
-	w.add("(p.death_date IS NULL OR p.death_date >= ?)", m.First())
-	col := "p.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		col = "+p.region_code"
-	}
-	w.region(col, code)
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT p.id, COALESCE(hm.household_id, 0), p.region_code, p.birth_date, p.death_date, p.hukou_region
-		FROM persons p LEFT JOIN household_members hm ON hm.person_id = p.id`+w.sql()+` ORDER BY p.id`), w.args...)
-	if err != nil {
-		return fmt.Errorf("screening basis: %w", err)
-	}
-	defer rows.Close()
-	intern := newInterner()
-	var regionRaw, hukouRaw sql.RawBytes
 	out := make([]assistance.PersonBasis, 0, screenChunk)
-	for rows.Next() {
-		var b assistance.PersonBasis
-		if err := rows.Scan(&b.PersonID, &b.HouseholdID, &regionRaw, &b.BirthDate, &b.Death, &hukouRaw); err != nil {
-			return fmt.Errorf("scan screening basis: %w", err)
+	intern := newInterner()
+	read := func(extra string, extraArgs []any) error {
+		var w where
+		w.add("(p.death_date IS NULL OR p.death_date >= ?)", m.First())
+		col := "p.region_code"
+		if db.dialect == SQLite && code.Level() <= region.Prefecture && extra == "" {
+			col = "+p.region_code"
 		}
-		b.RegionCode = region.Code(intern(regionRaw))
-		b.HukouLocal = region.Changji.Contains(region.Code(intern(hukouRaw)))
-		if d, ok := disabled[b.PersonID]; ok {
-			b.DisabilityGrade, b.DisabilityKind = d.grade, d.kind
+		w.region(col, code)
+		if extra != "" {
+			w.add(extra, extraArgs...)
 		}
-		b.InDibao, b.InEdge = dibao[int64(b.HouseholdID)], edge[int64(b.HouseholdID)]
-		b.Tekun, b.InjuryNursing = tekun[int64(b.PersonID)], nursing[int64(b.PersonID)]
-		out = append(out, b)
-		if len(out) == screenChunk {
-			if err := fn(out); err != nil {
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, COALESCE(hm.household_id, 0), p.region_code, p.birth_date, p.death_date, p.hukou_region
+			FROM persons p LEFT JOIN household_members hm ON hm.person_id = p.id`+w.sql()+` ORDER BY p.id`), w.args...)
+		if err != nil {
+			return fmt.Errorf("screening basis: %w", err)
+		}
+		defer rows.Close()
+		var regionRaw, hukouRaw sql.RawBytes
+		for rows.Next() {
+			var b assistance.PersonBasis
+			if err := rows.Scan(&b.PersonID, &b.HouseholdID, &regionRaw, &b.BirthDate, &b.Death, &hukouRaw); err != nil {
+				return fmt.Errorf("scan screening basis: %w", err)
+			}
+			b.RegionCode = region.Code(intern(regionRaw))
+			b.HukouLocal = region.Changji.Contains(region.Code(intern(hukouRaw)))
+			if d, ok := disabled[b.PersonID]; ok {
+				b.DisabilityGrade, b.DisabilityKind = d.grade, d.kind
+			}
+			b.InDibao, b.InEdge = dibao[int64(b.HouseholdID)], edge[int64(b.HouseholdID)]
+			b.Tekun, b.InjuryNursing = tekun[int64(b.PersonID)], nursing[int64(b.PersonID)]
+			out = append(out, b)
+			if len(out) == screenChunk {
+				if err := fn(out); err != nil {
+					return err
+				}
+				out = make([]assistance.PersonBasis, 0, screenChunk)
+			}
+		}
+		return rows.Err()
+	}
+	if ids == nil {
+		if err := read("", nil); err != nil {
+			return err
+		}
+	} else {
+		for lo := 0; lo < len(ids); lo += 500 {
+			hi := min(lo+500, len(ids))
+			args := make([]any, 0, hi-lo)
+			for _, id := range ids[lo:hi] {
+				args = append(args, int64(id))
+			}
+			if err := read("p.id IN (?"+strings.Repeat(", ?", hi-lo-1)+")", args); err != nil {
 				return err
 			}
-			out = make([]assistance.PersonBasis, 0, screenChunk)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("screening basis: %w", err)
 	}
 	if len(out) > 0 {
 		return fn(out)
 	}
 	return nil
+}
+
+// ChangedPersons implements assistance.Store.
+func (db *DB) ChangedPersons(ctx context.Context, after int64) ([]registry.PersonID, int64, error) {
+	var last int64
+	if err := db.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&last); err != nil {
+		return nil, 0, fmt.Errorf("changed persons: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT d.person_id FROM audit_events a JOIN disabilities d ON CAST(d.id AS TEXT) = a.entity_id
+			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'disability.create'
+		UNION SELECT p.id FROM audit_events a JOIN persons p ON CAST(p.id AS TEXT) = a.entity_id
+			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'person.death'
+		UNION SELECT hm.person_id FROM audit_events a JOIN assistance_cases c ON CAST(c.id AS TEXT) = a.entity_id
+			JOIN household_members hm ON hm.household_id = c.household_id
+			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'case.change' AND a.entity_kind = 'case' AND c.programme = 'dibao' AND c.award_id <> 0
+		ORDER BY 1`), after, last, after, last, after, last)
+	if err != nil {
+		return nil, 0, fmt.Errorf("changed persons: %w", err)
+	}
+	defer rows.Close()
+	var out []registry.PersonID
+	for rows.Next() {
+		var id registry.PersonID
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, id)
+	}
+	return out, last, rows.Err()
+}
+
+// TurningPersons implements assistance.Store.
+func (db *DB) TurningPersons(ctx context.Context, age int, m period.Month, code region.Code) ([]registry.PersonID, error) {
+	born := period.NewMonth(m.Year()-age, m.MonthOfYear())
+	var w where
+	w.add("birth_date >= ? AND birth_date <= ?", born.First(), born.Last())
+	w.add("(death_date IS NULL OR death_date >= ?)", m.First())
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT id FROM persons"+w.sql()+" ORDER BY id"), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("persons turning %d in %s: %w", age, m, err)
+	}
+	defer rows.Close()
+	var out []registry.PersonID
+	for rows.Next() {
+		var id registry.PersonID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// ScreeningCursor implements assistance.Store.
+func (db *DB) ScreeningCursor(ctx context.Context) (int64, error) {
+	var seq int64
+	err := db.r.QueryRowContext(ctx, "SELECT seq FROM screening_cursor WHERE name = 'events'").Scan(&seq)
+	if errNoRows(err) {
+		return 0, nil
+	}
+	return seq, err
+}
+
+// SetScreeningCursor implements assistance.Store.
+func (db *DB) SetScreeningCursor(ctx context.Context, seq int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO screening_cursor (name, seq) VALUES ('events', ?)
+			ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`), seq); err != nil {
+			return fmt.Errorf("screening cursor: %w", err)
+		}
+		return nil
+	})
 }
 
 // HouseholdBasis implements assistance.Store. The status is 特困 when a

@@ -623,3 +623,52 @@ func TestScreeningReview(t *testing.T) {
 		}
 	})
 }
+
+// TestScreenEvents: a person turning 80 next month and one with a new
+// severe disability record are screened again without anybody applying;
+// an 85-year-old nothing happened to is not in the targeted runs.
+func TestScreenEvents(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652324", 2)
+		next := ab.month().Add(1) // 2026-12
+		_, turning := ab.household(t, v, 91, period.MustDate(1946, time.December, 20))
+		_, old := ab.household(t, v, 92, period.MustDate(1941, time.January, 5))
+		_, disabled := ab.household(t, v, 93, period.MustDate(1975, time.May, 5))
+		first, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Turning != 1 || first.Changed != 0 {
+			t.Fatalf("first event screening %+v: want the one turning 80 and no change", first)
+		}
+		if err := ab.svc.CreateDisability(ab.ctx, &registry.Disability{PersonID: disabled[0].ID, Kind: registry.DisPhysical, Grade: 1,
+			Issued: period.DateOf(*ab.now)}); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Changed != 1 || sum.Turning != 1 || len(sum.Runs) != 3 {
+			t.Fatalf("event screening %+v: want the new disability and the one turning 80, three runs", sum)
+		}
+		news := map[string][]registry.PersonID{}
+		for _, r := range sum.Runs {
+			for _, it := range r.Items {
+				news[r.Programme] = append(news[r.Programme], it.PersonID)
+			}
+			if r.Evaluated != 2 {
+				t.Errorf("%s evaluated %d persons, want only the 2 concerned", r.Programme, r.Evaluated)
+			}
+		}
+		if fmt.Sprint(news[assistance.ProgHighAge]) != fmt.Sprint([]registry.PersonID{turning[0].ID}) ||
+			fmt.Sprint(news[assistance.ProgDisabilityCare]) != fmt.Sprint([]registry.PersonID{disabled[0].ID}) {
+			t.Errorf("candidates %v, want %d for the high-age allowance and %d for the nursing subsidy (not %d)", news, turning[0].ID, disabled[0].ID, old[0].ID)
+		}
+		again, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		if err != nil || again.Changed != 0 {
+			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)
+		}
+	})
+}
