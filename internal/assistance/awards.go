@@ -71,6 +71,38 @@ type Award struct {
 	CreatedBy     string          `json:"created_by"`
 	CreatedAt     time.Time       `json:"created_at"`
 	Version       int64           `json:"version"`
+	// Notice, when set, is what the payee is told of this change (granted,
+	// changed or stopped, with the reason); the store queues it with the
+	// change.
+	Notice *Notice `json:"-"`
+}
+
+// Notice is a message to a beneficiary about an award.
+type Notice struct {
+	Kind    string // granted | stopped
+	Message string
+}
+
+// grantNotice tells a beneficiary what was granted.
+func (s *Service) grantNotice(a *Award) *Notice {
+	name := a.Programme
+	if p, ok := s.policy.Programme(a.Programme); ok {
+		name = p.NameZH + " (" + p.NameEN + ")"
+	}
+	if a.Kind == Once {
+		return &Notice{Kind: "granted", Message: fmt.Sprintf("您获得%s %s 元 (%s)。You have been granted %s yuan.", name, a.Amount, a.Start, a.Amount)}
+	}
+	return &Notice{Kind: "granted", Message: fmt.Sprintf("您已获批%s，每月 %s 元，自 %s 起发放，无需申请。You have been granted %s yuan a month from %s, with no application.",
+		name, a.Amount, a.Start, a.Amount, a.Start)}
+}
+
+// stopNotice tells a beneficiary an award stops, and why.
+func (s *Service) stopNotice(a *Award) *Notice {
+	name := a.Programme
+	if p, ok := s.policy.Programme(a.Programme); ok {
+		name = p.NameZH + " (" + p.NameEN + ")"
+	}
+	return &Notice{Kind: "stopped", Message: fmt.Sprintf("您的%s 自 %s 起停发：%s。Your payment stops after %s: %s.", name, a.End.Add(1), a.StopReason, a.End, a.StopReason)}
 }
 
 // Covers reports whether a is paid for month m.
@@ -154,6 +186,7 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 	a.Start = today.Period()
 	if c.Programme == ProgTemporary {
 		a.Kind, a.Status, a.HouseholdID = Once, AwardGranted, c.HouseholdID
+		a.Notice = s.grantNotice(a)
 		return a, nil
 	}
 	next, _, err := s.policy.Value("assistance.award_from_next_month", today, c.RegionCode)
@@ -178,6 +211,7 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 		return nil, err
 	}
 	a.ReviewDue = due
+	a.Notice = s.grantNotice(a)
 	return a, nil
 }
 

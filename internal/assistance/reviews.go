@@ -177,6 +177,7 @@ func (s *Service) DecideReview(ctx context.Context, id ReviewID, approve bool, n
 	case r.Outcome == ReviewStopProposed && approve:
 		r.Outcome = ReviewStopped
 		next.Status, next.End, next.StopReason = AwardStopped, max(today.Period(), a.Start), r.Reason
+		next.Notice = s.stopNotice(&next)
 	case r.Outcome == ReviewChangeProposed && approve:
 		r.Outcome = ReviewChanged
 		// The new amount is paid from the next month: a stop and a new

@@ -567,6 +567,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 			if kind == Once {
 				a.Status = AwardGranted
 			}
+			a.Notice = s.grantNotice(a)
 			create = append(create, a)
 		case ChangeChanged, ChangeStopped:
 			a, err := s.store.AssistanceAward(ctx, it.AwardID)
@@ -575,8 +576,10 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 			}
 			if it.Change == ChangeChanged {
 				a.Amount = it.Amount
+				a.Notice = s.grantNotice(a)
 			} else {
 				a.Status, a.End, a.StopReason = AwardStopped, r.Period.Add(-1), it.Reason
+				a.Notice = s.stopNotice(a)
 			}
 			update = append(update, a)
 		}

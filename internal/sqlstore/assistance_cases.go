@@ -291,6 +291,30 @@ func (db *DB) insertAssistAward(ctx context.Context, tx *sql.Tx, a *assistance.A
 		}
 		return fmt.Errorf("insert award: %w", err)
 	}
+	return db.queueAwardNotice(ctx, tx, a)
+}
+
+// queueAwardNotice queues the notice of an award's change to its person,
+// or to the head of its household, once per award, kind and version.
+func (db *DB) queueAwardNotice(ctx context.Context, tx *sql.Tx, a *assistance.Award) error {
+	if a.Notice == nil {
+		return nil
+	}
+	recipient := int64(a.PersonID)
+	if recipient == 0 {
+		err := tx.QueryRowContext(ctx, db.q("SELECT person_id FROM household_members WHERE household_id = ? AND relation = 'head'"), int64(a.HouseholdID)).Scan(&recipient)
+		if errNoRows(err) {
+			return nil // no head to tell
+		} else if err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO notices (recipient_kind, recipient_id, region_code, kind, ref, message, status, created_at)
+		VALUES ('person', ?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (ref) DO NOTHING`), recipient, string(a.RegionCode), a.Notice.Kind,
+		fmt.Sprintf("award/%d/%s/%d", a.ID, a.Notice.Kind, a.Version), a.Notice.Message, db.ts(db.now()))
+	if err != nil {
+		return fmt.Errorf("queue the notice of award %d: %w", a.ID, err)
+	}
 	return nil
 }
 
@@ -306,7 +330,7 @@ func (db *DB) updateAssistAward(ctx context.Context, tx *sql.Tx, a *assistance.A
 		return err
 	}
 	a.Version++
-	return nil
+	return db.queueAwardNotice(ctx, tx, a)
 }
 
 // AssistanceAward implements assistance.Store.

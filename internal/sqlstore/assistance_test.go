@@ -615,6 +615,11 @@ func TestScreeningReview(t *testing.T) {
 		if err != nil || len(awards) != 1 || awards[0].PersonID != a[0].ID {
 			t.Errorf("awards %+v, %v; want only person %d's (person %d left out)", awards, err, a[0].ID, b[0].ID)
 		}
+		// The person granted is told, with no application made.
+		ns, err := ab.db.QueuedNotices(ab.ctx, 10)
+		if err != nil || len(ns) != 1 || ns[0].RecipientID != int64(a[0].ID) || ns[0].Kind != "granted" || !strings.Contains(ns[0].Message, "高龄津贴") {
+			t.Errorf("notices %+v, %v; want one granted notice to person %d", ns, err, a[0].ID)
+		}
 		got, _ := ab.as.FindScreeningRun(ab.cw, run.ID)
 		for _, it := range got.Items {
 			if it.PersonID == b[0].ID && (it.Accepted || !strings.Contains(it.Note, "户籍待核实")) {
