@@ -310,6 +310,9 @@ func runBatchReturn(ctx context.Context, e env, args []string) error {
 	if sum.Resumed {
 		fmt.Fprint(e.stdout, " (resumed an interrupted posting)")
 	}
+	if sum.Posted {
+		fmt.Fprint(e.stdout, " (posted before: the batch is settled by this file, nothing changed)")
+	}
 	fmt.Fprintln(e.stdout)
 	return nil
 }

@@ -426,6 +426,7 @@ type returnResponse struct {
 	Failed  int   `json:"failed"`
 	PaidSum int64 `json:"paid_amount"`
 	Resumed bool  `json:"resumed" description:"the file was recorded before and this posting finished it"`
+	Posted  bool  `json:"posted" description:"the batch was settled by this very file before: nothing changed"`
 }
 
 func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) {
@@ -459,7 +460,7 @@ func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, r, http.StatusOK, returnResponse{BatchID: int64(sum.BatchID), Lines: sum.Lines, Paid: sum.Paid, Failed: sum.Failed,
-		PaidSum: int64(sum.PaidSum), Resumed: sum.Resumed})
+		PaidSum: int64(sum.PaidSum), Resumed: sum.Resumed, Posted: sum.Posted})
 }
 
 type reconcileParams struct {

@@ -112,6 +112,9 @@ type BatchStore interface {
 	// PostReturns posts one chunk of a return file: each line's outcome,
 	// its instruction paid or failed, and the chunk's journal; lines
 	// posted before are skipped. With last, the batch is settled.
+	// ReturnPosted says whether the return file of this SHA-256 was
+	// recorded for the batch.
+	ReturnPosted(ctx context.Context, batch BatchID, sha string) (bool, error)
 	PostReturns(ctx context.Context, batch BatchID, rs []Return, journal string, last bool) error
 	// SetInstructions changes the status of instructions (retry, hold,
 	// release, cancel) if they are in one of from, with one audit event;
@@ -336,6 +339,9 @@ type ReturnSummary struct {
 	// Resumed is true when the file had been recorded before and this run
 	// posted what an interrupted one had not.
 	Resumed bool `json:"resumed"`
+	// Posted is true when the batch was settled by this very file before
+	// (a run killed after its last commit, posted again): nothing changed.
+	Posted bool `json:"posted"`
 }
 
 // PostReturn posts a bank's return file of an exported batch (回盘处理):
@@ -353,7 +359,7 @@ func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file 
 	if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
 		return nil, err
 	}
-	if b.Status != BatchExported {
+	if b.Status != BatchExported && b.Status != BatchSettled {
 		return nil, fault.Errorf(fault.Conflict, "batch %d is %s: a return file is posted for an exported batch", id, b.Status)
 	}
 	lines, err := s.store.BatchLines(ctx, id)
@@ -396,6 +402,17 @@ func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file 
 		return nil, err
 	}
 	h := sha256.Sum256(file)
+	if b.Status == BatchSettled {
+		posted, err := s.store.ReturnPosted(ctx, id, hex.EncodeToString(h[:]))
+		if err != nil {
+			return nil, err
+		}
+		if !posted {
+			return nil, fault.Errorf(fault.Conflict, "batch %d is settled by another return file: a batch takes one", id)
+		}
+		sum.Posted = true
+		return sum, nil
+	}
 	fileID, resumed, err := s.store.StartReturn(ctx, id, name, hex.EncodeToString(h[:]), len(rs), sum.Paid, sum.Failed)
 	if err != nil {
 		return nil, err

@@ -384,6 +384,15 @@ func (db *DB) StartReturn(ctx context.Context, batch payment.BatchID, name, sha 
 	return id, resumed, err
 }
 
+// ReturnPosted implements payment.Store.
+func (db *DB) ReturnPosted(ctx context.Context, batch payment.BatchID, sha string) (bool, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM bank_returns WHERE batch_id = ? AND file_sha256 = ?`), int64(batch), sha).Scan(&n); err != nil {
+		return false, fmt.Errorf("return files of batch %d: %w", batch, err)
+	}
+	return n > 0, nil
+}
+
 // PostReturns implements payment.Store.
 func (db *DB) PostReturns(ctx context.Context, batch payment.BatchID, rs []payment.Return, journal string, last bool) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {

@@ -180,8 +180,14 @@ func TestPaymentsEndToEnd(t *testing.T) {
 		if err != nil || rsum.Paid != 2 || rsum.Failed != 1 {
 			t.Fatalf("post return: %+v, %v", rsum, err)
 		}
-		if _, err := pb.pay.PostReturn(pb.cw, b.ID, "return.csv", []byte("r1"), rs); fault.CodeOf(err) != fault.Conflict {
-			t.Errorf("the same return again = %v, want conflict", err)
+		// The same file again (a run killed after its last commit, run
+		// again) changes nothing; another file for the settled batch is
+		// refused.
+		if again, err := pb.pay.PostReturn(pb.cw, b.ID, "return.csv", []byte("r1"), rs); err != nil || !again.Posted || again.Paid != 2 {
+			t.Errorf("the same return again = %+v, %v; want posted before, nothing changed", again, err)
+		}
+		if _, err := pb.pay.PostReturn(pb.cw, b.ID, "return-b.csv", []byte("r1 again"), rs); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("another return file for a settled batch = %v, want conflict", err)
 		}
 		rec = pb.reconcile(t)
 		if c := check(rec, "payable"); c.Actual != 300_001+300_003+300_004 {
