@@ -307,8 +307,9 @@ var (
 // and 特困 caseload through the whole workflow (application, the data match,
 // assessment, public notice, approval by another user) in the first month;
 // a few cases still in progress and two emergency grants; the allowances
-// screened each month and approved; heating in November and festival
-// payments at the Mid-Autumn month; and the payments of every month.
+// and the household one-offs (heating, festival) screened each month and
+// approved, the one-offs found only in their batch months (the heating
+// season's, the festivals'); and the payments of every month.
 func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, first, last period.Month, seed int64, w io.Writer) error {
 	start := time.Now()
 	cw := auth.WithPrincipal(ctx, seedCaseworker)
@@ -404,20 +405,13 @@ func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, fi
 				return err
 			}
 		}
-		// The monthly allowances in one pass, then the one-offs of the
-		// season.
+		// The monthly allowances in one pass, then the one-offs, which the
+		// policy finds only in their batch months.
 		runs, err := svc.ScreenAll(cw, m, region.Changji)
 		if err != nil {
 			return err
 		}
-		var once []string
-		switch m.MonthOfYear() {
-		case time.September:
-			once = append(once, assistance.ProgFestival) // 中秋
-		case time.November:
-			once = append(once, assistance.ProgHeating) // the heating season
-		}
-		for _, prog := range once {
+		for _, prog := range assistance.HouseholdAllowances {
 			run, err := svc.Screen(cw, prog, m, region.Changji)
 			if err != nil {
 				return err
@@ -671,9 +665,11 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 // proposes the runs; an approver decides each (POST
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program ID|all --period YYYY-MM [--region CODE]")
+	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	prog := fs.String("program", "", "programme: all (every monthly allowance), events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
+	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
+		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
+		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
 	per := fs.String("period", "", "month, YYYY-MM")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -693,21 +689,26 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if !*quiet {
-		var pb *progressbar.ProgressBar
-		svc.ProgressFunc = func(done, total int) {
-			if pb == nil {
-				pb = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("screening"),
-					progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond),
-					progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }))
-			}
-			pb.Set(done)
+	var pb *progressbar.ProgressBar
+	bar := func(desc string, done, total int) {
+		if *quiet {
+			return
 		}
+		if pb == nil {
+			pb = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc),
+				progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }))
+		}
+		pb.Describe(desc)
+		pb.Set(done)
 	}
+	svc.ProgressFunc = func(done, total int) { bar("screening", done, total) }
 	start := time.Now()
 	var runs []*assistance.ScreeningRun
 	switch *prog {
 	case "all":
+		return screenEverything(ctx, e, svc, m, code, bar)
+	case "monthly":
 		runs, err = svc.ScreenAll(ctx, m, code)
 	case "events":
 		var sum *assistance.EventSummary
@@ -725,12 +726,55 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "screened %s in %s for %s in %.1f s\n", *prog, code, m, time.Since(start).Seconds())
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	printRuns(e.stdout, runs)
+	return nil
+}
+
+// printRuns prints the screening runs and what comes next.
+func printRuns(w io.Writer, runs []*assistance.ScreeningRun) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tprogramme\tevaluated\teligible\tyuan\tnew\tchanged\tstopped\t")
 	for _, run := range runs {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", run.ID, run.Programme, run.Evaluated, run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)
 	}
 	tw.Flush()
-	fmt.Fprintln(e.stdout, "proposed: an approver decides each run (POST /api/v1/screenings/{id}/decision)")
+	fmt.Fprintln(w, "proposed: a caseworker reviews each run (POST /api/v1/screenings/{id}/review), another user decides it (/decision)")
+}
+
+// screenEverything runs (or resumes) the screening job of every programme.
+func screenEverything(ctx context.Context, e env, svc *assistance.Service, m period.Month, code region.Code, bar func(string, int, int)) error {
+	start := time.Now()
+	job, resumed, err := svc.StartScreeningJob(ctx, m, code)
+	if err != nil {
+		return err
+	}
+	if resumed {
+		fmt.Fprintf(e.stdout, "resuming screening job %d of %s in %s at its %s phase (attempt %d)\n", job.ID, m, code, job.Phase, job.Attempts)
+	}
+	err = svc.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+		bar(j.Phase, j.Done, j.Total)
+	})
+	if err != nil {
+		return fmt.Errorf("screening job %d: %w", job.ID, err)
+	}
+	fmt.Fprintf(e.stdout, "screening job %d: every programme of %s for %s, %d rows read, in %.1f s\n", job.ID, code, m, job.Total,
+		time.Since(start).Seconds())
+	if c := job.Classification; c != nil {
+		fmt.Fprintf(e.stdout, "classified %d tested households (低收入人口认定):", c.Households)
+		for _, l := range assistance.Layers() {
+			fmt.Fprintf(e.stdout, " %s %d", l.Name().ZH, c.ByLayer[l])
+		}
+		fmt.Fprintf(e.stdout, "\nfound without an application, with neither award nor open case: 特困 %d, 低保 %d households\n",
+			c.Unserved[assistance.LayerTekun], c.Unserved[assistance.LayerDibao])
+	}
+	runs := make([]*assistance.ScreeningRun, 0, len(job.RunIDs))
+	for _, id := range job.RunIDs {
+		r, err := svc.FindScreeningRun(ctx, id)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+	}
+	printRuns(e.stdout, runs)
 	return nil
 }

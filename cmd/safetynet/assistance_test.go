@@ -56,13 +56,23 @@ func TestAssistanceCLI(t *testing.T) {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
 	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "high_age_allowance", "--period", last.Add(1).String())
-	if err != nil || !strings.Contains(out, "proposed: an approver decides each run") {
+	if err != nil || !strings.Contains(out, "proposed: a caseworker reviews each run") {
 		t.Fatalf("screen: %v\n%s", err, out)
 	}
-	out, errOut, err := runCLI(t, "screen", "--db", dbPath, "--program", "all", "--period", last.Add(1).String())
+	out, errOut, err := runCLI(t, "screen", "--db", dbPath, "--program", "monthly", "--period", last.Add(1).String())
 	if err != nil || strings.Count(out, "\n") < 5 || !strings.Contains(out, "disability_care_subsidy") || !strings.Contains(errOut, "screening") {
-		t.Fatalf("screen all: %v\n%s%s", err, out, errOut)
+		t.Fatalf("screen monthly: %v\n%s%s", err, out, errOut)
 	}
+	out, errOut, err = runCLI(t, "screen", "--db", dbPath, "--program", "all", "--period", last.Add(1).String())
+	for _, want := range []string{"screening job", "classified", "特困", "heating_assistance", "festival_subsidy", "high_age_allowance", "disability_care_subsidy"} {
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("screen all: %v; no %q in\n%s%s", err, want, out, errOut)
+		}
+	}
+	if !strings.Contains(errOut, "done 100%") {
+		t.Errorf("screen all: no progress bar to the end in\n%s", errOut)
+	}
+	t.Logf("screen all:\n%s", out)
 	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "events", "--period", last.Add(1).String(), "--quiet")
 	if err != nil || !strings.Contains(out, "turning 80 in") {
 		t.Fatalf("screen events: %v\n%s", err, out)

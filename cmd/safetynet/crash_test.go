@@ -93,6 +93,18 @@ func copyDB(t *testing.T, from, to string) {
 // snapshot reads what the payment runs wrote, without timestamps, in key
 // order: the instructions, the batch lines, the ledger and the notices.
 func snapshot(t *testing.T, path string) map[string][]string {
+	return dump(t, path, map[string]string{
+		"instructions": `SELECT id, source, source_ref, period, line, fund, programme, payee_id, region_code, amount, bank_account_id, status,
+			hold_reason, batch_id, attempts, fail_reason FROM payment_instructions ORDER BY id`,
+		"batch_lines": `SELECT batch_id, line, instruction_id, attempt, reference, amount, outcome, reason FROM batch_lines ORDER BY batch_id, line`,
+		"ledger":      `SELECT journal, account, fund, period, region_code, amount FROM ledger_entries ORDER BY journal, account, fund, period, region_code`,
+		"notices":     `SELECT recipient_id, kind, ref, message, status FROM notices ORDER BY ref`,
+		"batches":     `SELECT id, status, lines, total FROM payment_batches ORDER BY id`,
+	})
+}
+
+// dump reads the rows of each query of the SQLite database at path.
+func dump(t *testing.T, path string, queries map[string]string) map[string][]string {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
@@ -100,14 +112,7 @@ func snapshot(t *testing.T, path string) map[string][]string {
 	}
 	defer db.Close()
 	out := map[string][]string{}
-	for name, q := range map[string]string{
-		"instructions": `SELECT id, source, source_ref, period, line, fund, programme, payee_id, region_code, amount, bank_account_id, status,
-			hold_reason, batch_id, attempts, fail_reason FROM payment_instructions ORDER BY id`,
-		"batch_lines": `SELECT batch_id, line, instruction_id, attempt, reference, amount, outcome, reason FROM batch_lines ORDER BY batch_id, line`,
-		"ledger":      `SELECT journal, account, fund, period, region_code, amount FROM ledger_entries ORDER BY journal, account, fund, period, region_code`,
-		"notices":     `SELECT recipient_id, kind, ref, message, status FROM notices ORDER BY ref`,
-		"batches":     `SELECT id, status, lines, total FROM payment_batches ORDER BY id`,
-	} {
+	for name, q := range queries {
 		rows, err := db.Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -286,5 +291,64 @@ func TestCrashSafety(t *testing.T) {
 		if err != nil || !strings.Contains(out, "balanced to the fen") {
 			t.Errorf("%s: %v\n%s", filepath.Base(path), err, out)
 		}
+	}
+}
+
+// TestScreeningCrashSafety kills the real process with kill -9 at random
+// points of a screening of every programme (the classification, the
+// household runs, the person runs) and runs it again: it resumes the job
+// from its phase, and the classifications, runs, items and job end
+// identical to an uninterrupted run's.
+func TestScreeningCrashSafety(t *testing.T) {
+	base := seededDB(t, "20000", "1")
+	dir := filepath.Dir(base)
+	want, got := filepath.Join(dir, "want.db"), filepath.Join(dir, "got.db")
+	copyDB(t, base, want)
+	copyDB(t, base, got)
+	db, err := sql.Open("sqlite", "file:"+base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last string
+	if err := db.QueryRow("SELECT MAX(period) FROM classifications").Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	m, err := period.ParseMonth(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := func(path string) []string {
+		return []string{"screen", "--program", "all", "--db", path, "--period", m.Add(1).String(), "--quiet"}
+	}
+	if out, _, err := runCLI(t, args(want)...); err != nil || !strings.Contains(out, "screening job 1") {
+		t.Fatalf("uninterrupted screening: %v\n%s", err, out)
+	}
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	phases := map[string]int{}
+	killed, midway := killUntilDone(t, r, args(got), func() bool {
+		rows := dump(t, got, map[string]string{"job": "SELECT phase FROM screening_jobs WHERE status = 'running'"})["job"]
+		for _, p := range rows {
+			phases[p]++
+		}
+		return len(rows) > 0
+	})
+	t.Logf("screening: killed %d times, %d of them part way (phases %v)", killed, midway, phases)
+	if midway == 0 {
+		t.Errorf("no kill landed in the middle of the screening (%d kills): the test proves nothing", killed)
+	}
+	screened := func(path string) map[string][]string {
+		return dump(t, path, map[string]string{
+			"jobs": `SELECT id, period, region_code, status, phase, done, total, summary, error FROM screening_jobs ORDER BY id`,
+			"runs": `SELECT id, job_id, programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped, amount
+				FROM screening_runs ORDER BY id`,
+			"items": `SELECT run_id, seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason, accepted
+				FROM screening_items ORDER BY run_id, seq`,
+			"classifications": `SELECT period, household_id, layer, members, per_capita_income, dibao_amount, tekun_members
+				FROM classifications ORDER BY period, household_id`,
+		})
+	}
+	if diff := cmp.Diff(screened(want), screened(got)); diff != "" {
+		t.Fatalf("after the killed screenings the job differs (-uninterrupted +killed):\n%s", diff)
 	}
 }

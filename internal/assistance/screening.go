@@ -98,6 +98,7 @@ type RunID int64
 // 发现): the changes it finds wait for approval by another user.
 type ScreeningRun struct {
 	ID        RunID        `json:"id"`
+	JobID     JobID        `json:"job_id,omitempty"`
 	Programme string       `json:"programme"`
 	Period    period.Month `json:"period"`
 	Region    region.Code  `json:"region"`
@@ -142,11 +143,32 @@ type ScreeningStore interface {
 	// (0 at first); SetScreeningCursor stores it.
 	ScreeningCursor(ctx context.Context) (int64, error)
 	SetScreeningCursor(ctx context.Context, seq int64) error
+	// ScreenedAwards returns the awards of programme in the region subtree
+	// that a screening of m compares with: the active ones, or, once, the
+	// one-offs granted for m; only their key, kind, beneficiary, region,
+	// amount, start and status are read.
+	ScreenedAwards(ctx context.Context, programme string, once bool, m period.Month, code region.Code) ([]*Award, error)
 	// ScreenableCount counts the persons (or households) a screening of
 	// the region subtree for month m reads, for its progress.
 	ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error)
-	// CreateScreeningRun inserts r with its items.
-	CreateScreeningRun(ctx context.Context, r *ScreeningRun) error
+	// CreateScreeningRuns inserts the runs with their items in one
+	// transaction; when job is set, the runs are the job's (one per
+	// programme and job: Conflict for a second) and the job's phase and
+	// progress are stored with them.
+	CreateScreeningRuns(ctx context.Context, runs []*ScreeningRun, job *ScreeningJob) error
+	// StartScreeningJob inserts j as running, or, when a job of j's period
+	// and region is running already (one crashed, or another process's),
+	// loads that one into j and counts the attempt: resumed is then true.
+	StartScreeningJob(ctx context.Context, j *ScreeningJob) (resumed bool, err error)
+	// UpdateScreeningJob stores j's phase, progress, summary, status and
+	// error.
+	UpdateScreeningJob(ctx context.Context, j *ScreeningJob) error
+	// ScreeningJob returns a job with the ids of its runs.
+	ScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error)
+	// UnservedHouseholds counts, per layer, the households classified 特困
+	// or 低保 for m with neither an active award nor an open case of the
+	// programme: the candidates a caseworker calls on (主动发现).
+	UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[Layer]int, error)
 	// ScreeningRun returns a run with its items.
 	ScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error)
 	// ReviewScreeningRun stores a review: the run's status and reviewer and
@@ -163,7 +185,7 @@ type ScreeningStore interface {
 // month m (免申即享): it proposes the new awards, the changed amounts and
 // the stops, with their reasons, as a run that another user approves.
 func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*ScreeningRun, error) {
-	runs, err := s.screen(ctx, []string{programme}, m, code, nil)
+	runs, err := s.screenAndStore(ctx, []string{programme}, m, code, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +200,7 @@ var MonthlyAllowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabili
 // region subtree for month m in one pass over the persons, and proposes a
 // run per programme.
 func (s *Service) ScreenAll(ctx context.Context, m period.Month, code region.Code) ([]*ScreeningRun, error) {
-	return s.screen(ctx, MonthlyAllowances, m, code, nil)
+	return s.screenAndStore(ctx, MonthlyAllowances, m, code, nil)
 }
 
 // EventSummary says what a targeted re-screening read and proposed.
@@ -225,7 +247,7 @@ func (s *Service) ScreenEvents(ctx context.Context, m period.Month, code region.
 		only[id] = true
 	}
 	if len(only) > 0 {
-		if sum.Runs, err = s.screen(ctx, MonthlyAllowances, m, code, only); err != nil {
+		if sum.Runs, err = s.screenAndStore(ctx, MonthlyAllowances, m, code, only); err != nil {
 			return nil, err
 		}
 	}
@@ -308,9 +330,36 @@ func (sc *screener) finish() {
 	}
 }
 
+// screenAndStore screens the programmes (of the persons of only, when
+// set) and stores their runs, telling ProgressFunc how far it is.
+func (s *Service) screenAndStore(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool) ([]*ScreeningRun, error) {
+	var progress func(done int) error
+	if s.ProgressFunc != nil && only == nil {
+		prog, ok := s.policy.Programme(programmes[0])
+		if !ok {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid screening", Fields: map[string]string{"programme": fmt.Sprintf("%q is not one of %s", programmes[0], strings.Join(Allowances, ", "))}}
+		}
+		total, err := s.store.ScreenableCount(ctx, prog.Entity, m, code)
+		if err != nil {
+			return nil, err
+		}
+		progress = func(done int) error { s.ProgressFunc(done, max(total, done)); return nil }
+	}
+	runs, err := s.screen(ctx, programmes, m, code, only, progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateScreeningRuns(ctx, runs, nil); err != nil {
+		return nil, err
+	}
+	return runs, nil
+}
+
 // screen screens the programmes, all of one entity, in one pass over the
-// registry, and stores a run per programme.
-func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool) ([]*ScreeningRun, error) {
+// registry, and returns a run per programme, not stored, telling progress
+// the rows read so far.
+func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool,
+	progress func(done int) error) ([]*ScreeningRun, error) {
 	var pr fault.Problems
 	entity := ""
 	for _, programme := range programmes {
@@ -354,14 +403,9 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		}
 		scs[i] = sc
 	}
-	total, done := 0, 0
+	done := 0
 	if only != nil && entity != "person" {
 		return nil, fmt.Errorf("a targeted screening is of persons")
-	}
-	if s.ProgressFunc != nil && only == nil {
-		if total, err = s.store.ScreenableCount(ctx, entity, m, code); err != nil {
-			return nil, err
-		}
 	}
 	if entity == "person" {
 		cols, err := newPersonColumns(s.policy)
@@ -393,8 +437,8 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 				}
 			}
 			done += len(chunk)
-			if s.ProgressFunc != nil {
-				s.ProgressFunc(done, max(total, done))
+			if progress != nil {
+				return progress(done)
 			}
 			return nil
 		})
@@ -419,8 +463,8 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 				}
 			}
 			done += len(chunk)
-			if s.ProgressFunc != nil {
-				s.ProgressFunc(done, max(total, done))
+			if progress != nil {
+				return progress(done)
 			}
 			return nil
 		})
@@ -431,9 +475,6 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	runs := make([]*ScreeningRun, len(scs))
 	for i, sc := range scs {
 		sc.finish()
-		if err := s.store.CreateScreeningRun(ctx, sc.run); err != nil {
-			return nil, err
-		}
 		runs[i] = sc.run
 	}
 	return runs, nil
@@ -443,27 +484,23 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 // programme that matters for m: the active monthly one, or the one-off of
 // m.
 func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m period.Month, code region.Code, person bool) (map[int64]*Award, error) {
-	out := map[int64]*Award{}
-	after := int64(0)
-	for {
-		as, err := s.store.AssistanceAwards(ctx, AwardFilter{Region: code, Programme: programme, Page: registry.Page{After: after, Limit: 10_000}})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			if a.Status == AwardActive || a.Kind == Once && a.Start == m && a.Status == AwardGranted {
-				key := int64(a.HouseholdID)
-				if person {
-					key = int64(a.PersonID)
-				}
-				out[key] = a
-			}
-		}
-		if len(as) < 10_000 {
-			return out, nil
-		}
-		after = int64(as[len(as)-1].ID)
+	once := false
+	if prog, ok := s.policy.Programme(programme); ok && prog.Period == policy.PeriodOnce {
+		once = true
 	}
+	as, err := s.store.ScreenedAwards(ctx, programme, once, m, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Award, len(as))
+	for _, a := range as {
+		key := int64(a.HouseholdID)
+		if person {
+			key = int64(a.PersonID)
+		}
+		out[key] = a
+	}
+	return out, nil
 }
 
 // FindScreeningRun returns a run with its items.

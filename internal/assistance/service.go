@@ -339,6 +339,11 @@ type ClassifySummary struct {
 // month m from its latest test up to m, with the columnar engine, and
 // replaces the month's classifications there.
 func (s *Service) ClassifyAll(ctx context.Context, m period.Month, code region.Code) (*ClassifySummary, error) {
+	return s.classifyAll(ctx, m, code, nil)
+}
+
+// classifyAll is ClassifyAll telling progress how many tests it has read.
+func (s *Service) classifyAll(ctx context.Context, m period.Month, code region.Code, progress func(done int)) (*ClassifySummary, error) {
 	if m.IsZero() {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid classification", Fields: map[string]string{"period": "is required"}}
 	}
@@ -354,6 +359,7 @@ func (s *Service) ClassifyAll(ctx context.Context, m period.Month, code region.C
 		return nil, err
 	}
 	sum := &ClassifySummary{Period: m, Region: code, ByLayer: map[Layer]int{}, PolicyVersion: s.policy.Version}
+	read := 0
 	n, err := s.store.ClassifyMonth(ctx, m, code, func(tests []MeansTest) ([]Classification, error) {
 		cs, err := classifyBatch(s.policy, ids, m, tests, s.Workers)
 		if err != nil {
@@ -366,6 +372,10 @@ func (s *Service) ClassifyAll(ctx context.Context, m period.Month, code region.C
 		for i := range cs {
 			sum.ByLayer[cs[i].Layer]++
 			sum.DibaoAmount += cs[i].DibaoAmount
+		}
+		read += len(tests)
+		if progress != nil {
+			progress(read)
 		}
 		return cs, nil
 	})

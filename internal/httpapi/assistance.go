@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
@@ -92,6 +94,11 @@ func (s *server) assistanceRoutes() []route {
 		{method: "POST", path: "/api/v1/screenings/events", handler: s.handleScreenEvents, tag: "assistance",
 			summary: "Screen again only the persons whom an event concerns (a new disability record, a death, a 低保 award) and those turning 80 in the month",
 			body:    runRequest{}, status: http.StatusCreated, resp: eventScreeningResponse{}},
+		{method: "POST", path: "/api/v1/screening-jobs", handler: s.handleStartScreeningJob, tag: "assistance",
+			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance; a crashed job of the month is resumed",
+			body:    runRequest{}, status: http.StatusAccepted, resp: screeningJobResponse{}},
+		{method: "GET", path: "/api/v1/screening-jobs/{id}", handler: s.handleGetScreeningJob, tag: "assistance",
+			summary: "Read a screening job: its phase, percent done, classification and runs", params: idParams{}, status: http.StatusOK, resp: screeningJobResponse{}},
 		{method: "GET", path: "/api/v1/screenings/{id}", handler: s.handleGetScreening, tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
@@ -1176,6 +1183,96 @@ func (s *server) handleScreenEvents(w http.ResponseWriter, r *http.Request) {
 		out.Runs = append(out.Runs, screeningOf(run))
 	}
 	reply(w, r, http.StatusCreated, out)
+}
+
+type screeningJobResponse struct {
+	ID      int64   `json:"id"`
+	Period  string  `json:"period"`
+	Region  string  `json:"region"`
+	Status  string  `json:"status" enum:"running,done,failed"`
+	Phase   string  `json:"phase" enum:"classify,households,persons,done"`
+	Done    int     `json:"done" description:"rows read: tested households, households and persons of every phase"`
+	Total   int     `json:"total"`
+	Percent float64 `json:"percent" description:"0 to 100, to one decimal"`
+	// Resumed says the POST took up a job of the month that was running
+	// (crashed, or another process's).
+	Resumed        bool                   `json:"resumed,omitempty"`
+	Attempts       int                    `json:"attempts"`
+	Error          string                 `json:"error,omitempty"`
+	Classification *jobClassificationResp `json:"classification,omitempty"`
+	RunIDs         []int64                `json:"run_ids" required:"true" nullable:"false" description:"the screening runs, to review and decide"`
+	CreatedBy      int64                  `json:"created_by"`
+	CreatedAt      string                 `json:"created_at"`
+	UpdatedAt      string                 `json:"updated_at"`
+	FinishedAt     string                 `json:"finished_at,omitempty"`
+}
+
+type jobClassificationResp struct {
+	Households  int            `json:"households" description:"tested households classified"`
+	ByLayer     map[string]int `json:"by_layer"`
+	Unserved    map[string]int `json:"unserved" description:"households classified 特困 or 低保 with neither an active award nor an open case"`
+	DibaoAmount int64          `json:"dibao_amount" description:"fen a month"`
+}
+
+func screeningJobOf(j *assistance.ScreeningJob) screeningJobResponse {
+	out := screeningJobResponse{ID: int64(j.ID), Period: j.Period.String(), Region: string(j.Region), Status: j.Status, Phase: j.Phase,
+		Done: j.Done, Total: j.Total, Percent: j.Percent(), Attempts: j.Attempts, Error: j.Error, RunIDs: []int64{}, CreatedBy: j.CreatedBy,
+		CreatedAt: j.CreatedAt.Format(time.RFC3339), UpdatedAt: j.UpdatedAt.Format(time.RFC3339)}
+	if !j.FinishedAt.IsZero() {
+		out.FinishedAt = j.FinishedAt.Format(time.RFC3339)
+	}
+	for _, id := range j.RunIDs {
+		out.RunIDs = append(out.RunIDs, int64(id))
+	}
+	if c := j.Classification; c != nil {
+		out.Classification = &jobClassificationResp{Households: c.Households, ByLayer: map[string]int{}, Unserved: map[string]int{}, DibaoAmount: int64(c.DibaoAmount)}
+		for l, n := range c.ByLayer {
+			out.Classification.ByLayer[string(l)] = n
+		}
+		for l, n := range c.Unserved {
+			out.Classification.Unserved[string(l)] = n
+		}
+	}
+	return out
+}
+
+func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request) {
+	m, code, err := decodeRun(r, "invalid screening")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	job, resumed, err := s.asst.StartScreeningJob(r.Context(), m, code)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := screeningJobOf(job)
+	out.Resumed = resumed
+	// The job outlives the request: the caller follows it at Location.
+	ctx := context.WithoutCancel(r.Context())
+	run := *job
+	go func() {
+		if err := s.asst.RunScreeningJob(ctx, &run, nil); err != nil {
+			s.logger.Error("screening job failed", "job", run.ID, "period", run.Period.String(), "err", err)
+		}
+	}()
+	w.Header().Set("Location", "/api/v1/screening-jobs/"+strconv.FormatInt(int64(job.ID), 10))
+	reply(w, r, http.StatusAccepted, out)
+}
+
+func (s *server) handleGetScreeningJob(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	job, err := s.asst.FindScreeningJob(r.Context(), assistance.JobID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, screeningJobOf(job))
 }
 
 func (s *server) handleGetScreening(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -262,36 +264,52 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
 	}
+	// The latest test of each household up to m, from one pass over the
+	// tests.
 	type tested struct {
+		period  string
+		id      int64
 		heating string
 		members int
 	}
 	tests := map[int64]tested{}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT t.household_id, t.heating_type, t.members FROM means_tests t WHERE t.period <= ?
-		AND NOT EXISTS (SELECT 1 FROM means_tests t2 WHERE t2.household_id = t.household_id AND t2.period <= ?
-			AND (t2.period > t.period OR t2.period = t.period AND t2.id > t.id))`), m.String(), m.String())
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT household_id, period, id, heating_type, members FROM means_tests WHERE period <= ?`), m.String())
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
 	}
 	for rows.Next() {
-		var id int64
+		var hh int64
 		var t tested
-		if err := rows.Scan(&id, &t.heating, &t.members); err != nil {
+		if err := rows.Scan(&hh, &t.period, &t.id, &t.heating, &t.members); err != nil {
 			rows.Close()
 			return fmt.Errorf("scan household basis: %w", err)
 		}
-		tests[id] = t
+		if cur, ok := tests[hh]; !ok || t.period > cur.period || t.period == cur.period && t.id > cur.id {
+			tests[hh] = t
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// The persons registered outside the prefecture, from one pass over
+	// the table in key order (a lookup of every head would read it in
+	// random order, three times slower).
+	lo, hi := region.Changji.Range()
+	away, err := db.idSet(ctx, `SELECT id FROM persons WHERE NOT (hukou_region >= ? AND hukou_region < ?)`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("household basis: %w", err)
+	}
 	var w where
-	w.region("h.region_code", code)
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT h.id, h.region_code, COUNT(hm.person_id),
-		COALESCE(MAX(CASE WHEN hm.relation = 'head' THEN p.hukou_region END), '')
-		FROM households h JOIN household_members hm ON hm.household_id = h.id JOIN persons p ON p.id = hm.person_id`+w.sql()+`
-		GROUP BY h.id, h.region_code ORDER BY h.id`), w.args...)
+	col := "h.region_code"
+	if db.dialect == SQLite && code.Level() <= region.Prefecture {
+		col = "+h.region_code" // the whole table in key order, not through the region index
+	}
+	w.region(col, code)
+	rows, err = db.r.QueryContext(ctx, db.q(`SELECT h.id, h.region_code,
+		(SELECT COUNT(*) FROM household_members hm WHERE hm.household_id = h.id),
+		COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = h.id AND hm.relation = 'head'), 0)
+		FROM households h`+w.sql()+` ORDER BY h.id`), w.args...)
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
 	}
@@ -299,11 +317,14 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	out := make([]assistance.HouseholdBasis, 0, screenChunk)
 	for rows.Next() {
 		var b assistance.HouseholdBasis
-		var hukou string
-		if err := rows.Scan(&b.HouseholdID, &b.RegionCode, &b.Members, &hukou); err != nil {
+		var head int64
+		if err := rows.Scan(&b.HouseholdID, &b.RegionCode, &b.Members, &head); err != nil {
 			return fmt.Errorf("scan household basis: %w", err)
 		}
-		b.HukouLocal = region.Changji.Contains(region.Code(hukou))
+		if b.Members == 0 {
+			continue // no one lives in it any more
+		}
+		b.HukouLocal = head != 0 && !away[head]
 		id := int64(b.HouseholdID)
 		switch {
 		case tekun[id]:
@@ -338,14 +359,49 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	return nil
 }
 
-// ScreenableCount implements assistance.Store.
-func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error) {
+// ScreenedAwards implements assistance.Store: the columns read all come
+// before the stored decision, so its overflow pages are not read.
+func (db *DB) ScreenedAwards(ctx context.Context, programme string, once bool, m period.Month, code region.Code) ([]*assistance.Award, error) {
 	var w where
-	table := "households"
-	if entity == "person" {
-		table = "persons"
-		w.add("(death_date IS NULL OR death_date >= ?)", m.First())
+	w.add("programme = ?", programme)
+	if once {
+		// case_id = 0: the one-offs screened, not granted on a case (and
+		// the partial index of those).
+		w.add("status = 'granted' AND kind = 'once' AND case_id = 0 AND start_month = ?", m.String())
+	} else {
+		w.add("status = 'active'")
 	}
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, programme, kind, household_id, person_id, region_code, amount, start_month, status
+		FROM assistance_awards`+w.sql()), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("awards of %s: %w", programme, err)
+	}
+	defer rows.Close()
+	var out []*assistance.Award
+	for rows.Next() {
+		a := &assistance.Award{}
+		if err := rows.Scan(&a.ID, &a.Programme, &a.Kind, &a.HouseholdID, &a.PersonID, &a.RegionCode, &a.Amount, &a.Start, &a.Status); err != nil {
+			return nil, fmt.Errorf("scan award: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ScreenableCount implements assistance.Store: counted from the region
+// indexes alone, so fast, it is an upper bound: the tests (not the tested
+// households; tests after m too), the households, the persons (the dead
+// too).
+func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error) {
+	table := "households"
+	switch entity {
+	case "person":
+		table = "persons"
+	case "test":
+		table = "means_tests"
+	}
+	var w where
 	w.region("region_code", code)
 	var n int
 	if err := db.r.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM "+table+w.sql()), w.args...).Scan(&n); err != nil {
@@ -354,33 +410,189 @@ func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month
 	return n, nil
 }
 
-// CreateScreeningRun implements assistance.Store.
-func (db *DB) CreateScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
+// CreateScreeningRuns implements assistance.Store.
+func (db *DB) CreateScreeningRuns(ctx context.Context, runs []*assistance.ScreeningRun, job *assistance.ScreeningJob) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
-			changed, stopped, amount, policy_version, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			r.Programme, r.Period.String(), string(r.Region), r.Status, r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
-			int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID)
-		if err != nil {
-			return fmt.Errorf("insert screening run: %w", mapErr(err))
-		}
-		ins := db.newInserter(tx, "screening_items", "run_id", "seq", "change", "household_id", "person_id", "region_code", "amount",
-			"old_amount", "award_id", "reason", "accepted")
-		for _, it := range r.Items {
-			if err := ins.add(ctx, int64(r.ID), it.Seq, string(it.Change), int64(it.HouseholdID), int64(it.PersonID), string(it.RegionCode),
-				int64(it.Amount), int64(it.OldAmount), int64(it.AwardID), it.Reason, db.boolv(it.Accepted)); err != nil {
+		for _, r := range runs {
+			if err := db.insertScreeningRun(ctx, tx, r); err != nil {
 				return err
 			}
 		}
-		if err := ins.flush(ctx); err != nil {
+		if job != nil {
+			return db.updateScreeningJob(ctx, tx, job)
+		}
+		return nil
+	})
+}
+
+// insertScreeningRun inserts r with its items, audited.
+func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.ScreeningRun) error {
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
+		changed, stopped, amount, policy_version, created_by, created_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.Programme, r.Period.String(), string(r.Region), r.Status, r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
+		int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt), int64(r.JobID)).Scan(&r.ID)
+	if err != nil {
+		err = mapErr(err)
+		if fault.CodeOf(err) == fault.Conflict {
+			return fault.Errorf(fault.Conflict, "screening job %d has its %s run already", r.JobID, r.Programme)
+		}
+		return fmt.Errorf("insert screening run: %w", err)
+	}
+	ins := db.newInserter(tx, "screening_items", "run_id", "seq", "change", "household_id", "person_id", "region_code", "amount",
+		"old_amount", "award_id", "reason", "accepted")
+	for _, it := range r.Items {
+		if err := ins.add(ctx, int64(r.ID), it.Seq, string(it.Change), int64(it.HouseholdID), int64(it.PersonID), string(it.RegionCode),
+			int64(it.Amount), int64(it.OldAmount), int64(it.AwardID), it.Reason, db.boolv(it.Accepted)); err != nil {
 			return err
 		}
-		return db.audited(ctx, tx, "screening.propose", "screening_run", r.ID, string(r.Region),
-			map[string]any{"programme": r.Programme, "period": r.Period, "evaluated": r.Evaluated, "eligible": r.Eligible,
-				"new": r.NewAwards, "changed": r.Changed, "stopped": r.Stopped, "amount": r.Amount},
-			[]string{"programme=" + r.Programme, "period=" + r.Period.String(), "new=" + strconv.Itoa(r.NewAwards),
-				"changed=" + strconv.Itoa(r.Changed), "stopped=" + strconv.Itoa(r.Stopped)})
+	}
+	if err := ins.flush(ctx); err != nil {
+		return err
+	}
+	return db.audited(ctx, tx, "screening.propose", "screening_run", r.ID, string(r.Region),
+		map[string]any{"programme": r.Programme, "period": r.Period, "evaluated": r.Evaluated, "eligible": r.Eligible,
+			"new": r.NewAwards, "changed": r.Changed, "stopped": r.Stopped, "amount": r.Amount, "job": r.JobID},
+		[]string{"programme=" + r.Programme, "period=" + r.Period.String(), "new=" + strconv.Itoa(r.NewAwards),
+			"changed=" + strconv.Itoa(r.Changed), "stopped=" + strconv.Itoa(r.Stopped)})
+}
+
+const screeningJobColumns = `id, period, region_code, status, phase, done, total, summary, attempts, error, created_by, created_at,
+	updated_at, finished_at`
+
+func scanScreeningJob(row interface{ Scan(...any) error }) (*assistance.ScreeningJob, error) {
+	j := &assistance.ScreeningJob{}
+	var summary string
+	if err := row.Scan(&j.ID, &j.Period, &j.Region, &j.Status, &j.Phase, &j.Done, &j.Total, &summary, &j.Attempts, &j.Error, &j.CreatedBy,
+		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, timeCol{&j.FinishedAt}); err != nil {
+		return nil, err
+	}
+	if summary != "" {
+		j.Classification = &assistance.JobClassification{}
+		if err := json.Unmarshal([]byte(summary), j.Classification); err != nil {
+			return nil, fmt.Errorf("screening job %d summary: %w", j.ID, err)
+		}
+	}
+	return j, nil
+}
+
+// StartScreeningJob implements assistance.Store.
+func (db *DB) StartScreeningJob(ctx context.Context, j *assistance.ScreeningJob) (bool, error) {
+	resumed := false
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := scanScreeningJob(tx.QueryRowContext(ctx, db.q(`SELECT `+screeningJobColumns+` FROM screening_jobs
+			WHERE period = ? AND region_code = ? AND status = 'running'`), j.Period.String(), string(j.Region)))
+		switch {
+		case err == nil:
+			cur.Attempts++
+			cur.UpdatedAt = j.UpdatedAt
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_jobs SET attempts = ?, updated_at = ? WHERE id = ?`),
+				cur.Attempts, db.ts(cur.UpdatedAt), int64(cur.ID)); err != nil {
+				return fmt.Errorf("resume screening job %d: %w", cur.ID, err)
+			}
+			*j, resumed = *cur, true
+			return db.audited(ctx, tx, "screening.resume", "screening_job", cur.ID, string(cur.Region),
+				map[string]any{"period": cur.Period, "phase": cur.Phase, "attempts": cur.Attempts}, nil)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("running screening job: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_jobs (period, region_code, status, phase, attempts, created_by,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), j.Period.String(), string(j.Region), j.Status, j.Phase,
+			j.Attempts, j.CreatedBy, db.ts(j.CreatedAt), db.ts(j.UpdatedAt)).Scan(&j.ID); err != nil {
+			return fmt.Errorf("insert screening job: %w", mapErr(err))
+		}
+		return db.audited(ctx, tx, "screening.start", "screening_job", j.ID, string(j.Region), map[string]any{"period": j.Period}, nil)
 	})
+	return resumed, err
+}
+
+// UpdateScreeningJob implements assistance.Store.
+func (db *DB) UpdateScreeningJob(ctx context.Context, j *assistance.ScreeningJob) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.updateScreeningJob(ctx, tx, j) })
+}
+
+func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.ScreeningJob) error {
+	summary := ""
+	if j.Classification != nil {
+		b, err := json.Marshal(j.Classification)
+		if err != nil {
+			return err
+		}
+		summary = string(b)
+	}
+	var finished any
+	if !j.FinishedAt.IsZero() {
+		finished = db.ts(j.FinishedAt)
+	}
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_jobs SET status = ?, phase = ?, done = ?, total = ?, summary = ?, error = ?,
+		updated_at = ?, finished_at = ? WHERE id = ?`), j.Status, j.Phase, j.Done, j.Total, summary, j.Error, db.ts(j.UpdatedAt), finished, int64(j.ID))
+	if err != nil {
+		return fmt.Errorf("update screening job %d: %w", j.ID, mapErr(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.NotFound, "screening job %d not found", j.ID)
+	}
+	if j.Status != "running" {
+		return db.audited(ctx, tx, "screening."+j.Status, "screening_job", j.ID, string(j.Region),
+			map[string]any{"period": j.Period, "phase": j.Phase, "error": j.Error}, nil)
+	}
+	return nil
+}
+
+// ScreeningJob implements assistance.Store.
+func (db *DB) ScreeningJob(ctx context.Context, id assistance.JobID) (*assistance.ScreeningJob, error) {
+	j, err := scanScreeningJob(db.r.QueryRowContext(ctx, db.q(`SELECT `+screeningJobColumns+` FROM screening_jobs WHERE id = ?`), int64(id)))
+	if err != nil {
+		return nil, notFound(err, "screening job", id)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id FROM screening_runs WHERE job_id = ? ORDER BY id`), int64(id))
+	if err != nil {
+		return nil, fmt.Errorf("runs of screening job %d: %w", id, err)
+	}
+	defer rows.Close()
+	j.RunIDs = []assistance.RunID{}
+	for rows.Next() {
+		var r assistance.RunID
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		j.RunIDs = append(j.RunIDs, r)
+	}
+	return j, rows.Err()
+}
+
+// UnservedHouseholds implements assistance.Store: the few classified
+// households are read with the sets of households served (their awards,
+// the 特困 persons' households, the open cases), each one query.
+func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[assistance.Layer]int, error) {
+	out := map[assistance.Layer]int{}
+	for _, layer := range []assistance.Layer{assistance.LayerTekun, assistance.LayerDibao} {
+		var w where
+		w.add("period = ?", m.String())
+		w.add("layer = ?", string(layer))
+		w.region("region_code", code)
+		classified, err := db.idSet(ctx, "SELECT household_id FROM classifications"+w.sql(), w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("unserved households of %s: %w", m, err)
+		}
+		for _, q := range []string{
+			`SELECT household_id FROM assistance_awards WHERE programme = ? AND status = 'active' AND household_id <> 0`,
+			`SELECT hm.household_id FROM assistance_awards a JOIN household_members hm ON hm.person_id = a.person_id
+				WHERE a.programme = ? AND a.status = 'active'`,
+			`SELECT household_id FROM assistance_cases WHERE programme = ? AND status IN ('applied', 'investigated', 'notice', 'proposed', 'granted')`,
+		} {
+			served, err := db.idSet(ctx, q, string(layer))
+			if err != nil {
+				return nil, fmt.Errorf("unserved households of %s: %w", m, err)
+			}
+			for id := range served {
+				delete(classified, id)
+			}
+		}
+		if len(classified) > 0 {
+			out[layer] = len(classified)
+		}
+	}
+	return out, nil
 }
 
 // ScreeningRun implements assistance.Store.

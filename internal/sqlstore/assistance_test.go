@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -674,6 +676,117 @@ func TestScreenEvents(t *testing.T) {
 		again, err := ab.as.ScreenEvents(ab.ctx, next, "")
 		if err != nil || again.Changed != 0 {
 			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)
+		}
+	})
+}
+
+// TestScreeningJob screens every programme of a month as a job: the tested
+// households classified (a 低保 household nobody applied for is found), the
+// household allowances, then the monthly person allowances. A job stopped
+// in its persons phase is resumed there: its classification and household
+// runs are not made twice, and it ends with the runs an uninterrupted job
+// proposes. The database refuses a second run of a programme in one job.
+func TestScreeningJob(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 4)
+		m := ab.month()
+		_, old := ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
+		h, ps := ab.household(t, v, 62, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
+		_, _ = ab.household(t, v, 64, period.MustDate(1990, time.May, 1))
+		mt := meansTest(ps, 40_000, 40_000) // 400 a month each: 低保
+		mt.HouseholdID, mt.Period, mt.Source = h.ID, m.Add(-1), assistance.SourceInvestigation
+		if _, err := ab.as.CreateMeansTest(ab.ctx, mt); err != nil {
+			t.Fatal(err)
+		}
+
+		job, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		if err != nil || resumed || job.Phase != assistance.PhaseClassify || job.Region != "652301" {
+			t.Fatalf("start: %+v, resumed %v, %v", job, resumed, err)
+		}
+		if _, _, err := ab.as.StartScreeningJob(ab.cw, 0, ""); fault.CodeOf(err) != fault.Invalid {
+			t.Errorf("a job with no period = %v, want invalid", err)
+		}
+		// Stopped once its persons phase has begun.
+		ctx, cancel := context.WithCancel(ab.cw)
+		var seen []string
+		err = ab.as.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+			seen = append(seen, j.Phase)
+			if j.Phase == assistance.PhasePersons {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the stopped job: %v, want canceled", err)
+		}
+		stored, err := ab.as.FindScreeningJob(ab.cw, job.ID)
+		if err != nil || stored.Status != "running" || stored.Phase != assistance.PhasePersons || len(stored.RunIDs) != 2 {
+			t.Fatalf("the stopped job as stored: %+v, %v; want running in its persons phase with the 2 household runs", stored, err)
+		}
+		if p := stored.Percent(); p <= 0 || p >= 100 {
+			t.Errorf("the stopped job at %.1f%%, want part way", p)
+		}
+		// Taken up again where it stopped.
+		again, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		if err != nil || !resumed || again.ID != job.ID || again.Phase != assistance.PhasePersons || again.Attempts != 2 {
+			t.Fatalf("resume: %+v, resumed %v, %v", again, resumed, err)
+		}
+		if err := ab.as.RunScreeningJob(ab.cw, again, nil); err != nil {
+			t.Fatal(err)
+		}
+		done, err := ab.as.FindScreeningJob(ab.cw, job.ID)
+		if err != nil || done.Status != "done" || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
+			t.Fatalf("the resumed job: %+v, %v; want done with 5 runs", done, err)
+		}
+		c := done.Classification
+		if c == nil || c.Households != 1 || c.ByLayer[assistance.LayerDibao] != 1 || c.Unserved[assistance.LayerDibao] != 1 {
+			t.Errorf("classification %+v: want the one tested household, 低保, found with no case", c)
+		}
+		figures := func(ids []assistance.RunID) map[string]string {
+			out := map[string]string{}
+			for _, id := range ids {
+				r, err := ab.as.FindScreeningRun(ab.cw, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				items := []string{}
+				for _, it := range r.Items {
+					items = append(items, fmt.Sprintf("%s/%d/%d/%d", it.Change, it.HouseholdID, it.PersonID, it.Amount))
+				}
+				out[r.Programme] = fmt.Sprint(r.Evaluated, r.Eligible, r.Amount, items)
+			}
+			return out
+		}
+		got := figures(done.RunIDs)
+		if !strings.Contains(got[assistance.ProgHighAge], fmt.Sprintf("new/0/%d/", old[0].ID)) {
+			t.Errorf("high-age run %s: want person %d new", got[assistance.ProgHighAge], old[0].ID)
+		}
+
+		// A second job of the month is a new one; uninterrupted, it
+		// proposes the same.
+		fresh, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		if err != nil || resumed || fresh.ID == job.ID {
+			t.Fatalf("a new job after a done one: %+v, resumed %v, %v", fresh, resumed, err)
+		}
+		var phases []string
+		if err := ab.as.RunScreeningJob(ab.cw, fresh, func(j *assistance.ScreeningJob) { phases = append(phases, j.Phase) }); err != nil {
+			t.Fatal(err)
+		}
+		if want := figures(fresh.RunIDs); fmt.Sprint(want) != fmt.Sprint(got) {
+			t.Errorf("resumed job's runs\n%v\nuninterrupted job's\n%v", got, want)
+		}
+		if !slices.Contains(phases, assistance.PhaseHouseholds) || phases[len(phases)-1] != assistance.PhaseDone {
+			t.Errorf("progress told in phases %v", phases)
+		}
+
+		// One run per programme and job, whatever the code does.
+		dup := &assistance.ScreeningRun{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
+			CreatedAt: *ab.now}
+		if err := ab.db.CreateScreeningRuns(ab.ctx, []*assistance.ScreeningRun{dup}, nil); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("a second high-age run of job %d = %v, want conflict", fresh.ID, err)
+		}
+		if _, err := ab.as.FindScreeningJob(ab.caseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("a job of Changji City read from Fukang = %v, want forbidden", err)
 		}
 	})
 }
