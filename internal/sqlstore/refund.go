@@ -136,6 +136,21 @@ func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refun
 		if err := ins.flush(ctx); err != nil {
 			return refundConflict(err)
 		}
+		// Each employer is told, in the decision's transaction: granted
+		// with no application, and where the money goes.
+		notice, err := tx.PrepareContext(ctx, db.q(`INSERT INTO notices (recipient_kind, recipient_id, region_code, kind, ref, message, status, created_at)
+			VALUES ('organisation', ?, ?, 'granted', ?, ?, 'queued', ?) ON CONFLICT (ref) DO NOTHING`))
+		if err != nil {
+			return err
+		}
+		defer notice.Close()
+		for _, f := range refunds {
+			msg := fmt.Sprintf("%d年失业保险稳岗返还(第%d批)%s元已核定，免申即享，%s拨付至单位银行账户。Job-stabilisation refund %d (batch %d): %s yuan, "+
+				"granted with no application, paid to the employer's account in %s.", f.Year, f.Batch, f.Amount, f.Period, f.Year, f.Batch, f.Amount, f.Period)
+			if _, err := notice.ExecContext(ctx, int64(f.OrgID), string(f.RegionCode), fmt.Sprintf("refund/%d/%d", f.Year, f.OrgID), msg, now); err != nil {
+				return fmt.Errorf("queue the refund notice of employer %d: %w", f.OrgID, err)
+			}
+		}
 		return db.audited(ctx, tx, "refund."+r.Status, "refund_run", r.ID, string(r.Region), map[string]any{"status": r.Status, "refunds": len(refunds)},
 			[]string{"status=" + r.Status, "refunds=" + strconv.Itoa(len(refunds))})
 	})

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,17 @@ func TestRefundEndToEnd(t *testing.T) {
 		}
 		if _, err := rf.Decide(approver, second.ID, true, ""); err != nil {
 			t.Fatal(err)
+		}
+		// Every employer refunded is told, once.
+		ns, err := ib.db.QueuedNotices(ib.ctx, 10)
+		told := map[int64]int{}
+		for _, n := range ns {
+			if n.RecipientKind == "organisation" && n.Kind == "granted" && strings.Contains(n.Message, "稳岗返还") {
+				told[n.RecipientID]++
+			}
+		}
+		if err != nil || len(told) != 3 || told[int64(orgs["A"].ID)] != 1 || told[int64(orgs["E"].ID)] != 1 {
+			t.Errorf("refund notices %v, %v; want one to each of A, D and E", told, err)
 		}
 		batches, err := rf.Batches(cw, 2025, "", false)
 		if err != nil || len(batches) != 2 || batches[0].Enterprises != 2 || batches[0].Amount != 151_200 || batches[1].Amount != 50_400 {
