@@ -33,55 +33,35 @@ const assistanceUsage = `Usage:
 // runAssistance runs social assistance from the command line, acting as
 // the system.
 func runAssistance(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, assistanceUsage)
-		return exitError(2)
-	}
-	switch args[0] {
-	case "classify":
-		return runAssistanceClassify(ctx, e, args[1:])
-	case "low-income":
-		return runAssistanceLowIncome(ctx, e, args[1:])
-	case "pay":
-		return runAssistancePay(ctx, e, args[1:])
-	case "report":
-		return runAssistanceReport(ctx, e, args[1:])
-	case "reviews-due":
-		return runReviewsDue(ctx, e, args[1:])
-	case "seed":
-		return runAssistanceSeed(ctx, e, args[1:])
-	}
-	fmt.Fprintln(e.stderr, assistanceUsage)
-	return exitError(2)
+	return subcommand(ctx, e, assistanceUsage, args, map[string]func(context.Context, env, []string) error{
+		"classify":    runAssistanceClassify,
+		"low-income":  runAssistanceLowIncome,
+		"pay":         runAssistancePay,
+		"report":      runAssistanceReport,
+		"reviews-due": runReviewsDue,
+		"seed":        runAssistanceSeed,
+	})
 }
 
 // openAssistance opens the store and the service, acting as the system.
 func openAssistance(ctx context.Context, e env, dsn, name string) (*assistance.Service, *sqlstore.DB, context.Context, error) {
-	pk, err := loadPolicies("")
+	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return assistance.NewService(db, db, db, pk), db, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
+	return assistance.NewService(db, db, db, pk), db, ctx, nil
 }
 
 // monthRegionFlags parses --db, --period and --region.
 func monthRegionFlags(e env, name, synopsis string, args []string) (dsn string, m period.Month, code region.Code, err error) {
 	fs := newFlags(e, name, synopsis)
 	d := dsnFlag(fs, "safetynet.db")
-	per := fs.String("period", "", "month, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return "", 0, "", err
 	}
-	if m, err = period.ParseMonth(*per); err != nil {
-		return "", 0, "", fmt.Errorf("--period: %w", err)
-	}
-	if code, err = region.ParseCode(*reg); err != nil {
-		return "", 0, "", fmt.Errorf("--region: %w", err)
+	if m, code, err = monthRegion(); err != nil {
+		return "", 0, "", err
 	}
 	return *d, m, code, nil
 }
@@ -281,11 +261,7 @@ func runAssistanceSeed(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pk, err := loadPolicies("")
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "assistance-seed")
 	if err != nil {
 		return err
 	}
@@ -670,19 +646,14 @@ func runScreen(ctx context.Context, e env, args []string) error {
 	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
 		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
-	per := fs.String("period", "", "month, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
+	m, code, err := monthRegion()
 	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "screen")
 	if err != nil {

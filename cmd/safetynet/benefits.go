@@ -7,10 +7,8 @@ import (
 	"sort"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
@@ -23,33 +21,20 @@ const benefitUsage = `Usage:
 // runBenefit runs unemployment and work-injury benefits: the monthly run,
 // a claim and an injury record.
 func runBenefit(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, benefitUsage)
-		return exitError(2)
-	}
-	switch args[0] {
-	case "pay":
-		return runBenefitPay(ctx, e, args[1:])
-	case "claim":
-		return runBenefitClaim(ctx, e, args[1:])
-	case "injury":
-		return runBenefitInjury(ctx, e, args[1:])
-	}
-	fmt.Fprintln(e.stderr, benefitUsage)
-	return exitError(2)
+	return subcommand(ctx, e, benefitUsage, args, map[string]func(context.Context, env, []string) error{
+		"pay":    runBenefitPay,
+		"claim":  runBenefitClaim,
+		"injury": runBenefitInjury,
+	})
 }
 
 // openBenefits opens the store and the service, acting as the system.
 func openBenefits(ctx context.Context, e env, dsn, name string) (*insurance.Benefits, *sqlstore.DB, context.Context, error) {
-	pk, err := loadPolicies("")
+	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return insurance.NewBenefits(db, db, pk), db, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
+	return insurance.NewBenefits(db, db, pk), db, ctx, nil
 }
 
 func dateFlag(name, s string) (period.Date, error) {
@@ -63,18 +48,13 @@ func dateFlag(name, s string) (period.Date, error) {
 func runBenefitPay(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "benefit pay", "benefit pay --db DSN --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	per := fs.String("period", "", "benefit month, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree to pay")
+	monthRegion := periodRegionFlags(fs, "benefit month, YYYY-MM", "region subtree to pay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
+	m, code, err := monthRegion()
 	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	svc, db, ctx, err := openBenefits(ctx, e, *dsn, "benefit-pay")
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
 
@@ -26,30 +25,20 @@ func runInsurance(ctx context.Context, e env, args []string) error {
 	}
 	fs := newFlags(e, "insurance assess", "insurance assess --db DSN --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	per := fs.String("period", "", "contribution month, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree to assess")
+	monthRegion := periodRegionFlags(fs, "contribution month, YYYY-MM", "region subtree to assess")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
-	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
-	}
-	pk, err := loadPolicies("")
+	m, code, err := monthRegion()
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "insurance-assess")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	svc := insurance.NewService(db, db, pk)
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("insurance-assess", region.Changji))
 	start := time.Now()
 	sum, err := svc.Assess(ctx, m, code)
 	if err != nil {
@@ -78,18 +67,13 @@ func runInsurance(ctx context.Context, e env, args []string) error {
 func runInsuranceReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "insurance report", "insurance report --db DSN --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, "safetynet.db")
-	per := fs.String("period", "", "month, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree to report")
+	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree to report")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
+	m, code, err := monthRegion()
 	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	tree, err := region.Default()
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
@@ -23,32 +22,20 @@ const monitorUsage = `Usage:
 // runMonitor runs the low-income dynamic monitoring (低收入人口动态监测): the
 // processing of the signals waiting, and the overdue alerts per township.
 func runMonitor(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, monitorUsage)
-		return exitError(2)
-	}
-	switch args[0] {
-	case "process":
-		return runMonitorProcess(ctx, e, args[1:])
-	case "overdue":
-		return runMonitorOverdue(ctx, e, args[1:])
-	}
-	fmt.Fprintln(e.stderr, monitorUsage)
-	return exitError(2)
+	return subcommand(ctx, e, monitorUsage, args, map[string]func(context.Context, env, []string) error{
+		"process": runMonitorProcess,
+		"overdue": runMonitorOverdue,
+	})
 }
 
 // openMonitoring opens the store and the service, acting as the system
 // over the prefecture.
 func openMonitoring(ctx context.Context, e env, dsn, name string) (*monitoring.Service, *sqlstore.DB, context.Context, error) {
-	pk, err := loadPolicies("")
+	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return monitoring.NewService(db, pk), db, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
+	return monitoring.NewService(db, pk), db, ctx, nil
 }
 
 // asOfFlag parses --as-of, "" for today.

@@ -34,20 +34,11 @@ A batch is approved by another user: POST /api/v1/payment-batches/{id}/approval.
 // runPayments makes instructions, reconciles and delivers notices, acting
 // as the system.
 func runPayments(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, paymentsUsage)
-		return exitError(2)
-	}
-	switch args[0] {
-	case "generate":
-		return runPaymentsGenerate(ctx, e, args[1:])
-	case "reconcile":
-		return runReconcile(ctx, e, args[1:])
-	case "notices":
-		return runNotices(ctx, e, args[1:])
-	}
-	fmt.Fprintln(e.stderr, paymentsUsage)
-	return exitError(2)
+	return subcommand(ctx, e, paymentsUsage, args, map[string]func(context.Context, env, []string) error{
+		"generate":  runPaymentsGenerate,
+		"reconcile": runReconcile,
+		"notices":   runNotices,
+	})
 }
 
 // openPayments opens the store and the service, acting as the system.
@@ -163,22 +154,12 @@ func runNotices(ctx context.Context, e env, args []string) error {
 
 // runBatch makes, lists, exports and settles payment batches.
 func runBatch(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, batchUsage)
-		return exitError(2)
-	}
-	switch args[0] {
-	case "create":
-		return runBatchCreate(ctx, e, args[1:])
-	case "list":
-		return runBatchList(ctx, e, args[1:])
-	case "export":
-		return runBatchExport(ctx, e, args[1:])
-	case "return":
-		return runBatchReturn(ctx, e, args[1:])
-	}
-	fmt.Fprintln(e.stderr, batchUsage)
-	return exitError(2)
+	return subcommand(ctx, e, batchUsage, args, map[string]func(context.Context, env, []string) error{
+		"create": runBatchCreate,
+		"list":   runBatchList,
+		"export": runBatchExport,
+		"return": runBatchReturn,
+	})
 }
 
 func runBatchCreate(ctx context.Context, e env, args []string) error {
@@ -186,19 +167,14 @@ func runBatchCreate(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, "safetynet.db")
 	fund := fs.String("fund", "", fmt.Sprint("fund: ", payment.Funds))
 	bank := fs.String("bank", "", "bank code, as on the accounts (ICBC, ABC, XJRCU...)")
-	per := fs.String("period", "", "month, YYYY-MM")
+	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	kind := fs.String("kind", "monthly", "monthly (the month's instructions) or one_off (retries and late ones up to the month)")
-	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
+	m, code, err := monthRegion()
 	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	svc, db, ctx, err := openPayments(ctx, e, *dsn, "batch-create")
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -18,15 +17,11 @@ import (
 // openPensions loads the policies, opens the database and returns the
 // pensions service with a system principal for process.
 func openPensions(ctx context.Context, e env, dsn, process string) (context.Context, *insurance.Pensions, *sqlstore.DB, error) {
-	pk, err := loadPolicies("")
+	db, pk, ctx, err := openAsSystem(ctx, e, dsn, process)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return auth.WithPrincipal(ctx, auth.SystemPrincipal(process, region.Changji)), insurance.NewPensions(db, db, pk), db, nil
+	return ctx, insurance.NewPensions(db, db, pk), db, nil
 }
 
 // regionFlag parses a --region value.
@@ -42,16 +37,11 @@ func regionFlag(s string) (region.Code, error) {
 func runPayroll(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "payroll", "payroll --period YYYY-MM [--region CODE] --db DSN")
 	dsn := dsnFlag(fs, "safetynet.db")
-	per := fs.String("period", "", "month paid, YYYY-MM")
-	reg := fs.String("region", string(region.Changji), "region subtree to pay")
+	monthRegion := periodRegionFlags(fs, "month paid, YYYY-MM", "region subtree to pay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
-	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	code, err := regionFlag(*reg)
+	m, code, err := monthRegion()
 	if err != nil {
 		return err
 	}
@@ -84,26 +74,13 @@ func runPayroll(ctx context.Context, e env, args []string) error {
 
 // runPension runs the pension work one case or year at a time.
 func runPension(ctx context.Context, e env, args []string) error {
-	usage := func() error {
-		fmt.Fprintln(e.stderr, "Usage: safetynet pension award|adjust|certify|duplicates|report [flags] --db DSN")
-		return exitError(2)
-	}
-	if len(args) == 0 {
-		return usage()
-	}
-	switch args[0] {
-	case "award":
-		return pensionAward(ctx, e, args[1:])
-	case "adjust":
-		return pensionAdjust(ctx, e, args[1:])
-	case "certify":
-		return pensionCertify(ctx, e, args[1:])
-	case "duplicates":
-		return pensionDuplicates(ctx, e, args[1:])
-	case "report":
-		return pensionReport(ctx, e, args[1:])
-	}
-	return usage()
+	return subcommand(ctx, e, "Usage: safetynet pension award|adjust|certify|duplicates|report [flags] --db DSN", args, map[string]func(context.Context, env, []string) error{
+		"award":      pensionAward,
+		"adjust":     pensionAdjust,
+		"certify":    pensionCertify,
+		"duplicates": pensionDuplicates,
+		"report":     pensionReport,
+	})
 }
 
 func pensionAward(ctx context.Context, e env, args []string) error {

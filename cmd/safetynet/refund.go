@@ -6,7 +6,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/region"
 )
@@ -41,17 +40,12 @@ func runRefund(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	pk, err := loadPolicies("")
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "refund")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	rf := insurance.NewRefunds(db, pk)
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("refund", region.Changji))
 	if args[0] == "screen" {
 		run, err := rf.Screen(ctx, *year, code)
 		if err != nil {

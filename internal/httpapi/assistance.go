@@ -52,21 +52,21 @@ func (s *server) assistanceRoutes() []route {
 			summary: "Read a case with its history, objections and explained assessment", params: idParams{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/investigation", handler: s.handleInvestigate, tag: "assistance",
 			summary: "Record the household investigation (入户调查) as a means test", params: idParams{}, body: investigationRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/assessment", handler: s.handleAssessCase, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/assessment", handler: s.caseAction(s.asst.Assess), tag: "assistance",
 			summary: "Assess the case (审核) with the policy engine: eligible 低保 and 特困 cases go on public notice (公示)", params: idParams{},
 			body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/objections", handler: s.handleObject, tag: "assistance",
 			summary: "Record an objection received during the public notice (公示异议)", params: idParams{}, body: objectionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/objections/{objection}/resolution", handler: s.handleResolveObjection, tag: "assistance",
 			summary: "Resolve an objection: upheld sends the case back for investigation", params: objectionParams{}, body: resolutionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/approval", handler: s.handleApprove, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/approval", handler: s.caseAction(s.asst.Approve), tag: "assistance",
 			summary: "Approve the assessment (审批), by an approver who did not assess it: an award, or the proposed refusal", params: idParams{},
 			body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/refusal", handler: s.handleRefuse, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/refusal", handler: s.caseAction(s.asst.Refuse), tag: "assistance",
 			summary: "Refuse the case with the reason the applicant is told", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/withdrawal", handler: s.handleWithdraw, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/withdrawal", handler: s.caseAction(s.asst.Withdraw), tag: "assistance",
 			summary: "Withdraw an open case at the applicant's request", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/fast-track", handler: s.handleFastTrack, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/fast-track", handler: s.caseAction(s.asst.FastTrack), tag: "assistance",
 			summary: "Grant emergency temporary assistance at once (先救助后审批), within the fast-track limit; reviewed after the fact", params: idParams{},
 			body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/grant-review", handler: s.handleReviewGrant, tag: "assistance",
@@ -678,7 +678,7 @@ type caseActionRequest struct {
 }
 
 // caseAction runs a step that takes the version and a note.
-func (s *server) caseAction(step func(r *http.Request, id assistance.CaseID, version int64, note string) error) http.HandlerFunc {
+func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID, version int64, note string) (*assistance.Case, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -696,47 +696,12 @@ func (s *server) caseAction(step func(r *http.Request, id assistance.CaseID, ver
 			writeError(w, r, err)
 			return
 		}
-		if err := step(r, assistance.CaseID(id), version, req.Note); err != nil {
+		if _, err := step(r.Context(), assistance.CaseID(id), version, req.Note); err != nil {
 			writeError(w, r, err)
 			return
 		}
 		s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 	}
-}
-
-func (s *server) handleAssessCase(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(func(r *http.Request, id assistance.CaseID, v int64, note string) error {
-		_, err := s.asst.Assess(r.Context(), id, v, note)
-		return err
-	})(w, r)
-}
-
-func (s *server) handleApprove(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(func(r *http.Request, id assistance.CaseID, v int64, note string) error {
-		_, err := s.asst.Approve(r.Context(), id, v, note)
-		return err
-	})(w, r)
-}
-
-func (s *server) handleRefuse(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(func(r *http.Request, id assistance.CaseID, v int64, note string) error {
-		_, err := s.asst.Refuse(r.Context(), id, v, note)
-		return err
-	})(w, r)
-}
-
-func (s *server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(func(r *http.Request, id assistance.CaseID, v int64, note string) error {
-		_, err := s.asst.Withdraw(r.Context(), id, v, note)
-		return err
-	})(w, r)
-}
-
-func (s *server) handleFastTrack(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(func(r *http.Request, id assistance.CaseID, v int64, note string) error {
-		_, err := s.asst.FastTrack(r.Context(), id, v, note)
-		return err
-	})(w, r)
 }
 
 type objectionRequest struct {
