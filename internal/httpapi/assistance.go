@@ -31,7 +31,7 @@ func (s *server) assistanceRoutes() []route {
 			body:    meansTestRequest{}, status: http.StatusCreated, resp: householdExplanationResponse{}},
 		{method: "GET", path: "/api/v1/means-tests", handler: s.handleListMeansTests, tag: "assistance",
 			summary: "List means tests in your scope", params: meansTestListParams{}, status: http.StatusOK, resp: testList{}},
-		{method: "GET", path: "/api/v1/means-tests/{id}", handler: s.handleGetMeansTest, tag: "assistance",
+		{method: "GET", path: "/api/v1/means-tests/{id}", handler: getByID(s.asst.MeansTest, meansTestOf), tag: "assistance",
 			summary: "Read a means test with its members and lines", params: idParams{}, status: http.StatusOK, resp: meansTestResponse{}},
 		{method: "GET", path: "/api/v1/households/{id}/classification", handler: s.handleExplainHousehold, tag: "assistance",
 			summary: "Classify a household (分层分类) for a month from its latest means test: the layer, every decision, a reason per programme naming each threshold and its date, and the assistance items the layer opens",
@@ -82,7 +82,7 @@ func (s *server) assistanceRoutes() []route {
 		{method: "POST", path: "/api/v1/assistance-awards/{id}/reviews", handler: s.handleReview, tag: "assistance",
 			summary: "Review an award on a new means test: continue, or propose a change or the stop with the reason", params: idParams{},
 			body: meansTestRequest{}, status: http.StatusOK, resp: reviewResponse{}},
-		{method: "POST", path: "/api/v1/assistance-reviews/{id}/decision", handler: s.handleDecideReview, tag: "assistance",
+		{method: "POST", path: "/api/v1/assistance-reviews/{id}/decision", handler: decide(s.asst.DecideReview, reviewOf), tag: "assistance",
 			summary: "Approve or reject a review's proposal, by an approver who did not review", params: idParams{},
 			body: decisionRequest{}, status: http.StatusOK, resp: reviewResponse{}},
 		{method: "POST", path: "/api/v1/assistance-runs", handler: s.handleAssistancePay, tag: "assistance",
@@ -97,14 +97,14 @@ func (s *server) assistanceRoutes() []route {
 		{method: "POST", path: "/api/v1/screening-jobs", handler: s.handleStartScreeningJob, tag: "assistance",
 			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance; a crashed job of the month is resumed",
 			body:    runRequest{}, status: http.StatusAccepted, resp: screeningJobResponse{}},
-		{method: "GET", path: "/api/v1/screening-jobs/{id}", handler: s.handleGetScreeningJob, tag: "assistance",
+		{method: "GET", path: "/api/v1/screening-jobs/{id}", handler: getByID(s.asst.FindScreeningJob, screeningJobOf), tag: "assistance",
 			summary: "Read a screening job: its phase, percent done, classification and runs", params: idParams{}, status: http.StatusOK, resp: screeningJobResponse{}},
-		{method: "GET", path: "/api/v1/screenings/{id}", handler: s.handleGetScreening, tag: "assistance",
+		{method: "GET", path: "/api/v1/screenings/{id}", handler: getByID(s.asst.FindScreeningRun, screeningOf), tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
 			summary: "Review a proposed run: accept every item or some, the others with the reason", params: idParams{},
 			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
-		{method: "POST", path: "/api/v1/screenings/{id}/decision", handler: s.handleDecideScreening, tag: "assistance",
+		{method: "POST", path: "/api/v1/screenings/{id}/decision", handler: decide(s.asst.DecideScreening, screeningOf), tag: "assistance",
 			summary: "Approve or reject a screening run, by an approver who neither made nor reviewed it; only accepted items take effect", params: idParams{},
 			body: decisionRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "GET", path: "/api/v1/reports/assistance", handler: s.handleAssistanceReport, tag: "assistance",
@@ -336,20 +336,6 @@ func (s *server) handleListMeansTests(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, r, http.StatusOK, newList(ts, f.Limit, meansTestKey, meansTestOf))
-}
-
-func (s *server) handleGetMeansTest(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	t, err := s.asst.MeansTest(r.Context(), assistance.TestID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, meansTestOf(t))
 }
 
 type classificationParams struct {
@@ -971,25 +957,6 @@ type decisionRequest struct {
 	Note    string `json:"note,omitempty" description:"the reason of a rejection"`
 }
 
-func (s *server) handleDecideReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	req, err := decode[decisionRequest](r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rv, err := s.asst.DecideReview(r.Context(), assistance.ReviewID(id), req.Approve, req.Note)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, reviewOf(rv))
-}
-
 type paySummaryResponse struct {
 	Period      string                      `json:"period"`
 	Region      string                      `json:"region"`
@@ -1224,53 +1191,6 @@ func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request)
 	}()
 	w.Header().Set("Location", "/api/v1/screening-jobs/"+strconv.FormatInt(int64(job.ID), 10))
 	reply(w, r, http.StatusAccepted, out)
-}
-
-func (s *server) handleGetScreeningJob(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	job, err := s.asst.FindScreeningJob(r.Context(), assistance.JobID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, screeningJobOf(job))
-}
-
-func (s *server) handleGetScreening(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	run, err := s.asst.FindScreeningRun(r.Context(), assistance.RunID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, screeningOf(run))
-}
-
-func (s *server) handleDecideScreening(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	req, err := decode[decisionRequest](r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	run, err := s.asst.DecideScreening(r.Context(), assistance.RunID(id), req.Approve, req.Note)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, screeningOf(run))
 }
 
 type reportRangeParams struct {

@@ -24,7 +24,7 @@ func (s *server) benefitRoutes() []route {
 		{method: "POST", path: "/api/v1/unemployment-claims", handler: s.handleCreateClaim, tag: "benefits",
 			summary: "Claim unemployment benefit (失业保险金): decided by the programme unemployment_benefit; a refusal names the failed conditions",
 			body:    claimRequest{}, status: http.StatusCreated, resp: claimResponse{}},
-		{method: "GET", path: "/api/v1/unemployment-claims/{id}", handler: s.handleGetClaim, tag: "benefits",
+		{method: "GET", path: "/api/v1/unemployment-claims/{id}", handler: getByID(s.ben.UnemploymentClaim, claimOf), tag: "benefits",
 			summary: "Read an unemployment claim with its explained decision", params: benefitParams{}, status: http.StatusOK, resp: claimResponse{}},
 		{method: "POST", path: "/api/v1/unemployment-claims/{id}/stop", handler: s.handleStopClaim, tag: "benefits",
 			summary: "Stop an open claim (enlisted, emigrated, pension, imprisoned, refused work ...)", params: benefitParams{},
@@ -34,7 +34,7 @@ func (s *server) benefitRoutes() []route {
 		{method: "POST", path: "/api/v1/injuries", handler: s.handleCreateInjury, tag: "benefits",
 			summary: "Record a recognised work injury (工伤) with its disability grade: the one-off grant and the monthly allowance are decided",
 			body:    injuryRequest{}, status: http.StatusCreated, resp: injuryResponse{}},
-		{method: "GET", path: "/api/v1/injuries/{id}", handler: s.handleGetInjury, tag: "benefits",
+		{method: "GET", path: "/api/v1/injuries/{id}", handler: getByID(s.ben.Injury, injuryOf), tag: "benefits",
 			summary: "Read a work injury with its explained decisions", params: benefitParams{}, status: http.StatusOK, resp: injuryResponse{}},
 		{method: "POST", path: "/api/v1/benefit-runs", handler: s.handleBenefitRun, tag: "benefits",
 			summary: "Run the monthly benefit payroll: unemployment benefit and disability allowances; a repeated run changes nothing",
@@ -251,20 +251,6 @@ func (s *server) handleCreateClaim(w http.ResponseWriter, r *http.Request) {
 	reply(w, r, http.StatusCreated, claimOf(c))
 }
 
-func (s *server) handleGetClaim(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	c, err := s.ben.UnemploymentClaim(r.Context(), insurance.ClaimID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, claimOf(c))
-}
-
 func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -332,20 +318,6 @@ func (s *server) handleCreateInjury(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/injuries/"+strconv.FormatInt(int64(in.ID), 10))
 	reply(w, r, http.StatusCreated, injuryOf(in))
-}
-
-func (s *server) handleGetInjury(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	in, err := s.ben.Injury(r.Context(), insurance.InjuryID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, injuryOf(in))
 }
 
 func (s *server) handleBenefitRun(w http.ResponseWriter, r *http.Request) {

@@ -135,21 +135,6 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 	reply(w, r, http.StatusCreated, employmentOf(e))
 }
 
-// handleGetEmployment returns a spell.
-func (s *server) handleGetEmployment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	e, err := s.reg.Employment(r.Context(), registry.EmploymentID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, employmentOf(e))
-}
-
 // handlePatchEmployment changes a spell if the version sent is current.
 func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")

@@ -132,21 +132,6 @@ func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) {
 	reply(w, r, http.StatusCreated, householdOf(h))
 }
 
-// handleGetHousehold returns a household.
-func (s *server) handleGetHousehold(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	h, err := s.reg.Household(r.Context(), registry.HouseholdID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, householdOf(h))
-}
-
 // handlePatchHousehold changes a household if the version sent is current.
 func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")

@@ -154,21 +154,6 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
 	reply(w, r, http.StatusCreated, enrolmentOf(e))
 }
 
-// handleGetEnrolment returns an enrolment.
-func (s *server) handleGetEnrolment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	e, err := s.ins.Enrolment(r.Context(), insurance.EnrolmentID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, enrolmentOf(e))
-}
-
 // handleTransitionEnrolment returns a handler moving the enrolment named by
 // the {id} path parameter to status to: suspend (暂停), resume (恢复) or
 // terminate (终止), if the version sent is current.

@@ -133,21 +133,6 @@ func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request
 	reply(w, r, http.StatusCreated, organisationOf(o))
 }
 
-// handleGetOrganisation returns an organisation.
-func (s *server) handleGetOrganisation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	o, err := s.reg.Organisation(r.Context(), registry.OrgID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, organisationOf(o))
-}
-
 // handlePatchOrganisation changes an organisation if the version sent is
 // current.
 func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) {

@@ -15,9 +15,9 @@ func (s *server) refundRoutes() []route {
 		{method: "POST", path: "/api/v1/refund-runs", handler: s.handleScreenRefunds, tag: "insurance",
 			summary: "Screen every employer for the year's job-stabilisation refund (稳岗返还) on last year's figures: the year's next batch, for approval",
 			body:    refundRunRequest{}, status: http.StatusCreated, resp: refundRunResponse{}},
-		{method: "GET", path: "/api/v1/refund-runs/{id}", handler: s.handleGetRefundRun, tag: "insurance",
+		{method: "GET", path: "/api/v1/refund-runs/{id}", handler: getByID(s.ref.FindRun, refundRunOf), tag: "insurance",
 			summary: "Read a refund run with its employers", params: idParams{}, status: http.StatusOK, resp: refundRunResponse{}},
-		{method: "POST", path: "/api/v1/refund-runs/{id}/decision", handler: s.handleDecideRefundRun, tag: "insurance",
+		{method: "POST", path: "/api/v1/refund-runs/{id}/decision", handler: decide(s.ref.Decide, refundRunOf), tag: "insurance",
 			summary: "Approve or reject a refund run, by an approver who did not make it: approved, each employer is refunded once for the year",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: refundRunResponse{}},
 		{method: "GET", path: "/api/v1/reports/refunds", handler: s.handleRefundBatches, tag: "insurance",
@@ -84,39 +84,6 @@ func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/refund-runs/"+strconv.FormatInt(int64(run.ID), 10))
 	reply(w, r, http.StatusCreated, refundRunOf(run))
-}
-
-func (s *server) handleGetRefundRun(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	run, err := s.ref.FindRun(r.Context(), insurance.RefundRunID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, refundRunOf(run))
-}
-
-func (s *server) handleDecideRefundRun(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	req, err := decode[decisionRequest](r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	run, err := s.ref.Decide(r.Context(), insurance.RefundRunID(id), req.Approve, req.Note)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	reply(w, r, http.StatusOK, refundRunOf(run))
 }
 
 type refundReportParams struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"safetynet/internal/insurance"
@@ -90,7 +91,7 @@ func (s *server) routes() []route {
 			summary: "List households in your scope", params: householdListParams{}, status: http.StatusOK, resp: householdList{}},
 		{method: "POST", path: "/api/v1/households", handler: s.handleCreateHousehold, tag: "households",
 			summary: "Register a household with its members", body: householdRequest{}, status: http.StatusCreated, resp: householdResponse{}},
-		{method: "GET", path: "/api/v1/households/{id}", handler: s.handleGetHousehold, tag: "households",
+		{method: "GET", path: "/api/v1/households/{id}", handler: getByID(s.reg.Household, householdOf), tag: "households",
 			summary: "Read a household", params: householdParams{}, status: http.StatusOK, resp: householdResponse{}},
 		{method: "PATCH", path: "/api/v1/households/{id}", handler: s.handlePatchHousehold, tag: "households",
 			summary: "Change a household; members, if sent, replace the old ones", params: householdParams{},
@@ -100,7 +101,7 @@ func (s *server) routes() []route {
 			summary: "List organisations in your scope", params: organisationListParams{}, status: http.StatusOK, resp: organisationList{}},
 		{method: "POST", path: "/api/v1/organisations", handler: s.handleCreateOrganisation, tag: "organisations",
 			summary: "Register an organisation", body: organisationRequest{}, status: http.StatusCreated, resp: organisationResponse{}},
-		{method: "GET", path: "/api/v1/organisations/{id}", handler: s.handleGetOrganisation, tag: "organisations",
+		{method: "GET", path: "/api/v1/organisations/{id}", handler: getByID(s.reg.Organisation, organisationOf), tag: "organisations",
 			summary: "Read an organisation", params: organisationParams{}, status: http.StatusOK, resp: organisationResponse{}},
 		{method: "PATCH", path: "/api/v1/organisations/{id}", handler: s.handlePatchOrganisation, tag: "organisations",
 			summary: "Change an organisation", params: organisationParams{}, body: organisationPatch{},
@@ -115,7 +116,7 @@ func (s *server) routes() []route {
 			summary: "List employment spells in your scope", params: employmentListParams{}, status: http.StatusOK, resp: employmentList{}},
 		{method: "POST", path: "/api/v1/employment", handler: s.handleCreateEmployment, tag: "employment",
 			summary: "Record a spell of employment", body: employmentRequest{}, status: http.StatusCreated, resp: employmentResponse{}},
-		{method: "GET", path: "/api/v1/employment/{id}", handler: s.handleGetEmployment, tag: "employment",
+		{method: "GET", path: "/api/v1/employment/{id}", handler: getByID(s.reg.Employment, employmentOf), tag: "employment",
 			summary: "Read a spell of employment", params: employmentParams{}, status: http.StatusOK, resp: employmentResponse{}},
 		{method: "PATCH", path: "/api/v1/employment/{id}", handler: s.handlePatchEmployment, tag: "employment",
 			summary: "Change a spell, e.g. end it with a separation reason", params: employmentParams{},
@@ -126,7 +127,7 @@ func (s *server) routes() []route {
 		{method: "POST", path: "/api/v1/enrolments", handler: s.handleCreateEnrolment, tag: "insurance",
 			summary: "Enrol a person in a scheme: through an employer, as a flexible worker, or as a resident",
 			body:    enrolmentRequest{}, status: http.StatusCreated, resp: enrolmentResponse{}},
-		{method: "GET", path: "/api/v1/enrolments/{id}", handler: s.handleGetEnrolment, tag: "insurance",
+		{method: "GET", path: "/api/v1/enrolments/{id}", handler: getByID(s.ins.Enrolment, enrolmentOf), tag: "insurance",
 			summary: "Read an enrolment", params: enrolmentParams{}, status: http.StatusOK, resp: enrolmentResponse{}},
 		{method: "POST", path: "/api/v1/enrolments/{id}/suspend", handler: s.handleTransitionEnrolment(insurance.Suspended), tag: "insurance",
 			summary: "Suspend an enrolment from a month on (send the version you read)", params: enrolmentParams{},
@@ -199,4 +200,45 @@ func (s *server) routes() []route {
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
 	return rs
+}
+
+// getByID serves GET .../{id}: the record find returns for the path's id,
+// as out writes it.
+func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		v, err := find(r.Context(), ID(id))
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		reply(w, r, http.StatusOK, out(v))
+	}
+}
+
+// decide serves POST .../{id}/decision (decisionRequest): an approver's
+// approval or rejection of the record of the path's id, written by out.
+func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		req, err := decode[decisionRequest](r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		v, err := decide(r.Context(), ID(id), req.Approve, req.Note)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		reply(w, r, http.StatusOK, out(v))
+	}
 }
