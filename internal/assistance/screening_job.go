@@ -3,6 +3,7 @@ package assistance
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"safetynet/internal/auth"
@@ -85,18 +86,11 @@ func (j *ScreeningJob) Percent() float64 {
 	return float64(min(j.Done, j.Total)*1000/j.Total) / 10
 }
 
+// phases are the phases of a job in order.
+var phases = []string{PhaseClassify, PhaseHouseholds, PhasePersons, PhaseDone}
+
 // phaseIndex orders the phases.
-func phaseIndex(phase string) int {
-	switch phase {
-	case PhaseClassify:
-		return 0
-	case PhaseHouseholds:
-		return 1
-	case PhasePersons:
-		return 2
-	}
-	return 3
-}
+func phaseIndex(phase string) int { return slices.Index(phases, phase) }
 
 // StartScreeningJob starts the screening of every programme of the region
 // subtree for month m, or, when one of the same month and region is

@@ -247,12 +247,11 @@ func (db *DB) SetScreeningCursor(ctx context.Context, seq int64) error {
 // latest classification's 低保边缘 or 刚性支出困难; the heating type and the
 // members counted come from the latest means test when there is one.
 func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.HouseholdBasis) error) error {
-	dibao, err := db.idSet(ctx, "SELECT household_id FROM assistance_awards WHERE programme = 'dibao' AND status = 'active'")
+	dibao, err := db.awardedHouseholds(ctx, assistance.ProgDibao)
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
 	}
-	tekun, err := db.idSet(ctx, `SELECT hm.household_id FROM assistance_awards a JOIN household_members hm ON hm.person_id = a.person_id
-		WHERE a.programme = 'tekun' AND a.status = 'active'`)
+	tekun, err := db.awardedHouseholds(ctx, assistance.ProgTekun)
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
 	}
@@ -560,6 +559,21 @@ func (db *DB) ScreeningJob(ctx context.Context, id assistance.JobID) (*assistanc
 	return j, rows.Err()
 }
 
+// awardedHouseholds returns the households with an active award of the
+// programme: a household award (低保) or a member's (特困).
+func (db *DB) awardedHouseholds(ctx context.Context, programme string) (map[int64]bool, error) {
+	out, err := db.idSet(ctx, `SELECT household_id FROM assistance_awards WHERE programme = ? AND status = 'active' AND household_id <> 0`, programme)
+	if err != nil {
+		return nil, err
+	}
+	members, err := db.idSet(ctx, `SELECT hm.household_id FROM assistance_awards a JOIN household_members hm ON hm.person_id = a.person_id
+		WHERE a.programme = ? AND a.status = 'active'`, programme)
+	for id := range members {
+		out[id] = true
+	}
+	return out, err
+}
+
 // UnservedHouseholds implements assistance.Store: the few classified
 // households are read with the sets of households served (their awards,
 // the 特困 persons' households, the open cases), each one query.
@@ -574,17 +588,17 @@ func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code regio
 		if err != nil {
 			return nil, fmt.Errorf("unserved households of %s: %w", m, err)
 		}
-		for _, q := range []string{
-			`SELECT household_id FROM assistance_awards WHERE programme = ? AND status = 'active' AND household_id <> 0`,
-			`SELECT hm.household_id FROM assistance_awards a JOIN household_members hm ON hm.person_id = a.person_id
-				WHERE a.programme = ? AND a.status = 'active'`,
-			`SELECT household_id FROM assistance_cases WHERE programme = ? AND status IN ('applied', 'investigated', 'notice', 'proposed', 'granted')`,
-		} {
-			served, err := db.idSet(ctx, q, string(layer))
-			if err != nil {
-				return nil, fmt.Errorf("unserved households of %s: %w", m, err)
-			}
-			for id := range served {
+		awarded, err := db.awardedHouseholds(ctx, string(layer))
+		if err != nil {
+			return nil, fmt.Errorf("unserved households of %s: %w", m, err)
+		}
+		open, err := db.idSet(ctx, `SELECT household_id FROM assistance_cases WHERE programme = ?
+			AND status IN ('applied', 'investigated', 'notice', 'proposed', 'granted')`, string(layer))
+		if err != nil {
+			return nil, fmt.Errorf("unserved households of %s: %w", m, err)
+		}
+		for id := range classified {
+			if awarded[id] || open[id] {
 				delete(classified, id)
 			}
 		}
