@@ -11,7 +11,7 @@ func runAudit(ctx context.Context, e env, args []string) error {
 		return exitError(2)
 	}
 	fs := newFlags(e, "audit verify", "audit verify --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	if err := fs.Parse(args); err != nil {
 		return err
