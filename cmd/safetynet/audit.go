@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -209,4 +210,83 @@ func printAuditReport(w io.Writer, rep sqlstore.AuditReport, checkpoints string)
 	} else {
 		fmt.Fprintln(w, "audit trail NOT intact")
 	}
+}
+
+// checkpointFlags registers serve's checkpoint flags; the function it
+// returns starts the checkpointer once fs is parsed and the store open
+// (nothing without --checkpoint-key).
+func checkpointFlags(fs *flag.FlagSet, dsn *string) func(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) error {
+	keyPath := fs.String("checkpoint-key", "", "sign a checkpoint of the audit chain with this private key (audit keygen) at start and every --checkpoint-every")
+	every := fs.Duration("checkpoint-every", time.Hour, "how often to write an audit checkpoint, with --checkpoint-key")
+	file := checkpointsFlag(fs, dsn)
+	return func(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) error {
+		if *keyPath == "" {
+			return nil
+		}
+		path, _ := file()
+		if path == "" {
+			return errors.New("--checkpoint-key: give --checkpoints FILE for PostgreSQL")
+		}
+		if *every <= 0 {
+			return errors.New("--checkpoint-every must be positive")
+		}
+		key, err := audit.ReadPrivateKey(*keyPath)
+		if err != nil {
+			return err
+		}
+		go checkpointLoop(ctx, db, key, path, *every, logger)
+		return nil
+	}
+}
+
+// checkpointLoop writes a checkpoint at once and then every interval
+// until ctx ends. A checkpoint refused because the trail no longer chains
+// from the last one is logged as an error; the server goes on.
+func checkpointLoop(ctx context.Context, db *sqlstore.DB, key ed25519.PrivateKey, path string, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		c, err := writeCheckpoint(ctx, db, key, path)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			logger.Error("audit checkpoint refused", "file", path, "err", err)
+		default:
+			logger.Info("audit checkpoint", "seq", c.Seq, "head", c.Head, "key_id", c.KeyID, "file", path)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// demoCheckpoint anchors a demo database once per start: it makes a
+// checkpoint key beside the SQLite file if there is none (a demo
+// convenience: a real key is kept off the database host), signs the head
+// into the file's .checkpoints and prints how to verify.
+func demoCheckpoint(ctx context.Context, db *sqlstore.DB, dsn string, w io.Writer) error {
+	dialect, source, err := sqlstore.ParseDSN(dsn)
+	if err != nil || dialect != sqlstore.SQLite {
+		return err
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(source, "file:"), "?")
+	keyPath, cpPath := path+".audit-key", path+".checkpoints"
+	if _, err := os.Stat(keyPath); errors.Is(err, os.ErrNotExist) {
+		if _, err := audit.GenerateKey(keyPath, keyPath+".pub"); err != nil {
+			return err
+		}
+	}
+	key, err := audit.ReadPrivateKey(keyPath)
+	if err != nil {
+		return err
+	}
+	c, err := writeCheckpoint(ctx, db, key, cpPath)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "audit checkpoint of event %d written to %s; check the trail with:\n  safetynet audit verify --db %s --pub %s.pub\n", c.Seq, cpPath, dsn, keyPath)
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"safetynet/internal/sqlstore"
 )
@@ -186,4 +188,46 @@ func TestAuditCheckpointCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	verify(db, false, "line 1", "signature does not verify")
+}
+
+// TestServeWritesCheckpoints starts `serve --checkpoint-key` and finds the
+// checkpoint it writes at start in the file beside the database, which
+// `audit verify` then checks.
+func TestServeWritesCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	db, key := filepath.Join(dir, "s.db"), filepath.Join(dir, "audit.key")
+	if out, _, err := runCLI(t, "migrate", "--db", db); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	if _, errOut, err := runCLIWithStdin(t, "secret-password\n", "user", "add", "--db", db, "--username", "cw.a", "--role", "caseworker", "--scope", "652301"); err != nil {
+		t.Fatalf("user add: %v\n%s", err, errOut)
+	}
+	if out, _, err := runCLI(t, "audit", "keygen", "--key", key); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"safetynet", "serve", "--addr", "127.0.0.1:0", "--db", db, "--checkpoint-key", key, "--checkpoint-every", "1h"},
+			func(string) string { return "" }, strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if b, err := os.ReadFile(db + ".checkpoints"); err == nil && bytes.Count(b, []byte("\n")) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no checkpoint written by serve: %v", <-done)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "audit", "verify", "--db", db, "--pub", key+".pub")
+	if err != nil || !strings.Contains(out, "checkpoints: 1 of 1 hold; events up to 1 are anchored") {
+		t.Errorf("verify after serve: %v\n%s", err, out)
+	}
 }

@@ -80,6 +80,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err := ensureDemoUsers(ctx, db); err != nil {
 		return err
 	}
+	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
