@@ -154,7 +154,9 @@ func runAuditVerify(ctx context.Context, e env, args []string) error {
 	}
 	var anchors *sqlstore.AuditAnchors
 	path, given := file()
-	if path != "" {
+	if path == "" {
+		fmt.Fprintln(e.stdout, "no --checkpoints file given: the chain is checked only against itself")
+	} else {
 		lines, err := readCheckpointFile(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist) && !given:
