@@ -143,7 +143,7 @@ func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, 
 			continue // created before the trail covered the password: role and scope still hold
 		}
 		out = append(out, UserFinding{UserID: u.ID, Username: u.Username,
-			Reason: fmt.Sprintf("the account (role %s, scope %s, disabled %t, or its password) is not what its last audit event, %d (%s), recorded: it was changed directly", u.Role, u.Scope, u.Disabled, l.seq, l.action)})
+			Reason: fmt.Sprintf("the account as it is (role %s, scope %s, disabled %t, and its password) is not what its last audit event, %d (%s), recorded: it was changed directly", u.Role, u.Scope, u.Disabled, l.seq, l.action)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("verify users: %w", err)
