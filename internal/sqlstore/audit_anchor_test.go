@@ -205,6 +205,7 @@ func TestAuditVerifyCrossChecksUsers(t *testing.T) {
 		}
 		tamper(t, b.db, "INSERT INTO users (username, display_name, role, scope, password_hash, created_at) VALUES ('mallory', '', 'approver', '652300', 'x', '2026-01-01T00:00:00Z')")
 		tamper(t, b.db, "UPDATE users SET role = 'admin' WHERE username = 'approver'")
+		tamper(t, b.db, "UPDATE users SET password_hash = 'known' WHERE username = 'cw.x'")
 		rep := b.verify(t)
 		if rep.Intact() {
 			t.Fatal("reported intact")
@@ -213,8 +214,18 @@ func TestAuditVerifyCrossChecksUsers(t *testing.T) {
 		for _, u := range rep.Users {
 			got[u.Username] = u.Reason
 		}
-		if !strings.Contains(got["mallory"], "inserted directly") || !strings.Contains(got["approver"], "changed directly") || len(got) != 2 {
-			t.Errorf("user findings %+v: want mallory inserted and approver changed", rep.Users)
+		if !strings.Contains(got["mallory"], "inserted directly") || !strings.Contains(got["approver"], "changed directly") ||
+			!strings.Contains(got["cw.x"], "changed directly") || len(got) != 3 {
+			t.Errorf("user findings %+v: want mallory inserted, approver's role and cw.x's password changed", rep.Users)
+		}
+		tamper(t, b.db, "DELETE FROM users WHERE username = 'cw.x'")
+		rep = b.verify(t)
+		var gone bool
+		for _, u := range rep.Users {
+			gone = gone || strings.Contains(u.Reason, "deleted directly")
+		}
+		if !gone {
+			t.Errorf("user findings %+v: want cw.x's account deleted", rep.Users)
 		}
 	})
 }
