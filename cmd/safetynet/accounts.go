@@ -41,7 +41,7 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 	}
 	sub := args[0]
 	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE] ...")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	var run func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error
 	switch sub {

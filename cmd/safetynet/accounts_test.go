@@ -12,7 +12,7 @@ import (
 )
 
 func TestAccountsCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "a.db")
+	db := migratedDB(t, "a.db")
 	out, _, err := runCLI(t, "accounts", "credit", "--db", db, "--period", "2025-03")
 	if err != nil || !strings.Contains(out, "personal-account crediting 2025-03 for 652300: 0 payments, 0 entries posted") {
 		t.Errorf("credit on an empty database: %v\n%s", err, out)
@@ -37,7 +37,7 @@ func TestAccountsCLI(t *testing.T) {
 
 func TestAccountsHardshipCLI(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "h.db")
+	db := migratedDBIn(t, dir, "h.db")
 	out, _, err := runCLI(t, "accounts", "hardship", "--db", db, "--year", "2025")
 	if err != nil || !strings.Contains(out, "代缴 2025 for 652300: nobody new to pay for") {
 		t.Errorf("hardship on an empty database: %v\n%s", err, out)
@@ -72,7 +72,7 @@ func validID(t *testing.T, seq int) string {
 }
 
 func TestAccountsBackPayCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "b.db")
+	db := migratedDB(t, "b.db")
 	_, stderr, err := runCLI(t, "accounts", "back-pay", "--db", db, "--person", "5", "--years", "2015,2016", "--tier", "500")
 	if err == nil || !strings.Contains(stderr, "person_id") {
 		t.Errorf("back payment of an unknown person: %v\n%s", err, stderr)
@@ -86,7 +86,7 @@ func TestAccountsBackPayCLI(t *testing.T) {
 }
 
 func TestAccountsTransferCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "t.db")
+	db := migratedDB(t, "t.db")
 	_, stderr, err := runCLI(t, "accounts", "transfer-out", "--db", db, "--person", "5", "--to", "深圳市", "--on", "2026-01-05")
 	if err == nil || !strings.Contains(stderr, "person_id") {
 		t.Errorf("transfer of an unknown person: %v\n%s", err, stderr)

@@ -55,7 +55,7 @@ func openAssistance(ctx context.Context, e env, dsn, name string) (*assistance.S
 // monthRegionFlags parses --db, --period and --region.
 func monthRegionFlags(e env, name, synopsis string, args []string) (dsn string, m period.Month, code region.Code, err error) {
 	fs := newFlags(e, name, synopsis)
-	d := dsnFlag(fs, "safetynet.db")
+	d := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return "", 0, "", err
@@ -158,7 +158,7 @@ func printPay(w io.Writer, sum *assistance.PaySummary) {
 
 func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance report", "assistance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] [--rows]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	from := fs.String("from", "", "first month, YYYY-MM")
 	to := fs.String("to", "", "last month, YYYY-MM")
 	reg := fs.String("region", string(region.Changji), "region subtree")
@@ -220,7 +220,7 @@ func printAssistanceReport(w io.Writer, rep *assistance.Report, pk *policy.Packa
 
 func runReviewsDue(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance reviews-due", "assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	asOf := fs.String("as-of", "", "date, default today")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {
@@ -255,7 +255,7 @@ func runReviewsDue(ctx context.Context, e env, args []string) error {
 
 func runAssistanceSeed(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance seed", "assistance seed --db DSN [--months N] [--seed S]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	months := fs.Int("months", 7, "months of assistance history, ending last month")
 	seed := fs.Int64("seed", 1, "random seed of the synthetic means tests")
 	if err := fs.Parse(args); err != nil {
@@ -642,7 +642,7 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
 		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))

@@ -47,7 +47,7 @@ func dateFlag(name, s string) (period.Date, error) {
 
 func runBenefitPay(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "benefit pay", "benefit pay --db DSN --period YYYY-MM [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "benefit month, YYYY-MM", "region subtree to pay")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,7 +86,7 @@ func personOrgFlags(fs *flag.FlagSet) (*int64, *int64) {
 
 func runBenefitClaim(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "benefit claim", "benefit claim --db DSN --person ID --org ID --separation-date DATE --separation REASON --registered-on DATE")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	person, org := personOrgFlags(fs)
 	sepDate := fs.String("separation-date", "", "day the job ended, YYYY-MM-DD")
 	sep := fs.String("separation", "", fmt.Sprintf("how it ended: one of %v", insurance.Separations))
@@ -119,7 +119,7 @@ func runBenefitClaim(ctx context.Context, e env, args []string) error {
 
 func runBenefitInjury(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "benefit injury", "benefit injury --db DSN --person ID --org ID --injury-date DATE --recognised-on DATE --grade N")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	person, org := personOrgFlags(fs)
 	injured := fs.String("injury-date", "", "day of the injury, YYYY-MM-DD")
 	recognised := fs.String("recognised-on", "", "work-injury recognition and appraisal date, YYYY-MM-DD")

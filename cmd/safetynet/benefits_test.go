@@ -1,13 +1,12 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestBenefitCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "b.db")
+	db := migratedDB(t, "b.db")
 	out, _, err := runCLI(t, "benefit", "pay", "--db", db, "--period", "2025-03")
 	if err != nil || !strings.Contains(out, "benefit run 2025-03 for 652300: 0 lines") {
 		t.Errorf("pay on an empty database: %v\n%s", err, out)

@@ -49,7 +49,7 @@ var crashMonth = period.NewMonth(2025, time.January)
 func crashDB(t *testing.T, path string, n int) {
 	t.Helper()
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))
-	db, err := openStore(ctx, path, slog.New(slog.DiscardHandler))
+	db, err := createStore(ctx, path, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

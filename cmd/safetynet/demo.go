@@ -30,14 +30,14 @@ var demoUsers = []auth.NewUser{
 func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "demo", "demo [--addr 127.0.0.1:8080] [--db FILE] [--persons N]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	dsn := dsnFlag(fs, "safetynet-demo.db")
+	dsn := dsnFlag(fs, defaultDB)
 	persons := fs.Int("persons", 20000, "persons to generate when the database is new")
 	seed := fs.Int64("seed", 1, "random seed of the synthetic population")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := e.logger()
-	db, err := openStore(ctx, *dsn, logger)
+	db, err := createStore(ctx, *dsn, logger)
 	if err != nil {
 		return err
 	}
@@ -78,6 +78,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}
 	if err := ensureDemoUsers(ctx, db); err != nil {
+		return err
+	}
+	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
 		return err
 	}
 

@@ -144,8 +144,8 @@ func TestDemo(t *testing.T) {
 	if err := stop2(); err != nil {
 		t.Fatal(err)
 	}
-	auditOut, _, err := runCLI(t, "audit", "verify", "--db", db)
-	if err != nil || !strings.Contains(auditOut, "intact") {
+	auditOut, _, err := runCLI(t, "audit", "verify", "--db", db, "--pub", db+".audit-key.pub")
+	if err != nil || !strings.Contains(auditOut, "audit trail intact") || !strings.Contains(auditOut, "checkpoints: 2 of 2 hold") {
 		t.Errorf("audit verify after the demo: %v\n%s", err, auditOut)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 func runGen(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "gen", "gen --db DSN --persons N --seed S")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	persons := fs.Int("persons", 20000, "number of persons to generate (1600000 for the whole prefecture)")
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same population")
 	if err := fs.Parse(args); err != nil {
@@ -27,7 +27,7 @@ func runGen(ctx context.Context, e env, args []string) error {
 	if *persons <= 0 {
 		return fmt.Errorf("--persons must be positive")
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	db, err := createStore(ctx, *dsn, e.logger())
 	if err != nil {
 		return err
 	}

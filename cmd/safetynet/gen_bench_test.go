@@ -14,7 +14,7 @@ import (
 func BenchmarkGenSQLite(b *testing.B) {
 	const persons = 200_000
 	for b.Loop() {
-		db, err := openStore(context.Background(), filepath.Join(b.TempDir(), "bench.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		db, err := createStore(context.Background(), filepath.Join(b.TempDir(), "bench.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			b.Fatal(err)
 		}

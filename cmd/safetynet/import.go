@@ -54,7 +54,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return runAccounts(ctx, e, append([]string{"import-hardship"}, rest...))
 	}
 	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	source := fs.String("source", "public_security", "deaths: where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))
 	department := fs.String("department", "", "signals: the department that sent the file, for rows without 来源部门: one of "+monitoringSources())
 	// The file may come before or after the flags.

@@ -24,7 +24,7 @@ func runInsurance(ctx context.Context, e env, args []string) error {
 		return runInsuranceReport(ctx, e, args[1:])
 	}
 	fs := newFlags(e, "insurance assess", "insurance assess --db DSN --period YYYY-MM [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "contribution month, YYYY-MM", "region subtree to assess")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -66,7 +66,7 @@ func runInsurance(ctx context.Context, e env, args []string) error {
 // runInsuranceReport prints the coverage report of a month by county.
 func runInsuranceReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "insurance report", "insurance report --db DSN --period YYYY-MM [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree to report")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 )
 
 func TestInsuranceAssessCLI(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "i.db")
+	db := migratedDB(t, "i.db")
 	out, _, err := runCLI(t, "insurance", "assess", "--db", db, "--period", "2025-03")
 	if err != nil || !strings.Contains(out, "contribution assessment 2025-03 for 652300: 0 assessments") ||
 		!strings.Contains(out, "social_insurance.average_wage") {

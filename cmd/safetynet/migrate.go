@@ -7,11 +7,11 @@ import (
 
 func runMigrate(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "migrate", "migrate --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	db, err := createStore(ctx, *dsn, e.logger())
 	if err != nil {
 		return err
 	}

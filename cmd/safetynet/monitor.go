@@ -48,7 +48,7 @@ func asOfFlag(s string) (period.Date, error) {
 
 func runMonitorProcess(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "monitor process", "monitor process --db DSN [--as-of YYYY-MM-DD]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	asOf := fs.String("as-of", "", "grade the signals that occurred up to this day (default today)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -77,7 +77,7 @@ func runMonitorProcess(ctx context.Context, e env, args []string) error {
 
 func runMonitorOverdue(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "monitor overdue", "monitor overdue --db DSN [--as-of YYYY-MM-DD] [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	asOf := fs.String("as-of", "", "list the alerts overdue on this day: not disposed of and due before it (default today)")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {

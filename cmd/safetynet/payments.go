@@ -80,7 +80,7 @@ func printGenerate(w io.Writer, sum *payment.GenerateSummary) {
 
 func runReconcile(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "payments reconcile", "payments reconcile --db DSN [--period YYYY-MM] [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	per := fs.String("period", "", "month, YYYY-MM; every month when empty")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {
@@ -134,7 +134,7 @@ func printReconciliation(w io.Writer, rec *payment.Reconciliation) {
 
 func runNotices(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "payments notices", "payments notices --db DSN [--limit N]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	limit := fs.Int("limit", 1000, "notices to deliver at most")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -164,7 +164,7 @@ func runBatch(ctx context.Context, e env, args []string) error {
 
 func runBatchCreate(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch create", "batch create --db DSN --fund FUND --bank CODE --period YYYY-MM [--kind monthly|one_off] [--region CODE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	fund := fs.String("fund", "", fmt.Sprint("fund: ", payment.Funds))
 	bank := fs.String("bank", "", "bank code, as on the accounts (ICBC, ABC, XJRCU...)")
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
@@ -191,7 +191,7 @@ func runBatchCreate(ctx context.Context, e env, args []string) error {
 
 func runBatchList(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch list", "batch list --db DSN [--period YYYY-MM]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	per := fs.String("period", "", "month, YYYY-MM")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -222,7 +222,7 @@ func runBatchList(ctx context.Context, e env, args []string) error {
 
 func runBatchExport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch export", "batch export --db DSN --id N [--format csv|xlsx] [--out FILE]")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
 	format := fs.String("format", "csv", "csv or xlsx")
 	out := fs.String("out", "", "file to write; default batch-N.csv (or .xlsx)")
@@ -255,7 +255,7 @@ func runBatchExport(ctx context.Context, e env, args []string) error {
 
 func runBatchReturn(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch return", "batch return --db DSN --id N --file FILE")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
 	file := fs.String("file", "", "the bank's return file, CSV or XLSX")
 	if err := fs.Parse(args); err != nil {

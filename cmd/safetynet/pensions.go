@@ -36,7 +36,7 @@ func regionFlag(s string) (region.Code, error) {
 // runPayroll runs the monthly pension payroll (养老金发放).
 func runPayroll(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "payroll", "payroll --period YYYY-MM [--region CODE] --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "month paid, YYYY-MM", "region subtree to pay")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -85,7 +85,7 @@ func runPension(ctx context.Context, e env, args []string) error {
 
 func pensionAward(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "pension award", "pension award --person ID --scheme employee_pension|resident_pension [--group male|female_cadre|female_worker] [--start YYYY-MM] [--deemed-months N --deemed-index X] --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	person := fs.Int64("person", 0, "person key")
 	scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
 	group := fs.String("group", "", "retirement-age group (employee pension)")
@@ -125,7 +125,7 @@ func pensionAward(ctx context.Context, e env, args []string) error {
 
 func pensionAdjust(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "pension adjust", "pension adjust --year YYYY --announced YYYY-MM [--region CODE] --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	year := fs.Int("year", 0, "adjustment year")
 	ann := fs.String("announced", "", "month the adjustment is run, YYYY-MM")
 	reg := fs.String("region", string(region.Changji), "region subtree")
@@ -158,7 +158,7 @@ func pensionAdjust(ctx context.Context, e env, args []string) error {
 
 func pensionCertify(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "pension certify", "pension certify --person ID --date YYYY-MM-DD --method data_match|face|visit [--note TEXT] --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	person := fs.Int64("person", 0, "person key")
 	date := fs.String("date", "", "certification date, YYYY-MM-DD")
 	method := fs.String("method", "", "data_match, face or visit")
@@ -186,7 +186,7 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 // regionOnly parses the flags of a command that takes a region.
 func regionOnly(e env, name string, args []string, extra func(fs *flag.FlagSet)) (string, region.Code, error) {
 	fs := newFlags(e, name, name+" [--region CODE] --db DSN")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if extra != nil {
 		extra(fs)

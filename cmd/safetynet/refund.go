@@ -23,7 +23,7 @@ func runRefund(ctx context.Context, e env, args []string) error {
 		return exitError(2)
 	}
 	fs := newFlags(e, "refund "+args[0], "refund "+args[0]+" --db DSN --year YYYY")
-	dsn := dsnFlag(fs, "safetynet.db")
+	dsn := dsnFlag(fs, defaultDB)
 	year := fs.Int("year", 0, "refund year (on the previous year's figures)")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	byCounty := fs.Bool("by-county", false, "report: by county too")

@@ -25,9 +25,10 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR")
-	dsn := dsnFlag(fs, "safetynet.db")
+	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR [--checkpoint-key FILE [--checkpoints FILE] [--checkpoint-every 1h]]")
+	dsn := dsnFlag(fs, defaultDB)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	checkpoints := checkpointFlags(fs, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,6 +38,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := checkpoints(ctx, db, logger); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -576,7 +576,8 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 	return c, nil
 }
 
-// Refuse refuses a case being assessed or on notice, with the reason; by
+// Refuse refuses a case being assessed or on notice, with the reason (the
+// step's note in the API, and the field an empty one is reported under); by
 // an approver who did not assess it.
 func (s *Service) Refuse(ctx context.Context, id CaseID, version int64, reason string) (*Case, error) {
 	c, p, err := s.loadCase(ctx, id, version, auth.PermApprove, StatusNotice, StatusProposed)
@@ -587,7 +588,7 @@ func (s *Service) Refuse(ctx context.Context, id CaseID, version int64, reason s
 		return nil, fault.Errorf(fault.Forbidden, "case %d was assessed by you: another user decides it", id)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refusal", Fields: map[string]string{"reason": "give the reason the applicant will be told"}}
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refusal", Fields: map[string]string{"note": "give the reason the applicant will be told"}}
 	}
 	c.Status, c.Reason, c.DecidedBy, c.DecidedAt = StatusRefused, reason, p.UserID, s.NowFunc().UTC()
 	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: "refuse", Note: reason}); err != nil {

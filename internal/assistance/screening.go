@@ -561,6 +561,9 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 // month (the decision of each, explained, stored with it), its changed
 // items pay the new amount, and its stopped awards end with the month
 // before the run's.
+//
+// A rejection needs the reason, which the API sends as the decision's note:
+// without it the error names the field note.
 func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, reason string) (*ScreeningRun, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
@@ -579,7 +582,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"reason": "give the reason the run is rejected"}}
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
 		}
 		r.Status = "rejected"
 		return r, s.store.DecideScreeningRun(ctx, r, nil, nil)

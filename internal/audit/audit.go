@@ -139,7 +139,30 @@ type Verifier struct {
 	prevHash string
 	count    int64
 	broken   *Break
+	keep     map[int64]bool
+	kept     map[int64]string
 }
+
+// Keep asks the verifier to remember the hashes of the events with these
+// sequence numbers (the checkpoints' heads), for Hashes.
+func (v *Verifier) Keep(seqs ...int64) {
+	if v.keep == nil {
+		v.keep, v.kept = map[int64]bool{}, map[int64]string{}
+	}
+	for _, s := range seqs {
+		v.keep[s] = true
+	}
+}
+
+// Hashes returns the hashes of the kept events that the chain verified.
+func (v *Verifier) Hashes() map[int64]string { return v.kept }
+
+// Resume starts the verifier after an event already trusted (the head of
+// a checkpoint): the next event must be seq+1 and link to hash.
+func (v *Verifier) Resume(seq int64, hash string) { v.prevSeq, v.prevHash = seq, hash }
+
+// Last returns the sequence number of the last event verified.
+func (v *Verifier) Last() int64 { return v.prevSeq }
 
 // Add checks the next event. It returns false once the chain is broken; the
 // break is then available from Break.
@@ -157,6 +180,9 @@ func (v *Verifier) Add(e *Event) bool {
 	default:
 		v.prevSeq, v.prevHash = e.Seq, e.Hash
 		v.count++
+		if v.keep[e.Seq] {
+			v.kept[e.Seq] = e.Hash
+		}
 		return true
 	}
 	return false

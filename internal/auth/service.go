@@ -35,6 +35,10 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// Users lists all users by username.
 	Users(ctx context.Context) ([]*User, error)
+	// UpdateUser stores u's display name, role, scope, password hash and
+	// disabled flag, with the audit event action in the same transaction;
+	// NotFound if there is no such user.
+	UpdateUser(ctx context.Context, u *User, action string) error
 	// CreateSession stores s.
 	CreateSession(ctx context.Context, s Session) error
 	// SessionByHash returns the session; NotFound if there is none.
@@ -108,6 +112,91 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	}
 	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PersonID: nu.PersonID, PasswordHash: string(hash), CreatedAt: s.NowFunc().UTC()}
 	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetGrant gives the user named username the role over the region subtree
+// scope. The caller must hold PermUserAdmin over both the old scope and
+// the new one. The change is audited ("user.grant").
+func (s *Service) SetGrant(ctx context.Context, username string, role Role, scope region.Code) (*User, error) {
+	var p fault.Problems
+	if !role.Valid() {
+		p.Add("role", "unknown role %q", role)
+	}
+	if _, err := region.ParseCode(string(scope)); err != nil {
+		p.Add("scope", "%v", err)
+	}
+	if err := p.Err("invalid grant"); err != nil {
+		return nil, err
+	}
+	return s.changeUser(ctx, username, "user.grant", scope, func(u *User) error {
+		switch {
+		case role == RoleCitizen && u.PersonID <= 0:
+			return &fault.Error{Code: fault.Invalid, Message: "invalid grant", Fields: map[string]string{"role": "a citizen account belongs to a registry person"}}
+		case role != RoleCitizen && u.PersonID != 0:
+			return &fault.Error{Code: fault.Invalid, Message: "invalid grant", Fields: map[string]string{"role": "a citizen's account stays a citizen's"}}
+		}
+		u.Role, u.Scope = role, scope
+		return nil
+	})
+}
+
+// SetDisabled disables or enables the user named username; a disabled
+// user cannot sign in and its sessions stop working. The caller must hold
+// PermUserAdmin over the user's scope. The change is audited
+// ("user.disable" or "user.enable").
+func (s *Service) SetDisabled(ctx context.Context, username string, disabled bool) (*User, error) {
+	action := "user.enable"
+	if disabled {
+		action = "user.disable"
+	}
+	return s.changeUser(ctx, username, action, "", func(u *User) error {
+		u.Disabled = disabled
+		return nil
+	})
+}
+
+// SetPassword sets the password of the user named username. The caller
+// must hold PermUserAdmin over the user's scope. The change is audited
+// ("user.password"; the trail keeps a digest, never the password).
+func (s *Service) SetPassword(ctx context.Context, username, password string) (*User, error) {
+	if len(password) < 8 {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid password", Fields: map[string]string{"password": "must be at least 8 characters"}}
+	}
+	return s.changeUser(ctx, username, "user.password", "", func(u *User) error {
+		hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
+		if err != nil {
+			return fmt.Errorf("hash password: %w", err)
+		}
+		u.PasswordHash = string(hash)
+		return nil
+	})
+}
+
+// changeUser loads the user, checks the caller administers its scope (and
+// newScope, if given), applies change and stores it with its audit event.
+func (s *Service) changeUser(ctx context.Context, username, action string, newScope region.Code, change func(*User) error) (*User, error) {
+	if _, err := Require(ctx, PermUserAdmin); err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByName(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := RequireIn(ctx, PermUserAdmin, u.Scope); err != nil {
+		return nil, err
+	}
+	if newScope != "" {
+		if _, err := RequireIn(ctx, PermUserAdmin, newScope); err != nil {
+			return nil, err
+		}
+	}
+	if err := change(u); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateUser(ctx, u, action); err != nil {
 		return nil, err
 	}
 	return u, nil

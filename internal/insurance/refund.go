@@ -227,7 +227,9 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 
 // Decide approves or rejects a proposed run; by an approver who did not
 // make it. Approved, each employer's refund is recorded with its explained
-// decision, to be paid in the month of approval.
+// decision, to be paid in the month of approval. A rejection needs the
+// reason, which the API sends as the decision's note: without it the error
+// names the field note.
 func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reason string) (*RefundRun, error) {
 	r, err := s.store.RefundRun(ctx, id)
 	if err != nil {
@@ -246,7 +248,7 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"reason": "give the reason the run is rejected"}}
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
 		}
 		r.Status = "rejected"
 		return r, s.store.DecideRefundRun(ctx, r, nil)

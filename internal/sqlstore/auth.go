@@ -4,7 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 
+	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 )
@@ -28,15 +32,128 @@ func (db *DB) CreateUser(ctx context.Context, u *auth.User) error {
 		if err != nil {
 			return fmt.Errorf("create user: %w", mapErr(err))
 		}
-		// The password hash is not part of the audited change.
-		change := struct {
-			Username string
-			Role     auth.Role
-			Scope    string
-			PersonID int64
-		}{u.Username, u.Role, string(u.Scope), u.PersonID}
-		return db.audited(ctx, tx, "user.create", "user", u.ID, string(u.Scope), change, []string{"username", "role", "scope", "person_id"})
+		return db.audited(ctx, tx, "user.create", "user", u.ID, string(u.Scope), userStateOf(u), userFields)
 	})
+}
+
+// userFields are the fields of a user account that the trail records.
+var userFields = []string{"username", "role", "scope", "person_id", "disabled", "password"}
+
+// userState is what the trail records of a user account, as the digest of
+// each event that creates or changes one: `audit verify` recomputes it
+// from the row to tell whether the row is the one the last audited change
+// left. The password hash enters the digest only, so that a password set
+// directly in the database is found too.
+type userState struct {
+	Username     string
+	Role         auth.Role
+	Scope        string
+	PersonID     int64
+	Disabled     bool
+	PasswordHash string
+}
+
+func userStateOf(u *auth.User) userState {
+	return userState{u.Username, u.Role, string(u.Scope), u.PersonID, u.Disabled, u.PasswordHash}
+}
+
+// legacyUserState is the digest of the user.create events written before
+// the trail recorded the account's state whole: it covers neither the
+// password nor the disabled flag.
+type legacyUserState struct {
+	Username string
+	Role     auth.Role
+	Scope    string
+	PersonID int64
+}
+
+// UpdateUser implements auth.Store.
+func (db *DB) UpdateUser(ctx context.Context, u *auth.User, action string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE users SET display_name = ?, role = ?, scope = ?, password_hash = ?, disabled = ? WHERE id = ?`),
+			u.DisplayName, u.Role, u.Scope, u.PasswordHash, db.boolv(u.Disabled), u.ID)
+		if err != nil {
+			return fmt.Errorf("update user: %w", mapErr(err))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		} else if n == 0 {
+			return fault.Errorf(fault.NotFound, "user %d not found", u.ID)
+		}
+		return db.audited(ctx, tx, action, "user", u.ID, string(u.Scope), userStateOf(u), userFields)
+	})
+}
+
+// unexplainedUsers cross-checks the users table against the trail: every
+// account must have been created, and last changed, by an audited event
+// whose digest is that of the row as it is; every account the trail
+// created must still be there.
+func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, error) {
+	type last struct {
+		seq    int64
+		action string
+		digest string
+	}
+	events := map[string]last{}
+	rows, err := tx.QueryContext(ctx, "SELECT seq, action, entity_id, digest FROM audit_events WHERE entity_kind = 'user' ORDER BY seq")
+	if err != nil {
+		return nil, fmt.Errorf("verify users: %w", err)
+	}
+	for rows.Next() {
+		var l last
+		var id string
+		if err := rows.Scan(&l.seq, &l.action, &id, &l.digest); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("verify users: %w", err)
+		}
+		if strings.HasPrefix(l.action, "user.") {
+			events[id] = l
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify users: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("verify users: %w", err)
+	}
+	defer rows.Close()
+	var out []UserFinding
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("verify users: %w", err)
+		}
+		id := fmt.Sprint(u.ID)
+		l, ok := events[id]
+		delete(events, id)
+		if !ok {
+			out = append(out, UserFinding{UserID: u.ID, Username: u.Username, Reason: "no audit event created this account: it was inserted directly"})
+			continue
+		}
+		want, err := audit.Digest(userStateOf(u))
+		if err != nil {
+			return nil, err
+		}
+		if l.digest == want {
+			continue
+		}
+		if legacy, err := audit.Digest(legacyUserState{u.Username, u.Role, string(u.Scope), u.PersonID}); err == nil && l.action == "user.create" && l.digest == legacy && !u.Disabled {
+			continue // created before the trail covered the password: role and scope still hold
+		}
+		out = append(out, UserFinding{UserID: u.ID, Username: u.Username,
+			Reason: fmt.Sprintf("the account as it is (role %s, scope %s, disabled %t, and its password) is not what its last audit event, %d (%s), recorded: it was changed directly", u.Role, u.Scope, u.Disabled, l.seq, l.action)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify users: %w", err)
+	}
+	for id, l := range events {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		out = append(out, UserFinding{UserID: n, Reason: fmt.Sprintf("the account of audit event %d (%s) is gone from the users table: it was deleted directly", l.seq, l.action)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UserID < out[j].UserID })
+	return out, nil
 }
 
 // UserByName implements auth.Store.

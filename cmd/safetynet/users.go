@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/region"
+	"safetynet/internal/sqlstore"
+)
+
+const userUsage = `Usage:
+  safetynet user list    --db DSN
+  safetynet user add     --db DSN --username NAME --role ROLE --scope CODE [--display-name TEXT] [--person ID]   (password on stdin)
+  safetynet user grant   --db DSN --username NAME --role ROLE --scope CODE
+  safetynet user disable --db DSN --username NAME
+  safetynet user enable  --db DSN --username NAME
+  safetynet user passwd  --db DSN --username NAME   (password on stdin)
+Every change is an audited event; audit verify reports an account changed any other way.`
+
+// runUser manages the user accounts through the audited paths, acting as
+// the system process user-admin.
+func runUser(ctx context.Context, e env, args []string) error {
+	return subcommand(ctx, e, userUsage, args, map[string]func(context.Context, env, []string) error{
+		"list":    runUserList,
+		"add":     runUserAdd,
+		"grant":   runUserGrant,
+		"disable": func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) },
+		"enable":  func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) },
+		"passwd":  runUserPasswd,
+	})
+}
+
+// withUsers opens the store and runs fn with the auth service
+// acting as the system; an invalid change's fields go to stderr.
+func withUsers(ctx context.Context, e env, dsn string, fn func(context.Context, *auth.Service, *sqlstore.DB) error) error {
+	db, err := openStore(ctx, dsn, e.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = fn(auth.WithPrincipal(ctx, auth.SystemPrincipal("user-admin", region.Changji)), auth.NewService(db, 12*time.Hour), db)
+	printProblems(e, err)
+	return err
+}
+
+// readPassword reads the password from the first line of stdin.
+func readPassword(e env) (string, error) {
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("give the password on stdin")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func runUserList(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "user list", "user list --db DSN")
+	dsn := dsnFlag(fs, defaultDB)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, _ *auth.Service, db *sqlstore.DB) error {
+		us, err := db.Users(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "id\tusername\trole\tscope\tdisabled\tname")
+		for _, u := range us {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%t\t%s\n", u.ID, u.Username, u.Role, u.Scope, u.Disabled, u.DisplayName)
+		}
+		return tw.Flush()
+	})
+}
+
+func runUserAdd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "user add", "user add --db DSN --username NAME --role ROLE --scope CODE [--display-name TEXT] [--person ID]")
+	dsn := dsnFlag(fs, defaultDB)
+	name := fs.String("username", "", "the login name")
+	role := fs.String("role", "", "the role: "+roleList())
+	scope := fs.String("scope", string(region.Changji), "the region subtree the user works in")
+	display := fs.String("display-name", "", "the name shown")
+	person := fs.Int64("person", 0, "the registry person of a citizen account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pw, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
+		u, err := au.CreateUser(ctx, auth.NewUser{Username: *name, DisplayName: *display, Password: pw, Role: auth.Role(*role), Scope: region.Code(*scope), PersonID: *person})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s added: %s over %s\n", u.ID, u.Username, u.Role, u.Scope)
+		return nil
+	})
+}
+
+func runUserGrant(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "user grant", "user grant --db DSN --username NAME --role ROLE --scope CODE")
+	dsn := dsnFlag(fs, defaultDB)
+	name := fs.String("username", "", "the login name")
+	role := fs.String("role", "", "the new role: "+roleList())
+	scope := fs.String("scope", "", "the new region subtree")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
+		u, err := au.SetGrant(ctx, *name, auth.Role(*role), region.Code(*scope))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s is now %s over %s\n", u.ID, u.Username, u.Role, u.Scope)
+		return nil
+	})
+}
+
+func runUserDisable(ctx context.Context, e env, args []string, disabled bool) error {
+	verb := map[bool]string{true: "disable", false: "enable"}[disabled]
+	fs := newFlags(e, "user "+verb, "user "+verb+" --db DSN --username NAME")
+	dsn := dsnFlag(fs, defaultDB)
+	name := fs.String("username", "", "the login name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
+		u, err := au.SetDisabled(ctx, *name, disabled)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s %sd\n", u.ID, u.Username, verb)
+		return nil
+	})
+}
+
+func runUserPasswd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "user passwd", "user passwd --db DSN --username NAME")
+	dsn := dsnFlag(fs, defaultDB)
+	name := fs.String("username", "", "the login name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pw, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
+		u, err := au.SetPassword(ctx, *name, pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s has a new password\n", u.ID, u.Username)
+		return nil
+	})
+}
+
+func roleList() string {
+	var rs []string
+	for _, r := range auth.Roles() {
+		rs = append(rs, string(r))
+	}
+	return strings.Join(rs, ", ")
+}
