@@ -102,12 +102,20 @@ type ScreeningRun struct {
 	Programme string       `json:"programme"`
 	Period    period.Month `json:"period"`
 	Region    region.Code  `json:"region"`
-	Status    string       `json:"status"` // proposed | reviewed | approved | rejected
-	Evaluated int          `json:"evaluated"`
-	Eligible  int          `json:"eligible"`
-	NewAwards int          `json:"new_awards"`
-	Changed   int          `json:"changed"`
-	Stopped   int          `json:"stopped"`
+	Status    string       `json:"status"` // proposed | reviewed | approved | rejected | superseded
+	// SupersededBy is the run that replaced this one, proposed before it
+	// was decided (its status is then superseded); Supersedes is the run
+	// this one replaced.
+	SupersededBy RunID `json:"superseded_by,omitempty"`
+	Supersedes   RunID `json:"supersedes,omitempty"`
+	// Partial marks a run being made of some persons only (an event
+	// screening): it never supersedes another.
+	Partial   bool `json:"-"`
+	Evaluated int  `json:"evaluated"`
+	Eligible  int  `json:"eligible"`
+	NewAwards int  `json:"new_awards"`
+	Changed   int  `json:"changed"`
+	Stopped   int  `json:"stopped"`
 	// Amount sums the eligible amounts of the period.
 	Amount        money.Fen       `json:"amount"`
 	PolicyVersion string          `json:"policy_version"`
@@ -154,14 +162,27 @@ type ScreeningStore interface {
 	// CreateScreeningRuns inserts the runs with their items in one
 	// transaction; when job is set, the runs are the job's (one per
 	// programme and job: Conflict for a second) and the job's phase and
-	// progress are stored with them.
+	// progress are stored with them. A programme, month and region has
+	// one undecided run: a new whole run supersedes an open one nobody has
+	// reviewed (r.Supersedes names it); otherwise, and for a Partial run,
+	// the new one is Conflict naming the open run.
 	CreateScreeningRuns(ctx context.Context, runs []*ScreeningRun, job *ScreeningJob) error
 	// StartScreeningJob inserts j as running, or, when a job of j's period
-	// and region is running already (one crashed, or another process's),
-	// loads that one into j and counts the attempt: resumed is then true.
+	// and region is running already (one crashed, or another worker's),
+	// loads that one into j: resumed is then true.
 	StartScreeningJob(ctx context.Context, j *ScreeningJob) (resumed bool, err error)
+	// ClaimScreeningJob gives running job j to owner until until, counting
+	// the attempt, when its lease is free, expired at now or held by gone;
+	// false when another worker holds it. Of claims at once, one wins.
+	ClaimScreeningJob(ctx context.Context, j *ScreeningJob, owner, gone string, now, until time.Time) (bool, error)
+	// ReleaseScreeningJob lets go of job id's lease if owner holds it.
+	ReleaseScreeningJob(ctx context.Context, id JobID, owner string) error
+	// RunningScreeningJobs returns the jobs running, with their leases.
+	RunningScreeningJobs(ctx context.Context) ([]*ScreeningJob, error)
 	// UpdateScreeningJob stores j's phase, progress, summary, status and
-	// error.
+	// error as the holder of its lease (j.LeaseOwner), renewing the lease
+	// to j.LeaseUntil, or letting it go when j is done or failed; Conflict
+	// wrapping ErrLeaseLost when another worker holds it.
 	UpdateScreeningJob(ctx context.Context, j *ScreeningJob) error
 	// ScreeningJob returns a job with the ids of its runs.
 	ScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error)
@@ -390,7 +411,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	for i, programme := range programmes {
 		prog, _ := s.policy.Programme(programme)
 		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
-			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", PolicyVersion: s.policy.Version,
+			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
 				CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}}
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
@@ -528,6 +549,9 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 	if err != nil {
 		return nil, err
 	}
+	if r.SupersededBy != 0 {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
+	}
 	if r.Status != "proposed" {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed", id, r.Status)
 	}
@@ -569,6 +593,9 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	p, err := auth.RequireIn(ctx, auth.PermApprove, r.Region)
 	if err != nil {
 		return nil, err
+	}
+	if r.SupersededBy != 0 {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
 	}
 	if r.Status != "proposed" && r.Status != "reviewed" {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
