@@ -1,0 +1,272 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"safetynet/internal/ids"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/sqlstore/sqlstoretest"
+)
+
+// concurrently sends n copies of a request as user at once and returns the
+// answers (status and body), in no particular order. It calls no t.Fatal
+// off the test's goroutine: a failed request is an answer of status 0.
+func (b *testBundle) concurrently(t *testing.T, n int, method, path, user string, body any) []*result {
+	t.Helper()
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := b.token(t, user)
+	out := make([]*result, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i] = &result{}
+			req, err := http.NewRequest(method, b.url+path, bytes.NewReader(raw))
+			if err != nil {
+				out[i].body = []byte(err.Error())
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				out[i].body = []byte(err.Error())
+				return
+			}
+			defer resp.Body.Close()
+			out[i].status, out[i].header = resp.StatusCode, resp.Header
+			out[i].body, _ = io.ReadAll(resp.Body)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
+// elder registers an 88-year-old living alone in a village of county: one
+// for the high-age allowance.
+func (b *testBundle) elder(t *testing.T, county region.Code, seq int) {
+	t.Helper()
+	vs := villages(t, county, 1)
+	id, err := ids.MakeResidentID(string(county), period.MustDate(1938, time.March, 3), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p personJSON
+	b.do(t, "POST", "/api/v1/persons", "admin", map[string]any{
+		"id_number": id, "name": "马桂兰", "ethnicity": "hui", "hukou_type": "rural", "hukou_region": string(county), "region_code": vs[0],
+	}).want(t, http.StatusCreated).decode(t, &p)
+	b.do(t, "POST", "/api/v1/households", "admin", map[string]any{
+		"region_code": vs[0], "hukou_type": "rural", "members": []map[string]any{{"person_id": p.ID, "relation": "head"}},
+	}).want(t, http.StatusCreated)
+}
+
+// onceRunJSON is what these tests read of a screening run.
+type onceRunJSON struct {
+	ID           int64  `json:"id"`
+	Programme    string `json:"programme"`
+	Period       string `json:"period"`
+	Region       string `json:"region"`
+	Status       string `json:"status"`
+	SupersededBy int64  `json:"superseded_by"`
+	Supersedes   int64  `json:"supersedes"`
+}
+
+// allRuns reads every screening run there is, by id from 1 until 25 in a
+// row are not found.
+func (b *testBundle) allRuns(t *testing.T) []onceRunJSON {
+	t.Helper()
+	var out []onceRunJSON
+	for id, missing := 1, 0; missing < 25; id++ {
+		res := b.do(t, "GET", "/api/v1/screenings/"+strconv.Itoa(id), "admin", nil)
+		if res.status == http.StatusNotFound {
+			missing++
+			continue
+		}
+		missing = 0
+		var r onceRunJSON
+		res.want(t, http.StatusOK).decode(t, &r)
+		out = append(out, r)
+	}
+	return out
+}
+
+// openRuns counts the undecided, not superseded runs per programme, month
+// and region.
+func openRuns(runs []onceRunJSON) map[string]int {
+	out := map[string]int{}
+	for _, r := range runs {
+		if r.Status == "proposed" || r.Status == "reviewed" {
+			out[r.Programme+"/"+r.Period+"/"+r.Region]++
+		}
+	}
+	return out
+}
+
+// TestScreeningJobStartedOnce posts twenty screening jobs of one month at
+// once, on each engine: every answer is 202 at the same job, one of them
+// claimed it, and the job runs once (one attempt) to its end with one run
+// per programme and no second open run of any.
+func TestScreeningJobStartedOnce(t *testing.T) {
+	for name, open := range sqlstoretest.Engines() {
+		t.Run(name, func(t *testing.T) {
+			b := setupOn(t, open)
+			b.elder(t, "652301", 7)
+			month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
+			type jobJSON struct {
+				ID       int64   `json:"id"`
+				Status   string  `json:"status"`
+				Claimed  bool    `json:"claimed"`
+				Attempts int     `json:"attempts"`
+				RunIDs   []int64 `json:"run_ids"`
+				Error    string  `json:"error"`
+			}
+			answers := b.concurrently(t, 20, "POST", "/api/v1/screening-jobs", "cw1", map[string]any{"period": month})
+			var id int64
+			claimed := 0
+			for i, res := range answers {
+				if res.status != http.StatusAccepted {
+					t.Fatalf("answer %d: status %d, want 202; body %s", i, res.status, res.body)
+				}
+				var j jobJSON
+				res.decode(t, &j)
+				if id == 0 {
+					id = j.ID
+				}
+				if j.ID != id || res.header.Get("Location") != fmt.Sprintf("/api/v1/screening-jobs/%d", id) {
+					t.Errorf("answer %d points to job %d at %q, want job %d", i, j.ID, res.header.Get("Location"), id)
+				}
+				if j.Claimed {
+					claimed++
+				}
+			}
+			if claimed != 1 {
+				t.Errorf("%d of the 20 answers claimed the job, want 1", claimed)
+			}
+			var job jobJSON
+			loc := fmt.Sprintf("/api/v1/screening-jobs/%d", id)
+			for deadline := time.Now().Add(60 * time.Second); ; {
+				b.do(t, "GET", loc, "cw1", nil).want(t, http.StatusOK).decode(t, &job)
+				if job.Status != "running" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("job %+v still running after 60 s", job)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if job.Status != "done" || job.Attempts != 1 || len(job.RunIDs) != 5 {
+				t.Fatalf("job %+v: want done in one attempt with 5 runs", job)
+			}
+			// A later start of the month is a new job whose runs supersede
+			// the first's: still one open run per programme.
+			b.do(t, "POST", "/api/v1/screening-jobs", "cw1", map[string]any{"period": month}).want(t, http.StatusAccepted).decode(t, &job)
+			for deadline := time.Now().Add(60 * time.Second); job.Status == "running"; {
+				if time.Now().After(deadline) {
+					t.Fatalf("second job %+v still running after 60 s", job)
+				}
+				time.Sleep(20 * time.Millisecond)
+				b.do(t, "GET", fmt.Sprintf("/api/v1/screening-jobs/%d", job.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &job)
+			}
+			if job.Status != "done" || job.ID == id {
+				t.Fatalf("second job %+v: want a new job, done", job)
+			}
+			runs := b.allRuns(t)
+			if len(runs) != 10 {
+				t.Errorf("%d runs stored, want the 5 of each job", len(runs))
+			}
+			for key, n := range openRuns(runs) {
+				if n != 1 {
+					t.Errorf("%d open runs of %s, want 1", n, key)
+				}
+			}
+			if len(openRuns(runs)) != 5 {
+				t.Errorf("open runs %v, want one per programme", openRuns(runs))
+			}
+		})
+	}
+}
+
+// TestScreeningProposedOnce posts twenty screenings of one programme and
+// month at once, on each engine: one run stays open; every other answer
+// is a run it superseded (pointing on to the next) or a 409 naming the
+// open run.
+func TestScreeningProposedOnce(t *testing.T) {
+	for name, open := range sqlstoretest.Engines() {
+		t.Run(name, func(t *testing.T) {
+			b := setupOn(t, open)
+			b.elder(t, "652301", 7)
+			month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
+			answers := b.concurrently(t, 20, "POST", "/api/v1/screenings", "cw1", map[string]any{"programme": "high_age_allowance", "period": month})
+			var conflicts []string
+			for i, res := range answers {
+				switch res.status {
+				case http.StatusCreated:
+				case http.StatusConflict:
+					var p problemBody
+					res.decode(t, &p)
+					conflicts = append(conflicts, p.Detail)
+				default:
+					t.Fatalf("answer %d: status %d, want 201 or 409; body %s", i, res.status, res.body)
+				}
+			}
+			runs := b.allRuns(t)
+			open := openRuns(runs)
+			if len(open) != 1 || open["high_age_allowance/"+month+"/652301"] != 1 {
+				t.Fatalf("open runs %v after 20 screenings at once, want one", open)
+			}
+			var live int64
+			byID := map[int64]onceRunJSON{}
+			for _, r := range runs {
+				byID[r.ID] = r
+				if r.Status == "proposed" {
+					live = r.ID
+				}
+			}
+			if len(runs)+len(conflicts) != 20 {
+				t.Errorf("%d runs and %d conflicts, want 20 answers in all", len(runs), len(conflicts))
+			}
+			for _, r := range runs {
+				if r.ID == live {
+					continue
+				}
+				if r.Status != "superseded" || byID[r.SupersededBy].Supersedes != r.ID {
+					t.Errorf("run %+v: want superseded by a run that says so", r)
+				}
+			}
+			for _, d := range conflicts {
+				if !strings.Contains(d, "screening run ") {
+					t.Errorf("409 %q does not name the open run", d)
+				}
+			}
+			// The superseded runs are not decided; the open one is.
+			for _, r := range runs {
+				path := fmt.Sprintf("/api/v1/screenings/%d/decision", r.ID)
+				if r.ID == live {
+					b.do(t, "POST", path, "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+					continue
+				}
+				pb := b.do(t, "POST", path, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+				if !strings.Contains(pb.Detail, "superseded by run") {
+					t.Errorf("deciding superseded run %d: %q, want it to name the run that superseded it", r.ID, pb.Detail)
+				}
+			}
+		})
+	}
+}
