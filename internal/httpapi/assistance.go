@@ -102,7 +102,7 @@ func (s *server) assistanceRoutes() []route {
 		{method: "GET", path: "/api/v1/screenings/{id}", handler: getByID(s.asst.FindScreeningRun, screeningOf), tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
-			summary: "Review a proposed run: accept every item or some, the others with the reason", params: idParams{},
+			summary: "Review a proposed run: accept every item or some, the others with the reason. A caseworker of a county reviews the items of their county in a prefecture-wide run, once; the run is reviewed when every county has", params: idParams{},
 			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/decision", handler: decide(s.asst.DecideScreening, screeningOf), tag: "assistance",
 			summary: "Approve or reject a screening run, by an approver who neither made nor reviewed it; only accepted items take effect", params: idParams{},
@@ -1009,6 +1009,13 @@ type screeningItemResponse struct {
 	Reason      string `json:"reason,omitempty"`
 	Accepted    bool   `json:"accepted"`
 	Note        string `json:"note,omitempty"`
+	ReviewedBy  int64  `json:"reviewed_by,omitempty" description:"the caseworker who reviewed the item: of its county, or of the run's region"`
+}
+
+type countyReviewResponse struct {
+	County   string `json:"county"`
+	Items    int    `json:"items"`
+	Reviewed int    `json:"reviewed"`
 }
 
 type screeningReviewRequest struct {
@@ -1045,6 +1052,7 @@ type screeningResponse struct {
 	Status        string                  `json:"status" enum:"proposed,reviewed,approved,rejected,superseded"`
 	SupersededBy  int64                   `json:"superseded_by,omitempty" description:"the run that replaced this undecided one (status superseded)"`
 	Supersedes    int64                   `json:"supersedes,omitempty" description:"the undecided run this one replaced"`
+	Counties      []countyReviewResponse  `json:"counties" required:"true" nullable:"false" description:"per county, the items read and how many are reviewed: a prefecture-wide run is reviewed county by county"`
 	Evaluated     int                     `json:"evaluated"`
 	Eligible      int                     `json:"eligible"`
 	NewAwards     int                     `json:"new_awards"`
@@ -1063,11 +1071,14 @@ func screeningOf(run *assistance.ScreeningRun) screeningResponse {
 	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: run.Status,
 		Evaluated: run.Evaluated, Eligible: run.Eligible, NewAwards: run.NewAwards, Changed: run.Changed, Stopped: run.Stopped,
 		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, ReviewedBy: run.ReviewedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
-		SupersededBy: int64(run.SupersededBy), Supersedes: int64(run.Supersedes), Items: []screeningItemResponse{}}
+		SupersededBy: int64(run.SupersededBy), Supersedes: int64(run.Supersedes), Counties: []countyReviewResponse{}, Items: []screeningItemResponse{}}
+	for _, c := range run.Counties() {
+		out.Counties = append(out.Counties, countyReviewResponse{County: string(c.County), Items: c.Items, Reviewed: c.Reviewed})
+	}
 	for _, it := range run.Items {
 		out.Items = append(out.Items, screeningItemResponse{Seq: it.Seq, Change: string(it.Change), HouseholdID: int64(it.HouseholdID),
 			PersonID: int64(it.PersonID), RegionCode: string(it.RegionCode), Amount: int64(it.Amount), OldAmount: int64(it.OldAmount),
-			AwardID: int64(it.AwardID), Reason: it.Reason, Accepted: it.Accepted, Note: it.Note})
+			AwardID: int64(it.AwardID), Reason: it.Reason, Accepted: it.Accepted, Note: it.Note, ReviewedBy: it.ReviewedBy})
 	}
 	return out
 }

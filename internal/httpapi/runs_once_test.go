@@ -270,3 +270,93 @@ func TestScreeningProposedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCountyReviewOfPrefectureScreening has a prefecture-wide screening
+// reviewed county by county: each county's caseworker reads and reviews
+// the items of their county only, once; a new screening does not replace
+// a run under review; the approver cannot approve before every county has
+// reviewed, then approves, and only the accepted items become awards.
+func TestCountyReviewOfPrefectureScreening(t *testing.T) {
+	b := setup(t)
+	b.elder(t, "652301", 7)
+	b.elder(t, "652302", 8)
+	month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
+	type itemJSON struct {
+		Seq        int    `json:"seq"`
+		Change     string `json:"change"`
+		RegionCode string `json:"region_code"`
+		Accepted   bool   `json:"accepted"`
+		ReviewedBy int64  `json:"reviewed_by"`
+	}
+	type countyJSON struct {
+		County   string `json:"county"`
+		Items    int    `json:"items"`
+		Reviewed int    `json:"reviewed"`
+	}
+	type runJSON struct {
+		ID        int64        `json:"id"`
+		Status    string       `json:"status"`
+		NewAwards int          `json:"new_awards"`
+		Counties  []countyJSON `json:"counties"`
+		Items     []itemJSON   `json:"items"`
+	}
+	var run runJSON
+	b.do(t, "POST", "/api/v1/screenings", "admin", map[string]any{"programme": "high_age_allowance", "period": month, "region": "652300"}).
+		want(t, http.StatusCreated).decode(t, &run)
+	if len(run.Items) != 2 || len(run.Counties) != 2 || run.Counties[0] != (countyJSON{County: "652301", Items: 1}) {
+		t.Fatalf("prefecture run %+v: want one new item in each of 652301 and 652302", run)
+	}
+	seqOf := map[string]int{}
+	for _, it := range run.Items {
+		seqOf[it.RegionCode[:6]] = it.Seq
+	}
+	path := fmt.Sprintf("/api/v1/screenings/%d", run.ID)
+
+	// Each county reads its own items.
+	var seen runJSON
+	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &seen)
+	if len(seen.Items) != 1 || seen.Items[0].RegionCode[:6] != "652301" {
+		t.Fatalf("the run as Changji City reads it: %+v; want its one item only", seen)
+	}
+	pb := b.do(t, "POST", path+"/review", "cw1", map[string]any{"accept": []int{seqOf["652302"]}, "reason": "x"}).problem(t, http.StatusUnprocessableEntity)
+	if _, ok := pb.field("accept"); !ok {
+		t.Errorf("Changji City accepting Fukang's item: %+v, want the accept field named", pb)
+	}
+	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &seen)
+	if seen.Status != "proposed" || len(seen.Items) != 1 || seen.Items[0].ReviewedBy == 0 || !seen.Items[0].Accepted {
+		t.Fatalf("after Changji City's review: %+v; want its item reviewed, accepted, the run still proposed", seen)
+	}
+	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).problem(t, http.StatusConflict)
+	// Under review, the run is not replaced by a new screening.
+	pb = b.do(t, "POST", "/api/v1/screenings", "admin", map[string]any{"programme": "high_age_allowance", "period": month, "region": "652300"}).
+		problem(t, http.StatusConflict)
+	if !strings.Contains(pb.Detail, fmt.Sprintf("screening run %d ", run.ID)) {
+		t.Errorf("a new screening of a run under review: %q, want the open run named", pb.Detail)
+	}
+	pb = b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	if !strings.Contains(pb.Detail, "652302") {
+		t.Errorf("approval before Fukang reviewed: %q, want Fukang named as still to review", pb.Detail)
+	}
+
+	// Fukang leaves its item out; the run is then reviewed and approved.
+	b.do(t, "POST", path+"/review", "cw2", map[string]any{"accept": []int{}, "reason": "户籍待核实"}).want(t, http.StatusOK).decode(t, &seen)
+	if seen.Status != "reviewed" {
+		t.Fatalf("after every county reviewed: %+v; want reviewed", seen)
+	}
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &run)
+	if run.Status != "approved" || run.Counties[0].Reviewed != 1 || run.Counties[1].Reviewed != 1 {
+		t.Fatalf("decided run %+v: want approved with both counties reviewed", run)
+	}
+	// Changji City's elder is awarded, Fukang's is not.
+	for _, c := range []struct {
+		user, county string
+		new          int
+	}{{"cw1", "652301", 0}, {"cw2", "652302", 1}} {
+		var again runJSON
+		b.do(t, "POST", "/api/v1/screenings", c.user, map[string]any{"programme": "high_age_allowance", "period": month, "region": c.county}).
+			want(t, http.StatusCreated).decode(t, &again)
+		if again.NewAwards != c.new {
+			t.Errorf("screening %s after the decision: %d new, want %d", c.county, again.NewAwards, c.new)
+		}
+	}
+}

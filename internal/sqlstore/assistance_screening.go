@@ -447,12 +447,18 @@ type queryRower interface {
 }
 
 // openScreeningRun returns the undecided run (not superseded) of r's
-// programme, month and region, and its status; 0 when there is none.
+// programme, month and region, and its status ("under review" when some
+// of its items are reviewed); 0 when there is none.
 func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *assistance.ScreeningRun) (assistance.RunID, string, error) {
 	var id assistance.RunID
 	var status string
-	err := q.QueryRowContext(ctx, db.q(`SELECT id, status FROM screening_runs WHERE programme = ? AND period = ? AND region_code = ?
-		AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Programme, r.Period.String(), string(r.Region)).Scan(&id, &status)
+	var reviewed int
+	err := q.QueryRowContext(ctx, db.q(`SELECT id, status, (SELECT COUNT(*) FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)
+		FROM screening_runs WHERE programme = ? AND period = ? AND region_code = ?
+		AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Programme, r.Period.String(), string(r.Region)).Scan(&id, &status, &reviewed)
+	if err == nil && status == "proposed" && reviewed > 0 {
+		status = "under review"
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
 	}
@@ -478,7 +484,8 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.
 		}
 		// Taken out of the open runs before the new one goes in; pointed
 		// at it after.
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET superseded_by = -1 WHERE id = ? AND status = 'proposed' AND superseded_by = 0`), int64(open))
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET superseded_by = -1 WHERE id = ? AND status = 'proposed' AND superseded_by = 0
+			AND NOT EXISTS (SELECT 1 FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)`), int64(open))
 		if err != nil {
 			return fmt.Errorf("supersede screening run %d: %w", open, err)
 		}
@@ -783,7 +790,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 		r.Status = "superseded"
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
-		`+bit("accepted")+`, note FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
+		`+bit("accepted")+`, note, reviewed_by FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
 	if err != nil {
 		return nil, fmt.Errorf("screening items: %w", err)
 	}
@@ -792,7 +799,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 		var it assistance.ScreeningItem
 		var accepted int64
 		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason,
-			&accepted, &it.Note); err != nil {
+			&accepted, &it.Note, &it.ReviewedBy); err != nil {
 			return nil, fmt.Errorf("scan screening item: %w", err)
 		}
 		it.Accepted = accepted != 0
@@ -830,11 +837,13 @@ func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 	})
 }
 
-// ReviewScreeningRun implements assistance.Store.
-func (db *DB) ReviewScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ? AND status = 'proposed' AND superseded_by = 0`),
-			r.Status, r.ReviewedBy, db.ts(r.ReviewedAt), int64(r.ID))
+// ReviewScreeningItems implements assistance.Store: the run's row is
+// written first, so that reviews of one run at once (two counties) wait
+// for each other and the last one sees every item reviewed.
+func (db *DB) ReviewScreeningItems(ctx context.Context, r *assistance.ScreeningRun, items []assistance.ScreeningItem, by int64, at time.Time) (string, error) {
+	status := "proposed"
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = status WHERE id = ? AND status = 'proposed' AND superseded_by = 0`), int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("review screening run %d: %w", r.ID, err)
 		}
@@ -844,22 +853,41 @@ func (db *DB) ReviewScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 			return fault.Errorf(fault.Conflict, "screening run %d is no longer proposed (reviewed, decided or superseded)", r.ID)
 		}
 		left := 0
-		stmt, err := tx.PrepareContext(ctx, db.q("UPDATE screening_items SET accepted = ?, note = ? WHERE run_id = ? AND seq = ?"))
+		stmt, err := tx.PrepareContext(ctx, db.q("UPDATE screening_items SET accepted = ?, note = ?, reviewed_by = ? WHERE run_id = ? AND seq = ? AND reviewed_by = 0"))
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		for _, it := range r.Items {
+		for _, it := range items {
 			if !it.Accepted {
 				left++
 			}
-			if _, err := stmt.ExecContext(ctx, db.boolv(it.Accepted), it.Note, int64(r.ID), it.Seq); err != nil {
+			res, err := stmt.ExecContext(ctx, db.boolv(it.Accepted), it.Note, by, int64(r.ID), it.Seq)
+			if err != nil {
+				return fmt.Errorf("review item %d of screening run %d: %w", it.Seq, r.ID, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
 				return err
+			} else if n != 1 {
+				return fault.Errorf(fault.Conflict, "item %d of screening run %d was reviewed already", it.Seq, r.ID)
 			}
 		}
-		return db.audited(ctx, tx, "screening.review", "screening_run", r.ID, string(r.Region), map[string]any{"items": len(r.Items), "left_out": left},
-			[]string{"items=" + strconv.Itoa(len(r.Items)), "left_out=" + strconv.Itoa(left)})
+		var pending int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM screening_items WHERE run_id = ? AND reviewed_by = 0`), int64(r.ID)).Scan(&pending); err != nil {
+			return fmt.Errorf("items of screening run %d to review: %w", r.ID, err)
+		}
+		if pending == 0 {
+			status = "reviewed"
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = 'reviewed', reviewed_by = ?, reviewed_at = ? WHERE id = ?`),
+				by, db.ts(at), int64(r.ID)); err != nil {
+				return fmt.Errorf("review screening run %d: %w", r.ID, err)
+			}
+		}
+		return db.audited(ctx, tx, "screening.review", "screening_run", r.ID, string(r.Region),
+			map[string]any{"items": len(items), "left_out": left, "pending": pending, "status": status},
+			[]string{"items=" + strconv.Itoa(len(items)), "left_out=" + strconv.Itoa(left), "pending=" + strconv.Itoa(pending)})
 	})
+	return status, err
 }
 
 // ---- reports

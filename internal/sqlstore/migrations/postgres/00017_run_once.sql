@@ -26,6 +26,14 @@ UPDATE screening_runs SET superseded_by = (
 CREATE UNIQUE INDEX screening_runs_open ON screening_runs (programme, period, region_code)
     WHERE status IN ('proposed', 'reviewed') AND superseded_by = 0;
 
+-- Each item of a run is reviewed once, by a caseworker of its county or
+-- of the whole run's region: reviewed_by. A prefecture-wide run is
+-- reviewed county by county and is reviewed when every item is. The items
+-- of the runs reviewed before were reviewed by the run's reviewer.
+ALTER TABLE screening_items ADD COLUMN reviewed_by BIGINT NOT NULL DEFAULT 0;
+UPDATE screening_items SET reviewed_by = (SELECT r.reviewed_by FROM screening_runs r WHERE r.id = screening_items.run_id)
+    WHERE run_id IN (SELECT id FROM screening_runs WHERE reviewed_by <> 0);
+
 -- One refund batch waiting for approval per year and region: a second is
 -- refused while it waits. Those proposed twice before keep their newest.
 ALTER TABLE refund_runs ADD COLUMN superseded_by BIGINT NOT NULL DEFAULT 0;
@@ -40,6 +48,7 @@ CREATE UNIQUE INDEX refund_runs_open ON refund_runs (year, region_code) WHERE st
 -- +goose Down
 DROP INDEX refund_runs_open;
 ALTER TABLE refund_runs DROP COLUMN superseded_by;
+ALTER TABLE screening_items DROP COLUMN reviewed_by;
 DROP INDEX screening_runs_open;
 ALTER TABLE screening_runs DROP COLUMN superseded_by;
 ALTER TABLE screening_jobs DROP COLUMN heartbeat_at;
