@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -274,7 +275,8 @@ func TestScreeningProposedOnce(t *testing.T) {
 }
 
 // TestCountyReviewOfPrefectureScreening has a prefecture-wide screening
-// reviewed county by county: each county's caseworker reads and reviews
+// reviewed county by county: each county's caseworker follows the
+// prefecture's job, reads and reviews
 // the items of their county only, once; a new screening does not replace
 // a run under review; the approver cannot approve before every county has
 // reviewed, then approves, and only the accepted items become awards.
@@ -296,15 +298,38 @@ func TestCountyReviewOfPrefectureScreening(t *testing.T) {
 		Reviewed int    `json:"reviewed"`
 	}
 	type runJSON struct {
-		ID        int64        `json:"id"`
-		Status    string       `json:"status"`
-		NewAwards int          `json:"new_awards"`
-		Counties  []countyJSON `json:"counties"`
-		Items     []itemJSON   `json:"items"`
+		ID         int64        `json:"id"`
+		Status     string       `json:"status"`
+		Supersedes int64        `json:"supersedes"`
+		NewAwards  int          `json:"new_awards"`
+		Counties   []countyJSON `json:"counties"`
+		Items      []itemJSON   `json:"items"`
 	}
+	// The county caseworkers find the runs of a prefecture-wide job.
+	var job struct {
+		ID     int64   `json:"id"`
+		Status string  `json:"status"`
+		RunIDs []int64 `json:"run_ids"`
+	}
+	b.do(t, "POST", "/api/v1/screening-jobs", "admin", map[string]any{"period": month, "region": "652300"}).want(t, http.StatusAccepted).decode(t, &job)
+	for deadline := time.Now().Add(60 * time.Second); job.Status == "running"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("job %+v still running after 60 s", job)
+		}
+		time.Sleep(20 * time.Millisecond)
+		b.do(t, "GET", fmt.Sprintf("/api/v1/screening-jobs/%d", job.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &job)
+	}
+	if job.Status != "done" || len(job.RunIDs) != 5 {
+		t.Fatalf("the prefecture's job as Changji City reads it: %+v; want done with its 5 runs", job)
+	}
+	// A screening of the programme again supersedes the job's run, which
+	// nobody has reviewed.
 	var run runJSON
 	b.do(t, "POST", "/api/v1/screenings", "admin", map[string]any{"programme": "high_age_allowance", "period": month, "region": "652300"}).
 		want(t, http.StatusCreated).decode(t, &run)
+	if !slices.Contains(job.RunIDs, run.Supersedes) {
+		t.Errorf("the new run supersedes run %d, want the job's high-age run (one of %v)", run.Supersedes, job.RunIDs)
+	}
 	if len(run.Items) != 2 || len(run.Counties) != 2 || run.Counties[0] != (countyJSON{County: "652301", Items: 1}) {
 		t.Fatalf("prefecture run %+v: want one new item in each of 652301 and 652302", run)
 	}
