@@ -49,7 +49,9 @@ func openAssistance(ctx context.Context, e env, dsn, name string) (*assistance.S
 	if err != nil {
 		return nil, nil, ctx, err
 	}
-	return assistance.NewService(db, db, db, pk), db, ctx, nil
+	svc := assistance.NewService(db, db, db, pk)
+	svc.Leases = jobLeases()
+	return svc, db, ctx, nil
 }
 
 // monthRegionFlags parses --db, --period and --region.
@@ -718,6 +720,10 @@ func screenEverything(ctx context.Context, e env, svc *assistance.Service, m per
 	job, resumed, err := svc.StartScreeningJob(ctx, m, code)
 	if err != nil {
 		return err
+	}
+	if !job.Held() {
+		return fault.Errorf(fault.Conflict, "screening job %d of %s in %s is run by %s (its lease ends at %s): follow it with GET /api/v1/screening-jobs/%d",
+			job.ID, m, code, job.LeaseOwner, job.LeaseUntil.Format(time.RFC3339), job.ID)
 	}
 	if resumed {
 		fmt.Fprintf(e.stdout, "resuming screening job %d of %s in %s at its %s phase (attempt %d)\n", job.ID, m, code, job.Phase, job.Attempts)

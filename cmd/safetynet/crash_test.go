@@ -351,4 +351,12 @@ func TestScreeningCrashSafety(t *testing.T) {
 	if diff := cmp.Diff(screened(want), screened(got)); diff != "" {
 		t.Fatalf("after the killed screenings the job differs (-uninterrupted +killed):\n%s", diff)
 	}
+	// Each run after a kill took the job over from the killed process at
+	// once (its lease was far from over, its process gone; waiting for the
+	// lease would have failed the run), and the job ended with its lease
+	// let go.
+	leases := dump(t, got, map[string]string{"jobs": `SELECT status, lease_owner, lease_until FROM screening_jobs`})["jobs"]
+	if len(leases) != 1 || leases[0] != fmt.Sprint("done", "", int64(0)) {
+		t.Errorf("the killed job's lease after its end: %v, want done and let go", leases)
+	}
 }

@@ -56,7 +56,11 @@ func runPayroll(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "run %d done in %.1f s\n", sum.ID, time.Since(start).Seconds())
+	if sum.NothingNew {
+		fmt.Fprintf(e.stdout, "nothing new to pay for %s: the month was paid already and nothing changed; no run recorded (%.1f s)\n", m, time.Since(start).Seconds())
+	} else {
+		fmt.Fprintf(e.stdout, "run %d done in %.1f s\n", sum.ID, time.Since(start).Seconds())
+	}
 	fmt.Fprintf(e.stdout, "  awards       %d\n", sum.Awards)
 	fmt.Fprintf(e.stdout, "  lines        %d (%d new in this run)\n", sum.Lines, sum.NewLines)
 	fmt.Fprintf(e.stdout, "  regular      %s yuan\n", sum.Regular)

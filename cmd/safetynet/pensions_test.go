@@ -45,11 +45,15 @@ func TestPensionCLI(t *testing.T) {
 	if _, _, err := runCLI(t, "pension", "award", "--db", dbPath, "--person", fmt.Sprint(p.ID), "--group", "female_cadre"); err == nil {
 		t.Error("an award against the registry gender: no error")
 	}
+	// The second run pays nothing new: it says so and records no run.
 	for i, want := range []string{"lines        1 (1 new in this run)", "lines        1 (0 new in this run)"} {
 		out, _, err = runCLI(t, "payroll", "--db", dbPath, "--period", "2025-01")
-		if err != nil || !strings.Contains(out, want) || !strings.Contains(out, "regular      2,027.52 yuan") || !strings.Contains(out, "overpayments 0 outstanding") {
+		if err != nil || !strings.Contains(out, want) || strings.Contains(out, "no run recorded") != (i == 1) || !strings.Contains(out, "regular      2,027.52 yuan") || !strings.Contains(out, "overpayments 0 outstanding") {
 			t.Fatalf("payroll run %d: %v\n%s", i+1, err, out)
 		}
+	}
+	if runs := dump(t, dbPath, map[string]string{"runs": "SELECT id FROM payroll_runs"})["runs"]; len(runs) != 1 {
+		t.Errorf("payroll runs %v after two runs of a month, the second paying nothing new; want the first only", runs)
 	}
 	out, _, err = runCLI(t, "pension", "certify", "--db", dbPath, "--person", fmt.Sprint(p.ID), "--date", "2025-02-01", "--method", "visit")
 	if err != nil || !strings.Contains(out, "by visit") {

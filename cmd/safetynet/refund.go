@@ -51,6 +51,11 @@ func runRefund(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if run.Status == insurance.RefundNone {
+			fmt.Fprintf(e.stdout, "refunds %d in %s: %d employers screened on %d's figures, none to refund (all refunded or not eligible); no run recorded\n",
+				run.Year, run.Region, run.Evaluated, run.Year-1)
+			return nil
+		}
 		fmt.Fprintf(e.stdout, "refund run %d: %d batch %d, %d employers screened on %d's figures, %d eligible, %s yuan; waiting for approval by another user\n",
 			run.ID, run.Year, run.Batch, run.Evaluated, run.Year-1, run.Enterprises, run.Amount)
 		return nil

@@ -63,6 +63,8 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	if err != nil {
 		return nil, nil, err
 	}
+	asst := assistance.NewService(db, db, db, pk)
+	asst.Leases = jobLeases()
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
@@ -75,7 +77,7 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 		Accounts:   insurance.NewAccounts(db, db, pk),
 		Pensions:   insurance.NewPensions(db, db, pk),
 		Benefits:   insurance.NewBenefits(db, db, pk),
-		Assistance: assistance.NewService(db, db, db, pk),
+		Assistance: asst,
 		Auth:       au,
 		Audit:      db,
 		Policy:     pol,
@@ -122,6 +124,10 @@ func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error
 func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.Logger) error {
 	h, _, err := newHandler(db, logger)
 	if err != nil {
+		return err
+	}
+	// The jobs a crash or kill left running are taken up.
+	if err := resumeScreeningJobs(ctx, db, logger); err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}

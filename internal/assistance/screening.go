@@ -89,6 +89,46 @@ type ScreeningItem struct {
 	// otherwise); Note says why an item was not accepted.
 	Accepted bool   `json:"accepted"`
 	Note     string `json:"note,omitempty"`
+	// ReviewedBy is the caseworker who reviewed the item (0: not yet): of
+	// its county, or of the whole run's region.
+	ReviewedBy int64 `json:"reviewed_by,omitempty"`
+}
+
+// CountyReview is how far the review of a run's items of one county is:
+// a prefecture-wide run is reviewed county by county.
+type CountyReview struct {
+	County   region.Code `json:"county"`
+	Items    int         `json:"items"`
+	Reviewed int         `json:"reviewed"`
+}
+
+// Counties returns, county by county in code order, the run's items and
+// how many are reviewed.
+func (r *ScreeningRun) Counties() []CountyReview {
+	by := map[region.Code]*CountyReview{}
+	var out []CountyReview
+	for _, it := range r.Items {
+		c := it.RegionCode.County()
+		cr := by[c]
+		if cr == nil {
+			cr = &CountyReview{County: c}
+			by[c] = cr
+		}
+		cr.Items++
+		if it.ReviewedBy != 0 {
+			cr.Reviewed++
+		}
+	}
+	for _, cr := range by {
+		out = append(out, *cr)
+	}
+	slices.SortFunc(out, func(a, b CountyReview) int { return strings.Compare(string(a.County), string(b.County)) })
+	return out
+}
+
+// reviewStarted reports whether any item of the run is reviewed.
+func (r *ScreeningRun) reviewStarted() bool {
+	return slices.ContainsFunc(r.Items, func(it ScreeningItem) bool { return it.ReviewedBy != 0 })
 }
 
 // RunID is a screening run's surrogate key.
@@ -102,12 +142,20 @@ type ScreeningRun struct {
 	Programme string       `json:"programme"`
 	Period    period.Month `json:"period"`
 	Region    region.Code  `json:"region"`
-	Status    string       `json:"status"` // proposed | reviewed | approved | rejected
-	Evaluated int          `json:"evaluated"`
-	Eligible  int          `json:"eligible"`
-	NewAwards int          `json:"new_awards"`
-	Changed   int          `json:"changed"`
-	Stopped   int          `json:"stopped"`
+	Status    string       `json:"status"` // proposed | reviewed | approved | rejected | superseded
+	// SupersededBy is the run that replaced this one, proposed before it
+	// was decided (its status is then superseded); Supersedes is the run
+	// this one replaced.
+	SupersededBy RunID `json:"superseded_by,omitempty"`
+	Supersedes   RunID `json:"supersedes,omitempty"`
+	// Partial marks a run being made of some persons only (an event
+	// screening): it never supersedes another.
+	Partial   bool `json:"-"`
+	Evaluated int  `json:"evaluated"`
+	Eligible  int  `json:"eligible"`
+	NewAwards int  `json:"new_awards"`
+	Changed   int  `json:"changed"`
+	Stopped   int  `json:"stopped"`
 	// Amount sums the eligible amounts of the period.
 	Amount        money.Fen       `json:"amount"`
 	PolicyVersion string          `json:"policy_version"`
@@ -154,14 +202,27 @@ type ScreeningStore interface {
 	// CreateScreeningRuns inserts the runs with their items in one
 	// transaction; when job is set, the runs are the job's (one per
 	// programme and job: Conflict for a second) and the job's phase and
-	// progress are stored with them.
+	// progress are stored with them. A programme, month and region has
+	// one undecided run: a new whole run supersedes an open one nobody has
+	// reviewed (r.Supersedes names it); otherwise, and for a Partial run,
+	// the new one is Conflict naming the open run.
 	CreateScreeningRuns(ctx context.Context, runs []*ScreeningRun, job *ScreeningJob) error
 	// StartScreeningJob inserts j as running, or, when a job of j's period
-	// and region is running already (one crashed, or another process's),
-	// loads that one into j and counts the attempt: resumed is then true.
+	// and region is running already (one crashed, or another worker's),
+	// loads that one into j: resumed is then true.
 	StartScreeningJob(ctx context.Context, j *ScreeningJob) (resumed bool, err error)
+	// ClaimScreeningJob gives running job j to owner until until, counting
+	// the attempt, when its lease is free, expired at now or held by gone;
+	// false when another worker holds it. Of claims at once, one wins.
+	ClaimScreeningJob(ctx context.Context, j *ScreeningJob, owner, gone string, now, until time.Time) (bool, error)
+	// ReleaseScreeningJob lets go of job id's lease if owner holds it.
+	ReleaseScreeningJob(ctx context.Context, id JobID, owner string) error
+	// RunningScreeningJobs returns the jobs running, with their leases.
+	RunningScreeningJobs(ctx context.Context) ([]*ScreeningJob, error)
 	// UpdateScreeningJob stores j's phase, progress, summary, status and
-	// error.
+	// error as the holder of its lease (j.LeaseOwner), renewing the lease
+	// to j.LeaseUntil, or letting it go when j is done or failed; Conflict
+	// wrapping ErrLeaseLost when another worker holds it.
 	UpdateScreeningJob(ctx context.Context, j *ScreeningJob) error
 	// ScreeningJob returns a job with the ids of its runs.
 	ScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error)
@@ -171,9 +232,13 @@ type ScreeningStore interface {
 	UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[Layer]int, error)
 	// ScreeningRun returns a run with its items.
 	ScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error)
-	// ReviewScreeningRun stores a review: the run's status and reviewer and
-	// every item's choice; Conflict when the run is no longer proposed.
-	ReviewScreeningRun(ctx context.Context, r *ScreeningRun) error
+	// ReviewScreeningItems stores the review of items of run r by user by
+	// (each item's choice, note and reviewer) and, once every item of the
+	// run is reviewed, the run's move to reviewed; it returns the run's
+	// status then. Reviews of one run at once are taken one after the
+	// other. Conflict when the run is no longer proposed or an item was
+	// reviewed already.
+	ReviewScreeningItems(ctx context.Context, r *ScreeningRun, items []ScreeningItem, by int64, at time.Time) (string, error)
 	// DecideScreeningRun stores the run's decision and, when approved,
 	// inserts the new awards and stores the changed and stopped ones, all
 	// in one transaction; Conflict when the run was decided already or an
@@ -390,7 +455,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	for i, programme := range programmes {
 		prog, _ := s.policy.Programme(programme)
 		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
-			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", PolicyVersion: s.policy.Version,
+			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
 				CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}}
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
@@ -503,56 +568,118 @@ func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m p
 	return out, nil
 }
 
-// FindScreeningRun returns a run with its items.
+// FindScreeningRun returns a run with its items. A caseworker of a county
+// reads a run of a wider region (the prefecture's) with the items of the
+// county only: those they review.
 func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region); err != nil {
+	p, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region)
+	if err == nil {
+		return r, nil
+	}
+	if fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !r.Region.Contains(p.Scope) {
 		return nil, err
 	}
+	r.Items = slices.DeleteFunc(r.Items, func(it ScreeningItem) bool { return !p.Scope.Contains(it.RegionCode) })
 	return r, nil
 }
 
 // ReviewScreening is a caseworker's review of a proposed run (审核): every
 // item accepted, or only those of accept (by sequence number), the others
-// noted with the reason. The review is the maker's step: an approver who
-// neither made nor reviewed the run then decides it.
+// noted with the reason. A caseworker whose scope covers the run's region
+// reviews all its items at once; a caseworker of a county inside it (a
+// prefecture-wide run) reviews the items of their county, once: the run is
+// reviewed when every county's items are. The review is the maker's step:
+// an approver who neither made nor reviewed any of the run then decides
+// it.
 func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accept []int, reason string) (*ScreeningRun, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	p, err := auth.RequireIn(ctx, auth.PermAssistance, r.Region)
-	if err != nil {
+	whole := err == nil
+	if !whole && (fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !r.Region.Contains(p.Scope)) {
 		return nil, err
 	}
-	if r.Status != "proposed" {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed", id, r.Status)
+	if r.SupersededBy != 0 {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
+	}
+	if r.Status != "proposed" || (whole && r.reviewStarted()) {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
+	}
+	// The items this review covers: all, or the reviewer's county's.
+	var mine []int
+	for i, it := range r.Items {
+		if whole || p.Scope.Contains(it.RegionCode) {
+			mine = append(mine, i)
+		}
+	}
+	if !whole && len(mine) == 0 {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d has no items in %s to review", id, p.Scope)
+	}
+	for _, i := range mine {
+		if it := r.Items[i]; it.ReviewedBy != 0 {
+			return nil, fault.Errorf(fault.Conflict, "the items of %s in screening run %d were reviewed already (by user %d)", p.Scope, id, it.ReviewedBy)
+		}
 	}
 	keep := map[int]bool{}
 	for _, seq := range accept {
 		if seq < 1 || seq > len(r.Items) {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"accept": fmt.Sprintf("run %d has items 1 to %d, not %d", id, len(r.Items), seq)}}
 		}
+		if !whole && !p.Scope.Contains(r.Items[seq-1].RegionCode) {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"accept": fmt.Sprintf("item %d is in %s, outside %s: its county reviews it", seq, r.Items[seq-1].RegionCode.County(), p.Scope)}}
+		}
 		keep[seq] = true
 	}
-	if !all && len(keep) < len(r.Items) && strings.TrimSpace(reason) == "" {
+	if !all && len(keep) < len(mine) && strings.TrimSpace(reason) == "" {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "say why the items left out are not accepted"}}
 	}
-	for i := range r.Items {
+	items := make([]ScreeningItem, 0, len(mine))
+	for _, i := range mine {
 		it := &r.Items[i]
-		it.Accepted, it.Note = all || keep[it.Seq], ""
+		it.Accepted, it.Note, it.ReviewedBy = all || keep[it.Seq], "", p.UserID
 		if !it.Accepted {
 			it.Note = reason
 		}
+		items = append(items, *it)
 	}
-	r.Status, r.ReviewedBy, r.ReviewedAt = "reviewed", p.UserID, s.NowFunc().UTC()
-	if err := s.store.ReviewScreeningRun(ctx, r); err != nil {
+	now := s.NowFunc().UTC()
+	status, err := s.store.ReviewScreeningItems(ctx, r, items, p.UserID, now)
+	if err != nil {
 		return nil, err
 	}
+	if r.Status = status; status == "reviewed" {
+		r.ReviewedBy, r.ReviewedAt = p.UserID, now
+	}
+	if !whole {
+		r.Items = slices.DeleteFunc(r.Items, func(it ScreeningItem) bool { return !p.Scope.Contains(it.RegionCode) })
+	}
 	return r, nil
+}
+
+// statusWithCounties is the run's status, with the counties whose items
+// wait for review when a county review has begun.
+func (r *ScreeningRun) statusWithCounties() string {
+	if r.Status != "proposed" || !r.reviewStarted() {
+		return r.Status
+	}
+	var waiting []string
+	for _, c := range r.Counties() {
+		if c.Reviewed < c.Items {
+			waiting = append(waiting, string(c.County))
+		}
+	}
+	return "under review by county (" + strings.Join(waiting, ", ") + " to review)"
+}
+
+// reviewedBy reports whether user reviewed the run or any of its items.
+func (r *ScreeningRun) reviewedBy(user int64) bool {
+	return r.ReviewedBy == user || slices.ContainsFunc(r.Items, func(it ScreeningItem) bool { return it.ReviewedBy == user })
 }
 
 // DecideScreening approves or rejects a proposed or reviewed run; by an
@@ -573,11 +700,19 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if err != nil {
 		return nil, err
 	}
+	if r.SupersededBy != 0 {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
+	}
 	if r.Status != "proposed" && r.Status != "reviewed" {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
 	}
-	if p.UserID == r.CreatedBy || p.UserID == r.ReviewedBy {
+	if p.UserID == r.CreatedBy || r.reviewedBy(p.UserID) {
 		return nil, fault.Errorf(fault.Forbidden, "screening run %d was made or reviewed by you: another user decides it", id)
+	}
+	// A run whose review by county has begun is approved once every
+	// county has reviewed its items; it may be rejected before.
+	if approve && r.Status == "proposed" && r.reviewStarted() {
+		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
 	if !approve {

@@ -2,8 +2,11 @@ package assistance
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"safetynet/internal/auth"
@@ -55,7 +58,8 @@ type ScreeningJob struct {
 	// Classification is the first phase's summary with, per layer, the
 	// classified households not yet served (Unserved).
 	Classification *JobClassification `json:"classification,omitempty"`
-	// Attempts counts the starts: more than one after a resume.
+	// Attempts counts the claims of the job by a worker: more than one
+	// after a resume.
 	Attempts   int       `json:"attempts"`
 	Error      string    `json:"error,omitempty"`
 	CreatedBy  int64     `json:"created_by"`
@@ -64,6 +68,72 @@ type ScreeningJob struct {
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	// RunIDs are the job's screening runs, for review and approval.
 	RunIDs []RunID `json:"run_ids"`
+	// LeaseOwner is the worker running the job ("" when none does),
+	// until LeaseUntil unless it renews the lease; HeartbeatAt is its
+	// last renewal.
+	LeaseOwner  string    `json:"lease_owner,omitempty"`
+	LeaseUntil  time.Time `json:"lease_until,omitzero"`
+	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
+	// held says this value's worker claimed the job: it runs it.
+	held bool
+}
+
+// Held reports whether the job was claimed by the call that returned it:
+// the caller runs it (RunScreeningJob). Otherwise another worker does and
+// the caller only follows it.
+func (j *ScreeningJob) Held() bool { return j.held }
+
+// ErrLeaseLost is the error of a job's write by a worker whose lease
+// another worker took over (it had expired, or its worker seemed gone):
+// the other worker finishes the job.
+var ErrLeaseLost = errors.New("the job's lease was taken over by another worker")
+
+// DefaultJobLease is how long a claim of a job lasts without a heartbeat
+// when LeaseConfig.Lease is not set: longer than the longest write of a
+// job's phase (the classification of a prefecture, in one transaction).
+const DefaultJobLease = 5 * time.Minute
+
+// LeaseConfig configures how a process claims screening jobs. A job is
+// run by the one worker holding its lease; the lease is renewed by every
+// progress write and taken over when it expires or its holder is gone.
+type LeaseConfig struct {
+	// Worker names this process in the leases it holds (its host and
+	// process id, say); "" names it by a random token.
+	Worker string
+	// GoneFunc, when set, says whether the worker that owner names has
+	// ended (killed or crashed on this host): its job is then taken up at
+	// once rather than when the lease expires.
+	GoneFunc func(owner string) bool
+	// Lease is how long a claim lasts without renewal; 0 means
+	// DefaultJobLease.
+	Lease time.Duration
+}
+
+// lease is the configured lease duration.
+func (c LeaseConfig) lease() time.Duration {
+	if c.Lease > 0 {
+		return c.Lease
+	}
+	return DefaultJobLease
+}
+
+// owner names a new claim: the worker and a random token, so that two
+// claims of one process are two owners.
+func (c LeaseConfig) owner() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	w := c.Worker
+	if w == "" {
+		w = "worker"
+	}
+	return w + "#" + hex.EncodeToString(b[:])
+}
+
+// WorkerOf is the worker part of a lease owner, as LeaseConfig.Worker
+// named it.
+func WorkerOf(owner string) string {
+	w, _, _ := strings.Cut(owner, "#")
+	return w
 }
 
 // JobClassification is what a job's classification found.
@@ -94,8 +164,11 @@ func phaseIndex(phase string) int { return slices.Index(phases, phase) }
 
 // StartScreeningJob starts the screening of every programme of the region
 // subtree for month m, or, when one of the same month and region is
-// running (stopped by a crash, or run by another process), takes it up
-// where it stopped: resumed then says so. RunScreeningJob does the work.
+// running (stopped by a crash, or run by another worker), returns that
+// one: resumed then says so. The job is claimed for the caller when no
+// other worker holds it (j.Held): the caller then runs it with
+// RunScreeningJob, from the phase it stopped in; otherwise the caller
+// only follows it.
 func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code region.Code) (*ScreeningJob, bool, error) {
 	if m.IsZero() {
 		return nil, false, &fault.Error{Code: fault.Invalid, Message: "invalid screening", Fields: map[string]string{"period": "is required"}}
@@ -108,27 +181,107 @@ func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code re
 		return nil, false, err
 	}
 	now := s.NowFunc().UTC()
-	j := &ScreeningJob{Period: m, Region: code, Status: "running", Phase: PhaseClassify, Attempts: 1, CreatedBy: p.UserID,
+	j := &ScreeningJob{Period: m, Region: code, Status: "running", Phase: PhaseClassify, CreatedBy: p.UserID,
 		CreatedAt: now, UpdatedAt: now}
 	resumed, err := s.store.StartScreeningJob(ctx, j)
 	if err != nil {
 		return nil, false, err
 	}
+	if err := s.claim(ctx, j); err != nil {
+		return nil, false, err
+	}
 	return j, resumed, nil
 }
 
-// RunScreeningJob runs job from its phase to the end, storing its progress
-// as it goes (progress, when set, is told too); a failure is stored on the
-// job and returned.
+// claim claims j for a new owner of this process when its lease is free,
+// expired or its holder gone; j.Held says whether it was.
+func (s *Service) claim(ctx context.Context, j *ScreeningJob) error {
+	now := s.NowFunc().UTC()
+	gone := ""
+	if j.LeaseOwner != "" && now.Before(j.LeaseUntil) && s.Leases.GoneFunc != nil && s.Leases.GoneFunc(j.LeaseOwner) {
+		gone = j.LeaseOwner
+	}
+	owner := s.Leases.owner()
+	if gone == "" {
+		gone = owner // matches no lease
+	}
+	ok, err := s.store.ClaimScreeningJob(ctx, j, owner, gone, now, now.Add(s.Leases.lease()))
+	if err != nil {
+		return err
+	}
+	j.held = ok
+	if !ok {
+		// Read again for the holder and its lease.
+		cur, err := s.store.ScreeningJob(ctx, j.ID)
+		if err != nil {
+			return err
+		}
+		*j = *cur
+	}
+	return nil
+}
+
+// ResumeScreeningJobs claims the running jobs that no live worker holds
+// (their worker crashed, was killed or let them go) and returns them, to
+// be run with RunScreeningJob: what a process does when it starts, and
+// then now and again, so that no job stays half-done.
+func (s *Service) ResumeScreeningJobs(ctx context.Context) ([]*ScreeningJob, error) {
+	if _, err := auth.Require(ctx, auth.PermAssistance); err != nil {
+		return nil, err
+	}
+	jobs, err := s.store.RunningScreeningJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*ScreeningJob
+	for _, j := range jobs {
+		if _, err := auth.RequireIn(ctx, auth.PermAssistance, j.Region); err != nil {
+			continue
+		}
+		if err := s.claim(ctx, j); err != nil {
+			return out, err
+		}
+		if j.held {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// RunScreeningJob runs job, claimed by StartScreeningJob or
+// ResumeScreeningJobs, from its phase to the end, storing its progress as
+// it goes and renewing its lease with each write (progress, when set, is
+// told too); a failure is stored on the job and returned. A job not held
+// is Conflict: another worker runs it. Stopped (ctx cancelled), the job
+// is let go, to be taken up again.
 func (s *Service) RunScreeningJob(ctx context.Context, j *ScreeningJob, progress func(*ScreeningJob)) error {
+	if !j.held {
+		return fault.Errorf(fault.Conflict, "screening job %d is run by %s: follow it", j.ID, j.LeaseOwner)
+	}
 	err := s.runScreeningJob(ctx, j, progress)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		j.Status, j.Error, j.UpdatedAt = "failed", err.Error(), s.NowFunc().UTC()
-		if uerr := s.store.UpdateScreeningJob(context.WithoutCancel(ctx), j); uerr != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		if rerr := s.store.ReleaseScreeningJob(context.WithoutCancel(ctx), j.ID, j.LeaseOwner); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	case errors.Is(err, ErrLeaseLost):
+		// Another worker took the job up: it finishes it.
+	default:
+		j.Status, j.Error = "failed", err.Error()
+		if uerr := s.updateJob(context.WithoutCancel(ctx), j); uerr != nil {
 			return errors.Join(err, uerr)
 		}
 	}
+	j.held = false
 	return err
+}
+
+// updateJob stores j's progress, renewing its lease.
+func (s *Service) updateJob(ctx context.Context, j *ScreeningJob) error {
+	j.UpdatedAt = s.NowFunc().UTC()
+	j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
+	return s.store.UpdateScreeningJob(ctx, j)
 }
 
 func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress func(*ScreeningJob)) error {
@@ -162,11 +315,11 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 		if now.Sub(last) < 250*time.Millisecond && done > 0 {
 			return nil
 		}
-		last, j.UpdatedAt = now, now
+		last = now
 		if progress != nil {
 			progress(j)
 		}
-		return s.store.UpdateScreeningJob(ctx, j)
+		return s.updateJob(ctx, j)
 	}
 	if err := tell(j.Phase, 0); err != nil {
 		return err
@@ -207,33 +360,23 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 			return err
 		}
 		// The runs are stored with the job's move to the next phase, in
-		// one transaction.
+		// one transaction, by the lease holder only (ErrLeaseLost for a
+		// worker whose lease another took over).
 		for _, r := range runs {
 			r.JobID = j.ID
 		}
 		j.Phase, j.Done, j.UpdatedAt = ph.next, offset(ph.next), s.NowFunc().UTC()
+		j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
 		if err := s.store.CreateScreeningRuns(ctx, runs, j); err != nil {
-			if fault.CodeOf(err) != fault.Conflict {
-				return err
-			}
-			// Another process stored this phase first: go on from where
-			// the job is.
-			cur, lerr := s.store.ScreeningJob(ctx, j.ID)
-			if lerr != nil {
-				return errors.Join(err, lerr)
-			}
-			if phaseIndex(cur.Phase) <= phaseIndex(ph.phase) {
-				return err
-			}
-			j.Phase = cur.Phase
+			return err
 		}
 		if progress != nil {
 			progress(j)
 		}
 	}
 	now := s.NowFunc().UTC()
-	j.Status, j.Phase, j.Done, j.UpdatedAt, j.FinishedAt = "done", PhaseDone, j.Total, now, now
-	if err := s.store.UpdateScreeningJob(ctx, j); err != nil {
+	j.Status, j.Phase, j.Done, j.FinishedAt = "done", PhaseDone, j.Total, now
+	if err := s.updateJob(ctx, j); err != nil {
 		return err
 	}
 	if progress != nil {
@@ -247,13 +390,16 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	return nil
 }
 
-// FindScreeningJob returns a job with its progress and runs.
+// FindScreeningJob returns a job with its progress and runs. A caseworker
+// of a county reads a job of a wider region (the prefecture's) too: its
+// runs are those whose items of the county they review.
 func (s *Service) FindScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error) {
 	j, err := s.store.ScreeningJob(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, j.Region); err != nil {
+	if p, err := auth.RequireIn(ctx, auth.PermRegistryRead, j.Region); err != nil &&
+		(fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !j.Region.Contains(p.Scope)) {
 		return nil, err
 	}
 	return j, nil

@@ -122,6 +122,8 @@ type Service struct {
 	// ProgressFunc, when set, is told how many rows of a screening are
 	// done out of how many.
 	ProgressFunc func(done, total int)
+	// Leases configures how this process claims screening jobs.
+	Leases LeaseConfig
 }
 
 // NewService returns a Service.

@@ -95,14 +95,14 @@ func (s *server) assistanceRoutes() []route {
 			summary: "Screen again only the persons whom an event concerns (a new disability record, a death, a 低保 award) and those turning 80 in the month",
 			body:    runRequest{}, status: http.StatusCreated, resp: eventScreeningResponse{}},
 		{method: "POST", path: "/api/v1/screening-jobs", handler: s.handleStartScreeningJob, tag: "assistance",
-			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance; a crashed job of the month is resumed",
+			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance. One worker runs a job (its lease); a job of the month running already is answered (resumed), and taken up only when its worker is gone",
 			body:    runRequest{}, status: http.StatusAccepted, resp: screeningJobResponse{}},
 		{method: "GET", path: "/api/v1/screening-jobs/{id}", handler: getByID(s.asst.FindScreeningJob, screeningJobOf), tag: "assistance",
 			summary: "Read a screening job: its phase, percent done, classification and runs", params: idParams{}, status: http.StatusOK, resp: screeningJobResponse{}},
 		{method: "GET", path: "/api/v1/screenings/{id}", handler: getByID(s.asst.FindScreeningRun, screeningOf), tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", handler: s.handleReviewScreening, tag: "assistance",
-			summary: "Review a proposed run: accept every item or some, the others with the reason", params: idParams{},
+			summary: "Review a proposed run: accept every item or some, the others with the reason. A caseworker of a county reviews the items of their county in a prefecture-wide run, once; the run is reviewed when every county has", params: idParams{},
 			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/decision", handler: decide(s.asst.DecideScreening, screeningOf), tag: "assistance",
 			summary: "Approve or reject a screening run, by an approver who neither made nor reviewed it; only accepted items take effect", params: idParams{},
@@ -1009,6 +1009,13 @@ type screeningItemResponse struct {
 	Reason      string `json:"reason,omitempty"`
 	Accepted    bool   `json:"accepted"`
 	Note        string `json:"note,omitempty"`
+	ReviewedBy  int64  `json:"reviewed_by,omitempty" description:"the caseworker who reviewed the item: of its county, or of the run's region"`
+}
+
+type countyReviewResponse struct {
+	County   string `json:"county"`
+	Items    int    `json:"items"`
+	Reviewed int    `json:"reviewed"`
 }
 
 type screeningReviewRequest struct {
@@ -1042,7 +1049,10 @@ type screeningResponse struct {
 	Programme     string                  `json:"programme"`
 	Period        string                  `json:"period"`
 	Region        string                  `json:"region"`
-	Status        string                  `json:"status" enum:"proposed,reviewed,approved,rejected"`
+	Status        string                  `json:"status" enum:"proposed,reviewed,approved,rejected,superseded"`
+	SupersededBy  int64                   `json:"superseded_by,omitempty" description:"the run that replaced this undecided one (status superseded)"`
+	Supersedes    int64                   `json:"supersedes,omitempty" description:"the undecided run this one replaced"`
+	Counties      []countyReviewResponse  `json:"counties" required:"true" nullable:"false" description:"per county, the items read and how many are reviewed: a prefecture-wide run is reviewed county by county"`
 	Evaluated     int                     `json:"evaluated"`
 	Eligible      int                     `json:"eligible"`
 	NewAwards     int                     `json:"new_awards"`
@@ -1061,11 +1071,14 @@ func screeningOf(run *assistance.ScreeningRun) screeningResponse {
 	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: run.Status,
 		Evaluated: run.Evaluated, Eligible: run.Eligible, NewAwards: run.NewAwards, Changed: run.Changed, Stopped: run.Stopped,
 		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, ReviewedBy: run.ReviewedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
-		Items: []screeningItemResponse{}}
+		SupersededBy: int64(run.SupersededBy), Supersedes: int64(run.Supersedes), Counties: []countyReviewResponse{}, Items: []screeningItemResponse{}}
+	for _, c := range run.Counties() {
+		out.Counties = append(out.Counties, countyReviewResponse{County: string(c.County), Items: c.Items, Reviewed: c.Reviewed})
+	}
 	for _, it := range run.Items {
 		out.Items = append(out.Items, screeningItemResponse{Seq: it.Seq, Change: string(it.Change), HouseholdID: int64(it.HouseholdID),
 			PersonID: int64(it.PersonID), RegionCode: string(it.RegionCode), Amount: int64(it.Amount), OldAmount: int64(it.OldAmount),
-			AwardID: int64(it.AwardID), Reason: it.Reason, Accepted: it.Accepted, Note: it.Note})
+			AwardID: int64(it.AwardID), Reason: it.Reason, Accepted: it.Accepted, Note: it.Note, ReviewedBy: it.ReviewedBy})
 	}
 	return out
 }
@@ -1128,7 +1141,13 @@ type screeningJobResponse struct {
 	Percent float64 `json:"percent" description:"0 to 100, to one decimal"`
 	// Resumed says the POST took up a job of the month that was running
 	// (crashed, or another process's).
-	Resumed        bool                   `json:"resumed,omitempty"`
+	Resumed bool `json:"resumed,omitempty"`
+	// Claimed says the POST's worker runs the job; false, another worker
+	// holds its lease and the POST started nothing.
+	Claimed        bool                   `json:"claimed,omitempty"`
+	LeaseOwner     string                 `json:"lease_owner,omitempty" description:"the worker running the job"`
+	LeaseUntil     string                 `json:"lease_until,omitempty" description:"when the lease ends unless renewed by the worker's progress; then another worker takes the job up"`
+	HeartbeatAt    string                 `json:"heartbeat_at,omitempty"`
 	Attempts       int                    `json:"attempts"`
 	Error          string                 `json:"error,omitempty"`
 	Classification *jobClassificationResp `json:"classification,omitempty"`
@@ -1152,6 +1171,12 @@ func screeningJobOf(j *assistance.ScreeningJob) screeningJobResponse {
 		CreatedAt: j.CreatedAt.Format(time.RFC3339), UpdatedAt: j.UpdatedAt.Format(time.RFC3339)}
 	if !j.FinishedAt.IsZero() {
 		out.FinishedAt = j.FinishedAt.Format(time.RFC3339)
+	}
+	if j.LeaseOwner != "" {
+		out.LeaseOwner, out.LeaseUntil = j.LeaseOwner, j.LeaseUntil.Format(time.RFC3339)
+	}
+	if !j.HeartbeatAt.IsZero() {
+		out.HeartbeatAt = j.HeartbeatAt.Format(time.RFC3339)
 	}
 	for _, id := range j.RunIDs {
 		out.RunIDs = append(out.RunIDs, int64(id))
@@ -1180,15 +1205,18 @@ func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	out := screeningJobOf(job)
-	out.Resumed = resumed
-	// The job outlives the request: the caller follows it at Location.
-	ctx := context.WithoutCancel(r.Context())
-	run := *job
-	go func() {
-		if err := s.asst.RunScreeningJob(ctx, &run, nil); err != nil {
-			s.logger.Error("screening job failed", "job", run.ID, "period", run.Period.String(), "err", err)
-		}
-	}()
+	out.Resumed, out.Claimed = resumed, job.Held()
+	// The job outlives the request: the caller follows it at Location. A
+	// job another worker holds is only followed.
+	if job.Held() {
+		ctx := context.WithoutCancel(r.Context())
+		run := *job
+		go func() {
+			if err := s.asst.RunScreeningJob(ctx, &run, nil); err != nil {
+				s.logger.Error("screening job failed", "job", run.ID, "period", run.Period.String(), "err", err)
+			}
+		}()
+	}
 	w.Header().Set("Location", "/api/v1/screening-jobs/"+strconv.FormatInt(int64(job.ID), 10))
 	reply(w, r, http.StatusAccepted, out)
 }

@@ -316,14 +316,15 @@ func overpaymentOf(o insurance.Overpayment) overpaymentResponse {
 
 // payrollResponse reports a payroll run.
 type payrollResponse struct {
-	RunID    int64  `json:"run_id"`
-	Period   string `json:"period"`
-	Region   string `json:"region"`
-	Awards   int    `json:"awards"`
-	NewLines int    `json:"new_lines" description:"lines written by this run; 0 when the month was run before and nothing changed"`
-	Lines    int    `json:"lines" description:"all lines of the month"`
-	Regular  int64  `json:"regular" description:"the month's regular payments, fen"`
-	Arrears  int64  `json:"arrears" description:"the month's back pay, fen"`
+	RunID      int64  `json:"run_id" description:"0 when nothing_new: no run recorded"`
+	NothingNew bool   `json:"nothing_new,omitempty" description:"the month was paid already and nothing changed: nothing written, no run recorded"`
+	Period     string `json:"period"`
+	Region     string `json:"region"`
+	Awards     int    `json:"awards"`
+	NewLines   int    `json:"new_lines" description:"lines written by this run; 0 when the month was run before and nothing changed"`
+	Lines      int    `json:"lines" description:"all lines of the month"`
+	Regular    int64  `json:"regular" description:"the month's regular payments, fen"`
+	Arrears    int64  `json:"arrears" description:"the month's back pay, fen"`
 	// Suspended, Resumed and Stopped count awards withheld for overdue
 	// certification, paid again, and stopped by death.
 	Suspended    int                   `json:"suspended"`
@@ -363,7 +364,7 @@ func (s *server) handlePayroll(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := payrollResponse{RunID: sum.ID, Period: sum.Period.String(), Region: string(sum.Region), Awards: sum.Awards,
+	out := payrollResponse{RunID: sum.ID, NothingNew: sum.NothingNew, Period: sum.Period.String(), Region: string(sum.Region), Awards: sum.Awards,
 		NewLines: sum.NewLines, Lines: sum.Lines, Regular: int64(sum.Regular), Arrears: int64(sum.Arrears),
 		Suspended: sum.Suspended, Resumed: sum.Resumed, Stopped: sum.Stopped, Overpayments: []overpaymentResponse{}}
 	for _, o := range sum.Overpayments {

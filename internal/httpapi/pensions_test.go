@@ -123,15 +123,20 @@ func TestPensionAPI(t *testing.T) {
 
 	// Payroll twice: the second run writes nothing.
 	type payrollJSON struct {
-		NewLines int   `json:"new_lines"`
-		Lines    int   `json:"lines"`
-		Regular  int64 `json:"regular"`
+		RunID      int64 `json:"run_id"`
+		NothingNew bool  `json:"nothing_new"`
+		NewLines   int   `json:"new_lines"`
+		Lines      int   `json:"lines"`
+		Regular    int64 `json:"regular"`
 	}
 	var p1, p2 payrollJSON
 	b.do(t, "POST", "/api/v1/payroll-runs", "cw1", map[string]any{"period": "2025-01", "region": "652301"}).want(t, http.StatusOK).decode(t, &p1)
 	b.do(t, "POST", "/api/v1/payroll-runs", "cw1", map[string]any{"period": "2025-01"}).want(t, http.StatusOK).decode(t, &p2)
 	if p1.NewLines != 2 || p2.NewLines != 0 || p2.Lines != 2 || p1.Regular != 2*a.Amount || p2.Regular != p1.Regular {
 		t.Errorf("payroll runs %+v then %+v, want 2 lines then none, same total", p1, p2)
+	}
+	if p1.RunID == 0 || p1.NothingNew || p2.RunID != 0 || !p2.NothingNew {
+		t.Errorf("payroll runs %+v then %+v, want a run recorded, then nothing new and no run", p1, p2)
 	}
 	b.do(t, "POST", "/api/v1/payroll-runs", "cw1", map[string]any{"period": "2025-13"}).want(t, http.StatusUnprocessableEntity)
 

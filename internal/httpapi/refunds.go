@@ -42,22 +42,24 @@ type refundItemResponse struct {
 }
 
 type refundRunResponse struct {
-	ID          int64                `json:"id"`
-	Year        int                  `json:"year"`
-	Batch       int                  `json:"batch"`
-	Region      string               `json:"region"`
-	Status      string               `json:"status" enum:"proposed,approved,rejected"`
-	Evaluated   int                  `json:"evaluated"`
-	Enterprises int                  `json:"enterprises"`
-	Amount      int64                `json:"amount"`
-	CreatedBy   int64                `json:"created_by"`
-	DecidedBy   int64                `json:"decided_by,omitempty"`
-	Items       []refundItemResponse `json:"items" required:"true" nullable:"false"`
+	ID           int64                `json:"id"`
+	Year         int                  `json:"year"`
+	Batch        int                  `json:"batch"`
+	Region       string               `json:"region"`
+	Status       string               `json:"status" enum:"proposed,approved,rejected,superseded,none" description:"none: no employer to refund, no run recorded (id 0, answered 200)"`
+	SupersededBy int64                `json:"superseded_by,omitempty"`
+	Evaluated    int                  `json:"evaluated"`
+	Enterprises  int                  `json:"enterprises"`
+	Amount       int64                `json:"amount"`
+	CreatedBy    int64                `json:"created_by"`
+	DecidedBy    int64                `json:"decided_by,omitempty"`
+	Items        []refundItemResponse `json:"items" required:"true" nullable:"false"`
 }
 
 func refundRunOf(r *insurance.RefundRun) refundRunResponse {
 	out := refundRunResponse{ID: int64(r.ID), Year: r.Year, Batch: r.Batch, Region: string(r.Region), Status: r.Status, Evaluated: r.Evaluated,
-		Enterprises: r.Enterprises, Amount: int64(r.Amount), CreatedBy: r.CreatedBy, DecidedBy: r.DecidedBy, Items: []refundItemResponse{}}
+		Enterprises: r.Enterprises, Amount: int64(r.Amount), CreatedBy: r.CreatedBy, DecidedBy: r.DecidedBy, SupersededBy: int64(r.SupersededBy),
+		Items: []refundItemResponse{}}
 	for _, it := range r.Items {
 		out.Items = append(out.Items, refundItemResponse{OrgID: int64(it.OrgID), RegionCode: string(it.RegionCode), Size: string(it.Size),
 			Amount: int64(it.Amount), InsuredAvg: it.InsuredAvg, NewClaimants: it.NewClaimants, MonthsPaid: it.MonthsPaid, Premiums: int64(it.Premiums)})
@@ -80,6 +82,11 @@ func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) {
 	run, err := s.ref.Screen(r.Context(), req.Year, code)
 	if err != nil {
 		writeError(w, r, err)
+		return
+	}
+	if run.Status == insurance.RefundNone {
+		// No employer to refund: nothing recorded, nothing to approve.
+		reply(w, r, http.StatusOK, refundRunOf(run))
 		return
 	}
 	w.Header().Set("Location", "/api/v1/refund-runs/"+strconv.FormatInt(int64(run.ID), 10))

@@ -71,7 +71,14 @@ func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	db := sqlstoretest.Open(t)
+	return setupOn(t, sqlstoretest.Open)
+}
+
+// setupOn is setup over a database that open opens (an engine of
+// sqlstoretest.Engines).
+func setupOn(t *testing.T, open func(testing.TB) *sqlstore.DB) *testBundle {
+	t.Helper()
+	db := open(t)
 	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
 	pk, err := realPolicy()
 	if err != nil {

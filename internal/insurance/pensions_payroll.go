@@ -128,6 +128,10 @@ type Overpayment struct {
 // PayrollSummary reports a payroll run.
 type PayrollSummary struct {
 	PayrollRun
+	// NothingNew says the month was paid already and nothing changed: no
+	// line written, no award changed, no run recorded (ID is 0); the
+	// totals are the month's.
+	NothingNew bool `json:"nothing_new,omitempty"`
 	// Overpayments are the region's outstanding overpayments after the run.
 	Overpayments []Overpayment `json:"overpayments"`
 }
@@ -244,14 +248,19 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 		}
 	}
 	run.NewLines = len(lines)
-	if err := s.store.SavePayroll(ctx, run, lines, changes); err != nil {
-		return nil, err
+	// A run that pays nothing new and changes no award records nothing: it
+	// says so (NothingNew, no run ID).
+	nothing := len(lines) == 0 && len(changes) == 0
+	if !nothing {
+		if err := s.store.SavePayroll(ctx, run, lines, changes); err != nil {
+			return nil, err
+		}
 	}
 	overs, err := s.store.Overpayments(ctx, code, OverpaymentOutstanding)
 	if err != nil {
 		return nil, err
 	}
-	return &PayrollSummary{PayrollRun: *run, Overpayments: overs}, nil
+	return &PayrollSummary{PayrollRun: *run, NothingNew: nothing, Overpayments: overs}, nil
 }
 
 // Overpayments lists the overpayments of a region subtree in the caller's

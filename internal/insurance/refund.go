@@ -58,11 +58,14 @@ type RefundRunID int64
 // RefundRun is one batch of refunds of a year (第N批): the employers found
 // eligible and not refunded in an earlier batch, proposed for approval.
 type RefundRun struct {
-	ID            RefundRunID  `json:"id"`
-	Year          int          `json:"year"`
-	Batch         int          `json:"batch"`
-	Region        region.Code  `json:"region"`
-	Status        string       `json:"status"` // proposed | approved | rejected
+	ID     RefundRunID `json:"id"`
+	Year   int         `json:"year"`
+	Batch  int         `json:"batch"`
+	Region region.Code `json:"region"`
+	Status string      `json:"status"` // proposed | approved | rejected | superseded | none
+	// SupersededBy is, for a batch proposed twice before one batch per
+	// year and region could wait at a time, the newer one.
+	SupersededBy  RefundRunID  `json:"superseded_by,omitempty"`
 	Evaluated     int          `json:"evaluated"`
 	Enterprises   int          `json:"enterprises"`
 	Amount        money.Fen    `json:"amount"`
@@ -178,10 +181,16 @@ func (s *Refunds) population(bs []RefundBasis) (*policy.Population, error) {
 	return pop, nil
 }
 
+// RefundNone is the status of a screening that found no employer to
+// refund: no run is recorded and its ID is 0.
+const RefundNone = "none"
+
 // Screen screens every employer of the region subtree for the refund of
 // year (on the previous year's figures) and proposes the year's next batch:
 // the eligible employers not refunded in an earlier batch. Another user
-// approves it.
+// approves it. With no employer to refund, nothing is recorded: the run
+// returned says so (status RefundNone, ID 0). While a batch of the year
+// and region waits for approval, another is Conflict naming it.
 func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*RefundRun, error) {
 	if year < 2015 || year > 9999 {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refund run", Fields: map[string]string{"year": "give the refund year, e.g. 2025 (on 2024's figures)"}}
@@ -219,6 +228,11 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 		}
 	}
 	run.Enterprises = len(run.Items)
+	if run.Enterprises == 0 {
+		// Nothing to approve: no batch is recorded.
+		run.Status = RefundNone
+		return run, nil
+	}
 	if err := s.store.CreateRefundRun(ctx, run); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
@@ -411,9 +412,13 @@ func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month
 
 // CreateScreeningRuns implements assistance.Store.
 func (db *DB) CreateScreeningRuns(ctx context.Context, runs []*assistance.ScreeningRun, job *assistance.ScreeningJob) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	var raced *assistance.ScreeningRun
+	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range runs {
 			if err := db.insertScreeningRun(ctx, tx, r); err != nil {
+				if errors.Is(err, errOpenRunRace) {
+					raced = r
+				}
 				return err
 			}
 		}
@@ -422,20 +427,96 @@ func (db *DB) CreateScreeningRuns(ctx context.Context, runs []*assistance.Screen
 		}
 		return nil
 	})
+	if raced != nil {
+		// Another transaction proposed the run at the same time: name it.
+		if id, _, lerr := db.openScreeningRun(ctx, db.r, raced); lerr == nil && id != 0 {
+			return fault.Wrap(fault.Conflict, err, "screening run %d of %s for %s in %s was proposed at the same time and waits for a decision",
+				id, raced.Programme, raced.Period, raced.Region)
+		}
+	}
+	return err
 }
 
-// insertScreeningRun inserts r with its items, audited.
+// errOpenRunRace is the index of open runs refusing a run that another
+// transaction proposed at the same time.
+var errOpenRunRace = errors.New("an undecided run of the programme, month and region was proposed at the same time")
+
+// queryRower is a transaction or a pool.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// openScreeningRun returns the undecided run (not superseded) of r's
+// programme, month and region, and its status ("under review" when some
+// of its items are reviewed); 0 when there is none.
+func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *assistance.ScreeningRun) (assistance.RunID, string, error) {
+	var id assistance.RunID
+	var status string
+	var reviewed int
+	err := q.QueryRowContext(ctx, db.q(`SELECT id, status, (SELECT COUNT(*) FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)
+		FROM screening_runs WHERE programme = ? AND period = ? AND region_code = ?
+		AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Programme, r.Period.String(), string(r.Region)).Scan(&id, &status, &reviewed)
+	if err == nil && status == "proposed" && reviewed > 0 {
+		status = "under review"
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("open screening run of %s: %w", r.Programme, err)
+	}
+	return id, status, nil
+}
+
+// insertScreeningRun inserts r with its items, audited, superseding the
+// open run of its programme, month and region when nobody reviewed it and
+// r is whole; Conflict naming the open run otherwise. The index of open
+// runs refuses a second one whatever happens at the same time.
 func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.ScreeningRun) error {
-	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
+	open, status, err := db.openScreeningRun(ctx, tx, r)
+	if err != nil {
+		return err
+	}
+	if open != 0 {
+		if r.Partial || status != "proposed" {
+			return fault.Errorf(fault.Conflict, "screening run %d of %s for %s in %s is %s and waits for a decision: decide it before screening again",
+				open, r.Programme, r.Period, r.Region, status)
+		}
+		// Taken out of the open runs before the new one goes in; pointed
+		// at it after.
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET superseded_by = -1 WHERE id = ? AND status = 'proposed' AND superseded_by = 0
+			AND NOT EXISTS (SELECT 1 FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)`), int64(open))
+		if err != nil {
+			return fmt.Errorf("supersede screening run %d: %w", open, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fault.Errorf(fault.Conflict, "screening run %d of %s for %s in %s was superseded or reviewed at the same time", open, r.Programme, r.Period, r.Region)
+		}
+	}
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
 		changed, stopped, amount, policy_version, created_by, created_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Programme, r.Period.String(), string(r.Region), r.Status, r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
 		int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt), int64(r.JobID)).Scan(&r.ID)
 	if err != nil {
 		err = mapErr(err)
 		if fault.CodeOf(err) == fault.Conflict {
-			return fault.Errorf(fault.Conflict, "screening job %d has its %s run already", r.JobID, r.Programme)
+			if strings.Contains(err.Error(), "job_id") || strings.Contains(err.Error(), "screening_runs_job") {
+				return fault.Errorf(fault.Conflict, "screening job %d has its %s run already", r.JobID, r.Programme)
+			}
+			return fault.Wrap(fault.Conflict, errOpenRunRace, "a screening run of %s for %s in %s was proposed at the same time", r.Programme, r.Period, r.Region)
 		}
 		return fmt.Errorf("insert screening run: %w", err)
+	}
+	if open != 0 {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET superseded_by = ? WHERE id = ?`), int64(r.ID), int64(open)); err != nil {
+			return fmt.Errorf("supersede screening run %d: %w", open, err)
+		}
+		r.Supersedes = open
+		if err := db.audited(ctx, tx, "screening.supersede", "screening_run", open, string(r.Region),
+			map[string]any{"programme": r.Programme, "period": r.Period, "superseded_by": r.ID},
+			[]string{"superseded_by=" + strconv.FormatInt(int64(r.ID), 10)}); err != nil {
+			return err
+		}
 	}
 	ins := db.newInserter(tx, "screening_items", "run_id", "seq", "change", "household_id", "person_id", "region_code", "amount",
 		"old_amount", "award_id", "reason", "accepted")
@@ -456,15 +537,17 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.
 }
 
 const screeningJobColumns = `id, period, region_code, status, phase, done, total, summary, attempts, error, created_by, created_at,
-	updated_at, finished_at`
+	updated_at, finished_at, lease_owner, lease_until, heartbeat_at`
 
 func scanScreeningJob(row interface{ Scan(...any) error }) (*assistance.ScreeningJob, error) {
 	j := &assistance.ScreeningJob{}
 	var summary string
+	var until, beat int64
 	if err := row.Scan(&j.ID, &j.Period, &j.Region, &j.Status, &j.Phase, &j.Done, &j.Total, &summary, &j.Attempts, &j.Error, &j.CreatedBy,
-		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, timeCol{&j.FinishedAt}); err != nil {
+		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, timeCol{&j.FinishedAt}, &j.LeaseOwner, &until, &beat); err != nil {
 		return nil, err
 	}
+	j.LeaseUntil, j.HeartbeatAt = fromMillis(until), fromMillis(beat)
 	if summary != "" {
 		j.Classification = &assistance.JobClassification{}
 		if err := json.Unmarshal([]byte(summary), j.Classification); err != nil {
@@ -474,23 +557,45 @@ func scanScreeningJob(row interface{ Scan(...any) error }) (*assistance.Screenin
 	return j, nil
 }
 
-// StartScreeningJob implements assistance.Store.
+// millis is t in unix milliseconds, 0 for the zero time: how the leases
+// are stored, compared as numbers by both engines.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis is the time of ms unix milliseconds, zero for 0.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// StartScreeningJob implements assistance.Store. Two starts at once on
+// PostgreSQL meet at the index of running jobs: the second reads the
+// first's job.
 func (db *DB) StartScreeningJob(ctx context.Context, j *assistance.ScreeningJob) (bool, error) {
+	for try := 0; ; try++ {
+		resumed, err := db.startScreeningJob(ctx, j)
+		if fault.CodeOf(err) == fault.Conflict && try == 0 {
+			continue
+		}
+		return resumed, err
+	}
+}
+
+func (db *DB) startScreeningJob(ctx context.Context, j *assistance.ScreeningJob) (bool, error) {
 	resumed := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanScreeningJob(tx.QueryRowContext(ctx, db.q(`SELECT `+screeningJobColumns+` FROM screening_jobs
 			WHERE period = ? AND region_code = ? AND status = 'running'`), j.Period.String(), string(j.Region)))
 		switch {
 		case err == nil:
-			cur.Attempts++
-			cur.UpdatedAt = j.UpdatedAt
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_jobs SET attempts = ?, updated_at = ? WHERE id = ?`),
-				cur.Attempts, db.ts(cur.UpdatedAt), int64(cur.ID)); err != nil {
-				return fmt.Errorf("resume screening job %d: %w", cur.ID, err)
-			}
 			*j, resumed = *cur, true
-			return db.audited(ctx, tx, "screening.resume", "screening_job", cur.ID, string(cur.Region),
-				map[string]any{"period": cur.Period, "phase": cur.Phase, "attempts": cur.Attempts}, nil)
+			return nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("running screening job: %w", err)
 		}
@@ -504,11 +609,65 @@ func (db *DB) StartScreeningJob(ctx context.Context, j *assistance.ScreeningJob)
 	return resumed, err
 }
 
+// ClaimScreeningJob implements assistance.Store: one UPDATE that matches
+// only a running job whose lease is free, expired or gone's, so that of
+// workers claiming at once one gets the row.
+func (db *DB) ClaimScreeningJob(ctx context.Context, j *assistance.ScreeningJob, owner, gone string, now, until time.Time) (bool, error) {
+	claimed := false
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var attempts int
+		err := tx.QueryRowContext(ctx, db.q(`UPDATE screening_jobs SET lease_owner = ?, lease_until = ?, heartbeat_at = ?, attempts = attempts + 1,
+			updated_at = ? WHERE id = ? AND status = 'running' AND (lease_owner = '' OR lease_until < ? OR lease_owner = ?) RETURNING attempts`),
+			owner, millis(until), millis(now), db.ts(now), int64(j.ID), millis(now), gone).Scan(&attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("claim screening job %d: %w", j.ID, err)
+		}
+		from := j.LeaseOwner
+		claimed, j.Attempts, j.LeaseOwner, j.LeaseUntil, j.HeartbeatAt, j.UpdatedAt = true, attempts, owner, until, now, now
+		return db.audited(ctx, tx, "screening.claim", "screening_job", j.ID, string(j.Region),
+			map[string]any{"period": j.Period, "phase": j.Phase, "attempts": attempts, "owner": owner, "from": from}, nil)
+	})
+	return claimed, err
+}
+
+// ReleaseScreeningJob implements assistance.Store.
+func (db *DB) ReleaseScreeningJob(ctx context.Context, id assistance.JobID, owner string) error {
+	_, err := db.w.ExecContext(ctx, db.q(`UPDATE screening_jobs SET lease_owner = '', lease_until = 0 WHERE id = ? AND lease_owner = ?`), int64(id), owner)
+	if err != nil {
+		return fmt.Errorf("release screening job %d: %w", id, err)
+	}
+	return nil
+}
+
+// RunningScreeningJobs implements assistance.Store.
+func (db *DB) RunningScreeningJobs(ctx context.Context) ([]*assistance.ScreeningJob, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+screeningJobColumns+` FROM screening_jobs WHERE status = 'running' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("running screening jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []*assistance.ScreeningJob
+	for rows.Next() {
+		j, err := scanScreeningJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan screening job: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
 // UpdateScreeningJob implements assistance.Store.
 func (db *DB) UpdateScreeningJob(ctx context.Context, j *assistance.ScreeningJob) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return db.updateScreeningJob(ctx, tx, j) })
 }
 
+// updateScreeningJob stores j's progress as its lease holder: the lease is
+// renewed (to j.LeaseUntil) while the job runs and let go when it ends;
+// Conflict when another worker holds it now.
 func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.ScreeningJob) error {
 	summary := ""
 	if j.Classification != nil {
@@ -522,13 +681,19 @@ func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.
 	if !j.FinishedAt.IsZero() {
 		finished = db.ts(j.FinishedAt)
 	}
+	owner, until := j.LeaseOwner, millis(j.LeaseUntil)
+	if j.Status != "running" {
+		owner, until = "", 0
+	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_jobs SET status = ?, phase = ?, done = ?, total = ?, summary = ?, error = ?,
-		updated_at = ?, finished_at = ? WHERE id = ?`), j.Status, j.Phase, j.Done, j.Total, summary, j.Error, db.ts(j.UpdatedAt), finished, int64(j.ID))
+		updated_at = ?, finished_at = ?, lease_owner = ?, lease_until = ?, heartbeat_at = ? WHERE id = ? AND lease_owner = ?`),
+		j.Status, j.Phase, j.Done, j.Total, summary, j.Error, db.ts(j.UpdatedAt), finished, owner, until, millis(j.UpdatedAt),
+		int64(j.ID), j.LeaseOwner)
 	if err != nil {
 		return fmt.Errorf("update screening job %d: %w", j.ID, mapErr(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.Errorf(fault.NotFound, "screening job %d not found", j.ID)
+		return fault.Wrap(fault.Conflict, assistance.ErrLeaseLost, "screening job %d is no longer held by %s: another worker took it up", j.ID, j.LeaseOwner)
 	}
 	if j.Status != "running" {
 		return db.audited(ctx, tx, "screening."+j.Status, "screening_job", j.ID, string(j.Region),
@@ -613,14 +778,19 @@ func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code regio
 func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistance.ScreeningRun, error) {
 	r := &assistance.ScreeningRun{}
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped,
-		amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason FROM screening_runs WHERE id = ?`), int64(id)).Scan(
+		amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, job_id, superseded_by,
+		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0) FROM screening_runs WHERE id = ?`), int64(id)).Scan(
 		&r.ID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed, &r.Stopped, &r.Amount,
-		&r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+		&r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason,
+		&r.JobID, &r.SupersededBy, &r.Supersedes)
 	if err != nil {
 		return nil, notFound(err, "screening run", id)
 	}
+	if r.SupersededBy > 0 && (r.Status == "proposed" || r.Status == "reviewed") {
+		r.Status = "superseded"
+	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
-		`+bit("accepted")+`, note FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
+		`+bit("accepted")+`, note, reviewed_by FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
 	if err != nil {
 		return nil, fmt.Errorf("screening items: %w", err)
 	}
@@ -629,7 +799,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 		var it assistance.ScreeningItem
 		var accepted int64
 		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason,
-			&accepted, &it.Note); err != nil {
+			&accepted, &it.Note, &it.ReviewedBy); err != nil {
 			return nil, fmt.Errorf("scan screening item: %w", err)
 		}
 		it.Accepted = accepted != 0
@@ -642,14 +812,14 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun, create, update []*assistance.Award) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE id = ? AND status IN ('proposed', 'reviewed')`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+			WHERE id = ? AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("decide screening run %d: %w", r.ID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n != 1 {
-			return fault.Errorf(fault.Conflict, "screening run %d was decided already", r.ID)
+			return fault.Errorf(fault.Conflict, "screening run %d was decided or superseded already", r.ID)
 		}
 		for _, a := range create {
 			if err := db.insertAssistAward(ctx, tx, a); err != nil {
@@ -667,36 +837,57 @@ func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 	})
 }
 
-// ReviewScreeningRun implements assistance.Store.
-func (db *DB) ReviewScreeningRun(ctx context.Context, r *assistance.ScreeningRun) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ? AND status = 'proposed'`),
-			r.Status, r.ReviewedBy, db.ts(r.ReviewedAt), int64(r.ID))
+// ReviewScreeningItems implements assistance.Store: the run's row is
+// written first, so that reviews of one run at once (two counties) wait
+// for each other and the last one sees every item reviewed.
+func (db *DB) ReviewScreeningItems(ctx context.Context, r *assistance.ScreeningRun, items []assistance.ScreeningItem, by int64, at time.Time) (string, error) {
+	status := "proposed"
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = status WHERE id = ? AND status = 'proposed' AND superseded_by = 0`), int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("review screening run %d: %w", r.ID, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n != 1 {
-			return fault.Errorf(fault.Conflict, "screening run %d is no longer proposed", r.ID)
+			return fault.Errorf(fault.Conflict, "screening run %d is no longer proposed (reviewed, decided or superseded)", r.ID)
 		}
 		left := 0
-		stmt, err := tx.PrepareContext(ctx, db.q("UPDATE screening_items SET accepted = ?, note = ? WHERE run_id = ? AND seq = ?"))
+		stmt, err := tx.PrepareContext(ctx, db.q("UPDATE screening_items SET accepted = ?, note = ?, reviewed_by = ? WHERE run_id = ? AND seq = ? AND reviewed_by = 0"))
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
-		for _, it := range r.Items {
+		for _, it := range items {
 			if !it.Accepted {
 				left++
 			}
-			if _, err := stmt.ExecContext(ctx, db.boolv(it.Accepted), it.Note, int64(r.ID), it.Seq); err != nil {
+			res, err := stmt.ExecContext(ctx, db.boolv(it.Accepted), it.Note, by, int64(r.ID), it.Seq)
+			if err != nil {
+				return fmt.Errorf("review item %d of screening run %d: %w", it.Seq, r.ID, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
 				return err
+			} else if n != 1 {
+				return fault.Errorf(fault.Conflict, "item %d of screening run %d was reviewed already", it.Seq, r.ID)
 			}
 		}
-		return db.audited(ctx, tx, "screening.review", "screening_run", r.ID, string(r.Region), map[string]any{"items": len(r.Items), "left_out": left},
-			[]string{"items=" + strconv.Itoa(len(r.Items)), "left_out=" + strconv.Itoa(left)})
+		var pending int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM screening_items WHERE run_id = ? AND reviewed_by = 0`), int64(r.ID)).Scan(&pending); err != nil {
+			return fmt.Errorf("items of screening run %d to review: %w", r.ID, err)
+		}
+		if pending == 0 {
+			status = "reviewed"
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = 'reviewed', reviewed_by = ?, reviewed_at = ? WHERE id = ?`),
+				by, db.ts(at), int64(r.ID)); err != nil {
+				return fmt.Errorf("review screening run %d: %w", r.ID, err)
+			}
+		}
+		return db.audited(ctx, tx, "screening.review", "screening_run", r.ID, string(r.Region),
+			map[string]any{"items": len(items), "left_out": left, "pending": pending, "status": status},
+			[]string{"items=" + strconv.Itoa(len(items)), "left_out=" + strconv.Itoa(left), "pending=" + strconv.Itoa(pending)})
 	})
+	return status, err
 }
 
 // ---- reports

@@ -649,6 +649,21 @@ func TestScreenEvents(t *testing.T) {
 		if first.Turning != 1 || first.Changed != 0 {
 			t.Fatalf("first event screening %+v: want the one turning 80 and no change", first)
 		}
+		// While its runs wait for a decision, the month is not screened
+		// again: the same persons' awards would be proposed twice.
+		if _, err := ab.as.ScreenEvents(ab.ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
+			!strings.Contains(err.Error(), fmt.Sprintf("screening run %d ", first.Runs[0].ID)) {
+			t.Fatalf("an event screening while run %d waits = %v, want conflict naming it", first.Runs[0].ID, err)
+		}
+		decideAll := func(runs []*assistance.ScreeningRun) {
+			t.Helper()
+			for _, r := range runs {
+				if _, err := ab.as.DecideScreening(ab.approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		decideAll(first.Runs)
 		if err := ab.svc.CreateDisability(ab.ctx, &registry.Disability{PersonID: disabled[0].ID, Kind: registry.DisPhysical, Grade: 1,
 			Issued: period.DateOf(*ab.now)}); err != nil {
 			t.Fatal(err)
@@ -673,6 +688,7 @@ func TestScreenEvents(t *testing.T) {
 			fmt.Sprint(news[assistance.ProgDisabilityCare]) != fmt.Sprint([]registry.PersonID{disabled[0].ID}) {
 			t.Errorf("candidates %v, want %d for the high-age allowance and %d for the nursing subsidy (not %d)", news, turning[0].ID, disabled[0].ID, old[0].ID)
 		}
+		decideAll(sum.Runs)
 		again, err := ab.as.ScreenEvents(ab.ctx, next, "")
 		if err != nil || again.Changed != 0 {
 			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)

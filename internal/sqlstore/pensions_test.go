@@ -296,11 +296,11 @@ func TestPayrollIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s2.NewLines != 0 || s2.Lines != 3 || s2.Regular != want || s2.Arrears != 0 || s2.ID == s1.ID {
-			t.Fatalf("second run %+v, want 0 new lines and the same totals", s2.PayrollRun)
+		if s2.NewLines != 0 || s2.Lines != 3 || s2.Regular != want || s2.Arrears != 0 || !s2.NothingNew || s2.ID != 0 {
+			t.Fatalf("second run %+v, want nothing new, no run recorded and the same totals", s2.PayrollRun)
 		}
-		if n := auditCount(t, pb.db); n != before+1 {
-			t.Errorf("audit events %d → %d, want only the run record", before, n)
+		if n := auditCount(t, pb.db); n != before {
+			t.Errorf("audit events %d → %d, want none: a run that pays nothing new records nothing", before, n)
 		}
 		// The prefecture run pays the fourth award only.
 		s3, err := pb.pen.Payroll(pb.ctx, jan, "652300")

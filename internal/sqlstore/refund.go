@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -60,8 +61,11 @@ func (db *DB) RefundBasis(ctx context.Context, refundYear, dataYear int, code re
 
 // CreateRefundRun implements insurance.RefundStore.
 func (db *DB) CreateRefundRun(ctx context.Context, r *insurance.RefundRun) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, db.q("SELECT COALESCE(MAX(batch), 0) + 1 FROM refund_runs WHERE year = ? AND status <> 'rejected'"), r.Year).Scan(&r.Batch); err != nil {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := openRefundRun(ctx, db, tx, r); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, db.q("SELECT COALESCE(MAX(batch), 0) + 1 FROM refund_runs WHERE year = ? AND status <> 'rejected' AND superseded_by = 0"), r.Year).Scan(&r.Batch); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO refund_runs (year, batch, region_code, status, evaluated, enterprises, amount, policy_version,
@@ -85,16 +89,45 @@ func (db *DB) CreateRefundRun(ctx context.Context, r *insurance.RefundRun) error
 			[]string{"year=" + strconv.Itoa(r.Year), "batch=" + strconv.Itoa(r.Batch), "enterprises=" + strconv.Itoa(r.Enterprises),
 				"amount=" + strconv.FormatInt(int64(r.Amount), 10)})
 	})
+	if fault.CodeOf(err) == fault.Conflict {
+		// The index of open batches refused a batch proposed at the same
+		// time as another: name that one.
+		if oerr := openRefundRun(ctx, db, db.r, r); oerr != nil {
+			return oerr
+		}
+	}
+	return err
+}
+
+// openRefundRun is Conflict naming the batch of r's year and region that
+// waits for approval, if there is one: a second would propose the same
+// employers again.
+func openRefundRun(ctx context.Context, db *DB, q queryRower, r *insurance.RefundRun) error {
+	var id int64
+	var batch int
+	err := q.QueryRowContext(ctx, db.q(`SELECT id, batch FROM refund_runs WHERE year = ? AND region_code = ? AND status = 'proposed' AND superseded_by = 0`),
+		r.Year, string(r.Region)).Scan(&id, &batch)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("open refund run of %d: %w", r.Year, err)
+	}
+	return fault.Errorf(fault.Conflict, "refund run %d (%d batch %d in %s) waits for approval: decide it before screening again", id, r.Year, batch, r.Region)
 }
 
 // RefundRun implements insurance.RefundStore.
 func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insurance.RefundRun, error) {
 	r := &insurance.RefundRun{}
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by,
-		created_at, decided_by, decided_at, reason FROM refund_runs WHERE id = ?`), int64(id)).Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status,
-		&r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+		created_at, decided_by, decided_at, reason, superseded_by FROM refund_runs WHERE id = ?`), int64(id)).Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status,
+		&r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason,
+		&r.SupersededBy)
 	if err != nil {
 		return nil, notFound(err, "refund run", id)
+	}
+	if r.SupersededBy != 0 && r.Status == "proposed" {
+		r.Status = "superseded"
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT org_id, region_code, size, amount, insured_avg, new_claimants, months_paid, premiums
 		FROM refund_items WHERE run_id = ? ORDER BY org_id`), int64(id))
@@ -115,7 +148,7 @@ func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insuran
 // DecideRefundRun implements insurance.RefundStore.
 func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refunds []insurance.Refund) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE refund_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND status = 'proposed'`),
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE refund_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND status = 'proposed' AND superseded_by = 0`),
 			r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("decide refund run %d: %w", r.ID, err)
@@ -123,7 +156,7 @@ func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refun
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n != 1 {
-			return fault.Errorf(fault.Conflict, "refund run %d was decided already", r.ID)
+			return fault.Errorf(fault.Conflict, "refund run %d was decided (or superseded) already", r.ID)
 		}
 		now := db.ts(db.now())
 		ins := db.newInserter(tx, "refunds", "year", "org_id", "run_id", "batch", "region_code", "amount", "period", "decision", "created_at")

@@ -69,6 +69,11 @@ func TestRefundEndToEnd(t *testing.T) {
 		if run.Batch != 1 || run.Enterprises != 2 || got[orgs["A"].ID] != 100_800 || got[orgs["D"].ID] != 50_400 {
 			t.Fatalf("first batch %+v (%v), want A 1,008.00 and D 504.00", run, got)
 		}
+		// One batch waits for approval at a time: a second would propose
+		// the same employers again.
+		if _, err := rf.Screen(cw, 2025, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), fmt.Sprintf("refund run %d ", run.ID)) {
+			t.Errorf("a second batch while batch 1 waits = %v, want conflict naming run %d", err, run.ID)
+		}
 		if _, err := rf.Decide(auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleApprover, Scope: "652300"}), run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approval by the run's maker = %v, want forbidden", err)
 		}
@@ -84,6 +89,14 @@ func TestRefundEndToEnd(t *testing.T) {
 		}
 		if _, err := rf.Decide(approver, second.ID, true, ""); err != nil {
 			t.Fatal(err)
+		}
+		// Nobody left to refund: nothing recorded, nothing to approve.
+		none, err := rf.Screen(cw, 2025, "")
+		if err != nil || none.Status != insurance.RefundNone || none.ID != 0 || none.Enterprises != 0 {
+			t.Fatalf("a screening with nobody left %+v, %v; want status none and no run", none, err)
+		}
+		if _, err := rf.FindRun(cw, second.ID+1); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("run %d after a screening with nobody left = %v, want not found", second.ID+1, err)
 		}
 		// Every employer refunded is told, once.
 		ns, err := ib.db.QueuedNotices(ib.ctx, 10)
