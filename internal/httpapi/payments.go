@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -46,7 +48,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "POST", path: "/api/v1/payment-batches/{id}/cancel", handler: s.handleCancelBatch, tag: "payments",
 			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/export", handler: s.handleExportBatch, tag: "payments",
-			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file",
+			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file. Only a role that may see full accounts (pii.view); every export and download is audited with the file's SHA-256",
 			params:  idParams{}, body: exportRequest{}, status: http.StatusOK, contentType: "text/csv"},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/returns", handler: s.handleReturn, tag: "payments",
 			summary: "Post the bank's return file (回盘): every line paid or failed; a bad file is refused whole, each bad row named",
@@ -408,7 +410,8 @@ func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("X-File-SHA256", b.FileSHA256)
+	sum := sha256.Sum256(file)
+	w.Header().Set("X-File-SHA256", hex.EncodeToString(sum[:]))
 	w.WriteHeader(http.StatusOK)
 	w.Write(file)
 }

@@ -104,6 +104,9 @@ type BatchStore interface {
 	// BatchLines returns a batch's lines in file order, with the payees'
 	// accounts.
 	BatchLines(ctx context.Context, id BatchID) ([]BatchLine, error)
+	// RecordDownload audits a download again of an exported batch's bank
+	// file, with the SHA-256 of the file served.
+	RecordDownload(ctx context.Context, b *Batch, sha string) error
 	// StartReturn records a bank return file of a batch; Conflict when the
 	// same file was recorded before with every line posted. It returns
 	// the file's ID, reusing it when the file was recorded but not
@@ -256,18 +259,31 @@ func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*
 // ExportBatch makes an approved batch's bank file in the bank's profile
 // and records it sent: the batch's total moves from the fund's account to
 // the bank (Dr bank clearing, Cr fund account). The file's SHA-256 is kept
-// with the batch. Exporting again returns the same file.
+// with the batch. Exporting again returns the same file. The file carries
+// account numbers and holders in full, so only a role that may see them
+// (auth.PermPII as well as auth.PermPayment) exports it, and every export
+// and every download again is audited with the SHA-256 of the file served.
 func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, format func([]BatchLine) ([]byte, error)) ([]byte, *Batch, error) {
 	b, err := s.store.Batch(ctx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if p, ok := auth.PrincipalFrom(ctx); ok && !p.Can(auth.PermPII) {
+		return nil, nil, fault.Errorf(fault.Forbidden, "the bank file of batch %d carries full account numbers: only a role that may see them exports it", id)
 	}
 	if b.Status == BatchExported || b.Status == BatchSettled {
 		if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
 			return nil, nil, err
 		}
 		file, err := s.bankFile(ctx, b, format)
-		return file, b, err
+		if err != nil {
+			return nil, nil, err
+		}
+		sum := sha256.Sum256(file)
+		if err := s.store.RecordDownload(ctx, b, hex.EncodeToString(sum[:])); err != nil {
+			return nil, nil, err
+		}
+		return file, b, nil
 	}
 	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, BatchApproved)
 	if err != nil {
