@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,28 @@ type BatchLine struct {
 	AccountNo   string `json:"-"`
 	AccountName string `json:"-"`
 	BankName    string `json:"-"`
+	// For the approver's review (ReviewBatch only): the payee, the bank,
+	// and the account the payee was last paid to ("" when never paid).
+	PayeeKind       string `json:"payee_kind,omitempty"`
+	PayeeID         int64  `json:"payee_id,omitempty"`
+	PayeeName       string `json:"payee_name,omitempty"`
+	BankCode        string `json:"bank_code,omitempty"`
+	LastPaidAccount string `json:"-"`
+	AccountChanged  bool   `json:"account_changed,omitempty"`
+	FirstPayment    bool   `json:"first_payment,omitempty"`
+}
+
+// Review is what an approver reads before approving a batch: its lines
+// with each payee's name, account and bank, the lines paying an account
+// other than the one the payee was last paid to first.
+type Review struct {
+	Batch *Batch
+	Lines []BatchLine
+	// Changed counts the lines whose account differs from the one the
+	// payee was last paid to; FirstPayments the lines of payees never
+	// paid before.
+	Changed       int
+	FirstPayments int
 }
 
 // Return is one line of a bank's return file (回盘): a reference and
@@ -104,6 +127,10 @@ type BatchStore interface {
 	// BatchLines returns a batch's lines in file order, with the payees'
 	// accounts.
 	BatchLines(ctx context.Context, id BatchID) ([]BatchLine, error)
+	// ReviewLines returns a batch's lines in file order, each with its
+	// payee's name, bank and account, and the account of the payee's last
+	// paid instruction before it.
+	ReviewLines(ctx context.Context, id BatchID) ([]BatchLine, error)
 	// RecordDownload audits a download again of an exported batch's bank
 	// file, with the SHA-256 of the file served.
 	RecordDownload(ctx context.Context, b *Batch, sha string) error
@@ -505,6 +532,43 @@ func (s *Service) BatchLines(ctx context.Context, id BatchID) ([]BatchLine, erro
 		return nil, err
 	}
 	return s.store.BatchLines(ctx, id)
+}
+
+// ReviewBatch returns a batch for its approver: every line with the
+// payee's name, account and bank, a flag on each line whose account
+// differs from the one the payee was last paid to, those lines first
+// (then in file order), and their count.
+func (s *Service) ReviewBatch(ctx context.Context, id BatchID) (*Review, error) {
+	b, err := s.FindBatch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.store.ReviewLines(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r := &Review{Batch: b, Lines: lines}
+	for i := range lines {
+		l := &lines[i]
+		switch {
+		case l.LastPaidAccount == "":
+			l.FirstPayment = true
+			r.FirstPayments++
+		case l.LastPaidAccount != l.AccountNo:
+			l.AccountChanged = true
+			r.Changed++
+		}
+	}
+	slices.SortStableFunc(lines, func(x, y BatchLine) int {
+		switch {
+		case x.AccountChanged == y.AccountChanged:
+			return 0
+		case x.AccountChanged:
+			return -1
+		}
+		return 1
+	})
+	return r, nil
 }
 
 // Instructions lists instructions in the caller's scope.

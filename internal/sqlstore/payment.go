@@ -372,6 +372,35 @@ func (db *DB) BatchLines(ctx context.Context, id payment.BatchID) ([]payment.Bat
 	return out, rows.Err()
 }
 
+// ReviewLines implements payment.Store.
+func (db *DB) ReviewLines(ctx context.Context, id payment.BatchID) ([]payment.BatchLine, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
+		i.period, i.region_code, i.fund, i.payee_kind, i.payee_id, COALESCE(p.name, o.name, ''),
+		COALESCE(ba.bank_code, ''), COALESCE(ba.bank_name, ''), COALESCE(ba.account_no, ''), COALESCE(ba.account_name, ''),
+		COALESCE((SELECT pa.account_no FROM payment_instructions pi JOIN bank_accounts pa ON pa.id = pi.bank_account_id
+			WHERE pi.payee_kind = i.payee_kind AND pi.payee_id = i.payee_id AND pi.status = 'paid' AND pi.id < i.id
+			ORDER BY pi.id DESC LIMIT 1), '')
+		FROM batch_lines l JOIN payment_instructions i ON i.id = l.instruction_id LEFT JOIN bank_accounts ba ON ba.id = i.bank_account_id
+		LEFT JOIN persons p ON i.payee_kind = 'person' AND p.id = i.payee_id
+		LEFT JOIN organisations o ON i.payee_kind = 'organisation' AND o.id = i.payee_id
+		WHERE l.batch_id = ? ORDER BY l.line`), int64(id))
+	if err != nil {
+		return nil, fmt.Errorf("review batch lines: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.BatchLine
+	for rows.Next() {
+		var l payment.BatchLine
+		if err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
+			&l.RegionCode, &l.Fund, &l.PayeeKind, &l.PayeeID, &l.PayeeName, &l.BankCode, &l.BankName, &l.AccountNo, &l.AccountName,
+			&l.LastPaidAccount); err != nil {
+			return nil, fmt.Errorf("scan batch line: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // StartReturn implements payment.Store.
 func (db *DB) StartReturn(ctx context.Context, batch payment.BatchID, name, sha string, lines, paid, failed int) (int64, bool, error) {
 	var id int64
