@@ -212,3 +212,69 @@ func TestPaymentDiversion(t *testing.T) {
 		t.Errorf("audited exports %q, want %q", exports, want)
 	}
 }
+
+// TestPayeeAgentsAPI records a payee agent (代领人) over the API: checked
+// fields, the ID number masked for a caseworker, confirmed by an approver
+// only, and then an account in the agent's name, itself pending.
+func TestPayeeAgentsAPI(t *testing.T) {
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	p := b.createPerson(t, "cw1", vs[0], 81)
+	base := fmt.Sprintf("/api/v1/persons/%d/payee-agents", p.ID)
+	pb := b.do(t, "POST", base, "cw1", map[string]any{"name": "李明", "id_number": "652301198005170000", "relation": "head"}).
+		problem(t, http.StatusUnprocessableEntity)
+	for _, f := range []string{"id_number", "relation"} {
+		if _, ok := pb.field(f); !ok {
+			t.Errorf("bad agent: problems %+v, want %s", pb.Errors, f)
+		}
+	}
+	pb = b.do(t, "POST", base, "cw1", map[string]any{"name": "李明", "id_number": residentID(t, 81), "relation": "child"}).problem(t, http.StatusUnprocessableEntity)
+	if d, _ := pb.field("id_number"); !strings.Contains(d, "own") {
+		t.Errorf("the person as their own agent: problems %+v, want id_number", pb.Errors)
+	}
+	type agentJSON struct {
+		ID       int64  `json:"id"`
+		IDNumber string `json:"id_number"`
+		Status   string `json:"status"`
+	}
+	var a agentJSON
+	idn := string(residentID(t, 82))
+	b.do(t, "POST", base, "cw1", map[string]any{"name": "李明", "id_number": idn, "relation": "child"}).want(t, http.StatusCreated).decode(t, &a)
+	if a.Status != "pending" || a.IDNumber == idn || a.IDNumber == "" {
+		t.Fatalf("agent %+v, want pending with the ID number masked", a)
+	}
+	acct := map[string]any{"bank_code": "CCB", "bank_name": "建行", "account_no": "6217000000000003", "account_name": "李明", "agent_id": a.ID, "primary": true}
+	pb = b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", acct).problem(t, http.StatusUnprocessableEntity)
+	if _, ok := pb.field("agent_id"); !ok {
+		t.Errorf("account of a pending agent: problems %+v, want agent_id", pb.Errors)
+	}
+	decision := fmt.Sprintf("/api/v1/payee-agents/%d/decision", a.ID)
+	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
+	var pending struct{ Items []agentJSON }
+	b.do(t, "GET", "/api/v1/payee-agents", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
+	if len(pending.Items) != 1 || pending.Items[0].IDNumber != idn {
+		t.Fatalf("pending agents %+v, want the one, its ID number in full for the approver", pending.Items)
+	}
+	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &a)
+	if a.Status != "confirmed" {
+		t.Fatalf("agent %+v, want confirmed", a)
+	}
+	acct["account_name"] = "攻击者"
+	b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", acct).problem(t, http.StatusUnprocessableEntity)
+	acct["account_name"] = "李明"
+	var got accountJSON
+	b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", acct).want(t, http.StatusCreated).decode(t, &got)
+	if got.Status != "pending" || got.AccountName != "李明" {
+		t.Errorf("account of the agent %+v, want pending in the agent's name", got)
+	}
+	var banks struct {
+		Items []struct {
+			Code string `json:"code"`
+			From string `json:"from"`
+		} `json:"items"`
+	}
+	b.do(t, "GET", "/api/v1/banks", "cw1", nil).want(t, http.StatusOK).decode(t, &banks)
+	if len(banks.Items) < 6 || banks.Items[0].From == "" {
+		t.Errorf("banks %+v, want the reference table with dates", banks.Items)
+	}
+}

@@ -228,9 +228,20 @@ func TestPaymentsEndToEnd(t *testing.T) {
 		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
 			t.Errorf("release without an account: %d, %v; want it still held", n, err)
 		}
+		// An account a user records is pending: the instruction stays held
+		// until a second user confirms it.
 		last := pb.persons[len(pb.persons)-1]
-		addAccount(t, pb.svc, pb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(last.ID), BankCode: "ICBC",
-			BankName: "ICBC 昌吉分行", AccountNo: "6222000099999999", AccountName: last.Name, Primary: true})
+		acct := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(last.ID), BankCode: "ICBC",
+			BankName: "ICBC 昌吉分行", AccountNo: "6222000099999999", AccountName: last.Name, Primary: true}
+		if err := pb.svc.CreateBankAccount(pb.ctx, acct); err != nil || acct.Status != registry.StatusPending || acct.Primary {
+			t.Fatalf("CreateBankAccount = %+v, %v; want pending, not primary", acct, err)
+		}
+		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
+			t.Errorf("release with a pending account: %d, %v; want it still held", n, err)
+		}
+		if _, err := pb.svc.DecideBankAccount(pb.approver, acct.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 1 {
 			t.Errorf("release with an account: %d, %v", n, err)
 		}
