@@ -11,7 +11,7 @@ import (
 	"safetynet/internal/region"
 )
 
-// Where benefits are paid is a maker-checker change (docs/payments.md): an
+// Where benefits are paid is a maker-checker change (see docs/payments.md): an
 // account or a payee agent recorded by a user is pending until a second
 // user with the approval permission confirms it, and only a confirmed
 // account is paid. Accounts registered by a system process (the initial
@@ -42,7 +42,6 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, code); err != nil {
 		return err
 	}
-	field := "account_name"
 	if b.AgentID != 0 {
 		a, err := s.store.PayeeAgent(ctx, AgentID(b.AgentID))
 		switch {
@@ -57,7 +56,6 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 		default:
 			holder = a.Name
 		}
-		field = "account_name"
 	}
 	if err := pr.Err("invalid bank account"); err != nil {
 		return err
@@ -69,7 +67,7 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 		} else if b.OwnerKind == OwnerPerson {
 			what += "; an account held by somebody else is paid only as a confirmed payee agent's (agent_id)"
 		}
-		pr.Add(field, "the holder must be %s", what)
+		pr.Add("account_name", "the holder must be %s", what)
 		return pr.Err("invalid bank account")
 	}
 	b.AccountName = holder
