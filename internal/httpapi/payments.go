@@ -34,7 +34,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "POST", path: "/api/v1/payment-instructions/hold", handler: s.handleHold, tag: "payments",
 			summary: "Hold pending or failed instructions, with the reason", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "POST", path: "/api/v1/payment-instructions/release", handler: s.handleRelease, tag: "payments",
-			summary: "Release held instructions (those without a bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
+			summary: "Release held instructions (those without a confirmed bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "GET", path: "/api/v1/payment-banks", handler: s.handlePendingBanks, tag: "payments",
 			summary: "The banks with pending instructions of a fund: the batches to make", params: pendingBanksParams{}, status: http.StatusOK, resp: bankList{}},
 		{method: "GET", path: "/api/v1/payment-batches", handler: s.handleListBatches, tag: "payments",

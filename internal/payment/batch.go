@@ -497,8 +497,9 @@ func (s *Service) Hold(ctx context.Context, ids []InstructionID, reason string) 
 }
 
 // Release releases held instructions to pending. An instruction held for
-// want of an account is released only once the payee has one (the store
-// reads it again).
+// want of an account is released only once the payee has a confirmed one
+// (the store reads it again): an account still waiting for a second
+// user's confirmation is not paid.
 func (s *Service) Release(ctx context.Context, ids []InstructionID) (int, error) {
 	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
 		return 0, err
