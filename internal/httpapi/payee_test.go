@@ -102,6 +102,11 @@ func TestPaymentDiversion(t *testing.T) {
 	if _, ok := pb.field("bank_code"); !ok {
 		t.Errorf("bank EVIL: problems %+v, want bank_code", pb.Errors)
 	}
+	pb = b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": "employee_pension", "bank_code": "EVIL", "period": "2025-03"}).
+		problem(t, http.StatusUnprocessableEntity)
+	if _, ok := pb.field("bank_code"); !ok {
+		t.Errorf("batch at bank EVIL: problems %+v, want bank_code", pb.Errors)
+	}
 	// In the pensioner's name it is recorded, pending, not primary.
 	attack["account_name"] = "王芳"
 	var pNew accountJSON

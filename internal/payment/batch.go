@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
+	"safetynet/internal/registry"
 )
 
 // BatchID is a batch's surrogate key.
@@ -199,6 +200,8 @@ func (s *Service) CreateBatch(ctx context.Context, fund Fund, bank string, m per
 	}
 	if strings.TrimSpace(bank) == "" {
 		pr.Add("bank_code", "is required")
+	} else if !registry.KnownBank(bank) {
+		pr.Add("bank_code", "%q is not a bank in the reference table of banks", bank)
 	}
 	switch kind {
 	case "monthly", "one_off":

@@ -82,3 +82,18 @@ func BankOn(code string, day period.Date) (Bank, bool) {
 	}
 	return Bank{}, false
 }
+
+// KnownBank reports whether code is in the reference table of banks at
+// any date: a bank retired since still has its pending payments to make.
+func KnownBank(code string) bool {
+	bs, err := loadBanks()
+	if err != nil {
+		return false
+	}
+	for _, b := range bs {
+		if b.Code == code {
+			return true
+		}
+	}
+	return false
+}
