@@ -62,8 +62,8 @@ func crashDB(t *testing.T, path string, n int) {
 		`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
 		SELECT id, CASE WHEN id % 4 = 0 THEN 'resident_pension' ELSE 'employee_pension' END, region_code, '2024-01', 150000 + id * 7 % 200000,
 			'active', '{}', 'test', 'test', '2020-01-01T00:00:00Z' FROM persons ORDER BY id`,
-		`INSERT INTO bank_accounts (region_code, owner_kind, owner_id, bank_code, bank_name, account_no, account_name, is_primary)
-		SELECT region_code, 'person', id, 'ICBC', '工商银行昌吉分行', '62220000' || printf('%010d', id), '退休人员', 1 FROM persons WHERE id % 10 <> 0`,
+		`INSERT INTO bank_accounts (region_code, owner_kind, owner_id, bank_code, bank_name, account_no, account_name, is_primary, status)
+		SELECT region_code, 'person', id, 'ICBC', '工商银行昌吉分行', '62220000' || printf('%010d', id), '退休人员', 1, 'confirmed' FROM persons WHERE id % 10 <> 0`,
 		`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id)
 		SELECT id, '` + crashMonth.String() + `', 'regular', amount, region_code, person_id, 1 FROM awards ORDER BY id`,
 	} {

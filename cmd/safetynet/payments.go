@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +29,7 @@ const paymentsUsage = `Usage:
 const batchUsage = `Usage:
   safetynet batch create --db DSN --fund FUND --bank CODE --period YYYY-MM [--kind monthly|one_off] [--region CODE]
   safetynet batch list --db DSN [--period YYYY-MM]
-  safetynet batch export --db DSN --id N [--format csv|xlsx] [--out FILE]   an approved batch's bank file
+  safetynet batch export --db DSN --id N [--format csv|xlsx] [--out FILE]   an approved batch's bank file (full accounts; each export audited with its SHA-256)
   safetynet batch return --db DSN --id N --file FILE                       post the bank's return file
 A batch is approved by another user: POST /api/v1/payment-batches/{id}/approval.`
 
@@ -249,7 +251,8 @@ func runBatchExport(ctx context.Context, e env, args []string) error {
 	if err := writeFileAtomic(name, func(w io.Writer) error { _, err := w.Write(file); return err }); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "batch %d: %d lines, %s yuan written to %s (SHA-256 %s)\n", b.ID, b.Lines, b.Total, name, b.FileSHA256)
+	sum := sha256.Sum256(file)
+	fmt.Fprintf(e.stdout, "batch %d: %d lines, %s yuan written to %s (SHA-256 %s)\n", b.ID, b.Lines, b.Total, name, hex.EncodeToString(sum[:]))
 	return nil
 }
 

@@ -148,6 +148,15 @@ func SystemPrincipal(process string, scope region.Code) Principal {
 	return Principal{Username: "system:" + process, Role: RoleAdmin, Scope: scope}
 }
 
+// System reports whether the principal is a system process (see
+// SystemPrincipal; seeding processes may use negative user IDs to act as
+// distinct makers and checkers) rather than a signed-in user: an
+// operator's command run on the server, never an API request, whose
+// users have positive IDs.
+func (p Principal) System() bool {
+	return p.UserID <= 0 && strings.HasPrefix(p.Username, "system:")
+}
+
 // Require returns the principal in ctx if it has perm, or an Unauthenticated
 // or Forbidden error.
 func Require(ctx context.Context, perm Permission) (Principal, error) {

@@ -96,3 +96,25 @@ func TestValidateUsername(t *testing.T) {
 		}
 	}
 }
+
+// TestPrincipalSystem tells a system process, which registers accounts as
+// confirmed, from a signed-in user, whose account changes wait for a
+// second user.
+func TestPrincipalSystem(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Principal
+		want bool
+	}{
+		{"operator command", SystemPrincipal("gen", "652300"), true},
+		{"seeding maker", Principal{UserID: -1, Username: "system:assistance-caseworker", Role: RoleAdmin}, true},
+		{"signed-in admin", Principal{UserID: 1, Username: "admin", Role: RoleAdmin}, false},
+		{"user named like the system", Principal{UserID: 7, Username: "system:gen", Role: RoleCaseworker}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.System(); got != tc.want {
+				t.Errorf("%+v.System() = %v, want %v", tc.p, got, tc.want)
+			}
+		})
+	}
+}

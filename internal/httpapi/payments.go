@@ -2,12 +2,15 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
+	"safetynet/internal/ids"
 	"safetynet/internal/payment"
 )
 
@@ -31,7 +34,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "POST", path: "/api/v1/payment-instructions/hold", handler: s.handleHold, tag: "payments",
 			summary: "Hold pending or failed instructions, with the reason", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "POST", path: "/api/v1/payment-instructions/release", handler: s.handleRelease, tag: "payments",
-			summary: "Release held instructions (those without a bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
+			summary: "Release held instructions (those without a confirmed bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "GET", path: "/api/v1/payment-banks", handler: s.handlePendingBanks, tag: "payments",
 			summary: "The banks with pending instructions of a fund: the batches to make", params: pendingBanksParams{}, status: http.StatusOK, resp: bankList{}},
 		{method: "GET", path: "/api/v1/payment-batches", handler: s.handleListBatches, tag: "payments",
@@ -46,7 +49,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "POST", path: "/api/v1/payment-batches/{id}/cancel", handler: s.handleCancelBatch, tag: "payments",
 			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/export", handler: s.handleExportBatch, tag: "payments",
-			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file",
+			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file. Only a role that may see full accounts (pii.view); every export and download is audited with the file's SHA-256",
 			params:  idParams{}, body: exportRequest{}, status: http.StatusOK, contentType: "text/csv"},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/returns", handler: s.handleReturn, tag: "payments",
 			summary: "Post the bank's return file (回盘): every line paid or failed; a bad file is refused whole, each bad row named",
@@ -233,6 +236,19 @@ type batchLineResponse struct {
 	Amount        int64  `json:"amount"`
 	Outcome       string `json:"outcome,omitempty"`
 	Reason        string `json:"reason,omitempty"`
+	// What the approver checks: who is paid, into which account, at
+	// which bank. The account numbers are masked for everyone here; the
+	// bank file alone carries them in full.
+	PayeeKind    string `json:"payee_kind" enum:"person,organisation"`
+	PayeeID      int64  `json:"payee_id"`
+	PayeeName    string `json:"payee_name" description:"the registered name of the payee"`
+	AccountName  string `json:"account_name" description:"the holder of the account paid"`
+	AccountNo    string `json:"account_no" example:"6222************1234" description:"masked"`
+	BankCode     string `json:"bank_code"`
+	BankName     string `json:"bank_name"`
+	PreviousNo   string `json:"previous_account_no,omitempty" description:"the account the payee was last paid to, masked; only when it differs"`
+	Changed      bool   `json:"account_changed" description:"the account differs from the one the payee was last paid to; these lines come first"`
+	FirstPayment bool   `json:"first_payment" description:"the payee was never paid before"`
 }
 
 type batchResponse struct {
@@ -249,7 +265,11 @@ type batchResponse struct {
 	ApprovedBy int64               `json:"approved_by,omitempty"`
 	FileSHA256 string              `json:"file_sha256,omitempty"`
 	Version    int64               `json:"version"`
-	BatchLines []batchLineResponse `json:"batch_lines,omitempty" description:"in single reads"`
+	BatchLines []batchLineResponse `json:"batch_lines,omitempty" description:"in single reads: the lines whose account changed first, then in file order"`
+	// ChangedAccounts and FirstPayments count the lines so flagged, in
+	// single reads.
+	ChangedAccounts *int `json:"changed_accounts,omitempty" description:"in single reads: lines paying an account other than the one the payee was last paid to"`
+	FirstPayments   *int `json:"first_payments,omitempty" description:"in single reads: lines of payees never paid before"`
 }
 
 func batchOf(b *payment.Batch) batchResponse {
@@ -308,22 +328,32 @@ func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.BatchID) {
-	b, err := s.pay.FindBatch(r.Context(), id)
+	rv, err := s.pay.ReviewBatch(r.Context(), id)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := batchOf(b)
-	lines, err := s.pay.BatchLines(r.Context(), id)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	for _, l := range lines {
-		out.BatchLines = append(out.BatchLines, batchLineResponse{Line: l.Line, InstructionID: int64(l.InstructionID), Attempt: l.Attempt,
-			Reference: l.Reference, Amount: int64(l.Amount), Outcome: l.Outcome, Reason: l.Reason})
+	out := batchOf(rv.Batch)
+	out.ChangedAccounts, out.FirstPayments = &rv.Changed, &rv.FirstPayments
+	for _, l := range rv.Lines {
+		bl := batchLineResponse{Line: l.Line, InstructionID: int64(l.InstructionID), Attempt: l.Attempt,
+			Reference: l.Reference, Amount: int64(l.Amount), Outcome: l.Outcome, Reason: l.Reason,
+			PayeeKind: l.PayeeKind, PayeeID: l.PayeeID, PayeeName: l.PayeeName, AccountName: l.AccountName, AccountNo: maskAccount(l.AccountNo),
+			BankCode: l.BankCode, BankName: l.BankName, Changed: l.AccountChanged, FirstPayment: l.FirstPayment}
+		if l.AccountChanged {
+			bl.PreviousNo = maskAccount(l.LastPaidAccount)
+		}
+		out.BatchLines = append(out.BatchLines, bl)
 	}
 	reply(w, r, http.StatusOK, out)
+}
+
+// maskAccount masks an account number whoever reads it.
+func maskAccount(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ids.MaskAccount(s)
 }
 
 func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +438,8 @@ func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("X-File-SHA256", b.FileSHA256)
+	sum := sha256.Sum256(file)
+	w.Header().Set("X-File-SHA256", hex.EncodeToString(sum[:]))
 	w.WriteHeader(http.StatusOK)
 	w.Write(file)
 }

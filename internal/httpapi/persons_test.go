@@ -306,8 +306,8 @@ func TestPersonDisabilitiesAndBankAccounts(t *testing.T) {
 	var a accountJSON
 	b.do(t, "POST", base+"/bank-accounts", "cw1", map[string]any{"bank_code": "ICBC", "bank_name": "工商银行", "account_no": account, "account_name": "王芳", "primary": true}).
 		want(t, http.StatusCreated).decode(t, &a)
-	if a.AccountNo != "***************1234" || !a.Primary || a.OwnerKind != "person" {
-		t.Errorf("caseworker sees account %+v, want ***************1234, primary, person", a)
+	if a.AccountNo != "***************1234" || a.Primary || a.OwnerKind != "person" {
+		t.Errorf("caseworker sees account %+v, want ***************1234, person, not primary until confirmed", a)
 	}
 	var as listJSON[accountJSON]
 	b.do(t, "GET", base+"/bank-accounts", "admin", nil).want(t, http.StatusOK).decode(t, &as)

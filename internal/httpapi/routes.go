@@ -84,7 +84,7 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerPerson), tag: "persons",
 			summary: "List a person's bank accounts", params: personParams{}, status: http.StatusOK, resp: bankAccountList{}},
 		{method: "POST", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerPerson), tag: "persons",
-			summary: "Add a bank account to a person", params: personParams{}, body: bankAccountRequest{},
+			summary: "Request a bank account for a person, in the holder's registered name or a confirmed payee agent's: pending until another user confirms it", params: personParams{}, body: bankAccountRequest{},
 			status: http.StatusCreated, resp: bankAccountResponse{}},
 
 		{method: "GET", path: "/api/v1/households", handler: s.handleListHouseholds, tag: "households",
@@ -109,7 +109,7 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerOrganisation), tag: "organisations",
 			summary: "List an organisation's bank accounts", params: organisationParams{}, status: http.StatusOK, resp: bankAccountList{}},
 		{method: "POST", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerOrganisation), tag: "organisations",
-			summary: "Add a bank account to an organisation", params: organisationParams{}, body: bankAccountRequest{},
+			summary: "Request a bank account for an organisation, in its name: pending until another user confirms it", params: organisationParams{}, body: bankAccountRequest{},
 			status: http.StatusCreated, resp: bankAccountResponse{}},
 
 		{method: "GET", path: "/api/v1/employment", handler: s.handleListEmployment, tag: "employment",
@@ -199,6 +199,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.alertRoutes()...)
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
+	rs = append(rs, s.payeeRoutes()...)
 	return rs
 }
 

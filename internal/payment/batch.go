@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
+	"safetynet/internal/registry"
 )
 
 // BatchID is a batch's surrogate key.
@@ -71,6 +73,28 @@ type BatchLine struct {
 	AccountNo   string `json:"-"`
 	AccountName string `json:"-"`
 	BankName    string `json:"-"`
+	// For the approver's review (ReviewBatch only): the payee, the bank,
+	// and the account the payee was last paid to ("" when never paid).
+	PayeeKind       string `json:"payee_kind,omitempty"`
+	PayeeID         int64  `json:"payee_id,omitempty"`
+	PayeeName       string `json:"payee_name,omitempty"`
+	BankCode        string `json:"bank_code,omitempty"`
+	LastPaidAccount string `json:"-"`
+	AccountChanged  bool   `json:"account_changed,omitempty"`
+	FirstPayment    bool   `json:"first_payment,omitempty"`
+}
+
+// Review is what an approver reads before approving a batch: its lines
+// with each payee's name, account and bank, the lines paying an account
+// other than the one the payee was last paid to first.
+type Review struct {
+	Batch *Batch
+	Lines []BatchLine
+	// Changed counts the lines whose account differs from the one the
+	// payee was last paid to; FirstPayments the lines of payees never
+	// paid before.
+	Changed       int
+	FirstPayments int
 }
 
 // Return is one line of a bank's return file (回盘): a reference and
@@ -104,6 +128,13 @@ type BatchStore interface {
 	// BatchLines returns a batch's lines in file order, with the payees'
 	// accounts.
 	BatchLines(ctx context.Context, id BatchID) ([]BatchLine, error)
+	// ReviewLines returns a batch's lines in file order, each with its
+	// payee's name, bank and account, and the account of the payee's last
+	// paid instruction before it.
+	ReviewLines(ctx context.Context, id BatchID) ([]BatchLine, error)
+	// RecordDownload audits a download again of an exported batch's bank
+	// file, with the SHA-256 of the file served.
+	RecordDownload(ctx context.Context, b *Batch, sha string) error
 	// StartReturn records a bank return file of a batch; Conflict when the
 	// same file was recorded before with every line posted. It returns
 	// the file's ID, reusing it when the file was recorded but not
@@ -169,6 +200,8 @@ func (s *Service) CreateBatch(ctx context.Context, fund Fund, bank string, m per
 	}
 	if strings.TrimSpace(bank) == "" {
 		pr.Add("bank_code", "is required")
+	} else if !registry.KnownBank(bank) {
+		pr.Add("bank_code", "%q is not a bank in the reference table of banks", bank)
 	}
 	switch kind {
 	case "monthly", "one_off":
@@ -256,18 +289,31 @@ func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*
 // ExportBatch makes an approved batch's bank file in the bank's profile
 // and records it sent: the batch's total moves from the fund's account to
 // the bank (Dr bank clearing, Cr fund account). The file's SHA-256 is kept
-// with the batch. Exporting again returns the same file.
+// with the batch. Exporting again returns the same file. The file carries
+// account numbers and holders in full, so only a role that may see them
+// (auth.PermPII as well as auth.PermPayment) exports it, and every export
+// and every download again is audited with the SHA-256 of the file served.
 func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, format func([]BatchLine) ([]byte, error)) ([]byte, *Batch, error) {
 	b, err := s.store.Batch(ctx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if p, ok := auth.PrincipalFrom(ctx); ok && !p.Can(auth.PermPII) {
+		return nil, nil, fault.Errorf(fault.Forbidden, "the bank file of batch %d carries full account numbers: only a role that may see them exports it", id)
 	}
 	if b.Status == BatchExported || b.Status == BatchSettled {
 		if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
 			return nil, nil, err
 		}
 		file, err := s.bankFile(ctx, b, format)
-		return file, b, err
+		if err != nil {
+			return nil, nil, err
+		}
+		sum := sha256.Sum256(file)
+		if err := s.store.RecordDownload(ctx, b, hex.EncodeToString(sum[:])); err != nil {
+			return nil, nil, err
+		}
+		return file, b, nil
 	}
 	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, BatchApproved)
 	if err != nil {
@@ -454,8 +500,9 @@ func (s *Service) Hold(ctx context.Context, ids []InstructionID, reason string) 
 }
 
 // Release releases held instructions to pending. An instruction held for
-// want of an account is released only once the payee has one (the store
-// reads it again).
+// want of an account is released only once the payee has a confirmed one
+// (the store reads it again): an account still waiting for a second
+// user's confirmation is not paid.
 func (s *Service) Release(ctx context.Context, ids []InstructionID) (int, error) {
 	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
 		return 0, err
@@ -489,6 +536,43 @@ func (s *Service) BatchLines(ctx context.Context, id BatchID) ([]BatchLine, erro
 		return nil, err
 	}
 	return s.store.BatchLines(ctx, id)
+}
+
+// ReviewBatch returns a batch for its approver: every line with the
+// payee's name, account and bank, a flag on each line whose account
+// differs from the one the payee was last paid to, those lines first
+// (then in file order), and their count.
+func (s *Service) ReviewBatch(ctx context.Context, id BatchID) (*Review, error) {
+	b, err := s.FindBatch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := s.store.ReviewLines(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r := &Review{Batch: b, Lines: lines}
+	for i := range lines {
+		l := &lines[i]
+		switch {
+		case l.LastPaidAccount == "":
+			l.FirstPayment = true
+			r.FirstPayments++
+		case l.LastPaidAccount != l.AccountNo:
+			l.AccountChanged = true
+			r.Changed++
+		}
+	}
+	slices.SortStableFunc(lines, func(x, y BatchLine) int {
+		switch {
+		case x.AccountChanged == y.AccountChanged:
+			return 0
+		case x.AccountChanged:
+			return -1
+		}
+		return 1
+	})
+	return r, nil
 }
 
 // Instructions lists instructions in the caller's scope.

@@ -97,8 +97,9 @@ type Line struct {
 	Programme string
 	PayeeKind string
 	PayeeID   int64
-	// RegionCode is the payee's region; BankAccountID the payee's primary
-	// account, 0 when there is none.
+	// RegionCode is the payee's region; BankAccountID the payee's
+	// confirmed primary account, 0 when there is none (none at all, or
+	// only one waiting for a second user's confirmation).
 	RegionCode    region.Code
 	Amount        money.Fen
 	BankAccountID int64
@@ -228,7 +229,7 @@ func (s *Service) Generate(ctx context.Context, m period.Month, code region.Code
 				PayeeKind: l.PayeeKind, PayeeID: l.PayeeID, RegionCode: l.RegionCode, Amount: l.Amount, BankAccountID: l.BankAccountID,
 				Status: Pending, CreatedAt: now, Version: 1}
 			if l.BankAccountID == 0 {
-				in.Status, in.HoldReason = Held, "no bank account on record"
+				in.Status, in.HoldReason = Held, "no confirmed bank account on record"
 				sum.Held++
 			}
 			is = append(is, in)

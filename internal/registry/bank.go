@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"time"
 	"unicode/utf8"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/ids"
 	"safetynet/internal/region"
 )
 
@@ -31,8 +33,59 @@ type BankAccount struct {
 	AccountNo   string        `json:"account_no"`
 	AccountName string        `json:"account_name"`
 	// Primary marks the account benefits are paid into; an owner has at
-	// most one.
-	Primary bool  `json:"primary"`
+	// most one, and only a confirmed account is primary.
+	Primary bool `json:"primary"`
+	// WantsPrimary is the request to make the account primary, carried
+	// out when it is confirmed.
+	WantsPrimary bool `json:"wants_primary"`
+	// Status is pending until a second user confirms or rejects the
+	// account; only a confirmed account is paid.
+	Status ApprovalStatus `json:"status"`
+	// AgentID is the payee agent (代领人) who holds the account, 0 when the
+	// owner holds it.
+	AgentID int64 `json:"agent_id,omitempty"`
+	Approval
+	Version int64 `json:"version"`
+}
+
+// ApprovalStatus is where a maker-checker change stands.
+type ApprovalStatus string
+
+// The approval statuses.
+const (
+	StatusPending   ApprovalStatus = "pending"   // requested, waiting for a second user
+	StatusConfirmed ApprovalStatus = "confirmed" // confirmed by a second user, or registered by the system
+	StatusRejected  ApprovalStatus = "rejected"  // refused by a second user
+)
+
+// Approval records who requested a maker-checker change and who decided
+// it. A system process (registration, migration) requests and confirms
+// with user 0.
+type Approval struct {
+	RequestedBy   int64     `json:"requested_by"`
+	RequestedName string    `json:"requested_name"`
+	RequestedAt   time.Time `json:"requested_at,omitzero"`
+	DecidedBy     int64     `json:"decided_by,omitempty"`
+	DecidedName   string    `json:"decided_name,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
+	DecisionNote  string    `json:"decision_note,omitempty"`
+}
+
+// AgentID is a payee agent's surrogate key.
+type AgentID int64
+
+// PayeeAgent is a person who collects a beneficiary's benefits into the
+// agent's own account (代领人), e.g. the child of a bedridden pensioner.
+// Recorded by one user and confirmed by another, like an account.
+type PayeeAgent struct {
+	ID         AgentID        `json:"id"`
+	PersonID   PersonID       `json:"person_id"`
+	RegionCode region.Code    `json:"region_code"`
+	Name       string         `json:"name"`
+	IDNumber   ids.ResidentID `json:"id_number"`
+	Relation   Relation       `json:"relation"`
+	Status     ApprovalStatus `json:"status"`
+	Approval
 	Version int64 `json:"version"`
 }
 

@@ -89,11 +89,33 @@ type Store interface {
 	// Disabilities lists a person's disability records.
 	Disabilities(ctx context.Context, person PersonID) ([]*Disability, error)
 
-	// CreateBankAccount inserts b; if b is primary, the owner's other
-	// accounts stop being primary.
+	// CreateBankAccount inserts b with its status and approval; if b is
+	// primary, the owner's other accounts stop being primary.
 	CreateBankAccount(ctx context.Context, b *BankAccount) error
 	// BankAccounts lists an owner's accounts.
 	BankAccounts(ctx context.Context, kind OwnerKind, owner int64) ([]*BankAccount, error)
+	// BankAccount returns an account.
+	BankAccount(ctx context.Context, id BankAccountID) (*BankAccount, error)
+	// BankAccountsByStatus lists the accounts of a status in the region
+	// subtree, by key, after after.
+	BankAccountsByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*BankAccount, error)
+	// DecideBankAccount stores b's status and decision if its version is
+	// current; a confirmed account that wants to be primary becomes the
+	// owner's only primary account.
+	DecideBankAccount(ctx context.Context, b *BankAccount) error
+
+	// CreatePayeeAgent inserts a.
+	CreatePayeeAgent(ctx context.Context, a *PayeeAgent) error
+	// PayeeAgent returns an agent.
+	PayeeAgent(ctx context.Context, id AgentID) (*PayeeAgent, error)
+	// PayeeAgents lists a person's agents.
+	PayeeAgents(ctx context.Context, person PersonID) ([]*PayeeAgent, error)
+	// PayeeAgentsByStatus lists the agents of a status in the region
+	// subtree, by key, after after.
+	PayeeAgentsByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*PayeeAgent, error)
+	// DecidePayeeAgent stores a's status and decision if its version is
+	// current.
+	DecidePayeeAgent(ctx context.Context, a *PayeeAgent) error
 
 	// RecordRead writes an audit event for a read of a record.
 	RecordRead(ctx context.Context, kind, id string, code region.Code) error
@@ -657,24 +679,6 @@ func (s *Service) BankAccounts(ctx context.Context, kind OwnerKind, owner int64)
 		return nil, err
 	}
 	return s.store.BankAccounts(ctx, kind, owner)
-}
-
-// CreateBankAccount records an account for a person or organisation.
-func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
-	pr := b.validate()
-	if err := pr.Err("invalid bank account"); err != nil {
-		return err
-	}
-	code, err := s.ownerRegion(ctx, b.OwnerKind, b.OwnerID, auth.PermRegistryWrite)
-	if err != nil {
-		if fault.CodeOf(err) == fault.NotFound {
-			return &fault.Error{Code: fault.Invalid, Message: "invalid bank account", Fields: map[string]string{"owner_id": fmt.Sprintf("%s %d does not exist", b.OwnerKind, b.OwnerID)}}
-		}
-		return err
-	}
-	b.RegionCode = code
-	b.ID, b.Version = 0, 0
-	return s.store.CreateBankAccount(ctx, b)
 }
 
 func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, perm auth.Permission) (region.Code, error) {

@@ -194,10 +194,14 @@ func (db *DB) LoadBulk(ctx context.Context, b *registry.Bulk) error {
 		if err := dis.flush(ctx); err != nil {
 			return err
 		}
-		bank := db.newInserter(tx, "bank_accounts", "id", "region_code", "owner_kind", "owner_id", "bank_code", "bank_name", "account_no", "account_name", "is_primary", "version")
+		// A bulk load is the system's initial registration: its accounts are
+		// confirmed as they are recorded.
+		bank := db.newInserter(tx, "bank_accounts", "id", "region_code", "owner_kind", "owner_id", "bank_code", "bank_name", "account_no", "account_name",
+			"is_primary", "wants_primary", "status", "requested_name", "decided_name", "version")
 		for i := range b.BankAccounts {
 			a := &b.BankAccounts[i]
-			if err := bank.add(ctx, a.ID, a.RegionCode, a.OwnerKind, a.OwnerID, a.BankCode, a.BankName, a.AccountNo, a.AccountName, db.boolv(a.Primary), 1); err != nil {
+			if err := bank.add(ctx, a.ID, a.RegionCode, a.OwnerKind, a.OwnerID, a.BankCode, a.BankName, a.AccountNo, a.AccountName, db.boolv(a.Primary),
+				db.boolv(a.Primary), string(registry.StatusConfirmed), "system:registration", "system:registration", 1); err != nil {
 				return err
 			}
 		}

@@ -21,7 +21,7 @@ var _ payment.Store = (*DB)(nil)
 // PendingLines implements payment.Store: the pension payroll lines, the
 // benefit lines the funds pay, the assistance lines and the refunds to
 // employers of month m with no instruction yet, each with its payee's
-// primary bank account. A household award is paid to the household's
+// confirmed primary bank account. A household award is paid to the household's
 // head.
 func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code) ([]payment.Line, error) {
 	ms := m.String()
@@ -38,7 +38,7 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 	ar, aa := reg("l.region_code")
 	rr, ra := reg("l.region_code")
 	account := func(kind, id string) string {
-		return `COALESCE((SELECT b.id FROM bank_accounts b WHERE b.owner_kind = '` + kind + `' AND b.owner_id = ` + id + ` AND b.is_primary), 0)`
+		return `COALESCE((SELECT b.id FROM bank_accounts b WHERE b.owner_kind = '` + kind + `' AND b.owner_id = ` + id + ` AND b.is_primary AND b.status = 'confirmed'), 0)`
 	}
 	notPaid := func(source, ref, line string) string {
 		return ` AND NOT EXISTS (SELECT 1 FROM payment_instructions i WHERE i.source = '` + source + `' AND i.source_ref = ` + ref +
@@ -215,6 +215,7 @@ func (db *DB) CreateBatch(ctx context.Context, b *payment.Batch) error {
 		}
 		w.region("i.region_code", b.RegionCode)
 		w.add("ba.bank_code = ?", b.BankCode)
+		w.add("ba.status = 'confirmed'")
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO batch_lines (batch_id, line, instruction_id, attempt, reference, amount)
 			SELECT ?, ROW_NUMBER() OVER (ORDER BY i.id), i.id, i.attempts + 1, 'SN' || i.id || '-' || (i.attempts + 1), i.amount
 			FROM payment_instructions i JOIN bank_accounts ba ON ba.id = i.bank_account_id`+w.sql()), append([]any{int64(b.ID)}, w.args...)...); err != nil {
@@ -249,6 +250,7 @@ func (db *DB) PendingBanks(ctx context.Context, fund payment.Fund, m period.Mont
 		w.add("i.period = ?", m.String())
 	}
 	w.region("i.region_code", code)
+	w.add("ba.status = 'confirmed'")
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT ba.bank_code, COUNT(*), SUM(i.amount) FROM payment_instructions i
 		JOIN bank_accounts ba ON ba.id = i.bank_account_id`+w.sql()+` GROUP BY ba.bank_code ORDER BY ba.bank_code`), w.args...)
 	if err != nil {
@@ -332,7 +334,19 @@ func (db *DB) UpdateBatch(ctx context.Context, b *payment.Batch, action string, 
 		if err := db.postEntries(ctx, tx, entries); err != nil {
 			return err
 		}
-		return db.audited(ctx, tx, "batch."+action, "batch", b.ID, string(b.RegionCode), b, []string{"status=" + string(b.Status)})
+		fields := []string{"status=" + string(b.Status)}
+		if action == "export" {
+			fields = append(fields, "sha256="+b.FileSHA256)
+		}
+		return db.audited(ctx, tx, "batch."+action, "batch", b.ID, string(b.RegionCode), b, fields)
+	})
+}
+
+// RecordDownload implements payment.Store.
+func (db *DB) RecordDownload(ctx context.Context, b *payment.Batch, sha string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return db.audited(ctx, tx, "batch.download", "batch", b.ID, string(b.RegionCode), map[string]any{"batch": b.ID, "sha256": sha},
+			[]string{"sha256=" + sha, "status=" + string(b.Status)})
 	})
 }
 
@@ -351,6 +365,35 @@ func (db *DB) BatchLines(ctx context.Context, id payment.BatchID) ([]payment.Bat
 		var l payment.BatchLine
 		if err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
 			&l.RegionCode, &l.Fund, &l.AccountNo, &l.AccountName, &l.BankName); err != nil {
+			return nil, fmt.Errorf("scan batch line: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// ReviewLines implements payment.Store.
+func (db *DB) ReviewLines(ctx context.Context, id payment.BatchID) ([]payment.BatchLine, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
+		i.period, i.region_code, i.fund, i.payee_kind, i.payee_id, COALESCE(p.name, o.name, ''),
+		COALESCE(ba.bank_code, ''), COALESCE(ba.bank_name, ''), COALESCE(ba.account_no, ''), COALESCE(ba.account_name, ''),
+		COALESCE((SELECT pa.account_no FROM payment_instructions pi JOIN bank_accounts pa ON pa.id = pi.bank_account_id
+			WHERE pi.payee_kind = i.payee_kind AND pi.payee_id = i.payee_id AND pi.status = 'paid' AND pi.id < i.id
+			ORDER BY pi.id DESC LIMIT 1), '')
+		FROM batch_lines l JOIN payment_instructions i ON i.id = l.instruction_id LEFT JOIN bank_accounts ba ON ba.id = i.bank_account_id
+		LEFT JOIN persons p ON i.payee_kind = 'person' AND p.id = i.payee_id
+		LEFT JOIN organisations o ON i.payee_kind = 'organisation' AND o.id = i.payee_id
+		WHERE l.batch_id = ? ORDER BY l.line`), int64(id))
+	if err != nil {
+		return nil, fmt.Errorf("review batch lines: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.BatchLine
+	for rows.Next() {
+		var l payment.BatchLine
+		if err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
+			&l.RegionCode, &l.Fund, &l.PayeeKind, &l.PayeeID, &l.PayeeName, &l.BankCode, &l.BankName, &l.AccountNo, &l.AccountName,
+			&l.LastPaidAccount); err != nil {
 			return nil, fmt.Errorf("scan batch line: %w", err)
 		}
 		out = append(out, l)
@@ -495,7 +538,8 @@ func (db *DB) PostReturns(ctx context.Context, batch payment.BatchID, rs []payme
 }
 
 // SetInstructions implements payment.Store. Releasing reads the payee's
-// primary account again: an instruction still without one stays held.
+// confirmed primary account again: an instruction still without one stays
+// held.
 func (db *DB) SetInstructions(ctx context.Context, ids []payment.InstructionID, from []payment.Status, to payment.Status, reason string) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
@@ -515,7 +559,7 @@ func (db *DB) SetInstructions(ctx context.Context, ids []payment.InstructionID, 
 		cond := " WHERE id IN " + in + " AND status IN " + fromIn
 		if to == payment.Pending {
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE payment_instructions SET bank_account_id = COALESCE((SELECT b.id FROM bank_accounts b
-				WHERE b.owner_kind = payment_instructions.payee_kind AND b.owner_id = payment_instructions.payee_id AND b.is_primary), 0)`+cond),
+				WHERE b.owner_kind = payment_instructions.payee_kind AND b.owner_id = payment_instructions.payee_id AND b.is_primary AND b.status = 'confirmed'), 0)`+cond),
 				append(append([]any{}, args...), fargs...)...); err != nil {
 				return err
 			}

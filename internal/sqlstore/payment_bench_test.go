@@ -33,8 +33,8 @@ func BenchmarkInstructions300k(b *testing.B) {
 			decision, policy_version, created_by, created_at)
 		SELECT id, 'employee_pension', region_code, '2025-01', 250000 + id % 100000, 'active', 'male', 360, '{}', 'bench', 'bench', '2020-01-01T00:00:00Z'
 		FROM persons ORDER BY id`,
-		`INSERT INTO bank_accounts (region_code, owner_kind, owner_id, bank_code, bank_name, account_no, account_name, is_primary)
-		SELECT region_code, 'person', id, CASE WHEN id % 3 = 0 THEN 'ABC' ELSE 'ICBC' END, '昌吉分行', '62220000' || printf('%010d', id), '退休人员', 1
+		`INSERT INTO bank_accounts (region_code, owner_kind, owner_id, bank_code, bank_name, account_no, account_name, is_primary, status)
+		SELECT region_code, 'person', id, CASE WHEN id % 3 = 0 THEN 'ABC' ELSE 'ICBC' END, '昌吉分行', '62220000' || printf('%010d', id), '退休人员', 1, 'confirmed'
 		FROM persons WHERE id % 20 <> 0`,
 	} {
 		if err := db.ExecRaw(ctx, q); err != nil {

@@ -24,8 +24,10 @@ type payBundle struct {
 	testBundle
 	pay                 *payment.Service
 	cw, approver, maker context.Context
-	m                   period.Month
-	persons             []*registry.Person
+	// exporter may see full accounts: the bank file is theirs to make.
+	exporter context.Context
+	m        period.Month
+	persons  []*registry.Person
 }
 
 func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payBundle {
@@ -36,6 +38,7 @@ func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payB
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprint("user", id), Role: role, Scope: "652300"})
 	}
 	pb.cw, pb.approver, pb.maker = p(2, auth.RoleCaseworker), p(3, auth.RoleApprover), p(2, auth.RoleApprover)
+	pb.exporter = p(4, auth.RoleAdmin)
 	v := village(t, "652301", 6)
 	for i := range n {
 		pr := newPerson(t, v, 100+i)
@@ -51,10 +54,8 @@ func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payB
 			bank = "ABC"
 		}
 		if bank != "" {
-			if err := tb.svc.CreateBankAccount(tb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
-				BankName: bank + " 昌吉分行", AccountNo: fmt.Sprintf("62220000%08d", i), AccountName: pr.Name, Primary: true}); err != nil {
-				t.Fatal(err)
-			}
+			addAccount(t, tb.svc, tb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
+				BankName: bank + " 昌吉分行", AccountNo: fmt.Sprintf("62220000%08d", i), AccountName: pr.Name, Primary: true})
 		}
 		for _, q := range []string{
 			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
@@ -135,13 +136,16 @@ func TestPaymentsEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := pb.pay.ExportBatch(pb.cw, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Conflict {
+		if _, _, err := pb.pay.ExportBatch(pb.exporter, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("export before approval = %v, want conflict", err)
 		}
 		if b, err = pb.pay.ApproveBatch(pb.approver, b.ID, b.Version); err != nil {
 			t.Fatal(err)
 		}
-		file, b, err := pb.pay.ExportBatch(pb.cw, b.ID, b.Version, csv)
+		if _, _, err := pb.pay.ExportBatch(pb.cw, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("export by a caseworker (accounts masked) = %v, want forbidden", err)
+		}
+		file, b, err := pb.pay.ExportBatch(pb.exporter, b.ID, b.Version, csv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +158,7 @@ func TestPaymentsEndToEnd(t *testing.T) {
 				t.Errorf("the bank file does not carry line %d (%s, %s):\n%s", l.Line, l.Reference, l.AccountNo, file)
 			}
 		}
-		if again, _, err := pb.pay.ExportBatch(pb.cw, b.ID, 0, csv); err != nil || !bytes.Equal(again, file) {
+		if again, _, err := pb.pay.ExportBatch(pb.exporter, b.ID, 0, csv); err != nil || !bytes.Equal(again, file) {
 			t.Errorf("a second export differs or fails: %v", err)
 		}
 		if c := check(pb.reconcile(t), "bank clearing"); c.Actual != 900_003 {
@@ -209,7 +213,7 @@ func TestPaymentsEndToEnd(t *testing.T) {
 			t.Fatalf("one-off batch %+v, %v", b2, err)
 		}
 		b2, _ = pb.pay.ApproveBatch(pb.approver, b2.ID, b2.Version)
-		if _, b2, err = pb.pay.ExportBatch(pb.cw, b2.ID, b2.Version, csv); err != nil {
+		if _, b2, err = pb.pay.ExportBatch(pb.exporter, b2.ID, b2.Version, csv); err != nil {
 			t.Fatal(err)
 		}
 		l2, _ := pb.pay.BatchLines(pb.cw, b2.ID)
@@ -224,9 +228,18 @@ func TestPaymentsEndToEnd(t *testing.T) {
 		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
 			t.Errorf("release without an account: %d, %v; want it still held", n, err)
 		}
+		// An account a user records is pending: the instruction stays held
+		// until a second user confirms it.
 		last := pb.persons[len(pb.persons)-1]
-		if err := pb.svc.CreateBankAccount(pb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(last.ID), BankCode: "ICBC",
-			BankName: "ICBC 昌吉分行", AccountNo: "6222000099999999", AccountName: last.Name, Primary: true}); err != nil {
+		acct := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(last.ID), BankCode: "ICBC",
+			BankName: "ICBC 昌吉分行", AccountNo: "6222000099999999", AccountName: last.Name, Primary: true}
+		if err := pb.svc.CreateBankAccount(pb.ctx, acct); err != nil || acct.Status != registry.StatusPending || acct.Primary {
+			t.Fatalf("CreateBankAccount = %+v, %v; want pending, not primary", acct, err)
+		}
+		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
+			t.Errorf("release with a pending account: %d, %v; want it still held", n, err)
+		}
+		if _, err := pb.svc.DecideBankAccount(pb.approver, acct.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 1 {

@@ -114,10 +114,8 @@ func TestRefundEndToEnd(t *testing.T) {
 			t.Errorf("batches %+v, %v", batches, err)
 		}
 		// Paid to the employers' accounts: A has one, D and E none (held).
-		if err := ib.svc.CreateBankAccount(ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
-			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true}); err != nil {
-			t.Fatal(err)
-		}
+		addAccount(t, ib.svc, ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
+			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true})
 		m := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period()
 		sum, err := payment.NewService(ib.db).Generate(cw, m, "")
 		if err != nil || sum.Created != 3 || sum.Held != 2 || sum.ByFund[payment.FundUnemployment] != 201_600 {

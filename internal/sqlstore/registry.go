@@ -677,36 +677,6 @@ func (db *DB) Disabilities(ctx context.Context, person registry.PersonID) ([]*re
 	return out, rows.Err()
 }
 
-// ---- bank accounts
-
-const bankColumns = `id, region_code, owner_kind, owner_id, bank_code, bank_name, account_no, account_name, is_primary, version`
-
-func scanBank(row scanner) (*registry.BankAccount, error) {
-	b := &registry.BankAccount{}
-	err := row.Scan(&b.ID, &b.RegionCode, &b.OwnerKind, &b.OwnerID, &b.BankCode, &b.BankName, &b.AccountNo, &b.AccountName, &b.Primary, &b.Version)
-	return b, err
-}
-
-// CreateBankAccount implements registry.Store.
-func (db *DB) CreateBankAccount(ctx context.Context, b *registry.BankAccount) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if b.Primary {
-			if _, err := tx.ExecContext(ctx, db.q("UPDATE bank_accounts SET is_primary = ?, version = version + 1 WHERE owner_kind = ? AND owner_id = ? AND is_primary = ?"),
-				db.boolv(false), b.OwnerKind, b.OwnerID, db.boolv(true)); err != nil {
-				return fmt.Errorf("create bank account: %w", err)
-			}
-		}
-		b.Version = 1
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO bank_accounts (region_code, owner_kind, owner_id, bank_code, bank_name, account_no,
-			account_name, is_primary, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			b.RegionCode, b.OwnerKind, b.OwnerID, b.BankCode, b.BankName, b.AccountNo, b.AccountName, db.boolv(b.Primary), b.Version).Scan(&b.ID)
-		if err != nil {
-			return fmt.Errorf("create bank account: %w", mapErr(err))
-		}
-		return db.audited(ctx, tx, "bank_account.create", "bank_account", b.ID, string(b.RegionCode), b, nil)
-	})
-}
-
 // BankAccounts implements registry.Store.
 func (db *DB) BankAccounts(ctx context.Context, kind registry.OwnerKind, owner int64) ([]*registry.BankAccount, error) {
 	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts WHERE owner_kind = ? AND owner_id = ? ORDER BY id"), kind, owner)

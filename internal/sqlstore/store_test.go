@@ -305,11 +305,9 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 			t.Errorf("CreateDisability(grade 5) = %v, want a problem with grade", err)
 		}
 
-		for i, no := range []string{"6222020200112233445", "6228480012345678901"} {
+		for _, no := range []string{"6222020200112233445", "6228480012345678901"} {
 			b := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(p.ID), BankCode: "ICBC", BankName: "中国工商银行", AccountNo: no, AccountName: p.Name, Primary: true}
-			if err := tb.svc.CreateBankAccount(tb.ctx, b); err != nil {
-				t.Fatalf("CreateBankAccount #%d: %v", i, err)
-			}
+			addAccount(t, tb.svc, tb.ctx, b)
 		}
 		accts, err := tb.svc.BankAccounts(tb.ctx, registry.OwnerPerson, int64(p.ID))
 		if err != nil || len(accts) != 2 {
@@ -450,4 +448,19 @@ func TestRecordDeaths(t *testing.T) {
 			t.Errorf("person after RecordDeaths = %s %s", p.DeathDate, p.DeathSource)
 		}
 	})
+}
+
+// addAccount records b as the user of ctx and has a second user, an
+// approver, confirm it: an account is paid only once confirmed.
+func addAccount(t *testing.T, svc *registry.Service, ctx context.Context, b *registry.BankAccount) {
+	t.Helper()
+	if err := svc.CreateBankAccount(ctx, b); err != nil {
+		t.Fatalf("CreateBankAccount %s: %v", b.AccountNo, err)
+	}
+	approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 99, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
+	got, err := svc.DecideBankAccount(approver, b.ID, true, "")
+	if err != nil {
+		t.Fatalf("confirm bank account %d: %v", b.ID, err)
+	}
+	*b = *got
 }
