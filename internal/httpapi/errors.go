@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
+	"time"
 
 	"safetynet/internal/fault"
 )
@@ -27,6 +29,8 @@ var statusOf = map[fault.Code]int{
 	fault.Conflict:        http.StatusConflict,
 	fault.Forbidden:       http.StatusForbidden,
 	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.Throttled:       http.StatusTooManyRequests,
+	fault.Busy:            http.StatusServiceUnavailable,
 	codeMalformed:         http.StatusBadRequest,
 	codeTooLarge:          http.StatusRequestEntityTooLarge,
 	codeUnsupported:       http.StatusUnsupportedMediaType,
@@ -87,6 +91,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="safetynet"`)
+	}
+	if d := fault.RetryAfterOf(err); d > 0 {
+		// Whole seconds, rounded up, so that a client never retries early.
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
 	}
 	writeProblem(w, p)
 }
