@@ -19,6 +19,7 @@ const (
 	codeUnsupported fault.Code = "unsupported_media"  // the body is not JSON at all
 	codeNoRoute     fault.Code = "no_route"           // no route for the path
 	codeBadMethod   fault.Code = "method_not_allowed" // the path exists, the method does not
+	codeSlowBody    fault.Code = "request_timeout"    // the body did not arrive within the read timeout
 )
 
 // statusOf maps error codes to HTTP statuses. A code not listed, Internal
@@ -36,6 +37,7 @@ var statusOf = map[fault.Code]int{
 	codeUnsupported:       http.StatusUnsupportedMediaType,
 	codeNoRoute:           http.StatusNotFound,
 	codeBadMethod:         http.StatusMethodNotAllowed,
+	codeSlowBody:          http.StatusRequestTimeout,
 }
 
 // problem is an RFC 9457 problem details object, extended with the request
