@@ -8,6 +8,9 @@ import (
 	"safetynet/internal/fault"
 )
 
+// loginPath is the sign-in route.
+const loginPath = "/api/v1/login"
+
 // loginRequest is the body of POST /api/v1/login.
 type loginRequest struct {
 	Username string `json:"username" required:"true" example:"zhang.wei"`

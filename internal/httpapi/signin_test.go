@@ -131,6 +131,18 @@ func TestLoginLockedAfterFailures(t *testing.T) {
 		t.Errorf("audit: %d failures and %d locks (%v), want 5 and 1", failed, locked, acts)
 	}
 
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
+	for _, status := range []string{"429", "503"} {
+		if _, ok := doc.Paths["/api/v1/login"]["post"].Responses[status]; !ok {
+			t.Errorf("the OpenAPI document lacks the sign-in's %s", status)
+		}
+	}
+
 	advance(61 * time.Second)
 	resp, raw = login(t, b.url, "cw1", testPassword, nil)
 	if resp.StatusCode != http.StatusOK {
