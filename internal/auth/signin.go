@@ -182,10 +182,11 @@ type SignInStore interface {
 	// LoginThrottle returns the failure record of username; a zero one if
 	// it has none.
 	LoginThrottle(ctx context.Context, username string) (Throttle, error)
-	// RecordLoginFailure, in one transaction, reads username's record,
-	// stores the record next returns and appends next's events to the
-	// audit trail. It returns the stored record.
-	RecordLoginFailure(ctx context.Context, username string, next func(Throttle) (Throttle, []SignInEvent)) (Throttle, error)
+	// RecordLoginFailure, in one transaction, removes the records of every
+	// username whose last failure and lock both ended before forgetBefore,
+	// reads username's record, stores the record next returns and appends
+	// next's events to the audit trail. It returns the stored record.
+	RecordLoginFailure(ctx context.Context, username string, forgetBefore time.Time, next func(Throttle) (Throttle, []SignInEvent)) (Throttle, error)
 }
 
 // triedName is the username as tried, cut to 64 bytes of valid UTF-8, as
@@ -277,7 +278,7 @@ func (s *Service) recordFailure(ctx context.Context, u *User, name, addr string,
 	}
 	at, addrLocked := s.addrs.fail(addr, now, s.limits)
 	var lockedFor time.Duration
-	_, err := s.store.RecordLoginFailure(ctx, name, func(t Throttle) (Throttle, []SignInEvent) {
+	_, err := s.store.RecordLoginFailure(ctx, name, now.Add(-s.limits.Forget), func(t Throttle) (Throttle, []SignInEvent) {
 		evs := []SignInEvent{ev}
 		t, userLocked := t.fail(now, s.limits.UserFailures, s.limits)
 		if userLocked {

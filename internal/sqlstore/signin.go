@@ -33,9 +33,13 @@ func scanThrottle(row *sql.Row) (auth.Throttle, error) {
 // RecordLoginFailure implements auth.SignInStore. The row is created and
 // then updated in place first, which locks it on PostgreSQL, so that
 // concurrent failures of one username are all counted.
-func (db *DB) RecordLoginFailure(ctx context.Context, username string, next func(auth.Throttle) (auth.Throttle, []auth.SignInEvent)) (auth.Throttle, error) {
+func (db *DB) RecordLoginFailure(ctx context.Context, username string, forgetBefore time.Time, next func(auth.Throttle) (auth.Throttle, []auth.SignInEvent)) (auth.Throttle, error) {
 	var out auth.Throttle
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM login_failures WHERE last_failure < ? AND locked_until < ?"),
+			db.ts(forgetBefore), db.ts(forgetBefore)); err != nil {
+			return fmt.Errorf("forget old failed sign-ins: %w", err)
+		}
 		zero := db.ts(time.Time{})
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO login_failures (username, failures, locks, last_failure, locked_until)
 			VALUES (?, 0, 0, ?, ?) ON CONFLICT (username) DO NOTHING`), username, zero, zero); err != nil {

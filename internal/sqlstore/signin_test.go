@@ -137,6 +137,16 @@ func TestLoginLockout(t *testing.T) {
 		if acts := signInActions(t, db, "nobody"); countOf(acts, auth.ActionLoginFailed) != 5 || countOf(acts, auth.ActionUserLocked) != 1 {
 			t.Errorf("audit of an unknown username: %v, want 5 failures and a lock", acts)
 		}
+
+		// A day later any failure forgets the records long past.
+		now = now.Add(25 * time.Hour)
+		au.Login(bg, "someone.else", "wrong-password", "192.0.2.9")
+		if th, err := db.LoginThrottle(bg, "nobody"); err != nil || th != (auth.Throttle{}) {
+			t.Errorf("record of nobody a day later: %+v, %v; want none", th, err)
+		}
+		if th, err := db.LoginThrottle(bg, "someone.else"); err != nil || th.Failures != 1 {
+			t.Errorf("record of someone.else: %+v, %v; want 1 failure", th, err)
+		}
 	})
 }
 
