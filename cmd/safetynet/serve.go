@@ -77,7 +77,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.DurationVar(&t.ReadTimeout, "read-timeout", dt.ReadTimeout, "time to read a whole request, body included")
 	fs.DurationVar(&t.WriteTimeout, "write-timeout", dt.WriteTimeout, "time from a request's headers to the end of its response")
 	fs.DurationVar(&t.IdleTimeout, "idle-timeout", dt.IdleTimeout, "time a keep-alive connection may wait for its next request")
-	fs.DurationVar(&t.DownloadTimeout, "download-timeout", dt.DownloadTimeout, "write deadline of a file download (bank files, workbooks)")
+	fs.DurationVar(&t.LongWriteTimeout, "long-write-timeout", dt.LongWriteTimeout, "write deadline of downloads, batch runs and regional reports")
 	fs.IntVar(&l.UserFailures, "login-user-failures", dl.UserFailures, "failed sign-ins in a row that lock a username")
 	fs.IntVar(&l.AddressFailures, "login-address-failures", dl.AddressFailures, "failed sign-ins from one client address that lock it")
 	fs.DurationVar(&l.Lock, "login-lock", dl.Lock, "first lock; each further lock in a row doubles it")
@@ -86,7 +86,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
 	return func() (serverConfig, error) {
-		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.DownloadTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
+		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
 			if d <= 0 {
 				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
 			}

@@ -373,7 +373,6 @@ type exportRequest struct {
 }
 
 func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
-	s.allowLongWrite(w, r)
 	id, err := pathID(r, "id")
 	if err != nil {
 		writeError(w, r, err)

@@ -127,6 +127,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		if !rt.public {
 			h = s.authenticate(h)
 		}
+		if longRoutes[rt.method+" "+rt.path] {
+			h = s.withLongWrite(h)
+		}
 		mux.Handle(rt.method+" "+rt.path, h)
 	}
 	// Outermost first: the request ID is known to everything below it, the

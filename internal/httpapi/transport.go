@@ -40,17 +40,17 @@ type Transport struct {
 	// IdleTimeout is how long a keep-alive connection may wait for its
 	// next request (default 120s).
 	IdleTimeout time.Duration
-	// DownloadTimeout is the write deadline of a file download, such as a
-	// payment batch's bank file, in place of WriteTimeout (default 10
-	// minutes).
-	DownloadTimeout time.Duration
+	// LongWriteTimeout is the write deadline, in place of WriteTimeout, of
+	// the routes in longRoutes: file downloads, batch runs and reports over
+	// a whole region (default 10 minutes).
+	LongWriteTimeout time.Duration
 }
 
 // DefaultTransport returns the default transport: no base URL, no trusted
 // proxy, and the default timeouts.
 func DefaultTransport() Transport {
 	return Transport{HSTSMaxAge: 365 * 24 * time.Hour, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, DownloadTimeout: 10 * time.Minute}
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, LongWriteTimeout: 10 * time.Minute}
 }
 
 // withDefaults returns t with each zero duration set to its default, or an
@@ -66,7 +66,7 @@ func (t Transport) withDefaults() (Transport, error) {
 	d := DefaultTransport()
 	for _, f := range []struct{ v, def *time.Duration }{
 		{&t.HSTSMaxAge, &d.HSTSMaxAge}, {&t.ReadHeaderTimeout, &d.ReadHeaderTimeout}, {&t.ReadTimeout, &d.ReadTimeout},
-		{&t.WriteTimeout, &d.WriteTimeout}, {&t.IdleTimeout, &d.IdleTimeout}, {&t.DownloadTimeout, &d.DownloadTimeout},
+		{&t.WriteTimeout, &d.WriteTimeout}, {&t.IdleTimeout, &d.IdleTimeout}, {&t.LongWriteTimeout, &d.LongWriteTimeout},
 	} {
 		if *f.v < 0 {
 			return t, errors.New("transport timeouts must not be negative")
@@ -185,12 +185,49 @@ func remoteAddr(s string) (netip.Addr, bool) {
 	return a.Unmap(), true
 }
 
-// allowLongWrite gives a download its own write deadline,
-// DownloadTimeout from now, in place of the server's WriteTimeout.
-func (s *server) allowLongWrite(w http.ResponseWriter, r *http.Request) {
-	err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.DownloadTimeout))
-	if err != nil && !errors.Is(err, http.ErrNotSupported) {
-		info := infoFrom(r.Context())
-		info.logger.LogAttrs(r.Context(), slog.LevelWarn, "cannot extend the write deadline of a download", append(info.attrs(), errorAttr(err))...)
-	}
+// longRoutes are the routes ("METHOD path" as in routes()) that may
+// rightly take longer than WriteTimeout: file downloads, the batch runs
+// over a month or a region, and the reports over a whole region. Each gets
+// LongWriteTimeout instead; a test checks that every one is a route.
+var longRoutes = map[string]bool{
+	"GET /api/v1/assistance-items/export.xlsx":   true,
+	"POST /api/v1/payment-batches/{id}/export":   true,
+	"GET /api/v1/persons/{id}/account/statement": true,
+	"POST /api/v1/account-credits":               true,
+	"POST /api/v1/account-interest":              true,
+	"POST /api/v1/hardship-premiums":             true,
+	"POST /api/v1/signals/process":               true,
+	"POST /api/v1/classification-runs":           true,
+	"POST /api/v1/assistance-runs":               true,
+	"POST /api/v1/screenings":                    true,
+	"POST /api/v1/screenings/events":             true,
+	"POST /api/v1/screening-jobs":                true,
+	"POST /api/v1/benefit-runs":                  true,
+	"POST /api/v1/payment-runs":                  true,
+	"POST /api/v1/payment-batches":               true,
+	"POST /api/v1/payroll-runs":                  true,
+	"POST /api/v1/pension-adjustments":           true,
+	"POST /api/v1/refund-runs":                   true,
+	"POST /api/v1/whatif":                        true,
+	"GET /api/v1/alerts/overdue":                 true,
+	"GET /api/v1/reports/low-income":             true,
+	"GET /api/v1/reports/assistance":             true,
+	"GET /api/v1/reports/reconciliation":         true,
+	"GET /api/v1/reports/payments":               true,
+	"GET /api/v1/reports/pensions":               true,
+	"GET /api/v1/reports/refunds":                true,
+	"GET /api/v1/reports/insurance":              true,
+}
+
+// withLongWrite gives the request its own write deadline,
+// LongWriteTimeout from now, in place of the server's WriteTimeout.
+func (s *server) withLongWrite(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.LongWriteTimeout))
+		if err != nil && !errors.Is(err, http.ErrNotSupported) {
+			info := infoFrom(r.Context())
+			info.logger.LogAttrs(r.Context(), slog.LevelWarn, "cannot extend the write deadline", append(info.attrs(), errorAttr(err))...)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
