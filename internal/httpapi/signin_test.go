@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/fault"
 	"safetynet/internal/httpapi"
 )
 
@@ -250,8 +251,9 @@ func TestSecureCookieAndHSTS(t *testing.T) {
 }
 
 // loginFlood signs in with wrong passwords from 30 goroutines until stop
-// is closed and at least one sign-in was refused 429, and returns the
-// count of each status.
+// is closed and at least one sign-in was refused 429, and returns a
+// function that waits for the flood to end and returns the count of each
+// status.
 func loginFlood(t testing.TB, url string, stop <-chan struct{}) (wait func() map[int]int) {
 	var mu sync.Mutex
 	counts := map[int]int{}
@@ -273,8 +275,8 @@ func loginFlood(t testing.TB, url string, stop <-chan struct{}) (wait func() map
 				default:
 				}
 				attempts.Add(1)
-				// Half the flood tries one username (it gets locked),
-				// half new ones (each needs a password check).
+				// Half the flood tries a locked username, half new
+				// ones (each needs a password check).
 				user := "flood.target"
 				if g%2 == 1 {
 					user = fmt.Sprintf("flood.%d.%d", g, i)
@@ -300,11 +302,18 @@ func loginFlood(t testing.TB, url string, stop <-chan struct{}) (wait func() map
 
 // floodBundle is a bundle whose sign-in checks one password at a time,
 // waits briefly for it and never locks an address, so that a flood from
-// one address keeps hashing.
+// one address keeps hashing; the flood's target username is locked
+// already, for an hour.
 func floodBundle(t testing.TB) *testBundle {
 	b := setup(t)
-	if err := b.au.SetSignInLimits(auth.SignInLimits{HashSlots: 1, HashWait: 50 * time.Millisecond, AddressFailures: 1 << 30}); err != nil {
+	if err := b.au.SetSignInLimits(auth.SignInLimits{HashSlots: 1, HashWait: 50 * time.Millisecond, AddressFailures: 1 << 30, Lock: time.Hour}); err != nil {
 		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		b.au.Login(context.Background(), "flood.target", "wrong-password", "")
+	}
+	if _, err := b.au.Login(context.Background(), "flood.target", "wrong-password", ""); fault.CodeOf(err) != fault.Throttled {
+		t.Fatalf("flood.target after 5 failures: %v, want locked", err)
 	}
 	return b
 }
