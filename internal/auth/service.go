@@ -56,6 +56,7 @@ type Service struct {
 	// hashSlots holds a token per password check running.
 	hashSlots chan struct{}
 	addrs     addressThrottles
+	userLocks lockCache
 }
 
 // NewService returns a Service whose sessions last ttl, with the default
@@ -148,11 +149,23 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	if d, locked := s.addrs.lockedFor(addr, now); locked {
 		return nil, throttled(d)
 	}
-	t, err := s.store.LoginThrottle(ctx, name)
+	if d, locked := s.userLocks.lockedFor(name, now); locked {
+		return nil, throttled(d)
+	}
+	// The slot bounds the database reads of sign-ins as well as their
+	// password checks.
+	release, err := s.acquireHash(ctx)
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.store.LoginThrottle(ctx, name)
+	if err != nil {
+		release()
+		return nil, err
+	}
 	if d, locked := t.lockedFor(now); locked {
+		release()
+		s.userLocks.lock(name, t.LockedUntil, now)
 		return nil, throttled(d)
 	}
 	u, err := s.store.UserByName(ctx, username)
@@ -160,10 +173,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	case fault.CodeOf(err) == fault.NotFound:
 		u = nil
 	case err != nil:
-		return nil, err
-	}
-	release, err := s.acquireHash(ctx)
-	if err != nil {
+		release()
 		return nil, err
 	}
 	hash := dummyHash

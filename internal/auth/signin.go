@@ -245,6 +245,47 @@ func (a *addressThrottles) fail(addr string, now time.Time, l SignInLimits) (Thr
 	return t, locked
 }
 
+// lockCache remembers the usernames seen locked until their locks end, so
+// that a flood of sign-ins of a locked username is refused without reading
+// the database. A lock is never lifted early, so the copy cannot be stale.
+type lockCache struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+// lockedFor returns how long name is still locked at now, as far as the
+// cache knows.
+func (c *lockCache) lockedFor(name string, now time.Time) (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	until, ok := c.m[name]
+	if !ok {
+		return 0, false
+	}
+	if !now.Before(until) {
+		delete(c.m, name)
+		return 0, false
+	}
+	return until.Sub(now), true
+}
+
+// lock records that name is locked until until.
+func (c *lockCache) lock(name string, until, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]time.Time)
+	}
+	if len(c.m) >= 10000 {
+		for k, u := range c.m {
+			if !now.Before(u) {
+				delete(c.m, k)
+			}
+		}
+	}
+	c.m[name] = until
+}
+
 // acquireHash waits for a password-check slot, at most HashWait; the
 // returned function frees it.
 func (s *Service) acquireHash(ctx context.Context) (func(), error) {
@@ -278,7 +319,7 @@ func (s *Service) recordFailure(ctx context.Context, u *User, name, addr string,
 	}
 	at, addrLocked := s.addrs.fail(addr, now, s.limits)
 	var lockedFor time.Duration
-	_, err := s.store.RecordLoginFailure(ctx, name, now.Add(-s.limits.Forget), func(t Throttle) (Throttle, []SignInEvent) {
+	t, err := s.store.RecordLoginFailure(ctx, name, now.Add(-s.limits.Forget), func(t Throttle) (Throttle, []SignInEvent) {
 		evs := []SignInEvent{ev}
 		t, userLocked := t.fail(now, s.limits.UserFailures, s.limits)
 		if userLocked {
@@ -297,6 +338,9 @@ func (s *Service) recordFailure(ctx context.Context, u *User, name, addr string,
 	})
 	if err != nil {
 		return fmt.Errorf("record failed sign-in: %w", err)
+	}
+	if _, locked := t.lockedFor(now); locked {
+		s.userLocks.lock(name, t.LockedUntil, now)
 	}
 	if lockedFor > 0 {
 		return throttled(lockedFor)
