@@ -33,7 +33,12 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	persons := fs.Int("persons", 20000, "persons to generate when the database is new")
 	seed := fs.Int64("seed", 1, "random seed of the synthetic population")
+	conf := serverFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sc, err := conf()
+	if err != nil {
 		return err
 	}
 	logger := e.logger()
@@ -99,7 +104,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\nTry:\n  TOKEN=$(curl -s -X POST %s/api/v1/login -H 'Content-Type: application/json' -d '{\"username\":\"cw.changji\",\"password\":\"%s\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n", url, demoPassword)
 	fmt.Fprintf(e.stdout, "  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/persons?region=652301&limit=5'\n\nPress Ctrl-C to stop.\n", url)
-	return serve(ctx, ln, db, logger)
+	return serve(ctx, ln, db, logger, sc)
 }
 
 // ensureDemoUsers creates the demo logins that do not exist yet.

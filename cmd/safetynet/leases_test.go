@@ -44,7 +44,7 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(sctx, ln, db, slog.New(slog.DiscardHandler)) }()
+	go func() { served <- serve(sctx, ln, db, slog.New(slog.DiscardHandler), defaultServerConfig()) }()
 	defer func() {
 		cancel()
 		if err := <-served; err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -29,7 +30,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	checkpoints := checkpointFlags(fs, dsn)
+	conf := serverFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sc, err := conf()
+	if err != nil {
 		return err
 	}
 	logger := e.logger()
@@ -46,15 +52,71 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "safetynet %s serving http://%s\n", versionString(), ln.Addr())
-	return serve(ctx, ln, db, logger)
+	return serve(ctx, ln, db, logger, sc)
+}
+
+// serverConfig is the configuration of serve and demo from their flags.
+type serverConfig struct {
+	transport httpapi.Transport
+	signIn    auth.SignInLimits
+}
+
+// serverFlags defines the flags of the HTTP server (public URL, trusted
+// proxies, timeouts) and of signing in (locks, password checks) on fs, and
+// returns a function that reads them once fs is parsed.
+func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
+	dt, dl := httpapi.DefaultTransport(), auth.DefaultSignInLimits()
+	var sc serverConfig
+	t, l := &sc.transport, &sc.signIn
+	fs.StringVar(&t.BaseURL, "base-url", "", "public URL of the service; https makes the session cookie Secure and sends HSTS")
+	fs.Func("trusted-proxy", "address or CIDR of a TLS-terminating proxy whose X-Forwarded-For/-Proto are believed (comma-separated or repeated)", func(v string) error {
+		ps, err := httpapi.ParseTrustedProxies(v)
+		if err != nil {
+			return err
+		}
+		t.TrustedProxies = append(t.TrustedProxies, ps...)
+		return nil
+	})
+	fs.DurationVar(&t.ReadHeaderTimeout, "read-header-timeout", dt.ReadHeaderTimeout, "time to read a request's headers")
+	fs.DurationVar(&t.ReadTimeout, "read-timeout", dt.ReadTimeout, "time to read a whole request, body included")
+	fs.DurationVar(&t.WriteTimeout, "write-timeout", dt.WriteTimeout, "time from a request's headers to the end of its response")
+	fs.DurationVar(&t.IdleTimeout, "idle-timeout", dt.IdleTimeout, "time a keep-alive connection may wait for its next request")
+	fs.DurationVar(&t.LongWriteTimeout, "long-write-timeout", dt.LongWriteTimeout, "write deadline of downloads, batch runs and regional reports")
+	fs.IntVar(&l.UserFailures, "login-user-failures", dl.UserFailures, "failed sign-ins in a row that lock a username")
+	fs.IntVar(&l.AddressFailures, "login-address-failures", dl.AddressFailures, "failed sign-ins from one client address that lock it")
+	fs.DurationVar(&l.Lock, "login-lock", dl.Lock, "first lock; each further lock in a row doubles it")
+	fs.DurationVar(&l.MaxLock, "login-max-lock", dl.MaxLock, "longest lock")
+	fs.DurationVar(&l.Forget, "login-forget", dl.Forget, "quiet time after which a username's or address's failures are forgotten")
+	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
+	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
+	return func() (serverConfig, error) {
+		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
+			if d <= 0 {
+				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
+			}
+		}
+		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 {
+			return sc, errors.New("--login-user-failures, --login-address-failures and --hash-slots must be positive")
+		}
+		return sc, nil
+	}
 }
 
 // newHandler wires the services over db, and the policy package built into
 // the binary, into the HTTP handler. A policy package that does not load
 // stops the process here.
 func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Service, error) {
+	return newConfiguredHandler(db, logger, serverConfig{})
+}
+
+// newConfiguredHandler is newHandler with the transport and sign-in limits
+// of sc (zero fields take their defaults).
+func newConfiguredHandler(db *sqlstore.DB, logger *slog.Logger, sc serverConfig) (http.Handler, *auth.Service, error) {
 	reg := registry.NewService(db)
 	au := auth.NewService(db, 12*time.Hour)
+	if err := au.SetSignInLimits(sc.signIn); err != nil {
+		return nil, nil, err
+	}
 	pk, err := loadPolicies("")
 	if err != nil {
 		return nil, nil, err
@@ -71,7 +133,7 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 			return syntheticPopulation(pk, entity, n, seed)
 		},
 	}
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString()}, httpapi.Services{
+	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString(), Transport: sc.transport}, httpapi.Services{
 		Registry:   reg,
 		Insurance:  insurance.NewService(db, db, pk),
 		Accounts:   insurance.NewAccounts(db, db, pk),
@@ -121,8 +183,12 @@ func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error
 }
 
 // serve serves the API on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.Logger) error {
-	h, _, err := newHandler(db, logger)
+func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.Logger, sc serverConfig) error {
+	h, _, err := newConfiguredHandler(db, logger, sc)
+	if err != nil {
+		return err
+	}
+	srv, err := httpapi.NewHTTPServer(h, sc.transport, logger)
 	if err != nil {
 		return err
 	}
@@ -130,7 +196,6 @@ func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.L
 	if err := resumeScreeningJobs(ctx, db, logger); err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -147,4 +212,10 @@ func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.L
 		return err
 	}
 	return nil
+}
+
+// defaultServerConfig is the configuration serve and demo have with no
+// server flags: the documented default timeouts and sign-in limits.
+func defaultServerConfig() serverConfig {
+	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits()}
 }

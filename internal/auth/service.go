@@ -39,12 +39,15 @@ type Store interface {
 	// disabled flag, with the audit event action in the same transaction;
 	// NotFound if there is no such user.
 	UpdateUser(ctx context.Context, u *User, action string) error
-	// CreateSession stores s.
-	CreateSession(ctx context.Context, s Session) error
+	// CreateSession stores s, clears the failure record of ev's username
+	// and appends ev (the sign-in) to the audit trail, in one transaction.
+	CreateSession(ctx context.Context, s Session, ev SignInEvent) error
 	// SessionByHash returns the session; NotFound if there is none.
 	SessionByHash(ctx context.Context, tokenHash string) (*Session, error)
-	// DeleteSession removes the session, if any.
-	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteSession removes the session, if any, and appends ev (the
+	// sign-out) to the audit trail in the same transaction.
+	DeleteSession(ctx context.Context, tokenHash string, ev SignInEvent) error
+	SignInStore
 }
 
 // Service signs users in and resolves bearer tokens to principals.
@@ -53,11 +56,19 @@ type Service struct {
 	ttl        time.Duration
 	NowFunc    func() time.Time
 	bcryptCost int
+	limits     SignInLimits
+	// hashSlots holds a token per password check running.
+	hashSlots chan struct{}
+	addrs     addressThrottles
+	userLocks lockCache
 }
 
-// NewService returns a Service whose sessions last ttl.
+// NewService returns a Service whose sessions last ttl, with the default
+// sign-in limits.
 func NewService(store Store, ttl time.Duration) *Service {
-	return &Service{store: store, ttl: ttl, NowFunc: time.Now, bcryptCost: bcrypt.DefaultCost}
+	l := DefaultSignInLimits()
+	return &Service{store: store, ttl: ttl, NowFunc: time.Now, bcryptCost: bcrypt.DefaultCost,
+		limits: l, hashSlots: make(chan struct{}, l.HashSlots)}
 }
 
 // SetFastHashing lowers the password-hash cost for tests and the demo's
@@ -210,32 +221,69 @@ type Grant struct {
 	ExpiresAt time.Time
 }
 
-// Login checks the password and opens a session.
-func (s *Service) Login(ctx context.Context, username, password string) (*Grant, error) {
+// dummyHash is checked against when the username is unknown, so that an
+// unknown username takes as long as a wrong password.
+const dummyHash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"
+
+// Login checks the password of username, tried from the client address
+// addr ("" when unknown), and opens a session. A username or an address
+// with too many failures is locked (Throttled, with the time to wait)
+// before any password is checked; password checks run a few at a time
+// (Busy when none frees up in time). The sign-in, each failure and each
+// lock are in the audit trail.
+func (s *Service) Login(ctx context.Context, username, password, addr string) (*Grant, error) {
 	bad := fault.Errorf(fault.Unauthenticated, "wrong username or password")
-	u, err := s.store.UserByName(ctx, username)
-	if fault.CodeOf(err) == fault.NotFound {
-		// Spend the same time as a real check so usernames cannot be probed.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"), []byte(password))
-		return nil, bad
+	now := s.NowFunc().UTC()
+	name := triedName(username)
+	if d, locked := s.addrs.lockedFor(addr, now); locked {
+		return nil, throttled(d)
 	}
+	if d, locked := s.userLocks.lockedFor(name, now); locked {
+		return nil, throttled(d)
+	}
+	// The slot bounds the database reads of sign-ins as well as their
+	// password checks.
+	release, err := s.acquireHash(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if u.Disabled {
-		return nil, bad
+	t, err := s.store.LoginThrottle(ctx, name)
+	if err != nil {
+		release()
+		return nil, err
 	}
-	if err := bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)); err != nil {
-		return nil, bad
+	if d, locked := t.lockedFor(now); locked {
+		release()
+		s.userLocks.lock(name, t.LockedUntil, now)
+		return nil, throttled(d)
+	}
+	u, err := s.store.UserByName(ctx, username)
+	switch {
+	case fault.CodeOf(err) == fault.NotFound:
+		u = nil
+	case err != nil:
+		release()
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	// Spend the same time on an unknown user as on a real check so that
+	// usernames cannot be probed.
+	ok := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && u != nil && !u.Disabled
+	release()
+	if !ok {
+		return nil, s.recordFailure(ctx, u, name, addr, now, bad)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, fmt.Errorf("new token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	now := s.NowFunc().UTC()
 	sess := Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	ev := SignInEvent{Action: ActionLogin, UserID: u.ID, Role: u.Role, Scope: u.Scope, Username: u.Username, Address: addr}
+	if err := s.store.CreateSession(ctx, sess, ev); err != nil {
 		return nil, err
 	}
 	return &Grant{Token: token, User: u, ExpiresAt: sess.ExpiresAt}, nil
@@ -270,9 +318,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope, PersonID: u.PersonID}, nil
 }
 
-// Logout ends the session of token.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.store.DeleteSession(ctx, HashToken(token))
+// Logout ends the session of token, signed out from the client address
+// addr, and audits it as the principal in ctx.
+func (s *Service) Logout(ctx context.Context, token, addr string) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return fault.Errorf(fault.Unauthenticated, "sign in first")
+	}
+	ev := SignInEvent{Action: ActionLogout, UserID: p.UserID, Role: p.Role, Scope: p.Scope, Username: p.Username, Address: addr}
+	return s.store.DeleteSession(ctx, HashToken(token), ev)
 }
 
 // HashToken returns the stored form of a bearer token.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Code classifies an application error.
@@ -23,6 +24,12 @@ const (
 	Forbidden       Code = "forbidden"
 	Unauthenticated Code = "unauthenticated"
 	Internal        Code = "internal"
+	// Throttled refuses a request made too often, such as sign-in after
+	// too many failures; the error's RetryAfter says when to try again.
+	Throttled Code = "throttled"
+	// Busy refuses a request the server has no capacity for right now;
+	// the error's RetryAfter says when to try again.
+	Busy Code = "busy"
 )
 
 // Error is an application error with a code, a message safe to show to the
@@ -35,6 +42,9 @@ type Error struct {
 	Fields map[string]string
 	// Err is the underlying cause, if any; it is never shown to users.
 	Err error
+	// RetryAfter is, for Throttled and Busy, how long the caller should
+	// wait before trying again.
+	RetryAfter time.Duration
 }
 
 // Error implements error.
@@ -99,6 +109,15 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfterOf returns the RetryAfter of err's first *Error, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // FieldsOf returns the field problems of err's first *Error, if any.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -56,12 +57,15 @@ func isSyntaxError(err error) bool {
 func decodeError(err error) error {
 	var (
 		tooBig *http.MaxBytesError
+		netErr net.Error
 		syn    *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 	)
 	switch {
 	case errors.As(err, &tooBig):
 		return fault.Errorf(codeTooLarge, "the body is larger than %d bytes", tooBig.Limit)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return fault.Errorf(codeSlowBody, "the body did not arrive in time")
 	case errors.Is(err, io.EOF):
 		return fault.Errorf(codeMalformed, "the body is empty; want a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
+	"time"
 
 	"safetynet/internal/fault"
 )
@@ -17,6 +19,7 @@ const (
 	codeUnsupported fault.Code = "unsupported_media"  // the body is not JSON at all
 	codeNoRoute     fault.Code = "no_route"           // no route for the path
 	codeBadMethod   fault.Code = "method_not_allowed" // the path exists, the method does not
+	codeSlowBody    fault.Code = "request_timeout"    // the body did not arrive within the read timeout
 )
 
 // statusOf maps error codes to HTTP statuses. A code not listed, Internal
@@ -27,11 +30,14 @@ var statusOf = map[fault.Code]int{
 	fault.Conflict:        http.StatusConflict,
 	fault.Forbidden:       http.StatusForbidden,
 	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.Throttled:       http.StatusTooManyRequests,
+	fault.Busy:            http.StatusServiceUnavailable,
 	codeMalformed:         http.StatusBadRequest,
 	codeTooLarge:          http.StatusRequestEntityTooLarge,
 	codeUnsupported:       http.StatusUnsupportedMediaType,
 	codeNoRoute:           http.StatusNotFound,
 	codeBadMethod:         http.StatusMethodNotAllowed,
+	codeSlowBody:          http.StatusRequestTimeout,
 }
 
 // problem is an RFC 9457 problem details object, extended with the request
@@ -87,6 +93,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="safetynet"`)
+	}
+	if d := fault.RetryAfterOf(err); d > 0 {
+		// Whole seconds, rounded up, so that a client never retries early.
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
 	}
 	writeProblem(w, p)
 }

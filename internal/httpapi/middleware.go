@@ -29,6 +29,10 @@ type reqInfo struct {
 	pattern   string
 	actorID   int64
 	hasActor  bool
+	// client is the client's address, through trusted proxies; secure
+	// is whether the client reached us over HTTPS. Set by withClient.
+	client string
+	secure bool
 }
 
 // attrs returns the standard log attributes of the request.

@@ -92,6 +92,10 @@ func errorStatuses(rt route) []int {
 	if rt.body != nil || rt.params != nil {
 		out = append(out, http.StatusUnprocessableEntity)
 	}
+	if rt.path == loginPath {
+		// Locked after failures; busy checking other passwords.
+		return append(out, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
+	}
 	return append(out, http.StatusInternalServerError)
 }
 

@@ -56,6 +56,7 @@ func TestCreatePersonBadCheckDigit(t *testing.T) {
 	}
 	bad := id[:17] + wrong
 
+	b.token(t, "cw1") // signing in is audited: do it before counting
 	before, err := b.db.AuditEvents(ctx, 0, 100000)
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ const testPolicyDir = "../policy/testdata/basic"
 
 // testPolicy loads the engine's test package, with a population in two
 // counties whose inputs cycle through a few values.
-func testPolicy(t *testing.T) httpapi.Policy {
+func testPolicy(t testing.TB) httpapi.Policy {
 	t.Helper()
 	fsys := os.DirFS(testPolicyDir)
 	pk, err := policy.Load(fsys, policy.PensionFuncs()...)

@@ -230,6 +230,7 @@ func TestAudit(t *testing.T) {
 		t.Fatal("audit pagination does not end")
 		return nil
 	}
+	b.token(t, "auditor1") // signing in is audited: do it before the walk
 	all := walk("auditor")
 	var read bool
 	for i, e := range all {

@@ -57,7 +57,7 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/openapi.json", handler: s.handleOpenAPI, public: true, tag: "system",
 			summary: "This OpenAPI document", status: http.StatusOK, resp: map[string]any{}},
 
-		{method: "POST", path: "/api/v1/login", handler: s.handleLogin, public: true, tag: "session",
+		{method: "POST", path: loginPath, handler: s.handleLogin, public: true, tag: "session",
 			summary: "Sign in: get a bearer token (also set as the sn_session cookie)",
 			body:    loginRequest{}, status: http.StatusOK, resp: loginResponse{}},
 		{method: "POST", path: "/api/v1/logout", handler: s.handleLogout, tag: "session",

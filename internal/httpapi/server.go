@@ -22,6 +22,9 @@ type Config struct {
 	// Version is the build version reported by /healthz and the OpenAPI
 	// document.
 	Version string
+	// Transport is how the service meets the network: its public URL, the
+	// proxies in front of it and the timeouts of its connections.
+	Transport
 }
 
 // AuditReader reads the audit trail for GET /api/v1/audit. sqlstore.DB
@@ -93,6 +96,11 @@ type Services struct {
 // front and returns an error if that fails, so that a broken document or
 // policy package stops the process at start-up.
 func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, error) {
+	tr, err := cfg.Transport.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Transport = tr
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
 	s.mon, s.pay, s.ref = svc.Monitoring, svc.Payments, svc.Refunds
@@ -119,11 +127,14 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		if !rt.public {
 			h = s.authenticate(h)
 		}
+		if longRoutes[rt.method+" "+rt.path] {
+			h = s.withLongWrite(h)
+		}
 		mux.Handle(rt.method+" "+rt.path, h)
 	}
 	// Outermost first: the request ID is known to everything below it, the
 	// access log sees the final status, and a panic becomes a 500 problem.
-	return s.withRequestID(s.withAccessLog(withRecovery(limitBody(problemFallback(mux))))), nil
+	return s.withRequestID(s.withClient(s.withAccessLog(withRecovery(limitBody(problemFallback(mux)))))), nil
 }
 
 // healthResponse is the body of GET /healthz.

@@ -69,14 +69,14 @@ func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref}
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	return setupOn(t, sqlstoretest.Open)
 }
 
 // setupOn is setup over a database that open opens (an engine of
 // sqlstoretest.Engines).
-func setupOn(t *testing.T, open func(testing.TB) *sqlstore.DB) *testBundle {
+func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	t.Helper()
 	db := open(t)
 	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
@@ -132,7 +132,7 @@ func (b *testBundle) token(t *testing.T, user string) string {
 	if tok, ok := b.tokens[user]; ok {
 		return tok
 	}
-	g, err := b.au.Login(context.Background(), user, testPassword)
+	g, err := b.au.Login(context.Background(), user, testPassword, "")
 	if err != nil {
 		t.Fatalf("login %s: %v", user, err)
 	}

@@ -8,6 +8,9 @@ import (
 	"safetynet/internal/fault"
 )
 
+// loginPath is the sign-in route.
+const loginPath = "/api/v1/login"
+
 // loginRequest is the body of POST /api/v1/login.
 type loginRequest struct {
 	Username string `json:"username" required:"true" example:"zhang.wei"`
@@ -62,7 +65,8 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	g, err := s.au.Login(r.Context(), req.Username, req.Password)
+	info := infoFrom(r.Context())
+	g, err := s.au.Login(r.Context(), req.Username, req.Password, info.client)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -74,7 +78,7 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		Path:     "/",
 		Expires:  g.ExpiresAt,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   info.secure,
 		SameSite: http.SameSiteStrictMode,
 	})
 	w.Header().Set("Cache-Control", "no-store")
@@ -87,12 +91,13 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 // handleLogout ends the session of the request's token and clears the
 // cookie.
 func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.au.Logout(r.Context(), requestToken(r)); err != nil {
+	info := infoFrom(r.Context())
+	if err := s.au.Logout(r.Context(), requestToken(r), info.client); err != nil {
 		writeError(w, r, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: info.secure, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
 }
 

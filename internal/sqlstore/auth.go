@@ -194,7 +194,7 @@ func (db *DB) Users(ctx context.Context) ([]*auth.User, error) {
 
 // CreateSession implements auth.Store. Expired sessions of the same user are
 // removed on the way.
-func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
+func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?"), s.UserID, db.ts(s.CreatedAt)); err != nil {
 			return fmt.Errorf("prune sessions: %w", err)
@@ -203,7 +203,10 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 			s.TokenHash, s.UserID, db.ts(s.CreatedAt), db.ts(s.ExpiresAt)); err != nil {
 			return fmt.Errorf("create session: %w", mapErr(err))
 		}
-		return nil
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM login_failures WHERE username = ?"), ev.Username); err != nil {
+			return fmt.Errorf("clear failed sign-ins: %w", err)
+		}
+		return db.auditSignIn(ctx, tx, ev)
 	})
 }
 
@@ -221,10 +224,17 @@ func (db *DB) SessionByHash(ctx context.Context, tokenHash string) (*auth.Sessio
 	return s, nil
 }
 
-// DeleteSession implements auth.Store.
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+// DeleteSession implements auth.Store. A session already gone is no
+// change and is not audited.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string, ev auth.SignInEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.q("DELETE FROM sessions WHERE token_hash = ?"), tokenHash)
-		return err
+		res, err := tx.ExecContext(ctx, db.q("DELETE FROM sessions WHERE token_hash = ?"), tokenHash)
+		if err != nil {
+			return fmt.Errorf("delete session: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return db.auditSignIn(ctx, tx, ev)
 	})
 }

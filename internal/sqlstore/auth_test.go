@@ -36,13 +36,13 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Errorf("caseworker creating a user = %v, want forbidden", err)
 		}
 
-		if _, err := au.Login(ctx, "cw.changji", "wrong-password"); fault.CodeOf(err) != fault.Unauthenticated {
+		if _, err := au.Login(ctx, "cw.changji", "wrong-password", "192.0.2.1"); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Login(wrong password) = %v, want unauthenticated", err)
 		}
-		if _, err := au.Login(ctx, "nobody", "long-enough"); fault.CodeOf(err) != fault.Unauthenticated {
+		if _, err := au.Login(ctx, "nobody", "long-enough", "192.0.2.1"); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Login(unknown user) = %v, want unauthenticated", err)
 		}
-		g, err := au.Login(ctx, "cw.changji", "long-enough")
+		g, err := au.Login(ctx, "cw.changji", "long-enough", "192.0.2.1")
 		if err != nil {
 			t.Fatalf("Login: %v", err)
 		}
@@ -64,12 +64,12 @@ func TestUsersAndSessions(t *testing.T) {
 		if _, err := au.Authenticate(ctx, token); fault.CodeOf(err) != fault.Unauthenticated {
 			t.Errorf("Authenticate(expired) = %v, want unauthenticated", err)
 		}
-		g2, err := au.Login(ctx, "cw.changji", "long-enough")
+		g2, err := au.Login(ctx, "cw.changji", "long-enough", "192.0.2.1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		token2 := g2.Token
-		if err := au.Logout(ctx, token2); err != nil {
+		if err := au.Logout(ctx, token2, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := au.Authenticate(ctx, token2); fault.CodeOf(err) != fault.Unauthenticated {
