@@ -509,7 +509,7 @@ func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, r.Region, "screening run", id); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -524,7 +524,7 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermAssistance, r.Region)
+	p, err := auth.RequireFound(ctx, auth.PermAssistance, r.Region, "screening run", id)
 	if err != nil {
 		return nil, err
 	}
@@ -566,7 +566,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermApprove, r.Region)
+	p, err := auth.RequireFound(ctx, auth.PermApprove, r.Region, "screening run", id)
 	if err != nil {
 		return nil, err
 	}

@@ -253,7 +253,7 @@ func (s *Service) FindScreeningJob(ctx context.Context, id JobID) (*ScreeningJob
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, j.Region); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, j.Region, "screening job", id); err != nil {
 		return nil, err
 	}
 	return j, nil

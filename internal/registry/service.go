@@ -207,7 +207,10 @@ func (s *Service) Person(ctx context.Context, id PersonID) (*Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(id), 10), p.RegionCode)
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, p.RegionCode, "person", id); err != nil {
+		return nil, err
+	}
+	return p, s.store.RecordRead(ctx, "person", strconv.FormatInt(int64(id), 10), p.RegionCode)
 }
 
 // PersonByIDNumber finds a person by resident ID (15 or 18 digits) in the
@@ -224,14 +227,10 @@ func (s *Service) PersonByIDNumber(ctx context.Context, raw string) (*Person, er
 	if err != nil {
 		return nil, err
 	}
-	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
-}
-
-func (s *Service) readInScope(ctx context.Context, kind, id string, code region.Code) error {
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, code); err != nil {
-		return err
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, p.RegionCode, "person with ID number", id.Masked()); err != nil {
+		return nil, err
 	}
-	return s.store.RecordRead(ctx, kind, id, code)
+	return p, s.store.RecordRead(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
 }
 
 // Persons lists persons in the caller's scope.
@@ -292,7 +291,7 @@ func (s *Service) RecordDeath(ctx context.Context, id PersonID, date period.Date
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person", id); err != nil {
 		return nil, err
 	}
 	var pr fault.Problems
@@ -363,6 +362,11 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 	today := s.Today()
 	for _, n := range notices {
 		p, err := s.store.PersonByIDNumber(ctx, n.IDNumber)
+		if err == nil {
+			// A person outside the caller's scope is reported as unknown,
+			// so that the file's answer tells nothing about them.
+			_, err = auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person with ID number", n.IDNumber.Masked())
+		}
 		if fault.CodeOf(err) == fault.NotFound {
 			add(n.Line, "id_number", "no registered person has ID number %s", n.IDNumber.Masked())
 			continue
@@ -383,10 +387,6 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 		case !p.Alive():
 			out.Repeats++
 		default:
-			if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
-				add(n.Line, "region", "the person lives in %s, outside your scope", p.RegionCode)
-				continue
-			}
 			p.DeathDate, p.DeathSource = n.Date, source
 			ps = append(ps, p)
 		}
@@ -407,7 +407,7 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 
 // Household returns a household in the caller's scope.
 func (s *Service) Household(ctx context.Context, id HouseholdID) (*Household, error) {
-	return readable(ctx, func() (*Household, error) { return s.store.Household(ctx, id) })
+	return readable(ctx, "household", func() (*Household, error) { return s.store.Household(ctx, id) })
 }
 
 // Households lists households in the caller's scope.
@@ -418,6 +418,33 @@ func (s *Service) Households(ctx context.Context, f HouseholdFilter) ([]*Househo
 	return s.store.Households(ctx, f)
 }
 
+// personInScope returns the person of key id if the caller may change
+// records where they live; a person outside the caller's scope is
+// NotFound, as a missing one is, so that a write linking records tells
+// nothing about the other record.
+func (s *Service) personInScope(ctx context.Context, id PersonID) (*Person, error) {
+	p, err := s.store.Person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person", id); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// orgInScope is personInScope for an organisation.
+func (s *Service) orgInScope(ctx context.Context, id OrgID) (*Organisation, error) {
+	o, err := s.store.Organisation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, o.RegionCode, "organisation", id); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // checkMembers verifies that every member exists, is alive and lies in the
 // caller's scope.
 func (s *Service) checkMembers(ctx context.Context, pr *fault.Problems, h *Household) error {
@@ -426,16 +453,10 @@ func (s *Service) checkMembers(ctx context.Context, pr *fault.Problems, h *House
 			continue
 		}
 		f := "members[" + strconv.Itoa(i) + "].person_id"
-		p, err := s.store.Person(ctx, m.PersonID)
-		if fault.CodeOf(err) == fault.NotFound {
+		if _, err := s.personInScope(ctx, m.PersonID); fault.CodeOf(err) == fault.NotFound {
 			pr.Add(f, "person %d does not exist", m.PersonID)
-			continue
-		}
-		if err != nil {
+		} else if err != nil {
 			return err
-		}
-		if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
-			pr.Add(f, "person %d lives outside your scope", m.PersonID)
 		}
 	}
 	return nil
@@ -479,7 +500,7 @@ func (s *Service) UpdateHousehold(ctx context.Context, id HouseholdID, version i
 
 // Organisation returns an organisation in the caller's scope.
 func (s *Service) Organisation(ctx context.Context, id OrgID) (*Organisation, error) {
-	return readable(ctx, func() (*Organisation, error) { return s.store.Organisation(ctx, id) })
+	return readable(ctx, "organisation", func() (*Organisation, error) { return s.store.Organisation(ctx, id) })
 }
 
 // Organisations lists organisations in the caller's scope.
@@ -523,7 +544,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, id OrgID, version int6
 
 // Employment returns a spell in the caller's scope.
 func (s *Service) Employment(ctx context.Context, id EmploymentID) (*Employment, error) {
-	return readable(ctx, func() (*Employment, error) { return s.store.Employment(ctx, id) })
+	return readable(ctx, "employment", func() (*Employment, error) { return s.store.Employment(ctx, id) })
 }
 
 // Employments lists spells in the caller's scope.
@@ -535,11 +556,12 @@ func (s *Service) Employments(ctx context.Context, f EmploymentFilter) ([]*Emplo
 }
 
 // checkSpell resolves the spell's person and employer, sets its region to
-// the employer's, and checks that both exist and the person was alive at the
-// start.
+// the employer's, and checks that both exist in the caller's scope (one
+// outside it does not exist for the caller) and the person was alive at
+// the start.
 func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employment) error {
 	if e.PersonID > 0 {
-		p, err := s.store.Person(ctx, e.PersonID)
+		p, err := s.personInScope(ctx, e.PersonID)
 		switch {
 		case fault.CodeOf(err) == fault.NotFound:
 			pr.Add("person_id", "person %d does not exist", e.PersonID)
@@ -552,7 +574,7 @@ func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employm
 		}
 	}
 	if e.OrgID > 0 {
-		o, err := s.store.Organisation(ctx, e.OrgID)
+		o, err := s.orgInScope(ctx, e.OrgID)
 		switch {
 		case fault.CodeOf(err) == fault.NotFound:
 			pr.Add("org_id", "organisation %d does not exist", e.OrgID)
@@ -610,7 +632,7 @@ func (s *Service) CreateDisability(ctx context.Context, d *Disability) error {
 	var p *Person
 	if d.PersonID > 0 {
 		var err error
-		p, err = s.store.Person(ctx, d.PersonID)
+		p, err = s.personInScope(ctx, d.PersonID)
 		if fault.CodeOf(err) == fault.NotFound {
 			pr.Add("person_id", "person %d does not exist", d.PersonID)
 		} else if err != nil {
@@ -634,7 +656,7 @@ func (s *Service) RevokeDisability(ctx context.Context, id DisabilityID, version
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, d.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, d.RegionCode, "disability record", id); err != nil {
 		return nil, err
 	}
 	d.Revoked, d.Version = on, version
@@ -681,15 +703,20 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 	if _, err := auth.Require(ctx, perm); err != nil {
 		return "", err
 	}
-	var code region.Code
+	var (
+		code region.Code
+		name string
+	)
 	switch kind {
 	case OwnerPerson:
+		name = "person"
 		p, err := s.store.Person(ctx, PersonID(owner))
 		if err != nil {
 			return "", err
 		}
 		code = p.RegionCode
 	case OwnerOrganisation:
+		name = "organisation"
 		o, err := s.store.Organisation(ctx, OrgID(owner))
 		if err != nil {
 			return "", err
@@ -698,7 +725,7 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 	default:
 		return "", &fault.Error{Code: fault.Invalid, Message: "invalid owner", Fields: map[string]string{"owner_kind": "must be person or organisation"}}
 	}
-	if _, err := auth.RequireIn(ctx, perm, code); err != nil {
+	if _, err := auth.RequireFound(ctx, perm, code, name, owner); err != nil {
 		return "", err
 	}
 	return code, nil
@@ -706,9 +733,10 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 
 // ---- helpers
 
-// readable loads a record and checks that the caller may read it where it
+// readable loads a record of kind and checks that the caller may read it
+// where it is; outside the caller's scope it is NotFound, as a missing one
 // is.
-func readable[T any, P record[T]](ctx context.Context, load func() (P, error)) (P, error) {
+func readable[T any, P record[T]](ctx context.Context, kind string, load func() (P, error)) (P, error) {
 	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
 		return nil, err
 	}
@@ -716,7 +744,7 @@ func readable[T any, P record[T]](ctx context.Context, load func() (P, error)) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.home()); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, r.home(), kind, r.key()); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -742,6 +770,7 @@ func listScope(ctx context.Context, code *region.Code, page *Page) error {
 type record[T any] interface {
 	*T
 	home() region.Code
+	key() int64
 	clone() *T
 	// keep restores from old what a change may not touch and sets the
 	// version the caller read.
@@ -750,13 +779,14 @@ type record[T any] interface {
 }
 
 // update is the shape of every update: the caller must be allowed to write
-// both where the record is and where the change puts it; the changed copy
+// both where the record is (outside the scope, the record is NotFound) and
+// where the change puts it; the changed copy
 // must pass check; a change that touches nothing stores nothing; the store
 // refuses a stale version.
 func update[T any, P record[T]](ctx context.Context, kind string, version int64, old P, apply func(*T),
 	check func(ctx context.Context, old, cur P) (fault.Problems, error),
 	save func(context.Context, P, Change) error) (*T, error) {
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.home()); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, old.home(), kind, old.key()); err != nil {
 		return nil, err
 	}
 	cur := P(old.clone())
