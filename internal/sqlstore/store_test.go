@@ -335,8 +335,8 @@ func TestCountyScope(t *testing.T) {
 		if _, err := tb.svc.Person(cw, in.ID); err != nil {
 			t.Errorf("caseworker of 652301 reading a 652301 person: %v", err)
 		}
-		if _, err := tb.svc.Person(cw, out.ID); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("caseworker of 652301 reading a 652302 person = %v, want forbidden", err)
+		if _, err := tb.svc.Person(cw, out.ID); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("caseworker of 652301 reading a 652302 person = %v, want not found", err)
 		}
 		if _, err := tb.svc.Persons(cw, registry.PersonFilter{Region: "652302"}); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 listing 652302 = %v, want forbidden", err)
@@ -348,8 +348,8 @@ func TestCountyScope(t *testing.T) {
 		if len(list) != 1 || list[0].ID != in.ID {
 			t.Errorf("caseworker's unfiltered list = %d persons, want only person %d", len(list), in.ID)
 		}
-		if _, err := tb.svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("caseworker of 652301 updating a 652302 person = %v, want forbidden", err)
+		if _, err := tb.svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("caseworker of 652301 updating a 652302 person = %v, want not found", err)
 		}
 		// Moving a person out of one's own scope is refused too.
 		if _, err := tb.svc.UpdatePerson(cw, in.ID, 1, func(p *registry.Person) { p.RegionCode = out.RegionCode }); fault.CodeOf(err) != fault.Forbidden {
