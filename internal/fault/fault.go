@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Code classifies an application error.
@@ -23,6 +24,9 @@ const (
 	Forbidden       Code = "forbidden"
 	Unauthenticated Code = "unauthenticated"
 	Internal        Code = "internal"
+	// RateLimited refuses a request because its caller has made too many
+	// of its kind lately; RetryAfterOf tells when they may try again.
+	RateLimited Code = "rate_limited"
 )
 
 // Error is an application error with a code, a message safe to show to the
@@ -131,4 +135,29 @@ func (p Problems) Err(message string) error {
 		return nil
 	}
 	return &Error{Code: Invalid, Message: message, Fields: map[string]string(p)}
+}
+
+// Limit is the cause of a RateLimited error: how long the caller must wait
+// before the next request of the kind refused.
+type Limit struct {
+	RetryAfter time.Duration
+}
+
+// Error implements error.
+func (l *Limit) Error() string { return fmt.Sprintf("retry after %s", l.RetryAfter) }
+
+// Limited returns a RateLimited error with message whose caller may try
+// again after wait.
+func Limited(wait time.Duration, format string, args ...any) *Error {
+	return Wrap(RateLimited, &Limit{RetryAfter: wait}, format, args...)
+}
+
+// RetryAfterOf returns how long the caller of a RateLimited error must
+// wait, or 0 when err carries no Limit.
+func RetryAfterOf(err error) time.Duration {
+	var l *Limit
+	if errors.As(err, &l) {
+		return l.RetryAfter
+	}
+	return 0
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
+	"time"
 
 	"safetynet/internal/fault"
 )
@@ -27,6 +29,7 @@ var statusOf = map[fault.Code]int{
 	fault.Conflict:        http.StatusConflict,
 	fault.Forbidden:       http.StatusForbidden,
 	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.RateLimited:     http.StatusTooManyRequests,
 	codeMalformed:         http.StatusBadRequest,
 	codeTooLarge:          http.StatusRequestEntityTooLarge,
 	codeUnsupported:       http.StatusUnsupportedMediaType,
@@ -87,6 +90,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="safetynet"`)
+	}
+	if wait := fault.RetryAfterOf(err); status == http.StatusTooManyRequests && wait > 0 {
+		// Whole seconds, rounded up, as Retry-After counts them.
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 	}
 	writeProblem(w, p)
 }

@@ -66,7 +66,7 @@ func (s *server) routes() []route {
 			summary: "The signed-in user", status: http.StatusOK, resp: userResponse{}},
 
 		{method: "GET", path: "/api/v1/persons", handler: s.handleListPersons, tag: "persons",
-			summary: "List persons in your scope", params: personListParams{}, status: http.StatusOK, resp: personList{}},
+			summary: "List persons in your scope (each person listed is recorded as read; searches by id_number are recorded and limited per user and hour: 429 over it)", params: personListParams{}, status: http.StatusOK, resp: personList{}},
 		{method: "POST", path: "/api/v1/persons", handler: s.handleCreatePerson, tag: "persons",
 			summary: "Register a person", body: personRequest{}, status: http.StatusCreated, resp: personResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}", handler: s.handleGetPerson, tag: "persons",

@@ -97,6 +97,9 @@ type Store interface {
 
 	// RecordRead writes an audit event for a read of a record.
 	RecordRead(ctx context.Context, kind, id string, code region.Code) error
+	// RecordReads writes the audit events of reads that change nothing,
+	// all or none.
+	RecordReads(ctx context.Context, evs []ReadEvent) error
 }
 
 // China Standard Time has had no daylight saving since 1991.
@@ -107,11 +110,17 @@ type Service struct {
 	store Store
 	// NowFunc returns the current time; tests replace it.
 	NowFunc func() time.Time
+	// IDSearchesPerHour is how many searches of persons by ID number one
+	// user may make in an hour (DefaultIDSearchesPerHour when 0): a
+	// search confirms a guessed number, so that an unbounded number of
+	// them would rebuild a masked one.
+	IDSearchesPerHour int
+	searches          searchLimiter
 }
 
 // NewService returns a Service over store.
 func NewService(store Store) *Service {
-	return &Service{store: store, NowFunc: time.Now}
+	return &Service{store: store, NowFunc: time.Now, IDSearchesPerHour: DefaultIDSearchesPerHour}
 }
 
 // Today returns the current civil date in China.
@@ -233,7 +242,10 @@ func (s *Service) PersonByIDNumber(ctx context.Context, raw string) (*Person, er
 	return p, s.store.RecordRead(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
 }
 
-// Persons lists persons in the caller's scope.
+// Persons lists persons in the caller's scope and records the read: the
+// persons listed, and a search by ID number with the number masked. A user
+// may search by ID number at most IDSearchesPerHour times an hour; over
+// that, the search is refused (RateLimited) and the refusal recorded.
 func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error) {
 	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
@@ -244,8 +256,16 @@ func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"id_number": idProblem(err)}}
 		}
 		f.IDNumber = string(id)
+		p, _ := auth.PrincipalFrom(ctx)
+		if err := s.checkIDSearch(ctx, p, id, f.Region); err != nil {
+			return nil, err
+		}
 	}
-	return s.store.Persons(ctx, f)
+	ps, err := s.store.Persons(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ps, s.recordPersonList(ctx, f, ps)
 }
 
 // CreatePerson registers a person. The ID number may be given in 15 digits
