@@ -325,6 +325,18 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	// Whether an ID number names a registered person is an answer: the
+	// numbers count as searches by ID number, limited and audited.
+	var numbers []ids.ResidentID
+	for _, sg := range ss {
+		if sg.IDNumber != "" {
+			numbers = append(numbers, sg.IDNumber)
+		}
+	}
+	if err := s.reg.CheckIDSearches(r.Context(), numbers); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if _, err := s.mon.RecordSignals(r.Context(), req.Batch, ss); err != nil {
 		writeError(w, r, err)
 		return

@@ -75,3 +75,43 @@ func TestIDNumberSearchAuditedAndLimited(t *testing.T) {
 		t.Errorf("the logs hold a searched ID number")
 	}
 }
+
+// TestSignalIDNumbersCountAsSearches checks that the ID numbers of a batch
+// of signals count as searches by ID number: whether a number names a
+// registered person is an answer too.
+func TestSignalIDNumbersCountAsSearches(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.reg.IDSearchesPerHour = 2
+	v := villages(t, "652301", 1)[0]
+	b.createPerson(t, "cw1", v, 51)
+	signal := func(seq int) map[string]any {
+		return map[string]any{"id_number": residentID(t, seq), "kind": "hospital_bill", "source": "medical_insurance",
+			"occurred_on": "2026-01-05", "amount": 100}
+	}
+	// Three numbers in one batch are over a limit of two: refused whole.
+	r := b.do(t, "POST", "/api/v1/signals", "cw1", map[string]any{"signals": []any{signal(51), signal(52), signal(53)}})
+	r.problem(t, http.StatusTooManyRequests)
+	if r.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	// One number (guessed, twice in the batch) is one search; a search of
+	// persons is the second, and a third is refused.
+	b.do(t, "POST", "/api/v1/signals", "cw1", map[string]any{"signals": []any{signal(52), signal(52)}}).problem(t, http.StatusUnprocessableEntity)
+	b.do(t, "GET", "/api/v1/persons?id_number="+string(residentID(t, 51)), "cw1", nil).want(t, http.StatusOK)
+	b.do(t, "GET", "/api/v1/persons?id_number="+string(residentID(t, 53)), "cw1", nil).problem(t, http.StatusTooManyRequests)
+
+	evs, err := b.db.AuditEvents(context.Background(), 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, e := range evs {
+		if e.Actor.Name == "cw1" && strings.HasPrefix(e.Action, "person.search") {
+			count[e.Action]++
+		}
+	}
+	if count["person.search"] != 2 || count["person.search_refused"] != 4 {
+		t.Errorf("cw1's searches %v, want 2 made and 4 refused (3 in the batch, 1 search)", count)
+	}
+}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -38,9 +39,10 @@ type searchLimiter struct {
 	seen map[string][]time.Time
 }
 
-// allow records a search by user at now if fewer than limit were made in
-// the hour before, and otherwise returns how long until one may be.
-func (l *searchLimiter) allow(user string, now time.Time, limit int) (time.Duration, bool) {
+// allow records n searches by user at now if no more than limit-n were
+// made in the hour before, and otherwise returns how long until they may
+// be (an hour at most: n over the limit is never allowed).
+func (l *searchLimiter) allow(user string, now time.Time, limit, n int) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.seen == nil {
@@ -53,11 +55,17 @@ func (l *searchLimiter) allow(user string, now time.Time, limit int) (time.Durat
 		i++
 	}
 	ts = ts[i:]
-	if len(ts) >= limit {
+	if len(ts)+n > limit {
 		l.seen[user] = ts
-		return ts[0].Sub(from), false
+		if k := len(ts) + n - limit; n <= limit && k <= len(ts) {
+			return ts[k-1].Sub(from), false
+		}
+		return time.Hour, false
 	}
-	l.seen[user] = append(ts, now)
+	for range n {
+		ts = append(ts, now)
+	}
+	l.seen[user] = ts
 	return 0, true
 }
 
@@ -67,25 +75,56 @@ type searchDetail struct {
 	Found    []string `json:"found"`
 }
 
-// checkIDSearch lets the caller search by ID number id if they have made
-// fewer than IDSearchesPerHour such searches in the last hour; otherwise
-// it records the refusal in the audit trail and returns a RateLimited
-// error.
-func (s *Service) checkIDSearch(ctx context.Context, p auth.Principal, id ids.ResidentID, code region.Code) error {
+// checkIDSearch lets the caller look up the persons of the ID numbers if
+// they have made no more than IDSearchesPerHour-len(numbers) such lookups
+// in the last hour; otherwise it records the refusal of each in the audit
+// trail and returns a RateLimited error.
+func (s *Service) checkIDSearch(ctx context.Context, p auth.Principal, code region.Code, numbers ...ids.ResidentID) error {
 	limit := s.IDSearchesPerHour
 	if limit <= 0 {
 		limit = DefaultIDSearchesPerHour
 	}
-	wait, ok := s.searches.allow(p.Username, s.NowFunc(), limit)
+	wait, ok := s.searches.allow(p.Username, s.NowFunc(), limit, len(numbers))
 	if ok {
 		return nil
 	}
-	masked := id.Masked()
-	if err := s.store.RecordReads(ctx, []ReadEvent{{Action: "person.search_refused", Kind: "person", ID: masked, Region: code,
-		Detail: searchDetail{IDNumber: masked}}}); err != nil {
+	evs := make([]ReadEvent, len(numbers))
+	for i, n := range numbers {
+		masked := n.Masked()
+		evs[i] = ReadEvent{Action: "person.search_refused", Kind: "person", ID: masked, Region: code, Detail: searchDetail{IDNumber: masked}}
+	}
+	if err := s.store.RecordReads(ctx, evs); err != nil {
 		return err
 	}
 	return fault.Limited(wait, "at most %d searches by ID number an hour: try again later", limit)
+}
+
+// CheckIDSearches counts a request naming persons by the ID numbers (such
+// as a batch of signals), each distinct number once, as that many searches
+// by ID number of the caller, recorded in the audit trail with the number
+// masked: whether it names a registered person is an answer too. Over the
+// hourly limit (see Persons) it refuses them all with a RateLimited error,
+// the refusal recorded.
+func (s *Service) CheckIDSearches(ctx context.Context, numbers []ids.ResidentID) error {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return err
+	}
+	distinct := slices.Clone(numbers)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	if len(distinct) == 0 {
+		return nil
+	}
+	if err := s.checkIDSearch(ctx, p, p.Scope, distinct...); err != nil {
+		return err
+	}
+	evs := make([]ReadEvent, len(distinct))
+	for i, n := range distinct {
+		masked := n.Masked()
+		evs[i] = ReadEvent{Action: "person.search", Kind: "person", ID: masked, Region: p.Scope, Detail: searchDetail{IDNumber: masked}}
+	}
+	return s.store.RecordReads(ctx, evs)
 }
 
 // recordPersonList writes the audit events of a list of persons shown to

@@ -257,7 +257,7 @@ func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error
 		}
 		f.IDNumber = string(id)
 		p, _ := auth.PrincipalFrom(ctx)
-		if err := s.checkIDSearch(ctx, p, id, f.Region); err != nil {
+		if err := s.checkIDSearch(ctx, p, f.Region, id); err != nil {
 			return nil, err
 		}
 	}
