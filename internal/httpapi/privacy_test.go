@@ -23,6 +23,7 @@ type privacySeed struct {
 	pension   int64 // pension award
 	alert     int64
 	meansTest int64
+	batch     int64 // payment batch
 }
 
 // seedPrivacy builds a privacySeed through the API, as cw1 and approver.
@@ -68,8 +69,26 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 	b.do(t, "POST", path+"/assessment", "cw1", map[string]any{"version": c.Version}).want(t, http.StatusOK).decode(t, &c)
 	b.asst.NowFunc = func() time.Time { return time.Now().AddDate(0, 0, 8) }
 	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
-	b.asst.NowFunc = time.Now
 	s.award = c.AwardID
+	// The month's payment, to the head's account, in a bank batch.
+	payMonth := period.DateOf(time.Now().AddDate(0, 0, 8).In(time.FixedZone("CST", 8*3600))).Period().String()
+	b.do(t, "POST", "/api/v1/assistance-runs", "cw1", map[string]any{"period": payMonth}).want(t, http.StatusOK)
+	var gen struct {
+		ByFund map[string]int64 `json:"by_fund"`
+	}
+	b.do(t, "POST", "/api/v1/payment-runs", "cw1", map[string]any{"period": payMonth}).want(t, http.StatusOK).decode(t, &gen)
+	for fund := range gen.ByFund {
+		var bt struct {
+			ID int64 `json:"id"`
+		}
+		b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": fund, "bank_code": "XJRCU", "period": payMonth}).
+			want(t, http.StatusCreated).decode(t, &bt)
+		s.batch = bt.ID
+	}
+	if s.batch == 0 {
+		t.Fatalf("no payment batch: the run made %v", gen.ByFund)
+	}
+	b.asst.NowFunc = time.Now
 	var tests listJSON[struct {
 		ID int64 `json:"id"`
 	}]
@@ -164,7 +183,7 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 	keyOf := map[string]string{
 		"persons": fmt.Sprint(s.persons[0]), "households": fmt.Sprint(s.household), "assistance-cases": fmt.Sprint(s.caseID),
 		"assistance-awards": fmt.Sprint(s.award), "awards": fmt.Sprint(s.pension), "alerts": fmt.Sprint(s.alert),
-		"means-tests": fmt.Sprint(s.meansTest), "programmes": "dibao", "regions": "652301", "parameters": "dibao.standard.rural",
+		"means-tests": fmt.Sprint(s.meansTest), "payment-batches": fmt.Sprint(s.batch), "programmes": "dibao", "regions": "652301", "parameters": "dibao.standard.rural",
 	}
 	month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
 	var paths []string
@@ -218,6 +237,7 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 		"/api/v1/means-tests/" + keyOf["means-tests"], "/api/v1/awards/" + keyOf["awards"], "/api/v1/awards/" + keyOf["awards"] + "/calculation",
 		"/api/v1/assistance-awards/" + keyOf["assistance-awards"], "/api/v1/assistance-cases/" + keyOf["assistance-cases"],
 		"/api/v1/alerts/" + keyOf["alerts"], "/api/v1/persons/" + keyOf["persons"] + "/bank-accounts",
+		"/api/v1/payment-batches/" + keyOf["payment-batches"], "/api/v1/payment-instructions",
 	} {
 		if !checked[must] {
 			t.Errorf("GET %s answered nothing to check", must)
