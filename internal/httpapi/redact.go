@@ -95,6 +95,20 @@ func (d *decisionResponse) redact() {
 	}
 }
 
+// operandDate matches a date among the operands a reason lists for a
+// failed condition ("with age = 59, birth_date = 1966-03-01"): a name
+// after a space or a comma, so that a parameter's dated value ("p.x = 5
+// from 2025-07-01") does not match.
+var operandDate = regexp.MustCompile(`(^|[ ,])([a-z_]+) = (\d{4})-\d{2}-\d{2}`)
+
+// redact hides the dates among the operands of the reasons; the
+// decisions and the means test redact themselves.
+func (e *householdExplanationResponse) redact() {
+	for i, r := range e.Reasons {
+		e.Reasons[i] = operandDate.ReplaceAllString(r, "${1}${2} = ${3}")
+	}
+}
+
 // redact hides a member's birth date; the birth year stays.
 func (m *memberResponse) redact() { m.BirthDate = "" }
 
