@@ -92,6 +92,9 @@ func errorStatuses(rt route) []int {
 	if rt.body != nil || rt.params != nil {
 		out = append(out, http.StatusUnprocessableEntity)
 	}
+	if rt.limited {
+		out = append(out, http.StatusTooManyRequests)
+	}
 	return append(out, http.StatusInternalServerError)
 }
 
