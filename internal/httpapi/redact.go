@@ -54,6 +54,11 @@ func redactPersonal(v reflect.Value) {
 			}
 		}
 	case reflect.Slice, reflect.Array:
+		switch v.Type().Elem().Kind() {
+		case reflect.Struct, reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Array:
+		default:
+			return // bytes, numbers, strings: nothing to redact
+		}
 		for i := range v.Len() {
 			redactPersonal(v.Index(i))
 		}
