@@ -251,7 +251,7 @@ func (s *Service) FindAward(ctx context.Context, id AwardID) (*Award, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(a.PersonID), a.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOrFound(ctx, auth.PermRegistryRead, int64(a.PersonID), a.RegionCode, "award", id); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -291,7 +291,7 @@ func (s *Service) loadCase(ctx context.Context, id CaseID, version int64, perm a
 	if err != nil {
 		return nil, auth.Principal{}, err
 	}
-	p, err := auth.RequireIn(ctx, perm, c.RegionCode)
+	p, err := auth.RequireFound(ctx, perm, c.RegionCode, "case", id)
 	if err != nil {
 		return nil, p, err
 	}
@@ -717,7 +717,7 @@ func (s *Service) FindCase(ctx context.Context, id CaseID) (*CaseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, c.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, c.RegionCode, "case", id); err != nil {
 		return nil, err
 	}
 	v := &CaseView{Case: c}

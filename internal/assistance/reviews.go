@@ -90,7 +90,7 @@ func (s *Service) Review(ctx context.Context, id AwardID, t *MeansTest, note str
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermAssistance, a.RegionCode)
+	p, err := auth.RequireFound(ctx, auth.PermAssistance, a.RegionCode, "award", id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) DecideReview(ctx context.Context, id ReviewID, approve bool, n
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermApprove, r.RegionCode)
+	p, err := auth.RequireFound(ctx, auth.PermApprove, r.RegionCode, "review", id)
 	if err != nil {
 		return nil, err
 	}

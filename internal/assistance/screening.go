@@ -576,12 +576,17 @@ func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region)
-	if err == nil {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return nil, err
+	}
+	if p.InScope(r.Region) {
 		return r, nil
 	}
-	if fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !r.Region.Contains(p.Scope) {
-		return nil, err
+	// A county reads its own items of a wider run; any other run outside
+	// the scope is answered as missing.
+	if p.Scope == "" || !r.Region.Contains(p.Scope) {
+		return nil, auth.NotFound("screening run", id)
 	}
 	r.Items = slices.DeleteFunc(r.Items, func(it ScreeningItem) bool { return !p.Scope.Contains(it.RegionCode) })
 	return r, nil
@@ -600,10 +605,13 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermAssistance, r.Region)
-	whole := err == nil
-	if !whole && (fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !r.Region.Contains(p.Scope)) {
+	p, err := auth.Require(ctx, auth.PermAssistance)
+	if err != nil {
 		return nil, err
+	}
+	whole := p.InScope(r.Region)
+	if !whole && (p.Scope == "" || !r.Region.Contains(p.Scope)) {
+		return nil, auth.NotFound("screening run", id)
 	}
 	if r.SupersededBy != 0 {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
@@ -696,7 +704,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermApprove, r.Region)
+	p, err := auth.RequireFound(ctx, auth.PermApprove, r.Region, "screening run", id)
 	if err != nil {
 		return nil, err
 	}

@@ -398,9 +398,14 @@ func (s *Service) FindScreeningJob(ctx context.Context, id JobID) (*ScreeningJob
 	if err != nil {
 		return nil, err
 	}
-	if p, err := auth.RequireIn(ctx, auth.PermRegistryRead, j.Region); err != nil &&
-		(fault.CodeOf(err) != fault.Forbidden || p.Scope == "" || !j.Region.Contains(p.Scope)) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
 		return nil, err
+	}
+	// A county follows a wider job to find its items; any other job outside
+	// the scope is answered as missing.
+	if !p.InScope(j.Region) && (p.Scope == "" || !j.Region.Contains(p.Scope)) {
+		return nil, auth.NotFound("screening job", id)
 	}
 	return j, nil
 }

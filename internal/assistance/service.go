@@ -128,7 +128,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(store Store, reg Registry, ins Insurance, pk *policy.Package) *Service {
-	return &Service{store: store, registry: reg, insurance: ins, policy: pk, NowFunc: time.Now}
+	return &Service{store: store, registry: scopedRegistry{reg}, insurance: ins, policy: pk, NowFunc: time.Now}
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -289,7 +289,7 @@ func (s *Service) MeansTest(ctx context.Context, id TestID) (*MeansTest, error) 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, t.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, t.RegionCode, "means test", id); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -307,6 +307,12 @@ func (s *Service) MeansTests(ctx context.Context, f TestFilter) ([]*MeansTest, e
 	return s.store.MeansTests(ctx, f)
 }
 
+// noMeansTest is the NotFound error of a household with no means test up
+// to month m, or of a household outside the caller's scope.
+func noMeansTest(household registry.HouseholdID, m period.Month) error {
+	return fault.Errorf(fault.NotFound, "household %d has no means test up to %s", household, m)
+}
+
 // Explain classifies a household for month m from its latest test then,
 // with every decision and reason. It changes nothing.
 func (s *Service) Explain(ctx context.Context, household registry.HouseholdID, m period.Month) (*Explanation, error) {
@@ -316,11 +322,11 @@ func (s *Service) Explain(ctx context.Context, household registry.HouseholdID, m
 	t, err := s.store.LatestMeansTest(ctx, household, m)
 	if err != nil {
 		if fault.CodeOf(err) == fault.NotFound {
-			return nil, fault.Errorf(fault.NotFound, "household %d has no means test up to %s", household, m)
+			return nil, noMeansTest(household, m)
 		}
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, t.RegionCode); err != nil {
+	if _, err := auth.RequireOr(ctx, auth.PermRegistryRead, t.RegionCode, noMeansTest(household, m)); err != nil {
 		return nil, err
 	}
 	return explain(s.policy, t, m)
@@ -397,7 +403,7 @@ func (s *Service) Classification(ctx context.Context, household registry.Househo
 		t, terr := s.store.LatestMeansTest(ctx, household, m)
 		if terr != nil {
 			if fault.CodeOf(terr) == fault.NotFound {
-				return nil, fault.Errorf(fault.NotFound, "household %d has no means test up to %s", household, m)
+				return nil, noMeansTest(household, m)
 			}
 			return nil, terr
 		}
@@ -407,7 +413,7 @@ func (s *Service) Classification(ctx context.Context, household registry.Househo
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, c.RegionCode); err != nil {
+	if _, err := auth.RequireOr(ctx, auth.PermRegistryRead, c.RegionCode, noMeansTest(household, m)); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -177,7 +177,38 @@ func RequireIn(ctx context.Context, perm Permission, code region.Code) (Principa
 		return p, err
 	}
 	if !p.InScope(code) {
-		return p, fault.Errorf(fault.Forbidden, "region %s is outside your scope %s", code, p.Scope)
+		return p, fault.Errorf(fault.Forbidden, "the region is outside your scope %s", p.Scope)
+	}
+	return p, nil
+}
+
+// NotFound returns the error of a missing record: kind and key as the
+// store names them when there is no such record ("person 12 not found").
+func NotFound(kind string, key any) error {
+	return fault.Errorf(fault.NotFound, "%s %v not found", kind, key)
+}
+
+// RequireFound is RequireIn for a record the caller named by its key or ID
+// number and that lives in region code: outside the principal's scope the
+// record is answered as missing, with NotFound(kind, key), exactly as if
+// it did not exist, so that a refusal tells neither that it exists nor
+// where it is. kind and key must be those the store's own NotFound error
+// names.
+func RequireFound(ctx context.Context, perm Permission, code region.Code, kind string, key any) (Principal, error) {
+	return RequireOr(ctx, perm, code, NotFound(kind, key))
+}
+
+// RequireOr is RequireFound for a record whose missing is answered by
+// another error than NotFound(kind, key): outside the principal's scope it
+// returns notFound, the very error the caller returns when there is no
+// such record.
+func RequireOr(ctx context.Context, perm Permission, code region.Code, notFound error) (Principal, error) {
+	p, err := Require(ctx, perm)
+	if err != nil {
+		return p, err
+	}
+	if !p.InScope(code) {
+		return p, notFound
 	}
 	return p, nil
 }
@@ -195,6 +226,20 @@ func RequireSelfOr(ctx context.Context, perm Permission, personID int64, code re
 	return RequireIn(ctx, perm, code)
 }
 
+// RequireSelfOrFound is RequireSelfOr for a record of kind and key that the
+// caller named: someone else's record, for a citizen, and a record outside
+// the scope, for staff, are answered as missing (see RequireFound).
+func RequireSelfOrFound(ctx context.Context, perm Permission, personID int64, code region.Code, kind string, key any) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if ok && p.Role == RoleCitizen {
+		if p.PersonID != 0 && p.PersonID == personID {
+			return p, nil
+		}
+		return Principal{}, NotFound(kind, key)
+	}
+	return RequireFound(ctx, perm, code, kind, key)
+}
+
 // ScopeFilter resolves the region filter of a list request: an empty filter
 // means the principal's whole scope; a filter outside the scope is
 // Forbidden.
@@ -203,7 +248,7 @@ func ScopeFilter(p Principal, filter region.Code) (region.Code, error) {
 		return p.Scope, nil
 	}
 	if !p.InScope(filter) {
-		return "", fault.Errorf(fault.Forbidden, "region %s is outside your scope %s", filter, p.Scope)
+		return "", fault.Errorf(fault.Forbidden, "the region filter is outside your scope %s", p.Scope)
 	}
 	return filter, nil
 }

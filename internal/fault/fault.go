@@ -151,3 +151,9 @@ func (p Problems) Err(message string) error {
 	}
 	return &Error{Code: Invalid, Message: message, Fields: map[string]string(p)}
 }
+
+// Limited returns a Throttled error with message whose caller may try
+// again after wait.
+func Limited(wait time.Duration, format string, args ...any) *Error {
+	return &Error{Code: Throttled, Message: fmt.Sprintf(format, args...), RetryAfter: wait}
+}

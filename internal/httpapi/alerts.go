@@ -24,8 +24,8 @@ func (s *server) alertRoutes() []route {
 	)
 	return []route{
 		{method: "POST", path: "/api/v1/signals", handler: s.handleRecordSignals, tag: "monitoring",
-			summary: "Record a batch of department signals (风险信号) about persons in households, all or none; a rejection names every bad item",
-			body:    signalsRequest{}, status: http.StatusCreated, resp: signalsResponse{}},
+			summary: "Record a batch of department signals (风险信号) about persons in households, all or none; a rejection names every bad item; the ID numbers given count as searches by ID number (429 over the hourly limit)",
+			body:    signalsRequest{}, status: http.StatusCreated, resp: signalsResponse{}, limited: true},
 		{method: "POST", path: "/api/v1/signals/process", handler: s.handleProcessSignals, tag: "monitoring",
 			summary: "Grade the signals waiting in your scope with the programme low_income_risk: open alerts, raise open ones, attach the rest",
 			body:    processRequest{}, status: http.StatusOK, resp: processResponse{}},
@@ -322,6 +322,18 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		ss[i] = sg
 	}
 	if err := pr.Err("invalid signals"); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	// Whether an ID number names a registered person is an answer: the
+	// numbers count as searches by ID number, limited and audited.
+	var numbers []ids.ResidentID
+	for _, sg := range ss {
+		if sg.IDNumber != "" {
+			numbers = append(numbers, sg.IDNumber)
+		}
+	}
+	if err := s.reg.CheckIDSearches(r.Context(), numbers); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -77,8 +77,9 @@ func TestAlertsAPI(t *testing.T) {
 		bill, map[string]any{"person_id": child.ID, "kind": "divorce", "source": "tax", "occurred_on": today.String()},
 	}}).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "signals[1].kind")
+	// Outside the caller's scope the person is unknown.
 	wantField(t, b.do(t, "POST", "/api/v1/signals", "cw2", map[string]any{"signals": []any{bill}}).problem(t, http.StatusUnprocessableEntity),
-		"signals[0].region")
+		"signals[0].person_id")
 	b.do(t, "POST", "/api/v1/signals", "approver", map[string]any{"signals": []any{bill}}).problem(t, http.StatusForbidden)
 
 	var rec struct {
@@ -123,7 +124,7 @@ func TestAlertsAPI(t *testing.T) {
 	if unmasked.Person == nil || unmasked.Person.IDNumber != string(residentID(t, 71)) {
 		t.Errorf("the approver sees %+v, want the ID number in full", unmasked.Person)
 	}
-	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusNotFound)
 	b.do(t, "GET", "/api/v1/alerts/999999", "cw1", nil).problem(t, http.StatusNotFound)
 	wantField(t, b.do(t, "GET", "/api/v1/alerts?as_of=2026-01-01", "cw1", nil).problem(t, http.StatusUnprocessableEntity), "as_of")
 	wantField(t, b.do(t, "GET", "/api/v1/alerts?level=purple", "cw1", nil).problem(t, http.StatusUnprocessableEntity), "level")

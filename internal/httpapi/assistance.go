@@ -169,9 +169,12 @@ func (req *meansTestRequest) test(pr *fault.Problems) *assistance.MeansTest {
 }
 
 type memberResponse struct {
-	PersonID        int64  `json:"person_id"`
-	Relation        string `json:"relation"`
+	PersonID int64  `json:"person_id"`
+	Relation string `json:"relation"`
+	// BirthDate is shown only to roles that may see personal data (it
+	// would give the masked ID number away); BirthYear to all.
 	BirthDate       string `json:"birth_date,omitempty" format:"date"`
+	BirthYear       int    `json:"birth_year,omitempty"`
 	DisabilityGrade int    `json:"disability_grade"`
 	HukouLocal      bool   `json:"hukou_local"`
 	HukouType       string `json:"hukou_type"`
@@ -224,7 +227,7 @@ func meansTestOf(t *assistance.MeansTest) meansTestResponse {
 		FinancialAssets: int64(t.FinancialAssets), Vehicles: t.Vehicles, Houses: t.Houses, BusinessEntities: t.BusinessEntities,
 		RigidExpenses12m: int64(t.RigidExpenses12m), Source: string(t.Source), Note: t.Note, CreatedBy: t.CreatedBy, CreatedAt: timeString(t.CreatedAt)}
 	for _, m := range t.Members {
-		out.Members = append(out.Members, memberResponse{PersonID: int64(m.PersonID), Relation: string(m.Relation), BirthDate: dateString(m.BirthDate),
+		out.Members = append(out.Members, memberResponse{PersonID: int64(m.PersonID), Relation: string(m.Relation), BirthDate: dateString(m.BirthDate), BirthYear: yearOf(m.BirthDate),
 			DisabilityGrade: m.DisabilityGrade, HukouLocal: m.HukouLocal, HukouType: string(m.HukouType), UnableToWork: m.UnableToWork,
 			SelfCare: string(m.SelfCare), HasSupporter: m.HasSupporter, Monitored: m.Monitored, OwnIncome: int64(m.OwnIncome)})
 	}

@@ -49,8 +49,8 @@ func TestAssistanceCaseAPI(t *testing.T) {
 		} `json:"events"`
 	}
 	var c caseJSON
-	b.do(t, "POST", "/api/v1/assistance-cases", "cw2", map[string]any{"programme": "dibao", "household_id": h.ID, "channel": "online"}).
-		problem(t, http.StatusForbidden)
+	wantField(t, b.do(t, "POST", "/api/v1/assistance-cases", "cw2", map[string]any{"programme": "dibao", "household_id": h.ID, "channel": "online"}).
+		problem(t, http.StatusUnprocessableEntity), "household_id") // outside cw2's scope: unknown
 	b.do(t, "POST", "/api/v1/assistance-cases", "cw1", map[string]any{"programme": "dibao", "household_id": h.ID, "channel": "online"}).
 		want(t, http.StatusCreated).decode(t, &c)
 	path := fmt.Sprintf("/api/v1/assistance-cases/%d", c.ID)

@@ -65,7 +65,7 @@ func TestUnemploymentClaimsAPI(t *testing.T) {
 	}
 
 	// Out of scope, then refused with the failed conditions named.
-	b.do(t, "POST", "/api/v1/unemployment-claims", "cw2", body(worker.ID, "contract_expired")).problem(t, http.StatusForbidden)
+	wantField(t, b.do(t, "POST", "/api/v1/unemployment-claims", "cw2", body(worker.ID, "contract_expired")).problem(t, http.StatusUnprocessableEntity), "person_id")
 	p := b.do(t, "POST", "/api/v1/unemployment-claims", "cw1", body(short.ID, "dismissed_for_cause")).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "conditions.contributed_at_least_one_year")
 	wantField(t, p, "conditions.lost_job_involuntarily")
@@ -106,7 +106,7 @@ func TestUnemploymentClaimsAPI(t *testing.T) {
 	if got.MonthsDrawn != 1 || got.Decision == nil {
 		t.Errorf("read claim %+v: want 1 month drawn and the decision", got)
 	}
-	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusNotFound)
 	var list listJSON[claimJSON]
 	b.do(t, "GET", "/api/v1/unemployment-claims?status=open", "cw1", nil).want(t, http.StatusOK).decode(t, &list)
 	if len(list.Items) != 1 || list.Items[0].ID != c.ID {
@@ -123,7 +123,7 @@ func TestUnemploymentClaimsAPI(t *testing.T) {
 		}
 	}
 	b.do(t, "GET", path, "worker91", nil).want(t, http.StatusOK)
-	b.do(t, "GET", path, "short93", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", path, "short93", nil).problem(t, http.StatusNotFound)
 	var own listJSON[claimJSON]
 	b.do(t, "GET", "/api/v1/unemployment-claims", "short93", nil).want(t, http.StatusOK).decode(t, &own)
 	if len(own.Items) != 0 {

@@ -129,6 +129,9 @@ func encode[T any](w http.ResponseWriter, status int, v T) error {
 
 // reply encodes v, or writes the problem if it cannot.
 func reply[T any](w http.ResponseWriter, r *http.Request, status int, v T) {
+	if mayNotSeePII(r) {
+		v = redacted(v)
+	}
 	if err := encode(w, status, v); err != nil {
 		writeError(w, r, err)
 	}
@@ -288,6 +291,14 @@ func dateString(d period.Date) string {
 		return ""
 	}
 	return d.String()
+}
+
+// yearOf is the year of d, or 0 for no date.
+func yearOf(d period.Date) int {
+	if d.IsZero() {
+		return 0
+	}
+	return d.Time().Year()
 }
 
 // requireVersion reports a PATCH body without its version.

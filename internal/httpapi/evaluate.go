@@ -48,8 +48,10 @@ type requirementResponse struct {
 
 // valueResponse is a named value of an explanation, formatted for people.
 type valueResponse struct {
-	Name  string `json:"name"`
-	Expr  string `json:"expr,omitempty"`
+	Name string `json:"name"`
+	Expr string `json:"expr,omitempty"`
+	// Type is the value's type; "year" for a date of a person's record
+	// shown to a role without pii.view, whose value is then its year only.
 	Type  string `json:"type" example:"int"`
 	Value string `json:"value" example:"480.00 yuan"`
 }

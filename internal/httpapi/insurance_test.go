@@ -98,7 +98,7 @@ func TestEnrolments(t *testing.T) {
 	if got != e {
 		t.Errorf("GET %s = %+v, want %+v", path, got, e)
 	}
-	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusNotFound)
 	b.do(t, "GET", "/api/v1/enrolments/999999", "cw1", nil).problem(t, http.StatusNotFound)
 
 	// A second open enrolment in the same scheme.
@@ -144,7 +144,7 @@ func TestEnrolmentTransitions(t *testing.T) {
 	p = b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": e.Version, "from": "2025-06"}).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "reason")
 	b.do(t, "POST", path+"/suspend", "cw2", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).
-		problem(t, http.StatusForbidden)
+		problem(t, http.StatusNotFound)
 
 	var sus enrolmentJSON
 	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).

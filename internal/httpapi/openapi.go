@@ -96,6 +96,9 @@ func errorStatuses(rt route) []int {
 		// Locked after failures; busy checking other passwords.
 		return append(out, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
 	}
+	if rt.limited {
+		out = append(out, http.StatusTooManyRequests)
+	}
 	return append(out, http.StatusInternalServerError)
 }
 

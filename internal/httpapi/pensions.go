@@ -279,8 +279,12 @@ func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) 
 		writeError(w, r, fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID))
 		return
 	}
+	d := *a.Decision
+	if mayNotSeePII(r) {
+		d.Inputs, d.Variables = redactedValues(d.Inputs), redactedValues(d.Variables)
+	}
 	var buf bytes.Buffer
-	if err := calculationPage.Execute(&buf, map[string]any{"A": a, "D": a.Decision, "Amount": a.Amount, "Adjustments": adjs}); err != nil {
+	if err := calculationPage.Execute(&buf, map[string]any{"A": a, "D": &d, "Amount": a.Amount, "Adjustments": adjs}); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -92,11 +92,11 @@ func TestPersonCountyScope(t *testing.T) {
 	in := b.createPerson(t, "admin", v1, 21)
 	out := b.createPerson(t, "admin", v2, 22)
 
-	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d", out.ID), "cw1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d", out.ID), "cw1", nil).problem(t, http.StatusNotFound)
 	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d", in.ID), "cw1", nil).want(t, http.StatusOK)
 	b.do(t, "GET", "/api/v1/persons?region=652302", "cw1", nil).problem(t, http.StatusForbidden)
-	b.do(t, "PATCH", fmt.Sprintf("/api/v1/persons/%d", out.ID), "cw1", map[string]any{"version": 1, "name": "X"}).problem(t, http.StatusForbidden)
-	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", out.ID), "cw1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "PATCH", fmt.Sprintf("/api/v1/persons/%d", out.ID), "cw1", map[string]any{"version": 1, "name": "X"}).problem(t, http.StatusNotFound)
+	b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", out.ID), "cw1", nil).problem(t, http.StatusNotFound)
 
 	var list listJSON[personJSON]
 	b.do(t, "GET", "/api/v1/persons", "cw1", nil).want(t, http.StatusOK).decode(t, &list)

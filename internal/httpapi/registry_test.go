@@ -58,7 +58,7 @@ func TestHouseholds(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].ID != h.ID {
 		t.Errorf("households of person %d: %+v, want household %d", child.ID, list.Items, h.ID)
 	}
-	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", path, "cw2", nil).problem(t, http.StatusNotFound)
 }
 
 func TestOrganisationsAndEmployment(t *testing.T) {

@@ -29,6 +29,8 @@ type route struct {
 	// contentType is the success body's media type when it is not JSON,
 	// such as "text/html" for a printable page; resp is then "".
 	contentType string
+	// limited routes count against a per-user limit (429 over it).
+	limited bool
 }
 
 // routes lists every route of the API, in the order of the OpenAPI
@@ -66,7 +68,7 @@ func (s *server) routes() []route {
 			summary: "The signed-in user", status: http.StatusOK, resp: userResponse{}},
 
 		{method: "GET", path: "/api/v1/persons", handler: s.handleListPersons, tag: "persons",
-			summary: "List persons in your scope", params: personListParams{}, status: http.StatusOK, resp: personList{}},
+			summary: "List persons in your scope (each person listed is recorded as read; searches by id_number are recorded and limited per user and hour: 429 over it)", params: personListParams{}, status: http.StatusOK, resp: personList{}, limited: true},
 		{method: "POST", path: "/api/v1/persons", handler: s.handleCreatePerson, tag: "persons",
 			summary: "Register a person", body: personRequest{}, status: http.StatusCreated, resp: personResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}", handler: s.handleGetPerson, tag: "persons",

@@ -97,7 +97,7 @@ func TestScreeningAPI(t *testing.T) {
 	if job.Status != "done" || job.Phase != "done" || job.Percent != 100 || job.Done != job.Total || len(job.RunIDs) != 5 {
 		t.Fatalf("job %+v: want done at 100%% with 5 runs", job)
 	}
-	b.do(t, "GET", loc, "cw2", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", loc, "cw2", nil).problem(t, http.StatusNotFound)
 	seen := map[string]bool{}
 	for _, id := range job.RunIDs {
 		var r runJSON

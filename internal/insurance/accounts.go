@@ -90,7 +90,7 @@ type Accounts struct {
 
 // NewAccounts returns a Accounts.
 func NewAccounts(store AccountStore, reg Registry, pk *policy.Package) *Accounts {
-	return &Accounts{store: store, registry: reg, policy: pk, NowFunc: time.Now}
+	return &Accounts{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
 }
 
 func (s *Accounts) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }

@@ -97,6 +97,11 @@ func (s *Accounts) ImportHardship(ctx context.Context, lookup PersonLookup, year
 			continue
 		}
 		per, err := lookup.PersonByIDNumber(ctx, r.IDNumber)
+		if err == nil && !p.InScope(per.RegionCode) {
+			// Outside the caller's scope a person is reported as unknown,
+			// before their name is compared.
+			err = auth.NotFound("person with ID number", r.IDNumber.Masked())
+		}
 		if fault.CodeOf(err) == fault.NotFound {
 			add(r.Line, "id_number", "no registered person has ID number %s", r.IDNumber.Masked())
 			continue
@@ -105,10 +110,6 @@ func (s *Accounts) ImportHardship(ctx context.Context, lookup PersonLookup, year
 		}
 		if strings.TrimSpace(r.Name) != per.Name {
 			add(r.Line, "name", "does not match the registry's name for ID number %s", r.IDNumber.Masked())
-			continue
-		}
-		if !p.InScope(per.RegionCode) {
-			add(r.Line, "id_number", "the person lives in %s, outside your scope %s", per.RegionCode, p.Scope)
 			continue
 		}
 		out = append(out, HardshipIdentity{PersonID: per.ID, Year: year, Group: r.Group, RegionCode: per.RegionCode})
@@ -313,7 +314,7 @@ func (s *Accounts) HardshipBatch(ctx context.Context, id int64) (*HardshipBatch,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, b.Region); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, b.Region, "代缴 batch", id); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -78,7 +78,7 @@ type Benefits struct {
 
 // NewBenefits returns a Benefits.
 func NewBenefits(store BenefitStore, reg Registry, pk *policy.Package) *Benefits {
-	return &Benefits{store: store, registry: reg, policy: pk, NowFunc: time.Now}
+	return &Benefits{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
 }
 
 func (s *Benefits) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
@@ -428,7 +428,7 @@ func (s *Benefits) UnemploymentClaim(ctx context.Context, id ClaimID) (*Unemploy
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(c.PersonID), c.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOrFound(ctx, auth.PermRegistryRead, int64(c.PersonID), c.RegionCode, "unemployment claim", id); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -443,7 +443,7 @@ func (s *Benefits) Stop(ctx context.Context, id ClaimID, version int64, reason S
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermInsurance, c.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermInsurance, c.RegionCode, "unemployment claim", id); err != nil {
 		return nil, err
 	}
 	var pr fault.Problems

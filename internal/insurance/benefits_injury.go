@@ -232,7 +232,7 @@ func (s *Benefits) Injury(ctx context.Context, id InjuryID) (*Injury, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(in.PersonID), in.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOrFound(ctx, auth.PermRegistryRead, int64(in.PersonID), in.RegionCode, "work injury", id); err != nil {
 		return nil, err
 	}
 	return in, nil

@@ -188,7 +188,7 @@ func (s *Service) ImportTax(ctx context.Context, lookup TaxLookup, recs []TaxRec
 			pay.OrgID, pay.RegionCode = o.ID, o.RegionCode
 		}
 		if !p.InScope(pay.RegionCode) {
-			add(r.Line, "region", "the record belongs to %s, outside your scope %s", pay.RegionCode, p.Scope)
+			add(r.Line, "region", "the record belongs to a region outside your scope %s", p.Scope)
 			continue
 		}
 		for f, msg := range pay.validate(today) {

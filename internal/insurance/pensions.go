@@ -71,7 +71,7 @@ type Pensions struct {
 
 // NewPensions returns a Pensions.
 func NewPensions(store PensionStore, reg Registry, pk *policy.Package) *Pensions {
-	return &Pensions{store: store, registry: reg, policy: pk, NowFunc: time.Now}
+	return &Pensions{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
 }
 
 func (s *Pensions) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
@@ -394,7 +394,7 @@ func (s *Pensions) FindAward(ctx context.Context, id AwardID) (*Award, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireSelfOr(ctx, auth.PermRegistryRead, int64(a.PersonID), a.RegionCode); err != nil {
+	if _, err := auth.RequireSelfOrFound(ctx, auth.PermRegistryRead, int64(a.PersonID), a.RegionCode, "award", id); err != nil {
 		return nil, err
 	}
 	return a, nil

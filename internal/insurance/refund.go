@@ -249,7 +249,7 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermApprove, r.Region)
+	p, err := auth.RequireFound(ctx, auth.PermApprove, r.Region, "refund run", id)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func (s *Refunds) FindRun(ctx context.Context, id RefundRunID) (*RefundRun, erro
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.Region); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, r.Region, "refund run", id); err != nil {
 		return nil, err
 	}
 	return r, nil

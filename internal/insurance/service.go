@@ -92,7 +92,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(store Store, reg Registry, pk *policy.Package) *Service {
-	return &Service{store: store, registry: reg, policy: pk, NowFunc: time.Now}
+	return &Service{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -205,7 +205,7 @@ func (s *Service) Enrolment(ctx context.Context, id EnrolmentID) (*Enrolment, er
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, e.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, e.RegionCode, "enrolment", id); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -223,7 +223,7 @@ func (s *Service) Transition(ctx context.Context, id EnrolmentID, version int64,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermInsurance, e.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermInsurance, e.RegionCode, "enrolment", id); err != nil {
 		return nil, err
 	}
 	var pr fault.Problems

@@ -139,14 +139,20 @@ func (s *Service) RecordSignals(ctx context.Context, batch string, ss []Signal) 
 			pr.Add(prefix+field, format, args...)
 			bad[i] = true
 		}
+		// A person outside the caller's scope is reported exactly as an
+		// unknown one, before anything else is checked of them, so that
+		// the answer tells neither that they exist nor their name or
+		// household.
 		var sub *Subject
 		switch {
 		case sg.PersonID > 0:
-			if sub = keyed[sg.PersonID]; sub == nil {
+			if sub = keyed[sg.PersonID]; sub == nil || !p.InScope(sub.home()) {
+				sub = nil
 				fail("person_id", "no registered person has key %d", sg.PersonID)
 			}
 		case sg.IDNumber != "":
-			if sub = numbered[sg.IDNumber]; sub == nil {
+			if sub = numbered[sg.IDNumber]; sub == nil || !p.InScope(sub.home()) {
+				sub = nil
 				fail("id_number", "no registered person has ID number %s", sg.IDNumber.Masked())
 			}
 		}
@@ -156,8 +162,6 @@ func (s *Service) RecordSignals(ctx context.Context, batch string, ss []Signal) 
 			fail("name", "is not the registered name of %s", sub.IDNumber.Masked())
 		case sub.HouseholdID == 0:
 			fail("id_number", "%s belongs to no registered household: register the household first", sub.IDNumber.Masked())
-		case !p.InScope(sub.RegionCode):
-			fail("region", "the household lives in %s, outside your scope %s", sub.RegionCode, p.Scope)
 		case !sg.OccurredOn.IsZero() && inForce.check(sg.OccurredOn.Period(), sub.RegionCode) != "":
 			fail("occurred_on", "%s", inForce.check(sg.OccurredOn.Period(), sub.RegionCode))
 		default:
@@ -305,7 +309,7 @@ func (s *Service) Alert(ctx context.Context, id AlertID) (*Alert, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, a.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, a.RegionCode, "alert", id); err != nil {
 		return nil, err
 	}
 	s.explain(a)
@@ -326,7 +330,7 @@ func (s *Service) RecordVisit(ctx context.Context, id AlertID, version int64, v 
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermRegistryWrite, a.RegionCode)
+	p, err := auth.RequireFound(ctx, auth.PermRegistryWrite, a.RegionCode, "alert", id)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +375,7 @@ func (s *Service) Dispose(ctx context.Context, id AlertID, version int64, d Disp
 	if err != nil {
 		return nil, err
 	}
-	p, err := auth.RequireIn(ctx, auth.PermRegistryWrite, a.RegionCode)
+	p, err := auth.RequireFound(ctx, auth.PermRegistryWrite, a.RegionCode, "alert", id)
 	if err != nil {
 		return nil, err
 	}

@@ -153,12 +153,23 @@ func (s *Signal) validate(pr *fault.Problems, prefix string, today period.Date) 
 // Subject is a registered person as RecordSignals needs them: the
 // household the person belongs to (0 for none) and its region.
 type Subject struct {
-	PersonID    registry.PersonID
-	IDNumber    ids.ResidentID
-	Name        string
-	HouseholdID registry.HouseholdID
+	PersonID registry.PersonID
+	IDNumber ids.ResidentID
+	Name     string
+	// PersonRegion is where the person lives.
+	PersonRegion region.Code
+	HouseholdID  registry.HouseholdID
 	// RegionCode is the household's region.
 	RegionCode region.Code
+}
+
+// home is where the subject's records are kept: the household's region,
+// or the person's for a person in no household.
+func (s *Subject) home() region.Code {
+	if s.HouseholdID != 0 {
+		return s.RegionCode
+	}
+	return s.PersonRegion
 }
 
 // rowPrefix names a signal in problems: "row 12: " for a file's line,

@@ -235,7 +235,7 @@ func (s *Service) loadBatch(ctx context.Context, id BatchID, version int64, perm
 	if err != nil {
 		return nil, auth.Principal{}, err
 	}
-	p, err := auth.RequireIn(ctx, perm, b.RegionCode)
+	p, err := auth.RequireFound(ctx, perm, b.RegionCode, "batch", id)
 	if err != nil {
 		return nil, p, err
 	}
@@ -302,7 +302,7 @@ func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, fo
 		return nil, nil, fault.Errorf(fault.Forbidden, "the bank file of batch %d carries full account numbers: only a role that may see them exports it", id)
 	}
 	if b.Status == BatchExported || b.Status == BatchSettled {
-		if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
+		if _, err := auth.RequireFound(ctx, auth.PermPayment, b.RegionCode, "batch", id); err != nil {
 			return nil, nil, err
 		}
 		file, err := s.bankFile(ctx, b, format)
@@ -402,7 +402,7 @@ func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermPayment, b.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermPayment, b.RegionCode, "batch", id); err != nil {
 		return nil, err
 	}
 	if b.Status != BatchExported && b.Status != BatchSettled {
@@ -516,7 +516,7 @@ func (s *Service) FindBatch(ctx context.Context, id BatchID) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, b.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, b.RegionCode, "batch", id); err != nil {
 		return nil, err
 	}
 	return b, nil

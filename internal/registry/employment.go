@@ -93,6 +93,7 @@ type EmploymentFilter struct {
 func (e *Employment) home() region.Code  { return e.RegionCode }
 func (e *Employment) clone() *Employment { c := *e; return &c }
 func (e *Employment) version() int64     { return e.Version }
+func (e *Employment) key() int64         { return int64(e.ID) }
 func (e *Employment) keep(old *Employment, version int64) {
 	e.ID, e.Version = old.ID, version
 }

@@ -116,6 +116,7 @@ type HouseholdFilter struct {
 
 func (h *Household) home() region.Code { return h.RegionCode }
 func (h *Household) version() int64    { return h.Version }
+func (h *Household) key() int64        { return int64(h.ID) }
 func (h *Household) clone() *Household {
 	c := *h
 	c.Members = slices.Clone(h.Members)

@@ -100,6 +100,7 @@ type OrgFilter struct {
 func (o *Organisation) home() region.Code    { return o.RegionCode }
 func (o *Organisation) clone() *Organisation { c := *o; return &c }
 func (o *Organisation) version() int64       { return o.Version }
+func (o *Organisation) key() int64           { return int64(o.ID) }
 func (o *Organisation) keep(old *Organisation, version int64) {
 	o.ID, o.Version, o.CreatedAt = old.ID, version, old.CreatedAt
 }

@@ -39,7 +39,8 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 	if err != nil {
 		return err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, code); err != nil {
+	// An owner outside the scope is answered as a missing one.
+	if _, err := auth.RequireOr(ctx, auth.PermRegistryWrite, code, ownerMissing(b.OwnerKind, b.OwnerID)); err != nil {
 		return err
 	}
 	if b.AgentID != 0 {
@@ -104,9 +105,15 @@ func (s *Service) owner(ctx context.Context, kind OwnerKind, id int64) (region.C
 		return "", "", &fault.Error{Code: fault.Invalid, Message: "invalid owner", Fields: map[string]string{"owner_kind": "must be person or organisation"}}
 	}
 	if fault.CodeOf(err) == fault.NotFound {
-		return "", "", &fault.Error{Code: fault.Invalid, Message: "invalid bank account", Fields: map[string]string{"owner_id": fmt.Sprintf("%s %d does not exist", kind, id)}}
+		return "", "", ownerMissing(kind, id)
 	}
 	return "", "", err
+}
+
+// ownerMissing is the error of an account's owner that does not exist, or
+// lies outside the caller's scope.
+func ownerMissing(kind OwnerKind, id int64) error {
+	return &fault.Error{Code: fault.Invalid, Message: "invalid bank account", Fields: map[string]string{"owner_id": fmt.Sprintf("%s %d does not exist", kind, id)}}
 }
 
 // BankAccount returns an account in the caller's scope.
@@ -115,7 +122,7 @@ func (s *Service) BankAccount(ctx context.Context, id BankAccountID) (*BankAccou
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, b.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, b.RegionCode, "bank account", id); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -171,7 +178,7 @@ func (s *Service) DecideBankAccount(ctx context.Context, id BankAccountID, appro
 // decide checks and fills in a maker-checker decision of a record in
 // region code that is st.
 func (s *Service) decide(ctx context.Context, what string, id int64, code region.Code, st ApprovalStatus, ap *Approval, approve bool, note string) error {
-	p, err := auth.RequireIn(ctx, auth.PermApprove, code)
+	p, err := auth.RequireFound(ctx, auth.PermApprove, code, what, id)
 	if err != nil {
 		return err
 	}
@@ -212,7 +219,7 @@ func (s *Service) CreatePayeeAgent(ctx context.Context, a *PayeeAgent) error {
 	if err != nil {
 		return err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, person.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, person.RegionCode, "person", a.PersonID); err != nil {
 		return err
 	}
 	if idn == person.IDNumber {

@@ -186,6 +186,7 @@ func (p *Page) normalize() {
 func (p *Person) home() region.Code { return p.RegionCode }
 func (p *Person) clone() *Person    { c := *p; return &c }
 func (p *Person) version() int64    { return p.Version }
+func (p *Person) key() int64        { return int64(p.ID) }
 func (p *Person) keep(old *Person, version int64) {
 	p.ID, p.Version, p.CreatedAt = old.ID, version, old.CreatedAt
 }

@@ -119,6 +119,9 @@ type Store interface {
 
 	// RecordRead writes an audit event for a read of a record.
 	RecordRead(ctx context.Context, kind, id string, code region.Code) error
+	// RecordReads writes the audit events of reads that change nothing,
+	// all or none.
+	RecordReads(ctx context.Context, evs []ReadEvent) error
 }
 
 // China Standard Time has had no daylight saving since 1991.
@@ -129,11 +132,17 @@ type Service struct {
 	store Store
 	// NowFunc returns the current time; tests replace it.
 	NowFunc func() time.Time
+	// IDSearchesPerHour is how many searches of persons by ID number one
+	// user may make in an hour (DefaultIDSearchesPerHour when 0): a
+	// search confirms a guessed number, so that an unbounded number of
+	// them would rebuild a masked one.
+	IDSearchesPerHour int
+	searches          searchLimiter
 }
 
 // NewService returns a Service over store.
 func NewService(store Store) *Service {
-	return &Service{store: store, NowFunc: time.Now}
+	return &Service{store: store, NowFunc: time.Now, IDSearchesPerHour: DefaultIDSearchesPerHour}
 }
 
 // Today returns the current civil date in China.
@@ -229,7 +238,10 @@ func (s *Service) Person(ctx context.Context, id PersonID) (*Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(id), 10), p.RegionCode)
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, p.RegionCode, "person", id); err != nil {
+		return nil, err
+	}
+	return p, s.store.RecordRead(ctx, "person", strconv.FormatInt(int64(id), 10), p.RegionCode)
 }
 
 // PersonByIDNumber finds a person by resident ID (15 or 18 digits) in the
@@ -246,17 +258,16 @@ func (s *Service) PersonByIDNumber(ctx context.Context, raw string) (*Person, er
 	if err != nil {
 		return nil, err
 	}
-	return p, s.readInScope(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
-}
-
-func (s *Service) readInScope(ctx context.Context, kind, id string, code region.Code) error {
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, code); err != nil {
-		return err
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, p.RegionCode, "person with ID number", id.Masked()); err != nil {
+		return nil, err
 	}
-	return s.store.RecordRead(ctx, kind, id, code)
+	return p, s.store.RecordRead(ctx, "person", strconv.FormatInt(int64(p.ID), 10), p.RegionCode)
 }
 
-// Persons lists persons in the caller's scope.
+// Persons lists persons in the caller's scope and records the read: the
+// persons listed, and a search by ID number with the number masked. A user
+// may search by ID number at most IDSearchesPerHour times an hour; over
+// that, the search is refused (Throttled) and the refusal recorded.
 func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error) {
 	if err := listScope(ctx, &f.Region, &f.Page); err != nil {
 		return nil, err
@@ -267,8 +278,16 @@ func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"id_number": idProblem(err)}}
 		}
 		f.IDNumber = string(id)
+		p, _ := auth.PrincipalFrom(ctx)
+		if err := s.checkIDSearch(ctx, p, f.Region, id); err != nil {
+			return nil, err
+		}
 	}
-	return s.store.Persons(ctx, f)
+	ps, err := s.store.Persons(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ps, s.recordPersonList(ctx, f, ps)
 }
 
 // CreatePerson registers a person. The ID number may be given in 15 digits
@@ -314,7 +333,7 @@ func (s *Service) RecordDeath(ctx context.Context, id PersonID, date period.Date
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person", id); err != nil {
 		return nil, err
 	}
 	var pr fault.Problems
@@ -385,6 +404,11 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 	today := s.Today()
 	for _, n := range notices {
 		p, err := s.store.PersonByIDNumber(ctx, n.IDNumber)
+		if err == nil {
+			// A person outside the caller's scope is reported as unknown,
+			// so that the file's answer tells nothing about them.
+			_, err = auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person with ID number", n.IDNumber.Masked())
+		}
 		if fault.CodeOf(err) == fault.NotFound {
 			add(n.Line, "id_number", "no registered person has ID number %s", n.IDNumber.Masked())
 			continue
@@ -405,10 +429,6 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 		case !p.Alive():
 			out.Repeats++
 		default:
-			if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
-				add(n.Line, "region", "the person lives in %s, outside your scope", p.RegionCode)
-				continue
-			}
 			p.DeathDate, p.DeathSource = n.Date, source
 			ps = append(ps, p)
 		}
@@ -429,7 +449,7 @@ func (s *Service) RecordDeaths(ctx context.Context, notices []DeathNotice, sourc
 
 // Household returns a household in the caller's scope.
 func (s *Service) Household(ctx context.Context, id HouseholdID) (*Household, error) {
-	return readable(ctx, func() (*Household, error) { return s.store.Household(ctx, id) })
+	return readable(ctx, "household", func() (*Household, error) { return s.store.Household(ctx, id) })
 }
 
 // Households lists households in the caller's scope.
@@ -440,6 +460,33 @@ func (s *Service) Households(ctx context.Context, f HouseholdFilter) ([]*Househo
 	return s.store.Households(ctx, f)
 }
 
+// personInScope returns the person of key id if the caller may change
+// records where they live; a person outside the caller's scope is
+// NotFound, as a missing one is, so that a write linking records tells
+// nothing about the other record.
+func (s *Service) personInScope(ctx context.Context, id PersonID) (*Person, error) {
+	p, err := s.store.Person(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, p.RegionCode, "person", id); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// orgInScope is personInScope for an organisation.
+func (s *Service) orgInScope(ctx context.Context, id OrgID) (*Organisation, error) {
+	o, err := s.store.Organisation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, o.RegionCode, "organisation", id); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // checkMembers verifies that every member exists, is alive and lies in the
 // caller's scope.
 func (s *Service) checkMembers(ctx context.Context, pr *fault.Problems, h *Household) error {
@@ -448,16 +495,10 @@ func (s *Service) checkMembers(ctx context.Context, pr *fault.Problems, h *House
 			continue
 		}
 		f := "members[" + strconv.Itoa(i) + "].person_id"
-		p, err := s.store.Person(ctx, m.PersonID)
-		if fault.CodeOf(err) == fault.NotFound {
+		if _, err := s.personInScope(ctx, m.PersonID); fault.CodeOf(err) == fault.NotFound {
 			pr.Add(f, "person %d does not exist", m.PersonID)
-			continue
-		}
-		if err != nil {
+		} else if err != nil {
 			return err
-		}
-		if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
-			pr.Add(f, "person %d lives outside your scope", m.PersonID)
 		}
 	}
 	return nil
@@ -501,7 +542,7 @@ func (s *Service) UpdateHousehold(ctx context.Context, id HouseholdID, version i
 
 // Organisation returns an organisation in the caller's scope.
 func (s *Service) Organisation(ctx context.Context, id OrgID) (*Organisation, error) {
-	return readable(ctx, func() (*Organisation, error) { return s.store.Organisation(ctx, id) })
+	return readable(ctx, "organisation", func() (*Organisation, error) { return s.store.Organisation(ctx, id) })
 }
 
 // Organisations lists organisations in the caller's scope.
@@ -545,7 +586,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, id OrgID, version int6
 
 // Employment returns a spell in the caller's scope.
 func (s *Service) Employment(ctx context.Context, id EmploymentID) (*Employment, error) {
-	return readable(ctx, func() (*Employment, error) { return s.store.Employment(ctx, id) })
+	return readable(ctx, "employment", func() (*Employment, error) { return s.store.Employment(ctx, id) })
 }
 
 // Employments lists spells in the caller's scope.
@@ -557,11 +598,12 @@ func (s *Service) Employments(ctx context.Context, f EmploymentFilter) ([]*Emplo
 }
 
 // checkSpell resolves the spell's person and employer, sets its region to
-// the employer's, and checks that both exist and the person was alive at the
-// start.
+// the employer's, and checks that both exist in the caller's scope (one
+// outside it does not exist for the caller) and the person was alive at
+// the start.
 func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employment) error {
 	if e.PersonID > 0 {
-		p, err := s.store.Person(ctx, e.PersonID)
+		p, err := s.personInScope(ctx, e.PersonID)
 		switch {
 		case fault.CodeOf(err) == fault.NotFound:
 			pr.Add("person_id", "person %d does not exist", e.PersonID)
@@ -574,7 +616,7 @@ func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employm
 		}
 	}
 	if e.OrgID > 0 {
-		o, err := s.store.Organisation(ctx, e.OrgID)
+		o, err := s.orgInScope(ctx, e.OrgID)
 		switch {
 		case fault.CodeOf(err) == fault.NotFound:
 			pr.Add("org_id", "organisation %d does not exist", e.OrgID)
@@ -632,7 +674,7 @@ func (s *Service) CreateDisability(ctx context.Context, d *Disability) error {
 	var p *Person
 	if d.PersonID > 0 {
 		var err error
-		p, err = s.store.Person(ctx, d.PersonID)
+		p, err = s.personInScope(ctx, d.PersonID)
 		if fault.CodeOf(err) == fault.NotFound {
 			pr.Add("person_id", "person %d does not exist", d.PersonID)
 		} else if err != nil {
@@ -656,7 +698,7 @@ func (s *Service) RevokeDisability(ctx context.Context, id DisabilityID, version
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, d.RegionCode); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, d.RegionCode, "disability record", id); err != nil {
 		return nil, err
 	}
 	d.Revoked, d.Version = on, version
@@ -685,15 +727,20 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 	if _, err := auth.Require(ctx, perm); err != nil {
 		return "", err
 	}
-	var code region.Code
+	var (
+		code region.Code
+		name string
+	)
 	switch kind {
 	case OwnerPerson:
+		name = "person"
 		p, err := s.store.Person(ctx, PersonID(owner))
 		if err != nil {
 			return "", err
 		}
 		code = p.RegionCode
 	case OwnerOrganisation:
+		name = "organisation"
 		o, err := s.store.Organisation(ctx, OrgID(owner))
 		if err != nil {
 			return "", err
@@ -702,7 +749,7 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 	default:
 		return "", &fault.Error{Code: fault.Invalid, Message: "invalid owner", Fields: map[string]string{"owner_kind": "must be person or organisation"}}
 	}
-	if _, err := auth.RequireIn(ctx, perm, code); err != nil {
+	if _, err := auth.RequireFound(ctx, perm, code, name, owner); err != nil {
 		return "", err
 	}
 	return code, nil
@@ -710,9 +757,10 @@ func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, 
 
 // ---- helpers
 
-// readable loads a record and checks that the caller may read it where it
+// readable loads a record of kind and checks that the caller may read it
+// where it is; outside the caller's scope it is NotFound, as a missing one
 // is.
-func readable[T any, P record[T]](ctx context.Context, load func() (P, error)) (P, error) {
+func readable[T any, P record[T]](ctx context.Context, kind string, load func() (P, error)) (P, error) {
 	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
 		return nil, err
 	}
@@ -720,7 +768,7 @@ func readable[T any, P record[T]](ctx context.Context, load func() (P, error)) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryRead, r.home()); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, r.home(), kind, r.key()); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -746,6 +794,7 @@ func listScope(ctx context.Context, code *region.Code, page *Page) error {
 type record[T any] interface {
 	*T
 	home() region.Code
+	key() int64
 	clone() *T
 	// keep restores from old what a change may not touch and sets the
 	// version the caller read.
@@ -754,13 +803,14 @@ type record[T any] interface {
 }
 
 // update is the shape of every update: the caller must be allowed to write
-// both where the record is and where the change puts it; the changed copy
+// both where the record is (outside the scope, the record is NotFound) and
+// where the change puts it; the changed copy
 // must pass check; a change that touches nothing stores nothing; the store
 // refuses a stale version.
 func update[T any, P record[T]](ctx context.Context, kind string, version int64, old P, apply func(*T),
 	check func(ctx context.Context, old, cur P) (fault.Problems, error),
 	save func(context.Context, P, Change) error) (*T, error) {
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, old.home()); err != nil {
+	if _, err := auth.RequireFound(ctx, auth.PermRegistryWrite, old.home(), kind, old.key()); err != nil {
 		return nil, err
 	}
 	cur := P(old.clone())

@@ -78,8 +78,8 @@ func TestBackPaymentAndTierUpgrade(t *testing.T) {
 			t.Errorf("a person neither 60 nor within 15 years of 60 at the start: %v", f)
 		}
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 9, Username: "cw", Role: auth.RoleCaseworker, Scope: "652302"})
-		if _, err := ab.acc.BackPay(cw, old.ID, []int{2017}, 50000); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("BackPay outside scope: %v", err)
+		if f := problems(bpErr(cw, old.ID, []int{2017}, 50000)); f["person_id"] != fmt.Sprintf("person %d does not exist", old.ID) {
+			t.Errorf("BackPay outside scope: %v, want the person unknown", f)
 		}
 
 		// 2024 paid at 100 yuan, upgraded to 500: no subsidy (a past year).

@@ -267,8 +267,8 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 enrolling in 652302 = %v, want forbidden", err)
 		}
-		if _, err := tb.ins.Enrolment(cw, e1.ID); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("caseworker of 652301 reading a 652302 enrolment = %v, want forbidden", err)
+		if _, err := tb.ins.Enrolment(cw, e1.ID); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("caseworker of 652301 reading a 652302 enrolment = %v, want not found", err)
 		}
 		if _, err := tb.ins.Enrolment(tb.ctx, 999999); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("Enrolment(999999) = %v, want not found", err)

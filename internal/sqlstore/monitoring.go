@@ -57,7 +57,7 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 	var out []monitoring.Subject
 	seen := map[registry.PersonID]bool{}
 	query := func(cond string, arg any) error {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.id_number, p.name, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.id_number, p.name, p.region_code, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
 			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
 			WHERE `+cond), arg)
 		if err != nil {
@@ -66,7 +66,7 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 		defer rows.Close()
 		for rows.Next() {
 			var s monitoring.Subject
-			if err := rows.Scan(&s.PersonID, &s.IDNumber, &s.Name, &s.HouseholdID, &s.RegionCode); err != nil {
+			if err := rows.Scan(&s.PersonID, &s.IDNumber, &s.Name, &s.PersonRegion, &s.HouseholdID, &s.RegionCode); err != nil {
 				return fmt.Errorf("scan the person of a signal: %w", err)
 			}
 			if !seen[s.PersonID] {

@@ -467,7 +467,7 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		// Out of scope: a caseworker of 阜康市 cannot report a 昌吉市 household.
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 9, Username: "cw2", Role: auth.RoleCaseworker, Scope: "652302"})
 		_, err = mb.mon.RecordSignals(cw, "x", []monitoring.Signal{signal(ps[0], monitoring.Unemployment, day(11, 1), 0)})
-		if fault.FieldsOf(err)["signals[0].region"] == "" {
+		if fault.FieldsOf(err)["signals[0].person_id"] == "" {
 			t.Errorf("out of scope: %v %v", err, fault.FieldsOf(err))
 		}
 		good := signal(ps[1], monitoring.HospitalBill, day(11, 1), money.Yuan(9000))
@@ -488,8 +488,8 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		if len(list) != 1 {
 			t.Fatalf("alerts: %v", list)
 		}
-		if _, err := mb.mon.Alert(cw, list[0].ID); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("a caseworker of another county reading the alert: %v, want Forbidden", err)
+		if _, err := mb.mon.Alert(cw, list[0].ID); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("a caseworker of another county reading the alert: %v, want NotFound", err)
 		}
 	})
 }

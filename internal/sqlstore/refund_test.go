@@ -77,6 +77,10 @@ func TestRefundEndToEnd(t *testing.T) {
 		if _, err := rf.Decide(auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleApprover, Scope: "652300"}), run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approval by the run's maker = %v, want forbidden", err)
 		}
+		// A rejection gives its reason in note, the field the client sends.
+		if _, err := rf.Decide(approver, run.ID, false, ""); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["note"] == "" {
+			t.Errorf("a rejection without a note = %v (fields %v), want invalid naming note", err, fault.FieldsOf(err))
+		}
 		if run, err = rf.Decide(approver, run.ID, true, ""); err != nil || run.Status != "approved" {
 			t.Fatalf("approve: %+v, %v", run, err)
 		}

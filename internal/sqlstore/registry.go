@@ -292,6 +292,18 @@ func (db *DB) RecordRead(ctx context.Context, kind, id string, code region.Code)
 	})
 }
 
+// RecordReads implements registry.Store.
+func (db *DB) RecordReads(ctx context.Context, evs []registry.ReadEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, ev := range evs {
+			if err := db.audited(ctx, tx, ev.Action, ev.Kind, ev.ID, string(ev.Region), ev.Detail, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // ---- households
 
 const householdColumns = `id, region_code, hukou_type, address, created_at, updated_at, version`

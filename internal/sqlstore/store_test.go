@@ -333,8 +333,8 @@ func TestCountyScope(t *testing.T) {
 		if _, err := tb.svc.Person(cw, in.ID); err != nil {
 			t.Errorf("caseworker of 652301 reading a 652301 person: %v", err)
 		}
-		if _, err := tb.svc.Person(cw, out.ID); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("caseworker of 652301 reading a 652302 person = %v, want forbidden", err)
+		if _, err := tb.svc.Person(cw, out.ID); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("caseworker of 652301 reading a 652302 person = %v, want not found", err)
 		}
 		if _, err := tb.svc.Persons(cw, registry.PersonFilter{Region: "652302"}); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 listing 652302 = %v, want forbidden", err)
@@ -346,8 +346,8 @@ func TestCountyScope(t *testing.T) {
 		if len(list) != 1 || list[0].ID != in.ID {
 			t.Errorf("caseworker's unfiltered list = %d persons, want only person %d", len(list), in.ID)
 		}
-		if _, err := tb.svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.Forbidden {
-			t.Errorf("caseworker of 652301 updating a 652302 person = %v, want forbidden", err)
+		if _, err := tb.svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("caseworker of 652301 updating a 652302 person = %v, want not found", err)
 		}
 		// Moving a person out of one's own scope is refused too.
 		if _, err := tb.svc.UpdatePerson(cw, in.ID, 1, func(p *registry.Person) { p.RegionCode = out.RegionCode }); fault.CodeOf(err) != fault.Forbidden {
@@ -463,4 +463,50 @@ func addAccount(t *testing.T, svc *registry.Service, ctx context.Context, b *reg
 		t.Fatalf("confirm bank account %d: %v", b.ID, err)
 	}
 	*b = *got
+}
+
+func TestPersonSearchAudit(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := setup(t, open)
+		tb.svc.IDSearchesPerHour = 1
+		var ps []*registry.Person
+		for i := range 3 {
+			p := newPerson(t, village(t, "652301", 0), 61+i)
+			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+		}
+		before := auditCount(t, tb.db)
+		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[0].IDNumber)}); err != nil || len(got) != 1 {
+			t.Fatalf("search by ID number = %d persons, %v; want one", len(got), err)
+		}
+		// One search event and one read event.
+		if n := auditCount(t, tb.db); n != before+2 {
+			t.Errorf("a search that finds one person wrote %d audit events, want 2", n-before)
+		}
+		if _, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[1].IDNumber)}); fault.CodeOf(err) != fault.Throttled {
+			t.Errorf("a second search in the hour with a limit of 1 = %v, want rate limited", err)
+		}
+		if n := auditCount(t, tb.db); n != before+3 {
+			t.Errorf("a refused search wrote %d audit events, want 1", n-before-2)
+		}
+		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{}); err != nil || len(got) != 3 {
+			t.Fatalf("list = %d persons, %v; want 3", len(got), err)
+		}
+		if n := auditCount(t, tb.db); n != before+6 {
+			t.Errorf("a list of 3 persons wrote %d audit events, want 3", n-before-3)
+		}
+		evs, err := tb.db.AuditEvents(context.Background(), 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			for _, p := range ps {
+				if strings.Contains(e.EntityID, string(p.IDNumber)) {
+					t.Errorf("audit event %s names the full ID number", e.Action)
+				}
+			}
+		}
+	})
 }
