@@ -901,7 +901,7 @@ func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request
 type reviewsDueParams struct {
 	AsOf   string `query:"as_of" format:"date" description:"default today"`
 	Region string `query:"region"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	pageParams
 }
 
 func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) {
@@ -915,16 +915,12 @@ func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) {
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
-	as, err := s.asst.ReviewsDue(r.Context(), asOf, code, page.Limit)
+	as, err := s.asst.ReviewsDue(r.Context(), asOf, code, page)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[assistanceAwardResponse]{Items: []assistanceAwardResponse{}}
-	for _, a := range as {
-		out.Items = append(out.Items, assistanceAwardOf(a))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(as, page.Limit, assistanceAwardKey, assistanceAwardOf))
 }
 
 func (s *server) handleReview(w http.ResponseWriter, r *http.Request) {

@@ -1,8 +1,14 @@
 package httpapi_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"sort"
+	"strings"
 	"testing"
+
+	"safetynet/internal/region"
 )
 
 // TestUnknownQueryParameter checks that a query parameter the route does
@@ -32,5 +38,278 @@ func TestUnknownQueryParameter(t *testing.T) {
 	// Declared parameters, the embedded page ones among them, still pass.
 	for _, path := range []string{"/api/v1/persons?region=652301&limit=2&after=1", "/api/v1/me", "/api/v1/regions?parent=652301"} {
 		b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK)
+	}
+}
+
+// listRoute is a GET route of the OpenAPI document whose answer is a list
+// page (items and next_after), with its query parameters.
+type listRoute struct {
+	path     string
+	params   map[string]bool // name → required
+	pageable bool            // declares limit and after
+}
+
+// listRoutes reads the list routes from the API's own OpenAPI document, so
+// that a list route added to the route table is walked without a change
+// here.
+func listRoutes(t *testing.T, b *testBundle) []listRoute {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name     string `json:"name"`
+				In       string `json:"in"`
+				Required bool   `json:"required"`
+			} `json:"parameters"`
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
+	var out []listRoute
+	for path, ops := range doc.Paths {
+		op, ok := ops["get"]
+		if !ok {
+			continue
+		}
+		ref := op.Responses["200"].Content["application/json"].Schema.Ref
+		props := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")].Properties
+		if _, ok := props["next_after"]; !ok {
+			continue
+		}
+		lr := listRoute{path: path, params: map[string]bool{}}
+		for _, p := range op.Parameters {
+			if p.In == "query" {
+				lr.params[p.Name] = p.Required
+			}
+		}
+		_, hasLimit := lr.params["limit"]
+		_, hasAfter := lr.params["after"]
+		lr.pageable = hasLimit && hasAfter
+		out = append(out, lr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// walk reads every page of a list with the given page size and returns the
+// items (as JSON) and the number of pages.
+func walk(t *testing.T, b *testBundle, user, path, query string, size int) ([]string, int) {
+	t.Helper()
+	var items []string
+	after, pages := "", 0
+	for {
+		u := fmt.Sprintf("%s?%slimit=%d%s", path, query, size, after)
+		var page struct {
+			Items     []json.RawMessage `json:"items"`
+			NextAfter *int64            `json:"next_after"`
+		}
+		b.do(t, "GET", u, user, nil).want(t, http.StatusOK).decode(t, &page)
+		pages++
+		for _, it := range page.Items {
+			items = append(items, string(it))
+		}
+		if page.NextAfter == nil {
+			return items, pages
+		}
+		if len(page.Items) != size {
+			t.Errorf("GET %s: %d items and a next_after; a page before the last is full (%d)", u, len(page.Items), size)
+		}
+		if pages > 1000 {
+			t.Fatalf("GET %s: the pages do not end", u)
+		}
+		after = fmt.Sprintf("&after=%d", *page.NextAfter)
+	}
+}
+
+// seedLists gives the lists of Changji City several rows each: persons and
+// the audit trail through the API, pension awards (two per person: a
+// duplicate receipt), overpayments, assistance awards due for review,
+// payment instructions and batches in the database, and a few of each in
+// Fukang, outside cw1's scope.
+func seedLists(t *testing.T, b *testBundle, n int) {
+	t.Helper()
+	for _, county := range []region.Code{"652301", "652302"} {
+		v := villages(t, county, 1)[0]
+		k := n
+		if county != "652301" {
+			k = 2
+		}
+		for i := range k {
+			seq := 300 + i
+			if county != "652301" {
+				seq = 400 + i
+			}
+			p := b.createPerson(t, "admin", v, seq)
+			id := p.ID
+			for _, q := range []string{
+				fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
+					VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 2*id, id, v),
+				fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
+					VALUES (%d, %d, 'resident_pension', '%s', '2024-01', 20000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 2*id+1, id, v),
+				fmt.Sprintf(`INSERT INTO overpayments (award_id, period, person_id, region_code, amount, status, created_at)
+					VALUES (%d, '2025-02', %d, '%s', 280000, 'outstanding', '2025-03-01T00:00:00Z')`, 2*id, id, v),
+				fmt.Sprintf(`INSERT INTO overpayments (award_id, period, person_id, region_code, amount, status, created_at)
+					VALUES (%d, '2025-03', %d, '%s', 280000, 'outstanding', '2025-03-01T00:00:00Z')`, 2*id, id, v),
+				fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, person_id, region_code, amount, start_month, status, review_due, created_by, created_at)
+					VALUES ('tekun', 'monthly', %d, '%s', 100000, '2024-01', 'active', '2024-12-31', 't', '2024-01-01T00:00:00Z')`, id, v),
+				fmt.Sprintf(`INSERT INTO payment_instructions (source, source_ref, period, fund, programme, payee_kind, payee_id, region_code, amount, status, created_at)
+					VALUES ('pension', %d, '2025-03', 'employee_pension', 'employee_pension', 'person', %d, '%s', 280000, 'pending', '2025-03-01T00:00:00Z')`, 2*id, id, v),
+				fmt.Sprintf(`INSERT INTO payment_batches (fund, bank_code, period, kind, region_code, status, lines, total, created_by, created_name, created_at)
+					VALUES ('employee_pension', 'B%d', '2025-03', 'monthly', '%s', 'draft', 0, 0, 1, 't', '2025-03-01T00:00:00Z')`, i, county),
+			} {
+				if err := b.db.ExecRaw(systemContext(), q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		}
+	}
+}
+
+// listQueries are the required query parameters of the list routes that
+// have them, and the path of those under a record.
+var listQueries = map[string]string{
+	"/api/v1/arrears":                "from=2025-01&to=2025-12&",
+	"/api/v1/assessments":            "period=2025-03&",
+	"/api/v1/low-income":             "period=2025-03&",
+	"/api/v1/payment-banks":          "fund=employee_pension&period=2025-03&",
+	"/api/v1/reports/low-income":     "period=2025-03&",
+	"/api/v1/reports/payments":       "from=2025-01&to=2025-12&",
+	"/api/v1/reports/refunds":        "year=2025&",
+	"/api/v1/assistance-reviews/due": "as_of=2025-06-30&",
+}
+
+// TestListsWalk walks every list route of the API page by page, as a
+// county caseworker and as the prefecture's admin, and checks that the
+// pages together hold exactly the list read at once: nothing lost,
+// nothing twice, next_after set while more remain. Lists that declare no
+// limit come whole in one page.
+func TestListsWalk(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	seedLists(t, b, 5)
+	routes := listRoutes(t, b)
+	multiPage := 0
+	for _, rt := range routes {
+		path := rt.path
+		if strings.Contains(path, "{id}") {
+			path = strings.ReplaceAll(path, "{id}", "1")
+		}
+		query := listQueries[rt.path]
+		for name, required := range rt.params {
+			if required && !strings.Contains(query, name+"=") {
+				t.Errorf("GET %s needs ?%s=: give it a value in listQueries", rt.path, name)
+			}
+		}
+		for _, user := range []string{"admin", "cw1"} {
+			if !rt.pageable {
+				var page struct {
+					NextAfter *int64 `json:"next_after"`
+				}
+				res := b.do(t, "GET", path+"?"+strings.TrimSuffix(query, "&"), user, nil)
+				if res.status != http.StatusOK {
+					continue // not this user's, or no such record
+				}
+				res.decode(t, &page)
+				if page.NextAfter != nil {
+					t.Errorf("GET %s as %s: next_after %d on a list that comes in one page", path, user, *page.NextAfter)
+				}
+				continue
+			}
+			if res := b.do(t, "GET", path+"?"+query+"limit=500", user, nil); res.status != http.StatusOK {
+				if res.status != http.StatusForbidden {
+					t.Errorf("GET %s as %s: status %d: %s", path, user, res.status, res.body)
+				}
+				continue
+			}
+			all, pages := walk(t, b, user, path, query, 500)
+			if pages != 1 {
+				t.Fatalf("GET %s as %s: %d pages of 500; seed fewer rows", path, user, pages)
+			}
+			got, pages := walk(t, b, user, path, query, 2)
+			seen := map[string]int{}
+			for _, it := range got {
+				seen[it]++
+			}
+			for _, it := range all {
+				if seen[it] != 1 {
+					t.Errorf("GET %s as %s by pages of 2: item seen %d times, want once: %s", path, user, seen[it], it)
+				}
+			}
+			if len(got) != len(all) {
+				t.Errorf("GET %s as %s: %d items by pages of 2, %d at once", path, user, len(got), len(all))
+			}
+			if want := max(1, (len(all)+1)/2); pages != want {
+				t.Errorf("GET %s as %s: %d pages of 2 for %d items", path, user, pages, len(all))
+			}
+			if pages > 2 {
+				multiPage++
+			}
+		}
+	}
+	if len(routes) < 30 || multiPage < 16 {
+		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 16", len(routes), multiPage)
+	}
+}
+
+// TestPaymentBatchesScope checks that a county caseworker lists, reads and
+// changes only the batches and instructions of the county.
+func TestPaymentBatchesScope(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	seedLists(t, b, 3)
+	type batch struct {
+		ID         int64  `json:"id"`
+		RegionCode string `json:"region_code"`
+	}
+	var all, mine listJSON[batch]
+	b.do(t, "GET", "/api/v1/payment-batches", "admin", nil).want(t, http.StatusOK).decode(t, &all)
+	b.do(t, "GET", "/api/v1/payment-batches", "cw1", nil).want(t, http.StatusOK).decode(t, &mine)
+	if len(all.Items) != 5 || len(mine.Items) != 3 {
+		t.Fatalf("admin lists %d batches, cw1 %d; want 5 and 3", len(all.Items), len(mine.Items))
+	}
+	var fukang int64
+	for _, bt := range mine.Items {
+		if bt.RegionCode != "652301" {
+			t.Errorf("cw1 lists batch %d of %s", bt.ID, bt.RegionCode)
+		}
+	}
+	for _, bt := range all.Items {
+		if bt.RegionCode == "652302" {
+			fukang = bt.ID
+		}
+	}
+	b.do(t, "GET", "/api/v1/payment-batches?region=652302", "cw1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", fmt.Sprintf("/api/v1/payment-batches/%d", fukang), "cw1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "POST", fmt.Sprintf("/api/v1/payment-batches/%d/cancel", fukang), "cw1", map[string]any{"version": 1}).problem(t, http.StatusForbidden)
+
+	type instruction struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	var fk listJSON[instruction]
+	b.do(t, "GET", "/api/v1/payment-instructions?region=652302", "admin", nil).want(t, http.StatusOK).decode(t, &fk)
+	if len(fk.Items) != 2 {
+		t.Fatalf("%d instructions in Fukang, want 2", len(fk.Items))
+	}
+	for _, action := range []string{"hold", "release", "retry"} {
+		b.do(t, "POST", "/api/v1/payment-instructions/"+action, "cw2", map[string]any{"ids": []int64{fk.Items[0].ID}, "reason": "核查"}).want(t, http.StatusOK)
+		b.do(t, "POST", "/api/v1/payment-instructions/"+action, "cw1", map[string]any{"ids": []int64{fk.Items[0].ID}, "reason": "核查"}).
+			problem(t, http.StatusForbidden)
+	}
+	b.do(t, "GET", "/api/v1/payment-instructions?region=652302", "admin", nil).want(t, http.StatusOK).decode(t, &fk)
+	// cw2 held it; without a bank account, the release keeps it held.
+	if fk.Items[0].Status != "held" {
+		t.Errorf("instruction %d is %s, want held by cw2", fk.Items[0].ID, fk.Items[0].Status)
 	}
 }

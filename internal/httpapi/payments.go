@@ -258,27 +258,32 @@ func batchOf(b *payment.Batch) batchResponse {
 }
 
 type batchListParams struct {
+	Region string `query:"region" description:"the batches made for this region's subtree; default your scope"`
 	Period string `query:"period"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	Fund   string `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
+	Status string `query:"status" enum:"draft,approved,exported,settled,cancelled"`
+	// The list is newest first: next_after is the smallest id of a page.
+	pageParams
 }
 
 func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	m, page := q.month("period"), q.page()
+	page := q.page()
+	f := payment.BatchFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
+		Status: payment.BatchStatus(q.str("status")), After: page.After, Limit: page.Limit}
+	if f.Fund != "" && !f.Fund.Valid() {
+		q.pr.Add("fund", "%q is not a fund", f.Fund)
+	}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	bs, err := s.pay.Batches(r.Context(), m, page.Limit)
+	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[batchResponse]{Items: []batchResponse{}}
-	for _, b := range bs {
-		out.Items = append(out.Items, batchOf(b))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(bs, f.Limit, func(b *payment.Batch) int64 { return int64(b.ID) }, batchOf))
 }
 
 func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {

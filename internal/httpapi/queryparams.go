@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"cmp"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/registry"
 )
 
 // queryNames returns the query parameters a route's params struct declares
@@ -63,4 +65,23 @@ func onlyDeclaredQuery(rt route, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// keyPage pages a list computed whole (a report, not a table read by key):
+// it sorts recs by key and returns those with a key above page.After, at
+// most page.Limit, for newList. The key encodes the record's identity as
+// one integer, so that ?after= works as for the lists read by key.
+func keyPage[D any](recs []D, page registry.Page, key func(D) int64) []D {
+	slices.SortStableFunc(recs, func(a, b D) int { return cmp.Compare(key(a), key(b)) })
+	i, _ := slices.BinarySearchFunc(recs, page.After, func(d D, after int64) int {
+		if key(d) <= after {
+			return -1
+		}
+		return 1
+	})
+	recs = recs[i:]
+	if len(recs) > page.Limit {
+		recs = recs[:page.Limit]
+	}
+	return recs
 }

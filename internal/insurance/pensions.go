@@ -429,7 +429,7 @@ func (s *Pensions) Awards(ctx context.Context, f AwardFilter) ([]*Award, error) 
 	if f.Scheme != "" && f.Scheme != EmployeePension && f.Scheme != ResidentPension {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"scheme": "must be employee_pension or resident_pension"}}
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > registry.PageMax {
 		f.Limit = 50
 	}
 	return s.store.Awards(ctx, f)
