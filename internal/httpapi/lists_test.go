@@ -132,11 +132,12 @@ func walk(t *testing.T, b *testBundle, user, path, query string, size int) ([]st
 	}
 }
 
-// seedLists gives the lists of Changji City several rows each: persons and
-// the audit trail through the API, pension awards (two per person: a
-// duplicate receipt), overpayments, assistance awards due for review,
-// payment instructions and batches in the database, and a few of each in
-// Fukang, outside cw1's scope.
+// seedLists gives the lists of Changji City n rows each: persons and the
+// audit trail through the API; pension awards (two per person: a duplicate
+// receipt), overpayments, assistance awards due for review, payment
+// instructions and batches, screening runs and jobs, refund runs and
+// payroll runs in the database; and two of each in Fukang, outside cw1's
+// scope.
 func seedLists(t *testing.T, b *testBundle, n int) {
 	t.Helper()
 	for _, county := range []region.Code{"652301", "652302"} {
@@ -167,6 +168,15 @@ func seedLists(t *testing.T, b *testBundle, n int) {
 					VALUES ('pension', %d, '2025-03', 'employee_pension', 'employee_pension', 'person', %d, '%s', 280000, 'pending', '2025-03-01T00:00:00Z')`, 2*id, id, v),
 				fmt.Sprintf(`INSERT INTO payment_batches (fund, bank_code, period, kind, region_code, status, lines, total, created_by, created_name, created_at)
 					VALUES ('employee_pension', 'B%d', '2025-03', 'monthly', '%s', 'draft', 0, 0, 1, 't', '2025-03-01T00:00:00Z')`, i, county),
+				fmt.Sprintf(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped, amount,
+					policy_version, created_by, created_at) VALUES ('%s', '2025-0%d', '%s', '%s', 10, 2, 1, 0, 0, 50000, 't', 1, '2025-03-01T00:00:00Z')`,
+					[]string{"dibao", "tekun"}[i%2], 3+i%2, county, []string{"proposed", "approved"}[i%2]),
+				fmt.Sprintf(`INSERT INTO screening_jobs (period, region_code, status, phase, created_by, created_at, updated_at)
+					VALUES ('2025-%02d', '%s', '%s', 'done', 1, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z')`, 1+i, county, []string{"done", "failed"}[i%2]),
+				fmt.Sprintf(`INSERT INTO refund_runs (year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by, created_at)
+					VALUES (%d, %d, '%s', '%s', 10, 3, 90000, 't', 1, '2025-03-01T00:00:00Z')`, 2024+i%2, i+1, county, []string{"proposed", "rejected"}[i%2]),
+				fmt.Sprintf(`INSERT INTO payroll_runs (period, region_code, awards, new_lines, lines, regular, arrears, suspended, resumed, stopped, created_by, created_at)
+					VALUES ('2025-%02d', '%s', 4, 4, 4, 1120000, 0, 0, 0, 0, 't', '2025-03-01T00:00:00Z')`, 1+i%3, county),
 			} {
 				if err := b.db.ExecRaw(systemContext(), q); err != nil {
 					t.Fatalf("%s: %v", q, err)
@@ -257,8 +267,8 @@ func TestListsWalk(t *testing.T) {
 			}
 		}
 	}
-	if len(routes) < 30 || multiPage < 16 {
-		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 16", len(routes), multiPage)
+	if len(routes) < 30 || multiPage < 24 {
+		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 24", len(routes), multiPage)
 	}
 }
 
@@ -311,5 +321,63 @@ func TestPaymentBatchesScope(t *testing.T) {
 	// cw2 held it; without a bank account, the release keeps it held.
 	if fk.Items[0].Status != "held" {
 		t.Errorf("instruction %d is %s, want held by cw2", fk.Items[0].ID, fk.Items[0].Status)
+	}
+}
+
+// TestRunLists checks that a reviewer finds the screening runs and jobs,
+// refund runs and payroll runs of the scope, by period, programme and
+// status.
+func TestRunLists(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	seedLists(t, b, 5)
+	type run struct {
+		ID        int64  `json:"id"`
+		Region    string `json:"region"`
+		Status    string `json:"status"`
+		Period    string `json:"period"`
+		Programme string `json:"programme"`
+		Year      int    `json:"year"`
+	}
+	tests := []struct {
+		path, user string
+		want       int
+		check      func(run) bool
+	}{
+		{"/api/v1/screenings", "admin", 7, nil},
+		{"/api/v1/screenings", "cw1", 5, func(r run) bool { return r.Region == "652301" }},
+		{"/api/v1/screenings?status=proposed", "cw1", 3, func(r run) bool { return r.Status == "proposed" }},
+		{"/api/v1/screenings?programme=tekun&period=2025-04", "cw1", 2, func(r run) bool { return r.Programme == "tekun" && r.Period == "2025-04" }},
+		{"/api/v1/screenings?region=652302", "cw2", 2, func(r run) bool { return r.Region == "652302" }},
+		{"/api/v1/screening-jobs", "cw1", 5, func(r run) bool { return r.Region == "652301" }},
+		{"/api/v1/screening-jobs?status=failed", "admin", 3, func(r run) bool { return r.Status == "failed" }},
+		{"/api/v1/screening-jobs?period=2025-02", "admin", 2, func(r run) bool { return r.Period == "2025-02" }},
+		{"/api/v1/refund-runs", "cw1", 5, func(r run) bool { return r.Region == "652301" }},
+		{"/api/v1/refund-runs?year=2025&status=rejected", "admin", 3, func(r run) bool { return r.Year == 2025 && r.Status == "rejected" }},
+		{"/api/v1/payroll-runs", "cw2", 2, func(r run) bool { return r.Region == "652302" }},
+		{"/api/v1/payroll-runs?period=2025-01", "cw1", 2, func(r run) bool { return r.Period == "2025-01" }},
+		{"/api/v1/payroll-runs?region=652301", "analyst", 5, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" as "+tt.user, func(t *testing.T) {
+			var page listJSON[run]
+			b.do(t, "GET", tt.path, tt.user, nil).want(t, http.StatusOK).decode(t, &page)
+			if len(page.Items) != tt.want {
+				t.Errorf("GET %s as %s: %d runs, want %d", tt.path, tt.user, len(page.Items), tt.want)
+			}
+			for _, r := range page.Items {
+				if tt.check != nil && !tt.check(r) {
+					t.Errorf("GET %s as %s lists %+v", tt.path, tt.user, r)
+				}
+			}
+		})
+	}
+	for _, path := range []string{"/api/v1/screenings?region=652302", "/api/v1/screening-jobs?region=652302", "/api/v1/refund-runs?region=652302",
+		"/api/v1/payroll-runs?region=652302"} {
+		b.do(t, "GET", path, "cw1", nil).problem(t, http.StatusForbidden)
+	}
+	p := b.do(t, "GET", "/api/v1/refund-runs?year=last", "cw1", nil).problem(t, http.StatusUnprocessableEntity)
+	if _, ok := p.field("year"); !ok {
+		t.Errorf("errors %+v do not name year", p.Errors)
 	}
 }

@@ -199,6 +199,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.alertRoutes()...)
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
+	rs = append(rs, s.runListRoutes()...)
 	return rs
 }
 
