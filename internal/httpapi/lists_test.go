@@ -135,8 +135,8 @@ func walk(t *testing.T, b *testBundle, user, path, query string, size int) ([]st
 // seedLists gives the lists of Changji City n rows each: persons and the
 // audit trail through the API; pension awards (two per person: a duplicate
 // receipt), overpayments, assistance awards due for review, payment
-// instructions and batches, screening runs and jobs, refund runs and
-// payroll runs in the database; and two of each in Fukang, outside cw1's
+// instructions, batches and runs, screening runs and jobs, refund runs
+// and payroll runs in the database; and two of each in Fukang, outside cw1's
 // scope.
 func seedLists(t *testing.T, b *testBundle, n int) {
 	t.Helper()
@@ -175,6 +175,8 @@ func seedLists(t *testing.T, b *testBundle, n int) {
 					VALUES ('2025-%02d', '%s', '%s', 'done', 1, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z')`, 1+i, county, []string{"done", "failed"}[i%2]),
 				fmt.Sprintf(`INSERT INTO refund_runs (year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by, created_at)
 					VALUES (%d, %d, '%s', '%s', 10, 3, 90000, 't', 1, '2025-03-01T00:00:00Z')`, 2024+i%2, i+1, county, []string{"proposed", "rejected"}[i%2]),
+				fmt.Sprintf(`INSERT INTO payment_runs (period, region_code, status, made, created_by, created_at)
+					VALUES ('2025-%02d', '%s', '%s', 3, 1, '2025-03-01T00:00:00Z')`, 1+i, county, []string{"done", "failed"}[i%2]),
 				fmt.Sprintf(`INSERT INTO payroll_runs (period, region_code, awards, new_lines, lines, regular, arrears, suspended, resumed, stopped, created_by, created_at)
 					VALUES ('2025-%02d', '%s', 4, 4, 4, 1120000, 0, 0, 0, 0, 't', '2025-03-01T00:00:00Z')`, 1+i%3, county),
 			} {
@@ -267,8 +269,8 @@ func TestListsWalk(t *testing.T) {
 			}
 		}
 	}
-	if len(routes) < 30 || multiPage < 24 {
-		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 24", len(routes), multiPage)
+	if len(routes) < 30 || multiPage < 26 {
+		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 26", len(routes), multiPage)
 	}
 }
 
@@ -372,8 +374,28 @@ func TestRunLists(t *testing.T) {
 			}
 		})
 	}
+	// A payment run is listed from its start, with what it made at its end.
+	b.do(t, "POST", "/api/v1/payment-runs", "cw1", map[string]any{"period": "2025-06"}).want(t, http.StatusOK)
+	var pr listJSON[struct {
+		Region, Status, Period string
+		Made                   int
+		FinishedAt             string `json:"finished_at"`
+	}]
+	b.do(t, "GET", "/api/v1/payment-runs?period=2025-06", "cw1", nil).want(t, http.StatusOK).decode(t, &pr)
+	if len(pr.Items) != 1 || pr.Items[0].Region != "652301" || pr.Items[0].Status != "done" || pr.Items[0].FinishedAt == "" {
+		t.Errorf("payment runs of 2025-06: %+v, want cw1's run, done", pr.Items)
+	}
+	for path, want := range map[string]int{"/api/v1/payment-runs": 6, "/api/v1/payment-runs?status=failed": 2, "/api/v1/payment-runs?status=running": 0} {
+		b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &pr)
+		if len(pr.Items) != want {
+			t.Errorf("GET %s as cw1: %d runs, want %d", path, len(pr.Items), want)
+		}
+	}
+	if p := b.do(t, "GET", "/api/v1/payment-runs?status=stuck", "cw1", nil).problem(t, http.StatusUnprocessableEntity); len(p.Errors) != 1 || p.Errors[0].Field != "status" {
+		t.Errorf("errors %+v, want one naming status", p.Errors)
+	}
 	for _, path := range []string{"/api/v1/screenings?region=652302", "/api/v1/screening-jobs?region=652302", "/api/v1/refund-runs?region=652302",
-		"/api/v1/payroll-runs?region=652302"} {
+		"/api/v1/payroll-runs?region=652302", "/api/v1/payment-runs?region=652302"} {
 		b.do(t, "GET", path, "cw1", nil).problem(t, http.StatusForbidden)
 	}
 	p := b.do(t, "GET", "/api/v1/refund-runs?year=last", "cw1", nil).problem(t, http.StatusUnprocessableEntity)

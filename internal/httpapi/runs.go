@@ -7,6 +7,7 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/insurance"
+	"safetynet/internal/payment"
 )
 
 // runListRoutes are the lists of the runs and jobs that make work for a
@@ -18,6 +19,7 @@ func (s *server) runListRoutes() []route {
 		screeningJobList = listResponse[screeningJobResponse]
 		refundRunList    = listResponse[refundRunResponse]
 		payrollRunList   = listResponse[payrollRunResponse]
+		paymentRunList   = listResponse[paymentRunResponse]
 	)
 	return []route{
 		{method: "GET", path: "/api/v1/screenings", handler: s.handleListScreenings, tag: "assistance",
@@ -32,6 +34,9 @@ func (s *server) runListRoutes() []route {
 		{method: "GET", path: "/api/v1/payroll-runs", handler: s.handleListPayrollRuns, tag: "pensions",
 			summary: "List pension payroll runs made for your scope or a part of it, by key",
 			params:  payrollRunListParams{}, status: http.StatusOK, resp: payrollRunList{}},
+		{method: "GET", path: "/api/v1/payment-runs", handler: s.handleListPaymentRuns, tag: "payments",
+			summary: "List payment runs (生成支付指令) made for your scope or a part of it, by key: what each made, and those still running or failed",
+			params:  paymentRunListParams{}, status: http.StatusOK, resp: paymentRunList{}},
 	}
 }
 
@@ -153,4 +158,57 @@ func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *insurance.PayrollRun) int64 { return run.ID }, payrollRunOf))
+}
+
+type paymentRunListParams struct {
+	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period string `query:"period" example:"2025-07"`
+	Status string `query:"status" enum:"running,done,failed"`
+	pageParams
+}
+
+// paymentRunResponse is a payment run as listed.
+type paymentRunResponse struct {
+	ID         int64  `json:"id"`
+	Period     string `json:"period"`
+	Region     string `json:"region"`
+	Status     string `json:"status" enum:"running,done,failed" description:"running also when the run was killed half-way"`
+	Made       int    `json:"made" description:"instructions made"`
+	Held       int    `json:"held" description:"of them, held for want of a bank account"`
+	Amount     int64  `json:"amount" description:"fen"`
+	Error      string `json:"error,omitempty"`
+	CreatedBy  int64  `json:"created_by"`
+	CreatedAt  string `json:"created_at"`
+	FinishedAt string `json:"finished_at,omitempty"`
+}
+
+func paymentRunOf(run *payment.Run) paymentRunResponse {
+	out := paymentRunResponse{ID: run.ID, Period: run.Period.String(), Region: string(run.Region), Status: string(run.Status), Made: run.Made,
+		Held: run.Held, Amount: int64(run.Amount), Error: run.Error, CreatedBy: run.CreatedBy, CreatedAt: run.CreatedAt.UTC().Format(time.RFC3339)}
+	if !run.FinishedAt.IsZero() {
+		out.FinishedAt = run.FinishedAt.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	page := q.page()
+	f := payment.RunFilter{Region: q.region("region"), Period: q.month("period"), Status: payment.RunStatus(q.str("status")),
+		After: page.After, Limit: page.Limit}
+	switch f.Status {
+	case "", payment.RunRunning, payment.RunDone, payment.RunFailed:
+	default:
+		q.pr.Add("status", "%q is not running, done or failed", f.Status)
+	}
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	runs, err := s.pay.Runs(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *payment.Run) int64 { return run.ID }, paymentRunOf))
 }

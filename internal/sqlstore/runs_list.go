@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/payment"
 )
 
 // listRows runs a list query and scans each row with scan.
@@ -107,4 +110,53 @@ func (db *DB) PayrollRuns(ctx context.Context, f insurance.PayrollRunFilter) ([]
 				&r.Stopped, &r.CreatedBy, timeCol{&r.CreatedAt})
 			return r, err
 		})
+}
+
+// StartRun implements payment.RunStore.
+func (db *DB) StartRun(ctx context.Context, r *payment.Run) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO payment_runs (period, region_code, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), r.Period.String(), string(r.Region), string(r.Status), r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID); err != nil {
+			return fmt.Errorf("record payment run: %w", mapErr(err))
+		}
+		return db.audited(ctx, tx, "payment.run.start", "payment_run", r.ID, string(r.Region), map[string]any{"period": r.Period.String()},
+			[]string{"period=" + r.Period.String()})
+	})
+}
+
+// FinishRun implements payment.RunStore.
+func (db *DB) FinishRun(ctx context.Context, r *payment.Run) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE payment_runs SET status = ?, made = ?, held = ?, amount = ?, chunks = ?, error = ?, finished_at = ?
+			WHERE id = ?`), string(r.Status), r.Made, r.Held, int64(r.Amount), r.Chunks, r.Error, db.ts(r.FinishedAt), r.ID)
+		if err != nil {
+			return fmt.Errorf("finish payment run %d: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fault.Errorf(fault.NotFound, "payment run %d not found", r.ID)
+		}
+		return db.audited(ctx, tx, "payment.run."+string(r.Status), "payment_run", r.ID, string(r.Region),
+			map[string]any{"made": r.Made, "held": r.Held, "amount": r.Amount, "error": r.Error},
+			[]string{"made=" + strconv.Itoa(r.Made), "amount=" + strconv.FormatInt(int64(r.Amount), 10)})
+	})
+}
+
+// Runs implements payment.RunStore.
+func (db *DB) Runs(ctx context.Context, f payment.RunFilter) ([]*payment.Run, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	if f.Status != "" {
+		w.add("status = ?", string(f.Status))
+	}
+	return listRows(ctx, db, "payment runs", `SELECT id, period, region_code, status, made, held, amount, chunks, error, created_by, created_at,
+		finished_at FROM payment_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*payment.Run, error) {
+		r := &payment.Run{}
+		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Status, &r.Made, &r.Held, &r.Amount, &r.Chunks, &r.Error, &r.CreatedBy,
+			timeCol{&r.CreatedAt}, timeCol{&r.FinishedAt})
+		return r, err
+	})
 }
