@@ -446,6 +446,7 @@ func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) {
 type reportMonthParams struct {
 	Period string `query:"period" required:"true" example:"2025-06"`
 	Region string `query:"region"`
+	pageParams
 }
 
 type layerCountResponse struct {
@@ -458,7 +459,7 @@ type layerCountResponse struct {
 
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	m, code := q.requiredMonth("period"), q.region("region")
+	m, code, page := q.requiredMonth("period"), q.region("region"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -468,12 +469,10 @@ func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[layerCountResponse]{Items: []layerCountResponse{}}
-	for _, c := range cs {
-		out.Items = append(out.Items, layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
-			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(cs, page, func(c assistance.LayerCount) layerCountResponse {
+		return layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
+			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)}
+	}))
 }
 
 // ---- cases

@@ -51,17 +51,18 @@ func (s *server) handleListBankAccounts(kind registry.OwnerKind) http.HandlerFun
 			writeError(w, r, err)
 			return
 		}
+		q := newQuery(r)
+		page := q.page()
+		if err := q.err(); err != nil {
+			writeError(w, r, err)
+			return
+		}
 		bs, err := s.reg.BankAccounts(r.Context(), kind, id)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
-		v := s.viewOf(r.Context())
-		out := listResponse[bankAccountResponse]{Items: make([]bankAccountResponse, 0, len(bs))}
-		for _, b := range bs {
-			out.Items = append(out.Items, v.bankAccount(b))
-		}
-		reply(w, r, http.StatusOK, out)
+		reply(w, r, http.StatusOK, wholePage(bs, page, s.viewOf(r.Context()).bankAccount))
 	}
 }
 

@@ -138,7 +138,7 @@ func walk(t *testing.T, b *testBundle, user, path, query string, size int) ([]st
 // instructions, batches and runs, screening runs and jobs, refund runs
 // and payroll runs in the database; and two of each in Fukang, outside cw1's
 // scope.
-func seedLists(t *testing.T, b *testBundle, n int) {
+func seedLists(t *testing.T, b *testBundle, n int) (person, org int64) {
 	t.Helper()
 	for _, county := range []region.Code{"652301", "652302"} {
 		v := villages(t, county, 1)[0]
@@ -153,6 +153,9 @@ func seedLists(t *testing.T, b *testBundle, n int) {
 			}
 			p := b.createPerson(t, "admin", v, seq)
 			id := p.ID
+			if person == 0 {
+				person = id
+			}
 			for _, q := range []string{
 				fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
 					VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 2*id, id, v),
@@ -186,6 +189,14 @@ func seedLists(t *testing.T, b *testBundle, n int) {
 			}
 		}
 	}
+	org = b.createOrg(t, "admin", "652301", "MA7LXT01")
+	for i := range n {
+		for _, owner := range []string{fmt.Sprintf("persons/%d", person), fmt.Sprintf("organisations/%d", org)} {
+			b.do(t, "POST", "/api/v1/"+owner+"/bank-accounts", "admin", map[string]any{"bank_code": "ICBC", "bank_name": "工商银行",
+				"account_no": fmt.Sprintf("62220000222%05d", i), "account_name": "王芳"}).want(t, http.StatusCreated)
+		}
+	}
+	return person, org
 }
 
 // listQueries are the required query parameters of the list routes that
@@ -204,18 +215,22 @@ var listQueries = map[string]string{
 // TestListsWalk walks every list route of the API page by page, as a
 // county caseworker and as the prefecture's admin, and checks that the
 // pages together hold exactly the list read at once: nothing lost,
-// nothing twice, next_after set while more remain. Lists that declare no
-// limit come whole in one page.
+// nothing twice, next_after set exactly while more remain.
 func TestListsWalk(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	seedLists(t, b, 5)
+	person, org := seedLists(t, b, 5)
 	routes := listRoutes(t, b)
 	multiPage := 0
 	for _, rt := range routes {
-		path := rt.path
-		if strings.Contains(path, "{id}") {
-			path = strings.ReplaceAll(path, "{id}", "1")
+		if !rt.pageable {
+			t.Errorf("GET %s is a list without limit and after: every list pages", rt.path)
+			continue
+		}
+		path := strings.NewReplacer("persons/{id}", fmt.Sprintf("persons/%d", person), "organisations/{id}", fmt.Sprintf("organisations/%d", org)).Replace(rt.path)
+		if strings.Contains(path, "{") {
+			t.Errorf("GET %s: give its path parameter a value here", rt.path)
+			continue
 		}
 		query := listQueries[rt.path]
 		for name, required := range rt.params {
@@ -224,20 +239,6 @@ func TestListsWalk(t *testing.T) {
 			}
 		}
 		for _, user := range []string{"admin", "cw1"} {
-			if !rt.pageable {
-				var page struct {
-					NextAfter *int64 `json:"next_after"`
-				}
-				res := b.do(t, "GET", path+"?"+strings.TrimSuffix(query, "&"), user, nil)
-				if res.status != http.StatusOK {
-					continue // not this user's, or no such record
-				}
-				res.decode(t, &page)
-				if page.NextAfter != nil {
-					t.Errorf("GET %s as %s: next_after %d on a list that comes in one page", path, user, *page.NextAfter)
-				}
-				continue
-			}
 			if res := b.do(t, "GET", path+"?"+query+"limit=500", user, nil); res.status != http.StatusOK {
 				if res.status != http.StatusForbidden {
 					t.Errorf("GET %s as %s: status %d: %s", path, user, res.status, res.body)
@@ -269,8 +270,9 @@ func TestListsWalk(t *testing.T) {
 			}
 		}
 	}
-	if len(routes) < 30 || multiPage < 26 {
-		t.Errorf("%d list routes, %d walked over several pages; want at least 30 and 26", len(routes), multiPage)
+	t.Logf("%d list routes, %d walks (as admin or cw1) over several pages", len(routes), multiPage)
+	if len(routes) < 30 || multiPage < 30 {
+		t.Errorf("%d list routes, %d walks over several pages; want at least 30 of each", len(routes), multiPage)
 	}
 }
 

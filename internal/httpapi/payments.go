@@ -54,7 +54,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "GET", path: "/api/v1/reports/reconciliation", handler: s.handleReconcile, tag: "payments",
 			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reconcileParams{}, status: http.StatusOK, resp: reconciliationResponse{}},
 		{method: "GET", path: "/api/v1/reports/payments", handler: s.handlePaidReport, tag: "payments",
-			summary: "Amounts paid by programme, county and month", params: reportRangeParams{}, status: http.StatusOK, resp: paidList{}},
+			summary: "Amounts paid by programme, county and month", params: paidReportParams{}, status: http.StatusOK, resp: paidList{}},
 	}
 }
 
@@ -187,6 +187,7 @@ type pendingBanksParams struct {
 	Period string `query:"period" required:"true"`
 	All    bool   `query:"all" description:"all months up to period (retries and late payments)"`
 	Region string `query:"region"`
+	pageParams
 }
 
 type bankTotalResponse struct {
@@ -198,6 +199,7 @@ type bankTotalResponse struct {
 func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	fund, m, all, code := payment.Fund(q.str("fund")), q.requiredMonth("period"), q.boolean("all"), q.region("region")
+	page := q.page()
 	if !fund.Valid() {
 		q.pr.Add("fund", "%q is not a fund", fund)
 	}
@@ -210,11 +212,9 @@ func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[bankTotalResponse]{Items: []bankTotalResponse{}}
-	for _, b := range bs {
-		out.Items = append(out.Items, bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(bs, page, func(b payment.BankTotal) bankTotalResponse {
+		return bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)}
+	}))
 }
 
 type batchRequest struct {
@@ -518,7 +518,7 @@ type paidRowResponse struct {
 
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
+	from, to, code, page := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -528,10 +528,15 @@ func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[paidRowResponse]{Items: []paidRowResponse{}}
-	for _, p := range rows {
-		out.Items = append(out.Items, paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
-			Payments: p.Payments, Amount: int64(p.Amount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(rows, page, func(p payment.PaidRow) paidRowResponse {
+		return paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
+			Payments: p.Payments, Amount: int64(p.Amount)}
+	}))
+}
+
+// paidReportParams select the months and region of the paid report, and
+// a page.
+type paidReportParams struct {
+	reportRangeParams
+	pageParams
 }
