@@ -130,9 +130,8 @@ func reply[T any](w http.ResponseWriter, r *http.Request, status int, v T) {
 	}
 }
 
-// listResponse is a page of a keyset-paginated list. Lists that are never
-// long (a person's accounts, a region's children) come in one page, with
-// next_after null.
+// listResponse is a page of a keyset-paginated list. Every list pages
+// with ?limit= and ?after=; next_after is set exactly when more remain.
 type listResponse[T any] struct {
 	Items []T `json:"items" required:"true" nullable:"false"`
 	// NextAfter is the value to pass as ?after= for the next page; null
