@@ -304,6 +304,12 @@ func TestPaymentBatchesScope(t *testing.T) {
 		}
 	}
 	b.do(t, "GET", "/api/v1/payment-batches?region=652302", "cw1", nil).problem(t, http.StatusForbidden)
+	for _, q := range []string{"status=open", "fund=pension"} {
+		p := b.do(t, "GET", "/api/v1/payment-batches?"+q, "cw1", nil).problem(t, http.StatusUnprocessableEntity)
+		if name, _, _ := strings.Cut(q, "="); len(p.Errors) != 1 || p.Errors[0].Field != name {
+			t.Errorf("GET /api/v1/payment-batches?%s: errors %+v, want one naming %s", q, p.Errors, name)
+		}
+	}
 	b.do(t, "GET", fmt.Sprintf("/api/v1/payment-batches/%d", fukang), "cw1", nil).problem(t, http.StatusForbidden)
 	b.do(t, "POST", fmt.Sprintf("/api/v1/payment-batches/%d/cancel", fukang), "cw1", map[string]any{"version": 1}).problem(t, http.StatusForbidden)
 

@@ -274,6 +274,11 @@ func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) {
 	if f.Fund != "" && !f.Fund.Valid() {
 		q.pr.Add("fund", "%q is not a fund", f.Fund)
 	}
+	switch f.Status {
+	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
+	default:
+		q.pr.Add("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
+	}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
