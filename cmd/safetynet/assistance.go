@@ -243,9 +243,17 @@ func runReviewsDue(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	as, err := svc.ReviewsDue(ctx, on, code, 500)
-	if err != nil {
-		return err
+	var as []*assistance.Award
+	for page := (registry.Page{Limit: 500}); ; {
+		got, err := svc.ReviewsDue(ctx, on, code, page)
+		if err != nil {
+			return err
+		}
+		as = append(as, got...)
+		if len(got) < page.Limit {
+			break
+		}
+		page.After = int64(got[len(got)-1].ID)
 	}
 	fmt.Fprintf(e.stdout, "%d awards due for review by %s in %s (定期核查)\n", len(as), on, code)
 	for _, a := range as {

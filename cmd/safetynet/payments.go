@@ -210,7 +210,7 @@ func runBatchList(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	bs, err := svc.Batches(ctx, m, 200)
+	bs, err := svc.Batches(ctx, payment.BatchFilter{Period: m, Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -68,8 +68,8 @@ type ReviewStore interface {
 }
 
 // ReviewsDue lists the active awards of the region subtree whose review is
-// due by asOf (到期复核), oldest first.
-func (s *Service) ReviewsDue(ctx context.Context, asOf period.Date, code region.Code, limit int) ([]*Award, error) {
+// due by asOf (到期复核), by key: a page of them after page.After.
+func (s *Service) ReviewsDue(ctx context.Context, asOf period.Date, code region.Code, page registry.Page) ([]*Award, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,10 @@ func (s *Service) ReviewsDue(ctx context.Context, asOf period.Date, code region.
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
-	return s.store.AssistanceAwards(ctx, AwardFilter{Region: code, Status: AwardActive, ReviewDueBy: asOf, Page: pageOf(limit)})
+	if page.Limit <= 0 {
+		page.Limit = 100
+	}
+	return s.store.AssistanceAwards(ctx, AwardFilter{Region: code, Status: AwardActive, ReviewDueBy: asOf, Page: page})
 }
 
 // Review reviews an active 低保 or 特困 award on a new means test of the
@@ -207,11 +210,4 @@ func (s *Service) AwardReviews(ctx context.Context, id AwardID) ([]Review, error
 		return nil, err
 	}
 	return s.store.Reviews(ctx, id)
-}
-
-func pageOf(limit int) registry.Page {
-	if limit <= 0 {
-		limit = 100
-	}
-	return registry.Page{Limit: limit}
 }

@@ -171,6 +171,7 @@ type ScreeningRun struct {
 
 // ScreeningStore keeps what screening reads and writes.
 type ScreeningStore interface {
+	ScreeningLister
 	// PersonBasis hands fn the persons of the region subtree alive on the
 	// first day of m (or dying in m), chunk by chunk, in key order.
 	PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]PersonBasis) error) error

@@ -115,6 +115,7 @@ type alertListParams struct {
 type overdueParams struct {
 	Region string `query:"region" description:"region subtree; default your whole scope"`
 	AsOf   string `query:"as_of" format:"date" description:"the day the alerts are overdue on; default today"`
+	pageParams
 }
 
 // visitRequest is the body of POST /api/v1/alerts/{id}/visits.
@@ -403,7 +404,7 @@ func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	code, asOf := q.region("region"), q.date("as_of")
+	code, asOf, page := q.region("region"), q.date("as_of"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -413,16 +414,14 @@ func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[townshipOverdueResponse]{Items: make([]townshipOverdueResponse, len(rows))}
-	for i, t := range rows {
+	reply(w, r, http.StatusOK, wholePage(rows, page, func(t monitoring.TownshipOverdue) townshipOverdueResponse {
 		o := townshipOverdueResponse{Township: string(t.Township), Name: t.Name, Open: t.Open, Overdue: t.Overdue, OldestDue: dateString(t.OldestDue),
 			AlertIDs: make([]int64, len(t.AlertIDs))}
 		for j, id := range t.AlertIDs {
 			o.AlertIDs[j] = int64(id)
 		}
-		out.Items[i] = o
-	}
-	reply(w, r, http.StatusOK, out)
+		return o
+	}))
 }
 
 func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) {

@@ -449,6 +449,7 @@ func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) {
 type reportMonthParams struct {
 	Period string `query:"period" required:"true" example:"2025-06"`
 	Region string `query:"region"`
+	pageParams
 }
 
 type layerCountResponse struct {
@@ -461,7 +462,7 @@ type layerCountResponse struct {
 
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	m, code := q.requiredMonth("period"), q.region("region")
+	m, code, page := q.requiredMonth("period"), q.region("region"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -471,12 +472,10 @@ func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[layerCountResponse]{Items: []layerCountResponse{}}
-	for _, c := range cs {
-		out.Items = append(out.Items, layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
-			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(cs, page, func(c assistance.LayerCount) layerCountResponse {
+		return layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
+			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)}
+	}))
 }
 
 // ---- cases
@@ -904,7 +903,7 @@ func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request
 type reviewsDueParams struct {
 	AsOf   string `query:"as_of" format:"date" description:"default today"`
 	Region string `query:"region"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	pageParams
 }
 
 func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) {
@@ -918,16 +917,12 @@ func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) {
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
-	as, err := s.asst.ReviewsDue(r.Context(), asOf, code, page.Limit)
+	as, err := s.asst.ReviewsDue(r.Context(), asOf, code, page)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[assistanceAwardResponse]{Items: []assistanceAwardResponse{}}
-	for _, a := range as {
-		out.Items = append(out.Items, assistanceAwardOf(a))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(as, page.Limit, assistanceAwardKey, assistanceAwardOf))
 }
 
 func (s *server) handleReview(w http.ResponseWriter, r *http.Request) {

@@ -78,14 +78,15 @@ func (s *server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := listResponse[auditEventResponse]{Items: make([]auditEventResponse, 0, len(evs))}
+	if size := page.Limit - 1; len(evs) > size {
+		evs = evs[:size]
+		next := evs[len(evs)-1].Seq
+		out.NextAfter = &next
+	}
 	for _, e := range evs {
 		if auditVisible(p, e) {
 			out.Items = append(out.Items, auditEventOf(e))
 		}
-	}
-	if len(evs) > 0 && len(evs) >= page.Limit {
-		next := evs[len(evs)-1].Seq
-		out.NextAfter = &next
 	}
 	reply(w, r, http.StatusOK, out)
 }

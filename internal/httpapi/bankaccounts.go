@@ -21,7 +21,7 @@ func (s *server) payeeRoutes() []route {
 	)
 	return []route{
 		{method: "GET", path: "/api/v1/banks", handler: s.handleListBanks, tag: "payments",
-			summary: "The reference table of banks a bank account may be at, with the dates each code is accepted", status: http.StatusOK, resp: bankList{}},
+			summary: "The reference table of banks a bank account may be at, with the dates each code is accepted", params: pageParams{}, status: http.StatusOK, resp: bankList{}},
 		{method: "GET", path: "/api/v1/bank-accounts", handler: s.handleBankAccountsByStatus, tag: "payments",
 			summary: "List bank accounts by status in your scope: by default the pending ones, for an approver to confirm or reject",
 			params:  approvalListParams{}, status: http.StatusOK, resp: bankAccountList{}},
@@ -31,7 +31,7 @@ func (s *server) payeeRoutes() []route {
 			summary: "Confirm or reject a pending bank account (checker): an approver who did not request it; only a confirmed account is paid",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: bankAccountResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}/payee-agents", handler: s.handleListAgents, tag: "persons",
-			summary: "List a person's payee agents (代领人)", params: personParams{}, status: http.StatusOK, resp: agentList{}},
+			summary: "List a person's payee agents (代领人)", params: personPageParams{}, status: http.StatusOK, resp: agentList{}},
 		{method: "POST", path: "/api/v1/persons/{id}/payee-agents", handler: s.handleCreateAgent, tag: "persons",
 			summary: "Record a payee agent (代领人) who may hold the account a person's benefits are paid to; pending until another user confirms it",
 			params:  personParams{}, body: payeeAgentRequest{}, status: http.StatusCreated, resp: payeeAgentResponse{}},
@@ -120,17 +120,18 @@ func (s *server) handleListBankAccounts(kind registry.OwnerKind) http.HandlerFun
 			writeError(w, r, err)
 			return
 		}
+		q := newQuery(r)
+		page := q.page()
+		if err := q.err(); err != nil {
+			writeError(w, r, err)
+			return
+		}
 		bs, err := s.reg.BankAccounts(r.Context(), kind, id)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
-		v := s.viewOf(r.Context())
-		out := listResponse[bankAccountResponse]{Items: make([]bankAccountResponse, 0, len(bs))}
-		for _, b := range bs {
-			out.Items = append(out.Items, v.bankAccount(b))
-		}
-		reply(w, r, http.StatusOK, out)
+		reply(w, r, http.StatusOK, wholePage(bs, page, s.viewOf(r.Context()).bankAccount))
 	}
 }
 
@@ -242,12 +243,18 @@ func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(id))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, newList(as, len(as)+1, func(a *registry.PayeeAgent) int64 { return int64(a.ID) }, s.viewOf(r.Context()).payeeAgent))
+	reply(w, r, http.StatusOK, wholePage(as, page, s.viewOf(r.Context()).payeeAgent))
 }
 
 func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) {
@@ -289,15 +296,19 @@ type bankResponse struct {
 }
 
 func (s *server) handleListBanks(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	bs, err := registry.Banks()
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[bankResponse]{Items: make([]bankResponse, 0, len(bs))}
-	for _, b := range bs {
-		out.Items = append(out.Items, bankResponse{Code: b.Code, Name: b.Name, CNAPS: b.CNAPS, From: dateString(b.From), Until: dateString(b.Until),
-			Source: b.Source, Status: b.Status})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(bs, page, func(b registry.Bank) bankResponse {
+		return bankResponse{Code: b.Code, Name: b.Name, CNAPS: b.CNAPS, From: dateString(b.From), Until: dateString(b.Until),
+			Source: b.Source, Status: b.Status}
+	}))
 }

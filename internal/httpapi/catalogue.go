@@ -89,20 +89,26 @@ func catalogueFilter(r *http.Request) (assistance.CatalogueFilter, error) {
 }
 
 // handleListAssistanceItems lists the catalogue, or the part the filters
-// select, in the order of the published list; it is short, so it comes in
-// one page.
+// select, in the order of the published list.
 func (s *server) handleListAssistanceItems(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	f, err := catalogueFilter(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	items := s.cat.Items(f)
-	out := listResponse[assistanceItemResponse]{Items: make([]assistanceItemResponse, 0, len(items))}
-	for _, it := range items {
-		out.Items = append(out.Items, assistanceItemOf(it))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(s.cat.Items(f), page, assistanceItemOf))
+}
+
+// assistanceItemPageParams are the filters of the catalogue and a page.
+type assistanceItemPageParams struct {
+	assistanceItemListParams
+	pageParams
 }
 
 // handleGetAssistanceItem returns one item.

@@ -137,9 +137,8 @@ func reply[T any](w http.ResponseWriter, r *http.Request, status int, v T) {
 	}
 }
 
-// listResponse is a page of a keyset-paginated list. Lists that are never
-// long (a person's accounts, a region's children) come in one page, with
-// next_after null.
+// listResponse is a page of a keyset-paginated list. Every list pages
+// with ?limit= and ?after=; next_after is set exactly when more remain.
 type listResponse[T any] struct {
 	Items []T `json:"items" required:"true" nullable:"false"`
 	// NextAfter is the value to pass as ?after= for the next page; null
@@ -147,14 +146,21 @@ type listResponse[T any] struct {
 	NextAfter *int64 `json:"next_after" required:"true"`
 }
 
-// newList converts a page of domain records. next_after is the key of the
-// last record when the page is full (there may be more).
-func newList[D, T any](recs []D, limit int, key func(D) int64, conv func(D) T) listResponse[T] {
+// newList converts a page of domain records, fetched with the Limit of
+// query.page: the page's size and one more. When that one more came back,
+// it is left out and next_after is the key of the page's last record; so
+// next_after is set exactly when more records remain.
+func newList[D, T any](recs []D, fetch int, key func(D) int64, conv func(D) T) listResponse[T] {
+	size := fetch - 1
+	more := size >= 1 && len(recs) > size
+	if more {
+		recs = recs[:size]
+	}
 	out := listResponse[T]{Items: make([]T, 0, len(recs))}
 	for _, d := range recs {
 		out.Items = append(out.Items, conv(d))
 	}
-	if len(recs) > 0 && len(recs) >= limit {
+	if more {
 		k := key(recs[len(recs)-1])
 		out.NextAfter = &k
 	}
@@ -234,7 +240,8 @@ const (
 )
 
 // page reads ?after= (a key, 0 or more) and ?limit= (1 to 500, 50 by
-// default).
+// default). Its Limit is the number of records to fetch: the page's size
+// and one more, by which newList tells whether more remain.
 func (q *query) page() registry.Page {
 	p := registry.Page{Limit: defaultLimit}
 	if s := q.v.Get("after"); s != "" {
@@ -251,6 +258,7 @@ func (q *query) page() registry.Page {
 		}
 		p.Limit = n
 	}
+	p.Limit++
 	return p
 }
 

@@ -46,17 +46,18 @@ func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) 
 		writeError(w, r, err)
 		return
 	}
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(id))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	v := s.viewOf(r.Context())
-	out := listResponse[disabilityResponse]{Items: make([]disabilityResponse, 0, len(ds))}
-	for _, d := range ds {
-		out.Items = append(out.Items, v.disability(d))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(ds, page, s.viewOf(r.Context()).disability))
 }
 
 // handleCreateDisability records a disability certificate for a person.

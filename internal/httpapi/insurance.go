@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"safetynet/internal/fault"
@@ -317,6 +318,7 @@ type arrearsParams struct {
 	OrgID  int64  `query:"org_id"`
 	From   string `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
 	To     string `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
+	pageParams
 }
 
 // arrearsRowResponse is what one employer owed and paid for one month and
@@ -331,11 +333,12 @@ type arrearsRowResponse struct {
 }
 
 // handleArrears lists employers' months with less paid than due in the
-// caller's scope. The report comes in one page.
+// caller's scope, by employer, month and scheme.
 func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	f := insurance.ArrearsFilter{Region: q.region("region"), OrgID: registry.OrgID(q.id("org_id")),
 		From: q.month("from"), To: q.month("to")}
+	page := q.page()
 	for _, name := range []string{"from", "to"} {
 		if q.str(name) == "" {
 			q.pr.Add(name, "is required, as YYYY-MM")
@@ -350,12 +353,10 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[arrearsRowResponse]{Items: make([]arrearsRowResponse, 0, len(rows))}
-	for _, a := range rows {
-		out.Items = append(out.Items, arrearsRowResponse{OrgID: int64(a.OrgID), Period: a.Period.String(), Scheme: string(a.Scheme),
-			Due: int64(a.Due), Paid: int64(a.Paid), Arrears: int64(a.Arrears)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(keyPage(rows, page, arrearsKey), page.Limit, arrearsKey, func(a insurance.ArrearsRow) arrearsRowResponse {
+		return arrearsRowResponse{OrgID: int64(a.OrgID), Period: a.Period.String(), Scheme: string(a.Scheme),
+			Due: int64(a.Due), Paid: int64(a.Paid), Arrears: int64(a.Arrears)}
+	}))
 }
 
 // coverageParams are the filters of GET /api/v1/reports/insurance.
@@ -525,4 +526,9 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
 				Scheme: string(a.Scheme), Period: a.Period.String(), RegionCode: string(a.RegionCode), Wage: int64(a.Wage),
 				Base: int64(a.Base), Employer: int64(a.Employer), Individual: int64(a.Individual), Account: int64(a.Account)}
 		}))
+}
+
+// arrearsKey orders arrears by employer, month and scheme, as one integer.
+func arrearsKey(a insurance.ArrearsRow) int64 {
+	return (int64(a.OrgID)<<20|int64(a.Period))<<3 | int64(slices.Index(insurance.Schemes, a.Scheme)+1)
 }

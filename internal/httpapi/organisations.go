@@ -90,6 +90,12 @@ type organisationParams struct {
 	ID int64 `path:"id" minimum:"1"`
 }
 
+// organisationPageParams name an organisation and a page of its records.
+type organisationPageParams struct {
+	organisationParams
+	pageParams
+}
+
 // organisationListParams are the filters of GET /api/v1/organisations.
 type organisationListParams struct {
 	Region string `query:"region" description:"division code; default your whole scope"`

@@ -79,6 +79,7 @@ func parameterOf(p *policy.Param, tree *region.Tree) parameterResponse {
 // parameterListParams are the parameters of GET /api/v1/parameters.
 type parameterListParams struct {
 	Prefix string `query:"prefix" example:"dibao." description:"only keys that start with this text"`
+	pageParams
 }
 
 // parameterParams are the parameters of a parameter's URL.
@@ -86,16 +87,21 @@ type parameterParams struct {
 	Key string `path:"key" example:"dibao.standard.urban"`
 }
 
-// handleListParameters lists the parameters by key, all in one page.
+// handleListParameters lists the parameters by key.
 func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) {
-	prefix := newQuery(r).str("prefix")
-	out := listResponse[parameterSummaryResponse]{Items: []parameterSummaryResponse{}}
+	q := newQuery(r)
+	prefix, page := q.str("prefix"), q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var ps []*policy.Param
 	for _, p := range s.pol.Package.Params() {
 		if strings.HasPrefix(p.Key, prefix) {
-			out.Items = append(out.Items, parameterSummaryOf(p))
+			ps = append(ps, p)
 		}
 	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(ps, page, parameterSummaryOf))
 }
 
 // handleGetParameter returns a parameter's dated values and its region

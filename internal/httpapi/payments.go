@@ -57,7 +57,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "GET", path: "/api/v1/reports/reconciliation", handler: s.handleReconcile, tag: "payments",
 			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reconcileParams{}, status: http.StatusOK, resp: reconciliationResponse{}},
 		{method: "GET", path: "/api/v1/reports/payments", handler: s.handlePaidReport, tag: "payments",
-			summary: "Amounts paid by programme, county and month", params: reportRangeParams{}, status: http.StatusOK, resp: paidList{}},
+			summary: "Amounts paid by programme, county and month", params: paidReportParams{}, status: http.StatusOK, resp: paidList{}},
 	}
 }
 
@@ -190,6 +190,7 @@ type pendingBanksParams struct {
 	Period string `query:"period" required:"true"`
 	All    bool   `query:"all" description:"all months up to period (retries and late payments)"`
 	Region string `query:"region"`
+	pageParams
 }
 
 type bankTotalResponse struct {
@@ -201,6 +202,7 @@ type bankTotalResponse struct {
 func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
 	fund, m, all, code := payment.Fund(q.str("fund")), q.requiredMonth("period"), q.boolean("all"), q.region("region")
+	page := q.page()
 	if !fund.Valid() {
 		q.pr.Add("fund", "%q is not a fund", fund)
 	}
@@ -213,11 +215,9 @@ func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[bankTotalResponse]{Items: []bankTotalResponse{}}
-	for _, b := range bs {
-		out.Items = append(out.Items, bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(bs, page, func(b payment.BankTotal) bankTotalResponse {
+		return bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)}
+	}))
 }
 
 type batchRequest struct {
@@ -278,27 +278,37 @@ func batchOf(b *payment.Batch) batchResponse {
 }
 
 type batchListParams struct {
+	Region string `query:"region" description:"the batches made for this region's subtree; default your scope"`
 	Period string `query:"period"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
+	Fund   string `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
+	Status string `query:"status" enum:"draft,approved,exported,settled,cancelled"`
+	// The list is newest first: next_after is the smallest id of a page.
+	pageParams
 }
 
 func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	m, page := q.month("period"), q.page()
+	page := q.page()
+	f := payment.BatchFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
+		Status: payment.BatchStatus(q.str("status")), After: page.After, Limit: page.Limit}
+	if f.Fund != "" && !f.Fund.Valid() {
+		q.pr.Add("fund", "%q is not a fund", f.Fund)
+	}
+	switch f.Status {
+	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
+	default:
+		q.pr.Add("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
+	}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	bs, err := s.pay.Batches(r.Context(), m, page.Limit)
+	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[batchResponse]{Items: []batchResponse{}}
-	for _, b := range bs {
-		out.Items = append(out.Items, batchOf(b))
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(bs, f.Limit, func(b *payment.Batch) int64 { return int64(b.ID) }, batchOf))
 }
 
 func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {
@@ -544,7 +554,7 @@ type paidRowResponse struct {
 
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
+	from, to, code, page := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -554,10 +564,15 @@ func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[paidRowResponse]{Items: []paidRowResponse{}}
-	for _, p := range rows {
-		out.Items = append(out.Items, paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
-			Payments: p.Payments, Amount: int64(p.Amount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(rows, page, func(p payment.PaidRow) paidRowResponse {
+		return paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
+			Payments: p.Payments, Amount: int64(p.Amount)}
+	}))
+}
+
+// paidReportParams select the months and region of the paid report, and
+// a page.
+type paidReportParams struct {
+	reportRangeParams
+	pageParams
 }

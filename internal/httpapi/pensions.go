@@ -132,9 +132,10 @@ type awardListParams struct {
 	pageParams
 }
 
-// pensionRegionParams select a region subtree.
+// pensionRegionParams select a region subtree, and a page.
 type pensionRegionParams struct {
 	Region string `query:"region" description:"division code; default your whole scope"`
+	pageParams
 }
 
 // handleCreateAward decides and stores an award.
@@ -468,12 +469,13 @@ func (s *server) handleCertify(w http.ResponseWriter, r *http.Request) {
 type overpaymentParams struct {
 	Region string `query:"region" description:"division code; default your whole scope"`
 	Status string `query:"status" enum:"outstanding,recovered"`
+	pageParams
 }
 
 // handleOverpayments lists overpayments.
 func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	code, status := q.region("region"), insurance.OverpaymentStatus(q.str("status"))
+	code, status, page := q.region("region"), insurance.OverpaymentStatus(q.str("status")), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -483,11 +485,7 @@ func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[overpaymentResponse]{Items: make([]overpaymentResponse, len(os))}
-	for i, o := range os {
-		out.Items[i] = overpaymentOf(o)
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, newList(keyPage(os, page, overpaymentKey), page.Limit, overpaymentKey, overpaymentOf))
 }
 
 // duplicateResponse is a duplicate pension receipt.
@@ -502,7 +500,7 @@ type duplicateResponse struct {
 // handleDuplicates lists duplicate receipts.
 func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	code := q.region("region")
+	code, page := q.region("region"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -512,16 +510,14 @@ func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[duplicateResponse]{Items: make([]duplicateResponse, len(ds))}
-	for i, d := range ds {
+	reply(w, r, http.StatusOK, newList(keyPage(ds, page, duplicateKey), page.Limit, duplicateKey, func(d insurance.Duplicate) duplicateResponse {
 		dr := duplicateResponse{PersonID: int64(d.PersonID), Rule: d.Rule, Period: monthString(d.Period)}
 		for j := range d.AwardIDs {
 			dr.AwardIDs = append(dr.AwardIDs, int64(d.AwardIDs[j]))
 			dr.Regions = append(dr.Regions, string(d.Regions[j]))
 		}
-		out.Items[i] = dr
-	}
-	reply(w, r, http.StatusOK, out)
+		return dr
+	}))
 }
 
 // pensionReportParams select the pension report.
@@ -567,4 +563,17 @@ func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
 			Before: int64(row.Before), After: int64(row.After)})
 	}
 	reply(w, r, http.StatusOK, out)
+}
+
+// overpaymentKey orders overpayments by award and month, as one integer.
+func overpaymentKey(o insurance.Overpayment) int64 { return int64(o.AwardID)<<20 | int64(o.Period) }
+
+// duplicateKey orders duplicate receipts by person and rule, as one
+// integer.
+func duplicateKey(d insurance.Duplicate) int64 {
+	k := int64(d.PersonID) << 1
+	if d.Rule == insurance.DupTwoRegions {
+		k |= 1
+	}
+	return k
 }

@@ -158,6 +158,12 @@ type personParams struct {
 	ID int64 `path:"id" minimum:"1"`
 }
 
+// personPageParams name a person and a page of their records.
+type personPageParams struct {
+	personParams
+	pageParams
+}
+
 // personListParams are the filters of GET /api/v1/persons.
 type personListParams struct {
 	Region   string `query:"region" description:"division code: persons living in that subtree; default your whole scope"`

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -182,7 +181,12 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 	}
 
 	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+		} `json:"paths"`
 	}
 	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
 	keyOf := map[string]string{
@@ -191,10 +195,27 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 		"means-tests": fmt.Sprint(s.meansTest), "payment-batches": fmt.Sprint(s.batch), "programmes": "dibao", "regions": "652301", "parameters": "dibao.standard.rural",
 	}
 	month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
+	// The dated query parameters a route declares get the current month
+	// (an undeclared one would be refused).
+	today := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+	dated := map[string]string{"period": month, "from": month, "to": month, "as_of": today.String(), "year": fmt.Sprint(today.Year())}
 	var paths []string
+	query := map[string]string{}
 	for p, ops := range doc.Paths {
-		if _, ok := ops["get"]; ok {
-			paths = append(paths, p)
+		op, ok := ops["get"]
+		if !ok {
+			continue
+		}
+		paths = append(paths, p)
+		var q []string
+		for _, prm := range op.Parameters {
+			if v, ok := dated[prm.Name]; ok && prm.In == "query" {
+				q = append(q, prm.Name+"="+v)
+			}
+		}
+		sort.Strings(q)
+		if len(q) > 0 {
+			query[p] = "?" + strings.Join(q, "&")
 		}
 	}
 	sort.Strings(paths)
@@ -211,7 +232,10 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 			}
 		}
 		u := strings.Join(segs, "/")
-		urls = append(urls, u, u+"?period="+month+"&from="+month+"&to="+month)
+		urls = append(urls, u)
+		if q := query[p]; q != "" {
+			urls = append(urls, u+q)
+		}
 		if strings.HasPrefix(p, "/api/v1/persons/{id}") {
 			// Every seeded person, the retiree too.
 			for _, id := range s.persons[1:] {
@@ -238,7 +262,7 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 	}
 	// The sweep must have read the records that show persons.
 	for _, must := range []string{
-		"/api/v1/persons/" + keyOf["persons"], "/api/v1/households/" + keyOf["households"] + "/classification?period=" + month + "&from=" + month + "&to=" + month,
+		"/api/v1/persons/" + keyOf["persons"], "/api/v1/households/" + keyOf["households"] + "/classification" + query["/api/v1/households/{id}/classification"],
 		"/api/v1/means-tests/" + keyOf["means-tests"], "/api/v1/awards/" + keyOf["awards"], "/api/v1/awards/" + keyOf["awards"] + "/calculation",
 		"/api/v1/assistance-awards/" + keyOf["assistance-awards"], "/api/v1/assistance-cases/" + keyOf["assistance-cases"],
 		"/api/v1/alerts/" + keyOf["alerts"], "/api/v1/persons/" + keyOf["persons"] + "/bank-accounts",

@@ -116,15 +116,17 @@ type programmeParams struct {
 	ID string `path:"id" example:"dibao"`
 }
 
-// handleListProgrammes lists every programme; the list is short, so it
-// comes in one page.
+// handleListProgrammes lists every programme.
 func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) {
-	ps := s.pol.Package.Programmes()
-	out := listResponse[programmeSummaryResponse]{Items: make([]programmeSummaryResponse, 0, len(ps))}
-	for _, p := range ps {
-		out.Items = append(out.Items, s.progs[p.ID].summary())
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
 	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(s.pol.Package.Programmes(), page, func(p *policy.Programme) programmeSummaryResponse {
+		return s.progs[p.ID].summary()
+	}))
 }
 
 // handleGetProgramme returns a programme with its expressions.

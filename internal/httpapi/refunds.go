@@ -97,6 +97,7 @@ type refundReportParams struct {
 	Year     int    `query:"year" required:"true"`
 	Region   string `query:"region"`
 	ByCounty bool   `query:"by_county"`
+	pageParams
 }
 
 type refundBatchResponse struct {
@@ -113,7 +114,7 @@ func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		q.pr.Add("year", "is required, as YYYY")
 	}
-	code, byCounty := q.region("region"), q.boolean("by_county")
+	code, byCounty, page := q.region("region"), q.boolean("by_county"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -123,9 +124,7 @@ func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := listResponse[refundBatchResponse]{Items: []refundBatchResponse{}}
-	for _, b := range bs {
-		out.Items = append(out.Items, refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)})
-	}
-	reply(w, r, http.StatusOK, out)
+	reply(w, r, http.StatusOK, wholePage(bs, page, func(b insurance.BatchTotal) refundBatchResponse {
+		return refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)}
+	}))
 }

@@ -26,8 +26,7 @@ func regionOf(n region.Node) regionResponse {
 		NameEN: n.NameEN, Kind: n.Kind, Population2010: n.Population2010}
 }
 
-// regionListOf lists nodes; the tree is not paginated, so next_after is
-// always null.
+// regionListOf lists nodes, all of them.
 func regionListOf(ns []region.Node) listResponse[regionResponse] {
 	out := listResponse[regionResponse]{Items: make([]regionResponse, 0, len(ns))}
 	for _, n := range ns {
@@ -70,13 +69,14 @@ type regionParams struct {
 // regionListParams are the parameters of GET /api/v1/regions.
 type regionListParams struct {
 	Parent string `query:"parent" description:"list this node's children; without it, the top of the tree"`
+	pageParams
 }
 
 // handleListRegions lists the children of ?parent=, or the top-level
 // nodes.
 func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	parent := q.region("parent")
+	parent, page := q.region("parent"), q.page()
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
@@ -86,7 +86,7 @@ func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, regionListOf(ns))
+	reply(w, r, http.StatusOK, wholePage(ns, page, regionOf))
 }
 
 // handleGetRegion returns a node with its children.

@@ -79,12 +79,12 @@ func (s *server) routes() []route {
 		{method: "POST", path: "/api/v1/persons/{id}/death", handler: s.handleRecordDeath, tag: "persons",
 			summary: "Record a person's death", params: personParams{}, body: deathRequest{}, status: http.StatusOK, resp: personResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}/disabilities", handler: s.handleListDisabilities, tag: "persons",
-			summary: "List a person's disability records", params: personParams{}, status: http.StatusOK, resp: disabilityList{}},
+			summary: "List a person's disability records", params: personPageParams{}, status: http.StatusOK, resp: disabilityList{}},
 		{method: "POST", path: "/api/v1/persons/{id}/disabilities", handler: s.handleCreateDisability, tag: "persons",
 			summary: "Record a disability certificate", params: personParams{}, body: disabilityRequest{},
 			status: http.StatusCreated, resp: disabilityResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerPerson), tag: "persons",
-			summary: "List a person's bank accounts", params: personParams{}, status: http.StatusOK, resp: bankAccountList{}},
+			summary: "List a person's bank accounts", params: personPageParams{}, status: http.StatusOK, resp: bankAccountList{}},
 		{method: "POST", path: "/api/v1/persons/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerPerson), tag: "persons",
 			summary: "Request a bank account for a person, in the holder's registered name or a confirmed payee agent's: pending until another user confirms it", params: personParams{}, body: bankAccountRequest{},
 			status: http.StatusCreated, resp: bankAccountResponse{}},
@@ -109,7 +109,7 @@ func (s *server) routes() []route {
 			summary: "Change an organisation", params: organisationParams{}, body: organisationPatch{},
 			status: http.StatusOK, resp: organisationResponse{}},
 		{method: "GET", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleListBankAccounts(registry.OwnerOrganisation), tag: "organisations",
-			summary: "List an organisation's bank accounts", params: organisationParams{}, status: http.StatusOK, resp: bankAccountList{}},
+			summary: "List an organisation's bank accounts", params: organisationPageParams{}, status: http.StatusOK, resp: bankAccountList{}},
 		{method: "POST", path: "/api/v1/organisations/{id}/bank-accounts", handler: s.handleCreateBankAccount(registry.OwnerOrganisation), tag: "organisations",
 			summary: "Request a bank account for an organisation, in its name: pending until another user confirms it", params: organisationParams{}, body: bankAccountRequest{},
 			status: http.StatusCreated, resp: bankAccountResponse{}},
@@ -167,7 +167,7 @@ func (s *server) routes() []route {
 			summary: "Rename a region", params: regionParams{}, body: regionPatch{}, status: http.StatusOK, resp: regionResponse{}},
 
 		{method: "GET", path: "/api/v1/programmes", handler: s.handleListProgrammes, tag: "policy",
-			summary: "List the programmes of the policy package", status: http.StatusOK, resp: programmeList{}},
+			summary: "List the programmes of the policy package", params: pageParams{}, status: http.StatusOK, resp: programmeList{}},
 		{method: "GET", path: "/api/v1/programmes/{id}", handler: s.handleGetProgramme, tag: "policy",
 			summary: "Read a programme with its conditions and amount", params: programmeParams{}, status: http.StatusOK, resp: programmeResponse{}},
 		{method: "GET", path: "/api/v1/parameters", handler: s.handleListParameters, tag: "policy",
@@ -184,7 +184,7 @@ func (s *server) routes() []route {
 		// by the civil-affairs bureau: no sign-in.
 		{method: "GET", path: "/api/v1/assistance-items", handler: s.handleListAssistanceItems, public: true, tag: "assistance",
 			summary: "List the assistance items a low-income household can get, with department, who qualifies and contact (联助清单)",
-			params:  assistanceItemListParams{}, status: http.StatusOK, resp: assistanceList{}},
+			params:  assistanceItemPageParams{}, status: http.StatusOK, resp: assistanceList{}},
 		{method: "GET", path: "/api/v1/assistance-items/export.xlsx", handler: s.handleExportAssistanceItems, public: true, tag: "assistance",
 			summary: "Download the list of assistance items as an XLSX workbook (lianzhu-qingdan.xlsx), with the same filters",
 			params:  assistanceItemListParams{}, status: http.StatusOK, resp: "", contentType: xlsxMediaType},
@@ -202,6 +202,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
 	rs = append(rs, s.payeeRoutes()...)
+	rs = append(rs, s.runListRoutes()...)
 	return rs
 }
 

@@ -123,7 +123,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s.openapi = doc
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		h := http.Handler(rt.handler)
+		h := onlyDeclaredQuery(rt, rt.handler)
 		if !rt.public {
 			h = s.authenticate(h)
 		}

@@ -404,7 +404,7 @@ func scopeClaims(ctx context.Context, f *ClaimFilter) error {
 			return err
 		}
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > registry.PageMax {
 		f.Limit = 50
 	}
 	return nil

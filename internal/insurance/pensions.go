@@ -40,6 +40,8 @@ type PensionStore interface {
 	// and stops (with their overpayments), all or nothing, with one audit
 	// event; it fills run.ID. Conflict when a line exists already.
 	SavePayroll(ctx context.Context, run *PayrollRun, lines []PayrollLine, changes []AwardChange) error
+	// PayrollRuns lists the payroll runs matching f by key.
+	PayrollRuns(ctx context.Context, f PayrollRunFilter) ([]*PayrollRun, error)
 	// Overpayments lists the overpayments of the region subtree.
 	Overpayments(ctx context.Context, code region.Code, status OverpaymentStatus) ([]Overpayment, error)
 	// AdjustmentBasis returns the employee awards of the region subtree
@@ -429,7 +431,7 @@ func (s *Pensions) Awards(ctx context.Context, f AwardFilter) ([]*Award, error) 
 	if f.Scheme != "" && f.Scheme != EmployeePension && f.Scheme != ResidentPension {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"scheme": "must be employee_pension or resident_pension"}}
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > registry.PageMax {
 		f.Limit = 50
 	}
 	return s.store.Awards(ctx, f)

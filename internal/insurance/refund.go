@@ -118,6 +118,8 @@ type RefundStore interface {
 	DecideRefundRun(ctx context.Context, r *RefundRun, refunds []Refund) error
 	// RefundBatches sums the refunds of a year by batch (and county).
 	RefundBatches(ctx context.Context, year int, code region.Code, byCounty bool) ([]BatchTotal, error)
+	// RefundRuns lists the runs matching f by key, without their items.
+	RefundRuns(ctx context.Context, f RefundRunFilter) ([]*RefundRun, error)
 }
 
 // Refunds runs the job-stabilisation refund (稳岗返还) with no application.

@@ -178,9 +178,10 @@ func readScope(ctx context.Context, filter region.Code) (region.Code, error) {
 	return auth.ScopeFilter(p, filter)
 }
 
-// pageLimit bounds a list's page size: 50 by default, at most 500.
+// pageLimit bounds a list's page size: 50 by default, at most
+// registry.PageMax.
 func pageLimit(n int) int {
-	if n <= 0 || n > 500 {
+	if n <= 0 || n > registry.PageMax {
 		return 50
 	}
 	return n

@@ -285,7 +285,7 @@ func (s *Service) Alerts(ctx context.Context, f AlertFilter) ([]*Alert, error) {
 	if err := pr.Err("invalid alert filter"); err != nil {
 		return nil, err
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
+	if f.Limit <= 0 || f.Limit > registry.PageMax {
 		f.Limit = 50
 	}
 	as, err := s.store.Alerts(ctx, f)

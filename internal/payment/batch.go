@@ -120,8 +120,9 @@ type BatchStore interface {
 	PendingBanks(ctx context.Context, fund Fund, m period.Month, all bool, code region.Code) ([]BankTotal, error)
 	// Batch returns a batch.
 	Batch(ctx context.Context, id BatchID) (*Batch, error)
-	// Batches lists batches, newest first.
-	Batches(ctx context.Context, m period.Month, limit int) ([]*Batch, error)
+	// Batches lists the batches matching f, newest first: those of a key
+	// below f.After when it is set, at most f.Limit.
+	Batches(ctx context.Context, f BatchFilter) ([]*Batch, error)
 	// UpdateBatch stores b's status and approval if its version is
 	// current; with entries, posts them in the same transaction.
 	UpdateBatch(ctx context.Context, b *Batch, action string, entries []Entry) error
@@ -149,8 +150,9 @@ type BatchStore interface {
 	PostReturns(ctx context.Context, batch BatchID, rs []Return, journal string, last bool) error
 	// SetInstructions changes the status of instructions (retry, hold,
 	// release, cancel) if they are in one of from, with one audit event;
-	// it returns how many changed.
-	SetInstructions(ctx context.Context, ids []InstructionID, from []Status, to Status, reason string) (int, error)
+	// it returns how many changed. An instruction outside the region
+	// subtree scope is Forbidden, and then nothing changes.
+	SetInstructions(ctx context.Context, ids []InstructionID, from []Status, to Status, reason string, scope region.Code) (int, error)
 	// Instructions lists instructions matching f, by key.
 	Instructions(ctx context.Context, f InstructionFilter) ([]*Instruction, error)
 	// Ledger sums the ledger per fund and account, for the entries of
@@ -482,21 +484,23 @@ func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file 
 
 // Retry puts failed instructions back to pending, for the next batch.
 func (s *Service) Retry(ctx context.Context, ids []InstructionID) (int, error) {
-	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+	p, err := auth.Require(ctx, auth.PermPayment)
+	if err != nil {
 		return 0, err
 	}
-	return s.store.SetInstructions(ctx, ids, []Status{Failed}, Pending, "retry")
+	return s.store.SetInstructions(ctx, ids, []Status{Failed}, Pending, "retry", p.Scope)
 }
 
 // Hold holds pending or failed instructions back with a reason.
 func (s *Service) Hold(ctx context.Context, ids []InstructionID, reason string) (int, error) {
-	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+	p, err := auth.Require(ctx, auth.PermPayment)
+	if err != nil {
 		return 0, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return 0, &fault.Error{Code: fault.Invalid, Message: "invalid hold", Fields: map[string]string{"reason": "say why the payment is held"}}
 	}
-	return s.store.SetInstructions(ctx, ids, []Status{Pending, Failed}, Held, reason)
+	return s.store.SetInstructions(ctx, ids, []Status{Pending, Failed}, Held, reason, p.Scope)
 }
 
 // Release releases held instructions to pending. An instruction held for
@@ -504,10 +508,11 @@ func (s *Service) Hold(ctx context.Context, ids []InstructionID, reason string) 
 // (the store reads it again): an account still waiting for a second
 // user's confirmation is not paid.
 func (s *Service) Release(ctx context.Context, ids []InstructionID) (int, error) {
-	if _, err := auth.Require(ctx, auth.PermPayment); err != nil {
+	p, err := auth.Require(ctx, auth.PermPayment)
+	if err != nil {
 		return 0, err
 	}
-	return s.store.SetInstructions(ctx, ids, []Status{Held}, Pending, "release")
+	return s.store.SetInstructions(ctx, ids, []Status{Held}, Pending, "release", p.Scope)
 }
 
 // FindBatch returns a batch.
@@ -522,12 +527,33 @@ func (s *Service) FindBatch(ctx context.Context, id BatchID) (*Batch, error) {
 	return b, nil
 }
 
-// Batches lists the batches of a month (all when zero), newest first.
-func (s *Service) Batches(ctx context.Context, m period.Month, limit int) ([]*Batch, error) {
-	if _, err := auth.Require(ctx, auth.PermRegistryRead); err != nil {
+// BatchFilter selects batches. A batch belongs to the region it was made
+// for: a filter takes the batches made for a region in its subtree.
+type BatchFilter struct {
+	Region region.Code
+	Period period.Month // all months when zero
+	Fund   Fund
+	Status BatchStatus
+	// After, when not zero, takes only the batches of a key below it (the
+	// list is newest first); Limit is the most to return.
+	After int64
+	Limit int
+}
+
+// Batches lists the batches in the caller's scope matching f, newest
+// first.
+func (s *Service) Batches(ctx context.Context, f BatchFilter) ([]*Batch, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
 		return nil, err
 	}
-	return s.store.Batches(ctx, m, limit)
+	if f.Region, err = auth.ScopeFilter(p, f.Region); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	return s.store.Batches(ctx, f)
 }
 
 // BatchLines lists a batch's lines.

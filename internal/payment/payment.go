@@ -178,6 +178,7 @@ type Store interface {
 	CreateInstructions(ctx context.Context, is []*Instruction, journal string) error
 
 	BatchStore
+	RunStore
 }
 
 // Service makes instructions and batches, posts bank returns and the
@@ -212,6 +213,20 @@ func (s *Service) Generate(ctx context.Context, m period.Month, code region.Code
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
+	run := &Run{Period: m, Region: code, Status: RunRunning, CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}
+	if err := s.store.StartRun(ctx, run); err != nil {
+		return nil, err
+	}
+	sum, err := s.generate(ctx, m, code)
+	if err := s.finishRun(ctx, run, sum, err); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// generate makes the instructions of a run; on an error, the summary
+// counts what the chunks before it made.
+func (s *Service) generate(ctx context.Context, m period.Month, code region.Code) (*GenerateSummary, error) {
 	lines, err := s.store.PendingLines(ctx, m, code)
 	if err != nil {
 		return nil, err
@@ -220,7 +235,7 @@ func (s *Service) Generate(ctx context.Context, m period.Month, code region.Code
 	now := s.NowFunc().UTC()
 	for lo := 0; lo < len(lines); lo += chunkSize {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return sum, err
 		}
 		hi := min(lo+chunkSize, len(lines))
 		is := make([]*Instruction, 0, hi-lo)
@@ -239,7 +254,7 @@ func (s *Service) Generate(ctx context.Context, m period.Month, code region.Code
 		first := lines[lo]
 		journal := fmt.Sprintf("accrue/%s/%s/%d/%s", m, first.Source, first.SourceRef, first.Line)
 		if err := s.store.CreateInstructions(ctx, is, journal); err != nil {
-			return nil, err
+			return sum, err
 		}
 		sum.Created += len(is)
 		sum.Chunks++

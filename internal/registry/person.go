@@ -173,13 +173,17 @@ type Page struct {
 	Limit int
 }
 
-// normalize clamps the limit to [1, 500], 50 by default.
+// PageMax is the most records a list method returns at once: the API's
+// largest page (500) and one more, by which it tells whether more remain.
+const PageMax = 501
+
+// normalize clamps the limit to [1, PageMax], 50 by default.
 func (p *Page) normalize() {
 	if p.Limit <= 0 {
 		p.Limit = 50
 	}
-	if p.Limit > 500 {
-		p.Limit = 500
+	if p.Limit > PageMax {
+		p.Limit = PageMax
 	}
 }
 

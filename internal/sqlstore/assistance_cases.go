@@ -362,7 +362,6 @@ func (db *DB) AssistanceAwards(ctx context.Context, f assistance.AwardFilter) ([
 	order := " ORDER BY id LIMIT ?"
 	if !f.ReviewDueBy.IsZero() {
 		w.add("review_due <= ?", f.ReviewDueBy)
-		order = " ORDER BY review_due, id LIMIT ?"
 	}
 	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+assistAwardColumns+" FROM assistance_awards"+w.sql()+order), append(w.args, f.Limit)...)
 	if err != nil {

@@ -205,7 +205,7 @@ func TestAssistanceDibaoCase(t *testing.T) {
 
 		// The review six months on: the husband found steady work.
 		ab.advance(185)
-		due, err := ab.as.ReviewsDue(ab.cw, period.DateOf(*ab.now), "", 0)
+		due, err := ab.as.ReviewsDue(ab.cw, period.DateOf(*ab.now), "", registry.Page{})
 		if err != nil || len(due) != 1 || due[0].ID != a.ID {
 			t.Fatalf("reviews due = %v, %v; want award %d", due, err, a.ID)
 		}

@@ -278,11 +278,22 @@ func (db *DB) Batch(ctx context.Context, id payment.BatchID) (*payment.Batch, er
 }
 
 // Batches implements payment.Store.
-func (db *DB) Batches(ctx context.Context, m period.Month, limit int) ([]*payment.Batch, error) {
+func (db *DB) Batches(ctx context.Context, f payment.BatchFilter) ([]*payment.Batch, error) {
 	var w where
-	if !m.IsZero() {
-		w.add("period = ?", m.String())
+	w.region("region_code", f.Region)
+	if f.After > 0 {
+		w.add("id < ?", f.After)
 	}
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	if f.Fund != "" {
+		w.add("fund = ?", string(f.Fund))
+	}
+	if f.Status != "" {
+		w.add("status = ?", string(f.Status))
+	}
+	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
@@ -540,7 +551,7 @@ func (db *DB) PostReturns(ctx context.Context, batch payment.BatchID, rs []payme
 // SetInstructions implements payment.Store. Releasing reads the payee's
 // confirmed primary account again: an instruction still without one stays
 // held.
-func (db *DB) SetInstructions(ctx context.Context, ids []payment.InstructionID, from []payment.Status, to payment.Status, reason string) (int, error) {
+func (db *DB) SetInstructions(ctx context.Context, ids []payment.InstructionID, from []payment.Status, to payment.Status, reason string, scope region.Code) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -550,6 +561,18 @@ func (db *DB) SetInstructions(ctx context.Context, ids []payment.InstructionID, 
 		args := make([]any, 0, len(ids))
 		for _, id := range ids {
 			args = append(args, int64(id))
+		}
+		if scope != "" {
+			lo, hi := scope.Range()
+			var outside int64
+			if err := tx.QueryRowContext(ctx, db.q("SELECT COALESCE(MIN(id), 0) FROM payment_instructions WHERE id IN "+in+" AND NOT (region_code >= ? AND region_code < ?)"),
+				append(append([]any{}, args...), lo, hi)...).Scan(&outside); err != nil {
+				return fmt.Errorf("check the instructions' regions: %w", err)
+			}
+			if outside != 0 {
+				// Outside the scope is answered as missing (docs/security.md).
+				return fault.Errorf(fault.NotFound, "payment instruction %d not found", outside)
+			}
 		}
 		fromIn := "(?" + strings.Repeat(", ?", len(from)-1) + ")"
 		fargs := make([]any, 0, len(from))

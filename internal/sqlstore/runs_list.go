@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/payment"
+)
+
+// listRows runs a list query and scans each row with scan.
+func listRows[T any](ctx context.Context, db *DB, what, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// ScreeningRuns implements assistance.ScreeningLister.
+func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*assistance.ScreeningRun, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	if f.Programme != "" {
+		w.add("programme = ?", f.Programme)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.JobID != 0 {
+		w.add("job_id = ?", int64(f.JobID))
+	}
+	return listRows(ctx, db, "screening runs", `SELECT id, job_id, programme, period, region_code, status, evaluated, eligible, new_awards, changed,
+		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason
+		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningRun, error) {
+		r := &assistance.ScreeningRun{}
+		err := rows.Scan(&r.ID, &r.JobID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed,
+			&r.Stopped, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy,
+			timeCol{&r.DecidedAt}, &r.Reason)
+		return r, err
+	})
+}
+
+// ScreeningJobs implements assistance.ScreeningLister.
+func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*assistance.ScreeningJob, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	return listRows(ctx, db, "screening jobs", `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`,
+		append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningJob, error) { return scanScreeningJob(rows) })
+}
+
+// RefundRuns implements insurance.RefundStore.
+func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*insurance.RefundRun, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if f.Year != 0 {
+		w.add("year = ?", f.Year)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	return listRows(ctx, db, "refund runs", `SELECT id, year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by,
+		created_at, decided_by, decided_at, reason FROM refund_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
+		func(rows *sql.Rows) (*insurance.RefundRun, error) {
+			r := &insurance.RefundRun{}
+			err := rows.Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status, &r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy,
+				timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+			return r, err
+		})
+}
+
+// PayrollRuns implements insurance.PensionStore.
+func (db *DB) PayrollRuns(ctx context.Context, f insurance.PayrollRunFilter) ([]*insurance.PayrollRun, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	return listRows(ctx, db, "payroll runs", `SELECT id, period, region_code, awards, new_lines, lines, regular, arrears, suspended, resumed,
+		stopped, created_by, created_at FROM payroll_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
+		func(rows *sql.Rows) (*insurance.PayrollRun, error) {
+			r := &insurance.PayrollRun{}
+			err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Awards, &r.NewLines, &r.Lines, &r.Regular, &r.Arrears, &r.Suspended, &r.Resumed,
+				&r.Stopped, &r.CreatedBy, timeCol{&r.CreatedAt})
+			return r, err
+		})
+}
+
+// StartRun implements payment.RunStore.
+func (db *DB) StartRun(ctx context.Context, r *payment.Run) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO payment_runs (period, region_code, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), r.Period.String(), string(r.Region), string(r.Status), r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID); err != nil {
+			return fmt.Errorf("record payment run: %w", mapErr(err))
+		}
+		return db.audited(ctx, tx, "payment.run.start", "payment_run", r.ID, string(r.Region), map[string]any{"period": r.Period.String()},
+			[]string{"period=" + r.Period.String()})
+	})
+}
+
+// FinishRun implements payment.RunStore.
+func (db *DB) FinishRun(ctx context.Context, r *payment.Run) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE payment_runs SET status = ?, made = ?, held = ?, amount = ?, chunks = ?, error = ?, finished_at = ?
+			WHERE id = ?`), string(r.Status), r.Made, r.Held, int64(r.Amount), r.Chunks, r.Error, db.ts(r.FinishedAt), r.ID)
+		if err != nil {
+			return fmt.Errorf("finish payment run %d: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fault.Errorf(fault.NotFound, "payment run %d not found", r.ID)
+		}
+		return db.audited(ctx, tx, "payment.run."+string(r.Status), "payment_run", r.ID, string(r.Region),
+			map[string]any{"made": r.Made, "held": r.Held, "amount": r.Amount, "error": r.Error},
+			[]string{"made=" + strconv.Itoa(r.Made), "amount=" + strconv.FormatInt(int64(r.Amount), 10)})
+	})
+}
+
+// Runs implements payment.RunStore.
+func (db *DB) Runs(ctx context.Context, f payment.RunFilter) ([]*payment.Run, error) {
+	var w where
+	w.region("region_code", f.Region)
+	w.add("id > ?", f.After)
+	if !f.Period.IsZero() {
+		w.add("period = ?", f.Period.String())
+	}
+	if f.Status != "" {
+		w.add("status = ?", string(f.Status))
+	}
+	return listRows(ctx, db, "payment runs", `SELECT id, period, region_code, status, made, held, amount, chunks, error, created_by, created_at,
+		finished_at FROM payment_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*payment.Run, error) {
+		r := &payment.Run{}
+		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Status, &r.Made, &r.Held, &r.Amount, &r.Chunks, &r.Error, &r.CreatedBy,
+			timeCol{&r.CreatedAt}, timeCol{&r.FinishedAt})
+		return r, err
+	})
+}
