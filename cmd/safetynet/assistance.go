@@ -522,6 +522,7 @@ func useOrInvestigate(cw context.Context, svc *assistance.Service, c *assistance
 			gone[m.PersonID] = true // died since: no longer counted
 			continue
 		}
+		m.SupporterStated = true // what the earlier test found
 		t.Members = append(t.Members, m)
 	}
 	for _, l := range old.Lines {

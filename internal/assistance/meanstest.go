@@ -101,8 +101,15 @@ type Member struct {
 	UnableToWork bool     `json:"unable_to_work"`
 	SelfCare     SelfCare `json:"self_care"`
 	// HasSupporter: a legal supporter able to support them exists (有履行能力
-	// 的法定赡养、抚养、扶养义务人), inside or outside the household.
+	// 的法定赡养、抚养、扶养义务人), inside or outside the household. The
+	// service derives it from the registry household where that knows
+	// (see [legalSupporters]); otherwise it must have been stated.
 	HasSupporter bool `json:"has_supporter"`
+	// SupporterStated says HasSupporter is an answer given by whoever
+	// recorded the test, not a value left out. A false HasSupporter that
+	// was not stated and that the registry cannot decide is refused: no
+	// fact that favours eligibility is ever a default.
+	SupporterStated bool `json:"-"`
 	// Monitored: in the monitored low-income population other than 低保 and
 	// 特困, such as 防止返贫监测对象 reported by agriculture.
 	Monitored bool `json:"monitored"`

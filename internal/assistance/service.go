@@ -207,6 +207,7 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 		}
 		m.DisabilityGrade = severestGrade(ds, t.Period)
 	}
+	legalSupporters(h, t, &pr)
 	// The household counts as locally registered when its first member,
 	// the applicant, is (户籍所在地申请).
 	if len(t.Members) > 0 {

@@ -372,7 +372,7 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		mt := meansTest(ps1)
 		mt.HouseholdID, mt.Period = h1.ID, m
 		mt.Source = assistance.SourceDataMatch
-		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter = true, false
+		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter, mt.Members[0].SupporterStated = true, false, true
 		ex, err := ab.as.CreateMeansTest(ab.cw, mt)
 		if err != nil {
 			t.Fatal(err)
