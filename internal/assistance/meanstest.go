@@ -284,7 +284,9 @@ func (t *MeansTest) validate() fault.Problems {
 	switch t.HeatingType {
 	case "central", "self_heating", "provided":
 	case "":
-		t.HeatingType = "central"
+		// Central heating is paid for by the household and opens heating
+		// assistance; a default would favour eligibility, so it is asked.
+		pr.Add("heating_type", "is required: central, self_heating or provided (it decides heating assistance)")
 	default:
 		pr.Add("heating_type", "%q is not one of central, self_heating, provided", t.HeatingType)
 	}

@@ -144,7 +144,7 @@ type meansTestRequest struct {
 	Period      string          `json:"period,omitempty" example:"2025-06" description:"the month the test speaks for; default the month of application or today"`
 	Members     []memberRequest `json:"members" required:"true"`
 	Lines       []lineRequest   `json:"lines"`
-	HeatingType string          `json:"heating_type,omitempty" enum:"central,self_heating,provided"`
+	HeatingType string          `json:"heating_type" required:"true" enum:"central,self_heating,provided" description:"取暖方式; it decides heating assistance"`
 	Source      string          `json:"source,omitempty" enum:"investigation,data_match,review,import"`
 	Note        string          `json:"note,omitempty"`
 	// Version is the case's version, for an investigation.

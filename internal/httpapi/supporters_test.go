@@ -58,7 +58,7 @@ func TestInvestigationDerivesSupporters(t *testing.T) {
 	}
 	lines := []map[string]any{{"person_id": ps[0], "kind": "income.wage", "amount": 1_200_000}}
 	b.do(t, "POST", fmt.Sprintf("/api/v1/assistance-cases/%d/investigation", caseID), "cw1",
-		map[string]any{"version": version, "members": members, "lines": lines}).want(t, http.StatusOK)
+		map[string]any{"version": version, "heating_type": "self_heating", "members": members, "lines": lines}).want(t, http.StatusOK)
 
 	var tests struct {
 		Items []struct {
@@ -110,15 +110,19 @@ func householdOf(t *testing.T, b *testBundle, caseID int64) int64 {
 // TestInvestigationRequiresUndecidableSupporter: an old woman living alone
 // may have children elsewhere, which the registry does not know; leaving
 // has_supporter out is a 422 naming it, and writes nothing; answering it
-// either way is accepted.
+// is accepted. The heating type is asked the same way.
 func TestInvestigationRequiresUndecidableSupporter(t *testing.T) {
 	b := setup(t)
 	ps, caseID, version := supporterFamily(t, b, 71, []period.Date{period.MustDate(1950, time.January, 1)}, []string{"head"})
 	path := fmt.Sprintf("/api/v1/assistance-cases/%d/investigation", caseID)
+	// heating_type is left out too: central heating would open heating
+	// assistance, so it is asked, never assumed.
 	pb := b.do(t, "POST", path, "cw1", map[string]any{"version": version, "members": []map[string]any{{"person_id": ps[0], "unable_to_work": true}}}).
 		problem(t, http.StatusUnprocessableEntity)
-	if _, ok := pb.field("members[0].has_supporter"); !ok {
-		t.Fatalf("errors %+v do not name members[0].has_supporter", pb.Errors)
+	for _, f := range []string{"members[0].has_supporter", "heating_type"} {
+		if _, ok := pb.field(f); !ok {
+			t.Errorf("errors %+v do not name %s", pb.Errors, f)
+		}
 	}
 	var list struct {
 		Items []struct{} `json:"items"`
@@ -127,6 +131,6 @@ func TestInvestigationRequiresUndecidableSupporter(t *testing.T) {
 	if len(list.Items) != 0 {
 		t.Errorf("a refused investigation wrote %d means tests", len(list.Items))
 	}
-	b.do(t, "POST", path, "cw1", map[string]any{"version": version,
+	b.do(t, "POST", path, "cw1", map[string]any{"version": version, "heating_type": "self_heating",
 		"members": []map[string]any{{"person_id": ps[0], "unable_to_work": true, "has_supporter": false}}}).want(t, http.StatusOK)
 }
