@@ -87,7 +87,7 @@ func (s *Accounts) Statement(ctx context.Context, personID registry.PersonID, sc
 			return nil, err
 		}
 		for _, t := range st.Transfers {
-			if t.Direction == TransferInward {
+			if t.Direction == TransferInward && t.Status == TransferDone { // a pending or rejected one brought nothing yet
 				st.ContributionMonths += t.Months
 			}
 		}
