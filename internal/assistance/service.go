@@ -208,6 +208,9 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 		m.DisabilityGrade = severestGrade(ds, t.Period)
 	}
 	legalSupporters(h, t, &pr)
+	if err := t.checkCeilings(s.policy, &pr); err != nil {
+		return nil, err
+	}
 	// The household counts as locally registered when its first member,
 	// the applicant, is (户籍所在地申请).
 	if len(t.Members) > 0 {
@@ -219,7 +222,9 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 	if err := s.addInsuranceIncomes(ctx, t); err != nil {
 		return nil, err
 	}
-	t.Compute()
+	if err := t.Compute(); err != nil {
+		return nil, err
+	}
 	return explain(s.policy, t, t.Period)
 }
 

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -133,4 +134,41 @@ func TestInvestigationRequiresUndecidableSupporter(t *testing.T) {
 	}
 	b.do(t, "POST", path, "cw1", map[string]any{"version": version, "heating_type": "self_heating",
 		"members": []map[string]any{{"person_id": ps[0], "unable_to_work": true, "has_supporter": false}}}).want(t, http.StatusOK)
+}
+
+// TestMeansTestLineBounds: a means-test line of int64-max fen, which used
+// to wrap the household's income negative before the policy engine saw it,
+// is a 422 naming the line's amount; so is a quantity beyond belief.
+func TestMeansTestLineBounds(t *testing.T) {
+	b := setup(t)
+	ps, caseID, version := supporterFamily(t, b, 81, []period.Date{period.MustDate(1980, time.January, 1), period.MustDate(1982, time.January, 1)},
+		[]string{"head", "spouse"})
+	path := fmt.Sprintf("/api/v1/assistance-cases/%d/investigation", caseID)
+	members := []map[string]any{{"person_id": ps[0]}, {"person_id": ps[1]}}
+	pb := b.do(t, "POST", path, "cw1", map[string]any{"version": version, "heating_type": "central", "members": members,
+		"lines": []map[string]any{
+			{"person_id": ps[0], "kind": "income.wage", "amount": 1_200_000},
+			{"person_id": ps[0], "kind": "income.wage", "amount": int64(math.MaxInt64)},
+			{"kind": "asset.vehicle", "quantity": 1_000_000},
+			{"person_id": ps[1], "kind": "income.wage", "amount": int64(math.MaxInt64)},
+		}}).problem(t, http.StatusUnprocessableEntity)
+	for _, f := range []string{"lines[1].amount", "lines[2].quantity", "lines[3].amount"} {
+		if _, ok := pb.field(f); !ok {
+			t.Errorf("errors %+v do not name %s", pb.Errors, f)
+		}
+	}
+	if _, ok := pb.field("lines[0].amount"); ok {
+		t.Errorf("errors %+v name lines[0].amount, a plausible wage", pb.Errors)
+	}
+}
+
+// TestTemporaryAssistanceExpenseBound: an expense of int64-max fen is a
+// 422 naming expense.
+func TestTemporaryAssistanceExpenseBound(t *testing.T) {
+	b := setup(t)
+	_, caseID, _ := supporterFamily(t, b, 91, []period.Date{period.MustDate(1980, time.January, 1)}, []string{"head"})
+	hh := householdOf(t, b, caseID)
+	pb := b.do(t, "POST", "/api/v1/assistance-cases", "cw1", map[string]any{"programme": "temporary_assistance", "household_id": hh, "channel": "online",
+		"hardship_type": "expense", "expense": int64(math.MaxInt64)}).problem(t, http.StatusUnprocessableEntity)
+	wantField(t, pb, "expense")
 }
