@@ -133,6 +133,9 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
 
+// Today is the service's current date in China.
+func (s *Service) Today() period.Date { return s.today() }
+
 // Registry returns the registry the service reads.
 func (s *Service) Registry() Registry { return s.registry }
 

@@ -94,3 +94,37 @@ func TestTransferInMakerChecker(t *testing.T) {
 		t.Errorf("transfer of 100,000.00 yuan = %+v, want done", tr)
 	}
 }
+
+// TestAmountCeilings: an employment spell at int64-max monthly_wage (which
+// used to be accepted) and other amounts typed in above their ceilings are
+// a 422 naming the field, and nothing is written.
+func TestAmountCeilings(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	p := b.createPerson(t, "cw1", vs[0], 731)
+	org := b.createOrg(t, "cw1", "652301", "MA7LM001")
+	pb := b.do(t, "POST", "/api/v1/employment", "cw1", map[string]any{"person_id": p.ID, "org_id": org, "start": "2024-01-01",
+		"monthly_wage": int64(math.MaxInt64)}).problem(t, http.StatusUnprocessableEntity)
+	wantField(t, pb, "monthly_wage")
+	var list struct {
+		Items []struct{} `json:"items"`
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/employment?person_id=%d", p.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("a refused spell was written: %d spells", len(list.Items))
+	}
+	var e struct {
+		ID      int64 `json:"id"`
+		Version int64 `json:"version"`
+	}
+	b.do(t, "POST", "/api/v1/employment", "cw1", map[string]any{"person_id": p.ID, "org_id": org, "start": "2024-01-01", "monthly_wage": 800_000}).
+		want(t, http.StatusCreated).decode(t, &e)
+	wantField(t, b.do(t, "PATCH", fmt.Sprintf("/api/v1/employment/%d", e.ID), "cw1", map[string]any{"version": e.Version,
+		"monthly_wage": 100_000_001}).problem(t, http.StatusUnprocessableEntity), "monthly_wage")
+
+	pb = b.do(t, "POST", "/api/v1/payments", "cw1", map[string]any{"payments": []map[string]any{{"person_id": p.ID, "scheme": "employee_pension",
+		"period": "2025-01", "base": 500000, "individual": int64(math.MaxInt64), "paid_on": "2025-01-20", "receipt_no": "FW-2025-9"}}}).
+		problem(t, http.StatusUnprocessableEntity)
+	wantField(t, pb, "payments[0].individual")
+}
