@@ -210,7 +210,9 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 		}
 		m.DisabilityGrade = severestGrade(ds, t.Period)
 	}
-	legalSupporters(h, t, &pr)
+	if err := legalSupporters(s.policy, h, t, &pr); err != nil {
+		return nil, err
+	}
 	if err := t.checkCeilings(s.policy, &pr); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
 
@@ -29,19 +30,32 @@ var supporterRelations = map[registry.Relation][]registry.Relation{
 // The rule: a member has a legal supporter able to support them when
 // another member counted by the test is, by their relations to the head in
 // the registry household, their spouse, parent or child, and that member is
-// able to work on the first day of the test's month (16 to 59, not
-// assessed unable to work, not disabled of grade 1 or 2; see ableToWork).
+// able to work on the first day of the test's month: of working age, from
+// tekun.minor_age to under tekun.elderly_age (16 to 59), not assessed
+// unable to work and not severely disabled (grade 1 to
+// disability.severe_max_grade), the parameters in force that day.
 // Such a supporter is a fact of the registry and wins over an answer of
 // false. When the household holds no such supporter, one may still live
 // elsewhere, which the registry does not record: the answer must then be
 // stated, and a member left without one is a problem on
 // members[i].has_supporter. A stated or given true is kept: it never
 // favours eligibility.
-func legalSupporters(h *registry.Household, t *MeansTest, pr *fault.Problems) {
+func legalSupporters(pk *policy.Package, h *registry.Household, t *MeansTest, pr *fault.Problems) error {
 	if t.Period.IsZero() {
-		return
+		return nil
 	}
 	on := t.Period.First()
+	var ab ability
+	for _, x := range []struct {
+		key string
+		v   *int64
+	}{{"tekun.minor_age", &ab.from}, {"tekun.elderly_age", &ab.to}, {"disability.severe_max_grade", &ab.severe}} {
+		v, _, err := pk.Value(x.key, on, t.RegionCode)
+		if err != nil {
+			return &fault.Error{Code: fault.Invalid, Message: "means test parameters not in force", Err: err, Fields: map[string]string{"period": err.Error()}}
+		}
+		*x.v = v
+	}
 	rel := map[registry.PersonID]registry.Relation{}
 	if h != nil {
 		for _, m := range h.Members {
@@ -53,7 +67,7 @@ func legalSupporters(h *registry.Household, t *MeansTest, pr *fault.Problems) {
 		if m.PersonID <= 0 {
 			continue
 		}
-		if hasSupporterIn(t, m, rel, on) {
+		if hasSupporterIn(t, m, rel, on, ab) {
 			m.HasSupporter = true
 			continue
 		}
@@ -62,11 +76,25 @@ func legalSupporters(h *registry.Household, t *MeansTest, pr *fault.Problems) {
 				"is required: the registry household holds no spouse, parent or child of person %d able to support them, so say whether a legal supporter (赡养、抚养、扶养义务人) elsewhere is able to", m.PersonID)
 		}
 	}
+	return nil
+}
+
+// ability is the working-age band and the severe disability grades, as
+// the policy parameters give them on a date.
+type ability struct {
+	from, to int64 // working age: from ≤ age < to
+	severe   int64 // grades 1 to severe are severe disability
+}
+
+// able reports whether m is able to work on the date.
+func (ab ability) able(m *Member, on period.Date) bool {
+	age := int64(period.AgeAt(m.BirthDate, on))
+	return age >= ab.from && age < ab.to && !m.UnableToWork && !(m.DisabilityGrade >= 1 && int64(m.DisabilityGrade) <= ab.severe)
 }
 
 // hasSupporterIn reports whether a member counted by t is m's legal
 // supporter and able to work on the date, by the relations in rel.
-func hasSupporterIn(t *MeansTest, m *Member, rel map[registry.PersonID]registry.Relation, on period.Date) bool {
+func hasSupporterIn(t *MeansTest, m *Member, rel map[registry.PersonID]registry.Relation, on period.Date, ab ability) bool {
 	r, ok := rel[m.PersonID]
 	if !ok {
 		return false
@@ -81,7 +109,7 @@ func hasSupporterIn(t *MeansTest, m *Member, rel map[registry.PersonID]registry.
 			continue
 		}
 		for _, want := range supporterRelations[r] {
-			if sr == want && ableToWork(s, on) {
+			if sr == want && ab.able(s, on) {
 				return true
 			}
 		}
