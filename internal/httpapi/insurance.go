@@ -300,20 +300,12 @@ func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
 		pr.Add("payments", "give at least one payment")
 	}
 	ps := make([]insurance.Payment, len(req.Payments))
-	lim := s.ceilings(&pr)
 	for i, p := range req.Payments {
 		field := fmt.Sprintf("payments[%d].", i)
-		lim.check(field+"base", p.Base, "limits.amount")
-		lim.check(field+"employer", p.Employer, "limits.amount")
-		lim.check(field+"individual", p.Individual, "limits.amount")
 		ps[i] = insurance.Payment{PersonID: registry.PersonID(p.PersonID), OrgID: registry.OrgID(p.OrgID),
 			Scheme: insurance.Scheme(p.Scheme), Period: periodField(&pr, field+"period", p.Period), Base: money.Fen(p.Base),
 			Employer: money.Fen(p.Employer), Individual: money.Fen(p.Individual), PaidOn: dateField(&pr, field+"paid_on", p.PaidOn),
 			ReceiptNo: p.ReceiptNo}
-	}
-	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
 	}
 	if err := pr.Err("invalid payments"); err != nil {
 		writeError(w, r, err)
