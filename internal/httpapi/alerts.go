@@ -305,7 +305,6 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 	var pr fault.Problems
 	today := s.viewOf(r.Context()).today
 	ss := make([]monitoring.Signal, len(req.Signals))
-	lim := s.ceilings(&pr)
 	for i, in := range req.Signals {
 		f := "signals[" + strconv.Itoa(i) + "]."
 		sg := monitoring.Signal{PersonID: registry.PersonID(in.PersonID), Name: in.Name, Kind: monitoring.Kind(in.Kind), Source: monitoring.Source(in.Source),
@@ -321,11 +320,6 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 			sg.IDNumber = id
 		}
 		ss[i] = sg
-		lim.check(f+"amount", in.Amount, "limits.amount")
-	}
-	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
 	}
 	if err := pr.Err("invalid signals"); err != nil {
 		writeError(w, r, err)
