@@ -63,6 +63,14 @@ func TestTransferInMakerChecker(t *testing.T) {
 	if st := statement(); st.Balance != 0 || st.ContributionMonths != 0 {
 		t.Errorf("statement with a pending transfer = %+v, want nothing credited", st)
 	}
+	var pending struct {
+		Items []transferJSON `json:"items"`
+	}
+	b.do(t, "GET", "/api/v1/transfers/pending", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
+	if len(pending.Items) != 1 || pending.Items[0].ID != tr.ID {
+		t.Errorf("pending transfers = %+v, want transfer %d", pending.Items, tr.ID)
+	}
+	b.do(t, "GET", "/api/v1/transfers/pending", "cw1", nil).problem(t, http.StatusForbidden)
 	decision := fmt.Sprintf("/api/v1/transfers/%d/decision", tr.ID)
 	b.do(t, "POST", decision, "admin", map[string]any{"approve": true}).problem(t, http.StatusForbidden) // the maker
 	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)   // no decision.approve
@@ -74,6 +82,10 @@ func TestTransferInMakerChecker(t *testing.T) {
 		t.Errorf("statement after approval = %+v, want 9000000 fen and 120 months", st)
 	}
 	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	b.do(t, "GET", "/api/v1/transfers/pending", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
+	if len(pending.Items) != 0 {
+		t.Errorf("pending transfers after the approval = %+v, want none", pending.Items)
+	}
 
 	// A second one, rejected: the reason is required, nothing is credited.
 	b.do(t, "POST", in, "admin", map[string]any{"from_region": "上海市", "on": "2026-09-02", "balance": 20_000_000, "pooled": 0, "months": 12}).

@@ -82,6 +82,9 @@ type AccountStore interface {
 	// ledger entry e, in one transaction with one audit event, and sets
 	// t.DecidedAt. Conflict if the transfer is no longer pending.
 	DecideTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
+	// PendingTransfers lists the pending transfers in the region subtree
+	// code, oldest first, without their years.
+	PendingTransfers(ctx context.Context, code region.Code) ([]Transfer, error)
 	// Transfers lists a person's transfers by key, without their years.
 	Transfers(ctx context.Context, personID registry.PersonID) ([]Transfer, error)
 }

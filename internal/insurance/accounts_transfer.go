@@ -268,6 +268,20 @@ func (s *Accounts) DecideTransfer(ctx context.Context, id int64, approve bool, n
 	return t, nil
 }
 
+// PendingTransfers lists the transfers-in waiting for a second user in the
+// region subtree code (the caller's whole scope when empty), for a user
+// with decision.approve.
+func (s *Accounts) PendingTransfers(ctx context.Context, code region.Code) ([]Transfer, error) {
+	p, err := auth.Require(ctx, auth.PermApprove)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	return s.store.PendingTransfers(ctx, code)
+}
+
 // userID is the acting user's ID, 0 for none.
 func userID(ctx context.Context) int64 {
 	p, _ := auth.PrincipalFrom(ctx)

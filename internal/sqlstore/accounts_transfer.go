@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -132,6 +133,27 @@ const transferCols = `id, person_id, direction, region_code, other_region, on_da
 func scanTransfer(sc interface{ Scan(...any) error }, t *insurance.Transfer) error {
 	return sc.Scan(&t.ID, &t.PersonID, &t.Direction, &t.RegionCode, &t.OtherRegion, &t.On, &t.Balance, &t.Pooled, &t.Months,
 		timeCol{&t.CreatedAt}, &t.Status, &t.CreatedBy, &t.DecidedBy, timeCol{&t.DecidedAt}, &t.DecisionNote)
+}
+
+// PendingTransfers implements insurance.AccountStore.
+func (db *DB) PendingTransfers(ctx context.Context, code region.Code) ([]insurance.Transfer, error) {
+	var w where
+	w.add("status = 'pending'")
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers`+w.sql()+` ORDER BY id`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending transfers: %w", err)
+	}
+	defer rows.Close()
+	out := []insurance.Transfer{}
+	for rows.Next() {
+		t := insurance.Transfer{Years: []insurance.TransferYear{}}
+		if err := scanTransfer(rows, &t); err != nil {
+			return nil, fmt.Errorf("scan transfer: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // Transfer implements insurance.AccountStore.
