@@ -208,6 +208,9 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			for _, y := range t.Years {
 				fmt.Fprintf(e.stdout, "  %d  bases %s  pooled %s  %d months\n", y.Year, y.Base, y.Pooled, y.Months)
 			}
+			if t.Status == insurance.TransferPending {
+				fmt.Fprintf(e.stdout, "pending: above limits.transfer_in.review_above, the account is credited when another user with decision.approve approves it (POST /api/v1/transfers/%d/decision)\n", t.ID)
+			}
 			return nil
 		}
 	default:

@@ -303,10 +303,11 @@ func seedAssistance(ctx context.Context, db *sqlstore.DB, pk *policy.Package, fi
 	r := rand.New(rand.NewPCG(uint64(seed), 0xa551))
 	var tests []*assistance.MeansTest
 	err := db.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error {
-		if t := syntheticTest(r, h, first); t != nil {
+		t, err := syntheticTest(r, h, first)
+		if t != nil {
 			tests = append(tests, t)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err
@@ -532,6 +533,7 @@ func useOrInvestigate(cw context.Context, svc *assistance.Service, c *assistance
 			gone[m.PersonID] = true // died since: no longer counted
 			continue
 		}
+		m.SupporterStated = true // what the earlier test found
 		t.Members = append(t.Members, m)
 	}
 	for _, l := range old.Lines {
@@ -554,7 +556,7 @@ func useOrInvestigate(cw context.Context, svc *assistance.Service, c *assistance
 // unable to work; 7% of the old and 0.3% of children without a legal
 // supporter able to support them; 2% monitored. Households whose
 // members have all died are not tested.
-func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) *assistance.MeansTest {
+func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) (*assistance.MeansTest, error) {
 	t := &assistance.MeansTest{HouseholdID: h.ID, RegionCode: h.RegionCode, Period: m, HukouType: h.HukouType, Source: assistance.SourceDataMatch,
 		HeatingType: []string{"central", "self_heating", "self_heating", "central", "provided"}[r.IntN(5)], Note: "synthetic: department data"}
 	on := m.First()
@@ -598,7 +600,7 @@ func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) *
 		t.Members = append(t.Members, mem)
 	}
 	if len(t.Members) == 0 {
-		return nil
+		return nil, nil
 	}
 	t.HukouLocal = t.Members[0].HukouLocal
 	// The household's income, spread over earners (adults under 60) and
@@ -637,8 +639,10 @@ func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) *
 	if r.Float64() < 0.33 {
 		t.Lines = append(t.Lines, assistance.Line{Kind: assistance.ExpenseMedical, Amount: money.Fen(r.Int64N(total/2 + 1_000_000))})
 	}
-	t.Compute()
-	return t
+	if err := t.Compute(); err != nil {
+		return nil, fmt.Errorf("synthetic test of household %d: %w", h.ID, err)
+	}
+	return t, nil
 }
 
 func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Member {

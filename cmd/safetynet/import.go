@@ -106,7 +106,11 @@ func runImport(ctx context.Context, e env, args []string) error {
 				recs[i].USCC = string(u)
 			}
 		}
-		svc := insurance.NewService(db, db, nil)
+		pk, err := loadPolicies("") // the amounts' plausibility ceilings
+		if err != nil {
+			return err
+		}
+		svc := insurance.NewService(db, db, pk)
 		n, err := svc.ImportTax(ctx, db, recs)
 		if err != nil {
 			return rowProblems(e, err)

@@ -103,6 +103,18 @@ func TestImportTaxCLI(t *testing.T) {
 		t.Errorf("payments after a rejected file = %d, want %d (nothing written)", n, before)
 	}
 
+	// An individual part of 92 quadrillion yuan, which used to wrap the
+	// sum of the parts: above limits.amount, the file is refused.
+	huge := writeFile(t, "huge.csv", taxHeader+row(f.persons[0], "企业职工基本养老保险", "R1")+
+		strings.Replace(row(f.persons[1], "失业保险", "R2"), "960.00,480.00", "960.00,92233720368547758.07", 1))
+	_, stderr, err = runCLI(t, "import", "tax", huge, "--db", f.dsn)
+	if code, ok := err.(exitError); !ok || code != 1 || !strings.Contains(stderr, "row 3: individual") {
+		t.Errorf("a file with an int64-max part: err %v, stderr:\n%s", err, stderr)
+	}
+	if n := f.count(t, "payments", "1=1"); n != before {
+		t.Errorf("payments after a file above the ceiling = %d, want %d (nothing written)", n, before)
+	}
+
 	// A file that does not parse is rejected by the reader, row by row.
 	garbled := writeFile(t, "garbled.csv", taxHeader+row(f.persons[0], "企业职工基本养老保险", "R1")+
 		strings.Replace(row(f.persons[1], "失业保险", "R2"), "2025-03", "2025-13", 1))

@@ -219,14 +219,19 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 // counted is of working age and able to work: all are under 16 or 60 and
 // over, unable to work, or severely disabled.
 func category(t *MeansTest, on period.Date) string {
-	for _, m := range t.Members {
-		age := period.AgeAt(m.BirthDate, on)
-		able := age >= 16 && age < 60 && !m.UnableToWork && !(m.DisabilityGrade == 1 || m.DisabilityGrade == 2)
-		if able {
+	for i := range t.Members {
+		if ableToWork(&t.Members[i], on) {
 			return ReviewOther
 		}
 	}
 	return ReviewStable
+}
+
+// ableToWork reports whether m is of working age on the date (16 to 59),
+// not assessed unable to work and not severely disabled (grade 1 or 2).
+func ableToWork(m *Member, on period.Date) bool {
+	age := period.AgeAt(m.BirthDate, on)
+	return age >= 16 && age < 60 && !m.UnableToWork && !(m.DisabilityGrade == 1 || m.DisabilityGrade == 2)
 }
 
 // nextReview is the date a review of a falls due, counted from from.

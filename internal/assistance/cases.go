@@ -235,6 +235,8 @@ func (s *Service) Apply(ctx context.Context, c *Case, note string) error {
 		}
 		if c.Expense <= 0 {
 			pr.Add("expense", "give the expense not covered by insurance or other aid, in fen")
+		} else if err := s.policy.Ceiling(&pr, "expense", int64(c.Expense), "limits.amount", c.AppliedOn, ""); err != nil {
+			return err
 		}
 	default:
 		if c.HardshipType != "" || c.Expense != 0 {

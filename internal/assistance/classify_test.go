@@ -235,9 +235,11 @@ func TestMeansTestValidate(t *testing.T) {
 		{"a line of a non-member", func(h *MeansTest) { h.Lines = []Line{{PersonID: 999, Kind: IncomeWage, Amount: 1}} }, "lines[0].person_id"},
 		{"no source", func(h *MeansTest) { h.Source = "" }, "source"},
 		{"no period", func(h *MeansTest) { h.Period = 0 }, "period"},
+		{"no heating type", func(h *MeansTest) { h.HeatingType = "" }, "heating_type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := testHousehold(10_000)
+			h.HeatingType = "central"
 			tc.edit(h)
 			pr := h.validate()
 			if _, ok := pr[tc.field]; !ok {
@@ -245,7 +247,9 @@ func TestMeansTestValidate(t *testing.T) {
 			}
 		})
 	}
-	if pr := testHousehold(10_000).validate(); len(pr) != 0 {
+	valid := testHousehold(10_000)
+	valid.HeatingType = "central"
+	if pr := valid.validate(); len(pr) != 0 {
 		t.Errorf("a valid test has problems %v", pr)
 	}
 }

@@ -1,6 +1,7 @@
 package assistance
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -101,8 +103,15 @@ type Member struct {
 	UnableToWork bool     `json:"unable_to_work"`
 	SelfCare     SelfCare `json:"self_care"`
 	// HasSupporter: a legal supporter able to support them exists (有履行能力
-	// 的法定赡养、抚养、扶养义务人), inside or outside the household.
+	// 的法定赡养、抚养、扶养义务人), inside or outside the household. The
+	// service derives it from the registry household where that knows
+	// (see [legalSupporters]); otherwise it must have been stated.
 	HasSupporter bool `json:"has_supporter"`
+	// SupporterStated says HasSupporter is an answer given by whoever
+	// recorded the test, not a value left out. A false HasSupporter that
+	// was not stated and that the registry cannot decide is refused: no
+	// fact that favours eligibility is ever a default.
+	SupporterStated bool `json:"-"`
 	// Monitored: in the monitored low-income population other than 低保 and
 	// 特困, such as 防止返贫监测对象 reported by agriculture.
 	Monitored bool `json:"monitored"`
@@ -192,24 +201,30 @@ func (t *MeansTest) Member(id registry.PersonID) (*Member, bool) {
 }
 
 // Compute sums the counted lines into the totals and each member's own
-// income.
-func (t *MeansTest) Compute() {
+// income. The sums are checked: amounts whose sum does not fit in an int64
+// are an Invalid error on lines, never a wrapped total (the service's
+// ceilings keep real tests far from it).
+func (t *MeansTest) Compute() error {
 	tot := Totals{MemberCount: len(t.Members)}
-	own := map[registry.PersonID]money.Fen{}
+	var income, expenses, assets money.Total
+	own := map[registry.PersonID]*money.Total{}
 	for _, l := range t.Lines {
 		if l.Exempt {
 			continue
 		}
 		switch {
 		case l.Kind.Income():
-			tot.Income12m += l.Amount
+			income.Add(l.Amount)
 			if l.PersonID != 0 {
-				own[l.PersonID] += l.Amount
+				if own[l.PersonID] == nil {
+					own[l.PersonID] = &money.Total{}
+				}
+				own[l.PersonID].Add(l.Amount)
 			}
 		case l.Kind.Expense():
-			tot.RigidExpenses12m += l.Amount
+			expenses.Add(l.Amount)
 		case l.Kind == AssetDeposit || l.Kind == AssetSecurities:
-			tot.FinancialAssets += l.Amount
+			assets.Add(l.Amount)
 		case l.Kind == AssetVehicle:
 			tot.Vehicles += l.Quantity
 		case l.Kind == AssetHouse:
@@ -218,11 +233,51 @@ func (t *MeansTest) Compute() {
 			tot.BusinessEntities += l.Quantity
 		}
 	}
+	for _, x := range []struct {
+		total *money.Total
+		into  *money.Fen
+		what  string
+	}{{&income, &tot.Income12m, "incomes"}, {&expenses, &tot.RigidExpenses12m, "rigid expenses"}, {&assets, &tot.FinancialAssets, "financial assets"}} {
+		v, err := x.total.Result()
+		if err != nil {
+			return &fault.Error{Code: fault.Invalid, Message: "invalid means test", Err: err, Fields: map[string]string{"lines": "the " + x.what + " add up to more than an int64 of fen"}}
+		}
+		*x.into = v
+	}
 	tot.TotalIncome = money.Fen(money.DivRound(int64(tot.Income12m), 12))
 	for i := range t.Members {
-		t.Members[i].OwnIncome = money.Fen(money.DivRound(int64(own[t.Members[i].PersonID]), 12))
+		var v money.Fen
+		if o := own[t.Members[i].PersonID]; o != nil {
+			var err error
+			if v, err = o.Result(); err != nil {
+				return &fault.Error{Code: fault.Invalid, Message: "invalid means test", Err: err,
+					Fields: map[string]string{"lines": fmt.Sprintf("the incomes of person %d add up to more than an int64 of fen", t.Members[i].PersonID)}}
+			}
+		}
+		t.Members[i].OwnIncome = money.Fen(money.DivRound(int64(v), 12))
 	}
 	t.Totals = tot
+	return nil
+}
+
+// checkCeilings checks every line's amount and quantity against their
+// plausibility ceilings (limits.means_test.amount and .quantity) in force
+// on the first day of the test's month.
+func (t *MeansTest) checkCeilings(pk *policy.Package, pr *fault.Problems) error {
+	if t.Period.IsZero() {
+		return nil
+	}
+	on := t.Period.First()
+	for i, l := range t.Lines {
+		f := "lines[" + strconv.Itoa(i) + "]"
+		if err := pk.Ceiling(pr, f+".amount", int64(l.Amount), "limits.means_test.amount", on, t.RegionCode); err != nil {
+			return err
+		}
+		if err := pk.Ceiling(pr, f+".quantity", int64(l.Quantity), "limits.means_test.quantity", on, t.RegionCode); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // validate checks what a caseworker gives; the registry copies are the
@@ -277,7 +332,9 @@ func (t *MeansTest) validate() fault.Problems {
 	switch t.HeatingType {
 	case "central", "self_heating", "provided":
 	case "":
-		t.HeatingType = "central"
+		// Central heating is paid for by the household and opens heating
+		// assistance; a default would favour eligibility, so it is asked.
+		pr.Add("heating_type", "is required: central, self_heating or provided (it decides heating assistance)")
 	default:
 		pr.Add("heating_type", "%q is not one of central, self_heating, provided", t.HeatingType)
 	}

@@ -135,6 +135,9 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
 
+// Today is the service's current date in China.
+func (s *Service) Today() period.Date { return s.today() }
+
 // Registry returns the registry the service reads.
 func (s *Service) Registry() Registry { return s.registry }
 
@@ -209,6 +212,12 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 		}
 		m.DisabilityGrade = severestGrade(ds, t.Period)
 	}
+	if err := legalSupporters(s.policy, h, t, &pr); err != nil {
+		return nil, err
+	}
+	if err := t.checkCeilings(s.policy, &pr); err != nil {
+		return nil, err
+	}
 	// The household counts as locally registered when its first member,
 	// the applicant, is (户籍所在地申请).
 	if len(t.Members) > 0 {
@@ -220,7 +229,9 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 	if err := s.addInsuranceIncomes(ctx, t); err != nil {
 		return nil, err
 	}
-	t.Compute()
+	if err := t.Compute(); err != nil {
+		return nil, err
+	}
 	return explain(s.policy, t, t.Period)
 }
 

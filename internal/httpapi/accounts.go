@@ -44,7 +44,7 @@ func (s *server) accountRoutes() []route {
 			summary: "Move the employee pension out of Changji (转出): the whole account balance and 12% of each year's bases since 1998",
 			params:  personParams{}, body: transferOutRequest{}, status: http.StatusCreated, resp: transferResponse{}},
 		{method: "POST", path: "/api/v1/persons/{id}/account/transfer-in", handler: s.handleTransferIn, tag: "accounts",
-			summary: "Record an employee account moved into Changji (转入)",
+			summary: "Record an employee account moved into Changji (转入); above limits.transfer_in.review_above it is pending until another user approves it",
 			params:  personParams{}, body: transferInRequest{}, status: http.StatusCreated, resp: transferResponse{}},
 	}
 }
@@ -589,12 +589,21 @@ type transferResponse struct {
 	Months      int                     `json:"months"`
 	Years       []transferYearResponse  `json:"years" required:"true" nullable:"false"`
 	Parameters  []parameterReadResponse `json:"parameters,omitempty"`
+	Status      string                  `json:"status" enum:"done,pending,rejected" description:"pending: a large transfer-in waiting for a second user; the account is credited when approved"`
+	CreatedBy   int64                   `json:"created_by,omitempty" description:"the user who recorded it"`
+	DecidedBy   int64                   `json:"decided_by,omitempty" description:"the user who approved or rejected it"`
+	DecidedAt   string                  `json:"decided_at,omitempty" format:"date-time"`
+	Note        string                  `json:"decision_note,omitempty"`
 }
 
 func transferOf(t *insurance.Transfer) transferResponse {
 	out := transferResponse{ID: t.ID, PersonID: int64(t.PersonID), Direction: t.Direction, RegionCode: string(t.RegionCode),
 		OtherRegion: t.OtherRegion, On: dateString(t.On), Balance: int64(t.Balance), Pooled: int64(t.Pooled), Months: t.Months,
-		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters)}
+		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters), Status: t.Status, CreatedBy: t.CreatedBy,
+		DecidedBy: t.DecidedBy, Note: t.DecisionNote}
+	if !t.DecidedAt.IsZero() {
+		out.DecidedAt = timeString(t.DecidedAt)
+	}
 	for i, y := range t.Years {
 		out.Years[i] = transferYearResponse{Year: y.Year, Base: int64(y.Base), Pooled: int64(y.Pooled), Months: y.Months}
 	}

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -77,6 +78,11 @@ func TestAlertsAPI(t *testing.T) {
 		bill, map[string]any{"person_id": child.ID, "kind": "divorce", "source": "tax", "occurred_on": today.String()},
 	}}).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "signals[1].kind")
+	// A hospital bill of int64-max fen is above limits.amount.
+	hugeBill := map[string]any{"person_id": head.ID, "kind": "hospital_bill", "source": "medical_insurance",
+		"occurred_on": today.AddDays(-5).String(), "amount": int64(math.MaxInt64)}
+	wantField(t, b.do(t, "POST", "/api/v1/signals", "cw1", map[string]any{"signals": []any{bill, hugeBill}}).problem(t, http.StatusUnprocessableEntity),
+		"signals[1].amount")
 	// Outside the caller's scope the person is unknown.
 	wantField(t, b.do(t, "POST", "/api/v1/signals", "cw2", map[string]any{"signals": []any{bill}}).problem(t, http.StatusUnprocessableEntity),
 		"signals[0].person_id")

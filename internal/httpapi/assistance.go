@@ -123,10 +123,10 @@ type idParams struct {
 type memberRequest struct {
 	PersonID     int64  `json:"person_id" required:"true" minimum:"1"`
 	Relation     string `json:"relation,omitempty" description:"default the relation in the registry household"`
-	UnableToWork bool   `json:"unable_to_work,omitempty" description:"丧失劳动能力"`
+	UnableToWork bool   `json:"unable_to_work,omitempty" description:"丧失劳动能力; default false, which never favours eligibility"`
 	SelfCare     string `json:"self_care,omitempty" enum:"able,partly_unable,unable" description:"default able"`
-	HasSupporter bool   `json:"has_supporter,omitempty" description:"a legal supporter able to support them exists"`
-	Monitored    bool   `json:"monitored,omitempty" description:"防止返贫监测对象 or otherwise monitored"`
+	HasSupporter *bool  `json:"has_supporter,omitempty" description:"a legal supporter (法定赡养、抚养、扶养义务人) able to support them exists; derived from the registry household when it holds an able spouse, parent or child, otherwise required"`
+	Monitored    bool   `json:"monitored,omitempty" description:"防止返贫监测对象 or otherwise monitored; default false, which never favours eligibility"`
 }
 
 type lineRequest struct {
@@ -144,7 +144,7 @@ type meansTestRequest struct {
 	Period      string          `json:"period,omitempty" example:"2025-06" description:"the month the test speaks for; default the month of application or today"`
 	Members     []memberRequest `json:"members" required:"true"`
 	Lines       []lineRequest   `json:"lines"`
-	HeatingType string          `json:"heating_type,omitempty" enum:"central,self_heating,provided"`
+	HeatingType string          `json:"heating_type" required:"true" enum:"central,self_heating,provided" description:"取暖方式; it decides heating assistance"`
 	Source      string          `json:"source,omitempty" enum:"investigation,data_match,review,import"`
 	Note        string          `json:"note,omitempty"`
 	// Version is the case's version, for an investigation.
@@ -158,8 +158,12 @@ func (req *meansTestRequest) test(pr *fault.Problems) *assistance.MeansTest {
 		t.Period = periodField(pr, "period", req.Period)
 	}
 	for _, m := range req.Members {
-		t.Members = append(t.Members, assistance.Member{PersonID: registry.PersonID(m.PersonID), Relation: registry.Relation(m.Relation),
-			UnableToWork: m.UnableToWork, SelfCare: assistance.SelfCare(m.SelfCare), HasSupporter: m.HasSupporter, Monitored: m.Monitored})
+		mem := assistance.Member{PersonID: registry.PersonID(m.PersonID), Relation: registry.Relation(m.Relation),
+			UnableToWork: m.UnableToWork, SelfCare: assistance.SelfCare(m.SelfCare), Monitored: m.Monitored}
+		if m.HasSupporter != nil {
+			mem.HasSupporter, mem.SupporterStated = *m.HasSupporter, true
+		}
+		t.Members = append(t.Members, mem)
 	}
 	for _, l := range req.Lines {
 		t.Lines = append(t.Lines, assistance.Line{PersonID: registry.PersonID(l.PersonID), Kind: assistance.LineKind(l.Kind),

@@ -56,7 +56,7 @@ func TestAssistanceCaseAPI(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/assistance-cases/%d", c.ID)
 
 	members := []map[string]any{{"person_id": head.ID, "has_supporter": true}, {"person_id": spouse.ID, "has_supporter": true}}
-	pb := b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "members": members,
+	pb := b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "heating_type": "central", "members": members,
 		"lines": []map[string]any{{"person_id": head.ID, "kind": "income.lottery", "amount": 100}}}).problem(t, http.StatusUnprocessableEntity)
 	if _, ok := pb.field("lines[0].kind"); !ok {
 		t.Errorf("errors %+v do not name lines[0].kind", pb.Errors)
@@ -64,7 +64,7 @@ func TestAssistanceCaseAPI(t *testing.T) {
 	// Wages of 300 a month each; 昌吉市 rural standard 515.00 from
 	// 2025-07-01: (515 - 300) × 2 = 430.00 a month.
 	lines := []map[string]any{{"person_id": head.ID, "kind": "income.wage", "amount": 360_000}, {"person_id": spouse.ID, "kind": "income.wage", "amount": 360_000}}
-	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "members": members, "lines": lines}).
+	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "heating_type": "central", "members": members, "lines": lines}).
 		want(t, http.StatusOK).decode(t, &c)
 	if c.Status != "investigated" {
 		t.Fatalf("status %s, want investigated", c.Status)

@@ -67,7 +67,7 @@ func TestRejectionsNameTheNote(t *testing.T) {
 	b.do(t, "POST", "/api/v1/assistance-cases", "cw1", map[string]any{"programme": "dibao", "household_id": h.ID, "channel": "online"}).
 		want(t, http.StatusCreated).decode(t, &status)
 	path = fmt.Sprintf("/api/v1/assistance-cases/%d", status.ID)
-	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": status.Version,
+	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": status.Version, "heating_type": "self_heating",
 		"members": []map[string]any{{"person_id": p.ID, "has_supporter": true}},
 		"lines":   []map[string]any{{"person_id": p.ID, "kind": "income.wage", "amount": 120_000}}}).want(t, http.StatusOK).decode(t, &status)
 	b.do(t, "POST", path+"/assessment", "cw1", map[string]any{"version": status.Version}).want(t, http.StatusOK).decode(t, &status)

@@ -123,6 +123,12 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 	e := &registry.Employment{PersonID: registry.PersonID(req.PersonID), OrgID: registry.OrgID(req.OrgID),
 		Start: dateField(&pr, "start", req.Start), End: dateField(&pr, "end", req.End),
 		Separation: registry.Separation(req.Separation), MonthlyWage: money.Fen(req.MonthlyWage)}
+	lim := s.ceilings(&pr)
+	lim.check("monthly_wage", req.MonthlyWage, "limits.monthly_wage")
+	if err := lim.Err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := pr.Err("invalid employment"); err != nil {
 		writeError(w, r, err)
 		return
@@ -150,6 +156,14 @@ func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	apply := req.Patch(&pr)
+	lim := s.ceilings(&pr)
+	if req.MonthlyWage != nil {
+		lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
+	}
+	if err := lim.Err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := pr.Err("invalid employment"); err != nil {
 		writeError(w, r, err)
 		return

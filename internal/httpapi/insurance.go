@@ -143,6 +143,13 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
 	e := &insurance.Enrolment{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme),
 		Kind: insurance.Kind(req.Kind), OrgID: registry.OrgID(req.OrgID), Start: periodField(&pr, "start", req.Start),
 		Base: money.Fen(req.Base), Tier: money.Fen(req.Tier), RiskClass: req.RiskClass}
+	lim := s.ceilings(&pr)
+	lim.check("base", req.Base, "limits.amount")
+	lim.check("tier", req.Tier, "limits.amount")
+	if err := lim.Err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := pr.Err("invalid enrolment"); err != nil {
 		writeError(w, r, err)
 		return

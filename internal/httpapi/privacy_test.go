@@ -68,7 +68,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 	path := fmt.Sprintf("/api/v1/assistance-cases/%d", c.ID)
 	members := []map[string]any{{"person_id": head, "has_supporter": true}, {"person_id": spouse, "has_supporter": true}}
 	lines := []map[string]any{{"person_id": head, "kind": "income.wage", "amount": 360_000}, {"person_id": spouse, "kind": "income.wage", "amount": 360_000}}
-	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "members": members, "lines": lines}).
+	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "heating_type": "self_heating", "members": members, "lines": lines}).
 		want(t, http.StatusOK).decode(t, &c)
 	b.do(t, "POST", path+"/assessment", "cw1", map[string]any{"version": c.Version}).want(t, http.StatusOK).decode(t, &c)
 	b.asst.NowFunc = func() time.Time { return time.Now().AddDate(0, 0, 8) }

@@ -195,6 +195,7 @@ func (s *server) routes() []route {
 			summary: "Read the audit trail in your scope (auditors)", params: auditListParams{}, status: http.StatusOK, resp: auditList{}},
 	}
 	rs = append(rs, s.accountRoutes()...)
+	rs = append(rs, s.transferRoutes()...)
 	rs = append(rs, s.pensionRoutes()...)
 	rs = append(rs, s.benefitRoutes()...)
 	rs = append(rs, s.assistanceRoutes()...)

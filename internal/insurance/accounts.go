@@ -69,12 +69,22 @@ type AccountStore interface {
 	// EmployeeBases sums a person's employee-pension contribution bases
 	// per year from year since, with the months paid, in year order.
 	EmployeeBases(ctx context.Context, personID registry.PersonID, since int) ([]TransferYear, error)
-	// SaveTransfer records a transfer with its years and its ledger entry
-	// e (Ref "transfer:<id>") in one transaction with one audit event, and
-	// sets t.ID and t.CreatedAt. For a transfer out, Conflict if the
-	// balance is no longer t.Balance; Conflict if the same transfer was
-	// recorded before.
+	// SaveTransfer records a transfer with its years and, unless it is
+	// pending, its ledger entry e (Ref "transfer:<id>") in one transaction
+	// with one audit event, and sets t.ID and t.CreatedAt. For a transfer
+	// out, Conflict if the balance is no longer t.Balance; Conflict if the
+	// same transfer was recorded before.
 	SaveTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
+	// Transfer reads one transfer with its years; NotFound if none.
+	Transfer(ctx context.Context, id int64) (*Transfer, error)
+	// DecideTransfer records the decision on a pending transfer (t.Status
+	// done or rejected, t.DecidedBy, t.DecisionNote) and, when done, its
+	// ledger entry e, in one transaction with one audit event, and sets
+	// t.DecidedAt. Conflict if the transfer is no longer pending.
+	DecideTransfer(ctx context.Context, t *Transfer, e AccountEntry) error
+	// PendingTransfers lists the pending transfers in the region subtree
+	// code, oldest first, without their years.
+	PendingTransfers(ctx context.Context, code region.Code) ([]Transfer, error)
 	// Transfers lists a person's transfers by key, without their years.
 	Transfers(ctx context.Context, personID registry.PersonID) ([]Transfer, error)
 }

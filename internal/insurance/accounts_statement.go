@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"fmt"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
@@ -79,7 +80,10 @@ func (s *Accounts) Statement(ctx context.Context, personID registry.PersonID, sc
 	if err != nil {
 		return nil, err
 	}
-	st := BuildStatement(es)
+	st, err := BuildStatement(es)
+	if err != nil {
+		return nil, err
+	}
 	st.PersonID, st.Name, st.Scheme = personID, per.Name, scheme
 	st.Transfers = []Transfer{}
 	if scheme == EmployeePension {
@@ -87,7 +91,7 @@ func (s *Accounts) Statement(ctx context.Context, personID registry.PersonID, sc
 			return nil, err
 		}
 		for _, t := range st.Transfers {
-			if t.Direction == TransferInward {
+			if t.Direction == TransferInward && t.Status == TransferDone { // a pending or rejected one brought nothing yet
 				st.ContributionMonths += t.Months
 			}
 		}
@@ -96,9 +100,23 @@ func (s *Accounts) Statement(ctx context.Context, personID registry.PersonID, sc
 	return st, nil
 }
 
-// BuildStatement sums entries, in period order, into a statement.
-func BuildStatement(es []AccountEntry) *Statement {
+// BuildStatement sums entries, in period order, into a statement. The sums
+// are checked: entries that add up past an int64 of fen are an error
+// wrapping money.ErrOverflow, never a wrapped balance.
+func BuildStatement(es []AccountEntry) (*Statement, error) {
 	st := &Statement{Entries: es, Years: []StatementYear{}}
+	var overflow error
+	add := func(dst *money.Fen, v money.Fen) {
+		if overflow != nil {
+			return
+		}
+		sum, err := money.Add(*dst, v)
+		if err != nil {
+			overflow = err
+			return
+		}
+		*dst = sum
+	}
 	if st.Entries == nil {
 		st.Entries = []AccountEntry{}
 	}
@@ -115,19 +133,19 @@ func BuildStatement(es []AccountEntry) *Statement {
 		}
 		switch e.Kind {
 		case EntryContribution:
-			y.Contributions += e.Amount
+			add(&y.Contributions, e.Amount)
 		case EntrySubsidy, EntryCollective:
-			y.Subsidies += e.Amount
+			add(&y.Subsidies, e.Amount)
 		case EntryHardship:
-			y.Hardship += e.Amount
+			add(&y.Hardship, e.Amount)
 		case EntryBackPayment:
-			y.BackPayments += e.Amount
+			add(&y.BackPayments, e.Amount)
 		case EntryInterest:
-			y.Interest += e.Amount
+			add(&y.Interest, e.Amount)
 		case EntryTransferIn, EntryTransferOut:
-			y.Transfers += e.Amount
+			add(&y.Transfers, e.Amount)
 		case EntryRefund:
-			y.Refunds += e.Amount
+			add(&y.Refunds, e.Amount)
 		}
 		switch e.Kind {
 		case EntryContribution, EntryBackPayment:
@@ -139,10 +157,10 @@ func BuildStatement(es []AccountEntry) *Statement {
 		case EntryHardship:
 			years[yr] = true
 		}
-		st.Balance += e.Amount
+		add(&st.Balance, e.Amount)
 		y.Closing = st.Balance
 		if e.Government {
-			st.Government += e.Amount
+			add(&st.Government, e.Amount)
 		}
 	}
 	st.ContributionMonths = len(months)
@@ -151,7 +169,10 @@ func BuildStatement(es []AccountEntry) *Statement {
 	} else {
 		st.ContributionYears = st.ContributionMonths / 12
 	}
-	return st
+	if overflow != nil {
+		return nil, fmt.Errorf("account statement: %w", overflow)
+	}
+	return st, nil
 }
 
 // AccountBalance returns the sum of a person's entries in scheme with

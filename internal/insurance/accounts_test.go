@@ -1,6 +1,8 @@
 package insurance
 
 import (
+	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -50,7 +52,10 @@ func TestBuildStatement(t *testing.T) {
 		{Scheme: ResidentPension, Period: m(2024, 12), Kind: EntryInterest, Amount: 1234},
 		{Scheme: ResidentPension, Period: m(2025, 6), Kind: EntryRefund, Amount: -20000},
 	}
-	st := BuildStatement(es)
+	st, err := BuildStatement(es)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if st.Balance != 65234 || st.Government != 14000 || st.ContributionYears != 2 || len(st.Years) != 3 {
 		t.Fatalf("statement = %+v", st)
 	}
@@ -62,8 +67,17 @@ func TestBuildStatement(t *testing.T) {
 	if last := st.Years[2]; last.Opening != 85234 || last.Refunds != -20000 || last.Closing != st.Balance {
 		t.Errorf("2025 = %+v", last)
 	}
-	empty := BuildStatement(nil)
-	if empty.Balance != 0 || empty.Entries == nil || empty.Years == nil {
-		t.Errorf("empty statement = %+v", empty)
+	empty, err := BuildStatement(nil)
+	if err != nil || empty.Balance != 0 || empty.Entries == nil || empty.Years == nil {
+		t.Errorf("empty statement = %+v, %v", empty, err)
+	}
+	// A transfer-in of int64-max fen on top of a contribution used to wrap
+	// the balance negative; now it is an overflow error.
+	huge := []AccountEntry{
+		{Scheme: EmployeePension, Period: m(2025, 1), Kind: EntryContribution, Amount: 80000},
+		{Scheme: EmployeePension, Period: m(2025, 2), Kind: EntryTransferIn, Amount: math.MaxInt64},
+	}
+	if st, err := BuildStatement(huge); !errors.Is(err, money.ErrOverflow) {
+		t.Errorf("statement of a contribution and an int64-max transfer = %+v, %v; want an overflow error", st, err)
 	}
 }

@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,25 @@ type Transfer struct {
 	Years      []TransferYear     `json:"years"`
 	CreatedAt  time.Time          `json:"created_at"`
 	Parameters []policy.ParamRead `json:"parameters,omitempty"`
+	// Status is done (the account is credited or debited), pending (a
+	// transfer-in above limits.transfer_in.review_above, waiting for a
+	// second user: the account is not credited yet) or rejected.
+	Status string `json:"status"`
+	// CreatedBy is the user who recorded the transfer; DecidedBy and
+	// DecidedAt the user who approved or rejected a pending one, with the
+	// note of the decision.
+	CreatedBy    int64     `json:"created_by,omitempty"`
+	DecidedBy    int64     `json:"decided_by,omitempty"`
+	DecidedAt    time.Time `json:"decided_at,omitempty"`
+	DecisionNote string    `json:"decision_note,omitempty"`
 }
+
+// Transfer statuses.
+const (
+	TransferDone     = "done"
+	TransferPending  = "pending"
+	TransferRejected = "rejected"
+)
 
 // TransferRef is the ref of a transfer's ledger entry.
 func TransferRef(id int64) string { return "transfer:" + strconv.FormatInt(id, 10) }
@@ -96,7 +115,8 @@ func (s *Accounts) TransferOut(ctx context.Context, personID registry.PersonID, 
 	if err != nil {
 		return nil, err
 	}
-	t := &Transfer{PersonID: personID, Direction: TransferOutward, OtherRegion: strings.TrimSpace(toRegion), On: on, Years: []TransferYear{}}
+	t := &Transfer{PersonID: personID, Direction: TransferOutward, OtherRegion: strings.TrimSpace(toRegion), On: on, Years: []TransferYear{},
+		Status: TransferDone, CreatedBy: userID(ctx)}
 	if per != nil {
 		t.RegionCode = per.RegionCode
 		if t.Balance, err = s.store.AccountBalance(ctx, personID, EmployeePension, 0); err != nil {
@@ -122,11 +142,15 @@ func (s *Accounts) TransferOut(ctx context.Context, personID registry.PersonID, 
 	if err != nil {
 		return nil, err
 	}
+	var pooled money.Total
 	for _, y := range years {
 		y.Pooled = y.Base.MulRate(money.Rate(ratio))
-		t.Pooled += y.Pooled
+		pooled.Add(y.Pooled)
 		t.Months += y.Months
 		t.Years = append(t.Years, y)
+	}
+	if t.Pooled, err = pooled.Result(); err != nil {
+		return nil, fmt.Errorf("pooled funds of person %d: %w", personID, err)
 	}
 	e := AccountEntry{PersonID: personID, Scheme: EmployeePension, RegionCode: per.RegionCode, Period: on.Period(), Kind: EntryTransferOut, Amount: -t.Balance}
 	if err := s.store.SaveTransfer(ctx, t, e); err != nil {
@@ -146,7 +170,12 @@ type TransferInRequest struct {
 
 // TransferIn records an employee account moved into Changji (转入): the
 // balance as a transfer-in entry, with the contribution months and the
-// pooled funds received.
+// pooled funds received. The balance and the pooled funds must be within
+// their plausibility ceilings (limits.transfer_in.balance and .pooled). A
+// transfer whose balance and pooled funds together exceed
+// limits.transfer_in.review_above is recorded pending, without crediting
+// the account, until another user with decision.approve approves it
+// ([Accounts.DecideTransfer]).
 func (s *Accounts) TransferIn(ctx context.Context, personID registry.PersonID, in TransferInRequest) (*Transfer, error) {
 	var pr fault.Problems
 	per, err := s.transferParty(ctx, personID, in.FromRegion, in.On, &pr)
@@ -162,14 +191,99 @@ func (s *Accounts) TransferIn(ctx context.Context, personID registry.PersonID, i
 	if in.Months <= 0 || in.Months > 12*60 {
 		pr.Add("months", "must be from 1 to 720")
 	}
+	var code region.Code
+	if per != nil {
+		code = per.RegionCode
+	}
+	if !in.On.IsZero() {
+		for _, c := range []struct {
+			field string
+			v     money.Fen
+			key   string
+		}{{"balance", in.Balance, "limits.transfer_in.balance"}, {"pooled", in.Pooled, "limits.transfer_in.pooled"}} {
+			if err := s.policy.Ceiling(&pr, c.field, int64(c.v), c.key, in.On, code); err != nil {
+				return nil, &fault.Error{Code: fault.Invalid, Message: "transfer parameters not in force", Err: err, Fields: map[string]string{"on": err.Error()}}
+			}
+		}
+	}
 	if err := pr.Err("invalid transfer"); err != nil {
 		return nil, err
 	}
+	review, read, err := s.policy.Value("limits.transfer_in.review_above", in.On, code)
+	if err != nil {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "transfer parameters not in force", Err: err, Fields: map[string]string{"on": err.Error()}}
+	}
+	credit, err := money.Add(in.Balance, in.Pooled)
+	if err != nil {
+		return nil, fault.Wrap(fault.Invalid, err, "the balance and the pooled funds overflow")
+	}
 	t := &Transfer{PersonID: personID, Direction: TransferInward, RegionCode: per.RegionCode, OtherRegion: strings.TrimSpace(in.FromRegion),
-		On: in.On, Balance: in.Balance, Pooled: in.Pooled, Months: in.Months, Years: []TransferYear{}}
-	e := AccountEntry{PersonID: personID, Scheme: EmployeePension, RegionCode: per.RegionCode, Period: in.On.Period(), Kind: EntryTransferIn, Amount: in.Balance}
-	if err := s.store.SaveTransfer(ctx, t, e); err != nil {
+		On: in.On, Balance: in.Balance, Pooled: in.Pooled, Months: in.Months, Years: []TransferYear{},
+		Status: TransferDone, CreatedBy: userID(ctx), Parameters: []policy.ParamRead{read}}
+	if credit > money.Fen(review) {
+		t.Status = TransferPending
+	}
+	if err := s.store.SaveTransfer(ctx, t, transferInEntry(t)); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// transferInEntry is the ledger entry that credits a transfer-in.
+func transferInEntry(t *Transfer) AccountEntry {
+	return AccountEntry{PersonID: t.PersonID, Scheme: EmployeePension, RegionCode: t.RegionCode, Period: t.On.Period(), Kind: EntryTransferIn, Amount: t.Balance}
+}
+
+// DecideTransfer approves or rejects a pending transfer-in, by a user with
+// decision.approve in its region who did not record it (maker-checker). An
+// approval credits the account with the balance; a rejection needs the
+// reason in note and credits nothing. Either is one transaction with its
+// audit event.
+func (s *Accounts) DecideTransfer(ctx context.Context, id int64, approve bool, note string) (*Transfer, error) {
+	t, err := s.store.Transfer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := auth.RequireIn(ctx, auth.PermApprove, t.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status != TransferPending {
+		return nil, fault.Errorf(fault.Conflict, "transfer %d is %s, not pending", id, t.Status)
+	}
+	if p.UserID == t.CreatedBy {
+		return nil, fault.Errorf(fault.Forbidden, "transfer %d was recorded by you: another user decides it", id)
+	}
+	note = strings.TrimSpace(note)
+	if !approve && note == "" {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the transfer is rejected"}}
+	}
+	t.Status, t.DecidedBy, t.DecisionNote = TransferRejected, p.UserID, note
+	if approve {
+		t.Status = TransferDone
+	}
+	if err := s.store.DecideTransfer(ctx, t, transferInEntry(t)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// PendingTransfers lists the transfers-in waiting for a second user in the
+// region subtree code (the caller's whole scope when empty), for a user
+// with decision.approve.
+func (s *Accounts) PendingTransfers(ctx context.Context, code region.Code) ([]Transfer, error) {
+	p, err := auth.Require(ctx, auth.PermApprove)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return nil, err
+	}
+	return s.store.PendingTransfers(ctx, code)
+}
+
+// userID is the acting user's ID, 0 for none.
+func userID(ctx context.Context) int64 {
+	p, _ := auth.PrincipalFrom(ctx)
+	return p.UserID
 }

@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -41,7 +42,10 @@ type Payment struct {
 	Source    Source `json:"source"`
 }
 
-func (p *Payment) validate(today period.Date) fault.Problems {
+// validate checks a payment; its amounts must be within limits.amount in
+// force today, and their sum must fit in an int64. The error is the
+// ceiling's when it has no value today.
+func (p *Payment) validate(pk *policy.Package, today period.Date) (fault.Problems, error) {
 	var pr fault.Problems
 	if p.PersonID <= 0 {
 		pr.Add("person_id", "is required")
@@ -57,7 +61,17 @@ func (p *Payment) validate(today period.Date) fault.Problems {
 	if p.Base < 0 || p.Employer < 0 || p.Individual < 0 {
 		pr.Add("amount", "amounts are not negative (a refund is its own record)")
 	}
-	if p.Employer+p.Individual <= 0 {
+	for _, a := range []struct {
+		field string
+		v     money.Fen
+	}{{"base", p.Base}, {"employer", p.Employer}, {"individual", p.Individual}} {
+		if err := pk.Ceiling(&pr, a.field, int64(a.v), "limits.amount", today, ""); err != nil {
+			return nil, err
+		}
+	}
+	if paid, err := money.Add(p.Employer, p.Individual); err != nil {
+		pr.Add("amount", "the employer's and individual's parts overflow")
+	} else if paid <= 0 {
 		pr.Add("amount", "nothing was paid")
 	}
 	if p.PaidOn.IsZero() {
@@ -68,7 +82,7 @@ func (p *Payment) validate(today period.Date) fault.Problems {
 	if r := strings.TrimSpace(p.ReceiptNo); r == "" || len(r) > 40 {
 		pr.Add("receipt_no", "is required, at most 40 characters")
 	}
-	return pr
+	return pr, nil
 }
 
 // Post records payments collected at the window, all or none.
@@ -78,7 +92,11 @@ func (s *Service) Post(ctx context.Context, ps []Payment) error {
 	for i := range ps {
 		p := &ps[i]
 		p.Source = Posted
-		for f, msg := range p.validate(today) {
+		vp, err := p.validate(s.policy, today)
+		if err != nil {
+			return err
+		}
+		for f, msg := range vp {
 			pr.Add(fmt.Sprintf("payments[%d].%s", i, f), "%s", msg)
 		}
 		if p.PersonID > 0 {
@@ -191,7 +209,11 @@ func (s *Service) ImportTax(ctx context.Context, lookup TaxLookup, recs []TaxRec
 			add(r.Line, "region", "the record belongs to a region outside your scope %s", p.Scope)
 			continue
 		}
-		for f, msg := range pay.validate(today) {
+		vp, err := pay.validate(s.policy, today)
+		if err != nil {
+			return 0, err
+		}
+		for f, msg := range vp {
 			add(r.Line, f, "%s", msg)
 		}
 		out = append(out, pay)

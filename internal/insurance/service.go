@@ -333,8 +333,13 @@ func (s *Service) Assess(ctx context.Context, m period.Month, code region.Code) 
 			sum.AtFloor++
 		}
 		sum.Assessments++
-		sum.Employer += a.Employer
-		sum.Individual += a.Individual
+		var err error
+		if sum.Employer, err = money.Add(sum.Employer, a.Employer); err != nil {
+			return a, false, fmt.Errorf("employer total of %s: %w", m, err)
+		}
+		if sum.Individual, err = money.Add(sum.Individual, a.Individual); err != nil {
+			return a, false, fmt.Errorf("individual total of %s: %w", m, err)
+		}
 		sum.ByScheme[a.Scheme]++
 		return a, true, nil
 	})

@@ -6,7 +6,9 @@
 // rounding is half away from zero (四舍五入): 0.5 fen rounds to 1 fen and
 // -0.5 fen to -1 fen. Products are computed with 128-bit intermediates, so
 // they are exact for every int64 input; a result that does not fit in an
-// int64 panics rather than wrapping silently.
+// int64 panics rather than wrapping silently. Sums and products of amounts
+// that come from outside go through the checked operations ([Add], [Sub],
+// [Sum], [Mul], [Total]), which return [ErrOverflow] instead of wrapping.
 package money
 
 import (

@@ -114,6 +114,10 @@ func (s *Service) RecordSignals(ctx context.Context, batch string, ss []Signal) 
 		sg := &ss[i]
 		n := len(pr)
 		sg.validate(&pr, rowPrefix(sg, i), today)
+		// The amount's plausibility ceiling, as for every amount typed in.
+		if err := s.policy.Ceiling(&pr, rowPrefix(sg, i)+"amount", int64(sg.Amount), "limits.amount", today, ""); err != nil {
+			return 0, err
+		}
 		bad[i] = len(pr) > n
 		if sg.PersonID > 0 {
 			byID = append(byID, sg.PersonID)

@@ -331,7 +331,10 @@ func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, fo
 	if err != nil {
 		return nil, nil, err
 	}
-	es := sendJournal(b, lines)
+	es, err := sendJournal(b, lines)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := s.store.UpdateBatch(ctx, b, "export", es); err != nil {
 		return nil, nil, err
 	}
@@ -341,7 +344,7 @@ func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, fo
 // sendJournal moves the batch's lines from the fund's account to the bank
 // (Dr bank clearing, Cr fund account), per month and county of the
 // instructions, so that each month reconciles on its own.
-func sendJournal(b *Batch, lines []BatchLine) []Entry {
+func sendJournal(b *Batch, lines []BatchLine) ([]Entry, error) {
 	type key struct {
 		m      period.Month
 		county region.Code
@@ -353,7 +356,11 @@ func sendJournal(b *Batch, lines []BatchLine) []Entry {
 		if _, ok := sums[k]; !ok {
 			keys = append(keys, k)
 		}
-		sums[k] += l.Amount
+		sum, err := money.Add(sums[k], l.Amount)
+		if err != nil {
+			return nil, fmt.Errorf("send journal of batch %d: %w", b.ID, err)
+		}
+		sums[k] = sum
 	}
 	journal := "send/" + strconv.FormatInt(int64(b.ID), 10)
 	var es []Entry
@@ -362,7 +369,7 @@ func sendJournal(b *Batch, lines []BatchLine) []Entry {
 			Entry{Journal: journal, Account: Clearing, Fund: b.Fund, Period: k.m, RegionCode: k.county, Amount: sums[k], PostedAt: b.ExportedAt},
 			Entry{Journal: journal, Account: FundBank, Fund: b.Fund, Period: k.m, RegionCode: k.county, Amount: -sums[k], PostedAt: b.ExportedAt})
 	}
-	return es
+	return es, nil
 }
 
 func (s *Service) bankFile(ctx context.Context, b *Batch, format func([]BatchLine) ([]byte, error)) ([]byte, error) {

@@ -248,8 +248,13 @@ func (s *Service) generate(ctx context.Context, m period.Month, code region.Code
 				sum.Held++
 			}
 			is = append(is, in)
-			sum.Amount += l.Amount
-			sum.ByFund[l.Fund] += l.Amount
+			var err error
+			if sum.Amount, err = money.Add(sum.Amount, l.Amount); err != nil {
+				return nil, fmt.Errorf("payments of %s: %w", m, err)
+			}
+			if sum.ByFund[l.Fund], err = money.Add(sum.ByFund[l.Fund], l.Amount); err != nil {
+				return nil, fmt.Errorf("payments of %s from %s: %w", m, l.Fund, err)
+			}
 		}
 		first := lines[lo]
 		journal := fmt.Sprintf("accrue/%s/%s/%d/%s", m, first.Source, first.SourceRef, first.Line)
@@ -266,8 +271,9 @@ func (s *Service) generate(ctx context.Context, m period.Month, code region.Code
 }
 
 // accrual is the journal of a chunk of new instructions: per fund and
-// county, Dr expense and Cr payable.
-func accrual(is []*Instruction, journal string, at time.Time) []Entry {
+// county, Dr expense and Cr payable. A sum past an int64 of fen is an
+// error, never a wrapped entry.
+func accrual(is []*Instruction, journal string, at time.Time) ([]Entry, error) {
 	type key struct {
 		fund   Fund
 		county region.Code
@@ -279,7 +285,11 @@ func accrual(is []*Instruction, journal string, at time.Time) []Entry {
 		if _, ok := sums[k]; !ok {
 			keys = append(keys, k)
 		}
-		sums[k] += in.Amount
+		sum, err := money.Add(sums[k], in.Amount)
+		if err != nil {
+			return nil, fmt.Errorf("journal %s: %w", journal, err)
+		}
+		sums[k] = sum
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if a.fund != b.fund {
@@ -297,12 +307,12 @@ func accrual(is []*Instruction, journal string, at time.Time) []Entry {
 			Entry{Journal: journal, Account: Expense, Fund: k.fund, Period: m, RegionCode: k.county, Amount: sums[k], PostedAt: at},
 			Entry{Journal: journal, Account: Payable, Fund: k.fund, Period: m, RegionCode: k.county, Amount: -sums[k], PostedAt: at})
 	}
-	return es
+	return es, nil
 }
 
 // Accrual returns the journal entries of a chunk of new instructions, for
-// the store to post with them.
-func Accrual(is []*Instruction, journal string, at time.Time) []Entry {
+// the store to post with them; an error if a sum overflows.
+func Accrual(is []*Instruction, journal string, at time.Time) ([]Entry, error) {
 	return accrual(is, journal, at)
 }
 

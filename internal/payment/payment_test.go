@@ -1,6 +1,8 @@
 package payment
 
 import (
+	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +19,10 @@ func TestAccrual(t *testing.T) {
 		{Fund: FundEmployeePension, Period: m, RegionCode: "652302001001", Amount: 7},
 		{Fund: FundAssistance, Period: m, RegionCode: "652301001001", Amount: 40},
 	}
-	es := Accrual(is, "accrue/x", time.Now())
+	es, err := Accrual(is, "accrue/x", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sum money.Fen
 	got := map[string]money.Fen{}
 	for _, e := range es {
@@ -52,7 +57,10 @@ func TestSendJournalByMonth(t *testing.T) {
 		{Amount: 15, Period: period.NewMonth(2025, time.February), RegionCode: "652323001001"},
 		{Amount: 5, Period: period.NewMonth(2025, time.February), RegionCode: "652323002001"},
 	}
-	es := sendJournal(b, lines)
+	es, err := sendJournal(b, lines)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(es) != 4 {
 		t.Fatalf("entries %+v, want two per month", es)
 	}
@@ -91,5 +99,23 @@ func TestBankFile(t *testing.T) {
 	}
 	if _, err := BankFile("txt"); err == nil {
 		t.Error("format txt: no error")
+	}
+}
+
+// TestAccrualOverflow: amounts whose sum passes int64 are an error, never a
+// wrapped journal entry.
+func TestAccrualOverflow(t *testing.T) {
+	m := period.NewMonth(2025, time.March)
+	is := []*Instruction{
+		{Fund: FundAssistance, Period: m, RegionCode: "652301001001", Amount: math.MaxInt64},
+		{Fund: FundAssistance, Period: m, RegionCode: "652301002003", Amount: 1},
+	}
+	if es, err := Accrual(is, "accrue/x", time.Now()); !errors.Is(err, money.ErrOverflow) {
+		t.Errorf("Accrual of int64-max + 1 = %+v, %v; want an overflow error", es, err)
+	}
+	b := &Batch{ID: 1, Fund: FundAssistance}
+	lines := []BatchLine{{Amount: math.MaxInt64, Period: m, RegionCode: "652323001001"}, {Amount: math.MaxInt64, Period: m, RegionCode: "652323001001"}}
+	if es, err := sendJournal(b, lines); !errors.Is(err, money.ErrOverflow) {
+		t.Errorf("sendJournal of 2 × int64-max = %+v, %v; want an overflow error", es, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -418,3 +419,19 @@ func (pk *Package) ScaleValue(key string, d period.Date, code region.Code, x int
 
 // IntDec is the dec form of a whole number.
 func IntDec(n int64) int64 { return n * DecScale }
+
+// Ceiling checks v, an amount in fen given as field, against the
+// plausibility ceiling key (a money parameter, such as limits.amount) in
+// force on day d for region code: an amount above it is a problem on field
+// naming the ceiling and its date, so the caller answers 422. The error is
+// the parameter's when it has no value on d.
+func (pk *Package) Ceiling(pr *fault.Problems, field string, v int64, key string, d period.Date, code region.Code) error {
+	max, read, err := pk.Value(key, d, code)
+	if err != nil {
+		return err
+	}
+	if v > max {
+		pr.Add(field, "%s yuan is above the plausibility ceiling of %s yuan (%s, from %s)", money.Fen(v), money.Fen(max), key, read.From)
+	}
+	return nil
+}

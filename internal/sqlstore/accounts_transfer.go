@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -58,9 +59,12 @@ func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insuran
 			}
 		}
 		at := db.now()
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO transfers (person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), int64(t.PersonID), t.Direction, string(t.RegionCode), t.OtherRegion, t.On,
-			int64(t.Balance), int64(t.Pooled), t.Months, db.ts(at)).Scan(&t.ID)
+		if t.Status == "" {
+			t.Status = insurance.TransferDone
+		}
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO transfers (person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at,
+			status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), int64(t.PersonID), t.Direction, string(t.RegionCode), t.OtherRegion, t.On,
+			int64(t.Balance), int64(t.Pooled), t.Months, db.ts(at), t.Status, t.CreatedBy).Scan(&t.ID)
 		if err != nil {
 			if err = mapErr(err); fault.CodeOf(err) == fault.Conflict {
 				return fault.Wrap(fault.Conflict, err, "this transfer was recorded before")
@@ -78,21 +82,104 @@ func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insuran
 				return fmt.Errorf("save transfer years: %w", mapErr(err))
 			}
 		}
-		e.Ref = insurance.TransferRef(t.ID)
-		if err := db.insertEntries(ctx, tx, []insurance.AccountEntry{e}); err != nil {
-			return err
+		if t.Status != insurance.TransferPending {
+			e.Ref = insurance.TransferRef(t.ID)
+			if err := db.insertEntries(ctx, tx, []insurance.AccountEntry{e}); err != nil {
+				return err
+			}
 		}
 		t.CreatedAt = at
 		fields := []string{"direction=" + t.Direction, "balance=" + strconv.FormatInt(int64(t.Balance), 10),
-			"pooled=" + strconv.FormatInt(int64(t.Pooled), 10), "months=" + strconv.Itoa(t.Months)}
+			"pooled=" + strconv.FormatInt(int64(t.Pooled), 10), "months=" + strconv.Itoa(t.Months), "status=" + t.Status}
 		return db.audited(ctx, tx, "account.transfer_"+t.Direction, "transfer", t.ID, string(t.RegionCode), t, fields)
 	})
 }
 
+// DecideTransfer implements insurance.AccountStore.
+func (db *DB) DecideTransfer(ctx context.Context, t *insurance.Transfer, e insurance.AccountEntry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		at := db.now()
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE transfers SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?
+			WHERE id = ? AND status = 'pending'`), t.Status, t.DecidedBy, db.ts(at), t.DecisionNote, t.ID)
+		if err != nil {
+			return fmt.Errorf("decide transfer %d: %w", t.ID, mapErr(err))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("decide transfer %d: %w", t.ID, err)
+		} else if n != 1 {
+			return fault.Errorf(fault.Conflict, "transfer %d was decided meanwhile", t.ID)
+		}
+		if t.Status == insurance.TransferDone {
+			e.Ref = insurance.TransferRef(t.ID)
+			if err := db.insertEntries(ctx, tx, []insurance.AccountEntry{e}); err != nil {
+				return err
+			}
+		}
+		t.DecidedAt = at
+		action := "account.transfer_approve"
+		if t.Status == insurance.TransferRejected {
+			action = "account.transfer_reject"
+		}
+		fields := []string{"status=" + t.Status, "decided_by=" + strconv.FormatInt(t.DecidedBy, 10)}
+		return db.audited(ctx, tx, action, "transfer", t.ID, string(t.RegionCode), t, fields)
+	})
+}
+
+// transferCols are the columns scanTransfer reads.
+const transferCols = `id, person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at,
+	status, created_by, decided_by, decided_at, decision_note`
+
+// scanTransfer scans a row of transferCols.
+func scanTransfer(sc interface{ Scan(...any) error }, t *insurance.Transfer) error {
+	return sc.Scan(&t.ID, &t.PersonID, &t.Direction, &t.RegionCode, &t.OtherRegion, &t.On, &t.Balance, &t.Pooled, &t.Months,
+		timeCol{&t.CreatedAt}, &t.Status, &t.CreatedBy, &t.DecidedBy, timeCol{&t.DecidedAt}, &t.DecisionNote)
+}
+
+// PendingTransfers implements insurance.AccountStore.
+func (db *DB) PendingTransfers(ctx context.Context, code region.Code) ([]insurance.Transfer, error) {
+	var w where
+	w.add("status = 'pending'")
+	w.region("region_code", code)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers`+w.sql()+` ORDER BY id`), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("pending transfers: %w", err)
+	}
+	defer rows.Close()
+	out := []insurance.Transfer{}
+	for rows.Next() {
+		t := insurance.Transfer{Years: []insurance.TransferYear{}}
+		if err := scanTransfer(rows, &t); err != nil {
+			return nil, fmt.Errorf("scan transfer: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Transfer implements insurance.AccountStore.
+func (db *DB) Transfer(ctx context.Context, id int64) (*insurance.Transfer, error) {
+	t := &insurance.Transfer{Years: []insurance.TransferYear{}}
+	if err := scanTransfer(db.r.QueryRowContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers WHERE id = ?`), id), t); err != nil {
+		return nil, notFound(err, "transfer", id)
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT year, base, pooled, months FROM transfer_years WHERE transfer_id = ? ORDER BY year`), id)
+	if err != nil {
+		return nil, fmt.Errorf("years of transfer %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var y insurance.TransferYear
+		if err := rows.Scan(&y.Year, &y.Base, &y.Pooled, &y.Months); err != nil {
+			return nil, fmt.Errorf("scan transfer year: %w", err)
+		}
+		t.Years = append(t.Years, y)
+	}
+	return t, rows.Err()
+}
+
 // Transfers implements insurance.AccountStore.
 func (db *DB) Transfers(ctx context.Context, personID registry.PersonID) ([]insurance.Transfer, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at
-		FROM transfers WHERE person_id = ? ORDER BY id`), personID)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers WHERE person_id = ? ORDER BY id`), personID)
 	if err != nil {
 		return nil, fmt.Errorf("transfers of person %d: %w", personID, err)
 	}
@@ -100,8 +187,7 @@ func (db *DB) Transfers(ctx context.Context, personID registry.PersonID) ([]insu
 	out := []insurance.Transfer{}
 	for rows.Next() {
 		t := insurance.Transfer{Years: []insurance.TransferYear{}}
-		if err := rows.Scan(&t.ID, &t.PersonID, &t.Direction, &t.RegionCode, &t.OtherRegion, &t.On, &t.Balance, &t.Pooled, &t.Months,
-			timeCol{&t.CreatedAt}); err != nil {
+		if err := scanTransfer(rows, &t); err != nil {
 			return nil, fmt.Errorf("scan transfer: %w", err)
 		}
 		out = append(out, t)

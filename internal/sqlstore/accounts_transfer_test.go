@@ -87,5 +87,38 @@ func TestTransfers(t *testing.T) {
 		if n := auditActions(t, ab.db); n["account.transfer_out"] != 1 || n["account.transfer_in"] != 1 {
 			t.Errorf("audit = %v", n)
 		}
+
+		// A pending transfer writes no entry until it is decided, once.
+		c := ab.person(t, code, 83)
+		pend := &insurance.Transfer{PersonID: c.ID, Direction: insurance.TransferInward, RegionCode: code, OtherRegion: "上海市", On: on,
+			Balance: 20_000_000, Months: 60, Years: []insurance.TransferYear{}, Status: insurance.TransferPending, CreatedBy: 7}
+		entry := insurance.AccountEntry{PersonID: c.ID, Scheme: insurance.EmployeePension, RegionCode: code, Period: on.Period(),
+			Kind: insurance.EntryTransferIn, Amount: pend.Balance}
+		if err := ab.db.SaveTransfer(ab.ctx, pend, entry); err != nil {
+			t.Fatal(err)
+		}
+		if es := ab.entries(t, c, insurance.EmployeePension); len(es) != 0 {
+			t.Errorf("entries of a pending transfer = %+v, want none", es)
+		}
+		if ps, err := ab.db.PendingTransfers(ab.ctx, "652301"); err != nil || len(ps) != 1 || ps[0].ID != pend.ID || ps[0].CreatedBy != 7 {
+			t.Errorf("PendingTransfers = %+v, %v", ps, err)
+		}
+		pend.Status, pend.DecidedBy = insurance.TransferDone, 8
+		if err := ab.db.DecideTransfer(ab.ctx, pend, entry); err != nil {
+			t.Fatal(err)
+		}
+		if es := ab.entries(t, c, insurance.EmployeePension); len(es) != 1 || es[0].Amount != 20_000_000 || es[0].Ref != insurance.TransferRef(pend.ID) {
+			t.Errorf("entries after the approval = %+v", es)
+		}
+		if err := ab.db.DecideTransfer(ab.ctx, pend, entry); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("deciding a transfer twice: %v, want Conflict", err)
+		}
+		got, err := ab.db.Transfer(ab.ctx, pend.ID)
+		if err != nil || got.Status != insurance.TransferDone || got.DecidedBy != 8 || got.DecidedAt.IsZero() {
+			t.Errorf("Transfer = %+v, %v", got, err)
+		}
+		if n := auditActions(t, ab.db); n["account.transfer_approve"] != 1 {
+			t.Errorf("audit = %v", n)
+		}
 	})
 }

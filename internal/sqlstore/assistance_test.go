@@ -87,7 +87,7 @@ func (ab asBundle) household(t *testing.T, code region.Code, seq int, births ...
 // test is a means test of the household's persons with a monthly wage
 // income each (over 12 months) and no assets.
 func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTest {
-	t := &assistance.MeansTest{}
+	t := &assistance.MeansTest{HeatingType: "central"}
 	for i, p := range ps {
 		t.Members = append(t.Members, assistance.Member{PersonID: p.ID, HasSupporter: true})
 		if i < len(monthly) && monthly[i] > 0 {
@@ -372,7 +372,7 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		mt := meansTest(ps1)
 		mt.HouseholdID, mt.Period = h1.ID, m
 		mt.Source = assistance.SourceDataMatch
-		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter = true, false
+		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter, mt.Members[0].SupporterStated = true, false, true
 		ex, err := ab.as.CreateMeansTest(ab.cw, mt)
 		if err != nil {
 			t.Fatal(err)

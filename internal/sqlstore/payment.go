@@ -128,7 +128,11 @@ func (db *DB) CreateInstructions(ctx context.Context, is []*payment.Instruction,
 			}
 			return err
 		}
-		if err := db.postEntries(ctx, tx, payment.Accrual(is, journal, is[0].CreatedAt)); err != nil {
+		es, err := payment.Accrual(is, journal, is[0].CreatedAt)
+		if err != nil {
+			return err
+		}
+		if err := db.postEntries(ctx, tx, es); err != nil {
 			return err
 		}
 		return db.audited(ctx, tx, "payment.instruct", "payment_run", journal, "",
