@@ -42,21 +42,27 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 		w.add("programme = ?", f.Programme)
 	}
 	if f.Status != "" {
-		w.add("status = ?", f.Status)
+		w.add(runStatus+" = ?", f.Status)
 	}
 	if f.JobID != 0 {
 		w.add("job_id = ?", int64(f.JobID))
 	}
-	return listRows(ctx, db, "screening runs", `SELECT id, job_id, programme, period, region_code, status, evaluated, eligible, new_awards, changed,
-		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason
+	return listRows(ctx, db, "screening runs", `SELECT id, job_id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed,
+		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, superseded_by,
+		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0)
 		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningRun, error) {
 		r := &assistance.ScreeningRun{}
 		err := rows.Scan(&r.ID, &r.JobID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed,
 			&r.Stopped, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy,
-			timeCol{&r.DecidedAt}, &r.Reason)
+			timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy, &r.Supersedes)
 		return r, err
 	})
 }
+
+// runStatus is a screening or refund run's status as read: an undecided
+// run that a newer one replaced is "superseded", as ScreeningRun and
+// RefundRun say.
+const runStatus = `CASE WHEN superseded_by <> 0 AND status IN ('proposed', 'reviewed') THEN 'superseded' ELSE status END`
 
 // ScreeningJobs implements assistance.ScreeningLister.
 func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*assistance.ScreeningJob, error) {
@@ -82,14 +88,14 @@ func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*i
 		w.add("year = ?", f.Year)
 	}
 	if f.Status != "" {
-		w.add("status = ?", f.Status)
+		w.add(runStatus+" = ?", f.Status)
 	}
-	return listRows(ctx, db, "refund runs", `SELECT id, year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by,
-		created_at, decided_by, decided_at, reason FROM refund_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
+	return listRows(ctx, db, "refund runs", `SELECT id, year, batch, region_code, `+runStatus+`, evaluated, enterprises, amount, policy_version, created_by,
+		created_at, decided_by, decided_at, reason, superseded_by FROM refund_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
 		func(rows *sql.Rows) (*insurance.RefundRun, error) {
 			r := &insurance.RefundRun{}
 			err := rows.Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status, &r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy,
-				timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason)
+				timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy)
 			return r, err
 		})
 }

@@ -71,6 +71,17 @@ func TestRunListsByScope(t *testing.T) {
 		if bs, err := db.Batches(ctx, payment.BatchFilter{Region: "652301", After: 2, Limit: 2}); err != nil || len(bs) != 1 || bs[0].ID != 1 {
 			t.Errorf("batches of 652301 below 2: %+v, %v; want 1", bs, err)
 		}
+		// A run a newer one replaced is listed as superseded, as it reads.
+		if err := db.ExecRaw(ctx, `UPDATE screening_runs SET superseded_by = 3 WHERE id = 1`); err != nil {
+			t.Fatal(err)
+		}
+		if srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652301", Status: "proposed", Page: page}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
+			t.Errorf("proposed screening runs of 652301 once run 1 is superseded: %+v, %v; want run 3", srs, err)
+		}
+		if srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652301", Status: "superseded", Page: page}); err != nil || len(srs) != 1 ||
+			srs[0].ID != 1 || srs[0].Status != "superseded" || srs[0].SupersededBy != 3 {
+			t.Errorf("superseded screening runs of 652301: %+v, %v; want run 1, superseded by 3", srs, err)
+		}
 	})
 }
 
