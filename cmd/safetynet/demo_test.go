@@ -36,13 +36,13 @@ var servingRE = regexp.MustCompile(`demo serving (http://[0-9.:]+)`)
 
 // startDemo runs `safetynet demo` in-process and returns its URL, its output
 // and a function that stops it and returns its error.
-func startDemo(t *testing.T, db string, persons int) (string, *syncBuffer, func() error) {
+func startDemo(t *testing.T, db string, persons int, extra ...string) (string, *syncBuffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"safetynet", "demo", "--addr", "127.0.0.1:0", "--db", db, "--persons", fmt.Sprint(persons)},
+		done <- run(ctx, append([]string{"safetynet", "demo", "--addr", "127.0.0.1:0", "--db", db, "--persons", fmt.Sprint(persons)}, extra...),
 			func(string) string { return "" }, strings.NewReader(""), out, &syncBuffer{})
 	}()
 	deadline := time.Now().Add(60 * time.Second)
