@@ -373,32 +373,24 @@ func (c *attacker) jobStarts() {
 	// undecided ones, not stand beside them).
 	ids := make([]int64, 40)
 	statuses := make([]int, 40)
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Go(func() {
-			a := c.call("POST", "/api/v1/screening-jobs", "admin", map[string]any{"period": month})
-			statuses[i] = a.status
-			var j struct {
-				ID int64 `json:"id"`
-			}
-			json.Unmarshal(a.body, &j)
-			ids[i] = j.ID
-		})
+	wave := func(from, to int) {
+		var wg sync.WaitGroup
+		for i := from; i < to; i++ {
+			wg.Go(func() {
+				a := c.call("POST", "/api/v1/screening-jobs", "admin", map[string]any{"period": month})
+				statuses[i] = a.status
+				var j struct {
+					ID int64 `json:"id"`
+				}
+				json.Unmarshal(a.body, &j)
+				ids[i] = j.ID
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	wave(0, 20)
 	c.waitJob(ids[0])
-	for i := 20; i < 40; i++ {
-		wg.Go(func() {
-			a := c.call("POST", "/api/v1/screening-jobs", "admin", map[string]any{"period": month})
-			statuses[i] = a.status
-			var j struct {
-				ID int64 `json:"id"`
-			}
-			json.Unmarshal(a.body, &j)
-			ids[i] = j.ID
-		})
-	}
-	wg.Wait()
+	wave(20, 40)
 	jobs := map[int64]bool{}
 	for i, s := range statuses {
 		if s != http.StatusAccepted {
