@@ -134,10 +134,21 @@ func TestIdentityChangeApproval(t *testing.T) {
 		}
 
 		// A system process sets identity directly (the initial
-		// registration, imports).
+		// registration, imports); a request made from the identity before
+		// is then not applied.
+		_, c, err = tb.svc.PatchPerson(maker, p.ID, 3, "改名", func(x *registry.Person) { x.Name = "王旧" })
+		if err != nil {
+			t.Fatal(err)
+		}
 		sys := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 		if upd, err := tb.svc.UpdatePerson(sys, p.ID, 3, func(x *registry.Person) { x.Name = "王新新" }); err != nil || upd.Name != "王新新" {
 			t.Errorf("system rename = %+v, %v", upd, err)
+		}
+		if _, err := tb.svc.DecideIdentityChange(checker, c.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("confirming a request made from an identity since changed = %v, want conflict", err)
+		}
+		if got := reload(); got.Name != "王新新" {
+			t.Errorf("person after the refused confirmation %+v, want the system's name", got)
 		}
 	})
 }
