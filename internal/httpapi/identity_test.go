@@ -178,6 +178,17 @@ func TestIdentityChangeAPI(t *testing.T) {
 		t.Errorf("the approver reads %+v, want the numbers in full", c)
 	}
 
+	// The OpenAPI document gives the PATCH's 202 and its body.
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
+	if _, ok := doc.Paths["/api/v1/persons/{id}"]["patch"].Responses["202"]; !ok {
+		t.Errorf("the OpenAPI document does not give PATCH /api/v1/persons/{id} its 202")
+	}
+
 	// The trail holds the request, the decision and the change of the
 	// person.
 	var trail struct {
