@@ -314,9 +314,12 @@ func checkStatus(st ApprovalStatus) error {
 	return &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"status": fmt.Sprintf("%q is not pending, confirmed or rejected", st)}}
 }
 
+// clampLimit bounds the limit of a list by status: 100 when unset, at most
+// PageMax (the API asks for one more than its page to tell whether more
+// remain, so that a page of 500 asks for 501).
 func clampLimit(n int) int {
-	if n <= 0 || n > 500 {
+	if n <= 0 {
 		return 100
 	}
-	return n
+	return min(n, PageMax)
 }
