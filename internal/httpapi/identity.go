@@ -19,6 +19,8 @@ func (s *server) identityRoutes() []route {
 		{method: "GET", path: "/api/v1/identity-changes/{id}", handler: s.handleGetIdentityChange, tag: "persons",
 			summary: "Read an identity change request with its old and new values, who requested and who decided it",
 			params:  idParams{}, status: http.StatusOK, resp: identityChangeResponse{}},
+		{method: "GET", path: "/api/v1/persons/{id}/identity-changes", handler: s.handlePersonIdentityChanges, tag: "persons",
+			summary: "List a person's identity change requests (name, ID number), pending and decided", params: personPageParams{}, status: http.StatusOK, resp: identityList{}},
 		{method: "POST", path: "/api/v1/identity-changes/{id}/decision", handler: s.handleDecideIdentityChange, tag: "persons",
 			summary: "Confirm (which applies it to the person) or reject (note required) a pending identity change (checker): an approver who did not request it",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: identityChangeResponse{}},
@@ -65,6 +67,26 @@ func (v view) identityChange(c *registry.IdentityChange) identityChangeResponse 
 
 func (s *server) handleIdentityChangesByStatus(w http.ResponseWriter, r *http.Request) {
 	listByStatus(w, r, s.reg.IdentityChangesByStatus, func(c *registry.IdentityChange) int64 { return int64(c.ID) }, s.viewOf(r.Context()).identityChange)
+}
+
+func (s *server) handlePersonIdentityChanges(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	q := newQuery(r)
+	page := q.page()
+	if err := q.err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	cs, err := s.reg.IdentityChanges(r.Context(), registry.PersonID(id), page.After, page.Limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	reply(w, r, http.StatusOK, newList(cs, page.Limit, func(c *registry.IdentityChange) int64 { return int64(c.ID) }, s.viewOf(r.Context()).identityChange))
 }
 
 func (s *server) handleGetIdentityChange(w http.ResponseWriter, r *http.Request) {

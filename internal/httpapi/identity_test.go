@@ -178,6 +178,14 @@ func TestIdentityChangeAPI(t *testing.T) {
 		t.Errorf("the approver reads %+v, want the numbers in full", c)
 	}
 
+	// The person's history: the three requests, in order.
+	var hist listJSON[identityJSON]
+	b.do(t, "GET", path+"/identity-changes", "cw1", nil).want(t, http.StatusOK).decode(t, &hist)
+	if len(hist.Items) != 3 || hist.Items[0].Status != "rejected" || hist.Items[1].Status != "confirmed" || hist.Items[2].Status != "pending" {
+		t.Errorf("the person's identity changes %+v, want rejected, confirmed, pending", hist.Items)
+	}
+	b.do(t, "GET", path+"/identity-changes", "cw2", nil).problem(t, http.StatusNotFound)
+
 	// The OpenAPI document gives the PATCH's 202 and its body.
 	var doc struct {
 		Paths map[string]map[string]struct {

@@ -185,6 +185,15 @@ func (s *Service) IdentityChangesByStatus(ctx context.Context, status ApprovalSt
 	return s.store.IdentityChangesByStatus(ctx, status, code, after, clampLimit(limit))
 }
 
+// IdentityChanges lists the identity change requests of a person in the
+// caller's scope, by key.
+func (s *Service) IdentityChanges(ctx context.Context, person PersonID, after int64, limit int) ([]*IdentityChange, error) {
+	if _, err := s.ownerRegion(ctx, OwnerPerson, int64(person), auth.PermRegistryRead); err != nil {
+		return nil, err
+	}
+	return s.store.IdentityChanges(ctx, person, after, clampLimit(limit))
+}
+
 // DecideIdentityChange confirms or rejects a pending identity change
 // (checker): the approval permission in the person's region, and a user
 // other than who requested it. A confirmation applies the change to the

@@ -125,6 +125,8 @@ type Store interface {
 	// IdentityChangesByStatus lists the requests of a status in the region
 	// subtree, by key, after after.
 	IdentityChangesByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*IdentityChange, error)
+	// IdentityChanges lists a person's requests, by key, after after.
+	IdentityChanges(ctx context.Context, person PersonID, after int64, limit int) ([]*IdentityChange, error)
 	// LatestIdentityChange returns the person's pending request if there
 	// is one, or else the confirmed one decided last; NotFound if neither.
 	LatestIdentityChange(ctx context.Context, person PersonID) (*IdentityChange, error)

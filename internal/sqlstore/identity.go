@@ -63,6 +63,18 @@ func (db *DB) IdentityChangesByStatus(ctx context.Context, status registry.Appro
 	w.add("status = ?", string(status))
 	w.region("region_code", code)
 	w.add("id > ?", after)
+	return db.listIdentity(ctx, w, limit)
+}
+
+// IdentityChanges implements registry.Store.
+func (db *DB) IdentityChanges(ctx context.Context, person registry.PersonID, after int64, limit int) ([]*registry.IdentityChange, error) {
+	var w where
+	w.add("person_id = ?", person)
+	w.add("id > ?", after)
+	return db.listIdentity(ctx, w, limit)
+}
+
+func (db *DB) listIdentity(ctx context.Context, w where, limit int) ([]*registry.IdentityChange, error) {
 	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+identityColumns+" FROM identity_changes"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list identity changes: %w", err)
