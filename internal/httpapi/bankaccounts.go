@@ -62,6 +62,13 @@ type bankAccountResponse struct {
 	AgentID      int64  `json:"agent_id,omitempty" description:"the payee agent who holds the account"`
 	approvalResponse
 	Version int64 `json:"version"`
+	// IdentityChangeID flags the owner's identity change (name, ID
+	// number) an approver must weigh: one pending now (the account cannot
+	// be confirmed until it is decided), or one confirmed shortly before
+	// the account was requested.
+	IdentityChangeID int64 `json:"identity_change_id,omitempty"`
+	// IdentityChangedAt is when that change was confirmed.
+	IdentityChangedAt string `json:"identity_changed_at,omitempty" format:"date-time"`
 }
 
 // approvalResponse says who requested a maker-checker change and who
@@ -76,15 +83,17 @@ type approvalResponse struct {
 	DecisionNote  string `json:"decision_note,omitempty"`
 }
 
-func approvalOf(a registry.Approval) approvalResponse {
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
+// timestamp writes t in RFC 3339 UTC, "" for the zero time.
+func timestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return approvalResponse{RequestedBy: a.RequestedBy, RequestedName: a.RequestedName, RequestedAt: ts(a.RequestedAt), DecidedBy: a.DecidedBy,
-		DecidedName: a.DecidedName, DecidedAt: ts(a.DecidedAt), DecisionNote: a.DecisionNote}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func approvalOf(a registry.Approval) approvalResponse {
+	return approvalResponse{RequestedBy: a.RequestedBy, RequestedName: a.RequestedName, RequestedAt: timestamp(a.RequestedAt), DecidedBy: a.DecidedBy,
+		DecidedName: a.DecidedName, DecidedAt: timestamp(a.DecidedAt), DecisionNote: a.DecisionNote}
 }
 
 func (v view) bankAccount(b *registry.BankAccount) bankAccountResponse {
@@ -92,7 +101,7 @@ func (v view) bankAccount(b *registry.BankAccount) bankAccountResponse {
 		ID: int64(b.ID), OwnerKind: string(b.OwnerKind), OwnerID: b.OwnerID, RegionCode: string(b.RegionCode),
 		BankCode: b.BankCode, BankName: b.BankName, AccountNo: v.account(b.AccountNo), AccountName: b.AccountName,
 		Primary: b.Primary, WantsPrimary: b.WantsPrimary, Status: string(b.Status), AgentID: b.AgentID, approvalResponse: approvalOf(b.Approval),
-		Version: b.Version,
+		Version: b.Version, IdentityChangeID: int64(b.IdentityChangeID), IdentityChangedAt: timestamp(b.IdentityChangedAt),
 	}
 }
 

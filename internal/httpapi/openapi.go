@@ -53,6 +53,9 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 		} else {
 			oc.AddRespStructure(rt.resp, openapi.WithHTTPStatus(rt.status))
 		}
+		if rt.accepted != nil {
+			oc.AddRespStructure(rt.accepted, openapi.WithHTTPStatus(http.StatusAccepted))
+		}
 		for _, status := range errorStatuses(rt) {
 			oc.AddRespStructure(problem{}, openapi.WithHTTPStatus(status), openapi.WithContentType("application/problem+json"))
 		}

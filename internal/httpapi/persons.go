@@ -104,12 +104,18 @@ func (q personRequest) person() *registry.Person {
 
 // personPatch is the body of PATCH /api/v1/persons/{id}: the fields to
 // change, and the version read. An absent field is left as it is; "" clears
-// an optional one. Deaths are recorded with POST .../death.
+// an optional one. Deaths are recorded with POST .../death. A change of
+// name or ID number (who the person is) is sent alone with its reason: it
+// answers 202 with a pending identity change request, applied when a
+// second user with the approval permission confirms it.
 type personPatch struct {
 	// Version is the version last read; a stale one is a 409.
-	Version     *int64  `json:"version" required:"true"`
-	IDNumber    *string `json:"id_number,omitempty"`
-	Name        *string `json:"name,omitempty"`
+	Version  *int64  `json:"version" required:"true"`
+	IDNumber *string `json:"id_number,omitempty" description:"a change is an identity change request (202), sent alone with its reason"`
+	Name     *string `json:"name,omitempty" description:"a change is an identity change request (202), sent alone with its reason"`
+	// Reason is why the name or ID number changes and the evidence seen
+	// (e.g. the page of the hukou booklet); required with such a change.
+	Reason      *string `json:"reason,omitempty"`
 	Ethnicity   *string `json:"ethnicity,omitempty"`
 	HukouType   *string `json:"hukou_type,omitempty" enum:"urban,rural"`
 	HukouRegion *string `json:"hukou_region,omitempty"`
@@ -253,7 +259,9 @@ func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) {
 	s.replyPerson(w, r, http.StatusOK, p)
 }
 
-// handlePatchPerson changes a person if the version sent is current.
+// handlePatchPerson changes a person if the version sent is current; a
+// change of name or ID number answers 202 with the identity change request
+// it makes.
 func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -271,12 +279,19 @@ func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	p, err := s.reg.UpdatePerson(r.Context(), registry.PersonID(id), version, req.Patch)
-	if err != nil {
-		writeError(w, r, err)
-		return
+	var reason string
+	if req.Reason != nil {
+		reason = *req.Reason
 	}
-	s.replyPerson(w, r, http.StatusOK, p)
+	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(id), version, reason, req.Patch)
+	switch {
+	case err != nil:
+		writeError(w, r, err)
+	case c != nil:
+		s.replyIdentityChange(w, r, c)
+	default:
+		s.replyPerson(w, r, http.StatusOK, p)
+	}
 }
 
 // handleRecordDeath records a person's death.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/ids"
 	"safetynet/internal/period"
 )
 
@@ -23,6 +24,10 @@ type privacySeed struct {
 	alert     int64
 	meansTest int64
 	batch     int64 // payment batch
+	identity  int64 // identity change, pending
+	// extra are secrets that are no seeded person's now: the new ID
+	// number of the pending identity change and its birth date.
+	extra []secret
 }
 
 // seedPrivacy builds a privacySeed through the API, as cw1 and approver.
@@ -124,6 +129,20 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 		t.Fatal("no alert after processing the signals")
 	}
 	s.alert = alerts.Items[0].ID
+
+	// A pending change of the retiree's ID number: both numbers are
+	// personal data.
+	newID, err := ids.MakeResidentID("652301", period.MustDate(1958, time.October, 7), 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ic struct {
+		ID int64 `json:"id"`
+	}
+	b.do(t, "PATCH", fmt.Sprintf("/api/v1/persons/%d", man.ID), "cw1", map[string]any{"version": man.Version, "id_number": newID, "reason": "公安户籍更正"}).
+		want(t, http.StatusAccepted).decode(t, &ic)
+	s.identity = ic.ID
+	s.extra = []secret{{string(newID), "ID number"}, {"1958-10-07", "birth date"}, {"1958年10月7日", "birth date"}, {"1958年10月07日", "birth date"}}
 	return s
 }
 
@@ -136,7 +155,7 @@ type secret struct{ value, what string }
 // numbers of the seeded persons.
 func secretsOf(t *testing.T, b *testBundle, s privacySeed) []secret {
 	t.Helper()
-	var out []secret
+	out := append([]secret(nil), s.extra...)
 	for _, id := range s.persons {
 		var p personJSON
 		b.do(t, "GET", fmt.Sprintf("/api/v1/persons/%d", id), "admin", nil).want(t, http.StatusOK).decode(t, &p)
@@ -192,7 +211,7 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 	keyOf := map[string]string{
 		"persons": fmt.Sprint(s.persons[0]), "households": fmt.Sprint(s.household), "assistance-cases": fmt.Sprint(s.caseID),
 		"assistance-awards": fmt.Sprint(s.award), "awards": fmt.Sprint(s.pension), "alerts": fmt.Sprint(s.alert),
-		"means-tests": fmt.Sprint(s.meansTest), "payment-batches": fmt.Sprint(s.batch), "programmes": "dibao", "regions": "652301", "parameters": "dibao.standard.rural",
+		"means-tests": fmt.Sprint(s.meansTest), "identity-changes": fmt.Sprint(s.identity), "payment-batches": fmt.Sprint(s.batch), "programmes": "dibao", "regions": "652301", "parameters": "dibao.standard.rural",
 	}
 	month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
 	// The dated query parameters a route declares get the current month
@@ -267,6 +286,7 @@ func TestNoPersonalDataWithoutPII(t *testing.T) {
 		"/api/v1/assistance-awards/" + keyOf["assistance-awards"], "/api/v1/assistance-cases/" + keyOf["assistance-cases"],
 		"/api/v1/alerts/" + keyOf["alerts"], "/api/v1/persons/" + keyOf["persons"] + "/bank-accounts",
 		"/api/v1/payment-batches/" + keyOf["payment-batches"], "/api/v1/payment-instructions",
+		"/api/v1/identity-changes/" + keyOf["identity-changes"], "/api/v1/identity-changes",
 	} {
 		if !checked[must] {
 			t.Errorf("GET %s answered nothing to check", must)

@@ -26,6 +26,9 @@ type route struct {
 	// status and resp are the success status and body; resp nil for none.
 	status int
 	resp   any
+	// accepted is the body of a 202 Accepted answer the route may also
+	// give, for a change held for a second user's approval; nil for none.
+	accepted any
 	// contentType is the success body's media type when it is not JSON,
 	// such as "text/html" for a printable page; resp is then "".
 	contentType string
@@ -74,8 +77,8 @@ func (s *server) routes() []route {
 		{method: "GET", path: "/api/v1/persons/{id}", handler: s.handleGetPerson, tag: "persons",
 			summary: "Read a person (the read is audited)", params: personParams{}, status: http.StatusOK, resp: personResponse{}},
 		{method: "PATCH", path: "/api/v1/persons/{id}", handler: s.handlePatchPerson, tag: "persons",
-			summary: "Change a person (send the version you read)", params: personParams{}, body: personPatch{},
-			status: http.StatusOK, resp: personResponse{}},
+			summary: "Change a person (send the version you read); a change of name or ID number, sent alone with its reason, answers 202 with a pending identity change request for a second user",
+			params:  personParams{}, body: personPatch{}, status: http.StatusOK, resp: personResponse{}, accepted: identityChangeResponse{}},
 		{method: "POST", path: "/api/v1/persons/{id}/death", handler: s.handleRecordDeath, tag: "persons",
 			summary: "Record a person's death", params: personParams{}, body: deathRequest{}, status: http.StatusOK, resp: personResponse{}},
 		{method: "GET", path: "/api/v1/persons/{id}/disabilities", handler: s.handleListDisabilities, tag: "persons",
@@ -203,6 +206,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
 	rs = append(rs, s.payeeRoutes()...)
+	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.runListRoutes()...)
 	return rs
 }

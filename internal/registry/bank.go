@@ -46,6 +46,15 @@ type BankAccount struct {
 	AgentID int64 `json:"agent_id,omitempty"`
 	Approval
 	Version int64 `json:"version"`
+	// IdentityChangeID is the owner's identity change an approver must
+	// see before confirming the account: one pending now, or one
+	// confirmed within the window before the account was requested (see
+	// Service.IdentityChangeWindow); 0 if none. It is not stored with the
+	// account but looked up when the account is read.
+	IdentityChangeID IdentityChangeID `json:"identity_change_id,omitempty"`
+	// IdentityChangedAt is when that change was confirmed; zero while it
+	// is pending.
+	IdentityChangedAt time.Time `json:"identity_changed_at,omitzero"`
 }
 
 // ApprovalStatus is where a maker-checker change stands.

@@ -71,11 +71,16 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 		pr.Add("account_name", "the holder must be %s", what)
 		return pr.Err("invalid bank account")
 	}
+	now := s.NowFunc().UTC()
+	if b.OwnerKind == OwnerPerson {
+		if err := s.checkAccountAfterIdentity(ctx, p, PersonID(b.OwnerID), now); err != nil {
+			return err
+		}
+	}
 	b.AccountName = holder
 	b.RegionCode = code
 	b.ID, b.Version = 0, 0
 	b.WantsPrimary = b.Primary || b.WantsPrimary
-	now := s.NowFunc().UTC()
 	b.Approval = Approval{RequestedBy: p.UserID, RequestedName: p.Username, RequestedAt: now}
 	if p.System() {
 		b.Status, b.Primary = StatusConfirmed, b.WantsPrimary
@@ -83,7 +88,10 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 	} else {
 		b.Status, b.Primary = StatusPending, false
 	}
-	return s.store.CreateBankAccount(ctx, b)
+	if err := s.store.CreateBankAccount(ctx, b); err != nil {
+		return err
+	}
+	return s.flagIdentity(ctx, b)
 }
 
 // owner returns the region and the registered name of an account's owner;
@@ -125,7 +133,7 @@ func (s *Service) BankAccount(ctx context.Context, id BankAccountID) (*BankAccou
 	if _, err := auth.RequireFound(ctx, auth.PermRegistryRead, b.RegionCode, "bank account", id); err != nil {
 		return nil, err
 	}
-	return b, nil
+	return b, s.flagIdentity(ctx, b)
 }
 
 // BankAccountsByStatus lists the accounts of a status (pending: the
@@ -142,7 +150,11 @@ func (s *Service) BankAccountsByStatus(ctx context.Context, status ApprovalStatu
 	if err := checkStatus(status); err != nil {
 		return nil, err
 	}
-	return s.store.BankAccountsByStatus(ctx, status, code, after, clampLimit(limit))
+	bs, err := s.store.BankAccountsByStatus(ctx, status, code, after, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	return bs, s.flagIdentity(ctx, bs...)
 }
 
 // DecideBankAccount confirms or rejects a pending account (checker): the
@@ -156,9 +168,22 @@ func (s *Service) DecideBankAccount(ctx context.Context, id BankAccountID, appro
 	if err := s.decide(ctx, "bank account", int64(id), b.RegionCode, b.Status, &b.Approval, approve, note); err != nil {
 		return nil, err
 	}
+	if err := s.flagIdentity(ctx, b); err != nil {
+		return nil, err
+	}
 	b.Status = StatusRejected
 	if approve {
 		b.Status = StatusConfirmed
+		if b.OwnerKind == OwnerPerson {
+			c, err := s.recentIdentityChange(ctx, PersonID(b.OwnerID), b.RequestedAt)
+			if err != nil {
+				return nil, err
+			}
+			p, _ := auth.PrincipalFrom(ctx)
+			if err := checkAccountDecider(p, b, c); err != nil {
+				return nil, err
+			}
+		}
 		if b.AgentID != 0 {
 			a, err := s.store.PayeeAgent(ctx, AgentID(b.AgentID))
 			if err != nil {
@@ -289,9 +314,12 @@ func checkStatus(st ApprovalStatus) error {
 	return &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"status": fmt.Sprintf("%q is not pending, confirmed or rejected", st)}}
 }
 
+// clampLimit bounds the limit of a list by status: 100 when unset, at most
+// PageMax (the API asks for one more than its page to tell whether more
+// remain, so that a page of 500 asks for 501).
 func clampLimit(n int) int {
-	if n <= 0 || n > 500 {
+	if n <= 0 {
 		return 100
 	}
-	return n
+	return min(n, PageMax)
 }

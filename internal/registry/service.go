@@ -117,6 +117,26 @@ type Store interface {
 	// current.
 	DecidePayeeAgent(ctx context.Context, a *PayeeAgent) error
 
+	// CreateIdentityChange inserts a pending c; Conflict, naming it, if the
+	// person has a pending one already.
+	CreateIdentityChange(ctx context.Context, c *IdentityChange) error
+	// IdentityChange returns an identity change request.
+	IdentityChange(ctx context.Context, id IdentityChangeID) (*IdentityChange, error)
+	// IdentityChangesByStatus lists the requests of a status in the region
+	// subtree, by key, after after.
+	IdentityChangesByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*IdentityChange, error)
+	// IdentityChanges lists a person's requests, by key, after after.
+	IdentityChanges(ctx context.Context, person PersonID, after int64, limit int) ([]*IdentityChange, error)
+	// LatestIdentityChange returns the person's pending request if there
+	// is one, or else the confirmed one decided last; NotFound if neither.
+	LatestIdentityChange(ctx context.Context, person PersonID) (*IdentityChange, error)
+	// DecideIdentityChange stores c's status and decision if its version
+	// is current and it is pending; a confirmed change is applied to the
+	// person (name, ID number, and the birth date and sex read from it)
+	// if the person's identity is still the old one, all in one
+	// transaction with their audit events.
+	DecideIdentityChange(ctx context.Context, c *IdentityChange) error
+
 	// RecordRead writes an audit event for a read of a record.
 	RecordRead(ctx context.Context, kind, id string, code region.Code) error
 	// RecordReads writes the audit events of reads that change nothing,
@@ -137,12 +157,18 @@ type Service struct {
 	// search confirms a guessed number, so that an unbounded number of
 	// them would rebuild a masked one.
 	IDSearchesPerHour int
-	searches          searchLimiter
+	// IdentityChangeWindow is how long after a change of a person's name
+	// or ID number a new bank account of theirs is flagged to its approver
+	// and refused to the user who requested the change
+	// (DefaultIdentityChangeWindow when 0).
+	IdentityChangeWindow time.Duration
+	searches             searchLimiter
 }
 
 // NewService returns a Service over store.
 func NewService(store Store) *Service {
-	return &Service{store: store, NowFunc: time.Now, IDSearchesPerHour: DefaultIDSearchesPerHour}
+	return &Service{store: store, NowFunc: time.Now, IDSearchesPerHour: DefaultIDSearchesPerHour,
+		IdentityChangeWindow: DefaultIdentityChangeWindow}
 }
 
 // Today returns the current civil date in China.
@@ -311,7 +337,9 @@ func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
 }
 
 // UpdatePerson loads person id, applies the change and stores it if the
-// caller's version is current. Death fields cannot be changed here.
+// caller's version is current. Death fields cannot be changed here, nor,
+// but by a system process, the name and the ID number: a user requests
+// that change with PatchPerson.
 func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, apply func(*Person)) (*Person, error) {
 	old, err := s.store.Person(ctx, id)
 	if err != nil {
@@ -321,6 +349,17 @@ func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, 
 		pr := p.validate(s.Today())
 		if p.DeathDate != old.DeathDate || p.DeathSource != old.DeathSource {
 			pr.Add("death_date", "record a death with the death endpoint")
+		}
+		// Only a system process sets who a person is directly; a user's
+		// change is a request for a second user (PatchPerson).
+		if who, _ := auth.PrincipalFrom(ctx); !who.System() {
+			const msg = "a change of name or ID number is requested with its reason and applied when a second user approves it"
+			if p.Name != old.Name {
+				pr.Add("name", msg)
+			}
+			if p.IDNumber != old.IDNumber {
+				pr.Add("id_number", msg)
+			}
 		}
 		return pr, s.requireRegion(ctx, &pr, "region_code", p.RegionCode)
 	}, s.store.UpdatePerson)
@@ -720,7 +759,11 @@ func (s *Service) BankAccounts(ctx context.Context, kind OwnerKind, owner int64)
 	if _, err := s.ownerRegion(ctx, kind, owner, auth.PermRegistryRead); err != nil {
 		return nil, err
 	}
-	return s.store.BankAccounts(ctx, kind, owner)
+	bs, err := s.store.BankAccounts(ctx, kind, owner)
+	if err != nil {
+		return nil, err
+	}
+	return bs, s.flagIdentity(ctx, bs...)
 }
 
 func (s *Service) ownerRegion(ctx context.Context, kind OwnerKind, owner int64, perm auth.Permission) (region.Code, error) {
