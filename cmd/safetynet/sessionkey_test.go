@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var serveURLRE = regexp.MustCompile(`serving (http://[0-9.:]+)`)
+
+// TestServeSessionKey: serve creates its session key beside the SQLite
+// database with mode 0600 and reuses it after a restart, so a token signed
+// in before still works; under another key (--session-key) it does not.
+func TestServeSessionKey(t *testing.T) {
+	dir := t.TempDir()
+	db := migratedDBIn(t, dir, "s.db")
+	if _, errOut, err := runCLIWithStdin(t, "secret-password\n", "user", "add", "--db", db, "--username", "cw.a", "--role", "caseworker", "--scope", "652301"); err != nil {
+		t.Fatalf("user add: %v\n%s", err, errOut)
+	}
+	start := func(extra ...string) (string, func()) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, append([]string{"safetynet", "serve", "--addr", "127.0.0.1:0", "--db", db}, extra...),
+				func(string) string { return "" }, strings.NewReader(""), out, &syncBuffer{})
+		}()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			if m := serveURLRE.FindStringSubmatch(out.String()); m != nil {
+				return m[1], func() {
+					cancel()
+					if err := <-done; err != nil {
+						t.Errorf("serve: %v", err)
+					}
+				}
+			}
+			select {
+			case err := <-done:
+				cancel()
+				t.Fatalf("serve ended: %v\n%s", err, out.String())
+			default:
+			}
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("serve did not start:\n%s", out.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	me := func(url, token string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	url, stop := start()
+	resp, err := http.Post(url+"/api/v1/login", "application/json", strings.NewReader(`{"username":"cw.a","password":"secret-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&g)
+	resp.Body.Close()
+	if err != nil || g.Token == "" {
+		t.Fatalf("login: %d, %v", resp.StatusCode, err)
+	}
+	stop()
+	keyPath := db + ".session-key"
+	st, err := os.Stat(keyPath)
+	if err != nil {
+		t.Fatalf("no session key beside the database: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("session key mode %v, want 0600", st.Mode().Perm())
+	}
+	key, _ := os.ReadFile(keyPath)
+
+	url, stop = start()
+	if got := me(url, g.Token); got != http.StatusOK {
+		t.Errorf("token after a restart with the same key: %d, want 200", got)
+	}
+	stop()
+	if again, _ := os.ReadFile(keyPath); string(again) != string(key) {
+		t.Error("the session key file changed on restart")
+	}
+
+	url, stop = start("--session-key", filepath.Join(dir, "other.key"))
+	if got := me(url, g.Token); got != http.StatusUnauthorized {
+		t.Errorf("token under another key: %d, want 401", got)
+	}
+	stop()
+}
