@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -21,6 +22,10 @@ type Session struct {
 	UserID    int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// Seal is the HMAC under the session key of the token, the user and
+	// the expiry (see seal): a row whose user or expiry was changed in the
+	// database opens nothing.
+	Seal string
 }
 
 // Store keeps users and sessions.
@@ -284,6 +289,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	sess := Session{TokenHash: s.hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
+	sess.Seal = s.seal(token, sess.UserID, sess.ExpiresAt)
 	ev := SignInEvent{Action: ActionLogin, UserID: u.ID, Role: u.Role, Scope: u.Scope, Username: u.Username, Address: addr}
 	if err := s.store.CreateSession(ctx, sess, ev); err != nil {
 		return nil, err
@@ -304,7 +310,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if err != nil {
 		return Principal{}, err
 	}
-	if !s.NowFunc().Before(sess.ExpiresAt) {
+	if !hmac.Equal([]byte(sess.Seal), []byte(s.seal(token, sess.UserID, sess.ExpiresAt))) || !s.NowFunc().Before(sess.ExpiresAt) {
 		return Principal{}, unauth
 	}
 	u, err := s.store.UserByID(ctx, sess.UserID)

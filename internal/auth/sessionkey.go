@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 )
 
 // SessionKeySize is the length in bytes of the key that keys the stored
@@ -76,5 +77,17 @@ func (s *Service) SetSessionKey(key []byte) error {
 func (s *Service) hashToken(token string) string {
 	m := hmac.New(sha256.New, s.tokenKey)
 	m.Write([]byte(token))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// seal returns the HMAC-SHA-256 under the session key of the token, the
+// user it signs in and the end of the session (to the second, as both
+// engines keep it), in hex. Rows are found by hashToken; the seal binds
+// the row's user and expiry to the token, so that someone who can write
+// the database cannot move their own session to another user or make it
+// last longer.
+func (s *Service) seal(token string, userID int64, expires time.Time) string {
+	m := hmac.New(sha256.New, s.tokenKey)
+	fmt.Fprintf(m, "session-seal\x00%s\x00%d\x00%d", token, userID, expires.Unix())
 	return hex.EncodeToString(m.Sum(nil))
 }

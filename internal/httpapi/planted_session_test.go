@@ -38,3 +38,33 @@ func TestPlantedSessionRefused(t *testing.T) {
 	me(planted).problem(t, http.StatusUnauthorized)
 	me(got.Token).want(t, http.StatusOK)
 }
+
+// TestSessionMovedToAnotherUserRefused: someone who can write the database
+// moves their own session row to the admin, or makes it last longer; the
+// seal under the server's key no longer matches and the token opens
+// nothing.
+func TestSessionMovedToAnotherUserRefused(t *testing.T) {
+	t.Parallel()
+	for _, change := range []string{
+		"user_id = (SELECT id FROM users WHERE username = 'admin')",
+		"expires_at = '2099-01-01T00:00:00Z'",
+	} {
+		b := setup(t)
+		var got struct {
+			Token string `json:"token"`
+		}
+		b.do(t, "POST", "/api/v1/login", "", map[string]string{"username": "cw1", "password": testPassword}).want(t, http.StatusOK).decode(t, &got)
+		me := func() *result {
+			req, _ := http.NewRequest("GET", b.url+"/api/v1/me", nil)
+			req.Header.Set("Authorization", "Bearer "+got.Token)
+			return send(t, req)
+		}
+		me().want(t, http.StatusOK)
+		if err := b.db.ExecRaw(t.Context(), "UPDATE sessions SET "+change+" WHERE user_id = (SELECT id FROM users WHERE username = 'cw1')"); err != nil {
+			t.Fatal(err)
+		}
+		if r := me(); r.status != http.StatusUnauthorized {
+			t.Errorf("SET %s: %d, want 401; body %s", change, r.status, r.body)
+		}
+	}
+}

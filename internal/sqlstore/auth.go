@@ -199,8 +199,8 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInE
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?"), s.UserID, db.ts(s.CreatedAt)); err != nil {
 			return fmt.Errorf("prune sessions: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, db.q("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
-			s.TokenHash, s.UserID, db.ts(s.CreatedAt), db.ts(s.ExpiresAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, seal) VALUES (?, ?, ?, ?, ?)"),
+			s.TokenHash, s.UserID, db.ts(s.CreatedAt), db.ts(s.ExpiresAt), s.Seal); err != nil {
 			return fmt.Errorf("create session: %w", mapErr(err))
 		}
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM login_failures WHERE username = ?"), ev.Username); err != nil {
@@ -213,8 +213,8 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInE
 // SessionByHash implements auth.Store.
 func (db *DB) SessionByHash(ctx context.Context, tokenHash string) (*auth.Session, error) {
 	s := &auth.Session{TokenHash: tokenHash}
-	err := db.r.QueryRowContext(ctx, db.q("SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?"), tokenHash).
-		Scan(&s.UserID, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
+	err := db.r.QueryRowContext(ctx, db.q("SELECT user_id, created_at, expires_at, seal FROM sessions WHERE token_hash = ?"), tokenHash).
+		Scan(&s.UserID, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt}, &s.Seal)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return nil, fault.Errorf(fault.NotFound, "session not found")
