@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"safetynet/internal/sqlstore"
 )
 
 var serveURLRE = regexp.MustCompile(`serving (http://[0-9.:]+)`)
@@ -103,4 +106,23 @@ func TestServeSessionKey(t *testing.T) {
 		t.Errorf("token under another key: %d, want 401", got)
 	}
 	stop()
+
+	// audit verify finds the sign-in of the real session, and reports a
+	// session row planted beside it.
+	if out, _, err := runCLI(t, "audit", "verify", "--db", db); err != nil || !strings.Contains(out, "audit trail intact") {
+		t.Fatalf("audit verify with a real session: %v\n%s", err, out)
+	}
+	raw, err := sqlstore.Open(context.Background(), db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if err := raw.ExecRaw(context.Background(), `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, seal)
+		SELECT 'planted', user_id, created_at, expires_at, seal FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "audit", "verify", "--db", db)
+	if code, ok := err.(exitError); !ok || code != 1 || !strings.Contains(out, "cw.a") || !strings.Contains(out, "NOT explained by the trail") {
+		t.Errorf("audit verify with a planted session: %v, want exit status 1 naming it\n%s", err, out)
+	}
 }

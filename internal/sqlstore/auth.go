@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
@@ -206,6 +207,7 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInE
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM login_failures WHERE username = ?"), ev.Username); err != nil {
 			return fmt.Errorf("clear failed sign-ins: %w", err)
 		}
+		ev.Session = s.TokenHash
 		return db.auditSignIn(ctx, tx, ev)
 	})
 }
@@ -237,4 +239,88 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string, ev auth.SignI
 		}
 		return db.auditSignIn(ctx, tx, ev)
 	})
+}
+
+// SessionFinding is a session row that no sign-in in the audit trail
+// opened.
+type SessionFinding struct {
+	UserID   int64  `json:"user_id"`
+	Username string `json:"username"`
+	// Session is the start of the session's digest (never its token
+	// hash), to tell findings apart.
+	Session   string    `json:"session"`
+	CreatedAt time.Time `json:"created_at"`
+	Reason    string    `json:"reason"`
+}
+
+// unplantedSession is a session row being looked for in the trail.
+type unplantedSession struct {
+	SessionFinding
+	digest string
+	found  bool
+}
+
+// unexplainedSessions lists the session rows that no session.login event
+// of their user opened: inserted into the database directly, or moved
+// there from another user. It reads the sessions, then streams the
+// sign-in events once.
+func (db *DB) unexplainedSessions(ctx context.Context, tx *sql.Tx) ([]SessionFinding, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT s.token_hash, s.user_id, COALESCE(u.username, ''), s.created_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id ORDER BY s.created_at, s.token_hash`)
+	if err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	var all []*unplantedSession
+	byUser := map[int64][]*unplantedSession{}
+	for rows.Next() {
+		var hash string
+		s := &unplantedSession{}
+		if err := rows.Scan(&hash, &s.UserID, &s.Username, timeCol{&s.CreatedAt}); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("verify sessions: %w", err)
+		}
+		s.digest = sessionDigest(hash)
+		s.Session = s.digest[:16]
+		all = append(all, s)
+		byUser[s.UserID] = append(byUser[s.UserID], s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	rows, err = tx.QueryContext(ctx, db.q("SELECT actor_user_id, actor_name, entity_id, digest FROM audit_events WHERE action = ?"), auth.ActionLogin)
+	if err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user int64
+		var name, addr, digest string
+		if err := rows.Scan(&user, &name, &addr, &digest); err != nil {
+			return nil, fmt.Errorf("verify sessions: %w", err)
+		}
+		for _, s := range byUser[user] {
+			if s.found {
+				continue
+			}
+			if d, err := audit.Digest(signInChange{Username: name, Address: addr, Session: s.digest}); err == nil && d == digest {
+				s.found = true
+				break
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	var out []SessionFinding
+	for _, s := range all {
+		if !s.found {
+			s.Reason = "no sign-in of this user in the audit trail opened this session: it was inserted or changed in the database directly"
+			out = append(out, s.SessionFinding)
+		}
+	}
+	return out, nil
 }
