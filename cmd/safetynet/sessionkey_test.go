@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"log/slog"
 	"net/http"
 	"os"
@@ -124,5 +125,37 @@ func TestServeSessionKey(t *testing.T) {
 	out, _, err := runCLI(t, "audit", "verify", "--db", db)
 	if code, ok := err.(exitError); !ok || code != 1 || !strings.Contains(out, "cw.a") || !strings.Contains(out, "NOT explained by the trail") {
 		t.Errorf("audit verify with a planted session: %v, want exit status 1 naming it\n%s", err, out)
+	}
+}
+
+// TestSessionKeyPath: without --session-key the key sits beside
+// --checkpoint-key, else beside the SQLite database; for PostgreSQL with
+// neither, serve refuses to start rather than keep sessions unkeyed.
+func TestSessionKeyPath(t *testing.T) {
+	dir := t.TempDir()
+	pg := "postgres://nobody@127.0.0.1:1/none"
+	for _, tc := range []struct {
+		dsn  string
+		args []string
+		want string
+	}{
+		{filepath.Join(dir, "a.db"), nil, filepath.Join(dir, "a.db") + ".session-key"},
+		{pg, []string{"--checkpoint-key", filepath.Join(dir, "keys", "audit.key")}, filepath.Join(dir, "keys", "safetynet.session-key")},
+		{pg, nil, ""},
+	} {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		dsn := dsnFlag(fs, tc.dsn)
+		checkpointFlags(fs, dsn)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := defaultSessionKeyPath(fs, *dsn); got != tc.want {
+			t.Errorf("%s %v: session key at %q, want %q", tc.dsn, tc.args, got, tc.want)
+		}
+	}
+	err := run(context.Background(), []string{"safetynet", "serve", "--addr", "127.0.0.1:0", "--db", pg},
+		func(string) string { return "" }, strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "--session-key") {
+		t.Errorf("serve on PostgreSQL without a session key: %v, want an error naming --session-key", err)
 	}
 }
