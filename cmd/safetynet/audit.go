@@ -207,6 +207,10 @@ func printAuditReport(w io.Writer, rep sqlstore.AuditReport, checkpoints string)
 	for _, u := range rep.Users {
 		fmt.Fprintf(w, "user %d %s NOT explained by the trail: %s\n", u.UserID, u.Username, u.Reason)
 	}
+	for _, s := range rep.Sessions {
+		fmt.Fprintf(w, "session %s of user %d %s (opened %s) NOT explained by the trail: %s\n",
+			s.Session, s.UserID, s.Username, s.CreatedAt.UTC().Format(time.RFC3339), s.Reason)
+	}
 	if rep.Intact() {
 		fmt.Fprintln(w, "audit trail intact")
 	} else {

@@ -26,16 +26,20 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR [--checkpoint-key FILE [--checkpoints FILE] [--checkpoint-every 1h]]")
+	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR [--session-key FILE] [--checkpoint-key FILE [--checkpoints FILE] [--checkpoint-every 1h]]")
 	dsn := dsnFlag(fs, defaultDB)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	checkpoints := checkpointFlags(fs, dsn)
 	conf := serverFlags(fs)
+	sessionKey := sessionKeyFlag(fs, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	sc, err := conf()
 	if err != nil {
+		return err
+	}
+	if err := sessionKey(&sc, e.stdout); err != nil {
 		return err
 	}
 	logger := e.logger()
@@ -59,6 +63,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 type serverConfig struct {
 	transport httpapi.Transport
 	signIn    auth.SignInLimits
+	// sessionKey keys the stored hashes of bearer tokens (--session-key);
+	// nil: a random key of the process, so sessions end with it.
+	sessionKey []byte
+	// idSearchesPerHour is registry.Service.IDSearchesPerHour (0: its
+	// default).
+	idSearchesPerHour int
 }
 
 // serverFlags defines the flags of the HTTP server (public URL, trusted
@@ -89,14 +99,15 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.DurationVar(&l.Forget, "login-forget", dl.Forget, "quiet time after which a username's or address's failures are forgotten")
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
+	fs.IntVar(&sc.idSearchesPerHour, "id-searches-per-hour", registry.DefaultIDSearchesPerHour, "searches by ID number (registrations of a number registered already included) one user may make in an hour before 429")
 	return func() (serverConfig, error) {
 		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
 			if d <= 0 {
 				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
 			}
 		}
-		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 {
-			return sc, errors.New("--login-user-failures, --login-address-failures and --hash-slots must be positive")
+		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 {
+			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots and --id-searches-per-hour must be positive")
 		}
 		return sc, nil
 	}
@@ -109,13 +120,22 @@ func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Servi
 	return newConfiguredHandler(db, logger, serverConfig{})
 }
 
-// newConfiguredHandler is newHandler with the transport and sign-in limits
-// of sc (zero fields take their defaults).
+// newConfiguredHandler is newHandler with the transport, sign-in limits,
+// session key and limit of searches by ID number of sc (zero fields take
+// their defaults).
 func newConfiguredHandler(db *sqlstore.DB, logger *slog.Logger, sc serverConfig) (http.Handler, *auth.Service, error) {
 	reg := registry.NewService(db)
+	if sc.idSearchesPerHour > 0 {
+		reg.IDSearchesPerHour = sc.idSearchesPerHour
+	}
 	au := auth.NewService(db, 12*time.Hour)
 	if err := au.SetSignInLimits(sc.signIn); err != nil {
 		return nil, nil, err
+	}
+	if sc.sessionKey != nil {
+		if err := au.SetSessionKey(sc.sessionKey); err != nil {
+			return nil, nil, err
+		}
 	}
 	pk, err := loadPolicies("")
 	if err != nil {
@@ -217,5 +237,5 @@ func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.L
 // defaultServerConfig is the configuration serve and demo have with no
 // server flags: the documented default timeouts and sign-in limits.
 func defaultServerConfig() serverConfig {
-	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits()}
+	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour}
 }

@@ -99,6 +99,7 @@ func TestServeFlags(t *testing.T) {
 		{"--trusted-proxy", "not-an-address"},
 		{"--base-url", "safetynet.example.org"},
 		{"--read-timeout", "0s"},
+		{"--id-searches-per-hour", "0"},
 	} {
 		db := migratedDB(t, "serve.db")
 		err := run(context.Background(), append([]string{"safetynet", "serve", "--addr", "127.0.0.1:0", "--db", db}, args...),

@@ -2,10 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -17,12 +16,16 @@ import (
 )
 
 // Session is a signed-in session; the bearer token itself is never stored,
-// only its SHA-256.
+// only its HMAC-SHA-256 under the session key (see SetSessionKey).
 type Session struct {
 	TokenHash string
 	UserID    int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// Seal is the HMAC under the session key of the token, the user and
+	// the expiry (see seal): a row whose user or expiry was changed in the
+	// database opens nothing.
+	Seal string
 }
 
 // Store keeps users and sessions.
@@ -61,14 +64,18 @@ type Service struct {
 	hashSlots chan struct{}
 	addrs     addressThrottles
 	userLocks lockCache
+	// tokenKey keys the stored hashes of tokens (see hashToken).
+	tokenKey []byte
 }
 
 // NewService returns a Service whose sessions last ttl, with the default
-// sign-in limits.
+// sign-in limits and a random session key of its own (see SetSessionKey).
 func NewService(store Store, ttl time.Duration) *Service {
 	l := DefaultSignInLimits()
+	key := make([]byte, SessionKeySize)
+	rand.Read(key) // never fails: crypto/rand crashes the program instead
 	return &Service{store: store, ttl: ttl, NowFunc: time.Now, bcryptCost: bcrypt.DefaultCost,
-		limits: l, hashSlots: make(chan struct{}, l.HashSlots)}
+		limits: l, hashSlots: make(chan struct{}, l.HashSlots), tokenKey: key}
 }
 
 // SetFastHashing lowers the password-hash cost for tests and the demo's
@@ -281,7 +288,8 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 		return nil, fmt.Errorf("new token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sess := Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
+	sess := Session{TokenHash: s.hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
+	sess.Seal = s.seal(token, sess.UserID, sess.ExpiresAt)
 	ev := SignInEvent{Action: ActionLogin, UserID: u.ID, Role: u.Role, Scope: u.Scope, Username: u.Username, Address: addr}
 	if err := s.store.CreateSession(ctx, sess, ev); err != nil {
 		return nil, err
@@ -295,14 +303,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if token == "" {
 		return Principal{}, unauth
 	}
-	sess, err := s.store.SessionByHash(ctx, HashToken(token))
+	sess, err := s.store.SessionByHash(ctx, s.hashToken(token))
 	if fault.CodeOf(err) == fault.NotFound {
 		return Principal{}, unauth
 	}
 	if err != nil {
 		return Principal{}, err
 	}
-	if !s.NowFunc().Before(sess.ExpiresAt) {
+	if !hmac.Equal([]byte(sess.Seal), []byte(s.seal(token, sess.UserID, sess.ExpiresAt))) || !s.NowFunc().Before(sess.ExpiresAt) {
 		return Principal{}, unauth
 	}
 	u, err := s.store.UserByID(ctx, sess.UserID)
@@ -326,11 +334,5 @@ func (s *Service) Logout(ctx context.Context, token, addr string) error {
 		return fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
 	ev := SignInEvent{Action: ActionLogout, UserID: p.UserID, Role: p.Role, Scope: p.Scope, Username: p.Username, Address: addr}
-	return s.store.DeleteSession(ctx, HashToken(token), ev)
-}
-
-// HashToken returns the stored form of a bearer token.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
+	return s.store.DeleteSession(ctx, s.hashToken(token), ev)
 }

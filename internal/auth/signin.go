@@ -164,6 +164,10 @@ type SignInEvent struct {
 	Address string
 	// LockedUntil is when a lock ends, for the lock actions.
 	LockedUntil time.Time
+	// Session is the stored token hash of the session a sign-in opened
+	// (ActionLogin; the store fills it in). The trail keeps only a digest
+	// of it, by which `audit verify` finds the sign-in of every session.
+	Session string
 }
 
 // Actor returns the audit actor of the event: the user, or the username

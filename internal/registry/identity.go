@@ -138,12 +138,9 @@ func (s *Service) requestIdentityChange(ctx context.Context, p auth.Principal, o
 		return fault.Errorf(fault.Conflict, "person %d is dead (%s): the identity of the dead is not changed", old.ID, old.DeathDate)
 	}
 	if c.NewIDNumber != old.IDNumber {
-		other, err := s.store.PersonByIDNumber(ctx, c.NewIDNumber)
-		switch {
-		case err == nil && other.ID != old.ID:
-			pr.Add("id_number", "a person with this ID number is registered already")
-			return pr.Err("invalid identity change")
-		case err != nil && fault.CodeOf(err) != fault.NotFound:
+		// A new ID number registered already is refused as a search by it
+		// (audited, limited, silent about a person outside the scope).
+		if err := s.checkRegistration(ctx, c.NewIDNumber, old.RegionCode, old.ID); err != nil {
 			return err
 		}
 	}

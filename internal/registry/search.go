@@ -155,3 +155,60 @@ func (s *Service) recordPersonList(ctx context.Context, f PersonFilter, ps []*Pe
 	}
 	return s.store.RecordReads(ctx, evs)
 }
+
+// registrationDetail is what the audit event of a registration refused
+// because its ID number is registered already digests.
+type registrationDetail struct {
+	IDNumber string `json:"id_number"` // masked
+	// Registration marks the search as a registration refused, not a
+	// list asked for.
+	Registration bool `json:"registration"`
+	// Found is the key of the person registered with the number, for the
+	// auditors; the caller is told it only when that person is in their
+	// scope.
+	Found []string `json:"found"`
+	// OutOfScope says that person is outside the caller's scope.
+	OutOfScope bool `json:"out_of_scope"`
+}
+
+// checkRegistration refuses to give id, the ID number of a person being
+// registered in code (or of person self, whose number changes), when
+// another person has it already. The refusal answers whether a guessed
+// number is registered anywhere in the prefecture, so it counts as a
+// search by ID number: recorded in the audit trail with the number
+// masked, and over the hourly limit refused with Throttled instead. When
+// the person registered is outside the caller's scope, the answer says
+// only that the number cannot be registered here: nothing of that person,
+// not even where they are.
+func (s *Service) checkRegistration(ctx context.Context, id ids.ResidentID, code region.Code, self PersonID) error {
+	p, err := auth.Require(ctx, auth.PermRegistryWrite)
+	if err != nil {
+		return err
+	}
+	existing, err := s.store.PersonByIDNumber(ctx, id)
+	switch {
+	case fault.CodeOf(err) == fault.NotFound:
+		return nil
+	case err != nil:
+		return err
+	case existing.ID == self:
+		return nil
+	}
+	if err := s.checkIDSearch(ctx, p, code, id); err != nil {
+		return err
+	}
+	masked := id.Masked()
+	key := strconv.FormatInt(int64(existing.ID), 10)
+	inScope := p.InScope(existing.RegionCode) && p.Can(auth.PermRegistryRead)
+	ev := ReadEvent{Action: "person.search", Kind: "person", ID: masked, Region: code,
+		Detail: registrationDetail{IDNumber: masked, Registration: true, Found: []string{key}, OutOfScope: !inScope}}
+	if err := s.store.RecordReads(ctx, []ReadEvent{ev}); err != nil {
+		return err
+	}
+	if inScope {
+		return &fault.Error{Code: fault.Conflict, Message: "a person with this ID number is registered already",
+			Fields: map[string]string{"id_number": "is registered already, as person " + key}}
+	}
+	return &fault.Error{Code: fault.Conflict, Message: "a person with this ID number is registered already",
+		Fields: map[string]string{"id_number": "is registered already and cannot be registered here: ask the prefecture to check the record or transfer the person"}}
+}

@@ -317,7 +317,10 @@ func (s *Service) Persons(ctx context.Context, f PersonFilter) ([]*Person, error
 }
 
 // CreatePerson registers a person. The ID number may be given in 15 digits
-// or with a lower-case x; it is stored normalised.
+// or with a lower-case x; it is stored normalised. A number registered
+// already is refused (Conflict) and counts as a search by ID number (see
+// Persons): audited, limited, and naming the person registered only when
+// they are in the caller's scope.
 func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
 	pr := p.validate(s.Today())
 	if err := s.requireRegion(ctx, &pr, "region_code", p.RegionCode); err != nil {
@@ -332,6 +335,9 @@ func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
 	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
 		return err
 	}
+	if err := s.checkRegistration(ctx, p.IDNumber, p.RegionCode, 0); err != nil {
+		return err
+	}
 	p.ID, p.Version = 0, 0
 	return s.store.CreatePerson(ctx, p)
 }
@@ -339,7 +345,8 @@ func (s *Service) CreatePerson(ctx context.Context, p *Person) error {
 // UpdatePerson loads person id, applies the change and stores it if the
 // caller's version is current. Death fields cannot be changed here, nor,
 // but by a system process, the name and the ID number: a user requests
-// that change with PatchPerson.
+// that change with PatchPerson. A new ID number registered already is
+// refused as in CreatePerson.
 func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, apply func(*Person)) (*Person, error) {
 	old, err := s.store.Person(ctx, id)
 	if err != nil {
@@ -361,7 +368,14 @@ func (s *Service) UpdatePerson(ctx context.Context, id PersonID, version int64, 
 				pr.Add("id_number", msg)
 			}
 		}
-		return pr, s.requireRegion(ctx, &pr, "region_code", p.RegionCode)
+		if err := s.requireRegion(ctx, &pr, "region_code", p.RegionCode); err != nil || len(pr) > 0 || p.IDNumber == old.IDNumber {
+			return pr, err
+		}
+		// A new ID number registered already is refused as a search.
+		if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, p.RegionCode); err != nil {
+			return pr, err
+		}
+		return pr, s.checkRegistration(ctx, p.IDNumber, p.RegionCode, p.ID)
 	}, s.store.UpdatePerson)
 }
 

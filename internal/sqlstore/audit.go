@@ -92,12 +92,15 @@ type AuditReport struct {
 	// explain: inserted, changed or deleted other than through the
 	// audited paths.
 	Users []UserFinding `json:"users,omitempty"`
+	// Sessions lists the session rows that no sign-in in the trail
+	// opened: planted in the database, or moved there from another user.
+	Sessions []SessionFinding `json:"sessions,omitempty"`
 }
 
 // Intact reports whether the chain holds, passes through every
-// checkpoint, and explains every user account.
+// checkpoint, and explains every user account and session.
 func (r AuditReport) Intact() bool {
-	return r.Break == nil && (r.Anchors == nil || len(r.Anchors.Problems) == 0) && len(r.Users) == 0
+	return r.Break == nil && (r.Anchors == nil || len(r.Anchors.Problems) == 0) && len(r.Users) == 0 && len(r.Sessions) == 0
 }
 
 // UserFinding is a user account that the audit trail does not explain.
@@ -150,6 +153,9 @@ func (db *DB) VerifyAuditAnchored(ctx context.Context, anchors *AuditAnchors) (A
 		rep.Anchors = &a
 	}
 	if rep.Users, err = db.unexplainedUsers(ctx, tx); err != nil {
+		return rep, err
+	}
+	if rep.Sessions, err = db.unexplainedSessions(ctx, tx); err != nil {
 		return rep, err
 	}
 	return rep, nil

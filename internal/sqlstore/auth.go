@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
@@ -199,13 +200,14 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInE
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?"), s.UserID, db.ts(s.CreatedAt)); err != nil {
 			return fmt.Errorf("prune sessions: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, db.q("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
-			s.TokenHash, s.UserID, db.ts(s.CreatedAt), db.ts(s.ExpiresAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, seal) VALUES (?, ?, ?, ?, ?)"),
+			s.TokenHash, s.UserID, db.ts(s.CreatedAt), db.ts(s.ExpiresAt), s.Seal); err != nil {
 			return fmt.Errorf("create session: %w", mapErr(err))
 		}
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM login_failures WHERE username = ?"), ev.Username); err != nil {
 			return fmt.Errorf("clear failed sign-ins: %w", err)
 		}
+		ev.Session = s.TokenHash
 		return db.auditSignIn(ctx, tx, ev)
 	})
 }
@@ -213,8 +215,8 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session, ev auth.SignInE
 // SessionByHash implements auth.Store.
 func (db *DB) SessionByHash(ctx context.Context, tokenHash string) (*auth.Session, error) {
 	s := &auth.Session{TokenHash: tokenHash}
-	err := db.r.QueryRowContext(ctx, db.q("SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?"), tokenHash).
-		Scan(&s.UserID, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt})
+	err := db.r.QueryRowContext(ctx, db.q("SELECT user_id, created_at, expires_at, seal FROM sessions WHERE token_hash = ?"), tokenHash).
+		Scan(&s.UserID, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt}, &s.Seal)
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return nil, fault.Errorf(fault.NotFound, "session not found")
@@ -237,4 +239,88 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string, ev auth.SignI
 		}
 		return db.auditSignIn(ctx, tx, ev)
 	})
+}
+
+// SessionFinding is a session row that no sign-in in the audit trail
+// opened.
+type SessionFinding struct {
+	UserID   int64  `json:"user_id"`
+	Username string `json:"username"`
+	// Session is the start of the session's digest (never its token
+	// hash), to tell findings apart.
+	Session   string    `json:"session"`
+	CreatedAt time.Time `json:"created_at"`
+	Reason    string    `json:"reason"`
+}
+
+// unplantedSession is a session row being looked for in the trail.
+type unplantedSession struct {
+	SessionFinding
+	digest string
+	found  bool
+}
+
+// unexplainedSessions lists the session rows that no session.login event
+// of their user opened: inserted into the database directly, or moved
+// there from another user. It reads the sessions, then streams the
+// sign-in events once.
+func (db *DB) unexplainedSessions(ctx context.Context, tx *sql.Tx) ([]SessionFinding, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT s.token_hash, s.user_id, COALESCE(u.username, ''), s.created_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id ORDER BY s.created_at, s.token_hash`)
+	if err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	var all []*unplantedSession
+	byUser := map[int64][]*unplantedSession{}
+	for rows.Next() {
+		var hash string
+		s := &unplantedSession{}
+		if err := rows.Scan(&hash, &s.UserID, &s.Username, timeCol{&s.CreatedAt}); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("verify sessions: %w", err)
+		}
+		s.digest = sessionDigest(hash)
+		s.Session = s.digest[:16]
+		all = append(all, s)
+		byUser[s.UserID] = append(byUser[s.UserID], s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	rows, err = tx.QueryContext(ctx, db.q("SELECT actor_user_id, actor_name, entity_id, digest FROM audit_events WHERE action = ?"), auth.ActionLogin)
+	if err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user int64
+		var name, addr, digest string
+		if err := rows.Scan(&user, &name, &addr, &digest); err != nil {
+			return nil, fmt.Errorf("verify sessions: %w", err)
+		}
+		for _, s := range byUser[user] {
+			if s.found {
+				continue
+			}
+			if d, err := audit.Digest(signInChange{Username: name, Address: addr, Session: s.digest}); err == nil && d == digest {
+				s.found = true
+				break
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify sessions: %w", err)
+	}
+	var out []SessionFinding
+	for _, s := range all {
+		if !s.found {
+			s.Reason = "no sign-in of this user in the audit trail opened this session: it was inserted or changed in the database directly"
+			out = append(out, s.SessionFinding)
+		}
+	}
+	return out, nil
 }

@@ -77,3 +77,45 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionKeyAcrossRestarts: a token signed in under a session key
+// authenticates with a later service (a restart) holding the same key,
+// and not with one holding another key or none (a random key of its own).
+func TestSessionKeyAcrossRestarts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		db := open(t)
+		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
+		key := []byte("0123456789abcdef0123456789abcdef")
+		service := func(key []byte) *auth.Service {
+			au := auth.NewService(db, time.Hour)
+			au.SetFastHashing()
+			if key != nil {
+				if err := au.SetSessionKey(key); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return au
+		}
+		first := service(key)
+		if _, err := first.CreateUser(ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"}); err != nil {
+			t.Fatal(err)
+		}
+		g, err := first.Login(ctx, "cw.changji", "long-enough", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := service(key).Authenticate(ctx, g.Token); err != nil || p.Username != "cw.changji" {
+			t.Errorf("same key after a restart: %+v, %v; want cw.changji", p, err)
+		}
+		other := []byte("fedcba9876543210fedcba9876543210")
+		if _, err := service(other).Authenticate(ctx, g.Token); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("another key: %v, want unauthenticated", err)
+		}
+		if _, err := service(nil).Authenticate(ctx, g.Token); fault.CodeOf(err) != fault.Unauthenticated {
+			t.Errorf("no key: %v, want unauthenticated", err)
+		}
+		if err := service(nil).SetSessionKey([]byte("short")); err == nil {
+			t.Error("SetSessionKey(5 bytes): no error")
+		}
+	})
+}

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -74,6 +76,17 @@ type signInChange struct {
 	Username    string `json:"username"`
 	Address     string `json:"address"`
 	LockedUntil string `json:"locked_until,omitempty"`
+	// Session is the digest of the session a sign-in opened (see
+	// sessionDigest).
+	Session string `json:"session,omitempty"`
+}
+
+// sessionDigest is what the trail keeps of a session's stored token hash:
+// enough to tell which sign-in opened a session row, nothing to sign in
+// with.
+func sessionDigest(tokenHash string) string {
+	sum := sha256.Sum256([]byte("session\x00" + tokenHash))
+	return hex.EncodeToString(sum[:])
 }
 
 // auditSignIn appends the audit event of ev in tx. Its actor is the user
@@ -84,6 +97,10 @@ func (db *DB) auditSignIn(ctx context.Context, tx *sql.Tx, ev auth.SignInEvent) 
 	if !ev.LockedUntil.IsZero() {
 		change.LockedUntil = ev.LockedUntil.UTC().Format("2006-01-02T15:04:05Z")
 		fields = append(fields, "locked_until")
+	}
+	if ev.Session != "" {
+		change.Session = sessionDigest(ev.Session)
+		fields = append(fields, "session")
 	}
 	digest, err := audit.Digest(change)
 	if err != nil {
