@@ -58,9 +58,16 @@ type HouseholdBasis struct {
 	// Status is the household's recognised category: tekun, dibao,
 	// dibao_edge, rigid_expense or none (from its awards and its latest
 	// classification).
-	Status      string
+	Status string
+	// HeatingType is the latest means test's (central, self_heating or
+	// provided), or HeatingUnknown for a household with no means test.
 	HeatingType string
 }
+
+// HeatingUnknown is the heating type of a household no means test has
+// recorded: heating assistance is not granted to it by screening (its
+// heating_type_known condition fails).
+const HeatingUnknown = "unknown"
 
 // ScreeningChange is what a screening finds for one beneficiary.
 type ScreeningChange string
@@ -911,7 +918,7 @@ func newHouseholdColumns(pk *policy.Package) (*householdColumns, error) {
 		}
 		hc.status[v] = id
 	}
-	for _, v := range []string{"central", "self_heating", "provided"} {
+	for _, v := range []string{"central", "self_heating", "provided", HeatingUnknown} {
 		id, err := pk.StrID("household", "heating_type", v)
 		if err != nil {
 			return nil, err
@@ -942,7 +949,7 @@ func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Populatio
 		cols[2][i] = st
 		ht, ok := hc.heating[b.HeatingType]
 		if !ok {
-			ht = hc.heating["central"]
+			ht = hc.heating[HeatingUnknown] // a fact not known is never defaulted
 		}
 		cols[3][i] = ht
 	}
