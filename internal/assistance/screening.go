@@ -342,6 +342,8 @@ type screener struct {
 	// only, when set, limits the run to these beneficiaries: the awards
 	// of others are not looked at.
 	only map[int64]bool
+	// amount sums the eligible amounts, checked: finish sets run.Amount.
+	amount money.Total
 }
 
 func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
@@ -351,7 +353,7 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 	a := sc.awards[key]
 	if eligible {
 		run.Eligible++
-		run.Amount += amount
+		sc.amount.Add(amount)
 	}
 	switch {
 	case eligible && a == nil:
@@ -371,10 +373,15 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 }
 
 // finish stops the awards of beneficiaries not screened at all (moved out
-// of the region's registry, or dead before the month) and numbers the
-// items.
-func (sc *screener) finish() {
+// of the region's registry, or dead before the month), numbers the items
+// and sets the run's total, or fails if that overflows.
+func (sc *screener) finish() error {
 	run := sc.run
+	amount, err := sc.amount.Result()
+	if err != nil {
+		return fmt.Errorf("screen %s %s: total: %w", run.Programme, run.Period, err)
+	}
+	run.Amount = amount
 	for key, a := range sc.awards {
 		if sc.only != nil && !sc.only[key] {
 			continue
@@ -401,6 +408,7 @@ func (sc *screener) finish() {
 			run.Stopped++
 		}
 	}
+	return nil
 }
 
 // screenAndStore screens the programmes (of the persons of only, when
@@ -547,7 +555,9 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	}
 	runs := make([]*ScreeningRun, len(scs))
 	for i, sc := range scs {
-		sc.finish()
+		if err := sc.finish(); err != nil {
+			return nil, err
+		}
 		runs[i] = sc.run
 	}
 	return runs, nil
