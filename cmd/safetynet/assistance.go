@@ -605,7 +605,11 @@ func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) (
 	t.HukouLocal = t.Members[0].HukouLocal
 	// The household's income, spread over earners (adults under 60) and
 	// pensioners (60 and over).
-	total := pc * int64(len(t.Members)) * 12
+	yearly, err := money.Mul(money.Fen(pc), int64(len(t.Members))*12)
+	if err != nil {
+		return nil, fmt.Errorf("synthetic means test of household %d: %w", h.ID, err)
+	}
+	total := int64(yearly)
 	var earners []registry.PersonID
 	for _, mem := range t.Members {
 		age := period.AgeAt(mem.BirthDate, on)

@@ -86,7 +86,10 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 			paidOn := min(m.First().AddDays(19), today)
 			ps = append(ps, insurance.Payment{PersonID: e.PersonID, Scheme: insurance.ResidentPension, Period: m, RegionCode: e.RegionCode,
 				Individual: e.Tier, PaidOn: paidOn, Source: insurance.TaxBureau, ReceiptNo: fmt.Sprintf("DEMOR%d%08d", year, e.ID)})
-			total += e.Tier
+			var err error
+			if total, err = money.Add(total, e.Tier); err != nil {
+				return fmt.Errorf("resident contributions %d: %w", year, err)
+			}
 		}
 		if len(es) < f.Limit {
 			break
@@ -110,7 +113,9 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 			return err
 		}
 		credited += c.Posted
-		credits += c.Contributions + c.Subsidies
+		if credits, err = money.Sum(credits, c.Contributions, c.Subsidies); err != nil {
+			return fmt.Errorf("credit %s: %w", m, err)
+		}
 	}
 	fmt.Fprintf(w, "personal accounts credited %s to %s: %d entries, %s yuan, in %.1f s\n", jan, last, credited, credits, time.Since(start).Seconds())
 	hb, err := acc.PayHardshipPremiums(ctx, year, region.Changji)

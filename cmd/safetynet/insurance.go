@@ -92,22 +92,31 @@ func runInsuranceReport(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "social insurance coverage %s, %s (参保扩面统计)\n", m, code)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "county\tadults\temployed\temployee pension\tresident pension\tpension coverage\tunemployment\twork injury\tcollected (yuan)\t")
-	line := func(name string, r insurance.CoverageRow) {
-		var collected money.Fen
+	line := func(name string, r insurance.CoverageRow) error {
+		var t money.Total
 		for _, f := range r.Collected {
-			collected += f
+			t.Add(f)
+		}
+		collected, err := t.Result()
+		if err != nil {
+			return fmt.Errorf("coverage of %s: collected: %w", name, err)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%d (%s)\t%d (%s)\t%s\t\n", name, r.Adults, r.Employed,
 			r.Insured[insurance.EmployeePension], r.Insured[insurance.ResidentPension], r.PensionCoverage.Percent(1),
 			r.Insured[insurance.Unemployment], r.UnemploymentCoverage.Percent(1), r.Insured[insurance.WorkInjury], r.WorkInjuryCoverage.Percent(1), collected)
+		return nil
 	}
 	for _, r := range rep.Rows {
 		name := string(r.County)
 		if n, ok := tree.Node(r.County); ok {
 			name = n.NameZH
 		}
-		line(name, r)
+		if err := line(name, r); err != nil {
+			return err
+		}
 	}
-	line("total", rep.Total)
+	if err := line("total", rep.Total); err != nil {
+		return err
+	}
 	return tw.Flush()
 }

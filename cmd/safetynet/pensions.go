@@ -65,12 +65,20 @@ func runPayroll(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "  lines        %d (%d new in this run)\n", sum.Lines, sum.NewLines)
 	fmt.Fprintf(e.stdout, "  regular      %s yuan\n", sum.Regular)
 	fmt.Fprintf(e.stdout, "  arrears      %s yuan\n", sum.Arrears)
-	fmt.Fprintf(e.stdout, "  total        %s yuan\n", sum.Regular+sum.Arrears)
+	total, err := money.Add(sum.Regular, sum.Arrears)
+	if err != nil {
+		return fmt.Errorf("payroll total: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "  total        %s yuan\n", total)
 	fmt.Fprintf(e.stdout, "  suspended    %d (certification overdue), resumed %d\n", sum.Suspended, sum.Resumed)
 	fmt.Fprintf(e.stdout, "  stopped      %d (death)\n", sum.Stopped)
-	var over money.Fen
+	var t money.Total
 	for _, o := range sum.Overpayments {
-		over += o.Amount
+		t.Add(o.Amount)
+	}
+	over, err := t.Result()
+	if err != nil {
+		return fmt.Errorf("overpayments: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "  overpayments %d outstanding, %s yuan\n", len(sum.Overpayments), over)
 	return nil

@@ -145,6 +145,7 @@ func newConfiguredHandler(db *sqlstore.DB, logger *slog.Logger, sc serverConfig)
 	if err != nil {
 		return nil, nil, err
 	}
+	reg.WageCeiling = wageCeiling(pk)
 	asst := assistance.NewService(db, db, db, pk)
 	asst.Leases = jobLeases()
 	pol := httpapi.Policy{

@@ -342,9 +342,13 @@ func (s *Service) Pay(ctx context.Context, m period.Month, code region.Code) (*P
 			HouseholdID: a.HouseholdID, PersonID: a.PersonID, Amount: a.Amount, Layer: it.Layer})
 		ps := sum.ByProgramme[a.Programme]
 		ps.Lines++
-		ps.Amount += a.Amount
+		if ps.Amount, err = money.Add(ps.Amount, a.Amount); err != nil {
+			return nil, fmt.Errorf("assistance pay run %s: %s total: %w", m, a.Programme, err)
+		}
 		sum.ByProgramme[a.Programme] = ps
-		sum.Amount += a.Amount
+		if sum.Amount, err = money.Add(sum.Amount, a.Amount); err != nil {
+			return nil, fmt.Errorf("assistance pay run %s: total: %w", m, err)
+		}
 	}
 	sum.Lines, sum.Stopped = len(run.Lines), len(run.Stops)
 	if sum.NewLines, err = s.store.SavePayRun(ctx, run); err != nil {

@@ -58,9 +58,16 @@ type HouseholdBasis struct {
 	// Status is the household's recognised category: tekun, dibao,
 	// dibao_edge, rigid_expense or none (from its awards and its latest
 	// classification).
-	Status      string
+	Status string
+	// HeatingType is the latest means test's (central, self_heating or
+	// provided), or HeatingUnknown for a household with no means test.
 	HeatingType string
 }
+
+// HeatingUnknown is the heating type of a household no means test has
+// recorded: heating assistance is not granted to it by screening (its
+// heating_type_known condition fails).
+const HeatingUnknown = "unknown"
 
 // ScreeningChange is what a screening finds for one beneficiary.
 type ScreeningChange string
@@ -335,6 +342,8 @@ type screener struct {
 	// only, when set, limits the run to these beneficiaries: the awards
 	// of others are not looked at.
 	only map[int64]bool
+	// amount sums the eligible amounts, checked: finish sets run.Amount.
+	amount money.Total
 }
 
 func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.PersonID, rc region.Code, eligible bool, amount money.Fen, rowCase func() policy.Case) error {
@@ -344,7 +353,7 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 	a := sc.awards[key]
 	if eligible {
 		run.Eligible++
-		run.Amount += amount
+		sc.amount.Add(amount)
 	}
 	switch {
 	case eligible && a == nil:
@@ -364,10 +373,15 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 }
 
 // finish stops the awards of beneficiaries not screened at all (moved out
-// of the region's registry, or dead before the month) and numbers the
-// items.
-func (sc *screener) finish() {
+// of the region's registry, or dead before the month), numbers the items
+// and sets the run's total, or fails if that overflows.
+func (sc *screener) finish() error {
 	run := sc.run
+	amount, err := sc.amount.Result()
+	if err != nil {
+		return fmt.Errorf("screen %s %s: total: %w", run.Programme, run.Period, err)
+	}
+	run.Amount = amount
 	for key, a := range sc.awards {
 		if sc.only != nil && !sc.only[key] {
 			continue
@@ -394,6 +408,7 @@ func (sc *screener) finish() {
 			run.Stopped++
 		}
 	}
+	return nil
 }
 
 // screenAndStore screens the programmes (of the persons of only, when
@@ -540,7 +555,9 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	}
 	runs := make([]*ScreeningRun, len(scs))
 	for i, sc := range scs {
-		sc.finish()
+		if err := sc.finish(); err != nil {
+			return nil, err
+		}
 		runs[i] = sc.run
 	}
 	return runs, nil
@@ -911,7 +928,7 @@ func newHouseholdColumns(pk *policy.Package) (*householdColumns, error) {
 		}
 		hc.status[v] = id
 	}
-	for _, v := range []string{"central", "self_heating", "provided"} {
+	for _, v := range []string{"central", "self_heating", "provided", HeatingUnknown} {
 		id, err := pk.StrID("household", "heating_type", v)
 		if err != nil {
 			return nil, err
@@ -942,7 +959,7 @@ func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Populatio
 		cols[2][i] = st
 		ht, ok := hc.heating[b.HeatingType]
 		if !ok {
-			ht = hc.heating["central"]
+			ht = hc.heating[HeatingUnknown] // a fact not known is never defaulted
 		}
 		cols[3][i] = ht
 	}

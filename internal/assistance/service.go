@@ -379,6 +379,7 @@ func (s *Service) classifyAll(ctx context.Context, m period.Month, code region.C
 	}
 	sum := &ClassifySummary{Period: m, Region: code, ByLayer: map[Layer]int{}, PolicyVersion: s.policy.Version}
 	read := 0
+	var dibao money.Total // checked: an overflow fails the run
 	n, err := s.store.ClassifyMonth(ctx, m, code, func(tests []MeansTest) ([]Classification, error) {
 		cs, err := classifyBatch(s.policy, ids, m, tests, s.Workers)
 		if err != nil {
@@ -390,7 +391,7 @@ func (s *Service) classifyAll(ctx context.Context, m period.Month, code region.C
 		}
 		for i := range cs {
 			sum.ByLayer[cs[i].Layer]++
-			sum.DibaoAmount += cs[i].DibaoAmount
+			dibao.Add(cs[i].DibaoAmount)
 		}
 		read += len(tests)
 		if progress != nil {
@@ -400,6 +401,9 @@ func (s *Service) classifyAll(ctx context.Context, m period.Month, code region.C
 	})
 	if err != nil {
 		return nil, err
+	}
+	if sum.DibaoAmount, err = dibao.Result(); err != nil {
+		return nil, fmt.Errorf("classify %s: 低保 total: %w", m, err)
 	}
 	sum.Households = n
 	return sum, nil

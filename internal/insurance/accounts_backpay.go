@@ -200,7 +200,9 @@ func (s *Accounts) BackPay(ctx context.Context, personID registry.PersonID, year
 			ReceiptNo: fmt.Sprintf("BP-%d-%d", personID, y), Source: BackPaymentSource}
 		postings[i] = AccountPosting{Payment: p, Entries: []AccountEntry{{PersonID: personID, Scheme: ResidentPension, RegionCode: per.RegionCode,
 			Period: m, Kind: EntryBackPayment, Amount: tier}}}
-		bp.Total += tier
+		if bp.Total, err = money.Add(bp.Total, tier); err != nil {
+			return nil, fmt.Errorf("back payment of person %d: total: %w", personID, err)
+		}
 	}
 	if err := s.store.PostAccountPayments(ctx, "account.back_payment", postings); err != nil {
 		return nil, err

@@ -227,7 +227,9 @@ func (s *Accounts) CreditInterest(ctx context.Context, year int, code region.Cod
 			sum.Persons[sc]++
 			all = append(all, AccountEntry{PersonID: b.PersonID, Scheme: sc, RegionCode: b.RegionCode, Period: dec, Kind: EntryInterest,
 				Amount: amt, Ref: InterestRef(year)})
-			sum.Interest[sc] += amt
+			if sum.Interest[sc], err = money.Add(sum.Interest[sc], amt); err != nil {
+				return nil, fmt.Errorf("interest %d: %s total: %w", year, sc, err)
+			}
 		}
 	}
 	if len(all) == 0 {
@@ -248,15 +250,29 @@ func (s *Accounts) CreditInterest(ctx context.Context, year int, code region.Cod
 // method gives it (0: none; 1: 12 - its month; 2: 13 - its month), × rate
 // / 12, rounded half up once.
 func YearInterest(b *InterestBasis, rate money.Rate, method int64) (money.Fen, error) {
-	var held money.Fen // fen × months
+	// Fen × months, checked: an account that large is an error, not a
+	// wrapped balance.
+	var held money.Total
 	switch method {
 	case 0:
-	case 1:
-		held = 12*b.InYear - b.ByMonth
-	case 2:
-		held = 13*b.InYear - b.ByMonth
+	case 1, 2:
+		in, err := money.Mul(b.InYear, 11+method)
+		if err != nil {
+			return 0, fmt.Errorf("interest of person %d: %w", b.PersonID, err)
+		}
+		held.Add(in)
+		held.Sub(b.ByMonth)
 	default:
 		return 0, fmt.Errorf("unknown intra-year interest method %d (want 0, 1 or 2)", method)
 	}
-	return (12*b.Opening + held).MulDiv(int64(rate), 12*1_000_000), nil
+	opening, err := money.Mul(b.Opening, 12)
+	if err != nil {
+		return 0, fmt.Errorf("interest of person %d: %w", b.PersonID, err)
+	}
+	held.Add(opening)
+	fenMonths, err := held.Result()
+	if err != nil {
+		return 0, fmt.Errorf("interest of person %d: %w", b.PersonID, err)
+	}
+	return fenMonths.MulDiv(int64(rate), 12*1_000_000), nil
 }

@@ -213,6 +213,7 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 	}
 	// Candidates come by person: gather each person's reasons, then decide.
 	var es []AccountEntry
+	var total money.Total // checked: an overflow fails the batch
 	for i := 0; i < len(cands); {
 		j := i
 		for j < len(cands) && cands[j].PersonID == cands[i].PersonID {
@@ -264,8 +265,11 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 		b.Items = append(b.Items, it)
 		es = append(es, AccountEntry{PersonID: it.PersonID, Scheme: ResidentPension, RegionCode: it.RegionCode, Period: jan,
 			Kind: EntryHardship, Amount: it.Amount, Government: true, Ref: HardshipRef(year)})
-		b.Total += it.Amount
+		total.Add(it.Amount)
 		b.Amount = max(b.Amount, it.Amount)
+	}
+	if b.Total, err = total.Result(); err != nil {
+		return nil, fmt.Errorf("hardship premiums %d: total: %w", year, err)
 	}
 	b.Persons = len(b.Items)
 	if b.Persons == 0 {

@@ -40,6 +40,13 @@ func TestYearInterest(t *testing.T) {
 	if _, err := YearInterest(&InterestBasis{}, 30_000, 3); err == nil {
 		t.Error("an unknown method: no error")
 	}
+	// A balance whose fen × months pass int64 is an error, never a
+	// wrapped (negative) interest.
+	for _, b := range []InterestBasis{{Opening: math.MaxInt64 / 11}, {InYear: math.MaxInt64 / 12}, {Opening: math.MaxInt64 / 24, InYear: math.MaxInt64 / 24, ByMonth: -1}} {
+		if got, err := YearInterest(&b, 30_000, 2); !errors.Is(err, money.ErrOverflow) {
+			t.Errorf("YearInterest(%+v) = %s, %v; want an ErrOverflow", b, got, err)
+		}
+	}
 }
 
 func TestBuildStatement(t *testing.T) {

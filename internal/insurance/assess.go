@@ -30,8 +30,9 @@ type Assessment struct {
 	Account money.Fen `json:"account"`
 }
 
-// Due is the total due.
-func (a *Assessment) Due() money.Fen { return a.Employer + a.Individual }
+// Due is the total due, or an error wrapping money.ErrOverflow if it does
+// not fit in an int64.
+func (a *Assessment) Due() (money.Fen, error) { return money.Add(a.Employer, a.Individual) }
 
 // Rates are the parameters of the assessment for one month and region,
 // read once and applied to every enrolment there.

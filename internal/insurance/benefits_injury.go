@@ -157,9 +157,9 @@ func (s *Benefits) RecordInjury(ctx context.Context, in *Injury) error {
 		return &fault.Error{Code: fault.Invalid, Message: "invalid work injury", Fields: map[string]string{
 			"org_id": fmt.Sprintf("person %d was not enrolled in work injury with organisation %d on %s", in.PersonID, in.OrgID, in.InjuryDate)}}
 	}
-	var total money.Fen
-	for _, x := range b.Bases {
-		total += x
+	total, err := money.Sum(b.Bases...)
+	if err != nil {
+		return fmt.Errorf("work injury of person %d: own wage: %w", in.PersonID, err)
 	}
 	in.OwnWage, in.WageMonths, in.WageScheme = 0, len(b.Bases), b.Scheme
 	if len(b.Bases) > 0 {

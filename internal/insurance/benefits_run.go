@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"fmt"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
@@ -149,6 +150,8 @@ func (s *Benefits) Pay(ctx context.Context, m period.Month, code region.Code) (*
 		run.EndedClaims = append(run.EndedClaims, *c)
 		sum.Ended[r]++
 	}
+	// The run's sums are checked: an overflow fails the run, never wraps.
+	var unemployment, byEmployer, allowance, topUp money.Total
 	for i := range basis.Claims {
 		cc := &basis.Claims[i]
 		c := &cc.Claim
@@ -170,7 +173,7 @@ func (s *Benefits) Pay(ctx context.Context, m period.Month, code region.Code) (*
 		}
 		run.Lines = append(run.Lines, BenefitLine{Kind: LineUnemployment, ClaimID: c.ID, PersonID: c.PersonID, RegionCode: c.RegionCode,
 			Period: m, Seq: c.MonthsDrawn + 1, Amount: d.Amount, Payer: PayerFund})
-		sum.Unemployment += d.Amount
+		unemployment.Add(d.Amount)
 		ent, err := variable(d, "entitlement_months")
 		if err != nil {
 			return nil, err
@@ -211,11 +214,21 @@ func (s *Benefits) Pay(ctx context.Context, m period.Month, code region.Code) (*
 			Amount: d.Amount, TopUp: money.Fen(top), Payer: PayerFund}
 		if in.Grade > 4 {
 			l.Payer = PayerEmployer
-			sum.ByEmployer += d.Amount
+			byEmployer.Add(d.Amount)
 		}
 		run.Lines = append(run.Lines, l)
-		sum.Allowance += d.Amount
-		sum.TopUp += l.TopUp
+		allowance.Add(d.Amount)
+		topUp.Add(l.TopUp)
+	}
+	for _, t := range []struct {
+		dst  *money.Fen
+		tot  *money.Total
+		what string
+	}{{&sum.Unemployment, &unemployment, "unemployment"}, {&sum.ByEmployer, &byEmployer, "paid by employers"},
+		{&sum.Allowance, &allowance, "allowances"}, {&sum.TopUp, &topUp, "top-ups"}} {
+		if *t.dst, err = t.tot.Result(); err != nil {
+			return nil, fmt.Errorf("benefit run %s: %s total: %w", m, t.what, err)
+		}
 	}
 	sum.Lines = len(run.Lines)
 	if len(run.Lines) == 0 && len(run.EndedClaims) == 0 && len(run.EndedInjuries) == 0 {

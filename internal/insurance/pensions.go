@@ -247,7 +247,13 @@ func (s *Pensions) wageIndex(years []YearBase, code region.Code) (int64, error) 
 			return 0, &fault.Error{Code: fault.Invalid, Message: "the average wage of a contribution year is not known",
 				Fields: map[string]string{"start": fmt.Sprintf("contributions in %d: %v", y.Year, err)}}
 		}
-		sum += money.DivRound(int64(y.SumBase)*policy.DecScale, int64(y.Months)*avg)
+		// The year's bases times the scale could pass int64: MulDiv keeps
+		// the product in 128 bits; the wage times the months is checked.
+		den, err := money.Mul(money.Fen(avg), int64(y.Months))
+		if err != nil {
+			return 0, fmt.Errorf("wage index of %d: average wage %d × %d months: %w", y.Year, avg, y.Months, err)
+		}
+		sum += int64(y.SumBase.MulDiv(policy.DecScale, int64(den)))
 	}
 	return money.DivRound(sum, int64(len(years))), nil
 }

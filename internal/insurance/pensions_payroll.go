@@ -64,15 +64,17 @@ type PayrollItem struct {
 }
 
 // amountAt returns the monthly amount in force in month m: the award's
-// amount plus every adjustment of a year up to m's.
-func (it *PayrollItem) amountAt(m period.Month) money.Fen {
-	amt := it.Award.Amount
+// amount plus every adjustment of a year up to m's, or an error wrapping
+// money.ErrOverflow if that sum does not fit in an int64.
+func (it *PayrollItem) amountAt(m period.Month) (money.Fen, error) {
+	var amt money.Total
+	amt.Add(it.Award.Amount)
 	for _, a := range it.Adjustments {
 		if a.Year <= m.Year() {
-			amt += a.Amount
+			amt.Add(a.Amount)
 		}
 	}
-	return amt
+	return amt.Result()
 }
 
 // AwardChange moves an award to another status; a stop sets StopMonth and
@@ -186,6 +188,8 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 	run := &PayrollRun{Period: m, Region: code, Awards: len(items), CreatedBy: p.Username}
 	lines := make([]PayrollLine, 0, len(items))
 	var changes []AwardChange
+	// The run's sums are checked: an overflow fails the run, never wraps.
+	var regular, arrears money.Total
 	for i := range items {
 		it := &items[i]
 		a := &it.Award
@@ -200,8 +204,8 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 			last = dm
 		}
 		if it.PaidLater {
-			run.Regular += it.Regular
-			run.Arrears += it.Arrears
+			regular.Add(it.Regular)
+			arrears.Add(it.Arrears)
 			run.Lines += btoi(it.HasRegular) + btoi(it.HasArrears)
 			continue
 		}
@@ -224,28 +228,46 @@ func (s *Pensions) Payroll(ctx context.Context, m period.Month, code region.Code
 			run.Resumed++
 		}
 		if it.HasRegular {
-			run.Regular += it.Regular
+			regular.Add(it.Regular)
 			run.Lines++
 		} else {
-			amt := it.amountAt(m)
+			amt, err := it.amountAt(m)
+			if err != nil {
+				return nil, fmt.Errorf("payroll %s: award %d: %w", m, a.ID, err)
+			}
 			lines = append(lines, PayrollLine{AwardID: a.ID, Period: m, Kind: LineRegular, Amount: amt, RegionCode: a.RegionCode, PersonID: a.PersonID})
-			run.Regular += amt
+			regular.Add(amt)
 			run.Lines++
 		}
 		if it.HasArrears {
-			run.Arrears += it.Arrears
+			arrears.Add(it.Arrears)
 			run.Lines++
 			continue
 		}
-		var due money.Fen
+		var due money.Total
 		for q := a.Start; q < m && q <= last; q = q.Add(1) {
-			due += it.amountAt(q)
+			amt, err := it.amountAt(q)
+			if err != nil {
+				return nil, fmt.Errorf("payroll %s: award %d: %w", m, a.ID, err)
+			}
+			due.Add(amt)
 		}
-		if owed := due - it.PaidBefore; owed > 0 {
+		due.Sub(it.PaidBefore)
+		owed, err := due.Result()
+		if err != nil {
+			return nil, fmt.Errorf("payroll %s: arrears of award %d: %w", m, a.ID, err)
+		}
+		if owed > 0 {
 			lines = append(lines, PayrollLine{AwardID: a.ID, Period: m, Kind: LineArrears, Amount: owed, RegionCode: a.RegionCode, PersonID: a.PersonID})
-			run.Arrears += owed
+			arrears.Add(owed)
 			run.Lines++
 		}
+	}
+	if run.Regular, err = regular.Result(); err != nil {
+		return nil, fmt.Errorf("payroll %s: regular total: %w", m, err)
+	}
+	if run.Arrears, err = arrears.Result(); err != nil {
+		return nil, fmt.Errorf("payroll %s: arrears total: %w", m, err)
 	}
 	run.NewLines = len(lines)
 	// A run that pays nothing new and changes no award records nothing: it
@@ -420,6 +442,7 @@ func (s *Pensions) Adjust(ctx context.Context, year int, announced period.Month,
 	sum := &AdjustSummary{Year: year, Announced: announced, Region: code, Parameters: head.reads}
 	rates := map[region.Code]*adjustmentRates{}
 	var out []Adjustment
+	var increase money.Total
 	for i := range items {
 		it := &items[i]
 		if !it.DeathDate.IsZero() && it.DeathDate < jan {
@@ -443,16 +466,29 @@ func (s *Pensions) Adjust(ctx context.Context, year int, announced period.Month,
 			return nil, &fault.Error{Code: fault.Invalid, Message: "no age-band extra for the year", Err: err,
 				Fields: map[string]string{"year": err.Error()}}
 		}
+		own, err := money.Add(a.Amount, it.Previous)
+		if err != nil {
+			return nil, fmt.Errorf("adjustment %d of award %d: %w", year, a.ID, err)
+		}
 		adj := Adjustment{AwardID: a.ID, Year: year, PersonID: a.PersonID, RegionCode: a.RegionCode, Announced: announced,
-			Own: a.Amount + it.Previous, Fixed: r.fixed, PerYear: r.perYear, Years: a.ContributionMonths / 12,
+			Own: own, Fixed: r.fixed, PerYear: r.perYear, Years: a.ContributionMonths / 12,
 			Age: age, AgeExtra: money.Fen(ageExtra)}
 		adj.Linked = adj.Own.MulRate(r.rate)
 		if r.remote {
 			adj.RemoteExtra = r.remoteExtra
 		}
-		adj.Amount = adj.Fixed + adj.PerYear*money.Fen(adj.Years) + adj.Linked + adj.AgeExtra + adj.RemoteExtra
-		sum.Increase += adj.Amount
+		perYear, err := money.Mul(adj.PerYear, int64(adj.Years))
+		if err != nil {
+			return nil, fmt.Errorf("adjustment %d of award %d: %w", year, a.ID, err)
+		}
+		if adj.Amount, err = money.Sum(adj.Fixed, perYear, adj.Linked, adj.AgeExtra, adj.RemoteExtra); err != nil {
+			return nil, fmt.Errorf("adjustment %d of award %d: %w", year, a.ID, err)
+		}
+		increase.Add(adj.Amount)
 		out = append(out, adj)
+	}
+	if sum.Increase, err = increase.Result(); err != nil {
+		return nil, fmt.Errorf("adjustment %d: total increase: %w", year, err)
 	}
 	sum.New = len(out)
 	if err := s.store.SaveAdjustments(ctx, year, code, out); err != nil {

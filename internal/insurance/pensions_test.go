@@ -1,6 +1,8 @@
 package insurance
 
 import (
+	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -46,9 +48,15 @@ func TestPensionAmountInForce(t *testing.T) {
 		{period.NewMonth(2024, time.December), 309000},
 		{period.NewMonth(2025, time.January), 316000},
 	} {
-		if got := it.amountAt(tt.m); got != tt.want {
-			t.Errorf("amountAt(%s) = %s, want %s", tt.m, got, tt.want)
+		if got, err := it.amountAt(tt.m); err != nil || got != tt.want {
+			t.Errorf("amountAt(%s) = %s, %v, want %s", tt.m, got, err, tt.want)
 		}
+	}
+	// An adjustment that takes the amount past int64 is an error, not a
+	// wrapped (negative) amount.
+	big := PayrollItem{Award: Award{Amount: math.MaxInt64 - 5}, Adjustments: []YearAmount{{2024, 9000}}}
+	if got, err := big.amountAt(period.NewMonth(2024, time.March)); !errors.Is(err, money.ErrOverflow) {
+		t.Errorf("amountAt past int64 = %s, %v, want an ErrOverflow", got, err)
 	}
 }
 

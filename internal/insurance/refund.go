@@ -219,6 +219,7 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 		if err != nil {
 			return nil, fmt.Errorf("screen refunds: %w", err)
 		}
+		var total money.Total
 		for i := range bs {
 			if !res.Eligible[i] || res.Amount[i] <= 0 {
 				continue
@@ -226,7 +227,10 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 			b := &bs[i]
 			run.Items = append(run.Items, RefundItem{OrgID: b.OrgID, RegionCode: b.RegionCode, Size: b.Size, Amount: money.Fen(res.Amount[i]),
 				InsuredAvg: b.InsuredAvg, NewClaimants: b.NewClaimants, MonthsPaid: b.MonthsPaid, Premiums: b.Premiums})
-			run.Amount += money.Fen(res.Amount[i])
+			total.Add(money.Fen(res.Amount[i]))
+		}
+		if run.Amount, err = total.Result(); err != nil {
+			return nil, fmt.Errorf("refund run %d: total: %w", year, err)
 		}
 	}
 	run.Enterprises = len(run.Items)

@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -83,7 +84,9 @@ func (s *Service) Coverage(ctx context.Context, m period.Month, code region.Code
 			total.Payments[s] += n
 		}
 		for s, f := range c.Collected {
-			total.Collected[s] += f
+			if total.Collected[s], err = money.Add(total.Collected[s], f); err != nil {
+				return nil, fmt.Errorf("coverage %s: %s collected: %w", m, s, err)
+			}
 		}
 	}
 	slices.SortFunc(rep.Rows, func(a, b CoverageRow) int { return strings.Compare(string(a.County), string(b.County)) })

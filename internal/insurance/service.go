@@ -142,6 +142,18 @@ func (s *Service) Enrol(ctx context.Context, e *Enrolment) error {
 			pr.Add("kind", "flexible workers without local hukou cannot enrol in %s (hukou restriction in force)", e.Start)
 		}
 	}
+	// The amounts typed in are checked against their plausibility ceiling
+	// here, whoever calls (the API, an import, a command).
+	if s.policy != nil {
+		for _, a := range []struct {
+			field string
+			v     money.Fen
+		}{{"base", e.Base}, {"tier", e.Tier}} {
+			if err := s.policy.Ceiling(&pr, a.field, int64(a.v), "limits.amount", s.today(), ""); err != nil {
+				return fmt.Errorf("enrol: %w", err)
+			}
+		}
+	}
 	if err := pr.Err("invalid enrolment"); err != nil {
 		return err
 	}

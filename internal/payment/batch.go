@@ -440,7 +440,9 @@ func (s *Service) PostReturn(ctx context.Context, id BatchID, name string, file 
 		default:
 			if r.Paid {
 				sum.Paid++
-				sum.PaidSum += l.Amount
+				if sum.PaidSum, err = money.Add(sum.PaidSum, l.Amount); err != nil {
+					return nil, fmt.Errorf("return of batch %d: paid total: %w", id, err)
+				}
 			} else {
 				sum.Failed++
 			}

@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"safetynet/internal/auth"
@@ -80,30 +81,46 @@ func (s *Service) Reconcile(ctx context.Context, m period.Month, code region.Cod
 	for _, f := range Funds {
 		by[f], bal[f] = &sums{}, map[Account]money.Fen{}
 	}
+	// Every sum is checked: the first overflow fails the reconciliation.
+	var overflow error
+	plus := func(a, b money.Fen) money.Fen {
+		s, err := money.Add(a, b)
+		if err != nil && overflow == nil {
+			overflow = err
+		}
+		return s
+	}
+	minus := func(a, b money.Fen) money.Fen {
+		d, err := money.Sub(a, b)
+		if err != nil && overflow == nil {
+			overflow = err
+		}
+		return d
+	}
 	for _, t := range rec.Totals {
 		x := by[t.Fund]
 		if x == nil {
 			continue
 		}
 		if t.Status != Cancelled {
-			x.made += t.Amount
+			x.made = plus(x.made, t.Amount)
 		}
 		switch t.Status {
 		case Paid:
-			x.paid += t.Amount
+			x.paid = plus(x.paid, t.Amount)
 		case Pending, Held, Batched, Failed:
-			x.unpaid += t.Amount
+			x.unpaid = plus(x.unpaid, t.Amount)
 		}
 	}
 	var all money.Fen
 	for _, b := range rec.Balances {
 		if bal[b.Fund] != nil {
-			bal[b.Fund][b.Account] += b.Amount
+			bal[b.Fund][b.Account] = plus(bal[b.Fund][b.Account], b.Amount)
 		}
-		all += b.Amount
+		all = plus(all, b.Amount)
 	}
 	add := func(f Fund, name string, expected, actual money.Fen) {
-		c := Check{Fund: f, Name: name, Expected: expected, Actual: actual, Difference: actual - expected}
+		c := Check{Fund: f, Name: name, Expected: expected, Actual: actual, Difference: minus(actual, expected)}
 		rec.Checks = append(rec.Checks, c)
 		rec.Balanced = rec.Balanced && c.Difference == 0
 	}
@@ -113,11 +130,14 @@ func (s *Service) Reconcile(ctx context.Context, m period.Month, code region.Cod
 			continue
 		}
 		add(f, "expense = instructions made", x.made, b[Expense])
-		add(f, "payable = instructions not yet paid", x.unpaid, -b[Payable])
+		add(f, "payable = instructions not yet paid", x.unpaid, minus(0, b[Payable]))
 		add(f, "bank clearing = exported lines not yet returned", transit[f], b[Clearing])
-		add(f, "fund account = paid + in transit", x.paid+transit[f], -b[FundBank])
+		add(f, "fund account = paid + in transit", plus(x.paid, transit[f]), minus(0, b[FundBank]))
 	}
 	add("", "ledger: debits = credits", 0, all)
+	if overflow != nil {
+		return nil, fmt.Errorf("reconcile %s in %s: %w", m, code, overflow)
+	}
 	slices.SortStableFunc(rec.Checks, func(a, b Check) int { return cmp(string(a.Fund), string(b.Fund)) })
 	return rec, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
@@ -217,12 +218,18 @@ func (pk *Package) batch(p *Programme, per period.Month, pop *Population, worker
 	if firstErr != nil {
 		return nil, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("%s: row %d cannot be decided", p.ID, firstRow), Err: firstErr}
 	}
+	var total money.Total // checked: an overflow fails the batch
 	for i, e := range res.Eligible {
 		if e {
 			res.Count++
-			res.Total += res.Amount[i]
+			total.Add(money.Fen(res.Amount[i]))
 		}
 	}
+	t, err := total.Result()
+	if err != nil {
+		return nil, fmt.Errorf("%s: total: %w", p.ID, err)
+	}
+	res.Total = int64(t)
 	memo[p.ID] = res
 	return res, nil
 }

@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
+	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
@@ -237,5 +239,30 @@ func TestBatchRefusesBadColumns(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "inputs."+tc.input) || !strings.Contains(err.Error(), "row 42") {
 			t.Errorf("%s = %d in row 42: error %v, want it to name the input and the row", tc.input, tc.v, err)
 		}
+	}
+}
+
+// TestBatchTotalOverflow: amounts that each fit in an int64 but whose sum
+// does not make the batch (and so a what-if report) fail with ErrOverflow,
+// not a wrapped total.
+func TestBatchTotalOverflow(t *testing.T) {
+	pk := loadBasic(t)
+	pop := randomHouseholds(pk, rand.New(rand.NewPCG(7, 8)), 40)
+	members, _ := pop.Column("members")
+	income, _ := pop.Column("total_income")
+	assets, _ := pop.Column("financial_assets")
+	local, _ := pop.Column("hukou_local")
+	for i := range pop.N {
+		members[i], income[i], assets[i], local[i] = 1, 0, 0, 1
+	}
+	// A standard of 3×10^15 yuan: each household's amount (3×10^17 fen)
+	// and its asset limit fit in an int64, the sum of 40 does not.
+	o, err := ParseOverride("dibao.standard=3000000000000000@2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := period.NewMonth(2025, time.March)
+	if rep, err := pk.WhatIf("dibao", per, pop, []Override{o}, 1); !errors.Is(err, money.ErrOverflow) {
+		t.Fatalf("WhatIf = %+v, %v; want an ErrOverflow", rep, err)
 	}
 }

@@ -168,28 +168,49 @@ func (pk *Package) WhatIf(id string, per period.Month, pop *Population, override
 		}
 		countyOf[r] = i
 	}
+	// Every sum is checked: an overflow fails the report, never wraps.
+	sums := make([][2]money.Total, len(rep.Rows)) // before, after by row
 	for i := range pop.N {
-		row := &rep.Rows[countyOf[pop.RegionIdx[i]]]
+		r := countyOf[pop.RegionIdx[i]]
+		row := &rep.Rows[r]
 		if before.Eligible[i] {
 			row.Before.Count++
-			row.Before.Total += money.Fen(before.Amount[i])
+			sums[r][0].Add(money.Fen(before.Amount[i]))
 		}
 		if after.Eligible[i] {
 			row.After.Count++
-			row.After.Total += money.Fen(after.Amount[i])
+			sums[r][1].Add(money.Fen(after.Amount[i]))
 		}
+	}
+	var totBefore, totAfter money.Total
+	for i := range rep.Rows {
+		r := &rep.Rows[i]
+		if r.Before.Total, err = sums[i][0].Result(); err != nil {
+			return nil, fmt.Errorf("what-if %s %s: %s before: %w", id, per, r.Region, err)
+		}
+		if r.After.Total, err = sums[i][1].Result(); err != nil {
+			return nil, fmt.Errorf("what-if %s %s: %s after: %w", id, per, r.Region, err)
+		}
+		if r.DeltaTotal, err = money.Sub(r.After.Total, r.Before.Total); err != nil {
+			return nil, fmt.Errorf("what-if %s %s: %s change: %w", id, per, r.Region, err)
+		}
+		r.DeltaCount = r.After.Count - r.Before.Count
+		rep.Total.Before.Count += r.Before.Count
+		rep.Total.After.Count += r.After.Count
+		totBefore.Add(r.Before.Total)
+		totAfter.Add(r.After.Total)
 	}
 	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Region < rep.Rows[j].Region })
 	rep.Total.Region = "total"
-	for i := range rep.Rows {
-		r := &rep.Rows[i]
-		r.DeltaCount, r.DeltaTotal = r.After.Count-r.Before.Count, r.After.Total-r.Before.Total
-		rep.Total.Before.Count += r.Before.Count
-		rep.Total.Before.Total += r.Before.Total
-		rep.Total.After.Count += r.After.Count
-		rep.Total.After.Total += r.After.Total
+	if rep.Total.Before.Total, err = totBefore.Result(); err != nil {
+		return nil, fmt.Errorf("what-if %s %s: total before: %w", id, per, err)
+	}
+	if rep.Total.After.Total, err = totAfter.Result(); err != nil {
+		return nil, fmt.Errorf("what-if %s %s: total after: %w", id, per, err)
 	}
 	rep.Total.DeltaCount = rep.Total.After.Count - rep.Total.Before.Count
-	rep.Total.DeltaTotal = rep.Total.After.Total - rep.Total.Before.Total
+	if rep.Total.DeltaTotal, err = money.Sub(rep.Total.After.Total, rep.Total.Before.Total); err != nil {
+		return nil, fmt.Errorf("what-if %s %s: total change: %w", id, per, err)
+	}
 	return rep, nil
 }

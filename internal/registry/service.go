@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
+	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
@@ -163,6 +164,13 @@ type Service struct {
 	// (DefaultIdentityChangeWindow when 0).
 	IdentityChangeWindow time.Duration
 	searches             searchLimiter
+	// WageCeiling, when set, checks a spell's monthly wage, given as
+	// field, against its plausibility ceiling in force on day d, adding a
+	// problem to pr when the wage is above it; its error is that of a
+	// ceiling with no value on d. The registry has no policy package: the
+	// wiring sets it from one (cmd/safetynet). Nil leaves the check to the
+	// HTTP API alone.
+	WageCeiling func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error
 }
 
 // NewService returns a Service over store.
@@ -685,6 +693,9 @@ func (s *Service) checkSpell(ctx context.Context, pr *fault.Problems, e *Employm
 // CreateEmployment records a spell of employment.
 func (s *Service) CreateEmployment(ctx context.Context, e *Employment) error {
 	pr := e.validate(s.Today())
+	if err := s.checkWage(&pr, e); err != nil {
+		return err
+	}
 	if err := s.checkSpell(ctx, &pr, e); err != nil {
 		return err
 	}
@@ -707,8 +718,23 @@ func (s *Service) UpdateEmployment(ctx context.Context, id EmploymentID, version
 	}
 	return update(ctx, "employment", version, old, apply, func(ctx context.Context, _, e *Employment) (fault.Problems, error) {
 		pr := e.validate(s.Today())
+		if err := s.checkWage(&pr, e); err != nil {
+			return pr, err
+		}
 		return pr, s.checkSpell(ctx, &pr, e)
 	}, s.store.UpdateEmployment)
+}
+
+// checkWage checks the spell's monthly wage against its ceiling in force
+// today, when WageCeiling is set.
+func (s *Service) checkWage(pr *fault.Problems, e *Employment) error {
+	if s.WageCeiling == nil {
+		return nil
+	}
+	if err := s.WageCeiling(pr, "monthly_wage", e.MonthlyWage, s.Today()); err != nil {
+		return fmt.Errorf("employment: wage ceiling: %w", err)
+	}
+	return nil
 }
 
 // ---- disability and bank accounts

@@ -236,9 +236,13 @@ func (db *DB) CreditPayments(ctx context.Context, m period.Month, code region.Co
 			}
 			switch kind {
 			case insurance.EntryContribution:
-				sum.Contributions += total
+				sum.Contributions, err = money.Add(sum.Contributions, total)
 			case insurance.EntrySubsidy:
-				sum.Subsidies += total
+				sum.Subsidies, err = money.Add(sum.Subsidies, total)
+			}
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("credit %s in %s: %w", m, code, err)
 			}
 		}
 		rows.Close()
@@ -302,9 +306,13 @@ func (db *DB) PostEntries(ctx context.Context, action, id string, code region.Co
 		if err := db.insertEntries(ctx, tx, es); err != nil {
 			return err
 		}
-		var total money.Fen
+		var t money.Total
 		for i := range es {
-			total += es[i].Amount
+			t.Add(es[i].Amount)
+		}
+		total, err := t.Result()
+		if err != nil {
+			return fmt.Errorf("%s: total: %w", action, err)
 		}
 		fields = append(fields, "entries="+strconv.Itoa(len(es)), "total="+strconv.FormatInt(int64(total), 10))
 		return db.audited(ctx, tx, action, "account_entry", id, string(code), struct {

@@ -30,7 +30,10 @@ func (db *DB) ResidentYears(ctx context.Context, personID registry.PersonID) (ma
 		if err := rows.Scan(&y, &a); err != nil {
 			return nil, fmt.Errorf("scan resident year: %w", err)
 		}
-		out[y] += a
+		var err error
+		if out[y], err = money.Add(out[y], a); err != nil {
+			return nil, fmt.Errorf("resident year %d: %w", y, err)
+		}
 	}
 	return out, rows.Err()
 }
@@ -63,7 +66,9 @@ func (db *DB) PostAccountPayments(ctx context.Context, action string, ps []insur
 				ps[i].Entries[j] = e
 				es = append(es, e)
 			}
-			total += p.Individual
+			if total, err = money.Add(total, p.Individual); err != nil {
+				return fmt.Errorf("post payments: total: %w", err)
+			}
 			receipts = append(receipts, p.ReceiptNo)
 		}
 		if err := db.insertEntries(ctx, tx, es); err != nil {

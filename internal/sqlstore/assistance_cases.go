@@ -472,7 +472,9 @@ func (db *DB) SavePayRun(ctx context.Context, r *assistance.PayRun) (int, error)
 			}
 			if k, err := res.RowsAffected(); err == nil && k == 1 {
 				n++
-				total += l.Amount
+				if total, err = money.Add(total, l.Amount); err != nil {
+					return fmt.Errorf("assistance pay run %s: total: %w", r.Period, err)
+				}
 			}
 		}
 		fields := []string{"period=" + r.Period.String(), "new_lines=" + strconv.Itoa(n), "amount=" + strconv.FormatInt(int64(total), 10),

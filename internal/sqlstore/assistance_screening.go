@@ -338,7 +338,9 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 		default:
 			b.Status = "none"
 		}
-		b.HeatingType = "central"
+		// With no means test the heating type is not known: it decides
+		// heating assistance, so it is never defaulted.
+		b.HeatingType = assistance.HeatingUnknown
 		if t, ok := tests[id]; ok {
 			b.HeatingType, b.Members = t.heating, t.members
 		}

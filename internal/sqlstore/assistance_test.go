@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -803,6 +805,57 @@ func TestScreeningJob(t *testing.T) {
 		}
 		if _, err := ab.as.FindScreeningJob(ab.caseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("a job of Changji City read from Fukang = %v, want not found", err)
+		}
+	})
+}
+
+// TestHeatingScreeningNeedsHeatingType: a 低保 household with no means test
+// has no known heating type, so screening does not grant it heating
+// assistance (its heating_type_known condition fails), where it used to be
+// taken for centrally heated and paid; a tested household that heats itself
+// is granted it.
+func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 6)
+		tested, tps := ab.household(t, v, 81, period.MustDate(1970, time.March, 5))
+		untested, _ := ab.household(t, v, 82, period.MustDate(1971, time.April, 6))
+		for _, h := range []*registry.Household{tested, untested} {
+			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
+				VALUES ('dibao', 'monthly', %d, 0, '%s', 66000, '2025-03', 'active', 'test', '2025-03-01T00:00:00Z')`, h.ID, v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mt := meansTest(tps, 30_000)
+		mt.HouseholdID, mt.HeatingType = tested.ID, "self_heating"
+		mt.Period, mt.Source = ab.month(), "investigation"
+		if _, err := ab.as.CreateMeansTest(ab.cw, mt); err != nil {
+			t.Fatal(err)
+		}
+		m := period.NewMonth(ab.month().Year()+1, time.October) // the batch month
+		run, err := ab.as.Screen(ab.ctx, assistance.ProgHeating, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Eligible != 1 || run.NewAwards != 1 || run.Items[0].HouseholdID != tested.ID {
+			t.Fatalf("heating run %+v: want the tested household only", run)
+		}
+		// The decision of the untested household names the missing fact.
+		pk := ab.as.Policy()
+		d, err := pk.Evaluate(assistance.ProgHeating, m, policy.Case{Entity: "household", Region: v, Inputs: map[string]json.RawMessage{
+			"members": json.RawMessage("1"), "hukou_local": json.RawMessage("true"),
+			"assistance_status": json.RawMessage(`"dibao"`), "heating_type": json.RawMessage(`"unknown"`)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed []string
+		for _, c := range d.Conditions {
+			if !c.Value {
+				failed = append(failed, c.Name)
+			}
+		}
+		if d.Eligible || !slices.Contains(failed, "heating_type_known") {
+			t.Errorf("decision with the heating type unknown: eligible %v, failed %v; want not eligible for heating_type_known", d.Eligible, failed)
 		}
 	})
 }

@@ -384,7 +384,10 @@ func (db *DB) SaveRun(ctx context.Context, r *insurance.BenefitRun) error {
 				l.Seq, int64(l.Amount), int64(l.TopUp), l.Payer, now); err != nil {
 				return runErr(err, r)
 			}
-			sum.Amount += l.Amount
+			var err error
+			if sum.Amount, err = money.Add(sum.Amount, l.Amount); err != nil {
+				return fmt.Errorf("benefit run %s: total: %w", r.Period, err)
+			}
 			line = fmt.Appendf(line[:0], "%s,%d,%d,%d,%s,%d,%d,%d,%s\n", l.Kind, l.ClaimID, l.InjuryID, l.PersonID, l.RegionCode,
 				l.Seq, l.Amount, l.TopUp, l.Payer)
 			h.Write(line)

@@ -352,6 +352,7 @@ func (db *DB) AssessMonth(ctx context.Context, m period.Month, code region.Code,
 		ins := db.newInserter(tx, "assessments", "enrolment_id", "period", "person_id", "org_id", "scheme", "region_code",
 			"wage", "base", "employer", "individual", "account")
 		run := assessmentRun{Period: m, Region: code}
+		var employer, individual, account money.Total // checked: an overflow fails the run
 		h := sha256.New()
 		var line []byte
 		for chunk := range chunks {
@@ -372,9 +373,9 @@ func (db *DB) AssessMonth(ctx context.Context, m period.Month, code region.Code,
 					return fmt.Errorf("save assessments of %s in %s: %w", m, code, err)
 				}
 				run.Rows++
-				run.Employer += a.Employer
-				run.Individual += a.Individual
-				run.Account += a.Account
+				employer.Add(a.Employer)
+				individual.Add(a.Individual)
+				account.Add(a.Account)
 				line = appendAssessmentLine(line[:0], &a)
 				h.Write(line)
 			}
@@ -384,6 +385,15 @@ func (db *DB) AssessMonth(ctx context.Context, m period.Month, code region.Code,
 		}
 		if err := ins.flush(ctx); err != nil {
 			return fmt.Errorf("save assessments of %s in %s: %w", m, code, err)
+		}
+		for _, t := range []struct {
+			dst *money.Fen
+			tot *money.Total
+		}{{&run.Employer, &employer}, {&run.Individual, &individual}, {&run.Account, &account}} {
+			var err error
+			if *t.dst, err = t.tot.Result(); err != nil {
+				return fmt.Errorf("save assessments of %s in %s: total: %w", m, code, err)
+			}
 		}
 		run.RowsSHA256 = hex.EncodeToString(h.Sum(nil))
 		fields := []string{"rows=" + strconv.Itoa(run.Rows), "employer=" + strconv.FormatInt(int64(run.Employer), 10),
@@ -484,8 +494,13 @@ func (db *DB) PostPayments(ctx context.Context, ps []insurance.Payment) error {
 				int64(p.Base), int64(p.Employer), int64(p.Individual), p.PaidOn, string(p.Source), now); err != nil {
 				return postErr(err)
 			}
-			employer += p.Employer
-			individual += p.Individual
+			var err error
+			if employer, err = money.Add(employer, p.Employer); err != nil {
+				return fmt.Errorf("post payments: employer total: %w", err)
+			}
+			if individual, err = money.Add(individual, p.Individual); err != nil {
+				return fmt.Errorf("post payments: individual total: %w", err)
+			}
 			sources[p.Source] = true
 			codes = append(codes, p.RegionCode)
 		}

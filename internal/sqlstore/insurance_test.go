@@ -536,7 +536,11 @@ func TestPaymentsAndArrears(t *testing.T) {
 			due[m] = map[registry.PersonID]insurance.Assessment{}
 			for _, a := range tb.assessments(t, m, "") {
 				due[m][a.PersonID] = a
-				dueTotal[m] += a.Due()
+				d, err := a.Due()
+				if err != nil {
+					t.Fatal(err)
+				}
+				dueTotal[m] += d
 			}
 		}
 		paidOn := period.MustDate(2025, time.March, 10)
@@ -594,7 +598,10 @@ func TestPaymentsAndArrears(t *testing.T) {
 			t.Fatal(err)
 		}
 		firstFeb := due[feb][people[0].ID]
-		paidFeb := firstFeb.Due()
+		paidFeb, err := firstFeb.Due()
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := []insurance.ArrearsRow{{OrgID: o.ID, Period: feb, Scheme: insurance.EmployeePension, Due: dueTotal[feb], Paid: paidFeb, Arrears: dueTotal[feb] - paidFeb}}
 		if diff := cmp.Diff(want, rows); diff != "" {
 			t.Errorf("Arrears (-want +got):\n%s", diff)

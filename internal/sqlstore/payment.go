@@ -87,9 +87,13 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 // postEntries inserts ledger entries; a journal whose entries do not sum to
 // zero is refused.
 func (db *DB) postEntries(ctx context.Context, tx *sql.Tx, es []payment.Entry) error {
-	var sum money.Fen
+	var t money.Total
 	for _, e := range es {
-		sum += e.Amount
+		t.Add(e.Amount)
+	}
+	sum, err := t.Result()
+	if err != nil {
+		return fmt.Errorf("ledger: entries: %w", err)
 	}
 	if sum != 0 {
 		return fmt.Errorf("ledger: entries sum to %s, not zero", sum)
@@ -120,7 +124,10 @@ func (db *DB) CreateInstructions(ctx context.Context, is []*payment.Instruction,
 				}
 				return err
 			}
-			total += in.Amount
+			var err error
+			if total, err = money.Add(total, in.Amount); err != nil {
+				return fmt.Errorf("payment instructions: total: %w", err)
+			}
 		}
 		if err := ins.flush(ctx); err != nil {
 			if fault.CodeOf(err) == fault.Conflict {
@@ -519,10 +526,14 @@ func (db *DB) PostReturns(ctx context.Context, batch payment.BatchID, rs []payme
 					keys = append(keys, k)
 				}
 			}
+			var err error
 			if r.Paid {
-				paidSum[k] += amount
+				paidSum[k], err = money.Add(paidSum[k], amount)
 			} else {
-				backSum[k] += amount
+				backSum[k], err = money.Add(backSum[k], amount)
+			}
+			if err != nil {
+				return fmt.Errorf("returns of batch %d: %w", batch, err)
 			}
 		}
 		var es []payment.Entry

@@ -297,7 +297,9 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 			continue
 		}
 		it := &items[i]
-		it.PaidBefore -= amount
+		if it.PaidBefore, err = money.Sub(it.PaidBefore, amount); err != nil {
+			return nil, fmt.Errorf("payroll basis of %s: award %d: %w", m, id, err)
+		}
 		if kind == insurance.LineRegular {
 			it.Regular, it.HasRegular = amount, true
 		} else {
@@ -499,7 +501,10 @@ func (db *DB) SaveAdjustments(ctx context.Context, year int, code region.Code, a
 				int64(a.PerYear), a.Years, int64(a.Linked), a.Age, int64(a.AgeExtra), int64(a.RemoteExtra), int64(a.Amount)); err != nil {
 				return fmt.Errorf("adjustments of %d in %s: %w", year, code, err)
 			}
-			total += a.Amount
+			var err error
+			if total, err = money.Add(total, a.Amount); err != nil {
+				return fmt.Errorf("adjustments of %d in %s: total: %w", year, code, err)
+			}
 			fmt.Fprintf(h, "%d,%d,%d\n", a.AwardID, a.Year, a.Amount)
 		}
 		if err := ins.flush(ctx); err != nil {
