@@ -136,9 +136,11 @@ func dump(t *testing.T, path string, queries map[string]string) map[string][]str
 
 // killUntilDone runs safetynet with args as a child process again and
 // again, killing it with SIGKILL after a random while, until one run ends
-// by itself; it returns how many runs were killed, and how many of those
-// left part of the work done (checked by partial).
-func killUntilDone(t *testing.T, r *rand.Rand, args []string, partial func() bool) (killed, midway int) {
+// by itself, or a kill lands after the work's last commit (finished, when
+// not nil, says so: a run after that would be a new piece of work, not the
+// killed one resumed); it returns how many runs were killed, and how many
+// of those left part of the work done (checked by partial).
+func killUntilDone(t *testing.T, r *rand.Rand, args []string, partial, finished func() bool) (killed, midway int) {
 	t.Helper()
 	for attempt := range 60 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -168,6 +170,8 @@ func killUntilDone(t *testing.T, r *rand.Rand, args []string, partial func() boo
 			killed++
 			if partial() {
 				midway++
+			} else if finished != nil && finished() {
+				return killed, midway // killed after its last commit
 			}
 		}
 	}
@@ -223,7 +227,7 @@ func TestCrashSafety(t *testing.T) {
 	killed, midway := killUntilDone(t, r, []string{"payments", "generate", "--db", got, "--period", crashMonth.String()}, func() bool {
 		n := count(got, "SELECT COUNT(*) FROM payment_instructions")
 		return n > 0 && n < awards
-	})
+	}, nil)
 	t.Logf("payment run: killed %d times, %d of them part way", killed, midway)
 	if midway == 0 {
 		t.Errorf("no kill landed in the middle of the payment run (%d kills): the test proves nothing", killed)
@@ -277,7 +281,7 @@ func TestCrashSafety(t *testing.T) {
 	killed, midway = killUntilDone(t, r, []string{"batch", "return", "--db", got, "--id", "1", "--file", returnFile}, func() bool {
 		n := count(got, "SELECT COUNT(*) FROM batch_lines WHERE outcome <> ''")
 		return n > 0 && n < lines
-	})
+	}, nil)
 	t.Logf("return posting: killed %d times, %d of them part way", killed, midway)
 	if midway == 0 {
 		t.Errorf("no kill landed in the middle of the return posting (%d kills): the test proves nothing", killed)
@@ -332,6 +336,9 @@ func TestScreeningCrashSafety(t *testing.T) {
 			phases[p]++
 		}
 		return len(rows) > 0
+	}, func() bool {
+		// The job is done: another screen would start the month's next job.
+		return len(dump(t, got, map[string]string{"job": "SELECT id FROM screening_jobs WHERE status = 'done'"})["job"]) > 0
 	})
 	t.Logf("screening: killed %d times, %d of them part way (phases %v)", killed, midway, phases)
 	if midway == 0 {
