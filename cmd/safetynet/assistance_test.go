@@ -92,7 +92,7 @@ func TestAssistanceCLI(t *testing.T) {
 }
 
 // TestPublishedAssistanceFigures reproduces Changji's published figures as
-// report rows from data (DOMAIN.md 6.7, 6.8): a year of the synthetic
+// report rows from data (docs/domain.md 6.7, 6.8): a year of the synthetic
 // prefecture at 1:40, screened and paid month by month, scaled to 1.6
 // million persons: 33,700 people aged 80+ received 25.73 million yuan of
 // high-age allowance, and 15,600 people 20.39 million yuan of the two

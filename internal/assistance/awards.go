@@ -303,7 +303,7 @@ type ProgrammeSum struct {
 
 // Pay runs the month's assistance payments (救助金发放) for the region
 // subtree: one line per award paid in m, the month of a person's death
-// still paid and the award stopped from the month after (DOMAIN.md 7).
+// still paid and the award stopped from the month after (docs/domain.md 7).
 // Running it again for the month writes nothing new.
 func (s *Service) Pay(ctx context.Context, m period.Month, code region.Code) (*PaySummary, error) {
 	if m.IsZero() {

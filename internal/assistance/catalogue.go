@@ -7,12 +7,12 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Layer is a classification layer of the low-income population
 // (低收入人口分层): the layer a household or person is classified into
-// decides which assistance items it may get (DOMAIN.md 6.1).
+// decides which assistance items it may get (docs/domain.md 6.1).
 type Layer string
 
 // The classification layers, most severe first, with the result of a
@@ -91,7 +91,7 @@ func (l Layer) Name() Bilingual {
 }
 
 // Category is a kind of assistance item, after the parts of the layered
-// assistance system (分层分类社会救助体系, DOMAIN.md 6.1).
+// assistance system (分层分类社会救助体系, docs/domain.md 6.1).
 type Category string
 
 // The categories, in the order of the published list.

@@ -1,5 +1,5 @@
 // Package assistance is the civil-affairs bureau's social assistance
-// (社会救助, DOMAIN.md 6): the household means test (家庭经济状况核对), the
+// (社会救助, docs/domain.md 6): the household means test (家庭经济状况核对), the
 // layered classification (分层分类) of tested households, assistance cases
 // for 低保 and 特困 from application to award through investigation,
 // assessment, public notice (公示) and approval by a different user,

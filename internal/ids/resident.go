@@ -17,7 +17,7 @@ import (
 //
 // A ResidentID is personal data. It implements [slog.LogValuer] so that a
 // logged ID is masked, but it must still not be logged on purpose (see
-// STYLE.md). Use [ResidentID.Masked] to display it.
+// docs/conventions.md). Use [ResidentID.Masked] to display it.
 type ResidentID string
 
 // Gender is the gender encoded in a resident ID.

@@ -23,7 +23,7 @@ func TestParseResidentID(t *testing.T) {
 		wantReason Reason
 		wantErr    string
 	}{
-		// Vectors from DOMAIN.md 1.1.
+		// Vectors from docs/domain.md 1.1.
 		{name: "validator README", in: "34052419800101001X", want: "34052419800101001X", wantBirth: period.MustDate(1980, 1, 1), wantGender: Male},
 		{name: "standard annex", in: "11010519491231002X", want: "11010519491231002X", wantBirth: period.MustDate(1949, 12, 31), wantGender: Female},
 		{name: "changji city male", in: "652301199001011235", want: "652301199001011235", wantBirth: period.MustDate(1990, 1, 1), wantGender: Male},

@@ -17,7 +17,7 @@ func TestParseUSCC(t *testing.T) {
 		wantErr     string
 		wantOrgCode string
 	}{
-		// Vectors from DOMAIN.md 1.3.
+		// Vectors from docs/domain.md 1.3.
 		{name: "valid M000100Y4", in: "91350100M000100Y43", mode: Strict, want: "91350100M000100Y43", wantOrgCode: "M000100Y4"},
 		{name: "valid 776049653", in: "91350200776049653A", mode: Strict, want: "91350200776049653A", wantOrgCode: "776049653"},
 		{name: "bad check strict", in: "91350203M0001QAY9B", mode: Strict, wantReason: ReasonCheckChar,

@@ -108,7 +108,7 @@ var Separations = []string{"contract_expired", "terminated_by_employer", "employ
 type StopReason string
 
 // The stop reasons. The run sets the first five; Stop takes the others
-// (DOMAIN.md 4).
+// (docs/domain.md 4).
 const (
 	StopExhausted  StopReason = "exhausted"    // the entitlement is used up
 	StopReemployed StopReason = "reemployed"   // 重新就业
@@ -125,7 +125,7 @@ const (
 // StopReasons lists the reasons Stop accepts.
 var StopReasons = []StopReason{StopEnlisted, StopEmigrated, StopPension, StopImprisoned, StopRefused, StopReemployed, StopDied}
 
-// RetirementGroups are the groups of the retirement-age rule (DOMAIN.md 2.5).
+// RetirementGroups are the groups of the retirement-age rule (docs/domain.md 2.5).
 var RetirementGroups = []string{"male", "female_cadre", "female_worker"}
 
 // UnemploymentClaim is a claim for unemployment benefit (失业保险金申领):
@@ -282,7 +282,7 @@ func variable(d *policy.Decision, name string) (int64, error) {
 }
 
 // alive reports whether a benefit of month m is due given the death date:
-// payment stops from the month after death (DOMAIN.md 7).
+// payment stops from the month after death (docs/domain.md 7).
 func alive(death period.Date, m period.Month) bool { return death.IsZero() || death >= m.First() }
 
 // Claim decides and records an unemployment claim (失业保险金申领) through
@@ -435,7 +435,7 @@ func (s *Benefits) UnemploymentClaim(ctx context.Context, id ClaimID) (*Unemploy
 }
 
 // Stop ends an open claim from month from on (the last month covered is
-// from-1) for one of StopReasons (DOMAIN.md 4). Months already paid from
+// from-1) for one of StopReasons (docs/domain.md 4). Months already paid from
 // from on are not undone here: Stop refuses them, as a recovery is another
 // procedure.
 func (s *Benefits) Stop(ctx context.Context, id ClaimID, version int64, reason StopReason, from period.Month) (*UnemploymentClaim, error) {

@@ -454,7 +454,7 @@ func drawsEmployee(awards []*Award) bool {
 }
 
 // awardConflict refuses a second award in a scheme, and an employee and a
-// resident pension together (DOMAIN.md 3, 7).
+// resident pension together (docs/domain.md 3, 7).
 func awardConflict(scheme Scheme, existing []*Award) error {
 	for _, o := range existing {
 		switch {

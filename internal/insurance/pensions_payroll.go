@@ -502,7 +502,7 @@ func (s *Pensions) Adjust(ctx context.Context, year int, announced period.Month,
 // CertMethod is how a person was certified.
 type CertMethod string
 
-// The certification methods (DOMAIN.md 7).
+// The certification methods (docs/domain.md 7).
 const (
 	CertDataMatch CertMethod = "data_match" // 数据比对 matched against other agencies' data
 	CertFace      CertMethod = "face"       // 人脸识别 face recognition self-service
@@ -569,7 +569,7 @@ func (s *Pensions) Certify(ctx context.Context, c *Certification) error {
 
 // ---- duplicates and reports
 
-// The duplicate-receipt rules (DOMAIN.md 7).
+// The duplicate-receipt rules (docs/domain.md 7).
 const (
 	// DupBothSchemes: an employee and a resident award together; the
 	// resident one must end.
@@ -592,7 +592,7 @@ type Duplicate struct {
 // Duplicates lists duplicate receipts in the region subtree: persons with
 // both an employee and a resident award that are not stopped, and persons
 // paid for one month by awards in two regions. One living person has at
-// most one pension (DOMAIN.md 7).
+// most one pension (docs/domain.md 7).
 func (s *Pensions) Duplicates(ctx context.Context, code region.Code) ([]Duplicate, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {

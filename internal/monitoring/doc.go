@@ -1,5 +1,5 @@
 // Package monitoring runs the low-income dynamic monitoring (低收入人口动态监测,
-// DOMAIN.md 6.1; 国办发〔2023〕39号 [S16]): signals from other departments'
+// docs/domain.md 6.1; 国办发〔2023〕39号 [S16]): signals from other departments'
 // data become graded risk alerts for the township caseworker of the
 // household they fall on, who visits the household (入户核实, "脚底板") and
 // disposes of the alert.

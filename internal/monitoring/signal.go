@@ -41,7 +41,7 @@ func (k Kind) HasAmount() bool { return k == HospitalBill || k == Disaster || k 
 // Source is the department a signal comes from (来源部门).
 type Source string
 
-// The sources, the departments DOMAIN.md 6.1 lists for the cross-department
+// The sources, the departments docs/domain.md 6.1 lists for the cross-department
 // matching, with public security and tax.
 const (
 	MedicalInsurance    Source = "medical_insurance"    // 医疗保障局

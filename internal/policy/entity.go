@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sort"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Entity is a kind of case (person, household, organisation, or a signal

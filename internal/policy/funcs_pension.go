@@ -13,7 +13,7 @@ import (
 // 2025 reform, the flexible retirement window and the minimum contribution
 // period. Source: NPC Standing Committee decision of 2024-09-13 on gradually
 // raising the statutory retirement age, and the State Council measures
-// attached to it, arts. 1-3 and annex tables 1-3 (DOMAIN.md 2.5).
+// attached to it, arts. 1-3 and annex tables 1-3 (docs/domain.md 2.5).
 
 // pensionGroup is one retirement-age group of the 2025 reform.
 type pensionGroup struct {

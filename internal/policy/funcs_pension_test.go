@@ -49,7 +49,7 @@ func pensionFunc(t testing.TB, name string) Func {
 }
 
 // TestRetirementAge checks the statutory age and retirement date against
-// every example of DOMAIN.md 2.5 and the cohort boundaries.
+// every example of docs/domain.md 2.5 and the cohort boundaries.
 func TestRetirementAge(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -36,7 +36,7 @@
 // What the file holds, and how real it is:
 //
 //   - Province 650000 and prefecture 652300, and the seven county-level
-//     units of GB/T 2260 with their 2010 census populations (DOMAIN.md 1.2
+//     units of GB/T 2260 with their 2010 census populations (docs/domain.md 1.2
 //     and 11), are real. The prefecture's population (1,428,587) is the sum
 //     of the seven.
 //   - The Zhundong Economic and Technological Development Zone

@@ -95,7 +95,7 @@ func TestDefaultCounts(t *testing.T) {
 		sum += tt.pop
 	}
 	if pref, _ := tree.Node(Changji); pref.Population2010 != sum || sum != 1428587 {
-		t.Errorf("prefecture population %d, county sum %d, want both 1428587 (DOMAIN.md 11)", pref.Population2010, sum)
+		t.Errorf("prefecture population %d, county sum %d, want both 1428587 (docs/domain.md 11)", pref.Population2010, sum)
 	}
 	if z, _ := tree.Node(Zhundong); z.Kind != "development_zone" || z.Level != County {
 		t.Errorf("Node(Zhundong) = %+v, want a county-level development_zone", z)

@@ -615,7 +615,7 @@ func (s *Service) Organisations(ctx context.Context, f OrgFilter) ([]*Organisati
 }
 
 // CreateOrganisation registers an organisation. A USCC with a bad checksum
-// is accepted but flagged for review (DOMAIN.md 1.3).
+// is accepted but flagged for review (docs/domain.md 1.3).
 func (s *Service) CreateOrganisation(ctx context.Context, o *Organisation) error {
 	pr := o.validate()
 	if err := s.requireRegion(ctx, &pr, "region_code", o.RegionCode); err != nil {

@@ -75,7 +75,7 @@ func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.Unem
 	return c
 }
 
-// TestUnemploymentEntitlement reproduces DOMAIN.md 4 through Claim on a real
+// TestUnemploymentEntitlement reproduces docs/domain.md 4 through Claim on a real
 // database: 1-5 years of contributions give 12 months, 5-10 years 18, 10
 // years or more 24, with the edges at exactly 12, 60 and 120 months.
 func TestUnemploymentEntitlement(t *testing.T) {
@@ -246,7 +246,7 @@ func TestBenefitRun(t *testing.T) {
 	})
 }
 
-// TestWorkInjury checks the grant table of DOMAIN.md 5.2 through
+// TestWorkInjury checks the grant table of docs/domain.md 5.2 through
 // RecordInjury, the allowance paid by the run, and the refusals.
 func TestWorkInjury(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
@@ -452,7 +452,7 @@ func BenchmarkBenefitRun50k(b *testing.B) {
 
 // TestBenefitRunRetirementAndDeath: a claimant within a year of the
 // statutory retirement age is kept on benefit after the entitlement runs
-// out, until that age (DOMAIN.md 2.5); a claimant's death ends the claim,
+// out, until that age (docs/domain.md 2.5); a claimant's death ends the claim,
 // and an injured worker's allowance stops at the statutory age.
 func TestBenefitRunRetirementAndDeath(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {

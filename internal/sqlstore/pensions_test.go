@@ -86,7 +86,7 @@ func TestPensionAwardWorkedExamples(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
 		v := village(t, "652301", 0)
-		// DOMAIN.md 2.3: C 8,000 (2023), Z 1.0, N 30, balance 150,000 at 60.
+		// docs/domain.md 2.3: C 8,000 (2023), Z 1.0, N 30, balance 150,000 at 60.
 		// Two months paid on the 2023 average wage give Z = 1.0; 358
 		// deemed months with index 0 complete N = 30 without a
 		// transitional pension.
@@ -122,7 +122,7 @@ func TestPensionAwardWorkedExamples(t *testing.T) {
 		if z := variable(a.Decision, "avg_wage_index"); z != "1.25" || a.Start != month(2024, time.December) {
 			t.Errorf("Z = %s start %s, want 1.25 from 2024-12", z, a.Start)
 		}
-		// The published retirement ages of the 2025 reform (DOMAIN.md 2.5).
+		// The published retirement ages of the 2025 reform (docs/domain.md 2.5).
 		for i, tt := range []struct {
 			birth      period.Date
 			group      string
@@ -145,7 +145,7 @@ func TestPensionAwardWorkedExamples(t *testing.T) {
 				t.Errorf("born %s %s: start %s age %s months, want %s at %s", tt.birth, tt.group, a.Start, variable(a.Decision, "age_months_at_start"), tt.start, tt.age)
 			}
 		}
-		// The months divisor table by age at the start (DOMAIN.md 2.4).
+		// The months divisor table by age at the start (docs/domain.md 2.4).
 		for i, tt := range []struct {
 			birth   period.Date
 			group   string
@@ -555,7 +555,7 @@ func BenchmarkPayroll300k(b *testing.B) {
 }
 
 // TestPensionReportPublishedFigure reproduces the published Changji
-// average (DOMAIN.md 2.6): 2,830.91 → 2,971.62 in 2023 (+140.71), for a
+// average (docs/domain.md 2.6): 2,830.91 → 2,971.62 in 2023 (+140.71), for a
 // retiree of 72 with 37 contribution years under the 2023 placeholders:
 // 48 + 1.20 × 37 + 1% × 2,830.91 (28.31) + 20 for age 70+.
 func TestPensionReportPublishedFigure(t *testing.T) {

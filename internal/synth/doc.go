@@ -12,18 +12,18 @@
 // output).
 //
 // Every person is fictitious. All numbers below are generator constants
-// for test data, not policy parameters (DOMAIN.md 9): no rule reads them.
+// for test data, not policy parameters (docs/domain.md 9): no rule reads them.
 //
 // # Where people live
 //
-//   - Counties are weighted by their 2010 census population (DOMAIN.md 11,
+//   - Counties are weighted by their 2010 census population (docs/domain.md 11,
 //     carried by the region tree as Population2010): Changji City 29.8%,
 //     Manas 16.6%, Hutubi and Qitai 14.7% each, Fukang 11.6%, Jimsar 7.9%,
-//     Mori 4.6%. The Zhundong development zone (DOMAIN.md 11; internal code
+//     Mori 4.6%. The Zhundong development zone (docs/domain.md 11; internal code
 //     652390) has no census figure and gets 0.5%; the seven counties share
 //     the remaining 99.5% in census proportion.
 //   - Within a county, households are spread over its villages and
-//     communities (the 614 of DOMAIN.md 11; the sub-county tree is
+//     communities (the 614 of docs/domain.md 11; the sub-county tree is
 //     synthetic, see package region), a community drawing twice a
 //     village's households. Hukou type follows the place: urban for 92% of
 //     community households and 4% of village households, rural otherwise.
@@ -35,16 +35,16 @@
 //
 //   - Ages follow a pyramid for Changji about 2024 (tables.go): 0-14 18.0%,
 //     15-59 64.0%, 60+ 18.0%, 80+ 2.1%, oldest 105. The 80+ share is
-//     DOMAIN.md 6.7's 33,700 high-age allowance recipients over the 2020
-//     census population of about 1.6 million (DOMAIN.md 11); the other
+//     docs/domain.md 6.7's 33,700 high-age allowance recipients over the 2020
+//     census population of about 1.6 million (docs/domain.md 11); the other
 //     shares are close to China's 2020 census and unconfirmed for Changji.
 //     The pyramid is that of the living: ages are drawn with extra weight
 //     where deaths thin them out, so that after the deaths below the
 //     living still follow it.
 //   - Sex: about 108 boys per 100 girls, about 107 men per 100 women among
-//     adults, fewer men among the old. DOMAIN.md 11 gives 112.7 for 2010;
+//     adults, fewer men among the old. docs/domain.md 11 gives 112.7 for 2010;
 //     the ratio has fallen since, and 105-110 was asked for.
-//   - Ethnicity by household (DOMAIN.md 11): outside Mori 77.0% Han, 11.4%
+//   - Ethnicity by household (docs/domain.md 11): outside Mori 77.0% Han, 11.4%
 //     Hui, 6.5% Kazakh, 4.1% Uyghur, 1.0% other peoples (Mongol, Manchu,
 //     Xibe, Tujia, Daur, Kyrgyz, Uzbek, Tatar, Tajik, Russian); in Mori
 //     60% Kazakh, 33% Han. Overall about 75% Han, 11% Hui, 9% Kazakh, 4%
@@ -59,7 +59,7 @@
 //     given·surname. Manchu, Xibe, Tujia and Daur people use Han-style
 //     names.
 //
-// # Resident IDs (DOMAIN.md 1.1)
+// # Resident IDs (docs/domain.md 1.1)
 //
 // IDs are made by ids.MakeResidentID from a division code, the birth date
 // and a sequence whose parity is the gender. The division is the hukou
@@ -93,10 +93,10 @@
 // (about 0.9% a year at 60, 5% at 80, 13% at 90), a crude rate of about 0.6%
 // of the population a year. The death date lies in those three years and
 // after the birth; the source is drawn from registry.DeathSources (public
-// security 40%, funeral 30%, health 20%, family 8%, court 2%; DOMAIN.md 7
+// security 40%, funeral 30%, health 20%, family 8%, court 2%; docs/domain.md 7
 // lists these comparisons). The dead stay in their households.
 //
-// # Organisations (DOMAIN.md 1.3)
+// # Organisations (docs/domain.md 1.3)
 //
 // One organisation per 80 persons, at least 5, generated first. 70% are
 // enterprises (USCC authority 9, type 1), 30% individual businesses (type
@@ -113,7 +113,7 @@
 // and Zhundong firms larger). Names are "county + trade name + business",
 // such as 昌吉市祥和商贸有限公司 or 呼图壁县老金超市.
 //
-// # Employment (DOMAIN.md 2.5 and 4)
+// # Employment (docs/domain.md 2.5 and 4)
 //
 // About half of the living aged 18-59 have a current spell (more urban than
 // rural, more men than women; students and women past 50 or 55 less),
@@ -121,16 +121,16 @@
 // hiring more. Wages are log-normal around a median by employer size
 // (3,800 to 7,500 yuan), within 2,000-15,000 yuan a month. 20% of them
 // also have an earlier spell that ended (a third involuntarily, the
-// condition of unemployment benefit, DOMAIN.md 4); 8% of the others
+// condition of unemployment benefit, docs/domain.md 4); 8% of the others
 // aged 18-59 have a spell that ended in the last two years (half
 // involuntarily). People past the pre-2025 retirement age (men 60, women
-// 50 or 55, DOMAIN.md 2.5) may have a spell that ended in retirement on
+// 50 or 55, docs/domain.md 2.5) may have a spell that ended in retirement on
 // that birthday (55% urban, 15% rural); those who died of working age may
 // have one ended by death. Spells start at 18 or later and end by Today
 // and by the death. Wages of ended spells are scaled back to their end
 // year (7% nominal growth a year since 2012, 12% before).
 //
-// # Disability (DOMAIN.md 6.8)
+// # Disability (docs/domain.md 6.8)
 //
 // About 6% of persons have a disability record, rising with age from 1.5%
 // of children to about 20% of those 80 or over. Kinds: physical 40%,

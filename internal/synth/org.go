@@ -80,7 +80,7 @@ func (g *gen) makeOrgs(r *rand.Rand, n int) ([]registry.Organisation, []registry
 		var flags ids.Flags
 		if r.Float64() < badCheckShare {
 			// A code with a wrong check character, as real registers hold
-			// (DOMAIN.md 1.3): accepted leniently and flagged for review.
+			// (docs/domain.md 1.3): accepted leniently and flagged for review.
 			b := []byte(code)
 			k := indexByte(usccCharset, b[17])
 			b[17] = usccCharset[(k+1+r.IntN(len(usccCharset)-1))%len(usccCharset)]

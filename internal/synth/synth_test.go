@@ -381,7 +381,7 @@ func TestRealism(t *testing.T) {
 		lo, hi  float64
 		comment string
 	}{
-		{"aged 80+ (% of living)", share(aged80, alive), 1.6, 2.6, "DOMAIN.md 6.7: 33,700 of ~1.6M"},
+		{"aged 80+ (% of living)", share(aged80, alive), 1.6, 2.6, "docs/domain.md 6.7: 33,700 of ~1.6M"},
 		{"aged 60+ (% of living)", share(aged60, alive), 15, 22, ""},
 		{"aged 0-14 (% of living)", share(children, alive), 15, 21, ""},
 		{"adult sex ratio (males per 100 females)", 100 * float64(adultMales) / float64(adults-adultMales), 104, 111, ""},
@@ -404,7 +404,7 @@ func TestRealism(t *testing.T) {
 			t.Errorf("%s = %.2f, want %g to %g %s", c.name, c.got, c.lo, c.hi, c.comment)
 		}
 	}
-	// County shares against the 2010 census (DOMAIN.md 11).
+	// County shares against the 2010 census (docs/domain.md 11).
 	var census int
 	for _, c := range tr.Counties() {
 		census += c.Population2010
