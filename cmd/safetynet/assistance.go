@@ -30,17 +30,17 @@ const assistanceUsage = `Usage:
   safetynet assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]
   safetynet assistance seed --db DSN [--months N]   civil affairs' records for a generated population (as the demo does)`
 
-// runAssistance runs social assistance from the command line, acting as
+// assistanceCommands run social assistance from the command line, acting as
 // the system.
-func runAssistance(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, assistanceUsage, args, map[string]func(context.Context, env, []string) error{
-		"classify":    runAssistanceClassify,
-		"low-income":  runAssistanceLowIncome,
-		"pay":         runAssistancePay,
-		"report":      runAssistanceReport,
-		"reviews-due": runReviewsDue,
-		"seed":        runAssistanceSeed,
-	})
+func assistanceCommands() []command {
+	return []command{
+		{name: "classify", run: runAssistanceClassify},
+		{name: "low-income", run: runAssistanceLowIncome},
+		{name: "pay", run: runAssistancePay},
+		{name: "report", run: runAssistanceReport},
+		{name: "reviews-due", run: runReviewsDue},
+		{name: "seed", run: runAssistanceSeed},
+	}
 }
 
 // openAssistance opens the store and the service, acting as the system.
@@ -659,7 +659,7 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 // proposes the runs; an approver decides each (POST
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE]")
+	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
 	dsn := dsnFlag(fs, defaultDB)
 	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+

@@ -27,12 +27,14 @@ const auditUsage = `Usage:
       recompute the chain, check it passes through every signed checkpoint
       (deleted or rewritten events), and cross-check the user accounts against the trail`
 
-func runAudit(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, auditUsage, args, map[string]func(context.Context, env, []string) error{
-		"keygen":     runAuditKeygen,
-		"checkpoint": runAuditCheckpoint,
-		"verify":     runAuditVerify,
-	})
+// auditCommands keep the audit trail honest: the signing key, the signed
+// checkpoints and the verification.
+func auditCommands() []command {
+	return []command{
+		{name: "keygen", run: runAuditKeygen},
+		{name: "checkpoint", run: runAuditCheckpoint},
+		{name: "verify", run: runAuditVerify},
+	}
 }
 
 // checkpointsFlag registers --checkpoints; the function it returns names
@@ -78,7 +80,7 @@ func runAuditCheckpoint(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit checkpoint", "audit checkpoint --db DSN --key FILE [--checkpoints FILE]")
 	dsn := dsnFlag(fs, defaultDB)
 	keyPath := fs.String("key", "", "the private checkpoint key (audit keygen)")
-	file := checkpointsFlag(fs, dsn)
+	file := checkpointsFlag(fs.FlagSet, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -147,7 +149,7 @@ func readCheckpointFile(path string) ([]audit.CheckpointLine, error) {
 func runAuditVerify(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit verify", "audit verify --db DSN [--checkpoints FILE] [--pub FILE]")
 	dsn := dsnFlag(fs, defaultDB)
-	file := checkpointsFlag(fs, dsn)
+	file := checkpointsFlag(fs.FlagSet, dsn)
 	pubPath := fs.String("pub", "", "the public checkpoint key (audit keygen); required when there are checkpoints")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -33,14 +33,14 @@ const batchUsage = `Usage:
   safetynet batch return --db DSN --id N --file FILE                       post the bank's return file
 A batch is approved by another user: POST /api/v1/payment-batches/{id}/approval.`
 
-// runPayments makes instructions, reconciles and delivers notices, acting
+// paymentsCommands make instructions, reconciles and delivers notices, acting
 // as the system.
-func runPayments(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, paymentsUsage, args, map[string]func(context.Context, env, []string) error{
-		"generate":  runPaymentsGenerate,
-		"reconcile": runReconcile,
-		"notices":   runNotices,
-	})
+func paymentsCommands() []command {
+	return []command{
+		{name: "generate", run: runPaymentsGenerate},
+		{name: "reconcile", run: runReconcile},
+		{name: "notices", run: runNotices},
+	}
 }
 
 // openPayments opens the store and the service, acting as the system.
@@ -154,14 +154,14 @@ func runNotices(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// runBatch makes, lists, exports and settles payment batches.
-func runBatch(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, batchUsage, args, map[string]func(context.Context, env, []string) error{
-		"create": runBatchCreate,
-		"list":   runBatchList,
-		"export": runBatchExport,
-		"return": runBatchReturn,
-	})
+// batchCommands make, lists, exports and settles payment batches.
+func batchCommands() []command {
+	return []command{
+		{name: "create", run: runBatchCreate},
+		{name: "list", run: runBatchList},
+		{name: "export", run: runBatchExport},
+		{name: "return", run: runBatchReturn},
+	}
 }
 
 func runBatchCreate(ctx context.Context, e env, args []string) error {

@@ -23,17 +23,17 @@ const userUsage = `Usage:
   safetynet user passwd  --db DSN --username NAME   (password on stdin)
 Every change is an audited event; audit verify reports an account changed any other way.`
 
-// runUser manages the user accounts through the audited paths, acting as
+// userCommands manage the user accounts through the audited paths, acting as
 // the system process user-admin.
-func runUser(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, userUsage, args, map[string]func(context.Context, env, []string) error{
-		"list":    runUserList,
-		"add":     runUserAdd,
-		"grant":   runUserGrant,
-		"disable": func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) },
-		"enable":  func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) },
-		"passwd":  runUserPasswd,
-	})
+func userCommands() []command {
+	return []command{
+		{name: "list", run: runUserList},
+		{name: "add", run: runUserAdd},
+		{name: "grant", run: runUserGrant},
+		{name: "disable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) }},
+		{name: "enable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) }},
+		{name: "passwd", run: runUserPasswd},
+	}
 }
 
 // withUsers opens the store and runs fn with the auth service

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// leafCommands returns every runnable command of the dispatcher, as its
+// words on the command line, and every group.
+func leafCommands() (leaves, groups [][]string) {
+	var walk func(path []string, cs []command)
+	walk = func(path []string, cs []command) {
+		for _, c := range cs {
+			p := append(slices.Clone(path), c.name)
+			if c.subs != nil {
+				groups = append(groups, p)
+				walk(p, c.subs)
+				continue
+			}
+			leaves = append(leaves, p)
+		}
+	}
+	walk(nil, commands())
+	return leaves, groups
+}
+
+// runCLI runs safetynet with args and returns its outputs and error.
+func runArgs(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	err = run(context.Background(), append([]string{"safetynet"}, args...), getenv, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+var helpFlagLine = regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
+
+// TestHelpEveryCommand asks every command and group of the dispatcher for
+// its help, with --help and -h: the usage goes to stdout, the status is 0,
+// a command's usage line names every flag it lists and its help lists
+// only the flags it has, and every required flag is in the usage line.
+func TestHelpEveryCommand(t *testing.T) {
+	leaves, groups := leafCommands()
+	if len(leaves) < 40 {
+		t.Fatalf("only %d commands found", len(leaves))
+	}
+	for _, g := range append(groups, []string{}) {
+		for _, h := range []string{"--help", "-h", "help"} {
+			out, errOut, err := runArgs(t, append(slices.Clone(g), h)...)
+			if err != nil || errOut != "" || !strings.Contains(out, "Usage") {
+				t.Errorf("%v %s: err %v, stderr %q, stdout %q", g, h, err, errOut, out)
+			}
+		}
+	}
+	for _, l := range leaves {
+		for _, h := range []string{"--help", "-h"} {
+			out, errOut, err := runArgs(t, append(slices.Clone(l), h)...)
+			if err != nil || errOut != "" {
+				t.Errorf("%v %s: err %v, stderr %q", l, h, err, errOut)
+				continue
+			}
+			line, _, _ := strings.Cut(out, "\n")
+			name := strings.Join(l, " ")
+			if name == "import hardship" {
+				name = "accounts import-hardship" // the same command
+			}
+			if !strings.HasPrefix(line, "Usage: safetynet "+name) {
+				t.Errorf("%v %s: usage line %q", l, h, line)
+			}
+			if strings.Contains(line, "[server flags]") {
+				continue // serve's many server flags are only listed below
+			}
+			inLine := usageFlags(line)
+			for _, m := range helpFlagLine.FindAllStringSubmatch(out, -1) {
+				if !slices.Contains(inLine, m[1]) {
+					t.Errorf("%v: flag --%s listed but not in the usage line %q", l, m[1], line)
+				}
+			}
+		}
+	}
+}
+
+// TestRequiredFlagsInUsageLine checks each command's flags marked
+// required are in its usage line, and that leaving one out is refused
+// with its name.
+func TestRequiredFlagsInUsageLine(t *testing.T) {
+	leaves, _ := leafCommands()
+	n := 0
+	for _, l := range leaves {
+		fs := flagSetOf(t, l)
+		if fs == nil {
+			continue
+		}
+		for _, r := range fs.required {
+			n++
+			if !slices.Contains(usageFlags(fs.synopsis), r) {
+				t.Errorf("%v: required flag --%s not in the usage line %q", l, r, fs.synopsis)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no required flags found")
+	}
+	_, _, err := runArgs(t, "pension", "report", "--db", t.TempDir()+"/x.db")
+	if err == nil || !strings.Contains(err.Error(), "--period") {
+		t.Errorf("pension report without --period: %v", err)
+	}
+}
+
+// flagSetOf returns the flag set command l builds, caught by asking it for
+// its help.
+func flagSetOf(t *testing.T, l []string) *flagSet {
+	t.Helper()
+	var caught *flagSet
+	lastFlags = func(fs *flagSet) { caught = fs }
+	defer func() { lastFlags = nil }()
+	if _, _, err := runArgs(t, append(slices.Clone(l), "--help")...); err != nil && err != flag.ErrHelp {
+		t.Fatalf("%v --help: %v", l, err)
+	}
+	return caught
+}
+
+// TestExtraArgumentsRefused checks a command that takes no positional
+// argument names the one it was given, and one that does still takes it.
+func TestExtraArgumentsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"payroll", "--period", "2026-11", "extra"},
+		{"version", "extra"},
+		{"refund", "report", "--year", "2026", "extra"},
+		{"import", "tax", "a.csv", "extra"},
+	} {
+		_, _, err := runArgs(t, args...)
+		if err == nil || !strings.Contains(err.Error(), `unexpected argument "extra"`) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	out, _, err := runArgs(t, "ids", "check", "11010519491231002X")
+	if err != nil || !strings.Contains(out, "valid resident ID") {
+		t.Errorf("ids check VALUE: %v %q", err, out)
+	}
+}
+
+// TestHelpListsOnlyOwnFlags checks commands that once shared a flag set.
+func TestHelpListsOnlyOwnFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		has, not []string
+	}{
+		{[]string{"import", "tax", "--help"}, []string{"-db"}, []string{"-source", "-department"}},
+		{[]string{"import", "deaths", "--help"}, []string{"-source"}, []string{"-department"}},
+		{[]string{"refund", "screen", "--help"}, []string{"-year"}, []string{"-by-county"}},
+		{[]string{"refund", "report", "--help"}, []string{"-by-county"}, nil},
+		{[]string{"accounts", "transfer-out", "--help"}, []string{"-to"}, []string{"-from", "-balance"}},
+	} {
+		out, _, _ := runArgs(t, tc.args...)
+		for _, f := range tc.has {
+			if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") {
+				t.Errorf("%v: no %s in %q", tc.args, f, out)
+			}
+		}
+		for _, f := range tc.not {
+			if strings.Contains(out, "  "+f) {
+				t.Errorf("%v: lists %s: %q", tc.args, f, out)
+			}
+		}
+	}
+}
