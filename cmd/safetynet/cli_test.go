@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"regexp"
 	"slices"
@@ -36,6 +37,18 @@ func runArgs(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	getenv := func(string) string { return "" }
 	err = run(context.Background(), append([]string{"safetynet"}, args...), getenv, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), err
+}
+
+// exitStatus is the status main exits with after err.
+func exitStatus(err error) int {
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return int(ee)
+	}
+	return 2
 }
 
 var helpFlagLine = regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
