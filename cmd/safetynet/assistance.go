@@ -9,8 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
@@ -678,18 +676,11 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var pb *progressbar.ProgressBar
+	pb := newProgress(e.stderr, "")
 	bar := func(desc string, done, total int) {
-		if *quiet {
-			return
+		if !*quiet {
+			pb.set(desc, done, total)
 		}
-		if pb == nil {
-			pb = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc),
-				progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }))
-		}
-		pb.Describe(desc)
-		pb.Set(done)
 	}
 	svc.ProgressFunc = func(done, total int) { bar("screening", done, total) }
 	start := time.Now()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -181,5 +182,38 @@ func TestHelpListsOnlyOwnFlags(t *testing.T) {
 				t.Errorf("%v: lists %s: %q", tc.args, f, out)
 			}
 		}
+	}
+}
+
+// TestProgressPlainOffTerminal checks that progress written to a buffer,
+// as to a log file, is plain lines: no carriage return redrawing a bar and
+// no terminal escape sequences; one line a phase starts, one a tenth.
+func TestProgressPlainOffTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, "")
+	for i := 0; i <= 100; i++ {
+		p.set("classification", i, 100)
+	}
+	for i := 0; i <= 7; i++ {
+		p.set("allowances", i, 7)
+	}
+	out := buf.String()
+	if strings.ContainsAny(out, "\r\x1b") {
+		t.Fatalf("progress off a terminal has control characters: %q", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 11+8 || lines[0] != "classification: 0 of 100" || lines[10] != "classification: 100 of 100 (100%)" ||
+		lines[11] != "allowances: 0 of 7" || lines[18] != "allowances: 7 of 7 (100%)" {
+		t.Errorf("progress lines:\n%s", out)
+	}
+
+	// gen writes its progress to stderr, here a buffer.
+	db := filepath.Join(t.TempDir(), "g.db")
+	_, errOut, err := runArgs(t, "gen", "--db", db, "--persons", "50")
+	if err != nil {
+		t.Fatalf("gen: %v", err)
+	}
+	if strings.ContainsAny(errOut, "\r\x1b") || !strings.Contains(errOut, "generating persons: 50 of 50 (100%)") {
+		t.Errorf("gen's progress off a terminal: %q", errOut)
 	}
 }
