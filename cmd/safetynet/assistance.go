@@ -161,6 +161,7 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	from := fs.String("from", "", "first month, YYYY-MM")
 	to := fs.String("to", "", "last month, YYYY-MM")
+	fs.require("from", "to")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	rows := fs.Bool("rows", false, "print every month's rows by programme, county and layer too")
 	if err := fs.Parse(args); err != nil {

@@ -58,6 +58,7 @@ func checkpointsFlag(fs *flag.FlagSet, dsn *string) func() (string, bool) {
 func runAuditKeygen(_ context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit keygen", "audit keygen --key FILE [--pub FILE]")
 	keyPath := fs.String("key", "", "the private key file to create (mode 0600)")
+	fs.require("key")
 	pubPath := fs.String("pub", "", "the public key file to create (default: the key file + .pub)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,6 +81,7 @@ func runAuditCheckpoint(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit checkpoint", "audit checkpoint --db DSN --key FILE [--checkpoints FILE]")
 	dsn := dsnFlag(fs, defaultDB)
 	keyPath := fs.String("key", "", "the private checkpoint key (audit keygen)")
+	fs.require("key")
 	file := checkpointsFlag(fs.FlagSet, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -90,6 +90,7 @@ func runBenefitClaim(ctx context.Context, e env, args []string) error {
 	sepDate := fs.String("separation-date", "", "day the job ended, YYYY-MM-DD")
 	sep := fs.String("separation", "", fmt.Sprintf("how it ended: one of %v", insurance.Separations))
 	reg := fs.String("registered-on", "", "unemployment registration date, YYYY-MM-DD")
+	fs.require("person", "org", "separation-date", "separation", "registered-on")
 	group := fs.String("retirement-group", "", "male, female_cadre or female_worker (default by gender)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -123,6 +124,7 @@ func runBenefitInjury(ctx context.Context, e env, args []string) error {
 	injured := fs.String("injury-date", "", "day of the injury, YYYY-MM-DD")
 	recognised := fs.String("recognised-on", "", "work-injury recognition and appraisal date, YYYY-MM-DD")
 	grade := fs.Int("grade", 0, "disability grade 1 (most severe) to 10")
+	fs.require("person", "org", "injury-date", "recognised-on", "grade")
 	arranges := fs.Bool("employer-arranges-work", false, "grades 5-6: the employer arranges suitable work (no allowance)")
 	group := fs.String("retirement-group", "", "male, female_cadre or female_worker (default by gender)")
 	if err := fs.Parse(args); err != nil {

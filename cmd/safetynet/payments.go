@@ -169,6 +169,7 @@ func runBatchCreate(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	fund := fs.String("fund", "", fmt.Sprint("fund: ", payment.Funds))
 	bank := fs.String("bank", "", "bank code, as on the accounts (ICBC, ABC, XJRCU...)")
+	fs.require("fund", "bank")
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	kind := fs.String("kind", "monthly", "monthly (the month's instructions) or one_off (retries and late ones up to the month)")
 	if err := fs.Parse(args); err != nil {
@@ -226,6 +227,7 @@ func runBatchExport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch export", "batch export --db DSN --id N [--format csv|xlsx] [--out FILE]")
 	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
+	fs.require("id")
 	format := fs.String("format", "csv", "csv or xlsx")
 	out := fs.String("out", "", "file to write; default batch-N.csv (or .xlsx)")
 	if err := fs.Parse(args); err != nil {
@@ -261,6 +263,7 @@ func runBatchReturn(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
 	file := fs.String("file", "", "the bank's return file, CSV or XLSX")
+	fs.require("id", "file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

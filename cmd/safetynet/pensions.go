@@ -99,6 +99,7 @@ func pensionAward(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	person := fs.Int64("person", 0, "person key")
 	scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
+	fs.require("person")
 	group := fs.String("group", "", "retirement-age group (employee pension)")
 	start := fs.String("start", "", "first month, YYYY-MM; default the statutory month")
 	deemed := fs.Int("deemed-months", 0, "deemed contribution months (视同缴费)")
@@ -139,6 +140,7 @@ func pensionAdjust(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	year := fs.Int("year", 0, "adjustment year")
 	ann := fs.String("announced", "", "month the adjustment is run, YYYY-MM")
+	fs.require("year", "announced")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -173,6 +175,7 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 	person := fs.Int64("person", 0, "person key")
 	date := fs.String("date", "", "certification date, YYYY-MM-DD")
 	method := fs.String("method", "", "data_match, face or visit")
+	fs.require("person", "date", "method")
 	note := fs.String("note", "", "note")
 	if err := fs.Parse(args); err != nil {
 		return err
