@@ -36,10 +36,6 @@ func runExportCatalogue(e env, args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
-	}
 	switch {
 	case *format == "" && strings.EqualFold(filepath.Ext(*out), ".csv"):
 		*format = "csv"

@@ -110,8 +110,7 @@ func runPolicyTest(e env, args []string) error {
 		return err
 	}
 	if flags.NArg() > 1 {
-		flags.Usage()
-		return exitError(2)
+		return fmt.Errorf("policy test: unexpected argument %q (usage: safetynet %s)", flags.Arg(1), flags.synopsis)
 	}
 	dir := flags.Arg(0)
 	pk, err := loadOrReport(e, "test", dir)
@@ -210,10 +209,6 @@ func runPolicyEval(e env, args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
-	}
 	pk, p, per, err := pf.load(e, "eval", flags.Usage)
 	if err != nil {
 		return err
@@ -285,10 +280,6 @@ func runPolicyWhatIf(e env, args []string) error {
 	asJSON := flags.Bool("json", false, "print the report as JSON")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	if *n <= 0 {
 		fmt.Fprintln(e.stderr, "safetynet policy whatif: --persons must be at least 1")
@@ -377,10 +368,6 @@ func runPolicyList(e env, args []string) error {
 	dir := flags.String("dir", "", "policy package folder (default: the one built in)")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	pk, err := loadOrReport(e, "list", *dir)
 	if err != nil {

@@ -100,26 +100,23 @@ func newFlags(e env, name, synopsis string) *flagSet {
 			fs.PrintDefaults()
 		}
 	}
-	if lastFlags != nil {
-		lastFlags(fs)
-	}
 	return fs
 }
-
-// lastFlags, when set (by tests), is given each flag set newFlags makes.
-var lastFlags func(*flagSet)
 
 // takesOperands lets the command take positional arguments (FILE,
 // VALUE...): Parse leaves them in Args.
 func (fs *flagSet) takesOperands() { fs.operands = true }
 
-// require marks the flags named as required: Parse fails, naming the
-// first one missing, unless each is given. Each must be in the synopsis.
+// require marks the flags named as required, "(required)" in the help:
+// Parse fails, naming the first one missing, unless each is given. Each
+// must be in the synopsis.
 func (fs *flagSet) require(names ...string) {
 	for _, n := range names {
-		if fs.Lookup(n) == nil {
+		f := fs.Lookup(n)
+		if f == nil {
 			panic("require: no flag --" + n) // a programming error in the command
 		}
+		f.Usage += " (required)"
 	}
 	fs.required = append(fs.required, names...)
 }
