@@ -33,20 +33,39 @@ const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region C
   transfer-out --person ID --to REGION --on DATE  move the employee pension out of Changji (转出)
   transfer-in  --person ID --from REGION --on DATE --balance YUAN --months N [--pooled YUAN]  record an account moved in (转入)`
 
-// runAccounts runs the personal-account (个人账户) batch work.
-func runAccounts(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, accountsUsage)
-		return exitError(2)
+// accountsSubs are the personal-account commands and their summaries.
+var accountsSubs = [][2]string{
+	{"credit", "credit the personal accounts from a month's payments"},
+	{"interest", "credit a year's interest to the personal accounts"},
+	{"statement", "print a person's personal-account statement"},
+	{"hardship", "pay the year's premiums for the hardship groups (代缴)"},
+	{"import-hardship", "import civil affairs' hardship list (CSV or XLSX)"},
+	{"back-pay", "a resident's back payment (补缴)"},
+	{"upgrade-tier", "raise a paid resident year's tier (提档)"},
+	{"transfer-out", "move the employee pension out of Changji (转出)"},
+	{"transfer-in", "record an account moved in (转入)"},
+}
+
+// accountsCommands run the personal-account (个人账户) batch work.
+func accountsCommands() []command {
+	cs := make([]command, len(accountsSubs))
+	for i, sub := range accountsSubs {
+		cs[i] = command{name: sub[0], summary: sub[1], run: func(ctx context.Context, e env, args []string) error { return runAccounts(ctx, e, sub[0], args) }}
 	}
-	sub := args[0]
-	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE] ...")
+	return cs
+}
+
+// runAccounts runs the personal-account command sub.
+func runAccounts(ctx context.Context, e env, sub string, args []string) error {
+	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	var run func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error
 	switch sub {
 	case "credit":
+		fs.synopsis += " --period YYYY-MM"
 		per := fs.String("period", "", "the payments' month, YYYY-MM")
+		fs.require("period")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			m, err := period.ParseMonth(*per)
 			if err != nil {
@@ -66,7 +85,9 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 	case "interest":
+		fs.synopsis += " --year YYYY"
 		year := fs.Int("year", 0, "the year, YYYY")
+		fs.require("year")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			start := time.Now()
 			sum, err := acc.CreditInterest(ctx, *year, code)
@@ -83,8 +104,10 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 	case "statement":
+		fs.synopsis += " --person ID [--scheme S]"
 		person := fs.Int64("person", 0, "the person's key")
 		scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
+		fs.require("person")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			st, err := acc.Statement(ctx, registry.PersonID(*person), insurance.Scheme(*scheme))
 			if err != nil {
@@ -94,7 +117,9 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 	case "hardship":
+		fs.synopsis += " --year YYYY"
 		year := fs.Int("year", 0, "the contribution year, YYYY")
+		fs.require("year")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			b, err := acc.PayHardshipPremiums(ctx, *year, code)
 			if err != nil {
@@ -118,7 +143,10 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 	case "import-hardship":
+		fs.synopsis += " --year YYYY FILE"
 		year := fs.Int("year", 0, "the contribution year the list is for, YYYY")
+		fs.require("year")
+		fs.takesOperands()
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			if fs.NArg() != 1 {
 				return fmt.Errorf("give one file: accounts import-hardship --year YYYY FILE")
@@ -126,9 +154,11 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return importHardship(ctx, e, acc, db, *year, fs.Arg(0))
 		}
 	case "back-pay":
+		fs.synopsis += " --person ID --years Y,Y --tier YUAN"
 		person := fs.Int64("person", 0, "the person's key")
 		yearList := fs.String("years", "", "the years to back-pay, comma-separated")
 		tierText := fs.String("tier", "", "the yearly tier in yuan")
+		fs.require("person", "years", "tier")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			tier, err := money.Parse(*tierText)
 			if err != nil {
@@ -155,9 +185,11 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 	case "upgrade-tier":
+		fs.synopsis += " --person ID --year Y --tier YUAN"
 		person := fs.Int64("person", 0, "the person's key")
 		year := fs.Int("year", 0, "the paid year to upgrade")
 		tierText := fs.String("tier", "", "the new yearly tier in yuan")
+		fs.require("person", "year", "tier")
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			tier, err := money.Parse(*tierText)
 			if err != nil {
@@ -174,12 +206,21 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 		}
 	case "transfer-out", "transfer-in":
 		person := fs.Int64("person", 0, "the person's key")
-		other := fs.String("to", "", "transfer-out: where the account goes")
-		from := fs.String("from", "", "transfer-in: where the account comes from")
 		onText := fs.String("on", "", "the day of the transfer, YYYY-MM-DD")
-		balance := fs.String("balance", "0", "transfer-in: the balance received, in yuan")
-		pooled := fs.String("pooled", "0", "transfer-in: the pooled funds received, in yuan")
-		months := fs.Int("months", 0, "transfer-in: the contribution months carried")
+		var other, from, balance, pooled *string
+		var months *int
+		if sub == "transfer-out" {
+			fs.synopsis += " --person ID --to REGION --on DATE"
+			other = fs.String("to", "", "where the account goes")
+			fs.require("person", "to", "on")
+		} else {
+			fs.synopsis += " --person ID --from REGION --on DATE --balance YUAN --months N [--pooled YUAN]"
+			from = fs.String("from", "", "where the account comes from")
+			balance = fs.String("balance", "0", "the balance received, in yuan")
+			pooled = fs.String("pooled", "0", "the pooled funds received, in yuan")
+			months = fs.Int("months", 0, "the contribution months carried")
+			fs.require("person", "from", "on")
+		}
 		run = func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error {
 			on, err := period.ParseDate(*onText)
 			if err != nil {
@@ -217,7 +258,7 @@ func runAccounts(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stderr, accountsUsage)
 		return exitError(2)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	code, err := region.ParseCode(*reg)

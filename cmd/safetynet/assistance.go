@@ -9,8 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
@@ -30,17 +28,17 @@ const assistanceUsage = `Usage:
   safetynet assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]
   safetynet assistance seed --db DSN [--months N]   civil affairs' records for a generated population (as the demo does)`
 
-// runAssistance runs social assistance from the command line, acting as
+// assistanceCommands run social assistance from the command line, acting as
 // the system.
-func runAssistance(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, assistanceUsage, args, map[string]func(context.Context, env, []string) error{
-		"classify":    runAssistanceClassify,
-		"low-income":  runAssistanceLowIncome,
-		"pay":         runAssistancePay,
-		"report":      runAssistanceReport,
-		"reviews-due": runReviewsDue,
-		"seed":        runAssistanceSeed,
-	})
+func assistanceCommands() []command {
+	return []command{
+		{name: "classify", run: runAssistanceClassify},
+		{name: "low-income", run: runAssistanceLowIncome},
+		{name: "pay", run: runAssistancePay},
+		{name: "report", run: runAssistanceReport},
+		{name: "reviews-due", run: runReviewsDue},
+		{name: "seed", run: runAssistanceSeed},
+	}
 }
 
 // openAssistance opens the store and the service, acting as the system.
@@ -163,6 +161,7 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	from := fs.String("from", "", "first month, YYYY-MM")
 	to := fs.String("to", "", "last month, YYYY-MM")
+	fs.require("from", "to")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	rows := fs.Bool("rows", false, "print every month's rows by programme, county and layer too")
 	if err := fs.Parse(args); err != nil {
@@ -659,7 +658,7 @@ func mustMember(t *assistance.MeansTest, id registry.PersonID) *assistance.Membe
 // proposes the runs; an approver decides each (POST
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE]")
+	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
 	dsn := dsnFlag(fs, defaultDB)
 	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
@@ -678,18 +677,11 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var pb *progressbar.ProgressBar
+	pb := newProgress(e.stderr, "")
 	bar := func(desc string, done, total int) {
-		if *quiet {
-			return
+		if !*quiet {
+			pb.set(desc, done, total)
 		}
-		if pb == nil {
-			pb = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(desc),
-				progressbar.OptionShowCount(), progressbar.OptionThrottle(200*time.Millisecond),
-				progressbar.OptionOnCompletion(func() { fmt.Fprintln(e.stderr) }))
-		}
-		pb.Describe(desc)
-		pb.Set(done)
 	}
 	svc.ProgressFunc = func(done, total int) { bar("screening", done, total) }
 	start := time.Now()

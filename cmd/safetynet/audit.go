@@ -27,12 +27,14 @@ const auditUsage = `Usage:
       recompute the chain, check it passes through every signed checkpoint
       (deleted or rewritten events), and cross-check the user accounts against the trail`
 
-func runAudit(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, auditUsage, args, map[string]func(context.Context, env, []string) error{
-		"keygen":     runAuditKeygen,
-		"checkpoint": runAuditCheckpoint,
-		"verify":     runAuditVerify,
-	})
+// auditCommands keep the audit trail honest: the signing key, the signed
+// checkpoints and the verification.
+func auditCommands() []command {
+	return []command{
+		{name: "keygen", run: runAuditKeygen},
+		{name: "checkpoint", run: runAuditCheckpoint},
+		{name: "verify", run: runAuditVerify},
+	}
 }
 
 // checkpointsFlag registers --checkpoints; the function it returns names
@@ -56,6 +58,7 @@ func checkpointsFlag(fs *flag.FlagSet, dsn *string) func() (string, bool) {
 func runAuditKeygen(_ context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit keygen", "audit keygen --key FILE [--pub FILE]")
 	keyPath := fs.String("key", "", "the private key file to create (mode 0600)")
+	fs.require("key")
 	pubPath := fs.String("pub", "", "the public key file to create (default: the key file + .pub)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,7 +81,8 @@ func runAuditCheckpoint(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit checkpoint", "audit checkpoint --db DSN --key FILE [--checkpoints FILE]")
 	dsn := dsnFlag(fs, defaultDB)
 	keyPath := fs.String("key", "", "the private checkpoint key (audit keygen)")
-	file := checkpointsFlag(fs, dsn)
+	fs.require("key")
+	file := checkpointsFlag(fs.FlagSet, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -147,7 +151,7 @@ func readCheckpointFile(path string) ([]audit.CheckpointLine, error) {
 func runAuditVerify(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "audit verify", "audit verify --db DSN [--checkpoints FILE] [--pub FILE]")
 	dsn := dsnFlag(fs, defaultDB)
-	file := checkpointsFlag(fs, dsn)
+	file := checkpointsFlag(fs.FlagSet, dsn)
 	pubPath := fs.String("pub", "", "the public checkpoint key (audit keygen); required when there are checkpoints")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"sort"
 	"time"
@@ -18,14 +17,14 @@ const benefitUsage = `Usage:
   safetynet benefit claim --db DSN --person ID --org ID --separation-date YYYY-MM-DD --separation REASON --registered-on YYYY-MM-DD
   safetynet benefit injury --db DSN --person ID --org ID --injury-date YYYY-MM-DD --recognised-on YYYY-MM-DD --grade N [--employer-arranges-work]`
 
-// runBenefit runs unemployment and work-injury benefits: the monthly run,
+// benefitCommands run unemployment and work-injury benefits: the monthly run,
 // a claim and an injury record.
-func runBenefit(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, benefitUsage, args, map[string]func(context.Context, env, []string) error{
-		"pay":    runBenefitPay,
-		"claim":  runBenefitClaim,
-		"injury": runBenefitInjury,
-	})
+func benefitCommands() []command {
+	return []command{
+		{name: "pay", run: runBenefitPay},
+		{name: "claim", run: runBenefitClaim},
+		{name: "injury", run: runBenefitInjury},
+	}
 }
 
 // openBenefits opens the store and the service, acting as the system.
@@ -80,17 +79,18 @@ func runBenefitPay(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-func personOrgFlags(fs *flag.FlagSet) (*int64, *int64) {
+func personOrgFlags(fs *flagSet) (*int64, *int64) {
 	return fs.Int64("person", 0, "person ID"), fs.Int64("org", 0, "employer (organisation) ID")
 }
 
 func runBenefitClaim(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "benefit claim", "benefit claim --db DSN --person ID --org ID --separation-date DATE --separation REASON --registered-on DATE")
+	fs := newFlags(e, "benefit claim", "benefit claim --db DSN --person ID --org ID --separation-date DATE --separation REASON --registered-on DATE [--retirement-group GROUP]")
 	dsn := dsnFlag(fs, defaultDB)
 	person, org := personOrgFlags(fs)
 	sepDate := fs.String("separation-date", "", "day the job ended, YYYY-MM-DD")
 	sep := fs.String("separation", "", fmt.Sprintf("how it ended: one of %v", insurance.Separations))
 	reg := fs.String("registered-on", "", "unemployment registration date, YYYY-MM-DD")
+	fs.require("person", "org", "separation-date", "separation", "registered-on")
 	group := fs.String("retirement-group", "", "male, female_cadre or female_worker (default by gender)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -118,12 +118,13 @@ func runBenefitClaim(ctx context.Context, e env, args []string) error {
 }
 
 func runBenefitInjury(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "benefit injury", "benefit injury --db DSN --person ID --org ID --injury-date DATE --recognised-on DATE --grade N")
+	fs := newFlags(e, "benefit injury", "benefit injury --db DSN --person ID --org ID --injury-date DATE --recognised-on DATE --grade N [--employer-arranges-work] [--retirement-group GROUP]")
 	dsn := dsnFlag(fs, defaultDB)
 	person, org := personOrgFlags(fs)
 	injured := fs.String("injury-date", "", "day of the injury, YYYY-MM-DD")
 	recognised := fs.String("recognised-on", "", "work-injury recognition and appraisal date, YYYY-MM-DD")
 	grade := fs.Int("grade", 0, "disability grade 1 (most severe) to 10")
+	fs.require("person", "org", "injury-date", "recognised-on", "grade")
 	arranges := fs.Bool("employer-arranges-work", false, "grades 5-6: the employer arranges suitable work (no allowance)")
 	group := fs.String("retirement-group", "", "male, female_cadre or female_worker (default by gender)")
 	if err := fs.Parse(args); err != nil {

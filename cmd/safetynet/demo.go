@@ -28,13 +28,13 @@ var demoUsers = []auth.NewUser{
 }
 
 func runDemo(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--addr 127.0.0.1:8080] [--db FILE] [--persons N] [--session-key FILE]")
+	fs := newFlags(e, "demo", "demo [--addr 127.0.0.1:8080] [--db FILE] [--persons N] [--session-key FILE] [server flags]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dsn := dsnFlag(fs, defaultDB)
 	persons := fs.Int("persons", 20000, "persons to generate when the database is new")
 	seed := fs.Int64("seed", 1, "random seed of the synthetic population")
-	conf := serverFlags(fs)
-	sessionKey := sessionKeyFlag(fs, dsn)
+	conf := serverFlags(fs.FlagSet)
+	sessionKey := sessionKeyFlag(fs.FlagSet, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -21,21 +21,11 @@ What:
             UTF-8 with a byte-order mark, which Excel opens with the Chinese intact
 `
 
-// runExport writes a file for people from data built into the binary.
-func runExport(_ context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, exportUsage)
-		return exitError(2)
+// exportCommands write files for people from data built into the binary.
+func exportCommands() []command {
+	return []command{
+		{name: "catalogue", summary: "the catalogue of assistance items (联助清单), as XLSX or CSV", run: func(_ context.Context, e env, args []string) error { return runExportCatalogue(e, args) }},
 	}
-	switch args[0] {
-	case "catalogue":
-		return runExportCatalogue(e, args[1:])
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, exportUsage)
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "safetynet export: unknown subcommand %q\n\n%s", args[0], exportUsage)
-	return exitError(2)
 }
 
 // runExportCatalogue writes the catalogue of assistance items.
@@ -45,10 +35,6 @@ func runExportCatalogue(e env, args []string) error {
 	format := flags.String("format", "", "xlsx or csv (default: after the --out file's extension, else xlsx)")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	switch {
 	case *format == "" && strings.EqualFold(filepath.Ext(*out), ".csv"):

@@ -6,8 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"safetynet/internal/auth"
 	"safetynet/internal/money"
 	"safetynet/internal/region"
@@ -64,8 +62,8 @@ func seedInsurance(ctx context.Context, db *sqlstore.DB, w io.Writer) error {
 	return nil
 }
 
-// generate loads a synthetic population into db, showing a progress bar on
-// w when bar is set.
+// generate loads a synthetic population into db, showing its progress on
+// w when bar is set (a bar on a terminal, plain lines otherwise).
 func generate(ctx context.Context, db *sqlstore.DB, persons int, seed int64, w io.Writer, bar bool) (synth.Summary, time.Duration, error) {
 	start := time.Now()
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", "652300"))
@@ -82,22 +80,14 @@ func generate(ctx context.Context, db *sqlstore.DB, persons int, seed int64, w i
 	if err != nil {
 		return synth.Summary{}, 0, err
 	}
-	var pb *progressbar.ProgressBar
+	var pb *progress
 	if bar {
-		pb = progressbar.NewOptions(persons,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("generating persons"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("persons"),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
-		)
+		pb = newProgress(w, "persons")
 	}
 	cfg := synth.Config{Persons: persons, Seed: seed, Today: svc.Today(), Start: keys}
 	sum, err := synth.Generate(ctx, cfg, tree, loader.Load, func(done int) {
 		if pb != nil {
-			pb.Set(done)
+			pb.set("generating persons", done, persons)
 		}
 	})
 	if err != nil {

@@ -12,15 +12,19 @@ import (
 	"safetynet/internal/period"
 )
 
-// runIDs checks resident ID numbers and unified social credit codes.
-func runIDs(_ context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(e.stderr, "Usage: safetynet ids check [--lenient] VALUE...")
-		return exitError(2)
+// idsCommands check resident ID numbers and unified social credit codes.
+func idsCommands() []command {
+	return []command{
+		{name: "check", summary: "check resident ID numbers and unified social credit codes", run: runIDsCheck},
 	}
+}
+
+// runIDsCheck checks each value given.
+func runIDsCheck(_ context.Context, e env, args []string) error {
 	fs := newFlags(e, "ids check", "ids check [--lenient] VALUE...")
+	fs.takesOperands()
 	lenient := fs.Bool("lenient", false, "accept a USCC whose check characters are wrong, flagged for review")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -29,46 +29,61 @@ var importKinds = map[string]string{
 	"signals":  "a department's monitoring signals (低收入人口动态监测信号), with --department for rows without 来源部门: queued for safetynet monitor process",
 }
 
-// runImport reads a department file, all or nothing: a file with any bad
-// row is rejected whole with a row-by-row report and writes nothing.
-func runImport(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || importKinds[args[0]] == "" {
-		fmt.Fprintln(e.stderr, "Usage: safetynet import KIND FILE --db DSN\n\nKinds:")
-		kinds := make([]string, 0, len(importKinds))
-		for k := range importKinds {
-			kinds = append(kinds, k)
-		}
-		slices.Sort(kinds)
-		for _, k := range kinds {
-			fmt.Fprintf(e.stderr, "  %-8s %s\n", k, importKinds[k])
-		}
-		return exitError(2)
+// importCommands read department files, one command per kind of file.
+func importCommands() []command {
+	kinds := make([]string, 0, len(importKinds))
+	for k := range importKinds {
+		kinds = append(kinds, k)
 	}
-	kind := args[0]
+	slices.Sort(kinds)
+	cs := make([]command, len(kinds))
+	for i, k := range kinds {
+		cs[i] = command{name: k, summary: importKinds[k], run: func(ctx context.Context, e env, args []string) error { return runImport(ctx, e, k, args) }}
+	}
+	return cs
+}
+
+// runImport reads a department file of the kind named, all or nothing: a
+// file with any bad row is rejected whole with a row-by-row report and
+// writes nothing.
+func runImport(ctx context.Context, e env, kind string, args []string) error {
 	if kind == "hardship" {
 		// accounts import-hardship takes the file after its flags.
-		rest := args[1:]
+		rest := args
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			rest = append(slices.Clone(rest[1:]), rest[0])
 		}
-		return runAccounts(ctx, e, append([]string{"import-hardship"}, rest...))
+		return runAccounts(ctx, e, "import-hardship", rest)
 	}
 	fs := newFlags(e, "import "+kind, "import "+kind+" FILE --db DSN")
+	fs.takesOperands()
 	dsn := dsnFlag(fs, defaultDB)
-	source := fs.String("source", "public_security", "deaths: where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))
-	department := fs.String("department", "", "signals: the department that sent the file, for rows without 来源部门: one of "+monitoringSources())
+	var source, department *string
+	switch kind {
+	case "deaths":
+		fs.synopsis += " [--source SOURCE]"
+		source = fs.String("source", "public_security", "where the notices come from, one of "+strings.Join(registry.DeathSources, ", "))
+	case "signals":
+		fs.synopsis += " [--department DEPT]"
+		department = fs.String("department", "", "the department that sent the file, for rows without 来源部门: one of "+monitoringSources())
+	}
 	// The file may come before or after the flags.
 	var file string
-	rest := args[1:]
+	rest := args
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		file, rest = rest[0], rest[1:]
 	}
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	} else if file == "" || fs.NArg() > 0 {
+	extra := fs.Args()
+	if file == "" && len(extra) > 0 {
+		file, extra = extra[0], extra[1:]
+	}
+	if len(extra) > 0 {
+		return fmt.Errorf("import %s: unexpected argument %q (usage: safetynet %s)", kind, extra[0], fs.synopsis)
+	}
+	if file == "" {
 		fs.Usage()
 		return exitError(2)
 	}

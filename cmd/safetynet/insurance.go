@@ -13,20 +13,20 @@ import (
 	"safetynet/internal/region"
 )
 
-// runInsurance runs the social insurance centre's batch work.
-func runInsurance(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] != "assess" && args[0] != "report" {
-		fmt.Fprintln(e.stderr, "Usage: safetynet insurance assess|report --db DSN --period YYYY-MM [--region CODE]\n\n"+
-			"  assess  the monthly contribution assessment\n  report  insured persons, coverage and contributions collected by county")
-		return exitError(2)
+// insuranceCommands run the social insurance centre's batch work.
+func insuranceCommands() []command {
+	return []command{
+		{name: "assess", summary: "the monthly contribution assessment", run: runInsuranceAssess},
+		{name: "report", summary: "insured persons, coverage and contributions collected by county", run: runInsuranceReport},
 	}
-	if args[0] == "report" {
-		return runInsuranceReport(ctx, e, args[1:])
-	}
+}
+
+// runInsuranceAssess runs the month's contribution assessment.
+func runInsuranceAssess(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "insurance assess", "insurance assess --db DSN --period YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
 	monthRegion := periodRegionFlags(fs, "contribution month, YYYY-MM", "region subtree to assess")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	m, code, err := monthRegion()

@@ -60,82 +60,64 @@ func (e env) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, nil))
 }
 
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, e env, args []string) error
-}
-
+// commands are safetynet's commands and command groups: run and its
+// help reach every command through them.
 func commands() []command {
 	return []command{
-		{"demo", "create a demo database with a synthetic Changji if missing, and serve it", runDemo},
-		{"serve", "serve the API on a database", runServe},
-		{"migrate", "create or upgrade the database schema", runMigrate},
-		{"gen", "generate a synthetic Changji population into a database", runGen},
-		{"insurance", "social insurance: insurance assess (the monthly contribution assessment), insurance report (coverage by county)", runInsurance},
-		{"accounts", "personal accounts: credit, interest, statement, hardship, back-pay, upgrade-tier, transfer-out, transfer-in", runAccounts},
-		{"import", "read a department file, all or nothing: import tax|deaths|hardship|signals FILE", runImport},
-		{"export", "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", runExport},
-		{"monitor", "low-income dynamic monitoring: monitor process (grade the signals waiting into alerts), monitor overdue (per township)", runMonitor},
-		{"benefit", "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", runBenefit},
-		{"assistance", "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", runAssistance},
-		{"screen", "screen the registry for an allowance with no application (screen --program ID --period YYYY-MM)", runScreen},
-		{"refund", "the job-stabilisation refund with no application: refund screen|report", runRefund},
-		{"payments", "payment instructions and the fund ledger: payments generate|reconcile|notices", runPayments},
-		{"batch", "payment batches: batch create|list|export|return", runBatch},
-		{"payroll", "the monthly pension payroll (payroll --period YYYY-MM)", runPayroll},
-		{"pension", "pensions: pension award|adjust|certify|duplicates|report", runPension},
-		{"ids", "check resident ID numbers and unified social credit codes (ids check VALUE...)", runIDs},
-		{"audit", "the audit trail: audit verify (the chain, its signed checkpoints, the user accounts), audit checkpoint, audit keygen", runAudit},
-		{"user", "user accounts, changed only through audited events: user list|add|grant|disable|enable|passwd", runUser},
-		{"policy", "run the policy engine: policy test, eval, whatif, list", runPolicy},
-		{"version", "print the version", runVersion},
-		{"help", "list the commands", nil},
+		{name: "demo", summary: "create a demo database with a synthetic Changji if missing, and serve it", run: runDemo},
+		{name: "serve", summary: "serve the API on a database", run: runServe},
+		{name: "migrate", summary: "create or upgrade the database schema", run: runMigrate},
+		{name: "gen", summary: "generate a synthetic Changji population into a database", run: runGen},
+		{name: "insurance", summary: "social insurance: insurance assess (the monthly contribution assessment), insurance report (coverage by county)", subs: insuranceCommands()},
+		{name: "accounts", summary: "personal accounts: credit, interest, statement, hardship, back-pay, upgrade-tier, transfer-out, transfer-in", usage: accountsUsage, subs: accountsCommands()},
+		{name: "import", summary: "read a department file, all or nothing: import tax|deaths|hardship|signals FILE", subs: importCommands()},
+		{name: "export", summary: "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", usage: exportUsage, subs: exportCommands()},
+		{name: "monitor", summary: "low-income dynamic monitoring: monitor process (grade the signals waiting into alerts), monitor overdue (per township)", usage: monitorUsage, subs: monitorCommands()},
+		{name: "benefit", summary: "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", usage: benefitUsage, subs: benefitCommands()},
+		{name: "assistance", summary: "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", usage: assistanceUsage, subs: assistanceCommands()},
+		{name: "screen", summary: "screen the registry for an allowance with no application (screen --program ID --period YYYY-MM)", run: runScreen},
+		{name: "refund", summary: "the job-stabilisation refund with no application: refund screen|report", usage: refundUsage, subs: refundCommands()},
+		{name: "payments", summary: "payment instructions and the fund ledger: payments generate|reconcile|notices", usage: paymentsUsage, subs: paymentsCommands()},
+		{name: "batch", summary: "payment batches: batch create|list|export|return", usage: batchUsage, subs: batchCommands()},
+		{name: "payroll", summary: "the monthly pension payroll (payroll --period YYYY-MM)", run: runPayroll},
+		{name: "pension", summary: "pensions: pension award|adjust|certify|duplicates|report", subs: pensionCommands()},
+		{name: "ids", summary: "check resident ID numbers and unified social credit codes (ids check VALUE...)", subs: idsCommands()},
+		{name: "audit", summary: "the audit trail: audit verify (the chain, its signed checkpoints, the user accounts), audit checkpoint, audit keygen", usage: auditUsage, subs: auditCommands()},
+		{name: "user", summary: "user accounts, changed only through audited events: user list|add|grant|disable|enable|passwd", usage: userUsage, subs: userCommands()},
+		{name: "policy", summary: "run the policy engine: policy test, eval, whatif, list", usage: policyUsage, subs: policyCommands()},
+		{name: "version", summary: "print the version", run: runVersion},
 	}
 }
 
+// run runs the command args name. Help asked for anywhere is printed to
+// stdout and is a success.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) < 2 {
 		usage(stderr)
 		return exitError(2)
 	}
-	name := args[1]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	if isHelp(args[1]) {
 		usage(stdout)
 		return nil
 	}
-	for _, c := range commands() {
-		if c.name == name && c.run != nil {
-			return c.run(ctx, e, args[2:])
-		}
+	err := dispatch(ctx, e, "safetynet", "", commands(), args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the usage was asked for and printed
 	}
-	fmt.Fprintf(stderr, "safetynet: unknown command %q\n\n", name)
-	usage(stderr)
-	return exitError(2)
+	return err
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "safetynet — the social safety net of a prefecture, in one binary.")
 	fmt.Fprintln(w, "\nUsage: safetynet COMMAND [flags]   (safetynet COMMAND --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
-	cs := commands()
+	cs := append(commands(), command{name: "help", summary: "list the commands"})
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nA database DSN is a file path, sqlite:PATH, or postgres://user:pass@host/db.")
-}
-
-// newFlags returns a flag set that prints its usage to stderr.
-func newFlags(e env, name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: safetynet %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
 }
 
 func versionString() string {
@@ -174,6 +156,8 @@ func runVersion(_ context.Context, e env, args []string) error {
 }
 
 // dsnFlag registers the --db flag.
-func dsnFlag(fs *flag.FlagSet, def string) *string {
+func dsnFlag(fs interface {
+	String(name, value, usage string) *string
+}, def string) *string {
 	return fs.String("db", def, "database: a file path, sqlite:PATH or postgres://...")
 }

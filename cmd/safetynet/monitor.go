@@ -19,13 +19,13 @@ const monitorUsage = `Usage:
   safetynet monitor process --db DSN [--as-of YYYY-MM-DD]
   safetynet monitor overdue --db DSN [--as-of YYYY-MM-DD] [--region CODE]`
 
-// runMonitor runs the low-income dynamic monitoring (低收入人口动态监测): the
+// monitorCommands run the low-income dynamic monitoring (低收入人口动态监测): the
 // processing of the signals waiting, and the overdue alerts per township.
-func runMonitor(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, monitorUsage, args, map[string]func(context.Context, env, []string) error{
-		"process": runMonitorProcess,
-		"overdue": runMonitorOverdue,
-	})
+func monitorCommands() []command {
+	return []command{
+		{name: "process", run: runMonitorProcess},
+		{name: "overdue", run: runMonitorOverdue},
+	}
 }
 
 // openMonitoring opens the store and the service, acting as the system

@@ -33,14 +33,14 @@ const batchUsage = `Usage:
   safetynet batch return --db DSN --id N --file FILE                       post the bank's return file
 A batch is approved by another user: POST /api/v1/payment-batches/{id}/approval.`
 
-// runPayments makes instructions, reconciles and delivers notices, acting
+// paymentsCommands make instructions, reconciles and delivers notices, acting
 // as the system.
-func runPayments(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, paymentsUsage, args, map[string]func(context.Context, env, []string) error{
-		"generate":  runPaymentsGenerate,
-		"reconcile": runReconcile,
-		"notices":   runNotices,
-	})
+func paymentsCommands() []command {
+	return []command{
+		{name: "generate", run: runPaymentsGenerate},
+		{name: "reconcile", run: runReconcile},
+		{name: "notices", run: runNotices},
+	}
 }
 
 // openPayments opens the store and the service, acting as the system.
@@ -154,14 +154,14 @@ func runNotices(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// runBatch makes, lists, exports and settles payment batches.
-func runBatch(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, batchUsage, args, map[string]func(context.Context, env, []string) error{
-		"create": runBatchCreate,
-		"list":   runBatchList,
-		"export": runBatchExport,
-		"return": runBatchReturn,
-	})
+// batchCommands make, lists, exports and settles payment batches.
+func batchCommands() []command {
+	return []command{
+		{name: "create", run: runBatchCreate},
+		{name: "list", run: runBatchList},
+		{name: "export", run: runBatchExport},
+		{name: "return", run: runBatchReturn},
+	}
 }
 
 func runBatchCreate(ctx context.Context, e env, args []string) error {
@@ -169,6 +169,7 @@ func runBatchCreate(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	fund := fs.String("fund", "", fmt.Sprint("fund: ", payment.Funds))
 	bank := fs.String("bank", "", "bank code, as on the accounts (ICBC, ABC, XJRCU...)")
+	fs.require("fund", "bank")
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	kind := fs.String("kind", "monthly", "monthly (the month's instructions) or one_off (retries and late ones up to the month)")
 	if err := fs.Parse(args); err != nil {
@@ -226,6 +227,7 @@ func runBatchExport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "batch export", "batch export --db DSN --id N [--format csv|xlsx] [--out FILE]")
 	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
+	fs.require("id")
 	format := fs.String("format", "csv", "csv or xlsx")
 	out := fs.String("out", "", "file to write; default batch-N.csv (or .xlsx)")
 	if err := fs.Parse(args); err != nil {
@@ -261,6 +263,7 @@ func runBatchReturn(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	id := fs.Int64("id", 0, "batch")
 	file := fs.String("file", "", "the bank's return file, CSV or XLSX")
+	fs.require("id", "file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

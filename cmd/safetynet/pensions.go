@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
 
@@ -84,15 +83,15 @@ func runPayroll(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// runPension runs the pension work one case or year at a time.
-func runPension(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, "Usage: safetynet pension award|adjust|certify|duplicates|report [flags] --db DSN", args, map[string]func(context.Context, env, []string) error{
-		"award":      pensionAward,
-		"adjust":     pensionAdjust,
-		"certify":    pensionCertify,
-		"duplicates": pensionDuplicates,
-		"report":     pensionReport,
-	})
+// pensionCommands run the pension work one case or year at a time.
+func pensionCommands() []command {
+	return []command{
+		{name: "award", summary: "award a pension to a person", run: pensionAward},
+		{name: "adjust", summary: "the year's pension adjustment", run: pensionAdjust},
+		{name: "certify", summary: "record a pensioner's survival certification", run: pensionCertify},
+		{name: "duplicates", summary: "persons receiving a pension twice", run: pensionDuplicates},
+		{name: "report", summary: "the average pension before and after the adjustment", run: pensionReport},
+	}
 }
 
 func pensionAward(ctx context.Context, e env, args []string) error {
@@ -100,6 +99,7 @@ func pensionAward(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	person := fs.Int64("person", 0, "person key")
 	scheme := fs.String("scheme", string(insurance.EmployeePension), "employee_pension or resident_pension")
+	fs.require("person")
 	group := fs.String("group", "", "retirement-age group (employee pension)")
 	start := fs.String("start", "", "first month, YYYY-MM; default the statutory month")
 	deemed := fs.Int("deemed-months", 0, "deemed contribution months (视同缴费)")
@@ -140,6 +140,7 @@ func pensionAdjust(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	year := fs.Int("year", 0, "adjustment year")
 	ann := fs.String("announced", "", "month the adjustment is run, YYYY-MM")
+	fs.require("year", "announced")
 	reg := fs.String("region", string(region.Changji), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -174,6 +175,7 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 	person := fs.Int64("person", 0, "person key")
 	date := fs.String("date", "", "certification date, YYYY-MM-DD")
 	method := fs.String("method", "", "data_match, face or visit")
+	fs.require("person", "date", "method")
 	note := fs.String("note", "", "note")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -196,7 +198,7 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 }
 
 // regionOnly parses the flags of a command that takes a region.
-func regionOnly(e env, name string, args []string, extra func(fs *flag.FlagSet)) (string, region.Code, error) {
+func regionOnly(e env, name string, args []string, extra func(fs *flagSet)) (string, region.Code, error) {
 	fs := newFlags(e, name, name+" [--region CODE] --db DSN")
 	dsn := dsnFlag(fs, defaultDB)
 	reg := fs.String("region", string(region.Changji), "region subtree")
@@ -240,7 +242,11 @@ func monthText(m period.Month) string {
 
 func pensionReport(ctx context.Context, e env, args []string) error {
 	var per *string
-	dsn, code, err := regionOnly(e, "pension report", args, func(fs *flag.FlagSet) { per = fs.String("period", "", "month, YYYY-MM") })
+	dsn, code, err := regionOnly(e, "pension report", args, func(fs *flagSet) {
+		per = fs.String("period", "", "month, YYYY-MM")
+		fs.require("period")
+		fs.synopsis = "pension report --period YYYY-MM [--region CODE] --db DSN"
+	})
 	if err != nil {
 		return err
 	}

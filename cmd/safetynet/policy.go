@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -35,27 +34,14 @@ Subcommands:
 Without DIR or --dir, the policy package built into the binary is used.
 `
 
-// runPolicy runs the policy engine's subcommands.
-func runPolicy(_ context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, policyUsage)
-		return exitError(2)
+// policyCommands run the policy engine.
+func policyCommands() []command {
+	return []command{
+		{name: "test", summary: "run the policy tests of every programme", run: func(_ context.Context, e env, args []string) error { return runPolicyTest(e, args) }},
+		{name: "eval", summary: "decide one case", run: func(_ context.Context, e env, args []string) error { return runPolicyEval(e, args) }},
+		{name: "whatif", summary: "compare beneficiaries and cost under changed parameters", run: func(_ context.Context, e env, args []string) error { return runPolicyWhatIf(e, args) }},
+		{name: "list", summary: "list the programmes", run: func(_ context.Context, e env, args []string) error { return runPolicyList(e, args) }},
 	}
-	switch args[0] {
-	case "test":
-		return runPolicyTest(e, args[1:])
-	case "eval":
-		return runPolicyEval(e, args[1:])
-	case "whatif":
-		return runPolicyWhatIf(e, args[1:])
-	case "list":
-		return runPolicyList(e, args[1:])
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, policyUsage)
-		return nil
-	}
-	fmt.Fprintf(e.stderr, "safetynet policy: unknown subcommand %q\n\n%s", args[0], policyUsage)
-	return exitError(2)
 }
 
 // loadPolicies loads and type-checks the policy package in dir, or the one
@@ -119,12 +105,12 @@ func printProblem(w io.Writer, prefix string, err error) {
 // runPolicyTest runs every policy test and reports them by programme.
 func runPolicyTest(e env, args []string) error {
 	flags := newFlags(e, "policy test", "policy test [DIR]")
+	flags.takesOperands()
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 1 {
-		flags.Usage()
-		return exitError(2)
+		return fmt.Errorf("policy test: unexpected argument %q (usage: safetynet %s)", flags.Arg(1), flags.synopsis)
 	}
 	dir := flags.Arg(0)
 	pk, err := loadOrReport(e, "test", dir)
@@ -181,7 +167,7 @@ type programmeFlags struct {
 	program, period, dir *string
 }
 
-func addProgrammeFlags(flags *flag.FlagSet) programmeFlags {
+func addProgrammeFlags(flags *flagSet) programmeFlags {
 	return programmeFlags{
 		program: flags.String("program", "", "programme id (see policy list)"),
 		period:  flags.String("period", "", "period as YYYY-MM (a yearly programme reads January 1st)"),
@@ -222,10 +208,6 @@ func runPolicyEval(e env, args []string) error {
 	caseFile := flags.String("case", "-", `the case as JSON: {"entity":…,"region":…,"inputs":{…}}; "-" reads stdin`)
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	pk, p, per, err := pf.load(e, "eval", flags.Usage)
 	if err != nil {
@@ -298,10 +280,6 @@ func runPolicyWhatIf(e env, args []string) error {
 	asJSON := flags.Bool("json", false, "print the report as JSON")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	if *n <= 0 {
 		fmt.Fprintln(e.stderr, "safetynet policy whatif: --persons must be at least 1")
@@ -390,10 +368,6 @@ func runPolicyList(e env, args []string) error {
 	dir := flags.String("dir", "", "policy package folder (default: the one built in)")
 	if err := flags.Parse(args); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return exitError(2)
 	}
 	pk, err := loadOrReport(e, "list", *dir)
 	if err != nil {

@@ -12,28 +12,33 @@ import (
 
 const refundUsage = `Usage:
   safetynet refund screen --db DSN --year YYYY [--region CODE]   propose the year's next batch of job-stabilisation refunds (on last year's figures)
-  safetynet refund report --db DSN --year YYYY [--by-county]    enterprises and amounts per batch
+  safetynet refund report --db DSN --year YYYY [--region CODE] [--by-county]    enterprises and amounts per batch
 A batch is approved by another user: POST /api/v1/refund-runs/{id}/decision.`
 
-// runRefund runs the job-stabilisation refund (稳岗返还), acting as the
-// system.
-func runRefund(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, refundUsage)
-		return exitError(2)
+// refundCommands run the job-stabilisation refund (稳岗返还), acting as
+// the system.
+func refundCommands() []command {
+	return []command{
+		{name: "screen", summary: "propose the year's next batch of job-stabilisation refunds", run: runRefundScreen},
+		{name: "report", summary: "enterprises and amounts per batch", run: runRefundReport},
 	}
-	fs := newFlags(e, "refund "+args[0], "refund "+args[0]+" --db DSN --year YYYY")
-	dsn := dsnFlag(fs, defaultDB)
-	year := fs.Int("year", 0, "refund year (on the previous year's figures)")
-	reg := fs.String("region", string(region.Changji), "region subtree")
-	byCounty := fs.Bool("by-county", false, "report: by county too")
-	switch args[0] {
-	case "screen", "report":
-	default:
-		fmt.Fprintln(e.stderr, refundUsage)
-		return exitError(2)
-	}
-	if err := fs.Parse(args[1:]); err != nil {
+}
+
+// refundFlags adds the flags both refund commands take to fs.
+func refundFlags(fs *flagSet) (dsn *string, year *int, reg *string) {
+	dsn = dsnFlag(fs, defaultDB)
+	year = fs.Int("year", 0, "refund year (on the previous year's figures)")
+	reg = fs.String("region", string(region.Changji), "region subtree")
+	fs.require("year")
+	return dsn, year, reg
+}
+
+// runRefundScreen proposes the year's next batch of refunds; another user
+// approves it.
+func runRefundScreen(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "refund screen", "refund screen --db DSN --year YYYY [--region CODE]")
+	dsn, year, reg := refundFlags(fs)
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	code, err := region.ParseCode(*reg)
@@ -45,22 +50,38 @@ func runRefund(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rf := insurance.NewRefunds(db, pk)
-	if args[0] == "screen" {
-		run, err := rf.Screen(ctx, *year, code)
-		if err != nil {
-			return err
-		}
-		if run.Status == insurance.RefundNone {
-			fmt.Fprintf(e.stdout, "refunds %d in %s: %d employers screened on %d's figures, none to refund (all refunded or not eligible); no run recorded\n",
-				run.Year, run.Region, run.Evaluated, run.Year-1)
-			return nil
-		}
-		fmt.Fprintf(e.stdout, "refund run %d: %d batch %d, %d employers screened on %d's figures, %d eligible, %s yuan; waiting for approval by another user\n",
-			run.ID, run.Year, run.Batch, run.Evaluated, run.Year-1, run.Enterprises, run.Amount)
+	run, err := insurance.NewRefunds(db, pk).Screen(ctx, *year, code)
+	if err != nil {
+		return err
+	}
+	if run.Status == insurance.RefundNone {
+		fmt.Fprintf(e.stdout, "refunds %d in %s: %d employers screened on %d's figures, none to refund (all refunded or not eligible); no run recorded\n",
+			run.Year, run.Region, run.Evaluated, run.Year-1)
 		return nil
 	}
-	return printRefundBatches(ctx, e.stdout, rf, *year, code, *byCounty)
+	fmt.Fprintf(e.stdout, "refund run %d: %d batch %d, %d employers screened on %d's figures, %d eligible, %s yuan; waiting for approval by another user\n",
+		run.ID, run.Year, run.Batch, run.Evaluated, run.Year-1, run.Enterprises, run.Amount)
+	return nil
+}
+
+// runRefundReport prints the enterprises and amounts of a year's batches.
+func runRefundReport(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "refund report", "refund report --db DSN --year YYYY [--region CODE] [--by-county]")
+	dsn, year, reg := refundFlags(fs)
+	byCounty := fs.Bool("by-county", false, "by county too")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	code, err := region.ParseCode(*reg)
+	if err != nil {
+		return fmt.Errorf("--region: %w", err)
+	}
+	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "refund")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return printRefundBatches(ctx, e.stdout, insurance.NewRefunds(db, pk), *year, code, *byCounty)
 }
 
 func printRefundBatches(ctx context.Context, w io.Writer, rf *insurance.Refunds, year int, code region.Code, byCounty bool) error {

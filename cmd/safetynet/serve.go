@@ -26,12 +26,12 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR [--session-key FILE] [--checkpoint-key FILE [--checkpoints FILE] [--checkpoint-every 1h]]")
+	fs := newFlags(e, "serve", "serve --db DSN --addr ADDR [--session-key FILE] [--checkpoint-key FILE [--checkpoints FILE] [--checkpoint-every 1h]] [server flags]")
 	dsn := dsnFlag(fs, defaultDB)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	checkpoints := checkpointFlags(fs, dsn)
-	conf := serverFlags(fs)
-	sessionKey := sessionKeyFlag(fs, dsn)
+	checkpoints := checkpointFlags(fs.FlagSet, dsn)
+	conf := serverFlags(fs.FlagSet)
+	sessionKey := sessionKeyFlag(fs.FlagSet, dsn)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

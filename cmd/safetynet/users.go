@@ -23,17 +23,17 @@ const userUsage = `Usage:
   safetynet user passwd  --db DSN --username NAME   (password on stdin)
 Every change is an audited event; audit verify reports an account changed any other way.`
 
-// runUser manages the user accounts through the audited paths, acting as
+// userCommands manage the user accounts through the audited paths, acting as
 // the system process user-admin.
-func runUser(ctx context.Context, e env, args []string) error {
-	return subcommand(ctx, e, userUsage, args, map[string]func(context.Context, env, []string) error{
-		"list":    runUserList,
-		"add":     runUserAdd,
-		"grant":   runUserGrant,
-		"disable": func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) },
-		"enable":  func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) },
-		"passwd":  runUserPasswd,
-	})
+func userCommands() []command {
+	return []command{
+		{name: "list", run: runUserList},
+		{name: "add", run: runUserAdd},
+		{name: "grant", run: runUserGrant},
+		{name: "disable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) }},
+		{name: "enable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) }},
+		{name: "passwd", run: runUserPasswd},
+	}
 }
 
 // withUsers opens the store and runs fn with the auth service
@@ -86,6 +86,7 @@ func runUserAdd(ctx context.Context, e env, args []string) error {
 	scope := fs.String("scope", string(region.Changji), "the region subtree the user works in")
 	display := fs.String("display-name", "", "the name shown")
 	person := fs.Int64("person", 0, "the registry person of a citizen account")
+	fs.require("username", "role")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,6 +110,7 @@ func runUserGrant(ctx context.Context, e env, args []string) error {
 	name := fs.String("username", "", "the login name")
 	role := fs.String("role", "", "the new role: "+roleList())
 	scope := fs.String("scope", "", "the new region subtree")
+	fs.require("username", "role", "scope")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -127,6 +129,7 @@ func runUserDisable(ctx context.Context, e env, args []string, disabled bool) er
 	fs := newFlags(e, "user "+verb, "user "+verb+" --db DSN --username NAME")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
+	fs.require("username")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -144,6 +147,7 @@ func runUserPasswd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "user passwd", "user passwd --db DSN --username NAME")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
+	fs.require("username")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
