@@ -19,16 +19,17 @@ import (
 // The shape of a migrated schema, as both engines can report it. Only what
 // the application relies on is compared: which tables and columns exist,
 // each column's type family, nullability and whether it has a default, the
-// primary key, and every unique index or constraint (with its predicate
-// when partial). Index names are not compared: an inline UNIQUE gets an
-// engine-made name.
+// primary key, every unique index or constraint and every other index
+// (with its predicate when partial). Index names are not compared: an
+// inline UNIQUE gets an engine-made name.
 type (
 	schemaShape map[string]tableShape
 
 	tableShape struct {
 		Columns    map[string]columnShape
 		PrimaryKey []string
-		Unique     []uniqueShape // sorted by String()
+		Unique     []indexShape // sorted by String()
+		Indexes    []indexShape // the other indexes, sorted by String()
 	}
 
 	columnShape struct {
@@ -37,13 +38,13 @@ type (
 		HasDefault bool
 	}
 
-	uniqueShape struct {
+	indexShape struct {
 		Columns []string
 		Where   string // normalised predicate of a partial index, or ""
 	}
 )
 
-func (u uniqueShape) String() string {
+func (u indexShape) String() string {
 	s := "(" + strings.Join(u.Columns, ", ") + ")"
 	if u.Where != "" {
 		s += " WHERE " + u.Where
@@ -116,7 +117,7 @@ func normalisePredicate(p string, bools map[string]bool) string {
 // TestSchemasAgree migrates a fresh SQLite database and a fresh PostgreSQL
 // schema and checks that they are one schema: same tables, same columns
 // with the same type family, nullability and default presence, same
-// primary keys and same unique indexes and constraints.
+// primary keys, same unique indexes and constraints, same other indexes.
 func TestSchemasAgree(t *testing.T) {
 	lite, pg := migratedShapes(t, nil, nil)
 	for _, d := range schemaDiffs(lite, pg) {
@@ -127,8 +128,8 @@ func TestSchemasAgree(t *testing.T) {
 
 // TestSchemasAgreeSeesDivergence checks that the comparison of
 // TestSchemasAgree is not blind: a unique index dropped on SQLite, a column
-// made NOT NULL, a column added and a partial index's predicate changed on
-// PostgreSQL are each reported, and nothing else is.
+// made NOT NULL, a column added, a partial index's predicate changed and a
+// plain index dropped on PostgreSQL are each reported, and nothing else is.
 func TestSchemasAgreeSeesDivergence(t *testing.T) {
 	lite, pg := migratedShapes(t, []string{
 		`DROP INDEX household_members_one_head`,
@@ -137,10 +138,12 @@ func TestSchemasAgreeSeesDivergence(t *testing.T) {
 		`ALTER TABLE users ADD COLUMN nickname TEXT`,
 		`DROP INDEX alerts_open`,
 		`CREATE UNIQUE INDEX alerts_open ON alerts (household_id) WHERE status <> 'archived'`,
+		`DROP INDEX awards_region`,
 	})
 	diffs := schemaDiffs(lite, pg)
 	want := []string{
 		"table alerts differs",
+		"table awards differs",
 		"table bank_accounts differs",
 		"table household_members differs",
 		"table users differs",
@@ -153,7 +156,7 @@ func TestSchemasAgreeSeesDivergence(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("reported tables (-want +got):\n%s\nreport:\n%s", diff, strings.Join(diffs, "\n"))
 	}
-	for i, marker := range []string{"archived", "NotNull", "relation = 'head'", "nickname"} {
+	for i, marker := range []string{"archived", "(region_code, id)", "NotNull", "relation = 'head'", "nickname"} {
 		if !strings.Contains(diffs[i], marker) {
 			t.Errorf("the report on %s does not show %q:\n%s", want[i], marker, diffs[i])
 		}
@@ -282,17 +285,17 @@ func readSQLiteShape(ctx context.Context, t *testing.T, db *sql.DB) schemaShape 
 		}
 
 		type index struct {
-			name, origin string
-			partial      bool
+			name, origin    string
+			partial, unique bool
 		}
 		var indexes []index
-		rows, err = db.QueryContext(ctx, `SELECT name, origin, partial FROM pragma_index_list(?) WHERE "unique" = 1`, table)
+		rows, err = db.QueryContext(ctx, `SELECT name, origin, partial, "unique" FROM pragma_index_list(?)`, table)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
 			var ix index
-			if err := rows.Scan(&ix.name, &ix.origin, &ix.partial); err != nil {
+			if err := rows.Scan(&ix.name, &ix.origin, &ix.partial, &ix.unique); err != nil {
 				t.Fatal(err)
 			}
 			indexes = append(indexes, ix)
@@ -302,7 +305,7 @@ func readSQLiteShape(ctx context.Context, t *testing.T, db *sql.DB) schemaShape 
 			if ix.origin == "pk" {
 				continue // the primary key, read above
 			}
-			u := uniqueShape{Columns: queryStrings(ctx, t, db, `SELECT COALESCE(name, '<expression>') FROM pragma_index_info(?) ORDER BY seqno`, ix.name)}
+			u := indexShape{Columns: queryStrings(ctx, t, db, `SELECT COALESCE(name, '<expression>') FROM pragma_index_info(?) ORDER BY seqno`, ix.name)}
 			if ix.partial {
 				var def string
 				if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, ix.name).Scan(&def); err != nil {
@@ -314,9 +317,14 @@ func readSQLiteShape(ctx context.Context, t *testing.T, db *sql.DB) schemaShape 
 				}
 				u.Where = normalisePredicate(def[i+len(" WHERE "):], nil)
 			}
-			ts.Unique = append(ts.Unique, u)
+			if ix.unique {
+				ts.Unique = append(ts.Unique, u)
+			} else {
+				ts.Indexes = append(ts.Indexes, u)
+			}
 		}
-		sortUnique(ts.Unique)
+		sortIndexes(ts.Unique)
+		sortIndexes(ts.Indexes)
 		shape[table] = ts
 	}
 	return shape
@@ -356,7 +364,7 @@ func readPostgresShape(ctx context.Context, t *testing.T, db *sql.DB, schema str
 	}
 	closeRows(t, rows)
 
-	rows, err = db.QueryContext(ctx, `SELECT t.relname, x.indisprimary,
+	rows, err = db.QueryContext(ctx, `SELECT t.relname, x.indisprimary, x.indisunique,
 			(SELECT string_agg(COALESCE(a.attname, '<expression>'), ',' ORDER BY k.ord)
 			   FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
 			   LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum <> 0),
@@ -364,16 +372,16 @@ func readPostgresShape(ctx context.Context, t *testing.T, db *sql.DB, schema str
 		FROM pg_index x
 		JOIN pg_class t ON t.oid = x.indrelid
 		JOIN pg_namespace n ON n.oid = t.relnamespace
-		WHERE n.nspname = $1 AND x.indisunique AND t.relname <> $2`, schema, gooseTable)
+		WHERE n.nspname = $1 AND t.relname <> $2`, schema, gooseTable)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var (
 			table, cols, where string
-			primary            bool
+			primary, unique    bool
 		)
-		if err := rows.Scan(&table, &primary, &cols, &where); err != nil {
+		if err := rows.Scan(&table, &primary, &unique, &cols, &where); err != nil {
 			t.Fatal(err)
 		}
 		ts, ok := shape[table]
@@ -383,24 +391,29 @@ func readPostgresShape(ctx context.Context, t *testing.T, db *sql.DB, schema str
 		if primary {
 			ts.PrimaryKey = strings.Split(cols, ",")
 		} else {
-			u := uniqueShape{Columns: strings.Split(cols, ",")}
+			u := indexShape{Columns: strings.Split(cols, ",")}
 			if where != "" {
 				u.Where = normalisePredicate(where, bools[table])
 			}
-			ts.Unique = append(ts.Unique, u)
+			if unique {
+				ts.Unique = append(ts.Unique, u)
+			} else {
+				ts.Indexes = append(ts.Indexes, u)
+			}
 		}
 		shape[table] = ts
 	}
 	closeRows(t, rows)
 	for table, ts := range shape {
-		sortUnique(ts.Unique)
+		sortIndexes(ts.Unique)
+		sortIndexes(ts.Indexes)
 		shape[table] = ts
 	}
 	return shape
 }
 
-func sortUnique(us []uniqueShape) {
-	slices.SortFunc(us, func(a, b uniqueShape) int { return strings.Compare(a.String(), b.String()) })
+func sortIndexes(us []indexShape) {
+	slices.SortFunc(us, func(a, b indexShape) int { return strings.Compare(a.String(), b.String()) })
 }
 
 func queryStrings(ctx context.Context, t *testing.T, db *sql.DB, query string, args ...any) []string {
