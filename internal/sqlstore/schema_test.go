@@ -83,7 +83,7 @@ func typeFamily(declared string) string {
 }
 
 var (
-	pgCast       = regexp.MustCompile(`::[a-z ]+(\[\])?`)
+	pgCast       = regexp.MustCompile(`::(character varying|timestamp with time zone|[a-z_0-9]+)(\[\])?`)
 	pgAnyArray   = regexp.MustCompile(`=\s*any\s*\(\s*array\s*\[([^\]]*)\]\s*\)`)
 	spaces       = regexp.MustCompile(`\s+`)
 	bareBoolean  = regexp.MustCompile(`^(not )?([a-z_][a-z0-9_]*)$`)
@@ -91,7 +91,7 @@ var (
 )
 
 // normalisePredicate writes a partial index's predicate the same way for
-// both engines: lower case, no parentheses, casts or redundant spaces,
+// both engines: lower case (string literals too), no parentheses, casts or redundant spaces,
 // "x = ANY (ARRAY[a, b])" (PostgreSQL's IN) as "x in a, b", and booleans
 // as 0 or 1. bools names the table's PostgreSQL BOOLEAN columns, which
 // PostgreSQL prints bare ("is_primary") where SQLite reads
