@@ -12,8 +12,10 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/demo"
 	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -51,13 +53,13 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pk, err := loadPolicies("")
+	if err != nil {
+		return err
+	}
+	sd := newSeeder(db, pk, e.stdout)
 	if keys.Person == 1 {
 		fmt.Fprintf(e.stdout, "creating a demo database %s with a synthetic Changji of %d persons\n", *dsn, *persons)
-		pk, err := loadPolicies("")
-		if err != nil {
-			return err
-		}
-		sd := newSeeder(db, pk, e.stdout)
 		sum, elapsed, err := populate(ctx, sd, *persons, *seed, e.stderr, true)
 		if err != nil {
 			return err
@@ -72,7 +74,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}
-	if err := newSeeder(db, nil, e.stdout).EnsureUsers(ctx); err != nil {
+	if err := sd.EnsureUsers(ctx); err != nil {
 		return err
 	}
 	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
@@ -100,7 +102,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 // newSeeder returns the demo seeder of db's services under policy package
 // pk, on the real clock, writing its steps to w.
 func newSeeder(db *sqlstore.DB, pk *policy.Package, w io.Writer) *demo.Seeder {
-	return demo.New(db, pk, demo.Services{
+	return demo.New(demoStore{db}, pk, demo.Services{
 		Registry:   registry.NewService(db),
 		Insurance:  insurance.NewService(db, db, pk),
 		Accounts:   insurance.NewAccounts(db, db, pk),
@@ -110,4 +112,19 @@ func newSeeder(db *sqlstore.DB, pk *policy.Package, w io.Writer) *demo.Seeder {
 		Monitoring: monitoring.NewService(db, pk),
 		Auth:       auth.NewService(db, 0),
 	}, time.Now, w)
+}
+
+// demoStore is the store as demo.Store: the two bulk methods whose
+// results are sqlstore's types, converted to the demo's.
+type demoStore struct{ *sqlstore.DB }
+
+// EachHousehold hands fn every household with its members.
+func (s demoStore) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
+	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
+}
+
+// SeedEnrolments enrols a generated population in bulk.
+func (s demoStore) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
+	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
+	return demo.Enrolled(e), err
 }

@@ -13,7 +13,6 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 // SocialAssistance gives a generated population civil affairs' records over
@@ -33,7 +32,7 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 	ap := auth.WithPrincipal(ctx, approver)
 	r := rand.New(rand.NewPCG(uint64(seed), 0xa551))
 	var tests []*assistance.MeansTest
-	err := s.Store.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error {
+	err := s.Store.EachHousehold(ctx, func(h *Household) error {
 		t, err := syntheticTest(r, h, first)
 		if t != nil {
 			tests = append(tests, t)
@@ -288,7 +287,7 @@ func useOrInvestigate(cw context.Context, svc *assistance.Service, c *assistance
 // unable to work; 7% of the old and 0.3% of children without a legal
 // supporter able to support them; 2% monitored. Households whose
 // members have all died are not tested.
-func syntheticTest(r *rand.Rand, h *sqlstore.HouseholdForTest, m period.Month) (*assistance.MeansTest, error) {
+func syntheticTest(r *rand.Rand, h *Household, m period.Month) (*assistance.MeansTest, error) {
 	t := &assistance.MeansTest{HouseholdID: h.ID, RegionCode: h.RegionCode, Period: m, HukouType: h.HukouType, Source: assistance.SourceDataMatch,
 		HeatingType: []string{"central", "self_heating", "self_heating", "central", "provided"}[r.IntN(5)], Note: "synthetic: department data"}
 	on := m.First()

@@ -26,22 +26,25 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 // Store is what the demo needs of the store directly: bulk loads and
 // reads for speed, and lookups no service offers without side effects.
-// *sqlstore.DB implements it.
+// *sqlstore.DB implements all but EachHousehold and SeedEnrolments, which
+// cmd/safetynet adapts from its EachHouseholdForTest and SeedEnrolments.
 type Store interface {
 	// BulkStore loads the synthetic population (registry.Loader).
 	registry.BulkStore
-	// SeedEnrolments enrols the generated population in bulk.
-	SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (sqlstore.SeedSummary, error)
-	// EachHouseholdForTest hands fn every household with its members.
-	EachHouseholdForTest(ctx context.Context, fn func(*sqlstore.HouseholdForTest) error) error
+	// SeedEnrolments enrols the generated population in bulk, in one
+	// transaction with one audit event.
+	SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (Enrolled, error)
+	// EachHousehold hands fn every household with its members, in key
+	// order.
+	EachHousehold(ctx context.Context, fn func(*Household) error) error
 	// LoadMeansTests stores synthetic means tests in one transaction.
 	LoadMeansTests(ctx context.Context, tests []*assistance.MeansTest) error
-	// PostPayments records the tax bureau's collection as it arrives.
+	// PostPayments records the tax bureau's collection as it arrives
+	// (insurance.Service.Post records payments made at the window).
 	PostPayments(ctx context.Context, ps []insurance.Payment) error
 	// Persons lists persons without recording a read (the registry
 	// service records every list as read by a user).
@@ -50,16 +53,40 @@ type Store interface {
 	UserByName(ctx context.Context, username string) (*auth.User, error)
 }
 
+// Household is a registry household with what a means test copies of its
+// members, for generating tests in bulk.
+type Household struct {
+	ID         registry.HouseholdID
+	RegionCode region.Code
+	HukouType  registry.HukouType
+	Members    []assistance.Member
+	// Deaths are the members' death dates (zero for the living), by index.
+	Deaths []period.Date
+}
+
+// Enrolled counts the enrolments Store.SeedEnrolments made.
+type Enrolled struct {
+	Employer, Flexible, Resident, Unemployment, WorkInjury int64
+}
+
 // Services are the domain services a Seeder drives.
 type Services struct {
-	Registry   *registry.Service
-	Insurance  *insurance.Service
-	Accounts   *insurance.Accounts
-	Pensions   *insurance.Pensions
+	// Registry loads the population.
+	Registry *registry.Service
+	// Insurance assesses the contributions.
+	Insurance *insurance.Service
+	// Accounts credits the personal accounts.
+	Accounts *insurance.Accounts
+	// Pensions awards pensions and runs the payrolls.
+	Pensions *insurance.Pensions
+	// Assistance runs civil affairs' means tests, cases and screenings.
 	Assistance *assistance.Service
-	Payments   *payment.Service
+	// Payments makes the bank batches and reconciles.
+	Payments *payment.Service
+	// Monitoring grades the department signals into alerts.
 	Monitoring *monitoring.Service
-	Auth       *auth.Service
+	// Auth makes the demo logins.
+	Auth *auth.Service
 }
 
 // Seeder builds the demo's records by driving the services. Create it

@@ -12,8 +12,10 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/demo"
 	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -46,7 +48,19 @@ func newSeeder(t *testing.T, db *sqlstore.DB, out *bytes.Buffer) *demo.Seeder {
 	}
 	svc.Registry.NowFunc, svc.Insurance.NowFunc, svc.Accounts.NowFunc, svc.Pensions.NowFunc = now, now, now, now
 	svc.Assistance.NowFunc, svc.Payments.NowFunc, svc.Monitoring.NowFunc = now, now, now
-	return demo.New(db, pk, svc, now, out)
+	return demo.New(store{db}, pk, svc, now, out)
+}
+
+// store is the store as demo.Store, as cmd/safetynet adapts it.
+type store struct{ *sqlstore.DB }
+
+func (s store) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
+	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
+}
+
+func (s store) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
+	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
+	return demo.Enrolled(e), err
 }
 
 // build makes a small demo database: population, enrolment, every month.

@@ -10,7 +10,6 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 // Alerts gives the demo a month of department signals (large
@@ -22,7 +21,7 @@ func (s *Seeder) Alerts(ctx context.Context, seed int64) error {
 	w := s.Out
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5161))
 	var persons []registry.PersonID
-	err := s.Store.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error {
+	err := s.Store.EachHousehold(ctx, func(h *Household) error {
 		for i, m := range h.Members {
 			if h.Deaths[i].IsZero() && r.IntN(40) == 0 {
 				persons = append(persons, m.PersonID)

@@ -40,9 +40,9 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 	return sum, loader.Finish(ctx)
 }
 
-// Enrol enrols the generated population in the insurance schemes (see
-// sqlstore.SeedEnrolments), flexible workers at a share of the average
-// wage in force today.
+// Enrol enrols the generated population in the insurance schemes in bulk
+// (Store.SeedEnrolments), flexible workers at a share of the average wage
+// in force today.
 func (s *Seeder) Enrol(ctx context.Context) error {
 	start := time.Now()
 	today := s.Today()
