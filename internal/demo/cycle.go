@@ -16,10 +16,12 @@ import (
 )
 
 // InsuranceCycle runs the insurance centre's monthly work on a new demo
-// database for the three months before today's: the contribution
-// assessment, then the tax bureau's collection as it would arrive (every
-// employer pays in full, except one in twenty, which owes the last month),
-// and the residents' yearly contributions at their tiers.
+// database for the three months before today's (by the Seeder's clock):
+// the contribution assessment, then the tax bureau's collection as it
+// would arrive (every employer pays in full, except one in twenty, which
+// owes the last month), and the residents' yearly contributions at their
+// tiers; then it credits the personal accounts, pays the hardship
+// groups' premiums, awards the pensions and runs the three payrolls.
 func (s *Seeder) InsuranceCycle(ctx context.Context) error {
 	w := s.Out
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo-cycle", region.Changji))
