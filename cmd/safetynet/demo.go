@@ -3,29 +3,26 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"text/tabwriter"
+	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
-	"safetynet/internal/fault"
-	"safetynet/internal/region"
+	"safetynet/internal/demo"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
 
-// demoPassword is the password of every demo login. The demo database is for
-// trying the system out; never use these accounts with real data.
-const demoPassword = "demo-2026"
-
-// demoUsers are the demo logins, one per post.
-var demoUsers = []auth.NewUser{
-	{Username: "admin", DisplayName: "系统管理员 System administrator", Role: auth.RoleAdmin, Scope: "652300"},
-	{Username: "cw.changji", DisplayName: "昌吉市经办员 Changji City caseworker", Role: auth.RoleCaseworker, Scope: "652301"},
-	{Username: "cw.fukang", DisplayName: "阜康市经办员 Fukang City caseworker", Role: auth.RoleCaseworker, Scope: "652302"},
-	{Username: "approver", DisplayName: "州审批员 Prefecture approver", Role: auth.RoleApprover, Scope: "652300"},
-	{Username: "auditor", DisplayName: "州稽核员 Prefecture auditor", Role: auth.RoleAuditor, Scope: "652300"},
-	{Username: "analyst", DisplayName: "统计分析员 Analyst", Role: auth.RoleAnalyst, Scope: "652300"},
-}
+// demoPassword is the password of every demo login.
+const demoPassword = demo.Password
 
 func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "demo", "demo [--addr 127.0.0.1:8080] [--db FILE] [--persons N] [--session-key FILE] [server flags]")
@@ -56,37 +53,28 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pk, err := loadPolicies("")
+	if err != nil {
+		return err
+	}
+	sd := newSeeder(db, pk, e.stdout)
 	if keys.Person == 1 {
 		fmt.Fprintf(e.stdout, "creating a demo database %s with a synthetic Changji of %d persons\n", *dsn, *persons)
-		sum, elapsed, err := generate(ctx, db, *persons, *seed, e.stderr, true)
+		sum, elapsed, err := populate(ctx, sd, *persons, *seed, e.stderr, true)
 		if err != nil {
 			return err
 		}
 		printSummary(e.stdout, sum, elapsed)
-		if err := seedInsurance(ctx, db, e.stdout); err != nil {
+		if err := sd.Enrol(ctx); err != nil {
 			return err
 		}
-		pk, err := loadPolicies("")
-		if err != nil {
-			return err
-		}
-		if err := demoCycle(ctx, db, pk, e.stdout); err != nil {
-			return err
-		}
-		last := registry.NewService(db).Today().Period().Add(-1)
-		if err := seedAssistance(ctx, db, pk, last.Add(-6), last, *seed, e.stdout); err != nil {
-			return err
-		}
-		if err := seedMonitoring(ctx, db, pk, *seed, e.stdout); err != nil {
-			return err
-		}
-		if err := seedPayments(ctx, db, last, *seed, e.stdout); err != nil {
+		if err := sd.All(ctx, *seed); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "reusing the demo database %s (%d persons)\n", *dsn, keys.Person-1)
 	}
-	if err := ensureDemoUsers(ctx, db); err != nil {
+	if err := sd.EnsureUsers(ctx); err != nil {
 		return err
 	}
 	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
@@ -102,7 +90,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "  health:  %s/healthz\n  API:     %s/api/v1/   (OpenAPI: %s/api/v1/openapi.json)\n\n", url, url, url)
 	fmt.Fprintf(e.stdout, "Demo logins (password %q for all):\n", demoPassword)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, u := range demoUsers {
+	for _, u := range demo.Users {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Username, u.Role, u.Scope, u.DisplayName)
 	}
 	tw.Flush()
@@ -111,20 +99,32 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	return serve(ctx, ln, db, logger, sc)
 }
 
-// ensureDemoUsers creates the demo logins that do not exist yet.
-func ensureDemoUsers(ctx context.Context, db *sqlstore.DB) error {
-	au := auth.NewService(db, 0)
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo", region.Code("652300")))
-	for _, nu := range demoUsers {
-		if _, err := db.UserByName(ctx, nu.Username); err == nil {
-			continue
-		} else if fault.CodeOf(err) != fault.NotFound {
-			return err
-		}
-		nu.Password = demoPassword
-		if _, err := au.CreateUser(ctx, nu); err != nil {
-			return fmt.Errorf("create demo user %s: %w", nu.Username, err)
-		}
-	}
-	return nil
+// newSeeder returns the demo seeder of db's services under policy package
+// pk, on the real clock, writing its steps to w.
+func newSeeder(db *sqlstore.DB, pk *policy.Package, w io.Writer) *demo.Seeder {
+	return demo.New(demoStore{db}, pk, demo.Services{
+		Registry:   registry.NewService(db),
+		Insurance:  insurance.NewService(db, db, pk),
+		Accounts:   insurance.NewAccounts(db, db, pk),
+		Pensions:   insurance.NewPensions(db, db, pk),
+		Assistance: assistance.NewService(db, db, db, pk),
+		Payments:   payment.NewService(db),
+		Monitoring: monitoring.NewService(db, pk),
+		Auth:       auth.NewService(db, 0),
+	}, time.Now, w)
+}
+
+// demoStore is the store as demo.Store: the two bulk methods whose
+// results are sqlstore's types, converted to the demo's.
+type demoStore struct{ *sqlstore.DB }
+
+// EachHousehold hands fn every household with its members.
+func (s demoStore) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
+	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
+}
+
+// SeedEnrolments enrols a generated population in bulk.
+func (s demoStore) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
+	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
+	return demo.Enrolled(e), err
 }

@@ -1,29 +1,28 @@
-package main
+package demo
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
-	"safetynet/internal/sqlstore"
 )
 
-// seedPayments pays month m of the demo: the payment instructions of every
+// Payroll pays month m of the demo: the payment instructions of every
 // fund, one batch per fund and bank made by one user and approved by
 // another, the bank files, and the banks' return files with about one line
 // in fifty returned unpaid (a frozen or closed account, a name that does
 // not match). The failed lines are put back for retry into one-off batches
 // left waiting for approval. It ends with the month's reconciliation.
-func seedPayments(ctx context.Context, db *sqlstore.DB, m period.Month, seed int64, w io.Writer) error {
+func (s *Seeder) Payroll(ctx context.Context, m period.Month, seed int64) error {
+	w := s.Out
 	r := rand.New(rand.NewPCG(uint64(seed), 0xba4c))
-	cw := auth.WithPrincipal(ctx, seedCaseworker)
-	ap := auth.WithPrincipal(ctx, seedApprover)
-	svc := payment.NewService(db)
+	cw := auth.WithPrincipal(ctx, caseworker)
+	ap := auth.WithPrincipal(ctx, approver)
+	svc := s.Payments
 	gen, err := svc.Generate(cw, m, region.Changji)
 	if err != nil {
 		return err

@@ -1,9 +1,8 @@
-package main
+package demo
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"safetynet/internal/auth"
@@ -12,21 +11,22 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
-// demoCycle runs the insurance centre's monthly work on a new demo
-// database for the three months before today's: the contribution
-// assessment, then the tax bureau's collection as it would arrive (every
-// employer pays in full, except one in twenty, which owes the last month),
-// and the residents' yearly contributions at their tiers.
-func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Writer) error {
+// InsuranceCycle runs the insurance centre's monthly work on a new demo
+// database for the three months before today's (by the Seeder's clock):
+// the contribution assessment, then the tax bureau's collection as it
+// would arrive (every employer pays in full, except one in twenty, which
+// owes the last month), and the residents' yearly contributions at their
+// tiers; then it credits the personal accounts, pays the hardship
+// groups' premiums, awards the pensions and runs the three payrolls.
+func (s *Seeder) InsuranceCycle(ctx context.Context) error {
+	w := s.Out
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo-cycle", region.Changji))
-	svc := insurance.NewService(db, db, pk)
-	today := registry.NewService(db).Today()
+	svc := s.Insurance
+	today := s.Today()
 	last := today.Period().Add(-1)
 	for m := last.Add(-2); m <= last; m++ {
 		start := time.Now()
@@ -42,7 +42,7 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 		var owed int
 		f := insurance.AssessmentFilter{Period: m, Region: region.Changji, Page: registry.Page{Limit: 500}}
 		for {
-			as, err := db.Assessments(ctx, f)
+			as, err := svc.Assessments(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -60,7 +60,7 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 			}
 			f.After = int64(as[len(as)-1].EnrolmentID)
 		}
-		if err := postInBatches(ctx, db, ps); err != nil {
+		if err := s.postInBatches(ctx, ps); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%s: %d contributions assessed (%s yuan due), %d collected, %d left owing, in %.1f s\n",
@@ -74,7 +74,7 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 	var total money.Fen
 	f := insurance.EnrolmentFilter{Scheme: insurance.ResidentPension, Status: insurance.Active, Page: registry.Page{Limit: 500}}
 	for {
-		es, err := db.Enrolments(ctx, f)
+		es, err := svc.Enrolments(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -96,14 +96,14 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 		}
 		f.After = int64(es[len(es)-1].ID)
 	}
-	if err := postInBatches(ctx, db, ps); err != nil {
+	if err := s.postInBatches(ctx, ps); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "%d: %d residents paid their yearly contribution, %s yuan\n", year, len(ps), total)
 
 	// The personal accounts are credited month by month, and government
 	// pays the year's minimum tier for the hardship groups (代缴).
-	acc := insurance.NewAccounts(db, db, pk)
+	acc := s.Accounts
 	start := time.Now()
 	var credited int
 	var credits money.Fen
@@ -123,23 +123,23 @@ func demoCycle(ctx context.Context, db *sqlstore.DB, pk *policy.Package, w io.Wr
 		return err
 	}
 	fmt.Fprintf(w, "%d: resident premiums paid by government (代缴) for %d persons in hardship, %s yuan\n", year, hb.Persons, hb.Total)
-	return demoPensions(ctx, db, pk, today, last.Add(-2), last, w)
+	return s.awardPensions(ctx, last.Add(-2), last)
 }
 
-// demoPensions awards pensions from the first month of the cycle and runs
+// awardPensions awards pensions from the first month of the cycle and runs
 // the payroll of each month: employee pensions for those who reached the
 // statutory age in the last three years, with deemed contributions
 // (视同缴费) from a synthetic archive (the demo has no contribution history
 // before its first month, nor the average wages of earlier years), and
 // resident pensions for the residents aged 75 or over, who were 60 before
 // the scheme began and draw its basic pension without contributing.
-func demoPensions(ctx context.Context, db *sqlstore.DB, pk *policy.Package, today period.Date, from, last period.Month, w io.Writer) error {
-	pen := insurance.NewPensions(db, db, pk)
+func (s *Seeder) awardPensions(ctx context.Context, from, last period.Month) error {
+	w, pen := s.Out, s.Pensions
 	start := time.Now()
 	var employee, resident, refused int
 	f := registry.PersonFilter{Alive: true, Page: registry.Page{Limit: 500}}
 	for {
-		ps, err := db.Persons(ctx, f)
+		ps, err := s.Store.Persons(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -191,10 +191,10 @@ func demoPensions(ctx context.Context, db *sqlstore.DB, pk *policy.Package, toda
 }
 
 // postInBatches posts payments in transactions of up to 20,000.
-func postInBatches(ctx context.Context, db *sqlstore.DB, ps []insurance.Payment) error {
+func (s *Seeder) postInBatches(ctx context.Context, ps []insurance.Payment) error {
 	for len(ps) > 0 {
 		n := min(len(ps), 20_000)
-		if err := db.PostPayments(ctx, ps[:n]); err != nil {
+		if err := s.Store.PostPayments(ctx, ps[:n]); err != nil {
 			return err
 		}
 		ps = ps[n:]

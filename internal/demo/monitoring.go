@@ -1,29 +1,27 @@
-package main
+package demo
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
-	"safetynet/internal/policy"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
-// seedMonitoring gives the demo a month of department signals (large
+// Alerts gives the demo a month of department signals (large
 // hospital bills, new disabilities, deaths of earners, unemployment
 // registrations, a hailstorm, income drops) about persons drawn at random,
 // graded into alerts three weeks ago; the township caseworkers have visited
 // and closed some, and the rest are open, some of them overdue.
-func seedMonitoring(ctx context.Context, db *sqlstore.DB, pk *policy.Package, seed int64, w io.Writer) error {
+func (s *Seeder) Alerts(ctx context.Context, seed int64) error {
+	w := s.Out
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5161))
 	var persons []registry.PersonID
-	err := db.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error {
+	err := s.Store.EachHousehold(ctx, func(h *Household) error {
 		for i, m := range h.Members {
 			if h.Deaths[i].IsZero() && r.IntN(40) == 0 {
 				persons = append(persons, m.PersonID)
@@ -35,11 +33,13 @@ func seedMonitoring(ctx context.Context, db *sqlstore.DB, pk *policy.Package, se
 		return err
 	}
 	persons = persons[:min(len(persons), 120)]
-	today := registry.NewService(db).Today()
+	today := s.Today()
 	graded := today.AddDays(-21)
-	svc := monitoring.NewService(db, pk)
+	svc := s.Monitoring
+	defer func(now func() time.Time) { svc.NowFunc = now }(svc.NowFunc)
+	now := svc.NowFunc
 	svc.NowFunc = func() time.Time { return graded.Time().Add(10 * time.Hour) }
-	cw := auth.WithPrincipal(ctx, seedCaseworker)
+	cw := auth.WithPrincipal(ctx, caseworker)
 	type kindOf struct {
 		kind   monitoring.Kind
 		source monitoring.Source
@@ -111,7 +111,7 @@ func seedMonitoring(ctx context.Context, db *sqlstore.DB, pk *policy.Package, se
 		}
 		closed++
 	}
-	svc.NowFunc = time.Now
+	svc.NowFunc = now
 	over, err := svc.Overdue(cw, today, "")
 	if err != nil {
 		return err

@@ -1,0 +1,176 @@
+// Package demo builds the demo's synthetic months: a generated Changji
+// population enrolled in the insurance schemes, three months of the
+// insurance centre's work (assessment, collection, personal accounts,
+// pension awards and payrolls), civil affairs' means tests, caseload,
+// screenings and payments, a month of department signals graded into
+// alerts, the month's bank batches with their returns and reconciliation,
+// and the demo logins. It drives the domain services as a caseworker and
+// an approver would; only the bulk loads that have no service method go
+// to the store, through the Store interface.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+)
+
+// Store is what the demo needs of the store directly: bulk loads and
+// reads for speed, and lookups no service offers without side effects.
+// *sqlstore.DB implements all but EachHousehold and SeedEnrolments, which
+// cmd/safetynet adapts from its EachHouseholdForTest and SeedEnrolments.
+type Store interface {
+	// BulkStore loads the synthetic population (registry.Loader).
+	registry.BulkStore
+	// SeedEnrolments enrols the generated population in bulk, in one
+	// transaction with one audit event.
+	SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (Enrolled, error)
+	// EachHousehold hands fn every household with its members, in key
+	// order.
+	EachHousehold(ctx context.Context, fn func(*Household) error) error
+	// LoadMeansTests stores synthetic means tests in one transaction.
+	LoadMeansTests(ctx context.Context, tests []*assistance.MeansTest) error
+	// PostPayments records the tax bureau's collection as it arrives
+	// (insurance.Service.Post records payments made at the window).
+	PostPayments(ctx context.Context, ps []insurance.Payment) error
+	// Persons lists persons without recording a read (the registry
+	// service records every list as read by a user).
+	Persons(ctx context.Context, f registry.PersonFilter) ([]*registry.Person, error)
+	// UserByName returns a user; NotFound if there is none.
+	UserByName(ctx context.Context, username string) (*auth.User, error)
+}
+
+// Household is a registry household with what a means test copies of its
+// members, for generating tests in bulk.
+type Household struct {
+	ID         registry.HouseholdID
+	RegionCode region.Code
+	HukouType  registry.HukouType
+	Members    []assistance.Member
+	// Deaths are the members' death dates (zero for the living), by index.
+	Deaths []period.Date
+}
+
+// Enrolled counts the enrolments Store.SeedEnrolments made.
+type Enrolled struct {
+	Employer, Flexible, Resident, Unemployment, WorkInjury int64
+}
+
+// Services are the domain services a Seeder drives.
+type Services struct {
+	// Registry loads the population.
+	Registry *registry.Service
+	// Insurance assesses the contributions.
+	Insurance *insurance.Service
+	// Accounts credits the personal accounts.
+	Accounts *insurance.Accounts
+	// Pensions awards pensions and runs the payrolls.
+	Pensions *insurance.Pensions
+	// Assistance runs civil affairs' means tests, cases and screenings.
+	Assistance *assistance.Service
+	// Payments makes the bank batches and reconciles.
+	Payments *payment.Service
+	// Monitoring grades the department signals into alerts.
+	Monitoring *monitoring.Service
+	// Auth makes the demo logins.
+	Auth *auth.Service
+}
+
+// Seeder builds the demo's records by driving the services. Create it
+// with New.
+type Seeder struct {
+	Services
+	// Store takes the bulk loads.
+	Store Store
+	// Policy is the policy package in force.
+	Policy *policy.Package
+	// Now is the clock: the demo's months end with the one before today's.
+	Now func() time.Time
+	// Out receives a line for each step, with how long it took.
+	Out io.Writer
+}
+
+// New returns a Seeder of the services over store, under policy package
+// pk, with the clock now, writing its steps to out. The Seeder replaces
+// the assistance and monitoring services' NowFunc while it works, to date
+// their records in the demo's past, and puts it back when done.
+func New(store Store, pk *policy.Package, svc Services, now func() time.Time, out io.Writer) *Seeder {
+	return &Seeder{Services: svc, Store: store, Policy: pk, Now: now, Out: out}
+}
+
+// chinaTime is the time zone of the demo's dates.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Today returns the date today by the Seeder's clock, in China.
+func (s *Seeder) Today() period.Date { return period.DateOf(s.Now().In(chinaTime)) }
+
+// LastMonth returns the month before today's: the demo's last month.
+func (s *Seeder) LastMonth() period.Month { return s.Today().Period().Add(-1) }
+
+// Password is the password of every demo login. The demo database is for
+// trying the system out; never use these accounts with real data.
+const Password = "demo-2026"
+
+// Users are the demo logins, one per post.
+var Users = []auth.NewUser{
+	{Username: "admin", DisplayName: "系统管理员 System administrator", Role: auth.RoleAdmin, Scope: "652300"},
+	{Username: "cw.changji", DisplayName: "昌吉市经办员 Changji City caseworker", Role: auth.RoleCaseworker, Scope: "652301"},
+	{Username: "cw.fukang", DisplayName: "阜康市经办员 Fukang City caseworker", Role: auth.RoleCaseworker, Scope: "652302"},
+	{Username: "approver", DisplayName: "州审批员 Prefecture approver", Role: auth.RoleApprover, Scope: "652300"},
+	{Username: "auditor", DisplayName: "州稽核员 Prefecture auditor", Role: auth.RoleAuditor, Scope: "652300"},
+	{Username: "analyst", DisplayName: "统计分析员 Analyst", Role: auth.RoleAnalyst, Scope: "652300"},
+}
+
+// EnsureUsers creates the demo logins that do not exist yet.
+func (s *Seeder) EnsureUsers(ctx context.Context) error {
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo", region.Code("652300")))
+	for _, nu := range Users {
+		if _, err := s.Store.UserByName(ctx, nu.Username); err == nil {
+			continue
+		} else if fault.CodeOf(err) != fault.NotFound {
+			return err
+		}
+		nu.Password = Password
+		if _, err := s.Auth.CreateUser(ctx, nu); err != nil {
+			return fmt.Errorf("create demo user %s: %w", nu.Username, err)
+		}
+	}
+	return nil
+}
+
+// The demo's users who make and check: one makes, another checks.
+var (
+	caseworker = auth.Principal{UserID: -1, Username: "system:assistance-caseworker", Role: auth.RoleAdmin, Scope: region.Changji}
+	approver   = auth.Principal{UserID: -2, Username: "system:assistance-approver", Role: auth.RoleApprover, Scope: region.Changji}
+)
+
+// All builds a new demo database's months after its population: the
+// insurance cycle, seven months of assistance ending last month, the
+// monitoring alerts and last month's payments. seed draws the synthetic
+// means tests, signals and bank returns.
+func (s *Seeder) All(ctx context.Context, seed int64) error {
+	if err := s.InsuranceCycle(ctx); err != nil {
+		return err
+	}
+	last := s.LastMonth()
+	if err := s.SocialAssistance(ctx, last.Add(-6), last, seed); err != nil {
+		return err
+	}
+	if err := s.Alerts(ctx, seed); err != nil {
+		return err
+	}
+	return s.Payroll(ctx, last, seed)
+}
