@@ -41,12 +41,13 @@ type AccountStore interface {
 	// none, with one audit event, leaving those held already; it returns
 	// how many were new.
 	SaveHardshipIdentities(ctx context.Context, year int, source string, hs []HardshipIdentity) (int, error)
-	// HardshipCandidates lists, one row per person and reason, by person, the persons
-	// with a resident-pension enrolment covering a month of year in the
-	// region subtree who have a hardship identity of the year or a
-	// disability of grade at most severeMax valid during the year; and
-	// the persons paid for in the year already.
-	HardshipCandidates(ctx context.Context, year int, code region.Code, severeMax int) ([]HardshipCandidate, map[registry.PersonID]bool, error)
+	// HardshipCandidates lists, one row per person and record, by person,
+	// the persons with a resident-pension enrolment covering a month of
+	// year in the region subtree who have a record HardshipGroupOf reads
+	// (a hardship identity of the year, a disability certificate valid
+	// during the year, a 低保 household or 特困 award covering a month of
+	// it); and the persons paid for in the year already.
+	HardshipCandidates(ctx context.Context, year int, code region.Code) ([]HardshipCandidate, map[registry.PersonID]bool, error)
 	// SaveHardshipBatch inserts the batch, its items and their ledger
 	// entries in one transaction with one audit event and sets b.ID and
 	// b.CreatedAt; Conflict if a person was paid for in the year meanwhile.

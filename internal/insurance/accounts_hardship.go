@@ -124,8 +124,9 @@ func (s *Accounts) ImportHardship(ctx context.Context, lookup PersonLookup, year
 	return &HardshipImport{Year: year, Rows: len(recs), Added: added, Known: len(out) - added}, nil
 }
 
-// HardshipCandidate is one reason for one person enrolled in the resident
-// pension to have the premium paid, as the store finds it.
+// HardshipCandidate is one record that may give a person enrolled in the
+// resident pension a 代缴 group, as the store finds it; HardshipGroupOf
+// decides the group.
 type HardshipCandidate struct {
 	PersonID   registry.PersonID
 	Name       string
@@ -134,8 +135,11 @@ type HardshipCandidate struct {
 	DeathDate  period.Date
 	// HukouRegion is where the household is registered.
 	HukouRegion region.Code
-	Group       HardshipGroup
-	// Grade is the disability grade of a severe_disability row.
+	// Fact is the kind of record.
+	Fact HardshipFact
+	// Group is the group a FactTagged row's list names ("" otherwise).
+	Group HardshipGroup
+	// Grade is the disability grade of a FactDisability row.
 	Grade int
 }
 
@@ -207,7 +211,7 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 		return nil, notInForce(err)
 	}
 	b.Parameters = append(b.Parameters, read)
-	cands, paid, err := s.store.HardshipCandidates(ctx, year, code, int(severeMax))
+	cands, paid, err := s.store.HardshipCandidates(ctx, year, code)
 	if err != nil {
 		return nil, err
 	}
@@ -219,9 +223,32 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 		for j < len(cands) && cands[j].PersonID == cands[i].PersonID {
 			j++
 		}
-		group := cands[i:j]
+		rows := cands[i:j]
 		i = j
-		c := &group[0]
+		// The records that name a group; the person's row is the one of
+		// the first group by name (its enrolment's region).
+		var c *HardshipCandidate
+		var cg HardshipGroup
+		var groups []HardshipGroup
+		grade := 0
+		for k := range rows {
+			g, ok := HardshipGroupOf(rows[k], int(severeMax))
+			if !ok {
+				continue
+			}
+			if c == nil || g < cg {
+				c, cg = &rows[k], g
+			}
+			if !containsGroup(groups, g) {
+				groups = append(groups, g)
+			}
+			if g == GroupSevereDisability && (grade == 0 || rows[k].Grade < grade) {
+				grade = rows[k].Grade
+			}
+		}
+		if c == nil {
+			continue // no record names a group
+		}
 		if !c.DeathDate.IsZero() && c.DeathDate < jan.First() {
 			continue
 		}
@@ -229,18 +256,10 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 			b.AlreadyPaid++
 			continue
 		}
-		it := HardshipItem{PersonID: c.PersonID, Name: c.Name, RegionCode: c.RegionCode}
+		it := HardshipItem{PersonID: c.PersonID, Name: c.Name, RegionCode: c.RegionCode, Groups: groups}
 		in := map[string]bool{}
-		grade := 0
-		for k := range group {
-			g := group[k].Group
-			if !containsGroup(it.Groups, g) {
-				it.Groups = append(it.Groups, g)
-			}
+		for _, g := range groups {
 			in[string(g)] = true
-			if g == GroupSevereDisability && (grade == 0 || group[k].Grade < grade) {
-				grade = group[k].Grade
-			}
 		}
 		d, err := s.policy.Evaluate(HardshipProgramme, jan, policy.Case{Entity: "person", Region: c.RegionCode, Inputs: map[string]json.RawMessage{
 			"birth_date":                jsonText(c.BirthDate.String()),

@@ -10,9 +10,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/period"
 	"safetynet/internal/region"
-	"safetynet/internal/registry"
 )
 
 // SaveHardshipIdentities implements insurance.AccountStore. The audit event
@@ -58,71 +56,6 @@ func (db *DB) SaveHardshipIdentities(ctx context.Context, year int, source strin
 		return 0, err
 	}
 	return added, nil
-}
-
-// HardshipCandidates implements insurance.AccountStore.
-func (db *DB) HardshipCandidates(ctx context.Context, year int, code region.Code, severeMax int) ([]insurance.HardshipCandidate, map[registry.PersonID]bool, error) {
-	jan, dec := period.NewMonth(year, 1), period.NewMonth(year, 12)
-	var enr where
-	enr.add("e.scheme = 'resident_pension'")
-	enr.add("e.start_month <= ? AND (e.end_month IS NULL OR e.end_month >= ?)", dec.String(), jan.String())
-	enr.region("e.region_code", code)
-	cond := strings.TrimPrefix(enr.sql(), " WHERE ")
-	args := append([]any{year}, enr.args...)
-	args = append(args, severeMax, dec.Last(), jan.First())
-	args = append(args, enr.args...)
-	// Civil affairs' own records count too: the members of a household with
-	// 低保 in the year and the persons supported as 特困 then.
-	args = append(args, dec.String(), jan.String())
-	args = append(args, enr.args...)
-	args = append(args, dec.String(), jan.String())
-	args = append(args, enr.args...)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, h.hardship_group, 0
-		FROM hardship_identities h JOIN enrolments e ON e.person_id = h.person_id JOIN persons p ON p.id = h.person_id
-		WHERE h.year = ? AND `+cond+`
-		UNION ALL
-		SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, 'severe_disability', d.grade
-		FROM disabilities d JOIN enrolments e ON e.person_id = d.person_id JOIN persons p ON p.id = d.person_id
-		WHERE d.grade <= ? AND d.issued <= ? AND (d.revoked IS NULL OR d.revoked >= ?) AND `+cond+`
-		UNION ALL
-		SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, 'dibao', 0
-		FROM assistance_awards a JOIN household_members hm ON hm.household_id = a.household_id
-			JOIN enrolments e ON e.person_id = hm.person_id JOIN persons p ON p.id = hm.person_id
-		WHERE a.programme = 'dibao' AND a.kind = 'monthly' AND a.start_month <= ? AND (a.end_month IS NULL OR a.end_month >= ?) AND `+cond+`
-		UNION ALL
-		SELECT p.id, p.name, e.region_code, p.birth_date, p.death_date, p.hukou_region, 'tekun', 0
-		FROM assistance_awards a JOIN enrolments e ON e.person_id = a.person_id JOIN persons p ON p.id = a.person_id
-		WHERE a.programme = 'tekun' AND a.kind = 'monthly' AND a.start_month <= ? AND (a.end_month IS NULL OR a.end_month >= ?) AND `+cond+`
-		ORDER BY 1, 7`), args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("代缴 candidates of %d in %s: %w", year, code, err)
-	}
-	defer rows.Close()
-	var out []insurance.HardshipCandidate
-	for rows.Next() {
-		var c insurance.HardshipCandidate
-		if err := rows.Scan(&c.PersonID, &c.Name, &c.RegionCode, &c.BirthDate, &c.DeathDate, &c.HukouRegion, &c.Group, &c.Grade); err != nil {
-			return nil, nil, fmt.Errorf("scan 代缴 candidate: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	paid := map[registry.PersonID]bool{}
-	prow, err := db.r.QueryContext(ctx, db.q("SELECT person_id FROM hardship_items WHERE year = ?"), year)
-	if err != nil {
-		return nil, nil, fmt.Errorf("代缴 paid in %d: %w", year, err)
-	}
-	defer prow.Close()
-	for prow.Next() {
-		var id registry.PersonID
-		if err := prow.Scan(&id); err != nil {
-			return nil, nil, err
-		}
-		paid[id] = true
-	}
-	return out, paid, prow.Err()
 }
 
 // SaveHardshipBatch implements insurance.AccountStore.

@@ -21,9 +21,14 @@ var _ payment.Store = (*DB)(nil)
 // PendingLines implements payment.Store: the pension payroll lines, the
 // benefit lines the funds pay, the assistance lines and the refunds to
 // employers of month m with no instruction yet, each with its payee's
-// confirmed primary bank account. A household award is paid to the household's
-// head.
+// confirmed primary bank account. Who an assistance line pays is
+// payment.AssistancePayee's to decide (readmodel_payee.go reads its facts);
+// those lines come first, as "assistance" sorts before the other sources.
 func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code) ([]payment.Line, error) {
+	out, err := db.assistancePayeeLines(ctx, m, code)
+	if err != nil {
+		return nil, err
+	}
 	ms := m.String()
 	reg := func(col string) (string, []any) {
 		var w where
@@ -35,7 +40,6 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 	}
 	pr, pa := reg("l.region_code")
 	br, ba := reg("l.region_code")
-	ar, aa := reg("l.region_code")
 	rr, ra := reg("l.region_code")
 	account := func(kind, id string) string {
 		return `COALESCE((SELECT b.id FROM bank_accounts b WHERE b.owner_kind = '` + kind + `' AND b.owner_id = ` + id + ` AND b.is_primary AND b.status = 'confirmed'), 0)`
@@ -53,16 +57,10 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 			l.amount, ` + account("person", "l.person_id") + `
 		FROM benefit_lines l WHERE l.period = ? AND l.payer = 'fund' AND l.amount > 0` + br + notPaid("benefit", "COALESCE(l.claim_id, l.injury_id)", "l.kind") + `
 		UNION ALL
-		SELECT 'assistance', l.award_id, l.period, '', 'assistance', l.programme, 'person', p.payee, l.region_code, l.amount, ` + account("person", "p.payee") + `
-		FROM assistance_lines l JOIN (SELECT a.id AS award_id, CASE WHEN a.person_id <> 0 THEN a.person_id ELSE
-				COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = a.household_id AND hm.relation = 'head'), 0) END AS payee
-			FROM assistance_awards a) p ON p.award_id = l.award_id
-		WHERE l.period = ? AND l.amount > 0 AND p.payee <> 0` + ar + notPaid("assistance", "l.award_id", "''") + `
-		UNION ALL
 		SELECT 'refund', l.id, l.period, '', 'unemployment', 'job_stabilization_refund', 'organisation', l.org_id, l.region_code, l.amount, ` + account("organisation", "l.org_id") + `
 		FROM refunds l WHERE l.period = ?` + rr + notPaid("refund", "l.id", "''") + `
 		ORDER BY 1, 2, 4`
-	args := append(append(append(append(append(append(append([]any{ms}, pa...), ms), ba...), ms), aa...), ms), ra...)
+	args := append(append(append(append(append([]any{ms}, pa...), ms), ba...), ms), ra...)
 	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("lines to pay in %s: %w", m, err)
@@ -70,7 +68,6 @@ func (db *DB) PendingLines(ctx context.Context, m period.Month, code region.Code
 	defer rows.Close()
 	intern := newInterner()
 	var src, line, fund, prog, kind, rc sql.RawBytes
-	var out []payment.Line
 	for rows.Next() {
 		var l payment.Line
 		var per sql.RawBytes
