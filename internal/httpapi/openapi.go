@@ -33,11 +33,21 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 			"as ?after= until it is null. Errors are RFC 9457 problems naming the fields at fault.")
 	spec.SetHTTPBearerTokenSecurity(securityBearer, "opaque", "The token from POST /api/v1/login.")
 	spec.SetAPIKeySecurity(securityCookie, sessionCookie, openapi.InCookie, "The session cookie set by POST /api/v1/login.")
+	// Relative: the document is served by the API it describes.
+	spec.WithServers(openapi31.Server{URL: "/", Description: ptr("This server")})
+	// Every operation needs a signed-in user unless it says security: [].
+	spec.WithSecurity(map[string][]string{securityBearer: {}}, map[string][]string{securityCookie: {}})
+	for _, t := range openAPITags {
+		spec.Tags = append(spec.Tags, openapi31.Tag{Name: t.name, Description: ptr(t.description)})
+	}
 
 	for _, rt := range routes {
 		oc, err := ref.NewOperationContext(rt.method, rt.path)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
+		}
+		if !declaredTag(rt.tag) {
+			return nil, fmt.Errorf("%s %s: tag %q is not declared in openAPITags", rt.method, rt.path, rt.tag)
 		}
 		oc.SetTags(rt.tag)
 		oc.SetSummary(rt.summary)
@@ -59,10 +69,6 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 		for _, status := range errorStatuses(rt) {
 			oc.AddRespStructure(problem{}, openapi.WithHTTPStatus(status), openapi.WithContentType("application/problem+json"))
 		}
-		if !rt.public {
-			oc.AddSecurity(securityBearer)
-			oc.AddSecurity(securityCookie)
-		}
 		if err := ref.AddOperation(oc); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
 		}
@@ -71,8 +77,80 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	return doc, nil
+	return publicOperations(doc, routes)
 }
+
+// publicOperations sets security: [] on the operations of public routes,
+// lifting the document's global requirement of a signed-in user. The
+// generated types omit an empty security list, so it is set on the JSON.
+func publicOperations(doc []byte, routes []route) ([]byte, error) {
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Rest  map[string]json.RawMessage            `json:"-"`
+	}
+	if err := json.Unmarshal(doc, &d.Rest); err != nil {
+		return nil, fmt.Errorf("read back: %w", err)
+	}
+	if err := json.Unmarshal(d.Rest["paths"], &d.Paths); err != nil {
+		return nil, fmt.Errorf("read back paths: %w", err)
+	}
+	for _, rt := range routes {
+		if !rt.public {
+			continue
+		}
+		method := strings.ToLower(rt.method)
+		var op map[string]json.RawMessage
+		if err := json.Unmarshal(d.Paths[rt.path][method], &op); err != nil {
+			return nil, fmt.Errorf("%s %s: read back: %w", rt.method, rt.path, err)
+		}
+		op["security"] = json.RawMessage("[]")
+		b, err := json.Marshal(op)
+		if err != nil {
+			return nil, err
+		}
+		d.Paths[rt.path][method] = b
+	}
+	paths, err := json.Marshal(d.Paths)
+	if err != nil {
+		return nil, err
+	}
+	d.Rest["paths"] = paths
+	return json.Marshal(d.Rest)
+}
+
+// openAPITags declares the document's tags, in the order a reader meets
+// them, each described in Chinese and English.
+var openAPITags = []struct{ name, description string }{
+	{"system", "系统：健康检查与本 OpenAPI 文档。System: health check and this OpenAPI document."},
+	{"session", "会话：登录、退出与当前用户。Session: sign in, sign out and the signed-in user."},
+	{"persons", "人员：自然人登记、身份变更（须另一用户审批）、残疾记录与银行账户。Persons: registry of natural persons, identity changes (approved by a second user), disability records and bank accounts."},
+	{"households", "家庭：家庭及其成员。Households and their members."},
+	{"organisations", "单位：用人单位等组织及其银行账户。Organisations (employers and others) and their bank accounts."},
+	{"employment", "就业：劳动关系的起止。Employment: spells of employment and their end."},
+	{"insurance", "社会保险：参保登记、核定应缴、缴费与欠费。Social insurance: enrolments, monthly assessment, contributions and arrears (amounts in fen)."},
+	{"accounts", "个人账户：养老保险个人账户、记账、计息、补缴与转移。Individual pension accounts: credits, interest, back payments and transfers (amounts in fen)."},
+	{"pensions", "养老金：待遇核定、发放、调整、资格认证与多发追回。Pensions: awards, payroll, adjustments, certification and overpayments (amounts in fen)."},
+	{"benefits", "待遇：失业保险金与工伤待遇。Benefits: unemployment insurance and work injury (amounts in fen)."},
+	{"assistance", "社会救助：低保、特困等救助申请、审核审批、复核与联助清单。Social assistance: applications, review, approval, periodic review and the catalogue of assistance items (amounts in fen)."},
+	{"monitoring", "动态监测：风险信号、预警、走访与处置。Monitoring: risk signals, alerts, home visits and their outcome."},
+	{"payments", "支付：支付批次、指令、银行回盘、退回与对账。Payments: batches, instructions, bank returns, refunds and reconciliation (amounts in fen)."},
+	{"regions", "行政区划：区划树。Regions: the administrative division tree."},
+	{"policy", "政策：项目、参数、单项测算与政策模拟。Policy: programmes, dated parameters, evaluation and what-if simulation."},
+	{"reports", "报表：统计汇总。Reports: aggregate statistics."},
+	{"audit", "审计：审计日志（审计员）。Audit: the audit trail (auditors)."},
+}
+
+// declaredTag reports whether openAPITags declares the tag name.
+func declaredTag(name string) bool {
+	for _, t := range openAPITags {
+		if t.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // errorStatuses lists the problem responses a route may give.
 func errorStatuses(rt route) []int {

@@ -1,0 +1,101 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+)
+
+// openAPIDoc fetches the served OpenAPI document of a test server.
+func openAPIDoc(t *testing.T) (raw []byte, doc map[string]any) {
+	t.Helper()
+	b := setup(t)
+	r := b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK)
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("decode the OpenAPI document: %v", err)
+	}
+	return r.body, doc
+}
+
+// operations calls f with every operation of the document's paths.
+func operations(doc map[string]any, f func(path, method string, op map[string]any)) {
+	for path, item := range doc["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			if op, ok := op.(map[string]any); ok {
+				f(path, method, op)
+			}
+		}
+	}
+}
+
+func TestOpenAPIServersSecurityTags(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+
+	servers, _ := doc["servers"].([]any)
+	if len(servers) != 1 || servers[0].(map[string]any)["url"] != "/" {
+		t.Errorf("servers = %v, want one with url /", doc["servers"])
+	}
+	security, _ := doc["security"].([]any)
+	if len(security) == 0 {
+		t.Errorf("no global security requirement: %v", doc["security"])
+	}
+	for _, req := range security {
+		for name := range req.(map[string]any) {
+			if name != "bearer" && name != "cookie" {
+				t.Errorf("global security names %q, not a declared scheme", name)
+			}
+		}
+	}
+
+	declared := map[string]bool{}
+	tags, _ := doc["tags"].([]any)
+	for _, tg := range tags {
+		tg := tg.(map[string]any)
+		name, _ := tg["name"].(string)
+		if desc, _ := tg["description"].(string); desc == "" {
+			t.Errorf("tag %q has no description", name)
+		}
+		declared[name] = true
+	}
+
+	public := map[string]bool{
+		"GET /healthz": true, "GET /api/v1/openapi.json": true, "POST /api/v1/login": true,
+		"GET /api/v1/assistance-items": true, "GET /api/v1/assistance-items/{id}": true,
+		"GET /api/v1/assistance-items/export.xlsx": true,
+	}
+	used := map[string]bool{}
+	operations(doc, func(path, method string, op map[string]any) {
+		key := httpMethod(method) + " " + path
+		for _, tg := range op["tags"].([]any) {
+			used[tg.(string)] = true
+			if !declared[tg.(string)] {
+				t.Errorf("%s uses undeclared tag %q", key, tg)
+			}
+		}
+		sec, has := op["security"]
+		switch {
+		case public[key]:
+			if list, ok := sec.([]any); !has || !ok || len(list) != 0 {
+				t.Errorf("public %s: security = %v, want []", key, sec)
+			}
+		case has:
+			t.Errorf("%s: security = %v, want the global requirement", key, sec)
+		}
+	})
+	for name := range declared {
+		if !used[name] {
+			t.Errorf("tag %q is declared but no operation uses it", name)
+		}
+	}
+}
+
+func httpMethod(m string) string {
+	b := []byte(m)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
