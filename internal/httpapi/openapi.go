@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/swaggest/jsonschema-go"
@@ -41,7 +42,15 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 		spec.Tags = append(spec.Tags, openapi31.Tag{Name: t.name, Description: ptr(t.description)})
 	}
 
+	ops := map[string]bool{}
 	for _, rt := range routes {
+		if !operationIDPattern.MatchString(rt.op) {
+			return nil, fmt.Errorf("%s %s: operation id %q is not camelCase", rt.method, rt.path, rt.op)
+		}
+		if ops[rt.op] {
+			return nil, fmt.Errorf("%s %s: operation id %q is taken", rt.method, rt.path, rt.op)
+		}
+		ops[rt.op] = true
 		oc, err := ref.NewOperationContext(rt.method, rt.path)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
@@ -51,7 +60,7 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 		}
 		oc.SetTags(rt.tag)
 		oc.SetSummary(rt.summary)
-		oc.SetID(operationID(rt))
+		oc.SetID(rt.op)
 		if rt.params != nil {
 			oc.AddReqStructure(rt.params)
 		}
@@ -118,6 +127,10 @@ func publicOperations(doc []byte, routes []route) ([]byte, error) {
 	return json.Marshal(d.Rest)
 }
 
+// operationIDPattern is the form of an operation id: camelCase, starting
+// with a lower-case verb such as list, get, create or approve.
+var operationIDPattern = regexp.MustCompile(`^[a-z]+(?:[A-Z0-9][a-z0-9]*)*$`)
+
 // openAPITags declares the document's tags, in the order a reader meets
 // them, each described in Chinese and English.
 var openAPITags = []struct{ name, description string }{
@@ -181,14 +194,6 @@ func errorStatuses(rt route) []int {
 		out = append(out, http.StatusTooManyRequests)
 	}
 	return append(out, http.StatusInternalServerError)
-}
-
-// operationID names an operation after its method and path, e.g.
-// "get_persons_id_bank_accounts".
-func operationID(rt route) string {
-	p := strings.TrimPrefix(rt.path, "/api/v1")
-	p = strings.NewReplacer("{", "", "}", "", "/", "_", "-", "_", ".", "_").Replace(p)
-	return strings.ToLower(rt.method) + strings.TrimRight(p, "_")
 }
 
 // defName names the schemas of this package's types without the package

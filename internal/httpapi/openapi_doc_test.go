@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"testing"
 )
 
@@ -98,4 +99,39 @@ func httpMethod(m string) string {
 		}
 	}
 	return string(b)
+}
+
+func TestOpenAPIOperationIDs(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+	camel := regexp.MustCompile(`^[a-z]+(?:[A-Z0-9][a-z0-9]*)*$`)
+	seen := map[string]string{}
+	n := 0
+	operations(doc, func(path, method string, op map[string]any) {
+		n++
+		key := httpMethod(method) + " " + path
+		id, _ := op["operationId"].(string)
+		if !camel.MatchString(id) {
+			t.Errorf("%s: operationId %q is not camelCase", key, id)
+		}
+		if other, dup := seen[id]; dup {
+			t.Errorf("%s and %s share operationId %q", other, key, id)
+		}
+		seen[id] = key
+	})
+	// Chosen by hand, not derived from the path.
+	for id, want := range map[string]string{
+		"listPersons":           "GET /api/v1/persons",
+		"getPerson":             "GET /api/v1/persons/{id}",
+		"approveAssistanceCase": "POST /api/v1/assistance-cases/{id}/approval",
+		"decideBankAccount":     "POST /api/v1/bank-accounts/{id}/decision",
+		"login":                 "POST /api/v1/login",
+	} {
+		if seen[id] != want {
+			t.Errorf("operationId %s names %q, want %s", id, seen[id], want)
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d operations in the document", n)
+	}
 }
