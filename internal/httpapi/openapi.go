@@ -10,6 +10,7 @@ import (
 
 	"github.com/swaggest/jsonschema-go"
 	"github.com/swaggest/openapi-go"
+	"github.com/swaggest/openapi-go/openapi3"
 	"github.com/swaggest/openapi-go/openapi31"
 )
 
@@ -19,19 +20,18 @@ const (
 	securityCookie = "cookie"
 )
 
+// openAPIDescription is the document's description, in both renderings.
+const openAPIDescription = "Social protection registry of the prefecture. Personal data (ID numbers, phones, " +
+	"bank accounts) is masked unless your role may see it. Lists paginate by key: pass next_after " +
+	"as ?after= until it is null. Errors are RFC 9457 problems naming the fields at fault. " +
+	"Every amount of money is an integer number of fen (分, 1/100 yuan)."
+
 // openAPIDocument builds the OpenAPI 3.1 document of routes from their Go
 // request and response types.
 func openAPIDocument(version string, routes []route) ([]byte, error) {
 	ref := openapi31.NewReflector()
-	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
-		jsonschema.InterceptDefName(defName))
 	spec := ref.SpecEns()
-	spec.Info.
-		WithTitle("safetynet API").
-		WithVersion(version).
-		WithDescription("Social protection registry of the prefecture. Personal data (ID numbers, phones, " +
-			"bank accounts) is masked unless your role may see it. Lists paginate by key: pass next_after " +
-			"as ?after= until it is null. Errors are RFC 9457 problems naming the fields at fault.")
+	spec.Info.WithTitle("safetynet API").WithVersion(version).WithDescription(openAPIDescription)
 	spec.SetHTTPBearerTokenSecurity(securityBearer, "opaque", "The token from POST /api/v1/login.")
 	spec.SetAPIKeySecurity(securityCookie, sessionCookie, openapi.InCookie, "The session cookie set by POST /api/v1/login.")
 	// Relative: the document is served by the API it describes.
@@ -41,22 +41,60 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 	for _, t := range openAPITags {
 		spec.Tags = append(spec.Tags, openapi31.Tag{Name: t.name, Description: ptr(t.description)})
 	}
+	if err := addOperations(ref, routes); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(ref.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	return publicOperations(doc, routes)
+}
 
+// openAPI30Document builds the same document rendered as OpenAPI 3.0, for
+// client generators that read only 3.0 (nullable: true, not type: [..., null]).
+func openAPI30Document(version string, routes []route) ([]byte, error) {
+	ref := openapi3.NewReflector()
+	spec := ref.SpecEns()
+	spec.Info.WithTitle("safetynet API").WithVersion(version).WithDescription(openAPIDescription)
+	spec.SetHTTPBearerTokenSecurity(securityBearer, "opaque", "The token from POST /api/v1/login.")
+	spec.SetAPIKeySecurity(securityCookie, sessionCookie, openapi.InCookie, "The session cookie set by POST /api/v1/login.")
+	spec.WithServers(openapi3.Server{URL: "/", Description: ptr("This server")})
+	spec.WithSecurity(map[string][]string{securityBearer: {}}, map[string][]string{securityCookie: {}})
+	for _, t := range openAPITags {
+		spec.Tags = append(spec.Tags, openapi3.Tag{Name: t.name, Description: ptr(t.description)})
+	}
+	if err := addOperations(ref, routes); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(ref.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	return publicOperations(doc, routes)
+}
+
+// addOperations adds an operation for each route to ref's document,
+// refusing a route without a camelCase operation id of its own or with an
+// undeclared tag.
+func addOperations(ref openapi.Reflector, routes []route) error {
+	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
+		jsonschema.InterceptDefName(defName))
 	ops := map[string]bool{}
 	for _, rt := range routes {
 		if !operationIDPattern.MatchString(rt.op) {
-			return nil, fmt.Errorf("%s %s: operation id %q is not camelCase", rt.method, rt.path, rt.op)
+			return fmt.Errorf("%s %s: operation id %q is not camelCase", rt.method, rt.path, rt.op)
 		}
 		if ops[rt.op] {
-			return nil, fmt.Errorf("%s %s: operation id %q is taken", rt.method, rt.path, rt.op)
+			return fmt.Errorf("%s %s: operation id %q is taken", rt.method, rt.path, rt.op)
 		}
 		ops[rt.op] = true
+		if !declaredTag(rt.tag) {
+			return fmt.Errorf("%s %s: tag %q is not declared in openAPITags", rt.method, rt.path, rt.tag)
+		}
 		oc, err := ref.NewOperationContext(rt.method, rt.path)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
-		}
-		if !declaredTag(rt.tag) {
-			return nil, fmt.Errorf("%s %s: tag %q is not declared in openAPITags", rt.method, rt.path, rt.tag)
+			return fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
 		}
 		oc.SetTags(rt.tag)
 		oc.SetSummary(rt.summary)
@@ -79,14 +117,10 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 			oc.AddRespStructure(problem{}, openapi.WithHTTPStatus(status), openapi.WithContentType("application/problem+json"))
 		}
 		if err := ref.AddOperation(oc); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
+			return fmt.Errorf("%s %s: %w", rt.method, rt.path, err)
 		}
 	}
-	doc, err := json.Marshal(ref.Spec)
-	if err != nil {
-		return nil, fmt.Errorf("marshal: %w", err)
-	}
-	return publicOperations(doc, routes)
+	return nil
 }
 
 // publicOperations sets security: [] on the operations of public routes,

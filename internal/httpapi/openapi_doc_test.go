@@ -61,7 +61,7 @@ func TestOpenAPIServersSecurityTags(t *testing.T) {
 	}
 
 	public := map[string]bool{
-		"GET /healthz": true, "GET /api/v1/openapi.json": true, "POST /api/v1/login": true,
+		"GET /healthz": true, "GET /api/v1/openapi.json": true, "GET /api/v1/openapi-3.0.json": true, "POST /api/v1/login": true,
 		"GET /api/v1/assistance-items": true, "GET /api/v1/assistance-items/{id}": true,
 		"GET /api/v1/assistance-items/export.xlsx": true,
 	}
@@ -125,7 +125,7 @@ func TestOpenAPIOperationIDs(t *testing.T) {
 		"getPerson":             "GET /api/v1/persons/{id}",
 		"approveAssistanceCase": "POST /api/v1/assistance-cases/{id}/approval",
 		"decideBankAccount":     "POST /api/v1/bank-accounts/{id}/decision",
-		"login":                 "POST /api/v1/login",
+		"signIn":                "POST /api/v1/login",
 	} {
 		if seen[id] != want {
 			t.Errorf("operationId %s names %q, want %s", id, seen[id], want)
