@@ -79,7 +79,7 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 // undeclared tag.
 func addOperations(ref openapi.Reflector, routes []route) error {
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
-		jsonschema.InterceptDefName(defName))
+		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen))
 	ops := map[string]bool{}
 	for _, rt := range routes {
 		if !operationIDPattern.MatchString(rt.op) {
@@ -164,6 +164,45 @@ func publicOperations(doc []byte, routes []route) ([]byte, error) {
 // operationIDPattern is the form of an operation id: camelCase, starting
 // with a lower-case verb such as list, get, create or approve.
 var operationIDPattern = regexp.MustCompile(`^[a-z]+(?:[A-Z0-9][a-z0-9]*)*$`)
+
+// describeFen says "fen" in the description of every amount of money in a
+// JSON body. Counts are int in this package's types; an int64 body field
+// is an amount unless its name makes it an identifier, version or cursor.
+func describeFen(p jsonschema.InterceptPropParams) error {
+	if !p.Processed || p.PropertySchema == nil || p.Field.Tag.Get("json") == "" {
+		return nil
+	}
+	if t := p.Field.Type; t.Kind() != reflect.Int64 && !(t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Int64) {
+		return nil
+	}
+	if notMoney(p.Name) {
+		return nil
+	}
+	desc := ""
+	if p.PropertySchema.Description != nil {
+		desc = *p.PropertySchema.Description
+	}
+	switch {
+	case desc == "":
+		desc = "Amount in fen (分, 1/100 yuan)."
+	case !strings.Contains(desc, "fen"):
+		desc += "; in fen (分, 1/100 yuan)"
+	default:
+		return nil
+	}
+	p.PropertySchema.WithDescription(desc)
+	return nil
+}
+
+// notMoney reports whether an int64 JSON property named name is not an
+// amount: an identifier, a version, a sequence number, a seed or a cursor.
+func notMoney(name string) bool {
+	switch name {
+	case "id", "version", "seq", "seed", "cursor", "next_after", "supersedes", "source_ref":
+		return true
+	}
+	return strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_by")
+}
 
 // openAPITags declares the document's tags, in the order a reader meets
 // them, each described in Chinese and English.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -133,5 +134,34 @@ func TestOpenAPIOperationIDs(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d operations in the document", n)
+	}
+}
+
+func TestOpenAPIAmountsInFen(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	notMoney := regexp.MustCompile(`^(id|version|seq|seed|cursor|next_after|supersedes|source_ref)$|_id$|_by$`)
+	n := 0
+	for name, s := range schemas {
+		props, _ := s.(map[string]any)["properties"].(map[string]any)
+		for prop, p := range props {
+			p := p.(map[string]any)
+			if p["format"] != "int64" || notMoney.MatchString(prop) {
+				continue
+			}
+			n++
+			if desc, _ := p["description"].(string); !strings.Contains(desc, "fen") {
+				t.Errorf("%s.%s: description %q does not say the amount is in fen", name, prop, desc)
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d amounts in the document's schemas", n)
+	}
+	// For instance, a payment batch's total.
+	total, _ := schemas["BatchResponse"].(map[string]any)["properties"].(map[string]any)["total"].(map[string]any)
+	if desc, _ := total["description"].(string); !strings.Contains(desc, "fen") {
+		t.Errorf("BatchResponse.total: description %q, want it in fen", desc)
 	}
 }
