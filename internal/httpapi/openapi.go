@@ -98,6 +98,7 @@ func addOperations(ref openapi.Reflector, routes []route) error {
 		}
 		oc.SetTags(rt.tag)
 		oc.SetSummary(rt.summary)
+		oc.SetDescription(operationDescription(rt))
 		oc.SetID(rt.op)
 		if rt.params != nil {
 			oc.AddReqStructure(rt.params)
@@ -164,6 +165,56 @@ func publicOperations(doc []byte, routes []route) ([]byte, error) {
 // operationIDPattern is the form of an operation id: camelCase, starting
 // with a lower-case verb such as list, get, create or approve.
 var operationIDPattern = regexp.MustCompile(`^[a-z]+(?:[A-Z0-9][a-z0-9]*)*$`)
+
+// operationDescription is the description of rt's operation: its own,
+// then what its other fields imply for a caller.
+func operationDescription(rt route) string {
+	var b []string
+	if rt.description != "" {
+		b = append(b, rt.description)
+	} else {
+		b = append(b, rt.summary+".")
+	}
+	if rt.public {
+		b = append(b, "Public: no sign-in needed.")
+	} else {
+		b = append(b, "Needs a signed-in user (bearer token or session cookie); 403 when the user's role "+
+			"lacks the permission or the record is outside the user's region scope.")
+	}
+	if rt.resp != nil && strings.HasPrefix(reflect.TypeOf(rt.resp).Name(), "listResponse[") {
+		b = append(b, "Paginated by key: pass next_after as ?after= until it is null.")
+	}
+	if strings.HasSuffix(rt.path, "/decision") || strings.HasSuffix(rt.path, "/approval") {
+		b = append(b, "Maker-checker: a second user with decision.approve decides; "+
+			"whoever made or requested the record cannot.")
+	}
+	if rt.accepted != nil {
+		b = append(b, "202 when the change is held for a second user's approval.")
+	}
+	if rt.body != nil && hasJSONField(reflect.TypeOf(rt.body), "version") {
+		b = append(b, "Send the version you read: 409 when the record changed since.")
+	}
+	if rt.body != nil && rt.method != http.MethodGet {
+		b = append(b, "422 names each field at fault and why; nothing is written then.")
+	}
+	if rt.limited {
+		b = append(b, "Counted against a per-user limit: 429 over it.")
+	}
+	return strings.Join(b, " ")
+}
+
+// hasJSONField reports whether struct type t has a field of JSON name name.
+func hasJSONField(t reflect.Type, name string) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for f := range t.Fields() {
+		if n, _, _ := strings.Cut(f.Tag.Get("json"), ","); n == name {
+			return true
+		}
+	}
+	return false
+}
 
 // describeFen says "fen" in the description of every amount of money in a
 // JSON body. Counts are int in this package's types; an int64 body field

@@ -165,3 +165,21 @@ func TestOpenAPIAmountsInFen(t *testing.T) {
 		t.Errorf("BatchResponse.total: description %q, want it in fen", desc)
 	}
 }
+
+func TestOpenAPIOperationDescriptions(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+	operations(doc, func(path, method string, op map[string]any) {
+		key := httpMethod(method) + " " + path
+		desc, _ := op["description"].(string)
+		if desc == "" {
+			t.Errorf("%s has no description", key)
+		}
+		if path == "/api/v1/bank-accounts/{id}/decision" && !strings.Contains(desc, "decision.approve") {
+			t.Errorf("%s: description %q does not say who may decide", key, desc)
+		}
+		if path == "/api/v1/persons" && method == "get" && !strings.Contains(desc, "next_after") {
+			t.Errorf("%s: description %q does not say how to page", key, desc)
+		}
+	})
+}

@@ -21,6 +21,10 @@ type route struct {
 	op      string
 	tag     string
 	summary string
+	// description says more than the summary, when there is more to say;
+	// the document adds what follows from the route's other fields
+	// (sign-in, paging, limits, maker-checker).
+	description string
 	// params is a struct whose path:"" and query:"" fields describe the
 	// URL parameters; nil for none.
 	params any
