@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/swaggest/jsonschema-go"
@@ -48,7 +49,7 @@ func openAPIDocument(version string, routes []route) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	return publicOperations(doc, routes)
+	return finishOperations(doc, routes)
 }
 
 // openAPI30Document builds the same document rendered as OpenAPI 3.0, for
@@ -71,7 +72,7 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	return publicOperations(doc, routes)
+	return finishOperations(doc, routes)
 }
 
 // addOperations adds an operation for each route to ref's document,
@@ -124,42 +125,127 @@ func addOperations(ref openapi.Reflector, routes []route) error {
 	return nil
 }
 
-// publicOperations sets security: [] on the operations of public routes,
-// lifting the document's global requirement of a signed-in user. The
-// generated types omit an empty security list, so it is set on the JSON.
-func publicOperations(doc []byte, routes []route) ([]byte, error) {
-	var d struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-		Rest  map[string]json.RawMessage            `json:"-"`
-	}
-	if err := json.Unmarshal(doc, &d.Rest); err != nil {
+// finishOperations sets what the generated types cannot say on the JSON:
+// security: [] on the operations of public routes, lifting the document's
+// global requirement of a signed-in user (an empty list is omitted by
+// them), and an example of each JSON request body.
+func finishOperations(doc []byte, routes []route) ([]byte, error) {
+	var rest map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &rest); err != nil {
 		return nil, fmt.Errorf("read back: %w", err)
 	}
-	if err := json.Unmarshal(d.Rest["paths"], &d.Paths); err != nil {
+	var paths map[string]map[string]map[string]any
+	if err := json.Unmarshal(rest["paths"], &paths); err != nil {
 		return nil, fmt.Errorf("read back paths: %w", err)
 	}
 	for _, rt := range routes {
-		if !rt.public {
-			continue
+		op := paths[rt.path][strings.ToLower(rt.method)]
+		if op == nil {
+			return nil, fmt.Errorf("%s %s: not in the document", rt.method, rt.path)
 		}
-		method := strings.ToLower(rt.method)
-		var op map[string]json.RawMessage
-		if err := json.Unmarshal(d.Paths[rt.path][method], &op); err != nil {
-			return nil, fmt.Errorf("%s %s: read back: %w", rt.method, rt.path, err)
+		if rt.public {
+			op["security"] = []any{}
 		}
-		op["security"] = json.RawMessage("[]")
-		b, err := json.Marshal(op)
-		if err != nil {
-			return nil, err
+		if rt.body != nil {
+			rb, _ := op["requestBody"].(map[string]any)
+			content, _ := rb["content"].(map[string]any)
+			media, _ := content["application/json"].(map[string]any)
+			if media == nil {
+				return nil, fmt.Errorf("%s %s: no JSON request body in the document", rt.method, rt.path)
+			}
+			media["example"] = exampleOf(reflect.TypeOf(rt.body))
 		}
-		d.Paths[rt.path][method] = b
 	}
-	paths, err := json.Marshal(d.Paths)
+	b, err := json.Marshal(paths)
 	if err != nil {
 		return nil, err
 	}
-	d.Rest["paths"] = paths
-	return json.Marshal(d.Rest)
+	rest["paths"] = b
+	return json.Marshal(rest)
+}
+
+// exampleOf makes an example value of type t from its fields' example:""
+// and enum:"" tags: a struct's required fields and those with an example.
+func exampleOf(t reflect.Type) any {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return exampleOf(t.Elem())
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return ""
+		}
+		return []any{exampleOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{}
+	case reflect.Struct:
+		out := map[string]any{}
+		exampleFields(t, out)
+		return out
+	case reflect.Bool:
+		return false
+	case reflect.String:
+		return ""
+	case reflect.Float32, reflect.Float64:
+		return 0.0
+	default:
+		return 1
+	}
+}
+
+// exampleFields sets out's entries for struct type t's fields, embedded
+// structs' included.
+func exampleFields(t reflect.Type, out map[string]any) {
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			if ft := f.Type; ft.Kind() == reflect.Struct {
+				exampleFields(ft, out)
+			}
+			continue
+		}
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		ex, hasEx := f.Tag.Lookup("example")
+		if !hasEx && f.Tag.Get("required") != "true" {
+			continue
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case hasEx:
+			out[name] = parseExample(ft, ex)
+		case f.Tag.Get("enum") != "":
+			first, _, _ := strings.Cut(f.Tag.Get("enum"), ",")
+			out[name] = parseExample(ft, first)
+		default:
+			out[name] = exampleOf(ft)
+		}
+	}
+}
+
+// parseExample reads the tag value s as a value of kind t's.
+func parseExample(t reflect.Type, s string) any {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return n
+		}
+	case reflect.Bool:
+		if v, err := strconv.ParseBool(s); err == nil {
+			return v
+		}
+	case reflect.Float32, reflect.Float64:
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v
+		}
+	case reflect.Slice:
+		return []any{parseExample(t.Elem(), s)}
+	}
+	return s
 }
 
 // operationIDPattern is the form of an operation id: camelCase, starting

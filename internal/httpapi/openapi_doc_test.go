@@ -183,3 +183,27 @@ func TestOpenAPIOperationDescriptions(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenAPIRequestBodyExamples(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+	operations(doc, func(path, method string, op map[string]any) {
+		rb, ok := op["requestBody"].(map[string]any)
+		if !ok {
+			return
+		}
+		media, _ := rb["content"].(map[string]any)["application/json"].(map[string]any)
+		if _, ok := media["example"]; !ok {
+			t.Errorf("%s %s: the request body has no example", httpMethod(method), path)
+		}
+	})
+	var person map[string]any
+	operations(doc, func(path, method string, op map[string]any) {
+		if path == "/api/v1/persons" && method == "post" {
+			person = op["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["example"].(map[string]any)
+		}
+	})
+	if person["name"] != "王芳" || person["hukou_type"] != "urban" {
+		t.Errorf("createPerson example = %v, want name 王芳 and hukou_type urban from the field tags", person)
+	}
+}
