@@ -80,7 +80,8 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 // undeclared tag.
 func addOperations(ref openapi.Reflector, routes []route) error {
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
-		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen))
+		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
+		jsonschema.InterceptProp(describeQuery))
 	ops := map[string]bool{}
 	for _, rt := range routes {
 		if !operationIDPattern.MatchString(rt.op) {
@@ -300,6 +301,40 @@ func hasJSONField(t reflect.Type, name string) bool {
 		}
 	}
 	return false
+}
+
+// queryDescriptions describes the query parameters many lists share, for
+// those whose field gives no description of its own.
+var queryDescriptions = map[string]string{
+	"region":       "Region code (行政区划代码) to filter by, within your scope.",
+	"status":       "Only records in this status.",
+	"period":       "The month, YYYY-MM.",
+	"year":         "The year, YYYY.",
+	"person_id":    "Only the records of this person (its id).",
+	"org_id":       "Only the records of this organisation (its id).",
+	"household_id": "Only the records of this household (its id).",
+	"batch_id":     "Only the records of this payment batch (its id).",
+	"payee_id":     "Only the records of this payee (a person's id).",
+	"scheme":       "Only this social insurance scheme.",
+	"programme":    "A programme id of the policy package (GET /api/v1/programmes).",
+	"fund":         "Only this fund: the source the money is paid from.",
+	"limit":        "The most items on a page.",
+	"after":        "The next_after of the previous page: the key of its last item.",
+}
+
+// describeQuery gives a query parameter without a description of its own
+// the one queryDescriptions has for its name.
+func describeQuery(p jsonschema.InterceptPropParams) error {
+	if !p.Processed || p.PropertySchema == nil || p.Field.Tag.Get("query") == "" {
+		return nil
+	}
+	if p.PropertySchema.Description != nil && *p.PropertySchema.Description != "" {
+		return nil
+	}
+	if d, ok := queryDescriptions[p.Name]; ok {
+		p.PropertySchema.WithDescription(d)
+	}
+	return nil
 }
 
 // describeFen says "fen" in the description of every amount of money in a

@@ -207,3 +207,27 @@ func TestOpenAPIRequestBodyExamples(t *testing.T) {
 		t.Errorf("createPerson example = %v, want name 王芳 and hukou_type urban from the field tags", person)
 	}
 }
+
+func TestOpenAPIQueryParameterDescriptions(t *testing.T) {
+	t.Parallel()
+	_, doc := openAPIDoc(t)
+	shared := map[string]bool{"region": true, "status": true, "period": true, "person_id": true, "limit": true, "after": true}
+	operations(doc, func(path, method string, op map[string]any) {
+		params, _ := op["parameters"].([]any)
+		for _, p := range params {
+			p := p.(map[string]any)
+			name, _ := p["name"].(string)
+			if p["in"] != "query" || !shared[name] {
+				continue
+			}
+			desc, _ := p["description"].(string)
+			if desc == "" {
+				schema, _ := p["schema"].(map[string]any)
+				desc, _ = schema["description"].(string)
+			}
+			if desc == "" {
+				t.Errorf("%s %s: query parameter %s has no description", httpMethod(method), path, name)
+			}
+		}
+	})
+}
