@@ -13,15 +13,15 @@ import (
 func (s *server) identityRoutes() []route {
 	type identityList = listResponse[identityChangeResponse]
 	return []route{
-		{method: "GET", path: "/api/v1/identity-changes", handler: s.handleIdentityChangesByStatus, tag: "persons",
+		{method: "GET", path: "/api/v1/identity-changes", op: "listIdentityChanges", handler: s.handleIdentityChangesByStatus, tag: "persons",
 			summary: "List identity change requests (name, ID number) by status in your scope: by default the pending ones, for an approver to confirm or reject",
 			params:  approvalListParams{}, status: http.StatusOK, resp: identityList{}},
-		{method: "GET", path: "/api/v1/identity-changes/{id}", handler: s.handleGetIdentityChange, tag: "persons",
+		{method: "GET", path: "/api/v1/identity-changes/{id}", op: "getIdentityChange", handler: s.handleGetIdentityChange, tag: "persons",
 			summary: "Read an identity change request with its old and new values, who requested and who decided it",
 			params:  idParams{}, status: http.StatusOK, resp: identityChangeResponse{}},
-		{method: "GET", path: "/api/v1/persons/{id}/identity-changes", handler: s.handlePersonIdentityChanges, tag: "persons",
+		{method: "GET", path: "/api/v1/persons/{id}/identity-changes", op: "listPersonIdentityChanges", handler: s.handlePersonIdentityChanges, tag: "persons",
 			summary: "List a person's identity change requests (name, ID number), pending and decided", params: personPageParams{}, status: http.StatusOK, resp: identityList{}},
-		{method: "POST", path: "/api/v1/identity-changes/{id}/decision", handler: s.handleDecideIdentityChange, tag: "persons",
+		{method: "POST", path: "/api/v1/identity-changes/{id}/decision", op: "decideIdentityChange", handler: s.handleDecideIdentityChange, tag: "persons",
 			summary: "Confirm (which applies it to the person) or reject (note required) a pending identity change (checker): an approver who did not request it",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: identityChangeResponse{}},
 	}

@@ -12,15 +12,15 @@ import (
 func (s *server) refundRoutes() []route {
 	type batchTotals = listResponse[refundBatchResponse]
 	return []route{
-		{method: "POST", path: "/api/v1/refund-runs", handler: s.handleScreenRefunds, tag: "insurance",
+		{method: "POST", path: "/api/v1/refund-runs", op: "screenRefunds", handler: s.handleScreenRefunds, tag: "insurance",
 			summary: "Screen every employer for the year's job-stabilisation refund (稳岗返还) on last year's figures: the year's next batch, for approval",
 			body:    refundRunRequest{}, status: http.StatusCreated, resp: refundRunResponse{}},
-		{method: "GET", path: "/api/v1/refund-runs/{id}", handler: getByID(s.ref.FindRun, refundRunOf), tag: "insurance",
+		{method: "GET", path: "/api/v1/refund-runs/{id}", op: "getRefundRun", handler: getByID(s.ref.FindRun, refundRunOf), tag: "insurance",
 			summary: "Read a refund run with its employers", params: idParams{}, status: http.StatusOK, resp: refundRunResponse{}},
-		{method: "POST", path: "/api/v1/refund-runs/{id}/decision", handler: decide(s.ref.Decide, refundRunOf), tag: "insurance",
+		{method: "POST", path: "/api/v1/refund-runs/{id}/decision", op: "decideRefundRun", handler: decide(s.ref.Decide, refundRunOf), tag: "insurance",
 			summary: "Approve or reject a refund run, by an approver who did not make it: approved, each employer is refunded once for the year",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: refundRunResponse{}},
-		{method: "GET", path: "/api/v1/reports/refunds", handler: s.handleRefundBatches, tag: "insurance",
+		{method: "GET", path: "/api/v1/reports/refunds", op: "getRefundsReport", handler: s.handleRefundBatches, tag: "insurance",
 			summary: "Enterprises and amounts per refund batch of a year (and county)", params: refundReportParams{}, status: http.StatusOK, resp: batchTotals{}},
 	}
 }

@@ -22,19 +22,19 @@ func (s *server) runListRoutes() []route {
 		paymentRunList   = listResponse[paymentRunResponse]
 	)
 	return []route{
-		{method: "GET", path: "/api/v1/screenings", handler: s.handleListScreenings, tag: "assistance",
+		{method: "GET", path: "/api/v1/screenings", op: "listScreenings", handler: s.handleListScreenings, tag: "assistance",
 			summary: "List screening runs (主动发现) made for your scope or a part of it, by key, without their items: those proposed wait for review",
 			params:  screeningListParams{}, status: http.StatusOK, resp: screeningList{}},
-		{method: "GET", path: "/api/v1/screening-jobs", handler: s.handleListScreeningJobs, tag: "assistance",
+		{method: "GET", path: "/api/v1/screening-jobs", op: "listScreeningJobs", handler: s.handleListScreeningJobs, tag: "assistance",
 			summary: "List screening jobs (全量筛查) made for your scope or a part of it, by key, without their runs",
 			params:  screeningJobListParams{}, status: http.StatusOK, resp: screeningJobList{}},
-		{method: "GET", path: "/api/v1/refund-runs", handler: s.handleListRefundRuns, tag: "insurance",
+		{method: "GET", path: "/api/v1/refund-runs", op: "listRefundRuns", handler: s.handleListRefundRuns, tag: "insurance",
 			summary: "List job-stabilisation refund runs made for your scope or a part of it, by key, without their items: those proposed wait for a decision",
 			params:  refundRunListParams{}, status: http.StatusOK, resp: refundRunList{}},
-		{method: "GET", path: "/api/v1/payroll-runs", handler: s.handleListPayrollRuns, tag: "pensions",
+		{method: "GET", path: "/api/v1/payroll-runs", op: "listPayrollRuns", handler: s.handleListPayrollRuns, tag: "pensions",
 			summary: "List pension payroll runs made for your scope or a part of it, by key",
 			params:  payrollRunListParams{}, status: http.StatusOK, resp: payrollRunList{}},
-		{method: "GET", path: "/api/v1/payment-runs", handler: s.handleListPaymentRuns, tag: "payments",
+		{method: "GET", path: "/api/v1/payment-runs", op: "listPaymentRuns", handler: s.handleListPaymentRuns, tag: "payments",
 			summary: "List payment runs (生成支付指令) made for your scope or a part of it, by key: what each made, and those still running or failed",
 			params:  paymentRunListParams{}, status: http.StatusOK, resp: paymentRunList{}},
 	}

@@ -65,6 +65,8 @@ type server struct {
 	cat     *assistance.Catalogue
 	progs   map[string]programmeResponse // the programmes, read once at start
 	openapi []byte                       // the OpenAPI document, built once at start
+	// openapi30 is the same document rendered as OpenAPI 3.0.
+	openapi30 []byte
 }
 
 // Services are the domain services the API serves; all are required.
@@ -121,6 +123,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		return nil, fmt.Errorf("build OpenAPI document: %w", err)
 	}
 	s.openapi = doc
+	if s.openapi30, err = openAPI30Document(cfg.Version, routes); err != nil {
+		return nil, fmt.Errorf("build OpenAPI 3.0 document: %w", err)
+	}
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		h := onlyDeclaredQuery(rt, rt.handler)
@@ -150,8 +155,18 @@ func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
 
 // handleOpenAPI serves the OpenAPI document built at start-up.
 func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	serveDocument(w, s.openapi)
+}
+
+// handleOpenAPI30 serves the OpenAPI 3.0 rendering built at start-up.
+func (s *server) handleOpenAPI30(w http.ResponseWriter, r *http.Request) {
+	serveDocument(w, s.openapi30)
+}
+
+// serveDocument writes a JSON document built at start-up.
+func serveDocument(w http.ResponseWriter, doc []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
-	w.Write(s.openapi)
+	w.Write(doc)
 }

@@ -10,10 +10,10 @@ import (
 // (maker-checker).
 func (s *server) transferRoutes() []route {
 	return []route{
-		{method: "GET", path: "/api/v1/transfers/pending", handler: s.handlePendingTransfers, tag: "accounts",
+		{method: "GET", path: "/api/v1/transfers/pending", op: "listPendingTransfers", handler: s.handlePendingTransfers, tag: "accounts",
 			summary: "Transfers-in waiting for a second user (above limits.transfer_in.review_above), oldest first, for a user with decision.approve",
 			params:  pendingTransferParams{}, status: http.StatusOK, resp: listResponse[transferResponse]{}},
-		{method: "POST", path: "/api/v1/transfers/{id}/decision", handler: decide(s.acc.DecideTransfer, transferOf), tag: "accounts",
+		{method: "POST", path: "/api/v1/transfers/{id}/decision", op: "decideTransfer", handler: decide(s.acc.DecideTransfer, transferOf), tag: "accounts",
 			summary: "Approve or reject a pending transfer-in, by a user with decision.approve who did not record it; an approval credits the account",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: transferResponse{}},
 	}
