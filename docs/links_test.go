@@ -100,17 +100,34 @@ func TestMarkdownLinksResolve(t *testing.T) {
 	}
 }
 
-// outsideNotes are the names of the team's notes kept outside the
-// repository, which nothing in it may cite: the repository explains itself
-// in docs/.
-var outsideNotes = []string{"DESIGN.md", "DOMAIN.md", "STYLE.md", "../shared"}
+// mdName matches the name of a Markdown file cited in a line, and
+// upPath a relative path that climbs out of its folder.
+var (
+	mdName = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]*\.md\b`)
+	upPath = regexp.MustCompile("(?:^|[\\s\"'(`])((?:\\.\\./)+[A-Za-z0-9_.-]+)")
+)
 
 // TestNoCitationOutsideRepository checks that no Go file, YAML file or
-// Markdown file of the repository cites notes outside it. Migrations
-// already merged are never edited, so the comments of those files are
-// left as they are.
+// Markdown file of the repository cites notes outside it: every Markdown
+// file it names exists in the repository, and no relative path climbs out
+// of it. Migrations already merged are never edited, so the comments of
+// those files are left as they are.
 func TestNoCitationOutsideRepository(t *testing.T) {
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(path) == ".md" {
+			known[d.Name()] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -125,17 +142,27 @@ func TestNoCitationOutsideRepository(t *testing.T) {
 		default:
 			return nil
 		}
-		if strings.HasSuffix(path, filepath.Join("docs", "links_test.go")) {
-			return nil
-		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
+		dir, err := filepath.Abs(filepath.Dir(path))
+		if err != nil {
+			return err
+		}
 		for n, line := range strings.Split(string(b), "\n") {
-			for _, name := range outsideNotes {
-				if strings.Contains(line, name) {
-					t.Errorf("%s:%d cites %s, outside the repository; cite docs/ instead", path, n+1, name)
+			for _, name := range mdName.FindAllString(line, -1) {
+				if !known[name] {
+					t.Errorf("%s:%d cites %s, which is not in the repository; cite docs/ instead", path, n+1, name)
+				}
+			}
+			for _, m := range upPath.FindAllStringSubmatch(line, -1) {
+				up := m[1]
+				target := filepath.Join(dir, up)
+				rel, err := filepath.Rel(abs, target)
+				_, missing := os.Stat(target)
+				if err != nil || strings.HasPrefix(rel, "..") || missing != nil {
+					t.Errorf("%s:%d cites %s, which is not in the repository; cite docs/ instead", path, n+1, up)
 				}
 			}
 		}
