@@ -661,7 +661,7 @@ func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code regio
 // ScreeningRun implements assistance.Store.
 func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistance.ScreeningRun, error) {
 	r := &assistance.ScreeningRun{}
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, status, evaluated, eligible, new_awards, changed, stopped,
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed, stopped,
 		amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, job_id, superseded_by,
 		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0) FROM screening_runs WHERE id = ?`), int64(id)).Scan(
 		&r.ID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed, &r.Stopped, &r.Amount,
@@ -669,9 +669,6 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 		&r.JobID, &r.SupersededBy, &r.Supersedes)
 	if err != nil {
 		return nil, notFound(err, "screening run", id)
-	}
-	if r.SupersededBy > 0 && (r.Status == "proposed" || r.Status == "reviewed") {
-		r.Status = "superseded"
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
 		`+bit("accepted")+`, note, reviewed_by FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))

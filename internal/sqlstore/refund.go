@@ -119,15 +119,12 @@ func openRefundRun(ctx context.Context, db *DB, q queryRower, r *insurance.Refun
 // RefundRun implements insurance.RefundStore.
 func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insurance.RefundRun, error) {
 	r := &insurance.RefundRun{}
-	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, year, batch, region_code, status, evaluated, enterprises, amount, policy_version, created_by,
+	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, year, batch, region_code, `+runStatus+`, evaluated, enterprises, amount, policy_version, created_by,
 		created_at, decided_by, decided_at, reason, superseded_by FROM refund_runs WHERE id = ?`), int64(id)).Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status,
 		&r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason,
 		&r.SupersededBy)
 	if err != nil {
 		return nil, notFound(err, "refund run", id)
-	}
-	if r.SupersededBy != 0 && r.Status == "proposed" {
-		r.Status = "superseded"
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT org_id, region_code, size, amount, insured_avg, new_claimants, months_paid, premiums
 		FROM refund_items WHERE run_id = ? ORDER BY org_id`), int64(id))

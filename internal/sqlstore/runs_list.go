@@ -59,10 +59,11 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 	})
 }
 
-// runStatus is a screening or refund run's status as read: an undecided
-// run that a newer one replaced is "superseded", as ScreeningRun and
-// RefundRun say.
-const runStatus = `CASE WHEN superseded_by <> 0 AND status IN ('proposed', 'reviewed') THEN 'superseded' ELSE status END`
+// runStatus is a screening or refund run's status as every read gives it:
+// an undecided run that a newer one replaced is "superseded" (a negative
+// superseded_by marks a run being replaced inside the replacing
+// transaction, still undecided).
+const runStatus = `CASE WHEN superseded_by > 0 AND status IN ('proposed', 'reviewed') THEN 'superseded' ELSE status END`
 
 // ScreeningJobs implements assistance.ScreeningLister.
 func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*assistance.ScreeningJob, error) {
