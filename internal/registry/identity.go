@@ -201,12 +201,8 @@ func (s *Service) DecideIdentityChange(ctx context.Context, id IdentityChangeID,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.decide(ctx, "identity change", int64(id), c.RegionCode, c.Status, &c.Approval, approve, note); err != nil {
+	if err := s.decide(ctx, "identity change", int64(id), c.RegionCode, &c.Status, &c.Approval, approve, note); err != nil {
 		return nil, err
-	}
-	c.Status = StatusRejected
-	if approve {
-		c.Status = StatusConfirmed
 	}
 	if err := s.store.DecideIdentityChange(ctx, c); err != nil {
 		return nil, err

@@ -165,15 +165,13 @@ func (s *Service) DecideBankAccount(ctx context.Context, id BankAccountID, appro
 	if err != nil {
 		return nil, err
 	}
-	if err := s.decide(ctx, "bank account", int64(id), b.RegionCode, b.Status, &b.Approval, approve, note); err != nil {
+	if err := s.decide(ctx, "bank account", int64(id), b.RegionCode, &b.Status, &b.Approval, approve, note); err != nil {
 		return nil, err
 	}
 	if err := s.flagIdentity(ctx, b); err != nil {
 		return nil, err
 	}
-	b.Status = StatusRejected
 	if approve {
-		b.Status = StatusConfirmed
 		if b.OwnerKind == OwnerPerson {
 			c, err := s.recentIdentityChange(ctx, PersonID(b.OwnerID), b.RequestedAt)
 			if err != nil {
@@ -200,9 +198,11 @@ func (s *Service) DecideBankAccount(ctx context.Context, id BankAccountID, appro
 	return b, nil
 }
 
-// decide checks and fills in a maker-checker decision of a record in
-// region code that is st.
-func (s *Service) decide(ctx context.Context, what string, id int64, code region.Code, st ApprovalStatus, ap *Approval, approve bool, note string) error {
+// decide checks and fills in a maker-checker decision of a pending record
+// in region code: who decided, when and why, and its status, confirmed or
+// rejected.
+func (s *Service) decide(ctx context.Context, what string, id int64, code region.Code, status *ApprovalStatus, ap *Approval, approve bool, note string) error {
+	st := *status
 	p, err := auth.RequireFound(ctx, auth.PermApprove, code, what, id)
 	if err != nil {
 		return err
@@ -217,6 +217,10 @@ func (s *Service) decide(ctx context.Context, what string, id int64, code region
 		return &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason of the rejection"}}
 	}
 	ap.DecidedBy, ap.DecidedName, ap.DecidedAt, ap.DecisionNote = p.UserID, p.Username, s.NowFunc().UTC(), strings.TrimSpace(note)
+	*status = StatusRejected
+	if approve {
+		*status = StatusConfirmed
+	}
 	return nil
 }
 
@@ -293,12 +297,8 @@ func (s *Service) DecidePayeeAgent(ctx context.Context, id AgentID, approve bool
 	if err != nil {
 		return nil, err
 	}
-	if err := s.decide(ctx, "payee agent", int64(id), a.RegionCode, a.Status, &a.Approval, approve, note); err != nil {
+	if err := s.decide(ctx, "payee agent", int64(id), a.RegionCode, &a.Status, &a.Approval, approve, note); err != nil {
 		return nil, err
-	}
-	a.Status = StatusRejected
-	if approve {
-		a.Status = StatusConfirmed
 	}
 	if err := s.store.DecidePayeeAgent(ctx, a); err != nil {
 		return nil, err
