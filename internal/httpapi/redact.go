@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/policy"
@@ -33,9 +34,56 @@ func mayNotSeePII(r *http.Request) bool {
 	return !ok || !p.Can(auth.PermPII)
 }
 
+// redactorType is the redactor interface's type.
+var redactorType = reflect.TypeFor[redactor]()
+
+// mayHold caches, per type, whether a value of it can hold a redactor, so
+// that the replies with none (most lists) are not walked field by field.
+var mayHold sync.Map // reflect.Type → bool
+
+// canHoldRedactor reports whether a value of type t can hold a redactor:
+// it is one, or a field, element or pointee can be; an interface can hold
+// anything. Only whole answers are cached, never one cut short by a cycle.
+func canHoldRedactor(t reflect.Type) bool {
+	if v, ok := mayHold.Load(t); ok {
+		return v.(bool)
+	}
+	holds := holdsRedactor(t, map[reflect.Type]bool{})
+	mayHold.Store(t, holds)
+	return holds
+}
+
+// holdsRedactor is canHoldRedactor's walk; seen breaks cycles of recursive
+// types.
+func holdsRedactor(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsRedactor(t.Elem(), seen)
+	case reflect.Struct:
+		if reflect.PointerTo(t).Implements(redactorType) {
+			return true
+		}
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && holdsRedactor(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // redactPersonal has every redactor in v, which must be addressable (a
 // pointer's element), hide its personal dates.
 func redactPersonal(v reflect.Value) {
+	if !canHoldRedactor(v.Type()) {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
