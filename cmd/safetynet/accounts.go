@@ -59,7 +59,7 @@ func accountsCommands() []command {
 func runAccounts(ctx context.Context, e env, sub string, args []string) error {
 	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	var run func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error
 	switch sub {
 	case "credit":
@@ -312,18 +312,13 @@ func printProblems(e env, err error) {
 // withAccounts opens the store and runs fn with the accounts service as a
 // system process over the region.
 func withAccounts(ctx context.Context, e env, dsn, process string, code region.Code, fn func(context.Context, *insurance.Accounts, *sqlstore.DB) error) error {
-	pk, err := loadPolicies("")
+	a, ctx, err := openApp(ctx, e, dsn, process)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	acc := insurance.NewAccounts(db, db, pk)
+	defer a.Close()
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal(process, code))
-	return fn(ctx, acc, db)
+	return fn(ctx, a.Accounts, a.Store)
 }
 
 // printStatement writes a statement as text.

@@ -7,7 +7,6 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/money"
-	"safetynet/internal/region"
 	"safetynet/internal/synth"
 )
 
@@ -24,12 +23,8 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 	if err != nil {
 		return synth.Summary{}, err
 	}
-	tree, err := region.Default()
-	if err != nil {
-		return synth.Summary{}, err
-	}
-	cfg := synth.Config{Persons: persons, Seed: seed, Today: s.Today(), Start: keys}
-	sum, err := synth.Generate(ctx, cfg, tree, loader.Load, func(done int) {
+	cfg := synth.Config{Persons: persons, Seed: seed, Today: s.Today(), Start: keys, Home: s.Juris.Home}
+	sum, err := synth.Generate(ctx, cfg, s.Juris.Tree, loader.Load, func(done int) {
 		if progress != nil {
 			progress(done)
 		}
@@ -46,11 +41,11 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 func (s *Seeder) Enrol(ctx context.Context) error {
 	start := time.Now()
 	today := s.Today()
-	avg, _, err := s.Policy.Value("social_insurance.average_wage", today, region.Changji)
+	avg, _, err := s.Policy.Value("social_insurance.average_wage", today, s.Juris.Home)
 	if err != nil {
 		return err
 	}
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", region.Changji))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", s.Juris.Home))
 	e, err := s.Store.SeedEnrolments(ctx, today, money.Fen(avg))
 	if err != nil {
 		return err

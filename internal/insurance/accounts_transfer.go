@@ -80,8 +80,8 @@ func (s *Accounts) transferParty(ctx context.Context, personID registry.PersonID
 	switch {
 	case other == "" || len(other) > 100:
 		pr.Add("region", "name the other region, at most 100 characters")
-	case region.Changji.Contains(region.Code(other)):
-		pr.Add("region", "%s is inside Changji: a move within the prefecture is no transfer", other)
+	case s.juris.Contains(region.Code(other)):
+		pr.Add("region", "%s is inside %s: a move within the jurisdiction is no transfer", other, s.juris.Name)
 	}
 	if on.IsZero() {
 		pr.Add("on", "is required")
