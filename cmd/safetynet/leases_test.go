@@ -10,6 +10,8 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -21,12 +23,14 @@ import (
 // runs it to its end.
 func TestServeResumesScreeningJobs(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	pk, err := loadPolicies("")
+	pk, err := loadPolicies(defaultEnv(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	host, _ := os.Hostname()
-	dead := assistance.NewService(db, db, db, pk)
+	dead := clocktest.Build(func(c clock.Clock) *assistance.Service {
+		return assistance.NewService(db, db, db, pk, clocktest.Juris, c)
+	})
 	// A process id above any the kernel hands out: a gone process.
 	dead.Leases = assistance.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))
@@ -44,7 +48,9 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(sctx, ln, db, slog.New(slog.DiscardHandler), defaultServerConfig()) }()
+	go func() {
+		served <- serve(sctx, defaultEnv(), ln, testApp(t, db), slog.New(slog.DiscardHandler), defaultServerConfig())
+	}()
 	defer func() {
 		cancel()
 		if err := <-served; err != nil {

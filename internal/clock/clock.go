@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"safetynet/internal/period"
+	"sync"
 )
 
 // Clock tells the current instant and the civil date in a time zone. The
@@ -57,3 +58,38 @@ func (c Clock) Today() period.Date { return c.Date(c.Now()) }
 
 // Date returns the civil date of the instant t in the clock's zone.
 func (c Clock) Date(t time.Time) period.Date { return period.DateOf(t.In(c.Zone())) }
+
+// Settable is a clock whose time is set by hand: a test's, or a
+// simulation's. It is safe for concurrent use.
+type Settable struct {
+	mu  sync.Mutex
+	now func() time.Time
+}
+
+// NewSettable returns a Settable telling the time of now.
+func NewSettable(now func() time.Time) *Settable { return &Settable{now: now} }
+
+// Set makes the Settable tell the time of now from here on.
+func (s *Settable) Set(now func() time.Time) {
+	s.mu.Lock()
+	s.now = now
+	s.mu.Unlock()
+}
+
+// Now returns the current time by the function last set.
+func (s *Settable) Now() time.Time {
+	s.mu.Lock()
+	now := s.now
+	s.mu.Unlock()
+	return now()
+}
+
+// In returns the Clock of s whose dates are those of zone.
+func (s *Settable) In(zone *time.Location) Clock { return New(s.Now, zone) }
+
+// Func returns the function the Settable tells the time of now.
+func (s *Settable) Func() func() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now
+}

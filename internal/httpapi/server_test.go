@@ -15,6 +15,8 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -66,7 +68,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(b.db, c) }), Refunds: b.ref}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -79,21 +81,23 @@ func setup(t testing.TB) *testBundle {
 func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	t.Helper()
 	db := open(t)
-	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
+	b := &testBundle{db: db, reg: clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) }), au: clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) }), logs: &syncBuffer{}, tokens: map[string]string{}}
 	pk, err := realPolicy()
 	if err != nil {
 		t.Fatalf("load the policy package: %v", err)
 	}
-	b.ins = insurance.NewService(db, db, pk)
-	b.acc = insurance.NewAccounts(db, db, pk)
-	b.pen = insurance.NewPensions(db, db, pk)
-	b.ben = insurance.NewBenefits(db, db, pk)
-	b.asst = assistance.NewService(db, db, db, pk)
-	b.ref = insurance.NewRefunds(db, pk)
+	b.ins = clocktest.Build(func(c clock.Clock) *insurance.Service { return insurance.NewService(db, db, pk, clocktest.Juris, c) })
+	b.acc = clocktest.Build(func(c clock.Clock) *insurance.Accounts { return insurance.NewAccounts(db, db, pk, clocktest.Juris, c) })
+	b.pen = clocktest.Build(func(c clock.Clock) *insurance.Pensions { return insurance.NewPensions(db, db, pk, c) })
+	b.ben = clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(db, db, pk, c) })
+	b.asst = clocktest.Build(func(c clock.Clock) *assistance.Service {
+		return assistance.NewService(db, db, db, pk, clocktest.Juris, c)
+	})
+	b.ref = clocktest.Build(func(c clock.Clock) *insurance.Refunds { return insurance.NewRefunds(db, pk, c) })
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}
-	b.mon = monitoring.NewService(db, pk)
+	b.mon = clocktest.Build(func(c clock.Clock) *monitoring.Service { return monitoring.NewService(db, pk, clocktest.Juris, c) })
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/httpapi"
 )
@@ -63,7 +64,7 @@ func login(t testing.TB, url, user, password string, hdr map[string]string) (*ht
 func (b *testBundle) setClock(now time.Time) func(time.Duration) {
 	var clock atomic.Pointer[time.Time]
 	clock.Store(&now)
-	b.au.NowFunc = func() time.Time { return *clock.Load() }
+	clocktest.Set(b.au, func() time.Time { return *clock.Load() })
 	return func(d time.Duration) {
 		next := clock.Load().Add(d)
 		clock.Store(&next)
