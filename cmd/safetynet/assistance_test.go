@@ -10,10 +10,7 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/region"
-	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
 
@@ -38,7 +35,7 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) }).Today().Period().Add(-1)
+	last := testApp(t, db).Registry.Today().Period().Add(-1)
 	db.Close()
 	out, _, err := runCLI(t, "assistance", "classify", "--db", dbPath, "--period", last.String())
 	if err != nil || !strings.Contains(out, "tested households") || !strings.Contains(out, "dibao") {
@@ -112,14 +109,9 @@ func TestPublishedAssistanceFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	pk, err := loadPolicies(defaultEnv(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) }).Today().Period().Add(-1)
-	rep, err := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, pk, clocktest.Juris, c)
-	}).Report(ctx, last.Add(-11), last, region.Changji)
+	a := testApp(t, db)
+	last := a.Clock.Today().Period().Add(-1)
+	rep, err := a.Assistance.Report(ctx, last.Add(-11), last, region.Changji)
 	if err != nil {
 		t.Fatal(err)
 	}

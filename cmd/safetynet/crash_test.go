@@ -18,8 +18,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -219,7 +217,7 @@ func TestCrashSafety(t *testing.T) {
 
 	// The uninterrupted run.
 	db := open(want)
-	svc := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })
+	svc := testApp(t, db).Payments
 	if sum, err := svc.Generate(ctx, crashMonth, region.Changji); err != nil || sum.Created != awards {
 		t.Fatalf("uninterrupted run: %+v, %v", sum, err)
 	}
@@ -243,7 +241,7 @@ func TestCrashSafety(t *testing.T) {
 	var returnFile string
 	for _, path := range []string{want, got} {
 		db := open(path)
-		svc := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })
+		svc := testApp(t, db).Payments
 		b, err := svc.CreateBatch(ctx, payment.FundEmployeePension, "ICBC", crashMonth, "monthly", region.Changji)
 		if err != nil {
 			t.Fatal(err)

@@ -10,8 +10,6 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -23,14 +21,8 @@ import (
 // runs it to its end.
 func TestServeResumesScreeningJobs(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	pk, err := loadPolicies(defaultEnv(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	host, _ := os.Hostname()
-	dead := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, pk, clocktest.Juris, c)
-	})
+	dead := testApp(t, db).Assistance
 	// A process id above any the kernel hands out: a gone process.
 	dead.Leases = assistance.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -35,7 +33,7 @@ func TestPensionCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &registry.Person{IDNumber: idn, Name: "李强", Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: "652301", RegionCode: "652301001001"}
-	if err := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) }).CreatePerson(ctx, p); err != nil {
+	if err := testApp(t, db).Registry.CreatePerson(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

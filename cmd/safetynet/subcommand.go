@@ -159,9 +159,9 @@ func usageFlags(synopsis string) []string {
 	return names
 }
 
-// periodRegionFlags adds --period (a month) and --region (a subtree, all
-// Changji by default) to fs; the function it returns reads them once fs is
-// parsed.
+// periodRegionFlags adds --period (a month) and --region (a subtree, the
+// whole home region by default) to fs; the function it returns reads them
+// once fs is parsed.
 func periodRegionFlags(fs *flagSet, periodUsage, regionUsage string) func() (period.Month, region.Code, error) {
 	per := fs.String("period", "", periodUsage)
 	reg := fs.String("region", fs.e.home(), regionUsage)

@@ -133,7 +133,7 @@ func NewService(store Store, reg Registry, ins Insurance, pk *policy.Package, j 
 
 func (s *Service) today() period.Date { return s.clock.Today() }
 
-// Today is the service's current date in China.
+// Today is the service's current date in the jurisdiction.
 func (s *Service) Today() period.Date { return s.today() }
 
 // Registry returns the registry the service reads.
