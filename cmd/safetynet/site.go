@@ -79,7 +79,7 @@ func (s site) policyFS() fs.FS {
 // jurisdiction's zone.
 func (s site) clock() clock.Clock { return clock.System(s.juris.Zone) }
 
-// homeFlag is the default of a --region flag: the home region.
+// home is the default of the --region and --scope flags: the home region.
 func (e env) home() string { return string(e.site.juris.Home) }
 
 // openApp opens the existing database named by dsn (see openStore), loads

@@ -126,7 +126,8 @@ type Service struct {
 	Leases LeaseConfig
 }
 
-// NewService returns a Service.
+// NewService returns a Service in jurisdiction j (whose home region is
+// hukou-local), telling the time by clk.
 func NewService(store Store, reg Registry, ins Insurance, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
 	return &Service{store: store, registry: scopedRegistry{reg}, insurance: ins, policy: pk, juris: j, clock: clk}
 }

@@ -70,7 +70,8 @@ type Service struct {
 }
 
 // NewService returns a Service whose sessions last ttl, with the default
-// sign-in limits and a random session key of its own (see SetSessionKey).
+// sign-in limits and a random session key of its own (see SetSessionKey),
+// telling the time by clk.
 func NewService(store Store, ttl time.Duration, clk clock.Clock) *Service {
 	l := DefaultSignInLimits()
 	key := make([]byte, SessionKeySize)

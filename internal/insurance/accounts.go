@@ -100,7 +100,8 @@ type Accounts struct {
 	clock    clock.Clock
 }
 
-// NewAccounts returns a Accounts.
+// NewAccounts returns an Accounts in jurisdiction j (whose home region is
+// local: transfers and 代缴), telling the time by clk.
 func NewAccounts(store AccountStore, reg Registry, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Accounts {
 	return &Accounts{store: store, registry: scopedRegistry{reg}, policy: pk, juris: j, clock: clk}
 }

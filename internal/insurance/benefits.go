@@ -76,7 +76,7 @@ type Benefits struct {
 	clock    clock.Clock
 }
 
-// NewBenefits returns a Benefits.
+// NewBenefits returns a Benefits telling the time by clk.
 func NewBenefits(store BenefitStore, reg Registry, pk *policy.Package, clk clock.Clock) *Benefits {
 	return &Benefits{store: store, registry: scopedRegistry{reg}, policy: pk, clock: clk}
 }

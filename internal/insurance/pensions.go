@@ -71,7 +71,7 @@ type Pensions struct {
 	clock    clock.Clock
 }
 
-// NewPensions returns a Pensions.
+// NewPensions returns a Pensions telling the time by clk.
 func NewPensions(store PensionStore, reg Registry, pk *policy.Package, clk clock.Clock) *Pensions {
 	return &Pensions{store: store, registry: scopedRegistry{reg}, policy: pk, clock: clk}
 }

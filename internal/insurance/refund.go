@@ -130,7 +130,7 @@ type Refunds struct {
 	clock  clock.Clock
 }
 
-// NewRefunds returns a Refunds.
+// NewRefunds returns a Refunds telling the time by clk.
 func NewRefunds(store RefundStore, pk *policy.Package, clk clock.Clock) *Refunds {
 	return &Refunds{store: store, policy: pk, clock: clk}
 }

@@ -90,7 +90,8 @@ type Service struct {
 	clock    clock.Clock
 }
 
-// NewService returns a Service.
+// NewService returns a Service in jurisdiction j (whose home region is
+// local for restricted enrolments), telling the time by clk.
 func NewService(store Store, reg Registry, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
 	return &Service{store: store, registry: scopedRegistry{reg}, policy: pk, juris: j, clock: clk}
 }

@@ -74,7 +74,8 @@ type Service struct {
 }
 
 // NewService returns a Service deciding with the policy package pk, which
-// must have the programme low_income_risk.
+// must have the programme low_income_risk, in jurisdiction j, telling the
+// time by clk.
 func NewService(store Store, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
 	return &Service{store: store, policy: pk, juris: j, clock: clk, why: &reasoner{}}
 }

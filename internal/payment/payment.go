@@ -191,7 +191,7 @@ type Service struct {
 	ProgressFunc func(done, total int)
 }
 
-// NewService returns a Service.
+// NewService returns a Service telling the time by clk.
 func NewService(store Store, clk clock.Clock) *Service { return &Service{store: store, clock: clk} }
 
 // Generate makes the payment instructions of month m in the region subtree

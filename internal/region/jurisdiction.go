@@ -55,21 +55,7 @@ func NewJurisdiction(tree *Tree, home Code, zone *time.Location) (Jurisdiction, 
 // name of the time zone (DefaultZone when empty). Each error names the
 // term at fault.
 func LoadJurisdiction(path, home, zone string) (Jurisdiction, error) {
-	var tree *Tree
-	var err error
-	if path == "" {
-		tree, err = Default()
-	} else {
-		var f *os.File
-		if f, err = os.Open(path); err != nil {
-			return Jurisdiction{}, fmt.Errorf("region file: %w", err)
-		}
-		tree, err = Load(f)
-		f.Close()
-		if err != nil {
-			return Jurisdiction{}, fmt.Errorf("region file %s: %w", path, err)
-		}
-	}
+	tree, err := loadTree(path)
 	if err != nil {
 		return Jurisdiction{}, err
 	}
@@ -91,6 +77,24 @@ func LoadJurisdiction(path, home, zone string) (Jurisdiction, error) {
 		return Jurisdiction{}, fmt.Errorf("time zone %s: not an IANA time zone name such as %s", quote(zone), DefaultZone)
 	}
 	return NewJurisdiction(tree, code, loc)
+}
+
+// loadTree loads the region file at path, or the embedded data when path
+// is empty.
+func loadTree(path string) (*Tree, error) {
+	if path == "" {
+		return Default()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("region file: %w", err)
+	}
+	defer f.Close()
+	tree, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("region file %s: %w", path, err)
+	}
+	return tree, nil
 }
 
 var defaultJurisdiction = sync.OnceValue(func() Jurisdiction {
