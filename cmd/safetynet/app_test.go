@@ -49,5 +49,7 @@ func testApp(t testing.TB, db *sqlstore.DB) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(db, pk, e.site.juris, e.site.clock(), app.Options{})
+	a := app.New(db, pk, e.site.juris, e.site.clock(), app.Options{})
+	a.Assistance.Leases = jobLeases()
+	return a
 }

@@ -61,7 +61,6 @@ const jobResumeEvery = time.Minute
 // in the background.
 func resumeScreeningJobs(ctx context.Context, a *app.App, logger *slog.Logger) error {
 	svc := a.Assistance
-	svc.Leases = jobLeases()
 	ctx = a.System(ctx, "screening-resume")
 	logger = logger.With("component", "screening_jobs")
 	go func() {

@@ -129,7 +129,6 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 	if err != nil {
 		return nil, nil, err
 	}
-	a.Assistance.Leases = jobLeases()
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {

@@ -104,5 +104,8 @@ func createApp(ctx context.Context, e env, dsn, process string) (*app.App, conte
 	if err != nil {
 		return nil, ctx, err
 	}
+	// This process claims screening jobs under its host and pid, so that
+	// the next one takes up a job it left when it died.
+	a.Assistance.Leases = jobLeases()
 	return a, a.System(ctx, process), nil
 }
