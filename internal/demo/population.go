@@ -14,7 +14,7 @@ import (
 // the same for the same seed, through a registry loader; progress, when
 // not nil, is told how many persons are done.
 func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progress func(done int)) (synth.Summary, error) {
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", "652300"))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", s.Juris.Home))
 	loader, err := s.Registry.NewLoader(ctx, s.Store)
 	if err != nil {
 		return synth.Summary{}, err
