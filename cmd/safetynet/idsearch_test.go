@@ -33,7 +33,7 @@ func TestIDSearchesPerHourFlag(t *testing.T) {
 	db := sqlstoretest.Open(t)
 	h, au, err := newHandler(defaultEnv(), testApp(t, db), slog.New(slog.DiscardHandler), sc)
 	if err != nil {
-		t.Fatalf("newConfiguredHandler: %v", err)
+		t.Fatalf("newHandler: %v", err)
 	}
 	au.SetFastHashing()
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
