@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"safetynet/internal/app"
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/fault"
+	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
+	"safetynet/internal/registry"
 	"safetynet/policies"
 )
 
@@ -77,5 +80,33 @@ func TestOpenBuildsEveryServiceForTheJurisdiction(t *testing.T) {
 	}
 	if got := a.Assistance.Today(); got != newYear {
 		t.Errorf("Assistance.Today() = %v, want %v", got, newYear)
+	}
+
+	// Hukou-local is the home region's: a Shaoguan hukou is local, a
+	// Changji one is not.
+	var members []assistance.Member
+	for i, hukou := range []region.Code{"440203", "652301"} {
+		idn, err := ids.MakeResidentID(string(hukou), period.MustDate(1980, time.May, 17), 20+i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &registry.Person{IDNumber: idn, Name: "李娜", Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: hukou, RegionCode: "440203001001"}
+		if err := a.Registry.CreatePerson(ctx, p); err != nil {
+			t.Fatalf("CreatePerson with hukou %s: %v", hukou, err)
+		}
+		members = append(members, assistance.Member{PersonID: p.ID})
+	}
+	h := &registry.Household{RegionCode: "440203001001", HukouType: registry.HukouUrban,
+		Members: []registry.Member{{PersonID: members[0].PersonID, Relation: registry.RelHead}, {PersonID: members[1].PersonID, Relation: registry.RelSpouse}}}
+	if err := a.Registry.CreateHousehold(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	mt := &assistance.MeansTest{HouseholdID: h.ID, Period: period.NewMonth(2025, time.December), Members: members,
+		HeatingType: "central", Source: assistance.SourceInvestigation}
+	if _, err := a.Assistance.CreateMeansTest(ctx, mt); err != nil {
+		t.Fatal(err)
+	}
+	if !mt.Members[0].HukouLocal || mt.Members[1].HukouLocal {
+		t.Errorf("hukou-local of a 440203 and a 652301 hukou = %v, %v; want true, false", mt.Members[0].HukouLocal, mt.Members[1].HukouLocal)
 	}
 }
