@@ -61,7 +61,7 @@ func TestEnginesAgreeOnEveryProgramme(t *testing.T) {
 	for _, per := range []period.Month{period.NewMonth(2024, time.November), period.NewMonth(2025, time.July)} {
 		pops := map[string]*policy.Population{}
 		for _, e := range policy.EntityNames {
-			if pops[e], err = synth.PolicyPopulation(pk, e, n, int64(per), per.Last(), tree); err != nil {
+			if pops[e], err = synth.PolicyPopulation(pk, e, n, int64(per), per.Last(), tree, region.Changji); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -30,7 +30,7 @@ const accountsUsage = `Usage: safetynet accounts SUBCOMMAND --db DSN [--region C
   import-hardship --year YYYY FILE    import civil affairs' hardship list (CSV or XLSX)
   back-pay  --person ID --years Y,Y --tier YUAN   a resident's back payment (补缴)
   upgrade-tier --person ID --year Y --tier YUAN   raise a paid resident year's tier (提档)
-  transfer-out --person ID --to REGION --on DATE  move the employee pension out of Changji (转出)
+  transfer-out --person ID --to REGION --on DATE  move the employee pension out of the jurisdiction (转出)
   transfer-in  --person ID --from REGION --on DATE --balance YUAN --months N [--pooled YUAN]  record an account moved in (转入)`
 
 // accountsSubs are the personal-account commands and their summaries.
@@ -42,7 +42,7 @@ var accountsSubs = [][2]string{
 	{"import-hardship", "import civil affairs' hardship list (CSV or XLSX)"},
 	{"back-pay", "a resident's back payment (补缴)"},
 	{"upgrade-tier", "raise a paid resident year's tier (提档)"},
-	{"transfer-out", "move the employee pension out of Changji (转出)"},
+	{"transfer-out", "move the employee pension out of the jurisdiction (转出)"},
 	{"transfer-in", "record an account moved in (转入)"},
 }
 
@@ -59,7 +59,7 @@ func accountsCommands() []command {
 func runAccounts(ctx context.Context, e env, sub string, args []string) error {
 	fs := newFlags(e, "accounts "+sub, "accounts "+sub+" --db DSN [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	var run func(ctx context.Context, acc *insurance.Accounts, db *sqlstore.DB, code region.Code) error
 	switch sub {
 	case "credit":
@@ -278,7 +278,7 @@ func importHardship(ctx context.Context, e env, acc *insurance.Accounts, lookup 
 		return err
 	}
 	defer f.Close()
-	rows, _, err := exchange.Read(ctx, f, file, exchange.HardshipIdentities(), period.DateOf(time.Now()))
+	rows, _, err := exchange.Read(ctx, f, file, exchange.HardshipIdentities(), e.site.clock().Today())
 	if err != nil {
 		printProblems(e, err)
 		return err
@@ -312,18 +312,13 @@ func printProblems(e env, err error) {
 // withAccounts opens the store and runs fn with the accounts service as a
 // system process over the region.
 func withAccounts(ctx context.Context, e env, dsn, process string, code region.Code, fn func(context.Context, *insurance.Accounts, *sqlstore.DB) error) error {
-	pk, err := loadPolicies("")
+	a, ctx, err := openApp(ctx, e, dsn, process)
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	acc := insurance.NewAccounts(db, db, pk)
+	defer a.Close()
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal(process, code))
-	return fn(ctx, acc, db)
+	return fn(ctx, a.Accounts, a.Store)
 }
 
 // printStatement writes a statement as text.

@@ -15,7 +15,6 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 const assistanceUsage = `Usage:
@@ -39,17 +38,6 @@ func assistanceCommands() []command {
 	}
 }
 
-// openAssistance opens the store and the service, acting as the system.
-func openAssistance(ctx context.Context, e env, dsn, name string) (*assistance.Service, *sqlstore.DB, context.Context, error) {
-	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	svc := assistance.NewService(db, db, db, pk)
-	svc.Leases = jobLeases()
-	return svc, db, ctx, nil
-}
-
 // monthRegionFlags parses --db, --period and --region.
 func monthRegionFlags(e env, name, synopsis string, args []string) (dsn string, m period.Month, code region.Code, err error) {
 	fs := newFlags(e, name, synopsis)
@@ -69,11 +57,12 @@ func runAssistanceClassify(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, dsn, "assistance-classify")
+	a, ctx, err := openApp(ctx, e, dsn, "assistance-classify")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Assistance
 	start := time.Now()
 	sum, err := svc.ClassifyAll(ctx, m, code)
 	if err != nil {
@@ -93,19 +82,17 @@ func runAssistanceLowIncome(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, dsn, "assistance-low-income")
+	a, ctx, err := openApp(ctx, e, dsn, "assistance-low-income")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Assistance
 	cs, err := svc.LayerCounts(ctx, m, code)
 	if err != nil {
 		return err
 	}
-	tree, err := region.Default()
-	if err != nil {
-		return err
-	}
+	tree := a.Juris.Tree
 	fmt.Fprintf(e.stdout, "low-income population %s, %s (低收入人口)\n", m, code)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "county\tlayer\thouseholds\tpersons\t低保 (yuan/month)\t")
@@ -128,11 +115,12 @@ func runAssistancePay(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, dsn, "assistance-pay")
+	a, ctx, err := openApp(ctx, e, dsn, "assistance-pay")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Assistance
 	sum, err := svc.Pay(ctx, m, code)
 	if err != nil {
 		return err
@@ -160,7 +148,7 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	from := fs.String("from", "", "first month, YYYY-MM")
 	to := fs.String("to", "", "last month, YYYY-MM")
 	fs.require("from", "to")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	rows := fs.Bool("rows", false, "print every month's rows by programme, county and layer too")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -177,11 +165,12 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "assistance-report")
+	a, ctx, err := openApp(ctx, e, *dsn, "assistance-report")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Assistance
 	rep, err := svc.Report(ctx, f, t, code)
 	if err != nil {
 		return err
@@ -221,7 +210,7 @@ func runReviewsDue(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance reviews-due", "assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
 	asOf := fs.String("as-of", "", "date, default today")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -229,12 +218,13 @@ func runReviewsDue(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "assistance-reviews")
+	a, ctx, err := openApp(ctx, e, *dsn, "assistance-reviews")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	on := registry.NewService(db).Today()
+	defer a.Close()
+	svc := a.Assistance
+	on := a.Clock.Today()
 	if *asOf != "" {
 		if on, err = dateFlag("as-of", *asOf); err != nil {
 			return err
@@ -268,12 +258,12 @@ func runAssistanceSeed(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "assistance-seed")
+	a, ctx, err := openApp(ctx, e, *dsn, "assistance-seed")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	sd := newSeeder(db, pk, e.stdout)
+	defer a.Close()
+	sd := newSeeder(a, e.stdout)
 	last := sd.LastMonth()
 	return sd.SocialAssistance(ctx, last.Add(1-*months), last, *seed)
 }
@@ -297,11 +287,12 @@ func runScreen(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "screen")
+	a, ctx, err := openApp(ctx, e, *dsn, "screen")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Assistance
 	pb := newProgress(e.stderr, "")
 	bar := func(desc string, done, total int) {
 		if !*quiet {

@@ -11,7 +11,6 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/region"
-	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
 
@@ -36,7 +35,7 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := registry.NewService(db).Today().Period().Add(-1)
+	last := testApp(t, db).Registry.Today().Period().Add(-1)
 	db.Close()
 	out, _, err := runCLI(t, "assistance", "classify", "--db", dbPath, "--period", last.String())
 	if err != nil || !strings.Contains(out, "tested households") || !strings.Contains(out, "dibao") {
@@ -110,12 +109,9 @@ func TestPublishedAssistanceFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	pk, err := loadPolicies("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := registry.NewService(db).Today().Period().Add(-1)
-	rep, err := assistance.NewService(db, db, db, pk).Report(ctx, last.Add(-11), last, region.Changji)
+	a := testApp(t, db)
+	last := a.Clock.Today().Period().Add(-1)
+	rep, err := a.Assistance.Report(ctx, last.Add(-11), last, region.Changji)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,11 +94,12 @@ func runAuditCheckpoint(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	a, _, err := openApp(ctx, e, *dsn, "audit")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.Store
 	c, err := writeCheckpoint(ctx, db, key, path)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func writeCheckpoint(ctx context.Context, db *sqlstore.DB, key ed25519.PrivateKe
 	if err != nil {
 		return audit.Checkpoint{}, fmt.Errorf("no checkpoint written: %w", err)
 	}
-	c := audit.SignCheckpoint(key, headSeq, headHash, db.NowFunc())
+	c := audit.SignCheckpoint(key, headSeq, headHash, db.Now())
 	return c, audit.AppendCheckpoint(path, c)
 }
 
@@ -177,11 +178,12 @@ func runAuditVerify(ctx context.Context, e env, args []string) error {
 			anchors = &sqlstore.AuditAnchors{Lines: lines, Key: pub}
 		}
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
+	a, _, err := openApp(ctx, e, *dsn, "audit")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.Store
 	rep, err := db.VerifyAuditAnchored(ctx, anchors)
 	if err != nil {
 		return err

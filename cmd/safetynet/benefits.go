@@ -9,7 +9,6 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 const benefitUsage = `Usage:
@@ -25,15 +24,6 @@ func benefitCommands() []command {
 		{name: "claim", run: runBenefitClaim},
 		{name: "injury", run: runBenefitInjury},
 	}
-}
-
-// openBenefits opens the store and the service, acting as the system.
-func openBenefits(ctx context.Context, e env, dsn, name string) (*insurance.Benefits, *sqlstore.DB, context.Context, error) {
-	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return insurance.NewBenefits(db, db, pk), db, ctx, nil
 }
 
 func dateFlag(name, s string) (period.Date, error) {
@@ -55,11 +45,12 @@ func runBenefitPay(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openBenefits(ctx, e, *dsn, "benefit-pay")
+	a, ctx, err := openApp(ctx, e, *dsn, "benefit-pay")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Benefits
 	start := time.Now()
 	sum, err := svc.Pay(ctx, m, code)
 	if err != nil {
@@ -103,11 +94,12 @@ func runBenefitClaim(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openBenefits(ctx, e, *dsn, "benefit-claim")
+	a, ctx, err := openApp(ctx, e, *dsn, "benefit-claim")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Benefits
 	c := &insurance.UnemploymentClaim{PersonID: registry.PersonID(*person), OrgID: registry.OrgID(*org), SeparationDate: sd,
 		Separation: *sep, RegisteredOn: rd, RetirementGroup: *group}
 	if err := svc.Claim(ctx, c); err != nil {
@@ -138,11 +130,12 @@ func runBenefitInjury(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openBenefits(ctx, e, *dsn, "benefit-injury")
+	a, ctx, err := openApp(ctx, e, *dsn, "benefit-injury")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Benefits
 	in := &insurance.Injury{PersonID: registry.PersonID(*person), OrgID: registry.OrgID(*org), InjuryDate: id, RecognisedOn: rd,
 		Grade: *grade, EmployerArrangesWork: *arranges, RetirementGroup: *group}
 	if err := svc.RecordInjury(ctx, in); err != nil {

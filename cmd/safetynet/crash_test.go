@@ -217,7 +217,7 @@ func TestCrashSafety(t *testing.T) {
 
 	// The uninterrupted run.
 	db := open(want)
-	svc := payment.NewService(db)
+	svc := testApp(t, db).Payments
 	if sum, err := svc.Generate(ctx, crashMonth, region.Changji); err != nil || sum.Created != awards {
 		t.Fatalf("uninterrupted run: %+v, %v", sum, err)
 	}
@@ -241,7 +241,7 @@ func TestCrashSafety(t *testing.T) {
 	var returnFile string
 	for _, path := range []string{want, got} {
 		db := open(path)
-		svc := payment.NewService(db)
+		svc := testApp(t, db).Payments
 		b, err := svc.CreateBatch(ctx, payment.FundEmployeePension, "ICBC", crashMonth, "monthly", region.Changji)
 		if err != nil {
 			t.Fatal(err)

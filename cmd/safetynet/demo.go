@@ -6,18 +6,11 @@ import (
 	"io"
 	"net"
 	"text/tabwriter"
-	"time"
 
-	"safetynet/internal/assistance"
-	"safetynet/internal/auth"
+	"safetynet/internal/app"
 	"safetynet/internal/demo"
-	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/monitoring"
-	"safetynet/internal/payment"
 	"safetynet/internal/period"
-	"safetynet/internal/policy"
-	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 )
 
@@ -43,21 +36,18 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := e.logger()
-	db, err := createStore(ctx, *dsn, logger)
+	a, _, err := createApp(ctx, e, *dsn, "demo")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	db := a.Store
 
 	keys, err := db.NextKeys(ctx)
 	if err != nil {
 		return err
 	}
-	pk, err := loadPolicies("")
-	if err != nil {
-		return err
-	}
-	sd := newSeeder(db, pk, e.stdout)
+	sd := newSeeder(a, e.stdout)
 	if keys.Person == 1 {
 		fmt.Fprintf(e.stdout, "creating a demo database %s with a synthetic Changji of %d persons\n", *dsn, *persons)
 		sum, elapsed, err := populate(ctx, sd, *persons, *seed, e.stderr, true)
@@ -96,23 +86,12 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\nTry:\n  TOKEN=$(curl -s -X POST %s/api/v1/login -H 'Content-Type: application/json' -d '{\"username\":\"cw.changji\",\"password\":\"%s\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n", url, demoPassword)
 	fmt.Fprintf(e.stdout, "  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/persons?region=652301&limit=5'\n\nPress Ctrl-C to stop.\n", url)
-	return serve(ctx, ln, db, logger, sc)
+	return serve(ctx, e, ln, a, logger, sc)
 }
 
-// newSeeder returns the demo seeder of db's services under policy package
-// pk, on the real clock, writing its steps to w.
-func newSeeder(db *sqlstore.DB, pk *policy.Package, w io.Writer) *demo.Seeder {
-	return demo.New(demoStore{db}, pk, demo.Services{
-		Registry:   registry.NewService(db),
-		Insurance:  insurance.NewService(db, db, pk),
-		Accounts:   insurance.NewAccounts(db, db, pk),
-		Pensions:   insurance.NewPensions(db, db, pk),
-		Assistance: assistance.NewService(db, db, db, pk),
-		Payments:   payment.NewService(db),
-		Monitoring: monitoring.NewService(db, pk),
-		Auth:       auth.NewService(db, 0),
-	}, time.Now, w)
-}
+// newSeeder returns the demo seeder of a's services, writing its steps to
+// w.
+func newSeeder(a *app.App, w io.Writer) *demo.Seeder { return a.Seeder(demoStore{a.Store}, w) }
 
 // demoStore is the store as demo.Store: the two bulk methods whose
 // results are sqlstore's types, converted to the demo's.

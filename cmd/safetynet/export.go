@@ -48,11 +48,11 @@ func runExportCatalogue(e env, args []string) error {
 	if *out == "" {
 		*out = "lianzhu-qingdan." + *format
 	}
-	pk, err := loadPolicies("")
+	pk, err := loadPolicies(e, "")
 	if err != nil {
 		return err
 	}
-	cat, err := loadCatalogue("", pk)
+	cat, err := loadCatalogue(e, "", pk)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "safetynet export catalogue: %v\n", err)
 		return exitError(1)

@@ -24,7 +24,7 @@ import (
 // catalogueTable is the embedded catalogue as the export must write it.
 func catalogueTable(t *testing.T) [][]string {
 	t.Helper()
-	cat, err := assistance.LoadCatalogue(policies.FS, catalogueFile)
+	cat, err := assistance.LoadCatalogue(policies.FS, "changji/catalogue.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestExportUsage(t *testing.T) {
 // the catalogue from it, signed out.
 func TestServeLoadsCatalogue(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	h, _, err := newHandler(db, slog.New(slog.DiscardHandler))
+	h, _, err := newHandler(defaultEnv(), testApp(t, db), slog.New(slog.DiscardHandler), serverConfig{})
 	if err != nil {
 		t.Fatalf("newHandler: %v", err)
 	}
@@ -206,11 +206,11 @@ func TestServeLoadsCatalogue(t *testing.T) {
 }
 
 func TestLoadCatalogueErrors(t *testing.T) {
-	pk, err := loadPolicies("")
+	pk, err := loadPolicies(defaultEnv(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, err := fs.ReadFile(policies.FS, catalogueFile)
+	good, err := fs.ReadFile(policies.FS, "changji/catalogue.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,17 +234,17 @@ func TestLoadCatalogueErrors(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(dir, "changji"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(dir, catalogueFile), bad, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, "changji/catalogue.yaml"), bad, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := loadCatalogue(dir, pk)
+			_, err := loadCatalogue(defaultEnv(), dir, pk)
 			want := filepath.Join(dir, fmt.Sprintf(tt.want, line))
 			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("loadCatalogue = %v, want %s…", err, want)
 			}
 		})
 	}
-	if _, err := loadCatalogue(t.TempDir(), pk); err == nil || !strings.Contains(err.Error(), "load the catalogue of assistance items from") {
+	if _, err := loadCatalogue(defaultEnv(), t.TempDir(), pk); err == nil || !strings.Contains(err.Error(), "load the catalogue of assistance items from") {
 		t.Errorf("loadCatalogue of a folder without one = %v, want an error naming the operation", err)
 	}
 }

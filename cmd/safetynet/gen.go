@@ -6,8 +6,8 @@ import (
 	"io"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/demo"
-	"safetynet/internal/sqlstore"
 	"safetynet/internal/synth"
 )
 
@@ -22,16 +22,12 @@ func runGen(ctx context.Context, e env, args []string) error {
 	if *persons <= 0 {
 		return fmt.Errorf("--persons must be positive")
 	}
-	db, err := createStore(ctx, *dsn, e.logger())
+	a, _, err := createApp(ctx, e, *dsn, "gen")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	pk, err := loadPolicies("")
-	if err != nil {
-		return err
-	}
-	sd := newSeeder(db, pk, e.stdout)
+	defer a.Close()
+	sd := newSeeder(a, e.stdout)
 	sum, elapsed, err := populate(ctx, sd, *persons, *seed, e.stderr, true)
 	if err != nil {
 		return err
@@ -42,8 +38,8 @@ func runGen(ctx context.Context, e env, args []string) error {
 
 // generate loads a synthetic population into db, showing its progress on
 // w when bar is set (a bar on a terminal, plain lines otherwise).
-func generate(ctx context.Context, db *sqlstore.DB, persons int, seed int64, w io.Writer, bar bool) (synth.Summary, time.Duration, error) {
-	return populate(ctx, newSeeder(db, nil, io.Discard), persons, seed, w, bar)
+func generate(ctx context.Context, a *app.App, persons int, seed int64, w io.Writer, bar bool) (synth.Summary, time.Duration, error) {
+	return populate(ctx, newSeeder(a, io.Discard), persons, seed, w, bar)
 }
 
 // populate loads a synthetic population through the seeder, showing its

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"testing"
 )
@@ -14,14 +13,14 @@ import (
 func BenchmarkGenSQLite(b *testing.B) {
 	const persons = 200_000
 	for b.Loop() {
-		db, err := createStore(context.Background(), filepath.Join(b.TempDir(), "bench.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		a, _, err := createApp(context.Background(), defaultEnv(), filepath.Join(b.TempDir(), "bench.db"), "bench")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := generate(context.Background(), db, persons, 1, io.Discard, false); err != nil {
+		if _, _, err := generate(context.Background(), a, persons, 1, io.Discard, false); err != nil {
 			b.Fatal(err)
 		}
-		db.Close()
+		a.Close()
 	}
 	b.ReportMetric(float64(persons*b.N)/b.Elapsed().Seconds(), "persons/s")
 }

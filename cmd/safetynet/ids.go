@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
@@ -31,7 +30,7 @@ func runIDsCheck(_ context.Context, e env, args []string) error {
 		fs.Usage()
 		return exitError(2)
 	}
-	today := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+	today := e.site.clock().Today()
 	mode := ids.Strict
 	if *lenient {
 		mode = ids.Lenient

@@ -31,9 +31,9 @@ func TestIDSearchesPerHourFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := sqlstoretest.Open(t)
-	h, au, err := newConfiguredHandler(db, slog.New(slog.DiscardHandler), sc)
+	h, au, err := newHandler(defaultEnv(), testApp(t, db), slog.New(slog.DiscardHandler), sc)
 	if err != nil {
-		t.Fatalf("newConfiguredHandler: %v", err)
+		t.Fatalf("newHandler: %v", err)
 	}
 	au.SetFastHashing()
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))

@@ -11,13 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/monitoring"
-	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -92,13 +89,13 @@ func runImport(ctx context.Context, e env, kind string, args []string) error {
 		return err
 	}
 	defer f.Close()
-	db, err := openStore(ctx, *dsn, e.logger())
+	a, ctx, err := openApp(ctx, e, *dsn, "import-"+kind)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("import-"+kind, region.Changji))
-	today := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600)))
+	defer a.Close()
+	db := a.Store
+	today := a.Clock.Today()
 	profile := map[string]exchange.Profile{"tax": exchange.TaxContributions(), "deaths": exchange.Deaths(), "signals": exchange.Signals()}[kind]
 	start := time.Now()
 	rows, rep, err := exchange.Read(ctx, f, filepath.Base(file), profile, today)
@@ -121,12 +118,7 @@ func runImport(ctx context.Context, e env, kind string, args []string) error {
 				recs[i].USCC = string(u)
 			}
 		}
-		pk, err := loadPolicies("") // the amounts' plausibility ceilings
-		if err != nil {
-			return err
-		}
-		svc := insurance.NewService(db, db, pk)
-		n, err := svc.ImportTax(ctx, db, recs)
+		n, err := a.Insurance.ImportTax(ctx, db, recs)
 		if err != nil {
 			return rowProblems(e, err)
 		}
@@ -136,13 +128,13 @@ func runImport(ctx context.Context, e env, kind string, args []string) error {
 		for i, r := range rows {
 			ns[i] = registry.DeathNotice{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Date: r.Date("death_date")}
 		}
-		out, err := registry.NewService(db).RecordDeaths(ctx, ns, *source)
+		out, err := a.Registry.RecordDeaths(ctx, ns, *source)
 		if err != nil {
 			return rowProblems(e, err)
 		}
 		fmt.Fprintf(e.stdout, "%s: %d deaths recorded, %d already recorded, from %d rows in %.1f s\n", file, out.Recorded, out.Repeats, rep.Rows, time.Since(start).Seconds())
 	case "signals":
-		n, err := importSignals(ctx, db, filepath.Base(file), rows, monitoring.Source(*department))
+		n, err := importSignals(ctx, a, filepath.Base(file), rows, monitoring.Source(*department))
 		if err != nil {
 			return rowProblems(e, err)
 		}

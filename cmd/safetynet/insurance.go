@@ -7,10 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/region"
 )
 
 // insuranceCommands run the social insurance centre's batch work.
@@ -33,12 +31,12 @@ func runInsuranceAssess(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "insurance-assess")
+	a, ctx, err := openApp(ctx, e, *dsn, "insurance-assess")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := insurance.NewService(db, db, pk)
+	defer a.Close()
+	svc := a.Insurance
 	start := time.Now()
 	sum, err := svc.Assess(ctx, m, code)
 	if err != nil {
@@ -75,17 +73,13 @@ func runInsuranceReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tree, err := region.Default()
+	a, ctx, err := openApp(ctx, e, *dsn, "insurance-report")
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dsn, e.logger())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("insurance-report", region.Changji))
-	rep, err := insurance.NewService(db, db, nil).Coverage(ctx, m, code)
+	defer a.Close()
+	tree := a.Juris.Tree
+	rep, err := a.Insurance.Coverage(ctx, m, code)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/assistance"
-	"safetynet/internal/auth"
-	"safetynet/internal/region"
-	"safetynet/internal/sqlstore"
 )
 
 // jobLeases is how this process claims screening jobs: it names itself by
@@ -61,14 +59,9 @@ const jobResumeEvery = time.Minute
 // jobResumeEvery until ctx ends, the screening jobs left running by a
 // worker that is gone (or whose lease expired), and runs each to its end
 // in the background.
-func resumeScreeningJobs(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) error {
-	pk, err := loadPolicies("")
-	if err != nil {
-		return err
-	}
-	svc := assistance.NewService(db, db, db, pk)
-	svc.Leases = jobLeases()
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("screening-resume", region.Changji))
+func resumeScreeningJobs(ctx context.Context, a *app.App, logger *slog.Logger) error {
+	svc := a.Assistance
+	ctx = a.System(ctx, "screening-resume")
 	logger = logger.With("component", "screening_jobs")
 	go func() {
 		for {

@@ -21,12 +21,8 @@ import (
 // runs it to its end.
 func TestServeResumesScreeningJobs(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	pk, err := loadPolicies("")
-	if err != nil {
-		t.Fatal(err)
-	}
 	host, _ := os.Hostname()
-	dead := assistance.NewService(db, db, db, pk)
+	dead := testApp(t, db).Assistance
 	// A process id above any the kernel hands out: a gone process.
 	dead.Leases = assistance.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))
@@ -44,7 +40,9 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- serve(sctx, ln, db, slog.New(slog.DiscardHandler), defaultServerConfig()) }()
+	go func() {
+		served <- serve(sctx, defaultEnv(), ln, testApp(t, db), slog.New(slog.DiscardHandler), defaultServerConfig())
+	}()
 	defer func() {
 		cancel()
 		if err := <-served; err != nil {

@@ -49,6 +49,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// site is the jurisdiction and policy folder of the options before
+	// the command.
+	site site
 }
 
 // logger returns the process logger: text for people, JSON when
@@ -93,15 +96,24 @@ func commands() []command {
 // stdout and is a success.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) < 2 {
-		usage(stderr)
-		return exitError(2)
-	}
-	if isHelp(args[1]) {
+	if len(args) >= 2 && isHelp(args[1]) {
 		usage(stdout)
 		return nil
 	}
-	err := dispatch(ctx, e, "safetynet", "", commands(), args[1:])
+	st, rest, err := parseSite(args[1:], getenv)
+	if err != nil {
+		return err
+	}
+	e.site = st
+	if len(rest) == 0 {
+		usage(stderr)
+		return exitError(2)
+	}
+	if isHelp(rest[0]) {
+		usage(stdout)
+		return nil
+	}
+	err = dispatch(ctx, e, "safetynet", "", commands(), rest)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil // the usage was asked for and printed
 	}
@@ -110,13 +122,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "safetynet — the social safety net of a prefecture, in one binary.")
-	fmt.Fprintln(w, "\nUsage: safetynet COMMAND [flags]   (safetynet COMMAND --help for its flags)")
+	fmt.Fprintln(w, "\nUsage: safetynet [options] COMMAND [flags]   (safetynet COMMAND --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	cs := append(commands(), command{name: "help", summary: "list the commands"})
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
+	siteUsage(w)
 	fmt.Fprintln(w, "\nA database DSN is a file path, sqlite:PATH, or postgres://user:pass@host/db.")
 }
 

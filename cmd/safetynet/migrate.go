@@ -11,11 +11,11 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := createStore(ctx, *dsn, e.logger())
+	a, _, err := createApp(ctx, e, *dsn, "migrate")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	fmt.Fprintf(e.stdout, "database is up to date (%s)\n", db.Dialect())
+	defer a.Close()
+	fmt.Fprintf(e.stdout, "database is up to date (%s)\n", a.Store.Dialect())
 	return nil
 }

@@ -8,11 +8,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/exchange"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
-	"safetynet/internal/sqlstore"
 )
 
 const monitorUsage = `Usage:
@@ -26,16 +26,6 @@ func monitorCommands() []command {
 		{name: "process", run: runMonitorProcess},
 		{name: "overdue", run: runMonitorOverdue},
 	}
-}
-
-// openMonitoring opens the store and the service, acting as the system
-// over the prefecture.
-func openMonitoring(ctx context.Context, e env, dsn, name string) (*monitoring.Service, *sqlstore.DB, context.Context, error) {
-	db, pk, ctx, err := openAsSystem(ctx, e, dsn, name)
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return monitoring.NewService(db, pk), db, ctx, nil
 }
 
 // asOfFlag parses --as-of, "" for today.
@@ -57,11 +47,12 @@ func runMonitorProcess(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openMonitoring(ctx, e, *dsn, "monitor-process")
+	a, ctx, err := openApp(ctx, e, *dsn, "monitor-process")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Monitoring
 	start := time.Now()
 	sum, err := svc.Process(ctx, d)
 	if err != nil {
@@ -79,7 +70,7 @@ func runMonitorOverdue(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "monitor overdue", "monitor overdue --db DSN [--as-of YYYY-MM-DD] [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
 	asOf := fs.String("as-of", "", "list the alerts overdue on this day: not disposed of and due before it (default today)")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,11 +82,12 @@ func runMonitorOverdue(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	svc, db, ctx, err := openMonitoring(ctx, e, *dsn, "monitor-overdue")
+	a, ctx, err := openApp(ctx, e, *dsn, "monitor-overdue")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Monitoring
 	if d.IsZero() {
 		d = svc.Today()
 	}
@@ -137,11 +129,7 @@ func alertList(ids []monitoring.AlertID, n int) string {
 
 // importSignals records the rows of a signals file, all or none; rows
 // without 来源部门 come from department.
-func importSignals(ctx context.Context, db *sqlstore.DB, batch string, rows []exchange.Row, department monitoring.Source) (int, error) {
-	pk, err := loadPolicies("")
-	if err != nil {
-		return 0, err
-	}
+func importSignals(ctx context.Context, a *app.App, batch string, rows []exchange.Row, department monitoring.Source) (int, error) {
 	ss := make([]monitoring.Signal, len(rows))
 	for i, r := range rows {
 		s := monitoring.Signal{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Kind: monitoring.Kind(r.Code("kind")),
@@ -151,7 +139,7 @@ func importSignals(ctx context.Context, db *sqlstore.DB, batch string, rows []ex
 		}
 		ss[i] = s
 	}
-	return monitoring.NewService(db, pk).RecordSignals(ctx, batch, ss)
+	return a.Monitoring.RecordSignals(ctx, batch, ss)
 }
 
 // monitoringSources lists the departments a signal may come from.

@@ -12,13 +12,10 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
-	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
 
 const paymentsUsage = `Usage:
@@ -43,25 +40,17 @@ func paymentsCommands() []command {
 	}
 }
 
-// openPayments opens the store and the service, acting as the system.
-func openPayments(ctx context.Context, e env, dsn, name string) (*payment.Service, *sqlstore.DB, context.Context, error) {
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return payment.NewService(db), db, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
-}
-
 func runPaymentsGenerate(ctx context.Context, e env, args []string) error {
 	dsn, m, code, err := monthRegionFlags(e, "payments generate", "payments generate --db DSN --period YYYY-MM [--region CODE]", args)
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openPayments(ctx, e, dsn, "payments-generate")
+	a, ctx, err := openApp(ctx, e, dsn, "payments-generate")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	sum, err := svc.Generate(ctx, m, code)
 	if err != nil {
 		return err
@@ -84,7 +73,7 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "payments reconcile", "payments reconcile --db DSN [--period YYYY-MM] [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
 	per := fs.String("period", "", "month, YYYY-MM; every month when empty")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,11 +88,12 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "payments-reconcile")
+	a, ctx, err := openApp(ctx, e, *dsn, "payments-reconcile")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	rec, err := svc.Reconcile(ctx, m, code)
 	if err != nil {
 		return err
@@ -141,11 +131,12 @@ func runNotices(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "payments-notices")
+	a, ctx, err := openApp(ctx, e, *dsn, "payments-notices")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	sent, failed, err := svc.DeliverNotices(ctx, payment.LogSender{Logger: e.logger().With("component", "notices")}, *limit)
 	if err != nil {
 		return err
@@ -179,11 +170,12 @@ func runBatchCreate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "batch-create")
+	a, ctx, err := openApp(ctx, e, *dsn, "batch-create")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	b, err := svc.CreateBatch(ctx, payment.Fund(*fund), *bank, m, *kind, code)
 	if err != nil {
 		return err
@@ -206,11 +198,12 @@ func runBatchList(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("--period: %w", err)
 		}
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "batch-list")
+	a, ctx, err := openApp(ctx, e, *dsn, "batch-list")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	bs, err := svc.Batches(ctx, payment.BatchFilter{Period: m, Limit: 200})
 	if err != nil {
 		return err
@@ -237,11 +230,12 @@ func runBatchExport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "batch-export")
+	a, ctx, err := openApp(ctx, e, *dsn, "batch-export")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	svc := a.Payments
 	file, b, err := svc.ExportBatch(ctx, payment.BatchID(*id), 0, f)
 	if err != nil {
 		return err
@@ -271,12 +265,13 @@ func runBatchReturn(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openPayments(ctx, e, *dsn, "batch-return")
+	a, ctx, err := openApp(ctx, e, *dsn, "batch-return")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	rows, rep, err := exchange.Read(ctx, bytes.NewReader(data), filepath.Base(*file), exchange.BankReturn(), registry.NewService(db).Today())
+	defer a.Close()
+	svc := a.Payments
+	rows, rep, err := exchange.Read(ctx, bytes.NewReader(data), filepath.Base(*file), exchange.BankReturn(), a.Clock.Today())
 	if err != nil {
 		if rep != nil && !rep.OK() {
 			printReport(e, rep)

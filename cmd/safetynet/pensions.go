@@ -10,18 +10,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
 )
-
-// openPensions loads the policies, opens the database and returns the
-// pensions service with a system principal for process.
-func openPensions(ctx context.Context, e env, dsn, process string) (context.Context, *insurance.Pensions, *sqlstore.DB, error) {
-	db, pk, ctx, err := openAsSystem(ctx, e, dsn, process)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return ctx, insurance.NewPensions(db, db, pk), db, nil
-}
 
 // regionFlag parses a --region value.
 func regionFlag(s string) (region.Code, error) {
@@ -44,11 +33,12 @@ func runPayroll(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, pen, db, err := openPensions(ctx, e, *dsn, "payroll")
+	a, ctx, err := openApp(ctx, e, *dsn, "payroll")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	pen := a.Pensions
 	fmt.Fprintf(e.stdout, "pension payroll %s for %s: computing...\n", m, code)
 	start := time.Now()
 	sum, err := pen.Payroll(ctx, m, code)
@@ -119,12 +109,12 @@ func pensionAward(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("--deemed-index: %w", err)
 		}
 	}
-	ctx, pen, db, err := openPensions(ctx, e, *dsn, "pension-award")
+	sn, ctx, err := openApp(ctx, e, *dsn, "pension-award")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := pen.Award(ctx, req)
+	defer sn.Close()
+	a, err := sn.Pensions.Award(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -141,7 +131,7 @@ func pensionAdjust(ctx context.Context, e env, args []string) error {
 	year := fs.Int("year", 0, "adjustment year")
 	ann := fs.String("announced", "", "month the adjustment is run, YYYY-MM")
 	fs.require("year", "announced")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -153,11 +143,12 @@ func pensionAdjust(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, pen, db, err := openPensions(ctx, e, *dsn, "pension-adjust")
+	a, ctx, err := openApp(ctx, e, *dsn, "pension-adjust")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	pen := a.Pensions
 	sum, err := pen.Adjust(ctx, *year, m, code)
 	if err != nil {
 		return err
@@ -184,11 +175,12 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--date: %w", err)
 	}
-	ctx, pen, db, err := openPensions(ctx, e, *dsn, "pension-certify")
+	a, ctx, err := openApp(ctx, e, *dsn, "pension-certify")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	pen := a.Pensions
 	c := &insurance.Certification{PersonID: registry.PersonID(*person), Date: d, Method: insurance.CertMethod(*method), Note: *note}
 	if err := pen.Certify(ctx, c); err != nil {
 		return err
@@ -201,7 +193,7 @@ func pensionCertify(ctx context.Context, e env, args []string) error {
 func regionOnly(e env, name string, args []string, extra func(fs *flagSet)) (string, region.Code, error) {
 	fs := newFlags(e, name, name+" [--region CODE] --db DSN")
 	dsn := dsnFlag(fs, defaultDB)
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	reg := fs.String("region", fs.e.home(), "region subtree")
 	if extra != nil {
 		extra(fs)
 	}
@@ -217,11 +209,12 @@ func pensionDuplicates(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, pen, db, err := openPensions(ctx, e, dsn, "pension-duplicates")
+	a, ctx, err := openApp(ctx, e, dsn, "pension-duplicates")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	pen := a.Pensions
 	ds, err := pen.Duplicates(ctx, code)
 	if err != nil {
 		return err
@@ -254,11 +247,12 @@ func pensionReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--period: %w", err)
 	}
-	ctx, pen, db, err := openPensions(ctx, e, dsn, "pension-report")
+	a, ctx, err := openApp(ctx, e, dsn, "pension-report")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer a.Close()
+	pen := a.Pensions
 	rep, err := pen.Report(ctx, m, code)
 	if err != nil {
 		return err

@@ -33,7 +33,7 @@ func TestPensionCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &registry.Person{IDNumber: idn, Name: "李强", Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: "652301", RegionCode: "652301001001"}
-	if err := registry.NewService(db).CreatePerson(ctx, p); err != nil {
+	if err := testApp(t, db).Registry.CreatePerson(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,7 +17,6 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
-	"safetynet/policies"
 )
 
 const policyUsage = `Usage: safetynet policy SUBCOMMAND [flags]
@@ -47,8 +45,8 @@ func policyCommands() []command {
 // loadPolicies loads and type-checks the policy package in dir, or the one
 // embedded in the binary when dir is "". The file of a load error is given
 // with dir (or "policies") in front, so that it can be opened as printed.
-func loadPolicies(dir string) (*policy.Package, error) {
-	fsys := fs.FS(policies.FS)
+func loadPolicies(e env, dir string) (*policy.Package, error) {
+	fsys := e.site.policyFS()
 	if dir != "" {
 		fsys = os.DirFS(dir)
 	}
@@ -76,7 +74,7 @@ func policyRoot(dir string) string {
 // loadOrReport loads the policy package, or prints why it cannot and
 // returns exit status 1.
 func loadOrReport(e env, cmd, dir string) (*policy.Package, error) {
-	pk, err := loadPolicies(dir)
+	pk, err := loadPolicies(e, dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "safetynet policy %s: %v\n", cmd, err)
 		return nil, exitError(1)
@@ -294,7 +292,7 @@ func runPolicyWhatIf(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pop, err := syntheticPopulation(pk, p.Entity, *n, *seed)
+	pop, err := syntheticPopulation(e, pk, p.Entity, *n, *seed)
 	if err != nil {
 		return err
 	}
@@ -303,7 +301,7 @@ func runPolicyWhatIf(e env, args []string) error {
 		printProblem(e.stderr, "safetynet policy whatif", err)
 		return exitError(1)
 	}
-	if err := nameCounties(rep); err != nil {
+	if err := nameCounties(e.site.juris.Tree, rep); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -314,11 +312,7 @@ func runPolicyWhatIf(e env, args []string) error {
 }
 
 // nameCounties fills in the names of the report's counties.
-func nameCounties(rep *policy.WhatIfReport) error {
-	tree, err := region.Default()
-	if err != nil {
-		return err
-	}
+func nameCounties(tree *region.Tree, rep *policy.WhatIfReport) error {
 	for i := range rep.Rows {
 		if n, ok := tree.Node(rep.Rows[i].Region); ok {
 			rep.Rows[i].Name = n.NameZH

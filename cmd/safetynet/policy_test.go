@@ -294,19 +294,19 @@ func TestPolicyList(t *testing.T) {
 }
 
 func TestSyntheticPopulation(t *testing.T) {
-	pk, err := loadPolicies(basicPolicies)
+	pk, err := loadPolicies(defaultEnv(), basicPolicies)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pop, err := syntheticPopulation(pk, "household", 5000, 42)
+	pop, err := syntheticPopulation(defaultEnv(), pk, "household", 5000, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := syntheticPopulation(pk, "household", 5000, 42)
+	again, err := syntheticPopulation(defaultEnv(), pk, "household", 5000, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := syntheticPopulation(pk, "household", 5000, 43)
+	other, err := syntheticPopulation(defaultEnv(), pk, "household", 5000, 43)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestSyntheticPopulation(t *testing.T) {
 	if len(counties) < 7 {
 		t.Errorf("cases live in %d counties, want the seven and the Zhundong zone", len(counties))
 	}
-	persons, err := syntheticPopulation(pk, "person", 100, 1)
+	persons, err := syntheticPopulation(defaultEnv(), pk, "person", 100, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,10 +352,10 @@ func TestSyntheticPopulation(t *testing.T) {
 	if c := pk.Case(persons, 0); string(c.Inputs["gender"]) != `"M"` && string(c.Inputs["gender"]) != `"F"` {
 		t.Errorf("gender %s (%d), want M or F", c.Inputs["gender"], gender[0])
 	}
-	if _, err := syntheticPopulation(pk, "organisation", 10, 1); err == nil {
+	if _, err := syntheticPopulation(defaultEnv(), pk, "organisation", 10, 1); err == nil {
 		t.Error("a population of an entity the package lacks: no error")
 	}
-	if _, err := syntheticPopulation(pk, "person", 0, 1); err == nil {
+	if _, err := syntheticPopulation(defaultEnv(), pk, "person", 0, 1); err == nil {
 		t.Error("a population of 0: no error")
 	}
 }
@@ -367,7 +367,7 @@ func TestCaseExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pk, err := loadPolicies("")
+	pk, err := loadPolicies(defaultEnv(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func refundCommands() []command {
 func refundFlags(fs *flagSet) (dsn *string, year *int, reg *string) {
 	dsn = dsnFlag(fs, defaultDB)
 	year = fs.Int("year", 0, "refund year (on the previous year's figures)")
-	reg = fs.String("region", string(region.Changji), "region subtree")
+	reg = fs.String("region", fs.e.home(), "region subtree")
 	fs.require("year")
 	return dsn, year, reg
 }
@@ -45,12 +45,12 @@ func runRefundScreen(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "refund")
+	a, ctx, err := openApp(ctx, e, *dsn, "refund")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	run, err := insurance.NewRefunds(db, pk).Screen(ctx, *year, code)
+	defer a.Close()
+	run, err := a.Refunds.Screen(ctx, *year, code)
 	if err != nil {
 		return err
 	}
@@ -76,12 +76,12 @@ func runRefundReport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--region: %w", err)
 	}
-	db, pk, ctx, err := openAsSystem(ctx, e, *dsn, "refund")
+	a, ctx, err := openApp(ctx, e, *dsn, "refund")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return printRefundBatches(ctx, e.stdout, insurance.NewRefunds(db, pk), *year, code, *byCounty)
+	defer a.Close()
+	return printRefundBatches(ctx, e.stdout, a.Refunds, *year, code, *byCounty)
 }
 
 func printRefundBatches(ctx context.Context, w io.Writer, rf *insurance.Refunds, year int, code region.Code, byCounty bool) error {

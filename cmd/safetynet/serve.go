@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,16 +12,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
-	"safetynet/internal/insurance"
-	"safetynet/internal/monitoring"
-	"safetynet/internal/payment"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
-	"safetynet/policies"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -43,12 +38,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := e.logger()
-	db, err := openStore(ctx, *dsn, logger)
+	a, _, err := openApp(ctx, e, *dsn, "serve")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := checkpoints(ctx, db, logger); err != nil {
+	defer a.Close()
+	if err := checkpoints(ctx, a.Store, logger); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -56,7 +51,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "safetynet %s serving http://%s\n", versionString(), ln.Addr())
-	return serve(ctx, ln, db, logger, sc)
+	return serve(ctx, e, ln, a, logger, sc)
 }
 
 // serverConfig is the configuration of serve and demo from their flags.
@@ -113,81 +108,68 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	}
 }
 
-// newHandler wires the services over db, and the policy package built into
-// the binary, into the HTTP handler. A policy package that does not load
-// stops the process here.
-func newHandler(db *sqlstore.DB, logger *slog.Logger) (http.Handler, *auth.Service, error) {
-	return newConfiguredHandler(db, logger, serverConfig{})
-}
-
-// newConfiguredHandler is newHandler with the transport, sign-in limits,
-// session key and limit of searches by ID number of sc (zero fields take
-// their defaults).
-func newConfiguredHandler(db *sqlstore.DB, logger *slog.Logger, sc serverConfig) (http.Handler, *auth.Service, error) {
-	reg := registry.NewService(db)
+// newHandler wires a's services into the HTTP handler, with the
+// transport, sign-in limits, session key and limit of searches by ID
+// number of sc (zero fields take their defaults). A catalogue that does
+// not load stops the process here. It returns the auth service too.
+func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.Handler, *auth.Service, error) {
 	if sc.idSearchesPerHour > 0 {
-		reg.IDSearchesPerHour = sc.idSearchesPerHour
+		a.Registry.IDSearchesPerHour = sc.idSearchesPerHour
 	}
-	au := auth.NewService(db, 12*time.Hour)
-	if err := au.SetSignInLimits(sc.signIn); err != nil {
+	if err := a.Auth.SetSignInLimits(sc.signIn); err != nil {
 		return nil, nil, err
 	}
 	if sc.sessionKey != nil {
-		if err := au.SetSessionKey(sc.sessionKey); err != nil {
+		if err := a.Auth.SetSessionKey(sc.sessionKey); err != nil {
 			return nil, nil, err
 		}
 	}
-	pk, err := loadPolicies("")
+	pk := a.Policy
+	cat, err := loadCatalogue(e, "", pk)
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := loadCatalogue("", pk)
-	if err != nil {
-		return nil, nil, err
-	}
-	reg.WageCeiling = wageCeiling(pk)
-	asst := assistance.NewService(db, db, db, pk)
-	asst.Leases = jobLeases()
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
-			return syntheticPopulation(pk, entity, n, seed)
+			return syntheticPopulation(e, pk, entity, n, seed)
 		},
+		Tree: a.Juris.Tree,
 	}
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString(), Transport: sc.transport}, httpapi.Services{
-		Registry:   reg,
-		Insurance:  insurance.NewService(db, db, pk),
-		Accounts:   insurance.NewAccounts(db, db, pk),
-		Pensions:   insurance.NewPensions(db, db, pk),
-		Benefits:   insurance.NewBenefits(db, db, pk),
-		Assistance: asst,
-		Auth:       au,
-		Audit:      db,
+		Registry:   a.Registry,
+		Insurance:  a.Insurance,
+		Accounts:   a.Accounts,
+		Pensions:   a.Pensions,
+		Benefits:   a.Benefits,
+		Assistance: a.Assistance,
+		Auth:       a.Auth,
+		Audit:      a.Store,
 		Policy:     pol,
 		Catalogue:  cat,
 		// The low-income dynamic monitoring.
-		Monitoring: monitoring.NewService(db, pk),
+		Monitoring: a.Monitoring,
 		// Payments and the fund ledger.
-		Payments: payment.NewService(db),
-		Refunds:  insurance.NewRefunds(db, pk),
+		Payments: a.Payments,
+		Refunds:  a.Refunds,
 	})
-	return h, au, err
+	return h, a.Auth, err
 }
 
 // catalogueFile is the catalogue of assistance items (联助清单) in a policy
-// package folder.
-const catalogueFile = "changji/catalogue.yaml"
+// package folder: catalogue.yaml of its most specific layer.
+func catalogueFile(pk *policy.Package) string { return pk.Layers[len(pk.Layers)-1] + "/catalogue.yaml" }
 
 // loadCatalogue loads the catalogue of the policy package in dir, or of the
 // one built into the binary when dir is "", and checks that its programmes
 // are those of pk. The file of an error is given with dir (or "policies")
 // in front, so that it can be opened as printed.
-func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error) {
-	fsys := fs.FS(policies.FS)
+func loadCatalogue(e env, dir string, pk *policy.Package) (*assistance.Catalogue, error) {
+	fsys := e.site.policyFS()
 	if dir != "" {
 		fsys = os.DirFS(dir)
 	}
-	cat, err := assistance.LoadCatalogue(fsys, catalogueFile)
+	cat, err := assistance.LoadCatalogue(fsys, catalogueFile(pk))
 	if err == nil {
 		err = cat.CheckProgrammes(func(id string) bool { _, ok := pk.Programme(id); return ok })
 	}
@@ -204,8 +186,8 @@ func loadCatalogue(dir string, pk *policy.Package) (*assistance.Catalogue, error
 }
 
 // serve serves the API on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.Logger, sc serverConfig) error {
-	h, _, err := newConfiguredHandler(db, logger, sc)
+func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog.Logger, sc serverConfig) error {
+	h, _, err := newHandler(e, a, logger, sc)
 	if err != nil {
 		return err
 	}
@@ -214,7 +196,7 @@ func serve(ctx context.Context, ln net.Listener, db *sqlstore.DB, logger *slog.L
 		return err
 	}
 	// The jobs a crash or kill left running are taken up.
-	if err := resumeScreeningJobs(ctx, db, logger); err != nil {
+	if err := resumeScreeningJobs(ctx, a, logger); err != nil {
 		return err
 	}
 	errc := make(chan error, 1)

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -15,31 +13,6 @@ import (
 // defaultDB is the database every command uses when --db is not given:
 // demo creates it, and the other commands then find it without a flag.
 const defaultDB = "safetynet.db"
-
-// openStore opens and migrates the existing database named by dsn. An
-// SQLite file that does not exist is refused, so that a mistyped --db is
-// an error rather than a new empty database: only gen, demo and migrate
-// create one (createStore).
-func openStore(ctx context.Context, dsn string, logger *slog.Logger) (*sqlstore.DB, error) {
-	if err := requireDatabase(dsn); err != nil {
-		return nil, err
-	}
-	return createStore(ctx, dsn, logger)
-}
-
-// createStore opens the database named by dsn, creating an SQLite file
-// that does not exist, and migrates it.
-func createStore(ctx context.Context, dsn string, logger *slog.Logger) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, dsn, logger)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
 
 // requireDatabase reports an error when dsn names an SQLite file that does
 // not exist. In-memory SQLite and PostgreSQL DSNs pass.

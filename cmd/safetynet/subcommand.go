@@ -10,11 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/period"
-	"safetynet/internal/policy"
 	"safetynet/internal/region"
-	"safetynet/internal/sqlstore"
 )
 
 // command is a command of safetynet: a leaf that runs, or a group whose
@@ -162,26 +159,12 @@ func usageFlags(synopsis string) []string {
 	return names
 }
 
-// openAsSystem opens the store and the policy package, and returns ctx
-// acting as the system process name.
-func openAsSystem(ctx context.Context, e env, dsn, name string) (*sqlstore.DB, *policy.Package, context.Context, error) {
-	pk, err := loadPolicies("")
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	db, err := openStore(ctx, dsn, e.logger())
-	if err != nil {
-		return nil, nil, ctx, err
-	}
-	return db, pk, auth.WithPrincipal(ctx, auth.SystemPrincipal(name, region.Changji)), nil
-}
-
-// periodRegionFlags adds --period (a month) and --region (a subtree, all
-// Changji by default) to fs; the function it returns reads them once fs is
-// parsed.
+// periodRegionFlags adds --period (a month) and --region (a subtree, the
+// whole home region by default) to fs; the function it returns reads them
+// once fs is parsed.
 func periodRegionFlags(fs *flagSet, periodUsage, regionUsage string) func() (period.Month, region.Code, error) {
 	per := fs.String("period", "", periodUsage)
-	reg := fs.String("region", string(region.Changji), regionUsage)
+	reg := fs.String("region", fs.e.home(), regionUsage)
 	fs.require("period")
 	return func() (period.Month, region.Code, error) {
 		m, err := period.ParseMonth(*per)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/region"
@@ -39,12 +38,12 @@ func userCommands() []command {
 // withUsers opens the store and runs fn with the auth service
 // acting as the system; an invalid change's fields go to stderr.
 func withUsers(ctx context.Context, e env, dsn string, fn func(context.Context, *auth.Service, *sqlstore.DB) error) error {
-	db, err := openStore(ctx, dsn, e.logger())
+	a, ctx, err := openApp(ctx, e, dsn, "user-admin")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	err = fn(auth.WithPrincipal(ctx, auth.SystemPrincipal("user-admin", region.Changji)), auth.NewService(db, 12*time.Hour), db)
+	defer a.Close()
+	err = fn(ctx, a.Auth, a.Store)
 	printProblems(e, err)
 	return err
 }
@@ -83,7 +82,7 @@ func runUserAdd(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
 	role := fs.String("role", "", "the role: "+roleList())
-	scope := fs.String("scope", string(region.Changji), "the region subtree the user works in")
+	scope := fs.String("scope", fs.e.home(), "the region subtree the user works in")
 	display := fs.String("display-name", "", "the name shown")
 	person := fs.Int64("person", 0, "the registry person of a citizen account")
 	fs.require("username", "role")

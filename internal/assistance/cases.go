@@ -431,7 +431,7 @@ func (s *Service) Assess(ctx context.Context, id CaseID, version int64, note str
 	if c.Decision, err = json.Marshal(d); err != nil {
 		return nil, fmt.Errorf("encode decision: %w", err)
 	}
-	c.AssessedBy, c.AssessedAt = p.UserID, s.NowFunc().UTC()
+	c.AssessedBy, c.AssessedAt = p.UserID, s.clock.Now().UTC()
 	action := "assess"
 	switch {
 	case d.Eligible && c.Programme != ProgTemporary:
@@ -519,7 +519,7 @@ func (s *Service) ResolveObjection(ctx context.Context, id CaseID, objection Obj
 	if o.Outcome != "pending" {
 		return nil, fault.Errorf(fault.Conflict, "objection %d was %s already", objection, o.Outcome)
 	}
-	o.Outcome, o.Finding, o.ResolvedBy, o.ResolvedAt = "dismissed", finding, p.UserID, s.NowFunc().UTC()
+	o.Outcome, o.Finding, o.ResolvedBy, o.ResolvedAt = "dismissed", finding, p.UserID, s.clock.Now().UTC()
 	action := "objection dismissed"
 	if upheld {
 		o.Outcome, action = "upheld", "objection upheld: investigate again"
@@ -559,7 +559,7 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 			}
 		}
 	}
-	c.DecidedBy, c.DecidedAt = p.UserID, s.NowFunc().UTC()
+	c.DecidedBy, c.DecidedAt = p.UserID, s.clock.Now().UTC()
 	if !c.Eligible {
 		c.Status = StatusRefused
 		if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: "refuse", Note: note}); err != nil {
@@ -592,7 +592,7 @@ func (s *Service) Refuse(ctx context.Context, id CaseID, version int64, reason s
 	if strings.TrimSpace(reason) == "" {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refusal", Fields: map[string]string{"note": "give the reason the applicant will be told"}}
 	}
-	c.Status, c.Reason, c.DecidedBy, c.DecidedAt = StatusRefused, reason, p.UserID, s.NowFunc().UTC()
+	c.Status, c.Reason, c.DecidedBy, c.DecidedAt = StatusRefused, reason, p.UserID, s.clock.Now().UTC()
 	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: "refuse", Note: reason}); err != nil {
 		return nil, err
 	}
@@ -647,7 +647,7 @@ func (s *Service) FastTrack(ctx context.Context, id CaseID, version int64, note 
 	if c.Decision, err = json.Marshal(d); err != nil {
 		return nil, fmt.Errorf("encode decision: %w", err)
 	}
-	c.AssessedBy, c.AssessedAt = p.UserID, s.NowFunc().UTC()
+	c.AssessedBy, c.AssessedAt = p.UserID, s.clock.Now().UTC()
 	a, err := s.awardFor(ctx, c, s.today(), p)
 	if err != nil {
 		return nil, err
@@ -671,7 +671,7 @@ func (s *Service) ReviewGrant(ctx context.Context, id CaseID, version int64, con
 	if p.UserID == c.AssessedBy {
 		return nil, fault.Errorf(fault.Forbidden, "case %d was granted by you: another user reviews it", id)
 	}
-	c.DecidedBy, c.DecidedAt = p.UserID, s.NowFunc().UTC()
+	c.DecidedBy, c.DecidedAt = p.UserID, s.clock.Now().UTC()
 	ch := &CaseChange{Case: c, Action: "review after the fact: confirmed", Note: reason}
 	c.Status = StatusApproved
 	if !confirm {

@@ -121,7 +121,7 @@ func (s *Service) Review(ctx context.Context, id AwardID, t *MeansTest, note str
 		return nil, nil, err
 	}
 	r := &Review{AwardID: a.ID, RegionCode: a.RegionCode, DueOn: a.ReviewDue, Eligible: d.Eligible,
-		Amount: d.Amount, OldAmount: a.Amount, ReviewedBy: p.UserID, ReviewedAt: s.NowFunc().UTC()}
+		Amount: d.Amount, OldAmount: a.Amount, ReviewedBy: p.UserID, ReviewedAt: s.clock.Now().UTC()}
 	if r.Decision, err = json.Marshal(d); err != nil {
 		return nil, nil, fmt.Errorf("encode decision: %w", err)
 	}
@@ -174,7 +174,7 @@ func (s *Service) DecideReview(ctx context.Context, id ReviewID, approve bool, n
 		return nil, fault.Errorf(fault.Conflict, "award %d is %s", a.ID, a.Status)
 	}
 	today := s.today()
-	r.DecidedBy, r.DecidedAt = p.UserID, s.NowFunc().UTC()
+	r.DecidedBy, r.DecidedAt = p.UserID, s.clock.Now().UTC()
 	next := *a
 	switch {
 	case r.Outcome == ReviewStopProposed && approve:

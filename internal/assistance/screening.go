@@ -306,7 +306,7 @@ func (s *Service) ScreenEvents(ctx context.Context, m period.Month, code region.
 	if err != nil {
 		return nil, err
 	}
-	age, _, err := s.policy.Value("high_age_allowance.min_age", m.First(), region.Changji)
+	age, _, err := s.policy.Value("high_age_allowance.min_age", m.First(), s.juris.Home)
 	if err != nil {
 		return nil, fmt.Errorf("high-age allowance age: %w", err)
 	}
@@ -472,7 +472,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		prog, _ := s.policy.Programme(programme)
 		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
 			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
-				CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}}
+				CreatedBy: p.UserID, CreatedAt: s.clock.Now().UTC()}}
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
 		}
@@ -674,7 +674,7 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 		}
 		items = append(items, *it)
 	}
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	status, err := s.store.ReviewScreeningItems(ctx, r, items, p.UserID, now)
 	if err != nil {
 		return nil, err
@@ -740,7 +740,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if approve && r.Status == "proposed" && r.reviewStarted() {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
-	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
+	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.clock.Now().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}

@@ -180,7 +180,7 @@ func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code re
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, false, err
 	}
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	j := &ScreeningJob{Period: m, Region: code, Status: "running", Phase: PhaseClassify, CreatedBy: p.UserID,
 		CreatedAt: now, UpdatedAt: now}
 	resumed, err := s.store.StartScreeningJob(ctx, j)
@@ -196,7 +196,7 @@ func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code re
 // claim claims j for a new owner of this process when its lease is free,
 // expired or its holder gone; j.Held says whether it was.
 func (s *Service) claim(ctx context.Context, j *ScreeningJob) error {
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	gone := ""
 	if j.LeaseOwner != "" && now.Before(j.LeaseUntil) && s.Leases.GoneFunc != nil && s.Leases.GoneFunc(j.LeaseOwner) {
 		gone = j.LeaseOwner
@@ -279,7 +279,7 @@ func (s *Service) RunScreeningJob(ctx context.Context, j *ScreeningJob, progress
 
 // updateJob stores j's progress, renewing its lease.
 func (s *Service) updateJob(ctx context.Context, j *ScreeningJob) error {
-	j.UpdatedAt = s.NowFunc().UTC()
+	j.UpdatedAt = s.clock.Now().UTC()
 	j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
 	return s.store.UpdateScreeningJob(ctx, j)
 }
@@ -311,7 +311,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	last := time.Time{}
 	tell := func(phase string, done int) error {
 		j.Phase, j.Done = phase, offset(phase)+done
-		now := s.NowFunc().UTC()
+		now := s.clock.Now().UTC()
 		if now.Sub(last) < 250*time.Millisecond && done > 0 {
 			return nil
 		}
@@ -365,7 +365,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 		for _, r := range runs {
 			r.JobID = j.ID
 		}
-		j.Phase, j.Done, j.UpdatedAt = ph.next, offset(ph.next), s.NowFunc().UTC()
+		j.Phase, j.Done, j.UpdatedAt = ph.next, offset(ph.next), s.clock.Now().UTC()
 		j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
 		if err := s.store.CreateScreeningRuns(ctx, runs, j); err != nil {
 			return err
@@ -374,7 +374,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 			progress(j)
 		}
 	}
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	j.Status, j.Phase, j.Done, j.FinishedAt = "done", PhaseDone, j.Total, now
 	if err := s.updateJob(ctx, j); err != nil {
 		return err

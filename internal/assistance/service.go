@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -115,8 +115,8 @@ type Service struct {
 	registry  Registry
 	insurance Insurance
 	policy    *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	juris     region.Jurisdiction
+	clock     clock.Clock
 	// Workers bounds the cores a batch uses; 0 means all.
 	Workers int
 	// ProgressFunc, when set, is told how many rows of a screening are
@@ -126,16 +126,15 @@ type Service struct {
 	Leases LeaseConfig
 }
 
-// NewService returns a Service.
-func NewService(store Store, reg Registry, ins Insurance, pk *policy.Package) *Service {
-	return &Service{store: store, registry: scopedRegistry{reg}, insurance: ins, policy: pk, NowFunc: time.Now}
+// NewService returns a Service in jurisdiction j (whose home region is
+// hukou-local), telling the time by clk.
+func NewService(store Store, reg Registry, ins Insurance, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
+	return &Service{store: store, registry: scopedRegistry{reg}, insurance: ins, policy: pk, juris: j, clock: clk}
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
+func (s *Service) today() period.Date { return s.clock.Today() }
 
-func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
-
-// Today is the service's current date in China.
+// Today is the service's current date in the jurisdiction.
 func (s *Service) Today() period.Date { return s.today() }
 
 // Registry returns the registry the service reads.
@@ -201,7 +200,7 @@ func (s *Service) prepareMeansTest(ctx context.Context, t *MeansTest) (*Explanat
 			continue
 		}
 		m.BirthDate = p.BirthDate()
-		m.HukouLocal = region.Changji.Contains(p.HukouRegion)
+		m.HukouLocal = s.juris.Contains(p.HukouRegion)
 		m.HukouType = p.HukouType
 		if m.Relation == "" {
 			m.Relation = relationIn(h, p.ID)

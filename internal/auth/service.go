@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/region"
 )
@@ -57,7 +58,7 @@ type Store interface {
 type Service struct {
 	store      Store
 	ttl        time.Duration
-	NowFunc    func() time.Time
+	clock      clock.Clock
 	bcryptCost int
 	limits     SignInLimits
 	// hashSlots holds a token per password check running.
@@ -69,12 +70,13 @@ type Service struct {
 }
 
 // NewService returns a Service whose sessions last ttl, with the default
-// sign-in limits and a random session key of its own (see SetSessionKey).
-func NewService(store Store, ttl time.Duration) *Service {
+// sign-in limits and a random session key of its own (see SetSessionKey),
+// telling the time by clk.
+func NewService(store Store, ttl time.Duration, clk clock.Clock) *Service {
 	l := DefaultSignInLimits()
 	key := make([]byte, SessionKeySize)
 	rand.Read(key) // never fails: crypto/rand crashes the program instead
-	return &Service{store: store, ttl: ttl, NowFunc: time.Now, bcryptCost: bcrypt.DefaultCost,
+	return &Service{store: store, ttl: ttl, clock: clk, bcryptCost: bcrypt.DefaultCost,
 		limits: l, hashSlots: make(chan struct{}, l.HashSlots), tokenKey: key}
 }
 
@@ -128,7 +130,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PersonID: nu.PersonID, PasswordHash: string(hash), CreatedAt: s.NowFunc().UTC()}
+	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PersonID: nu.PersonID, PasswordHash: string(hash), CreatedAt: s.clock.Now().UTC()}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
@@ -240,7 +242,7 @@ const dummyHash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"
 // lock are in the audit trail.
 func (s *Service) Login(ctx context.Context, username, password, addr string) (*Grant, error) {
 	bad := fault.Errorf(fault.Unauthenticated, "wrong username or password")
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	name := triedName(username)
 	if d, locked := s.addrs.lockedFor(addr, now); locked {
 		return nil, throttled(d)
@@ -310,7 +312,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if err != nil {
 		return Principal{}, err
 	}
-	if !hmac.Equal([]byte(sess.Seal), []byte(s.seal(token, sess.UserID, sess.ExpiresAt))) || !s.NowFunc().Before(sess.ExpiresAt) {
+	if !hmac.Equal([]byte(sess.Seal), []byte(s.seal(token, sess.UserID, sess.ExpiresAt))) || !s.clock.Now().Before(sess.ExpiresAt) {
 		return Principal{}, unauth
 	}
 	u, err := s.store.UserByID(ctx, sess.UserID)

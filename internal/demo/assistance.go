@@ -11,7 +11,6 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -28,8 +27,8 @@ import (
 func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month, seed int64) error {
 	start := time.Now()
 	w := s.Out
-	cw := auth.WithPrincipal(ctx, caseworker)
-	ap := auth.WithPrincipal(ctx, approver)
+	cw := auth.WithPrincipal(ctx, s.caseworker())
+	ap := auth.WithPrincipal(ctx, s.approver())
 	r := rand.New(rand.NewPCG(uint64(seed), 0xa551))
 	var tests []*assistance.MeansTest
 	err := s.Store.EachHousehold(ctx, func(h *Household) error {
@@ -48,10 +47,9 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 		}
 	}
 	svc := s.Assistance
-	clock := first.First().Time().Add(10 * time.Hour)
-	defer func(now func() time.Time) { svc.NowFunc = now }(svc.NowFunc)
-	svc.NowFunc = func() time.Time { return clock }
-	sum, err := svc.ClassifyAll(cw, first, region.Changji)
+	s.travel.set(first.First().Time().Add(10 * time.Hour))
+	defer s.travel.set(time.Time{})
+	sum, err := svc.ClassifyAll(cw, first, s.Juris.Home)
 	if err != nil {
 		return err
 	}
@@ -97,12 +95,12 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 	waiting := min(4, len(cases)/10)
 	approved := 0
 	for i, c := range cases[:len(cases)-waiting] {
-		clock = first.First().AddDays(i % 5).Time().Add(10 * time.Hour)
+		s.travel.set(first.First().AddDays(i % 5).Time().Add(10 * time.Hour))
 		if err := caseTo(cw, ap, svc, c, assistance.StatusNotice); err != nil {
 			return err
 		}
 	}
-	clock = first.First().AddDays(14).Time().Add(10 * time.Hour)
+	s.travel.set(first.First().AddDays(14).Time().Add(10 * time.Hour))
 	for _, c := range cases[:len(cases)-waiting] {
 		if c.Status != assistance.StatusNotice {
 			continue
@@ -117,20 +115,20 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 
 	for m := first; m <= last; m++ {
 		start := time.Now()
-		clock = m.First().AddDays(19).Time().Add(10 * time.Hour)
+		s.travel.set(m.First().AddDays(19).Time().Add(10 * time.Hour))
 		if m > first {
-			if _, err := svc.ClassifyAll(cw, m, region.Changji); err != nil {
+			if _, err := svc.ClassifyAll(cw, m, s.Juris.Home); err != nil {
 				return err
 			}
 		}
 		// The monthly allowances in one pass, then the one-offs, which the
 		// policy finds only in their batch months.
-		runs, err := svc.ScreenAll(cw, m, region.Changji)
+		runs, err := svc.ScreenAll(cw, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}
 		for _, prog := range assistance.HouseholdAllowances {
-			run, err := svc.Screen(cw, prog, m, region.Changji)
+			run, err := svc.Screen(cw, prog, m, s.Juris.Home)
 			if err != nil {
 				return err
 			}
@@ -148,7 +146,7 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 				return err
 			}
 		}
-		pay, err := svc.Pay(cw, m, region.Changji)
+		pay, err := svc.Pay(cw, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}
@@ -159,7 +157,7 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 	// The cases still in progress, applied days ago.
 	today := s.Today()
 	for i, c := range cases[len(cases)-waiting:] {
-		clock = today.AddDays(-3).Time().Add(10 * time.Hour)
+		s.travel.set(today.AddDays(-3).Time().Add(10 * time.Hour))
 		want := []assistance.CaseStatus{assistance.StatusNotice, assistance.StatusNotice, assistance.StatusNotice, assistance.StatusApplied}[i]
 		if err := caseTo(cw, ap, svc, c, want); err != nil {
 			return err

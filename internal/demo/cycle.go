@@ -11,7 +11,6 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -24,13 +23,13 @@ import (
 // groups' premiums, awards the pensions and runs the three payrolls.
 func (s *Seeder) InsuranceCycle(ctx context.Context) error {
 	w := s.Out
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo-cycle", region.Changji))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo-cycle", s.Juris.Home))
 	svc := s.Insurance
 	today := s.Today()
 	last := today.Period().Add(-1)
 	for m := last.Add(-2); m <= last; m++ {
 		start := time.Now()
-		sum, err := svc.Assess(ctx, m, region.Changji)
+		sum, err := svc.Assess(ctx, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}
@@ -40,7 +39,7 @@ func (s *Seeder) InsuranceCycle(ctx context.Context) error {
 		}
 		var ps []insurance.Payment
 		var owed int
-		f := insurance.AssessmentFilter{Period: m, Region: region.Changji, Page: registry.Page{Limit: 500}}
+		f := insurance.AssessmentFilter{Period: m, Region: s.Juris.Home, Page: registry.Page{Limit: 500}}
 		for {
 			as, err := svc.Assessments(ctx, f)
 			if err != nil {
@@ -108,7 +107,7 @@ func (s *Seeder) InsuranceCycle(ctx context.Context) error {
 	var credited int
 	var credits money.Fen
 	for m := jan; m <= last; m++ {
-		c, err := acc.Credit(ctx, m, region.Changji)
+		c, err := acc.Credit(ctx, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}
@@ -118,7 +117,7 @@ func (s *Seeder) InsuranceCycle(ctx context.Context) error {
 		}
 	}
 	fmt.Fprintf(w, "personal accounts credited %s to %s: %d entries, %s yuan, in %.1f s\n", jan, last, credited, credits, time.Since(start).Seconds())
-	hb, err := acc.PayHardshipPremiums(ctx, year, region.Changji)
+	hb, err := acc.PayHardshipPremiums(ctx, year, s.Juris.Home)
 	if err != nil {
 		return err
 	}
@@ -181,7 +180,7 @@ func (s *Seeder) awardPensions(ctx context.Context, from, last period.Month) err
 	fmt.Fprintf(w, "pensions awarded from %s: %d employee, %d resident (%d requests refused, each with its reasons), in %.1f s\n",
 		from, employee, resident, refused, time.Since(start).Seconds())
 	for m := from; m <= last; m++ {
-		sum, err := pen.Payroll(ctx, m, region.Changji)
+		sum, err := pen.Payroll(ctx, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}

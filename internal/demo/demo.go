@@ -17,6 +17,7 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -26,6 +27,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"sync"
 )
 
 // Store is what the demo needs of the store directly: bulk loads and
@@ -97,25 +99,54 @@ type Seeder struct {
 	Store Store
 	// Policy is the policy package in force.
 	Policy *policy.Package
-	// Now is the clock: the demo's months end with the one before today's.
-	Now func() time.Time
+	// Juris is the jurisdiction: its home region is the demo's region.
+	Juris region.Jurisdiction
 	// Out receives a line for each step, with how long it took.
 	Out io.Writer
+	// clock is the real clock; travel moves the services' clock into the
+	// demo's past.
+	clock  clock.Clock
+	travel *travelClock
 }
 
-// New returns a Seeder of the services over store, under policy package
-// pk, with the clock now, writing its steps to out. The Seeder replaces
-// the assistance and monitoring services' NowFunc while it works, to date
-// their records in the demo's past, and puts it back when done.
-func New(store Store, pk *policy.Package, svc Services, now func() time.Time, out io.Writer) *Seeder {
-	return &Seeder{Services: svc, Store: store, Policy: pk, Now: now, Out: out}
+// New returns a Seeder of the services that build makes over store, under
+// policy package pk, in jurisdiction j, writing its steps to out. The
+// demo's months end with the one before today's by clk. build is given the
+// clock the services must tell the time by: clk's, except while a step
+// dates the assistance and monitoring records in the demo's past.
+func New(store Store, pk *policy.Package, j region.Jurisdiction, clk clock.Clock, build func(clock.Clock) Services, out io.Writer) *Seeder {
+	tc := &travelClock{base: clk.Now}
+	c := clock.New(tc.now, clk.Zone())
+	return &Seeder{Services: build(c), Store: store, Policy: pk, Juris: j, Out: out, clock: clk, travel: tc}
 }
 
-// chinaTime is the time zone of the demo's dates.
-var chinaTime = time.FixedZone("CST", 8*3600)
+// travelClock tells its base's time, or the moment it is set to.
+type travelClock struct {
+	base func() time.Time
+	mu   sync.Mutex
+	at   time.Time
+}
 
-// Today returns the date today by the Seeder's clock, in China.
-func (s *Seeder) Today() period.Date { return period.DateOf(s.Now().In(chinaTime)) }
+func (c *travelClock) now() time.Time {
+	c.mu.Lock()
+	at := c.at
+	c.mu.Unlock()
+	if at.IsZero() {
+		return c.base()
+	}
+	return at
+}
+
+// set moves the clock to t; the zero time puts it back on its base.
+func (c *travelClock) set(t time.Time) {
+	c.mu.Lock()
+	c.at = t
+	c.mu.Unlock()
+}
+
+// Today returns the date today by the Seeder's clock, in the
+// jurisdiction.
+func (s *Seeder) Today() period.Date { return s.clock.Today() }
 
 // LastMonth returns the month before today's: the demo's last month.
 func (s *Seeder) LastMonth() period.Month { return s.Today().Period().Add(-1) }
@@ -136,7 +167,7 @@ var Users = []auth.NewUser{
 
 // EnsureUsers creates the demo logins that do not exist yet.
 func (s *Seeder) EnsureUsers(ctx context.Context) error {
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo", region.Code("652300")))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo", s.Juris.Home))
 	for _, nu := range Users {
 		if _, err := s.Store.UserByName(ctx, nu.Username); err == nil {
 			continue
@@ -153,9 +184,15 @@ func (s *Seeder) EnsureUsers(ctx context.Context) error {
 
 // The demo's users who make and check: one makes, another checks.
 var (
-	caseworker = auth.Principal{UserID: -1, Username: "system:assistance-caseworker", Role: auth.RoleAdmin, Scope: region.Changji}
-	approver   = auth.Principal{UserID: -2, Username: "system:assistance-approver", Role: auth.RoleApprover, Scope: region.Changji}
+	caseworkerID = auth.Principal{UserID: -1, Username: "system:assistance-caseworker", Role: auth.RoleAdmin}
+	approverID   = auth.Principal{UserID: -2, Username: "system:assistance-approver", Role: auth.RoleApprover}
 )
+
+// caseworker is the demo's maker, scoped to the home region.
+func (s *Seeder) caseworker() auth.Principal { p := caseworkerID; p.Scope = s.Juris.Home; return p }
+
+// approver is the demo's checker, scoped to the home region.
+func (s *Seeder) approver() auth.Principal { p := approverID; p.Scope = s.Juris.Home; return p }
 
 // All builds a new demo database's months after its population: the
 // insurance cycle, seven months of assistance ending last month, the

@@ -8,17 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"safetynet/internal/assistance"
+	"safetynet/internal/app"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/demo"
-	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
-	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/policies"
@@ -35,20 +33,9 @@ func newSeeder(t *testing.T, db *sqlstore.DB, out *bytes.Buffer) *demo.Seeder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return fixedNow }
-	svc := demo.Services{
-		Registry:   registry.NewService(db),
-		Insurance:  insurance.NewService(db, db, pk),
-		Accounts:   insurance.NewAccounts(db, db, pk),
-		Pensions:   insurance.NewPensions(db, db, pk),
-		Assistance: assistance.NewService(db, db, db, pk),
-		Payments:   payment.NewService(db),
-		Monitoring: monitoring.NewService(db, pk),
-		Auth:       auth.NewService(db, 0),
-	}
-	svc.Registry.NowFunc, svc.Insurance.NowFunc, svc.Accounts.NowFunc, svc.Pensions.NowFunc = now, now, now, now
-	svc.Assistance.NowFunc, svc.Payments.NowFunc, svc.Monitoring.NowFunc = now, now, now
-	return demo.New(store{db}, pk, svc, now, out)
+	j := region.DefaultJurisdiction()
+	a := app.New(db, pk, j, clock.Fixed(fixedNow, j.Zone), app.Options{})
+	return a.Seeder(store{db}, out)
 }
 
 // store is the store as demo.Store, as cmd/safetynet adapts it.

@@ -36,10 +36,9 @@ func (s *Seeder) Alerts(ctx context.Context, seed int64) error {
 	today := s.Today()
 	graded := today.AddDays(-21)
 	svc := s.Monitoring
-	defer func(now func() time.Time) { svc.NowFunc = now }(svc.NowFunc)
-	now := svc.NowFunc
-	svc.NowFunc = func() time.Time { return graded.Time().Add(10 * time.Hour) }
-	cw := auth.WithPrincipal(ctx, caseworker)
+	defer s.travel.set(time.Time{})
+	s.travel.set(graded.Time().Add(10 * time.Hour))
+	cw := auth.WithPrincipal(ctx, s.caseworker())
 	type kindOf struct {
 		kind   monitoring.Kind
 		source monitoring.Source
@@ -78,7 +77,7 @@ func (s *Seeder) Alerts(ctx context.Context, seed int64) error {
 	}
 	// A week later the caseworkers visit a third of the alerts: most
 	// households met and referred or found in no need, some not reached.
-	svc.NowFunc = func() time.Time { return graded.AddDays(7).Time().Add(10 * time.Hour) }
+	s.travel.set(graded.AddDays(7).Time().Add(10 * time.Hour))
 	alerts, err := svc.Alerts(cw, monitoring.AlertFilter{Page: registry.Page{Limit: 500}})
 	if err != nil {
 		return err
@@ -111,7 +110,7 @@ func (s *Seeder) Alerts(ctx context.Context, seed int64) error {
 		}
 		closed++
 	}
-	svc.NowFunc = now
+	s.travel.set(time.Time{})
 	over, err := svc.Overdue(cw, today, "")
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 )
 
 // Payroll pays month m of the demo: the payment instructions of every
@@ -20,10 +19,10 @@ import (
 func (s *Seeder) Payroll(ctx context.Context, m period.Month, seed int64) error {
 	w := s.Out
 	r := rand.New(rand.NewPCG(uint64(seed), 0xba4c))
-	cw := auth.WithPrincipal(ctx, caseworker)
-	ap := auth.WithPrincipal(ctx, approver)
+	cw := auth.WithPrincipal(ctx, s.caseworker())
+	ap := auth.WithPrincipal(ctx, s.approver())
 	svc := s.Payments
-	gen, err := svc.Generate(cw, m, region.Changji)
+	gen, err := svc.Generate(cw, m, s.Juris.Home)
 	if err != nil {
 		return err
 	}
@@ -35,12 +34,12 @@ func (s *Seeder) Payroll(ctx context.Context, m period.Month, seed int64) error 
 	var batches, failed int
 	var retry []payment.InstructionID
 	for _, fund := range payment.Funds {
-		banks, err := svc.PendingBanks(cw, fund, m, false, region.Changji)
+		banks, err := svc.PendingBanks(cw, fund, m, false, s.Juris.Home)
 		if err != nil {
 			return err
 		}
 		for _, bank := range banks {
-			b, err := svc.CreateBatch(cw, fund, bank.BankCode, m, "monthly", region.Changji)
+			b, err := svc.CreateBatch(cw, fund, bank.BankCode, m, "monthly", s.Juris.Home)
 			if err != nil {
 				return err
 			}
@@ -74,18 +73,18 @@ func (s *Seeder) Payroll(ctx context.Context, m period.Month, seed int64) error 
 	}
 	waiting := 0
 	for _, fund := range payment.Funds {
-		banks, err := svc.PendingBanks(cw, fund, m, true, region.Changji)
+		banks, err := svc.PendingBanks(cw, fund, m, true, s.Juris.Home)
 		if err != nil {
 			return err
 		}
 		for _, bank := range banks {
-			if _, err := svc.CreateBatch(cw, fund, bank.BankCode, m, "one_off", region.Changji); err != nil {
+			if _, err := svc.CreateBatch(cw, fund, bank.BankCode, m, "one_off", s.Juris.Home); err != nil {
 				return err
 			}
 			waiting++
 		}
 	}
-	rec, err := svc.Reconcile(cw, m, region.Changji)
+	rec, err := svc.Reconcile(cw, m, s.Juris.Home)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/money"
-	"safetynet/internal/region"
 	"safetynet/internal/synth"
 )
 
@@ -15,7 +14,7 @@ import (
 // the same for the same seed, through a registry loader; progress, when
 // not nil, is told how many persons are done.
 func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progress func(done int)) (synth.Summary, error) {
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", "652300"))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", s.Juris.Home))
 	loader, err := s.Registry.NewLoader(ctx, s.Store)
 	if err != nil {
 		return synth.Summary{}, err
@@ -24,12 +23,8 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 	if err != nil {
 		return synth.Summary{}, err
 	}
-	tree, err := region.Default()
-	if err != nil {
-		return synth.Summary{}, err
-	}
-	cfg := synth.Config{Persons: persons, Seed: seed, Today: s.Today(), Start: keys}
-	sum, err := synth.Generate(ctx, cfg, tree, loader.Load, func(done int) {
+	cfg := synth.Config{Persons: persons, Seed: seed, Today: s.Today(), Start: keys, Home: s.Juris.Home}
+	sum, err := synth.Generate(ctx, cfg, s.Juris.Tree, loader.Load, func(done int) {
 		if progress != nil {
 			progress(done)
 		}
@@ -46,11 +41,11 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 func (s *Seeder) Enrol(ctx context.Context) error {
 	start := time.Now()
 	today := s.Today()
-	avg, _, err := s.Policy.Value("social_insurance.average_wage", today, region.Changji)
+	avg, _, err := s.Policy.Value("social_insurance.average_wage", today, s.Juris.Home)
 	if err != nil {
 		return err
 	}
-	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", region.Changji))
+	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("gen", s.Juris.Home))
 	e, err := s.Store.SeedEnrolments(ctx, today, money.Fen(avg))
 	if err != nil {
 		return err

@@ -102,7 +102,7 @@ func TestAssistanceCaseAPI(t *testing.T) {
 	}
 	b.do(t, "POST", path+"/approval", "cw1", map[string]any{"version": c.Version}).problem(t, http.StatusForbidden)
 	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version}).problem(t, http.StatusConflict)
-	b.asst.NowFunc = func() time.Time { return time.Now().AddDate(0, 0, 8) }
+	b.now.Set(func() time.Time { return time.Now().AddDate(0, 0, 8) })
 	b.do(t, "POST", path+"/approval", "approver", map[string]any{}).problem(t, http.StatusUnprocessableEntity) // no version
 	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
 	if c.Status != "approved" || c.AwardID == 0 || len(c.Events) != 4 {

@@ -325,11 +325,7 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	tree, err := region.Default()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
+	tree := s.pol.Tree
 	reply(w, r, http.StatusOK, whatIfOf(rep, seed, tree))
 }
 

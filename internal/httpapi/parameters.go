@@ -113,10 +113,6 @@ func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fault.Errorf(fault.NotFound, "parameter %s not found", key))
 		return
 	}
-	tree, err := region.Default()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
+	tree := s.pol.Tree
 	reply(w, r, http.StatusOK, parameterOf(p, tree))
 }

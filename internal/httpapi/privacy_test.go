@@ -76,7 +76,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 	b.do(t, "POST", path+"/investigation", "cw1", map[string]any{"version": c.Version, "heating_type": "self_heating", "members": members, "lines": lines}).
 		want(t, http.StatusOK).decode(t, &c)
 	b.do(t, "POST", path+"/assessment", "cw1", map[string]any{"version": c.Version}).want(t, http.StatusOK).decode(t, &c)
-	b.asst.NowFunc = func() time.Time { return time.Now().AddDate(0, 0, 8) }
+	b.now.Set(func() time.Time { return time.Now().AddDate(0, 0, 8) })
 	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
 	s.award = c.AwardID
 	// The month's payment, to the head's account, in a bank batch.
@@ -97,7 +97,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 	if s.batch == 0 {
 		t.Fatalf("no payment batch: the run made %v", gen.ByFund)
 	}
-	b.asst.NowFunc = time.Now
+	b.now.Set(time.Now)
 	var tests listJSON[struct {
 		ID int64 `json:"id"`
 	}]

@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/policy"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -44,6 +45,9 @@ type Policy struct {
 	// PopulationFunc returns n cases of entity for a what-if, the same
 	// cases for the same seed.
 	PopulationFunc func(entity string, n int, seed int64) (*policy.Population, error)
+	// Tree names the regions of explanations and what-if reports: the
+	// jurisdiction's tree (the embedded one when nil).
+	Tree *region.Tree
 }
 
 // server holds the API's dependencies; its methods are the handlers.
@@ -111,6 +115,11 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {
 		return nil, errors.New("the policy package and its population function are required")
+	}
+	if s.pol.Tree == nil {
+		if s.pol.Tree, err = region.Default(); err != nil {
+			return nil, err
+		}
 	}
 	progs, err := programmeCatalogue(s.pol)
 	if err != nil {

@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -45,8 +47,11 @@ type testBundle struct {
 	ref  *insurance.Refunds
 	mon  *monitoring.Service
 	au   *auth.Service
+	pay  *payment.Service
 	cat  *assistance.Catalogue
 	logs *syncBuffer
+	// now is the clock of every service of the bundle; a test sets it.
+	now *clock.Settable
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -66,7 +71,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -79,21 +84,19 @@ func setup(t testing.TB) *testBundle {
 func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	t.Helper()
 	db := open(t)
-	b := &testBundle{db: db, reg: registry.NewService(db), au: auth.NewService(db, time.Hour), logs: &syncBuffer{}, tokens: map[string]string{}}
 	pk, err := realPolicy()
 	if err != nil {
 		t.Fatalf("load the policy package: %v", err)
 	}
-	b.ins = insurance.NewService(db, db, pk)
-	b.acc = insurance.NewAccounts(db, db, pk)
-	b.pen = insurance.NewPensions(db, db, pk)
-	b.ben = insurance.NewBenefits(db, db, pk)
-	b.asst = assistance.NewService(db, db, db, pk)
-	b.ref = insurance.NewRefunds(db, pk)
+	// The services, built as the binary builds them, on the bundle's
+	// clock. Sessions outlast the 8 days some tests move the clock on.
+	now := clock.NewSettable(time.Now)
+	a := app.New(db, pk, region.DefaultJurisdiction(), now.In(region.DefaultJurisdiction().Zone), app.Options{SessionTTL: 30 * 24 * time.Hour})
+	b := &testBundle{db: db, reg: a.Registry, ins: a.Insurance, acc: a.Accounts, pen: a.Pensions, ben: a.Benefits, asst: a.Assistance,
+		ref: a.Refunds, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}
-	b.mon = monitoring.NewService(db, pk)
 	b.au.SetFastHashing()
 	logger := slog.New(slog.NewJSONHandler(b.logs, nil))
 	h, err := httpapi.NewServer(logger, httpapi.Config{Version: "test-1"}, b.services(testPolicy(t)))

@@ -58,12 +58,12 @@ func login(t testing.TB, url, user, password string, hdr map[string]string) (*ht
 	return resp, raw
 }
 
-// setClock makes the bundle's auth service read the time from an atomic
+// setClock makes the bundle's services read the time from an atomic
 // clock starting at now, and returns the function that moves it on.
 func (b *testBundle) setClock(now time.Time) func(time.Duration) {
 	var clock atomic.Pointer[time.Time]
 	clock.Store(&now)
-	b.au.NowFunc = func() time.Time { return *clock.Load() }
+	b.now.Set(func() time.Time { return *clock.Load() })
 	return func(d time.Duration) {
 		next := clock.Load().Add(d)
 		clock.Store(&next)

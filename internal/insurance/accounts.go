@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"safetynet/internal/clock"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
@@ -95,16 +96,17 @@ type Accounts struct {
 	store    AccountStore
 	registry Registry
 	policy   *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	juris    region.Jurisdiction
+	clock    clock.Clock
 }
 
-// NewAccounts returns a Accounts.
-func NewAccounts(store AccountStore, reg Registry, pk *policy.Package) *Accounts {
-	return &Accounts{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
+// NewAccounts returns an Accounts in jurisdiction j (whose home region is
+// local: transfers and 代缴), telling the time by clk.
+func NewAccounts(store AccountStore, reg Registry, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Accounts {
+	return &Accounts{store: store, registry: scopedRegistry{reg}, policy: pk, juris: j, clock: clk}
 }
 
-func (s *Accounts) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+func (s *Accounts) today() period.Date { return s.clock.Today() }
 
 // EntryKind is what an account entry records.
 type EntryKind string

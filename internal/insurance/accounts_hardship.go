@@ -263,7 +263,7 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 		}
 		d, err := s.policy.Evaluate(HardshipProgramme, jan, policy.Case{Entity: "person", Region: c.RegionCode, Inputs: map[string]json.RawMessage{
 			"birth_date":                jsonText(c.BirthDate.String()),
-			"hukou_local":               jsonBool(localHukou(c.HukouRegion)),
+			"hukou_local":               jsonBool(localHukou(s.juris, c.HukouRegion)),
 			"disability_grade":          json.RawMessage(strconv.Itoa(grade)),
 			"in_dibao_household":        jsonBool(in[string(GroupDibao)]),
 			"tekun":                     jsonBool(in[string(GroupTekun)]),
@@ -303,8 +303,8 @@ func (s *Accounts) PayHardshipPremiums(ctx context.Context, year int, code regio
 // localHukou reports whether a household registered in code is local. A
 // person with no household region recorded is taken as local: residents
 // join the resident pension where the household is registered.
-func localHukou(code region.Code) bool {
-	return code == "" || region.Changji.Contains(code)
+func localHukou(j region.Jurisdiction, code region.Code) bool {
+	return code == "" || j.Contains(code)
 }
 
 func jsonText(s string) json.RawMessage {

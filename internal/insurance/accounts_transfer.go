@@ -39,7 +39,7 @@ type Transfer struct {
 	PersonID  registry.PersonID `json:"person_id"`
 	Direction string            `json:"direction"`
 	// RegionCode is the person's region here; OtherRegion where the account
-	// goes to or comes from (a code or a name outside Changji).
+	// goes to or comes from (a code or a name outside the jurisdiction).
 	RegionCode  region.Code `json:"region_code"`
 	OtherRegion string      `json:"other_region"`
 	On          period.Date `json:"on"`
@@ -80,8 +80,8 @@ func (s *Accounts) transferParty(ctx context.Context, personID registry.PersonID
 	switch {
 	case other == "" || len(other) > 100:
 		pr.Add("region", "name the other region, at most 100 characters")
-	case region.Changji.Contains(region.Code(other)):
-		pr.Add("region", "%s is inside Changji: a move within the prefecture is no transfer", other)
+	case s.juris.Contains(region.Code(other)):
+		pr.Add("region", "%s is inside %s: a move within the jurisdiction is no transfer", other, s.juris.Name)
 	}
 	if on.IsZero() {
 		pr.Add("on", "is required")
@@ -104,7 +104,7 @@ func (s *Accounts) transferParty(ctx context.Context, personID registry.PersonID
 	return per, nil
 }
 
-// TransferOut moves a person's employee pension out of Changji (转出): the
+// TransferOut moves a person's employee pension out of the jurisdiction (转出): the
 // whole personal-account balance, zeroed by a negative entry, and the
 // pooled-fund portion, the transfer ratio of each year's actual
 // contribution bases since the parameter's first year. It refuses a dead
@@ -168,7 +168,7 @@ type TransferInRequest struct {
 	Months     int
 }
 
-// TransferIn records an employee account moved into Changji (转入): the
+// TransferIn records an employee account moved into the jurisdiction (转入): the
 // balance as a transfer-in entry, with the contribution months and the
 // pooled funds received. The balance and the pooled funds must be within
 // their plausibility ceilings (limits.transfer_in.balance and .pooled). A

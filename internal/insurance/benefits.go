@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -72,16 +73,15 @@ type Benefits struct {
 	store    BenefitStore
 	registry Registry
 	policy   *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	clock    clock.Clock
 }
 
-// NewBenefits returns a Benefits.
-func NewBenefits(store BenefitStore, reg Registry, pk *policy.Package) *Benefits {
-	return &Benefits{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
+// NewBenefits returns a Benefits telling the time by clk.
+func NewBenefits(store BenefitStore, reg Registry, pk *policy.Package, clk clock.Clock) *Benefits {
+	return &Benefits{store: store, registry: scopedRegistry{reg}, policy: pk, clock: clk}
 }
 
-func (s *Benefits) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+func (s *Benefits) today() period.Date { return s.clock.Today() }
 
 // ClaimID is an unemployment claim's surrogate key.
 type ClaimID int64

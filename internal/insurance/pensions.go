@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -67,16 +68,15 @@ type Pensions struct {
 	store    PensionStore
 	registry Registry
 	policy   *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	clock    clock.Clock
 }
 
-// NewPensions returns a Pensions.
-func NewPensions(store PensionStore, reg Registry, pk *policy.Package) *Pensions {
-	return &Pensions{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
+// NewPensions returns a Pensions telling the time by clk.
+func NewPensions(store PensionStore, reg Registry, pk *policy.Package, clk clock.Clock) *Pensions {
+	return &Pensions{store: store, registry: scopedRegistry{reg}, policy: pk, clock: clk}
 }
 
-func (s *Pensions) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+func (s *Pensions) today() period.Date { return s.clock.Today() }
 
 // AwardID identifies an award.
 type AwardID int64

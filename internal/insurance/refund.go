@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -126,13 +127,12 @@ type RefundStore interface {
 type Refunds struct {
 	store  RefundStore
 	policy *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	clock  clock.Clock
 }
 
-// NewRefunds returns a Refunds.
-func NewRefunds(store RefundStore, pk *policy.Package) *Refunds {
-	return &Refunds{store: store, policy: pk, NowFunc: time.Now}
+// NewRefunds returns a Refunds telling the time by clk.
+func NewRefunds(store RefundStore, pk *policy.Package, clk clock.Clock) *Refunds {
+	return &Refunds{store: store, policy: pk, clock: clk}
 }
 
 // refundColumns builds the organisation population of a chunk of bases.
@@ -209,7 +209,7 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 		return nil, err
 	}
 	run := &RefundRun{Year: year, Region: code, Status: "proposed", Evaluated: len(bs), PolicyVersion: s.policy.Version,
-		CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}
+		CreatedBy: p.UserID, CreatedAt: s.clock.Now().UTC()}
 	if len(bs) > 0 {
 		pop, err := s.population(bs)
 		if err != nil {
@@ -265,7 +265,7 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 	if p.UserID == r.CreatedBy {
 		return nil, fault.Errorf(fault.Forbidden, "refund run %d was made by you: another user decides it", id)
 	}
-	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.NowFunc().UTC(), reason
+	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.clock.Now().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
@@ -274,7 +274,7 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 		return r, s.store.DecideRefundRun(ctx, r, nil)
 	}
 	r.Status = "approved"
-	m := period.DateOf(r.DecidedAt.In(chinaTime)).Period()
+	m := s.clock.Date(r.DecidedAt).Period()
 	refunds := make([]Refund, 0, len(r.Items))
 	for _, it := range r.Items {
 		d, err := s.policy.Evaluate(RefundProgramme, period.NewMonth(r.Year, time.January), policy.Case{Entity: "organisation", Region: it.RegionCode,

@@ -3,9 +3,9 @@ package insurance
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -86,18 +86,17 @@ type Service struct {
 	store    Store
 	registry Registry
 	policy   *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	juris    region.Jurisdiction
+	clock    clock.Clock
 }
 
-// NewService returns a Service.
-func NewService(store Store, reg Registry, pk *policy.Package) *Service {
-	return &Service{store: store, registry: scopedRegistry{reg}, policy: pk, NowFunc: time.Now}
+// NewService returns a Service in jurisdiction j (whose home region is
+// local for restricted enrolments), telling the time by clk.
+func NewService(store Store, reg Registry, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
+	return &Service{store: store, registry: scopedRegistry{reg}, policy: pk, juris: j, clock: clk}
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func (s *Service) today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+func (s *Service) today() period.Date { return s.clock.Today() }
 
 // Enrol opens an enrolment (参保登记). Through an employer, the enrolment
 // belongs to the employer's region; flexible workers and residents enrol
@@ -138,7 +137,7 @@ func (s *Service) Enrol(ctx context.Context, e *Enrolment) error {
 		if err != nil {
 			return fmt.Errorf("enrol: %w", err)
 		}
-		if restricted != 0 && !region.Changji.Contains(p.HukouRegion) {
+		if restricted != 0 && !s.juris.Contains(p.HukouRegion) {
 			pr.Add("kind", "flexible workers without local hukou cannot enrol in %s (hukou restriction in force)", e.Start)
 		}
 	}

@@ -247,7 +247,7 @@ func (s *Service) grade(ps []Pending) ([]Level, error) {
 	levels := make([]Level, len(ps))
 	for _, m := range months {
 		rows := byMonth[m]
-		pop := policy.NewPopulation("signal", len(rows), region.Changji)
+		pop := policy.NewPopulation("signal", len(rows), s.juris.Home)
 		pop.Regions = pop.Regions[:0]
 		regionIdx := map[region.Code]int32{}
 		kind, amount, grade := make([]int64, len(rows)), make([]int64, len(rows)), make([]int64, len(rows))

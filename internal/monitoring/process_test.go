@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/clock"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
@@ -25,9 +26,8 @@ func testService(t *testing.T) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewService(nil, pk)
-	s.NowFunc = func() time.Time { return time.Date(2025, time.June, 30, 10, 0, 0, 0, chinaTime) }
-	return s
+	j := region.DefaultJurisdiction()
+	return NewService(nil, pk, j, clock.Fixed(time.Date(2025, time.June, 30, 10, 0, 0, 0, j.Zone), j.Zone))
 }
 
 const village region.Code = "652301001001"

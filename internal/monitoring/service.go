@@ -7,10 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
@@ -65,8 +65,8 @@ type Store interface {
 type Service struct {
 	store  Store
 	policy *policy.Package
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	juris  region.Jurisdiction
+	clock  clock.Clock
 	// Workers is the number of goroutines Process evaluates with; 0 means
 	// one per CPU.
 	Workers int
@@ -74,15 +74,14 @@ type Service struct {
 }
 
 // NewService returns a Service deciding with the policy package pk, which
-// must have the programme low_income_risk.
-func NewService(store Store, pk *policy.Package) *Service {
-	return &Service{store: store, policy: pk, NowFunc: time.Now, why: &reasoner{}}
+// must have the programme low_income_risk, in jurisdiction j, telling the
+// time by clk.
+func NewService(store Store, pk *policy.Package, j region.Jurisdiction, clk clock.Clock) *Service {
+	return &Service{store: store, policy: pk, juris: j, clock: clk, why: &reasoner{}}
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// Today returns the current date in China.
-func (s *Service) Today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+// Today returns the current date in the jurisdiction.
+func (s *Service) Today() period.Date { return s.clock.Today() }
 
 // maxBatch is the most signals one call records.
 const maxBatch = 2_000_000

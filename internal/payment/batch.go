@@ -224,7 +224,7 @@ func (s *Service) CreateBatch(ctx context.Context, fund Fund, bank string, m per
 		return nil, err
 	}
 	b := &Batch{Fund: fund, BankCode: bank, Period: m, Kind: kind, RegionCode: code, Status: BatchDraft, CreatedBy: p.UserID,
-		CreatedName: p.Username, CreatedAt: s.NowFunc().UTC(), Version: 1}
+		CreatedName: p.Username, CreatedAt: s.clock.Now().UTC(), Version: 1}
 	if err := s.store.CreateBatch(ctx, b); err != nil {
 		return nil, err
 	}
@@ -260,7 +260,7 @@ func (s *Service) ApproveBatch(ctx context.Context, id BatchID, version int64) (
 	if p.UserID == b.CreatedBy {
 		return nil, fault.Errorf(fault.Forbidden, "batch %d was made by you: another user approves it", id)
 	}
-	b.Status, b.ApprovedBy, b.ApprovedAt = BatchApproved, p.UserID, s.NowFunc().UTC()
+	b.Status, b.ApprovedBy, b.ApprovedAt = BatchApproved, p.UserID, s.clock.Now().UTC()
 	if err := s.store.UpdateBatch(ctx, b, "approve", nil); err != nil {
 		return nil, err
 	}
@@ -326,7 +326,7 @@ func (s *Service) ExportBatch(ctx context.Context, id BatchID, version int64, fo
 		return nil, nil, err
 	}
 	sum := sha256.Sum256(file)
-	b.Status, b.ExportedAt, b.FileSHA256 = BatchExported, s.NowFunc().UTC(), hex.EncodeToString(sum[:])
+	b.Status, b.ExportedAt, b.FileSHA256 = BatchExported, s.clock.Now().UTC(), hex.EncodeToString(sum[:])
 	lines, err := s.store.BatchLines(ctx, b.ID)
 	if err != nil {
 		return nil, nil, err

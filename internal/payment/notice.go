@@ -77,13 +77,13 @@ func (s *Service) DeliverNotices(ctx context.Context, sender Sender, limit int) 
 	for _, n := range ns {
 		if err := sender.Send(ctx, n); err != nil {
 			failed++
-			if merr := s.store.MarkNotice(ctx, n.ID, false, s.NowFunc().UTC()); merr != nil {
+			if merr := s.store.MarkNotice(ctx, n.ID, false, s.clock.Now().UTC()); merr != nil {
 				return sent, failed, merr
 			}
 			continue
 		}
 		sent++
-		if err := s.store.MarkNotice(ctx, n.ID, true, s.NowFunc().UTC()); err != nil {
+		if err := s.store.MarkNotice(ctx, n.ID, true, s.clock.Now().UTC()); err != nil {
 			return sent, failed, fmt.Errorf("notice %d: %w", n.ID, err)
 		}
 	}

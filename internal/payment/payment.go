@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -185,14 +186,13 @@ type Store interface {
 // ledger, and delivers notices.
 type Service struct {
 	store Store
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	clock clock.Clock
 	// ProgressFunc, when set, is told how many lines of a run are done.
 	ProgressFunc func(done, total int)
 }
 
-// NewService returns a Service.
-func NewService(store Store) *Service { return &Service{store: store, NowFunc: time.Now} }
+// NewService returns a Service telling the time by clk.
+func NewService(store Store, clk clock.Clock) *Service { return &Service{store: store, clock: clk} }
 
 // Generate makes the payment instructions of month m in the region subtree
 // (生成支付指令) from every programme's lines of the month: pension payroll,
@@ -213,7 +213,7 @@ func (s *Service) Generate(ctx context.Context, m period.Month, code region.Code
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, err
 	}
-	run := &Run{Period: m, Region: code, Status: RunRunning, CreatedBy: p.UserID, CreatedAt: s.NowFunc().UTC()}
+	run := &Run{Period: m, Region: code, Status: RunRunning, CreatedBy: p.UserID, CreatedAt: s.clock.Now().UTC()}
 	if err := s.store.StartRun(ctx, run); err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (s *Service) generate(ctx context.Context, m period.Month, code region.Code
 		return nil, err
 	}
 	sum := &GenerateSummary{Period: m, Region: code, ByFund: map[Fund]money.Fen{}}
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	for lo := 0; lo < len(lines); lo += chunkSize {
 		if err := ctx.Err(); err != nil {
 			return sum, err

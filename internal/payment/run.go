@@ -80,7 +80,7 @@ func (s *Service) Runs(ctx context.Context, f RunFilter) ([]*Run, error) {
 // is written even when ctx was cancelled, so that the run does not stay
 // running.
 func (s *Service) finishRun(ctx context.Context, r *Run, sum *GenerateSummary, err error) error {
-	r.Status, r.FinishedAt = RunDone, s.NowFunc().UTC()
+	r.Status, r.FinishedAt = RunDone, s.clock.Now().UTC()
 	if sum != nil {
 		r.Made, r.Held, r.Amount, r.Chunks = sum.Created, sum.Held, sum.Amount, sum.Chunks
 	}

@@ -65,11 +65,11 @@ var realWorld = sync.OnceValues(func() (*realBench, error) {
 		return nil, err
 	}
 	today := period.MustDate(2025, time.June, 30)
-	ps, err := synth.PolicyPopulation(pk, "person", 1_600_000, 1, today, tree)
+	ps, err := synth.PolicyPopulation(pk, "person", 1_600_000, 1, today, tree, region.Changji)
 	if err != nil {
 		return nil, err
 	}
-	hh, err := synth.PolicyPopulation(pk, "household", 533_000, 1, today, tree)
+	hh, err := synth.PolicyPopulation(pk, "household", 533_000, 1, today, tree, region.Changji)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,15 @@
 // descendants' codes, so containment is a prefix test and a subtree is a
 // half-open string range (Code.Range) that a database index can serve.
 //
+// # Jurisdiction
+//
+// A Jurisdiction is where an installation works: a region tree (the
+// embedded data, or a file in the same format), the home region in it and
+// the time zone of civil dates. DefaultJurisdiction is Changji in
+// Asia/Shanghai; LoadJurisdiction builds another from the command line's
+// --region-file, --home-region and --time-zone. Nothing outside this
+// package names the home region: services are given the Jurisdiction.
+//
 // # Data
 //
 // The embedded file data/changji.csv is the source of truth; Default loads

@@ -146,7 +146,7 @@ func (s *Service) requestIdentityChange(ctx context.Context, p auth.Principal, o
 	}
 	c.ID, c.Version = 0, 0
 	c.Status = StatusPending
-	c.Approval = Approval{RequestedBy: p.UserID, RequestedName: p.Username, RequestedAt: s.NowFunc().UTC()}
+	c.Approval = Approval{RequestedBy: p.UserID, RequestedName: p.Username, RequestedAt: s.clock.Now().UTC()}
 	return s.store.CreateIdentityChange(ctx, c)
 }
 
@@ -251,7 +251,7 @@ func (s *Service) checkAccountAfterIdentity(ctx context.Context, p auth.Principa
 	}
 	if c.RequestedBy == p.UserID {
 		return fault.Errorf(fault.Conflict, "you requested identity change %d of person %d, confirmed on %s: another user requests a bank account in the new identity",
-			c.ID, person, c.DecidedAt.In(chinaTime).Format(time.DateOnly))
+			c.ID, person, c.DecidedAt.In(s.clock.Zone()).Format(time.DateOnly))
 	}
 	return nil
 }
@@ -266,7 +266,7 @@ func (s *Service) flagIdentity(ctx context.Context, bs ...*BankAccount) error {
 		}
 		at := b.RequestedAt
 		if at.IsZero() {
-			at = s.NowFunc().UTC()
+			at = s.clock.Now().UTC()
 		}
 		c, err := s.recentIdentityChange(ctx, PersonID(b.OwnerID), at)
 		if err != nil {

@@ -71,7 +71,7 @@ func (s *Service) CreateBankAccount(ctx context.Context, b *BankAccount) error {
 		pr.Add("account_name", "the holder must be %s", what)
 		return pr.Err("invalid bank account")
 	}
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	if b.OwnerKind == OwnerPerson {
 		if err := s.checkAccountAfterIdentity(ctx, p, PersonID(b.OwnerID), now); err != nil {
 			return err
@@ -216,7 +216,7 @@ func (s *Service) decide(ctx context.Context, what string, id int64, code region
 	if !approve && strings.TrimSpace(note) == "" {
 		return &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason of the rejection"}}
 	}
-	ap.DecidedBy, ap.DecidedName, ap.DecidedAt, ap.DecisionNote = p.UserID, p.Username, s.NowFunc().UTC(), strings.TrimSpace(note)
+	ap.DecidedBy, ap.DecidedName, ap.DecidedAt, ap.DecisionNote = p.UserID, p.Username, s.clock.Now().UTC(), strings.TrimSpace(note)
 	*status = StatusRejected
 	if approve {
 		*status = StatusConfirmed
@@ -257,7 +257,7 @@ func (s *Service) CreatePayeeAgent(ctx context.Context, a *PayeeAgent) error {
 	}
 	a.IDNumber, a.Name, a.RegionCode = idn, strings.TrimSpace(a.Name), person.RegionCode
 	a.ID, a.Version = 0, 0
-	now := s.NowFunc().UTC()
+	now := s.clock.Now().UTC()
 	a.Approval = Approval{RequestedBy: p.UserID, RequestedName: p.Username, RequestedAt: now}
 	a.Status = StatusPending
 	if p.System() {

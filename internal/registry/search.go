@@ -84,7 +84,7 @@ func (s *Service) checkIDSearch(ctx context.Context, p auth.Principal, code regi
 	if limit <= 0 {
 		limit = DefaultIDSearchesPerHour
 	}
-	wait, ok := s.searches.allow(p.Username, s.NowFunc(), limit, len(numbers))
+	wait, ok := s.searches.allow(p.Username, s.clock.Now(), limit, len(numbers))
 	if ok {
 		return nil
 	}

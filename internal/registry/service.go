@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -145,14 +146,10 @@ type Store interface {
 	RecordReads(ctx context.Context, evs []ReadEvent) error
 }
 
-// China Standard Time has had no daylight saving since 1991.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Service is the registry's business logic.
 type Service struct {
 	store Store
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	clock clock.Clock
 	// IDSearchesPerHour is how many searches of persons by ID number one
 	// user may make in an hour (DefaultIDSearchesPerHour when 0): a
 	// search confirms a guessed number, so that an unbounded number of
@@ -173,14 +170,14 @@ type Service struct {
 	WageCeiling func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error
 }
 
-// NewService returns a Service over store.
-func NewService(store Store) *Service {
-	return &Service{store: store, NowFunc: time.Now, IDSearchesPerHour: DefaultIDSearchesPerHour,
+// NewService returns a Service over store, telling the time by clk.
+func NewService(store Store, clk clock.Clock) *Service {
+	return &Service{store: store, clock: clk, IDSearchesPerHour: DefaultIDSearchesPerHour,
 		IdentityChangeWindow: DefaultIdentityChangeWindow}
 }
 
-// Today returns the current civil date in China.
-func (s *Service) Today() period.Date { return period.DateOf(s.NowFunc().In(chinaTime)) }
+// Today returns the current civil date in the jurisdiction.
+func (s *Service) Today() period.Date { return s.clock.Today() }
 
 // ---- regions
 

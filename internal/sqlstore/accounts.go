@@ -266,7 +266,7 @@ func (db *DB) InterestBasis(ctx context.Context, year int, scheme insurance.Sche
 	var w where
 	w.add("e.scheme = ?", string(scheme))
 	w.add("e.period <= ?", dec)
-	if code != "" && code != region.Changji {
+	if code != "" && code != db.juris.Home {
 		var in where
 		in.add("scheme = ?", string(scheme))
 		in.region("region_code", code)

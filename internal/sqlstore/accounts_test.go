@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -29,8 +31,10 @@ type accBundle struct {
 func setupAccounts(t *testing.T, open func(testing.TB) *sqlstore.DB) *accBundle {
 	t.Helper()
 	ib := setupInsurance(t, open)
-	acc := insurance.NewAccounts(ib.db, ib.db, ib.pk)
-	acc.NowFunc = ib.svc.NowFunc
+	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
+		return insurance.NewAccounts(ib.db, ib.db, ib.pk, clocktest.Juris, c)
+	})
+	clocktest.Set(acc, clocktest.Func(ib.svc))
 	return &accBundle{insBundle: ib, acc: acc}
 }
 
@@ -200,7 +204,7 @@ func TestAccountInterest(t *testing.T) {
 		if _, err := ab.acc.CreditInterest(ab.ctx, 2026, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("CreditInterest(2026) = %v, want Invalid", err)
 		}
-		ab.acc.NowFunc = func() time.Time { return time.Date(2027, time.July, 1, 0, 0, 0, 0, time.UTC) }
+		clocktest.Set(ab.acc, func() time.Time { return time.Date(2027, time.July, 1, 0, 0, 0, 0, time.UTC) })
 		_, err = ab.acc.CreditInterest(ab.ctx, 2026, "")
 		if fault.CodeOf(err) != fault.Invalid || !strings.Contains(fmt.Sprint(fault.FieldsOf(err)), "not published") {
 			t.Errorf("CreditInterest(2026) in 2027 = %v, want the rate not published", err)
@@ -273,7 +277,9 @@ func BenchmarkCredit400k(b *testing.B) {
 	start := time.Now()
 	loadAccountPopulation(b, ctx, db, n, m)
 	b.Logf("setup: %d persons and payments in %s", n, time.Since(start).Round(time.Millisecond))
-	acc := insurance.NewAccounts(db, db, insurancePolicies(b))
+	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
+		return insurance.NewAccounts(db, db, insurancePolicies(b), clocktest.Juris, c)
+	})
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
@@ -306,7 +312,7 @@ func BenchmarkCredit400k(b *testing.B) {
 		b.ReportMetric(float64(n)/secs, "payments/s")
 	})
 	b.Run("interest", func(b *testing.B) {
-		acc.NowFunc = func() time.Time { return time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC) }
+		clocktest.Set(acc, func() time.Time { return time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC) })
 		for b.Loop() {
 			b.StopTimer()
 			if err := db.ExecRaw(ctx, "DELETE FROM account_entries WHERE kind = 'interest'"); err != nil {

@@ -526,7 +526,7 @@ func (db *DB) EachHouseholdForTest(ctx context.Context, fn func(*HouseholdForTes
 			&m.DisabilityGrade); err != nil {
 			return fmt.Errorf("scan household for tests: %w", err)
 		}
-		m.HukouLocal = region.Changji.Contains(hukouRegion)
+		m.HukouLocal = db.juris.Contains(hukouRegion)
 		if cur == nil || cur.ID != h.ID {
 			if cur != nil {
 				if err := fn(cur); err != nil {

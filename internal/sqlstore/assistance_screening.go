@@ -132,7 +132,7 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 				return fmt.Errorf("scan screening basis: %w", err)
 			}
 			b.RegionCode = region.Code(intern(regionRaw))
-			b.HukouLocal = region.Changji.Contains(region.Code(intern(hukouRaw)))
+			b.HukouLocal = db.juris.Contains(region.Code(intern(hukouRaw)))
 			if d, ok := disabled[b.PersonID]; ok {
 				b.DisabilityGrade, b.DisabilityKind = d.grade, d.kind
 			}

@@ -12,6 +12,8 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -38,9 +40,11 @@ func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle 
 	tb := setup(t, open)
 	now := today.Time().Add(10 * time.Hour)
 	ab := asBundle{testBundle: tb, now: &now}
-	ab.as = assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t))
-	ab.as.NowFunc = func() time.Time { return *ab.now }
-	tb.svc.NowFunc = ab.as.NowFunc
+	ab.as = clocktest.Build(func(c clock.Clock) *assistance.Service {
+		return assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t), clocktest.Juris, c)
+	})
+	clocktest.Set(ab.as, func() time.Time { return *ab.now })
+	clocktest.Set(tb.svc, clocktest.Func(ab.as))
 	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
 	}
@@ -564,8 +568,10 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		acc := insurance.NewAccounts(ab.db, ab.db, insurancePolicies(t))
-		acc.NowFunc = ab.as.NowFunc
+		acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
+			return insurance.NewAccounts(ab.db, ab.db, insurancePolicies(t), clocktest.Juris, c)
+		})
+		clocktest.Set(acc, clocktest.Func(ab.as))
 		b, err := acc.PayHardshipPremiums(ab.ctx, 2025, "")
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/sqlstore"
 )
@@ -14,9 +16,9 @@ func TestUsersAndSessions(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
-		au := auth.NewService(db, time.Hour)
+		au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
 		au.SetFastHashing()
-		au.NowFunc = func() time.Time { return now }
+		clocktest.Set(au, func() time.Time { return now })
 		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 
 		u, err := au.CreateUser(ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"})
@@ -87,7 +89,7 @@ func TestSessionKeyAcrossRestarts(t *testing.T) {
 		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 		key := []byte("0123456789abcdef0123456789abcdef")
 		service := func(key []byte) *auth.Service {
-			au := auth.NewService(db, time.Hour)
+			au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
 			au.SetFastHashing()
 			if key != nil {
 				if err := au.SetSessionKey(key); err != nil {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -32,8 +34,8 @@ type benBundle struct {
 func setupBenefits(t *testing.T, open func(testing.TB) *sqlstore.DB) benBundle {
 	t.Helper()
 	ib := setupInsurance(t, open)
-	ben := insurance.NewBenefits(ib.db, ib.db, ib.pk)
-	ben.NowFunc = ib.svc.NowFunc
+	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(ib.db, ib.db, ib.pk, c) })
+	clocktest.Set(ben, clocktest.Func(ib.svc))
 	return benBundle{insBundle: ib, ben: ben}
 }
 
@@ -351,8 +353,8 @@ func TestAllowanceTopUp(t *testing.T) {
 	}
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		tb.ben = insurance.NewBenefits(tb.db, tb.db, pk)
-		tb.ben.NowFunc = tb.svc.NowFunc
+		tb.ben = clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(tb.db, tb.db, pk, c) })
+		clocktest.Set(tb.ben, clocktest.Func(tb.svc))
 		v := village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)
@@ -433,7 +435,7 @@ func BenchmarkBenefitRun50k(b *testing.B) {
 		'2025-07-02T00:00:00Z' FROM employment ORDER BY id`); err != nil {
 		b.Fatal(err)
 	}
-	ben := insurance.NewBenefits(db, db, insurancePolicies(b))
+	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(db, db, insurancePolicies(b), c) })
 	m := period.NewMonth(2025, time.July)
 	for b.Loop() {
 		sum, err := ben.Pay(ctx, m, "652300")

@@ -19,7 +19,9 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"safetynet/internal/clock"
 	"safetynet/internal/fault"
+	"safetynet/internal/region"
 )
 
 // Dialect names a database engine.
@@ -37,9 +39,22 @@ type DB struct {
 	w, r    *sql.DB
 	dialect Dialect
 	logger  *slog.Logger
-	// NowFunc returns the current time; tests replace it.
-	NowFunc func() time.Time
+	// juris is the jurisdiction: its tree seeds the regions table, its
+	// home region tells the hukou-local.
+	juris region.Jurisdiction
+	clock clock.Clock
 }
+
+// Option sets up a DB at Open.
+type Option func(*DB)
+
+// WithJurisdiction makes j the store's jurisdiction (the embedded Changji
+// one by default).
+func WithJurisdiction(j region.Jurisdiction) Option { return func(db *DB) { db.juris = j } }
+
+// WithClock makes c the clock of the store's timestamps (the system clock
+// by default).
+func WithClock(c clock.Clock) Option { return func(db *DB) { db.clock = c } }
 
 // ParseDSN returns the dialect and driver data source of a safetynet DSN: a
 // file path, "sqlite:PATH", or a "postgres://" or "postgresql://" URL.
@@ -73,12 +88,16 @@ func redactDSN(dsn string) string {
 }
 
 // Open connects to the database named by dsn. It does not migrate.
-func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+func Open(ctx context.Context, dsn string, logger *slog.Logger, opts ...Option) (*DB, error) {
 	dialect, source, err := ParseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: dialect, logger: logger.With("component", "sqlstore"), NowFunc: time.Now}
+	db := &DB{dialect: dialect, logger: logger.With("component", "sqlstore"), juris: region.DefaultJurisdiction()}
+	db.clock = clock.System(db.juris.Zone)
+	for _, o := range opts {
+		o(db)
+	}
 	switch dialect {
 	case SQLite:
 		// busy_timeout first, then WAL; the writer takes the write lock at
@@ -187,7 +206,10 @@ func (db *DB) ts(t time.Time) any {
 }
 
 // now returns the current time, truncated to what the databases store.
-func (db *DB) now() time.Time { return db.NowFunc().UTC().Truncate(time.Microsecond) }
+// Now returns the current time by the store's clock.
+func (db *DB) Now() time.Time { return db.clock.Now() }
+
+func (db *DB) now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // boolv returns b as the dialect stores booleans.
 func (db *DB) boolv(b bool) any {

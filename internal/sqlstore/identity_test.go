@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -202,7 +203,7 @@ func TestRenameThenAccount(t *testing.T) {
 		}
 		// Past the window, an account is no longer flagged.
 		tb.svc.IdentityChangeWindow = time.Nanosecond
-		tb.svc.NowFunc = func() time.Time { return today.Time().Add(20 * time.Hour) }
+		clocktest.Set(tb.svc, func() time.Time { return today.Time().Add(20 * time.Hour) })
 		late := acct()
 		late.AccountNo = "6228480000000777"
 		if err := tb.svc.CreateBankAccount(cw, late); err != nil || late.IdentityChangeID != 0 {

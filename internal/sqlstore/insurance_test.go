@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -50,8 +52,10 @@ func setupInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) insBundle 
 	t.Helper()
 	tb := setup(t, open)
 	pk := insurancePolicies(t)
-	ins := insurance.NewService(tb.db, tb.db, pk)
-	ins.NowFunc = tb.svc.NowFunc
+	ins := clocktest.Build(func(c clock.Clock) *insurance.Service {
+		return insurance.NewService(tb.db, tb.db, pk, clocktest.Juris, c)
+	})
+	clocktest.Set(ins, clocktest.Func(tb.svc))
 	return insBundle{testBundle: tb, ins: ins, pk: pk}
 }
 
@@ -731,7 +735,9 @@ func BenchmarkAssess400k(b *testing.B) {
 	enrolAll(insurance.EmployeePension, "0")
 	b.Logf("setup: %d employees loaded and enrolled in %s", employees, time.Since(setupStart).Round(time.Millisecond))
 
-	svc := insurance.NewService(db, db, insurancePolicies(b))
+	svc := clocktest.Build(func(c clock.Clock) *insurance.Service {
+		return insurance.NewService(db, db, insurancePolicies(b), clocktest.Juris, c)
+	})
 	m := period.NewMonth(2025, time.January)
 	run := func(b *testing.B, want int) {
 		runs := 0

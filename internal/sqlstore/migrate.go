@@ -8,8 +8,6 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
-
-	"safetynet/internal/region"
 )
 
 //go:embed migrations
@@ -57,17 +55,14 @@ var backfills = []struct {
 	{"region tree", seedRegions},
 }
 
-// seedRegions inserts the nodes of the embedded region tree that the
+// seedRegions inserts the nodes of the jurisdiction's region tree that the
 // database lacks; nodes renamed or added through the API are kept.
 func seedRegions(ctx context.Context, db *DB, tx *sql.Tx) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM regions").Scan(&n); err != nil {
 		return err
 	}
-	tree, err := region.Default()
-	if err != nil {
-		return err
-	}
+	tree := db.juris.Tree
 	if n >= tree.Len() {
 		return nil
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -27,8 +29,10 @@ type monBundle struct {
 func setupMonitoring(t *testing.T, open func(testing.TB) *sqlstore.DB) monBundle {
 	t.Helper()
 	tb := setup(t, open)
-	mon := monitoring.NewService(tb.db, insurancePolicies(t))
-	mon.NowFunc = tb.svc.NowFunc // 2026-11-22
+	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
+		return monitoring.NewService(tb.db, insurancePolicies(t), clocktest.Juris, c)
+	})
+	clocktest.Set(mon, clocktest.Func(tb.svc)) // 2026-11-22
 	return monBundle{testBundle: tb, mon: mon}
 }
 
@@ -561,8 +565,10 @@ func BenchmarkProcessSignals500k(b *testing.B) {
 	}
 	b.Logf("setup: %d persons in %d households loaded in %s", persons, hh, time.Since(setupStart).Round(time.Millisecond))
 
-	mon := monitoring.NewService(db, insurancePolicies(b))
-	mon.NowFunc = func() time.Time { return today.Time().Add(10 * time.Hour) } // 2026-11-22
+	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
+		return monitoring.NewService(db, insurancePolicies(b), clocktest.Juris, c)
+	})
+	clocktest.Set(mon, func() time.Time { return today.Time().Add(10 * time.Hour) }) // 2026-11-22
 	kinds := []monitoring.Kind{monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill,
 		monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.Unemployment,
 		monitoring.Unemployment, monitoring.Unemployment, monitoring.Unemployment, monitoring.IncomeDrop, monitoring.IncomeDrop,

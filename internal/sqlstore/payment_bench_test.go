@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -48,7 +50,7 @@ func BenchmarkInstructions300k(b *testing.B) {
 		}
 	}
 	b.Logf("setup: %d awards with %d months of payroll lines in %s", awards, len(months), time.Since(setupStart).Round(time.Millisecond))
-	svc := payment.NewService(db)
+	svc := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })
 	runs := 0
 	for b.Loop() {
 		if runs == len(months) {

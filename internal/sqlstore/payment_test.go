@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
@@ -33,7 +35,7 @@ type payBundle struct {
 func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payBundle {
 	t.Helper()
 	tb := setup(t, open)
-	pb := payBundle{testBundle: tb, pay: payment.NewService(tb.db), m: period.NewMonth(2026, time.October)}
+	pb := payBundle{testBundle: tb, pay: clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(tb.db, c) }), m: period.NewMonth(2026, time.October)}
 	p := func(id int64, role auth.Role) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprint("user", id), Role: role, Scope: "652300"})
 	}

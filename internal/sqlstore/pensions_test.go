@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -27,8 +29,8 @@ type penBundle struct {
 func setupPensions(t *testing.T, open func(testing.TB) *sqlstore.DB) penBundle {
 	t.Helper()
 	ib := setupInsurance(t, open)
-	pen := insurance.NewPensions(ib.db, ib.db, ib.pk)
-	pen.NowFunc = ib.svc.NowFunc
+	pen := clocktest.Build(func(c clock.Clock) *insurance.Pensions { return insurance.NewPensions(ib.db, ib.db, ib.pk, c) })
+	clocktest.Set(pen, clocktest.Func(ib.svc))
 	return penBundle{insBundle: ib, pen: pen}
 }
 
@@ -535,7 +537,7 @@ func BenchmarkPayroll300k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("setup: %d persons and awards in %s", awards, time.Since(setupStart).Round(time.Millisecond))
-	pen := insurance.NewPensions(db, db, insurancePolicies(b))
+	pen := clocktest.Build(func(c clock.Clock) *insurance.Pensions { return insurance.NewPensions(db, db, insurancePolicies(b), c) })
 	m := period.NewMonth(2025, time.January)
 	for b.Loop() {
 		start := time.Now()

@@ -69,7 +69,7 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	// The persons registered outside the prefecture, from one pass over
 	// the table in key order (a lookup of every head would read it in
 	// random order, three times slower).
-	lo, hi := region.Changji.Range()
+	lo, hi := db.juris.Home.Range()
 	away, err := db.idSet(ctx, `SELECT id FROM persons WHERE NOT (hukou_region >= ? AND hukou_region < ?)`, lo, hi)
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
@@ -57,7 +59,7 @@ func TestRefundEndToEnd(t *testing.T) {
 			v, claimant.ID, orgs["B"].ID)); err != nil {
 			t.Fatal(err)
 		}
-		rf := insurance.NewRefunds(ib.db, ib.pk)
+		rf := clocktest.Build(func(c clock.Clock) *insurance.Refunds { return insurance.NewRefunds(ib.db, ib.pk, c) })
 		run, err := rf.Screen(cw, 2025, "")
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +123,7 @@ func TestRefundEndToEnd(t *testing.T) {
 		addAccount(t, ib.svc, ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
 			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true})
 		m := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period()
-		sum, err := payment.NewService(ib.db).Generate(cw, m, "")
+		sum, err := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(ib.db, c) }).Generate(cw, m, "")
 		if err != nil || sum.Created != 3 || sum.Held != 2 || sum.ByFund[payment.FundUnemployment] != 201_600 {
 			t.Errorf("payment run %+v, %v; want the three refunds from the unemployment fund, two held", sum, err)
 		}

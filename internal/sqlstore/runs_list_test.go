@@ -8,6 +8,8 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
@@ -91,7 +93,7 @@ func TestPaymentRunsAndInstructionScope(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 7, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
-		pay := payment.NewService(db)
+		pay := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })
 		sum, err := pay.Generate(cw, period.NewMonth(2025, time.July), "")
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
@@ -24,8 +26,10 @@ func TestScreeningJobLease(t *testing.T) {
 		m := ab.month()
 		ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
 		worker := func(name string, gone func(string) bool) *assistance.Service {
-			s := assistance.NewService(ab.db, ab.db, ab.db, insurancePolicies(t))
-			s.NowFunc = ab.as.NowFunc
+			s := clocktest.Build(func(c clock.Clock) *assistance.Service {
+				return assistance.NewService(ab.db, ab.db, ab.db, insurancePolicies(t), clocktest.Juris, c)
+			})
+			clocktest.Set(s, clocktest.Func(ab.as))
 			s.Leases = assistance.LeaseConfig{Worker: name, GoneFunc: gone, Lease: time.Minute}
 			return s
 		}

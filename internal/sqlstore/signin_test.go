@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -47,9 +49,9 @@ func TestLoginLockout(t *testing.T) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 		newService := func() *auth.Service {
-			au := auth.NewService(db, time.Hour)
+			au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
 			au.SetFastHashing()
-			au.NowFunc = func() time.Time { return now }
+			clocktest.Set(au, func() time.Time { return now })
 			if err := au.SetSignInLimits(auth.SignInLimits{UserFailures: 5, AddressFailures: 1000, Lock: time.Minute, MaxLock: time.Hour}); err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +156,7 @@ func TestLoginLockout(t *testing.T) {
 // the address, not the other addresses.
 func TestLoginAddressLimit(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	au := auth.NewService(db, time.Hour)
+	au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
 	au.SetFastHashing()
 	if err := au.SetSignInLimits(auth.SignInLimits{UserFailures: 5, AddressFailures: 8}); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -40,8 +42,8 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sq
 func setup(t *testing.T, open func(testing.TB) *sqlstore.DB) testBundle {
 	t.Helper()
 	db := open(t)
-	svc := registry.NewService(db)
-	svc.NowFunc = func() time.Time { return today.Time().Add(10 * time.Hour) }
+	svc := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) })
+	clocktest.Set(svc, func() time.Time { return today.Time().Add(10 * time.Hour) })
 	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
 	return testBundle{db: db, svc: svc, ctx: ctx}
 }

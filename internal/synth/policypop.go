@@ -20,7 +20,7 @@ import (
 // registry generator (ageBands), and each input follows a distribution named
 // in inputGen; an input the generator does not know yet gets a plain value of
 // its type, so a new input never breaks a what-if.
-func PolicyPopulation(pk *policy.Package, entity string, n int, seed int64, today period.Date, tree *region.Tree) (*policy.Population, error) {
+func PolicyPopulation(pk *policy.Package, entity string, n int, seed int64, today period.Date, tree *region.Tree, home region.Code) (*policy.Population, error) {
 	ent, ok := pk.Entities[entity]
 	if !ok {
 		return nil, fmt.Errorf("policy population: no entity %q", entity)
@@ -29,7 +29,7 @@ func PolicyPopulation(pk *policy.Package, entity string, n int, seed int64, toda
 		return nil, fmt.Errorf("policy population: want at least 1 case, not %d", n)
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
-	pop := policy.NewPopulation(entity, n, region.Changji)
+	pop := policy.NewPopulation(entity, n, home)
 	regions, weights := villageWeights(tree)
 	pop.Regions = regions
 	pick := newTable(weights)

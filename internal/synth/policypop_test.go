@@ -22,11 +22,11 @@ func TestPolicyPopulation(t *testing.T) {
 	}
 	today := period.MustDate(2025, time.June, 30)
 	for _, entity := range policy.EntityNames {
-		a, err := PolicyPopulation(pk, entity, 20000, 9, today, tree)
+		a, err := PolicyPopulation(pk, entity, 20000, 9, today, tree, region.Changji)
 		if err != nil {
 			t.Fatalf("%s: %v", entity, err)
 		}
-		b, _ := PolicyPopulation(pk, entity, 20000, 9, today, tree)
+		b, _ := PolicyPopulation(pk, entity, 20000, 9, today, tree, region.Changji)
 		for _, name := range pk.Entities[entity].InputNames() {
 			ca, ok := a.Column(name)
 			if !ok {
@@ -39,7 +39,7 @@ func TestPolicyPopulation(t *testing.T) {
 		}
 	}
 	// A whole programme runs on it with both outcomes present.
-	hh, _ := PolicyPopulation(pk, "household", 50000, 1, today, tree)
+	hh, _ := PolicyPopulation(pk, "household", 50000, 1, today, tree, region.Changji)
 	res, err := pk.EvaluateBatch("dibao", period.NewMonth(2025, time.June), hh, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestPolicyPopulation(t *testing.T) {
 	if share < 0.01 || share > 0.15 {
 		t.Errorf("低保 share of synthetic households = %.3f, want between 1%% and 15%%", share)
 	}
-	ps, _ := PolicyPopulation(pk, "person", 50000, 1, today, tree)
+	ps, _ := PolicyPopulation(pk, "person", 50000, 1, today, tree, region.Changji)
 	res, err = pk.EvaluateBatch("high_age_allowance", period.NewMonth(2025, time.June), ps, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestSignalPopulation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pop, err := PolicyPopulation(pk, "signal", 20000, 3, period.MustDate(2025, time.June, 30), tree)
+	pop, err := PolicyPopulation(pk, "signal", 20000, 3, period.MustDate(2025, time.June, 30), tree, region.Changji)
 	if err != nil {
 		t.Fatal(err)
 	}

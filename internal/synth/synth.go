@@ -35,6 +35,9 @@ type Config struct {
 	// Start holds the first key of each kind to use (the database may hold
 	// records already). A zero key counts as 1.
 	Start registry.Keys
+	// Home is the region whose counties the population lives in (every
+	// county of the tree when empty).
+	Home region.Code
 }
 
 // Summary counts what Generate produced.
@@ -216,7 +219,7 @@ func newGen(cfg Config, tree *region.Tree) (*gen, error) {
 	}
 	g := &gen{cfg: cfg, today: cfg.Today, voc: voc, nm: newNamer(voc), keys: cfg.Start,
 		sum: Summary{ByCounty: make(map[region.Code]int)}}
-	if err := g.setupRegions(tree); err != nil {
+	if err := g.setupRegions(tree, cfg.Home); err != nil {
 		return nil, err
 	}
 	g.setupPeople()
@@ -228,8 +231,13 @@ func newGen(cfg Config, tree *region.Tree) (*gen, error) {
 }
 
 // setupRegions collects the counties and their villages and weights them.
-func (g *gen) setupRegions(tree *region.Tree) error {
-	nodes := tree.Descendants(region.Changji, region.County)
+func (g *gen) setupRegions(tree *region.Tree, home region.Code) error {
+	var nodes []region.Node
+	if n, ok := tree.Node(home); ok && n.Level == region.County {
+		nodes = []region.Node{n}
+	} else if ok {
+		nodes = tree.Descendants(home, region.County)
+	}
 	if len(nodes) == 0 {
 		nodes = tree.Counties()
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -64,8 +66,8 @@ func generate(cfg synth.Config) ([]*registry.Bulk, synth.Summary, error) {
 		codes[n.Code] = true
 	}
 	store := &fakeStore{regions: codes, next: cfg.Start}
-	svc := registry.NewService(nil)
-	svc.NowFunc = func() time.Time { return cfg.Today.Time().Add(12 * time.Hour) }
+	svc := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(nil, c) })
+	clocktest.Set(svc, func() time.Time { return cfg.Today.Time().Add(12 * time.Hour) })
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("gen", "652300"))
 	loader, err := svc.NewLoader(ctx, store)
 	if err != nil {

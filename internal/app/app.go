@@ -1,0 +1,128 @@
+// Package app is the composition root of safetynet: it builds every
+// domain service once, from a store, a policy package, the jurisdiction
+// and the clock. The serve command, every other command of
+// cmd/safetynet, the demo seeding and the tests build their services
+// through it, so that each service is wired in one place.
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/auth"
+	"safetynet/internal/clock"
+	"safetynet/internal/demo"
+	"safetynet/internal/fault"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
+	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/policy"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+)
+
+// SessionTTL is how long a session lasts unless Options says otherwise.
+const SessionTTL = 12 * time.Hour
+
+// Options are the operational settings of the services (not policy: that
+// is in the policy package). The zero Options takes every default.
+type Options struct {
+	// SessionTTL is how long a session lasts (SessionTTL when 0).
+	SessionTTL time.Duration
+}
+
+// App holds the services of one process, built over one store.
+type App struct {
+	// Store is the database every service uses.
+	Store *sqlstore.DB
+	// Policy is the policy package in force.
+	Policy *policy.Package
+	// Juris is the jurisdiction: home region, region tree, time zone.
+	Juris region.Jurisdiction
+	// Clock is the one clock of every service.
+	Clock clock.Clock
+
+	Registry   *registry.Service
+	Insurance  *insurance.Service
+	Accounts   *insurance.Accounts
+	Pensions   *insurance.Pensions
+	Benefits   *insurance.Benefits
+	Refunds    *insurance.Refunds
+	Assistance *assistance.Service
+	Monitoring *monitoring.Service
+	Payments   *payment.Service
+	Auth       *auth.Service
+
+	opts Options
+}
+
+// New builds every service over db, under policy package pk, in
+// jurisdiction j, telling the time by clk. db must have been opened with
+// the same jurisdiction and clock (Open does so).
+func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.Clock, opts Options) *App {
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = SessionTTL
+	}
+	a := &App{Store: db, Policy: pk, Juris: j, Clock: clk, opts: opts}
+	a.Registry = registry.NewService(db, clk)
+	// The registry has no policy package: the plausibility ceiling of a
+	// wage comes from this one.
+	a.Registry.WageCeiling = func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error {
+		return pk.Ceiling(pr, field, int64(wage), "limits.monthly_wage", d, "")
+	}
+	a.Insurance = insurance.NewService(db, db, pk, j, clk)
+	a.Accounts = insurance.NewAccounts(db, db, pk, j, clk)
+	a.Pensions = insurance.NewPensions(db, db, pk, clk)
+	a.Benefits = insurance.NewBenefits(db, db, pk, clk)
+	a.Refunds = insurance.NewRefunds(db, pk, clk)
+	a.Assistance = assistance.NewService(db, db, db, pk, j, clk)
+	a.Monitoring = monitoring.NewService(db, pk, j, clk)
+	a.Payments = payment.NewService(db, clk)
+	a.Auth = auth.NewService(db, opts.SessionTTL, clk)
+	return a
+}
+
+// Open opens the database named by dsn in jurisdiction j with clock clk,
+// migrates it, and builds the App over it. Close closes the database.
+func Open(ctx context.Context, dsn string, logger *slog.Logger, pk *policy.Package, j region.Jurisdiction, clk clock.Clock, opts Options) (*App, error) {
+	if pk == nil {
+		return nil, errors.New("app: no policy package")
+	}
+	db, err := sqlstore.Open(ctx, dsn, logger, sqlstore.WithJurisdiction(j), sqlstore.WithClock(clk))
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return New(db, pk, j, clk, opts), nil
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// System returns ctx acting as the system process name, whose scope is the
+// home region.
+func (a *App) System(ctx context.Context, name string) context.Context {
+	return auth.WithPrincipal(ctx, auth.SystemPrincipal(name, a.Juris.Home))
+}
+
+// Seeder returns the demo seeder over store (the App's store, adapted to
+// demo.Store), writing its steps to out. Its services are built like the
+// App's, on a clock the seeder moves into the demo's past while it dates
+// records there.
+func (a *App) Seeder(store demo.Store, out io.Writer) *demo.Seeder {
+	return demo.New(store, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
+		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
+		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
+			Assistance: b.Assistance, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth}
+	}, out)
+}
