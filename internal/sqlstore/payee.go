@@ -73,6 +73,24 @@ func (db *DB) BankAccount(ctx context.Context, id registry.BankAccountID) (*regi
 	return b, nil
 }
 
+// BankAccounts implements registry.Store.
+func (db *DB) BankAccounts(ctx context.Context, kind registry.OwnerKind, owner int64) ([]*registry.BankAccount, error) {
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts WHERE owner_kind = ? AND owner_id = ? ORDER BY id"), kind, owner)
+	if err != nil {
+		return nil, fmt.Errorf("list bank accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []*registry.BankAccount{}
+	for rows.Next() {
+		b, err := scanBank(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan bank account: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
 // BankAccountsByStatus implements registry.Store.
 func (db *DB) BankAccountsByStatus(ctx context.Context, status registry.ApprovalStatus, code region.Code, after int64, limit int) ([]*registry.BankAccount, error) {
 	var w where
