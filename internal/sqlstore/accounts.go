@@ -18,28 +18,6 @@ import (
 
 var _ insurance.AccountStore = (*DB)(nil)
 
-// boolLit is a boolean literal of the dialect, for INSERT ... SELECT lists
-// where a bound parameter's type cannot be inferred.
-func (db *DB) boolLit(b bool) string {
-	switch {
-	case db.dialect == Postgres && b:
-		return "TRUE"
-	case db.dialect == Postgres:
-		return "FALSE"
-	case b:
-		return "1"
-	}
-	return "0"
-}
-
-// tsParam is a timestamp placeholder usable in a SELECT list.
-func (db *DB) tsParam() string {
-	if db.dialect == Postgres {
-		return "CAST(? AS TIMESTAMPTZ)"
-	}
-	return "?"
-}
-
 // creditWhere selects the payments of month m in the region subtree that
 // the monthly crediting reads: not back payments or tier upgrades, which
 // post their own entries, and with an individual part.

@@ -41,11 +41,8 @@ func (db *DB) EmployeeBases(ctx context.Context, personID registry.PersonID, sin
 // other; SQLite has one writer.
 func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insurance.AccountEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if db.dialect == Postgres {
-			var id int64
-			if err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), t.PersonID).Scan(&id); err != nil {
-				return notFound(err, "person", t.PersonID)
-			}
+		if err := db.lockPerson(ctx, tx, int64(t.PersonID)); err != nil {
+			return err
 		}
 		if t.Direction == insurance.TransferOutward {
 			var bal money.Fen

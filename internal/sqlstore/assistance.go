@@ -329,11 +329,7 @@ func (db *DB) eachLatestTest(ctx context.Context, m period.Month, code region.Co
 	var w where
 	w.add("t.id <= ?", last)
 	w.add("t.period <= ?", m.String())
-	col := "t.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		col = "+t.region_code" // the whole prefecture: scan in key order
-	}
-	w.region(col, code)
+	w.region(db.keyOrderRegion("t.region_code", code), code) // the whole prefecture: scan in key order
 	// Booleans as 0 or 1 on both engines, to scan them into integers.
 	rows, err = db.r.QueryContext(ctx, db.q(`SELECT t.id, t.household_id, t.region_code, t.hukou_type, `+bit("t.hukou_local")+`, t.members,
 		t.total_income, t.income_12m, t.financial_assets, t.vehicles, t.houses, t.business_entities, t.rigid_expenses_12m, t.member_data
@@ -491,9 +487,6 @@ func (db *DB) InsuranceIncomes(ctx context.Context, persons []registry.PersonID,
 	return out, nil
 }
 
-// bit reads a boolean column as 0 or 1 on both engines.
-func bit(col string) string { return "CASE WHEN " + col + " THEN 1 ELSE 0 END" }
-
 // HouseholdForTest is a registry household with what a means test copies
 // of its members, for generating tests in bulk.
 type HouseholdForTest struct {
@@ -595,10 +588,8 @@ func (db *DB) LoadMeansTests(ctx context.Context, tests []*assistance.MeansTest)
 				return err
 			}
 		}
-		if db.dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('means_tests', 'id'), (SELECT COALESCE(MAX(id), 1) FROM means_tests))"); err != nil {
-				return fmt.Errorf("advance the means test sequence: %w", err)
-			}
+		if err := db.advanceKey(ctx, tx, "means_tests"); err != nil {
+			return err
 		}
 		return db.audited(ctx, tx, "means_test.load", "means_test", fmt.Sprintf("%d..%d", next-int64(len(tests)), next-1), "",
 			map[string]int{"tests": len(tests)}, []string{"tests=" + strconv.Itoa(len(tests))})

@@ -112,8 +112,8 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 		var w where
 		w.add("(p.death_date IS NULL OR p.death_date >= ?)", m.First())
 		col := "p.region_code"
-		if db.dialect == SQLite && code.Level() <= region.Prefecture && extra == "" {
-			col = "+p.region_code"
+		if extra == "" {
+			col = db.keyOrderRegion(col, code)
 		}
 		w.region(col, code)
 		if extra != "" {

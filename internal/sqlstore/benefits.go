@@ -278,10 +278,7 @@ func (db *DB) RunBasis(ctx context.Context, m period.Month, code region.Code) (*
 	var w where
 	w.add("c.status = 'open'")
 	w.region("c.region_code", code)
-	sepMonth := "substr(c.separation_date, 1, 7)"
-	if db.dialect == Postgres {
-		sepMonth = "to_char(c.separation_date, 'YYYY-MM')"
-	}
+	sepMonth := db.monthOf("c.separation_date")
 	ms := m.String()
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+claimColumns+`,
 			(SELECT COUNT(*) FROM benefit_lines l WHERE l.claim_id = c.id AND l.period < ?),
@@ -429,13 +426,7 @@ const benefitLock = 6523000006
 // that each sees what the other committed: on PostgreSQL with a
 // transaction-scoped advisory lock; SQLite has one writer already.
 func (db *DB) lockBenefits(ctx context.Context, tx *sql.Tx) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(benefitLock)); err != nil {
-		return fmt.Errorf("lock benefit runs: %w", err)
-	}
-	return nil
+	return db.advisoryLock(ctx, tx, benefitLock, "benefit runs")
 }
 
 func runErr(err error, r *insurance.BenefitRun) error {

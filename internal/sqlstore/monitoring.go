@@ -29,27 +29,7 @@ var _ monitoring.Store = (*DB)(nil)
 const monitoringLock = 6523000009
 
 func (db *DB) lockMonitoring(ctx context.Context, tx *sql.Tx) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(monitoringLock)); err != nil {
-		return fmt.Errorf("lock monitoring: %w", err)
-	}
-	return nil
-}
-
-// inKeys returns the condition "col is one of keys" with one argument
-// holding them all, whatever their number: a JSON array read with
-// json_each on SQLite, an array on PostgreSQL.
-func inKeys[T int64 | string](db *DB, col string, keys []T) (string, any, error) {
-	if db.dialect == Postgres {
-		return col + " = ANY(?)", keys, nil
-	}
-	b, err := json.Marshal(keys)
-	if err != nil {
-		return "", nil, err
-	}
-	return col + " IN (SELECT value FROM json_each(?))", string(b), nil
+	return db.advisoryLock(ctx, tx, monitoringLock, "monitoring")
 }
 
 // Subjects implements monitoring.Store.
@@ -187,19 +167,6 @@ func (db *DB) RecordSignals(ctx context.Context, batch string, ss []monitoring.S
 	})
 }
 
-// advanceKey moves a table's identity sequence past the keys given
-// explicitly, on PostgreSQL.
-func (db *DB) advanceKey(ctx context.Context, tx *sql.Tx, table string) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", table, table)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("advance %s key sequence: %w", table, err)
-	}
-	return nil
-}
-
 // pendingWhere selects the signals waiting in the subtree of code up to
 // asOf, on signal_queue.
 func pendingWhere(code region.Code, asOf period.Date) where {
@@ -328,32 +295,6 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 // processing run, which reads and writes more pages than the usual cache
 // holds: 512 MiB at most, taken only as pages are used.
 const processCacheKiB = 512 << 10
-
-// widenCache raises the SQLite page cache of tx's connection to at least
-// kib KiB and returns the function that restores it; nothing on
-// PostgreSQL.
-func (db *DB) widenCache(ctx context.Context, tx *sql.Tx, kib int) (func() error, error) {
-	none := func() error { return nil }
-	if db.dialect != SQLite {
-		return none, nil
-	}
-	var cur int
-	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cur); err != nil {
-		return nil, fmt.Errorf("read the page cache size: %w", err)
-	}
-	if cur < 0 && -cur >= kib {
-		return none, nil
-	}
-	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(-kib)); err != nil {
-		return nil, fmt.Errorf("widen the page cache: %w", err)
-	}
-	return func() error {
-		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(cur)); err != nil {
-			return fmt.Errorf("restore the page cache size: %w", err)
-		}
-		return nil
-	}, nil
-}
 
 func processErr(err error) error {
 	err = mapErr(err)

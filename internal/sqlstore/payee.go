@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -22,14 +21,6 @@ func scanBank(row scanner) (*registry.BankAccount, error) {
 		&b.Status, &b.AgentID, &b.RequestedBy, &b.RequestedName, timeCol{&b.RequestedAt}, &b.DecidedBy, &b.DecidedName, timeCol{&b.DecidedAt},
 		&b.DecisionNote, &b.Version)
 	return b, err
-}
-
-// tsOrNil is ts, with NULL for the zero time.
-func (db *DB) tsOrNil(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return db.ts(t)
 }
 
 // setPrimary makes account id the owner's only primary account.

@@ -107,12 +107,8 @@ func (db *DB) CreateAward(ctx context.Context, a *insurance.Award, check func(ex
 		return fmt.Errorf("create award: decision: %w", err)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if db.dialect == Postgres {
-			var id int64
-			err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), a.PersonID).Scan(&id)
-			if err != nil {
-				return notFound(err, "person", a.PersonID)
-			}
+		if err := db.lockPerson(ctx, tx, int64(a.PersonID)); err != nil {
+			return err
 		}
 		existing, err := db.listAwards(ctx, tx, " WHERE a.person_id = ? AND a.status <> 'stopped' ORDER BY a.id", a.PersonID)
 		if err != nil {
@@ -178,14 +174,9 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 
 	var w where
 	w.add("a.status <> 'stopped' AND a.start_month <= ?", m)
-	col := "a.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		// A run of the whole prefecture reads nearly every award: the
-		// table in key order beats the region index plus a sort (the
-		// unary plus keeps SQLite off the index).
-		col = "+a.region_code"
-	}
-	w.region(col, code)
+	// A run of the whole prefecture reads nearly every award: the table in
+	// key order beats the region index plus a sort.
+	w.region(db.keyOrderRegion("a.region_code", code), code)
 	// The balance comes by key from its own table, in the same pass.
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.scheme, a.region_code, a.start_month, a.amount, a.status,
 			b.first_paid, b.last_period, COALESCE(b.paid, 0)
@@ -414,10 +405,7 @@ func (db *DB) SavePayroll(ctx context.Context, run *insurance.PayrollRun, lines 
 // addBalances adds the lines of run to the payroll balances, in one
 // statement.
 func (db *DB) addBalances(ctx context.Context, tx *sql.Tx, run *insurance.PayrollRun) error {
-	minf, maxf := "min", "max"
-	if db.dialect == Postgres {
-		minf, maxf = "LEAST", "GREATEST"
-	}
+	minf, maxf := db.leastGreatest()
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO payroll_balances (award_id, region_code, first_paid, last_period, paid)
 		SELECT award_id, MIN(region_code), MIN(period), MAX(period), SUM(amount) FROM payroll_lines
 		WHERE period = ? AND run_id = ? GROUP BY award_id

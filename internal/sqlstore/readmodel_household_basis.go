@@ -75,11 +75,7 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 		return fmt.Errorf("household basis: %w", err)
 	}
 	var w where
-	col := "h.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		col = "+h.region_code" // the whole table in key order, not through the region index
-	}
-	w.region(col, code)
+	w.region(db.keyOrderRegion("h.region_code", code), code) // the whole table in key order, not through the region index
 	rows, err = db.r.QueryContext(ctx, db.q(`SELECT h.id, h.region_code,
 		(SELECT COUNT(*) FROM household_members hm WHERE hm.household_id = h.id),
 		COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = h.id AND hm.relation = 'head'), 0)
