@@ -18,7 +18,7 @@ var _ auth.Store = (*DB)(nil)
 
 const userColumns = `id, username, display_name, role, scope, person_id, password_hash, disabled, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
+func scanUser(row scanner) (*auth.User, error) {
 	u := &auth.User{}
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.PersonID, &u.PasswordHash, &u.Disabled, timeCol{&u.CreatedAt})
 	return u, err
@@ -96,26 +96,20 @@ func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, 
 		digest string
 	}
 	events := map[string]last{}
-	rows, err := tx.QueryContext(ctx, "SELECT seq, action, entity_id, digest FROM audit_events WHERE entity_kind = 'user' ORDER BY seq")
-	if err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, tx, "verify users", func(rows *sql.Rows) error {
 		var l last
 		var id string
 		if err := rows.Scan(&l.seq, &l.action, &id, &l.digest); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("verify users: %w", err)
+			return fmt.Errorf("verify users: %w", err)
 		}
 		if strings.HasPrefix(l.action, "user.") {
 			events[id] = l
 		}
+		return nil
+	}, "SELECT seq, action, entity_id, digest FROM audit_events WHERE entity_kind = 'user' ORDER BY seq"); err != nil {
+		return nil, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
-	}
-	rows, err = tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY id")
+	rows, err := tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("verify users: %w", err)
 	}
@@ -177,20 +171,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 
 // Users implements auth.Store.
 func (db *DB) Users(ctx context.Context) ([]*auth.User, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY username")
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan user: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list users", scanUser, "SELECT "+userColumns+" FROM users ORDER BY username")
 }
 
 // CreateSession implements auth.Store. Expired sessions of the same user are

@@ -57,18 +57,5 @@ func (db *DB) Disability(ctx context.Context, id registry.DisabilityID) (*regist
 
 // Disabilities implements registry.Store.
 func (db *DB) Disabilities(ctx context.Context, person registry.PersonID) ([]*registry.Disability, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+disabilityColumns+" FROM disabilities WHERE person_id = ? ORDER BY id"), person)
-	if err != nil {
-		return nil, fmt.Errorf("list disabilities: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.Disability{}
-	for rows.Next() {
-		d, err := scanDisability(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan disability: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list disabilities", scanDisability, "SELECT "+disabilityColumns+" FROM disabilities WHERE person_id = ? ORDER BY id", person))
 }

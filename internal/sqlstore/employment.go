@@ -70,18 +70,5 @@ func (db *DB) Employments(ctx context.Context, f registry.EmploymentFilter) ([]*
 	if !f.ActiveOn.IsZero() {
 		w.add("start_date <= ? AND (end_date IS NULL OR end_date >= ?)", f.ActiveOn, f.ActiveOn)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+employmentColumns+" FROM employment"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list employment: %w", err)
-	}
-	defer rows.Close()
-	var out []*registry.Employment
-	for rows.Next() {
-		e, err := scanEmployment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan employment: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list employment", scanEmployment, "SELECT "+employmentColumns+" FROM employment"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 }

@@ -109,12 +109,7 @@ func (db *DB) loadMembers(ctx context.Context, hs []*registry.Household) error {
 		args[i] = h.ID
 	}
 	q := "SELECT household_id, person_id, relation FROM household_members WHERE household_id IN (?" + strings.Repeat(", ?", len(hs)-1) + ") ORDER BY household_id, person_id"
-	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
-	if err != nil {
-		return fmt.Errorf("load household members: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "load household members", func(rows *sql.Rows) error {
 		var hid registry.HouseholdID
 		var m registry.Member
 		if err := rows.Scan(&hid, &m.PersonID, &m.Relation); err != nil {
@@ -122,8 +117,8 @@ func (db *DB) loadMembers(ctx context.Context, hs []*registry.Household) error {
 		}
 		h := byID[hid]
 		h.Members = append(h.Members, m)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, q, args...); err != nil {
 		return err
 	}
 	// The head first, then the others by person.
@@ -147,21 +142,9 @@ func (db *DB) Households(ctx context.Context, f registry.HouseholdFilter) ([]*re
 	if f.PersonID > 0 {
 		w.add("id IN (SELECT household_id FROM household_members WHERE person_id = ?)", f.PersonID)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+householdColumns+" FROM households"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
+	out, err := queryAll(ctx, db, db.r, "list households", scanHousehold,
+		"SELECT "+householdColumns+" FROM households"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("list households: %w", err)
-	}
-	var out []*registry.Household
-	for rows.Next() {
-		h, err := scanHousehold(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan household: %w", err)
-		}
-		out = append(out, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, db.loadMembers(ctx, out)

@@ -75,20 +75,7 @@ func (db *DB) IdentityChanges(ctx context.Context, person registry.PersonID, aft
 }
 
 func (db *DB) listIdentity(ctx context.Context, w where, limit int) ([]*registry.IdentityChange, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+identityColumns+" FROM identity_changes"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list identity changes: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.IdentityChange{}
-	for rows.Next() {
-		c, err := scanIdentity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan identity change: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list identity changes", scanIdentity, "SELECT "+identityColumns+" FROM identity_changes"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // LatestIdentityChange implements registry.Store.

@@ -37,14 +37,7 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 	var out []monitoring.Subject
 	seen := map[registry.PersonID]bool{}
 	query := func(cond string, arg any) error {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.id_number, p.name, p.region_code, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
-			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
-			WHERE `+cond), arg)
-		if err != nil {
-			return fmt.Errorf("find the persons of signals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "find the persons of signals", func(rows *sql.Rows) error {
 			var s monitoring.Subject
 			if err := rows.Scan(&s.PersonID, &s.IDNumber, &s.Name, &s.PersonRegion, &s.HouseholdID, &s.RegionCode); err != nil {
 				return fmt.Errorf("scan the person of a signal: %w", err)
@@ -53,8 +46,13 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 				seen[s.PersonID] = true
 				out = append(out, s)
 			}
+			return nil
+		}, `SELECT p.id, p.id_number, p.name, p.region_code, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
+			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
+			WHERE `+cond, arg); err != nil {
+			return err
 		}
-		return rows.Err()
+		return nil
 	}
 	if len(persons) > 0 {
 		keys := make([]int64, len(persons))
@@ -495,20 +493,7 @@ func scanAlert(row scanner, extra ...any) (*monitoring.Alert, error) {
 }
 
 func (db *DB) listAlerts(ctx context.Context, q queryer, tail string, args ...any) ([]*monitoring.Alert, error) {
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+alertColumns+" FROM alerts a"+tail), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []*monitoring.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan alert: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, q, "list alerts", func(row scanner) (*monitoring.Alert, error) { return scanAlert(row) }, "SELECT "+alertColumns+" FROM alerts a"+tail, args...)
 }
 
 // Alerts implements monitoring.Store.

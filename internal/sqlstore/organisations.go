@@ -71,18 +71,5 @@ func (db *DB) Organisations(ctx context.Context, f registry.OrgFilter) ([]*regis
 	if f.Name != "" {
 		w.add(`name LIKE ? ESCAPE '\'`, likePrefix(f.Name))
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+orgColumns+" FROM organisations"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
-	}
-	defer rows.Close()
-	var out []*registry.Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan organisation: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list organisations", scanOrg, "SELECT "+orgColumns+" FROM organisations"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 }

@@ -66,20 +66,7 @@ func (db *DB) BankAccount(ctx context.Context, id registry.BankAccountID) (*regi
 
 // BankAccounts implements registry.Store.
 func (db *DB) BankAccounts(ctx context.Context, kind registry.OwnerKind, owner int64) ([]*registry.BankAccount, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts WHERE owner_kind = ? AND owner_id = ? ORDER BY id"), kind, owner)
-	if err != nil {
-		return nil, fmt.Errorf("list bank accounts: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.BankAccount{}
-	for rows.Next() {
-		b, err := scanBank(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan bank account: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list bank accounts", scanBank, "SELECT "+bankColumns+" FROM bank_accounts WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kind, owner))
 }
 
 // BankAccountsByStatus implements registry.Store.
@@ -88,20 +75,7 @@ func (db *DB) BankAccountsByStatus(ctx context.Context, status registry.Approval
 	w.add("status = ?", string(status))
 	w.region("region_code", code)
 	w.add("id > ?", after)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list bank accounts: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.BankAccount{}
-	for rows.Next() {
-		b, err := scanBank(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan bank account: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list bank accounts", scanBank, "SELECT "+bankColumns+" FROM bank_accounts"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // DecideBankAccount implements registry.Store.
@@ -170,20 +144,7 @@ func (db *DB) PayeeAgent(ctx context.Context, id registry.AgentID) (*registry.Pa
 }
 
 func (db *DB) listAgents(ctx context.Context, w where, limit int) ([]*registry.PayeeAgent, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+agentColumns+" FROM payee_agents"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list payee agents: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.PayeeAgent{}
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan payee agent: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list payee agents", scanAgent, "SELECT "+agentColumns+" FROM payee_agents"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // PayeeAgents implements registry.Store.

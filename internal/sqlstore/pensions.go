@@ -34,20 +34,11 @@ func scanAward(row scanner, a *insurance.Award, extra ...any) error {
 }
 
 func (db *DB) listAwards(ctx context.Context, q queryer, tail string, args ...any) ([]*insurance.Award, error) {
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+awardColumns+" FROM awards a"+tail), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list awards: %w", err)
-	}
-	defer rows.Close()
-	var out []*insurance.Award
-	for rows.Next() {
+	return queryAll(ctx, db, q, "list awards", func(rows scanner) (*insurance.Award, error) {
 		a := &insurance.Award{}
-		if err := scanAward(rows, a); err != nil {
-			return nil, fmt.Errorf("scan award: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := scanAward(rows, a)
+		return a, err
+	}, "SELECT "+awardColumns+" FROM awards a"+tail, args...)
 }
 
 // AwardBasis implements insurance.PensionStore.
@@ -425,21 +416,12 @@ func (db *DB) Overpayments(ctx context.Context, code region.Code, status insuran
 	if status != "" {
 		w.add("status = ?", status)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, person_id, region_code, period, amount, status FROM overpayments`+
-		w.sql()+` ORDER BY award_id, period`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list overpayments: %w", err)
-	}
-	defer rows.Close()
-	out := []insurance.Overpayment{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "list overpayments", func(rows scanner) (insurance.Overpayment, error) {
 		var o insurance.Overpayment
-		if err := rows.Scan(&o.AwardID, &o.PersonID, &o.RegionCode, &o.Period, &o.Amount, &o.Status); err != nil {
-			return nil, fmt.Errorf("scan overpayment: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&o.AwardID, &o.PersonID, &o.RegionCode, &o.Period, &o.Amount, &o.Status)
+		return o, err
+	}, `SELECT award_id, person_id, region_code, period, amount, status FROM overpayments`+
+		w.sql()+` ORDER BY award_id, period`, w.args...))
 }
 
 // ---- adjustment
@@ -449,28 +431,20 @@ func (db *DB) AdjustmentBasis(ctx context.Context, year int, code region.Code) (
 	var w where
 	w.add("a.scheme = 'employee_pension' AND a.status <> 'stopped' AND a.start_month <= ?", period.NewMonth(year-1, time.December))
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date,
-			COALESCE(SUM(CASE WHEN j.year < ? THEN j.amount ELSE 0 END), 0), COALESCE(MAX(CASE WHEN j.year = ? THEN 1 ELSE 0 END), 0)
-		FROM awards a JOIN persons p ON p.id = a.person_id LEFT JOIN award_adjustments j ON j.award_id = a.id`+w.sql()+`
-		GROUP BY a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date ORDER BY a.id`),
-		append([]any{year, year}, w.args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("adjustment basis of %d in %s: %w", year, code, err)
-	}
-	defer rows.Close()
-	var out []insurance.AdjustmentItem
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("adjustment basis of %d in %s", year, code), func(rows scanner) (insurance.AdjustmentItem, error) {
 		var it insurance.AdjustmentItem
 		var idn string
 		var done int
 		a := &it.Award
 		if err := rows.Scan(&a.ID, &a.PersonID, &a.RegionCode, &a.Amount, &a.ContributionMonths, &idn, &it.DeathDate, &it.Previous, &done); err != nil {
-			return nil, fmt.Errorf("scan adjustment basis: %w", err)
+			return it, err
 		}
 		it.BirthDate, it.Done = ids.ResidentID(idn).BirthDate(), done > 0
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return it, nil
+	}, `SELECT a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date,
+			COALESCE(SUM(CASE WHEN j.year < ? THEN j.amount ELSE 0 END), 0), COALESCE(MAX(CASE WHEN j.year = ? THEN 1 ELSE 0 END), 0)
+		FROM awards a JOIN persons p ON p.id = a.person_id LEFT JOIN award_adjustments j ON j.award_id = a.id`+w.sql()+`
+		GROUP BY a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date ORDER BY a.id`, append([]any{year, year}, w.args...)...)
 }
 
 // SaveAdjustments implements insurance.PensionStore.
@@ -506,22 +480,13 @@ func (db *DB) SaveAdjustments(ctx context.Context, year int, code region.Code, a
 
 // Adjustments implements insurance.PensionStore.
 func (db *DB) Adjustments(ctx context.Context, id insurance.AwardID) ([]insurance.Adjustment, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, year, person_id, region_code, announced, own, fixed, per_year, years, linked,
-		age, age_extra, remote_extra, amount FROM award_adjustments WHERE award_id = ? ORDER BY year`), id)
-	if err != nil {
-		return nil, fmt.Errorf("adjustments of award %d: %w", id, err)
-	}
-	defer rows.Close()
-	out := []insurance.Adjustment{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("adjustments of award %d", id), func(rows scanner) (insurance.Adjustment, error) {
 		var a insurance.Adjustment
-		if err := rows.Scan(&a.AwardID, &a.Year, &a.PersonID, &a.RegionCode, &a.Announced, &a.Own, &a.Fixed, &a.PerYear, &a.Years, &a.Linked,
-			&a.Age, &a.AgeExtra, &a.RemoteExtra, &a.Amount); err != nil {
-			return nil, fmt.Errorf("scan adjustment: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&a.AwardID, &a.Year, &a.PersonID, &a.RegionCode, &a.Announced, &a.Own, &a.Fixed, &a.PerYear, &a.Years, &a.Linked,
+			&a.Age, &a.AgeExtra, &a.RemoteExtra, &a.Amount)
+		return a, err
+	}, `SELECT award_id, year, person_id, region_code, announced, own, fixed, per_year, years, linked,
+		age, age_extra, remote_extra, amount FROM award_adjustments WHERE award_id = ? ORDER BY year`, id))
 }
 
 // ---- certification
@@ -628,23 +593,14 @@ func (db *DB) PensionTotals(ctx context.Context, m period.Month, code region.Cod
 	var w where
 	w.add("a.start_month <= ? AND (a.status <> 'stopped' OR a.stop_month >= ?)", m, m)
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.scheme, COUNT(*), COALESCE(SUM(a.amount + COALESCE(prev.amount, 0)), 0),
+	return queryAll(ctx, db, db.r, fmt.Sprintf("pension totals of %s in %s", m, code), func(rows scanner) (insurance.PensionTotal, error) {
+		var t insurance.PensionTotal
+		err := rows.Scan(&t.Scheme, &t.Awards, &t.Before, &t.ThisYear)
+		return t, err
+	}, `SELECT a.scheme, COUNT(*), COALESCE(SUM(a.amount + COALESCE(prev.amount, 0)), 0),
 			COALESCE(SUM(COALESCE(cur.amount, 0)), 0)
 		FROM awards a
 		LEFT JOIN (SELECT award_id, SUM(amount) AS amount FROM award_adjustments WHERE year < ? GROUP BY award_id) prev ON prev.award_id = a.id
 		LEFT JOIN award_adjustments cur ON cur.award_id = a.id AND cur.year = ?`+w.sql()+`
-		GROUP BY a.scheme ORDER BY a.scheme`), append([]any{m.Year(), m.Year()}, w.args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("pension totals of %s in %s: %w", m, code, err)
-	}
-	defer rows.Close()
-	var out []insurance.PensionTotal
-	for rows.Next() {
-		var t insurance.PensionTotal
-		if err := rows.Scan(&t.Scheme, &t.Awards, &t.Before, &t.ThisYear); err != nil {
-			return nil, fmt.Errorf("scan pension totals: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		GROUP BY a.scheme ORDER BY a.scheme`, append([]any{m.Year(), m.Year()}, w.args...)...)
 }

@@ -118,20 +118,7 @@ func (db *DB) Persons(ctx context.Context, f registry.PersonFilter) ([]*registry
 	if f.Alive {
 		w.add("death_date IS NULL")
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+personColumns+" FROM persons"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list persons: %w", err)
-	}
-	defer rows.Close()
-	var out []*registry.Person
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan person: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list persons", scanPerson, "SELECT "+personColumns+" FROM persons"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // RecordRead implements registry.Store.

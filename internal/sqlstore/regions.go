@@ -32,38 +32,23 @@ func scanRegion(row scanner) (region.Node, error) {
 
 // Regions implements registry.Store.
 func (db *DB) Regions(ctx context.Context, parent region.Code) ([]region.Node, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+regionColumns+" FROM regions WHERE parent_code = ? ORDER BY code"), parent)
-	if err != nil {
-		return nil, fmt.Errorf("list regions: %w", err)
-	}
-	defer rows.Close()
-	var out []region.Node
-	for rows.Next() {
-		n, err := scanRegion(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan region: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list regions", scanRegion, "SELECT "+regionColumns+" FROM regions WHERE parent_code = ? ORDER BY code", parent)
 }
 
 // RegionCodes implements registry.BulkStore.
 func (db *DB) RegionCodes(ctx context.Context) (map[region.Code]bool, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT code FROM regions")
-	if err != nil {
-		return nil, fmt.Errorf("list region codes: %w", err)
-	}
-	defer rows.Close()
 	out := make(map[region.Code]bool, 1024)
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "list region codes", func(rows *sql.Rows) error {
 		var c region.Code
 		if err := rows.Scan(&c); err != nil {
-			return nil, err
+			return err
 		}
 		out[c] = true
+		return nil
+	}, "SELECT code FROM regions"); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateRegion implements registry.Store.
