@@ -160,11 +160,7 @@ func nullDate(d period.Date) any {
 
 // Case implements assistance.Store.
 func (db *DB) Case(ctx context.Context, id assistance.CaseID) (*assistance.Case, error) {
-	c, err := scanCase(db.r.QueryRowContext(ctx, db.q("SELECT "+caseColumns+" FROM assistance_cases WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "case", id)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "case", id, scanCase, "SELECT "+caseColumns+" FROM assistance_cases WHERE id = ?", int64(id))
 }
 
 // Cases implements assistance.Store.
@@ -304,11 +300,7 @@ func (db *DB) updateAssistAward(ctx context.Context, tx *sql.Tx, a *assistance.A
 
 // AssistanceAward implements assistance.Store.
 func (db *DB) AssistanceAward(ctx context.Context, id assistance.AwardID) (*assistance.Award, error) {
-	a, err := scanAssistAward(db.r.QueryRowContext(ctx, db.q("SELECT "+assistAwardColumns+" FROM assistance_awards WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "award", id)
-	}
-	return a, nil
+	return queryOne(ctx, db, db.r, "award", id, scanAssistAward, "SELECT "+assistAwardColumns+" FROM assistance_awards WHERE id = ?", int64(id))
 }
 
 // AssistanceAwards implements assistance.Store.
@@ -493,11 +485,7 @@ func (db *DB) SaveReview(ctx context.Context, r *assistance.Review, a *assistanc
 
 // FindReview implements assistance.Store.
 func (db *DB) FindReview(ctx context.Context, id assistance.ReviewID) (*assistance.Review, error) {
-	r, err := scanReview(db.r.QueryRowContext(ctx, db.q("SELECT "+reviewColumns+" FROM assistance_reviews WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "review", id)
-	}
-	return r, nil
+	return queryOne(ctx, db, db.r, "review", id, scanReview, "SELECT "+reviewColumns+" FROM assistance_reviews WHERE id = ?", int64(id))
 }
 
 // Reviews implements assistance.Store.

@@ -153,20 +153,12 @@ func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, 
 
 // UserByName implements auth.Store.
 func (db *DB) UserByName(ctx context.Context, username string) (*auth.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q("SELECT "+userColumns+" FROM users WHERE username = ?"), username))
-	if err != nil {
-		return nil, notFound(err, "user", username)
-	}
-	return u, nil
+	return queryOne(ctx, db, db.r, "user", username, scanUser, "SELECT "+userColumns+" FROM users WHERE username = ?", username)
 }
 
 // UserByID implements auth.Store.
 func (db *DB) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "user", id)
-	}
-	return u, nil
+	return queryOne(ctx, db, db.r, "user", id, scanUser, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
 }
 
 // Users implements auth.Store.

@@ -48,11 +48,7 @@ func (db *DB) UpdateDisability(ctx context.Context, d *registry.Disability, ch r
 
 // Disability implements registry.Store.
 func (db *DB) Disability(ctx context.Context, id registry.DisabilityID) (*registry.Disability, error) {
-	d, err := scanDisability(db.r.QueryRowContext(ctx, db.q("SELECT "+disabilityColumns+" FROM disabilities WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "disability record", id)
-	}
-	return d, nil
+	return queryOne(ctx, db, db.r, "disability record", id, scanDisability, "SELECT "+disabilityColumns+" FROM disabilities WHERE id = ?", id)
 }
 
 // Disabilities implements registry.Store.

@@ -49,11 +49,7 @@ func (db *DB) UpdateEmployment(ctx context.Context, e *registry.Employment, ch r
 
 // Employment implements registry.Store.
 func (db *DB) Employment(ctx context.Context, id registry.EmploymentID) (*registry.Employment, error) {
-	e, err := scanEmployment(db.r.QueryRowContext(ctx, db.q("SELECT "+employmentColumns+" FROM employment WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "employment", id)
-	}
-	return e, nil
+	return queryOne(ctx, db, db.r, "employment", id, scanEmployment, "SELECT "+employmentColumns+" FROM employment WHERE id = ?", id)
 }
 
 // Employments implements registry.Store.

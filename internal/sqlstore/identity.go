@@ -50,11 +50,7 @@ func (db *DB) CreateIdentityChange(ctx context.Context, c *registry.IdentityChan
 
 // IdentityChange implements registry.Store.
 func (db *DB) IdentityChange(ctx context.Context, id registry.IdentityChangeID) (*registry.IdentityChange, error) {
-	c, err := scanIdentity(db.r.QueryRowContext(ctx, db.q("SELECT "+identityColumns+" FROM identity_changes WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "identity change", id)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "identity change", id, scanIdentity, "SELECT "+identityColumns+" FROM identity_changes WHERE id = ?", id)
 }
 
 // IdentityChangesByStatus implements registry.Store.
@@ -80,12 +76,8 @@ func (db *DB) listIdentity(ctx context.Context, w where, limit int) ([]*registry
 
 // LatestIdentityChange implements registry.Store.
 func (db *DB) LatestIdentityChange(ctx context.Context, person registry.PersonID) (*registry.IdentityChange, error) {
-	c, err := scanIdentity(db.r.QueryRowContext(ctx, db.q("SELECT "+identityColumns+` FROM identity_changes
-		WHERE person_id = ? AND status IN ('pending', 'confirmed') ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, decided_at DESC, id DESC LIMIT 1`), person))
-	if err != nil {
-		return nil, notFound(err, "identity change of person", person)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "identity change of person", person, scanIdentity, "SELECT "+identityColumns+` FROM identity_changes
+		WHERE person_id = ? AND status IN ('pending', 'confirmed') ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, decided_at DESC, id DESC LIMIT 1`, person)
 }
 
 // DecideIdentityChange implements registry.Store.

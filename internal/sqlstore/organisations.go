@@ -53,11 +53,7 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *registry.Organisation, 
 
 // Organisation implements registry.Store.
 func (db *DB) Organisation(ctx context.Context, id registry.OrgID) (*registry.Organisation, error) {
-	o, err := scanOrg(db.r.QueryRowContext(ctx, db.q("SELECT "+orgColumns+" FROM organisations WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "organisation", id)
-	}
-	return o, nil
+	return queryOne(ctx, db, db.r, "organisation", id, scanOrg, "SELECT "+orgColumns+" FROM organisations WHERE id = ?", id)
 }
 
 // Organisations implements registry.Store.

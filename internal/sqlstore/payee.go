@@ -57,11 +57,7 @@ func (db *DB) CreateBankAccount(ctx context.Context, b *registry.BankAccount) er
 
 // BankAccount implements registry.Store.
 func (db *DB) BankAccount(ctx context.Context, id registry.BankAccountID) (*registry.BankAccount, error) {
-	b, err := scanBank(db.r.QueryRowContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "bank account", id)
-	}
-	return b, nil
+	return queryOne(ctx, db, db.r, "bank account", id, scanBank, "SELECT "+bankColumns+" FROM bank_accounts WHERE id = ?", id)
 }
 
 // BankAccounts implements registry.Store.
@@ -136,11 +132,7 @@ func (db *DB) CreatePayeeAgent(ctx context.Context, a *registry.PayeeAgent) erro
 
 // PayeeAgent implements registry.Store.
 func (db *DB) PayeeAgent(ctx context.Context, id registry.AgentID) (*registry.PayeeAgent, error) {
-	a, err := scanAgent(db.r.QueryRowContext(ctx, db.q("SELECT "+agentColumns+" FROM payee_agents WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "payee agent", id)
-	}
-	return a, nil
+	return queryOne(ctx, db, db.r, "payee agent", id, scanAgent, "SELECT "+agentColumns+" FROM payee_agents WHERE id = ?", id)
 }
 
 func (db *DB) listAgents(ctx context.Context, w where, limit int) ([]*registry.PayeeAgent, error) {

@@ -256,11 +256,7 @@ func (db *DB) PendingBanks(ctx context.Context, fund payment.Fund, m period.Mont
 
 // Batch implements payment.Store.
 func (db *DB) Batch(ctx context.Context, id payment.BatchID) (*payment.Batch, error) {
-	b, err := scanBatch(db.r.QueryRowContext(ctx, db.q("SELECT "+batchColumns+" FROM payment_batches WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "batch", id)
-	}
-	return b, nil
+	return queryOne(ctx, db, db.r, "batch", id, scanBatch, "SELECT "+batchColumns+" FROM payment_batches WHERE id = ?", int64(id))
 }
 
 // Batches implements payment.Store.

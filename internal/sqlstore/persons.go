@@ -88,20 +88,12 @@ func (db *DB) RecordDeaths(ctx context.Context, ps []*registry.Person) error {
 
 // Person implements registry.Store.
 func (db *DB) Person(ctx context.Context, id registry.PersonID) (*registry.Person, error) {
-	p, err := scanPerson(db.r.QueryRowContext(ctx, db.q("SELECT "+personColumns+" FROM persons WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "person", id)
-	}
-	return p, nil
+	return queryOne(ctx, db, db.r, "person", id, scanPerson, "SELECT "+personColumns+" FROM persons WHERE id = ?", id)
 }
 
 // PersonByIDNumber implements registry.Store.
 func (db *DB) PersonByIDNumber(ctx context.Context, idn ids.ResidentID) (*registry.Person, error) {
-	p, err := scanPerson(db.r.QueryRowContext(ctx, db.q("SELECT "+personColumns+" FROM persons WHERE id_number = ?"), idn))
-	if err != nil {
-		return nil, notFound(err, "person with ID number", idn.Masked())
-	}
-	return p, nil
+	return queryOne(ctx, db, db.r, "person with ID number", idn.Masked(), scanPerson, "SELECT "+personColumns+" FROM persons WHERE id_number = ?", idn)
 }
 
 // Persons implements registry.Store.
