@@ -12,14 +12,15 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestBackPaymentAndTierUpgrade(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
-		code := village(t, "652301", 3)
-		old := newPerson(t, code, 70) // 45 when the scheme began in 2011: may back-pay
-		old.IDNumber = residentID(t, "652301", 1965, time.June, 1, 70)
+		code := sqlstoretest.Village(t, "652301", 3)
+		old := sqlstoretest.NewPerson(t, code, 70) // 45 when the scheme began in 2011: may back-pay
+		old.IDNumber = sqlstoretest.ResidentID(t, "652301", 1965, time.June, 1, 70)
 		if err := ab.svc.CreatePerson(ab.ctx, old); err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +112,7 @@ func TestBackPaymentAndTierUpgrade(t *testing.T) {
 		if st.Balance != 100000+10000+3000+40000+20000+4000+80000+4000 || st.Government != 11000 || st.ContributionYears != 4 {
 			t.Errorf("statement = balance %s, government %s, years %d", st.Balance, st.Government, st.ContributionYears)
 		}
-		if n := auditActions(t, ab.db); n["account.back_payment"] != 1 || n["account.tier_upgrade"] != 2 {
+		if n := sqlstoretest.AuditActions(t, ab.db); n["account.back_payment"] != 1 || n["account.tier_upgrade"] != 2 {
 			t.Errorf("audit = %v", n)
 		}
 	})

@@ -12,19 +12,20 @@ import (
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestHardshipPremiums(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
 		start := calMonth(2024, time.January)
 		var ps []*registry.Person
 		for i := range 6 {
-			code := village(t, region.Code([]string{"652301", "652302"}[i%2]), i)
-			p := newPerson(t, code, 40+i)
+			code := sqlstoretest.Village(t, region.Code([]string{"652301", "652302"}[i%2]), i)
+			p := sqlstoretest.NewPerson(t, code, 40+i)
 			switch i {
 			case 4: // 64 on 1 January 2025: past the pension age
-				p.IDNumber = residentID(t, string(code.County()), 1960, time.June, 1, 40+i)
+				p.IDNumber = sqlstoretest.ResidentID(t, string(code.County()), 1960, time.June, 1, 40+i)
 			case 5: // household registered in Ürümqi, not in Changji
 				p.HukouRegion = "650102"
 			}
@@ -45,7 +46,7 @@ func TestHardshipPremiums(t *testing.T) {
 		rec := func(line int, p *registry.Person, g insurance.HardshipGroup) insurance.HardshipRecord {
 			return insurance.HardshipRecord{Line: line, IDNumber: p.IDNumber, Name: p.Name, Group: g}
 		}
-		unknown := residentID(t, "652301", 1990, time.May, 5, 999)
+		unknown := sqlstoretest.ResidentID(t, "652301", 1990, time.May, 5, 999)
 		bad := []insurance.HardshipRecord{rec(2, ps[0], insurance.GroupDibao), {Line: 3, IDNumber: unknown, Name: "无此人", Group: insurance.GroupDibao},
 			{Line: 4, IDNumber: ps[3].IDNumber, Name: "别的名字", Group: insurance.GroupTekun}}
 		_, err := ab.acc.ImportHardship(ab.ctx, ab.db, 2025, "民政 2025.xlsx", bad)
@@ -106,7 +107,7 @@ func TestHardshipPremiums(t *testing.T) {
 		if _, err := ab.acc.HardshipBatch(ab.ctx, 9999); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("unknown batch: %v", err)
 		}
-		if n := auditActions(t, ab.db); n["hardship.pay"] != 2 || n["hardship.import"] != 2 {
+		if n := sqlstoretest.AuditActions(t, ab.db); n["hardship.pay"] != 2 || n["hardship.import"] != 2 {
 			t.Errorf("audit = %v, want 2 hardship.pay and 2 hardship.import", n)
 		}
 	})

@@ -57,14 +57,14 @@ func (ab *accBundle) entries(t *testing.T, p *registry.Person, scheme insurance.
 }
 
 func TestAccountCredit(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
 		jan, feb := calMonth(2025, time.January), calMonth(2025, time.February)
-		a := ab.person(t, village(t, "652301", 0), 1) // employee, 昌吉市
-		b := ab.person(t, village(t, "652302", 0), 2) // resident at 500, 阜康市
-		c := ab.person(t, village(t, "652301", 1), 3) // resident at 100, 昌吉市
-		d := ab.person(t, village(t, "652302", 1), 4) // resident at 4,500
-		e := ab.person(t, village(t, "652302", 2), 5) // employer-only payment, back payment
+		a := ab.person(t, sqlstoretest.Village(t, "652301", 0), 1) // employee, 昌吉市
+		b := ab.person(t, sqlstoretest.Village(t, "652302", 0), 2) // resident at 500, 阜康市
+		c := ab.person(t, sqlstoretest.Village(t, "652301", 1), 3) // resident at 100, 昌吉市
+		d := ab.person(t, sqlstoretest.Village(t, "652302", 1), 4) // resident at 4,500
+		e := ab.person(t, sqlstoretest.Village(t, "652302", 2), 5) // employer-only payment, back payment
 		pa := ab.pay(t, a, insurance.EmployeePension, jan, 600055, 96009, 48004, insurance.Posted)
 		ab.pay(t, a, insurance.EmployeePension, feb, 600055, 96009, 48004, insurance.Posted) // another month
 		ab.pay(t, a, insurance.Unemployment, jan, 600055, 3000, 1200, insurance.Posted)      // no account
@@ -106,7 +106,7 @@ func TestAccountCredit(t *testing.T) {
 		if again.Posted != 0 || again.AlreadyPosted != 7 || again.Contributions != 0 {
 			t.Errorf("second run = %+v, want nothing posted and 7 already posted", again)
 		}
-		if n := auditActions(t, ab.db)["account.credit"]; n != 2 {
+		if n := sqlstoretest.AuditActions(t, ab.db)["account.credit"]; n != 2 {
 			t.Errorf("account.credit audit events = %d, want 2 (the no-op run writes none)", n)
 		}
 
@@ -146,10 +146,10 @@ func TestAccountCredit(t *testing.T) {
 }
 
 func TestAccountInterest(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
-		a := ab.person(t, village(t, "652301", 0), 11)
-		b := ab.person(t, village(t, "652302", 0), 12)
+		a := ab.person(t, sqlstoretest.Village(t, "652301", 0), 11)
+		b := ab.person(t, sqlstoretest.Village(t, "652302", 0), 12)
 		for _, m := range []period.Month{calMonth(2022, time.December), calMonth(2023, time.March), calMonth(2023, time.December)} {
 			ab.pay(t, a, insurance.EmployeePension, m, 100000, 16000, 8000, insurance.Posted)
 		}
@@ -181,7 +181,7 @@ func TestAccountInterest(t *testing.T) {
 		if again.Persons[insurance.EmployeePension] != 0 || again.AlreadyPosted[insurance.EmployeePension] != 1 || again.AlreadyPosted[insurance.ResidentPension] != 1 {
 			t.Errorf("second run = %+v, want nothing new", again)
 		}
-		if n := auditActions(t, ab.db)["account.interest"]; n != 1 {
+		if n := sqlstoretest.AuditActions(t, ab.db)["account.interest"]; n != 1 {
 			t.Errorf("account.interest events = %d, want 1", n)
 		}
 		// 2024 compounds: (240 + 5.56) × 2.62% = 6.433672 → 6.43.

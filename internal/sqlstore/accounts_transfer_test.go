@@ -10,12 +10,13 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestTransfers(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
-		code := village(t, "652301", 4)
+		code := sqlstoretest.Village(t, "652301", 4)
 		a := ab.person(t, code, 81)
 		b := ab.person(t, code, 82)
 		for _, m := range []period.Month{calMonth(2024, time.January), calMonth(2024, time.February), calMonth(2024, time.March)} {
@@ -84,7 +85,7 @@ func TestTransfers(t *testing.T) {
 			st.ContributionYears != 2 || len(st.Transfers) != 1 || st.Transfers[0].OtherRegion != "北京市" {
 			t.Errorf("statement after transfer in = %+v, %v", st, err)
 		}
-		if n := auditActions(t, ab.db); n["account.transfer_out"] != 1 || n["account.transfer_in"] != 1 {
+		if n := sqlstoretest.AuditActions(t, ab.db); n["account.transfer_out"] != 1 || n["account.transfer_in"] != 1 {
 			t.Errorf("audit = %v", n)
 		}
 
@@ -117,7 +118,7 @@ func TestTransfers(t *testing.T) {
 		if err != nil || got.Status != insurance.TransferDone || got.DecidedBy != 8 || got.DecidedAt.IsZero() {
 			t.Errorf("Transfer = %+v, %v", got, err)
 		}
-		if n := auditActions(t, ab.db); n["account.transfer_approve"] != 1 {
+		if n := sqlstoretest.AuditActions(t, ab.db); n["account.transfer_approve"] != 1 {
 			t.Errorf("audit = %v", n)
 		}
 	})

@@ -20,6 +20,7 @@ import (
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // asBundle adds the assistance service to the registry bundle, with a
@@ -36,7 +37,7 @@ type asBundle struct {
 func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle {
 	t.Helper()
 	tb := setup(t, open)
-	now := today.Time().Add(10 * time.Hour)
+	now := sqlstoretest.Today.Time().Add(10 * time.Hour)
 	ab := asBundle{testBundle: tb, now: &now}
 	ab.as = assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t))
 	ab.as.NowFunc = func() time.Time { return *ab.now }
@@ -65,9 +66,9 @@ func (ab asBundle) household(t *testing.T, code region.Code, seq int, births ...
 	h := &registry.Household{RegionCode: code, HukouType: registry.HukouUrban}
 	var ps []*registry.Person
 	for i, b := range births {
-		p := newPerson(t, code, seq+i)
+		p := sqlstoretest.NewPerson(t, code, seq+i)
 		y, m, d := b.YMD()
-		p.IDNumber = residentID(t, string(code.County()), y, m, d, seq+i)
+		p.IDNumber = sqlstoretest.ResidentID(t, string(code.County()), y, m, d, seq+i)
 		if err := ab.svc.CreatePerson(ab.ctx, p); err != nil {
 			t.Fatalf("CreatePerson: %v", err)
 		}
@@ -100,9 +101,9 @@ func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTes
 }
 
 func TestAssistanceDibaoCase(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 3)
+		v := sqlstoretest.Village(t, "652301", 3)
 		h, ps := ab.household(t, v, 1, period.MustDate(1980, time.March, 5), period.MustDate(1982, time.May, 1))
 		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelCounter}
 		if err := ab.as.Apply(ab.caseworkerOfElsewhere, c, ""); fault.FieldsOf(err)["household_id"] == "" {
@@ -241,9 +242,9 @@ func TestAssistanceDibaoCase(t *testing.T) {
 }
 
 func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		h, ps := ab.household(t, village(t, "652301", 1), 11, period.MustDate(1975, time.January, 9))
+		h, ps := ab.household(t, sqlstoretest.Village(t, "652301", 1), 11, period.MustDate(1975, time.January, 9))
 		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}
 		if err := ab.as.Apply(ab.cw, c, ""); err != nil {
 			t.Fatal(err)
@@ -283,9 +284,9 @@ func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
 }
 
 func TestAssistanceTemporaryFastTrack(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		h, ps := ab.household(t, village(t, "652301", 2), 21, period.MustDate(1970, time.June, 1), period.MustDate(1972, time.July, 1))
+		h, ps := ab.household(t, sqlstoretest.Village(t, "652301", 2), 21, period.MustDate(1970, time.June, 1), period.MustDate(1972, time.July, 1))
 		// A fire: 20,000 yuan of loss; the emergency grant is at most 3
 		// months of the standard per member (780 × 3 × 2 = 4,680.00), over
 		// the fast-track limit of 3,000: it must be approved first.
@@ -352,9 +353,9 @@ func TestAssistanceTemporaryFastTrack(t *testing.T) {
 }
 
 func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 4)
+		v := sqlstoretest.Village(t, "652301", 4)
 		// A widow of 70 living alone on a resident pension of 200 a month,
 		// paid for the 12 months before: the pension comes in from the
 		// insurance side.
@@ -393,7 +394,7 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		}
 		// Two more households: one at 低保 level, one comfortable.
 		h2, ps2 := ab.household(t, v, 41, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
-		h3, ps3 := ab.household(t, village(t, "652302", 0), 51, period.MustDate(1990, time.May, 1))
+		h3, ps3 := ab.household(t, sqlstoretest.Village(t, "652302", 0), 51, period.MustDate(1990, time.May, 1))
 		for _, x := range []struct {
 			h  *registry.Household
 			mt *assistance.MeansTest
@@ -438,9 +439,9 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 }
 
 func TestAllowanceScreeningAndReport(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652323", 0)
+		v := sqlstoretest.Village(t, "652323", 0)
 		m := ab.month() // 2026-11
 		// 79 turning 80 in December, 85, 95, and 90 dead in October.
 		_, young := ab.household(t, v, 61, period.MustDate(1946, time.December, 10))
@@ -542,9 +543,9 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 // and a person supported as 特困 get their resident-pension premium paid by
 // government (代缴) from civil affairs' own records, with no list imported.
 func TestHardshipPremiumsFromAssistance(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 5)
+		v := sqlstoretest.Village(t, "652301", 5)
 		h, ps := ab.household(t, v, 71, period.MustDate(1980, time.March, 5), period.MustDate(1983, time.April, 4))
 		_, alone := ab.household(t, v, 73, period.MustDate(1970, time.July, 7))
 		_, other := ab.household(t, v, 74, period.MustDate(1975, time.August, 8))
@@ -585,9 +586,9 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 // for the rest; an approver who neither made nor reviewed it approves, and
 // only the accepted items become awards.
 func TestScreeningReview(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 7)
+		v := sqlstoretest.Village(t, "652301", 7)
 		_, a := ab.household(t, v, 81, period.MustDate(1940, time.March, 1))
 		_, b := ab.household(t, v, 82, period.MustDate(1941, time.April, 1))
 		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, ab.month(), "652301")
@@ -637,9 +638,9 @@ func TestScreeningReview(t *testing.T) {
 // severe disability record are screened again without anybody applying;
 // an 85-year-old nothing happened to is not in the targeted runs.
 func TestScreenEvents(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652324", 2)
+		v := sqlstoretest.Village(t, "652324", 2)
 		next := ab.month().Add(1) // 2026-12
 		_, turning := ab.household(t, v, 91, period.MustDate(1946, time.December, 20))
 		_, old := ab.household(t, v, 92, period.MustDate(1941, time.January, 5))
@@ -705,9 +706,9 @@ func TestScreenEvents(t *testing.T) {
 // runs are not made twice, and it ends with the runs an uninterrupted job
 // proposes. The database refuses a second run of a programme in one job.
 func TestScreeningJob(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 4)
+		v := sqlstoretest.Village(t, "652301", 4)
 		m := ab.month()
 		_, old := ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
 		h, ps := ab.household(t, v, 62, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
@@ -815,9 +816,9 @@ func TestScreeningJob(t *testing.T) {
 // taken for centrally heated and paid; a tested household that heats itself
 // is granted it.
 func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 6)
+		v := sqlstoretest.Village(t, "652301", 6)
 		tested, tps := ab.household(t, v, 81, period.MustDate(1970, time.March, 5))
 		untested, _ := ab.household(t, v, 82, period.MustDate(1971, time.April, 6))
 		for _, h := range []*registry.Household{tested, untested} {

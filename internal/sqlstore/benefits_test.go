@@ -79,9 +79,9 @@ func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.Unem
 // database: 1-5 years of contributions give 12 months, 5-10 years 18, 10
 // years or more 24, with the edges at exactly 12, 60 and 120 months.
 func TestUnemploymentEntitlement(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		sep := period.MustDate(2026, time.June, 30)
 		var first *registry.Person
@@ -141,9 +141,9 @@ func TestUnemploymentEntitlement(t *testing.T) {
 // changes nothing, a claim ends when its months are used up or on
 // re-employment, and Stop ends one for another reason.
 func TestBenefitRun(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		o2 := tb.org(t, "652301", 2)
 		sep := period.MustDate(2025, time.June, 30)
@@ -164,7 +164,7 @@ func TestBenefitRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		audits := auditCount(t, tb.db)
+		audits := sqlstoretest.AuditCount(t, tb.db)
 		s := tb.pay(t, jul)
 		if s.Lines != 3 || s.Unemployment != 3*171000 {
 			t.Fatalf("first run of %s: %+v, want 3 lines of 1,710.00", jul, s)
@@ -177,7 +177,7 @@ func TestBenefitRun(t *testing.T) {
 		if ls, _ := tb.db.BenefitLines(context.Background(), jul, "", 0, 100); len(ls) != 3 {
 			t.Errorf("%s has %d lines after two runs, want 3", jul, len(ls))
 		}
-		if n := auditCount(t, tb.db); n != audits+1 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != audits+1 {
 			t.Errorf("two runs wrote %d audit events, want 1", n-audits)
 		}
 
@@ -249,9 +249,9 @@ func TestBenefitRun(t *testing.T) {
 // TestWorkInjury checks the grant table of docs/domain.md 5.2 through
 // RecordInjury, the allowance paid by the run, and the refusals.
 func TestWorkInjury(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)
 		worker := func(seq int) *registry.Person {
@@ -349,11 +349,11 @@ func TestAllowanceTopUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
 		tb.ben = insurance.NewBenefits(tb.db, tb.db, pk)
 		tb.ben.NowFunc = tb.svc.NowFunc
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)
 		var ids []registry.PersonID
@@ -455,13 +455,13 @@ func BenchmarkBenefitRun50k(b *testing.B) {
 // out, until that age (docs/domain.md 2.5); a claimant's death ends the claim,
 // and an injured worker's allowance stops at the statutory age.
 func TestBenefitRunRetirementAndDeath(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		// A man born 1966-01-15: statutory age 60 years 4 months (2026-05).
-		old := newPerson(t, v, 211)
-		old.IDNumber = residentID(t, "652301", 1966, time.January, 15, 211)
+		old := sqlstoretest.NewPerson(t, v, 211)
+		old.IDNumber = sqlstoretest.ResidentID(t, "652301", 1966, time.January, 15, 211)
 		if err := tb.svc.CreatePerson(tb.ctx, old); err != nil {
 			t.Fatal(err)
 		}
@@ -478,8 +478,8 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 			t.Fatal(err)
 		}
 		// An injured worker of the same age, grade 1, allowance from 2026-04.
-		injured := newPerson(t, v, 215)
-		injured.IDNumber = residentID(t, "652301", 1966, time.January, 15, 215)
+		injured := sqlstoretest.NewPerson(t, v, 215)
+		injured.IDNumber = sqlstoretest.ResidentID(t, "652301", 1966, time.January, 15, 215)
 		if err := tb.svc.CreatePerson(tb.ctx, injured); err != nil {
 			t.Fatal(err)
 		}
@@ -534,9 +534,9 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 // and an employee pension for the same month: a pensioner's claim is
 // refused, and an open claim ends the month before a pension starts.
 func TestUnemploymentAndPension(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, "652301", 1)
 		sep := period.MustDate(2025, time.June, 30)
 		jul := period.NewMonth(2025, time.July)

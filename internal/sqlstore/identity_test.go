@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestIdentityChangeApproval checks the maker-checker of who a person is
@@ -22,13 +23,13 @@ import (
 // the change (birth date and sex with the ID number) with its audit
 // events; a system process still sets identity directly.
 func TestIdentityChangeApproval(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
 		as := func(id int64, role auth.Role) context.Context {
 			return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprintf("u%d", id), Role: role, Scope: "652300"})
 		}
 		maker, makerApproving, checker := as(5, auth.RoleCaseworker), as(5, auth.RoleApprover), as(6, auth.RoleApprover)
-		p := newPerson(t, village(t, "652301", 1), 41)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 41)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +89,7 @@ func TestIdentityChangeApproval(t *testing.T) {
 		if _, err := tb.svc.DecideIdentityChange(checker, c.ID, false, " "); fault.FieldsOf(err)["note"] == "" {
 			t.Errorf("rejected without a reason: %v, want a problem with note", err)
 		}
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		rej, err := tb.svc.DecideIdentityChange(checker, c.ID, false, "证明材料不符")
 		if err != nil || rej.Status != registry.StatusRejected || rej.DecidedBy != 6 {
 			t.Fatalf("reject = %+v, %v", rej, err)
@@ -96,7 +97,7 @@ func TestIdentityChangeApproval(t *testing.T) {
 		if got := reload(); got.Name != p.Name || got.Version != 2 {
 			t.Errorf("person after the rejection %+v, want unchanged", got)
 		}
-		if n := auditCount(t, tb.db); n != before+2 { // the rejection, and the read by reload
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before+2 { // the rejection, and the read by reload
 			t.Errorf("%d audit events for a rejection and a read, want 2", n-before)
 		}
 		if _, err := tb.svc.DecideIdentityChange(checker, c.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
@@ -105,7 +106,7 @@ func TestIdentityChangeApproval(t *testing.T) {
 
 		// A new request changing the ID number (birth date, sex) and the
 		// name, confirmed: applied with its audit events.
-		newID := residentID(t, "652301", 1975, time.July, 9, 42)
+		newID := sqlstoretest.ResidentID(t, "652301", 1975, time.July, 9, 42)
 		_, c, err = tb.svc.PatchPerson(maker, p.ID, 2, "公安户籍更正", func(x *registry.Person) { x.Name = "王新"; x.IDNumber = newID })
 		if err != nil || c == nil || !slices.Equal(c.Fields(), []string{"id_number", "name"}) {
 			t.Fatalf("PatchPerson(name, id_number) = %+v, %v", c, err)
@@ -159,13 +160,13 @@ func TestIdentityChangeApproval(t *testing.T) {
 // user's account is flagged with the rename for its approver, and the
 // approver of the rename cannot confirm it.
 func TestRenameThenAccount(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
 		as := func(id int64, role auth.Role) context.Context {
 			return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprintf("u%d", id), Role: role, Scope: "652300"})
 		}
 		cw, cw2, renameApprover, other := as(5, auth.RoleCaseworker), as(7, auth.RoleCaseworker), as(6, auth.RoleApprover), as(8, auth.RoleApprover)
-		p := newPerson(t, village(t, "652301", 1), 51)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 51)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +203,7 @@ func TestRenameThenAccount(t *testing.T) {
 		}
 		// Past the window, an account is no longer flagged.
 		tb.svc.IdentityChangeWindow = time.Nanosecond
-		tb.svc.NowFunc = func() time.Time { return today.Time().Add(20 * time.Hour) }
+		tb.svc.NowFunc = func() time.Time { return sqlstoretest.Today.Time().Add(20 * time.Hour) }
 		late := acct()
 		late.AccountNo = "6228480000000777"
 		if err := tb.svc.CreateBankAccount(cw, late); err != nil || late.IdentityChangeID != 0 {
@@ -216,10 +217,10 @@ func TestRenameThenAccount(t *testing.T) {
 // whether more remain), it returned 100, so that a page of 500 lost the
 // rest without a next_after.
 func TestListByStatusFullPage(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
 		sys := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
-		p := newPerson(t, village(t, "652301", 1), 71)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 71)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatal(err)
 		}

@@ -72,7 +72,7 @@ func (tb insBundle) org(t *testing.T, code region.Code, n int) *registry.Organis
 // person registers a person living in code.
 func (tb insBundle) person(t *testing.T, code region.Code, seq int) *registry.Person {
 	t.Helper()
-	p := newPerson(t, code, seq)
+	p := sqlstoretest.NewPerson(t, code, seq)
 	if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 		t.Fatalf("CreatePerson(%d): %v", seq, err)
 	}
@@ -123,26 +123,12 @@ func (tb insBundle) payments(t *testing.T) []insurance.Payment {
 	return ps
 }
 
-// auditActions counts the audit events by action.
-func auditActions(t *testing.T, db *sqlstore.DB) map[string]int {
-	t.Helper()
-	evs, err := db.AuditEvents(context.Background(), 0, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, e := range evs {
-		out[e.Action]++
-	}
-	return out
-}
-
 func calMonth(y int, m time.Month) period.Month { return period.NewMonth(y, m) }
 
 func TestEnrolmentLifecycle(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
-		home, work := village(t, "652301", 0), village(t, "652302", 0)
+		home, work := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
 		o := tb.org(t, work, 1)
 		p1, p2, p3 := tb.person(t, home, 11), tb.person(t, home, 12), tb.person(t, home, 13)
 		start := calMonth(2024, time.January)
@@ -181,7 +167,7 @@ func TestEnrolmentLifecycle(t *testing.T) {
 
 		// A second open enrolment in the scheme, and the resident pension
 		// over employee-pension months, are refused and write nothing.
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		err = tb.ins.Enrol(tb.ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(6000), Start: start.Add(6)})
 		if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "open employee_pension") {
 			t.Errorf("Enrol(second open employee pension) = %v, want conflict", err)
@@ -197,7 +183,7 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		if fault.CodeOf(err) != fault.Conflict || fault.MessageOf(err) != "the person already has an open employee_pension enrolment" {
 			t.Errorf("store CreateEnrolment(second open, no check) = %v, want the unique index's conflict", err)
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.db); after != before {
 			t.Errorf("audit events after refused enrolments = %d, want %d", after, before)
 		}
 		// Other schemes beside the pension are fine.
@@ -251,7 +237,7 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		// Once terminated, a new enrolment in the scheme may open.
 		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2026, time.February)})
 
-		acts := auditActions(t, tb.db)
+		acts := sqlstoretest.AuditActions(t, tb.db)
 		want := map[string]int{"enrolment.create": 6, "enrolment.suspend": 1, "enrolment.resume": 1, "enrolment.terminate": 1}
 		for a, n := range want {
 			if acts[a] != n {
@@ -334,14 +320,14 @@ type assessCase struct {
 }
 
 func TestAssessment(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
 		jan := calMonth(2025, time.January)
 		r, err := insurance.LoadRates(tb.pk, jan, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := village(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 1)
 		o := tb.org(t, v, 2)
 		since := period.MustDate(2020, time.January, 1)
 		pension := func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
@@ -472,7 +458,7 @@ func TestAssessment(t *testing.T) {
 		if n := len(tb.assessments(t, jan, "")); n != len(first) {
 			t.Errorf("rows after a run of 652302 = %d, want %d", n, len(first))
 		}
-		if n := auditActions(t, tb.db)["assessment.run"]; n != 3 {
+		if n := sqlstoretest.AuditActions(t, tb.db)["assessment.run"]; n != 3 {
 			t.Errorf("assessment.run audit events = %d, want 3 (one per run)", n)
 		}
 		// The terminated enrolment is assessed for months it covers.
@@ -489,7 +475,7 @@ func TestAssessment(t *testing.T) {
 		}
 		// The store keeps a run to its month and region.
 		before := tb.assessments(t, jan, "")
-		bad := insurance.Assessment{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: village(t, "652302", 0)}
+		bad := insurance.Assessment{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: sqlstoretest.Village(t, "652302", 0)}
 		err = tb.db.AssessMonth(tb.ctx, jan, "652301", func(*insurance.Basis) (insurance.Assessment, bool, error) { return bad, true, nil })
 		if fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("AssessMonth(row outside the region) = %v, want invalid", err)
@@ -513,14 +499,14 @@ func TestAssessment(t *testing.T) {
 }
 
 func TestPaymentsAndArrears(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
 		jan, feb := calMonth(2025, time.January), calMonth(2025, time.February)
-		v := village(t, "652301", 2)
+		v := sqlstoretest.Village(t, "652301", 2)
 		o := tb.org(t, v, 3)
 		var people []*registry.Person
 		for i := range 2 {
-			p := tb.person(t, village(t, "652302", i), 31+i) // they live in another county than their employer
+			p := tb.person(t, sqlstoretest.Village(t, "652302", i), 31+i) // they live in another county than their employer
 			tb.employ(t, p, o, period.MustDate(2020, time.January, 1), 0, money.Yuan(int64(6000+1000*i)))
 			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
 			people = append(people, p)
@@ -572,7 +558,7 @@ func TestPaymentsAndArrears(t *testing.T) {
 
 		// A receipt posted before, or twice in a batch: conflict naming it,
 		// nothing written.
-		before, events := len(tb.payments(t)), auditCount(t, tb.db)
+		before, events := len(tb.payments(t)), sqlstoretest.AuditCount(t, tb.db)
 		again := []insurance.Payment{
 			pay("R-2025-0004", people[1], feb, 100, 100),
 			pay("R-2025-0002", people[1], jan, 100, 100),
@@ -588,7 +574,7 @@ func TestPaymentsAndArrears(t *testing.T) {
 		if n := len(tb.payments(t)); n != before {
 			t.Errorf("payments after refused posts = %d, want %d", n, before)
 		}
-		if n := auditCount(t, tb.db); n != events {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != events {
 			t.Errorf("audit events after refused posts = %d, want %d", n, events)
 		}
 
@@ -629,25 +615,25 @@ func TestPaymentsAndArrears(t *testing.T) {
 		if rows, _ := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: feb}); len(rows) != 0 {
 			t.Errorf("Arrears after paying in full = %+v, want none", rows)
 		}
-		if n := auditActions(t, tb.db)["payment.post"]; n != 2 {
+		if n := sqlstoretest.AuditActions(t, tb.db)["payment.post"]; n != 2 {
 			t.Errorf("payment.post audit events = %d, want 2", n)
 		}
 	})
 }
 
 func TestImportTax(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
-		v := village(t, "652323", 0)
+		v := sqlstoretest.Village(t, "652323", 0)
 		o := tb.org(t, v, 4)
 		a, b := tb.person(t, v, 41), tb.person(t, v, 42)
-		unknown := residentID(t, "652323", 1985, time.July, 9, 43)
+		unknown := sqlstoretest.ResidentID(t, "652323", 1985, time.July, 9, 43)
 		jan := calMonth(2025, time.January)
 		rec := func(line int, id ids.ResidentID, receipt string) insurance.TaxRecord {
 			return insurance.TaxRecord{Line: line, USCC: string(o.USCC), IDNumber: id, Scheme: insurance.EmployeePension, Period: jan,
 				Base: money.Yuan(6000), Employer: money.Yuan(960), Individual: money.Yuan(480), PaidOn: period.MustDate(2025, time.February, 15), ReceiptNo: receipt}
 		}
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		n, err := tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, unknown, "T-2"), rec(4, b.IDNumber, "T-3")})
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: id_number"] == "" || n != 0 {
 			t.Fatalf("ImportTax(unknown ID on row 3) = %d, %v; want invalid naming row 3: id_number", n, err)
@@ -655,7 +641,7 @@ func TestImportTax(t *testing.T) {
 		if ps := tb.payments(t); len(ps) != 0 {
 			t.Errorf("payments after a rejected file = %d, want 0", len(ps))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.db); after != before {
 			t.Errorf("audit events after a rejected file = %d, want %d", after, before)
 		}
 

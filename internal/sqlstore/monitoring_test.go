@@ -39,7 +39,7 @@ func (mb monBundle) household(t *testing.T, v region.Code, seq, n int) (*registr
 	h := &registry.Household{RegionCode: v, HukouType: registry.HukouRural}
 	var ps []*registry.Person
 	for i := range n {
-		p := newPerson(t, v, seq+i)
+		p := sqlstoretest.NewPerson(t, v, seq+i)
 		if err := mb.svc.CreatePerson(mb.ctx, p); err != nil {
 			t.Fatalf("CreatePerson(%d): %v", seq+i, err)
 		}
@@ -126,9 +126,9 @@ func signal(p *registry.Person, kind monitoring.Kind, on period.Date, amount mon
 // gives the income and members, else the registered members and an
 // unknown income; the latest classification gives the layer.
 func TestMonitorProcess(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		tested, tp := mb.household(t, v, 10, 3)
 		mb.meansTest(t, tested, "2026-06", money.Yuan(30000), 3, "")
 		mb.meansTest(t, tested, "2026-12", money.Yuan(1000), 3, "") // after the signal: not read
@@ -207,11 +207,11 @@ func TestMonitorProcess(t *testing.T) {
 		if again := mb.process(t); again.Signals != 0 || again.Opened != 0 {
 			t.Errorf("second run %+v, want nothing", again)
 		}
-		acts := auditActions(t, mb.db)
+		acts := sqlstoretest.AuditActions(t, mb.db)
 		if acts["signal.record"] != 1 || acts["alert.process"] != 2 || acts["alert.read"] != 1 {
 			t.Errorf("audit actions %v", acts)
 		}
-		auditCount(t, mb.db)
+		sqlstoretest.AuditCount(t, mb.db)
 	})
 }
 
@@ -219,9 +219,9 @@ func TestMonitorProcess(t *testing.T) {
 // alert attaches to it, raising its level and bringing its due date
 // forward when higher, never lowering it.
 func TestMonitorAttachAndRaise(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652302", 0)
+		v := sqlstoretest.Village(t, "652302", 0)
 		h, ps := mb.household(t, v, 10, 3)
 		mb.meansTest(t, h, "2026-06", money.Yuan(30000), 3, "")
 		mb.record(t, signal(ps[0], monitoring.Unemployment, day(11, 1), 0))
@@ -276,13 +276,13 @@ func TestMonitorAttachAndRaise(t *testing.T) {
 // its due date shows as overdue for its township, and disappears once
 // disposed of.
 func TestMonitorOverdue(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
 		tree, err := region.Default()
 		if err != nil {
 			t.Fatal(err)
 		}
-		va, vb := village(t, "652301", 0), village(t, "652302", 0)
+		va, vb := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
 		ha, pa := mb.household(t, va, 10, 3)
 		hb, pb := mb.household(t, vb, 20, 2)
 		mb.record(t, signal(pa[0], monitoring.EarnerDeath, day(11, 1), 0), // red: due 8 November
@@ -346,9 +346,9 @@ func TestMonitorOverdue(t *testing.T) {
 
 // TestMonitorDisposition holds the rules of closing an alert.
 func TestMonitorDisposition(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 1)
 		ha, pa := mb.household(t, v, 10, 2)
 		hb, pb := mb.household(t, v, 20, 2)
 		mb.record(t, signal(pa[0], monitoring.Unemployment, day(11, 2), 0), signal(pb[0], monitoring.Unemployment, day(11, 2), 0))
@@ -427,11 +427,11 @@ func TestMonitorDisposition(t *testing.T) {
 // TestMonitorRecordAllOrNone: a batch with a bad row records nothing and
 // names every bad row.
 func TestMonitorRecordAllOrNone(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		_, ps := mb.household(t, v, 10, 2)
-		loner := newPerson(t, v, 90)
+		loner := sqlstoretest.NewPerson(t, v, 90)
 		if err := mb.svc.CreatePerson(mb.ctx, loner); err != nil {
 			t.Fatal(err)
 		}
@@ -439,7 +439,7 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		byNumber := signal(ps[1], monitoring.HospitalBill, day(11, 1), money.Yuan(9000))
 		byNumber.PersonID, byNumber.IDNumber, byNumber.Name = 0, ps[1].IDNumber, "别人"
 		unknown := signal(ps[0], monitoring.Unemployment, day(11, 1), 0)
-		unknown.PersonID, unknown.IDNumber = 0, residentID(t, "652301", 1990, time.May, 5, 77)
+		unknown.PersonID, unknown.IDNumber = 0, sqlstoretest.ResidentID(t, "652301", 1990, time.May, 5, 77)
 		old := signal(ps[0], monitoring.Unemployment, period.MustDate(2023, time.June, 1), 0)
 		_, err := mb.mon.RecordSignals(mb.ctx, "bad.csv", []monitoring.Signal{
 			row(2, signal(ps[0], monitoring.Unemployment, day(11, 1), 0)), // good
@@ -562,7 +562,7 @@ func BenchmarkProcessSignals500k(b *testing.B) {
 	b.Logf("setup: %d persons in %d households loaded in %s", persons, hh, time.Since(setupStart).Round(time.Millisecond))
 
 	mon := monitoring.NewService(db, insurancePolicies(b))
-	mon.NowFunc = func() time.Time { return today.Time().Add(10 * time.Hour) } // 2026-11-22
+	mon.NowFunc = func() time.Time { return sqlstoretest.Today.Time().Add(10 * time.Hour) } // 2026-11-22
 	kinds := []monitoring.Kind{monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill,
 		monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.Unemployment,
 		monitoring.Unemployment, monitoring.Unemployment, monitoring.Unemployment, monitoring.IncomeDrop, monitoring.IncomeDrop,

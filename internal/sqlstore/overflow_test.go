@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // half is an amount that fits in an int64 while two of it do not.
@@ -23,21 +24,21 @@ const half = math.MaxInt64/2 + 1
 // but whose month's total does not: the payroll fails with ErrOverflow,
 // naming the month, and records nothing (no wrapped total is stored).
 func TestPayrollTotalOverflow(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
 		jan := month(2025, time.January)
 		for i := range 2 {
-			a := pb.employeeAward(t, village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
+			a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
 			if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf("UPDATE awards SET amount = %d WHERE id = %d", int64(half), a.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		before := auditCount(t, pb.db)
+		before := sqlstoretest.AuditCount(t, pb.db)
 		s, err := pb.pen.Payroll(pb.ctx, jan, "652301")
 		if !errors.Is(err, money.ErrOverflow) {
 			t.Fatalf("Payroll = %+v, %v; want an ErrOverflow", s, err)
 		}
-		if n := auditCount(t, pb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, pb.db); n != before {
 			t.Errorf("audit events %d → %d: a payroll that overflows records nothing", before, n)
 		}
 	})
@@ -48,9 +49,9 @@ func TestPayrollTotalOverflow(t *testing.T) {
 // wrapped or rounded number: SQLite raises "integer overflow", PostgreSQL
 // sums bigint as numeric, which does not scan into an int64.
 func TestSQLSumOverflow(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 7)
+		v := sqlstoretest.Village(t, "652301", 7)
 		m := ab.month()
 		for i := range 2 {
 			h, _ := ab.household(t, v, 91+i, period.MustDate(1970, time.March, 5))
@@ -79,13 +80,13 @@ func TestSQLSumOverflow(t *testing.T) {
 // API: a command, an import or any other caller gets the same 422 naming
 // the field, and nothing is written.
 func TestCeilingsInTheDomain(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
-		home, work := village(t, "652301", 0), village(t, "652302", 0)
+		home, work := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
 		o := tb.org(t, work, 1)
 		p1, p2 := tb.person(t, home, 11), tb.person(t, home, 12)
 		start := calMonth(2024, time.January)
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		for _, tt := range []struct {
 			field string
 			e     *insurance.Enrolment
@@ -108,7 +109,7 @@ func TestCeilingsInTheDomain(t *testing.T) {
 		if err := tb.svc.CreateEmployment(tb.ctx, high); fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)["monthly_wage"], "limits.monthly_wage") {
 			t.Errorf("CreateEmployment above the wage ceiling = %v, want invalid naming monthly_wage and limits.monthly_wage", err)
 		}
-		if n := auditCount(t, tb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before {
 			t.Errorf("audit events %d → %d: nothing refused is written", before, n)
 		}
 		ok := &registry.Employment{PersonID: p1.ID, OrgID: o.ID, Start: period.MustDate(2024, time.January, 1), MonthlyWage: money.Yuan(1_000_000)}

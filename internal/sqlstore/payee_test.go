@@ -8,6 +8,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestBankAccountApproval checks the maker-checker of where benefits are
@@ -17,19 +18,19 @@ import (
 // primary one; an account in another name is paid only to a confirmed
 // payee agent.
 func TestBankAccountApproval(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
 		as := func(id int64, role auth.Role) context.Context {
 			return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: "u", Role: role, Scope: "652300"})
 		}
 		maker, makerApproving, checker := as(5, auth.RoleCaseworker), as(5, auth.RoleApprover), as(6, auth.RoleApprover)
-		p := newPerson(t, village(t, "652301", 1), 31)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 31)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatal(err)
 		}
 		old := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(p.ID), BankCode: "ICBC", BankName: "工行", AccountNo: "6222020000000001",
 			AccountName: p.Name, Primary: true}
-		addAccount(t, tb.svc, tb.ctx, old)
+		sqlstoretest.AddAccount(t, tb.svc, tb.ctx, old)
 		acct := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(p.ID), BankCode: "ABC", BankName: "农行", AccountNo: "6228480000000002",
 			AccountName: p.Name, Primary: true}
 		if err := tb.svc.CreateBankAccount(maker, acct); err != nil {
@@ -67,7 +68,7 @@ func TestBankAccountApproval(t *testing.T) {
 		if err := tb.svc.CreateBankAccount(maker, other); fault.FieldsOf(err)["account_name"] == "" {
 			t.Fatalf("account in another name: %v, want a problem with account_name", err)
 		}
-		agent := &registry.PayeeAgent{PersonID: p.ID, Name: "李明", IDNumber: newPerson(t, "652301", 32).IDNumber, Relation: registry.RelChild}
+		agent := &registry.PayeeAgent{PersonID: p.ID, Name: "李明", IDNumber: sqlstoretest.NewPerson(t, "652301", 32).IDNumber, Relation: registry.RelChild}
 		if err := tb.svc.CreatePayeeAgent(maker, agent); err != nil || agent.Status != registry.StatusPending {
 			t.Fatalf("CreatePayeeAgent = %+v, %v; want pending", agent, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // payBundle is a database with pension payroll lines of one month for
@@ -39,9 +40,9 @@ func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payB
 	}
 	pb.cw, pb.approver, pb.maker = p(2, auth.RoleCaseworker), p(3, auth.RoleApprover), p(2, auth.RoleApprover)
 	pb.exporter = p(4, auth.RoleAdmin)
-	v := village(t, "652301", 6)
+	v := sqlstoretest.Village(t, "652301", 6)
 	for i := range n {
-		pr := newPerson(t, v, 100+i)
+		pr := sqlstoretest.NewPerson(t, v, 100+i)
 		if err := tb.svc.CreatePerson(tb.ctx, pr); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +55,7 @@ func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payB
 			bank = "ABC"
 		}
 		if bank != "" {
-			addAccount(t, tb.svc, tb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
+			sqlstoretest.AddAccount(t, tb.svc, tb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
 				BankName: bank + " 昌吉分行", AccountNo: fmt.Sprintf("62220000%08d", i), AccountName: pr.Name, Primary: true})
 		}
 		for _, q := range []string{
@@ -93,7 +94,7 @@ func check(rec *payment.Reconciliation, name string) payment.Check {
 }
 
 func TestPaymentsEndToEnd(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPayments(t, open, 5)
 		sum, err := pb.pay.Generate(pb.cw, pb.m, "")
 		if err != nil {
@@ -269,12 +270,12 @@ func (f senderFunc) Send(_ context.Context, n *payment.Notice) error { return f(
 // and values.
 func TestBankReturnProfile(t *testing.T) {
 	bad := "业务参考号,处理结果,失败原因\nSN1-1,成功,\nSN3-1,失败,\n"
-	if _, _, err := exchange.Read(context.Background(), strings.NewReader(bad), "r.csv", exchange.BankReturn(), today); err == nil ||
+	if _, _, err := exchange.Read(context.Background(), strings.NewReader(bad), "r.csv", exchange.BankReturn(), sqlstoretest.Today); err == nil ||
 		!strings.Contains(err.Error(), "row 3: reason") {
 		t.Errorf("a failed line without a reason = %v, want row 3 named", err)
 	}
 	csv := "业务参考号,处理结果,失败原因\nSN1-1,成功,\nSN2-1,失败,账户已冻结\nSN3-1,已入账,\n"
-	rows, _, err := exchange.Read(context.Background(), strings.NewReader(csv), "r.csv", exchange.BankReturn(), today)
+	rows, _, err := exchange.Read(context.Background(), strings.NewReader(csv), "r.csv", exchange.BankReturn(), sqlstoretest.Today)
 	if err != nil {
 		t.Fatal(err)
 	}

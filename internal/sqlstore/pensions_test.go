@@ -36,9 +36,9 @@ func setupPensions(t *testing.T, open func(testing.TB) *sqlstore.DB) penBundle {
 // even a woman (the ID number's gender digit).
 func (pb penBundle) retiree(t *testing.T, code region.Code, birth period.Date, seq int) *registry.Person {
 	t.Helper()
-	p := newPerson(t, code, seq)
+	p := sqlstoretest.NewPerson(t, code, seq)
 	y, m, d := birth.YMD()
-	p.IDNumber = residentID(t, string(code.County()), y, m, d, seq)
+	p.IDNumber = sqlstoretest.ResidentID(t, string(code.County()), y, m, d, seq)
 	if err := pb.svc.CreatePerson(pb.ctx, p); err != nil {
 		t.Fatalf("CreatePerson(%d): %v", seq, err)
 	}
@@ -83,9 +83,9 @@ func variable(d *policy.Decision, name string) string {
 func month(y int, m time.Month) period.Month { return period.NewMonth(y, m) }
 
 func TestPensionAwardWorkedExamples(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		// docs/domain.md 2.3: C 8,000 (2023), Z 1.0, N 30, balance 150,000 at 60.
 		// Two months paid on the 2023 average wage give Z = 1.0; 358
 		// deemed months with index 0 complete N = 30 without a
@@ -175,9 +175,9 @@ func TestPensionAwardWorkedExamples(t *testing.T) {
 }
 
 func TestPensionAwardRefusals(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		man := pb.retiree(t, v, period.MustDate(1963, time.March, 10), 1)
 		woman := pb.retiree(t, v, period.MustDate(1963, time.March, 10), 2)
 		tests := []struct {
@@ -203,7 +203,7 @@ func TestPensionAwardRefusals(t *testing.T) {
 				}
 			})
 		}
-		before := auditCount(t, pb.db)
+		before := sqlstoretest.AuditCount(t, pb.db)
 		if _, err := pb.pen.Award(pb.ctx, insurance.AwardRequest{PersonID: man.ID, Scheme: insurance.EmployeePension, Group: insurance.GroupMale, DeemedMonths: 360}); err != nil {
 			t.Fatal(err)
 		}
@@ -220,16 +220,16 @@ func TestPensionAwardRefusals(t *testing.T) {
 		if fault.FieldsOf(err)["no_employee_pension"] == "" {
 			t.Fatalf("resident award beside an employee one = %v, want no_employee_pension refused", err)
 		}
-		if n := auditCount(t, pb.db); n != before+1 {
+		if n := sqlstoretest.AuditCount(t, pb.db); n != before+1 {
 			t.Errorf("audit events %d → %d, want one for the one award", before, n)
 		}
 	})
 }
 
 func TestPensionResidentAward(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		v := village(t, "652323", 0)
+		v := sqlstoretest.Village(t, "652323", 0)
 		p := pb.retiree(t, v, period.MustDate(1964, time.May, 15), 2)
 		if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf(`INSERT INTO enrolments (region_code, person_id, scheme, kind, start_month, status, tier)
 			VALUES ('%s', %d, 'resident_pension', 'resident', '2009-01', 'active', 10000)`, p.RegionCode, p.ID)); err != nil {
@@ -274,16 +274,16 @@ func (pb penBundle) employeeAward(t *testing.T, code region.Code, birth period.D
 }
 
 func TestPayrollIdempotent(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
 		jan := month(2025, time.January)
 		var want money.Fen
 		for i := range 3 {
-			a := pb.employeeAward(t, village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
+			a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
 			want += a.Amount
 		}
 		// Another county's award is outside a run of 652301.
-		pb.employeeAward(t, village(t, "652302", 0), period.MustDate(1964, time.December, 5), 9, jan)
+		pb.employeeAward(t, sqlstoretest.Village(t, "652302", 0), period.MustDate(1964, time.December, 5), 9, jan)
 		s1, err := pb.pen.Payroll(pb.ctx, jan, "652301")
 		if err != nil {
 			t.Fatal(err)
@@ -291,7 +291,7 @@ func TestPayrollIdempotent(t *testing.T) {
 		if s1.Awards != 3 || s1.NewLines != 3 || s1.Lines != 3 || s1.Regular != want || s1.Arrears != 0 {
 			t.Fatalf("first run %+v, want 3 awards, 3 new lines, regular %s", s1.PayrollRun, want)
 		}
-		before := auditCount(t, pb.db)
+		before := sqlstoretest.AuditCount(t, pb.db)
 		s2, err := pb.pen.Payroll(pb.ctx, jan, "652301")
 		if err != nil {
 			t.Fatal(err)
@@ -299,7 +299,7 @@ func TestPayrollIdempotent(t *testing.T) {
 		if s2.NewLines != 0 || s2.Lines != 3 || s2.Regular != want || s2.Arrears != 0 || !s2.NothingNew || s2.ID != 0 {
 			t.Fatalf("second run %+v, want nothing new, no run recorded and the same totals", s2.PayrollRun)
 		}
-		if n := auditCount(t, pb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, pb.db); n != before {
 			t.Errorf("audit events %d → %d, want none: a run that pays nothing new records nothing", before, n)
 		}
 		// The prefecture run pays the fourth award only.
@@ -308,7 +308,7 @@ func TestPayrollIdempotent(t *testing.T) {
 			t.Fatalf("prefecture run %+v, %v: want 1 new line of 4", s3, err)
 		}
 		// A late award is paid its months since the start as arrears.
-		late := pb.employeeAward(t, village(t, "652301", 3), period.MustDate(1964, time.October, 5), 21, month(2024, time.October))
+		late := pb.employeeAward(t, sqlstoretest.Village(t, "652301", 3), period.MustDate(1964, time.October, 5), 21, month(2024, time.October))
 		s4, err := pb.pen.Payroll(pb.ctx, month(2025, time.February), "652301")
 		if err != nil {
 			t.Fatal(err)
@@ -320,9 +320,9 @@ func TestPayrollIdempotent(t *testing.T) {
 }
 
 func TestPensionAdjustmentArrears(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		a := pb.employeeAward(t, v, period.MustDate(1964, time.June, 10), 1, month(2024, time.June))
 		// Started in 2025: not adjusted in 2025.
 		fresh := pb.employeeAward(t, v, period.MustDate(1964, time.December, 5), 3, month(2025, time.January))
@@ -386,9 +386,9 @@ func TestPensionAdjustmentArrears(t *testing.T) {
 }
 
 func TestPensionCertificationSuspends(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		a := pb.employeeAward(t, village(t, "652301", 0), period.MustDate(1964, time.January, 10), 1, month(2024, time.January))
+		a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", 0), period.MustDate(1964, time.January, 10), 1, month(2024, time.January))
 		run := func(m period.Month) *insurance.PayrollSummary {
 			t.Helper()
 			s, err := pb.pen.Payroll(pb.ctx, m, "652301")
@@ -429,10 +429,10 @@ func TestPensionCertificationSuspends(t *testing.T) {
 }
 
 func TestPensionStopsOnDeath(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		a := pb.employeeAward(t, village(t, "652301", 0), period.MustDate(1964, time.December, 5), 1, month(2025, time.January))
-		other := pb.employeeAward(t, village(t, "652301", 1), period.MustDate(1964, time.December, 5), 3, month(2025, time.January))
+		a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", 0), period.MustDate(1964, time.December, 5), 1, month(2025, time.January))
+		other := pb.employeeAward(t, sqlstoretest.Village(t, "652301", 1), period.MustDate(1964, time.December, 5), 3, month(2025, time.January))
 		for m := month(2025, time.January); m <= month(2025, time.March); m = m.Add(1) {
 			if _, err := pb.pen.Payroll(pb.ctx, m, "652301"); err != nil {
 				t.Fatal(err)
@@ -477,16 +477,16 @@ func TestPensionStopsOnDeath(t *testing.T) {
 }
 
 func TestPensionDuplicates(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
 		jan := month(2025, time.January)
-		a := pb.employeeAward(t, village(t, "652301", 0), period.MustDate(1964, time.December, 5), 1, jan)
-		pb.employeeAward(t, village(t, "652301", 1), period.MustDate(1964, time.December, 5), 3, jan)
+		a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", 0), period.MustDate(1964, time.December, 5), 1, jan)
+		pb.employeeAward(t, sqlstoretest.Village(t, "652301", 1), period.MustDate(1964, time.December, 5), 3, jan)
 		// A resident award of the same person in another county, as
 		// migrated data might hold: the service refuses to make one.
 		if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status, decision,
 			policy_version, created_by, created_at) VALUES (%d, 'resident_pension', '%s', '2025-01', 30000, 'active', '{}', 'test', 'test', '2025-01-01T00:00:00Z')`,
-			a.PersonID, village(t, "652302", 0))); err != nil {
+			a.PersonID, sqlstoretest.Village(t, "652302", 0))); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := pb.pen.Payroll(pb.ctx, jan, "652300"); err != nil {
@@ -559,9 +559,9 @@ func BenchmarkPayroll300k(b *testing.B) {
 // retiree of 72 with 37 contribution years under the 2023 placeholders:
 // 48 + 1.20 × 37 + 1% × 2,830.91 (28.31) + 20 for age 70+.
 func TestPensionReportPublishedFigure(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPensions(t, open)
-		p := pb.retiree(t, village(t, "652301", 0), period.MustDate(1951, time.March, 1), 1)
+		p := pb.retiree(t, sqlstoretest.Village(t, "652301", 0), period.MustDate(1951, time.March, 1), 1)
 		// An award taken over from the old system, so its amount is as
 		// published rather than decided here.
 		if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status,

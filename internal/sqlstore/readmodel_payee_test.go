@@ -6,6 +6,7 @@ import (
 
 	"safetynet/internal/payment"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestAssistanceLinesPayee makes the instructions of assistance lines: a
@@ -14,7 +15,7 @@ import (
 // a head with no account is held, and a household award whose household
 // has no head is not instructed.
 func TestAssistanceLinesPayee(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := setupPayments(t, open, 5) // persons 0-3 have an account, 4 has none
 		p := pb.persons
 		v := p[0].RegionCode

@@ -14,15 +14,16 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestRefundEndToEnd screens employers for the 2025 refund on 2024's
 // figures, in two batches, approves them, and pays them to the employers'
 // accounts.
 func TestRefundEndToEnd(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ib := setupInsurance(t, open)
-		v := village(t, "652301", 8)
+		v := sqlstoretest.Village(t, "652301", 8)
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652300"})
 		approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 3, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
 		orgs := map[string]*registry.Organisation{}
@@ -118,7 +119,7 @@ func TestRefundEndToEnd(t *testing.T) {
 			t.Errorf("batches %+v, %v", batches, err)
 		}
 		// Paid to the employers' accounts: A has one, D and E none (held).
-		addAccount(t, ib.svc, ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
+		sqlstoretest.AddAccount(t, ib.svc, ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
 			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true})
 		m := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period()
 		sum, err := payment.NewService(ib.db).Generate(cw, m, "")

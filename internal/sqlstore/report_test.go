@@ -8,12 +8,13 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestCoverageReport(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
-		changji, fukang := village(t, "652301", 0), village(t, "652302", 0)
+		changji, fukang := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
 		o := tb.org(t, changji, 1)
 		p1, p2, p3 := tb.person(t, changji, 1), tb.person(t, changji, 2), tb.person(t, changji, 3)
 		tb.person(t, fukang, 4) // an adult with no insurance

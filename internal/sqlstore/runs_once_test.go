@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestScreeningJobLease has two workers over one database start the same
@@ -18,9 +19,9 @@ import (
 // which ends it. A worker whose holder is gone (killed) takes the job up at
 // once, with no wait for the lease.
 func TestScreeningJobLease(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAssistance(t, open)
-		v := village(t, "652301", 4)
+		v := sqlstoretest.Village(t, "652301", 4)
 		m := ab.month()
 		ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
 		worker := func(name string, gone func(string) bool) *assistance.Service {

@@ -8,12 +8,13 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestSeedEnrolments(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupInsurance(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.org(t, v, 1)
 		for i := range 24 {
 			p := tb.person(t, v, 100+i) // born 1980-03-05, urban
@@ -21,7 +22,7 @@ func TestSeedEnrolments(t *testing.T) {
 				tb.employ(t, p, o, period.MustDate(2015, time.June, 1), 0, money.Yuan(6000))
 			}
 		}
-		sum, err := tb.db.SeedEnrolments(tb.ctx, today, money.Yuan(8000))
+		sum, err := tb.db.SeedEnrolments(tb.ctx, sqlstoretest.Today, money.Yuan(8000))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +64,7 @@ func TestSeedEnrolments(t *testing.T) {
 			}
 		}
 		// Again: everybody is enrolled already.
-		again, err := tb.db.SeedEnrolments(tb.ctx, today, money.Yuan(8000))
+		again, err := tb.db.SeedEnrolments(tb.ctx, sqlstoretest.Today, money.Yuan(8000))
 		if err != nil || again != (sqlstore.SeedSummary{}) {
 			t.Errorf("second seed = %+v, %v; want nothing", again, err)
 		}

@@ -2,17 +2,14 @@ package sqlstore_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -25,74 +22,17 @@ type testBundle struct {
 	ctx context.Context // acting as the prefecture administrator
 }
 
-var today = period.MustDate(2026, time.November, 22)
-
-// forEachEngine runs fn as a subtest on SQLite and, when configured, on
-// PostgreSQL.
-func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sqlstore.DB)) {
-	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		open := sqlstoretest.Engines()[name]
-		t.Run(name, func(t *testing.T) { fn(t, open) })
-	}
-}
-
 func setup(t *testing.T, open func(testing.TB) *sqlstore.DB) testBundle {
 	t.Helper()
-	db := open(t)
-	svc := registry.NewService(db)
-	svc.NowFunc = func() time.Time { return today.Time().Add(10 * time.Hour) }
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	return testBundle{db: db, svc: svc, ctx: ctx}
-}
-
-// village returns the n-th village or community of a county.
-func village(t *testing.T, county region.Code, n int) region.Code {
-	t.Helper()
-	tree, err := region.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs := tree.Descendants(county, region.Village)
-	if len(vs) <= n {
-		t.Fatalf("county %s has %d villages, want > %d", county, len(vs), n)
-	}
-	return vs[n].Code
-}
-
-func residentID(t *testing.T, div string, y int, m time.Month, d, seq int) ids.ResidentID {
-	t.Helper()
-	id, err := ids.MakeResidentID(div, period.MustDate(y, m, d), seq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func newPerson(t *testing.T, code region.Code, seq int) *registry.Person {
-	return &registry.Person{
-		IDNumber: residentID(t, string(code.County()), 1980, time.March, 5, seq), Name: fmt.Sprintf("测试%d", seq),
-		Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: code.County(), RegionCode: code, Phone: "13812345678",
-	}
-}
-
-func auditCount(t *testing.T, db *sqlstore.DB) int64 {
-	t.Helper()
-	rep, err := db.VerifyAudit(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Break != nil {
-		t.Fatalf("audit chain broken: %+v", rep.Break)
-	}
-	return rep.Events
+	r := sqlstoretest.NewRegistry(t, open)
+	return testBundle{db: r.DB, svc: r.Svc, ctx: r.Ctx}
 }
 
 func TestPersonLifecycle(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652301", 0)
-		p := newPerson(t, v, 11)
+		v := sqlstoretest.Village(t, "652301", 0)
+		p := sqlstoretest.NewPerson(t, v, 11)
 		p.IDNumber = ids.ResidentID(strings.ToLower(string(p.IDNumber)))
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatalf("CreatePerson: %v", err)
@@ -111,7 +51,7 @@ func TestPersonLifecycle(t *testing.T) {
 			t.Errorf("CreatedAt = %v, want %v", got.CreatedAt, p.CreatedAt)
 		}
 
-		dup := newPerson(t, v, 11)
+		dup := sqlstoretest.NewPerson(t, v, 11)
 		if err := tb.svc.CreatePerson(tb.ctx, dup); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("CreatePerson(duplicate ID) = %v, want conflict", err)
 		}
@@ -152,10 +92,10 @@ func TestPersonLifecycle(t *testing.T) {
 }
 
 func TestInvalidPersonWritesNothing(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		before := auditCount(t, tb.db)
-		p := newPerson(t, village(t, "652301", 0), 3)
+		before := sqlstoretest.AuditCount(t, tb.db)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 3)
 		p.IDNumber = "652301199001011234" // bad check digit
 		err := tb.svc.CreatePerson(tb.ctx, p)
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["id_number"] == "" {
@@ -168,19 +108,19 @@ func TestInvalidPersonWritesNothing(t *testing.T) {
 		if len(list) != 0 {
 			t.Errorf("persons after a rejected create = %d, want 0", len(list))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.db); after != before {
 			t.Errorf("audit events after a rejected create = %d, want %d", after, before)
 		}
 	})
 }
 
 func TestHouseholdMembersAtomic(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652302", 1)
+		v := sqlstoretest.Village(t, "652302", 1)
 		var ps []*registry.Person
 		for i := 1; i <= 3; i++ {
-			p := newPerson(t, v, 20+i)
+			p := sqlstoretest.NewPerson(t, v, 20+i)
 			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 				t.Fatal(err)
 			}
@@ -202,7 +142,7 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 
 		// A second household claiming ps[1] fails whole: no household row,
 		// no member row for ps[2], no audit event.
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		h2 := &registry.Household{RegionCode: v, HukouType: registry.HukouRural, Members: []registry.Member{
 			{PersonID: ps[2].ID, Relation: registry.RelHead}, {PersonID: ps[1].ID, Relation: registry.RelChild},
 		}}
@@ -216,7 +156,7 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 		if len(hs) != 0 {
 			t.Errorf("person %d is in %d households after a failed create, want 0", ps[2].ID, len(hs))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.db); after != before {
 			t.Errorf("audit events = %d after a failed create, want %d", after, before)
 		}
 
@@ -243,9 +183,9 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 }
 
 func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652301", 2)
+		v := sqlstoretest.Village(t, "652301", 2)
 		o := &registry.Organisation{USCC: "91350100M000100Y43", Name: "昌吉市测试商贸有限公司", IndustryCode: "F5123", Size: registry.SizeSmall, RegionCode: v}
 		if err := tb.svc.CreateOrganisation(tb.ctx, o); err != nil {
 			t.Fatalf("CreateOrganisation: %v", err)
@@ -261,7 +201,7 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 			t.Errorf("CreateOrganisation(duplicate USCC) = %v, want conflict", err)
 		}
 
-		p := newPerson(t, v, 31)
+		p := sqlstoretest.NewPerson(t, v, 31)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -307,7 +247,7 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 
 		for _, no := range []string{"6222020200112233445", "6228480012345678901"} {
 			b := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(p.ID), BankCode: "ICBC", BankName: "中国工商银行", AccountNo: no, AccountName: p.Name, Primary: true}
-			addAccount(t, tb.svc, tb.ctx, b)
+			sqlstoretest.AddAccount(t, tb.svc, tb.ctx, b)
 		}
 		accts, err := tb.svc.BankAccounts(tb.ctx, registry.OwnerPerson, int64(p.ID))
 		if err != nil || len(accts) != 2 {
@@ -320,10 +260,10 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 }
 
 func TestCountyScope(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		in := newPerson(t, village(t, "652301", 0), 41)
-		out := newPerson(t, village(t, "652302", 0), 42)
+		in := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 41)
+		out := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652302", 0), 42)
 		for _, p := range []*registry.Person{in, out} {
 			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 				t.Fatal(err)
@@ -353,22 +293,22 @@ func TestCountyScope(t *testing.T) {
 		if _, err := tb.svc.UpdatePerson(cw, in.ID, 1, func(p *registry.Person) { p.RegionCode = out.RegionCode }); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker moving a person to 652302 = %v, want forbidden", err)
 		}
-		if err := tb.svc.CreatePerson(cw, newPerson(t, village(t, "652302", 1), 43)); fault.CodeOf(err) != fault.Forbidden {
+		if err := tb.svc.CreatePerson(cw, sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652302", 1), 43)); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 creating in 652302 = %v, want forbidden", err)
 		}
 		an := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 3, Username: "an", Role: auth.RoleAnalyst, Scope: "652300"})
-		if err := tb.svc.CreatePerson(an, newPerson(t, village(t, "652301", 1), 44)); fault.CodeOf(err) != fault.Forbidden {
+		if err := tb.svc.CreatePerson(an, sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 44)); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("analyst creating a person = %v, want forbidden", err)
 		}
 	})
 }
 
 func TestPagination(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652323", 0)
+		v := sqlstoretest.Village(t, "652323", 0)
 		for i := 0; i < 7; i++ {
-			if err := tb.svc.CreatePerson(tb.ctx, newPerson(t, v, 100+i)); err != nil {
+			if err := tb.svc.CreatePerson(tb.ctx, sqlstoretest.NewPerson(t, v, 100+i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -400,12 +340,12 @@ func TestPagination(t *testing.T) {
 }
 
 func TestRecordDeaths(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		var ps []*registry.Person
 		for i := range 3 {
-			p := newPerson(t, v, 20+i)
+			p := sqlstoretest.NewPerson(t, v, 20+i)
 			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 				t.Fatal(err)
 			}
@@ -414,13 +354,13 @@ func TestRecordDeaths(t *testing.T) {
 		notice := func(line int, p *registry.Person, d period.Date) registry.DeathNotice {
 			return registry.DeathNotice{Line: line, IDNumber: p.IDNumber, Name: p.Name, Date: d}
 		}
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		bad := []registry.DeathNotice{notice(2, ps[0], period.MustDate(2026, 9, 1)), notice(3, ps[1], period.MustDate(2027, 1, 1))}
 		_, err := tb.svc.RecordDeaths(tb.ctx, bad, "public_security")
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: death_date"] != "is in the future" {
 			t.Fatalf("RecordDeaths(a future date) = %v %v, want row 3 named", err, fault.FieldsOf(err))
 		}
-		if auditCount(t, tb.db) != before {
+		if sqlstoretest.AuditCount(t, tb.db) != before {
 			t.Fatal("a rejected file wrote audit events")
 		}
 		if p, _ := tb.db.Person(tb.ctx, ps[0].ID); !p.Alive() {
@@ -431,7 +371,7 @@ func TestRecordDeaths(t *testing.T) {
 		if err != nil || out.Recorded != 2 || out.Repeats != 0 {
 			t.Fatalf("RecordDeaths = %+v, %v; want 2 recorded", out, err)
 		}
-		if n := auditCount(t, tb.db); n != before+2 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before+2 {
 			t.Errorf("audit events = %d, want %d", n, before+2)
 		}
 		// Again: repeats change nothing; another date for a recorded death
@@ -450,51 +390,36 @@ func TestRecordDeaths(t *testing.T) {
 	})
 }
 
-// addAccount records b as the user of ctx and has a second user, an
-// approver, confirm it: an account is paid only once confirmed.
-func addAccount(t *testing.T, svc *registry.Service, ctx context.Context, b *registry.BankAccount) {
-	t.Helper()
-	if err := svc.CreateBankAccount(ctx, b); err != nil {
-		t.Fatalf("CreateBankAccount %s: %v", b.AccountNo, err)
-	}
-	approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 99, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
-	got, err := svc.DecideBankAccount(approver, b.ID, true, "")
-	if err != nil {
-		t.Fatalf("confirm bank account %d: %v", b.ID, err)
-	}
-	*b = *got
-}
-
 func TestPersonSearchAudit(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
 		tb.svc.IDSearchesPerHour = 1
 		var ps []*registry.Person
 		for i := range 3 {
-			p := newPerson(t, village(t, "652301", 0), 61+i)
+			p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 61+i)
 			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
 		}
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.db)
 		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[0].IDNumber)}); err != nil || len(got) != 1 {
 			t.Fatalf("search by ID number = %d persons, %v; want one", len(got), err)
 		}
 		// One search event and one read event.
-		if n := auditCount(t, tb.db); n != before+2 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before+2 {
 			t.Errorf("a search that finds one person wrote %d audit events, want 2", n-before)
 		}
 		if _, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[1].IDNumber)}); fault.CodeOf(err) != fault.Throttled {
 			t.Errorf("a second search in the hour with a limit of 1 = %v, want rate limited", err)
 		}
-		if n := auditCount(t, tb.db); n != before+3 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before+3 {
 			t.Errorf("a refused search wrote %d audit events, want 1", n-before-2)
 		}
 		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{}); err != nil || len(got) != 3 {
 			t.Fatalf("list = %d persons, %v; want 3", len(got), err)
 		}
-		if n := auditCount(t, tb.db); n != before+6 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != before+6 {
 			t.Errorf("a list of 3 persons wrote %d audit events, want 3", n-before-3)
 		}
 		evs, err := tb.db.AuditEvents(context.Background(), 0, 1000)

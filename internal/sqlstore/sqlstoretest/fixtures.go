@@ -1,0 +1,131 @@
+package sqlstoretest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/ids"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
+)
+
+// The fixtures below are shared by the store's own tests and by the
+// service-behaviour tests of the domain packages, which run their
+// services on a real store.
+
+// Today is the fixed date the fixtures' clocks stand on.
+var Today = period.MustDate(2026, time.November, 22)
+
+// ForEachEngine runs fn as a subtest on SQLite and, when configured, on
+// PostgreSQL (a subtest that skips when SP_TEST_POSTGRES_URL is unset).
+func ForEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sqlstore.DB)) {
+	t.Helper()
+	for _, name := range []string{"sqlite", "postgres"} {
+		open := Engines()[name]
+		t.Run(name, func(t *testing.T) { fn(t, open) })
+	}
+}
+
+// Admin returns a context acting as the prefecture administrator.
+func Admin() context.Context {
+	return auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
+}
+
+// Registry is a store with the registry service on it, and a context
+// acting as the prefecture administrator.
+type Registry struct {
+	DB  *sqlstore.DB
+	Svc *registry.Service
+	Ctx context.Context
+}
+
+// NewRegistry opens a store with open and builds the registry service on
+// it, its clock at ten in the morning of Today.
+func NewRegistry(t *testing.T, open func(testing.TB) *sqlstore.DB) Registry {
+	t.Helper()
+	db := open(t)
+	svc := registry.NewService(db)
+	svc.NowFunc = func() time.Time { return Today.Time().Add(10 * time.Hour) }
+	return Registry{DB: db, Svc: svc, Ctx: Admin()}
+}
+
+// Village returns the n-th village or community of a county of the
+// default region tree.
+func Village(t testing.TB, county region.Code, n int) region.Code {
+	t.Helper()
+	tree, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := tree.Descendants(county, region.Village)
+	if len(vs) <= n {
+		t.Fatalf("county %s has %d villages, want > %d", county, len(vs), n)
+	}
+	return vs[n].Code
+}
+
+// ResidentID makes a valid resident ID number.
+func ResidentID(t testing.TB, div string, y int, m time.Month, d, seq int) ids.ResidentID {
+	t.Helper()
+	id, err := ids.MakeResidentID(div, period.MustDate(y, m, d), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// NewPerson returns an unsaved urban resident of code, born on 5 March
+// 1980, the seq-th of the day.
+func NewPerson(t testing.TB, code region.Code, seq int) *registry.Person {
+	return &registry.Person{
+		IDNumber: ResidentID(t, string(code.County()), 1980, time.March, 5, seq), Name: fmt.Sprintf("测试%d", seq),
+		Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: code.County(), RegionCode: code, Phone: "13812345678",
+	}
+}
+
+// AuditCount verifies the audit chain and returns its number of events.
+func AuditCount(t testing.TB, db *sqlstore.DB) int64 {
+	t.Helper()
+	rep, err := db.VerifyAudit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Break != nil {
+		t.Fatalf("audit chain broken: %+v", rep.Break)
+	}
+	return rep.Events
+}
+
+// AuditActions counts the audit events by action.
+func AuditActions(t testing.TB, db *sqlstore.DB) map[string]int {
+	t.Helper()
+	evs, err := db.AuditEvents(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, e := range evs {
+		out[e.Action]++
+	}
+	return out
+}
+
+// AddAccount registers a bank account through svc and has a second user
+// confirm it.
+func AddAccount(t testing.TB, svc *registry.Service, ctx context.Context, b *registry.BankAccount) {
+	t.Helper()
+	if err := svc.CreateBankAccount(ctx, b); err != nil {
+		t.Fatalf("CreateBankAccount %s: %v", b.AccountNo, err)
+	}
+	approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 99, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
+	got, err := svc.DecideBankAccount(approver, b.ID, true, "")
+	if err != nil {
+		t.Fatalf("confirm bank account %d: %v", b.ID, err)
+	}
+	*b = *got
+}
