@@ -1,4 +1,4 @@
-package sqlstore_test
+package auth_test
 
 import (
 	"context"
