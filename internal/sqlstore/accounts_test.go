@@ -273,7 +273,7 @@ func BenchmarkCredit400k(b *testing.B) {
 	start := time.Now()
 	loadAccountPopulation(b, ctx, db, n, m)
 	b.Logf("setup: %d persons and payments in %s", n, time.Since(start).Round(time.Millisecond))
-	acc := insurance.NewAccounts(db, db, insurancePolicies(b))
+	acc := insurance.NewAccounts(db, db, sqlstoretest.Policies(b))
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()

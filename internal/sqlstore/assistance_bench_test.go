@@ -96,7 +96,7 @@ func prefecture(b *testing.B, m period.Month) (*sqlstore.DB, int) {
 func BenchmarkClassify533k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
-	svc := assistance.NewService(db, db, db, insurancePolicies(b))
+	svc := assistance.NewService(db, db, db, sqlstoretest.Policies(b))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	for b.Loop() {
 		start := time.Now()
@@ -123,7 +123,7 @@ func BenchmarkClassify533k(b *testing.B) {
 func BenchmarkScreenAll1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, _ := prefecture(b, m)
-	svc := assistance.NewService(db, db, db, insurancePolicies(b))
+	svc := assistance.NewService(db, db, db, sqlstoretest.Policies(b))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	var persons int
 	if err := db.QueryRowRaw(ctx, "SELECT COUNT(*) FROM persons WHERE death_date IS NULL OR death_date >= '2025-06-01'").Scan(&persons); err != nil {
@@ -157,7 +157,7 @@ func BenchmarkScreenAll1600k(b *testing.B) {
 func BenchmarkScreeningJob1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
-	svc := assistance.NewService(db, db, db, insurancePolicies(b))
+	svc := assistance.NewService(db, db, db, sqlstoretest.Policies(b))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	rows := 0
 	for b.Loop() {

@@ -39,7 +39,7 @@ func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle 
 	tb := setup(t, open)
 	now := sqlstoretest.Today.Time().Add(10 * time.Hour)
 	ab := asBundle{testBundle: tb, now: &now}
-	ab.as = assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t))
+	ab.as = assistance.NewService(tb.db, tb.db, tb.db, sqlstoretest.Policies(t))
 	ab.as.NowFunc = func() time.Time { return *ab.now }
 	tb.svc.NowFunc = ab.as.NowFunc
 	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
@@ -565,7 +565,7 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		acc := insurance.NewAccounts(ab.db, ab.db, insurancePolicies(t))
+		acc := insurance.NewAccounts(ab.db, ab.db, sqlstoretest.Policies(t))
 		acc.NowFunc = ab.as.NowFunc
 		b, err := acc.PayHardshipPremiums(ab.ctx, 2025, "")
 		if err != nil {

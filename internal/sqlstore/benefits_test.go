@@ -433,7 +433,7 @@ func BenchmarkBenefitRun50k(b *testing.B) {
 		'2025-07-02T00:00:00Z' FROM employment ORDER BY id`); err != nil {
 		b.Fatal(err)
 	}
-	ben := insurance.NewBenefits(db, db, insurancePolicies(b))
+	ben := insurance.NewBenefits(db, db, sqlstoretest.Policies(b))
 	m := period.NewMonth(2025, time.July)
 	for b.Loop() {
 		sum, err := ben.Pay(ctx, m, "652300")

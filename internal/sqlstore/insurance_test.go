@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,22 +20,7 @@ import (
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
-	"safetynet/policies"
 )
-
-// The policy package is read-only: load it once for every test.
-var loadInsurancePolicies = sync.OnceValues(func() (*policy.Package, error) {
-	return policy.Load(policies.FS, policy.PensionFuncs()...)
-})
-
-func insurancePolicies(tb testing.TB) *policy.Package {
-	tb.Helper()
-	pk, err := loadInsurancePolicies()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return pk
-}
 
 // insBundle adds the insurance service to the registry test bundle; both
 // run on the same database and clock.
@@ -49,7 +33,7 @@ type insBundle struct {
 func setupInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) insBundle {
 	t.Helper()
 	tb := setup(t, open)
-	pk := insurancePolicies(t)
+	pk := sqlstoretest.Policies(t)
 	ins := insurance.NewService(tb.db, tb.db, pk)
 	ins.NowFunc = tb.svc.NowFunc
 	return insBundle{testBundle: tb, ins: ins, pk: pk}
@@ -717,7 +701,7 @@ func BenchmarkAssess400k(b *testing.B) {
 	enrolAll(insurance.EmployeePension, "0")
 	b.Logf("setup: %d employees loaded and enrolled in %s", employees, time.Since(setupStart).Round(time.Millisecond))
 
-	svc := insurance.NewService(db, db, insurancePolicies(b))
+	svc := insurance.NewService(db, db, sqlstoretest.Policies(b))
 	m := period.NewMonth(2025, time.January)
 	run := func(b *testing.B, want int) {
 		runs := 0

@@ -535,7 +535,7 @@ func BenchmarkPayroll300k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("setup: %d persons and awards in %s", awards, time.Since(setupStart).Round(time.Millisecond))
-	pen := insurance.NewPensions(db, db, insurancePolicies(b))
+	pen := insurance.NewPensions(db, db, sqlstoretest.Policies(b))
 	m := period.NewMonth(2025, time.January)
 	for b.Loop() {
 		start := time.Now()

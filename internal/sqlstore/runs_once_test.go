@@ -25,7 +25,7 @@ func TestScreeningJobLease(t *testing.T) {
 		m := ab.month()
 		ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
 		worker := func(name string, gone func(string) bool) *assistance.Service {
-			s := assistance.NewService(ab.db, ab.db, ab.db, insurancePolicies(t))
+			s := assistance.NewService(ab.db, ab.db, ab.db, sqlstoretest.Policies(t))
 			s.NowFunc = ab.as.NowFunc
 			s.Leases = assistance.LeaseConfig{Worker: name, GoneFunc: gone, Lease: time.Minute}
 			return s

@@ -3,15 +3,18 @@ package sqlstoretest
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/policies"
 )
 
 // The fixtures below are shared by the store's own tests and by the
@@ -128,4 +131,20 @@ func AddAccount(t testing.TB, svc *registry.Service, ctx context.Context, b *reg
 		t.Fatalf("confirm bank account %d: %v", b.ID, err)
 	}
 	*b = *got
+}
+
+// The policy package is read-only: it is loaded once for every test.
+var loadPolicies = sync.OnceValues(func() (*policy.Package, error) {
+	return policy.Load(policies.FS, policy.PensionFuncs()...)
+})
+
+// Policies returns the policy package of the repository, with the
+// pension functions.
+func Policies(tb testing.TB) *policy.Package {
+	tb.Helper()
+	pk, err := loadPolicies()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pk
 }
