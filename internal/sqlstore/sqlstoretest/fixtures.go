@@ -9,6 +9,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/ids"
+	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
@@ -147,4 +148,63 @@ func Policies(tb testing.TB) *policy.Package {
 		tb.Fatal(err)
 	}
 	return pk
+}
+
+// Payments is a database with pension payroll lines of one month for
+// retirees, the last without a bank account, the one before it with an
+// account at ABC, the others at ICBC; and the payment service on it.
+type Payments struct {
+	Registry
+	Pay *payment.Service
+	// CW is a caseworker, Approver a second user who may approve, Maker
+	// an approver who is also the caseworker (user 2).
+	CW, Approver, Maker context.Context
+	// Exporter may see full accounts: the bank file is theirs to make.
+	Exporter context.Context
+	// M is the month of the payroll lines.
+	M       period.Month
+	Persons []*registry.Person
+}
+
+// NewPayments opens a store with open and registers n retirees with
+// their payroll lines of October 2026.
+func NewPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) Payments {
+	t.Helper()
+	tb := NewRegistry(t, open)
+	pb := Payments{Registry: tb, Pay: payment.NewService(tb.DB), M: period.NewMonth(2026, time.October)}
+	p := func(id int64, role auth.Role) context.Context {
+		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprint("user", id), Role: role, Scope: "652300"})
+	}
+	pb.CW, pb.Approver, pb.Maker = p(2, auth.RoleCaseworker), p(3, auth.RoleApprover), p(2, auth.RoleApprover)
+	pb.Exporter = p(4, auth.RoleAdmin)
+	v := Village(t, "652301", 6)
+	for i := range n {
+		pr := NewPerson(t, v, 100+i)
+		if err := tb.Svc.CreatePerson(tb.Ctx, pr); err != nil {
+			t.Fatal(err)
+		}
+		pb.Persons = append(pb.Persons, pr)
+		bank := "ICBC"
+		switch {
+		case i == n-1: // no account
+			bank = ""
+		case i == n-2:
+			bank = "ABC"
+		}
+		if bank != "" {
+			AddAccount(t, tb.Svc, tb.Ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
+				BankName: bank + " 昌吉分行", AccountNo: fmt.Sprintf("62220000%08d", i), AccountName: pr.Name, Primary: true})
+		}
+		for _, q := range []string{
+			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
+				VALUES (%d, %d, 'employee_pension', '%s', '2020-01', %d, 'active', '{}', 't', 't', '2020-01-01T00:00:00Z')`, 1000+i, pr.ID, v, 300_000+i),
+			fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id) VALUES (%d, '%s', 'regular', %d, '%s', %d, 1)`,
+				1000+i, pb.M, 300_000+i, v, pr.ID),
+		} {
+			if err := tb.DB.ExecRaw(tb.Ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return pb
 }

@@ -1,80 +1,24 @@
-package sqlstore_test
+package payment_test
 
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
 	"safetynet/internal/payment"
-	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
-// payBundle is a database with pension payroll lines of one month for
-// retirees, some with a bank account at ICBC, one at ABC, one with none.
-type payBundle struct {
-	testBundle
-	pay                 *payment.Service
-	cw, approver, maker context.Context
-	// exporter may see full accounts: the bank file is theirs to make.
-	exporter context.Context
-	m        period.Month
-	persons  []*registry.Person
-}
-
-func setupPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) payBundle {
+func reconcile(t *testing.T, pb sqlstoretest.Payments) *payment.Reconciliation {
 	t.Helper()
-	tb := setup(t, open)
-	pb := payBundle{testBundle: tb, pay: payment.NewService(tb.db), m: period.NewMonth(2026, time.October)}
-	p := func(id int64, role auth.Role) context.Context {
-		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprint("user", id), Role: role, Scope: "652300"})
-	}
-	pb.cw, pb.approver, pb.maker = p(2, auth.RoleCaseworker), p(3, auth.RoleApprover), p(2, auth.RoleApprover)
-	pb.exporter = p(4, auth.RoleAdmin)
-	v := sqlstoretest.Village(t, "652301", 6)
-	for i := range n {
-		pr := sqlstoretest.NewPerson(t, v, 100+i)
-		if err := tb.svc.CreatePerson(tb.ctx, pr); err != nil {
-			t.Fatal(err)
-		}
-		pb.persons = append(pb.persons, pr)
-		bank := "ICBC"
-		switch {
-		case i == n-1: // no account
-			bank = ""
-		case i == n-2:
-			bank = "ABC"
-		}
-		if bank != "" {
-			sqlstoretest.AddAccount(t, tb.svc, tb.ctx, &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(pr.ID), BankCode: bank,
-				BankName: bank + " 昌吉分行", AccountNo: fmt.Sprintf("62220000%08d", i), AccountName: pr.Name, Primary: true})
-		}
-		for _, q := range []string{
-			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
-				VALUES (%d, %d, 'employee_pension', '%s', '2020-01', %d, 'active', '{}', 't', 't', '2020-01-01T00:00:00Z')`, 1000+i, pr.ID, v, 300_000+i),
-			fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id) VALUES (%d, '%s', 'regular', %d, '%s', %d, 1)`,
-				1000+i, pb.m, 300_000+i, v, pr.ID),
-		} {
-			if err := tb.db.ExecRaw(tb.ctx, q); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	return pb
-}
-
-func (pb payBundle) reconcile(t *testing.T) *payment.Reconciliation {
-	t.Helper()
-	rec, err := pb.pay.Reconcile(pb.approver, pb.m, "")
+	rec, err := pb.Pay.Reconcile(pb.Approver, pb.M, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +39,8 @@ func check(rec *payment.Reconciliation, name string) payment.Check {
 
 func TestPaymentsEndToEnd(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		pb := setupPayments(t, open, 5)
-		sum, err := pb.pay.Generate(pb.cw, pb.m, "")
+		pb := sqlstoretest.NewPayments(t, open, 5)
+		sum, err := pb.Pay.Generate(pb.CW, pb.M, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,53 +48,53 @@ func TestPaymentsEndToEnd(t *testing.T) {
 		if sum.Created != 5 || sum.Held != 1 || sum.Amount != total {
 			t.Fatalf("generate: %+v, want 5 instructions (one held, no account), %d", sum, total)
 		}
-		if sum, err = pb.pay.Generate(pb.cw, pb.m, ""); err != nil || sum.Created != 0 {
-			t.Errorf("second run of %s: %+v, %v; want nothing created", pb.m, sum, err)
+		if sum, err = pb.Pay.Generate(pb.CW, pb.M, ""); err != nil || sum.Created != 0 {
+			t.Errorf("second run of %s: %+v, %v; want nothing created", pb.M, sum, err)
 		}
 		// The database refuses a second instruction for the same line even
 		// when code tries.
-		dup := &payment.Instruction{Source: payment.SourcePension, SourceRef: 1000, Period: pb.m, Line: "regular", Fund: payment.FundEmployeePension,
-			Programme: "employee_pension", PayeeKind: "person", PayeeID: int64(pb.persons[0].ID), RegionCode: pb.persons[0].RegionCode,
+		dup := &payment.Instruction{Source: payment.SourcePension, SourceRef: 1000, Period: pb.M, Line: "regular", Fund: payment.FundEmployeePension,
+			Programme: "employee_pension", PayeeKind: "person", PayeeID: int64(pb.Persons[0].ID), RegionCode: pb.Persons[0].RegionCode,
 			Amount: 300_000, Status: payment.Pending, CreatedAt: time.Now()}
-		if err := pb.db.CreateInstructions(pb.cw, []*payment.Instruction{dup}, "accrue/dup"); fault.CodeOf(err) != fault.Conflict {
+		if err := pb.DB.CreateInstructions(pb.CW, []*payment.Instruction{dup}, "accrue/dup"); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a duplicate instruction = %v, want conflict", err)
 		}
-		rec := pb.reconcile(t)
+		rec := reconcile(t, pb)
 		if c := check(rec, "expense"); c.Actual != total {
 			t.Errorf("expense %+v, want %d", c, total)
 		}
 
-		b, err := pb.pay.CreateBatch(pb.cw, payment.FundEmployeePension, "ICBC", pb.m, "monthly", "")
+		b, err := pb.Pay.CreateBatch(pb.CW, payment.FundEmployeePension, "ICBC", pb.M, "monthly", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if b.Lines != 3 || b.Total != 900_003 {
 			t.Fatalf("batch %+v, want the 3 ICBC lines, 9,000.03", b)
 		}
-		if _, err := pb.pay.ApproveBatch(pb.cw, b.ID, b.Version); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := pb.Pay.ApproveBatch(pb.CW, b.ID, b.Version); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approve by a caseworker = %v, want forbidden", err)
 		}
-		if _, err := pb.pay.ApproveBatch(pb.maker, b.ID, b.Version); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := pb.Pay.ApproveBatch(pb.Maker, b.ID, b.Version); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approve by the batch's maker = %v, want forbidden", err)
 		}
 		csv, err := payment.BankFile("csv")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := pb.pay.ExportBatch(pb.exporter, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Conflict {
+		if _, _, err := pb.Pay.ExportBatch(pb.Exporter, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("export before approval = %v, want conflict", err)
 		}
-		if b, err = pb.pay.ApproveBatch(pb.approver, b.ID, b.Version); err != nil {
+		if b, err = pb.Pay.ApproveBatch(pb.Approver, b.ID, b.Version); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := pb.pay.ExportBatch(pb.cw, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Forbidden {
+		if _, _, err := pb.Pay.ExportBatch(pb.CW, b.ID, b.Version, csv); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("export by a caseworker (accounts masked) = %v, want forbidden", err)
 		}
-		file, b, err := pb.pay.ExportBatch(pb.exporter, b.ID, b.Version, csv)
+		file, b, err := pb.Pay.ExportBatch(pb.Exporter, b.ID, b.Version, csv)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines, err := pb.pay.BatchLines(pb.cw, b.ID)
+		lines, err := pb.Pay.BatchLines(pb.CW, b.ID)
 		if err != nil || len(lines) != 3 {
 			t.Fatalf("batch lines %v, %v", lines, err)
 		}
@@ -159,10 +103,10 @@ func TestPaymentsEndToEnd(t *testing.T) {
 				t.Errorf("the bank file does not carry line %d (%s, %s):\n%s", l.Line, l.Reference, l.AccountNo, file)
 			}
 		}
-		if again, _, err := pb.pay.ExportBatch(pb.exporter, b.ID, 0, csv); err != nil || !bytes.Equal(again, file) {
+		if again, _, err := pb.Pay.ExportBatch(pb.Exporter, b.ID, 0, csv); err != nil || !bytes.Equal(again, file) {
 			t.Errorf("a second export differs or fails: %v", err)
 		}
-		if c := check(pb.reconcile(t), "bank clearing"); c.Actual != 900_003 {
+		if c := check(reconcile(t, pb), "bank clearing"); c.Actual != 900_003 {
 			t.Errorf("in transit %+v, want the batch", c)
 		}
 
@@ -176,87 +120,87 @@ func TestPaymentsEndToEnd(t *testing.T) {
 			}
 			return rs
 		}
-		_, err = pb.pay.PostReturn(pb.cw, b.ID, "return.csv", []byte("x"), ret(lines[0].Reference+":paid:", "SN999-1:paid:"))
+		_, err = pb.Pay.PostReturn(pb.CW, b.ID, "return.csv", []byte("x"), ret(lines[0].Reference+":paid:", "SN999-1:paid:"))
 		if fields := fault.FieldsOf(err); fault.CodeOf(err) != fault.Invalid || fields["row 3: reference"] == "" || fields["file"] == "" {
 			t.Fatalf("a bad return file = %v %v, want row 3 and the missing line named", err, fields)
 		}
 		rs := ret(lines[0].Reference+":paid:", lines[1].Reference+":failed:账户已销户", lines[2].Reference+":paid:")
-		rsum, err := pb.pay.PostReturn(pb.cw, b.ID, "return.csv", []byte("r1"), rs)
+		rsum, err := pb.Pay.PostReturn(pb.CW, b.ID, "return.csv", []byte("r1"), rs)
 		if err != nil || rsum.Paid != 2 || rsum.Failed != 1 {
 			t.Fatalf("post return: %+v, %v", rsum, err)
 		}
 		// The same file again (a run killed after its last commit, run
 		// again) changes nothing; another file for the settled batch is
 		// refused.
-		if again, err := pb.pay.PostReturn(pb.cw, b.ID, "return.csv", []byte("r1"), rs); err != nil || !again.Posted || again.Paid != 2 {
+		if again, err := pb.Pay.PostReturn(pb.CW, b.ID, "return.csv", []byte("r1"), rs); err != nil || !again.Posted || again.Paid != 2 {
 			t.Errorf("the same return again = %+v, %v; want posted before, nothing changed", again, err)
 		}
-		if _, err := pb.pay.PostReturn(pb.cw, b.ID, "return-b.csv", []byte("r1 again"), rs); fault.CodeOf(err) != fault.Conflict {
+		if _, err := pb.Pay.PostReturn(pb.CW, b.ID, "return-b.csv", []byte("r1 again"), rs); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("another return file for a settled batch = %v, want conflict", err)
 		}
-		rec = pb.reconcile(t)
+		rec = reconcile(t, pb)
 		if c := check(rec, "payable"); c.Actual != 300_001+300_003+300_004 {
 			t.Errorf("payable %+v, want the failed, the ABC and the held instructions", c)
 		}
-		if b, _ = pb.pay.FindBatch(pb.cw, b.ID); b.Status != payment.BatchSettled {
+		if b, _ = pb.Pay.FindBatch(pb.CW, b.ID); b.Status != payment.BatchSettled {
 			t.Errorf("batch %s, want settled", b.Status)
 		}
-		failed, err := pb.pay.Instructions(pb.cw, payment.InstructionFilter{Status: payment.Failed})
+		failed, err := pb.Pay.Instructions(pb.CW, payment.InstructionFilter{Status: payment.Failed})
 		if err != nil || len(failed) != 1 || failed[0].FailReason != "账户已销户" {
 			t.Fatalf("failed instructions %+v, %v", failed, err)
 		}
 		// Retried, it goes into a one-off batch and is paid.
-		if n, err := pb.pay.Retry(pb.cw, []payment.InstructionID{failed[0].ID}); err != nil || n != 1 {
+		if n, err := pb.Pay.Retry(pb.CW, []payment.InstructionID{failed[0].ID}); err != nil || n != 1 {
 			t.Fatalf("retry: %d, %v", n, err)
 		}
-		b2, err := pb.pay.CreateBatch(pb.cw, payment.FundEmployeePension, "ICBC", pb.m.Add(1), "one_off", "")
+		b2, err := pb.Pay.CreateBatch(pb.CW, payment.FundEmployeePension, "ICBC", pb.M.Add(1), "one_off", "")
 		if err != nil || b2.Lines != 1 {
 			t.Fatalf("one-off batch %+v, %v", b2, err)
 		}
-		b2, _ = pb.pay.ApproveBatch(pb.approver, b2.ID, b2.Version)
-		if _, b2, err = pb.pay.ExportBatch(pb.exporter, b2.ID, b2.Version, csv); err != nil {
+		b2, _ = pb.Pay.ApproveBatch(pb.Approver, b2.ID, b2.Version)
+		if _, b2, err = pb.Pay.ExportBatch(pb.Exporter, b2.ID, b2.Version, csv); err != nil {
 			t.Fatal(err)
 		}
-		l2, _ := pb.pay.BatchLines(pb.cw, b2.ID)
+		l2, _ := pb.Pay.BatchLines(pb.CW, b2.ID)
 		if l2[0].Attempt != 2 || l2[0].Reference == lines[1].Reference {
 			t.Errorf("retry line %+v: want attempt 2 under a new reference", l2[0])
 		}
-		if _, err := pb.pay.PostReturn(pb.cw, b2.ID, "return2.csv", []byte("r2"), ret(l2[0].Reference+":paid:")); err != nil {
+		if _, err := pb.Pay.PostReturn(pb.CW, b2.ID, "return2.csv", []byte("r2"), ret(l2[0].Reference+":paid:")); err != nil {
 			t.Fatal(err)
 		}
 		// The held instruction is released once the payee has an account.
-		held, _ := pb.pay.Instructions(pb.cw, payment.InstructionFilter{Status: payment.Held})
-		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
+		held, _ := pb.Pay.Instructions(pb.CW, payment.InstructionFilter{Status: payment.Held})
+		if n, err := pb.Pay.Release(pb.CW, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
 			t.Errorf("release without an account: %d, %v; want it still held", n, err)
 		}
 		// An account a user records is pending: the instruction stays held
 		// until a second user confirms it.
-		last := pb.persons[len(pb.persons)-1]
+		last := pb.Persons[len(pb.Persons)-1]
 		acct := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(last.ID), BankCode: "ICBC",
 			BankName: "ICBC 昌吉分行", AccountNo: "6222000099999999", AccountName: last.Name, Primary: true}
-		if err := pb.svc.CreateBankAccount(pb.ctx, acct); err != nil || acct.Status != registry.StatusPending || acct.Primary {
+		if err := pb.Svc.CreateBankAccount(pb.Ctx, acct); err != nil || acct.Status != registry.StatusPending || acct.Primary {
 			t.Fatalf("CreateBankAccount = %+v, %v; want pending, not primary", acct, err)
 		}
-		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
+		if n, err := pb.Pay.Release(pb.CW, []payment.InstructionID{held[0].ID}); err != nil || n != 0 {
 			t.Errorf("release with a pending account: %d, %v; want it still held", n, err)
 		}
-		if _, err := pb.svc.DecideBankAccount(pb.approver, acct.ID, true, ""); err != nil {
+		if _, err := pb.Svc.DecideBankAccount(pb.Approver, acct.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := pb.pay.Release(pb.cw, []payment.InstructionID{held[0].ID}); err != nil || n != 1 {
+		if n, err := pb.Pay.Release(pb.CW, []payment.InstructionID{held[0].ID}); err != nil || n != 1 {
 			t.Errorf("release with an account: %d, %v", n, err)
 		}
-		rec = pb.reconcile(t)
+		rec = reconcile(t, pb)
 		if c := check(rec, "payable"); c.Actual != 300_003+300_004 {
 			t.Errorf("payable %+v, want the ABC and the released instructions", c)
 		}
 		// Notices: one per line returned.
 		var sent []int64
 		fake := senderFunc(func(n *payment.Notice) error { sent = append(sent, n.ID); return nil })
-		if s, f, err := pb.pay.DeliverNotices(pb.cw, fake, 100); err != nil || s != 4 || f != 0 {
+		if s, f, err := pb.Pay.DeliverNotices(pb.CW, fake, 100); err != nil || s != 4 || f != 0 {
 			t.Errorf("deliver notices: %d sent, %d failed, %v; want 4 (3 paid, 1 failed)", s, f, err)
 		}
-		if s, _, _ := pb.pay.DeliverNotices(pb.cw, fake, 100); s != 0 {
+		if s, _, _ := pb.Pay.DeliverNotices(pb.CW, fake, 100); s != 0 {
 			t.Errorf("a second delivery sent %d, want 0", s)
 		}
 	})
