@@ -50,27 +50,27 @@ func TestPayrollTotalOverflow(t *testing.T) {
 // sums bigint as numeric, which does not scan into an int64.
 func TestSQLSumOverflow(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
+		ab := sqlstoretest.NewAssistance(t, open)
 		v := sqlstoretest.Village(t, "652301", 7)
-		m := ab.month()
+		m := ab.Month()
 		for i := range 2 {
-			h, _ := ab.household(t, v, 91+i, period.MustDate(1970, time.March, 5))
+			h, _ := ab.Household(t, v, 91+i, period.MustDate(1970, time.March, 5))
 			for _, q := range []string{
 				fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
 					VALUES ('dibao', 'monthly', %d, 0, '%s', %d, '%s', 'active', 'test', '2026-11-01T00:00:00Z')`, h.ID, v, int64(half), m),
 				fmt.Sprintf(`INSERT INTO assistance_lines (period, award_id, programme, region_code, household_id, person_id, amount, layer, created_at)
 					SELECT '%s', id, 'dibao', '%s', %d, 0, %d, 'dibao', '2026-11-01T00:00:00Z' FROM assistance_awards WHERE household_id = %d`, m, v, h.ID, int64(half), h.ID),
 			} {
-				if err := ab.db.ExecRaw(ab.ctx, q); err != nil {
+				if err := ab.DB.ExecRaw(ab.Ctx, q); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		rep, err := ab.as.Report(ab.ctx, m, m, "")
+		rep, err := ab.As.Report(ab.Ctx, m, m, "")
 		if err == nil {
 			t.Fatalf("Report = %+v, want an error: the amounts sum past int64", rep)
 		}
-		t.Logf("%s: %v", ab.db.Dialect(), err)
+		t.Logf("%s: %v", ab.DB.Dialect(), err)
 	})
 }
 

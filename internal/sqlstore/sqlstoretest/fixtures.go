@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/ids"
 	"safetynet/internal/payment"
@@ -207,4 +208,75 @@ func NewPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) Paymen
 		}
 	}
 	return pb
+}
+
+// Assistance adds the assistance service to the registry fixture, with a
+// clock the test moves (Now, shared by both services) and the principals
+// of a caseworker of 昌吉市 (CW), two approvers of the prefecture
+// (Approver, Other), the caseworker's own user signed in as an approver
+// (SameUserAsApprover), and a caseworker of 阜康市.
+type Assistance struct {
+	Registry
+	As                    *assistance.Service
+	Now                   *time.Time
+	CW, Approver, Other   context.Context
+	SameUserAsApprover    context.Context
+	CaseworkerOfElsewhere context.Context
+}
+
+// NewAssistance opens a store with open and builds the registry and
+// assistance services on it, the clock at ten in the morning of Today.
+func NewAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) Assistance {
+	t.Helper()
+	tb := NewRegistry(t, open)
+	now := Today.Time().Add(10 * time.Hour)
+	ab := Assistance{Registry: tb, Now: &now}
+	ab.As = assistance.NewService(tb.DB, tb.DB, tb.DB, Policies(t))
+	ab.As.NowFunc = func() time.Time { return *ab.Now }
+	tb.Svc.NowFunc = ab.As.NowFunc
+	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
+		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
+	}
+	ab.CW = p(2, "cw.changji", auth.RoleCaseworker, "652301")
+	ab.Approver = p(3, "approver", auth.RoleApprover, "652300")
+	ab.Other = p(4, "approver2", auth.RoleApprover, "652300")
+	// The caseworker's user (2) signed in with the approver role: the
+	// same user, whatever the role, may not approve their assessment.
+	ab.SameUserAsApprover = p(2, "cw.changji", auth.RoleApprover, "652300")
+	ab.CaseworkerOfElsewhere = p(5, "cw.fukang", auth.RoleCaseworker, "652302")
+	return ab
+}
+
+// Advance moves the clock on by days.
+func (ab Assistance) Advance(days int) { *ab.Now = ab.Now.AddDate(0, 0, days) }
+
+// Month is the month of the clock.
+func (ab Assistance) Month() period.Month { return period.DateOf(*ab.Now).Period() }
+
+// Household registers a household of persons born on the given dates in
+// village code, the first the head.
+func (ab Assistance) Household(t *testing.T, code region.Code, seq int, births ...period.Date) (*registry.Household, []*registry.Person) {
+	t.Helper()
+	h := &registry.Household{RegionCode: code, HukouType: registry.HukouUrban}
+	var ps []*registry.Person
+	for i, b := range births {
+		p := NewPerson(t, code, seq+i)
+		y, m, d := b.YMD()
+		p.IDNumber = ResidentID(t, string(code.County()), y, m, d, seq+i)
+		if err := ab.Svc.CreatePerson(ab.Ctx, p); err != nil {
+			t.Fatalf("CreatePerson: %v", err)
+		}
+		rel := registry.RelSpouse
+		if i == 0 {
+			rel = registry.RelHead
+		} else if i > 1 {
+			rel = registry.RelChild
+		}
+		h.Members = append(h.Members, registry.Member{PersonID: p.ID, Relation: rel})
+		ps = append(ps, p)
+	}
+	if err := ab.Svc.CreateHousehold(ab.Ctx, h); err != nil {
+		t.Fatalf("CreateHousehold: %v", err)
+	}
+	return h, ps
 }
