@@ -25,20 +25,20 @@ const half = math.MaxInt64/2 + 1
 // naming the month, and records nothing (no wrapped total is stored).
 func TestPayrollTotalOverflow(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		pb := setupPensions(t, open)
-		jan := month(2025, time.January)
+		pb := sqlstoretest.NewPensions(t, open)
+		jan := period.NewMonth(2025, time.January)
 		for i := range 2 {
-			a := pb.employeeAward(t, sqlstoretest.Village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
-			if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf("UPDATE awards SET amount = %d WHERE id = %d", int64(half), a.ID)); err != nil {
+			a := pb.EmployeeAward(t, sqlstoretest.Village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
+			if err := pb.DB.ExecRaw(pb.Ctx, fmt.Sprintf("UPDATE awards SET amount = %d WHERE id = %d", int64(half), a.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		before := sqlstoretest.AuditCount(t, pb.db)
-		s, err := pb.pen.Payroll(pb.ctx, jan, "652301")
+		before := sqlstoretest.AuditCount(t, pb.DB)
+		s, err := pb.Pen.Payroll(pb.Ctx, jan, "652301")
 		if !errors.Is(err, money.ErrOverflow) {
 			t.Fatalf("Payroll = %+v, %v; want an ErrOverflow", s, err)
 		}
-		if n := sqlstoretest.AuditCount(t, pb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, pb.DB); n != before {
 			t.Errorf("audit events %d → %d: a payroll that overflows records nothing", before, n)
 		}
 	})
@@ -81,12 +81,12 @@ func TestSQLSumOverflow(t *testing.T) {
 // the field, and nothing is written.
 func TestCeilingsInTheDomain(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
+		tb := sqlstoretest.NewInsurance(t, open)
 		home, work := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
-		o := tb.org(t, work, 1)
-		p1, p2 := tb.person(t, home, 11), tb.person(t, home, 12)
-		start := calMonth(2024, time.January)
-		before := sqlstoretest.AuditCount(t, tb.db)
+		o := tb.Org(t, work, 1)
+		p1, p2 := tb.Person(t, home, 11), tb.Person(t, home, 12)
+		start := period.NewMonth(2024, time.January)
+		before := sqlstoretest.AuditCount(t, tb.DB)
 		for _, tt := range []struct {
 			field string
 			e     *insurance.Enrolment
@@ -94,7 +94,7 @@ func TestCeilingsInTheDomain(t *testing.T) {
 			{"base", &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Start: start, Base: money.Yuan(10_000_001)}},
 			{"tier", &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Start: start, Tier: money.Yuan(10_000_001)}},
 		} {
-			err := tb.ins.Enrol(tb.ctx, tt.e)
+			err := tb.Ins.Enrol(tb.Ctx, tt.e)
 			if fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)[tt.field], "limits.amount") {
 				t.Errorf("Enrol with a %s above the ceiling = %v, want invalid naming %s and limits.amount", tt.field, err, tt.field)
 			}
@@ -102,21 +102,21 @@ func TestCeilingsInTheDomain(t *testing.T) {
 		// The registry has no policy package: the wiring gives it the
 		// ceiling (cmd/safetynet); a spell above it is refused, one at
 		// it is recorded, and a change above it is refused too.
-		tb.svc.WageCeiling = func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error {
-			return tb.pk.Ceiling(pr, field, int64(wage), "limits.monthly_wage", d, "")
+		tb.Svc.WageCeiling = func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error {
+			return tb.PK.Ceiling(pr, field, int64(wage), "limits.monthly_wage", d, "")
 		}
 		high := &registry.Employment{PersonID: p1.ID, OrgID: o.ID, Start: period.MustDate(2024, time.January, 1), MonthlyWage: money.Yuan(1_000_001)}
-		if err := tb.svc.CreateEmployment(tb.ctx, high); fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)["monthly_wage"], "limits.monthly_wage") {
+		if err := tb.Svc.CreateEmployment(tb.Ctx, high); fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)["monthly_wage"], "limits.monthly_wage") {
 			t.Errorf("CreateEmployment above the wage ceiling = %v, want invalid naming monthly_wage and limits.monthly_wage", err)
 		}
-		if n := sqlstoretest.AuditCount(t, tb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != before {
 			t.Errorf("audit events %d → %d: nothing refused is written", before, n)
 		}
 		ok := &registry.Employment{PersonID: p1.ID, OrgID: o.ID, Start: period.MustDate(2024, time.January, 1), MonthlyWage: money.Yuan(1_000_000)}
-		if err := tb.svc.CreateEmployment(tb.ctx, ok); err != nil {
+		if err := tb.Svc.CreateEmployment(tb.Ctx, ok); err != nil {
 			t.Fatalf("CreateEmployment at the ceiling: %v", err)
 		}
-		_, err := tb.svc.UpdateEmployment(tb.ctx, ok.ID, ok.Version, func(x *registry.Employment) { x.MonthlyWage = money.Yuan(2_000_000) })
+		_, err := tb.Svc.UpdateEmployment(tb.Ctx, ok.ID, ok.Version, func(x *registry.Employment) { x.MonthlyWage = money.Yuan(2_000_000) })
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["monthly_wage"] == "" {
 			t.Errorf("UpdateEmployment above the wage ceiling = %v, want invalid naming monthly_wage", err)
 		}

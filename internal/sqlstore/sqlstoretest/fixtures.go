@@ -10,6 +10,8 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/ids"
+	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
@@ -279,4 +281,156 @@ func (ab Assistance) Household(t *testing.T, code region.Code, seq int, births .
 		t.Fatalf("CreateHousehold: %v", err)
 	}
 	return h, ps
+}
+
+// Insurance adds the insurance service to the registry fixture; both run
+// on the same database and clock.
+type Insurance struct {
+	Registry
+	Ins *insurance.Service
+	PK  *policy.Package
+}
+
+// NewInsurance opens a store with open and builds the registry and
+// insurance services on it.
+func NewInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) Insurance {
+	t.Helper()
+	tb := NewRegistry(t, open)
+	pk := Policies(t)
+	ins := insurance.NewService(tb.DB, tb.DB, pk)
+	ins.NowFunc = tb.Svc.NowFunc
+	return Insurance{Registry: tb, Ins: ins, PK: pk}
+}
+
+// Org registers the n-th test employer in region code.
+func (tb Insurance) Org(t *testing.T, code region.Code, n int) *registry.Organisation {
+	t.Helper()
+	uscc, err := ids.MakeUSCC('9', '1', string(code.County()), fmt.Sprintf("MA%06d", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &registry.Organisation{USCC: uscc, Name: fmt.Sprintf("测试企业%d有限公司", n), IndustryCode: "C1711", Size: registry.SizeSmall, RegionCode: code}
+	if err := tb.Svc.CreateOrganisation(tb.Ctx, o); err != nil {
+		t.Fatalf("CreateOrganisation(%d): %v", n, err)
+	}
+	return o
+}
+
+// Person registers a person living in code.
+func (tb Insurance) Person(t *testing.T, code region.Code, seq int) *registry.Person {
+	t.Helper()
+	p := NewPerson(t, code, seq)
+	if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
+		t.Fatalf("CreatePerson(%d): %v", seq, err)
+	}
+	return p
+}
+
+// Employ records a spell of p with o from start (to end, if not zero) at
+// the monthly wage.
+func (tb Insurance) Employ(t *testing.T, p *registry.Person, o *registry.Organisation, start, end period.Date, wage money.Fen) {
+	t.Helper()
+	e := &registry.Employment{PersonID: p.ID, OrgID: o.ID, Start: start, MonthlyWage: wage}
+	if err := tb.Svc.CreateEmployment(tb.Ctx, e); err != nil {
+		t.Fatalf("CreateEmployment(person %d): %v", p.ID, err)
+	}
+	if !end.IsZero() {
+		if _, err := tb.Svc.UpdateEmployment(tb.Ctx, e.ID, e.Version, func(x *registry.Employment) {
+			x.End, x.Separation = end, registry.SepVoluntary
+		}); err != nil {
+			t.Fatalf("end employment of person %d: %v", p.ID, err)
+		}
+	}
+}
+
+// Enrol enrols through the service and fails the test on error.
+func (tb Insurance) Enrol(t *testing.T, e *insurance.Enrolment) *insurance.Enrolment {
+	t.Helper()
+	if err := tb.Ins.Enrol(tb.Ctx, e); err != nil {
+		t.Fatalf("Enrol(person %d, %s, %s): %v", e.PersonID, e.Scheme, e.Kind, err)
+	}
+	return e
+}
+
+// Assessments reads the assessments of month m in code.
+func (tb Insurance) Assessments(t *testing.T, m period.Month, code region.Code) []insurance.Assessment {
+	t.Helper()
+	as, err := tb.DB.Assessments(context.Background(), insurance.AssessmentFilter{Period: m, Region: code, Page: registry.Page{Limit: 10000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+// Payments reads the collected contributions.
+func (tb Insurance) Payments(t *testing.T) []insurance.Payment {
+	t.Helper()
+	ps, err := tb.DB.Payments(context.Background(), insurance.ContributionFilter{Page: registry.Page{Limit: 10000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// Pensions adds the pensions service to the insurance fixture.
+type Pensions struct {
+	Insurance
+	Pen *insurance.Pensions
+}
+
+// NewPensions opens a store with open and builds the registry, insurance
+// and pensions services on it.
+func NewPensions(t *testing.T, open func(testing.TB) *sqlstore.DB) Pensions {
+	t.Helper()
+	ib := NewInsurance(t, open)
+	pen := insurance.NewPensions(ib.DB, ib.DB, ib.PK)
+	pen.NowFunc = ib.Svc.NowFunc
+	return Pensions{Insurance: ib, Pen: pen}
+}
+
+// Retiree registers a person born on birth in code; seq odd is a man,
+// even a woman (the ID number's gender digit).
+func (pb Pensions) Retiree(t *testing.T, code region.Code, birth period.Date, seq int) *registry.Person {
+	t.Helper()
+	p := NewPerson(t, code, seq)
+	y, m, d := birth.YMD()
+	p.IDNumber = ResidentID(t, string(code.County()), y, m, d, seq)
+	if err := pb.Svc.CreatePerson(pb.Ctx, p); err != nil {
+		t.Fatalf("CreatePerson(%d): %v", seq, err)
+	}
+	return p
+}
+
+// Pay records a collected contribution of scheme for month m with base.
+func (pb Pensions) Pay(t *testing.T, p *registry.Person, scheme insurance.Scheme, m period.Month, base money.Fen) {
+	t.Helper()
+	stmt := fmt.Sprintf(`INSERT INTO payments (receipt_no, person_id, scheme, period, region_code, base, employer, individual, paid_on, source, created_at)
+		VALUES ('R%d-%s-%s', %d, '%s', '%s', '%s', %d, %d, %d, '%s', 'posted', '2020-01-01T00:00:00Z')`,
+		p.ID, scheme, m, p.ID, scheme, m, p.RegionCode, base, base.MulRate(160_000), base.MulRate(80_000), m.Last())
+	if err := pb.DB.ExecRaw(pb.Ctx, stmt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Credit posts an account entry of scheme for month m.
+func (pb Pensions) Credit(t *testing.T, p *registry.Person, scheme insurance.Scheme, m period.Month, amount money.Fen) {
+	t.Helper()
+	stmt := fmt.Sprintf(`INSERT INTO account_entries (person_id, scheme, region_code, period, kind, amount, ref, created_at)
+		VALUES (%d, '%s', '%s', '%s', 'transfer_in', %d, 'test:%s', '2020-01-01T00:00:00Z')`, p.ID, scheme, p.RegionCode, m, amount, m)
+	if err := pb.DB.ExecRaw(pb.Ctx, stmt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// EmployeeAward awards a pension of 2,400 + 0 (C 8,000 × 30 years, no
+// account) or so to a man born on birth, from start.
+func (pb Pensions) EmployeeAward(t *testing.T, code region.Code, birth period.Date, seq int, start period.Month) *insurance.Award {
+	t.Helper()
+	p := pb.Retiree(t, code, birth, seq)
+	a, err := pb.Pen.Award(pb.Ctx, insurance.AwardRequest{PersonID: p.ID, Scheme: insurance.EmployeePension, Group: insurance.GroupMale,
+		Start: start, DeemedMonths: 360})
+	if err != nil {
+		t.Fatalf("Award: %v", err)
+	}
+	return a
 }
