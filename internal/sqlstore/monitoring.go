@@ -526,40 +526,30 @@ func (db *DB) Alert(ctx context.Context, id monitoring.AlertID) (*monitoring.Ale
 		return nil, notFound(err, "alert", id)
 	}
 	a.PersonName, a.PersonIDNumber, a.TownshipName = name, idn, township
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT s.id, s.source, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount,
-			s.grade, s.detail, s.batch, s.line, s.received_at, l.level, l.raised
-		FROM signals s JOIN alert_signals l ON l.signal_id = s.id WHERE s.household_id = ? AND l.alert_id = ? ORDER BY s.occurred_on, s.id`), int64(a.HouseholdID), id)
-	if err != nil {
-		return nil, fmt.Errorf("signals of alert %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	signals, err := queryAll(ctx, db, db.r, fmt.Sprintf("signals of alert %d", id), func(row scanner) (monitoring.Signal, error) {
 		var s monitoring.Signal
-		if err := rows.Scan(&s.ID, &s.Source, &s.Kind, &s.PersonID, &s.HouseholdID, &s.RegionCode, &s.OccurredOn, &s.Amount, &s.Grade,
-			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Level, &s.Raised); err != nil {
-			return nil, fmt.Errorf("scan a signal of alert %d: %w", id, err)
-		}
+		err := row.Scan(&s.ID, &s.Source, &s.Kind, &s.PersonID, &s.HouseholdID, &s.RegionCode, &s.OccurredOn, &s.Amount, &s.Grade,
+			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Level, &s.Raised)
 		s.Processed = true // linked by the run that processed it
-		a.Signals = append(a.Signals, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("signals of alert %d: %w", id, err)
-	}
-	rows.Close()
-	vrows, err := db.r.QueryContext(ctx, db.q(`SELECT alert_id, seq, region_code, visited_on, outcome, note, user_id, username, created_at
-		FROM alert_visits WHERE alert_id = ? ORDER BY seq`), id)
+		return s, err
+	}, `SELECT s.id, s.source, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount,
+			s.grade, s.detail, s.batch, s.line, s.received_at, l.level, l.raised
+		FROM signals s JOIN alert_signals l ON l.signal_id = s.id WHERE s.household_id = ? AND l.alert_id = ? ORDER BY s.occurred_on, s.id`, int64(a.HouseholdID), id)
 	if err != nil {
-		return nil, fmt.Errorf("visits of alert %d: %w", id, err)
+		return nil, err
 	}
-	defer vrows.Close()
-	for vrows.Next() {
+	a.Signals = append(a.Signals, signals...)
+	visits, err := queryAll(ctx, db, db.r, fmt.Sprintf("visits of alert %d", id), func(row scanner) (monitoring.Visit, error) {
 		var v monitoring.Visit
-		if err := vrows.Scan(&v.AlertID, &v.Seq, &v.RegionCode, &v.VisitedOn, &v.Outcome, &v.Note, &v.UserID, &v.Username, timeCol{&v.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("scan a visit of alert %d: %w", id, err)
-		}
-		a.Visits = append(a.Visits, v)
+		err := row.Scan(&v.AlertID, &v.Seq, &v.RegionCode, &v.VisitedOn, &v.Outcome, &v.Note, &v.UserID, &v.Username, timeCol{&v.CreatedAt})
+		return v, err
+	}, `SELECT alert_id, seq, region_code, visited_on, outcome, note, user_id, username, created_at
+		FROM alert_visits WHERE alert_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
 	}
-	return a, vrows.Err()
+	a.Visits = append(a.Visits, visits...)
+	return a, nil
 }
 
 // AddVisit implements monitoring.Store.
@@ -636,19 +626,14 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 	var w where
 	w.add("a.status <> 'closed'")
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.township_code, a.id, a.due_on FROM alerts a`+w.sql()+` ORDER BY a.township_code, a.due_on, a.id`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("overdue alerts: %w", err)
-	}
-	defer rows.Close()
 	var out []monitoring.TownshipOverdue
 	var cur *monitoring.TownshipOverdue
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "overdue alerts", func(rows *sql.Rows) error {
 		var t region.Code
 		var id monitoring.AlertID
 		var due period.Date
 		if err := rows.Scan(&t, &id, &due); err != nil {
-			return nil, fmt.Errorf("scan an overdue alert: %w", err)
+			return fmt.Errorf("scan an overdue alert: %w", err)
 		}
 		if cur == nil || cur.Township != t {
 			if cur != nil && cur.Overdue > 0 {
@@ -664,14 +649,13 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 			cur.Overdue++
 			cur.AlertIDs = append(cur.AlertIDs, id)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overdue alerts: %w", err)
+		return nil
+	}, `SELECT a.township_code, a.id, a.due_on FROM alerts a`+w.sql()+` ORDER BY a.township_code, a.due_on, a.id`, w.args...); err != nil {
+		return nil, err
 	}
 	if cur != nil && cur.Overdue > 0 {
 		out = append(out, *cur)
 	}
-	rows.Close()
 	codes := make([]string, len(out))
 	for i := range out {
 		codes[i] = string(out[i].Township)
@@ -682,21 +666,16 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 		if err != nil {
 			return nil, err
 		}
-		rows, err := db.r.QueryContext(ctx, db.q("SELECT code, name_zh FROM regions WHERE "+cond), arg)
-		if err != nil {
-			return nil, fmt.Errorf("township names: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "township names", func(rows *sql.Rows) error {
 			var c region.Code
 			var n string
 			if err := rows.Scan(&c, &n); err != nil {
-				return nil, fmt.Errorf("scan a township name: %w", err)
+				return fmt.Errorf("scan a township name: %w", err)
 			}
 			names[c] = n
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("township names: %w", err)
+			return nil
+		}, "SELECT code, name_zh FROM regions WHERE "+cond, arg); err != nil {
+			return nil, err
 		}
 	}
 	for i := range out {

@@ -614,22 +614,20 @@ func (db *DB) InTransit(ctx context.Context, m period.Month, code region.Code) (
 		w.add("i.period = ?", m.String())
 	}
 	w.region("i.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT i.fund, SUM(l.amount) FROM batch_lines l JOIN payment_batches b ON b.id = l.batch_id
-		JOIN payment_instructions i ON i.id = l.instruction_id`+w.sql()+` GROUP BY i.fund`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("in transit: %w", err)
-	}
-	defer rows.Close()
 	out := map[payment.Fund]money.Fen{}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "in transit", func(rows *sql.Rows) error {
 		var f payment.Fund
 		var a money.Fen
 		if err := rows.Scan(&f, &a); err != nil {
-			return nil, err
+			return err
 		}
 		out[f] = a
+		return nil
+	}, `SELECT i.fund, SUM(l.amount) FROM batch_lines l JOIN payment_batches b ON b.id = l.batch_id
+		JOIN payment_instructions i ON i.id = l.instruction_id`+w.sql()+` GROUP BY i.fund`, w.args...); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // QueuedNotices implements payment.Store.

@@ -514,20 +514,12 @@ func (db *DB) Duplicates(ctx context.Context, code region.Code) ([]insurance.Dup
 	w.region("region_code", code)
 	inRegion := "SELECT person_id FROM awards" + w.sql()
 	out := []insurance.Duplicate{}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.person_id, a.id, a.region_code FROM awards a
-		WHERE a.status <> 'stopped' AND a.person_id IN (SELECT person_id FROM awards WHERE status <> 'stopped'
-			GROUP BY person_id HAVING COUNT(DISTINCT scheme) > 1)
-		AND a.person_id IN (`+inRegion+`) ORDER BY a.person_id, a.id`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("duplicate awards: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "duplicate awards", func(rows *sql.Rows) error {
 		var pid registry.PersonID
 		var id insurance.AwardID
 		var rc region.Code
 		if err := rows.Scan(&pid, &id, &rc); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan duplicate award: %w", err)
+			return fmt.Errorf("scan duplicate award: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].PersonID != pid {
 			out = append(out, insurance.Duplicate{PersonID: pid, Rule: insurance.DupBothSchemes})
@@ -535,51 +527,41 @@ func (db *DB) Duplicates(ctx context.Context, code region.Code) ([]insurance.Dup
 		d := &out[len(out)-1]
 		d.AwardIDs = append(d.AwardIDs, id)
 		d.Regions = append(d.Regions, rc)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT a.person_id, a.id, a.region_code FROM awards a
+		WHERE a.status <> 'stopped' AND a.person_id IN (SELECT person_id FROM awards WHERE status <> 'stopped'
+			GROUP BY person_id HAVING COUNT(DISTINCT scheme) > 1)
+		AND a.person_id IN (`+inRegion+`) ORDER BY a.person_id, a.id`, w.args...); err != nil {
 		return nil, err
 	}
 	type key struct {
 		person registry.PersonID
 		month  period.Month
 	}
-	var twice []key
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT l.person_id, MIN(l.period) FROM (
+	twice, err := queryAll(ctx, db, db.r, "duplicate payments", func(row scanner) (key, error) {
+		var k key
+		err := row.Scan(&k.person, &k.month)
+		return k, err
+	}, `SELECT l.person_id, MIN(l.period) FROM (
 			SELECT person_id, period FROM payroll_lines WHERE kind = 'regular' AND person_id IN (`+inRegion+`)
 			GROUP BY person_id, period HAVING COUNT(DISTINCT region_code) > 1) l
-		GROUP BY l.person_id ORDER BY l.person_id`), w.args...)
+		GROUP BY l.person_id ORDER BY l.person_id`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("duplicate payments: %w", err)
-	}
-	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.person, &k.month); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan duplicate payment: %w", err)
-		}
-		twice = append(twice, k)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	for _, k := range twice {
 		d := insurance.Duplicate{PersonID: k.person, Rule: insurance.DupTwoRegions, Period: k.month}
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, region_code FROM payroll_lines
-			WHERE person_id = ? AND period = ? AND kind = 'regular' ORDER BY award_id`), k.person, k.month)
-		if err != nil {
-			return nil, fmt.Errorf("duplicate payments of person %d: %w", k.person, err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, fmt.Sprintf("duplicate payments of person %d", k.person), func(rows *sql.Rows) error {
 			var id insurance.AwardID
 			var rc region.Code
 			if err := rows.Scan(&id, &rc); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("scan duplicate payment: %w", err)
+				return fmt.Errorf("scan duplicate payment: %w", err)
 			}
 			d.AwardIDs = append(d.AwardIDs, id)
 			d.Regions = append(d.Regions, rc)
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		}, `SELECT award_id, region_code FROM payroll_lines
+			WHERE person_id = ? AND period = ? AND kind = 'regular' ORDER BY award_id`, k.person, k.month); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
