@@ -2,6 +2,15 @@
 // database/sql for SQLite (modernc.org/sqlite, the embedded default) and
 // PostgreSQL (pgx), with SQL written by hand next to the method that uses it
 // and migrations embedded per dialect.
+//
+// Everything that differs between the two engines is in dialect.go; the
+// reads share the helpers of query.go (queryAll, queryOne, eachRow and the
+// where builder). The methods are filed by entity (persons.go,
+// households.go, ...); readmodel_*.go hold the cross-domain reads, each
+// naming the rule it serves. Tests of the SQL itself (schema, migrations,
+// bulk loads, overflow, leases, read models) and the benchmarks live here;
+// the tests of a service's behaviour live with its domain package and open
+// their store through sqlstoretest.
 package sqlstore
 
 import (
