@@ -49,25 +49,20 @@ func (db *DB) AwardBasis(ctx context.Context, person registry.PersonID, scheme i
 	if err != nil {
 		return nil, fmt.Errorf("award basis: contribution months: %w", err)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT substr(period, 1, 4), COUNT(*), SUM(base) FROM payments
-		WHERE person_id = ? AND scheme = ? AND period < ? GROUP BY substr(period, 1, 4) ORDER BY 1`), person, scheme, start)
-	if err != nil {
-		return nil, fmt.Errorf("award basis: contribution years: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "award basis: contribution years", func(rows *sql.Rows) error {
 		var y string
 		var yb insurance.YearBase
 		if err := rows.Scan(&y, &yb.Months, &yb.SumBase); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("award basis: scan year: %w", err)
+			return fmt.Errorf("award basis: scan year: %w", err)
 		}
+		var err error
 		if yb.Year, err = strconv.Atoi(y); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("award basis: year %q: %w", y, err)
+			return fmt.Errorf("award basis: year %q: %w", y, err)
 		}
 		b.Years = append(b.Years, yb)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT substr(period, 1, 4), COUNT(*), SUM(base) FROM payments
+		WHERE person_id = ? AND scheme = ? AND period < ? GROUP BY substr(period, 1, 4) ORDER BY 1`, person, scheme, start); err != nil {
 		return nil, err
 	}
 	if scheme == insurance.ResidentPension {
