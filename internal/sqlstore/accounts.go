@@ -18,28 +18,6 @@ import (
 
 var _ insurance.AccountStore = (*DB)(nil)
 
-// boolLit is a boolean literal of the dialect, for INSERT ... SELECT lists
-// where a bound parameter's type cannot be inferred.
-func (db *DB) boolLit(b bool) string {
-	switch {
-	case db.dialect == Postgres && b:
-		return "TRUE"
-	case db.dialect == Postgres:
-		return "FALSE"
-	case b:
-		return "1"
-	}
-	return "0"
-}
-
-// tsParam is a timestamp placeholder usable in a SELECT list.
-func (db *DB) tsParam() string {
-	if db.dialect == Postgres {
-		return "CAST(? AS TIMESTAMPTZ)"
-	}
-	return "?"
-}
-
 // creditWhere selects the payments of month m in the region subtree that
 // the monthly crediting reads: not back payments or tier upgrades, which
 // post their own entries, and with an individual part.
@@ -60,37 +38,29 @@ const countyExpr = "substr(p.region_code, 1, 6)"
 func (db *DB) CreditBasis(ctx context.Context, m period.Month, code region.Code) (*insurance.CreditBasis, error) {
 	b := &insurance.CreditBasis{ResidentAmounts: map[region.Code][]money.Fen{}}
 	w := creditWhere(m, code, insurance.EmployeePension)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT DISTINCT "+countyExpr+" FROM payments p"+w.sql()), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("crediting basis of %s in %s: %w", m, code, err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, fmt.Sprintf("crediting basis of %s in %s", m, code), func(rows *sql.Rows) error {
 		var c region.Code
 		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan crediting basis: %w", err)
+			return fmt.Errorf("scan crediting basis: %w", err)
 		}
 		b.Counties = append(b.Counties, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("crediting basis of %s in %s: %w", m, code, err)
+		return nil
+	}, "SELECT DISTINCT "+countyExpr+" FROM payments p"+w.sql(), w.args...); err != nil {
+		return nil, err
 	}
 	w = creditWhere(m, code, insurance.ResidentPension)
-	rows, err = db.r.QueryContext(ctx, db.q("SELECT DISTINCT "+countyExpr+", p.individual FROM payments p"+w.sql()), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("crediting basis of %s in %s: %w", m, code, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, fmt.Sprintf("crediting basis of %s in %s", m, code), func(rows *sql.Rows) error {
 		var c region.Code
 		var a money.Fen
 		if err := rows.Scan(&c, &a); err != nil {
-			return nil, fmt.Errorf("scan crediting basis: %w", err)
+			return fmt.Errorf("scan crediting basis: %w", err)
 		}
 		b.ResidentAmounts[c] = append(b.ResidentAmounts[c], a)
+		return nil
+	}, "SELECT DISTINCT "+countyExpr+", p.individual FROM payments p"+w.sql(), w.args...); err != nil {
+		return nil, err
 	}
-	return b, rows.Err()
+	return b, nil
 }
 
 // sortedCodes returns the keys of m in order, so that generated SQL is
@@ -223,30 +193,21 @@ func (db *DB) CreditPayments(ctx context.Context, m period.Month, code region.Co
 		tw.add("period = ?", m.String())
 		tw.region("region_code", code)
 		tw.add("ref LIKE 'payment:%'")
-		rows, err := tx.QueryContext(ctx, db.q("SELECT kind, CAST(SUM(amount) AS BIGINT) FROM account_entries"+tw.sql()+" GROUP BY kind"), tw.args...)
-		if err != nil {
-			return fmt.Errorf("credit %s in %s: %w", m, code, err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, tx, fmt.Sprintf("credit %s in %s", m, code), func(rows *sql.Rows) error {
 			var kind insurance.EntryKind
 			var total money.Fen
 			if err := rows.Scan(&kind, &total); err != nil {
-				rows.Close()
 				return err
 			}
+			var err error
 			switch kind {
 			case insurance.EntryContribution:
 				sum.Contributions, err = money.Add(sum.Contributions, total)
 			case insurance.EntrySubsidy:
 				sum.Subsidies, err = money.Add(sum.Subsidies, total)
 			}
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("credit %s in %s: %w", m, code, err)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return err
+		}, "SELECT kind, CAST(SUM(amount) AS BIGINT) FROM account_entries"+tw.sql()+" GROUP BY kind", tw.args...); err != nil {
 			return err
 		}
 		run := creditRun{Period: m, Region: code, Posted: sum.Posted, AlreadyPosted: sum.AlreadyPosted, Contributions: sum.Contributions, Subsidies: sum.Subsidies}
@@ -350,22 +311,13 @@ func entryErr(err error) error {
 
 // AccountEntries implements insurance.AccountStore.
 func (db *DB) AccountEntries(ctx context.Context, personID registry.PersonID, scheme insurance.Scheme) ([]insurance.AccountEntry, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, person_id, scheme, region_code, period, kind, amount, base, government, ref, created_at
-		FROM account_entries WHERE person_id = ? AND scheme = ? ORDER BY period, id`), personID, string(scheme))
-	if err != nil {
-		return nil, fmt.Errorf("account entries of person %d: %w", personID, err)
-	}
-	defer rows.Close()
-	out := []insurance.AccountEntry{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("account entries of person %d", personID), func(rows scanner) (insurance.AccountEntry, error) {
 		var e insurance.AccountEntry
-		if err := rows.Scan(&e.ID, &e.PersonID, &e.Scheme, &e.RegionCode, &e.Period, &e.Kind, &e.Amount, &e.Base, &e.Government,
-			&e.Ref, timeCol{&e.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("scan account entry: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&e.ID, &e.PersonID, &e.Scheme, &e.RegionCode, &e.Period, &e.Kind, &e.Amount, &e.Base, &e.Government,
+			&e.Ref, timeCol{&e.CreatedAt})
+		return e, err
+	}, `SELECT id, person_id, scheme, region_code, period, kind, amount, base, government, ref, created_at
+		FROM account_entries WHERE person_id = ? AND scheme = ? ORDER BY period, id`, personID, string(scheme)))
 }
 
 // AccountBalance implements insurance.AccountStore.

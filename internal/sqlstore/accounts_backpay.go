@@ -14,28 +14,26 @@ import (
 
 // ResidentYears implements insurance.AccountStore.
 func (db *DB) ResidentYears(ctx context.Context, personID registry.PersonID) (map[int]money.Fen, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(individual) AS BIGINT) FROM payments
-			WHERE person_id = ? AND scheme = 'resident_pension' GROUP BY 1
-		UNION ALL
-		SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(amount) AS BIGINT) FROM account_entries
-			WHERE person_id = ? AND scheme = 'resident_pension' AND kind = 'hardship_premium' GROUP BY 1`), personID, personID)
-	if err != nil {
-		return nil, fmt.Errorf("resident years of person %d: %w", personID, err)
-	}
-	defer rows.Close()
 	out := map[int]money.Fen{}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, fmt.Sprintf("resident years of person %d", personID), func(rows *sql.Rows) error {
 		var y int
 		var a money.Fen
 		if err := rows.Scan(&y, &a); err != nil {
-			return nil, fmt.Errorf("scan resident year: %w", err)
+			return fmt.Errorf("scan resident year: %w", err)
 		}
 		var err error
 		if out[y], err = money.Add(out[y], a); err != nil {
-			return nil, fmt.Errorf("resident year %d: %w", y, err)
+			return fmt.Errorf("resident year %d: %w", y, err)
 		}
+		return nil
+	}, `SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(individual) AS BIGINT) FROM payments
+			WHERE person_id = ? AND scheme = 'resident_pension' GROUP BY 1
+		UNION ALL
+		SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(amount) AS BIGINT) FROM account_entries
+			WHERE person_id = ? AND scheme = 'resident_pension' AND kind = 'hardship_premium' GROUP BY 1`, personID, personID); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PostAccountPayments implements insurance.AccountStore.

@@ -110,22 +110,20 @@ func (db *DB) HardshipBatch(ctx context.Context, id int64) (*insurance.HardshipB
 	if err != nil {
 		return nil, notFound(err, "代缴 batch", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT i.person_id, p.name, i.region_code, i.reasons, i.amount
-		FROM hardship_items i JOIN persons p ON p.id = i.person_id WHERE i.batch_id = ? ORDER BY i.person_id`), id)
-	if err != nil {
-		return nil, fmt.Errorf("代缴 batch %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, fmt.Sprintf("代缴 batch %d", id), func(rows *sql.Rows) error {
 		var it insurance.HardshipItem
 		var reasons string
 		if err := rows.Scan(&it.PersonID, &it.Name, &it.RegionCode, &reasons, &it.Amount); err != nil {
-			return nil, fmt.Errorf("scan 代缴 item: %w", err)
+			return fmt.Errorf("scan 代缴 item: %w", err)
 		}
 		for _, g := range strings.Split(reasons, ",") {
 			it.Groups = append(it.Groups, insurance.HardshipGroup(g))
 		}
 		b.Items = append(b.Items, it)
+		return nil
+	}, `SELECT i.person_id, p.name, i.region_code, i.reasons, i.amount
+		FROM hardship_items i JOIN persons p ON p.id = i.person_id WHERE i.batch_id = ? ORDER BY i.person_id`, id); err != nil {
+		return nil, err
 	}
-	return b, rows.Err()
+	return b, nil
 }

@@ -18,22 +18,13 @@ import (
 // payments with an individual part (one per month; an employer-only
 // receipt of a month paid in two would count its base twice otherwise).
 func (db *DB) EmployeeBases(ctx context.Context, personID registry.PersonID, since int) ([]insurance.TransferYear, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(base) AS BIGINT), COUNT(DISTINCT period)
-		FROM payments WHERE person_id = ? AND scheme = 'employee_pension' AND individual > 0 AND period >= ?
-		GROUP BY 1 ORDER BY 1`), personID, period.NewMonth(since, 1).String())
-	if err != nil {
-		return nil, fmt.Errorf("contribution bases of person %d: %w", personID, err)
-	}
-	defer rows.Close()
-	var out []insurance.TransferYear
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("contribution bases of person %d", personID), func(rows scanner) (insurance.TransferYear, error) {
 		var y insurance.TransferYear
-		if err := rows.Scan(&y.Year, &y.Base, &y.Months); err != nil {
-			return nil, fmt.Errorf("scan contribution bases: %w", err)
-		}
-		out = append(out, y)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&y.Year, &y.Base, &y.Months)
+		return y, err
+	}, `SELECT CAST(substr(period, 1, 4) AS INTEGER), CAST(SUM(base) AS BIGINT), COUNT(DISTINCT period)
+		FROM payments WHERE person_id = ? AND scheme = 'employee_pension' AND individual > 0 AND period >= ?
+		GROUP BY 1 ORDER BY 1`, personID, period.NewMonth(since, 1).String())
 }
 
 // SaveTransfer implements insurance.AccountStore. On PostgreSQL it locks
@@ -41,11 +32,8 @@ func (db *DB) EmployeeBases(ctx context.Context, personID registry.PersonID, sin
 // other; SQLite has one writer.
 func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insurance.AccountEntry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if db.dialect == Postgres {
-			var id int64
-			if err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), t.PersonID).Scan(&id); err != nil {
-				return notFound(err, "person", t.PersonID)
-			}
+		if err := db.lockPerson(ctx, tx, int64(t.PersonID)); err != nil {
+			return err
 		}
 		if t.Direction == insurance.TransferOutward {
 			var bal money.Fen
@@ -140,20 +128,11 @@ func (db *DB) PendingTransfers(ctx context.Context, code region.Code) ([]insuran
 	var w where
 	w.add("status = 'pending'")
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers`+w.sql()+` ORDER BY id`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("pending transfers: %w", err)
-	}
-	defer rows.Close()
-	out := []insurance.Transfer{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "pending transfers", func(rows scanner) (insurance.Transfer, error) {
 		t := insurance.Transfer{Years: []insurance.TransferYear{}}
-		if err := scanTransfer(rows, &t); err != nil {
-			return nil, fmt.Errorf("scan transfer: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := scanTransfer(rows, &t)
+		return t, err
+	}, `SELECT `+transferCols+` FROM transfers`+w.sql()+` ORDER BY id`, w.args...))
 }
 
 // Transfer implements insurance.AccountStore.
@@ -162,35 +141,24 @@ func (db *DB) Transfer(ctx context.Context, id int64) (*insurance.Transfer, erro
 	if err := scanTransfer(db.r.QueryRowContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers WHERE id = ?`), id), t); err != nil {
 		return nil, notFound(err, "transfer", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT year, base, pooled, months FROM transfer_years WHERE transfer_id = ? ORDER BY year`), id)
-	if err != nil {
-		return nil, fmt.Errorf("years of transfer %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, fmt.Sprintf("years of transfer %d", id), func(rows *sql.Rows) error {
 		var y insurance.TransferYear
 		if err := rows.Scan(&y.Year, &y.Base, &y.Pooled, &y.Months); err != nil {
-			return nil, fmt.Errorf("scan transfer year: %w", err)
+			return fmt.Errorf("scan transfer year: %w", err)
 		}
 		t.Years = append(t.Years, y)
+		return nil
+	}, `SELECT year, base, pooled, months FROM transfer_years WHERE transfer_id = ? ORDER BY year`, id); err != nil {
+		return nil, err
 	}
-	return t, rows.Err()
+	return t, nil
 }
 
 // Transfers implements insurance.AccountStore.
 func (db *DB) Transfers(ctx context.Context, personID registry.PersonID) ([]insurance.Transfer, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+transferCols+` FROM transfers WHERE person_id = ? ORDER BY id`), personID)
-	if err != nil {
-		return nil, fmt.Errorf("transfers of person %d: %w", personID, err)
-	}
-	defer rows.Close()
-	out := []insurance.Transfer{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("transfers of person %d", personID), func(rows scanner) (insurance.Transfer, error) {
 		t := insurance.Transfer{Years: []insurance.TransferYear{}}
-		if err := scanTransfer(rows, &t); err != nil {
-			return nil, fmt.Errorf("scan transfer: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := scanTransfer(rows, &t)
+		return t, err
+	}, `SELECT `+transferCols+` FROM transfers WHERE person_id = ? ORDER BY id`, personID))
 }

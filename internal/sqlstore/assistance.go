@@ -108,37 +108,21 @@ func (db *DB) MeansTest(ctx context.Context, id assistance.TestID) (*assistance.
 
 // loadTestDetail reads the members and lines of t.
 func (db *DB) loadTestDetail(ctx context.Context, t *assistance.MeansTest) error {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+testMemberColumns+" FROM means_test_members m WHERE m.test_id = ? ORDER BY m.person_id"), int64(t.ID))
-	if err != nil {
-		return fmt.Errorf("load means test members: %w", err)
-	}
-	t.Members = []assistance.Member{}
-	for rows.Next() {
+	var err error
+	t.Members, err = orEmpty(queryAll(ctx, db, db.r, "load means test members", func(row scanner) (assistance.Member, error) {
 		var m assistance.Member
-		if err := rows.Scan(testMemberDest(&m)...); err != nil {
-			rows.Close()
-			return fmt.Errorf("scan means test member: %w", err)
-		}
-		t.Members = append(t.Members, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err := row.Scan(testMemberDest(&m)...)
+		return m, err
+	}, "SELECT "+testMemberColumns+" FROM means_test_members m WHERE m.test_id = ? ORDER BY m.person_id", int64(t.ID)))
+	if err != nil {
 		return err
 	}
-	rows, err = db.r.QueryContext(ctx, db.q("SELECT person_id, kind, amount, quantity, exempt, note FROM means_test_lines WHERE test_id = ? ORDER BY line"), int64(t.ID))
-	if err != nil {
-		return fmt.Errorf("load means test lines: %w", err)
-	}
-	defer rows.Close()
-	t.Lines = []assistance.Line{}
-	for rows.Next() {
+	t.Lines, err = orEmpty(queryAll(ctx, db, db.r, "load means test lines", func(row scanner) (assistance.Line, error) {
 		var l assistance.Line
-		if err := rows.Scan(&l.PersonID, &l.Kind, &l.Amount, &l.Quantity, &l.Exempt, &l.Note); err != nil {
-			return fmt.Errorf("scan means test line: %w", err)
-		}
-		t.Lines = append(t.Lines, l)
-	}
-	return rows.Err()
+		err := row.Scan(&l.PersonID, &l.Kind, &l.Amount, &l.Quantity, &l.Exempt, &l.Note)
+		return l, err
+	}, "SELECT person_id, kind, amount, quantity, exempt, note FROM means_test_lines WHERE test_id = ? ORDER BY line", int64(t.ID)))
+	return err
 }
 
 // LatestMeansTest implements assistance.Store.
@@ -160,20 +144,11 @@ func (db *DB) MeansTests(ctx context.Context, f assistance.TestFilter) ([]*assis
 	if f.HouseholdID > 0 {
 		w.add("t.household_id = ?", int64(f.HouseholdID))
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+testColumns+" FROM means_tests t"+w.sql()+" ORDER BY t.id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list means tests: %w", err)
-	}
-	defer rows.Close()
-	var out []*assistance.MeansTest
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "list means tests", func(rows scanner) (*assistance.MeansTest, error) {
 		t := &assistance.MeansTest{}
-		if err := rows.Scan(testDest(t)...); err != nil {
-			return nil, fmt.Errorf("scan means test: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := rows.Scan(testDest(t)...)
+		return t, err
+	}, "SELECT "+testColumns+" FROM means_tests t"+w.sql()+" ORDER BY t.id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // ---- classifications
@@ -329,11 +304,7 @@ func (db *DB) eachLatestTest(ctx context.Context, m period.Month, code region.Co
 	var w where
 	w.add("t.id <= ?", last)
 	w.add("t.period <= ?", m.String())
-	col := "t.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		col = "+t.region_code" // the whole prefecture: scan in key order
-	}
-	w.region(col, code)
+	w.region(db.keyOrderRegion("t.region_code", code), code) // the whole prefecture: scan in key order
 	// Booleans as 0 or 1 on both engines, to scan them into integers.
 	rows, err = db.r.QueryContext(ctx, db.q(`SELECT t.id, t.household_id, t.region_code, t.hukou_type, `+bit("t.hukou_local")+`, t.members,
 		t.total_income, t.income_12m, t.financial_assets, t.vehicles, t.houses, t.business_entities, t.rigid_expenses_12m, t.member_data
@@ -403,20 +374,11 @@ func (db *DB) Classifications(ctx context.Context, f assistance.ClassificationFi
 	if f.Layer != "" {
 		w.add("layer = ?", string(f.Layer))
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+classificationColumns+" FROM classifications"+w.sql()+" ORDER BY household_id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list classifications: %w", err)
-	}
-	defer rows.Close()
-	var out []assistance.Classification
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "list classifications", func(rows scanner) (assistance.Classification, error) {
 		var c assistance.Classification
-		if err := rows.Scan(classificationDest(&c)...); err != nil {
-			return nil, fmt.Errorf("scan classification: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := rows.Scan(classificationDest(&c)...)
+		return c, err
+	}, "SELECT "+classificationColumns+" FROM classifications"+w.sql()+" ORDER BY household_id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // LayerCounts implements assistance.Store.
@@ -424,21 +386,12 @@ func (db *DB) LayerCounts(ctx context.Context, m period.Month, code region.Code)
 	var w where
 	w.add("period = ?", m.String())
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT SUBSTR(region_code, 1, 6), layer, COUNT(*), SUM(members), SUM(dibao_amount)
-		FROM classifications`+w.sql()+` GROUP BY SUBSTR(region_code, 1, 6), layer ORDER BY 1, 2`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("count layers: %w", err)
-	}
-	defer rows.Close()
-	var out []assistance.LayerCount
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "count layers", func(rows scanner) (assistance.LayerCount, error) {
 		var c assistance.LayerCount
-		if err := rows.Scan(&c.County, &c.Layer, &c.Households, &c.Persons, &c.DibaoAmount); err != nil {
-			return nil, fmt.Errorf("scan layer count: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&c.County, &c.Layer, &c.Households, &c.Persons, &c.DibaoAmount)
+		return c, err
+	}, `SELECT SUBSTR(region_code, 1, 6), layer, COUNT(*), SUM(members), SUM(dibao_amount)
+		FROM classifications`+w.sql()+` GROUP BY SUBSTR(region_code, 1, 6), layer ORDER BY 1, 2`, w.args...)
 }
 
 // ---- the insurance side
@@ -471,28 +424,19 @@ func (db *DB) InsuranceIncomes(ctx context.Context, persons []registry.PersonID,
 			JOIN benefit_lines l ON l.injury_id = w.id
 			WHERE w.person_id IN ` + in + ` AND l.period >= ? AND l.period <= ? GROUP BY w.person_id, w.id ORDER BY w.person_id, w.id`},
 	} {
-		rows, err := db.r.QueryContext(ctx, db.q(q.sql), args...)
-		if err != nil {
-			return nil, fmt.Errorf("insurance incomes: %w", err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "insurance incomes", func(rows *sql.Rows) error {
 			inc := assistance.InsuranceIncome{Kind: q.kind}
 			if err := rows.Scan(&inc.PersonID, &inc.Source, &inc.Months, &inc.Amount); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("scan insurance income: %w", err)
+				return fmt.Errorf("scan insurance income: %w", err)
 			}
 			out = append(out, inc)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, q.sql, args...); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
-
-// bit reads a boolean column as 0 or 1 on both engines.
-func bit(col string) string { return "CASE WHEN " + col + " THEN 1 ELSE 0 END" }
 
 // HouseholdForTest is a registry household with what a means test copies
 // of its members, for generating tests in bulk.
@@ -595,10 +539,8 @@ func (db *DB) LoadMeansTests(ctx context.Context, tests []*assistance.MeansTest)
 				return err
 			}
 		}
-		if db.dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('means_tests', 'id'), (SELECT COALESCE(MAX(id), 1) FROM means_tests))"); err != nil {
-				return fmt.Errorf("advance the means test sequence: %w", err)
-			}
+		if err := db.advanceKey(ctx, tx, "means_tests"); err != nil {
+			return err
 		}
 		return db.audited(ctx, tx, "means_test.load", "means_test", fmt.Sprintf("%d..%d", next-int64(len(tests)), next-1), "",
 			map[string]int{"tests": len(tests)}, []string{"tests=" + strconv.Itoa(len(tests))})

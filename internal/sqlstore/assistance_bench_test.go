@@ -99,7 +99,7 @@ func BenchmarkClassify533k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
 	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, insurancePolicies(b), clocktest.Juris, c)
+		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
 	})
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	for b.Loop() {
@@ -128,7 +128,7 @@ func BenchmarkScreenAll1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, _ := prefecture(b, m)
 	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, insurancePolicies(b), clocktest.Juris, c)
+		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
 	})
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	var persons int
@@ -164,7 +164,7 @@ func BenchmarkScreeningJob1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
 	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, insurancePolicies(b), clocktest.Juris, c)
+		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
 	})
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	rows := 0

@@ -160,11 +160,7 @@ func nullDate(d period.Date) any {
 
 // Case implements assistance.Store.
 func (db *DB) Case(ctx context.Context, id assistance.CaseID) (*assistance.Case, error) {
-	c, err := scanCase(db.r.QueryRowContext(ctx, db.q("SELECT "+caseColumns+" FROM assistance_cases WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "case", id)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "case", id, scanCase, "SELECT "+caseColumns+" FROM assistance_cases WHERE id = ?", int64(id))
 }
 
 // Cases implements assistance.Store.
@@ -181,58 +177,27 @@ func (db *DB) Cases(ctx context.Context, f assistance.CaseFilter) ([]*assistance
 	if f.HouseholdID > 0 {
 		w.add("household_id = ?", int64(f.HouseholdID))
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+caseColumns+" FROM assistance_cases"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list cases: %w", err)
-	}
-	defer rows.Close()
-	var out []*assistance.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan case: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list cases", scanCase, "SELECT "+caseColumns+" FROM assistance_cases"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // CaseEvents implements assistance.Store.
 func (db *DB) CaseEvents(ctx context.Context, id assistance.CaseID) ([]assistance.CaseEvent, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT case_id, seq, at, user_id, username, action, note FROM case_events WHERE case_id = ? ORDER BY seq"), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("case events: %w", err)
-	}
-	defer rows.Close()
-	out := []assistance.CaseEvent{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "case events", func(rows scanner) (assistance.CaseEvent, error) {
 		var e assistance.CaseEvent
-		if err := rows.Scan(&e.CaseID, &e.Seq, timeCol{&e.At}, &e.UserID, &e.Username, &e.Action, &e.Note); err != nil {
-			return nil, fmt.Errorf("scan case event: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&e.CaseID, &e.Seq, timeCol{&e.At}, &e.UserID, &e.Username, &e.Action, &e.Note)
+		return e, err
+	}, "SELECT case_id, seq, at, user_id, username, action, note FROM case_events WHERE case_id = ? ORDER BY seq", int64(id)))
 }
 
 // Objections implements assistance.Store.
 func (db *DB) Objections(ctx context.Context, id assistance.CaseID) ([]assistance.Objection, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, case_id, received_on, objector, content, outcome, finding, resolved_by, resolved_at
-		FROM case_objections WHERE case_id = ? ORDER BY id`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("objections: %w", err)
-	}
-	defer rows.Close()
-	out := []assistance.Objection{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "objections", func(rows scanner) (assistance.Objection, error) {
 		var o assistance.Objection
-		if err := rows.Scan(&o.ID, &o.CaseID, &o.ReceivedOn, &o.Objector, &o.Content, &o.Outcome, &o.Finding, &o.ResolvedBy,
-			timeCol{&o.ResolvedAt}); err != nil {
-			return nil, fmt.Errorf("scan objection: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&o.ID, &o.CaseID, &o.ReceivedOn, &o.Objector, &o.Content, &o.Outcome, &o.Finding, &o.ResolvedBy,
+			timeCol{&o.ResolvedAt})
+		return o, err
+	}, `SELECT id, case_id, received_on, objector, content, outcome, finding, resolved_by, resolved_at
+		FROM case_objections WHERE case_id = ? ORDER BY id`, int64(id)))
 }
 
 // TemporaryReceived implements assistance.Store.
@@ -335,11 +300,7 @@ func (db *DB) updateAssistAward(ctx context.Context, tx *sql.Tx, a *assistance.A
 
 // AssistanceAward implements assistance.Store.
 func (db *DB) AssistanceAward(ctx context.Context, id assistance.AwardID) (*assistance.Award, error) {
-	a, err := scanAssistAward(db.r.QueryRowContext(ctx, db.q("SELECT "+assistAwardColumns+" FROM assistance_awards WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "award", id)
-	}
-	return a, nil
+	return queryOne(ctx, db, db.r, "award", id, scanAssistAward, "SELECT "+assistAwardColumns+" FROM assistance_awards WHERE id = ?", int64(id))
 }
 
 // AssistanceAwards implements assistance.Store.
@@ -363,20 +324,7 @@ func (db *DB) AssistanceAwards(ctx context.Context, f assistance.AwardFilter) ([
 	if !f.ReviewDueBy.IsZero() {
 		w.add("review_due <= ?", f.ReviewDueBy)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+assistAwardColumns+" FROM assistance_awards"+w.sql()+order), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list awards: %w", err)
-	}
-	defer rows.Close()
-	var out []*assistance.Award
-	for rows.Next() {
-		a, err := scanAssistAward(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan award: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list awards", scanAssistAward, "SELECT "+assistAwardColumns+" FROM assistance_awards"+w.sql()+order, append(w.args, f.Limit)...)
 }
 
 // ActiveAwards implements assistance.Store.
@@ -389,20 +337,7 @@ func (db *DB) ActiveAwards(ctx context.Context, household registry.HouseholdID, 
 	if person != 0 {
 		w.add("person_id = ?", int64(person))
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+assistAwardColumns+" FROM assistance_awards"+w.sql()+" ORDER BY id"), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("active awards: %w", err)
-	}
-	defer rows.Close()
-	var out []*assistance.Award
-	for rows.Next() {
-		a, err := scanAssistAward(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan award: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "active awards", scanAssistAward, "SELECT "+assistAwardColumns+" FROM assistance_awards"+w.sql()+" ORDER BY id", w.args...)
 }
 
 // UpdateAssistanceAward implements assistance.Store.
@@ -422,28 +357,18 @@ func (db *DB) PayBasis(ctx context.Context, m period.Month, code region.Code) ([
 	var w where
 	w.region("a.region_code", code)
 	w.add("((a.kind = 'monthly' AND a.status = 'active' AND a.start_month <= ?) OR (a.kind = 'once' AND a.status = 'granted' AND a.start_month = ?))", m.String(), m.String())
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.programme, a.kind, a.case_id, a.household_id, a.person_id, a.region_code, a.amount,
+	return queryAll(ctx, db, db.r, fmt.Sprintf("payment basis of %s", m), func(rows scanner) (assistance.PayItem, error) {
+		var it assistance.PayItem
+		a := &it.Award
+		err := rows.Scan(&a.ID, &a.Programme, &a.Kind, &a.CaseID, &a.HouseholdID, &a.PersonID, &a.RegionCode, &a.Amount, &a.Start, &a.End,
+			&a.Status, &a.Version, &it.Death, &it.Layer)
+		return it, err
+	}, `SELECT a.id, a.programme, a.kind, a.case_id, a.household_id, a.person_id, a.region_code, a.amount,
 		a.start_month, a.end_month, a.status, a.version, p.death_date,
 		COALESCE((SELECT c.layer FROM classifications c WHERE c.household_id = CASE WHEN a.household_id <> 0 THEN a.household_id ELSE
 			(SELECT hm.household_id FROM household_members hm WHERE hm.person_id = a.person_id) END AND c.period <= ?
 			ORDER BY c.period DESC LIMIT 1), 'none')
-		FROM assistance_awards a LEFT JOIN persons p ON p.id = a.person_id AND a.person_id <> 0`+w.sql()+` ORDER BY a.id`),
-		append([]any{m.String()}, w.args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("payment basis of %s: %w", m, err)
-	}
-	defer rows.Close()
-	var out []assistance.PayItem
-	for rows.Next() {
-		var it assistance.PayItem
-		a := &it.Award
-		if err := rows.Scan(&a.ID, &a.Programme, &a.Kind, &a.CaseID, &a.HouseholdID, &a.PersonID, &a.RegionCode, &a.Amount, &a.Start, &a.End,
-			&a.Status, &a.Version, &it.Death, &it.Layer); err != nil {
-			return nil, fmt.Errorf("scan payment basis: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		FROM assistance_awards a LEFT JOIN persons p ON p.id = a.person_id AND a.person_id <> 0`+w.sql()+` ORDER BY a.id`, append([]any{m.String()}, w.args...)...)
 }
 
 // SavePayRun implements assistance.Store. A line whose award and month
@@ -487,21 +412,12 @@ func (db *DB) SavePayRun(ctx context.Context, r *assistance.PayRun) (int, error)
 
 // Lines implements assistance.Store.
 func (db *DB) Lines(ctx context.Context, award assistance.AwardID) ([]assistance.PaymentLine, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, award_id, programme, region_code, household_id, person_id, amount, layer
-		FROM assistance_lines WHERE award_id = ? ORDER BY period`), int64(award))
-	if err != nil {
-		return nil, fmt.Errorf("payment lines: %w", err)
-	}
-	defer rows.Close()
-	out := []assistance.PaymentLine{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "payment lines", func(rows scanner) (assistance.PaymentLine, error) {
 		var l assistance.PaymentLine
-		if err := rows.Scan(&l.Period, &l.AwardID, &l.Programme, &l.RegionCode, &l.HouseholdID, &l.PersonID, &l.Amount, &l.Layer); err != nil {
-			return nil, fmt.Errorf("scan payment line: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&l.Period, &l.AwardID, &l.Programme, &l.RegionCode, &l.HouseholdID, &l.PersonID, &l.Amount, &l.Layer)
+		return l, err
+	}, `SELECT period, award_id, programme, region_code, household_id, person_id, amount, layer
+		FROM assistance_lines WHERE award_id = ? ORDER BY period`, int64(award)))
 }
 
 // ---- reviews
@@ -569,27 +485,16 @@ func (db *DB) SaveReview(ctx context.Context, r *assistance.Review, a *assistanc
 
 // FindReview implements assistance.Store.
 func (db *DB) FindReview(ctx context.Context, id assistance.ReviewID) (*assistance.Review, error) {
-	r, err := scanReview(db.r.QueryRowContext(ctx, db.q("SELECT "+reviewColumns+" FROM assistance_reviews WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "review", id)
-	}
-	return r, nil
+	return queryOne(ctx, db, db.r, "review", id, scanReview, "SELECT "+reviewColumns+" FROM assistance_reviews WHERE id = ?", int64(id))
 }
 
 // Reviews implements assistance.Store.
 func (db *DB) Reviews(ctx context.Context, award assistance.AwardID) ([]assistance.Review, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+reviewColumns+" FROM assistance_reviews WHERE award_id = ? ORDER BY id"), int64(award))
-	if err != nil {
-		return nil, fmt.Errorf("reviews: %w", err)
-	}
-	defer rows.Close()
-	out := []assistance.Review{}
-	for rows.Next() {
-		r, err := scanReview(rows)
+	return orEmpty(queryAll(ctx, db, db.r, "reviews", func(row scanner) (assistance.Review, error) {
+		r, err := scanReview(row)
 		if err != nil {
-			return nil, fmt.Errorf("scan review: %w", err)
+			return assistance.Review{}, err
 		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+		return *r, nil
+	}, "SELECT "+reviewColumns+" FROM assistance_reviews WHERE award_id = ? ORDER BY id", int64(award)))
 }

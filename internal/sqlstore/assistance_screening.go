@@ -23,20 +23,18 @@ const screenChunk = 65_536
 
 // idSet reads a set of ids.
 func (db *DB) idSet(ctx context.Context, query string, args ...any) (map[int64]bool, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]bool{}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "read ids", func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
 		out[id] = true
+		return nil
+	}, query, args...); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // edgeHouseholds returns the households whose latest classification up to
@@ -70,24 +68,17 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 		kind  registry.DisabilityKind
 	}
 	disabled := map[registry.PersonID]dis{}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT person_id, grade, kind FROM disabilities WHERE issued <= ? AND (revoked IS NULL OR revoked >= ?)`),
-		m.Last(), m.First())
-	if err != nil {
-		return fmt.Errorf("screening basis: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "screening basis", func(rows *sql.Rows) error {
 		var id registry.PersonID
 		var d dis
 		if err := rows.Scan(&id, &d.grade, &d.kind); err != nil {
-			rows.Close()
 			return fmt.Errorf("scan disability: %w", err)
 		}
 		if cur, ok := disabled[id]; !ok || d.grade < cur.grade {
 			disabled[id] = d
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT person_id, grade, kind FROM disabilities WHERE issued <= ? AND (revoked IS NULL OR revoked >= ?)`, m.Last(), m.First()); err != nil {
 		return err
 	}
 	dibao, err := db.idSet(ctx, "SELECT household_id FROM assistance_awards WHERE programme = 'dibao' AND status = 'active'")
@@ -112,8 +103,8 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 		var w where
 		w.add("(p.death_date IS NULL OR p.death_date >= ?)", m.First())
 		col := "p.region_code"
-		if db.dialect == SQLite && code.Level() <= region.Prefecture && extra == "" {
-			col = "+p.region_code"
+		if extra == "" {
+			col = db.keyOrderRegion(col, code)
 		}
 		w.region(col, code)
 		if extra != "" {
@@ -176,27 +167,18 @@ func (db *DB) ChangedPersons(ctx context.Context, after int64) ([]registry.Perso
 	if err := db.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&last); err != nil {
 		return nil, 0, fmt.Errorf("changed persons: %w", err)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT d.person_id FROM audit_events a JOIN disabilities d ON CAST(d.id AS TEXT) = a.entity_id
+	changed, err := queryAll(ctx, db, db.r, "changed persons", scanOne[registry.PersonID], `SELECT d.person_id FROM audit_events a JOIN disabilities d ON CAST(d.id AS TEXT) = a.entity_id
 			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'disability.create'
 		UNION SELECT p.id FROM audit_events a JOIN persons p ON CAST(p.id AS TEXT) = a.entity_id
 			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'person.death'
 		UNION SELECT hm.person_id FROM audit_events a JOIN assistance_cases c ON CAST(c.id AS TEXT) = a.entity_id
 			JOIN household_members hm ON hm.household_id = c.household_id
 			WHERE a.seq > ? AND a.seq <= ? AND a.action = 'case.change' AND a.entity_kind = 'case' AND c.programme = 'dibao' AND c.award_id <> 0
-		ORDER BY 1`), after, last, after, last, after, last)
+		ORDER BY 1`, after, last, after, last, after, last)
 	if err != nil {
-		return nil, 0, fmt.Errorf("changed persons: %w", err)
+		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []registry.PersonID
-	for rows.Next() {
-		var id registry.PersonID
-		if err := rows.Scan(&id); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, id)
-	}
-	return out, last, rows.Err()
+	return changed, last, nil
 }
 
 // TurningPersons implements assistance.Store.
@@ -206,20 +188,11 @@ func (db *DB) TurningPersons(ctx context.Context, age int, m period.Month, code 
 	w.add("birth_date >= ? AND birth_date <= ?", born.First(), born.Last())
 	w.add("(death_date IS NULL OR death_date >= ?)", m.First())
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT id FROM persons"+w.sql()+" ORDER BY id"), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("persons turning %d in %s: %w", age, m, err)
-	}
-	defer rows.Close()
-	var out []registry.PersonID
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("persons turning %d in %s", age, m), func(rows scanner) (registry.PersonID, error) {
 		var id registry.PersonID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&id)
+		return id, err
+	}, "SELECT id FROM persons"+w.sql()+" ORDER BY id", w.args...)
 }
 
 // ScreeningCursor implements assistance.Store.
@@ -256,21 +229,12 @@ func (db *DB) ScreenedAwards(ctx context.Context, programme string, once bool, m
 		w.add("status = 'active'")
 	}
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, programme, kind, household_id, person_id, region_code, amount, start_month, status
-		FROM assistance_awards`+w.sql()), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("awards of %s: %w", programme, err)
-	}
-	defer rows.Close()
-	var out []*assistance.Award
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("awards of %s", programme), func(rows scanner) (*assistance.Award, error) {
 		a := &assistance.Award{}
-		if err := rows.Scan(&a.ID, &a.Programme, &a.Kind, &a.HouseholdID, &a.PersonID, &a.RegionCode, &a.Amount, &a.Start, &a.Status); err != nil {
-			return nil, fmt.Errorf("scan award: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&a.ID, &a.Programme, &a.Kind, &a.HouseholdID, &a.PersonID, &a.RegionCode, &a.Amount, &a.Start, &a.Status)
+		return a, err
+	}, `SELECT id, programme, kind, household_id, person_id, region_code, amount, start_month, status
+		FROM assistance_awards`+w.sql(), w.args...)
 }
 
 // ScreenableCount implements assistance.Store: counted from the region
@@ -423,7 +387,7 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.
 const screeningJobColumns = `id, period, region_code, status, phase, done, total, summary, attempts, error, created_by, created_at,
 	updated_at, finished_at, lease_owner, lease_until, heartbeat_at`
 
-func scanScreeningJob(row interface{ Scan(...any) error }) (*assistance.ScreeningJob, error) {
+func scanScreeningJob(row scanner) (*assistance.ScreeningJob, error) {
 	j := &assistance.ScreeningJob{}
 	var summary string
 	var until, beat int64
@@ -528,20 +492,7 @@ func (db *DB) ReleaseScreeningJob(ctx context.Context, id assistance.JobID, owne
 
 // RunningScreeningJobs implements assistance.Store.
 func (db *DB) RunningScreeningJobs(ctx context.Context) ([]*assistance.ScreeningJob, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+screeningJobColumns+` FROM screening_jobs WHERE status = 'running' ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("running screening jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*assistance.ScreeningJob
-	for rows.Next() {
-		j, err := scanScreeningJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan screening job: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "running screening jobs", scanScreeningJob, `SELECT `+screeningJobColumns+` FROM screening_jobs WHERE status = 'running' ORDER BY id`)
 }
 
 // UpdateScreeningJob implements assistance.Store.
@@ -592,20 +543,11 @@ func (db *DB) ScreeningJob(ctx context.Context, id assistance.JobID) (*assistanc
 	if err != nil {
 		return nil, notFound(err, "screening job", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id FROM screening_runs WHERE job_id = ? ORDER BY id`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("runs of screening job %d: %w", id, err)
+	if j.RunIDs, err = orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("runs of screening job %d", id), scanOne[assistance.RunID],
+		`SELECT id FROM screening_runs WHERE job_id = ? ORDER BY id`, int64(id))); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	j.RunIDs = []assistance.RunID{}
-	for rows.Next() {
-		var r assistance.RunID
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		j.RunIDs = append(j.RunIDs, r)
-	}
-	return j, rows.Err()
+	return j, nil
 }
 
 // awardedHouseholds returns the households with an active award of the
@@ -670,23 +612,21 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 	if err != nil {
 		return nil, notFound(err, "screening run", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
-		`+bit("accepted")+`, note, reviewed_by FROM screening_items WHERE run_id = ? ORDER BY seq`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("screening items: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "screening items", func(rows *sql.Rows) error {
 		var it assistance.ScreeningItem
 		var accepted int64
 		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason,
 			&accepted, &it.Note, &it.ReviewedBy); err != nil {
-			return nil, fmt.Errorf("scan screening item: %w", err)
+			return fmt.Errorf("scan screening item: %w", err)
 		}
 		it.Accepted = accepted != 0
 		r.Items = append(r.Items, it)
+		return nil
+	}, `SELECT seq, change, household_id, person_id, region_code, amount, old_amount, award_id, reason,
+		`+bit("accepted")+`, note, reviewed_by FROM screening_items WHERE run_id = ? ORDER BY seq`, int64(id)); err != nil {
+		return nil, err
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 // DecideScreeningRun implements assistance.Store.
@@ -782,21 +722,12 @@ func (db *DB) ReportRows(ctx context.Context, from, to period.Month, code region
 	var w where
 	w.add("period >= ? AND period <= ?", from.String(), to.String())
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, programme, SUBSTR(region_code, 1, 6), layer, COUNT(DISTINCT `+beneficiary+`),
-		COUNT(*), SUM(amount) FROM assistance_lines`+w.sql()+` GROUP BY period, programme, SUBSTR(region_code, 1, 6), layer`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("assistance report: %w", err)
-	}
-	defer rows.Close()
-	out := []assistance.ReportRow{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "assistance report", func(rows scanner) (assistance.ReportRow, error) {
 		var r assistance.ReportRow
-		if err := rows.Scan(&r.Period, &r.Programme, &r.County, &r.Layer, &r.Beneficiaries, &r.Lines, &r.Amount); err != nil {
-			return nil, fmt.Errorf("scan report row: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&r.Period, &r.Programme, &r.County, &r.Layer, &r.Beneficiaries, &r.Lines, &r.Amount)
+		return r, err
+	}, `SELECT period, programme, SUBSTR(region_code, 1, 6), layer, COUNT(DISTINCT `+beneficiary+`),
+		COUNT(*), SUM(amount) FROM assistance_lines`+w.sql()+` GROUP BY period, programme, SUBSTR(region_code, 1, 6), layer`, w.args...))
 }
 
 // ReportTotals implements assistance.Store.
@@ -810,12 +741,7 @@ func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code regi
 	args := append([]any{to.String()}, w.args...)
 	out := []assistance.ReportRow{}
 	scan := func(query string, args []any, name string) error {
-		rows, err := db.r.QueryContext(ctx, db.q(query), args...)
-		if err != nil {
-			return fmt.Errorf("assistance report totals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "assistance report totals", func(rows *sql.Rows) error {
 			r := assistance.ReportRow{Programme: name}
 			dest := []any{&r.Beneficiaries, &r.LastMonth, &r.Lines, &r.Amount}
 			if name == "" {
@@ -825,8 +751,11 @@ func (db *DB) ReportTotals(ctx context.Context, from, to period.Month, code regi
 				return fmt.Errorf("scan report total: %w", err)
 			}
 			out = append(out, r)
+			return nil
+		}, query, args...); err != nil {
+			return err
 		}
-		return rows.Err()
+		return nil
 	}
 	if err := scan(`SELECT programme, `+sum+` FROM assistance_lines`+w.sql()+` GROUP BY programme`, args, ""); err != nil {
 		return nil, err

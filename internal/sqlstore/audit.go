@@ -50,7 +50,7 @@ func (db *DB) audited(ctx context.Context, tx *sql.Tx, action, kind string, id a
 
 const auditColumns = `seq, at, actor_user_id, actor_name, actor_role, action, entity_kind, entity_id, region_code, digest, fields, prev_hash, hash`
 
-func scanAudit(rows *sql.Rows) (audit.Event, error) {
+func scanAudit(rows scanner) (audit.Event, error) {
 	var e audit.Event
 	var fields string
 	err := rows.Scan(&e.Seq, timeCol{&e.At}, &e.Actor.UserID, &e.Actor.Name, &e.Actor.Role, &e.Action, &e.EntityKind,
@@ -63,20 +63,7 @@ func scanAudit(rows *sql.Rows) (audit.Event, error) {
 
 // AuditEvents returns up to limit events with seq > afterSeq, in order.
 func (db *DB) AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]audit.Event, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+auditColumns+" FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"), afterSeq, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list audit events: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.Event
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan audit event: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list audit events", scanAudit, "SELECT "+auditColumns+" FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
 }
 
 // AuditReport is the result of verifying the audit chain.

@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/clock"
 	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // anchorBundle is a store with a few audited events, a user account and a
@@ -29,9 +30,9 @@ type anchorBundle struct {
 func setupAnchors(t *testing.T, open func(testing.TB) *sqlstore.DB) *anchorBundle {
 	t.Helper()
 	b := &anchorBundle{testBundle: setup(t, open)}
-	v := village(t, "652301", 0)
+	v := sqlstoretest.Village(t, "652301", 0)
 	for i := 0; i < 3; i++ {
-		if err := b.svc.CreatePerson(b.ctx, newPerson(t, v, 70+i)); err != nil {
+		if err := b.svc.CreatePerson(b.ctx, sqlstoretest.NewPerson(t, v, 70+i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,7 +128,7 @@ func wantAnchorProblem(t *testing.T, rep sqlstore.AuditReport, line int, reason 
 // the head back: the chain holds in itself, the signed checkpoint does not,
 // and no new checkpoint is signed over it.
 func TestAuditCheckpointsCatchTruncation(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
 		if rep := b.verify(t); !rep.Intact() || rep.Anchors.Checked != 1 || rep.Anchors.AnchoredSeq != 4 {
 			t.Fatalf("before tampering: %+v %+v", rep, rep.Anchors)
@@ -147,10 +148,10 @@ func TestAuditCheckpointsCatchTruncation(t *testing.T) {
 // TestAuditCheckpointsCatchRewrite rewrites an early event and rehashes the
 // rest: the chain holds in itself, the checkpoint names the span.
 func TestAuditCheckpointsCatchRewrite(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
-		v := village(t, "652301", 0)
-		if err := b.svc.CreatePerson(b.ctx, newPerson(t, v, 80)); err != nil {
+		v := sqlstoretest.Village(t, "652301", 0)
+		if err := b.svc.CreatePerson(b.ctx, sqlstoretest.NewPerson(t, v, 80)); err != nil {
 			t.Fatal(err)
 		}
 		b.checkpoint(t) // event 5
@@ -170,7 +171,7 @@ func TestAuditCheckpointsCatchRewrite(t *testing.T) {
 // TestAuditCheckpointForged alters a checkpoint line: its signature no
 // longer verifies, and one signed with another key is refused too.
 func TestAuditCheckpointForged(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
 		b.lines[0].Checkpoint.Seq = 3
 		rep := b.verify(t)
@@ -188,7 +189,7 @@ func TestAuditCheckpointForged(t *testing.T) {
 // user's role directly: both are reported; a grant through the audited
 // path is not.
 func TestAuditVerifyCrossChecksUsers(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
 		if rep := b.verify(t); len(rep.Users) != 0 {
 			t.Fatalf("users before tampering: %+v", rep.Users)

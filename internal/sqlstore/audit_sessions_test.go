@@ -5,6 +5,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestAuditVerifyReportsPlantedSessions: every session row a real sign-in
@@ -12,7 +13,7 @@ import (
 // of the session, never the token); a row inserted directly, or a real
 // one moved to another user, is reported and the trail is not intact.
 func TestAuditVerifyReportsPlantedSessions(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
 		ctx := t.Context()
 		if _, err := b.au.CreateUser(b.ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"}); err != nil {

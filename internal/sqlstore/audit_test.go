@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // tamper runs a statement on the database behind the store's back, as an
@@ -30,13 +31,13 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		{"deleted event", "DELETE FROM audit_events WHERE seq = 2", 2, "missing"},
 		{"deleted newest event", "DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)", 4, "head"},
 	}
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				tb := setup(t, open)
-				v := village(t, "652301", 0)
+				v := sqlstoretest.Village(t, "652301", 0)
 				for i := 0; i < 3; i++ {
-					if err := tb.svc.CreatePerson(tb.ctx, newPerson(t, v, 50+i)); err != nil {
+					if err := tb.svc.CreatePerson(tb.ctx, sqlstoretest.NewPerson(t, v, 50+i)); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -18,7 +18,7 @@ var _ auth.Store = (*DB)(nil)
 
 const userColumns = `id, username, display_name, role, scope, person_id, password_hash, disabled, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
+func scanUser(row scanner) (*auth.User, error) {
 	u := &auth.User{}
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.PersonID, &u.PasswordHash, &u.Disabled, timeCol{&u.CreatedAt})
 	return u, err
@@ -96,58 +96,47 @@ func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, 
 		digest string
 	}
 	events := map[string]last{}
-	rows, err := tx.QueryContext(ctx, "SELECT seq, action, entity_id, digest FROM audit_events WHERE entity_kind = 'user' ORDER BY seq")
-	if err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, tx, "verify users", func(rows *sql.Rows) error {
 		var l last
 		var id string
 		if err := rows.Scan(&l.seq, &l.action, &id, &l.digest); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("verify users: %w", err)
+			return fmt.Errorf("verify users: %w", err)
 		}
 		if strings.HasPrefix(l.action, "user.") {
 			events[id] = l
 		}
+		return nil
+	}, "SELECT seq, action, entity_id, digest FROM audit_events WHERE entity_kind = 'user' ORDER BY seq"); err != nil {
+		return nil, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
-	}
-	rows, err = tx.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
-	}
-	defer rows.Close()
 	var out []UserFinding
-	for rows.Next() {
+	if err := eachRow(ctx, db, tx, "verify users", func(rows *sql.Rows) error {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, fmt.Errorf("verify users: %w", err)
+			return fmt.Errorf("verify users: %w", err)
 		}
 		id := fmt.Sprint(u.ID)
 		l, ok := events[id]
 		delete(events, id)
 		if !ok {
 			out = append(out, UserFinding{UserID: u.ID, Username: u.Username, Reason: "no audit event created this account: it was inserted directly"})
-			continue
+			return nil
 		}
 		want, err := audit.Digest(userStateOf(u))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if l.digest == want {
-			continue
+			return nil
 		}
 		if legacy, err := audit.Digest(legacyUserState{u.Username, u.Role, string(u.Scope), u.PersonID}); err == nil && l.action == "user.create" && l.digest == legacy && !u.Disabled {
-			continue // created before the trail covered the password: role and scope still hold
+			return nil // created before the trail covered the password: role and scope still hold
 		}
 		out = append(out, UserFinding{UserID: u.ID, Username: u.Username,
 			Reason: fmt.Sprintf("the account as it is (role %s, scope %s, disabled %t, and its password) is not what its last audit event, %d (%s), recorded: it was changed directly", u.Role, u.Scope, u.Disabled, l.seq, l.action)})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify users: %w", err)
+		return nil
+	}, "SELECT "+userColumns+" FROM users ORDER BY id"); err != nil {
+		return nil, err
 	}
 	for id, l := range events {
 		n, _ := strconv.ParseInt(id, 10, 64)
@@ -159,38 +148,17 @@ func (db *DB) unexplainedUsers(ctx context.Context, tx *sql.Tx) ([]UserFinding, 
 
 // UserByName implements auth.Store.
 func (db *DB) UserByName(ctx context.Context, username string) (*auth.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q("SELECT "+userColumns+" FROM users WHERE username = ?"), username))
-	if err != nil {
-		return nil, notFound(err, "user", username)
-	}
-	return u, nil
+	return queryOne(ctx, db, db.r, "user", username, scanUser, "SELECT "+userColumns+" FROM users WHERE username = ?", username)
 }
 
 // UserByID implements auth.Store.
 func (db *DB) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q("SELECT "+userColumns+" FROM users WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "user", id)
-	}
-	return u, nil
+	return queryOne(ctx, db, db.r, "user", id, scanUser, "SELECT "+userColumns+" FROM users WHERE id = ?", id)
 }
 
 // Users implements auth.Store.
 func (db *DB) Users(ctx context.Context) ([]*auth.User, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY username")
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan user: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list users", scanUser, "SELECT "+userColumns+" FROM users ORDER BY username")
 }
 
 // CreateSession implements auth.Store. Expired sessions of the same user are
@@ -265,42 +233,30 @@ type unplantedSession struct {
 // there from another user. It reads the sessions, then streams the
 // sign-in events once.
 func (db *DB) unexplainedSessions(ctx context.Context, tx *sql.Tx) ([]SessionFinding, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT s.token_hash, s.user_id, COALESCE(u.username, ''), s.created_at
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id ORDER BY s.created_at, s.token_hash`)
-	if err != nil {
-		return nil, fmt.Errorf("verify sessions: %w", err)
-	}
-	var all []*unplantedSession
 	byUser := map[int64][]*unplantedSession{}
-	for rows.Next() {
+	all, err := queryAll(ctx, db, tx, "verify sessions", func(row scanner) (*unplantedSession, error) {
 		var hash string
 		s := &unplantedSession{}
-		if err := rows.Scan(&hash, &s.UserID, &s.Username, timeCol{&s.CreatedAt}); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("verify sessions: %w", err)
+		if err := row.Scan(&hash, &s.UserID, &s.Username, timeCol{&s.CreatedAt}); err != nil {
+			return nil, err
 		}
 		s.digest = sessionDigest(hash)
 		s.Session = s.digest[:16]
-		all = append(all, s)
 		byUser[s.UserID] = append(byUser[s.UserID], s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify sessions: %w", err)
+		return s, nil
+	}, `SELECT s.token_hash, s.user_id, COALESCE(u.username, ''), s.created_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id ORDER BY s.created_at, s.token_hash`)
+	if err != nil {
+		return nil, err
 	}
 	if len(all) == 0 {
 		return nil, nil
 	}
-	rows, err = tx.QueryContext(ctx, db.q("SELECT actor_user_id, actor_name, entity_id, digest FROM audit_events WHERE action = ?"), auth.ActionLogin)
-	if err != nil {
-		return nil, fmt.Errorf("verify sessions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, tx, "verify sessions", func(rows *sql.Rows) error {
 		var user int64
 		var name, addr, digest string
 		if err := rows.Scan(&user, &name, &addr, &digest); err != nil {
-			return nil, fmt.Errorf("verify sessions: %w", err)
+			return fmt.Errorf("verify sessions: %w", err)
 		}
 		for _, s := range byUser[user] {
 			if s.found {
@@ -311,9 +267,9 @@ func (db *DB) unexplainedSessions(ctx context.Context, tx *sql.Tx) ([]SessionFin
 				break
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("verify sessions: %w", err)
+		return nil
+	}, "SELECT actor_user_id, actor_name, entity_id, digest FROM audit_events WHERE action = ?", auth.ActionLogin); err != nil {
+		return nil, err
 	}
 	var out []SessionFinding
 	for _, s := range all {

@@ -36,20 +36,11 @@ func claimDest(c *insurance.UnemploymentClaim) []any {
 }
 
 func (db *DB) listClaims(ctx context.Context, q queryer, tail string, args ...any) ([]*insurance.UnemploymentClaim, error) {
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+claimColumns+claimDrawn+" FROM unemployment_claims c"+tail), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list unemployment claims: %w", err)
-	}
-	defer rows.Close()
-	var out []*insurance.UnemploymentClaim
-	for rows.Next() {
+	return queryAll(ctx, db, q, "list unemployment claims", func(rows scanner) (*insurance.UnemploymentClaim, error) {
 		c := &insurance.UnemploymentClaim{}
-		if err := rows.Scan(append(claimDest(c), &c.MonthsDrawn, &c.PaidTo)...); err != nil {
-			return nil, fmt.Errorf("scan unemployment claim: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := rows.Scan(append(claimDest(c), &c.MonthsDrawn, &c.PaidTo)...)
+		return c, err
+	}, "SELECT "+claimColumns+claimDrawn+" FROM unemployment_claims c"+tail, args...)
 }
 
 // UnemploymentMonths implements insurance.BenefitStore.
@@ -175,22 +166,16 @@ func (db *DB) InjuryBasis(ctx context.Context, person registry.PersonID, org reg
 	}
 	b.Insured = n > 0
 	for _, scheme := range []insurance.Scheme{insurance.WorkInjury, insurance.EmployeePension} {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, SUM(base) FROM payments WHERE person_id = ? AND scheme = ?
-			AND period >= ? AND period < ? GROUP BY period ORDER BY period`), person, scheme, m.Add(-12), m)
-		if err != nil {
-			return b, fmt.Errorf("bases of person %d: %w", person, err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, fmt.Sprintf("bases of person %d", person), func(rows *sql.Rows) error {
 			var p period.Month
 			var base money.Fen
 			if err := rows.Scan(&p, &base); err != nil {
-				rows.Close()
-				return b, fmt.Errorf("scan base: %w", err)
+				return fmt.Errorf("scan base: %w", err)
 			}
 			b.Bases = append(b.Bases, base)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, `SELECT period, SUM(base) FROM payments WHERE person_id = ? AND scheme = ?
+			AND period >= ? AND period < ? GROUP BY period ORDER BY period`, person, scheme, m.Add(-12), m); err != nil {
 			return b, err
 		}
 		if len(b.Bases) > 0 {
@@ -253,20 +238,11 @@ func (db *DB) Injuries(ctx context.Context, f insurance.ClaimFilter) ([]*insuran
 	if f.Status != "" {
 		w.add("i.allowance = ?", f.Status)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+injuryColumns+" FROM work_injuries i"+w.sql()+" ORDER BY i.id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list work injuries: %w", err)
-	}
-	defer rows.Close()
-	var out []*insurance.Injury
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "list work injuries", func(rows scanner) (*insurance.Injury, error) {
 		in := &insurance.Injury{}
-		if err := rows.Scan(injuryDest(in)...); err != nil {
-			return nil, fmt.Errorf("scan work injury: %w", err)
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+		err := rows.Scan(injuryDest(in)...)
+		return in, err
+	}, "SELECT "+injuryColumns+" FROM work_injuries i"+w.sql()+" ORDER BY i.id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // ---- the monthly run
@@ -278,10 +254,7 @@ func (db *DB) RunBasis(ctx context.Context, m period.Month, code region.Code) (*
 	var w where
 	w.add("c.status = 'open'")
 	w.region("c.region_code", code)
-	sepMonth := "substr(c.separation_date, 1, 7)"
-	if db.dialect == Postgres {
-		sepMonth = "to_char(c.separation_date, 'YYYY-MM')"
-	}
+	sepMonth := db.monthOf("c.separation_date")
 	ms := m.String()
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+claimColumns+`,
 			(SELECT COUNT(*) FROM benefit_lines l WHERE l.claim_id = c.id AND l.period < ?),
@@ -429,13 +402,7 @@ const benefitLock = 6523000006
 // that each sees what the other committed: on PostgreSQL with a
 // transaction-scoped advisory lock; SQLite has one writer already.
 func (db *DB) lockBenefits(ctx context.Context, tx *sql.Tx) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(benefitLock)); err != nil {
-		return fmt.Errorf("lock benefit runs: %w", err)
-	}
-	return nil
+	return db.advisoryLock(ctx, tx, benefitLock, "benefit runs")
 }
 
 func runErr(err error, r *insurance.BenefitRun) error {
@@ -467,21 +434,12 @@ func (db *DB) BenefitLines(ctx context.Context, m period.Month, code region.Code
 	w.add("period = ?", m.String())
 	w.region("region_code", code)
 	w.add("id > ?", after)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT kind, COALESCE(claim_id, 0), COALESCE(injury_id, 0), person_id, region_code, period,
-		seq, amount, top_up, payer FROM benefit_lines`+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list benefit lines: %w", err)
-	}
-	defer rows.Close()
-	var out []insurance.BenefitLine
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "list benefit lines", func(rows scanner) (insurance.BenefitLine, error) {
 		var l insurance.BenefitLine
-		if err := rows.Scan(&l.Kind, &l.ClaimID, &l.InjuryID, &l.PersonID, &l.RegionCode, &l.Period, &l.Seq, &l.Amount, &l.TopUp, &l.Payer); err != nil {
-			return nil, fmt.Errorf("scan benefit line: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&l.Kind, &l.ClaimID, &l.InjuryID, &l.PersonID, &l.RegionCode, &l.Period, &l.Seq, &l.Amount, &l.TopUp, &l.Payer)
+		return l, err
+	}, `SELECT kind, COALESCE(claim_id, 0), COALESCE(injury_id, 0), person_id, region_code, period,
+		seq, amount, top_up, payer FROM benefit_lines`+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...)
 }
 
 // EmployeePensionFrom implements insurance.BenefitStore.

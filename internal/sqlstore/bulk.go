@@ -32,13 +32,9 @@ func (db *DB) NextKeys(ctx context.Context) (registry.Keys, error) {
 // FinishBulk implements registry.BulkStore: on PostgreSQL it moves each
 // identity sequence past the keys the load assigned.
 func (db *DB) FinishBulk(ctx context.Context) error {
-	if db.dialect != Postgres {
-		return nil
-	}
 	for _, t := range []string{"persons", "households", "organisations", "employment", "disabilities", "bank_accounts"} {
-		q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", t, t)
-		if _, err := db.w.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("advance %s key sequence: %w", t, err)
+		if err := db.advanceKey(ctx, db.w, t); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -71,9 +67,7 @@ func (db *DB) newInserter(tx *sql.Tx, table string, cols ...string) *inserter {
 // multi-row statements. It suits writes that are all or nothing anyway;
 // PostgreSQL needs nothing of the kind.
 func (in *inserter) rollbackOnConflict() *inserter {
-	if in.db.dialect == SQLite {
-		in.verb = "INSERT OR ROLLBACK"
-	}
+	in.verb = in.db.insertRollbackVerb()
 	return in
 }
 

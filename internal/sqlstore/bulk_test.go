@@ -9,12 +9,13 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestBulkLoad(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setup(t, open)
-		v := village(t, "652325", 3)
+		v := sqlstoretest.Village(t, "652325", 3)
 		loader, err := tb.svc.NewLoader(tb.ctx, tb.db)
 		if err != nil {
 			t.Fatal(err)
@@ -27,7 +28,7 @@ func TestBulkLoad(t *testing.T) {
 			t.Fatalf("NextKeys on an empty database = %+v, want 1s", k)
 		}
 		batch := func() *registry.Bulk {
-			p1, p2 := *newPerson(t, v, 61), *newPerson(t, v, 62)
+			p1, p2 := *sqlstoretest.NewPerson(t, v, 61), *sqlstoretest.NewPerson(t, v, 62)
 			p1.ID, p2.ID = k.Person, k.Person+1
 			return &registry.Bulk{
 				Persons:       []registry.Person{p1, p2},
@@ -65,14 +66,14 @@ func TestBulkLoad(t *testing.T) {
 			t.Fatalf("loaded household = %+v, %v", h, err)
 		}
 		// Keys handed out after the load do not collide with loaded ones.
-		p := newPerson(t, v, 63)
+		p := sqlstoretest.NewPerson(t, v, 63)
 		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
 			t.Fatalf("CreatePerson after bulk load: %v", err)
 		}
 		if p.ID != k.Person+2 {
 			t.Errorf("new person's key = %d, want %d", p.ID, k.Person+2)
 		}
-		if n := auditCount(t, tb.db); n != 2 {
+		if n := sqlstoretest.AuditCount(t, tb.db); n != 2 {
 			t.Errorf("audit events = %d, want 2 (one bulk batch, one create)", n)
 		}
 	})

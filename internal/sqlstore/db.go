@@ -2,6 +2,15 @@
 // database/sql for SQLite (modernc.org/sqlite, the embedded default) and
 // PostgreSQL (pgx), with SQL written by hand next to the method that uses it
 // and migrations embedded per dialect.
+//
+// Everything that differs between the two engines is in dialect.go; the
+// reads share the helpers of query.go (queryAll, queryOne, eachRow and the
+// where builder). The methods are filed by entity (persons.go,
+// households.go, ...); readmodel_*.go hold the cross-domain reads, each
+// naming the rule it serves. Tests of the SQL itself (schema, migrations,
+// bulk loads, overflow, leases, read models) and the benchmarks live here;
+// the tests of a service's behaviour live with its domain package and open
+// their store through sqlstoretest.
 package sqlstore
 
 import (
@@ -10,27 +19,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"safetynet/internal/clock"
 	"safetynet/internal/fault"
 	"safetynet/internal/region"
-)
-
-// Dialect names a database engine.
-type Dialect string
-
-// The supported engines.
-const (
-	SQLite   Dialect = "sqlite"
-	Postgres Dialect = "postgres"
 )
 
 // DB is the store. For SQLite it keeps one write connection and a separate
@@ -145,37 +141,6 @@ func (db *DB) Close() error {
 	return err
 }
 
-// q rewrites a query written with ? placeholders for the dialect.
-func (db *DB) q(query string) string {
-	if db.dialect != Postgres {
-		return query
-	}
-	return rebind(query)
-}
-
-// rebind turns ? placeholders into $1, $2, ... outside quoted strings.
-func rebind(query string) string {
-	var b strings.Builder
-	b.Grow(len(query) + 16)
-	n := 0
-	inQuote := false
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		switch {
-		case c == '\'':
-			inQuote = !inQuote
-			b.WriteByte(c)
-		case c == '?' && !inQuote:
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
 // tx runs fn in a write transaction and commits it, or rolls it back if fn
 // or the commit fails.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -195,107 +160,11 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// ts returns t as the dialect stores timestamps: TIMESTAMPTZ for
-// PostgreSQL, RFC 3339 text in UTC for SQLite. Both keep microseconds.
-func (db *DB) ts(t time.Time) any {
-	t = t.UTC().Truncate(time.Microsecond)
-	if db.dialect == Postgres {
-		return t
-	}
-	return t.Format(time.RFC3339Nano)
-}
-
 // now returns the current time, truncated to what the databases store.
 // Now returns the current time by the store's clock.
 func (db *DB) Now() time.Time { return db.clock.Now() }
 
 func (db *DB) now() time.Time { return db.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// boolv returns b as the dialect stores booleans.
-func (db *DB) boolv(b bool) any {
-	if db.dialect == Postgres {
-		return b
-	}
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// timeCol scans a timestamp stored by either dialect.
-type timeCol struct{ t *time.Time }
-
-// Scan implements sql.Scanner.
-func (c timeCol) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		*c.t = v.UTC()
-	case string:
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return fmt.Errorf("scan timestamp %q: %w", v, err)
-		}
-		*c.t = t
-	case []byte:
-		return c.Scan(string(v))
-	case nil:
-		*c.t = time.Time{}
-	default:
-		return fmt.Errorf("scan timestamp: unsupported type %T", src)
-	}
-	return nil
-}
-
-// mapErr turns constraint violations into coded errors.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch pgErr.Code {
-		case "23505":
-			return fault.Wrap(fault.Conflict, err, "%s", conflictMessage(pgErr.ConstraintName))
-		case "23503":
-			return fault.Wrap(fault.Invalid, err, "a referenced record does not exist")
-		case "23514":
-			return fault.Wrap(fault.Invalid, err, "a value is out of range")
-		}
-		return err
-	}
-	var sqlErr *sqlite.Error
-	if errors.As(err, &sqlErr) {
-		switch sqlErr.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fault.Wrap(fault.Conflict, err, "%s", conflictMessage(sqlErr.Error()))
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fault.Wrap(fault.Invalid, err, "a referenced record does not exist")
-		case sqlite3.SQLITE_CONSTRAINT_CHECK:
-			return fault.Wrap(fault.Invalid, err, "a value is out of range")
-		}
-	}
-	return err
-}
-
-// conflictMessage names what is duplicated, from a constraint name (PostgreSQL)
-// or an error text naming table.column (SQLite).
-func conflictMessage(s string) string {
-	switch {
-	case strings.Contains(s, "persons_id_number") || strings.Contains(s, "persons.id_number"):
-		return "a person with this ID number is registered already"
-	case strings.Contains(s, "household_members_person") || strings.Contains(s, "household_members.person_id"):
-		return "a member belongs to another household already"
-	case strings.Contains(s, "one_head") || strings.Contains(s, "household_members.household_id"):
-		return "a household has exactly one head"
-	case strings.Contains(s, "organisations_uscc") || strings.Contains(s, "organisations.uscc"):
-		return "an organisation with this unified social credit code is registered already"
-	case strings.Contains(s, "users_username") || strings.Contains(s, "users.username"):
-		return "the username is taken"
-	case strings.Contains(s, "one_primary") || strings.Contains(s, "bank_accounts.owner"):
-		return "the owner has a primary account already"
-	}
-	return "the record exists already"
-}
 
 // notFound returns a NotFound error for kind and key when err is
 // sql.ErrNoRows, and err otherwise.

@@ -50,11 +50,7 @@ func (db *DB) CreateIdentityChange(ctx context.Context, c *registry.IdentityChan
 
 // IdentityChange implements registry.Store.
 func (db *DB) IdentityChange(ctx context.Context, id registry.IdentityChangeID) (*registry.IdentityChange, error) {
-	c, err := scanIdentity(db.r.QueryRowContext(ctx, db.q("SELECT "+identityColumns+" FROM identity_changes WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "identity change", id)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "identity change", id, scanIdentity, "SELECT "+identityColumns+" FROM identity_changes WHERE id = ?", id)
 }
 
 // IdentityChangesByStatus implements registry.Store.
@@ -75,30 +71,13 @@ func (db *DB) IdentityChanges(ctx context.Context, person registry.PersonID, aft
 }
 
 func (db *DB) listIdentity(ctx context.Context, w where, limit int) ([]*registry.IdentityChange, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+identityColumns+" FROM identity_changes"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list identity changes: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.IdentityChange{}
-	for rows.Next() {
-		c, err := scanIdentity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan identity change: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list identity changes", scanIdentity, "SELECT "+identityColumns+" FROM identity_changes"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // LatestIdentityChange implements registry.Store.
 func (db *DB) LatestIdentityChange(ctx context.Context, person registry.PersonID) (*registry.IdentityChange, error) {
-	c, err := scanIdentity(db.r.QueryRowContext(ctx, db.q("SELECT "+identityColumns+` FROM identity_changes
-		WHERE person_id = ? AND status IN ('pending', 'confirmed') ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, decided_at DESC, id DESC LIMIT 1`), person))
-	if err != nil {
-		return nil, notFound(err, "identity change of person", person)
-	}
-	return c, nil
+	return queryOne(ctx, db, db.r, "identity change of person", person, scanIdentity, "SELECT "+identityColumns+` FROM identity_changes
+		WHERE person_id = ? AND status IN ('pending', 'confirmed') ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, decided_at DESC, id DESC LIMIT 1`, person)
 }
 
 // DecideIdentityChange implements registry.Store.

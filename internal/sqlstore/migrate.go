@@ -20,10 +20,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations for %s: %w", db.dialect, err)
 	}
-	dialect := goose.DialectSQLite3
-	if db.dialect == Postgres {
-		dialect = goose.DialectPostgres
-	}
+	dialect := db.gooseDialect()
 	// Migrations written on parallel branches land out of order: a
 	// database may already hold a later one when an earlier one arrives.
 	// Each migration touches its own tables, so applying it late is safe.

@@ -29,27 +29,7 @@ var _ monitoring.Store = (*DB)(nil)
 const monitoringLock = 6523000009
 
 func (db *DB) lockMonitoring(ctx context.Context, tx *sql.Tx) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(monitoringLock)); err != nil {
-		return fmt.Errorf("lock monitoring: %w", err)
-	}
-	return nil
-}
-
-// inKeys returns the condition "col is one of keys" with one argument
-// holding them all, whatever their number: a JSON array read with
-// json_each on SQLite, an array on PostgreSQL.
-func inKeys[T int64 | string](db *DB, col string, keys []T) (string, any, error) {
-	if db.dialect == Postgres {
-		return col + " = ANY(?)", keys, nil
-	}
-	b, err := json.Marshal(keys)
-	if err != nil {
-		return "", nil, err
-	}
-	return col + " IN (SELECT value FROM json_each(?))", string(b), nil
+	return db.advisoryLock(ctx, tx, monitoringLock, "monitoring")
 }
 
 // Subjects implements monitoring.Store.
@@ -57,14 +37,7 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 	var out []monitoring.Subject
 	seen := map[registry.PersonID]bool{}
 	query := func(cond string, arg any) error {
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT p.id, p.id_number, p.name, p.region_code, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
-			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
-			WHERE `+cond), arg)
-		if err != nil {
-			return fmt.Errorf("find the persons of signals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "find the persons of signals", func(rows *sql.Rows) error {
 			var s monitoring.Subject
 			if err := rows.Scan(&s.PersonID, &s.IDNumber, &s.Name, &s.PersonRegion, &s.HouseholdID, &s.RegionCode); err != nil {
 				return fmt.Errorf("scan the person of a signal: %w", err)
@@ -73,8 +46,13 @@ func (db *DB) Subjects(ctx context.Context, persons []registry.PersonID, idNumbe
 				seen[s.PersonID] = true
 				out = append(out, s)
 			}
+			return nil
+		}, `SELECT p.id, p.id_number, p.name, p.region_code, COALESCE(m.household_id, 0), COALESCE(h.region_code, '')
+			FROM persons p LEFT JOIN household_members m ON m.person_id = p.id LEFT JOIN households h ON h.id = m.household_id
+			WHERE `+cond, arg); err != nil {
+			return err
 		}
-		return rows.Err()
+		return nil
 	}
 	if len(persons) > 0 {
 		keys := make([]int64, len(persons))
@@ -185,19 +163,6 @@ func (db *DB) RecordSignals(ctx context.Context, batch string, ss []monitoring.S
 		id := fmt.Sprintf("%d-%d", sum.First, sum.Last)
 		return db.audited(ctx, tx, "signal.record", "signal_batch", id, string(commonRegion(distinct)), sum, []string{"signals=" + strconv.Itoa(len(ss))})
 	})
-}
-
-// advanceKey moves a table's identity sequence past the keys given
-// explicitly, on PostgreSQL.
-func (db *DB) advanceKey(ctx context.Context, tx *sql.Tx, table string) error {
-	if db.dialect != Postgres {
-		return nil
-	}
-	q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", table, table)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("advance %s key sequence: %w", table, err)
-	}
-	return nil
 }
 
 // pendingWhere selects the signals waiting in the subtree of code up to
@@ -328,32 +293,6 @@ func (db *DB) ProcessSignals(ctx context.Context, code region.Code, asOf period.
 // processing run, which reads and writes more pages than the usual cache
 // holds: 512 MiB at most, taken only as pages are used.
 const processCacheKiB = 512 << 10
-
-// widenCache raises the SQLite page cache of tx's connection to at least
-// kib KiB and returns the function that restores it; nothing on
-// PostgreSQL.
-func (db *DB) widenCache(ctx context.Context, tx *sql.Tx, kib int) (func() error, error) {
-	none := func() error { return nil }
-	if db.dialect != SQLite {
-		return none, nil
-	}
-	var cur int
-	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cur); err != nil {
-		return nil, fmt.Errorf("read the page cache size: %w", err)
-	}
-	if cur < 0 && -cur >= kib {
-		return none, nil
-	}
-	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(-kib)); err != nil {
-		return nil, fmt.Errorf("widen the page cache: %w", err)
-	}
-	return func() error {
-		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(cur)); err != nil {
-			return fmt.Errorf("restore the page cache size: %w", err)
-		}
-		return nil
-	}, nil
-}
 
 func processErr(err error) error {
 	err = mapErr(err)
@@ -554,20 +493,7 @@ func scanAlert(row scanner, extra ...any) (*monitoring.Alert, error) {
 }
 
 func (db *DB) listAlerts(ctx context.Context, q queryer, tail string, args ...any) ([]*monitoring.Alert, error) {
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+alertColumns+" FROM alerts a"+tail), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []*monitoring.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan alert: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, q, "list alerts", func(row scanner) (*monitoring.Alert, error) { return scanAlert(row) }, "SELECT "+alertColumns+" FROM alerts a"+tail, args...)
 }
 
 // Alerts implements monitoring.Store.
@@ -600,40 +526,30 @@ func (db *DB) Alert(ctx context.Context, id monitoring.AlertID) (*monitoring.Ale
 		return nil, notFound(err, "alert", id)
 	}
 	a.PersonName, a.PersonIDNumber, a.TownshipName = name, idn, township
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT s.id, s.source, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount,
-			s.grade, s.detail, s.batch, s.line, s.received_at, l.level, l.raised
-		FROM signals s JOIN alert_signals l ON l.signal_id = s.id WHERE s.household_id = ? AND l.alert_id = ? ORDER BY s.occurred_on, s.id`), int64(a.HouseholdID), id)
-	if err != nil {
-		return nil, fmt.Errorf("signals of alert %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	signals, err := queryAll(ctx, db, db.r, fmt.Sprintf("signals of alert %d", id), func(row scanner) (monitoring.Signal, error) {
 		var s monitoring.Signal
-		if err := rows.Scan(&s.ID, &s.Source, &s.Kind, &s.PersonID, &s.HouseholdID, &s.RegionCode, &s.OccurredOn, &s.Amount, &s.Grade,
-			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Level, &s.Raised); err != nil {
-			return nil, fmt.Errorf("scan a signal of alert %d: %w", id, err)
-		}
+		err := row.Scan(&s.ID, &s.Source, &s.Kind, &s.PersonID, &s.HouseholdID, &s.RegionCode, &s.OccurredOn, &s.Amount, &s.Grade,
+			&s.Detail, &s.Batch, &s.Line, timeCol{&s.ReceivedAt}, &s.Level, &s.Raised)
 		s.Processed = true // linked by the run that processed it
-		a.Signals = append(a.Signals, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("signals of alert %d: %w", id, err)
-	}
-	rows.Close()
-	vrows, err := db.r.QueryContext(ctx, db.q(`SELECT alert_id, seq, region_code, visited_on, outcome, note, user_id, username, created_at
-		FROM alert_visits WHERE alert_id = ? ORDER BY seq`), id)
+		return s, err
+	}, `SELECT s.id, s.source, s.kind, s.person_id, s.household_id, s.region_code, s.occurred_on, s.amount,
+			s.grade, s.detail, s.batch, s.line, s.received_at, l.level, l.raised
+		FROM signals s JOIN alert_signals l ON l.signal_id = s.id WHERE s.household_id = ? AND l.alert_id = ? ORDER BY s.occurred_on, s.id`, int64(a.HouseholdID), id)
 	if err != nil {
-		return nil, fmt.Errorf("visits of alert %d: %w", id, err)
+		return nil, err
 	}
-	defer vrows.Close()
-	for vrows.Next() {
+	a.Signals = append(a.Signals, signals...)
+	visits, err := queryAll(ctx, db, db.r, fmt.Sprintf("visits of alert %d", id), func(row scanner) (monitoring.Visit, error) {
 		var v monitoring.Visit
-		if err := vrows.Scan(&v.AlertID, &v.Seq, &v.RegionCode, &v.VisitedOn, &v.Outcome, &v.Note, &v.UserID, &v.Username, timeCol{&v.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("scan a visit of alert %d: %w", id, err)
-		}
-		a.Visits = append(a.Visits, v)
+		err := row.Scan(&v.AlertID, &v.Seq, &v.RegionCode, &v.VisitedOn, &v.Outcome, &v.Note, &v.UserID, &v.Username, timeCol{&v.CreatedAt})
+		return v, err
+	}, `SELECT alert_id, seq, region_code, visited_on, outcome, note, user_id, username, created_at
+		FROM alert_visits WHERE alert_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, err
 	}
-	return a, vrows.Err()
+	a.Visits = append(a.Visits, visits...)
+	return a, nil
 }
 
 // AddVisit implements monitoring.Store.
@@ -710,19 +626,14 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 	var w where
 	w.add("a.status <> 'closed'")
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.township_code, a.id, a.due_on FROM alerts a`+w.sql()+` ORDER BY a.township_code, a.due_on, a.id`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("overdue alerts: %w", err)
-	}
-	defer rows.Close()
 	var out []monitoring.TownshipOverdue
 	var cur *monitoring.TownshipOverdue
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "overdue alerts", func(rows *sql.Rows) error {
 		var t region.Code
 		var id monitoring.AlertID
 		var due period.Date
 		if err := rows.Scan(&t, &id, &due); err != nil {
-			return nil, fmt.Errorf("scan an overdue alert: %w", err)
+			return fmt.Errorf("scan an overdue alert: %w", err)
 		}
 		if cur == nil || cur.Township != t {
 			if cur != nil && cur.Overdue > 0 {
@@ -738,14 +649,13 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 			cur.Overdue++
 			cur.AlertIDs = append(cur.AlertIDs, id)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overdue alerts: %w", err)
+		return nil
+	}, `SELECT a.township_code, a.id, a.due_on FROM alerts a`+w.sql()+` ORDER BY a.township_code, a.due_on, a.id`, w.args...); err != nil {
+		return nil, err
 	}
 	if cur != nil && cur.Overdue > 0 {
 		out = append(out, *cur)
 	}
-	rows.Close()
 	codes := make([]string, len(out))
 	for i := range out {
 		codes[i] = string(out[i].Township)
@@ -756,21 +666,16 @@ func (db *DB) Overdue(ctx context.Context, asOf period.Date, code region.Code) (
 		if err != nil {
 			return nil, err
 		}
-		rows, err := db.r.QueryContext(ctx, db.q("SELECT code, name_zh FROM regions WHERE "+cond), arg)
-		if err != nil {
-			return nil, fmt.Errorf("township names: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, "township names", func(rows *sql.Rows) error {
 			var c region.Code
 			var n string
 			if err := rows.Scan(&c, &n); err != nil {
-				return nil, fmt.Errorf("scan a township name: %w", err)
+				return fmt.Errorf("scan a township name: %w", err)
 			}
 			names[c] = n
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("township names: %w", err)
+			return nil
+		}, "SELECT code, name_zh FROM regions WHERE "+cond, arg); err != nil {
+			return nil, err
 		}
 	}
 	for i := range out {

@@ -4,16 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
-	"safetynet/internal/fault"
-	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // half is an amount that fits in an int64 while two of it do not.
@@ -23,21 +20,21 @@ const half = math.MaxInt64/2 + 1
 // but whose month's total does not: the payroll fails with ErrOverflow,
 // naming the month, and records nothing (no wrapped total is stored).
 func TestPayrollTotalOverflow(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		pb := setupPensions(t, open)
-		jan := month(2025, time.January)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		pb := sqlstoretest.NewPensions(t, open)
+		jan := period.NewMonth(2025, time.January)
 		for i := range 2 {
-			a := pb.employeeAward(t, village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
-			if err := pb.db.ExecRaw(pb.ctx, fmt.Sprintf("UPDATE awards SET amount = %d WHERE id = %d", int64(half), a.ID)); err != nil {
+			a := pb.EmployeeAward(t, sqlstoretest.Village(t, "652301", i), period.MustDate(1964, time.December, 5), 1+2*i, jan)
+			if err := pb.DB.ExecRaw(pb.Ctx, fmt.Sprintf("UPDATE awards SET amount = %d WHERE id = %d", int64(half), a.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		before := auditCount(t, pb.db)
-		s, err := pb.pen.Payroll(pb.ctx, jan, "652301")
+		before := sqlstoretest.AuditCount(t, pb.DB)
+		s, err := pb.Pen.Payroll(pb.Ctx, jan, "652301")
 		if !errors.Is(err, money.ErrOverflow) {
 			t.Fatalf("Payroll = %+v, %v; want an ErrOverflow", s, err)
 		}
-		if n := auditCount(t, pb.db); n != before {
+		if n := sqlstoretest.AuditCount(t, pb.DB); n != before {
 			t.Errorf("audit events %d → %d: a payroll that overflows records nothing", before, n)
 		}
 	})
@@ -48,76 +45,27 @@ func TestPayrollTotalOverflow(t *testing.T) {
 // wrapped or rounded number: SQLite raises "integer overflow", PostgreSQL
 // sums bigint as numeric, which does not scan into an int64.
 func TestSQLSumOverflow(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 7)
-		m := ab.month()
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 7)
+		m := ab.Month()
 		for i := range 2 {
-			h, _ := ab.household(t, v, 91+i, period.MustDate(1970, time.March, 5))
+			h, _ := ab.Household(t, v, 91+i, period.MustDate(1970, time.March, 5))
 			for _, q := range []string{
 				fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
 					VALUES ('dibao', 'monthly', %d, 0, '%s', %d, '%s', 'active', 'test', '2026-11-01T00:00:00Z')`, h.ID, v, int64(half), m),
 				fmt.Sprintf(`INSERT INTO assistance_lines (period, award_id, programme, region_code, household_id, person_id, amount, layer, created_at)
 					SELECT '%s', id, 'dibao', '%s', %d, 0, %d, 'dibao', '2026-11-01T00:00:00Z' FROM assistance_awards WHERE household_id = %d`, m, v, h.ID, int64(half), h.ID),
 			} {
-				if err := ab.db.ExecRaw(ab.ctx, q); err != nil {
+				if err := ab.DB.ExecRaw(ab.Ctx, q); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		rep, err := ab.as.Report(ab.ctx, m, m, "")
+		rep, err := ab.As.Report(ab.Ctx, m, m, "")
 		if err == nil {
 			t.Fatalf("Report = %+v, want an error: the amounts sum past int64", rep)
 		}
-		t.Logf("%s: %v", ab.db.Dialect(), err)
-	})
-}
-
-// TestCeilingsInTheDomain: the plausibility ceilings of an enrolment's base
-// and tier (limits.amount) and of a spell's monthly wage
-// (limits.monthly_wage) are checked by the services, not only by the HTTP
-// API: a command, an import or any other caller gets the same 422 naming
-// the field, and nothing is written.
-func TestCeilingsInTheDomain(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		home, work := village(t, "652301", 0), village(t, "652302", 0)
-		o := tb.org(t, work, 1)
-		p1, p2 := tb.person(t, home, 11), tb.person(t, home, 12)
-		start := calMonth(2024, time.January)
-		before := auditCount(t, tb.db)
-		for _, tt := range []struct {
-			field string
-			e     *insurance.Enrolment
-		}{
-			{"base", &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Start: start, Base: money.Yuan(10_000_001)}},
-			{"tier", &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Start: start, Tier: money.Yuan(10_000_001)}},
-		} {
-			err := tb.ins.Enrol(tb.ctx, tt.e)
-			if fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)[tt.field], "limits.amount") {
-				t.Errorf("Enrol with a %s above the ceiling = %v, want invalid naming %s and limits.amount", tt.field, err, tt.field)
-			}
-		}
-		// The registry has no policy package: the wiring gives it the
-		// ceiling (cmd/safetynet); a spell above it is refused, one at
-		// it is recorded, and a change above it is refused too.
-		tb.svc.WageCeiling = func(pr *fault.Problems, field string, wage money.Fen, d period.Date) error {
-			return tb.pk.Ceiling(pr, field, int64(wage), "limits.monthly_wage", d, "")
-		}
-		high := &registry.Employment{PersonID: p1.ID, OrgID: o.ID, Start: period.MustDate(2024, time.January, 1), MonthlyWage: money.Yuan(1_000_001)}
-		if err := tb.svc.CreateEmployment(tb.ctx, high); fault.CodeOf(err) != fault.Invalid || !strings.Contains(fault.FieldsOf(err)["monthly_wage"], "limits.monthly_wage") {
-			t.Errorf("CreateEmployment above the wage ceiling = %v, want invalid naming monthly_wage and limits.monthly_wage", err)
-		}
-		if n := auditCount(t, tb.db); n != before {
-			t.Errorf("audit events %d → %d: nothing refused is written", before, n)
-		}
-		ok := &registry.Employment{PersonID: p1.ID, OrgID: o.ID, Start: period.MustDate(2024, time.January, 1), MonthlyWage: money.Yuan(1_000_000)}
-		if err := tb.svc.CreateEmployment(tb.ctx, ok); err != nil {
-			t.Fatalf("CreateEmployment at the ceiling: %v", err)
-		}
-		_, err := tb.svc.UpdateEmployment(tb.ctx, ok.ID, ok.Version, func(x *registry.Employment) { x.MonthlyWage = money.Yuan(2_000_000) })
-		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["monthly_wage"] == "" {
-			t.Errorf("UpdateEmployment above the wage ceiling = %v, want invalid naming monthly_wage", err)
-		}
+		t.Logf("%s: %v", ab.DB.Dialect(), err)
 	})
 }

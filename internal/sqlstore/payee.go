@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -22,14 +21,6 @@ func scanBank(row scanner) (*registry.BankAccount, error) {
 		&b.Status, &b.AgentID, &b.RequestedBy, &b.RequestedName, timeCol{&b.RequestedAt}, &b.DecidedBy, &b.DecidedName, timeCol{&b.DecidedAt},
 		&b.DecisionNote, &b.Version)
 	return b, err
-}
-
-// tsOrNil is ts, with NULL for the zero time.
-func (db *DB) tsOrNil(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return db.ts(t)
 }
 
 // setPrimary makes account id the owner's only primary account.
@@ -66,11 +57,12 @@ func (db *DB) CreateBankAccount(ctx context.Context, b *registry.BankAccount) er
 
 // BankAccount implements registry.Store.
 func (db *DB) BankAccount(ctx context.Context, id registry.BankAccountID) (*registry.BankAccount, error) {
-	b, err := scanBank(db.r.QueryRowContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "bank account", id)
-	}
-	return b, nil
+	return queryOne(ctx, db, db.r, "bank account", id, scanBank, "SELECT "+bankColumns+" FROM bank_accounts WHERE id = ?", id)
+}
+
+// BankAccounts implements registry.Store.
+func (db *DB) BankAccounts(ctx context.Context, kind registry.OwnerKind, owner int64) ([]*registry.BankAccount, error) {
+	return orEmpty(queryAll(ctx, db, db.r, "list bank accounts", scanBank, "SELECT "+bankColumns+" FROM bank_accounts WHERE owner_kind = ? AND owner_id = ? ORDER BY id", kind, owner))
 }
 
 // BankAccountsByStatus implements registry.Store.
@@ -79,20 +71,7 @@ func (db *DB) BankAccountsByStatus(ctx context.Context, status registry.Approval
 	w.add("status = ?", string(status))
 	w.region("region_code", code)
 	w.add("id > ?", after)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+bankColumns+" FROM bank_accounts"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list bank accounts: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.BankAccount{}
-	for rows.Next() {
-		b, err := scanBank(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan bank account: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list bank accounts", scanBank, "SELECT "+bankColumns+" FROM bank_accounts"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // DecideBankAccount implements registry.Store.
@@ -153,28 +132,11 @@ func (db *DB) CreatePayeeAgent(ctx context.Context, a *registry.PayeeAgent) erro
 
 // PayeeAgent implements registry.Store.
 func (db *DB) PayeeAgent(ctx context.Context, id registry.AgentID) (*registry.PayeeAgent, error) {
-	a, err := scanAgent(db.r.QueryRowContext(ctx, db.q("SELECT "+agentColumns+" FROM payee_agents WHERE id = ?"), id))
-	if err != nil {
-		return nil, notFound(err, "payee agent", id)
-	}
-	return a, nil
+	return queryOne(ctx, db, db.r, "payee agent", id, scanAgent, "SELECT "+agentColumns+" FROM payee_agents WHERE id = ?", id)
 }
 
 func (db *DB) listAgents(ctx context.Context, w where, limit int) ([]*registry.PayeeAgent, error) {
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+agentColumns+" FROM payee_agents"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list payee agents: %w", err)
-	}
-	defer rows.Close()
-	out := []*registry.PayeeAgent{}
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan payee agent: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return orEmpty(queryAll(ctx, db, db.r, "list payee agents", scanAgent, "SELECT "+agentColumns+" FROM payee_agents"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, limit)...))
 }
 
 // PayeeAgents implements registry.Store.

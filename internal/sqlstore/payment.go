@@ -176,20 +176,7 @@ func (db *DB) Instructions(ctx context.Context, f payment.InstructionFilter) ([]
 	if f.PayeeID != 0 {
 		w.add("payee_id = ?", f.PayeeID)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+instructionColumns+" FROM payment_instructions"+w.sql()+" ORDER BY id LIMIT ?"), append(w.args, f.Limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list instructions: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Instruction
-	for rows.Next() {
-		in, err := scanInstruction(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan instruction: %w", err)
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list instructions", scanInstruction, "SELECT "+instructionColumns+" FROM payment_instructions"+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit)...)
 }
 
 // ---- batches
@@ -259,30 +246,17 @@ func (db *DB) PendingBanks(ctx context.Context, fund payment.Fund, m period.Mont
 	}
 	w.region("i.region_code", code)
 	w.add("ba.status = 'confirmed'")
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT ba.bank_code, COUNT(*), SUM(i.amount) FROM payment_instructions i
-		JOIN bank_accounts ba ON ba.id = i.bank_account_id`+w.sql()+` GROUP BY ba.bank_code ORDER BY ba.bank_code`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("pending banks: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.BankTotal
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "pending banks", func(rows scanner) (payment.BankTotal, error) {
 		var b payment.BankTotal
-		if err := rows.Scan(&b.BankCode, &b.Count, &b.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&b.BankCode, &b.Count, &b.Amount)
+		return b, err
+	}, `SELECT ba.bank_code, COUNT(*), SUM(i.amount) FROM payment_instructions i
+		JOIN bank_accounts ba ON ba.id = i.bank_account_id`+w.sql()+` GROUP BY ba.bank_code ORDER BY ba.bank_code`, w.args...)
 }
 
 // Batch implements payment.Store.
 func (db *DB) Batch(ctx context.Context, id payment.BatchID) (*payment.Batch, error) {
-	b, err := scanBatch(db.r.QueryRowContext(ctx, db.q("SELECT "+batchColumns+" FROM payment_batches WHERE id = ?"), int64(id)))
-	if err != nil {
-		return nil, notFound(err, "batch", id)
-	}
-	return b, nil
+	return queryOne(ctx, db, db.r, "batch", id, scanBatch, "SELECT "+batchColumns+" FROM payment_batches WHERE id = ?", int64(id))
 }
 
 // Batches implements payment.Store.
@@ -305,20 +279,7 @@ func (db *DB) Batches(ctx context.Context, f payment.BatchFilter) ([]*payment.Ba
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT "+batchColumns+" FROM payment_batches"+w.sql()+" ORDER BY id DESC LIMIT ?"), append(w.args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Batch
-	for rows.Next() {
-		b, err := scanBatch(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan batch: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, db.r, "list batches", scanBatch, "SELECT "+batchColumns+" FROM payment_batches"+w.sql()+" ORDER BY id DESC LIMIT ?", append(w.args, limit)...)
 }
 
 // UpdateBatch implements payment.Store. A cancelled batch gives its
@@ -371,29 +332,26 @@ func (db *DB) RecordDownload(ctx context.Context, b *payment.Batch, sha string) 
 
 // BatchLines implements payment.Store.
 func (db *DB) BatchLines(ctx context.Context, id payment.BatchID) ([]payment.BatchLine, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
+	return queryAll(ctx, db, db.r, "batch lines", func(rows scanner) (payment.BatchLine, error) {
+		var l payment.BatchLine
+		err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
+			&l.RegionCode, &l.Fund, &l.AccountNo, &l.AccountName, &l.BankName)
+		return l, err
+	}, `SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
 		i.period, i.region_code, i.fund, COALESCE(ba.account_no, ''), COALESCE(ba.account_name, ''), COALESCE(ba.bank_name, '')
 		FROM batch_lines l JOIN payment_instructions i ON i.id = l.instruction_id LEFT JOIN bank_accounts ba ON ba.id = i.bank_account_id
-		WHERE l.batch_id = ? ORDER BY l.line`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("batch lines: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.BatchLine
-	for rows.Next() {
-		var l payment.BatchLine
-		if err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
-			&l.RegionCode, &l.Fund, &l.AccountNo, &l.AccountName, &l.BankName); err != nil {
-			return nil, fmt.Errorf("scan batch line: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		WHERE l.batch_id = ? ORDER BY l.line`, int64(id))
 }
 
 // ReviewLines implements payment.Store.
 func (db *DB) ReviewLines(ctx context.Context, id payment.BatchID) ([]payment.BatchLine, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
+	return queryAll(ctx, db, db.r, "review batch lines", func(rows scanner) (payment.BatchLine, error) {
+		var l payment.BatchLine
+		err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
+			&l.RegionCode, &l.Fund, &l.PayeeKind, &l.PayeeID, &l.PayeeName, &l.BankCode, &l.BankName, &l.AccountNo, &l.AccountName,
+			&l.LastPaidAccount)
+		return l, err
+	}, `SELECT l.batch_id, l.line, l.instruction_id, l.attempt, l.reference, l.amount, l.outcome, l.reason,
 		i.period, i.region_code, i.fund, i.payee_kind, i.payee_id, COALESCE(p.name, o.name, ''),
 		COALESCE(ba.bank_code, ''), COALESCE(ba.bank_name, ''), COALESCE(ba.account_no, ''), COALESCE(ba.account_name, ''),
 		COALESCE((SELECT pa.account_no FROM payment_instructions pi JOIN bank_accounts pa ON pa.id = pi.bank_account_id
@@ -402,22 +360,7 @@ func (db *DB) ReviewLines(ctx context.Context, id payment.BatchID) ([]payment.Ba
 		FROM batch_lines l JOIN payment_instructions i ON i.id = l.instruction_id LEFT JOIN bank_accounts ba ON ba.id = i.bank_account_id
 		LEFT JOIN persons p ON i.payee_kind = 'person' AND p.id = i.payee_id
 		LEFT JOIN organisations o ON i.payee_kind = 'organisation' AND o.id = i.payee_id
-		WHERE l.batch_id = ? ORDER BY l.line`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("review batch lines: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.BatchLine
-	for rows.Next() {
-		var l payment.BatchLine
-		if err := rows.Scan(&l.BatchID, &l.Line, &l.InstructionID, &l.Attempt, &l.Reference, &l.Amount, &l.Outcome, &l.Reason, &l.Period,
-			&l.RegionCode, &l.Fund, &l.PayeeKind, &l.PayeeID, &l.PayeeName, &l.BankCode, &l.BankName, &l.AccountNo, &l.AccountName,
-			&l.LastPaidAccount); err != nil {
-			return nil, fmt.Errorf("scan batch line: %w", err)
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		WHERE l.batch_id = ? ORDER BY l.line`, int64(id))
 }
 
 // StartReturn implements payment.Store.
@@ -627,20 +570,11 @@ func (db *DB) Ledger(ctx context.Context, m period.Month, code region.Code) ([]p
 		w.add("period = ?", m.String())
 	}
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT fund, account, SUM(amount) FROM ledger_entries"+w.sql()+" GROUP BY fund, account ORDER BY fund, account"), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.Balance
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "ledger", func(rows scanner) (payment.Balance, error) {
 		var b payment.Balance
-		if err := rows.Scan(&b.Fund, &b.Account, &b.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&b.Fund, &b.Account, &b.Amount)
+		return b, err
+	}, "SELECT fund, account, SUM(amount) FROM ledger_entries"+w.sql()+" GROUP BY fund, account ORDER BY fund, account", w.args...)
 }
 
 // InstructionTotals implements payment.Store.
@@ -650,20 +584,11 @@ func (db *DB) InstructionTotals(ctx context.Context, m period.Month, code region
 		w.add("period = ?", m.String())
 	}
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT fund, status, COUNT(*), SUM(amount) FROM payment_instructions"+w.sql()+" GROUP BY fund, status ORDER BY fund, status"), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("instruction totals: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.StatusTotal
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "instruction totals", func(rows scanner) (payment.StatusTotal, error) {
 		var t payment.StatusTotal
-		if err := rows.Scan(&t.Fund, &t.Status, &t.Count, &t.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&t.Fund, &t.Status, &t.Count, &t.Amount)
+		return t, err
+	}, "SELECT fund, status, COUNT(*), SUM(amount) FROM payment_instructions"+w.sql()+" GROUP BY fund, status ORDER BY fund, status", w.args...)
 }
 
 // PaidReport implements payment.Store.
@@ -672,21 +597,12 @@ func (db *DB) PaidReport(ctx context.Context, from, to period.Month, code region
 	w.add("status = 'paid'")
 	w.add("period >= ? AND period <= ?", from.String(), to.String())
 	w.region("region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT period, fund, programme, SUBSTR(region_code, 1, 6), COUNT(*), SUM(amount) FROM payment_instructions`+
-		w.sql()+` GROUP BY period, fund, programme, SUBSTR(region_code, 1, 6) ORDER BY 1, 2, 3, 4`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("paid report: %w", err)
-	}
-	defer rows.Close()
-	var out []payment.PaidRow
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "paid report", func(rows scanner) (payment.PaidRow, error) {
 		var r payment.PaidRow
-		if err := rows.Scan(&r.Period, &r.Fund, &r.Programme, &r.County, &r.Payments, &r.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&r.Period, &r.Fund, &r.Programme, &r.County, &r.Payments, &r.Amount)
+		return r, err
+	}, `SELECT period, fund, programme, SUBSTR(region_code, 1, 6), COUNT(*), SUM(amount) FROM payment_instructions`+
+		w.sql()+` GROUP BY period, fund, programme, SUBSTR(region_code, 1, 6) ORDER BY 1, 2, 3, 4`, w.args...)
 }
 
 // InTransit implements payment.Store.
@@ -698,41 +614,30 @@ func (db *DB) InTransit(ctx context.Context, m period.Month, code region.Code) (
 		w.add("i.period = ?", m.String())
 	}
 	w.region("i.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT i.fund, SUM(l.amount) FROM batch_lines l JOIN payment_batches b ON b.id = l.batch_id
-		JOIN payment_instructions i ON i.id = l.instruction_id`+w.sql()+` GROUP BY i.fund`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("in transit: %w", err)
-	}
-	defer rows.Close()
 	out := map[payment.Fund]money.Fen{}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "in transit", func(rows *sql.Rows) error {
 		var f payment.Fund
 		var a money.Fen
 		if err := rows.Scan(&f, &a); err != nil {
-			return nil, err
+			return err
 		}
 		out[f] = a
+		return nil
+	}, `SELECT i.fund, SUM(l.amount) FROM batch_lines l JOIN payment_batches b ON b.id = l.batch_id
+		JOIN payment_instructions i ON i.id = l.instruction_id`+w.sql()+` GROUP BY i.fund`, w.args...); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // QueuedNotices implements payment.Store.
 func (db *DB) QueuedNotices(ctx context.Context, limit int) ([]*payment.Notice, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT id, recipient_kind, recipient_id, region_code, kind, ref, message, status, attempts, created_at
-		FROM notices WHERE status = 'queued' ORDER BY id LIMIT ?`), limit)
-	if err != nil {
-		return nil, fmt.Errorf("queued notices: %w", err)
-	}
-	defer rows.Close()
-	var out []*payment.Notice
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "queued notices", func(rows scanner) (*payment.Notice, error) {
 		n := &payment.Notice{}
-		if err := rows.Scan(&n.ID, &n.RecipientKind, &n.RecipientID, &n.RegionCode, &n.Kind, &n.Ref, &n.Message, &n.Status, &n.Attempts, timeCol{&n.CreatedAt}); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&n.ID, &n.RecipientKind, &n.RecipientID, &n.RegionCode, &n.Kind, &n.Ref, &n.Message, &n.Status, &n.Attempts, timeCol{&n.CreatedAt})
+		return n, err
+	}, `SELECT id, recipient_kind, recipient_id, region_code, kind, ref, message, status, attempts, created_at
+		FROM notices WHERE status = 'queued' ORDER BY id LIMIT ?`, limit)
 }
 
 // MarkNotice implements payment.Store.

@@ -34,20 +34,11 @@ func scanAward(row scanner, a *insurance.Award, extra ...any) error {
 }
 
 func (db *DB) listAwards(ctx context.Context, q queryer, tail string, args ...any) ([]*insurance.Award, error) {
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+awardColumns+" FROM awards a"+tail), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list awards: %w", err)
-	}
-	defer rows.Close()
-	var out []*insurance.Award
-	for rows.Next() {
+	return queryAll(ctx, db, q, "list awards", func(rows scanner) (*insurance.Award, error) {
 		a := &insurance.Award{}
-		if err := scanAward(rows, a); err != nil {
-			return nil, fmt.Errorf("scan award: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := scanAward(rows, a)
+		return a, err
+	}, "SELECT "+awardColumns+" FROM awards a"+tail, args...)
 }
 
 // AwardBasis implements insurance.PensionStore.
@@ -58,25 +49,20 @@ func (db *DB) AwardBasis(ctx context.Context, person registry.PersonID, scheme i
 	if err != nil {
 		return nil, fmt.Errorf("award basis: contribution months: %w", err)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT substr(period, 1, 4), COUNT(*), SUM(base) FROM payments
-		WHERE person_id = ? AND scheme = ? AND period < ? GROUP BY substr(period, 1, 4) ORDER BY 1`), person, scheme, start)
-	if err != nil {
-		return nil, fmt.Errorf("award basis: contribution years: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "award basis: contribution years", func(rows *sql.Rows) error {
 		var y string
 		var yb insurance.YearBase
 		if err := rows.Scan(&y, &yb.Months, &yb.SumBase); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("award basis: scan year: %w", err)
+			return fmt.Errorf("award basis: scan year: %w", err)
 		}
+		var err error
 		if yb.Year, err = strconv.Atoi(y); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("award basis: year %q: %w", y, err)
+			return fmt.Errorf("award basis: year %q: %w", y, err)
 		}
 		b.Years = append(b.Years, yb)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT substr(period, 1, 4), COUNT(*), SUM(base) FROM payments
+		WHERE person_id = ? AND scheme = ? AND period < ? GROUP BY substr(period, 1, 4) ORDER BY 1`, person, scheme, start); err != nil {
 		return nil, err
 	}
 	if scheme == insurance.ResidentPension {
@@ -107,12 +93,8 @@ func (db *DB) CreateAward(ctx context.Context, a *insurance.Award, check func(ex
 		return fmt.Errorf("create award: decision: %w", err)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if db.dialect == Postgres {
-			var id int64
-			err := tx.QueryRowContext(ctx, db.q("SELECT id FROM persons WHERE id = ? FOR NO KEY UPDATE"), a.PersonID).Scan(&id)
-			if err != nil {
-				return notFound(err, "person", a.PersonID)
-			}
+		if err := db.lockPerson(ctx, tx, int64(a.PersonID)); err != nil {
+			return err
 		}
 		existing, err := db.listAwards(ctx, tx, " WHERE a.person_id = ? AND a.status <> 'stopped' ORDER BY a.id", a.PersonID)
 		if err != nil {
@@ -178,14 +160,9 @@ func (db *DB) PayrollBasis(ctx context.Context, m period.Month, code region.Code
 
 	var w where
 	w.add("a.status <> 'stopped' AND a.start_month <= ?", m)
-	col := "a.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		// A run of the whole prefecture reads nearly every award: the
-		// table in key order beats the region index plus a sort (the
-		// unary plus keeps SQLite off the index).
-		col = "+a.region_code"
-	}
-	w.region(col, code)
+	// A run of the whole prefecture reads nearly every award: the table in
+	// key order beats the region index plus a sort.
+	w.region(db.keyOrderRegion("a.region_code", code), code)
 	// The balance comes by key from its own table, in the same pass.
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.scheme, a.region_code, a.start_month, a.amount, a.status,
 			b.first_paid, b.last_period, COALESCE(b.paid, 0)
@@ -414,10 +391,7 @@ func (db *DB) SavePayroll(ctx context.Context, run *insurance.PayrollRun, lines 
 // addBalances adds the lines of run to the payroll balances, in one
 // statement.
 func (db *DB) addBalances(ctx context.Context, tx *sql.Tx, run *insurance.PayrollRun) error {
-	minf, maxf := "min", "max"
-	if db.dialect == Postgres {
-		minf, maxf = "LEAST", "GREATEST"
-	}
+	minf, maxf := db.leastGreatest()
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO payroll_balances (award_id, region_code, first_paid, last_period, paid)
 		SELECT award_id, MIN(region_code), MIN(period), MAX(period), SUM(amount) FROM payroll_lines
 		WHERE period = ? AND run_id = ? GROUP BY award_id
@@ -437,21 +411,12 @@ func (db *DB) Overpayments(ctx context.Context, code region.Code, status insuran
 	if status != "" {
 		w.add("status = ?", status)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, person_id, region_code, period, amount, status FROM overpayments`+
-		w.sql()+` ORDER BY award_id, period`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("list overpayments: %w", err)
-	}
-	defer rows.Close()
-	out := []insurance.Overpayment{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, "list overpayments", func(rows scanner) (insurance.Overpayment, error) {
 		var o insurance.Overpayment
-		if err := rows.Scan(&o.AwardID, &o.PersonID, &o.RegionCode, &o.Period, &o.Amount, &o.Status); err != nil {
-			return nil, fmt.Errorf("scan overpayment: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&o.AwardID, &o.PersonID, &o.RegionCode, &o.Period, &o.Amount, &o.Status)
+		return o, err
+	}, `SELECT award_id, person_id, region_code, period, amount, status FROM overpayments`+
+		w.sql()+` ORDER BY award_id, period`, w.args...))
 }
 
 // ---- adjustment
@@ -461,28 +426,20 @@ func (db *DB) AdjustmentBasis(ctx context.Context, year int, code region.Code) (
 	var w where
 	w.add("a.scheme = 'employee_pension' AND a.status <> 'stopped' AND a.start_month <= ?", period.NewMonth(year-1, time.December))
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date,
-			COALESCE(SUM(CASE WHEN j.year < ? THEN j.amount ELSE 0 END), 0), COALESCE(MAX(CASE WHEN j.year = ? THEN 1 ELSE 0 END), 0)
-		FROM awards a JOIN persons p ON p.id = a.person_id LEFT JOIN award_adjustments j ON j.award_id = a.id`+w.sql()+`
-		GROUP BY a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date ORDER BY a.id`),
-		append([]any{year, year}, w.args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("adjustment basis of %d in %s: %w", year, code, err)
-	}
-	defer rows.Close()
-	var out []insurance.AdjustmentItem
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("adjustment basis of %d in %s", year, code), func(rows scanner) (insurance.AdjustmentItem, error) {
 		var it insurance.AdjustmentItem
 		var idn string
 		var done int
 		a := &it.Award
 		if err := rows.Scan(&a.ID, &a.PersonID, &a.RegionCode, &a.Amount, &a.ContributionMonths, &idn, &it.DeathDate, &it.Previous, &done); err != nil {
-			return nil, fmt.Errorf("scan adjustment basis: %w", err)
+			return it, err
 		}
 		it.BirthDate, it.Done = ids.ResidentID(idn).BirthDate(), done > 0
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return it, nil
+	}, `SELECT a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date,
+			COALESCE(SUM(CASE WHEN j.year < ? THEN j.amount ELSE 0 END), 0), COALESCE(MAX(CASE WHEN j.year = ? THEN 1 ELSE 0 END), 0)
+		FROM awards a JOIN persons p ON p.id = a.person_id LEFT JOIN award_adjustments j ON j.award_id = a.id`+w.sql()+`
+		GROUP BY a.id, a.person_id, a.region_code, a.amount, a.contribution_months, p.id_number, p.death_date ORDER BY a.id`, append([]any{year, year}, w.args...)...)
 }
 
 // SaveAdjustments implements insurance.PensionStore.
@@ -518,22 +475,13 @@ func (db *DB) SaveAdjustments(ctx context.Context, year int, code region.Code, a
 
 // Adjustments implements insurance.PensionStore.
 func (db *DB) Adjustments(ctx context.Context, id insurance.AwardID) ([]insurance.Adjustment, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, year, person_id, region_code, announced, own, fixed, per_year, years, linked,
-		age, age_extra, remote_extra, amount FROM award_adjustments WHERE award_id = ? ORDER BY year`), id)
-	if err != nil {
-		return nil, fmt.Errorf("adjustments of award %d: %w", id, err)
-	}
-	defer rows.Close()
-	out := []insurance.Adjustment{}
-	for rows.Next() {
+	return orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("adjustments of award %d", id), func(rows scanner) (insurance.Adjustment, error) {
 		var a insurance.Adjustment
-		if err := rows.Scan(&a.AwardID, &a.Year, &a.PersonID, &a.RegionCode, &a.Announced, &a.Own, &a.Fixed, &a.PerYear, &a.Years, &a.Linked,
-			&a.Age, &a.AgeExtra, &a.RemoteExtra, &a.Amount); err != nil {
-			return nil, fmt.Errorf("scan adjustment: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&a.AwardID, &a.Year, &a.PersonID, &a.RegionCode, &a.Announced, &a.Own, &a.Fixed, &a.PerYear, &a.Years, &a.Linked,
+			&a.Age, &a.AgeExtra, &a.RemoteExtra, &a.Amount)
+		return a, err
+	}, `SELECT award_id, year, person_id, region_code, announced, own, fixed, per_year, years, linked,
+		age, age_extra, remote_extra, amount FROM award_adjustments WHERE award_id = ? ORDER BY year`, id))
 }
 
 // ---- certification
@@ -561,20 +509,12 @@ func (db *DB) Duplicates(ctx context.Context, code region.Code) ([]insurance.Dup
 	w.region("region_code", code)
 	inRegion := "SELECT person_id FROM awards" + w.sql()
 	out := []insurance.Duplicate{}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.person_id, a.id, a.region_code FROM awards a
-		WHERE a.status <> 'stopped' AND a.person_id IN (SELECT person_id FROM awards WHERE status <> 'stopped'
-			GROUP BY person_id HAVING COUNT(DISTINCT scheme) > 1)
-		AND a.person_id IN (`+inRegion+`) ORDER BY a.person_id, a.id`), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("duplicate awards: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "duplicate awards", func(rows *sql.Rows) error {
 		var pid registry.PersonID
 		var id insurance.AwardID
 		var rc region.Code
 		if err := rows.Scan(&pid, &id, &rc); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan duplicate award: %w", err)
+			return fmt.Errorf("scan duplicate award: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].PersonID != pid {
 			out = append(out, insurance.Duplicate{PersonID: pid, Rule: insurance.DupBothSchemes})
@@ -582,51 +522,41 @@ func (db *DB) Duplicates(ctx context.Context, code region.Code) ([]insurance.Dup
 		d := &out[len(out)-1]
 		d.AwardIDs = append(d.AwardIDs, id)
 		d.Regions = append(d.Regions, rc)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT a.person_id, a.id, a.region_code FROM awards a
+		WHERE a.status <> 'stopped' AND a.person_id IN (SELECT person_id FROM awards WHERE status <> 'stopped'
+			GROUP BY person_id HAVING COUNT(DISTINCT scheme) > 1)
+		AND a.person_id IN (`+inRegion+`) ORDER BY a.person_id, a.id`, w.args...); err != nil {
 		return nil, err
 	}
 	type key struct {
 		person registry.PersonID
 		month  period.Month
 	}
-	var twice []key
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT l.person_id, MIN(l.period) FROM (
+	twice, err := queryAll(ctx, db, db.r, "duplicate payments", func(row scanner) (key, error) {
+		var k key
+		err := row.Scan(&k.person, &k.month)
+		return k, err
+	}, `SELECT l.person_id, MIN(l.period) FROM (
 			SELECT person_id, period FROM payroll_lines WHERE kind = 'regular' AND person_id IN (`+inRegion+`)
 			GROUP BY person_id, period HAVING COUNT(DISTINCT region_code) > 1) l
-		GROUP BY l.person_id ORDER BY l.person_id`), w.args...)
+		GROUP BY l.person_id ORDER BY l.person_id`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("duplicate payments: %w", err)
-	}
-	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.person, &k.month); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan duplicate payment: %w", err)
-		}
-		twice = append(twice, k)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	for _, k := range twice {
 		d := insurance.Duplicate{PersonID: k.person, Rule: insurance.DupTwoRegions, Period: k.month}
-		rows, err := db.r.QueryContext(ctx, db.q(`SELECT award_id, region_code FROM payroll_lines
-			WHERE person_id = ? AND period = ? AND kind = 'regular' ORDER BY award_id`), k.person, k.month)
-		if err != nil {
-			return nil, fmt.Errorf("duplicate payments of person %d: %w", k.person, err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, fmt.Sprintf("duplicate payments of person %d", k.person), func(rows *sql.Rows) error {
 			var id insurance.AwardID
 			var rc region.Code
 			if err := rows.Scan(&id, &rc); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("scan duplicate payment: %w", err)
+				return fmt.Errorf("scan duplicate payment: %w", err)
 			}
 			d.AwardIDs = append(d.AwardIDs, id)
 			d.Regions = append(d.Regions, rc)
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		}, `SELECT award_id, region_code FROM payroll_lines
+			WHERE person_id = ? AND period = ? AND kind = 'regular' ORDER BY award_id`, k.person, k.month); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -640,23 +570,14 @@ func (db *DB) PensionTotals(ctx context.Context, m period.Month, code region.Cod
 	var w where
 	w.add("a.start_month <= ? AND (a.status <> 'stopped' OR a.stop_month >= ?)", m, m)
 	w.region("a.region_code", code)
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT a.scheme, COUNT(*), COALESCE(SUM(a.amount + COALESCE(prev.amount, 0)), 0),
+	return queryAll(ctx, db, db.r, fmt.Sprintf("pension totals of %s in %s", m, code), func(rows scanner) (insurance.PensionTotal, error) {
+		var t insurance.PensionTotal
+		err := rows.Scan(&t.Scheme, &t.Awards, &t.Before, &t.ThisYear)
+		return t, err
+	}, `SELECT a.scheme, COUNT(*), COALESCE(SUM(a.amount + COALESCE(prev.amount, 0)), 0),
 			COALESCE(SUM(COALESCE(cur.amount, 0)), 0)
 		FROM awards a
 		LEFT JOIN (SELECT award_id, SUM(amount) AS amount FROM award_adjustments WHERE year < ? GROUP BY award_id) prev ON prev.award_id = a.id
 		LEFT JOIN award_adjustments cur ON cur.award_id = a.id AND cur.year = ?`+w.sql()+`
-		GROUP BY a.scheme ORDER BY a.scheme`), append([]any{m.Year(), m.Year()}, w.args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("pension totals of %s in %s: %w", m, code, err)
-	}
-	defer rows.Close()
-	var out []insurance.PensionTotal
-	for rows.Next() {
-		var t insurance.PensionTotal
-		if err := rows.Scan(&t.Scheme, &t.Awards, &t.Before, &t.ThisYear); err != nil {
-			return nil, fmt.Errorf("scan pension totals: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		GROUP BY a.scheme ORDER BY a.scheme`, append([]any{m.Year(), m.Year()}, w.args...)...)
 }

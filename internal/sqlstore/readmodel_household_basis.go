@@ -9,6 +9,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"safetynet/internal/assistance"
@@ -47,23 +48,17 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 		members int
 	}
 	tests := map[int64]tested{}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT household_id, period, id, heating_type, members FROM means_tests WHERE period <= ?`), m.String())
-	if err != nil {
-		return fmt.Errorf("household basis: %w", err)
-	}
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "household basis", func(rows *sql.Rows) error {
 		var hh int64
 		var t tested
 		if err := rows.Scan(&hh, &t.period, &t.id, &t.heating, &t.members); err != nil {
-			rows.Close()
 			return fmt.Errorf("scan household basis: %w", err)
 		}
 		if cur, ok := tests[hh]; !ok || t.period > cur.period || t.period == cur.period && t.id > cur.id {
 			tests[hh] = t
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT household_id, period, id, heating_type, members FROM means_tests WHERE period <= ?`, m.String()); err != nil {
 		return err
 	}
 	// The persons registered outside the prefecture, from one pass over
@@ -75,28 +70,16 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 		return fmt.Errorf("household basis: %w", err)
 	}
 	var w where
-	col := "h.region_code"
-	if db.dialect == SQLite && code.Level() <= region.Prefecture {
-		col = "+h.region_code" // the whole table in key order, not through the region index
-	}
-	w.region(col, code)
-	rows, err = db.r.QueryContext(ctx, db.q(`SELECT h.id, h.region_code,
-		(SELECT COUNT(*) FROM household_members hm WHERE hm.household_id = h.id),
-		COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = h.id AND hm.relation = 'head'), 0)
-		FROM households h`+w.sql()+` ORDER BY h.id`), w.args...)
-	if err != nil {
-		return fmt.Errorf("household basis: %w", err)
-	}
-	defer rows.Close()
+	w.region(db.keyOrderRegion("h.region_code", code), code) // the whole table in key order, not through the region index
 	out := make([]assistance.HouseholdBasis, 0, screenChunk)
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "household basis", func(rows *sql.Rows) error {
 		var b assistance.HouseholdBasis
 		var head int64
 		if err := rows.Scan(&b.HouseholdID, &b.RegionCode, &b.Members, &head); err != nil {
 			return fmt.Errorf("scan household basis: %w", err)
 		}
 		if b.Members == 0 {
-			continue // no one lives in it any more
+			return nil // no one lives in it any more
 		}
 		b.HukouLocal = head != 0 && !away[head]
 		id := int64(b.HouseholdID)
@@ -116,9 +99,12 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 			}
 			out = make([]assistance.HouseholdBasis, 0, screenChunk)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("household basis: %w", err)
+		return nil
+	}, `SELECT h.id, h.region_code,
+		(SELECT COUNT(*) FROM household_members hm WHERE hm.household_id = h.id),
+		COALESCE((SELECT hm.person_id FROM household_members hm WHERE hm.household_id = h.id AND hm.relation = 'head'), 0)
+		FROM households h`+w.sql()+` ORDER BY h.id`, w.args...); err != nil {
+		return err
 	}
 	if len(out) > 0 {
 		return fn(out)

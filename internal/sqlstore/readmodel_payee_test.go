@@ -6,6 +6,7 @@ import (
 
 	"safetynet/internal/payment"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestAssistanceLinesPayee makes the instructions of assistance lines: a
@@ -14,9 +15,9 @@ import (
 // a head with no account is held, and a household award whose household
 // has no head is not instructed.
 func TestAssistanceLinesPayee(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		pb := setupPayments(t, open, 5) // persons 0-3 have an account, 4 has none
-		p := pb.persons
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		pb := sqlstoretest.NewPayments(t, open, 5) // persons 0-3 have an account, 4 has none
+		p := pb.Persons
 		v := p[0].RegionCode
 		id := func(i int) int64 { return int64(p[i].ID) }
 		qs := []string{
@@ -34,28 +35,28 @@ func TestAssistanceLinesPayee(t *testing.T) {
 				(7003, 'dibao', 'monthly', 502, 0, '%[1]s', 3000, '2020-01', 'active', 't', '2020-01-01T00:00:00Z'),
 				(7004, 'dibao', 'monthly', 503, 0, '%[1]s', 4000, '2020-01', 'active', 't', '2020-01-01T00:00:00Z')`, v, id(0)),
 			fmt.Sprintf(`INSERT INTO assistance_lines (period, award_id, programme, region_code, household_id, person_id, amount, created_at)
-				SELECT '%s', id, programme, region_code, household_id, person_id, amount, '2020-01-01T00:00:00Z' FROM assistance_awards`, pb.m),
+				SELECT '%s', id, programme, region_code, household_id, person_id, amount, '2020-01-01T00:00:00Z' FROM assistance_awards`, pb.M),
 		}
 		for _, q := range qs {
-			if err := pb.db.ExecRaw(pb.ctx, q); err != nil {
+			if err := pb.DB.ExecRaw(pb.Ctx, q); err != nil {
 				t.Fatal(err)
 			}
 		}
 		account := func(i int) int64 {
 			var a int64
-			if err := pb.db.QueryRowRaw(pb.ctx, "SELECT COALESCE(MAX(id), 0) FROM bank_accounts WHERE owner_kind = 'person' AND owner_id = "+fmt.Sprint(id(i))).Scan(&a); err != nil {
+			if err := pb.DB.QueryRowRaw(pb.Ctx, "SELECT COALESCE(MAX(id), 0) FROM bank_accounts WHERE owner_kind = 'person' AND owner_id = "+fmt.Sprint(id(i))).Scan(&a); err != nil {
 				t.Fatal(err)
 			}
 			return a
 		}
-		sum, err := pb.pay.Generate(pb.cw, pb.m, "")
+		sum, err := pb.Pay.Generate(pb.CW, pb.M, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sum.Created != 5+3 || sum.Held != 1+1 {
 			t.Errorf("generate: %+v, want 5 pension and 3 assistance instructions, one of each held", sum)
 		}
-		is, err := pb.db.Instructions(pb.approver, payment.InstructionFilter{Fund: payment.FundAssistance, Limit: 100})
+		is, err := pb.DB.Instructions(pb.Approver, payment.InstructionFilter{Fund: payment.FundAssistance, Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

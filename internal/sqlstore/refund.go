@@ -41,22 +41,15 @@ func (db *DB) RefundBasis(ctx context.Context, refundYear, dataYear int, code re
 				GROUP BY x.org_id, x.period HAVING SUM(x.paid) > 0 AND SUM(x.paid) >= SUM(x.due)) m
 			GROUP BY m.org_id) f ON f.org_id = o.id` + w.sql() + ` ORDER BY o.id`
 	args := append([]any{from, to, y + "-01-01", y + "-12-31", to, to}, w.args...)
-	rows, err := db.r.QueryContext(ctx, db.q(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("refund basis of %d: %w", dataYear, err)
-	}
-	defer rows.Close()
-	var out []insurance.RefundBasis
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, fmt.Sprintf("refund basis of %d", dataYear), func(rows scanner) (insurance.RefundBasis, error) {
 		var b insurance.RefundBasis
 		var personMonths int64
 		if err := rows.Scan(&b.OrgID, &b.RegionCode, &b.Size, &personMonths, &b.Premiums, &b.NewClaimants, &b.MonthsPaid); err != nil {
-			return nil, fmt.Errorf("scan refund basis: %w", err)
+			return b, err
 		}
 		b.InsuredAvg = int(money.DivRound(personMonths, 12))
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		return b, nil
+	}, q, args...)
 }
 
 // CreateRefundRun implements insurance.RefundStore.
@@ -126,20 +119,18 @@ func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insuran
 	if err != nil {
 		return nil, notFound(err, "refund run", id)
 	}
-	rows, err := db.r.QueryContext(ctx, db.q(`SELECT org_id, region_code, size, amount, insured_avg, new_claimants, months_paid, premiums
-		FROM refund_items WHERE run_id = ? ORDER BY org_id`), int64(id))
-	if err != nil {
-		return nil, fmt.Errorf("refund items: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := eachRow(ctx, db, db.r, "refund items", func(rows *sql.Rows) error {
 		var it insurance.RefundItem
 		if err := rows.Scan(&it.OrgID, &it.RegionCode, &it.Size, &it.Amount, &it.InsuredAvg, &it.NewClaimants, &it.MonthsPaid, &it.Premiums); err != nil {
-			return nil, err
+			return err
 		}
 		r.Items = append(r.Items, it)
+		return nil
+	}, `SELECT org_id, region_code, size, amount, insured_avg, new_claimants, months_paid, premiums
+		FROM refund_items WHERE run_id = ? ORDER BY org_id`, int64(id)); err != nil {
+		return nil, err
 	}
-	return r, rows.Err()
+	return r, nil
 }
 
 // DecideRefundRun implements insurance.RefundStore.
@@ -202,18 +193,9 @@ func (db *DB) RefundBatches(ctx context.Context, year int, code region.Code, byC
 	if byCounty {
 		county, group = "SUBSTR(region_code, 1, 6)", "batch, SUBSTR(region_code, 1, 6)"
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT batch, "+county+", COUNT(*), SUM(amount) FROM refunds"+w.sql()+" GROUP BY "+group+" ORDER BY "+group), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("refund batches: %w", err)
-	}
-	defer rows.Close()
-	var out []insurance.BatchTotal
-	for rows.Next() {
+	return queryAll(ctx, db, db.r, "refund batches", func(rows scanner) (insurance.BatchTotal, error) {
 		t := insurance.BatchTotal{Year: year}
-		if err := rows.Scan(&t.Batch, &t.County, &t.Enterprises, &t.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&t.Batch, &t.County, &t.Enterprises, &t.Amount)
+		return t, err
+	}, "SELECT batch, "+county+", COUNT(*), SUM(amount) FROM refunds"+w.sql()+" GROUP BY "+group+" ORDER BY "+group, w.args...)
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"safetynet/internal/insurance"
@@ -62,25 +63,17 @@ func (db *DB) CoverageCounts(ctx context.Context, m period.Month, code region.Co
 			}},
 	}
 	for _, sc := range scans {
-		rows, err := db.r.QueryContext(ctx, db.q(sc.query), sc.args...)
-		if err != nil {
-			return nil, fmt.Errorf("coverage of %s in %s: %s: %w", m, code, sc.name, err)
-		}
-		for rows.Next() {
+		if err := eachRow(ctx, db, db.r, fmt.Sprintf("coverage of %s in %s: %s", m, code, sc.name), func(rows *sql.Rows) error {
 			var county, scheme string
 			var n int
 			var sum int64
 			if err := rows.Scan(&county, &scheme, &n, &sum); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("coverage of %s in %s: scan %s: %w", m, code, sc.name, err)
+				return fmt.Errorf("coverage of %s in %s: scan %s: %w", m, code, sc.name, err)
 			}
 			sc.row(get(region.Code(county)), scheme, n, sum)
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		}, sc.query, sc.args...); err != nil {
 			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("coverage of %s in %s: %s: %w", m, code, sc.name, err)
 		}
 	}
 	out := make([]insurance.CoverageCounts, 0, len(byCounty))

@@ -12,24 +12,6 @@ import (
 	"safetynet/internal/payment"
 )
 
-// listRows runs a list query and scans each row with scan.
-func listRows[T any](ctx context.Context, db *DB, what, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // ScreeningRuns implements assistance.ScreeningLister.
 func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*assistance.ScreeningRun, error) {
 	var w where
@@ -47,16 +29,16 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 	if f.JobID != 0 {
 		w.add("job_id = ?", int64(f.JobID))
 	}
-	return listRows(ctx, db, "screening runs", `SELECT id, job_id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed,
-		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, superseded_by,
-		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0)
-		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningRun, error) {
+	return queryAll(ctx, db, db.r, "list screening runs", func(rows scanner) (*assistance.ScreeningRun, error) {
 		r := &assistance.ScreeningRun{}
 		err := rows.Scan(&r.ID, &r.JobID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed,
 			&r.Stopped, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy,
 			timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy, &r.Supersedes)
 		return r, err
-	})
+	}, `SELECT id, job_id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed,
+		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, superseded_by,
+		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0)
+		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
 // runStatus is a screening or refund run's status as every read gives it:
@@ -76,8 +58,7 @@ func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*ass
 	if f.Status != "" {
 		w.add("status = ?", f.Status)
 	}
-	return listRows(ctx, db, "screening jobs", `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`,
-		append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningJob, error) { return scanScreeningJob(rows) })
+	return queryAll(ctx, db, db.r, "list screening jobs", func(rows scanner) (*assistance.ScreeningJob, error) { return scanScreeningJob(rows) }, `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
 // RefundRuns implements insurance.RefundStore.
@@ -91,14 +72,13 @@ func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*i
 	if f.Status != "" {
 		w.add(runStatus+" = ?", f.Status)
 	}
-	return listRows(ctx, db, "refund runs", `SELECT id, year, batch, region_code, `+runStatus+`, evaluated, enterprises, amount, policy_version, created_by,
-		created_at, decided_by, decided_at, reason, superseded_by FROM refund_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
-		func(rows *sql.Rows) (*insurance.RefundRun, error) {
-			r := &insurance.RefundRun{}
-			err := rows.Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status, &r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy,
-				timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy)
-			return r, err
-		})
+	return queryAll(ctx, db, db.r, "list refund runs", func(rows scanner) (*insurance.RefundRun, error) {
+		r := &insurance.RefundRun{}
+		err := rows.Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status, &r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy,
+			timeCol{&r.CreatedAt}, &r.DecidedBy, timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy)
+		return r, err
+	}, `SELECT id, year, batch, region_code, `+runStatus+`, evaluated, enterprises, amount, policy_version, created_by,
+		created_at, decided_by, decided_at, reason, superseded_by FROM refund_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
 // PayrollRuns implements insurance.PensionStore.
@@ -109,14 +89,13 @@ func (db *DB) PayrollRuns(ctx context.Context, f insurance.PayrollRunFilter) ([]
 	if !f.Period.IsZero() {
 		w.add("period = ?", f.Period.String())
 	}
-	return listRows(ctx, db, "payroll runs", `SELECT id, period, region_code, awards, new_lines, lines, regular, arrears, suspended, resumed,
-		stopped, created_by, created_at FROM payroll_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit),
-		func(rows *sql.Rows) (*insurance.PayrollRun, error) {
-			r := &insurance.PayrollRun{}
-			err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Awards, &r.NewLines, &r.Lines, &r.Regular, &r.Arrears, &r.Suspended, &r.Resumed,
-				&r.Stopped, &r.CreatedBy, timeCol{&r.CreatedAt})
-			return r, err
-		})
+	return queryAll(ctx, db, db.r, "list payroll runs", func(rows scanner) (*insurance.PayrollRun, error) {
+		r := &insurance.PayrollRun{}
+		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Awards, &r.NewLines, &r.Lines, &r.Regular, &r.Arrears, &r.Suspended, &r.Resumed,
+			&r.Stopped, &r.CreatedBy, timeCol{&r.CreatedAt})
+		return r, err
+	}, `SELECT id, period, region_code, awards, new_lines, lines, regular, arrears, suspended, resumed,
+		stopped, created_by, created_at FROM payroll_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
 // StartRun implements payment.RunStore.
@@ -159,11 +138,11 @@ func (db *DB) Runs(ctx context.Context, f payment.RunFilter) ([]*payment.Run, er
 	if f.Status != "" {
 		w.add("status = ?", string(f.Status))
 	}
-	return listRows(ctx, db, "payment runs", `SELECT id, period, region_code, status, made, held, amount, chunks, error, created_by, created_at,
-		finished_at FROM payment_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*payment.Run, error) {
+	return queryAll(ctx, db, db.r, "list payment runs", func(rows scanner) (*payment.Run, error) {
 		r := &payment.Run{}
 		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Status, &r.Made, &r.Held, &r.Amount, &r.Chunks, &r.Error, &r.CreatedBy,
 			timeCol{&r.CreatedAt}, timeCol{&r.FinishedAt})
 		return r, err
-	})
+	}, `SELECT id, period, region_code, status, made, held, amount, chunks, error, created_by, created_at,
+		finished_at FROM payment_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }

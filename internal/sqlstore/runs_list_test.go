@@ -16,13 +16,14 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestRunListsByScope lists the runs, jobs and batches of a region subtree
 // by key on both engines: the region, period and status filters, and a
 // page after a key.
 func TestRunListsByScope(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
 		for i, county := range []string{"652301", "652301", "652301", "652302"} {
@@ -90,7 +91,7 @@ func TestRunListsByScope(t *testing.T) {
 // TestPaymentRunsAndInstructionScope records a payment run from start to
 // end, and refuses to change an instruction outside the caller's scope.
 func TestPaymentRunsAndInstructionScope(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 7, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
 		pay := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })

@@ -28,19 +28,6 @@ type SeedSummary struct {
 // again.
 func (db *DB) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (SeedSummary, error) {
 	var sum SeedSummary
-	monthOf := func(col string) string {
-		if db.dialect == Postgres {
-			return "to_char(" + col + ", 'YYYY-MM')"
-		}
-		return "SUBSTR(" + col + ", 1, 7)"
-	}
-	// The month a person born on col turns n.
-	monthAtAge := func(col string, n int) string {
-		if db.dialect == Postgres {
-			return "to_char(" + col + " + interval '" + strconv.Itoa(n) + " years', 'YYYY-MM')"
-		}
-		return "(CAST(CAST(SUBSTR(" + col + ", 1, 4) AS INTEGER) + " + strconv.Itoa(n) + " AS TEXT) || SUBSTR(" + col + ", 5, 3))"
-	}
 	ageAtLeast := func(n int) period.Date { return today.AddMonths(-12 * n) }
 	cur := today.Period().String()
 	open := func(scheme string) string {
@@ -53,7 +40,7 @@ func (db *DB) SeedEnrolments(ctx context.Context, today period.Date, avgWage mon
 		WHEN 'P' THEN 1 WHEN 'S' THEN 1 ELSE 2 END`
 	employer := func(scheme string) string {
 		return `INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, status, risk_class, version)
-			SELECT o.region_code, p.id, '` + scheme + `', 'employer', w.org_id, ` + monthOf("w.start_date") + `, 'active',
+			SELECT o.region_code, p.id, '` + scheme + `', 'employer', w.org_id, ` + db.monthOf("w.start_date") + `, 'active',
 				` + map[bool]string{true: riskClass, false: "0"}[scheme == "work_injury"] + `, 1
 			FROM employment w JOIN organisations o ON o.id = w.org_id JOIN persons p ON p.id = w.person_id
 			WHERE w.end_date IS NULL AND p.death_date IS NULL AND p.id % 10 <> 7
@@ -78,7 +65,7 @@ func (db *DB) SeedEnrolments(ctx context.Context, today period.Date, avgWage mon
 			ORDER BY p.id`, []any{period.NewMonth(2022, 1), int64(avgWage), ageAtLeast(25), ageAtLeast(55)}},
 		{&sum.Resident, `INSERT INTO enrolments (region_code, person_id, scheme, kind, start_month, status, tier, version)
 			SELECT p.region_code, p.id, 'resident_pension', 'resident',
-				CASE WHEN ` + monthAtAge("p.birth_date", 22) + ` > '2011-07' THEN ` + monthAtAge("p.birth_date", 22) + ` ELSE '2011-07' END, 'active',
+				CASE WHEN ` + db.monthYearsAfter("p.birth_date", 22) + ` > '2011-07' THEN ` + db.monthYearsAfter("p.birth_date", 22) + ` ELSE '2011-07' END, 'active',
 				CASE p.id % 100 WHEN 0 THEN 500000 WHEN 1 THEN 450000 WHEN 2 THEN 300000 WHEN 3 THEN 300000 WHEN 4 THEN 300000
 					ELSE CASE p.id % 20 WHEN 0 THEN 200000 WHEN 1 THEN 200000 WHEN 2 THEN 100000 WHEN 3 THEN 100000
 						WHEN 4 THEN 50000 WHEN 5 THEN 50000 WHEN 6 THEN 30000 WHEN 7 THEN 30000 WHEN 8 THEN 30000
@@ -86,7 +73,7 @@ func (db *DB) SeedEnrolments(ctx context.Context, today period.Date, avgWage mon
 			FROM persons p
 			WHERE p.death_date IS NULL AND p.birth_date <= ? AND p.id % 8 <> 3
 				AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.scheme IN ('employee_pension', 'resident_pension'))
-				AND ` + monthAtAge("p.birth_date", 22) + ` <= ?
+				AND ` + db.monthYearsAfter("p.birth_date", 22) + ` <= ?
 			ORDER BY p.id`, []any{ageAtLeast(22), cur}},
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {

@@ -1,4 +1,4 @@
-package sqlstore_test
+package monitoring_test
 
 import (
 	"context"
@@ -22,18 +22,18 @@ import (
 )
 
 type monBundle struct {
-	testBundle
+	sqlstoretest.Registry
 	mon *monitoring.Service
 }
 
 func setupMonitoring(t *testing.T, open func(testing.TB) *sqlstore.DB) monBundle {
 	t.Helper()
-	tb := setup(t, open)
+	tb := sqlstoretest.NewRegistry(t, open)
 	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
-		return monitoring.NewService(tb.db, insurancePolicies(t), clocktest.Juris, c)
+		return monitoring.NewService(tb.DB, sqlstoretest.Policies(t), clocktest.Juris, c)
 	})
-	clocktest.Set(mon, clocktest.Func(tb.svc)) // 2026-11-22
-	return monBundle{testBundle: tb, mon: mon}
+	clocktest.Set(mon, clocktest.Func(tb.Svc)) // 2026-11-22
+	return monBundle{Registry: tb, mon: mon}
 }
 
 // household registers a household of n members living in village v, the
@@ -43,8 +43,8 @@ func (mb monBundle) household(t *testing.T, v region.Code, seq, n int) (*registr
 	h := &registry.Household{RegionCode: v, HukouType: registry.HukouRural}
 	var ps []*registry.Person
 	for i := range n {
-		p := newPerson(t, v, seq+i)
-		if err := mb.svc.CreatePerson(mb.ctx, p); err != nil {
+		p := sqlstoretest.NewPerson(t, v, seq+i)
+		if err := mb.Svc.CreatePerson(mb.Ctx, p); err != nil {
 			t.Fatalf("CreatePerson(%d): %v", seq+i, err)
 		}
 		rel := registry.RelChild
@@ -54,7 +54,7 @@ func (mb monBundle) household(t *testing.T, v region.Code, seq, n int) (*registr
 		h.Members = append(h.Members, registry.Member{PersonID: p.ID, Relation: rel})
 		ps = append(ps, p)
 	}
-	if err := mb.svc.CreateHousehold(mb.ctx, h); err != nil {
+	if err := mb.Svc.CreateHousehold(mb.Ctx, h); err != nil {
 		t.Fatalf("CreateHousehold: %v", err)
 	}
 	return h, ps
@@ -65,7 +65,7 @@ func (mb monBundle) household(t *testing.T, v region.Code, seq, n int) (*registr
 // that layer.
 func (mb monBundle) meansTest(t *testing.T, h *registry.Household, m string, income money.Fen, members int, layer string) {
 	t.Helper()
-	if err := mb.db.ExecRaw(context.Background(), fmt.Sprintf(`INSERT INTO means_tests (household_id, region_code, period, hukou_type, hukou_local,
+	if err := mb.DB.ExecRaw(context.Background(), fmt.Sprintf(`INSERT INTO means_tests (household_id, region_code, period, hukou_type, hukou_local,
 		members, total_income, income_12m, financial_assets, vehicles, houses, business_entities, rigid_expenses_12m, source, created_by, created_at)
 		VALUES (%d, '%s', '%s', 'rural', TRUE, %d, %d, %d, 0, 0, 1, 0, 0, 'test', 'test', '2026-01-01T00:00:00Z')`,
 		h.ID, h.RegionCode, m, members, income/12, income)); err != nil {
@@ -74,7 +74,7 @@ func (mb monBundle) meansTest(t *testing.T, h *registry.Household, m string, inc
 	if layer == "" {
 		return
 	}
-	if err := mb.db.ExecRaw(context.Background(), fmt.Sprintf(`INSERT INTO classifications (period, household_id, region_code, test_id, layer,
+	if err := mb.DB.ExecRaw(context.Background(), fmt.Sprintf(`INSERT INTO classifications (period, household_id, region_code, test_id, layer,
 		members, per_capita_income, dibao_amount, tekun_members, policy_version)
 		VALUES ('%s', %d, '%s', (SELECT MAX(id) FROM means_tests), '%s', %d, 0, 0, 0, 'test')`, m, h.ID, h.RegionCode, layer, members)); err != nil {
 		t.Fatal(err)
@@ -83,14 +83,14 @@ func (mb monBundle) meansTest(t *testing.T, h *registry.Household, m string, inc
 
 func (mb monBundle) record(t *testing.T, ss ...monitoring.Signal) {
 	t.Helper()
-	if _, err := mb.mon.RecordSignals(mb.ctx, "test", ss); err != nil {
+	if _, err := mb.mon.RecordSignals(mb.Ctx, "test", ss); err != nil {
 		t.Fatalf("RecordSignals: %v %v", err, fault.FieldsOf(err))
 	}
 }
 
 func (mb monBundle) process(t *testing.T) *monitoring.ProcessSummary {
 	t.Helper()
-	sum, err := mb.mon.Process(mb.ctx, 0)
+	sum, err := mb.mon.Process(mb.Ctx, 0)
 	if err != nil {
 		t.Fatalf("Process: %v", err)
 	}
@@ -100,7 +100,7 @@ func (mb monBundle) process(t *testing.T) *monitoring.ProcessSummary {
 // alertOf returns the alert of household h that is not closed, or nil.
 func (mb monBundle) alertOf(t *testing.T, h *registry.Household) *monitoring.Alert {
 	t.Helper()
-	as, err := mb.mon.Alerts(mb.ctx, monitoring.AlertFilter{Page: registry.Page{Limit: 500}})
+	as, err := mb.mon.Alerts(mb.Ctx, monitoring.AlertFilter{Page: registry.Page{Limit: 500}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,9 +130,9 @@ func signal(p *registry.Person, kind monitoring.Kind, on period.Date, amount mon
 // gives the income and members, else the registered members and an
 // unknown income; the latest classification gives the layer.
 func TestMonitorProcess(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		tested, tp := mb.household(t, v, 10, 3)
 		mb.meansTest(t, tested, "2026-06", money.Yuan(30000), 3, "")
 		mb.meansTest(t, tested, "2026-12", money.Yuan(1000), 3, "") // after the signal: not read
@@ -194,7 +194,7 @@ func TestMonitorProcess(t *testing.T) {
 		// One alert in full: its person, township, signals and the whole
 		// explanation evaluated again; the read is audited.
 		a := mb.alertOf(t, tested)
-		full, err := mb.mon.Alert(mb.ctx, a.ID)
+		full, err := mb.mon.Alert(mb.Ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,18 +204,18 @@ func TestMonitorProcess(t *testing.T) {
 			t.Errorf("Alert(%d) = %+v, decision %+v", a.ID, full, full.Decision)
 		}
 		var waiting, kept int
-		if err := mb.db.QueryRowRaw(context.Background(), "SELECT (SELECT COUNT(*) FROM signal_queue), (SELECT COUNT(*) FROM signals)").Scan(&waiting, &kept); err != nil || waiting != 0 || kept != 5 {
+		if err := mb.DB.QueryRowRaw(context.Background(), "SELECT (SELECT COUNT(*) FROM signal_queue), (SELECT COUNT(*) FROM signals)").Scan(&waiting, &kept); err != nil || waiting != 0 || kept != 5 {
 			t.Errorf("signals waiting %d, kept %d, %v; want 0 and 5", waiting, kept, err)
 		}
 		// Nothing waits: a second run changes nothing.
 		if again := mb.process(t); again.Signals != 0 || again.Opened != 0 {
 			t.Errorf("second run %+v, want nothing", again)
 		}
-		acts := auditActions(t, mb.db)
+		acts := sqlstoretest.AuditActions(t, mb.DB)
 		if acts["signal.record"] != 1 || acts["alert.process"] != 2 || acts["alert.read"] != 1 {
 			t.Errorf("audit actions %v", acts)
 		}
-		auditCount(t, mb.db)
+		sqlstoretest.AuditCount(t, mb.DB)
 	})
 }
 
@@ -223,9 +223,9 @@ func TestMonitorProcess(t *testing.T) {
 // alert attaches to it, raising its level and bringing its due date
 // forward when higher, never lowering it.
 func TestMonitorAttachAndRaise(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652302", 0)
+		v := sqlstoretest.Village(t, "652302", 0)
 		h, ps := mb.household(t, v, 10, 3)
 		mb.meansTest(t, h, "2026-06", money.Yuan(30000), 3, "")
 		mb.record(t, signal(ps[0], monitoring.Unemployment, day(11, 1), 0))
@@ -251,7 +251,7 @@ func TestMonitorAttachAndRaise(t *testing.T) {
 		if same.ID != first.ID || same.Level != monitoring.Orange || same.DueOn != day(11, 25) || same.Version != 2 {
 			t.Errorf("alert after a lower signal %+v: want unchanged", same)
 		}
-		full, err := mb.mon.Alert(mb.ctx, first.ID)
+		full, err := mb.mon.Alert(mb.Ctx, first.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,13 +280,13 @@ func TestMonitorAttachAndRaise(t *testing.T) {
 // its due date shows as overdue for its township, and disappears once
 // disposed of.
 func TestMonitorOverdue(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
 		tree, err := region.Default()
 		if err != nil {
 			t.Fatal(err)
 		}
-		va, vb := village(t, "652301", 0), village(t, "652302", 0)
+		va, vb := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
 		ha, pa := mb.household(t, va, 10, 3)
 		hb, pb := mb.household(t, vb, 20, 2)
 		mb.record(t, signal(pa[0], monitoring.EarnerDeath, day(11, 1), 0), // red: due 8 November
@@ -298,7 +298,7 @@ func TestMonitorOverdue(t *testing.T) {
 		}
 		overdue := func(on period.Date, code region.Code) []monitoring.TownshipOverdue {
 			t.Helper()
-			rows, err := mb.mon.Overdue(mb.ctx, on, code)
+			rows, err := mb.mon.Overdue(mb.Ctx, on, code)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,24 +319,24 @@ func TestMonitorOverdue(t *testing.T) {
 		if rows := overdue(day(12, 16), ""); len(rows) != 2 {
 			t.Errorf("16 December: %+v, want both townships", rows)
 		}
-		list, err := mb.mon.Alerts(mb.ctx, monitoring.AlertFilter{OverdueOn: day(11, 9), Page: registry.Page{Limit: 10}})
+		list, err := mb.mon.Alerts(mb.Ctx, monitoring.AlertFilter{OverdueOn: day(11, 9), Page: registry.Page{Limit: 10}})
 		if err != nil || len(list) != 1 || list[0].ID != a.ID {
 			t.Errorf("Alerts(overdue on 9 November) = %v, %v; want alert %d", list, err, a.ID)
 		}
-		list, err = mb.mon.Alerts(mb.ctx, monitoring.AlertFilter{Township: vb[:9], Level: monitoring.Yellow, Status: monitoring.Open, Page: registry.Page{Limit: 10}})
+		list, err = mb.mon.Alerts(mb.Ctx, monitoring.AlertFilter{Township: vb[:9], Level: monitoring.Yellow, Status: monitoring.Open, Page: registry.Page{Limit: 10}})
 		if err != nil || len(list) != 1 || list[0].ID != b.ID {
 			t.Errorf("Alerts(township, yellow, open) = %v, %v; want alert %d", list, err, b.ID)
 		}
 
 		// A visit alone does not take it off the list; the disposition does.
-		a, err = mb.mon.RecordVisit(mb.ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 9), Outcome: monitoring.Met, Note: "家中仅余老人和学生"})
+		a, err = mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 9), Outcome: monitoring.Met, Note: "家中仅余老人和学生"})
 		if err != nil || a.Status != monitoring.Visited {
 			t.Fatalf("RecordVisit = %+v, %v", a, err)
 		}
 		if rows := overdue(day(11, 9), ""); len(rows) != 1 || rows[0].Overdue != 1 {
 			t.Errorf("after the visit: %+v, want still overdue", rows)
 		}
-		if _, err = mb.mon.Dispose(mb.ctx, a.ID, a.Version, monitoring.Referred, "temporary_assistance", "转临时救助"); err != nil {
+		if _, err = mb.mon.Dispose(mb.Ctx, a.ID, a.Version, monitoring.Referred, "temporary_assistance", "转临时救助"); err != nil {
 			t.Fatalf("Dispose: %v %v", err, fault.FieldsOf(err))
 		}
 		if rows := overdue(day(11, 9), ""); len(rows) != 0 {
@@ -350,16 +350,16 @@ func TestMonitorOverdue(t *testing.T) {
 
 // TestMonitorDisposition holds the rules of closing an alert.
 func TestMonitorDisposition(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 1)
 		ha, pa := mb.household(t, v, 10, 2)
 		hb, pb := mb.household(t, v, 20, 2)
 		mb.record(t, signal(pa[0], monitoring.Unemployment, day(11, 2), 0), signal(pb[0], monitoring.Unemployment, day(11, 2), 0))
 		mb.process(t)
 		a, b := mb.alertOf(t, ha), mb.alertOf(t, hb)
 		dispose := func(al *monitoring.Alert, d monitoring.Disposition, prog, note string) error {
-			_, err := mb.mon.Dispose(mb.ctx, al.ID, al.Version, d, prog, note)
+			_, err := mb.mon.Dispose(mb.Ctx, al.ID, al.Version, d, prog, note)
 			return err
 		}
 		wantField := func(name string, err error, field string) {
@@ -372,16 +372,16 @@ func TestMonitorDisposition(t *testing.T) {
 		wantField("no need before any visit", dispose(a, monitoring.NoNeed, "", "fine"), "disposition")
 		wantField("unreachable before any attempt", dispose(a, monitoring.Unreachable, "", ""), "disposition")
 		wantField("unknown disposition", dispose(a, "forgotten", "", ""), "disposition")
-		_, err := mb.mon.RecordVisit(mb.ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 1), Outcome: monitoring.Met})
+		_, err := mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 1), Outcome: monitoring.Met})
 		wantField("a visit before the alert opened", err, "visited_on")
-		_, err = mb.mon.RecordVisit(mb.ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 23), Outcome: monitoring.Met})
+		_, err = mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 23), Outcome: monitoring.Met})
 		wantField("a visit tomorrow", err, "visited_on")
-		_, err = mb.mon.RecordVisit(mb.ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 20), Outcome: "phoned"})
+		_, err = mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 20), Outcome: "phoned"})
 		wantField("an unknown outcome", err, "outcome")
-		if _, err := mb.mon.RecordVisit(mb.ctx, a.ID, a.Version+1, monitoring.Visit{VisitedOn: day(11, 20), Outcome: monitoring.Met}); fault.CodeOf(err) != fault.Conflict {
+		if _, err := mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version+1, monitoring.Visit{VisitedOn: day(11, 20), Outcome: monitoring.Met}); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a visit with a stale version: %v, want Conflict", err)
 		}
-		a, err = mb.mon.RecordVisit(mb.ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 20), Outcome: monitoring.Met})
+		a, err = mb.mon.RecordVisit(mb.Ctx, a.ID, a.Version, monitoring.Visit{VisitedOn: day(11, 20), Outcome: monitoring.Met})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -391,31 +391,31 @@ func TestMonitorDisposition(t *testing.T) {
 		wantField("a referral to an unknown programme", dispose(a, monitoring.Referred, "charity", ""), "programme")
 		wantField("a referral to the risk grading itself", dispose(a, monitoring.Referred, monitoring.Programme, ""), "programme")
 		wantField("a programme on no need", dispose(a, monitoring.NoNeed, "dibao", "稳定就业"), "programme")
-		if _, err := mb.mon.Dispose(mb.ctx, a.ID, a.Version-1, monitoring.NoNeed, "", "已重新就业"); fault.CodeOf(err) != fault.Conflict {
+		if _, err := mb.mon.Dispose(mb.Ctx, a.ID, a.Version-1, monitoring.NoNeed, "", "已重新就业"); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("no need with a stale version: %v, want Conflict", err)
 		}
 		a = mb.alertOf(t, ha)
-		closed, err := mb.mon.Dispose(mb.ctx, a.ID, a.Version, monitoring.NoNeed, "", "已重新就业")
+		closed, err := mb.mon.Dispose(mb.Ctx, a.ID, a.Version, monitoring.NoNeed, "", "已重新就业")
 		if err != nil || closed.Status != monitoring.Closed || closed.ClosedBy != "admin" || closed.ClosedAt.IsZero() {
 			t.Fatalf("no need after a visit: %+v, %v", closed, err)
 		}
 		if err := dispose(closed, monitoring.NoNeed, "", "again"); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("disposing of a closed alert: %v, want Conflict", err)
 		}
-		if _, err := mb.mon.RecordVisit(mb.ctx, a.ID, closed.Version, monitoring.Visit{VisitedOn: day(11, 21), Outcome: monitoring.Met}); fault.CodeOf(err) != fault.Conflict {
+		if _, err := mb.mon.RecordVisit(mb.Ctx, a.ID, closed.Version, monitoring.Visit{VisitedOn: day(11, 21), Outcome: monitoring.Met}); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("visiting a closed alert: %v, want Conflict", err)
 		}
-		got, err := mb.mon.Alert(mb.ctx, a.ID)
+		got, err := mb.mon.Alert(mb.Ctx, a.ID)
 		if err != nil || got.Disposition != monitoring.NoNeed || got.DispositionNote != "已重新就业" || len(got.Visits) != 1 || got.Visits[0].Seq != 1 || got.Visits[0].Username != "admin" {
 			t.Errorf("closed alert %+v, %v", got, err)
 		}
 
 		// Unreachable after an attempt that found nobody.
-		b, err = mb.mon.RecordVisit(mb.ctx, b.ID, b.Version, monitoring.Visit{VisitedOn: day(11, 3), Outcome: monitoring.NotReached, Note: "家中无人"})
+		b, err = mb.mon.RecordVisit(mb.Ctx, b.ID, b.Version, monitoring.Visit{VisitedOn: day(11, 3), Outcome: monitoring.NotReached, Note: "家中无人"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := mb.mon.Dispose(mb.ctx, b.ID, b.Version, monitoring.Unreachable, "", "外出务工，电话停机"); err != nil {
+		if _, err := mb.mon.Dispose(mb.Ctx, b.ID, b.Version, monitoring.Unreachable, "", "外出务工，电话停机"); err != nil {
 			t.Errorf("unreachable after an attempt: %v %v", err, fault.FieldsOf(err))
 		}
 
@@ -431,21 +431,21 @@ func TestMonitorDisposition(t *testing.T) {
 // TestMonitorRecordAllOrNone: a batch with a bad row records nothing and
 // names every bad row.
 func TestMonitorRecordAllOrNone(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		mb := setupMonitoring(t, open)
-		v := village(t, "652301", 0)
+		v := sqlstoretest.Village(t, "652301", 0)
 		_, ps := mb.household(t, v, 10, 2)
-		loner := newPerson(t, v, 90)
-		if err := mb.svc.CreatePerson(mb.ctx, loner); err != nil {
+		loner := sqlstoretest.NewPerson(t, v, 90)
+		if err := mb.Svc.CreatePerson(mb.Ctx, loner); err != nil {
 			t.Fatal(err)
 		}
 		row := func(line int, s monitoring.Signal) monitoring.Signal { s.Line = line; return s }
 		byNumber := signal(ps[1], monitoring.HospitalBill, day(11, 1), money.Yuan(9000))
 		byNumber.PersonID, byNumber.IDNumber, byNumber.Name = 0, ps[1].IDNumber, "别人"
 		unknown := signal(ps[0], monitoring.Unemployment, day(11, 1), 0)
-		unknown.PersonID, unknown.IDNumber = 0, residentID(t, "652301", 1990, time.May, 5, 77)
+		unknown.PersonID, unknown.IDNumber = 0, sqlstoretest.ResidentID(t, "652301", 1990, time.May, 5, 77)
 		old := signal(ps[0], monitoring.Unemployment, period.MustDate(2023, time.June, 1), 0)
-		_, err := mb.mon.RecordSignals(mb.ctx, "bad.csv", []monitoring.Signal{
+		_, err := mb.mon.RecordSignals(mb.Ctx, "bad.csv", []monitoring.Signal{
 			row(2, signal(ps[0], monitoring.Unemployment, day(11, 1), 0)), // good
 			row(3, signal(loner, monitoring.Unemployment, day(11, 1), 0)), // no household
 			row(4, byNumber), // wrong name
@@ -464,7 +464,7 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 			}
 		}
 		var n int
-		if err := mb.db.QueryRowRaw(context.Background(), "SELECT COUNT(*) FROM signals").Scan(&n); err != nil || n != 0 {
+		if err := mb.DB.QueryRowRaw(context.Background(), "SELECT COUNT(*) FROM signals").Scan(&n); err != nil || n != 0 {
 			t.Errorf("signals after a rejected batch = %d, %v; want 0", n, err)
 		}
 
@@ -476,7 +476,7 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		}
 		good := signal(ps[1], monitoring.HospitalBill, day(11, 1), money.Yuan(9000))
 		good.PersonID, good.IDNumber, good.Name = 0, ids.ResidentID(ps[1].IDNumber), ps[1].Name
-		if n, err := mb.mon.RecordSignals(mb.ctx, "good.csv", []monitoring.Signal{good}); err != nil || n != 1 {
+		if n, err := mb.mon.RecordSignals(mb.Ctx, "good.csv", []monitoring.Signal{good}); err != nil || n != 1 {
 			t.Fatalf("good batch: %d, %v", n, err)
 		}
 		// An approver reads alerts but neither records nor processes.
@@ -488,7 +488,7 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 		if _, err := mb.mon.Alerts(ap, monitoring.AlertFilter{}); err != nil {
 			t.Errorf("an approver listing alerts: %v", err)
 		}
-		list, _ := mb.mon.Alerts(mb.ctx, monitoring.AlertFilter{})
+		list, _ := mb.mon.Alerts(mb.Ctx, monitoring.AlertFilter{})
 		if len(list) != 1 {
 			t.Fatalf("alerts: %v", list)
 		}
@@ -496,125 +496,4 @@ func TestMonitorRecordAllOrNone(t *testing.T) {
 			t.Errorf("a caseworker of another county reading the alert: %v, want NotFound", err)
 		}
 	})
-}
-
-// BenchmarkProcessSignals500k times one processing run of 500,000 signals
-// on SQLite, end to end: reading the signals and their households'
-// context, grading all of them with the columnar engine, explaining each
-// alert row-wise, and writing the alerts, the links and the processed
-// marks. The signals fall on 400,000 persons of 160,000 households spread
-// over the prefecture's villages, three in ten households means-tested and
-// one in ten classified in a layer; setting up (the registry by LoadBulk,
-// the tests and classifications by raw inserts, the signals through
-// RecordSignals) is not timed. Between runs the alerts are deleted and the
-// signals queued again, untimed.
-func BenchmarkProcessSignals500k(b *testing.B) {
-	const persons, signals = 400_000, 500_000
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
-	setupStart := time.Now()
-	const batch = 50_000
-	hh := 0
-	for lo := 0; lo < persons; lo += batch {
-		var bulk registry.Bulk
-		for i := lo; i < lo+batch; {
-			// Households of 1, 2, 3 and 4 members in turn.
-			hh++
-			v := villages[hh%len(villages)].Code
-			h := registry.Household{ID: registry.HouseholdID(hh), RegionCode: v, HukouType: registry.HukouRural}
-			for j := range (hh-1)%4 + 1 {
-				if i == lo+batch {
-					break
-				}
-				idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1960, time.January, 1).AddDays(i/1000), i%1000)
-				if err != nil {
-					b.Fatal(err)
-				}
-				bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "居民", Ethnicity: "han",
-					HukouType: registry.HukouRural, HukouRegion: v.County(), RegionCode: v})
-				rel := registry.RelChild
-				if j == 0 {
-					rel = registry.RelHead
-				}
-				h.Members = append(h.Members, registry.Member{PersonID: registry.PersonID(i + 1), Relation: rel})
-				i++
-			}
-			bulk.Households = append(bulk.Households, h)
-		}
-		if err := db.LoadBulk(ctx, &bulk); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := db.ExecRaw(ctx, `INSERT INTO means_tests (household_id, region_code, period, hukou_type, hukou_local, members, total_income,
-		income_12m, financial_assets, vehicles, houses, business_entities, rigid_expenses_12m, source, created_by, created_at)
-		SELECT id, region_code, '2026-03', 'rural', 1, 1 + (id - 1) % 4, 100000 + id % 500000, 12 * (100000 + id % 500000), 0, 0, 1, 0, 0,
-		'bench', 'bench', '2026-03-01T00:00:00Z' FROM households WHERE id % 10 < 3`); err != nil {
-		b.Fatal(err)
-	}
-	if err := db.ExecRaw(ctx, `INSERT INTO classifications (period, household_id, region_code, test_id, layer, members, per_capita_income,
-		dibao_amount, tekun_members, policy_version)
-		SELECT '2026-03', household_id, region_code, id, CASE household_id % 50 WHEN 0 THEN 'tekun' WHEN 10 THEN 'dibao' WHEN 20 THEN 'dibao_edge'
-			WHEN 30 THEN 'rigid_expense' ELSE 'low_income' END, members, 0, 0, 0, 'bench'
-		FROM means_tests WHERE household_id % 10 = 0`); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("setup: %d persons in %d households loaded in %s", persons, hh, time.Since(setupStart).Round(time.Millisecond))
-
-	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
-		return monitoring.NewService(db, insurancePolicies(b), clocktest.Juris, c)
-	})
-	clocktest.Set(mon, func() time.Time { return today.Time().Add(10 * time.Hour) }) // 2026-11-22
-	kinds := []monitoring.Kind{monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill,
-		monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.Unemployment,
-		monitoring.Unemployment, monitoring.Unemployment, monitoring.Unemployment, monitoring.IncomeDrop, monitoring.IncomeDrop,
-		monitoring.NewDisability, monitoring.NewDisability, monitoring.Disaster, monitoring.Disaster, monitoring.EarnerDeath, monitoring.EarnerDeath}
-	ss := make([]monitoring.Signal, signals)
-	for k := range ss {
-		kind := kinds[k%len(kinds)]
-		s := monitoring.Signal{Source: monitoring.MedicalInsurance, Kind: kind, PersonID: registry.PersonID(k*7919%persons + 1),
-			OccurredOn: period.MustDate(2026, time.September, 1).AddDays(k % 80), Line: k + 2}
-		switch kind {
-		case monitoring.HospitalBill, monitoring.Disaster, monitoring.IncomeDrop:
-			s.Amount = money.Yuan(int64(500 + k*37%60000))
-		case monitoring.NewDisability:
-			s.Grade = 1 + k%4
-		}
-		ss[k] = s
-	}
-	start := time.Now()
-	if n, err := mon.RecordSignals(ctx, "bench.csv", ss); err != nil || n != signals {
-		b.Fatalf("RecordSignals = %d, %v", n, err)
-	}
-	b.Logf("setup: %d signals recorded in %s", signals, time.Since(start).Round(time.Millisecond))
-
-	runs := 0
-	for b.Loop() {
-		start := time.Now()
-		sum, err := mon.Process(ctx, 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if sum.Signals != signals {
-			b.Fatalf("processed %d signals, want %d", sum.Signals, signals)
-		}
-		runs++
-		b.Logf("run %d: %d signals, %d at risk, %d alerts opened (%v), %d attached, in %s", runs, sum.Signals, sum.AtRisk, sum.Opened,
-			sum.ByLevel, sum.Attached, time.Since(start).Round(time.Millisecond))
-		b.StopTimer()
-		for _, q := range []string{"DELETE FROM alert_signals", "DELETE FROM alerts", `INSERT INTO signal_queue (region_code, signal_id, occurred_on,
-			kind, person_id, household_id, amount, grade) SELECT region_code, id, occurred_on, kind, person_id, household_id, amount, grade FROM signals`} {
-			if err := db.ExecRaw(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.StartTimer()
-	}
-	secs := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(secs, "s/run")
-	b.ReportMetric(float64(signals)/secs, "rows/s")
 }

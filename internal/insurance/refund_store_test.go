@@ -1,4 +1,4 @@
-package sqlstore_test
+package insurance_test
 
 import (
 	"context"
@@ -16,31 +16,32 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // TestRefundEndToEnd screens employers for the 2025 refund on 2024's
 // figures, in two batches, approves them, and pays them to the employers'
 // accounts.
 func TestRefundEndToEnd(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ib := setupInsurance(t, open)
-		v := village(t, "652301", 8)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ib := sqlstoretest.NewInsurance(t, open)
+		v := sqlstoretest.Village(t, "652301", 8)
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652300"})
 		approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 3, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
 		orgs := map[string]*registry.Organisation{}
 		seq := 0
 		employ := func(name string, size registry.OrgSize, staff, months int) {
-			o := ib.org(t, v, len(orgs)+1)
-			if err := ib.db.ExecRaw(ib.ctx, fmt.Sprintf("UPDATE organisations SET size = '%s' WHERE id = %d", size, o.ID)); err != nil {
+			o := ib.Org(t, v, len(orgs)+1)
+			if err := ib.DB.ExecRaw(ib.Ctx, fmt.Sprintf("UPDATE organisations SET size = '%s' WHERE id = %d", size, o.ID)); err != nil {
 				t.Fatal(err)
 			}
 			orgs[name] = o
 			for range staff {
 				seq++
-				p := ib.person(t, v, 300+seq)
+				p := ib.Person(t, v, 300+seq)
 				for mo := 0; mo < months; mo++ {
 					m := period.NewMonth(2024, time.December).Add(-mo)
-					if err := ib.db.ExecRaw(ib.ctx, fmt.Sprintf(`INSERT INTO payments (receipt_no, person_id, org_id, scheme, period, region_code, base, employer,
+					if err := ib.DB.ExecRaw(ib.Ctx, fmt.Sprintf(`INSERT INTO payments (receipt_no, person_id, org_id, scheme, period, region_code, base, employer,
 						individual, paid_on, source, created_at) VALUES ('U%d-%s', %d, %d, 'unemployment', '%s', '%s', 500000, 5000, 2000, '%s', 'tax', '2025-01-01T00:00:00Z')`,
 						p.ID, m, p.ID, o.ID, m, v, m.Last())); err != nil {
 						t.Fatal(err)
@@ -52,14 +53,14 @@ func TestRefundEndToEnd(t *testing.T) {
 		employ("B", registry.SizeLarge, 2, 12)  // one of two staff claimed: 50% laid off
 		employ("C", registry.SizeSmall, 2, 11)  // 11 months paid: refused
 		employ("D", registry.SizeSmall, 1, 12)  // 840.00: 60% → 504.00
-		claimant := ib.person(t, v, 399)
-		if err := ib.db.ExecRaw(ib.ctx, fmt.Sprintf(`INSERT INTO unemployment_claims (region_code, person_id, org_id, separation_date, separation, registered_on,
+		claimant := ib.Person(t, v, 399)
+		if err := ib.DB.ExecRaw(ib.Ctx, fmt.Sprintf(`INSERT INTO unemployment_claims (region_code, person_id, org_id, separation_date, separation, registered_on,
 			retirement_group, start_month, contribution_months, carried_months, entitlement_months, monthly_amount, status, decision, created_at)
 			VALUES ('%s', %d, %d, '2024-05-31', 'terminated_by_employer', '2024-06-03', 'male', '2024-06', 36, 0, 12, 180000, 'open', '{}', '2024-06-03T00:00:00Z')`,
 			v, claimant.ID, orgs["B"].ID)); err != nil {
 			t.Fatal(err)
 		}
-		rf := clocktest.Build(func(c clock.Clock) *insurance.Refunds { return insurance.NewRefunds(ib.db, ib.pk, c) })
+		rf := clocktest.Build(func(c clock.Clock) *insurance.Refunds { return insurance.NewRefunds(ib.DB, ib.PK, c) })
 		run, err := rf.Screen(cw, 2025, "")
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +106,7 @@ func TestRefundEndToEnd(t *testing.T) {
 			t.Errorf("run %d after a screening with nobody left = %v, want not found", second.ID+1, err)
 		}
 		// Every employer refunded is told, once.
-		ns, err := ib.db.QueuedNotices(ib.ctx, 10)
+		ns, err := ib.DB.QueuedNotices(ib.Ctx, 10)
 		told := map[int64]int{}
 		for _, n := range ns {
 			if n.RecipientKind == "organisation" && n.Kind == "granted" && strings.Contains(n.Message, "稳岗返还") {
@@ -120,10 +121,10 @@ func TestRefundEndToEnd(t *testing.T) {
 			t.Errorf("batches %+v, %v", batches, err)
 		}
 		// Paid to the employers' accounts: A has one, D and E none (held).
-		addAccount(t, ib.svc, ib.ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
+		sqlstoretest.AddAccount(t, ib.Svc, ib.Ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
 			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true})
 		m := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period()
-		sum, err := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(ib.db, c) }).Generate(cw, m, "")
+		sum, err := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(ib.DB, c) }).Generate(cw, m, "")
 		if err != nil || sum.Created != 3 || sum.Held != 2 || sum.ByFund[payment.FundUnemployment] != 201_600 {
 			t.Errorf("payment run %+v, %v; want the three refunds from the unemployment fund, two held", sum, err)
 		}

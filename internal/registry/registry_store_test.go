@@ -1,108 +1,33 @@
-package sqlstore_test
+package registry_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
-// testBundle is what each subtest works with.
-type testBundle struct {
-	db  *sqlstore.DB
-	svc *registry.Service
-	ctx context.Context // acting as the prefecture administrator
-}
-
-var today = period.MustDate(2026, time.November, 22)
-
-// forEachEngine runs fn as a subtest on SQLite and, when configured, on
-// PostgreSQL.
-func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sqlstore.DB)) {
-	t.Helper()
-	for _, name := range []string{"sqlite", "postgres"} {
-		open := sqlstoretest.Engines()[name]
-		t.Run(name, func(t *testing.T) { fn(t, open) })
-	}
-}
-
-func setup(t *testing.T, open func(testing.TB) *sqlstore.DB) testBundle {
-	t.Helper()
-	db := open(t)
-	svc := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) })
-	clocktest.Set(svc, func() time.Time { return today.Time().Add(10 * time.Hour) })
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	return testBundle{db: db, svc: svc, ctx: ctx}
-}
-
-// village returns the n-th village or community of a county.
-func village(t *testing.T, county region.Code, n int) region.Code {
-	t.Helper()
-	tree, err := region.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs := tree.Descendants(county, region.Village)
-	if len(vs) <= n {
-		t.Fatalf("county %s has %d villages, want > %d", county, len(vs), n)
-	}
-	return vs[n].Code
-}
-
-func residentID(t *testing.T, div string, y int, m time.Month, d, seq int) ids.ResidentID {
-	t.Helper()
-	id, err := ids.MakeResidentID(div, period.MustDate(y, m, d), seq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-func newPerson(t *testing.T, code region.Code, seq int) *registry.Person {
-	return &registry.Person{
-		IDNumber: residentID(t, string(code.County()), 1980, time.March, 5, seq), Name: fmt.Sprintf("测试%d", seq),
-		Ethnicity: "han", HukouType: registry.HukouUrban, HukouRegion: code.County(), RegionCode: code, Phone: "13812345678",
-	}
-}
-
-func auditCount(t *testing.T, db *sqlstore.DB) int64 {
-	t.Helper()
-	rep, err := db.VerifyAudit(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Break != nil {
-		t.Fatalf("audit chain broken: %+v", rep.Break)
-	}
-	return rep.Events
-}
-
 func TestPersonLifecycle(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		v := village(t, "652301", 0)
-		p := newPerson(t, v, 11)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		v := sqlstoretest.Village(t, "652301", 0)
+		p := sqlstoretest.NewPerson(t, v, 11)
 		p.IDNumber = ids.ResidentID(strings.ToLower(string(p.IDNumber)))
-		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+		if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 			t.Fatalf("CreatePerson: %v", err)
 		}
 		if p.ID == 0 || p.Version != 1 {
 			t.Fatalf("created person has ID %d version %d", p.ID, p.Version)
 		}
-		got, err := tb.svc.Person(tb.ctx, p.ID)
+		got, err := tb.Svc.Person(tb.Ctx, p.ID)
 		if err != nil {
 			t.Fatalf("Person(%d): %v", p.ID, err)
 		}
@@ -113,40 +38,40 @@ func TestPersonLifecycle(t *testing.T) {
 			t.Errorf("CreatedAt = %v, want %v", got.CreatedAt, p.CreatedAt)
 		}
 
-		dup := newPerson(t, v, 11)
-		if err := tb.svc.CreatePerson(tb.ctx, dup); fault.CodeOf(err) != fault.Conflict {
+		dup := sqlstoretest.NewPerson(t, v, 11)
+		if err := tb.Svc.CreatePerson(tb.Ctx, dup); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("CreatePerson(duplicate ID) = %v, want conflict", err)
 		}
 
-		upd, err := tb.svc.UpdatePerson(tb.ctx, p.ID, 1, func(x *registry.Person) { x.Address = "宁边路 1 号" })
+		upd, err := tb.Svc.UpdatePerson(tb.Ctx, p.ID, 1, func(x *registry.Person) { x.Address = "宁边路 1 号" })
 		if err != nil {
 			t.Fatalf("UpdatePerson: %v", err)
 		}
 		if upd.Version != 2 || upd.Address != "宁边路 1 号" {
 			t.Errorf("updated person = version %d address %q", upd.Version, upd.Address)
 		}
-		if _, err := tb.svc.UpdatePerson(tb.ctx, p.ID, 1, func(x *registry.Person) { x.Address = "stale" }); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.Svc.UpdatePerson(tb.Ctx, p.ID, 1, func(x *registry.Person) { x.Address = "stale" }); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("UpdatePerson(stale version) = %v, want conflict", err)
 		}
-		if _, err := tb.svc.Person(tb.ctx, 999999); fault.CodeOf(err) != fault.NotFound {
+		if _, err := tb.Svc.Person(tb.Ctx, 999999); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("Person(999999) = %v, want not found", err)
 		}
 
-		dead, err := tb.svc.RecordDeath(tb.ctx, p.ID, period.MustDate(2026, 10, 3), "public_security")
+		dead, err := tb.Svc.RecordDeath(tb.Ctx, p.ID, period.MustDate(2026, 10, 3), "public_security")
 		if err != nil {
 			t.Fatalf("RecordDeath: %v", err)
 		}
 		if dead.Alive() {
 			t.Error("person is alive after RecordDeath")
 		}
-		alive, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{Region: "652301", Alive: true})
+		alive, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{Region: "652301", Alive: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(alive) != 0 {
 			t.Errorf("Persons(alive) = %d persons, want 0", len(alive))
 		}
-		byID, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(p.IDNumber)})
+		byID, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{IDNumber: string(p.IDNumber)})
 		if err != nil || len(byID) != 1 {
 			t.Errorf("Persons(id_number) = %d, %v; want 1 person", len(byID), err)
 		}
@@ -154,36 +79,36 @@ func TestPersonLifecycle(t *testing.T) {
 }
 
 func TestInvalidPersonWritesNothing(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		before := auditCount(t, tb.db)
-		p := newPerson(t, village(t, "652301", 0), 3)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		before := sqlstoretest.AuditCount(t, tb.DB)
+		p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 3)
 		p.IDNumber = "652301199001011234" // bad check digit
-		err := tb.svc.CreatePerson(tb.ctx, p)
+		err := tb.Svc.CreatePerson(tb.Ctx, p)
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["id_number"] == "" {
 			t.Fatalf("CreatePerson(bad ID) = %v, want invalid naming id_number", err)
 		}
-		list, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{})
+		list, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(list) != 0 {
 			t.Errorf("persons after a rejected create = %d, want 0", len(list))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.DB); after != before {
 			t.Errorf("audit events after a rejected create = %d, want %d", after, before)
 		}
 	})
 }
 
 func TestHouseholdMembersAtomic(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		v := village(t, "652302", 1)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		v := sqlstoretest.Village(t, "652302", 1)
 		var ps []*registry.Person
 		for i := 1; i <= 3; i++ {
-			p := newPerson(t, v, 20+i)
-			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+			p := sqlstoretest.NewPerson(t, v, 20+i)
+			if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
@@ -191,10 +116,10 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 		h := &registry.Household{RegionCode: v, HukouType: registry.HukouRural, Members: []registry.Member{
 			{PersonID: ps[1].ID, Relation: registry.RelSpouse}, {PersonID: ps[0].ID, Relation: registry.RelHead},
 		}}
-		if err := tb.svc.CreateHousehold(tb.ctx, h); err != nil {
+		if err := tb.Svc.CreateHousehold(tb.Ctx, h); err != nil {
 			t.Fatalf("CreateHousehold: %v", err)
 		}
-		got, err := tb.svc.Household(tb.ctx, h.ID)
+		got, err := tb.Svc.Household(tb.Ctx, h.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,21 +129,21 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 
 		// A second household claiming ps[1] fails whole: no household row,
 		// no member row for ps[2], no audit event.
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.DB)
 		h2 := &registry.Household{RegionCode: v, HukouType: registry.HukouRural, Members: []registry.Member{
 			{PersonID: ps[2].ID, Relation: registry.RelHead}, {PersonID: ps[1].ID, Relation: registry.RelChild},
 		}}
-		if err := tb.svc.CreateHousehold(tb.ctx, h2); fault.CodeOf(err) != fault.Conflict {
+		if err := tb.Svc.CreateHousehold(tb.Ctx, h2); fault.CodeOf(err) != fault.Conflict {
 			t.Fatalf("CreateHousehold(member of another) = %v, want conflict", err)
 		}
-		hs, err := tb.svc.Households(tb.ctx, registry.HouseholdFilter{PersonID: ps[2].ID})
+		hs, err := tb.Svc.Households(tb.Ctx, registry.HouseholdFilter{PersonID: ps[2].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(hs) != 0 {
 			t.Errorf("person %d is in %d households after a failed create, want 0", ps[2].ID, len(hs))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.DB); after != before {
 			t.Errorf("audit events = %d after a failed create, want %d", after, before)
 		}
 
@@ -226,13 +151,13 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 		h3 := &registry.Household{RegionCode: v, HukouType: registry.HukouRural, Members: []registry.Member{
 			{PersonID: ps[2].ID, Relation: registry.RelHead}, {PersonID: 999, Relation: registry.RelHead},
 		}}
-		err = tb.svc.CreateHousehold(tb.ctx, h3)
+		err = tb.Svc.CreateHousehold(tb.Ctx, h3)
 		if f := fault.FieldsOf(err); f["members"] == "" || f["members[1].person_id"] == "" {
 			t.Errorf("CreateHousehold(two heads, unknown member) fields = %v", f)
 		}
 
 		// Replacing the members moves the spouse out.
-		upd, err := tb.svc.UpdateHousehold(tb.ctx, h.ID, got.Version, func(x *registry.Household) {
+		upd, err := tb.Svc.UpdateHousehold(tb.Ctx, h.ID, got.Version, func(x *registry.Household) {
 			x.Members = []registry.Member{{PersonID: ps[0].ID, Relation: registry.RelHead}}
 		})
 		if err != nil {
@@ -245,40 +170,40 @@ func TestHouseholdMembersAtomic(t *testing.T) {
 }
 
 func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		v := village(t, "652301", 2)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		v := sqlstoretest.Village(t, "652301", 2)
 		o := &registry.Organisation{USCC: "91350100M000100Y43", Name: "昌吉市测试商贸有限公司", IndustryCode: "F5123", Size: registry.SizeSmall, RegionCode: v}
-		if err := tb.svc.CreateOrganisation(tb.ctx, o); err != nil {
+		if err := tb.Svc.CreateOrganisation(tb.Ctx, o); err != nil {
 			t.Fatalf("CreateOrganisation: %v", err)
 		}
 		flagged := &registry.Organisation{USCC: "91350203M0001QAY9B", Name: "校验位存疑公司", IndustryCode: "C1711", Size: registry.SizeMicro, RegionCode: v}
-		if err := tb.svc.CreateOrganisation(tb.ctx, flagged); err != nil {
+		if err := tb.Svc.CreateOrganisation(tb.Ctx, flagged); err != nil {
 			t.Fatalf("CreateOrganisation(bad check char, lenient): %v", err)
 		}
-		if got, _ := tb.svc.Organisation(tb.ctx, flagged.ID); !got.NeedsReview() {
+		if got, _ := tb.Svc.Organisation(tb.Ctx, flagged.ID); !got.NeedsReview() {
 			t.Error("organisation with a bad USCC check character is not flagged for review")
 		}
-		if err := tb.svc.CreateOrganisation(tb.ctx, &registry.Organisation{USCC: o.USCC, Name: "x", IndustryCode: "F51", Size: registry.SizeSmall, RegionCode: v}); fault.CodeOf(err) != fault.Conflict {
+		if err := tb.Svc.CreateOrganisation(tb.Ctx, &registry.Organisation{USCC: o.USCC, Name: "x", IndustryCode: "F51", Size: registry.SizeSmall, RegionCode: v}); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("CreateOrganisation(duplicate USCC) = %v, want conflict", err)
 		}
 
-		p := newPerson(t, v, 31)
-		if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+		p := sqlstoretest.NewPerson(t, v, 31)
+		if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 			t.Fatal(err)
 		}
 		e := &registry.Employment{PersonID: p.ID, OrgID: o.ID, Start: period.MustDate(2020, 1, 1), MonthlyWage: money.Yuan(6000)}
-		if err := tb.svc.CreateEmployment(tb.ctx, e); err != nil {
+		if err := tb.Svc.CreateEmployment(tb.Ctx, e); err != nil {
 			t.Fatalf("CreateEmployment: %v", err)
 		}
 		if e.RegionCode != v {
 			t.Errorf("employment region = %s, want the employer's %s", e.RegionCode, v)
 		}
-		active, err := tb.svc.Employments(tb.ctx, registry.EmploymentFilter{ActiveOn: period.MustDate(2026, 1, 1)})
+		active, err := tb.Svc.Employments(tb.Ctx, registry.EmploymentFilter{ActiveOn: period.MustDate(2026, 1, 1)})
 		if err != nil || len(active) != 1 {
 			t.Fatalf("Employments(active 2026-01-01) = %d, %v; want 1", len(active), err)
 		}
-		ended, err := tb.svc.UpdateEmployment(tb.ctx, e.ID, e.Version, func(x *registry.Employment) {
+		ended, err := tb.Svc.UpdateEmployment(tb.Ctx, e.ID, e.Version, func(x *registry.Employment) {
 			x.End, x.Separation = period.MustDate(2025, 6, 30), registry.SepInvoluntary
 		})
 		if err != nil {
@@ -287,31 +212,31 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 		if ended.Version != 2 {
 			t.Errorf("version after end = %d, want 2", ended.Version)
 		}
-		active, _ = tb.svc.Employments(tb.ctx, registry.EmploymentFilter{ActiveOn: period.MustDate(2026, 1, 1)})
+		active, _ = tb.Svc.Employments(tb.Ctx, registry.EmploymentFilter{ActiveOn: period.MustDate(2026, 1, 1)})
 		if len(active) != 0 {
 			t.Errorf("Employments(active after end) = %d, want 0", len(active))
 		}
-		if _, err := tb.svc.UpdateEmployment(tb.ctx, e.ID, ended.Version, func(x *registry.Employment) { x.Separation = "" }); fault.FieldsOf(err)["separation"] == "" {
+		if _, err := tb.Svc.UpdateEmployment(tb.Ctx, e.ID, ended.Version, func(x *registry.Employment) { x.Separation = "" }); fault.FieldsOf(err)["separation"] == "" {
 			t.Errorf("ended spell without a reason: err = %v, want a problem with separation", err)
 		}
 
 		d := &registry.Disability{PersonID: p.ID, Kind: registry.DisPhysical, Grade: 2, Issued: period.MustDate(2019, 5, 1)}
-		if err := tb.svc.CreateDisability(tb.ctx, d); err != nil {
+		if err := tb.Svc.CreateDisability(tb.Ctx, d); err != nil {
 			t.Fatalf("CreateDisability: %v", err)
 		}
-		ds, err := tb.svc.Disabilities(tb.ctx, p.ID)
+		ds, err := tb.Svc.Disabilities(tb.Ctx, p.ID)
 		if err != nil || len(ds) != 1 || !ds[0].Severe() {
 			t.Errorf("Disabilities = %v, %v; want one severe record", ds, err)
 		}
-		if err := tb.svc.CreateDisability(tb.ctx, &registry.Disability{PersonID: p.ID, Kind: registry.DisVisual, Grade: 5, Issued: period.MustDate(2019, 5, 1)}); fault.FieldsOf(err)["grade"] == "" {
+		if err := tb.Svc.CreateDisability(tb.Ctx, &registry.Disability{PersonID: p.ID, Kind: registry.DisVisual, Grade: 5, Issued: period.MustDate(2019, 5, 1)}); fault.FieldsOf(err)["grade"] == "" {
 			t.Errorf("CreateDisability(grade 5) = %v, want a problem with grade", err)
 		}
 
 		for _, no := range []string{"6222020200112233445", "6228480012345678901"} {
 			b := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(p.ID), BankCode: "ICBC", BankName: "中国工商银行", AccountNo: no, AccountName: p.Name, Primary: true}
-			addAccount(t, tb.svc, tb.ctx, b)
+			sqlstoretest.AddAccount(t, tb.Svc, tb.Ctx, b)
 		}
-		accts, err := tb.svc.BankAccounts(tb.ctx, registry.OwnerPerson, int64(p.ID))
+		accts, err := tb.Svc.BankAccounts(tb.Ctx, registry.OwnerPerson, int64(p.ID))
 		if err != nil || len(accts) != 2 {
 			t.Fatalf("BankAccounts = %d, %v", len(accts), err)
 		}
@@ -322,55 +247,55 @@ func TestOrganisationEmploymentDisabilityBank(t *testing.T) {
 }
 
 func TestCountyScope(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		in := newPerson(t, village(t, "652301", 0), 41)
-		out := newPerson(t, village(t, "652302", 0), 42)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		in := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 41)
+		out := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652302", 0), 42)
 		for _, p := range []*registry.Person{in, out} {
-			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+			if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 				t.Fatal(err)
 			}
 		}
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
-		if _, err := tb.svc.Person(cw, in.ID); err != nil {
+		if _, err := tb.Svc.Person(cw, in.ID); err != nil {
 			t.Errorf("caseworker of 652301 reading a 652301 person: %v", err)
 		}
-		if _, err := tb.svc.Person(cw, out.ID); fault.CodeOf(err) != fault.NotFound {
+		if _, err := tb.Svc.Person(cw, out.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("caseworker of 652301 reading a 652302 person = %v, want not found", err)
 		}
-		if _, err := tb.svc.Persons(cw, registry.PersonFilter{Region: "652302"}); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := tb.Svc.Persons(cw, registry.PersonFilter{Region: "652302"}); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 listing 652302 = %v, want forbidden", err)
 		}
-		list, err := tb.svc.Persons(cw, registry.PersonFilter{})
+		list, err := tb.Svc.Persons(cw, registry.PersonFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(list) != 1 || list[0].ID != in.ID {
 			t.Errorf("caseworker's unfiltered list = %d persons, want only person %d", len(list), in.ID)
 		}
-		if _, err := tb.svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.NotFound {
+		if _, err := tb.Svc.UpdatePerson(cw, out.ID, 1, func(p *registry.Person) { p.Address = "x" }); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("caseworker of 652301 updating a 652302 person = %v, want not found", err)
 		}
 		// Moving a person out of one's own scope is refused too.
-		if _, err := tb.svc.UpdatePerson(cw, in.ID, 1, func(p *registry.Person) { p.RegionCode = out.RegionCode }); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := tb.Svc.UpdatePerson(cw, in.ID, 1, func(p *registry.Person) { p.RegionCode = out.RegionCode }); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker moving a person to 652302 = %v, want forbidden", err)
 		}
-		if err := tb.svc.CreatePerson(cw, newPerson(t, village(t, "652302", 1), 43)); fault.CodeOf(err) != fault.Forbidden {
+		if err := tb.Svc.CreatePerson(cw, sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652302", 1), 43)); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 creating in 652302 = %v, want forbidden", err)
 		}
 		an := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 3, Username: "an", Role: auth.RoleAnalyst, Scope: "652300"})
-		if err := tb.svc.CreatePerson(an, newPerson(t, village(t, "652301", 1), 44)); fault.CodeOf(err) != fault.Forbidden {
+		if err := tb.Svc.CreatePerson(an, sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 1), 44)); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("analyst creating a person = %v, want forbidden", err)
 		}
 	})
 }
 
 func TestPagination(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		v := village(t, "652323", 0)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		v := sqlstoretest.Village(t, "652323", 0)
 		for i := 0; i < 7; i++ {
-			if err := tb.svc.CreatePerson(tb.ctx, newPerson(t, v, 100+i)); err != nil {
+			if err := tb.Svc.CreatePerson(tb.Ctx, sqlstoretest.NewPerson(t, v, 100+i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -380,7 +305,7 @@ func TestPagination(t *testing.T) {
 			if pages > 10 {
 				t.Fatal("pagination does not end")
 			}
-			page, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{Region: "652323", Page: registry.Page{After: after, Limit: 3}})
+			page, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{Region: "652323", Page: registry.Page{After: after, Limit: 3}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -402,13 +327,13 @@ func TestPagination(t *testing.T) {
 }
 
 func TestRecordDeaths(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		v := village(t, "652301", 0)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		v := sqlstoretest.Village(t, "652301", 0)
 		var ps []*registry.Person
 		for i := range 3 {
-			p := newPerson(t, v, 20+i)
-			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+			p := sqlstoretest.NewPerson(t, v, 20+i)
+			if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
@@ -416,90 +341,75 @@ func TestRecordDeaths(t *testing.T) {
 		notice := func(line int, p *registry.Person, d period.Date) registry.DeathNotice {
 			return registry.DeathNotice{Line: line, IDNumber: p.IDNumber, Name: p.Name, Date: d}
 		}
-		before := auditCount(t, tb.db)
+		before := sqlstoretest.AuditCount(t, tb.DB)
 		bad := []registry.DeathNotice{notice(2, ps[0], period.MustDate(2026, 9, 1)), notice(3, ps[1], period.MustDate(2027, 1, 1))}
-		_, err := tb.svc.RecordDeaths(tb.ctx, bad, "public_security")
+		_, err := tb.Svc.RecordDeaths(tb.Ctx, bad, "public_security")
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: death_date"] != "is in the future" {
 			t.Fatalf("RecordDeaths(a future date) = %v %v, want row 3 named", err, fault.FieldsOf(err))
 		}
-		if auditCount(t, tb.db) != before {
+		if sqlstoretest.AuditCount(t, tb.DB) != before {
 			t.Fatal("a rejected file wrote audit events")
 		}
-		if p, _ := tb.db.Person(tb.ctx, ps[0].ID); !p.Alive() {
+		if p, _ := tb.DB.Person(tb.Ctx, ps[0].ID); !p.Alive() {
 			t.Fatal("a rejected file recorded a death")
 		}
 		good := []registry.DeathNotice{notice(2, ps[0], period.MustDate(2026, 9, 1)), notice(3, ps[1], period.MustDate(2026, 9, 2))}
-		out, err := tb.svc.RecordDeaths(tb.ctx, good, "public_security")
+		out, err := tb.Svc.RecordDeaths(tb.Ctx, good, "public_security")
 		if err != nil || out.Recorded != 2 || out.Repeats != 0 {
 			t.Fatalf("RecordDeaths = %+v, %v; want 2 recorded", out, err)
 		}
-		if n := auditCount(t, tb.db); n != before+2 {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != before+2 {
 			t.Errorf("audit events = %d, want %d", n, before+2)
 		}
 		// Again: repeats change nothing; another date for a recorded death
 		// is a problem.
-		out, err = tb.svc.RecordDeaths(tb.ctx, good, "public_security")
+		out, err = tb.Svc.RecordDeaths(tb.Ctx, good, "public_security")
 		if err != nil || out.Recorded != 0 || out.Repeats != 2 {
 			t.Errorf("RecordDeaths(again) = %+v, %v; want 2 repeats", out, err)
 		}
-		_, err = tb.svc.RecordDeaths(tb.ctx, []registry.DeathNotice{notice(5, ps[0], period.MustDate(2026, 9, 5))}, "public_security")
+		_, err = tb.Svc.RecordDeaths(tb.Ctx, []registry.DeathNotice{notice(5, ps[0], period.MustDate(2026, 9, 5))}, "public_security")
 		if fault.FieldsOf(err)["row 5: death_date"] == "" {
 			t.Errorf("RecordDeaths(another date) = %v, want row 5 named", err)
 		}
-		if p, _ := tb.db.Person(tb.ctx, ps[1].ID); p.DeathDate != period.MustDate(2026, 9, 2) || p.DeathSource != "public_security" {
+		if p, _ := tb.DB.Person(tb.Ctx, ps[1].ID); p.DeathDate != period.MustDate(2026, 9, 2) || p.DeathSource != "public_security" {
 			t.Errorf("person after RecordDeaths = %s %s", p.DeathDate, p.DeathSource)
 		}
 	})
 }
 
-// addAccount records b as the user of ctx and has a second user, an
-// approver, confirm it: an account is paid only once confirmed.
-func addAccount(t *testing.T, svc *registry.Service, ctx context.Context, b *registry.BankAccount) {
-	t.Helper()
-	if err := svc.CreateBankAccount(ctx, b); err != nil {
-		t.Fatalf("CreateBankAccount %s: %v", b.AccountNo, err)
-	}
-	approver := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 99, Username: "approver", Role: auth.RoleApprover, Scope: "652300"})
-	got, err := svc.DecideBankAccount(approver, b.ID, true, "")
-	if err != nil {
-		t.Fatalf("confirm bank account %d: %v", b.ID, err)
-	}
-	*b = *got
-}
-
 func TestPersonSearchAudit(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setup(t, open)
-		tb.svc.IDSearchesPerHour = 1
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewRegistry(t, open)
+		tb.Svc.IDSearchesPerHour = 1
 		var ps []*registry.Person
 		for i := range 3 {
-			p := newPerson(t, village(t, "652301", 0), 61+i)
-			if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
+			p := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 0), 61+i)
+			if err := tb.Svc.CreatePerson(tb.Ctx, p); err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
 		}
-		before := auditCount(t, tb.db)
-		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[0].IDNumber)}); err != nil || len(got) != 1 {
+		before := sqlstoretest.AuditCount(t, tb.DB)
+		if got, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{IDNumber: string(ps[0].IDNumber)}); err != nil || len(got) != 1 {
 			t.Fatalf("search by ID number = %d persons, %v; want one", len(got), err)
 		}
 		// One search event and one read event.
-		if n := auditCount(t, tb.db); n != before+2 {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != before+2 {
 			t.Errorf("a search that finds one person wrote %d audit events, want 2", n-before)
 		}
-		if _, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{IDNumber: string(ps[1].IDNumber)}); fault.CodeOf(err) != fault.Throttled {
+		if _, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{IDNumber: string(ps[1].IDNumber)}); fault.CodeOf(err) != fault.Throttled {
 			t.Errorf("a second search in the hour with a limit of 1 = %v, want rate limited", err)
 		}
-		if n := auditCount(t, tb.db); n != before+3 {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != before+3 {
 			t.Errorf("a refused search wrote %d audit events, want 1", n-before-2)
 		}
-		if got, err := tb.svc.Persons(tb.ctx, registry.PersonFilter{}); err != nil || len(got) != 3 {
+		if got, err := tb.Svc.Persons(tb.Ctx, registry.PersonFilter{}); err != nil || len(got) != 3 {
 			t.Fatalf("list = %d persons, %v; want 3", len(got), err)
 		}
-		if n := auditCount(t, tb.db); n != before+6 {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != before+6 {
 			t.Errorf("a list of 3 persons wrote %d audit events, want 3", n-before-3)
 		}
-		evs, err := tb.db.AuditEvents(context.Background(), 0, 1000)
+		evs, err := tb.DB.AuditEvents(context.Background(), 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

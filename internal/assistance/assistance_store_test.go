@@ -1,4 +1,4 @@
-package sqlstore_test
+package assistance_test
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"safetynet/internal/assistance"
-	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
@@ -19,76 +18,10 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
-
-// asBundle adds the assistance service to the registry bundle, with a
-// clock the test moves and a caseworker, two approvers and a citizen.
-type asBundle struct {
-	testBundle
-	as                    *assistance.Service
-	now                   *time.Time
-	cw, approver, other   context.Context
-	sameUserAsApprover    context.Context
-	caseworkerOfElsewhere context.Context
-}
-
-func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle {
-	t.Helper()
-	tb := setup(t, open)
-	now := today.Time().Add(10 * time.Hour)
-	ab := asBundle{testBundle: tb, now: &now}
-	ab.as = clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t), clocktest.Juris, c)
-	})
-	clocktest.Set(ab.as, func() time.Time { return *ab.now })
-	clocktest.Set(tb.svc, clocktest.Func(ab.as))
-	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
-		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
-	}
-	ab.cw = p(2, "cw.changji", auth.RoleCaseworker, "652301")
-	ab.approver = p(3, "approver", auth.RoleApprover, "652300")
-	ab.other = p(4, "approver2", auth.RoleApprover, "652300")
-	// The caseworker's user (2) signed in with the approver role: the
-	// same user, whatever the role, may not approve their assessment.
-	ab.sameUserAsApprover = p(2, "cw.changji", auth.RoleApprover, "652300")
-	ab.caseworkerOfElsewhere = p(5, "cw.fukang", auth.RoleCaseworker, "652302")
-	return ab
-}
-
-func (ab asBundle) advance(days int) { *ab.now = ab.now.AddDate(0, 0, days) }
-
-func (ab asBundle) month() period.Month { return period.DateOf(*ab.now).Period() }
-
-// household registers a household of persons born on the given dates in
-// village code, the first the head.
-func (ab asBundle) household(t *testing.T, code region.Code, seq int, births ...period.Date) (*registry.Household, []*registry.Person) {
-	t.Helper()
-	h := &registry.Household{RegionCode: code, HukouType: registry.HukouUrban}
-	var ps []*registry.Person
-	for i, b := range births {
-		p := newPerson(t, code, seq+i)
-		y, m, d := b.YMD()
-		p.IDNumber = residentID(t, string(code.County()), y, m, d, seq+i)
-		if err := ab.svc.CreatePerson(ab.ctx, p); err != nil {
-			t.Fatalf("CreatePerson: %v", err)
-		}
-		rel := registry.RelSpouse
-		if i == 0 {
-			rel = registry.RelHead
-		} else if i > 1 {
-			rel = registry.RelChild
-		}
-		h.Members = append(h.Members, registry.Member{PersonID: p.ID, Relation: rel})
-		ps = append(ps, p)
-	}
-	if err := ab.svc.CreateHousehold(ab.ctx, h); err != nil {
-		t.Fatalf("CreateHousehold: %v", err)
-	}
-	return h, ps
-}
 
 // test is a means test of the household's persons with a monthly wage
 // income each (over 12 months) and no assets.
@@ -104,80 +37,80 @@ func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTes
 }
 
 func TestAssistanceDibaoCase(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 3)
-		h, ps := ab.household(t, v, 1, period.MustDate(1980, time.March, 5), period.MustDate(1982, time.May, 1))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 3)
+		h, ps := ab.Household(t, v, 1, period.MustDate(1980, time.March, 5), period.MustDate(1982, time.May, 1))
 		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelCounter}
-		if err := ab.as.Apply(ab.caseworkerOfElsewhere, c, ""); fault.FieldsOf(err)["household_id"] == "" {
+		if err := ab.As.Apply(ab.CaseworkerOfElsewhere, c, ""); fault.FieldsOf(err)["household_id"] == "" {
 			t.Fatalf("Apply by a caseworker of another county = %v, want the household unknown", err)
 		}
-		if err := ab.as.Apply(ab.cw, c, "家庭收入低，申请低保"); err != nil {
+		if err := ab.As.Apply(ab.CW, c, "家庭收入低，申请低保"); err != nil {
 			t.Fatal(err)
 		}
-		if err := ab.as.Apply(ab.cw, &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}, ""); fault.CodeOf(err) != fault.Conflict {
+		if err := ab.As.Apply(ab.CW, &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}, ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second open dibao case of the household = %v, want conflict", err)
 		}
 		// 昌吉市 urban standard in 2026: 780.00. Wages of 500 and 400 a
 		// month: 450.00 per member, 330.00 × 2 = 660.00 a month.
-		c, ex, err := ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 50_000, 40_000), "入户调查: 夫妻二人, 打零工")
+		c, ex, err := ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 50_000, 40_000), "入户调查: 夫妻二人, 打零工")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != assistance.StatusInvestigated || ex.Layer != assistance.LayerDibao || ex.DibaoAmount != 66_000 {
 			t.Fatalf("after investigation: status %s, layer %s, dibao %d; want investigated, dibao, 66000", c.Status, ex.Layer, ex.DibaoAmount)
 		}
-		if cl, err := ab.as.Classification(ab.cw, h.ID, ab.month()); err != nil || cl.Layer != assistance.LayerDibao || cl.TestID != c.TestID {
+		if cl, err := ab.As.Classification(ab.CW, h.ID, ab.Month()); err != nil || cl.Layer != assistance.LayerDibao || cl.TestID != c.TestID {
 			t.Errorf("stored classification = %+v, %v; want dibao from test %d", cl, err, c.TestID)
 		}
-		c, err = ab.as.Assess(ab.cw, c.ID, c.Version, "")
+		c, err = ab.As.Assess(ab.CW, c.ID, c.Version, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		todayD := period.DateOf(*ab.now)
+		todayD := period.DateOf(*ab.Now)
 		if c.Status != assistance.StatusNotice || c.Amount != 66_000 || c.NoticeFrom != todayD || c.NoticeTo != todayD.AddDays(6) {
 			t.Fatalf("assessed: status %s, amount %d, notice %s-%s; want notice, 66000, 7 days from %s", c.Status, c.Amount, c.NoticeFrom, c.NoticeTo, todayD)
 		}
-		if _, err := ab.as.Approve(ab.cw, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.Approve(ab.CW, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("Approve by a caseworker = %v, want forbidden (no approval permission)", err)
 		}
-		if _, err := ab.as.Approve(ab.approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := ab.As.Approve(ab.Approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Approve during the notice = %v, want conflict", err)
 		}
-		ab.advance(2)
-		o, err := ab.as.Object(ab.cw, c.ID, &assistance.Objection{Objector: "匿名", Content: "该户有一辆轿车"})
+		ab.Advance(2)
+		o, err := ab.As.Object(ab.CW, c.ID, &assistance.Objection{Objector: "匿名", Content: "该户有一辆轿车"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ab.advance(6)
-		if view, err := ab.as.FindCase(ab.cw, c.ID); err != nil {
+		ab.Advance(6)
+		if view, err := ab.As.FindCase(ab.CW, c.ID); err != nil {
 			t.Fatal(err)
 		} else {
 			c = view.Case
 		}
-		if _, err := ab.as.Approve(ab.approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "objection") {
+		if _, err := ab.As.Approve(ab.Approver, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "objection") {
 			t.Errorf("Approve with an objection pending = %v, want conflict naming the objection", err)
 		}
-		if c, err = ab.as.ResolveObjection(ab.cw, c.ID, o.ID, false, "核实: 车辆登记在他人名下"); err != nil {
+		if c, err = ab.As.ResolveObjection(ab.CW, c.ID, o.ID, false, "核实: 车辆登记在他人名下"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.Approve(ab.sameUserAsApprover, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.Approve(ab.SameUserAsApprover, c.ID, c.Version, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("Approve by the user who assessed = %v, want forbidden", err)
 		}
-		c, err = ab.as.Approve(ab.approver, c.ID, c.Version, "同意")
+		c, err = ab.As.Approve(ab.Approver, c.ID, c.Version, "同意")
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := ab.as.FindAward(ab.cw, c.AwardID)
+		a, err := ab.As.FindAward(ab.CW, c.AwardID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := ab.month()
+		m := ab.Month()
 		if c.Status != assistance.StatusApproved || a.Status != assistance.AwardActive || a.Amount != 66_000 || a.Start != m ||
 			a.Category != assistance.ReviewOther || a.ReviewDue != m.First().AddMonths(6) || len(a.Decision) == 0 {
 			t.Fatalf("award %+v; want active 66000 from %s, category other, review due %s, with its decision", a, m, m.First().AddMonths(6))
 		}
-		view, err := ab.as.FindCase(ab.cw, c.ID)
+		view, err := ab.As.FindCase(ab.CW, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,76 +127,76 @@ func TestAssistanceDibaoCase(t *testing.T) {
 		}
 
 		// The month's payment: one line; again, nothing new.
-		sum, err := ab.as.Pay(ab.cw, m, "")
+		sum, err := ab.As.Pay(ab.CW, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sum.Lines != 1 || sum.NewLines != 1 || sum.Amount != 66_000 {
 			t.Errorf("first run: %+v, want one new line of 66000", sum)
 		}
-		if sum, err = ab.as.Pay(ab.cw, m, ""); err != nil || sum.NewLines != 0 {
+		if sum, err = ab.As.Pay(ab.CW, m, ""); err != nil || sum.NewLines != 0 {
 			t.Errorf("second run of %s: %+v, %v; want no new line", m, sum, err)
 		}
-		lines, err := ab.as.AwardLines(ab.cw, a.ID)
+		lines, err := ab.As.AwardLines(ab.CW, a.ID)
 		if err != nil || len(lines) != 1 || lines[0].Layer != assistance.LayerDibao {
 			t.Errorf("lines = %+v, %v; want one, layer dibao", lines, err)
 		}
 
 		// The review six months on: the husband found steady work.
-		ab.advance(185)
-		due, err := ab.as.ReviewsDue(ab.cw, period.DateOf(*ab.now), "", registry.Page{})
+		ab.Advance(185)
+		due, err := ab.As.ReviewsDue(ab.CW, period.DateOf(*ab.Now), "", registry.Page{})
 		if err != nil || len(due) != 1 || due[0].ID != a.ID {
 			t.Fatalf("reviews due = %v, %v; want award %d", due, err, a.ID)
 		}
-		r, _, err := ab.as.Review(ab.cw, a.ID, meansTest(ps, 300_000, 40_000), "复核")
+		r, _, err := ab.As.Review(ab.CW, a.ID, meansTest(ps, 300_000, 40_000), "复核")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Outcome != assistance.ReviewStopProposed || !strings.Contains(r.Reason, "income_below_standard") {
 			t.Fatalf("review: %s %q; want the stop proposed naming income_below_standard", r.Outcome, r.Reason)
 		}
-		if _, _, err := ab.as.Review(ab.cw, a.ID, meansTest(ps, 300_000, 40_000), ""); fault.CodeOf(err) != fault.Conflict {
+		if _, _, err := ab.As.Review(ab.CW, a.ID, meansTest(ps, 300_000, 40_000), ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second review while a proposal waits = %v, want conflict", err)
 		}
-		if _, err := ab.as.DecideReview(ab.sameUserAsApprover, r.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.DecideReview(ab.SameUserAsApprover, r.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("DecideReview by the reviewer = %v, want forbidden", err)
 		}
-		if r, err = ab.as.DecideReview(ab.approver, r.ID, true, "同意停保"); err != nil || r.Outcome != assistance.ReviewStopped {
+		if r, err = ab.As.DecideReview(ab.Approver, r.ID, true, "同意停保"); err != nil || r.Outcome != assistance.ReviewStopped {
 			t.Fatalf("DecideReview = %+v, %v; want stopped", r, err)
 		}
-		a, err = ab.as.FindAward(ab.cw, a.ID)
-		if err != nil || a.Status != assistance.AwardStopped || a.End != ab.month() || !strings.Contains(a.StopReason, "income_below_standard") {
-			t.Errorf("award after the stop: %+v, %v; want stopped with %s, the reason kept", a, err, ab.month())
+		a, err = ab.As.FindAward(ab.CW, a.ID)
+		if err != nil || a.Status != assistance.AwardStopped || a.End != ab.Month() || !strings.Contains(a.StopReason, "income_below_standard") {
+			t.Errorf("award after the stop: %+v, %v; want stopped with %s, the reason kept", a, err, ab.Month())
 		}
-		if sum, err = ab.as.Pay(ab.cw, ab.month().Add(1), ""); err != nil || sum.Lines != 0 {
+		if sum, err = ab.As.Pay(ab.CW, ab.Month().Add(1), ""); err != nil || sum.Lines != 0 {
 			t.Errorf("run after the stop: %+v, %v; want no line", sum, err)
 		}
-		if rep, err := ab.db.VerifyAudit(context.Background()); err != nil || rep.Break != nil {
+		if rep, err := ab.DB.VerifyAudit(context.Background()); err != nil || rep.Break != nil {
 			t.Errorf("audit chain: %+v %+v, %v", rep, rep.Break, err)
 		}
 	})
 }
 
 func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		h, ps := ab.household(t, village(t, "652301", 1), 11, period.MustDate(1975, time.January, 9))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		h, ps := ab.Household(t, sqlstoretest.Village(t, "652301", 1), 11, period.MustDate(1975, time.January, 9))
 		c := &assistance.Case{Programme: assistance.ProgDibao, HouseholdID: h.ID, Channel: assistance.ChannelOnline}
-		if err := ab.as.Apply(ab.cw, c, ""); err != nil {
+		if err := ab.As.Apply(ab.CW, c, ""); err != nil {
 			t.Fatal(err)
 		}
-		c, _, err := ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 30_000), "")
+		c, _, err := ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 30_000), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err = ab.as.Assess(ab.cw, c.ID, c.Version, ""); err != nil {
+		if c, err = ab.As.Assess(ab.CW, c.ID, c.Version, ""); err != nil {
 			t.Fatal(err)
 		}
-		o, err := ab.as.Object(ab.cw, c.ID, &assistance.Objection{Content: "申请人在企业有固定工作"})
+		o, err := ab.As.Object(ab.CW, c.ID, &assistance.Objection{Content: "申请人在企业有固定工作"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err = ab.as.ResolveObjection(ab.cw, c.ID, o.ID, true, "核实属实: 月工资3,000元"); err != nil {
+		if c, err = ab.As.ResolveObjection(ab.CW, c.ID, o.ID, true, "核实属实: 月工资3,000元"); err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != assistance.StatusApplied {
@@ -271,84 +204,84 @@ func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
 		}
 		// Investigated again with the wage found: not eligible, a refusal
 		// is proposed, and an approver confirms it.
-		if c, _, err = ab.as.Investigate(ab.cw, c.ID, c.Version, meansTest(ps, 300_000), "再次调查"); err != nil {
+		if c, _, err = ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 300_000), "再次调查"); err != nil {
 			t.Fatal(err)
 		}
-		if c, err = ab.as.Assess(ab.cw, c.ID, c.Version, ""); err != nil {
+		if c, err = ab.As.Assess(ab.CW, c.ID, c.Version, ""); err != nil {
 			t.Fatal(err)
 		}
 		if c.Status != assistance.StatusProposed || c.Eligible || !strings.Contains(c.Reason, "income_below_standard") {
 			t.Fatalf("assessed: %s eligible=%v %q; want a refusal proposed naming income_below_standard", c.Status, c.Eligible, c.Reason)
 		}
-		if c, err = ab.as.Approve(ab.approver, c.ID, c.Version, ""); err != nil || c.Status != assistance.StatusRefused || c.AwardID != 0 {
+		if c, err = ab.As.Approve(ab.Approver, c.ID, c.Version, ""); err != nil || c.Status != assistance.StatusRefused || c.AwardID != 0 {
 			t.Fatalf("approve the refusal: %+v, %v; want refused without an award", c, err)
 		}
 	})
 }
 
 func TestAssistanceTemporaryFastTrack(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		h, ps := ab.household(t, village(t, "652301", 2), 21, period.MustDate(1970, time.June, 1), period.MustDate(1972, time.July, 1))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		h, ps := ab.Household(t, sqlstoretest.Village(t, "652301", 2), 21, period.MustDate(1970, time.June, 1), period.MustDate(1972, time.July, 1))
 		// A fire: 20,000 yuan of loss; the emergency grant is at most 3
 		// months of the standard per member (780 × 3 × 2 = 4,680.00), over
 		// the fast-track limit of 3,000: it must be approved first.
 		big := &assistance.Case{Programme: assistance.ProgTemporary, HouseholdID: h.ID, Channel: assistance.ChannelTownship,
 			HardshipType: assistance.HardshipEmergency, Expense: 2_000_000}
-		if err := ab.as.Apply(ab.cw, big, "火灾"); err != nil {
+		if err := ab.As.Apply(ab.CW, big, "火灾"); err != nil {
 			t.Fatal(err)
 		}
-		big, _, err := ab.as.Investigate(ab.cw, big.ID, big.Version, meansTest(ps, 150_000, 100_000), "")
+		big, _, err := ab.As.Investigate(ab.CW, big.ID, big.Version, meansTest(ps, 150_000, 100_000), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.FastTrack(ab.cw, big.ID, big.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "fast-track limit") {
+		if _, err := ab.As.FastTrack(ab.CW, big.ID, big.Version, ""); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "fast-track limit") {
 			t.Fatalf("FastTrack over the limit = %v, want conflict naming the limit", err)
 		}
-		if big, err = ab.as.Assess(ab.cw, big.ID, big.Version, ""); err != nil {
+		if big, err = ab.As.Assess(ab.CW, big.ID, big.Version, ""); err != nil {
 			t.Fatal(err)
 		}
 		if big.Status != assistance.StatusProposed || big.Amount != 468_000 {
 			t.Fatalf("assessed: %s %d, want proposed 468000 (no public notice for temporary assistance)", big.Status, big.Amount)
 		}
-		if big, err = ab.as.Approve(ab.approver, big.ID, big.Version, ""); err != nil {
+		if big, err = ab.As.Approve(ab.Approver, big.ID, big.Version, ""); err != nil {
 			t.Fatal(err)
 		}
 		// A second emergency the same year: 2,500 yuan of medical bills,
 		// within the limit and the yearly cap (10,000 - 4,680 left).
 		small := &assistance.Case{Programme: assistance.ProgTemporary, HouseholdID: h.ID, Channel: assistance.ChannelVillage,
 			HardshipType: assistance.HardshipEmergency, Expense: 250_000}
-		if err := ab.as.Apply(ab.cw, small, "意外受伤"); err != nil {
+		if err := ab.As.Apply(ab.CW, small, "意外受伤"); err != nil {
 			t.Fatal(err)
 		}
-		if small, _, err = ab.as.Investigate(ab.cw, small.ID, small.Version, meansTest(ps, 150_000, 100_000), ""); err != nil {
+		if small, _, err = ab.As.Investigate(ab.CW, small.ID, small.Version, meansTest(ps, 150_000, 100_000), ""); err != nil {
 			t.Fatal(err)
 		}
-		if small, err = ab.as.FastTrack(ab.cw, small.ID, small.Version, "先行救助"); err != nil {
+		if small, err = ab.As.FastTrack(ab.CW, small.ID, small.Version, "先行救助"); err != nil {
 			t.Fatal(err)
 		}
 		if small.Status != assistance.StatusGranted || small.Amount != 250_000 || small.AwardID == 0 {
 			t.Fatalf("fast-tracked: %+v; want granted 250000 with an award", small)
 		}
-		sum, err := ab.as.Pay(ab.cw, ab.month(), "")
+		sum, err := ab.As.Pay(ab.CW, ab.Month(), "")
 		if err != nil || sum.NewLines != 2 || sum.Amount != 718_000 {
 			t.Fatalf("pay: %+v, %v; want two one-offs, 7,180.00", sum, err)
 		}
-		if _, err := ab.as.ReviewGrant(ab.sameUserAsApprover, small.ID, small.Version, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.ReviewGrant(ab.SameUserAsApprover, small.ID, small.Version, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("ReviewGrant by who granted = %v, want forbidden", err)
 		}
-		if _, err := ab.as.ReviewGrant(ab.approver, small.ID, small.Version, false, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.As.ReviewGrant(ab.Approver, small.ID, small.Version, false, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("reversal without a reason = %v, want invalid", err)
 		}
-		if small, err = ab.as.ReviewGrant(ab.approver, small.ID, small.Version, false, "医疗费已由商业保险赔付"); err != nil || small.Status != assistance.StatusReversed {
+		if small, err = ab.As.ReviewGrant(ab.Approver, small.ID, small.Version, false, "医疗费已由商业保险赔付"); err != nil || small.Status != assistance.StatusReversed {
 			t.Fatalf("ReviewGrant(reverse) = %+v, %v; want reversed", small, err)
 		}
-		a, err := ab.as.FindAward(ab.cw, small.AwardID)
+		a, err := ab.As.FindAward(ab.CW, small.AwardID)
 		if err != nil || a.Status != assistance.AwardStopped || !strings.Contains(a.StopReason, "商业保险") {
 			t.Errorf("reversed award %+v, %v; want stopped with the reason", a, err)
 		}
 		// The yearly cap counts what was granted and not reversed.
-		received, err := ab.db.TemporaryReceived(ab.ctx, h.ID, ab.month().Add(-11), ab.month())
+		received, err := ab.DB.TemporaryReceived(ab.Ctx, h.ID, ab.Month().Add(-11), ab.Month())
 		if err != nil || received != 468_000 {
 			t.Errorf("received in 12 months = %d, %v; want 468000", received, err)
 		}
@@ -356,21 +289,21 @@ func TestAssistanceTemporaryFastTrack(t *testing.T) {
 }
 
 func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 4)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 4)
 		// A widow of 70 living alone on a resident pension of 200 a month,
 		// paid for the 12 months before: the pension comes in from the
 		// insurance side.
-		h1, ps1 := ab.household(t, v, 31, period.MustDate(1956, time.February, 2))
-		if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision,
+		h1, ps1 := ab.Household(t, v, 31, period.MustDate(1956, time.February, 2))
+		if err := ab.DB.ExecRaw(ab.Ctx, fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision,
 			policy_version, created_by, created_at) VALUES (900, %d, 'resident_pension', '%s', '2021-03', 20000, 'active', '{}', 'test', 'test', '2021-03-01T00:00:00Z')`,
 			ps1[0].ID, v)); err != nil {
 			t.Fatal(err)
 		}
-		m := ab.month()
+		m := ab.Month()
 		for i := 1; i <= 12; i++ {
-			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id)
+			if err := ab.DB.ExecRaw(ab.Ctx, fmt.Sprintf(`INSERT INTO payroll_lines (award_id, period, kind, amount, region_code, person_id, run_id)
 				VALUES (900, '%s', 'regular', 20000, '%s', %d, 1)`, m.Add(-i), v, ps1[0].ID)); err != nil {
 				t.Fatal(err)
 			}
@@ -379,11 +312,11 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		mt.HouseholdID, mt.Period = h1.ID, m
 		mt.Source = assistance.SourceDataMatch
 		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter, mt.Members[0].SupporterStated = true, false, true
-		ex, err := ab.as.CreateMeansTest(ab.cw, mt)
+		ex, err := ab.As.CreateMeansTest(ab.CW, mt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := ab.as.MeansTest(ab.cw, ex.TestID)
+		stored, err := ab.As.MeansTest(ab.CW, ex.TestID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -396,25 +329,25 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 			t.Errorf("layer = %s (%d tekun), want tekun\n%s", ex.Layer, ex.TekunMembers, strings.Join(ex.Reasons, "\n"))
 		}
 		// Two more households: one at 低保 level, one comfortable.
-		h2, ps2 := ab.household(t, v, 41, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
-		h3, ps3 := ab.household(t, village(t, "652302", 0), 51, period.MustDate(1990, time.May, 1))
+		h2, ps2 := ab.Household(t, v, 41, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
+		h3, ps3 := ab.Household(t, sqlstoretest.Village(t, "652302", 0), 51, period.MustDate(1990, time.May, 1))
 		for _, x := range []struct {
 			h  *registry.Household
 			mt *assistance.MeansTest
 		}{{h2, meansTest(ps2, 40_000, 40_000)}, {h3, meansTest(ps3, 600_000)}} {
 			x.mt.HouseholdID, x.mt.Period, x.mt.Source = x.h.ID, m.Add(-1), assistance.SourceInvestigation
-			if _, err := ab.as.CreateMeansTest(ab.ctx, x.mt); err != nil {
+			if _, err := ab.As.CreateMeansTest(ab.Ctx, x.mt); err != nil {
 				t.Fatal(err)
 			}
 		}
-		sum, err := ab.as.ClassifyAll(ab.ctx, m, "")
+		sum, err := ab.As.ClassifyAll(ab.Ctx, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sum.Households != 3 || sum.ByLayer[assistance.LayerTekun] != 1 || sum.ByLayer[assistance.LayerDibao] != 1 || sum.ByLayer[assistance.LayerNone] != 1 {
 			t.Errorf("ClassifyAll = %+v, want 3: tekun, dibao, none", sum)
 		}
-		counts, err := ab.as.LayerCounts(ab.ctx, m, "")
+		counts, err := ab.As.LayerCounts(ab.Ctx, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -425,90 +358,90 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		if len(got) != 2 || got["652301/tekun"] != 1 || got["652301/dibao"] != 2 {
 			t.Errorf("layer counts = %v, want 652301 tekun 1 and dibao 2 persons, nothing for 652302 (not low-income)", got)
 		}
-		if c, err := ab.as.Classification(ab.ctx, h3.ID, m); err != nil || c.Layer != assistance.LayerNone || c.PerCapitaIncome != 600_000 {
+		if c, err := ab.As.Classification(ab.Ctx, h3.ID, m); err != nil || c.Layer != assistance.LayerNone || c.PerCapitaIncome != 600_000 {
 			t.Errorf("classification of the comfortable household = %+v, %v; want none from its test", c, err)
 		}
 		// A run of one county replaces only its rows.
-		if sum, err = ab.as.ClassifyAll(ab.ctx, m, "652302"); err != nil || sum.Households != 1 {
+		if sum, err = ab.As.ClassifyAll(ab.Ctx, m, "652302"); err != nil || sum.Households != 1 {
 			t.Errorf("ClassifyAll(652302) = %+v, %v", sum, err)
 		}
-		if all, err := ab.as.Classifications(ab.ctx, assistance.ClassificationFilter{Period: m, Page: registry.Page{Limit: 10}}); err != nil || len(all) != 2 {
+		if all, err := ab.As.Classifications(ab.Ctx, assistance.ClassificationFilter{Period: m, Page: registry.Page{Limit: 10}}); err != nil || len(all) != 2 {
 			t.Errorf("low-income population after a county run = %d, %v; want the 2 of 652301", len(all), err)
 		}
-		if _, err := ab.as.ClassifyAll(ab.caseworkerOfElsewhere, m, "652301"); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.ClassifyAll(ab.CaseworkerOfElsewhere, m, "652301"); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("ClassifyAll outside the scope = %v, want forbidden", err)
 		}
 	})
 }
 
 func TestAllowanceScreeningAndReport(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652323", 0)
-		m := ab.month() // 2026-11
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652323", 0)
+		m := ab.Month() // 2026-11
 		// 79 turning 80 in December, 85, 95, and 90 dead in October.
-		_, young := ab.household(t, v, 61, period.MustDate(1946, time.December, 10))
-		_, ps := ab.household(t, v, 62, period.MustDate(1941, time.May, 1), period.MustDate(1931, time.June, 1))
-		_, dead := ab.household(t, v, 64, period.MustDate(1936, time.January, 1))
-		if _, err := ab.svc.RecordDeath(ab.ctx, dead[0].ID, period.MustDate(2026, time.October, 3), "public_security"); err != nil {
+		_, young := ab.Household(t, v, 61, period.MustDate(1946, time.December, 10))
+		_, ps := ab.Household(t, v, 62, period.MustDate(1941, time.May, 1), period.MustDate(1931, time.June, 1))
+		_, dead := ab.Household(t, v, 64, period.MustDate(1936, time.January, 1))
+		if _, err := ab.Svc.RecordDeath(ab.Ctx, dead[0].ID, period.MustDate(2026, time.October, 3), "public_security"); err != nil {
 			t.Fatal(err)
 		}
-		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652323")
+		run, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, m, "652323")
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Fatalf("Screen outside the caseworker's county = %v, want forbidden", err)
 		}
-		own, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652301")
+		own, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, m, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.DecideScreening(ab.SameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("a screening run approved by the user who made it = %v, want forbidden", err)
 		}
-		run, err = ab.as.Screen(ab.ctx, assistance.ProgHighAge, m, "")
+		run, err = ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if run.NewAwards != 2 || run.Eligible != 2 || run.Amount != 5_000+14_000 {
 			t.Fatalf("run %+v; want 2 new (85: 50.00, 95: 140.00)", run)
 		}
-		if _, err := ab.as.DecideScreening(ab.ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.DecideScreening(ab.Ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approve by admin (no approval permission) = %v, want forbidden", err)
 		}
-		if run, err = ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+		if run, err = ab.As.DecideScreening(ab.Approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.DecideScreening(ab.other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := ab.As.DecideScreening(ab.Other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second decision = %v, want conflict", err)
 		}
-		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
+		awards, err := ab.As.Awards(ab.Ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
 		if err != nil || len(awards) != 2 || len(awards[0].Decision) == 0 || awards[0].Start != m {
 			t.Fatalf("awards = %+v, %v; want 2 from %s with their decisions", awards, err, m)
 		}
-		if _, err := ab.as.Pay(ab.ctx, m, ""); err != nil {
+		if _, err := ab.As.Pay(ab.Ctx, m, ""); err != nil {
 			t.Fatal(err)
 		}
 		// The next month the one turning 80 on 10 December appears without
 		// applying: paid from the month of the birthday.
-		ab.advance(30) // 2026-12-22
-		next, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(1), "")
+		ab.Advance(30) // 2026-12-22
+		next, err := ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(1), "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if next.NewAwards != 1 || next.Changed != 0 || next.Stopped != 0 || next.Items[0].PersonID != young[0].ID {
 			t.Fatalf("December run %+v: want the new 80-year-old only", next)
 		}
-		if _, err := ab.as.DecideScreening(ab.approver, next.ID, true, ""); err != nil {
+		if _, err := ab.As.DecideScreening(ab.Approver, next.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		// A death in December: the month of death is paid, January is not.
-		if _, err := ab.svc.RecordDeath(ab.ctx, ps[1].ID, period.MustDate(2026, time.December, 15), "civil_affairs_funeral"); err != nil {
+		if _, err := ab.Svc.RecordDeath(ab.Ctx, ps[1].ID, period.MustDate(2026, time.December, 15), "civil_affairs_funeral"); err != nil {
 			t.Fatal(err)
 		}
-		if sum, err := ab.as.Pay(ab.ctx, m.Add(1), ""); err != nil || sum.Lines != 3 || sum.Stopped != 0 {
+		if sum, err := ab.As.Pay(ab.Ctx, m.Add(1), ""); err != nil || sum.Lines != 3 || sum.Stopped != 0 {
 			t.Errorf("December pay %+v, %v: three lines, the month of death paid", sum, err)
 		}
-		ab.advance(31) // 2027-01-22
-		jan, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(2), "")
+		ab.Advance(31) // 2027-01-22
+		jan, err := ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(2), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,11 +450,11 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		}
 		// Whether or not the run is approved yet, the payment run stops
 		// the award of the dead.
-		sum, err := ab.as.Pay(ab.ctx, m.Add(2), "")
+		sum, err := ab.As.Pay(ab.Ctx, m.Add(2), "")
 		if err != nil || sum.Lines != 2 || sum.Stopped != 1 {
 			t.Errorf("January pay %+v, %v: want two lines and the dead person's award stopped", sum, err)
 		}
-		rep, err := ab.as.Report(ab.ctx, m, m.Add(2), "")
+		rep, err := ab.As.Report(ab.Ctx, m, m.Add(2), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -546,14 +479,14 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 // and a person supported as 特困 get their resident-pension premium paid by
 // government (代缴) from civil affairs' own records, with no list imported.
 func TestHardshipPremiumsFromAssistance(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 5)
-		h, ps := ab.household(t, v, 71, period.MustDate(1980, time.March, 5), period.MustDate(1983, time.April, 4))
-		_, alone := ab.household(t, v, 73, period.MustDate(1970, time.July, 7))
-		_, other := ab.household(t, v, 74, period.MustDate(1975, time.August, 8))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 5)
+		h, ps := ab.Household(t, v, 71, period.MustDate(1980, time.March, 5), period.MustDate(1983, time.April, 4))
+		_, alone := ab.Household(t, v, 73, period.MustDate(1970, time.July, 7))
+		_, other := ab.Household(t, v, 74, period.MustDate(1975, time.August, 8))
 		for _, p := range append(append(ps, alone...), other...) {
-			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO enrolments (region_code, person_id, scheme, kind, start_month, status, tier, version)
+			if err := ab.DB.ExecRaw(ab.Ctx, fmt.Sprintf(`INSERT INTO enrolments (region_code, person_id, scheme, kind, start_month, status, tier, version)
 				VALUES ('%s', %d, 'resident_pension', 'resident', '2024-01', 'active', 10000, 1)`, v, p.ID)); err != nil {
 				t.Fatal(err)
 			}
@@ -564,15 +497,15 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 			fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, end_month, status, created_by, created_at)
 				VALUES ('tekun', 'monthly', 0, %d, '%s', 120000, '2024-01', '2025-02', 'stopped', 'test', '2024-01-01T00:00:00Z')`, alone[0].ID, v),
 		} {
-			if err := ab.db.ExecRaw(ab.ctx, q); err != nil {
+			if err := ab.DB.ExecRaw(ab.Ctx, q); err != nil {
 				t.Fatal(err)
 			}
 		}
 		acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-			return insurance.NewAccounts(ab.db, ab.db, insurancePolicies(t), clocktest.Juris, c)
+			return insurance.NewAccounts(ab.DB, ab.DB, sqlstoretest.Policies(t), clocktest.Juris, c)
 		})
-		clocktest.Set(acc, clocktest.Func(ab.as))
-		b, err := acc.PayHardshipPremiums(ab.ctx, 2025, "")
+		clocktest.Set(acc, clocktest.Func(ab.As))
+		b, err := acc.PayHardshipPremiums(ab.Ctx, 2025, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -591,12 +524,12 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 // for the rest; an approver who neither made nor reviewed it approves, and
 // only the accepted items become awards.
 func TestScreeningReview(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 7)
-		_, a := ab.household(t, v, 81, period.MustDate(1940, time.March, 1))
-		_, b := ab.household(t, v, 82, period.MustDate(1941, time.April, 1))
-		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, ab.month(), "652301")
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 7)
+		_, a := ab.Household(t, v, 81, period.MustDate(1940, time.March, 1))
+		_, b := ab.Household(t, v, 82, period.MustDate(1941, time.April, 1))
+		run, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, ab.Month(), "652301")
 		if err != nil || run.NewAwards != 2 {
 			t.Fatalf("run %+v, %v; want 2 new", run, err)
 		}
@@ -606,31 +539,31 @@ func TestScreeningReview(t *testing.T) {
 				keep = it.Seq
 			}
 		}
-		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.As.ReviewScreening(ab.CW, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a partial review without a reason = %v, want invalid", err)
 		}
-		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.As.ReviewScreening(ab.CW, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
 		}
-		if run, err = ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
+		if run, err = ab.As.ReviewScreening(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
 			t.Fatalf("review: %+v, %v", run, err)
 		}
-		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.As.DecideScreening(ab.SameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approval by the reviewer = %v, want forbidden", err)
 		}
-		if _, err := ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+		if _, err := ab.As.DecideScreening(ab.Approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
+		awards, err := ab.As.Awards(ab.Ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
 		if err != nil || len(awards) != 1 || awards[0].PersonID != a[0].ID {
 			t.Errorf("awards %+v, %v; want only person %d's (person %d left out)", awards, err, a[0].ID, b[0].ID)
 		}
 		// The person granted is told, with no application made.
-		ns, err := ab.db.QueuedNotices(ab.ctx, 10)
+		ns, err := ab.DB.QueuedNotices(ab.Ctx, 10)
 		if err != nil || len(ns) != 1 || ns[0].RecipientID != int64(a[0].ID) || ns[0].Kind != "granted" || !strings.Contains(ns[0].Message, "高龄津贴") {
 			t.Errorf("notices %+v, %v; want one granted notice to person %d", ns, err, a[0].ID)
 		}
-		got, _ := ab.as.FindScreeningRun(ab.cw, run.ID)
+		got, _ := ab.As.FindScreeningRun(ab.CW, run.ID)
 		for _, it := range got.Items {
 			if it.PersonID == b[0].ID && (it.Accepted || !strings.Contains(it.Note, "户籍待核实")) {
 				t.Errorf("the item left out %+v, want not accepted with the reason", it)
@@ -643,14 +576,14 @@ func TestScreeningReview(t *testing.T) {
 // severe disability record are screened again without anybody applying;
 // an 85-year-old nothing happened to is not in the targeted runs.
 func TestScreenEvents(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652324", 2)
-		next := ab.month().Add(1) // 2026-12
-		_, turning := ab.household(t, v, 91, period.MustDate(1946, time.December, 20))
-		_, old := ab.household(t, v, 92, period.MustDate(1941, time.January, 5))
-		_, disabled := ab.household(t, v, 93, period.MustDate(1975, time.May, 5))
-		first, err := ab.as.ScreenEvents(ab.ctx, next, "")
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652324", 2)
+		next := ab.Month().Add(1) // 2026-12
+		_, turning := ab.Household(t, v, 91, period.MustDate(1946, time.December, 20))
+		_, old := ab.Household(t, v, 92, period.MustDate(1941, time.January, 5))
+		_, disabled := ab.Household(t, v, 93, period.MustDate(1975, time.May, 5))
+		first, err := ab.As.ScreenEvents(ab.Ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -659,24 +592,24 @@ func TestScreenEvents(t *testing.T) {
 		}
 		// While its runs wait for a decision, the month is not screened
 		// again: the same persons' awards would be proposed twice.
-		if _, err := ab.as.ScreenEvents(ab.ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
+		if _, err := ab.As.ScreenEvents(ab.Ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
 			!strings.Contains(err.Error(), fmt.Sprintf("screening run %d ", first.Runs[0].ID)) {
 			t.Fatalf("an event screening while run %d waits = %v, want conflict naming it", first.Runs[0].ID, err)
 		}
 		decideAll := func(runs []*assistance.ScreeningRun) {
 			t.Helper()
 			for _, r := range runs {
-				if _, err := ab.as.DecideScreening(ab.approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
+				if _, err := ab.As.DecideScreening(ab.Approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		decideAll(first.Runs)
-		if err := ab.svc.CreateDisability(ab.ctx, &registry.Disability{PersonID: disabled[0].ID, Kind: registry.DisPhysical, Grade: 1,
-			Issued: period.DateOf(*ab.now)}); err != nil {
+		if err := ab.Svc.CreateDisability(ab.Ctx, &registry.Disability{PersonID: disabled[0].ID, Kind: registry.DisPhysical, Grade: 1,
+			Issued: period.DateOf(*ab.Now)}); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		sum, err := ab.As.ScreenEvents(ab.Ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -697,7 +630,7 @@ func TestScreenEvents(t *testing.T) {
 			t.Errorf("candidates %v, want %d for the high-age allowance and %d for the nursing subsidy (not %d)", news, turning[0].ID, disabled[0].ID, old[0].ID)
 		}
 		decideAll(sum.Runs)
-		again, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		again, err := ab.As.ScreenEvents(ab.Ctx, next, "")
 		if err != nil || again.Changed != 0 {
 			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)
 		}
@@ -711,30 +644,30 @@ func TestScreenEvents(t *testing.T) {
 // runs are not made twice, and it ends with the runs an uninterrupted job
 // proposes. The database refuses a second run of a programme in one job.
 func TestScreeningJob(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 4)
-		m := ab.month()
-		_, old := ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
-		h, ps := ab.household(t, v, 62, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
-		_, _ = ab.household(t, v, 64, period.MustDate(1990, time.May, 1))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 4)
+		m := ab.Month()
+		_, old := ab.Household(t, v, 61, period.MustDate(1940, time.March, 1))
+		h, ps := ab.Household(t, v, 62, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
+		_, _ = ab.Household(t, v, 64, period.MustDate(1990, time.May, 1))
 		mt := meansTest(ps, 40_000, 40_000) // 400 a month each: 低保
 		mt.HouseholdID, mt.Period, mt.Source = h.ID, m.Add(-1), assistance.SourceInvestigation
-		if _, err := ab.as.CreateMeansTest(ab.ctx, mt); err != nil {
+		if _, err := ab.As.CreateMeansTest(ab.Ctx, mt); err != nil {
 			t.Fatal(err)
 		}
 
-		job, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		job, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
 		if err != nil || resumed || job.Phase != assistance.PhaseClassify || job.Region != "652301" {
 			t.Fatalf("start: %+v, resumed %v, %v", job, resumed, err)
 		}
-		if _, _, err := ab.as.StartScreeningJob(ab.cw, 0, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, _, err := ab.As.StartScreeningJob(ab.CW, 0, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a job with no period = %v, want invalid", err)
 		}
 		// Stopped once its persons phase has begun.
-		ctx, cancel := context.WithCancel(ab.cw)
+		ctx, cancel := context.WithCancel(ab.CW)
 		var seen []string
-		err = ab.as.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+		err = ab.As.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
 			seen = append(seen, j.Phase)
 			if j.Phase == assistance.PhasePersons {
 				cancel()
@@ -743,7 +676,7 @@ func TestScreeningJob(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("the stopped job: %v, want canceled", err)
 		}
-		stored, err := ab.as.FindScreeningJob(ab.cw, job.ID)
+		stored, err := ab.As.FindScreeningJob(ab.CW, job.ID)
 		if err != nil || stored.Status != "running" || stored.Phase != assistance.PhasePersons || len(stored.RunIDs) != 2 {
 			t.Fatalf("the stopped job as stored: %+v, %v; want running in its persons phase with the 2 household runs", stored, err)
 		}
@@ -751,14 +684,14 @@ func TestScreeningJob(t *testing.T) {
 			t.Errorf("the stopped job at %.1f%%, want part way", p)
 		}
 		// Taken up again where it stopped.
-		again, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		again, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
 		if err != nil || !resumed || again.ID != job.ID || again.Phase != assistance.PhasePersons || again.Attempts != 2 {
 			t.Fatalf("resume: %+v, resumed %v, %v", again, resumed, err)
 		}
-		if err := ab.as.RunScreeningJob(ab.cw, again, nil); err != nil {
+		if err := ab.As.RunScreeningJob(ab.CW, again, nil); err != nil {
 			t.Fatal(err)
 		}
-		done, err := ab.as.FindScreeningJob(ab.cw, job.ID)
+		done, err := ab.As.FindScreeningJob(ab.CW, job.ID)
 		if err != nil || done.Status != "done" || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
 			t.Fatalf("the resumed job: %+v, %v; want done with 5 runs", done, err)
 		}
@@ -769,7 +702,7 @@ func TestScreeningJob(t *testing.T) {
 		figures := func(ids []assistance.RunID) map[string]string {
 			out := map[string]string{}
 			for _, id := range ids {
-				r, err := ab.as.FindScreeningRun(ab.cw, id)
+				r, err := ab.As.FindScreeningRun(ab.CW, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -788,12 +721,12 @@ func TestScreeningJob(t *testing.T) {
 
 		// A second job of the month is a new one; uninterrupted, it
 		// proposes the same.
-		fresh, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		fresh, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
 		if err != nil || resumed || fresh.ID == job.ID {
 			t.Fatalf("a new job after a done one: %+v, resumed %v, %v", fresh, resumed, err)
 		}
 		var phases []string
-		if err := ab.as.RunScreeningJob(ab.cw, fresh, func(j *assistance.ScreeningJob) { phases = append(phases, j.Phase) }); err != nil {
+		if err := ab.As.RunScreeningJob(ab.CW, fresh, func(j *assistance.ScreeningJob) { phases = append(phases, j.Phase) }); err != nil {
 			t.Fatal(err)
 		}
 		if want := figures(fresh.RunIDs); fmt.Sprint(want) != fmt.Sprint(got) {
@@ -805,11 +738,11 @@ func TestScreeningJob(t *testing.T) {
 
 		// One run per programme and job, whatever the code does.
 		dup := &assistance.ScreeningRun{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
-			CreatedAt: *ab.now}
-		if err := ab.db.CreateScreeningRuns(ab.ctx, []*assistance.ScreeningRun{dup}, nil); fault.CodeOf(err) != fault.Conflict {
+			CreatedAt: *ab.Now}
+		if err := ab.DB.CreateScreeningRuns(ab.Ctx, []*assistance.ScreeningRun{dup}, nil); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second high-age run of job %d = %v, want conflict", fresh.ID, err)
 		}
-		if _, err := ab.as.FindScreeningJob(ab.caseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
+		if _, err := ab.As.FindScreeningJob(ab.CaseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("a job of Changji City read from Fukang = %v, want not found", err)
 		}
 	})
@@ -821,25 +754,25 @@ func TestScreeningJob(t *testing.T) {
 // taken for centrally heated and paid; a tested household that heats itself
 // is granted it.
 func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		ab := setupAssistance(t, open)
-		v := village(t, "652301", 6)
-		tested, tps := ab.household(t, v, 81, period.MustDate(1970, time.March, 5))
-		untested, _ := ab.household(t, v, 82, period.MustDate(1971, time.April, 6))
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 6)
+		tested, tps := ab.Household(t, v, 81, period.MustDate(1970, time.March, 5))
+		untested, _ := ab.Household(t, v, 82, period.MustDate(1971, time.April, 6))
 		for _, h := range []*registry.Household{tested, untested} {
-			if err := ab.db.ExecRaw(ab.ctx, fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
+			if err := ab.DB.ExecRaw(ab.Ctx, fmt.Sprintf(`INSERT INTO assistance_awards (programme, kind, household_id, person_id, region_code, amount, start_month, status, created_by, created_at)
 				VALUES ('dibao', 'monthly', %d, 0, '%s', 66000, '2025-03', 'active', 'test', '2025-03-01T00:00:00Z')`, h.ID, v)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		mt := meansTest(tps, 30_000)
 		mt.HouseholdID, mt.HeatingType = tested.ID, "self_heating"
-		mt.Period, mt.Source = ab.month(), "investigation"
-		if _, err := ab.as.CreateMeansTest(ab.cw, mt); err != nil {
+		mt.Period, mt.Source = ab.Month(), "investigation"
+		if _, err := ab.As.CreateMeansTest(ab.CW, mt); err != nil {
 			t.Fatal(err)
 		}
-		m := period.NewMonth(ab.month().Year()+1, time.October) // the batch month
-		run, err := ab.as.Screen(ab.ctx, assistance.ProgHeating, m, "")
+		m := period.NewMonth(ab.Month().Year()+1, time.October) // the batch month
+		run, err := ab.As.Screen(ab.Ctx, assistance.ProgHeating, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -847,7 +780,7 @@ func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
 			t.Fatalf("heating run %+v: want the tested household only", run)
 		}
 		// The decision of the untested household names the missing fact.
-		pk := ab.as.Policy()
+		pk := ab.As.Policy()
 		d, err := pk.Evaluate(assistance.ProgHeating, m, policy.Case{Entity: "household", Region: v, Inputs: map[string]json.RawMessage{
 			"members": json.RawMessage("1"), "hukou_local": json.RawMessage("true"),
 			"assistance_status": json.RawMessage(`"dibao"`), "heating_type": json.RawMessage(`"unknown"`)}})

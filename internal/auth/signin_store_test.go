@@ -1,4 +1,4 @@
-package sqlstore_test
+package auth_test
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func countOf(ss []string, s string) int {
 // are audited, the lock holds for a new service over the same database,
 // ends when its time is up, and the next lock in a row is twice as long.
 func TestLoginLockout(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 		newService := func() *auth.Service {

@@ -1,162 +1,39 @@
-package sqlstore_test
+package insurance_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
-	"safetynet/policies"
 )
 
-// The policy package is read-only: load it once for every test.
-var loadInsurancePolicies = sync.OnceValues(func() (*policy.Package, error) {
-	return policy.Load(policies.FS, policy.PensionFuncs()...)
-})
-
-func insurancePolicies(tb testing.TB) *policy.Package {
-	tb.Helper()
-	pk, err := loadInsurancePolicies()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return pk
-}
-
-// insBundle adds the insurance service to the registry test bundle; both
-// run on the same database and clock.
-type insBundle struct {
-	testBundle
-	ins *insurance.Service
-	pk  *policy.Package
-}
-
-func setupInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) insBundle {
-	t.Helper()
-	tb := setup(t, open)
-	pk := insurancePolicies(t)
-	ins := clocktest.Build(func(c clock.Clock) *insurance.Service {
-		return insurance.NewService(tb.db, tb.db, pk, clocktest.Juris, c)
-	})
-	clocktest.Set(ins, clocktest.Func(tb.svc))
-	return insBundle{testBundle: tb, ins: ins, pk: pk}
-}
-
-// org registers the n-th test employer in region code.
-func (tb insBundle) org(t *testing.T, code region.Code, n int) *registry.Organisation {
-	t.Helper()
-	uscc, err := ids.MakeUSCC('9', '1', string(code.County()), fmt.Sprintf("MA%06d", n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &registry.Organisation{USCC: uscc, Name: fmt.Sprintf("测试企业%d有限公司", n), IndustryCode: "C1711", Size: registry.SizeSmall, RegionCode: code}
-	if err := tb.svc.CreateOrganisation(tb.ctx, o); err != nil {
-		t.Fatalf("CreateOrganisation(%d): %v", n, err)
-	}
-	return o
-}
-
-// person registers a person living in code.
-func (tb insBundle) person(t *testing.T, code region.Code, seq int) *registry.Person {
-	t.Helper()
-	p := newPerson(t, code, seq)
-	if err := tb.svc.CreatePerson(tb.ctx, p); err != nil {
-		t.Fatalf("CreatePerson(%d): %v", seq, err)
-	}
-	return p
-}
-
-// employ records a spell of p with o from start (to end, if not zero) at
-// the monthly wage.
-func (tb insBundle) employ(t *testing.T, p *registry.Person, o *registry.Organisation, start, end period.Date, wage money.Fen) {
-	t.Helper()
-	e := &registry.Employment{PersonID: p.ID, OrgID: o.ID, Start: start, MonthlyWage: wage}
-	if err := tb.svc.CreateEmployment(tb.ctx, e); err != nil {
-		t.Fatalf("CreateEmployment(person %d): %v", p.ID, err)
-	}
-	if !end.IsZero() {
-		if _, err := tb.svc.UpdateEmployment(tb.ctx, e.ID, e.Version, func(x *registry.Employment) {
-			x.End, x.Separation = end, registry.SepVoluntary
-		}); err != nil {
-			t.Fatalf("end employment of person %d: %v", p.ID, err)
-		}
-	}
-}
-
-// enrol enrols through the service and fails the test on error.
-func (tb insBundle) enrol(t *testing.T, e *insurance.Enrolment) *insurance.Enrolment {
-	t.Helper()
-	if err := tb.ins.Enrol(tb.ctx, e); err != nil {
-		t.Fatalf("Enrol(person %d, %s, %s): %v", e.PersonID, e.Scheme, e.Kind, err)
-	}
-	return e
-}
-
-func (tb insBundle) assessments(t *testing.T, m period.Month, code region.Code) []insurance.Assessment {
-	t.Helper()
-	as, err := tb.db.Assessments(context.Background(), insurance.AssessmentFilter{Period: m, Region: code, Page: registry.Page{Limit: 10000}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return as
-}
-
-func (tb insBundle) payments(t *testing.T) []insurance.Payment {
-	t.Helper()
-	ps, err := tb.db.Payments(context.Background(), insurance.ContributionFilter{Page: registry.Page{Limit: 10000}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ps
-}
-
-// auditActions counts the audit events by action.
-func auditActions(t *testing.T, db *sqlstore.DB) map[string]int {
-	t.Helper()
-	evs, err := db.AuditEvents(context.Background(), 0, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, e := range evs {
-		out[e.Action]++
-	}
-	return out
-}
-
-func calMonth(y int, m time.Month) period.Month { return period.NewMonth(y, m) }
-
 func TestEnrolmentLifecycle(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		home, work := village(t, "652301", 0), village(t, "652302", 0)
-		o := tb.org(t, work, 1)
-		p1, p2, p3 := tb.person(t, home, 11), tb.person(t, home, 12), tb.person(t, home, 13)
-		start := calMonth(2024, time.January)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewInsurance(t, open)
+		home, work := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
+		o := tb.Org(t, work, 1)
+		p1, p2, p3 := tb.Person(t, home, 11), tb.Person(t, home, 12), tb.Person(t, home, 13)
+		start := period.NewMonth(2024, time.January)
 
 		// Through an employer: insured where the employer is.
-		e1 := tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
+		e1 := tb.Enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
 		if e1.ID == 0 || e1.Version != 1 || e1.Status != insurance.Active || e1.RegionCode != work {
 			t.Fatalf("enrolment through employer = %+v, want a key, version 1, active, region %s", e1, work)
 		}
-		got, err := tb.ins.Enrolment(tb.ctx, e1.ID)
+		got, err := tb.Ins.Enrolment(tb.Ctx, e1.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,96 +43,96 @@ func TestEnrolmentLifecycle(t *testing.T) {
 
 		// Flexible: the base is required; insured where the person lives.
 		flex := &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Start: start}
-		if err := tb.ins.Enrol(tb.ctx, flex); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["base"] == "" {
+		if err := tb.Ins.Enrol(tb.Ctx, flex); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["base"] == "" {
 			t.Errorf("Enrol(flexible without base) = %v, want invalid naming base", err)
 		}
 		flex.Base = money.Yuan(7000)
-		tb.enrol(t, flex)
+		tb.Enrol(t, flex)
 		if flex.RegionCode != home || flex.OrgID != 0 {
 			t.Errorf("flexible enrolment region %s org %d, want %s and no employer", flex.RegionCode, flex.OrgID, home)
 		}
 
 		// Resident: the tier is required.
 		res := &insurance.Enrolment{PersonID: p3.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Start: start}
-		if err := tb.ins.Enrol(tb.ctx, res); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["tier"] == "" {
+		if err := tb.Ins.Enrol(tb.Ctx, res); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["tier"] == "" {
 			t.Errorf("Enrol(resident without tier) = %v, want invalid naming tier", err)
 		}
 		res.Tier = money.Yuan(500)
-		tb.enrol(t, res)
+		tb.Enrol(t, res)
 
 		// A second open enrolment in the scheme, and the resident pension
 		// over employee-pension months, are refused and write nothing.
-		before := auditCount(t, tb.db)
-		err = tb.ins.Enrol(tb.ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(6000), Start: start.Add(6)})
+		before := sqlstoretest.AuditCount(t, tb.DB)
+		err = tb.Ins.Enrol(tb.Ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(6000), Start: start.Add(6)})
 		if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "open employee_pension") {
 			t.Errorf("Enrol(second open employee pension) = %v, want conflict", err)
 		}
-		err = tb.ins.Enrol(tb.ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: start.Add(3)})
+		err = tb.Ins.Enrol(tb.Ctx, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: start.Add(3)})
 		if fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Enrol(resident pension over employee-pension months) = %v, want conflict", err)
 		}
 		// The database refuses a second open enrolment by itself, too.
 		raw := &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID,
 			RegionCode: work, Start: start, Status: insurance.Active}
-		err = tb.db.CreateEnrolment(tb.ctx, raw, func([]*insurance.Enrolment) error { return nil })
+		err = tb.DB.CreateEnrolment(tb.Ctx, raw, func([]*insurance.Enrolment) error { return nil })
 		if fault.CodeOf(err) != fault.Conflict || fault.MessageOf(err) != "the person already has an open employee_pension enrolment" {
 			t.Errorf("store CreateEnrolment(second open, no check) = %v, want the unique index's conflict", err)
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.DB); after != before {
 			t.Errorf("audit events after refused enrolments = %d, want %d", after, before)
 		}
 		// Other schemes beside the pension are fine.
-		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 4, Start: start})
+		tb.Enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 4, Start: start})
 
 		// Suspend, then resume: the suspended enrolment is closed with its
 		// last month covered, and a new one covers the months from the
 		// resumption, so the suspended months stay uncovered.
-		sus, err := tb.ins.Transition(tb.ctx, e1.ID, e1.Version, insurance.Suspended, calMonth(2025, time.March), "停产")
+		sus, err := tb.Ins.Transition(tb.Ctx, e1.ID, e1.Version, insurance.Suspended, period.NewMonth(2025, time.March), "停产")
 		if err != nil {
 			t.Fatalf("suspend: %v", err)
 		}
-		if sus.Status != insurance.Suspended || sus.End != calMonth(2025, time.February) || sus.Version != 2 {
+		if sus.Status != insurance.Suspended || sus.End != period.NewMonth(2025, time.February) || sus.Version != 2 {
 			t.Errorf("suspended %+v: want suspended, covered to 2025-02, version 2", sus)
 		}
-		if _, err := tb.ins.Transition(tb.ctx, e1.ID, sus.Version, insurance.Active, calMonth(2025, time.February), ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := tb.Ins.Transition(tb.Ctx, e1.ID, sus.Version, insurance.Active, period.NewMonth(2025, time.February), ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("Transition(resume within the covered months) = %v, want invalid", err)
 		}
-		if _, err := tb.ins.Transition(tb.ctx, e1.ID, e1.Version, insurance.Active, calMonth(2025, time.June), ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.Ins.Transition(tb.Ctx, e1.ID, e1.Version, insurance.Active, period.NewMonth(2025, time.June), ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Transition(resume with a stale version) = %v, want conflict", err)
 		}
-		resumed, err := tb.ins.Transition(tb.ctx, e1.ID, sus.Version, insurance.Active, calMonth(2025, time.June), "")
+		resumed, err := tb.Ins.Transition(tb.Ctx, e1.ID, sus.Version, insurance.Active, period.NewMonth(2025, time.June), "")
 		if err != nil {
 			t.Fatalf("resume: %v", err)
 		}
-		old, err := tb.ins.Enrolment(tb.ctx, e1.ID)
+		old, err := tb.Ins.Enrolment(tb.Ctx, e1.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if old.Status != insurance.Terminated || old.End != calMonth(2025, time.February) || old.Version != 3 {
+		if old.Status != insurance.Terminated || old.End != period.NewMonth(2025, time.February) || old.Version != 3 {
 			t.Errorf("enrolment after resumption %+v: want terminated, covered to 2025-02, version 3", old)
 		}
-		if resumed.ID == e1.ID || resumed.Status != insurance.Active || resumed.Start != calMonth(2025, time.June) || !resumed.End.IsZero() || resumed.OrgID != e1.OrgID {
+		if resumed.ID == e1.ID || resumed.Status != insurance.Active || resumed.Start != period.NewMonth(2025, time.June) || !resumed.End.IsZero() || resumed.OrgID != e1.OrgID {
 			t.Errorf("resumed enrolment %+v: want a new active one from 2025-06 with the same employer", resumed)
 		}
-		for _, m := range []period.Month{calMonth(2025, time.March), calMonth(2025, time.May)} {
+		for _, m := range []period.Month{period.NewMonth(2025, time.March), period.NewMonth(2025, time.May)} {
 			if old.Covers(m) || resumed.Covers(m) {
 				t.Errorf("suspended month %s is covered again", m)
 			}
 		}
-		term, err := tb.ins.Transition(tb.ctx, resumed.ID, resumed.Version, insurance.Terminated, calMonth(2026, time.January), "解除劳动关系")
+		term, err := tb.Ins.Transition(tb.Ctx, resumed.ID, resumed.Version, insurance.Terminated, period.NewMonth(2026, time.January), "解除劳动关系")
 		if err != nil {
 			t.Fatalf("terminate: %v", err)
 		}
-		if term.Status != insurance.Terminated || term.End != calMonth(2025, time.December) {
+		if term.Status != insurance.Terminated || term.End != period.NewMonth(2025, time.December) {
 			t.Errorf("terminated %+v: want covered to 2025-12", term)
 		}
-		if _, err := tb.ins.Transition(tb.ctx, resumed.ID, term.Version, insurance.Active, calMonth(2026, time.March), ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.Ins.Transition(tb.Ctx, resumed.ID, term.Version, insurance.Active, period.NewMonth(2026, time.March), ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Transition(resume terminated) = %v, want conflict", err)
 		}
 		// Once terminated, a new enrolment in the scheme may open.
-		tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2026, time.February)})
+		tb.Enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2026, time.February)})
 
-		acts := auditActions(t, tb.db)
+		acts := sqlstoretest.AuditActions(t, tb.DB)
 		want := map[string]int{"enrolment.create": 6, "enrolment.suspend": 1, "enrolment.resume": 1, "enrolment.terminate": 1}
 		for a, n := range want {
 			if acts[a] != n {
@@ -266,15 +143,15 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		// A county caseworker cannot enrol through an employer of another
 		// county.
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
-		p4 := tb.person(t, home, 14)
-		err = tb.ins.Enrol(cw, &insurance.Enrolment{PersonID: p4.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
+		p4 := tb.Person(t, home, 14)
+		err = tb.Ins.Enrol(cw, &insurance.Enrolment{PersonID: p4.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: start})
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("caseworker of 652301 enrolling in 652302 = %v, want forbidden", err)
 		}
-		if _, err := tb.ins.Enrolment(cw, e1.ID); fault.CodeOf(err) != fault.NotFound {
+		if _, err := tb.Ins.Enrolment(cw, e1.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("caseworker of 652301 reading a 652302 enrolment = %v, want not found", err)
 		}
-		if _, err := tb.ins.Enrolment(tb.ctx, 999999); fault.CodeOf(err) != fault.NotFound {
+		if _, err := tb.Ins.Enrolment(tb.Ctx, 999999); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("Enrolment(999999) = %v, want not found", err)
 		}
 
@@ -294,11 +171,11 @@ func TestEnrolmentLifecycle(t *testing.T) {
 			{"caseworker's scope", insurance.EnrolmentFilter{}, -2},
 		}
 		for _, l := range lists {
-			ctx, want := tb.ctx, l.want
+			ctx, want := tb.Ctx, l.want
 			if want < 0 {
 				ctx, want = cw, -want
 			}
-			got, err := tb.ins.Enrolments(ctx, l.f)
+			got, err := tb.Ins.Enrolments(ctx, l.f)
 			if err != nil || len(got) != want {
 				t.Errorf("Enrolments(%s) = %d, %v; want %d", l.name, len(got), err, want)
 			}
@@ -306,7 +183,7 @@ func TestEnrolmentLifecycle(t *testing.T) {
 		var after int64
 		seen := 0
 		for pages := 0; pages < 10; pages++ {
-			page, err := tb.ins.Enrolments(tb.ctx, insurance.EnrolmentFilter{Page: registry.Page{After: after, Limit: 2}})
+			page, err := tb.Ins.Enrolments(tb.Ctx, insurance.EnrolmentFilter{Page: registry.Page{After: after, Limit: 2}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,23 +215,23 @@ type assessCase struct {
 }
 
 func TestAssessment(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		jan := calMonth(2025, time.January)
-		r, err := insurance.LoadRates(tb.pk, jan, "652301")
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewInsurance(t, open)
+		jan := period.NewMonth(2025, time.January)
+		r, err := insurance.LoadRates(tb.PK, jan, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := village(t, "652301", 1)
-		o := tb.org(t, v, 2)
+		v := sqlstoretest.Village(t, "652301", 1)
+		o := tb.Org(t, v, 2)
 		since := period.MustDate(2020, time.January, 1)
 		pension := func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
 			return r.PensionEmployer, r.PensionIndividual, r.PensionAccount
 		}
 		employee := func(seq int, wage money.Fen) (*registry.Person, *insurance.Enrolment) {
-			p := tb.person(t, v, seq)
-			tb.employ(t, p, o, since, 0, wage)
-			e := tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+			p := tb.Person(t, v, seq)
+			tb.Employ(t, p, o, since, 0, wage)
+			e := tb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2024, time.January)})
 			return p, e
 		}
 		var cases []assessCase
@@ -367,50 +244,50 @@ func TestAssessment(t *testing.T) {
 		add("above the ceiling", high, highE, r.Ceiling+money.Yuan(5000), r.Ceiling, pension)
 		mid, midE := employee(23, 600055)
 		add("between", mid, midE, 600055, 600055, pension)
-		une := tb.enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		une := tb.Enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.Unemployment, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2024, time.January)})
 		add("unemployment", mid, une, 600055, 600055, func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
 			return r.UnemploymentEmployer, r.UnemploymentIndividual, 0
 		})
-		inj := tb.enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 3, Start: calMonth(2024, time.January)})
+		inj := tb.Enrol(t, &insurance.Enrolment{PersonID: mid.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 3, Start: period.NewMonth(2024, time.January)})
 		add("work injury class 3", mid, inj, 600055, 600055, func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
 			return r.InjuryClass[3], 0, 0
 		})
 
 		// A raise in the middle of the month: both spells are open in it,
 		// the higher wage is declared.
-		raised := tb.person(t, v, 24)
-		tb.employ(t, raised, o, since, period.MustDate(2025, time.January, 15), money.Yuan(6000))
-		tb.employ(t, raised, o, period.MustDate(2025, time.January, 16), 0, money.Yuan(9000))
-		raisedE := tb.enrol(t, &insurance.Enrolment{PersonID: raised.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		raised := tb.Person(t, v, 24)
+		tb.Employ(t, raised, o, since, period.MustDate(2025, time.January, 15), money.Yuan(6000))
+		tb.Employ(t, raised, o, period.MustDate(2025, time.January, 16), 0, money.Yuan(9000))
+		raisedE := tb.Enrol(t, &insurance.Enrolment{PersonID: raised.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2024, time.January)})
 		add("two spells in the month", raised, raisedE, money.Yuan(9000), money.Yuan(9000), pension)
 
 		// Still enrolled, but the spell ended before the month: no declared
 		// wage, assessed at the floor.
-		left := tb.person(t, v, 25)
-		tb.employ(t, left, o, since, period.MustDate(2024, time.June, 30), money.Yuan(8000))
-		leftE := tb.enrol(t, &insurance.Enrolment{PersonID: left.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+		left := tb.Person(t, v, 25)
+		tb.Employ(t, left, o, since, period.MustDate(2024, time.June, 30), money.Yuan(8000))
+		leftE := tb.Enrol(t, &insurance.Enrolment{PersonID: left.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2024, time.January)})
 		add("no open spell", left, leftE, 0, r.Floor, pension)
 
 		// A flexible worker pays on the chosen base, all of it himself.
-		fp := tb.person(t, v, 26)
-		fe := tb.enrol(t, &insurance.Enrolment{PersonID: fp.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(7000), Start: calMonth(2024, time.January)})
+		fp := tb.Person(t, v, 26)
+		fe := tb.Enrol(t, &insurance.Enrolment{PersonID: fp.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible, Base: money.Yuan(7000), Start: period.NewMonth(2024, time.January)})
 		add("flexible", fp, fe, money.Yuan(7000), money.Yuan(7000), func(r *insurance.Rates) (money.Rate, money.Rate, money.Rate) {
 			return 0, r.FlexTotal, r.FlexAccount
 		})
 
 		// Not assessed: a resident (yearly), an enrolment terminated before
 		// the month, one starting after it.
-		rp := tb.person(t, v, 27)
-		tb.enrol(t, &insurance.Enrolment{PersonID: rp.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: calMonth(2024, time.January)})
+		rp := tb.Person(t, v, 27)
+		tb.Enrol(t, &insurance.Enrolment{PersonID: rp.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: period.NewMonth(2024, time.January)})
 		gone, goneE := employee(28, money.Yuan(7000))
-		if _, err := tb.ins.Transition(tb.ctx, goneE.ID, goneE.Version, insurance.Terminated, jan, "离职"); err != nil {
+		if _, err := tb.Ins.Transition(tb.Ctx, goneE.ID, goneE.Version, insurance.Terminated, jan, "离职"); err != nil {
 			t.Fatal(err)
 		}
-		late := tb.person(t, v, 29)
-		tb.employ(t, late, o, since, 0, money.Yuan(7000))
-		tb.enrol(t, &insurance.Enrolment{PersonID: late.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2025, time.February)})
+		late := tb.Person(t, v, 29)
+		tb.Employ(t, late, o, since, 0, money.Yuan(7000))
+		tb.Enrol(t, &insurance.Enrolment{PersonID: late.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2025, time.February)})
 
-		sum, err := tb.ins.Assess(tb.ctx, jan, "")
+		sum, err := tb.Ins.Assess(tb.Ctx, jan, "")
 		if err != nil {
 			t.Fatalf("Assess(%s): %v", jan, err)
 		}
@@ -419,7 +296,7 @@ func TestAssessment(t *testing.T) {
 				sum.Assessments, sum.Region, sum.AtFloor, len(sum.Parameters), len(cases))
 		}
 		got := map[insurance.EnrolmentID]insurance.Assessment{}
-		for _, a := range tb.assessments(t, jan, "652301") {
+		for _, a := range tb.Assessments(t, jan, "652301") {
 			got[a.EnrolmentID] = a
 		}
 		if len(got) != len(cases) {
@@ -458,32 +335,32 @@ func TestAssessment(t *testing.T) {
 		}
 
 		// Running the month again leaves the same rows.
-		first := tb.assessments(t, jan, "")
-		sum2, err := tb.ins.Assess(tb.ctx, jan, "652300")
+		first := tb.Assessments(t, jan, "")
+		sum2, err := tb.Ins.Assess(tb.Ctx, jan, "652300")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if sum2.Employer != sum.Employer || sum2.Individual != sum.Individual || sum2.Assessments != sum.Assessments {
 			t.Errorf("second run totals %+v, first %+v", sum2, sum)
 		}
-		if diff := cmp.Diff(first, tb.assessments(t, jan, "")); diff != "" {
+		if diff := cmp.Diff(first, tb.Assessments(t, jan, "")); diff != "" {
 			t.Errorf("rows after a second run differ (-first +second):\n%s", diff)
 		}
 		// A run of another county does not touch this one's rows.
-		if _, err := tb.ins.Assess(tb.ctx, jan, "652302"); err != nil {
+		if _, err := tb.Ins.Assess(tb.Ctx, jan, "652302"); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(tb.assessments(t, jan, "")); n != len(first) {
+		if n := len(tb.Assessments(t, jan, "")); n != len(first) {
 			t.Errorf("rows after a run of 652302 = %d, want %d", n, len(first))
 		}
-		if n := auditActions(t, tb.db)["assessment.run"]; n != 3 {
+		if n := sqlstoretest.AuditActions(t, tb.DB)["assessment.run"]; n != 3 {
 			t.Errorf("assessment.run audit events = %d, want 3 (one per run)", n)
 		}
 		// The terminated enrolment is assessed for months it covers.
-		if _, err := tb.ins.Assess(tb.ctx, jan.Add(-1), ""); err != nil {
+		if _, err := tb.Ins.Assess(tb.Ctx, jan.Add(-1), ""); err != nil {
 			t.Fatal(err)
 		}
-		dec := tb.assessments(t, jan.Add(-1), "")
+		dec := tb.Assessments(t, jan.Add(-1), "")
 		found := false
 		for _, a := range dec {
 			found = found || a.EnrolmentID == goneE.ID
@@ -492,16 +369,16 @@ func TestAssessment(t *testing.T) {
 			t.Errorf("enrolment %d, covering %s, was not assessed for it", goneE.ID, jan.Add(-1))
 		}
 		// The store keeps a run to its month and region.
-		before := tb.assessments(t, jan, "")
-		bad := insurance.Assessment{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: village(t, "652302", 0)}
-		err = tb.db.AssessMonth(tb.ctx, jan, "652301", func(*insurance.Basis) (insurance.Assessment, bool, error) { return bad, true, nil })
+		before := tb.Assessments(t, jan, "")
+		bad := insurance.Assessment{EnrolmentID: lowE.ID, PersonID: low.ID, Scheme: insurance.EmployeePension, Period: jan, RegionCode: sqlstoretest.Village(t, "652302", 0)}
+		err = tb.DB.AssessMonth(tb.Ctx, jan, "652301", func(*insurance.Basis) (insurance.Assessment, bool, error) { return bad, true, nil })
 		if fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("AssessMonth(row outside the region) = %v, want invalid", err)
 		}
 		// An assessment that fails part way saves nothing, and keeps the
 		// month's earlier rows.
 		calls := 0
-		err = tb.db.AssessMonth(tb.ctx, jan, "", func(b *insurance.Basis) (insurance.Assessment, bool, error) {
+		err = tb.DB.AssessMonth(tb.Ctx, jan, "", func(b *insurance.Basis) (insurance.Assessment, bool, error) {
 			if calls++; calls == 2 {
 				return insurance.Assessment{}, false, fault.Errorf(fault.Invalid, "stop")
 			}
@@ -510,27 +387,27 @@ func TestAssessment(t *testing.T) {
 		if fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("AssessMonth(assess fails on row 2) = %v, want its error", err)
 		}
-		if after := tb.assessments(t, jan, ""); !cmp.Equal(after, before) {
+		if after := tb.Assessments(t, jan, ""); !cmp.Equal(after, before) {
 			t.Errorf("a failed run changed the month's assessments:\n%s", cmp.Diff(before, after))
 		}
 	})
 }
 
 func TestPaymentsAndArrears(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		jan, feb := calMonth(2025, time.January), calMonth(2025, time.February)
-		v := village(t, "652301", 2)
-		o := tb.org(t, v, 3)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewInsurance(t, open)
+		jan, feb := period.NewMonth(2025, time.January), period.NewMonth(2025, time.February)
+		v := sqlstoretest.Village(t, "652301", 2)
+		o := tb.Org(t, v, 3)
 		var people []*registry.Person
 		for i := range 2 {
-			p := tb.person(t, village(t, "652302", i), 31+i) // they live in another county than their employer
-			tb.employ(t, p, o, period.MustDate(2020, time.January, 1), 0, money.Yuan(int64(6000+1000*i)))
-			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: calMonth(2024, time.January)})
+			p := tb.Person(t, sqlstoretest.Village(t, "652302", i), 31+i) // they live in another county than their employer
+			tb.Employ(t, p, o, period.MustDate(2020, time.January, 1), 0, money.Yuan(int64(6000+1000*i)))
+			tb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: period.NewMonth(2024, time.January)})
 			people = append(people, p)
 		}
 		for _, m := range []period.Month{jan, feb} {
-			if _, err := tb.ins.Assess(tb.ctx, m, ""); err != nil {
+			if _, err := tb.Ins.Assess(tb.Ctx, m, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -538,7 +415,7 @@ func TestPaymentsAndArrears(t *testing.T) {
 		dueTotal := map[period.Month]money.Fen{}
 		for _, m := range []period.Month{jan, feb} {
 			due[m] = map[registry.PersonID]insurance.Assessment{}
-			for _, a := range tb.assessments(t, m, "") {
+			for _, a := range tb.Assessments(t, m, "") {
 				due[m][a.PersonID] = a
 				d, err := a.Due()
 				if err != nil {
@@ -558,7 +435,7 @@ func TestPaymentsAndArrears(t *testing.T) {
 			pay("R-2025-0002", people[1], jan, due[jan][people[1].ID].Employer, due[jan][people[1].ID].Individual),
 			pay("R-2025-0003", people[0], feb, due[feb][people[0].ID].Employer, due[feb][people[0].ID].Individual),
 		}
-		if err := tb.ins.Post(tb.ctx, batch); err != nil {
+		if err := tb.Ins.Post(tb.Ctx, batch); err != nil {
 			t.Fatalf("Post: %v", err)
 		}
 		for i, p := range batch {
@@ -566,7 +443,7 @@ func TestPaymentsAndArrears(t *testing.T) {
 				t.Errorf("posted payment %d: ID %d source %q", i, p.ID, p.Source)
 			}
 		}
-		stored := tb.payments(t)
+		stored := tb.Payments(t)
 		if len(stored) != 3 {
 			t.Fatalf("payments stored = %d, want 3", len(stored))
 		}
@@ -576,28 +453,28 @@ func TestPaymentsAndArrears(t *testing.T) {
 
 		// A receipt posted before, or twice in a batch: conflict naming it,
 		// nothing written.
-		before, events := len(tb.payments(t)), auditCount(t, tb.db)
+		before, events := len(tb.Payments(t)), sqlstoretest.AuditCount(t, tb.DB)
 		again := []insurance.Payment{
 			pay("R-2025-0004", people[1], feb, 100, 100),
 			pay("R-2025-0002", people[1], jan, 100, 100),
 		}
-		err := tb.ins.Post(tb.ctx, again)
+		err := tb.Ins.Post(tb.Ctx, again)
 		if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "R-2025-0002") {
 			t.Errorf("Post(receipt posted before) = %v, want conflict naming R-2025-0002", err)
 		}
 		twice := []insurance.Payment{pay("R-2025-0005", people[1], feb, 100, 100), pay("R-2025-0005", people[1], feb, 100, 100)}
-		if err := tb.ins.Post(tb.ctx, twice); fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "R-2025-0005") {
+		if err := tb.Ins.Post(tb.Ctx, twice); fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "R-2025-0005") {
 			t.Errorf("Post(receipt twice in a batch) = %v, want conflict naming R-2025-0005", err)
 		}
-		if n := len(tb.payments(t)); n != before {
+		if n := len(tb.Payments(t)); n != before {
 			t.Errorf("payments after refused posts = %d, want %d", n, before)
 		}
-		if n := auditCount(t, tb.db); n != events {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != events {
 			t.Errorf("audit events after refused posts = %d, want %d", n, events)
 		}
 
 		// Arrears: February's unpaid share only; January is paid in full.
-		rows, err := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: feb})
+		rows, err := tb.Ins.Arrears(tb.Ctx, insurance.ArrearsFilter{From: jan, To: feb})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -617,57 +494,57 @@ func TestPaymentsAndArrears(t *testing.T) {
 			org    registry.OrgID
 			want   int
 		}{{"652301", 0, 1}, {"652302", 0, 0}, {"", o.ID, 1}, {"", o.ID + 1, 0}} {
-			rows, err := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{Region: f.region, OrgID: f.org, From: jan, To: feb})
+			rows, err := tb.Ins.Arrears(tb.Ctx, insurance.ArrearsFilter{Region: f.region, OrgID: f.org, From: jan, To: feb})
 			if err != nil || len(rows) != f.want || f.want == 1 && rows[0].Paid != paidFeb {
 				t.Errorf("Arrears(region %q, org %d) = %+v, %v; want %d rows", f.region, f.org, rows, err, f.want)
 			}
 		}
-		if rows, _ := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: jan}); len(rows) != 0 {
+		if rows, _ := tb.Ins.Arrears(tb.Ctx, insurance.ArrearsFilter{From: jan, To: jan}); len(rows) != 0 {
 			t.Errorf("Arrears(January, paid in full) = %+v, want none", rows)
 		}
 		// Paying the rest of February clears it.
 		rest := due[feb][people[1].ID]
-		if err := tb.ins.Post(tb.ctx, []insurance.Payment{pay("R-2025-0006", people[1], feb, rest.Employer, rest.Individual)}); err != nil {
+		if err := tb.Ins.Post(tb.Ctx, []insurance.Payment{pay("R-2025-0006", people[1], feb, rest.Employer, rest.Individual)}); err != nil {
 			t.Fatal(err)
 		}
-		if rows, _ := tb.ins.Arrears(tb.ctx, insurance.ArrearsFilter{From: jan, To: feb}); len(rows) != 0 {
+		if rows, _ := tb.Ins.Arrears(tb.Ctx, insurance.ArrearsFilter{From: jan, To: feb}); len(rows) != 0 {
 			t.Errorf("Arrears after paying in full = %+v, want none", rows)
 		}
-		if n := auditActions(t, tb.db)["payment.post"]; n != 2 {
+		if n := sqlstoretest.AuditActions(t, tb.DB)["payment.post"]; n != 2 {
 			t.Errorf("payment.post audit events = %d, want 2", n)
 		}
 	})
 }
 
 func TestImportTax(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		v := village(t, "652323", 0)
-		o := tb.org(t, v, 4)
-		a, b := tb.person(t, v, 41), tb.person(t, v, 42)
-		unknown := residentID(t, "652323", 1985, time.July, 9, 43)
-		jan := calMonth(2025, time.January)
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewInsurance(t, open)
+		v := sqlstoretest.Village(t, "652323", 0)
+		o := tb.Org(t, v, 4)
+		a, b := tb.Person(t, v, 41), tb.Person(t, v, 42)
+		unknown := sqlstoretest.ResidentID(t, "652323", 1985, time.July, 9, 43)
+		jan := period.NewMonth(2025, time.January)
 		rec := func(line int, id ids.ResidentID, receipt string) insurance.TaxRecord {
 			return insurance.TaxRecord{Line: line, USCC: string(o.USCC), IDNumber: id, Scheme: insurance.EmployeePension, Period: jan,
 				Base: money.Yuan(6000), Employer: money.Yuan(960), Individual: money.Yuan(480), PaidOn: period.MustDate(2025, time.February, 15), ReceiptNo: receipt}
 		}
-		before := auditCount(t, tb.db)
-		n, err := tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, unknown, "T-2"), rec(4, b.IDNumber, "T-3")})
+		before := sqlstoretest.AuditCount(t, tb.DB)
+		n, err := tb.Ins.ImportTax(tb.Ctx, tb.DB, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, unknown, "T-2"), rec(4, b.IDNumber, "T-3")})
 		if fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["row 3: id_number"] == "" || n != 0 {
 			t.Fatalf("ImportTax(unknown ID on row 3) = %d, %v; want invalid naming row 3: id_number", n, err)
 		}
-		if ps := tb.payments(t); len(ps) != 0 {
+		if ps := tb.Payments(t); len(ps) != 0 {
 			t.Errorf("payments after a rejected file = %d, want 0", len(ps))
 		}
-		if after := auditCount(t, tb.db); after != before {
+		if after := sqlstoretest.AuditCount(t, tb.DB); after != before {
 			t.Errorf("audit events after a rejected file = %d, want %d", after, before)
 		}
 
-		n, err = tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, b.IDNumber, "T-3")})
+		n, err = tb.Ins.ImportTax(tb.Ctx, tb.DB, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1"), rec(3, b.IDNumber, "T-3")})
 		if err != nil || n != 2 {
 			t.Fatalf("ImportTax(good file) = %d, %v; want 2", n, err)
 		}
-		ps := tb.payments(t)
+		ps := tb.Payments(t)
 		if len(ps) != 2 {
 			t.Fatalf("payments after import = %d, want 2", len(ps))
 		}
@@ -678,91 +555,8 @@ func TestImportTax(t *testing.T) {
 			}
 		}
 		// The same file again is refused: its receipts were posted.
-		if _, err := tb.ins.ImportTax(tb.ctx, tb.db, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1")}); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.Ins.ImportTax(tb.Ctx, tb.DB, []insurance.TaxRecord{rec(2, a.IDNumber, "T-1")}); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("ImportTax(same file twice) = %v, want conflict", err)
 		}
 	})
-}
-
-// BenchmarkAssess400k times the monthly assessment of 400,000 employees of
-// 4,000 employers spread over the prefecture's villages, on SQLite: loading
-// the basis, computing and saving, end to end. "pension" has the employee
-// pension only (400,000 assessments); "three_schemes" adds unemployment and
-// work injury (1,200,000 assessments). Setting up is not timed.
-func BenchmarkAssess400k(b *testing.B) {
-	const employees, perOrg = 400_000, 100
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
-	setupStart := time.Now()
-	const batch = 50_000
-	for lo := 0; lo < employees; lo += batch {
-		var bulk registry.Bulk
-		for i := lo; i < lo+batch; i++ {
-			v := villages[(i/perOrg)%len(villages)].Code
-			if i%perOrg == 0 {
-				uscc, err := ids.MakeUSCC('9', '1', string(v.County()), fmt.Sprintf("%08d", i/perOrg))
-				if err != nil {
-					b.Fatal(err)
-				}
-				bulk.Organisations = append(bulk.Organisations, registry.Organisation{ID: registry.OrgID(i/perOrg + 1), USCC: uscc,
-					Name: fmt.Sprintf("企业%d", i/perOrg), IndustryCode: "C1711", Size: registry.SizeMedium, RegionCode: v})
-			}
-			idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1970, time.January, 1).AddDays(i/1000), i%1000)
-			if err != nil {
-				b.Fatal(err)
-			}
-			bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "职工", Ethnicity: "han",
-				HukouType: registry.HukouUrban, HukouRegion: v.County(), RegionCode: v})
-			bulk.Employment = append(bulk.Employment, registry.Employment{ID: registry.EmploymentID(i + 1), PersonID: registry.PersonID(i + 1),
-				OrgID: registry.OrgID(i/perOrg + 1), RegionCode: v, Start: period.MustDate(2019, time.March, 1),
-				MonthlyWage: money.Yuan(int64(3000 + i*7919%30000))}) // from below the floor to above the ceiling
-		}
-		if err := db.LoadBulk(ctx, &bulk); err != nil {
-			b.Fatal(err)
-		}
-	}
-	enrolAll := func(scheme insurance.Scheme, riskClass string) {
-		if err := db.ExecRaw(ctx, `INSERT INTO enrolments (region_code, person_id, scheme, kind, org_id, start_month, status, risk_class, version)
-			SELECT region_code, person_id, '`+string(scheme)+`', 'employer', org_id, '2020-01', 'active', `+riskClass+`, 1 FROM employment ORDER BY id`); err != nil {
-			b.Fatal(err)
-		}
-	}
-	enrolAll(insurance.EmployeePension, "0")
-	b.Logf("setup: %d employees loaded and enrolled in %s", employees, time.Since(setupStart).Round(time.Millisecond))
-
-	svc := clocktest.Build(func(c clock.Clock) *insurance.Service {
-		return insurance.NewService(db, db, insurancePolicies(b), clocktest.Juris, c)
-	})
-	m := period.NewMonth(2025, time.January)
-	run := func(b *testing.B, want int) {
-		runs := 0
-		for b.Loop() {
-			start := time.Now()
-			sum, err := svc.Assess(ctx, m, "652300")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if sum.Assessments != want {
-				b.Fatalf("assessments = %d, want %d", sum.Assessments, want)
-			}
-			runs++
-			// The first run of the month inserts; later ones replace.
-			b.Logf("run %d: %d assessments in %s", runs, want, time.Since(start).Round(time.Millisecond))
-		}
-		secs := b.Elapsed().Seconds() / float64(b.N)
-		b.ReportMetric(secs, "s/run")
-		b.ReportMetric(float64(want)/secs, "rows/s")
-		b.ReportMetric(float64(employees)/secs, "employees/s")
-	}
-	b.Run("pension", func(b *testing.B) { run(b, employees) })
-	start := time.Now()
-	enrolAll(insurance.Unemployment, "0")
-	enrolAll(insurance.WorkInjury, "1 + id % 8")
-	b.Logf("setup: 800,000 more enrolments in %s", time.Since(start).Round(time.Millisecond))
-	b.Run("three_schemes", func(b *testing.B) { run(b, 3*employees) })
 }

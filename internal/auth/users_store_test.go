@@ -1,4 +1,4 @@
-package sqlstore_test
+package auth_test
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestUsersAndSessions(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 		au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
@@ -84,7 +85,7 @@ func TestUsersAndSessions(t *testing.T) {
 // authenticates with a later service (a restart) holding the same key,
 // and not with one holding another key or none (a random key of its own).
 func TestSessionKeyAcrossRestarts(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 		key := []byte("0123456789abcdef0123456789abcdef")

@@ -1,4 +1,4 @@
-package sqlstore_test
+package insurance_test
 
 import (
 	"context"
@@ -11,11 +11,9 @@ import (
 	"safetynet/internal/clock"
 	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
-	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -23,19 +21,19 @@ import (
 
 // accBundle adds the accounts service to the insurance test bundle.
 type accBundle struct {
-	insBundle
+	sqlstoretest.Insurance
 	acc *insurance.Accounts
 	n   int
 }
 
 func setupAccounts(t *testing.T, open func(testing.TB) *sqlstore.DB) *accBundle {
 	t.Helper()
-	ib := setupInsurance(t, open)
+	ib := sqlstoretest.NewInsurance(t, open)
 	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-		return insurance.NewAccounts(ib.db, ib.db, ib.pk, clocktest.Juris, c)
+		return insurance.NewAccounts(ib.DB, ib.DB, ib.PK, clocktest.Juris, c)
 	})
-	clocktest.Set(acc, clocktest.Func(ib.svc))
-	return &accBundle{insBundle: ib, acc: acc}
+	clocktest.Set(acc, clocktest.Func(ib.Svc))
+	return &accBundle{Insurance: ib, acc: acc}
 }
 
 // pay posts one payment of p and returns it with its key.
@@ -45,7 +43,7 @@ func (ab *accBundle) pay(t *testing.T, p *registry.Person, scheme insurance.Sche
 	py := insurance.Payment{PersonID: p.ID, Scheme: scheme, Period: m, RegionCode: p.RegionCode, Base: base, Employer: employer,
 		Individual: individual, PaidOn: m.Last(), ReceiptNo: fmt.Sprintf("ACC-%06d", ab.n), Source: src}
 	ps := []insurance.Payment{py}
-	if err := ab.db.PostPayments(ab.ctx, ps); err != nil {
+	if err := ab.DB.PostPayments(ab.Ctx, ps); err != nil {
 		t.Fatalf("PostPayments: %v", err)
 	}
 	return ps[0]
@@ -53,7 +51,7 @@ func (ab *accBundle) pay(t *testing.T, p *registry.Person, scheme insurance.Sche
 
 func (ab *accBundle) entries(t *testing.T, p *registry.Person, scheme insurance.Scheme) []insurance.AccountEntry {
 	t.Helper()
-	es, err := ab.db.AccountEntries(context.Background(), p.ID, scheme)
+	es, err := ab.DB.AccountEntries(context.Background(), p.ID, scheme)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +59,14 @@ func (ab *accBundle) entries(t *testing.T, p *registry.Person, scheme insurance.
 }
 
 func TestAccountCredit(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
-		jan, feb := calMonth(2025, time.January), calMonth(2025, time.February)
-		a := ab.person(t, village(t, "652301", 0), 1) // employee, 昌吉市
-		b := ab.person(t, village(t, "652302", 0), 2) // resident at 500, 阜康市
-		c := ab.person(t, village(t, "652301", 1), 3) // resident at 100, 昌吉市
-		d := ab.person(t, village(t, "652302", 1), 4) // resident at 4,500
-		e := ab.person(t, village(t, "652302", 2), 5) // employer-only payment, back payment
+		jan, feb := period.NewMonth(2025, time.January), period.NewMonth(2025, time.February)
+		a := ab.Person(t, sqlstoretest.Village(t, "652301", 0), 1) // employee, 昌吉市
+		b := ab.Person(t, sqlstoretest.Village(t, "652302", 0), 2) // resident at 500, 阜康市
+		c := ab.Person(t, sqlstoretest.Village(t, "652301", 1), 3) // resident at 100, 昌吉市
+		d := ab.Person(t, sqlstoretest.Village(t, "652302", 1), 4) // resident at 4,500
+		e := ab.Person(t, sqlstoretest.Village(t, "652302", 2), 5) // employer-only payment, back payment
 		pa := ab.pay(t, a, insurance.EmployeePension, jan, 600055, 96009, 48004, insurance.Posted)
 		ab.pay(t, a, insurance.EmployeePension, feb, 600055, 96009, 48004, insurance.Posted) // another month
 		ab.pay(t, a, insurance.Unemployment, jan, 600055, 3000, 1200, insurance.Posted)      // no account
@@ -79,14 +77,14 @@ func TestAccountCredit(t *testing.T) {
 		ab.pay(t, e, insurance.ResidentPension, jan, 0, 0, 20000, insurance.BackPaymentSource)
 
 		// 昌吉市 first: a's contribution and c's contribution and subsidy.
-		sum, err := ab.acc.Credit(ab.ctx, jan, "652301")
+		sum, err := ab.acc.Credit(ab.Ctx, jan, "652301")
 		if err != nil {
 			t.Fatalf("Credit(652301): %v", err)
 		}
 		if sum.Payments != 2 || sum.Posted != 3 || sum.AlreadyPosted != 0 || sum.Contributions != 48004+10000 || sum.Subsidies != 3000 {
 			t.Errorf("Credit(652301) = %+v, want 2 payments, 3 entries, 580.04 + 100 contributions, 30 subsidy", sum)
 		}
-		sum, err = ab.acc.Credit(ab.ctx, jan, "")
+		sum, err = ab.acc.Credit(ab.Ctx, jan, "")
 		if err != nil {
 			t.Fatalf("Credit: %v", err)
 		}
@@ -103,14 +101,14 @@ func TestAccountCredit(t *testing.T) {
 				t.Errorf("parameters read lack %s: %v", k, keys)
 			}
 		}
-		again, err := ab.acc.Credit(ab.ctx, jan, "")
+		again, err := ab.acc.Credit(ab.Ctx, jan, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if again.Posted != 0 || again.AlreadyPosted != 7 || again.Contributions != 0 {
 			t.Errorf("second run = %+v, want nothing posted and 7 already posted", again)
 		}
-		if n := auditActions(t, ab.db)["account.credit"]; n != 2 {
+		if n := sqlstoretest.AuditActions(t, ab.DB)["account.credit"]; n != 2 {
 			t.Errorf("account.credit audit events = %d, want 2 (the no-op run writes none)", n)
 		}
 
@@ -130,11 +128,11 @@ func TestAccountCredit(t *testing.T) {
 		if es := ab.entries(t, e, insurance.EmployeePension); len(es) != 0 {
 			t.Errorf("an employer-only payment was credited: %+v", es)
 		}
-		bal, err := ab.acc.AccountBalance(ab.ctx, b.ID, insurance.ResidentPension, 0)
+		bal, err := ab.acc.AccountBalance(ab.Ctx, b.ID, insurance.ResidentPension, 0)
 		if err != nil || bal != 56000 {
 			t.Errorf("AccountBalance(b) = %s, %v; want 560.00", bal, err)
 		}
-		if bal, _ := ab.acc.AccountBalance(ab.ctx, b.ID, insurance.ResidentPension, jan); bal != 0 {
+		if bal, _ := ab.acc.AccountBalance(ab.Ctx, b.ID, insurance.ResidentPension, jan); bal != 0 {
 			t.Errorf("AccountBalance(b, before %s) = %s, want 0", jan, bal)
 		}
 
@@ -143,27 +141,27 @@ func TestAccountCredit(t *testing.T) {
 		if _, err := ab.acc.Credit(cw, feb, "652301"); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("Credit outside scope: %v, want Forbidden", err)
 		}
-		if _, err := ab.acc.Credit(ab.ctx, 0, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.acc.Credit(ab.Ctx, 0, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("Credit with no month: %v, want Invalid", err)
 		}
 	})
 }
 
 func TestAccountInterest(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		ab := setupAccounts(t, open)
-		a := ab.person(t, village(t, "652301", 0), 11)
-		b := ab.person(t, village(t, "652302", 0), 12)
-		for _, m := range []period.Month{calMonth(2022, time.December), calMonth(2023, time.March), calMonth(2023, time.December)} {
+		a := ab.Person(t, sqlstoretest.Village(t, "652301", 0), 11)
+		b := ab.Person(t, sqlstoretest.Village(t, "652302", 0), 12)
+		for _, m := range []period.Month{period.NewMonth(2022, time.December), period.NewMonth(2023, time.March), period.NewMonth(2023, time.December)} {
 			ab.pay(t, a, insurance.EmployeePension, m, 100000, 16000, 8000, insurance.Posted)
 		}
-		ab.pay(t, b, insurance.ResidentPension, calMonth(2023, time.January), 0, 0, 50000, insurance.Posted)
-		for _, m := range []period.Month{calMonth(2022, time.December), calMonth(2023, time.January), calMonth(2023, time.March), calMonth(2023, time.December)} {
-			if _, err := ab.acc.Credit(ab.ctx, m, ""); err != nil {
+		ab.pay(t, b, insurance.ResidentPension, period.NewMonth(2023, time.January), 0, 0, 50000, insurance.Posted)
+		for _, m := range []period.Month{period.NewMonth(2022, time.December), period.NewMonth(2023, time.January), period.NewMonth(2023, time.March), period.NewMonth(2023, time.December)} {
+			if _, err := ab.acc.Credit(ab.Ctx, m, ""); err != nil {
 				t.Fatalf("Credit(%s): %v", m, err)
 			}
 		}
-		sum, err := ab.acc.CreditInterest(ab.ctx, 2023, "")
+		sum, err := ab.acc.CreditInterest(ab.Ctx, 2023, "")
 		if err != nil {
 			t.Fatalf("CreditInterest(2023): %v", err)
 		}
@@ -175,21 +173,21 @@ func TestAccountInterest(t *testing.T) {
 		}
 		ea := ab.entries(t, a, insurance.EmployeePension)
 		last := ea[len(ea)-1]
-		if last.Kind != insurance.EntryInterest || last.Ref != "interest:2023" || last.Period != calMonth(2023, time.December) || last.Amount != 556 {
+		if last.Kind != insurance.EntryInterest || last.Ref != "interest:2023" || last.Period != period.NewMonth(2023, time.December) || last.Amount != 556 {
 			t.Errorf("a's interest entry = %+v", last)
 		}
-		again, err := ab.acc.CreditInterest(ab.ctx, 2023, "")
+		again, err := ab.acc.CreditInterest(ab.Ctx, 2023, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if again.Persons[insurance.EmployeePension] != 0 || again.AlreadyPosted[insurance.EmployeePension] != 1 || again.AlreadyPosted[insurance.ResidentPension] != 1 {
 			t.Errorf("second run = %+v, want nothing new", again)
 		}
-		if n := auditActions(t, ab.db)["account.interest"]; n != 1 {
+		if n := sqlstoretest.AuditActions(t, ab.DB)["account.interest"]; n != 1 {
 			t.Errorf("account.interest events = %d, want 1", n)
 		}
 		// 2024 compounds: (240 + 5.56) × 2.62% = 6.433672 → 6.43.
-		sum, err = ab.acc.CreditInterest(ab.ctx, 2024, "652301")
+		sum, err = ab.acc.CreditInterest(ab.Ctx, 2024, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,19 +196,19 @@ func TestAccountInterest(t *testing.T) {
 		}
 		// 2015 has no employee rate; 2026 is not over; in 2027, 2026 would
 		// still have no rate of its own.
-		if _, err := ab.acc.CreditInterest(ab.ctx, 2015, ""); fault.CodeOf(err) != fault.Invalid || !strings.Contains(err.Error()+fmt.Sprint(fault.FieldsOf(err)), "employee_pension.account_interest_rate") {
+		if _, err := ab.acc.CreditInterest(ab.Ctx, 2015, ""); fault.CodeOf(err) != fault.Invalid || !strings.Contains(err.Error()+fmt.Sprint(fault.FieldsOf(err)), "employee_pension.account_interest_rate") {
 			t.Errorf("CreditInterest(2015) = %v, want Invalid naming the rate", err)
 		}
-		if _, err := ab.acc.CreditInterest(ab.ctx, 2026, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.acc.CreditInterest(ab.Ctx, 2026, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("CreditInterest(2026) = %v, want Invalid", err)
 		}
 		clocktest.Set(ab.acc, func() time.Time { return time.Date(2027, time.July, 1, 0, 0, 0, 0, time.UTC) })
-		_, err = ab.acc.CreditInterest(ab.ctx, 2026, "")
+		_, err = ab.acc.CreditInterest(ab.Ctx, 2026, "")
 		if fault.CodeOf(err) != fault.Invalid || !strings.Contains(fmt.Sprint(fault.FieldsOf(err)), "not published") {
 			t.Errorf("CreditInterest(2026) in 2027 = %v, want the rate not published", err)
 		}
 
-		st, err := ab.acc.Statement(ab.ctx, a.ID, insurance.EmployeePension)
+		st, err := ab.acc.Statement(ab.Ctx, a.ID, insurance.EmployeePension)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,110 +222,9 @@ func TestAccountInterest(t *testing.T) {
 		if st.Years[2].Opening != 24556 || st.Years[2].Closing != st.Balance {
 			t.Errorf("2024 = %+v", st.Years[2])
 		}
-		rs, err := ab.acc.Statement(ab.ctx, b.ID, insurance.ResidentPension)
+		rs, err := ab.acc.Statement(ab.Ctx, b.ID, insurance.ResidentPension)
 		if err != nil || rs.Government != 6000 || rs.ContributionYears != 1 || rs.Balance != 56000+1540 {
 			t.Errorf("resident statement = %+v, %v", rs, err)
 		}
-	})
-}
-
-// loadAccountPopulation loads n persons over Changji's villages, each
-// with one payment of month m: employees (base from 3,000 to 33,000 yuan)
-// and one in ten a resident (tiers 100 to 5,000 yuan).
-func loadAccountPopulation(b *testing.B, ctx context.Context, db *sqlstore.DB, n int, m period.Month) {
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
-	const batch = 50_000
-	for lo := 0; lo < n; lo += batch {
-		var bulk registry.Bulk
-		for i := lo; i < min(lo+batch, n); i++ {
-			v := villages[(i/100)%len(villages)].Code
-			idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1970, time.January, 1).AddDays(i/1000), i%1000)
-			if err != nil {
-				b.Fatal(err)
-			}
-			bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "参保人", Ethnicity: "han",
-				HukouType: registry.HukouUrban, HukouRegion: v.County(), RegionCode: v})
-		}
-		if err := db.LoadBulk(ctx, &bulk); err != nil {
-			b.Fatal(err)
-		}
-	}
-	tiers := "CASE id % 7 WHEN 0 THEN 10000 WHEN 1 THEN 20000 WHEN 2 THEN 50000 WHEN 3 THEN 100000 WHEN 4 THEN 200000 WHEN 5 THEN 450000 ELSE 500000 END"
-	if err := db.ExecRaw(ctx, `INSERT INTO payments (receipt_no, person_id, scheme, period, region_code, base, employer, individual, paid_on, source, created_at)
-		SELECT 'B' || CAST(id AS TEXT), id, CASE WHEN id % 10 = 0 THEN 'resident_pension' ELSE 'employee_pension' END, '`+m.String()+`', region_code,
-			CASE WHEN id % 10 = 0 THEN 0 ELSE 300000 + (id * 7919) % 3000000 END,
-			CASE WHEN id % 10 = 0 THEN 0 ELSE 48000 END,
-			CASE WHEN id % 10 = 0 THEN `+tiers+` ELSE 24000 + id % 1000 END,
-			'`+m.Last().String()+`', 'posted', '2025-01-31T00:00:00Z' FROM persons ORDER BY id`); err != nil {
-		b.Fatal(err)
-	}
-}
-
-// BenchmarkCredit400k credits 400,000 payments of a month (one in ten a
-// resident's, which also posts a subsidy) on SQLite.
-func BenchmarkCredit400k(b *testing.B) {
-	const n = 400_000
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
-	m := period.NewMonth(2025, time.January)
-	start := time.Now()
-	loadAccountPopulation(b, ctx, db, n, m)
-	b.Logf("setup: %d persons and payments in %s", n, time.Since(start).Round(time.Millisecond))
-	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-		return insurance.NewAccounts(db, db, insurancePolicies(b), clocktest.Juris, c)
-	})
-	b.Run("first", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer()
-			if err := db.ExecRaw(ctx, "DELETE FROM account_entries"); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			sum, err := acc.Credit(ctx, m, "652300")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if sum.Payments != n || sum.Posted != n+n/10 {
-				b.Fatalf("summary %+v, want %d payments and %d entries", sum, n, n+n/10)
-			}
-		}
-		secs := b.Elapsed().Seconds() / float64(b.N)
-		b.ReportMetric(float64(n)/secs, "payments/s")
-	})
-	b.Run("again", func(b *testing.B) {
-		for b.Loop() {
-			sum, err := acc.Credit(ctx, m, "652300")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if sum.Posted != 0 || sum.AlreadyPosted != n+n/10 {
-				b.Fatalf("second run %+v, want nothing posted", sum)
-			}
-		}
-		secs := b.Elapsed().Seconds() / float64(b.N)
-		b.ReportMetric(float64(n)/secs, "payments/s")
-	})
-	b.Run("interest", func(b *testing.B) {
-		clocktest.Set(acc, func() time.Time { return time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC) })
-		for b.Loop() {
-			b.StopTimer()
-			if err := db.ExecRaw(ctx, "DELETE FROM account_entries WHERE kind = 'interest'"); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			sum, err := acc.CreditInterest(ctx, 2025, "652300")
-			if err != nil {
-				b.Fatal(err)
-			}
-			if got := sum.Persons[insurance.EmployeePension] + sum.Persons[insurance.ResidentPension]; got != n {
-				b.Fatalf("interest for %d accounts, want %d", got, n)
-			}
-		}
-		secs := b.Elapsed().Seconds() / float64(b.N)
-		b.ReportMetric(float64(n)/secs, "accounts/s")
 	})
 }

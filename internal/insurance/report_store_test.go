@@ -1,4 +1,4 @@
-package sqlstore_test
+package insurance_test
 
 import (
 	"testing"
@@ -8,31 +8,32 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 func TestCoverageReport(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
-		tb := setupInsurance(t, open)
-		changji, fukang := village(t, "652301", 0), village(t, "652302", 0)
-		o := tb.org(t, changji, 1)
-		p1, p2, p3 := tb.person(t, changji, 1), tb.person(t, changji, 2), tb.person(t, changji, 3)
-		tb.person(t, fukang, 4) // an adult with no insurance
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		tb := sqlstoretest.NewInsurance(t, open)
+		changji, fukang := sqlstoretest.Village(t, "652301", 0), sqlstoretest.Village(t, "652302", 0)
+		o := tb.Org(t, changji, 1)
+		p1, p2, p3 := tb.Person(t, changji, 1), tb.Person(t, changji, 2), tb.Person(t, changji, 3)
+		tb.Person(t, fukang, 4) // an adult with no insurance
 		start := period.MustDate(2024, time.January, 1)
-		tb.employ(t, p1, o, start, 0, money.Yuan(6000))
-		tb.employ(t, p2, o, start, 0, money.Yuan(7000))
-		jan24 := calMonth(2024, time.January)
+		tb.Employ(t, p1, o, start, 0, money.Yuan(6000))
+		tb.Employ(t, p2, o, start, 0, money.Yuan(7000))
+		jan24 := period.NewMonth(2024, time.January)
 		for _, s := range []insurance.Scheme{insurance.EmployeePension, insurance.Unemployment, insurance.WorkInjury} {
-			tb.enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: s, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 2, Start: jan24})
+			tb.Enrol(t, &insurance.Enrolment{PersonID: p1.ID, Scheme: s, Kind: insurance.ThroughEmployer, OrgID: o.ID, RiskClass: 2, Start: jan24})
 		}
-		tb.enrol(t, &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: jan24})
-		tb.enrol(t, &insurance.Enrolment{PersonID: p3.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: jan24})
-		m := calMonth(2025, time.March)
-		err := tb.ins.Post(tb.ctx, []insurance.Payment{{ReceiptNo: "C-1", PersonID: p1.ID, OrgID: o.ID, Scheme: insurance.EmployeePension, Period: m,
+		tb.Enrol(t, &insurance.Enrolment{PersonID: p2.ID, Scheme: insurance.EmployeePension, Kind: insurance.ThroughEmployer, OrgID: o.ID, Start: jan24})
+		tb.Enrol(t, &insurance.Enrolment{PersonID: p3.ID, Scheme: insurance.ResidentPension, Kind: insurance.Resident, Tier: money.Yuan(500), Start: jan24})
+		m := period.NewMonth(2025, time.March)
+		err := tb.Ins.Post(tb.Ctx, []insurance.Payment{{ReceiptNo: "C-1", PersonID: p1.ID, OrgID: o.ID, Scheme: insurance.EmployeePension, Period: m,
 			Base: money.Yuan(6000), Employer: money.Yuan(960), Individual: money.Yuan(480), PaidOn: period.MustDate(2025, time.April, 2)}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := tb.ins.Coverage(tb.ctx, m, "")
+		rep, err := tb.Ins.Coverage(tb.Ctx, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +58,7 @@ func TestCoverageReport(t *testing.T) {
 			t.Errorf("total = %+v", rep.Total)
 		}
 		// A month before anyone was insured.
-		rep, err = tb.ins.Coverage(tb.ctx, calMonth(2023, time.June), "652301")
+		rep, err = tb.Ins.Coverage(tb.Ctx, period.NewMonth(2023, time.June), "652301")
 		if err != nil || rep.Total.Insured[insurance.EmployeePension] != 0 || rep.Total.Adults != 3 {
 			t.Errorf("coverage of 2023-06 = %+v, %v", rep.Total, err)
 		}

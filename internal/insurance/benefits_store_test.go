@@ -1,4 +1,4 @@
-package sqlstore_test
+package insurance_test
 
 import (
 	"context"
@@ -10,11 +10,9 @@ import (
 	"testing/fstest"
 	"time"
 
-	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
-	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
@@ -27,16 +25,16 @@ import (
 )
 
 type benBundle struct {
-	insBundle
+	sqlstoretest.Insurance
 	ben *insurance.Benefits
 }
 
 func setupBenefits(t *testing.T, open func(testing.TB) *sqlstore.DB) benBundle {
 	t.Helper()
-	ib := setupInsurance(t, open)
-	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(ib.db, ib.db, ib.pk, c) })
-	clocktest.Set(ben, clocktest.Func(ib.svc))
-	return benBundle{insBundle: ib, ben: ben}
+	ib := sqlstoretest.NewInsurance(t, open)
+	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(ib.DB, ib.DB, ib.PK, c) })
+	clocktest.Set(ben, clocktest.Func(ib.Svc))
+	return benBundle{Insurance: ib, ben: ben}
 }
 
 // paid posts n monthly payments of the scheme for p through o, the last
@@ -49,19 +47,19 @@ func (tb benBundle) paid(t testing.TB, p *registry.Person, o *registry.Organisat
 		ps = append(ps, insurance.Payment{ReceiptNo: fmt.Sprintf("R-%d-%s-%s", p.ID, scheme, m), PersonID: p.ID, OrgID: o.ID, Scheme: scheme,
 			Period: m, RegionCode: o.RegionCode, Base: base, Employer: base / 100, Individual: base / 100, PaidOn: m.Last(), Source: insurance.Posted})
 	}
-	if err := tb.db.PostPayments(tb.ctx, ps); err != nil {
+	if err := tb.DB.PostPayments(tb.Ctx, ps); err != nil {
 		t.Fatalf("PostPayments(person %d): %v", p.ID, err)
 	}
 }
 
 func (tb benBundle) claim(p *registry.Person, o *registry.Organisation, sep period.Date, reason string) (*insurance.UnemploymentClaim, error) {
 	c := &insurance.UnemploymentClaim{PersonID: p.ID, OrgID: o.ID, SeparationDate: sep, Separation: reason, RegisteredOn: sep.AddDays(3)}
-	return c, tb.ben.Claim(tb.ctx, c)
+	return c, tb.ben.Claim(tb.Ctx, c)
 }
 
 func (tb benBundle) pay(t *testing.T, m period.Month) *insurance.RunSummary {
 	t.Helper()
-	s, err := tb.ben.Pay(tb.ctx, m, "652300")
+	s, err := tb.ben.Pay(tb.Ctx, m, "652300")
 	if err != nil {
 		t.Fatalf("Pay(%s): %v", m, err)
 	}
@@ -70,7 +68,7 @@ func (tb benBundle) pay(t *testing.T, m period.Month) *insurance.RunSummary {
 
 func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.UnemploymentClaim {
 	t.Helper()
-	c, err := tb.ben.UnemploymentClaim(tb.ctx, id)
+	c, err := tb.ben.UnemploymentClaim(tb.Ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,16 +79,16 @@ func (tb benBundle) getClaim(t *testing.T, id insurance.ClaimID) *insurance.Unem
 // database: 1-5 years of contributions give 12 months, 5-10 years 18, 10
 // years or more 24, with the edges at exactly 12, 60 and 120 months.
 func TestUnemploymentEntitlement(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
 		sep := period.MustDate(2026, time.June, 30)
 		var first *registry.Person
 		for i, tc := range []struct {
 			months, want int
 		}{{12, 12}, {59, 12}, {60, 18}, {119, 18}, {120, 24}, {200, 24}} {
-			p := tb.person(t, v, 100+i)
+			p := tb.Person(t, v, 100+i)
 			if first == nil {
 				first = p
 			}
@@ -117,7 +115,7 @@ func TestUnemploymentEntitlement(t *testing.T) {
 		}
 
 		// Under a year, and a voluntary resignation: refused, naming the conditions.
-		p := tb.person(t, v, 150)
+		p := tb.Person(t, v, 150)
 		tb.paid(t, p, o, insurance.Unemployment, sep.Period(), 11, 500000)
 		_, err := tb.claim(p, o, sep, "resigned_voluntarily")
 		f := fault.FieldsOf(err)
@@ -132,7 +130,7 @@ func TestUnemploymentEntitlement(t *testing.T) {
 		if _, err := tb.claim(first, o, sep.AddDays(10), "contract_expired"); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("second claim = %v, want Conflict", err)
 		}
-		cs, err := tb.ben.Claims(tb.ctx, insurance.ClaimFilter{Status: insurance.ClaimOpen})
+		cs, err := tb.ben.Claims(tb.Ctx, insurance.ClaimFilter{Status: insurance.ClaimOpen})
 		if err != nil || len(cs) != 6 {
 			t.Errorf("Claims(open) = %d, %v; want 6", len(cs), err)
 		}
@@ -143,14 +141,14 @@ func TestUnemploymentEntitlement(t *testing.T) {
 // changes nothing, a claim ends when its months are used up or on
 // re-employment, and Stop ends one for another reason.
 func TestBenefitRun(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
-		o2 := tb.org(t, "652301", 2)
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
+		o2 := tb.Org(t, "652301", 2)
 		sep := period.MustDate(2025, time.June, 30)
 		jul := period.NewMonth(2025, time.July)
-		short, reemp, stop := tb.person(t, v, 201), tb.person(t, v, 203), tb.person(t, v, 205)
+		short, reemp, stop := tb.Person(t, v, 201), tb.Person(t, v, 203), tb.Person(t, v, 205)
 		tb.paid(t, short, o, insurance.Unemployment, sep.Period(), 12, 500000)
 		tb.paid(t, reemp, o, insurance.Unemployment, sep.Period(), 60, 500000)
 		tb.paid(t, stop, o, insurance.Unemployment, sep.Period(), 24, 500000)
@@ -166,7 +164,7 @@ func TestBenefitRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		audits := auditCount(t, tb.db)
+		audits := sqlstoretest.AuditCount(t, tb.DB)
 		s := tb.pay(t, jul)
 		if s.Lines != 3 || s.Unemployment != 3*171000 {
 			t.Fatalf("first run of %s: %+v, want 3 lines of 1,710.00", jul, s)
@@ -176,40 +174,40 @@ func TestBenefitRun(t *testing.T) {
 		if again.Lines != 0 || again.AlreadyPaid != 3 || again.Unemployment != 0 {
 			t.Errorf("second run of %s: %+v, want nothing new and 3 already paid", jul, again)
 		}
-		if ls, _ := tb.db.BenefitLines(context.Background(), jul, "", 0, 100); len(ls) != 3 {
+		if ls, _ := tb.DB.BenefitLines(context.Background(), jul, "", 0, 100); len(ls) != 3 {
 			t.Errorf("%s has %d lines after two runs, want 3", jul, len(ls))
 		}
-		if n := auditCount(t, tb.db); n != audits+1 {
+		if n := sqlstoretest.AuditCount(t, tb.DB); n != audits+1 {
 			t.Errorf("two runs wrote %d audit events, want 1", n-audits)
 		}
 
 		// Stop from July is refused (July is paid); from August it ends.
-		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul); fault.CodeOf(err) != fault.Conflict {
+		if _, err := tb.ben.Stop(tb.Ctx, cStop.ID, 1, insurance.StopEnlisted, jul); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("Stop(from a paid month) = %v, want Conflict", err)
 		}
-		if _, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, "bored", jul.Add(1)); fault.FieldsOf(err)["reason"] == "" {
+		if _, err := tb.ben.Stop(tb.Ctx, cStop.ID, 1, "bored", jul.Add(1)); fault.FieldsOf(err)["reason"] == "" {
 			t.Errorf("Stop(reason bored) = %v, want Invalid naming reason", err)
 		}
 		// The store refuses an end before a paid month, whatever the caller read.
 		early := &insurance.UnemploymentClaim{ID: cStop.ID, RegionCode: cStop.RegionCode, Version: 1, Status: insurance.ClaimEnded,
 			StopReason: insurance.StopEnlisted, End: jul.Add(-1)}
-		if err := tb.db.EndClaim(tb.ctx, early); fault.CodeOf(err) != fault.Conflict {
+		if err := tb.DB.EndClaim(tb.Ctx, early); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("EndClaim(before a paid month) = %v, want Conflict", err)
 		}
-		st, err := tb.ben.Stop(tb.ctx, cStop.ID, 1, insurance.StopEnlisted, jul.Add(1))
+		st, err := tb.ben.Stop(tb.Ctx, cStop.ID, 1, insurance.StopEnlisted, jul.Add(1))
 		if err != nil || st.Status != insurance.ClaimEnded || st.End != jul || st.StopReason != insurance.StopEnlisted {
 			t.Fatalf("Stop = %+v, %v; want ended in %s, enlisted", st, err, jul)
 		}
 		// A run that read the claim before the stop cannot pay it after.
 		stale := &insurance.BenefitRun{Period: jul.Add(1), Region: "652300", Lines: []insurance.BenefitLine{{Kind: insurance.LineUnemployment,
 			ClaimID: cStop.ID, PersonID: stop.ID, RegionCode: cStop.RegionCode, Period: jul.Add(1), Seq: 2, Amount: 171000, Payer: insurance.PayerFund}}}
-		if err := tb.db.SaveRun(tb.ctx, stale); fault.CodeOf(err) != fault.Conflict {
+		if err := tb.DB.SaveRun(tb.Ctx, stale); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("SaveRun(a line after the claim's end) = %v, want Conflict", err)
 		}
 
 		// Re-employed from 15 September: September is paid, October is not.
 		tb.pay(t, jul.Add(1))
-		tb.employ(t, reemp, o2, period.MustDate(2025, time.September, 15), 0, 400000)
+		tb.Employ(t, reemp, o2, period.MustDate(2025, time.September, 15), 0, 400000)
 		tb.pay(t, jul.Add(2))
 		oct := tb.pay(t, jul.Add(3))
 		if oct.Ended[insurance.StopReemployed] != 1 {
@@ -251,14 +249,14 @@ func TestBenefitRun(t *testing.T) {
 // TestWorkInjury checks the grant table of docs/domain.md 5.2 through
 // RecordInjury, the allowance paid by the run, and the refusals.
 func TestWorkInjury(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)
 		worker := func(seq int) *registry.Person {
-			p := tb.person(t, v, seq)
-			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+			p := tb.Person(t, v, seq)
+			tb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
 				Start: period.NewMonth(2024, time.January), RiskClass: 1})
 			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
 			return p
@@ -266,7 +264,7 @@ func TestWorkInjury(t *testing.T) {
 		record := func(p *registry.Person, grade int, arranges bool) (*insurance.Injury, error) {
 			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2),
 				Grade: grade, EmployerArrangesWork: arranges}
-			return in, tb.ben.RecordInjury(tb.ctx, in)
+			return in, tb.ben.RecordInjury(tb.Ctx, in)
 		}
 		// Own wage 6,000 (inside 60%-300% of the average wage).
 		var grade1, grade10 *registry.Person
@@ -295,14 +293,14 @@ func TestWorkInjury(t *testing.T) {
 		}
 		// One allowance in payment per person; one record per injury.
 		again := &insurance.Injury{PersonID: grade1.ID, OrgID: o.ID, InjuryDate: injured.AddDays(1), RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 2}
-		if err := tb.ben.RecordInjury(tb.ctx, again); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "allowance already") {
+		if err := tb.ben.RecordInjury(tb.Ctx, again); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "allowance already") {
 			t.Errorf("second injury with an allowance = %v, want Conflict", err)
 		}
 		if _, err := record(grade10, 10, false); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "recorded already") {
 			t.Errorf("same injury again = %v, want Conflict", err)
 		}
 		// Not insured with that employer.
-		p := tb.person(t, v, 330)
+		p := tb.Person(t, v, 330)
 		if _, err := record(p, 3, false); fault.FieldsOf(err)["org_id"] == "" {
 			t.Errorf("RecordInjury(not insured) = %v, want Invalid naming org_id", err)
 		}
@@ -351,21 +349,21 @@ func TestAllowanceTopUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		tb.ben = clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(tb.db, tb.db, pk, c) })
-		clocktest.Set(tb.ben, clocktest.Func(tb.svc))
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
+		tb.ben = clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(tb.DB, tb.DB, pk, c) })
+		clocktest.Set(tb.ben, clocktest.Func(tb.Svc))
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)
 		var ids []registry.PersonID
 		for i, grade := range []int{4, 5} {
-			p := tb.person(t, v, 400+2*i)
-			tb.enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+			p := tb.Person(t, v, 400+2*i)
+			tb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
 				Start: period.NewMonth(2024, time.January), RiskClass: 1})
 			tb.paid(t, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
 			in := &insurance.Injury{PersonID: p.ID, OrgID: o.ID, InjuryDate: injured, RecognisedOn: period.MustDate(2026, time.March, 2), Grade: grade}
-			if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+			if err := tb.ben.RecordInjury(tb.Ctx, in); err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, p.ID)
@@ -377,7 +375,7 @@ func TestAllowanceTopUp(t *testing.T) {
 		if s.Lines != 2 || s.TopUp != 150000 || s.Allowance != 600000+420000 {
 			t.Errorf("run of %s: %+v; want a 1,500.00 top-up", apr, s)
 		}
-		ls, err := tb.db.BenefitLines(context.Background(), apr, region.Code("652301"), 0, 10)
+		ls, err := tb.DB.BenefitLines(context.Background(), apr, region.Code("652301"), 0, 10)
 		if err != nil || len(ls) != 2 {
 			t.Fatalf("lines: %v, %v", ls, err)
 		}
@@ -394,80 +392,22 @@ func TestAllowanceTopUp(t *testing.T) {
 	})
 }
 
-// BenchmarkBenefitRun50k pays one month of 50,000 open unemployment claims
-// on SQLite; each iteration pays the next month.
-func BenchmarkBenefitRun50k(b *testing.B) {
-	const claims, perOrg = 50_000, 100
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
-	var bulk registry.Bulk
-	for i := range claims {
-		v := villages[(i/perOrg)%len(villages)].Code
-		if i%perOrg == 0 {
-			uscc, err := ids.MakeUSCC('9', '1', string(v.County()), fmt.Sprintf("%08d", i/perOrg))
-			if err != nil {
-				b.Fatal(err)
-			}
-			bulk.Organisations = append(bulk.Organisations, registry.Organisation{ID: registry.OrgID(i/perOrg + 1), USCC: uscc,
-				Name: fmt.Sprintf("企业%d", i/perOrg), IndustryCode: "C1711", Size: registry.SizeMedium, RegionCode: v})
-		}
-		idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1975, time.January, 1).AddDays(i/1000), i%1000)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bulk.Persons = append(bulk.Persons, registry.Person{ID: registry.PersonID(i + 1), IDNumber: idn, Name: "职工", Ethnicity: "han",
-			HukouType: registry.HukouUrban, HukouRegion: v.County(), RegionCode: v})
-		bulk.Employment = append(bulk.Employment, registry.Employment{ID: registry.EmploymentID(i + 1), PersonID: registry.PersonID(i + 1),
-			OrgID: registry.OrgID(i/perOrg + 1), RegionCode: v, Start: period.MustDate(2015, time.March, 1), MonthlyWage: money.Yuan(5000)})
-	}
-	if err := db.LoadBulk(ctx, &bulk); err != nil {
-		b.Fatal(err)
-	}
-	// Every person claimed after 10 years of contributions: 24 months.
-	if err := db.ExecRaw(ctx, `INSERT INTO unemployment_claims (region_code, person_id, org_id, separation_date, separation, registered_on,
-		retirement_group, start_month, contribution_months, carried_months, entitlement_months, monthly_amount, status, decision, created_at)
-		SELECT region_code, person_id, org_id, '2025-06-30', 'contract_expired', '2025-07-02', 'male', '2025-07', 120, 0, 24, 171000, 'open', '{}',
-		'2025-07-02T00:00:00Z' FROM employment ORDER BY id`); err != nil {
-		b.Fatal(err)
-	}
-	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(db, db, insurancePolicies(b), c) })
-	m := period.NewMonth(2025, time.July)
-	for b.Loop() {
-		sum, err := ben.Pay(ctx, m, "652300")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if sum.Lines != claims {
-			b.Fatalf("%s: %d lines, want %d", m, sum.Lines, claims)
-		}
-		m = m.Add(1)
-	}
-	secs := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(secs, "s/run")
-	b.ReportMetric(float64(claims)/secs, "lines/s")
-}
-
 // TestBenefitRunRetirementAndDeath: a claimant within a year of the
 // statutory retirement age is kept on benefit after the entitlement runs
 // out, until that age (docs/domain.md 2.5); a claimant's death ends the claim,
 // and an injured worker's allowance stops at the statutory age.
 func TestBenefitRunRetirementAndDeath(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
 		// A man born 1966-01-15: statutory age 60 years 4 months (2026-05).
-		old := newPerson(t, v, 211)
-		old.IDNumber = residentID(t, "652301", 1966, time.January, 15, 211)
-		if err := tb.svc.CreatePerson(tb.ctx, old); err != nil {
+		old := sqlstoretest.NewPerson(t, v, 211)
+		old.IDNumber = sqlstoretest.ResidentID(t, "652301", 1966, time.January, 15, 211)
+		if err := tb.Svc.CreatePerson(tb.Ctx, old); err != nil {
 			t.Fatal(err)
 		}
-		dies := tb.person(t, v, 213)
+		dies := tb.Person(t, v, 213)
 		sep := period.MustDate(2024, time.December, 31)
 		tb.paid(t, old, o, insurance.Unemployment, sep.Period(), 12, 500000)
 		tb.paid(t, dies, o, insurance.Unemployment, sep.Period(), 12, 500000)
@@ -480,16 +420,16 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 			t.Fatal(err)
 		}
 		// An injured worker of the same age, grade 1, allowance from 2026-04.
-		injured := newPerson(t, v, 215)
-		injured.IDNumber = residentID(t, "652301", 1966, time.January, 15, 215)
-		if err := tb.svc.CreatePerson(tb.ctx, injured); err != nil {
+		injured := sqlstoretest.NewPerson(t, v, 215)
+		injured.IDNumber = sqlstoretest.ResidentID(t, "652301", 1966, time.January, 15, 215)
+		if err := tb.Svc.CreatePerson(tb.Ctx, injured); err != nil {
 			t.Fatal(err)
 		}
-		tb.enrol(t, &insurance.Enrolment{PersonID: injured.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
+		tb.Enrol(t, &insurance.Enrolment{PersonID: injured.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
 			Start: period.NewMonth(2024, time.January), RiskClass: 1})
 		in := &insurance.Injury{PersonID: injured.ID, OrgID: o.ID, InjuryDate: period.MustDate(2026, time.January, 10),
 			RecognisedOn: period.MustDate(2026, time.March, 2), Grade: 1}
-		if err := tb.ben.RecordInjury(tb.ctx, in); err != nil {
+		if err := tb.ben.RecordInjury(tb.Ctx, in); err != nil {
 			t.Fatal(err)
 		}
 		if in.WageMonths != 0 || in.Allowance != insurance.ClaimOpen {
@@ -500,7 +440,7 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 		for m := jan; m <= jan.Add(2); m = m.Add(1) {
 			tb.pay(t, m)
 		}
-		if _, err := tb.svc.RecordDeath(tb.ctx, dies.ID, period.MustDate(2025, time.March, 10), "public_security"); err != nil {
+		if _, err := tb.Svc.RecordDeath(tb.Ctx, dies.ID, period.MustDate(2025, time.March, 10), "public_security"); err != nil {
 			t.Fatal(err)
 		}
 		// Death on 10 March: March was paid; April is not.
@@ -522,7 +462,7 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 			t.Errorf("claim near retirement: %s %s, %d months, end %s; want ended retired after 16 months, end 2026-04",
 				c.Status, c.StopReason, c.MonthsDrawn, c.End)
 		}
-		got, err := tb.ben.Injury(tb.ctx, in.ID)
+		got, err := tb.ben.Injury(tb.Ctx, in.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -536,19 +476,19 @@ func TestBenefitRunRetirementAndDeath(t *testing.T) {
 // and an employee pension for the same month: a pensioner's claim is
 // refused, and an open claim ends the month before a pension starts.
 func TestUnemploymentAndPension(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		v := village(t, "652301", 0)
-		o := tb.org(t, "652301", 1)
+		v := sqlstoretest.Village(t, "652301", 0)
+		o := tb.Org(t, "652301", 1)
 		sep := period.MustDate(2025, time.June, 30)
 		jul := period.NewMonth(2025, time.July)
-		retiree, claimant := tb.person(t, v, 301), tb.person(t, v, 302)
+		retiree, claimant := tb.Person(t, v, 301), tb.Person(t, v, 302)
 		for _, p := range []*registry.Person{retiree, claimant} {
 			tb.paid(t, p, o, insurance.Unemployment, sep.Period(), 36, 500000)
 		}
 		award := func(p *registry.Person, start period.Month) {
 			t.Helper()
-			if err := tb.db.ExecRaw(tb.ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status,
+			if err := tb.DB.ExecRaw(tb.Ctx, fmt.Sprintf(`INSERT INTO awards (person_id, scheme, region_code, start_month, amount, status,
 				decision, policy_version, created_by, created_at) VALUES (%d, 'employee_pension', '%s', '%s', 300000, 'active', '{}', 'test', 'test', '2025-01-01T00:00:00Z')`,
 				p.ID, p.RegionCode, start)); err != nil {
 				t.Fatal(err)
