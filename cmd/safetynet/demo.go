@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 )
 
@@ -102,12 +103,14 @@ func runDemo(ctx context.Context, e env, args []string) error {
 // newSeeder returns the demo seeder of db's services under policy package
 // pk, on the real clock, writing its steps to w.
 func newSeeder(db *sqlstore.DB, pk *policy.Package, w io.Writer) *demo.Seeder {
+	asst := assistance.NewService(db, db, db, pk)
 	return demo.New(demoStore{db}, pk, demo.Services{
 		Registry:   registry.NewService(db),
 		Insurance:  insurance.NewService(db, db, pk),
 		Accounts:   insurance.NewAccounts(db, db, pk),
 		Pensions:   insurance.NewPensions(db, db, pk),
-		Assistance: assistance.NewService(db, db, db, pk),
+		Assistance: asst,
+		Screening:  screening.NewService(db, asst),
 		Payments:   payment.NewService(db),
 		Monitoring: monitoring.NewService(db, pk),
 		Auth:       auth.NewService(db, 0),

@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
@@ -26,11 +27,11 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, _ := os.Hostname()
-	dead := assistance.NewService(db, db, db, pk)
+	dead := screening.NewService(db, assistance.NewService(db, db, db, pk))
 	// A process id above any the kernel hands out: a gone process.
-	dead.Leases = assistance.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
+	dead.Leases = screening.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))
-	job, _, err := dead.StartScreeningJob(ctx, period.NewMonth(2026, time.March), region.Changji)
+	job, _, err := dead.StartJob(ctx, period.NewMonth(2026, time.March), region.Changji)
 	if err != nil || !job.Held() {
 		t.Fatalf("the crashed process's job: %+v, %v", job, err)
 	}
@@ -52,7 +53,7 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 		}
 	}()
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		got, err := dead.FindScreeningJob(ctx, job.ID)
+		got, err := dead.FindJob(ctx, job.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

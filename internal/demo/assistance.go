@@ -13,6 +13,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // SocialAssistance gives a generated population civil affairs' records over
@@ -125,12 +126,12 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 		}
 		// The monthly allowances in one pass, then the one-offs, which the
 		// policy finds only in their batch months.
-		runs, err := svc.ScreenAll(cw, m, region.Changji)
+		runs, err := s.Screening.ScreenAll(cw, m, region.Changji)
 		if err != nil {
 			return err
 		}
-		for _, prog := range assistance.HouseholdAllowances {
-			run, err := svc.Screen(cw, prog, m, region.Changji)
+		for _, prog := range screening.HouseholdAllowances {
+			run, err := s.Screening.Screen(cw, prog, m, region.Changji)
 			if err != nil {
 				return err
 			}
@@ -138,7 +139,7 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 		}
 		var added, stopped int
 		for _, run := range runs {
-			if _, err := svc.DecideScreening(ap, run.ID, true, ""); err != nil {
+			if _, err := s.Screening.Decide(ap, run.ID, true, ""); err != nil {
 				return err
 			}
 			added, stopped = added+run.NewAwards, stopped+run.Stopped

@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/policies"
@@ -46,6 +47,7 @@ func newSeeder(t *testing.T, db *sqlstore.DB, out *bytes.Buffer) *demo.Seeder {
 		Monitoring: monitoring.NewService(db, pk),
 		Auth:       auth.NewService(db, 0),
 	}
+	svc.Screening = screening.NewService(db, svc.Assistance)
 	svc.Registry.NowFunc, svc.Insurance.NowFunc, svc.Accounts.NowFunc, svc.Pensions.NowFunc = now, now, now, now
 	svc.Assistance.NowFunc, svc.Payments.NowFunc, svc.Monitoring.NowFunc = now, now, now
 	return demo.New(store{db}, pk, svc, now, out)

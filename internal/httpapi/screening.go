@@ -1,13 +1,12 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
+	"safetynet/internal/screening"
 )
 
 // screeningRoutes are the routes of screening (主动发现): runs proposed for
@@ -21,16 +20,16 @@ func (s *server) screeningRoutes() []route {
 			summary: "Screen again only the persons whom an event concerns (a new disability record, a death, a 低保 award) and those turning 80 in the month",
 			body:    runRequest{}, status: http.StatusCreated, resp: eventScreeningResponse{}},
 		{method: "POST", path: "/api/v1/screening-jobs", op: "startScreeningJob", handler: s.handleStartScreeningJob, tag: "assistance",
-			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance. One worker runs a job (its lease); a job of the month running already is answered (resumed), and taken up only when its worker is gone",
+			summary: "Screen every person and household programme of a month (全量筛查) in the background: the classification of the tested households, then a run per allowance. One worker runs a job (its lease); a job of the month running already is answered (resumed), and taken up only when its worker is gone. A worker runs a limited number of jobs at once: past it, the job is answered queued and starts when a slot frees",
 			body:    runRequest{}, status: http.StatusAccepted, resp: screeningJobResponse{}},
-		{method: "GET", path: "/api/v1/screening-jobs/{id}", op: "getScreeningJob", handler: getByID(s.asst.FindScreeningJob, screeningJobOf), tag: "assistance",
+		{method: "GET", path: "/api/v1/screening-jobs/{id}", op: "getScreeningJob", handler: getByID(s.screen.FindJob, screeningJobOf), tag: "assistance",
 			summary: "Read a screening job: its phase, percent done, classification and runs", params: idParams{}, status: http.StatusOK, resp: screeningJobResponse{}},
-		{method: "GET", path: "/api/v1/screenings/{id}", op: "getScreening", handler: getByID(s.asst.FindScreeningRun, screeningOf), tag: "assistance",
+		{method: "GET", path: "/api/v1/screenings/{id}", op: "getScreening", handler: getByID(s.screen.FindRun, screeningOf), tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/review", op: "reviewScreening", handler: s.handleReviewScreening, tag: "assistance",
 			summary: "Review a proposed run: accept every item or some, the others with the reason. A caseworker of a county reviews the items of their county in a prefecture-wide run, once; the run is reviewed when every county has", params: idParams{},
 			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
-		{method: "POST", path: "/api/v1/screenings/{id}/decision", op: "decideScreening", handler: decide(s.asst.DecideScreening, screeningOf), tag: "assistance",
+		{method: "POST", path: "/api/v1/screenings/{id}/decision", op: "decideScreening", handler: decide(s.screen.Decide, screeningOf), tag: "assistance",
 			summary: "Approve or reject a screening run, by an approver who neither made nor reviewed it; only accepted items take effect", params: idParams{},
 			body: decisionRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 	}
@@ -81,7 +80,7 @@ func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	run, err := s.asst.ReviewScreening(r.Context(), assistance.RunID(id), req.All, req.Accept, req.Reason)
+	run, err := s.screen.Review(r.Context(), screening.RunID(id), req.All, req.Accept, req.Reason)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -112,7 +111,7 @@ type screeningResponse struct {
 	Items         []screeningItemResponse `json:"items" required:"true" nullable:"false"`
 }
 
-func screeningOf(run *assistance.ScreeningRun) screeningResponse {
+func screeningOf(run *screening.Run) screeningResponse {
 	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: run.Status,
 		Evaluated: run.Evaluated, Eligible: run.Eligible, NewAwards: run.NewAwards, Changed: run.Changed, Stopped: run.Stopped,
 		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, ReviewedBy: run.ReviewedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
@@ -141,7 +140,7 @@ func (s *server) handleScreen(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	run, err := s.asst.Screen(r.Context(), req.Programme, m, rc)
+	run, err := s.screen.Screen(r.Context(), req.Programme, m, rc)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -163,7 +162,7 @@ func (s *server) handleScreenEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	sum, err := s.asst.ScreenEvents(r.Context(), m, code)
+	sum, err := s.screen.ScreenEvents(r.Context(), m, code)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -189,7 +188,11 @@ type screeningJobResponse struct {
 	Resumed bool `json:"resumed,omitempty"`
 	// Claimed says the POST's worker runs the job; false, another worker
 	// holds its lease and the POST started nothing.
-	Claimed        bool                   `json:"claimed,omitempty"`
+	Claimed bool `json:"claimed,omitempty"`
+	// Queued says the POST's worker has all its job slots taken: the job
+	// waits, stored with no lease holder, and is taken up (by this worker
+	// or another) when a slot frees.
+	Queued         bool                   `json:"queued,omitempty"`
 	LeaseOwner     string                 `json:"lease_owner,omitempty" description:"the worker running the job"`
 	LeaseUntil     string                 `json:"lease_until,omitempty" description:"when the lease ends unless renewed by the worker's progress; then another worker takes the job up"`
 	HeartbeatAt    string                 `json:"heartbeat_at,omitempty"`
@@ -210,7 +213,7 @@ type jobClassificationResp struct {
 	DibaoAmount int64          `json:"dibao_amount" description:"fen a month"`
 }
 
-func screeningJobOf(j *assistance.ScreeningJob) screeningJobResponse {
+func screeningJobOf(j *screening.Job) screeningJobResponse {
 	out := screeningJobResponse{ID: int64(j.ID), Period: j.Period.String(), Region: string(j.Region), Status: j.Status, Phase: j.Phase,
 		Done: j.Done, Total: j.Total, Percent: j.Percent(), Attempts: j.Attempts, Error: j.Error, RunIDs: []int64{}, CreatedBy: j.CreatedBy,
 		CreatedAt: j.CreatedAt.Format(time.RFC3339), UpdatedAt: j.UpdatedAt.Format(time.RFC3339)}
@@ -244,24 +247,23 @@ func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request)
 		writeError(w, r, err)
 		return
 	}
-	job, resumed, err := s.asst.StartScreeningJob(r.Context(), m, code)
+	job, resumed, err := s.screen.StartJob(r.Context(), m, code)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := screeningJobOf(job)
-	out.Resumed, out.Claimed = resumed, job.Held()
-	// The job outlives the request: the caller follows it at Location. A
-	// job another worker holds is only followed.
-	if job.Held() {
-		ctx := context.WithoutCancel(r.Context())
-		run := *job
-		go func() {
-			if err := s.asst.RunScreeningJob(ctx, &run, nil); err != nil {
-				s.logger.Error("screening job failed", "job", run.ID, "period", run.Period.String(), "err", err)
-			}
-		}()
+	// The job outlives the request: the runner runs it, or queues it when
+	// its slots are taken, and the caller follows it at Location. A job
+	// another worker holds is only followed.
+	claimed, queued := job.Held(), false
+	if claimed {
+		if queued, err = s.screen.Submit(r.Context(), s.jobs, job); err != nil {
+			writeError(w, r, err)
+			return
+		}
 	}
+	out := screeningJobOf(job)
+	out.Resumed, out.Claimed, out.Queued = resumed, claimed, queued
 	w.Header().Set("Location", "/api/v1/screening-jobs/"+strconv.FormatInt(int64(job.ID), 10))
 	reply(w, r, http.StatusAccepted, out)
 }

@@ -18,12 +18,14 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
+	"safetynet/internal/jobs"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/policies"
@@ -42,11 +44,15 @@ type testBundle struct {
 	pen  *insurance.Pensions
 	ben  *insurance.Benefits
 	asst *assistance.Service
-	ref  *insurance.Refunds
-	mon  *monitoring.Service
-	au   *auth.Service
-	cat  *assistance.Catalogue
-	logs *syncBuffer
+	// screen is the screening service; jobs the runner of the background
+	// jobs the API starts (limit 2), shut down when the test ends.
+	screen *screening.Service
+	jobs   *jobs.Runner
+	ref    *insurance.Refunds
+	mon    *monitoring.Service
+	au     *auth.Service
+	cat    *assistance.Catalogue
+	logs   *syncBuffer
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -66,7 +72,8 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: payment.NewService(b.db), Refunds: b.ref,
+		Screening: b.screen, Jobs: b.jobs}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -89,6 +96,10 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	b.pen = insurance.NewPensions(db, db, pk)
 	b.ben = insurance.NewBenefits(db, db, pk)
 	b.asst = assistance.NewService(db, db, db, pk)
+	b.screen = screening.NewService(db, b.asst)
+	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
+	b.jobs = jobs.New(jobs.Config{Limit: 2})
+	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })
 	b.ref = insurance.NewRefunds(db, pk)
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)

@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/internal/synth"
@@ -123,7 +124,7 @@ func BenchmarkClassify533k(b *testing.B) {
 func BenchmarkScreenAll1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, _ := prefecture(b, m)
-	svc := assistance.NewService(db, db, db, insurancePolicies(b))
+	svc := screening.NewService(db, assistance.NewService(db, db, db, insurancePolicies(b)))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	var persons int
 	if err := db.QueryRowRaw(ctx, "SELECT COUNT(*) FROM persons WHERE death_date IS NULL OR death_date >= '2025-06-01'").Scan(&persons); err != nil {
@@ -157,16 +158,16 @@ func BenchmarkScreenAll1600k(b *testing.B) {
 func BenchmarkScreeningJob1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
-	svc := assistance.NewService(db, db, db, insurancePolicies(b))
+	svc := screening.NewService(db, assistance.NewService(db, db, db, insurancePolicies(b)))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	rows := 0
 	for b.Loop() {
 		start := time.Now()
-		job, _, err := svc.StartScreeningJob(ctx, m, "")
+		job, _, err := svc.StartJob(ctx, m, "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := svc.RunScreeningJob(ctx, job, nil); err != nil {
+		if err := svc.RunJob(ctx, job, nil); err != nil {
 			b.Fatal(err)
 		}
 		if job.Status != "done" || len(job.RunIDs) != 5 || job.Classification.Households != households {

@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 )
 
@@ -27,6 +28,7 @@ import (
 type asBundle struct {
 	testBundle
 	as                    *assistance.Service
+	sc                    *screening.Service
 	now                   *time.Time
 	cw, approver, other   context.Context
 	sameUserAsApprover    context.Context
@@ -40,6 +42,7 @@ func setupAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) asBundle 
 	ab := asBundle{testBundle: tb, now: &now}
 	ab.as = assistance.NewService(tb.db, tb.db, tb.db, insurancePolicies(t))
 	ab.as.NowFunc = func() time.Time { return *ab.now }
+	ab.sc = screening.NewService(tb.db, ab.as)
 	tb.svc.NowFunc = ab.as.NowFunc
 	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
@@ -449,31 +452,31 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		if _, err := ab.svc.RecordDeath(ab.ctx, dead[0].ID, period.MustDate(2026, time.October, 3), "public_security"); err != nil {
 			t.Fatal(err)
 		}
-		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652323")
+		run, err := ab.sc.Screen(ab.cw, assistance.ProgHighAge, m, "652323")
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Fatalf("Screen outside the caseworker's county = %v, want forbidden", err)
 		}
-		own, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, m, "652301")
+		own, err := ab.sc.Screen(ab.cw, assistance.ProgHighAge, m, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.sc.Decide(ab.sameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("a screening run approved by the user who made it = %v, want forbidden", err)
 		}
-		run, err = ab.as.Screen(ab.ctx, assistance.ProgHighAge, m, "")
+		run, err = ab.sc.Screen(ab.ctx, assistance.ProgHighAge, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if run.NewAwards != 2 || run.Eligible != 2 || run.Amount != 5_000+14_000 {
 			t.Fatalf("run %+v; want 2 new (85: 50.00, 95: 140.00)", run)
 		}
-		if _, err := ab.as.DecideScreening(ab.ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.sc.Decide(ab.ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approve by admin (no approval permission) = %v, want forbidden", err)
 		}
-		if run, err = ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+		if run, err = ab.sc.Decide(ab.approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.as.DecideScreening(ab.other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := ab.sc.Decide(ab.other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second decision = %v, want conflict", err)
 		}
 		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
@@ -486,14 +489,14 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		// The next month the one turning 80 on 10 December appears without
 		// applying: paid from the month of the birthday.
 		ab.advance(30) // 2026-12-22
-		next, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(1), "")
+		next, err := ab.sc.Screen(ab.ctx, assistance.ProgHighAge, m.Add(1), "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if next.NewAwards != 1 || next.Changed != 0 || next.Stopped != 0 || next.Items[0].PersonID != young[0].ID {
 			t.Fatalf("December run %+v: want the new 80-year-old only", next)
 		}
-		if _, err := ab.as.DecideScreening(ab.approver, next.ID, true, ""); err != nil {
+		if _, err := ab.sc.Decide(ab.approver, next.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		// A death in December: the month of death is paid, January is not.
@@ -504,7 +507,7 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 			t.Errorf("December pay %+v, %v: three lines, the month of death paid", sum, err)
 		}
 		ab.advance(31) // 2027-01-22
-		jan, err := ab.as.Screen(ab.ctx, assistance.ProgHighAge, m.Add(2), "")
+		jan, err := ab.sc.Screen(ab.ctx, assistance.ProgHighAge, m.Add(2), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -590,7 +593,7 @@ func TestScreeningReview(t *testing.T) {
 		v := village(t, "652301", 7)
 		_, a := ab.household(t, v, 81, period.MustDate(1940, time.March, 1))
 		_, b := ab.household(t, v, 82, period.MustDate(1941, time.April, 1))
-		run, err := ab.as.Screen(ab.cw, assistance.ProgHighAge, ab.month(), "652301")
+		run, err := ab.sc.Screen(ab.cw, assistance.ProgHighAge, ab.month(), "652301")
 		if err != nil || run.NewAwards != 2 {
 			t.Fatalf("run %+v, %v; want 2 new", run, err)
 		}
@@ -600,19 +603,19 @@ func TestScreeningReview(t *testing.T) {
 				keep = it.Seq
 			}
 		}
-		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.sc.Review(ab.cw, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a partial review without a reason = %v, want invalid", err)
 		}
-		if _, err := ab.as.ReviewScreening(ab.cw, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.sc.Review(ab.cw, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
 		}
-		if run, err = ab.as.ReviewScreening(ab.cw, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
+		if run, err = ab.sc.Review(ab.cw, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
 			t.Fatalf("review: %+v, %v", run, err)
 		}
-		if _, err := ab.as.DecideScreening(ab.sameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.sc.Decide(ab.sameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approval by the reviewer = %v, want forbidden", err)
 		}
-		if _, err := ab.as.DecideScreening(ab.approver, run.ID, true, ""); err != nil {
+		if _, err := ab.sc.Decide(ab.approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		awards, err := ab.as.Awards(ab.ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
@@ -624,7 +627,7 @@ func TestScreeningReview(t *testing.T) {
 		if err != nil || len(ns) != 1 || ns[0].RecipientID != int64(a[0].ID) || ns[0].Kind != "granted" || !strings.Contains(ns[0].Message, "高龄津贴") {
 			t.Errorf("notices %+v, %v; want one granted notice to person %d", ns, err, a[0].ID)
 		}
-		got, _ := ab.as.FindScreeningRun(ab.cw, run.ID)
+		got, _ := ab.sc.FindRun(ab.cw, run.ID)
 		for _, it := range got.Items {
 			if it.PersonID == b[0].ID && (it.Accepted || !strings.Contains(it.Note, "户籍待核实")) {
 				t.Errorf("the item left out %+v, want not accepted with the reason", it)
@@ -644,7 +647,7 @@ func TestScreenEvents(t *testing.T) {
 		_, turning := ab.household(t, v, 91, period.MustDate(1946, time.December, 20))
 		_, old := ab.household(t, v, 92, period.MustDate(1941, time.January, 5))
 		_, disabled := ab.household(t, v, 93, period.MustDate(1975, time.May, 5))
-		first, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		first, err := ab.sc.ScreenEvents(ab.ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -653,14 +656,14 @@ func TestScreenEvents(t *testing.T) {
 		}
 		// While its runs wait for a decision, the month is not screened
 		// again: the same persons' awards would be proposed twice.
-		if _, err := ab.as.ScreenEvents(ab.ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
+		if _, err := ab.sc.ScreenEvents(ab.ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
 			!strings.Contains(err.Error(), fmt.Sprintf("screening run %d ", first.Runs[0].ID)) {
 			t.Fatalf("an event screening while run %d waits = %v, want conflict naming it", first.Runs[0].ID, err)
 		}
-		decideAll := func(runs []*assistance.ScreeningRun) {
+		decideAll := func(runs []*screening.Run) {
 			t.Helper()
 			for _, r := range runs {
-				if _, err := ab.as.DecideScreening(ab.approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
+				if _, err := ab.sc.Decide(ab.approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -670,7 +673,7 @@ func TestScreenEvents(t *testing.T) {
 			Issued: period.DateOf(*ab.now)}); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		sum, err := ab.sc.ScreenEvents(ab.ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -691,7 +694,7 @@ func TestScreenEvents(t *testing.T) {
 			t.Errorf("candidates %v, want %d for the high-age allowance and %d for the nursing subsidy (not %d)", news, turning[0].ID, disabled[0].ID, old[0].ID)
 		}
 		decideAll(sum.Runs)
-		again, err := ab.as.ScreenEvents(ab.ctx, next, "")
+		again, err := ab.sc.ScreenEvents(ab.ctx, next, "")
 		if err != nil || again.Changed != 0 {
 			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)
 		}
@@ -718,41 +721,41 @@ func TestScreeningJob(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		job, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
-		if err != nil || resumed || job.Phase != assistance.PhaseClassify || job.Region != "652301" {
+		job, resumed, err := ab.sc.StartJob(ab.cw, m, "652301")
+		if err != nil || resumed || job.Phase != screening.PhaseClassify || job.Region != "652301" {
 			t.Fatalf("start: %+v, resumed %v, %v", job, resumed, err)
 		}
-		if _, _, err := ab.as.StartScreeningJob(ab.cw, 0, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, _, err := ab.sc.StartJob(ab.cw, 0, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a job with no period = %v, want invalid", err)
 		}
 		// Stopped once its persons phase has begun.
 		ctx, cancel := context.WithCancel(ab.cw)
 		var seen []string
-		err = ab.as.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+		err = ab.sc.RunJob(ctx, job, func(j *screening.Job) {
 			seen = append(seen, j.Phase)
-			if j.Phase == assistance.PhasePersons {
+			if j.Phase == screening.PhasePersons {
 				cancel()
 			}
 		})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("the stopped job: %v, want canceled", err)
 		}
-		stored, err := ab.as.FindScreeningJob(ab.cw, job.ID)
-		if err != nil || stored.Status != "running" || stored.Phase != assistance.PhasePersons || len(stored.RunIDs) != 2 {
+		stored, err := ab.sc.FindJob(ab.cw, job.ID)
+		if err != nil || stored.Status != "running" || stored.Phase != screening.PhasePersons || len(stored.RunIDs) != 2 {
 			t.Fatalf("the stopped job as stored: %+v, %v; want running in its persons phase with the 2 household runs", stored, err)
 		}
 		if p := stored.Percent(); p <= 0 || p >= 100 {
 			t.Errorf("the stopped job at %.1f%%, want part way", p)
 		}
 		// Taken up again where it stopped.
-		again, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
-		if err != nil || !resumed || again.ID != job.ID || again.Phase != assistance.PhasePersons || again.Attempts != 2 {
+		again, resumed, err := ab.sc.StartJob(ab.cw, m, "652301")
+		if err != nil || !resumed || again.ID != job.ID || again.Phase != screening.PhasePersons || again.Attempts != 2 {
 			t.Fatalf("resume: %+v, resumed %v, %v", again, resumed, err)
 		}
-		if err := ab.as.RunScreeningJob(ab.cw, again, nil); err != nil {
+		if err := ab.sc.RunJob(ab.cw, again, nil); err != nil {
 			t.Fatal(err)
 		}
-		done, err := ab.as.FindScreeningJob(ab.cw, job.ID)
+		done, err := ab.sc.FindJob(ab.cw, job.ID)
 		if err != nil || done.Status != "done" || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
 			t.Fatalf("the resumed job: %+v, %v; want done with 5 runs", done, err)
 		}
@@ -760,10 +763,10 @@ func TestScreeningJob(t *testing.T) {
 		if c == nil || c.Households != 1 || c.ByLayer[assistance.LayerDibao] != 1 || c.Unserved[assistance.LayerDibao] != 1 {
 			t.Errorf("classification %+v: want the one tested household, 低保, found with no case", c)
 		}
-		figures := func(ids []assistance.RunID) map[string]string {
+		figures := func(ids []screening.RunID) map[string]string {
 			out := map[string]string{}
 			for _, id := range ids {
-				r, err := ab.as.FindScreeningRun(ab.cw, id)
+				r, err := ab.sc.FindRun(ab.cw, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -782,28 +785,28 @@ func TestScreeningJob(t *testing.T) {
 
 		// A second job of the month is a new one; uninterrupted, it
 		// proposes the same.
-		fresh, resumed, err := ab.as.StartScreeningJob(ab.cw, m, "652301")
+		fresh, resumed, err := ab.sc.StartJob(ab.cw, m, "652301")
 		if err != nil || resumed || fresh.ID == job.ID {
 			t.Fatalf("a new job after a done one: %+v, resumed %v, %v", fresh, resumed, err)
 		}
 		var phases []string
-		if err := ab.as.RunScreeningJob(ab.cw, fresh, func(j *assistance.ScreeningJob) { phases = append(phases, j.Phase) }); err != nil {
+		if err := ab.sc.RunJob(ab.cw, fresh, func(j *screening.Job) { phases = append(phases, j.Phase) }); err != nil {
 			t.Fatal(err)
 		}
 		if want := figures(fresh.RunIDs); fmt.Sprint(want) != fmt.Sprint(got) {
 			t.Errorf("resumed job's runs\n%v\nuninterrupted job's\n%v", got, want)
 		}
-		if !slices.Contains(phases, assistance.PhaseHouseholds) || phases[len(phases)-1] != assistance.PhaseDone {
+		if !slices.Contains(phases, screening.PhaseHouseholds) || phases[len(phases)-1] != screening.PhaseDone {
 			t.Errorf("progress told in phases %v", phases)
 		}
 
 		// One run per programme and job, whatever the code does.
-		dup := &assistance.ScreeningRun{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
+		dup := &screening.Run{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
 			CreatedAt: *ab.now}
-		if err := ab.db.CreateScreeningRuns(ab.ctx, []*assistance.ScreeningRun{dup}, nil); fault.CodeOf(err) != fault.Conflict {
+		if err := ab.db.CreateScreeningRuns(ab.ctx, []*screening.Run{dup}, nil); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second high-age run of job %d = %v, want conflict", fresh.ID, err)
 		}
-		if _, err := ab.as.FindScreeningJob(ab.caseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
+		if _, err := ab.sc.FindJob(ab.caseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("a job of Changji City read from Fukang = %v, want not found", err)
 		}
 	})
@@ -833,7 +836,7 @@ func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := period.NewMonth(ab.month().Year()+1, time.October) // the batch month
-		run, err := ab.as.Screen(ab.ctx, assistance.ProgHeating, m, "")
+		run, err := ab.sc.Screen(ab.ctx, assistance.ProgHeating, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}

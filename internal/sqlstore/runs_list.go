@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"strconv"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
+	"safetynet/internal/screening"
 )
 
 // listRows runs a list query and scans each row with scan.
@@ -30,8 +30,8 @@ func listRows[T any](ctx context.Context, db *DB, what, query string, args []any
 	return out, rows.Err()
 }
 
-// ScreeningRuns implements assistance.ScreeningLister.
-func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*assistance.ScreeningRun, error) {
+// ScreeningRuns implements screening.Lister.
+func (db *DB) ScreeningRuns(ctx context.Context, f screening.RunFilter) ([]*screening.Run, error) {
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
@@ -50,8 +50,8 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 	return listRows(ctx, db, "screening runs", `SELECT id, job_id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed,
 		stopped, amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, superseded_by,
 		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0)
-		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningRun, error) {
-		r := &assistance.ScreeningRun{}
+		FROM screening_runs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit), func(rows *sql.Rows) (*screening.Run, error) {
+		r := &screening.Run{}
 		err := rows.Scan(&r.ID, &r.JobID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed,
 			&r.Stopped, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy,
 			timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy, &r.Supersedes)
@@ -65,8 +65,8 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 // transaction, still undecided).
 const runStatus = `CASE WHEN superseded_by > 0 AND status IN ('proposed', 'reviewed') THEN 'superseded' ELSE status END`
 
-// ScreeningJobs implements assistance.ScreeningLister.
-func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*assistance.ScreeningJob, error) {
+// ScreeningJobs implements screening.Lister.
+func (db *DB) ScreeningJobs(ctx context.Context, f screening.JobFilter) ([]*screening.Job, error) {
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
@@ -77,7 +77,7 @@ func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*ass
 		w.add("status = ?", f.Status)
 	}
 	return listRows(ctx, db, "screening jobs", `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`,
-		append(w.args, f.Limit), func(rows *sql.Rows) (*assistance.ScreeningJob, error) { return scanScreeningJob(rows) })
+		append(w.args, f.Limit), func(rows *sql.Rows) (*screening.Job, error) { return scanScreeningJob(rows) })
 }
 
 // RefundRuns implements insurance.RefundStore.
