@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,37 @@ func TestScreeningJobLease(t *testing.T) {
 		}
 		if err := c.RunJob(ab.cw, jd, nil); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestScreeningJobPanicFails: a panic inside a screening job (here in its
+// progress report) fails the job, stored failed with the panic as its
+// error and its lease let go, rather than crashing the process or leaving
+// the job running for a resume to repeat.
+func TestScreeningJobPanicFails(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := setupAssistance(t, open)
+		v := village(t, "652301", 4)
+		ab.household(t, v, 61, period.MustDate(1940, time.March, 1))
+		job, _, err := ab.sc.StartJob(ab.cw, ab.month(), "652301")
+		if err != nil || !job.Held() {
+			t.Fatalf("start: %+v, %v", job, err)
+		}
+		err = ab.sc.RunJob(ab.cw, job, func(j *screening.Job) {
+			if j.Phase == screening.PhaseHouseholds {
+				panic("boom")
+			}
+		})
+		if err == nil || !strings.Contains(err.Error(), "panicked: boom") {
+			t.Fatalf("a job that panics: %v, want its panic as the error", err)
+		}
+		stored, err := ab.sc.FindJob(ab.cw, job.ID)
+		if err != nil || stored.Status != "failed" || !strings.Contains(stored.Error, "boom") || stored.LeaseOwner != "" {
+			t.Fatalf("the job as stored: %+v, %v; want failed with the panic, no lease holder", stored, err)
+		}
+		if js, err := ab.sc.ResumeJobs(ab.cw, 0); err != nil || len(js) != 0 {
+			t.Errorf("resume after the failure: %d jobs, %v; want none", len(js), err)
 		}
 	})
 }
