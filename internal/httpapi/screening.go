@@ -185,14 +185,14 @@ type screeningJobResponse struct {
 	Percent float64 `json:"percent" description:"0 to 100, to one decimal"`
 	// Resumed says the POST took up a job of the month that was running
 	// (crashed, or another process's).
-	Resumed bool `json:"resumed,omitempty"`
+	Resumed bool `json:"resumed,omitempty" description:"the POST took up a job of the month that was running (crashed, queued, or another process's)"`
 	// Claimed says the POST's worker runs the job; false, another worker
 	// holds its lease and the POST started nothing.
-	Claimed bool `json:"claimed,omitempty"`
+	Claimed bool `json:"claimed,omitempty" description:"the POST's worker runs the job (at once, or queued); false: another worker holds its lease and the POST started nothing"`
 	// Queued says the POST's worker has all its job slots taken: the job
 	// waits, stored with no lease holder, and is taken up (by this worker
 	// or another) when a slot frees.
-	Queued         bool                   `json:"queued,omitempty"`
+	Queued         bool                   `json:"queued,omitempty" description:"every job slot of the POST's worker is taken: the job waits, stored with no lease holder, until a slot frees here or another worker takes it up"`
 	LeaseOwner     string                 `json:"lease_owner,omitempty" description:"the worker running the job"`
 	LeaseUntil     string                 `json:"lease_until,omitempty" description:"when the lease ends unless renewed by the worker's progress; then another worker takes the job up"`
 	HeartbeatAt    string                 `json:"heartbeat_at,omitempty"`

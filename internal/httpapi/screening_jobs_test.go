@@ -71,6 +71,12 @@ func TestScreeningJobGoesThroughTheRunner(t *testing.T) {
 	if !job.Claimed || !job.Queued || job.LeaseOwner != "" || job.Status != "running" {
 		t.Fatalf("a job started with the runner full: %+v; want claimed, queued, running with no lease holder", job)
 	}
+	// Started again while it waits, it is the same job, still queued.
+	var again screeningJobJSON
+	b.do(t, "POST", "/api/v1/screening-jobs", "cw1", map[string]any{"period": month}).want(t, http.StatusAccepted).decode(t, &again)
+	if again.ID != job.ID || !again.Queued || again.LeaseOwner != "" {
+		t.Fatalf("the job started again while queued: %+v; want job %d, queued", again, job.ID)
+	}
 	var stored screeningJobJSON
 	b.do(t, "GET", fmt.Sprintf("/api/v1/screening-jobs/%d", job.ID), "cw1", nil).want(t, http.StatusOK).decode(t, &stored)
 	if stored.Status != "running" || stored.Phase != screening.PhaseClassify || stored.LeaseOwner != "" {

@@ -13,6 +13,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
+	"safetynet/internal/jobs"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
@@ -309,7 +310,8 @@ type Runner interface {
 // its lease is let go, so that it is stored as running with no holder,
 // and the runner claims it again when a slot frees, unless another
 // process took it up first (then that one runs it). A job never runs
-// twice at once: only its lease holder writes. A runner shut down drops
+// twice at once: only its lease holder writes, and a runner that has the
+// job queued or running already keeps that one (queued is then true too). A runner shut down drops
 // the queued jobs; the next process to start resumes them (ResumeJobs),
 // as it resumes a job stopped mid-way.
 func (s *Service) Submit(ctx context.Context, runner Runner, j *Job) (queued bool, err error) {
@@ -326,6 +328,9 @@ func (s *Service) Submit(ctx context.Context, runner Runner, j *Job) (queued boo
 		return false, errors.Join(err, rerr)
 	}
 	j.held, j.LeaseOwner, j.LeaseUntil = false, "", time.Time{}
+	if errors.Is(err, jobs.ErrDuplicate) {
+		return true, nil // queued or running here already: that one runs it
+	}
 	if err != nil {
 		return false, err
 	}
