@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"safetynet/internal/assistance"
 	"slices"
 	"strings"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/jobs"

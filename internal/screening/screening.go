@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"safetynet/internal/assistance"
 	"slices"
 	"strings"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
