@@ -50,6 +50,6 @@ func testApp(t testing.TB, db *sqlstore.DB) *app.App {
 		t.Fatal(err)
 	}
 	a := app.New(db, pk, e.site.juris, e.site.clock(), app.Options{})
-	a.Assistance.Leases = jobLeases()
+	a.Screening.Leases = jobLeases()
 	return a
 }

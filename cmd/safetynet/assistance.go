@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 const assistanceUsage = `Usage:
@@ -277,7 +278,7 @@ func runScreen(ctx context.Context, e env, args []string) error {
 	dsn := dsnFlag(fs, defaultDB)
 	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
-		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
+		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(screening.Allowances))
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
@@ -292,32 +293,32 @@ func runScreen(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	svc := a.Assistance
 	pb := newProgress(e.stderr, "")
 	bar := func(desc string, done, total int) {
 		if !*quiet {
 			pb.set(desc, done, total)
 		}
 	}
-	svc.ProgressFunc = func(done, total int) { bar("screening", done, total) }
+	scr := a.Screening
+	scr.ProgressFunc = func(done, total int) { bar("screening", done, total) }
 	start := time.Now()
-	var runs []*assistance.ScreeningRun
+	var runs []*screening.Run
 	switch *prog {
 	case "all":
-		return screenEverything(ctx, e, svc, m, code, bar)
+		return screenEverything(ctx, e, scr, m, code, bar)
 	case "monthly":
-		runs, err = svc.ScreenAll(ctx, m, code)
+		runs, err = scr.ScreenAll(ctx, m, code)
 	case "events":
-		var sum *assistance.EventSummary
-		if sum, err = svc.ScreenEvents(ctx, m, code); err == nil {
+		var sum *screening.EventSummary
+		if sum, err = scr.ScreenEvents(ctx, m, code); err == nil {
 			runs = sum.Runs
 			fmt.Fprintf(e.stdout, "events since the last screening: %d persons concerned (new disability records, deaths, 低保 awards), %d turning 80 in %s\n",
 				sum.Changed, sum.Turning, m)
 		}
 	default:
-		var run *assistance.ScreeningRun
-		run, err = svc.Screen(ctx, *prog, m, code)
-		runs = []*assistance.ScreeningRun{run}
+		var run *screening.Run
+		run, err = scr.Screen(ctx, *prog, m, code)
+		runs = []*screening.Run{run}
 	}
 	if err != nil {
 		return err
@@ -328,7 +329,7 @@ func runScreen(ctx context.Context, e env, args []string) error {
 }
 
 // printRuns prints the screening runs and what comes next.
-func printRuns(w io.Writer, runs []*assistance.ScreeningRun) {
+func printRuns(w io.Writer, runs []*screening.Run) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tprogramme\tevaluated\teligible\tyuan\tnew\tchanged\tstopped\t")
 	for _, run := range runs {
@@ -339,9 +340,9 @@ func printRuns(w io.Writer, runs []*assistance.ScreeningRun) {
 }
 
 // screenEverything runs (or resumes) the screening job of every programme.
-func screenEverything(ctx context.Context, e env, svc *assistance.Service, m period.Month, code region.Code, bar func(string, int, int)) error {
+func screenEverything(ctx context.Context, e env, svc *screening.Service, m period.Month, code region.Code, bar func(string, int, int)) error {
 	start := time.Now()
-	job, resumed, err := svc.StartScreeningJob(ctx, m, code)
+	job, resumed, err := svc.StartJob(ctx, m, code)
 	if err != nil {
 		return err
 	}
@@ -352,7 +353,7 @@ func screenEverything(ctx context.Context, e env, svc *assistance.Service, m per
 	if resumed {
 		fmt.Fprintf(e.stdout, "resuming screening job %d of %s in %s at its %s phase (attempt %d)\n", job.ID, m, code, job.Phase, job.Attempts)
 	}
-	err = svc.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+	err = svc.RunJob(ctx, job, func(j *screening.Job) {
 		bar(j.Phase, j.Done, j.Total)
 	})
 	if err != nil {
@@ -368,9 +369,9 @@ func screenEverything(ctx context.Context, e env, svc *assistance.Service, m per
 		fmt.Fprintf(e.stdout, "\nfound without an application, with neither award nor open case: 特困 %d, 低保 %d households\n",
 			c.Unserved[assistance.LayerTekun], c.Unserved[assistance.LayerDibao])
 	}
-	runs := make([]*assistance.ScreeningRun, 0, len(job.RunIDs))
+	runs := make([]*screening.Run, 0, len(job.RunIDs))
 	for _, id := range job.RunIDs {
-		r, err := svc.FindScreeningRun(ctx, id)
+		r, err := svc.FindRun(ctx, id)
 		if err != nil {
 			return err
 		}

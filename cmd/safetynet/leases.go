@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"safetynet/internal/app"
-	"safetynet/internal/assistance"
+	"safetynet/internal/jobs"
+	"safetynet/internal/screening"
 )
 
 // jobLeases is how this process claims screening jobs: it names itself by
@@ -20,12 +21,12 @@ import (
 // longer exists (killed, crashed) is taken up at once rather than when its
 // lease expires. A holder on another host is waited for until its lease
 // expires.
-func jobLeases() assistance.LeaseConfig {
+func jobLeases() screening.LeaseConfig {
 	host, _ := os.Hostname()
-	return assistance.LeaseConfig{
+	return screening.LeaseConfig{
 		Worker: fmt.Sprintf("%s:%d", host, os.Getpid()),
 		GoneFunc: func(owner string) bool {
-			h, pid, ok := strings.Cut(assistance.WorkerOf(owner), ":")
+			h, pid, ok := strings.Cut(screening.WorkerOf(owner), ":")
 			if !ok || h != host {
 				return false
 			}
@@ -55,34 +56,27 @@ func processGone(pid int) bool {
 // that no live worker holds.
 const jobResumeEvery = time.Minute
 
-// resumeScreeningJobs takes up, when the server starts and then every
-// jobResumeEvery until ctx ends, the screening jobs left running by a
-// worker that is gone (or whose lease expired), and runs each to its end
-// in the background.
-func resumeScreeningJobs(ctx context.Context, a *app.App, logger *slog.Logger) error {
-	svc := a.Assistance
+// resumeScreeningJobs has runner take up, when the server starts and
+// then every jobResumeEvery until the runner shuts down, the screening
+// jobs left running by a worker that is gone (or whose lease expired) and
+// those waiting queued with no holder: as many as the runner has free
+// slots, each run to its end by the runner.
+func resumeScreeningJobs(ctx context.Context, a *app.App, runner *jobs.Runner, logger *slog.Logger) error {
+	svc := a.Screening
 	ctx = a.System(ctx, "screening-resume")
 	logger = logger.With("component", "screening_jobs")
-	go func() {
-		for {
-			jobs, err := svc.ResumeScreeningJobs(ctx)
-			if err != nil && ctx.Err() == nil {
-				logger.Error("resume screening jobs", "err", err)
-			}
-			for _, j := range jobs {
-				logger.Info("screening job taken up", "job", int64(j.ID), "phase", j.Phase, "attempts", j.Attempts)
-				go func() {
-					if err := svc.RunScreeningJob(ctx, j, nil); err != nil && ctx.Err() == nil {
-						logger.Error("screening job failed", "job", int64(j.ID), "err", err)
-					}
-				}()
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(jobResumeEvery):
+	return runner.Every(ctx, "resume screening jobs", jobResumeEvery, func(ctx context.Context) error {
+		free := runner.Free()
+		if free == 0 {
+			return nil
+		}
+		js, err := svc.ResumeJobs(ctx, free)
+		for _, j := range js {
+			logger.Info("screening job taken up", "job", int64(j.ID), "phase", j.Phase, "attempts", j.Attempts)
+			if _, serr := svc.Submit(ctx, runner, j); serr != nil {
+				err = errors.Join(err, fmt.Errorf("screening job %d: %w", j.ID, serr))
 			}
 		}
-	}()
-	return nil
+		return err
+	})
 }

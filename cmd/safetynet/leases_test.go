@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
@@ -22,11 +22,11 @@ import (
 func TestServeResumesScreeningJobs(t *testing.T) {
 	db := sqlstoretest.Open(t)
 	host, _ := os.Hostname()
-	dead := testApp(t, db).Assistance
+	dead := testApp(t, db).Screening
 	// A process id above any the kernel hands out: a gone process.
-	dead.Leases = assistance.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
+	dead.Leases = screening.LeaseConfig{Worker: host + ":2147483647", Lease: time.Hour}
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", region.Changji))
-	job, _, err := dead.StartScreeningJob(ctx, period.NewMonth(2026, time.March), region.Changji)
+	job, _, err := dead.StartJob(ctx, period.NewMonth(2026, time.March), region.Changji)
 	if err != nil || !job.Held() {
 		t.Fatalf("the crashed process's job: %+v, %v", job, err)
 	}
@@ -50,7 +50,7 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 		}
 	}()
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		got, err := dead.FindScreeningJob(ctx, job.ID)
+		got, err := dead.FindJob(ctx, job.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

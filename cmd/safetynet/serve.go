@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/httpapi"
+	"safetynet/internal/jobs"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
 )
@@ -64,6 +65,13 @@ type serverConfig struct {
 	// idSearchesPerHour is registry.Service.IDSearchesPerHour (0: its
 	// default).
 	idSearchesPerHour int
+	// jobLimit is the number of background jobs (screening jobs) run at
+	// once (--jobs; 0: jobs.DefaultLimit); more wait queued.
+	jobLimit int
+	// runner runs the background jobs; serve makes it from jobLimit and
+	// shuts it down. nil: the handler makes its own, never shut down (a
+	// test's).
+	runner *jobs.Runner
 }
 
 // serverFlags defines the flags of the HTTP server (public URL, trusted
@@ -94,6 +102,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.DurationVar(&l.Forget, "login-forget", dl.Forget, "quiet time after which a username's or address's failures are forgotten")
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
+	fs.IntVar(&sc.jobLimit, "jobs", jobs.DefaultLimit, "background jobs (screening jobs) run at once; more wait queued and start when one ends")
 	fs.IntVar(&sc.idSearchesPerHour, "id-searches-per-hour", registry.DefaultIDSearchesPerHour, "searches by ID number (registrations of a number registered already included) one user may make in an hour before 429")
 	return func() (serverConfig, error) {
 		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
@@ -101,8 +110,8 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
 			}
 		}
-		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 {
-			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots and --id-searches-per-hour must be positive")
+		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 || sc.jobLimit <= 0 {
+			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots, --id-searches-per-hour and --jobs must be positive")
 		}
 		return sc, nil
 	}
@@ -129,6 +138,10 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 	if err != nil {
 		return nil, nil, err
 	}
+	runner := sc.runner
+	if runner == nil {
+		runner = jobs.New(jobs.Config{Limit: sc.jobLimit, Logger: logger})
+	}
 	pol := httpapi.Policy{
 		Package: pk,
 		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
@@ -152,6 +165,9 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 		// Payments and the fund ledger.
 		Payments: a.Payments,
 		Refunds:  a.Refunds,
+		// Screening and the runner of its background jobs.
+		Screening: a.Screening,
+		Jobs:      runner,
 	})
 	return h, a.Auth, err
 }
@@ -185,8 +201,24 @@ func loadCatalogue(e env, dir string, pk *policy.Package) (*assistance.Catalogue
 	return cat, nil
 }
 
-// serve serves the API on ln until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog.Logger, sc serverConfig) error {
+// serve serves the API on ln until ctx ends, then shuts down gracefully:
+// the requests in flight are answered, then the background jobs are
+// stopped (a screening job lets go of its lease, to be resumed by the next
+// process) and waited for.
+func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog.Logger, sc serverConfig) (err error) {
+	runner := jobs.New(jobs.Config{Limit: sc.jobLimit, Logger: logger})
+	defer func() {
+		jobsCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		dropped, jerr := runner.Shutdown(jobsCtx)
+		if dropped > 0 {
+			logger.Info("queued background jobs left for the next start", "jobs", dropped)
+		}
+		if jerr != nil {
+			err = errors.Join(err, fmt.Errorf("stop the background jobs: %w", jerr))
+		}
+	}()
+	sc.runner = runner
 	h, _, err := newHandler(e, a, logger, sc)
 	if err != nil {
 		return err
@@ -196,7 +228,7 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 		return err
 	}
 	// The jobs a crash or kill left running are taken up.
-	if err := resumeScreeningJobs(ctx, a, logger); err != nil {
+	if err := resumeScreeningJobs(ctx, a, runner, logger); err != nil {
 		return err
 	}
 	errc := make(chan error, 1)
@@ -220,5 +252,6 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 // defaultServerConfig is the configuration serve and demo have with no
 // server flags: the documented default timeouts and sign-in limits.
 func defaultServerConfig() serverConfig {
-	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour}
+	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour,
+		jobLimit: jobs.DefaultLimit}
 }

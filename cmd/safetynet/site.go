@@ -106,6 +106,6 @@ func createApp(ctx context.Context, e env, dsn, process string) (*app.App, conte
 	}
 	// This process claims screening jobs under its host and pid, so that
 	// the next one takes up a job it left when it died.
-	a.Assistance.Leases = jobLeases()
+	a.Screening.Leases = jobLeases()
 	return a, a.System(ctx, process), nil
 }

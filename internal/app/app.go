@@ -25,6 +25,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 )
 
@@ -56,6 +57,7 @@ type App struct {
 	Benefits   *insurance.Benefits
 	Refunds    *insurance.Refunds
 	Assistance *assistance.Service
+	Screening  *screening.Service
 	Monitoring *monitoring.Service
 	Payments   *payment.Service
 	Auth       *auth.Service
@@ -83,6 +85,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Benefits = insurance.NewBenefits(db, db, pk, clk)
 	a.Refunds = insurance.NewRefunds(db, pk, clk)
 	a.Assistance = assistance.NewService(db, db, db, pk, j, clk)
+	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
 	a.Payments = payment.NewService(db, clk)
 	a.Auth = auth.NewService(db, opts.SessionTTL, clk)
@@ -123,6 +126,6 @@ func (a *App) Seeder(store demo.Store, out io.Writer) *demo.Seeder {
 	return demo.New(store, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
 		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
 		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
-			Assistance: b.Assistance, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth}
+			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth}
 	}, out)
 }

@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
@@ -386,31 +387,31 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		if _, err := ab.Svc.RecordDeath(ab.Ctx, dead[0].ID, period.MustDate(2026, time.October, 3), "public_security"); err != nil {
 			t.Fatal(err)
 		}
-		run, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, m, "652323")
+		run, err := ab.Sc.Screen(ab.CW, assistance.ProgHighAge, m, "652323")
 		if fault.CodeOf(err) != fault.Forbidden {
 			t.Fatalf("Screen outside the caseworker's county = %v, want forbidden", err)
 		}
-		own, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, m, "652301")
+		own, err := ab.Sc.Screen(ab.CW, assistance.ProgHighAge, m, "652301")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.As.DecideScreening(ab.SameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.Sc.Decide(ab.SameUserAsApprover, own.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("a screening run approved by the user who made it = %v, want forbidden", err)
 		}
-		run, err = ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m, "")
+		run, err = ab.Sc.Screen(ab.Ctx, assistance.ProgHighAge, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if run.NewAwards != 2 || run.Eligible != 2 || run.Amount != 5_000+14_000 {
 			t.Fatalf("run %+v; want 2 new (85: 50.00, 95: 140.00)", run)
 		}
-		if _, err := ab.As.DecideScreening(ab.Ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.Sc.Decide(ab.Ctx, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approve by admin (no approval permission) = %v, want forbidden", err)
 		}
-		if run, err = ab.As.DecideScreening(ab.Approver, run.ID, true, ""); err != nil {
+		if run, err = ab.Sc.Decide(ab.Approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ab.As.DecideScreening(ab.Other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
+		if _, err := ab.Sc.Decide(ab.Other, run.ID, true, ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second decision = %v, want conflict", err)
 		}
 		awards, err := ab.As.Awards(ab.Ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
@@ -423,14 +424,14 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 		// The next month the one turning 80 on 10 December appears without
 		// applying: paid from the month of the birthday.
 		ab.Advance(30) // 2026-12-22
-		next, err := ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(1), "")
+		next, err := ab.Sc.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(1), "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if next.NewAwards != 1 || next.Changed != 0 || next.Stopped != 0 || next.Items[0].PersonID != young[0].ID {
 			t.Fatalf("December run %+v: want the new 80-year-old only", next)
 		}
-		if _, err := ab.As.DecideScreening(ab.Approver, next.ID, true, ""); err != nil {
+		if _, err := ab.Sc.Decide(ab.Approver, next.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		// A death in December: the month of death is paid, January is not.
@@ -441,7 +442,7 @@ func TestAllowanceScreeningAndReport(t *testing.T) {
 			t.Errorf("December pay %+v, %v: three lines, the month of death paid", sum, err)
 		}
 		ab.Advance(31) // 2027-01-22
-		jan, err := ab.As.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(2), "")
+		jan, err := ab.Sc.Screen(ab.Ctx, assistance.ProgHighAge, m.Add(2), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -529,7 +530,7 @@ func TestScreeningReview(t *testing.T) {
 		v := sqlstoretest.Village(t, "652301", 7)
 		_, a := ab.Household(t, v, 81, period.MustDate(1940, time.March, 1))
 		_, b := ab.Household(t, v, 82, period.MustDate(1941, time.April, 1))
-		run, err := ab.As.Screen(ab.CW, assistance.ProgHighAge, ab.Month(), "652301")
+		run, err := ab.Sc.Screen(ab.CW, assistance.ProgHighAge, ab.Month(), "652301")
 		if err != nil || run.NewAwards != 2 {
 			t.Fatalf("run %+v, %v; want 2 new", run, err)
 		}
@@ -539,19 +540,19 @@ func TestScreeningReview(t *testing.T) {
 				keep = it.Seq
 			}
 		}
-		if _, err := ab.As.ReviewScreening(ab.CW, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a partial review without a reason = %v, want invalid", err)
 		}
-		if _, err := ab.As.ReviewScreening(ab.CW, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
 		}
-		if run, err = ab.As.ReviewScreening(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
+		if run, err = ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
 			t.Fatalf("review: %+v, %v", run, err)
 		}
-		if _, err := ab.As.DecideScreening(ab.SameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
+		if _, err := ab.Sc.Decide(ab.SameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("approval by the reviewer = %v, want forbidden", err)
 		}
-		if _, err := ab.As.DecideScreening(ab.Approver, run.ID, true, ""); err != nil {
+		if _, err := ab.Sc.Decide(ab.Approver, run.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 		awards, err := ab.As.Awards(ab.Ctx, assistance.AwardFilter{Programme: assistance.ProgHighAge, Page: registry.Page{Limit: 10}})
@@ -563,7 +564,7 @@ func TestScreeningReview(t *testing.T) {
 		if err != nil || len(ns) != 1 || ns[0].RecipientID != int64(a[0].ID) || ns[0].Kind != "granted" || !strings.Contains(ns[0].Message, "高龄津贴") {
 			t.Errorf("notices %+v, %v; want one granted notice to person %d", ns, err, a[0].ID)
 		}
-		got, _ := ab.As.FindScreeningRun(ab.CW, run.ID)
+		got, _ := ab.Sc.FindRun(ab.CW, run.ID)
 		for _, it := range got.Items {
 			if it.PersonID == b[0].ID && (it.Accepted || !strings.Contains(it.Note, "户籍待核实")) {
 				t.Errorf("the item left out %+v, want not accepted with the reason", it)
@@ -583,7 +584,7 @@ func TestScreenEvents(t *testing.T) {
 		_, turning := ab.Household(t, v, 91, period.MustDate(1946, time.December, 20))
 		_, old := ab.Household(t, v, 92, period.MustDate(1941, time.January, 5))
 		_, disabled := ab.Household(t, v, 93, period.MustDate(1975, time.May, 5))
-		first, err := ab.As.ScreenEvents(ab.Ctx, next, "")
+		first, err := ab.Sc.ScreenEvents(ab.Ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -592,14 +593,14 @@ func TestScreenEvents(t *testing.T) {
 		}
 		// While its runs wait for a decision, the month is not screened
 		// again: the same persons' awards would be proposed twice.
-		if _, err := ab.As.ScreenEvents(ab.Ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
+		if _, err := ab.Sc.ScreenEvents(ab.Ctx, next, ""); fault.CodeOf(err) != fault.Conflict ||
 			!strings.Contains(err.Error(), fmt.Sprintf("screening run %d ", first.Runs[0].ID)) {
 			t.Fatalf("an event screening while run %d waits = %v, want conflict naming it", first.Runs[0].ID, err)
 		}
-		decideAll := func(runs []*assistance.ScreeningRun) {
+		decideAll := func(runs []*screening.Run) {
 			t.Helper()
 			for _, r := range runs {
-				if _, err := ab.As.DecideScreening(ab.Approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
+				if _, err := ab.Sc.Decide(ab.Approver, r.ID, false, "以下一次事件复筛为准 the next event screening stands"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -609,7 +610,7 @@ func TestScreenEvents(t *testing.T) {
 			Issued: period.DateOf(*ab.Now)}); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := ab.As.ScreenEvents(ab.Ctx, next, "")
+		sum, err := ab.Sc.ScreenEvents(ab.Ctx, next, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -630,7 +631,7 @@ func TestScreenEvents(t *testing.T) {
 			t.Errorf("candidates %v, want %d for the high-age allowance and %d for the nursing subsidy (not %d)", news, turning[0].ID, disabled[0].ID, old[0].ID)
 		}
 		decideAll(sum.Runs)
-		again, err := ab.As.ScreenEvents(ab.Ctx, next, "")
+		again, err := ab.Sc.ScreenEvents(ab.Ctx, next, "")
 		if err != nil || again.Changed != 0 {
 			t.Errorf("a third event screening %+v, %v: the cursor has moved past the disability", again, err)
 		}
@@ -657,41 +658,41 @@ func TestScreeningJob(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		job, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
-		if err != nil || resumed || job.Phase != assistance.PhaseClassify || job.Region != "652301" {
+		job, resumed, err := ab.Sc.StartJob(ab.CW, m, "652301")
+		if err != nil || resumed || job.Phase != screening.PhaseClassify || job.Region != "652301" {
 			t.Fatalf("start: %+v, resumed %v, %v", job, resumed, err)
 		}
-		if _, _, err := ab.As.StartScreeningJob(ab.CW, 0, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, _, err := ab.Sc.StartJob(ab.CW, 0, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a job with no period = %v, want invalid", err)
 		}
 		// Stopped once its persons phase has begun.
 		ctx, cancel := context.WithCancel(ab.CW)
 		var seen []string
-		err = ab.As.RunScreeningJob(ctx, job, func(j *assistance.ScreeningJob) {
+		err = ab.Sc.RunJob(ctx, job, func(j *screening.Job) {
 			seen = append(seen, j.Phase)
-			if j.Phase == assistance.PhasePersons {
+			if j.Phase == screening.PhasePersons {
 				cancel()
 			}
 		})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("the stopped job: %v, want canceled", err)
 		}
-		stored, err := ab.As.FindScreeningJob(ab.CW, job.ID)
-		if err != nil || stored.Status != "running" || stored.Phase != assistance.PhasePersons || len(stored.RunIDs) != 2 {
+		stored, err := ab.Sc.FindJob(ab.CW, job.ID)
+		if err != nil || stored.Status != "running" || stored.Phase != screening.PhasePersons || len(stored.RunIDs) != 2 {
 			t.Fatalf("the stopped job as stored: %+v, %v; want running in its persons phase with the 2 household runs", stored, err)
 		}
 		if p := stored.Percent(); p <= 0 || p >= 100 {
 			t.Errorf("the stopped job at %.1f%%, want part way", p)
 		}
 		// Taken up again where it stopped.
-		again, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
-		if err != nil || !resumed || again.ID != job.ID || again.Phase != assistance.PhasePersons || again.Attempts != 2 {
+		again, resumed, err := ab.Sc.StartJob(ab.CW, m, "652301")
+		if err != nil || !resumed || again.ID != job.ID || again.Phase != screening.PhasePersons || again.Attempts != 2 {
 			t.Fatalf("resume: %+v, resumed %v, %v", again, resumed, err)
 		}
-		if err := ab.As.RunScreeningJob(ab.CW, again, nil); err != nil {
+		if err := ab.Sc.RunJob(ab.CW, again, nil); err != nil {
 			t.Fatal(err)
 		}
-		done, err := ab.As.FindScreeningJob(ab.CW, job.ID)
+		done, err := ab.Sc.FindJob(ab.CW, job.ID)
 		if err != nil || done.Status != "done" || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
 			t.Fatalf("the resumed job: %+v, %v; want done with 5 runs", done, err)
 		}
@@ -699,10 +700,10 @@ func TestScreeningJob(t *testing.T) {
 		if c == nil || c.Households != 1 || c.ByLayer[assistance.LayerDibao] != 1 || c.Unserved[assistance.LayerDibao] != 1 {
 			t.Errorf("classification %+v: want the one tested household, 低保, found with no case", c)
 		}
-		figures := func(ids []assistance.RunID) map[string]string {
+		figures := func(ids []screening.RunID) map[string]string {
 			out := map[string]string{}
 			for _, id := range ids {
-				r, err := ab.As.FindScreeningRun(ab.CW, id)
+				r, err := ab.Sc.FindRun(ab.CW, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -721,28 +722,28 @@ func TestScreeningJob(t *testing.T) {
 
 		// A second job of the month is a new one; uninterrupted, it
 		// proposes the same.
-		fresh, resumed, err := ab.As.StartScreeningJob(ab.CW, m, "652301")
+		fresh, resumed, err := ab.Sc.StartJob(ab.CW, m, "652301")
 		if err != nil || resumed || fresh.ID == job.ID {
 			t.Fatalf("a new job after a done one: %+v, resumed %v, %v", fresh, resumed, err)
 		}
 		var phases []string
-		if err := ab.As.RunScreeningJob(ab.CW, fresh, func(j *assistance.ScreeningJob) { phases = append(phases, j.Phase) }); err != nil {
+		if err := ab.Sc.RunJob(ab.CW, fresh, func(j *screening.Job) { phases = append(phases, j.Phase) }); err != nil {
 			t.Fatal(err)
 		}
 		if want := figures(fresh.RunIDs); fmt.Sprint(want) != fmt.Sprint(got) {
 			t.Errorf("resumed job's runs\n%v\nuninterrupted job's\n%v", got, want)
 		}
-		if !slices.Contains(phases, assistance.PhaseHouseholds) || phases[len(phases)-1] != assistance.PhaseDone {
+		if !slices.Contains(phases, screening.PhaseHouseholds) || phases[len(phases)-1] != screening.PhaseDone {
 			t.Errorf("progress told in phases %v", phases)
 		}
 
 		// One run per programme and job, whatever the code does.
-		dup := &assistance.ScreeningRun{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
+		dup := &screening.Run{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
 			CreatedAt: *ab.Now}
-		if err := ab.DB.CreateScreeningRuns(ab.Ctx, []*assistance.ScreeningRun{dup}, nil); fault.CodeOf(err) != fault.Conflict {
+		if err := ab.DB.CreateScreeningRuns(ab.Ctx, []*screening.Run{dup}, nil); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second high-age run of job %d = %v, want conflict", fresh.ID, err)
 		}
-		if _, err := ab.As.FindScreeningJob(ab.CaseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
+		if _, err := ab.Sc.FindJob(ab.CaseworkerOfElsewhere, fresh.ID); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("a job of Changji City read from Fukang = %v, want not found", err)
 		}
 	})
@@ -772,7 +773,7 @@ func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := period.NewMonth(ab.Month().Year()+1, time.October) // the batch month
-		run, err := ab.As.Screen(ab.Ctx, assistance.ProgHeating, m, "")
+		run, err := ab.Sc.Screen(ab.Ctx, assistance.ProgHeating, m, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,8 +83,8 @@ type Notice struct {
 	Message string
 }
 
-// grantNotice tells a beneficiary what was granted.
-func (s *Service) grantNotice(a *Award) *Notice {
+// GrantNotice tells a beneficiary what was granted.
+func (s *Service) GrantNotice(a *Award) *Notice {
 	name := a.Programme
 	if p, ok := s.policy.Programme(a.Programme); ok {
 		name = p.NameZH + " (" + p.NameEN + ")"
@@ -96,8 +96,8 @@ func (s *Service) grantNotice(a *Award) *Notice {
 		name, a.Amount, a.Start, a.Amount, a.Start)}
 }
 
-// stopNotice tells a beneficiary an award stops, and why.
-func (s *Service) stopNotice(a *Award) *Notice {
+// StopNotice tells a beneficiary an award stops, and why.
+func (s *Service) StopNotice(a *Award) *Notice {
 	name := a.Programme
 	if p, ok := s.policy.Programme(a.Programme); ok {
 		name = p.NameZH + " (" + p.NameEN + ")"
@@ -175,7 +175,6 @@ type AwardStore interface {
 	Lines(ctx context.Context, award AwardID) ([]PaymentLine, error)
 
 	ReviewStore
-	ScreeningStore
 	ReportStore
 }
 
@@ -186,7 +185,7 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 	a.Start = today.Period()
 	if c.Programme == ProgTemporary {
 		a.Kind, a.Status, a.HouseholdID = Once, AwardGranted, c.HouseholdID
-		a.Notice = s.grantNotice(a)
+		a.Notice = s.GrantNotice(a)
 		return a, nil
 	}
 	next, _, err := s.policy.Value("assistance.award_from_next_month", today, c.RegionCode)
@@ -211,7 +210,7 @@ func (s *Service) awardFor(ctx context.Context, c *Case, today period.Date, p au
 		return nil, err
 	}
 	a.ReviewDue = due
-	a.Notice = s.grantNotice(a)
+	a.Notice = s.GrantNotice(a)
 	return a, nil
 }
 

@@ -445,7 +445,7 @@ func (s *Service) Assess(ctx context.Context, id CaseID, version int64, note str
 		c.Status, action = StatusProposed, "assess: eligible, for approval"
 	default:
 		c.Status, action = StatusProposed, "assess: not eligible, refusal for approval"
-		c.Reason = failedConditions(d)
+		c.Reason = FailedConditions(d)
 	}
 	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: action, Note: note}); err != nil {
 		return nil, err
@@ -453,8 +453,8 @@ func (s *Service) Assess(ctx context.Context, id CaseID, version int64, note str
 	return c, nil
 }
 
-// failedConditions names the conditions a decision fails.
-func failedConditions(d *policy.Decision) string {
+// FailedConditions names the conditions a decision fails.
+func FailedConditions(d *policy.Decision) string {
 	var fs []string
 	for _, r := range d.Requirements {
 		if !r.Holds {

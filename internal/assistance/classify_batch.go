@@ -49,7 +49,7 @@ func classifyBatch(pk *policy.Package, ids *batchIDs, m period.Month, tests []Me
 		return out, nil
 	}
 	hh := policy.NewPopulation("household", n, "")
-	regionOf := regionIndexer(hh)
+	regionOf := RegionIndexer(hh)
 	cols := make([][]int64, 11)
 	for i := range cols {
 		cols[i] = make([]int64, n)
@@ -156,9 +156,9 @@ func classifyBatch(pk *policy.Package, ids *batchIDs, m period.Month, tests []Me
 	return out, nil
 }
 
-// regionIndexer gives each distinct region of a population its index in
+// RegionIndexer gives each distinct region of a population its index in
 // pop.Regions, which it fills.
-func regionIndexer(pop *policy.Population) func(region.Code) int32 {
+func RegionIndexer(pop *policy.Population) func(region.Code) int32 {
 	pop.Regions = pop.Regions[:0]
 	idx := map[region.Code]int32{}
 	return func(c region.Code) int32 {

@@ -17,7 +17,7 @@ type HouseholdStatusFacts struct {
 }
 
 // HouseholdStatus is the rule that turns the facts of a household into its
-// one recognised category (HouseholdBasis.Status), most severe first as
+// one recognised category (screening.HouseholdBasis.Status), most severe first as
 // docs/domain.md (sections 6.1 and 6.4) ranks the low-income layers: an
 // active award (特困, then 低保) outranks a classification, and 低保边缘
 // outranks 刚性支出困难, which is only for households in none of the others.

@@ -128,7 +128,7 @@ func (s *Service) Review(ctx context.Context, id AwardID, t *MeansTest, note str
 	var award *Award
 	switch {
 	case !d.Eligible:
-		r.Outcome, r.Amount, r.Reason = ReviewStopProposed, 0, "no longer eligible: "+failedConditions(d)
+		r.Outcome, r.Amount, r.Reason = ReviewStopProposed, 0, "no longer eligible: "+FailedConditions(d)
 	case d.Amount != a.Amount:
 		r.Outcome, r.Reason = ReviewChangeProposed, fmt.Sprintf("amount %s → %s", a.Amount, d.Amount)
 	default:
@@ -180,7 +180,7 @@ func (s *Service) DecideReview(ctx context.Context, id ReviewID, approve bool, n
 	case r.Outcome == ReviewStopProposed && approve:
 		r.Outcome = ReviewStopped
 		next.Status, next.End, next.StopReason = AwardStopped, max(today.Period(), a.Start), r.Reason
-		next.Notice = s.stopNotice(&next)
+		next.Notice = s.StopNotice(&next)
 	case r.Outcome == ReviewChangeProposed && approve:
 		r.Outcome = ReviewChanged
 		// The new amount is paid from the next month: a stop and a new

@@ -119,11 +119,6 @@ type Service struct {
 	clock     clock.Clock
 	// Workers bounds the cores a batch uses; 0 means all.
 	Workers int
-	// ProgressFunc, when set, is told how many rows of a screening are
-	// done out of how many.
-	ProgressFunc func(done, total int)
-	// Leases configures how this process claims screening jobs.
-	Leases LeaseConfig
 }
 
 // NewService returns a Service in jurisdiction j (whose home region is
@@ -357,11 +352,12 @@ type ClassifySummary struct {
 // month m from its latest test up to m, with the columnar engine, and
 // replaces the month's classifications there.
 func (s *Service) ClassifyAll(ctx context.Context, m period.Month, code region.Code) (*ClassifySummary, error) {
-	return s.classifyAll(ctx, m, code, nil)
+	return s.ClassifyAllProgress(ctx, m, code, nil)
 }
 
-// classifyAll is ClassifyAll telling progress how many tests it has read.
-func (s *Service) classifyAll(ctx context.Context, m period.Month, code region.Code, progress func(done int)) (*ClassifySummary, error) {
+// ClassifyAllProgress is ClassifyAll telling progress how many tests it
+// has read: the first phase of a screening job.
+func (s *Service) ClassifyAllProgress(ctx context.Context, m period.Month, code region.Code, progress func(done int)) (*ClassifySummary, error) {
 	if m.IsZero() {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid classification", Fields: map[string]string{"period": "is required"}}
 	}

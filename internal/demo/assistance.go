@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // SocialAssistance gives a generated population civil affairs' records over
@@ -123,12 +124,12 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 		}
 		// The monthly allowances in one pass, then the one-offs, which the
 		// policy finds only in their batch months.
-		runs, err := svc.ScreenAll(cw, m, s.Juris.Home)
+		runs, err := s.Screening.ScreenAll(cw, m, s.Juris.Home)
 		if err != nil {
 			return err
 		}
-		for _, prog := range assistance.HouseholdAllowances {
-			run, err := svc.Screen(cw, prog, m, s.Juris.Home)
+		for _, prog := range screening.HouseholdAllowances {
+			run, err := s.Screening.Screen(cw, prog, m, s.Juris.Home)
 			if err != nil {
 				return err
 			}
@@ -136,7 +137,7 @@ func (s *Seeder) SocialAssistance(ctx context.Context, first, last period.Month,
 		}
 		var added, stopped int
 		for _, run := range runs {
-			if _, err := svc.DecideScreening(ap, run.ID, true, ""); err != nil {
+			if _, err := s.Screening.Decide(ap, run.ID, true, ""); err != nil {
 				return err
 			}
 			added, stopped = added+run.NewAwards, stopped+run.Stopped

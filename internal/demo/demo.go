@@ -15,6 +15,8 @@ import (
 	"io"
 	"time"
 
+	"sync"
+
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
@@ -27,7 +29,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"sync"
+	"safetynet/internal/screening"
 )
 
 // Store is what the demo needs of the store directly: bulk loads and
@@ -81,8 +83,10 @@ type Services struct {
 	Accounts *insurance.Accounts
 	// Pensions awards pensions and runs the payrolls.
 	Pensions *insurance.Pensions
-	// Assistance runs civil affairs' means tests, cases and screenings.
+	// Assistance runs civil affairs' means tests and cases.
 	Assistance *assistance.Service
+	// Screening screens for the allowances paid with no application.
+	Screening *screening.Service
 	// Payments makes the bank batches and reconciles.
 	Payments *payment.Service
 	// Monitoring grades the department signals into alerts.

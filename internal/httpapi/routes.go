@@ -211,6 +211,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.pensionRoutes()...)
 	rs = append(rs, s.benefitRoutes()...)
 	rs = append(rs, s.assistanceRoutes()...)
+	rs = append(rs, s.screeningRoutes()...)
 	rs = append(rs, s.alertRoutes()...)
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"time"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
+	"safetynet/internal/screening"
 )
 
 // runListRoutes are the lists of the runs and jobs that make work for a
@@ -51,18 +51,18 @@ type screeningListParams struct {
 
 func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	f := assistance.RunFilter{Region: q.region("region"), Period: q.month("period"), Programme: q.str("programme"), Status: q.str("status"),
-		JobID: assistance.JobID(q.id("job_id")), Page: q.page()}
+	f := screening.RunFilter{Region: q.region("region"), Period: q.month("period"), Programme: q.str("programme"), Status: q.str("status"),
+		JobID: screening.JobID(q.id("job_id")), Page: q.page()}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	runs, err := s.asst.ScreeningRuns(r.Context(), f)
+	runs, err := s.screen.Runs(r.Context(), f)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *assistance.ScreeningRun) int64 { return int64(run.ID) }, screeningOf))
+	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *screening.Run) int64 { return int64(run.ID) }, screeningOf))
 }
 
 type screeningJobListParams struct {
@@ -74,17 +74,17 @@ type screeningJobListParams struct {
 
 func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	f := assistance.JobFilter{Region: q.region("region"), Period: q.month("period"), Status: q.str("status"), Page: q.page()}
+	f := screening.JobFilter{Region: q.region("region"), Period: q.month("period"), Status: q.str("status"), Page: q.page()}
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	js, err := s.asst.ScreeningJobs(r.Context(), f)
+	js, err := s.screen.Jobs(r.Context(), f)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, newList(js, f.Limit, func(j *assistance.ScreeningJob) int64 { return int64(j.ID) }, screeningJobOf))
+	reply(w, r, http.StatusOK, newList(js, f.Limit, func(j *screening.Job) int64 { return int64(j.ID) }, screeningJobOf))
 }
 
 type refundRunListParams struct {

@@ -11,11 +11,13 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
+	"safetynet/internal/jobs"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // Config is the API's configuration.
@@ -60,6 +62,8 @@ type server struct {
 	pen     *insurance.Pensions
 	ben     *insurance.Benefits
 	asst    *assistance.Service
+	screen  *screening.Service
+	jobs    *jobs.Runner
 	pay     *payment.Service
 	ref     *insurance.Refunds
 	au      *auth.Service
@@ -95,6 +99,12 @@ type Services struct {
 	Payments *payment.Service
 	// Refunds runs the job-stabilisation refund.
 	Refunds *insurance.Refunds
+	// Screening screens for the allowances paid with no application and
+	// runs screening jobs.
+	Screening *screening.Service
+	// Jobs runs the background jobs the API starts (screening jobs); the
+	// caller shuts it down.
+	Jobs *jobs.Runner
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -109,8 +119,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	cfg.Transport = tr
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
-	s.mon, s.pay, s.ref = svc.Monitoring, svc.Payments, svc.Refunds
-	if s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil {
+	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
+	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -20,12 +20,14 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
+	"safetynet/internal/jobs"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/policies"
@@ -52,6 +54,10 @@ type testBundle struct {
 	logs *syncBuffer
 	// now is the clock of every service of the bundle; a test sets it.
 	now *clock.Settable
+	// screen is the screening service; jobs the runner of the background
+	// jobs the API starts (limit 2), shut down when the test ends.
+	screen *screening.Service
+	jobs   *jobs.Runner
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -71,7 +77,8 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref}
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref,
+		Screening: b.screen, Jobs: b.jobs}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -94,6 +101,10 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	a := app.New(db, pk, region.DefaultJurisdiction(), now.In(region.DefaultJurisdiction().Zone), app.Options{SessionTTL: 30 * 24 * time.Hour})
 	b := &testBundle{db: db, reg: a.Registry, ins: a.Insurance, acc: a.Accounts, pen: a.Pensions, ben: a.Benefits, asst: a.Assistance,
 		ref: a.Refunds, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
+	b.screen = a.Screening
+	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
+	b.jobs = jobs.New(jobs.Config{Limit: 2})
+	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })
 	if b.cat, err = realCatalogue(); err != nil {
 		t.Fatalf("load the catalogue of assistance items: %v", err)
 	}

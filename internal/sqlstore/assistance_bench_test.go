@@ -14,6 +14,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/internal/synth"
@@ -127,8 +128,8 @@ func BenchmarkClassify533k(b *testing.B) {
 func BenchmarkScreenAll1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, _ := prefecture(b, m)
-	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
+	svc := clocktest.Build(func(c clock.Clock) *screening.Service {
+		return screening.NewService(db, assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c), clocktest.Juris, c)
 	})
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	var persons int
@@ -163,18 +164,18 @@ func BenchmarkScreenAll1600k(b *testing.B) {
 func BenchmarkScreeningJob1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
 	db, households := prefecture(b, m)
-	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
+	svc := clocktest.Build(func(c clock.Clock) *screening.Service {
+		return screening.NewService(db, assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c), clocktest.Juris, c)
 	})
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
 	rows := 0
 	for b.Loop() {
 		start := time.Now()
-		job, _, err := svc.StartScreeningJob(ctx, m, "")
+		job, _, err := svc.StartJob(ctx, m, "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := svc.RunScreeningJob(ctx, job, nil); err != nil {
+		if err := svc.RunJob(ctx, job, nil); err != nil {
 			b.Fatal(err)
 		}
 		if job.Status != "done" || len(job.RunIDs) != 5 || job.Classification.Households != households {

@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // screenChunk is how many persons or households the screening reads hand
@@ -45,15 +46,15 @@ func (db *DB) layerHouseholds(ctx context.Context, m period.Month, layer assista
 		string(layer), m.String(), m.String())
 }
 
-// PersonBasis implements assistance.Store: the persons are streamed in key
+// PersonBasis implements screening.Store: the persons are streamed in key
 // order with their household; the disability, 低保, 特困, 低保-edge and
 // work-injury facts, few beside them, are read first into maps.
-func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.PersonBasis) error) error {
+func (db *DB) PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]screening.PersonBasis) error) error {
 	return db.personBasis(ctx, m, code, nil, fn)
 }
 
-// PersonBasisOf implements assistance.Store.
-func (db *DB) PersonBasisOf(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]assistance.PersonBasis) error) error {
+// PersonBasisOf implements screening.Store.
+func (db *DB) PersonBasisOf(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]screening.PersonBasis) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -62,7 +63,7 @@ func (db *DB) PersonBasisOf(ctx context.Context, m period.Month, code region.Cod
 
 // personBasis streams the persons of the region (those of ids only, when
 // given) with what the allowances read.
-func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]assistance.PersonBasis) error) error {
+func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code, ids []registry.PersonID, fn func([]screening.PersonBasis) error) error {
 	type dis struct {
 		grade int
 		kind  registry.DisabilityKind
@@ -97,7 +98,7 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 	if err != nil {
 		return fmt.Errorf("screening basis: %w", err)
 	}
-	out := make([]assistance.PersonBasis, 0, screenChunk)
+	out := make([]screening.PersonBasis, 0, screenChunk)
 	intern := newInterner()
 	read := func(extra string, extraArgs []any) error {
 		var w where
@@ -118,7 +119,7 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 		defer rows.Close()
 		var regionRaw, hukouRaw sql.RawBytes
 		for rows.Next() {
-			var b assistance.PersonBasis
+			var b screening.PersonBasis
 			if err := rows.Scan(&b.PersonID, &b.HouseholdID, &regionRaw, &b.BirthDate, &b.Death, &hukouRaw); err != nil {
 				return fmt.Errorf("scan screening basis: %w", err)
 			}
@@ -134,7 +135,7 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 				if err := fn(out); err != nil {
 					return err
 				}
-				out = make([]assistance.PersonBasis, 0, screenChunk)
+				out = make([]screening.PersonBasis, 0, screenChunk)
 			}
 		}
 		return rows.Err()
@@ -161,7 +162,7 @@ func (db *DB) personBasis(ctx context.Context, m period.Month, code region.Code,
 	return nil
 }
 
-// ChangedPersons implements assistance.Store.
+// ChangedPersons implements screening.Store.
 func (db *DB) ChangedPersons(ctx context.Context, after int64) ([]registry.PersonID, int64, error) {
 	var last int64
 	if err := db.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&last); err != nil {
@@ -181,7 +182,7 @@ func (db *DB) ChangedPersons(ctx context.Context, after int64) ([]registry.Perso
 	return changed, last, nil
 }
 
-// TurningPersons implements assistance.Store.
+// TurningPersons implements screening.Store.
 func (db *DB) TurningPersons(ctx context.Context, age int, m period.Month, code region.Code) ([]registry.PersonID, error) {
 	born := period.NewMonth(m.Year()-age, m.MonthOfYear())
 	var w where
@@ -195,7 +196,7 @@ func (db *DB) TurningPersons(ctx context.Context, age int, m period.Month, code 
 	}, "SELECT id FROM persons"+w.sql()+" ORDER BY id", w.args...)
 }
 
-// ScreeningCursor implements assistance.Store.
+// ScreeningCursor implements screening.Store.
 func (db *DB) ScreeningCursor(ctx context.Context) (int64, error) {
 	var seq int64
 	err := db.r.QueryRowContext(ctx, "SELECT seq FROM screening_cursor WHERE name = 'events'").Scan(&seq)
@@ -205,7 +206,7 @@ func (db *DB) ScreeningCursor(ctx context.Context) (int64, error) {
 	return seq, err
 }
 
-// SetScreeningCursor implements assistance.Store.
+// SetScreeningCursor implements screening.Store.
 func (db *DB) SetScreeningCursor(ctx context.Context, seq int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO screening_cursor (name, seq) VALUES ('events', ?)
@@ -216,7 +217,7 @@ func (db *DB) SetScreeningCursor(ctx context.Context, seq int64) error {
 	})
 }
 
-// ScreenedAwards implements assistance.Store: the columns read all come
+// ScreenedAwards implements screening.Store: the columns read all come
 // before the stored decision, so its overflow pages are not read.
 func (db *DB) ScreenedAwards(ctx context.Context, programme string, once bool, m period.Month, code region.Code) ([]*assistance.Award, error) {
 	var w where
@@ -237,7 +238,7 @@ func (db *DB) ScreenedAwards(ctx context.Context, programme string, once bool, m
 		FROM assistance_awards`+w.sql(), w.args...)
 }
 
-// ScreenableCount implements assistance.Store: counted from the region
+// ScreenableCount implements screening.Store: counted from the region
 // indexes alone, so fast, it is an upper bound: the tests (not the tested
 // households; tests after m too), the households, the persons (the dead
 // too).
@@ -258,9 +259,9 @@ func (db *DB) ScreenableCount(ctx context.Context, entity string, m period.Month
 	return n, nil
 }
 
-// CreateScreeningRuns implements assistance.Store.
-func (db *DB) CreateScreeningRuns(ctx context.Context, runs []*assistance.ScreeningRun, job *assistance.ScreeningJob) error {
-	var raced *assistance.ScreeningRun
+// CreateScreeningRuns implements screening.Store.
+func (db *DB) CreateScreeningRuns(ctx context.Context, runs []*screening.Run, job *screening.Job) error {
+	var raced *screening.Run
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range runs {
 			if err := db.insertScreeningRun(ctx, tx, r); err != nil {
@@ -297,8 +298,8 @@ type queryRower interface {
 // openScreeningRun returns the undecided run (not superseded) of r's
 // programme, month and region, and its status ("under review" when some
 // of its items are reviewed); 0 when there is none.
-func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *assistance.ScreeningRun) (assistance.RunID, string, error) {
-	var id assistance.RunID
+func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *screening.Run) (screening.RunID, string, error) {
+	var id screening.RunID
 	var status string
 	var reviewed int
 	err := q.QueryRowContext(ctx, db.q(`SELECT id, status, (SELECT COUNT(*) FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)
@@ -320,7 +321,7 @@ func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *assistance.
 // open run of its programme, month and region when nobody reviewed it and
 // r is whole; Conflict naming the open run otherwise. The index of open
 // runs refuses a second one whatever happens at the same time.
-func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.ScreeningRun) error {
+func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *screening.Run) error {
 	open, status, err := db.openScreeningRun(ctx, tx, r)
 	if err != nil {
 		return err
@@ -387,8 +388,8 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *assistance.
 const screeningJobColumns = `id, period, region_code, status, phase, done, total, summary, attempts, error, created_by, created_at,
 	updated_at, finished_at, lease_owner, lease_until, heartbeat_at`
 
-func scanScreeningJob(row scanner) (*assistance.ScreeningJob, error) {
-	j := &assistance.ScreeningJob{}
+func scanScreeningJob(row scanner) (*screening.Job, error) {
+	j := &screening.Job{}
 	var summary string
 	var until, beat int64
 	if err := row.Scan(&j.ID, &j.Period, &j.Region, &j.Status, &j.Phase, &j.Done, &j.Total, &summary, &j.Attempts, &j.Error, &j.CreatedBy,
@@ -397,7 +398,7 @@ func scanScreeningJob(row scanner) (*assistance.ScreeningJob, error) {
 	}
 	j.LeaseUntil, j.HeartbeatAt = fromMillis(until), fromMillis(beat)
 	if summary != "" {
-		j.Classification = &assistance.JobClassification{}
+		j.Classification = &screening.JobClassification{}
 		if err := json.Unmarshal([]byte(summary), j.Classification); err != nil {
 			return nil, fmt.Errorf("screening job %d summary: %w", j.ID, err)
 		}
@@ -422,10 +423,10 @@ func fromMillis(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-// StartScreeningJob implements assistance.Store. Two starts at once on
+// StartScreeningJob implements screening.Store. Two starts at once on
 // PostgreSQL meet at the index of running jobs: the second reads the
 // first's job.
-func (db *DB) StartScreeningJob(ctx context.Context, j *assistance.ScreeningJob) (bool, error) {
+func (db *DB) StartScreeningJob(ctx context.Context, j *screening.Job) (bool, error) {
 	for try := 0; ; try++ {
 		resumed, err := db.startScreeningJob(ctx, j)
 		if fault.CodeOf(err) == fault.Conflict && try == 0 {
@@ -435,7 +436,7 @@ func (db *DB) StartScreeningJob(ctx context.Context, j *assistance.ScreeningJob)
 	}
 }
 
-func (db *DB) startScreeningJob(ctx context.Context, j *assistance.ScreeningJob) (bool, error) {
+func (db *DB) startScreeningJob(ctx context.Context, j *screening.Job) (bool, error) {
 	resumed := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := scanScreeningJob(tx.QueryRowContext(ctx, db.q(`SELECT `+screeningJobColumns+` FROM screening_jobs
@@ -457,10 +458,10 @@ func (db *DB) startScreeningJob(ctx context.Context, j *assistance.ScreeningJob)
 	return resumed, err
 }
 
-// ClaimScreeningJob implements assistance.Store: one UPDATE that matches
+// ClaimScreeningJob implements screening.Store: one UPDATE that matches
 // only a running job whose lease is free, expired or gone's, so that of
 // workers claiming at once one gets the row.
-func (db *DB) ClaimScreeningJob(ctx context.Context, j *assistance.ScreeningJob, owner, gone string, now, until time.Time) (bool, error) {
+func (db *DB) ClaimScreeningJob(ctx context.Context, j *screening.Job, owner, gone string, now, until time.Time) (bool, error) {
 	claimed := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var attempts int
@@ -481,8 +482,8 @@ func (db *DB) ClaimScreeningJob(ctx context.Context, j *assistance.ScreeningJob,
 	return claimed, err
 }
 
-// ReleaseScreeningJob implements assistance.Store.
-func (db *DB) ReleaseScreeningJob(ctx context.Context, id assistance.JobID, owner string) error {
+// ReleaseScreeningJob implements screening.Store.
+func (db *DB) ReleaseScreeningJob(ctx context.Context, id screening.JobID, owner string) error {
 	_, err := db.w.ExecContext(ctx, db.q(`UPDATE screening_jobs SET lease_owner = '', lease_until = 0 WHERE id = ? AND lease_owner = ?`), int64(id), owner)
 	if err != nil {
 		return fmt.Errorf("release screening job %d: %w", id, err)
@@ -490,20 +491,20 @@ func (db *DB) ReleaseScreeningJob(ctx context.Context, id assistance.JobID, owne
 	return nil
 }
 
-// RunningScreeningJobs implements assistance.Store.
-func (db *DB) RunningScreeningJobs(ctx context.Context) ([]*assistance.ScreeningJob, error) {
+// RunningScreeningJobs implements screening.Store.
+func (db *DB) RunningScreeningJobs(ctx context.Context) ([]*screening.Job, error) {
 	return queryAll(ctx, db, db.r, "running screening jobs", scanScreeningJob, `SELECT `+screeningJobColumns+` FROM screening_jobs WHERE status = 'running' ORDER BY id`)
 }
 
-// UpdateScreeningJob implements assistance.Store.
-func (db *DB) UpdateScreeningJob(ctx context.Context, j *assistance.ScreeningJob) error {
+// UpdateScreeningJob implements screening.Store.
+func (db *DB) UpdateScreeningJob(ctx context.Context, j *screening.Job) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return db.updateScreeningJob(ctx, tx, j) })
 }
 
 // updateScreeningJob stores j's progress as its lease holder: the lease is
 // renewed (to j.LeaseUntil) while the job runs and let go when it ends;
 // Conflict when another worker holds it now.
-func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.ScreeningJob) error {
+func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *screening.Job) error {
 	summary := ""
 	if j.Classification != nil {
 		b, err := json.Marshal(j.Classification)
@@ -528,7 +529,7 @@ func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.
 		return fmt.Errorf("update screening job %d: %w", j.ID, mapErr(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fault.Wrap(fault.Conflict, assistance.ErrLeaseLost, "screening job %d is no longer held by %s: another worker took it up", j.ID, j.LeaseOwner)
+		return fault.Wrap(fault.Conflict, screening.ErrLeaseLost, "screening job %d is no longer held by %s: another worker took it up", j.ID, j.LeaseOwner)
 	}
 	if j.Status != "running" {
 		return db.audited(ctx, tx, "screening."+j.Status, "screening_job", j.ID, string(j.Region),
@@ -537,13 +538,13 @@ func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *assistance.
 	return nil
 }
 
-// ScreeningJob implements assistance.Store.
-func (db *DB) ScreeningJob(ctx context.Context, id assistance.JobID) (*assistance.ScreeningJob, error) {
+// ScreeningJob implements screening.Store.
+func (db *DB) ScreeningJob(ctx context.Context, id screening.JobID) (*screening.Job, error) {
 	j, err := scanScreeningJob(db.r.QueryRowContext(ctx, db.q(`SELECT `+screeningJobColumns+` FROM screening_jobs WHERE id = ?`), int64(id)))
 	if err != nil {
 		return nil, notFound(err, "screening job", id)
 	}
-	if j.RunIDs, err = orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("runs of screening job %d", id), scanOne[assistance.RunID],
+	if j.RunIDs, err = orEmpty(queryAll(ctx, db, db.r, fmt.Sprintf("runs of screening job %d", id), scanOne[screening.RunID],
 		`SELECT id FROM screening_runs WHERE job_id = ? ORDER BY id`, int64(id))); err != nil {
 		return nil, err
 	}
@@ -565,7 +566,7 @@ func (db *DB) awardedHouseholds(ctx context.Context, programme string) (map[int6
 	return out, err
 }
 
-// UnservedHouseholds implements assistance.Store: the few classified
+// UnservedHouseholds implements screening.Store: the few classified
 // households are read with the sets of households served (their awards,
 // the 特困 persons' households, the open cases), each one query.
 func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[assistance.Layer]int, error) {
@@ -600,9 +601,9 @@ func (db *DB) UnservedHouseholds(ctx context.Context, m period.Month, code regio
 	return out, nil
 }
 
-// ScreeningRun implements assistance.Store.
-func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistance.ScreeningRun, error) {
-	r := &assistance.ScreeningRun{}
+// ScreeningRun implements screening.Store.
+func (db *DB) ScreeningRun(ctx context.Context, id screening.RunID) (*screening.Run, error) {
+	r := &screening.Run{}
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT id, programme, period, region_code, `+runStatus+`, evaluated, eligible, new_awards, changed, stopped,
 		amount, policy_version, created_by, created_at, reviewed_by, reviewed_at, decided_by, decided_at, reason, job_id, superseded_by,
 		COALESCE((SELECT MAX(o.id) FROM screening_runs o WHERE o.superseded_by = screening_runs.id), 0) FROM screening_runs WHERE id = ?`), int64(id)).Scan(
@@ -613,7 +614,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 		return nil, notFound(err, "screening run", id)
 	}
 	if err := eachRow(ctx, db, db.r, "screening items", func(rows *sql.Rows) error {
-		var it assistance.ScreeningItem
+		var it screening.Item
 		var accepted int64
 		if err := rows.Scan(&it.Seq, &it.Change, &it.HouseholdID, &it.PersonID, &it.RegionCode, &it.Amount, &it.OldAmount, &it.AwardID, &it.Reason,
 			&accepted, &it.Note, &it.ReviewedBy); err != nil {
@@ -629,8 +630,8 @@ func (db *DB) ScreeningRun(ctx context.Context, id assistance.RunID) (*assistanc
 	return r, nil
 }
 
-// DecideScreeningRun implements assistance.Store.
-func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun, create, update []*assistance.Award) error {
+// DecideScreeningRun implements screening.Store.
+func (db *DB) DecideScreeningRun(ctx context.Context, r *screening.Run, create, update []*assistance.Award) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ?
 			WHERE id = ? AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
@@ -658,10 +659,10 @@ func (db *DB) DecideScreeningRun(ctx context.Context, r *assistance.ScreeningRun
 	})
 }
 
-// ReviewScreeningItems implements assistance.Store: the run's row is
+// ReviewScreeningItems implements screening.Store: the run's row is
 // written first, so that reviews of one run at once (two counties) wait
 // for each other and the last one sees every item reviewed.
-func (db *DB) ReviewScreeningItems(ctx context.Context, r *assistance.ScreeningRun, items []assistance.ScreeningItem, by int64, at time.Time) (string, error) {
+func (db *DB) ReviewScreeningItems(ctx context.Context, r *screening.Run, items []screening.Item, by int64, at time.Time) (string, error) {
 	status := "proposed"
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = status WHERE id = ? AND status = 'proposed' AND superseded_by = 0`), int64(r.ID))

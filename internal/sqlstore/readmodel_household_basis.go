@@ -15,14 +15,15 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
+	"safetynet/internal/screening"
 )
 
-// HouseholdBasis implements assistance.Store. It reads the status facts
+// HouseholdBasis implements screening.Store. It reads the status facts
 // (the households with an active 特困 or 低保 award, those whose latest
 // classification is 低保边缘 or 刚性支出困难) as sets, each in one pass, and
 // leaves the precedence to assistance.HouseholdStatus; the heating type and
 // the members counted come from the latest means test when there is one.
-func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]assistance.HouseholdBasis) error) error {
+func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Code, fn func([]screening.HouseholdBasis) error) error {
 	dibao, err := db.awardedHouseholds(ctx, assistance.ProgDibao)
 	if err != nil {
 		return fmt.Errorf("household basis: %w", err)
@@ -71,9 +72,9 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 	}
 	var w where
 	w.region(db.keyOrderRegion("h.region_code", code), code) // the whole table in key order, not through the region index
-	out := make([]assistance.HouseholdBasis, 0, screenChunk)
+	out := make([]screening.HouseholdBasis, 0, screenChunk)
 	if err := eachRow(ctx, db, db.r, "household basis", func(rows *sql.Rows) error {
-		var b assistance.HouseholdBasis
+		var b screening.HouseholdBasis
 		var head int64
 		if err := rows.Scan(&b.HouseholdID, &b.RegionCode, &b.Members, &head); err != nil {
 			return fmt.Errorf("scan household basis: %w", err)
@@ -88,7 +89,7 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 		}))
 		// With no means test the heating type is not known: it decides
 		// heating assistance, so it is never defaulted.
-		b.HeatingType = assistance.HeatingUnknown
+		b.HeatingType = screening.HeatingUnknown
 		if t, ok := tests[id]; ok {
 			b.HeatingType, b.Members = t.heating, t.members
 		}
@@ -97,7 +98,7 @@ func (db *DB) HouseholdBasis(ctx context.Context, m period.Month, code region.Co
 			if err := fn(out); err != nil {
 				return err
 			}
-			out = make([]assistance.HouseholdBasis, 0, screenChunk)
+			out = make([]screening.HouseholdBasis, 0, screenChunk)
 		}
 		return nil
 	}, `SELECT h.id, h.region_code,

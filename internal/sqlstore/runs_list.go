@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"strconv"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
+	"safetynet/internal/screening"
 )
 
-// ScreeningRuns implements assistance.ScreeningLister.
-func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*assistance.ScreeningRun, error) {
+// ScreeningRuns implements screening.Lister.
+func (db *DB) ScreeningRuns(ctx context.Context, f screening.RunFilter) ([]*screening.Run, error) {
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
@@ -29,8 +29,8 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 	if f.JobID != 0 {
 		w.add("job_id = ?", int64(f.JobID))
 	}
-	return queryAll(ctx, db, db.r, "list screening runs", func(rows scanner) (*assistance.ScreeningRun, error) {
-		r := &assistance.ScreeningRun{}
+	return queryAll(ctx, db, db.r, "list screening runs", func(rows scanner) (*screening.Run, error) {
+		r := &screening.Run{}
 		err := rows.Scan(&r.ID, &r.JobID, &r.Programme, &r.Period, &r.Region, &r.Status, &r.Evaluated, &r.Eligible, &r.NewAwards, &r.Changed,
 			&r.Stopped, &r.Amount, &r.PolicyVersion, &r.CreatedBy, timeCol{&r.CreatedAt}, &r.ReviewedBy, timeCol{&r.ReviewedAt}, &r.DecidedBy,
 			timeCol{&r.DecidedAt}, &r.Reason, &r.SupersededBy, &r.Supersedes)
@@ -47,8 +47,8 @@ func (db *DB) ScreeningRuns(ctx context.Context, f assistance.RunFilter) ([]*ass
 // transaction, still undecided).
 const runStatus = `CASE WHEN superseded_by > 0 AND status IN ('proposed', 'reviewed') THEN 'superseded' ELSE status END`
 
-// ScreeningJobs implements assistance.ScreeningLister.
-func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*assistance.ScreeningJob, error) {
+// ScreeningJobs implements screening.Lister.
+func (db *DB) ScreeningJobs(ctx context.Context, f screening.JobFilter) ([]*screening.Job, error) {
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
@@ -58,7 +58,7 @@ func (db *DB) ScreeningJobs(ctx context.Context, f assistance.JobFilter) ([]*ass
 	if f.Status != "" {
 		w.add("status = ?", f.Status)
 	}
-	return queryAll(ctx, db, db.r, "list screening jobs", func(rows scanner) (*assistance.ScreeningJob, error) { return scanScreeningJob(rows) }, `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
+	return queryAll(ctx, db, db.r, "list screening jobs", func(rows scanner) (*screening.Job, error) { return scanScreeningJob(rows) }, `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
 // RefundRuns implements insurance.RefundStore.

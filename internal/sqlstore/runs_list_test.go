@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/clock/clocktest"
@@ -15,6 +14,7 @@ import (
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
@@ -50,14 +50,14 @@ func TestRunListsByScope(t *testing.T) {
 			}
 		}
 		page := registry.Page{Limit: 10}
-		srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652301", Status: "proposed", Page: page})
+		srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "proposed", Page: page})
 		if err != nil || len(srs) != 2 || srs[0].ID != 1 || srs[1].ID != 3 || srs[0].Region != "652301" {
 			t.Errorf("proposed screening runs of 652301: %+v, %v; want runs 1 and 3", srs, err)
 		}
-		if srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652300", Page: registry.Page{After: 2, Limit: 1}}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
+		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652300", Page: registry.Page{After: 2, Limit: 1}}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
 			t.Errorf("screening runs after 2, one: %+v, %v; want run 3", srs, err)
 		}
-		if js, err := db.ScreeningJobs(ctx, assistance.JobFilter{Region: "652301", Period: period.NewMonth(2025, time.February), Page: page}); err != nil ||
+		if js, err := db.ScreeningJobs(ctx, screening.JobFilter{Region: "652301", Period: period.NewMonth(2025, time.February), Page: page}); err != nil ||
 			len(js) != 1 || js[0].ID != 2 {
 			t.Errorf("screening jobs of 652301 in 2025-02: %+v, %v; want job 2", js, err)
 		}
@@ -78,10 +78,10 @@ func TestRunListsByScope(t *testing.T) {
 		if err := db.ExecRaw(ctx, `UPDATE screening_runs SET superseded_by = 3 WHERE id = 1`); err != nil {
 			t.Fatal(err)
 		}
-		if srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652301", Status: "proposed", Page: page}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
+		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "proposed", Page: page}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
 			t.Errorf("proposed screening runs of 652301 once run 1 is superseded: %+v, %v; want run 3", srs, err)
 		}
-		if srs, err := db.ScreeningRuns(ctx, assistance.RunFilter{Region: "652301", Status: "superseded", Page: page}); err != nil || len(srs) != 1 ||
+		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "superseded", Page: page}); err != nil || len(srs) != 1 ||
 			srs[0].ID != 1 || srs[0].Status != "superseded" || srs[0].SupersededBy != 3 {
 			t.Errorf("superseded screening runs of 652301: %+v, %v; want run 1, superseded by 3", srs, err)
 		}

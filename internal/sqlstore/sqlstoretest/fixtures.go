@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/policies"
 )
@@ -221,7 +222,9 @@ func NewPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) Paymen
 // (SameUserAsApprover), and a caseworker of 阜康市.
 type Assistance struct {
 	Registry
-	As                    *assistance.Service
+	As *assistance.Service
+	// Sc is the screening service on As, on the same clock.
+	Sc                    *screening.Service
 	Now                   *time.Time
 	CW, Approver, Other   context.Context
 	SameUserAsApprover    context.Context
@@ -239,6 +242,7 @@ func NewAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) Assistance 
 		return assistance.NewService(tb.DB, tb.DB, tb.DB, Policies(t), clocktest.Juris, c)
 	})
 	clocktest.Set(ab.As, func() time.Time { return *ab.Now })
+	ab.Sc = screening.NewService(tb.DB, ab.As, clocktest.Juris, clocktest.Clock(ab.As))
 	clocktest.Set(tb.Svc, clocktest.Func(ab.As))
 	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})

@@ -1,4 +1,4 @@
-package assistance
+package screening
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
@@ -17,17 +18,8 @@ import (
 	"safetynet/internal/registry"
 )
 
-// The allowances screened for without application (免申即享).
-const (
-	ProgHighAge          = "high_age_allowance"        // 高龄津贴
-	ProgDisabilityLiving = "disability_living_subsidy" // 困难残疾人生活补贴
-	ProgDisabilityCare   = "disability_care_subsidy"   // 重度残疾人护理补贴
-	ProgHeating          = "heating_assistance"        // 取暖救助
-	ProgFestival         = "festival_subsidy"          // 节日慰问金
-)
-
 // Allowances lists the programmes a screening run decides.
-var Allowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabilityCare, ProgHeating, ProgFestival}
+var Allowances = []string{assistance.ProgHighAge, assistance.ProgDisabilityLiving, assistance.ProgDisabilityCare, assistance.ProgHeating, assistance.ProgFestival}
 
 // PersonBasis is what the person allowances read of one person of the
 // registry.
@@ -69,26 +61,26 @@ type HouseholdBasis struct {
 // heating_type_known condition fails).
 const HeatingUnknown = "unknown"
 
-// ScreeningChange is what a screening finds for one beneficiary.
-type ScreeningChange string
+// Change is what a screening finds for one beneficiary.
+type Change string
 
 // The screening changes.
 const (
-	ChangeNew     ScreeningChange = "new"     // eligible and not yet awarded
-	ChangeChanged ScreeningChange = "changed" // awarded at another amount
-	ChangeStopped ScreeningChange = "stopped" // awarded and no longer eligible
+	ChangeNew     Change = "new"     // eligible and not yet awarded
+	ChangeChanged Change = "changed" // awarded at another amount
+	ChangeStopped Change = "stopped" // awarded and no longer eligible
 )
 
-// ScreeningItem is one change a run proposes.
-type ScreeningItem struct {
+// Item is one change a run proposes.
+type Item struct {
 	Seq         int                  `json:"seq"`
-	Change      ScreeningChange      `json:"change"`
+	Change      Change               `json:"change"`
 	HouseholdID registry.HouseholdID `json:"household_id,omitempty"`
 	PersonID    registry.PersonID    `json:"person_id,omitempty"`
 	RegionCode  region.Code          `json:"region_code"`
 	Amount      money.Fen            `json:"amount"`
 	OldAmount   money.Fen            `json:"old_amount,omitempty"`
-	AwardID     AwardID              `json:"award_id,omitempty"`
+	AwardID     assistance.AwardID   `json:"award_id,omitempty"`
 	// Reason says why: the amount's rule for a new or changed award, the
 	// failed conditions of a stop.
 	Reason string `json:"reason,omitempty"`
@@ -111,7 +103,7 @@ type CountyReview struct {
 
 // Counties returns, county by county in code order, the run's items and
 // how many are reviewed.
-func (r *ScreeningRun) Counties() []CountyReview {
+func (r *Run) Counties() []CountyReview {
 	by := map[region.Code]*CountyReview{}
 	var out []CountyReview
 	for _, it := range r.Items {
@@ -134,16 +126,16 @@ func (r *ScreeningRun) Counties() []CountyReview {
 }
 
 // reviewStarted reports whether any item of the run is reviewed.
-func (r *ScreeningRun) reviewStarted() bool {
-	return slices.ContainsFunc(r.Items, func(it ScreeningItem) bool { return it.ReviewedBy != 0 })
+func (r *Run) reviewStarted() bool {
+	return slices.ContainsFunc(r.Items, func(it Item) bool { return it.ReviewedBy != 0 })
 }
 
 // RunID is a screening run's surrogate key.
 type RunID int64
 
-// ScreeningRun is a programme screened over the registry for a period (主动
+// Run is a programme screened over the registry for a period (主动
 // 发现): the changes it finds wait for approval by another user.
-type ScreeningRun struct {
+type Run struct {
 	ID        RunID        `json:"id"`
 	JobID     JobID        `json:"job_id,omitempty"`
 	Programme string       `json:"programme"`
@@ -164,21 +156,22 @@ type ScreeningRun struct {
 	Changed   int  `json:"changed"`
 	Stopped   int  `json:"stopped"`
 	// Amount sums the eligible amounts of the period.
-	Amount        money.Fen       `json:"amount"`
-	PolicyVersion string          `json:"policy_version"`
-	CreatedBy     int64           `json:"created_by"`
-	CreatedAt     time.Time       `json:"created_at"`
-	ReviewedBy    int64           `json:"reviewed_by,omitempty"`
-	ReviewedAt    time.Time       `json:"reviewed_at,omitzero"`
-	DecidedBy     int64           `json:"decided_by,omitempty"`
-	DecidedAt     time.Time       `json:"decided_at,omitzero"`
-	Reason        string          `json:"reason,omitempty"`
-	Items         []ScreeningItem `json:"items,omitempty"`
+	Amount        money.Fen `json:"amount"`
+	PolicyVersion string    `json:"policy_version"`
+	CreatedBy     int64     `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
+	ReviewedBy    int64     `json:"reviewed_by,omitempty"`
+	ReviewedAt    time.Time `json:"reviewed_at,omitzero"`
+	DecidedBy     int64     `json:"decided_by,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
+	Reason        string    `json:"reason,omitempty"`
+	Items         []Item    `json:"items,omitempty"`
 }
 
-// ScreeningStore keeps what screening reads and writes.
-type ScreeningStore interface {
-	ScreeningLister
+// Store keeps what screening reads and writes; the methods that change
+// state write their audit event in the same transaction.
+type Store interface {
+	Lister
 	// PersonBasis hands fn the persons of the region subtree alive on the
 	// first day of m (or dying in m), chunk by chunk, in key order.
 	PersonBasis(ctx context.Context, m period.Month, code region.Code, fn func([]PersonBasis) error) error
@@ -203,7 +196,7 @@ type ScreeningStore interface {
 	// that a screening of m compares with: the active ones, or, once, the
 	// one-offs granted for m; only their key, kind, beneficiary, region,
 	// amount, start and status are read.
-	ScreenedAwards(ctx context.Context, programme string, once bool, m period.Month, code region.Code) ([]*Award, error)
+	ScreenedAwards(ctx context.Context, programme string, once bool, m period.Month, code region.Code) ([]*assistance.Award, error)
 	// ScreenableCount counts the persons (or households) a screening of
 	// the region subtree for month m reads, for its progress.
 	ScreenableCount(ctx context.Context, entity string, m period.Month, code region.Code) (int, error)
@@ -214,50 +207,53 @@ type ScreeningStore interface {
 	// one undecided run: a new whole run supersedes an open one nobody has
 	// reviewed (r.Supersedes names it); otherwise, and for a Partial run,
 	// the new one is Conflict naming the open run.
-	CreateScreeningRuns(ctx context.Context, runs []*ScreeningRun, job *ScreeningJob) error
+	CreateScreeningRuns(ctx context.Context, runs []*Run, job *Job) error
 	// StartScreeningJob inserts j as running, or, when a job of j's period
 	// and region is running already (one crashed, or another worker's),
 	// loads that one into j: resumed is then true.
-	StartScreeningJob(ctx context.Context, j *ScreeningJob) (resumed bool, err error)
+	StartScreeningJob(ctx context.Context, j *Job) (resumed bool, err error)
 	// ClaimScreeningJob gives running job j to owner until until, counting
 	// the attempt, when its lease is free, expired at now or held by gone;
 	// false when another worker holds it. Of claims at once, one wins.
-	ClaimScreeningJob(ctx context.Context, j *ScreeningJob, owner, gone string, now, until time.Time) (bool, error)
+	ClaimScreeningJob(ctx context.Context, j *Job, owner, gone string, now, until time.Time) (bool, error)
 	// ReleaseScreeningJob lets go of job id's lease if owner holds it.
 	ReleaseScreeningJob(ctx context.Context, id JobID, owner string) error
 	// RunningScreeningJobs returns the jobs running, with their leases.
-	RunningScreeningJobs(ctx context.Context) ([]*ScreeningJob, error)
+	RunningScreeningJobs(ctx context.Context) ([]*Job, error)
 	// UpdateScreeningJob stores j's phase, progress, summary, status and
 	// error as the holder of its lease (j.LeaseOwner), renewing the lease
 	// to j.LeaseUntil, or letting it go when j is done or failed; Conflict
 	// wrapping ErrLeaseLost when another worker holds it.
-	UpdateScreeningJob(ctx context.Context, j *ScreeningJob) error
-	// ScreeningJob returns a job with the ids of its runs.
-	ScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error)
+	UpdateScreeningJob(ctx context.Context, j *Job) error
+	// Job returns a job with the ids of its runs.
+	ScreeningJob(ctx context.Context, id JobID) (*Job, error)
 	// UnservedHouseholds counts, per layer, the households classified 特困
 	// or 低保 for m with neither an active award nor an open case of the
 	// programme: the candidates a caseworker calls on (主动发现).
-	UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[Layer]int, error)
-	// ScreeningRun returns a run with its items.
-	ScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error)
+	UnservedHouseholds(ctx context.Context, m period.Month, code region.Code) (map[assistance.Layer]int, error)
+	// Run returns a run with its items.
+	ScreeningRun(ctx context.Context, id RunID) (*Run, error)
 	// ReviewScreeningItems stores the review of items of run r by user by
 	// (each item's choice, note and reviewer) and, once every item of the
 	// run is reviewed, the run's move to reviewed; it returns the run's
 	// status then. Reviews of one run at once are taken one after the
 	// other. Conflict when the run is no longer proposed or an item was
 	// reviewed already.
-	ReviewScreeningItems(ctx context.Context, r *ScreeningRun, items []ScreeningItem, by int64, at time.Time) (string, error)
+	ReviewScreeningItems(ctx context.Context, r *Run, items []Item, by int64, at time.Time) (string, error)
 	// DecideScreeningRun stores the run's decision and, when approved,
 	// inserts the new awards and stores the changed and stopped ones, all
 	// in one transaction; Conflict when the run was decided already or an
 	// award would be a second active one.
-	DecideScreeningRun(ctx context.Context, r *ScreeningRun, create, update []*Award) error
+	DecideScreeningRun(ctx context.Context, r *Run, create, update []*assistance.Award) error
+	// AssistanceAward returns an award: the one a changed or stopped item
+	// names.
+	AssistanceAward(ctx context.Context, id assistance.AwardID) (*assistance.Award, error)
 }
 
 // Screen screens programme over the registry of the region subtree for
 // month m (免申即享): it proposes the new awards, the changed amounts and
 // the stops, with their reasons, as a run that another user approves.
-func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*ScreeningRun, error) {
+func (s *Service) Screen(ctx context.Context, programme string, m period.Month, code region.Code) (*Run, error) {
 	runs, err := s.screenAndStore(ctx, []string{programme}, m, code, nil)
 	if err != nil {
 		return nil, err
@@ -267,12 +263,12 @@ func (s *Service) Screen(ctx context.Context, programme string, m period.Month, 
 
 // MonthlyAllowances are the person programmes paid monthly with no
 // application: what ScreenAll screens.
-var MonthlyAllowances = []string{ProgHighAge, ProgDisabilityLiving, ProgDisabilityCare}
+var MonthlyAllowances = []string{assistance.ProgHighAge, assistance.ProgDisabilityLiving, assistance.ProgDisabilityCare}
 
 // ScreenAll screens every monthly allowance over the registry of the
 // region subtree for month m in one pass over the persons, and proposes a
 // run per programme.
-func (s *Service) ScreenAll(ctx context.Context, m period.Month, code region.Code) ([]*ScreeningRun, error) {
+func (s *Service) ScreenAll(ctx context.Context, m period.Month, code region.Code) ([]*Run, error) {
 	return s.screenAndStore(ctx, MonthlyAllowances, m, code, nil)
 }
 
@@ -281,9 +277,9 @@ type EventSummary struct {
 	// Changed counts the persons named by events of the audit trail since
 	// the last run (new disability records, deaths, 低保 awards), Turning
 	// those whose 80th birthday falls in the month.
-	Changed int             `json:"changed"`
-	Turning int             `json:"turning"`
-	Runs    []*ScreeningRun `json:"runs"`
+	Changed int    `json:"changed"`
+	Turning int    `json:"turning"`
+	Runs    []*Run `json:"runs"`
 	// Cursor is the last audit event read.
 	Cursor int64 `json:"cursor"`
 }
@@ -336,8 +332,8 @@ func (s *Service) ScreenEvents(ctx context.Context, m period.Month, code region.
 type screener struct {
 	s      *Service
 	prog   *policy.Programme
-	run    *ScreeningRun
-	awards map[int64]*Award
+	run    *Run
+	awards map[int64]*assistance.Award
 	seen   map[int64]bool
 	// only, when set, limits the run to these beneficiaries: the awards
 	// of others are not looked at.
@@ -357,17 +353,17 @@ func (sc *screener) decide(key int64, hh registry.HouseholdID, person registry.P
 	}
 	switch {
 	case eligible && a == nil:
-		run.Items = append(run.Items, ScreeningItem{Change: ChangeNew, HouseholdID: hh, PersonID: person, RegionCode: rc, Amount: amount})
-	case eligible && a.Kind == Monthly && a.Amount != amount:
-		run.Items = append(run.Items, ScreeningItem{Change: ChangeChanged, HouseholdID: hh, PersonID: person, RegionCode: rc,
+		run.Items = append(run.Items, Item{Change: ChangeNew, HouseholdID: hh, PersonID: person, RegionCode: rc, Amount: amount})
+	case eligible && a.Kind == assistance.Monthly && a.Amount != amount:
+		run.Items = append(run.Items, Item{Change: ChangeChanged, HouseholdID: hh, PersonID: person, RegionCode: rc,
 			Amount: amount, OldAmount: a.Amount, AwardID: a.ID})
-	case !eligible && a != nil && a.Kind == Monthly:
+	case !eligible && a != nil && a.Kind == assistance.Monthly:
 		d, err := sc.s.policy.Evaluate(run.Programme, run.Period, rowCase())
 		if err != nil {
 			return err
 		}
-		run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: hh, PersonID: person, RegionCode: rc,
-			OldAmount: a.Amount, AwardID: a.ID, Reason: failedConditions(d)})
+		run.Items = append(run.Items, Item{Change: ChangeStopped, HouseholdID: hh, PersonID: person, RegionCode: rc,
+			OldAmount: a.Amount, AwardID: a.ID, Reason: assistance.FailedConditions(d)})
 	}
 	return nil
 }
@@ -386,12 +382,12 @@ func (sc *screener) finish() error {
 		if sc.only != nil && !sc.only[key] {
 			continue
 		}
-		if !sc.seen[key] && a.Kind == Monthly {
-			run.Items = append(run.Items, ScreeningItem{Change: ChangeStopped, HouseholdID: a.HouseholdID, PersonID: a.PersonID,
+		if !sc.seen[key] && a.Kind == assistance.Monthly {
+			run.Items = append(run.Items, Item{Change: ChangeStopped, HouseholdID: a.HouseholdID, PersonID: a.PersonID,
 				RegionCode: a.RegionCode, OldAmount: a.Amount, AwardID: a.ID, Reason: "not in the registry of the region alive in " + run.Period.String()})
 		}
 	}
-	slices.SortFunc(run.Items, func(a, b ScreeningItem) int {
+	slices.SortFunc(run.Items, func(a, b Item) int {
 		if c := strings.Compare(string(a.Change), string(b.Change)); c != 0 {
 			return c
 		}
@@ -413,7 +409,7 @@ func (sc *screener) finish() error {
 
 // screenAndStore screens the programmes (of the persons of only, when
 // set) and stores their runs, telling ProgressFunc how far it is.
-func (s *Service) screenAndStore(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool) ([]*ScreeningRun, error) {
+func (s *Service) screenAndStore(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool) ([]*Run, error) {
 	var progress func(done int) error
 	if s.ProgressFunc != nil && only == nil {
 		prog, ok := s.policy.Programme(programmes[0])
@@ -440,7 +436,7 @@ func (s *Service) screenAndStore(ctx context.Context, programmes []string, m per
 // registry, and returns a run per programme, not stored, telling progress
 // the rows read so far.
 func (s *Service) screen(ctx context.Context, programmes []string, m period.Month, code region.Code, only map[registry.PersonID]bool,
-	progress func(done int) error) ([]*ScreeningRun, error) {
+	progress func(done int) error) ([]*Run, error) {
 	var pr fault.Problems
 	entity := ""
 	for _, programme := range programmes {
@@ -471,8 +467,8 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	for i, programme := range programmes {
 		prog, _ := s.policy.Programme(programme)
 		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
-			run: &ScreeningRun{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
-				CreatedBy: p.UserID, CreatedAt: s.clock.Now().UTC()}}
+			run: &Run{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
+				CreatedBy: p.UserID, CreatedAt: s.now().UTC()}}
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
 		}
@@ -505,7 +501,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		err = each(func(chunk []PersonBasis) error {
 			pop := cols.population(chunk, m)
 			for _, sc := range scs {
-				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.Workers)
+				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.asst.Workers)
 				if err != nil {
 					return fmt.Errorf("screen %s: %w", sc.run.Programme, err)
 				}
@@ -531,7 +527,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 		err = s.store.HouseholdBasis(ctx, m, code, func(chunk []HouseholdBasis) error {
 			pop := cols.population(chunk)
 			for _, sc := range scs {
-				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.Workers)
+				res, err := s.policy.EvaluateBatch(sc.run.Programme, m, pop, s.asst.Workers)
 				if err != nil {
 					return fmt.Errorf("screen %s: %w", sc.run.Programme, err)
 				}
@@ -553,7 +549,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	if err != nil {
 		return nil, err
 	}
-	runs := make([]*ScreeningRun, len(scs))
+	runs := make([]*Run, len(scs))
 	for i, sc := range scs {
 		if err := sc.finish(); err != nil {
 			return nil, err
@@ -566,7 +562,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 // activeByBeneficiary maps the person (or household) to its award of the
 // programme that matters for m: the active monthly one, or the one-off of
 // m.
-func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m period.Month, code region.Code, person bool) (map[int64]*Award, error) {
+func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m period.Month, code region.Code, person bool) (map[int64]*assistance.Award, error) {
 	once := false
 	if prog, ok := s.policy.Programme(programme); ok && prog.Period == policy.PeriodOnce {
 		once = true
@@ -575,7 +571,7 @@ func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m p
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]*Award, len(as))
+	out := make(map[int64]*assistance.Award, len(as))
 	for _, a := range as {
 		key := int64(a.HouseholdID)
 		if person {
@@ -586,10 +582,10 @@ func (s *Service) activeByBeneficiary(ctx context.Context, programme string, m p
 	return out, nil
 }
 
-// FindScreeningRun returns a run with its items. A caseworker of a county
+// FindRun returns a run with its items. A caseworker of a county
 // reads a run of a wider region (the prefecture's) with the items of the
 // county only: those they review.
-func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun, error) {
+func (s *Service) FindRun(ctx context.Context, id RunID) (*Run, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
@@ -606,11 +602,11 @@ func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun
 	if p.Scope == "" || !r.Region.Contains(p.Scope) {
 		return nil, auth.NotFound("screening run", id)
 	}
-	r.Items = slices.DeleteFunc(r.Items, func(it ScreeningItem) bool { return !p.Scope.Contains(it.RegionCode) })
+	r.Items = slices.DeleteFunc(r.Items, func(it Item) bool { return !p.Scope.Contains(it.RegionCode) })
 	return r, nil
 }
 
-// ReviewScreening is a caseworker's review of a proposed run (审核): every
+// Review is a caseworker's review of a proposed run (审核): every
 // item accepted, or only those of accept (by sequence number), the others
 // noted with the reason. A caseworker whose scope covers the run's region
 // reviews all its items at once; a caseworker of a county inside it (a
@@ -618,7 +614,7 @@ func (s *Service) FindScreeningRun(ctx context.Context, id RunID) (*ScreeningRun
 // reviewed when every county's items are. The review is the maker's step:
 // an approver who neither made nor reviewed any of the run then decides
 // it.
-func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accept []int, reason string) (*ScreeningRun, error) {
+func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, reason string) (*Run, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
@@ -665,7 +661,7 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 	if !all && len(keep) < len(mine) && strings.TrimSpace(reason) == "" {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "say why the items left out are not accepted"}}
 	}
-	items := make([]ScreeningItem, 0, len(mine))
+	items := make([]Item, 0, len(mine))
 	for _, i := range mine {
 		it := &r.Items[i]
 		it.Accepted, it.Note, it.ReviewedBy = all || keep[it.Seq], "", p.UserID
@@ -674,7 +670,7 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 		}
 		items = append(items, *it)
 	}
-	now := s.clock.Now().UTC()
+	now := s.now().UTC()
 	status, err := s.store.ReviewScreeningItems(ctx, r, items, p.UserID, now)
 	if err != nil {
 		return nil, err
@@ -683,14 +679,14 @@ func (s *Service) ReviewScreening(ctx context.Context, id RunID, all bool, accep
 		r.ReviewedBy, r.ReviewedAt = p.UserID, now
 	}
 	if !whole {
-		r.Items = slices.DeleteFunc(r.Items, func(it ScreeningItem) bool { return !p.Scope.Contains(it.RegionCode) })
+		r.Items = slices.DeleteFunc(r.Items, func(it Item) bool { return !p.Scope.Contains(it.RegionCode) })
 	}
 	return r, nil
 }
 
 // statusWithCounties is the run's status, with the counties whose items
 // wait for review when a county review has begun.
-func (r *ScreeningRun) statusWithCounties() string {
+func (r *Run) statusWithCounties() string {
 	if r.Status != "proposed" || !r.reviewStarted() {
 		return r.Status
 	}
@@ -704,11 +700,11 @@ func (r *ScreeningRun) statusWithCounties() string {
 }
 
 // reviewedBy reports whether user reviewed the run or any of its items.
-func (r *ScreeningRun) reviewedBy(user int64) bool {
-	return r.ReviewedBy == user || slices.ContainsFunc(r.Items, func(it ScreeningItem) bool { return it.ReviewedBy == user })
+func (r *Run) reviewedBy(user int64) bool {
+	return r.ReviewedBy == user || slices.ContainsFunc(r.Items, func(it Item) bool { return it.ReviewedBy == user })
 }
 
-// DecideScreening approves or rejects a proposed or reviewed run; by an
+// Decide approves or rejects a proposed or reviewed run; by an
 // approver who neither made nor reviewed it. Only accepted items take
 // effect. Approved, its new items become awards from the run's
 // month (the decision of each, explained, stored with it), its changed
@@ -717,7 +713,7 @@ func (r *ScreeningRun) reviewedBy(user int64) bool {
 //
 // A rejection needs the reason, which the API sends as the decision's note:
 // without it the error names the field note.
-func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, reason string) (*ScreeningRun, error) {
+func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason string) (*Run, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
@@ -740,7 +736,7 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	if approve && r.Status == "proposed" && r.reviewStarted() {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
-	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.clock.Now().UTC(), reason
+	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.now().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
@@ -750,11 +746,11 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 	}
 	r.Status = "approved"
 	prog, _ := s.policy.Programme(r.Programme)
-	kind := Monthly
+	kind := assistance.Monthly
 	if prog.Period == policy.PeriodOnce {
-		kind = Once
+		kind = assistance.Once
 	}
-	var create, update []*Award
+	var create, update []*assistance.Award
 	var pcols *personColumns
 	var hcols *householdColumns
 	for _, it := range r.Items {
@@ -763,12 +759,12 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 		}
 		switch it.Change {
 		case ChangeNew:
-			a := &Award{Programme: r.Programme, Kind: kind, HouseholdID: it.HouseholdID, PersonID: it.PersonID, RegionCode: it.RegionCode,
-				Amount: it.Amount, Start: r.Period, Status: AwardActive, PolicyVersion: r.PolicyVersion, CreatedBy: p.Username, Version: 1}
-			if kind == Once {
-				a.Status = AwardGranted
+			a := &assistance.Award{Programme: r.Programme, Kind: kind, HouseholdID: it.HouseholdID, PersonID: it.PersonID, RegionCode: it.RegionCode,
+				Amount: it.Amount, Start: r.Period, Status: assistance.AwardActive, PolicyVersion: r.PolicyVersion, CreatedBy: p.Username, Version: 1}
+			if kind == assistance.Once {
+				a.Status = assistance.AwardGranted
 			}
-			a.Notice = s.grantNotice(a)
+			a.Notice = s.asst.GrantNotice(a)
 			create = append(create, a)
 		case ChangeChanged, ChangeStopped:
 			a, err := s.store.AssistanceAward(ctx, it.AwardID)
@@ -777,10 +773,10 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 			}
 			if it.Change == ChangeChanged {
 				a.Amount = it.Amount
-				a.Notice = s.grantNotice(a)
+				a.Notice = s.asst.GrantNotice(a)
 			} else {
-				a.Status, a.End, a.StopReason = AwardStopped, r.Period.Add(-1), it.Reason
-				a.Notice = s.stopNotice(a)
+				a.Status, a.End, a.StopReason = assistance.AwardStopped, r.Period.Add(-1), it.Reason
+				a.Notice = s.asst.StopNotice(a)
 			}
 			update = append(update, a)
 		}
@@ -797,11 +793,11 @@ func (s *Service) DecideScreening(ctx context.Context, id RunID, approve bool, r
 
 // explainAwards stores the row-wise decision of each new award, read again
 // from the registry for the run's month.
-func (s *Service) explainAwards(ctx context.Context, r *ScreeningRun, create []*Award, pcols **personColumns, hcols **householdColumns) error {
+func (s *Service) explainAwards(ctx context.Context, r *Run, create []*assistance.Award, pcols **personColumns, hcols **householdColumns) error {
 	if len(create) == 0 {
 		return nil
 	}
-	byKey := map[int64]*Award{}
+	byKey := map[int64]*assistance.Award{}
 	person := create[0].PersonID != 0
 	for _, a := range create {
 		if person {
@@ -885,7 +881,7 @@ func newPersonColumns(pk *policy.Package) (*personColumns, error) {
 func (pc *personColumns) population(chunk []PersonBasis, m period.Month) *policy.Population {
 	n := len(chunk)
 	pop := policy.NewPopulation("person", n, "")
-	regionOf := regionIndexer(pop)
+	regionOf := assistance.RegionIndexer(pop)
 	names := []string{"birth_date", "alive", "hukou_local", "disability_grade", "disability_kind", "in_dibao_household",
 		"in_dibao_edge_household", "tekun", "work_injury_nursing_allowance"}
 	cols := make([][]int64, len(names))
@@ -941,7 +937,7 @@ func newHouseholdColumns(pk *policy.Package) (*householdColumns, error) {
 func (hc *householdColumns) population(chunk []HouseholdBasis) *policy.Population {
 	n := len(chunk)
 	pop := policy.NewPopulation("household", n, "")
-	regionOf := regionIndexer(pop)
+	regionOf := assistance.RegionIndexer(pop)
 	names := []string{"members", "hukou_local", "assistance_status", "heating_type"}
 	cols := make([][]int64, len(names))
 	for i := range cols {

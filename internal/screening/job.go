@@ -1,16 +1,19 @@
-package assistance
+package screening
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
+	"safetynet/internal/jobs"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
@@ -34,16 +37,16 @@ const (
 
 // HouseholdAllowances are the household programmes a screening job
 // screens: one-offs of their season, found eligible only in its months.
-var HouseholdAllowances = []string{ProgHeating, ProgFestival}
+var HouseholdAllowances = []string{assistance.ProgHeating, assistance.ProgFestival}
 
-// ScreeningJob is a screening of every person and household programme of
+// Job is a screening of every person and household programme of
 // the region for a month (全量筛查): the classification of the tested
 // households, then a run per household allowance, then a run per monthly
 // person allowance. Each phase is stored whole (the classification in one
 // transaction, the runs of a phase with the job's move to the next phase in
 // another), so a job stopped by a crash is resumed from the phase it was in
 // and ends as an uninterrupted one would.
-type ScreeningJob struct {
+type Job struct {
 	ID     JobID        `json:"id"`
 	Period period.Month `json:"period"`
 	Region region.Code  `json:"region"`
@@ -79,9 +82,9 @@ type ScreeningJob struct {
 }
 
 // Held reports whether the job was claimed by the call that returned it:
-// the caller runs it (RunScreeningJob). Otherwise another worker does and
+// the caller runs it (RunJob). Otherwise another worker does and
 // the caller only follows it.
-func (j *ScreeningJob) Held() bool { return j.held }
+func (j *Job) Held() bool { return j.held }
 
 // ErrLeaseLost is the error of a job's write by a worker whose lease
 // another worker took over (it had expired, or its worker seemed gone):
@@ -138,15 +141,15 @@ func WorkerOf(owner string) string {
 
 // JobClassification is what a job's classification found.
 type JobClassification struct {
-	ClassifySummary
+	assistance.ClassifySummary
 	// Unserved counts per layer the households classified 特困 or 低保 with
 	// neither an active award nor an open case: the candidates found
 	// without an application.
-	Unserved map[Layer]int `json:"unserved"`
+	Unserved map[assistance.Layer]int `json:"unserved"`
 }
 
 // Percent is how far the job is, 0 to 100, to one decimal.
-func (j *ScreeningJob) Percent() float64 {
+func (j *Job) Percent() float64 {
 	if j.Phase == PhaseDone {
 		return 100
 	}
@@ -162,14 +165,14 @@ var phases = []string{PhaseClassify, PhaseHouseholds, PhasePersons, PhaseDone}
 // phaseIndex orders the phases.
 func phaseIndex(phase string) int { return slices.Index(phases, phase) }
 
-// StartScreeningJob starts the screening of every programme of the region
+// StartJob starts the screening of every programme of the region
 // subtree for month m, or, when one of the same month and region is
 // running (stopped by a crash, or run by another worker), returns that
 // one: resumed then says so. The job is claimed for the caller when no
 // other worker holds it (j.Held): the caller then runs it with
-// RunScreeningJob, from the phase it stopped in; otherwise the caller
+// RunJob, from the phase it stopped in; otherwise the caller
 // only follows it.
-func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code region.Code) (*ScreeningJob, bool, error) {
+func (s *Service) StartJob(ctx context.Context, m period.Month, code region.Code) (*Job, bool, error) {
 	if m.IsZero() {
 		return nil, false, &fault.Error{Code: fault.Invalid, Message: "invalid screening", Fields: map[string]string{"period": "is required"}}
 	}
@@ -180,8 +183,8 @@ func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code re
 	if code, err = auth.ScopeFilter(p, code); err != nil {
 		return nil, false, err
 	}
-	now := s.clock.Now().UTC()
-	j := &ScreeningJob{Period: m, Region: code, Status: "running", Phase: PhaseClassify, CreatedBy: p.UserID,
+	now := s.now().UTC()
+	j := &Job{Period: m, Region: code, Status: "running", Phase: PhaseClassify, CreatedBy: p.UserID,
 		CreatedAt: now, UpdatedAt: now}
 	resumed, err := s.store.StartScreeningJob(ctx, j)
 	if err != nil {
@@ -195,8 +198,8 @@ func (s *Service) StartScreeningJob(ctx context.Context, m period.Month, code re
 
 // claim claims j for a new owner of this process when its lease is free,
 // expired or its holder gone; j.Held says whether it was.
-func (s *Service) claim(ctx context.Context, j *ScreeningJob) error {
-	now := s.clock.Now().UTC()
+func (s *Service) claim(ctx context.Context, j *Job) error {
+	now := s.now().UTC()
 	gone := ""
 	if j.LeaseOwner != "" && now.Before(j.LeaseUntil) && s.Leases.GoneFunc != nil && s.Leases.GoneFunc(j.LeaseOwner) {
 		gone = j.LeaseOwner
@@ -221,11 +224,13 @@ func (s *Service) claim(ctx context.Context, j *ScreeningJob) error {
 	return nil
 }
 
-// ResumeScreeningJobs claims the running jobs that no live worker holds
-// (their worker crashed, was killed or let them go) and returns them, to
-// be run with RunScreeningJob: what a process does when it starts, and
-// then now and again, so that no job stays half-done.
-func (s *Service) ResumeScreeningJobs(ctx context.Context) ([]*ScreeningJob, error) {
+// ResumeJobs claims the running jobs that no live worker holds
+// (their worker crashed, was killed, shut down or let them go, or they
+// wait queued) and returns them, to be run with RunJob: what a process
+// does when it starts, and then now and again, so that no job stays
+// half-done. It claims at most limit jobs (all when limit <= 0): those a
+// runner has room for.
+func (s *Service) ResumeJobs(ctx context.Context, limit int) ([]*Job, error) {
 	if _, err := auth.Require(ctx, auth.PermAssistance); err != nil {
 		return nil, err
 	}
@@ -233,10 +238,13 @@ func (s *Service) ResumeScreeningJobs(ctx context.Context) ([]*ScreeningJob, err
 	if err != nil {
 		return nil, err
 	}
-	var out []*ScreeningJob
+	var out []*Job
 	for _, j := range jobs {
 		if _, err := auth.RequireIn(ctx, auth.PermAssistance, j.Region); err != nil {
 			continue
+		}
+		if limit > 0 && len(out) == limit {
+			break
 		}
 		if err := s.claim(ctx, j); err != nil {
 			return out, err
@@ -248,17 +256,17 @@ func (s *Service) ResumeScreeningJobs(ctx context.Context) ([]*ScreeningJob, err
 	return out, nil
 }
 
-// RunScreeningJob runs job, claimed by StartScreeningJob or
-// ResumeScreeningJobs, from its phase to the end, storing its progress as
+// RunJob runs job, claimed by StartJob or
+// ResumeJobs, from its phase to the end, storing its progress as
 // it goes and renewing its lease with each write (progress, when set, is
 // told too); a failure is stored on the job and returned. A job not held
 // is Conflict: another worker runs it. Stopped (ctx cancelled), the job
 // is let go, to be taken up again.
-func (s *Service) RunScreeningJob(ctx context.Context, j *ScreeningJob, progress func(*ScreeningJob)) error {
+func (s *Service) RunJob(ctx context.Context, j *Job, progress func(*Job)) error {
 	if !j.held {
 		return fault.Errorf(fault.Conflict, "screening job %d is run by %s: follow it", j.ID, j.LeaseOwner)
 	}
-	err := s.runScreeningJob(ctx, j, progress)
+	err := s.runRecovered(ctx, j, progress)
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
@@ -277,14 +285,79 @@ func (s *Service) RunScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	return err
 }
 
+// runRecovered runs j, turning a panic into the error that fails it: the
+// job is stored failed rather than left running.
+func (s *Service) runRecovered(ctx context.Context, j *Job, progress func(*Job)) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("screening job %d panicked: %v", j.ID, v)
+		}
+	}()
+	return s.runScreeningJob(ctx, j, progress)
+}
+
+// Runner runs jobs in the background, at most a limit at once
+// (jobs.Runner): TryGo starts fn at once or not at all, Go starts it or
+// queues it until a slot frees. The jobs' contexts carry the values of
+// ctx and end when the runner shuts down.
+type Runner interface {
+	TryGo(ctx context.Context, name string, fn func(context.Context) error) (started bool, err error)
+	Go(ctx context.Context, name string, fn func(context.Context) error) (queued bool, err error)
+}
+
+// Submit hands job j, claimed by StartJob or ResumeJobs, to runner. It
+// runs at once when the runner has a free slot. Otherwise j waits queued:
+// its lease is let go, so that it is stored as running with no holder,
+// and the runner claims it again when a slot frees, unless another
+// process took it up first (then that one runs it). A job never runs
+// twice at once: only its lease holder writes, and a runner that has the
+// job queued or running already keeps that one (queued is then true too). A runner shut down drops
+// the queued jobs; the next process to start resumes them (ResumeJobs),
+// as it resumes a job stopped mid-way.
+func (s *Service) Submit(ctx context.Context, runner Runner, j *Job) (queued bool, err error) {
+	if !j.held {
+		return false, fault.Errorf(fault.Conflict, "screening job %d is run by %s: follow it", j.ID, j.LeaseOwner)
+	}
+	name := fmt.Sprintf("screening job %d", j.ID)
+	run := *j
+	started, err := runner.TryGo(ctx, name, func(ctx context.Context) error { return s.RunJob(ctx, &run, nil) })
+	if err == nil && started {
+		return false, nil
+	}
+	if rerr := s.store.ReleaseScreeningJob(context.WithoutCancel(ctx), j.ID, j.LeaseOwner); rerr != nil {
+		return false, errors.Join(err, rerr)
+	}
+	j.held, j.LeaseOwner, j.LeaseUntil = false, "", time.Time{}
+	if errors.Is(err, jobs.ErrDuplicate) {
+		return true, nil // queued or running here already: that one runs it
+	}
+	if err != nil {
+		return false, err
+	}
+	id := j.ID
+	if _, err := runner.Go(ctx, name, func(ctx context.Context) error {
+		cur, err := s.store.ScreeningJob(ctx, id)
+		if err != nil || cur.Status != "running" {
+			return err
+		}
+		if err := s.claim(ctx, cur); err != nil || !cur.held {
+			return err // another worker runs it
+		}
+		return s.RunJob(ctx, cur, nil)
+	}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // updateJob stores j's progress, renewing its lease.
-func (s *Service) updateJob(ctx context.Context, j *ScreeningJob) error {
-	j.UpdatedAt = s.clock.Now().UTC()
+func (s *Service) updateJob(ctx context.Context, j *Job) error {
+	j.UpdatedAt = s.now().UTC()
 	j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
 	return s.store.UpdateScreeningJob(ctx, j)
 }
 
-func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress func(*ScreeningJob)) error {
+func (s *Service) runScreeningJob(ctx context.Context, j *Job, progress func(*Job)) error {
 	if _, err := auth.RequireIn(ctx, auth.PermAssistance, j.Region); err != nil {
 		return err
 	}
@@ -311,7 +384,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	last := time.Time{}
 	tell := func(phase string, done int) error {
 		j.Phase, j.Done = phase, offset(phase)+done
-		now := s.clock.Now().UTC()
+		now := s.now().UTC()
 		if now.Sub(last) < 250*time.Millisecond && done > 0 {
 			return nil
 		}
@@ -328,7 +401,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	if j.Phase == PhaseClassify {
 		// The classification replaces the month's in one transaction: run
 		// again after a crash, it gives the same rows.
-		sum, err := s.classifyAll(ctx, m, code, func(done int) {
+		sum, err := s.asst.ClassifyAllProgress(ctx, m, code, func(done int) {
 			// Progress of the classification is told, not stored, until
 			// its transaction ends (a write would wait for it on SQLite).
 			j.Done = done
@@ -365,7 +438,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 		for _, r := range runs {
 			r.JobID = j.ID
 		}
-		j.Phase, j.Done, j.UpdatedAt = ph.next, offset(ph.next), s.clock.Now().UTC()
+		j.Phase, j.Done, j.UpdatedAt = ph.next, offset(ph.next), s.now().UTC()
 		j.LeaseUntil = j.UpdatedAt.Add(s.Leases.lease())
 		if err := s.store.CreateScreeningRuns(ctx, runs, j); err != nil {
 			return err
@@ -374,7 +447,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 			progress(j)
 		}
 	}
-	now := s.clock.Now().UTC()
+	now := s.now().UTC()
 	j.Status, j.Phase, j.Done, j.FinishedAt = "done", PhaseDone, j.Total, now
 	if err := s.updateJob(ctx, j); err != nil {
 		return err
@@ -390,10 +463,10 @@ func (s *Service) runScreeningJob(ctx context.Context, j *ScreeningJob, progress
 	return nil
 }
 
-// FindScreeningJob returns a job with its progress and runs. A caseworker
+// FindJob returns a job with its progress and runs. A caseworker
 // of a county reads a job of a wider region (the prefecture's) too: its
 // runs are those whose items of the county they review.
-func (s *Service) FindScreeningJob(ctx context.Context, id JobID) (*ScreeningJob, error) {
+func (s *Service) FindJob(ctx context.Context, id JobID) (*Job, error) {
 	j, err := s.store.ScreeningJob(ctx, id)
 	if err != nil {
 		return nil, err

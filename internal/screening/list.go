@@ -1,4 +1,4 @@
-package assistance
+package screening
 
 import (
 	"context"
@@ -28,17 +28,17 @@ type JobFilter struct {
 	registry.Page
 }
 
-// ScreeningLister lists screening runs and jobs by key.
-type ScreeningLister interface {
+// Lister lists screening runs and jobs by key.
+type Lister interface {
 	// ScreeningRuns lists the runs matching f by key, without their items.
-	ScreeningRuns(ctx context.Context, f RunFilter) ([]*ScreeningRun, error)
+	ScreeningRuns(ctx context.Context, f RunFilter) ([]*Run, error)
 	// ScreeningJobs lists the jobs matching f by key, without their runs.
-	ScreeningJobs(ctx context.Context, f JobFilter) ([]*ScreeningJob, error)
+	ScreeningJobs(ctx context.Context, f JobFilter) ([]*Job, error)
 }
 
-// ScreeningRuns lists the screening runs made for the caller's scope or a
+// Runs lists the screening runs made for the caller's scope or a
 // part of it, so that a reviewer finds the runs waiting for review.
-func (s *Service) ScreeningRuns(ctx context.Context, f RunFilter) ([]*ScreeningRun, error) {
+func (s *Service) Runs(ctx context.Context, f RunFilter) ([]*Run, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {
 		return nil, err
@@ -50,9 +50,9 @@ func (s *Service) ScreeningRuns(ctx context.Context, f RunFilter) ([]*ScreeningR
 	return s.store.ScreeningRuns(ctx, f)
 }
 
-// ScreeningJobs lists the screening jobs made for the caller's scope or a
+// Jobs lists the screening jobs made for the caller's scope or a
 // part of it.
-func (s *Service) ScreeningJobs(ctx context.Context, f JobFilter) ([]*ScreeningJob, error) {
+func (s *Service) Jobs(ctx context.Context, f JobFilter) ([]*Job, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {
 		return nil, err
