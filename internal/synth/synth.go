@@ -97,8 +97,11 @@ func Generate(ctx context.Context, cfg Config, tree *region.Tree, emit func(cont
 	}()
 	var emitErr error
 	for it := range ch {
-		if emitErr != nil {
-			continue // drain until the generator notices the cancellation
+		if emitErr != nil || ctx.Err() != nil {
+			// Drain until the generator notices the cancellation: a batch
+			// already made when ctx ended is not emitted (the generator's
+			// select may still pick the send when both are ready).
+			continue
 		}
 		if err := emit(ctx, it.b); err != nil {
 			emitErr = err
