@@ -317,3 +317,13 @@ func requireVersion(pr *fault.Problems, v *int64) int64 {
 	}
 	return *v
 }
+
+// requiredMonth reads a YYYY-MM query parameter that must be given.
+func (q *query) requiredMonth(name string) period.Month {
+	var pr fault.Problems
+	m := periodField(&pr, name, q.str(name))
+	for k, v := range pr {
+		q.pr.Add(k, "%s", v)
+	}
+	return m
+}

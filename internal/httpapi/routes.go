@@ -260,3 +260,14 @@ func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve
 		reply(w, r, http.StatusOK, out(v))
 	}
 }
+
+// idParams are the parameters of a URL with one numeric id.
+type idParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// decisionRequest is the body of an approver's decision.
+type decisionRequest struct {
+	Approve bool   `json:"approve"`
+	Note    string `json:"note,omitempty" description:"the reason of a rejection"`
+}
