@@ -297,11 +297,10 @@ func (v view) alertOf(a *monitoring.Alert) alertResponse {
 
 func alertKey(a *monitoring.Alert) int64 { return int64(a.ID) }
 
-func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[signalsRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	today := s.viewOf(r.Context()).today
@@ -323,8 +322,7 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		ss[i] = sg
 	}
 	if err := pr.Err("invalid signals"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	// Whether an ID number names a registered person is an answer: the
 	// numbers count as searches by ID number, limited and audited.
@@ -335,42 +333,39 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.reg.CheckIDSearches(r.Context(), numbers); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.mon.RecordSignals(r.Context(), req.Batch, ss); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := signalsResponse{Recorded: len(ss), IDs: make([]int64, len(ss))}
 	for i := range ss {
 		out.IDs[i] = int64(ss[i].ID)
 	}
 	reply(w, r, http.StatusCreated, out)
+	return nil
 }
 
-func (s *server) handleProcessSignals(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleProcessSignals(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[processRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	asOf := dateField(&pr, "as_of", req.AsOf)
 	if err := pr.Err("invalid processing"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.mon.Process(r.Context(), asOf)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, processResponse{Region: string(sum.Region), AsOf: dateString(sum.AsOf), Signals: sum.Signals, AtRisk: sum.AtRisk,
 		NoRisk: sum.NoRisk, Opened: sum.Opened, Raised: sum.Raised, Attached: sum.Attached, ByLevel: sum.ByLevel, PolicyVersion: sum.PolicyVersion})
+	return nil
 }
 
-func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := monitoring.AlertFilter{Region: q.region("region"), Township: q.region("township"), Status: monitoring.Status(q.str("status")), Page: q.page()}
 	if l := q.str("level"); l != "" {
@@ -391,28 +386,25 @@ func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
 		q.pr.Add("as_of", "goes with overdue=true")
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	as, err := s.mon.Alerts(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, alertKey, v.alertOf))
+	return nil
 }
 
-func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	code, asOf, page := q.region("region"), q.date("as_of"), q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	rows, err := s.mon.Overdue(r.Context(), asOf, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(rows, page, func(t monitoring.TownshipOverdue) townshipOverdueResponse {
 		o := townshipOverdueResponse{Township: string(t.Township), Name: t.Name, Open: t.Open, Overdue: t.Overdue, OldestDue: dateString(t.OldestDue),
@@ -422,79 +414,71 @@ func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		return o
 	}))
+	return nil
 }
 
-func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(id))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, s.viewOf(r.Context()).alertOf(a))
+	return nil
 }
 
-func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[visitRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	on := dateField(&pr, "visited_on", req.VisitedOn)
 	if err := pr.Err("invalid visit"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(id), version,
 		monitoring.Visit{VisitedOn: on, Outcome: monitoring.VisitOutcome(req.Outcome), Note: req.Note}); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(id))
 }
 
-func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[dispositionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid disposition"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(id), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(id))
 }
 
 // replyAlert answers a change with the alert as it now stands.
-func (s *server) replyAlert(w http.ResponseWriter, r *http.Request, status int, id monitoring.AlertID) {
+func (s *server) replyAlert(w http.ResponseWriter, r *http.Request, status int, id monitoring.AlertID) error {
 	a, err := s.mon.Alert(r.Context(), id)
 	if err != nil {
-		writeError(w, r, fmt.Errorf("read alert %d after the change: %w", id, err))
-		return
+		return fmt.Errorf("read alert %d after the change: %w", id, err)
 	}
 	w.Header().Set("Location", "/api/v1/alerts/"+strconv.FormatInt(int64(id), 10))
 	reply(w, r, status, s.viewOf(r.Context()).alertOf(a))
+	return nil
 }

@@ -95,52 +95,48 @@ type assistanceAwardListParams struct {
 	pageParams
 }
 
-func (s *server) handleListAssistanceAwards(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListAssistanceAwards(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.AwardFilter{Region: q.region("region"), Programme: q.str("programme"), Status: assistance.AwardStatus(q.str("status")),
 		HouseholdID: registry.HouseholdID(q.id("household_id")), PersonID: registry.PersonID(q.id("person_id")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	as, err := s.asst.Awards(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, assistanceAwardKey, assistanceAwardOf))
+	return nil
 }
 
-func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.asst.FindAward(r.Context(), assistance.AwardID(id))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := assistanceAwardOf(a)
 	out.Decision = storedDecision(a.Decision)
 	lines, err := s.asst.AwardLines(r.Context(), a.ID)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	for _, l := range lines {
 		out.Lines = append(out.Lines, paymentLineResponse{Period: l.Period.String(), Amount: int64(l.Amount), Layer: string(l.Layer)})
 	}
 	reviews, err := s.asst.AwardReviews(r.Context(), a.ID)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	for i := range reviews {
 		out.Reviews = append(out.Reviews, reviewOf(&reviews[i]))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 type reviewsDueParams struct {
@@ -149,46 +145,42 @@ type reviewsDueParams struct {
 	pageParams
 }
 
-func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	asOf, code := q.date("as_of"), q.region("region")
 	page := q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
 	as, err := s.asst.ReviewsDue(r.Context(), asOf, code, page)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, page.Limit, assistanceAwardKey, assistanceAwardOf))
+	return nil
 }
 
-func (s *server) handleReview(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleReview(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[meansTestRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	t := req.test(&pr)
 	if err := pr.Err("invalid review"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	rv, _, err := s.asst.Review(r.Context(), assistance.AwardID(id), t, req.Note)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, reviewOf(rv))
+	return nil
 }

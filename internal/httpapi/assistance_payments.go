@@ -28,16 +28,14 @@ type programmeSumResp struct {
 	Amount int64 `json:"amount"`
 }
 
-func (s *server) handleAssistancePay(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAssistancePay(w http.ResponseWriter, r *http.Request) error {
 	m, code, err := decodeRun(r, "invalid payment run")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.asst.Pay(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := paySummaryResponse{Period: sum.Period.String(), Region: string(sum.Region), Lines: sum.Lines, NewLines: sum.NewLines,
 		Amount: int64(sum.Amount), ByProgramme: map[string]programmeSumResp{}, Stopped: sum.Stopped}
@@ -45,4 +43,5 @@ func (s *server) handleAssistancePay(w http.ResponseWriter, r *http.Request) {
 		out.ByProgramme[p] = programmeSumResp{Lines: ps.Lines, Amount: int64(ps.Amount)}
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }

@@ -45,17 +45,15 @@ func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 		Beneficiaries: rr.Beneficiaries, LastMonth: rr.LastMonth, Lines: rr.Lines, Amount: int64(rr.Amount)}
 }
 
-func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.asst.Report(r.Context(), from, to, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := assistanceReportResponse{From: rep.From.String(), To: rep.To.String(), Region: string(rep.Region), Rows: []reportRowResponse{}, Totals: []reportRowResponse{}}
 	for _, rr := range rep.Rows {
@@ -65,4 +63,5 @@ func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) 
 		out.Totals = append(out.Totals, reportRowOf(rr))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }

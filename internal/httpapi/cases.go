@@ -133,26 +133,24 @@ func caseViewOf(v *assistance.CaseView) caseResponse {
 
 func caseKey(c *assistance.Case) int64 { return int64(c.ID) }
 
-func (s *server) handleApply(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[applyRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	c := &assistance.Case{Programme: req.Programme, HouseholdID: registry.HouseholdID(req.HouseholdID), PersonID: registry.PersonID(req.PersonID),
 		Channel: assistance.Channel(req.Channel), AppliedOn: dateField(&pr, "applied_on", req.AppliedOn), ApplicantNote: req.ApplicantNote,
 		HardshipType: assistance.HardshipType(req.HardshipType), Expense: money.Fen(req.Expense)}
 	if err := pr.Err("invalid application"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.asst.Apply(r.Context(), c, req.Note); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/assistance-cases/"+strconv.FormatInt(int64(c.ID), 10))
 	reply(w, r, http.StatusCreated, caseOf(c))
+	return nil
 }
 
 type caseListParams struct {
@@ -163,68 +161,62 @@ type caseListParams struct {
 	pageParams
 }
 
-func (s *server) handleListCases(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListCases(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.CaseFilter{Region: q.region("region"), Programme: q.str("programme"), Status: assistance.CaseStatus(q.str("status")),
 		HouseholdID: registry.HouseholdID(q.id("household_id")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.asst.Cases(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(cs, f.Limit, caseKey, caseOf))
+	return nil
 }
 
 // replyCase answers with the case as it now stands, history included.
-func (s *server) replyCase(w http.ResponseWriter, r *http.Request, status int, id assistance.CaseID) {
+func (s *server) replyCase(w http.ResponseWriter, r *http.Request, status int, id assistance.CaseID) error {
 	v, err := s.asst.FindCase(r.Context(), id)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, status, caseViewOf(v))
+	return nil
 }
 
-func (s *server) handleGetCase(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetCase(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 }
 
 // investigationRequest is the body of an investigation: the case's version
 // and the means test found.
 type investigationRequest = meansTestRequest
 
-func (s *server) handleInvestigate(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleInvestigate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[investigationRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	t := req.test(&pr)
 	if err := pr.Err("invalid investigation"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, _, err := s.asst.Investigate(r.Context(), assistance.CaseID(id), version, t, req.Note); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 }
 
 // caseActionRequest is the body of a step of a case.
@@ -235,29 +227,25 @@ type caseActionRequest struct {
 }
 
 // caseAction runs a step that takes the version and a note.
-func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID, version int64, note string) (*assistance.Case, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID, version int64, note string) (*assistance.Case, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[caseActionRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		var pr fault.Problems
 		version := requireVersion(&pr, req.Version)
 		if err := pr.Err("invalid request"); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		if _, err := step(r.Context(), assistance.CaseID(id), version, req.Note); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+		return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 	}
 }
 
@@ -267,28 +255,24 @@ type objectionRequest struct {
 	ReceivedOn string `json:"received_on,omitempty" format:"date" description:"default today; within the notice"`
 }
 
-func (s *server) handleObject(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[objectionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	o := &assistance.Objection{Objector: req.Objector, Content: req.Content, ReceivedOn: dateField(&pr, "received_on", req.ReceivedOn)}
 	if err := pr.Err("invalid objection"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.asst.Object(r.Context(), assistance.CaseID(id), o); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 }
 
 type objectionParams struct {
@@ -301,27 +285,23 @@ type resolutionRequest struct {
 	Finding string `json:"finding" required:"true" description:"what the check found"`
 }
 
-func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	oid, err := pathID(r, "objection")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[resolutionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.asst.ResolveObjection(r.Context(), assistance.CaseID(id), assistance.ObjectionID(oid), req.Upheld, req.Finding); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 }
 
 type grantReviewRequest struct {
@@ -330,26 +310,22 @@ type grantReviewRequest struct {
 	Reason  string `json:"reason,omitempty" description:"required to reverse"`
 }
 
-func (s *server) handleReviewGrant(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleReviewGrant(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[grantReviewRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid review"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.asst.ReviewGrant(r.Context(), assistance.CaseID(id), version, req.Confirm, req.Reason); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
 }

@@ -90,19 +90,18 @@ func catalogueFilter(r *http.Request) (assistance.CatalogueFilter, error) {
 
 // handleListAssistanceItems lists the catalogue, or the part the filters
 // select, in the order of the published list.
-func (s *server) handleListAssistanceItems(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListAssistanceItems(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	page := q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	f, err := catalogueFilter(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(s.cat.Items(f), page, assistanceItemOf))
+	return nil
 }
 
 // assistanceItemPageParams are the filters of the catalogue and a page.
@@ -112,28 +111,26 @@ type assistanceItemPageParams struct {
 }
 
 // handleGetAssistanceItem returns one item.
-func (s *server) handleGetAssistanceItem(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetAssistanceItem(w http.ResponseWriter, r *http.Request) error {
 	it, ok := s.cat.Item(r.PathValue("id"))
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "assistance item %s not found", r.PathValue("id")))
-		return
+		return fault.Errorf(fault.NotFound, "assistance item %s not found", r.PathValue("id"))
 	}
 	reply(w, r, http.StatusOK, assistanceItemOf(it))
+	return nil
 }
 
 // handleExportAssistanceItems returns the catalogue, or the part the
 // filters select, as an XLSX workbook to download.
-func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Request) error {
 	f, err := catalogueFilter(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	header, rows := assistance.CatalogueTable(s.cat.Items(f))
 	var buf bytes.Buffer
 	if err := exchange.WriteXLSX(&buf, exchange.Sheet{Name: "联助清单", Header: header, Rows: rows}); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", xlsxMediaType)
@@ -143,4 +140,5 @@ func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Requ
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
+	return nil
 }

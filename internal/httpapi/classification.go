@@ -91,24 +91,22 @@ type classificationParams struct {
 	Period string `query:"period" required:"true" example:"2025-06"`
 }
 
-func (s *server) handleExplainHousehold(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleExplainHousehold(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", r.URL.Query().Get("period"))
 	if err := pr.Err("invalid query parameters"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ex, err := s.asst.Explain(r.Context(), registry.HouseholdID(id), m)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, s.explanationOf(ex))
+	return nil
 }
 
 type classifySummaryResponse struct {
@@ -120,16 +118,14 @@ type classifySummaryResponse struct {
 	PolicyVersion string         `json:"policy_version"`
 }
 
-func (s *server) handleClassifyAll(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleClassifyAll(w http.ResponseWriter, r *http.Request) error {
 	m, code, err := decodeRun(r, "invalid classification run")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.asst.ClassifyAll(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := classifySummaryResponse{Period: sum.Period.String(), Region: string(sum.Region), Households: sum.Households,
 		ByLayer: map[string]int{}, DibaoAmount: int64(sum.DibaoAmount), PolicyVersion: sum.PolicyVersion}
@@ -137,6 +133,7 @@ func (s *server) handleClassifyAll(w http.ResponseWriter, r *http.Request) {
 		out.ByLayer[string(l)] = n
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 type lowIncomeParams struct {
@@ -146,21 +143,20 @@ type lowIncomeParams struct {
 	pageParams
 }
 
-func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.ClassificationFilter{Period: q.requiredMonth("period"), Region: q.region("region"),
 		Layer: assistance.Layer(q.str("layer")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.asst.Classifications(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(cs, f.Limit, func(c assistance.Classification) int64 { return int64(c.HouseholdID) },
 		func(c assistance.Classification) classificationResponse { return classificationOf(&c) }))
+	return nil
 }
 
 type reportMonthParams struct {
@@ -177,20 +173,19 @@ type layerCountResponse struct {
 	DibaoAmount int64  `json:"dibao_amount" description:"fen a month"`
 }
 
-func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	m, code, page := q.requiredMonth("period"), q.region("region"), q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.asst.LayerCounts(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(cs, page, func(c assistance.LayerCount) layerCountResponse {
 		return layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
 			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)}
 	}))
+	return nil
 }

@@ -96,28 +96,26 @@ type employmentListParams struct {
 func employmentKey(e *registry.Employment) int64 { return int64(e.ID) }
 
 // handleListEmployment lists spells in the caller's scope.
-func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := registry.EmploymentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
 		OrgID: registry.OrgID(q.id("org_id")), ActiveOn: q.date("active_on"), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	es, err := s.reg.Employments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(es, f.Limit, employmentKey, employmentOf))
+	return nil
 }
 
 // handleCreateEmployment records a spell of employment.
-func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[employmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	e := &registry.Employment{PersonID: registry.PersonID(req.PersonID), OrgID: registry.OrgID(req.OrgID),
@@ -126,32 +124,28 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 	lim := s.ceilings(&pr)
 	lim.check("monthly_wage", req.MonthlyWage, "limits.monthly_wage")
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid employment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.reg.CreateEmployment(r.Context(), e); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/employment/"+strconv.FormatInt(int64(e.ID), 10))
 	reply(w, r, http.StatusCreated, employmentOf(e))
+	return nil
 }
 
 // handlePatchEmployment changes a spell if the version sent is current.
-func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[employmentPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
@@ -161,17 +155,15 @@ func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
 		lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
 	}
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid employment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(id), version, apply)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, employmentOf(e))
+	return nil
 }

@@ -100,60 +100,55 @@ type householdListParams struct {
 func householdKey(h *registry.Household) int64 { return int64(h.ID) }
 
 // handleListHouseholds lists households in the caller's scope.
-func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := registry.HouseholdFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	hs, err := s.reg.Households(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(hs, f.Limit, householdKey, householdOf))
+	return nil
 }
 
 // handleCreateHousehold registers a household with its members.
-func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[householdRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := &registry.Household{RegionCode: region.Code(req.RegionCode), HukouType: registry.HukouType(req.HukouType),
 		Address: req.Address, Members: membersOf(req.Members)}
 	if err := s.reg.CreateHousehold(r.Context(), h); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/households/"+strconv.FormatInt(int64(h.ID), 10))
 	reply(w, r, http.StatusCreated, householdOf(h))
+	return nil
 }
 
 // handlePatchHousehold changes a household if the version sent is current.
-func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[householdPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid household"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(id), version, req.Patch)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, householdOf(h))
+	return nil
 }

@@ -107,7 +107,7 @@ func (q *query) month(name string) period.Month {
 }
 
 // handleListEnrolments lists enrolments in the caller's scope.
-func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.EnrolmentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
 		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")),
@@ -121,23 +121,21 @@ func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) {
 		q.pr.Add("status", "must be active, suspended or terminated")
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	es, err := s.ins.Enrolments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(es, f.Limit, enrolmentKey, enrolmentOf))
+	return nil
 }
 
 // handleCreateEnrolment enrols a person in a scheme (参保登记).
-func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[enrolmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	e := &insurance.Enrolment{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme),
@@ -147,49 +145,44 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
 	lim.check("base", req.Base, "limits.amount")
 	lim.check("tier", req.Tier, "limits.amount")
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid enrolment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ins.Enrol(r.Context(), e); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/enrolments/"+strconv.FormatInt(int64(e.ID), 10))
 	reply(w, r, http.StatusCreated, enrolmentOf(e))
+	return nil
 }
 
 // handleTransitionEnrolment returns a handler moving the enrolment named by
 // the {id} path parameter to status to: suspend (暂停), resume (恢复) or
 // terminate (终止), if the version sent is current.
-func (s *server) handleTransitionEnrolment(to insurance.Status) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[transitionRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		var pr fault.Problems
 		version := requireVersion(&pr, req.Version)
 		from := periodField(&pr, "from", req.From)
 		if err := pr.Err("invalid change of enrolment"); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(id), version, to, from, req.Reason)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, enrolmentOf(e))
+		return nil
 	}
 }
 
@@ -236,11 +229,10 @@ func assessmentOf(sum *insurance.Summary) assessmentResponse {
 
 // handleAssess runs the monthly contribution assessment of a month for the
 // caller's scope, or a subtree of it.
-func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[assessmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
@@ -251,15 +243,14 @@ func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := pr.Err("invalid assessment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.ins.Assess(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, assessmentOf(sum))
+	return nil
 }
 
 // paymentRequest is one contribution collected at the window (窗口收缴).
@@ -290,11 +281,10 @@ type postedResponse struct {
 
 // handlePostPayments records contributions collected at the window, all or
 // none.
-func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[paymentsRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	if len(req.Payments) == 0 {
@@ -309,14 +299,13 @@ func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
 			ReceiptNo: p.ReceiptNo}
 	}
 	if err := pr.Err("invalid payments"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ins.Post(r.Context(), ps); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, postedResponse{Posted: len(ps)})
+	return nil
 }
 
 // arrearsParams are the filters of GET /api/v1/arrears.
@@ -341,7 +330,7 @@ type arrearsRowResponse struct {
 
 // handleArrears lists employers' months with less paid than due in the
 // caller's scope, by employer, month and scheme.
-func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.ArrearsFilter{Region: q.region("region"), OrgID: registry.OrgID(q.id("org_id")),
 		From: q.month("from"), To: q.month("to")}
@@ -352,18 +341,17 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	rows, err := s.ins.Arrears(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(keyPage(rows, page, arrearsKey), page.Limit, arrearsKey, func(a insurance.ArrearsRow) arrearsRowResponse {
 		return arrearsRowResponse{OrgID: int64(a.OrgID), Period: a.Period.String(), Scheme: string(a.Scheme),
 			Due: int64(a.Due), Paid: int64(a.Paid), Arrears: int64(a.Arrears)}
 	}))
+	return nil
 }
 
 // coverageParams are the filters of GET /api/v1/reports/insurance.
@@ -409,26 +397,25 @@ func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
 
 // handleCoverageReport reports insured persons by scheme and county, the
 // coverage rates and the contributions collected for a month.
-func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	m, code := q.month("period"), q.region("region")
 	if q.str("period") == "" {
 		q.pr.Add("period", "is required, as YYYY-MM")
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.ins.Coverage(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := coverageResponse{Period: rep.Period.String(), Region: string(rep.Region), Rows: make([]coverageRowResponse, 0, len(rep.Rows)), Total: coverageRowOf(rep.Total)}
 	for _, row := range rep.Rows {
 		out.Rows = append(out.Rows, coverageRowOf(row))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // contributionListParams are the filters of GET /api/v1/contributions.
@@ -466,21 +453,20 @@ func contributionOf(p insurance.Payment) contributionResponse {
 }
 
 // handleListContributions lists collected contributions.
-func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.ContributionFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
 		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), From: q.month("from"), To: q.month("to"),
 		Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ps, err := s.ins.Contributions(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(ps, f.Limit, func(p insurance.Payment) int64 { return p.ID }, contributionOf))
+	return nil
 }
 
 // assessmentListParams are the filters of GET /api/v1/assessments.
@@ -511,7 +497,7 @@ type assessmentRowResponse struct {
 }
 
 // handleListAssessments lists the assessments of a month.
-func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.AssessmentFilter{Period: q.month("period"), Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
 		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
@@ -519,13 +505,11 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
 		q.pr.Add("period", "is required, as YYYY-MM")
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	as, err := s.ins.Assessments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, func(a insurance.Assessment) int64 { return int64(a.EnrolmentID) },
 		func(a insurance.Assessment) assessmentRowResponse {
@@ -533,6 +517,7 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
 				Scheme: string(a.Scheme), Period: a.Period.String(), RegionCode: string(a.RegionCode), Wage: int64(a.Wage),
 				Base: int64(a.Base), Employer: int64(a.Employer), Individual: int64(a.Individual), Account: int64(a.Account)}
 		}))
+	return nil
 }
 
 // arrearsKey orders arrears by employer, month and scheme, as one integer.

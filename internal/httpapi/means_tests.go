@@ -156,11 +156,10 @@ type meansTestListParams struct {
 	pageParams
 }
 
-func (s *server) handleCreateMeansTest(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateMeansTest(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[meansTestRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	t := req.test(&pr)
@@ -168,29 +167,27 @@ func (s *server) handleCreateMeansTest(w http.ResponseWriter, r *http.Request) {
 		pr.Add("period", "is required, as YYYY-MM")
 	}
 	if err := pr.Err("invalid means test"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ex, err := s.asst.CreateMeansTest(r.Context(), t)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/means-tests/"+strconv.FormatInt(int64(t.ID), 10))
 	reply(w, r, http.StatusCreated, s.explanationOf(ex))
+	return nil
 }
 
-func (s *server) handleListMeansTests(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListMeansTests(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.TestFilter{Region: q.region("region"), HouseholdID: registry.HouseholdID(q.id("household_id")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ts, err := s.asst.MeansTests(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(ts, f.Limit, meansTestKey, meansTestOf))
+	return nil
 }

@@ -88,12 +88,11 @@ type parameterParams struct {
 }
 
 // handleListParameters lists the parameters by key.
-func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	prefix, page := q.str("prefix"), q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var ps []*policy.Param
 	for _, p := range s.pol.Package.Params() {
@@ -102,21 +101,21 @@ func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	reply(w, r, http.StatusOK, wholePage(ps, page, parameterSummaryOf))
+	return nil
 }
 
 // handleGetParameter returns a parameter's dated values and its region
 // overrides.
-func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	p, ok := s.pol.Package.Param(key)
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "parameter %s not found", key))
-		return
+		return fault.Errorf(fault.NotFound, "parameter %s not found", key)
 	}
 	tree, err := region.Default()
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, parameterOf(p, tree))
+	return nil
 }

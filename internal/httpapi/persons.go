@@ -188,18 +188,16 @@ type pageParams struct {
 func personKey(p *registry.Person) int64 { return int64(p.ID) }
 
 // handleListPersons lists persons in the caller's scope.
-func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := registry.PersonFilter{Region: q.region("region"), IDNumber: q.str("id_number"), Name: q.str("name"),
 		Alive: q.boolean("alive"), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ps, err := s.reg.Persons(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	codes := make([]region.Code, len(ps))
 	for i, p := range ps {
@@ -207,77 +205,70 @@ func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) {
 	}
 	names, err := s.regionNames(r.Context(), codes...)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	v := s.viewOf(r.Context())
 	reply(w, r, http.StatusOK, newList(ps, f.Limit, personKey, func(p *registry.Person) personResponse {
 		return v.person(p, names[p.RegionCode])
 	}))
+	return nil
 }
 
 // replyPerson writes p with its region's name.
-func (s *server) replyPerson(w http.ResponseWriter, r *http.Request, status int, p *registry.Person) {
+func (s *server) replyPerson(w http.ResponseWriter, r *http.Request, status int, p *registry.Person) error {
 	names, err := s.regionNames(r.Context(), p.RegionCode)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if status == http.StatusCreated {
 		w.Header().Set("Location", "/api/v1/persons/"+strconv.FormatInt(int64(p.ID), 10))
 	}
 	reply(w, r, status, s.viewOf(r.Context()).person(p, names[p.RegionCode]))
+	return nil
 }
 
 // handleCreatePerson registers a person.
-func (s *server) handleCreatePerson(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreatePerson(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[personRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	p := req.person()
 	if err := s.reg.CreatePerson(r.Context(), p); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusCreated, p)
+	return s.replyPerson(w, r, http.StatusCreated, p)
 }
 
 // handleGetPerson returns a person; the registry records the read.
-func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.reg.Person(r.Context(), registry.PersonID(id))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusOK, p)
+	return s.replyPerson(w, r, http.StatusOK, p)
 }
 
 // handlePatchPerson changes a person if the version sent is current; a
 // change of name or ID number answers 202 with the identity change request
 // it makes.
-func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[personPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid person"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var reason string
 	if req.Reason != nil {
@@ -286,36 +277,32 @@ func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
 	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(id), version, reason, req.Patch)
 	switch {
 	case err != nil:
-		writeError(w, r, err)
+		return err
 	case c != nil:
-		s.replyIdentityChange(w, r, c)
+		return s.replyIdentityChange(w, r, c)
 	default:
-		s.replyPerson(w, r, http.StatusOK, p)
+		return s.replyPerson(w, r, http.StatusOK, p)
 	}
 }
 
 // handleRecordDeath records a person's death.
-func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[deathRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	date := dateField(&pr, "death_date", req.DeathDate)
 	if err := pr.Err("invalid death record"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(id), date, req.Source)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusOK, p)
+	return s.replyPerson(w, r, http.StatusOK, p)
 }

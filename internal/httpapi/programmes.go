@@ -117,26 +117,26 @@ type programmeParams struct {
 }
 
 // handleListProgrammes lists every programme.
-func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	page := q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(s.pol.Package.Programmes(), page, func(p *policy.Programme) programmeSummaryResponse {
 		return s.progs[p.ID].summary()
 	}))
+	return nil
 }
 
 // handleGetProgramme returns a programme with its expressions.
-func (s *server) handleGetProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, ok := s.progs[r.PathValue("id")]
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "programme %s not found", r.PathValue("id")))
-		return
+		return fault.Errorf(fault.NotFound, "programme %s not found", r.PathValue("id"))
 	}
 	reply(w, r, http.StatusOK, p)
+	return nil
 }
 
 // programmeOf returns the programme named in a request body, or an Invalid

@@ -74,91 +74,82 @@ type regionListParams struct {
 
 // handleListRegions lists the children of ?parent=, or the top-level
 // nodes.
-func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	parent, page := q.region("parent"), q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ns, err := s.reg.Regions(r.Context(), parent)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(ns, page, regionOf))
+	return nil
 }
 
 // handleGetRegion returns a node with its children.
-func (s *server) handleGetRegion(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGetRegion(w http.ResponseWriter, r *http.Request) error {
 	code, err := pathRegion(r, "code")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	n, err := s.reg.Region(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	children, err := s.reg.Regions(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := regionOf(n)
 	out.Children = regionListOf(children).Items
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // handleCreateRegion adds a node under an existing parent.
-func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[regionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	n := region.Node{Code: region.Code(req.Code), NameZH: req.NameZH, NameEN: req.NameEN, Kind: req.Kind, Population2010: req.Population2010}
 	if err := s.reg.CreateRegion(r.Context(), n); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	n, err = s.reg.Region(r.Context(), n.Code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/regions/"+string(n.Code))
 	reply(w, r, http.StatusCreated, regionOf(n))
+	return nil
 }
 
 // handlePatchRegion renames a node.
-func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) error {
 	code, err := pathRegion(r, "code")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[regionPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if req.NameZH == nil && req.NameEN == nil {
-		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "nothing to change",
-			Fields: map[string]string{"name_zh": "send name_zh, name_en or both"}})
-		return
+		return &fault.Error{Code: fault.Invalid, Message: "nothing to change",
+			Fields: map[string]string{"name_zh": "send name_zh, name_en or both"}}
 	}
 	n, err := s.reg.Region(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req.Patch(&n)
 	n, err = s.reg.UpdateRegion(r.Context(), code, n.NameZH, n.NameEN)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, regionOf(n))
+	return nil
 }

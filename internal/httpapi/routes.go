@@ -13,7 +13,7 @@ import (
 type route struct {
 	method  string
 	path    string
-	handler http.HandlerFunc
+	handler handler
 	// public routes need no sign-in.
 	public bool
 	// op is the OpenAPI operationId, in camelCase and chosen by hand:
@@ -41,6 +41,27 @@ type route struct {
 	contentType string
 	// limited routes count against a per-user limit (429 over it).
 	limited bool
+}
+
+// handler is the shape of every API handler: it writes its answer and
+// returns nil, or returns the error, which ServeHTTP maps to a problem
+// answer by writeError, the one place errors become HTTP statuses.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// ServeHTTP runs h and answers its error, if any, as a problem.
+func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h(w, r); err != nil {
+		writeError(w, r, err)
+	}
+}
+
+// legacy adapts a handler of the former shape, which writes its own
+// errors, until it is converted.
+func legacy(h http.HandlerFunc) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h(w, r)
+		return nil
+	}
 }
 
 // routes lists every route of the API, in the order of the OpenAPI
@@ -222,42 +243,39 @@ func (s *server) routes() []route {
 
 // getByID serves GET .../{id}: the record find returns for the path's id,
 // as out writes it.
-func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		v, err := find(r.Context(), ID(id))
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, out(v))
+		return nil
 	}
 }
 
 // decide serves POST .../{id}/decision (decisionRequest): an approver's
 // approval or rejection of the record of the path's id, written by out.
-func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[decisionRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		v, err := decide(r.Context(), ID(id), req.Approve, req.Note)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, out(v))
+		return nil
 	}
 }
 

@@ -49,20 +49,19 @@ type screeningListParams struct {
 	pageParams
 }
 
-func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.RunFilter{Region: q.region("region"), Period: q.month("period"), Programme: q.str("programme"), Status: q.str("status"),
 		JobID: assistance.JobID(q.id("job_id")), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.asst.ScreeningRuns(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *assistance.ScreeningRun) int64 { return int64(run.ID) }, screeningOf))
+	return nil
 }
 
 type screeningJobListParams struct {
@@ -72,19 +71,18 @@ type screeningJobListParams struct {
 	pageParams
 }
 
-func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := assistance.JobFilter{Region: q.region("region"), Period: q.month("period"), Status: q.str("status"), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	js, err := s.asst.ScreeningJobs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(js, f.Limit, func(j *assistance.ScreeningJob) int64 { return int64(j.ID) }, screeningJobOf))
+	return nil
 }
 
 type refundRunListParams struct {
@@ -94,7 +92,7 @@ type refundRunListParams struct {
 	pageParams
 }
 
-func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.RefundRunFilter{Region: q.region("region"), Status: q.str("status"), Page: q.page()}
 	if y := q.str("year"); y != "" {
@@ -105,15 +103,14 @@ func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) {
 		f.Year = n
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.ref.Runs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *insurance.RefundRun) int64 { return int64(run.ID) }, refundRunOf))
+	return nil
 }
 
 type payrollRunListParams struct {
@@ -145,19 +142,18 @@ func payrollRunOf(run *insurance.PayrollRun) payrollRunResponse {
 		Stopped: run.Stopped, CreatedBy: run.CreatedBy, CreatedAt: run.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
-func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := insurance.PayrollRunFilter{Region: q.region("region"), Period: q.month("period"), Page: q.page()}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.pen.PayrollRuns(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *insurance.PayrollRun) int64 { return run.ID }, payrollRunOf))
+	return nil
 }
 
 type paymentRunListParams struct {
@@ -191,7 +187,7 @@ func paymentRunOf(run *payment.Run) paymentRunResponse {
 	return out
 }
 
-func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	page := q.page()
 	f := payment.RunFilter{Region: q.region("region"), Period: q.month("period"), Status: payment.RunStatus(q.str("status")),
@@ -202,13 +198,12 @@ func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) {
 		q.pr.Add("status", "%q is not running, done or failed", f.Status)
 	}
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.pay.Runs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *payment.Run) int64 { return run.ID }, paymentRunOf))
+	return nil
 }

@@ -25,18 +25,16 @@ type pendingTransferParams struct {
 	pageParams
 }
 
-func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	code := q.region("region")
 	page := q.page()
 	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	ts, err := s.acc.PendingTransfers(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	// The pending transfers are few: read whole, paged by position.
 	ptrs := make([]*insurance.Transfer, len(ts))
@@ -44,4 +42,5 @@ func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) 
 		ptrs[i] = &ts[i]
 	}
 	reply(w, r, http.StatusOK, wholePage(ptrs, page, transferOf))
+	return nil
 }
