@@ -119,22 +119,18 @@ func statementOf(st *insurance.Statement) statementResponse {
 
 // statement reads the statement the request names.
 func (s *server) statement(r *http.Request) (*insurance.Statement, error) {
-	id, err := pathID(r, "id")
+	p, err := bind[accountParams](r)
 	if err != nil {
 		return nil, err
 	}
-	q := newQuery(r)
-	scheme := insurance.Scheme(q.str("scheme"))
+	scheme := insurance.Scheme(p.Scheme)
 	if scheme == "" {
 		scheme = insurance.EmployeePension
 	}
 	if scheme != insurance.EmployeePension && scheme != insurance.ResidentPension {
-		q.pr.Add("scheme", "must be employee_pension or resident_pension")
+		return nil, queryProblem("scheme", "must be employee_pension or resident_pension")
 	}
-	if err := q.err(); err != nil {
-		return nil, err
-	}
-	return s.acc.Statement(r.Context(), registry.PersonID(id), scheme)
+	return s.acc.Statement(r.Context(), registry.PersonID(p.ID), scheme)
 }
 
 // handleAccount returns a person's personal-account statement as JSON.
@@ -439,11 +435,11 @@ func (s *server) handlePayHardship(w http.ResponseWriter, r *http.Request) error
 
 // handleGetHardship returns a 代缴 batch.
 func (s *server) handleGetHardship(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[hardshipParams](r)
 	if err != nil {
 		return err
 	}
-	b, err := s.acc.HardshipBatch(r.Context(), id)
+	b, err := s.acc.HardshipBatch(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -483,7 +479,7 @@ type backPayResponse struct {
 
 // handleBackPay records a resident's back payment.
 func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	in, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -491,7 +487,7 @@ func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(id), req.Years, money.Fen(req.Tier))
+	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(in.ID), req.Years, money.Fen(req.Tier))
 	if err != nil {
 		return err
 	}
@@ -524,7 +520,7 @@ type tierUpgradeResponse struct {
 
 // handleUpgradeTier records a resident's tier upgrade.
 func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -532,7 +528,7 @@ func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(id), req.Year, money.Fen(req.Tier))
+	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(p.ID), req.Year, money.Fen(req.Tier))
 	if err != nil {
 		return err
 	}
@@ -600,7 +596,7 @@ func transferOf(t *insurance.Transfer) transferResponse {
 
 // handleTransferOut moves a person's employee pension out.
 func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -613,7 +609,7 @@ func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid transfer"); err != nil {
 		return err
 	}
-	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(id), req.ToRegion, on)
+	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(p.ID), req.ToRegion, on)
 	if err != nil {
 		return err
 	}
@@ -623,7 +619,7 @@ func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error
 
 // handleTransferIn records an account moved in.
 func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -636,7 +632,7 @@ func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) error 
 	if err := pr.Err("invalid transfer"); err != nil {
 		return err
 	}
-	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(id), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
+	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(p.ID), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
 		Balance: money.Fen(req.Balance), Pooled: money.Fen(req.Pooled), Months: req.Months})
 	if err != nil {
 		return err

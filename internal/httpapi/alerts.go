@@ -11,6 +11,8 @@ import (
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -102,19 +104,19 @@ type alertParams struct {
 
 // alertListParams are the filters of GET /api/v1/alerts.
 type alertListParams struct {
-	Region   string `query:"region" description:"division code of the household; default your whole scope"`
-	Township string `query:"township" description:"township code (9 digits)"`
-	Status   string `query:"status" enum:"open,visited,closed"`
-	Level    string `query:"level" enum:"yellow,orange,red,1,2,3"`
-	Overdue  bool   `query:"overdue" description:"only the alerts overdue on as_of: not closed and due before it"`
-	AsOf     string `query:"as_of" format:"date" description:"with overdue=true; default today"`
+	Region   region.Code `query:"region" description:"division code of the household; default your whole scope"`
+	Township region.Code `query:"township" description:"township code (9 digits)"`
+	Status   string      `query:"status" enum:"open,visited,closed"`
+	Level    string      `query:"level" enum:"yellow,orange,red,1,2,3"`
+	Overdue  bool        `query:"overdue" description:"only the alerts overdue on as_of: not closed and due before it"`
+	AsOf     period.Date `query:"as_of" format:"date" description:"with overdue=true; default today"`
 	pageParams
 }
 
 // overdueParams are the filters of GET /api/v1/alerts/overdue.
 type overdueParams struct {
-	Region string `query:"region" description:"region subtree; default your whole scope"`
-	AsOf   string `query:"as_of" format:"date" description:"the day the alerts are overdue on; default today"`
+	Region region.Code `query:"region" description:"region subtree; default your whole scope"`
+	AsOf   period.Date `query:"as_of" format:"date" description:"the day the alerts are overdue on; default today"`
 	pageParams
 }
 
@@ -366,26 +368,30 @@ func (s *server) handleProcessSignals(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := monitoring.AlertFilter{Region: q.region("region"), Township: q.region("township"), Status: monitoring.Status(q.str("status")), Page: q.page()}
-	if l := q.str("level"); l != "" {
+	p, err := bind[alertListParams](r)
+	if err != nil {
+		return err
+	}
+	var pr fault.Problems
+	f := monitoring.AlertFilter{Region: p.Region, Township: p.Township, Status: monitoring.Status(p.Status), Page: p.page()}
+	if l := p.Level; l != "" {
 		lvl, ok := monitoring.ParseLevel(l)
 		if !ok {
-			q.pr.Add("level", "must be yellow, orange or red (1-3)")
+			pr.Add("level", "must be yellow, orange or red (1-3)")
 		}
 		f.Level = lvl
 	}
-	asOf := q.date("as_of")
+	asOf := p.AsOf
 	v := s.viewOf(r.Context())
-	switch overdue := q.boolean("overdue"); {
+	switch overdue := p.Overdue; {
 	case overdue && asOf.IsZero():
 		f.OverdueOn = v.today
 	case overdue:
 		f.OverdueOn = asOf
 	case !asOf.IsZero():
-		q.pr.Add("as_of", "goes with overdue=true")
+		pr.Add("as_of", "goes with overdue=true")
 	}
-	if err := q.err(); err != nil {
+	if err := pr.Err("invalid query parameters"); err != nil {
 		return err
 	}
 	as, err := s.mon.Alerts(r.Context(), f)
@@ -397,11 +403,11 @@ func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	code, asOf, page := q.region("region"), q.date("as_of"), q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[overdueParams](r)
+	if err != nil {
 		return err
 	}
+	code, asOf, page := p.Region, p.AsOf, p.page()
 	rows, err := s.mon.Overdue(r.Context(), asOf, code)
 	if err != nil {
 		return err
@@ -418,11 +424,11 @@ func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[alertParams](r)
 	if err != nil {
 		return err
 	}
-	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(id))
+	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(p.ID))
 	if err != nil {
 		return err
 	}
@@ -431,7 +437,7 @@ func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[alertParams](r)
 	if err != nil {
 		return err
 	}
@@ -445,15 +451,15 @@ func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error 
 	if err := pr.Err("invalid visit"); err != nil {
 		return err
 	}
-	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(id), version,
+	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(p.ID), version,
 		monitoring.Visit{VisitedOn: on, Outcome: monitoring.VisitOutcome(req.Outcome), Note: req.Note}); err != nil {
 		return err
 	}
-	return s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(p.ID))
 }
 
 func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[alertParams](r)
 	if err != nil {
 		return err
 	}
@@ -466,10 +472,10 @@ func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) erro
 	if err := pr.Err("invalid disposition"); err != nil {
 		return err
 	}
-	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(id), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
+	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(p.ID), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
 		return err
 	}
-	return s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(p.ID))
 }
 
 // replyAlert answers a change with the alert as it now stands.

@@ -5,6 +5,8 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -87,21 +89,21 @@ func assistanceAwardOf(a *assistance.Award) assistanceAwardResponse {
 func assistanceAwardKey(a *assistance.Award) int64 { return int64(a.ID) }
 
 type assistanceAwardListParams struct {
-	Region      string `query:"region"`
-	Programme   string `query:"programme"`
-	Status      string `query:"status" enum:"active,stopped,granted"`
-	HouseholdID int64  `query:"household_id"`
-	PersonID    int64  `query:"person_id"`
+	Region      region.Code `query:"region"`
+	Programme   string      `query:"programme"`
+	Status      string      `query:"status" enum:"active,stopped,granted"`
+	HouseholdID int64       `query:"household_id"`
+	PersonID    int64       `query:"person_id"`
 	pageParams
 }
 
 func (s *server) handleListAssistanceAwards(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.AwardFilter{Region: q.region("region"), Programme: q.str("programme"), Status: assistance.AwardStatus(q.str("status")),
-		HouseholdID: registry.HouseholdID(q.id("household_id")), PersonID: registry.PersonID(q.id("person_id")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[assistanceAwardListParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.AwardFilter{Region: p.Region, Programme: p.Programme, Status: assistance.AwardStatus(p.Status),
+		HouseholdID: registry.HouseholdID(p.HouseholdID), PersonID: registry.PersonID(p.PersonID), Page: p.page()}
 	as, err := s.asst.Awards(r.Context(), f)
 	if err != nil {
 		return err
@@ -111,11 +113,11 @@ func (s *server) handleListAssistanceAwards(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
-	a, err := s.asst.FindAward(r.Context(), assistance.AwardID(id))
+	a, err := s.asst.FindAward(r.Context(), assistance.AwardID(p.ID))
 	if err != nil {
 		return err
 	}
@@ -140,18 +142,18 @@ func (s *server) handleGetAssistanceAward(w http.ResponseWriter, r *http.Request
 }
 
 type reviewsDueParams struct {
-	AsOf   string `query:"as_of" format:"date" description:"default today"`
-	Region string `query:"region"`
+	AsOf   period.Date `query:"as_of" format:"date" description:"default today"`
+	Region region.Code `query:"region"`
 	pageParams
 }
 
 func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	asOf, code := q.date("as_of"), q.region("region")
-	page := q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[reviewsDueParams](r)
+	if err != nil {
 		return err
 	}
+	asOf, code := p.AsOf, p.Region
+	page := p.page()
 	if asOf.IsZero() {
 		asOf = s.today()
 	}
@@ -164,7 +166,7 @@ func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -177,7 +179,7 @@ func (s *server) handleReview(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err("invalid review"); err != nil {
 		return err
 	}
-	rv, _, err := s.asst.Review(r.Context(), assistance.AwardID(id), t, req.Note)
+	rv, _, err := s.asst.Review(r.Context(), assistance.AwardID(p.ID), t, req.Note)
 	if err != nil {
 		return err
 	}

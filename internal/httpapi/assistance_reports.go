@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // assistanceReportRoutes are the routes of the assistance reports.
@@ -16,9 +18,9 @@ func (s *server) assistanceReportRoutes() []route {
 }
 
 type reportRangeParams struct {
-	From   string `query:"from" required:"true" example:"2024-01"`
-	To     string `query:"to" required:"true" example:"2024-12"`
-	Region string `query:"region"`
+	From   period.Month `query:"from" required:"true" example:"2024-01"`
+	To     period.Month `query:"to" required:"true" example:"2024-12"`
+	Region region.Code  `query:"region"`
 }
 
 type reportRowResponse struct {
@@ -46,11 +48,11 @@ func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 }
 
 func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	from, to, code := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region")
-	if err := q.err(); err != nil {
+	p, err := bind[reportRangeParams](r)
+	if err != nil {
 		return err
 	}
+	from, to, code := p.From, p.To, p.Region
 	rep, err := s.asst.Report(r.Context(), from, to, code)
 	if err != nil {
 		return err

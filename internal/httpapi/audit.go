@@ -65,11 +65,11 @@ func (s *server) handleListAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
+	in, err := bind[auditListParams](r)
+	if err != nil {
 		return err
 	}
+	page := in.page()
 	evs, err := s.aud.AuditEvents(r.Context(), page.After, page.Limit)
 	if err != nil {
 		return err

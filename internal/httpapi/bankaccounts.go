@@ -124,20 +124,15 @@ type bankAccountRequest struct {
 // owner named by the {id} path parameter.
 func (s *server) handleListBankAccounts(kind registry.OwnerKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idPageParams](r)
 		if err != nil {
 			return err
 		}
-		q := newQuery(r)
-		page := q.page()
-		if err := q.err(); err != nil {
-			return err
-		}
-		bs, err := s.reg.BankAccounts(r.Context(), kind, id)
+		bs, err := s.reg.BankAccounts(r.Context(), kind, p.ID)
 		if err != nil {
 			return err
 		}
-		reply(w, r, http.StatusOK, wholePage(bs, page, s.viewOf(r.Context()).bankAccount))
+		reply(w, r, http.StatusOK, wholePage(bs, p.page(), s.viewOf(r.Context()).bankAccount))
 		return nil
 	}
 }
@@ -147,7 +142,7 @@ func (s *server) handleListBankAccounts(kind registry.OwnerKind) handler {
 // it.
 func (s *server) handleCreateBankAccount(kind registry.OwnerKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
@@ -155,7 +150,7 @@ func (s *server) handleCreateBankAccount(kind registry.OwnerKind) handler {
 		if err != nil {
 			return err
 		}
-		b := &registry.BankAccount{OwnerKind: kind, OwnerID: id, BankCode: req.BankCode, BankName: req.BankName,
+		b := &registry.BankAccount{OwnerKind: kind, OwnerID: p.ID, BankCode: req.BankCode, BankName: req.BankName,
 			AccountNo: req.AccountNo, AccountName: req.AccountName, Primary: req.Primary, AgentID: req.AgentID}
 		if err := s.reg.CreateBankAccount(r.Context(), b); err != nil {
 			return notFoundOwner(err, "owner_id")
@@ -168,24 +163,24 @@ func (s *server) handleCreateBankAccount(kind registry.OwnerKind) handler {
 // approvalListParams are the filters of the lists of maker-checker
 // changes.
 type approvalListParams struct {
-	Status string `query:"status" enum:"pending,confirmed,rejected" default:"pending"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Status string      `query:"status" enum:"pending,confirmed,rejected" default:"pending"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
 	pageParams
 }
 
 // listByStatus serves a list of maker-checker records by status.
 func listByStatus[T, R any](w http.ResponseWriter, r *http.Request, list func(context.Context, registry.ApprovalStatus, region.Code, int64, int) ([]T, error),
 	key func(T) int64, out func(T) R) error {
-	q := newQuery(r)
-	st := registry.ApprovalStatus(q.str("status"))
+	p, err := bind[approvalListParams](r)
+	if err != nil {
+		return err
+	}
+	st := registry.ApprovalStatus(p.Status)
 	if st == "" {
 		st = registry.StatusPending
 	}
-	code, page := q.region("region"), q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	recs, err := list(r.Context(), st, code, page.After, page.Limit)
+	page := p.page()
+	recs, err := list(r.Context(), st, p.Region, page.After, page.Limit)
 	if err != nil {
 		return err
 	}
@@ -198,11 +193,11 @@ func (s *server) handleBankAccountsByStatus(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *server) handleGetBankAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
-	b, err := s.reg.BankAccount(r.Context(), registry.BankAccountID(id))
+	b, err := s.reg.BankAccount(r.Context(), registry.BankAccountID(p.ID))
 	if err != nil {
 		return err
 	}
@@ -241,16 +236,12 @@ func (v view) payeeAgent(a *registry.PayeeAgent) payeeAgentResponse {
 }
 
 func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personPageParams](r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(id))
+	page := p.page()
+	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(p.ID))
 	if err != nil {
 		return err
 	}
@@ -259,7 +250,7 @@ func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -267,7 +258,7 @@ func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	a := &registry.PayeeAgent{PersonID: registry.PersonID(id), Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
+	a := &registry.PayeeAgent{PersonID: registry.PersonID(p.ID), Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
 	if err := s.reg.CreatePayeeAgent(r.Context(), a); err != nil {
 		return err
 	}
@@ -295,11 +286,11 @@ type bankResponse struct {
 }
 
 func (s *server) handleListBanks(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[pageParams](r)
+	if err != nil {
 		return err
 	}
+	page := p.page()
 	bs, err := registry.Banks()
 	if err != nil {
 		return err

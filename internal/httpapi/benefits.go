@@ -49,17 +49,17 @@ type benefitParams struct {
 
 // claimListParams are the filters of GET /api/v1/unemployment-claims.
 type claimListParams struct {
-	Region   string `query:"region" description:"division code where the claimant lives; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Status   string `query:"status" enum:"open,ended"`
+	Region   region.Code `query:"region" description:"division code where the claimant lives; default your whole scope"`
+	PersonID int64       `query:"person_id"`
+	Status   string      `query:"status" enum:"open,ended"`
 	pageParams
 }
 
 // injuryListParams are the filters of GET /api/v1/injuries.
 type injuryListParams struct {
-	Region   string `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Status   string `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
+	Region   region.Code `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID int64       `query:"person_id"`
+	Status   string      `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
 	pageParams
 }
 
@@ -209,16 +209,16 @@ type benefitRunResponse struct {
 }
 
 func (s *server) handleListClaims(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.ClaimFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Status: insurance.ClaimStatus(q.str("status")), Page: q.page()}
+	p, err := bind[claimListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimOpen, insurance.ClaimEnded:
 	default:
-		q.pr.Add("status", "must be open or ended")
-	}
-	if err := q.err(); err != nil {
-		return err
+		return queryProblem("status", "must be open or ended")
 	}
 	cs, err := s.ben.Claims(r.Context(), f)
 	if err != nil {
@@ -249,7 +249,7 @@ func (s *server) handleCreateClaim(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[benefitParams](r)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err("invalid stop of a claim"); err != nil {
 		return err
 	}
-	c, err := s.ben.Stop(r.Context(), insurance.ClaimID(id), version, insurance.StopReason(req.Reason), from)
+	c, err := s.ben.Stop(r.Context(), insurance.ClaimID(p.ID), version, insurance.StopReason(req.Reason), from)
 	if err != nil {
 		return err
 	}
@@ -272,16 +272,16 @@ func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) handleListInjuries(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.ClaimFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Status: insurance.ClaimStatus(q.str("status")), Page: q.page()}
+	p, err := bind[injuryListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimNone, insurance.ClaimOpen, insurance.ClaimEnded:
 	default:
-		q.pr.Add("status", "must be none, open or ended")
-	}
-	if err := q.err(); err != nil {
-		return err
+		return queryProblem("status", "must be none, open or ended")
 	}
 	is, err := s.ben.Injuries(r.Context(), f)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -154,20 +155,20 @@ func (s *server) handleApply(w http.ResponseWriter, r *http.Request) error {
 }
 
 type caseListParams struct {
-	Region      string `query:"region"`
-	Programme   string `query:"programme" enum:"dibao,tekun,temporary_assistance"`
-	Status      string `query:"status" enum:"applied,investigated,notice,proposed,approved,refused,withdrawn,granted,reversed"`
-	HouseholdID int64  `query:"household_id"`
+	Region      region.Code `query:"region"`
+	Programme   string      `query:"programme" enum:"dibao,tekun,temporary_assistance"`
+	Status      string      `query:"status" enum:"applied,investigated,notice,proposed,approved,refused,withdrawn,granted,reversed"`
+	HouseholdID int64       `query:"household_id"`
 	pageParams
 }
 
 func (s *server) handleListCases(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.CaseFilter{Region: q.region("region"), Programme: q.str("programme"), Status: assistance.CaseStatus(q.str("status")),
-		HouseholdID: registry.HouseholdID(q.id("household_id")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[caseListParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.CaseFilter{Region: p.Region, Programme: p.Programme, Status: assistance.CaseStatus(p.Status),
+		HouseholdID: registry.HouseholdID(p.HouseholdID), Page: p.page()}
 	cs, err := s.asst.Cases(r.Context(), f)
 	if err != nil {
 		return err
@@ -187,11 +188,11 @@ func (s *server) replyCase(w http.ResponseWriter, r *http.Request, status int, i
 }
 
 func (s *server) handleGetCase(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }
 
 // investigationRequest is the body of an investigation: the case's version
@@ -199,7 +200,7 @@ func (s *server) handleGetCase(w http.ResponseWriter, r *http.Request) error {
 type investigationRequest = meansTestRequest
 
 func (s *server) handleInvestigate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -213,10 +214,10 @@ func (s *server) handleInvestigate(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid investigation"); err != nil {
 		return err
 	}
-	if _, _, err := s.asst.Investigate(r.Context(), assistance.CaseID(id), version, t, req.Note); err != nil {
+	if _, _, err := s.asst.Investigate(r.Context(), assistance.CaseID(p.ID), version, t, req.Note); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }
 
 // caseActionRequest is the body of a step of a case.
@@ -229,10 +230,11 @@ type caseActionRequest struct {
 // caseAction runs a step that takes the version and a note.
 func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID, version int64, note string) (*assistance.Case, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
+		id := p.ID
 		req, err := decode[caseActionRequest](r)
 		if err != nil {
 			return err
@@ -256,7 +258,7 @@ type objectionRequest struct {
 }
 
 func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -269,10 +271,10 @@ func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err("invalid objection"); err != nil {
 		return err
 	}
-	if _, err := s.asst.Object(r.Context(), assistance.CaseID(id), o); err != nil {
+	if _, err := s.asst.Object(r.Context(), assistance.CaseID(p.ID), o); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }
 
 type objectionParams struct {
@@ -286,11 +288,7 @@ type resolutionRequest struct {
 }
 
 func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	oid, err := pathID(r, "objection")
+	p, err := bind[objectionParams](r)
 	if err != nil {
 		return err
 	}
@@ -298,10 +296,10 @@ func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.asst.ResolveObjection(r.Context(), assistance.CaseID(id), assistance.ObjectionID(oid), req.Upheld, req.Finding); err != nil {
+	if _, err := s.asst.ResolveObjection(r.Context(), assistance.CaseID(p.ID), assistance.ObjectionID(p.Objection), req.Upheld, req.Finding); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }
 
 type grantReviewRequest struct {
@@ -311,7 +309,7 @@ type grantReviewRequest struct {
 }
 
 func (s *server) handleReviewGrant(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -324,8 +322,8 @@ func (s *server) handleReviewGrant(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid review"); err != nil {
 		return err
 	}
-	if _, err := s.asst.ReviewGrant(r.Context(), assistance.CaseID(id), version, req.Confirm, req.Reason); err != nil {
+	if _, err := s.asst.ReviewGrant(r.Context(), assistance.CaseID(p.ID), version, req.Confirm, req.Reason); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }

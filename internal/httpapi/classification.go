@@ -4,7 +4,8 @@ import (
 	"net/http"
 
 	"safetynet/internal/assistance"
-	"safetynet/internal/fault"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -87,21 +88,16 @@ func (s *server) explanationOf(ex *assistance.Explanation) householdExplanationR
 }
 
 type classificationParams struct {
-	ID     int64  `path:"id" minimum:"1"`
-	Period string `query:"period" required:"true" example:"2025-06"`
+	ID     int64        `path:"id" minimum:"1"`
+	Period period.Month `query:"period" required:"true" example:"2025-06"`
 }
 
 func (s *server) handleExplainHousehold(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[classificationParams](r)
 	if err != nil {
 		return err
 	}
-	var pr fault.Problems
-	m := periodField(&pr, "period", r.URL.Query().Get("period"))
-	if err := pr.Err("invalid query parameters"); err != nil {
-		return err
-	}
-	ex, err := s.asst.Explain(r.Context(), registry.HouseholdID(id), m)
+	ex, err := s.asst.Explain(r.Context(), registry.HouseholdID(p.ID), p.Period)
 	if err != nil {
 		return err
 	}
@@ -137,19 +133,19 @@ func (s *server) handleClassifyAll(w http.ResponseWriter, r *http.Request) error
 }
 
 type lowIncomeParams struct {
-	Period string `query:"period" required:"true" example:"2025-06"`
-	Region string `query:"region"`
-	Layer  string `query:"layer" enum:"tekun,dibao,dibao_edge,rigid_expense,low_income"`
+	Period period.Month `query:"period" required:"true" example:"2025-06"`
+	Region region.Code  `query:"region"`
+	Layer  string       `query:"layer" enum:"tekun,dibao,dibao_edge,rigid_expense,low_income"`
 	pageParams
 }
 
 func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.ClassificationFilter{Period: q.requiredMonth("period"), Region: q.region("region"),
-		Layer: assistance.Layer(q.str("layer")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[lowIncomeParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.ClassificationFilter{Period: p.Period, Region: p.Region,
+		Layer: assistance.Layer(p.Layer), Page: p.page()}
 	cs, err := s.asst.Classifications(r.Context(), f)
 	if err != nil {
 		return err
@@ -160,8 +156,8 @@ func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) err
 }
 
 type reportMonthParams struct {
-	Period string `query:"period" required:"true" example:"2025-06"`
-	Region string `query:"region"`
+	Period period.Month `query:"period" required:"true" example:"2025-06"`
+	Region region.Code  `query:"region"`
 	pageParams
 }
 
@@ -174,11 +170,11 @@ type layerCountResponse struct {
 }
 
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	m, code, page := q.requiredMonth("period"), q.region("region"), q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[reportMonthParams](r)
+	if err != nil {
 		return err
 	}
+	m, code, page := p.Period, p.Region, p.page()
 	cs, err := s.asst.LayerCounts(r.Context(), m, code)
 	if err != nil {
 		return err

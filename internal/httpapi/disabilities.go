@@ -41,16 +41,12 @@ type disabilityRequest struct {
 
 // handleListDisabilities lists a person's disability records.
 func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personPageParams](r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(id))
+	page := p.page()
+	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(p.ID))
 	if err != nil {
 		return err
 	}
@@ -60,7 +56,7 @@ func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) 
 
 // handleCreateDisability records a disability certificate for a person.
 func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personParams](r)
 	if err != nil {
 		return err
 	}
@@ -70,7 +66,7 @@ func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) 
 	}
 	var pr fault.Problems
 	d := &registry.Disability{
-		PersonID: registry.PersonID(id), Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
+		PersonID: registry.PersonID(p.ID), Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
 		CertificateNo: req.CertificateNo, Issued: dateField(&pr, "issued", req.Issued), Revoked: dateField(&pr, "revoked", req.Revoked),
 	}
 	if err := pr.Err("invalid disability record"); err != nil {

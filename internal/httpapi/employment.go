@@ -6,6 +6,8 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -86,10 +88,10 @@ type employmentParams struct {
 
 // employmentListParams are the filters of GET /api/v1/employment.
 type employmentListParams struct {
-	Region   string `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	ActiveOn string `query:"active_on" format:"date" description:"spells open on that day"`
+	Region   region.Code `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID int64       `query:"person_id"`
+	OrgID    int64       `query:"org_id"`
+	ActiveOn period.Date `query:"active_on" format:"date" description:"spells open on that day"`
 	pageParams
 }
 
@@ -97,12 +99,12 @@ func employmentKey(e *registry.Employment) int64 { return int64(e.ID) }
 
 // handleListEmployment lists spells in the caller's scope.
 func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := registry.EmploymentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), ActiveOn: q.date("active_on"), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[employmentListParams](r)
+	if err != nil {
 		return err
 	}
+	f := registry.EmploymentFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		OrgID: registry.OrgID(p.OrgID), ActiveOn: p.ActiveOn, Page: p.page()}
 	es, err := s.reg.Employments(r.Context(), f)
 	if err != nil {
 		return err
@@ -139,7 +141,7 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 
 // handlePatchEmployment changes a spell if the version sent is current.
 func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[employmentParams](r)
 	if err != nil {
 		return err
 	}
@@ -160,7 +162,7 @@ func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) e
 	if err := pr.Err("invalid employment"); err != nil {
 		return err
 	}
-	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(id), version, apply)
+	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(p.ID), version, apply)
 	if err != nil {
 		return err
 	}

@@ -92,8 +92,8 @@ type householdParams struct {
 
 // householdListParams are the filters of GET /api/v1/households.
 type householdListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id" description:"the household this person belongs to"`
+	Region   region.Code `query:"region" description:"division code; default your whole scope"`
+	PersonID int64       `query:"person_id" description:"the household this person belongs to"`
 	pageParams
 }
 
@@ -101,11 +101,11 @@ func householdKey(h *registry.Household) int64 { return int64(h.ID) }
 
 // handleListHouseholds lists households in the caller's scope.
 func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := registry.HouseholdFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[householdListParams](r)
+	if err != nil {
 		return err
 	}
+	f := registry.HouseholdFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID), Page: p.page()}
 	hs, err := s.reg.Households(r.Context(), f)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) e
 
 // handlePatchHousehold changes a household if the version sent is current.
 func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[householdParams](r)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) er
 	if err := pr.Err("invalid household"); err != nil {
 		return err
 	}
-	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(id), version, req.Patch)
+	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(p.ID), version, req.Patch)
 	if err != nil {
 		return err
 	}

@@ -70,16 +70,12 @@ func (s *server) handleIdentityChangesByStatus(w http.ResponseWriter, r *http.Re
 }
 
 func (s *server) handlePersonIdentityChanges(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[personPageParams](r)
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	cs, err := s.reg.IdentityChanges(r.Context(), registry.PersonID(id), page.After, page.Limit)
+	page := p.page()
+	cs, err := s.reg.IdentityChanges(r.Context(), registry.PersonID(p.ID), page.After, page.Limit)
 	if err != nil {
 		return err
 	}

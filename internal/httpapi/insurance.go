@@ -83,45 +83,32 @@ type enrolmentParams struct {
 
 // enrolmentListParams are the filters of GET /api/v1/enrolments.
 type enrolmentListParams struct {
-	Region   string `query:"region" description:"division code of the insured region; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	Status   string `query:"status" enum:"active,suspended,terminated"`
+	Region   region.Code `query:"region" description:"division code of the insured region; default your whole scope"`
+	PersonID int64       `query:"person_id"`
+	OrgID    int64       `query:"org_id"`
+	Scheme   string      `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Status   string      `query:"status" enum:"active,suspended,terminated"`
 	pageParams
 }
 
 func enrolmentKey(e *insurance.Enrolment) int64 { return int64(e.ID) }
 
-// month reads a YYYY-MM month.
-func (q *query) month(name string) period.Month {
-	s := q.v.Get(name)
-	if s == "" {
-		return 0
-	}
-	m, err := period.ParseMonth(s)
-	if err != nil {
-		q.pr.Add(name, "%v", err)
-	}
-	return m
-}
-
 // handleListEnrolments lists enrolments in the caller's scope.
 func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.EnrolmentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")),
-		Status: insurance.Status(q.str("status")), Page: q.page()}
+	p, err := bind[enrolmentListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.EnrolmentFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		OrgID: registry.OrgID(p.OrgID), Scheme: insurance.Scheme(p.Scheme),
+		Status: insurance.Status(p.Status), Page: p.page()}
 	if f.Scheme != "" && !f.Scheme.Valid() {
-		q.pr.Add("scheme", "must be one of %v", insurance.Schemes)
+		return queryProblem("scheme", "must be one of %v", insurance.Schemes)
 	}
 	switch f.Status {
 	case "", insurance.Active, insurance.Suspended, insurance.Terminated:
 	default:
-		q.pr.Add("status", "must be active, suspended or terminated")
-	}
-	if err := q.err(); err != nil {
-		return err
+		return queryProblem("status", "must be active, suspended or terminated")
 	}
 	es, err := s.ins.Enrolments(r.Context(), f)
 	if err != nil {
@@ -163,10 +150,11 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) e
 // terminate (终止), if the version sent is current.
 func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
+		id := p.ID
 		req, err := decode[transitionRequest](r)
 		if err != nil {
 			return err
@@ -310,10 +298,10 @@ func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) erro
 
 // arrearsParams are the filters of GET /api/v1/arrears.
 type arrearsParams struct {
-	Region string `query:"region" description:"division code of the employer; default your whole scope"`
-	OrgID  int64  `query:"org_id"`
-	From   string `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
-	To     string `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
+	Region region.Code  `query:"region" description:"division code of the employer; default your whole scope"`
+	OrgID  int64        `query:"org_id"`
+	From   period.Month `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
+	To     period.Month `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
 	pageParams
 }
 
@@ -331,18 +319,13 @@ type arrearsRowResponse struct {
 // handleArrears lists employers' months with less paid than due in the
 // caller's scope, by employer, month and scheme.
 func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.ArrearsFilter{Region: q.region("region"), OrgID: registry.OrgID(q.id("org_id")),
-		From: q.month("from"), To: q.month("to")}
-	page := q.page()
-	for _, name := range []string{"from", "to"} {
-		if q.str(name) == "" {
-			q.pr.Add(name, "is required, as YYYY-MM")
-		}
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[arrearsParams](r)
+	if err != nil {
 		return err
 	}
+	f := insurance.ArrearsFilter{Region: p.Region, OrgID: registry.OrgID(p.OrgID),
+		From: p.From, To: p.To}
+	page := p.page()
 	rows, err := s.ins.Arrears(r.Context(), f)
 	if err != nil {
 		return err
@@ -356,8 +339,8 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
 
 // coverageParams are the filters of GET /api/v1/reports/insurance.
 type coverageParams struct {
-	Period string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Period period.Month `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region region.Code  `query:"region" description:"division code; default your whole scope"`
 }
 
 // coverageRowResponse is one county's (or the total's) line of the
@@ -398,14 +381,11 @@ func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
 // handleCoverageReport reports insured persons by scheme and county, the
 // coverage rates and the contributions collected for a month.
 func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[coverageParams](r)
+	if err != nil {
 		return err
 	}
+	m, code := p.Period, p.Region
 	rep, err := s.ins.Coverage(r.Context(), m, code)
 	if err != nil {
 		return err
@@ -420,14 +400,13 @@ func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) er
 
 // contributionListParams are the filters of GET /api/v1/contributions.
 type contributionListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id" description:"a citizen must name themself"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	From     string `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
-	To       string `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
-	After    int64  `query:"after" description:"key of the last item of the previous page"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Region   region.Code  `query:"region" description:"division code; default your whole scope"`
+	PersonID int64        `query:"person_id" description:"a citizen must name themself"`
+	OrgID    int64        `query:"org_id"`
+	Scheme   string       `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	From     period.Month `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
+	To       period.Month `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
+	pageParams
 }
 
 // contributionResponse is one collected contribution (缴费记录).
@@ -454,13 +433,13 @@ func contributionOf(p insurance.Payment) contributionResponse {
 
 // handleListContributions lists collected contributions.
 func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.ContributionFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), From: q.month("from"), To: q.month("to"),
-		Page: q.page()}
-	if err := q.err(); err != nil {
+	in, err := bind[contributionListParams](r)
+	if err != nil {
 		return err
 	}
+	f := insurance.ContributionFilter{Region: in.Region, PersonID: registry.PersonID(in.PersonID),
+		OrgID: registry.OrgID(in.OrgID), Scheme: insurance.Scheme(in.Scheme), From: in.From, To: in.To,
+		Page: in.page()}
 	ps, err := s.ins.Contributions(r.Context(), f)
 	if err != nil {
 		return err
@@ -471,13 +450,12 @@ func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request)
 
 // assessmentListParams are the filters of GET /api/v1/assessments.
 type assessmentListParams struct {
-	Period   string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	After    int64  `query:"after" description:"enrolment key of the last item of the previous page"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Period   period.Month `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region   region.Code  `query:"region" description:"division code; default your whole scope"`
+	PersonID int64        `query:"person_id"`
+	OrgID    int64        `query:"org_id"`
+	Scheme   string       `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	pageParams
 }
 
 // assessmentRowResponse is the contribution due for one enrolment and
@@ -498,15 +476,12 @@ type assessmentRowResponse struct {
 
 // handleListAssessments lists the assessments of a month.
 func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.AssessmentFilter{Period: q.month("period"), Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
-	if q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[assessmentListParams](r)
+	if err != nil {
 		return err
 	}
+	f := insurance.AssessmentFilter{Period: p.Period, Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		OrgID: registry.OrgID(p.OrgID), Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.ins.Assessments(r.Context(), f)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -151,8 +152,8 @@ func meansTestOf(t *assistance.MeansTest) meansTestResponse {
 func meansTestKey(t *assistance.MeansTest) int64 { return int64(t.ID) }
 
 type meansTestListParams struct {
-	Region      string `query:"region"`
-	HouseholdID int64  `query:"household_id"`
+	Region      region.Code `query:"region"`
+	HouseholdID int64       `query:"household_id"`
 	pageParams
 }
 
@@ -179,11 +180,11 @@ func (s *server) handleCreateMeansTest(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *server) handleListMeansTests(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.TestFilter{Region: q.region("region"), HouseholdID: registry.HouseholdID(q.id("household_id")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[meansTestListParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.TestFilter{Region: p.Region, HouseholdID: registry.HouseholdID(p.HouseholdID), Page: p.page()}
 	ts, err := s.asst.MeansTests(r.Context(), f)
 	if err != nil {
 		return err

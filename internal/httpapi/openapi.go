@@ -13,6 +13,8 @@ import (
 	"github.com/swaggest/openapi-go"
 	"github.com/swaggest/openapi-go/openapi3"
 	"github.com/swaggest/openapi-go/openapi31"
+
+	"safetynet/internal/period"
 )
 
 // Security scheme names of the OpenAPI document.
@@ -79,6 +81,10 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 // refusing a route without a camelCase operation id of its own or with an
 // undeclared tag.
 func addOperations(ref openapi.Reflector, routes []route) error {
+	// Months and dates are read from parameters as YYYY-MM and YYYY-MM-DD
+	// strings (bind).
+	ref.JSONSchemaReflector().AddTypeMapping(period.Month(0), "")
+	ref.JSONSchemaReflector().AddTypeMapping(period.Date(0), "")
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
 		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
 		jsonschema.InterceptProp(describeQuery))

@@ -98,9 +98,9 @@ type organisationPageParams struct {
 
 // organisationListParams are the filters of GET /api/v1/organisations.
 type organisationListParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
-	USCC   string `query:"uscc" description:"exact unified social credit code"`
-	Name   string `query:"name" description:"names starting with this text"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
+	USCC   string      `query:"uscc" description:"exact unified social credit code"`
+	Name   string      `query:"name" description:"names starting with this text"`
 	pageParams
 }
 
@@ -108,11 +108,11 @@ func organisationKey(o *registry.Organisation) int64 { return int64(o.ID) }
 
 // handleListOrganisations lists organisations in the caller's scope.
 func (s *server) handleListOrganisations(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := registry.OrgFilter{Region: q.region("region"), USCC: q.str("uscc"), Name: q.str("name"), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[organisationListParams](r)
+	if err != nil {
 		return err
 	}
+	f := registry.OrgFilter{Region: p.Region, USCC: p.USCC, Name: p.Name, Page: p.page()}
 	os, err := s.reg.Organisations(r.Context(), f)
 	if err != nil {
 		return err
@@ -140,7 +140,7 @@ func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request
 // handlePatchOrganisation changes an organisation if the version sent is
 // current.
 func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[organisationParams](r)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request)
 	if err := pr.Err("invalid organisation"); err != nil {
 		return err
 	}
-	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(id), version, req.Patch)
+	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(p.ID), version, req.Patch)
 	if err != nil {
 		return err
 	}

@@ -89,11 +89,11 @@ type parameterParams struct {
 
 // handleListParameters lists the parameters by key.
 func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	prefix, page := q.str("prefix"), q.page()
-	if err := q.err(); err != nil {
+	in, err := bind[parameterListParams](r)
+	if err != nil {
 		return err
 	}
+	prefix, page := in.Prefix, in.page()
 	var ps []*policy.Param
 	for _, p := range s.pol.Package.Params() {
 		if strings.HasPrefix(p.Key, prefix) {
@@ -107,7 +107,11 @@ func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) er
 // handleGetParameter returns a parameter's dated values and its region
 // overrides.
 func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
+	in, err := bind[parameterParams](r)
+	if err != nil {
+		return err
+	}
+	key := in.Key
 	p, ok := s.pol.Package.Param(key)
 	if !ok {
 		return fault.Errorf(fault.NotFound, "parameter %s not found", key)

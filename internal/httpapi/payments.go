@@ -12,6 +12,8 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // paymentRoutes are the routes of payment instructions, batches, bank
@@ -113,23 +115,23 @@ func instructionOf(in *payment.Instruction) instructionResponse {
 }
 
 type instructionListParams struct {
-	Region  string `query:"region"`
-	Period  string `query:"period"`
-	Fund    string `query:"fund"`
-	Status  string `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
-	BatchID int64  `query:"batch_id"`
-	PayeeID int64  `query:"payee_id"`
+	Region  region.Code  `query:"region"`
+	Period  period.Month `query:"period"`
+	Fund    string       `query:"fund"`
+	Status  string       `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	BatchID int64        `query:"batch_id"`
+	PayeeID int64        `query:"payee_id"`
 	pageParams
 }
 
 func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.InstructionFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
-		Status: payment.Status(q.str("status")), BatchID: payment.BatchID(q.id("batch_id")), PayeeID: q.id("payee_id"), After: page.After, Limit: page.Limit}
-	if err := q.err(); err != nil {
+	p, err := bind[instructionListParams](r)
+	if err != nil {
 		return err
 	}
+	page := p.page()
+	f := payment.InstructionFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
+		Status: payment.Status(p.Status), BatchID: payment.BatchID(p.BatchID), PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
 	is, err := s.pay.Instructions(r.Context(), f)
 	if err != nil {
 		return err
@@ -182,10 +184,10 @@ func (s *server) handleRelease(w http.ResponseWriter, r *http.Request) error {
 }
 
 type pendingBanksParams struct {
-	Fund   string `query:"fund" required:"true"`
-	Period string `query:"period" required:"true"`
-	All    bool   `query:"all" description:"all months up to period (retries and late payments)"`
-	Region string `query:"region"`
+	Fund   string       `query:"fund" required:"true"`
+	Period period.Month `query:"period" required:"true"`
+	All    bool         `query:"all" description:"all months up to period (retries and late payments)"`
+	Region region.Code  `query:"region"`
 	pageParams
 }
 
@@ -196,14 +198,14 @@ type bankTotalResponse struct {
 }
 
 func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	fund, m, all, code := payment.Fund(q.str("fund")), q.requiredMonth("period"), q.boolean("all"), q.region("region")
-	page := q.page()
-	if !fund.Valid() {
-		q.pr.Add("fund", "%q is not a fund", fund)
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[pendingBanksParams](r)
+	if err != nil {
 		return err
+	}
+	fund, m, all, code := payment.Fund(p.Fund), p.Period, p.All, p.Region
+	page := p.page()
+	if !fund.Valid() {
+		return queryProblem("fund", "%q is not a fund", fund)
 	}
 	bs, err := s.pay.PendingBanks(r.Context(), fund, m, all, code)
 	if err != nil {
@@ -273,29 +275,29 @@ func batchOf(b *payment.Batch) batchResponse {
 }
 
 type batchListParams struct {
-	Region string `query:"region" description:"the batches made for this region's subtree; default your scope"`
-	Period string `query:"period"`
-	Fund   string `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
-	Status string `query:"status" enum:"draft,approved,exported,settled,cancelled"`
+	Region region.Code  `query:"region" description:"the batches made for this region's subtree; default your scope"`
+	Period period.Month `query:"period"`
+	Fund   string       `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
+	Status string       `query:"status" enum:"draft,approved,exported,settled,cancelled"`
 	// The list is newest first: next_after is the smallest id of a page.
 	pageParams
 }
 
 func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.BatchFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
-		Status: payment.BatchStatus(q.str("status")), After: page.After, Limit: page.Limit}
+	p, err := bind[batchListParams](r)
+	if err != nil {
+		return err
+	}
+	page := p.page()
+	f := payment.BatchFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
+		Status: payment.BatchStatus(p.Status), After: page.After, Limit: page.Limit}
 	if f.Fund != "" && !f.Fund.Valid() {
-		q.pr.Add("fund", "%q is not a fund", f.Fund)
+		return queryProblem("fund", "%q is not a fund", f.Fund)
 	}
 	switch f.Status {
 	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
 	default:
-		q.pr.Add("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
-	}
-	if err := q.err(); err != nil {
-		return err
+		return queryProblem("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
 	}
 	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
@@ -359,18 +361,19 @@ func maskAccount(s string) string {
 }
 
 func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
-	return s.replyBatch(w, r, payment.BatchID(id))
+	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
 func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
+	id := p.ID
 	req, err := decode[caseActionRequest](r)
 	if err != nil {
 		return err
@@ -400,7 +403,7 @@ type exportRequest struct {
 }
 
 func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -420,7 +423,7 @@ func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) error
 	if req.Version != nil {
 		version = *req.Version
 	}
-	file, b, err := s.pay.ExportBatch(r.Context(), payment.BatchID(id), version, f)
+	file, b, err := s.pay.ExportBatch(r.Context(), payment.BatchID(p.ID), version, f)
 	if err != nil {
 		return err
 	}
@@ -455,7 +458,7 @@ type returnResponse struct {
 }
 
 func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
@@ -474,7 +477,7 @@ func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	sum, err := s.pay.PostReturn(r.Context(), payment.BatchID(id), req.FileName, data, payment.Returns(rows))
+	sum, err := s.pay.PostReturn(r.Context(), payment.BatchID(p.ID), req.FileName, data, payment.Returns(rows))
 	if err != nil {
 		return err
 	}
@@ -484,8 +487,8 @@ func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
 }
 
 type reconcileParams struct {
-	Period string `query:"period" description:"YYYY-MM; every month when absent"`
-	Region string `query:"region"`
+	Period period.Month `query:"period" description:"YYYY-MM; every month when absent"`
+	Region region.Code  `query:"region"`
 }
 
 type checkResponse struct {
@@ -504,11 +507,11 @@ type reconciliationResponse struct {
 }
 
 func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if err := q.err(); err != nil {
+	p, err := bind[reconcileParams](r)
+	if err != nil {
 		return err
 	}
+	m, code := p.Period, p.Region
 	rec, err := s.pay.Reconcile(r.Context(), m, code)
 	if err != nil {
 		return err
@@ -531,11 +534,11 @@ type paidRowResponse struct {
 }
 
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	from, to, code, page := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region"), q.page()
-	if err := q.err(); err != nil {
+	in, err := bind[paidReportParams](r)
+	if err != nil {
 		return err
 	}
+	from, to, code, page := in.From, in.To, in.Region, in.page()
 	rows, err := s.pay.PaidReport(r.Context(), from, to, code)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -126,15 +127,15 @@ type awardParams struct {
 
 // awardListParams are the filters of GET /api/v1/awards.
 type awardListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension"`
+	Region   region.Code `query:"region" description:"division code; default your whole scope"`
+	PersonID int64       `query:"person_id"`
+	Scheme   string      `query:"scheme" enum:"employee_pension,resident_pension"`
 	pageParams
 }
 
 // pensionRegionParams select a region subtree, and a page.
 type pensionRegionParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
 	pageParams
 }
 
@@ -170,10 +171,11 @@ func (s *server) handleCreateAward(w http.ResponseWriter, r *http.Request) error
 // readAward reads the award of the {id} path parameter with its
 // adjustments.
 func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjustment, error) {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return nil, nil, err
 	}
+	id := p.ID
 	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(id))
 	if err != nil {
 		return nil, nil, err
@@ -201,12 +203,12 @@ func (s *server) handleFindAward(w http.ResponseWriter, r *http.Request) error {
 
 // handleListAwards lists awards.
 func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.AwardFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[awardListParams](r)
+	if err != nil {
 		return err
 	}
+	f := insurance.AwardFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+		Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.pen.Awards(r.Context(), f)
 	if err != nil {
 		return err
@@ -456,18 +458,18 @@ func (s *server) handleCertify(w http.ResponseWriter, r *http.Request) error {
 
 // overpaymentParams filter GET /api/v1/overpayments.
 type overpaymentParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
-	Status string `query:"status" enum:"outstanding,recovered"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
+	Status string      `query:"status" enum:"outstanding,recovered"`
 	pageParams
 }
 
 // handleOverpayments lists overpayments.
 func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	code, status, page := q.region("region"), insurance.OverpaymentStatus(q.str("status")), q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[overpaymentParams](r)
+	if err != nil {
 		return err
 	}
+	code, status, page := p.Region, insurance.OverpaymentStatus(p.Status), p.page()
 	os, err := s.pen.Overpayments(r.Context(), code, status)
 	if err != nil {
 		return err
@@ -487,11 +489,11 @@ type duplicateResponse struct {
 
 // handleDuplicates lists duplicate receipts.
 func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	code, page := q.region("region"), q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[pensionRegionParams](r)
+	if err != nil {
 		return err
 	}
+	code, page := p.Region, p.page()
 	ds, err := s.pen.Duplicates(r.Context(), code)
 	if err != nil {
 		return err
@@ -509,8 +511,8 @@ func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) error 
 
 // pensionReportParams select the pension report.
 type pensionReportParams struct {
-	Period string `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Period period.Month `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
+	Region region.Code  `query:"region" description:"division code; default your whole scope"`
 }
 
 // pensionAverageResponse is the average pension of a scheme.
@@ -530,14 +532,11 @@ type pensionReportResponse struct {
 
 // handlePensionReport returns the average pensions of a month.
 func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if m.IsZero() && q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[pensionReportParams](r)
+	if err != nil {
 		return err
 	}
+	m, code := p.Period, p.Region
 	rep, err := s.pen.Report(r.Context(), m, code)
 	if err != nil {
 		return err

@@ -118,11 +118,11 @@ type programmeParams struct {
 
 // handleListProgrammes lists every programme.
 func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
+	in, err := bind[pageParams](r)
+	if err != nil {
 		return err
 	}
+	page := in.page()
 	reply(w, r, http.StatusOK, wholePage(s.pol.Package.Programmes(), page, func(p *policy.Programme) programmeSummaryResponse {
 		return s.progs[p.ID].summary()
 	}))
@@ -131,9 +131,13 @@ func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) er
 
 // handleGetProgramme returns a programme with its expressions.
 func (s *server) handleGetProgramme(w http.ResponseWriter, r *http.Request) error {
-	p, ok := s.progs[r.PathValue("id")]
+	in, err := bind[programmeParams](r)
+	if err != nil {
+		return err
+	}
+	p, ok := s.progs[in.ID]
 	if !ok {
-		return fault.Errorf(fault.NotFound, "programme %s not found", r.PathValue("id"))
+		return fault.Errorf(fault.NotFound, "programme %s not found", in.ID)
 	}
 	reply(w, r, http.StatusOK, p)
 	return nil

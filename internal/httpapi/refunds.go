@@ -6,6 +6,7 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/region"
 )
 
 // refundRoutes are the routes of the job-stabilisation refund.
@@ -92,9 +93,9 @@ func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) err
 }
 
 type refundReportParams struct {
-	Year     int    `query:"year" required:"true"`
-	Region   string `query:"region"`
-	ByCounty bool   `query:"by_county"`
+	Year     int         `query:"year" required:"true"`
+	Region   region.Code `query:"region"`
+	ByCounty bool        `query:"by_county"`
 	pageParams
 }
 
@@ -107,16 +108,15 @@ type refundBatchResponse struct {
 }
 
 func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	year, err := strconv.Atoi(q.str("year"))
+	p, err := bind[refundReportParams](r)
 	if err != nil {
-		q.pr.Add("year", "is required, as YYYY")
-	}
-	code, byCounty, page := q.region("region"), q.boolean("by_county"), q.page()
-	if err := q.err(); err != nil {
 		return err
 	}
-	bs, err := s.ref.Batches(r.Context(), year, code, byCounty)
+	if p.Year == 0 {
+		return queryProblem("year", "is required, as YYYY")
+	}
+	code, byCounty, page := p.Region, p.ByCounty, p.page()
+	bs, err := s.ref.Batches(r.Context(), p.Year, code, byCounty)
 	if err != nil {
 		return err
 	}

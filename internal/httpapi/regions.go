@@ -63,23 +63,23 @@ func (u regionPatch) Patch(n *region.Node) {
 
 // regionParams are the parameters of a region's URL.
 type regionParams struct {
-	Code string `path:"code" pattern:"^[0-9]{6}([0-9]{3}){0,2}$"`
+	Code region.Code `path:"code" pattern:"^[0-9]{6}([0-9]{3}){0,2}$"`
 }
 
 // regionListParams are the parameters of GET /api/v1/regions.
 type regionListParams struct {
-	Parent string `query:"parent" description:"list this node's children; without it, the top of the tree"`
+	Parent region.Code `query:"parent" description:"list this node's children; without it, the top of the tree"`
 	pageParams
 }
 
 // handleListRegions lists the children of ?parent=, or the top-level
 // nodes.
 func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	parent, page := q.region("parent"), q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[regionListParams](r)
+	if err != nil {
 		return err
 	}
+	parent, page := p.Parent, p.page()
 	ns, err := s.reg.Regions(r.Context(), parent)
 	if err != nil {
 		return err
@@ -90,15 +90,15 @@ func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) error
 
 // handleGetRegion returns a node with its children.
 func (s *server) handleGetRegion(w http.ResponseWriter, r *http.Request) error {
-	code, err := pathRegion(r, "code")
+	p, err := bind[regionParams](r)
 	if err != nil {
 		return err
 	}
-	n, err := s.reg.Region(r.Context(), code)
+	n, err := s.reg.Region(r.Context(), p.Code)
 	if err != nil {
 		return err
 	}
-	children, err := s.reg.Regions(r.Context(), code)
+	children, err := s.reg.Regions(r.Context(), p.Code)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) erro
 
 // handlePatchRegion renames a node.
 func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) error {
-	code, err := pathRegion(r, "code")
+	p, err := bind[regionParams](r)
 	if err != nil {
 		return err
 	}
@@ -141,12 +141,12 @@ func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) error
 		return &fault.Error{Code: fault.Invalid, Message: "nothing to change",
 			Fields: map[string]string{"name_zh": "send name_zh, name_en or both"}}
 	}
-	n, err := s.reg.Region(r.Context(), code)
+	n, err := s.reg.Region(r.Context(), p.Code)
 	if err != nil {
 		return err
 	}
 	req.Patch(&n)
-	n, err = s.reg.UpdateRegion(r.Context(), code, n.NameZH, n.NameEN)
+	n, err = s.reg.UpdateRegion(r.Context(), p.Code, n.NameZH, n.NameEN)
 	if err != nil {
 		return err
 	}

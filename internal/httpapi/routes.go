@@ -245,10 +245,11 @@ func (s *server) routes() []route {
 // as out writes it.
 func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
+		id := p.ID
 		v, err := find(r.Context(), ID(id))
 		if err != nil {
 			return err
@@ -262,10 +263,11 @@ func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out
 // approval or rejection of the record of the path's id, written by out.
 func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
+		id := p.ID
 		req, err := decode[decisionRequest](r)
 		if err != nil {
 			return err
@@ -282,6 +284,13 @@ func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve
 // idParams are the parameters of a URL with one numeric id.
 type idParams struct {
 	ID int64 `path:"id" minimum:"1"`
+}
+
+// idPageParams are the parameters of a list under a URL with one numeric
+// id.
+type idPageParams struct {
+	ID int64 `path:"id" minimum:"1"`
+	pageParams
 }
 
 // decisionRequest is the body of an approver's decision.

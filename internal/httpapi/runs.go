@@ -2,12 +2,13 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // runListRoutes are the lists of the runs and jobs that make work for a
@@ -41,21 +42,21 @@ func (s *server) runListRoutes() []route {
 }
 
 type screeningListParams struct {
-	Region    string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period    string `query:"period" example:"2025-07"`
-	Programme string `query:"programme" example:"dibao"`
-	Status    string `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
-	JobID     int64  `query:"job_id" description:"the runs of one screening job"`
+	Region    region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period    period.Month `query:"period" example:"2025-07"`
+	Programme string       `query:"programme" example:"dibao"`
+	Status    string       `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
+	JobID     int64        `query:"job_id" description:"the runs of one screening job"`
 	pageParams
 }
 
 func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.RunFilter{Region: q.region("region"), Period: q.month("period"), Programme: q.str("programme"), Status: q.str("status"),
-		JobID: assistance.JobID(q.id("job_id")), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[screeningListParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: p.Status,
+		JobID: assistance.JobID(p.JobID), Page: p.page()}
 	runs, err := s.asst.ScreeningRuns(r.Context(), f)
 	if err != nil {
 		return err
@@ -65,18 +66,18 @@ func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) er
 }
 
 type screeningJobListParams struct {
-	Region string `query:"region" description:"the jobs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
-	Status string `query:"status" example:"running" description:"a job's status, such as running, done or failed"`
+	Region region.Code  `query:"region" description:"the jobs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
+	Status string       `query:"status" example:"running" description:"a job's status, such as running, done or failed"`
 	pageParams
 }
 
 func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := assistance.JobFilter{Region: q.region("region"), Period: q.month("period"), Status: q.str("status"), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[screeningJobListParams](r)
+	if err != nil {
 		return err
 	}
+	f := assistance.JobFilter{Region: p.Region, Period: p.Period, Status: p.Status, Page: p.page()}
 	js, err := s.asst.ScreeningJobs(r.Context(), f)
 	if err != nil {
 		return err
@@ -86,24 +87,23 @@ func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request)
 }
 
 type refundRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Year   int    `query:"year" example:"2025" description:"the refund year"`
-	Status string `query:"status" example:"proposed" description:"a run's status, such as proposed, approved or rejected"`
+	Region region.Code `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Year   int         `query:"year" example:"2025" description:"the refund year"`
+	Status string      `query:"status" example:"proposed" description:"a run's status, such as proposed, approved or rejected"`
 	pageParams
 }
 
 func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.RefundRunFilter{Region: q.region("region"), Status: q.str("status"), Page: q.page()}
-	if y := q.str("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1900 || n > 9999 {
-			q.pr.Add("year", "must be a year such as 2025")
-		}
-		f.Year = n
-	}
-	if err := q.err(); err != nil {
+	p, err := bind[refundRunListParams](r)
+	if err != nil {
 		return err
+	}
+	f := insurance.RefundRunFilter{Region: p.Region, Status: p.Status, Page: p.page()}
+	if y := p.Year; y != 0 {
+		if y < 1900 || y > 9999 {
+			return queryProblem("year", "must be a year such as 2025")
+		}
+		f.Year = y
 	}
 	runs, err := s.ref.Runs(r.Context(), f)
 	if err != nil {
@@ -114,8 +114,8 @@ func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) er
 }
 
 type payrollRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
+	Region region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
 	pageParams
 }
 
@@ -143,11 +143,11 @@ func payrollRunOf(run *insurance.PayrollRun) payrollRunResponse {
 }
 
 func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := insurance.PayrollRunFilter{Region: q.region("region"), Period: q.month("period"), Page: q.page()}
-	if err := q.err(); err != nil {
+	p, err := bind[payrollRunListParams](r)
+	if err != nil {
 		return err
 	}
+	f := insurance.PayrollRunFilter{Region: p.Region, Period: p.Period, Page: p.page()}
 	runs, err := s.pen.PayrollRuns(r.Context(), f)
 	if err != nil {
 		return err
@@ -157,9 +157,9 @@ func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) e
 }
 
 type paymentRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
-	Status string `query:"status" enum:"running,done,failed"`
+	Region region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
+	Status string       `query:"status" enum:"running,done,failed"`
 	pageParams
 }
 
@@ -188,17 +188,17 @@ func paymentRunOf(run *payment.Run) paymentRunResponse {
 }
 
 func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.RunFilter{Region: q.region("region"), Period: q.month("period"), Status: payment.RunStatus(q.str("status")),
+	p, err := bind[paymentRunListParams](r)
+	if err != nil {
+		return err
+	}
+	page := p.page()
+	f := payment.RunFilter{Region: p.Region, Period: p.Period, Status: payment.RunStatus(p.Status),
 		After: page.After, Limit: page.Limit}
 	switch f.Status {
 	case "", payment.RunRunning, payment.RunDone, payment.RunFailed:
 	default:
-		q.pr.Add("status", "%q is not running, done or failed", f.Status)
-	}
-	if err := q.err(); err != nil {
-		return err
+		return queryProblem("status", "%q is not running, done or failed", f.Status)
 	}
 	runs, err := s.pay.Runs(r.Context(), f)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"safetynet/internal/insurance"
+	"safetynet/internal/region"
 )
 
 // transferRoutes are the routes of a pending transfer-in's second user
@@ -21,17 +22,17 @@ func (s *server) transferRoutes() []route {
 
 // pendingTransferParams are the filters of GET /api/v1/transfers/pending.
 type pendingTransferParams struct {
-	Region string `query:"region" description:"region subtree; default your whole scope"`
+	Region region.Code `query:"region" description:"region subtree; default your whole scope"`
 	pageParams
 }
 
 func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	code := q.region("region")
-	page := q.page()
-	if err := q.err(); err != nil {
+	p, err := bind[pendingTransferParams](r)
+	if err != nil {
 		return err
 	}
+	code := p.Region
+	page := p.page()
 	ts, err := s.acc.PendingTransfers(r.Context(), code)
 	if err != nil {
 		return err
