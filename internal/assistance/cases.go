@@ -541,8 +541,8 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was assessed by you: another user approves it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was assessed by you: another user approves it", id); err != nil {
+		return nil, err
 	}
 	today := s.today()
 	if c.Status == StatusNotice {
@@ -586,8 +586,8 @@ func (s *Service) Refuse(ctx context.Context, id CaseID, version int64, reason s
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was assessed by you: another user decides it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was assessed by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refusal", Fields: map[string]string{"note": "give the reason the applicant will be told"}}
@@ -668,8 +668,8 @@ func (s *Service) ReviewGrant(ctx context.Context, id CaseID, version int64, con
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was granted by you: another user reviews it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was granted by you: another user reviews it", id); err != nil {
+		return nil, err
 	}
 	c.DecidedBy, c.DecidedAt = p.UserID, s.NowFunc().UTC()
 	ch := &CaseChange{Case: c, Action: "review after the fact: confirmed", Note: reason}

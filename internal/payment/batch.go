@@ -257,8 +257,8 @@ func (s *Service) ApproveBatch(ctx context.Context, id BatchID, version int64) (
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == b.CreatedBy {
-		return nil, fault.Errorf(fault.Forbidden, "batch %d was made by you: another user approves it", id)
+	if err := auth.SecondUser(p, []int64{b.CreatedBy}, "batch %d was made by you: another user approves it", id); err != nil {
+		return nil, err
 	}
 	b.Status, b.ApprovedBy, b.ApprovedAt = BatchApproved, p.UserID, s.NowFunc().UTC()
 	if err := s.store.UpdateBatch(ctx, b, "approve", nil); err != nil {
