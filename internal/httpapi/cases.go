@@ -127,7 +127,7 @@ func caseViewOf(v *assistance.CaseView) caseResponse {
 	}
 	for _, o := range v.Objections {
 		out.Objections = append(out.Objections, objectionResponse{ID: int64(o.ID), ReceivedOn: dateString(o.ReceivedOn), Objector: o.Objector,
-			Content: o.Content, Outcome: o.Outcome, Finding: o.Finding, ResolvedBy: o.ResolvedBy})
+			Content: o.Content, Outcome: string(o.Outcome), Finding: o.Finding, ResolvedBy: o.ResolvedBy})
 	}
 	return out
 }
