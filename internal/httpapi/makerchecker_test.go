@@ -28,22 +28,6 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 		r.want(t, http.StatusCreated).decode(t, &out)
 		return out
 	}
-	// assessedCase applies for 低保 for a new household and assesses it, as
-	// maker: on notice, awaiting approval.
-	assessedCase := func(maker string, seq int) (path string, version int64) {
-		head, spouse := b.createPerson(t, maker, vs[0], seq), b.createPerson(t, maker, vs[0], seq+1)
-		h := created(b.do(t, "POST", "/api/v1/households", maker, map[string]any{"region_code": vs[0], "hukou_type": "rural",
-			"members": []map[string]any{{"person_id": head.ID, "relation": "head"}, {"person_id": spouse.ID, "relation": "spouse"}}}))
-		c := created(b.do(t, "POST", "/api/v1/assistance-cases", maker, map[string]any{"programme": "dibao", "household_id": h.ID, "channel": "online"}))
-		path = fmt.Sprintf("/api/v1/assistance-cases/%d", c.ID)
-		members := []map[string]any{{"person_id": head.ID, "has_supporter": true}, {"person_id": spouse.ID, "has_supporter": true}}
-		lines := []map[string]any{{"person_id": head.ID, "kind": "income.wage", "amount": 360_000}, {"person_id": spouse.ID, "kind": "income.wage", "amount": 360_000}}
-		b.do(t, "POST", path+"/investigation", maker, map[string]any{"version": c.Version, "heating_type": "central", "members": members, "lines": lines}).
-			want(t, http.StatusOK).decode(t, &c)
-		b.do(t, "POST", path+"/assessment", maker, map[string]any{"version": c.Version}).want(t, http.StatusOK).decode(t, &c)
-		return path, c.Version
-	}
-
 	for i, c := range []struct {
 		name string
 		make func(maker string, seq int) made
@@ -94,12 +78,12 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 			return made{fmt.Sprintf("/api/v1/payment-batches/%d/approval", bt.ID), map[string]any{"version": bt.Version}}
 		}},
 		{"case approval", func(maker string, seq int) made {
-			path, version := assessedCase(maker, seq)
-			return made{path + "/approval", map[string]any{"version": version}}
+			path, c, _ := b.caseOnNotice(t, maker, vs[0], seq)
+			return made{path + "/approval", map[string]any{"version": c.Version}}
 		}},
 		{"case refusal", func(maker string, seq int) made {
-			path, version := assessedCase(maker, seq)
-			return made{path + "/refusal", map[string]any{"version": version, "note": "收入超标"}}
+			path, c, _ := b.caseOnNotice(t, maker, vs[0], seq)
+			return made{path + "/refusal", map[string]any{"version": c.Version, "note": "收入超标"}}
 		}},
 	} {
 		maker := fmt.Sprintf("maker%d", i)
