@@ -234,7 +234,6 @@ func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID,
 		if err != nil {
 			return err
 		}
-		id := p.ID
 		req, err := decode[caseActionRequest](r)
 		if err != nil {
 			return err
@@ -244,10 +243,10 @@ func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID,
 		if err := pr.Err("invalid request"); err != nil {
 			return err
 		}
-		if _, err := step(r.Context(), assistance.CaseID(id), version, req.Note); err != nil {
+		if _, err := step(r.Context(), assistance.CaseID(p.ID), version, req.Note); err != nil {
 			return err
 		}
-		return s.replyCase(w, r, http.StatusOK, assistance.CaseID(id))
+		return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 	}
 }
 

@@ -154,7 +154,6 @@ func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 		if err != nil {
 			return err
 		}
-		id := p.ID
 		req, err := decode[transitionRequest](r)
 		if err != nil {
 			return err
@@ -165,7 +164,7 @@ func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 		if err := pr.Err("invalid change of enrolment"); err != nil {
 			return err
 		}
-		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(id), version, to, from, req.Reason)
+		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(p.ID), version, to, from, req.Reason)
 		if err != nil {
 			return err
 		}

@@ -373,7 +373,6 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 	if err != nil {
 		return err
 	}
-	id := p.ID
 	req, err := decode[caseActionRequest](r)
 	if err != nil {
 		return err
@@ -383,10 +382,10 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 	if err := pr.Err("invalid request"); err != nil {
 		return err
 	}
-	if err := do(payment.BatchID(id), version); err != nil {
+	if err := do(payment.BatchID(p.ID), version); err != nil {
 		return err
 	}
-	return s.replyBatch(w, r, payment.BatchID(id))
+	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
 func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) error {

@@ -175,8 +175,7 @@ func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjus
 	if err != nil {
 		return nil, nil, err
 	}
-	id := p.ID
-	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(id))
+	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(p.ID))
 	if err != nil {
 		return nil, nil, err
 	}

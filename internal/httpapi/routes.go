@@ -249,8 +249,7 @@ func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out
 		if err != nil {
 			return err
 		}
-		id := p.ID
-		v, err := find(r.Context(), ID(id))
+		v, err := find(r.Context(), ID(p.ID))
 		if err != nil {
 			return err
 		}
@@ -267,12 +266,11 @@ func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve
 		if err != nil {
 			return err
 		}
-		id := p.ID
 		req, err := decode[decisionRequest](r)
 		if err != nil {
 			return err
 		}
-		v, err := decide(r.Context(), ID(id), req.Approve, req.Note)
+		v, err := decide(r.Context(), ID(p.ID), req.Approve, req.Note)
 		if err != nil {
 			return err
 		}
