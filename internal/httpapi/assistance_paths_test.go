@@ -187,3 +187,58 @@ func TestAssistanceBadInputAndScope(t *testing.T) {
 	b.do(t, "GET", fmt.Sprintf("/api/v1/means-tests/%d", tests.Items[0].ID), "cw1", nil).want(t, http.StatusOK)
 	b.do(t, "GET", fmt.Sprintf("/api/v1/means-tests/%d", tests.Items[0].ID), "cw2", nil).problem(t, http.StatusNotFound)
 }
+
+// TestMeansTestAndClassificationRun records a means test for a household
+// and classifies the county's tested households for the month.
+func TestMeansTestAndClassificationRun(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	_, _, household := b.caseOnNotice(t, "cw1", vs[0], 331)
+	var tests struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/means-tests?household_id=%d", household), "cw1", nil).want(t, http.StatusOK).decode(t, &tests)
+	var test struct {
+		Members []struct {
+			PersonID int64 `json:"person_id"`
+		} `json:"members"`
+	}
+	b.do(t, "GET", fmt.Sprintf("/api/v1/means-tests/%d", tests.Items[0].ID), "cw1", nil).want(t, http.StatusOK).decode(t, &test)
+	members := test.Members
+	req := map[string]any{"household_id": household, "period": "2025-08", "heating_type": "central", "source": "review",
+		"members": []map[string]any{{"person_id": members[0].PersonID, "has_supporter": true}, {"person_id": members[1].PersonID, "has_supporter": true}},
+		"lines":   []map[string]any{{"person_id": members[0].PersonID, "kind": "income.wage", "amount": 360_000}}}
+	b.do(t, "POST", "/api/v1/means-tests", "cw2", req).problem(t, http.StatusUnprocessableEntity) // another county's household: unknown
+	r := b.do(t, "POST", "/api/v1/means-tests", "cw1", req).want(t, http.StatusCreated)
+	var ex struct {
+		Classification struct {
+			Period string `json:"period"`
+			Layer  string `json:"layer"`
+			TestID int64  `json:"test_id"`
+		} `json:"classification"`
+		Test struct {
+			ID int64 `json:"id"`
+		} `json:"test"`
+	}
+	r.decode(t, &ex)
+	if ex.Classification.Period != "2025-08" || ex.Classification.Layer != "dibao" || ex.Test.ID == 0 {
+		t.Errorf("means test classified %+v, want dibao for 2025-08", ex)
+	}
+	if loc := r.header.Get("Location"); loc != fmt.Sprintf("/api/v1/means-tests/%d", ex.Test.ID) {
+		t.Errorf("Location %q, want the new test", loc)
+	}
+
+	var sum struct {
+		Period     string         `json:"period"`
+		Households int            `json:"households"`
+		ByLayer    map[string]int `json:"by_layer"`
+	}
+	b.do(t, "POST", "/api/v1/classification-runs", "cw1", map[string]any{"period": "2025-08", "region": "652301"}).want(t, http.StatusOK).decode(t, &sum)
+	if sum.Period != "2025-08" || sum.Households != 1 || sum.ByLayer["dibao"] != 1 {
+		t.Errorf("classification run %+v, want the one household in dibao", sum)
+	}
+	b.do(t, "POST", "/api/v1/classification-runs", "cw1", map[string]any{"period": "2025-08", "region": "652302"}).problem(t, http.StatusForbidden)
+}
