@@ -340,7 +340,7 @@ func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.B
 	out.ChangedAccounts, out.FirstPayments = &rv.Changed, &rv.FirstPayments
 	for _, l := range rv.Lines {
 		bl := batchLineResponse{Line: l.Line, InstructionID: int64(l.InstructionID), Attempt: l.Attempt,
-			Reference: l.Reference, Amount: int64(l.Amount), Outcome: l.Outcome, Reason: l.Reason,
+			Reference: l.Reference, Amount: int64(l.Amount), Outcome: string(l.Outcome), Reason: l.Reason,
 			PayeeKind: l.PayeeKind, PayeeID: l.PayeeID, PayeeName: l.PayeeName, AccountName: l.AccountName, AccountNo: maskAccount(l.AccountNo),
 			BankCode: l.BankCode, BankName: l.BankName, Changed: l.AccountChanged, FirstPayment: l.FirstPayment}
 		if l.AccountChanged {

@@ -63,8 +63,9 @@ type BatchLine struct {
 	Attempt       int           `json:"attempt"`
 	Reference     string        `json:"reference"`
 	Amount        money.Fen     `json:"amount"`
-	Outcome       string        `json:"outcome,omitempty"` // paid | failed
-	Reason        string        `json:"reason,omitempty"`
+	// Outcome is what the bank returned, Paid or Failed; empty before.
+	Outcome Status `json:"outcome,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 	// Period, RegionCode and Fund are the instruction's.
 	Period     period.Month `json:"period"`
 	RegionCode region.Code  `json:"region_code"`
