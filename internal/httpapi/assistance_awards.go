@@ -89,11 +89,11 @@ func assistanceAwardOf(a *assistance.Award) assistanceAwardResponse {
 func assistanceAwardKey(a *assistance.Award) int64 { return int64(a.ID) }
 
 type assistanceAwardListParams struct {
-	Region      region.Code `query:"region"`
-	Programme   string      `query:"programme"`
-	Status      string      `query:"status" enum:"active,stopped,granted"`
-	HouseholdID int64       `query:"household_id"`
-	PersonID    int64       `query:"person_id"`
+	Region      region.Code          `query:"region"`
+	Programme   string               `query:"programme"`
+	Status      string               `query:"status" enum:"active,stopped,granted"`
+	HouseholdID registry.HouseholdID `query:"household_id"`
+	PersonID    registry.PersonID    `query:"person_id"`
 	pageParams
 }
 
@@ -103,7 +103,7 @@ func (s *server) handleListAssistanceAwards(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	f := assistance.AwardFilter{Region: p.Region, Programme: p.Programme, Status: assistance.AwardStatus(p.Status),
-		HouseholdID: registry.HouseholdID(p.HouseholdID), PersonID: registry.PersonID(p.PersonID), Page: p.page()}
+		HouseholdID: p.HouseholdID, PersonID: p.PersonID, Page: p.page()}
 	as, err := s.asst.Awards(r.Context(), f)
 	if err != nil {
 		return err

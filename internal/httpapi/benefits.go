@@ -49,17 +49,17 @@ type benefitParams struct {
 
 // claimListParams are the filters of GET /api/v1/unemployment-claims.
 type claimListParams struct {
-	Region   region.Code `query:"region" description:"division code where the claimant lives; default your whole scope"`
-	PersonID int64       `query:"person_id"`
-	Status   string      `query:"status" enum:"open,ended"`
+	Region   region.Code       `query:"region" description:"division code where the claimant lives; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Status   string            `query:"status" enum:"open,ended"`
 	pageParams
 }
 
 // injuryListParams are the filters of GET /api/v1/injuries.
 type injuryListParams struct {
-	Region   region.Code `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64       `query:"person_id"`
-	Status   string      `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
+	Region   region.Code       `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Status   string            `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
 	pageParams
 }
 
@@ -213,7 +213,7 @@ func (s *server) handleListClaims(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := insurance.ClaimFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: p.PersonID,
 		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimOpen, insurance.ClaimEnded:
@@ -276,7 +276,7 @@ func (s *server) handleListInjuries(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f := insurance.ClaimFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: p.PersonID,
 		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimNone, insurance.ClaimOpen, insurance.ClaimEnded:

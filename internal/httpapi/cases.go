@@ -155,10 +155,10 @@ func (s *server) handleApply(w http.ResponseWriter, r *http.Request) error {
 }
 
 type caseListParams struct {
-	Region      region.Code `query:"region"`
-	Programme   string      `query:"programme" enum:"dibao,tekun,temporary_assistance"`
-	Status      string      `query:"status" enum:"applied,investigated,notice,proposed,approved,refused,withdrawn,granted,reversed"`
-	HouseholdID int64       `query:"household_id"`
+	Region      region.Code          `query:"region"`
+	Programme   string               `query:"programme" enum:"dibao,tekun,temporary_assistance"`
+	Status      string               `query:"status" enum:"applied,investigated,notice,proposed,approved,refused,withdrawn,granted,reversed"`
+	HouseholdID registry.HouseholdID `query:"household_id"`
 	pageParams
 }
 
@@ -168,7 +168,7 @@ func (s *server) handleListCases(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := assistance.CaseFilter{Region: p.Region, Programme: p.Programme, Status: assistance.CaseStatus(p.Status),
-		HouseholdID: registry.HouseholdID(p.HouseholdID), Page: p.page()}
+		HouseholdID: p.HouseholdID, Page: p.page()}
 	cs, err := s.asst.Cases(r.Context(), f)
 	if err != nil {
 		return err

@@ -88,10 +88,10 @@ type employmentParams struct {
 
 // employmentListParams are the filters of GET /api/v1/employment.
 type employmentListParams struct {
-	Region   region.Code `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64       `query:"person_id"`
-	OrgID    int64       `query:"org_id"`
-	ActiveOn period.Date `query:"active_on" format:"date" description:"spells open on that day"`
+	Region   region.Code       `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	ActiveOn period.Date       `query:"active_on" format:"date" description:"spells open on that day"`
 	pageParams
 }
 
@@ -103,8 +103,8 @@ func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := registry.EmploymentFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
-		OrgID: registry.OrgID(p.OrgID), ActiveOn: p.ActiveOn, Page: p.page()}
+	f := registry.EmploymentFilter{Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, ActiveOn: p.ActiveOn, Page: p.page()}
 	es, err := s.reg.Employments(r.Context(), f)
 	if err != nil {
 		return err

@@ -92,8 +92,8 @@ type householdParams struct {
 
 // householdListParams are the filters of GET /api/v1/households.
 type householdListParams struct {
-	Region   region.Code `query:"region" description:"division code; default your whole scope"`
-	PersonID int64       `query:"person_id" description:"the household this person belongs to"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id" description:"the household this person belongs to"`
 	pageParams
 }
 
@@ -105,7 +105,7 @@ func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := registry.HouseholdFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID), Page: p.page()}
+	f := registry.HouseholdFilter{Region: p.Region, PersonID: p.PersonID, Page: p.page()}
 	hs, err := s.reg.Households(r.Context(), f)
 	if err != nil {
 		return err

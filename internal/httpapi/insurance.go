@@ -83,11 +83,11 @@ type enrolmentParams struct {
 
 // enrolmentListParams are the filters of GET /api/v1/enrolments.
 type enrolmentListParams struct {
-	Region   region.Code `query:"region" description:"division code of the insured region; default your whole scope"`
-	PersonID int64       `query:"person_id"`
-	OrgID    int64       `query:"org_id"`
-	Scheme   string      `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	Status   string      `query:"status" enum:"active,suspended,terminated"`
+	Region   region.Code       `query:"region" description:"division code of the insured region; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Status   string            `query:"status" enum:"active,suspended,terminated"`
 	pageParams
 }
 
@@ -99,8 +99,8 @@ func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := insurance.EnrolmentFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
-		OrgID: registry.OrgID(p.OrgID), Scheme: insurance.Scheme(p.Scheme),
+	f := insurance.EnrolmentFilter{Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, Scheme: insurance.Scheme(p.Scheme),
 		Status: insurance.Status(p.Status), Page: p.page()}
 	if f.Scheme != "" && !f.Scheme.Valid() {
 		return queryProblem("scheme", "must be one of %v", insurance.Schemes)
@@ -297,10 +297,10 @@ func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) erro
 
 // arrearsParams are the filters of GET /api/v1/arrears.
 type arrearsParams struct {
-	Region region.Code  `query:"region" description:"division code of the employer; default your whole scope"`
-	OrgID  int64        `query:"org_id"`
-	From   period.Month `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
-	To     period.Month `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
+	Region region.Code    `query:"region" description:"division code of the employer; default your whole scope"`
+	OrgID  registry.OrgID `query:"org_id"`
+	From   period.Month   `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
+	To     period.Month   `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
 	pageParams
 }
 
@@ -322,7 +322,7 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := insurance.ArrearsFilter{Region: p.Region, OrgID: registry.OrgID(p.OrgID),
+	f := insurance.ArrearsFilter{Region: p.Region, OrgID: p.OrgID,
 		From: p.From, To: p.To}
 	page := p.page()
 	rows, err := s.ins.Arrears(r.Context(), f)
@@ -399,12 +399,12 @@ func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) er
 
 // contributionListParams are the filters of GET /api/v1/contributions.
 type contributionListParams struct {
-	Region   region.Code  `query:"region" description:"division code; default your whole scope"`
-	PersonID int64        `query:"person_id" description:"a citizen must name themself"`
-	OrgID    int64        `query:"org_id"`
-	Scheme   string       `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	From     period.Month `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
-	To       period.Month `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id" description:"a citizen must name themself"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	From     period.Month      `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
+	To       period.Month      `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
 	pageParams
 }
 
@@ -436,8 +436,8 @@ func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	f := insurance.ContributionFilter{Region: in.Region, PersonID: registry.PersonID(in.PersonID),
-		OrgID: registry.OrgID(in.OrgID), Scheme: insurance.Scheme(in.Scheme), From: in.From, To: in.To,
+	f := insurance.ContributionFilter{Region: in.Region, PersonID: in.PersonID,
+		OrgID: in.OrgID, Scheme: insurance.Scheme(in.Scheme), From: in.From, To: in.To,
 		Page: in.page()}
 	ps, err := s.ins.Contributions(r.Context(), f)
 	if err != nil {
@@ -449,11 +449,11 @@ func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request)
 
 // assessmentListParams are the filters of GET /api/v1/assessments.
 type assessmentListParams struct {
-	Period   period.Month `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region   region.Code  `query:"region" description:"division code; default your whole scope"`
-	PersonID int64        `query:"person_id"`
-	OrgID    int64        `query:"org_id"`
-	Scheme   string       `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Period   period.Month      `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
 	pageParams
 }
 
@@ -479,8 +479,8 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	f := insurance.AssessmentFilter{Period: p.Period, Region: p.Region, PersonID: registry.PersonID(p.PersonID),
-		OrgID: registry.OrgID(p.OrgID), Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
+	f := insurance.AssessmentFilter{Period: p.Period, Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.ins.Assessments(r.Context(), f)
 	if err != nil {
 		return err

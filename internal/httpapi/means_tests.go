@@ -152,8 +152,8 @@ func meansTestOf(t *assistance.MeansTest) meansTestResponse {
 func meansTestKey(t *assistance.MeansTest) int64 { return int64(t.ID) }
 
 type meansTestListParams struct {
-	Region      region.Code `query:"region"`
-	HouseholdID int64       `query:"household_id"`
+	Region      region.Code          `query:"region"`
+	HouseholdID registry.HouseholdID `query:"household_id"`
 	pageParams
 }
 
@@ -184,7 +184,7 @@ func (s *server) handleListMeansTests(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := assistance.TestFilter{Region: p.Region, HouseholdID: registry.HouseholdID(p.HouseholdID), Page: p.page()}
+	f := assistance.TestFilter{Region: p.Region, HouseholdID: p.HouseholdID, Page: p.page()}
 	ts, err := s.asst.MeansTests(r.Context(), f)
 	if err != nil {
 		return err

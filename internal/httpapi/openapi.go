@@ -15,6 +15,7 @@ import (
 	"github.com/swaggest/openapi-go/openapi31"
 
 	"safetynet/internal/period"
+	"safetynet/internal/registry"
 )
 
 // Security scheme names of the OpenAPI document.
@@ -82,9 +83,12 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 // undeclared tag.
 func addOperations(ref openapi.Reflector, routes []route) error {
 	// Months and dates are read from parameters as YYYY-MM and YYYY-MM-DD
-	// strings (bind).
+	// strings (bind); typed ids are plain integers.
 	ref.JSONSchemaReflector().AddTypeMapping(period.Month(0), "")
 	ref.JSONSchemaReflector().AddTypeMapping(period.Date(0), "")
+	for _, id := range []any{registry.PersonID(0), registry.HouseholdID(0), registry.OrgID(0)} {
+		ref.JSONSchemaReflector().AddTypeMapping(id, int64(0))
+	}
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
 		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
 		jsonschema.InterceptProp(describeQuery))

@@ -127,9 +127,9 @@ type awardParams struct {
 
 // awardListParams are the filters of GET /api/v1/awards.
 type awardListParams struct {
-	Region   region.Code `query:"region" description:"division code; default your whole scope"`
-	PersonID int64       `query:"person_id"`
-	Scheme   string      `query:"scheme" enum:"employee_pension,resident_pension"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension"`
 	pageParams
 }
 
@@ -206,7 +206,7 @@ func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := insurance.AwardFilter{Region: p.Region, PersonID: registry.PersonID(p.PersonID),
+	f := insurance.AwardFilter{Region: p.Region, PersonID: p.PersonID,
 		Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.pen.Awards(r.Context(), f)
 	if err != nil {
