@@ -135,18 +135,29 @@ type CaseEvent struct {
 // ObjectionID is an objection's surrogate key.
 type ObjectionID int64
 
+// ObjectionOutcome is where an objection stands.
+type ObjectionOutcome string
+
+// The outcomes of an objection: pending until it is resolved; upheld sends
+// the case back for investigation, dismissed leaves it on notice.
+const (
+	ObjectionPending   ObjectionOutcome = "pending"
+	ObjectionUpheld    ObjectionOutcome = "upheld"
+	ObjectionDismissed ObjectionOutcome = "dismissed"
+)
+
 // Objection is an objection received during the public notice (公示异议).
 type Objection struct {
 	ID         ObjectionID `json:"id"`
 	CaseID     CaseID      `json:"case_id"`
 	ReceivedOn period.Date `json:"received_on"`
 	// Objector is who objected, as they gave it (anonymous allowed).
-	Objector   string    `json:"objector,omitempty"`
-	Content    string    `json:"content"`
-	Outcome    string    `json:"outcome"` // pending | upheld | dismissed
-	Finding    string    `json:"finding,omitempty"`
-	ResolvedBy int64     `json:"resolved_by,omitempty"`
-	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	Objector   string           `json:"objector,omitempty"`
+	Content    string           `json:"content"`
+	Outcome    ObjectionOutcome `json:"outcome"`
+	Finding    string           `json:"finding,omitempty"`
+	ResolvedBy int64            `json:"resolved_by,omitempty"`
+	ResolvedAt time.Time        `json:"resolved_at,omitzero"`
 }
 
 // CaseFilter selects cases.
@@ -485,7 +496,7 @@ func (s *Service) Object(ctx context.Context, id CaseID, o *Objection) (*Objecti
 	if o.ReceivedOn < c.NoticeFrom || o.ReceivedOn > c.NoticeTo {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid objection", Fields: map[string]string{"received_on": fmt.Sprintf("the notice ran from %s to %s", c.NoticeFrom, c.NoticeTo)}}
 	}
-	o.ID, o.CaseID, o.Outcome = 0, c.ID, "pending"
+	o.ID, o.CaseID, o.Outcome = 0, c.ID, ObjectionPending
 	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: "objection received", Note: o.Content, Objection: o}); err != nil {
 		return nil, err
 	}
@@ -516,13 +527,13 @@ func (s *Service) ResolveObjection(ctx context.Context, id CaseID, objection Obj
 	if o == nil {
 		return nil, fault.Errorf(fault.NotFound, "objection %d of case %d not found", objection, id)
 	}
-	if o.Outcome != "pending" {
+	if o.Outcome != ObjectionPending {
 		return nil, fault.Errorf(fault.Conflict, "objection %d was %s already", objection, o.Outcome)
 	}
-	o.Outcome, o.Finding, o.ResolvedBy, o.ResolvedAt = "dismissed", finding, p.UserID, s.clock.Now().UTC()
+	o.Outcome, o.Finding, o.ResolvedBy, o.ResolvedAt = ObjectionDismissed, finding, p.UserID, s.clock.Now().UTC()
 	action := "objection dismissed"
 	if upheld {
-		o.Outcome, action = "upheld", "objection upheld: investigate again"
+		o.Outcome, action = ObjectionUpheld, "objection upheld: investigate again"
 		c.Status, c.NoticeFrom, c.NoticeTo, c.Eligible, c.Amount = StatusApplied, 0, 0, false, 0
 	}
 	if err := s.store.ChangeCase(ctx, &CaseChange{Case: c, Action: action, Note: finding, Objection: o}); err != nil {
@@ -541,8 +552,8 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was assessed by you: another user approves it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was assessed by you: another user approves it", id); err != nil {
+		return nil, err
 	}
 	today := s.today()
 	if c.Status == StatusNotice {
@@ -554,7 +565,7 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 			return nil, err
 		}
 		for _, o := range os {
-			if o.Outcome == "pending" {
+			if o.Outcome == ObjectionPending {
 				return nil, fault.Errorf(fault.Conflict, "objection %d to case %d is not resolved", o.ID, id)
 			}
 		}
@@ -586,8 +597,8 @@ func (s *Service) Refuse(ctx context.Context, id CaseID, version int64, reason s
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was assessed by you: another user decides it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was assessed by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid refusal", Fields: map[string]string{"note": "give the reason the applicant will be told"}}
@@ -668,8 +679,8 @@ func (s *Service) ReviewGrant(ctx context.Context, id CaseID, version int64, con
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == c.AssessedBy {
-		return nil, fault.Errorf(fault.Forbidden, "case %d was granted by you: another user reviews it", id)
+	if err := auth.SecondUser(p, []int64{c.AssessedBy}, "case %d was granted by you: another user reviews it", id); err != nil {
+		return nil, err
 	}
 	c.DecidedBy, c.DecidedAt = p.UserID, s.clock.Now().UTC()
 	ch := &CaseChange{Case: c, Action: "review after the fact: confirmed", Note: reason}

@@ -163,8 +163,8 @@ func (s *Service) DecideReview(ctx context.Context, id ReviewID, approve bool, n
 	if r.Outcome != ReviewStopProposed && r.Outcome != ReviewChangeProposed {
 		return nil, fault.Errorf(fault.Conflict, "review %d has no proposal waiting (%s)", id, r.Outcome)
 	}
-	if p.UserID == r.ReviewedBy {
-		return nil, fault.Errorf(fault.Forbidden, "review %d was made by you: another user decides it", id)
+	if err := auth.SecondUser(p, []int64{r.ReviewedBy}, "review %d was made by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	a, err := s.store.AssistanceAward(ctx, r.AwardID)
 	if err != nil {

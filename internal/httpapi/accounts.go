@@ -119,32 +119,28 @@ func statementOf(st *insurance.Statement) statementResponse {
 
 // statement reads the statement the request names.
 func (s *server) statement(r *http.Request) (*insurance.Statement, error) {
-	id, err := pathID(r, "id")
+	p, err := bind[accountParams](r)
 	if err != nil {
 		return nil, err
 	}
-	q := newQuery(r)
-	scheme := insurance.Scheme(q.str("scheme"))
+	scheme := insurance.Scheme(p.Scheme)
 	if scheme == "" {
 		scheme = insurance.EmployeePension
 	}
 	if scheme != insurance.EmployeePension && scheme != insurance.ResidentPension {
-		q.pr.Add("scheme", "must be employee_pension or resident_pension")
+		return nil, queryProblem("scheme", "must be employee_pension or resident_pension")
 	}
-	if err := q.err(); err != nil {
-		return nil, err
-	}
-	return s.acc.Statement(r.Context(), registry.PersonID(id), scheme)
+	return s.acc.Statement(r.Context(), registry.PersonID(p.ID), scheme)
 }
 
 // handleAccount returns a person's personal-account statement as JSON.
-func (s *server) handleAccount(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.statement(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, statementOf(st))
+	return nil
 }
 
 // statementPage is the printable statement: self-contained, zh-CN labels
@@ -236,11 +232,10 @@ func kindLabel(k insurance.EntryKind) string {
 }
 
 // handleAccountStatementHTML returns the printable statement page.
-func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.statement(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	data := struct {
@@ -248,8 +243,7 @@ func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Reque
 		Printed string
 	}{st, s.reg.Today().String()}
 	if err := statementPage.Execute(&buf, data); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -258,6 +252,7 @@ func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Reque
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
+	return nil
 }
 
 // creditRequest is the body of POST /api/v1/account-credits.
@@ -301,27 +296,25 @@ func bodyRegion(pr *fault.Problems, s string) region.Code {
 }
 
 // handleCredit runs the monthly crediting.
-func (s *server) handleCredit(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCredit(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[creditRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
 	code := bodyRegion(&pr, req.Region)
 	if err := pr.Err("invalid crediting run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.acc.Credit(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, creditResponse{Period: sum.Period.String(), Region: string(sum.Region), Payments: sum.Payments,
 		Posted: sum.Posted, AlreadyPosted: sum.AlreadyPosted, Contributions: int64(sum.Contributions), Subsidies: int64(sum.Subsidies),
 		Parameters: paramReads(sum.Parameters)})
+	return nil
 }
 
 // interestRequest is the body of POST /api/v1/account-interest.
@@ -341,22 +334,19 @@ type interestResponse struct {
 }
 
 // handleInterest runs the yearly interest.
-func (s *server) handleInterest(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleInterest(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[interestRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	code := bodyRegion(&pr, req.Region)
 	if err := pr.Err("invalid interest run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.acc.CreditInterest(r.Context(), req.Year, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := interestResponse{Year: sum.Year, Region: string(sum.Region), Persons: map[string]int{}, AlreadyPosted: map[string]int{},
 		Interest: map[string]int64{}, Parameters: paramReads(sum.Parameters)}
@@ -370,6 +360,7 @@ func (s *server) handleInterest(w http.ResponseWriter, r *http.Request) {
 		out.Interest[string(sc)] = int64(v)
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // hardshipRequest is the body of POST /api/v1/hardship-premiums.
@@ -424,39 +415,36 @@ func hardshipBatchOf(b *insurance.HardshipBatch) hardshipBatchResponse {
 }
 
 // handlePayHardship runs the 代缴 of a year.
-func (s *server) handlePayHardship(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePayHardship(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[hardshipRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	code := bodyRegion(&pr, req.Region)
 	if err := pr.Err("invalid 代缴 run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	b, err := s.acc.PayHardshipPremiums(r.Context(), req.Year, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, hardshipBatchOf(b))
+	return nil
 }
 
 // handleGetHardship returns a 代缴 batch.
-func (s *server) handleGetHardship(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleGetHardship(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[hardshipParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	b, err := s.acc.HardshipBatch(r.Context(), id)
+	b, err := s.acc.HardshipBatch(r.Context(), p.ID)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, hardshipBatchOf(b))
+	return nil
 }
 
 // backPayRequest is the body of POST /api/v1/persons/{id}/account/back-payments.
@@ -490,21 +478,18 @@ type backPayResponse struct {
 }
 
 // handleBackPay records a resident's back payment.
-func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[backPayRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(id), req.Years, money.Fen(req.Tier))
+	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(in.ID), req.Years, money.Fen(req.Tier))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := backPayResponse{PersonID: int64(bp.PersonID), Tier: int64(bp.Tier), Years: bp.Years, Total: int64(bp.Total),
 		ContributionYears: bp.ContributionYears, Parameters: paramReads(bp.Parameters)}
@@ -512,6 +497,7 @@ func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) {
 		out.Payments = append(out.Payments, paymentOf(p))
 	}
 	reply(w, r, http.StatusCreated, out)
+	return nil
 }
 
 // tierUpgradeRequest is the body of POST /api/v1/persons/{id}/account/tier-upgrades.
@@ -533,24 +519,22 @@ type tierUpgradeResponse struct {
 }
 
 // handleUpgradeTier records a resident's tier upgrade.
-func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[tierUpgradeRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(id), req.Year, money.Fen(req.Tier))
+	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(p.ID), req.Year, money.Fen(req.Tier))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, tierUpgradeResponse{PersonID: int64(up.PersonID), Year: up.Year, Paid: int64(up.Paid), Tier: int64(up.Tier),
 		Difference: int64(up.Difference), Subsidy: int64(up.Subsidy), Payment: paymentOf(up.Payment), Parameters: paramReads(up.Parameters)})
+	return nil
 }
 
 // transferOutRequest is the body of POST /api/v1/persons/{id}/account/transfer-out.
@@ -611,54 +595,48 @@ func transferOf(t *insurance.Transfer) transferResponse {
 }
 
 // handleTransferOut moves a person's employee pension out.
-func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[transferOutRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	on := dateField(&pr, "on", req.On)
 	if err := pr.Err("invalid transfer"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(id), req.ToRegion, on)
+	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(p.ID), req.ToRegion, on)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, transferOf(t))
+	return nil
 }
 
 // handleTransferIn records an account moved in.
-func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[transferInRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	on := dateField(&pr, "on", req.On)
 	if err := pr.Err("invalid transfer"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(id), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
+	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(p.ID), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
 		Balance: money.Fen(req.Balance), Pooled: money.Fen(req.Pooled), Months: req.Months})
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, transferOf(t))
+	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -102,19 +104,19 @@ type alertParams struct {
 
 // alertListParams are the filters of GET /api/v1/alerts.
 type alertListParams struct {
-	Region   string `query:"region" description:"division code of the household; default your whole scope"`
-	Township string `query:"township" description:"township code (9 digits)"`
-	Status   string `query:"status" enum:"open,visited,closed"`
-	Level    string `query:"level" enum:"yellow,orange,red,1,2,3"`
-	Overdue  bool   `query:"overdue" description:"only the alerts overdue on as_of: not closed and due before it"`
-	AsOf     string `query:"as_of" format:"date" description:"with overdue=true; default today"`
+	Region   region.Code `query:"region" description:"division code of the household; default your whole scope"`
+	Township region.Code `query:"township" description:"township code (9 digits)"`
+	Status   string      `query:"status" enum:"open,visited,closed"`
+	Level    string      `query:"level" enum:"yellow,orange,red,1,2,3"`
+	Overdue  bool        `query:"overdue" description:"only the alerts overdue on as_of: not closed and due before it"`
+	AsOf     period.Date `query:"as_of" format:"date" description:"with overdue=true; default today"`
 	pageParams
 }
 
 // overdueParams are the filters of GET /api/v1/alerts/overdue.
 type overdueParams struct {
-	Region string `query:"region" description:"region subtree; default your whole scope"`
-	AsOf   string `query:"as_of" format:"date" description:"the day the alerts are overdue on; default today"`
+	Region region.Code `query:"region" description:"region subtree; default your whole scope"`
+	AsOf   period.Date `query:"as_of" format:"date" description:"the day the alerts are overdue on; default today"`
 	pageParams
 }
 
@@ -297,11 +299,10 @@ func (v view) alertOf(a *monitoring.Alert) alertResponse {
 
 func alertKey(a *monitoring.Alert) int64 { return int64(a.ID) }
 
-func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[signalsRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	today := s.viewOf(r.Context()).today
@@ -323,8 +324,7 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		ss[i] = sg
 	}
 	if err := pr.Err("invalid signals"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	// Whether an ID number names a registered person is an answer: the
 	// numbers count as searches by ID number, limited and audited.
@@ -335,84 +335,82 @@ func (s *server) handleRecordSignals(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.reg.CheckIDSearches(r.Context(), numbers); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.mon.RecordSignals(r.Context(), req.Batch, ss); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := signalsResponse{Recorded: len(ss), IDs: make([]int64, len(ss))}
 	for i := range ss {
 		out.IDs[i] = int64(ss[i].ID)
 	}
 	reply(w, r, http.StatusCreated, out)
+	return nil
 }
 
-func (s *server) handleProcessSignals(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleProcessSignals(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[processRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	asOf := dateField(&pr, "as_of", req.AsOf)
 	if err := pr.Err("invalid processing"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.mon.Process(r.Context(), asOf)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, processResponse{Region: string(sum.Region), AsOf: dateString(sum.AsOf), Signals: sum.Signals, AtRisk: sum.AtRisk,
 		NoRisk: sum.NoRisk, Opened: sum.Opened, Raised: sum.Raised, Attached: sum.Attached, ByLevel: sum.ByLevel, PolicyVersion: sum.PolicyVersion})
+	return nil
 }
 
-func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := monitoring.AlertFilter{Region: q.region("region"), Township: q.region("township"), Status: monitoring.Status(q.str("status")), Page: q.page()}
-	if l := q.str("level"); l != "" {
+func (s *server) handleListAlerts(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[alertListParams](r)
+	if err != nil {
+		return err
+	}
+	var pr fault.Problems
+	f := monitoring.AlertFilter{Region: p.Region, Township: p.Township, Status: monitoring.Status(p.Status), Page: p.page()}
+	if l := p.Level; l != "" {
 		lvl, ok := monitoring.ParseLevel(l)
 		if !ok {
-			q.pr.Add("level", "must be yellow, orange or red (1-3)")
+			pr.Add("level", "must be yellow, orange or red (1-3)")
 		}
 		f.Level = lvl
 	}
-	asOf := q.date("as_of")
+	asOf := p.AsOf
 	v := s.viewOf(r.Context())
-	switch overdue := q.boolean("overdue"); {
+	switch overdue := p.Overdue; {
 	case overdue && asOf.IsZero():
 		f.OverdueOn = v.today
 	case overdue:
 		f.OverdueOn = asOf
 	case !asOf.IsZero():
-		q.pr.Add("as_of", "goes with overdue=true")
+		pr.Add("as_of", "goes with overdue=true")
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+	if err := pr.Err("invalid query parameters"); err != nil {
+		return err
 	}
 	as, err := s.mon.Alerts(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, alertKey, v.alertOf))
+	return nil
 }
 
-func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	code, asOf, page := q.region("region"), q.date("as_of"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[overdueParams](r)
+	if err != nil {
+		return err
 	}
+	code, asOf, page := p.Region, p.AsOf, p.page()
 	rows, err := s.mon.Overdue(r.Context(), asOf, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(rows, page, func(t monitoring.TownshipOverdue) townshipOverdueResponse {
 		o := townshipOverdueResponse{Township: string(t.Township), Name: t.Name, Open: t.Open, Overdue: t.Overdue, OldestDue: dateString(t.OldestDue),
@@ -422,79 +420,71 @@ func (s *server) handleOverdueAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		return o
 	}))
+	return nil
 }
 
-func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[alertParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(id))
+	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(p.ID))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, s.viewOf(r.Context()).alertOf(a))
+	return nil
 }
 
-func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[alertParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[visitRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	on := dateField(&pr, "visited_on", req.VisitedOn)
 	if err := pr.Err("invalid visit"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(id), version,
+	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(p.ID), version,
 		monitoring.Visit{VisitedOn: on, Outcome: monitoring.VisitOutcome(req.Outcome), Note: req.Note}); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(p.ID))
 }
 
-func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[alertParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[dispositionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid disposition"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(id), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
-		writeError(w, r, err)
-		return
+	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(p.ID), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
+		return err
 	}
-	s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(id))
+	return s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(p.ID))
 }
 
 // replyAlert answers a change with the alert as it now stands.
-func (s *server) replyAlert(w http.ResponseWriter, r *http.Request, status int, id monitoring.AlertID) {
+func (s *server) replyAlert(w http.ResponseWriter, r *http.Request, status int, id monitoring.AlertID) error {
 	a, err := s.mon.Alert(r.Context(), id)
 	if err != nil {
-		writeError(w, r, fmt.Errorf("read alert %d after the change: %w", id, err))
-		return
+		return fmt.Errorf("read alert %d after the change: %w", id, err)
 	}
 	w.Header().Set("Location", "/api/v1/alerts/"+strconv.FormatInt(int64(id), 10))
 	reply(w, r, status, s.viewOf(r.Context()).alertOf(a))
+	return nil
 }

@@ -60,22 +60,19 @@ func auditVisible(p auth.Principal, e audit.Event) bool {
 // handleListAudit lists audit events in sequence order, for auditors. A
 // page reads limit events and keeps those in the caller's scope, so it may
 // hold fewer than limit items; keep reading while next_after is not null.
-func (s *server) handleListAudit(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleListAudit(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r.Context(), auth.PermAuditRead)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+	in, err := bind[auditListParams](r)
+	if err != nil {
+		return err
 	}
+	page := in.page()
 	evs, err := s.aud.AuditEvents(r.Context(), page.After, page.Limit)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := listResponse[auditEventResponse]{Items: make([]auditEventResponse, 0, len(evs))}
 	if size := page.Limit - 1; len(evs) > size {
@@ -89,4 +86,5 @@ func (s *server) handleListAudit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }

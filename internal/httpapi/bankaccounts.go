@@ -122,102 +122,91 @@ type bankAccountRequest struct {
 
 // handleListBankAccounts returns a handler listing the accounts of the
 // owner named by the {id} path parameter.
-func (s *server) handleListBankAccounts(kind registry.OwnerKind) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+func (s *server) handleListBankAccounts(kind registry.OwnerKind) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bind[idPageParams](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		q := newQuery(r)
-		page := q.page()
-		if err := q.err(); err != nil {
-			writeError(w, r, err)
-			return
-		}
-		bs, err := s.reg.BankAccounts(r.Context(), kind, id)
+		bs, err := s.reg.BankAccounts(r.Context(), kind, p.ID)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		reply(w, r, http.StatusOK, wholePage(bs, page, s.viewOf(r.Context()).bankAccount))
+		reply(w, r, http.StatusOK, wholePage(bs, p.page(), s.viewOf(r.Context()).bankAccount))
+		return nil
 	}
 }
 
 // handleCreateBankAccount returns a handler adding an account to the owner
 // named by the {id} path parameter: pending until another user confirms
 // it.
-func (s *server) handleCreateBankAccount(kind registry.OwnerKind) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+func (s *server) handleCreateBankAccount(kind registry.OwnerKind) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bind[idParams](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[bankAccountRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		b := &registry.BankAccount{OwnerKind: kind, OwnerID: id, BankCode: req.BankCode, BankName: req.BankName,
+		b := &registry.BankAccount{OwnerKind: kind, OwnerID: p.ID, BankCode: req.BankCode, BankName: req.BankName,
 			AccountNo: req.AccountNo, AccountName: req.AccountName, Primary: req.Primary, AgentID: req.AgentID}
 		if err := s.reg.CreateBankAccount(r.Context(), b); err != nil {
-			writeError(w, r, notFoundOwner(err, "owner_id"))
-			return
+			return notFoundOwner(err, "owner_id")
 		}
 		reply(w, r, http.StatusCreated, s.viewOf(r.Context()).bankAccount(b))
+		return nil
 	}
 }
 
 // approvalListParams are the filters of the lists of maker-checker
 // changes.
 type approvalListParams struct {
-	Status string `query:"status" enum:"pending,confirmed,rejected" default:"pending"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Status string      `query:"status" enum:"pending,confirmed,rejected" default:"pending"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
 	pageParams
 }
 
 // listByStatus serves a list of maker-checker records by status.
 func listByStatus[T, R any](w http.ResponseWriter, r *http.Request, list func(context.Context, registry.ApprovalStatus, region.Code, int64, int) ([]T, error),
-	key func(T) int64, out func(T) R) {
-	q := newQuery(r)
-	st := registry.ApprovalStatus(q.str("status"))
+	key func(T) int64, out func(T) R) error {
+	p, err := bind[approvalListParams](r)
+	if err != nil {
+		return err
+	}
+	st := registry.ApprovalStatus(p.Status)
 	if st == "" {
 		st = registry.StatusPending
 	}
-	code, page := q.region("region"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	recs, err := list(r.Context(), st, code, page.After, page.Limit)
+	page := p.page()
+	recs, err := list(r.Context(), st, p.Region, page.After, page.Limit)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(recs, page.Limit, key, out))
+	return nil
 }
 
-func (s *server) handleBankAccountsByStatus(w http.ResponseWriter, r *http.Request) {
-	listByStatus(w, r, s.reg.BankAccountsByStatus, func(b *registry.BankAccount) int64 { return int64(b.ID) }, s.viewOf(r.Context()).bankAccount)
+func (s *server) handleBankAccountsByStatus(w http.ResponseWriter, r *http.Request) error {
+	return listByStatus(w, r, s.reg.BankAccountsByStatus, func(b *registry.BankAccount) int64 { return int64(b.ID) }, s.viewOf(r.Context()).bankAccount)
 }
 
-func (s *server) handleGetBankAccount(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleGetBankAccount(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	b, err := s.reg.BankAccount(r.Context(), registry.BankAccountID(id))
+	b, err := s.reg.BankAccount(r.Context(), registry.BankAccountID(p.ID))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, s.viewOf(r.Context()).bankAccount(b))
+	return nil
 }
 
-func (s *server) handleDecideBankAccount(w http.ResponseWriter, r *http.Request) {
-	decide(s.reg.DecideBankAccount, s.viewOf(r.Context()).bankAccount)(w, r)
+func (s *server) handleDecideBankAccount(w http.ResponseWriter, r *http.Request) error {
+	return decide(s.reg.DecideBankAccount, s.viewOf(r.Context()).bankAccount)(w, r)
 }
 
 // payeeAgentRequest is the body that records a payee agent.
@@ -246,51 +235,43 @@ func (v view) payeeAgent(a *registry.PayeeAgent) payeeAgentResponse {
 		IDNumber: v.idNumber(a.IDNumber), Relation: string(a.Relation), Status: string(a.Status), approvalResponse: approvalOf(a.Approval), Version: a.Version}
 }
 
-func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personPageParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(id))
+	page := p.page()
+	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(p.ID))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(as, page, s.viewOf(r.Context()).payeeAgent))
+	return nil
 }
 
-func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[payeeAgentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	a := &registry.PayeeAgent{PersonID: registry.PersonID(id), Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
+	a := &registry.PayeeAgent{PersonID: registry.PersonID(p.ID), Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
 	if err := s.reg.CreatePayeeAgent(r.Context(), a); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, s.viewOf(r.Context()).payeeAgent(a))
+	return nil
 }
 
-func (s *server) handleAgentsByStatus(w http.ResponseWriter, r *http.Request) {
-	listByStatus(w, r, s.reg.PayeeAgentsByStatus, func(a *registry.PayeeAgent) int64 { return int64(a.ID) }, s.viewOf(r.Context()).payeeAgent)
+func (s *server) handleAgentsByStatus(w http.ResponseWriter, r *http.Request) error {
+	return listByStatus(w, r, s.reg.PayeeAgentsByStatus, func(a *registry.PayeeAgent) int64 { return int64(a.ID) }, s.viewOf(r.Context()).payeeAgent)
 }
 
-func (s *server) handleDecideAgent(w http.ResponseWriter, r *http.Request) {
-	decide(s.reg.DecidePayeeAgent, s.viewOf(r.Context()).payeeAgent)(w, r)
+func (s *server) handleDecideAgent(w http.ResponseWriter, r *http.Request) error {
+	return decide(s.reg.DecidePayeeAgent, s.viewOf(r.Context()).payeeAgent)(w, r)
 }
 
 // bankResponse is an entry of the reference table of banks.
@@ -304,20 +285,19 @@ type bankResponse struct {
 	Status string `json:"status" enum:"confirmed,unconfirmed"`
 }
 
-func (s *server) handleListBanks(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListBanks(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[pageParams](r)
+	if err != nil {
+		return err
 	}
+	page := p.page()
 	bs, err := registry.Banks()
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(bs, page, func(b registry.Bank) bankResponse {
 		return bankResponse{Code: b.Code, Name: b.Name, CNAPS: b.CNAPS, From: dateString(b.From), Until: dateString(b.Until),
 			Source: b.Source, Status: b.Status}
 	}))
+	return nil
 }

@@ -49,17 +49,17 @@ type benefitParams struct {
 
 // claimListParams are the filters of GET /api/v1/unemployment-claims.
 type claimListParams struct {
-	Region   string `query:"region" description:"division code where the claimant lives; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Status   string `query:"status" enum:"open,ended"`
+	Region   region.Code       `query:"region" description:"division code where the claimant lives; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Status   string            `query:"status" enum:"open,ended"`
 	pageParams
 }
 
 // injuryListParams are the filters of GET /api/v1/injuries.
 type injuryListParams struct {
-	Region   string `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Status   string `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
+	Region   region.Code       `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Status   string            `query:"status" enum:"none,open,ended" description:"state of the monthly allowance"`
 	pageParams
 }
 
@@ -208,123 +208,113 @@ type benefitRunResponse struct {
 	Ended map[string]int `json:"ended" required:"true" nullable:"false"`
 }
 
-func (s *server) handleListClaims(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.ClaimFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Status: insurance.ClaimStatus(q.str("status")), Page: q.page()}
+func (s *server) handleListClaims(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[claimListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: p.PersonID,
+		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimOpen, insurance.ClaimEnded:
 	default:
-		q.pr.Add("status", "must be open or ended")
-	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return queryProblem("status", "must be open or ended")
 	}
 	cs, err := s.ben.Claims(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(cs, f.Limit, claimKey, claimOf))
+	return nil
 }
 
-func (s *server) handleCreateClaim(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateClaim(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[claimRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	c := &insurance.UnemploymentClaim{PersonID: registry.PersonID(req.PersonID), OrgID: registry.OrgID(req.OrgID),
 		SeparationDate: dateField(&pr, "separation_date", req.SeparationDate), Separation: req.Separation,
 		RegisteredOn: dateField(&pr, "registered_on", req.RegisteredOn), RetirementGroup: req.RetirementGroup}
 	if err := pr.Err("invalid unemployment claim"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ben.Claim(r.Context(), c); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/unemployment-claims/"+strconv.FormatInt(int64(c.ID), 10))
 	reply(w, r, http.StatusCreated, claimOf(c))
+	return nil
 }
 
-func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[benefitParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[stopRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	from := periodField(&pr, "from", req.From)
 	if err := pr.Err("invalid stop of a claim"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	c, err := s.ben.Stop(r.Context(), insurance.ClaimID(id), version, insurance.StopReason(req.Reason), from)
+	c, err := s.ben.Stop(r.Context(), insurance.ClaimID(p.ID), version, insurance.StopReason(req.Reason), from)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, claimOf(c))
+	return nil
 }
 
-func (s *server) handleListInjuries(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.ClaimFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Status: insurance.ClaimStatus(q.str("status")), Page: q.page()}
+func (s *server) handleListInjuries(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[injuryListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.ClaimFilter{Region: p.Region, PersonID: p.PersonID,
+		Status: insurance.ClaimStatus(p.Status), Page: p.page()}
 	switch f.Status {
 	case "", insurance.ClaimNone, insurance.ClaimOpen, insurance.ClaimEnded:
 	default:
-		q.pr.Add("status", "must be none, open or ended")
-	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return queryProblem("status", "must be none, open or ended")
 	}
 	is, err := s.ben.Injuries(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(is, f.Limit, injuryKey, injuryOf))
+	return nil
 }
 
-func (s *server) handleCreateInjury(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateInjury(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[injuryRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	in := &insurance.Injury{PersonID: registry.PersonID(req.PersonID), OrgID: registry.OrgID(req.OrgID),
 		InjuryDate: dateField(&pr, "injury_date", req.InjuryDate), RecognisedOn: dateField(&pr, "recognised_on", req.RecognisedOn),
 		Grade: req.Grade, Nursing: req.Nursing, EmployerArrangesWork: req.EmployerArrangesWork, RetirementGroup: req.RetirementGroup}
 	if err := pr.Err("invalid work injury"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ben.RecordInjury(r.Context(), in); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/injuries/"+strconv.FormatInt(int64(in.ID), 10))
 	reply(w, r, http.StatusCreated, injuryOf(in))
+	return nil
 }
 
-func (s *server) handleBenefitRun(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleBenefitRun(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[benefitRunRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
@@ -335,13 +325,11 @@ func (s *server) handleBenefitRun(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := pr.Err("invalid benefit run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.ben.Pay(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := benefitRunResponse{Period: sum.Period.String(), Region: string(sum.Region), Lines: sum.Lines, AlreadyPaid: sum.AlreadyPaid,
 		Unemployment: int64(sum.Unemployment), Allowance: int64(sum.Allowance), TopUp: int64(sum.TopUp), ByEmployer: int64(sum.ByEmployer),
@@ -350,4 +338,5 @@ func (s *server) handleBenefitRun(w http.ResponseWriter, r *http.Request) {
 		out.Ended[string(k)] = n
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }

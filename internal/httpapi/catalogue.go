@@ -66,43 +66,42 @@ type assistanceItemParams struct {
 	ID string `path:"id" example:"heating_assistance"`
 }
 
-// catalogueFilter reads the filters of the query; an unknown layer or
+// filter is the catalogue filter of the parameters; an unknown layer or
 // category is an Invalid error naming the parameter.
-func catalogueFilter(r *http.Request) (assistance.CatalogueFilter, error) {
-	q := newQuery(r)
-	f := assistance.CatalogueFilter{Department: q.str("department")}
-	if s := q.str("layer"); s != "" {
-		l, err := assistance.ParseLayer(s)
+func (p assistanceItemListParams) filter() (assistance.CatalogueFilter, error) {
+	var pr fault.Problems
+	f := assistance.CatalogueFilter{Department: p.Department}
+	if p.Layer != "" {
+		l, err := assistance.ParseLayer(p.Layer)
 		if err != nil {
-			q.pr.Add("layer", "%v", err)
+			pr.Add("layer", "%v", err)
 		}
 		f.Layer = l
 	}
-	if s := q.str("category"); s != "" {
-		c, err := assistance.ParseCategory(s)
+	if p.Category != "" {
+		c, err := assistance.ParseCategory(p.Category)
 		if err != nil {
-			q.pr.Add("category", "%v", err)
+			pr.Add("category", "%v", err)
 		}
 		f.Category = c
 	}
-	return f, q.err()
+	return f, pr.Err("invalid query parameters")
 }
 
 // handleListAssistanceItems lists the catalogue, or the part the filters
 // select, in the order of the published list.
-func (s *server) handleListAssistanceItems(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	f, err := catalogueFilter(r)
+func (s *server) handleListAssistanceItems(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[assistanceItemPageParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
+	}
+	page := p.page()
+	f, err := p.filter()
+	if err != nil {
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(s.cat.Items(f), page, assistanceItemOf))
+	return nil
 }
 
 // assistanceItemPageParams are the filters of the catalogue and a page.
@@ -112,28 +111,34 @@ type assistanceItemPageParams struct {
 }
 
 // handleGetAssistanceItem returns one item.
-func (s *server) handleGetAssistanceItem(w http.ResponseWriter, r *http.Request) {
-	it, ok := s.cat.Item(r.PathValue("id"))
+func (s *server) handleGetAssistanceItem(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[assistanceItemParams](r)
+	if err != nil {
+		return err
+	}
+	it, ok := s.cat.Item(p.ID)
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "assistance item %s not found", r.PathValue("id")))
-		return
+		return fault.Errorf(fault.NotFound, "assistance item %s not found", p.ID)
 	}
 	reply(w, r, http.StatusOK, assistanceItemOf(it))
+	return nil
 }
 
 // handleExportAssistanceItems returns the catalogue, or the part the
 // filters select, as an XLSX workbook to download.
-func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Request) {
-	f, err := catalogueFilter(r)
+func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[assistanceItemListParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
+	}
+	f, err := p.filter()
+	if err != nil {
+		return err
 	}
 	header, rows := assistance.CatalogueTable(s.cat.Items(f))
 	var buf bytes.Buffer
 	if err := exchange.WriteXLSX(&buf, exchange.Sheet{Name: "联助清单", Header: header, Rows: rows}); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", xlsxMediaType)
@@ -143,4 +148,5 @@ func (s *server) handleExportAssistanceItems(w http.ResponseWriter, r *http.Requ
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
+	return nil
 }

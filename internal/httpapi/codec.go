@@ -8,15 +8,12 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
-	"safetynet/internal/registry"
 )
 
 // decode reads the request body as one JSON value of type T; the request
@@ -167,100 +164,11 @@ func newList[D, T any](recs []D, fetch int, key func(D) int64, conv func(D) T) l
 	return out
 }
 
-// query reads query parameters and collects their problems.
-type query struct {
-	v  url.Values
-	pr fault.Problems
-}
-
-func newQuery(r *http.Request) *query { return &query{v: r.URL.Query()} }
-
-// err returns the problems found, as one Invalid error.
-func (q *query) err() error { return q.pr.Err("invalid query parameters") }
-
-func (q *query) str(name string) string { return q.v.Get(name) }
-
-// region reads a division code.
-func (q *query) region(name string) region.Code {
-	s := q.v.Get(name)
-	if s == "" {
-		return ""
-	}
-	c, err := region.ParseCode(s)
-	if err != nil {
-		q.pr.Add(name, "%v", err)
-	}
-	return c
-}
-
-// id reads a positive integer key.
-func (q *query) id(name string) int64 {
-	s := q.v.Get(name)
-	if s == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		q.pr.Add(name, "must be a positive integer")
-		return 0
-	}
-	return n
-}
-
-// boolean reads true or false.
-func (q *query) boolean(name string) bool {
-	s := q.v.Get(name)
-	if s == "" {
-		return false
-	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		q.pr.Add(name, "must be true or false")
-	}
-	return b
-}
-
-// date reads a civil date.
-func (q *query) date(name string) period.Date {
-	s := q.v.Get(name)
-	if s == "" {
-		return 0
-	}
-	d, err := period.ParseDate(s)
-	if err != nil {
-		q.pr.Add(name, "%v", err)
-	}
-	return d
-}
-
 // Limits of a page.
 const (
 	defaultLimit = 50
 	maxLimit     = 500
 )
-
-// page reads ?after= (a key, 0 or more) and ?limit= (1 to 500, 50 by
-// default). Its Limit is the number of records to fetch: the page's size
-// and one more, by which newList tells whether more remain.
-func (q *query) page() registry.Page {
-	p := registry.Page{Limit: defaultLimit}
-	if s := q.v.Get("after"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			q.pr.Add("after", "must be a non-negative integer: the next_after of the previous page")
-		}
-		p.After = n
-	}
-	if s := q.v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			q.pr.Add("limit", "must be an integer from 1 to %d", maxLimit)
-		}
-		p.Limit = n
-	}
-	p.Limit++
-	return p
-}
 
 // pathID reads a positive integer path parameter.
 func pathID(r *http.Request, name string) (int64, error) {
@@ -269,15 +177,6 @@ func pathID(r *http.Request, name string) (int64, error) {
 		return 0, &fault.Error{Code: fault.Invalid, Message: "invalid path", Fields: map[string]string{name: "must be a positive integer"}}
 	}
 	return n, nil
-}
-
-// pathRegion reads a division code path parameter.
-func pathRegion(r *http.Request, name string) (region.Code, error) {
-	c, err := region.ParseCode(r.PathValue(name))
-	if err != nil {
-		return "", &fault.Error{Code: fault.Invalid, Message: "invalid path", Fields: map[string]string{name: err.Error()}}
-	}
-	return c, nil
 }
 
 // dateField parses an optional date field of a request body, recording a

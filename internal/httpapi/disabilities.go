@@ -40,52 +40,43 @@ type disabilityRequest struct {
 }
 
 // handleListDisabilities lists a person's disability records.
-func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personPageParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(id))
+	page := p.page()
+	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(p.ID))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(ds, page, s.viewOf(r.Context()).disability))
+	return nil
 }
 
 // handleCreateDisability records a disability certificate for a person.
-func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[disabilityRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	d := &registry.Disability{
-		PersonID: registry.PersonID(id), Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
+		PersonID: registry.PersonID(p.ID), Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
 		CertificateNo: req.CertificateNo, Issued: dateField(&pr, "issued", req.Issued), Revoked: dateField(&pr, "revoked", req.Revoked),
 	}
 	if err := pr.Err("invalid disability record"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.reg.CreateDisability(r.Context(), d); err != nil {
-		writeError(w, r, notFoundOwner(err, "person_id"))
-		return
+		return notFoundOwner(err, "person_id")
 	}
 	reply(w, r, http.StatusCreated, s.viewOf(r.Context()).disability(d))
+	return nil
 }
 
 // notFoundOwner turns the registry's "person_id: does not exist" problem,

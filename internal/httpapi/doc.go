@@ -10,5 +10,7 @@
 // field at fault.
 //
 // Handlers decode, call one domain service method, and encode; they hold
-// no rules. How to add an endpoint: docs/architecture.md section 7.1.
+// no rules. Each is a handler, func(w, r) error, whose error ServeHTTP
+// answers through writeError, and reads its URL parameters with bind from
+// the params struct its route documents. How to add an endpoint: docs/architecture.md section 7.1.
 package httpapi

@@ -6,6 +6,8 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
 
@@ -86,38 +88,36 @@ type employmentParams struct {
 
 // employmentListParams are the filters of GET /api/v1/employment.
 type employmentListParams struct {
-	Region   string `query:"region" description:"division code of the employer; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	ActiveOn string `query:"active_on" format:"date" description:"spells open on that day"`
+	Region   region.Code       `query:"region" description:"division code of the employer; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	ActiveOn period.Date       `query:"active_on" format:"date" description:"spells open on that day"`
 	pageParams
 }
 
 func employmentKey(e *registry.Employment) int64 { return int64(e.ID) }
 
 // handleListEmployment lists spells in the caller's scope.
-func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := registry.EmploymentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), ActiveOn: q.date("active_on"), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListEmployment(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[employmentListParams](r)
+	if err != nil {
+		return err
 	}
+	f := registry.EmploymentFilter{Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, ActiveOn: p.ActiveOn, Page: p.page()}
 	es, err := s.reg.Employments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(es, f.Limit, employmentKey, employmentOf))
+	return nil
 }
 
 // handleCreateEmployment records a spell of employment.
-func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[employmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	e := &registry.Employment{PersonID: registry.PersonID(req.PersonID), OrgID: registry.OrgID(req.OrgID),
@@ -126,32 +126,28 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 	lim := s.ceilings(&pr)
 	lim.check("monthly_wage", req.MonthlyWage, "limits.monthly_wage")
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid employment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.reg.CreateEmployment(r.Context(), e); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/employment/"+strconv.FormatInt(int64(e.ID), 10))
 	reply(w, r, http.StatusCreated, employmentOf(e))
+	return nil
 }
 
 // handlePatchEmployment changes a spell if the version sent is current.
-func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[employmentParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[employmentPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
@@ -161,17 +157,15 @@ func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) {
 		lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
 	}
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid employment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(id), version, apply)
+	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(p.ID), version, apply)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, employmentOf(e))
+	return nil
 }

@@ -163,26 +163,24 @@ func inCase(err error) error {
 // handleEvaluate decides one programme for one case, with the explanation.
 // Any signed-in user may evaluate: the case is given, nothing is read from
 // the registry.
-func (s *server) handleEvaluate(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleEvaluate(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[evaluateRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	p := s.programmeOf(&pr, "programme", req.Programme)
 	per := periodField(&pr, "period", req.Period)
 	if err := pr.Err("invalid evaluation request"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	c := policy.Case{Entity: req.Case.Entity, Region: region.Code(req.Case.Region), Inputs: req.Case.Inputs}
 	d, err := s.pol.Package.Evaluate(p.ID, per, c)
 	if err != nil {
-		writeError(w, r, inCase(err))
-		return
+		return inCase(err)
 	}
 	reply(w, r, http.StatusOK, decisionOf(d))
+	return nil
 }
 
 // What-if population sizes.
@@ -267,15 +265,13 @@ func whatIfOf(rep *policy.WhatIfReport, seed int64, tree *region.Tree) whatIfRes
 // handleWhatIf evaluates a programme over a synthetic population under the
 // current parameters and under the requested changes, and compares
 // beneficiaries and cost by county. It needs registry.read.
-func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r.Context(), auth.PermRegistryRead); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[whatIfRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	p := s.programmeOf(&pr, "programme", req.Programme)
@@ -312,21 +308,19 @@ func (s *server) handleWhatIf(w http.ResponseWriter, r *http.Request) {
 		seed = *req.Seed
 	}
 	if err := pr.Err("invalid what-if"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	pop, err := s.pol.PopulationFunc(p.Entity, n, seed)
 	if err != nil {
-		writeError(w, r, fmt.Errorf("what-if population of %d %s cases: %w", n, p.Entity, err))
-		return
+		return fmt.Errorf("what-if population of %d %s cases: %w", n, p.Entity, err)
 	}
 	rep, err := s.pol.Package.WhatIf(p.ID, per, pop, overrides, 0)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	tree := s.pol.Tree
 	reply(w, r, http.StatusOK, whatIfOf(rep, seed, tree))
+	return nil
 }
 
 // overrideFrom parses the from date of an override: a day, or a month for

@@ -92,68 +92,63 @@ type householdParams struct {
 
 // householdListParams are the filters of GET /api/v1/households.
 type householdListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id" description:"the household this person belongs to"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id" description:"the household this person belongs to"`
 	pageParams
 }
 
 func householdKey(h *registry.Household) int64 { return int64(h.ID) }
 
 // handleListHouseholds lists households in the caller's scope.
-func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := registry.HouseholdFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListHouseholds(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[householdListParams](r)
+	if err != nil {
+		return err
 	}
+	f := registry.HouseholdFilter{Region: p.Region, PersonID: p.PersonID, Page: p.page()}
 	hs, err := s.reg.Households(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(hs, f.Limit, householdKey, householdOf))
+	return nil
 }
 
 // handleCreateHousehold registers a household with its members.
-func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[householdRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := &registry.Household{RegionCode: region.Code(req.RegionCode), HukouType: registry.HukouType(req.HukouType),
 		Address: req.Address, Members: membersOf(req.Members)}
 	if err := s.reg.CreateHousehold(r.Context(), h); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/households/"+strconv.FormatInt(int64(h.ID), 10))
 	reply(w, r, http.StatusCreated, householdOf(h))
+	return nil
 }
 
 // handlePatchHousehold changes a household if the version sent is current.
-func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[householdParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[householdPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid household"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(id), version, req.Patch)
+	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(p.ID), version, req.Patch)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, householdOf(h))
+	return nil
 }

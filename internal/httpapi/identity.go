@@ -65,41 +65,36 @@ func (v view) identityChange(c *registry.IdentityChange) identityChangeResponse 
 		Reason: c.Reason, Status: string(c.Status), approvalResponse: approvalOf(c.Approval), Version: c.Version}
 }
 
-func (s *server) handleIdentityChangesByStatus(w http.ResponseWriter, r *http.Request) {
-	listByStatus(w, r, s.reg.IdentityChangesByStatus, func(c *registry.IdentityChange) int64 { return int64(c.ID) }, s.viewOf(r.Context()).identityChange)
+func (s *server) handleIdentityChangesByStatus(w http.ResponseWriter, r *http.Request) error {
+	return listByStatus(w, r, s.reg.IdentityChangesByStatus, func(c *registry.IdentityChange) int64 { return int64(c.ID) }, s.viewOf(r.Context()).identityChange)
 }
 
-func (s *server) handlePersonIdentityChanges(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handlePersonIdentityChanges(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[personPageParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	cs, err := s.reg.IdentityChanges(r.Context(), registry.PersonID(id), page.After, page.Limit)
+	page := p.page()
+	cs, err := s.reg.IdentityChanges(r.Context(), registry.PersonID(p.ID), page.After, page.Limit)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(cs, page.Limit, func(c *registry.IdentityChange) int64 { return int64(c.ID) }, s.viewOf(r.Context()).identityChange))
+	return nil
 }
 
-func (s *server) handleGetIdentityChange(w http.ResponseWriter, r *http.Request) {
-	getByID(s.reg.IdentityChange, s.viewOf(r.Context()).identityChange)(w, r)
+func (s *server) handleGetIdentityChange(w http.ResponseWriter, r *http.Request) error {
+	return getByID(s.reg.IdentityChange, s.viewOf(r.Context()).identityChange)(w, r)
 }
 
-func (s *server) handleDecideIdentityChange(w http.ResponseWriter, r *http.Request) {
-	decide(s.reg.DecideIdentityChange, s.viewOf(r.Context()).identityChange)(w, r)
+func (s *server) handleDecideIdentityChange(w http.ResponseWriter, r *http.Request) error {
+	return decide(s.reg.DecideIdentityChange, s.viewOf(r.Context()).identityChange)(w, r)
 }
 
 // replyIdentityChange answers a PATCH of a person's identity: 202 with the
 // pending request, which a second user decides.
-func (s *server) replyIdentityChange(w http.ResponseWriter, r *http.Request, c *registry.IdentityChange) {
+func (s *server) replyIdentityChange(w http.ResponseWriter, r *http.Request, c *registry.IdentityChange) error {
 	w.Header().Set("Location", "/api/v1/identity-changes/"+strconv.FormatInt(int64(c.ID), 10))
 	reply(w, r, http.StatusAccepted, s.viewOf(r.Context()).identityChange(c))
+	return nil
 }

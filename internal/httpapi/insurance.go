@@ -83,61 +83,46 @@ type enrolmentParams struct {
 
 // enrolmentListParams are the filters of GET /api/v1/enrolments.
 type enrolmentListParams struct {
-	Region   string `query:"region" description:"division code of the insured region; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	Status   string `query:"status" enum:"active,suspended,terminated"`
+	Region   region.Code       `query:"region" description:"division code of the insured region; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	Status   string            `query:"status" enum:"active,suspended,terminated"`
 	pageParams
 }
 
 func enrolmentKey(e *insurance.Enrolment) int64 { return int64(e.ID) }
 
-// month reads a YYYY-MM month.
-func (q *query) month(name string) period.Month {
-	s := q.v.Get(name)
-	if s == "" {
-		return 0
-	}
-	m, err := period.ParseMonth(s)
-	if err != nil {
-		q.pr.Add(name, "%v", err)
-	}
-	return m
-}
-
 // handleListEnrolments lists enrolments in the caller's scope.
-func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.EnrolmentFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")),
-		Status: insurance.Status(q.str("status")), Page: q.page()}
+func (s *server) handleListEnrolments(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[enrolmentListParams](r)
+	if err != nil {
+		return err
+	}
+	f := insurance.EnrolmentFilter{Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, Scheme: insurance.Scheme(p.Scheme),
+		Status: insurance.Status(p.Status), Page: p.page()}
 	if f.Scheme != "" && !f.Scheme.Valid() {
-		q.pr.Add("scheme", "must be one of %v", insurance.Schemes)
+		return queryProblem("scheme", "must be one of %v", insurance.Schemes)
 	}
 	switch f.Status {
 	case "", insurance.Active, insurance.Suspended, insurance.Terminated:
 	default:
-		q.pr.Add("status", "must be active, suspended or terminated")
-	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return queryProblem("status", "must be active, suspended or terminated")
 	}
 	es, err := s.ins.Enrolments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(es, f.Limit, enrolmentKey, enrolmentOf))
+	return nil
 }
 
 // handleCreateEnrolment enrols a person in a scheme (参保登记).
-func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[enrolmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	e := &insurance.Enrolment{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme),
@@ -147,49 +132,44 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) {
 	lim.check("base", req.Base, "limits.amount")
 	lim.check("tier", req.Tier, "limits.amount")
 	if err := lim.Err(); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := pr.Err("invalid enrolment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ins.Enrol(r.Context(), e); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/enrolments/"+strconv.FormatInt(int64(e.ID), 10))
 	reply(w, r, http.StatusCreated, enrolmentOf(e))
+	return nil
 }
 
 // handleTransitionEnrolment returns a handler moving the enrolment named by
 // the {id} path parameter to status to: suspend (暂停), resume (恢复) or
 // terminate (终止), if the version sent is current.
-func (s *server) handleTransitionEnrolment(to insurance.Status) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bind[idParams](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[transitionRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		var pr fault.Problems
 		version := requireVersion(&pr, req.Version)
 		from := periodField(&pr, "from", req.From)
 		if err := pr.Err("invalid change of enrolment"); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(id), version, to, from, req.Reason)
+		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(p.ID), version, to, from, req.Reason)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, enrolmentOf(e))
+		return nil
 	}
 }
 
@@ -236,11 +216,10 @@ func assessmentOf(sum *insurance.Summary) assessmentResponse {
 
 // handleAssess runs the monthly contribution assessment of a month for the
 // caller's scope, or a subtree of it.
-func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[assessmentRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
@@ -251,15 +230,14 @@ func (s *server) handleAssess(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := pr.Err("invalid assessment"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.ins.Assess(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, assessmentOf(sum))
+	return nil
 }
 
 // paymentRequest is one contribution collected at the window (窗口收缴).
@@ -290,11 +268,10 @@ type postedResponse struct {
 
 // handlePostPayments records contributions collected at the window, all or
 // none.
-func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[paymentsRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	if len(req.Payments) == 0 {
@@ -309,22 +286,21 @@ func (s *server) handlePostPayments(w http.ResponseWriter, r *http.Request) {
 			ReceiptNo: p.ReceiptNo}
 	}
 	if err := pr.Err("invalid payments"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.ins.Post(r.Context(), ps); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, postedResponse{Posted: len(ps)})
+	return nil
 }
 
 // arrearsParams are the filters of GET /api/v1/arrears.
 type arrearsParams struct {
-	Region string `query:"region" description:"division code of the employer; default your whole scope"`
-	OrgID  int64  `query:"org_id"`
-	From   string `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
-	To     string `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
+	Region region.Code    `query:"region" description:"division code of the employer; default your whole scope"`
+	OrgID  registry.OrgID `query:"org_id"`
+	From   period.Month   `query:"from" required:"true" example:"2025-01" description:"first month, YYYY-MM"`
+	To     period.Month   `query:"to" required:"true" example:"2025-06" description:"last month, YYYY-MM"`
 	pageParams
 }
 
@@ -341,35 +317,29 @@ type arrearsRowResponse struct {
 
 // handleArrears lists employers' months with less paid than due in the
 // caller's scope, by employer, month and scheme.
-func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.ArrearsFilter{Region: q.region("region"), OrgID: registry.OrgID(q.id("org_id")),
-		From: q.month("from"), To: q.month("to")}
-	page := q.page()
-	for _, name := range []string{"from", "to"} {
-		if q.str(name) == "" {
-			q.pr.Add(name, "is required, as YYYY-MM")
-		}
+func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[arrearsParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
+	f := insurance.ArrearsFilter{Region: p.Region, OrgID: p.OrgID,
+		From: p.From, To: p.To}
+	page := p.page()
 	rows, err := s.ins.Arrears(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(keyPage(rows, page, arrearsKey), page.Limit, arrearsKey, func(a insurance.ArrearsRow) arrearsRowResponse {
 		return arrearsRowResponse{OrgID: int64(a.OrgID), Period: a.Period.String(), Scheme: string(a.Scheme),
 			Due: int64(a.Due), Paid: int64(a.Paid), Arrears: int64(a.Arrears)}
 	}))
+	return nil
 }
 
 // coverageParams are the filters of GET /api/v1/reports/insurance.
 type coverageParams struct {
-	Period string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Period period.Month `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region region.Code  `query:"region" description:"division code; default your whole scope"`
 }
 
 // coverageRowResponse is one county's (or the total's) line of the
@@ -409,38 +379,33 @@ func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
 
 // handleCoverageReport reports insured persons by scheme and county, the
 // coverage rates and the contributions collected for a month.
-func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
+func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[coverageParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
+	m, code := p.Period, p.Region
 	rep, err := s.ins.Coverage(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := coverageResponse{Period: rep.Period.String(), Region: string(rep.Region), Rows: make([]coverageRowResponse, 0, len(rep.Rows)), Total: coverageRowOf(rep.Total)}
 	for _, row := range rep.Rows {
 		out.Rows = append(out.Rows, coverageRowOf(row))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // contributionListParams are the filters of GET /api/v1/contributions.
 type contributionListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id" description:"a citizen must name themself"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	From     string `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
-	To       string `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
-	After    int64  `query:"after" description:"key of the last item of the previous page"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id" description:"a citizen must name themself"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	From     period.Month      `query:"from" example:"2025-01" description:"first month, YYYY-MM"`
+	To       period.Month      `query:"to" example:"2025-12" description:"last month, YYYY-MM"`
+	pageParams
 }
 
 // contributionResponse is one collected contribution (缴费记录).
@@ -466,32 +431,30 @@ func contributionOf(p insurance.Payment) contributionResponse {
 }
 
 // handleListContributions lists collected contributions.
-func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.ContributionFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), From: q.month("from"), To: q.month("to"),
-		Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListContributions(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[contributionListParams](r)
+	if err != nil {
+		return err
 	}
+	f := insurance.ContributionFilter{Region: in.Region, PersonID: in.PersonID,
+		OrgID: in.OrgID, Scheme: insurance.Scheme(in.Scheme), From: in.From, To: in.To,
+		Page: in.page()}
 	ps, err := s.ins.Contributions(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(ps, f.Limit, func(p insurance.Payment) int64 { return p.ID }, contributionOf))
+	return nil
 }
 
 // assessmentListParams are the filters of GET /api/v1/assessments.
 type assessmentListParams struct {
-	Period   string `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	OrgID    int64  `query:"org_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
-	After    int64  `query:"after" description:"enrolment key of the last item of the previous page"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"500" default:"50"`
+	Period   period.Month      `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	OrgID    registry.OrgID    `query:"org_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension,unemployment,work_injury"`
+	pageParams
 }
 
 // assessmentRowResponse is the contribution due for one enrolment and
@@ -511,21 +474,16 @@ type assessmentRowResponse struct {
 }
 
 // handleListAssessments lists the assessments of a month.
-func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.AssessmentFilter{Period: q.month("period"), Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		OrgID: registry.OrgID(q.id("org_id")), Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
-	if q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
+func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[assessmentListParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
+	f := insurance.AssessmentFilter{Period: p.Period, Region: p.Region, PersonID: p.PersonID,
+		OrgID: p.OrgID, Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.ins.Assessments(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, func(a insurance.Assessment) int64 { return int64(a.EnrolmentID) },
 		func(a insurance.Assessment) assessmentRowResponse {
@@ -533,6 +491,7 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) {
 				Scheme: string(a.Scheme), Period: a.Period.String(), RegionCode: string(a.RegionCode), Wage: int64(a.Wage),
 				Base: int64(a.Base), Employer: int64(a.Employer), Individual: int64(a.Individual), Account: int64(a.Account)}
 		}))
+	return nil
 }
 
 // arrearsKey orders arrears by employer, month and scheme, as one integer.

@@ -13,6 +13,9 @@ import (
 	"github.com/swaggest/openapi-go"
 	"github.com/swaggest/openapi-go/openapi3"
 	"github.com/swaggest/openapi-go/openapi31"
+
+	"safetynet/internal/period"
+	"safetynet/internal/registry"
 )
 
 // Security scheme names of the OpenAPI document.
@@ -79,6 +82,13 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 // refusing a route without a camelCase operation id of its own or with an
 // undeclared tag.
 func addOperations(ref openapi.Reflector, routes []route) error {
+	// Months and dates are read from parameters as YYYY-MM and YYYY-MM-DD
+	// strings (bind); typed ids are plain integers.
+	ref.JSONSchemaReflector().AddTypeMapping(period.Month(0), "")
+	ref.JSONSchemaReflector().AddTypeMapping(period.Date(0), "")
+	for _, id := range []any{registry.PersonID(0), registry.HouseholdID(0), registry.OrgID(0)} {
+		ref.JSONSchemaReflector().AddTypeMapping(id, int64(0))
+	}
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
 		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
 		jsonschema.InterceptProp(describeQuery))

@@ -98,70 +98,65 @@ type organisationPageParams struct {
 
 // organisationListParams are the filters of GET /api/v1/organisations.
 type organisationListParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
-	USCC   string `query:"uscc" description:"exact unified social credit code"`
-	Name   string `query:"name" description:"names starting with this text"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
+	USCC   string      `query:"uscc" description:"exact unified social credit code"`
+	Name   string      `query:"name" description:"names starting with this text"`
 	pageParams
 }
 
 func organisationKey(o *registry.Organisation) int64 { return int64(o.ID) }
 
 // handleListOrganisations lists organisations in the caller's scope.
-func (s *server) handleListOrganisations(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := registry.OrgFilter{Region: q.region("region"), USCC: q.str("uscc"), Name: q.str("name"), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListOrganisations(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[organisationListParams](r)
+	if err != nil {
+		return err
 	}
+	f := registry.OrgFilter{Region: p.Region, USCC: p.USCC, Name: p.Name, Page: p.page()}
 	os, err := s.reg.Organisations(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(os, f.Limit, organisationKey, organisationOf))
+	return nil
 }
 
 // handleCreateOrganisation registers an organisation.
-func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[organisationRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	o := &registry.Organisation{USCC: ids.USCC(req.USCC), Name: req.Name, IndustryCode: req.IndustryCode,
 		Size: registry.OrgSize(req.Size), RegionCode: region.Code(req.RegionCode), Address: req.Address}
 	if err := s.reg.CreateOrganisation(r.Context(), o); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/organisations/"+strconv.FormatInt(int64(o.ID), 10))
 	reply(w, r, http.StatusCreated, organisationOf(o))
+	return nil
 }
 
 // handlePatchOrganisation changes an organisation if the version sent is
 // current.
-func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[organisationParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[organisationPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid organisation"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(id), version, req.Patch)
+	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(p.ID), version, req.Patch)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, organisationOf(o))
+	return nil
 }

@@ -88,13 +88,12 @@ type parameterParams struct {
 }
 
 // handleListParameters lists the parameters by key.
-func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	prefix, page := q.str("prefix"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[parameterListParams](r)
+	if err != nil {
+		return err
 	}
+	prefix, page := in.Prefix, in.page()
 	var ps []*policy.Param
 	for _, p := range s.pol.Package.Params() {
 		if strings.HasPrefix(p.Key, prefix) {
@@ -102,17 +101,22 @@ func (s *server) handleListParameters(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	reply(w, r, http.StatusOK, wholePage(ps, page, parameterSummaryOf))
+	return nil
 }
 
 // handleGetParameter returns a parameter's dated values and its region
 // overrides.
-func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) {
-	key := r.PathValue("key")
+func (s *server) handleGetParameter(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[parameterParams](r)
+	if err != nil {
+		return err
+	}
+	key := in.Key
 	p, ok := s.pol.Package.Param(key)
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "parameter %s not found", key))
-		return
+		return fault.Errorf(fault.NotFound, "parameter %s not found", key)
 	}
 	tree := s.pol.Tree
 	reply(w, r, http.StatusOK, parameterOf(p, tree))
+	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // paymentRoutes are the routes of payment instructions, batches, bank
@@ -70,22 +72,21 @@ type generateResponse struct {
 	ByFund map[string]int64 `json:"by_fund" required:"true" nullable:"false"`
 }
 
-func (s *server) handleGenerate(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleGenerate(w http.ResponseWriter, r *http.Request) error {
 	m, code, err := decodeRun(r, "invalid payment run")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.pay.Generate(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := generateResponse{Period: sum.Period.String(), Region: string(sum.Region), Made: sum.Created, Held: sum.Held, Amount: int64(sum.Amount), ByFund: map[string]int64{}}
 	for f, a := range sum.ByFund {
 		out.ByFund[string(f)] = int64(a)
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 type instructionResponse struct {
@@ -114,30 +115,29 @@ func instructionOf(in *payment.Instruction) instructionResponse {
 }
 
 type instructionListParams struct {
-	Region  string `query:"region"`
-	Period  string `query:"period"`
-	Fund    string `query:"fund"`
-	Status  string `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
-	BatchID int64  `query:"batch_id"`
-	PayeeID int64  `query:"payee_id"`
+	Region  region.Code  `query:"region"`
+	Period  period.Month `query:"period"`
+	Fund    string       `query:"fund"`
+	Status  string       `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	BatchID int64        `query:"batch_id"`
+	PayeeID int64        `query:"payee_id"`
 	pageParams
 }
 
-func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.InstructionFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
-		Status: payment.Status(q.str("status")), BatchID: payment.BatchID(q.id("batch_id")), PayeeID: q.id("payee_id"), After: page.After, Limit: page.Limit}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[instructionListParams](r)
+	if err != nil {
+		return err
 	}
+	page := p.page()
+	f := payment.InstructionFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
+		Status: payment.Status(p.Status), BatchID: payment.BatchID(p.BatchID), PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
 	is, err := s.pay.Instructions(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(is, f.Limit, func(in *payment.Instruction) int64 { return int64(in.ID) }, instructionOf))
+	return nil
 }
 
 type instructionsRequest struct {
@@ -149,15 +149,13 @@ type changedResponse struct {
 	Changed int `json:"changed"`
 }
 
-func (s *server) instructionsAction(w http.ResponseWriter, r *http.Request, do func(ids []payment.InstructionID, reason string) (int, error)) {
+func (s *server) instructionsAction(w http.ResponseWriter, r *http.Request, do func(ids []payment.InstructionID, reason string) (int, error)) error {
 	req, err := decode[instructionsRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if len(req.IDs) == 0 || len(req.IDs) > 10_000 {
-		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid request", Fields: map[string]string{"ids": "give 1 to 10,000 instruction ids"}})
-		return
+		return &fault.Error{Code: fault.Invalid, Message: "invalid request", Fields: map[string]string{"ids": "give 1 to 10,000 instruction ids"}}
 	}
 	ids := make([]payment.InstructionID, len(req.IDs))
 	for i, id := range req.IDs {
@@ -165,31 +163,31 @@ func (s *server) instructionsAction(w http.ResponseWriter, r *http.Request, do f
 	}
 	n, err := do(ids, req.Reason)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, changedResponse{Changed: n})
+	return nil
 }
 
-func (s *server) handleRetry(w http.ResponseWriter, r *http.Request) {
-	s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Retry(r.Context(), ids) })
+func (s *server) handleRetry(w http.ResponseWriter, r *http.Request) error {
+	return s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Retry(r.Context(), ids) })
 }
 
-func (s *server) handleHold(w http.ResponseWriter, r *http.Request) {
-	s.instructionsAction(w, r, func(ids []payment.InstructionID, reason string) (int, error) {
+func (s *server) handleHold(w http.ResponseWriter, r *http.Request) error {
+	return s.instructionsAction(w, r, func(ids []payment.InstructionID, reason string) (int, error) {
 		return s.pay.Hold(r.Context(), ids, reason)
 	})
 }
 
-func (s *server) handleRelease(w http.ResponseWriter, r *http.Request) {
-	s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Release(r.Context(), ids) })
+func (s *server) handleRelease(w http.ResponseWriter, r *http.Request) error {
+	return s.instructionsAction(w, r, func(ids []payment.InstructionID, _ string) (int, error) { return s.pay.Release(r.Context(), ids) })
 }
 
 type pendingBanksParams struct {
-	Fund   string `query:"fund" required:"true"`
-	Period string `query:"period" required:"true"`
-	All    bool   `query:"all" description:"all months up to period (retries and late payments)"`
-	Region string `query:"region"`
+	Fund   string       `query:"fund" required:"true"`
+	Period period.Month `query:"period" required:"true"`
+	All    bool         `query:"all" description:"all months up to period (retries and late payments)"`
+	Region region.Code  `query:"region"`
 	pageParams
 }
 
@@ -199,25 +197,24 @@ type bankTotalResponse struct {
 	Amount   int64  `json:"amount"`
 }
 
-func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	fund, m, all, code := payment.Fund(q.str("fund")), q.requiredMonth("period"), q.boolean("all"), q.region("region")
-	page := q.page()
-	if !fund.Valid() {
-		q.pr.Add("fund", "%q is not a fund", fund)
+func (s *server) handlePendingBanks(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[pendingBanksParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+	fund, m, all, code := payment.Fund(p.Fund), p.Period, p.All, p.Region
+	page := p.page()
+	if !fund.Valid() {
+		return queryProblem("fund", "%q is not a fund", fund)
 	}
 	bs, err := s.pay.PendingBanks(r.Context(), fund, m, all, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(bs, page, func(b payment.BankTotal) bankTotalResponse {
 		return bankTotalResponse{BankCode: b.BankCode, Count: b.Count, Amount: int64(b.Amount)}
 	}))
+	return nil
 }
 
 type batchRequest struct {
@@ -278,51 +275,48 @@ func batchOf(b *payment.Batch) batchResponse {
 }
 
 type batchListParams struct {
-	Region string `query:"region" description:"the batches made for this region's subtree; default your scope"`
-	Period string `query:"period"`
-	Fund   string `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
-	Status string `query:"status" enum:"draft,approved,exported,settled,cancelled"`
+	Region region.Code  `query:"region" description:"the batches made for this region's subtree; default your scope"`
+	Period period.Month `query:"period"`
+	Fund   string       `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
+	Status string       `query:"status" enum:"draft,approved,exported,settled,cancelled"`
 	// The list is newest first: next_after is the smallest id of a page.
 	pageParams
 }
 
-func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.BatchFilter{Region: q.region("region"), Period: q.month("period"), Fund: payment.Fund(q.str("fund")),
-		Status: payment.BatchStatus(q.str("status")), After: page.After, Limit: page.Limit}
+func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[batchListParams](r)
+	if err != nil {
+		return err
+	}
+	page := p.page()
+	f := payment.BatchFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
+		Status: payment.BatchStatus(p.Status), After: page.After, Limit: page.Limit}
 	if f.Fund != "" && !f.Fund.Valid() {
-		q.pr.Add("fund", "%q is not a fund", f.Fund)
+		return queryProblem("fund", "%q is not a fund", f.Fund)
 	}
 	switch f.Status {
 	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
 	default:
-		q.pr.Add("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
-	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return queryProblem("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
 	}
 	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(bs, f.Limit, func(b *payment.Batch) int64 { return int64(b.ID) }, batchOf))
+	return nil
 }
 
-func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[batchRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
 	code := regionField(&pr, "region", req.Region)
 	if err := pr.Err("invalid batch"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	kind := req.Kind
 	if kind == "" {
@@ -330,24 +324,23 @@ func (s *server) handleCreateBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.pay.CreateBatch(r.Context(), payment.Fund(req.Fund), req.BankCode, m, kind, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/payment-batches/"+strconv.FormatInt(int64(b.ID), 10))
 	reply(w, r, http.StatusCreated, batchOf(b))
+	return nil
 }
 
-func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.BatchID) {
+func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.BatchID) error {
 	rv, err := s.pay.ReviewBatch(r.Context(), id)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := batchOf(rv.Batch)
 	out.ChangedAccounts, out.FirstPayments = &rv.Changed, &rv.FirstPayments
 	for _, l := range rv.Lines {
 		bl := batchLineResponse{Line: l.Line, InstructionID: int64(l.InstructionID), Attempt: l.Attempt,
-			Reference: l.Reference, Amount: int64(l.Amount), Outcome: l.Outcome, Reason: l.Reason,
+			Reference: l.Reference, Amount: int64(l.Amount), Outcome: string(l.Outcome), Reason: l.Reason,
 			PayeeKind: l.PayeeKind, PayeeID: l.PayeeID, PayeeName: l.PayeeName, AccountName: l.AccountName, AccountNo: maskAccount(l.AccountNo),
 			BankCode: l.BankCode, BankName: l.BankName, Changed: l.AccountChanged, FirstPayment: l.FirstPayment}
 		if l.AccountChanged {
@@ -356,6 +349,7 @@ func (s *server) replyBatch(w http.ResponseWriter, r *http.Request, id payment.B
 		out.BatchLines = append(out.BatchLines, bl)
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // maskAccount masks an account number whoever reads it.
@@ -366,45 +360,40 @@ func maskAccount(s string) string {
 	return ids.MaskAccount(s)
 }
 
-func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyBatch(w, r, payment.BatchID(id))
+	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
-func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) {
-	id, err := pathID(r, "id")
+func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[caseActionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid request"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	if err := do(payment.BatchID(id), version); err != nil {
-		writeError(w, r, err)
-		return
+	if err := do(payment.BatchID(p.ID), version); err != nil {
+		return err
 	}
-	s.replyBatch(w, r, payment.BatchID(id))
+	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
-func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) {
-	s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.ApproveBatch(r.Context(), id, v); return err })
+func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) error {
+	return s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.ApproveBatch(r.Context(), id, v); return err })
 }
 
-func (s *server) handleCancelBatch(w http.ResponseWriter, r *http.Request) {
-	s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.CancelBatch(r.Context(), id, v); return err })
+func (s *server) handleCancelBatch(w http.ResponseWriter, r *http.Request) error {
+	return s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.CancelBatch(r.Context(), id, v); return err })
 }
 
 type exportRequest struct {
@@ -412,16 +401,14 @@ type exportRequest struct {
 	Format  string `json:"format,omitempty" enum:"csv,xlsx" description:"default csv"`
 }
 
-func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[exportRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	format := req.Format
 	if format == "" {
@@ -429,17 +416,15 @@ func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := payment.BankFile(format)
 	if err != nil {
-		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid export", Fields: map[string]string{"format": "must be csv or xlsx"}})
-		return
+		return &fault.Error{Code: fault.Invalid, Message: "invalid export", Fields: map[string]string{"format": "must be csv or xlsx"}}
 	}
 	var version int64
 	if req.Version != nil {
 		version = *req.Version
 	}
-	file, b, err := s.pay.ExportBatch(r.Context(), payment.BatchID(id), version, f)
+	file, b, err := s.pay.ExportBatch(r.Context(), payment.BatchID(p.ID), version, f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	name := "batch-" + strconv.FormatInt(int64(b.ID), 10) + "." + format
 	ct := "text/csv; charset=utf-8"
@@ -452,6 +437,7 @@ func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-File-SHA256", hex.EncodeToString(sum[:]))
 	w.WriteHeader(http.StatusOK)
 	w.Write(file)
+	return nil
 }
 
 type returnRequest struct {
@@ -470,43 +456,38 @@ type returnResponse struct {
 	Posted  bool  `json:"posted" description:"the batch was settled by this very file before: nothing changed"`
 }
 
-func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[returnRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	data, err := base64.StdEncoding.DecodeString(req.File)
 	if err != nil {
-		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid return file", Fields: map[string]string{"file": "is not base64"}})
-		return
+		return &fault.Error{Code: fault.Invalid, Message: "invalid return file", Fields: map[string]string{"file": "is not base64"}}
 	}
 	rows, rep, err := exchange.Read(r.Context(), bytes.NewReader(data), req.FileName, exchange.BankReturn(), s.today())
 	if err != nil {
 		if rep != nil && !rep.OK() {
-			writeError(w, r, rep.Err())
-			return
+			return rep.Err()
 		}
-		writeError(w, r, err)
-		return
+		return err
 	}
-	sum, err := s.pay.PostReturn(r.Context(), payment.BatchID(id), req.FileName, data, payment.Returns(rows))
+	sum, err := s.pay.PostReturn(r.Context(), payment.BatchID(p.ID), req.FileName, data, payment.Returns(rows))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, returnResponse{BatchID: int64(sum.BatchID), Lines: sum.Lines, Paid: sum.Paid, Failed: sum.Failed,
 		PaidSum: int64(sum.PaidSum), Resumed: sum.Resumed, Posted: sum.Posted})
+	return nil
 }
 
 type reconcileParams struct {
-	Period string `query:"period" description:"YYYY-MM; every month when absent"`
-	Region string `query:"region"`
+	Period period.Month `query:"period" description:"YYYY-MM; every month when absent"`
+	Region region.Code  `query:"region"`
 }
 
 type checkResponse struct {
@@ -524,23 +505,22 @@ type reconciliationResponse struct {
 	Balanced bool            `json:"balanced"`
 }
 
-func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[reconcileParams](r)
+	if err != nil {
+		return err
 	}
+	m, code := p.Period, p.Region
 	rec, err := s.pay.Reconcile(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := reconciliationResponse{Period: monthString(rec.Period), Region: string(rec.Region), Checks: []checkResponse{}, Balanced: rec.Balanced}
 	for _, c := range rec.Checks {
 		out.Checks = append(out.Checks, checkResponse{Fund: string(c.Fund), Name: c.Name, Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 type paidRowResponse struct {
@@ -552,22 +532,21 @@ type paidRowResponse struct {
 	Amount    int64  `json:"amount"`
 }
 
-func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	from, to, code, page := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[paidReportParams](r)
+	if err != nil {
+		return err
 	}
+	from, to, code, page := in.From, in.To, in.Region, in.page()
 	rows, err := s.pay.PaidReport(r.Context(), from, to, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(rows, page, func(p payment.PaidRow) paidRowResponse {
 		return paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
 			Payments: p.Payments, Amount: int64(p.Amount)}
 	}))
+	return nil
 }
 
 // paidReportParams select the months and region of the paid report, and

@@ -94,6 +94,14 @@ func TestPaymentsAPI(t *testing.T) {
 	if ret.Paid != 2 || ret.Failed != 1 {
 		t.Errorf("return %+v, want 2 paid and 1 failed", ret)
 	}
+	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &bt)
+	outcomes := map[string]int{}
+	for _, l := range bt.BatchLines {
+		outcomes[l.Outcome]++
+	}
+	if outcomes["paid"] != 2 || outcomes["failed"] != 1 {
+		t.Errorf("batch lines' outcomes %v, want 2 paid and 1 failed", outcomes)
+	}
 	var rec struct {
 		Balanced bool `json:"balanced"`
 		Checks   []struct {

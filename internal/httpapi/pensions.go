@@ -9,6 +9,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -126,24 +127,23 @@ type awardParams struct {
 
 // awardListParams are the filters of GET /api/v1/awards.
 type awardListParams struct {
-	Region   string `query:"region" description:"division code; default your whole scope"`
-	PersonID int64  `query:"person_id"`
-	Scheme   string `query:"scheme" enum:"employee_pension,resident_pension"`
+	Region   region.Code       `query:"region" description:"division code; default your whole scope"`
+	PersonID registry.PersonID `query:"person_id"`
+	Scheme   string            `query:"scheme" enum:"employee_pension,resident_pension"`
 	pageParams
 }
 
 // pensionRegionParams select a region subtree, and a page.
 type pensionRegionParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
 	pageParams
 }
 
 // handleCreateAward decides and stores an award.
-func (s *server) handleCreateAward(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateAward(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[awardRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	ar := insurance.AwardRequest{PersonID: registry.PersonID(req.PersonID), Scheme: insurance.Scheme(req.Scheme), Group: req.Group,
@@ -157,26 +157,25 @@ func (s *server) handleCreateAward(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := pr.Err("invalid award request"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.pen.Award(r.Context(), ar)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/awards/"+strconv.FormatInt(int64(a.ID), 10))
 	reply(w, r, http.StatusCreated, awardOf(a))
+	return nil
 }
 
 // readAward reads the award of the {id} path parameter with its
 // adjustments.
 func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjustment, error) {
-	id, err := pathID(r, "id")
+	p, err := bind[idParams](r)
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(id))
+	a, err := s.pen.FindAward(r.Context(), insurance.AwardID(p.ID))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -188,34 +187,33 @@ func (s *server) readAward(r *http.Request) (*insurance.Award, []insurance.Adjus
 }
 
 // handleFindAward returns an award with its explanation.
-func (s *server) handleFindAward(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleFindAward(w http.ResponseWriter, r *http.Request) error {
 	a, adjs, err := s.readAward(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := awardOf(a)
 	for _, adj := range adjs {
 		out.Adjustments = append(out.Adjustments, adjustmentOf(adj))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // handleListAwards lists awards.
-func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.AwardFilter{Region: q.region("region"), PersonID: registry.PersonID(q.id("person_id")),
-		Scheme: insurance.Scheme(q.str("scheme")), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[awardListParams](r)
+	if err != nil {
+		return err
 	}
+	f := insurance.AwardFilter{Region: p.Region, PersonID: p.PersonID,
+		Scheme: insurance.Scheme(p.Scheme), Page: p.page()}
 	as, err := s.pen.Awards(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(as, f.Limit, awardKey, awardOf))
+	return nil
 }
 
 // calculationPage is the printable explanation of an award. It uses no
@@ -270,15 +268,13 @@ th { background: #eee; } .num { text-align: right; font-variant-numeric: tabular
 `))
 
 // handleAwardCalculation writes the printable calculation of an award.
-func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) error {
 	a, adjs, err := s.readAward(r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if a.Decision == nil {
-		writeError(w, r, fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID))
-		return
+		return fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID)
 	}
 	d := *a.Decision
 	if mayNotSeePII(r) {
@@ -286,8 +282,7 @@ func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) 
 	}
 	var buf bytes.Buffer
 	if err := calculationPage.Execute(&buf, map[string]any{"A": a, "D": &d, "Amount": a.Amount, "Adjustments": adjs}); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
@@ -295,6 +290,7 @@ func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) 
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(http.StatusOK)
 	w.Write(buf.Bytes())
+	return nil
 }
 
 // payrollRequest is the body of POST /api/v1/payroll-runs.
@@ -351,23 +347,20 @@ func regionField(pr *fault.Problems, name, s string) region.Code {
 }
 
 // handlePayroll runs a month's payroll.
-func (s *server) handlePayroll(w http.ResponseWriter, r *http.Request) {
+func (s *server) handlePayroll(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[payrollRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
 	code := regionField(&pr, "region", req.Region)
 	if err := pr.Err("invalid payroll run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.pen.Payroll(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := payrollResponse{RunID: sum.ID, NothingNew: sum.NothingNew, Period: sum.Period.String(), Region: string(sum.Region), Awards: sum.Awards,
 		NewLines: sum.NewLines, Lines: sum.Lines, Regular: int64(sum.Regular), Arrears: int64(sum.Arrears),
@@ -376,6 +369,7 @@ func (s *server) handlePayroll(w http.ResponseWriter, r *http.Request) {
 		out.Overpayments = append(out.Overpayments, overpaymentOf(o))
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // adjustRequest is the body of POST /api/v1/pension-adjustments.
@@ -397,23 +391,20 @@ type adjustResponse struct {
 }
 
 // handleAdjust runs a yearly adjustment.
-func (s *server) handleAdjust(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleAdjust(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[adjustRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "announced", req.Announced)
 	code := regionField(&pr, "region", req.Region)
 	if err := pr.Err("invalid adjustment run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.pen.Adjust(r.Context(), req.Year, m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := adjustResponse{Year: sum.Year, Announced: sum.Announced.String(), Region: string(sum.Region), Awards: sum.Awards,
 		New: sum.New, Increase: int64(sum.Increase), Parameters: make([]parameterReadResponse, len(sum.Parameters))}
@@ -422,6 +413,7 @@ func (s *server) handleAdjust(w http.ResponseWriter, r *http.Request) {
 			Source: p.Source, Status: p.Status, Layer: p.Layer, Region: string(p.Region)}
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // certificationRequest is the body of POST /api/v1/certifications.
@@ -444,48 +436,45 @@ type certificationResponse struct {
 }
 
 // handleCertify records a certification.
-func (s *server) handleCertify(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCertify(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[certificationRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	c := &insurance.Certification{PersonID: registry.PersonID(req.PersonID), Date: dateField(&pr, "date", req.Date),
 		Method: insurance.CertMethod(req.Method), Note: req.Note}
 	if err := pr.Err("invalid certification"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.pen.Certify(r.Context(), c); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusCreated, certificationResponse{ID: c.ID, PersonID: int64(c.PersonID), RegionCode: string(c.RegionCode),
 		Date: dateString(c.Date), Method: string(c.Method), Note: c.Note, CreatedBy: c.CreatedBy})
+	return nil
 }
 
 // overpaymentParams filter GET /api/v1/overpayments.
 type overpaymentParams struct {
-	Region string `query:"region" description:"division code; default your whole scope"`
-	Status string `query:"status" enum:"outstanding,recovered"`
+	Region region.Code `query:"region" description:"division code; default your whole scope"`
+	Status string      `query:"status" enum:"outstanding,recovered"`
 	pageParams
 }
 
 // handleOverpayments lists overpayments.
-func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	code, status, page := q.region("region"), insurance.OverpaymentStatus(q.str("status")), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleOverpayments(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[overpaymentParams](r)
+	if err != nil {
+		return err
 	}
+	code, status, page := p.Region, insurance.OverpaymentStatus(p.Status), p.page()
 	os, err := s.pen.Overpayments(r.Context(), code, status)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(keyPage(os, page, overpaymentKey), page.Limit, overpaymentKey, overpaymentOf))
+	return nil
 }
 
 // duplicateResponse is a duplicate pension receipt.
@@ -498,17 +487,15 @@ type duplicateResponse struct {
 }
 
 // handleDuplicates lists duplicate receipts.
-func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	code, page := q.region("region"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[pensionRegionParams](r)
+	if err != nil {
+		return err
 	}
+	code, page := p.Region, p.page()
 	ds, err := s.pen.Duplicates(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(keyPage(ds, page, duplicateKey), page.Limit, duplicateKey, func(d insurance.Duplicate) duplicateResponse {
 		dr := duplicateResponse{PersonID: int64(d.PersonID), Rule: d.Rule, Period: monthString(d.Period)}
@@ -518,12 +505,13 @@ func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) {
 		}
 		return dr
 	}))
+	return nil
 }
 
 // pensionReportParams select the pension report.
 type pensionReportParams struct {
-	Period string `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
-	Region string `query:"region" description:"division code; default your whole scope"`
+	Period period.Month `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
+	Region region.Code  `query:"region" description:"division code; default your whole scope"`
 }
 
 // pensionAverageResponse is the average pension of a scheme.
@@ -542,20 +530,15 @@ type pensionReportResponse struct {
 }
 
 // handlePensionReport returns the average pensions of a month.
-func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if m.IsZero() && q.str("period") == "" {
-		q.pr.Add("period", "is required, as YYYY-MM")
+func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[pensionReportParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
+	m, code := p.Period, p.Region
 	rep, err := s.pen.Report(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := pensionReportResponse{Period: rep.Period.String(), Region: string(rep.Region)}
 	for _, row := range rep.Rows {
@@ -563,6 +546,7 @@ func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
 			Before: int64(row.Before), After: int64(row.After)})
 	}
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // overpaymentKey orders overpayments by award and month, as one integer.

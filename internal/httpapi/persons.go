@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -172,10 +173,10 @@ type personPageParams struct {
 
 // personListParams are the filters of GET /api/v1/persons.
 type personListParams struct {
-	Region   string `query:"region" description:"division code: persons living in that subtree; default your whole scope"`
-	IDNumber string `query:"id_number" description:"exact resident ID (15 or 18 digits)"`
-	Name     string `query:"name" description:"names starting with this text"`
-	Alive    bool   `query:"alive" description:"true leaves out the dead"`
+	Region   region.Code `query:"region" description:"division code: persons living in that subtree; default your whole scope"`
+	IDNumber string      `query:"id_number" description:"exact resident ID (15 or 18 digits)"`
+	Name     string      `query:"name" description:"names starting with this text"`
+	Alive    bool        `query:"alive" description:"true leaves out the dead"`
 	pageParams
 }
 
@@ -185,21 +186,45 @@ type pageParams struct {
 	Limit int   `query:"limit" minimum:"1" maximum:"500" default:"50"`
 }
 
+// bindQuery reads ?after= (a key, 0 or more) and ?limit= (1 to 500, 50 by
+// default).
+func (p *pageParams) bindQuery(q url.Values, pr *fault.Problems) {
+	p.After, p.Limit = 0, defaultLimit
+	if s := q.Get("after"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			pr.Add("after", "must be a non-negative integer: the next_after of the previous page")
+		}
+		p.After = n
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxLimit {
+			pr.Add("limit", "must be an integer from 1 to %d", maxLimit)
+		}
+		p.Limit = n
+	}
+}
+
+// page is the page to fetch: its Limit is the page's size and one more, by
+// which newList tells whether more remain.
+func (p pageParams) page() registry.Page {
+	return registry.Page{After: p.After, Limit: p.Limit + 1}
+}
+
 func personKey(p *registry.Person) int64 { return int64(p.ID) }
 
 // handleListPersons lists persons in the caller's scope.
-func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := registry.PersonFilter{Region: q.region("region"), IDNumber: q.str("id_number"), Name: q.str("name"),
-		Alive: q.boolean("alive"), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[personListParams](r)
+	if err != nil {
+		return err
 	}
+	f := registry.PersonFilter{Region: in.Region, IDNumber: in.IDNumber, Name: in.Name,
+		Alive: in.Alive, Page: in.page()}
 	ps, err := s.reg.Persons(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	codes := make([]region.Code, len(ps))
 	for i, p := range ps {
@@ -207,115 +232,104 @@ func (s *server) handleListPersons(w http.ResponseWriter, r *http.Request) {
 	}
 	names, err := s.regionNames(r.Context(), codes...)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	v := s.viewOf(r.Context())
 	reply(w, r, http.StatusOK, newList(ps, f.Limit, personKey, func(p *registry.Person) personResponse {
 		return v.person(p, names[p.RegionCode])
 	}))
+	return nil
 }
 
 // replyPerson writes p with its region's name.
-func (s *server) replyPerson(w http.ResponseWriter, r *http.Request, status int, p *registry.Person) {
+func (s *server) replyPerson(w http.ResponseWriter, r *http.Request, status int, p *registry.Person) error {
 	names, err := s.regionNames(r.Context(), p.RegionCode)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if status == http.StatusCreated {
 		w.Header().Set("Location", "/api/v1/persons/"+strconv.FormatInt(int64(p.ID), 10))
 	}
 	reply(w, r, status, s.viewOf(r.Context()).person(p, names[p.RegionCode]))
+	return nil
 }
 
 // handleCreatePerson registers a person.
-func (s *server) handleCreatePerson(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreatePerson(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[personRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	p := req.person()
 	if err := s.reg.CreatePerson(r.Context(), p); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusCreated, p)
+	return s.replyPerson(w, r, http.StatusCreated, p)
 }
 
 // handleGetPerson returns a person; the registry records the read.
-func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	p, err := s.reg.Person(r.Context(), registry.PersonID(id))
+	p, err := s.reg.Person(r.Context(), registry.PersonID(in.ID))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusOK, p)
+	return s.replyPerson(w, r, http.StatusOK, p)
 }
 
 // handlePatchPerson changes a person if the version sent is current; a
 // change of name or ID number answers 202 with the identity change request
 // it makes.
-func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[personPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	version := requireVersion(&pr, req.Version)
 	if err := pr.Err("invalid person"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var reason string
 	if req.Reason != nil {
 		reason = *req.Reason
 	}
-	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(id), version, reason, req.Patch)
+	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(in.ID), version, reason, req.Patch)
 	switch {
 	case err != nil:
-		writeError(w, r, err)
+		return err
 	case c != nil:
-		s.replyIdentityChange(w, r, c)
+		return s.replyIdentityChange(w, r, c)
 	default:
-		s.replyPerson(w, r, http.StatusOK, p)
+		return s.replyPerson(w, r, http.StatusOK, p)
 	}
 }
 
 // handleRecordDeath records a person's death.
-func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[personParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[deathRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	date := dateField(&pr, "death_date", req.DeathDate)
 	if err := pr.Err("invalid death record"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(id), date, req.Source)
+	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(in.ID), date, req.Source)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	s.replyPerson(w, r, http.StatusOK, p)
+	return s.replyPerson(w, r, http.StatusOK, p)
 }

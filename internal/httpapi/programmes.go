@@ -117,26 +117,30 @@ type programmeParams struct {
 }
 
 // handleListProgrammes lists every programme.
-func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListProgrammes(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[pageParams](r)
+	if err != nil {
+		return err
 	}
+	page := in.page()
 	reply(w, r, http.StatusOK, wholePage(s.pol.Package.Programmes(), page, func(p *policy.Programme) programmeSummaryResponse {
 		return s.progs[p.ID].summary()
 	}))
+	return nil
 }
 
 // handleGetProgramme returns a programme with its expressions.
-func (s *server) handleGetProgramme(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.progs[r.PathValue("id")]
+func (s *server) handleGetProgramme(w http.ResponseWriter, r *http.Request) error {
+	in, err := bind[programmeParams](r)
+	if err != nil {
+		return err
+	}
+	p, ok := s.progs[in.ID]
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.NotFound, "programme %s not found", r.PathValue("id")))
-		return
+		return fault.Errorf(fault.NotFound, "programme %s not found", in.ID)
 	}
 	reply(w, r, http.StatusOK, p)
+	return nil
 }
 
 // programmeOf returns the programme named in a request body, or an Invalid

@@ -6,6 +6,7 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/region"
 )
 
 // refundRoutes are the routes of the job-stabilisation refund.
@@ -67,36 +68,34 @@ func refundRunOf(r *insurance.RefundRun) refundRunResponse {
 	return out
 }
 
-func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[refundRunRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	code := regionField(&pr, "region", req.Region)
 	if err := pr.Err("invalid refund run"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	run, err := s.ref.Screen(r.Context(), req.Year, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if run.Status == insurance.RefundNone {
 		// No employer to refund: nothing recorded, nothing to approve.
 		reply(w, r, http.StatusOK, refundRunOf(run))
-		return
+		return nil
 	}
 	w.Header().Set("Location", "/api/v1/refund-runs/"+strconv.FormatInt(int64(run.ID), 10))
 	reply(w, r, http.StatusCreated, refundRunOf(run))
+	return nil
 }
 
 type refundReportParams struct {
-	Year     int    `query:"year" required:"true"`
-	Region   string `query:"region"`
-	ByCounty bool   `query:"by_county"`
+	Year     int         `query:"year" required:"true"`
+	Region   region.Code `query:"region"`
+	ByCounty bool        `query:"by_county"`
 	pageParams
 }
 
@@ -108,23 +107,21 @@ type refundBatchResponse struct {
 	Amount      int64  `json:"amount"`
 }
 
-func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	year, err := strconv.Atoi(q.str("year"))
+func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[refundReportParams](r)
 	if err != nil {
-		q.pr.Add("year", "is required, as YYYY")
+		return err
 	}
-	code, byCounty, page := q.region("region"), q.boolean("by_county"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+	if p.Year == 0 {
+		return queryProblem("year", "is required, as YYYY")
 	}
-	bs, err := s.ref.Batches(r.Context(), year, code, byCounty)
+	code, byCounty, page := p.Region, p.ByCounty, p.page()
+	bs, err := s.ref.Batches(r.Context(), p.Year, code, byCounty)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(bs, page, func(b insurance.BatchTotal) refundBatchResponse {
 		return refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)}
 	}))
+	return nil
 }

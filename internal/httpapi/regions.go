@@ -63,102 +63,93 @@ func (u regionPatch) Patch(n *region.Node) {
 
 // regionParams are the parameters of a region's URL.
 type regionParams struct {
-	Code string `path:"code" pattern:"^[0-9]{6}([0-9]{3}){0,2}$"`
+	Code region.Code `path:"code" pattern:"^[0-9]{6}([0-9]{3}){0,2}$"`
 }
 
 // regionListParams are the parameters of GET /api/v1/regions.
 type regionListParams struct {
-	Parent string `query:"parent" description:"list this node's children; without it, the top of the tree"`
+	Parent region.Code `query:"parent" description:"list this node's children; without it, the top of the tree"`
 	pageParams
 }
 
 // handleListRegions lists the children of ?parent=, or the top-level
 // nodes.
-func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	parent, page := q.region("parent"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListRegions(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[regionListParams](r)
+	if err != nil {
+		return err
 	}
+	parent, page := p.Parent, p.page()
 	ns, err := s.reg.Regions(r.Context(), parent)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, wholePage(ns, page, regionOf))
+	return nil
 }
 
 // handleGetRegion returns a node with its children.
-func (s *server) handleGetRegion(w http.ResponseWriter, r *http.Request) {
-	code, err := pathRegion(r, "code")
+func (s *server) handleGetRegion(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[regionParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	n, err := s.reg.Region(r.Context(), code)
+	n, err := s.reg.Region(r.Context(), p.Code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	children, err := s.reg.Regions(r.Context(), code)
+	children, err := s.reg.Regions(r.Context(), p.Code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := regionOf(n)
 	out.Children = regionListOf(children).Items
 	reply(w, r, http.StatusOK, out)
+	return nil
 }
 
 // handleCreateRegion adds a node under an existing parent.
-func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[regionRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	n := region.Node{Code: region.Code(req.Code), NameZH: req.NameZH, NameEN: req.NameEN, Kind: req.Kind, Population2010: req.Population2010}
 	if err := s.reg.CreateRegion(r.Context(), n); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	n, err = s.reg.Region(r.Context(), n.Code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/regions/"+string(n.Code))
 	reply(w, r, http.StatusCreated, regionOf(n))
+	return nil
 }
 
 // handlePatchRegion renames a node.
-func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) {
-	code, err := pathRegion(r, "code")
+func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[regionParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[regionPatch](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if req.NameZH == nil && req.NameEN == nil {
-		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "nothing to change",
-			Fields: map[string]string{"name_zh": "send name_zh, name_en or both"}})
-		return
+		return &fault.Error{Code: fault.Invalid, Message: "nothing to change",
+			Fields: map[string]string{"name_zh": "send name_zh, name_en or both"}}
 	}
-	n, err := s.reg.Region(r.Context(), code)
+	n, err := s.reg.Region(r.Context(), p.Code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req.Patch(&n)
-	n, err = s.reg.UpdateRegion(r.Context(), code, n.NameZH, n.NameEN)
+	n, err = s.reg.UpdateRegion(r.Context(), p.Code, n.NameZH, n.NameEN)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, regionOf(n))
+	return nil
 }

@@ -13,7 +13,7 @@ import (
 type route struct {
 	method  string
 	path    string
-	handler http.HandlerFunc
+	handler handler
 	// public routes need no sign-in.
 	public bool
 	// op is the OpenAPI operationId, in camelCase and chosen by hand:
@@ -41,6 +41,18 @@ type route struct {
 	contentType string
 	// limited routes count against a per-user limit (429 over it).
 	limited bool
+}
+
+// handler is the shape of every API handler: it writes its answer and
+// returns nil, or returns the error, which ServeHTTP maps to a problem
+// answer by writeError, the one place errors become HTTP statuses.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// ServeHTTP runs h and answers its error, if any, as a problem.
+func (h handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h(w, r); err != nil {
+		writeError(w, r, err)
+	}
 }
 
 // routes lists every route of the API, in the order of the OpenAPI
@@ -223,41 +235,56 @@ func (s *server) routes() []route {
 
 // getByID serves GET .../{id}: the record find returns for the path's id,
 // as out writes it.
-func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out func(T) R) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bind[idParams](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		v, err := find(r.Context(), ID(id))
+		v, err := find(r.Context(), ID(p.ID))
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, out(v))
+		return nil
 	}
 }
 
 // decide serves POST .../{id}/decision (decisionRequest): an approver's
 // approval or rejection of the record of the path's id, written by out.
-func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bind[idParams](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		req, err := decode[decisionRequest](r)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		v, err := decide(r.Context(), ID(id), req.Approve, req.Note)
+		v, err := decide(r.Context(), ID(p.ID), req.Approve, req.Note)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		reply(w, r, http.StatusOK, out(v))
+		return nil
 	}
+}
+
+// idParams are the parameters of a URL with one numeric id.
+type idParams struct {
+	ID int64 `path:"id" minimum:"1"`
+}
+
+// idPageParams are the parameters of a list under a URL with one numeric
+// id.
+type idPageParams struct {
+	ID int64 `path:"id" minimum:"1"`
+	pageParams
+}
+
+// decisionRequest is the body of an approver's decision.
+type decisionRequest struct {
+	Approve bool   `json:"approve"`
+	Note    string `json:"note,omitempty" description:"the reason of a rejection"`
 }

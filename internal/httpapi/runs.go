@@ -2,11 +2,12 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 	"safetynet/internal/screening"
 )
 
@@ -41,84 +42,80 @@ func (s *server) runListRoutes() []route {
 }
 
 type screeningListParams struct {
-	Region    string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period    string `query:"period" example:"2025-07"`
-	Programme string `query:"programme" example:"dibao"`
-	Status    string `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
-	JobID     int64  `query:"job_id" description:"the runs of one screening job"`
+	Region    region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period    period.Month `query:"period" example:"2025-07"`
+	Programme string       `query:"programme" example:"dibao"`
+	Status    string       `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
+	JobID     int64        `query:"job_id" description:"the runs of one screening job"`
 	pageParams
 }
 
-func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := screening.RunFilter{Region: q.region("region"), Period: q.month("period"), Programme: q.str("programme"), Status: q.str("status"),
-		JobID: screening.JobID(q.id("job_id")), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[screeningListParams](r)
+	if err != nil {
+		return err
 	}
+	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: p.Status,
+		JobID: screening.JobID(p.JobID), Page: p.page()}
 	runs, err := s.screen.Runs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *screening.Run) int64 { return int64(run.ID) }, screeningOf))
+	return nil
 }
 
 type screeningJobListParams struct {
-	Region string `query:"region" description:"the jobs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
-	Status string `query:"status" example:"running" description:"a job's status, such as running, done or failed"`
+	Region region.Code  `query:"region" description:"the jobs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
+	Status string       `query:"status" example:"running" description:"a job's status, such as running, done or failed"`
 	pageParams
 }
 
-func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := screening.JobFilter{Region: q.region("region"), Period: q.month("period"), Status: q.str("status"), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[screeningJobListParams](r)
+	if err != nil {
+		return err
 	}
+	f := screening.JobFilter{Region: p.Region, Period: p.Period, Status: p.Status, Page: p.page()}
 	js, err := s.screen.Jobs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(js, f.Limit, func(j *screening.Job) int64 { return int64(j.ID) }, screeningJobOf))
+	return nil
 }
 
 type refundRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Year   int    `query:"year" example:"2025" description:"the refund year"`
-	Status string `query:"status" example:"proposed" description:"a run's status, such as proposed, approved or rejected"`
+	Region region.Code `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Year   int         `query:"year" example:"2025" description:"the refund year"`
+	Status string      `query:"status" example:"proposed" description:"a run's status, such as proposed, approved or rejected"`
 	pageParams
 }
 
-func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.RefundRunFilter{Region: q.region("region"), Status: q.str("status"), Page: q.page()}
-	if y := q.str("year"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1900 || n > 9999 {
-			q.pr.Add("year", "must be a year such as 2025")
-		}
-		f.Year = n
+func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[refundRunListParams](r)
+	if err != nil {
+		return err
 	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+	f := insurance.RefundRunFilter{Region: p.Region, Status: p.Status, Page: p.page()}
+	if y := p.Year; y != 0 {
+		if y < 1900 || y > 9999 {
+			return queryProblem("year", "must be a year such as 2025")
+		}
+		f.Year = y
 	}
 	runs, err := s.ref.Runs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *insurance.RefundRun) int64 { return int64(run.ID) }, refundRunOf))
+	return nil
 }
 
 type payrollRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
+	Region region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
 	pageParams
 }
 
@@ -145,25 +142,24 @@ func payrollRunOf(run *insurance.PayrollRun) payrollRunResponse {
 		Stopped: run.Stopped, CreatedBy: run.CreatedBy, CreatedAt: run.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
-func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	f := insurance.PayrollRunFilter{Region: q.region("region"), Period: q.month("period"), Page: q.page()}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handleListPayrollRuns(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[payrollRunListParams](r)
+	if err != nil {
+		return err
 	}
+	f := insurance.PayrollRunFilter{Region: p.Region, Period: p.Period, Page: p.page()}
 	runs, err := s.pen.PayrollRuns(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *insurance.PayrollRun) int64 { return run.ID }, payrollRunOf))
+	return nil
 }
 
 type paymentRunListParams struct {
-	Region string `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period string `query:"period" example:"2025-07"`
-	Status string `query:"status" enum:"running,done,failed"`
+	Region region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period period.Month `query:"period" example:"2025-07"`
+	Status string       `query:"status" enum:"running,done,failed"`
 	pageParams
 }
 
@@ -191,24 +187,23 @@ func paymentRunOf(run *payment.Run) paymentRunResponse {
 	return out
 }
 
-func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	page := q.page()
-	f := payment.RunFilter{Region: q.region("region"), Period: q.month("period"), Status: payment.RunStatus(q.str("status")),
+func (s *server) handleListPaymentRuns(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[paymentRunListParams](r)
+	if err != nil {
+		return err
+	}
+	page := p.page()
+	f := payment.RunFilter{Region: p.Region, Period: p.Period, Status: payment.RunStatus(p.Status),
 		After: page.After, Limit: page.Limit}
 	switch f.Status {
 	case "", payment.RunRunning, payment.RunDone, payment.RunFailed:
 	default:
-		q.pr.Add("status", "%q is not running, done or failed", f.Status)
-	}
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+		return queryProblem("status", "%q is not running, done or failed", f.Status)
 	}
 	runs, err := s.pay.Runs(r.Context(), f)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, newList(runs, f.Limit, func(run *payment.Run) int64 { return run.ID }, paymentRunOf))
+	return nil
 }

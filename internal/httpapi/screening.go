@@ -69,23 +69,21 @@ type screeningReviewRequest struct {
 	Reason string `json:"reason,omitempty" description:"why the other items are not accepted; required when some are left out"`
 }
 
-func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	req, err := decode[screeningReviewRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	run, err := s.screen.Review(r.Context(), screening.RunID(id), req.All, req.Accept, req.Reason)
+	run, err := s.screen.Review(r.Context(), screening.RunID(p.ID), req.All, req.Accept, req.Reason)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	reply(w, r, http.StatusOK, screeningOf(run))
+	return nil
 }
 
 type screeningResponse struct {
@@ -127,26 +125,24 @@ func screeningOf(run *screening.Run) screeningResponse {
 	return out
 }
 
-func (s *server) handleScreen(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleScreen(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[screenRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	m := periodField(&pr, "period", req.Period)
 	rc := regionField(&pr, "region", req.Region)
 	if err := pr.Err("invalid screening"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	run, err := s.screen.Screen(r.Context(), req.Programme, m, rc)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/screenings/"+strconv.FormatInt(int64(run.ID), 10))
 	reply(w, r, http.StatusCreated, screeningOf(run))
+	return nil
 }
 
 type eventScreeningResponse struct {
@@ -156,22 +152,21 @@ type eventScreeningResponse struct {
 	Runs    []screeningResponse `json:"runs" required:"true" nullable:"false"`
 }
 
-func (s *server) handleScreenEvents(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleScreenEvents(w http.ResponseWriter, r *http.Request) error {
 	m, code, err := decodeRun(r, "invalid screening")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	sum, err := s.screen.ScreenEvents(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	out := eventScreeningResponse{Changed: sum.Changed, Turning: sum.Turning, Cursor: sum.Cursor, Runs: []screeningResponse{}}
 	for _, run := range sum.Runs {
 		out.Runs = append(out.Runs, screeningOf(run))
 	}
 	reply(w, r, http.StatusCreated, out)
+	return nil
 }
 
 type screeningJobResponse struct {
@@ -241,16 +236,14 @@ func screeningJobOf(j *screening.Job) screeningJobResponse {
 	return out
 }
 
-func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request) error {
 	m, code, err := decodeRun(r, "invalid screening")
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	job, resumed, err := s.screen.StartJob(r.Context(), m, code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	// The job outlives the request: the runner runs it, or queues it when
 	// its slots are taken, and the caller follows it at Location. A job
@@ -258,12 +251,12 @@ func (s *server) handleStartScreeningJob(w http.ResponseWriter, r *http.Request)
 	claimed, queued := job.Held(), false
 	if claimed {
 		if queued, err = s.screen.Submit(r.Context(), s.jobs, job); err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 	}
 	out := screeningJobOf(job)
 	out.Resumed, out.Claimed, out.Queued = resumed, claimed, queued
 	w.Header().Set("Location", "/api/v1/screening-jobs/"+strconv.FormatInt(int64(job.ID), 10))
 	reply(w, r, http.StatusAccepted, out)
+	return nil
 }

@@ -168,18 +168,21 @@ type healthResponse struct {
 }
 
 // handleHealth reports that the process is up. It needs no sign-in.
-func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	reply(w, r, http.StatusOK, healthResponse{Status: "ok", Version: s.cfg.Version})
+	return nil
 }
 
 // handleOpenAPI serves the OpenAPI document built at start-up.
-func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	serveDocument(w, s.openapi)
+	return nil
 }
 
 // handleOpenAPI30 serves the OpenAPI 3.0 rendering built at start-up.
-func (s *server) handleOpenAPI30(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleOpenAPI30(w http.ResponseWriter, r *http.Request) error {
 	serveDocument(w, s.openapi30)
+	return nil
 }
 
 // serveDocument writes a JSON document built at start-up.

@@ -48,11 +48,10 @@ func permissionNames(r auth.Role) []string {
 }
 
 // handleLogin checks a password and opens a session.
-func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	req, err := decode[loginRequest](r)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	var pr fault.Problems
 	if req.Username == "" {
@@ -62,14 +61,12 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		pr.Add("password", "is required")
 	}
 	if err := pr.Err("invalid login"); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	info := infoFrom(r.Context())
 	g, err := s.au.Login(r.Context(), req.Username, req.Password, info.client)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	u := g.User
 	http.SetCookie(w, &http.Cookie{
@@ -86,28 +83,29 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), Scope: string(u.Scope),
 		Permissions: permissionNames(u.Role),
 	}})
+	return nil
 }
 
 // handleLogout ends the session of the request's token and clears the
 // cookie.
-func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	info := infoFrom(r.Context())
 	if err := s.au.Logout(r.Context(), requestToken(r), info.client); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: info.secure, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // handleMe describes the signed-in user.
-func (s *server) handleMe(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	p, ok := auth.PrincipalFrom(r.Context())
 	if !ok {
-		writeError(w, r, fault.Errorf(fault.Unauthenticated, "sign in first"))
-		return
+		return fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
 	reply(w, r, http.StatusOK, userResponse{ID: p.UserID, Username: p.Username, DisplayName: p.DisplayName, Role: string(p.Role), Scope: string(p.Scope),
 		Permissions: permissionNames(p.Role)})
+	return nil
 }

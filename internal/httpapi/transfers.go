@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"safetynet/internal/insurance"
+	"safetynet/internal/region"
 )
 
 // transferRoutes are the routes of a pending transfer-in's second user
@@ -21,22 +22,20 @@ func (s *server) transferRoutes() []route {
 
 // pendingTransferParams are the filters of GET /api/v1/transfers/pending.
 type pendingTransferParams struct {
-	Region string `query:"region" description:"region subtree; default your whole scope"`
+	Region region.Code `query:"region" description:"region subtree; default your whole scope"`
 	pageParams
 }
 
-func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	code := q.region("region")
-	page := q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
+func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[pendingTransferParams](r)
+	if err != nil {
+		return err
 	}
+	code := p.Region
+	page := p.page()
 	ts, err := s.acc.PendingTransfers(r.Context(), code)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	// The pending transfers are few: read whole, paged by position.
 	ptrs := make([]*insurance.Transfer, len(ts))
@@ -44,4 +43,5 @@ func (s *server) handlePendingTransfers(w http.ResponseWriter, r *http.Request) 
 		ptrs[i] = &ts[i]
 	}
 	reply(w, r, http.StatusOK, wholePage(ptrs, page, transferOf))
+	return nil
 }

@@ -251,8 +251,8 @@ func (s *Accounts) DecideTransfer(ctx context.Context, id int64, approve bool, n
 	if t.Status != TransferPending {
 		return nil, fault.Errorf(fault.Conflict, "transfer %d is %s, not pending", id, t.Status)
 	}
-	if p.UserID == t.CreatedBy {
-		return nil, fault.Errorf(fault.Forbidden, "transfer %d was recorded by you: another user decides it", id)
+	if err := auth.SecondUser(p, []int64{t.CreatedBy}, "transfer %d was recorded by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	note = strings.TrimSpace(note)
 	if !approve && note == "" {

@@ -262,8 +262,8 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 	if r.Status != "proposed" {
 		return nil, fault.Errorf(fault.Conflict, "refund run %d was %s already", id, r.Status)
 	}
-	if p.UserID == r.CreatedBy {
-		return nil, fault.Errorf(fault.Forbidden, "refund run %d was made by you: another user decides it", id)
+	if err := auth.SecondUser(p, []int64{r.CreatedBy}, "refund run %d was made by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.clock.Now().UTC(), reason
 	if !approve {

@@ -63,8 +63,9 @@ type BatchLine struct {
 	Attempt       int           `json:"attempt"`
 	Reference     string        `json:"reference"`
 	Amount        money.Fen     `json:"amount"`
-	Outcome       string        `json:"outcome,omitempty"` // paid | failed
-	Reason        string        `json:"reason,omitempty"`
+	// Outcome is what the bank returned, Paid or Failed; empty before.
+	Outcome Status `json:"outcome,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 	// Period, RegionCode and Fund are the instruction's.
 	Period     period.Month `json:"period"`
 	RegionCode region.Code  `json:"region_code"`
@@ -257,8 +258,8 @@ func (s *Service) ApproveBatch(ctx context.Context, id BatchID, version int64) (
 	if err != nil {
 		return nil, err
 	}
-	if p.UserID == b.CreatedBy {
-		return nil, fault.Errorf(fault.Forbidden, "batch %d was made by you: another user approves it", id)
+	if err := auth.SecondUser(p, []int64{b.CreatedBy}, "batch %d was made by you: another user approves it", id); err != nil {
+		return nil, err
 	}
 	b.Status, b.ApprovedBy, b.ApprovedAt = BatchApproved, p.UserID, s.clock.Now().UTC()
 	if err := s.store.UpdateBatch(ctx, b, "approve", nil); err != nil {

@@ -293,8 +293,8 @@ func checkAccountDecider(p auth.Principal, b *BankAccount, c *IdentityChange) er
 	if c.Status == StatusPending {
 		return fault.Errorf(fault.Conflict, "the owner of bank account %d has identity change %d pending: decide it first", b.ID, c.ID)
 	}
-	if c.DecidedBy == p.UserID {
-		return fault.Errorf(fault.Forbidden, "you confirmed identity change %d of the owner of bank account %d: another approver confirms the account", c.ID, b.ID)
+	if err := auth.SecondUser(p, []int64{c.DecidedBy}, "you confirmed identity change %d of the owner of bank account %d: another approver confirms the account", c.ID, b.ID); err != nil {
+		return err
 	}
 	return nil
 }

@@ -210,8 +210,8 @@ func (s *Service) decide(ctx context.Context, what string, id int64, code region
 	if st != StatusPending {
 		return fault.Errorf(fault.Conflict, "%s %d is %s already", what, id, st)
 	}
-	if p.UserID == ap.RequestedBy {
-		return fault.Errorf(fault.Forbidden, "%s %d was requested by you: another user confirms it", what, id)
+	if err := auth.SecondUser(p, []int64{ap.RequestedBy}, "%s %d was requested by you: another user confirms it", what, id); err != nil {
+		return err
 	}
 	if !approve && strings.TrimSpace(note) == "" {
 		return &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason of the rejection"}}

@@ -699,9 +699,19 @@ func (r *Run) statusWithCounties() string {
 	return "under review by county (" + strings.Join(waiting, ", ") + " to review)"
 }
 
-// reviewedBy reports whether user reviewed the run or any of its items.
-func (r *Run) reviewedBy(user int64) bool {
-	return r.ReviewedBy == user || slices.ContainsFunc(r.Items, func(it Item) bool { return it.ReviewedBy == user })
+// makers are the users who made or reviewed the run: none of them may
+// decide it (maker-checker, auth.SecondUser).
+func (r *Run) makers() []int64 {
+	out := []int64{r.CreatedBy}
+	if r.ReviewedBy != 0 {
+		out = append(out, r.ReviewedBy)
+	}
+	for _, it := range r.Items {
+		if it.ReviewedBy != 0 {
+			out = append(out, it.ReviewedBy)
+		}
+	}
+	return out
 }
 
 // Decide approves or rejects a proposed or reviewed run; by an
@@ -728,8 +738,8 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 	if r.Status != "proposed" && r.Status != "reviewed" {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
 	}
-	if p.UserID == r.CreatedBy || r.reviewedBy(p.UserID) {
-		return nil, fault.Errorf(fault.Forbidden, "screening run %d was made or reviewed by you: another user decides it", id)
+	if err := auth.SecondUser(p, r.makers(), "screening run %d was made or reviewed by you: another user decides it", id); err != nil {
+		return nil, err
 	}
 	// A run whose review by county has begun is approved once every
 	// county has reviewed its items; it may be rejected before.
