@@ -279,13 +279,13 @@ func runAssistanceSeed(ctx context.Context, e env, args []string) error {
 }
 
 // runScreen screens the registry for an allowance (免申即享), or every
-// monthly allowance in one pass (--program all), with a progress bar, and
+// monthly allowance in one pass (--programme all), with a progress bar, and
 // proposes the runs; an approver decides each (POST
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
+	fs := newFlags(e, "screen", "screen --db DSN --programme all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
 	dsn := dsnFlag(fs, defaultDB)
-	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
+	prog := fs.String("programme", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
 		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(assistance.Allowances))
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")

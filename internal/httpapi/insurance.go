@@ -65,8 +65,8 @@ type enrolmentRequest struct {
 	RiskClass int    `json:"risk_class,omitempty" minimum:"1" maximum:"8" description:"the employer's industry risk class; work injury only"`
 }
 
-// transitionRequest is the body of POST /api/v1/enrolments/{id}/suspend,
-// /resume and /terminate.
+// transitionRequest is the body of POST /api/v1/enrolments/{id}/suspension,
+// /resumption and /termination.
 type transitionRequest struct {
 	Version *int64 `json:"version" required:"true"`
 	// From is the first month of the new status: a suspended or terminated

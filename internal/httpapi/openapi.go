@@ -271,14 +271,14 @@ func operationDescription(rt route) string {
 	if rt.resp != nil && strings.HasPrefix(reflect.TypeOf(rt.resp).Name(), "listResponse[") {
 		b = append(b, "Paginated by key: pass next_after as ?after= until it is null.")
 	}
-	if strings.HasSuffix(rt.path, "/decision") || strings.HasSuffix(rt.path, "/approval") {
+	if strings.HasSuffix(rt.path, "/decision") {
 		b = append(b, "Maker-checker: a second user with decision.approve decides; "+
 			"whoever made or requested the record cannot.")
 	}
 	if rt.accepted != nil {
 		b = append(b, "202 when the change is held for a second user's approval.")
 	}
-	if rt.body != nil && hasJSONField(reflect.TypeOf(rt.body), "version") {
+	if rt.body != nil && hasJSONField(reflect.TypeOf(rt.body), "version") && !strings.HasSuffix(rt.path, "/decision") {
 		b = append(b, "Send the version you read: 409 when the record changed since.")
 	}
 	if rt.body != nil && rt.method != http.MethodGet {

@@ -29,11 +29,11 @@ func (s *server) paymentRoutes() []route {
 			body:    runRequest{}, status: http.StatusOK, resp: generateResponse{}},
 		{method: "GET", path: "/api/v1/payment-instructions", op: "listPaymentInstructions", handler: s.handleListInstructions, tag: "payments",
 			summary: "List payment instructions in your scope", params: instructionListParams{}, status: http.StatusOK, resp: instructionList{}},
-		{method: "POST", path: "/api/v1/payment-instructions/retry", op: "retryPaymentInstructions", handler: s.handleRetry, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/retries", op: "retryPaymentInstructions", handler: s.handleRetry, tag: "payments",
 			summary: "Put failed instructions back for the next batch", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
-		{method: "POST", path: "/api/v1/payment-instructions/hold", op: "holdPaymentInstructions", handler: s.handleHold, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/holds", op: "holdPaymentInstructions", handler: s.handleHold, tag: "payments",
 			summary: "Hold pending or failed instructions, with the reason", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
-		{method: "POST", path: "/api/v1/payment-instructions/release", op: "releasePaymentInstructions", handler: s.handleRelease, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/releases", op: "releasePaymentInstructions", handler: s.handleRelease, tag: "payments",
 			summary: "Release held instructions (those without a confirmed bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "GET", path: "/api/v1/payment-banks", op: "listPaymentBanks", handler: s.handlePendingBanks, tag: "payments",
 			summary: "The banks with pending instructions of a fund: the batches to make", params: pendingBanksParams{}, status: http.StatusOK, resp: bankList{}},
@@ -44,9 +44,9 @@ func (s *server) paymentRoutes() []route {
 			body:    batchRequest{}, status: http.StatusCreated, resp: batchResponse{}},
 		{method: "GET", path: "/api/v1/payment-batches/{id}", op: "getPaymentBatch", handler: s.handleGetBatch, tag: "payments",
 			summary: "Read a batch with its lines", params: idParams{}, status: http.StatusOK, resp: batchResponse{}},
-		{method: "POST", path: "/api/v1/payment-batches/{id}/approval", op: "approvePaymentBatch", handler: s.handleApproveBatch, tag: "payments",
-			summary: "Approve a batch (checker): an approver who did not make it", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
-		{method: "POST", path: "/api/v1/payment-batches/{id}/cancel", op: "cancelPaymentBatch", handler: s.handleCancelBatch, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-batches/{id}/decision", op: "decidePaymentBatch", handler: s.handleDecideBatch, tag: "payments",
+			summary: "Approve a batch (checker), by an approver who did not make it; a batch is not rejected: its maker cancels it (cancellation)", params: idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: batchResponse{}},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/cancellation", op: "cancelPaymentBatch", handler: s.handleCancelBatch, tag: "payments",
 			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/export", op: "exportPaymentBatch", handler: s.handleExportBatch, tag: "payments",
 			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file. Only a role that may see full accounts (pii.view); every export and download is audited with the file's SHA-256",
@@ -399,8 +399,30 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 	s.replyBatch(w, r, payment.BatchID(id))
 }
 
-func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) {
-	s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.ApproveBatch(r.Context(), id, v); return err })
+// handleDecideBatch serves POST /api/v1/payment-batches/{id}/decision:
+// only approve, since a batch a checker will not pay is cancelled by its
+// maker.
+func (s *server) handleDecideBatch(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	req, approve, err := decodeDecision(r, true)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if !approve {
+		writeError(w, r, &fault.Error{Code: fault.Invalid, Message: "invalid decision",
+			Fields: map[string]string{"outcome": "a batch is only approved: one not to be paid is cancelled by its maker (POST .../cancellation)"}})
+		return
+	}
+	if _, err := s.pay.ApproveBatch(r.Context(), payment.BatchID(id), *req.Version); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.replyBatch(w, r, payment.BatchID(id))
 }
 
 func (s *server) handleCancelBatch(w http.ResponseWriter, r *http.Request) {

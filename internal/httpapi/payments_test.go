@@ -24,7 +24,7 @@ func TestPaymentsAPI(t *testing.T) {
 		b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", map[string]any{
 			"bank_code": "ICBC", "bank_name": "工商银行", "account_no": fmt.Sprintf("622200001111%04d", i), "account_name": "王芳", "primary": true,
 		}).want(t, http.StatusCreated).decode(t, &acct)
-		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 		for _, q := range []string{
 			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
 				VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 500+i, p.ID, vs[0]),
@@ -62,8 +62,12 @@ func TestPaymentsAPI(t *testing.T) {
 	b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": "employee_pension", "bank_code": "ICBC", "period": "2025-03"}).
 		want(t, http.StatusCreated).decode(t, &bt)
 	path := fmt.Sprintf("/api/v1/payment-batches/%d", bt.ID)
-	b.do(t, "POST", path+"/approval", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
+	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve", "version": bt.Version}).problem(t, http.StatusForbidden)
+	// The one decision body: a batch is only approved, and needs the version.
+	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "version": bt.Version, "note": "x"}).
+		problem(t, http.StatusUnprocessableEntity), "outcome")
+	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusUnprocessableEntity), "version")
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
 	b.do(t, "POST", path+"/export", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)
 	res := b.do(t, "POST", path+"/export", "admin", map[string]any{"version": bt.Version}).want(t, http.StatusOK)
 	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.Contains(string(res.body), "6222000011110001") {

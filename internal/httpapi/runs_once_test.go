@@ -262,10 +262,10 @@ func TestScreeningProposedOnce(t *testing.T) {
 			for _, r := range runs {
 				path := fmt.Sprintf("/api/v1/screenings/%d/decision", r.ID)
 				if r.ID == live {
-					b.do(t, "POST", path, "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+					b.do(t, "POST", path, "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 					continue
 				}
-				pb := b.do(t, "POST", path, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+				pb := b.do(t, "POST", path, "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 				if !strings.Contains(pb.Detail, "superseded by run") {
 					t.Errorf("deciding superseded run %d: %q, want it to name the run that superseded it", r.ID, pb.Detail)
 				}
@@ -360,7 +360,7 @@ func TestCountyReviewOfPrefectureScreening(t *testing.T) {
 	if !strings.Contains(pb.Detail, fmt.Sprintf("screening run %d ", run.ID)) {
 		t.Errorf("a new screening of a run under review: %q, want the open run named", pb.Detail)
 	}
-	pb = b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	pb = b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 	if !strings.Contains(pb.Detail, "652302") {
 		t.Errorf("approval before Fukang reviewed: %q, want Fukang named as still to review", pb.Detail)
 	}
@@ -370,7 +370,7 @@ func TestCountyReviewOfPrefectureScreening(t *testing.T) {
 	if seen.Status != "reviewed" {
 		t.Fatalf("after every county reviewed: %+v; want reviewed", seen)
 	}
-	b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "approved" || run.Counties[0].Reviewed != 1 || run.Counties[1].Reviewed != 1 {
 		t.Fatalf("decided run %+v: want approved with both counties reviewed", run)
 	}

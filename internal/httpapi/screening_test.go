@@ -59,8 +59,8 @@ func TestScreeningAPI(t *testing.T) {
 	if run.Status != "reviewed" {
 		t.Fatalf("after review: %s", run.Status)
 	}
-	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "approved" {
 		t.Fatalf("after decision: %s", run.Status)
 	}
