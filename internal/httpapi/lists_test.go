@@ -207,9 +207,6 @@ var listQueries = map[string]string{
 	"/api/v1/assessments":            "period=2025-03&",
 	"/api/v1/low-income":             "period=2025-03&",
 	"/api/v1/payment-banks":          "fund=employee_pension&period=2025-03&",
-	"/api/v1/reports/low-income":     "period=2025-03&",
-	"/api/v1/reports/payments":       "from=2025-01&to=2025-12&",
-	"/api/v1/reports/refunds":        "year=2025&",
 	"/api/v1/assistance-reviews/due": "as_of=2025-06-30&",
 }
 

@@ -442,7 +442,8 @@ func errorStatuses(rt route) []int {
 }
 
 // defName names the schemas of this package's types without the package
-// prefix: "PersonResponse", and "PersonResponseList" for a page of them.
+// prefix: "PersonResponse", "PersonResponseList" for a page of them, and
+// "PaidRowResponseReport" for a report of those rows.
 func defName(t reflect.Type, def string) string {
 	if t.PkgPath() != reflect.TypeFor[problem]().PkgPath() {
 		return def
@@ -450,6 +451,8 @@ func defName(t reflect.Type, def string) string {
 	name := t.Name()
 	if base, arg, ok := strings.Cut(name, "["); ok {
 		arg = strings.TrimSuffix(arg, "]")
+		// A report's envelope is named by its rows, the first argument.
+		arg, _, _ = strings.Cut(arg, ",")
 		if i := strings.LastIndex(arg, "."); i >= 0 {
 			arg = arg[i+1:]
 		}

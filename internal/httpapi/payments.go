@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
+	"safetynet/internal/money"
 	"safetynet/internal/payment"
 )
 
@@ -21,7 +22,6 @@ func (s *server) paymentRoutes() []route {
 		instructionList = listResponse[instructionResponse]
 		batchList       = listResponse[batchResponse]
 		bankList        = listResponse[bankTotalResponse]
-		paidList        = listResponse[paidRowResponse]
 	)
 	return []route{
 		{method: "POST", path: "/api/v1/payment-runs", op: "runPayments", handler: s.handleGenerate, tag: "payments",
@@ -55,9 +55,9 @@ func (s *server) paymentRoutes() []route {
 			summary: "Post the bank's return file (回盘): every line paid or failed; a bad file is refused whole, each bad row named",
 			params:  idParams{}, body: returnRequest{}, status: http.StatusOK, resp: returnResponse{}},
 		{method: "GET", path: "/api/v1/reports/reconciliation", op: "getReconciliationReport", handler: s.handleReconcile, tag: "payments",
-			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reconcileParams{}, status: http.StatusOK, resp: reconciliationResponse{}},
+			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reportParams{}, status: http.StatusOK, resp: reconciliationReport{}},
 		{method: "GET", path: "/api/v1/reports/payments", op: "getPaymentsReport", handler: s.handlePaidReport, tag: "payments",
-			summary: "Amounts paid by programme, county and month", params: paidReportParams{}, status: http.StatusOK, resp: paidList{}},
+			summary: "Amounts paid by programme, county and month", params: reportParams{}, status: http.StatusOK, resp: paidReport{}},
 	}
 }
 
@@ -526,75 +526,88 @@ func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) {
 		PaidSum: int64(sum.PaidSum), Resumed: sum.Resumed, Posted: sum.Posted})
 }
 
-type reconcileParams struct {
-	Period string `query:"period" description:"YYYY-MM; every month when absent"`
-	Region string `query:"region"`
-}
-
+// checkResponse is one check of the reconciliation in a month.
 type checkResponse struct {
-	Fund       string `json:"fund,omitempty"`
-	Name       string `json:"name"`
-	Expected   int64  `json:"expected"`
-	Actual     int64  `json:"actual"`
-	Difference int64  `json:"difference"`
+	Period     string `json:"period" example:"2025-03" description:"the month reconciled, YYYY-MM"`
+	Fund       string `json:"fund,omitempty" description:"the fund checked; empty for a check over every fund"`
+	Name       string `json:"name" description:"what is compared with what"`
+	Expected   int64  `json:"expected" description:"what the instructions say, fen"`
+	Actual     int64  `json:"actual" description:"what the bank returns or the ledger say, fen"`
+	Difference int64  `json:"difference" description:"actual minus expected, fen; 0 when balanced"`
 }
 
-type reconciliationResponse struct {
-	Period   string          `json:"period,omitempty"`
-	Region   string          `json:"region"`
-	Checks   []checkResponse `json:"checks" required:"true" nullable:"false"`
-	Balanced bool            `json:"balanced"`
+// reconciliationTotals says whether every month reconciled balanced.
+type reconciliationTotals struct {
+	Balanced bool `json:"balanced" description:"every check of every month has no difference"`
 }
+
+// reconciliationReport is the body of GET /api/v1/reports/reconciliation.
+type reconciliationReport = reportResponse[checkResponse, reconciliationTotals]
 
 func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	m, code := q.month("period"), q.region("region")
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rec, err := s.pay.Reconcile(r.Context(), m, code)
+	p, err := readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := reconciliationResponse{Period: monthString(rec.Period), Region: string(rec.Region), Checks: []checkResponse{}, Balanced: rec.Balanced}
-	for _, c := range rec.Checks {
-		out.Checks = append(out.Checks, checkResponse{Fund: string(c.Fund), Name: c.Name, Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
+	out := newReport[checkResponse, reconciliationTotals]("reconciliation", p)
+	out.Totals.Balanced = true
+	for _, m := range p.months() {
+		rec, err := s.pay.Reconcile(r.Context(), m, p.Region)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		out.Totals.Balanced = out.Totals.Balanced && rec.Balanced
+		for _, c := range rec.Checks {
+			out.Rows = append(out.Rows, checkResponse{Period: m.String(), Fund: string(c.Fund), Name: c.Name,
+				Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
+		}
 	}
 	reply(w, r, http.StatusOK, out)
 }
 
+// paidRowResponse is what was paid of a programme in a county and month.
 type paidRowResponse struct {
-	Period    string `json:"period"`
-	Fund      string `json:"fund"`
+	Period    string `json:"period" description:"the month paid for, YYYY-MM"`
+	Fund      string `json:"fund" description:"the fund that paid"`
 	Programme string `json:"programme"`
-	County    string `json:"county"`
-	Payments  int    `json:"payments"`
-	Amount    int64  `json:"amount"`
+	County    string `json:"county" description:"county division code"`
+	Payments  int    `json:"payments" description:"instructions paid"`
+	Amount    int64  `json:"amount" description:"paid, fen"`
 }
 
+// paidTotals adds up the paid report's rows.
+type paidTotals struct {
+	Payments int   `json:"payments" description:"instructions paid in the range"`
+	Amount   int64 `json:"amount" description:"paid in the range, fen"`
+}
+
+// paidReport is the body of GET /api/v1/reports/payments.
+type paidReport = reportResponse[paidRowResponse, paidTotals]
+
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r)
-	from, to, code, page := q.requiredMonth("from"), q.requiredMonth("to"), q.region("region"), q.page()
-	if err := q.err(); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rows, err := s.pay.PaidReport(r.Context(), from, to, code)
+	p, err := readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, wholePage(rows, page, func(p payment.PaidRow) paidRowResponse {
-		return paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
-			Payments: p.Payments, Amount: int64(p.Amount)}
-	}))
-}
-
-// paidReportParams select the months and region of the paid report, and
-// a page.
-type paidReportParams struct {
-	reportRangeParams
-	pageParams
+	rows, err := s.pay.PaidReport(r.Context(), p.From, p.To, p.Region)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := newReport[paidRowResponse, paidTotals]("payments", p)
+	var total money.Fen
+	for _, row := range rows {
+		out.Rows = append(out.Rows, paidRowResponse{Period: row.Period.String(), Fund: string(row.Fund), Programme: row.Programme,
+			County: string(row.County), Payments: row.Payments, Amount: int64(row.Amount)})
+		out.Totals.Payments += row.Payments
+		if total, err = money.Add(total, row.Amount); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	out.Totals.Amount = int64(total)
+	reply(w, r, http.StatusOK, out)
 }

@@ -99,31 +99,35 @@ func TestPaymentsAPI(t *testing.T) {
 		t.Errorf("return %+v, want 2 paid and 1 failed", ret)
 	}
 	var rec struct {
-		Balanced bool `json:"balanced"`
-		Checks   []struct {
+		Totals struct {
+			Balanced bool `json:"balanced"`
+		} `json:"totals"`
+		Rows []struct {
 			Name   string `json:"name"`
 			Fund   string `json:"fund"`
 			Actual int64  `json:"actual"`
-		} `json:"checks"`
+		} `json:"rows"`
 	}
-	b.do(t, "GET", "/api/v1/reports/reconciliation?period=2025-03", "auditor", nil).want(t, http.StatusOK).decode(t, &rec)
-	if !rec.Balanced {
+	b.do(t, "GET", "/api/v1/reports/reconciliation?from=2025-03&to=2025-03", "auditor", nil).want(t, http.StatusOK).decode(t, &rec)
+	if !rec.Totals.Balanced {
 		t.Errorf("reconciliation %+v, want balanced", rec)
 	}
-	for _, c := range rec.Checks {
+	for _, c := range rec.Rows {
 		if c.Fund == "employee_pension" && strings.HasPrefix(c.Name, "payable") && c.Actual != 280_000 {
 			t.Errorf("payable %d, want the failed 2,800.00", c.Actual)
 		}
 	}
+	type paidRow struct {
+		Payments int   `json:"payments"`
+		Amount   int64 `json:"amount"`
+	}
 	var paid struct {
-		Items []struct {
-			Payments int   `json:"payments"`
-			Amount   int64 `json:"amount"`
-		} `json:"items"`
+		Rows   []paidRow `json:"rows"`
+		Totals paidRow   `json:"totals"`
 	}
 	b.do(t, "GET", "/api/v1/reports/payments?from=2025-03&to=2025-03", "analyst", nil).want(t, http.StatusOK).decode(t, &paid)
-	if len(paid.Items) != 1 || paid.Items[0].Payments != 2 || paid.Items[0].Amount != 560_000 {
-		t.Errorf("paid report %+v", paid.Items)
+	if len(paid.Rows) != 1 || paid.Rows[0].Payments != 2 || paid.Rows[0].Amount != 560_000 || paid.Totals != paid.Rows[0] {
+		t.Errorf("paid report %+v", paid)
 	}
 	_ = ids
 }

@@ -6,11 +6,11 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/money"
 )
 
 // refundRoutes are the routes of the job-stabilisation refund.
 func (s *server) refundRoutes() []route {
-	type batchTotals = listResponse[refundBatchResponse]
 	return []route{
 		{method: "POST", path: "/api/v1/refund-runs", op: "screenRefunds", handler: s.handleScreenRefunds, tag: "insurance",
 			summary: "Screen every employer for the year's job-stabilisation refund (稳岗返还) on last year's figures: the year's next batch, for approval",
@@ -21,7 +21,7 @@ func (s *server) refundRoutes() []route {
 			summary: "Approve or reject a refund run, by an approver who did not make it: approved, each employer is refunded once for the year",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: refundRunResponse{}},
 		{method: "GET", path: "/api/v1/reports/refunds", op: "getRefundsReport", handler: s.handleRefundBatches, tag: "insurance",
-			summary: "Enterprises and amounts per refund batch of a year (and county)", params: refundReportParams{}, status: http.StatusOK, resp: batchTotals{}},
+			summary: "Enterprises and amounts per refund batch (and county) of the years from..to touches", params: refundReportParams{}, status: http.StatusOK, resp: refundReport{}},
 	}
 }
 
@@ -93,38 +93,59 @@ func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) {
 	reply(w, r, http.StatusCreated, refundRunOf(run))
 }
 
+// refundReportParams are the report's period parameters and whether to
+// break each batch down by county.
 type refundReportParams struct {
-	Year     int    `query:"year" required:"true"`
-	Region   string `query:"region"`
-	ByCounty bool   `query:"by_county"`
-	pageParams
+	reportParams
+	ByCounty bool `query:"by_county" description:"one row per batch and county instead of per batch"`
 }
 
+// refundBatchResponse is a refund batch's total, or one county's part.
 type refundBatchResponse struct {
-	Year        int    `json:"year"`
-	Batch       int    `json:"batch"`
-	County      string `json:"county,omitempty"`
-	Enterprises int    `json:"enterprises"`
-	Amount      int64  `json:"amount"`
+	Year        int    `json:"year" description:"the year refunded"`
+	Batch       int    `json:"batch" description:"the batch's number within the year"`
+	County      string `json:"county,omitempty" description:"county division code, with by_county"`
+	Enterprises int    `json:"enterprises" description:"employers refunded"`
+	Amount      int64  `json:"amount" description:"refunded, fen"`
 }
+
+// refundTotals adds up the refund report's rows.
+type refundTotals struct {
+	Amount int64 `json:"amount" description:"refunded in the years reported, fen"`
+}
+
+// refundReport is the body of GET /api/v1/reports/refunds: refunds are
+// made yearly, so it covers every year from..to touches.
+type refundReport = reportResponse[refundBatchResponse, refundTotals]
 
 func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) {
 	q := newQuery(r)
-	year, err := strconv.Atoi(q.str("year"))
-	if err != nil {
-		q.pr.Add("year", "is required, as YYYY")
-	}
-	code, byCounty, page := q.region("region"), q.boolean("by_county"), q.page()
+	byCounty := q.boolean("by_county")
 	if err := q.err(); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	bs, err := s.ref.Batches(r.Context(), year, code, byCounty)
+	p, err := readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	reply(w, r, http.StatusOK, wholePage(bs, page, func(b insurance.BatchTotal) refundBatchResponse {
-		return refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)}
-	}))
+	out := newReport[refundBatchResponse, refundTotals]("refunds", p)
+	var total money.Fen
+	for year := p.From.Year(); year <= p.To.Year(); year++ {
+		bs, err := s.ref.Batches(r.Context(), year, p.Region, byCounty)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		for _, b := range bs {
+			out.Rows = append(out.Rows, refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)})
+			if total, err = money.Add(total, b.Amount); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+	}
+	out.Totals.Amount = int64(total)
+	reply(w, r, http.StatusOK, out)
 }

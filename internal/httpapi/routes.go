@@ -167,8 +167,8 @@ func (s *server) routes() []route {
 			summary: "List employers' months and schemes with less paid than due", params: arrearsParams{},
 			status: http.StatusOK, resp: arrearsList{}},
 		{method: "GET", path: "/api/v1/reports/insurance", op: "getInsuranceReport", handler: s.handleCoverageReport, tag: "reports",
-			summary: "Insured persons by scheme and county, coverage rates and contributions collected for a month", params: coverageParams{},
-			status: http.StatusOK, resp: coverageResponse{}},
+			summary: "Insured persons by scheme and county, coverage rates and contributions collected month by month", params: reportParams{},
+			status: http.StatusOK, resp: coverageReport{}},
 
 		{method: "GET", path: "/api/v1/regions", op: "listRegions", handler: s.handleListRegions, tag: "regions",
 			summary: "List the children of a region, or the top of the tree", params: regionListParams{}, status: http.StatusOK, resp: regionList{}},

@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"safetynet/internal/period"
+	"safetynet/internal/region"
+)
+
+// Every GET /api/v1/reports/* takes reportParams and answers one
+// reportResponse (docs/conventions.md, API: reports).
+
+// reportParams are the period parameters every report takes: a range of
+// months, one month being from=to, and the region reported on.
+type reportParams struct {
+	From   string `query:"from" required:"true" example:"2025-01" description:"the first month reported, YYYY-MM"`
+	To     string `query:"to" required:"true" example:"2025-12" description:"the last month reported, YYYY-MM, not before from; one month is from=to"`
+	Region string `query:"region" example:"652301" description:"the division reported on (its whole subtree); default your whole scope"`
+}
+
+// reportPeriod is a report's parsed reportParams.
+type reportPeriod struct {
+	From, To period.Month
+	Region   region.Code
+}
+
+// months returns the months of the period, in order.
+func (p reportPeriod) months() []period.Month {
+	ms := make([]period.Month, 0, p.To.Sub(p.From)+1)
+	for m := p.From; m <= p.To; m = m.Add(1) {
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// readReportPeriod reads the reportParams of a request; a problem names
+// the parameter at fault.
+func readReportPeriod(r *http.Request) (reportPeriod, error) {
+	q := newQuery(r)
+	p := reportPeriod{From: q.requiredMonth("from"), To: q.requiredMonth("to"), Region: q.region("region")}
+	if !p.From.IsZero() && !p.To.IsZero() && p.To < p.From {
+		q.pr.Add("to", "is before from %s", p.From)
+	}
+	return p, q.err()
+}
+
+// reportResponse is the one envelope of every report: which report, over
+// which region and months, when it was made, its rows and its totals.
+type reportResponse[R, T any] struct {
+	Report      string `json:"report" example:"assistance" description:"the report's name, the last segment of its path"`
+	Region      string `json:"region" description:"the division reported on; empty for your whole scope"`
+	From        string `json:"from" example:"2025-01" description:"the first month reported, YYYY-MM"`
+	To          string `json:"to" example:"2025-12" description:"the last month reported, YYYY-MM"`
+	GeneratedAt string `json:"generated_at" format:"date-time" description:"when the report was made, UTC"`
+	Rows        []R    `json:"rows" required:"true" nullable:"false" description:"the report's lines, in a stable order"`
+	Totals      T      `json:"totals" required:"true" description:"the report's totals over its rows"`
+}
+
+// noTotals is the totals of a report whose rows do not add up (averages,
+// counts at month ends).
+type noTotals struct{}
+
+// newReport starts the envelope of report name over p.
+func newReport[R, T any](name string, p reportPeriod) reportResponse[R, T] {
+	return reportResponse[R, T]{Report: name, Region: string(p.Region), From: p.From.String(), To: p.To.String(),
+		GeneratedAt: time.Now().UTC().Format(time.RFC3339), Rows: []R{}}
+}
