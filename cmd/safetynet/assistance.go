@@ -157,25 +157,14 @@ func printPay(w io.Writer, sum *assistance.PaySummary) {
 func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance report", "assistance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] [--rows]")
 	dsn := dsnFlag(fs, defaultDB)
-	from := fs.String("from", "", "first month, YYYY-MM")
-	to := fs.String("to", "", "last month, YYYY-MM")
-	fs.require("from", "to")
-	reg := fs.String("region", string(region.Changji), "region subtree")
+	periodRegion := reportFlags(fs)
 	rows := fs.Bool("rows", false, "print every month's rows by programme, county and layer too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	f, err := period.ParseMonth(*from)
+	f, t, code, err := periodRegion()
 	if err != nil {
-		return fmt.Errorf("--from: %w", err)
-	}
-	t, err := period.ParseMonth(*to)
-	if err != nil {
-		return fmt.Errorf("--to: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "assistance-report")
 	if err != nil {
