@@ -333,7 +333,7 @@ func printRuns(w io.Writer, runs []*assistance.ScreeningRun) {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", run.ID, run.Programme, run.Evaluated, run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "proposed: a caseworker reviews each run (POST /api/v1/screenings/{id}/review), another user decides it (/decision)")
+	fmt.Fprintln(w, "proposed: a caseworker reviews each run (POST /api/v1/screenings/{id}/reviews), another user decides it (/decision)")
 }
 
 // screenEverything runs (or resumes) the screening job of every programme.

@@ -49,7 +49,7 @@ func TestRejectionsNameTheNote(t *testing.T) {
 	b.do(t, "POST", "/api/v1/screenings", "cw1", map[string]any{"programme": "high_age_allowance", "period": month}).
 		want(t, http.StatusCreated).decode(t, &status)
 	path := fmt.Sprintf("/api/v1/screenings/%d", status.ID)
-	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).want(t, http.StatusOK)
+	b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"all": true}).want(t, http.StatusOK)
 	wantNote("screening rejection", b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject"}).problem(t, http.StatusUnprocessableEntity))
 	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "note": "年龄核实有误"}).want(t, http.StatusOK).decode(t, &status)
 	if status.Status != "rejected" {
@@ -88,7 +88,7 @@ func TestDecisionsShareOneBody(t *testing.T) {
 	_, doc := openAPIDoc(t)
 	verbs := map[string]bool{"approval": true, "refusal": true, "approve": true, "refuse": true, "reject": true, "suspend": true,
 		"resume": true, "terminate": true, "cancel": true, "stop": true, "hold": true, "release": true, "retry": true, "process": true,
-		"grant-review": true, "review": false}
+		"grant-review": true, "review": true}
 	n := 0
 	operations(doc, func(path, method string, op map[string]any) {
 		segs := strings.Split(path, "/")

@@ -55,7 +55,7 @@ func TestScreeningAPI(t *testing.T) {
 		t.Fatalf("run %+v: want person %d new", run, p.ID)
 	}
 	path := fmt.Sprintf("/api/v1/screenings/%d", run.ID)
-	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "reviewed" {
 		t.Fatalf("after review: %s", run.Status)
 	}
