@@ -81,7 +81,7 @@ func openAPI30Document(version string, routes []route) ([]byte, error) {
 func addOperations(ref openapi.Reflector, routes []route) error {
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
 		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
-		jsonschema.InterceptProp(describeQuery))
+		jsonschema.InterceptProp(describeQuery), jsonschema.InterceptProp(describeByName))
 	ops := map[string]bool{}
 	for _, rt := range routes {
 		if !operationIDPattern.MatchString(rt.op) {
