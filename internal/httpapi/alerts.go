@@ -158,7 +158,7 @@ type explanationResponse struct {
 	Level    int    `json:"level"`
 	DueDays  int    `json:"due_days"`
 	// Due is the parameter of the due days.
-	Due    *thresholdResponse         `json:"due,omitempty"`
+	Due    *thresholdResponse         `json:"due,omitempty" description:"the policy parameter that set the due days"`
 	Inputs map[string]json.RawMessage `json:"inputs" required:"true" nullable:"false"`
 	// Version is the policy package that graded the signal; Reproduced
 	// says whether the current package gives the same version and level.

@@ -144,8 +144,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 
 // healthResponse is the body of GET /healthz.
 type healthResponse struct {
-	Status  string `json:"status" example:"ok"`
-	Version string `json:"version"`
+	Status  string `json:"status" example:"ok" description:"ok while the process serves"`
+	Version string `json:"version" description:"the build's version"`
 }
 
 // handleHealth reports that the process is up. It needs no sign-in.
