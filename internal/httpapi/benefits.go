@@ -124,7 +124,7 @@ func claimOf(c *insurance.UnemploymentClaim) claimResponse {
 
 func claimKey(c *insurance.UnemploymentClaim) int64 { return int64(c.ID) }
 
-// stopRequest is the body of POST /api/v1/unemployment-claims/{id}/stop.
+// stopRequest is the body of POST /api/v1/unemployment-claims/{id}/termination.
 type stopRequest struct {
 	Version *int64 `json:"version" required:"true"`
 	Reason  string `json:"reason" required:"true" enum:"enlisted,emigrated,pension,imprisoned,refused_work,reemployed,died"`

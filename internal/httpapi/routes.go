@@ -18,7 +18,7 @@ type route struct {
 	// public routes need no sign-in.
 	public bool
 	// op is the OpenAPI operationId, in camelCase and chosen by hand:
-	// "approveAssistanceCase", not one derived from the path. Unique.
+	// "decideAssistanceCase", not one derived from the path. Unique.
 	op      string
 	tag     string
 	summary string
