@@ -50,8 +50,10 @@ func nameDescription(name string) string {
 		return "The id of the user who " + words(strings.TrimSuffix(name, "_by")) + " it."
 	case strings.HasSuffix(name, "_at"):
 		return "When " + words(strings.TrimSuffix(name, "_at")) + ", UTC (RFC 3339)."
-	case strings.HasSuffix(name, "_on"), strings.HasSuffix(name, "_date"):
-		return "The day " + words(strings.TrimSuffix(strings.TrimSuffix(name, "_on"), "_date")) + ", YYYY-MM-DD."
+	case strings.HasSuffix(name, "_on"):
+		return "The day " + words(strings.TrimSuffix(name, "_on")) + ", YYYY-MM-DD."
+	case strings.HasSuffix(name, "_date"):
+		return "The " + words(name) + ", YYYY-MM-DD."
 	case strings.HasSuffix(name, "_zh"):
 		return "The " + words(strings.TrimSuffix(name, "_zh")) + " in Chinese (zh-CN)."
 	case strings.HasSuffix(name, "_en"):
@@ -326,13 +328,30 @@ var fieldDescriptions = map[string]string{
 	"population_2010":  "Population at the 2010 census.",
 
 	// Audit.
-	"digest":      "SHA-256 of the event's content.",
-	"hash":        "SHA-256 chaining the event to the one before (tamper evidence).",
-	"prev_hash":   "The hash of the event before.",
-	"file_sha256": "SHA-256 of the file, hex.",
-	"risk":        "The risk colour: yellow, orange or red (黄橙红).",
-	"reviewed":    "Number of items reviewed.",
-	"ended":       "Claims ended by this run, by reason.",
-	"amount":      "The amount: in fen where a number; of a programme, the expression that computes it in fen.",
-	"request_id":  "The request's id, as in the X-Request-ID header and the logs.",
+	"digest":              "SHA-256 of the event's content.",
+	"hash":                "SHA-256 chaining the event to the one before (tamper evidence).",
+	"prev_hash":           "The hash of the event before.",
+	"file_sha256":         "SHA-256 of the file, hex.",
+	"risk":                "The risk colour: yellow, orange or red (黄橙红).",
+	"reviewed":            "Number of items reviewed.",
+	"ended":               "Claims ended by this run, by reason.",
+	"amount":              "The amount: in fen where a number; of a programme, the expression that computes it in fen.",
+	"superseded_by":       "The id of the record that replaced this one.",
+	"closed_by_id":        "The id of the user who closed it.",
+	"head_id":             "The id of the household's head (a person).",
+	"key_id":              "The id of the signing key.",
+	"test_id":             "The id of the means test (家庭经济状况核对).",
+	"run_id":              "The id of the run.",
+	"job_id":              "The id of the job.",
+	"recipient_id":        "The id of the recipient.",
+	"active_on":           "Only those active on this day, YYYY-MM-DD.",
+	"heartbeat_at":        "When the worker last reported, UTC (RFC 3339); a job whose worker stops reporting is taken over.",
+	"expires_at":          "When it expires, UTC (RFC 3339).",
+	"generated_at":        "When it was made, UTC (RFC 3339).",
+	"identity_changed_at": "When the person's name or ID number last changed, UTC (RFC 3339).",
+	"account_no":          "Bank account number; masked without pii.view.",
+	"previous_account_no": "The account number before the change; masked without pii.view.",
+	"qualifies_zh":        "Who qualifies, in Chinese (zh-CN).",
+	"qualifies_en":        "Who qualifies, in English.",
+	"request_id":          "The request's id, as in the X-Request-ID header and the logs.",
 }
