@@ -36,7 +36,7 @@ func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 }
 
 func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

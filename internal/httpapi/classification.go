@@ -175,7 +175,7 @@ type layerCountResponse struct {
 type lowIncomeReport = reportResponse[layerCountResponse, noTotals]
 
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

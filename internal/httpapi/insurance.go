@@ -401,7 +401,7 @@ func coverageRowOf(m period.Month, r insurance.CoverageRow) coverageRowResponse 
 // handleCoverageReport reports insured persons by scheme and county, the
 // coverage rates and the contributions collected, month by month.
 func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

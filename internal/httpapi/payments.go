@@ -545,7 +545,7 @@ type reconciliationTotals struct {
 type reconciliationReport = reportResponse[checkResponse, reconciliationTotals]
 
 func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -587,7 +587,7 @@ type paidTotals struct {
 type paidReport = reportResponse[paidRowResponse, paidTotals]
 
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -535,7 +535,7 @@ type pensionReport = reportResponse[pensionAverageResponse, noTotals]
 
 // handlePensionReport returns the average pensions of each month.
 func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) {
-	p, err := readReportPeriod(r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -34,13 +34,25 @@ func (p reportPeriod) months() []period.Month {
 	return ms
 }
 
+// defaultMaxReportMonths is Config.MaxReportMonths when it is not set.
+const defaultMaxReportMonths = 120
+
 // readReportPeriod reads the reportParams of a request; a problem names
-// the parameter at fault.
-func readReportPeriod(r *http.Request) (reportPeriod, error) {
+// the parameter at fault. A period longer than Config.MaxReportMonths is
+// refused.
+func (s *server) readReportPeriod(r *http.Request) (reportPeriod, error) {
 	q := newQuery(r)
 	p := reportPeriod{From: q.requiredMonth("from"), To: q.requiredMonth("to"), Region: q.region("region")}
-	if !p.From.IsZero() && !p.To.IsZero() && p.To < p.From {
+	limit := s.cfg.MaxReportMonths
+	if limit <= 0 {
+		limit = defaultMaxReportMonths
+	}
+	switch {
+	case p.From.IsZero() || p.To.IsZero():
+	case p.To < p.From:
 		q.pr.Add("to", "is before from %s", p.From)
+	case p.To.Sub(p.From)+1 > limit:
+		q.pr.Add("to", "is %d months after from: a report covers at most %d months", p.To.Sub(p.From)+1, limit)
 	}
 	return p, q.err()
 }

@@ -78,6 +78,7 @@ func TestReportsShareParamsAndEnvelope(t *testing.T) {
 				"from=2025-13&to=2025-12": "from",
 				"from=2025-03&to=2025-01": "to",
 				"from=2025-01&to=2025/02": "to",
+				"from=2000-01&to=2025-12": "to", // over the default 120 months
 			} {
 				pb := b.do(t, "GET", path+"?"+query, "admin", nil).problem(t, http.StatusUnprocessableEntity)
 				if _, ok := pb.field(field); !ok {

@@ -22,6 +22,9 @@ type Config struct {
 	// Version is the build version reported by /healthz and the OpenAPI
 	// document.
 	Version string
+	// MaxReportMonths bounds the months from..to of a report, each month
+	// of a month-end report being a query of its own (default 120).
+	MaxReportMonths int
 	// Transport is how the service meets the network: its public URL, the
 	// proxies in front of it and the timeouts of its connections.
 	Transport
