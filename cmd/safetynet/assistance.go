@@ -20,7 +20,7 @@ import (
 
 const assistanceUsage = `Usage:
   safetynet assistance classify --db DSN --period YYYY-MM [--region CODE]   the month's low-income population (分层分类)
-  safetynet assistance low-income --db DSN --period YYYY-MM [--region CODE] households and persons by county and layer
+  safetynet assistance low-income --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] households and persons by county and layer, month by month
   safetynet assistance pay --db DSN --period YYYY-MM [--region CODE]        the month's assistance payments
   safetynet assistance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]
   safetynet assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]
@@ -89,25 +89,42 @@ func runAssistanceClassify(ctx context.Context, e env, args []string) error {
 }
 
 func runAssistanceLowIncome(ctx context.Context, e env, args []string) error {
-	dsn, m, code, err := monthRegionFlags(e, "assistance low-income", "assistance low-income --db DSN --period YYYY-MM [--region CODE]", args)
+	fs := newFlags(e, "assistance low-income", "assistance low-income --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]")
+	dsn := dsnFlag(fs, defaultDB)
+	periodRegion := reportFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	from, to, code, err := periodRegion()
 	if err != nil {
 		return err
 	}
-	svc, db, ctx, err := openAssistance(ctx, e, dsn, "assistance-low-income")
+	svc, db, ctx, err := openAssistance(ctx, e, *dsn, "assistance-low-income")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	cs, err := svc.LayerCounts(ctx, m, code)
-	if err != nil {
-		return err
-	}
 	tree, err := region.Default()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "low-income population %s, %s (低收入人口)\n", m, code)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	for m := from; m <= to; m = m.Add(1) {
+		cs, err := svc.LayerCounts(ctx, m, code)
+		if err != nil {
+			return err
+		}
+		if err := printLayerCounts(e.stdout, tree, m, code, cs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printLayerCounts prints a month's low-income population by county and
+// layer.
+func printLayerCounts(w io.Writer, tree *region.Tree, m period.Month, code region.Code, cs []assistance.LayerCount) error {
+	fmt.Fprintf(w, "low-income population %s, %s (低收入人口)\n", m, code)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "county\tlayer\thouseholds\tpersons\t低保 (yuan/month)\t")
 	var hh, ps int
 	for _, c := range cs {

@@ -42,7 +42,7 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "tested households") || !strings.Contains(out, "dibao") {
 		t.Fatalf("classify: %v\n%s", err, out)
 	}
-	out, _, err = runCLI(t, "assistance", "low-income", "--db", dbPath, "--period", last.String())
+	out, _, err = runCLI(t, "assistance", "low-income", "--db", dbPath, "--from", last.String(), "--to", last.String())
 	if err != nil || !strings.Contains(out, "低保对象") || !strings.Contains(out, "total") {
 		t.Fatalf("low-income: %v\n%s", err, out)
 	}

@@ -230,7 +230,7 @@ func TestProgressPlainOffTerminal(t *testing.T) {
 // them in its help, and names the flag at fault.
 func TestReportCommandsTakeOnePeriod(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.db")
-	for _, cmd := range [][]string{{"assistance", "report"}, {"insurance", "report"}, {"pension", "report"}, {"refund", "report"}} {
+	for _, cmd := range [][]string{{"assistance", "report"}, {"assistance", "low-income"}, {"insurance", "report"}, {"pension", "report"}, {"refund", "report"}} {
 		out, _, _ := runArgs(t, append(cmd, "--help")...)
 		for _, f := range []string{"-from", "-to", "-region"} {
 			if !strings.Contains(out, "  "+f+" ") {
