@@ -5,9 +5,10 @@ import (
 	"io"
 	"log/slog"
 
+	"testing"
+
 	"safetynet/internal/app"
 	"safetynet/internal/sqlstore"
-	"testing"
 )
 
 // defaultEnv is the environment of a process with no options and no

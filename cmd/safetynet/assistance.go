@@ -20,7 +20,7 @@ import (
 
 const assistanceUsage = `Usage:
   safetynet assistance classify --db DSN --period YYYY-MM [--region CODE]   the month's low-income population (分层分类)
-  safetynet assistance low-income --db DSN --period YYYY-MM [--region CODE] households and persons by county and layer
+  safetynet assistance low-income --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] households and persons by county and layer, month by month
   safetynet assistance pay --db DSN --period YYYY-MM [--region CODE]        the month's assistance payments
   safetynet assistance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]
   safetynet assistance reviews-due --db DSN [--as-of YYYY-MM-DD] [--region CODE]
@@ -79,23 +79,39 @@ func runAssistanceClassify(ctx context.Context, e env, args []string) error {
 }
 
 func runAssistanceLowIncome(ctx context.Context, e env, args []string) error {
-	dsn, m, code, err := monthRegionFlags(e, "assistance low-income", "assistance low-income --db DSN --period YYYY-MM [--region CODE]", args)
+	fs := newFlags(e, "assistance low-income", "assistance low-income --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]")
+	dsn := dsnFlag(fs, defaultDB)
+	periodRegion := reportFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	from, to, code, err := periodRegion()
 	if err != nil {
 		return err
 	}
-	a, ctx, err := openApp(ctx, e, dsn, "assistance-low-income")
+	a, ctx, err := openApp(ctx, e, *dsn, "assistance-low-income")
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	svc := a.Assistance
-	cs, err := svc.LayerCounts(ctx, m, code)
-	if err != nil {
-		return err
+	svc, tree := a.Assistance, a.Juris.Tree
+	for m := from; m <= to; m = m.Add(1) {
+		cs, err := svc.LayerCounts(ctx, m, code)
+		if err != nil {
+			return err
+		}
+		if err := printLayerCounts(e.stdout, tree, m, code, cs); err != nil {
+			return err
+		}
 	}
-	tree := a.Juris.Tree
-	fmt.Fprintf(e.stdout, "low-income population %s, %s (低收入人口)\n", m, code)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	return nil
+}
+
+// printLayerCounts prints a month's low-income population by county and
+// layer.
+func printLayerCounts(w io.Writer, tree *region.Tree, m period.Month, code region.Code, cs []assistance.LayerCount) error {
+	fmt.Fprintf(w, "low-income population %s, %s (低收入人口)\n", m, code)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "county\tlayer\thouseholds\tpersons\t低保 (yuan/month)\t")
 	var hh, ps int
 	for _, c := range cs {
@@ -146,25 +162,14 @@ func printPay(w io.Writer, sum *assistance.PaySummary) {
 func runAssistanceReport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "assistance report", "assistance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] [--rows]")
 	dsn := dsnFlag(fs, defaultDB)
-	from := fs.String("from", "", "first month, YYYY-MM")
-	to := fs.String("to", "", "last month, YYYY-MM")
-	fs.require("from", "to")
-	reg := fs.String("region", fs.e.home(), "region subtree")
+	periodRegion := reportFlags(fs)
 	rows := fs.Bool("rows", false, "print every month's rows by programme, county and layer too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	f, err := period.ParseMonth(*from)
+	f, t, code, err := periodRegion()
 	if err != nil {
-		return fmt.Errorf("--from: %w", err)
-	}
-	t, err := period.ParseMonth(*to)
-	if err != nil {
-		return fmt.Errorf("--to: %w", err)
-	}
-	code, err := region.ParseCode(*reg)
-	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	a, ctx, err := openApp(ctx, e, *dsn, "assistance-report")
 	if err != nil {
@@ -270,13 +275,13 @@ func runAssistanceSeed(ctx context.Context, e env, args []string) error {
 }
 
 // runScreen screens the registry for an allowance (免申即享), or every
-// monthly allowance in one pass (--program all), with a progress bar, and
+// monthly allowance in one pass (--programme all), with a progress bar, and
 // proposes the runs; an approver decides each (POST
 // /api/v1/screenings/{id}/decision).
 func runScreen(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "screen", "screen --db DSN --program all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
+	fs := newFlags(e, "screen", "screen --db DSN --programme all|monthly|events|ID --period YYYY-MM [--region CODE] [--quiet]")
 	dsn := dsnFlag(fs, defaultDB)
-	prog := fs.String("program", "", "all (every person and household programme: the classification of the tested households, "+
+	prog := fs.String("programme", "", "all (every person and household programme: the classification of the tested households, "+
 		"then each allowance; resumed after a crash), monthly (the monthly person allowances in one pass), "+
 		"events (only the persons whom a new event concerns) or one of "+fmt.Sprint(screening.Allowances))
 	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree")
@@ -336,7 +341,7 @@ func printRuns(w io.Writer, runs []*screening.Run) {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", run.ID, run.Programme, run.Evaluated, run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "proposed: a caseworker reviews each run (POST /api/v1/screenings/{id}/review), another user decides it (/decision)")
+	fmt.Fprintln(w, "proposed: a caseworker reviews each run (POST /api/v1/screenings/{id}/reviews), another user decides it (/decision)")
 }
 
 // screenEverything runs (or resumes) the screening job of every programme.

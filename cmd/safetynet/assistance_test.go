@@ -41,7 +41,7 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "tested households") || !strings.Contains(out, "dibao") {
 		t.Fatalf("classify: %v\n%s", err, out)
 	}
-	out, _, err = runCLI(t, "assistance", "low-income", "--db", dbPath, "--period", last.String())
+	out, _, err = runCLI(t, "assistance", "low-income", "--db", dbPath, "--from", last.String(), "--to", last.String())
 	if err != nil || !strings.Contains(out, "低保对象") || !strings.Contains(out, "total") {
 		t.Fatalf("low-income: %v\n%s", err, out)
 	}
@@ -54,15 +54,15 @@ func TestAssistanceCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "high_age_allowance") || !strings.Contains(out, "disability_subsidies") || !strings.Contains(out, "最低生活保障") {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
-	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "high_age_allowance", "--period", last.Add(1).String())
+	out, _, err = runCLI(t, "screen", "--db", dbPath, "--programme", "high_age_allowance", "--period", last.Add(1).String())
 	if err != nil || !strings.Contains(out, "proposed: a caseworker reviews each run") {
 		t.Fatalf("screen: %v\n%s", err, out)
 	}
-	out, errOut, err := runCLI(t, "screen", "--db", dbPath, "--program", "monthly", "--period", last.Add(1).String())
+	out, errOut, err := runCLI(t, "screen", "--db", dbPath, "--programme", "monthly", "--period", last.Add(1).String())
 	if err != nil || strings.Count(out, "\n") < 5 || !strings.Contains(out, "disability_care_subsidy") || !strings.Contains(errOut, "screening") {
 		t.Fatalf("screen monthly: %v\n%s%s", err, out, errOut)
 	}
-	out, errOut, err = runCLI(t, "screen", "--db", dbPath, "--program", "all", "--period", last.Add(1).String())
+	out, errOut, err = runCLI(t, "screen", "--db", dbPath, "--programme", "all", "--period", last.Add(1).String())
 	for _, want := range []string{"screening job", "classified", "特困", "heating_assistance", "festival_subsidy", "high_age_allowance", "disability_care_subsidy"} {
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("screen all: %v; no %q in\n%s%s", err, want, out, errOut)
@@ -75,15 +75,15 @@ func TestAssistanceCLI(t *testing.T) {
 	t.Logf("screen all:\n%s", out)
 	// The month's runs wait for a decision: an event screening of some
 	// persons of it would propose their awards a second time.
-	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--program", "events", "--period", last.Add(1).String(), "--quiet"); err == nil ||
+	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--programme", "events", "--period", last.Add(1).String(), "--quiet"); err == nil ||
 		!strings.Contains(err.Error(), "waits for a decision") {
 		t.Errorf("screen events of a month whose runs wait for a decision: %v, want refused naming the open run", err)
 	}
-	out, _, err = runCLI(t, "screen", "--db", dbPath, "--program", "events", "--period", last.Add(2).String(), "--quiet")
+	out, _, err = runCLI(t, "screen", "--db", dbPath, "--programme", "events", "--period", last.Add(2).String(), "--quiet")
 	if err != nil || !strings.Contains(out, "turning 80 in") {
 		t.Fatalf("screen events: %v\n%s", err, out)
 	}
-	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--program", "dibao", "--period", last.String()); err == nil {
+	if _, _, err := runCLI(t, "screen", "--db", dbPath, "--programme", "dibao", "--period", last.String()); err == nil {
 		t.Error("screen dibao (not an allowance): no error")
 	}
 	if _, _, err := runCLI(t, "assistance", "report", "--db", dbPath, "--from", last.String(), "--to", last.Add(-1).String()); err == nil {

@@ -192,7 +192,7 @@ func (c *attacker) diversion() {
 		t.Fatalf("an account in the holder's name: %d %s, want 201 pending and not primary", a.status, a.body)
 	}
 	decision := fmt.Sprintf("/api/v1/bank-accounts/%d/decision", made.ID)
-	if a := c.call("POST", decision, "cw.changji", map[string]any{"approve": true}); a.status != http.StatusForbidden {
+	if a := c.call("POST", decision, "cw.changji", map[string]any{"outcome": "approve"}); a.status != http.StatusForbidden {
 		t.Errorf("the caseworker confirms their own account change: %d %s, want 403", a.status, a.body)
 	}
 	// The bank file, with full accounts, is not the caseworker's.

@@ -121,7 +121,6 @@ func TestRequiredFlagsInUsageLine(t *testing.T) {
 		t.Fatalf("only %d required flags found", n)
 	}
 	for _, args := range [][]string{
-		{"pension", "report", "--db", filepath.Join(t.TempDir(), "x.db")},
 		{"payroll", "--region", "652300"},
 	} {
 		_, _, err := runArgs(t, args...)
@@ -153,7 +152,7 @@ func TestExtraArgumentsRefused(t *testing.T) {
 	for _, args := range [][]string{
 		{"payroll", "--period", "2026-11", "extra"},
 		{"version", "extra"},
-		{"refund", "report", "--year", "2026", "extra"},
+		{"refund", "report", "--from", "2026-01", "--to", "2026-01", "extra"},
 		{"import", "tax", "a.csv", "extra"},
 	} {
 		_, _, err := runArgs(t, args...)
@@ -223,5 +222,31 @@ func TestProgressPlainOffTerminal(t *testing.T) {
 	}
 	if strings.ContainsAny(errOut, "\r\x1b") || !strings.Contains(errOut, "generating persons: 50 of 50 (100%)") {
 		t.Errorf("gen's progress off a terminal: %q", errOut)
+	}
+}
+
+// TestReportCommandsTakeOnePeriod: every report command takes the period
+// flags of the API's reports, --from and --to months and --region, lists
+// them in its help, and names the flag at fault.
+func TestReportCommandsTakeOnePeriod(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, cmd := range [][]string{{"assistance", "report"}, {"assistance", "low-income"}, {"insurance", "report"}, {"pension", "report"}, {"refund", "report"}} {
+		out, _, _ := runArgs(t, append(cmd, "--help")...)
+		for _, f := range []string{"-from", "-to", "-region"} {
+			if !strings.Contains(out, "  "+f+" ") {
+				t.Errorf("%v --help lacks %s:\n%s", cmd, f, out)
+			}
+		}
+		for want, args := range map[string][]string{
+			"missing required flag --from": {"--db", db, "--to", "2025-01"},
+			"missing required flag --to":   {"--db", db, "--from", "2025-01"},
+			"--to: 2025-01 is before":      {"--db", db, "--from", "2025-03", "--to", "2025-01"},
+			"--from:":                      {"--db", db, "--from", "2025-13", "--to", "2025-12"},
+		} {
+			_, errOut, err := runArgs(t, append(cmd, args...)...)
+			if err == nil || !strings.Contains(err.Error()+errOut, want) {
+				t.Errorf("%v %v: %v %s, want %q", cmd, args, err, errOut, want)
+			}
+		}
 	}
 }

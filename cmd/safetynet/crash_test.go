@@ -323,7 +323,7 @@ func TestScreeningCrashSafety(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := func(path string) []string {
-		return []string{"screen", "--program", "all", "--db", path, "--period", m.Add(1).String(), "--quiet"}
+		return []string{"screen", "--programme", "all", "--db", path, "--period", m.Add(1).String(), "--quiet"}
 	}
 	if out, _, err := runCLI(t, args(want)...); err != nil || !strings.Contains(out, "screening job 1") {
 		t.Fatalf("uninterrupted screening: %v\n%s", err, out)

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // insuranceCommands run the social insurance centre's batch work.
@@ -63,13 +66,13 @@ func runInsuranceAssess(ctx context.Context, e env, args []string) error {
 
 // runInsuranceReport prints the coverage report of a month by county.
 func runInsuranceReport(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "insurance report", "insurance report --db DSN --period YYYY-MM [--region CODE]")
+	fs := newFlags(e, "insurance report", "insurance report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
-	monthRegion := periodRegionFlags(fs, "month, YYYY-MM", "region subtree to report")
+	periodRegion := reportFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	m, code, err := monthRegion()
+	from, to, code, err := periodRegion()
 	if err != nil {
 		return err
 	}
@@ -79,12 +82,22 @@ func runInsuranceReport(ctx context.Context, e env, args []string) error {
 	}
 	defer a.Close()
 	tree := a.Juris.Tree
-	rep, err := a.Insurance.Coverage(ctx, m, code)
-	if err != nil {
-		return err
+	for m := from; m <= to; m = m.Add(1) {
+		rep, err := a.Insurance.Coverage(ctx, m, code)
+		if err != nil {
+			return err
+		}
+		if err := printCoverage(e.stdout, tree, m, code, rep); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(e.stdout, "social insurance coverage %s, %s (参保扩面统计)\n", m, code)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	return nil
+}
+
+// printCoverage prints a month's coverage report.
+func printCoverage(w io.Writer, tree *region.Tree, m period.Month, code region.Code, rep *insurance.CoverageReport) error {
+	fmt.Fprintf(w, "social insurance coverage %s, %s (参保扩面统计)\n", m, code)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "county\tadults\temployed\temployee pension\tresident pension\tpension coverage\tunemployment\twork injury\tcollected (yuan)\t")
 	line := func(name string, r insurance.CoverageRow) error {
 		var t money.Total

@@ -23,7 +23,7 @@ func TestInsuranceReportCLI(t *testing.T) {
 	if out, _, err := runCLI(t, "gen", "--db", db, "--persons", "300"); err != nil {
 		t.Fatalf("gen: %v\n%s", err, out)
 	}
-	out, _, err := runCLI(t, "insurance", "report", "--db", db, "--period", "2025-03")
+	out, _, err := runCLI(t, "insurance", "report", "--db", db, "--from", "2025-03", "--to", "2025-03")
 	if err != nil || !strings.Contains(out, "昌吉市") || !strings.Contains(out, "total") {
 		t.Errorf("insurance report: %v\n%s", err, out)
 	}

@@ -78,7 +78,7 @@ func commands() []command {
 		{name: "monitor", summary: "low-income dynamic monitoring: monitor process (grade the signals waiting into alerts), monitor overdue (per township)", usage: monitorUsage, subs: monitorCommands()},
 		{name: "benefit", summary: "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", usage: benefitUsage, subs: benefitCommands()},
 		{name: "assistance", summary: "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", usage: assistanceUsage, subs: assistanceCommands()},
-		{name: "screen", summary: "screen the registry for an allowance with no application (screen --program ID --period YYYY-MM)", run: runScreen},
+		{name: "screen", summary: "screen the registry for an allowance with no application (screen --programme ID --period YYYY-MM)", run: runScreen},
 		{name: "refund", summary: "the job-stabilisation refund with no application: refund screen|report", usage: refundUsage, subs: refundCommands()},
 		{name: "payments", summary: "payment instructions and the fund ledger: payments generate|reconcile|notices", usage: paymentsUsage, subs: paymentsCommands()},
 		{name: "batch", summary: "payment batches: batch create|list|export|return", usage: batchUsage, subs: batchCommands()},

@@ -28,7 +28,7 @@ const batchUsage = `Usage:
   safetynet batch list --db DSN [--period YYYY-MM]
   safetynet batch export --db DSN --id N [--format csv|xlsx] [--out FILE]   an approved batch's bank file (full accounts; each export audited with its SHA-256)
   safetynet batch return --db DSN --id N --file FILE                       post the bank's return file
-A batch is approved by another user: POST /api/v1/payment-batches/{id}/approval.`
+A batch is approved by another user: POST /api/v1/payment-batches/{id}/decision.`
 
 // paymentsCommands make instructions, reconciles and delivers notices, acting
 // as the system.

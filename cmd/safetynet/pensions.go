@@ -234,32 +234,31 @@ func monthText(m period.Month) string {
 }
 
 func pensionReport(ctx context.Context, e env, args []string) error {
-	var per *string
-	dsn, code, err := regionOnly(e, "pension report", args, func(fs *flagSet) {
-		per = fs.String("period", "", "month, YYYY-MM")
-		fs.require("period")
-		fs.synopsis = "pension report --period YYYY-MM [--region CODE] --db DSN"
-	})
+	fs := newFlags(e, "pension report", "pension report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE]")
+	dsn := dsnFlag(fs, defaultDB)
+	periodRegion := reportFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	from, to, code, err := periodRegion()
 	if err != nil {
 		return err
 	}
-	m, err := period.ParseMonth(*per)
-	if err != nil {
-		return fmt.Errorf("--period: %w", err)
-	}
-	a, ctx, err := openApp(ctx, e, dsn, "pension-report")
+	a, ctx, err := openApp(ctx, e, *dsn, "pension-report")
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	pen := a.Pensions
-	rep, err := pen.Report(ctx, m, code)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "average pension %s in %s (before → after the year's adjustment)\n", rep.Period, rep.Region)
-	for _, r := range rep.Rows {
-		fmt.Fprintf(e.stdout, "  %-18s %8d awards  %s → %s yuan\n", r.Scheme, r.Awards, r.Before, r.After)
+	for m := from; m <= to; m = m.Add(1) {
+		rep, err := pen.Report(ctx, m, code)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "average pension %s in %s (before → after the year's adjustment)\n", rep.Period, rep.Region)
+		for _, r := range rep.Rows {
+			fmt.Fprintf(e.stdout, "  %-18s %8d awards  %s → %s yuan\n", r.Scheme, r.Awards, r.Before, r.After)
+		}
 	}
 	return nil
 }

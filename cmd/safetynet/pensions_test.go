@@ -70,7 +70,7 @@ func TestPensionCLI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "duplicate pension receipts in 652300: 0") {
 		t.Fatalf("pension duplicates: %v\n%s", err, out)
 	}
-	out, _, err = runCLI(t, "pension", "report", "--db", dbPath, "--period", "2025-01")
+	out, _, err = runCLI(t, "pension", "report", "--db", dbPath, "--from", "2025-01", "--to", "2025-01")
 	if err != nil || !strings.Contains(out, "employee_pension          1 awards  2,027.52 → 2,027.52 yuan") {
 		t.Fatalf("pension report: %v\n%s", err, out)
 	}

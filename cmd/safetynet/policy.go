@@ -23,8 +23,8 @@ const policyUsage = `Usage: safetynet policy SUBCOMMAND [flags]
 
 Subcommands:
   test [DIR]                          run the policy tests of every programme
-  eval --program ID --period YYYY-MM  decide one case (JSON on stdin or --case FILE)
-  whatif --program ID --period YYYY-MM --set KEY=VALUE@DATE ...
+  eval --programme ID --period YYYY-MM  decide one case (JSON on stdin or --case FILE)
+  whatif --programme ID --period YYYY-MM --set KEY=VALUE@DATE ...
                                       compare beneficiaries and cost by county under
                                       changed parameters, over a synthetic population
   list                                list the programmes
@@ -167,7 +167,7 @@ type programmeFlags struct {
 
 func addProgrammeFlags(flags *flagSet) programmeFlags {
 	return programmeFlags{
-		program: flags.String("program", "", "programme id (see policy list)"),
+		program: flags.String("programme", "", "programme id (see policy list)"),
 		period:  flags.String("period", "", "period as YYYY-MM (a yearly programme reads January 1st)"),
 		dir:     flags.String("dir", "", "policy package folder (default: the one built in)"),
 	}
@@ -178,7 +178,7 @@ func addProgrammeFlags(flags *flagSet) programmeFlags {
 // programme with 1.
 func (pf programmeFlags) load(e env, cmd string, usage func()) (*policy.Package, *policy.Programme, period.Month, error) {
 	if *pf.program == "" || *pf.period == "" {
-		fmt.Fprintf(e.stderr, "safetynet policy %s: --program and --period are required\n", cmd)
+		fmt.Fprintf(e.stderr, "safetynet policy %s: --programme and --period are required\n", cmd)
 		usage()
 		return nil, nil, 0, exitError(2)
 	}
@@ -201,7 +201,7 @@ func (pf programmeFlags) load(e env, cmd string, usage func()) (*policy.Package,
 
 // runPolicyEval decides one case and prints the explained decision.
 func runPolicyEval(e env, args []string) error {
-	flags := newFlags(e, "policy eval", "policy eval --program ID --period YYYY-MM [--case FILE|-] [--dir DIR]")
+	flags := newFlags(e, "policy eval", "policy eval --programme ID --period YYYY-MM [--case FILE|-] [--dir DIR]")
 	pf := addProgrammeFlags(flags)
 	caseFile := flags.String("case", "-", `the case as JSON: {"entity":…,"region":…,"inputs":{…}}; "-" reads stdin`)
 	if err := flags.Parse(args); err != nil {
@@ -261,7 +261,7 @@ func readCase(stdin io.Reader, name string) (policy.Case, error) {
 // runPolicyWhatIf compares a programme under changed parameters.
 func runPolicyWhatIf(e env, args []string) error {
 	flags := newFlags(e, "policy whatif",
-		"policy whatif --program ID --period YYYY-MM --set KEY=VALUE@DATE [--set ...] [--persons N] [--seed S] [--dir DIR] [--json]")
+		"policy whatif --programme ID --period YYYY-MM --set KEY=VALUE@DATE [--set ...] [--persons N] [--seed S] [--dir DIR] [--json]")
 	pf := addProgrammeFlags(flags)
 	var overrides []policy.Override
 	flags.Func("set", "a parameter change, KEY=VALUE@DATE or KEY@REGION=VALUE@DATE (DATE is YYYY-MM-DD or YYYY-MM); repeat for several",

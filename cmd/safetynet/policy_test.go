@@ -147,7 +147,7 @@ func TestPolicyEval(t *testing.T) {
 		"by default":  nil,
 	} {
 		t.Run(name, func(t *testing.T) {
-			all := append([]string{"policy", "eval", "--program", "dibao", "--period", "2025-01", "--dir", basicPolicies}, args...)
+			all := append([]string{"policy", "eval", "--programme", "dibao", "--period", "2025-01", "--dir", basicPolicies}, args...)
 			out, errOut, err := runCLIWithStdin(t, dibaoCase, all...)
 			if err != nil {
 				t.Fatalf("policy eval: %v\n%s", err, errOut)
@@ -185,13 +185,13 @@ func TestPolicyEvalInvalid(t *testing.T) {
 			[]string{"invalid case for dibao", "  inputs.members: want a whole number", "  inputs.total_income: is missing", "  inputs.financial_assets: is missing"}},
 		{"not JSON", `{"inputs": `, nil, 1, []string{"read the case from stdin"}},
 		{"unknown case field", `{"inputs": {}, "pets": 1}`, nil, 1, []string{`unknown field "pets"`}},
-		{"unknown programme", dibaoCase, []string{"--program", "nothing"}, 1, []string{`programme "nothing" not found`}},
+		{"unknown programme", dibaoCase, []string{"--programme", "nothing"}, 1, []string{`programme "nothing" not found`}},
 		{"bad period", dibaoCase, []string{"--period", "2025-13"}, 2, []string{"--period"}},
-		{"no program", dibaoCase, []string{"--program", ""}, 2, []string{"--program and --period are required"}},
+		{"no programme", dibaoCase, []string{"--programme", ""}, 2, []string{"--programme and --period are required"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"policy", "eval", "--program", "dibao", "--period", "2025-01", "--dir", basicPolicies}, tt.args...)
+			args := append([]string{"policy", "eval", "--programme", "dibao", "--period", "2025-01", "--dir", basicPolicies}, tt.args...)
 			out, errOut, err := runCLIWithStdin(t, tt.stdin, args...)
 			if ee, ok := err.(exitError); !ok || ee != tt.status {
 				t.Fatalf("err = %v, want exit status %d\n%s%s", err, tt.status, out, errOut)
@@ -209,7 +209,7 @@ func TestPolicyEvalInvalid(t *testing.T) {
 }
 
 func TestPolicyWhatIf(t *testing.T) {
-	args := []string{"policy", "whatif", "--program", "dibao", "--period", "2025-01", "--set", "dibao.standard=900@2025-01",
+	args := []string{"policy", "whatif", "--programme", "dibao", "--period", "2025-01", "--set", "dibao.standard=900@2025-01",
 		"--persons", "2000", "--seed", "3", "--dir", basicPolicies}
 	out, errOut, err := runCLI(t, args...)
 	if err != nil {
@@ -245,7 +245,7 @@ func TestPolicyWhatIf(t *testing.T) {
 }
 
 func TestPolicyWhatIfInvalid(t *testing.T) {
-	base := []string{"policy", "whatif", "--program", "dibao", "--period", "2025-01", "--dir", basicPolicies}
+	base := []string{"policy", "whatif", "--programme", "dibao", "--period", "2025-01", "--dir", basicPolicies}
 	tests := []struct {
 		name   string
 		args   []string
@@ -394,6 +394,20 @@ func TestCaseExamples(t *testing.T) {
 	for _, e := range policy.EntityNames {
 		if !seen[e] {
 			t.Errorf("docs/cases.md has no example of a %s", e)
+		}
+	}
+}
+
+// TestProgrammeOneSpelling: the CLI spells programme as the API does; the
+// old --program flag is refused, in policy and in screen.
+func TestProgrammeOneSpelling(t *testing.T) {
+	for _, args := range [][]string{
+		{"policy", "eval", "--program", "dibao", "--period", "2025-01", "--dir", basicPolicies},
+		{"screen", "--db", filepath.Join(t.TempDir(), "sn.db"), "--program", "all", "--period", "2025-01"},
+	} {
+		_, errOut, err := runCLIWithStdin(t, dibaoCase, args...)
+		if err == nil || !strings.Contains(errOut, "flag provided but not defined: -program") || !strings.Contains(errOut, "-programme") {
+			t.Errorf("%v: err %v, stderr:\n%s\nwant the old flag refused and --programme in the usage", args, err, errOut)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 const refundUsage = `Usage:
   safetynet refund screen --db DSN --year YYYY [--region CODE]   propose the year's next batch of job-stabilisation refunds (on last year's figures)
-  safetynet refund report --db DSN --year YYYY [--region CODE] [--by-county]    enterprises and amounts per batch
+  safetynet refund report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] [--by-county]    enterprises and amounts per batch of the years touched
 A batch is approved by another user: POST /api/v1/refund-runs/{id}/decision.`
 
 // refundCommands run the job-stabilisation refund (稳岗返还), acting as
@@ -66,22 +66,29 @@ func runRefundScreen(ctx context.Context, e env, args []string) error {
 
 // runRefundReport prints the enterprises and amounts of a year's batches.
 func runRefundReport(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "refund report", "refund report --db DSN --year YYYY [--region CODE] [--by-county]")
-	dsn, year, reg := refundFlags(fs)
+	fs := newFlags(e, "refund report", "refund report --db DSN --from YYYY-MM --to YYYY-MM [--region CODE] [--by-county]")
+	dsn := dsnFlag(fs, defaultDB)
+	periodRegion := reportFlags(fs)
 	byCounty := fs.Bool("by-county", false, "by county too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	code, err := region.ParseCode(*reg)
+	from, to, code, err := periodRegion()
 	if err != nil {
-		return fmt.Errorf("--region: %w", err)
+		return err
 	}
 	a, ctx, err := openApp(ctx, e, *dsn, "refund")
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	return printRefundBatches(ctx, e.stdout, a.Refunds, *year, code, *byCounty)
+	// Refunds are made yearly: every year the months touch.
+	for year := from.Year(); year <= to.Year(); year++ {
+		if err := printRefundBatches(ctx, e.stdout, a.Refunds, year, code, *byCounty); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func printRefundBatches(ctx context.Context, w io.Writer, rf *insurance.Refunds, year int, code region.Code, byCounty bool) error {

@@ -25,7 +25,7 @@ func TestRefundCLI(t *testing.T) {
 	if _, _, err := runCLI(t, "refund", "screen", "--db", dbPath, "--year", "26"); err == nil {
 		t.Error("year 26: no error")
 	}
-	out, _, err = runCLI(t, "refund", "report", "--db", dbPath, "--year", "2026")
+	out, _, err = runCLI(t, "refund", "report", "--db", dbPath, "--from", "2026-01", "--to", "2026-12")
 	if err != nil || !strings.Contains(out, "job-stabilisation refunds 2026") {
 		t.Fatalf("refund report: %v\n%s", err, out)
 	}

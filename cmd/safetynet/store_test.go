@@ -15,7 +15,7 @@ func TestMissingDatabaseRefused(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.db")
 	for _, args := range [][]string{
-		{"insurance", "report", "--db", missing, "--period", "2025-03"},
+		{"insurance", "report", "--db", missing, "--from", "2025-03", "--to", "2025-03"},
 		{"audit", "verify", "--db", missing},
 		{"assistance", "reviews-due", "--db", missing},
 		{"payments", "reconcile", "--db", missing, "--period", "2025-03"},
@@ -40,7 +40,7 @@ func TestMissingDatabaseRefused(t *testing.T) {
 		t.Fatalf("gen: %v\n%s", err, out)
 	}
 	for _, db := range []string{migrated, generated} {
-		if out, _, err := runCLI(t, "insurance", "report", "--db", db, "--period", "2025-03"); err != nil {
+		if out, _, err := runCLI(t, "insurance", "report", "--db", db, "--from", "2025-03", "--to", "2025-03"); err != nil {
 			t.Errorf("insurance report on %s: %v\n%s", db, err, out)
 		}
 	}

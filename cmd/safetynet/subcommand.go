@@ -178,3 +178,29 @@ func periodRegionFlags(fs *flagSet, periodUsage, regionUsage string) func() (per
 		return m, code, nil
 	}
 }
+
+// reportFlags adds the period flags every report command takes, as every
+// report of the API does (docs/conventions.md, CLI): --from and --to
+// months, one month being from = to, and --region. It returns the parser
+// to call after Parse.
+func reportFlags(fs *flagSet) func() (from, to period.Month, code region.Code, err error) {
+	f := fs.String("from", "", "first month, YYYY-MM")
+	t := fs.String("to", "", "last month, YYYY-MM; one month is --from = --to")
+	reg := fs.String("region", fs.e.home(), "region subtree to report")
+	fs.require("from", "to")
+	return func() (from, to period.Month, code region.Code, err error) {
+		if from, err = period.ParseMonth(*f); err != nil {
+			return 0, 0, "", fmt.Errorf("--from: %w", err)
+		}
+		if to, err = period.ParseMonth(*t); err != nil {
+			return 0, 0, "", fmt.Errorf("--to: %w", err)
+		}
+		if to < from {
+			return 0, 0, "", fmt.Errorf("--to: %s is before --from %s", to, from)
+		}
+		if code, err = region.ParseCode(*reg); err != nil {
+			return 0, 0, "", fmt.Errorf("--region: %w", err)
+		}
+		return from, to, code, nil
+	}
+}

@@ -670,6 +670,27 @@ func (s *Service) FastTrack(ctx context.Context, id CaseID, version int64, note 
 	return c, nil
 }
 
+// Decide is the second user's decision on a case, the one act behind the
+// API's case decision: on a case on notice or proposed, approve is Approve
+// and reject is Refuse (the note the reason the applicant is told); on a
+// fast-track grant, approve confirms it and reject reverses it with the
+// note as reason (ReviewGrant). Each step checks the version, the
+// approval permission and that the decider is not who assessed the case.
+func (s *Service) Decide(ctx context.Context, id CaseID, version int64, approve bool, note string) (*Case, error) {
+	c, err := s.store.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Status == StatusGranted:
+		return s.ReviewGrant(ctx, id, version, approve, note)
+	case approve:
+		return s.Approve(ctx, id, version, note)
+	default:
+		return s.Refuse(ctx, id, version, note)
+	}
+}
+
 // ReviewGrant is the approver's review after the fact of a fast-track
 // grant: confirmed, it is approved; not confirmed, it is reversed with the
 // reason and its award stopped for recovery. The reviewer must not be who
@@ -687,7 +708,7 @@ func (s *Service) ReviewGrant(ctx context.Context, id CaseID, version int64, con
 	c.Status = StatusApproved
 	if !confirm {
 		if strings.TrimSpace(reason) == "" {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "give the reason the grant is not confirmed"}}
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"note": "give the reason the grant is not confirmed"}}
 		}
 		a, err := s.store.AssistanceAward(ctx, c.AwardID)
 		if err != nil {

@@ -28,7 +28,7 @@ func (s *server) alertRoutes() []route {
 		{method: "POST", path: "/api/v1/signals", op: "recordSignal", handler: s.handleRecordSignals, tag: "monitoring",
 			summary: "Record a batch of department signals (风险信号) about persons in households, all or none; a rejection names every bad item; the ID numbers given count as searches by ID number (429 over the hourly limit)",
 			body:    signalsRequest{}, status: http.StatusCreated, resp: signalsResponse{}, limited: true},
-		{method: "POST", path: "/api/v1/signals/process", op: "processSignals", handler: s.handleProcessSignals, tag: "monitoring",
+		{method: "POST", path: "/api/v1/signal-runs", op: "runSignalProcessing", handler: s.handleProcessSignals, tag: "monitoring",
 			summary: "Grade the signals waiting in your scope with the programme low_income_risk: open alerts, raise open ones, attach the rest",
 			body:    processRequest{}, status: http.StatusOK, resp: processResponse{}},
 		{method: "GET", path: "/api/v1/alerts", op: "listAlerts", handler: s.handleListAlerts, tag: "monitoring",
@@ -77,7 +77,7 @@ type signalsResponse struct {
 	IDs      []int64 `json:"ids" required:"true" nullable:"false"`
 }
 
-// processRequest is the body of POST /api/v1/signals/process.
+// processRequest is the body of POST /api/v1/signal-runs.
 type processRequest struct {
 	AsOf string `json:"as_of,omitempty" format:"date" description:"grade the signals that occurred up to this day; default today"`
 }
@@ -160,7 +160,7 @@ type explanationResponse struct {
 	Level    int    `json:"level"`
 	DueDays  int    `json:"due_days"`
 	// Due is the parameter of the due days.
-	Due    *thresholdResponse         `json:"due,omitempty"`
+	Due    *thresholdResponse         `json:"due,omitempty" description:"the policy parameter that set the due days"`
 	Inputs map[string]json.RawMessage `json:"inputs" required:"true" nullable:"false"`
 	// Version is the policy package that graded the signal; Reproduced
 	// says whether the current package gives the same version and level.

@@ -101,8 +101,8 @@ func TestAlertsAPI(t *testing.T) {
 		Signals, Opened, Attached int
 		ByLevel                   map[string]int `json:"by_level"`
 	}
-	b.do(t, "POST", "/api/v1/signals/process", "approver", map[string]any{}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", "/api/v1/signals/process", "cw1", map[string]any{}).want(t, http.StatusOK).decode(t, &sum)
+	b.do(t, "POST", "/api/v1/signal-runs", "approver", map[string]any{}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", "/api/v1/signal-runs", "cw1", map[string]any{}).want(t, http.StatusOK).decode(t, &sum)
 	if sum.Signals != 2 || sum.Opened != 1 || sum.ByLevel["red"] != 1 {
 		t.Fatalf("process %+v: want one red alert from two signals", sum)
 	}
@@ -183,7 +183,7 @@ func TestAlertsAPI(t *testing.T) {
 		Paths map[string]json.RawMessage `json:"paths"`
 	}
 	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
-	for _, p := range []string{"/api/v1/signals", "/api/v1/signals/process", "/api/v1/alerts", "/api/v1/alerts/overdue", "/api/v1/alerts/{id}",
+	for _, p := range []string{"/api/v1/signals", "/api/v1/signal-runs", "/api/v1/alerts", "/api/v1/alerts/overdue", "/api/v1/alerts/{id}",
 		"/api/v1/alerts/{id}/visits", "/api/v1/alerts/{id}/disposition"} {
 		if _, ok := doc.Paths[p]; !ok {
 			t.Errorf("the OpenAPI document lacks %s", p)

@@ -4,23 +4,15 @@ import (
 	"net/http"
 
 	"safetynet/internal/assistance"
-	"safetynet/internal/period"
-	"safetynet/internal/region"
 )
 
 // assistanceReportRoutes are the routes of the assistance reports.
 func (s *server) assistanceReportRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/reports/assistance", op: "getAssistanceReport", handler: s.handleAssistanceReport, tag: "assistance",
-			summary: "Beneficiaries and amounts by programme, county, layer and month, with totals over the range as published", params: reportRangeParams{},
-			status: http.StatusOK, resp: assistanceReportResponse{}},
+			summary: "Beneficiaries and amounts by programme, county, layer and month, with totals over the range as published", params: reportParams{},
+			status: http.StatusOK, resp: assistanceReport{}},
 	}
-}
-
-type reportRangeParams struct {
-	From   period.Month `query:"from" required:"true" example:"2024-01"`
-	To     period.Month `query:"to" required:"true" example:"2024-12"`
-	Region region.Code  `query:"region"`
 }
 
 type reportRowResponse struct {
@@ -34,13 +26,9 @@ type reportRowResponse struct {
 	Amount        int64  `json:"amount" description:"fen"`
 }
 
-type assistanceReportResponse struct {
-	From   string              `json:"from"`
-	To     string              `json:"to"`
-	Region string              `json:"region"`
-	Rows   []reportRowResponse `json:"rows" required:"true" nullable:"false"`
-	Totals []reportRowResponse `json:"totals" required:"true" nullable:"false"`
-}
+// assistanceReport is the body of GET /api/v1/reports/assistance: its
+// totals are over the whole range, as published.
+type assistanceReport = reportResponse[reportRowResponse, []reportRowResponse]
 
 func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 	return reportRowResponse{Period: monthString(rr.Period), Programme: rr.Programme, County: string(rr.County), Layer: string(rr.Layer),
@@ -48,16 +36,16 @@ func reportRowOf(rr assistance.ReportRow) reportRowResponse {
 }
 
 func (s *server) handleAssistanceReport(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[reportRangeParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	from, to, code := p.From, p.To, p.Region
-	rep, err := s.asst.Report(r.Context(), from, to, code)
+	rep, err := s.asst.Report(r.Context(), p.From, p.To, p.Region)
 	if err != nil {
 		return err
 	}
-	out := assistanceReportResponse{From: rep.From.String(), To: rep.To.String(), Region: string(rep.Region), Rows: []reportRowResponse{}, Totals: []reportRowResponse{}}
+	out := newReport[reportRowResponse, []reportRowResponse]("assistance", p)
+	out.Totals = []reportRowResponse{}
 	for _, rr := range rep.Rows {
 		out.Rows = append(out.Rows, reportRowOf(rr))
 	}

@@ -100,11 +100,11 @@ func TestAssistanceCaseAPI(t *testing.T) {
 	if c.Status != "notice" || c.Amount != 43_000 || c.Decision == nil || !c.Decision.Eligible {
 		t.Fatalf("assessed %+v, want on notice at 43000 with its decision", c)
 	}
-	b.do(t, "POST", path+"/approval", "cw1", map[string]any{"version": c.Version}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version}).problem(t, http.StatusConflict)
+	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve", "version": c.Version}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": c.Version}).problem(t, http.StatusConflict)
 	b.now.Set(func() time.Time { return time.Now().AddDate(0, 0, 8) })
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{}).problem(t, http.StatusUnprocessableEntity) // no version
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusUnprocessableEntity) // no version
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
 	if c.Status != "approved" || c.AwardID == 0 || len(c.Events) != 4 {
 		t.Fatalf("approved %+v, want an award and 4 events", c)
 	}

@@ -26,7 +26,7 @@ func (s *server) benefitRoutes() []route {
 			body:    claimRequest{}, status: http.StatusCreated, resp: claimResponse{}},
 		{method: "GET", path: "/api/v1/unemployment-claims/{id}", op: "getUnemploymentClaim", handler: getByID(s.ben.UnemploymentClaim, claimOf), tag: "benefits",
 			summary: "Read an unemployment claim with its explained decision", params: benefitParams{}, status: http.StatusOK, resp: claimResponse{}},
-		{method: "POST", path: "/api/v1/unemployment-claims/{id}/stop", op: "stopUnemploymentClaim", handler: s.handleStopClaim, tag: "benefits",
+		{method: "POST", path: "/api/v1/unemployment-claims/{id}/termination", op: "terminateUnemploymentClaim", handler: s.handleStopClaim, tag: "benefits",
 			summary: "Stop an open claim (enlisted, emigrated, pension, imprisoned, refused work ...)", params: benefitParams{},
 			body: stopRequest{}, status: http.StatusOK, resp: claimResponse{}},
 		{method: "GET", path: "/api/v1/injuries", op: "listInjuries", handler: s.handleListInjuries, tag: "benefits",
@@ -124,7 +124,7 @@ func claimOf(c *insurance.UnemploymentClaim) claimResponse {
 
 func claimKey(c *insurance.UnemploymentClaim) int64 { return int64(c.ID) }
 
-// stopRequest is the body of POST /api/v1/unemployment-claims/{id}/stop.
+// stopRequest is the body of POST /api/v1/unemployment-claims/{id}/termination.
 type stopRequest struct {
 	Version *int64 `json:"version" required:"true"`
 	Reason  string `json:"reason" required:"true" enum:"enlisted,emigrated,pension,imprisoned,refused_work,reemployed,died"`

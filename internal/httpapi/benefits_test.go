@@ -137,8 +137,8 @@ func TestUnemploymentClaimsAPI(t *testing.T) {
 	b.do(t, "POST", "/api/v1/benefit-runs", "worker91", map[string]any{"period": "2026-08"}).problem(t, http.StatusForbidden)
 
 	// Stop from August for enlistment.
-	b.do(t, "POST", path+"/stop", "cw1", map[string]any{"version": got.Version, "reason": "enlisted", "from": "2026-07"}).problem(t, http.StatusConflict)
-	b.do(t, "POST", path+"/stop", "cw1", map[string]any{"version": got.Version, "reason": "enlisted", "from": "2026-08"}).want(t, http.StatusOK).decode(t, &got)
+	b.do(t, "POST", path+"/termination", "cw1", map[string]any{"version": got.Version, "reason": "enlisted", "from": "2026-07"}).problem(t, http.StatusConflict)
+	b.do(t, "POST", path+"/termination", "cw1", map[string]any{"version": got.Version, "reason": "enlisted", "from": "2026-08"}).want(t, http.StatusOK).decode(t, &got)
 	if got.Status != "ended" || got.StopReason != "enlisted" || got.End != "2026-07" {
 		t.Errorf("stopped claim %+v", got)
 	}

@@ -34,19 +34,14 @@ func (s *server) caseRoutes() []route {
 			summary: "Record an objection received during the public notice (公示异议)", params: idParams{}, body: objectionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/objections/{objection}/resolution", op: "resolveAssistanceObjection", handler: s.handleResolveObjection, tag: "assistance",
 			summary: "Resolve an objection: upheld sends the case back for investigation", params: objectionParams{}, body: resolutionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/approval", op: "approveAssistanceCase", handler: s.caseAction(s.asst.Approve), tag: "assistance",
-			summary: "Approve the assessment (审批), by an approver who did not assess it: an award, or the proposed refusal", params: idParams{},
-			body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/refusal", op: "refuseAssistanceCase", handler: s.caseAction(s.asst.Refuse), tag: "assistance",
-			summary: "Refuse the case with the reason the applicant is told", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
+		{method: "POST", path: "/api/v1/assistance-cases/{id}/decision", op: "decideAssistanceCase", handler: s.handleDecideCase, tag: "assistance",
+			summary: "Decide the case (审批), by an approver who did not assess it: approve makes the award (or the proposed refusal), reject refuses with the reason the applicant is told; on a fast-track grant, approve confirms it and reject reverses it (review after the fact)",
+			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/withdrawal", op: "withdrawAssistanceCase", handler: s.caseAction(s.asst.Withdraw), tag: "assistance",
 			summary: "Withdraw an open case at the applicant's request", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
 		{method: "POST", path: "/api/v1/assistance-cases/{id}/fast-track", op: "fastTrackAssistanceCase", handler: s.caseAction(s.asst.FastTrack), tag: "assistance",
 			summary: "Grant emergency temporary assistance at once (先救助后审批), within the fast-track limit; reviewed after the fact", params: idParams{},
 			body: caseActionRequest{}, status: http.StatusOK, resp: caseResponse{}},
-		{method: "POST", path: "/api/v1/assistance-cases/{id}/grant-review", op: "reviewFastTrackGrant", handler: s.handleReviewGrant, tag: "assistance",
-			summary: "Review a fast-track grant after the fact: confirm it, or reverse it with the reason", params: idParams{},
-			body: grantReviewRequest{}, status: http.StatusOK, resp: caseResponse{}},
 	}
 }
 
@@ -301,27 +296,17 @@ func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) 
 	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
 }
 
-type grantReviewRequest struct {
-	Version *int64 `json:"version" required:"true"`
-	Confirm bool   `json:"confirm"`
-	Reason  string `json:"reason,omitempty" description:"required to reverse"`
-}
-
-func (s *server) handleReviewGrant(w http.ResponseWriter, r *http.Request) error {
+// handleDecideCase serves POST /api/v1/assistance-cases/{id}/decision.
+func (s *server) handleDecideCase(w http.ResponseWriter, r *http.Request) error {
 	p, err := bind[idParams](r)
 	if err != nil {
 		return err
 	}
-	req, err := decode[grantReviewRequest](r)
+	req, approve, err := decodeDecision(r, true)
 	if err != nil {
 		return err
 	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid review"); err != nil {
-		return err
-	}
-	if _, err := s.asst.ReviewGrant(r.Context(), assistance.CaseID(p.ID), version, req.Confirm, req.Reason); err != nil {
+	if _, err := s.asst.Decide(r.Context(), assistance.CaseID(p.ID), *req.Version, approve, req.Note); err != nil {
 		return err
 	}
 	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))

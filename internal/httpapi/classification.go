@@ -13,10 +13,7 @@ import (
 // household's layer, classification runs, the low-income population and its
 // counts.
 func (s *server) classificationRoutes() []route {
-	type (
-		lowIncomeList  = listResponse[classificationResponse]
-		layerCountList = listResponse[layerCountResponse]
-	)
+	type lowIncomeList = listResponse[classificationResponse]
 	return []route{
 		{method: "GET", path: "/api/v1/households/{id}/classification", op: "getHouseholdClassification", handler: s.handleExplainHousehold, tag: "assistance",
 			summary: "Classify a household (分层分类) for a month from its latest means test: the layer, every decision, a reason per programme naming each threshold and its date, and the assistance items the layer opens",
@@ -27,7 +24,7 @@ func (s *server) classificationRoutes() []route {
 		{method: "GET", path: "/api/v1/low-income", op: "listLowIncomeHouseholds", handler: s.handleListLowIncome, tag: "assistance",
 			summary: "The low-income population of a month (低收入人口库): households in a layer", params: lowIncomeParams{}, status: http.StatusOK, resp: lowIncomeList{}},
 		{method: "GET", path: "/api/v1/reports/low-income", op: "getLowIncomeReport", handler: s.handleLayerCounts, tag: "assistance",
-			summary: "Households and persons of the low-income population by county and layer", params: reportMonthParams{}, status: http.StatusOK, resp: layerCountList{}},
+			summary: "Households and persons of the low-income population by county and layer", params: reportParams{}, status: http.StatusOK, resp: lowIncomeReport{}},
 	}
 }
 
@@ -155,13 +152,8 @@ func (s *server) handleListLowIncome(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-type reportMonthParams struct {
-	Period period.Month `query:"period" required:"true" example:"2025-06"`
-	Region region.Code  `query:"region"`
-	pageParams
-}
-
 type layerCountResponse struct {
+	Period      string `json:"period" example:"2025-06" description:"the month counted, YYYY-MM"`
 	County      string `json:"county"`
 	Layer       string `json:"layer"`
 	Households  int    `json:"households"`
@@ -169,19 +161,27 @@ type layerCountResponse struct {
 	DibaoAmount int64  `json:"dibao_amount" description:"fen a month"`
 }
 
+// lowIncomeReport is the body of GET /api/v1/reports/low-income: the
+// layers counted month by month (counts of a month do not add up over
+// months, so it has no totals).
+type lowIncomeReport = reportResponse[layerCountResponse, noTotals]
+
 func (s *server) handleLayerCounts(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[reportMonthParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	m, code, page := p.Period, p.Region, p.page()
-	cs, err := s.asst.LayerCounts(r.Context(), m, code)
-	if err != nil {
-		return err
+	out := newReport[layerCountResponse, noTotals]("low-income", p)
+	for _, m := range p.months() {
+		cs, err := s.asst.LayerCounts(r.Context(), m, p.Region)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			out.Rows = append(out.Rows, layerCountResponse{Period: m.String(), County: string(c.County), Layer: string(c.Layer),
+				Households: c.Households, Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)})
+		}
 	}
-	reply(w, r, http.StatusOK, wholePage(cs, page, func(c assistance.LayerCount) layerCountResponse {
-		return layerCountResponse{County: string(c.County), Layer: string(c.Layer), Households: c.Households,
-			Persons: c.Persons, DibaoAmount: int64(c.DibaoAmount)}
-	}))
+	reply(w, r, http.StatusOK, out)
 	return nil
 }

@@ -44,15 +44,15 @@ var statusOf = map[fault.Code]int{
 // ID and the fields at fault.
 type problem struct {
 	// Type is a URI naming the kind of problem.
-	Type string `json:"type" example:"urn:safetynet:problem:invalid"`
+	Type string `json:"type" example:"urn:safetynet:problem:invalid" description:"a URN naming the kind of problem, stable for clients to match"`
 	// Title is a short summary of the kind of problem.
-	Title string `json:"title" example:"Unprocessable Entity"`
+	Title string `json:"title" example:"Unprocessable Entity" description:"a short summary of the kind of problem"`
 	// Status is the HTTP status code.
-	Status int `json:"status" example:"422"`
+	Status int `json:"status" example:"422" description:"the HTTP status code"`
 	// Detail explains this occurrence.
-	Detail string `json:"detail" example:"invalid person"`
+	Detail string `json:"detail" example:"invalid person" description:"what went wrong this time"`
 	// Instance is the path of the request (never its query).
-	Instance string `json:"instance" example:"/api/v1/persons"`
+	Instance string `json:"instance" example:"/api/v1/persons" description:"the path of the request, without its query"`
 	// RequestID matches the X-Request-ID response header and the logs.
 	RequestID string `json:"request_id,omitempty"`
 	// Errors names each field at fault, sorted by field.
@@ -63,8 +63,8 @@ type problem struct {
 type fieldProblem struct {
 	// Field is the JSON name of the field or the query parameter, dotted
 	// for nested fields, e.g. "members[0].person_id".
-	Field  string `json:"field" example:"id_number"`
-	Detail string `json:"detail" example:"check digit is 4, want 5"`
+	Field  string `json:"field" example:"id_number" description:"the JSON name of the field or the query parameter at fault, dotted for nested fields (members[0].person_id)"`
+	Detail string `json:"detail" example:"check digit is 4, want 5" description:"why it is at fault"`
 }
 
 // writeError writes err as an application/problem+json response. The status

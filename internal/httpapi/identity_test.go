@@ -116,12 +116,12 @@ func TestIdentityChangeAPI(t *testing.T) {
 	// Decided by an approver only; a rejection gives its reason and
 	// changes nothing.
 	decision := one + "/decision"
-	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
-	pb = b.do(t, "POST", decision, "approver", map[string]any{"approve": false}).problem(t, http.StatusUnprocessableEntity)
+	b.do(t, "POST", decision, "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
+	pb = b.do(t, "POST", decision, "approver", map[string]any{"outcome": "reject"}).problem(t, http.StatusUnprocessableEntity)
 	if _, ok := pb.field("note"); !ok {
 		t.Errorf("rejection without a note: problems %+v, want note", pb.Errors)
 	}
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": false, "note": "证明材料不符"}).want(t, http.StatusOK).decode(t, &c)
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "reject", "note": "证明材料不符"}).want(t, http.StatusOK).decode(t, &c)
 	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &cur)
 	if c.Status != "rejected" || cur.Name != "王芳" || cur.Version != 2 {
 		t.Fatalf("after the rejection: request %+v, person %+v; want the person unchanged", c, cur)
@@ -129,7 +129,7 @@ func TestIdentityChangeAPI(t *testing.T) {
 
 	// Asked again and confirmed: applied.
 	b.do(t, "PATCH", path, "cw1", map[string]any{"version": 2, "name": "攻击者", "reason": "户口簿变更页"}).want(t, http.StatusAccepted).decode(t, &c)
-	b.do(t, "POST", fmt.Sprintf("/api/v1/identity-changes/%d/decision", c.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &c)
+	b.do(t, "POST", fmt.Sprintf("/api/v1/identity-changes/%d/decision", c.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &c)
 	b.do(t, "GET", path, "cw1", nil).want(t, http.StatusOK).decode(t, &cur)
 	if c.Status != "confirmed" || c.DecidedBy == 0 || cur.Name != "攻击者" || cur.Version != 3 {
 		t.Fatalf("after the confirmation: request %+v, person %+v; want the new name", c, cur)
@@ -154,8 +154,8 @@ func TestIdentityChangeAPI(t *testing.T) {
 		t.Fatalf("pending accounts %+v, want the new one flagged", pending.Items)
 	}
 	acctDecision := fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID)
-	b.do(t, "POST", acctDecision, "approver", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", acctDecision, "approver2", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &a)
+	b.do(t, "POST", acctDecision, "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", acctDecision, "approver2", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &a)
 	if a.Status != "confirmed" {
 		t.Errorf("account confirmed by another approver: %+v", a)
 	}

@@ -65,8 +65,8 @@ type enrolmentRequest struct {
 	RiskClass int    `json:"risk_class,omitempty" minimum:"1" maximum:"8" description:"the employer's industry risk class; work injury only"`
 }
 
-// transitionRequest is the body of POST /api/v1/enrolments/{id}/suspend,
-// /resume and /terminate.
+// transitionRequest is the body of POST /api/v1/enrolments/{id}/suspension,
+// /resumption and /termination.
 type transitionRequest struct {
 	Version *int64 `json:"version" required:"true"`
 	// From is the first month of the new status: a suspended or terminated
@@ -336,15 +336,10 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// coverageParams are the filters of GET /api/v1/reports/insurance.
-type coverageParams struct {
-	Period period.Month `query:"period" required:"true" example:"2025-03" description:"month, YYYY-MM"`
-	Region region.Code  `query:"region" description:"division code; default your whole scope"`
-}
-
-// coverageRowResponse is one county's (or the total's) line of the
-// coverage report.
+// coverageRowResponse is one county's line of the coverage report in a
+// month, or, with no county, the month's total.
 type coverageRowResponse struct {
+	Period               string           `json:"period" example:"2025-03" description:"the month, YYYY-MM"`
 	County               string           `json:"county" example:"652301"`
 	Adults               int              `json:"adults" description:"living persons aged 16 or over"`
 	Employed             int              `json:"employed" description:"persons with an employment spell open in the month"`
@@ -356,16 +351,12 @@ type coverageRowResponse struct {
 	WorkInjuryCoverage   string           `json:"work_injury_coverage" description:"work-injury insured over the employed"`
 }
 
-// coverageResponse is the body of GET /api/v1/reports/insurance.
-type coverageResponse struct {
-	Period string                `json:"period"`
-	Region string                `json:"region"`
-	Rows   []coverageRowResponse `json:"rows"`
-	Total  coverageRowResponse   `json:"total"`
-}
+// coverageReport is the body of GET /api/v1/reports/insurance: its totals
+// are each month's total over the counties.
+type coverageReport = reportResponse[coverageRowResponse, []coverageRowResponse]
 
-func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
-	out := coverageRowResponse{County: string(r.County), Adults: r.Adults, Employed: r.Employed,
+func coverageRowOf(m period.Month, r insurance.CoverageRow) coverageRowResponse {
+	out := coverageRowResponse{Period: m.String(), County: string(r.County), Adults: r.Adults, Employed: r.Employed,
 		Insured: map[string]int{}, Payments: map[string]int{}, Collected: map[string]int64{},
 		PensionCoverage: r.PensionCoverage.String(), UnemploymentCoverage: r.UnemploymentCoverage.String(),
 		WorkInjuryCoverage: r.WorkInjuryCoverage.String()}
@@ -378,20 +369,23 @@ func coverageRowOf(r insurance.CoverageRow) coverageRowResponse {
 }
 
 // handleCoverageReport reports insured persons by scheme and county, the
-// coverage rates and the contributions collected for a month.
+// coverage rates and the contributions collected, month by month.
 func (s *server) handleCoverageReport(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[coverageParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	m, code := p.Period, p.Region
-	rep, err := s.ins.Coverage(r.Context(), m, code)
-	if err != nil {
-		return err
-	}
-	out := coverageResponse{Period: rep.Period.String(), Region: string(rep.Region), Rows: make([]coverageRowResponse, 0, len(rep.Rows)), Total: coverageRowOf(rep.Total)}
-	for _, row := range rep.Rows {
-		out.Rows = append(out.Rows, coverageRowOf(row))
+	out := newReport[coverageRowResponse, []coverageRowResponse]("insurance", p)
+	out.Totals = []coverageRowResponse{}
+	for _, m := range p.months() {
+		rep, err := s.ins.Coverage(r.Context(), m, p.Region)
+		if err != nil {
+			return err
+		}
+		for _, row := range rep.Rows {
+			out.Rows = append(out.Rows, coverageRowOf(m, row))
+		}
+		out.Totals = append(out.Totals, coverageRowOf(m, rep.Total))
 	}
 	reply(w, r, http.StatusOK, out)
 	return nil

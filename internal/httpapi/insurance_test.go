@@ -138,28 +138,28 @@ func TestEnrolmentTransitions(t *testing.T) {
 	}).want(t, http.StatusCreated).decode(t, &e)
 	path := fmt.Sprintf("/api/v1/enrolments/%d", e.ID)
 
-	p := b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"from": "2025/06"}).problem(t, http.StatusUnprocessableEntity)
+	p := b.do(t, "POST", path+"/suspension", "cw1", map[string]any{"from": "2025/06"}).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "version")
 	wantField(t, p, "from")
-	p = b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": e.Version, "from": "2025-06"}).problem(t, http.StatusUnprocessableEntity)
+	p = b.do(t, "POST", path+"/suspension", "cw1", map[string]any{"version": e.Version, "from": "2025-06"}).problem(t, http.StatusUnprocessableEntity)
 	wantField(t, p, "reason")
-	b.do(t, "POST", path+"/suspend", "cw2", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).
+	b.do(t, "POST", path+"/suspension", "cw2", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).
 		problem(t, http.StatusNotFound)
 
 	var sus enrolmentJSON
-	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).
+	b.do(t, "POST", path+"/suspension", "cw1", map[string]any{"version": e.Version, "from": "2025-06", "reason": "停产"}).
 		want(t, http.StatusOK).decode(t, &sus)
 	if sus.Status != "suspended" || sus.End != "2025-05" || sus.Reason != "停产" || sus.Version != e.Version+1 {
 		t.Errorf("suspended enrolment %+v: want suspended, covered to 2025-05, version %d", sus, e.Version+1)
 	}
 	// The version read before the suspension is stale now.
-	b.do(t, "POST", path+"/resume", "cw1", map[string]any{"version": e.Version, "from": "2025-09"}).problem(t, http.StatusConflict)
+	b.do(t, "POST", path+"/resumption", "cw1", map[string]any{"version": e.Version, "from": "2025-09"}).problem(t, http.StatusConflict)
 	// A suspended enrolment is not suspended again.
-	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": sus.Version, "from": "2025-07", "reason": "x"}).
+	b.do(t, "POST", path+"/suspension", "cw1", map[string]any{"version": sus.Version, "from": "2025-07", "reason": "x"}).
 		problem(t, http.StatusConflict)
 
 	var res enrolmentJSON
-	b.do(t, "POST", path+"/resume", "cw1", map[string]any{"version": sus.Version, "from": "2025-09"}).
+	b.do(t, "POST", path+"/resumption", "cw1", map[string]any{"version": sus.Version, "from": "2025-09"}).
 		want(t, http.StatusOK).decode(t, &res)
 	if res.Status != "active" || res.End != "" || res.Start != "2025-09" || res.ID == e.ID {
 		t.Errorf("resumed enrolment %+v: want a new active enrolment from 2025-09", res)
@@ -170,17 +170,17 @@ func TestEnrolmentTransitions(t *testing.T) {
 	if closed.Status != "terminated" || closed.End != "2025-05" {
 		t.Errorf("enrolment after the resumption %+v: want terminated, covered to 2025-05", closed)
 	}
-	b.do(t, "POST", path+"/suspend", "cw1", map[string]any{"version": closed.Version, "from": "2025-11", "reason": "停产"}).
+	b.do(t, "POST", path+"/suspension", "cw1", map[string]any{"version": closed.Version, "from": "2025-11", "reason": "停产"}).
 		problem(t, http.StatusConflict)
 	path = fmt.Sprintf("/api/v1/enrolments/%d", res.ID)
 	var term enrolmentJSON
-	b.do(t, "POST", path+"/terminate", "cw1", map[string]any{"version": res.Version, "from": "2026-01", "reason": "解除劳动关系"}).
+	b.do(t, "POST", path+"/termination", "cw1", map[string]any{"version": res.Version, "from": "2026-01", "reason": "解除劳动关系"}).
 		want(t, http.StatusOK).decode(t, &term)
 	if term.Status != "terminated" || term.End != "2025-12" {
 		t.Errorf("terminated enrolment %+v: want terminated, covered to 2025-12", term)
 	}
-	b.do(t, "POST", path+"/resume", "cw1", map[string]any{"version": term.Version, "from": "2026-02"}).problem(t, http.StatusConflict)
-	b.do(t, "POST", "/api/v1/enrolments/999999/terminate", "cw1", map[string]any{"version": 1, "from": "2026-01", "reason": "x"}).
+	b.do(t, "POST", path+"/resumption", "cw1", map[string]any{"version": term.Version, "from": "2026-02"}).problem(t, http.StatusConflict)
+	b.do(t, "POST", "/api/v1/enrolments/999999/termination", "cw1", map[string]any{"version": 1, "from": "2026-01", "reason": "x"}).
 		problem(t, http.StatusNotFound)
 }
 
@@ -377,15 +377,15 @@ func TestInsuranceRoutesInOpenAPI(t *testing.T) {
 	}
 	b.do(t, "GET", "/api/v1/openapi.json", "", nil).want(t, http.StatusOK).decode(t, &doc)
 	for path, method := range map[string]string{
-		"/api/v1/enrolments":                "post",
-		"/api/v1/enrolments/{id}":           "get",
-		"/api/v1/enrolments/{id}/suspend":   "post",
-		"/api/v1/enrolments/{id}/resume":    "post",
-		"/api/v1/enrolments/{id}/terminate": "post",
-		"/api/v1/assessments":               "post",
-		"/api/v1/payments":                  "post",
-		"/api/v1/contributions":             "get",
-		"/api/v1/arrears":                   "get",
+		"/api/v1/enrolments":                  "post",
+		"/api/v1/enrolments/{id}":             "get",
+		"/api/v1/enrolments/{id}/suspension":  "post",
+		"/api/v1/enrolments/{id}/resumption":  "post",
+		"/api/v1/enrolments/{id}/termination": "post",
+		"/api/v1/assessments":                 "post",
+		"/api/v1/payments":                    "post",
+		"/api/v1/contributions":               "get",
+		"/api/v1/arrears":                     "get",
 	} {
 		if _, ok := doc.Paths[path][method]; !ok {
 			t.Errorf("paths lack %s %s", method, path)
@@ -396,22 +396,19 @@ func TestInsuranceRoutesInOpenAPI(t *testing.T) {
 func TestCoverageReportAPI(t *testing.T) {
 	b := setup(t)
 	var rep struct {
-		Period string `json:"period"`
-		Region string `json:"region"`
-		Rows   []struct {
+		From string `json:"from"`
+		Rows []struct {
 			County string `json:"county"`
 		} `json:"rows"`
-		Total struct {
+		Totals []struct {
+			Period          string `json:"period"`
 			Adults          int    `json:"adults"`
 			PensionCoverage string `json:"pension_coverage"`
-		} `json:"total"`
+		} `json:"totals"`
 	}
-	b.do(t, "GET", "/api/v1/reports/insurance?period=2025-03", "analyst", nil).want(t, http.StatusOK).decode(t, &rep)
-	if rep.Period != "2025-03" || rep.Region != "652300" || rep.Total.PensionCoverage != "0%" {
+	b.do(t, "GET", "/api/v1/reports/insurance?from=2025-03&to=2025-03", "analyst", nil).want(t, http.StatusOK).decode(t, &rep)
+	if rep.From != "2025-03" || len(rep.Totals) != 1 || rep.Totals[0].Period != "2025-03" || rep.Totals[0].PensionCoverage != "0%" {
 		t.Errorf("report on an empty registry = %+v", rep)
 	}
-	if p := b.do(t, "GET", "/api/v1/reports/insurance", "analyst", nil).problem(t, http.StatusUnprocessableEntity); len(p.Errors) != 1 || p.Errors[0].Field != "period" {
-		t.Errorf("no period: %+v, want the field named", p)
-	}
-	b.do(t, "GET", "/api/v1/reports/insurance?period=2025-03&region=652302", "cw1", nil).problem(t, http.StatusForbidden)
+	b.do(t, "GET", "/api/v1/reports/insurance?from=2025-03&to=2025-03&region=652302", "cw1", nil).problem(t, http.StatusForbidden)
 }

@@ -207,9 +207,6 @@ var listQueries = map[string]string{
 	"/api/v1/assessments":            "period=2025-03&",
 	"/api/v1/low-income":             "period=2025-03&",
 	"/api/v1/payment-banks":          "fund=employee_pension&period=2025-03&",
-	"/api/v1/reports/low-income":     "period=2025-03&",
-	"/api/v1/reports/payments":       "from=2025-01&to=2025-12&",
-	"/api/v1/reports/refunds":        "year=2025&",
 	"/api/v1/assistance-reviews/due": "as_of=2025-06-30&",
 }
 
@@ -313,7 +310,7 @@ func TestPaymentBatchesScope(t *testing.T) {
 	}
 	// Outside the scope, a batch is answered as missing.
 	b.do(t, "GET", fmt.Sprintf("/api/v1/payment-batches/%d", fukang), "cw1", nil).problem(t, http.StatusNotFound)
-	b.do(t, "POST", fmt.Sprintf("/api/v1/payment-batches/%d/cancel", fukang), "cw1", map[string]any{"version": 1}).problem(t, http.StatusNotFound)
+	b.do(t, "POST", fmt.Sprintf("/api/v1/payment-batches/%d/cancellation", fukang), "cw1", map[string]any{"version": 1}).problem(t, http.StatusNotFound)
 
 	type instruction struct {
 		ID     int64  `json:"id"`
@@ -324,7 +321,7 @@ func TestPaymentBatchesScope(t *testing.T) {
 	if len(fk.Items) != 2 {
 		t.Fatalf("%d instructions in Fukang, want 2", len(fk.Items))
 	}
-	for _, action := range []string{"hold", "release", "retry"} {
+	for _, action := range []string{"holds", "releases", "retries"} {
 		b.do(t, "POST", "/api/v1/payment-instructions/"+action, "cw2", map[string]any{"ids": []int64{fk.Items[0].ID}, "reason": "核查"}).want(t, http.StatusOK)
 		b.do(t, "POST", "/api/v1/payment-instructions/"+action, "cw1", map[string]any{"ids": []int64{fk.Items[0].ID}, "reason": "核查"}).
 			problem(t, http.StatusNotFound)

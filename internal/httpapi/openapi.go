@@ -91,7 +91,7 @@ func addOperations(ref openapi.Reflector, routes []route) error {
 	}
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,
 		jsonschema.InterceptDefName(defName), jsonschema.InterceptProp(describeFen),
-		jsonschema.InterceptProp(describeQuery))
+		jsonschema.InterceptProp(describeQuery), jsonschema.InterceptProp(describeByName))
 	ops := map[string]bool{}
 	for _, rt := range routes {
 		if !operationIDPattern.MatchString(rt.op) {
@@ -281,14 +281,14 @@ func operationDescription(rt route) string {
 	if rt.resp != nil && strings.HasPrefix(reflect.TypeOf(rt.resp).Name(), "listResponse[") {
 		b = append(b, "Paginated by key: pass next_after as ?after= until it is null.")
 	}
-	if strings.HasSuffix(rt.path, "/decision") || strings.HasSuffix(rt.path, "/approval") {
+	if strings.HasSuffix(rt.path, "/decision") {
 		b = append(b, "Maker-checker: a second user with decision.approve decides; "+
 			"whoever made or requested the record cannot.")
 	}
 	if rt.accepted != nil {
 		b = append(b, "202 when the change is held for a second user's approval.")
 	}
-	if rt.body != nil && hasJSONField(reflect.TypeOf(rt.body), "version") {
+	if rt.body != nil && hasJSONField(reflect.TypeOf(rt.body), "version") && !strings.HasSuffix(rt.path, "/decision") {
 		b = append(b, "Send the version you read: 409 when the record changed since.")
 	}
 	if rt.body != nil && rt.method != http.MethodGet {
@@ -452,7 +452,8 @@ func errorStatuses(rt route) []int {
 }
 
 // defName names the schemas of this package's types without the package
-// prefix: "PersonResponse", and "PersonResponseList" for a page of them.
+// prefix: "PersonResponse", "PersonResponseList" for a page of them, and
+// "PaidRowResponseReport" for a report of those rows.
 func defName(t reflect.Type, def string) string {
 	if t.PkgPath() != reflect.TypeFor[problem]().PkgPath() {
 		return def
@@ -460,6 +461,8 @@ func defName(t reflect.Type, def string) string {
 	name := t.Name()
 	if base, arg, ok := strings.Cut(name, "["); ok {
 		arg = strings.TrimSuffix(arg, "]")
+		// A report's envelope is named by its rows, the first argument.
+		arg, _, _ = strings.Cut(arg, ",")
 		if i := strings.LastIndex(arg, "."); i >= 0 {
 			arg = arg[i+1:]
 		}

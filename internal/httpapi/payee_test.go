@@ -69,7 +69,7 @@ func TestPaymentDiversion(t *testing.T) {
 		if a.Status != "pending" || a.Primary {
 			t.Fatalf("account recorded by a caseworker: %+v, want pending and not yet primary", a)
 		}
-		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 	}
 	for i, who := range []struct {
 		person, acct int64
@@ -138,18 +138,18 @@ func TestPaymentDiversion(t *testing.T) {
 	// The caseworker cannot confirm their own change; an approver lists the
 	// pending changes and confirms it.
 	decision := fmt.Sprintf("/api/v1/bank-accounts/%d/decision", pNew.ID)
-	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", decision, "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
 	var pending struct{ Items []accountJSON }
 	b.do(t, "GET", "/api/v1/bank-accounts?status=pending", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
 	if len(pending.Items) != 1 || pending.Items[0].ID != pNew.ID || pending.Items[0].AccountNo != "6228480000000000666" {
 		t.Fatalf("pending accounts %+v, want the new one, in full for the approver", pending.Items)
 	}
 	var confirmed accountJSON
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &confirmed)
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &confirmed)
 	if confirmed.Status != "confirmed" || !confirmed.Primary || confirmed.DecidedBy == 0 || confirmed.DecidedBy == confirmed.RequestedBy {
 		t.Fatalf("confirmed account %+v", confirmed)
 	}
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 
 	// April is paid to the new account, and the approver sees it: payee,
 	// masked account, bank, the changed line first and counted.
@@ -178,7 +178,7 @@ func TestPaymentDiversion(t *testing.T) {
 
 	// Only a role that may see full accounts exports the bank file, and
 	// each export is audited with the file's SHA-256.
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": april.Version}).want(t, http.StatusOK).decode(t, &april)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": april.Version}).want(t, http.StatusOK).decode(t, &april)
 	b.do(t, "POST", path+"/export", "cw1", map[string]any{"version": april.Version}).problem(t, http.StatusForbidden)
 	var sums []string
 	for range 2 {
@@ -254,13 +254,13 @@ func TestPayeeAgentsAPI(t *testing.T) {
 		t.Errorf("account of a pending agent: problems %+v, want agent_id", pb.Errors)
 	}
 	decision := fmt.Sprintf("/api/v1/payee-agents/%d/decision", a.ID)
-	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", decision, "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
 	var pending struct{ Items []agentJSON }
 	b.do(t, "GET", "/api/v1/payee-agents", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
 	if len(pending.Items) != 1 || pending.Items[0].IDNumber != idn {
 		t.Fatalf("pending agents %+v, want the one, its ID number in full for the approver", pending.Items)
 	}
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &a)
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &a)
 	if a.Status != "confirmed" {
 		t.Fatalf("agent %+v, want confirmed", a)
 	}

@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/exchange"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
+	"safetynet/internal/money"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -23,7 +24,6 @@ func (s *server) paymentRoutes() []route {
 		instructionList = listResponse[instructionResponse]
 		batchList       = listResponse[batchResponse]
 		bankList        = listResponse[bankTotalResponse]
-		paidList        = listResponse[paidRowResponse]
 	)
 	return []route{
 		{method: "POST", path: "/api/v1/payment-runs", op: "runPayments", handler: s.handleGenerate, tag: "payments",
@@ -31,11 +31,11 @@ func (s *server) paymentRoutes() []route {
 			body:    runRequest{}, status: http.StatusOK, resp: generateResponse{}},
 		{method: "GET", path: "/api/v1/payment-instructions", op: "listPaymentInstructions", handler: s.handleListInstructions, tag: "payments",
 			summary: "List payment instructions in your scope", params: instructionListParams{}, status: http.StatusOK, resp: instructionList{}},
-		{method: "POST", path: "/api/v1/payment-instructions/retry", op: "retryPaymentInstructions", handler: s.handleRetry, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/retries", op: "retryPaymentInstructions", handler: s.handleRetry, tag: "payments",
 			summary: "Put failed instructions back for the next batch", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
-		{method: "POST", path: "/api/v1/payment-instructions/hold", op: "holdPaymentInstructions", handler: s.handleHold, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/holds", op: "holdPaymentInstructions", handler: s.handleHold, tag: "payments",
 			summary: "Hold pending or failed instructions, with the reason", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
-		{method: "POST", path: "/api/v1/payment-instructions/release", op: "releasePaymentInstructions", handler: s.handleRelease, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-instructions/releases", op: "releasePaymentInstructions", handler: s.handleRelease, tag: "payments",
 			summary: "Release held instructions (those without a confirmed bank account stay held)", body: instructionsRequest{}, status: http.StatusOK, resp: changedResponse{}},
 		{method: "GET", path: "/api/v1/payment-banks", op: "listPaymentBanks", handler: s.handlePendingBanks, tag: "payments",
 			summary: "The banks with pending instructions of a fund: the batches to make", params: pendingBanksParams{}, status: http.StatusOK, resp: bankList{}},
@@ -46,9 +46,9 @@ func (s *server) paymentRoutes() []route {
 			body:    batchRequest{}, status: http.StatusCreated, resp: batchResponse{}},
 		{method: "GET", path: "/api/v1/payment-batches/{id}", op: "getPaymentBatch", handler: s.handleGetBatch, tag: "payments",
 			summary: "Read a batch with its lines", params: idParams{}, status: http.StatusOK, resp: batchResponse{}},
-		{method: "POST", path: "/api/v1/payment-batches/{id}/approval", op: "approvePaymentBatch", handler: s.handleApproveBatch, tag: "payments",
-			summary: "Approve a batch (checker): an approver who did not make it", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
-		{method: "POST", path: "/api/v1/payment-batches/{id}/cancel", op: "cancelPaymentBatch", handler: s.handleCancelBatch, tag: "payments",
+		{method: "POST", path: "/api/v1/payment-batches/{id}/decision", op: "decidePaymentBatch", handler: s.handleDecideBatch, tag: "payments",
+			summary: "Approve a batch (checker), by an approver who did not make it; a batch is not rejected: its maker cancels it (cancellation)", params: idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: batchResponse{}},
+		{method: "POST", path: "/api/v1/payment-batches/{id}/cancellation", op: "cancelPaymentBatch", handler: s.handleCancelBatch, tag: "payments",
 			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/export", op: "exportPaymentBatch", handler: s.handleExportBatch, tag: "payments",
 			summary: "Make an approved batch's bank file (CSV or XLSX) and record the money sent to the bank; again, the same file. Only a role that may see full accounts (pii.view); every export and download is audited with the file's SHA-256",
@@ -57,9 +57,9 @@ func (s *server) paymentRoutes() []route {
 			summary: "Post the bank's return file (回盘): every line paid or failed; a bad file is refused whole, each bad row named",
 			params:  idParams{}, body: returnRequest{}, status: http.StatusOK, resp: returnResponse{}},
 		{method: "GET", path: "/api/v1/reports/reconciliation", op: "getReconciliationReport", handler: s.handleReconcile, tag: "payments",
-			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reconcileParams{}, status: http.StatusOK, resp: reconciliationResponse{}},
+			summary: "Reconcile instructions, bank returns and the fund ledger, fund by fund, to the fen", params: reportParams{}, status: http.StatusOK, resp: reconciliationReport{}},
 		{method: "GET", path: "/api/v1/reports/payments", op: "getPaymentsReport", handler: s.handlePaidReport, tag: "payments",
-			summary: "Amounts paid by programme, county and month", params: paidReportParams{}, status: http.StatusOK, resp: paidList{}},
+			summary: "Amounts paid by programme, county and month", params: reportParams{}, status: http.StatusOK, resp: paidReport{}},
 	}
 }
 
@@ -388,8 +388,26 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
-func (s *server) handleApproveBatch(w http.ResponseWriter, r *http.Request) error {
-	return s.batchAction(w, r, func(id payment.BatchID, v int64) error { _, err := s.pay.ApproveBatch(r.Context(), id, v); return err })
+// handleDecideBatch serves POST /api/v1/payment-batches/{id}/decision:
+// only approve, since a batch a checker will not pay is cancelled by its
+// maker.
+func (s *server) handleDecideBatch(w http.ResponseWriter, r *http.Request) error {
+	p, err := bind[idParams](r)
+	if err != nil {
+		return err
+	}
+	req, approve, err := decodeDecision(r, true)
+	if err != nil {
+		return err
+	}
+	if !approve {
+		return &fault.Error{Code: fault.Invalid, Message: "invalid decision",
+			Fields: map[string]string{"outcome": "a batch is only approved: one not to be paid is cancelled by its maker (POST .../cancellation)"}}
+	}
+	if _, err := s.pay.ApproveBatch(r.Context(), payment.BatchID(p.ID), *req.Version); err != nil {
+		return err
+	}
+	return s.replyBatch(w, r, payment.BatchID(p.ID))
 }
 
 func (s *server) handleCancelBatch(w http.ResponseWriter, r *http.Request) error {
@@ -485,73 +503,85 @@ func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type reconcileParams struct {
-	Period period.Month `query:"period" description:"YYYY-MM; every month when absent"`
-	Region region.Code  `query:"region"`
-}
-
+// checkResponse is one check of the reconciliation in a month.
 type checkResponse struct {
-	Fund       string `json:"fund,omitempty"`
-	Name       string `json:"name"`
-	Expected   int64  `json:"expected"`
-	Actual     int64  `json:"actual"`
-	Difference int64  `json:"difference"`
+	Period     string `json:"period" example:"2025-03" description:"the month reconciled, YYYY-MM"`
+	Fund       string `json:"fund,omitempty" description:"the fund checked; empty for a check over every fund"`
+	Name       string `json:"name" description:"what is compared with what"`
+	Expected   int64  `json:"expected" description:"what the instructions say, fen"`
+	Actual     int64  `json:"actual" description:"what the bank returns or the ledger say, fen"`
+	Difference int64  `json:"difference" description:"actual minus expected, fen; 0 when balanced"`
 }
 
-type reconciliationResponse struct {
-	Period   string          `json:"period,omitempty"`
-	Region   string          `json:"region"`
-	Checks   []checkResponse `json:"checks" required:"true" nullable:"false"`
-	Balanced bool            `json:"balanced"`
+// reconciliationTotals says whether every month reconciled balanced.
+type reconciliationTotals struct {
+	Balanced bool `json:"balanced" description:"every check of every month has no difference"`
 }
+
+// reconciliationReport is the body of GET /api/v1/reports/reconciliation.
+type reconciliationReport = reportResponse[checkResponse, reconciliationTotals]
 
 func (s *server) handleReconcile(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[reconcileParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	m, code := p.Period, p.Region
-	rec, err := s.pay.Reconcile(r.Context(), m, code)
-	if err != nil {
-		return err
-	}
-	out := reconciliationResponse{Period: monthString(rec.Period), Region: string(rec.Region), Checks: []checkResponse{}, Balanced: rec.Balanced}
-	for _, c := range rec.Checks {
-		out.Checks = append(out.Checks, checkResponse{Fund: string(c.Fund), Name: c.Name, Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
+	out := newReport[checkResponse, reconciliationTotals]("reconciliation", p)
+	out.Totals.Balanced = true
+	for _, m := range p.months() {
+		rec, err := s.pay.Reconcile(r.Context(), m, p.Region)
+		if err != nil {
+			return err
+		}
+		out.Totals.Balanced = out.Totals.Balanced && rec.Balanced
+		for _, c := range rec.Checks {
+			out.Rows = append(out.Rows, checkResponse{Period: m.String(), Fund: string(c.Fund), Name: c.Name,
+				Expected: int64(c.Expected), Actual: int64(c.Actual), Difference: int64(c.Difference)})
+		}
 	}
 	reply(w, r, http.StatusOK, out)
 	return nil
 }
 
+// paidRowResponse is what was paid of a programme in a county and month.
 type paidRowResponse struct {
-	Period    string `json:"period"`
-	Fund      string `json:"fund"`
+	Period    string `json:"period" description:"the month paid for, YYYY-MM"`
+	Fund      string `json:"fund" description:"the fund that paid"`
 	Programme string `json:"programme"`
-	County    string `json:"county"`
-	Payments  int    `json:"payments"`
-	Amount    int64  `json:"amount"`
+	County    string `json:"county" description:"county division code"`
+	Payments  int    `json:"payments" description:"instructions paid"`
+	Amount    int64  `json:"amount" description:"paid, fen"`
 }
+
+// paidTotals adds up the paid report's rows.
+type paidTotals struct {
+	Payments int   `json:"payments" description:"instructions paid in the range"`
+	Amount   int64 `json:"amount" description:"paid in the range, fen"`
+}
+
+// paidReport is the body of GET /api/v1/reports/payments.
+type paidReport = reportResponse[paidRowResponse, paidTotals]
 
 func (s *server) handlePaidReport(w http.ResponseWriter, r *http.Request) error {
-	in, err := bind[paidReportParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	from, to, code, page := in.From, in.To, in.Region, in.page()
-	rows, err := s.pay.PaidReport(r.Context(), from, to, code)
+	rows, err := s.pay.PaidReport(r.Context(), p.From, p.To, p.Region)
 	if err != nil {
 		return err
 	}
-	reply(w, r, http.StatusOK, wholePage(rows, page, func(p payment.PaidRow) paidRowResponse {
-		return paidRowResponse{Period: p.Period.String(), Fund: string(p.Fund), Programme: p.Programme, County: string(p.County),
-			Payments: p.Payments, Amount: int64(p.Amount)}
-	}))
+	out := newReport[paidRowResponse, paidTotals]("payments", p)
+	var total money.Fen
+	for _, row := range rows {
+		out.Rows = append(out.Rows, paidRowResponse{Period: row.Period.String(), Fund: string(row.Fund), Programme: row.Programme,
+			County: string(row.County), Payments: row.Payments, Amount: int64(row.Amount)})
+		out.Totals.Payments += row.Payments
+		if total, err = money.Add(total, row.Amount); err != nil {
+			return err
+		}
+	}
+	out.Totals.Amount = int64(total)
+	reply(w, r, http.StatusOK, out)
 	return nil
-}
-
-// paidReportParams select the months and region of the paid report, and
-// a page.
-type paidReportParams struct {
-	reportRangeParams
-	pageParams
 }

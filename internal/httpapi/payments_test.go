@@ -24,7 +24,7 @@ func TestPaymentsAPI(t *testing.T) {
 		b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), "cw1", map[string]any{
 			"bank_code": "ICBC", "bank_name": "工商银行", "account_no": fmt.Sprintf("622200001111%04d", i), "account_name": "王芳", "primary": true,
 		}).want(t, http.StatusCreated).decode(t, &acct)
-		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+		b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 		for _, q := range []string{
 			fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
 				VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, 500+i, p.ID, vs[0]),
@@ -62,8 +62,12 @@ func TestPaymentsAPI(t *testing.T) {
 	b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": "employee_pension", "bank_code": "ICBC", "period": "2025-03"}).
 		want(t, http.StatusCreated).decode(t, &bt)
 	path := fmt.Sprintf("/api/v1/payment-batches/%d", bt.ID)
-	b.do(t, "POST", path+"/approval", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
+	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve", "version": bt.Version}).problem(t, http.StatusForbidden)
+	// The one decision body: a batch is only approved, and needs the version.
+	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "version": bt.Version, "note": "x"}).
+		problem(t, http.StatusUnprocessableEntity), "outcome")
+	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusUnprocessableEntity), "version")
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
 	b.do(t, "POST", path+"/export", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)
 	res := b.do(t, "POST", path+"/export", "admin", map[string]any{"version": bt.Version}).want(t, http.StatusOK)
 	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.Contains(string(res.body), "6222000011110001") {
@@ -103,31 +107,35 @@ func TestPaymentsAPI(t *testing.T) {
 		t.Errorf("batch lines' outcomes %v, want 2 paid and 1 failed", outcomes)
 	}
 	var rec struct {
-		Balanced bool `json:"balanced"`
-		Checks   []struct {
+		Totals struct {
+			Balanced bool `json:"balanced"`
+		} `json:"totals"`
+		Rows []struct {
 			Name   string `json:"name"`
 			Fund   string `json:"fund"`
 			Actual int64  `json:"actual"`
-		} `json:"checks"`
+		} `json:"rows"`
 	}
-	b.do(t, "GET", "/api/v1/reports/reconciliation?period=2025-03", "auditor", nil).want(t, http.StatusOK).decode(t, &rec)
-	if !rec.Balanced {
+	b.do(t, "GET", "/api/v1/reports/reconciliation?from=2025-03&to=2025-03", "auditor", nil).want(t, http.StatusOK).decode(t, &rec)
+	if !rec.Totals.Balanced {
 		t.Errorf("reconciliation %+v, want balanced", rec)
 	}
-	for _, c := range rec.Checks {
+	for _, c := range rec.Rows {
 		if c.Fund == "employee_pension" && strings.HasPrefix(c.Name, "payable") && c.Actual != 280_000 {
 			t.Errorf("payable %d, want the failed 2,800.00", c.Actual)
 		}
 	}
+	type paidRow struct {
+		Payments int   `json:"payments"`
+		Amount   int64 `json:"amount"`
+	}
 	var paid struct {
-		Items []struct {
-			Payments int   `json:"payments"`
-			Amount   int64 `json:"amount"`
-		} `json:"items"`
+		Rows   []paidRow `json:"rows"`
+		Totals paidRow   `json:"totals"`
 	}
 	b.do(t, "GET", "/api/v1/reports/payments?from=2025-03&to=2025-03", "analyst", nil).want(t, http.StatusOK).decode(t, &paid)
-	if len(paid.Items) != 1 || paid.Items[0].Payments != 2 || paid.Items[0].Amount != 560_000 {
-		t.Errorf("paid report %+v", paid.Items)
+	if len(paid.Rows) != 1 || paid.Rows[0].Payments != 2 || paid.Rows[0].Amount != 560_000 || paid.Totals != paid.Rows[0] {
+		t.Errorf("paid report %+v", paid)
 	}
 	_ = ids
 }

@@ -9,7 +9,6 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
-	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -45,7 +44,7 @@ func (s *server) pensionRoutes() []route {
 		{method: "GET", path: "/api/v1/pension-duplicates", op: "listPensionDuplicates", handler: s.handleDuplicates, tag: "pensions",
 			summary: "List duplicate pension receipts (重复领取): both schemes, or one month paid in two regions", params: pensionRegionParams{}, status: http.StatusOK, resp: duplicateList{}},
 		{method: "GET", path: "/api/v1/reports/pensions", op: "getPensionsReport", handler: s.handlePensionReport, tag: "pensions",
-			summary: "Average employee and resident pension of a month, before and after the year's adjustment", params: pensionReportParams{}, status: http.StatusOK, resp: pensionReportResponse{}},
+			summary: "Average employee and resident pension of a month, before and after the year's adjustment", params: reportParams{}, status: http.StatusOK, resp: pensionReport{}},
 	}
 }
 
@@ -508,42 +507,35 @@ func (s *server) handleDuplicates(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// pensionReportParams select the pension report.
-type pensionReportParams struct {
-	Period period.Month `query:"period" required:"true" example:"2025-06" description:"YYYY-MM"`
-	Region region.Code  `query:"region" description:"division code; default your whole scope"`
-}
-
 // pensionAverageResponse is the average pension of a scheme.
 type pensionAverageResponse struct {
+	Period string `json:"period" example:"2025-06" description:"the month averaged, YYYY-MM"`
 	Scheme string `json:"scheme" enum:"employee_pension,resident_pension"`
 	Awards int    `json:"awards"`
 	Before int64  `json:"before" description:"average before the year's adjustment, fen"`
 	After  int64  `json:"after" description:"average after the year's adjustment, fen"`
 }
 
-// pensionReportResponse is the average pension report.
-type pensionReportResponse struct {
-	Period string                   `json:"period"`
-	Region string                   `json:"region"`
-	Rows   []pensionAverageResponse `json:"rows" required:"true" nullable:"false"`
-}
+// pensionReport is the body of GET /api/v1/reports/pensions: averages,
+// month by month, which do not add up, so no totals.
+type pensionReport = reportResponse[pensionAverageResponse, noTotals]
 
-// handlePensionReport returns the average pensions of a month.
+// handlePensionReport returns the average pensions of each month.
 func (s *server) handlePensionReport(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[pensionReportParams](r)
+	p, err := s.readReportPeriod(r)
 	if err != nil {
 		return err
 	}
-	m, code := p.Period, p.Region
-	rep, err := s.pen.Report(r.Context(), m, code)
-	if err != nil {
-		return err
-	}
-	out := pensionReportResponse{Period: rep.Period.String(), Region: string(rep.Region)}
-	for _, row := range rep.Rows {
-		out.Rows = append(out.Rows, pensionAverageResponse{Scheme: string(row.Scheme), Awards: row.Awards,
-			Before: int64(row.Before), After: int64(row.After)})
+	out := newReport[pensionAverageResponse, noTotals]("pensions", p)
+	for _, m := range p.months() {
+		rep, err := s.pen.Report(r.Context(), m, p.Region)
+		if err != nil {
+			return err
+		}
+		for _, row := range rep.Rows {
+			out.Rows = append(out.Rows, pensionAverageResponse{Period: m.String(), Scheme: string(row.Scheme), Awards: row.Awards,
+				Before: int64(row.Before), After: int64(row.After)})
+		}
 	}
 	reply(w, r, http.StatusOK, out)
 	return nil

@@ -166,13 +166,14 @@ func TestPensionAPI(t *testing.T) {
 	}
 	var rep struct {
 		Rows []struct {
+			Period        string
 			Scheme        string
 			Awards        int
 			Before, After int64
 		}
 	}
-	b.do(t, "GET", "/api/v1/reports/pensions?period=2025-01&region=652301", "analyst", nil).want(t, http.StatusOK).decode(t, &rep)
-	if len(rep.Rows) != 2 || rep.Rows[0].Awards != 2 || rep.Rows[0].Before != a.Amount || rep.Rows[0].After != a.Amount {
+	b.do(t, "GET", "/api/v1/reports/pensions?from=2025-01&to=2025-01&region=652301", "analyst", nil).want(t, http.StatusOK).decode(t, &rep)
+	if len(rep.Rows) != 2 || rep.Rows[0].Awards != 2 || rep.Rows[0].Before != a.Amount || rep.Rows[0].After != a.Amount || rep.Rows[0].Period != "2025-01" {
 		t.Errorf("report %+v, want 2 employee awards averaging %d", rep.Rows, a.Amount)
 	}
 	b.do(t, "GET", "/api/v1/reports/pensions", "analyst", nil).want(t, http.StatusUnprocessableEntity)

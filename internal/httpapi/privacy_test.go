@@ -52,7 +52,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 		"bank_code": "XJRCU", "bank_name": "新疆农信", "account_no": "6228480012345678", "account_name": "马建国", "primary": true,
 	}).want(t, http.StatusCreated).decode(t, &acct)
 	// A second user confirms the account before anything is paid to it.
-	b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+	b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", acct.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 	var h struct {
 		ID int64 `json:"id"`
 	}
@@ -77,7 +77,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 		want(t, http.StatusOK).decode(t, &c)
 	b.do(t, "POST", path+"/assessment", "cw1", map[string]any{"version": c.Version}).want(t, http.StatusOK).decode(t, &c)
 	b.now.Set(func() time.Time { return time.Now().AddDate(0, 0, 8) })
-	b.do(t, "POST", path+"/approval", "approver", map[string]any{"version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": c.Version, "note": "同意"}).want(t, http.StatusOK).decode(t, &c)
 	s.award = c.AwardID
 	// The month's payment, to the head's account, in a bank batch.
 	payMonth := period.DateOf(time.Now().AddDate(0, 0, 8).In(time.FixedZone("CST", 8*3600))).Period().String()
@@ -122,7 +122,7 @@ func seedPrivacy(t *testing.T, b *testBundle) privacySeed {
 			"occurred_on": today.AddDays(-5).String(), "amount": 1200000, "detail": "住院"},
 		map[string]any{"person_id": spouse, "kind": "earner_death", "source": "public_security", "occurred_on": today.AddDays(-3).String()},
 	}}).want(t, http.StatusCreated)
-	b.do(t, "POST", "/api/v1/signals/process", "cw1", map[string]any{}).want(t, http.StatusOK)
+	b.do(t, "POST", "/api/v1/signal-runs", "cw1", map[string]any{}).want(t, http.StatusOK)
 	var alerts listJSON[alertJSON]
 	b.do(t, "GET", "/api/v1/alerts", "cw1", nil).want(t, http.StatusOK).decode(t, &alerts)
 	if len(alerts.Items) == 0 {

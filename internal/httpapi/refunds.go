@@ -6,12 +6,11 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
-	"safetynet/internal/region"
+	"safetynet/internal/money"
 )
 
 // refundRoutes are the routes of the job-stabilisation refund.
 func (s *server) refundRoutes() []route {
-	type batchTotals = listResponse[refundBatchResponse]
 	return []route{
 		{method: "POST", path: "/api/v1/refund-runs", op: "screenRefunds", handler: s.handleScreenRefunds, tag: "insurance",
 			summary: "Screen every employer for the year's job-stabilisation refund (稳岗返还) on last year's figures: the year's next batch, for approval",
@@ -22,7 +21,7 @@ func (s *server) refundRoutes() []route {
 			summary: "Approve or reject a refund run, by an approver who did not make it: approved, each employer is refunded once for the year",
 			params:  idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: refundRunResponse{}},
 		{method: "GET", path: "/api/v1/reports/refunds", op: "getRefundsReport", handler: s.handleRefundBatches, tag: "insurance",
-			summary: "Enterprises and amounts per refund batch of a year (and county)", params: refundReportParams{}, status: http.StatusOK, resp: batchTotals{}},
+			summary: "Enterprises and amounts per refund batch (and county) of the years from..to touches", params: refundReportParams{}, status: http.StatusOK, resp: refundReport{}},
 	}
 }
 
@@ -92,36 +91,56 @@ func (s *server) handleScreenRefunds(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
+// refundReportParams are the report's period parameters and whether to
+// break each batch down by county.
 type refundReportParams struct {
-	Year     int         `query:"year" required:"true"`
-	Region   region.Code `query:"region"`
-	ByCounty bool        `query:"by_county"`
-	pageParams
+	reportParams
+	ByCounty bool `query:"by_county" description:"one row per batch and county instead of per batch"`
 }
 
+// refundBatchResponse is a refund batch's total, or one county's part.
 type refundBatchResponse struct {
-	Year        int    `json:"year"`
-	Batch       int    `json:"batch"`
-	County      string `json:"county,omitempty"`
-	Enterprises int    `json:"enterprises"`
-	Amount      int64  `json:"amount"`
+	Year        int    `json:"year" description:"the year refunded"`
+	Batch       int    `json:"batch" description:"the batch's number within the year"`
+	County      string `json:"county,omitempty" description:"county division code, with by_county"`
+	Enterprises int    `json:"enterprises" description:"employers refunded"`
+	Amount      int64  `json:"amount" description:"refunded, fen"`
 }
+
+// refundTotals adds up the refund report's rows.
+type refundTotals struct {
+	Amount int64 `json:"amount" description:"refunded in the years reported, fen"`
+}
+
+// refundReport is the body of GET /api/v1/reports/refunds: refunds are
+// made yearly, so it covers every year from..to touches.
+type refundReport = reportResponse[refundBatchResponse, refundTotals]
 
 func (s *server) handleRefundBatches(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[refundReportParams](r)
+	b, err := bind[refundReportParams](r)
 	if err != nil {
 		return err
 	}
-	if p.Year == 0 {
-		return queryProblem("year", "is required, as YYYY")
-	}
-	code, byCounty, page := p.Region, p.ByCounty, p.page()
-	bs, err := s.ref.Batches(r.Context(), p.Year, code, byCounty)
+	byCounty := b.ByCounty
+	p, err := s.reportPeriod(b.reportParams)
 	if err != nil {
 		return err
 	}
-	reply(w, r, http.StatusOK, wholePage(bs, page, func(b insurance.BatchTotal) refundBatchResponse {
-		return refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)}
-	}))
+	out := newReport[refundBatchResponse, refundTotals]("refunds", p)
+	var total money.Fen
+	for year := p.From.Year(); year <= p.To.Year(); year++ {
+		bs, err := s.ref.Batches(r.Context(), year, p.Region, byCounty)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			out.Rows = append(out.Rows, refundBatchResponse{Year: b.Year, Batch: b.Batch, County: string(b.County), Enterprises: b.Enterprises, Amount: int64(b.Amount)})
+			if total, err = money.Add(total, b.Amount); err != nil {
+				return err
+			}
+		}
+	}
+	out.Totals.Amount = int64(total)
+	reply(w, r, http.StatusOK, out)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/registry"
 )
@@ -17,7 +18,7 @@ type route struct {
 	// public routes need no sign-in.
 	public bool
 	// op is the OpenAPI operationId, in camelCase and chosen by hand:
-	// "approveAssistanceCase", not one derived from the path. Unique.
+	// "decideAssistanceCase", not one derived from the path. Unique.
 	op      string
 	tag     string
 	summary string
@@ -155,13 +156,13 @@ func (s *server) routes() []route {
 			body:    enrolmentRequest{}, status: http.StatusCreated, resp: enrolmentResponse{}},
 		{method: "GET", path: "/api/v1/enrolments/{id}", op: "getEnrolment", handler: getByID(s.ins.Enrolment, enrolmentOf), tag: "insurance",
 			summary: "Read an enrolment", params: enrolmentParams{}, status: http.StatusOK, resp: enrolmentResponse{}},
-		{method: "POST", path: "/api/v1/enrolments/{id}/suspend", op: "suspendEnrolment", handler: s.handleTransitionEnrolment(insurance.Suspended), tag: "insurance",
+		{method: "POST", path: "/api/v1/enrolments/{id}/suspension", op: "suspendEnrolment", handler: s.handleTransitionEnrolment(insurance.Suspended), tag: "insurance",
 			summary: "Suspend an enrolment from a month on (send the version you read)", params: enrolmentParams{},
 			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
-		{method: "POST", path: "/api/v1/enrolments/{id}/resume", op: "resumeEnrolment", handler: s.handleTransitionEnrolment(insurance.Active), tag: "insurance",
+		{method: "POST", path: "/api/v1/enrolments/{id}/resumption", op: "resumeEnrolment", handler: s.handleTransitionEnrolment(insurance.Active), tag: "insurance",
 			summary: "Resume a suspended enrolment from a month on (send the version you read)", params: enrolmentParams{},
 			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
-		{method: "POST", path: "/api/v1/enrolments/{id}/terminate", op: "terminateEnrolment", handler: s.handleTransitionEnrolment(insurance.Terminated), tag: "insurance",
+		{method: "POST", path: "/api/v1/enrolments/{id}/termination", op: "terminateEnrolment", handler: s.handleTransitionEnrolment(insurance.Terminated), tag: "insurance",
 			summary: "Terminate an enrolment from a month on (send the version you read)", params: enrolmentParams{},
 			body: transitionRequest{}, status: http.StatusOK, resp: enrolmentResponse{}},
 		{method: "GET", path: "/api/v1/assessments", op: "listAssessments", handler: s.handleListAssessments, tag: "insurance",
@@ -178,8 +179,8 @@ func (s *server) routes() []route {
 			summary: "List employers' months and schemes with less paid than due", params: arrearsParams{},
 			status: http.StatusOK, resp: arrearsList{}},
 		{method: "GET", path: "/api/v1/reports/insurance", op: "getInsuranceReport", handler: s.handleCoverageReport, tag: "reports",
-			summary: "Insured persons by scheme and county, coverage rates and contributions collected for a month", params: coverageParams{},
-			status: http.StatusOK, resp: coverageResponse{}},
+			summary: "Insured persons by scheme and county, coverage rates and contributions collected month by month", params: reportParams{},
+			status: http.StatusOK, resp: coverageReport{}},
 
 		{method: "GET", path: "/api/v1/regions", op: "listRegions", handler: s.handleListRegions, tag: "regions",
 			summary: "List the children of a region, or the top of the tree", params: regionListParams{}, status: http.StatusOK, resp: regionList{}},
@@ -250,19 +251,20 @@ func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out
 	}
 }
 
-// decide serves POST .../{id}/decision (decisionRequest): an approver's
-// approval or rejection of the record of the path's id, written by out.
+// decide serves POST .../{id}/decision (decisionRequest) on a record that
+// is decided while pending, without a version: an approver's approval or
+// rejection of the record of the path's id, written by out.
 func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := bind[idParams](r)
 		if err != nil {
 			return err
 		}
-		req, err := decode[decisionRequest](r)
+		req, approve, err := decodeDecision(r, false)
 		if err != nil {
 			return err
 		}
-		v, err := decide(r.Context(), ID(p.ID), req.Approve, req.Note)
+		v, err := decide(r.Context(), ID(p.ID), approve, req.Note)
 		if err != nil {
 			return err
 		}
@@ -283,8 +285,42 @@ type idPageParams struct {
 	pageParams
 }
 
-// decisionRequest is the body of an approver's decision.
+// Decision outcomes: the values of decisionRequest.Outcome.
+const (
+	outcomeApprove = "approve"
+	outcomeReject  = "reject"
+)
+
+// decisionRequest is the one body of every second user's decision,
+// POST .../{id}/decision (docs/conventions.md, API).
 type decisionRequest struct {
-	Approve bool   `json:"approve"`
-	Note    string `json:"note,omitempty" description:"the reason of a rejection"`
+	Outcome string `json:"outcome" required:"true" enum:"approve,reject" description:"approve, or reject: for an assistance case a refusal (or, of a fast-track grant, its reversal)"`
+	Note    string `json:"note,omitempty" example:"核实无误" description:"the decider's note; the reason, required to reject"`
+	Version *int64 `json:"version,omitempty" minimum:"1" description:"the version you read: required where the record is versioned (assistance cases, payment batches), 409 when it changed since; other records are decided only while pending and take none"`
+}
+
+// decodeDecision reads a decisionRequest: whether it approves, and, when
+// versioned, that it carries the version.
+func decodeDecision(r *http.Request, versioned bool) (decisionRequest, bool, error) {
+	req, err := decode[decisionRequest](r)
+	if err != nil {
+		return req, false, err
+	}
+	var pr fault.Problems
+	switch req.Outcome {
+	case outcomeApprove, outcomeReject:
+	case "":
+		pr.Add("outcome", "is required: approve or reject")
+	default:
+		pr.Add("outcome", "must be approve or reject")
+	}
+	if versioned {
+		requireVersion(&pr, req.Version)
+	} else if req.Version != nil {
+		pr.Add("version", "is not taken here: the record is decided only while pending")
+	}
+	if err := pr.Err("invalid decision"); err != nil {
+		return req, false, err
+	}
+	return req, req.Outcome == outcomeApprove, nil
 }

@@ -262,10 +262,10 @@ func TestScreeningProposedOnce(t *testing.T) {
 			for _, r := range runs {
 				path := fmt.Sprintf("/api/v1/screenings/%d/decision", r.ID)
 				if r.ID == live {
-					b.do(t, "POST", path, "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+					b.do(t, "POST", path, "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 					continue
 				}
-				pb := b.do(t, "POST", path, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+				pb := b.do(t, "POST", path, "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 				if !strings.Contains(pb.Detail, "superseded by run") {
 					t.Errorf("deciding superseded run %d: %q, want it to name the run that superseded it", r.ID, pb.Detail)
 				}
@@ -345,32 +345,32 @@ func TestCountyReviewOfPrefectureScreening(t *testing.T) {
 	if len(seen.Items) != 1 || seen.Items[0].RegionCode[:6] != "652301" {
 		t.Fatalf("the run as Changji City reads it: %+v; want its one item only", seen)
 	}
-	pb := b.do(t, "POST", path+"/review", "cw1", map[string]any{"accept": []int{seqOf["652302"]}, "reason": "x"}).problem(t, http.StatusUnprocessableEntity)
+	pb := b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"accept": []int{seqOf["652302"]}, "reason": "x"}).problem(t, http.StatusUnprocessableEntity)
 	if _, ok := pb.field("accept"); !ok {
 		t.Errorf("Changji City accepting Fukang's item: %+v, want the accept field named", pb)
 	}
-	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &seen)
+	b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &seen)
 	if seen.Status != "proposed" || len(seen.Items) != 1 || seen.Items[0].ReviewedBy == 0 || !seen.Items[0].Accepted {
 		t.Fatalf("after Changji City's review: %+v; want its item reviewed, accepted, the run still proposed", seen)
 	}
-	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).problem(t, http.StatusConflict)
+	b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"all": true}).problem(t, http.StatusConflict)
 	// Under review, the run is not replaced by a new screening.
 	pb = b.do(t, "POST", "/api/v1/screenings", "admin", map[string]any{"programme": "high_age_allowance", "period": month, "region": "652300"}).
 		problem(t, http.StatusConflict)
 	if !strings.Contains(pb.Detail, fmt.Sprintf("screening run %d ", run.ID)) {
 		t.Errorf("a new screening of a run under review: %q, want the open run named", pb.Detail)
 	}
-	pb = b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	pb = b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 	if !strings.Contains(pb.Detail, "652302") {
 		t.Errorf("approval before Fukang reviewed: %q, want Fukang named as still to review", pb.Detail)
 	}
 
 	// Fukang leaves its item out; the run is then reviewed and approved.
-	b.do(t, "POST", path+"/review", "cw2", map[string]any{"accept": []int{}, "reason": "户籍待核实"}).want(t, http.StatusOK).decode(t, &seen)
+	b.do(t, "POST", path+"/reviews", "cw2", map[string]any{"accept": []int{}, "reason": "户籍待核实"}).want(t, http.StatusOK).decode(t, &seen)
 	if seen.Status != "reviewed" {
 		t.Fatalf("after every county reviewed: %+v; want reviewed", seen)
 	}
-	b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "approved" || run.Counties[0].Reviewed != 1 || run.Counties[1].Reviewed != 1 {
 		t.Fatalf("decided run %+v: want approved with both counties reviewed", run)
 	}

@@ -26,7 +26,7 @@ func (s *server) screeningRoutes() []route {
 			summary: "Read a screening job: its phase, percent done, classification and runs", params: idParams{}, status: http.StatusOK, resp: screeningJobResponse{}},
 		{method: "GET", path: "/api/v1/screenings/{id}", op: "getScreening", handler: getByID(s.screen.FindRun, screeningOf), tag: "assistance",
 			summary: "Read a screening run with its items", params: idParams{}, status: http.StatusOK, resp: screeningResponse{}},
-		{method: "POST", path: "/api/v1/screenings/{id}/review", op: "reviewScreening", handler: s.handleReviewScreening, tag: "assistance",
+		{method: "POST", path: "/api/v1/screenings/{id}/reviews", op: "reviewScreening", handler: s.handleReviewScreening, tag: "assistance",
 			summary: "Review a proposed run: accept every item or some, the others with the reason. A caseworker of a county reviews the items of their county in a prefecture-wide run, once; the run is reviewed when every county has", params: idParams{},
 			body: screeningReviewRequest{}, status: http.StatusOK, resp: screeningResponse{}},
 		{method: "POST", path: "/api/v1/screenings/{id}/decision", op: "decideScreening", handler: decide(s.screen.Decide, screeningOf), tag: "assistance",

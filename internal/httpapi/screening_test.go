@@ -55,12 +55,12 @@ func TestScreeningAPI(t *testing.T) {
 		t.Fatalf("run %+v: want person %d new", run, p.ID)
 	}
 	path := fmt.Sprintf("/api/v1/screenings/%d", run.ID)
-	b.do(t, "POST", path+"/review", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"all": true}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "reviewed" {
 		t.Fatalf("after review: %s", run.Status)
 	}
-	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)
-	b.do(t, "POST", path+"/decision", "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &run)
+	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &run)
 	if run.Status != "approved" {
 		t.Fatalf("after decision: %s", run.Status)
 	}

@@ -25,6 +25,9 @@ type Config struct {
 	// Version is the build version reported by /healthz and the OpenAPI
 	// document.
 	Version string
+	// MaxReportMonths bounds the months from..to of a report, each month
+	// of a month-end report being a query of its own (default 120).
+	MaxReportMonths int
 	// Transport is how the service meets the network: its public URL, the
 	// proxies in front of it and the timeouts of its connections.
 	Transport
@@ -163,8 +166,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 
 // healthResponse is the body of GET /healthz.
 type healthResponse struct {
-	Status  string `json:"status" example:"ok"`
-	Version string `json:"version"`
+	Status  string `json:"status" example:"ok" description:"ok while the process serves"`
+	Version string `json:"version" description:"the build's version"`
 }
 
 // handleHealth reports that the process is up. It needs no sign-in.

@@ -72,16 +72,16 @@ func TestTransferInMakerChecker(t *testing.T) {
 	}
 	b.do(t, "GET", "/api/v1/transfers/pending", "cw1", nil).problem(t, http.StatusForbidden)
 	decision := fmt.Sprintf("/api/v1/transfers/%d/decision", tr.ID)
-	b.do(t, "POST", decision, "admin", map[string]any{"approve": true}).problem(t, http.StatusForbidden) // the maker
-	b.do(t, "POST", decision, "cw1", map[string]any{"approve": true}).problem(t, http.StatusForbidden)   // no decision.approve
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).want(t, http.StatusOK).decode(t, &tr)
+	b.do(t, "POST", decision, "admin", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden) // the maker
+	b.do(t, "POST", decision, "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)   // no decision.approve
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &tr)
 	if tr.Status != "done" || tr.DecidedBy == 0 || tr.DecidedBy == tr.CreatedBy {
 		t.Errorf("approved transfer = %+v, want done by another user", tr)
 	}
 	if st := statement(); st.Balance != 9_000_000 || st.ContributionMonths != 120 {
 		t.Errorf("statement after approval = %+v, want 9000000 fen and 120 months", st)
 	}
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": true}).problem(t, http.StatusConflict)
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusConflict)
 	b.do(t, "GET", "/api/v1/transfers/pending", "approver", nil).want(t, http.StatusOK).decode(t, &pending)
 	if len(pending.Items) != 0 {
 		t.Errorf("pending transfers after the approval = %+v, want none", pending.Items)
@@ -91,8 +91,8 @@ func TestTransferInMakerChecker(t *testing.T) {
 	b.do(t, "POST", in, "admin", map[string]any{"from_region": "上海市", "on": "2026-09-02", "balance": 20_000_000, "pooled": 0, "months": 12}).
 		want(t, http.StatusCreated).decode(t, &tr)
 	decision = fmt.Sprintf("/api/v1/transfers/%d/decision", tr.ID)
-	wantField(t, b.do(t, "POST", decision, "approver", map[string]any{"approve": false}).problem(t, http.StatusUnprocessableEntity), "note")
-	b.do(t, "POST", decision, "approver", map[string]any{"approve": false, "note": "转出地未确认"}).want(t, http.StatusOK).decode(t, &tr)
+	wantField(t, b.do(t, "POST", decision, "approver", map[string]any{"outcome": "reject"}).problem(t, http.StatusUnprocessableEntity), "note")
+	b.do(t, "POST", decision, "approver", map[string]any{"outcome": "reject", "note": "转出地未确认"}).want(t, http.StatusOK).decode(t, &tr)
 	if tr.Status != "rejected" {
 		t.Errorf("rejected transfer = %+v", tr)
 	}

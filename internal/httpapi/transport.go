@@ -196,7 +196,7 @@ var longRoutes = map[string]bool{
 	"POST /api/v1/account-credits":               true,
 	"POST /api/v1/account-interest":              true,
 	"POST /api/v1/hardship-premiums":             true,
-	"POST /api/v1/signals/process":               true,
+	"POST /api/v1/signal-runs":                   true,
 	"POST /api/v1/classification-runs":           true,
 	"POST /api/v1/assistance-runs":               true,
 	"POST /api/v1/screenings":                    true,
