@@ -291,7 +291,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	// Both balance to the fen.
 	for _, path := range []string{want, got} {
-		out, _, err := runCLI(t, "payments", "reconcile", "--db", path, "--period", crashMonth.String())
+		out, _, err := runCLI(t, "payments", "reconcile", "--db", path, "--from", crashMonth.String(), "--to", crashMonth.String())
 		if err != nil || !strings.Contains(out, "balanced to the fen") {
 			t.Errorf("%s: %v\n%s", filepath.Base(path), err, out)
 		}

@@ -20,7 +20,7 @@ import (
 
 const paymentsUsage = `Usage:
   safetynet payments generate --db DSN --period YYYY-MM [--region CODE]   the month's payment instructions, with their ledger postings
-  safetynet payments reconcile --db DSN [--period YYYY-MM] [--region CODE] instructions, bank returns and the ledger, to the fen
+  safetynet payments reconcile --db DSN [--from YYYY-MM --to YYYY-MM] [--region CODE] instructions, bank returns and the ledger, to the fen
   safetynet payments notices --db DSN [--limit N]                        deliver the queued notices (the log sender)`
 
 const batchUsage = `Usage:
@@ -70,18 +70,31 @@ func printGenerate(w io.Writer, sum *payment.GenerateSummary) {
 }
 
 func runReconcile(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "payments reconcile", "payments reconcile --db DSN [--period YYYY-MM] [--region CODE]")
+	fs := newFlags(e, "payments reconcile", "payments reconcile --db DSN [--from YYYY-MM --to YYYY-MM] [--region CODE]")
 	dsn := dsnFlag(fs, defaultDB)
-	per := fs.String("period", "", "month, YYYY-MM; every month when empty")
+	f := fs.String("from", "", "first month, YYYY-MM; every month when --from and --to are empty")
+	t := fs.String("to", "", "last month, YYYY-MM; one month is --from = --to")
 	reg := fs.String("region", fs.e.home(), "region subtree")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var m period.Month
-	if *per != "" {
-		var err error
-		if m, err = period.ParseMonth(*per); err != nil {
-			return fmt.Errorf("--period: %w", err)
+	// The zero month reconciles every month at once.
+	months := []period.Month{0}
+	if *f != "" || *t != "" {
+		from, err := period.ParseMonth(*f)
+		if err != nil {
+			return fmt.Errorf("--from: %w", err)
+		}
+		to, err := period.ParseMonth(*t)
+		if err != nil {
+			return fmt.Errorf("--to: %w", err)
+		}
+		if to < from {
+			return fmt.Errorf("--to: %s is before --from %s", to, from)
+		}
+		months = months[:0]
+		for m := from; m <= to; m = m.Add(1) {
+			months = append(months, m)
 		}
 	}
 	code, err := region.ParseCode(*reg)
@@ -93,13 +106,16 @@ func runReconcile(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	svc := a.Payments
-	rec, err := svc.Reconcile(ctx, m, code)
-	if err != nil {
-		return err
+	balanced := true
+	for _, m := range months {
+		rec, err := a.Payments.Reconcile(ctx, m, code)
+		if err != nil {
+			return err
+		}
+		printReconciliation(e.stdout, rec)
+		balanced = balanced && rec.Balanced
 	}
-	printReconciliation(e.stdout, rec)
-	if !rec.Balanced {
+	if !balanced {
 		return exitError(1)
 	}
 	return nil

@@ -18,7 +18,7 @@ func TestMissingDatabaseRefused(t *testing.T) {
 		{"insurance", "report", "--db", missing, "--from", "2025-03", "--to", "2025-03"},
 		{"audit", "verify", "--db", missing},
 		{"assistance", "reviews-due", "--db", missing},
-		{"payments", "reconcile", "--db", missing, "--period", "2025-03"},
+		{"payments", "reconcile", "--db", missing, "--from", "2025-03", "--to", "2025-03"},
 	} {
 		out, _, err := runCLI(t, args...)
 		if err == nil {

@@ -36,13 +36,13 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 			p := b.createPerson(t, maker, vs[0], seq)
 			a := created(b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), maker, map[string]any{
 				"bank_code": "CCB", "bank_name": "建设银行", "account_no": fmt.Sprintf("62170000%08d", seq), "account_name": "王芳", "primary": true}))
-			return made{fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), map[string]any{"approve": true}}
+			return made{fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), map[string]any{"outcome": "approve"}}
 		}},
 		{"payee agent", func(maker string, seq int) made {
 			p := b.createPerson(t, maker, vs[0], seq)
 			a := created(b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/payee-agents", p.ID), maker,
 				map[string]any{"name": "李明", "id_number": residentID(t, seq+1), "relation": "child"}))
-			return made{fmt.Sprintf("/api/v1/payee-agents/%d/decision", a.ID), map[string]any{"approve": true}}
+			return made{fmt.Sprintf("/api/v1/payee-agents/%d/decision", a.ID), map[string]any{"outcome": "approve"}}
 		}},
 		{"identity change", func(maker string, seq int) made {
 			p := b.createPerson(t, maker, vs[0], seq)
@@ -51,19 +51,19 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 			}
 			b.do(t, "PATCH", fmt.Sprintf("/api/v1/persons/%d", p.ID), maker, map[string]any{"version": p.Version, "name": "王芳芳", "reason": "户籍更名"}).
 				want(t, http.StatusAccepted).decode(t, &ch)
-			return made{fmt.Sprintf("/api/v1/identity-changes/%d/decision", ch.ID), map[string]any{"approve": true}}
+			return made{fmt.Sprintf("/api/v1/identity-changes/%d/decision", ch.ID), map[string]any{"outcome": "approve"}}
 		}},
 		{"transfer in", func(maker string, seq int) made {
 			p := b.createPerson(t, maker, vs[0], seq)
 			tr := created(b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/account/transfer-in", p.ID), maker,
 				map[string]any{"from_region": "北京市", "on": "2026-09-01", "balance": 9_000_000, "pooled": 1_000_001, "months": 120}))
-			return made{fmt.Sprintf("/api/v1/transfers/%d/decision", tr.ID), map[string]any{"approve": true}}
+			return made{fmt.Sprintf("/api/v1/transfers/%d/decision", tr.ID), map[string]any{"outcome": "approve"}}
 		}},
 		{"payment batch", func(maker string, seq int) made {
 			p := b.createPerson(t, maker, vs[0], seq)
 			a := created(b.do(t, "POST", fmt.Sprintf("/api/v1/persons/%d/bank-accounts", p.ID), maker, map[string]any{
 				"bank_code": "ICBC", "bank_name": "工商银行", "account_no": fmt.Sprintf("62220000%08d", seq), "account_name": "王芳", "primary": true}))
-			b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), "approver", map[string]any{"approve": true}).want(t, http.StatusOK)
+			b.do(t, "POST", fmt.Sprintf("/api/v1/bank-accounts/%d/decision", a.ID), "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK)
 			for _, q := range []string{
 				fmt.Sprintf(`INSERT INTO awards (id, person_id, scheme, region_code, start_month, amount, status, decision, policy_version, created_by, created_at)
 					VALUES (%d, %d, 'employee_pension', '%s', '2024-01', 280000, 'active', '{}', 't', 't', '2024-01-01T00:00:00Z')`, seq, p.ID, vs[0]),
@@ -75,15 +75,15 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 			}
 			b.do(t, "POST", "/api/v1/payment-runs", maker, map[string]any{"period": "2025-03"}).want(t, http.StatusOK)
 			bt := created(b.do(t, "POST", "/api/v1/payment-batches", maker, map[string]any{"fund": "employee_pension", "bank_code": "ICBC", "period": "2025-03"}))
-			return made{fmt.Sprintf("/api/v1/payment-batches/%d/approval", bt.ID), map[string]any{"version": bt.Version}}
+			return made{fmt.Sprintf("/api/v1/payment-batches/%d/decision", bt.ID), map[string]any{"outcome": "approve", "version": bt.Version}}
 		}},
 		{"case approval", func(maker string, seq int) made {
 			path, c, _ := b.caseOnNotice(t, maker, vs[0], seq)
-			return made{path + "/approval", map[string]any{"version": c.Version}}
+			return made{path + "/decision", map[string]any{"outcome": "approve", "version": c.Version}}
 		}},
 		{"case refusal", func(maker string, seq int) made {
 			path, c, _ := b.caseOnNotice(t, maker, vs[0], seq)
-			return made{path + "/refusal", map[string]any{"version": c.Version, "note": "收入超标"}}
+			return made{path + "/decision", map[string]any{"outcome": "reject", "version": c.Version, "note": "收入超标"}}
 		}},
 	} {
 		maker := fmt.Sprintf("maker%d", i)
