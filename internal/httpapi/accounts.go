@@ -583,7 +583,7 @@ type transferResponse struct {
 func transferOf(t *insurance.Transfer) transferResponse {
 	out := transferResponse{ID: t.ID, PersonID: int64(t.PersonID), Direction: t.Direction, RegionCode: string(t.RegionCode),
 		OtherRegion: t.OtherRegion, On: dateString(t.On), Balance: int64(t.Balance), Pooled: int64(t.Pooled), Months: t.Months,
-		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters), Status: t.Status, CreatedBy: t.CreatedBy,
+		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters), Status: string(t.Status), CreatedBy: t.CreatedBy,
 		DecidedBy: t.DecidedBy, Note: t.DecisionNote}
 	if !t.DecidedAt.IsZero() {
 		out.DecidedAt = timeString(t.DecidedAt)

@@ -98,7 +98,7 @@ func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := insurance.RefundRunFilter{Region: p.Region, Status: p.Status, Page: p.page()}
+	f := insurance.RefundRunFilter{Region: p.Region, Status: insurance.RefundStatus(p.Status), Page: p.page()}
 	if y := p.Year; y != 0 {
 		if y < 1900 || y > 9999 {
 			return queryProblem("year", "must be a year such as 2025")

@@ -70,7 +70,7 @@ func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*i
 		w.add("year = ?", f.Year)
 	}
 	if f.Status != "" {
-		w.add(runStatus+" = ?", f.Status)
+		w.add(runStatus+" = ?", string(f.Status))
 	}
 	return queryAll(ctx, db, db.r, "list refund runs", func(rows scanner) (*insurance.RefundRun, error) {
 		r := &insurance.RefundRun{}
