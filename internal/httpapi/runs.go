@@ -55,7 +55,7 @@ func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: p.Status,
+	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: screening.RunStatus(p.Status),
 		JobID: screening.JobID(p.JobID), Page: p.page()}
 	runs, err := s.screen.Runs(r.Context(), f)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	f := screening.JobFilter{Region: p.Region, Period: p.Period, Status: p.Status, Page: p.page()}
+	f := screening.JobFilter{Region: p.Region, Period: p.Period, Status: screening.JobStatus(p.Status), Page: p.page()}
 	js, err := s.screen.Jobs(r.Context(), f)
 	if err != nil {
 		return err
