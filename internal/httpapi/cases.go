@@ -272,8 +272,8 @@ func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
 }
 
 type objectionParams struct {
-	ID        int64 `path:"id" minimum:"1"`
-	Objection int64 `path:"objection" minimum:"1"`
+	ID        assistance.CaseID      `path:"id" minimum:"1"`
+	Objection assistance.ObjectionID `path:"objection" minimum:"1"`
 }
 
 type resolutionRequest struct {
@@ -290,10 +290,10 @@ func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.asst.ResolveObjection(r.Context(), assistance.CaseID(p.ID), assistance.ObjectionID(p.Objection), req.Upheld, req.Finding); err != nil {
+	if _, err := s.asst.ResolveObjection(r.Context(), p.ID, p.Objection, req.Upheld, req.Finding); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
+	return s.replyCase(w, r, http.StatusOK, p.ID)
 }
 
 // handleDecideCase serves POST /api/v1/assistance-cases/{id}/decision.

@@ -115,12 +115,12 @@ func instructionOf(in *payment.Instruction) instructionResponse {
 }
 
 type instructionListParams struct {
-	Region  region.Code  `query:"region"`
-	Period  period.Month `query:"period"`
-	Fund    string       `query:"fund"`
-	Status  string       `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
-	BatchID int64        `query:"batch_id"`
-	PayeeID int64        `query:"payee_id"`
+	Region  region.Code     `query:"region"`
+	Period  period.Month    `query:"period"`
+	Fund    string          `query:"fund"`
+	Status  string          `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	BatchID payment.BatchID `query:"batch_id"`
+	PayeeID int64           `query:"payee_id"`
 	pageParams
 }
 
@@ -131,7 +131,7 @@ func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) 
 	}
 	page := p.page()
 	f := payment.InstructionFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
-		Status: payment.Status(p.Status), BatchID: payment.BatchID(p.BatchID), PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
+		Status: payment.Status(p.Status), BatchID: p.BatchID, PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
 	is, err := s.pay.Instructions(r.Context(), f)
 	if err != nil {
 		return err

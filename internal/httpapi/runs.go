@@ -42,11 +42,11 @@ func (s *server) runListRoutes() []route {
 }
 
 type screeningListParams struct {
-	Region    region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period    period.Month `query:"period" example:"2025-07"`
-	Programme string       `query:"programme" example:"dibao"`
-	Status    string       `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
-	JobID     int64        `query:"job_id" description:"the runs of one screening job"`
+	Region    region.Code     `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period    period.Month    `query:"period" example:"2025-07"`
+	Programme string          `query:"programme" example:"dibao"`
+	Status    string          `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
+	JobID     screening.JobID `query:"job_id" description:"the runs of one screening job"`
 	pageParams
 }
 
@@ -56,7 +56,7 @@ func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: screening.RunStatus(p.Status),
-		JobID: screening.JobID(p.JobID), Page: p.page()}
+		JobID: p.JobID, Page: p.page()}
 	runs, err := s.screen.Runs(r.Context(), f)
 	if err != nil {
 		return err
