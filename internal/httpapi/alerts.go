@@ -437,18 +437,12 @@ func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[alertParams](r)
+	var on period.Date
+	p, req, version, err := versioned[alertParams](r, "invalid visit", func(pr *fault.Problems, req *visitRequest) error {
+		on = dateField(pr, "visited_on", req.VisitedOn)
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	req, err := decode[visitRequest](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	on := dateField(&pr, "visited_on", req.VisitedOn)
-	if err := pr.Err("invalid visit"); err != nil {
 		return err
 	}
 	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(p.ID), version,
@@ -459,17 +453,8 @@ func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[alertParams](r)
+	p, req, version, err := versioned[alertParams, dispositionRequest](r, "invalid disposition", nil)
 	if err != nil {
-		return err
-	}
-	req, err := decode[dispositionRequest](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid disposition"); err != nil {
 		return err
 	}
 	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(p.ID), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {

@@ -141,25 +141,16 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 
 // handlePatchEmployment changes a spell if the version sent is current.
 func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[employmentParams](r)
+	var apply func(*registry.Employment)
+	p, _, version, err := versioned[employmentParams](r, "invalid employment", func(pr *fault.Problems, req *employmentPatch) error {
+		apply = req.Patch(pr)
+		lim := s.ceilings(pr)
+		if req.MonthlyWage != nil {
+			lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
+		}
+		return lim.Err()
+	})
 	if err != nil {
-		return err
-	}
-	req, err := decode[employmentPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	apply := req.Patch(&pr)
-	lim := s.ceilings(&pr)
-	if req.MonthlyWage != nil {
-		lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
-	}
-	if err := lim.Err(); err != nil {
-		return err
-	}
-	if err := pr.Err("invalid employment"); err != nil {
 		return err
 	}
 	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(p.ID), version, apply)

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"safetynet/internal/fault"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -132,17 +131,8 @@ func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) e
 
 // handlePatchHousehold changes a household if the version sent is current.
 func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[householdParams](r)
+	p, req, version, err := versioned[householdParams, householdPatch](r, "invalid household", nil)
 	if err != nil {
-		return err
-	}
-	req, err := decode[householdPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid household"); err != nil {
 		return err
 	}
 	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(p.ID), version, req.Patch)

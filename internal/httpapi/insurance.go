@@ -150,21 +150,15 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) e
 // terminate (终止), if the version sent is current.
 func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := bind[idParams](r)
+		var from period.Month
+		id, req, version, err := versionedID[insurance.EnrolmentID](r, "invalid change of enrolment", func(pr *fault.Problems, req *transitionRequest) error {
+			from = periodField(pr, "from", req.From)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		req, err := decode[transitionRequest](r)
-		if err != nil {
-			return err
-		}
-		var pr fault.Problems
-		version := requireVersion(&pr, req.Version)
-		from := periodField(&pr, "from", req.From)
-		if err := pr.Err("invalid change of enrolment"); err != nil {
-			return err
-		}
-		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(p.ID), version, to, from, req.Reason)
+		e, err := s.ins.Transition(r.Context(), id, version, to, from, req.Reason)
 		if err != nil {
 			return err
 		}

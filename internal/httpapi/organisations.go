@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -140,17 +139,8 @@ func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request
 // handlePatchOrganisation changes an organisation if the version sent is
 // current.
 func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[organisationParams](r)
+	p, req, version, err := versioned[organisationParams, organisationPatch](r, "invalid organisation", nil)
 	if err != nil {
-		return err
-	}
-	req, err := decode[organisationPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid organisation"); err != nil {
 		return err
 	}
 	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(p.ID), version, req.Patch)

@@ -369,23 +369,14 @@ func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) error {
-	p, err := bind[idParams](r)
+	id, _, version, err := versionedID[payment.BatchID, caseActionRequest](r, "invalid request", nil)
 	if err != nil {
 		return err
 	}
-	req, err := decode[caseActionRequest](r)
-	if err != nil {
+	if err := do(id, version); err != nil {
 		return err
 	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid request"); err != nil {
-		return err
-	}
-	if err := do(payment.BatchID(p.ID), version); err != nil {
-		return err
-	}
-	return s.replyBatch(w, r, payment.BatchID(p.ID))
+	return s.replyBatch(w, r, id)
 }
 
 // handleDecideBatch serves POST /api/v1/payment-batches/{id}/decision:

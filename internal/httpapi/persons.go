@@ -284,17 +284,8 @@ func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
 // change of name or ID number answers 202 with the identity change request
 // it makes.
 func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error {
-	in, err := bind[personParams](r)
+	in, req, version, err := versioned[personParams, personPatch](r, "invalid person", nil)
 	if err != nil {
-		return err
-	}
-	req, err := decode[personPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid person"); err != nil {
 		return err
 	}
 	var reason string
