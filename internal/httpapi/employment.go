@@ -83,7 +83,7 @@ func deref(s *string) string {
 
 // employmentParams are the parameters of a spell's URL.
 type employmentParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.EmploymentID `path:"id" minimum:"1"`
 }
 
 // employmentListParams are the filters of GET /api/v1/employment.
@@ -153,7 +153,7 @@ func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(p.ID), version, apply)
+	e, err := s.reg.UpdateEmployment(r.Context(), p.ID, version, apply)
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func (u householdPatch) Patch(h *registry.Household) {
 
 // householdParams are the parameters of a household's URL.
 type householdParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.HouseholdID `path:"id" minimum:"1"`
 }
 
 // householdListParams are the filters of GET /api/v1/households.
@@ -135,7 +135,7 @@ func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(p.ID), version, req.Patch)
+	h, err := s.reg.UpdateHousehold(r.Context(), p.ID, version, req.Patch)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ type transitionRequest struct {
 
 // enrolmentParams are the parameters of an enrolment's URL.
 type enrolmentParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID insurance.EnrolmentID `path:"id" minimum:"1"`
 }
 
 // enrolmentListParams are the filters of GET /api/v1/enrolments.
@@ -151,14 +151,14 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) e
 func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		var from period.Month
-		id, req, version, err := versionedID[insurance.EnrolmentID](r, "invalid change of enrolment", func(pr *fault.Problems, req *transitionRequest) error {
+		p, req, version, err := versioned[enrolmentParams](r, "invalid change of enrolment", func(pr *fault.Problems, req *transitionRequest) error {
 			from = periodField(pr, "from", req.From)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		e, err := s.ins.Transition(r.Context(), id, version, to, from, req.Reason)
+		e, err := s.ins.Transition(r.Context(), p.ID, version, to, from, req.Reason)
 		if err != nil {
 			return err
 		}

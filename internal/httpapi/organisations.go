@@ -86,7 +86,7 @@ func (u organisationPatch) Patch(o *registry.Organisation) {
 
 // organisationParams are the parameters of an organisation's URL.
 type organisationParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.OrgID `path:"id" minimum:"1"`
 }
 
 // organisationPageParams name an organisation and a page of its records.
@@ -143,7 +143,7 @@ func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(p.ID), version, req.Patch)
+	o, err := s.reg.UpdateOrganisation(r.Context(), p.ID, version, req.Patch)
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,7 @@ type deathRequest struct {
 
 // personParams are the parameters of a person's URL.
 type personParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.PersonID `path:"id" minimum:"1"`
 }
 
 // personPageParams name a person and a page of their records.
@@ -273,7 +273,7 @@ func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.reg.Person(r.Context(), registry.PersonID(in.ID))
+	p, err := s.reg.Person(r.Context(), in.ID)
 	if err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error
 	if req.Reason != nil {
 		reason = *req.Reason
 	}
-	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(in.ID), version, reason, req.Patch)
+	p, c, err := s.reg.PatchPerson(r.Context(), in.ID, version, reason, req.Patch)
 	switch {
 	case err != nil:
 		return err
@@ -318,7 +318,7 @@ func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid death record"); err != nil {
 		return err
 	}
-	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(in.ID), date, req.Source)
+	p, err := s.reg.RecordDeath(r.Context(), in.ID, date, req.Source)
 	if err != nil {
 		return err
 	}
