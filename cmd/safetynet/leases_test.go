@@ -54,13 +54,13 @@ func TestServeResumesScreeningJobs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status == "done" {
+		if got.Status == screening.JobDone {
 			if got.Attempts != 2 || got.LeaseOwner != "" {
 				t.Errorf("the job resumed by the server: %+v; want done in a second attempt, its lease let go", got)
 			}
 			return
 		}
-		if got.Status == "failed" || time.Now().After(deadline) {
+		if got.Status == screening.JobFailed || time.Now().After(deadline) {
 			t.Fatalf("the crashed process's job after the server started: %+v; want it taken up and done", got)
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -546,7 +546,7 @@ func TestScreeningReview(t *testing.T) {
 		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
 		}
-		if run, err = ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != "reviewed" {
+		if run, err = ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != screening.RunReviewed {
 			t.Fatalf("review: %+v, %v", run, err)
 		}
 		if _, err := ab.Sc.Decide(ab.SameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
@@ -678,7 +678,7 @@ func TestScreeningJob(t *testing.T) {
 			t.Fatalf("the stopped job: %v, want canceled", err)
 		}
 		stored, err := ab.Sc.FindJob(ab.CW, job.ID)
-		if err != nil || stored.Status != "running" || stored.Phase != screening.PhasePersons || len(stored.RunIDs) != 2 {
+		if err != nil || stored.Status != screening.JobRunning || stored.Phase != screening.PhasePersons || len(stored.RunIDs) != 2 {
 			t.Fatalf("the stopped job as stored: %+v, %v; want running in its persons phase with the 2 household runs", stored, err)
 		}
 		if p := stored.Percent(); p <= 0 || p >= 100 {
@@ -693,7 +693,7 @@ func TestScreeningJob(t *testing.T) {
 			t.Fatal(err)
 		}
 		done, err := ab.Sc.FindJob(ab.CW, job.ID)
-		if err != nil || done.Status != "done" || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
+		if err != nil || done.Status != screening.JobDone || done.Percent() != 100 || len(done.RunIDs) != 5 || done.FinishedAt.IsZero() {
 			t.Fatalf("the resumed job: %+v, %v; want done with 5 runs", done, err)
 		}
 		c := done.Classification
@@ -738,7 +738,7 @@ func TestScreeningJob(t *testing.T) {
 		}
 
 		// One run per programme and job, whatever the code does.
-		dup := &screening.Run{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: "proposed",
+		dup := &screening.Run{JobID: fresh.ID, Programme: assistance.ProgHighAge, Period: m, Region: "652301", Status: screening.RunProposed,
 			CreatedAt: *ab.Now}
 		if err := ab.DB.CreateScreeningRuns(ab.Ctx, []*screening.Run{dup}, nil); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second high-age run of job %d = %v, want conflict", fresh.ID, err)

@@ -51,8 +51,8 @@ func (s *server) accountRoutes() []route {
 
 // accountParams name a person's account.
 type accountParams struct {
-	ID     int64  `path:"id" minimum:"1"`
-	Scheme string `query:"scheme" enum:"employee_pension,resident_pension" description:"default employee_pension"`
+	ID     registry.PersonID `path:"id" minimum:"1"`
+	Scheme string            `query:"scheme" enum:"employee_pension,resident_pension" description:"default employee_pension"`
 }
 
 // accountEntryResponse is one credit or debit of a personal account.
@@ -130,7 +130,7 @@ func (s *server) statement(r *http.Request) (*insurance.Statement, error) {
 	if scheme != insurance.EmployeePension && scheme != insurance.ResidentPension {
 		return nil, queryProblem("scheme", "must be employee_pension or resident_pension")
 	}
-	return s.acc.Statement(r.Context(), registry.PersonID(p.ID), scheme)
+	return s.acc.Statement(r.Context(), p.ID, scheme)
 }
 
 // handleAccount returns a person's personal-account statement as JSON.
@@ -487,7 +487,7 @@ func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bp, err := s.acc.BackPay(r.Context(), registry.PersonID(in.ID), req.Years, money.Fen(req.Tier))
+	bp, err := s.acc.BackPay(r.Context(), in.ID, req.Years, money.Fen(req.Tier))
 	if err != nil {
 		return err
 	}
@@ -528,7 +528,7 @@ func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	up, err := s.acc.UpgradeTier(r.Context(), registry.PersonID(p.ID), req.Year, money.Fen(req.Tier))
+	up, err := s.acc.UpgradeTier(r.Context(), p.ID, req.Year, money.Fen(req.Tier))
 	if err != nil {
 		return err
 	}
@@ -583,7 +583,7 @@ type transferResponse struct {
 func transferOf(t *insurance.Transfer) transferResponse {
 	out := transferResponse{ID: t.ID, PersonID: int64(t.PersonID), Direction: t.Direction, RegionCode: string(t.RegionCode),
 		OtherRegion: t.OtherRegion, On: dateString(t.On), Balance: int64(t.Balance), Pooled: int64(t.Pooled), Months: t.Months,
-		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters), Status: t.Status, CreatedBy: t.CreatedBy,
+		Years: make([]transferYearResponse, len(t.Years)), Parameters: paramReads(t.Parameters), Status: string(t.Status), CreatedBy: t.CreatedBy,
 		DecidedBy: t.DecidedBy, Note: t.DecisionNote}
 	if !t.DecidedAt.IsZero() {
 		out.DecidedAt = timeString(t.DecidedAt)
@@ -609,7 +609,7 @@ func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid transfer"); err != nil {
 		return err
 	}
-	t, err := s.acc.TransferOut(r.Context(), registry.PersonID(p.ID), req.ToRegion, on)
+	t, err := s.acc.TransferOut(r.Context(), p.ID, req.ToRegion, on)
 	if err != nil {
 		return err
 	}
@@ -632,7 +632,7 @@ func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) error 
 	if err := pr.Err("invalid transfer"); err != nil {
 		return err
 	}
-	t, err := s.acc.TransferIn(r.Context(), registry.PersonID(p.ID), insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
+	t, err := s.acc.TransferIn(r.Context(), p.ID, insurance.TransferInRequest{FromRegion: req.FromRegion, On: on,
 		Balance: money.Fen(req.Balance), Pooled: money.Fen(req.Pooled), Months: req.Months})
 	if err != nil {
 		return err

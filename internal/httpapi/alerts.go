@@ -99,7 +99,7 @@ type processResponse struct {
 
 // alertParams are the parameters of an alert's URL.
 type alertParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID monitoring.AlertID `path:"id" minimum:"1"`
 }
 
 // alertListParams are the filters of GET /api/v1/alerts.
@@ -428,7 +428,7 @@ func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.mon.Alert(r.Context(), monitoring.AlertID(p.ID))
+	a, err := s.mon.Alert(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -437,45 +437,30 @@ func (s *server) handleGetAlert(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) handleVisitAlert(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[alertParams](r)
+	var on period.Date
+	p, req, version, err := versioned[alertParams](r, "invalid visit", func(pr *fault.Problems, req *visitRequest) error {
+		on = dateField(pr, "visited_on", req.VisitedOn)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	req, err := decode[visitRequest](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	on := dateField(&pr, "visited_on", req.VisitedOn)
-	if err := pr.Err("invalid visit"); err != nil {
-		return err
-	}
-	if _, err := s.mon.RecordVisit(r.Context(), monitoring.AlertID(p.ID), version,
+	if _, err := s.mon.RecordVisit(r.Context(), p.ID, version,
 		monitoring.Visit{VisitedOn: on, Outcome: monitoring.VisitOutcome(req.Outcome), Note: req.Note}); err != nil {
 		return err
 	}
-	return s.replyAlert(w, r, http.StatusCreated, monitoring.AlertID(p.ID))
+	return s.replyAlert(w, r, http.StatusCreated, p.ID)
 }
 
 func (s *server) handleDisposeAlert(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[alertParams](r)
+	p, req, version, err := versioned[alertParams, dispositionRequest](r, "invalid disposition", nil)
 	if err != nil {
 		return err
 	}
-	req, err := decode[dispositionRequest](r)
-	if err != nil {
+	if _, err := s.mon.Dispose(r.Context(), p.ID, version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
 		return err
 	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid disposition"); err != nil {
-		return err
-	}
-	if _, err := s.mon.Dispose(r.Context(), monitoring.AlertID(p.ID), version, monitoring.Disposition(req.Disposition), req.Programme, req.Note); err != nil {
-		return err
-	}
-	return s.replyAlert(w, r, http.StatusOK, monitoring.AlertID(p.ID))
+	return s.replyAlert(w, r, http.StatusOK, p.ID)
 }
 
 // replyAlert answers a change with the alert as it now stands.

@@ -241,7 +241,7 @@ func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	page := p.page()
-	as, err := s.reg.PayeeAgents(r.Context(), registry.PersonID(p.ID))
+	as, err := s.reg.PayeeAgents(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	a := &registry.PayeeAgent{PersonID: registry.PersonID(p.ID), Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
+	a := &registry.PayeeAgent{PersonID: p.ID, Name: req.Name, IDNumber: ids.ResidentID(req.IDNumber), Relation: registry.Relation(req.Relation)}
 	if err := s.reg.CreatePayeeAgent(r.Context(), a); err != nil {
 		return err
 	}

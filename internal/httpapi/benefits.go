@@ -7,6 +7,7 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -249,18 +250,12 @@ func (s *server) handleCreateClaim(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) handleStopClaim(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[benefitParams](r)
+	var from period.Month
+	p, req, version, err := versioned[benefitParams](r, "invalid stop of a claim", func(pr *fault.Problems, req *stopRequest) error {
+		from = periodField(pr, "from", req.From)
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	req, err := decode[stopRequest](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	from := periodField(&pr, "from", req.From)
-	if err := pr.Err("invalid stop of a claim"); err != nil {
 		return err
 	}
 	c, err := s.ben.Stop(r.Context(), insurance.ClaimID(p.ID), version, insurance.StopReason(req.Reason), from)

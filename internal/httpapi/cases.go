@@ -195,24 +195,18 @@ func (s *server) handleGetCase(w http.ResponseWriter, r *http.Request) error {
 type investigationRequest = meansTestRequest
 
 func (s *server) handleInvestigate(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
+	var t *assistance.MeansTest
+	id, req, version, err := versionedID[assistance.CaseID](r, "invalid investigation", func(pr *fault.Problems, req *investigationRequest) error {
+		t = req.test(pr)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	req, err := decode[investigationRequest](r)
-	if err != nil {
+	if _, _, err := s.asst.Investigate(r.Context(), id, version, t, req.Note); err != nil {
 		return err
 	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	t := req.test(&pr)
-	if err := pr.Err("invalid investigation"); err != nil {
-		return err
-	}
-	if _, _, err := s.asst.Investigate(r.Context(), assistance.CaseID(p.ID), version, t, req.Note); err != nil {
-		return err
-	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
+	return s.replyCase(w, r, http.StatusOK, id)
 }
 
 // caseActionRequest is the body of a step of a case.
@@ -225,23 +219,14 @@ type caseActionRequest struct {
 // caseAction runs a step that takes the version and a note.
 func (s *server) caseAction(step func(ctx context.Context, id assistance.CaseID, version int64, note string) (*assistance.Case, error)) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := bind[idParams](r)
+		id, req, version, err := versionedID[assistance.CaseID, caseActionRequest](r, "invalid request", nil)
 		if err != nil {
 			return err
 		}
-		req, err := decode[caseActionRequest](r)
-		if err != nil {
+		if _, err := step(r.Context(), id, version, req.Note); err != nil {
 			return err
 		}
-		var pr fault.Problems
-		version := requireVersion(&pr, req.Version)
-		if err := pr.Err("invalid request"); err != nil {
-			return err
-		}
-		if _, err := step(r.Context(), assistance.CaseID(p.ID), version, req.Note); err != nil {
-			return err
-		}
-		return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
+		return s.replyCase(w, r, http.StatusOK, id)
 	}
 }
 
@@ -272,8 +257,8 @@ func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
 }
 
 type objectionParams struct {
-	ID        int64 `path:"id" minimum:"1"`
-	Objection int64 `path:"objection" minimum:"1"`
+	ID        assistance.CaseID      `path:"id" minimum:"1"`
+	Objection assistance.ObjectionID `path:"objection" minimum:"1"`
 }
 
 type resolutionRequest struct {
@@ -290,10 +275,10 @@ func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.asst.ResolveObjection(r.Context(), assistance.CaseID(p.ID), assistance.ObjectionID(p.Objection), req.Upheld, req.Finding); err != nil {
+	if _, err := s.asst.ResolveObjection(r.Context(), p.ID, p.Objection, req.Upheld, req.Finding); err != nil {
 		return err
 	}
-	return s.replyCase(w, r, http.StatusOK, assistance.CaseID(p.ID))
+	return s.replyCase(w, r, http.StatusOK, p.ID)
 }
 
 // handleDecideCase serves POST /api/v1/assistance-cases/{id}/decision.

@@ -85,8 +85,8 @@ func (s *server) explanationOf(ex *assistance.Explanation) householdExplanationR
 }
 
 type classificationParams struct {
-	ID     int64        `path:"id" minimum:"1"`
-	Period period.Month `query:"period" required:"true" example:"2025-06"`
+	ID     registry.HouseholdID `path:"id" minimum:"1"`
+	Period period.Month         `query:"period" required:"true" example:"2025-06"`
 }
 
 func (s *server) handleExplainHousehold(w http.ResponseWriter, r *http.Request) error {
@@ -94,7 +94,7 @@ func (s *server) handleExplainHousehold(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	ex, err := s.asst.Explain(r.Context(), registry.HouseholdID(p.ID), p.Period)
+	ex, err := s.asst.Explain(r.Context(), p.ID, p.Period)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	page := p.page()
-	ds, err := s.reg.Disabilities(r.Context(), registry.PersonID(p.ID))
+	ds, err := s.reg.Disabilities(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) 
 	}
 	var pr fault.Problems
 	d := &registry.Disability{
-		PersonID: registry.PersonID(p.ID), Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
+		PersonID: p.ID, Kind: registry.DisabilityKind(req.Kind), Grade: req.Grade,
 		CertificateNo: req.CertificateNo, Issued: dateField(&pr, "issued", req.Issued), Revoked: dateField(&pr, "revoked", req.Revoked),
 	}
 	if err := pr.Err("invalid disability record"); err != nil {

@@ -83,7 +83,7 @@ func deref(s *string) string {
 
 // employmentParams are the parameters of a spell's URL.
 type employmentParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.EmploymentID `path:"id" minimum:"1"`
 }
 
 // employmentListParams are the filters of GET /api/v1/employment.
@@ -141,28 +141,19 @@ func (s *server) handleCreateEmployment(w http.ResponseWriter, r *http.Request) 
 
 // handlePatchEmployment changes a spell if the version sent is current.
 func (s *server) handlePatchEmployment(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[employmentParams](r)
+	var apply func(*registry.Employment)
+	p, _, version, err := versioned[employmentParams](r, "invalid employment", func(pr *fault.Problems, req *employmentPatch) error {
+		apply = req.Patch(pr)
+		lim := s.ceilings(pr)
+		if req.MonthlyWage != nil {
+			lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
+		}
+		return lim.Err()
+	})
 	if err != nil {
 		return err
 	}
-	req, err := decode[employmentPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	apply := req.Patch(&pr)
-	lim := s.ceilings(&pr)
-	if req.MonthlyWage != nil {
-		lim.check("monthly_wage", *req.MonthlyWage, "limits.monthly_wage")
-	}
-	if err := lim.Err(); err != nil {
-		return err
-	}
-	if err := pr.Err("invalid employment"); err != nil {
-		return err
-	}
-	e, err := s.reg.UpdateEmployment(r.Context(), registry.EmploymentID(p.ID), version, apply)
+	e, err := s.reg.UpdateEmployment(r.Context(), p.ID, version, apply)
 	if err != nil {
 		return err
 	}

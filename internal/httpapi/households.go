@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"safetynet/internal/fault"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -87,7 +86,7 @@ func (u householdPatch) Patch(h *registry.Household) {
 
 // householdParams are the parameters of a household's URL.
 type householdParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.HouseholdID `path:"id" minimum:"1"`
 }
 
 // householdListParams are the filters of GET /api/v1/households.
@@ -132,20 +131,11 @@ func (s *server) handleCreateHousehold(w http.ResponseWriter, r *http.Request) e
 
 // handlePatchHousehold changes a household if the version sent is current.
 func (s *server) handlePatchHousehold(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[householdParams](r)
+	p, req, version, err := versioned[householdParams, householdPatch](r, "invalid household", nil)
 	if err != nil {
 		return err
 	}
-	req, err := decode[householdPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid household"); err != nil {
-		return err
-	}
-	h, err := s.reg.UpdateHousehold(r.Context(), registry.HouseholdID(p.ID), version, req.Patch)
+	h, err := s.reg.UpdateHousehold(r.Context(), p.ID, version, req.Patch)
 	if err != nil {
 		return err
 	}

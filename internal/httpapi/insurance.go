@@ -78,7 +78,7 @@ type transitionRequest struct {
 
 // enrolmentParams are the parameters of an enrolment's URL.
 type enrolmentParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID insurance.EnrolmentID `path:"id" minimum:"1"`
 }
 
 // enrolmentListParams are the filters of GET /api/v1/enrolments.
@@ -150,21 +150,15 @@ func (s *server) handleCreateEnrolment(w http.ResponseWriter, r *http.Request) e
 // terminate (终止), if the version sent is current.
 func (s *server) handleTransitionEnrolment(to insurance.Status) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := bind[idParams](r)
+		var from period.Month
+		p, req, version, err := versioned[enrolmentParams](r, "invalid change of enrolment", func(pr *fault.Problems, req *transitionRequest) error {
+			from = periodField(pr, "from", req.From)
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		req, err := decode[transitionRequest](r)
-		if err != nil {
-			return err
-		}
-		var pr fault.Problems
-		version := requireVersion(&pr, req.Version)
-		from := periodField(&pr, "from", req.From)
-		if err := pr.Err("invalid change of enrolment"); err != nil {
-			return err
-		}
-		e, err := s.ins.Transition(r.Context(), insurance.EnrolmentID(p.ID), version, to, from, req.Reason)
+		e, err := s.ins.Transition(r.Context(), p.ID, version, to, from, req.Reason)
 		if err != nil {
 			return err
 		}

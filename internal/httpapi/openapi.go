@@ -14,8 +14,13 @@ import (
 	"github.com/swaggest/openapi-go/openapi3"
 	"github.com/swaggest/openapi-go/openapi31"
 
+	"safetynet/internal/assistance"
+	"safetynet/internal/insurance"
+	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // Security scheme names of the OpenAPI document.
@@ -86,7 +91,9 @@ func addOperations(ref openapi.Reflector, routes []route) error {
 	// strings (bind); typed ids are plain integers.
 	ref.JSONSchemaReflector().AddTypeMapping(period.Month(0), "")
 	ref.JSONSchemaReflector().AddTypeMapping(period.Date(0), "")
-	for _, id := range []any{registry.PersonID(0), registry.HouseholdID(0), registry.OrgID(0)} {
+	for _, id := range []any{registry.PersonID(0), registry.HouseholdID(0), registry.OrgID(0), registry.EmploymentID(0),
+		assistance.CaseID(0), assistance.ObjectionID(0), insurance.EnrolmentID(0), monitoring.AlertID(0),
+		payment.BatchID(0), screening.JobID(0)} {
 		ref.JSONSchemaReflector().AddTypeMapping(id, int64(0))
 	}
 	ref.JSONSchemaReflector().DefaultOptions = append(ref.JSONSchemaReflector().DefaultOptions,

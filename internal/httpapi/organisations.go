@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -87,7 +86,7 @@ func (u organisationPatch) Patch(o *registry.Organisation) {
 
 // organisationParams are the parameters of an organisation's URL.
 type organisationParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.OrgID `path:"id" minimum:"1"`
 }
 
 // organisationPageParams name an organisation and a page of its records.
@@ -140,20 +139,11 @@ func (s *server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request
 // handlePatchOrganisation changes an organisation if the version sent is
 // current.
 func (s *server) handlePatchOrganisation(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[organisationParams](r)
+	p, req, version, err := versioned[organisationParams, organisationPatch](r, "invalid organisation", nil)
 	if err != nil {
 		return err
 	}
-	req, err := decode[organisationPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid organisation"); err != nil {
-		return err
-	}
-	o, err := s.reg.UpdateOrganisation(r.Context(), registry.OrgID(p.ID), version, req.Patch)
+	o, err := s.reg.UpdateOrganisation(r.Context(), p.ID, version, req.Patch)
 	if err != nil {
 		return err
 	}

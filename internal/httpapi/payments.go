@@ -115,12 +115,12 @@ func instructionOf(in *payment.Instruction) instructionResponse {
 }
 
 type instructionListParams struct {
-	Region  region.Code  `query:"region"`
-	Period  period.Month `query:"period"`
-	Fund    string       `query:"fund"`
-	Status  string       `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
-	BatchID int64        `query:"batch_id"`
-	PayeeID int64        `query:"payee_id"`
+	Region  region.Code     `query:"region"`
+	Period  period.Month    `query:"period"`
+	Fund    string          `query:"fund"`
+	Status  string          `query:"status" enum:"pending,held,batched,paid,failed,cancelled"`
+	BatchID payment.BatchID `query:"batch_id"`
+	PayeeID int64           `query:"payee_id"`
 	pageParams
 }
 
@@ -131,7 +131,7 @@ func (s *server) handleListInstructions(w http.ResponseWriter, r *http.Request) 
 	}
 	page := p.page()
 	f := payment.InstructionFilter{Region: p.Region, Period: p.Period, Fund: payment.Fund(p.Fund),
-		Status: payment.Status(p.Status), BatchID: payment.BatchID(p.BatchID), PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
+		Status: payment.Status(p.Status), BatchID: p.BatchID, PayeeID: p.PayeeID, After: page.After, Limit: page.Limit}
 	is, err := s.pay.Instructions(r.Context(), f)
 	if err != nil {
 		return err
@@ -369,23 +369,14 @@ func (s *server) handleGetBatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id payment.BatchID, version int64) error) error {
-	p, err := bind[idParams](r)
+	id, _, version, err := versionedID[payment.BatchID, caseActionRequest](r, "invalid request", nil)
 	if err != nil {
 		return err
 	}
-	req, err := decode[caseActionRequest](r)
-	if err != nil {
+	if err := do(id, version); err != nil {
 		return err
 	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid request"); err != nil {
-		return err
-	}
-	if err := do(payment.BatchID(p.ID), version); err != nil {
-		return err
-	}
-	return s.replyBatch(w, r, payment.BatchID(p.ID))
+	return s.replyBatch(w, r, id)
 }
 
 // handleDecideBatch serves POST /api/v1/payment-batches/{id}/decision:

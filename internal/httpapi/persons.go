@@ -162,7 +162,7 @@ type deathRequest struct {
 
 // personParams are the parameters of a person's URL.
 type personParams struct {
-	ID int64 `path:"id" minimum:"1"`
+	ID registry.PersonID `path:"id" minimum:"1"`
 }
 
 // personPageParams name a person and a page of their records.
@@ -273,7 +273,7 @@ func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.reg.Person(r.Context(), registry.PersonID(in.ID))
+	p, err := s.reg.Person(r.Context(), in.ID)
 	if err != nil {
 		return err
 	}
@@ -284,24 +284,15 @@ func (s *server) handleGetPerson(w http.ResponseWriter, r *http.Request) error {
 // change of name or ID number answers 202 with the identity change request
 // it makes.
 func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error {
-	in, err := bind[personParams](r)
+	in, req, version, err := versioned[personParams, personPatch](r, "invalid person", nil)
 	if err != nil {
-		return err
-	}
-	req, err := decode[personPatch](r)
-	if err != nil {
-		return err
-	}
-	var pr fault.Problems
-	version := requireVersion(&pr, req.Version)
-	if err := pr.Err("invalid person"); err != nil {
 		return err
 	}
 	var reason string
 	if req.Reason != nil {
 		reason = *req.Reason
 	}
-	p, c, err := s.reg.PatchPerson(r.Context(), registry.PersonID(in.ID), version, reason, req.Patch)
+	p, c, err := s.reg.PatchPerson(r.Context(), in.ID, version, reason, req.Patch)
 	switch {
 	case err != nil:
 		return err
@@ -327,7 +318,7 @@ func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) error
 	if err := pr.Err("invalid death record"); err != nil {
 		return err
 	}
-	p, err := s.reg.RecordDeath(r.Context(), registry.PersonID(in.ID), date, req.Source)
+	p, err := s.reg.RecordDeath(r.Context(), in.ID, date, req.Source)
 	if err != nil {
 		return err
 	}

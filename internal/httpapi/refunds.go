@@ -57,7 +57,7 @@ type refundRunResponse struct {
 }
 
 func refundRunOf(r *insurance.RefundRun) refundRunResponse {
-	out := refundRunResponse{ID: int64(r.ID), Year: r.Year, Batch: r.Batch, Region: string(r.Region), Status: r.Status, Evaluated: r.Evaluated,
+	out := refundRunResponse{ID: int64(r.ID), Year: r.Year, Batch: r.Batch, Region: string(r.Region), Status: string(r.Status), Evaluated: r.Evaluated,
 		Enterprises: r.Enterprises, Amount: int64(r.Amount), CreatedBy: r.CreatedBy, DecidedBy: r.DecidedBy, SupersededBy: int64(r.SupersededBy),
 		Items: []refundItemResponse{}}
 	for _, it := range r.Items {

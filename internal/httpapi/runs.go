@@ -42,11 +42,11 @@ func (s *server) runListRoutes() []route {
 }
 
 type screeningListParams struct {
-	Region    region.Code  `query:"region" description:"the runs made for this region's subtree; default your scope"`
-	Period    period.Month `query:"period" example:"2025-07"`
-	Programme string       `query:"programme" example:"dibao"`
-	Status    string       `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
-	JobID     int64        `query:"job_id" description:"the runs of one screening job"`
+	Region    region.Code     `query:"region" description:"the runs made for this region's subtree; default your scope"`
+	Period    period.Month    `query:"period" example:"2025-07"`
+	Programme string          `query:"programme" example:"dibao"`
+	Status    string          `query:"status" example:"proposed" description:"a run's status, such as proposed, reviewed, approved or rejected"`
+	JobID     screening.JobID `query:"job_id" description:"the runs of one screening job"`
 	pageParams
 }
 
@@ -55,8 +55,8 @@ func (s *server) handleListScreenings(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: p.Status,
-		JobID: screening.JobID(p.JobID), Page: p.page()}
+	f := screening.RunFilter{Region: p.Region, Period: p.Period, Programme: p.Programme, Status: screening.RunStatus(p.Status),
+		JobID: p.JobID, Page: p.page()}
 	runs, err := s.screen.Runs(r.Context(), f)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (s *server) handleListScreeningJobs(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	f := screening.JobFilter{Region: p.Region, Period: p.Period, Status: p.Status, Page: p.page()}
+	f := screening.JobFilter{Region: p.Region, Period: p.Period, Status: screening.JobStatus(p.Status), Page: p.page()}
 	js, err := s.screen.Jobs(r.Context(), f)
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func (s *server) handleListRefundRuns(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f := insurance.RefundRunFilter{Region: p.Region, Status: p.Status, Page: p.page()}
+	f := insurance.RefundRunFilter{Region: p.Region, Status: insurance.RefundStatus(p.Status), Page: p.page()}
 	if y := p.Year; y != 0 {
 		if y < 1900 || y > 9999 {
 			return queryProblem("year", "must be a year such as 2025")

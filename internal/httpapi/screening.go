@@ -110,7 +110,7 @@ type screeningResponse struct {
 }
 
 func screeningOf(run *screening.Run) screeningResponse {
-	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: run.Status,
+	out := screeningResponse{ID: int64(run.ID), Programme: run.Programme, Period: run.Period.String(), Region: string(run.Region), Status: string(run.Status),
 		Evaluated: run.Evaluated, Eligible: run.Eligible, NewAwards: run.NewAwards, Changed: run.Changed, Stopped: run.Stopped,
 		Amount: int64(run.Amount), PolicyVersion: run.PolicyVersion, CreatedBy: run.CreatedBy, ReviewedBy: run.ReviewedBy, DecidedBy: run.DecidedBy, Reason: run.Reason,
 		SupersededBy: int64(run.SupersededBy), Supersedes: int64(run.Supersedes), Counties: []countyReviewResponse{}, Items: []screeningItemResponse{}}
@@ -209,7 +209,7 @@ type jobClassificationResp struct {
 }
 
 func screeningJobOf(j *screening.Job) screeningJobResponse {
-	out := screeningJobResponse{ID: int64(j.ID), Period: j.Period.String(), Region: string(j.Region), Status: j.Status, Phase: j.Phase,
+	out := screeningJobResponse{ID: int64(j.ID), Period: j.Period.String(), Region: string(j.Region), Status: string(j.Status), Phase: j.Phase,
 		Done: j.Done, Total: j.Total, Percent: j.Percent(), Attempts: j.Attempts, Error: j.Error, RunIDs: []int64{}, CreatedBy: j.CreatedBy,
 		CreatedAt: j.CreatedAt.Format(time.RFC3339), UpdatedAt: j.UpdatedAt.Format(time.RFC3339)}
 	if !j.FinishedAt.IsZero() {

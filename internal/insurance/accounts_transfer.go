@@ -54,7 +54,7 @@ type Transfer struct {
 	// Status is done (the account is credited or debited), pending (a
 	// transfer-in above limits.transfer_in.review_above, waiting for a
 	// second user: the account is not credited yet) or rejected.
-	Status string `json:"status"`
+	Status TransferStatus `json:"status"`
 	// CreatedBy is the user who recorded the transfer; DecidedBy and
 	// DecidedAt the user who approved or rejected a pending one, with the
 	// note of the decision.
@@ -64,11 +64,15 @@ type Transfer struct {
 	DecisionNote string    `json:"decision_note,omitempty"`
 }
 
+// TransferStatus is where a pension-account transfer (转移接续) stands:
+// done, pending (a transfer-in waiting for a second user) or rejected.
+type TransferStatus string
+
 // Transfer statuses.
 const (
-	TransferDone     = "done"
-	TransferPending  = "pending"
-	TransferRejected = "rejected"
+	TransferDone     TransferStatus = "done"     // the account is credited or debited
+	TransferPending  TransferStatus = "pending"  // waiting for a second user
+	TransferRejected TransferStatus = "rejected" // refused by a second user
 )
 
 // TransferRef is the ref of a transfer's ledger entry.

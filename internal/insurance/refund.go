@@ -59,11 +59,11 @@ type RefundRunID int64
 // RefundRun is one batch of refunds of a year (第N批): the employers found
 // eligible and not refunded in an earlier batch, proposed for approval.
 type RefundRun struct {
-	ID     RefundRunID `json:"id"`
-	Year   int         `json:"year"`
-	Batch  int         `json:"batch"`
-	Region region.Code `json:"region"`
-	Status string      `json:"status"` // proposed | approved | rejected | superseded | none
+	ID     RefundRunID  `json:"id"`
+	Year   int          `json:"year"`
+	Batch  int          `json:"batch"`
+	Region region.Code  `json:"region"`
+	Status RefundStatus `json:"status"`
 	// SupersededBy is, for a batch proposed twice before one batch per
 	// year and region could wait at a time, the newer one.
 	SupersededBy  RefundRunID  `json:"superseded_by,omitempty"`
@@ -183,9 +183,22 @@ func (s *Refunds) population(bs []RefundBasis) (*policy.Population, error) {
 	return pop, nil
 }
 
-// RefundNone is the status of a screening that found no employer to
-// refund: no run is recorded and its ID is 0.
-const RefundNone = "none"
+// RefundStatus is where a refund run (退费批次) stands: proposed (待审批),
+// approved, rejected, superseded (an undecided run a newer one replaced,
+// only ever derived when listing) or none (a screening that found no
+// employer, never stored).
+type RefundStatus string
+
+// Refund run statuses.
+const (
+	RefundProposed   RefundStatus = "proposed"   // waiting for a second user
+	RefundApproved   RefundStatus = "approved"   // approved: the refunds are due
+	RefundRejected   RefundStatus = "rejected"   // refused by a second user
+	RefundSuperseded RefundStatus = "superseded" // undecided, replaced by a newer run
+	// RefundNone is the status of a screening that found no employer to
+	// refund: no run is recorded and its ID is 0.
+	RefundNone RefundStatus = "none"
+)
 
 // Screen screens every employer of the region subtree for the refund of
 // year (on the previous year's figures) and proposes the year's next batch:
@@ -208,7 +221,7 @@ func (s *Refunds) Screen(ctx context.Context, year int, code region.Code) (*Refu
 	if err != nil {
 		return nil, err
 	}
-	run := &RefundRun{Year: year, Region: code, Status: "proposed", Evaluated: len(bs), PolicyVersion: s.policy.Version,
+	run := &RefundRun{Year: year, Region: code, Status: RefundProposed, Evaluated: len(bs), PolicyVersion: s.policy.Version,
 		CreatedBy: p.UserID, CreatedAt: s.clock.Now().UTC()}
 	if len(bs) > 0 {
 		pop, err := s.population(bs)
@@ -259,7 +272,7 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != "proposed" {
+	if r.Status != RefundProposed {
 		return nil, fault.Errorf(fault.Conflict, "refund run %d was %s already", id, r.Status)
 	}
 	if err := auth.SecondUser(p, []int64{r.CreatedBy}, "refund run %d was made by you: another user decides it", id); err != nil {
@@ -270,10 +283,10 @@ func (s *Refunds) Decide(ctx context.Context, id RefundRunID, approve bool, reas
 		if strings.TrimSpace(reason) == "" {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
 		}
-		r.Status = "rejected"
+		r.Status = RefundRejected
 		return r, s.store.DecideRefundRun(ctx, r, nil)
 	}
-	r.Status = "approved"
+	r.Status = RefundApproved
 	m := s.clock.Date(r.DecidedAt).Period()
 	refunds := make([]Refund, 0, len(r.Items))
 	for _, it := range r.Items {

@@ -84,7 +84,7 @@ func TestRefundEndToEnd(t *testing.T) {
 		if _, err := rf.Decide(approver, run.ID, false, ""); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["note"] == "" {
 			t.Errorf("a rejection without a note = %v (fields %v), want invalid naming note", err, fault.FieldsOf(err))
 		}
-		if run, err = rf.Decide(approver, run.ID, true, ""); err != nil || run.Status != "approved" {
+		if run, err = rf.Decide(approver, run.ID, true, ""); err != nil || run.Status != insurance.RefundApproved {
 			t.Fatalf("approve: %+v, %v", run, err)
 		}
 		// The second batch: an employer whose figures arrived late; those

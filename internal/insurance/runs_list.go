@@ -14,7 +14,7 @@ import (
 type RefundRunFilter struct {
 	Region region.Code
 	Year   int // all years when zero
-	Status string
+	Status RefundStatus
 	registry.Page
 }
 

@@ -21,6 +21,17 @@ const (
 	NoticeStopped NoticeKind = "stopped" // a benefit was stopped, with the reason
 )
 
+// NoticeStatus is where a notice stands in the outbox: queued (to send),
+// sent, or failed (given up after the last attempt).
+type NoticeStatus string
+
+// The notice statuses.
+const (
+	NoticeQueued      NoticeStatus = "queued" // to send at the next delivery
+	NoticeSent        NoticeStatus = "sent"   // delivered
+	NoticeUndelivered NoticeStatus = "failed" // not delivered after the last attempt
+)
+
 // Notice is a message to a citizen or an enterprise in the outbox (通知).
 type Notice struct {
 	ID            int64       `json:"id"`
@@ -29,12 +40,12 @@ type Notice struct {
 	RegionCode    region.Code `json:"region_code"`
 	Kind          NoticeKind  `json:"kind"`
 	// Ref is what the notice is about, once: "paid/<instruction>/<attempt>".
-	Ref       string    `json:"ref"`
-	Message   string    `json:"message"`
-	Status    string    `json:"status"` // queued | sent | failed
-	Attempts  int       `json:"attempts"`
-	CreatedAt time.Time `json:"created_at"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
+	Ref       string       `json:"ref"`
+	Message   string       `json:"message"`
+	Status    NoticeStatus `json:"status"`
+	Attempts  int          `json:"attempts"`
+	CreatedAt time.Time    `json:"created_at"`
+	SentAt    time.Time    `json:"sent_at,omitzero"`
 }
 
 // Sender delivers a notice (SMS, the 12333 app, a letter); a fake in tests,

@@ -35,6 +35,17 @@ const (
 	PhaseDone = "done"
 )
 
+// JobStatus is where a screening job (全量筛查任务) stands: running (also
+// when its process died: another resumes it), done or failed.
+type JobStatus string
+
+// The screening job statuses.
+const (
+	JobRunning JobStatus = "running" // under way, or to resume
+	JobDone    JobStatus = "done"    // every phase stored
+	JobFailed  JobStatus = "failed"  // stopped by an error, kept in Error
+)
+
 // HouseholdAllowances are the household programmes a screening job
 // screens: one-offs of their season, found eligible only in its months.
 var HouseholdAllowances = []string{assistance.ProgHeating, assistance.ProgFestival}
@@ -50,7 +61,7 @@ type Job struct {
 	ID     JobID        `json:"id"`
 	Period period.Month `json:"period"`
 	Region region.Code  `json:"region"`
-	Status string       `json:"status"` // running | done | failed
+	Status JobStatus    `json:"status"`
 	// Phase is the phase being run (classify, households, persons), or
 	// done.
 	Phase string `json:"phase"`
@@ -184,7 +195,7 @@ func (s *Service) StartJob(ctx context.Context, m period.Month, code region.Code
 		return nil, false, err
 	}
 	now := s.now().UTC()
-	j := &Job{Period: m, Region: code, Status: "running", Phase: PhaseClassify, CreatedBy: p.UserID,
+	j := &Job{Period: m, Region: code, Status: JobRunning, Phase: PhaseClassify, CreatedBy: p.UserID,
 		CreatedAt: now, UpdatedAt: now}
 	resumed, err := s.store.StartScreeningJob(ctx, j)
 	if err != nil {
@@ -276,7 +287,7 @@ func (s *Service) RunJob(ctx context.Context, j *Job, progress func(*Job)) error
 	case errors.Is(err, ErrLeaseLost):
 		// Another worker took the job up: it finishes it.
 	default:
-		j.Status, j.Error = "failed", err.Error()
+		j.Status, j.Error = JobFailed, err.Error()
 		if uerr := s.updateJob(context.WithoutCancel(ctx), j); uerr != nil {
 			return errors.Join(err, uerr)
 		}
@@ -337,7 +348,7 @@ func (s *Service) Submit(ctx context.Context, runner Runner, j *Job) (queued boo
 	id := j.ID
 	if _, err := runner.Go(ctx, name, func(ctx context.Context) error {
 		cur, err := s.store.ScreeningJob(ctx, id)
-		if err != nil || cur.Status != "running" {
+		if err != nil || cur.Status != JobRunning {
 			return err
 		}
 		if err := s.claim(ctx, cur); err != nil || !cur.held {
@@ -448,7 +459,7 @@ func (s *Service) runScreeningJob(ctx context.Context, j *Job, progress func(*Jo
 		}
 	}
 	now := s.now().UTC()
-	j.Status, j.Phase, j.Done, j.FinishedAt = "done", PhaseDone, j.Total, now
+	j.Status, j.Phase, j.Done, j.FinishedAt = JobDone, PhaseDone, j.Total, now
 	if err := s.updateJob(ctx, j); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ type RunFilter struct {
 	Region    region.Code
 	Period    period.Month // all months when zero
 	Programme string
-	Status    string
+	Status    RunStatus
 	JobID     JobID
 	registry.Page
 }
@@ -24,7 +24,7 @@ type RunFilter struct {
 type JobFilter struct {
 	Region region.Code
 	Period period.Month
-	Status string
+	Status JobStatus
 	registry.Page
 }
 

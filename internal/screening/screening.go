@@ -133,6 +133,21 @@ func (r *Run) reviewStarted() bool {
 // RunID is a screening run's surrogate key.
 type RunID int64
 
+// RunStatus is where a screening run (筛查批次) stands: proposed (待审核),
+// reviewed (every county reviewed its items: waiting for approval),
+// approved, rejected, or superseded (undecided, replaced by a newer run;
+// derived when reading, never stored).
+type RunStatus string
+
+// The screening run statuses.
+const (
+	RunProposed   RunStatus = "proposed"   // waiting for review (by county when several)
+	RunReviewed   RunStatus = "reviewed"   // reviewed: waiting for a second user's decision
+	RunApproved   RunStatus = "approved"   // approved: the awards are made or stopped
+	RunRejected   RunStatus = "rejected"   // refused by a second user
+	RunSuperseded RunStatus = "superseded" // undecided, replaced by a newer run
+)
+
 // Run is a programme screened over the registry for a period (主动
 // 发现): the changes it finds wait for approval by another user.
 type Run struct {
@@ -141,7 +156,7 @@ type Run struct {
 	Programme string       `json:"programme"`
 	Period    period.Month `json:"period"`
 	Region    region.Code  `json:"region"`
-	Status    string       `json:"status"` // proposed | reviewed | approved | rejected | superseded
+	Status    RunStatus    `json:"status"`
 	// SupersededBy is the run that replaced this one, proposed before it
 	// was decided (its status is then superseded); Supersedes is the run
 	// this one replaced.
@@ -239,7 +254,7 @@ type Store interface {
 	// status then. Reviews of one run at once are taken one after the
 	// other. Conflict when the run is no longer proposed or an item was
 	// reviewed already.
-	ReviewScreeningItems(ctx context.Context, r *Run, items []Item, by int64, at time.Time) (string, error)
+	ReviewScreeningItems(ctx context.Context, r *Run, items []Item, by int64, at time.Time) (RunStatus, error)
 	// DecideScreeningRun stores the run's decision and, when approved,
 	// inserts the new awards and stores the changed and stopped ones, all
 	// in one transaction; Conflict when the run was decided already or an
@@ -467,7 +482,7 @@ func (s *Service) screen(ctx context.Context, programmes []string, m period.Mont
 	for i, programme := range programmes {
 		prog, _ := s.policy.Programme(programme)
 		sc := &screener{s: s, prog: prog, seen: map[int64]bool{},
-			run: &Run{Programme: programme, Period: m, Region: code, Status: "proposed", Partial: only != nil, PolicyVersion: s.policy.Version,
+			run: &Run{Programme: programme, Period: m, Region: code, Status: RunProposed, Partial: only != nil, PolicyVersion: s.policy.Version,
 				CreatedBy: p.UserID, CreatedAt: s.now().UTC()}}
 		if sc.awards, err = s.activeByBeneficiary(ctx, programme, m, code, entity == "person"); err != nil {
 			return nil, err
@@ -630,7 +645,7 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 	if r.SupersededBy != 0 {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
 	}
-	if r.Status != "proposed" || (whole && r.reviewStarted()) {
+	if r.Status != RunProposed || (whole && r.reviewStarted()) {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
 	}
 	// The items this review covers: all, or the reviewer's county's.
@@ -675,7 +690,7 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 	if err != nil {
 		return nil, err
 	}
-	if r.Status = status; status == "reviewed" {
+	if r.Status = status; status == RunReviewed {
 		r.ReviewedBy, r.ReviewedAt = p.UserID, now
 	}
 	if !whole {
@@ -687,8 +702,8 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 // statusWithCounties is the run's status, with the counties whose items
 // wait for review when a county review has begun.
 func (r *Run) statusWithCounties() string {
-	if r.Status != "proposed" || !r.reviewStarted() {
-		return r.Status
+	if r.Status != RunProposed || !r.reviewStarted() {
+		return string(r.Status)
 	}
 	var waiting []string
 	for _, c := range r.Counties() {
@@ -735,7 +750,7 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 	if r.SupersededBy != 0 {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
 	}
-	if r.Status != "proposed" && r.Status != "reviewed" {
+	if r.Status != RunProposed && r.Status != RunReviewed {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
 	}
 	if err := auth.SecondUser(p, r.makers(), "screening run %d was made or reviewed by you: another user decides it", id); err != nil {
@@ -743,7 +758,7 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 	}
 	// A run whose review by county has begun is approved once every
 	// county has reviewed its items; it may be rejected before.
-	if approve && r.Status == "proposed" && r.reviewStarted() {
+	if approve && r.Status == RunProposed && r.reviewStarted() {
 		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.now().UTC(), reason
@@ -751,10 +766,10 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 		if strings.TrimSpace(reason) == "" {
 			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
 		}
-		r.Status = "rejected"
+		r.Status = RunRejected
 		return r, s.store.DecideScreeningRun(ctx, r, nil, nil)
 	}
-	r.Status = "approved"
+	r.Status = RunApproved
 	prog, _ := s.policy.Programme(r.Programme)
 	kind := assistance.Monthly
 	if prog.Period == policy.PeriodOnce {

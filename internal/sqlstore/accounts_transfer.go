@@ -52,7 +52,7 @@ func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insuran
 		}
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO transfers (person_id, direction, region_code, other_region, on_date, balance, pooled, months, created_at,
 			status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), int64(t.PersonID), t.Direction, string(t.RegionCode), t.OtherRegion, t.On,
-			int64(t.Balance), int64(t.Pooled), t.Months, db.ts(at), t.Status, t.CreatedBy).Scan(&t.ID)
+			int64(t.Balance), int64(t.Pooled), t.Months, db.ts(at), string(t.Status), t.CreatedBy).Scan(&t.ID)
 		if err != nil {
 			if err = mapErr(err); fault.CodeOf(err) == fault.Conflict {
 				return fault.Wrap(fault.Conflict, err, "this transfer was recorded before")
@@ -78,7 +78,7 @@ func (db *DB) SaveTransfer(ctx context.Context, t *insurance.Transfer, e insuran
 		}
 		t.CreatedAt = at
 		fields := []string{"direction=" + t.Direction, "balance=" + strconv.FormatInt(int64(t.Balance), 10),
-			"pooled=" + strconv.FormatInt(int64(t.Pooled), 10), "months=" + strconv.Itoa(t.Months), "status=" + t.Status}
+			"pooled=" + strconv.FormatInt(int64(t.Pooled), 10), "months=" + strconv.Itoa(t.Months), "status=" + string(t.Status)}
 		return db.audited(ctx, tx, "account.transfer_"+t.Direction, "transfer", t.ID, string(t.RegionCode), t, fields)
 	})
 }
@@ -88,7 +88,7 @@ func (db *DB) DecideTransfer(ctx context.Context, t *insurance.Transfer, e insur
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		at := db.now()
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE transfers SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?
-			WHERE id = ? AND status = 'pending'`), t.Status, t.DecidedBy, db.ts(at), t.DecisionNote, t.ID)
+			WHERE id = ? AND status = 'pending'`), string(t.Status), t.DecidedBy, db.ts(at), t.DecisionNote, t.ID)
 		if err != nil {
 			return fmt.Errorf("decide transfer %d: %w", t.ID, mapErr(err))
 		}
@@ -108,7 +108,7 @@ func (db *DB) DecideTransfer(ctx context.Context, t *insurance.Transfer, e insur
 		if t.Status == insurance.TransferRejected {
 			action = "account.transfer_reject"
 		}
-		fields := []string{"status=" + t.Status, "decided_by=" + strconv.FormatInt(t.DecidedBy, 10)}
+		fields := []string{"status=" + string(t.Status), "decided_by=" + strconv.FormatInt(t.DecidedBy, 10)}
 		return db.audited(ctx, tx, action, "transfer", t.ID, string(t.RegionCode), t, fields)
 	})
 }

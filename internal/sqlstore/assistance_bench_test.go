@@ -178,7 +178,7 @@ func BenchmarkScreeningJob1600k(b *testing.B) {
 		if err := svc.RunJob(ctx, job, nil); err != nil {
 			b.Fatal(err)
 		}
-		if job.Status != "done" || len(job.RunIDs) != 5 || job.Classification.Households != households {
+		if job.Status != screening.JobDone || len(job.RunIDs) != 5 || job.Classification.Households != households {
 			b.Fatalf("job %+v: want done, 5 runs, %d households classified", job, households)
 		}
 		rows = job.Total

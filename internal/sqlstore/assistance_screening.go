@@ -305,7 +305,7 @@ func (db *DB) openScreeningRun(ctx context.Context, q queryRower, r *screening.R
 	err := q.QueryRowContext(ctx, db.q(`SELECT id, status, (SELECT COUNT(*) FROM screening_items i WHERE i.run_id = screening_runs.id AND i.reviewed_by <> 0)
 		FROM screening_runs WHERE programme = ? AND period = ? AND region_code = ?
 		AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Programme, r.Period.String(), string(r.Region)).Scan(&id, &status, &reviewed)
-	if err == nil && status == "proposed" && reviewed > 0 {
+	if err == nil && status == string(screening.RunProposed) && reviewed > 0 {
 		status = "under review"
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -327,7 +327,7 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *screening.R
 		return err
 	}
 	if open != 0 {
-		if r.Partial || status != "proposed" {
+		if r.Partial || status != string(screening.RunProposed) {
 			return fault.Errorf(fault.Conflict, "screening run %d of %s for %s in %s is %s and waits for a decision: decide it before screening again",
 				open, r.Programme, r.Period, r.Region, status)
 		}
@@ -344,7 +344,7 @@ func (db *DB) insertScreeningRun(ctx context.Context, tx *sql.Tx, r *screening.R
 	}
 	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_runs (programme, period, region_code, status, evaluated, eligible, new_awards,
 		changed, stopped, amount, policy_version, created_by, created_at, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		r.Programme, r.Period.String(), string(r.Region), r.Status, r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
+		r.Programme, r.Period.String(), string(r.Region), string(r.Status), r.Evaluated, r.Eligible, r.NewAwards, r.Changed, r.Stopped,
 		int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt), int64(r.JobID)).Scan(&r.ID)
 	if err != nil {
 		err = mapErr(err)
@@ -449,7 +449,7 @@ func (db *DB) startScreeningJob(ctx context.Context, j *screening.Job) (bool, er
 			return fmt.Errorf("running screening job: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO screening_jobs (period, region_code, status, phase, attempts, created_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), j.Period.String(), string(j.Region), j.Status, j.Phase,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), j.Period.String(), string(j.Region), string(j.Status), j.Phase,
 			j.Attempts, j.CreatedBy, db.ts(j.CreatedAt), db.ts(j.UpdatedAt)).Scan(&j.ID); err != nil {
 			return fmt.Errorf("insert screening job: %w", mapErr(err))
 		}
@@ -518,12 +518,12 @@ func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *screening.J
 		finished = db.ts(j.FinishedAt)
 	}
 	owner, until := j.LeaseOwner, millis(j.LeaseUntil)
-	if j.Status != "running" {
+	if j.Status != screening.JobRunning {
 		owner, until = "", 0
 	}
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_jobs SET status = ?, phase = ?, done = ?, total = ?, summary = ?, error = ?,
 		updated_at = ?, finished_at = ?, lease_owner = ?, lease_until = ?, heartbeat_at = ? WHERE id = ? AND lease_owner = ?`),
-		j.Status, j.Phase, j.Done, j.Total, summary, j.Error, db.ts(j.UpdatedAt), finished, owner, until, millis(j.UpdatedAt),
+		string(j.Status), j.Phase, j.Done, j.Total, summary, j.Error, db.ts(j.UpdatedAt), finished, owner, until, millis(j.UpdatedAt),
 		int64(j.ID), j.LeaseOwner)
 	if err != nil {
 		return fmt.Errorf("update screening job %d: %w", j.ID, mapErr(err))
@@ -531,8 +531,8 @@ func (db *DB) updateScreeningJob(ctx context.Context, tx *sql.Tx, j *screening.J
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fault.Wrap(fault.Conflict, screening.ErrLeaseLost, "screening job %d is no longer held by %s: another worker took it up", j.ID, j.LeaseOwner)
 	}
-	if j.Status != "running" {
-		return db.audited(ctx, tx, "screening."+j.Status, "screening_job", j.ID, string(j.Region),
+	if j.Status != screening.JobRunning {
+		return db.audited(ctx, tx, "screening."+string(j.Status), "screening_job", j.ID, string(j.Region),
 			map[string]any{"period": j.Period, "phase": j.Phase, "error": j.Error}, nil)
 	}
 	return nil
@@ -634,7 +634,7 @@ func (db *DB) ScreeningRun(ctx context.Context, id screening.RunID) (*screening.
 func (db *DB) DecideScreeningRun(ctx context.Context, r *screening.Run, create, update []*assistance.Award) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ?
-			WHERE id = ? AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+			WHERE id = ? AND status IN ('proposed', 'reviewed') AND superseded_by = 0`), string(r.Status), r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("decide screening run %d: %w", r.ID, err)
 		}
@@ -653,17 +653,17 @@ func (db *DB) DecideScreeningRun(ctx context.Context, r *screening.Run, create, 
 				return err
 			}
 		}
-		return db.audited(ctx, tx, "screening."+r.Status, "screening_run", r.ID, string(r.Region),
+		return db.audited(ctx, tx, "screening."+string(r.Status), "screening_run", r.ID, string(r.Region),
 			map[string]any{"status": r.Status, "created": len(create), "updated": len(update), "reason": r.Reason},
-			[]string{"status=" + r.Status, "created=" + strconv.Itoa(len(create)), "updated=" + strconv.Itoa(len(update))})
+			[]string{"status=" + string(r.Status), "created=" + strconv.Itoa(len(create)), "updated=" + strconv.Itoa(len(update))})
 	})
 }
 
 // ReviewScreeningItems implements screening.Store: the run's row is
 // written first, so that reviews of one run at once (two counties) wait
 // for each other and the last one sees every item reviewed.
-func (db *DB) ReviewScreeningItems(ctx context.Context, r *screening.Run, items []screening.Item, by int64, at time.Time) (string, error) {
-	status := "proposed"
+func (db *DB) ReviewScreeningItems(ctx context.Context, r *screening.Run, items []screening.Item, by int64, at time.Time) (screening.RunStatus, error) {
+	status := screening.RunProposed
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = status WHERE id = ? AND status = 'proposed' AND superseded_by = 0`), int64(r.ID))
 		if err != nil {
@@ -699,7 +699,7 @@ func (db *DB) ReviewScreeningItems(ctx context.Context, r *screening.Run, items 
 			return fmt.Errorf("items of screening run %d to review: %w", r.ID, err)
 		}
 		if pending == 0 {
-			status = "reviewed"
+			status = screening.RunReviewed
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE screening_runs SET status = 'reviewed', reviewed_by = ?, reviewed_at = ? WHERE id = ?`),
 				by, db.ts(at), int64(r.ID)); err != nil {
 				return fmt.Errorf("review screening run %d: %w", r.ID, err)

@@ -62,7 +62,7 @@ func (db *DB) CreateRefundRun(ctx context.Context, r *insurance.RefundRun) error
 			return err
 		}
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO refund_runs (year, batch, region_code, status, evaluated, enterprises, amount, policy_version,
-			created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Year, r.Batch, string(r.Region), r.Status, r.Evaluated,
+			created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.Year, r.Batch, string(r.Region), string(r.Status), r.Evaluated,
 			r.Enterprises, int64(r.Amount), r.PolicyVersion, r.CreatedBy, db.ts(r.CreatedAt)).Scan(&r.ID)
 		if err != nil {
 			return fmt.Errorf("insert refund run: %w", mapErr(err))
@@ -137,7 +137,7 @@ func (db *DB) RefundRun(ctx context.Context, id insurance.RefundRunID) (*insuran
 func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refunds []insurance.Refund) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE refund_runs SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND status = 'proposed' AND superseded_by = 0`),
-			r.Status, r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
+			string(r.Status), r.DecidedBy, db.ts(r.DecidedAt), r.Reason, int64(r.ID))
 		if err != nil {
 			return fmt.Errorf("decide refund run %d: %w", r.ID, err)
 		}
@@ -172,8 +172,8 @@ func (db *DB) DecideRefundRun(ctx context.Context, r *insurance.RefundRun, refun
 				return fmt.Errorf("queue the refund notice of employer %d: %w", f.OrgID, err)
 			}
 		}
-		return db.audited(ctx, tx, "refund."+r.Status, "refund_run", r.ID, string(r.Region), map[string]any{"status": r.Status, "refunds": len(refunds)},
-			[]string{"status=" + r.Status, "refunds=" + strconv.Itoa(len(refunds))})
+		return db.audited(ctx, tx, "refund."+string(r.Status), "refund_run", r.ID, string(r.Region), map[string]any{"status": r.Status, "refunds": len(refunds)},
+			[]string{"status=" + string(r.Status), "refunds=" + strconv.Itoa(len(refunds))})
 	})
 }
 

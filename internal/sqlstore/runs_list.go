@@ -24,7 +24,7 @@ func (db *DB) ScreeningRuns(ctx context.Context, f screening.RunFilter) ([]*scre
 		w.add("programme = ?", f.Programme)
 	}
 	if f.Status != "" {
-		w.add(runStatus+" = ?", f.Status)
+		w.add(runStatus+" = ?", string(f.Status))
 	}
 	if f.JobID != 0 {
 		w.add("job_id = ?", int64(f.JobID))
@@ -56,7 +56,7 @@ func (db *DB) ScreeningJobs(ctx context.Context, f screening.JobFilter) ([]*scre
 		w.add("period = ?", f.Period.String())
 	}
 	if f.Status != "" {
-		w.add("status = ?", f.Status)
+		w.add("status = ?", string(f.Status))
 	}
 	return queryAll(ctx, db, db.r, "list screening jobs", func(rows scanner) (*screening.Job, error) { return scanScreeningJob(rows) }, `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
@@ -70,7 +70,7 @@ func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*i
 		w.add("year = ?", f.Year)
 	}
 	if f.Status != "" {
-		w.add(runStatus+" = ?", f.Status)
+		w.add(runStatus+" = ?", string(f.Status))
 	}
 	return queryAll(ctx, db, db.r, "list refund runs", func(rows scanner) (*insurance.RefundRun, error) {
 		r := &insurance.RefundRun{}

@@ -50,7 +50,7 @@ func TestRunListsByScope(t *testing.T) {
 			}
 		}
 		page := registry.Page{Limit: 10}
-		srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "proposed", Page: page})
+		srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: screening.RunProposed, Page: page})
 		if err != nil || len(srs) != 2 || srs[0].ID != 1 || srs[1].ID != 3 || srs[0].Region != "652301" {
 			t.Errorf("proposed screening runs of 652301: %+v, %v; want runs 1 and 3", srs, err)
 		}
@@ -78,11 +78,11 @@ func TestRunListsByScope(t *testing.T) {
 		if err := db.ExecRaw(ctx, `UPDATE screening_runs SET superseded_by = 3 WHERE id = 1`); err != nil {
 			t.Fatal(err)
 		}
-		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "proposed", Page: page}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
+		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: screening.RunProposed, Page: page}); err != nil || len(srs) != 1 || srs[0].ID != 3 {
 			t.Errorf("proposed screening runs of 652301 once run 1 is superseded: %+v, %v; want run 3", srs, err)
 		}
-		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: "superseded", Page: page}); err != nil || len(srs) != 1 ||
-			srs[0].ID != 1 || srs[0].Status != "superseded" || srs[0].SupersededBy != 3 {
+		if srs, err := db.ScreeningRuns(ctx, screening.RunFilter{Region: "652301", Status: screening.RunSuperseded, Page: page}); err != nil || len(srs) != 1 ||
+			srs[0].ID != 1 || srs[0].Status != screening.RunSuperseded || srs[0].SupersededBy != 3 {
 			t.Errorf("superseded screening runs of 652301: %+v, %v; want run 1, superseded by 3", srs, err)
 		}
 	})

@@ -63,14 +63,14 @@ func TestScreeningJobLease(t *testing.T) {
 			t.Fatalf("a runs on after losing its lease: %v, want the lease lost", err)
 		}
 		stored, err := ab.Sc.FindJob(ab.CW, ja.ID)
-		if err != nil || stored.Status != "running" || screening.WorkerOf(stored.LeaseOwner) != "host-b:2" {
+		if err != nil || stored.Status != screening.JobRunning || screening.WorkerOf(stored.LeaseOwner) != "host-b:2" {
 			t.Fatalf("the job after a lost it: %+v, %v; want running, held by b", stored, err)
 		}
 		if err := b.RunJob(ab.CW, jobs[0], nil); err != nil {
 			t.Fatal(err)
 		}
 		done, err := ab.Sc.FindJob(ab.CW, ja.ID)
-		if err != nil || done.Status != "done" || done.Attempts != 2 || len(done.RunIDs) != 5 || done.LeaseOwner != "" {
+		if err != nil || done.Status != screening.JobDone || done.Attempts != 2 || len(done.RunIDs) != 5 || done.LeaseOwner != "" {
 			t.Fatalf("the job b ended: %+v, %v; want done in 2 attempts with 5 runs and no lease", done, err)
 		}
 
