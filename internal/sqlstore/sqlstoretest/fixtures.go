@@ -46,15 +46,17 @@ func Admin() context.Context {
 	return auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
 }
 
-// NewApp builds every service through the composition root over db, in
-// the default jurisdiction, under the repository's policies, on one
-// settable clock standing at ten in the morning of Today: the test moves
-// every service's time at once with the returned clock's Set. A test that
+// NewApp builds every service through the composition root over db (a
+// database this package opened), in the default jurisdiction, under the
+// repository's policies, on the store's own settable clock, which it sets
+// to ten in the morning of Today: the test moves the time of the store and
+// of every service at once with the returned clock's Set. A test that
 // needs a second process over the same store (another worker, another
-// lease) calls NewApp again with the same db.
+// lease) takes Registry.OtherProcess, which leaves the clock as it is.
 func NewApp(tb testing.TB, db *sqlstore.DB, opts app.Options) (*app.App, *clock.Settable) {
 	tb.Helper()
-	now := clock.NewSettable(func() time.Time { return Today.Time().Add(10 * time.Hour) })
+	now := storeClock(db)
+	now.Set(func() time.Time { return Today.Time().Add(10 * time.Hour) })
 	j := region.DefaultJurisdiction()
 	return app.New(db, Policies(tb), j, now.In(j.Zone), opts), now
 }
