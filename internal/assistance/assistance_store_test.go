@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"safetynet/internal/assistance"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
-	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
@@ -502,11 +499,7 @@ func TestHardshipPremiumsFromAssistance(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-			return insurance.NewAccounts(ab.DB, ab.DB, sqlstoretest.Policies(t), clocktest.Juris, c)
-		})
-		clocktest.Set(acc, clocktest.Func(ab.As))
-		b, err := acc.PayHardshipPremiums(ab.Ctx, 2025, "")
+		b, err := ab.App.Accounts.PayHardshipPremiums(ab.Ctx, 2025, "")
 		if err != nil {
 			t.Fatal(err)
 		}

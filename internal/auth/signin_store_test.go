@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -49,9 +48,10 @@ func TestLoginLockout(t *testing.T) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 		newService := func() *auth.Service {
-			au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
+			a, clk := sqlstoretest.NewApp(t, db, app.Options{SessionTTL: time.Hour})
+			au := a.Auth
 			au.SetFastHashing()
-			clocktest.Set(au, func() time.Time { return now })
+			clk.Set(func() time.Time { return now })
 			if err := au.SetSignInLimits(auth.SignInLimits{UserFailures: 5, AddressFailures: 1000, Lock: time.Minute, MaxLock: time.Hour}); err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +156,8 @@ func TestLoginLockout(t *testing.T) {
 // the address, not the other addresses.
 func TestLoginAddressLimit(t *testing.T) {
 	db := sqlstoretest.Open(t)
-	au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
+	a, _ := sqlstoretest.NewApp(t, db, app.Options{SessionTTL: time.Hour})
+	au := a.Auth
 	au.SetFastHashing()
 	if err := au.SetSignInLimits(auth.SignInLimits{UserFailures: 5, AddressFailures: 8}); err != nil {
 		t.Fatal(err)

@@ -5,9 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -17,9 +16,10 @@ func TestUsersAndSessions(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		now := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
-		au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
+		a, clk := sqlstoretest.NewApp(t, db, app.Options{SessionTTL: time.Hour})
+		au := a.Auth
 		au.SetFastHashing()
-		clocktest.Set(au, func() time.Time { return now })
+		clk.Set(func() time.Time { return now })
 		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 
 		u, err := au.CreateUser(ctx, auth.NewUser{Username: "cw.changji", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"})
@@ -90,7 +90,8 @@ func TestSessionKeyAcrossRestarts(t *testing.T) {
 		ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("test", "652300"))
 		key := []byte("0123456789abcdef0123456789abcdef")
 		service := func(key []byte) *auth.Service {
-			au := clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(db, time.Hour, c) })
+			a, _ := sqlstoretest.NewApp(t, db, app.Options{SessionTTL: time.Hour})
+			au := a.Auth
 			au.SetFastHashing()
 			if key != nil {
 				if err := au.SetSessionKey(key); err != nil {

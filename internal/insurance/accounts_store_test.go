@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -29,11 +27,7 @@ type accBundle struct {
 func setupAccounts(t *testing.T, open func(testing.TB) *sqlstore.DB) *accBundle {
 	t.Helper()
 	ib := sqlstoretest.NewInsurance(t, open)
-	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-		return insurance.NewAccounts(ib.DB, ib.DB, ib.PK, clocktest.Juris, c)
-	})
-	clocktest.Set(acc, clocktest.Func(ib.Svc))
-	return &accBundle{Insurance: ib, acc: acc}
+	return &accBundle{Insurance: ib, acc: ib.App.Accounts}
 }
 
 // pay posts one payment of p and returns it with its key.
@@ -202,7 +196,7 @@ func TestAccountInterest(t *testing.T) {
 		if _, err := ab.acc.CreditInterest(ab.Ctx, 2026, ""); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("CreditInterest(2026) = %v, want Invalid", err)
 		}
-		clocktest.Set(ab.acc, func() time.Time { return time.Date(2027, time.July, 1, 0, 0, 0, 0, time.UTC) })
+		ab.Clock.Set(func() time.Time { return time.Date(2027, time.July, 1, 0, 0, 0, 0, time.UTC) })
 		_, err = ab.acc.CreditInterest(ab.Ctx, 2026, "")
 		if fault.CodeOf(err) != fault.Invalid || !strings.Contains(fmt.Sprint(fault.FieldsOf(err)), "not published") {
 			t.Errorf("CreditInterest(2026) in 2027 = %v, want the rate not published", err)

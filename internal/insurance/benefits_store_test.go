@@ -10,8 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
+	"safetynet/internal/app"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -32,9 +31,7 @@ type benBundle struct {
 func setupBenefits(t *testing.T, open func(testing.TB) *sqlstore.DB) benBundle {
 	t.Helper()
 	ib := sqlstoretest.NewInsurance(t, open)
-	ben := clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(ib.DB, ib.DB, ib.PK, c) })
-	clocktest.Set(ben, clocktest.Func(ib.Svc))
-	return benBundle{Insurance: ib, ben: ben}
+	return benBundle{Insurance: ib, ben: ib.App.Benefits}
 }
 
 // paid posts n monthly payments of the scheme for p through o, the last
@@ -351,8 +348,8 @@ func TestAllowanceTopUp(t *testing.T) {
 	}
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		tb := setupBenefits(t, open)
-		tb.ben = clocktest.Build(func(c clock.Clock) *insurance.Benefits { return insurance.NewBenefits(tb.DB, tb.DB, pk, c) })
-		clocktest.Set(tb.ben, clocktest.Func(tb.Svc))
+		// A second app over the same store and clock, under pk.
+		tb.ben = app.New(tb.DB, pk, tb.App.Juris, tb.App.Clock, app.Options{}).Benefits
 		v := sqlstoretest.Village(t, "652301", 0)
 		o := tb.Org(t, "652301", 1)
 		injured := period.MustDate(2026, time.January, 10)

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
@@ -60,7 +58,7 @@ func TestRefundEndToEnd(t *testing.T) {
 			v, claimant.ID, orgs["B"].ID)); err != nil {
 			t.Fatal(err)
 		}
-		rf := clocktest.Build(func(c clock.Clock) *insurance.Refunds { return insurance.NewRefunds(ib.DB, ib.PK, c) })
+		rf := ib.App.Refunds
 		run, err := rf.Screen(cw, 2025, "")
 		if err != nil {
 			t.Fatal(err)
@@ -123,8 +121,8 @@ func TestRefundEndToEnd(t *testing.T) {
 		// Paid to the employers' accounts: A has one, D and E none (held).
 		sqlstoretest.AddAccount(t, ib.Svc, ib.Ctx, &registry.BankAccount{OwnerKind: registry.OwnerOrganisation, OwnerID: int64(orgs["A"].ID),
 			BankCode: "ICBC", BankName: "工商银行", AccountNo: "3002000012345678", AccountName: orgs["A"].Name, Primary: true})
-		m := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period()
-		sum, err := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(ib.DB, c) }).Generate(cw, m, "")
+		m := ib.App.Clock.Today().Period()
+		sum, err := ib.App.Payments.Generate(cw, m, "")
 		if err != nil || sum.Created != 3 || sum.Held != 2 || sum.ByFund[payment.FundUnemployment] != 201_600 {
 			t.Errorf("payment run %+v, %v; want the three refunds from the unemployment fund, two held", sum, err)
 		}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -29,11 +27,7 @@ type monBundle struct {
 func setupMonitoring(t *testing.T, open func(testing.TB) *sqlstore.DB) monBundle {
 	t.Helper()
 	tb := sqlstoretest.NewRegistry(t, open)
-	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
-		return monitoring.NewService(tb.DB, sqlstoretest.Policies(t), clocktest.Juris, c)
-	})
-	clocktest.Set(mon, clocktest.Func(tb.Svc)) // 2026-11-22
-	return monBundle{Registry: tb, mon: mon}
+	return monBundle{Registry: tb, mon: tb.App.Monitoring} // 2026-11-22
 }
 
 // household registers a household of n members living in village v, the

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"safetynet/internal/auth"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -204,7 +203,7 @@ func TestRenameThenAccount(t *testing.T) {
 		}
 		// Past the window, an account is no longer flagged.
 		tb.Svc.IdentityChangeWindow = time.Nanosecond
-		clocktest.Set(tb.Svc, func() time.Time { return sqlstoretest.Today.Time().Add(20 * time.Hour) })
+		tb.Clock.Set(func() time.Time { return sqlstoretest.Today.Time().Add(20 * time.Hour) })
 		late := acct()
 		late.AccountNo = "6228480000000777"
 		if err := tb.Svc.CreateBankAccount(cw, late); err != nil || late.IdentityChangeID != 0 {

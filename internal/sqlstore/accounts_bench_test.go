@@ -1,35 +1,24 @@
 package sqlstore_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore"
-	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
-// loadAccountPopulation loads n persons over Changji's villages, each
-// with one payment of month m: employees (base from 3,000 to 33,000 yuan)
-// and one in ten a resident (tiers 100 to 5,000 yuan).
-func loadAccountPopulation(b *testing.B, ctx context.Context, db *sqlstore.DB, n int, m period.Month) {
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
-	const batch = 50_000
-	for lo := 0; lo < n; lo += batch {
+// loadAccountPopulation loads n persons over the prefecture's villages,
+// each with one payment of month m: employees (base from 3,000 to 33,000
+// yuan) and one in ten a resident (tiers 100 to 5,000 yuan).
+func (f benchFixture) loadAccountPopulation(b *testing.B, n int, m period.Month) {
+	b.Helper()
+	ctx, db, villages := f.ctx, f.db, f.villages
+	for lo := 0; lo < n; lo += benchBatch {
 		var bulk registry.Bulk
-		for i := lo; i < min(lo+batch, n); i++ {
+		for i := lo; i < min(lo+benchBatch, n); i++ {
 			v := villages[(i/100)%len(villages)].Code
 			idn, err := ids.MakeResidentID(string(v.County()), period.MustDate(1970, time.January, 1).AddDays(i/1000), i%1000)
 			if err != nil {
@@ -57,15 +46,13 @@ func loadAccountPopulation(b *testing.B, ctx context.Context, db *sqlstore.DB, n
 // resident's, which also posts a subsidy) on SQLite.
 func BenchmarkCredit400k(b *testing.B) {
 	const n = 400_000
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
+	f := newBench(b)
+	db, ctx := f.db, f.ctx
 	m := period.NewMonth(2025, time.January)
 	start := time.Now()
-	loadAccountPopulation(b, ctx, db, n, m)
+	f.loadAccountPopulation(b, n, m)
 	b.Logf("setup: %d persons and payments in %s", n, time.Since(start).Round(time.Millisecond))
-	acc := clocktest.Build(func(c clock.Clock) *insurance.Accounts {
-		return insurance.NewAccounts(db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
-	})
+	acc := f.app.Accounts
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
@@ -98,7 +85,7 @@ func BenchmarkCredit400k(b *testing.B) {
 		b.ReportMetric(float64(n)/secs, "payments/s")
 	})
 	b.Run("interest", func(b *testing.B) {
-		clocktest.Set(acc, func() time.Time { return time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC) })
+		f.clock.Set(func() time.Time { return time.Date(2026, time.July, 1, 0, 0, 0, 0, time.UTC) })
 		for b.Loop() {
 			b.StopTimer()
 			if err := db.ExecRaw(ctx, "DELETE FROM account_entries WHERE kind = 'interest'"); err != nil {

@@ -7,14 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/internal/synth"
@@ -69,26 +65,33 @@ func loadPrefecture(b *testing.B, db *sqlstore.DB, persons int, m period.Month) 
 }
 
 // prefecture opens the synthetic prefecture with its means tests: built
-// in a new database, or reused from SP_BENCH_CACHE when it holds one.
-func prefecture(b *testing.B, m period.Month) (*sqlstore.DB, int) {
+// in a new database, or reused from SP_BENCH_CACHE when it holds one. It
+// returns the bench fixture over it, its context a system process of the
+// home region, and the number of households.
+func prefecture(b *testing.B, m period.Month) (benchFixture, int) {
 	b.Helper()
+	over := func(db *sqlstore.DB) benchFixture {
+		f := benchOver(b, db)
+		f.ctx = f.app.System(context.Background(), "bench")
+		return f
+	}
 	dir := os.Getenv(sqlstoretest.EnvBenchCache)
 	if dir == "" {
 		db := sqlstoretest.Open(b)
-		return db, loadPrefecture(b, db, 1_600_000, m)
+		return over(db), loadPrefecture(b, db, 1_600_000, m)
 	}
 	path := filepath.Join(dir, "prefecture-"+m.String()+".db")
 	_, statErr := os.Stat(path)
 	db := sqlstoretest.OpenFile(b, path)
 	if statErr != nil {
-		return db, loadPrefecture(b, db, 1_600_000, m)
+		return over(db), loadPrefecture(b, db, 1_600_000, m)
 	}
 	var n int
 	if err := db.QueryRowRaw(context.Background(), "SELECT COUNT(*) FROM households").Scan(&n); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("reusing %s: %d households", path, n)
-	return db, n
+	return over(db), n
 }
 
 // BenchmarkClassify533k classifies every household of the synthetic
@@ -98,11 +101,8 @@ func prefecture(b *testing.B, m period.Month) (*sqlstore.DB, int) {
 // saving the month's classifications, end to end.
 func BenchmarkClassify533k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
-	db, households := prefecture(b, m)
-	svc := clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c)
-	})
-	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
+	f, households := prefecture(b, m)
+	svc, ctx := f.app.Assistance, f.ctx
 	for b.Loop() {
 		start := time.Now()
 		sum, err := svc.ClassifyAll(ctx, m, "")
@@ -127,13 +127,10 @@ func BenchmarkClassify533k(b *testing.B) {
 // reasons of the stops, and saving the runs and their items.
 func BenchmarkScreenAll1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
-	db, _ := prefecture(b, m)
-	svc := clocktest.Build(func(c clock.Clock) *screening.Service {
-		return screening.NewService(db, assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c), clocktest.Juris, c)
-	})
-	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
+	f, _ := prefecture(b, m)
+	svc, ctx := f.app.Screening, f.ctx
 	var persons int
-	if err := db.QueryRowRaw(ctx, "SELECT COUNT(*) FROM persons WHERE death_date IS NULL OR death_date >= '2025-06-01'").Scan(&persons); err != nil {
+	if err := f.db.QueryRowRaw(ctx, "SELECT COUNT(*) FROM persons WHERE death_date IS NULL OR death_date >= '2025-06-01'").Scan(&persons); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -163,11 +160,8 @@ func BenchmarkScreenAll1600k(b *testing.B) {
 // job's progress stored as it goes.
 func BenchmarkScreeningJob1600k(b *testing.B) {
 	m := period.NewMonth(2025, time.June)
-	db, households := prefecture(b, m)
-	svc := clocktest.Build(func(c clock.Clock) *screening.Service {
-		return screening.NewService(db, assistance.NewService(db, db, db, sqlstoretest.Policies(b), clocktest.Juris, c), clocktest.Juris, c)
-	})
-	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("bench", region.Changji))
+	f, households := prefecture(b, m)
+	svc, ctx := f.app.Screening, f.ctx
 	rows := 0
 	for b.Loop() {
 		start := time.Now()

@@ -11,8 +11,6 @@ import (
 
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
@@ -36,7 +34,7 @@ func setupAnchors(t *testing.T, open func(testing.TB) *sqlstore.DB) *anchorBundl
 			t.Fatal(err)
 		}
 	}
-	b.au = clocktest.Build(func(c clock.Clock) *auth.Service { return auth.NewService(b.db, time.Hour, c) })
+	b.au = b.app.Auth
 	b.au.SetFastHashing()
 	if _, err := b.au.CreateUser(b.ctx, auth.NewUser{Username: "approver", Password: "long-enough", Role: auth.RoleApprover, Scope: "652300"}); err != nil {
 		t.Fatal(err)

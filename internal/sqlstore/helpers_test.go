@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"safetynet/internal/app"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
@@ -12,6 +13,7 @@ import (
 // testBundle is what each subtest works with.
 type testBundle struct {
 	db  *sqlstore.DB
+	app *app.App // every service, on the fixture's clock
 	svc *registry.Service
 	ctx context.Context // acting as the prefecture administrator
 }
@@ -19,5 +21,5 @@ type testBundle struct {
 func setup(t *testing.T, open func(testing.TB) *sqlstore.DB) testBundle {
 	t.Helper()
 	r := sqlstoretest.NewRegistry(t, open)
-	return testBundle{db: r.DB, svc: r.Svc, ctx: r.Ctx}
+	return testBundle{db: r.DB, app: r.App, svc: r.Svc, ctx: r.Ctx}
 }

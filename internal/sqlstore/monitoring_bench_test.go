@@ -1,20 +1,14 @@
 package sqlstore_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
-	"safetynet/internal/region"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // BenchmarkProcessSignals500k times one processing run of 500,000 signals
@@ -29,13 +23,8 @@ import (
 // signals queued again, untimed.
 func BenchmarkProcessSignals500k(b *testing.B) {
 	const persons, signals = 400_000, 500_000
-	ctx := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
-	db := sqlstoretest.Open(b)
-	tree, err := region.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	villages := tree.Descendants("652300", region.Village)
+	f := newBench(b)
+	db, ctx, villages := f.db, f.ctx, f.villages
 	setupStart := time.Now()
 	const batch = 50_000
 	hh := 0
@@ -84,10 +73,7 @@ func BenchmarkProcessSignals500k(b *testing.B) {
 	}
 	b.Logf("setup: %d persons in %d households loaded in %s", persons, hh, time.Since(setupStart).Round(time.Millisecond))
 
-	mon := clocktest.Build(func(c clock.Clock) *monitoring.Service {
-		return monitoring.NewService(db, sqlstoretest.Policies(b), clocktest.Juris, c)
-	})
-	clocktest.Set(mon, func() time.Time { return sqlstoretest.Today.Time().Add(10 * time.Hour) }) // 2026-11-22
+	mon := f.app.Monitoring // its clock at 2026-11-22
 	kinds := []monitoring.Kind{monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill,
 		monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.HospitalBill, monitoring.Unemployment,
 		monitoring.Unemployment, monitoring.Unemployment, monitoring.Unemployment, monitoring.IncomeDrop, monitoring.IncomeDrop,

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/auth"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/payment"
@@ -94,7 +93,8 @@ func TestPaymentRunsAndInstructionScope(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		db := open(t)
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 7, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"})
-		pay := clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(db, c) })
+		a, _ := sqlstoretest.NewApp(t, db, app.Options{})
+		pay := a.Payments
 		sum, err := pay.Generate(cw, period.NewMonth(2025, time.July), "")
 		if err != nil {
 			t.Fatal(err)

@@ -5,9 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"safetynet/internal/assistance"
-	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
 	"safetynet/internal/screening"
@@ -28,11 +25,7 @@ func TestScreeningJobLease(t *testing.T) {
 		m := ab.Month()
 		ab.Household(t, v, 61, period.MustDate(1940, time.March, 1))
 		worker := func(name string, gone func(string) bool) *screening.Service {
-			as := clocktest.Build(func(c clock.Clock) *assistance.Service {
-				return assistance.NewService(ab.DB, ab.DB, ab.DB, sqlstoretest.Policies(t), clocktest.Juris, c)
-			})
-			clocktest.Set(as, clocktest.Func(ab.As))
-			s := screening.NewService(ab.DB, as, clocktest.Juris, clocktest.Clock(as))
+			s := ab.OtherProcess().Screening
 			s.Leases = screening.LeaseConfig{Worker: name, GoneFunc: gone, Lease: time.Minute}
 			return s
 		}

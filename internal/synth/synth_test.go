@@ -14,7 +14,6 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -66,8 +65,8 @@ func generate(cfg synth.Config) ([]*registry.Bulk, synth.Summary, error) {
 		codes[n.Code] = true
 	}
 	store := &fakeStore{regions: codes, next: cfg.Start}
-	svc := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(nil, c) })
-	clocktest.Set(svc, func() time.Time { return cfg.Today.Time().Add(12 * time.Hour) })
+	// No store: the loader writes to the fake one.
+	svc := registry.NewService(nil, clock.Fixed(cfg.Today.Time().Add(12*time.Hour), region.DefaultJurisdiction().Zone))
 	ctx := auth.WithPrincipal(context.Background(), auth.SystemPrincipal("gen", "652300"))
 	loader, err := svc.NewLoader(ctx, store)
 	if err != nil {

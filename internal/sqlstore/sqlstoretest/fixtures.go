@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/app"
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
-	"safetynet/internal/clock/clocktest"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -46,22 +46,48 @@ func Admin() context.Context {
 	return auth.WithPrincipal(context.Background(), auth.Principal{UserID: 1, Username: "admin", Role: auth.RoleAdmin, Scope: "652300"})
 }
 
-// Registry is a store with the registry service on it, and a context
-// acting as the prefecture administrator.
-type Registry struct {
-	DB  *sqlstore.DB
-	Svc *registry.Service
-	Ctx context.Context
+// NewApp builds every service through the composition root over db (a
+// database this package opened), in the default jurisdiction, under the
+// repository's policies, on the store's own settable clock, which it sets
+// to ten in the morning of Today: the test moves the time of the store and
+// of every service at once with the returned clock's Set. A test that
+// needs a second process over the same store (another worker, another
+// lease) takes Registry.OtherProcess, which leaves the clock as it is.
+func NewApp(tb testing.TB, db *sqlstore.DB, opts app.Options) (*app.App, *clock.Settable) {
+	tb.Helper()
+	now := storeClock(db)
+	now.Set(func() time.Time { return Today.Time().Add(10 * time.Hour) })
+	j := region.DefaultJurisdiction()
+	return app.New(db, Policies(tb), j, now.In(j.Zone), opts), now
 }
 
-// NewRegistry opens a store with open and builds the registry service on
-// it, its clock at ten in the morning of Today.
+// Registry is a store with the app's services on it (the registry
+// service as Svc), the clock they share, and a context acting as the
+// prefecture administrator.
+type Registry struct {
+	DB  *sqlstore.DB
+	App *app.App
+	// Clock is the clock of every service of App, at ten in the morning
+	// of Today until the test sets it.
+	Clock *clock.Settable
+	Svc   *registry.Service
+	Ctx   context.Context
+}
+
+// NewRegistry opens a store with open and builds the app's services on
+// it, their clock at ten in the morning of Today.
 func NewRegistry(t *testing.T, open func(testing.TB) *sqlstore.DB) Registry {
 	t.Helper()
 	db := open(t)
-	svc := clocktest.Build(func(c clock.Clock) *registry.Service { return registry.NewService(db, c) })
-	clocktest.Set(svc, func() time.Time { return Today.Time().Add(10 * time.Hour) })
-	return Registry{DB: db, Svc: svc, Ctx: Admin()}
+	a, now := NewApp(t, db, app.Options{})
+	return Registry{DB: db, App: a, Clock: now, Svc: a.Registry, Ctx: Admin()}
+}
+
+// OtherProcess builds a second App over the fixture's store, under the
+// same policies and jurisdiction and on the same clock: another process
+// (a second worker, a restart) sharing the database.
+func (r Registry) OtherProcess() *app.App {
+	return app.New(r.DB, r.App.Policy, r.App.Juris, r.App.Clock, app.Options{})
 }
 
 // Village returns the n-th village or community of a county of the
@@ -177,7 +203,7 @@ type Payments struct {
 func NewPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) Payments {
 	t.Helper()
 	tb := NewRegistry(t, open)
-	pb := Payments{Registry: tb, Pay: clocktest.Build(func(c clock.Clock) *payment.Service { return payment.NewService(tb.DB, c) }), M: period.NewMonth(2026, time.October)}
+	pb := Payments{Registry: tb, Pay: tb.App.Payments, M: period.NewMonth(2026, time.October)}
 	p := func(id int64, role auth.Role) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: fmt.Sprint("user", id), Role: role, Scope: "652300"})
 	}
@@ -216,7 +242,7 @@ func NewPayments(t *testing.T, open func(testing.TB) *sqlstore.DB, n int) Paymen
 }
 
 // Assistance adds the assistance service to the registry fixture, with a
-// clock the test moves (Now, shared by both services) and the principals
+// clock the test moves (Now, shared by every service) and the principals
 // of a caseworker of 昌吉市 (CW), two approvers of the prefecture
 // (Approver, Other), the caseworker's own user signed in as an approver
 // (SameUserAsApprover), and a caseworker of 阜康市.
@@ -238,12 +264,8 @@ func NewAssistance(t *testing.T, open func(testing.TB) *sqlstore.DB) Assistance 
 	tb := NewRegistry(t, open)
 	now := Today.Time().Add(10 * time.Hour)
 	ab := Assistance{Registry: tb, Now: &now}
-	ab.As = clocktest.Build(func(c clock.Clock) *assistance.Service {
-		return assistance.NewService(tb.DB, tb.DB, tb.DB, Policies(t), clocktest.Juris, c)
-	})
-	clocktest.Set(ab.As, func() time.Time { return *ab.Now })
-	ab.Sc = screening.NewService(tb.DB, ab.As, clocktest.Juris, clocktest.Clock(ab.As))
-	clocktest.Set(tb.Svc, clocktest.Func(ab.As))
+	ab.As, ab.Sc = tb.App.Assistance, tb.App.Screening
+	tb.Clock.Set(func() time.Time { return *ab.Now })
 	p := func(id int64, name string, role auth.Role, scope region.Code) context.Context {
 		return auth.WithPrincipal(context.Background(), auth.Principal{UserID: id, Username: name, Role: role, Scope: scope})
 	}
@@ -305,11 +327,7 @@ func NewInsurance(t *testing.T, open func(testing.TB) *sqlstore.DB) Insurance {
 	t.Helper()
 	tb := NewRegistry(t, open)
 	pk := Policies(t)
-	ins := clocktest.Build(func(c clock.Clock) *insurance.Service {
-		return insurance.NewService(tb.DB, tb.DB, pk, clocktest.Juris, c)
-	})
-	clocktest.Set(ins, clocktest.Func(tb.Svc))
-	return Insurance{Registry: tb, Ins: ins, PK: pk}
+	return Insurance{Registry: tb, Ins: tb.App.Insurance, PK: pk}
 }
 
 // Org registers the n-th test employer in region code.
@@ -393,9 +411,7 @@ type Pensions struct {
 func NewPensions(t *testing.T, open func(testing.TB) *sqlstore.DB) Pensions {
 	t.Helper()
 	ib := NewInsurance(t, open)
-	pen := clocktest.Build(func(c clock.Clock) *insurance.Pensions { return insurance.NewPensions(ib.DB, ib.DB, ib.PK, c) })
-	clocktest.Set(pen, clocktest.Func(ib.Svc))
-	return Pensions{Insurance: ib, Pen: pen}
+	return Pensions{Insurance: ib, Pen: ib.App.Pensions}
 }
 
 // Retiree registers a person born on birth in code; seq odd is a man,

@@ -13,10 +13,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"safetynet/internal/clock"
+	"safetynet/internal/region"
 	"safetynet/internal/sqlstore"
 )
 
@@ -88,15 +92,33 @@ func Engines() map[string]func(testing.TB) *sqlstore.DB {
 	return map[string]func(testing.TB) *sqlstore.DB{"sqlite": Open, "postgres": OpenPostgres}
 }
 
+// clocks holds the settable clock of each database open opened, for
+// NewApp to give the services the store's own clock.
+var clocks sync.Map // *sqlstore.DB → *clock.Settable
+
+// storeClock returns the settable clock db was opened with.
+func storeClock(db *sqlstore.DB) *clock.Settable {
+	if c, ok := clocks.Load(db); ok {
+		return c.(*clock.Settable)
+	}
+	panic("sqlstoretest: the database was not opened by sqlstoretest")
+}
+
+// open opens and migrates the database of dsn in the default
+// jurisdiction, on a settable clock that tells the system time until a
+// test sets it (through NewApp's clock).
 func open(t testing.TB, dsn string) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := sqlstore.Open(ctx, dsn, logger)
+	j := region.DefaultJurisdiction()
+	now := clock.NewSettable(time.Now)
+	db, err := sqlstore.Open(ctx, dsn, logger, sqlstore.WithJurisdiction(j), sqlstore.WithClock(now.In(j.Zone)))
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	clocks.Store(db, now)
+	t.Cleanup(func() { db.Close(); clocks.Delete(db) })
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate test database: %v", err)
 	}
