@@ -479,11 +479,7 @@ type backPayResponse struct {
 
 // handleBackPay records a resident's back payment.
 func (s *server) handleBackPay(w http.ResponseWriter, r *http.Request) error {
-	in, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[backPayRequest](r)
+	in, req, err := bindBody[personParams, backPayRequest](r)
 	if err != nil {
 		return err
 	}
@@ -520,11 +516,7 @@ type tierUpgradeResponse struct {
 
 // handleUpgradeTier records a resident's tier upgrade.
 func (s *server) handleUpgradeTier(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[tierUpgradeRequest](r)
+	p, req, err := bindBody[personParams, tierUpgradeRequest](r)
 	if err != nil {
 		return err
 	}
@@ -596,11 +588,7 @@ func transferOf(t *insurance.Transfer) transferResponse {
 
 // handleTransferOut moves a person's employee pension out.
 func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[transferOutRequest](r)
+	p, req, err := bindBody[personParams, transferOutRequest](r)
 	if err != nil {
 		return err
 	}
@@ -619,11 +607,7 @@ func (s *server) handleTransferOut(w http.ResponseWriter, r *http.Request) error
 
 // handleTransferIn records an account moved in.
 func (s *server) handleTransferIn(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[transferInRequest](r)
+	p, req, err := bindBody[personParams, transferInRequest](r)
 	if err != nil {
 		return err
 	}

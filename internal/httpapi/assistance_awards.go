@@ -166,11 +166,7 @@ func (s *server) handleReviewsDue(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleReview(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[meansTestRequest](r)
+	p, req, err := bindBody[idParams, meansTestRequest](r)
 	if err != nil {
 		return err
 	}

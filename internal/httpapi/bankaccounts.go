@@ -142,11 +142,7 @@ func (s *server) handleListBankAccounts(kind registry.OwnerKind) handler {
 // it.
 func (s *server) handleCreateBankAccount(kind registry.OwnerKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := bind[idParams](r)
-		if err != nil {
-			return err
-		}
-		req, err := decode[bankAccountRequest](r)
+		p, req, err := bindBody[idParams, bankAccountRequest](r)
 		if err != nil {
 			return err
 		}
@@ -250,11 +246,7 @@ func (s *server) handleListAgents(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) handleCreateAgent(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[payeeAgentRequest](r)
+	p, req, err := bindBody[personParams, payeeAgentRequest](r)
 	if err != nil {
 		return err
 	}

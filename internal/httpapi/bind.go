@@ -50,6 +50,19 @@ func bind[T any](r *http.Request) (T, error) {
 	return p, nil
 }
 
+// bindBody binds the URL parameters P of a request (bind) and decodes its
+// JSON body B (decode): the first steps of a handler that acts on a
+// record named by its path.
+func bindBody[P, B any](r *http.Request) (P, B, error) {
+	var body B
+	p, err := bind[P](r)
+	if err != nil {
+		return p, body, err
+	}
+	body, err = decode[B](r)
+	return p, body, err
+}
+
 // bindRecorderKey is the context key of a *[]reflect.Type to which bind
 // appends the params types it reads: how a test proves that every handler
 // reads the parameters its route documents.

@@ -237,11 +237,7 @@ type objectionRequest struct {
 }
 
 func (s *server) handleObject(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[objectionRequest](r)
+	p, req, err := bindBody[idParams, objectionRequest](r)
 	if err != nil {
 		return err
 	}
@@ -267,11 +263,7 @@ type resolutionRequest struct {
 }
 
 func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[objectionParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[resolutionRequest](r)
+	p, req, err := bindBody[objectionParams, resolutionRequest](r)
 	if err != nil {
 		return err
 	}

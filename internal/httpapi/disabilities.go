@@ -56,11 +56,7 @@ func (s *server) handleListDisabilities(w http.ResponseWriter, r *http.Request) 
 
 // handleCreateDisability records a disability certificate for a person.
 func (s *server) handleCreateDisability(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[disabilityRequest](r)
+	p, req, err := bindBody[personParams, disabilityRequest](r)
 	if err != nil {
 		return err
 	}

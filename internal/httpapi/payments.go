@@ -411,11 +411,7 @@ type exportRequest struct {
 }
 
 func (s *server) handleExportBatch(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[exportRequest](r)
+	p, req, err := bindBody[idParams, exportRequest](r)
 	if err != nil {
 		return err
 	}
@@ -466,11 +462,7 @@ type returnResponse struct {
 }
 
 func (s *server) handleReturn(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[returnRequest](r)
+	p, req, err := bindBody[idParams, returnRequest](r)
 	if err != nil {
 		return err
 	}

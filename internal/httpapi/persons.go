@@ -305,11 +305,7 @@ func (s *server) handlePatchPerson(w http.ResponseWriter, r *http.Request) error
 
 // handleRecordDeath records a person's death.
 func (s *server) handleRecordDeath(w http.ResponseWriter, r *http.Request) error {
-	in, err := bind[personParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[deathRequest](r)
+	in, req, err := bindBody[personParams, deathRequest](r)
 	if err != nil {
 		return err
 	}

@@ -129,11 +129,7 @@ func (s *server) handleCreateRegion(w http.ResponseWriter, r *http.Request) erro
 
 // handlePatchRegion renames a node.
 func (s *server) handlePatchRegion(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[regionParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[regionPatch](r)
+	p, req, err := bindBody[regionParams, regionPatch](r)
 	if err != nil {
 		return err
 	}

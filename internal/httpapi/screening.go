@@ -70,11 +70,7 @@ type screeningReviewRequest struct {
 }
 
 func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, err := decode[screeningReviewRequest](r)
+	p, req, err := bindBody[idParams, screeningReviewRequest](r)
 	if err != nil {
 		return err
 	}
