@@ -413,3 +413,34 @@ func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
 		}
 	})
 }
+
+// TestScreeningJobPanicFails: a panic inside a screening job (here in its
+// progress report) fails the job, stored failed with the panic as its
+// error and its lease let go, rather than crashing the process or leaving
+// the job running for a resume to repeat.
+func TestScreeningJobPanicFails(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ab := sqlstoretest.NewAssistance(t, open)
+		v := sqlstoretest.Village(t, "652301", 4)
+		ab.Household(t, v, 61, period.MustDate(1940, time.March, 1))
+		job, _, err := ab.Sc.StartJob(ab.CW, ab.Month(), "652301")
+		if err != nil || !job.Held() {
+			t.Fatalf("start: %+v, %v", job, err)
+		}
+		err = ab.Sc.RunJob(ab.CW, job, func(j *screening.Job) {
+			if j.Phase == screening.PhaseHouseholds {
+				panic("boom")
+			}
+		})
+		if err == nil || !strings.Contains(err.Error(), "panicked: boom") {
+			t.Fatalf("a job that panics: %v, want its panic as the error", err)
+		}
+		stored, err := ab.Sc.FindJob(ab.CW, job.ID)
+		if err != nil || stored.Status != screening.JobFailed || !strings.Contains(stored.Error, "boom") || stored.LeaseOwner != "" {
+			t.Fatalf("the job as stored: %+v, %v; want failed with the panic, no lease holder", stored, err)
+		}
+		if js, err := ab.Sc.ResumeJobs(ab.CW, 0); err != nil || len(js) != 0 {
+			t.Errorf("resume after the failure: %d jobs, %v; want none", len(js), err)
+		}
+	})
+}
