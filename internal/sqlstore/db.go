@@ -94,33 +94,8 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts ...Option) 
 	for _, o := range opts {
 		o(db)
 	}
-	switch dialect {
-	case SQLite:
-		// busy_timeout first, then WAL; the writer takes the write lock at
-		// BEGIN so that two writers never deadlock on a lock upgrade.
-		// Temporary B-trees and statement journals (a multi-row INSERT
-		// inside a transaction keeps one) stay in memory.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
-		sep := "?"
-		if strings.Contains(source, "?") {
-			sep = "&"
-		}
-		if db.w, err = sql.Open("sqlite", "file:"+source+sep+pragmas+"&_txlock=immediate"); err != nil {
-			return nil, fmt.Errorf("open sqlite %s: %w", source, err)
-		}
-		db.w.SetMaxOpenConns(1)
-		db.w.SetConnMaxIdleTime(0)
-		if db.r, err = sql.Open("sqlite", "file:"+source+sep+pragmas); err != nil {
-			db.w.Close()
-			return nil, fmt.Errorf("open sqlite %s: %w", source, err)
-		}
-		db.r.SetMaxOpenConns(8)
-	case Postgres:
-		if db.w, err = sql.Open("pgx", source); err != nil {
-			return nil, fmt.Errorf("open postgres %s: %w", redactDSN(source), err)
-		}
-		db.w.SetMaxOpenConns(16)
-		db.r = db.w
+	if db.w, db.r, err = dialect.connect(source); err != nil {
+		return nil, err
 	}
 	if err := db.w.PingContext(ctx); err != nil {
 		db.Close()

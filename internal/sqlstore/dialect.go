@@ -346,3 +346,39 @@ func conflictMessage(s string) string {
 	}
 	return "the record exists already"
 }
+
+// connect opens the writer and reader pools of the database at source:
+// on SQLite one writer connection that takes the write lock at BEGIN and
+// eight readers, each with the pragmas below; on PostgreSQL one pool for
+// both.
+func (d Dialect) connect(source string) (w, r *sql.DB, err error) {
+	switch d {
+	case SQLite:
+		// busy_timeout first, then WAL; the writer takes the write lock at
+		// BEGIN so that two writers never deadlock on a lock upgrade.
+		// Temporary B-trees and statement journals (a multi-row INSERT
+		// inside a transaction keeps one) stay in memory.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
+		sep := "?"
+		if strings.Contains(source, "?") {
+			sep = "&"
+		}
+		if w, err = sql.Open("sqlite", "file:"+source+sep+pragmas+"&_txlock=immediate"); err != nil {
+			return nil, nil, fmt.Errorf("open sqlite %s: %w", source, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		if r, err = sql.Open("sqlite", "file:"+source+sep+pragmas); err != nil {
+			w.Close()
+			return nil, nil, fmt.Errorf("open sqlite %s: %w", source, err)
+		}
+		r.SetMaxOpenConns(8)
+	case Postgres:
+		if w, err = sql.Open("pgx", source); err != nil {
+			return nil, nil, fmt.Errorf("open postgres %s: %w", redactDSN(source), err)
+		}
+		w.SetMaxOpenConns(16)
+		r = w
+	}
+	return w, r, nil
+}
