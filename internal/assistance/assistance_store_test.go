@@ -9,25 +9,11 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
-	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
-
-// meansTest is a means test of the household's persons with a monthly wage
-// income each (over 12 months) and no assets.
-func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTest {
-	t := &assistance.MeansTest{HeatingType: "central"}
-	for i, p := range ps {
-		t.Members = append(t.Members, assistance.Member{PersonID: p.ID, HasSupporter: true})
-		if i < len(monthly) && monthly[i] > 0 {
-			t.Lines = append(t.Lines, assistance.Line{PersonID: p.ID, Kind: assistance.IncomeWage, Amount: monthly[i] * 12})
-		}
-	}
-	return t
-}
 
 func TestAssistanceDibaoCase(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
@@ -46,7 +32,7 @@ func TestAssistanceDibaoCase(t *testing.T) {
 		}
 		// 昌吉市 urban standard in 2026: 780.00. Wages of 500 and 400 a
 		// month: 450.00 per member, 330.00 × 2 = 660.00 a month.
-		c, ex, err := ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 50_000, 40_000), "入户调查: 夫妻二人, 打零工")
+		c, ex, err := ab.As.Investigate(ab.CW, c.ID, c.Version, sqlstoretest.MeansTest(ps, 50_000, 40_000), "入户调查: 夫妻二人, 打零工")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,14 +127,14 @@ func TestAssistanceDibaoCase(t *testing.T) {
 		if err != nil || len(due) != 1 || due[0].ID != a.ID {
 			t.Fatalf("reviews due = %v, %v; want award %d", due, err, a.ID)
 		}
-		r, _, err := ab.As.Review(ab.CW, a.ID, meansTest(ps, 300_000, 40_000), "复核")
+		r, _, err := ab.As.Review(ab.CW, a.ID, sqlstoretest.MeansTest(ps, 300_000, 40_000), "复核")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Outcome != assistance.ReviewStopProposed || !strings.Contains(r.Reason, "income_below_standard") {
 			t.Fatalf("review: %s %q; want the stop proposed naming income_below_standard", r.Outcome, r.Reason)
 		}
-		if _, _, err := ab.As.Review(ab.CW, a.ID, meansTest(ps, 300_000, 40_000), ""); fault.CodeOf(err) != fault.Conflict {
+		if _, _, err := ab.As.Review(ab.CW, a.ID, sqlstoretest.MeansTest(ps, 300_000, 40_000), ""); fault.CodeOf(err) != fault.Conflict {
 			t.Errorf("a second review while a proposal waits = %v, want conflict", err)
 		}
 		if _, err := ab.As.DecideReview(ab.SameUserAsApprover, r.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {
@@ -178,7 +164,7 @@ func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
 		if err := ab.As.Apply(ab.CW, c, ""); err != nil {
 			t.Fatal(err)
 		}
-		c, _, err := ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 30_000), "")
+		c, _, err := ab.As.Investigate(ab.CW, c.ID, c.Version, sqlstoretest.MeansTest(ps, 30_000), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +183,7 @@ func TestAssistanceObjectionUpheldAndRefusal(t *testing.T) {
 		}
 		// Investigated again with the wage found: not eligible, a refusal
 		// is proposed, and an approver confirms it.
-		if c, _, err = ab.As.Investigate(ab.CW, c.ID, c.Version, meansTest(ps, 300_000), "再次调查"); err != nil {
+		if c, _, err = ab.As.Investigate(ab.CW, c.ID, c.Version, sqlstoretest.MeansTest(ps, 300_000), "再次调查"); err != nil {
 			t.Fatal(err)
 		}
 		if c, err = ab.As.Assess(ab.CW, c.ID, c.Version, ""); err != nil {
@@ -224,7 +210,7 @@ func TestAssistanceTemporaryFastTrack(t *testing.T) {
 		if err := ab.As.Apply(ab.CW, big, "火灾"); err != nil {
 			t.Fatal(err)
 		}
-		big, _, err := ab.As.Investigate(ab.CW, big.ID, big.Version, meansTest(ps, 150_000, 100_000), "")
+		big, _, err := ab.As.Investigate(ab.CW, big.ID, big.Version, sqlstoretest.MeansTest(ps, 150_000, 100_000), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +233,7 @@ func TestAssistanceTemporaryFastTrack(t *testing.T) {
 		if err := ab.As.Apply(ab.CW, small, "意外受伤"); err != nil {
 			t.Fatal(err)
 		}
-		if small, _, err = ab.As.Investigate(ab.CW, small.ID, small.Version, meansTest(ps, 150_000, 100_000), ""); err != nil {
+		if small, _, err = ab.As.Investigate(ab.CW, small.ID, small.Version, sqlstoretest.MeansTest(ps, 150_000, 100_000), ""); err != nil {
 			t.Fatal(err)
 		}
 		if small, err = ab.As.FastTrack(ab.CW, small.ID, small.Version, "先行救助"); err != nil {
@@ -301,7 +287,7 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		mt := meansTest(ps1)
+		mt := sqlstoretest.MeansTest(ps1)
 		mt.HouseholdID, mt.Period = h1.ID, m
 		mt.Source = assistance.SourceDataMatch
 		mt.Members[0].UnableToWork, mt.Members[0].HasSupporter, mt.Members[0].SupporterStated = true, false, true
@@ -327,7 +313,7 @@ func TestAssistanceInsuranceIncomeAndClassifyAll(t *testing.T) {
 		for _, x := range []struct {
 			h  *registry.Household
 			mt *assistance.MeansTest
-		}{{h2, meansTest(ps2, 40_000, 40_000)}, {h3, meansTest(ps3, 600_000)}} {
+		}{{h2, sqlstoretest.MeansTest(ps2, 40_000, 40_000)}, {h3, sqlstoretest.MeansTest(ps3, 600_000)}} {
 			x.mt.HouseholdID, x.mt.Period, x.mt.Source = x.h.ID, m.Add(-1), assistance.SourceInvestigation
 			if _, err := ab.As.CreateMeansTest(ab.Ctx, x.mt); err != nil {
 				t.Fatal(err)

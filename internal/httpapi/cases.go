@@ -275,11 +275,7 @@ func (s *server) handleResolveObjection(w http.ResponseWriter, r *http.Request) 
 
 // handleDecideCase serves POST /api/v1/assistance-cases/{id}/decision.
 func (s *server) handleDecideCase(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, approve, err := decodeDecision(r, true)
+	p, req, approve, err := bindDecision(r, true)
 	if err != nil {
 		return err
 	}

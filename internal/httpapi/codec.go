@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"safetynet/internal/fault"
@@ -169,15 +168,6 @@ const (
 	defaultLimit = 50
 	maxLimit     = 500
 )
-
-// pathID reads a positive integer path parameter.
-func pathID(r *http.Request, name string) (int64, error) {
-	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, &fault.Error{Code: fault.Invalid, Message: "invalid path", Fields: map[string]string{name: "must be a positive integer"}}
-	}
-	return n, nil
-}
 
 // dateField parses an optional date field of a request body, recording a
 // problem under name; "" is no date.

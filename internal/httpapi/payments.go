@@ -383,11 +383,7 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 // only approve, since a batch a checker will not pay is cancelled by its
 // maker.
 func (s *server) handleDecideBatch(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	req, approve, err := decodeDecision(r, true)
+	p, req, approve, err := bindDecision(r, true)
 	if err != nil {
 		return err
 	}

@@ -256,11 +256,7 @@ func getByID[ID ~int64, T, R any](find func(context.Context, ID) (T, error), out
 // rejection of the record of the path's id, written by out.
 func decide[ID ~int64, T, R any](decide func(ctx context.Context, id ID, approve bool, note string) (T, error), out func(T) R) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := bind[idParams](r)
-		if err != nil {
-			return err
-		}
-		req, approve, err := decodeDecision(r, false)
+		p, req, approve, err := bindDecision(r, false)
 		if err != nil {
 			return err
 		}
@@ -299,12 +295,13 @@ type decisionRequest struct {
 	Version *int64 `json:"version,omitempty" minimum:"1" description:"the version you read: required where the record is versioned (assistance cases, payment batches), 409 when it changed since; other records are decided only while pending and take none"`
 }
 
-// decodeDecision reads a decisionRequest: whether it approves, and, when
-// versioned, that it carries the version.
-func decodeDecision(r *http.Request, versioned bool) (decisionRequest, bool, error) {
-	req, err := decode[decisionRequest](r)
+// bindDecision binds the {id} of a decision route and reads its
+// decisionRequest: whether it approves, and, when versioned, that it
+// carries the version.
+func bindDecision(r *http.Request, versioned bool) (idParams, decisionRequest, bool, error) {
+	p, req, err := bindBody[idParams, decisionRequest](r)
 	if err != nil {
-		return req, false, err
+		return p, req, false, err
 	}
 	var pr fault.Problems
 	switch req.Outcome {
@@ -320,7 +317,7 @@ func decodeDecision(r *http.Request, versioned bool) (decisionRequest, bool, err
 		pr.Add("version", "is not taken here: the record is decided only while pending")
 	}
 	if err := pr.Err("invalid decision"); err != nil {
-		return req, false, err
+		return p, req, false, err
 	}
-	return req, req.Outcome == outcomeApprove, nil
+	return p, req, req.Outcome == outcomeApprove, nil
 }

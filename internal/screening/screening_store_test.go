@@ -12,7 +12,6 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/fault"
-	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
@@ -20,19 +19,6 @@ import (
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
-
-// meansTest is a means test of the household's persons with a monthly wage
-// income each (over 12 months) and no assets.
-func meansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTest {
-	t := &assistance.MeansTest{HeatingType: "central"}
-	for i, p := range ps {
-		t.Members = append(t.Members, assistance.Member{PersonID: p.ID, HasSupporter: true})
-		if i < len(monthly) && monthly[i] > 0 {
-			t.Lines = append(t.Lines, assistance.Line{PersonID: p.ID, Kind: assistance.IncomeWage, Amount: monthly[i] * 12})
-		}
-	}
-	return t
-}
 
 func TestAllowanceScreeningAndReport(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
@@ -266,7 +252,7 @@ func TestScreeningJob(t *testing.T) {
 		_, old := ab.Household(t, v, 61, period.MustDate(1940, time.March, 1))
 		h, ps := ab.Household(t, v, 62, period.MustDate(1985, time.March, 1), period.MustDate(1987, time.April, 1))
 		_, _ = ab.Household(t, v, 64, period.MustDate(1990, time.May, 1))
-		mt := meansTest(ps, 40_000, 40_000) // 400 a month each: 低保
+		mt := sqlstoretest.MeansTest(ps, 40_000, 40_000) // 400 a month each: 低保
 		mt.HouseholdID, mt.Period, mt.Source = h.ID, m.Add(-1), assistance.SourceInvestigation
 		if _, err := ab.As.CreateMeansTest(ab.Ctx, mt); err != nil {
 			t.Fatal(err)
@@ -380,7 +366,7 @@ func TestHeatingScreeningNeedsHeatingType(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		mt := meansTest(tps, 30_000)
+		mt := sqlstoretest.MeansTest(tps, 30_000)
 		mt.HouseholdID, mt.HeatingType = tested.ID, "self_heating"
 		mt.Period, mt.Source = ab.Month(), "investigation"
 		if _, err := ab.As.CreateMeansTest(ab.CW, mt); err != nil {

@@ -371,9 +371,7 @@ func (db *DB) Classifications(ctx context.Context, f assistance.ClassificationFi
 	w.add("period = ?", f.Period.String())
 	w.region("region_code", f.Region)
 	w.add("household_id > ?", f.After)
-	if f.Layer != "" {
-		w.add("layer = ?", string(f.Layer))
-	}
+	w.text("layer", string(f.Layer))
 	return queryAll(ctx, db, db.r, "list classifications", func(rows scanner) (assistance.Classification, error) {
 		var c assistance.Classification
 		err := rows.Scan(classificationDest(&c)...)

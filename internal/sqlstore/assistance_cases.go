@@ -168,12 +168,8 @@ func (db *DB) Cases(ctx context.Context, f assistance.CaseFilter) ([]*assistance
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if f.Programme != "" {
-		w.add("programme = ?", f.Programme)
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.text("programme", f.Programme)
+	w.text("status", string(f.Status))
 	if f.HouseholdID > 0 {
 		w.add("household_id = ?", int64(f.HouseholdID))
 	}
@@ -308,12 +304,8 @@ func (db *DB) AssistanceAwards(ctx context.Context, f assistance.AwardFilter) ([
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if f.Programme != "" {
-		w.add("programme = ?", f.Programme)
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.text("programme", f.Programme)
+	w.text("status", string(f.Status))
 	if f.HouseholdID > 0 {
 		w.add("household_id = ?", int64(f.HouseholdID))
 	}

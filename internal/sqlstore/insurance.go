@@ -598,9 +598,7 @@ func (db *DB) Assessments(ctx context.Context, f insurance.AssessmentFilter) ([]
 	if f.OrgID > 0 {
 		w.add("org_id = ?", f.OrgID)
 	}
-	if f.Scheme != "" {
-		w.add("scheme = ?", f.Scheme)
-	}
+	w.text("scheme", string(f.Scheme))
 	limit := f.Limit
 	return orEmpty(queryAll(ctx, db, db.r, "list assessments", func(rows scanner) (insurance.Assessment, error) {
 		var a insurance.Assessment
@@ -622,9 +620,7 @@ func (db *DB) Payments(ctx context.Context, f insurance.ContributionFilter) ([]i
 	if f.OrgID > 0 {
 		w.add("org_id = ?", f.OrgID)
 	}
-	if f.Scheme != "" {
-		w.add("scheme = ?", f.Scheme)
-	}
+	w.text("scheme", string(f.Scheme))
 	if !f.From.IsZero() {
 		w.add("period >= ?", f.From)
 	}

@@ -161,15 +161,9 @@ func (db *DB) Instructions(ctx context.Context, f payment.InstructionFilter) ([]
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
-	if f.Fund != "" {
-		w.add("fund = ?", string(f.Fund))
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.month("period", f.Period)
+	w.text("fund", string(f.Fund))
+	w.text("status", string(f.Status))
 	if f.BatchID != 0 {
 		w.add("batch_id = ?", int64(f.BatchID))
 	}
@@ -266,15 +260,9 @@ func (db *DB) Batches(ctx context.Context, f payment.BatchFilter) ([]*payment.Ba
 	if f.After > 0 {
 		w.add("id < ?", f.After)
 	}
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
-	if f.Fund != "" {
-		w.add("fund = ?", string(f.Fund))
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.month("period", f.Period)
+	w.text("fund", string(f.Fund))
+	w.text("status", string(f.Status))
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100

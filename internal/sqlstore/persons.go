@@ -101,9 +101,7 @@ func (db *DB) Persons(ctx context.Context, f registry.PersonFilter) ([]*registry
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if f.IDNumber != "" {
-		w.add("id_number = ?", f.IDNumber)
-	}
+	w.text("id_number", f.IDNumber)
 	if f.Name != "" {
 		w.add(`name LIKE ? ESCAPE '\'`, likePrefix(f.Name))
 	}

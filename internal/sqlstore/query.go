@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
 
@@ -32,6 +33,21 @@ func (w *where) region(col string, code region.Code) {
 	}
 	lo, hi := code.Range()
 	w.add(col+" >= ? AND "+col+" < ?", lo, hi)
+}
+
+// month restricts col to the month m, unless m is zero (any month).
+func (w *where) month(col string, m period.Month) {
+	if !m.IsZero() {
+		w.add(col+" = ?", m.String())
+	}
+}
+
+// text restricts col (a column or an expression) to v, unless v is empty
+// (any value).
+func (w *where) text(col, v string) {
+	if v != "" {
+		w.add(col+" = ?", v)
+	}
 }
 
 func (w *where) sql() string {

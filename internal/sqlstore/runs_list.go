@@ -17,15 +17,9 @@ func (db *DB) ScreeningRuns(ctx context.Context, f screening.RunFilter) ([]*scre
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
-	if f.Programme != "" {
-		w.add("programme = ?", f.Programme)
-	}
-	if f.Status != "" {
-		w.add(runStatus+" = ?", string(f.Status))
-	}
+	w.month("period", f.Period)
+	w.text("programme", f.Programme)
+	w.text(runStatus, string(f.Status))
 	if f.JobID != 0 {
 		w.add("job_id = ?", int64(f.JobID))
 	}
@@ -52,12 +46,8 @@ func (db *DB) ScreeningJobs(ctx context.Context, f screening.JobFilter) ([]*scre
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.month("period", f.Period)
+	w.text("status", string(f.Status))
 	return queryAll(ctx, db, db.r, "list screening jobs", func(rows scanner) (*screening.Job, error) { return scanScreeningJob(rows) }, `SELECT `+screeningJobColumns+` FROM screening_jobs`+w.sql()+` ORDER BY id LIMIT ?`, append(w.args, f.Limit)...)
 }
 
@@ -69,9 +59,7 @@ func (db *DB) RefundRuns(ctx context.Context, f insurance.RefundRunFilter) ([]*i
 	if f.Year != 0 {
 		w.add("year = ?", f.Year)
 	}
-	if f.Status != "" {
-		w.add(runStatus+" = ?", string(f.Status))
-	}
+	w.text(runStatus, string(f.Status))
 	return queryAll(ctx, db, db.r, "list refund runs", func(rows scanner) (*insurance.RefundRun, error) {
 		r := &insurance.RefundRun{}
 		err := rows.Scan(&r.ID, &r.Year, &r.Batch, &r.Region, &r.Status, &r.Evaluated, &r.Enterprises, &r.Amount, &r.PolicyVersion, &r.CreatedBy,
@@ -86,9 +74,7 @@ func (db *DB) PayrollRuns(ctx context.Context, f insurance.PayrollRunFilter) ([]
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
+	w.month("period", f.Period)
 	return queryAll(ctx, db, db.r, "list payroll runs", func(rows scanner) (*insurance.PayrollRun, error) {
 		r := &insurance.PayrollRun{}
 		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Awards, &r.NewLines, &r.Lines, &r.Regular, &r.Arrears, &r.Suspended, &r.Resumed,
@@ -132,12 +118,8 @@ func (db *DB) Runs(ctx context.Context, f payment.RunFilter) ([]*payment.Run, er
 	var w where
 	w.region("region_code", f.Region)
 	w.add("id > ?", f.After)
-	if !f.Period.IsZero() {
-		w.add("period = ?", f.Period.String())
-	}
-	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
-	}
+	w.month("period", f.Period)
+	w.text("status", string(f.Status))
 	return queryAll(ctx, db, db.r, "list payment runs", func(rows scanner) (*payment.Run, error) {
 		r := &payment.Run{}
 		err := rows.Scan(&r.ID, &r.Period, &r.Region, &r.Status, &r.Made, &r.Held, &r.Amount, &r.Chunks, &r.Error, &r.CreatedBy,

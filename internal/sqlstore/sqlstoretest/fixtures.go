@@ -460,3 +460,16 @@ func (pb Pensions) EmployeeAward(t *testing.T, code region.Code, birth period.Da
 	}
 	return a
 }
+
+// MeansTest is a means test of the household's persons with a monthly wage
+// income each (over 12 months) and no assets.
+func MeansTest(ps []*registry.Person, monthly ...money.Fen) *assistance.MeansTest {
+	t := &assistance.MeansTest{HeatingType: "central"}
+	for i, p := range ps {
+		t.Members = append(t.Members, assistance.Member{PersonID: p.ID, HasSupporter: true})
+		if i < len(monthly) && monthly[i] > 0 {
+			t.Lines = append(t.Lines, assistance.Line{PersonID: p.ID, Kind: assistance.IncomeWage, Amount: monthly[i] * 12})
+		}
+	}
+	return t
+}
