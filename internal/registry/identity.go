@@ -169,14 +169,8 @@ func (s *Service) IdentityChange(ctx context.Context, id IdentityChangeID) (*Ide
 // (pending: those waiting for an approver) in the region subtree of the
 // caller's scope, by key.
 func (s *Service) IdentityChangesByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*IdentityChange, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	code, err := statusScope(ctx, status, code)
 	if err != nil {
-		return nil, err
-	}
-	if code, err = auth.ScopeFilter(p, code); err != nil {
-		return nil, err
-	}
-	if err := checkStatus(status); err != nil {
 		return nil, err
 	}
 	return s.store.IdentityChangesByStatus(ctx, status, code, after, clampLimit(limit))

@@ -140,14 +140,8 @@ func (s *Service) BankAccount(ctx context.Context, id BankAccountID) (*BankAccou
 // changes waiting for an approver) in the region subtree of the caller's
 // scope, by key.
 func (s *Service) BankAccountsByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*BankAccount, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	code, err := statusScope(ctx, status, code)
 	if err != nil {
-		return nil, err
-	}
-	if code, err = auth.ScopeFilter(p, code); err != nil {
-		return nil, err
-	}
-	if err := checkStatus(status); err != nil {
 		return nil, err
 	}
 	bs, err := s.store.BankAccountsByStatus(ctx, status, code, after, clampLimit(limit))
@@ -277,14 +271,8 @@ func (s *Service) PayeeAgents(ctx context.Context, person PersonID) ([]*PayeeAge
 // PayeeAgentsByStatus lists the payee agents of a status in the region
 // subtree of the caller's scope, by key.
 func (s *Service) PayeeAgentsByStatus(ctx context.Context, status ApprovalStatus, code region.Code, after int64, limit int) ([]*PayeeAgent, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	code, err := statusScope(ctx, status, code)
 	if err != nil {
-		return nil, err
-	}
-	if code, err = auth.ScopeFilter(p, code); err != nil {
-		return nil, err
-	}
-	if err := checkStatus(status); err != nil {
 		return nil, err
 	}
 	return s.store.PayeeAgentsByStatus(ctx, status, code, after, clampLimit(limit))
@@ -306,12 +294,22 @@ func (s *Service) DecidePayeeAgent(ctx context.Context, id AgentID, approve bool
 	return a, nil
 }
 
-func checkStatus(st ApprovalStatus) error {
+// statusScope checks a list by approval status: the caller may read the
+// registry, status is one of the three, and code is narrowed to the
+// caller's scope (the region subtree the list covers).
+func statusScope(ctx context.Context, st ApprovalStatus, code region.Code) (region.Code, error) {
+	p, err := auth.Require(ctx, auth.PermRegistryRead)
+	if err != nil {
+		return "", err
+	}
+	if code, err = auth.ScopeFilter(p, code); err != nil {
+		return "", err
+	}
 	switch st {
 	case StatusPending, StatusConfirmed, StatusRejected:
-		return nil
+		return code, nil
 	}
-	return &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"status": fmt.Sprintf("%q is not pending, confirmed or rejected", st)}}
+	return "", &fault.Error{Code: fault.Invalid, Message: "invalid filter", Fields: map[string]string{"status": fmt.Sprintf("%q is not pending, confirmed or rejected", st)}}
 }
 
 // clampLimit bounds the limit of a list by status: 100 when unset, at most
