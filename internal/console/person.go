@@ -138,6 +138,7 @@ var personFileMessages = map[string]msg{
 	"person.pay_status.failed":                  {"失败", "Failed"},
 	"person.pay_status.cancelled":               {"已取消", "Cancelled"},
 	"person.eligible":                           {"符合条件，金额 %s", "Eligible, amount %s"},
+	"person.eligible_only":                      {"符合条件", "Eligible"},
 	"person.not_eligible":                       {"不符合条件", "Not eligible"},
 	"person.failed_condition":                   {"未满足：%s", "Fails: %s"},
 	"person.failed_requirement":                 {"前置项目不满足：%s", "Requirement not met: %s"},
@@ -528,8 +529,11 @@ func (c *Console) explain(l Lang, d *policy.Decision) string {
 	if l == EN && d.NameEN != "" {
 		name = d.NameEN
 	}
-	if d.Eligible {
+	if d.Eligible && d.Amount > 0 {
 		return name + ": " + translate(l, "person.eligible", yuan(l, d.Amount))
+	}
+	if d.Eligible {
+		return name + ": " + translate(l, "person.eligible_only")
 	}
 	var why []string
 	for _, rq := range d.Requirements {
