@@ -411,7 +411,7 @@ func (c *Console) handlePensionAwards(w http.ResponseWriter, r *http.Request) er
 		if err != nil {
 			return err
 		}
-		data.Rows = append(data.Rows, awardRow{Award: a, Name: name, Region: c.regionName(l, a.RegionCode)})
+		data.Rows = append(data.Rows, awardRow{Award: a, Name: name, Region: c.regionPath(l, a.RegionCode)})
 	}
 	c.renderInsurance(w, r, http.StatusOK, "insurance_awards", "awards", data)
 	return nil
