@@ -383,15 +383,15 @@ func (c *Console) handlePersonFile(w http.ResponseWriter, r *http.Request) error
 		f.BankAccounts = append(f.BankAccounts, fileBankAccount{Bank: b.BankName, Account: v.Account(b.AccountNo),
 			Holder: b.AccountName, Primary: b.Primary, Status: b.Status})
 	}
-	ins, err := c.app.Payments.Instructions(ctx, payment.InstructionFilter{PayeeID: int64(per.ID), Limit: 500})
+	// The person was read in the viewer's scope above: payments to them
+	// are theirs to see, as Payments.Instructions would show them.
+	ins, err := c.app.Store.PersonPayments(ctx, per.ID, personFileRows)
 	if err != nil {
 		return err
 	}
-	for i := len(ins) - 1; i >= 0 && len(f.Payments) < personFileRows; i-- {
-		if in := ins[i]; in.PayeeKind == "person" {
-			f.Payments = append(f.Payments, filePayment{Period: in.Period, Programme: c.personProgName(p.Lang, in.Programme),
-				Amount: in.Amount, Status: in.Status})
-		}
+	for _, in := range ins {
+		f.Payments = append(f.Payments, filePayment{Period: in.Period, Programme: c.personProgName(p.Lang, in.Programme),
+			Amount: in.Amount, Status: in.Status})
 	}
 	pr, _ := auth.PrincipalFrom(ctx)
 	if pr.Can(auth.PermAuditRead) {

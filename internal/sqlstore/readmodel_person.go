@@ -11,6 +11,7 @@ import (
 
 	"safetynet/internal/audit"
 	"safetynet/internal/monitoring"
+	"safetynet/internal/payment"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -40,4 +41,17 @@ func (db *DB) HouseholdAlerts(ctx context.Context, h registry.HouseholdID, code 
 	w.region("a.region_code", code)
 	w.add("a.household_id = ?", int64(h))
 	return db.listAlerts(ctx, db.r, w.sql()+" ORDER BY a.id DESC LIMIT ?", append(w.args, limit)...)
+}
+
+// PersonPayments returns the payment instructions to person id, newest
+// first, at most limit, on the index of payees. It does no permission
+// check: the caller shows them on the file of a person it has read in its
+// scope.
+func (db *DB) PersonPayments(ctx context.Context, id registry.PersonID, limit int) ([]*payment.Instruction, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	return queryAll(ctx, db, db.r, fmt.Sprintf("payments to person %d", id), scanInstruction,
+		"SELECT "+instructionColumns+" FROM payment_instructions WHERE payee_kind = 'person' AND payee_id = ? ORDER BY id DESC LIMIT ?",
+		int64(id), limit)
 }
