@@ -99,6 +99,15 @@ var insuranceMessages = map[string]msg{
 	"ins.payroll.hint":                {"每月每个地区养老金发放的合计。", "The totals of each month's pension payroll by region."},
 	"ins.enrol.hint":                  {"参保登记须由本地区经办员办理；登记后可在人员档案中查看。", "A caseworker of the region enrols; the enrolment then shows in the person file."},
 	"ins.enrol.kind_hint":             {"单位参保须填写单位编号；灵活就业人员填写缴费基数；城乡居民填写缴费档次。", "Through an employer: the employer number; flexible worker: the base; resident: the tier."},
+	"ins.enrol.bad.person_id":         {"该人员不能参保：不存在、不在您的管辖范围内，或已死亡、未满16周岁。", "The person cannot be enrolled."},
+	"ins.enrol.bad.scheme":            {"请选择险种。", "Choose a scheme."},
+	"ins.enrol.bad.kind":              {"参保身份与险种不符，或户籍限制不允许：单位参保不含城乡居民养老保险，灵活就业人员只参加企业职工养老保险，城乡居民只参加城乡居民养老保险。", "The kind does not fit the scheme."},
+	"ins.enrol.bad.org_id":            {"单位参保须填写存在的单位编号；其他参保身份不填。", "Through an employer name an existing employer; otherwise none."},
+	"ins.enrol.bad.start":             {"起始月份不符合条件（必填；该人员须在该月已满16周岁且在世）。", "The first month is required; the person must be 16 and alive then."},
+	"ins.enrol.bad.base":              {"灵活就业人员须填写缴费基数，且不超过上限。", "A flexible worker's base is required, within the ceiling."},
+	"ins.enrol.bad.tier":              {"城乡居民须填写缴费档次，且不超过上限。", "A resident's tier is required, within the ceiling."},
+	"ins.enrol.bad.risk_class":        {"工伤保险须填写1-8的行业风险类别。", "Work injury needs a risk class from 1 to 8."},
+	"ins.enrol.bad.other":             {"填写有误，请检查。", "Check the form."},
 	"ins.enrol.person_missing":        {"没有找到该人员，或不在您的管辖范围内。", "No such person in your scope."},
 	"ins.enrol.not_number":            {"请填写数字。", "Enter a number."},
 	"ins.enrol.not_month":             {"请按 2026-11 的格式填写月份。", "Enter a month as 2026-11."},
@@ -251,10 +260,7 @@ func (c *Console) handleEnrol(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	case fault.Invalid:
 		for k, v := range faultFields(err) {
-			f.Problems[k] = v
-		}
-		if p := f.Problems["person_id"]; strings.Contains(p, "does not exist") {
-			f.Problems["person_id"] = translate(l, "ins.enrol.person_missing")
+			f.Problems[k] = enrolProblem(l, k, v)
 		}
 	case fault.NotFound:
 		f.Problems["person_id"] = translate(l, "ins.enrol.person_missing")
@@ -267,6 +273,19 @@ func (c *Console) handleEnrol(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.renderInsurance(w, r, http.StatusUnprocessableEntity, "insurance_enrol", "enrol", f)
 	return nil
+}
+
+// enrolProblem says in language l what is wrong with field k of the
+// enrolment form: the service's own words in English, a sentence of the
+// form's in Chinese.
+func enrolProblem(l Lang, k, detail string) string {
+	if l == EN {
+		return detail
+	}
+	if _, ok := messages["ins.enrol.bad."+k]; ok {
+		return translate(l, "ins.enrol.bad."+k)
+	}
+	return translate(l, "ins.enrol.bad.other")
 }
 
 // arrearsPage is the data of the arrears page.

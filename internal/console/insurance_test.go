@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,10 +125,15 @@ func TestInsuranceAccess(t *testing.T) {
 	}
 	form.Set("csrf", cw.csrf)
 	bad := url.Values{"csrf": {cw.csrf}, "person_id": {"abc"}, "scheme": {"resident_pension"}, "kind": {"resident"}, "start": {"11/2026"}}
-	resp := cw.form("/insurance/enrolments", bad, "same-origin")
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("an enrolment with bad fields = %d, want 422", resp.StatusCode)
+	if code, body := postPage(t, cw, "/insurance/enrolments", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, "请按 2026-11 的格式填写月份") || !strings.Contains(body, "请填写数字") {
+		t.Errorf("an enrolment with bad fields = %d, want 422 with the problems beside the fields", code)
 	}
+	// The service's problems show beside the fields, in Chinese.
+	mismatch := url.Values{"csrf": {cw.csrf}, "person_id": {pid}, "scheme": {"employee_pension"}, "kind": {"resident"}, "start": {"2026-11"}, "tier": {"300"}}
+	if code, body := postPage(t, cw, "/insurance/enrolments", mismatch); code != http.StatusUnprocessableEntity || !strings.Contains(body, "参保身份与险种不符") || !strings.Contains(body, `value="employee_pension" selected`) {
+		t.Errorf("an enrolment whose kind does not fit the scheme = %d, want 422 with the problem and the values kept", code)
+	}
+	var resp *http.Response
 	// A person of Fukang is not the Changji caseworker's to enrol.
 	other := richPerson(t, s, "652302")
 	fk := url.Values{"csrf": {cw.csrf}, "person_id": {strconv.FormatInt(int64(other.ID), 10)}, "scheme": {"resident_pension"}, "kind": {"resident"}, "start": {"2026-11"}, "tier": {"300"}}
@@ -191,4 +197,23 @@ func unenrolledAdult(t *testing.T, s *site, code region.Code) *registry.Person {
 	}
 	t.Fatalf("every adult of %s is enrolled", code)
 	return nil
+}
+
+// postPage posts a form from this site and returns the status and the
+// page answered.
+func postPage(t *testing.T, c *client, path string, v url.Values) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", c.s.URL+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
