@@ -296,6 +296,7 @@ func (c *Console) personRoutes() {
 	c.handle("GET /households/{id}", c.handleHouseholdFile, auth.PermRegistryRead)
 	c.handle("GET /persons/identity-changes", c.handleIdentityChanges, auth.PermRegistryRead)
 	c.handle("POST /persons/identity-changes/{id}/decision", c.handleDecideIdentityChange, auth.PermApprove)
+	c.personAccountRoutes()
 }
 
 // pathKey reads the path value name as a positive key; anything else is
