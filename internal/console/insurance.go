@@ -115,6 +115,11 @@ var insuranceMessages = map[string]msg{
 	"ins.enrol.conflict":              {"该人员在此险种已有有效的参保登记。", "The person has an open enrolment in this scheme already."},
 	"ins.enrol.forbidden":             {"您的岗位不能在该地区办理参保登记。", "Your post may not enrol in that region."},
 	"ins.arrears.invalid_month":       {"月份格式应为 2026-11，且起始不晚于截止。", "Months are written 2026-11, from no later than to."},
+	"ins.assess.title":                {"月度核定", "The month's assessment"},
+	"ins.assess.month":                {"核定月份", "Month"},
+	"ins.assess.submit":               {"运行月度核定", "Run the assessment"},
+	"ins.assess.hint":                 {"按本辖区所有有效的单位和灵活就业参保登记核定该月应缴费额；重复运行将替换该月的核定结果。", "Assesses the month's contributions of every open employer and flexible enrolment of your scope; running it again replaces the month's assessments."},
+	"ins.assess.done":                 {"已核定 %d 条参保登记：单位应缴 %s，个人应缴 %s。", "Assessed %d enrolments: employers owe %s, individuals %s."},
 	"ins.payroll.all":                 {"全部月份", "All months"},
 	"ins.payroll.show":                {"查询", "Show"},
 	"ins.awards.region":               {"参保地", "Insured in"},
@@ -152,6 +157,7 @@ func (c *Console) insuranceRoutes() {
 	c.handle("GET /insurance", c.handleInsurance, read...)
 	c.handle("POST /insurance/enrolments", c.handleEnrol, auth.PermInsurance)
 	c.handle("GET /insurance/arrears", c.handleArrears, read...)
+	c.handle("POST /insurance/assessments", c.handleAssess, auth.PermInsurance)
 	c.handle("GET /insurance/awards", c.handlePensionAwards, read...)
 	c.handle("GET /insurance/payroll", c.handlePayrollRuns, read...)
 	c.handle("GET /insurance/claims", c.handleClaims, read...)
@@ -294,6 +300,19 @@ type arrearsPage struct {
 	Rows     []arrearsRow
 	Next     int64
 	Problem  string
+	// CanAssess says the viewer may run the month's assessment; This is
+	// the month the form offers.
+	CanAssess bool
+	This      period.Month
+	// Assessed is the summary of the assessment just run, if any.
+	Assessed *assessedNote
+}
+
+// assessedNote is what the month's assessment just run did, carried in the
+// address the form redirects to.
+type assessedNote struct {
+	Count                int
+	Employer, Individual money.Fen
 }
 
 // arrearsRow is what one employer owed over the months chosen.
@@ -316,7 +335,13 @@ type arrearsRow struct {
 func (c *Console) handleArrears(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	this := c.app.Clock.Today().Period()
-	data := arrearsPage{From: this.Add(-3), To: this.Add(-1)}
+	pr, _ := auth.PrincipalFrom(r.Context())
+	data := arrearsPage{From: this.Add(-3), To: this.Add(-1), This: this, CanAssess: pr.Can(auth.PermInsurance)}
+	if n, err := strconv.Atoi(q.Get("assessed")); err == nil {
+		e, _ := strconv.ParseInt(q.Get("employer"), 10, 64)
+		i, _ := strconv.ParseInt(q.Get("individual"), 10, 64)
+		data.Assessed = &assessedNote{Count: n, Employer: money.Fen(e), Individual: money.Fen(i)}
+	}
 	l := langOf(r)
 	var bad bool
 	if s := q.Get("from"); s != "" {
@@ -391,6 +416,24 @@ func (c *Console) handleArrears(w http.ResponseWriter, r *http.Request) error {
 		data.Rows = append(data.Rows, *x)
 	}
 	c.renderInsurance(w, r, http.StatusOK, "insurance_arrears", "arrears", data)
+	return nil
+}
+
+// handleAssess runs the month's contribution assessment (月度核定) in the
+// viewer's scope through the insurance service, then shows the month's
+// arrears with what the run assessed.
+func (c *Console) handleAssess(w http.ResponseWriter, r *http.Request) error {
+	m, err := period.ParseMonth(strings.TrimSpace(r.PostFormValue("period")))
+	if err != nil {
+		return &fault.Error{Code: fault.Invalid, Message: translate(langOf(r), "ins.enrol.not_month"), Fields: map[string]string{"period": r.PostFormValue("period")}}
+	}
+	sum, err := c.app.Insurance.Assess(r.Context(), m, "")
+	if err != nil {
+		return err
+	}
+	q := url.Values{"from": {m.String()}, "to": {m.String()}, "assessed": {strconv.Itoa(sum.Assessments)},
+		"employer": {strconv.FormatInt(int64(sum.Employer), 10)}, "individual": {strconv.FormatInt(int64(sum.Individual), 10)}}
+	http.Redirect(w, r, "/insurance/arrears?"+q.Encode(), http.StatusSeeOther)
 	return nil
 }
 

@@ -39,15 +39,15 @@ func TestInsurancePagesInBrowser(t *testing.T) {
 	if loc := u.location(); loc != "/insurance/arrears" {
 		t.Fatalf("the arrears tab went to %s", loc)
 	}
-	// This month is assessed and nothing paid yet: every employer of
-	// Changji City owes it.
+	// The caseworker runs this month's assessment, of which nothing is
+	// paid yet: every employer of Changji City owes it.
 	this := s.App.Clock.Today().Period()
-	if _, err := s.App.Insurance.Assess(ctx, this, "652301"); err != nil {
-		t.Fatal(err)
+	u.fill(`[data-testid=assess-month]`, this.String())
+	u.click(`[data-testid=assess-submit]`)
+	u.waitFor(`[data-testid=assessed]`)
+	if n := u.text(`[data-testid=assessed]`); !strings.Contains(n, "已核定") || !strings.Contains(n, " 元") {
+		t.Errorf("the assessment says %q", n)
 	}
-	u.fill(`[data-testid=arrears-from]`, this.String())
-	u.fill(`[data-testid=arrears-to]`, this.String())
-	u.run(chromedpSubmit(`[data-testid=arrears-from]`))
 	u.waitFor(`[data-testid=arrears]`)
 	rows := u.text(`[data-testid=arrears]`)
 	if !strings.Contains(rows, " 元") || !strings.Contains(rows, "企业职工基本养老保险") || !strings.Contains(rows, "昌吉市") {
@@ -114,8 +114,18 @@ func TestInsuranceAccess(t *testing.T) {
 		t.Errorf("the approver enrols: %d, want 403", code)
 	}
 
+	if code := ap.post("/insurance/assessments", url.Values{"csrf": {ap.csrf}, "period": {"2026-11"}}); code != http.StatusForbidden {
+		t.Errorf("the approver runs the assessment: %d, want 403", code)
+	}
+
 	cw := newClient(t, s)
 	cw.signIn("cw.changji", "/")
+	if code := cw.post("/insurance/assessments", url.Values{"period": {"2026-11"}}); code != http.StatusForbidden {
+		t.Errorf("an assessment without the CSRF token = %d, want 403", code)
+	}
+	if code := cw.post("/insurance/assessments", url.Values{"csrf": {cw.csrf}, "period": {"November"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("an assessment of no month = %d, want 422", code)
+	}
 	if code := cw.status("/insurance"); code != http.StatusOK {
 		t.Fatalf("/insurance = %d", code)
 	}
