@@ -162,6 +162,13 @@ func TestPersonFileInBrowser(t *testing.T) {
 		t.Errorf("the approver sees the ID number %q, want %s whole", id, per.IDNumber)
 	}
 	a.waitFor(`[data-testid=person-birth]`)
+	// The same file in English.
+	a.click(`[data-testid=lang]`)
+	a.waitFor(`[data-testid=person-registry]`)
+	if reg := a.text(`[data-testid=person-registry]`); !strings.Contains(reg, "Date of birth") || !strings.Contains(reg, "Changji") {
+		t.Errorf("the English file reads:\n%s", reg)
+	}
+	a.screenshot("person-en")
 
 	au := s.newUser(t)
 	au.signIn("auditor")
