@@ -210,6 +210,8 @@ type personFile struct {
 	Disabilities  []*registry.Disability
 	BankAccounts  []fileBankAccount
 	Alerts        []*monitoring.Alert
+	// Identity are the person's changes of name or ID number.
+	Identity []identityChangeRow
 	// ShowReads says the viewer may read the audit trail; Reads is then
 	// who read the file.
 	ShowReads bool
@@ -393,6 +395,13 @@ func (c *Console) handlePersonFile(w http.ResponseWriter, r *http.Request) error
 	for _, in := range ins {
 		f.Payments = append(f.Payments, filePayment{Period: in.Period, Programme: c.personProgName(p.Lang, in.Programme),
 			Amount: in.Amount, Status: in.Status})
+	}
+	ics, err := c.app.Registry.IdentityChanges(ctx, per.ID, 0, personFileRows)
+	if err != nil {
+		return err
+	}
+	for _, x := range ics {
+		f.Identity = append(f.Identity, c.identityRow(v, x))
 	}
 	pr, _ := auth.PrincipalFrom(ctx)
 	if pr.Can(auth.PermAuditRead) {

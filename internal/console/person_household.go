@@ -8,7 +8,6 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
-	"safetynet/internal/ids"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 )
@@ -154,26 +153,29 @@ func (c *Console) renderIdentityChanges(w http.ResponseWriter, r *http.Request, 
 		data.Next = int64(cs[len(cs)-1].ID)
 	}
 	for _, x := range cs {
-		row := identityChangeRow{ID: x.ID, PersonID: x.PersonID, Name: x.OldName, Reason: x.Reason,
-			RequestedName: x.RequestedName, DecidedName: x.DecidedName, Note: x.DecisionNote, Status: x.Status}
-		if !x.RequestedAt.IsZero() {
-			row.RequestedAt = period.DateOf(x.RequestedAt.In(c.app.Juris.Zone))
-		}
-		if x.NewName != x.OldName {
-			row.OldName, row.NewName = x.OldName, x.NewName
-		}
-		if x.NewIDNumber != x.OldIDNumber {
-			row.OldIDNumber, row.NewIDNumber = identityNumber(v, x.OldIDNumber), identityNumber(v, x.NewIDNumber)
-		}
-		data.Rows = append(data.Rows, row)
+		data.Rows = append(data.Rows, c.identityRow(v, x))
 	}
 	p.Title, p.Active, p.Data = p.T("idchange.title"), "persons", data
 	c.render(w, r, status, p)
 	return nil
 }
 
-// identityNumber shows an ID number of an identity change through v.
-func identityNumber(v view, id ids.ResidentID) string { return v.IDNumber(id) }
+// identityRow shows an identity change through v: the name and number
+// before and after, where they change.
+func (c *Console) identityRow(v view, x *registry.IdentityChange) identityChangeRow {
+	row := identityChangeRow{ID: x.ID, PersonID: x.PersonID, Name: x.OldName, Reason: x.Reason,
+		RequestedName: x.RequestedName, DecidedName: x.DecidedName, Note: x.DecisionNote, Status: x.Status}
+	if !x.RequestedAt.IsZero() {
+		row.RequestedAt = period.DateOf(x.RequestedAt.In(c.app.Juris.Zone))
+	}
+	if x.NewName != x.OldName {
+		row.OldName, row.NewName = x.OldName, x.NewName
+	}
+	if x.NewIDNumber != x.OldIDNumber {
+		row.OldIDNumber, row.NewIDNumber = v.IDNumber(x.OldIDNumber), v.IDNumber(x.NewIDNumber)
+	}
+	return row
+}
 
 // handleDecideIdentityChange confirms or rejects an identity change: the
 // registry service checks the approval permission, the scope and that the

@@ -279,6 +279,9 @@ func TestIdentityChangesPage(t *testing.T) {
 	if !strings.Contains(body, "新名字") {
 		t.Error("the confirmed change is not listed as confirmed")
 	}
+	if _, body = c.page("/persons/" + strconv.FormatInt(int64(per.ID), 10)); !strings.Contains(body, `data-testid="person-identity"`) || !strings.Contains(body, "户口簿变更页") {
+		t.Error("the person's file does not show the change of name")
+	}
 	if code := ap.status("/persons/identity-changes?status=bogus"); code != http.StatusUnprocessableEntity {
 		t.Errorf("an unknown status = %d, want 422", code)
 	}
