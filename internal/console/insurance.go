@@ -120,6 +120,9 @@ var insuranceMessages = map[string]msg{
 	"ins.assess.submit":               {"运行月度核定", "Run the assessment"},
 	"ins.assess.hint":                 {"按本辖区所有有效的单位和灵活就业参保登记核定该月应缴费额；重复运行将替换该月的核定结果。", "Assesses the month's contributions of every open employer and flexible enrolment of your scope; running it again replaces the month's assessments."},
 	"ins.assess.done":                 {"已核定 %d 条参保登记：单位应缴 %s，个人应缴 %s。", "Assessed %d enrolments: employers owe %s, individuals %s."},
+	"ins.payroll.run":                 {"运行当月发放", "Run the month's payroll"},
+	"ins.payroll.run_month":           {"发放月份", "Month to pay"},
+	"ins.payroll.run_hint":            {"计算本辖区该月的养老金发放；重复运行只写入新增或变化的部分。", "Computes the month's pensions in your scope; running it again writes only what changed."},
 	"ins.payroll.all":                 {"全部月份", "All months"},
 	"ins.payroll.show":                {"查询", "Show"},
 	"ins.awards.region":               {"参保地", "Insured in"},
@@ -160,6 +163,7 @@ func (c *Console) insuranceRoutes() {
 	c.handle("POST /insurance/assessments", c.handleAssess, auth.PermInsurance)
 	c.handle("GET /insurance/awards", c.handlePensionAwards, read...)
 	c.handle("GET /insurance/payroll", c.handlePayrollRuns, read...)
+	c.handle("POST /insurance/payroll-runs", c.handleRunPayroll, auth.PermInsurance)
 	c.handle("GET /insurance/claims", c.handleClaims, read...)
 }
 
@@ -497,6 +501,10 @@ type payrollPage struct {
 	Month string
 	Rows  []*insurance.PayrollRun
 	Next  int64
+	// CanRun says the viewer may run a month's payroll; This is the month
+	// the form offers.
+	CanRun bool
+	This   period.Month
 }
 
 // handlePayrollRuns lists the pension payroll runs (of a month, or all),
@@ -515,7 +523,8 @@ func (c *Console) handlePayrollRuns(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	data := payrollPage{Month: q.Get("month")}
+	pr, _ := auth.PrincipalFrom(r.Context())
+	data := payrollPage{Month: q.Get("month"), CanRun: pr.Can(auth.PermInsurance), This: c.app.Clock.Today().Period()}
 	if len(runs) > insPerPage {
 		runs = runs[:insPerPage]
 		data.Next = runs[len(runs)-1].ID
@@ -525,10 +534,29 @@ func (c *Console) handlePayrollRuns(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// handleRunPayroll runs the pension payroll of a month (养老金发放) for the
+// viewer's scope through the pensions service, then lists the month's
+// runs. Running a month again writes only what changed.
+func (c *Console) handleRunPayroll(w http.ResponseWriter, r *http.Request) error {
+	m, err := period.ParseMonth(strings.TrimSpace(r.PostFormValue("period")))
+	if err != nil {
+		return &fault.Error{Code: fault.Invalid, Message: translate(langOf(r), "ins.enrol.not_month"), Fields: map[string]string{"period": r.PostFormValue("period")}}
+	}
+	if _, err := c.app.Pensions.Payroll(r.Context(), m, ""); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/insurance/payroll?month="+m.String(), http.StatusSeeOther)
+	return nil
+}
+
 // claimsPage is the data of the benefits page.
 type claimsPage struct {
 	Claims   []claimRow
 	Injuries []injuryRow
+	// After are the keys this page starts after; NextClaim and NextInjury
+	// those of the next pages (0: none).
+	AfterClaim, AfterInjury int64
+	NextClaim, NextInjury   int64
 }
 
 // claimRow is an unemployment claim with its person's name.
@@ -543,19 +571,30 @@ type injuryRow struct {
 	Name string
 }
 
-// handleClaims lists the latest unemployment claims and work injuries in
-// the viewer's scope with their state.
+// handleClaims lists the unemployment claims and the work injuries in the
+// viewer's scope with their state, each list a page at a time by key.
 func (c *Console) handleClaims(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	cs, err := c.app.Benefits.Claims(ctx, insurance.ClaimFilter{Page: registry.Page{Limit: insAwardsPerPage}})
-	if err != nil {
-		return err
-	}
-	is, err := c.app.Benefits.Injuries(ctx, insurance.ClaimFilter{Page: registry.Page{Limit: insAwardsPerPage}})
-	if err != nil {
-		return err
-	}
+	q := r.URL.Query()
 	var data claimsPage
+	data.AfterClaim, _ = strconv.ParseInt(q.Get("claims_after"), 10, 64)
+	data.AfterInjury, _ = strconv.ParseInt(q.Get("injuries_after"), 10, 64)
+	cs, err := c.app.Benefits.Claims(ctx, insurance.ClaimFilter{Page: registry.Page{After: data.AfterClaim, Limit: insAwardsPerPage + 1}})
+	if err != nil {
+		return err
+	}
+	if len(cs) > insAwardsPerPage {
+		cs = cs[:insAwardsPerPage]
+		data.NextClaim = int64(cs[len(cs)-1].ID)
+	}
+	is, err := c.app.Benefits.Injuries(ctx, insurance.ClaimFilter{Page: registry.Page{After: data.AfterInjury, Limit: insAwardsPerPage + 1}})
+	if err != nil {
+		return err
+	}
+	if len(is) > insAwardsPerPage {
+		is = is[:insAwardsPerPage]
+		data.NextInjury = int64(is[len(is)-1].ID)
+	}
 	for _, x := range cs {
 		name, err := c.insPersonName(ctx, x.PersonID)
 		if err != nil {

@@ -78,10 +78,17 @@ func TestInsurancePagesInBrowser(t *testing.T) {
 	}
 	u.screenshot("insurance-calculation")
 
+	// The caseworker runs this month's pension payroll of Changji City
+	// and finds it with its totals.
 	u.open("/insurance/payroll")
-	u.waitFor(`main h2`)
-	if p := u.text(`main`); !strings.Contains(p, "养老金发放") {
-		t.Errorf("the payroll page reads:\n%s", p)
+	u.waitFor(`[data-testid=payroll-form]`)
+	u.click(`[data-testid=payroll-run]`)
+	u.waitFor(`[data-testid=payroll]`)
+	if loc := u.location(); loc != "/insurance/payroll?month="+this.String() {
+		t.Errorf("after the run the browser is at %s", loc)
+	}
+	if p := u.text(`[data-testid=payroll]`); !strings.Contains(p, "昌吉市") || !strings.Contains(p, " 元") || !strings.Contains(p, "2026年11月") {
+		t.Errorf("the month's payroll reads:\n%s", p)
 	}
 	u.screenshot("insurance-payroll")
 	u.open("/insurance/claims")
@@ -114,6 +121,9 @@ func TestInsuranceAccess(t *testing.T) {
 		t.Errorf("the approver enrols: %d, want 403", code)
 	}
 
+	if code := ap.post("/insurance/payroll-runs", url.Values{"csrf": {ap.csrf}, "period": {"2026-11"}}); code != http.StatusForbidden {
+		t.Errorf("the approver runs the payroll: %d, want 403", code)
+	}
 	if code := ap.post("/insurance/assessments", url.Values{"csrf": {ap.csrf}, "period": {"2026-11"}}); code != http.StatusForbidden {
 		t.Errorf("the approver runs the assessment: %d, want 403", code)
 	}
