@@ -123,6 +123,16 @@ func TestPersonFileInBrowser(t *testing.T) {
 			t.Errorf("the caseworker sees the phone %q, want it masked", ph)
 		}
 	}
+	sys := s.App.System(context.Background(), "test")
+	accounts, err := s.App.Registry.BankAccounts(sys, registry.OwnerPerson, int64(per.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) > 0 {
+		if acc := u.text(`[data-testid=bank-account]`); acc == accounts[0].AccountNo || !strings.Contains(acc, "*") {
+			t.Errorf("the caseworker sees the account %q, want it masked", acc)
+		}
+	}
 	reg := u.text(`[data-testid=person-registry]`)
 	if strings.Contains(reg, "出生日期") {
 		t.Errorf("the caseworker's file shows a birth date beside the masked ID:\n%s", reg)
@@ -162,6 +172,16 @@ func TestPersonFileInBrowser(t *testing.T) {
 		t.Errorf("the approver sees the ID number %q, want %s whole", id, per.IDNumber)
 	}
 	a.waitFor(`[data-testid=person-birth]`)
+	if per.Phone != "" {
+		if ph := a.text(`[data-testid=person-phone]`); ph != per.Phone {
+			t.Errorf("the approver sees the phone %q, want %s", ph, per.Phone)
+		}
+	}
+	if len(accounts) > 0 {
+		if acc := a.text(`[data-testid=bank-account]`); acc != accounts[0].AccountNo {
+			t.Errorf("the approver sees the account %q, want %s", acc, accounts[0].AccountNo)
+		}
+	}
 	// The same file in English.
 	a.click(`[data-testid=lang]`)
 	a.waitFor(`[data-testid=person-registry]`)
@@ -213,11 +233,24 @@ func TestPersonPagesAccess(t *testing.T) {
 			t.Errorf("%s = %d, want 404", p, code)
 		}
 	}
+	// A person whose death is recorded: the file says so, with the age at
+	// death.
+	dead := unenrolledAdult(t, s, "652301")
+	if _, err := s.App.Registry.RecordDeath(signedAs(t, s, "cw.changji"), dead.ID, s.App.Clock.Today().AddDays(-3), "family_report"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := c.page("/persons/" + strconv.FormatInt(int64(dead.ID), 10)); code != http.StatusOK || !strings.Contains(body, "死亡（来源：家属报告）") {
+		t.Errorf("the file of a dead person (%d) does not say the death", code)
+	}
 	reads, err := s.App.Store.PersonReads(context.Background(), per.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reads) == 0 || reads[0].Actor.Name != "cw.changji" {
+	var byCW bool
+	for _, e := range reads {
+		byCW = byCW || e.Actor.Name == "cw.changji"
+	}
+	if !byCW {
 		t.Errorf("the page's read is not recorded: %+v", reads)
 	}
 }
