@@ -14,23 +14,26 @@ func init() { register(personAccountMessages) }
 
 // personAccountMessages are the texts of the bank accounts to confirm.
 var personAccountMessages = map[string]msg{
-	"pacct.title":          {"银行账户确认", "Bank accounts to confirm"},
-	"pacct.owner":          {"账户所属", "Owner"},
-	"pacct.bank":           {"开户银行", "Bank"},
-	"pacct.account":        {"账号", "Account"},
-	"pacct.holder":         {"户名", "Holder"},
-	"pacct.primary":        {"设为发放账户", "To be paid into"},
-	"pacct.requested_by":   {"申请人", "Requested by"},
-	"pacct.none":           {"没有该状态的银行账户。", "No bank account in this state."},
-	"pacct.identity":       {"户主身份信息近期变更，请先核对", "The owner's identity changed recently: check it first"},
-	"pacct.agent":          {"代领人账户", "A payee agent's account"},
-	"pacct.note":           {"确认意见（退回时必填）", "Note (required to reject)"},
-	"pacct.confirm":        {"确认账户", "Confirm"},
-	"pacct.reject":         {"退回", "Reject"},
-	"pacct.organisation":   {"单位", "Organisation"},
-	"pacct.decided_by":     {"确认人", "Decided by"},
-	"pacct.owner_unknown":  {"（不在您的管辖范围内）", "(outside your scope)"},
-	"pacct.identity_check": {"查看身份信息变更", "See the identity change"},
+	"pacct.title":                {"银行账户确认", "Bank accounts to confirm"},
+	"pacct.owner":                {"账户所属", "Owner"},
+	"pacct.bank":                 {"开户银行", "Bank"},
+	"pacct.account":              {"账号", "Account"},
+	"pacct.holder":               {"户名", "Holder"},
+	"pacct.primary":              {"设为发放账户", "To be paid into"},
+	"pacct.requested_by":         {"申请人", "Requested by"},
+	"pacct.none":                 {"没有该状态的银行账户。", "No bank account in this state."},
+	"pacct.identity":             {"户主身份信息近期变更，请先核对", "The owner's identity changed recently: check it first"},
+	"pacct.agent":                {"代领人账户", "A payee agent's account"},
+	"pacct.note":                 {"确认意见（退回时必填）", "Note (required to reject)"},
+	"pacct.confirm":              {"确认账户", "Confirm"},
+	"pacct.reject":               {"退回", "Reject"},
+	"pacct.organisation":         {"单位", "Organisation"},
+	"pacct.decided_by":           {"确认人", "Decided by"},
+	"pacct.owner_unknown":        {"（不在您的管辖范围内）", "(outside your scope)"},
+	"decision.problem.invalid":   {"退回时请填写原因。", "Give the reason of a rejection."},
+	"decision.problem.forbidden": {"不能确认本人提出的申请（或本人刚变更过该人员的身份信息），须由另一位审批人员确认。", "You may not decide what you requested (or after changing the person's identity yourself): another approver decides."},
+	"decision.problem.conflict":  {"该申请已被处理或状态已变化，请刷新后重试。", "It was decided already or its state changed; reload and try again."},
+	"pacct.identity_check":       {"查看身份信息变更", "See the identity change"},
 }
 
 // accountsPage is the data of the page of bank accounts by status.
@@ -156,19 +159,11 @@ func (c *Console) handleDecideBankAccount(w http.ResponseWriter, r *http.Request
 		http.Redirect(w, r, "/persons/accounts?status=pending", http.StatusSeeOther)
 		return nil
 	}
-	status := http.StatusUnprocessableEntity
 	switch fault.CodeOf(err) {
-	case fault.Invalid:
-	case fault.Forbidden:
-		status = http.StatusForbidden
-	case fault.Conflict:
-		status = http.StatusConflict
+	case fault.Invalid, fault.Forbidden, fault.Conflict:
 	default:
 		return err
 	}
-	msg := faultMessage(err)
-	for _, f := range faultFields(err) {
-		msg += " " + f
-	}
+	status, msg := decisionProblem(langOf(r), err)
 	return c.renderBankAccounts(w, r, status, map[registry.BankAccountID]string{registry.BankAccountID(id): msg})
 }

@@ -202,17 +202,25 @@ func (c *Console) handleDecideIdentityChange(w http.ResponseWriter, r *http.Requ
 	}
 	switch fault.CodeOf(err) {
 	case fault.Invalid, fault.Forbidden, fault.Conflict:
-		msg := faultMessage(err)
-		for _, f := range faultFields(err) {
-			msg += " " + f
-		}
-		status := http.StatusUnprocessableEntity
-		if fault.CodeOf(err) == fault.Forbidden {
-			status = http.StatusForbidden
-		} else if fault.CodeOf(err) == fault.Conflict {
-			status = http.StatusConflict
-		}
+		status, msg := decisionProblem(langOf(r), err)
 		return c.renderIdentityChanges(w, r, status, map[registry.IdentityChangeID]string{registry.IdentityChangeID(id): msg})
 	}
 	return err
+}
+
+// decisionProblem is the status and the words of a maker-checker decision
+// the registry refused: the service's own in English, the console's in
+// Chinese.
+func decisionProblem(l Lang, err error) (int, string) {
+	code := fault.CodeOf(err)
+	status := map[fault.Code]int{fault.Invalid: http.StatusUnprocessableEntity, fault.Forbidden: http.StatusForbidden,
+		fault.Conflict: http.StatusConflict}[code]
+	if l == EN {
+		msg := faultMessage(err)
+		for _, f := range faultFields(err) {
+			msg += ": " + f
+		}
+		return status, msg
+	}
+	return status, translate(l, "decision.problem."+string(code))
 }

@@ -302,8 +302,14 @@ func TestIdentityChangesPage(t *testing.T) {
 	if code := ap.post(decide, url.Values{"csrf": {ap.csrf}, "outcome": {"maybe"}}); code != http.StatusUnprocessableEntity {
 		t.Errorf("an outcome neither approve nor reject = %d, want 422", code)
 	}
+	if code, body := postPage(t, ap, decide, url.Values{"csrf": {ap.csrf}, "outcome": {"reject"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "退回时请填写原因") {
+		t.Errorf("a rejection without its reason = %d, want 422 saying why beside the change", code)
+	}
 	if code := ap.post(decide, url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != http.StatusSeeOther {
 		t.Fatalf("the approver's confirmation = %d, want 303", code)
+	}
+	if code := ap.post(decide, url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != http.StatusConflict {
+		t.Errorf("a second confirmation = %d, want 409", code)
 	}
 	if p, _ := s.App.Registry.Person(s.App.System(context.Background(), "test"), per.ID); p.Name != "新名字" {
 		t.Errorf("after the confirmation the name is %s", p.Name)
