@@ -417,14 +417,20 @@ func (c *Console) fileInsurance(ctx context.Context, f *personFile) error {
 		return err
 	}
 	schemes := map[insurance.Scheme]bool{}
+	employers := map[registry.OrgID]string{} // a person's schemes share their employer
 	for _, e := range es {
 		fe := fileEnrolment{Enrolment: e}
 		if e.OrgID > 0 {
-			if o, err := c.app.Registry.Organisation(ctx, e.OrgID); err == nil {
-				fe.Employer = o.Name
-			} else if fault.CodeOf(err) != fault.NotFound {
-				return err
+			name, ok := employers[e.OrgID]
+			if !ok {
+				if o, err := c.app.Registry.Organisation(ctx, e.OrgID); err == nil {
+					name = o.Name
+				} else if fault.CodeOf(err) != fault.NotFound {
+					return err
+				}
+				employers[e.OrgID] = name
 			}
+			fe.Employer = name
 		}
 		f.Enrolments = append(f.Enrolments, fe)
 		if e.Scheme == insurance.EmployeePension || e.Scheme == insurance.ResidentPension {
