@@ -369,11 +369,9 @@ type casePageData struct {
 	CanNotice, CanDecide, CanReviewGrant                 bool
 	NoticeRunning                                        bool
 	DataMatches                                          []testChoice
-	Heating                                              []string
-	SelfCare                                             []assistance.SelfCare
-	// Investigation is the means test form, pre-filled with the members.
-	Investigation []investigationMember
-	Household12m  householdLines
+	// Means is the investigation's means test form, pre-filled with the
+	// members.
+	Means *meansForm
 	// Refusal is a step the service refused, in words; Problems are a
 	// form's fields to correct.
 	Refusal  string
@@ -431,6 +429,7 @@ type investigationMember struct {
 	UnableToWork bool
 	SelfCare     string
 	Supporter    string
+	Counted      bool
 }
 
 // householdLines are the investigation form's household lines, as typed.
@@ -478,8 +477,7 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	p := c.newPage(r, "assistance_case")
 	p.Title, p.Active = p.T("assistance.case.title", int64(id)), "assistance"
 	today := c.app.Clock.Today()
-	data := &casePageData{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Objections: v.Objections, Today: today,
-		Heating: []string{"central", "self_heating", "provided"}, SelfCare: []assistance.SelfCare{assistance.SelfCareAble, assistance.SelfCarePartlyUnable, assistance.SelfCareUnable}}
+	data := &casePageData{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Objections: v.Objections, Today: today}
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
 	}
@@ -518,24 +516,15 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 				data.DataMatches = append(data.DataMatches, testChoice{ID: t.ID, Period: t.Period, Source: p.T("assistance.source." + string(t.Source))})
 			}
 		}
-		if data.Investigation == nil {
-			for i, m := range data.Household.Members {
-				if m.Dead {
-					continue
-				}
-				data.Investigation = append(data.Investigation, investigationMember{Index: i, PersonID: m.ID, Name: m.Name, Relation: m.Relation, SelfCare: "able"})
-			}
+		var typed *investigationForm
+		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
+			typed = f
 		}
-		if data.Household12m.Heating == "" {
-			data.Household12m.Heating = "central"
-		}
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, faultFields(failed))
 	}
 	if failed != nil {
 		data.Problems = faultFields(failed)
 		data.Refusal, data.Detail = c.refusalText(p.Lang, pr, v.Case, r, failed), faultMessage(failed)
-		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
-			data.Investigation, data.Household12m = f.members, f.household
-		}
 	}
 	p.Data = data
 	c.render(w, r, status, p)
@@ -702,18 +691,33 @@ func (c *Console) handleInvestigation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return fault.Errorf(fault.Invalid, "unreadable form")
-	}
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	t, form, formIndex, pr := parseMeansForm(r, assistance.SourceInvestigation)
+	r = r.WithContext(context.WithValue(r.Context(), investigationKey{}, form))
+	if err := pr.Err("invalid investigation"); err != nil {
+		return c.stepFailed(w, r, id, err)
+	}
+	if _, _, err := c.app.Assistance.Investigate(r.Context(), id, version, t, form.household.Note); err != nil {
+		return c.stepFailed(w, r, id, formFields(err, formIndex))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/assistance/cases/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// parseMeansForm reads the means test form (of an investigation or a
+// review) into a means test of source, with the form as typed (to show it
+// again with its problems), the form's row of each member of the test
+// (formIndex, for formFields) and the problems of the fields typed.
+func parseMeansForm(r *http.Request, source assistance.Source) (*assistance.MeansTest, *investigationForm, []int, fault.Problems) {
 	var pr fault.Problems
+	if err := r.ParseForm(); err != nil {
+		pr.Add("form", "unreadable form")
+	}
 	form := &investigationForm{household: householdLines{Deposit: r.PostFormValue("deposit"), Securities: r.PostFormValue("securities"),
 		Vehicles: r.PostFormValue("vehicles"), Houses: r.PostFormValue("houses"), Businesses: r.PostFormValue("businesses"),
 		Medical: r.PostFormValue("medical"), Education: r.PostFormValue("education"), Rehabilitation: r.PostFormValue("rehabilitation"),
 		Living: r.PostFormValue("living"), Heating: r.PostFormValue("heating_type"), Note: r.PostFormValue("note")}}
-	t := &assistance.MeansTest{HeatingType: form.household.Heating, Source: assistance.SourceInvestigation, Note: form.household.Note, Lines: []assistance.Line{}}
-	// formIndex is the form's row of each member of the test, to show the
-	// service's problems of members[i] beside the row typed.
+	t := &assistance.MeansTest{HeatingType: form.household.Heating, Source: source, Note: form.household.Note, Lines: []assistance.Line{}}
 	var formIndex []int
 	for _, key := range r.PostForm["member"] {
 		i, err := strconv.Atoi(key)
@@ -724,9 +728,9 @@ func (c *Console) handleInvestigation(w http.ResponseWriter, r *http.Request) er
 		pid, _ := strconv.ParseInt(f("person"), 10, 64)
 		m := investigationMember{Index: i, PersonID: registry.PersonID(pid), Name: f("name"), Relation: f("relation"), Wage: f("wage"),
 			Business: f("business"), Property: f("property"), Transfer: f("transfer"), UnableToWork: f("unable_to_work") == "on",
-			SelfCare: f("self_care"), Supporter: f("has_supporter")}
+			SelfCare: f("self_care"), Supporter: f("has_supporter"), Counted: f("counted") == "on"}
 		form.members = append(form.members, m)
-		if f("counted") != "on" {
+		if !m.Counted {
 			continue
 		}
 		mem := assistance.Member{PersonID: m.PersonID, UnableToWork: m.UnableToWork, SelfCare: assistance.SelfCare(m.SelfCare)}
@@ -764,15 +768,39 @@ func (c *Console) handleInvestigation(w http.ResponseWriter, r *http.Request) er
 			t.Lines = append(t.Lines, assistance.Line{Kind: in.kind, Quantity: n})
 		}
 	}
-	r = r.WithContext(context.WithValue(r.Context(), investigationKey{}, form))
-	if err := pr.Err("invalid investigation"); err != nil {
-		return c.stepFailed(w, r, id, err)
+	return t, form, formIndex, pr
+}
+
+// meansFormOf is the means test form for household h, blank, or as typed
+// when typed is not nil; action is where it is posted.
+func meansFormOf(p *page, action string, version int64, h *householdCard, typed *investigationForm, problems map[string]string) *meansForm {
+	f := &meansForm{Action: action, Version: version, CSRF: p.CSRF, Problems: problems, Submit: "assistance.inv.submit",
+		Heating: []string{"central", "self_heating", "provided"}, SelfCare: []assistance.SelfCare{assistance.SelfCareAble, assistance.SelfCarePartlyUnable, assistance.SelfCareUnable}}
+	if typed != nil {
+		f.Members, f.Household = typed.members, typed.household
+		return f
 	}
-	if _, _, err := c.app.Assistance.Investigate(r.Context(), id, version, t, form.household.Note); err != nil {
-		return c.stepFailed(w, r, id, formFields(err, formIndex))
+	for i, m := range h.Members {
+		if !m.Dead {
+			f.Members = append(f.Members, investigationMember{Index: i, PersonID: m.ID, Name: m.Name, Relation: m.Relation, SelfCare: "able", Counted: true})
+		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/assistance/cases/%d", id), http.StatusSeeOther)
-	return nil
+	f.Household.Heating = "central"
+	return f
+}
+
+// meansForm is the data of the means test form partial.
+type meansForm struct {
+	Action    string
+	Version   int64
+	CSRF      string
+	Members   []investigationMember
+	Household householdLines
+	Heating   []string
+	SelfCare  []assistance.SelfCare
+	Problems  map[string]string
+	// Submit is the message key of the form's button.
+	Submit string
 }
 
 // formFields renames the service's member fields (members[k].x, k the
@@ -909,7 +937,11 @@ func (c *Console) explain(l Lang, d *policy.Decision) *explanation {
 		ex.Conditions = append(ex.Conditions, explainedCondition{Label: translate(l, "assistance.requirement."+r.Kind, termLabel(l, r.Programme)), Holds: r.Holds})
 	}
 	for _, cd := range d.Conditions {
-		ex.Conditions = append(ex.Conditions, explainedCondition{Label: termLabel(l, cd.Name), Text: exprText(l, cd.Expr, vals), Holds: cd.Value})
+		text := exprText(l, cd.Expr, vals)
+		if v, ok := vals[strings.TrimSpace(cd.Expr)]; ok {
+			text = v // a condition that is one fact: its value
+		}
+		ex.Conditions = append(ex.Conditions, explainedCondition{Label: termLabel(l, cd.Name), Text: text, Holds: cd.Value})
 	}
 	if d.AmountExpr != "" {
 		ex.Formula = translate(l, "assistance.explain.amount") + " = " + exprText(l, d.AmountExpr, vals)

@@ -116,7 +116,7 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	}
 	cw.run(chromedp.SetValue(`[data-testid=programme]`, "dibao"))
 	cw.click(`[data-testid=apply]`)
-	cw.waitFor(`[data-testid=investigation]`)
+	cw.waitFor(`[data-testid=means-form]`)
 	loc := cw.location()
 	m := regexp.MustCompile(`^/assistance/cases/(\d+)$`).FindStringSubmatch(loc)
 	if m == nil {

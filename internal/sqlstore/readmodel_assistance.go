@@ -9,6 +9,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"strings"
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/money"
@@ -94,4 +97,72 @@ func (db *DB) CaseRows(ctx context.Context, f CaseRowFilter) ([]CaseRow, error) 
 		LEFT JOIN household_members hm ON hm.household_id = c.household_id AND hm.relation = 'head'
 		LEFT JOIN persons hp ON hp.id = hm.person_id
 		LEFT JOIN persons pp ON pp.id = c.person_id`+w.sql()+` ORDER BY c.id LIMIT ?`, append(w.args, limit)...)
+}
+
+// awardNameJoin joins an award (alias a) to the name of whom it is for:
+// the person of a person's award, the head of a household's.
+const awardNameJoin = ` LEFT JOIN persons pp ON pp.id = a.person_id
+		LEFT JOIN household_members hm ON hm.household_id = a.household_id AND hm.relation = 'head'
+		LEFT JOIN persons hp ON hp.id = hm.person_id`
+
+// AwardNames returns the name of whom each award of ids is for (the person,
+// or the household's head), for a page of awards.
+func (db *DB) AwardNames(ctx context.Context, ids []assistance.AwardID) (map[assistance.AwardID]string, error) {
+	out := make(map[assistance.AwardID]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > registry.PageMax {
+		return nil, fmt.Errorf("award names: %d awards, at most a page of %d", len(ids), registry.PageMax)
+	}
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "?", int64(id)
+	}
+	err := eachRow(ctx, db, db.r, "award names", func(rows *sql.Rows) error {
+		var id assistance.AwardID
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = name
+		return nil
+	}, `SELECT a.id, COALESCE(pp.name, hp.name, '') FROM assistance_awards a`+awardNameJoin+
+		` WHERE a.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	return out, err
+}
+
+// ReviewRow is a review's proposal waiting for a second user, with its
+// award and whom it is for.
+type ReviewRow struct {
+	ID         assistance.ReviewID
+	AwardID    assistance.AwardID
+	Programme  string
+	RegionCode region.Code
+	Outcome    assistance.ReviewOutcome
+	Amount     money.Fen
+	OldAmount  money.Fen
+	Reason     string
+	ReviewedBy int64
+	Name       string
+}
+
+// ReviewProposals lists the reviews of the region subtree whose change or
+// stop waits for a second user, by key.
+func (db *DB) ReviewProposals(ctx context.Context, code region.Code, page registry.Page) ([]ReviewRow, error) {
+	var w where
+	w.region("r.region_code", code)
+	w.add("r.id > ?", page.After)
+	w.add("r.outcome IN ('stop_proposed', 'change_proposed')")
+	limit := page.Limit
+	if limit <= 0 || limit > registry.PageMax {
+		limit = registry.PageMax
+	}
+	return queryAll(ctx, db, db.r, "list review proposals", func(row scanner) (ReviewRow, error) {
+		var r ReviewRow
+		err := row.Scan(&r.ID, &r.AwardID, &r.Programme, &r.RegionCode, &r.Outcome, &r.Amount, &r.OldAmount, &r.Reason, &r.ReviewedBy, &r.Name)
+		return r, err
+	}, `SELECT r.id, r.award_id, a.programme, r.region_code, r.outcome, r.amount, r.old_amount, r.reason, r.reviewed_by, COALESCE(pp.name, hp.name, '')
+		FROM assistance_reviews r JOIN assistance_awards a ON a.id = r.award_id`+awardNameJoin+w.sql()+` ORDER BY r.id LIMIT ?`, append(w.args, limit)...)
 }
