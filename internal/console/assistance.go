@@ -67,6 +67,7 @@ func (c *Console) assistanceRoutes() {
 	c.handle("GET /assistance/cases/{id}/approval-form", c.handleApprovalForm, read...)
 	c.handle("GET /assistance/cases/{id}/letter", c.handleLetter, read...)
 	c.handle("GET /assistance/notice-list", c.handleNoticeList, read...)
+	c.assistanceReviewRoutes()
 }
 
 func init() { register(assistanceMessages) }
@@ -1123,8 +1124,10 @@ type letterPage struct {
 }
 
 // handleLetter prints the notice to the household (告知书) of a decided
-// case: the grant with its amount and first month, or the refusal or
-// reversal (stop) with the reasons, and the right to appeal.
+// case: the grant with its amount and first month, or the refusal or the
+// reversal of a fast-track grant (stop, to be recovered) with the reasons,
+// and the right to appeal. A later change or stop on review has its own
+// (handleReviewLetter).
 func (c *Console) handleLetter(w http.ResponseWriter, r *http.Request) error {
 	id, err := caseID(r)
 	if err != nil {
@@ -1141,12 +1144,11 @@ func (c *Console) handleLetter(w http.ResponseWriter, r *http.Request) error {
 	case assistance.StatusApproved:
 		data.Kind = "grant"
 		if v.AwardID != 0 {
-			if a, err := c.app.Assistance.FindAward(r.Context(), v.AwardID); err == nil {
-				data.Start = a.Start
-				if a.Status == assistance.AwardStopped {
-					data.Kind, data.Reasons = "stop", []string{a.StopReason}
-				}
+			a, err := c.app.Assistance.FindAward(r.Context(), v.AwardID)
+			if err != nil {
+				return err
 			}
+			data.Start = a.Start
 		}
 	case assistance.StatusRefused:
 		data.Kind = "refuse"
