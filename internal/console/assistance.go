@@ -379,6 +379,8 @@ type casePageData struct {
 	Detail   string
 	Problems map[string]string
 	Today    period.Date
+	// Reason is the case's reason in words.
+	Reason string
 }
 
 // testCard is a means test's totals as a person reads them.
@@ -478,7 +480,8 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	p := c.newPage(r, "assistance_case")
 	p.Title, p.Active = p.T("assistance.case.title", int64(id)), "assistance"
 	today := c.app.Clock.Today()
-	data := &casePageData{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Objections: v.Objections, Today: today}
+	data := &casePageData{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Objections: v.Objections, Today: today,
+		Reason: reasonText(p.Lang, v.Reason)}
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
 	}
@@ -944,7 +947,7 @@ func (c *Console) explain(l Lang, d *policy.Decision) *explanation {
 		}
 		ex.Conditions = append(ex.Conditions, explainedCondition{Label: termLabel(l, cd.Name), Text: text, Holds: cd.Value})
 	}
-	if d.AmountExpr != "" {
+	if d.AmountExpr != "" && d.Eligible {
 		ex.Formula = translate(l, "assistance.explain.amount") + " = " + exprText(l, d.AmountExpr, vals)
 	}
 	return ex
@@ -1042,6 +1045,38 @@ func exprText(l Lang, expr string, vals map[string]string) string {
 	return b.String()
 }
 
+// reasonText puts a reason the services record in English words into the
+// page's language: the conditions a decision failed by their labels, with
+// the prefixes the services give ("no longer eligible: ", "reversed on
+// review: "); a reason a person typed is shown as typed.
+func reasonText(l Lang, reason string) string {
+	if before, note, ok := strings.Cut(reason, "; "); ok {
+		return reasonText(l, before) + translate(l, "assistance.reason.note") + note
+	}
+	out := reason
+	for _, pre := range []struct{ en, key string }{{"no longer eligible: ", "assistance.reason.no_longer"}, {"reversed on review: ", "assistance.reason.reversed"}} {
+		if rest, ok := strings.CutPrefix(out, pre.en); ok {
+			return translate(l, pre.key) + reasonText(l, rest)
+		}
+	}
+	if rest, ok := strings.CutPrefix(out, "conditions not met: "); ok {
+		var names []string
+		for _, n := range strings.Split(rest, ", ") {
+			if kind, prog, ok := strings.Cut(n, " "); ok && (kind == "requires" || kind == "excludes") {
+				names = append(names, translate(l, "assistance.requirement."+kind, termLabel(l, prog)))
+				continue
+			}
+			names = append(names, termLabel(l, n))
+		}
+		sep := "、"
+		if l == EN {
+			sep = ", "
+		}
+		return translate(l, "assistance.reason.not_met") + strings.Join(names, sep)
+	}
+	return out
+}
+
 // ---- printables
 
 // approvalFormPage is the data of the 低保审批表.
@@ -1054,6 +1089,7 @@ type approvalFormPage struct {
 	Assessor  signature
 	Approver  signature
 	Today     period.Date
+	Reason    string
 }
 
 // signature is who signed a step and when.
@@ -1089,7 +1125,7 @@ func (c *Console) handleApprovalForm(w http.ResponseWriter, r *http.Request) err
 	}
 	p := c.newPage(r, "assistance_approval_form")
 	p.Print, p.Active = true, "assistance"
-	data := approvalFormPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Today: c.app.Clock.Today()}
+	data := approvalFormPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Today: c.app.Clock.Today(), Reason: reasonText(p.Lang, v.Reason)}
 	p.Title = p.T("assistance.form.title", data.Programme)
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
@@ -1139,7 +1175,7 @@ func (c *Console) handleLetter(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := c.newPage(r, "assistance_letter")
 	p.Print, p.Active = true, "assistance"
-	data := letterPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Region: c.regionName(p.Lang, v.RegionCode), Today: c.app.Clock.Today()}
+	data := letterPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Region: c.countyName(p.Lang, v.RegionCode), Today: c.app.Clock.Today()}
 	switch v.Status {
 	case assistance.StatusApproved:
 		data.Kind = "grant"
@@ -1182,22 +1218,46 @@ func (c *Console) reasons(l Lang, cs *assistance.Case) []string {
 	if len(cs.Decision) > 0 {
 		var d policy.Decision
 		if json.Unmarshal(cs.Decision, &d) == nil && !d.Eligible {
-			for _, x := range c.explain(l, &d).Conditions {
-				if !x.Holds {
-					out = append(out, x.Label)
-				}
-			}
+			out = failedReasons(l, c.explain(l, &d))
 		}
 	}
 	if cs.Reason != "" && !strings.HasPrefix(cs.Reason, "conditions not met:") {
-		out = append(out, cs.Reason)
+		out = append(out, reasonText(l, cs.Reason))
 	}
 	return out
+}
+
+// failedReasons are the conditions an explained decision fails, each
+// with the values it compared, as a notice to the household gives them.
+func failedReasons(l Lang, ex *explanation) []string {
+	var out []string
+	for _, x := range ex.Conditions {
+		if x.Holds {
+			continue
+		}
+		if x.Text == "" {
+			out = append(out, translate(l, "assistance.letter.reason_bare", x.Label))
+		} else {
+			out = append(out, translate(l, "assistance.letter.reason", x.Label, x.Text))
+		}
+	}
+	return out
+}
+
+// countyName names the county of a division, whose civil affairs bureau
+// issues the notices: a township's or village's county, the division
+// itself above that.
+func (c *Console) countyName(l Lang, code region.Code) string {
+	if code.Level() > region.County {
+		code = code.County()
+	}
+	return c.regionName(l, code)
 }
 
 // noticeListPage is the data of the public notice list (公示名单).
 type noticeListPage struct {
 	Region   string
+	Issuer   string
 	Code     region.Code
 	From, To period.Date
 	Regions  []regionOption
@@ -1254,7 +1314,7 @@ func (c *Console) handleNoticeList(w http.ResponseWriter, r *http.Request) error
 	}
 	p := c.newPage(r, "assistance_notice_list")
 	p.Print, p.Active = true, "assistance"
-	data := noticeListPage{Region: c.regionName(p.Lang, code), Code: code, From: from, To: to, Regions: c.regionOptions(p.Lang, pr.Scope)}
+	data := noticeListPage{Region: c.regionName(p.Lang, code), Issuer: c.countyName(p.Lang, code), Code: code, From: from, To: to, Regions: c.regionOptions(p.Lang, pr.Scope)}
 	p.Title = p.T("assistance.notice.title")
 	if len(rows) >= registry.PageMax {
 		data.Next = int64(rows[len(rows)-1].ID)

@@ -342,6 +342,12 @@ var assistanceMessages = map[string]msg{
 	"assistance.term.temporary_assistance.months_of_standard.expense":   {"支出型救助月数", "Months (expense)"},
 
 	"assistance.letter.stop_review":  {"您家庭享受的%s，经复核不再符合条件，自%s起停止发放。理由如下：", "After review, your household no longer qualifies for %s, which stops from %s, for these reasons:"},
+	"assistance.reason.no_longer":    {"不再符合条件：", "no longer eligible: "},
+	"assistance.reason.reversed":     {"事后审核不予确认：", "reversed on review: "},
+	"assistance.reason.note":         {"；审批意见：", "; decision note: "},
+	"assistance.reason.not_met":      {"不符合", "conditions not met: "},
+	"assistance.letter.reason":       {"不符合“%s”：%s", "Fails “%s”: %s"},
+	"assistance.letter.reason_bare":  {"不符合“%s”", "Fails “%s”"},
 	"assistance.letter.title.change": {"社会救助变更告知书", "Notice of a change of assistance"},
 	"assistance.letter.change":       {"您家庭享受的%s，经复核，自%s起救助金额由%s调整为%s。", "After review, the %s of your household is changed from %s: from %s to %s a month."},
 

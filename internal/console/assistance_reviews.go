@@ -136,6 +136,8 @@ type awardPage struct {
 	Refusal   string
 	Detail    string
 	Problems  map[string]string
+	// StopReason is the award's stop reason in words.
+	StopReason string
 }
 
 // reviewCard is one review of an award, explained.
@@ -200,7 +202,7 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 	pr, _ := auth.PrincipalFrom(r.Context())
 	p := c.newPage(r, "assistance_award")
 	p.Title, p.Active = p.T("assistance.award.title", int64(id)), "assistance"
-	data := &awardPage{Award: a, Programme: p.T("assistance.programme." + a.Programme), CanDecide: pr.Can(auth.PermApprove),
+	data := &awardPage{Award: a, Programme: p.T("assistance.programme." + a.Programme), CanDecide: pr.Can(auth.PermApprove), StopReason: reasonText(p.Lang, a.StopReason),
 		CanReview: pr.Can(auth.PermAssistance) && a.Status == assistance.AwardActive && (a.Programme == assistance.ProgDibao || a.Programme == assistance.ProgTekun)}
 	hh, err := c.awardHousehold(r.Context(), a)
 	if err != nil {
@@ -385,7 +387,7 @@ func (c *Console) handleReviewLetter(w http.ResponseWriter, r *http.Request) err
 	}
 	p := c.newPage(r, "assistance_review_letter")
 	p.Print, p.Active = true, "assistance"
-	data := reviewLetterPage{Award: a, Review: rv, Programme: p.T("assistance.programme." + a.Programme), Region: c.regionName(p.Lang, a.RegionCode),
+	data := reviewLetterPage{Award: a, Review: rv, Programme: p.T("assistance.programme." + a.Programme), Region: c.countyName(p.Lang, a.RegionCode),
 		Today: c.app.Clock.Today(), From: c.app.Clock.Date(rv.DecidedAt).Period().Add(1)}
 	switch rv.Outcome {
 	case assistance.ReviewChanged:
@@ -395,11 +397,7 @@ func (c *Console) handleReviewLetter(w http.ResponseWriter, r *http.Request) err
 		if len(rv.Decision) > 0 {
 			var d policy.Decision
 			if json.Unmarshal(rv.Decision, &d) == nil {
-				for _, x := range c.explain(p.Lang, &d).Conditions {
-					if !x.Holds {
-						data.Reasons = append(data.Reasons, x.Label)
-					}
-				}
+				data.Reasons = failedReasons(p.Lang, c.explain(p.Lang, &d))
 			}
 		}
 	default:

@@ -294,3 +294,309 @@ func excerpt(body, s string) string {
 	}
 	return body[max(0, i-100):min(len(body), i+500)]
 }
+
+// investigate posts the means test form of a case for household h as a
+// browser would: every living member counted with no income and no
+// supporter elsewhere, the first member's wage over 12 months given.
+func investigate(t *testing.T, s *site, c *client, action string, h registry.HouseholdID, wage string) (int, string) {
+	t.Helper()
+	hh, err := s.App.Registry.Household(s.App.System(context.Background(), "test"), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{"csrf": {c.csrf}, "version": {"0"}, "heating_type": {"central"}}
+	for i, m := range hh.Members {
+		k := fmt.Sprintf("m%d.", i)
+		v.Add("member", fmt.Sprint(i))
+		v.Set(k+"person", fmt.Sprint(m.PersonID))
+		v.Set(k+"counted", "on")
+		v.Set(k+"self_care", "able")
+		v.Set(k+"has_supporter", "no")
+	}
+	v.Set("m0.wage", wage)
+	return c.postPage(action, v)
+}
+
+// caseOf returns the case of a page's path, read as the system.
+func caseOf(t *testing.T, s *site, path string) *assistance.CaseView {
+	t.Helper()
+	v, err := s.App.Assistance.FindCase(s.App.System(context.Background(), "test"), caseIDOf(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// applyFor registers an application through the form and returns the
+// case page's path.
+func applyFor(t *testing.T, c *client, v url.Values) string {
+	t.Helper()
+	c.page("/assistance/cases/new")
+	v.Set("csrf", c.csrf)
+	resp := c.form("/assistance/cases", v, "same-origin")
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/assistance/cases/") {
+		t.Fatalf("the application = %d to %q", resp.StatusCode, loc)
+	}
+	c.page(loc)
+	return loc
+}
+
+// TestAssistanceFastTrackAndObjections takes temporary assistance down
+// the fast track (先行救助) and through the approver's review after the
+// fact, where a reversal needs its reason; and a 低保 case through an
+// objection on notice, listed while it is pending.
+func TestAssistanceFastTrackAndObjections(t *testing.T) {
+	s := newSite(t)
+	hh := findApplicant(t, s, "652301")
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+
+	// A form with problems answers 422 beside its fields and opens nothing.
+	cw.page("/assistance/cases/new")
+	code, body := cw.postPage("/assistance/cases", url.Values{"csrf": {cw.csrf}, "household": {fmt.Sprint(hh.ID)}, "programme": {"temporary_assistance"},
+		"channel": {"counter"}, "hardship_type": {"emergency"}, "expense": {"abc"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error"`) {
+		t.Fatalf("an application with a bad expense = %d:\n%s", code, excerpt(body, "field-error"))
+	}
+
+	tmp := applyFor(t, cw, url.Values{"household": {fmt.Sprint(hh.ID)}, "programme": {"temporary_assistance"}, "channel": {"township"},
+		"hardship_type": {"emergency"}, "expense": {"300"}})
+	if code, body := investigate(t, s, cw, tmp+"/investigation", hh.ID, ""); code != http.StatusSeeOther {
+		t.Fatalf("the investigation = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	_, page := cw.page(tmp)
+	if !strings.Contains(page, `data-testid="fast-track"`) {
+		t.Fatalf("an investigated emergency case offers no fast track:\n%s", excerpt(page, "next-step"))
+	}
+	if code, body := cw.postPage(tmp+"/fast-track", url.Values{"csrf": {cw.csrf}, "version": {"0"}}); code != http.StatusSeeOther {
+		t.Fatalf("the fast track = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if v := caseOf(t, s, tmp); v.Status != assistance.StatusGranted || v.Amount != 30000 {
+		t.Fatalf("after the fast track the case is %s at %d fen", v.Status, v.Amount)
+	}
+	_, page = cw.page("/assistance/cases?status=granted")
+	if !strings.Contains(page, fmt.Sprintf(`data-case="%d"`, caseIDOf(t, tmp))) || !strings.Contains(page, "300.00 元") {
+		t.Errorf("the list of grants to review lacks the case:\n%s", excerpt(page, "data-testid=\"cases\""))
+	}
+
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	_, page = ap.page(tmp)
+	if !strings.Contains(page, `data-testid="review-grant"`) {
+		t.Fatalf("the approver is offered no review of the grant:\n%s", excerpt(page, "next-step"))
+	}
+	// Reversing needs the reason the household is told.
+	code, body = ap.postPage(tmp+"/decision", url.Values{"csrf": {ap.csrf}, "version": {"0"}, "outcome": {"reject"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "填写有误") {
+		t.Errorf("a reversal without a reason = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if code, body := ap.postPage(tmp+"/decision", url.Values{"csrf": {ap.csrf}, "version": {"0"}, "outcome": {"approve"}, "note": {"情况属实"}}); code != http.StatusSeeOther {
+		t.Fatalf("the confirmation = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if _, page = ap.page(tmp); !strings.Contains(page, "已批准") || !strings.Contains(page, "事后审核：确认") {
+		t.Errorf("the confirmed grant reads:\n%s", excerpt(page, "case-status"))
+	}
+	if code, page := ap.page(tmp + "/letter"); code != http.StatusOK || !strings.Contains(page, "现予批准") {
+		t.Errorf("the grant letter = %d:\n%s", code, excerpt(page, "letter"))
+	}
+
+	// A 低保 case on notice with an objection is listed as pending until
+	// the objection is resolved.
+	dibao := applyFor(t, cw, url.Values{"household": {fmt.Sprint(hh.ID)}, "programme": {"dibao"}, "channel": {"counter"}})
+	if code, body := investigate(t, s, cw, dibao+"/investigation", hh.ID, "600"); code != http.StatusSeeOther {
+		t.Fatalf("the investigation = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if code, body := cw.postPage(dibao+"/assessment", url.Values{"csrf": {cw.csrf}, "version": {"0"}}); code != http.StatusSeeOther {
+		t.Fatalf("the assessment = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if v := caseOf(t, s, dibao); v.Status != assistance.StatusNotice {
+		t.Fatalf("the assessed case is %s, want notice", v.Status)
+	}
+	if code, _ := cw.postPage(dibao+"/objections", url.Values{"csrf": {cw.csrf}, "content": {" "}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("an empty objection = %d, want 422", code)
+	}
+	if code, body := cw.postPage(dibao+"/objections", url.Values{"csrf": {cw.csrf}, "objector": {"匿名"}, "content": {"该户有经营收入"}}); code != http.StatusSeeOther {
+		t.Fatalf("the objection = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	marker := fmt.Sprintf(`data-case="%d"`, caseIDOf(t, dibao))
+	if _, page = cw.page("/assistance/cases?objections=pending"); !strings.Contains(page, marker) {
+		t.Errorf("the list of objections pending lacks the case")
+	}
+	v := caseOf(t, s, dibao)
+	s.Clock.Set(func() time.Time {
+		y, m, d := v.NoticeTo.AddDays(1).YMD()
+		return time.Date(y, m, d, 10, 0, 0, 0, s.App.Juris.Zone)
+	})
+	// With the objection pending the case waits; the approver cannot
+	// approve it yet.
+	ap.page(dibao)
+	if code, body := ap.postPage(dibao+"/decision", url.Values{"csrf": {ap.csrf}, "version": {"0"}, "outcome": {"approve"}}); code != http.StatusConflict || !strings.Contains(body, `data-testid="refusal"`) {
+		t.Errorf("an approval with an objection pending = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if _, page = ap.page("/assistance/cases?status=to_approve"); !strings.Contains(page, marker) {
+		t.Errorf("the approver's list to approve lacks the case after its notice")
+	}
+	cw.page(dibao)
+	if code, body := cw.postPage(fmt.Sprintf("%s/objections/%d/resolution", dibao, v.Objections[0].ID), url.Values{"csrf": {cw.csrf}, "upheld": {"no"}, "finding": {"经核查无经营收入"}}); code != http.StatusSeeOther {
+		t.Fatalf("the resolution = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if _, page = cw.page("/assistance/cases?objections=pending"); strings.Contains(page, marker) {
+		t.Errorf("the list of objections pending still shows the resolved case")
+	}
+	// The approver refuses it, with the reason; the refusal letter says it
+	// and the right to appeal.
+	ap.page(dibao)
+	if code, body := ap.postPage(dibao+"/decision", url.Values{"csrf": {ap.csrf}, "version": {"0"}, "outcome": {"reject"}, "note": {"家庭财产超标"}}); code != http.StatusSeeOther {
+		t.Fatalf("the refusal = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if code, page := ap.page(dibao + "/letter"); code != http.StatusOK || !strings.Contains(page, "不予批准") || !strings.Contains(page, "家庭财产超标") || !strings.Contains(page, "行政复议") {
+		t.Errorf("the refusal letter = %d:\n%s", code, excerpt(page, "letter"))
+	}
+}
+
+// TestAssistanceAccess checks who may open the assistance pages: posts
+// without casework or approval get 403, a caseworker of another county
+// finds no case or award of Changji (404), only caseworkers apply, an
+// unknown filter is 422, and every change needs the CSRF token.
+func TestAssistanceAccess(t *testing.T) {
+	s := newSite(t)
+	ctx := s.App.System(context.Background(), "test")
+	cs, err := s.App.Assistance.Cases(ctx, assistance.CaseFilter{Region: "652301", Page: registry.Page{Limit: 1}})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no case in 652301: %v", err)
+	}
+	aw, err := s.App.Assistance.Awards(ctx, assistance.AwardFilter{Region: "652301", Page: registry.Page{Limit: 1}})
+	if err != nil || len(aw) == 0 {
+		t.Fatalf("no award in 652301: %v", err)
+	}
+	casePath, awardPath := fmt.Sprintf("/assistance/cases/%d", cs[0].ID), fmt.Sprintf("/assistance/awards/%d", aw[0].ID)
+
+	for _, who := range []string{"analyst", "auditor"} {
+		c := newClient(t, s)
+		c.signIn(who, "/")
+		for _, p := range []string{"/assistance", "/assistance/cases", casePath, casePath + "/approval-form", "/assistance/reviews", awardPath, "/assistance/notice-list"} {
+			if code := c.status(p); code != http.StatusForbidden {
+				t.Errorf("%s opens %s: %d, want 403", who, p, code)
+			}
+		}
+	}
+	f := newClient(t, s)
+	f.signIn("cw.fukang", "/")
+	for _, p := range []string{casePath, casePath + "/approval-form", casePath + "/letter", awardPath} {
+		if code := f.status(p); code != http.StatusNotFound {
+			t.Errorf("cw.fukang opens %s of 昌吉市: %d, want 404", p, code)
+		}
+	}
+	if code := f.status("/assistance/cases?region=652301"); code != http.StatusForbidden && code != http.StatusNotFound {
+		t.Errorf("cw.fukang lists 昌吉市's cases: %d, want 403 or 404", code)
+	}
+	if code, _ := f.postPage(awardPath+"/review", url.Values{"csrf": {f.csrf}, "heating_type": {"central"}}); code != http.StatusNotFound {
+		t.Errorf("cw.fukang reviews a 昌吉市 award: %d, want 404", code)
+	}
+	_, page := f.page("/assistance/cases")
+	if strings.Contains(page, "昌吉市") {
+		t.Errorf("cw.fukang's case list shows 昌吉市")
+	}
+	if code := f.status("/assistance/cases?status=nonsense"); code != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown status filter = %d, want 422", code)
+	}
+
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	if code := ap.status("/assistance/cases/new"); code != http.StatusForbidden {
+		t.Errorf("the approver opens the application form: %d, want 403", code)
+	}
+	if code, _ := ap.postPage(casePath+"/assessment", url.Values{"csrf": {ap.csrf}, "version": {"0"}}); code != http.StatusForbidden {
+		t.Errorf("the approver assesses a case: %d, want 403", code)
+	}
+	for _, p := range []string{"/assistance/cases", casePath, casePath + "/approval-form", "/assistance/reviews?status=proposed", awardPath, "/assistance/notice-list"} {
+		if code := ap.status(p); code != http.StatusOK {
+			t.Errorf("the approver opens %s: %d, want 200", p, code)
+		}
+	}
+
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	cw.page(casePath)
+	for _, p := range []string{"/assistance/cases", casePath + "/withdrawal", casePath + "/decision", awardPath + "/review"} {
+		if code, _ := cw.postPage(p, url.Values{"version": {"0"}, "outcome": {"approve"}}); code != http.StatusForbidden {
+			t.Errorf("POST %s without the CSRF token = %d, want 403", p, code)
+		}
+	}
+	if v := caseOf(t, s, casePath); v.Status != cs[0].Status || v.Version != cs[0].Version {
+		t.Errorf("a refused POST changed the case: %s v%d, was %s v%d", v.Status, v.Version, cs[0].Status, cs[0].Version)
+	}
+}
+
+// TestAssistanceReviewInBrowser reviews a 低保 award when its review is
+// due: the caseworker records the new means test, which finds the
+// household's income over the standard and proposes the stop; the
+// caseworker cannot decide it; the approver approves it, and the stop's
+// notice to the household gives the reasons.
+func TestAssistanceReviewInBrowser(t *testing.T) {
+	s := newSite(t)
+	ctx := s.App.System(context.Background(), "test")
+	aw, err := s.App.Assistance.Awards(ctx, assistance.AwardFilter{Region: "652301", Programme: assistance.ProgDibao, Status: assistance.AwardActive, Page: registry.Page{Limit: 1}})
+	if err != nil || len(aw) == 0 {
+		t.Fatalf("no active 低保 award in 652301: %v", err)
+	}
+	a := aw[0]
+	if due := a.ReviewDue; due > s.App.Clock.Today() {
+		y, m, d := due.YMD()
+		s.Clock.Set(func() time.Time { return time.Date(y, m, d, 10, 0, 0, 0, s.App.Juris.Zone) })
+	}
+	awardPath := fmt.Sprintf("/assistance/awards/%d", a.ID)
+
+	cw := s.newUser(t)
+	cw.signIn("cw.changji")
+	cw.open("/assistance/reviews")
+	cw.click(fmt.Sprintf(`[data-award="%d"]`, a.ID))
+	cw.waitFor(`[data-testid=means-form]`)
+	value(cw, chromedp.Evaluate[int](`document.querySelectorAll('select[name$=".has_supporter"]').forEach(function (s) { s.value = "no"; }), 0`))
+	cw.fill(`input[name$=".wage"]`, "200000")
+	cw.click(`[data-testid=investigate]`)
+	cw.waitFor(`[data-testid=review-outcome]`)
+	if got := cw.text(`[data-testid=review-outcome]`); got != "拟停止发放，待审批" {
+		t.Fatalf("the review's outcome reads %q", got)
+	}
+	if got := cw.text(`[data-testid=reviews]`); !strings.Contains(got, "不符合") || !strings.Contains(got, "人均收入低于保障标准") {
+		t.Errorf("the review's explanation reads:\n%s", got)
+	}
+	c := newClient(t, s)
+	c.signIn("cw.changji", "/")
+	_, page := c.page(awardPath)
+	m := regexp.MustCompile(`/reviews/(\d+)/decision`).FindStringSubmatch(page)
+	if m != nil {
+		t.Fatalf("the caseworker is offered the decision on the review")
+	}
+	rs, err := s.App.Assistance.AwardReviews(ctx, a.ID)
+	if err != nil || len(rs) == 0 {
+		t.Fatalf("the award has no review: %v", err)
+	}
+	decide := fmt.Sprintf("%s/reviews/%d/decision", awardPath, rs[len(rs)-1].ID)
+	if code, body := c.postPage(decide, url.Values{"csrf": {c.csrf}, "outcome": {"approve"}}); code != http.StatusForbidden || !strings.Contains(body, "另一位用户") {
+		t.Errorf("the caseworker's decision on the review = %d:\n%s", code, excerpt(body, "alert"))
+	}
+
+	ap := s.newUser(t)
+	ap.signIn("approver")
+	ap.open("/assistance/reviews?status=proposed")
+	ap.click(fmt.Sprintf(`[data-award="%d"]`, a.ID))
+	ap.run(chromedp.WaitVisible(`[data-testid=review-decision] textarea`), chromedp.SendKeys(`[data-testid=review-decision] textarea`, "核实"))
+	ap.click(`[data-testid=approve-review]`)
+	ap.waitFor(`[data-testid=review-letter]`)
+	if got := ap.text(`[data-testid=award-status]`); got != "已停止" {
+		t.Errorf("after the approved stop the award reads %q", got)
+	}
+	if got := ap.text(`[data-testid=award-facts]`); !strings.Contains(got, "不再符合条件：不符合人均收入低于保障标准") || strings.Contains(got, "income_below") {
+		t.Errorf("the stopped award's facts read:\n%s", got)
+	}
+	ap.screenshot("review")
+	ap.click(`[data-testid=review-letter]`)
+	ap.waitFor(`[data-testid=letter]`)
+	if got := ap.text(`[data-testid=letter]`); !strings.Contains(got, "停止发放") || !strings.Contains(got, "人均收入低于保障标准") || !strings.Contains(got, "行政复议") {
+		t.Errorf("the stop letter reads:\n%s", got)
+	}
+	ap.screenshot("stop-letter")
+}
