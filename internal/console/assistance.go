@@ -1011,7 +1011,7 @@ func exprText(l Lang, expr string, vals map[string]string) string {
 			case ops[name] != "":
 				b.WriteString(ops[name])
 			case vals[name] != "":
-				b.WriteString(termLabel(l, name) + "（" + vals[name] + "）")
+				b.WriteString(translate(l, "assistance.punct.value", termLabel(l, name), vals[name]))
 			default:
 				b.WriteString(termLabel(l, name))
 			}

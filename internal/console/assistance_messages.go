@@ -98,7 +98,7 @@ var assistanceMessages = map[string]msg{
 	"assistance.case.id_number":        {"公民身份号码", "ID number"},
 	"assistance.case.gender":           {"性别", "Gender"},
 	"assistance.case.age":              {"年龄", "Age"},
-	"assistance.case.deceased":         {"已故", "deceased"},
+	"assistance.case.deceased_mark":    {"（已故）", "(deceased)"},
 	"assistance.case.timeline":         {"办理经过", "History"},
 	"assistance.case.when":             {"时间", "When"},
 	"assistance.case.who":              {"经办人", "By"},
@@ -348,6 +348,9 @@ var assistanceMessages = map[string]msg{
 	"assistance.reason.not_met":      {"不符合", "conditions not met: "},
 	"assistance.letter.reason":       {"不符合“%s”：%s", "Fails “%s”: %s"},
 	"assistance.letter.reason_bare":  {"不符合“%s”", "Fails “%s”"},
+	"assistance.punct.value":         {"%s（%s）", "%s (%s)"},
+	"assistance.punct.colon":         {"：", ": "},
+	"assistance.punct.comma":         {"，", ", "},
 	"assistance.letter.title.change": {"社会救助变更告知书", "Notice of a change of assistance"},
 	"assistance.letter.change":       {"您家庭享受的%s，经复核，自%s起救助金额由%s调整为%s。", "After review, the %s of your household is changed from %s: from %s to %s a month."},
 

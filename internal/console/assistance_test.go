@@ -106,15 +106,20 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	cw := s.newUser(t)
 	cw.signIn("cw.changji")
 	cw.open("/assistance/cases")
+	cw.waitFor(`[data-testid=cases]`)
+	cw.screenshot("cases")
 	cw.click(`[data-testid=new-case]`)
+	cw.waitFor(`[data-testid=household-search]`)
 	cw.fill(`[data-testid=household-q]`, hh.HeadName)
-	cw.run(chromedpSubmit(`[data-testid=household-q]`))
+	cw.click(`[data-testid=household-search]`)
+	cw.waitFor(`[data-testid=households]`)
 	cw.click(fmt.Sprintf(`[data-household="%d"]`, hh.ID))
 	cw.waitFor(`[data-testid=apply-form]`)
 	if members := cw.text(`[data-testid=members]`); !strings.Contains(members, hh.HeadName) || !strings.Contains(members, "户主") {
 		t.Errorf("the application form's household reads:\n%s", members)
 	}
 	cw.run(chromedp.SetValue(`[data-testid=programme]`, "dibao"))
+	cw.screenshot("new-case")
 	cw.click(`[data-testid=apply]`)
 	cw.waitFor(`[data-testid=means-form]`)
 	loc := cw.location()
@@ -160,6 +165,14 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 		t.Errorf("the assessed amount reads %q", amount)
 	}
 	cw.screenshot("case")
+	cw.click(`[data-testid=lang]`)
+	cw.waitFor(`[data-testid=explain]`)
+	if got := cw.text(`[data-testid=explain]`); !strings.Contains(got, "Eligible") || !strings.Contains(got, "Income below the standard") {
+		t.Errorf("the English explanation reads:\n%s", got)
+	}
+	cw.screenshot("case-en")
+	cw.click(`[data-testid=lang]`)
+	cw.waitFor(`[data-testid=explain]`)
 
 	// The caseworker cannot decide: no approval form, and a decision sent
 	// anyway is refused, beside the case.
