@@ -466,6 +466,31 @@ func TestAssistanceFastTrackAndObjections(t *testing.T) {
 	if code, page := ap.page(dibao + "/letter"); code != http.StatusOK || !strings.Contains(page, "不予批准") || !strings.Contains(page, "家庭财产超标") || !strings.Contains(page, "行政复议") {
 		t.Errorf("the refusal letter = %d:\n%s", code, excerpt(page, "letter"))
 	}
+
+	// A new application uses the data match (信息核对) of the month instead
+	// of an investigation.
+	again := applyFor(t, cw, url.Values{"household": {fmt.Sprint(hh.ID)}, "programme": {"dibao"}, "channel": {"online"}})
+	hhr, err := s.App.Registry.Household(s.App.System(context.Background(), "test"), hh.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	match := &assistance.MeansTest{HouseholdID: hh.ID, Period: s.App.Clock.Today().Period(), HeatingType: "central", Source: assistance.SourceDataMatch}
+	for _, m := range hhr.Members {
+		match.Members = append(match.Members, assistance.Member{PersonID: m.PersonID, SelfCare: assistance.SelfCareAble, SupporterStated: true})
+	}
+	if _, err := s.App.Assistance.CreateMeansTest(s.App.System(context.Background(), "test"), match); err != nil {
+		t.Fatal(err)
+	}
+	_, page = cw.page(again)
+	if !strings.Contains(page, "/data-match") {
+		t.Fatalf("the case page offers no data match:\n%s", excerpt(page, "next-step"))
+	}
+	if code, body := cw.postPage(again+"/data-match", url.Values{"csrf": {cw.csrf}, "version": {"0"}, "test": {fmt.Sprint(match.ID)}}); code != http.StatusSeeOther {
+		t.Fatalf("using the data match = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if _, page = cw.page(again); !strings.Contains(page, "已调查，待审核") || !strings.Contains(page, "信息核对") {
+		t.Errorf("after the data match the case reads:\n%s", excerpt(page, "means-test"))
+	}
 }
 
 // TestAssistanceAccess checks who may open the assistance pages: posts
@@ -531,6 +556,18 @@ func TestAssistanceAccess(t *testing.T) {
 
 	cw := newClient(t, s)
 	cw.signIn("cw.changji", "/")
+	// Every link of the home queue to this area opens, for the post that
+	// works on it.
+	for _, q := range []struct {
+		c    *client
+		path string
+	}{{cw, "/assistance/cases?status=applied"}, {cw, "/assistance/cases?status=investigated"}, {cw, "/assistance/cases?objections=pending"},
+		{cw, "/assistance/reviews"}, {ap, "/assistance/cases?status=to_approve"}, {ap, "/assistance/cases?status=granted"},
+		{ap, "/assistance/reviews?status=proposed"}} {
+		if code := q.c.status(q.path); code != http.StatusOK {
+			t.Errorf("the home queue's %s = %d", q.path, code)
+		}
+	}
 	cw.page(casePath)
 	for _, p := range []string{"/assistance/cases", casePath + "/withdrawal", casePath + "/decision", awardPath + "/review"} {
 		if code, _ := cw.postPage(p, url.Values{"version": {"0"}, "outcome": {"approve"}}); code != http.StatusForbidden {
