@@ -91,7 +91,7 @@ type caseListPage struct {
 	Regions    []regionOption
 	Rows       []caseRow
 	Next       int64
-	NextQuery  string
+	NextHref   string
 	CanApply   bool
 }
 
@@ -172,7 +172,7 @@ func (c *Console) handleCases(w http.ResponseWriter, r *http.Request) error {
 			nq[k] = v
 		}
 		nq.Set("after", strconv.FormatInt(data.Next, 10))
-		data.NextQuery = nq.Encode()
+		data.NextHref = "/assistance/cases?" + nq.Encode()
 	}
 	for _, x := range rows {
 		name := x.HeadName

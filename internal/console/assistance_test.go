@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -552,6 +553,35 @@ func TestAssistanceAccess(t *testing.T) {
 		if code := ap.status(p); code != http.StatusOK {
 			t.Errorf("the approver opens %s: %d, want 200", p, code)
 		}
+	}
+
+	// A list longer than a page pages by key, with the filter kept.
+	var after int64
+	made := 0
+	for made < 55 {
+		hs, err := s.App.Registry.Households(ctx, registry.HouseholdFilter{Page: registry.Page{After: after, Limit: 100}})
+		if err != nil || len(hs) == 0 {
+			t.Fatalf("households after %d: %v", after, err)
+		}
+		for _, h := range hs {
+			after = int64(h.ID)
+			if made < 55 && s.App.Assistance.Apply(ctx, &assistance.Case{Programme: assistance.ProgTemporary, HouseholdID: h.ID, Channel: assistance.ChannelOnline,
+				HardshipType: assistance.HardshipExpense, Expense: 10000}, "") == nil {
+				made++
+			}
+		}
+	}
+	_, page = ap.page("/assistance/cases?status=applied&programme=temporary_assistance")
+	next := regexp.MustCompile(`href="(/assistance/cases\?[^"]+)" data-testid="next-page"`).FindStringSubmatch(page)
+	if next == nil || strings.Count(page, "data-case=") != 50 {
+		t.Fatalf("the first page lists %d cases and links %v", strings.Count(page, "data-case="), next)
+	}
+	href := html.UnescapeString(next[1])
+	if !strings.Contains(href, "status=applied") || !strings.Contains(href, "programme=temporary_assistance") || !strings.Contains(href, "after=") {
+		t.Errorf("the next page's link %q loses the filter", href)
+	}
+	if code, page := ap.page(href); code != http.StatusOK || strings.Count(page, "data-case=") < 5 || strings.Contains(page, `data-testid="next-page"`) {
+		t.Errorf("the second page = %d with %d cases", code, strings.Count(page, "data-case="))
 	}
 
 	cw := newClient(t, s)
