@@ -201,6 +201,9 @@ type newCasePage struct {
 	Form       applyForm
 	Problems   map[string]string
 	Message    string
+	// OpenCase is the open case of the household and programme that
+	// stopped the application, if found.
+	OpenCase assistance.CaseID
 }
 
 // householdChoice is a household found by searching a member.
@@ -343,15 +346,71 @@ func (c *Console) handleApply(w http.ResponseWriter, r *http.Request) error {
 		if code != fault.Invalid && code != fault.Conflict {
 			return err
 		}
+		l := langOf(r)
 		status := http.StatusUnprocessableEntity
-		data := &newCasePage{Form: form, Problems: faultFields(err)}
+		data := &newCasePage{Form: form, Problems: localProblems(l, faultFields(err))}
 		if code == fault.Conflict {
-			status, data.Message = http.StatusConflict, faultMessage(err)
+			status, data.Message = http.StatusConflict, c.openCaseText(r, l, cs, err)
+			data.OpenCase = c.openCase(r, cs)
 		}
 		return c.renderNewCase(w, r, status, data)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/assistance/cases/%d", cs.ID), http.StatusSeeOther)
 	return nil
+}
+
+// openCase finds the open case of the household and programme an
+// application met, 0 if none is found.
+func (c *Console) openCase(r *http.Request, cs *assistance.Case) assistance.CaseID {
+	open, err := c.app.Assistance.Cases(r.Context(), assistance.CaseFilter{HouseholdID: cs.HouseholdID, Programme: cs.Programme, Page: registry.Page{Limit: 100}})
+	if err != nil {
+		return 0
+	}
+	for _, o := range open {
+		if o.Status.Open() && (cs.Programme != assistance.ProgTekun || o.PersonID == cs.PersonID) {
+			return o.ID
+		}
+	}
+	return 0
+}
+
+// openCaseText says why an application was refused as a conflict: the
+// household has a case of the programme open; the service's words if it
+// was something else.
+func (c *Console) openCaseText(r *http.Request, l Lang, cs *assistance.Case, err error) string {
+	if id := c.openCase(r, cs); id != 0 {
+		return translate(l, "assistance.new.open_case", translate(l, "assistance.programme."+cs.Programme), int64(id))
+	}
+	return faultMessage(err)
+}
+
+// localProblems puts the problems of a form's fields into the page's
+// language where the field is one the assistance forms know; the
+// service's words otherwise. A member's field (m<i>.x) and the amount
+// fields share one text each.
+func localProblems(l Lang, fields map[string]string) map[string]string {
+	if len(fields) == 0 || l == EN {
+		return fields
+	}
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		name := k
+		if i := strings.LastIndexByte(k, '.'); i >= 0 && strings.HasPrefix(k, "m") {
+			name = k[i+1:]
+		}
+		switch name {
+		case "wage", "business", "property", "transfer", "deposit", "securities", "medical", "education", "rehabilitation", "living":
+			name = "amount"
+		case "vehicles", "houses", "businesses":
+			name = "count"
+		}
+		if _, ok := messages["assistance.problem."+name]; ok {
+			out[k] = translate(l, "assistance.problem."+name)
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // ---- the case page
@@ -524,10 +583,10 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
 			typed = f
 		}
-		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, faultFields(failed))
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, localProblems(p.Lang, faultFields(failed)))
 	}
 	if failed != nil {
-		data.Problems = faultFields(failed)
+		data.Problems = localProblems(p.Lang, faultFields(failed))
 		data.Refusal, data.Detail = c.refusalText(p.Lang, pr, v.Case, r, failed), faultMessage(failed)
 	}
 	p.Data = data

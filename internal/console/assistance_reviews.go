@@ -239,11 +239,11 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
 			typed = f
 		}
-		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/awards/%d/review", id), 0, data.Household, typed, faultFields(failed))
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/awards/%d/review", id), 0, data.Household, typed, localProblems(p.Lang, faultFields(failed)))
 		data.Means.Submit = "assistance.review.submit"
 	}
 	if failed != nil {
-		data.Problems = faultFields(failed)
+		data.Problems = localProblems(p.Lang, faultFields(failed))
 		data.Refusal, data.Detail = c.reviewRefusal(p.Lang, pr, r, failed), faultMessage(failed)
 	}
 	p.Data = data

@@ -370,7 +370,7 @@ func TestAssistanceFastTrackAndObjections(t *testing.T) {
 	cw.page("/assistance/cases/new")
 	code, body := cw.postPage("/assistance/cases", url.Values{"csrf": {cw.csrf}, "household": {fmt.Sprint(hh.ID)}, "programme": {"temporary_assistance"},
 		"channel": {"counter"}, "hardship_type": {"emergency"}, "expense": {"abc"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error"`) {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="field-error" role="alert">请填写未获其他保障的支出金额`) {
 		t.Fatalf("an application with a bad expense = %d:\n%s", code, excerpt(body, "field-error"))
 	}
 
@@ -388,6 +388,14 @@ func TestAssistanceFastTrackAndObjections(t *testing.T) {
 	}
 	if v := caseOf(t, s, tmp); v.Status != assistance.StatusGranted || v.Amount != 30000 {
 		t.Fatalf("after the fast track the case is %s at %d fen", v.Status, v.Amount)
+	}
+	// A second application of the programme while this one is open is
+	// refused, naming the open case.
+	cw.page("/assistance/cases/new")
+	code, body = cw.postPage("/assistance/cases", url.Values{"csrf": {cw.csrf}, "household": {fmt.Sprint(hh.ID)}, "programme": {"temporary_assistance"},
+		"channel": {"counter"}, "hardship_type": {"expense"}, "expense": {"100"}})
+	if want := fmt.Sprintf("该家庭已有未办结的临时救助申请（案件 %d）", caseIDOf(t, tmp)); code != http.StatusConflict || !strings.Contains(body, want) {
+		t.Errorf("a second application = %d, want 409 saying %s:\n%s", code, want, excerpt(body, "apply-refused"))
 	}
 	_, page = cw.page("/assistance/cases?status=granted")
 	if !strings.Contains(page, fmt.Sprintf(`data-case="%d"`, caseIDOf(t, tmp))) || !strings.Contains(page, "300.00 元") {
