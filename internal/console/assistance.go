@@ -587,7 +587,10 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if failed != nil {
 		data.Problems = localProblems(p.Lang, faultFields(failed))
-		data.Refusal, data.Detail = c.refusalText(p.Lang, pr, v.Case, r, failed), faultMessage(failed)
+		data.Refusal = c.refusalText(p.Lang, pr, v.Case, r, failed)
+		if generic(p.Lang, data.Refusal) {
+			data.Detail = faultMessage(failed)
+		}
 	}
 	p.Data = data
 	c.render(w, r, status, p)
@@ -616,6 +619,17 @@ func (c *Console) refusalText(l Lang, pr auth.Principal, cs *assistance.Case, r 
 		return translate(l, "error.invalid")
 	}
 	return translate(l, "error.internal")
+}
+
+// generic reports whether a refusal's text is one of the error page's
+// general ones, which the service's own words then complete.
+func generic(l Lang, text string) bool {
+	for _, k := range []string{"error.forbidden", "error.conflict", "error.internal"} {
+		if text == translate(l, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // testCard reads a means test for the case page.

@@ -104,6 +104,7 @@ var assistanceMessages = map[string]msg{
 	"assistance.case.who":              {"经办人", "By"},
 	"assistance.case.what":             {"事项", "Step"},
 	"assistance.case.print_form":       {"打印审批表", "Print the approval form"},
+	"assistance.case.print_notice":     {"打印公示名单", "Print the public notice list"},
 	"assistance.case.print_letter":     {"打印告知书", "Print the notice to the household"},
 	"assistance.case.next":             {"下一步", "Next step"},
 	"assistance.case.waiting_approver": {"等待另一位有审批权限的用户审批（审核审批分离）。", "Waiting for another user with the approval permission (maker-checker)."},
@@ -155,7 +156,7 @@ var assistanceMessages = map[string]msg{
 	"assistance.line.expense.living":         {"必要的基本生活支出", "Necessary living expenses"},
 
 	"assistance.inv.title":               {"入户调查（家庭经济状况核对）", "Home investigation (means test)"},
-	"assistance.inv.hint":                {"收入、支出填写申请前12个月的合计（元）；存款、有价证券填写余额（元）。养老金和社保待遇由系统从社保数据自动比对。", "Incomes and expenses: the total of the 12 months before the application (yuan); deposits and securities: the balance (yuan). Pensions and insurance benefits come from the insurance data."},
+	"assistance.inv.hint":                {"收入、支出填写核对月份前12个月的合计（元）；存款、有价证券填写余额（元）。养老金和社保待遇由系统从社保数据自动比对。", "Incomes and expenses: the total of the 12 months before the month checked (yuan); deposits and securities: the balance (yuan). Pensions and insurance benefits come from the insurance data."},
 	"assistance.inv.counted":             {"计入", "Counted"},
 	"assistance.inv.wage":                {"工资性收入", "Wages"},
 	"assistance.inv.business":            {"经营净收入", "Business"},

@@ -244,7 +244,10 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 	}
 	if failed != nil {
 		data.Problems = localProblems(p.Lang, faultFields(failed))
-		data.Refusal, data.Detail = c.reviewRefusal(p.Lang, pr, r, failed), faultMessage(failed)
+		data.Refusal = c.reviewRefusal(p.Lang, pr, r, failed)
+		if generic(p.Lang, data.Refusal) {
+			data.Detail = faultMessage(failed)
+		}
 	}
 	p.Data = data
 	c.render(w, r, status, p)

@@ -17,7 +17,6 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
-	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
 // applicant is a household of the demo with no open 低保 case, of working
@@ -253,7 +252,9 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	if got := ap.text(`[data-testid=letter]`); !strings.Contains(got, "现予批准") || !strings.Contains(got, "行政复议") {
 		t.Errorf("the grant letter reads:\n%s", got)
 	}
-	ap.open(fmt.Sprintf("/assistance/notice-list?region=652301&from=%s&to=%s", sqlstoretest.Today, after))
+	ap.open(casePath)
+	ap.click(`[data-testid=print-notice]`)
+	ap.waitFor(`[data-testid=notice-list]`)
 	list := ap.text(`[data-testid=notice-list]`)
 	if !strings.Contains(list, maskedName(hh.HeadName)) || strings.Contains(list, hh.HeadName) {
 		t.Errorf("the notice list does not show %s masked as %s:\n%s", hh.HeadName, maskedName(hh.HeadName), list)
@@ -500,6 +501,12 @@ func TestAssistanceFastTrackAndObjections(t *testing.T) {
 	if _, page = cw.page(again); !strings.Contains(page, "已调查，待审核") || !strings.Contains(page, "信息核对") {
 		t.Errorf("after the data match the case reads:\n%s", excerpt(page, "means-test"))
 	}
+	if code, body := cw.postPage(again+"/withdrawal", url.Values{"csrf": {cw.csrf}, "version": {"0"}, "note": {"申请人自愿撤回"}}); code != http.StatusSeeOther {
+		t.Fatalf("the withdrawal = %d:\n%s", code, excerpt(body, "alert"))
+	}
+	if v := caseOf(t, s, again); v.Status != assistance.StatusWithdrawn || v.Reason != "申请人自愿撤回" {
+		t.Errorf("after the withdrawal the case is %s (%q)", v.Status, v.Reason)
+	}
 }
 
 // TestAssistanceAccess checks who may open the assistance pages: posts
@@ -639,8 +646,11 @@ func TestAssistanceReviewInBrowser(t *testing.T) {
 	cw := s.newUser(t)
 	cw.signIn("cw.changji")
 	cw.open("/assistance/reviews")
+	cw.waitFor(`[data-testid=due]`)
+	cw.screenshot("reviews")
 	cw.click(fmt.Sprintf(`[data-award="%d"]`, a.ID))
 	cw.waitFor(`[data-testid=means-form]`)
+	cw.screenshot("review-form")
 	value(cw, chromedp.Evaluate[int](`document.querySelectorAll('select[name$=".has_supporter"]').forEach(function (s) { s.value = "no"; }), 0`))
 	cw.fill(`input[name$=".wage"]`, "200000")
 	cw.click(`[data-testid=investigate]`)
