@@ -1388,6 +1388,10 @@ func (c *Console) handleNoticeList(w http.ResponseWriter, r *http.Request) error
 	p := c.newPage(r, "assistance_notice_list")
 	p.Print, p.Active = true, "assistance"
 	data := noticeListPage{Region: c.regionName(p.Lang, code), Issuer: c.countyName(p.Lang, code), Code: code, From: from, To: to, Regions: c.regionOptions(p.Lang, pr.Scope)}
+	if !slices.ContainsFunc(data.Regions, func(o regionOption) bool { return o.Code == code }) {
+		// A village's list (公示 is posted where the household lives).
+		data.Regions = append(data.Regions, regionOption{Code: code, Name: data.Region})
+	}
 	p.Title = p.T("assistance.notice.title")
 	if len(rows) >= registry.PageMax {
 		data.Next = int64(rows[len(rows)-1].ID)

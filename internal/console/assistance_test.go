@@ -256,10 +256,23 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	ap.click(`[data-testid=print-notice]`)
 	ap.waitFor(`[data-testid=notice-list]`)
 	list := ap.text(`[data-testid=notice-list]`)
+	if got := value(ap, chromedp.Evaluate[string](`document.querySelector('select[name=region]').selectedOptions[0].textContent`)); got != caseVillage(t, s, casePath) {
+		t.Errorf("the notice list's region select shows %q, want the case's village %q", got, caseVillage(t, s, casePath))
+	}
 	if !strings.Contains(list, maskedName(hh.HeadName)) || strings.Contains(list, hh.HeadName) {
 		t.Errorf("the notice list does not show %s masked as %s:\n%s", hh.HeadName, maskedName(hh.HeadName), list)
 	}
 	ap.screenshot("notice-list")
+}
+
+// caseVillage names the division of a case (its household's village).
+func caseVillage(t *testing.T, s *site, path string) string {
+	t.Helper()
+	n, ok := s.App.Juris.Tree.Node(caseOf(t, s, path).RegionCode)
+	if !ok {
+		t.Fatalf("case %s has no division", path)
+	}
+	return n.NameZH
 }
 
 // maskedName is a name as a public notice shows it.
