@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/console"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 )
@@ -388,6 +389,12 @@ func TestAssistanceFastTrackAndObjections(t *testing.T) {
 		t.Fatalf("an application with a bad expense = %d:\n%s", code, excerpt(body, "field-error"))
 	}
 
+	// 特困 is decided per person: the form must name one.
+	code, body = cw.postPage("/assistance/cases", url.Values{"csrf": {cw.csrf}, "household": {fmt.Sprint(hh.ID)}, "programme": {"tekun"}, "channel": {"counter"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "特困人员救助须指定本家庭的一名成员") {
+		t.Errorf("a 特困 application naming no one = %d:\n%s", code, excerpt(body, "field-error"))
+	}
+
 	tmp := applyFor(t, cw, url.Values{"household": {fmt.Sprint(hh.ID)}, "programme": {"temporary_assistance"}, "channel": {"township"},
 		"hardship_type": {"emergency"}, "expense": {"300"}})
 	if code, body := investigate(t, s, cw, tmp+"/investigation", hh.ID, ""); code != http.StatusSeeOther {
@@ -710,4 +717,45 @@ func TestAssistanceReviewInBrowser(t *testing.T) {
 		t.Errorf("the stop letter reads:\n%s", got)
 	}
 	ap.screenshot("stop-letter")
+}
+
+// TestAssistanceWords checks that every value the assistance pages show
+// by its key has both languages: statuses, channels, programmes, line
+// kinds, sources, relations, outcomes.
+func TestAssistanceWords(t *testing.T) {
+	var keys []string
+	add := func(prefix string, vs ...string) {
+		for _, v := range vs {
+			keys = append(keys, prefix+"."+v)
+		}
+	}
+	add("assistance.case.status", "to_approve", "applied", "investigated", "notice", "proposed", "approved", "refused", "withdrawn", "granted", "reversed")
+	add("assistance.programme", assistance.CaseProgrammes...)
+	for _, c := range assistance.Channels {
+		add("assistance.channel", string(c))
+	}
+	for _, k := range assistance.LineKinds {
+		add("assistance.line", string(k))
+	}
+	for _, s := range assistance.Sources {
+		add("assistance.source", string(s))
+	}
+	for _, r := range []registry.Relation{registry.RelHead, registry.RelSpouse, registry.RelChild, registry.RelParent, registry.RelGrandchild,
+		registry.RelGrandparent, registry.RelSibling, registry.RelChildInLaw, registry.RelOther} {
+		add("assistance.relation", string(r))
+	}
+	for _, o := range []assistance.ReviewOutcome{assistance.ReviewContinue, assistance.ReviewChangeProposed, assistance.ReviewChanged,
+		assistance.ReviewChangeRejected, assistance.ReviewStopProposed, assistance.ReviewStopped, assistance.ReviewStopRejected} {
+		add("assistance.review.outcome", string(o))
+	}
+	add("assistance.award.status", string(assistance.AwardActive), string(assistance.AwardStopped), string(assistance.AwardGranted))
+	add("assistance.objection", string(assistance.ObjectionPending), string(assistance.ObjectionUpheld), string(assistance.ObjectionDismissed))
+	add("assistance.self_care", string(assistance.SelfCareAble), string(assistance.SelfCarePartlyUnable), string(assistance.SelfCareUnable))
+	add("assistance.hardship", string(assistance.HardshipEmergency), string(assistance.HardshipExpense))
+	add("assistance.heating", "central", "self_heating", "provided")
+	for _, k := range keys {
+		if zh, en := console.Translate(k); zh == k || en == k || zh == "" || en == "" {
+			t.Errorf("%s has no zh-CN or English", k)
+		}
+	}
 }
