@@ -519,21 +519,21 @@ func (c *Console) explainHousehold(l Lang, ex *assistance.Explanation) []string 
 	var out []string
 	for _, d := range []*policy.Decision{ex.Dibao, ex.DibaoEdge, ex.RigidExpense} {
 		if d != nil {
-			out = append(out, c.explain(l, d))
+			out = append(out, c.explainLine(l, d))
 		}
 	}
 	for _, md := range ex.Tekun {
 		if md.Decision != nil && md.Decision.Eligible {
-			out = append(out, c.explain(l, md.Decision))
+			out = append(out, c.explainLine(l, md.Decision))
 		}
 	}
 	return out
 }
 
-// explain tells one explained decision in a line of language l: the
+// explainLine tells one explained decision in a line of language l: the
 // programme by name, eligible with its amount in yuan, or what failed.
 // Every page of this file renders a policy.Decision through it alone.
-func (c *Console) explain(l Lang, d *policy.Decision) string {
+func (c *Console) explainLine(l Lang, d *policy.Decision) string {
 	name := d.NameZH
 	if l == EN && d.NameEN != "" {
 		name = d.NameEN

@@ -18,6 +18,7 @@ func (c *Console) routes() {
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
 	c.personRoutes()
 	c.insuranceRoutes()
+	c.assistanceRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
