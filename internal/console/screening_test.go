@@ -1,0 +1,242 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"safetynet/internal/assistance"
+	"safetynet/internal/auth"
+	"safetynet/internal/region"
+	"safetynet/internal/registry"
+	"safetynet/internal/screening"
+)
+
+// screeningAs returns a context acting as the demo user username, for the
+// services a test sets its scene with.
+func screeningAs(t *testing.T, s *site, username string) context.Context {
+	t.Helper()
+	u, err := s.App.Store.UserByName(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.WithPrincipal(context.Background(), auth.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope})
+}
+
+// severelyDisable records a grade-1 disability for up to n living persons
+// of region code who have none, so that this month's screening proposes
+// the nursing subsidy for them; it returns how many it recorded.
+func severelyDisable(t *testing.T, s *site, ctx context.Context, code string, n int) int {
+	t.Helper()
+	ps, err := s.App.Registry.Persons(ctx, registry.PersonFilter{Region: region.Code(code), Alive: true, Page: registry.Page{Limit: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	for _, p := range ps {
+		if done == n {
+			break
+		}
+		ds, err := s.App.Registry.Disabilities(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) > 0 {
+			continue
+		}
+		d := &registry.Disability{PersonID: p.ID, Kind: registry.DisPhysical, Grade: 1, Issued: s.App.Clock.Today().AddDays(-3)}
+		if err := s.App.Registry.CreateDisability(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		done++
+	}
+	return done
+}
+
+// careRun returns this month's nursing-subsidy run of Changji City.
+func careRun(t *testing.T, s *site, ctx context.Context) *screening.Run {
+	t.Helper()
+	runs, err := s.App.Screening.Runs(ctx, screening.RunFilter{Region: "652301", Period: s.App.Clock.Today().Period(), Programme: assistance.ProgDisabilityCare})
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("this month's nursing-subsidy runs of 652301: %d, %v", len(runs), err)
+	}
+	run, err := s.App.Screening.FindRun(ctx, runs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// TestScreeningRunInBrowser starts this month's screening job of Changji
+// City from the page as its caseworker, follows the job to its runs,
+// reviews the nursing-subsidy run (accepting all but one item, with the
+// reason), and has the approver approve it: the run reads 已批准 and only
+// the accepted items became awards.
+func TestScreeningRunInBrowser(t *testing.T) {
+	s := newSite(t)
+	cwCtx := screeningAs(t, s, "cw.changji")
+	if n := severelyDisable(t, s, cwCtx, "652301", 5); n < 2 {
+		t.Fatalf("only %d persons to disable", n)
+	}
+
+	u := s.newUser(t)
+	u.signIn("cw.changji")
+	u.open("/screening")
+	u.click(`[data-testid=start-submit]`)
+	// The job page polls until the job is done, then lists its runs.
+	u.waitFor(`[data-testid=job-runs]`)
+	if st := u.text(`[data-testid=job-status]`); st != "已完成" {
+		t.Errorf("the finished job reads %q, want 已完成", st)
+	}
+	if !strings.HasPrefix(u.location(), "/screening/jobs/") {
+		t.Fatalf("after starting the job at %s", u.location())
+	}
+	run := careRun(t, s, cwCtx)
+	if len(run.Items) < 2 {
+		t.Fatalf("the nursing-subsidy run has %d items, want the persons disabled", len(run.Items))
+	}
+	u.screenshot("screening-job")
+	u.click(fmt.Sprintf(`[data-testid=job-run-%d]`, run.ID))
+	u.waitFor(`[data-testid=items]`)
+	items := u.text(`[data-testid=items]`)
+	name := personName(t, s, run.Items[0].PersonID)
+	for _, want := range []string{name, "昌吉市", "新增", "元", "符合全部条件"} {
+		if !strings.Contains(items, want) {
+			t.Errorf("the items lack %q:\n%s", want, items)
+		}
+	}
+	if strings.Contains(items, "person") || strings.Contains(items, "disability_care") {
+		t.Errorf("the items read in machine language:\n%s", items)
+	}
+	if st := u.text(`[data-testid=run-status]`); st != "待复核" {
+		t.Errorf("the new run reads %q, want 待复核", st)
+	}
+
+	// Rejecting an item without the reason is refused beside the field,
+	// and nothing is reviewed.
+	last := run.Items[len(run.Items)-1].Seq
+	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
+	u.click(`[data-testid=review-submit]`)
+	u.waitFor(`[data-testid=problems]`)
+	if r := careRun(t, s, cwCtx); r.Items[0].ReviewedBy != 0 {
+		t.Fatal("a refused review reviewed items")
+	}
+	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
+	u.run(chromedp.SendKeys(`[data-testid=review-reason]`, "户籍迁出待核实"))
+	u.click(`[data-testid=review-submit]`)
+	u.waitFor(`[data-testid=decide-form], [data-testid=run-status]`)
+	if st := u.text(`[data-testid=run-status]`); st != "已复核待审批" {
+		t.Errorf("the reviewed run reads %q, want 已复核待审批", st)
+	}
+	if got := u.text(fmt.Sprintf(`[data-testid=item-%d]`, last)); !strings.Contains(got, "不同意") || !strings.Contains(got, "户籍迁出待核实") {
+		t.Errorf("the rejected item reads %q", got)
+	}
+	u.screenshot("screening-reviewed")
+
+	// The approver finds it among the runs to decide and approves it.
+	a := s.newUser(t)
+	a.signIn("approver")
+	a.open("/screening?status=reviewed")
+	a.click(fmt.Sprintf(`[data-testid=run-%d]`, run.ID))
+	a.run(chromedp.SendKeys(`[data-testid=decide-note]`, "同意"))
+	a.click(`[data-testid=decide-approve]`)
+	a.waitFor(`[data-testid=run-status]`)
+	if st := a.text(`[data-testid=run-status]`); st != "已批准" {
+		t.Errorf("the decided run reads %q, want 已批准", st)
+	}
+	a.screenshot("screening-approved")
+	got := careRun(t, s, cwCtx)
+	if got.Status != screening.RunApproved {
+		t.Fatalf("run %d is %s, want approved", got.ID, got.Status)
+	}
+	for _, it := range got.Items {
+		if it.Accepted == (it.Seq == last) {
+			t.Errorf("item %d accepted %v after the review", it.Seq, it.Accepted)
+		}
+	}
+}
+
+// personName returns the registered name of a person.
+func personName(t *testing.T, s *site, id registry.PersonID) string {
+	t.Helper()
+	names, err := s.App.Store.PersonNames(context.Background(), []registry.PersonID{id})
+	if err != nil || names[id] == "" {
+		t.Fatalf("no name of person %d: %v", id, err)
+	}
+	return names[id]
+}
+
+// TestScreeningAccess checks the screening pages' rules request by
+// request: a role without the permission gets 403, a caseworker of
+// another county finds a run of Changji City missing, a caseworker may
+// not decide, the maker-checker rule holds, and a form without the CSRF
+// token changes nothing.
+func TestScreeningAccess(t *testing.T) {
+	s := newSite(t)
+	cwCtx := screeningAs(t, s, "cw.changji")
+	severelyDisable(t, s, cwCtx, "652301", 3)
+	if _, err := s.App.Screening.Screen(cwCtx, assistance.ProgDisabilityCare, s.App.Clock.Today().Period(), "652301"); err != nil {
+		t.Fatal(err)
+	}
+	run := careRun(t, s, cwCtx)
+	path := fmt.Sprintf("/screening/runs/%d", run.ID)
+
+	analyst := newClient(t, s)
+	analyst.signIn("analyst", "/")
+	if code := analyst.status("/screening"); code != http.StatusForbidden {
+		t.Errorf("an analyst's /screening = %d, want 403", code)
+	}
+	fukang := newClient(t, s)
+	fukang.signIn("cw.fukang", "/")
+	if code := fukang.status(path); code != http.StatusNotFound {
+		t.Errorf("Fukang's caseworker opens a Changji run: %d, want 404", code)
+	}
+	if code := fukang.post(path+"/review", url.Values{"csrf": {fukang.csrf}}); code != http.StatusNotFound {
+		t.Errorf("Fukang's caseworker reviews a Changji run: %d, want 404", code)
+	}
+
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	if code, body := cw.page(path); code != http.StatusOK || !strings.Contains(body, "review-form") || strings.Contains(body, "decide-form") {
+		t.Errorf("the caseworker's run page = %d, want the review form and no decision", code)
+	}
+	if code := cw.post(path+"/decision", url.Values{"csrf": {cw.csrf}, "outcome": {"approve"}}); code != http.StatusForbidden {
+		t.Errorf("a caseworker decides a run: %d, want 403", code)
+	}
+	// Without the token: refused, nothing reviewed.
+	if code := cw.post(path+"/review", url.Values{}); code != http.StatusForbidden {
+		t.Errorf("a review without the CSRF token = %d, want 403", code)
+	}
+	if r := careRun(t, s, cwCtx); r.Status != screening.RunProposed || r.Items[0].ReviewedBy != 0 {
+		t.Fatalf("a forged review changed the run: %s", r.Status)
+	}
+	if code := cw.post(path+"/review", url.Values{"csrf": {cw.csrf}}); code != http.StatusSeeOther {
+		t.Fatalf("the caseworker's review = %d, want 303", code)
+	}
+
+	// An approver's rejection needs the note: shown beside the field, 422.
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	ap.page(path)
+	if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "outcome": {"reject"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("a rejection without the note = %d, want 422", code)
+	}
+	// Maker-checker: an approver who reviewed (here, made) a run may not
+	// decide it. The approver screens nothing (no assistance permission),
+	// so the rule is checked on the service with the approver as maker.
+	apCtx := screeningAs(t, s, "approver")
+	if _, err := s.App.Screening.Screen(apCtx, assistance.ProgHighAge, s.App.Clock.Today().Period(), "652301"); err == nil {
+		t.Error("an approver made a screening run")
+	}
+	if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != http.StatusSeeOther {
+		t.Errorf("the approver's approval = %d, want 303", code)
+	}
+	if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != http.StatusConflict {
+		t.Errorf("approving again = %d, want 409", code)
+	}
+}
