@@ -17,6 +17,7 @@ func (c *Console) routes() {
 	c.handle("GET /{$}", c.handleHome)
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
 	c.screeningRoutes()
+	c.paymentRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 

@@ -1,0 +1,317 @@
+package console_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"safetynet/internal/payment"
+	"safetynet/internal/registry"
+)
+
+// changedPayee is a payee whose confirmed account a test changed before
+// the month's payment run, and the batch that pays them.
+type changedPayee struct {
+	Name    string
+	Account *registry.BankAccount
+	Batch   *payment.Batch
+}
+
+// batchWithChangedAccount changes the account of a person of Changji City
+// paid last month from the assistance fund (requested by the county's
+// caseworker, confirmed by the approver), runs this month's assistance
+// payments of the city and makes the batch of that person's bank, by the
+// caseworker: a draft batch with one line whose account changed.
+func batchWithChangedAccount(t *testing.T, s *site) changedPayee {
+	t.Helper()
+	cw, ap := screeningAs(t, s, "cw.changji"), screeningAs(t, s, "approver")
+	this := s.App.Clock.Today().Period()
+	paid, err := s.App.Payments.Instructions(cw, payment.InstructionFilter{Region: "652301", Period: this.Add(-1), Fund: payment.FundAssistance, Status: payment.Paid, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out changedPayee
+	var old *registry.BankAccount
+	for _, in := range paid {
+		if in.PayeeKind != "person" {
+			continue
+		}
+		accts, err := s.App.Registry.BankAccounts(cw, registry.OwnerPerson, in.PayeeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := personName(t, s, registry.PersonID(in.PayeeID))
+		for _, a := range accts {
+			if a.Primary && a.Status == registry.StatusConfirmed && a.AccountName == name {
+				old, out.Name = a, name
+			}
+		}
+		if old != nil {
+			break
+		}
+	}
+	if old == nil {
+		t.Fatal("no person of 652301 paid last month into an account in their own name")
+	}
+	out.Account = &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: old.OwnerID, BankCode: old.BankCode, BankName: old.BankName,
+		AccountNo: "62220200009990" + fmt.Sprintf("%05d", old.OwnerID%100000), AccountName: out.Name, Primary: true}
+	if err := s.App.Registry.CreateBankAccount(cw, out.Account); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Registry.DecideBankAccount(ap, out.Account.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Assistance.Pay(cw, this, "652301"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Payments.Generate(cw, this, "652301"); err != nil {
+		t.Fatal(err)
+	}
+	if out.Batch, err = s.App.Payments.CreateBatch(cw, payment.FundAssistance, old.BankCode, this, "monthly", "652301"); err != nil {
+		t.Fatal(err)
+	}
+	if out.Batch.Lines < 2 {
+		t.Logf("the batch has %d line(s)", out.Batch.Lines)
+	}
+	return out
+}
+
+// TestBatchApprovalInBrowser has the approver open a draft batch whose
+// payee's account changed before the payment run: the changed line is
+// flagged (变更账户), listed first and counted at the top, with the payee's
+// name and the account masked; the approver prints the approval sheet and
+// approves the batch.
+func TestBatchApprovalInBrowser(t *testing.T) {
+	s := newSite(t)
+	cp := batchWithChangedAccount(t, s)
+
+	u := s.newUser(t)
+	u.signIn("approver")
+	u.open("/")
+	u.click(`[data-queue=batches_to_approve]`)
+	u.click(fmt.Sprintf(`[data-testid=batch-%d]`, cp.Batch.ID))
+	u.waitFor(`[data-testid=lines]`)
+	if got := u.text(`[data-testid=changed-count]`); got != "1" {
+		t.Errorf("the batch counts %q changed accounts, want 1", got)
+	}
+	first := u.text(`[data-testid=lines] tbody tr:first-child`)
+	if !strings.Contains(first, "变更账户") || !strings.Contains(first, cp.Name) {
+		t.Errorf("the first line reads %q, want %s's line flagged 变更账户", first, cp.Name)
+	}
+	// The new account by its last digits, masked as in the API's batch
+	// view, even for an approver who may see personal data.
+	if no := cp.Account.AccountNo; !strings.Contains(first, no[len(no)-4:]) || strings.Contains(first, no) {
+		t.Errorf("the first line %q does not show the new account masked", first)
+	}
+	if st := u.text(`[data-testid=batch-status]`); st != "待审批" {
+		t.Errorf("the batch reads %q, want 待审批", st)
+	}
+	u.screenshot("batch")
+
+	u.click(`[data-testid=sheet]`)
+	u.waitFor(`[data-testid=sheet-flagged]`)
+	if got := u.text(`[data-testid=sheet-flagged]`); !strings.Contains(got, cp.Name) || !strings.Contains(got, "变更账户") {
+		t.Errorf("the approval sheet's flagged lines read %q", got)
+	}
+	u.screenshot("batch-sheet")
+
+	u.open(fmt.Sprintf("/payments/batches/%d", cp.Batch.ID))
+	u.click(`[data-testid=approve]`)
+	u.waitFor(`[data-testid=batch-status]`)
+	if st := u.text(`[data-testid=batch-status]`); st != "已审批待导出" {
+		t.Errorf("the approved batch reads %q, want 已审批待导出", st)
+	}
+	b, err := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID)
+	if err != nil || b.Status != payment.BatchApproved {
+		t.Fatalf("batch %d after approval: %+v, %v", cp.Batch.ID, b, err)
+	}
+}
+
+// TestPaymentsAccess checks the payment pages' rules request by request:
+// a caseworker may not approve a batch (403, shown), a caseworker of
+// another county finds a batch of Changji City missing, a role without the
+// permission gets 403, a form without the CSRF token changes nothing, only
+// a post that may see full accounts exports the bank file (the others are
+// told why), and a return file with a bad row is refused whole, row by
+// row, before the right one settles the batch.
+func TestPaymentsAccess(t *testing.T) {
+	s := newSite(t)
+	cp := batchWithChangedAccount(t, s)
+	path := fmt.Sprintf("/payments/batches/%d", cp.Batch.ID)
+
+	analyst := newClient(t, s)
+	analyst.signIn("analyst", "/")
+	if code := analyst.status("/payments"); code != http.StatusForbidden {
+		t.Errorf("an analyst's /payments = %d, want 403", code)
+	}
+	fukang := newClient(t, s)
+	fukang.signIn("cw.fukang", "/")
+	if code := fukang.status(path); code != http.StatusNotFound {
+		t.Errorf("Fukang's caseworker opens a Changji batch: %d, want 404", code)
+	}
+
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	code, body := cw.page(path)
+	if code != http.StatusOK || strings.Contains(body, "approve-form") {
+		t.Errorf("the caseworker's batch page = %d, with the approval form: %v", code, strings.Contains(body, "approve-form"))
+	}
+	if regexp.MustCompile(cp.Account.AccountNo).MatchString(body) {
+		t.Error("the caseworker's batch page shows a whole account number")
+	}
+	version := url.Values{"csrf": {cw.csrf}, "version": {fmt.Sprint(cp.Batch.Version)}}
+	resp := cw.form(path+"/decision", version, "same-origin")
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a caseworker approves a batch: %d, want 403", resp.StatusCode)
+	}
+
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	ap.page(path)
+	if code := ap.post(path+"/decision", url.Values{"version": {fmt.Sprint(cp.Batch.Version)}}); code != http.StatusForbidden {
+		t.Errorf("an approval without the CSRF token = %d, want 403", code)
+	}
+	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchDraft {
+		t.Fatalf("a forged approval changed the batch: %s", b.Status)
+	}
+	if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "version": {fmt.Sprint(cp.Batch.Version)}}); code != http.StatusSeeOther {
+		t.Fatalf("the approver's approval = %d, want 303", code)
+	}
+
+	// Export: the caseworker is told why not; the administrator downloads.
+	code, body = cw.page(path)
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="export-why"`) || strings.Contains(body, "export-form") {
+		t.Errorf("the caseworker's approved batch = %d, want the reason the export is not theirs", code)
+	}
+	b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID)
+	if code := cw.post(path+"/export", url.Values{"csrf": {cw.csrf}, "version": {fmt.Sprint(b.Version)}, "format": {"csv"}}); code != http.StatusForbidden {
+		t.Errorf("a caseworker exports the bank file: %d, want 403", code)
+	}
+	admin := newClient(t, s)
+	admin.signIn("admin", "/")
+	admin.page(path)
+	resp = admin.form(path+"/export", url.Values{"csrf": {admin.csrf}, "version": {fmt.Sprint(b.Version)}, "format": {"csv"}}, "same-origin")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("the administrator's export = %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+
+	// The bank's return: a file with a reference not of the batch is
+	// refused whole, the row named; nothing is posted.
+	lines, err := s.App.Payments.BatchLines(screeningAs(t, s, "approver"), cp.Batch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good, bad strings.Builder
+	good.WriteString("参考号,处理结果,失败原因\n")
+	bad.WriteString("参考号,处理结果,失败原因\n")
+	for i, l := range lines {
+		fmt.Fprintf(&good, "%s,成功,\n", l.Reference)
+		if i == 0 {
+			fmt.Fprintf(&bad, "NOT-A-LINE,成功,\n")
+		} else {
+			fmt.Fprintf(&bad, "%s,成功,\n", l.Reference)
+		}
+	}
+	cw.page(path)
+	code, body = cw.upload(path+"/returns", "return.csv", bad.String())
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "return-report") || !strings.Contains(body, "参考号不属于本批次") {
+		t.Errorf("a return file with a bad row = %d:\n%s", code, body)
+	}
+	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchExported {
+		t.Fatalf("a refused return file changed the batch: %s", b.Status)
+	}
+	if code, _ := cw.upload(path+"/returns", "return.csv", good.String()); code != http.StatusSeeOther {
+		t.Errorf("the right return file = %d, want 303", code)
+	}
+	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchSettled {
+		t.Errorf("after the return file the batch is %s, want settled", b.Status)
+	}
+}
+
+// upload posts a file as the return form does (multipart, with the CSRF
+// token) and returns the status and body.
+func (c *client) upload(path, name, content string) (int, string) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", c.csrf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	io.WriteString(fw, content)
+	mw.Close()
+	req, err := http.NewRequest("POST", c.s.URL+path, &buf)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestPendingAccounts has a caseworker's new account of a person listed
+// for the approver (holder by name, masked for the caseworker), refused
+// to the caseworker's confirmation, a rejection without the note refused
+// beside the field, and confirmed by the approver.
+func TestPendingAccounts(t *testing.T) {
+	s := newSite(t)
+	cwCtx := screeningAs(t, s, "cw.changji")
+	ps, err := s.App.Registry.Persons(cwCtx, registry.PersonFilter{Region: "652301", Alive: true, Page: registry.Page{Limit: 1}})
+	if err != nil || len(ps) == 0 {
+		t.Fatal(err)
+	}
+	acct := &registry.BankAccount{OwnerKind: registry.OwnerPerson, OwnerID: int64(ps[0].ID), BankCode: "ICBC", BankName: "中国工商银行昌吉分行",
+		AccountNo: "6222020000001234567", AccountName: ps[0].Name, Primary: true}
+	if err := s.App.Registry.CreateBankAccount(cwCtx, acct); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/persons/accounts/%d/decision", acct.ID)
+
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	code, body := cw.page("/persons/accounts?status=pending")
+	if code != http.StatusOK || !strings.Contains(body, ps[0].Name) || strings.Contains(body, acct.AccountNo) || !strings.Contains(body, "4567") {
+		t.Errorf("the caseworker's pending accounts = %d, want %s's account masked", code, ps[0].Name)
+	}
+	if code := cw.post(path, url.Values{"csrf": {cw.csrf}, "outcome": {"approve"}}); code != http.StatusForbidden {
+		t.Errorf("the caseworker confirms their own request: %d, want 403", code)
+	}
+	fukang := newClient(t, s)
+	fukang.signIn("cw.fukang", "/")
+	if _, body := fukang.page("/persons/accounts?status=pending"); strings.Contains(body, ps[0].Name) {
+		t.Error("Fukang's caseworker lists a Changji account")
+	}
+
+	u := s.newUser(t)
+	u.signIn("approver")
+	u.open("/")
+	u.click(`[data-queue=accounts_to_confirm]`)
+	u.waitFor(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID))
+	if row := u.text(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID)); !strings.Contains(row, ps[0].Name) || !strings.Contains(row, "设为发放账户") {
+		t.Errorf("the pending account reads %q", row)
+	}
+	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, acct.ID))
+	u.waitFor(`[data-testid=problems]`)
+	u.screenshot("accounts-reject-without-note")
+	u.click(fmt.Sprintf(`[data-testid=confirm-%d]`, acct.ID))
+	u.waitFor(`h1`)
+	if got, err := s.App.Registry.BankAccount(cwCtx, acct.ID); err != nil || got.Status != registry.StatusConfirmed || !got.Primary {
+		t.Fatalf("the account after confirmation: %+v, %v", got, err)
+	}
+	if loc := u.location(); loc != "/persons/accounts?status=pending" {
+		t.Errorf("after the decision at %s", loc)
+	}
+}
