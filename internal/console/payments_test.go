@@ -315,3 +315,39 @@ func TestPendingAccounts(t *testing.T) {
 		t.Errorf("after the decision at %s", loc)
 	}
 }
+
+// TestPaymentRunInBrowser has Changji City's caseworker run this month's
+// payments from the page, read what the run made, make the batch of a bank
+// and land on it, waiting for approval; then read the page in English.
+func TestPaymentRunInBrowser(t *testing.T) {
+	s := newSite(t)
+	if _, err := s.App.Assistance.Pay(screeningAs(t, s, "cw.changji"), s.App.Clock.Today().Period(), "652301"); err != nil {
+		t.Fatal(err)
+	}
+	u := s.newUser(t)
+	u.signIn("cw.changji")
+	u.open("/payments")
+	u.click(`[data-testid=run-submit]`)
+	u.waitFor(`[data-testid=run-done]`)
+	if got := u.text(`[data-testid=run-done]`); !strings.Contains(got, "已生成") {
+		t.Errorf("after the run the page reads %q", got)
+	}
+	if banks := u.text(`[data-testid=banks]`); !strings.Contains(banks, "社会救助资金") || !strings.Contains(banks, "元") {
+		t.Errorf("the banks to batch read:\n%s", banks)
+	}
+	u.screenshot("payments")
+	u.click(`[data-testid=banks] tbody tr:first-child button`)
+	u.waitFor(`[data-testid=batch-status]`)
+	if st := u.text(`[data-testid=batch-status]`); st != "待审批" {
+		t.Errorf("the new batch reads %q, want 待审批", st)
+	}
+	if !strings.HasPrefix(u.location(), "/payments/batches/") {
+		t.Errorf("after making the batch at %s", u.location())
+	}
+	u.click(`[data-testid=lang]`)
+	u.waitFor(`[data-testid=batch-status]`)
+	if st := u.text(`[data-testid=batch-status]`); st != "To approve" {
+		t.Errorf("the English batch reads %q, want To approve", st)
+	}
+	u.screenshot("batch-en")
+}

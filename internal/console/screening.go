@@ -631,6 +631,7 @@ var screeningMessages = map[string]msg{
 	"screening.outcome_bad":                             {"请选择批准或不予批准", "choose approve or reject"},
 	"screening.system":                                  {"系统", "the system"},
 	"screening.problem":                                 {"请按提示修改：", "Please correct:"},
+	"screening.sep":                                     {"：", ": "},
 	"screening.list_sep":                                {"；", "; "},
 	"screening.reason.new":                              {"符合全部条件，核定金额 %s", "Meets every condition: %s"},
 	"screening.reason.changed":                          {"金额由 %s 调整为 %s", "Amount changes from %s to %s"},
