@@ -147,13 +147,30 @@ func TestPaymentsAccess(t *testing.T) {
 
 	analyst := newClient(t, s)
 	analyst.signIn("analyst", "/")
-	if code := analyst.status("/payments"); code != http.StatusForbidden {
-		t.Errorf("an analyst's /payments = %d, want 403", code)
+	for _, p := range []string{"/payments", "/payments/batches", path, path + "/sheet", "/persons/accounts?status=pending"} {
+		if code := analyst.status(p); code != http.StatusForbidden {
+			t.Errorf("an analyst's %s = %d, want 403", p, code)
+		}
 	}
 	fukang := newClient(t, s)
 	fukang.signIn("cw.fukang", "/")
-	if code := fukang.status(path); code != http.StatusNotFound {
-		t.Errorf("Fukang's caseworker opens a Changji batch: %d, want 404", code)
+	for _, p := range []string{path, path + "/sheet"} {
+		if code := fukang.status(p); code != http.StatusNotFound {
+			t.Errorf("Fukang's caseworker opens Changji's %s: %d, want 404", p, code)
+		}
+	}
+	if code := fukang.post(path+"/cancellation", url.Values{"csrf": {fukang.csrf}, "version": {fmt.Sprint(cp.Batch.Version)}}); code != http.StatusNotFound {
+		t.Errorf("Fukang's caseworker cancels a Changji batch: %d, want 404", code)
+	}
+	// The approver checks; making and paying are the payment posts'.
+	checker := newClient(t, s)
+	checker.signIn("approver", "/")
+	checker.page("/payments")
+	month := s.App.Clock.Today().Period().String()
+	for _, p := range []string{"/payments/runs", "/payments/batches", path + "/cancellation", path + "/export", path + "/returns"} {
+		if code := checker.post(p, url.Values{"csrf": {checker.csrf}, "month": {month}, "version": {fmt.Sprint(cp.Batch.Version)}}); code != http.StatusForbidden {
+			t.Errorf("an approver posts %s: %d, want 403", p, code)
+		}
 	}
 
 	cw := newClient(t, s)

@@ -186,22 +186,44 @@ func TestScreeningAccess(t *testing.T) {
 	run := careRun(t, s, cwCtx)
 	path := fmt.Sprintf("/screening/runs/%d", run.ID)
 
+	job, _, err := s.App.Screening.StartJob(cwCtx, s.App.Clock.Today().Period(), "652301")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobPath := fmt.Sprintf("/screening/jobs/%d", job.ID)
+
 	analyst := newClient(t, s)
 	analyst.signIn("analyst", "/")
-	if code := analyst.status("/screening"); code != http.StatusForbidden {
-		t.Errorf("an analyst's /screening = %d, want 403", code)
+	for _, p := range []string{"/screening", path, jobPath} {
+		if code := analyst.status(p); code != http.StatusForbidden {
+			t.Errorf("an analyst's %s = %d, want 403", p, code)
+		}
 	}
 	fukang := newClient(t, s)
 	fukang.signIn("cw.fukang", "/")
-	if code := fukang.status(path); code != http.StatusNotFound {
-		t.Errorf("Fukang's caseworker opens a Changji run: %d, want 404", code)
+	for _, p := range []string{path, jobPath, jobPath + "/progress"} {
+		if code := fukang.status(p); code != http.StatusNotFound {
+			t.Errorf("Fukang's caseworker opens Changji's %s: %d, want 404", p, code)
+		}
 	}
 	if code := fukang.post(path+"/review", url.Values{"csrf": {fukang.csrf}}); code != http.StatusNotFound {
 		t.Errorf("Fukang's caseworker reviews a Changji run: %d, want 404", code)
 	}
+	approver := newClient(t, s)
+	approver.signIn("approver", "/")
+	approver.page("/screening")
+	for _, p := range []string{"/screening/jobs", path + "/review"} {
+		if code := approver.post(p, url.Values{"csrf": {approver.csrf}, "month": {job.Period.String()}}); code != http.StatusForbidden {
+			t.Errorf("an approver posts %s: %d, want 403", p, code)
+		}
+	}
 
 	cw := newClient(t, s)
 	cw.signIn("cw.changji", "/")
+	// The job page's poll answers its progress alone, without the layout.
+	if code, body := cw.page(jobPath + "/progress"); code != http.StatusOK || !strings.Contains(body, `id="job-progress"`) || strings.Contains(body, "<html") {
+		t.Errorf("the job's progress = %d:\n%s", code, body)
+	}
 	if code, body := cw.page(path); code != http.StatusOK || !strings.Contains(body, "review-form") || strings.Contains(body, "decide-form") {
 		t.Errorf("the caseworker's run page = %d, want the review form and no decision", code)
 	}
