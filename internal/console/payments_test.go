@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"safetynet/internal/payment"
 	"safetynet/internal/registry"
 )
@@ -123,7 +125,7 @@ func TestBatchApprovalInBrowser(t *testing.T) {
 
 	u.open(fmt.Sprintf("/payments/batches/%d", cp.Batch.ID))
 	u.click(`[data-testid=approve]`)
-	u.waitFor(`[data-testid=batch-status]`)
+	u.waitFor(`[data-testid=batch-status][data-status=approved]`)
 	if st := u.text(`[data-testid=batch-status]`); st != "已审批待导出" {
 		t.Errorf("the approved batch reads %q, want 已审批待导出", st)
 	}
@@ -324,7 +326,7 @@ func TestPendingAccounts(t *testing.T) {
 	u.waitFor(`[data-testid=problems]`)
 	u.screenshot("accounts-reject-without-note")
 	u.click(fmt.Sprintf(`[data-testid=confirm-%d]`, acct.ID))
-	u.waitFor(`h1`)
+	u.run(chromedp.WaitNotPresent(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID)))
 	if got, err := s.App.Registry.BankAccount(cwCtx, acct.ID); err != nil || got.Status != registry.StatusConfirmed || !got.Primary {
 		t.Fatalf("the account after confirmation: %+v, %v", got, err)
 	}
@@ -362,7 +364,7 @@ func TestPaymentRunInBrowser(t *testing.T) {
 		t.Errorf("after making the batch at %s", u.location())
 	}
 	u.click(`[data-testid=lang]`)
-	u.waitFor(`[data-testid=batch-status]`)
+	u.waitFor(`html[lang=en] [data-testid=batch-status]`)
 	if st := u.text(`[data-testid=batch-status]`); st != "To approve" {
 		t.Errorf("the English batch reads %q, want To approve", st)
 	}

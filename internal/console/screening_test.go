@@ -129,7 +129,7 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
 	u.run(chromedp.SendKeys(`[data-testid=review-reason]`, "户籍迁出待核实"))
 	u.click(`[data-testid=review-submit]`)
-	u.waitFor(`[data-testid=decide-form], [data-testid=run-status]`)
+	u.waitFor(`[data-testid=run-status][data-status=reviewed]`)
 	if st := u.text(`[data-testid=run-status]`); st != "已复核待审批" {
 		t.Errorf("the reviewed run reads %q, want 已复核待审批", st)
 	}
@@ -145,7 +145,7 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	a.click(fmt.Sprintf(`[data-testid=run-%d]`, run.ID))
 	a.run(chromedp.SendKeys(`[data-testid=decide-note]`, "同意"))
 	a.click(`[data-testid=decide-approve]`)
-	a.waitFor(`[data-testid=run-status]`)
+	a.waitFor(`[data-testid=run-status][data-status=approved]`)
 	if st := a.text(`[data-testid=run-status]`); st != "已批准" {
 		t.Errorf("the decided run reads %q, want 已批准", st)
 	}
