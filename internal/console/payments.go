@@ -616,6 +616,8 @@ func (c *Console) showPendingAccounts(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	v := c.viewOf(r)
+	// A page's accounts are requested by few users: each is read once.
+	requesters := map[string]string{}
 	for _, b := range bs {
 		row := accountRow{ID: b.ID, OwnerID: b.OwnerID, Person: b.OwnerKind == registry.OwnerPerson, Holder: b.AccountName, Account: v.Account(b.AccountNo),
 			BankName: b.BankName, Region: b.RegionCode, RequestedBy: b.RequestedName, RequestedAt: timeText(p.Lang, c.app.Juris, b.RequestedAt),
@@ -625,8 +627,13 @@ func (c *Console) showPendingAccounts(w http.ResponseWriter, r *http.Request, st
 		} else {
 			row.Owner = b.AccountName
 		}
-		if u, err := c.app.Store.UserByName(r.Context(), b.RequestedName); err == nil && u.DisplayName != "" {
-			row.RequestedBy = u.DisplayName
+		if shown, ok := requesters[b.RequestedName]; ok {
+			row.RequestedBy = shown
+		} else {
+			if u, err := c.app.Store.UserByName(r.Context(), b.RequestedName); err == nil && u.DisplayName != "" {
+				row.RequestedBy = u.DisplayName
+			}
+			requesters[b.RequestedName] = row.RequestedBy
 		}
 		data.Rows = append(data.Rows, row)
 	}
