@@ -96,8 +96,9 @@ func TestBatchApprovalInBrowser(t *testing.T) {
 	u := s.newUser(t)
 	u.signIn("approver")
 	u.open("/")
-	u.click(`[data-queue=batches_to_approve]`)
-	u.click(fmt.Sprintf(`[data-testid=batch-%d]`, cp.Batch.ID))
+	followClick(u, `[data-queue=batches_to_approve]`)
+	u.waitFor(`[data-testid=batches]`)
+	followClick(u, fmt.Sprintf(`[data-testid=batch-%d]`, cp.Batch.ID))
 	u.waitFor(`[data-testid=lines]`)
 	if got := u.text(`[data-testid=changed-count]`); got != "1" {
 		t.Errorf("the batch counts %q changed accounts, want 1", got)
@@ -116,7 +117,7 @@ func TestBatchApprovalInBrowser(t *testing.T) {
 	}
 	u.screenshot("batch")
 
-	u.click(`[data-testid=sheet]`)
+	followClick(u, `[data-testid=sheet]`)
 	u.waitFor(`[data-testid=sheet-flagged]`)
 	if got := u.text(`[data-testid=sheet-flagged]`); !strings.Contains(got, cp.Name) || !strings.Contains(got, "变更账户") {
 		t.Errorf("the approval sheet's flagged lines read %q", got)
@@ -124,7 +125,7 @@ func TestBatchApprovalInBrowser(t *testing.T) {
 	u.screenshot("batch-sheet")
 
 	u.open(fmt.Sprintf("/payments/batches/%d", cp.Batch.ID))
-	u.click(`[data-testid=approve]`)
+	followClick(u, `[data-testid=approve]`)
 	u.waitFor(`[data-testid=batch-status][data-status=approved]`)
 	if st := u.text(`[data-testid=batch-status]`); st != "已审批待导出" {
 		t.Errorf("the approved batch reads %q, want 已审批待导出", st)
@@ -317,15 +318,15 @@ func TestPendingAccounts(t *testing.T) {
 	u := s.newUser(t)
 	u.signIn("approver")
 	u.open("/")
-	u.click(`[data-queue=accounts_to_confirm]`)
+	followClick(u, `[data-queue=accounts_to_confirm]`)
 	u.waitFor(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID))
 	if row := u.text(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID)); !strings.Contains(row, ps[0].Name) || !strings.Contains(row, "设为发放账户") {
 		t.Errorf("the pending account reads %q", row)
 	}
-	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, acct.ID))
+	followClick(u, fmt.Sprintf(`[data-testid=reject-%d]`, acct.ID))
 	u.waitFor(`[data-testid=problems]`)
 	u.screenshot("accounts-reject-without-note")
-	u.click(fmt.Sprintf(`[data-testid=confirm-%d]`, acct.ID))
+	followClick(u, fmt.Sprintf(`[data-testid=confirm-%d]`, acct.ID))
 	u.run(chromedp.WaitNotPresent(fmt.Sprintf(`[data-testid=account-%d]`, acct.ID)))
 	if got, err := s.App.Registry.BankAccount(cwCtx, acct.ID); err != nil || got.Status != registry.StatusConfirmed || !got.Primary {
 		t.Fatalf("the account after confirmation: %+v, %v", got, err)
@@ -346,7 +347,7 @@ func TestPaymentRunInBrowser(t *testing.T) {
 	u := s.newUser(t)
 	u.signIn("cw.changji")
 	u.open("/payments")
-	u.click(`[data-testid=run-submit]`)
+	followClick(u, `[data-testid=run-submit]`)
 	u.waitFor(`[data-testid=run-done]`)
 	if got := u.text(`[data-testid=run-done]`); !strings.Contains(got, "已生成") {
 		t.Errorf("after the run the page reads %q", got)
@@ -355,7 +356,7 @@ func TestPaymentRunInBrowser(t *testing.T) {
 		t.Errorf("the banks to batch read:\n%s", banks)
 	}
 	u.screenshot("payments")
-	u.click(`[data-testid=banks] tbody tr:first-child button`)
+	followClick(u, `[data-testid=banks] tbody tr:first-child button`)
 	u.waitFor(`[data-testid=batch-status]`)
 	if st := u.text(`[data-testid=batch-status]`); st != "待审批" {
 		t.Errorf("the new batch reads %q, want 待审批", st)
@@ -363,7 +364,7 @@ func TestPaymentRunInBrowser(t *testing.T) {
 	if !strings.HasPrefix(u.location(), "/payments/batches/") {
 		t.Errorf("after making the batch at %s", u.location())
 	}
-	u.click(`[data-testid=lang]`)
+	followClick(u, `[data-testid=lang]`)
 	u.waitFor(`html[lang=en] [data-testid=batch-status]`)
 	if st := u.text(`[data-testid=batch-status]`); st != "To approve" {
 		t.Errorf("the English batch reads %q, want To approve", st)

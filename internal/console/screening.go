@@ -572,7 +572,7 @@ var screeningMessages = map[string]msg{
 	"screening.new":                                     {"新增", "New"},
 	"screening.changed":                                 {"变更", "Changed"},
 	"screening.stopped":                                 {"停发", "Stopped"},
-	"screening.amount":                                  {"月度金额合计", "Eligible amount"},
+	"screening.amount":                                  {"当月应发金额合计", "Eligible amount of the month"},
 	"screening.none":                                    {"没有符合条件的筛查批次。", "No screening run matches."},
 	"screening.no_jobs":                                 {"本月尚未发起筛查任务。", "No screening job this month yet."},
 	"screening.more":                                    {"下一页", "Next page"},

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -87,7 +88,7 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	u := s.newUser(t)
 	u.signIn("cw.changji")
 	u.open("/screening")
-	u.click(`[data-testid=start-submit]`)
+	followClick(u, `[data-testid=start-submit]`)
 	// The job page polls until the job is done, then lists its runs.
 	u.waitFor(`[data-testid=job-runs]`)
 	if st := u.text(`[data-testid=job-status]`); st != "已完成" {
@@ -101,7 +102,7 @@ func TestScreeningRunInBrowser(t *testing.T) {
 		t.Fatalf("the nursing-subsidy run has %d items, want the persons disabled", len(run.Items))
 	}
 	u.screenshot("screening-job")
-	u.click(fmt.Sprintf(`[data-testid=job-run-%d]`, run.ID))
+	followClick(u, fmt.Sprintf(`[data-testid=job-run-%d]`, run.ID))
 	u.waitFor(`[data-testid=items]`)
 	items := u.text(`[data-testid=items]`)
 	name := personName(t, s, run.Items[0].PersonID)
@@ -121,14 +122,14 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	// and nothing is reviewed.
 	last := run.Items[len(run.Items)-1].Seq
 	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
-	u.click(`[data-testid=review-submit]`)
+	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=problems]`)
 	if r := careRun(t, s, cwCtx); r.Items[0].ReviewedBy != 0 {
 		t.Fatal("a refused review reviewed items")
 	}
 	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
 	u.run(chromedp.SendKeys(`[data-testid=review-reason]`, "户籍迁出待核实"))
-	u.click(`[data-testid=review-submit]`)
+	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=run-status][data-status=reviewed]`)
 	if st := u.text(`[data-testid=run-status]`); st != "已复核待审批" {
 		t.Errorf("the reviewed run reads %q, want 已复核待审批", st)
@@ -142,9 +143,11 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	a := s.newUser(t)
 	a.signIn("approver")
 	a.open("/screening?status=reviewed")
-	a.click(fmt.Sprintf(`[data-testid=run-%d]`, run.ID))
+	a.screenshot("screening-runs")
+	followClick(a, fmt.Sprintf(`[data-testid=run-%d]`, run.ID))
+	a.waitFor(`[data-testid=decide-form]`)
 	a.run(chromedp.SendKeys(`[data-testid=decide-note]`, "同意"))
-	a.click(`[data-testid=decide-approve]`)
+	followClick(a, `[data-testid=decide-approve]`)
 	a.waitFor(`[data-testid=run-status][data-status=approved]`)
 	if st := a.text(`[data-testid=run-status]`); st != "已批准" {
 		t.Errorf("the decided run reads %q, want 已批准", st)
@@ -260,5 +263,29 @@ func TestScreeningAccess(t *testing.T) {
 	}
 	if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != http.StatusConflict {
 		t.Errorf("approving again = %d, want 409", code)
+	}
+}
+
+// followClick clicks sel, a link or a button that loads a page, and waits
+// until the new page is loaded, so that what the test reads next is of
+// that page, never of the one it left (whose nodes vanish mid-query). The
+// old page is marked first: the new one, even at the same address, is the
+// page without the mark.
+func followClick(u *user, sel string) {
+	u.t.Helper()
+	value(u, chromedp.Evaluate[bool](`window.spOldPage = true`))
+	u.click(sel)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(u.ctx, 5*time.Second)
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.spOldPage === undefined && document.readyState === "complete"`))
+		cancel()
+		if err == nil && loaded {
+			return
+		}
+		if time.Now().After(deadline) {
+			u.t.Fatalf("clicking %s loaded no page: %v", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
