@@ -38,6 +38,10 @@ func (c *Console) screeningRoutes() {
 // shows.
 const screeningPage = 50
 
+// screeningFilterMonths is how many months, this one back, the month
+// filter offers.
+const screeningFilterMonths = 12
+
 // screeningProgrammes are the programmes screened without an application,
 // in the order the filter offers them.
 var screeningProgrammes = append(append([]string{}, screening.MonthlyAllowances...), screening.HouseholdAllowances...)
@@ -55,9 +59,13 @@ type option struct {
 type screeningRunsPage struct {
 	Status, Programme, Month string
 	Statuses, Programmes     []option
+	MonthOptions             []option
 	Rows                     []screeningRunRow
-	Next                     int64
-	NextQuery                string
+	// ToReview are the wider runs with items of the principal's scope to
+	// review.
+	ToReview  []screeningRunRow
+	Next      int64
+	NextQuery string
 	// CanStart shows the form that starts the month's job; Months are
 	// the months it offers, this month first.
 	CanStart bool
@@ -75,6 +83,8 @@ type screeningRunRow struct {
 	Status                   screening.RunStatus
 	NewAwards, Changed, Stop int
 	Amount                   money.Fen
+	// Items counts the items a county reads of a wider run.
+	Items int
 }
 
 // screeningJobRow is one job of the list.
@@ -123,6 +133,15 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 	for _, id := range screeningProgrammes {
 		data.Programmes = append(data.Programmes, option{Value: id, Text: c.programmeName(p.Lang, id), Selected: data.Programme == id})
 	}
+	this := c.app.Clock.Today().Period()
+	data.MonthOptions = []option{{Value: "", Text: p.T("screening.all"), Selected: data.Month == ""}}
+	for i := range screeningFilterMonths {
+		m := this.Add(-i)
+		data.MonthOptions = append(data.MonthOptions, option{Value: m.String(), Text: monthText(p.Lang, m), Selected: m == f.Period})
+	}
+	if !f.Period.IsZero() && f.Period <= this.Add(-screeningFilterMonths) {
+		data.MonthOptions = append(data.MonthOptions, option{Value: f.Period.String(), Text: monthText(p.Lang, f.Period), Selected: true})
+	}
 	runs, err := c.app.Screening.Runs(r.Context(), f)
 	if err != nil {
 		return err
@@ -142,12 +161,27 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 		data.Rows = append(data.Rows, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period, Region: run.Region,
 			Status: run.Status, NewAwards: run.NewAwards, Changed: run.Changed, Stop: run.Stopped, Amount: run.Amount})
 	}
-	this := c.app.Clock.Today().Period()
 	if pr.Can(auth.PermAssistance) {
 		data.CanStart = true
 		for i := range 3 {
 			m := this.Add(-i)
 			data.Months = append(data.Months, option{Value: m.String(), Text: monthText(p.Lang, m)})
+		}
+	}
+	// A county's part of a wider run (the prefecture's) waits for its
+	// review: listed apart, since the run is not the county's.
+	if pr.Can(auth.PermAssistance) && pr.Scope != "" {
+		ids, err := c.app.Store.ScreeningRunsToReviewIn(r.Context(), pr.Scope, screeningPage)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			run, err := c.app.Screening.FindRun(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			data.ToReview = append(data.ToReview, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period,
+				Region: run.Region, Status: run.Status, Items: len(run.Items)})
 		}
 	}
 	jobs, err := c.app.Screening.Jobs(r.Context(), screening.JobFilter{Period: this, Page: registry.Page{Limit: screeningPage}})
@@ -552,6 +586,9 @@ func (c *Console) conditionText(l Lang, cond string) string {
 // screeningMessages are the texts of the screening pages.
 var screeningMessages = map[string]msg{
 	"screening.title":                                   {"免申即享", "Proactive benefits"},
+	"screening.to_review":                               {"待本地复核的上级筛查批次", "Wider runs with items here to review"},
+	"screening.to_review_hint":                          {"州级全量筛查按县市分别复核：请复核本县市的条目。", "A prefecture-wide run is reviewed county by county: review your county's items."},
+	"screening.my_items":                                {"本地条目", "Items here"},
 	"screening.runs":                                    {"筛查批次", "Screening runs"},
 	"screening.run_title":                               {"筛查批次 %d", "Screening run %d"},
 	"screening.job_title":                               {"筛查任务 %d", "Screening job %d"},

@@ -289,3 +289,64 @@ func followClick(u *user, sel string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestScreeningCountyReview has a prefecture-wide run reviewed county by
+// county: each county's caseworker finds it among the wider runs with
+// items to review, reads and reviews only the county's items, and the
+// approver may approve it only once every county has.
+func TestScreeningCountyReview(t *testing.T) {
+	s := newSite(t)
+	severelyDisable(t, s, screeningAs(t, s, "cw.changji"), "652301", 2)
+	severelyDisable(t, s, screeningAs(t, s, "cw.fukang"), "652302", 2)
+	if _, err := s.App.Screening.Screen(screeningAs(t, s, "admin"), assistance.ProgDisabilityCare, s.App.Clock.Today().Period(), "652300"); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := s.App.Screening.Runs(screeningAs(t, s, "admin"), screening.RunFilter{Region: "652300", Period: s.App.Clock.Today().Period(), Programme: assistance.ProgDisabilityCare})
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("the prefecture's run: %d, %v", len(runs), err)
+	}
+	run, err := s.App.Screening.FindRun(screeningAs(t, s, "admin"), runs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counties []string
+	for _, c := range run.Counties() {
+		counties = append(counties, string(c.County))
+	}
+	if strings.Join(counties, ",") != "652301,652302" {
+		t.Fatalf("the run has items in %v, want Changji and Fukang only", counties)
+	}
+	path := fmt.Sprintf("/screening/runs/%d", run.ID)
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	for i, who := range []string{"cw.changji", "cw.fukang"} {
+		cw := newClient(t, s)
+		cw.signIn(who, "/")
+		_, list := cw.page("/screening")
+		if !strings.Contains(list, fmt.Sprintf(`data-testid="review-run-%d"`, run.ID)) {
+			t.Fatalf("%s's /screening does not list the prefecture's run to review", who)
+		}
+		_, page := cw.page(path)
+		other := []string{"阜康市", "昌吉市"}[i]
+		if !strings.Contains(page, "review-form") || strings.Contains(page, other+" · ") {
+			t.Errorf("%s's run page: review form %v, items of %s %v", who, strings.Contains(page, "review-form"), other, strings.Contains(page, other+" · "))
+		}
+		if code := cw.post(path+"/review", url.Values{"csrf": {cw.csrf}}); code != http.StatusSeeOther {
+			t.Fatalf("%s's review = %d, want 303", who, code)
+		}
+		if _, list := cw.page("/screening"); strings.Contains(list, fmt.Sprintf(`data-testid="review-run-%d"`, run.ID)) {
+			t.Errorf("%s's /screening still lists the reviewed run", who)
+		}
+		ap.page(path)
+		want := http.StatusConflict // Fukang has not reviewed yet
+		if i == 1 {
+			want = http.StatusSeeOther
+		}
+		if code := ap.post(path+"/decision", url.Values{"csrf": {ap.csrf}, "outcome": {"approve"}}); code != want {
+			t.Errorf("the approval after %s's review = %d, want %d", who, code, want)
+		}
+	}
+	if got, _ := s.App.Screening.FindRun(screeningAs(t, s, "admin"), run.ID); got.Status != screening.RunApproved {
+		t.Errorf("the run is %s, want approved", got.Status)
+	}
+}

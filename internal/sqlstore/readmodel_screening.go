@@ -1,8 +1,9 @@
-// The names read model of the console's screening and payment pages: the
+// The read models of the console's screening and payment pages: the
 // registered names of the persons and household heads a page lists, by
 // primary key, for the rows a service has already read and checked in the
-// caller's scope. It reads names only (no read of a person's file is
-// recorded for a name in a list, as none is for a payee's name on a batch).
+// caller's scope (names only: no read of a person's file is recorded for
+// a name in a list, as none is for a payee's name on a batch); and the
+// wider runs whose items of a county wait for its review.
 
 package sqlstore
 
@@ -11,8 +12,44 @@ import (
 	"fmt"
 	"strings"
 
+	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
+
+// ScreeningRunsToReviewIn returns, newest first, at most limit proposed
+// runs made for a region wider than code (the prefecture's run, seen from
+// a county) that have items in code's subtree not yet reviewed: the runs
+// whose part a caseworker of code reviews. The caller reads each run
+// through the screening service, which checks the scope.
+func (db *DB) ScreeningRunsToReviewIn(ctx context.Context, code region.Code, limit int) ([]screening.RunID, error) {
+	var wider []any
+	for c := code.Parent(); c != ""; c = c.Parent() {
+		wider = append(wider, string(c))
+	}
+	if len(wider) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	lo, hi := code.Range()
+	args := append(wider, lo, hi, limit)
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT r.id FROM screening_runs r
+		WHERE r.region_code IN (?`+strings.Repeat(", ?", len(wider)-1)+`) AND r.status = 'proposed' AND r.superseded_by = 0
+			AND EXISTS (SELECT 1 FROM screening_items i WHERE i.run_id = r.id AND i.region_code >= ? AND i.region_code < ? AND i.reviewed_by = 0)
+		ORDER BY r.id DESC LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("screening runs to review in %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []screening.RunID
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("scan screening run: %w", err)
+		}
+		out = append(out, screening.RunID(id))
+	}
+	return out, rows.Err()
+}
 
 // namesChunk bounds the keys of one IN list.
 const namesChunk = 500
