@@ -349,4 +349,18 @@ func TestScreeningCountyReview(t *testing.T) {
 	if got, _ := s.App.Screening.FindRun(screeningAs(t, s, "admin"), run.ID); got.Status != screening.RunApproved {
 		t.Errorf("the run is %s, want approved", got.Status)
 	}
+
+	// The screening of the persons events concern runs at once and lists
+	// the month's runs; a bad month is shown beside the field.
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	cw.page("/screening")
+	month := s.App.Clock.Today().Period().String()
+	resp := cw.form("/screening/jobs", url.Values{"csrf": {cw.csrf}, "month": {month}, "scope": {"events"}}, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/screening?month="+month {
+		t.Errorf("the event screening = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if code := cw.post("/screening/jobs", url.Values{"csrf": {cw.csrf}, "month": {"November"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("a screening of month %q = %d, want 422", "November", code)
+	}
 }
