@@ -57,36 +57,36 @@ var batchStatuses = []payment.BatchStatus{payment.BatchDraft, payment.BatchAppro
 // paymentsPage is the data of the month's payments page.
 type paymentsPage struct {
 	Month    period.Month
-	Months   []option
+	Months   []choiceOpt
 	CanRun   bool
-	Run      *runResult
+	Run      *payRunResult
 	Totals   []payment.StatusTotal
 	Balanced bool
 	// Banks are, per fund, the banks with pending instructions: the
 	// batches to make.
-	Banks    []fundBanks
+	Banks    []payFundBanks
 	Problems map[string]string
 }
 
-// runResult is what a payment run made, carried in the redirect.
-type runResult struct{ Made, Held string }
+// payRunResult is what a payment run made, carried in the redirect.
+type payRunResult struct{ Made, Held string }
 
-// fundBanks is a fund's banks with pending instructions of the month.
-type fundBanks struct {
+// payFundBanks is a fund's banks with pending instructions of the month.
+type payFundBanks struct {
 	Fund  payment.Fund
-	Banks []bankRow
+	Banks []payBankRow
 }
 
-// bankRow is a bank with its pending instructions.
-type bankRow struct {
+// payBankRow is a bank with its pending instructions.
+type payBankRow struct {
 	BankCode, BankName string
 	Count              int
 	Amount             money.Fen
 }
 
-// bankName names a bank of the reference table, its code when the table
+// bankLabel names a bank of the reference table, its code when the table
 // has none.
-func (c *Console) bankName(code string) string {
+func (c *Console) bankLabel(code string) string {
 	if b, ok := registry.BankOn(code, c.app.Clock.Today()); ok {
 		return b.Name
 	}
@@ -116,11 +116,11 @@ func (c *Console) showPayments(w http.ResponseWriter, r *http.Request, status in
 		data.Month = m
 	}
 	if q.Has("made") {
-		data.Run = &runResult{Made: q.Get("made"), Held: q.Get("held")}
+		data.Run = &payRunResult{Made: q.Get("made"), Held: q.Get("held")}
 	}
 	for i := -1; i < 6; i++ {
 		m := this.Add(-i)
-		data.Months = append(data.Months, option{Value: m.String(), Text: monthText(p.Lang, m), Selected: m == data.Month})
+		data.Months = append(data.Months, choiceOpt{Value: m.String(), Text: monthText(p.Lang, m), Selected: m == data.Month})
 	}
 	rec, err := c.app.Payments.Reconcile(r.Context(), data.Month, "")
 	if err != nil {
@@ -133,9 +133,9 @@ func (c *Console) showPayments(w http.ResponseWriter, r *http.Request, status in
 			return err
 		}
 		if len(bs) > 0 {
-			fb := fundBanks{Fund: f}
+			fb := payFundBanks{Fund: f}
 			for _, b := range bs {
-				fb.Banks = append(fb.Banks, bankRow{BankCode: b.BankCode, BankName: c.bankName(b.BankCode), Count: b.Count, Amount: b.Amount})
+				fb.Banks = append(fb.Banks, payBankRow{BankCode: b.BankCode, BankName: c.bankLabel(b.BankCode), Count: b.Count, Amount: b.Amount})
 			}
 			data.Banks = append(data.Banks, fb)
 		}
@@ -190,7 +190,7 @@ func batchPath(id payment.BatchID) string {
 // batchesPage is the data of the list of batches.
 type batchesPage struct {
 	Status    string
-	Statuses  []option
+	Statuses  []choiceOpt
 	Rows      []batchRow
 	Next      int64
 	NextQuery string
@@ -214,9 +214,9 @@ func (c *Console) handleBatches(w http.ResponseWriter, r *http.Request) error {
 		return &fault.Error{Code: fault.Invalid, Message: p.T("payments.bad_filter"), Fields: map[string]string{"status": data.Status}}
 	}
 	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
-	data.Statuses = []option{{Value: "", Text: p.T("payments.all"), Selected: data.Status == ""}}
+	data.Statuses = []choiceOpt{{Value: "", Text: p.T("payments.all"), Selected: data.Status == ""}}
 	for _, s := range batchStatuses {
-		data.Statuses = append(data.Statuses, option{Value: string(s), Text: p.T("payments.batch." + string(s)), Selected: data.Status == string(s)})
+		data.Statuses = append(data.Statuses, choiceOpt{Value: string(s), Text: p.T("payments.batch." + string(s)), Selected: data.Status == string(s)})
 	}
 	bs, err := c.app.Payments.Batches(r.Context(), f)
 	if err != nil {
@@ -232,7 +232,7 @@ func (c *Console) handleBatches(w http.ResponseWriter, r *http.Request) error {
 		data.NextQuery = nq.Encode()
 	}
 	for _, b := range bs {
-		data.Rows = append(data.Rows, batchRow{Batch: b, BankName: c.bankName(b.BankCode)})
+		data.Rows = append(data.Rows, batchRow{Batch: b, BankName: c.bankLabel(b.BankCode)})
 	}
 	p.Data = data
 	c.render(w, r, http.StatusOK, p)
@@ -258,9 +258,9 @@ type batchPage struct {
 	CanExport bool
 	ExportWhy string
 	// Returned is a posted return's summary, carried in the redirect.
-	Returned *returnSummary
+	Returned *payReturnSummary
 	// ReturnProblems is a refused return file's report, row by row.
-	ReturnProblems []returnProblem
+	ReturnProblems []payReturnProblem
 	ReturnFile     string
 	Problems       map[string]string
 }
@@ -281,11 +281,11 @@ type batchLineRow struct {
 	Reason       string
 }
 
-// returnSummary is what a posted return file did.
-type returnSummary struct{ Lines, Paid, Failed string }
+// payReturnSummary is what a posted return file did.
+type payReturnSummary struct{ Lines, Paid, Failed string }
 
-// returnProblem is one problem of a refused return file.
-type returnProblem struct {
+// payReturnProblem is one problem of a refused return file.
+type payReturnProblem struct {
 	Row    string
 	Column string
 	Value  string
@@ -309,7 +309,7 @@ func (c *Console) handleBatchSheet(w http.ResponseWriter, r *http.Request) error
 // showBatch renders a batch's page (tmpl) with status, and with a refused
 // form's problems or return report when given.
 func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, tmpl string, fill func(*batchPage)) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
@@ -321,19 +321,19 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	pr, _ := auth.PrincipalFrom(r.Context())
 	b := rv.Batch
 	data := batchPage{Batch: b, Changed: rv.Changed, First: rv.FirstPayments, Total: len(rv.Lines)}
-	data.BankName, data.Today = c.bankName(b.BankCode), c.app.Clock.Today()
-	data.CreatedBy = c.userName(r.Context(), p.Lang, b.CreatedBy)
+	data.BankName, data.Today = c.bankLabel(b.BankCode), c.app.Clock.Today()
+	data.CreatedBy = c.staffName(r.Context(), p.Lang, b.CreatedBy)
 	if b.ApprovedBy != 0 {
-		data.Approved = c.userName(r.Context(), p.Lang, b.ApprovedBy)
+		data.Approved = c.staffName(r.Context(), p.Lang, b.ApprovedBy)
 	}
 	// Accounts are masked for every post here, as the API's batch view
 	// masks them: the last digits tell a changed account; the bank file
 	// alone carries them whole.
 	row := func(l payment.BatchLine) batchLineRow {
-		out := batchLineRow{Line: l.Line, Payee: l.PayeeName, AccountName: l.AccountName, Account: maskAccount(l.AccountNo), BankName: l.BankName,
+		out := batchLineRow{Line: l.Line, Payee: l.PayeeName, AccountName: l.AccountName, Account: maskedAccount(l.AccountNo), BankName: l.BankName,
 			Amount: l.Amount, Region: l.RegionCode, Changed: l.AccountChanged, FirstPayment: l.FirstPayment, Outcome: l.Outcome, Reason: l.Reason}
 		if l.AccountChanged {
-			out.Previous = maskAccount(l.LastPaidAccount)
+			out.Previous = maskedAccount(l.LastPaidAccount)
 		}
 		return out
 	}
@@ -364,7 +364,7 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	q := r.URL.Query()
 	if q.Has("paid") {
-		data.Returned = &returnSummary{Lines: q.Get("lines"), Paid: q.Get("paid"), Failed: q.Get("failed")}
+		data.Returned = &payReturnSummary{Lines: q.Get("lines"), Paid: q.Get("paid"), Failed: q.Get("failed")}
 	}
 	if fill != nil {
 		fill(&data)
@@ -375,8 +375,8 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	return nil
 }
 
-// maskAccount masks an account number whoever reads it.
-func maskAccount(s string) string {
+// maskedAccount masks an account number whoever reads it.
+func maskedAccount(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -414,7 +414,7 @@ func (c *Console) handleCancelBatch(w http.ResponseWriter, r *http.Request) erro
 
 // batchForm reads a batch form's path id and the version the page showed.
 func batchForm(r *http.Request) (payment.BatchID, int64, error) {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -459,19 +459,19 @@ func (c *Console) handleExportBatch(w http.ResponseWriter, r *http.Request) erro
 // from a form's upload. A file with a bad row is refused whole and its
 // report shown row by row: nothing is written.
 func (c *Console) handleBatchReturn(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
 	l := langOf(r)
-	refuse := func(name string, problems []returnProblem) error {
+	refuse := func(name string, problems []payReturnProblem) error {
 		return c.showBatch(w, r, http.StatusUnprocessableEntity, "payments_batch", func(d *batchPage) {
 			d.ReturnFile, d.ReturnProblems = name, problems
 		})
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return refuse("", []returnProblem{{Reason: translate(l, "payments.return_no_file")}})
+		return refuse("", []payReturnProblem{{Reason: translate(l, "payments.return_no_file")}})
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, returnFileMax+1))
@@ -479,12 +479,12 @@ func (c *Console) handleBatchReturn(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if len(data) > returnFileMax {
-		return refuse(hdr.Filename, []returnProblem{{Reason: translate(l, "payments.return_too_big")}})
+		return refuse(hdr.Filename, []payReturnProblem{{Reason: translate(l, "payments.return_too_big")}})
 	}
 	rows, rep, err := exchange.Read(r.Context(), bytes.NewReader(data), hdr.Filename, exchange.BankReturn(), c.app.Clock.Today())
 	if err != nil {
 		if rep != nil && !rep.OK() {
-			var ps []returnProblem
+			var ps []payReturnProblem
 			for _, pb := range rep.Problems {
 				ps = append(ps, c.fileProblem(l, pb))
 			}
@@ -506,8 +506,8 @@ func (c *Console) handleBatchReturn(w http.ResponseWriter, r *http.Request) erro
 
 // fileProblem says in words what is wrong with a row of a return file,
 // by the rule it breaks.
-func (c *Console) fileProblem(l Lang, pb exchange.Problem) returnProblem {
-	out := returnProblem{Column: pb.Header, Value: pb.Value}
+func (c *Console) fileProblem(l Lang, pb exchange.Problem) payReturnProblem {
+	out := payReturnProblem{Column: pb.Header, Value: pb.Value}
 	if pb.Line > 0 {
 		out.Row = strconv.Itoa(pb.Line)
 	}
@@ -526,10 +526,10 @@ var returnFieldKey = regexp.MustCompile(`^row (\d+): (\w+)$`)
 // returnProblems puts the payment service's problems with a return file
 // (a reference not in the batch or returned twice, a failed row without
 // the reason, a line of the batch missing) in words, in row order.
-func (c *Console) returnProblems(l Lang, fields map[string]string) []returnProblem {
-	var out []returnProblem
+func (c *Console) returnProblems(l Lang, fields map[string]string) []payReturnProblem {
+	var out []payReturnProblem
 	for k, why := range fields {
-		pb := returnProblem{Reason: why}
+		pb := payReturnProblem{Reason: why}
 		if m := returnFieldKey.FindStringSubmatch(k); m != nil {
 			pb.Row = m[1]
 			switch {
@@ -545,7 +545,7 @@ func (c *Console) returnProblems(l Lang, fields map[string]string) []returnProbl
 		}
 		out = append(out, pb)
 	}
-	slices.SortFunc(out, func(a, b returnProblem) int {
+	slices.SortFunc(out, func(a, b payReturnProblem) int {
 		x, _ := strconv.Atoi(a.Row)
 		y, _ := strconv.Atoi(b.Row)
 		return x - y
@@ -553,17 +553,17 @@ func (c *Console) returnProblems(l Lang, fields map[string]string) []returnProbl
 	return out
 }
 
-// accountsPage is the data of the bank accounts waiting for confirmation.
-type accountsPage struct {
-	Rows       []accountRow
+// payAccountsPage is the data of the bank accounts waiting for confirmation.
+type payAccountsPage struct {
+	Rows       []payAccountRow
 	Next       int64
 	CanDecide  bool
 	Problems   map[string]string
 	ProblemFor registry.BankAccountID
 }
 
-// accountRow is one pending bank account, for its checker.
-type accountRow struct {
+// payAccountRow is one pending bank account, for its checker.
+type payAccountRow struct {
 	ID          registry.BankAccountID
 	Owner       string
 	OwnerID     int64
@@ -600,7 +600,7 @@ func (c *Console) showPendingAccounts(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	pr, _ := auth.PrincipalFrom(r.Context())
-	data := accountsPage{CanDecide: pr.Can(auth.PermApprove), Problems: problems, ProblemFor: failed}
+	data := payAccountsPage{CanDecide: pr.Can(auth.PermApprove), Problems: problems, ProblemFor: failed}
 	if len(bs) > paymentPage {
 		bs = bs[:paymentPage]
 		data.Next = int64(bs[len(bs)-1].ID)
@@ -619,7 +619,7 @@ func (c *Console) showPendingAccounts(w http.ResponseWriter, r *http.Request, st
 	// A page's accounts are requested by few users: each is read once.
 	requesters := map[string]string{}
 	for _, b := range bs {
-		row := accountRow{ID: b.ID, OwnerID: b.OwnerID, Person: b.OwnerKind == registry.OwnerPerson, Holder: b.AccountName, Account: v.Account(b.AccountNo),
+		row := payAccountRow{ID: b.ID, OwnerID: b.OwnerID, Person: b.OwnerKind == registry.OwnerPerson, Holder: b.AccountName, Account: v.Account(b.AccountNo),
 			BankName: b.BankName, Region: b.RegionCode, RequestedBy: b.RequestedName, RequestedAt: timeText(p.Lang, c.app.Juris, b.RequestedAt),
 			Primary: b.WantsPrimary, Agent: b.AgentID != 0, Identity: b.IdentityChangeID != 0}
 		if row.Person {
@@ -646,7 +646,7 @@ func (c *Console) showPendingAccounts(w http.ResponseWriter, r *http.Request, st
 // approver who did not request it (the service's rule); a rejection needs
 // the note.
 func (c *Console) handleDecideAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func batchWithChangedAccount(t *testing.T, s *site) changedPayee {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := personName(t, s, registry.PersonID(in.PayeeID))
+		name := namedPerson(t, s, registry.PersonID(in.PayeeID))
 		for _, a := range accts {
 			if a.Primary && a.Status == registry.StatusConfirmed && a.AccountName == name {
 				old, out.Name = a, name
@@ -239,14 +239,14 @@ func TestPaymentsAccess(t *testing.T) {
 		}
 	}
 	cw.page(path)
-	code, body = cw.upload(path+"/returns", "return.csv", bad.String())
+	code, body = cw.uploadReturn(path+"/returns", "return.csv", bad.String())
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "return-report") || !strings.Contains(body, "参考号不属于本批次") {
 		t.Errorf("a return file with a bad row = %d:\n%s", code, body)
 	}
 	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchExported {
 		t.Fatalf("a refused return file changed the batch: %s", b.Status)
 	}
-	if code, _ := cw.upload(path+"/returns", "return.csv", good.String()); code != http.StatusSeeOther {
+	if code, _ := cw.uploadReturn(path+"/returns", "return.csv", good.String()); code != http.StatusSeeOther {
 		t.Errorf("the right return file = %d, want 303", code)
 	}
 	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchSettled {
@@ -256,7 +256,7 @@ func TestPaymentsAccess(t *testing.T) {
 
 // upload posts a file as the return form does (multipart, with the CSRF
 // token) and returns the status and body.
-func (c *client) upload(path, name, content string) (int, string) {
+func (c *client) uploadReturn(path, name, content string) (int, string) {
 	c.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -49,8 +49,8 @@ var screeningProgrammes = append(append([]string{}, screening.MonthlyAllowances.
 // screeningStatuses are the run statuses the filter offers.
 var screeningStatuses = []screening.RunStatus{screening.RunProposed, screening.RunReviewed, screening.RunApproved, screening.RunRejected, screening.RunSuperseded}
 
-// option is one choice of a select: its value and its text.
-type option struct {
+// choiceOpt is one choice of a select: its value and its text.
+type choiceOpt struct {
 	Value, Text string
 	Selected    bool
 }
@@ -58,8 +58,8 @@ type option struct {
 // screeningRunsPage is the data of the list of runs.
 type screeningRunsPage struct {
 	Status, Programme, Month string
-	Statuses, Programmes     []option
-	MonthOptions             []option
+	Statuses, Programmes     []choiceOpt
+	MonthOptions             []choiceOpt
 	Rows                     []screeningRunRow
 	// ToReview are the wider runs with items of the principal's scope to
 	// review.
@@ -69,7 +69,7 @@ type screeningRunsPage struct {
 	// CanStart shows the form that starts the month's job; Months are
 	// the months it offers, this month first.
 	CanStart bool
-	Months   []option
+	Months   []choiceOpt
 	Jobs     []screeningJobRow
 	Problems map[string]string
 }
@@ -125,22 +125,22 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 	if data.Programme != "" && !slices.Contains(screeningProgrammes, data.Programme) {
 		return &fault.Error{Code: fault.Invalid, Message: p.T("screening.bad_filter"), Fields: map[string]string{"programme": data.Programme}}
 	}
-	data.Statuses = []option{{Value: "", Text: p.T("screening.all"), Selected: data.Status == ""}}
+	data.Statuses = []choiceOpt{{Value: "", Text: p.T("screening.all"), Selected: data.Status == ""}}
 	for _, s := range screeningStatuses {
-		data.Statuses = append(data.Statuses, option{Value: string(s), Text: p.T("screening.status." + string(s)), Selected: data.Status == string(s)})
+		data.Statuses = append(data.Statuses, choiceOpt{Value: string(s), Text: p.T("screening.status." + string(s)), Selected: data.Status == string(s)})
 	}
-	data.Programmes = []option{{Value: "", Text: p.T("screening.all"), Selected: data.Programme == ""}}
+	data.Programmes = []choiceOpt{{Value: "", Text: p.T("screening.all"), Selected: data.Programme == ""}}
 	for _, id := range screeningProgrammes {
-		data.Programmes = append(data.Programmes, option{Value: id, Text: c.programmeName(p.Lang, id), Selected: data.Programme == id})
+		data.Programmes = append(data.Programmes, choiceOpt{Value: id, Text: c.progName(p.Lang, id), Selected: data.Programme == id})
 	}
 	this := c.app.Clock.Today().Period()
-	data.MonthOptions = []option{{Value: "", Text: p.T("screening.all"), Selected: data.Month == ""}}
+	data.MonthOptions = []choiceOpt{{Value: "", Text: p.T("screening.all"), Selected: data.Month == ""}}
 	for i := range screeningFilterMonths {
 		m := this.Add(-i)
-		data.MonthOptions = append(data.MonthOptions, option{Value: m.String(), Text: monthText(p.Lang, m), Selected: m == f.Period})
+		data.MonthOptions = append(data.MonthOptions, choiceOpt{Value: m.String(), Text: monthText(p.Lang, m), Selected: m == f.Period})
 	}
 	if !f.Period.IsZero() && f.Period <= this.Add(-screeningFilterMonths) {
-		data.MonthOptions = append(data.MonthOptions, option{Value: f.Period.String(), Text: monthText(p.Lang, f.Period), Selected: true})
+		data.MonthOptions = append(data.MonthOptions, choiceOpt{Value: f.Period.String(), Text: monthText(p.Lang, f.Period), Selected: true})
 	}
 	runs, err := c.app.Screening.Runs(r.Context(), f)
 	if err != nil {
@@ -158,14 +158,14 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 		data.NextQuery = nq.Encode()
 	}
 	for _, run := range runs {
-		data.Rows = append(data.Rows, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period, Region: run.Region,
+		data.Rows = append(data.Rows, screeningRunRow{ID: run.ID, Programme: c.progName(p.Lang, run.Programme), Period: run.Period, Region: run.Region,
 			Status: run.Status, NewAwards: run.NewAwards, Changed: run.Changed, Stop: run.Stopped, Amount: run.Amount})
 	}
 	if pr.Can(auth.PermAssistance) {
 		data.CanStart = true
 		for i := range 3 {
 			m := this.Add(-i)
-			data.Months = append(data.Months, option{Value: m.String(), Text: monthText(p.Lang, m)})
+			data.Months = append(data.Months, choiceOpt{Value: m.String(), Text: monthText(p.Lang, m)})
 		}
 	}
 	// A county's part of a wider run (the prefecture's) waits for its
@@ -180,7 +180,7 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 			if err != nil {
 				return err
 			}
-			data.ToReview = append(data.ToReview, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period,
+			data.ToReview = append(data.ToReview, screeningRunRow{ID: run.ID, Programme: c.progName(p.Lang, run.Programme), Period: run.Period,
 				Region: run.Region, Status: run.Status, Items: len(run.Items)})
 		}
 	}
@@ -246,7 +246,7 @@ type screeningJobPage struct {
 
 // screeningJob reads job {id} with its runs once it is done.
 func (c *Console) screeningJob(r *http.Request, l Lang) (*screeningJobPage, error) {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (c *Console) screeningJob(r *http.Request, l Lang) (*screeningJobPage, erro
 			return nil, err
 		}
 		for _, run := range runs {
-			data.Runs = append(data.Runs, screeningRunRow{ID: run.ID, Programme: c.programmeName(l, run.Programme), Period: run.Period, Region: run.Region,
+			data.Runs = append(data.Runs, screeningRunRow{ID: run.ID, Programme: c.progName(l, run.Programme), Period: run.Period, Region: run.Region,
 				Status: run.Status, NewAwards: run.NewAwards, Changed: run.Changed, Stop: run.Stopped, Amount: run.Amount})
 		}
 	}
@@ -290,12 +290,12 @@ func (c *Console) handleScreeningJobProgress(w http.ResponseWriter, r *http.Requ
 		return err
 	}
 	p.Data = data
-	return c.renderFragment(w, p, "screening_progress")
+	return c.renderPart(w, p, "screening_progress")
 }
 
-// renderFragment writes the named template of page p alone (an htmx
+// renderPart writes the named template of page p alone (an htmx
 // swap), built in a buffer first.
-func (c *Console) renderFragment(w http.ResponseWriter, p *page, name string) error {
+func (c *Console) renderPart(w http.ResponseWriter, p *page, name string) error {
 	var buf bytes.Buffer
 	if err := c.pages[p.Lang][p.Name].ExecuteTemplate(&buf, name, p); err != nil {
 		return err
@@ -351,7 +351,7 @@ func (c *Console) handleScreeningRun(w http.ResponseWriter, r *http.Request) err
 }
 
 func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	}
 	p := c.newPage(r, "screening_run")
 	pr, _ := auth.PrincipalFrom(r.Context())
-	data := screeningRunPage{Run: run, Programme: c.programmeName(p.Lang, run.Programme), Counties: run.Counties(), Total: len(run.Items),
+	data := screeningRunPage{Run: run, Programme: c.progName(p.Lang, run.Programme), Counties: run.Counties(), Total: len(run.Items),
 		Problems: problems, Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
 	open := run.SupersededBy == 0 && (run.Status == screening.RunProposed || run.Status == screening.RunReviewed)
 	mine := 0
@@ -374,9 +374,9 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	}
 	data.CanReview = pr.Can(auth.PermAssistance) && open && run.Status == screening.RunProposed && mine > 0 && !reviewed
 	data.CanDecide = pr.Can(auth.PermApprove) && open
-	data.CreatedBy = c.userName(r.Context(), p.Lang, run.CreatedBy)
+	data.CreatedBy = c.staffName(r.Context(), p.Lang, run.CreatedBy)
 	if run.DecidedBy != 0 {
-		data.DecidedBy = c.userName(r.Context(), p.Lang, run.DecidedBy)
+		data.DecidedBy = c.staffName(r.Context(), p.Lang, run.DecidedBy)
 	}
 	after, _ := strconv.Atoi(r.URL.Query().Get("after"))
 	var page []screening.Item
@@ -410,16 +410,16 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	return nil
 }
 
-// itemNames are the names of a page's beneficiaries: persons, and the
+// scrItemNames are the names of a page's beneficiaries: persons, and the
 // heads of households.
-type itemNames struct {
+type scrItemNames struct {
 	persons map[registry.PersonID]string
 	heads   map[registry.HouseholdID]string
 }
 
 // beneficiaryNames reads the names of the items' persons and household
 // heads in two queries (items the service has read in scope).
-func (c *Console) beneficiaryNames(ctx context.Context, items []screening.Item) (itemNames, error) {
+func (c *Console) beneficiaryNames(ctx context.Context, items []screening.Item) (scrItemNames, error) {
 	var ps []registry.PersonID
 	var hs []registry.HouseholdID
 	for _, it := range items {
@@ -429,7 +429,7 @@ func (c *Console) beneficiaryNames(ctx context.Context, items []screening.Item) 
 			hs = append(hs, it.HouseholdID)
 		}
 	}
-	var out itemNames
+	var out scrItemNames
 	var err error
 	if out.persons, err = c.app.Store.PersonNames(ctx, ps); err != nil {
 		return out, err
@@ -443,7 +443,7 @@ func (c *Console) beneficiaryNames(ctx context.Context, items []screening.Item) 
 // need the reason. The service checks the scope (a county reviews its
 // own items) and that each item is reviewed once.
 func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
@@ -484,7 +484,7 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 // neither made nor reviewed it (the service's rule); a rejection needs
 // the note.
 func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := idParam(r)
 	if err != nil {
 		return err
 	}
@@ -507,9 +507,9 @@ func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-// pathID reads the {id} of the path: a bad one answers as a missing
+// idParam reads the {id} of the path: a bad one answers as a missing
 // record.
-func pathID(r *http.Request) (int64, error) {
+func idParam(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fault.Errorf(fault.NotFound, "no such record %q", r.PathValue("id"))
@@ -517,9 +517,9 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// programmeName names a programme in language l from the policy package,
+// progName names a programme in language l from the policy package,
 // its id when the package has none.
-func (c *Console) programmeName(l Lang, id string) string {
+func (c *Console) progName(l Lang, id string) string {
 	prog, ok := c.app.Policy.Programme(id)
 	if !ok {
 		return id
@@ -530,9 +530,9 @@ func (c *Console) programmeName(l Lang, id string) string {
 	return prog.NameZH
 }
 
-// userName names a user by display name (or username); a system process
+// staffName names a user by display name (or username); a system process
 // (user 0 or below) is "the system".
-func (c *Console) userName(ctx context.Context, l Lang, id int64) string {
+func (c *Console) staffName(ctx context.Context, l Lang, id int64) string {
 	if id <= 0 {
 		return translate(l, "screening.system")
 	}
@@ -561,7 +561,7 @@ func (c *Console) screeningReason(l Lang, run *screening.Run, it screening.Item)
 	if rest, ok := strings.CutPrefix(it.Reason, "conditions not met: "); ok {
 		var parts []string
 		for _, cond := range strings.Split(rest, ", ") {
-			parts = append(parts, c.conditionText(l, cond))
+			parts = append(parts, c.scrConditionText(l, cond))
 		}
 		return translate(l, "screening.reason.stopped", strings.Join(parts, translate(l, "screening.list_sep")))
 	}
@@ -571,11 +571,11 @@ func (c *Console) screeningReason(l Lang, run *screening.Run, it screening.Item)
 	return it.Reason
 }
 
-// conditionText names a failed condition ("aged_80_or_over") or
+// scrConditionText names a failed condition ("aged_80_or_over") or
 // requirement ("requires dibao") in words.
-func (c *Console) conditionText(l Lang, cond string) string {
+func (c *Console) scrConditionText(l Lang, cond string) string {
 	if kind, prog, ok := strings.Cut(cond, " "); ok && (kind == "requires" || kind == "excludes") {
-		return translate(l, "screening.req."+kind, c.programmeName(l, prog))
+		return translate(l, "screening.req."+kind, c.progName(l, prog))
 	}
 	if _, ok := messages["screening.cond."+cond]; ok {
 		return translate(l, "screening.cond."+cond)

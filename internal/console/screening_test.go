@@ -105,7 +105,7 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	followClick(u, fmt.Sprintf(`[data-testid=job-run-%d]`, run.ID))
 	u.waitFor(`[data-testid=items]`)
 	items := u.text(`[data-testid=items]`)
-	name := personName(t, s, run.Items[0].PersonID)
+	name := namedPerson(t, s, run.Items[0].PersonID)
 	for _, want := range []string{name, "昌吉市", "新增", "元", "符合全部条件"} {
 		if !strings.Contains(items, want) {
 			t.Errorf("the items lack %q:\n%s", want, items)
@@ -164,8 +164,8 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	}
 }
 
-// personName returns the registered name of a person.
-func personName(t *testing.T, s *site, id registry.PersonID) string {
+// namedPerson returns the registered name of a person.
+func namedPerson(t *testing.T, s *site, id registry.PersonID) string {
 	t.Helper()
 	names, err := s.App.Store.PersonNames(context.Background(), []registry.PersonID{id})
 	if err != nil || names[id] == "" {
