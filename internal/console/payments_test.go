@@ -13,8 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"safetynet/internal/console"
 	"safetynet/internal/payment"
 	"safetynet/internal/registry"
+	"safetynet/internal/screening"
 )
 
 // changedPayee is a payee whose confirmed account a test changed before
@@ -370,4 +372,39 @@ func TestPaymentRunInBrowser(t *testing.T) {
 		t.Errorf("the English batch reads %q, want To approve", st)
 	}
 	u.screenshot("batch-en")
+}
+
+// TestScreeningAndPaymentStatusTexts checks that every status, kind and
+// fund the screening and payment pages show by its message key has both
+// languages, so that no page prints a raw value.
+func TestScreeningAndPaymentStatusTexts(t *testing.T) {
+	var keys []string
+	add := func(prefix string, vs ...string) {
+		for _, v := range vs {
+			keys = append(keys, prefix+"."+v)
+		}
+	}
+	for _, s := range []screening.RunStatus{screening.RunProposed, screening.RunReviewed, screening.RunApproved, screening.RunRejected, screening.RunSuperseded} {
+		add("screening.status", string(s))
+	}
+	add("screening.job", string(screening.JobRunning), string(screening.JobDone), string(screening.JobFailed))
+	add("screening.phase", screening.PhaseClassify, screening.PhaseHouseholds, screening.PhasePersons, screening.PhaseDone)
+	add("screening.change", string(screening.ChangeNew), string(screening.ChangeChanged), string(screening.ChangeStopped))
+	for _, s := range []payment.BatchStatus{payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled} {
+		add("payments.batch", string(s))
+	}
+	for _, f := range payment.Funds {
+		add("payments.fund", string(f))
+	}
+	for _, s := range []payment.Status{payment.Pending, payment.Held, payment.Batched, payment.Paid, payment.Failed, payment.Cancelled} {
+		add("payments.instr", string(s))
+	}
+	add("payments.outcome", string(payment.Paid), string(payment.Failed))
+	add("payments.kind", "monthly", "one_off")
+	for _, k := range keys {
+		zh, en := console.Translate(k)
+		if zh == k || en == k || zh == "" || en == "" {
+			t.Errorf("%s has no zh-CN or English text", k)
+		}
+	}
 }
