@@ -364,3 +364,39 @@ func TestScreeningCountyReview(t *testing.T) {
 		t.Errorf("a screening of month %q = %d, want 422", "November", code)
 	}
 }
+
+// TestScreeningStopReason has this month's screening stop the high-age
+// allowance of a person who died: the run page says why in words, not in
+// the rule's names.
+func TestScreeningStopReason(t *testing.T) {
+	s := newSite(t)
+	cwCtx := screeningAs(t, s, "cw.changji")
+	awards, err := s.App.Assistance.Awards(cwCtx, assistance.AwardFilter{Region: "652301", Programme: assistance.ProgHighAge, Status: assistance.AwardActive, Page: registry.Page{Limit: 1}})
+	if err != nil || len(awards) == 0 {
+		t.Fatalf("no active high-age allowance in 652301: %v", err)
+	}
+	if _, err := s.App.Registry.RecordDeath(cwCtx, awards[0].PersonID, s.App.Clock.Today().AddDays(-30), "civil_affairs_funeral"); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.App.Screening.Screen(cwCtx, assistance.ProgHighAge, s.App.Clock.Today().Period(), "652301")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Stopped != 1 {
+		t.Fatalf("the run stops %d awards, want the dead person's", run.Stopped)
+	}
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	code, body := cw.page(fmt.Sprintf("/screening/runs/%d", run.ID))
+	if code != http.StatusOK || !strings.Contains(body, "停发") || !strings.Contains(body, namedPerson(t, s, awards[0].PersonID)) {
+		t.Fatalf("the run page = %d, without the stop of the dead person", code)
+	}
+	if !strings.Contains(body, "不再符合：本人在世") && !strings.Contains(body, "本地区已无在世登记") {
+		t.Errorf("the stop's reason is not in words:\n%s", body)
+	}
+	for _, raw := range []string{"conditions not met", "person_alive", "not in the registry"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the run page reads %q", raw)
+		}
+	}
+}
