@@ -224,8 +224,10 @@ func TestScreeningAccess(t *testing.T) {
 	cw := newClient(t, s)
 	cw.signIn("cw.changji", "/")
 	// The job page's poll answers its progress alone, without the layout.
-	if code, body := cw.page(jobPath + "/progress"); code != http.StatusOK || !strings.Contains(body, `id="job-progress"`) || strings.Contains(body, "<html") {
-		t.Errorf("the job's progress = %d:\n%s", code, body)
+	// The job is running (nobody runs it here): its page polls.
+	if code, body := cw.page(jobPath + "/progress"); code != http.StatusOK || !strings.Contains(body, `id="job-progress"`) || strings.Contains(body, "<html") ||
+		!strings.Contains(body, `hx-trigger="every 2s"`) || !strings.Contains(body, "进行中") {
+		t.Errorf("the running job's progress = %d:\n%s", code, body)
 	}
 	if code, body := cw.page(path); code != http.StatusOK || !strings.Contains(body, "review-form") || strings.Contains(body, "decide-form") {
 		t.Errorf("the caseworker's run page = %d, want the review form and no decision", code)
