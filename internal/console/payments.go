@@ -353,8 +353,8 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	data.CanApprove = pr.Can(auth.PermApprove) && b.Status == payment.BatchDraft && b.CreatedBy != pr.UserID
 	data.CanCancel = pr.Can(auth.PermPayment) && (b.Status == payment.BatchDraft || b.Status == payment.BatchApproved)
-	data.CanReturn = pr.Can(auth.PermPayment) && (b.Status == payment.BatchExported || b.Status == payment.BatchSettled)
-	if b.Status == payment.BatchApproved || b.Status == payment.BatchExported || b.Status == payment.BatchSettled {
+	data.CanReturn = pr.Can(auth.PermPayment) && b.Status == payment.BatchExported
+	if b.Status == payment.BatchApproved || b.Status == payment.BatchExported {
 		switch {
 		case pr.Can(auth.PermPayment) && pr.Can(auth.PermPII):
 			data.CanExport = true

@@ -7,6 +7,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -407,4 +409,74 @@ func TestScreeningAndPaymentStatusTexts(t *testing.T) {
 			t.Errorf("%s has no zh-CN or English text", k)
 		}
 	}
+}
+
+// TestBatchReturnInBrowser has Changji City's caseworker upload the bank's
+// return file of an exported batch from the page: a file with a line not
+// of the batch is refused with its row report and posts nothing; the
+// right file settles the batch, each line's result shown.
+func TestBatchReturnInBrowser(t *testing.T) {
+	s := newSite(t)
+	cp := batchWithChangedAccount(t, s)
+	ap, admin := screeningAs(t, s, "approver"), screeningAs(t, s, "admin")
+	b, err := s.App.Payments.ApproveBatch(ap, cp.Batch.ID, cp.Batch.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := payment.BankFile("csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, b, err = s.App.Payments.ExportBatch(admin, b.ID, b.Version, csv); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := s.App.Payments.BatchLines(ap, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, bad bool) string {
+		var f strings.Builder
+		f.WriteString("参考号,处理结果,失败原因\n")
+		for i, l := range lines {
+			switch {
+			case bad && i == 0:
+				f.WriteString("NOT-A-LINE,成功,\n")
+			case i == len(lines)-1:
+				fmt.Fprintf(&f, "%s,失败,账户已冻结\n", l.Reference)
+			default:
+				fmt.Fprintf(&f, "%s,成功,\n", l.Reference)
+			}
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(f.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	bad, good := write("return-bad.csv", true), write("return.csv", false)
+
+	u := s.newUser(t)
+	u.signIn("cw.changji")
+	u.open(fmt.Sprintf("/payments/batches/%d", b.ID))
+	u.run(chromedp.SetUploadFiles(`[data-testid=return-file]`, []string{bad}))
+	followClick(u, `[data-testid=return-submit]`)
+	u.waitFor(`[data-testid=return-report]`)
+	if got := u.text(`[data-testid=return-report]`); !strings.Contains(got, "参考号不属于本批次") || !strings.Contains(got, "return-bad.csv") {
+		t.Errorf("the refused file's report reads:\n%s", got)
+	}
+	u.screenshot("batch-return-refused")
+	if got, _ := s.App.Payments.FindBatch(ap, b.ID); got.Status != payment.BatchExported {
+		t.Fatalf("a refused return file changed the batch: %s", got.Status)
+	}
+	u.run(chromedp.SetUploadFiles(`[data-testid=return-file]`, []string{good}))
+	followClick(u, `[data-testid=return-submit]`)
+	u.waitFor(`[data-testid=return-done]`)
+	if st := u.text(`[data-testid=batch-status]`); st != "已回盘" {
+		t.Errorf("the batch reads %q after its return, want 已回盘", st)
+	}
+	if got := u.text(`[data-testid=lines]`); !strings.Contains(got, "失败：账户已冻结") || !strings.Contains(got, "成功") {
+		t.Errorf("the lines after the return read:\n%s", got)
+	}
+	u.screenshot("batch-returned")
 }
