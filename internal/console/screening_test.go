@@ -153,6 +153,15 @@ func TestScreeningRunInBrowser(t *testing.T) {
 		t.Errorf("the decided run reads %q, want 已批准", st)
 	}
 	a.screenshot("screening-approved")
+	followClick(a, `[data-testid=lang]`)
+	a.waitFor(`[data-testid=items]`)
+	if st := a.text(`[data-testid=run-status]`); st != "Approved" {
+		t.Errorf("the English run reads %q, want Approved", st)
+	}
+	if items := a.text(`[data-testid=items]`); !strings.Contains(items, "Meets every condition") || !strings.Contains(items, "yuan") {
+		t.Errorf("the English items read:\n%s", items)
+	}
+	a.screenshot("screening-approved-en")
 	got := careRun(t, s, cwCtx)
 	if got.Status != screening.RunApproved {
 		t.Fatalf("run %d is %s, want approved", got.ID, got.Status)
