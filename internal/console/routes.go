@@ -19,6 +19,8 @@ func (c *Console) routes() {
 	c.personRoutes()
 	c.insuranceRoutes()
 	c.assistanceRoutes()
+	c.screeningRoutes()
+	c.paymentRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
