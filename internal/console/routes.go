@@ -17,6 +17,7 @@ func (c *Console) routes() {
 	c.handle("GET /{$}", c.handleHome)
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
 	c.monitoringRoutes()
+	c.auditRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
