@@ -181,7 +181,7 @@ func auditEntityText(l Lang, kind string) string {
 // auditKnownActions are offered as suggestions in the action field.
 var auditKnownActions = []string{"person.read", "person.search", "person.create", "person.death", "person.identity", "alert.visit", "alert.dispose",
 	"case.apply", "award.create", "batch.create", "batch.download", "bank_account.create", "session.login", "session.login_failed", "user.create",
-	"report.download", "exchange.import"}
+	"exchange.import"}
 
 // auditReadsPage is the data of the page of who read a person.
 type auditReadsPage struct {

@@ -18,6 +18,7 @@ func (c *Console) routes() {
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
 	c.monitoringRoutes()
 	c.auditRoutes()
+	c.statisticsRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
