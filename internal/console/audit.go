@@ -286,7 +286,6 @@ var auditMessages = map[string]msg{
 	"audit.action.person.search_refused": {"身份号码查询超限被拒", "ID number search refused (limit)"},
 	"audit.action.person.identity":       {"变更人员身份信息", "Changed a person's identity"},
 	"audit.action.person.death":          {"登记死亡", "Recorded a death"},
-	"audit.action.report.download":       {"下载统计报表", "Downloaded a report"},
 	"audit.action.exchange.import":       {"导入部门交换文件", "Imported a department file"},
 	"audit.verb.read":                    {"查阅", "read"},
 	"audit.verb.create":                  {"新增", "created"},
