@@ -19,6 +19,7 @@ func (c *Console) routes() {
 	c.monitoringRoutes()
 	c.auditRoutes()
 	c.statisticsRoutes()
+	c.exchangeRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
