@@ -70,11 +70,22 @@ type upload struct {
 	Year       int    `json:"year,omitempty"`
 }
 
-// uploadDir is the folder of a user's uploaded files, keyed by the file's
-// SHA-256: another user cannot name them, and the content read at the
-// confirmation is the content checked.
-func uploadDir(userID int64) string {
-	return filepath.Join(os.TempDir(), "safetynet-console-uploads", strconv.FormatInt(userID, 10))
+// uploadRoot is the folder of the uploaded files waiting for their
+// confirmation.
+func uploadRoot() string { return filepath.Join(os.TempDir(), "safetynet-console-uploads") }
+
+// uploadDir is the folder of the uploads of one session, named by a hash
+// of its token: another session (another user, or another database's
+// server on the same machine) cannot name them, and the files are keyed by
+// their SHA-256, so the content read at the confirmation is the content
+// checked.
+func uploadDir(r *http.Request) (string, error) {
+	tok, _ := r.Context().Value(sessionKey{}).(string)
+	if tok == "" {
+		return "", fault.Errorf(fault.Unauthenticated, "sign in first")
+	}
+	sum := sha256.Sum256([]byte("console upload\x00" + tok))
+	return filepath.Join(uploadRoot(), hex.EncodeToString(sum[:16])), nil
 }
 
 // exchangePage is the data of the exchange pages.
@@ -140,7 +151,6 @@ func (c *Console) handleExchange(w http.ResponseWriter, r *http.Request) error {
 // the row-by-row report, writing nothing; a file without problems is kept
 // for the confirmation.
 func (c *Console) handleExchangeCheck(w http.ResponseWriter, r *http.Request) error {
-	pr, _ := auth.PrincipalFrom(r.Context())
 	p, data := c.newExchangePage(r)
 	fail := func(field, key string) error {
 		data.Problems = map[string]string{field: p.T(key)}
@@ -195,7 +205,11 @@ func (c *Console) handleExchangeCheck(w http.ResponseWriter, r *http.Request) er
 	data.Lines = c.reportLines(p.Lang, rep)
 	status := http.StatusOK
 	if rep.OK() {
-		if err := keepUpload(pr.UserID, sha, ext, b, up); err != nil {
+		dir, err := uploadDir(r)
+		if err != nil {
+			return err
+		}
+		if err := keepUpload(dir, sha, ext, b, up); err != nil {
 			return err
 		}
 		data.SHA = sha
@@ -208,18 +222,17 @@ func (c *Console) handleExchangeCheck(w http.ResponseWriter, r *http.Request) er
 }
 
 // keepUpload stores a checked file and what was chosen with it, and
-// removes the user's uploads older than uploadKeep.
-func keepUpload(userID int64, sha, ext string, b []byte, up upload) error {
-	dir := uploadDir(userID)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if es, err := os.ReadDir(dir); err == nil {
+// removes the sessions' uploads older than uploadKeep.
+func keepUpload(dir, sha, ext string, b []byte, up upload) error {
+	if es, err := os.ReadDir(uploadRoot()); err == nil {
 		for _, e := range es {
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > uploadKeep {
-				os.Remove(filepath.Join(dir, e.Name()))
+				os.RemoveAll(filepath.Join(uploadRoot(), e.Name()))
 			}
 		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
 	}
 	meta, err := json.Marshal(up)
 	if err != nil {
@@ -233,12 +246,11 @@ func keepUpload(userID int64, sha, ext string, b []byte, up upload) error {
 
 // loadUpload reads back a kept file by its SHA-256, checking that its
 // content still has that hash.
-func loadUpload(userID int64, sha string) ([]byte, upload, error) {
+func loadUpload(dir, sha string) ([]byte, upload, error) {
 	var up upload
 	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
 		return nil, up, fault.Errorf(fault.NotFound, "no such upload")
 	}
-	dir := uploadDir(userID)
 	meta, err := os.ReadFile(filepath.Join(dir, sha+".json"))
 	if err != nil {
 		return nil, up, fault.Errorf(fault.NotFound, "no such upload")
@@ -257,8 +269,7 @@ func loadUpload(userID int64, sha string) ([]byte, upload, error) {
 }
 
 // dropUpload removes a kept file once imported.
-func dropUpload(userID int64, sha string, up upload) {
-	dir := uploadDir(userID)
+func dropUpload(dir, sha string, up upload) {
 	os.Remove(filepath.Join(dir, sha+strings.ToLower(filepath.Ext(up.Name))))
 	os.Remove(filepath.Join(dir, sha+".json"))
 }
@@ -286,7 +297,11 @@ func (c *Console) reportLines(l Lang, rep *exchange.Report) []reportLine {
 func (c *Console) handleExchangeImport(w http.ResponseWriter, r *http.Request) error {
 	pr, _ := auth.PrincipalFrom(r.Context())
 	sha := r.PostFormValue("sha")
-	b, up, err := loadUpload(pr.UserID, sha)
+	dir, err := uploadDir(r)
+	if err != nil {
+		return err
+	}
+	b, up, err := loadUpload(dir, sha)
 	if err != nil {
 		return err
 	}
@@ -375,7 +390,7 @@ func (c *Console) handleExchangeImport(w http.ResponseWriter, r *http.Request) e
 		Detail: struct{ Kind, File, SHA256 string }{up.Kind, up.Name, sha}}}); err != nil {
 		return err
 	}
-	dropUpload(pr.UserID, sha, up)
+	dropUpload(dir, sha, up)
 	http.Redirect(w, r, "/exchange?"+done, http.StatusSeeOther)
 	return nil
 }
