@@ -178,13 +178,12 @@ func (c *Console) alertMap(p *page, scope region.Code, counts map[region.Code]sq
 		Geometry   map[string]any `json:"geometry"`
 	}
 	type datum struct {
-		Name    string `json:"name"`
-		Value   int    `json:"value"`
-		Open    int    `json:"open"`
-		Due     int    `json:"due"`
-		County  string `json:"county"`
-		Href    string `json:"href"`
-		Caption string `json:"caption"`
+		Name   string `json:"name"`
+		Value  int    `json:"value"`
+		Open   int    `json:"open"`
+		Due    int    `json:"due"`
+		County string `json:"county"`
+		Href   string `json:"href"`
 	}
 	var fs []feature
 	var data []datum
@@ -198,10 +197,8 @@ func (c *Console) alertMap(p *page, scope region.Code, counts map[region.Code]sq
 			Geometry: map[string]any{"type": "Polygon", "coordinates": [][][2]float64{t.ring}}})
 		n := counts[t.code]
 		most = max(most, n.Overdue)
-		label := c.regionName(p.Lang, t.code)
 		data = append(data, datum{Name: name, Value: n.Overdue, Open: n.Open, Due: n.Due, County: c.regionName(p.Lang, t.county),
-			Href:    "/monitoring/alerts?township=" + string(t.code) + "&state=open",
-			Caption: p.T("monitoring.map.tip", c.regionName(p.Lang, t.county), label, n.Overdue, n.Due)})
+			Href: "/monitoring/alerts?township=" + string(t.code) + "&state=open"})
 	}
 	option := map[string]any{
 		"mapName": "safetynet-townships",
@@ -525,7 +522,6 @@ var monitoringMessages = map[string]msg{
 	"monitoring.none":                                  {"管辖范围内暂无未办结的预警。", "No alert is open in your scope."},
 	"monitoring.map":                                   {"预警分布图（示意）", "Alerts by township (schematic)"},
 	"monitoring.map.note":                              {"示意图：各县市为方格，乡镇（街道）为其中的小格，颜色深浅表示逾期预警数。点击乡镇查看其预警。", "Schematic: each county is a square, its townships the cells inside; the colour shows the overdue alerts. Click a township for its alerts."},
-	"monitoring.map.tip":                               {"%s %s：逾期 %d 件，待处置 %d 件", "%s, %s: %d overdue, %d due"},
 	"monitoring.map.tooltip":                           {"{b}：逾期 {c} 件", "{b}: {c} overdue"},
 	"monitoring.map.high":                              {"逾期多", "More overdue"},
 	"monitoring.map.low":                               {"无逾期", "None overdue"},

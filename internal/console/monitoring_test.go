@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,5 +149,29 @@ func TestMonitoringScopeAndRoles(t *testing.T) {
 	}
 	if len(got.Visits) != 0 {
 		t.Errorf("refused visits wrote %d visits", len(got.Visits))
+	}
+
+	// A visit that met the household, then a disposition: no_need without
+	// its reason is shown beside the form; with it the alert is closed.
+	v := strconv.FormatInt(got.Version, 10)
+	if code := cw.post(path+"/visits", url.Values{"csrf": {cw.csrf}, "version": {v}, "visited_on": {"2026-11-22"}, "outcome": {"met"}, "note": {"见到户主"}}); code != http.StatusSeeOther {
+		t.Fatalf("a visit: %d, want 303", code)
+	}
+	if got, err = s.App.Monitoring.Alert(s.App.System(context.Background(), "test"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	v = strconv.FormatInt(got.Version, 10)
+	if code := cw.post(path+"/disposition", url.Values{"csrf": {cw.csrf}, "version": {v}, "disposition": {"no_need"}}); code != http.StatusUnprocessableEntity {
+		t.Errorf("no_need without a reason: %d, want 422", code)
+	}
+	if code := cw.post(path+"/disposition", url.Values{"csrf": {cw.csrf}, "version": {v}, "disposition": {"no_need"}, "note": {"家庭收入已恢复"}}); code != http.StatusSeeOther {
+		t.Errorf("no_need with its reason: %d, want 303", code)
+	}
+	if got, err = s.App.Monitoring.Alert(s.App.System(context.Background(), "test"), a.ID); err != nil || got.Status != monitoring.Closed {
+		t.Errorf("after the disposition the alert is %v (%v)", got.Status, err)
+	}
+	_, body = cw.page(path)
+	if !strings.Contains(body, "无需救助") || strings.Contains(body, `data-testid="visit-form"`) {
+		t.Error("the closed alert's page does not show its disposition, or still offers a visit")
 	}
 }
