@@ -36,6 +36,9 @@ type auditLine struct {
 	// Code is the action's code, shown when it has no words.
 	Code   string
 	Entity string
+	// Person is the key of the person the event is about, for the link
+	// to who read them.
+	Person string
 	Region string
 	Fields string
 }
@@ -142,6 +145,9 @@ func (c *Console) auditLines(l Lang, evs []audit.Event) []auditLine {
 		}
 		if line.Action == "" {
 			line.Code = e.Action
+		}
+		if e.EntityKind == "person" && strings.Trim(e.EntityID, "0123456789") == "" {
+			line.Person = e.EntityID
 		}
 		if e.RegionCode != "" {
 			line.Region = c.regionName(l, region.Code(e.RegionCode))

@@ -33,6 +33,7 @@ func TestAuditPage(t *testing.T) {
 	u.open("/audit")
 	u.fill(`[data-testid=audit-actor]`, "cw.changji")
 	u.click(`[data-testid=audit-submit]`)
+	u.waitFor(`[data-testid=audit-of]`)
 	u.waitFor(`[data-testid=audit-events]`)
 	rows := u.text(`[data-testid=audit-events]`)
 	if !strings.Contains(rows, "cw.changji") || !strings.Contains(rows, "登录") || !strings.Contains(rows, "查阅人员") {

@@ -231,6 +231,7 @@ type alertListPage struct {
 type alertLine struct {
 	ID          monitoring.AlertID
 	Person      string
+	PersonID    int64
 	HouseholdID int64
 	Region      string
 	Kinds       []string
@@ -289,7 +290,7 @@ func (c *Console) handleAlertList(w http.ResponseWriter, r *http.Request) error 
 		data.Next = int64(rows[len(rows)-1].ID)
 	}
 	for _, a := range rows {
-		l := alertLine{ID: a.ID, Person: a.PersonName, HouseholdID: int64(a.HouseholdID), Region: c.regionName(p.Lang, a.RegionCode),
+		l := alertLine{ID: a.ID, Person: a.PersonName, PersonID: int64(a.PersonID), HouseholdID: int64(a.HouseholdID), Region: c.regionName(p.Lang, a.RegionCode),
 			Level: a.Level, OpenedOn: a.OpenedOn, DueOn: a.DueOn, Status: a.Status}
 		for _, k := range a.Kinds {
 			l.Kinds = append(l.Kinds, p.T("monitoring.kind."+string(k)))
@@ -370,6 +371,7 @@ func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if failed != "" {
 		data.Form = r.PostForm
+		data.Problems = problemWords(p.Lang, "monitoring.problem.", problems)
 	}
 	for _, s := range a.Signals {
 		sl := signalLine{Kind: p.T("monitoring.kind." + string(s.Kind)), Source: p.T("monitoring.source." + string(s.Source)), OccurredOn: s.OccurredOn,
@@ -436,6 +438,20 @@ func (c *Console) paramLabel(l Lang, key string) string {
 		return en
 	}
 	return zh
+}
+
+// problemWords puts a service's field problems in the page's language:
+// a field with words of its own (prefix+field) shows them, followed by the
+// service's reason; others show the reason alone.
+func problemWords(l Lang, prefix string, problems map[string]string) map[string]string {
+	out := make(map[string]string, len(problems))
+	for f, why := range problems {
+		if _, ok := messages[prefix+f]; ok && l == ZH {
+			why = translate(l, prefix+f) + "（" + why + "）"
+		}
+		out[f] = why
+	}
+	return out
 }
 
 // formVersion reads the version field of a form.
@@ -606,6 +622,12 @@ var monitoringMessages = map[string]msg{
 	"monitoring.disposition.referred":                  {"转介救助", "Referred to a programme"},
 	"monitoring.disposition.no_need":                   {"无需救助", "Needs no assistance"},
 	"monitoring.disposition.unreachable":               {"无法联系", "Unreachable"},
+	"monitoring.problem.visited_on":                    {"走访日期不能晚于今天，也不能早于预警日期", "The visit's date may be neither after today nor before the alert"},
+	"monitoring.problem.outcome":                       {"请选择走访结果", "Choose the outcome"},
+	"monitoring.problem.note":                          {"请填写备注（无需救助须说明理由），不超过 1000 字", "Give the note (why, for no need), at most 1000 characters"},
+	"monitoring.problem.disposition":                   {"处置结果不符合条件：转介或无需救助须先有入户见面核实，无法联系须达到规定的走访次数", "Referral and no need require a visit that met the household; unreachable requires the set number of attempts"},
+	"monitoring.problem.programme":                     {"转介救助须选择救助项目，其他处置不选", "A referral names a programme; other dispositions name none"},
+	"monitoring.problem.version":                       {"预警已被他人修改，请刷新", "The alert changed meanwhile: reload"},
 	"monitoring.form.bad_date":                         {"请填写日期，格式为 2026-11-22", "give a date such as 2026-11-22"},
 	"monitoring.form.choose":                           {"请选择", "Choose"},
 	"monitoring.why.params":                            {"（依据：%s）", " (by %s)"},

@@ -21,6 +21,7 @@ func TestCountyDashboardInBrowser(t *testing.T) {
 	u.open("/statistics")
 	u.run(chromedp.SetValue(`[data-testid=stat-county]`, "652301"))
 	u.click(`[data-testid=stat-submit]`)
+	u.run(chromedp.WaitVisible(`[data-testid=stat-region][data-region="652301"]`))
 	u.waitFor(`[data-testid=stat-coverage]`)
 	if got := u.text(`[data-testid=stat-region]`); got != "昌吉市" {
 		t.Fatalf("the dashboard is of %q, want 昌吉市", got)
