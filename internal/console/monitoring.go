@@ -141,7 +141,7 @@ func buildMapShape(t *region.Tree, home region.Code) *mapShape {
 	slices.SortFunc(counties, func(a, b region.Node) int { return strings.Compare(string(a.Code), string(b.Code)) })
 	cols := int(math.Ceil(math.Sqrt(float64(len(counties)))))
 	const cell, gap = 10.0, 1.2
-	seen := map[string]int{}
+	seen, seenEN := map[string]int{}, map[string]int{}
 	s := &mapShape{}
 	for i, cn := range counties {
 		x0, y0 := 80+float64(i%cols)*(cell+gap), 48-float64(i/cols)*(cell+gap)
@@ -157,9 +157,10 @@ func buildMapShape(t *region.Tree, home region.Code) *mapShape {
 			if seen[name] > 1 {
 				name = cn.NameZH + "·" + tn.NameZH
 			}
-			en := tn.NameEN
-			if en == "" {
-				en = name
+			en := cmp.Or(tn.NameEN, tn.NameZH)
+			seenEN[en]++
+			if seenEN[en] > 1 {
+				en = cmp.Or(cn.NameEN, cn.NameZH) + " · " + en
 			}
 			pad := 0.08
 			s.townships = append(s.townships, mapTownship{code: tn.Code, county: cn.Code, name: name, nameEN: en,
@@ -193,6 +194,9 @@ func (c *Console) alertMap(p *page, scope region.Code, counts map[region.Code]sq
 			continue
 		}
 		name := t.name
+		if p.Lang == EN {
+			name = t.nameEN
+		}
 		fs = append(fs, feature{Type: "Feature", Properties: map[string]any{"name": name},
 			Geometry: map[string]any{"type": "Polygon", "coordinates": [][][2]float64{t.ring}}})
 		n := counts[t.code]

@@ -86,6 +86,13 @@ func TestMonitoringMapInBrowser(t *testing.T) {
 	if !strings.HasPrefix(href.Value, "/monitoring/alerts?township=652301") {
 		t.Errorf("a township links to %q", href.Value)
 	}
+	// In English.
+	u.open("/lang/en?next=/monitoring")
+	u.waitFor(`[data-testid=alert-map] canvas`)
+	if got := u.text(`[data-testid=townships]`); !strings.Contains(got, "Overdue") {
+		t.Errorf("the English township list reads:\n%s", got)
+	}
+	u.screenshot("monitoring-en")
 }
 
 // TestMonitoringScopeAndRoles: another county's caseworker neither sees

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -40,6 +41,12 @@ func TestCountyDashboardInBrowser(t *testing.T) {
 		t.Errorf("the county's coverage table reads:\n%s", cov)
 	}
 	u.screenshot("dashboard")
+	u.open("/lang/en?next=" + url.QueryEscape("/statistics?region=652301"))
+	u.waitFor(`[data-chart] canvas`)
+	if got := u.text(`[data-testid=stat-coverage]`); !strings.Contains(got, "Insured and coverage") {
+		t.Errorf("the English coverage table reads:\n%s", got)
+	}
+	u.screenshot("dashboard-en")
 
 	c := newClient(t, s)
 	c.signIn("analyst", "")
