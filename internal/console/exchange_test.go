@@ -8,14 +8,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"safetynet/internal/monitoring"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
+	"safetynet/internal/sqlstore"
 )
 
 // livingPersons returns n living persons of the region subtree code.
@@ -112,14 +115,20 @@ func TestExchangeUploadInBrowser(t *testing.T) {
 
 // upload posts a file to the exchange check as the client.
 func (c *client) upload(kind, name string, content []byte, withCSRF bool) (int, string) {
+	return c.uploadWith(map[string]string{"kind": kind, "source": "public_security"}, name, content, withCSRF)
+}
+
+// uploadWith posts a file to the exchange check with the form's fields.
+func (c *client) uploadWith(fields map[string]string, name string, content []byte, withCSRF bool) (int, string) {
 	c.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if withCSRF {
 		mw.WriteField("csrf", c.csrf)
 	}
-	mw.WriteField("kind", kind)
-	mw.WriteField("source", "public_security")
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(content)
 	mw.Close()
@@ -192,5 +201,63 @@ func TestExchangeRules(t *testing.T) {
 	}
 	if code := cw.post("/exchange/import", map[string][]string{"csrf": {cw.csrf}, "sha": {sha}}); code != http.StatusNotFound {
 		t.Errorf("the same upload confirmed twice: %d, want 404", code)
+	}
+}
+
+// uploadedSHA returns the SHA-256 the report page's confirmation names.
+func uploadedSHA(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, `name="sha" value="`)
+	if i < 0 {
+		t.Fatalf("the report offers no confirmation:\n%s", body)
+	}
+	return body[i+len(`name="sha" value="`):][:64]
+}
+
+// TestSignalsImportAndGrade: a department's signals file imported through
+// the exchange, then graded from the monitoring page into an alert of the
+// person's household.
+func TestSignalsImportAndGrade(t *testing.T) {
+	s := newSite(t)
+	ps := livingPersons(t, s, "652301", 1)
+	content := []byte(fmt.Sprintf("身份证号,姓名,信号类型,发生日期\n%s,%s,失业登记,2026-11-20\n", ps[0].IDNumber, ps[0].Name))
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "")
+	cw.page("/exchange")
+	code, body := cw.uploadWith(map[string]string{"kind": "signals", "department": "hr_social_security"}, "signals.csv", content, true)
+	if code != http.StatusOK {
+		t.Fatalf("the signals file: %d", code)
+	}
+	if code := cw.post("/exchange/import", map[string][]string{"csrf": {cw.csrf}, "sha": {uploadedSHA(t, body)}}); code != http.StatusSeeOther {
+		t.Fatalf("the import: %d, want 303", code)
+	}
+	cw.page("/monitoring")
+	resp := cw.form("/monitoring/signal-runs", map[string][]string{"csrf": {cw.csrf}}, "same-origin")
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "signals=1") {
+		t.Fatalf("the grading run: %d to %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = cw.page(resp.Header.Get("Location"))
+	if !strings.Contains(body, "处理信号 1 条") {
+		t.Errorf("the monitoring page does not say what the run did")
+	}
+	rows, err := s.App.Store.AlertList(context.Background(), sqlstore.AlertListFilter{Region: "652301", State: sqlstore.AlertsOpen, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range rows {
+		if slices.Contains(a.Kinds, monitoring.Unemployment) && (a.PersonID == ps[0].ID || strings.Contains(resp.Header.Get("Location"), "attached=1")) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no open alert of %s with the unemployment signal (%s)", ps[0].Name, resp.Header.Get("Location"))
+	}
+	// The analyst may not grade.
+	an := newClient(t, s)
+	an.signIn("analyst", "")
+	an.page("/")
+	if code := an.post("/monitoring/signal-runs", map[string][]string{"csrf": {an.csrf}}); code != http.StatusForbidden {
+		t.Errorf("the analyst grades: %d, want 403", code)
 	}
 }

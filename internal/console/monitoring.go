@@ -29,6 +29,7 @@ func (c *Console) monitoringRoutes() {
 	c.handle("GET /monitoring/alerts/{id}", c.handleAlert, read...)
 	c.handle("POST /monitoring/alerts/{id}/visits", c.handleAlertVisit, auth.PermRegistryWrite)
 	c.handle("POST /monitoring/alerts/{id}/disposition", c.handleAlertDisposition, auth.PermRegistryWrite)
+	c.handle("POST /monitoring/signal-runs", c.handleSignalRun, auth.PermRegistryWrite)
 }
 
 // alertPage is how many alerts one page of the list shows.
@@ -55,6 +56,10 @@ type monitoringPage struct {
 	// written as JSON by the template.
 	MapID string
 	Map   map[string]any
+	// CanGrade says whether the post may grade the waiting signals; Graded
+	// is the outcome of a run just made.
+	CanGrade bool
+	Graded   string
 }
 
 // alertReadScope checks that the principal may read alerts and narrows
@@ -81,7 +86,12 @@ func (c *Console) handleMonitoring(w http.ResponseWriter, r *http.Request) error
 	}
 	p := c.newPage(r, "monitoring")
 	p.Title, p.Active = p.T("monitoring.title"), "monitoring"
-	data := monitoringPage{AsOf: today, MapID: "alert-map"}
+	pr, _ := auth.PrincipalFrom(r.Context())
+	data := monitoringPage{AsOf: today, MapID: "alert-map", CanGrade: pr.Can(auth.PermRegistryWrite)}
+	if q := r.URL.Query(); q.Has("signals") {
+		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return v }
+		data.Graded = p.T("monitoring.graded", n("signals"), n("opened"), n("raised"), n("attached"))
+	}
 	byCode := map[region.Code]sqlstore.TownshipAlertCount{}
 	for _, t := range counts {
 		byCode[t.Township] = t
@@ -97,6 +107,17 @@ func (c *Console) handleMonitoring(w http.ResponseWriter, r *http.Request) error
 	data.Map = c.alertMap(p, scope, byCode)
 	p.Data = data
 	c.render(w, r, http.StatusOK, p)
+	return nil
+}
+
+// handleSignalRun grades the signals waiting in the post's scope (as of
+// today) into alerts, and shows what the run did on the monitoring page.
+func (c *Console) handleSignalRun(w http.ResponseWriter, r *http.Request) error {
+	sum, err := c.app.Monitoring.Process(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/monitoring?signals=%d&opened=%d&raised=%d&attached=%d", sum.Signals, sum.Opened, sum.Raised, sum.Attached), http.StatusSeeOther)
 	return nil
 }
 
@@ -532,6 +553,8 @@ func init() { register(monitoringMessages) }
 // monitoringMessages are the texts of the monitoring pages.
 var monitoringMessages = map[string]msg{
 	"monitoring.title":                                 {"动态监测", "Dynamic monitoring"},
+	"monitoring.grade":                                 {"研判待处理的风险信号", "Grade the waiting signals"},
+	"monitoring.graded":                                {"研判完成：处理信号 %d 条，新增预警 %d 件，升级预警 %d 件，并入已有预警 %d 条。", "Graded: %d signals, %d alerts opened, %d raised, %d attached to open alerts."},
 	"monitoring.as_of":                                 {"统计截至", "As of"},
 	"monitoring.township":                              {"乡镇（街道）", "Township"},
 	"monitoring.county":                                {"县市", "County"},
