@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
+
+	"safetynet/internal/money"
 )
 
 // TestCountyDashboardInBrowser: the analyst chooses 昌吉市 in the county
@@ -97,5 +100,41 @@ func TestStatisticsScope(t *testing.T) {
 	}
 	if code := c.status("/statistics?from=2026-10&to=2026-01"); code != http.StatusUnprocessableEntity {
 		t.Errorf("a range backwards: %d, want 422", code)
+	}
+}
+
+// TestContributionsMatchCoverage: the dashboard's contributions, read for
+// the range in one query, are the coverage report's Collected of each
+// month.
+func TestContributionsMatchCoverage(t *testing.T) {
+	s := newSite(t)
+	ctx := s.App.System(context.Background(), "test")
+	to := s.App.Clock.Today().Period().Add(-1)
+	from := to.Add(-11)
+	cs, err := s.App.Store.ContributionsByMonth(ctx, "652300", from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]money.Fen{}
+	for _, c := range cs {
+		got[c.Period.String()+string(c.Scheme)] = c.Collected
+	}
+	nonzero := 0
+	for m := from; m <= to; m = m.Add(1) {
+		rep, err := s.App.Insurance.Coverage(ctx, m, "652300")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sc, f := range rep.Total.Collected {
+			if got[m.String()+string(sc)] != f {
+				t.Errorf("%s %s: the dashboard has %s, the coverage report %s", m, sc, got[m.String()+string(sc)], f)
+			}
+			if f != 0 {
+				nonzero++
+			}
+		}
+	}
+	if nonzero == 0 {
+		t.Error("no contribution collected in the demo's year: the comparison proves nothing")
 	}
 }
