@@ -26,8 +26,8 @@ func (c *Console) statisticsRoutes() {
 	c.handle("GET /statistics", c.handleStatistics, auth.PermRegistryRead)
 }
 
-// maxDashboardMonths is the longest range of months a dashboard covers:
-// every month is a query of the coverage and pension reports.
+// maxDashboardMonths is the longest range of months a dashboard covers
+// (the assistance report and the contributions read the whole range).
 const maxDashboardMonths = 36
 
 // statTable is one table of a dashboard, shown as HTML with its chart and
@@ -355,48 +355,33 @@ func (d *dashboard) contributionsTable() (statTable, error) {
 	return t, nil
 }
 
-// pensionsTable is the average pension per month and scheme.
+// pensionsTable is the average pension by scheme in the first and the
+// last month of the range, before and after the year's adjustment (two
+// reads of the pension report: each is a pass over the awards).
 func (d *dashboard) pensionsTable() (statTable, error) {
 	t := statTable{Title: d.t("statistics.pensions"), Note: d.t("statistics.pensions.note"),
 		Header: []string{d.t("statistics.month"), d.t("statistics.scheme"), d.t("statistics.awards"), d.t("statistics.pension_before"), d.t("statistics.pension_after")},
 		Num:    []bool{false, false, true, true, true}}
+	months := []period.Month{d.from, d.to}
+	if d.from == d.to {
+		months = months[:1]
+	}
 	var cats []string
-	bySchemes := map[insurance.Scheme][]json.Number{}
-	var order []insurance.Scheme
-	for _, m := range d.months() {
+	before, after := []json.Number{}, []json.Number{}
+	for _, m := range months {
 		rep, err := d.c.app.Pensions.Report(d.r.Context(), m, d.code)
 		if err != nil {
 			return statTable{}, err
 		}
-		cats = append(cats, d.monthLabel(m))
-		seen := map[insurance.Scheme]bool{}
 		for _, row := range rep.Rows {
-			if row.Awards == 0 {
-				continue
-			}
 			t.Rows = append(t.Rows, []string{d.monthLabel(m), d.t("statistics.scheme." + string(row.Scheme)), strconv.Itoa(row.Awards), amount(row.Before), amount(row.After)})
-			if _, ok := bySchemes[row.Scheme]; !ok {
-				order = append(order, row.Scheme)
-				bySchemes[row.Scheme] = make([]json.Number, len(cats)-1)
-				for i := range bySchemes[row.Scheme] {
-					bySchemes[row.Scheme][i] = "0"
-				}
-			}
-			bySchemes[row.Scheme] = append(bySchemes[row.Scheme], num(row.After))
-			seen[row.Scheme] = true
-		}
-		for _, s := range order {
-			if !seen[s] {
-				bySchemes[s] = append(bySchemes[s], "0")
+			if m == d.to {
+				cats = append(cats, d.t("statistics.scheme."+string(row.Scheme)))
+				before, after = append(before, num(row.Before)), append(after, num(row.After))
 			}
 		}
 	}
-	names := make([]string, len(order))
-	series := make([][]json.Number, len(order))
-	for i, s := range order {
-		names[i], series[i] = d.t("statistics.scheme."+string(s)), bySchemes[s]
-	}
-	t.Chart = chartOf("line", false, cats, names, series)
+	t.Chart = chartOf("bar", false, cats, []string{d.t("statistics.pension_before"), d.t("statistics.pension_after")}, [][]json.Number{before, after})
 	return t, nil
 }
 
@@ -646,7 +631,7 @@ var statisticsMessages = map[string]msg{
 	"statistics.contributions":              {"社会保险费征缴", "Contributions collected"},
 	"statistics.contributions.note":         {"按月份、险种", "By month and scheme"},
 	"statistics.pensions":                   {"月人均养老金", "Average monthly pension"},
-	"statistics.pensions.note":              {"按月份、险种，年度调整前后", "By month and scheme, before and after the year's adjustment"},
+	"statistics.pensions.note":              {"统计期首月和末月，按险种，年度调整前后；图为末月", "First and last month of the range by scheme, before and after the year's adjustment; the chart shows the last month"},
 	"statistics.assistance":                 {"社会救助对象与资金", "Assistance beneficiaries and funds"},
 	"statistics.assistance.note":            {"统计期合计，图为按月发放金额", "Totals of the range; the chart shows the amounts paid per month"},
 	"statistics.assistance_county":          {"社会救助资金（按县市）", "Assistance funds by county"},
