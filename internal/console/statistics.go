@@ -259,11 +259,15 @@ func chartOf(kind string, stack bool, categories []string, names []string, serie
 		}
 		ss[i] = s
 	}
+	x := map[string]any{"type": "category", "data": categories}
+	if len(categories) <= 8 {
+		x["axisLabel"] = map[string]any{"interval": 0}
+	}
 	return map[string]any{
 		"tooltip": map[string]any{"trigger": "axis"},
 		"legend":  map[string]any{"type": "scroll", "top": 0},
 		"grid":    map[string]any{"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": true},
-		"xAxis":   map[string]any{"type": "category", "data": categories},
+		"xAxis":   x,
 		"yAxis":   map[string]any{"type": "value"},
 		"series":  ss,
 	}
@@ -374,6 +378,9 @@ func (d *dashboard) pensionsTable() (statTable, error) {
 			return statTable{}, err
 		}
 		for _, row := range rep.Rows {
+			if row.Awards == 0 {
+				continue
+			}
 			t.Rows = append(t.Rows, []string{d.monthLabel(m), d.t("statistics.scheme." + string(row.Scheme)), strconv.Itoa(row.Awards), amount(row.Before), amount(row.After)})
 			if m == d.to {
 				cats = append(cats, d.t("statistics.scheme."+string(row.Scheme)))
