@@ -135,6 +135,9 @@ func TestMonitoringScopeAndRoles(t *testing.T) {
 	if code := approver.post(path+"/visits", url.Values{"csrf": {approver.csrf}, "version": {"1"}, "visited_on": {"2026-11-22"}, "outcome": {"met"}}); code != http.StatusForbidden {
 		t.Errorf("the approver records a visit: %d, want 403", code)
 	}
+	if code := approver.post(path+"/disposition", url.Values{"csrf": {approver.csrf}, "version": {"1"}, "disposition": {"unreachable"}}); code != http.StatusForbidden {
+		t.Errorf("the approver disposes of an alert: %d, want 403", code)
+	}
 
 	cw := newClient(t, s)
 	cw.signIn("cw.changji", "")
