@@ -372,7 +372,15 @@ func (c *Console) handleExchangeImport(w http.ResponseWriter, r *http.Request) e
 			done = doneQuery(up.Kind, imp.Added, imp.Known)
 		}
 	}
-	if fault.CodeOf(err) == fault.Invalid {
+	if code := fault.CodeOf(err); code == fault.Throttled {
+		// The ID numbers of a signals file count as searches by ID number,
+		// as the API's signals do, within the hourly limit.
+		data.Refused = true
+		data.Lines = []reportLine{{Rule: p.T("exchange.throttled"), Reason: fault.MessageOf(err)}}
+		p.Data = data
+		c.render(w, r, http.StatusTooManyRequests, p)
+		return nil
+	} else if code == fault.Invalid {
 		data.Refused = true
 		data.Lines = serviceLines(p.Lang, profile, fault.FieldsOf(err))
 		if len(data.Lines) == 0 {
@@ -490,5 +498,6 @@ var exchangeMessages = map[string]msg{
 	"exchange.rule.birth_date":              {"身份号码中的出生日期不正确", "Bad birth date in the ID number"},
 	"exchange.rule.check_digit":             {"身份号码校验码错误", "Wrong check digit"},
 	"exchange.rule.refused":                 {"业务校验未通过", "Refused by the service"},
+	"exchange.throttled":                    {"文件中的身份号码计入按身份号码查询的次数，已超过每小时限额，请稍后再试或分批导入", "The file's ID numbers count as searches by ID number and pass the hourly limit: try later or in smaller files"},
 	"exchange.rule.other":                   {"其他问题", "Another problem"},
 }
