@@ -261,3 +261,31 @@ func TestSignalsImportAndGrade(t *testing.T) {
 		t.Errorf("the analyst grades: %d, want 403", code)
 	}
 }
+
+// TestSignalsOverSearchLimit: the ID numbers of a signals file count as
+// searches by ID number, as the API's signals do; a file over the hourly
+// limit is refused on the report page and writes nothing.
+func TestSignalsOverSearchLimit(t *testing.T) {
+	s := newSite(t)
+	ps := livingPersons(t, s, "652302", 21)
+	var b strings.Builder
+	b.WriteString("身份证号,姓名,信号类型,发生日期\n")
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s,%s,失业登记,2026-11-20\n", p.IDNumber, p.Name)
+	}
+	fk := newClient(t, s)
+	fk.signIn("cw.fukang", "")
+	fk.page("/exchange")
+	code, body := fk.uploadWith(map[string]string{"kind": "signals", "department": "hr_social_security"}, "signals.csv", []byte(b.String()), true)
+	if code != http.StatusOK {
+		t.Fatalf("the signals file: %d", code)
+	}
+	if code := fk.post("/exchange/import", map[string][]string{"csrf": {fk.csrf}, "sha": {uploadedSHA(t, body)}}); code != http.StatusTooManyRequests {
+		t.Errorf("21 ID numbers over the hourly limit of 20: %d, want 429", code)
+	}
+	fk.page("/monitoring")
+	resp := fk.form("/monitoring/signal-runs", map[string][]string{"csrf": {fk.csrf}}, "same-origin")
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "signals=0") {
+		t.Errorf("after the refused import the grading run says %s", loc)
+	}
+}
