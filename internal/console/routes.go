@@ -16,6 +16,8 @@ func (c *Console) routes() {
 	c.handle("POST /logout", c.handleSignOut)
 	c.handle("GET /{$}", c.handleHome)
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
+	c.personRoutes()
+	c.insuranceRoutes()
 	c.monitoringRoutes()
 	c.auditRoutes()
 	c.statisticsRoutes()
