@@ -21,6 +21,10 @@ func (c *Console) routes() {
 	c.assistanceRoutes()
 	c.screeningRoutes()
 	c.paymentRoutes()
+	c.monitoringRoutes()
+	c.auditRoutes()
+	c.statisticsRoutes()
+	c.exchangeRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 

@@ -18,12 +18,21 @@ function drawCharts(root) {
     var src = document.getElementById(el.dataset.chart);
     if (!src) { return; }
     var option = JSON.parse(src.textContent);
-    if (option.geo && option.geoJSON) {
-      echarts.registerMap(option.geo.map, option.geoJSON);
+    if (option.geoJSON) {
+      echarts.registerMap(option.mapName || option.geo.map, option.geoJSON);
       delete option.geoJSON;
+      delete option.mapName;
     }
     var chart = echarts.init(el, null, { renderer: "canvas", locale: document.documentElement.lang === "en" ? "EN" : "ZH" });
     chart.setOption(option);
+    // data-chart-link: a click on an item whose data has an href (a path
+    // of this site) opens it.
+    if (el.hasAttribute("data-chart-link")) {
+      chart.on("click", function (p) {
+        var href = p && p.data && p.data.href;
+        if (typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/") { window.location.assign(href); }
+      });
+    }
     el.dataset.drawn = "1";
     window.addEventListener("resize", function () { chart.resize(); });
   });
