@@ -71,7 +71,7 @@ const accountsPerPage = 25
 
 // personAccountRoutes registers the page of bank accounts to confirm.
 func (c *Console) personAccountRoutes() {
-	c.handle("GET /persons/accounts", c.handleBankAccounts, auth.PermRegistryRead)
+	c.handle("GET /persons/accounts", c.handleBankAccounts, auth.PermApprove, auth.PermRegistryWrite)
 	c.handle("POST /persons/accounts/{id}/decision", c.handleDecideBankAccount, auth.PermApprove)
 }
 
