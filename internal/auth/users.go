@@ -180,8 +180,8 @@ func (s *Service) UserNamed(ctx context.Context, username string) (*User, error)
 }
 
 // ListUsers returns the users of f that the caller administers: f.Scope
-// is narrowed to the caller's scope (Forbidden outside it). f.Limit must
-// be positive.
+// is narrowed to the caller's scope ("" is the whole scope); a Scope or a
+// Region outside it is Forbidden. f.Limit must be positive.
 func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]*User, error) {
 	p, err := Require(ctx, PermUserAdmin)
 	if err != nil {
@@ -189,6 +189,11 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]*User, error) 
 	}
 	if f.Scope, err = ScopeFilter(p, f.Scope); err != nil {
 		return nil, err
+	}
+	if f.Region != "" {
+		if _, err := ScopeFilter(p, f.Region); err != nil {
+			return nil, err
+		}
 	}
 	if f.Limit <= 0 {
 		return nil, fault.Errorf(fault.Invalid, "the limit must be positive")
