@@ -143,9 +143,16 @@ func (s *server) handleListUsers(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := p.page()
 	f := auth.UserFilter{Role: auth.Role(p.Role), Region: p.Region, Query: p.Q, After: page.After, Limit: page.Limit}
-	if p.Disabled != "" {
+	switch p.Disabled {
+	case "":
+	case "true", "false":
 		d := p.Disabled == "true"
 		f.Disabled = &d
+	default:
+		return queryProblem("disabled", "must be true or false")
+	}
+	if p.Role != "" && !auth.Role(p.Role).Valid() {
+		return queryProblem("role", "unknown role %q", p.Role)
 	}
 	us, err := s.au.ListUsers(r.Context(), f)
 	if err != nil {
