@@ -17,7 +17,7 @@ import (
 const userUsage = `Usage:
   safetynet user list     --db DSN
   safetynet user add      --db DSN --username NAME --post ROLE@CODE [--post ROLE@CODE ...] [--display-name TEXT] [--person ID] [--temporary=false]   (password on stdin)
-  safetynet user grant    --db DSN --username NAME --post ROLE@CODE
+  safetynet user grant    --db DSN --username NAME --post ROLE@CODE   (adds the post to those held)
   safetynet user revoke   --db DSN --username NAME --post ID|ROLE@CODE
   safetynet user disable  --db DSN --username NAME
   safetynet user enable   --db DSN --username NAME
@@ -37,8 +37,10 @@ func userCommands() []command {
 		{name: "revoke", run: runUserRevoke},
 		{name: "disable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) }},
 		{name: "enable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) }},
-		{name: "password", run: runUserPassword},
-		{name: "passwd", run: runUserPassword},
+		{name: "password", run: func(ctx context.Context, e env, args []string) error {
+			return runUserPassword(ctx, e, args, "password")
+		}},
+		{name: "passwd", run: func(ctx context.Context, e env, args []string) error { return runUserPassword(ctx, e, args, "passwd") }},
 	}
 }
 
@@ -136,7 +138,7 @@ func runUserList(ctx context.Context, e env, args []string) error {
 }
 
 func runUserAdd(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user add", "user add --db DSN --username NAME --post ROLE@CODE [--post ...] [--display-name TEXT] [--person ID] [--temporary=false]")
+	fs := newFlags(e, "user add", "user add --db DSN --username NAME --post ROLE@CODE [--post ...] | --role ROLE [--scope CODE] [--display-name TEXT] [--person ID] [--temporary=false]")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
 	var posts postsFlag
@@ -172,7 +174,7 @@ func runUserAdd(ctx context.Context, e env, args []string) error {
 }
 
 func runUserGrant(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user grant", "user grant --db DSN --username NAME --post ROLE@CODE")
+	fs := newFlags(e, "user grant", "user grant --db DSN --username NAME --post ROLE@CODE | --role ROLE --scope CODE")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
 	var posts postsFlag
@@ -261,10 +263,11 @@ func runUserDisable(ctx context.Context, e env, args []string, disabled bool) er
 	})
 }
 
-func runUserPassword(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user password", "user password --db DSN --username NAME [--temporary=false]")
+// runUserPassword is user password, also called by its old name passwd.
+func runUserPassword(ctx context.Context, e env, args []string, name string) error {
+	fs := newFlags(e, "user "+name, "user "+name+" --db DSN --username NAME [--temporary=false]")
 	dsn := dsnFlag(fs, defaultDB)
-	name := fs.String("username", "", "the login name")
+	user := fs.String("username", "", "the login name")
 	temporary := fs.Bool("temporary", true, "the user must change the password at the next sign-in")
 	fs.require("username")
 	if err := fs.Parse(args); err != nil {
@@ -275,7 +278,7 @@ func runUserPassword(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
-		u, err := au.UserNamed(ctx, *name)
+		u, err := au.UserNamed(ctx, *user)
 		if err != nil {
 			return err
 		}
