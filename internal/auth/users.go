@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -96,8 +97,8 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if msg := s.checkPassword(nu.Username, nu.Password); msg != "" {
 		pr.Add("password", "%s", msg)
 	}
-	if len(nu.DisplayName) > 100 {
-		pr.Add("display_name", "must be at most 100 bytes")
+	if utf8.RuneCountInString(nu.DisplayName) > 100 {
+		pr.Add("display_name", "must be at most 100 characters")
 	}
 	if len(specs) == 0 {
 		pr.Add("posts", "a user holds at least one post")
