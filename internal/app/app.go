@@ -88,7 +88,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
 	a.Payments = payment.NewService(db, clk)
-	a.Auth = auth.NewService(db, opts.SessionTTL, clk)
+	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
 	return a
 }
 

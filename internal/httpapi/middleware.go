@@ -238,6 +238,8 @@ func limitBody(next http.Handler) http.Handler {
 
 // authenticate resolves the bearer token (Authorization header, or the
 // session cookie for browsers) to a principal and puts it in the context.
+// A user who must change the password reaches only passwordChangeRoutes;
+// every other route answers 403 (auth.CodePasswordChange).
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := requestToken(r)
@@ -258,7 +260,14 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		info := infoFrom(r.Context())
 		info.actorID, info.hasActor = p.UserID, true
-		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+		ctx := auth.WithPrincipal(r.Context(), p)
+		if !passwordChangeRoutes[r.Pattern] {
+			if err := auth.RequirePasswordChanged(ctx); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
