@@ -9,9 +9,6 @@ import (
 
 	"safetynet/internal/app"
 	"safetynet/internal/demo"
-	"safetynet/internal/money"
-	"safetynet/internal/period"
-	"safetynet/internal/sqlstore"
 )
 
 // demoPassword is the password of every demo login.
@@ -91,19 +88,4 @@ func runDemo(ctx context.Context, e env, args []string) error {
 
 // newSeeder returns the demo seeder of a's services, writing its steps to
 // w.
-func newSeeder(a *app.App, w io.Writer) *demo.Seeder { return a.Seeder(demoStore{a.Store}, w) }
-
-// demoStore is the store as demo.Store: the two bulk methods whose
-// results are sqlstore's types, converted to the demo's.
-type demoStore struct{ *sqlstore.DB }
-
-// EachHousehold hands fn every household with its members.
-func (s demoStore) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
-	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
-}
-
-// SeedEnrolments enrols a generated population in bulk.
-func (s demoStore) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
-	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
-	return demo.Enrolled(e), err
-}
+func newSeeder(a *app.App, w io.Writer) *demo.Seeder { return a.Seeder(w) }

@@ -12,9 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/demo"
-	"safetynet/internal/money"
 	"safetynet/internal/payment"
-	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/sqlstore"
@@ -35,19 +33,7 @@ func newSeeder(t *testing.T, db *sqlstore.DB, out *bytes.Buffer) *demo.Seeder {
 	}
 	j := region.DefaultJurisdiction()
 	a := app.New(db, pk, j, clock.Fixed(fixedNow, j.Zone), app.Options{})
-	return a.Seeder(store{db}, out)
-}
-
-// store is the store as demo.Store, as cmd/safetynet adapts it.
-type store struct{ *sqlstore.DB }
-
-func (s store) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
-	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
-}
-
-func (s store) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
-	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
-	return demo.Enrolled(e), err
+	return a.Seeder(out)
 }
 
 // build makes a small demo database: population, enrolment, every month.
