@@ -16,6 +16,7 @@ func (c *Console) routes() {
 	c.handle("POST /logout", c.handleSignOut)
 	c.handle("GET /{$}", c.handleHome)
 	c.handle("GET /persons", c.handlePersons, auth.PermRegistryRead)
+	c.userRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
