@@ -192,6 +192,10 @@ func (c *Console) signedIn(pattern string, h pageHandler, perms []auth.Permissio
 			return
 		}
 		httpapi.SetRoute(r, pattern, p.UserID)
+		if mustChangePassword(p, r) {
+			http.Redirect(w, r, "/me/password", http.StatusSeeOther)
+			return
+		}
 		ctx := auth.WithPrincipal(r.Context(), p)
 		ctx = context.WithValue(ctx, sessionKey{}, token)
 		r = r.WithContext(ctx)

@@ -28,6 +28,7 @@ func (c *Console) funcs(l Lang) template.FuncMap {
 		"status": func(kind string, v any) string { return translate(l, kind+"."+fmt.Sprint(v)) },
 		"mask":   maskID,
 		"add":    func(a, b int) int { return a + b },
+		"dict":   dict,
 	}
 }
 
@@ -91,3 +92,20 @@ func (c *Console) regionName(l Lang, code region.Code) string {
 // maskID shows a resident ID masked (the only form a template may print
 // without the pii view: pages that may show it whole pass it whole).
 func maskID(id ids.ResidentID) string { return id.Masked() }
+
+// dict makes a map of its key, value arguments, to pass several values to
+// a partial template: {{template "x" dict "Name" "role0" "Value" .Role}}.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict takes key, value pairs")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}

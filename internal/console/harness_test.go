@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -255,11 +256,18 @@ func (u *user) open(path string) {
 // lands on the home page.
 func (u *user) signIn(username string) {
 	u.t.Helper()
+	u.signInWith(username, "demo-2026")
+}
+
+// signInWith signs in through the sign-in form with a password and waits
+// for the signed-in header.
+func (u *user) signInWith(username, password string) {
+	u.t.Helper()
 	u.open("/login")
 	u.run(
 		chromedp.WaitVisible(`input[name=username]`),
 		chromedp.SendKeys(`input[name=username]`, username),
-		chromedp.SendKeys(`input[name=password]`, "demo-2026"),
+		chromedp.SendKeys(`input[name=password]`, password),
 		chromedp.Submit(`input[name=password]`),
 		chromedp.WaitVisible(`[data-testid=who]`),
 	)
@@ -407,3 +415,6 @@ func (c *client) post(path string, v url.Values) int {
 func (c *client) postFrom(path string, v url.Values, site string) int {
 	return c.form(path, v, site).StatusCode
 }
+
+// itoa formats an ID for a path.
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
