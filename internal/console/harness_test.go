@@ -41,6 +41,9 @@ type site struct {
 	URL   string
 	App   *app.App
 	Clock *clock.Settable
+	// Handler is the server's handler, for benchmarks that time the
+	// server alone.
+	Handler http.Handler
 }
 
 // demoPersons is the size of a test site's synthetic population: enough
@@ -50,7 +53,7 @@ const demoPersons = 600
 // newSite seeds a small demo database (the demo's months of insurance,
 // assistance, monitoring and payments, and its users) and serves the API
 // and the console over it.
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	db := sqlstoretest.Open(t)
 	a, now := sqlstoretest.NewApp(t, db, app.Options{SessionTTL: 30 * 24 * time.Hour})
@@ -69,6 +72,12 @@ func newSite(t *testing.T) *site {
 	if err := sd.EnsureUsers(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return serveSite(t, a, now)
+}
+
+// serveSite serves the API and the console over a's services.
+func serveSite(t testing.TB, a *app.App, now *clock.Settable) *site {
+	t.Helper()
 	cat, err := assistance.LoadCatalogue(policies.FS, "changji/catalogue.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +90,7 @@ func newSite(t *testing.T) *site {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &site{URL: srv.URL, App: a, Clock: now}
+	return &site{URL: srv.URL, App: a, Clock: now, Handler: h}
 }
 
 // chromium finds Debian's chromium (or the one SP_CHROMIUM names). Without
