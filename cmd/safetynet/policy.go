@@ -52,7 +52,21 @@ func loadPolicies(e env, dir string) (*policy.Package, error) {
 	}
 	pk, err := policy.Load(fsys, policy.PensionFuncs()...)
 	var le *policy.LoadError
+	var many interface{ Unwrap() []error }
 	switch {
+	case errors.As(err, &many):
+		// Every missing label at once, each with its file.
+		errs := many.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = e
+			if errors.As(e, &le) {
+				at := *le
+				at.File = filepath.Join(policyRoot(dir), le.File)
+				out[i] = &at
+			}
+		}
+		return nil, errors.Join(out...)
 	case errors.As(err, &le):
 		at := *le
 		at.File = filepath.Join(policyRoot(dir), le.File)

@@ -52,6 +52,7 @@ type Package struct {
 	progs    map[string]*Programme
 	funcs    map[string]*Func
 	strs     *interner
+	labels   *labelFile
 	// Tests are the policy tests of every programme, by programme.
 	Tests map[string][]*TestCase
 }
@@ -119,6 +120,10 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
 	if pk.Entities, err = loadEntities("entities.yaml", data, pk.strs); err != nil {
+		return nil, err
+	}
+
+	if pk.labels, err = loadLabelFile(fsys, read); err != nil {
 		return nil, err
 	}
 
@@ -221,6 +226,13 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 		if err := compile(id, nil); err != nil {
 			return nil, err
 		}
+	}
+	var missing []error
+	for _, id := range ids {
+		missing = append(missing, pk.checkLabels(pk.progs[id], raw[id].labelLines)...)
+	}
+	if err := joinUnique(missing); err != nil {
+		return nil, err
 	}
 	for id, src := range testSrcs {
 		if _, ok := pk.progs[id]; !ok {
