@@ -13,6 +13,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
+	"safetynet/internal/policy"
 )
 
 // sessionCookie is the cookie that carries the bearer token for browsers.
@@ -33,6 +34,8 @@ type reqInfo struct {
 	// is whether the client reached us over HTTPS. Set by withClient.
 	client string
 	secure bool
+	// policy explains the decisions of the response (explanation.go).
+	policy *policy.Package
 }
 
 // attrs returns the standard log attributes of the request.
@@ -68,7 +71,7 @@ func (s *server) withRequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		info := &reqInfo{requestID: id, logger: s.logger}
+		info := &reqInfo{requestID: id, logger: s.logger, policy: s.pol.Package}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 	})
 }
