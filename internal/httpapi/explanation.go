@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"sync"
 
 	"safetynet/internal/policy"
@@ -72,13 +73,45 @@ func explainOptions(r *http.Request) policy.ExplainOptions {
 
 // explainable is a part of a response that explains a decision it holds.
 type explainable interface {
-	explain(pk *policy.Package, o policy.ExplainOptions)
+	explain(pks []*policy.Package, o policy.ExplainOptions)
 }
 
-// explain fills in the explanation of the decision; a decision the
-// package cannot explain (a programme no longer in it) goes without.
-func (d *decisionResponse) explain(pk *policy.Package, o policy.ExplainOptions) {
+// policies are the policy packages whose decisions responses carry: the
+// API's own and the services' (the same one, but in tests), each once.
+func (s *server) policies() []*policy.Package {
+	var out []*policy.Package
+	for _, pk := range []*policy.Package{s.pol.Package, s.pen.Policy(), s.asst.Policy()} {
+		if pk != nil && !slices.Contains(out, pk) {
+			out = append(out, pk)
+		}
+	}
+	return out
+}
+
+// packageOf is the package that made decision d: the one of its version,
+// else the first that has its programme.
+func packageOf(pks []*policy.Package, d *policy.Decision) *policy.Package {
+	for _, pk := range pks {
+		if pk.Version == d.Version {
+			return pk
+		}
+	}
+	for _, pk := range pks {
+		if _, ok := pk.Programme(d.Programme); ok {
+			return pk
+		}
+	}
+	return nil
+}
+
+// explain fills in the explanation of the decision; a decision no package
+// can explain (a programme no longer in it) goes without.
+func (d *decisionResponse) explain(pks []*policy.Package, o policy.ExplainOptions) {
 	if d.decision == nil || d.Explanation != nil {
+		return
+	}
+	pk := packageOf(pks, d.decision)
+	if pk == nil {
 		return
 	}
 	if ex, err := pk.Explain(d.decision, o); err == nil {
@@ -128,42 +161,42 @@ func holdsImplementer(t, iface reflect.Type, seen map[reflect.Type]bool) bool {
 
 // explainAll has every explainable in v, which must be addressable,
 // explain itself.
-func explainAll(v reflect.Value, pk *policy.Package, o policy.ExplainOptions) {
+func explainAll(v reflect.Value, pks []*policy.Package, o policy.ExplainOptions) {
 	if !canHoldExplainable(v.Type()) {
 		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			explainAll(v.Elem(), pk, o)
+			explainAll(v.Elem(), pks, o)
 		}
 	case reflect.Struct:
 		if v.CanAddr() {
 			if e, ok := v.Addr().Interface().(explainable); ok {
-				e.explain(pk, o)
+				e.explain(pks, o)
 			}
 		}
 		t := v.Type()
 		for i := range v.NumField() {
 			if t.Field(i).IsExported() {
-				explainAll(v.Field(i), pk, o)
+				explainAll(v.Field(i), pks, o)
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			explainAll(v.Index(i), pk, o)
+			explainAll(v.Index(i), pks, o)
 		}
 	}
 }
 
 // explained returns v with the explanations of its decisions filled in.
 func explained[T any](r *http.Request, v T) T {
-	pk := infoFrom(r.Context()).policy
-	if pk == nil || !canHoldExplainable(reflect.TypeOf(&v).Elem()) {
+	pks := infoFrom(r.Context()).policies
+	if len(pks) == 0 || !canHoldExplainable(reflect.TypeOf(&v).Elem()) {
 		return v
 	}
 	p := reflect.New(reflect.TypeOf(&v).Elem())
 	p.Elem().Set(reflect.ValueOf(&v).Elem())
-	explainAll(p.Elem(), pk, explainOptions(r))
+	explainAll(p.Elem(), pks, explainOptions(r))
 	return p.Elem().Interface().(T)
 }

@@ -34,8 +34,8 @@ type reqInfo struct {
 	// is whether the client reached us over HTTPS. Set by withClient.
 	client string
 	secure bool
-	// policy explains the decisions of the response (explanation.go).
-	policy *policy.Package
+	// policies explain the decisions of the response (explanation.go).
+	policies []*policy.Package
 }
 
 // attrs returns the standard log attributes of the request.
@@ -71,7 +71,7 @@ func (s *server) withRequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		info := &reqInfo{requestID: id, logger: s.logger, policy: s.pol.Package}
+		info := &reqInfo{requestID: id, logger: s.logger, policies: s.policies()}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 	})
 }
