@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"text/tabwriter"
 
 	"safetynet/internal/app"
 	"safetynet/internal/demo"
@@ -79,7 +78,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "\nsafetynet %s demo serving %s\n", versionString(), url)
 	fmt.Fprintf(e.stdout, "  health:  %s/healthz\n  API:     %s/api/v1/   (OpenAPI: %s/api/v1/openapi.json)\n\n", url, url, url)
 	fmt.Fprintf(e.stdout, "Demo logins (password %q for all):\n", demoPassword)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	for _, u := range demo.Users {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Username, u.Role, u.Scope, u.DisplayName)
 	}

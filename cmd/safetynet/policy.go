@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
@@ -151,7 +150,7 @@ func runPolicyTest(e env, args []string) error {
 				filepath.Join(policyRoot(dir), r.Test.File), r.Test.Line, r.Programme, r.Test.Name, f))
 		}
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	for _, p := range pk.Programmes() {
 		t := byProg[p.ID]
 		switch {
@@ -347,9 +346,8 @@ func printWhatIf(w io.Writer, p *policy.Programme, rep *policy.WhatIfReport, see
 		fmt.Fprintf(w, "  %s = %s from %s%s\n", o.Key, o.Value, o.From, where)
 	}
 	fmt.Fprintln(w)
-	// The name comes last: tabwriter counts a Chinese character as one
-	// column, so a name anywhere else would skew the columns after it.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	// The county's name comes last, after its figures.
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "county\tbefore\tafter\tchange\tcost before (yuan)\tcost after\tcost change\t  name")
 	row := func(r policy.WhatIfRow) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%+d\t%s\t%s\t%s\t  %s\n", r.Region, r.Before.Count, r.After.Count, r.DeltaCount,
@@ -381,7 +379,7 @@ func runPolicyList(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	fmt.Fprintln(tw, "id\tentity\tperiod\tname")
 	for _, p := range pk.Programmes() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s  %s\n", p.ID, p.Entity, p.Period, p.NameZH, p.NameEN)

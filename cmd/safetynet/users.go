@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/region"
@@ -68,7 +67,7 @@ func runUserList(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := newTable(e.stdout, false)
 		fmt.Fprintln(tw, "id\tusername\trole\tscope\tdisabled\tname")
 		for _, u := range us {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%t\t%s\n", u.ID, u.Username, u.Role, u.Scope, u.Disabled, u.DisplayName)
