@@ -65,3 +65,38 @@ func TestTableLikeTabwriterOnASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyEvalExplains: policy eval --explain prints the decision for
+// people, its tables aligned by display width.
+func TestPolicyEvalExplains(t *testing.T) {
+	c := `{"entity":"household","region":"652301001001","inputs":{"members":3,"total_income":123600,"financial_assets":0,"vehicles":0,"houses":1,"business_entities":0,"hukou_local":true,"hukou_type":"urban"}}`
+	out, errOut, err := runCLIWithStdin(t, c, "policy", "eval", "--programme", "dibao", "--period", "2025-07", "--explain", "zh")
+	if err != nil {
+		t.Fatalf("policy eval --explain zh: %v\n%s", err, errOut)
+	}
+	for _, want := range []string{"最低生活保障 · 2025年7月", "符合条件，低保金 1,104.00 元",
+		"✓ 家庭月人均收入低于低保标准：成立（家庭月人均收入 412.00 元 < 低保标准 780.00 元）",
+		"家庭月人均收入 = 家庭月收入 ÷ 家庭人口数 = 1,236.00 元 ÷ 3 人 = 412.00 元"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The parameters' values start at one display column.
+	col := -1
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.Index(l, " 元  "); i >= 0 && strings.Contains(l, "低保标准") {
+			start := strings.LastIndex(l[:i], "  ") + 2
+			if c := displayWidth(l[:start]); col < 0 {
+				col = c
+			} else if c != col {
+				t.Errorf("parameter values out of line:\n%s", out)
+			}
+		}
+	}
+	if col < 0 {
+		t.Errorf("no parameter lines:\n%s", out)
+	}
+	if _, _, err := runCLIWithStdin(t, c, "policy", "eval", "--programme", "dibao", "--period", "2025-07", "--explain", "fr"); err == nil {
+		t.Error("--explain fr accepted")
+	}
+}
