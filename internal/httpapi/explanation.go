@@ -79,8 +79,15 @@ type explainable interface {
 // policies are the policy packages whose decisions responses carry: the
 // API's own and the services' (the same one, but in tests), each once.
 func (s *server) policies() []*policy.Package {
+	all := []*policy.Package{s.pol.Package}
+	if s.pen != nil {
+		all = append(all, s.pen.Policy())
+	}
+	if s.asst != nil {
+		all = append(all, s.asst.Policy())
+	}
 	var out []*policy.Package
-	for _, pk := range []*policy.Package{s.pol.Package, s.pen.Policy(), s.asst.Policy()} {
+	for _, pk := range all {
 		if pk != nil && !slices.Contains(out, pk) {
 			out = append(out, pk)
 		}
