@@ -415,7 +415,7 @@ func (x *explainer) partial(ex *Explanation, d *Decision) *Explanation {
 		ex.Variables = append(ex.Variables, l)
 	}
 	amount := x.p.steps[len(x.p.steps)-1]
-	ex.Amount = Line{Name: "amount", Label: x.stepLabel(amount), Value: money.Fen(d.Amount).String() + x.pick(" 元", " yuan")}
+	ex.Amount = Line{Name: "amount", Label: x.stepLabel(amount), Value: x.value(TInt, x.unitOfStep(amount), int64(d.Amount), nil)}
 	ex.Amount.Text = ex.Amount.Label + " = " + ex.Amount.Value
 	for _, r := range d.Parameters {
 		label := r.Key
@@ -427,6 +427,15 @@ func (x *explainer) partial(ex *Explanation, d *Decision) *Explanation {
 	}
 	ex.Summary = x.summary(ex, d)
 	return ex
+}
+
+// YuanText writes an amount of money for people: "1,234.56 元",
+// "1,234.56 yuan".
+func YuanText(f money.Fen, lang Lang) string {
+	if lang == EN {
+		return f.String() + " yuan"
+	}
+	return f.String() + " 元"
 }
 
 // MonthText writes a month in prose: "2026年11月", "November 2026".

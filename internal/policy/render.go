@@ -332,7 +332,7 @@ func (x *explainer) value(t Type, u string, v int64, in *Input) string {
 		if t == TDec { // a dec of fen: to the fen, half away from zero
 			fen = money.DivRound(v, DecScale)
 		}
-		return money.Fen(fen).String() + x.pick(" 元", " yuan")
+		return YuanText(money.Fen(fen), x.o.Lang)
 	case "percent":
 		if t == TDec {
 			return money.Rate(v).String()
