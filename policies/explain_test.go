@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/policies"
 )
@@ -122,5 +123,51 @@ func TestPensionExplanation(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(explanationText(en))
-	_ = json.Valid
+}
+
+// TestExplainNegationAndChains: "not" with values shows the negation's
+// value, a chain of 且 needs no brackets, and 或 inside 且 is bracketed.
+func TestExplainNegationAndChains(t *testing.T) {
+	pk, err := policy.Load(policies.FS, policy.PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]json.RawMessage{}
+	for k, v := range map[string]any{"kind": "hospital_bill", "amount": 1600000, "disability_grade": 0, "household_layer": "none",
+		"household_income_known": true, "household_income_12m": 3000000, "members": 3} {
+		in[k], _ = json.Marshal(v)
+	}
+	d, err := pk.Evaluate("low_income_risk", tcPeriod(t, "2025-03"), policy.Case{Entity: "signal", Region: "652301001001", Inputs: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := pk.Explain(d, policy.ExplainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]string{}
+	for _, v := range ex.Variables {
+		lines[v.Name] = v.Text
+	}
+	for name, want := range map[string]string{
+		"trigger_hospital_bill_orange": "= 是 且 是 且 16,000.00 元 ≥ 50% × 30,000.00 元 = 是",
+		"trigger_hospital_bill_yellow": "= 是 且 （否 或 16,000.00 元 ≥ 30% × 30,000.00 元） = 是",
+		"hospital_bill_level":          "否则为 0）） = 2 级",
+	} {
+		if !strings.HasSuffix(lines[name], want) {
+			t.Errorf("%s:\n got %s\nwant … %s", name, lines[name], want)
+		}
+	}
+	if ex.Summary != "符合条件，风险等级 2 级" {
+		t.Errorf("summary %q", ex.Summary)
+	}
+}
+
+func tcPeriod(t *testing.T, s string) period.Month {
+	t.Helper()
+	m, err := period.ParseMonth(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -258,6 +258,11 @@ func (x *explainer) condition(st *step) Line {
 	holds := ok && v != 0
 	label := x.stepLabel(st)
 	sentence := x.render(st.root, modeSentence, 0)
+	if st.root.op == opNot && leafOp(st.root.a.op) {
+		// "家庭成员中有特困人员：否" says it; the condition's label
+		// says the negation.
+		sentence = x.render(st.root.a, modeSentence, 0)
+	}
 	return Line{Name: st.name, Label: label, Holds: &holds, Formula: x.render(st.root, modeFormula, 0), Values: sentence,
 		Text: label + x.colon() + x.holds(holds) + x.pick("（", " (") + sentence + x.pick("）", ")")}
 }
@@ -275,7 +280,7 @@ func (x *explainer) variable(st *step) Line {
 	parts := []string{label, l.Formula}
 	if !leafOp(st.root.op) {
 		l.Values = x.render(st.root, modeValues, 0)
-		if l.Values != l.Formula && l.Values != l.Value {
+		if l.Values != l.Formula && l.Values != l.Value && !strings.HasPrefix(l.Value, l.Values+" ") {
 			parts = append(parts, l.Values)
 		}
 	}

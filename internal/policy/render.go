@@ -105,10 +105,11 @@ func (x *explainer) renderBare(n *node, m renderMode) string {
 	case opNeg:
 		return "−" + x.render(n.a, m, precUnary+1)
 	case opNot:
-		if m != modeFormula && n.a.typ == TBool && leafOp(n.a.op) {
-			// "家庭成员中有特困人员：否" says it; the condition's label
-			// says the negation.
-			return x.render(n.a, m, precNot)
+		if v, ok := x.vals[n]; ok && m == modeValues {
+			return x.yesNo(v != 0)
+		}
+		if m == modeSentence && leafOp(n.a.op) { // 非（家庭收入已核对：是）
+			return x.pick("非（", "not (") + x.render(n.a, m, precAtom) + x.pick("）", ")")
 		}
 		return x.pick("非", "not ") + x.render(n.a, m, precAtom)
 	case opAnd, opOr:
@@ -116,8 +117,15 @@ func (x *explainer) renderBare(n *node, m renderMode) string {
 		if n.op == opOr {
 			word = x.pick("或", "or")
 		}
-		p := prec(n)
-		return x.render(n.a, m, p+1) + " " + word + " " + x.render(n.b, m, p+1)
+		// A chain of one word needs no brackets; 且 inside 或 (or the
+		// reverse) is bracketed, whatever the precedence says.
+		side := func(c *node) string {
+			if c.op == n.op {
+				return x.render(c, m, prec(n))
+			}
+			return x.render(c, m, precAnd+1)
+		}
+		return side(n.a) + " " + word + " " + side(n.b)
 	case opAdd, opSub, opMul, opMulDec, opDiv:
 		p := prec(n)
 		right := p
