@@ -196,7 +196,7 @@ dt { font-weight: bold; }
 {{if .Transfers}}<h2>转移接续（元） <small>Transfers (yuan)</small></h2>
 <table>
 <tr><th>日期<small>Date</small></th><th>方向<small>Direction</small></th><th>对方地区<small>Other region</small></th><th>账户金额<small>Balance</small></th><th>统筹基金<small>Pooled funds</small></th><th>月数<small>Months</small></th></tr>
-{{range .Transfers}}<tr><td>{{date .On}}</td><td>{{if eq .Direction "in"}}转入 In{{else}}转出 Out{{end}}</td><td>{{$.RegionName .OtherRegion}}</td><td class="n">{{yuan .Balance}}</td><td class="n">{{yuan .Pooled}}</td><td class="n">{{.Months}}</td></tr>
+{{range .Transfers}}<tr><td>{{date .On}}</td><td>{{if eq .Direction "in"}}转入 In{{else}}转出 Out{{end}}</td><td>{{call $.RegionName .OtherRegion}}</td><td class="n">{{yuan .Balance}}</td><td class="n">{{yuan .Pooled}}</td><td class="n">{{.Months}}</td></tr>
 {{end}}</table>
 {{end}}</body>
 </html>
