@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestMissingLabelFailsLoading: a variable, condition, input, input value
@@ -12,6 +13,10 @@ import (
 // naming the file and the name.
 func TestMissingLabelFailsLoading(t *testing.T) {
 	dibao, err := fsReadFile(os.DirFS("testdata/basic"), "cn/programmes/dibao.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := fsReadFile(os.DirFS("testdata/basic"), "cn/parameters/base.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,9 +33,9 @@ func TestMissingLabelFailsLoading(t *testing.T) {
 		{"label of an unknown name", "cn/programmes/dibao.yaml",
 			string(dibao) + "  no_such_step: {zh: 无, en: none}\n",
 			[]string{"cn/programmes/dibao.yaml", "no_such_step", "not a variable or condition"}},
-		{"parameter without a label", "local/parameters/local.yaml",
-			"dibao.standard:\n  type: money\n  description: standard\n  values:\n    - {from: 2024-01-01, value: \"700\", source: test, status: unconfirmed}\n",
-			[]string{"local/parameters/local.yaml:1", "dibao.standard", "parameter has no label"}},
+		{"parameter without a label", "cn/parameters/base.yaml",
+			strings.Replace(string(base), `  label: {zh: "计发基数", en: "pension base"}`+"\n", "", 1),
+			[]string{"cn/parameters/base.yaml:31", "pension.base", "parameter has no label"}},
 		{"input value without a label", "entities.yaml",
 			"person:\n  birth_date: {type: date, label: {zh: 出生日期, en: birth date}}\n  gender: {type: str, values: [M, F]}\n  alive: {type: bool, label: {zh: 健在, en: alive}}\n" +
 				"  wage_index: {type: dec, label: {zh: 指数, en: index}}\n  years: {type: int, label: {zh: 年限, en: years}}\n" +
@@ -55,5 +60,27 @@ func TestMissingLabelFailsLoading(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRedefinedParameterKeepsItsLabel: a lower layer that redefines a
+// parameter's values without a label keeps the label of the layer above.
+func TestRedefinedParameterKeepsItsLabel(t *testing.T) {
+	m := fstest.MapFS{}
+	root := os.DirFS("testdata/basic")
+	for _, f := range []string{"layers.yaml", "entities.yaml", "labels.yaml", "cn/parameters/base.yaml", "cn/programmes/dibao.yaml"} {
+		b, err := fsReadFile(root, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[f] = &fstest.MapFile{Data: b}
+	}
+	m["local/parameters/local.yaml"] = &fstest.MapFile{Data: []byte("dibao.standard:\n  type: money\n  values:\n    - {from: 2024-01-01, value: \"720\", source: local, status: unconfirmed}\n")}
+	pk, err := Load(m, PensionFuncs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := pk.Param("dibao.standard"); p.Layer != "local" || p.Label.ZH != "低保标准" {
+		t.Errorf("dibao.standard of layer %s has label %+v, want the national 低保标准", p.Layer, p.Label)
 	}
 }

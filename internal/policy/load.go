@@ -155,6 +155,9 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 				if prev, ok := pk.params[p.Key]; ok && (prev.Kind != p.Kind || prev.Of != p.Of) {
 					return nil, &LoadError{File: f, Line: p.Line, Name: p.Key, Err: fmt.Errorf("type %s differs from %s in %s:%d", p.Kind, prev.Kind, prev.File, prev.Line)}
 				}
+				if prev, ok := pk.params[p.Key]; ok && p.Label == (Label{}) {
+					p.Label = prev.Label // a value redefined, the same meaning
+				}
 				pk.params[p.Key] = p
 			}
 		}
