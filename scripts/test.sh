@@ -65,5 +65,14 @@ else
   echo "== using PostgreSQL at SP_TEST_POSTGRES_URL"
 fi
 
+if command -v chromium >/dev/null 2>&1 || [ -n "${SP_CHROMIUM:-}" ]; then
+  echo "== $(chromium --version 2>/dev/null || echo "$SP_CHROMIUM"): the console's browser tests run headless"
+else
+  echo "!!"
+  echo "!! chromium not found: the console's browser tests are SKIPPED."
+  echo "!! Install Debian's chromium package (CI does: .ci/run) or set SP_CHROMIUM."
+  echo "!!"
+fi
+
 go vet ./...
 go test -count=1 "$@" ./...

@@ -151,7 +151,7 @@ func TestAuditCheckpointCLI(t *testing.T) {
 		t.Error("a checkpoint was signed over the truncated trail")
 	}
 
-	// A rewrite: the grant of the approver role made by someone else, the
+	// A rewrite: the grant of the approver post made by someone else, the
 	// events after it rehashed.
 	db, raw = fresh("rewritten.db")
 	all, err := raw.AuditEvents(context.Background(), 0, 1_000_000)
@@ -160,7 +160,7 @@ func TestAuditCheckpointCLI(t *testing.T) {
 	}
 	prev, rewritten := "", false
 	for _, e := range all {
-		if e.Action == "user.grant" {
+		if e.Action == "user.post_grant" {
 			e.Actor.Name, rewritten = "system:migrate", true
 		}
 		if rewritten {
@@ -174,7 +174,7 @@ func TestAuditCheckpointCLI(t *testing.T) {
 
 	// A user row inserted directly.
 	db, raw = fresh("user.db")
-	exec(raw, "INSERT INTO users (username, display_name, role, scope, password_hash, disabled, created_at) VALUES ('mallory', '', 'approver', '652300', 'x', 0, '2026-01-01T00:00:00Z')")
+	exec(raw, "INSERT INTO users (username, display_name, password_hash, disabled, created_at) VALUES ('mallory', '', 'x', 0, '2026-01-01T00:00:00Z')")
 	verify(db, false, "mallory NOT explained by the trail", "inserted directly")
 
 	// The checkpoint file edited: its signature no longer verifies.

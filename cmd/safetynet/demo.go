@@ -7,10 +7,9 @@ import (
 	"net"
 
 	"safetynet/internal/app"
+	"safetynet/internal/auth"
 	"safetynet/internal/demo"
-	"safetynet/internal/money"
-	"safetynet/internal/period"
-	"safetynet/internal/sqlstore"
+	"safetynet/internal/region"
 )
 
 // demoPassword is the password of every demo login.
@@ -77,12 +76,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "\nsafetynet %s demo serving %s\n", versionString(), url)
 	fmt.Fprintf(e.stdout, "  health:  %s/healthz\n  API:     %s/api/v1/   (OpenAPI: %s/api/v1/openapi.json)\n\n", url, url, url)
-	fmt.Fprintf(e.stdout, "Demo logins (password %q for all):\n", demoPassword)
-	tw := newTable(e.stdout, false)
-	for _, u := range demo.Users {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Username, u.Role, u.Scope, u.DisplayName)
-	}
-	tw.Flush()
+	fmt.Fprintf(e.stdout, "Demo logins (password %q for all), by post:\n", demoPassword)
+	printDemoUsers(e.stdout, a.Juris)
 	fmt.Fprintf(e.stdout, "\nTry:\n  TOKEN=$(curl -s -X POST %s/api/v1/login -H 'Content-Type: application/json' -d '{\"username\":\"cw.changji\",\"password\":\"%s\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')\n", url, demoPassword)
 	fmt.Fprintf(e.stdout, "  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/persons?region=652301&limit=5'\n\nPress Ctrl-C to stop.\n", url)
 	return serve(ctx, e, ln, a, logger, sc)
@@ -90,19 +85,32 @@ func runDemo(ctx context.Context, e env, args []string) error {
 
 // newSeeder returns the demo seeder of a's services, writing its steps to
 // w.
-func newSeeder(a *app.App, w io.Writer) *demo.Seeder { return a.Seeder(demoStore{a.Store}, w) }
+func newSeeder(a *app.App, w io.Writer) *demo.Seeder { return a.Seeder(w) }
 
-// demoStore is the store as demo.Store: the two bulk methods whose
-// results are sqlstore's types, converted to the demo's.
-type demoStore struct{ *sqlstore.DB }
-
-// EachHousehold hands fn every household with its members.
-func (s demoStore) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
-	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
-}
-
-// SeedEnrolments enrols a generated population in bulk.
-func (s demoStore) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
-	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
-	return demo.Enrolled(e), err
+// printDemoUsers writes the demo logins of j grouped by post: the home
+// region's, then the county caseworkers (who also make the payments),
+// the county approvers and the township caseworkers.
+func printDemoUsers(w io.Writer, j region.Jurisdiction) {
+	groups := []struct {
+		title string
+		match func(auth.NewUser) bool
+	}{
+		{"the whole of " + j.Name + " (" + string(j.Home) + ")", func(u auth.NewUser) bool { return u.Scope == j.Home }},
+		{"caseworker of each county (also payments)", func(u auth.NewUser) bool {
+			return u.Scope != j.Home && u.Role == auth.RoleCaseworker && u.Scope.Level() == region.County
+		}},
+		{"approver of each county", func(u auth.NewUser) bool { return u.Scope != j.Home && u.Role == auth.RoleApprover }},
+		{"caseworker of a township in each county", func(u auth.NewUser) bool { return u.Scope.Level() == region.Township }},
+	}
+	users := demo.Users(j)
+	for _, g := range groups {
+		fmt.Fprintf(w, "  %s:\n", g.title)
+		tw := newTable(w, false)
+		for _, u := range users {
+			if g.match(u) {
+				fmt.Fprintf(tw, "    %s\t%s@%s\t%s\n", u.Username, u.Role, u.Scope, u.DisplayName)
+			}
+		}
+		tw.Flush()
+	}
 }

@@ -98,8 +98,10 @@ func TestDemo(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "demo.db")
 	url, out, stop := startDemo(t, db, 600)
-	if !strings.Contains(out.String(), "cw.changji") || !strings.Contains(out.String(), demoPassword) {
-		t.Errorf("demo output lacks the demo logins:\n%s", out.String())
+	for _, want := range []string{"cw.changji", "ap.hutubi", "tw.mori", "caseworker@652301", demoPassword} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks the demo logins (%s):\n%s", want, out.String())
+		}
 	}
 	var health struct{ Status string }
 	if code := getJSON(t, "GET", url+"/healthz", "", "", &health); code != 200 || health.Status != "ok" {

@@ -73,8 +73,8 @@ func TestSecondJurisdictionBinary(t *testing.T) {
 
 	must("", "migrate", "--db", db)
 	// The users' scope defaults to the home region.
-	must("admin-password-1\n", "user", "add", "--db", db, "--username", "admin", "--role", "admin")
-	must("caseworker-pw-1\n", "user", "add", "--db", db, "--username", "cw.wujiang", "--role", "caseworker", "--scope", "440203")
+	must("admin-password-1\n", "user", "add", "--db", db, "--username", "admin", "--role", "admin", "--temporary=false")
+	must("caseworker-pw-1\n", "user", "add", "--db", db, "--username", "cw.wujiang", "--role", "caseworker", "--scope", "440203", "--temporary=false")
 	if out := must("", "user", "list", "--db", db); !regexp.MustCompile(`admin\s.*440200`).MatchString(out) {
 		t.Errorf("user list: the admin's scope is not the home region 440200:\n%s", out)
 	}

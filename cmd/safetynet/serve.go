@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/jobs"
 	"safetynet/internal/policy"
 	"safetynet/internal/registry"
+	"safetynet/internal/web"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -142,33 +143,7 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 	if runner == nil {
 		runner = jobs.New(jobs.Config{Limit: sc.jobLimit, Logger: logger})
 	}
-	pol := httpapi.Policy{
-		Package: pk,
-		PopulationFunc: func(entity string, n int, seed int64) (*policy.Population, error) {
-			return syntheticPopulation(e, pk, entity, n, seed)
-		},
-		Tree: a.Juris.Tree,
-	}
-	h, err := httpapi.NewServer(logger, httpapi.Config{Version: versionString(), Transport: sc.transport}, httpapi.Services{
-		Registry:   a.Registry,
-		Insurance:  a.Insurance,
-		Accounts:   a.Accounts,
-		Pensions:   a.Pensions,
-		Benefits:   a.Benefits,
-		Assistance: a.Assistance,
-		Auth:       a.Auth,
-		Audit:      a.Store,
-		Policy:     pol,
-		Catalogue:  cat,
-		// The low-income dynamic monitoring.
-		Monitoring: a.Monitoring,
-		// Payments and the fund ledger.
-		Payments: a.Payments,
-		Refunds:  a.Refunds,
-		// Screening and the runner of its background jobs.
-		Screening: a.Screening,
-		Jobs:      runner,
-	})
+	h, err := web.Handler(logger, a, web.Config{Version: versionString(), Transport: sc.transport, Catalogue: cat, Jobs: runner})
 	return h, a.Auth, err
 }
 

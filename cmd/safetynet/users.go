@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"safetynet/internal/auth"
@@ -13,12 +14,16 @@ import (
 )
 
 const userUsage = `Usage:
-  safetynet user list    --db DSN
-  safetynet user add     --db DSN --username NAME --role ROLE --scope CODE [--display-name TEXT] [--person ID]   (password on stdin)
-  safetynet user grant   --db DSN --username NAME --role ROLE --scope CODE
-  safetynet user disable --db DSN --username NAME
-  safetynet user enable  --db DSN --username NAME
-  safetynet user passwd  --db DSN --username NAME   (password on stdin)
+  safetynet user list     --db DSN
+  safetynet user add      --db DSN --username NAME --post ROLE@CODE [--post ROLE@CODE ...] [--display-name TEXT] [--person ID] [--temporary=false]   (password on stdin)
+  safetynet user grant    --db DSN --username NAME --post ROLE@CODE   (adds the post to those held)
+  safetynet user revoke   --db DSN --username NAME --post ID|ROLE@CODE
+  safetynet user disable  --db DSN --username NAME
+  safetynet user enable   --db DSN --username NAME
+  safetynet user password --db DSN --username NAME [--temporary=false]   (password on stdin; passwd is an alias)
+A post is a role over the prefecture, a county or a township: admin@652300, caseworker@652301.
+--role ROLE --scope CODE still give one post. A password set here is temporary unless
+--temporary=false: the user must change it at the first sign-in.
 Every change is an audited event; audit verify reports an account changed any other way.`
 
 // userCommands manage the user accounts through the audited paths, acting as
@@ -28,9 +33,13 @@ func userCommands() []command {
 		{name: "list", run: runUserList},
 		{name: "add", run: runUserAdd},
 		{name: "grant", run: runUserGrant},
+		{name: "revoke", run: runUserRevoke},
 		{name: "disable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, true) }},
 		{name: "enable", run: func(ctx context.Context, e env, args []string) error { return runUserDisable(ctx, e, args, false) }},
-		{name: "passwd", run: runUserPasswd},
+		{name: "password", run: func(ctx context.Context, e env, args []string) error {
+			return runUserPassword(ctx, e, args, "password")
+		}},
+		{name: "passwd", run: func(ctx context.Context, e env, args []string) error { return runUserPassword(ctx, e, args, "passwd") }},
 	}
 }
 
@@ -56,6 +65,57 @@ func readPassword(e env) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
+// postsFlag collects the repeatable --post ROLE@CODE.
+type postsFlag []auth.PostSpec
+
+// String implements flag.Value.
+func (f *postsFlag) String() string {
+	var s []string
+	for _, p := range *f {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ",")
+}
+
+// Set implements flag.Value.
+func (f *postsFlag) Set(v string) error {
+	p, err := auth.ParsePost(v)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, p)
+	return nil
+}
+
+// postsOf returns the posts of --post, or the one post of --role and
+// --scope (scope defaulting to the home region).
+func postsOf(posts postsFlag, role, scope, home string) ([]auth.PostSpec, error) {
+	switch {
+	case len(posts) > 0 && role != "":
+		return nil, errors.New("give --post, or --role and --scope, not both")
+	case len(posts) > 0:
+		return posts, nil
+	case role != "":
+		if scope == "" {
+			scope = home
+		}
+		return []auth.PostSpec{{Role: auth.Role(role), Region: region.Code(scope)}}, nil
+	}
+	return nil, errors.New("give at least one --post ROLE@CODE (roles: " + roleList() + ")")
+}
+
+// postList writes a user's live posts as ROLE@CODE(ID).
+func postList(u *auth.User) string {
+	var s []string
+	for _, p := range u.LivePosts() {
+		s = append(s, fmt.Sprintf("%s(%d)", p, p.ID))
+	}
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, " ")
+}
+
 func runUserList(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "user list", "user list --db DSN")
 	dsn := dsnFlag(fs, defaultDB)
@@ -68,24 +128,31 @@ func runUserList(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		tw := newTable(e.stdout, false)
-		fmt.Fprintln(tw, "id\tusername\trole\tscope\tdisabled\tname")
+		fmt.Fprintln(tw, "id\tusername\tposts (id)\tdisabled\tmust change password\tname")
 		for _, u := range us {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%t\t%s\n", u.ID, u.Username, u.Role, u.Scope, u.Disabled, u.DisplayName)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%t\t%t\t%s\n", u.ID, u.Username, postList(u), u.Disabled, u.MustChangePassword, u.DisplayName)
 		}
 		return tw.Flush()
 	})
 }
 
 func runUserAdd(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user add", "user add --db DSN --username NAME --role ROLE --scope CODE [--display-name TEXT] [--person ID]")
+	fs := newFlags(e, "user add", "user add --db DSN --username NAME --post ROLE@CODE [--post ...] | --role ROLE [--scope CODE] [--display-name TEXT] [--person ID] [--temporary=false]")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
-	role := fs.String("role", "", "the role: "+roleList())
-	scope := fs.String("scope", fs.e.home(), "the region subtree the user works in")
+	var posts postsFlag
+	fs.Var(&posts, "post", "a post ROLE@CODE, e.g. caseworker@652301 (repeatable); roles: "+roleList())
+	role := fs.String("role", "", "the role of the one post (with --scope), instead of --post")
+	scope := fs.String("scope", "", "the region of the one post of --role (default the home region)")
 	display := fs.String("display-name", "", "the name shown")
 	person := fs.Int64("person", 0, "the registry person of a citizen account")
-	fs.require("username", "role")
+	temporary := fs.Bool("temporary", true, "the user must change the password at the first sign-in")
+	fs.require("username")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	specs, err := postsOf(posts, *role, *scope, string(fs.e.home()))
+	if err != nil {
 		return err
 	}
 	pw, err := readPassword(e)
@@ -93,31 +160,82 @@ func runUserAdd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
-		u, err := au.CreateUser(ctx, auth.NewUser{Username: *name, DisplayName: *display, Password: pw, Role: auth.Role(*role), Scope: region.Code(*scope), PersonID: *person})
+		u, err := au.CreateUser(ctx, auth.NewUser{Username: *name, DisplayName: *display, Password: pw, Posts: specs, PersonID: *person, MustChangePassword: *temporary})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "user %d %s added: %s over %s\n", u.ID, u.Username, u.Role, u.Scope)
+		fmt.Fprintf(e.stdout, "user %d %s added with the posts %s\n", u.ID, u.Username, postList(u))
+		if u.MustChangePassword {
+			fmt.Fprintln(e.stdout, "the password is temporary: the user changes it at the first sign-in")
+		}
 		return nil
 	})
 }
 
 func runUserGrant(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user grant", "user grant --db DSN --username NAME --role ROLE --scope CODE")
+	fs := newFlags(e, "user grant", "user grant --db DSN --username NAME --post ROLE@CODE | --role ROLE --scope CODE")
 	dsn := dsnFlag(fs, defaultDB)
 	name := fs.String("username", "", "the login name")
-	role := fs.String("role", "", "the new role: "+roleList())
-	scope := fs.String("scope", "", "the new region subtree")
-	fs.require("username", "role", "scope")
+	var posts postsFlag
+	fs.Var(&posts, "post", "the post to grant, ROLE@CODE; roles: "+roleList())
+	role := fs.String("role", "", "the role of the post (with --scope), instead of --post")
+	scope := fs.String("scope", "", "the region of the post of --role")
+	fs.require("username")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	specs, err := postsOf(posts, *role, *scope, string(fs.e.home()))
+	if err != nil {
+		return err
+	}
+	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
+		u, err := au.UserNamed(ctx, *name)
+		if err != nil {
+			return err
+		}
+		for _, spec := range specs {
+			if u, err = au.GrantPost(ctx, u.ID, spec); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(e.stdout, "user %d %s now holds %s\n", u.ID, u.Username, postList(u))
+		return nil
+	})
+}
+
+func runUserRevoke(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "user revoke", "user revoke --db DSN --username NAME --post ID|ROLE@CODE")
+	dsn := dsnFlag(fs, defaultDB)
+	name := fs.String("username", "", "the login name")
+	post := fs.String("post", "", "the post to revoke: its ID (user list shows it) or ROLE@CODE")
+	fs.require("username", "post")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
-		u, err := au.SetGrant(ctx, *name, auth.Role(*role), region.Code(*scope))
+		u, err := au.UserNamed(ctx, *name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "user %d %s is now %s over %s\n", u.ID, u.Username, u.Role, u.Scope)
+		id, err := strconv.ParseInt(*post, 10, 64)
+		if err != nil {
+			spec, perr := auth.ParsePost(*post)
+			if perr != nil {
+				return perr
+			}
+			for _, p := range u.LivePosts() {
+				if p.Role == spec.Role && p.Region == spec.Region {
+					id = p.ID
+				}
+			}
+			if id == 0 {
+				return fmt.Errorf("%s holds no post %s", u.Username, spec)
+			}
+		}
+		if u, err = au.RevokePost(ctx, u.ID, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %d %s: post %d revoked; holds %s\n", u.ID, u.Username, id, postList(u))
 		return nil
 	})
 }
@@ -132,8 +250,11 @@ func runUserDisable(ctx context.Context, e env, args []string, disabled bool) er
 		return err
 	}
 	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
-		u, err := au.SetDisabled(ctx, *name, disabled)
+		u, err := au.UserNamed(ctx, *name)
 		if err != nil {
+			return err
+		}
+		if u, err = au.SetDisabled(ctx, u.ID, disabled); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "user %d %s %sd\n", u.ID, u.Username, verb)
@@ -141,10 +262,12 @@ func runUserDisable(ctx context.Context, e env, args []string, disabled bool) er
 	})
 }
 
-func runUserPasswd(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "user passwd", "user passwd --db DSN --username NAME")
+// runUserPassword is user password, also called by its old name passwd.
+func runUserPassword(ctx context.Context, e env, args []string, name string) error {
+	fs := newFlags(e, "user "+name, "user "+name+" --db DSN --username NAME [--temporary=false]")
 	dsn := dsnFlag(fs, defaultDB)
-	name := fs.String("username", "", "the login name")
+	user := fs.String("username", "", "the login name")
+	temporary := fs.Bool("temporary", true, "the user must change the password at the next sign-in")
 	fs.require("username")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -154,11 +277,17 @@ func runUserPasswd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return withUsers(ctx, e, *dsn, func(ctx context.Context, au *auth.Service, _ *sqlstore.DB) error {
-		u, err := au.SetPassword(ctx, *name, pw)
+		u, err := au.UserNamed(ctx, *user)
 		if err != nil {
 			return err
 		}
+		if u, err = au.ResetPassword(ctx, u.ID, pw, *temporary); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "user %d %s has a new password\n", u.ID, u.Username)
+		if u.MustChangePassword {
+			fmt.Fprintln(e.stdout, "the password is temporary: the user changes it at the next sign-in")
+		}
 		return nil
 	})
 }

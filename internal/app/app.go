@@ -88,7 +88,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
 	a.Payments = payment.NewService(db, clk)
-	a.Auth = auth.NewService(db, opts.SessionTTL, clk)
+	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
 	return a
 }
 
@@ -118,14 +118,28 @@ func (a *App) System(ctx context.Context, name string) context.Context {
 	return auth.WithPrincipal(ctx, auth.SystemPrincipal(name, a.Juris.Home))
 }
 
-// Seeder returns the demo seeder over store (the App's store, adapted to
-// demo.Store), writing its steps to out. Its services are built like the
-// App's, on a clock the seeder moves into the demo's past while it dates
-// records there.
-func (a *App) Seeder(store demo.Store, out io.Writer) *demo.Seeder {
-	return demo.New(store, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
+// Seeder returns the demo seeder over the App's store, writing its steps
+// to out. Its services are built like the App's, on a clock the seeder
+// moves into the demo's past while it dates records there.
+func (a *App) Seeder(out io.Writer) *demo.Seeder {
+	return demo.New(demoStore{a.Store}, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
 		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
 		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
 			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth}
 	}, out)
+}
+
+// demoStore is the store as demo.Store: the two bulk methods whose
+// results are sqlstore's types, converted to the demo's.
+type demoStore struct{ *sqlstore.DB }
+
+// EachHousehold hands fn every household with its members.
+func (s demoStore) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
+	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
+}
+
+// SeedEnrolments enrols a generated population in bulk.
+func (s demoStore) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
+	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
+	return demo.Enrolled(e), err
 }

@@ -90,30 +90,84 @@ func (r Role) Permissions() []Permission { return slices.Clone(rolePerms[r]) }
 // Has reports whether r grants p.
 func (r Role) Has(p Permission) bool { return slices.Contains(rolePerms[r], p) }
 
-// User is a person who signs in to safetynet.
+// User is a person who signs in to safetynet. A user holds one or more
+// posts (岗位), each a role over a region subtree, and acts in one of them
+// at a time (see Principal).
 type User struct {
-	ID          int64       `json:"id"`
-	Username    string      `json:"username"`
-	DisplayName string      `json:"display_name"`
-	Role        Role        `json:"role"`
-	Scope       region.Code `json:"scope"` // the region subtree the user works in
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	// Role and Scope are those of the user's first live post: the post a
+	// sign-in acts in unless it names another. Empty when the user holds
+	// no post any more. The store fills them in from Posts.
+	Role  Role        `json:"role"`
+	Scope region.Code `json:"scope"`
+	// Posts are every post the user holds or held, by ID; a revoked one
+	// has RevokedAt set.
+	Posts []Post `json:"posts"`
 	// PersonID is the registry person a citizen account belongs to; 0 for
 	// staff.
-	PersonID     int64     `json:"person_id,omitempty"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"disabled"`
-	CreatedAt    time.Time `json:"created_at"`
+	PersonID     int64  `json:"person_id,omitempty"`
+	PasswordHash string `json:"-"`
+	// MustChangePassword is set on an account an administrator created
+	// or whose password an administrator reset: until the user changes
+	// the password, its sessions may only read the user and change the
+	// password (see RequirePasswordChanged).
+	MustChangePassword bool      `json:"must_change_password"`
+	Disabled           bool      `json:"disabled"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
-// Principal is the signed-in user acting in a request.
+// LivePosts returns the posts the user holds now, by ID.
+func (u *User) LivePosts() []Post {
+	var out []Post
+	for _, p := range u.Posts {
+		if p.Live() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// LivePost returns the live post id of the user, and whether it holds it.
+func (u *User) LivePost(id int64) (Post, bool) {
+	for _, p := range u.Posts {
+		if p.ID == id && p.Live() {
+			return p, true
+		}
+	}
+	return Post{}, false
+}
+
+// SetPrimary sets Role and Scope from the first live post (see User); the
+// store calls it after loading Posts.
+func (u *User) SetPrimary() {
+	u.Role, u.Scope = "", ""
+	if live := u.LivePosts(); len(live) > 0 {
+		u.Role, u.Scope = live[0].Role, live[0].Region
+	}
+}
+
+// Principal is the signed-in user acting in a request, in one of its posts
+// (the active post): Role and Scope are that post's. Maker-checker rules
+// compare users (UserID), never posts: a user holding a caseworker and an
+// approver post still cannot approve their own work.
 type Principal struct {
 	UserID      int64
 	Username    string
 	DisplayName string
 	Role        Role
 	Scope       region.Code
+	// PostID is the active post; 0 for a system process.
+	PostID int64
+	// Posts are every post the user holds now, the active one among them,
+	// to offer a switch (POST /api/v1/session/post).
+	Posts []Post
 	// PersonID is the registry person of a citizen; 0 for staff.
 	PersonID int64
+	// MustChangePassword is the user's flag (see User): while it is set,
+	// Require refuses everything.
+	MustChangePassword bool
 }
 
 // Can reports whether the principal's role grants p.
@@ -164,10 +218,35 @@ func Require(ctx context.Context, perm Permission) (Principal, error) {
 	if !ok {
 		return Principal{}, fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
+	if p.MustChangePassword {
+		return Principal{}, errPasswordChange()
+	}
 	if !p.Can(perm) {
 		return Principal{}, fault.Errorf(fault.Forbidden, "role %s may not %s", p.Role, perm)
 	}
 	return p, nil
+}
+
+// CodePasswordChange is the fault code of a request refused because the
+// user must change the password first (see User.MustChangePassword); the
+// API answers it 403 with the problem type
+// urn:safetynet:problem:password_change_required.
+const CodePasswordChange fault.Code = "password_change_required"
+
+// errPasswordChange is the error of a session whose user must change the
+// password first.
+func errPasswordChange() error {
+	return fault.Errorf(CodePasswordChange, "the password must be changed first: POST /api/v1/me/password with the current and a new password")
+}
+
+// RequirePasswordChanged returns CodePasswordChange's error when the
+// principal in ctx must change the password before anything else, and nil
+// otherwise (no principal included).
+func RequirePasswordChanged(ctx context.Context) error {
+	if p, ok := PrincipalFrom(ctx); ok && p.MustChangePassword {
+		return errPasswordChange()
+	}
+	return nil
 }
 
 // RequireIn is Require plus a check that code lies in the principal's scope.
@@ -218,6 +297,9 @@ func RequireOr(ctx context.Context, perm Permission, code region.Code, notFound 
 func RequireSelfOr(ctx context.Context, perm Permission, personID int64, code region.Code) (Principal, error) {
 	p, ok := PrincipalFrom(ctx)
 	if ok && p.Role == RoleCitizen {
+		if p.MustChangePassword {
+			return Principal{}, errPasswordChange()
+		}
 		if p.PersonID != 0 && p.PersonID == personID {
 			return p, nil
 		}
@@ -232,6 +314,9 @@ func RequireSelfOr(ctx context.Context, perm Permission, personID int64, code re
 func RequireSelfOrFound(ctx context.Context, perm Permission, personID int64, code region.Code, kind string, key any) (Principal, error) {
 	p, ok := PrincipalFrom(ctx)
 	if ok && p.Role == RoleCitizen {
+		if p.MustChangePassword {
+			return Principal{}, errPasswordChange()
+		}
 		if p.PersonID != 0 && p.PersonID == personID {
 			return p, nil
 		}

@@ -21,6 +21,8 @@ import (
 type Session struct {
 	TokenHash string
 	UserID    int64
+	// PostID is the post the session acts in (see Principal).
+	PostID    int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	// Seal is the HMAC under the session key of the token, the user and
@@ -39,15 +41,22 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// Users lists all users by username.
 	Users(ctx context.Context) ([]*User, error)
-	// UpdateUser stores u's display name, role, scope, password hash and
-	// disabled flag, with the audit event action in the same transaction;
-	// NotFound if there is no such user.
+	// ListUsers returns up to f.Limit users of f, by ID.
+	ListUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// UpdateUser stores u's display name, password hash and flags, inserts
+	// its posts of ID 0 (setting their IDs and user) and stores the
+	// revocation of the others, with the audit event action in the same
+	// transaction; NotFound if there is no such user.
 	UpdateUser(ctx context.Context, u *User, action string) error
 	// CreateSession stores s, clears the failure record of ev's username
 	// and appends ev (the sign-in) to the audit trail, in one transaction.
 	CreateSession(ctx context.Context, s Session, ev SignInEvent) error
 	// SessionByHash returns the session; NotFound if there is none.
 	SessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	// SetSessionPost makes the session of tokenHash act in postID and
+	// appends ev (the switch) to the audit trail, in one transaction;
+	// NotFound if there is no such session.
+	SetSessionPost(ctx context.Context, tokenHash string, postID int64, ev SignInEvent) error
 	// DeleteSession removes the session, if any, and appends ev (the
 	// sign-out) to the audit trail in the same transaction.
 	DeleteSession(ctx context.Context, tokenHash string, ev SignInEvent) error
@@ -67,166 +76,34 @@ type Service struct {
 	userLocks lockCache
 	// tokenKey keys the stored hashes of tokens (see hashToken).
 	tokenKey []byte
+	// juris is the jurisdiction whose regions posts are over.
+	juris     region.Jurisdiction
+	passwords PasswordRules
 }
 
-// NewService returns a Service whose sessions last ttl, with the default
-// sign-in limits and a random session key of its own (see SetSessionKey),
-// telling the time by clk.
-func NewService(store Store, ttl time.Duration, clk clock.Clock) *Service {
+// NewService returns a Service of the users of jurisdiction j (whose
+// region tree posts are over), whose sessions last ttl, with the default
+// sign-in limits and password rules and a random session key of its own
+// (see SetSessionKey), telling the time by clk.
+func NewService(store Store, j region.Jurisdiction, ttl time.Duration, clk clock.Clock) *Service {
 	l := DefaultSignInLimits()
 	key := make([]byte, SessionKeySize)
 	rand.Read(key) // never fails: crypto/rand crashes the program instead
 	return &Service{store: store, ttl: ttl, clock: clk, bcryptCost: bcrypt.DefaultCost,
-		limits: l, hashSlots: make(chan struct{}, l.HashSlots), tokenKey: key}
+		limits: l, hashSlots: make(chan struct{}, l.HashSlots), tokenKey: key, juris: j, passwords: DefaultPasswordRules()}
 }
 
 // SetFastHashing lowers the password-hash cost for tests and the demo's
 // seeding; never use it for real accounts.
 func (s *Service) SetFastHashing() { s.bcryptCost = bcrypt.MinCost }
 
-// NewUser describes a user to create.
-type NewUser struct {
-	Username    string
-	DisplayName string
-	Password    string
-	Role        Role
-	Scope       region.Code
-	// PersonID binds a citizen account to its registry person.
-	PersonID int64
-}
-
-// CreateUser validates and creates a user. The caller must hold
-// PermUserAdmin over the user's scope.
-func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
-	if _, err := Require(ctx, PermUserAdmin); err != nil {
-		return nil, err
-	}
-	var p fault.Problems
-	if msg := ValidateUsername(nu.Username); msg != "" {
-		p.Add("username", "%s", msg)
-	}
-	if len(nu.Password) < 8 {
-		p.Add("password", "must be at least 8 characters")
-	}
-	if !nu.Role.Valid() {
-		p.Add("role", "unknown role %q", nu.Role)
-	}
-	if _, err := region.ParseCode(string(nu.Scope)); err != nil {
-		p.Add("scope", "%v", err)
-	}
-	switch {
-	case nu.Role == RoleCitizen && nu.PersonID <= 0:
-		p.Add("person_id", "a citizen account belongs to a registry person")
-	case nu.Role != RoleCitizen && nu.PersonID != 0:
-		p.Add("person_id", "only a citizen account belongs to a person")
-	}
-	if err := p.Err("invalid user"); err != nil {
-		return nil, err
-	}
-	if _, err := RequireIn(ctx, PermUserAdmin, nu.Scope); err != nil {
-		return nil, err
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), s.bcryptCost)
-	if err != nil {
-		return nil, fmt.Errorf("hash password: %w", err)
-	}
-	u := &User{Username: nu.Username, DisplayName: nu.DisplayName, Role: nu.Role, Scope: nu.Scope, PersonID: nu.PersonID, PasswordHash: string(hash), CreatedAt: s.clock.Now().UTC()}
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// SetGrant gives the user named username the role over the region subtree
-// scope. The caller must hold PermUserAdmin over both the old scope and
-// the new one. The change is audited ("user.grant").
-func (s *Service) SetGrant(ctx context.Context, username string, role Role, scope region.Code) (*User, error) {
-	var p fault.Problems
-	if !role.Valid() {
-		p.Add("role", "unknown role %q", role)
-	}
-	if _, err := region.ParseCode(string(scope)); err != nil {
-		p.Add("scope", "%v", err)
-	}
-	if err := p.Err("invalid grant"); err != nil {
-		return nil, err
-	}
-	return s.changeUser(ctx, username, "user.grant", scope, func(u *User) error {
-		switch {
-		case role == RoleCitizen && u.PersonID <= 0:
-			return &fault.Error{Code: fault.Invalid, Message: "invalid grant", Fields: map[string]string{"role": "a citizen account belongs to a registry person"}}
-		case role != RoleCitizen && u.PersonID != 0:
-			return &fault.Error{Code: fault.Invalid, Message: "invalid grant", Fields: map[string]string{"role": "a citizen's account stays a citizen's"}}
-		}
-		u.Role, u.Scope = role, scope
-		return nil
-	})
-}
-
-// SetDisabled disables or enables the user named username; a disabled
-// user cannot sign in and its sessions stop working. The caller must hold
-// PermUserAdmin over the user's scope. The change is audited
-// ("user.disable" or "user.enable").
-func (s *Service) SetDisabled(ctx context.Context, username string, disabled bool) (*User, error) {
-	action := "user.enable"
-	if disabled {
-		action = "user.disable"
-	}
-	return s.changeUser(ctx, username, action, "", func(u *User) error {
-		u.Disabled = disabled
-		return nil
-	})
-}
-
-// SetPassword sets the password of the user named username. The caller
-// must hold PermUserAdmin over the user's scope. The change is audited
-// ("user.password"; the trail keeps a digest, never the password).
-func (s *Service) SetPassword(ctx context.Context, username, password string) (*User, error) {
-	if len(password) < 8 {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid password", Fields: map[string]string{"password": "must be at least 8 characters"}}
-	}
-	return s.changeUser(ctx, username, "user.password", "", func(u *User) error {
-		hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
-		if err != nil {
-			return fmt.Errorf("hash password: %w", err)
-		}
-		u.PasswordHash = string(hash)
-		return nil
-	})
-}
-
-// changeUser loads the user, checks the caller administers its scope (and
-// newScope, if given), applies change and stores it with its audit event.
-func (s *Service) changeUser(ctx context.Context, username, action string, newScope region.Code, change func(*User) error) (*User, error) {
-	if _, err := Require(ctx, PermUserAdmin); err != nil {
-		return nil, err
-	}
-	u, err := s.store.UserByName(ctx, username)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := RequireIn(ctx, PermUserAdmin, u.Scope); err != nil {
-		return nil, err
-	}
-	if newScope != "" {
-		if _, err := RequireIn(ctx, PermUserAdmin, newScope); err != nil {
-			return nil, err
-		}
-	}
-	if err := change(u); err != nil {
-		return nil, err
-	}
-	if err := s.store.UpdateUser(ctx, u, action); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
 // Grant is the result of a successful login.
 type Grant struct {
 	// Token is the bearer token; it is shown once and stored only hashed.
-	Token     string
-	User      *User
+	Token string
+	User  *User
+	// Principal is the user acting in the post the session opened in.
+	Principal Principal
 	ExpiresAt time.Time
 }
 
@@ -239,8 +116,17 @@ const dummyHash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOHiUMpGMcEGBYcEBTy4cj4x2SFXTtEcS"
 // with too many failures is locked (Throttled, with the time to wait)
 // before any password is checked; password checks run a few at a time
 // (Busy when none frees up in time). The sign-in, each failure and each
-// lock are in the audit trail.
+// lock are in the audit trail. The session acts in the user's first live
+// post (see LoginInPost).
 func (s *Service) Login(ctx context.Context, username, password, addr string) (*Grant, error) {
+	return s.LoginInPost(ctx, username, password, addr, 0)
+}
+
+// LoginInPost is Login in the user's live post postID (0: the first live
+// post). A post the user does not hold is Invalid, naming the field
+// "post". An account holding no post signs in as a disabled one does:
+// never.
+func (s *Service) LoginInPost(ctx context.Context, username, password, addr string, postID int64) (*Grant, error) {
 	bad := fault.Errorf(fault.Unauthenticated, "wrong username or password")
 	now := s.clock.Now().UTC()
 	name := triedName(username)
@@ -280,26 +166,42 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	}
 	// Spend the same time on an unknown user as on a real check so that
 	// usernames cannot be probed.
-	ok := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && u != nil && !u.Disabled
+	ok := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil && u != nil && !u.Disabled && len(u.LivePosts()) > 0
 	release()
 	if !ok {
 		return nil, s.recordFailure(ctx, u, name, addr, now, bad)
+	}
+	post := u.LivePosts()[0]
+	if postID != 0 {
+		var held bool
+		if post, held = u.LivePost(postID); !held {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid login",
+				Fields: map[string]string{"post": fmt.Sprintf("you hold no post %d", postID)}}
+		}
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, fmt.Errorf("new token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sess := Session{TokenHash: s.hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
+	sess := Session{TokenHash: s.hashToken(token), UserID: u.ID, PostID: post.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl)}
 	sess.Seal = s.seal(token, sess.UserID, sess.ExpiresAt)
-	ev := SignInEvent{Action: ActionLogin, UserID: u.ID, Role: u.Role, Scope: u.Scope, Username: u.Username, Address: addr}
+	ev := SignInEvent{Action: ActionLogin, UserID: u.ID, Role: post.Role, Scope: post.Region, Username: u.Username, Address: addr}
 	if err := s.store.CreateSession(ctx, sess, ev); err != nil {
 		return nil, err
 	}
-	return &Grant{Token: token, User: u, ExpiresAt: sess.ExpiresAt}, nil
+	return &Grant{Token: token, User: u, Principal: principalOf(u, post), ExpiresAt: sess.ExpiresAt}, nil
 }
 
-// Authenticate resolves a bearer token to its principal.
+// principalOf is u acting in post.
+func principalOf(u *User, post Post) Principal {
+	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: post.Role, Scope: post.Region,
+		PostID: post.ID, Posts: u.LivePosts(), PersonID: u.PersonID, MustChangePassword: u.MustChangePassword}
+}
+
+// Authenticate resolves a bearer token to its principal, acting in the
+// session's post. A session whose post was revoked since opens nothing:
+// its user signs in again.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
 	unauth := fault.Errorf(fault.Unauthenticated, "sign in first: the token is unknown or expired")
 	if token == "" {
@@ -325,7 +227,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if u.Disabled {
 		return Principal{}, unauth
 	}
-	return Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Scope: u.Scope, PersonID: u.PersonID}, nil
+	post, ok := u.LivePost(sess.PostID)
+	if !ok {
+		return Principal{}, fault.Errorf(fault.Unauthenticated, "sign in again: the post this session acted in was revoked")
+	}
+	return principalOf(u, post), nil
 }
 
 // Logout ends the session of token, signed out from the client address
@@ -335,6 +241,87 @@ func (s *Service) Logout(ctx context.Context, token, addr string) error {
 	if !ok {
 		return fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
-	ev := SignInEvent{Action: ActionLogout, UserID: p.UserID, Role: p.Role, Scope: p.Scope, Username: p.Username, Address: addr}
+	ev := SignInEvent{Action: ActionLogout, UserID: p.UserID, Role: p.Role, Scope: p.Scope, Username: p.Username, Address: addr, Post: p.PostID}
 	return s.store.DeleteSession(ctx, s.hashToken(token), ev)
+}
+
+// ActionSwitchPost is a signed-in user's switch of the session to another
+// of its posts.
+const ActionSwitchPost = "session.post"
+
+// SwitchPost makes the session of token, the principal's in ctx, act in
+// another live post of the same user, from the client address addr, and
+// returns the principal as it now is. The switch is audited
+// (ActionSwitchPost). A post the user does not hold is Invalid, naming
+// the field "post".
+func (s *Service) SwitchPost(ctx context.Context, token string, postID int64, addr string) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok || p.System() {
+		return Principal{}, fault.Errorf(fault.Unauthenticated, "sign in first")
+	}
+	u, err := s.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return Principal{}, err
+	}
+	post, held := u.LivePost(postID)
+	if !held {
+		return Principal{}, &fault.Error{Code: fault.Invalid, Message: "invalid post switch",
+			Fields: map[string]string{"post": fmt.Sprintf("you hold no post %d", postID)}}
+	}
+	ev := SignInEvent{Action: ActionSwitchPost, UserID: u.ID, Role: post.Role, Scope: post.Region, Username: u.Username, Address: addr, Post: post.ID}
+	if err := s.store.SetSessionPost(ctx, s.hashToken(token), post.ID, ev); err != nil {
+		return Principal{}, err
+	}
+	return principalOf(u, post), nil
+}
+
+// ChangeOwnPassword changes the password of the signed-in user in ctx,
+// from the client address addr, given the current one; it clears
+// MustChangePassword. The new password follows the password rules, is
+// not the username and not the current password (Invalid, naming the
+// field "new"). A wrong current password is Invalid, naming "current",
+// and counts as a failed sign-in of the username (locked as sign-ins
+// are: Throttled). The change is audited ("user.password_change").
+func (s *Service) ChangeOwnPassword(ctx context.Context, current, next, addr string) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok || p.System() {
+		return fault.Errorf(fault.Unauthenticated, "sign in first")
+	}
+	var pr fault.Problems
+	if current == "" {
+		pr.Add("current", "is required")
+	}
+	if msg := s.checkPassword(p.Username, next); msg != "" {
+		pr.Add("new", "%s", msg)
+	} else if next == current {
+		pr.Add("new", "must differ from the current password")
+	}
+	if err := pr.Err("invalid password change"); err != nil {
+		return err
+	}
+	now := s.clock.Now().UTC()
+	name := triedName(p.Username)
+	if d, locked := s.userLocks.lockedFor(name, now); locked {
+		return throttled(d)
+	}
+	u, err := s.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	release, err := s.acquireHash(ctx)
+	if err != nil {
+		return err
+	}
+	ok = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) == nil
+	release()
+	if !ok {
+		wrong := &fault.Error{Code: fault.Invalid, Message: "invalid password change", Fields: map[string]string{"current": "is not your password"}}
+		return s.recordFailure(ctx, u, name, addr, now, wrong)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(next), s.bcryptCost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	u.PasswordHash, u.MustChangePassword = string(hash), false
+	return s.store.UpdateUser(ctx, u, ActionPasswordChange)
 }

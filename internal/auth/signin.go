@@ -162,6 +162,9 @@ type SignInEvent struct {
 	Username string
 	// Address is the client's address ("" when unknown).
 	Address string
+	// Post is the post a session switched to (ActionSwitchPost) or
+	// signed out of (ActionLogout); 0 otherwise.
+	Post int64
 	// LockedUntil is when a lock ends, for the lock actions.
 	LockedUntil time.Time
 	// Session is the stored token hash of the session a sign-in opened

@@ -30,8 +30,8 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Errorf("CreateUser(duplicate) = %v, want conflict", err)
 		}
 		_, err = au.CreateUser(ctx, auth.NewUser{Username: "X", Password: "short", Role: "boss", Scope: "12"})
-		if f := fault.FieldsOf(err); f["username"] == "" || f["password"] == "" || f["role"] == "" || f["scope"] == "" {
-			t.Errorf("CreateUser(bad) fields = %v, want username, password, role and scope", f)
+		if f := fault.FieldsOf(err); f["username"] == "" || f["password"] == "" || f["posts[0].role"] == "" || f["posts[0].region"] == "" {
+			t.Errorf("CreateUser(bad) fields = %v, want username, password, posts[0].role and posts[0].region", f)
 		}
 		// A county caseworker cannot create users.
 		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope})

@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"sync"
@@ -159,20 +160,60 @@ func (s *Seeder) LastMonth() period.Month { return s.Today().Period().Add(-1) }
 // trying the system out; never use these accounts with real data.
 const Password = "demo-2026"
 
-// Users are the demo logins, one per post.
-var Users = []auth.NewUser{
-	{Username: "admin", DisplayName: "系统管理员 System administrator", Role: auth.RoleAdmin, Scope: "652300"},
-	{Username: "cw.changji", DisplayName: "昌吉市经办员 Changji City caseworker", Role: auth.RoleCaseworker, Scope: "652301"},
-	{Username: "cw.fukang", DisplayName: "阜康市经办员 Fukang City caseworker", Role: auth.RoleCaseworker, Scope: "652302"},
-	{Username: "approver", DisplayName: "州审批员 Prefecture approver", Role: auth.RoleApprover, Scope: "652300"},
-	{Username: "auditor", DisplayName: "州稽核员 Prefecture auditor", Role: auth.RoleAuditor, Scope: "652300"},
-	{Username: "analyst", DisplayName: "统计分析员 Analyst", Role: auth.RoleAnalyst, Scope: "652300"},
+// Users returns the demo logins of jurisdiction j, one per post: at the
+// home region an administrator, an approver, an auditor and an analyst
+// (admin, approver, auditor, analyst); in every county a caseworker, who
+// also makes the payments (cw.<county>), and an approver (ap.<county>);
+// and a caseworker of the first township of every county that has one
+// (tw.<county>). <county> is the first word of the county's English name,
+// lower case (changji, fukang, hutubi, …), or its code when that has no
+// plain one.
+func Users(j region.Jurisdiction) []auth.NewUser {
+	home := j.Home
+	us := []auth.NewUser{
+		{Username: "admin", DisplayName: "系统管理员 System administrator", Role: auth.RoleAdmin, Scope: home},
+		{Username: "approver", DisplayName: "州审批员 Prefecture approver", Role: auth.RoleApprover, Scope: home},
+		{Username: "auditor", DisplayName: "州稽核员 Prefecture auditor", Role: auth.RoleAuditor, Scope: home},
+		{Username: "analyst", DisplayName: "统计分析员 Analyst", Role: auth.RoleAnalyst, Scope: home},
+	}
+	counties := j.Tree.Descendants(home, region.County)
+	for _, c := range counties {
+		us = append(us,
+			auth.NewUser{Username: "cw." + countyName(c), DisplayName: c.NameZH + "经办员 " + c.NameEN + " caseworker", Role: auth.RoleCaseworker, Scope: c.Code},
+			auth.NewUser{Username: "ap." + countyName(c), DisplayName: c.NameZH + "审批员 " + c.NameEN + " approver", Role: auth.RoleApprover, Scope: c.Code})
+	}
+	for _, c := range counties {
+		if ts := j.Tree.Children(c.Code); len(ts) > 0 {
+			t := ts[0]
+			us = append(us, auth.NewUser{Username: "tw." + countyName(c), DisplayName: c.NameZH + t.NameZH + "经办员 " + t.NameEN + " caseworker",
+				Role: auth.RoleCaseworker, Scope: t.Code})
+		}
+	}
+	return us
 }
 
-// EnsureUsers creates the demo logins that do not exist yet.
+// countyName is the name of county c in demo usernames: the first word of
+// its English name in lower case, or its code.
+func countyName(c region.Node) string {
+	w, _, _ := strings.Cut(strings.TrimSpace(c.NameEN), " ")
+	w = strings.ToLower(w)
+	if len(w) < 2 || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return string(c.Code)
+	}
+	return w
+}
+
+// EnsureUsers creates the demo logins that do not exist yet. They print
+// their password, so they need not change it at the first sign-in; and
+// their published password is shorter than the default least length of a
+// real account's, which the seeder's own service (never the one that
+// serves) is set to accept.
 func (s *Seeder) EnsureUsers(ctx context.Context) error {
 	ctx = auth.WithPrincipal(ctx, auth.SystemPrincipal("demo", s.Juris.Home))
-	for _, nu := range Users {
+	if err := s.Auth.SetPasswordRules(auth.PasswordRules{MinLength: len([]rune(Password))}); err != nil {
+		return err
+	}
+	for _, nu := range Users(s.Juris) {
 		if _, err := s.Store.UserByName(ctx, nu.Username); err == nil {
 			continue
 		} else if fault.CodeOf(err) != fault.NotFound {

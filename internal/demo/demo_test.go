@@ -12,9 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/demo"
-	"safetynet/internal/money"
 	"safetynet/internal/payment"
-	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/sqlstore"
@@ -35,19 +33,7 @@ func newSeeder(t *testing.T, db *sqlstore.DB, out *bytes.Buffer) *demo.Seeder {
 	}
 	j := region.DefaultJurisdiction()
 	a := app.New(db, pk, j, clock.Fixed(fixedNow, j.Zone), app.Options{})
-	return a.Seeder(store{db}, out)
-}
-
-// store is the store as demo.Store, as cmd/safetynet adapts it.
-type store struct{ *sqlstore.DB }
-
-func (s store) EachHousehold(ctx context.Context, fn func(*demo.Household) error) error {
-	return s.DB.EachHouseholdForTest(ctx, func(h *sqlstore.HouseholdForTest) error { return fn((*demo.Household)(h)) })
-}
-
-func (s store) SeedEnrolments(ctx context.Context, today period.Date, avgWage money.Fen) (demo.Enrolled, error) {
-	e, err := s.DB.SeedEnrolments(ctx, today, avgWage)
-	return demo.Enrolled(e), err
+	return a.Seeder(out)
 }
 
 // build makes a small demo database: population, enrolment, every month.
@@ -118,9 +104,14 @@ func TestSeederBuildsTheMonthsBeforeItsClock(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, u := range demo.Users {
-				if _, err := sd.Auth.Login(ctx, u.Username, demo.Password, "127.0.0.1"); err != nil {
+			for _, u := range demo.Users(sd.Juris) {
+				g, err := sd.Auth.Login(ctx, u.Username, demo.Password, "127.0.0.1")
+				if err != nil {
 					t.Errorf("demo login %s: %v", u.Username, err)
+					continue
+				}
+				if p := g.Principal; p.Role != u.Role || p.Scope != u.Scope || p.MustChangePassword {
+					t.Errorf("demo login %s acts as %s over %s (must change %t), want %s over %s", u.Username, p.Role, p.Scope, p.MustChangePassword, u.Role, u.Scope)
 				}
 			}
 
@@ -131,5 +122,53 @@ func TestSeederBuildsTheMonthsBeforeItsClock(t *testing.T) {
 				t.Errorf("same seed, different demo:\n%s\n---\n%s", a, b)
 			}
 		})
+	}
+}
+
+// TestDemoUsersCoverEveryCounty: the demo has a caseworker and an
+// approver for every county of the tree, a caseworker of a township of
+// every county with townships, the prefecture's posts, and the usernames
+// the README has always listed; no two logins share a name.
+func TestDemoUsersCoverEveryCounty(t *testing.T) {
+	j := region.DefaultJurisdiction()
+	users := demo.Users(j)
+	byName := map[string]auth.NewUser{}
+	posts := map[string]bool{}
+	for _, u := range users {
+		if _, dup := byName[u.Username]; dup {
+			t.Errorf("username %s twice", u.Username)
+		}
+		byName[u.Username] = u
+		posts[string(u.Role)+"@"+string(u.Scope)] = true
+		if n, ok := j.Tree.Node(u.Scope); ok && n.Level == region.Township {
+			posts["township@"+string(u.Scope.County())] = true
+		}
+	}
+	counties := j.Tree.Descendants(j.Home, region.County)
+	if len(counties) < 8 {
+		t.Fatalf("%d counties in the tree", len(counties))
+	}
+	for _, c := range counties {
+		for _, want := range []string{"caseworker@", "approver@"} {
+			if !posts[want+string(c.Code)] {
+				t.Errorf("no %s%s (%s)", want, c.Code, c.NameZH)
+			}
+		}
+		if len(j.Tree.Children(c.Code)) > 0 && !posts["township@"+string(c.Code)] {
+			t.Errorf("no township caseworker in %s (%s)", c.Code, c.NameZH)
+		}
+	}
+	for _, want := range []string{"admin@652300", "approver@652300", "auditor@652300", "analyst@652300"} {
+		if !posts[want] {
+			t.Errorf("no %s", want)
+		}
+	}
+	for _, name := range []string{"admin", "cw.changji", "cw.fukang", "approver", "auditor", "analyst", "cw.hutubi", "tw.changji"} {
+		if _, ok := byName[name]; !ok {
+			t.Errorf("no demo login %s", name)
+		}
+	}
+	if u := byName["cw.fukang"]; u.Scope != "652302" || u.Role != auth.RoleCaseworker {
+		t.Errorf("cw.fukang is %s over %s, want the Fukang caseworker", u.Role, u.Scope)
 	}
 }

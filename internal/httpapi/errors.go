@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 )
 
@@ -25,19 +26,20 @@ const (
 // statusOf maps error codes to HTTP statuses. A code not listed, Internal
 // included, is a 500.
 var statusOf = map[fault.Code]int{
-	fault.Invalid:         http.StatusUnprocessableEntity,
-	fault.NotFound:        http.StatusNotFound,
-	fault.Conflict:        http.StatusConflict,
-	fault.Forbidden:       http.StatusForbidden,
-	fault.Unauthenticated: http.StatusUnauthorized,
-	fault.Throttled:       http.StatusTooManyRequests,
-	fault.Busy:            http.StatusServiceUnavailable,
-	codeMalformed:         http.StatusBadRequest,
-	codeTooLarge:          http.StatusRequestEntityTooLarge,
-	codeUnsupported:       http.StatusUnsupportedMediaType,
-	codeNoRoute:           http.StatusNotFound,
-	codeBadMethod:         http.StatusMethodNotAllowed,
-	codeSlowBody:          http.StatusRequestTimeout,
+	fault.Invalid:           http.StatusUnprocessableEntity,
+	fault.NotFound:          http.StatusNotFound,
+	fault.Conflict:          http.StatusConflict,
+	fault.Forbidden:         http.StatusForbidden,
+	fault.Unauthenticated:   http.StatusUnauthorized,
+	fault.Throttled:         http.StatusTooManyRequests,
+	auth.CodePasswordChange: http.StatusForbidden,
+	fault.Busy:              http.StatusServiceUnavailable,
+	codeMalformed:           http.StatusBadRequest,
+	codeTooLarge:            http.StatusRequestEntityTooLarge,
+	codeUnsupported:         http.StatusUnsupportedMediaType,
+	codeNoRoute:             http.StatusNotFound,
+	codeBadMethod:           http.StatusMethodNotAllowed,
+	codeSlowBody:            http.StatusRequestTimeout,
 }
 
 // problem is an RFC 9457 problem details object, extended with the request

@@ -87,17 +87,25 @@ func TestMakerCheckerEveryUse(t *testing.T) {
 		}},
 	} {
 		maker := fmt.Sprintf("maker%d", i)
-		if _, err := b.au.CreateUser(systemContext(), auth.NewUser{Username: maker, Role: auth.RoleCaseworker, Scope: "652301",
-			Password: testPassword, DisplayName: "Test " + maker}); err != nil {
+		u, err := b.au.CreateUser(systemContext(), auth.NewUser{Username: maker, Role: auth.RoleCaseworker, Scope: "652301",
+			Password: testPassword, DisplayName: "Test " + maker})
+		if err != nil {
 			t.Fatal(err)
 		}
 		m := c.make(maker, 900+10*i)
-		if _, err := b.au.SetGrant(systemContext(), maker, auth.RoleApprover, "652300"); err != nil {
+		// The maker also holds an approver post, and the session that
+		// made the record switches to it: the user, not the post, made it.
+		if u, err = b.au.GrantPost(systemContext(), u.ID, auth.PostSpec{Role: auth.RoleApprover, Region: "652300"}); err != nil {
 			t.Fatal(err)
 		}
-		b.mu.Lock()
-		delete(b.tokens, maker) // sign in again with the new role
-		b.mu.Unlock()
+		var me struct {
+			Role   string `json:"role"`
+			PostID int64  `json:"post_id"`
+		}
+		b.do(t, "POST", "/api/v1/session/post", maker, map[string]any{"post": u.Posts[1].ID}).want(t, http.StatusOK).decode(t, &me)
+		if me.Role != "approver" || me.PostID != u.Posts[1].ID {
+			t.Fatalf("%s: after the switch the session acts as %+v, want the approver post %d", c.name, me, u.Posts[1].ID)
+		}
 		pb := b.do(t, "POST", m.path, maker, m.body).problem(t, http.StatusForbidden)
 		if !strings.Contains(pb.Detail, "by you") {
 			t.Errorf("%s: the maker, now an approver, is refused with %q, want it to say they made it", c.name, pb.Detail)

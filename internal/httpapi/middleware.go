@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -240,22 +241,50 @@ func limitBody(next http.Handler) http.Handler {
 
 // authenticate resolves the bearer token (Authorization header, or the
 // session cookie for browsers) to a principal and puts it in the context.
+// A user who must change the password reaches only passwordChangeRoutes;
+// every other route answers 403 (auth.CodePasswordChange).
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := requestToken(r)
 		if token == "" {
+			if s.toSignIn(w, r) {
+				return
+			}
 			writeError(w, r, fault.Errorf(fault.Unauthenticated, "sign in first: send Authorization: Bearer <token> or the %s cookie", sessionCookie))
 			return
 		}
 		p, err := s.au.Authenticate(r.Context(), token)
 		if err != nil {
+			if fault.CodeOf(err) == fault.Unauthenticated && s.toSignIn(w, r) {
+				return
+			}
 			writeError(w, r, err)
 			return
 		}
 		info := infoFrom(r.Context())
 		info.actorID, info.hasActor = p.UserID, true
-		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+		ctx := auth.WithPrincipal(r.Context(), p)
+		if !passwordChangeRoutes[r.Pattern] {
+			if err := auth.RequirePasswordChanged(ctx); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// toSignIn sends a browser that opened a page of the API (a printable
+// page, a download) with no valid session to the console's sign-in page,
+// which comes back to the page afterwards, and reports whether it did. Only
+// a GET navigation of a browser is sent, and only when the console is
+// mounted; any other request gets the 401 problem.
+func (s *server) toSignIn(w http.ResponseWriter, r *http.Request) bool {
+	if s.cfg.Console == nil || r.Method != http.MethodGet || r.Header.Get("Sec-Fetch-Mode") != "navigate" {
+		return false
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	return true
 }
 
 // requestToken returns the bearer token of the request: from the
@@ -272,4 +301,37 @@ func requestToken(r *http.Request) string {
 		return c.Value
 	}
 	return ""
+}
+
+// withConsole sends the API's paths (/api/ and /healthz) to api and every
+// other path to the console.
+func withConsole(api, console http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		console.ServeHTTP(w, r)
+	})
+}
+
+// ClientAddress returns the address of the request's client, read through
+// trusted proxies, for a handler mounted as Config.Console ("" outside the
+// server's middleware).
+func ClientAddress(r *http.Request) string { return infoFrom(r.Context()).client }
+
+// SecureRequest reports whether the request's client reached the service
+// over HTTPS (directly or through a trusted proxy), for a handler mounted
+// as Config.Console: its cookies are then Secure.
+func SecureRequest(r *http.Request) bool { return infoFrom(r.Context()).secure }
+
+// SetRoute records the route pattern a Config.Console handler matched, for
+// the access log (which logs patterns, never paths with their values), and
+// the signed-in user's ID once known.
+func SetRoute(r *http.Request, pattern string, userID int64) {
+	info := infoFrom(r.Context())
+	info.pattern = pattern
+	if userID > 0 {
+		info.actorID, info.hasActor = userID, true
+	}
 }

@@ -397,7 +397,8 @@ func notMoney(name string) bool {
 // them, each described in Chinese and English.
 var openAPITags = []struct{ name, description string }{
 	{"system", "系统：健康检查与本 OpenAPI 文档。System: health check and this OpenAPI document."},
-	{"session", "会话：登录、退出与当前用户。Session: sign in, sign out and the signed-in user."},
+	{"session", "会话：登录、退出、当前用户、切换岗位与修改密码。Session: sign in, sign out, the signed-in user, switching post and changing the password."},
+	{"users", "用户与岗位：管理员创建用户、授予与撤销岗位、停用、重置密码。Users and posts (岗位): an administrator creates users, grants and revokes posts, disables accounts and resets passwords."},
 	{"persons", "人员：自然人登记、身份变更（须另一用户审批）、残疾记录与银行账户。Persons: registry of natural persons, identity changes (approved by a second user), disability records and bank accounts."},
 	{"households", "家庭：家庭及其成员。Households and their members."},
 	{"organisations", "单位：用人单位等组织及其银行账户。Organisations (employers and others) and their bank accounts."},

@@ -231,6 +231,8 @@ func (s *server) routes() []route {
 	rs = append(rs, s.payeeRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.runListRoutes()...)
+	rs = append(rs, s.sessionRoutes()...)
+	rs = append(rs, s.userRoutes()...)
 	return rs
 }
 

@@ -31,6 +31,11 @@ type Config struct {
 	// Transport is how the service meets the network: its public URL, the
 	// proxies in front of it and the timeouts of its connections.
 	Transport
+	// Console, when set, serves every path outside /api/ and /healthz (the
+	// staff console of internal/console), behind the same request ID,
+	// client address, access log and panic recovery as the API. Without
+	// it those paths answer the API's 404 problem.
+	Console http.Handler
 }
 
 // AuditReader reads the audit trail for GET /api/v1/audit. sqlstore.DB
@@ -159,9 +164,13 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		}
 		mux.Handle(rt.method+" "+rt.path, h)
 	}
+	var inner http.Handler = problemFallback(mux)
+	if cfg.Console != nil {
+		inner = withConsole(inner, cfg.Console)
+	}
 	// Outermost first: the request ID is known to everything below it, the
 	// access log sees the final status, and a panic becomes a 500 problem.
-	return s.withRequestID(s.withClient(s.withAccessLog(withRecovery(limitBody(problemFallback(mux)))))), nil
+	return s.withRequestID(s.withClient(s.withAccessLog(withRecovery(limitBody(inner))))), nil
 }
 
 // healthResponse is the body of GET /healthz.

@@ -183,30 +183,49 @@ func TestAuditCheckpointForged(t *testing.T) {
 	})
 }
 
-// TestAuditVerifyCrossChecksUsers inserts a user row directly and raises a
-// user's role directly: both are reported; a grant through the audited
-// path is not.
+// TestAuditVerifyCrossChecksUsers inserts a user row directly, raises a
+// user's post, plants a post and changes a password directly: each is
+// reported; the audited creation, post grant and revocation, disablement,
+// enablement, password reset and a sign-in in a granted post are not.
 func TestAuditVerifyCrossChecksUsers(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupAnchors(t, open)
 		if rep := b.verify(t); len(rep.Users) != 0 {
 			t.Fatalf("users before tampering: %+v", rep.Users)
 		}
-		if _, err := b.au.CreateUser(b.ctx, auth.NewUser{Username: "cw.x", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301"}); err != nil {
+		u, err := b.au.CreateUser(b.ctx, auth.NewUser{Username: "cw.x", Password: "long-enough", Role: auth.RoleCaseworker, Scope: "652301", MustChangePassword: true})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.au.SetGrant(b.ctx, "cw.x", auth.RoleCaseworker, "652302"); err != nil {
+		if _, err := b.au.CreateUser(b.ctx, auth.NewUser{Username: "auditor", Password: "long-enough", Role: auth.RoleAuditor, Scope: "652300"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.au.SetDisabled(b.ctx, "cw.x", true); err != nil {
+		if u, err = b.au.GrantPost(b.ctx, u.ID, auth.PostSpec{Role: auth.RoleApprover, Region: "652302"}); err != nil {
 			t.Fatal(err)
 		}
-		if rep := b.verify(t); len(rep.Users) != 0 {
-			t.Fatalf("users after audited changes: %+v", rep.Users)
+		if _, err := b.au.RevokePost(b.ctx, u.ID, u.Posts[0].ID); err != nil {
+			t.Fatal(err)
 		}
-		tamper(t, b.db, "INSERT INTO users (username, display_name, role, scope, password_hash, created_at) VALUES ('mallory', '', 'approver', '652300', 'x', '2026-01-01T00:00:00Z')")
-		tamper(t, b.db, "UPDATE users SET role = 'admin' WHERE username = 'approver'")
+		if _, err := b.au.SetDisabled(b.ctx, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.au.SetDisabled(b.ctx, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.au.ResetPassword(b.ctx, u.ID, "another-long-one", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.au.LoginInPost(b.ctx, "cw.x", "another-long-one", "192.0.2.1", u.Posts[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if rep := b.verify(t); len(rep.Users) != 0 || len(rep.Sessions) != 0 {
+			t.Fatalf("users after audited changes: %+v %+v", rep.Users, rep.Sessions)
+		}
+		tamper(t, b.db, "INSERT INTO users (username, display_name, password_hash, created_at) VALUES ('mallory', '', 'x', '2026-01-01T00:00:00Z')")
+		tamper(t, b.db, "UPDATE user_posts SET role = 'admin' WHERE user_id = (SELECT id FROM users WHERE username = 'approver')")
 		tamper(t, b.db, "UPDATE users SET password_hash = 'known' WHERE username = 'cw.x'")
+		tamper(t, b.db, "INSERT INTO user_posts (user_id, role, region_code, created_at) SELECT id, 'admin', '652300', '2026-01-01T00:00:00Z' FROM users WHERE username = 'auditor'")
+		tamper(t, b.db, "UPDATE user_posts SET revoked_at = NULL WHERE user_id = (SELECT id FROM users WHERE username = 'cw.x')")
 		rep := b.verify(t)
 		if rep.Intact() {
 			t.Fatal("reported intact")
@@ -216,8 +235,8 @@ func TestAuditVerifyCrossChecksUsers(t *testing.T) {
 			got[u.Username] = u.Reason
 		}
 		if !strings.Contains(got["mallory"], "inserted directly") || !strings.Contains(got["approver"], "changed directly") ||
-			!strings.Contains(got["cw.x"], "changed directly") || len(got) != 3 {
-			t.Errorf("user findings %+v: want mallory inserted, approver's role and cw.x's password changed", rep.Users)
+			!strings.Contains(got["cw.x"], "changed directly") || !strings.Contains(got["auditor"], "changed directly") || len(got) != 4 {
+			t.Errorf("user findings %+v: want mallory inserted, approver's post, auditor's posts and cw.x's password changed", rep.Users)
 		}
 		tamper(t, b.db, "DELETE FROM users WHERE username = 'cw.x'")
 		rep = b.verify(t)

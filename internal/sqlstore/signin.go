@@ -79,6 +79,8 @@ type signInChange struct {
 	// Session is the digest of the session a sign-in opened (see
 	// sessionDigest).
 	Session string `json:"session,omitempty"`
+	// Post is the post a session switched to or signed out of.
+	Post int64 `json:"post,omitempty"`
 }
 
 // sessionDigest is what the trail keeps of a session's stored token hash:
@@ -101,6 +103,10 @@ func (db *DB) auditSignIn(ctx context.Context, tx *sql.Tx, ev auth.SignInEvent) 
 	if ev.Session != "" {
 		change.Session = sessionDigest(ev.Session)
 		fields = append(fields, "session")
+	}
+	if ev.Post != 0 {
+		change.Post = ev.Post
+		fields = append(fields, "post")
 	}
 	digest, err := audit.Digest(change)
 	if err != nil {

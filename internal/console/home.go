@@ -1,0 +1,76 @@
+package console
+
+import (
+	"net/http"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/period"
+	"safetynet/internal/sqlstore"
+)
+
+// queueItem is one kind of work on the home page (我的待办): how many wait
+// in the post's scope and where to work on them.
+type queueItem struct {
+	Key    sqlstore.QueueKey
+	Count  int64
+	Href   string
+	Urgent bool
+}
+
+// queueWork lists the kinds of work, the permission that works on each
+// and the page that lists them, in the order the home page shows them.
+var queueWork = []struct {
+	key    sqlstore.QueueKey
+	perm   auth.Permission
+	href   string
+	urgent bool
+}{
+	{sqlstore.QueueAlertsOverdue, auth.PermAssistance, "/monitoring/alerts?state=overdue", true},
+	{sqlstore.QueueCasesToInvestigate, auth.PermAssistance, "/assistance/cases?status=applied", false},
+	{sqlstore.QueueCasesToAssess, auth.PermAssistance, "/assistance/cases?status=investigated", false},
+	{sqlstore.QueueObjections, auth.PermAssistance, "/assistance/cases?objections=pending", false},
+	{sqlstore.QueueReviewsDue, auth.PermAssistance, "/assistance/reviews", false},
+	{sqlstore.QueueScreeningToReview, auth.PermAssistance, "/screening?status=proposed", false},
+	{sqlstore.QueueAlertsDue, auth.PermAssistance, "/monitoring/alerts?state=due", false},
+	{sqlstore.QueueBatchesToExport, auth.PermPayment, "/payments/batches?status=approved", false},
+	{sqlstore.QueueCasesToApprove, auth.PermApprove, "/assistance/cases?status=to_approve", false},
+	{sqlstore.QueueFastTrackToReview, auth.PermApprove, "/assistance/cases?status=granted", false},
+	{sqlstore.QueueReviewProposals, auth.PermApprove, "/assistance/reviews?status=proposed", false},
+	{sqlstore.QueueScreeningToDecide, auth.PermApprove, "/screening?status=reviewed", false},
+	{sqlstore.QueueBatchesToApprove, auth.PermApprove, "/payments/batches?status=draft", false},
+	{sqlstore.QueueAccountsToConfirm, auth.PermApprove, "/persons/accounts?status=pending", false},
+	{sqlstore.QueueIdentityChanges, auth.PermApprove, "/persons/identity-changes?status=pending", false},
+}
+
+// homePage is the data of the home page.
+type homePage struct {
+	AsOf  period.Date
+	Items []queueItem
+}
+
+// handleHome shows what waits for the signed-in post, counted in its scope
+// in one query, each kind linked to the page that works on it.
+func (c *Console) handleHome(w http.ResponseWriter, r *http.Request) error {
+	pr, _ := auth.PrincipalFrom(r.Context())
+	today := c.app.Clock.Today()
+	var keys []sqlstore.QueueKey
+	for _, q := range queueWork {
+		if pr.Can(q.perm) {
+			keys = append(keys, q.key)
+		}
+	}
+	counts, err := c.app.Store.WorkQueue(r.Context(), pr.Scope, today, keys)
+	if err != nil {
+		return err
+	}
+	data := homePage{AsOf: today}
+	for _, q := range queueWork {
+		if n, ok := counts[q.key]; ok {
+			data.Items = append(data.Items, queueItem{Key: q.key, Count: n, Href: q.href, Urgent: q.urgent && n > 0})
+		}
+	}
+	p := c.newPage(r, "home")
+	p.Title, p.Active, p.Data = p.T("home.title"), "home", data
+	c.render(w, r, http.StatusOK, p)
+	return nil
+}
