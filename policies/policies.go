@@ -11,5 +11,5 @@ import "embed"
 // (changji/catalogue.yaml, read by assistance.LoadCatalogue; the policy
 // loader reads only parameters/ and programmes/).
 //
-//go:embed layers.yaml entities.yaml cn xj changji
+//go:embed layers.yaml entities.yaml labels.yaml cn xj changji
 var FS embed.FS

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/auth"
@@ -326,7 +325,7 @@ func printStatement(e env, st *insurance.Statement) {
 	fmt.Fprintf(e.stdout, "personal-account statement of person %d (%s), %s\n", st.PersonID, st.Name, st.Scheme)
 	fmt.Fprintf(e.stdout, "  balance %s yuan (public money %s), %d contribution months, %d contribution years\n",
 		st.Balance, st.Government, st.ContributionMonths, st.ContributionYears)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(e.stdout, true)
 	fmt.Fprintln(tw, "year\topening\tcontributions\tsubsidies\t代缴\tback pay\tinterest\ttransfers\trefunds\tclosing\tmonths\t")
 	for _, y := range st.Years {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", y.Year, y.Opening, y.Contributions, y.Subsidies, y.Hardship,

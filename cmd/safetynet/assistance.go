@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/assistance"
@@ -111,7 +110,7 @@ func runAssistanceLowIncome(ctx context.Context, e env, args []string) error {
 // layer.
 func printLayerCounts(w io.Writer, tree *region.Tree, m period.Month, code region.Code, cs []assistance.LayerCount) error {
 	fmt.Fprintf(w, "low-income population %s, %s (低收入人口)\n", m, code)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "county\tlayer\thouseholds\tpersons\t低保 (yuan/month)\t")
 	var hh, ps int
 	for _, c := range cs {
@@ -187,7 +186,7 @@ func runAssistanceReport(ctx context.Context, e env, args []string) error {
 
 func printAssistanceReport(w io.Writer, rep *assistance.Report, pk *policy.Package, rows bool) {
 	fmt.Fprintf(w, "social assistance paid %s to %s in %s (救助和津贴发放)\n", rep.From, rep.To, rep.Region)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintf(tw, "programme\t\tbeneficiaries\tin %s\tpayments\tyuan\tyuan per beneficiary\t\n", rep.To)
 	for _, r := range rep.Totals {
 		name := "两项残疾人补贴 (both disability subsidies)"
@@ -204,7 +203,7 @@ func printAssistanceReport(w io.Writer, rep *assistance.Report, pk *policy.Packa
 	if !rows {
 		return
 	}
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw = newTable(w, true)
 	fmt.Fprintln(tw, "month\tprogramme\tcounty\tlayer\tbeneficiaries\tyuan\t")
 	for _, r := range rep.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t\n", r.Period, r.Programme, r.County, r.Layer, r.Beneficiaries, r.Amount)
@@ -335,7 +334,7 @@ func runScreen(ctx context.Context, e env, args []string) error {
 
 // printRuns prints the screening runs and what comes next.
 func printRuns(w io.Writer, runs []*screening.Run) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "run\tprogramme\tevaluated\teligible\tyuan\tnew\tchanged\tstopped\t")
 	for _, run := range runs {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", run.ID, run.Programme, run.Evaluated, run.Eligible, run.Amount, run.NewAwards, run.Changed, run.Stopped)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"text/tabwriter"
 
 	"safetynet/internal/app"
 	"safetynet/internal/auth"
@@ -106,7 +105,7 @@ func printDemoUsers(w io.Writer, j region.Jurisdiction) {
 	users := demo.Users(j)
 	for _, g := range groups {
 		fmt.Fprintf(w, "  %s:\n", g.title)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := newTable(w, false)
 		for _, u := range users {
 			if g.match(u) {
 				fmt.Fprintf(tw, "    %s\t%s@%s\t%s\n", u.Username, u.Role, u.Scope, u.DisplayName)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"safetynet/internal/ids"
 	"safetynet/internal/period"
@@ -35,7 +34,7 @@ func runIDsCheck(_ context.Context, e env, args []string) error {
 	if *lenient {
 		mode = ids.Lenient
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	bad := 0
 	for _, v := range fs.Args() {
 		verdict, detail, ok := checkID(v, today, mode)

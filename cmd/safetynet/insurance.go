@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/insurance"
@@ -47,7 +46,7 @@ func runInsuranceAssess(ctx context.Context, e env, args []string) error {
 	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(e.stdout, "contribution assessment %s for %s: %d assessments in %.1f s\n", m, code, sum.Assessments, elapsed.Seconds())
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(e.stdout, true)
 	schemes := make([]string, 0, len(sum.ByScheme))
 	for s := range sum.ByScheme {
 		schemes = append(schemes, string(s))
@@ -97,7 +96,7 @@ func runInsuranceReport(ctx context.Context, e env, args []string) error {
 // printCoverage prints a month's coverage report.
 func printCoverage(w io.Writer, tree *region.Tree, m period.Month, code region.Code, rep *insurance.CoverageReport) error {
 	fmt.Fprintf(w, "social insurance coverage %s, %s (参保扩面统计)\n", m, code)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "county\tadults\temployed\temployee pension\tresident pension\tpension coverage\tunemployment\twork injury\tcollected (yuan)\t")
 	line := func(name string, r insurance.CoverageRow) error {
 		var t money.Total

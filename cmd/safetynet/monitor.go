@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"safetynet/internal/app"
@@ -59,7 +58,7 @@ func runMonitorProcess(ctx context.Context, e env, args []string) error {
 		return rowProblems(e, err)
 	}
 	fmt.Fprintf(e.stdout, "monitoring run up to %s in %s: %d signals graded in %.1f s\n", sum.AsOf, sum.Region, sum.Signals, time.Since(start).Seconds())
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(e.stdout, true)
 	fmt.Fprintln(tw, "at risk\tno risk\talerts opened\traised\tsignals attached\tred\torange\tyellow\t")
 	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", sum.AtRisk, sum.NoRisk, sum.Opened, sum.Raised, sum.Attached,
 		sum.ByLevel["red"], sum.ByLevel["orange"], sum.ByLevel["yellow"])
@@ -100,7 +99,7 @@ func runMonitorOverdue(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(e.stdout, "alerts overdue on %s in %s (not disposed of by their due date), per township:\n", d, code)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	fmt.Fprintln(tw, "township\tname\topen\toverdue\toldest due\talerts")
 	total := 0
 	for _, r := range rows {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"text/tabwriter"
 
 	"safetynet/internal/exchange"
 	"safetynet/internal/payment"
@@ -127,7 +126,7 @@ func printReconciliation(w io.Writer, rec *payment.Reconciliation) {
 		what = rec.Period.String()
 	}
 	fmt.Fprintf(w, "reconciliation of %s in %s (对账): instructions, bank returns and the fund ledger\n", what, rec.Region)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "fund\tcheck\texpected\tactual\tdifference\t")
 	for _, c := range rec.Checks {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", c.Fund, c.Name, c.Expected, c.Actual, c.Difference)
@@ -224,7 +223,7 @@ func runBatchList(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(e.stdout, true)
 	fmt.Fprintln(tw, "batch\tfund\tkind\tperiod\tbank\tstatus\tlines\tyuan\t")
 	for _, b := range bs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", b.ID, b.Fund, b.Kind, b.Period, b.BankCode, b.Status, b.Lines, b.Total)

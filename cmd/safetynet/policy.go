@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/money"
@@ -52,7 +51,21 @@ func loadPolicies(e env, dir string) (*policy.Package, error) {
 	}
 	pk, err := policy.Load(fsys, policy.PensionFuncs()...)
 	var le *policy.LoadError
+	var many interface{ Unwrap() []error }
 	switch {
+	case errors.As(err, &many):
+		// Every missing label at once, each with its file.
+		errs := many.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = e
+			if errors.As(e, &le) {
+				at := *le
+				at.File = filepath.Join(policyRoot(dir), le.File)
+				out[i] = &at
+			}
+		}
+		return nil, errors.Join(out...)
 	case errors.As(err, &le):
 		at := *le
 		at.File = filepath.Join(policyRoot(dir), le.File)
@@ -137,7 +150,7 @@ func runPolicyTest(e env, args []string) error {
 				filepath.Join(policyRoot(dir), r.Test.File), r.Test.Line, r.Programme, r.Test.Name, f))
 		}
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	for _, p := range pk.Programmes() {
 		t := byProg[p.ID]
 		switch {
@@ -201,9 +214,10 @@ func (pf programmeFlags) load(e env, cmd string, usage func()) (*policy.Package,
 
 // runPolicyEval decides one case and prints the explained decision.
 func runPolicyEval(e env, args []string) error {
-	flags := newFlags(e, "policy eval", "policy eval --programme ID --period YYYY-MM [--case FILE|-] [--dir DIR]")
+	flags := newFlags(e, "policy eval", "policy eval --programme ID --period YYYY-MM [--case FILE|-] [--explain zh|en] [--dir DIR]")
 	pf := addProgrammeFlags(flags)
 	caseFile := flags.String("case", "-", `the case as JSON: {"entity":…,"region":…,"inputs":{…}}; "-" reads stdin`)
+	explain := flags.String("explain", "", "print the decision for people, in zh or en, instead of its JSON")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -221,7 +235,64 @@ func runPolicyEval(e env, args []string) error {
 		printProblem(e.stderr, "safetynet policy eval", err)
 		return exitError(1)
 	}
-	return printJSON(e.stdout, d)
+	if *explain == "" {
+		return printJSON(e.stdout, d)
+	}
+	if *explain != "zh" && *explain != "en" {
+		fmt.Fprintf(e.stderr, "safetynet policy eval: --explain is zh or en, not %q\n", *explain)
+		return exitError(2)
+	}
+	ex, err := pk.Explain(d, policy.ExplainOptions{Lang: policy.Lang(*explain)})
+	if err != nil {
+		return err
+	}
+	return printExplanation(e.stdout, ex)
+}
+
+// printExplanation writes a decision for people: the summary, then the
+// conditions, the calculation, the inputs and the parameters.
+func printExplanation(w io.Writer, ex *policy.Explanation) error {
+	zh := ex.Lang == policy.ZH
+	head := func(z, en string) {
+		if zh {
+			fmt.Fprintf(w, "\n%s\n", z)
+		} else {
+			fmt.Fprintf(w, "\n%s\n", en)
+		}
+	}
+	fmt.Fprintf(w, "%s · %s\n%s\n", ex.Programme, ex.Period, ex.Summary)
+	if len(ex.Requirements)+len(ex.Conditions) > 0 {
+		head("条件", "Conditions")
+		for _, l := range append(append([]policy.Line{}, ex.Requirements...), ex.Conditions...) {
+			mark := "✓"
+			if l.Holds != nil && !*l.Holds {
+				mark = "✗"
+			}
+			fmt.Fprintf(w, "  %s %s\n", mark, l.Text)
+		}
+	}
+	head("计算", "Calculation")
+	for _, l := range append(append([]policy.Line{}, ex.Variables...), ex.Amount) {
+		fmt.Fprintf(w, "  %s\n", l.Text)
+	}
+	for _, sec := range []struct {
+		zh, en string
+		lines  []policy.Line
+	}{{"个人数据", "Inputs", ex.Inputs}, {"政策参数", "Parameters", ex.Parameters}} {
+		head(sec.zh, sec.en)
+		tb := newTable(w, false)
+		for _, l := range sec.lines {
+			if l.From == "" {
+				fmt.Fprintf(tb, "  %s\t%s\n", l.Label, l.Value)
+			} else {
+				fmt.Fprintf(tb, "  %s\t%s\t%s\t%s\n", l.Label, l.Value, l.From, l.Status)
+			}
+		}
+		if err := tb.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // printJSON prints v as indented JSON, with <, > and & as themselves (the
@@ -333,9 +404,8 @@ func printWhatIf(w io.Writer, p *policy.Programme, rep *policy.WhatIfReport, see
 		fmt.Fprintf(w, "  %s = %s from %s%s\n", o.Key, o.Value, o.From, where)
 	}
 	fmt.Fprintln(w)
-	// The name comes last: tabwriter counts a Chinese character as one
-	// column, so a name anywhere else would skew the columns after it.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	// The county's name comes last, after its figures.
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "county\tbefore\tafter\tchange\tcost before (yuan)\tcost after\tcost change\t  name")
 	row := func(r policy.WhatIfRow) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%+d\t%s\t%s\t%s\t  %s\n", r.Region, r.Before.Count, r.After.Count, r.DeltaCount,
@@ -367,7 +437,7 @@ func runPolicyList(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout, false)
 	fmt.Fprintln(tw, "id\tentity\tperiod\tname")
 	for _, p := range pk.Programmes() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s  %s\n", p.ID, p.Entity, p.Period, p.NameZH, p.NameEN)

@@ -86,7 +86,7 @@ func TestPolicyTestFailures(t *testing.T) {
 			name: "a parameter value is malformed",
 			file: "cn/parameters/base.yaml",
 			old:  `value: "24"`, new: `value: "two dozen"`,
-			wantStderr: []string{filepath.Join("cn", "parameters", "base.yaml") + ":12: dibao.asset_months: "},
+			wantStderr: []string{filepath.Join("cn", "parameters", "base.yaml") + ":14: dibao.asset_months: "},
 		},
 	}
 	for _, tt := range tests {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"safetynet/internal/insurance"
 	"safetynet/internal/region"
@@ -97,7 +96,7 @@ func printRefundBatches(ctx context.Context, w io.Writer, rf *insurance.Refunds,
 		return err
 	}
 	fmt.Fprintf(w, "job-stabilisation refunds %d in %s (稳岗返还, 免申即享)\n", year, code)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := newTable(w, true)
 	fmt.Fprintln(tw, "batch\tcounty\tenterprises\tyuan\t")
 	for _, b := range bs {
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t\n", b.Batch, b.County, b.Enterprises, b.Amount)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/region"
@@ -128,7 +127,7 @@ func runUserList(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := newTable(e.stdout, false)
 		fmt.Fprintln(tw, "id\tusername\tposts (id)\tdisabled\tmust change password\tname")
 		for _, u := range us {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%t\t%t\t%s\n", u.ID, u.Username, postList(u), u.Disabled, u.MustChangePassword, u.DisplayName)

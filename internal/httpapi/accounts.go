@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
+	"safetynet/internal/period"
 	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
@@ -149,6 +151,9 @@ var statementPage = template.Must(template.New("statement").Funcs(template.FuncM
 	"yuan":   func(f money.Fen) string { return f.String() },
 	"scheme": schemeLabel,
 	"kind":   kindLabel,
+	"month":  func(m period.Month) string { return policy.MonthText(m, policy.ZH) },
+	"date":   func(d period.Date) string { return policy.DateText(d, policy.ZH) },
+	"ref":    refText,
 }).Parse(`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -171,27 +176,27 @@ dt { font-weight: bold; }
 <dl>
 <dt>姓名 <small>Name</small></dt><dd>{{.Name}}</dd>
 <dt>险种 <small>Scheme</small></dt><dd>{{scheme .Scheme}}</dd>
-<dt>账户余额 <small>Balance (yuan)</small></dt><dd>{{yuan .Balance}}</dd>
-<dt>其中政府补贴 <small>of which public money (yuan)</small></dt><dd>{{yuan .Government}}</dd>
+<dt>账户余额（元） <small>Balance (yuan)</small></dt><dd>{{yuan .Balance}}</dd>
+<dt>其中政府补贴（元） <small>of which public money (yuan)</small></dt><dd>{{yuan .Government}}</dd>
 <dt>缴费月数 <small>Contribution months</small></dt><dd>{{.ContributionMonths}}</dd>
 <dt>缴费年限 <small>Contribution years</small></dt><dd>{{.ContributionYears}}</dd>
 <dt>打印日期 <small>Printed on</small></dt><dd>{{.Printed}}</dd>
 </dl>
-<h2>年度汇总 <small>Yearly summary (yuan)</small></h2>
+<h2>年度汇总（元） <small>Yearly summary (yuan)</small></h2>
 <table>
 <tr><th>年度<small>Year</small></th><th>期初<small>Opening</small></th><th>个人缴费<small>Contributions</small></th><th>政府补贴<small>Subsidies</small></th><th>代缴<small>Paid by government</small></th><th>补缴<small>Back payments</small></th><th>利息<small>Interest</small></th><th>转移<small>Transfers</small></th><th>退费<small>Refunds</small></th><th>期末<small>Closing</small></th><th>月数<small>Months</small></th></tr>
 {{range .Years}}<tr><td>{{.Year}}</td><td class="n">{{yuan .Opening}}</td><td class="n">{{yuan .Contributions}}</td><td class="n">{{yuan .Subsidies}}</td><td class="n">{{yuan .Hardship}}</td><td class="n">{{yuan .BackPayments}}</td><td class="n">{{yuan .Interest}}</td><td class="n">{{yuan .Transfers}}</td><td class="n">{{yuan .Refunds}}</td><td class="n">{{yuan .Closing}}</td><td class="n">{{.Months}}</td></tr>
 {{else}}<tr><td colspan="11">无记录 No entries</td></tr>
 {{end}}</table>
-<h2>明细 <small>Entries (yuan)</small></h2>
+<h2>明细（元） <small>Entries (yuan)</small></h2>
 <table>
 <tr><th>所属期<small>Period</small></th><th>类型<small>Kind</small></th><th>金额<small>Amount</small></th><th>缴费基数<small>Base</small></th><th>来源<small>Reference</small></th></tr>
-{{range .Entries}}<tr><td>{{.Period}}</td><td>{{kind .Kind}}</td><td class="n">{{yuan .Amount}}</td><td class="n">{{if .Base}}{{yuan .Base}}{{end}}</td><td>{{.Ref}}</td></tr>
+{{range .Entries}}<tr><td>{{month .Period}}</td><td>{{kind .Kind}}</td><td class="n">{{yuan .Amount}}</td><td class="n">{{if .Base}}{{yuan .Base}}{{end}}</td><td>{{ref .Ref}}</td></tr>
 {{end}}</table>
-{{if .Transfers}}<h2>转移接续 <small>Transfers (yuan)</small></h2>
+{{if .Transfers}}<h2>转移接续（元） <small>Transfers (yuan)</small></h2>
 <table>
 <tr><th>日期<small>Date</small></th><th>方向<small>Direction</small></th><th>对方地区<small>Other region</small></th><th>账户金额<small>Balance</small></th><th>统筹基金<small>Pooled funds</small></th><th>月数<small>Months</small></th></tr>
-{{range .Transfers}}<tr><td>{{.On}}</td><td>{{if eq .Direction "in"}}转入 In{{else}}转出 Out{{end}}</td><td>{{.OtherRegion}}</td><td class="n">{{yuan .Balance}}</td><td class="n">{{yuan .Pooled}}</td><td class="n">{{.Months}}</td></tr>
+{{range .Transfers}}<tr><td>{{date .On}}</td><td>{{if eq .Direction "in"}}转入 In{{else}}转出 Out{{end}}</td><td>{{call $.RegionName .OtherRegion}}</td><td class="n">{{yuan .Balance}}</td><td class="n">{{yuan .Pooled}}</td><td class="n">{{.Months}}</td></tr>
 {{end}}</table>
 {{end}}</body>
 </html>
@@ -231,6 +236,19 @@ func kindLabel(k insurance.EntryKind) string {
 	return string(k)
 }
 
+// refPrefixes name the sources of account entries ("payment:123").
+var refPrefixes = map[string]string{"payment": "缴费记录", "interest": "记账利息", "hardship": "政府代缴", "transfer": "转移接续", "refund": "退费"}
+
+// refText writes an entry's source for people: "缴费记录 123",
+// "记账利息 2024".
+func refText(ref string) string {
+	kind, rest, ok := strings.Cut(ref, ":")
+	if name, known := refPrefixes[kind]; ok && known {
+		return name + " " + rest
+	}
+	return ref
+}
+
 // handleAccountStatementHTML returns the printable statement page.
 func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.statement(r)
@@ -240,8 +258,18 @@ func (s *server) handleAccountStatementHTML(w http.ResponseWriter, r *http.Reque
 	var buf bytes.Buffer
 	data := struct {
 		*insurance.Statement
-		Printed string
-	}{st, s.reg.Today().String()}
+		Printed    string
+		RegionName func(string) string
+	}{st, policy.DateText(s.reg.Today(), policy.ZH), func(other string) string {
+		// A division code of the tree by its name; a name or a code
+		// from outside the jurisdiction as written.
+		if code, err := region.ParseCode(other); err == nil {
+			if _, ok := s.pol.Tree.Node(code); ok {
+				return regionText(s.pol.Tree, code)
+			}
+		}
+		return other
+	}}
 	if err := statementPage.Execute(&buf, data); err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func TestAccountStatementAndCitizenAccess(t *testing.T) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	html := string(page.body)
-	for _, want := range []string{"个人账户对账单", "Personal account statement", "王芳", "575.40", "60.00", "记账利息 Interest", "政府缴费补贴 Government subsidy", "2025-01"} {
+	for _, want := range []string{"个人账户对账单", "Personal account statement", "王芳", "575.40", "60.00", "记账利息 Interest", "政府缴费补贴 Government subsidy", "2025年1月", "缴费记录 "} {
 		if !strings.Contains(html, want) {
 			t.Errorf("statement page lacks %q", want)
 		}

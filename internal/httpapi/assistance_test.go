@@ -79,8 +79,21 @@ func TestAssistanceCaseAPI(t *testing.T) {
 		Opens   []struct {
 			ID string `json:"id"`
 		} `json:"opens"`
+		Dibao struct {
+			Explanation *struct {
+				Summary    string `json:"summary"`
+				Conditions []struct {
+					Text string `json:"text"`
+				} `json:"conditions"`
+			} `json:"explanation"`
+		} `json:"dibao"`
 	}
 	b.do(t, "GET", fmt.Sprintf("/api/v1/households/%d/classification?period=%s", h.ID, month), "cw1", nil).want(t, http.StatusOK).decode(t, &ex)
+	// The 低保 decision reads for people, in Chinese.
+	if e := ex.Dibao.Explanation; e == nil || !strings.HasPrefix(e.Summary, "符合条件，低保金 430.00 元") || len(e.Conditions) == 0 ||
+		!strings.Contains(e.Conditions[1].Text, "家庭月人均收入") {
+		t.Errorf("the 低保 decision's explanation: %+v", e)
+	}
 	if ex.Classification.Layer != "dibao" || ex.Classification.DibaoAmount != 43_000 {
 		t.Errorf("classification %+v, want dibao 43000", ex.Classification)
 	}

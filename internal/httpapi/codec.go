@@ -128,6 +128,7 @@ func reply[T any](w http.ResponseWriter, r *http.Request, status int, v T) {
 	if mayNotSeePII(r) {
 		v = redacted(v)
 	}
+	v = explained(r, v)
 	if err := encode(w, status, v); err != nil {
 		writeError(w, r, err)
 	}

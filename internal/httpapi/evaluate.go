@@ -99,6 +99,12 @@ type decisionResponse struct {
 	Inputs       []valueResponse         `json:"inputs" required:"true" nullable:"false"`
 	// Version is the policy package's content hash.
 	Version string `json:"version"`
+	// Explanation tells the decision for people, in the request's
+	// language (Accept-Language en, else zh-CN): labels instead of rule
+	// names, money in yuan, the formulas in words with their values.
+	Explanation *decisionExplanationResponse `json:"explanation,omitempty" description:"the decision told for people in the request's language (Accept-Language en gives English, anything else Chinese): conditions as sentences with values, formulas in labels, money in yuan with two decimals"`
+	// decision is what Explanation is made from, when the reply is sent.
+	decision *policy.Decision
 }
 
 func valuesOf(vs []policy.Value) []valueResponse {
@@ -116,6 +122,7 @@ func decisionOf(d *policy.Decision) decisionResponse {
 		AmountExpr: d.AmountExpr, Requirements: make([]requirementResponse, len(d.Requirements)),
 		Variables: valuesOf(d.Variables), Conditions: make([]conditionResponse, len(d.Conditions)),
 		Parameters: make([]parameterReadResponse, len(d.Parameters)), Inputs: valuesOf(d.Inputs), Version: d.Version,
+		decision: d,
 	}
 	for i, r := range d.Requirements {
 		out.Requirements[i] = requirementResponse{Programme: r.Programme, Kind: r.Kind, Eligible: r.Eligible, Holds: r.Holds}

@@ -14,6 +14,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
+	"safetynet/internal/policy"
 )
 
 // sessionCookie is the cookie that carries the bearer token for browsers.
@@ -34,6 +35,8 @@ type reqInfo struct {
 	// is whether the client reached us over HTTPS. Set by withClient.
 	client string
 	secure bool
+	// policies explain the decisions of the response (explanation.go).
+	policies []*policy.Package
 }
 
 // attrs returns the standard log attributes of the request.
@@ -69,7 +72,7 @@ func (s *server) withRequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-ID", id)
-		info := &reqInfo{requestID: id, logger: s.logger}
+		info := &reqInfo{requestID: id, logger: s.logger, policies: s.policies()}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 	})
 }

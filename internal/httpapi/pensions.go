@@ -2,13 +2,16 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -215,56 +218,83 @@ func (s *server) handleListAwards(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// calculationPage is the printable explanation of an award. It uses no
+// calculationPage is the printable explanation of an award (养老金核定表),
+// in Chinese: the person and the region by name, every step as its label,
+// its formula in labels and with the values, amounts in 元. It uses no
 // external assets, so that it prints and archives as one file.
-var calculationPage = template.Must(template.New("calculation").Parse(`<!DOCTYPE html>
+var calculationPage = template.Must(template.New("calculation").Funcs(template.FuncMap{
+	"yuan":  func(f money.Fen) string { return f.String() + " 元" },
+	"deref": func(b *bool) bool { return *b },
+}).Parse(`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>养老金待遇核定计算表 Pension award calculation #{{.A.ID}}</title>
+<title>养老金待遇核定计算表 {{.Name}}</title>
 <style>
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #111; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.5em; border-bottom: 1px solid #999; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; }
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; font-size: .9em; }
-th { background: #eee; } .num { text-align: right; font-variant-numeric: tabular-nums; }
-.en { color: #555; font-size: .85em; } code { font-size: .85em; }
+th { background: #eee; } .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.en { color: #555; font-size: .85em; } .no { color: #a00; }
 @media print { body { margin: 1cm; } }
 </style>
 </head>
 <body>
 <h1>养老金待遇核定计算表 <span class="en">Pension award calculation</span></h1>
 <table>
-<tr><th>核定编号 <span class="en">Award</span></th><td>{{.A.ID}}</td><th>人员编号 <span class="en">Person</span></th><td>{{.A.PersonID}}</td></tr>
-<tr><th>险种 <span class="en">Scheme</span></th><td>{{.D.NameZH}} <span class="en">{{.D.NameEN}}</span></td><th>参保地 <span class="en">Region</span></th><td>{{.A.RegionCode}}</td></tr>
-<tr><th>起始月份 <span class="en">First month</span></th><td>{{.A.Start}}</td><th>状态 <span class="en">Status</span></th><td>{{.A.Status}}</td></tr>
-<tr><th>月领取金额 <span class="en">Monthly amount</span></th><td class="num"><strong>{{.Amount}} 元</strong></td><th>计算公式 <span class="en">Formula</span></th><td><code>{{.D.AmountExpr}}</code></td></tr>
-<tr><th>政策版本 <span class="en">Policy version</span></th><td colspan="3"><code>{{.D.Version}}</code> ({{.D.AsOf}})</td></tr>
+<tr><th>姓名</th><td>{{.Name}}</td><th>核定编号</th><td>{{.A.ID}}</td></tr>
+<tr><th>险种</th><td>{{.E.Programme}}</td><th>参保地</th><td>{{.Region}}</td></tr>
+<tr><th>待遇起始月份</th><td>{{.Start}}</td><th>发放状态</th><td>{{.Status}}</td></tr>
+<tr><th>月领取金额</th><td class="num"><strong>{{yuan .A.Amount}}</strong></td><th>核定结论</th><td>{{.E.Summary}}</td></tr>
+<tr><th>计算公式</th><td colspan="3">{{.E.Amount.Text}}</td></tr>
+<tr><th>政策版本</th><td colspan="3">{{.D.Version}}（参数取值日 {{.AsOf}}）</td></tr>
 </table>
 <h2>计算过程 <span class="en">Calculation, step by step</span></h2>
-<table><tr><th>项目 <span class="en">Item</span></th><th>公式 <span class="en">Expression</span></th><th class="num">结果 <span class="en">Value</span></th></tr>
-{{range .D.Variables}}<tr><td>{{.Name}}</td><td><code>{{.Expr}}</code></td><td class="num">{{.Value}}</td></tr>
-{{end}}</table>
+<table><tr><th>项目</th><th>计算公式</th><th>代入数值</th><th class="num">结果</th></tr>
+{{range .E.Variables}}<tr><td>{{.Label}}</td><td>{{.Formula}}</td><td>{{.Values}}</td><td class="num">{{.Value}}</td></tr>
+{{end}}<tr><td><strong>{{.E.Amount.Label}}</strong></td><td>{{.E.Amount.Formula}}</td><td>{{.E.Amount.Values}}</td><td class="num"><strong>{{.E.Amount.Value}}</strong></td></tr>
+</table>
 <h2>资格条件 <span class="en">Conditions</span></h2>
-<table><tr><th>条件 <span class="en">Condition</span></th><th>公式 <span class="en">Expression</span></th><th>是否满足 <span class="en">Met</span></th></tr>
-{{range .D.Conditions}}<tr><td>{{.Name}}</td><td><code>{{.Expr}}</code></td><td>{{if .Value}}是 yes{{else}}否 no{{end}}</td></tr>
+<table><tr><th>条件</th><th>核对情况</th><th>是否满足</th></tr>
+{{range .E.Conditions}}<tr><td>{{.Label}}</td><td>{{.Values}}</td><td>{{if .Holds}}{{if deref .Holds}}满足{{else}}<span class="no">不满足</span>{{end}}{{end}}</td></tr>
 {{end}}</table>
-<h2>个人数据 <span class="en">Inputs from the records</span></h2>
-<table><tr><th>项目 <span class="en">Input</span></th><th class="num">值 <span class="en">Value</span></th></tr>
-{{range .D.Inputs}}<tr><td>{{.Name}}</td><td class="num">{{.Value}}</td></tr>
+<h2>个人数据 <span class="en">From the records</span></h2>
+<table><tr><th>项目</th><th class="num">数值</th></tr>
+{{range .E.Inputs}}<tr><td>{{.Label}}</td><td class="num">{{.Value}}</td></tr>
 {{end}}</table>
-<h2>政策参数 <span class="en">Parameters read</span></h2>
-<table><tr><th>参数 <span class="en">Parameter</span></th><th class="num">值 <span class="en">Value</span></th><th>起始日期 <span class="en">From</span></th><th>依据 <span class="en">Source</span></th><th>状态 <span class="en">Status</span></th></tr>
-{{range .D.Parameters}}<tr><td>{{.Key}}</td><td class="num">{{.Value}} {{.Unit}}</td><td>{{.From}}</td><td>{{.Source}}</td><td>{{.Status}}</td></tr>
+<h2>政策参数 <span class="en">Parameters</span></h2>
+<table><tr><th>参数</th><th class="num">取值</th><th>执行日期</th><th>依据</th><th>状态</th></tr>
+{{range .E.Parameters}}<tr><td>{{.Label}}</td><td class="num">{{.Value}}</td><td>{{.From}}</td><td>{{.Source}}</td><td>{{.Status}}</td></tr>
 {{end}}</table>
 {{if .Adjustments}}<h2>历年调整 <span class="en">Yearly adjustments</span></h2>
-<table><tr><th>年度 <span class="en">Year</span></th><th class="num">原养老金 <span class="en">Own</span></th><th class="num">定额 <span class="en">Fixed</span></th><th class="num">缴费年限挂钩 <span class="en">Per year × years</span></th><th class="num">养老金挂钩 <span class="en">Linked</span></th><th class="num">高龄 <span class="en">Age</span></th><th class="num">边远 <span class="en">Remote</span></th><th class="num">月增加 <span class="en">Increase</span></th></tr>
-{{range .Adjustments}}<tr><td>{{.Year}}</td><td class="num">{{.Own}}</td><td class="num">{{.Fixed}}</td><td class="num">{{.PerYear}} × {{.Years}}</td><td class="num">{{.Linked}}</td><td class="num">{{.AgeExtra}}</td><td class="num">{{.RemoteExtra}}</td><td class="num">{{.Amount}}</td></tr>
+<table><tr><th>年度</th><th class="num">原养老金</th><th class="num">定额调整</th><th class="num">缴费年限挂钩</th><th class="num">养老金挂钩</th><th class="num">高龄倾斜</th><th class="num">艰苦边远地区倾斜</th><th class="num">月增加额</th></tr>
+{{range .Adjustments}}<tr><td>{{.Year}}年</td><td class="num">{{yuan .Own}}</td><td class="num">{{yuan .Fixed}}</td><td class="num">{{yuan .PerYear}} × {{.Years}} 年</td><td class="num">{{yuan .Linked}}</td><td class="num">{{yuan .AgeExtra}}</td><td class="num">{{yuan .RemoteExtra}}</td><td class="num">{{yuan .Amount}}</td></tr>
 {{end}}</table>{{end}}
-<p class="en">金额单位：元。Amounts in yuan. 本表由系统按政策规则生成，参数状态为 unconfirmed 者为待核实的占位值。Parameters marked unconfirmed are placeholders awaiting confirmation.</p>
+<p>本表由系统按政策规则生成，状态为“待确认”的参数为待核实的占位值。</p>
 </body>
 </html>
 `))
+
+// awardStatusText names an award's status in Chinese.
+var awardStatusText = map[insurance.AwardStatus]string{
+	insurance.AwardActive: "正常发放", insurance.AwardSuspended: "暂停发放", insurance.AwardStopped: "终止发放",
+}
+
+// regionText names a division by its path from the prefecture down, as
+// an address is written: 昌吉回族自治州昌吉市宁边路街道….
+func regionText(t *region.Tree, code region.Code) string {
+	var b strings.Builder
+	for _, n := range t.Path(code) {
+		if n.Level != region.Province {
+			b.WriteString(n.NameZH)
+		}
+	}
+	if b.Len() == 0 {
+		return string(code)
+	}
+	return b.String()
+}
 
 // handleAwardCalculation writes the printable calculation of an award.
 func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) error {
@@ -275,12 +305,31 @@ func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) 
 	if a.Decision == nil {
 		return fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID)
 	}
-	d := *a.Decision
-	if mayNotSeePII(r) {
-		d.Inputs, d.Variables = redactedValues(d.Inputs), redactedValues(d.Variables)
+	pk := packageOf(s.policies(), a.Decision)
+	if pk == nil {
+		return fmt.Errorf("award %d: no policy package has programme %s", a.ID, a.Decision.Programme)
+	}
+	ex, err := pk.Explain(a.Decision, policy.ExplainOptions{Lang: policy.ZH, YearOnlyDates: mayNotSeePII(r)})
+	if err != nil {
+		return err
+	}
+	// The person by name: reading it is a read of their file, recorded;
+	// who may read the award but not the registry sees the number.
+	name := "人员编号 " + strconv.FormatInt(int64(a.PersonID), 10)
+	if per, err := s.reg.Person(r.Context(), a.PersonID); err == nil {
+		name = per.Name
+	} else if fault.CodeOf(err) != fault.Forbidden && fault.CodeOf(err) != fault.NotFound {
+		return err
+	}
+	status := awardStatusText[a.Status]
+	if status == "" {
+		status = string(a.Status)
 	}
 	var buf bytes.Buffer
-	if err := calculationPage.Execute(&buf, map[string]any{"A": a, "D": &d, "Amount": a.Amount, "Adjustments": adjs}); err != nil {
+	data := map[string]any{"A": a, "D": a.Decision, "E": ex, "Name": name, "Region": regionText(s.pol.Tree, a.RegionCode),
+		"Start": policy.MonthText(a.Start, policy.ZH), "Status": status, "AsOf": policy.DateText(a.Decision.AsOf, policy.ZH),
+		"Adjustments": adjs}
+	if err := calculationPage.Execute(&buf, data); err != nil {
 		return err
 	}
 	h := w.Header()

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,14 +85,22 @@ func TestPensionAPI(t *testing.T) {
 
 	// The printable calculation.
 	page := b.do(t, "GET", path+"/calculation", "cw1", nil).want(t, http.StatusOK)
-	body := string(page.body)
+	body := html.UnescapeString(string(page.body))
 	if ct := page.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("calculation Content-Type %q", ct)
 	}
-	for _, want := range []string{"养老金待遇核定计算表", "Pension award calculation", "basic_pension", "2,027.52", "employee_pension.base", "contributed_minimum_period"} {
+	// In Chinese, with the person and the region by name, every step by
+	// its label and formula, amounts in yuan; no rule identifier.
+	for _, want := range []string{"养老金待遇核定计算表", "李强", "昌吉回族自治州昌吉市", "2,027.52 元",
+		"计发基数 × (1 + 平均缴费指数) ÷ 2 × 缴费年限 × 1%", "8,448.00 元 × (1 + 0.6) ÷ 2 × 30 年 × 1%",
+		"累计缴费达到最低年限", "计发基数", "2025年1月", "正常发放"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("calculation page lacks %q", want)
 		}
+	}
+	text := regexp.MustCompile(`(?s)<style>.*</style>|<[^>]*>`).ReplaceAllString(body, " ")
+	if m := regexp.MustCompile(`[a-z]+_[a-z]+`).FindString(text); m != "" {
+		t.Errorf("calculation page shows the identifier %q", m)
 	}
 	if strings.Contains(body, "http://") || strings.Contains(body, "https://") || strings.Contains(body, "<script") {
 		t.Error("calculation page refers to external assets or scripts")

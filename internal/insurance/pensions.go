@@ -76,6 +76,9 @@ func NewPensions(store PensionStore, reg Registry, pk *policy.Package, clk clock
 	return &Pensions{store: store, registry: scopedRegistry{reg}, policy: pk, clock: clk}
 }
 
+// Policy is the policy package that decides the awards.
+func (s *Pensions) Policy() *policy.Package { return s.policy }
+
 func (s *Pensions) today() period.Date { return s.clock.Today() }
 
 // AwardID identifies an award.

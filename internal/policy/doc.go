@@ -8,4 +8,12 @@
 // The two engines share one meaning by construction: both walk the same
 // typed plan and call the same scalar operations (scalar.go); a
 // differential test and a fuzz test hold them to it.
+//
+// For people, every name a decision can show has a label in Chinese and
+// English (labels.go; loading fails without one), and
+// [Package.Explain] tells a decision in either language, rendered from the
+// compiled expressions: conditions as sentences with the case's values,
+// formulas in labels and with values, money in 元 ([YuanText]), rates as
+// percentages, dates in prose ([MonthText], [DateText]). [ParseLang] reads
+// an Accept-Language header.
 package policy

@@ -131,7 +131,7 @@ func broken(t *testing.T, name, content string) error {
 	t.Helper()
 	m := fstest.MapFS{}
 	root := os.DirFS("testdata/basic")
-	for _, f := range []string{"layers.yaml", "entities.yaml", "cn/parameters/base.yaml", "local/parameters/local.yaml",
+	for _, f := range []string{"layers.yaml", "entities.yaml", "labels.yaml", "cn/parameters/base.yaml", "local/parameters/local.yaml",
 		"cn/programmes/dibao.yaml", "cn/programmes/dibao_test.yaml", "local/programmes/dibao_edge.yaml",
 		"cn/programmes/high_age_allowance.yaml", "cn/programmes/pension_basic.yaml"} {
 		b, err := fsReadFile(root, f)

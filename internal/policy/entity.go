@@ -24,8 +24,13 @@ type Input struct {
 	Description string   `json:"description,omitempty"`
 	// Signed allows negative numbers; counts, amounts of money and indices
 	// are otherwise never negative, and a negative value is refused.
-	Signed   bool `json:"signed,omitempty"`
-	valueIDs map[string]int64
+	Signed bool `json:"signed,omitempty"`
+	// Label names the input for people; ValueLabels name the values of a
+	// str.
+	Label       Label            `json:"label"`
+	ValueLabels map[string]Label `json:"value_labels,omitempty"`
+	valueIDs    map[string]int64
+	line        int
 }
 
 // InputNames returns the entity's input names, sorted.
@@ -44,10 +49,12 @@ func (e *Entity) InputNames() []string {
 var EntityNames = []string{"person", "household", "organisation", "signal"}
 
 type inputFile struct {
-	Type        string   `yaml:"type"`
-	Values      []string `yaml:"values"`
-	Description string   `yaml:"description"`
-	Signed      bool     `yaml:"signed"`
+	Type        string           `yaml:"type"`
+	Values      []string         `yaml:"values"`
+	Description string           `yaml:"description"`
+	Signed      bool             `yaml:"signed"`
+	Label       Label            `yaml:"label"`
+	ValueLabels map[string]Label `yaml:"value_labels"`
 }
 
 func loadEntities(file string, data []byte, strs *interner) (map[string]*Entity, error) {
@@ -81,7 +88,13 @@ func loadEntities(file string, data []byte, strs *interner) (map[string]*Entity,
 			if err := decodeStrict(vn, &inf); err != nil {
 				return nil, fail("%v", err)
 			}
-			in := &Input{Name: kn.Value, Kind: inf.Type, Values: inf.Values, Description: inf.Description, Signed: inf.Signed}
+			in := &Input{Name: kn.Value, Kind: inf.Type, Values: inf.Values, Description: inf.Description, Signed: inf.Signed,
+				Label: inf.Label, ValueLabels: inf.ValueLabels, line: kn.Line}
+			for v := range inf.ValueLabels {
+				if !slices.Contains(inf.Values, v) {
+					return nil, fail("value_labels names %q, which is not among its values", v)
+				}
+			}
 			switch inf.Type {
 			case "int", "money":
 				in.Type = TInt

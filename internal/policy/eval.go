@@ -109,6 +109,9 @@ type frame struct {
 	params []int64
 	scales [][]Bracket
 	steps  []int64
+	// trace, when set, records the value of every node evaluated, for
+	// Explain.
+	trace map[*node]int64
 }
 
 // Evaluate decides programme id for the case in period per, with a full
@@ -131,11 +134,26 @@ func (pk *Package) Evaluate(id string, per period.Month, c Case) (*Decision, err
 }
 
 func (pk *Package) decide(p *Programme, per period.Month, c Case) (*Decision, error) {
+	return pk.decideWith(p, per, c, nil, nil)
+}
+
+// decideTraced decides as decide does, with the outcomes of the
+// programmes p requires or excludes given, and returns the value of every
+// node of p's steps that was evaluated.
+func (pk *Package) decideTraced(p *Programme, per period.Month, c Case, given []Requirement) (*Decision, map[*node]int64, error) {
+	trace := map[*node]int64{}
+	d, err := pk.decideWith(p, per, c, trace, given)
+	return d, trace, err
+}
+
+// decideWith decides p; trace, when set, records every node's value;
+// given, when set, are the outcomes of p's requirements, not decided again.
+func (pk *Package) decideWith(p *Programme, per period.Month, c Case, trace map[*node]int64, given []Requirement) (*Decision, error) {
 	w := when(p, per)
 	d := &Decision{Programme: p.ID, NameZH: p.NameZH, NameEN: p.NameEN, Entity: p.Entity, Period: per.String(), AsOf: w.AsOf,
 		Region: c.Region, Version: pk.Version, Eligible: true}
 	f := &frame{pk: pk, w: w, inputs: make([]int64, len(p.inputs)), params: make([]int64, len(p.params)),
-		scales: make([][]Bracket, len(p.params)), steps: make([]int64, len(p.steps))}
+		scales: make([][]Bracket, len(p.params)), steps: make([]int64, len(p.steps)), trace: trace}
 	for i, in := range p.inputs {
 		v, err := pk.inputValue(in, c.Inputs[in.Name])
 		if err != nil {
@@ -155,6 +173,14 @@ func (pk *Package) decide(p *Programme, per period.Month, c Case) (*Decision, er
 			Source: pv.Source, Status: pv.Status, Layer: prm.Layer, Region: used})
 	}
 	for i, dep := range p.deps {
+		if given != nil {
+			if i >= len(given) || given[i].Programme != dep.ID {
+				return nil, fmt.Errorf("%s: the requirements given are not the programme's", p.ID)
+			}
+			d.Requirements = append(d.Requirements, given[i])
+			d.Eligible = d.Eligible && given[i].Holds
+			continue
+		}
 		dd, err := pk.decide(dep, per, c)
 		if err != nil {
 			return nil, fmt.Errorf("%s for %s: %w", dep.ID, p.ID, err)
@@ -195,6 +221,14 @@ func (pk *Package) decide(p *Programme, per period.Month, c Case) (*Decision, er
 // eval computes n for the frame. Every subexpression is evaluated, as in
 // the columnar engine.
 func (f *frame) eval(n *node) (int64, error) {
+	v, err := f.evalNode(n)
+	if f.trace != nil && err == nil {
+		f.trace[n] = v
+	}
+	return v, err
+}
+
+func (f *frame) evalNode(n *node) (int64, error) {
 	var a, b int64
 	var err error
 	if n.a != nil {

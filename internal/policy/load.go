@@ -52,6 +52,7 @@ type Package struct {
 	progs    map[string]*Programme
 	funcs    map[string]*Func
 	strs     *interner
+	labels   *labelFile
 	// Tests are the policy tests of every programme, by programme.
 	Tests map[string][]*TestCase
 }
@@ -122,6 +123,10 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 		return nil, err
 	}
 
+	if pk.labels, err = loadLabelFile(fsys, read); err != nil {
+		return nil, err
+	}
+
 	type progSrc struct {
 		file, layer string
 		data        []byte
@@ -149,6 +154,9 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 				}
 				if prev, ok := pk.params[p.Key]; ok && (prev.Kind != p.Kind || prev.Of != p.Of) {
 					return nil, &LoadError{File: f, Line: p.Line, Name: p.Key, Err: fmt.Errorf("type %s differs from %s in %s:%d", p.Kind, prev.Kind, prev.File, prev.Line)}
+				}
+				if prev, ok := pk.params[p.Key]; ok && p.Label == (Label{}) {
+					p.Label = prev.Label // a value redefined, the same meaning
 				}
 				pk.params[p.Key] = p
 			}
@@ -221,6 +229,13 @@ func Load(fsys fs.FS, funcs ...Func) (*Package, error) {
 		if err := compile(id, nil); err != nil {
 			return nil, err
 		}
+	}
+	var missing []error
+	for _, id := range ids {
+		missing = append(missing, pk.checkLabels(pk.progs[id], raw[id].labelLines)...)
+	}
+	if err := joinUnique(missing); err != nil {
+		return nil, err
 	}
 	for id, src := range testSrcs {
 		if _, ok := pk.progs[id]; !ok {

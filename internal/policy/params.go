@@ -47,6 +47,8 @@ type Param struct {
 	Of          ParamKind `json:"of,omitempty"` // the bracket values' kind, for scales
 	Unit        string    `json:"unit,omitempty"`
 	Description string    `json:"description,omitempty"`
+	// Label names the parameter for people.
+	Label Label `json:"label"`
 	// Layer is the jurisdiction whose file defined the parameter.
 	Layer   string                       `json:"layer"`
 	Values  []ParamValue                 `json:"values"`
@@ -124,6 +126,7 @@ type paramFile struct {
 	Of          ParamKind            `yaml:"of"`
 	Unit        string               `yaml:"unit"`
 	Description string               `yaml:"description"`
+	Label       Label                `yaml:"label"`
 	Values      []yaml.Node          `yaml:"values"`
 	Regions     map[string]yaml.Node `yaml:"regions"`
 }
@@ -192,7 +195,7 @@ func parseParam(file, layer, key string, line int, n *yaml.Node) (*Param, error)
 	if err := decodeStrict(n, &pf); err != nil {
 		return nil, fail(n.Line, "%v", err)
 	}
-	p := &Param{Key: key, Kind: pf.Type, Of: pf.Of, Unit: pf.Unit, Description: pf.Description, Layer: layer, File: file, Line: line}
+	p := &Param{Key: key, Kind: pf.Type, Of: pf.Of, Unit: pf.Unit, Description: pf.Description, Label: pf.Label, Layer: layer, File: file, Line: line}
 	switch p.Kind {
 	case KindMoney, KindInt, KindRate, KindDec, KindBool:
 		if p.Of != "" {

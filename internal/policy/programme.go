@@ -43,6 +43,9 @@ type Programme struct {
 	nReq   int
 	// allInputs are the inputs of p and its requirements, by name.
 	allInputs []string
+	// labels name the variables and conditions (and the amount, if given)
+	// for people.
+	labels map[string]Label
 }
 
 // step is one named, compiled expression.
@@ -112,6 +115,8 @@ type programmeFile struct {
 	requires    []depRef
 	excludes    []depRef
 	steps       []rawStep
+	labels      map[string]Label
+	labelLines  map[string]int
 }
 
 type depRef struct {
@@ -189,6 +194,11 @@ func parseProgramme(file string, data []byte) (*programmeFile, error) {
 				}
 				pf.steps = append(pf.steps, rawStep{name: nk.Value, source: nv.Value, kind: kind, line: nv.Line, col: nv.Column})
 			}
+		case "labels":
+			var err error
+			if pf.labels, pf.labelLines, err = parseLabels(file, v); err != nil {
+				return nil, err
+			}
 		case "amount":
 			if v.Kind != yaml.ScalarNode {
 				return nil, fail(v.Line, "amount", "want an expression")
@@ -196,7 +206,7 @@ func parseProgramme(file string, data []byte) (*programmeFile, error) {
 			pf.steps = append(pf.steps, rawStep{name: "amount", source: v.Value, kind: stepAmount, line: v.Line, col: v.Column})
 			seenAmount = true
 		default:
-			return nil, fail(k.Line, k.Value, "unknown field: want id, name, entity, period, requires, excludes, variables, conditions or amount")
+			return nil, fail(k.Line, k.Value, "unknown field: want id, name, entity, period, requires, excludes, variables, conditions, amount or labels")
 		}
 	}
 	if pf.ID == "" || !isIdent(pf.ID) {
@@ -219,7 +229,7 @@ func (pk *Package) compileProgramme(pf *programmeFile) (*Programme, error) {
 	if !ok {
 		return nil, fail(pf.entityLine, pf.ID, "unknown entity %q", pf.Entity)
 	}
-	p := &Programme{ID: pf.ID, NameZH: pf.NameZH, NameEN: pf.NameEN, Entity: pf.Entity, Period: PeriodKind(pf.Period), Layer: pf.layer, File: pf.file}
+	p := &Programme{ID: pf.ID, NameZH: pf.NameZH, NameEN: pf.NameEN, Entity: pf.Entity, Period: PeriodKind(pf.Period), Layer: pf.layer, File: pf.file, labels: pf.labels}
 	switch p.Period {
 	case PeriodMonth, PeriodYear, PeriodOnce:
 	default:
