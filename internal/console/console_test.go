@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"safetynet/internal/console"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestSignInAndHome signs a township's county caseworker in through the
@@ -180,5 +182,47 @@ func TestVendoredFiles(t *testing.T) {
 		if _, err := os.Stat("static/vendor/" + r[3]); err != nil {
 			t.Errorf("%s %s has no licence file: %v", r[1], r[2], err)
 		}
+	}
+}
+
+// TestKeyboardOnly signs in and reaches a page with the keyboard alone: the
+// sign-in form takes focus, Tab and Enter sign in, the first Tab of a page
+// reaches the skip link, which moves focus to the content, and the menu is
+// reached by Tab and opened with Enter.
+func TestKeyboardOnly(t *testing.T) {
+	s := newSite(t)
+	u := s.newUser(t)
+	u.open("/login")
+	u.waitFor(`input[name=username]`)
+	u.run(chromedp.KeyEvent("cw.changji"), chromedp.KeyEvent("\t"), chromedp.KeyEvent("demo-2026"), chromedp.KeyEvent("\r"))
+	u.waitFor(`[data-testid=queue]`)
+	if loc := u.location(); loc != "/" {
+		t.Fatalf("the keyboard sign-in landed on %s", loc)
+	}
+	focused := func() string {
+		return value(u, chromedp.Evaluate[string](`(document.activeElement.getAttribute("href") || document.activeElement.id || document.activeElement.tagName)`))
+	}
+	u.run(chromedp.KeyEvent("\t"))
+	if f := focused(); f != "#main" {
+		t.Fatalf("the first Tab reached %q, want the skip link to #main", f)
+	}
+	u.run(chromedp.KeyEvent("\r"))
+	if f := focused(); f != "main" {
+		t.Errorf("the skip link moved focus to %q, want the content", f)
+	}
+	// Tab on through the header and the menu until 人员/家庭, then Enter.
+	for range 20 {
+		if focused() == "/persons" {
+			break
+		}
+		u.run(chromedp.KeyEvent("\t"))
+	}
+	if f := focused(); f != "/persons" {
+		t.Fatalf("Tab never reached the menu's 人员/家庭 (at %q)", f)
+	}
+	u.run(chromedp.KeyEvent("\r"))
+	u.waitFor(`[data-testid=person-q]`)
+	if loc := u.location(); loc != "/persons" {
+		t.Errorf("Enter on the menu went to %s", loc)
 	}
 }

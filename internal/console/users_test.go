@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -109,5 +110,63 @@ func TestUserPagesRules(t *testing.T) {
 	ca.page("/users/" + itoa(county.ID))
 	if code := ca.post("/users/"+itoa(county.ID)+"/posts", url.Values{"csrf": {ca.csrf}, "role": {"approver"}, "region": {string(region.Code("652302"))}}); code < 400 {
 		t.Errorf("an admin granting themselves a post = %d, want a refusal", code)
+	}
+}
+
+// TestNewCaseworkerTakesACase is the issue's path through the console: the
+// administrator creates a caseworker; the caseworker signs in, changes the
+// initial password and takes a 低保 application from the window to the
+// assessment, whose explained decision puts the case on notice.
+func TestNewCaseworkerTakesACase(t *testing.T) {
+	s := newSite(t)
+	hh := findApplicant(t, s, "652301")
+	admin := s.newUser(t)
+	admin.signIn("admin")
+	admin.open("/users/new")
+	admin.fill(`[data-testid=username]`, "cw.new")
+	admin.fill(`[data-testid=display_name]`, "新入职经办员")
+	admin.fill(`[data-testid=password]`, "Initial-2026x")
+	admin.run(
+		chromedp.SetValue(`[data-testid=role0]`, "caseworker"),
+		chromedp.SetValue(`[data-testid=region0]`, "652301"),
+		chromedp.Click(`[data-testid=create-user]`),
+		chromedp.WaitVisible(`[data-testid=saved]`),
+	)
+
+	cw := s.newUser(t)
+	cw.signInWith("cw.new", "Initial-2026x")
+	cw.fill(`[data-testid=current]`, "Initial-2026x")
+	cw.fill(`[data-testid=new]`, "Caseworker-2026y")
+	cw.fill(`[data-testid=confirm]`, "Caseworker-2026y")
+	cw.click(`[data-testid=change-password]`)
+	cw.waitFor(`[data-testid=queue]`)
+
+	cw.open("/assistance/cases/new")
+	cw.fill(`[data-testid=household-q]`, hh.HeadName)
+	cw.click(`[data-testid=household-search]`)
+	cw.waitFor(`[data-testid=households]`)
+	cw.click(fmt.Sprintf(`[data-household="%d"]`, hh.ID))
+	cw.waitFor(`[data-testid=apply-form]`)
+	cw.run(chromedp.SetValue(`[data-testid=programme]`, "dibao"))
+	cw.click(`[data-testid=apply]`)
+	cw.waitFor(`[data-testid=means-form]`)
+	for i := range hh.Members {
+		cw.run(chromedp.SetValue(fmt.Sprintf(`[data-testid=m%d-supporter]`, i), "no"))
+	}
+	cw.fill(`[data-testid=m0-wage]`, "800")
+	cw.click(`[data-testid=investigate]`)
+	cw.waitFor(`[data-testid=assess]`)
+	cw.click(`[data-testid=assess]`)
+	cw.waitFor(`[data-testid=explain]`)
+	if st := cw.text(`[data-testid=case-status]`); st != "公示中" {
+		t.Errorf("after the new caseworker's assessment the case reads %q, want 公示中", st)
+	}
+	c := caseOf(t, s, cw.location())
+	if c.Case.CreatedBy == 0 || c.Case.AssessedBy != c.Case.CreatedBy {
+		t.Errorf("the case was made by user %d and assessed by %d, want the new caseworker for both", c.Case.CreatedBy, c.Case.AssessedBy)
+	}
+	u, err := s.App.Auth.UserNamed(s.App.System(context.Background(), "test"), "cw.new")
+	if err != nil || u.ID != c.Case.CreatedBy {
+		t.Errorf("the case's maker is user %d, want cw.new (%v)", c.Case.CreatedBy, err)
 	}
 }
