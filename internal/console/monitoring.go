@@ -462,6 +462,9 @@ func (c *Console) explainAlert(r *http.Request, l Lang, a *monitoring.Alert) []s
 	}
 	if prm, ok := lineOf(ex.Parameters, e.Due.Key); ok {
 		out = append(out, translate(l, "monitoring.why.due", e.DueDays, prm.Text))
+	} else if prm, ok := c.app.Policy.Param(e.Due.Key); ok && e.Due.Key != "" {
+		// the due days are read apart from the decision (monitoring.Service)
+		out = append(out, translate(l, "monitoring.why.due", e.DueDays, prm.Label.In(policyLang(l))))
 	}
 	return out
 }
