@@ -10,8 +10,8 @@ import (
 )
 
 // The console tells every policy decision through the policy package's
-// own explanation (policy.Package.Explain, docs/console.md): conditions,
-// variables, the amount and the parameters by their labels, with the
+// own explanation (policy.Package.Explain, docs/console.md "Languages"):
+// conditions, variables, the amount and the parameters by their labels, with the
 // case's values in words. explanationOf is the one place it asks for one.
 
 // policies are the policy packages whose decisions the console shows: the
