@@ -421,7 +421,7 @@ type casePageData struct {
 	Programme  string
 	Household  *householdCard
 	Test       *testCard
-	Explain    *explanation
+	Explain    *policy.Explanation
 	Events     []eventLine
 	Objections []assistance.Objection
 	// The steps the post may take now.
@@ -540,7 +540,7 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	p.Title, p.Active = p.T("assistance.case.title", int64(id)), "assistance"
 	today := c.app.Clock.Today()
 	data := &casePageData{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Objections: v.Objections, Today: today,
-		Reason: reasonText(p.Lang, v.Reason)}
+		Reason: c.reasonText(p.Lang, v.Programme, v.Reason)}
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
 	}
@@ -555,7 +555,7 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	if len(v.Decision) > 0 {
 		var d policy.Decision
 		if err := json.Unmarshal(v.Decision, &d); err == nil {
-			data.Explain = c.explain(p.Lang, &d)
+			data.Explain = c.explanationOf(r, &d)
 		}
 	}
 	assist, approve := pr.Can(auth.PermAssistance), pr.Can(auth.PermApprove)
@@ -957,190 +957,22 @@ func (c *Console) handleResolution(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// ---- the explained decision
-
-// explanation is a decision in words: whether eligible, each condition
-// with the values it compared, the amount with its formula.
-type explanation struct {
-	Programme  string
-	Eligible   bool
-	Amount     money.Fen
-	Formula    string
-	Conditions []explainedCondition
-	Values     []explainedValue
-}
-
-// explainedCondition is one condition of a decision in words.
-type explainedCondition struct {
-	Label string
-	Text  string
-	Holds bool
-}
-
-// explainedValue is one value a decision computed or read.
-type explainedValue struct {
-	Label string
-	Value string
-}
-
-// explain renders a decision in the page's language. It is the one place
-// the console puts a policy.Decision into words, so that it can move to
-// the policy labels of policies/ when they exist.
-func (c *Console) explain(l Lang, d *policy.Decision) *explanation {
-	ex := &explanation{Programme: d.NameZH, Eligible: d.Eligible, Amount: d.Amount}
-	if l == EN {
-		ex.Programme = d.NameEN
-	}
-	vals := map[string]string{}
-	for _, v := range d.Inputs {
-		vals[v.Name] = c.valueText(l, v.Name, v.Value)
-	}
-	for _, v := range d.Variables {
-		vals[v.Name] = c.valueText(l, v.Name, v.Value)
-	}
-	for _, p := range d.Parameters {
-		s := p.Value
-		if strings.HasPrefix(p.Unit, "yuan") {
-			if f, err := money.Parse(p.Value); err == nil {
-				s = yuan(l, f)
-			}
-		}
-		vals["p."+p.Key] = s
-	}
-	for _, v := range d.Variables {
-		ex.Values = append(ex.Values, explainedValue{Label: termLabel(l, v.Name), Value: vals[v.Name]})
-	}
-	for _, r := range d.Requirements {
-		ex.Conditions = append(ex.Conditions, explainedCondition{Label: translate(l, "assistance.requirement."+r.Kind, termLabel(l, r.Programme)), Holds: r.Holds})
-	}
-	for _, cd := range d.Conditions {
-		text := exprText(l, cd.Expr, vals)
-		if v, ok := vals[strings.TrimSpace(cd.Expr)]; ok {
-			text = v // a condition that is one fact: its value
-		}
-		ex.Conditions = append(ex.Conditions, explainedCondition{Label: termLabel(l, cd.Name), Text: text, Holds: cd.Value})
-	}
-	if d.AmountExpr != "" && d.Eligible {
-		ex.Formula = translate(l, "assistance.explain.amount") + " = " + exprText(l, d.AmountExpr, vals)
-	}
-	return ex
-}
-
-// valueText shows a value of a decision: money in 元, booleans as 是/否.
-func (c *Console) valueText(l Lang, name, v string) string {
-	switch {
-	case strings.HasSuffix(v, " yuan"):
-		if f, err := money.Parse(strings.TrimSuffix(v, " yuan")); err == nil {
-			return yuan(l, f)
-		}
-	case v == "true":
-		return translate(l, "common.yes")
-	case v == "false":
-		return translate(l, "common.no")
-	}
-	if moneyTerms[name] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return yuan(l, money.Fen(n))
-		}
-	}
-	if s := "assistance.value." + v; messages[s].zh != "" {
-		return translate(l, s)
-	}
-	return v
-}
-
-// moneyTerms are the variables of the assistance programmes that are
-// amounts in fen.
-var moneyTerms = map[string]bool{
-	"standard": true, "per_capita_income": true, "financial_asset_limit": true, "basic_living_standard": true, "care_standard": true,
-	"minimum_wage": true, "per_capita_monthly_income_after_expense": true, "grant_limit": true, "yearly_cap_left": true,
-}
-
-// termLabel names a variable, condition, input or parameter of a decision
-// in words, the name itself when it has no label.
-func termLabel(l Lang, name string) string {
-	key := "assistance.term." + strings.TrimPrefix(name, "p.")
-	if _, ok := messages[key]; ok {
-		return translate(l, key)
-	}
-	return name
-}
-
-// exprText shows a policy expression in words: each name by its label and
-// value, the operators as a person writes them.
-func exprText(l Lang, expr string, vals map[string]string) string {
-	var b strings.Builder
-	ops := map[string]string{"and": translate(l, "assistance.op.and"), "or": translate(l, "assistance.op.or"), "not": translate(l, "assistance.op.not")}
-	rs := []rune(expr)
-	for i := 0; i < len(rs); {
-		r := rs[i]
-		if r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
-			j := i
-			for j < len(rs) && (rs[j] == '_' || rs[j] == '.' || (rs[j] >= 'a' && rs[j] <= 'z') || (rs[j] >= 'A' && rs[j] <= 'Z') || (rs[j] >= '0' && rs[j] <= '9')) {
-				j++
-			}
-			name := string(rs[i:j])
-			switch {
-			case ops[name] != "":
-				b.WriteString(ops[name])
-			case vals[name] != "":
-				b.WriteString(translate(l, "assistance.punct.value", termLabel(l, name), vals[name]))
-			default:
-				b.WriteString(termLabel(l, name))
-			}
-			i = j
-			continue
-		}
-		switch {
-		case r == '<' && i+1 < len(rs) && rs[i+1] == '=':
-			b.WriteString("≤")
-			i += 2
-			continue
-		case r == '>' && i+1 < len(rs) && rs[i+1] == '=':
-			b.WriteString("≥")
-			i += 2
-			continue
-		case r == '=' && i+1 < len(rs) && rs[i+1] == '=':
-			b.WriteString("=")
-			i += 2
-			continue
-		case r == '*':
-			b.WriteString("×")
-		case r == '/':
-			b.WriteString("÷")
-		case r == '-':
-			b.WriteString("−")
-		default:
-			b.WriteRune(r)
-		}
-		i++
-	}
-	return b.String()
-}
-
 // reasonText puts a reason the services record in English words into the
 // page's language: the conditions a decision failed by their labels, with
 // the prefixes the services give ("no longer eligible: ", "reversed on
 // review: "); a reason a person typed is shown as typed.
-func reasonText(l Lang, reason string) string {
+func (c *Console) reasonText(l Lang, prog, reason string) string {
 	if before, note, ok := strings.Cut(reason, "; "); ok {
-		return reasonText(l, before) + translate(l, "assistance.reason.note") + note
+		return c.reasonText(l, prog, before) + translate(l, "assistance.reason.note") + note
 	}
 	out := reason
 	for _, pre := range []struct{ en, key string }{{"no longer eligible: ", "assistance.reason.no_longer"}, {"reversed on review: ", "assistance.reason.reversed"}} {
 		if rest, ok := strings.CutPrefix(out, pre.en); ok {
-			return translate(l, pre.key) + reasonText(l, rest)
+			return translate(l, pre.key) + c.reasonText(l, prog, rest)
 		}
 	}
 	if rest, ok := strings.CutPrefix(out, "conditions not met: "); ok {
-		var names []string
-		for _, n := range strings.Split(rest, ", ") {
-			if kind, prog, ok := strings.Cut(n, " "); ok && (kind == "requires" || kind == "excludes") {
-				names = append(names, translate(l, "assistance.requirement."+kind, termLabel(l, prog)))
-				continue
-			}
-			names = append(names, termLabel(l, n))
-		}
+		names := c.failedNames(l, prog, rest)
 		sep := "、"
 		if l == EN {
 			sep = ", "
@@ -1158,7 +990,7 @@ type approvalFormPage struct {
 	Programme string
 	Household *householdCard
 	Test      *testCard
-	Explain   *explanation
+	Explain   *policy.Explanation
 	Assessor  signature
 	Approver  signature
 	Today     period.Date
@@ -1198,7 +1030,7 @@ func (c *Console) handleApprovalForm(w http.ResponseWriter, r *http.Request) err
 	}
 	p := c.newPage(r, "assistance_approval_form")
 	p.Print, p.Active = true, "assistance"
-	data := approvalFormPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Today: c.app.Clock.Today(), Reason: reasonText(p.Lang, v.Reason)}
+	data := approvalFormPage{Case: v.Case, Programme: p.T("assistance.programme." + v.Programme), Today: c.app.Clock.Today(), Reason: c.reasonText(p.Lang, v.Programme, v.Reason)}
 	p.Title = p.T("assistance.form.title", data.Programme)
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
@@ -1211,7 +1043,7 @@ func (c *Console) handleApprovalForm(w http.ResponseWriter, r *http.Request) err
 	if len(v.Decision) > 0 {
 		var d policy.Decision
 		if json.Unmarshal(v.Decision, &d) == nil {
-			data.Explain = c.explain(p.Lang, &d)
+			data.Explain = c.explanationOf(r, &d)
 		}
 	}
 	data.Assessor, data.Approver = signatures(p.Lang, c, v)
@@ -1267,7 +1099,7 @@ func (c *Console) handleLetter(w http.ResponseWriter, r *http.Request) error {
 		return fault.Errorf(fault.Conflict, "case %d is not decided yet", id)
 	}
 	if data.Kind != "grant" && len(data.Reasons) == 0 {
-		data.Reasons = c.reasons(p.Lang, v.Case)
+		data.Reasons = c.reasons(r, p.Lang, v.Case)
 	}
 	h, err := c.householdCard(r, p.Lang, v.HouseholdID)
 	if err != nil {
@@ -1286,33 +1118,18 @@ func (c *Console) handleLetter(w http.ResponseWriter, r *http.Request) error {
 
 // reasons are why a case was refused or reversed: the conditions its
 // assessment failed, in words, and the reason the approver gave.
-func (c *Console) reasons(l Lang, cs *assistance.Case) []string {
+func (c *Console) reasons(r *http.Request, l Lang, cs *assistance.Case) []string {
 	var out []string
 	if len(cs.Decision) > 0 {
 		var d policy.Decision
 		if json.Unmarshal(cs.Decision, &d) == nil && !d.Eligible {
-			out = failedReasons(l, c.explain(l, &d))
+			if ex := c.explanationOf(r, &d); ex != nil {
+				out = failedLines(ex)
+			}
 		}
 	}
 	if cs.Reason != "" && !strings.HasPrefix(cs.Reason, "conditions not met:") {
-		out = append(out, reasonText(l, cs.Reason))
-	}
-	return out
-}
-
-// failedReasons are the conditions an explained decision fails, each
-// with the values it compared, as a notice to the household gives them.
-func failedReasons(l Lang, ex *explanation) []string {
-	var out []string
-	for _, x := range ex.Conditions {
-		if x.Holds {
-			continue
-		}
-		if x.Text == "" {
-			out = append(out, translate(l, "assistance.letter.reason_bare", x.Label))
-		} else {
-			out = append(out, translate(l, "assistance.letter.reason", x.Label, x.Text))
-		}
+		out = append(out, c.reasonText(l, cs.Programme, cs.Reason))
 	}
 	return out
 }

@@ -148,7 +148,7 @@ type reviewCard struct {
 	OldAmount  money.Fen
 	Amount     money.Fen
 	ReviewedAt string
-	Explain    *explanation
+	Explain    *policy.Explanation
 	Waiting    bool
 	Letter     bool
 }
@@ -202,7 +202,7 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 	pr, _ := auth.PrincipalFrom(r.Context())
 	p := c.newPage(r, "assistance_award")
 	p.Title, p.Active = p.T("assistance.award.title", int64(id)), "assistance"
-	data := &awardPage{Award: a, Programme: p.T("assistance.programme." + a.Programme), CanDecide: pr.Can(auth.PermApprove), StopReason: reasonText(p.Lang, a.StopReason),
+	data := &awardPage{Award: a, Programme: p.T("assistance.programme." + a.Programme), CanDecide: pr.Can(auth.PermApprove), StopReason: c.reasonText(p.Lang, a.Programme, a.StopReason),
 		CanReview: pr.Can(auth.PermAssistance) && a.Status == assistance.AwardActive && (a.Programme == assistance.ProgDibao || a.Programme == assistance.ProgTekun)}
 	hh, err := c.awardHousehold(r.Context(), a)
 	if err != nil {
@@ -226,7 +226,7 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 		if len(x.Decision) > 0 {
 			var d policy.Decision
 			if json.Unmarshal(x.Decision, &d) == nil {
-				rc.Explain = c.explain(p.Lang, &d)
+				rc.Explain = c.explanationOf(r, &d)
 			}
 		}
 		data.Reviews = append(data.Reviews, rc)
@@ -400,7 +400,9 @@ func (c *Console) handleReviewLetter(w http.ResponseWriter, r *http.Request) err
 		if len(rv.Decision) > 0 {
 			var d policy.Decision
 			if json.Unmarshal(rv.Decision, &d) == nil {
-				data.Reasons = failedReasons(p.Lang, c.explain(p.Lang, &d))
+				if ex := c.explanationOf(r, &d); ex != nil {
+					data.Reasons = failedLines(ex)
+				}
 			}
 		}
 	default:

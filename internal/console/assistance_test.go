@@ -150,7 +150,7 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	cw.click(`[data-testid=assess]`)
 	cw.waitFor(`[data-testid=explain]`)
 	explain := cw.text(`[data-testid=explain]`)
-	for _, want := range []string{"符合条件", "人均收入低于保障标准", "家庭月人均收入", "保障标准", "元", "救助金额 ="} {
+	for _, want := range []string{"符合条件", "✓ 家庭月人均收入低于低保标准：成立", "家庭月人均收入", "低保标准", "元", "低保金 =", "确认"} {
 		if !strings.Contains(explain, want) {
 			t.Errorf("the explained decision lacks %q:\n%s", want, explain)
 		}
@@ -168,7 +168,7 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	cw.screenshot("case")
 	cw.click(`[data-testid=lang]`)
 	cw.waitFor(`[data-testid=explain]`)
-	if got := cw.text(`[data-testid=explain]`); !strings.Contains(got, "Eligible") || !strings.Contains(got, "Income below the standard") {
+	if got := cw.text(`[data-testid=explain]`); !strings.Contains(got, "eligible") || !strings.Contains(got, "income per member below the standard") {
 		t.Errorf("the English explanation reads:\n%s", got)
 	}
 	cw.screenshot("case-en")
@@ -678,7 +678,7 @@ func TestAssistanceReviewInBrowser(t *testing.T) {
 	if got := cw.text(`[data-testid=review-outcome]`); got != "拟停止发放，待审批" {
 		t.Fatalf("the review's outcome reads %q", got)
 	}
-	if got := cw.text(`[data-testid=reviews]`); !strings.Contains(got, "不符合") || !strings.Contains(got, "人均收入低于保障标准") {
+	if got := cw.text(`[data-testid=reviews]`); !strings.Contains(got, "不符合") || !strings.Contains(got, "家庭月人均收入低于低保标准") {
 		t.Errorf("the review's explanation reads:\n%s", got)
 	}
 	c := newClient(t, s)
@@ -707,13 +707,13 @@ func TestAssistanceReviewInBrowser(t *testing.T) {
 	if got := ap.text(`[data-testid=award-status]`); got != "已停止" {
 		t.Errorf("after the approved stop the award reads %q", got)
 	}
-	if got := ap.text(`[data-testid=award-facts]`); !strings.Contains(got, "不再符合条件：不符合人均收入低于保障标准") || strings.Contains(got, "income_below") {
+	if got := ap.text(`[data-testid=award-facts]`); !strings.Contains(got, "不再符合条件：不符合家庭月人均收入低于低保标准") || strings.Contains(got, "income_below") {
 		t.Errorf("the stopped award's facts read:\n%s", got)
 	}
 	ap.screenshot("review")
 	ap.click(`[data-testid=review-letter]`)
 	ap.waitFor(`[data-testid=letter]`)
-	if got := ap.text(`[data-testid=letter]`); !strings.Contains(got, "停止发放") || !strings.Contains(got, "人均收入低于保障标准") || !strings.Contains(got, "行政复议") {
+	if got := ap.text(`[data-testid=letter]`); !strings.Contains(got, "停止发放") || !strings.Contains(got, "家庭月人均收入低于低保标准") || !strings.Contains(got, "行政复议") {
 		t.Errorf("the stop letter reads:\n%s", got)
 	}
 	ap.screenshot("stop-letter")

@@ -20,6 +20,7 @@ func (c *Console) funcs(l Lang) template.FuncMap {
 	return template.FuncMap{
 		"t":      func(key string, args ...any) string { return translate(l, key, args...) },
 		"yuan":   func(f money.Fen) string { return yuan(l, f) },
+		"holds":  func(b *bool) bool { return b != nil && *b },
 		"month":  func(m period.Month) string { return monthText(l, m) },
 		"date":   func(d period.Date) string { return dateText(l, d) },
 		"time":   func(t time.Time) string { return timeText(l, c.app.Juris, t) },

@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
+	"safetynet/internal/policy"
 	"safetynet/internal/region"
 	"safetynet/internal/sqlstore"
 )
@@ -389,7 +390,7 @@ func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, 
 	today := c.app.Clock.Today()
 	v := c.viewOf(r)
 	data := alertView{A: a, IDNumber: v.IDNumber(a.PersonIDNumber), Township: c.regionName(p.Lang, a.TownshipCode), Region: c.regionName(p.Lang, a.RegionCode),
-		Overdue: a.OverdueOn(today), Today: today, Why: c.explainAlert(p.Lang, a), CanWrite: pr.Can(auth.PermRegistryWrite) && a.Status != monitoring.Closed,
+		Overdue: a.OverdueOn(today), Today: today, Why: c.explainAlert(r, p.Lang, a), CanWrite: pr.Can(auth.PermRegistryWrite) && a.Status != monitoring.Closed,
 		Problems: problems, Failed: failed, Dispositions: monitoring.Dispositions}
 	if data.Overdue {
 		data.DaysOverdue = int(today - a.DueOn)
@@ -422,47 +423,50 @@ func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // explainAlert says in words why an alert has its level: each trigger
-// that held, with the parameters it read. It is the one place the console
-// renders an alert's decision, to be switched to the policy package's own
-// labels when they exist.
-func (c *Console) explainAlert(l Lang, a *monitoring.Alert) []string {
+// that held as its policy explanation (label = formula = values = result),
+// with the parameters it read, and the parameter of its due days.
+func (c *Console) explainAlert(r *http.Request, l Lang, a *monitoring.Alert) []string {
 	e := a.Explanation
 	if e == nil {
 		return nil
 	}
+	ex := c.explanationOf(r, a.Decision)
+	if ex == nil {
+		return nil
+	}
+	lineOf := func(ls []policy.Line, name string) (policy.Line, bool) {
+		for _, x := range ls {
+			if x.Name == name {
+				return x, true
+			}
+		}
+		return policy.Line{}, false
+	}
 	var out []string
 	for _, rs := range e.Reasons {
-		line := translate(l, "monitoring.trigger."+rs.Trigger)
-		if _, ok := messages["monitoring.trigger."+rs.Trigger]; !ok {
-			line = translate(l, "monitoring.trigger.other")
+		v, ok := lineOf(ex.Variables, rs.Trigger)
+		if !ok {
+			continue
 		}
+		line := v.Text
 		var ps []string
 		for _, t := range rs.Thresholds {
-			ps = append(ps, fmt.Sprintf("%s %s", c.paramLabel(l, t.Key), t.Value))
+			if prm, ok := lineOf(ex.Parameters, t.Key); ok {
+				ps = append(ps, prm.Text)
+			}
 		}
 		if len(ps) > 0 {
 			line += translate(l, "monitoring.why.params", strings.Join(ps, translate(l, "monitoring.why.sep")))
 		}
 		out = append(out, line)
 	}
-	if e.Due.Key != "" {
-		out = append(out, translate(l, "monitoring.why.due", e.DueDays, c.paramLabel(l, e.Due.Key)))
+	if prm, ok := lineOf(ex.Parameters, e.Due.Key); ok {
+		out = append(out, translate(l, "monitoring.why.due", e.DueDays, prm.Text))
+	} else if prm, ok := c.app.Policy.Param(e.Due.Key); ok && e.Due.Key != "" {
+		// the due days are read apart from the decision (monitoring.Service)
+		out = append(out, translate(l, "monitoring.why.due", e.DueDays, prm.Label.In(policyLang(l))))
 	}
 	return out
-}
-
-// paramLabel names a policy parameter in words: its description's first
-// phrase (the Chinese name) in zh-CN, the rest in English.
-func (c *Console) paramLabel(l Lang, key string) string {
-	prm, ok := c.app.Policy.Param(key)
-	if !ok || prm.Description == "" {
-		return translate(l, "monitoring.why.param")
-	}
-	zh, en, _ := strings.Cut(prm.Description, " ")
-	if l == EN && en != "" {
-		return en
-	}
-	return zh
 }
 
 // problemWords puts a service's field problems in the page's language:
@@ -552,128 +556,112 @@ func init() { register(monitoringMessages) }
 
 // monitoringMessages are the texts of the monitoring pages.
 var monitoringMessages = map[string]msg{
-	"monitoring.title":                                 {"动态监测", "Dynamic monitoring"},
-	"monitoring.grade":                                 {"研判待处理的风险信号", "Grade the waiting signals"},
-	"monitoring.graded":                                {"研判完成：处理信号 %d 条，新增预警 %d 件，升级预警 %d 件，并入已有预警 %d 条。", "Graded: %d signals, %d alerts opened, %d raised, %d attached to open alerts."},
-	"monitoring.as_of":                                 {"统计截至", "As of"},
-	"monitoring.township":                              {"乡镇（街道）", "Township"},
-	"monitoring.county":                                {"县市", "County"},
-	"monitoring.open":                                  {"未办结", "Not closed"},
-	"monitoring.due":                                   {"待处置", "Due"},
-	"monitoring.overdue":                               {"已逾期", "Overdue"},
-	"monitoring.total":                                 {"合计", "Total"},
-	"monitoring.none":                                  {"管辖范围内暂无未办结的预警。", "No alert is open in your scope."},
-	"monitoring.map":                                   {"预警分布图（示意）", "Alerts by township (schematic)"},
-	"monitoring.map.note":                              {"示意图：各县市为方格，乡镇（街道）为其中的小格，颜色深浅表示逾期预警数。点击乡镇查看其预警。", "Schematic: each county is a square, its townships the cells inside; the colour shows the overdue alerts. Click a township for its alerts."},
-	"monitoring.map.tooltip":                           {"{b}：逾期 {c} 件", "{b}: {c} overdue"},
-	"monitoring.map.high":                              {"逾期多", "More overdue"},
-	"monitoring.map.low":                               {"无逾期", "None overdue"},
-	"monitoring.list":                                  {"各乡镇预警（逾期多的在前）", "Alerts per township (most overdue first)"},
-	"monitoring.all_alerts":                            {"全部未办结预警", "All alerts not closed"},
-	"monitoring.alerts.title":                          {"监测预警", "Risk alerts"},
-	"monitoring.alerts.state":                          {"范围", "Show"},
-	"monitoring.alerts.filter":                         {"筛选", "Filter"},
-	"monitoring.alerts.of":                             {"乡镇：", "Township: "},
-	"monitoring.alerts.none":                           {"没有符合条件的预警。", "No alert matches."},
-	"monitoring.alerts.more":                           {"下一页", "Next page"},
-	"monitoring.alerts.back":                           {"返回各乡镇", "Back to the townships"},
-	"monitoring.state.":                                {"全部", "All"},
-	"monitoring.state.open":                            {"未办结", "Not closed"},
-	"monitoring.state.due":                             {"待处置（未逾期）", "Due (not overdue)"},
-	"monitoring.state.overdue":                         {"已逾期", "Overdue"},
-	"monitoring.state.closed":                          {"已办结", "Closed"},
-	"monitoring.col.alert":                             {"预警", "Alert"},
-	"monitoring.col.person":                            {"人员", "Person"},
-	"monitoring.col.household":                         {"家庭编号", "Household"},
-	"monitoring.col.region":                            {"所在村（社区）", "Village"},
-	"monitoring.col.kinds":                             {"风险信号", "Signals"},
-	"monitoring.col.level":                             {"风险等级", "Risk"},
-	"monitoring.col.opened":                            {"预警日期", "Opened"},
-	"monitoring.col.due":                               {"处置期限", "Due by"},
-	"monitoring.col.days":                              {"逾期天数", "Days overdue"},
-	"monitoring.days":                                  {"%d 天", "%d days"},
-	"monitoring.level.yellow":                          {"一般（黄色）", "Yellow"},
-	"monitoring.level.orange":                          {"较高（橙色）", "Orange"},
-	"monitoring.level.red":                             {"高（红色）", "Red"},
-	"monitoring.level.none":                            {"无风险", "None"},
-	"monitoring.status.open":                           {"待核实", "To visit"},
-	"monitoring.status.visited":                        {"已走访", "Visited"},
-	"monitoring.status.closed":                         {"已办结", "Closed"},
-	"monitoring.kind.hospital_bill":                    {"大额医疗支出", "Large hospital bill"},
-	"monitoring.kind.new_disability":                   {"新增残疾", "New disability"},
-	"monitoring.kind.earner_death":                     {"主要劳动力死亡", "Death of an earner"},
-	"monitoring.kind.unemployment":                     {"失业登记", "Unemployment"},
-	"monitoring.kind.disaster":                         {"受灾", "Disaster loss"},
-	"monitoring.kind.income_drop":                      {"收入骤降", "Sudden income drop"},
-	"monitoring.source.medical_insurance":              {"医疗保障局", "Medical insurance bureau"},
-	"monitoring.source.health":                         {"卫生健康委员会", "Health commission"},
-	"monitoring.source.disabled_federation":            {"残疾人联合会", "Disabled persons' federation"},
-	"monitoring.source.hr_social_security":             {"人力资源和社会保障局", "Human resources and social security bureau"},
-	"monitoring.source.civil_affairs":                  {"民政局", "Civil affairs bureau"},
-	"monitoring.source.emergency_management":           {"应急管理局", "Emergency management bureau"},
-	"monitoring.source.public_security":                {"公安局", "Public security bureau"},
-	"monitoring.source.tax":                            {"税务局", "Tax bureau"},
-	"monitoring.source.agriculture":                    {"农业农村局", "Agriculture bureau"},
-	"monitoring.source.education":                      {"教育局", "Education bureau"},
-	"monitoring.source.housing":                        {"住房和城乡建设局", "Housing bureau"},
-	"monitoring.alert.title":                           {"监测预警 %d", "Risk alert %d"},
-	"monitoring.alert.person":                          {"预警对象", "Person"},
-	"monitoring.alert.id_number":                       {"公民身份号码", "ID number"},
-	"monitoring.alert.household":                       {"家庭编号", "Household"},
-	"monitoring.alert.where":                           {"所在地", "Lives in"},
-	"monitoring.alert.status":                          {"状态", "Status"},
-	"monitoring.alert.overdue":                         {"已逾期 %d 天", "%d days overdue"},
-	"monitoring.alert.why":                             {"研判依据", "Why this level"},
-	"monitoring.alert.signals":                         {"风险信号", "Signals"},
-	"monitoring.alert.visits":                          {"走访记录", "Visits"},
-	"monitoring.alert.no_visits":                       {"尚未走访。", "No visit yet."},
-	"monitoring.alert.disposition":                     {"处置结果", "Disposition"},
-	"monitoring.alert.closed_by":                       {"办结人", "Closed by"},
-	"monitoring.signal.source":                         {"来源部门", "From"},
-	"monitoring.signal.on":                             {"发生日期", "On"},
-	"monitoring.signal.amount":                         {"金额", "Amount"},
-	"monitoring.signal.grade":                          {"残疾等级", "Disability grade"},
-	"monitoring.signal.level":                          {"该信号风险", "Its risk"},
-	"monitoring.signal.raised":                         {"触发/升级预警", "Opened or raised the alert"},
-	"monitoring.visit.on":                              {"走访日期", "Visited on"},
-	"monitoring.visit.outcome":                         {"走访结果", "Outcome"},
-	"monitoring.visit.by":                              {"走访人", "By"},
-	"monitoring.visit.record":                          {"登记走访", "Record a visit"},
-	"monitoring.visit.submit":                          {"保存走访记录", "Save the visit"},
-	"monitoring.outcome.met":                           {"入户见面核实", "Met the household"},
-	"monitoring.outcome.not_reached":                   {"未遇", "Not reached"},
-	"monitoring.dispose":                               {"处置办结", "Close the alert"},
-	"monitoring.dispose.submit":                        {"办结预警", "Close the alert"},
-	"monitoring.dispose.confirm":                       {"确认办结此预警？办结后不能再登记走访。", "Close this alert? No visit can be recorded afterwards."},
-	"monitoring.dispose.programme":                     {"转介项目（仅转介救助时填写）", "Programme (referrals only)"},
-	"monitoring.disposition.referred":                  {"转介救助", "Referred to a programme"},
-	"monitoring.disposition.no_need":                   {"无需救助", "Needs no assistance"},
-	"monitoring.disposition.unreachable":               {"无法联系", "Unreachable"},
-	"monitoring.problem.visited_on":                    {"走访日期不能晚于今天，也不能早于预警日期", "The visit's date may be neither after today nor before the alert"},
-	"monitoring.problem.outcome":                       {"请选择走访结果", "Choose the outcome"},
-	"monitoring.problem.note":                          {"请填写备注（无需救助须说明理由），不超过 1000 字", "Give the note (why, for no need), at most 1000 characters"},
-	"monitoring.problem.disposition":                   {"处置结果不符合条件：转介或无需救助须先有入户见面核实，无法联系须达到规定的走访次数", "Referral and no need require a visit that met the household; unreachable requires the set number of attempts"},
-	"monitoring.problem.programme":                     {"转介救助须选择救助项目，其他处置不选", "A referral names a programme; other dispositions name none"},
-	"monitoring.problem.version":                       {"预警已被他人修改，请刷新", "The alert changed meanwhile: reload"},
-	"monitoring.form.bad_date":                         {"请填写日期，格式为 2026-11-22", "give a date such as 2026-11-22"},
-	"monitoring.form.choose":                           {"请选择", "Choose"},
-	"monitoring.why.params":                            {"（依据：%s）", " (by %s)"},
-	"monitoring.why.sep":                               {"；", "; "},
-	"monitoring.why.due":                               {"处置期限为 %d 天（%s）", "To be disposed of within %d days (%s)"},
-	"monitoring.why.param":                             {"政策参数", "a policy parameter"},
-	"monitoring.trigger.other":                         {"其他风险规则", "Another risk rule"},
-	"monitoring.trigger.trigger_hospital_bill_red":     {"大额医疗支出达到家庭年收入的高风险比例", "Hospital bill at the red share of the household's income"},
-	"monitoring.trigger.trigger_hospital_bill_orange":  {"大额医疗支出达到家庭年收入的较高风险比例", "Hospital bill at the orange share of the household's income"},
-	"monitoring.trigger.trigger_hospital_bill_yellow":  {"大额医疗支出超过预警起点", "Hospital bill over the alert floor"},
-	"monitoring.trigger.trigger_disaster_red":          {"受灾损失达到家庭年收入的高风险比例", "Disaster loss at the red share of the household's income"},
-	"monitoring.trigger.trigger_disaster_orange":       {"受灾损失达到家庭年收入的较高风险比例", "Disaster loss at the orange share of the household's income"},
-	"monitoring.trigger.trigger_disaster_yellow":       {"受灾损失超过预警起点", "Disaster loss over the alert floor"},
-	"monitoring.trigger.trigger_income_drop_red":       {"收入骤降达到家庭年收入的高风险比例", "Income drop at the red share of the household's income"},
-	"monitoring.trigger.trigger_income_drop_orange":    {"收入骤降达到家庭年收入的较高风险比例", "Income drop at the orange share of the household's income"},
-	"monitoring.trigger.trigger_income_drop_yellow":    {"收入骤降超过预警起点", "Income drop over the alert floor"},
-	"monitoring.trigger.trigger_new_disability_severe": {"新增重度残疾", "New severe disability"},
-	"monitoring.trigger.trigger_new_disability":        {"新增残疾", "New disability"},
-	"monitoring.trigger.trigger_earner_death":          {"多人家庭的主要劳动力死亡", "Death of an earner of a household of several"},
-	"monitoring.trigger.trigger_unemployment":          {"家庭成员失业登记", "A member registered unemployed"},
-	"monitoring.trigger.layer_uplift":                  {"已在低收入人口分层中，风险上调一级", "Already in a low-income layer: one level higher"},
+	"monitoring.title":                       {"动态监测", "Dynamic monitoring"},
+	"monitoring.grade":                       {"研判待处理的风险信号", "Grade the waiting signals"},
+	"monitoring.graded":                      {"研判完成：处理信号 %d 条，新增预警 %d 件，升级预警 %d 件，并入已有预警 %d 条。", "Graded: %d signals, %d alerts opened, %d raised, %d attached to open alerts."},
+	"monitoring.as_of":                       {"统计截至", "As of"},
+	"monitoring.township":                    {"乡镇（街道）", "Township"},
+	"monitoring.county":                      {"县市", "County"},
+	"monitoring.open":                        {"未办结", "Not closed"},
+	"monitoring.due":                         {"待处置", "Due"},
+	"monitoring.overdue":                     {"已逾期", "Overdue"},
+	"monitoring.total":                       {"合计", "Total"},
+	"monitoring.none":                        {"管辖范围内暂无未办结的预警。", "No alert is open in your scope."},
+	"monitoring.map":                         {"预警分布图（示意）", "Alerts by township (schematic)"},
+	"monitoring.map.note":                    {"示意图：各县市为方格，乡镇（街道）为其中的小格，颜色深浅表示逾期预警数。点击乡镇查看其预警。", "Schematic: each county is a square, its townships the cells inside; the colour shows the overdue alerts. Click a township for its alerts."},
+	"monitoring.map.tooltip":                 {"{b}：逾期 {c} 件", "{b}: {c} overdue"},
+	"monitoring.map.high":                    {"逾期多", "More overdue"},
+	"monitoring.map.low":                     {"无逾期", "None overdue"},
+	"monitoring.list":                        {"各乡镇预警（逾期多的在前）", "Alerts per township (most overdue first)"},
+	"monitoring.all_alerts":                  {"全部未办结预警", "All alerts not closed"},
+	"monitoring.alerts.title":                {"监测预警", "Risk alerts"},
+	"monitoring.alerts.state":                {"范围", "Show"},
+	"monitoring.alerts.filter":               {"筛选", "Filter"},
+	"monitoring.alerts.of":                   {"乡镇：", "Township: "},
+	"monitoring.alerts.none":                 {"没有符合条件的预警。", "No alert matches."},
+	"monitoring.alerts.more":                 {"下一页", "Next page"},
+	"monitoring.alerts.back":                 {"返回各乡镇", "Back to the townships"},
+	"monitoring.state.":                      {"全部", "All"},
+	"monitoring.state.open":                  {"未办结", "Not closed"},
+	"monitoring.state.due":                   {"待处置（未逾期）", "Due (not overdue)"},
+	"monitoring.state.overdue":               {"已逾期", "Overdue"},
+	"monitoring.state.closed":                {"已办结", "Closed"},
+	"monitoring.col.alert":                   {"预警", "Alert"},
+	"monitoring.col.person":                  {"人员", "Person"},
+	"monitoring.col.household":               {"家庭编号", "Household"},
+	"monitoring.col.region":                  {"所在村（社区）", "Village"},
+	"monitoring.col.kinds":                   {"风险信号", "Signals"},
+	"monitoring.col.level":                   {"风险等级", "Risk"},
+	"monitoring.col.opened":                  {"预警日期", "Opened"},
+	"monitoring.col.due":                     {"处置期限", "Due by"},
+	"monitoring.col.days":                    {"逾期天数", "Days overdue"},
+	"monitoring.days":                        {"%d 天", "%d days"},
+	"monitoring.level.yellow":                {"一般（黄色）", "Yellow"},
+	"monitoring.level.orange":                {"较高（橙色）", "Orange"},
+	"monitoring.level.red":                   {"高（红色）", "Red"},
+	"monitoring.level.none":                  {"无风险", "None"},
+	"monitoring.status.open":                 {"待核实", "To visit"},
+	"monitoring.status.visited":              {"已走访", "Visited"},
+	"monitoring.status.closed":               {"已办结", "Closed"},
+	"monitoring.kind.hospital_bill":          {"大额医疗支出", "Large hospital bill"},
+	"monitoring.kind.new_disability":         {"新增残疾", "New disability"},
+	"monitoring.kind.earner_death":           {"主要劳动力死亡", "Death of an earner"},
+	"monitoring.kind.unemployment":           {"失业登记", "Unemployment"},
+	"monitoring.kind.disaster":               {"受灾", "Disaster loss"},
+	"monitoring.kind.income_drop":            {"收入骤降", "Sudden income drop"},
+	"monitoring.source.medical_insurance":    {"医疗保障局", "Medical insurance bureau"},
+	"monitoring.source.health":               {"卫生健康委员会", "Health commission"},
+	"monitoring.source.disabled_federation":  {"残疾人联合会", "Disabled persons' federation"},
+	"monitoring.source.hr_social_security":   {"人力资源和社会保障局", "Human resources and social security bureau"},
+	"monitoring.source.civil_affairs":        {"民政局", "Civil affairs bureau"},
+	"monitoring.source.emergency_management": {"应急管理局", "Emergency management bureau"},
+	"monitoring.source.public_security":      {"公安局", "Public security bureau"},
+	"monitoring.source.tax":                  {"税务局", "Tax bureau"},
+	"monitoring.source.agriculture":          {"农业农村局", "Agriculture bureau"},
+	"monitoring.source.education":            {"教育局", "Education bureau"},
+	"monitoring.source.housing":              {"住房和城乡建设局", "Housing bureau"},
+	"monitoring.alert.title":                 {"监测预警 %d", "Risk alert %d"},
+	"monitoring.alert.person":                {"预警对象", "Person"},
+	"monitoring.alert.id_number":             {"公民身份号码", "ID number"},
+	"monitoring.alert.household":             {"家庭编号", "Household"},
+	"monitoring.alert.where":                 {"所在地", "Lives in"},
+	"monitoring.alert.status":                {"状态", "Status"},
+	"monitoring.alert.overdue":               {"已逾期 %d 天", "%d days overdue"},
+	"monitoring.alert.why":                   {"研判依据", "Why this level"},
+	"monitoring.alert.signals":               {"风险信号", "Signals"},
+	"monitoring.alert.visits":                {"走访记录", "Visits"},
+	"monitoring.alert.no_visits":             {"尚未走访。", "No visit yet."},
+	"monitoring.alert.disposition":           {"处置结果", "Disposition"},
+	"monitoring.alert.closed_by":             {"办结人", "Closed by"},
+	"monitoring.signal.source":               {"来源部门", "From"},
+	"monitoring.signal.on":                   {"发生日期", "On"},
+	"monitoring.signal.amount":               {"金额", "Amount"},
+	"monitoring.signal.grade":                {"残疾等级", "Disability grade"},
+	"monitoring.signal.level":                {"该信号风险", "Its risk"},
+	"monitoring.signal.raised":               {"触发/升级预警", "Opened or raised the alert"},
+	"monitoring.visit.on":                    {"走访日期", "Visited on"},
+	"monitoring.visit.outcome":               {"走访结果", "Outcome"},
+	"monitoring.visit.by":                    {"走访人", "By"},
+	"monitoring.visit.record":                {"登记走访", "Record a visit"},
+	"monitoring.visit.submit":                {"保存走访记录", "Save the visit"},
+	"monitoring.outcome.met":                 {"入户见面核实", "Met the household"},
+	"monitoring.outcome.not_reached":         {"未遇", "Not reached"},
+	"monitoring.dispose":                     {"处置办结", "Close the alert"},
+	"monitoring.dispose.submit":              {"办结预警", "Close the alert"},
+	"monitoring.dispose.confirm":             {"确认办结此预警？办结后不能再登记走访。", "Close this alert? No visit can be recorded afterwards."},
+	"monitoring.dispose.programme":           {"转介项目（仅转介救助时填写）", "Programme (referrals only)"},
+	"monitoring.disposition.referred":        {"转介救助", "Referred to a programme"},
+	"monitoring.disposition.no_need":         {"无需救助", "Needs no assistance"},
+	"monitoring.disposition.unreachable":     {"无法联系", "Unreachable"},
+	"monitoring.problem.visited_on":          {"走访日期不能晚于今天，也不能早于预警日期", "The visit's date may be neither after today nor before the alert"},
+	"monitoring.problem.outcome":             {"请选择走访结果", "Choose the outcome"},
+	"monitoring.problem.note":                {"请填写备注（无需救助须说明理由），不超过 1000 字", "Give the note (why, for no need), at most 1000 characters"},
+	"monitoring.problem.disposition":         {"处置结果不符合条件：转介或无需救助须先有入户见面核实，无法联系须达到规定的走访次数", "Referral and no need require a visit that met the household; unreachable requires the set number of attempts"},
+	"monitoring.problem.programme":           {"转介救助须选择救助项目，其他处置不选", "A referral names a programme; other dispositions name none"},
+	"monitoring.problem.version":             {"预警已被他人修改，请刷新", "The alert changed meanwhile: reload"},
+	"monitoring.form.bad_date":               {"请填写日期，格式为 2026-11-22", "give a date such as 2026-11-22"},
+	"monitoring.form.choose":                 {"请选择", "Choose"},
+	"monitoring.why.params":                  {"；依据%s", "; by %s"},
+	"monitoring.why.sep":                     {"；", "; "},
+	"monitoring.why.due":                     {"处置期限为 %d 天，依据%s", "To be disposed of within %d days, by %s"},
 }

@@ -134,8 +134,6 @@ var personFileMessages = map[string]msg{
 	"person.eligible":                           {"符合条件，金额 %s", "Eligible, amount %s"},
 	"person.eligible_only":                      {"符合条件", "Eligible"},
 	"person.not_eligible":                       {"不符合条件", "Not eligible"},
-	"person.failed_condition":                   {"未满足：%s", "Fails: %s"},
-	"person.failed_requirement":                 {"前置项目不满足：%s", "Requirement not met: %s"},
 	"household.title":                           {"家庭档案", "Household file"},
 	"household.members":                         {"家庭成员", "Members"},
 	"household.means_tests":                     {"家庭经济状况核对", "Means tests"},
@@ -351,7 +349,7 @@ func (c *Console) handlePersonFile(w http.ResponseWriter, r *http.Request) error
 		if f.Household.Members, err = c.householdMembers(ctx, v, h); err != nil {
 			return err
 		}
-		if f.Layer, err = c.latestLayer(ctx, p.Lang, h.ID); err != nil {
+		if f.Layer, err = c.latestLayer(r, p.Lang, h.ID); err != nil {
 			return err
 		}
 		if f.Alerts, err = c.visibleAlerts(ctx, h); err != nil {
@@ -493,7 +491,8 @@ func (c *Console) householdMembers(ctx context.Context, v view, h *registry.Hous
 // latestLayer returns a household's classification of this month (or, if
 // it has none, of the month of its latest means test), with its reasons;
 // nil if the household has no means test.
-func (c *Console) latestLayer(ctx context.Context, l Lang, h registry.HouseholdID) (*fileLayer, error) {
+func (c *Console) latestLayer(r *http.Request, l Lang, h registry.HouseholdID) (*fileLayer, error) {
+	ctx := r.Context()
 	m := c.app.Clock.Today().Period()
 	cl, err := c.app.Assistance.Classification(ctx, h, m)
 	if fault.CodeOf(err) == fault.NotFound {
@@ -508,58 +507,46 @@ func (c *Console) latestLayer(ctx context.Context, l Lang, h registry.HouseholdI
 		return nil, err
 	}
 	if ex != nil {
-		out.Reasons = c.explainHousehold(l, ex)
+		out.Reasons = c.explainHousehold(r, l, ex)
 	}
 	return out, nil
 }
 
 // explainHousehold tells, programme by programme, what decided a
 // household's classification.
-func (c *Console) explainHousehold(l Lang, ex *assistance.Explanation) []string {
+func (c *Console) explainHousehold(r *http.Request, l Lang, ex *assistance.Explanation) []string {
 	var out []string
 	for _, d := range []*policy.Decision{ex.Dibao, ex.DibaoEdge, ex.RigidExpense} {
 		if d != nil {
-			out = append(out, c.explainLine(l, d))
+			out = append(out, c.explainLine(r, l, d))
 		}
 	}
 	for _, md := range ex.Tekun {
 		if md.Decision != nil && md.Decision.Eligible {
-			out = append(out, c.explainLine(l, md.Decision))
+			out = append(out, c.explainLine(r, l, md.Decision))
 		}
 	}
 	return out
 }
 
-// explainLine tells one explained decision in a line of language l: the
-// programme by name, eligible with its amount in yuan, or what failed.
-// Every page of this file renders a policy.Decision through it alone.
-func (c *Console) explainLine(l Lang, d *policy.Decision) string {
+// explainLine tells one decision in a line: the programme by name and the
+// explanation's summary (eligible with its amount, or the conditions not
+// met, by their policy labels).
+func (c *Console) explainLine(r *http.Request, l Lang, d *policy.Decision) string {
+	if ex := c.explanationOf(r, d); ex != nil {
+		return ex.Programme + translate(l, "assistance.punct.colon") + ex.Summary
+	}
 	name := d.NameZH
 	if l == EN && d.NameEN != "" {
 		name = d.NameEN
 	}
-	if d.Eligible && d.Amount > 0 {
-		return name + ": " + translate(l, "person.eligible", yuan(l, d.Amount))
+	switch {
+	case d.Eligible && d.Amount > 0:
+		return name + translate(l, "assistance.punct.colon") + translate(l, "person.eligible", yuan(l, d.Amount))
+	case d.Eligible:
+		return name + translate(l, "assistance.punct.colon") + translate(l, "person.eligible_only")
 	}
-	if d.Eligible {
-		return name + ": " + translate(l, "person.eligible_only")
-	}
-	var why []string
-	for _, rq := range d.Requirements {
-		if !rq.Holds {
-			why = append(why, translate(l, "person.failed_requirement", c.personProgName(l, rq.Programme)))
-		}
-	}
-	for _, cd := range d.Conditions {
-		if !cd.Value {
-			why = append(why, translate(l, "person.failed_condition", cd.Name))
-		}
-	}
-	s := name + ": " + translate(l, "person.not_eligible")
-	if len(why) > 0 {
-		s += " (" + strings.Join(why, "; ") + ")"
-	}
-	return s
+	return name + translate(l, "assistance.punct.colon") + translate(l, "person.not_eligible")
 }
 
 // personProgName names a programme of the policy package in language l.

@@ -58,7 +58,7 @@ func (c *Console) handleHouseholdFile(w http.ResponseWriter, r *http.Request) er
 	if f.Tests, err = c.app.Assistance.MeansTests(ctx, assistance.TestFilter{HouseholdID: h.ID, Page: registry.Page{Limit: personFileRows}}); err != nil {
 		return err
 	}
-	if f.Latest, err = c.latestLayer(ctx, p.Lang, h.ID); err != nil {
+	if f.Latest, err = c.latestLayer(r, p.Lang, h.ID); err != nil {
 		return err
 	}
 	m := c.app.Clock.Today().Period()

@@ -402,7 +402,7 @@ func TestScreeningStopReason(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "停发") || !strings.Contains(body, namedPerson(t, s, awards[0].PersonID)) {
 		t.Fatalf("the run page = %d, without the stop of the dead person", code)
 	}
-	if !strings.Contains(body, "不再符合：本人在世") && !strings.Contains(body, "本地区已无在世登记") {
+	if !strings.Contains(body, "不再符合：本人健在") && !strings.Contains(body, "本地区已无在世登记") {
 		t.Errorf("the stop's reason is not in words:\n%s", body)
 	}
 	for _, raw := range []string{"conditions not met", "person_alive", "not in the registry"} {
