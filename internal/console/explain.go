@@ -33,23 +33,6 @@ func (c *Console) policies() []*policy.Package {
 	return out
 }
 
-// packageOf is the package that made decision d: the one of its version,
-// else the first that has its programme; nil if none has.
-func (c *Console) packageOf(d *policy.Decision) *policy.Package {
-	pks := c.policies()
-	for _, pk := range pks {
-		if pk.Version == d.Version {
-			return pk
-		}
-	}
-	for _, pk := range pks {
-		if _, ok := pk.Programme(d.Programme); ok {
-			return pk
-		}
-	}
-	return nil
-}
-
 // policyLang is the policy package's language of a console language.
 func policyLang(l Lang) policy.Lang {
 	if l == EN {
@@ -65,7 +48,7 @@ func (c *Console) explanationOf(r *http.Request, d *policy.Decision) *policy.Exp
 	if d == nil {
 		return nil
 	}
-	pk := c.packageOf(d)
+	pk := policy.PackageOf(c.policies(), d)
 	if pk == nil {
 		return nil
 	}

@@ -95,29 +95,13 @@ func (s *server) policies() []*policy.Package {
 	return out
 }
 
-// packageOf is the package that made decision d: the one of its version,
-// else the first that has its programme.
-func packageOf(pks []*policy.Package, d *policy.Decision) *policy.Package {
-	for _, pk := range pks {
-		if pk.Version == d.Version {
-			return pk
-		}
-	}
-	for _, pk := range pks {
-		if _, ok := pk.Programme(d.Programme); ok {
-			return pk
-		}
-	}
-	return nil
-}
-
 // explain fills in the explanation of the decision; a decision no package
 // can explain (a programme no longer in it) goes without.
 func (d *decisionResponse) explain(pks []*policy.Package, o policy.ExplainOptions) {
 	if d.decision == nil || d.Explanation != nil {
 		return
 	}
-	pk := packageOf(pks, d.decision)
+	pk := policy.PackageOf(pks, d.decision)
 	if pk == nil {
 		return
 	}

@@ -305,7 +305,7 @@ func (s *server) handleAwardCalculation(w http.ResponseWriter, r *http.Request) 
 	if a.Decision == nil {
 		return fault.Errorf(fault.NotFound, "award %d has no stored decision", a.ID)
 	}
-	pk := packageOf(s.policies(), a.Decision)
+	pk := policy.PackageOf(s.policies(), a.Decision)
 	if pk == nil {
 		return fmt.Errorf("award %d: no policy package has programme %s", a.ID, a.Decision.Programme)
 	}

@@ -470,3 +470,21 @@ func yearText(d period.Date, lang Lang) string {
 	}
 	return strconv.Itoa(d.Year()) + "年"
 }
+
+// PackageOf returns the package among pks that made decision d: the one of
+// its version, else the first that has its programme; nil if none has. A
+// server holds the packages of its services (the same one in production)
+// and explains a stored decision by the package that made it.
+func PackageOf(pks []*Package, d *Decision) *Package {
+	for _, pk := range pks {
+		if pk.Version == d.Version {
+			return pk
+		}
+	}
+	for _, pk := range pks {
+		if _, ok := pk.Programme(d.Programme); ok {
+			return pk
+		}
+	}
+	return nil
+}
