@@ -511,11 +511,8 @@ type eventLine struct {
 
 // caseID reads the case key of the path.
 func caseID(r *http.Request) (assistance.CaseID, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.Errorf(fault.NotFound, "no such case")
-	}
-	return assistance.CaseID(id), nil
+	id, err := pathKey(r, "id")
+	return assistance.CaseID(id), err
 }
 
 // handleCase shows a case with the next step's form for the post.

@@ -155,11 +155,8 @@ type reviewCard struct {
 
 // awardID reads the award key of the path.
 func awardID(r *http.Request) (assistance.AwardID, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.Errorf(fault.NotFound, "no such award")
-	}
-	return assistance.AwardID(id), nil
+	id, err := pathKey(r, "id")
+	return assistance.AwardID(id), err
 }
 
 // handleAward shows an award with its reviews, the review form for a

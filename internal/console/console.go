@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"safetynet/internal/app"
@@ -249,4 +250,14 @@ func (c *Console) toSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// pathKey reads the path value name as a positive key; anything else is
+// a page that does not exist.
+func pathKey(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fault.Errorf(fault.NotFound, "no such %s", name)
+	}
+	return n, nil
 }

@@ -86,7 +86,7 @@ func (c *Console) failedNames(l Lang, prog, list string) []string {
 	var out []string
 	for _, n := range strings.Split(list, ", ") {
 		if kind, dep, ok := strings.Cut(n, " "); ok && (kind == "requires" || kind == "excludes") {
-			out = append(out, translate(l, "assistance.requirement."+kind, c.progName(l, dep)))
+			out = append(out, translate(l, "assistance.requirement."+kind, c.programmeName(l, dep)))
 			continue
 		}
 		if p != nil {

@@ -110,3 +110,18 @@ func dict(kv ...any) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+// programmeName names a programme of the policy package in language l, its
+// id when the package has none.
+func (c *Console) programmeName(l Lang, id string) string {
+	pg, ok := c.app.Policy.Programme(id)
+	switch {
+	case !ok:
+		return id
+	case l == EN && pg.NameEN != "":
+		return pg.NameEN
+	case pg.NameZH != "":
+		return pg.NameZH
+	}
+	return id
+}

@@ -376,9 +376,9 @@ func (c *Console) handleAlert(w http.ResponseWriter, r *http.Request) error {
 
 // showAlert renders an alert's page, with the problems of a refused form.
 func (c *Console) showAlert(w http.ResponseWriter, r *http.Request, status int, failed string, problems map[string]string) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return auth.NotFound("alert", r.PathValue("id"))
+	id, err := pathKey(r, "id")
+	if err != nil {
+		return err
 	}
 	a, err := c.app.Monitoring.Alert(r.Context(), monitoring.AlertID(id))
 	if err != nil {
@@ -494,9 +494,9 @@ func formVersion(r *http.Request, pr *fault.Problems) int64 {
 
 // handleAlertVisit records a visit to the alert's household.
 func (c *Console) handleAlertVisit(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return auth.NotFound("alert", r.PathValue("id"))
+	id, err := pathKey(r, "id")
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return fault.Errorf(fault.Invalid, "unreadable form")
@@ -524,9 +524,9 @@ func (c *Console) handleAlertVisit(w http.ResponseWriter, r *http.Request) error
 
 // handleAlertDisposition closes the alert with a disposition.
 func (c *Console) handleAlertDisposition(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return auth.NotFound("alert", r.PathValue("id"))
+	id, err := pathKey(r, "id")
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return fault.Errorf(fault.Invalid, "unreadable form")

@@ -307,7 +307,7 @@ func (c *Console) handleBatchSheet(w http.ResponseWriter, r *http.Request) error
 // showBatch renders a batch's page (tmpl) with status, and with a refused
 // form's problems or return report when given.
 func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, tmpl string, fill func(*batchPage)) error {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -412,7 +412,7 @@ func (c *Console) handleCancelBatch(w http.ResponseWriter, r *http.Request) erro
 
 // batchForm reads a batch form's path id and the version the page showed.
 func batchForm(r *http.Request) (payment.BatchID, int64, error) {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return 0, 0, err
 	}
@@ -457,7 +457,7 @@ func (c *Console) handleExportBatch(w http.ResponseWriter, r *http.Request) erro
 // from a form's upload. A file with a bad row is refused whole and its
 // report shown row by row: nothing is written.
 func (c *Console) handleBatchReturn(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -292,16 +291,6 @@ func (c *Console) personRoutes() {
 	c.personAccountRoutes()
 }
 
-// pathKey reads the path value name as a positive key; anything else is
-// a page that does not exist.
-func pathKey(r *http.Request, name string) (int64, error) {
-	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fault.Errorf(fault.NotFound, "no such %s", name)
-	}
-	return n, nil
-}
-
 // handlePersonFile shows a person's whole file on one page, each part read
 // through its service in the viewer's scope (the registry records the
 // read), personal data through the viewer's view.
@@ -384,7 +373,7 @@ func (c *Console) handlePersonFile(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	for _, in := range ins {
-		f.Payments = append(f.Payments, filePayment{Period: in.Period, Programme: c.personProgName(p.Lang, in.Programme),
+		f.Payments = append(f.Payments, filePayment{Period: in.Period, Programme: c.programmeName(p.Lang, in.Programme),
 			Amount: in.Amount, Status: in.Status})
 	}
 	ics, err := c.app.Registry.IdentityChanges(ctx, per.ID, 0, personFileRows)
@@ -549,21 +538,6 @@ func (c *Console) explainLine(r *http.Request, l Lang, d *policy.Decision) strin
 	return name + translate(l, "assistance.punct.colon") + translate(l, "person.not_eligible")
 }
 
-// personProgName names a programme of the policy package in language l.
-func (c *Console) personProgName(l Lang, id string) string {
-	if c.app.Policy != nil {
-		if pg, ok := c.app.Policy.Programme(id); ok {
-			if l == EN && pg.NameEN != "" {
-				return pg.NameEN
-			}
-			if pg.NameZH != "" {
-				return pg.NameZH
-			}
-		}
-	}
-	return id
-}
-
 // personAwards lists the assistance awards of a filter with their
 // programmes' names.
 func (c *Console) personAwards(ctx context.Context, l Lang, f assistance.AwardFilter) ([]fileAward, error) {
@@ -574,7 +548,7 @@ func (c *Console) personAwards(ctx context.Context, l Lang, f assistance.AwardFi
 	}
 	out := make([]fileAward, len(as))
 	for i, a := range as {
-		out[i] = fileAward{Award: a, Programme: c.personProgName(l, a.Programme)}
+		out[i] = fileAward{Award: a, Programme: c.programmeName(l, a.Programme)}
 	}
 	return out, nil
 }

@@ -78,7 +78,7 @@ func (c *Console) handleHouseholdFile(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	for _, x := range cs {
-		f.Cases = append(f.Cases, householdCase{Case: x, Programme: c.personProgName(p.Lang, x.Programme)})
+		f.Cases = append(f.Cases, householdCase{Case: x, Programme: c.programmeName(p.Lang, x.Programme)})
 	}
 	if f.Awards, err = c.personAwards(ctx, p.Lang, assistance.AwardFilter{HouseholdID: h.ID}); err != nil {
 		return err

@@ -131,7 +131,7 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 	}
 	data.Programmes = []choiceOpt{{Value: "", Text: p.T("screening.all"), Selected: data.Programme == ""}}
 	for _, id := range screeningProgrammes {
-		data.Programmes = append(data.Programmes, choiceOpt{Value: id, Text: c.progName(p.Lang, id), Selected: data.Programme == id})
+		data.Programmes = append(data.Programmes, choiceOpt{Value: id, Text: c.programmeName(p.Lang, id), Selected: data.Programme == id})
 	}
 	this := c.app.Clock.Today().Period()
 	data.MonthOptions = []choiceOpt{{Value: "", Text: p.T("screening.all"), Selected: data.Month == ""}}
@@ -158,7 +158,7 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 		data.NextQuery = nq.Encode()
 	}
 	for _, run := range runs {
-		data.Rows = append(data.Rows, screeningRunRow{ID: run.ID, Programme: c.progName(p.Lang, run.Programme), Period: run.Period, Region: run.Region,
+		data.Rows = append(data.Rows, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period, Region: run.Region,
 			Status: run.Status, NewAwards: run.NewAwards, Changed: run.Changed, Stop: run.Stopped, Amount: run.Amount})
 	}
 	if pr.Can(auth.PermAssistance) {
@@ -180,7 +180,7 @@ func (c *Console) showScreeningRuns(w http.ResponseWriter, r *http.Request, stat
 			if err != nil {
 				return err
 			}
-			data.ToReview = append(data.ToReview, screeningRunRow{ID: run.ID, Programme: c.progName(p.Lang, run.Programme), Period: run.Period,
+			data.ToReview = append(data.ToReview, screeningRunRow{ID: run.ID, Programme: c.programmeName(p.Lang, run.Programme), Period: run.Period,
 				Region: run.Region, Status: run.Status, Items: len(run.Items)})
 		}
 	}
@@ -246,7 +246,7 @@ type screeningJobPage struct {
 
 // screeningJob reads job {id} with its runs once it is done.
 func (c *Console) screeningJob(r *http.Request, l Lang) (*screeningJobPage, error) {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (c *Console) screeningJob(r *http.Request, l Lang) (*screeningJobPage, erro
 			return nil, err
 		}
 		for _, run := range runs {
-			data.Runs = append(data.Runs, screeningRunRow{ID: run.ID, Programme: c.progName(l, run.Programme), Period: run.Period, Region: run.Region,
+			data.Runs = append(data.Runs, screeningRunRow{ID: run.ID, Programme: c.programmeName(l, run.Programme), Period: run.Period, Region: run.Region,
 				Status: run.Status, NewAwards: run.NewAwards, Changed: run.Changed, Stop: run.Stopped, Amount: run.Amount})
 		}
 	}
@@ -351,7 +351,7 @@ func (c *Console) handleScreeningRun(w http.ResponseWriter, r *http.Request) err
 }
 
 func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) error {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	}
 	p := c.newPage(r, "screening_run")
 	pr, _ := auth.PrincipalFrom(r.Context())
-	data := screeningRunPage{Run: run, Programme: c.progName(p.Lang, run.Programme), Counties: run.Counties(), Total: len(run.Items),
+	data := screeningRunPage{Run: run, Programme: c.programmeName(p.Lang, run.Programme), Counties: run.Counties(), Total: len(run.Items),
 		Problems: problems, Reason: r.PostFormValue("reason"), Note: r.PostFormValue("note")}
 	open := run.SupersededBy == 0 && (run.Status == screening.RunProposed || run.Status == screening.RunReviewed)
 	mine := 0
@@ -443,7 +443,7 @@ func (c *Console) beneficiaryNames(ctx context.Context, items []screening.Item) 
 // need the reason. The service checks the scope (a county reviews its
 // own items) and that each item is reviewed once.
 func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -484,7 +484,7 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 // neither made nor reviewed it (the service's rule); a rejection needs
 // the note.
 func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r)
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -505,29 +505,6 @@ func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, "/screening/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
-}
-
-// idParam reads the {id} of the path: a bad one answers as a missing
-// record.
-func idParam(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.Errorf(fault.NotFound, "no such record %q", r.PathValue("id"))
-	}
-	return id, nil
-}
-
-// progName names a programme in language l from the policy package,
-// its id when the package has none.
-func (c *Console) progName(l Lang, id string) string {
-	prog, ok := c.app.Policy.Programme(id)
-	if !ok {
-		return id
-	}
-	if l == EN {
-		return prog.NameEN
-	}
-	return prog.NameZH
 }
 
 // staffName names a user by display name (or username); a system process

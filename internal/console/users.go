@@ -224,7 +224,7 @@ func (c *Console) handleUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Console) showUser(w http.ResponseWriter, r *http.Request, status int, problems map[string]string) error {
-	id, err := pathID(r, "id")
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (c *Console) userChanged(w http.ResponseWriter, r *http.Request, id int64, 
 
 // handleGrantPost grants the user a post.
 func (c *Console) handleGrantPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -265,11 +265,11 @@ func (c *Console) handleGrantPost(w http.ResponseWriter, r *http.Request) error 
 
 // handleRevokePost revokes one of the user's posts.
 func (c *Console) handleRevokePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
-	post, err := pathID(r, "post")
+	post, err := pathKey(r, "post")
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (c *Console) handleRevokePost(w http.ResponseWriter, r *http.Request) error
 // handleDisable stops (or restarts) an account.
 func (c *Console) handleDisable(disabled bool) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "id")
+		id, err := pathKey(r, "id")
 		if err != nil {
 			return err
 		}
@@ -291,7 +291,7 @@ func (c *Console) handleDisable(disabled bool) pageHandler {
 
 // handleResetPassword sets a new initial password the user must change.
 func (c *Console) handleResetPassword(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := pathKey(r, "id")
 	if err != nil {
 		return err
 	}
@@ -352,16 +352,6 @@ func (c *Console) handleSwitchPost(w http.ResponseWriter, r *http.Request) error
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
-}
-
-// pathID reads a positive integer path value; anything else is a missing
-// record.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.Errorf(fault.NotFound, "no such record")
-	}
-	return id, nil
 }
 
 // mustChangePassword reports whether the request's user must change the
