@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/period"
@@ -55,6 +56,34 @@ func (w *where) sql() string {
 		return ""
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// prefix restricts col to the values that start with s, as a range on its
+// index: col >= s AND col < s with its last character incremented (code
+// point order is UTF-8 byte order). Neither engine answers LIKE 's%' from
+// a plain index as written.
+func (w *where) prefix(col, s string) {
+	if end, ok := prefixEnd(s); ok {
+		w.add(col+" >= ? AND "+col+" < ?", s, end)
+		return
+	}
+	w.add(col+" >= ?", s)
+}
+
+// prefixEnd returns the least string greater than every string that
+// starts with s; false when there is none (s is only U+10FFFF).
+func prefixEnd(s string) (string, bool) {
+	r := []rune(s)
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] < utf8.MaxRune {
+			r[i]++
+			if r[i] >= 0xD800 && r[i] <= 0xDFFF { // the surrogates are no characters
+				r[i] = 0xE000
+			}
+			return string(r[:i+1]), true
+		}
+	}
+	return "", false
 }
 
 // likePrefix returns a LIKE pattern matching values that start with s.

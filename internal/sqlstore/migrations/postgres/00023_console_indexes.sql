@@ -8,8 +8,11 @@ CREATE INDEX awards_person ON awards (person_id, id);
 CREATE INDEX work_injuries_person ON work_injuries (person_id, id);
 CREATE INDEX audit_events_actor ON audit_events (actor_name, seq);
 CREATE INDEX audit_events_action ON audit_events (action, seq);
+-- The home page counts the 低保/特困 awards due for review.
+CREATE INDEX assistance_awards_review_due ON assistance_awards (region_code, review_due) WHERE status = 'active';
 
 -- +goose Down
+DROP INDEX assistance_awards_review_due;
 DROP INDEX audit_events_action;
 DROP INDEX audit_events_actor;
 DROP INDEX work_injuries_person;
