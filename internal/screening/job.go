@@ -280,7 +280,11 @@ func (s *Service) RunJob(ctx context.Context, j *Job, progress func(*Job)) error
 	err := s.runRecovered(ctx, j, progress)
 	switch {
 	case err == nil:
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		// Stopped: whatever the error says. A stop that lands during a
+		// commit fails it with sql.ErrTxDone (database/sql rolls the
+		// transaction back when its context ends), not context.Canceled;
+		// the job is let go all the same, never stored failed.
 		if rerr := s.store.ReleaseScreeningJob(context.WithoutCancel(ctx), j.ID, j.LeaseOwner); rerr != nil {
 			return errors.Join(err, rerr)
 		}
