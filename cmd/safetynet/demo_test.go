@@ -47,7 +47,9 @@ func startDemo(t *testing.T, db string, persons int, extra ...string) (string, *
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
+		// Ready once the whole banner is out (its last line), not at the
+		// serving line: the logins are printed after it.
+		if m := servingRE.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Press Ctrl-C to stop.") {
 			return m[1], out, func() error { cancel(); return <-done }
 		}
 		select {
