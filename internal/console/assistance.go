@@ -95,13 +95,6 @@ type caseListPage struct {
 	CanApply   bool
 }
 
-// regionOption is a division in a region select, indented by level.
-type regionOption struct {
-	Code   region.Code
-	Name   string
-	Indent bool
-}
-
 // caseRow is one case of the list as a person reads it.
 type caseRow struct {
 	ID        assistance.CaseID
@@ -117,22 +110,6 @@ type caseRow struct {
 // caseListStatuses are the statuses the list filters by, the virtual
 // to_approve first.
 var caseListStatuses = []string{sqlstore.CaseStatusToApprove, "applied", "investigated", "notice", "proposed", "approved", "refused", "withdrawn", "granted", "reversed"}
-
-// regionOptions lists the principal's scope and the counties and townships
-// under it.
-func (c *Console) regionOptions(l Lang, scope region.Code) []regionOption {
-	out := []regionOption{{Code: scope, Name: c.regionName(l, scope)}}
-	for _, n := range c.app.Juris.Tree.Descendants(scope, 0) {
-		if n.Level == region.County || n.Level == region.Township {
-			name := n.NameZH
-			if l == EN && n.NameEN != "" {
-				name = n.NameEN
-			}
-			out = append(out, regionOption{Code: n.Code, Name: name, Indent: n.Level == region.Township && scope.Level() < region.County})
-		}
-	}
-	return out
-}
 
 // handleCases lists the cases in the principal's scope by the filters of
 // the form, a page at a time.
@@ -163,7 +140,7 @@ func (c *Console) handleCases(w http.ResponseWriter, r *http.Request) error {
 	p := c.newPage(r, "assistance_cases")
 	p.Title, p.Active = p.T("assistance.cases.title"), "assistance"
 	data := caseListPage{Filter: form, Statuses: caseListStatuses, Programmes: assistance.CaseProgrammes,
-		Regions: c.regionOptions(p.Lang, pr.Scope), CanApply: pr.Can(auth.PermAssistance)}
+		Regions: c.regionSelect(p.Lang, pr.Scope, region.Township), CanApply: pr.Can(auth.PermAssistance)}
 	if len(rows) > casePage {
 		rows = rows[:casePage]
 		data.Next = int64(rows[len(rows)-1].ID)
@@ -1201,7 +1178,7 @@ func (c *Console) handleNoticeList(w http.ResponseWriter, r *http.Request) error
 	}
 	p := c.newPage(r, "assistance_notice_list")
 	p.Print, p.Active = true, "assistance"
-	data := noticeListPage{Region: c.regionName(p.Lang, code), Issuer: c.countyName(p.Lang, code), Code: code, From: from, To: to, Regions: c.regionOptions(p.Lang, pr.Scope)}
+	data := noticeListPage{Region: c.regionName(p.Lang, code), Issuer: c.countyName(p.Lang, code), Code: code, From: from, To: to, Regions: c.regionSelect(p.Lang, pr.Scope, region.Township)}
 	if !slices.ContainsFunc(data.Regions, func(o regionOption) bool { return o.Code == code }) {
 		// A village's list (公示 is posted where the household lives).
 		data.Regions = append(data.Regions, regionOption{Code: code, Name: data.Region})

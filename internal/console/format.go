@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"safetynet/internal/auth"
@@ -124,4 +125,35 @@ func (c *Console) programmeName(l Lang, id string) string {
 		return pg.NameZH
 	}
 	return id
+}
+
+// regionOption is a division in a region select, padded by its depth
+// below the select's top.
+type regionOption struct {
+	Code region.Code
+	Name string
+	// Pad is a full-width space per level below the top, to indent the
+	// name in the select.
+	Pad string
+}
+
+// regionSelect lists the divisions a principal of scope may choose, in
+// tree order: the scope, then the divisions under it down to level deepest
+// (region.County or region.Township), each named in language l.
+func (c *Console) regionSelect(l Lang, scope region.Code, deepest region.Level) []regionOption {
+	t := c.app.Juris.Tree
+	var out []regionOption
+	var walk func(code region.Code, depth int)
+	walk = func(code region.Code, depth int) {
+		n, ok := t.Node(code)
+		if !ok || n.Level > deepest && depth > 0 {
+			return
+		}
+		out = append(out, regionOption{Code: n.Code, Name: c.regionName(l, n.Code), Pad: strings.Repeat("\u3000", depth)})
+		for _, ch := range t.Children(code) {
+			walk(ch.Code, depth+1)
+		}
+	}
+	walk(scope, 0)
+	return out
 }

@@ -124,7 +124,7 @@ func (c *Console) handleStatistics(w http.ResponseWriter, r *http.Request) error
 	if code, err = auth.ScopeFilter(pr, code); err != nil {
 		return err
 	}
-	data := statisticsPage{Region: code, From: from, To: to, Regions: c.regionChoices(p.Lang, pr.Scope)}
+	data := statisticsPage{Region: code, From: from, To: to, Regions: c.regionSelect(p.Lang, pr.Scope, region.County)}
 	v := url.Values{"region": {string(code)}, "from": {from.String()}, "to": {to.String()}}
 	data.Query = v.Encode()
 	if len(probs) > 0 {
@@ -151,18 +151,6 @@ func (c *Console) handleStatistics(w http.ResponseWriter, r *http.Request) error
 	p.Data = data
 	c.render(w, r, http.StatusOK, p)
 	return nil
-}
-
-// regionChoices are the regions a principal of scope may choose: the
-// scope, then each county in it.
-func (c *Console) regionChoices(l Lang, scope region.Code) []regionOption {
-	out := []regionOption{{Code: scope, Name: c.regionName(l, scope)}}
-	if scope.Level() < region.County {
-		for _, n := range c.app.Juris.Tree.Descendants(scope, region.County) {
-			out = append(out, regionOption{Code: n.Code, Name: c.regionName(l, n.Code)})
-		}
-	}
-	return out
 }
 
 // download writes table id as an XLSX workbook named in Chinese with the

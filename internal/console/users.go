@@ -123,39 +123,12 @@ func staffRoles() []auth.Role {
 	return out
 }
 
-// regionChoice is a region a post may be granted over.
-type regionChoice struct {
-	Code  region.Code
-	Name  string
-	Level region.Level
-}
-
-// postRegions lists the prefecture, counties and townships of the
-// principal's scope, in tree order, for the post form.
-func (c *Console) postRegions(p *page) []regionChoice {
-	t := c.app.Juris.Tree
-	var out []regionChoice
-	var walk func(code region.Code)
-	walk = func(code region.Code) {
-		n, ok := t.Node(code)
-		if !ok || n.Level > region.Township {
-			return
-		}
-		out = append(out, regionChoice{Code: n.Code, Name: c.regionName(p.Lang, n.Code), Level: n.Level})
-		for _, ch := range t.Children(code) {
-			walk(ch.Code)
-		}
-	}
-	walk(p.User.Scope)
-	return out
-}
-
 // newUserPage is the data of the new-user form.
 type newUserPage struct {
 	Username, DisplayName string
 	Posts                 []postRow
 	Roles                 []auth.Role
-	Regions               []regionChoice
+	Regions               []regionOption
 	Problems              map[string]string
 }
 
@@ -176,7 +149,7 @@ func (c *Console) handleNewUser(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Console) renderNewUser(w http.ResponseWriter, r *http.Request, status int, d newUserPage) {
 	p := c.newPage(r, "user_new")
-	d.Roles, d.Regions = staffRoles(), c.postRegions(p)
+	d.Roles, d.Regions = staffRoles(), c.regionSelect(p.Lang, p.User.Scope, region.Township)
 	p.Title, p.Active, p.Data = p.T("users.new"), "users", d
 	c.render(w, r, status, p)
 }
@@ -213,7 +186,7 @@ type userPage struct {
 	Self     bool
 	Saved    bool
 	Roles    []auth.Role
-	Regions  []regionChoice
+	Regions  []regionOption
 	Problems map[string]string
 }
 
@@ -235,7 +208,7 @@ func (c *Console) showUser(w http.ResponseWriter, r *http.Request, status int, p
 	p := c.newPage(r, "user")
 	p.Title, p.Active = u.Username, "users"
 	p.Data = userPage{U: u, Self: u.ID == p.User.UserID, Saved: r.URL.Query().Get("saved") == "1", Roles: staffRoles(),
-		Regions: c.postRegions(p), Problems: problems}
+		Regions: c.regionSelect(p.Lang, p.User.Scope, region.Township), Problems: problems}
 	c.render(w, r, status, p)
 	return nil
 }
