@@ -12,6 +12,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
+	"safetynet/internal/exchange/records"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
@@ -282,11 +283,7 @@ func importHardship(ctx context.Context, e env, acc *insurance.Accounts, lookup 
 		printProblems(e, err)
 		return err
 	}
-	recs := make([]insurance.HardshipRecord, len(rows))
-	for i, r := range rows {
-		recs[i] = insurance.HardshipRecord{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Group: insurance.HardshipGroup(r.Code("group"))}
-	}
-	imp, err := acc.ImportHardship(ctx, lookup, year, filepath.Base(file), recs)
+	imp, err := acc.ImportHardship(ctx, lookup, year, filepath.Base(file), records.HardshipRecords(rows))
 	if err != nil {
 		printProblems(e, err)
 		return err

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"safetynet/internal/exchange"
+	"safetynet/internal/exchange/records"
 	"safetynet/internal/fault"
-	"safetynet/internal/insurance"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/registry"
 )
@@ -108,27 +108,13 @@ func runImport(ctx context.Context, e env, kind string, args []string) error {
 	}
 	switch kind {
 	case "tax":
-		recs := make([]insurance.TaxRecord, len(rows))
-		for i, r := range rows {
-			recs[i] = insurance.TaxRecord{Line: r.Line, IDNumber: r.ResidentID("id_number"), Scheme: insurance.Scheme(r.Code("scheme")),
-				Period: r.Month("period"), Base: r.Fen("base"), Employer: r.Fen("employer_amount"), Individual: r.Fen("individual_amount"),
-				PaidOn: r.Date("paid_on"), ReceiptNo: r.Text("receipt_no")}
-			if r.Has("uscc") {
-				u, _ := r.USCC("uscc")
-				recs[i].USCC = string(u)
-			}
-		}
-		n, err := a.Insurance.ImportTax(ctx, db, recs)
+		n, err := a.Insurance.ImportTax(ctx, db, records.TaxRecords(rows))
 		if err != nil {
 			return rowProblems(e, err)
 		}
 		fmt.Fprintf(e.stdout, "%s: %d contributions posted from %d rows in %.1f s\n", file, n, rep.Rows, time.Since(start).Seconds())
 	case "deaths":
-		ns := make([]registry.DeathNotice, len(rows))
-		for i, r := range rows {
-			ns[i] = registry.DeathNotice{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Date: r.Date("death_date")}
-		}
-		out, err := a.Registry.RecordDeaths(ctx, ns, *source)
+		out, err := a.Registry.RecordDeaths(ctx, records.DeathNotices(rows), *source)
 		if err != nil {
 			return rowProblems(e, err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"safetynet/internal/app"
 	"safetynet/internal/exchange"
+	"safetynet/internal/exchange/records"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/region"
@@ -129,16 +130,7 @@ func alertList(ids []monitoring.AlertID, n int) string {
 // importSignals records the rows of a signals file, all or none; rows
 // without 来源部门 come from department.
 func importSignals(ctx context.Context, a *app.App, batch string, rows []exchange.Row, department monitoring.Source) (int, error) {
-	ss := make([]monitoring.Signal, len(rows))
-	for i, r := range rows {
-		s := monitoring.Signal{Line: r.Line, IDNumber: r.ResidentID("id_number"), Name: r.Text("name"), Kind: monitoring.Kind(r.Code("kind")),
-			OccurredOn: r.Date("occurred_on"), Amount: r.Fen("amount"), Grade: int(r.Int("grade")), Detail: r.Text("detail"), Source: department}
-		if r.Has("source") {
-			s.Source = monitoring.Source(r.Code("source"))
-		}
-		ss[i] = s
-	}
-	return a.Monitoring.RecordSignals(ctx, batch, ss)
+	return a.Monitoring.RecordSignals(ctx, batch, records.Signals(rows, department))
 }
 
 // monitoringSources lists the departments a signal may come from.

@@ -19,6 +19,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/exchange"
+	"safetynet/internal/exchange/records"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -319,26 +320,15 @@ func (c *Console) handleExchangeImport(w http.ResponseWriter, r *http.Request) e
 	var done string
 	switch up.Kind {
 	case "deaths":
-		ns := make([]registry.DeathNotice, len(rows))
-		for i, row := range rows {
-			ns[i] = registry.DeathNotice{Line: row.Line, IDNumber: row.ResidentID("id_number"), Name: row.Text("name"), Date: row.Date("death_date")}
-		}
 		var out *registry.DeathImport
-		if out, err = c.app.Registry.RecordDeaths(ctx, ns, up.Source); err == nil {
+		if out, err = c.app.Registry.RecordDeaths(ctx, records.DeathNotices(rows), up.Source); err == nil {
 			done = doneQuery(up.Kind, out.Recorded, out.Repeats)
 		}
 	case "signals":
-		ss := make([]monitoring.Signal, len(rows))
-		var numbers []ids.ResidentID
-		for i, row := range rows {
-			s := monitoring.Signal{Line: row.Line, IDNumber: row.ResidentID("id_number"), Name: row.Text("name"), Kind: monitoring.Kind(row.Code("kind")),
-				OccurredOn: row.Date("occurred_on"), Amount: row.Fen("amount"), Grade: int(row.Int("grade")), Detail: row.Text("detail"),
-				Source: monitoring.Source(up.Department)}
-			if row.Has("source") {
-				s.Source = monitoring.Source(row.Code("source"))
-			}
-			ss[i] = s
-			numbers = append(numbers, s.IDNumber)
+		ss := records.Signals(rows, monitoring.Source(up.Department))
+		numbers := make([]ids.ResidentID, len(ss))
+		for i, sg := range ss {
+			numbers[i] = sg.IDNumber
 		}
 		// As the API's signals: the ID numbers named count as searches.
 		if err = c.app.Registry.CheckIDSearches(ctx, numbers); err == nil {
@@ -348,27 +338,13 @@ func (c *Console) handleExchangeImport(w http.ResponseWriter, r *http.Request) e
 			}
 		}
 	case "tax":
-		recs := make([]insurance.TaxRecord, len(rows))
-		for i, row := range rows {
-			recs[i] = insurance.TaxRecord{Line: row.Line, IDNumber: row.ResidentID("id_number"), Scheme: insurance.Scheme(row.Code("scheme")),
-				Period: row.Month("period"), Base: row.Fen("base"), Employer: row.Fen("employer_amount"), Individual: row.Fen("individual_amount"),
-				PaidOn: row.Date("paid_on"), ReceiptNo: row.Text("receipt_no")}
-			if row.Has("uscc") {
-				u, _ := row.USCC("uscc")
-				recs[i].USCC = string(u)
-			}
-		}
 		var n int
-		if n, err = c.app.Insurance.ImportTax(ctx, c.app.Store, recs); err == nil {
+		if n, err = c.app.Insurance.ImportTax(ctx, c.app.Store, records.TaxRecords(rows)); err == nil {
 			done = doneQuery(up.Kind, n, 0)
 		}
 	case "hardship":
-		recs := make([]insurance.HardshipRecord, len(rows))
-		for i, row := range rows {
-			recs[i] = insurance.HardshipRecord{Line: row.Line, IDNumber: row.ResidentID("id_number"), Name: row.Text("name"), Group: insurance.HardshipGroup(row.Code("group"))}
-		}
 		var imp *insurance.HardshipImport
-		if imp, err = c.app.Accounts.ImportHardship(ctx, c.app.Store, up.Year, up.Name, recs); err == nil {
+		if imp, err = c.app.Accounts.ImportHardship(ctx, c.app.Store, up.Year, up.Name, records.HardshipRecords(rows)); err == nil {
 			done = doneQuery(up.Kind, imp.Added, imp.Known)
 		}
 	}
