@@ -211,6 +211,29 @@ func (db *DB) keyOrderRegion(col string, code region.Code) string {
 	return col
 }
 
+// indexedBy is the clause that makes SQLite read a table through index:
+// SQLite keeps no statistics unless told to (ANALYZE), and without them it
+// guesses between two ranges (a region and a name) and may guess the one
+// that reads a hundred times more rows. PostgreSQL keeps statistics and
+// chooses by itself.
+func (db *DB) indexedBy(index string) string {
+	if db.dialect == SQLite {
+		return " INDEXED BY " + index
+	}
+	return ""
+}
+
+// codePointOrder is col compared in code-point order, the order a prefix
+// range (where.prefix) assumes: SQLite compares text so by default, while
+// PostgreSQL follows the database's collation unless told COLLATE "C"
+// (and its index is in that order too).
+func (db *DB) codePointOrder(col string) string {
+	if db.dialect == Postgres {
+		return col + ` COLLATE "C"`
+	}
+	return col
+}
+
 // insertRollbackVerb is the INSERT of a multi-row statement whose violated
 // constraint rolls the whole transaction back on SQLite (INSERT OR
 // ROLLBACK) rather than the statement alone, so that SQLite keeps no
