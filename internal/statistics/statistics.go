@@ -132,6 +132,16 @@ type Service struct {
 	// ClaimTTL is how long a claim lasts (DefaultClaimTTL when 0).
 	ClaimTTL time.Duration
 	seq      atomic.Int64
+	// hook, set by the package's tests only, is called at each stage of a
+	// summary ("read": the month's version read; "claimed").
+	hook func(ctx context.Context, stage string)
+}
+
+// at calls the test hook, if any, at stage.
+func (s *Service) at(ctx context.Context, stage string) {
+	if s.hook != nil {
+		s.hook(ctx, stage)
+	}
 }
 
 // NewService returns the statistics service over store in jurisdiction j.
@@ -189,6 +199,7 @@ func (s *Service) Summarise(ctx context.Context, m period.Month) (Result, error)
 	if err != nil {
 		return res, err
 	}
+	s.at(ctx, "read")
 	owner := fmt.Sprintf("%s#%d", s.Worker, s.seq.Add(1))
 	ttl := s.ClaimTTL
 	if ttl <= 0 {
@@ -210,6 +221,7 @@ func (s *Service) Summarise(ctx context.Context, m period.Month) (Result, error)
 		}
 		return res, fault.Errorf(fault.Conflict, "the statistics of %s are being summarised by %s", m, cur.ClaimOwner)
 	}
+	s.at(ctx, "claimed")
 	figs, err := s.Compute(ctx, m, s.juris.Home)
 	if err == nil {
 		err = s.store.SaveStatisticsMonth(ctx, m, owner, figs)
