@@ -25,7 +25,7 @@ func statisticsCommands() []command {
 // runStatisticsSummarise summarises --month, or --from through --to, and
 // prints per month the figures written and the seconds taken.
 func runStatisticsSummarise(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "statistics summarise", "statistics summarise --db DSN (--month YYYY-MM | --from YYYY-MM --to YYYY-MM)")
+	fs := newFlags(e, "statistics summarise", "statistics summarise --db DSN [--month YYYY-MM] [--from YYYY-MM --to YYYY-MM]")
 	dsn := dsnFlag(fs, defaultDB)
 	month := fs.String("month", "", "the month to summarise")
 	fromS := fs.String("from", "", "the first month of a range")
