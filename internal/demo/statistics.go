@@ -23,6 +23,6 @@ func (s *Seeder) SummariseStatistics(ctx context.Context) error {
 		}
 		rows += res.Rows
 	}
-	fmt.Fprintf(s.Out, "statistics: %s to %s summarised, %d figures (%s)\n", last.Add(-11), last, rows, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(s.Out, "statistics of %s to %s summarised for the dashboards: %d figures, in %.1f s\n", last.Add(-11), last, rows, time.Since(start).Seconds())
 	return nil
 }
