@@ -175,7 +175,9 @@ func (c *Console) handleStatistics(w http.ResponseWriter, r *http.Request) error
 	if err := c.summaryState(r, p, &data); err != nil {
 		return err
 	}
-	data.Running = data.Running || q.Get("summarising") != "" && len(data.Missing) > 0 && data.Error == ""
+	// Back from the summary button: follow the job until the months are
+	// there or it failed.
+	data.Running = data.Running || q.Get("summarising") != "" && data.CanSummarise && len(data.Missing) > 0 && data.Error == ""
 	for _, b := range statBuilders {
 		t, err := b.build(d)
 		if err != nil {

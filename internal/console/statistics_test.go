@@ -380,7 +380,8 @@ func monthZH(m period.Month) string { return fmt.Sprintf("%d年%d月", m.Year(),
 // TestStatisticsSummaryScope: only a post allowed to summarise sees the
 // button and may start the job (a caseworker and an auditor are refused,
 // a form without its CSRF token too, and nothing is summarised); a
-// county's caseworker reads their county's stored figures only.
+// county's caseworker reads their county's stored figures only, and a
+// township's caseworker their township's, computed live.
 func TestStatisticsSummaryScope(t *testing.T) {
 	s := newSite(t)
 	clearSummaries(t, s)
@@ -424,5 +425,17 @@ func TestStatisticsSummaryScope(t *testing.T) {
 	}
 	if code := fk.status("/statistics?region=652301&from=" + to.String() + "&to=" + to.String() + "&table=coverage&format=xlsx"); code != http.StatusForbidden {
 		t.Errorf("Fukang's caseworker downloads Changji City's figures: %d, want 403", code)
+	}
+
+	// A township's post reads its own figures, computed live: the stored
+	// ones are per county.
+	tw := newClient(t, s)
+	tw.signIn("tw.changji", "")
+	code, body := tw.page("/statistics?from=" + to.String() + "&to=" + to.String())
+	if code != http.StatusOK || !strings.Contains(body, `data-testid="stat-live"`) || strings.Contains(body, `data-testid="stat-missing"`) {
+		t.Errorf("the township caseworker's dashboard = %d, live %v", code, strings.Contains(body, `data-testid="stat-live"`))
+	}
+	if rows := sheet(t, tw, url.Values{"from": {to.String()}, "to": {to.String()}}.Encode(), "coverage"); len(rows) != 3 || rows[1][0] != "昌吉市" || rows[1][1] == "0" {
+		t.Errorf("the township caseworker reads the coverage of %v", rows)
 	}
 }
