@@ -435,7 +435,7 @@ func TestStatisticsSummaryScope(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `data-testid="stat-live"`) || strings.Contains(body, `data-testid="stat-missing"`) {
 		t.Errorf("the township caseworker's dashboard = %d, live %v", code, strings.Contains(body, `data-testid="stat-live"`))
 	}
-	if rows := sheet(t, tw, url.Values{"from": {to.String()}, "to": {to.String()}}.Encode(), "coverage"); len(rows) != 3 || rows[1][0] != "昌吉市" || rows[1][1] == "0" {
+	if rows := sheet(t, tw, url.Values{"from": {to.String()}, "to": {to.String()}}.Encode(), "coverage"); len(rows) != 3 || rows[1][0] != "宁边路街道" || rows[1][1] == "0" {
 		t.Errorf("the township caseworker reads the coverage of %v", rows)
 	}
 }

@@ -58,7 +58,9 @@ const (
 
 // Figure is one stored row of a month's figures for one county.
 type Figure struct {
-	Period         period.Month
+	Period period.Month
+	// County is the county the figure counts (the township itself, for
+	// the figures Figures computes live for a township).
 	County         region.Code
 	Topic          Topic
 	Key1, Key2     string
@@ -271,7 +273,8 @@ func (s *Service) Months(ctx context.Context, from, to period.Month) ([]Month, e
 // code in the caller's scope: the stored ones of its counties for a
 // prefecture or a county, and, for a region below a county (a township's
 // post), the figures computed live over its small subtree, since the
-// stored ones are per county.
+// stored ones are per county; those figures are given as the region's
+// (County is code).
 func (s *Service) Figures(ctx context.Context, from, to period.Month, code region.Code) ([]Figure, error) {
 	p, err := auth.Require(ctx, auth.PermRegistryRead)
 	if err != nil {
@@ -288,6 +291,10 @@ func (s *Service) Figures(ctx context.Context, from, to period.Month, code regio
 		figs, err := s.Compute(ctx, m, code)
 		if err != nil {
 			return nil, err
+		}
+		// Every figure is the region's own, not its county's.
+		for i := range figs {
+			figs[i].County = code
 		}
 		out = append(out, figs...)
 	}
