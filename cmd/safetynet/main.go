@@ -87,6 +87,7 @@ func commands() []command {
 		{name: "ids", summary: "check resident ID numbers and unified social credit codes (ids check VALUE...)", subs: idsCommands()},
 		{name: "audit", summary: "the audit trail: audit verify (the chain, its signed checkpoints, the user accounts), audit checkpoint, audit keygen", usage: auditUsage, subs: auditCommands()},
 		{name: "user", summary: "user accounts, changed only through audited events: user list|add|grant|revoke|disable|enable|password", usage: userUsage, subs: userCommands()},
+		{name: "statistics", summary: "the dashboards' stored figures: statistics summarise --month YYYY-MM (or --from --to)", usage: statisticsUsage, subs: statisticsCommands()},
 		{name: "policy", summary: "run the policy engine: policy test, eval, whatif, list", usage: policyUsage, subs: policyCommands()},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

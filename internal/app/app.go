@@ -27,6 +27,7 @@ import (
 	"safetynet/internal/registry"
 	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
+	"safetynet/internal/statistics"
 )
 
 // SessionTTL is how long a session lasts unless Options says otherwise.
@@ -61,6 +62,7 @@ type App struct {
 	Monitoring *monitoring.Service
 	Payments   *payment.Service
 	Auth       *auth.Service
+	Statistics *statistics.Service
 
 	opts Options
 }
@@ -89,6 +91,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
 	a.Payments = payment.NewService(db, clk)
 	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
+	a.Statistics = statistics.NewService(db, j, clk)
 	return a
 }
 
@@ -125,7 +128,7 @@ func (a *App) Seeder(out io.Writer) *demo.Seeder {
 	return demo.New(demoStore{a.Store}, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
 		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
 		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
-			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth}
+			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth, Statistics: b.Statistics}
 	}, out)
 }
 

@@ -41,6 +41,9 @@ const (
 	// bank returns and holding or releasing payments (the approval of a
 	// batch is PermApprove's).
 	PermPayment Permission = "payment.write"
+	// PermStatistics allows summarising a month's published figures into
+	// the stored statistics the dashboards read (docs/statistics.md).
+	PermStatistics Permission = "statistics.summarise"
 )
 
 // Role is a post's bundle of permissions.
@@ -68,11 +71,11 @@ const (
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics},
 	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
-	RoleAnalyst:    {PermRegistryRead},
+	RoleAnalyst:    {PermRegistryRead, PermStatistics},
 	RoleCitizen:    {},
 }
 

@@ -31,6 +31,7 @@ import (
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 	"safetynet/internal/screening"
+	"safetynet/internal/statistics"
 )
 
 // Store is what the demo needs of the store directly: bulk loads and
@@ -94,6 +95,8 @@ type Services struct {
 	Monitoring *monitoring.Service
 	// Auth makes the demo logins.
 	Auth *auth.Service
+	// Statistics summarises the demo's months for the dashboards.
+	Statistics *statistics.Service
 }
 
 // Seeder builds the demo's records by driving the services. Create it
@@ -254,5 +257,8 @@ func (s *Seeder) All(ctx context.Context, seed int64) error {
 	if err := s.Alerts(ctx, seed); err != nil {
 		return err
 	}
-	return s.Payroll(ctx, last, seed)
+	if err := s.Payroll(ctx, last, seed); err != nil {
+		return err
+	}
+	return s.SummariseStatistics(ctx)
 }
