@@ -105,3 +105,35 @@ func TestParsePointsErrors(t *testing.T) {
 		}
 	}
 }
+
+// Another jurisdiction without a catalogue has an empty front office, and
+// the national calendar still; a broken catalogue stops the load naming
+// the matter.
+func TestLoadOffice(t *testing.T) {
+	t.Parallel()
+	tree, err := region.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := matters.LoadOffice(policies.FS, "xj", tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.Catalogue.Len() != 0 || len(off.Points.List(matters.PointFilter{})) != 0 || len(off.Calendar.Years()) < 2 {
+		t.Errorf("xj office: %d matters, calendar %v", off.Catalogue.Len(), off.Calendar.Years())
+	}
+	off, err = matters.LoadOffice(policies.FS, "changji", tree)
+	if err != nil || off.Catalogue.Len() == 0 || off.Points.Count()[matters.BankOutlet] != 149 {
+		t.Fatalf("changji office: %v", err)
+	}
+	data, err := policies.FS.ReadFile("changji/matters.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(data), "action: insurance.account.transfer_out", "action: insurance.account.teleport", 1)
+	_, err = matters.Parse("changji/matters.yaml", []byte(broken))
+	var le *matters.LoadError
+	if !errors.As(err, &le) || le.Item != "pension_transfer_out" || le.Field != "action" || le.Line == 0 {
+		t.Errorf("a broken action: %v", err)
+	}
+}
