@@ -118,10 +118,16 @@ func (ps *Points) list(f PointFilter) []Point {
 		case f.Kind != "" && p.Kind != f.Kind:
 		case f.Region != "" && p.Region != f.Region && !f.Region.Contains(p.Region):
 		default:
-			out = append(out, p)
+			out = append(out, p.clone())
 		}
 	}
 	return out
+}
+
+// clone returns p with its own opening hours.
+func (p Point) clone() Point {
+	p.Opening.Hours = slices.Clone(p.Opening.Hours)
+	return p
 }
 
 // Point returns the point with the id, and whether there is one.
@@ -130,7 +136,7 @@ func (ps *Points) Point(id string) (Point, bool) {
 	if !ok {
 		return Point{}, false
 	}
-	return ps.points[i], true
+	return ps.points[i].clone(), true
 }
 
 // Matters returns the matters point p receives: those open to its channel.
