@@ -143,7 +143,11 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 	if runner == nil {
 		runner = jobs.New(jobs.Config{Limit: sc.jobLimit, Logger: logger})
 	}
-	h, err := web.Handler(logger, a, web.Config{Version: versionString(), Transport: sc.transport, Catalogue: cat, Jobs: runner})
+	off, err := a.LoadOffice(e.site.policyFS())
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := web.Handler(logger, a, web.Config{Version: versionString(), Transport: sc.transport, Catalogue: cat, Office: off, Jobs: runner})
 	return h, a.Auth, err
 }
 

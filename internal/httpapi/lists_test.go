@@ -208,6 +208,7 @@ var listQueries = map[string]string{
 	"/api/v1/low-income":             "period=2025-03&",
 	"/api/v1/payment-banks":          "fund=employee_pension&period=2025-03&",
 	"/api/v1/assistance-reviews/due": "as_of=2025-06-30&",
+	"/api/v1/service-points":         "region=652390&", // the 855 points of the prefecture are more than a page
 }
 
 // TestListsWalk walks every list route of the API page by page, as a

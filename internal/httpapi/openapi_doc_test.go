@@ -65,6 +65,8 @@ func TestOpenAPIServersSecurityTags(t *testing.T) {
 		"GET /healthz": true, "GET /api/v1/openapi.json": true, "GET /api/v1/openapi-3.0.json": true, "POST /api/v1/login": true,
 		"GET /api/v1/assistance-items": true, "GET /api/v1/assistance-items/{id}": true,
 		"GET /api/v1/assistance-items/export.xlsx": true,
+		"GET /api/v1/matters":                      true, "GET /api/v1/matters/{id}": true, "GET /api/v1/service-points": true,
+		"GET /api/v1/service-points/{id}": true, "GET /api/v1/calendar/working-days": true,
 	}
 	used := map[string]bool{}
 	operations(doc, func(path, method string, op map[string]any) {

@@ -12,6 +12,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/insurance"
 	"safetynet/internal/jobs"
+	"safetynet/internal/matters"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
 	"safetynet/internal/policy"
@@ -79,6 +80,7 @@ type server struct {
 	aud     AuditReader
 	pol     Policy
 	cat     *assistance.Catalogue
+	office  *matters.Office
 	progs   map[string]programmeResponse // the programmes, read once at start
 	openapi []byte                       // the OpenAPI document, built once at start
 	// openapi30 is the same document rendered as OpenAPI 3.0.
@@ -101,6 +103,9 @@ type Services struct {
 	// Catalogue is the list of assistance items (联助清单), loaded and
 	// checked at start-up.
 	Catalogue *assistance.Catalogue
+	// Office is the front office's catalogue of matters, service points
+	// and working-day calendar, loaded and checked at start-up.
+	Office *matters.Office
 	// Monitoring runs the low-income dynamic monitoring.
 	Monitoring *monitoring.Service
 	// Payments makes instructions and batches and keeps the fund ledger.
@@ -126,9 +131,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	}
 	cfg.Transport = tr
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
-		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
+		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue, office: svc.Office}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
-	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil {
+	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.office == nil || s.mon == nil || s.pay == nil || s.ref == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -78,7 +78,7 @@ var testUsers = []auth.NewUser{
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref,
-		Screening: b.screen, Jobs: b.jobs}
+		Screening: b.screen, Jobs: b.jobs, Office: mustOffice()}
 }
 
 func setup(t testing.TB) *testBundle {

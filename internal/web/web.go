@@ -13,8 +13,10 @@ import (
 	"safetynet/internal/console"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/jobs"
+	"safetynet/internal/matters"
 	"safetynet/internal/policy"
 	"safetynet/internal/synth"
+	"safetynet/policies"
 )
 
 // Config is the handler's configuration beyond the services.
@@ -26,6 +28,9 @@ type Config struct {
 	// Catalogue is the list of assistance items (联助清单), loaded and
 	// checked.
 	Catalogue *assistance.Catalogue
+	// Office is the front office's catalogue of matters, service points
+	// and calendar; nil loads the one built into the binary.
+	Office *matters.Office
 	// Population returns n synthetic cases of entity for a what-if; by
 	// default the synthetic population of the jurisdiction as of today.
 	Population func(entity string, n int, seed int64) (*policy.Population, error)
@@ -39,6 +44,13 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		cfg.Population = func(entity string, n int, seed int64) (*policy.Population, error) {
 			return synth.PolicyPopulation(a.Policy, entity, n, seed, a.Clock.Today(), a.Juris.Tree, a.Juris.Home)
 		}
+	}
+	if cfg.Office == nil {
+		off, err := a.LoadOffice(policies.FS)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Office = off
 	}
 	con, err := console.New(logger, a, console.Config{Jobs: cfg.Jobs, Version: cfg.Version})
 	if err != nil {
@@ -55,6 +67,7 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Audit:      a.Store,
 		Policy:     httpapi.Policy{Package: a.Policy, PopulationFunc: cfg.Population, Tree: a.Juris.Tree},
 		Catalogue:  cfg.Catalogue,
+		Office:     cfg.Office,
 		Monitoring: a.Monitoring,
 		Payments:   a.Payments,
 		Refunds:    a.Refunds,
