@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -61,6 +62,8 @@ type App struct {
 	Monitoring *monitoring.Service
 	Payments   *payment.Service
 	Auth       *auth.Service
+	// CrossProvince exchanges the cross-province matters (docs/crossprov.md).
+	CrossProvince *crossprov.Service
 
 	opts Options
 }
@@ -89,6 +92,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
 	a.Payments = payment.NewService(db, clk)
 	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
+	a.CrossProvince = crossprov.NewService(db, a.Registry, a.Accounts, a.Pensions, j, clk, crossprov.Config{})
 	return a
 }
 
