@@ -531,6 +531,10 @@ func (o *object) object(name string, required bool) *object {
 // str decodes a required non-empty string of at most max characters; it
 // reports whether one was read.
 func (o *object) str(name string, dst *string, max int) bool {
+	if !o.has(name) {
+		o.raw(name, true)
+		return false
+	}
 	if !o.optStr(name, dst, max) {
 		return false
 	}
