@@ -234,6 +234,18 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 // no person, those in the caller's scope (region: its subtree), paged by
 // ID.
 func (s *Service) Requests(ctx context.Context, f Filter) ([]*Request, error) {
+	if p, ok := auth.PrincipalFrom(ctx); ok && p.Role == auth.RoleCitizen {
+		// A citizen reads their own, named: someone else's are answered
+		// as missing, before any lookup.
+		if f.PersonID <= 0 {
+			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid list", Fields: map[string]string{"person_id": "is required: a citizen lists their own requests"}}
+		}
+		if _, err := auth.RequireSelfOrFound(ctx, auth.PermRegistryRead, int64(f.PersonID), "", "person", f.PersonID); err != nil {
+			return nil, err
+		}
+		f.Region = ""
+		return s.store.CrossRequests(ctx, f)
+	}
 	if f.PersonID > 0 {
 		per, err := s.reg.Person(ctx, f.PersonID)
 		if fault.CodeOf(err) == fault.NotFound {
