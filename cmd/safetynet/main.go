@@ -88,6 +88,7 @@ func commands() []command {
 		{name: "audit", summary: "the audit trail: audit verify (the chain, its signed checkpoints, the user accounts), audit checkpoint, audit keygen", usage: auditUsage, subs: auditCommands()},
 		{name: "user", summary: "user accounts, changed only through audited events: user list|add|grant|revoke|disable|enable|password", usage: userUsage, subs: userCommands()},
 		{name: "policy", summary: "run the policy engine: policy test, eval, whatif, list", usage: policyUsage, subs: policyCommands()},
+		{name: "crossprov", summary: "cross-province requests (跨省通办) through a file drop: crossprov send|receive|simulate --dir DIR", usage: crossprovUsage, subs: crossprovCommands()},
 		{name: "version", summary: "print the version", run: runVersion},
 	}
 }
