@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"safetynet/internal/app"
 	"safetynet/internal/auth"
+	"safetynet/internal/clock"
 	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -26,6 +28,7 @@ var beijing = crossprov.Party{Province: "110000", Prefecture: "110100", Agency: 
 type fixture struct {
 	db  *sqlstore.DB
 	a   *app.App
+	clk *clock.Settable // the clock of the store and the services
 	sim *crossprov.Simulated
 	cw  context.Context // caseworker of 652301, user 2
 	ap  context.Context // approver of the prefecture, user 3
@@ -35,9 +38,9 @@ type fixture struct {
 func newFixture(t *testing.T, open func(testing.TB) *sqlstore.DB) *fixture {
 	t.Helper()
 	db := open(t)
-	a, _ := sqlstoretest.NewApp(t, db, app.Options{})
+	a, clk := sqlstoretest.NewApp(t, db, app.Options{})
 	bg := context.Background()
-	return &fixture{db: db, a: a, sim: crossprov.NewSimulated(beijing, a.Clock),
+	return &fixture{db: db, a: a, clk: clk, sim: crossprov.NewSimulated(beijing, a.Clock),
 		cw:  auth.WithPrincipal(bg, auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652301"}),
 		ap:  auth.WithPrincipal(bg, auth.Principal{UserID: 3, Username: "ap", Role: auth.RoleApprover, Scope: region.Changji}),
 		adm: sqlstoretest.Admin()}
@@ -314,6 +317,64 @@ func TestMalformedMessageRefused(t *testing.T) {
 		}
 		if after := sqlstoretest.AuditCount(t, f.db); after != before {
 			t.Errorf("audit events %d → %d, want none written", before, after)
+		}
+	})
+}
+
+// TestCrashedReceiverResumes: a receiver that applied a funds notice (the
+// transfer-in is recorded) and died before marking the message processed
+// holds it until its lease ends; a delivery meanwhile waits (busy); then
+// another receiver takes it over, finds the transfer the first one made
+// and completes the request without a second transfer.
+func TestCrashedReceiverResumes(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		f := newFixture(t, open)
+		p := f.person(t, 17)
+		f.sim.Accounts[p.IDNumber] = crossprov.RemoteAccount{Balance: 300000, Pooled: 100000, Months: 60}
+		xp := f.a.CrossProvince
+		r, err := xp.Start(f.cw, crossprov.StartRequest{Kind: crossprov.TransferIn, PersonID: p.ID, Counterpart: beijing})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := xp.Dispatch(context.Background(), f.sim); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := f.sim.Receive(context.Background(), 10)
+		if len(ds) != 2 {
+			t.Fatalf("answers = %d, want the ack and the funds notice", len(ds))
+		}
+		notice, err := crossprov.Decode(ds[1].Data)
+		if err != nil || notice.Kind != crossprov.KindFundsNotice {
+			t.Fatalf("second answer = %+v, %v", notice, err)
+		}
+		// The first receiver: claimed, applied, then gone.
+		now := f.a.Clock.Now()
+		if c, err := f.db.ClaimInbound(context.Background(), crossprov.InMessage{ID: notice.ID, Kind: notice.Kind, CorrelationID: notice.CorrelationID, Doc: ds[1].Data},
+			now, now.Add(5*time.Minute)); err != nil || c != crossprov.Claimed {
+			t.Fatalf("claim = %s, %v", c, err)
+		}
+		v, _ := notice.Decoded()
+		fn := v.(*crossprov.FundsNotice)
+		if _, err := f.a.Accounts.TransferIn(f.cw, p.ID, insurance.TransferInRequest{FromRegion: beijing.Prefecture, On: fn.On, Balance: fn.Balance, Pooled: fn.Pooled, Months: fn.Months}); err != nil {
+			t.Fatalf("the first receiver's transfer-in: %v", err)
+		}
+		if c, err := xp.Process(context.Background(), ds[1].Data); err != nil || c != crossprov.Busy {
+			t.Errorf("while the lease runs: %s, %v; want busy", c, err)
+		}
+		f.clk.Set(func() time.Time { return now.Add(6 * time.Minute) })
+		if c, err := xp.Process(context.Background(), ds[1].Data); err != nil || c != crossprov.Claimed {
+			t.Fatalf("after the lease: %s, %v; want claimed", c, err)
+		}
+		got := f.request(t, r.ID)
+		if got.Status != crossprov.StatusCompleted || got.Balance != 300000 {
+			t.Errorf("request = %+v, want completed", got)
+		}
+		ts, err := f.db.Transfers(context.Background(), p.ID)
+		if err != nil || len(ts) != 1 || got.RecordRef != insurance.TransferRef(ts[0].ID) {
+			t.Errorf("transfers = %+v, %v; want the one the first receiver made, linked", ts, err)
+		}
+		if bal, _ := f.a.Accounts.AccountBalance(f.adm, p.ID, insurance.EmployeePension, 0); bal != 300000 {
+			t.Errorf("balance = %s, want 3,000.00 credited once", bal)
 		}
 	})
 }
