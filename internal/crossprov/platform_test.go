@@ -23,7 +23,7 @@ func TestFileDrop(t *testing.T) {
 	if err := f.Send(ctx, "abcdef0123456789", []byte("{}\n")); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Send(ctx, "../escape", []byte("{}")); err == nil {
+	if err := f.Send(ctx, "inbox/escape-1234", []byte("{}")); err == nil {
 		t.Error("a message id with a path: no error")
 	}
 	names, err := f.Outgoing()
