@@ -433,9 +433,12 @@ func (s *Service) Process(ctx context.Context, doc []byte) (Claim, error) {
 // state (nil for none), messages to send back, and the outcome recorded
 // with the message.
 func (s *Service) apply(ctx context.Context, m *Message) (*Request, []OutMessage, string, error) {
+	if m.Kind == KindRecordRequest {
+		return s.answerRecord(ctx, m)
+	}
 	if !m.Kind.answer() {
-		// A request from another province: answered with a refusal for
-		// now (docs/crossprov.md, Not yet).
+		// A request from another province that needs a caseworker's step:
+		// answered with a refusal for now (docs/crossprov.md, Not yet).
 		out, err := s.reply(m, KindRefusal, &Refusal{Reason: "本地尚未开通该事项的跨省协同，请线下联系"})
 		if err != nil {
 			return nil, nil, "", err
@@ -587,4 +590,57 @@ func (s *Service) reply(m *Message, kind Kind, payload any) (OutMessage, error) 
 		return OutMessage{}, err
 	}
 	return OutMessage{ID: a.ID, Kind: kind, Doc: doc}, nil
+}
+
+// answerRecord answers another province's record request about a person
+// of this registry with the employee pension account as it stands, and
+// records the request, answered (completed). A person unknown here, or
+// whose name does not match the ID number, is refused.
+func (s *Service) answerRecord(ctx context.Context, m *Message) (*Request, []OutMessage, string, error) {
+	v, err := m.Decoded()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	rr := v.(*RecordRequest)
+	refuse := func(reason, outcome string) (*Request, []OutMessage, string, error) {
+		out, err := s.reply(m, KindRefusal, &Refusal{Reason: reason})
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return nil, []OutMessage{out}, outcome, nil
+	}
+	per, err := s.reg.PersonByIDNumber(ctx, string(m.Person.IDNumber))
+	if fault.CodeOf(err) == fault.NotFound {
+		return refuse("本机构无该人员的登记记录", "refused: person unknown here")
+	} else if err != nil {
+		return nil, nil, "", err
+	}
+	if per.Name != m.Person.Name {
+		return refuse("姓名与身份证号码不符", "refused: name does not match")
+	}
+	st, err := s.acc.Statement(ctx, per.ID, insurance.EmployeePension)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	rec := &Record{Record: rr.Record, IssuedOn: s.clock.Today(), Months: st.ContributionMonths, Balance: max(st.Balance, 0)}
+	for _, e := range st.Entries {
+		if rec.From.IsZero() || e.Period < rec.From {
+			rec.From = e.Period
+		}
+		if e.Period > rec.To {
+			rec.To = e.Period
+		}
+	}
+	out, err := s.reply(m, KindRecord, rec)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	answer, err := json.Marshal(rec)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	r := &Request{Direction: Incoming, Kind: RecordReq, PersonID: per.ID, RegionCode: per.RegionCode, Counterpart: m.Sender,
+		Status: StatusCompleted, MessageID: m.ID, Detail: rr.Record, Balance: rec.Balance, Months: rec.Months, Answer: answer,
+		CreatedByName: "system:crossprov", ActingRole: auth.RoleAdmin, ActingScope: s.juris.Home}
+	return r, []OutMessage{out}, "record answered", nil
 }

@@ -378,3 +378,61 @@ func TestCrashedReceiverResumes(t *testing.T) {
 		}
 	})
 }
+
+// TestIncomingRecordRequest: another province asks for the record of a
+// person of this registry: it is answered with the employee account as it
+// stands and recorded as an incoming request, completed, which the
+// person's list shows; a person unknown here, or a name that does not
+// match, is refused and records no request.
+func TestIncomingRecordRequest(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		f := newFixture(t, open)
+		p := f.person(t, 18)
+		today := f.a.Clock.Today()
+		if _, err := f.a.Accounts.TransferIn(f.adm, p.ID, insurance.TransferInRequest{FromRegion: "440300", On: today, Balance: 250000, Pooled: 0, Months: 48}); err != nil {
+			t.Fatal(err)
+		}
+		xp := f.a.CrossProvince
+		ask := func(id crossprov.Person) []byte {
+			m, err := crossprov.NewMessage(crossprov.KindRecordRequest, beijing, xp.Self(), id, "", f.a.Clock.Now(), &crossprov.RecordRequest{Record: crossprov.RecordRights})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := m.Encode()
+			return doc
+		}
+		stranger := sqlstoretest.NewPerson(t, sqlstoretest.Village(t, "652301", 3), 19)
+		for _, who := range []crossprov.Person{{IDNumber: p.IDNumber, Name: p.Name}, {IDNumber: p.IDNumber, Name: "李四"}, {IDNumber: stranger.IDNumber, Name: stranger.Name}} {
+			if c, err := xp.Process(context.Background(), ask(who)); err != nil || c != crossprov.Claimed {
+				t.Fatalf("Process = %s, %v", c, err)
+			}
+		}
+		rs, err := xp.Requests(f.adm, crossprov.Filter{PersonID: p.ID})
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("the person's requests = %+v, %v; want the one answered", rs, err)
+		}
+		if r := rs[0]; r.Direction != crossprov.Incoming || r.Status != crossprov.StatusCompleted || r.Balance != 250000 || r.Months != 48 || r.Counterpart != beijing {
+			t.Errorf("incoming request = %+v", r)
+		}
+		if sum, err := xp.Dispatch(context.Background(), f.sim); err != nil || sum.Sent != 3 {
+			t.Fatalf("Dispatch = %+v, %v; want the record and two refusals", sum, err)
+		}
+		kinds := map[crossprov.Kind]int{}
+		for _, doc := range f.sim.Sent {
+			m, err := crossprov.Decode(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds[m.Kind]++
+			if m.Kind == crossprov.KindRecord {
+				v, _ := m.Decoded()
+				if rec := v.(*crossprov.Record); rec.Balance != 250000 || rec.Months != 48 || rec.Record != crossprov.RecordRights {
+					t.Errorf("record sent = %+v", rec)
+				}
+			}
+		}
+		if kinds[crossprov.KindRecord] != 1 || kinds[crossprov.KindRefusal] != 2 {
+			t.Errorf("answers sent = %v, want a record and two refusals", kinds)
+		}
+	})
+}

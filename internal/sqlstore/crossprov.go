@@ -42,23 +42,33 @@ func crossFields(r *crossprov.Request) []string {
 func (db *DB) CreateCrossRequest(ctx context.Context, r *crossprov.Request, m crossprov.OutMessage) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		at := db.now()
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO crossprov_requests (direction, kind, person_id, region_code, counterpart_province,
-			counterpart_prefecture, counterpart_agency, status, reason, message_id, on_date, detail, balance, pooled, months, record_ref,
-			created_by, created_by_name, acting_role, acting_scope, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			string(r.Direction), string(r.Kind), int64(r.PersonID), string(r.RegionCode), r.Counterpart.Province, r.Counterpart.Prefecture,
-			r.Counterpart.Agency, string(r.Status), r.Reason, r.MessageID, r.On, r.Detail, int64(r.Balance), int64(r.Pooled), r.Months, r.RecordRef,
-			r.CreatedBy, r.CreatedByName, string(r.ActingRole), string(r.ActingScope), db.ts(at), db.ts(at)).Scan(&r.ID)
-		if err != nil {
-			return fmt.Errorf("save cross-province request: %w", mapErr(err))
-		}
-		r.CreatedAt, r.UpdatedAt, r.Version = at, at, 1
-		m.RequestID = r.ID
-		if err := db.insertOutMessages(ctx, tx, at, []crossprov.OutMessage{m}); err != nil {
+		if err := db.insertCross(ctx, tx, r, at); err != nil {
 			return err
 		}
-		return db.audited(ctx, tx, "crossprov.request", "cross_province_request", r.ID, string(r.RegionCode), r, crossFields(r))
+		m.RequestID = r.ID
+		return db.insertOutMessages(ctx, tx, at, []crossprov.OutMessage{m})
 	})
+}
+
+// insertCross records a new request with its audit event.
+func (db *DB) insertCross(ctx context.Context, tx *sql.Tx, r *crossprov.Request, at time.Time) error {
+	var answer string
+	if len(r.Answer) > 0 {
+		answer = string(r.Answer)
+	}
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO crossprov_requests (direction, kind, person_id, region_code, counterpart_province,
+		counterpart_prefecture, counterpart_agency, status, reason, message_id, on_date, detail, balance, pooled, months, record_ref, answer,
+		created_by, created_by_name, acting_role, acting_scope, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		string(r.Direction), string(r.Kind), int64(r.PersonID), string(r.RegionCode), r.Counterpart.Province, r.Counterpart.Prefecture,
+		r.Counterpart.Agency, string(r.Status), r.Reason, r.MessageID, r.On, r.Detail, int64(r.Balance), int64(r.Pooled), r.Months, r.RecordRef, answer,
+		r.CreatedBy, r.CreatedByName, string(r.ActingRole), string(r.ActingScope), db.ts(at), db.ts(at)).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("save cross-province request: %w", mapErr(err))
+	}
+	r.CreatedAt, r.UpdatedAt, r.Version = at, at, 1
+	return db.audited(ctx, tx, "crossprov.request", "cross_province_request", r.ID, string(r.RegionCode), r,
+		append(crossFields(r), "direction="+string(r.Direction)))
 }
 
 // insertOutMessages queues messages to send.
@@ -255,7 +265,7 @@ func (db *DB) FinishInbound(ctx context.Context, messageID, outcome string, r *c
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		at := db.now()
 		var req any
-		if r != nil {
+		if r != nil && r.ID > 0 {
 			req = r.ID
 		}
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE crossprov_messages SET status = 'processed', outcome = ?, request_id = COALESCE(CAST(? AS BIGINT), request_id), done_at = ?
@@ -267,6 +277,20 @@ func (db *DB) FinishInbound(ctx context.Context, messageID, outcome string, r *c
 			return err
 		} else if n != 1 {
 			return fault.Errorf(fault.Conflict, "message %s was processed meanwhile", messageID)
+		}
+		if r != nil && r.ID == 0 {
+			// A request from another province, recorded as it is
+			// answered.
+			if err := db.insertCross(ctx, tx, r, at); err != nil {
+				return err
+			}
+			for i := range out {
+				out[i].RequestID = r.ID
+			}
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE crossprov_messages SET request_id = ? WHERE message_id = ?`), r.ID, messageID); err != nil {
+				return fmt.Errorf("finish message %s: %w", messageID, mapErr(err))
+			}
+			return db.insertOutMessages(ctx, tx, at, out)
 		}
 		if err := db.insertOutMessages(ctx, tx, at, out); err != nil {
 			return err
