@@ -158,9 +158,14 @@ func (s *Service) Start(ctx context.Context, in StartRequest) (*Request, error) 
 	var payload any
 	switch in.Kind {
 	case TransferOut:
-		t, err := s.acc.TransferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On)
+		t, err := s.orphanTransferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On)
 		if err != nil {
 			return nil, err
+		}
+		if t == nil {
+			if t, err = s.acc.TransferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On); err != nil {
+				return nil, err
+			}
 		}
 		v := &TransferVoucher{On: t.On, Balance: t.Balance, Pooled: t.Pooled, Months: t.Months, Years: []TransferYear{}}
 		for _, y := range t.Years {
@@ -380,9 +385,9 @@ func (s *Service) Exchange(ctx context.Context, p Platform, rounds int) error {
 	return nil
 }
 
-// errRefused is a message that is well formed but cannot be applied: it
-// is recorded processed with its reason and taken out of the inbox as
-// refused.
+// refused is the error of a message that is well formed but cannot be
+// applied: it is recorded processed with its reason and taken out of the
+// inbox as refused.
 func refused(field, format string, args ...any) error {
 	return &fault.Error{Code: fault.Invalid, Message: "message refused", Fields: map[string]string{field: fmt.Sprintf(format, args...)}}
 }
@@ -643,4 +648,32 @@ func (s *Service) answerRecord(ctx context.Context, m *Message) (*Request, []Out
 		Status: StatusCompleted, MessageID: m.ID, Detail: rr.Record, Balance: rec.Balance, Months: rec.Months, Answer: answer,
 		CreatedByName: "system:crossprov", ActingRole: auth.RoleAdmin, ActingScope: s.juris.Home}
 	return r, []OutMessage{out}, "record answered", nil
+}
+
+// orphanTransferOut finds the transfer out of a request that failed to be
+// recorded after its transfer was (same person, region and date, and no
+// request carries it), so that starting the request again sends it
+// instead of refusing a second transfer of the emptied account; nil if
+// there is none.
+func (s *Service) orphanTransferOut(ctx context.Context, id registry.PersonID, other string, on period.Date) (*insurance.Transfer, error) {
+	ts, err := s.store.Transfers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if t.Direction != insurance.TransferOutward || t.OtherRegion != other || t.On != on {
+			continue
+		}
+		rs, err := s.store.CrossRequests(ctx, Filter{PersonID: id, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if r.RecordRef == insurance.TransferRef(t.ID) {
+				return nil, nil
+			}
+		}
+		return s.store.Transfer(ctx, t.ID)
+	}
+	return nil, nil
 }

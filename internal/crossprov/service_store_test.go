@@ -436,3 +436,30 @@ func TestIncomingRecordRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestTransferOutStartedAgain: a transfer out recorded without its
+// request (the request's transaction failed after the transfer's) is
+// found and sent when the request is started again; one with its request
+// is not taken twice.
+func TestTransferOutStartedAgain(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		f := newFixture(t, open)
+		p := f.person(t, 20)
+		today := f.a.Clock.Today()
+		if _, err := f.a.Accounts.TransferIn(f.adm, p.ID, insurance.TransferInRequest{FromRegion: "440300", On: today, Balance: 80000, Pooled: 0, Months: 12}); err != nil {
+			t.Fatal(err)
+		}
+		orphan, err := f.a.Accounts.TransferOut(f.cw, p.ID, beijing.Prefecture, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xp := f.a.CrossProvince
+		r, err := xp.Start(f.cw, crossprov.StartRequest{Kind: crossprov.TransferOut, PersonID: p.ID, Counterpart: beijing})
+		if err != nil || r.RecordRef != insurance.TransferRef(orphan.ID) || r.Balance != 80000 {
+			t.Fatalf("Start again = %+v, %v; want the orphan transfer %d sent", r, err, orphan.ID)
+		}
+		if _, err := xp.Start(f.cw, crossprov.StartRequest{Kind: crossprov.TransferOut, PersonID: p.ID, Counterpart: beijing}); fault.CodeOf(err) != fault.Invalid && fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("a third start = %v, want refused", err)
+		}
+	})
+}
