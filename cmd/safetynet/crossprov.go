@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
+	"safetynet/internal/app"
+	"safetynet/internal/auth"
 	"safetynet/internal/crossprov"
+	"safetynet/internal/fault"
+	"safetynet/internal/registry"
 )
 
 const crossprovUsage = `Usage:
@@ -151,5 +156,75 @@ func runCrossprovSimulate(ctx context.Context, e env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "crossprov simulate: %d messages collected, %d answers written to %s, %d left\n", answered, len(ds), drop.Inbox, skipped)
+	return nil
+}
+
+// seedCrossProvince gives the demo a few cross-province requests of the
+// caseworker of Changji City (cw.changji) with a simulated Beijing agency,
+// exchanged to their end: transfers out and in (one large, waiting for
+// ap.changji), certifications (one refused: the person died there) and
+// records. It does nothing when requests exist already (a reused
+// database) or the caseworker is missing.
+func seedCrossProvince(ctx context.Context, a *app.App, w io.Writer) error {
+	sys := a.System(ctx, "demo-crossprov")
+	if rs, err := a.CrossProvince.Requests(sys, crossprov.Filter{Limit: 1}); err != nil || len(rs) > 0 {
+		return err
+	}
+	u, err := a.Auth.UserNamed(sys, "cw.changji")
+	if fault.CodeOf(err) == fault.NotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	cw := auth.WithPrincipal(ctx, auth.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: auth.RoleCaseworker, Scope: "652301"})
+	ps, err := a.Registry.Persons(sys, registry.PersonFilter{Region: "652301", Alive: true, Page: registry.Page{Limit: 400}})
+	if err != nil {
+		return err
+	}
+	beijing := crossprov.Party{Province: "110000", Prefecture: "110100", Agency: "11010001"}
+	sim := crossprov.NewSimulated(beijing, a.Clock)
+	want := map[crossprov.RequestKind]int{crossprov.TransferOut: 3, crossprov.TransferIn: 2, crossprov.Certification: 3, crossprov.RecordReq: 2}
+	var started int
+	for _, p := range ps {
+		if p.BirthDate().Year() > a.Clock.Today().Year()-18 {
+			continue
+		}
+		var req crossprov.StartRequest
+		switch {
+		case want[crossprov.TransferOut] > 0:
+			req = crossprov.StartRequest{Kind: crossprov.TransferOut}
+		case want[crossprov.TransferIn] > 0:
+			// The first is above limits.transfer_in.review_above (100,000
+			// yuan): it waits for a second user.
+			acc := crossprov.RemoteAccount{Balance: 4_236_000, Pooled: 1_512_000, Months: 96}
+			if want[crossprov.TransferIn] == 2 {
+				acc = crossprov.RemoteAccount{Balance: 9_150_000, Pooled: 3_300_000, Months: 180}
+			}
+			sim.Accounts[p.IDNumber] = acc
+			req = crossprov.StartRequest{Kind: crossprov.TransferIn}
+		case want[crossprov.Certification] > 0:
+			if want[crossprov.Certification] == 1 {
+				sim.Deceased[p.IDNumber] = a.Clock.Today().AddDays(-45)
+			}
+			req = crossprov.StartRequest{Kind: crossprov.Certification, LivingIn: "北京市朝阳区"}
+		case want[crossprov.RecordReq] > 0:
+			req = crossprov.StartRequest{Kind: crossprov.RecordReq, Record: crossprov.RecordCertificate}
+		}
+		if req.Kind == "" {
+			break
+		}
+		req.PersonID, req.Counterpart = p.ID, beijing
+		if _, err := a.CrossProvince.Start(cw, req); fault.CodeOf(err) == fault.Invalid {
+			continue // a transfer out of an account with no balance: the next person
+		} else if err != nil {
+			return err
+		}
+		want[req.Kind]--
+		started++
+	}
+	if err := a.CrossProvince.Exchange(ctx, sim, 5); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "cross-province requests: %d with a simulated Beijing agency (GET /api/v1/cross-province/requests as cw.changji; a large transfer-in waits for ap.changji)\n", started)
 	return nil
 }
