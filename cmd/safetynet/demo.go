@@ -65,6 +65,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err := sd.EnsureUsers(ctx); err != nil {
 		return err
 	}
+	if err := seedCrossProvince(ctx, a, e.stdout); err != nil {
+		return err
+	}
 	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
 		return err
 	}

@@ -113,6 +113,14 @@ func TestDemo(t *testing.T) {
 	if code := getJSON(t, "POST", url+"/api/v1/login", "", `{"username":"cw.changji","password":"`+demoPassword+`"}`, &login); code != 200 || login.Token == "" {
 		t.Fatalf("login = %d", code)
 	}
+	var cross struct {
+		Items []struct {
+			Status string `json:"status"`
+		} `json:"items"`
+	}
+	if code := getJSON(t, "GET", url+"/api/v1/cross-province/requests", login.Token, "", &cross); code != 200 || len(cross.Items) != 10 {
+		t.Errorf("cross-province requests of cw.changji = %d, %d items; want the demo's 10\n%s", code, len(cross.Items), out.String())
+	}
 	var list struct {
 		Items []struct {
 			ID         int64  `json:"id"`

@@ -15,6 +15,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -63,6 +64,8 @@ type App struct {
 	Payments   *payment.Service
 	Auth       *auth.Service
 	Statistics *statistics.Service
+	// CrossProvince exchanges the cross-province matters (docs/crossprov.md).
+	CrossProvince *crossprov.Service
 
 	opts Options
 }
@@ -92,6 +95,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Payments = payment.NewService(db, clk)
 	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
 	a.Statistics = statistics.NewService(db, j, clk)
+	a.CrossProvince = crossprov.NewService(db, a.Registry, a.Accounts, a.Pensions, j, clk, crossprov.Config{})
 	return a
 }
 

@@ -406,6 +406,7 @@ var openAPITags = []struct{ name, description string }{
 	{"insurance", "社会保险：参保登记、核定应缴、缴费与欠费。Social insurance: enrolments, monthly assessment, contributions and arrears (amounts in fen)."},
 	{"accounts", "个人账户：养老保险个人账户、记账、计息、补缴与转移。Individual pension accounts: credits, interest, back payments and transfers (amounts in fen)."},
 	{"pensions", "养老金：待遇核定、发放、调整、资格认证与多发追回。Pensions: awards, payroll, adjustments, certification and overpayments (amounts in fen)."},
+	{"cross-province", "跨省通办：养老保险关系转移接续、异地资格认证与参保记录的跨省协同请求及其状态。Cross-province requests through the national platform: pension transfers out and in, remote certification and records, with their status (amounts in fen)."},
 	{"benefits", "待遇：失业保险金与工伤待遇。Benefits: unemployment insurance and work injury (amounts in fen)."},
 	{"assistance", "社会救助：低保、特困等救助申请、审核审批、复核与联助清单。Social assistance: applications, review, approval, periodic review and the catalogue of assistance items (amounts in fen)."},
 	{"monitoring", "动态监测：风险信号、预警、走访与处置。Monitoring: risk signals, alerts, home visits and their outcome."},

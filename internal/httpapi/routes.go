@@ -234,6 +234,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.sessionRoutes()...)
 	rs = append(rs, s.userRoutes()...)
 	rs = append(rs, s.matterRoutes()...)
+	rs = append(rs, s.crossProvinceRoutes()...)
 	return rs
 }
 

@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/insurance"
 	"safetynet/internal/jobs"
 	"safetynet/internal/matters"
@@ -79,6 +80,7 @@ type server struct {
 	mon     *monitoring.Service
 	aud     AuditReader
 	pol     Policy
+	xp      *crossprov.Service
 	cat     *assistance.Catalogue
 	office  *matters.Office
 	progs   map[string]programmeResponse // the programmes, read once at start
@@ -118,6 +120,9 @@ type Services struct {
 	// Jobs runs the background jobs the API starts (screening jobs); the
 	// caller shuts it down.
 	Jobs *jobs.Runner
+	// CrossProvince exchanges the cross-province matters; without it the
+	// cross-province routes answer 404.
+	CrossProvince *crossprov.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -133,6 +138,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue, office: svc.Office}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
+	s.xp = svc.CrossProvince
 	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.office == nil || s.mon == nil || s.pay == nil || s.ref == nil {
 		return nil, errors.New("every service is required")
 	}

@@ -17,6 +17,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -58,6 +59,8 @@ type testBundle struct {
 	// jobs the API starts (limit 2), shut down when the test ends.
 	screen *screening.Service
 	jobs   *jobs.Runner
+	// xp is the cross-province exchange.
+	xp *crossprov.Service
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -78,7 +81,7 @@ var testUsers = []auth.NewUser{
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref,
-		Screening: b.screen, Jobs: b.jobs, Office: mustOffice()}
+		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -102,6 +105,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	b := &testBundle{db: db, reg: a.Registry, ins: a.Insurance, acc: a.Accounts, pen: a.Pensions, ben: a.Benefits, asst: a.Assistance,
 		ref: a.Refunds, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
 	b.screen = a.Screening
+	b.xp = a.CrossProvince
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
 	b.jobs = jobs.New(jobs.Config{Limit: 2})
 	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })

@@ -73,5 +73,7 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Refunds:    a.Refunds,
 		Screening:  a.Screening,
 		Jobs:       cfg.Jobs,
+
+		CrossProvince: a.CrossProvince,
 	})
 }
