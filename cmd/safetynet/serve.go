@@ -73,6 +73,8 @@ type serverConfig struct {
 	// shuts it down. nil: the handler makes its own, never shut down (a
 	// test's).
 	runner *jobs.Runner
+	// passwords are the rules of a new password (--min-password-length).
+	passwords auth.PasswordRules
 }
 
 // serverFlags defines the flags of the HTTP server (public URL, trusted
@@ -104,6 +106,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
 	fs.IntVar(&sc.jobLimit, "jobs", jobs.DefaultLimit, "background jobs (screening jobs) run at once; more wait queued and start when one ends")
+	fs.IntVar(&sc.passwords.MinLength, "min-password-length", auth.DefaultPasswordRules().MinLength, "least number of characters of a new password (a user's own change, an administrator's new user or reset)")
 	fs.IntVar(&sc.idSearchesPerHour, "id-searches-per-hour", registry.DefaultIDSearchesPerHour, "searches by ID number (registrations of a number registered already included) one user may make in an hour before 429")
 	return func() (serverConfig, error) {
 		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
@@ -111,8 +114,8 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
 			}
 		}
-		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 || sc.jobLimit <= 0 {
-			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots, --id-searches-per-hour and --jobs must be positive")
+		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 || sc.jobLimit <= 0 || sc.passwords.MinLength <= 0 {
+			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots, --id-searches-per-hour, --jobs and --min-password-length must be positive")
 		}
 		return sc, nil
 	}
@@ -127,6 +130,9 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 		a.Registry.IDSearchesPerHour = sc.idSearchesPerHour
 	}
 	if err := a.Auth.SetSignInLimits(sc.signIn); err != nil {
+		return nil, nil, err
+	}
+	if err := a.Auth.SetPasswordRules(sc.passwords); err != nil {
 		return nil, nil, err
 	}
 	if sc.sessionKey != nil {
@@ -228,5 +234,5 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 // server flags: the documented default timeouts and sign-in limits.
 func defaultServerConfig() serverConfig {
 	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour,
-		jobLimit: jobs.DefaultLimit}
+		jobLimit: jobs.DefaultLimit, passwords: auth.DefaultPasswordRules()}
 }
