@@ -340,6 +340,10 @@ type screeningItemRow struct {
 	Reviewed   bool
 	Note       string
 	Reviewable bool
+	// Rejected and OwnNote are what the reviewer posted for the item: a
+	// form shown again keeps them.
+	Rejected bool
+	OwnNote  string
 }
 
 // handleScreeningRun shows a run: its counts, the review county by county,
@@ -396,7 +400,9 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	for _, it := range page {
 		row := screeningItemRow{Seq: it.Seq, Change: it.Change, PersonID: it.PersonID, Household: it.HouseholdID, Region: it.RegionCode,
 			Amount: it.Amount, OldAmount: it.OldAmount, Reason: c.screeningReason(p.Lang, run, it), Accepted: it.Accepted,
-			Reviewed: it.ReviewedBy != 0, Note: it.Note, Reviewable: data.CanReview && pr.InScope(it.RegionCode)}
+			Reviewed: it.ReviewedBy != 0, Note: it.Note, Reviewable: data.CanReview && pr.InScope(it.RegionCode),
+			OwnNote: r.PostFormValue(itemNoteField(it.Seq))}
+		row.Rejected = slices.Contains(r.PostForm["reject"], strconv.Itoa(it.Seq))
 		if it.PersonID != 0 {
 			row.Name = names.persons[it.PersonID]
 		} else {
@@ -469,7 +475,15 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 			accept = append(accept, it.Seq)
 		}
 	}
-	_, err = c.app.Screening.Review(r.Context(), run.ID, len(rejected) == 0, accept, r.PostFormValue("reason"))
+	// An item left out may have its own reason; the others take the
+	// review's.
+	notes := map[int]string{}
+	for seq := range rejected {
+		if n := strings.TrimSpace(r.PostFormValue(itemNoteField(seq))); n != "" {
+			notes[seq] = n
+		}
+	}
+	_, err = c.app.Screening.Review(r.Context(), run.ID, len(rejected) == 0, accept, r.PostFormValue("reason"), notes)
 	if fault.CodeOf(err) == fault.Invalid {
 		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFields(err))
 	}
@@ -479,6 +493,9 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, "/screening/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
+
+// itemNoteField is the review form's field of an item's own reason.
+func itemNoteField(seq int) string { return "note-" + strconv.Itoa(seq) }
 
 // handleDecideScreening approves or rejects a run, by an approver who
 // neither made nor reviewed it (the service's rule); a rejection needs
@@ -619,8 +636,10 @@ var screeningMessages = map[string]msg{
 	"screening.not_reviewed":      {"待复核", "Not reviewed"},
 	"screening.reject_item":       {"不同意", "Reject"},
 	"screening.review":            {"复核", "Review"},
-	"screening.review_hint":       {"默认同意全部条目；勾选“不同意”的条目须填写理由。县市经办员只复核本县市的条目。", "Every item is accepted unless marked rejected, which needs the reason. A county's caseworker reviews the county's items."},
-	"screening.review_reason":     {"不同意的理由", "Why the rejected items are not accepted"},
+	"screening.review_hint":       {"默认同意全部条目；勾选“不同意”的条目须说明理由：可在该条目旁单独填写，未单独填写的使用下方的理由。县市经办员只复核本县市的条目。", "Every item is accepted unless marked rejected, which needs a reason: its own beside the item, or the one below for those without. A county's caseworker reviews the county's items."},
+	"screening.review_reason":     {"不同意的理由（未单独填写理由的条目）", "Why the rejected items are not accepted (those without their own reason)"},
+	"screening.item_note":         {"第%d条不同意的理由", "Why item %d is rejected"},
+	"screening.item_note_hint":    {"该条理由（可选）", "its own reason (optional)"},
 	"screening.review_submit":     {"提交复核", "Submit the review"},
 	"screening.decide":            {"审批", "Decision"},
 	"screening.decide_hint":       {"审批人不能是发起或复核本批次的人。批准后，同意的条目生效；不予批准须填写意见。", "The approver neither made nor reviewed the run. Approved, the accepted items take effect; a rejection needs the note."},

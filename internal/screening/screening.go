@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -623,13 +625,14 @@ func (s *Service) FindRun(ctx context.Context, id RunID) (*Run, error) {
 
 // Review is a caseworker's review of a proposed run (审核): every
 // item accepted, or only those of accept (by sequence number), the others
-// noted with the reason. A caseworker whose scope covers the run's region
+// noted with their own reason in notes (by sequence number) or, for those
+// without one, with reason. A caseworker whose scope covers the run's region
 // reviews all its items at once; a caseworker of a county inside it (a
 // prefecture-wide run) reviews the items of their county, once: the run is
 // reviewed when every county's items are. The review is the maker's step:
 // an approver who neither made nor reviewed any of the run then decides
 // it.
-func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, reason string) (*Run, error) {
+func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, reason string, notes map[int]string) (*Run, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
@@ -673,17 +676,32 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		}
 		keep[seq] = true
 	}
-	if !all && len(keep) < len(mine) && strings.TrimSpace(reason) == "" {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "say why the items left out are not accepted"}}
+	var pr fault.Problems
+	for _, seq := range slices.Sorted(maps.Keys(notes)) {
+		switch {
+		case seq < 1 || seq > len(r.Items):
+			pr.Add("notes."+strconv.Itoa(seq), "run %d has items 1 to %d, not %d", id, len(r.Items), seq)
+		case !whole && !p.Scope.Contains(r.Items[seq-1].RegionCode):
+			pr.Add("notes."+strconv.Itoa(seq), "item %d is in %s, outside %s: its county reviews it", seq, r.Items[seq-1].RegionCode.County(), p.Scope)
+		}
 	}
 	items := make([]Item, 0, len(mine))
 	for _, i := range mine {
 		it := &r.Items[i]
 		it.Accepted, it.Note, it.ReviewedBy = all || keep[it.Seq], "", p.UserID
 		if !it.Accepted {
-			it.Note = reason
+			// The item's own reason, or the review's for the others.
+			if it.Note = strings.TrimSpace(notes[it.Seq]); it.Note == "" {
+				it.Note = strings.TrimSpace(reason)
+			}
+			if it.Note == "" {
+				pr.Add("reason", "say why the items left out are not accepted (item %d has no reason of its own)", it.Seq)
+			}
 		}
 		items = append(items, *it)
+	}
+	if err := pr.Err("invalid review"); err != nil {
+		return nil, err
 	}
 	now := s.now().UTC()
 	status, err := s.store.ReviewScreeningItems(ctx, r, items, p.UserID, now)
