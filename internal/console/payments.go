@@ -37,7 +37,7 @@ func (c *Console) paymentRoutes() {
 	c.handle("POST /payments/batches", c.handleCreateBatch, auth.PermPayment)
 	c.handle("GET /payments/batches/{id}", c.handleBatch, read...)
 	c.handle("GET /payments/batches/{id}/sheet", c.handleBatchSheet, read...)
-	c.handle("POST /payments/batches/{id}/decision", c.handleApproveBatch, auth.PermApprove)
+	c.handle("POST /payments/batches/{id}/decision", c.handleDecideBatch, auth.PermApprove)
 	c.handle("POST /payments/batches/{id}/cancellation", c.handleCancelBatch, auth.PermPayment)
 	c.handle("POST /payments/batches/{id}/export", c.handleExportBatch, auth.PermPayment)
 	c.handle("POST /payments/batches/{id}/returns", c.handleBatchReturn, auth.PermPayment)
@@ -50,7 +50,7 @@ const paymentPage = 100
 const returnFileMax = 32 << 20
 
 // batchStatuses are the batch statuses the filter offers.
-var batchStatuses = []payment.BatchStatus{payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled}
+var batchStatuses = []payment.BatchStatus{payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled, payment.BatchRejected}
 
 // paymentsPage is the data of the month's payments page.
 type paymentsPage struct {
@@ -245,10 +245,13 @@ type batchPage struct {
 	Lines    []batchLineRow
 	// Flagged are the lines whose account changed and the first
 	// payments (the approval sheet lists them).
-	Flagged              []batchLineRow
-	Changed, First       int
-	From, Next, Total    int
-	CreatedBy, Approved  string
+	Flagged             []batchLineRow
+	Changed, First      int
+	From, Next, Total   int
+	CreatedBy, Approved string
+	// Rejected names the approver who sent the batch back; Note is the
+	// reason typed in a refused decision form.
+	Rejected, Note       string
 	CanApprove           bool
 	CanCancel, CanReturn bool
 	// CanExport shows the export form; ExportWhy says why a post that
@@ -324,6 +327,9 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	if b.ApprovedBy != 0 {
 		data.Approved = c.staffName(r.Context(), p.Lang, b.ApprovedBy)
 	}
+	if b.RejectedBy != 0 {
+		data.Rejected = c.staffName(r.Context(), p.Lang, b.RejectedBy)
+	}
 	// Accounts are masked for every post here, as the API's batch view
 	// masks them: the last digits tell a changed account; the bank file
 	// alone carries them whole.
@@ -381,15 +387,28 @@ func maskedAccount(s string) string {
 	return ids.MaskAccount(s)
 }
 
-// handleApproveBatch approves a draft batch (checker), by an approver who
-// did not make it (the service's rule). A batch is not rejected: one not
-// to be paid is cancelled by its maker.
-func (c *Console) handleApproveBatch(w http.ResponseWriter, r *http.Request) error {
+// handleDecideBatch approves a draft batch (checker), or sends it back
+// to its maker with the note (退回: outcome reject), by an approver who
+// did not make it (the service's rule). A rejection without the note
+// comes back to the form (422).
+func (c *Console) handleDecideBatch(w http.ResponseWriter, r *http.Request) error {
 	id, version, err := batchForm(r)
 	if err != nil {
 		return err
 	}
-	if _, err := c.app.Payments.ApproveBatch(r.Context(), id, version); err != nil {
+	switch r.PostFormValue("outcome") {
+	case "", "approve":
+		_, err = c.app.Payments.ApproveBatch(r.Context(), id, version)
+	case "reject":
+		_, err = c.app.Payments.RejectBatch(r.Context(), id, version, r.PostFormValue("note"))
+	default:
+		err = &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"outcome": "approve or reject"}}
+	}
+	if fault.CodeOf(err) == fault.Invalid {
+		fields := faultFields(err)
+		return c.showBatch(w, r, http.StatusUnprocessableEntity, "payments_batch", func(d *batchPage) { d.Problems, d.Note = fields, r.PostFormValue("note") })
+	}
+	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, batchPath(id), http.StatusSeeOther)
@@ -621,7 +640,11 @@ var paymentMessages = map[string]msg{
 	"payments.lines_title":           {"支付明细", "Lines"},
 	"payments.lines_shown":           {"第 %d 至 %d 笔，共 %d 笔", "Lines %d to %d of %d"},
 	"payments.approve":               {"审批通过", "Approve"},
-	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次由制单人撤销。", "The approver is not the maker. A batch not to be paid is cancelled by its maker."},
+	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次填写理由后退回制单人：批次作废，其支付指令回到待支付，原因处理后（如新账户经确认）重新制单。", "The approver is not the maker. A batch not to be paid is sent back to its maker with the reason: the batch ends and its instructions are pending again, to be batched anew once the cause is fixed (a changed account confirmed, say)."},
+	"payments.batch.rejected":        {"已退回", "Sent back"},
+	"payments.reject_note":           {"审批意见（退回时必填）", "Note (required to send back)"},
+	"payments.rejected_line":         {"；退回人：%s · %s", "; sent back by %s · %s"},
+	"payments.rejected_note":         {"退回理由：%s", "Sent back because: %s"},
 	"payments.cancel":                {"撤销批次", "Cancel the batch"},
 	"payments.cancel_hint":           {"撤销后，本批次的支付指令退回待支付。", "Cancelled, the batch's instructions go back to pending."},
 	"payments.cancel_confirm":        {"确定撤销本批次吗？", "Cancel this batch?"},
