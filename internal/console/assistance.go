@@ -325,7 +325,7 @@ func (c *Console) handleApply(w http.ResponseWriter, r *http.Request) error {
 		}
 		l := langOf(r)
 		status := http.StatusUnprocessableEntity
-		data := &newCasePage{Form: form, Problems: localProblems(l, faultFields(err))}
+		data := &newCasePage{Form: form, Problems: localProblems(l, faultFieldsIn(l, err))}
 		if code == fault.Conflict {
 			status, data.Message = http.StatusConflict, c.openCaseText(r, l, cs, err)
 			data.OpenCase = c.openCase(r, cs)
@@ -358,7 +358,7 @@ func (c *Console) openCaseText(r *http.Request, l Lang, cs *assistance.Case, err
 	if id := c.openCase(r, cs); id != 0 {
 		return translate(l, "assistance.new.open_case", translate(l, "assistance.programme."+cs.Programme), int64(id))
 	}
-	return faultMessage(err)
+	return faultText(l, err)
 }
 
 // localProblems puts the problems of a form's fields into the page's
@@ -557,13 +557,13 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
 			typed = f
 		}
-		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, localProblems(p.Lang, faultFields(failed)))
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, localProblems(p.Lang, faultFieldsIn(p.Lang, failed)))
 	}
 	if failed != nil {
-		data.Problems = localProblems(p.Lang, faultFields(failed))
+		data.Problems = localProblems(p.Lang, faultFieldsIn(p.Lang, failed))
 		data.Refusal = c.refusalText(p.Lang, pr, v.Case, r, failed)
 		if generic(p.Lang, data.Refusal) {
-			data.Detail = faultMessage(failed)
+			data.Detail = faultText(p.Lang, failed)
 		}
 	}
 	p.Data = data

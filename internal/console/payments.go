@@ -152,7 +152,7 @@ func (c *Console) handleRunPayments(w http.ResponseWriter, r *http.Request) erro
 	}
 	sum, err := c.app.Payments.Generate(r.Context(), m, "")
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (c *Console) handleCreateBatch(w http.ResponseWriter, r *http.Request) erro
 	}
 	b, err := c.app.Payments.CreateBatch(r.Context(), payment.Fund(r.PostFormValue("fund")), r.PostFormValue("bank"), m, "monthly", "")
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -405,7 +405,7 @@ func (c *Console) handleDecideBatch(w http.ResponseWriter, r *http.Request) erro
 		err = &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"outcome": "approve or reject"}}
 	}
 	if fault.CodeOf(err) == fault.Invalid {
-		fields := faultFields(err)
+		fields := faultFieldsIn(langOf(r), err)
 		return c.showBatch(w, r, http.StatusUnprocessableEntity, "payments_batch", func(d *batchPage) { d.Problems, d.Note = fields, r.PostFormValue("note") })
 	}
 	if err != nil {

@@ -221,7 +221,7 @@ func (c *Console) handleStartScreening(w http.ResponseWriter, r *http.Request) e
 	job, _, err := c.app.Screening.StartJob(r.Context(), m, "")
 	if err != nil {
 		if fault.CodeOf(err) == fault.Invalid {
-			return c.showScreeningRuns(w, r, http.StatusUnprocessableEntity, faultFields(err))
+			return c.showScreeningRuns(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 		}
 		return err
 	}
@@ -485,7 +485,7 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 	}
 	_, err = c.app.Screening.Review(r.Context(), run.ID, len(rejected) == 0, accept, r.PostFormValue("reason"), notes)
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -515,7 +515,7 @@ func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) 
 	}
 	_, err = c.app.Screening.Decide(r.Context(), screening.RunID(id), approve, strings.TrimSpace(r.PostFormValue("note")))
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err

@@ -124,10 +124,11 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
 	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=problems]`)
+	u.screenshot("screening-review-refused")
 	if r := careRun(t, s, cwCtx); r.Items[0].ReviewedBy != 0 {
 		t.Fatal("a refused review reviewed items")
 	}
-	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
+	// The form shown again keeps the item ticked: the reason is added.
 	u.run(chromedp.SendKeys(`[data-testid=review-reason]`, "户籍迁出待核实"))
 	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=run-status][data-status=reviewed]`)

@@ -251,10 +251,10 @@ func (s *Service) loadBatch(ctx context.Context, id BatchID, version int64, perm
 		return nil, p, err
 	}
 	if version != 0 && version != b.Version {
-		return nil, p, fault.Errorf(fault.Conflict, "batch %d is at version %d, not %d: read it again", id, b.Version, version)
+		return nil, p, fault.Keyed(fault.Conflict, "version_conflict", "batch %d is at version %d, not %d: read it again", id, b.Version, version)
 	}
 	if b.Status != want {
-		return nil, p, fault.Errorf(fault.Conflict, "batch %d is %s; this needs it %s", id, b.Status, want)
+		return nil, p, fault.Keyed(fault.Conflict, "batch_state", "batch %d is %s; this needs it %s", id, b.Status, want)
 	}
 	return b, p, nil
 }
@@ -293,7 +293,7 @@ func (s *Service) RejectBatch(ctx context.Context, id BatchID, version int64, no
 	}
 	note = strings.TrimSpace(note)
 	if note == "" {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the batch is sent back"}}
+		return nil, fault.Errorf(fault.Invalid, "invalid decision").WithField("note", "batch_note_required", "give the reason the batch is sent back")
 	}
 	b.Status, b.RejectedBy, b.RejectedAt, b.RejectNote = BatchRejected, p.UserID, s.clock.Now().UTC(), note
 	if err := s.store.UpdateBatch(ctx, b, "reject", nil); err != nil {
@@ -310,7 +310,7 @@ func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*
 		return nil, err
 	}
 	if b.Status != BatchDraft && b.Status != BatchApproved {
-		return nil, fault.Errorf(fault.Conflict, "batch %d is %s: only a draft or approved batch is cancelled", id, b.Status)
+		return nil, fault.Keyed(fault.Conflict, "batch_state", "batch %d is %s: only a draft or approved batch is cancelled", id, b.Status)
 	}
 	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, b.Status)
 	if err != nil {

@@ -646,10 +646,10 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		return nil, auth.NotFound("screening run", id)
 	}
 	if r.SupersededBy != 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
+		return nil, fault.Keyed(fault.Conflict, "screening_superseded", "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
 	}
 	if r.Status != RunProposed || (whole && r.reviewStarted()) {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
+		return nil, fault.Keyed(fault.Conflict, "screening_not_proposed", "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
 	}
 	// The items this review covers: all, or the reviewer's county's.
 	var mine []int
@@ -659,11 +659,11 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		}
 	}
 	if !whole && len(mine) == 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d has no items in %s to review", id, p.Scope)
+		return nil, fault.Keyed(fault.Conflict, "screening_no_items", "screening run %d has no items in %s to review", id, p.Scope)
 	}
 	for _, i := range mine {
 		if it := r.Items[i]; it.ReviewedBy != 0 {
-			return nil, fault.Errorf(fault.Conflict, "the items of %s in screening run %d were reviewed already (by user %d)", p.Scope, id, it.ReviewedBy)
+			return nil, fault.Keyed(fault.Conflict, "screening_reviewed", "the items of %s in screening run %d were reviewed already (by user %d)", p.Scope, id, it.ReviewedBy)
 		}
 	}
 	keep := map[int]bool{}
@@ -677,6 +677,7 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		keep[seq] = true
 	}
 	var pr fault.Problems
+	var missing []int // items left out with no reason
 	for _, seq := range slices.Sorted(maps.Keys(notes)) {
 		switch {
 		case seq < 1 || seq > len(r.Items):
@@ -695,10 +696,17 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 				it.Note = strings.TrimSpace(reason)
 			}
 			if it.Note == "" {
-				pr.Add("reason", "say why the items left out are not accepted (item %d has no reason of its own)", it.Seq)
+				missing = append(missing, it.Seq)
 			}
 		}
 		items = append(items, *it)
+	}
+	if len(missing) > 0 {
+		e, ok := pr.Err("invalid review").(*fault.Error)
+		if !ok {
+			e = fault.Errorf(fault.Invalid, "invalid review")
+		}
+		return nil, e.WithField("reason", "screening_reason_required", "say why the items left out are not accepted (items %s have no reason of their own)", seqList(missing))
 	}
 	if err := pr.Err("invalid review"); err != nil {
 		return nil, err
@@ -715,6 +723,15 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		r.Items = slices.DeleteFunc(r.Items, func(it Item) bool { return !p.Scope.Contains(it.RegionCode) })
 	}
 	return r, nil
+}
+
+// seqList lists sequence numbers for a message: "2, 5".
+func seqList(seqs []int) string {
+	parts := make([]string, len(seqs))
+	for i, s := range seqs {
+		parts[i] = strconv.Itoa(s)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // statusWithCounties is the run's status, with the counties whose items
@@ -766,10 +783,10 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 		return nil, err
 	}
 	if r.SupersededBy != 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
+		return nil, fault.Keyed(fault.Conflict, "screening_superseded", "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
 	}
 	if r.Status != RunProposed && r.Status != RunReviewed {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
+		return nil, fault.Keyed(fault.Conflict, "screening_decided", "screening run %d was %s already", id, r.Status)
 	}
 	if err := auth.SecondUser(p, r.makers(), "screening run %d was made or reviewed by you: another user decides it", id); err != nil {
 		return nil, err
@@ -777,12 +794,12 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 	// A run whose review by county has begun is approved once every
 	// county has reviewed its items; it may be rejected before.
 	if approve && r.Status == RunProposed && r.reviewStarted() {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
+		return nil, fault.Keyed(fault.Conflict, "screening_not_reviewed", "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.now().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
+			return nil, fault.Errorf(fault.Invalid, "invalid decision").WithField("note", "screening_note_required", "give the reason the run is rejected")
 		}
 		r.Status = RunRejected
 		return r, s.store.DecideScreeningRun(ctx, r, nil, nil)

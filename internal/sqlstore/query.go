@@ -105,12 +105,12 @@ func (db *DB) checkUpdated(ctx context.Context, tx *sql.Tx, res sql.Result, tabl
 	var cur int64
 	err = tx.QueryRowContext(ctx, db.q("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&cur)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fault.Errorf(fault.NotFound, "%s %d not found", strings.TrimSuffix(table, "s"), id)
+		return fault.Keyed(fault.NotFound, "not_found", "%s %d not found", strings.TrimSuffix(table, "s"), id)
 	}
 	if err != nil {
 		return err
 	}
-	return fault.Errorf(fault.Conflict, "%s %d was changed by someone else: you have version %d, the current one is %d; reload and try again",
+	return fault.Keyed(fault.Conflict, "version_conflict", "%s %d was changed by someone else: you have version %d, the current one is %d; reload and try again",
 		strings.TrimSuffix(table, "s"), id, version, cur)
 }
 
