@@ -481,7 +481,7 @@ type householdLines struct {
 // eventLine is one step of a case's history in words.
 type eventLine struct {
 	At     string
-	User   string
+	User   staffRef
 	Action string
 	Note   string
 }
@@ -518,8 +518,9 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
 	}
+	staff := c.staff(r.Context(), p.Lang)
 	for _, e := range v.Events {
-		data.Events = append(data.Events, eventLine{At: timeText(p.Lang, c.app.Juris, e.At), User: e.Username, Action: actionText(p.Lang, e.Action), Note: e.Note})
+		data.Events = append(data.Events, eventLine{At: timeText(p.Lang, c.app.Juris, e.At), User: staff.actor(e.UserID, e.Username), Action: actionText(p.Lang, e.Action), Note: e.Note})
 	}
 	if v.TestID != 0 {
 		if data.Test, err = c.testCard(r, p.Lang, v.TestID, data.Household); err != nil {
@@ -978,13 +979,14 @@ type signature struct {
 }
 
 // signatures finds who assessed and who decided a case, from its history.
-func signatures(l Lang, c *Console, v *assistance.CaseView) (assessor, approver signature) {
+func signatures(ctx context.Context, l Lang, c *Console, v *assistance.CaseView) (assessor, approver signature) {
+	staff := c.staff(ctx, l)
 	for _, e := range v.Events {
 		switch {
 		case strings.HasPrefix(e.Action, "assess") || strings.HasPrefix(e.Action, "fast-track"):
-			assessor = signature{User: e.Username, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
+			assessor = signature{User: staff.actor(e.UserID, e.Username).Name, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
 		case e.Action == "approve" || e.Action == "refuse" || strings.HasPrefix(e.Action, "review after the fact"):
-			approver = signature{User: e.Username, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
+			approver = signature{User: staff.actor(e.UserID, e.Username).Name, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
 		}
 	}
 	return assessor, approver
@@ -1020,7 +1022,7 @@ func (c *Console) handleApprovalForm(w http.ResponseWriter, r *http.Request) err
 			data.Explain = c.explanationOf(r, &d)
 		}
 	}
-	data.Assessor, data.Approver = signatures(p.Lang, c, v)
+	data.Assessor, data.Approver = signatures(r.Context(), p.Lang, c, v)
 	p.Data = data
 	c.render(w, r, http.StatusOK, p)
 	return nil

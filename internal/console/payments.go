@@ -248,10 +248,11 @@ type batchPage struct {
 	Flagged             []batchLineRow
 	Changed, First      int
 	From, Next, Total   int
-	CreatedBy, Approved string
+	CreatedBy, Approved staffRef
 	// Rejected names the approver who sent the batch back; Note is the
 	// reason typed in a refused decision form.
-	Rejected, Note       string
+	Rejected             staffRef
+	Note                 string
 	CanApprove           bool
 	CanCancel, CanReturn bool
 	// CanExport shows the export form; ExportWhy says why a post that
@@ -323,12 +324,13 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	b := rv.Batch
 	data := batchPage{Batch: b, Changed: rv.Changed, First: rv.FirstPayments, Total: len(rv.Lines)}
 	data.BankName, data.Today = c.bankLabel(b.BankCode), c.app.Clock.Today()
-	data.CreatedBy = c.staffName(r.Context(), p.Lang, b.CreatedBy)
+	staff := c.staff(r.Context(), p.Lang)
+	data.CreatedBy = staff.id(b.CreatedBy)
 	if b.ApprovedBy != 0 {
-		data.Approved = c.staffName(r.Context(), p.Lang, b.ApprovedBy)
+		data.Approved = staff.id(b.ApprovedBy)
 	}
 	if b.RejectedBy != 0 {
-		data.Rejected = c.staffName(r.Context(), p.Lang, b.RejectedBy)
+		data.Rejected = staff.id(b.RejectedBy)
 	}
 	// Accounts are masked for every post here, as the API's batch view
 	// masks them: the last digits tell a changed account; the bank file
@@ -634,8 +636,8 @@ var paymentMessages = map[string]msg{
 	"payments.flags":                 {"提示", "Flags"},
 	"payments.made_by":               {"制单人", "Made by"},
 	"payments.approved_by":           {"审批人", "Approved by"},
-	"payments.made_line":             {"制单人：%s · %s", "Made by %s · %s"},
-	"payments.approved_line":         {"；审批人：%s · %s", "; approved by %s · %s"},
+	"payments.colon":                 {"：", ": "},
+	"payments.semicolon":             {"；", "; "},
 	"payments.sep":                   {"：", ": "},
 	"payments.lines_title":           {"支付明细", "Lines"},
 	"payments.lines_shown":           {"第 %d 至 %d 笔，共 %d 笔", "Lines %d to %d of %d"},
@@ -643,7 +645,7 @@ var paymentMessages = map[string]msg{
 	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次填写理由后退回制单人：批次作废，其支付指令回到待支付，原因处理后（如新账户经确认）重新制单。", "The approver is not the maker. A batch not to be paid is sent back to its maker with the reason: the batch ends and its instructions are pending again, to be batched anew once the cause is fixed (a changed account confirmed, say)."},
 	"payments.batch.rejected":        {"已退回", "Sent back"},
 	"payments.reject_note":           {"审批意见（退回时必填）", "Note (required to send back)"},
-	"payments.rejected_line":         {"；退回人：%s · %s", "; sent back by %s · %s"},
+	"payments.rejected_by":           {"退回人", "Sent back by"},
 	"payments.rejected_note":         {"退回理由：%s", "Sent back because: %s"},
 	"payments.cancel":                {"撤销批次", "Cancel the batch"},
 	"payments.cancel_hint":           {"撤销后，本批次的支付指令退回待支付。", "Cancelled, the batch's instructions go back to pending."},

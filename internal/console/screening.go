@@ -320,9 +320,12 @@ type screeningRunPage struct {
 	Next         int
 	// CanReview and CanDecide show the review and the decision forms.
 	CanReview, CanDecide bool
-	CreatedBy, DecidedBy string
-	Reason, Note         string
-	Problems             map[string]string
+	CreatedBy, DecidedBy staffRef
+	// Reviewers are who reviewed the run's items: one for a run reviewed
+	// whole, a caseworker per county for a wider run.
+	Reviewers    []staffRef
+	Reason, Note string
+	Problems     map[string]string
 }
 
 // screeningItemRow is one item of a run, named and explained.
@@ -378,9 +381,17 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	}
 	data.CanReview = pr.Can(auth.PermAssistance) && open && run.Status == screening.RunProposed && mine > 0 && !reviewed
 	data.CanDecide = pr.Can(auth.PermApprove) && open
-	data.CreatedBy = c.staffName(r.Context(), p.Lang, run.CreatedBy)
+	staff := c.staff(r.Context(), p.Lang)
+	data.CreatedBy = staff.id(run.CreatedBy)
 	if run.DecidedBy != 0 {
-		data.DecidedBy = c.staffName(r.Context(), p.Lang, run.DecidedBy)
+		data.DecidedBy = staff.id(run.DecidedBy)
+	}
+	seen := map[int64]bool{}
+	for _, it := range run.Items {
+		if it.ReviewedBy != 0 && !seen[it.ReviewedBy] {
+			seen[it.ReviewedBy] = true
+			data.Reviewers = append(data.Reviewers, staff.id(it.ReviewedBy))
+		}
 	}
 	after, _ := strconv.Atoi(r.URL.Query().Get("after"))
 	var page []screening.Item
@@ -524,22 +535,6 @@ func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-// staffName names a user by display name (or username); a system process
-// (user 0 or below) is "the system".
-func (c *Console) staffName(ctx context.Context, l Lang, id int64) string {
-	if id <= 0 {
-		return translate(l, "screening.system")
-	}
-	u, err := c.app.Store.UserByID(ctx, id)
-	if err != nil {
-		return "#" + strconv.FormatInt(id, 10)
-	}
-	if u.DisplayName != "" {
-		return u.DisplayName
-	}
-	return u.Username
-}
-
 // screeningReason says in words why an item is proposed: the amount of a
 // new award, the change of a changed one, or the conditions a stopped
 // award no longer meets, by the policy labels of the run's programme (a
@@ -609,6 +604,7 @@ var screeningMessages = map[string]msg{
 	"screening.job_runs":          {"本任务生成的筛查批次", "The job's runs"},
 	"screening.job_error":         {"任务出错：", "The job failed: "},
 	"screening.job_refresh":       {"页面每 2 秒自动刷新进度。", "The progress refreshes every 2 seconds."},
+	"screening.reviewed_by":       {"复核人", "Reviewed by"},
 	"screening.made_by":           {"发起人", "Made by"},
 	"screening.decided_by":        {"审批人", "Decided by"},
 	"screening.decision_note":     {"审批意见", "Decision note"},
