@@ -645,6 +645,7 @@ var paymentMessages = map[string]msg{
 	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次填写理由后退回制单人：批次作废，其支付指令回到待支付，原因处理后（如新账户经确认）重新制单。", "The approver is not the maker. A batch not to be paid is sent back to its maker with the reason: the batch ends and its instructions are pending again, to be batched anew once the cause is fixed (a changed account confirmed, say)."},
 	"payments.batch.rejected":        {"已退回", "Sent back"},
 	"payments.reject_note":           {"审批意见（退回时必填）", "Note (required to send back)"},
+	"payments.decide":                {"审批", "Decision"},
 	"payments.rejected_by":           {"退回人", "Sent back by"},
 	"payments.rejected_note":         {"退回理由：%s", "Sent back because: %s"},
 	"payments.cancel":                {"撤销批次", "Cancel the batch"},

@@ -298,9 +298,9 @@ func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) error
 		return queryProblem("fund", "%q is not a fund", f.Fund)
 	}
 	switch f.Status {
-	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
+	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled, payment.BatchRejected:
 	default:
-		return queryProblem("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
+		return queryProblem("status", "%q is not draft, approved, exported, settled, cancelled or rejected", f.Status)
 	}
 	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
