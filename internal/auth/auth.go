@@ -264,7 +264,7 @@ func RequireIn(ctx context.Context, perm Permission, code region.Code) (Principa
 // NotFound returns the error of a missing record: kind and key as the
 // store names them when there is no such record ("person 12 not found").
 func NotFound(kind string, key any) error {
-	return fault.Keyed(fault.NotFound, "not_found", "%s %v not found", kind, key)
+	return fault.Errorf(fault.NotFound, "%s %v not found", kind, key)
 }
 
 // RequireFound is RequireIn for a record the caller named by its key or ID

@@ -16,7 +16,6 @@ var faultMessages = map[string]msg{
 	"fault.maker_checker": {"您经办（制作、申请或复核）了此事项，须由另一位有审批权限的用户审批（经办与审批分离）。",
 		"You made, requested or reviewed this: another user with the approval permission decides it (maker-checker)."},
 	"fault.role_forbidden":   {"当前岗位无权执行此操作。", "Your post may not do this."},
-	"fault.not_found":        {"未找到该记录，或它不在您的辖区内。", "Not found, or outside your region."},
 	"fault.version_conflict": {"此记录已被他人修改，请刷新页面后重试。", "Someone else changed this record meanwhile: reload the page and try again."},
 	"fault.batch_state":      {"支付批次 %[1]v 的状态已变化，不能执行此操作，请刷新页面查看。", "Batch %[1]v is no longer in a state for this: reload the page."},
 	"fault.case_state":       {"案件 %[1]v 已不在可办理此环节的状态，请刷新页面查看。", "Case %[1]v is no longer at this step: reload the page."},

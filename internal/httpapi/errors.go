@@ -60,7 +60,7 @@ type problem struct {
 	// Errors names each field at fault, sorted by field.
 	Errors []fieldProblem `json:"errors,omitempty"`
 	// Reason is the stable key of the detail, when it has one.
-	Reason string `json:"reason,omitempty" example:"maker_checker" description:"a stable key of the detail (e.g. maker_checker, not_found, version_conflict) for a client that shows it in its own words; the detail stays the English text"`
+	Reason string `json:"reason,omitempty" example:"maker_checker" description:"a stable key of the detail (e.g. maker_checker, version_conflict, batch_state; never for a record missing or out of scope, which reads the same either way) for a client that shows it in its own words; the detail stays the English text"`
 }
 
 // fieldProblem is what is wrong with one field of the request.

@@ -105,7 +105,7 @@ func (db *DB) checkUpdated(ctx context.Context, tx *sql.Tx, res sql.Result, tabl
 	var cur int64
 	err = tx.QueryRowContext(ctx, db.q("SELECT version FROM "+table+" WHERE id = ?"), id).Scan(&cur)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fault.Keyed(fault.NotFound, "not_found", "%s %d not found", strings.TrimSuffix(table, "s"), id)
+		return fault.Errorf(fault.NotFound, "%s %d not found", strings.TrimSuffix(table, "s"), id)
 	}
 	if err != nil {
 		return err
