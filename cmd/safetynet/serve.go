@@ -69,12 +69,13 @@ type serverConfig struct {
 	// jobLimit is the number of background jobs (screening jobs) run at
 	// once (--jobs; 0: jobs.DefaultLimit); more wait queued.
 	jobLimit int
+	// passwords are the rules of a new password (--min-password-length;
+	// a zero field: its default).
+	passwords auth.PasswordRules
 	// runner runs the background jobs; serve makes it from jobLimit and
 	// shuts it down. nil: the handler makes its own, never shut down (a
 	// test's).
 	runner *jobs.Runner
-	// passwords are the rules of a new password (--min-password-length).
-	passwords auth.PasswordRules
 }
 
 // serverFlags defines the flags of the HTTP server (public URL, trusted
@@ -102,11 +103,11 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.IntVar(&l.AddressFailures, "login-address-failures", dl.AddressFailures, "failed sign-ins from one client address that lock it")
 	fs.DurationVar(&l.Lock, "login-lock", dl.Lock, "first lock; each further lock in a row doubles it")
 	fs.DurationVar(&l.MaxLock, "login-max-lock", dl.MaxLock, "longest lock")
+	fs.IntVar(&sc.passwords.MinLength, "min-password-length", auth.DefaultPasswordRules().MinLength, "least number of characters of a new password (a user's own change, an administrator's new user or reset)")
 	fs.DurationVar(&l.Forget, "login-forget", dl.Forget, "quiet time after which a username's or address's failures are forgotten")
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
 	fs.IntVar(&sc.jobLimit, "jobs", jobs.DefaultLimit, "background jobs (screening jobs) run at once; more wait queued and start when one ends")
-	fs.IntVar(&sc.passwords.MinLength, "min-password-length", auth.DefaultPasswordRules().MinLength, "least number of characters of a new password (a user's own change, an administrator's new user or reset)")
 	fs.IntVar(&sc.idSearchesPerHour, "id-searches-per-hour", registry.DefaultIDSearchesPerHour, "searches by ID number (registrations of a number registered already included) one user may make in an hour before 429")
 	return func() (serverConfig, error) {
 		for _, d := range []time.Duration{t.ReadHeaderTimeout, t.ReadTimeout, t.WriteTimeout, t.IdleTimeout, t.LongWriteTimeout, l.Lock, l.MaxLock, l.Forget, l.HashWait} {
@@ -234,5 +235,5 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 // server flags: the documented default timeouts and sign-in limits.
 func defaultServerConfig() serverConfig {
 	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour,
-		jobLimit: jobs.DefaultLimit, passwords: auth.DefaultPasswordRules()}
+		jobLimit: jobs.DefaultLimit}
 }
