@@ -69,6 +69,9 @@ type serverConfig struct {
 	// jobLimit is the number of background jobs (screening jobs) run at
 	// once (--jobs; 0: jobs.DefaultLimit); more wait queued.
 	jobLimit int
+	// passwords are the rules of a new password (--min-password-length;
+	// a zero field: its default).
+	passwords auth.PasswordRules
 	// runner runs the background jobs; serve makes it from jobLimit and
 	// shuts it down. nil: the handler makes its own, never shut down (a
 	// test's).
@@ -103,6 +106,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.IntVar(&l.AddressFailures, "login-address-failures", dl.AddressFailures, "failed sign-ins from one client address that lock it")
 	fs.DurationVar(&l.Lock, "login-lock", dl.Lock, "first lock; each further lock in a row doubles it")
 	fs.DurationVar(&l.MaxLock, "login-max-lock", dl.MaxLock, "longest lock")
+	fs.IntVar(&sc.passwords.MinLength, "min-password-length", auth.DefaultPasswordRules().MinLength, "least number of characters of a new password (a user's own change, an administrator's new user or reset)")
 	fs.DurationVar(&l.Forget, "login-forget", dl.Forget, "quiet time after which a username's or address's failures are forgotten")
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
@@ -115,8 +119,8 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 				return sc, fmt.Errorf("timeouts and locks must be positive, got %s", d)
 			}
 		}
-		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 || sc.jobLimit <= 0 {
-			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots, --id-searches-per-hour and --jobs must be positive")
+		if l.UserFailures <= 0 || l.AddressFailures <= 0 || l.HashSlots <= 0 || sc.idSearchesPerHour <= 0 || sc.jobLimit <= 0 || sc.passwords.MinLength <= 0 {
+			return sc, errors.New("--login-user-failures, --login-address-failures, --hash-slots, --id-searches-per-hour, --jobs and --min-password-length must be positive")
 		}
 		return sc, nil
 	}
@@ -131,6 +135,9 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 		a.Registry.IDSearchesPerHour = sc.idSearchesPerHour
 	}
 	if err := a.Auth.SetSignInLimits(sc.signIn); err != nil {
+		return nil, nil, err
+	}
+	if err := a.Auth.SetPasswordRules(sc.passwords); err != nil {
 		return nil, nil, err
 	}
 	if sc.sessionKey != nil {

@@ -309,14 +309,14 @@ func (s *Service) loadCase(ctx context.Context, id CaseID, version int64, perm a
 		return nil, p, err
 	}
 	if version != 0 && version != c.Version {
-		return nil, p, fault.Errorf(fault.Conflict, "case %d is at version %d, not %d: read it again", id, c.Version, version)
+		return nil, p, fault.Keyed(fault.Conflict, "version_conflict", "case %d is at version %d, not %d: read it again", id, c.Version, version)
 	}
 	if !slices.Contains(want, c.Status) {
 		ws := make([]string, len(want))
 		for i, w := range want {
 			ws[i] = string(w)
 		}
-		return nil, p, fault.Errorf(fault.Conflict, "case %d is %s; this needs it %s", id, c.Status, strings.Join(ws, " or "))
+		return nil, p, fault.Keyed(fault.Conflict, "case_state", "case %d is %s; this needs it %s", id, c.Status, strings.Join(ws, " or "))
 	}
 	return c, p, nil
 }
@@ -558,7 +558,7 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 	today := s.today()
 	if c.Status == StatusNotice {
 		if today <= c.NoticeTo {
-			return nil, fault.Errorf(fault.Conflict, "case %d is on notice until %s: approve it after that", id, c.NoticeTo)
+			return nil, fault.Keyed(fault.Conflict, "case_on_notice", "case %d is on notice until %s: approve it after that", id, c.NoticeTo)
 		}
 		os, err := s.store.Objections(ctx, id)
 		if err != nil {
@@ -566,7 +566,7 @@ func (s *Service) Approve(ctx context.Context, id CaseID, version int64, note st
 		}
 		for _, o := range os {
 			if o.Outcome == ObjectionPending {
-				return nil, fault.Errorf(fault.Conflict, "objection %d to case %d is not resolved", o.ID, id)
+				return nil, fault.Keyed(fault.Conflict, "case_objection_open", "objection %d to case %d is not resolved", o.ID, id)
 			}
 		}
 	}

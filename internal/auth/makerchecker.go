@@ -14,7 +14,7 @@ import (
 // It is the one place the rule is written; every approval step calls it.
 func SecondUser(p Principal, makers []int64, format string, args ...any) error {
 	if slices.Contains(makers, p.UserID) {
-		return fault.Errorf(fault.Forbidden, format, args...)
+		return fault.Keyed(fault.Forbidden, "maker_checker", format, args...)
 	}
 	return nil
 }

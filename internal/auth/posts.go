@@ -72,15 +72,15 @@ func (s *Service) SetPasswordRules(r PasswordRules) error {
 }
 
 // checkPassword returns what is wrong with password as the new password
-// of username, or "".
-func (s *Service) checkPassword(username, password string) string {
+// of username, or "", and the reason of it for a translation.
+func (s *Service) checkPassword(username, password string) (string, fault.Reason) {
 	if n := len([]rune(password)); n < s.passwords.MinLength {
-		return fmt.Sprintf("must be at least %d characters", s.passwords.MinLength)
+		return fmt.Sprintf("must be at least %d characters", s.passwords.MinLength), fault.Reason{Key: "password_too_short", Args: []any{s.passwords.MinLength}}
 	}
 	if strings.EqualFold(password, username) {
-		return "must not be the username"
+		return "must not be the username", fault.Reason{Key: "password_is_username"}
 	}
-	return ""
+	return "", fault.Reason{}
 }
 
 // checkPost adds to pr, under field (e.g. "posts[0]"), what is wrong with

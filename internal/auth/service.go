@@ -288,15 +288,18 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, current, next, addr str
 		return fault.Errorf(fault.Unauthenticated, "sign in first")
 	}
 	var pr fault.Problems
+	reasons := map[string]fault.Reason{}
 	if current == "" {
 		pr.Add("current", "is required")
 	}
-	if msg := s.checkPassword(p.Username, next); msg != "" {
+	if msg, why := s.checkPassword(p.Username, next); msg != "" {
 		pr.Add("new", "%s", msg)
+		reasons["new"] = why
 	} else if next == current {
 		pr.Add("new", "must differ from the current password")
+		reasons["new"] = fault.Reason{Key: "password_unchanged"}
 	}
-	if err := pr.Err("invalid password change"); err != nil {
+	if err := pr.ErrWith("invalid password change", reasons); err != nil {
 		return err
 	}
 	now := s.clock.Now().UTC()

@@ -94,8 +94,10 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	if msg := ValidateUsername(nu.Username); msg != "" {
 		pr.Add("username", "%s", msg)
 	}
-	if msg := s.checkPassword(nu.Username, nu.Password); msg != "" {
+	reasons := map[string]fault.Reason{}
+	if msg, why := s.checkPassword(nu.Username, nu.Password); msg != "" {
 		pr.Add("password", "%s", msg)
+		reasons["password"] = why
 	}
 	if utf8.RuneCountInString(nu.DisplayName) > 100 {
 		pr.Add("display_name", "must be at most 100 characters")
@@ -121,7 +123,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	case !citizen && nu.PersonID != 0:
 		pr.Add("person_id", "only a citizen account belongs to a person")
 	}
-	if err := pr.Err("invalid user"); err != nil {
+	if err := pr.ErrWith("invalid user", reasons); err != nil {
 		return nil, err
 	}
 	for _, spec := range specs {
@@ -280,8 +282,9 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool) (*Us
 // digest, never the password).
 func (s *Service) ResetPassword(ctx context.Context, id int64, password string, mustChange bool) (*User, error) {
 	return s.changeUser(ctx, id, ActionPasswordReset, true, func(_ Principal, u *User) error {
-		if msg := s.checkPassword(u.Username, password); msg != "" {
-			return &fault.Error{Code: fault.Invalid, Message: "invalid password", Fields: map[string]string{"password": msg}}
+		if msg, why := s.checkPassword(u.Username, password); msg != "" {
+			return &fault.Error{Code: fault.Invalid, Message: "invalid password", Fields: map[string]string{"password": msg},
+				FieldReasons: map[string]fault.Reason{"password": why}}
 		}
 		hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
 		if err != nil {

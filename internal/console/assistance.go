@@ -325,7 +325,7 @@ func (c *Console) handleApply(w http.ResponseWriter, r *http.Request) error {
 		}
 		l := langOf(r)
 		status := http.StatusUnprocessableEntity
-		data := &newCasePage{Form: form, Problems: localProblems(l, faultFields(err))}
+		data := &newCasePage{Form: form, Problems: localProblems(l, faultFieldsIn(l, err))}
 		if code == fault.Conflict {
 			status, data.Message = http.StatusConflict, c.openCaseText(r, l, cs, err)
 			data.OpenCase = c.openCase(r, cs)
@@ -358,7 +358,7 @@ func (c *Console) openCaseText(r *http.Request, l Lang, cs *assistance.Case, err
 	if id := c.openCase(r, cs); id != 0 {
 		return translate(l, "assistance.new.open_case", translate(l, "assistance.programme."+cs.Programme), int64(id))
 	}
-	return faultMessage(err)
+	return faultText(l, err)
 }
 
 // localProblems puts the problems of a form's fields into the page's
@@ -481,7 +481,7 @@ type householdLines struct {
 // eventLine is one step of a case's history in words.
 type eventLine struct {
 	At     string
-	User   string
+	User   staffRef
 	Action string
 	Note   string
 }
@@ -518,8 +518,9 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	if data.Household, err = c.householdCard(r, p.Lang, v.HouseholdID); err != nil {
 		return err
 	}
+	staff := c.staff(r.Context(), p.Lang)
 	for _, e := range v.Events {
-		data.Events = append(data.Events, eventLine{At: timeText(p.Lang, c.app.Juris, e.At), User: e.Username, Action: actionText(p.Lang, e.Action), Note: e.Note})
+		data.Events = append(data.Events, eventLine{At: timeText(p.Lang, c.app.Juris, e.At), User: staff.actor(e.UserID, e.Username), Action: actionText(p.Lang, e.Action), Note: e.Note})
 	}
 	if v.TestID != 0 {
 		if data.Test, err = c.testCard(r, p.Lang, v.TestID, data.Household); err != nil {
@@ -557,13 +558,13 @@ func (c *Console) renderCase(w http.ResponseWriter, r *http.Request, status int,
 		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
 			typed = f
 		}
-		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, localProblems(p.Lang, faultFields(failed)))
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/cases/%d/investigation", id), v.Version, data.Household, typed, localProblems(p.Lang, faultFieldsIn(p.Lang, failed)))
 	}
 	if failed != nil {
-		data.Problems = localProblems(p.Lang, faultFields(failed))
+		data.Problems = localProblems(p.Lang, faultFieldsIn(p.Lang, failed))
 		data.Refusal = c.refusalText(p.Lang, pr, v.Case, r, failed)
 		if generic(p.Lang, data.Refusal) {
-			data.Detail = faultMessage(failed)
+			data.Detail = faultText(p.Lang, failed)
 		}
 	}
 	p.Data = data
@@ -978,13 +979,14 @@ type signature struct {
 }
 
 // signatures finds who assessed and who decided a case, from its history.
-func signatures(l Lang, c *Console, v *assistance.CaseView) (assessor, approver signature) {
+func signatures(ctx context.Context, l Lang, c *Console, v *assistance.CaseView) (assessor, approver signature) {
+	staff := c.staff(ctx, l)
 	for _, e := range v.Events {
 		switch {
 		case strings.HasPrefix(e.Action, "assess") || strings.HasPrefix(e.Action, "fast-track"):
-			assessor = signature{User: e.Username, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
+			assessor = signature{User: staff.actor(e.UserID, e.Username).Name, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
 		case e.Action == "approve" || e.Action == "refuse" || strings.HasPrefix(e.Action, "review after the fact"):
-			approver = signature{User: e.Username, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
+			approver = signature{User: staff.actor(e.UserID, e.Username).Name, At: dateText(l, period.DateOf(e.At.In(c.app.Juris.Zone)))}
 		}
 	}
 	return assessor, approver
@@ -1020,7 +1022,7 @@ func (c *Console) handleApprovalForm(w http.ResponseWriter, r *http.Request) err
 			data.Explain = c.explanationOf(r, &d)
 		}
 	}
-	data.Assessor, data.Approver = signatures(p.Lang, c, v)
+	data.Assessor, data.Approver = signatures(r.Context(), p.Lang, c, v)
 	p.Data = data
 	c.render(w, r, http.StatusOK, p)
 	return nil

@@ -236,14 +236,14 @@ func (c *Console) renderAward(w http.ResponseWriter, r *http.Request, status int
 		if f, ok := r.Context().Value(investigationKey{}).(*investigationForm); ok {
 			typed = f
 		}
-		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/awards/%d/review", id), 0, data.Household, typed, localProblems(p.Lang, faultFields(failed)))
+		data.Means = meansFormOf(p, fmt.Sprintf("/assistance/awards/%d/review", id), 0, data.Household, typed, localProblems(p.Lang, faultFieldsIn(p.Lang, failed)))
 		data.Means.Submit = "assistance.review.submit"
 	}
 	if failed != nil {
-		data.Problems = localProblems(p.Lang, faultFields(failed))
+		data.Problems = localProblems(p.Lang, faultFieldsIn(p.Lang, failed))
 		data.Refusal = c.reviewRefusal(p.Lang, pr, r, failed)
 		if generic(p.Lang, data.Refusal) {
-			data.Detail = faultMessage(failed)
+			data.Detail = faultText(p.Lang, failed)
 		}
 	}
 	p.Data = data

@@ -236,11 +236,15 @@ func TestAssistanceCaseInBrowser(t *testing.T) {
 	// The printable approval form, signed by both.
 	ap.click(`[data-testid=print-form]`)
 	ap.waitFor(`[data-testid=approval-form]`)
-	if got := ap.text(`[data-testid=sign-caseworker]`); got != "cw.changji" {
-		t.Errorf("the form's caseworker is %q", got)
-	}
-	if got := ap.text(`[data-testid=sign-approver]`); got != "approver" {
-		t.Errorf("the form's approver is %q", got)
+	// Signed by name (显示名), not by username.
+	for sel, who := range map[string]string{`[data-testid=sign-caseworker]`: "cw.changji", `[data-testid=sign-approver]`: "approver"} {
+		u, err := s.App.Store.UserByName(t.Context(), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ap.text(sel); got != u.DisplayName {
+			t.Errorf("the form's %s is %q, want %q", sel, got, u.DisplayName)
+		}
 	}
 	if got := ap.text(`[data-testid=form-decision]`); !strings.Contains(got, "已批准") || !strings.Contains(got, strings.TrimSuffix(amount, "（每月）")) {
 		t.Errorf("the form's decision reads %q", got)

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,7 +31,7 @@ const auditPageSize = 50
 type auditLine struct {
 	Seq    int64
 	At     time.Time
-	Actor  string
+	Actor  staffRef
 	Role   string
 	Action string
 	// Code is the action's code, shown when it has no words.
@@ -104,7 +105,7 @@ func (c *Console) handleAudit(w http.ResponseWriter, r *http.Request) error {
 			evs = evs[:auditPageSize]
 			data.Next = evs[len(evs)-1].Seq
 		}
-		data.Rows = c.auditLines(p.Lang, evs)
+		data.Rows = c.auditLines(r.Context(), p.Lang, evs)
 		nq := url.Values{}
 		for _, k := range []string{"actor", "kind", "entity", "action", "from", "to"} {
 			if v := q.Get(k); v != "" {
@@ -135,10 +136,11 @@ func (c *Console) dayStart(pr *fault.Problems, field, s string, plus int) time.T
 }
 
 // auditLines puts events in words.
-func (c *Console) auditLines(l Lang, evs []audit.Event) []auditLine {
+func (c *Console) auditLines(ctx context.Context, l Lang, evs []audit.Event) []auditLine {
 	out := make([]auditLine, 0, len(evs))
+	staff := c.staff(ctx, l)
 	for _, e := range evs {
-		line := auditLine{Seq: e.Seq, At: e.At, Actor: e.Actor.Name, Role: translate(l, "role."+e.Actor.Role), Action: auditActionText(l, e.Action),
+		line := auditLine{Seq: e.Seq, At: e.At, Actor: staff.actor(e.Actor.UserID, e.Actor.Name), Role: translate(l, "role."+e.Actor.Role), Action: auditActionText(l, e.Action),
 			Entity: auditEntityText(l, e.EntityKind) + " " + e.EntityID, Fields: strings.Join(e.Fields, "、")}
 		if _, ok := messages["role."+e.Actor.Role]; !ok {
 			line.Role = translate(l, "audit.role.system")
@@ -245,7 +247,7 @@ func (c *Console) handleAuditReads(w http.ResponseWriter, r *http.Request) error
 				evs = evs[:auditPageSize]
 				data.Next = evs[len(evs)-1].Seq
 			}
-			data.Rows = c.auditLines(p.Lang, evs)
+			data.Rows = c.auditLines(r.Context(), p.Lang, evs)
 		}
 	}
 	p.Data = data

@@ -126,28 +126,28 @@ func (c *Console) serve(w http.ResponseWriter, r *http.Request, h pageHandler) {
 // route and the error) and shown without its detail.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, key := http.StatusInternalServerError, "error.internal"
-	detail := ""
+	detail, l := "", langOf(r)
 	switch fault.CodeOf(err) {
 	case fault.NotFound:
 		status, key = http.StatusNotFound, "error.not_found"
 	case fault.Forbidden:
-		status, key, detail = http.StatusForbidden, "error.forbidden", faultMessage(err)
+		status, key, detail = http.StatusForbidden, "error.forbidden", faultText(l, err)
 	case fault.Invalid:
-		status, key, detail = http.StatusUnprocessableEntity, "error.invalid", faultMessage(err)
+		status, key, detail = http.StatusUnprocessableEntity, "error.invalid", faultText(l, err)
 	case fault.Conflict:
-		status, key, detail = http.StatusConflict, "error.conflict", faultMessage(err)
+		status, key, detail = http.StatusConflict, "error.conflict", faultText(l, err)
 	case fault.Unauthenticated:
 		c.toSignIn(w, r)
 		return
 	case fault.Throttled, fault.Busy:
-		status, key, detail = http.StatusTooManyRequests, "error.too_many", faultMessage(err)
+		status, key, detail = http.StatusTooManyRequests, "error.too_many", faultText(l, err)
 	default:
 		c.logger.LogAttrs(r.Context(), slog.LevelError, "console page failed",
 			slog.String("path_pattern", r.Pattern), slog.String("error", err.Error()))
 	}
 	p := c.newPage(r, "error")
 	p.Title = p.T(key)
-	p.Data = errorPage{Message: p.T(key), Detail: detail, Fields: faultFields(err)}
+	p.Data = errorPage{Message: p.T(key), Detail: detail, Fields: faultFieldsIn(l, err)}
 	c.render(w, r, status, p)
 }
 
@@ -207,7 +207,7 @@ func (c *Console) signedIn(pattern string, h pageHandler, perms []auth.Permissio
 			}
 		}
 		if len(perms) > 0 && !canAny(p, perms) {
-			c.fail(w, r, fault.Errorf(fault.Forbidden, "%s", roleForbidden(p, perms)))
+			c.fail(w, r, fault.Keyed(fault.Forbidden, "role_forbidden", "%s", roleForbidden(p, perms)))
 			return
 		}
 		c.serve(w, r, h)

@@ -2,11 +2,18 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
 )
+
+func init() {
+	register(map[string]msg{
+		"queue.wider_screening_to_review": {"待本辖区复核的上级筛查批次", "Wider screening runs with items here to review"},
+	})
+}
 
 // queueItem is one kind of work on the home page (我的待办): how many wait
 // in the post's scope and where to work on them.
@@ -31,6 +38,7 @@ var queueWork = []struct {
 	{sqlstore.QueueObjections, auth.PermAssistance, "/assistance/cases?objections=pending", false},
 	{sqlstore.QueueReviewsDue, auth.PermAssistance, "/assistance/reviews", false},
 	{sqlstore.QueueScreeningToReview, auth.PermAssistance, "/screening?status=proposed", false},
+	{sqlstore.QueueWiderScreeningToReview, auth.PermAssistance, "/screening#to-review", false},
 	{sqlstore.QueueAlertsDue, auth.PermAssistance, "/monitoring/alerts?state=due", false},
 	{sqlstore.QueueBatchesToExport, auth.PermPayment, "/payments/batches?status=approved", false},
 	{sqlstore.QueueCasesToApprove, auth.PermApprove, "/assistance/cases?status=to_approve", false},
@@ -67,6 +75,19 @@ func (c *Console) handleHome(w http.ResponseWriter, r *http.Request) error {
 	for _, q := range queueWork {
 		if n, ok := counts[q.key]; ok {
 			data.Items = append(data.Items, queueItem{Key: q.key, Count: n, Href: q.href, Urgent: q.urgent && n > 0})
+		}
+	}
+	// The one wider run waiting for the scope's review is linked itself:
+	// its page shows the scope's items and the review form.
+	if counts[sqlstore.QueueWiderScreeningToReview] == 1 {
+		ids, err := c.app.Store.ScreeningRunsToReviewIn(r.Context(), pr.Scope, 1)
+		if err != nil {
+			return err
+		}
+		for i := range data.Items {
+			if data.Items[i].Key == sqlstore.QueueWiderScreeningToReview && len(ids) == 1 {
+				data.Items[i].Href = "/screening/runs/" + strconv.FormatInt(int64(ids[0]), 10)
+			}
 		}
 	}
 	p := c.newPage(r, "home")

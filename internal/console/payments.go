@@ -37,7 +37,7 @@ func (c *Console) paymentRoutes() {
 	c.handle("POST /payments/batches", c.handleCreateBatch, auth.PermPayment)
 	c.handle("GET /payments/batches/{id}", c.handleBatch, read...)
 	c.handle("GET /payments/batches/{id}/sheet", c.handleBatchSheet, read...)
-	c.handle("POST /payments/batches/{id}/decision", c.handleApproveBatch, auth.PermApprove)
+	c.handle("POST /payments/batches/{id}/decision", c.handleDecideBatch, auth.PermApprove)
 	c.handle("POST /payments/batches/{id}/cancellation", c.handleCancelBatch, auth.PermPayment)
 	c.handle("POST /payments/batches/{id}/export", c.handleExportBatch, auth.PermPayment)
 	c.handle("POST /payments/batches/{id}/returns", c.handleBatchReturn, auth.PermPayment)
@@ -50,7 +50,7 @@ const paymentPage = 100
 const returnFileMax = 32 << 20
 
 // batchStatuses are the batch statuses the filter offers.
-var batchStatuses = []payment.BatchStatus{payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled}
+var batchStatuses = []payment.BatchStatus{payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled, payment.BatchRejected}
 
 // paymentsPage is the data of the month's payments page.
 type paymentsPage struct {
@@ -152,7 +152,7 @@ func (c *Console) handleRunPayments(w http.ResponseWriter, r *http.Request) erro
 	}
 	sum, err := c.app.Payments.Generate(r.Context(), m, "")
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (c *Console) handleCreateBatch(w http.ResponseWriter, r *http.Request) erro
 	}
 	b, err := c.app.Payments.CreateBatch(r.Context(), payment.Fund(r.PostFormValue("fund")), r.PostFormValue("bank"), m, "monthly", "")
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showPayments(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -245,10 +245,14 @@ type batchPage struct {
 	Lines    []batchLineRow
 	// Flagged are the lines whose account changed and the first
 	// payments (the approval sheet lists them).
-	Flagged              []batchLineRow
-	Changed, First       int
-	From, Next, Total    int
-	CreatedBy, Approved  string
+	Flagged             []batchLineRow
+	Changed, First      int
+	From, Next, Total   int
+	CreatedBy, Approved staffRef
+	// Rejected names the approver who sent the batch back; Note is the
+	// reason typed in a refused decision form.
+	Rejected             staffRef
+	Note                 string
 	CanApprove           bool
 	CanCancel, CanReturn bool
 	// CanExport shows the export form; ExportWhy says why a post that
@@ -320,9 +324,13 @@ func (c *Console) showBatch(w http.ResponseWriter, r *http.Request, status int, 
 	b := rv.Batch
 	data := batchPage{Batch: b, Changed: rv.Changed, First: rv.FirstPayments, Total: len(rv.Lines)}
 	data.BankName, data.Today = c.bankLabel(b.BankCode), c.app.Clock.Today()
-	data.CreatedBy = c.staffName(r.Context(), p.Lang, b.CreatedBy)
+	staff := c.staff(r.Context(), p.Lang)
+	data.CreatedBy = staff.id(b.CreatedBy)
 	if b.ApprovedBy != 0 {
-		data.Approved = c.staffName(r.Context(), p.Lang, b.ApprovedBy)
+		data.Approved = staff.id(b.ApprovedBy)
+	}
+	if b.RejectedBy != 0 {
+		data.Rejected = staff.id(b.RejectedBy)
 	}
 	// Accounts are masked for every post here, as the API's batch view
 	// masks them: the last digits tell a changed account; the bank file
@@ -381,15 +389,28 @@ func maskedAccount(s string) string {
 	return ids.MaskAccount(s)
 }
 
-// handleApproveBatch approves a draft batch (checker), by an approver who
-// did not make it (the service's rule). A batch is not rejected: one not
-// to be paid is cancelled by its maker.
-func (c *Console) handleApproveBatch(w http.ResponseWriter, r *http.Request) error {
+// handleDecideBatch approves a draft batch (checker), or sends it back
+// to its maker with the note (退回: outcome reject), by an approver who
+// did not make it (the service's rule). A rejection without the note
+// comes back to the form (422).
+func (c *Console) handleDecideBatch(w http.ResponseWriter, r *http.Request) error {
 	id, version, err := batchForm(r)
 	if err != nil {
 		return err
 	}
-	if _, err := c.app.Payments.ApproveBatch(r.Context(), id, version); err != nil {
+	switch r.PostFormValue("outcome") {
+	case "", "approve":
+		_, err = c.app.Payments.ApproveBatch(r.Context(), id, version)
+	case "reject":
+		_, err = c.app.Payments.RejectBatch(r.Context(), id, version, r.PostFormValue("note"))
+	default:
+		err = &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"outcome": "approve or reject"}}
+	}
+	if fault.CodeOf(err) == fault.Invalid {
+		fields := faultFieldsIn(langOf(r), err)
+		return c.showBatch(w, r, http.StatusUnprocessableEntity, "payments_batch", func(d *batchPage) { d.Problems, d.Note = fields, r.PostFormValue("note") })
+	}
+	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, batchPath(id), http.StatusSeeOther)
@@ -615,13 +636,18 @@ var paymentMessages = map[string]msg{
 	"payments.flags":                 {"提示", "Flags"},
 	"payments.made_by":               {"制单人", "Made by"},
 	"payments.approved_by":           {"审批人", "Approved by"},
-	"payments.made_line":             {"制单人：%s · %s", "Made by %s · %s"},
-	"payments.approved_line":         {"；审批人：%s · %s", "; approved by %s · %s"},
+	"payments.colon":                 {"：", ": "},
+	"payments.semicolon":             {"；", "; "},
 	"payments.sep":                   {"：", ": "},
 	"payments.lines_title":           {"支付明细", "Lines"},
 	"payments.lines_shown":           {"第 %d 至 %d 笔，共 %d 笔", "Lines %d to %d of %d"},
 	"payments.approve":               {"审批通过", "Approve"},
-	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次由制单人撤销。", "The approver is not the maker. A batch not to be paid is cancelled by its maker."},
+	"payments.approve_hint":          {"审批人不能是制单人。不同意支付的批次填写理由后退回制单人：批次作废，其支付指令回到待支付，原因处理后（如新账户经确认）重新制单。", "The approver is not the maker. A batch not to be paid is sent back to its maker with the reason: the batch ends and its instructions are pending again, to be batched anew once the cause is fixed (a changed account confirmed, say)."},
+	"payments.batch.rejected":        {"已退回", "Sent back"},
+	"payments.reject_note":           {"审批意见（退回时必填）", "Note (required to send back)"},
+	"payments.decide":                {"审批", "Decision"},
+	"payments.rejected_by":           {"退回人", "Sent back by"},
+	"payments.rejected_note":         {"退回理由：%s", "Sent back because: %s"},
 	"payments.cancel":                {"撤销批次", "Cancel the batch"},
 	"payments.cancel_hint":           {"撤销后，本批次的支付指令退回待支付。", "Cancelled, the batch's instructions go back to pending."},
 	"payments.cancel_confirm":        {"确定撤销本批次吗？", "Cancel this batch?"},

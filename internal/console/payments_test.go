@@ -426,3 +426,55 @@ func TestBatchReturnInBrowser(t *testing.T) {
 	}
 	u.screenshot("batch-returned")
 }
+
+// TestBatchRejection: the approver sends a batch back to its maker (退回)
+// from the batch page: without the note the form comes back (422); with
+// it the batch reads 已退回 with the reason and its instructions are
+// pending again, batched anew by the caseworker. A caseworker may not
+// send a batch back, nor anyone without the CSRF token.
+func TestBatchRejection(t *testing.T) {
+	s := newSite(t)
+	cp := batchWithChangedAccount(t, s)
+	path := fmt.Sprintf("/payments/batches/%d", cp.Batch.ID)
+	reject := func(c *client, note string, csrf bool) (int, string) {
+		v := url.Values{"version": {fmt.Sprint(cp.Batch.Version)}, "outcome": {"reject"}, "note": {note}}
+		if csrf {
+			v.Set("csrf", c.csrf)
+		}
+		return c.postPage(path+"/decision", v)
+	}
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	cw.page(path)
+	if code, _ := reject(cw, "账户待核实", true); code != http.StatusForbidden {
+		t.Errorf("a caseworker sends a batch back: %d, want 403", code)
+	}
+	ap := newClient(t, s)
+	ap.signIn("approver", "/")
+	if _, body := ap.page(path); !strings.Contains(body, `data-testid="reject"`) {
+		t.Error("the approver's batch page has no 退回 button")
+	}
+	if code, _ := reject(ap, "账户待核实", false); code != http.StatusForbidden {
+		t.Errorf("a rejection without the CSRF token = %d, want 403", code)
+	}
+	if code, body := reject(ap, " ", true); code != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="decide-note"`) {
+		t.Errorf("a rejection without the note = %d, want 422 with the form", code)
+	}
+	if b, _ := s.App.Payments.FindBatch(screeningAs(t, s, "approver"), cp.Batch.ID); b.Status != payment.BatchDraft {
+		t.Fatalf("a refused rejection changed the batch: %s", b.Status)
+	}
+	if code, _ := reject(ap, "第1行账户新近变更，请先确认", true); code != http.StatusSeeOther {
+		t.Fatalf("the approver's rejection = %d, want 303", code)
+	}
+	_, body := cw.page(path)
+	if !strings.Contains(body, `data-status="rejected"`) || !strings.Contains(body, "已退回") || !strings.Contains(body, "第1行账户新近变更，请先确认") {
+		t.Errorf("the maker's page of the rejected batch does not read 已退回 with the reason")
+	}
+	if strings.Contains(body, `data-testid="cancel"`) {
+		t.Error("a rejected batch offers its cancellation")
+	}
+	again, err := s.App.Payments.CreateBatch(screeningAs(t, s, "cw.changji"), payment.FundAssistance, cp.Batch.BankCode, cp.Batch.Period, "monthly", "652301")
+	if err != nil || again.Lines != cp.Batch.Lines || again.Total != cp.Batch.Total {
+		t.Errorf("the batch made again after the rejection: %+v, %v; want the %d lines released", again, err, cp.Batch.Lines)
+	}
+}

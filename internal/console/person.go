@@ -274,7 +274,7 @@ type fileBankAccount struct {
 // fileRead is one read of a person's file.
 type fileRead struct {
 	At    time.Time
-	Actor string
+	Actor staffRef
 	Role  string
 }
 
@@ -381,12 +381,12 @@ func (c *Console) handlePersonFile(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	for _, x := range ics {
-		f.Identity = append(f.Identity, c.identityRow(v, x))
+		f.Identity = append(f.Identity, c.identityRow(v, c.staff(ctx, p.Lang), x))
 	}
 	pr, _ := auth.PrincipalFrom(ctx)
 	if pr.Can(auth.PermAuditRead) {
 		f.ShowReads = true
-		if f.Reads, err = c.personReads(ctx, pr, per.ID); err != nil {
+		if f.Reads, err = c.personReads(ctx, p.Lang, pr, per.ID); err != nil {
 			return err
 		}
 	}
@@ -587,12 +587,13 @@ func (c *Console) visibleAlerts(ctx context.Context, h *registry.Household) ([]*
 // personReads returns who read a person's file, newest first, as the
 // audit trail shows it to pr: events of its scope only. Reads by one user
 // in the same second (one page, several records) show once.
-func (c *Console) personReads(ctx context.Context, pr auth.Principal, id registry.PersonID) ([]fileRead, error) {
+func (c *Console) personReads(ctx context.Context, l Lang, pr auth.Principal, id registry.PersonID) ([]fileRead, error) {
 	evs, err := c.app.Store.PersonReads(ctx, id, 200)
 	if err != nil {
 		return nil, err
 	}
 	var out []fileRead
+	staff := c.staff(ctx, l)
 	var last audit.Event
 	for _, e := range evs {
 		if e.RegionCode != "" && !pr.InScope(region.Code(e.RegionCode)) {
@@ -602,7 +603,7 @@ func (c *Console) personReads(ctx context.Context, pr auth.Principal, id registr
 			continue
 		}
 		last = e
-		out = append(out, fileRead{At: e.At, Actor: e.Actor.Name, Role: e.Actor.Role})
+		out = append(out, fileRead{At: e.At, Actor: staff.actor(e.Actor.UserID, e.Actor.Name), Role: e.Actor.Role})
 		if len(out) == personFileRows*2 {
 			break
 		}

@@ -59,8 +59,8 @@ type accountRow struct {
 	WantsPrimary  bool
 	Agent         bool
 	IdentityCheck bool
-	RequestedName string
-	DecidedName   string
+	RequestedName staffRef
+	DecidedName   staffRef
 	Note          string
 	Status        registry.ApprovalStatus
 }
@@ -101,7 +101,7 @@ func (c *Console) renderBankAccounts(w http.ResponseWriter, r *http.Request, sta
 		return err
 	}
 	p := c.newPage(r, "person_accounts")
-	v := c.viewOf(r)
+	v, staff := c.viewOf(r), c.staff(ctx, p.Lang)
 	data := accountsPage{Status: st, CanDecide: p.User.Can(auth.PermApprove) && st == registry.StatusPending, Problems: problems,
 		Statuses: []registry.ApprovalStatus{registry.StatusPending, registry.StatusConfirmed, registry.StatusRejected}}
 	if len(bs) > accountsPerPage {
@@ -111,7 +111,10 @@ func (c *Console) renderBankAccounts(w http.ResponseWriter, r *http.Request, sta
 	for _, b := range bs {
 		row := accountRow{ID: b.ID, OwnerKind: b.OwnerKind, OwnerID: b.OwnerID, Bank: b.BankName, Account: v.Account(b.AccountNo),
 			Holder: b.AccountName, WantsPrimary: b.WantsPrimary || b.Primary, Agent: b.AgentID != 0, IdentityCheck: b.IdentityChangeID != 0,
-			RequestedName: b.RequestedName, DecidedName: b.DecidedName, Note: b.DecisionNote, Status: b.Status}
+			RequestedName: staff.id(b.RequestedBy), Note: b.DecisionNote, Status: b.Status}
+		if b.DecidedBy != 0 {
+			row.DecidedName = staff.id(b.DecidedBy)
+		}
 		switch b.OwnerKind {
 		case registry.OwnerPerson:
 			row.Owner, err = c.insPersonName(ctx, registry.PersonID(b.OwnerID))

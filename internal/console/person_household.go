@@ -110,9 +110,9 @@ type identityChangeRow struct {
 	OldIDNumber   string
 	NewIDNumber   string
 	Reason        string
-	RequestedName string
+	RequestedName staffRef
 	RequestedAt   period.Date
-	DecidedName   string
+	DecidedName   staffRef
 	Note          string
 	Status        registry.ApprovalStatus
 }
@@ -145,7 +145,7 @@ func (c *Console) renderIdentityChanges(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	p := c.newPage(r, "person_identity")
-	v := c.viewOf(r)
+	v, staff := c.viewOf(r), c.staff(r.Context(), p.Lang)
 	data := identityChangesPage{Status: st, CanDecide: p.User.Can(auth.PermApprove) && st == registry.StatusPending,
 		Statuses: []registry.ApprovalStatus{registry.StatusPending, registry.StatusConfirmed, registry.StatusRejected}, Problems: problems}
 	if len(cs) > identityChangesPerPage {
@@ -153,7 +153,7 @@ func (c *Console) renderIdentityChanges(w http.ResponseWriter, r *http.Request, 
 		data.Next = int64(cs[len(cs)-1].ID)
 	}
 	for _, x := range cs {
-		data.Rows = append(data.Rows, c.identityRow(v, x))
+		data.Rows = append(data.Rows, c.identityRow(v, staff, x))
 	}
 	p.Title, p.Active, p.Data = p.T("idchange.title"), "persons", data
 	c.render(w, r, status, p)
@@ -162,9 +162,12 @@ func (c *Console) renderIdentityChanges(w http.ResponseWriter, r *http.Request, 
 
 // identityRow shows an identity change through v: the name and number
 // before and after, where they change.
-func (c *Console) identityRow(v view, x *registry.IdentityChange) identityChangeRow {
+func (c *Console) identityRow(v view, staff *staffBook, x *registry.IdentityChange) identityChangeRow {
 	row := identityChangeRow{ID: x.ID, PersonID: x.PersonID, Name: x.OldName, Reason: x.Reason,
-		RequestedName: x.RequestedName, DecidedName: x.DecidedName, Note: x.DecisionNote, Status: x.Status}
+		RequestedName: staff.id(x.RequestedBy), Note: x.DecisionNote, Status: x.Status}
+	if x.DecidedBy != 0 {
+		row.DecidedName = staff.id(x.DecidedBy)
+	}
 	if !x.RequestedAt.IsZero() {
 		row.RequestedAt = period.DateOf(x.RequestedAt.In(c.app.Juris.Zone))
 	}

@@ -221,7 +221,7 @@ func (c *Console) handleStartScreening(w http.ResponseWriter, r *http.Request) e
 	job, _, err := c.app.Screening.StartJob(r.Context(), m, "")
 	if err != nil {
 		if fault.CodeOf(err) == fault.Invalid {
-			return c.showScreeningRuns(w, r, http.StatusUnprocessableEntity, faultFields(err))
+			return c.showScreeningRuns(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 		}
 		return err
 	}
@@ -320,9 +320,12 @@ type screeningRunPage struct {
 	Next         int
 	// CanReview and CanDecide show the review and the decision forms.
 	CanReview, CanDecide bool
-	CreatedBy, DecidedBy string
-	Reason, Note         string
-	Problems             map[string]string
+	CreatedBy, DecidedBy staffRef
+	// Reviewers are who reviewed the run's items: one for a run reviewed
+	// whole, a caseworker per county for a wider run.
+	Reviewers    []staffRef
+	Reason, Note string
+	Problems     map[string]string
 }
 
 // screeningItemRow is one item of a run, named and explained.
@@ -340,6 +343,10 @@ type screeningItemRow struct {
 	Reviewed   bool
 	Note       string
 	Reviewable bool
+	// Rejected and OwnNote are what the reviewer posted for the item: a
+	// form shown again keeps them.
+	Rejected bool
+	OwnNote  string
 }
 
 // handleScreeningRun shows a run: its counts, the review county by county,
@@ -374,9 +381,17 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	}
 	data.CanReview = pr.Can(auth.PermAssistance) && open && run.Status == screening.RunProposed && mine > 0 && !reviewed
 	data.CanDecide = pr.Can(auth.PermApprove) && open
-	data.CreatedBy = c.staffName(r.Context(), p.Lang, run.CreatedBy)
+	staff := c.staff(r.Context(), p.Lang)
+	data.CreatedBy = staff.id(run.CreatedBy)
 	if run.DecidedBy != 0 {
-		data.DecidedBy = c.staffName(r.Context(), p.Lang, run.DecidedBy)
+		data.DecidedBy = staff.id(run.DecidedBy)
+	}
+	seen := map[int64]bool{}
+	for _, it := range run.Items {
+		if it.ReviewedBy != 0 && !seen[it.ReviewedBy] {
+			seen[it.ReviewedBy] = true
+			data.Reviewers = append(data.Reviewers, staff.id(it.ReviewedBy))
+		}
 	}
 	after, _ := strconv.Atoi(r.URL.Query().Get("after"))
 	var page []screening.Item
@@ -396,7 +411,9 @@ func (c *Console) showScreeningRun(w http.ResponseWriter, r *http.Request, statu
 	for _, it := range page {
 		row := screeningItemRow{Seq: it.Seq, Change: it.Change, PersonID: it.PersonID, Household: it.HouseholdID, Region: it.RegionCode,
 			Amount: it.Amount, OldAmount: it.OldAmount, Reason: c.screeningReason(p.Lang, run, it), Accepted: it.Accepted,
-			Reviewed: it.ReviewedBy != 0, Note: it.Note, Reviewable: data.CanReview && pr.InScope(it.RegionCode)}
+			Reviewed: it.ReviewedBy != 0, Note: it.Note, Reviewable: data.CanReview && pr.InScope(it.RegionCode),
+			OwnNote: r.PostFormValue(itemNoteField(it.Seq))}
+		row.Rejected = slices.Contains(r.PostForm["reject"], strconv.Itoa(it.Seq))
 		if it.PersonID != 0 {
 			row.Name = names.persons[it.PersonID]
 		} else {
@@ -469,9 +486,17 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 			accept = append(accept, it.Seq)
 		}
 	}
-	_, err = c.app.Screening.Review(r.Context(), run.ID, len(rejected) == 0, accept, r.PostFormValue("reason"))
+	// An item left out may have its own reason; the others take the
+	// review's.
+	notes := map[int]string{}
+	for seq := range rejected {
+		if n := strings.TrimSpace(r.PostFormValue(itemNoteField(seq))); n != "" {
+			notes[seq] = n
+		}
+	}
+	_, err = c.app.Screening.Review(r.Context(), run.ID, len(rejected) == 0, accept, r.PostFormValue("reason"), notes)
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
@@ -479,6 +504,9 @@ func (c *Console) handleReviewScreening(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, "/screening/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
+
+// itemNoteField is the review form's field of an item's own reason.
+func itemNoteField(seq int) string { return "note-" + strconv.Itoa(seq) }
 
 // handleDecideScreening approves or rejects a run, by an approver who
 // neither made nor reviewed it (the service's rule); a rejection needs
@@ -498,29 +526,13 @@ func (c *Console) handleDecideScreening(w http.ResponseWriter, r *http.Request) 
 	}
 	_, err = c.app.Screening.Decide(r.Context(), screening.RunID(id), approve, strings.TrimSpace(r.PostFormValue("note")))
 	if fault.CodeOf(err) == fault.Invalid {
-		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFields(err))
+		return c.showScreeningRun(w, r, http.StatusUnprocessableEntity, faultFieldsIn(langOf(r), err))
 	}
 	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/screening/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
-}
-
-// staffName names a user by display name (or username); a system process
-// (user 0 or below) is "the system".
-func (c *Console) staffName(ctx context.Context, l Lang, id int64) string {
-	if id <= 0 {
-		return translate(l, "screening.system")
-	}
-	u, err := c.app.Store.UserByID(ctx, id)
-	if err != nil {
-		return "#" + strconv.FormatInt(id, 10)
-	}
-	if u.DisplayName != "" {
-		return u.DisplayName
-	}
-	return u.Username
 }
 
 // screeningReason says in words why an item is proposed: the amount of a
@@ -592,6 +604,7 @@ var screeningMessages = map[string]msg{
 	"screening.job_runs":          {"本任务生成的筛查批次", "The job's runs"},
 	"screening.job_error":         {"任务出错：", "The job failed: "},
 	"screening.job_refresh":       {"页面每 2 秒自动刷新进度。", "The progress refreshes every 2 seconds."},
+	"screening.reviewed_by":       {"复核人", "Reviewed by"},
 	"screening.made_by":           {"发起人", "Made by"},
 	"screening.decided_by":        {"审批人", "Decided by"},
 	"screening.decision_note":     {"审批意见", "Decision note"},
@@ -619,8 +632,10 @@ var screeningMessages = map[string]msg{
 	"screening.not_reviewed":      {"待复核", "Not reviewed"},
 	"screening.reject_item":       {"不同意", "Reject"},
 	"screening.review":            {"复核", "Review"},
-	"screening.review_hint":       {"默认同意全部条目；勾选“不同意”的条目须填写理由。县市经办员只复核本县市的条目。", "Every item is accepted unless marked rejected, which needs the reason. A county's caseworker reviews the county's items."},
-	"screening.review_reason":     {"不同意的理由", "Why the rejected items are not accepted"},
+	"screening.review_hint":       {"默认同意全部条目；勾选“不同意”的条目须说明理由：可在该条目旁单独填写，未单独填写的使用下方的理由。县市经办员只复核本县市的条目。", "Every item is accepted unless marked rejected, which needs a reason: its own beside the item, or the one below for those without. A county's caseworker reviews the county's items."},
+	"screening.review_reason":     {"不同意的理由（未单独填写理由的条目）", "Why the rejected items are not accepted (those without their own reason)"},
+	"screening.item_note":         {"第%d条不同意的理由", "Why item %d is rejected"},
+	"screening.item_note_hint":    {"该条理由（可选）", "its own reason (optional)"},
 	"screening.review_submit":     {"提交复核", "Submit the review"},
 	"screening.decide":            {"审批", "Decision"},
 	"screening.decide_hint":       {"审批人不能是发起或复核本批次的人。批准后，同意的条目生效；不予批准须填写意见。", "The approver neither made nor reviewed the run. Approved, the accepted items take effect; a rejection needs the note."},

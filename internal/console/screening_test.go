@@ -124,10 +124,11 @@ func TestScreeningRunInBrowser(t *testing.T) {
 	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
 	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=problems]`)
+	u.screenshot("screening-review-refused")
 	if r := careRun(t, s, cwCtx); r.Items[0].ReviewedBy != 0 {
 		t.Fatal("a refused review reviewed items")
 	}
-	u.click(fmt.Sprintf(`[data-testid=reject-%d]`, last))
+	// The form shown again keeps the item ticked: the reason is added.
 	u.run(chromedp.SendKeys(`[data-testid=review-reason]`, "户籍迁出待核实"))
 	followClick(u, `[data-testid=review-submit]`)
 	u.waitFor(`[data-testid=run-status][data-status=reviewed]`)
@@ -408,6 +409,55 @@ func TestScreeningStopReason(t *testing.T) {
 	for _, raw := range []string{"conditions not met", "person_alive", "not in the registry"} {
 		if strings.Contains(body, raw) {
 			t.Errorf("the run page reads %q", raw)
+		}
+	}
+}
+
+// TestScreeningItemNotes: a caseworker leaves items out of a run, one with
+// its own reason and one with the review's reason; without any reason the
+// form comes back (422) keeping what was typed. The run page shows each
+// item's reason.
+func TestScreeningItemNotes(t *testing.T) {
+	s := newSite(t)
+	cwCtx := screeningAs(t, s, "cw.changji")
+	if n := severelyDisable(t, s, cwCtx, "652301", 3); n < 3 {
+		t.Fatalf("%d persons disabled, want 3", n)
+	}
+	if _, err := s.App.Screening.Screen(cwCtx, assistance.ProgDisabilityCare, s.App.Clock.Today().Period(), "652301"); err != nil {
+		t.Fatal(err)
+	}
+	run := careRun(t, s, cwCtx)
+	if len(run.Items) < 3 {
+		t.Fatalf("the run has %d items, want 3 or more", len(run.Items))
+	}
+	path := fmt.Sprintf("/screening/runs/%d", run.ID)
+	cw := newClient(t, s)
+	cw.signIn("cw.changji", "/")
+	cw.page(path)
+	code, body := cw.postPage(path+"/review", url.Values{"csrf": {cw.csrf}, "reject": {"1", "2"}, "note-1": {"户口已迁出待核实"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "户口已迁出待核实") {
+		t.Fatalf("item 2 left out without a reason = %d (want 422 keeping item 1's reason)", code)
+	}
+	if r := careRun(t, s, cwCtx); r.Items[0].ReviewedBy != 0 {
+		t.Fatal("a refused review reviewed items")
+	}
+	if code := cw.post(path+"/review", url.Values{"csrf": {cw.csrf}, "reject": {"1", "2"}, "note-1": {"户口已迁出待核实"}, "reason": {"残疾证待复核"}}); code != http.StatusSeeOther {
+		t.Fatalf("the review = %d, want 303", code)
+	}
+	r := careRun(t, s, cwCtx)
+	want := []struct {
+		accepted bool
+		note     string
+	}{{false, "户口已迁出待核实"}, {false, "残疾证待复核"}, {true, ""}}
+	for i, w := range want {
+		if it := r.Items[i]; it.Accepted != w.accepted || it.Note != w.note {
+			t.Errorf("item %d: accepted %v note %q, want %v %q", it.Seq, it.Accepted, it.Note, w.accepted, w.note)
+		}
+	}
+	_, page := cw.page(path)
+	for _, n := range []string{"户口已迁出待核实", "残疾证待复核"} {
+		if !strings.Contains(page, n) {
+			t.Errorf("the run page does not show the reason %q", n)
 		}
 	}
 }

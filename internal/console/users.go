@@ -168,7 +168,7 @@ func (c *Console) handleCreateUser(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	u, err := c.app.Auth.CreateUser(r.Context(), nu)
-	if fields := faultFields(err); fault.CodeOf(err) == fault.Invalid && fields != nil {
+	if fields := faultFieldsIn(langOf(r), err); fault.CodeOf(err) == fault.Invalid && fields != nil {
 		d.Problems = fields
 		c.renderNewUser(w, r, http.StatusUnprocessableEntity, d)
 		return nil
@@ -216,7 +216,7 @@ func (c *Console) showUser(w http.ResponseWriter, r *http.Request, status int, p
 // userChanged answers a change of a user: back to the user's page, or the
 // page again with the problems beside the fields.
 func (c *Console) userChanged(w http.ResponseWriter, r *http.Request, id int64, err error) error {
-	if fields := faultFields(err); fault.CodeOf(err) == fault.Invalid && fields != nil {
+	if fields := faultFieldsIn(langOf(r), err); fault.CodeOf(err) == fault.Invalid && fields != nil {
 		return c.showUser(w, r, http.StatusUnprocessableEntity, fields)
 	}
 	if err != nil {
@@ -301,7 +301,7 @@ func (c *Console) handleChangePassword(w http.ResponseWriter, r *http.Request) e
 		return nil
 	}
 	err := c.app.Auth.ChangeOwnPassword(r.Context(), r.PostFormValue("current"), next, httpapi.ClientAddress(r))
-	if fields := faultFields(err); fault.CodeOf(err) == fault.Invalid && fields != nil {
+	if fields := faultFieldsIn(langOf(r), err); fault.CodeOf(err) == fault.Invalid && fields != nil {
 		c.renderPassword(w, r, http.StatusUnprocessableEntity, fields)
 		return nil
 	}

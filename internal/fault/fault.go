@@ -45,6 +45,60 @@ type Error struct {
 	// RetryAfter is, for Throttled and Busy, how long the caller should
 	// wait before trying again.
 	RetryAfter time.Duration
+	// Reason, when its Key is set, names the message in a stable way with
+	// its arguments, for an adapter that shows it in the reader's language
+	// (the console); Message stays the English text, of the same
+	// arguments. FieldReasons does the same for some of Fields.
+	Reason       Reason
+	FieldReasons map[string]Reason
+}
+
+// Reason is a stable key of a message, such as "maker_checker", and the
+// arguments its text is formatted with, in the order of the English
+// format. A translation may use any of them by explicit index (%[2]v).
+type Reason struct {
+	Key  string
+	Args []any
+}
+
+// Keyed returns an *Error with the given code, the reason key with args,
+// and the English message format formatted with the same args.
+func Keyed(code Code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Reason: Reason{Key: key, Args: args}}
+}
+
+// WithField adds the problem of field to e, in English (format with args)
+// and by reason key with the same args, and returns e.
+func (e *Error) WithField(field, key, format string, args ...any) *Error {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if e.FieldReasons == nil {
+		e.FieldReasons = map[string]Reason{}
+	}
+	e.Fields[field] = fmt.Sprintf(format, args...)
+	e.FieldReasons[field] = Reason{Key: key, Args: args}
+	return e
+}
+
+// ReasonOf returns the reason of err's first *Error; its Key is "" when
+// it has none (and for internal errors, whose details are not shown).
+func ReasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) && e.Code != Internal {
+		return e.Reason
+	}
+	return Reason{}
+}
+
+// FieldReasonsOf returns the reasons of the field problems of err's first
+// *Error that have one.
+func FieldReasonsOf(err error) map[string]Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.FieldReasons
+	}
+	return nil
 }
 
 // Error implements error.
@@ -150,6 +204,25 @@ func (p Problems) Err(message string) error {
 		return nil
 	}
 	return &Error{Code: Invalid, Message: message, Fields: map[string]string(p)}
+}
+
+// ErrWith is Err, with the reasons of those fields of reasons that have a
+// problem: a field's reason goes with the first problem recorded for it,
+// so give it where that problem is added.
+func (p Problems) ErrWith(message string, reasons map[string]Reason) error {
+	if len(p) == 0 {
+		return nil
+	}
+	e := &Error{Code: Invalid, Message: message, Fields: map[string]string(p)}
+	for f, r := range reasons {
+		if _, ok := p[f]; ok {
+			if e.FieldReasons == nil {
+				e.FieldReasons = map[string]Reason{}
+			}
+			e.FieldReasons[f] = r
+		}
+	}
+	return e
 }
 
 // Limited returns a Throttled error with message whose caller may try

@@ -54,3 +54,23 @@ func TestProblems(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestKeyedReasons(t *testing.T) {
+	err := fmt.Errorf("approve: %w", Keyed(Forbidden, "maker_checker", "batch %d was made by you: another user approves it", 7))
+	if MessageOf(err) != "batch 7 was made by you: another user approves it" || CodeOf(err) != Forbidden {
+		t.Errorf("keyed error: %q %q", MessageOf(err), CodeOf(err))
+	}
+	if r := ReasonOf(err); r.Key != "maker_checker" || len(r.Args) != 1 || r.Args[0] != 7 {
+		t.Errorf("ReasonOf = %+v", r)
+	}
+	if r := ReasonOf(Errorf(Conflict, "plain")); r.Key != "" {
+		t.Errorf("a plain error has reason %+v", r)
+	}
+	if r := ReasonOf(&Error{Code: Internal, Message: "x", Reason: Reason{Key: "k"}}); r.Key != "" {
+		t.Errorf("an internal error shows its reason %+v", r)
+	}
+	e := Errorf(Invalid, "invalid password").WithField("new", "password_too_short", "must be at least %d characters", 12)
+	if e.Fields["new"] != "must be at least 12 characters" || FieldReasonsOf(e)["new"].Key != "password_too_short" || FieldReasonsOf(e)["new"].Args[0] != 12 {
+		t.Errorf("WithField: %+v %+v", e.Fields, e.FieldReasons)
+	}
+}

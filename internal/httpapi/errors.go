@@ -59,6 +59,8 @@ type problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Errors names each field at fault, sorted by field.
 	Errors []fieldProblem `json:"errors,omitempty"`
+	// Reason is the stable key of the detail, when it has one.
+	Reason string `json:"reason,omitempty" example:"maker_checker" description:"a stable key of the detail (e.g. maker_checker, version_conflict, batch_state; never for a record missing or out of scope, which reads the same either way) for a client that shows it in its own words; the detail stays the English text"`
 }
 
 // fieldProblem is what is wrong with one field of the request.
@@ -67,6 +69,7 @@ type fieldProblem struct {
 	// for nested fields, e.g. "members[0].person_id".
 	Field  string `json:"field" example:"id_number" description:"the JSON name of the field or the query parameter at fault, dotted for nested fields (members[0].person_id)"`
 	Detail string `json:"detail" example:"check digit is 4, want 5" description:"why it is at fault"`
+	Reason string `json:"reason,omitempty" example:"password_too_short" description:"a stable key of the detail, when it has one"`
 }
 
 // writeError writes err as an application/problem+json response. The status
@@ -92,6 +95,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status != http.StatusInternalServerError {
 		p.Errors = fieldProblems(fault.FieldsOf(err))
+		reasons := fault.FieldReasonsOf(err)
+		for i := range p.Errors {
+			p.Errors[i].Reason = reasons[p.Errors[i].Field].Key
+		}
+		p.Reason = fault.ReasonOf(err).Key
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="safetynet"`)

@@ -47,7 +47,7 @@ func (s *server) paymentRoutes() []route {
 		{method: "GET", path: "/api/v1/payment-batches/{id}", op: "getPaymentBatch", handler: s.handleGetBatch, tag: "payments",
 			summary: "Read a batch with its lines", params: idParams{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/decision", op: "decidePaymentBatch", handler: s.handleDecideBatch, tag: "payments",
-			summary: "Approve a batch (checker), by an approver who did not make it; a batch is not rejected: its maker cancels it (cancellation)", params: idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: batchResponse{}},
+			summary: "Approve a batch (checker), or reject it with the reason in note: sent back to its maker (status rejected), its instructions pending again to be batched anew; by an approver who did not make it (its maker withdraws it by cancellation)", params: idParams{}, body: decisionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/cancellation", op: "cancelPaymentBatch", handler: s.handleCancelBatch, tag: "payments",
 			summary: "Withdraw a batch not yet exported: its instructions go back to pending", params: idParams{}, body: caseActionRequest{}, status: http.StatusOK, resp: batchResponse{}},
 		{method: "POST", path: "/api/v1/payment-batches/{id}/export", op: "exportPaymentBatch", handler: s.handleExportBatch, tag: "payments",
@@ -255,13 +255,15 @@ type batchResponse struct {
 	Period     string              `json:"period"`
 	Kind       string              `json:"kind"`
 	RegionCode string              `json:"region_code"`
-	Status     string              `json:"status" enum:"draft,approved,exported,settled,cancelled"`
+	Status     string              `json:"status" enum:"draft,approved,exported,settled,cancelled,rejected"`
 	Lines      int                 `json:"lines"`
 	Total      int64               `json:"total"`
 	CreatedBy  int64               `json:"created_by"`
 	ApprovedBy int64               `json:"approved_by,omitempty"`
 	FileSHA256 string              `json:"file_sha256,omitempty"`
 	Version    int64               `json:"version"`
+	RejectedBy int64               `json:"rejected_by,omitempty" description:"the approver who sent the batch back (status rejected)"`
+	RejectNote string              `json:"reject_note,omitempty" description:"why the batch was sent back"`
 	BatchLines []batchLineResponse `json:"batch_lines,omitempty" description:"in single reads: the lines whose account changed first, then in file order"`
 	// ChangedAccounts and FirstPayments count the lines so flagged, in
 	// single reads.
@@ -271,14 +273,15 @@ type batchResponse struct {
 
 func batchOf(b *payment.Batch) batchResponse {
 	return batchResponse{ID: int64(b.ID), Fund: string(b.Fund), BankCode: b.BankCode, Period: b.Period.String(), Kind: b.Kind, RegionCode: string(b.RegionCode),
-		Status: string(b.Status), Lines: b.Lines, Total: int64(b.Total), CreatedBy: b.CreatedBy, ApprovedBy: b.ApprovedBy, FileSHA256: b.FileSHA256, Version: b.Version}
+		Status: string(b.Status), Lines: b.Lines, Total: int64(b.Total), CreatedBy: b.CreatedBy, ApprovedBy: b.ApprovedBy, FileSHA256: b.FileSHA256, Version: b.Version,
+		RejectedBy: b.RejectedBy, RejectNote: b.RejectNote}
 }
 
 type batchListParams struct {
 	Region region.Code  `query:"region" description:"the batches made for this region's subtree; default your scope"`
 	Period period.Month `query:"period"`
 	Fund   string       `query:"fund" enum:"employee_pension,resident_pension,unemployment,work_injury,assistance"`
-	Status string       `query:"status" enum:"draft,approved,exported,settled,cancelled"`
+	Status string       `query:"status" enum:"draft,approved,exported,settled,cancelled,rejected"`
 	// The list is newest first: next_after is the smallest id of a page.
 	pageParams
 }
@@ -295,9 +298,9 @@ func (s *server) handleListBatches(w http.ResponseWriter, r *http.Request) error
 		return queryProblem("fund", "%q is not a fund", f.Fund)
 	}
 	switch f.Status {
-	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled:
+	case "", payment.BatchDraft, payment.BatchApproved, payment.BatchExported, payment.BatchSettled, payment.BatchCancelled, payment.BatchRejected:
 	default:
-		return queryProblem("status", "%q is not draft, approved, exported, settled or cancelled", f.Status)
+		return queryProblem("status", "%q is not draft, approved, exported, settled, cancelled or rejected", f.Status)
 	}
 	bs, err := s.pay.Batches(r.Context(), f)
 	if err != nil {
@@ -380,18 +383,18 @@ func (s *server) batchAction(w http.ResponseWriter, r *http.Request, do func(id 
 }
 
 // handleDecideBatch serves POST /api/v1/payment-batches/{id}/decision:
-// only approve, since a batch a checker will not pay is cancelled by its
-// maker.
+// the approval, or the rejection with its note (退回), by a checker.
 func (s *server) handleDecideBatch(w http.ResponseWriter, r *http.Request) error {
 	p, req, approve, err := bindDecision(r, true)
 	if err != nil {
 		return err
 	}
-	if !approve {
-		return &fault.Error{Code: fault.Invalid, Message: "invalid decision",
-			Fields: map[string]string{"outcome": "a batch is only approved: one not to be paid is cancelled by its maker (POST .../cancellation)"}}
+	if approve {
+		_, err = s.pay.ApproveBatch(r.Context(), payment.BatchID(p.ID), *req.Version)
+	} else {
+		_, err = s.pay.RejectBatch(r.Context(), payment.BatchID(p.ID), *req.Version, req.Note)
 	}
-	if _, err := s.pay.ApproveBatch(r.Context(), payment.BatchID(p.ID), *req.Version); err != nil {
+	if err != nil {
 		return err
 	}
 	return s.replyBatch(w, r, payment.BatchID(p.ID))

@@ -63,9 +63,49 @@ func TestPaymentsAPI(t *testing.T) {
 		want(t, http.StatusCreated).decode(t, &bt)
 	path := fmt.Sprintf("/api/v1/payment-batches/%d", bt.ID)
 	b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve", "version": bt.Version}).problem(t, http.StatusForbidden)
-	// The one decision body: a batch is only approved, and needs the version.
-	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "version": bt.Version, "note": "x"}).
-		problem(t, http.StatusUnprocessableEntity), "outcome")
+	// The one decision body, which needs the version: a rejection (退回)
+	// needs the note, sends the batch back and releases its instructions,
+	// which the maker batches again.
+	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "version": bt.Version}).
+		problem(t, http.StatusUnprocessableEntity), "note")
+	var rejected struct {
+		Status     string `json:"status"`
+		RejectedBy int64  `json:"rejected_by"`
+		RejectNote string `json:"reject_note"`
+	}
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "reject", "version": bt.Version, "note": "第2行账户新近变更，待核实"}).
+		want(t, http.StatusOK).decode(t, &rejected)
+	if rejected.Status != "rejected" || rejected.RejectedBy == 0 || rejected.RejectNote != "第2行账户新近变更，待核实" {
+		t.Fatalf("the rejected batch: %+v", rejected)
+	}
+	// The problem's reason is a stable key beside the English detail.
+	var keyed struct {
+		Detail string `json:"detail"`
+		Reason string `json:"reason"`
+	}
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": bt.Version + 1}).want(t, http.StatusConflict).decode(t, &keyed)
+	if keyed.Reason != "batch_state" || !strings.Contains(keyed.Detail, "is rejected") {
+		t.Errorf("the approval of the rejected batch: %+v, want reason batch_state with the English detail", keyed)
+	}
+	var listed struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	b.do(t, "GET", "/api/v1/payment-batches?status=rejected", "cw1", nil).want(t, http.StatusOK).decode(t, &listed)
+	if len(listed.Items) != 1 || listed.Items[0].ID != bt.ID {
+		t.Errorf("the rejected batches listed: %+v, want batch %d", listed, bt.ID)
+	}
+	b.do(t, "POST", "/api/v1/payment-batches", "cw1", map[string]any{"fund": "employee_pension", "bank_code": "ICBC", "period": "2025-03"}).
+		want(t, http.StatusCreated).decode(t, &bt)
+	if bt.Lines != 3 {
+		t.Fatalf("the batch made again after the rejection has %d lines, want the 3 released", bt.Lines)
+	}
+	path = fmt.Sprintf("/api/v1/payment-batches/%d", bt.ID)
+	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": bt.Version + 5}).want(t, http.StatusConflict).decode(t, &keyed)
+	if keyed.Reason != "version_conflict" {
+		t.Errorf("a stale approval: %+v, want reason version_conflict", keyed)
+	}
 	wantField(t, b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).problem(t, http.StatusUnprocessableEntity), "version")
 	b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve", "version": bt.Version}).want(t, http.StatusOK).decode(t, &bt)
 	b.do(t, "POST", path+"/export", "cw1", map[string]any{"version": bt.Version}).problem(t, http.StatusForbidden)

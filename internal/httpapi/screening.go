@@ -66,7 +66,15 @@ type screeningReviewRequest struct {
 	All bool `json:"all,omitempty" description:"accept every item"`
 	// Accept lists the items accepted, by seq, when not all.
 	Accept []int  `json:"accept,omitempty"`
-	Reason string `json:"reason,omitempty" description:"why the other items are not accepted; required when some are left out"`
+	Reason string `json:"reason,omitempty" description:"why the other items are not accepted: the reason of each item left out without a note of its own; required when one is"`
+	// Notes gives items left out their own reason.
+	Notes []screeningItemNote `json:"notes,omitempty" description:"the reason of single items left out, each by seq; the others take reason"`
+}
+
+// screeningItemNote is the reviewer's reason for leaving one item out.
+type screeningItemNote struct {
+	Seq  int    `json:"seq" required:"true" minimum:"1"`
+	Note string `json:"note" required:"true"`
 }
 
 func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) error {
@@ -74,7 +82,14 @@ func (s *server) handleReviewScreening(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	run, err := s.screen.Review(r.Context(), screening.RunID(p.ID), req.All, req.Accept, req.Reason)
+	var notes map[int]string
+	for _, n := range req.Notes {
+		if notes == nil {
+			notes = map[int]string{}
+		}
+		notes[n.Seq] = n.Note
+	}
+	run, err := s.screen.Review(r.Context(), screening.RunID(p.ID), req.All, req.Accept, req.Reason, notes)
 	if err != nil {
 		return err
 	}

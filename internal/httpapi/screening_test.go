@@ -111,3 +111,47 @@ func TestScreeningAPI(t *testing.T) {
 		t.Errorf("the job's runs are of %v", seen)
 	}
 }
+
+// TestScreeningReviewItemNotes: a review gives an item left out its own
+// reason (notes) instead of the one reason for all; a note for an item
+// the run has not is a 422 naming it.
+func TestScreeningReviewItemNotes(t *testing.T) {
+	b := setup(t)
+	vs := villages(t, "652301", 1)
+	id, err := ids.MakeResidentID("652301", period.MustDate(1938, time.March, 3), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p personJSON
+	b.do(t, "POST", "/api/v1/persons", "cw1", map[string]any{
+		"id_number": id, "name": "马桂兰", "ethnicity": "hui", "hukou_type": "rural", "hukou_region": "652301", "region_code": vs[0],
+	}).want(t, http.StatusCreated).decode(t, &p)
+	b.do(t, "POST", "/api/v1/households", "cw1", map[string]any{
+		"region_code": vs[0], "hukou_type": "rural", "members": []map[string]any{{"person_id": p.ID, "relation": "head"}},
+	}).want(t, http.StatusCreated)
+	month := period.DateOf(time.Now().In(time.FixedZone("CST", 8*3600))).Period().String()
+	var run struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+		Items  []struct {
+			Seq      int    `json:"seq"`
+			Accepted bool   `json:"accepted"`
+			Note     string `json:"note"`
+		} `json:"items"`
+	}
+	b.do(t, "POST", "/api/v1/screenings", "cw1", map[string]any{"programme": "high_age_allowance", "period": month}).
+		want(t, http.StatusCreated).decode(t, &run)
+	if len(run.Items) != 1 {
+		t.Fatalf("the run has %d items, want 1", len(run.Items))
+	}
+	path := fmt.Sprintf("/api/v1/screenings/%d/reviews", run.ID)
+	pb := b.do(t, "POST", path, "cw1", map[string]any{"accept": []int{}, "notes": []map[string]any{{"seq": 5, "note": "无此条"}}}).problem(t, http.StatusUnprocessableEntity)
+	if _, ok := pb.field("notes.5"); !ok {
+		t.Errorf("a note for item 5 of 1: errors %+v do not name notes.5", pb.Errors)
+	}
+	b.do(t, "POST", path, "cw1", map[string]any{"accept": []int{}, "notes": []map[string]any{{"seq": 1, "note": "本人已迁往外省"}}}).
+		want(t, http.StatusOK).decode(t, &run)
+	if run.Status != "reviewed" || run.Items[0].Accepted || run.Items[0].Note != "本人已迁往外省" {
+		t.Errorf("after the review: %+v, want item 1 left out with its own reason", run)
+	}
+}

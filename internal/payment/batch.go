@@ -31,6 +31,9 @@ const (
 	BatchExported  BatchStatus = "exported"  // the bank file was made and the money sent to the bank
 	BatchSettled   BatchStatus = "settled"   // every line returned paid or failed
 	BatchCancelled BatchStatus = "cancelled" // withdrawn before export
+	// BatchRejected is a batch an approver sent back to its maker (退回)
+	// with the reason: its instructions are pending again.
+	BatchRejected BatchStatus = "rejected"
 )
 
 // Batch is a set of instructions of one fund paid through one bank (支付批次).
@@ -52,6 +55,11 @@ type Batch struct {
 	ExportedAt  time.Time    `json:"exported_at,omitzero"`
 	FileSHA256  string       `json:"file_sha256,omitempty"`
 	Version     int64        `json:"version"`
+	// RejectedBy, RejectedAt and RejectNote are the approver who sent the
+	// batch back (BatchRejected), when and why.
+	RejectedBy int64     `json:"rejected_by,omitempty"`
+	RejectedAt time.Time `json:"rejected_at,omitzero"`
+	RejectNote string    `json:"reject_note,omitempty"`
 }
 
 // BatchLine is one line of a batch's bank file: the instruction it pays, at
@@ -243,10 +251,10 @@ func (s *Service) loadBatch(ctx context.Context, id BatchID, version int64, perm
 		return nil, p, err
 	}
 	if version != 0 && version != b.Version {
-		return nil, p, fault.Errorf(fault.Conflict, "batch %d is at version %d, not %d: read it again", id, b.Version, version)
+		return nil, p, fault.Keyed(fault.Conflict, "version_conflict", "batch %d is at version %d, not %d: read it again", id, b.Version, version)
 	}
 	if b.Status != want {
-		return nil, p, fault.Errorf(fault.Conflict, "batch %d is %s; this needs it %s", id, b.Status, want)
+		return nil, p, fault.Keyed(fault.Conflict, "batch_state", "batch %d is %s; this needs it %s", id, b.Status, want)
 	}
 	return b, p, nil
 }
@@ -268,6 +276,32 @@ func (s *Service) ApproveBatch(ctx context.Context, id BatchID, version int64) (
 	return b, nil
 }
 
+// RejectBatch sends a draft batch back to its maker (退回) with the
+// reason, note, which is required: the batch ends rejected and its
+// instructions are pending again, as a cancelled batch's are, to be
+// batched anew once the cause is fixed (a changed account confirmed, say).
+// It is the checker's decision, with the rule of ApproveBatch: the
+// approval permission in the batch's region, and a user other than who
+// made it (the maker withdraws their own batch with CancelBatch).
+func (s *Service) RejectBatch(ctx context.Context, id BatchID, version int64, note string) (*Batch, error) {
+	b, p, err := s.loadBatch(ctx, id, version, auth.PermApprove, BatchDraft)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.SecondUser(p, []int64{b.CreatedBy}, "batch %d was made by you: another user decides it (withdraw it by cancelling)", id); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, fault.Errorf(fault.Invalid, "invalid decision").WithField("note", "batch_note_required", "give the reason the batch is sent back")
+	}
+	b.Status, b.RejectedBy, b.RejectedAt, b.RejectNote = BatchRejected, p.UserID, s.clock.Now().UTC(), note
+	if err := s.store.UpdateBatch(ctx, b, "reject", nil); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // CancelBatch withdraws a batch not yet exported: its instructions go back
 // to pending.
 func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*Batch, error) {
@@ -276,7 +310,7 @@ func (s *Service) CancelBatch(ctx context.Context, id BatchID, version int64) (*
 		return nil, err
 	}
 	if b.Status != BatchDraft && b.Status != BatchApproved {
-		return nil, fault.Errorf(fault.Conflict, "batch %d is %s: only a draft or approved batch is cancelled", id, b.Status)
+		return nil, fault.Keyed(fault.Conflict, "batch_state", "batch %d is %s: only a draft or approved batch is cancelled", id, b.Status)
 	}
 	b, _, err = s.loadBatch(ctx, id, version, auth.PermPayment, b.Status)
 	if err != nil {

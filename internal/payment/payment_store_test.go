@@ -228,3 +228,54 @@ func TestBankReturnProfile(t *testing.T) {
 		t.Errorf("returns %+v", rs)
 	}
 }
+
+// TestRejectBatch: an approver sends a draft batch back (退回) with the
+// reason: the batch is rejected, keeps the note and who sent it back, and
+// its instructions are pending again, batched anew. Its maker (even with
+// the approval permission) and a caseworker may not reject it; without a
+// note nothing changes.
+func TestRejectBatch(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		pb := sqlstoretest.NewPayments(t, open, 5)
+		if _, err := pb.Pay.Generate(pb.CW, pb.M, ""); err != nil {
+			t.Fatal(err)
+		}
+		b, err := pb.Pay.CreateBatch(pb.CW, payment.FundEmployeePension, "ICBC", pb.M, "monthly", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pb.Pay.RejectBatch(pb.CW, b.ID, b.Version, "账户待核实"); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("rejection by a caseworker = %v, want forbidden", err)
+		}
+		if _, err := pb.Pay.RejectBatch(pb.Maker, b.ID, b.Version, "账户待核实"); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("rejection by the batch's maker = %v, want forbidden", err)
+		}
+		if _, err := pb.Pay.RejectBatch(pb.Approver, b.ID, b.Version, "  "); fault.CodeOf(err) != fault.Invalid || fault.FieldsOf(err)["note"] == "" {
+			t.Errorf("rejection without a note = %v, want invalid naming note", err)
+		}
+		if _, err := pb.Pay.RejectBatch(pb.Approver, b.ID, b.Version+1, "账户待核实"); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("rejection of another version = %v, want conflict", err)
+		}
+		got, err := pb.Pay.RejectBatch(pb.Approver, b.ID, b.Version, "第2行账户新近变更，待核实")
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := pb.Pay.FindBatch(pb.CW, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read.Status != payment.BatchRejected || read.RejectNote != "第2行账户新近变更，待核实" || read.RejectedBy == 0 || read.RejectedAt.IsZero() || read.Version != got.Version {
+			t.Errorf("the rejected batch reads %+v", read)
+		}
+		if _, err := pb.Pay.ApproveBatch(pb.Approver, b.ID, read.Version); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("approving a rejected batch = %v, want conflict", err)
+		}
+		again, err := pb.Pay.CreateBatch(pb.CW, payment.FundEmployeePension, "ICBC", pb.M, "monthly", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Lines != b.Lines || again.Total != b.Total {
+			t.Errorf("the batch made again: %d lines %d, want the %d lines %d released", again.Lines, again.Total, b.Lines, b.Total)
+		}
+	})
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -623,13 +625,14 @@ func (s *Service) FindRun(ctx context.Context, id RunID) (*Run, error) {
 
 // Review is a caseworker's review of a proposed run (审核): every
 // item accepted, or only those of accept (by sequence number), the others
-// noted with the reason. A caseworker whose scope covers the run's region
+// noted with their own reason in notes (by sequence number) or, for those
+// without one, with reason. A caseworker whose scope covers the run's region
 // reviews all its items at once; a caseworker of a county inside it (a
 // prefecture-wide run) reviews the items of their county, once: the run is
 // reviewed when every county's items are. The review is the maker's step:
 // an approver who neither made nor reviewed any of the run then decides
 // it.
-func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, reason string) (*Run, error) {
+func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, reason string, notes map[int]string) (*Run, error) {
 	r, err := s.store.ScreeningRun(ctx, id)
 	if err != nil {
 		return nil, err
@@ -643,10 +646,10 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		return nil, auth.NotFound("screening run", id)
 	}
 	if r.SupersededBy != 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
+		return nil, fault.Keyed(fault.Conflict, "screening_superseded", "screening run %d was superseded by run %d: review that one", id, r.SupersededBy)
 	}
 	if r.Status != RunProposed || (whole && r.reviewStarted()) {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
+		return nil, fault.Keyed(fault.Conflict, "screening_not_proposed", "screening run %d is %s: only a proposed run is reviewed, each item once", id, r.statusWithCounties())
 	}
 	// The items this review covers: all, or the reviewer's county's.
 	var mine []int
@@ -656,11 +659,11 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		}
 	}
 	if !whole && len(mine) == 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d has no items in %s to review", id, p.Scope)
+		return nil, fault.Keyed(fault.Conflict, "screening_no_items", "screening run %d has no items in %s to review", id, p.Scope)
 	}
 	for _, i := range mine {
 		if it := r.Items[i]; it.ReviewedBy != 0 {
-			return nil, fault.Errorf(fault.Conflict, "the items of %s in screening run %d were reviewed already (by user %d)", p.Scope, id, it.ReviewedBy)
+			return nil, fault.Keyed(fault.Conflict, "screening_reviewed", "the items of %s in screening run %d were reviewed already (by user %d)", p.Scope, id, it.ReviewedBy)
 		}
 	}
 	keep := map[int]bool{}
@@ -673,17 +676,40 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		}
 		keep[seq] = true
 	}
-	if !all && len(keep) < len(mine) && strings.TrimSpace(reason) == "" {
-		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid review", Fields: map[string]string{"reason": "say why the items left out are not accepted"}}
+	var pr fault.Problems
+	var missing []int // items left out with no reason
+	for _, seq := range slices.Sorted(maps.Keys(notes)) {
+		switch {
+		case seq < 1 || seq > len(r.Items):
+			pr.Add("notes."+strconv.Itoa(seq), "run %d has items 1 to %d, not %d", id, len(r.Items), seq)
+		case !whole && !p.Scope.Contains(r.Items[seq-1].RegionCode):
+			pr.Add("notes."+strconv.Itoa(seq), "item %d is in %s, outside %s: its county reviews it", seq, r.Items[seq-1].RegionCode.County(), p.Scope)
+		}
 	}
 	items := make([]Item, 0, len(mine))
 	for _, i := range mine {
 		it := &r.Items[i]
 		it.Accepted, it.Note, it.ReviewedBy = all || keep[it.Seq], "", p.UserID
 		if !it.Accepted {
-			it.Note = reason
+			// The item's own reason, or the review's for the others.
+			if it.Note = strings.TrimSpace(notes[it.Seq]); it.Note == "" {
+				it.Note = strings.TrimSpace(reason)
+			}
+			if it.Note == "" {
+				missing = append(missing, it.Seq)
+			}
 		}
 		items = append(items, *it)
+	}
+	if len(missing) > 0 {
+		e, ok := pr.Err("invalid review").(*fault.Error)
+		if !ok {
+			e = fault.Errorf(fault.Invalid, "invalid review")
+		}
+		return nil, e.WithField("reason", "screening_reason_required", "say why the items left out are not accepted (items %s have no reason of their own)", seqList(missing))
+	}
+	if err := pr.Err("invalid review"); err != nil {
+		return nil, err
 	}
 	now := s.now().UTC()
 	status, err := s.store.ReviewScreeningItems(ctx, r, items, p.UserID, now)
@@ -697,6 +723,15 @@ func (s *Service) Review(ctx context.Context, id RunID, all bool, accept []int, 
 		r.Items = slices.DeleteFunc(r.Items, func(it Item) bool { return !p.Scope.Contains(it.RegionCode) })
 	}
 	return r, nil
+}
+
+// seqList lists sequence numbers for a message: "2, 5".
+func seqList(seqs []int) string {
+	parts := make([]string, len(seqs))
+	for i, s := range seqs {
+		parts[i] = strconv.Itoa(s)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // statusWithCounties is the run's status, with the counties whose items
@@ -748,10 +783,10 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 		return nil, err
 	}
 	if r.SupersededBy != 0 {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
+		return nil, fault.Keyed(fault.Conflict, "screening_superseded", "screening run %d was superseded by run %d: decide that one", id, r.SupersededBy)
 	}
 	if r.Status != RunProposed && r.Status != RunReviewed {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d was %s already", id, r.Status)
+		return nil, fault.Keyed(fault.Conflict, "screening_decided", "screening run %d was %s already", id, r.Status)
 	}
 	if err := auth.SecondUser(p, r.makers(), "screening run %d was made or reviewed by you: another user decides it", id); err != nil {
 		return nil, err
@@ -759,12 +794,12 @@ func (s *Service) Decide(ctx context.Context, id RunID, approve bool, reason str
 	// A run whose review by county has begun is approved once every
 	// county has reviewed its items; it may be rejected before.
 	if approve && r.Status == RunProposed && r.reviewStarted() {
-		return nil, fault.Errorf(fault.Conflict, "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
+		return nil, fault.Keyed(fault.Conflict, "screening_not_reviewed", "screening run %d is %s: it is approved once every item is reviewed", id, r.statusWithCounties())
 	}
 	r.DecidedBy, r.DecidedAt, r.Reason = p.UserID, s.now().UTC(), reason
 	if !approve {
 		if strings.TrimSpace(reason) == "" {
-			return nil, &fault.Error{Code: fault.Invalid, Message: "invalid decision", Fields: map[string]string{"note": "give the reason the run is rejected"}}
+			return nil, fault.Errorf(fault.Invalid, "invalid decision").WithField("note", "screening_note_required", "give the reason the run is rejected")
 		}
 		r.Status = RunRejected
 		return r, s.store.DecideScreeningRun(ctx, r, nil, nil)

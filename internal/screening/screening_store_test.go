@@ -140,13 +140,13 @@ func TestScreeningReview(t *testing.T) {
 				keep = it.Seq
 			}
 		}
-		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, ""); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "", nil); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("a partial review without a reason = %v, want invalid", err)
 		}
-		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{9}, "x"); fault.CodeOf(err) != fault.Invalid {
+		if _, err := ab.Sc.Review(ab.CW, run.ID, false, []int{9}, "x", nil); fault.CodeOf(err) != fault.Invalid {
 			t.Errorf("accepting item 9 of 2 = %v, want invalid", err)
 		}
-		if run, err = ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked"); err != nil || run.Status != screening.RunReviewed {
+		if run, err = ab.Sc.Review(ab.CW, run.ID, false, []int{keep}, "户籍待核实 registration to be checked", nil); err != nil || run.Status != screening.RunReviewed {
 			t.Fatalf("review: %+v, %v", run, err)
 		}
 		if _, err := ab.Sc.Decide(ab.SameUserAsApprover, run.ID, true, ""); fault.CodeOf(err) != fault.Forbidden {

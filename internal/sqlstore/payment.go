@@ -176,12 +176,13 @@ func (db *DB) Instructions(ctx context.Context, f payment.InstructionFilter) ([]
 // ---- batches
 
 const batchColumns = `id, fund, bank_code, period, kind, region_code, status, lines, total, created_by, created_name, created_at,
-	approved_by, approved_at, exported_at, file_sha256, version`
+	approved_by, approved_at, exported_at, file_sha256, version, rejected_by, rejected_at, reject_note`
 
 func scanBatch(row scanner) (*payment.Batch, error) {
 	b := &payment.Batch{}
 	err := row.Scan(&b.ID, &b.Fund, &b.BankCode, &b.Period, &b.Kind, &b.RegionCode, &b.Status, &b.Lines, &b.Total, &b.CreatedBy, &b.CreatedName,
-		timeCol{&b.CreatedAt}, &b.ApprovedBy, timeCol{&b.ApprovedAt}, timeCol{&b.ExportedAt}, &b.FileSHA256, &b.Version)
+		timeCol{&b.CreatedAt}, &b.ApprovedBy, timeCol{&b.ApprovedAt}, timeCol{&b.ExportedAt}, &b.FileSHA256, &b.Version,
+		&b.RejectedBy, timeCol{&b.RejectedAt}, &b.RejectNote)
 	return b, err
 }
 
@@ -274,15 +275,19 @@ func (db *DB) Batches(ctx context.Context, f payment.BatchFilter) ([]*payment.Ba
 // instructions back to pending, its lines removed.
 func (db *DB) UpdateBatch(ctx context.Context, b *payment.Batch, action string, entries []payment.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var approved, exported any
+		var approved, exported, rejected any
 		if !b.ApprovedAt.IsZero() {
 			approved = db.ts(b.ApprovedAt)
 		}
 		if !b.ExportedAt.IsZero() {
 			exported = db.ts(b.ExportedAt)
 		}
+		if !b.RejectedAt.IsZero() {
+			rejected = db.ts(b.RejectedAt)
+		}
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE payment_batches SET status = ?, approved_by = ?, approved_at = ?, exported_at = ?, file_sha256 = ?,
-			version = version + 1 WHERE id = ? AND version = ?`), string(b.Status), b.ApprovedBy, approved, exported, b.FileSHA256, int64(b.ID), b.Version)
+			rejected_by = ?, rejected_at = ?, reject_note = ?, version = version + 1 WHERE id = ? AND version = ?`),
+			string(b.Status), b.ApprovedBy, approved, exported, b.FileSHA256, b.RejectedBy, rejected, b.RejectNote, int64(b.ID), b.Version)
 		if err != nil {
 			return fmt.Errorf("update batch %d: %w", b.ID, err)
 		}
@@ -290,7 +295,9 @@ func (db *DB) UpdateBatch(ctx context.Context, b *payment.Batch, action string, 
 			return err
 		}
 		b.Version++
-		if b.Status == payment.BatchCancelled {
+		// A batch cancelled by its maker or rejected by an approver lets
+		// go of its instructions: pending again, to be batched anew.
+		if b.Status == payment.BatchCancelled || b.Status == payment.BatchRejected {
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE payment_instructions SET status = 'pending', batch_id = 0, attempts = attempts - 1,
 				version = version + 1 WHERE batch_id = ? AND status = 'batched'`), int64(b.ID)); err != nil {
 				return err

@@ -110,7 +110,7 @@ func (db *DB) checkUpdated(ctx context.Context, tx *sql.Tx, res sql.Result, tabl
 	if err != nil {
 		return err
 	}
-	return fault.Errorf(fault.Conflict, "%s %d was changed by someone else: you have version %d, the current one is %d; reload and try again",
+	return fault.Keyed(fault.Conflict, "version_conflict", "%s %d was changed by someone else: you have version %d, the current one is %d; reload and try again",
 		strings.TrimSuffix(table, "s"), id, version, cur)
 }
 

@@ -21,16 +21,20 @@ const (
 	QueueObjections         QueueKey = "objections"           // objections to a public notice not yet resolved
 	QueueReviewsDue         QueueKey = "reviews_due"          // active 低保/特困 awards due for review
 	QueueScreeningToReview  QueueKey = "screening_to_review"  // screening runs waiting for a caseworker's review
-	QueueAlertsDue          QueueKey = "alerts_due"           // alerts not yet disposed of, before their due date
-	QueueAlertsOverdue      QueueKey = "alerts_overdue"       // alerts not disposed of by their due date
-	QueueCasesToApprove     QueueKey = "cases_to_approve"     // cases proposed, or whose public notice has ended
-	QueueFastTrackToReview  QueueKey = "fast_track_to_review" // emergency grants waiting for the review after the fact
-	QueueScreeningToDecide  QueueKey = "screening_to_decide"  // reviewed screening runs waiting for a second user
-	QueueReviewProposals    QueueKey = "review_proposals"     // review proposals (change or stop) waiting for a second user
-	QueueBatchesToApprove   QueueKey = "batches_to_approve"   // payment batches made, waiting for approval
-	QueueBatchesToExport    QueueKey = "batches_to_export"    // approved batches whose bank file is not made yet
-	QueueAccountsToConfirm  QueueKey = "accounts_to_confirm"  // bank accounts requested, waiting for a second user
-	QueueIdentityChanges    QueueKey = "identity_changes"     // changes of name or ID number waiting for a second user
+	// QueueWiderScreeningToReview counts the runs of a wider region (the
+	// prefecture's, seen from a county) with items of the scope that wait
+	// for its review: the county reviews its part of them, once.
+	QueueWiderScreeningToReview QueueKey = "wider_screening_to_review"
+	QueueAlertsDue              QueueKey = "alerts_due"           // alerts not yet disposed of, before their due date
+	QueueAlertsOverdue          QueueKey = "alerts_overdue"       // alerts not disposed of by their due date
+	QueueCasesToApprove         QueueKey = "cases_to_approve"     // cases proposed, or whose public notice has ended
+	QueueFastTrackToReview      QueueKey = "fast_track_to_review" // emergency grants waiting for the review after the fact
+	QueueScreeningToDecide      QueueKey = "screening_to_decide"  // reviewed screening runs waiting for a second user
+	QueueReviewProposals        QueueKey = "review_proposals"     // review proposals (change or stop) waiting for a second user
+	QueueBatchesToApprove       QueueKey = "batches_to_approve"   // payment batches made, waiting for approval
+	QueueBatchesToExport        QueueKey = "batches_to_export"    // approved batches whose bank file is not made yet
+	QueueAccountsToConfirm      QueueKey = "accounts_to_confirm"  // bank accounts requested, waiting for a second user
+	QueueIdentityChanges        QueueKey = "identity_changes"     // changes of name or ID number waiting for a second user
 )
 
 // queueCounts are the count of each kind of work: the table, its region
@@ -70,6 +74,11 @@ func (db *DB) WorkQueue(ctx context.Context, code region.Code, asOf period.Date,
 	var cols []string
 	var args []any
 	for _, k := range keys {
+		if k == QueueWiderScreeningToReview {
+			col, a := widerRunsToReview(code)
+			cols, args = append(cols, col), append(args, a...)
+			continue
+		}
 		q, ok := queueCounts[k]
 		if !ok {
 			return nil, fmt.Errorf("no such kind of work %q", k)
@@ -95,9 +104,33 @@ func (db *DB) WorkQueue(ctx context.Context, code region.Code, asOf period.Date,
 	return out, nil
 }
 
+// widerRunsToReview is the count of QueueWiderScreeningToReview in the
+// scope code, as a column of WorkQueue's query, and its arguments: the
+// proposed runs of the regions above code (at most three: a township's
+// county, prefecture and province) with an item in code's subtree not yet
+// reviewed. The runs are found among the open ones of those regions, and
+// only their own items are read, by the items' primary key (run_id, seq)
+// until the first one unreviewed in the scope: a run's items, never the
+// whole table. ScreeningRunsToReviewIn lists the same runs.
+func widerRunsToReview(code region.Code) (string, []any) {
+	var args []any
+	for c := code.Parent(); c != ""; c = c.Parent() {
+		args = append(args, string(c))
+	}
+	if len(args) == 0 {
+		return "0", nil
+	}
+	lo, hi := code.Range()
+	args = append(args, lo, hi)
+	return `(SELECT COUNT(*) FROM screening_runs r
+		WHERE r.region_code IN (?` + strings.Repeat(", ?", len(args)-3) + `) AND r.status = 'proposed' AND r.superseded_by = 0
+			AND EXISTS (SELECT 1 FROM screening_items i WHERE i.run_id = r.id AND i.region_code >= ? AND i.region_code < ? AND i.reviewed_by = 0))`, args
+}
+
 // QueueKeys returns every kind of work, in a stable order.
 func QueueKeys() []QueueKey {
-	ks := make([]QueueKey, 0, len(queueCounts))
+	ks := make([]QueueKey, 0, len(queueCounts)+1)
+	ks = append(ks, QueueWiderScreeningToReview)
 	for k := range queueCounts {
 		ks = append(ks, k)
 	}
