@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"safetynet/internal/app"
+	"safetynet/internal/payment"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
@@ -36,6 +37,17 @@ func BenchmarkConsolePages(b *testing.B) {
 		b.Fatalf("no person in 652301: %v", err)
 	}
 	person := strconv.FormatInt(int64(ps[0].ID), 10)
+	hs, err := s.App.Registry.Households(ctx, registry.HouseholdFilter{PersonID: ps[0].ID, Page: registry.Page{Limit: 1}})
+	if err != nil || len(hs) == 0 {
+		b.Fatalf("no household of person %s: %v", person, err)
+	}
+	// The newest batch of the prefecture.
+	bs, err := s.App.Payments.Batches(ctx, payment.BatchFilter{Limit: 1})
+	if err != nil || len(bs) == 0 {
+		b.Fatalf("no payment batch: %v", err)
+	}
+	household := strconv.FormatInt(int64(hs[0].ID), 10)
+	batch := strconv.FormatInt(int64(bs[0].ID), 10)
 	pages := []struct{ name, user, path string }{
 		{"home/county-caseworker", "cw.changji", "/"},
 		{"home/prefecture-approver", "approver", "/"},
@@ -46,6 +58,18 @@ func BenchmarkConsolePages(b *testing.B) {
 		{"assistance-cases", "approver", "/assistance/cases"},
 		{"monitoring", "cw.changji", "/monitoring"},
 		{"payment-batches", "approver", "/payments/batches"},
+		{"payment-batch", "approver", "/payments/batches/" + batch},
+		{"payment-runs", "approver", "/payments"},
+		{"household", "cw.changji", "/households/" + household},
+		{"assistance-reviews", "cw.changji", "/assistance/reviews"},
+		{"screening", "cw.changji", "/screening"},
+		{"monitoring-alerts", "cw.changji", "/monitoring/alerts"},
+		{"insurance-arrears", "cw.changji", "/insurance/arrears"},
+		{"insurance-awards", "cw.changji", "/insurance/awards"},
+		{"insurance-payroll", "cw.changji", "/insurance/payroll"},
+		{"accounts-to-confirm", "approver", "/persons/accounts"},
+		{"audit", "auditor", "/audit"},
+		{"users", "admin", "/users"},
 	}
 	tokens := map[string]string{}
 	for _, p := range pages {
