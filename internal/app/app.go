@@ -62,6 +62,9 @@ type App struct {
 	Payments   *payment.Service
 	Auth       *auth.Service
 
+	// Deaths settles the deaths of insured persons (身后事).
+	Deaths *insurance.Deaths
+
 	opts Options
 }
 
@@ -84,6 +87,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Pensions = insurance.NewPensions(db, db, pk, clk)
 	a.Benefits = insurance.NewBenefits(db, db, pk, clk)
 	a.Refunds = insurance.NewRefunds(db, pk, clk)
+	a.Deaths = insurance.NewDeaths(db, db, pk, clk)
 	a.Assistance = assistance.NewService(db, db, db, pk, j, clk)
 	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)
