@@ -74,6 +74,7 @@ type server struct {
 	jobs    *jobs.Runner
 	pay     *payment.Service
 	ref     *insurance.Refunds
+	deaths  *insurance.Deaths
 	au      *auth.Service
 	mon     *monitoring.Service
 	aud     AuditReader
@@ -107,6 +108,8 @@ type Services struct {
 	Payments *payment.Service
 	// Refunds runs the job-stabilisation refund.
 	Refunds *insurance.Refunds
+	// Deaths settles the deaths of insured persons (身后事).
+	Deaths *insurance.Deaths
 	// Screening screens for the allowances paid with no application and
 	// runs screening jobs.
 	Screening *screening.Service
@@ -128,7 +131,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
-	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil {
+	s.deaths = svc.Deaths
+	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil || s.deaths == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

@@ -58,6 +58,7 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Monitoring: a.Monitoring,
 		Payments:   a.Payments,
 		Refunds:    a.Refunds,
+		Deaths:     a.Deaths,
 		Screening:  a.Screening,
 		Jobs:       cfg.Jobs,
 	})
