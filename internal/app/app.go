@@ -64,6 +64,8 @@ type App struct {
 
 	// Deaths settles the deaths of insured persons (身后事).
 	Deaths *insurance.Deaths
+	// Closings closes employers (单位注销).
+	Closings *insurance.Closings
 
 	opts Options
 }
@@ -88,6 +90,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Benefits = insurance.NewBenefits(db, db, pk, clk)
 	a.Refunds = insurance.NewRefunds(db, pk, clk)
 	a.Deaths = insurance.NewDeaths(db, db, pk, clk)
+	a.Closings = insurance.NewClosings(db, db, clk)
 	a.Assistance = assistance.NewService(db, db, db, pk, j, clk)
 	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)

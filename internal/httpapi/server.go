@@ -75,6 +75,7 @@ type server struct {
 	pay     *payment.Service
 	ref     *insurance.Refunds
 	deaths  *insurance.Deaths
+	closing *insurance.Closings
 	au      *auth.Service
 	mon     *monitoring.Service
 	aud     AuditReader
@@ -110,6 +111,8 @@ type Services struct {
 	Refunds *insurance.Refunds
 	// Deaths settles the deaths of insured persons (身后事).
 	Deaths *insurance.Deaths
+	// Closings closes employers (单位注销).
+	Closings *insurance.Closings
 	// Screening screens for the allowances paid with no application and
 	// runs screening jobs.
 	Screening *screening.Service
@@ -131,8 +134,8 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s := &server{logger: logger.With("component", "httpapi"), cfg: cfg, reg: svc.Registry, ins: svc.Insurance,
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
-	s.deaths = svc.Deaths
-	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil || s.deaths == nil {
+	s.deaths, s.closing = svc.Deaths, svc.Closings
+	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.mon == nil || s.pay == nil || s.ref == nil || s.deaths == nil || s.closing == nil {
 		return nil, errors.New("every service is required")
 	}
 	if s.pol.Package == nil || s.pol.PopulationFunc == nil {

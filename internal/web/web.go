@@ -59,6 +59,7 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Payments:   a.Payments,
 		Refunds:    a.Refunds,
 		Deaths:     a.Deaths,
+		Closings:   a.Closings,
 		Screening:  a.Screening,
 		Jobs:       cfg.Jobs,
 	})
