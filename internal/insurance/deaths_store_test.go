@@ -88,6 +88,23 @@ func TestDeathOfRetiree(t *testing.T) {
 		}
 		overpaid := overs[0].Amount + overs[1].Amount
 		s := survivor(t, pb, p, 2, true)
+		// The household (the deceased and the survivor) has a 低保 award due
+		// for review in 2027, and the deceased a high-age allowance.
+		h := &registry.Household{RegionCode: v, HukouType: registry.HukouUrban, Members: []registry.Member{
+			{PersonID: p.ID, Relation: registry.RelHead}, {PersonID: s.ID, Relation: registry.RelSpouse}}}
+		if err := pb.Svc.CreateHousehold(pb.Ctx, h); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			fmt.Sprintf(`INSERT INTO assistance_awards (id, programme, kind, household_id, region_code, amount, start_month, status, review_due, created_by, created_at)
+				VALUES (501, 'dibao', 'monthly', %d, '%s', 50000, '2026-01', 'active', '2027-01-01', 't', '2026-01-01T00:00:00Z')`, h.ID, v),
+			fmt.Sprintf(`INSERT INTO assistance_awards (id, programme, kind, person_id, region_code, amount, start_month, status, created_by, created_at)
+				VALUES (502, 'high_age_allowance', 'monthly', %d, '%s', 5000, '2026-01', 'active', 't', '2026-01-01T00:00:00Z')`, p.ID, v),
+		} {
+			if err := pb.DB.ExecRaw(pb.Ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		d, err := pb.App.Deaths.Propose(cw, insurance.DeathRequest{PersonID: p.ID, SurvivorID: s.ID})
 		if err != nil {
@@ -171,6 +188,15 @@ func TestDeathOfRetiree(t *testing.T) {
 		}
 		if aw, _ := pb.Pen.FindAward(pb.Ctx, a.ID); aw.Status != insurance.AwardStopped || aw.StopMonth != period.NewMonth(2026, time.July) {
 			t.Errorf("award %s stop %s", aw.Status, aw.StopMonth)
+		}
+		// Assistance: the household's 低保 is due for review on the first
+		// day of the month after the death; the allowance ended with it.
+		var due, status, end string
+		if err := pb.DB.QueryRowRaw(pb.Ctx, `SELECT CAST(review_due AS TEXT) FROM assistance_awards WHERE id = 501`).Scan(&due); err != nil || !strings.HasPrefix(due, "2026-08-01") {
+			t.Errorf("review of the household's award: %q, %v, want 2026-08-01", due, err)
+		}
+		if err := pb.DB.QueryRowRaw(pb.Ctx, `SELECT status, end_month FROM assistance_awards WHERE id = 502`).Scan(&status, &end); err != nil || status != "stopped" || end != "2026-07" {
+			t.Errorf("the deceased's allowance: %s to %s, %v, want stopped with 2026-07", status, end, err)
 		}
 		if n := sqlstoretest.AuditActions(t, pb.DB); n["death_settlement.propose"] != 1 || n["death_settlement.approve"] != 1 {
 			t.Errorf("audit %v", n)
