@@ -137,15 +137,18 @@ type DeathFacts struct {
 	// EmployeeMonths counts the months with an individual employee-pension
 	// contribution paid.
 	EmployeeMonths int
-	// Overpayments are the person's outstanding overpayments, by period.
+	// Overpayments are the person's outstanding overpayments and the
+	// regular months a pension not stopped yet paid after the month of
+	// death (the payroll records them when it stops the award), by
+	// period.
 	Overpayments []Overpayment
 }
 
 // DeathStore keeps death settlements.
 type DeathStore interface {
-	// DeathFacts reads a person's accounts, contributions and outstanding
-	// overpayments.
-	DeathFacts(ctx context.Context, personID registry.PersonID) (*DeathFacts, error)
+	// DeathFacts reads a person's accounts, contributions and the pension
+	// paid after death, the last month alive.
+	DeathFacts(ctx context.Context, personID registry.PersonID, death period.Month) (*DeathFacts, error)
 	// Enrolments lists enrolments matching f, by key.
 	Enrolments(ctx context.Context, f EnrolmentFilter) ([]*Enrolment, error)
 	// Awards lists awards matching f, by key, without their decisions.
@@ -160,8 +163,10 @@ type DeathStore interface {
 	// DecideDeathSettlement stores the decision on a proposed settlement
 	// (Conflict when it is no longer proposed at d.Version) in one
 	// transaction with its audit event. Approved, in the same transaction:
-	// Conflict when the person's outstanding overpayments are no longer
-	// those of d.Detail; the person's pension awards stopped with the
+	// the months paid after the death not recorded as overpayments yet
+	// recorded (as the payroll does when it stops an award), then Conflict
+	// when the person's outstanding overpayments are no longer those of
+	// d.Detail; the person's pension awards stopped with the
 	// month of death (those not stopped yet), the overpayments d recovers
 	// marked recovered, the person's own assistance awards stopped with
 	// the month of death and the household's awards due for review on the
@@ -261,7 +266,7 @@ func (s *Deaths) compute(ctx context.Context, p *registry.Person, diedAtWork boo
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.store.DeathFacts(ctx, p.ID)
+	facts, err := s.store.DeathFacts(ctx, p.ID, dm)
 	if err != nil {
 		return nil, err
 	}

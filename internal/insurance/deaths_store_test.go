@@ -354,3 +354,47 @@ func boolLit(db *sqlstore.DB) string {
 	}
 	return "1"
 }
+
+// TestDeathBeforeThePayrollStops: a death recorded after the months paid
+// past it, settled before any payroll run stopped the award: the months
+// are found, recovered, and the award stopped by the settlement.
+func TestDeathBeforeThePayrollStops(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		pb := sqlstoretest.NewPensions(t, open)
+		cw, approver, _ := deathUsers()
+		a := pb.EmployeeAward(t, sqlstoretest.Village(t, "652301", 4), period.MustDate(1964, time.December, 5), 9, period.NewMonth(2026, time.July))
+		for m := period.NewMonth(2026, time.July); m <= period.NewMonth(2026, time.September); m = m.Add(1) {
+			if _, err := pb.Pen.Payroll(pb.Ctx, m, "652301"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := pb.Svc.Person(pb.Ctx, a.PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recordDeath(t, pb, p, period.MustDate(2026, time.July, 20))
+		s := survivor(t, pb, p, 10, true)
+		d, err := pb.App.Deaths.Propose(cw, insurance.DeathRequest{PersonID: p.ID, SurvivorID: s.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Overpayment != 2*a.Amount || d.Recovered != 2*a.Amount || len(d.Detail.Overpayments) != 2 {
+			t.Fatalf("overpayment %s recovered %s (%+v), want August and September, 2 × %s", d.Overpayment, d.Recovered, d.Detail.Overpayments, a.Amount)
+		}
+		if _, err := pb.App.Deaths.Decide(approver, d.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if aw, _ := pb.Pen.FindAward(pb.Ctx, a.ID); aw.Status != insurance.AwardStopped || aw.StopMonth != period.NewMonth(2026, time.July) {
+			t.Errorf("award %s stop %s", aw.Status, aw.StopMonth)
+		}
+		all, err := pb.Pen.Overpayments(pb.Ctx, "652301", "")
+		if err != nil || len(all) != 2 || all[0].Status != insurance.OverpaymentRecovered || all[1].Status != insurance.OverpaymentRecovered {
+			t.Fatalf("overpayments %+v, %v: want two, recovered", all, err)
+		}
+		// The payroll after it finds the award stopped: nothing new.
+		s2, err := pb.Pen.Payroll(pb.Ctx, period.NewMonth(2026, time.October), "652301")
+		if err != nil || s2.Stopped != 0 || len(s2.Overpayments) != 0 {
+			t.Fatalf("October run %+v, %v", s2, err)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/payment"
+	"safetynet/internal/period"
 	"safetynet/internal/region"
 	"safetynet/internal/registry"
 )
@@ -20,8 +21,10 @@ var _ insurance.DeathStore = (*DB)(nil)
 // DeathFacts implements insurance.DeathStore: the person's account sums
 // (the employee account without public money, the whole resident
 // account), the months with an individual employee-pension contribution
-// and the outstanding overpayments, each read by the person's key.
-func (db *DB) DeathFacts(ctx context.Context, personID registry.PersonID) (*insurance.DeathFacts, error) {
+// and the pension paid after the death: the outstanding overpayments and
+// the regular lines after the month of death of the awards not stopped
+// yet, each read by the person's key.
+func (db *DB) DeathFacts(ctx context.Context, personID registry.PersonID, death period.Month) (*insurance.DeathFacts, error) {
 	f := &insurance.DeathFacts{}
 	err := db.r.QueryRowContext(ctx, db.q(`SELECT
 			CAST(COALESCE(SUM(CASE WHEN scheme = 'employee_pension' AND NOT government THEN amount ELSE 0 END), 0) AS BIGINT),
@@ -40,7 +43,12 @@ func (db *DB) DeathFacts(ctx context.Context, personID registry.PersonID) (*insu
 		err := rows.Scan(&o.AwardID, &o.PersonID, &o.RegionCode, &o.Period, &o.Amount, &o.Status)
 		return o, err
 	}, `SELECT award_id, person_id, region_code, period, amount, status FROM overpayments
-		WHERE person_id = ? AND status = 'outstanding' ORDER BY period, award_id`, int64(personID))
+		WHERE person_id = ? AND status = 'outstanding'
+		UNION ALL
+		SELECT l.award_id, l.person_id, l.region_code, l.period, l.amount, 'outstanding' FROM payroll_lines l JOIN awards a ON a.id = l.award_id
+		WHERE a.person_id = ? AND a.status <> 'stopped' AND l.kind = 'regular' AND l.period > ?
+			AND NOT EXISTS (SELECT 1 FROM overpayments o WHERE o.award_id = l.award_id AND o.period = l.period)
+		ORDER BY 4, 1`, int64(personID), int64(personID), death.String())
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +144,15 @@ func (db *DB) DecideDeathSettlement(ctx context.Context, d *insurance.DeathSettl
 // settleDeath makes the effects of an approved settlement on the person's
 // records, inside the decision's transaction.
 func (db *DB) settleDeath(ctx context.Context, tx *sql.Tx, d *insurance.DeathSettlement) error {
+	dm := d.DeathDate.Period()
+	// The months a pension not stopped yet paid after the death are
+	// overpaid, as the payroll records them when it stops the award.
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO overpayments (award_id, period, person_id, region_code, amount, status, created_at)
+		SELECT l.award_id, l.period, l.person_id, l.region_code, l.amount, 'outstanding', ? FROM payroll_lines l JOIN awards a ON a.id = l.award_id
+		WHERE a.person_id = ? AND a.status <> 'stopped' AND l.kind = 'regular' AND l.period > ?
+		ON CONFLICT (award_id, period) DO NOTHING`), db.ts(db.now()), int64(d.PersonID), dm.String()); err != nil {
+		return fmt.Errorf("overpayments of person %d: %w", d.PersonID, mapErr(err))
+	}
 	// The outstanding overpayments must be those the settlement was
 	// computed on: a payroll run since may have added a month.
 	var n int
@@ -148,7 +165,6 @@ func (db *DB) settleDeath(ctx context.Context, tx *sql.Tx, d *insurance.DeathSet
 		return fault.Errorf(fault.Conflict, "the overpayments of person %d changed since settlement %d was proposed (%s yuan now, %s then): reject it and propose again",
 			d.PersonID, d.ID, sum, d.Overpayment)
 	}
-	dm := d.DeathDate.Period()
 	// The pension ends with the month of death, if the payroll has not
 	// stopped it yet.
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE awards SET status = 'stopped', stop_month = ?, version = version + 1
