@@ -74,4 +74,10 @@ func TestDeathSettlementAPI(t *testing.T) {
 	if got.Status != "approved" || got.Net != d.Net {
 		t.Fatalf("read back %+v", got)
 	}
+	page := string(b.do(t, "GET", fmt.Sprintf("/api/v1/death-settlements/%d/calculation", d.ID), "cw1", nil).want(t, http.StatusOK).body)
+	for _, w := range []string{"身后待遇核定表", "已核定", "抚恤金发放月数", "上一年度全区城镇居民人均可支配收入", "待确认"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the printable settlement lacks %q", w)
+		}
+	}
 }
