@@ -67,6 +67,11 @@ type App struct {
 	// CrossProvince exchanges the cross-province matters (docs/crossprov.md).
 	CrossProvince *crossprov.Service
 
+	// Deaths settles the deaths of insured persons (身后事).
+	Deaths *insurance.Deaths
+	// Closings closes employers (单位注销).
+	Closings *insurance.Closings
+
 	opts Options
 }
 
@@ -89,6 +94,8 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Pensions = insurance.NewPensions(db, db, pk, clk)
 	a.Benefits = insurance.NewBenefits(db, db, pk, clk)
 	a.Refunds = insurance.NewRefunds(db, pk, clk)
+	a.Deaths = insurance.NewDeaths(db, db, pk, clk)
+	a.Closings = insurance.NewClosings(db, db, clk)
 	a.Assistance = assistance.NewService(db, db, db, pk, j, clk)
 	a.Screening = screening.NewService(db, a.Assistance, j, clk)
 	a.Monitoring = monitoring.NewService(db, pk, j, clk)

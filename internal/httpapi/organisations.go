@@ -23,6 +23,9 @@ type organisationResponse struct {
 	Size         string    `json:"size" enum:"micro,small,medium,large"`
 	RegionCode   string    `json:"region_code"`
 	Address      string    `json:"address,omitempty"`
+	Status       string    `json:"status" enum:"active,closed" description:"closed once the employer is closed (单位注销): it is neither assessed nor enrols anyone"`
+	ClosedOn     string    `json:"closed_on,omitempty" format:"date" description:"the closing date"`
+	CloseReason  string    `json:"close_reason,omitempty" description:"why the employer was closed"`
 	Version      int64     `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -32,7 +35,10 @@ func organisationOf(o *registry.Organisation) organisationResponse {
 	out := organisationResponse{
 		ID: int64(o.ID), USCC: string(o.USCC), NeedsReview: o.NeedsReview(), Name: o.Name,
 		IndustryCode: o.IndustryCode, Size: string(o.Size), RegionCode: string(o.RegionCode), Address: o.Address,
-		Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Status: string(o.Status), CloseReason: o.CloseReason,
+	}
+	if !o.ClosedOn.IsZero() {
+		out.ClosedOn = dateString(o.ClosedOn)
 	}
 	if o.USCCFlags != 0 {
 		out.USCCFlags = o.USCCFlags.String()

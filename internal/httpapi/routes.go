@@ -228,6 +228,8 @@ func (s *server) routes() []route {
 	rs = append(rs, s.alertRoutes()...)
 	rs = append(rs, s.paymentRoutes()...)
 	rs = append(rs, s.refundRoutes()...)
+	rs = append(rs, s.deathRoutes()...)
+	rs = append(rs, s.closingRoutes()...)
 	rs = append(rs, s.payeeRoutes()...)
 	rs = append(rs, s.identityRoutes()...)
 	rs = append(rs, s.runListRoutes()...)

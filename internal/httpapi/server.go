@@ -76,6 +76,8 @@ type server struct {
 	jobs    *jobs.Runner
 	pay     *payment.Service
 	ref     *insurance.Refunds
+	deaths  *insurance.Deaths
+	closing *insurance.Closings
 	au      *auth.Service
 	mon     *monitoring.Service
 	aud     AuditReader
@@ -114,6 +116,10 @@ type Services struct {
 	Payments *payment.Service
 	// Refunds runs the job-stabilisation refund.
 	Refunds *insurance.Refunds
+	// Deaths settles the deaths of insured persons (身后事).
+	Deaths *insurance.Deaths
+	// Closings closes employers (单位注销).
+	Closings *insurance.Closings
 	// Screening screens for the allowances paid with no application and
 	// runs screening jobs.
 	Screening *screening.Service
@@ -139,6 +145,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue, office: svc.Office}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
 	s.xp = svc.CrossProvince
+	s.deaths, s.closing = svc.Deaths, svc.Closings
 	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.office == nil || s.mon == nil || s.pay == nil || s.ref == nil {
 		return nil, errors.New("every service is required")
 	}

@@ -48,6 +48,8 @@ type testBundle struct {
 	ben  *insurance.Benefits
 	asst *assistance.Service
 	ref  *insurance.Refunds
+	dths *insurance.Deaths
+	clos *insurance.Closings
 	mon  *monitoring.Service
 	au   *auth.Service
 	pay  *payment.Service
@@ -80,7 +82,7 @@ var testUsers = []auth.NewUser{
 // services returns the bundle's services with the policy pol.
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
-		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref,
+		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref, Deaths: b.dths, Closings: b.clos,
 		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp}
 }
 
@@ -103,7 +105,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	now := clock.NewSettable(time.Now)
 	a := app.New(db, pk, region.DefaultJurisdiction(), now.In(region.DefaultJurisdiction().Zone), app.Options{SessionTTL: 30 * 24 * time.Hour})
 	b := &testBundle{db: db, reg: a.Registry, ins: a.Insurance, acc: a.Accounts, pen: a.Pensions, ben: a.Benefits, asst: a.Assistance,
-		ref: a.Refunds, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
+		ref: a.Refunds, dths: a.Deaths, clos: a.Closings, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
 	b.screen = a.Screening
 	b.xp = a.CrossProvince
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}

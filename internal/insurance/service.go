@@ -126,6 +126,8 @@ func (s *Service) Enrol(ctx context.Context, e *Enrolment) error {
 			pr.Add("org_id", "organisation %d does not exist", e.OrgID)
 		case err != nil:
 			return err
+		case o.Closed():
+			pr.Add("org_id", "organisation %d was closed on %s: a closed employer enrols nobody", e.OrgID, o.ClosedOn)
 		default:
 			e.RegionCode = o.RegionCode
 		}

@@ -6,6 +6,7 @@ import (
 
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
+	"safetynet/internal/period"
 	"safetynet/internal/region"
 )
 
@@ -42,10 +43,28 @@ type Organisation struct {
 	Size         OrgSize     `json:"size"`
 	RegionCode   region.Code `json:"region_code"`
 	Address      string      `json:"address,omitempty"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	Version      int64       `json:"version"`
+	// Status is active until the employer is closed (单位注销); ClosedOn
+	// is the closing date and CloseReason why. A closed employer is
+	// neither assessed nor enrols anyone.
+	Status      OrgStatus   `json:"status"`
+	ClosedOn    period.Date `json:"closed_on,omitzero"`
+	CloseReason string      `json:"close_reason,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+	Version     int64       `json:"version"`
 }
+
+// OrgStatus is an organisation's state.
+type OrgStatus string
+
+// The organisation statuses.
+const (
+	OrgActive OrgStatus = "active" // 正常
+	OrgClosed OrgStatus = "closed" // 已注销
+)
+
+// Closed reports whether the organisation is closed.
+func (o *Organisation) Closed() bool { return o.Status == OrgClosed }
 
 // NeedsReview reports whether the code was accepted with a bad checksum.
 func (o *Organisation) NeedsReview() bool { return o.USCCFlags != 0 }

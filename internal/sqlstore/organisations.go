@@ -9,12 +9,12 @@ import (
 	"safetynet/internal/registry"
 )
 
-const orgColumns = `id, region_code, uscc, uscc_flags, name, industry_code, size, address, created_at, updated_at, version`
+const orgColumns = `id, region_code, uscc, uscc_flags, name, industry_code, size, address, status, closed_on, close_reason, created_at, updated_at, version`
 
 func scanOrg(row scanner) (*registry.Organisation, error) {
 	o := &registry.Organisation{}
 	err := row.Scan(&o.ID, &o.RegionCode, &o.USCC, &o.USCCFlags, &o.Name, &o.IndustryCode, &o.Size, &o.Address,
-		timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt}, &o.Version)
+		&o.Status, &o.ClosedOn, &o.CloseReason, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt}, &o.Version)
 	return o, err
 }
 
@@ -22,7 +22,7 @@ func scanOrg(row scanner) (*registry.Organisation, error) {
 func (db *DB) CreateOrganisation(ctx context.Context, o *registry.Organisation) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
-		o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+		o.CreatedAt, o.UpdatedAt, o.Version, o.Status = now, now, 1, registry.OrgActive
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO organisations (region_code, uscc, uscc_flags, name, industry_code, size, address,
 			created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			o.RegionCode, o.USCC, int64(o.USCCFlags), o.Name, o.IndustryCode, o.Size, o.Address, db.ts(now), db.ts(now), o.Version).Scan(&o.ID)

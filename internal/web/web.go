@@ -71,6 +71,8 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Monitoring: a.Monitoring,
 		Payments:   a.Payments,
 		Refunds:    a.Refunds,
+		Deaths:     a.Deaths,
+		Closings:   a.Closings,
 		Screening:  a.Screening,
 		Jobs:       cfg.Jobs,
 
