@@ -603,6 +603,10 @@ func (db *DB) PaidReport(ctx context.Context, from, to period.Month, code region
 // InTransit implements payment.Store.
 func (db *DB) InTransit(ctx context.Context, m period.Month, code region.Code) (map[payment.Fund]money.Fen, error) {
 	var w where
+	// From the batches out at the bank (a few) to their lines and their
+	// instructions: CROSS JOIN keeps SQLite to that order, which it would
+	// otherwise start from the month's instructions (all of them).
+	w.add("l.batch_id = b.id AND i.id = l.instruction_id")
 	w.add("b.status = 'exported'")
 	w.add("l.outcome = ''")
 	if !m.IsZero() {
@@ -618,8 +622,8 @@ func (db *DB) InTransit(ctx context.Context, m period.Month, code region.Code) (
 		}
 		out[f] = a
 		return nil
-	}, `SELECT i.fund, SUM(l.amount) FROM batch_lines l JOIN payment_batches b ON b.id = l.batch_id
-		JOIN payment_instructions i ON i.id = l.instruction_id`+w.sql()+` GROUP BY i.fund`, w.args...); err != nil {
+	}, `SELECT i.fund, SUM(l.amount) FROM payment_batches b CROSS JOIN batch_lines l CROSS JOIN payment_instructions i`+
+		w.sql()+` GROUP BY i.fund`, w.args...); err != nil {
 		return nil, err
 	}
 	return out, nil
