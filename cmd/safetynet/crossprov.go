@@ -32,20 +32,30 @@ func crossprovCommands() []command {
 	}
 }
 
-// runCrossprovSend hands every waiting message to the file drop.
-func runCrossprovSend(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "crossprov send", "crossprov send --db DSN --dir DIR")
+// openDrop reads the flags of `crossprov VERB --db DSN --dir DIR` and
+// opens the app and the file drop.
+func openDrop(ctx context.Context, e env, verb string, args []string) (*app.App, context.Context, *crossprov.FileDrop, error) {
+	fs := newFlags(e, "crossprov "+verb, "crossprov "+verb+" --db DSN --dir DIR")
 	dsn := dsnFlag(fs, defaultDB)
 	dir := fs.String("dir", "", "the file drop: DIR/outbox and DIR/inbox")
 	fs.require("dir")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	drop, err := crossprov.NewFileDrop(*dir)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	a, ctx, err := openApp(ctx, e, *dsn, "crossprov")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return a, ctx, drop, nil
+}
+
+// runCrossprovSend hands every waiting message to the file drop.
+func runCrossprovSend(ctx context.Context, e env, args []string) error {
+	a, ctx, drop, err := openDrop(ctx, e, "send", args)
 	if err != nil {
 		return err
 	}
@@ -68,18 +78,7 @@ func runCrossprovSend(ctx context.Context, e env, args []string) error {
 
 // runCrossprovReceive processes the inbox of the file drop.
 func runCrossprovReceive(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "crossprov receive", "crossprov receive --db DSN --dir DIR")
-	dsn := dsnFlag(fs, defaultDB)
-	dir := fs.String("dir", "", "the file drop: DIR/outbox and DIR/inbox")
-	fs.require("dir")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	drop, err := crossprov.NewFileDrop(*dir)
-	if err != nil {
-		return err
-	}
-	a, ctx, err := openApp(ctx, e, *dsn, "crossprov")
+	a, ctx, drop, err := openDrop(ctx, e, "receive", args)
 	if err != nil {
 		return err
 	}
