@@ -26,8 +26,19 @@ import (
 // month's assessments, whatever region the run covered: an employer's
 // employees may live in several counties. Rows left with nothing due and
 // nothing paid are removed.
+//
+// On PostgreSQL the table is locked against other writers first: the
+// recompute rewrites a month of every employer, and payments posted
+// meanwhile, locking their employers' rows in another order, could
+// deadlock with it. They wait for the run's commit instead (seconds; SQLite
+// has one writer anyway).
 func (db *DB) employerMonthsDue(ctx context.Context, tx *sql.Tx, m period.Month) error {
 	ms := m.String()
+	if db.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE employer_months IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("employer months of %s: lock: %w", m, err)
+		}
+	}
 	for _, s := range []struct{ what, sql string }{
 		{"clear", `UPDATE employer_months SET due = 0 WHERE period = ? AND due <> 0`},
 		{"sum", `INSERT INTO employer_months (org_id, period, scheme, region_code, due, paid)
