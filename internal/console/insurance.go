@@ -357,7 +357,9 @@ func (c *Console) handleArrears(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	rows, err := c.app.Insurance.Arrears(r.Context(), insurance.ArrearsFilter{From: data.From, To: data.To})
+	// One employer more than the page, to know there is a next one.
+	rows, err := c.app.Insurance.Arrears(r.Context(), insurance.ArrearsFilter{From: data.From, To: data.To,
+		After: registry.OrgID(max(after, 0)), Limit: insPerPage + 1})
 	if err != nil {
 		return err
 	}

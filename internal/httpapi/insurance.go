@@ -316,9 +316,12 @@ func (s *server) handleArrears(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := insurance.ArrearsFilter{Region: p.Region, OrgID: p.OrgID,
-		From: p.From, To: p.To}
 	page := p.page()
+	// The store pages by employer: from the employer of the key (some of
+	// its months may follow the key), one employer more than the rows
+	// wanted, each employer having a month at least.
+	f := insurance.ArrearsFilter{Region: p.Region, OrgID: p.OrgID,
+		From: p.From, To: p.To, After: registry.OrgID(max(page.After>>arrearsOrgShift-1, 0)), Limit: page.Limit + 1}
 	rows, err := s.ins.Arrears(r.Context(), f)
 	if err != nil {
 		return err
@@ -486,3 +489,6 @@ func (s *server) handleListAssessments(w http.ResponseWriter, r *http.Request) e
 func arrearsKey(a insurance.ArrearsRow) int64 {
 	return (int64(a.OrgID)<<20|int64(a.Period))<<3 | int64(slices.Index(insurance.Schemes, a.Scheme)+1)
 }
+
+// arrearsOrgShift is where the employer starts in an arrearsKey.
+const arrearsOrgShift = 20 + 3

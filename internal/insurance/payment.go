@@ -227,11 +227,17 @@ func (s *Service) ImportTax(ctx context.Context, lookup TaxLookup, recs []TaxRec
 	return len(out), nil
 }
 
-// ArrearsFilter selects the arrears report.
+// ArrearsFilter selects the arrears report. Region is the employer's
+// region (the organisation's), not its employees'.
 type ArrearsFilter struct {
 	Region   region.Code
 	OrgID    registry.OrgID
 	From, To period.Month
+	// After and Limit page by employer: the months of the first Limit
+	// employers in arrears with an ID above After; Limit 0 reads every
+	// employer.
+	After registry.OrgID
+	Limit int
 }
 
 // ArrearsRow is what one employer owed and paid for one month and scheme
@@ -254,6 +260,9 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]ArrearsRow, e
 	}
 	if f.From.IsZero() || f.To.IsZero() || f.To < f.From {
 		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid arrears query", Fields: map[string]string{"from": "give a month range from ≤ to"}}
+	}
+	if f.Limit < 0 || f.After < 0 {
+		return nil, &fault.Error{Code: fault.Invalid, Message: "invalid arrears query", Fields: map[string]string{"limit": "give a page size and key of at least 0"}}
 	}
 	return s.store.Arrears(ctx, f)
 }

@@ -62,7 +62,10 @@ type Store interface {
 	// PostPayments records collected contributions, all or none; Conflict
 	// when a receipt number was posted before.
 	PostPayments(ctx context.Context, ps []Payment) error
-	// Arrears sums what was due and what was paid per employer and month.
+	// Arrears lists what was due and what was paid per employer, month and
+	// scheme for the months with less paid than due, ordered by employer,
+	// month and scheme; with f.Limit, those of f.Limit employers after
+	// f.After only.
 	Arrears(ctx context.Context, f ArrearsFilter) ([]ArrearsRow, error)
 	// Payments lists collected contributions matching f, by key.
 	Payments(ctx context.Context, f ContributionFilter) ([]Payment, error)

@@ -72,6 +72,13 @@ func (db *DB) PostAccountPayments(ctx context.Context, action string, ps []insur
 		if err := db.insertEntries(ctx, tx, es); err != nil {
 			return err
 		}
+		paid := make([]insurance.Payment, len(ps))
+		for i := range ps {
+			paid[i] = ps[i].Payment
+		}
+		if err := db.employerMonthsPaid(ctx, tx, paid); err != nil {
+			return err
+		}
 		p0 := ps[0].Payment
 		fields := []string{"payments=" + strconv.Itoa(len(ps)), "individual=" + strconv.FormatInt(int64(total), 10), "source=" + string(p0.Source)}
 		return db.audited(ctx, tx, action, "person", int64(p0.PersonID), string(p0.RegionCode), struct {

@@ -363,6 +363,9 @@ func (db *DB) AssessMonth(ctx context.Context, m period.Month, code region.Code,
 		if err := ins.flush(ctx); err != nil {
 			return fmt.Errorf("save assessments of %s in %s: %w", m, code, err)
 		}
+		if err := db.employerMonthsDue(ctx, tx, m); err != nil {
+			return err
+		}
 		for _, t := range []struct {
 			dst *money.Fen
 			tot *money.Total
@@ -482,6 +485,9 @@ func (db *DB) PostPayments(ctx context.Context, ps []insurance.Payment) error {
 		if err := ins.flush(ctx); err != nil {
 			return postErr(err)
 		}
+		if err := db.employerMonthsPaid(ctx, tx, ps); err != nil {
+			return err
+		}
 
 		ids := make(map[string]int64, len(ps))
 		err = eachReceiptChunk(ps, func(in string, args []any) error {
@@ -550,40 +556,6 @@ func commonRegion(codes []region.Code) region.Code {
 		}
 	}
 	return c
-}
-
-// Arrears implements insurance.Store: what employer enrolments were
-// assessed against what was paid with the employer named, per employer,
-// month and scheme, for months with less paid than due. Assessments are
-// placed by their own region (the employer's at enrolment); payments by the
-// employer's region, since one posted at the window carries the person's.
-func (db *DB) Arrears(ctx context.Context, f insurance.ArrearsFilter) ([]insurance.ArrearsRow, error) {
-	var due, paid where
-	due.add("a.org_id IS NOT NULL")
-	due.add("a.period >= ? AND a.period <= ?", f.From, f.To)
-	due.region("a.region_code", f.Region)
-	paid.add("p.org_id IS NOT NULL")
-	paid.add("p.period >= ? AND p.period <= ?", f.From, f.To)
-	paid.region("o.region_code", f.Region)
-	if f.OrgID > 0 {
-		due.add("a.org_id = ?", f.OrgID)
-		paid.add("p.org_id = ?", f.OrgID)
-	}
-	return orEmpty(queryAll(ctx, db, db.r, "arrears", func(rows scanner) (insurance.ArrearsRow, error) {
-		var r insurance.ArrearsRow
-		if err := rows.Scan(&r.OrgID, &r.Period, &r.Scheme, &r.Due, &r.Paid); err != nil {
-			return r, err
-		}
-		r.Arrears = r.Due - r.Paid
-		return r, nil
-	}, `SELECT org_id, period, scheme, CAST(SUM(due) AS BIGINT), CAST(SUM(paid) AS BIGINT) FROM (
-			SELECT a.org_id, a.period, a.scheme, a.employer + a.individual AS due, 0 AS paid FROM assessments a`+due.sql()+`
-			UNION ALL
-			SELECT p.org_id, p.period, p.scheme, 0, p.employer + p.individual FROM payments p JOIN organisations o ON o.id = p.org_id`+paid.sql()+`
-		) t
-		GROUP BY org_id, period, scheme
-		HAVING SUM(due) > SUM(paid)
-		ORDER BY org_id, period, scheme`, append(due.args, paid.args...)...))
 }
 
 // Assessments implements insurance.Store.

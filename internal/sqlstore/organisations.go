@@ -46,6 +46,9 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *registry.Organisation, 
 		if err := db.checkUpdated(ctx, tx, res, "organisations", int64(o.ID), o.Version); err != nil {
 			return err
 		}
+		if err := db.moveEmployerMonths(ctx, tx, o.ID, o.RegionCode); err != nil {
+			return err
+		}
 		o.UpdatedAt, o.Version = now, o.Version+1
 		return db.audited(ctx, tx, ch.Action, "organisation", o.ID, string(o.RegionCode), o, ch.Fields)
 	})
