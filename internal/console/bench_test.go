@@ -70,6 +70,13 @@ func BenchmarkConsolePages(b *testing.B) {
 		{"accounts-to-confirm", "approver", "/persons/accounts"},
 		{"audit", "auditor", "/audit"},
 		{"users", "admin", "/users"},
+		{"assistance", "cw.changji", "/assistance"},
+		{"notice-list", "cw.changji", "/assistance/notice-list"},
+		{"insurance", "cw.changji", "/insurance"},
+		{"insurance-claims", "cw.changji", "/insurance/claims"},
+		{"identity-changes", "approver", "/persons/identity-changes"},
+		{"file-reads", "auditor", "/audit/reads?person=" + person},
+		{"dashboard/36-months", "analyst", "/statistics?from=2023-12&to=2026-11"},
 	}
 	tokens := map[string]string{}
 	for _, p := range pages {
