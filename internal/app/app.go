@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
+	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
@@ -71,6 +72,8 @@ type App struct {
 	Deaths *insurance.Deaths
 	// Closings closes employers (单位注销).
 	Closings *insurance.Closings
+	// Executors carry out the matters of the catalogue (办结).
+	Executors *execute.Set
 
 	opts Options
 }
@@ -103,6 +106,9 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
 	a.Statistics = statistics.NewService(db, j, clk)
 	a.CrossProvince = crossprov.NewService(db, a.Registry, a.Accounts, a.Pensions, j, clk, crossprov.Config{})
+	a.Executors = execute.New(execute.Services{Registry: a.Registry, Insurance: a.Insurance, Accounts: a.Accounts,
+		Pensions: a.Pensions, Benefits: a.Benefits, Refunds: a.Refunds, Deaths: a.Deaths, Closings: a.Closings,
+		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})
 	return a
 }
 
