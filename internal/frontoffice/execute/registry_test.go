@@ -62,19 +62,35 @@ func request(no, action string, args map[string]string, form any) execute.Reques
 // Ref and summary both times.
 func (f fixture) twice(t *testing.T, action string, req execute.Request) execute.Result {
 	t.Helper()
-	ex := f.executor(t, action)
-	if err := ex.Check(f.CW, req); err != nil {
+	return twice(t, f.App.Executors, f.CW, action, req)
+}
+
+// wantProblems checks req and wants an Invalid naming every key.
+func (f fixture) wantProblems(t *testing.T, action string, req execute.Request, keys ...string) {
+	t.Helper()
+	wantProblems(t, f.App.Executors, f.CW, action, req, keys...)
+}
+
+// twice checks req and executes it twice in ctx, wanting one effect: the
+// same Ref and summary both times.
+func twice(t *testing.T, set *execute.Set, ctx context.Context, action string, req execute.Request) execute.Result {
+	t.Helper()
+	ex, ok := set.For(action)
+	if !ok {
+		t.Fatalf("no executor for %s", action)
+	}
+	if err := ex.Check(ctx, req); err != nil {
 		t.Fatalf("%s: Check: %v", action, err)
 	}
-	first, err := ex.Execute(f.CW, req)
+	first, err := ex.Execute(ctx, req)
 	if err != nil {
 		t.Fatalf("%s: Execute: %v", action, err)
 	}
-	again, err := ex.Execute(f.CW, req)
+	again, err := ex.Execute(ctx, req)
 	if err != nil {
 		t.Fatalf("%s: Execute again: %v", action, err)
 	}
-	if first.Ref == "" || again.Ref != first.Ref || again.Summary != first.Summary || again.Pending != first.Pending {
+	if again.Ref != first.Ref || again.Summary != first.Summary || again.Pending != first.Pending {
 		t.Fatalf("%s: executed twice: %+v then %+v; want one effect, the same result", action, first, again)
 	}
 	if first.Summary == "" {
@@ -83,10 +99,14 @@ func (f fixture) twice(t *testing.T, action string, req execute.Request) execute
 	return first
 }
 
-// wantProblems checks req and wants an Invalid naming every key.
-func (f fixture) wantProblems(t *testing.T, action string, req execute.Request, keys ...string) {
+// wantProblems checks req in ctx and wants an Invalid naming every key.
+func wantProblems(t *testing.T, set *execute.Set, ctx context.Context, action string, req execute.Request, keys ...string) {
 	t.Helper()
-	err := f.executor(t, action).Check(f.CW, req)
+	ex, ok := set.For(action)
+	if !ok {
+		t.Fatalf("no executor for %s", action)
+	}
+	err := ex.Check(ctx, req)
 	if fault.CodeOf(err) != fault.Invalid {
 		t.Fatalf("%s: Check = %v, want Invalid", action, err)
 	}
