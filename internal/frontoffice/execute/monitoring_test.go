@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"safetynet/internal/fault"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
@@ -29,6 +30,9 @@ func TestMonitoringSignal(t *testing.T) {
 		}
 		if !strings.Contains(r.Summary, "大额医疗支出") {
 			t.Errorf("summary %q, want the kind named", r.Summary)
+		}
+		if _, err := ab.App.Monitoring.SignalOfBatch(ab.CaseworkerOfElsewhere, h.ID, "SN1"); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("the signal read by a caseworker of another county: %v, want not found", err)
 		}
 		wantProblems(t, set, ab.CW, "monitoring.signal", request("SN2", "monitoring.signal", nil, map[string]any{"kind": "new_disability", "amount": 5}),
 			"person_id", "form.occurred_on", "form.amount", "form.grade")

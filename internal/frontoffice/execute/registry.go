@@ -361,6 +361,9 @@ func zhFields(fields []string) []string {
 
 type deathRecord struct{ Services }
 
+// deathForm names the deceased by ID number always: the applicant of a
+// death registration is an heir or an agent, and a death recorded on the
+// wrong person stops their benefits.
 type deathForm struct {
 	DeceasedIDNumber string      `json:"deceased_id_number"`
 	DeathDate        period.Date `json:"death_date"`
@@ -369,7 +372,7 @@ type deathForm struct {
 
 func (e *deathRecord) Fields() []Field {
 	return []Field{
-		{Name: "deceased_id_number", Label: label("逝者公民身份号码（申请人为家属时填写）", "ID number of the deceased (when a relative applies)"), Kind: "text"},
+		{Name: "deceased_id_number", Label: label("逝者公民身份号码", "ID number of the deceased"), Kind: "text", Required: true},
 		{Name: "death_date", Label: label("死亡日期", "Date of death"), Kind: "date", Required: true},
 		{Name: "source", Label: label("死亡信息来源", "Source of the death record"), Kind: "choice", Values: registry.DeathSources, Required: true},
 	}
@@ -379,9 +382,7 @@ func (e *deathRecord) form(req Request) (deathForm, fault.Problems) {
 	var f deathForm
 	var p fault.Problems
 	decodeFormInto(req.Form, &f, &p)
-	if strings.TrimSpace(f.DeceasedIDNumber) == "" && req.Person == 0 {
-		p.Add(formKey("deceased_id_number"), "is required: name the deceased by ID number, or apply as the deceased person's record")
-	}
+	requireText(&p, "deceased_id_number", f.DeceasedIDNumber)
 	checkIDNumber(&p, "deceased_id_number", f.DeceasedIDNumber, e.Registry.Today())
 	requireDate(&p, "death_date", f.DeathDate)
 	if !f.DeathDate.IsZero() && f.DeathDate > e.Registry.Today() {
@@ -401,15 +402,7 @@ func (e *deathRecord) Execute(ctx context.Context, req Request) (Result, error) 
 	if err := p.Err(formInvalid); err != nil {
 		return Result{}, err
 	}
-	var (
-		who *registry.Person
-		err error
-	)
-	if strings.TrimSpace(f.DeceasedIDNumber) != "" {
-		who, err = personByNumber(ctx, e.Registry, "deceased_id_number", f.DeceasedIDNumber)
-	} else {
-		who, err = e.Registry.Person(ctx, req.Person)
-	}
+	who, err := personByNumber(ctx, e.Registry, "deceased_id_number", f.DeceasedIDNumber)
 	if err != nil {
 		return Result{}, err
 	}
@@ -494,37 +487,44 @@ func (e *bankAccountRegister) Execute(ctx context.Context, req Request) (Result,
 	}
 	kind, owner := e.owner(req)
 	// The bank and account number are the account's natural key among
-	// the owner's: requested before and not rejected, it is this
-	// application's.
+	// the owner's: the latest request of it is this application's.
 	bs, err := e.Registry.BankAccounts(ctx, kind, owner)
 	if err != nil {
 		return Result{}, err
 	}
+	var last *registry.BankAccount
 	for _, b := range bs {
-		if b.BankCode == f.BankCode && b.AccountNo == strings.TrimSpace(f.AccountNo) && b.Status != registry.StatusRejected {
-			return accountResult(b), nil
+		if b.BankCode == f.BankCode && b.AccountNo == strings.TrimSpace(f.AccountNo) && (last == nil || b.ID > last.ID) {
+			last = b
 		}
+	}
+	if last != nil {
+		return accountResult(last)
 	}
 	b := &registry.BankAccount{OwnerKind: kind, OwnerID: owner, BankCode: f.BankCode, BankName: f.BankName,
 		AccountNo: strings.TrimSpace(f.AccountNo), AccountName: f.AccountName, Primary: f.Primary, AgentID: f.AgentID}
 	if err := e.Registry.CreateBankAccount(ctx, b); err != nil {
 		return Result{}, asFormError(err, map[string]string{"owner_id": "person_id"})
 	}
-	return accountResult(b), nil
+	return accountResult(b)
 }
 
 // accountResult is the Result of an account: pending until a second user
-// confirms it.
-func accountResult(b *registry.BankAccount) Result {
+// confirms it; a rejected one is a Conflict with the checker's note, for
+// the application to be refused with it.
+func accountResult(b *registry.BankAccount) (Result, error) {
 	r := Result{Ref: ref("bank_account", int64(b.ID))}
 	tail := maskTail(b.AccountNo)
-	if b.Status == registry.StatusPending {
+	switch b.Status {
+	case registry.StatusPending:
 		r.Pending = true
 		r.Summary = fmt.Sprintf("%s尾号%s的待遇领取账户已登记，待第二人审核确认后生效。", b.BankName, tail)
-	} else {
+	case registry.StatusConfirmed:
 		r.Summary = fmt.Sprintf("%s尾号%s的待遇领取账户已审核确认，待遇将发放至该账户。", b.BankName, tail)
+	default:
+		return Result{}, fault.Errorf(fault.Conflict, "the bank account %d was rejected by the second user: %s", b.ID, b.DecisionNote)
 	}
-	return r
+	return r, nil
 }
 
 // maskTail is the last four characters of an account number, all the
@@ -581,27 +581,37 @@ func (e *payeeAgentRegister) Execute(ctx context.Context, req Request) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
+	// The agent's ID number is their natural key among the person's
+	// agents: the latest request of them is this application's.
+	var last *registry.PayeeAgent
 	for _, a := range as {
-		if a.IDNumber == idn && a.Status != registry.StatusRejected {
-			return agentResult(a), nil
+		if a.IDNumber == idn && (last == nil || a.ID > last.ID) {
+			last = a
 		}
+	}
+	if last != nil {
+		return agentResult(last)
 	}
 	a := &registry.PayeeAgent{PersonID: req.Person, Name: f.Name, IDNumber: idn, Relation: registry.Relation(f.Relation)}
 	if err := e.Registry.CreatePayeeAgent(ctx, a); err != nil {
 		return Result{}, asFormError(err, nil)
 	}
-	return agentResult(a), nil
+	return agentResult(a)
 }
 
-func agentResult(a *registry.PayeeAgent) Result {
+// agentResult is the Result of a payee agent, as accountResult.
+func agentResult(a *registry.PayeeAgent) (Result, error) {
 	r := Result{Ref: ref("payee_agent", int64(a.ID))}
-	if a.Status == registry.StatusPending {
+	switch a.Status {
+	case registry.StatusPending:
 		r.Pending = true
 		r.Summary = fmt.Sprintf("代领人%s已登记，待第二人审核确认后生效。", a.Name)
-	} else {
+	case registry.StatusConfirmed:
 		r.Summary = fmt.Sprintf("代领人%s已审核确认，可代为领取待遇。", a.Name)
+	default:
+		return Result{}, fault.Errorf(fault.Conflict, "the payee agent %d was rejected by the second user: %s", a.ID, a.DecisionNote)
 	}
-	return r
+	return r, nil
 }
 
 // ---- registry.organisation.register

@@ -217,6 +217,18 @@ func TestBankAccountAndPayeeAgentWaitForASecondUser(t *testing.T) {
 		if done, err := f.executor(t, "registry.bank_account.register").Execute(f.CW, req); err != nil || done.Pending || done.Ref != r.Ref {
 			t.Fatalf("after the confirmation %+v, %v", done, err)
 		}
+		// An account the second user rejects refuses the application that
+		// asked for it, with the checker's note.
+		rej := request("SN2R", "registry.bank_account.register", nil,
+			map[string]any{"bank_code": "ABC", "bank_name": "农业银行", "account_no": "6228480000005678", "account_name": p.Name})
+		rej.Person = p.ID
+		r = f.twice(t, "registry.bank_account.register", rej)
+		if _, err := f.Svc.DecideBankAccount(f.Checker, registry.BankAccountID(id(t, r, "bank_account")), false, "账户名与身份证不符"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.executor(t, "registry.bank_account.register").Execute(f.CW, rej); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "账户名与身份证不符") {
+			t.Errorf("after the rejection: %v, want a conflict with the checker's note", err)
+		}
 		bad := request("SN2", "registry.bank_account.register", nil, map[string]any{"bank_code": "NOBANK"})
 		f.wantProblems(t, "registry.bank_account.register", bad, "person_id", "form.bank_code", "form.account_no", "form.account_name", "form.bank_name")
 
