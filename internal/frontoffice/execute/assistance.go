@@ -344,6 +344,9 @@ func (e *awardRecord) Execute(ctx context.Context, req Request) (Result, error) 
 		} else if err != nil {
 			return Result{}, err
 		}
+		if req.Person != 0 && a.PersonID != req.Person && !e.householdOf(ctx, req.Person, a.HouseholdID) {
+			return Result{}, &fault.Error{Code: fault.Invalid, Message: formInvalid, Fields: map[string]string{formKey("award_id"): fmt.Sprintf("award %d is not the applicant's", f.AwardID)}}
+		}
 		awards = append(awards, a)
 	} else {
 		// The person's own awards (特困) and their household's.
@@ -382,6 +385,15 @@ func (e *awardRecord) Execute(ctx context.Context, req Request) (Result, error) 
 		parts[i] = fmt.Sprintf("%s每月%s（自%s起）", name, yuanText(a.Amount), monthText(a.Start))
 	}
 	return Result{Summary: "正在发放的社会救助待遇：" + strings.Join(parts, "；") + "。", Record: awards}, nil
+}
+
+// householdOf reports whether household is the household of person.
+func (e *awardRecord) householdOf(ctx context.Context, person registry.PersonID, household registry.HouseholdID) bool {
+	if household == 0 {
+		return false
+	}
+	h, err := householdOf(ctx, e.Registry, person)
+	return err == nil && h.ID == household
 }
 
 // ---- assistance.classification (read-only)

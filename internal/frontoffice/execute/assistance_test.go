@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/fault"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore"
@@ -96,6 +97,15 @@ func TestAssistanceMatters(t *testing.T) {
 		r = twice(t, set, ab.CW, "assistance.award.record", req)
 		if as, ok := r.Record.([]*assistance.Award); !ok || len(as) != 1 || !strings.Contains(r.Summary, "最低生活保障每月660.00 元") {
 			t.Errorf("award record %+v (%q), want the dibao of 660.00 元 a month", r.Record, r.Summary)
+		}
+		award := r.Record.([]*assistance.Award)[0]
+		_, others := ab.Household(t, v, 20, period.MustDate(1975, time.July, 7))
+		req = request("SN11", "assistance.award.record", nil, map[string]any{"award_id": award.ID})
+		req.Person = others[0].ID
+		if ex, _ := set.For("assistance.award.record"); true {
+			if _, err := ex.Execute(ab.CW, req); fault.FieldsOf(err)["form.award_id"] == "" {
+				t.Errorf("another household's award printed: %v, want a problem with form.award_id", err)
+			}
 		}
 		wantProblems(t, set, ab.CW, "assistance.award.record", request("SN10", "assistance.award.record", nil, map[string]any{"award_id": true}), "person_id", "form.award_id")
 	})

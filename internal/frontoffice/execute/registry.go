@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/money"
@@ -286,7 +287,18 @@ func (e *personChange) Execute(ctx context.Context, req Request) (Result, error)
 				return identityChanged(c)
 			}
 		}
-		_, c, err := e.Registry.PatchPerson(ctx, req.Person, old.Version, strings.TrimSpace(f.Reason)+"（"+mark+"）", func(pp *registry.Person) {
+		// Already who the form says (a system process applies a change
+		// of identity at once): nothing is left to do.
+		if identityAsAsked(old, &f, e.Registry.Today()) {
+			return Result{Ref: ref("person", int64(old.ID)), Summary: fmt.Sprintf("%s的身份信息已变更。", old.Name)}, nil
+		}
+		reason := strings.TrimSpace(f.Reason) + "（" + mark + "）"
+		if who, _ := auth.PrincipalFrom(ctx); who.System() {
+			// A system process sets who a person is directly, with no
+			// request and so no reason (registry.Service.PatchPerson).
+			reason = ""
+		}
+		pp, c, err := e.Registry.PatchPerson(ctx, req.Person, old.Version, reason, func(pp *registry.Person) {
 			if f.Name != nil {
 				pp.Name = *f.Name
 			}
@@ -298,7 +310,7 @@ func (e *personChange) Execute(ctx context.Context, req Request) (Result, error)
 			return Result{}, asFormError(err, nil)
 		}
 		if c == nil {
-			return Result{Ref: ref("person", int64(old.ID)), Summary: fmt.Sprintf("%s的姓名和身份号码与登记一致，无需变更。", old.Name)}, nil
+			return Result{Ref: ref("person", int64(pp.ID)), Summary: fmt.Sprintf("%s的身份信息已变更。", pp.Name)}, nil
 		}
 		return identityChanged(c)
 	}
@@ -327,6 +339,21 @@ func (e *personChange) Execute(ctx context.Context, req Request) (Result, error)
 		return Result{}, asFormError(err, nil)
 	}
 	return Result{Ref: ref("person", int64(pp.ID)), Summary: fmt.Sprintf("%s的个人基本信息已变更（%s）。", pp.Name, strings.Join(zhFields(f.others()), "、"))}, nil
+}
+
+// identityAsAsked reports whether p's name and ID number are those the
+// form asks for.
+func identityAsAsked(p *registry.Person, f *personChangeForm, today period.Date) bool {
+	if f.Name != nil && strings.TrimSpace(*f.Name) != p.Name {
+		return false
+	}
+	if f.IDNumber != nil {
+		n, err := ids.ParseResidentID(*f.IDNumber, today)
+		if err != nil || n != p.IDNumber {
+			return false
+		}
+	}
+	return true
 }
 
 // identityChanged is the Result of an identity change request: pending

@@ -181,6 +181,15 @@ func TestPersonRegisterAndChange(t *testing.T) {
 		if got, _ := f.Svc.Person(f.Ctx, p.ID); got.Name != "王芳芳" {
 			t.Errorf("name after the confirmation %q", got.Name)
 		}
+		// A system process changes who a person is at once, once.
+		req = request("SN4S", "registry.person.change", nil, map[string]any{"name": "王一芳", "reason": "公安户籍信息比对"})
+		req.Person = p.ID
+		if r := twice(t, f.App.Executors, f.App.System(context.Background(), "test"), "registry.person.change", req); r.Pending || r.Ref != "person:"+strconv.FormatInt(int64(p.ID), 10) {
+			t.Errorf("identity change by the system %+v, want done on the person", r)
+		}
+		if got, _ := f.Svc.Person(f.Ctx, p.ID); got.Name != "王一芳" {
+			t.Errorf("name after the system's change %q", got.Name)
+		}
 		bad := request("SN5", "registry.person.change", nil, map[string]any{"name": "王", "phone": "13900001111"})
 		f.wantProblems(t, "registry.person.change", bad, "person_id", "form.phone", "form.reason")
 	})
