@@ -276,6 +276,11 @@ func TestOrganisationRegisterChangeAndClose(t *testing.T) {
 			t.Errorf("address after the change %q", o.Address)
 		}
 
+		f.wantProblems(t, "registry.organisation.change", request("SN3B", "registry.organisation.change", map[string]string{"change": "details"}, map[string]any{"size": "huge"}),
+			"organisation_id", "form.size")
+		f.wantProblems(t, "registry.organisation.change", request("SN3C", "registry.organisation.change", map[string]string{"change": "details"}, map[string]any{}),
+			"organisation_id")
+
 		// Staff hired and let go.
 		p := f.person(t, 71)
 		hire := request("SN4", "registry.employment.start", nil, map[string]any{"employee_id_number": string(p.IDNumber), "start": "2026-03-01", "monthly_wage": 600000})
