@@ -347,3 +347,31 @@ func uscc(t *testing.T, n int) ids.USCC {
 	}
 	return c
 }
+
+// TestExecuteKeepsTheServicesRules runs actions with principals the
+// registry refuses: a user without registry.write registers nobody, and a
+// caseworker of another county does not find the deceased; nothing is
+// written either way.
+func TestExecuteKeepsTheServicesRules(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		f := newFixture(t, open)
+		idn := sqlstoretest.ResidentID(t, "652301", 1975, time.June, 1, 91)
+		req := request("SN1", "registry.person.register", nil, map[string]any{"id_number": string(idn), "name": "赵强", "ethnicity": "han",
+			"hukou_type": "rural", "region_code": string(sqlstoretest.Village(t, "652301", 2))})
+		if _, err := f.executor(t, "registry.person.register").Execute(f.Checker, req); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("registered by an approver: %v, want forbidden", err)
+		}
+		if _, err := f.Svc.PersonByIDNumber(f.Ctx, string(idn)); fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("the person after the refusal: %v, want none registered", err)
+		}
+		p := f.person(t, 92)
+		elsewhere := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 9, Username: "cw.fukang", Role: auth.RoleCaseworker, Scope: "652302"})
+		death := request("SN2", "registry.death.record", nil, map[string]any{"deceased_id_number": string(p.IDNumber), "death_date": "2026-11-02", "source": "family_report"})
+		if _, err := f.executor(t, "registry.death.record").Execute(elsewhere, death); fault.FieldsOf(err)["form.deceased_id_number"] == "" {
+			t.Errorf("death recorded by a caseworker of another county: %v, want the deceased unknown", err)
+		}
+		if got, _ := f.Svc.Person(f.Ctx, p.ID); !got.Alive() {
+			t.Errorf("the person after the refusal %+v, want alive", got)
+		}
+	})
+}
