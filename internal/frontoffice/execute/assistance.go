@@ -17,7 +17,8 @@ import (
 // being paid, a household's classification). The applicant is a person
 // of a registered household; the household is theirs. A repeated Execute
 // finds its earlier effect by the application's number, which the record
-// carries in its note (case, means test, objection).
+// carries in its note (case, means test, objection). docs/execute-registry.md
+// lists the forms and what a second run finds.
 
 func init() {
 	register("assistance.apply", func(s Services) Executor { return &assistanceApply{s} })
@@ -50,6 +51,14 @@ var caseChannels = map[string]assistance.Channel{
 }
 
 var channelValues = []string{"window", "online", "mobile", "township", "village", "bank", "cross_province"}
+
+// layerText names a classification's layer for the applicant.
+func layerText(l assistance.Layer) string {
+	if l == assistance.LayerNone {
+		return "不属于低收入人口（未分层）"
+	}
+	return l.Name().ZH
+}
 
 // ---- assistance.apply (programme=dibao|tekun|temporary)
 
@@ -228,7 +237,7 @@ func (e *meansTest) Execute(ctx context.Context, req Request) (Result, error) {
 func tested(t *assistance.MeansTest, c *assistance.Classification) Result {
 	s := fmt.Sprintf("家庭经济状况核对已完成（%s，家庭成员%d人）", monthText(t.Period), t.MemberCount)
 	if c != nil {
-		s += fmt.Sprintf("：家庭月人均收入%s，认定结果为%s。", yuanText(c.PerCapitaIncome), c.Layer.Name().ZH)
+		s += fmt.Sprintf("：家庭月人均收入%s，认定结果为%s。", yuanText(c.PerCapitaIncome), layerText(c.Layer))
 	} else {
 		s += "。"
 	}
@@ -443,5 +452,5 @@ func (e *classification) Execute(ctx context.Context, req Request) (Result, erro
 		return Result{}, err
 	}
 	return Result{Record: ex, Summary: fmt.Sprintf("%s家庭认定结果：%s（家庭成员%d人，月人均收入%s）。",
-		monthText(m), ex.Layer.Name().ZH, ex.Members, yuanText(ex.PerCapitaIncome))}, nil
+		monthText(m), layerText(ex.Layer), ex.Members, yuanText(ex.PerCapitaIncome))}, nil
 }

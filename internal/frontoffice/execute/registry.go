@@ -24,6 +24,7 @@ import (
 // rules hold; a repeated Execute finds its earlier effect by the record's
 // natural key (the ID number, the USCC, the account number) or, for a
 // change, because applying the same change again changes nothing.
+// docs/execute-registry.md lists the forms and what a second run finds.
 
 func init() {
 	register("registry.person.register", func(s Services) Executor { return &personRegister{s} })
