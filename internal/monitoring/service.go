@@ -33,6 +33,9 @@ type Store interface {
 	// RecordSignals inserts the signals, all or none, with one audit
 	// event, and sets their IDs and received time.
 	RecordSignals(ctx context.Context, batch string, ss []Signal) error
+	// SignalOfBatch returns the first signal of the household recorded
+	// in batch; NotFound if there is none.
+	SignalOfBatch(ctx context.Context, household registry.HouseholdID, batch string) (*Signal, error)
 	// ProcessSignals runs one processing of the region subtree in one
 	// transaction with one audit event. It hands decide the signals of
 	// the subtree waiting in the queue that occurred on or before asOf,
