@@ -61,8 +61,11 @@ func (x *accountStatement) Execute(ctx context.Context, req Request) (Result, er
 	if err != nil {
 		return Result{}, asFormError(err, nil)
 	}
-	return Result{Record: st, Summary: fmt.Sprintf("%s的%s个人账户：累计缴费%d个月，账户余额%s。", st.Name, schemeZH(scheme),
-		st.ContributionMonths, yuanText(st.Balance))}, nil
+	paid := fmt.Sprintf("累计缴费%d个月", st.ContributionMonths)
+	if scheme == insurance.ResidentPension {
+		paid = fmt.Sprintf("累计缴费%d年", st.ContributionYears)
+	}
+	return Result{Record: st, Summary: fmt.Sprintf("%s的%s个人账户：%s，账户余额%s。", st.Name, schemeZH(scheme), paid, yuanText(st.Balance))}, nil
 }
 
 // backPay records a resident pension back payment for missed years
