@@ -127,7 +127,7 @@ func (x *unemploymentClaim) Execute(ctx context.Context, req Request) (Result, e
 	}
 	if got == nil {
 		if err := x.s.Benefits.Claim(ctx, c); err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 		got = c
 	}
@@ -203,7 +203,7 @@ func (x *unemploymentStop) Execute(ctx context.Context, req Request) (Result, er
 	}
 	if done == nil {
 		if done, err = x.s.Benefits.Stop(ctx, open.ID, open.Version, insurance.StopReason(f.Reason), f.From); err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 	}
 	return Result{Ref: fmt.Sprintf("unemployment_claim:%d", done.ID),
@@ -342,7 +342,7 @@ func (x *injuryRecord) Execute(ctx context.Context, req Request) (Result, error)
 	}
 	if got == nil {
 		if err := x.s.Benefits.RecordInjury(ctx, in); err != nil {
-			return Result{}, asFormError(err, map[string]string{"org_id": formKey("org_id")})
+			return Result{}, domainError(err, x.Fields(), map[string]string{"org_id": formKey("org_id")})
 		}
 		got = in
 	}

@@ -56,6 +56,17 @@ func TestUnemploymentExecutors(t *testing.T) {
 		}
 		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122002", Matter: claim.Matter, Person: man.ID},
 			"form.org_id", "form.separation_date", "form.separation", "form.registered_on")
+		// A refusal names the conditions that fail, as the programme does,
+		// and a date the service refuses is the form's.
+		short := ib.Person(t, v, 103)
+		paidMonths(t, ib, short, o, insurance.Unemployment, sep.Period(), 11, 500000)
+		e := insExecutor(t, set, claim.Matter)
+		_, err = e.Execute(ib.Ctx, execute.Request{ApplicationNo: "SNG20261122008", Matter: claim.Matter, Person: short.ID,
+			Form: form(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "resigned_voluntarily", "registered_on": "2026-07-03"})})
+		wantProblems(t, "a claim after 11 months and a resignation", err, "conditions.contributed_at_least_one_year", "conditions.lost_job_involuntarily")
+		_, err = e.Execute(ib.Ctx, execute.Request{ApplicationNo: "SNG20261122009", Matter: claim.Matter, Person: short.ID,
+			Form: form(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "contract_expired", "registered_on": "2026-06-01"})})
+		wantProblems(t, "a registration before the separation", err, "form.registered_on")
 		// A woman's retirement group is asked, not assumed.
 		woman := ib.Person(t, v, 102)
 		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122003", Matter: claim.Matter, Person: woman.ID, Form: claim.Form},

@@ -171,7 +171,7 @@ func (x *enrolmentTransition) Execute(ctx context.Context, req Request) (Result,
 			reason = strings.TrimSpace(f.Reason) + "（" + applicationTag(req.ApplicationNo) + "）"
 		}
 		if e, err = x.s.Insurance.Transition(ctx, cur.ID, cur.Version, to, f.From, reason); err != nil {
-			return Result{}, asFormError(err, map[string]string{"status": "person_id"})
+			return Result{}, domainError(err, x.Fields(), map[string]string{"status": "person_id"})
 		}
 	}
 	name := personName(ctx, x.s.Registry, person)
@@ -283,7 +283,7 @@ func (x *contributionsPost) Execute(ctx context.Context, req Request) (Result, e
 	}
 	if got == nil {
 		if err := x.s.Insurance.Post(ctx, []insurance.Payment{p}); err != nil {
-			return Result{}, asFormError(err, postRename)
+			return Result{}, domainError(err, x.Fields(), postRename)
 		}
 		if got, err = x.posted(ctx, p); err != nil {
 			return Result{}, err

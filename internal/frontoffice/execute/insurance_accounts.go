@@ -59,7 +59,7 @@ func (x *accountStatement) Execute(ctx context.Context, req Request) (Result, er
 	}
 	st, err := x.s.Accounts.Statement(ctx, person, scheme)
 	if err != nil {
-		return Result{}, asFormError(err, nil)
+		return Result{}, domainError(err, x.Fields(), nil)
 	}
 	paid := fmt.Sprintf("累计缴费%d个月", st.ContributionMonths)
 	if scheme == insurance.ResidentPension {
@@ -165,7 +165,7 @@ func (x *backPay) Execute(ctx context.Context, req Request) (Result, error) {
 	if len(got) != len(ys) {
 		bp, err := x.s.Accounts.BackPay(ctx, person, ys, tier)
 		if err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 		if got = bp.Payments; len(got) == 0 || got[0].ID == 0 {
 			if paid, err = residentPayments(ctx, x.s.Insurance, person, ys[0], ys[len(ys)-1]); err != nil {
@@ -245,7 +245,7 @@ func (x *tierChange) Execute(ctx context.Context, req Request) (Result, error) {
 	if !ok {
 		up, err := x.s.Accounts.UpgradeTier(ctx, person, f.Year, f.Tier)
 		if err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 		p = up.Payment
 		if up.Subsidy > 0 {
@@ -320,7 +320,7 @@ func (x *hardshipPremium) Execute(ctx context.Context, req Request) (Result, err
 	}
 	e, name, err := x.paidEntry(ctx, person, year)
 	if err != nil {
-		return Result{}, asFormError(err, nil)
+		return Result{}, domainError(err, x.Fields(), nil)
 	}
 	if e == nil {
 		p, err := x.s.Registry.Person(ctx, person)
@@ -328,7 +328,7 @@ func (x *hardshipPremium) Execute(ctx context.Context, req Request) (Result, err
 			return Result{}, err
 		}
 		if _, err := x.s.Accounts.PayHardshipPremiums(ctx, year, p.RegionCode); err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 		if e, _, err = x.paidEntry(ctx, person, year); err != nil {
 			return Result{}, err
@@ -421,7 +421,7 @@ func (x *refundScreen) Execute(ctx context.Context, req Request) (Result, error)
 	}
 	if run == nil {
 		if _, err := x.s.Refunds.Screen(ctx, year, o.RegionCode); err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 		if run, it, err = x.batchOf(ctx, org, year, o); err != nil {
 			return Result{}, err

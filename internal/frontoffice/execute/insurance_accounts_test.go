@@ -44,6 +44,10 @@ func TestAccountExecutors(t *testing.T) {
 			t.Errorf("back pay = %+v; back payments %+v, want two of 500.00 (1,000.00)", r, bp)
 		}
 		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122002", Matter: back.Matter, Person: old.ID}, "form.years", "form.tier")
+		// A year the service refuses is named as the form's.
+		_, err := insExecutor(t, set, back.Matter).Execute(pb.Ctx, execute.Request{ApplicationNo: "SNC20261122007", Matter: back.Matter, Person: old.ID,
+			Form: form(t, map[string]any{"years": "2010", "tier": 50000})})
+		wantProblems(t, "back pay of 2010", err, "form.years.2010")
 
 		tier := execute.Request{ApplicationNo: "SNC20261122003", Matter: insMatter(t, "resident_pension_tier_change"), Person: old.ID,
 			Form: form(t, map[string]any{"year": 2024, "tier": 50000})}

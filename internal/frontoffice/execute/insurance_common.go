@@ -3,6 +3,8 @@ package execute
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
@@ -125,4 +127,33 @@ func allPages[T any](read func(after int64) ([]T, error), key func(T) int64) ([]
 		}
 		after = key(page[len(page)-1])
 	}
+}
+
+// domainError keys the problems of a domain service's fault.Invalid as
+// the application's: a key in rename as it says, a service key that names
+// a field of the form (or a part of one: years.2015) as form.<key>, an employer's org_id outside the form
+// as organisation_id; any other key (the conditions of a refusal, such as
+// conditions.contributed_at_least_one_year) stays as the service gave it.
+func domainError(err error, fields []Field, rename map[string]string) error {
+	problems := fault.FieldsOf(err)
+	if fault.CodeOf(err) != fault.Invalid || len(problems) == 0 {
+		return err
+	}
+	inForm := func(k string) bool {
+		return slices.ContainsFunc(fields, func(f Field) bool { return f.Name == k })
+	}
+	keys := make(map[string]string, len(problems))
+	for k := range problems {
+		switch {
+		case rename[k] != "":
+			keys[k] = rename[k]
+		case inForm(k) || inForm(strings.SplitN(k, ".", 2)[0]):
+			keys[k] = formKey(k)
+		case k == "org_id":
+			keys[k] = "organisation_id"
+		default:
+			keys[k] = k
+		}
+	}
+	return asFormError(err, keys)
 }

@@ -122,7 +122,7 @@ func (x *pensionAward) Execute(ctx context.Context, req Request) (Result, error)
 	}
 	if a == nil {
 		if a, err = x.s.Pensions.Award(ctx, ar); err != nil {
-			return Result{}, asFormError(err, nil)
+			return Result{}, domainError(err, x.Fields(), nil)
 		}
 	}
 	return Result{Ref: fmt.Sprintf("award:%d", a.ID),
@@ -287,7 +287,7 @@ func (x *pensionPayroll) Execute(ctx context.Context, req Request) (Result, erro
 	code := region.Code(f.Region)
 	sum, err := x.s.Pensions.Payroll(ctx, f.Period, code)
 	if err != nil {
-		return Result{}, asFormError(err, nil)
+		return Result{}, domainError(err, x.Fields(), nil)
 	}
 	id := sum.ID
 	if sum.NothingNew {
