@@ -29,9 +29,9 @@ func init() {
 var retirementGroupField = Field{Name: "retirement_group", Label: label("退休年龄类别（女性必填：female_cadre 女干部 / female_worker 女工人）",
 	"Retirement-age group (required for a woman)"), Kind: "choice", Values: insurance.RetirementGroups}
 
-// checkGroup checks the retirement-age group against the person's sex in
+// insCheckGroup checks the retirement-age group against the person's sex in
 // the registry: a man is male; a woman must say which group.
-func checkGroup(pr *fault.Problems, p *registry.Person, group string) {
+func insCheckGroup(pr *fault.Problems, p *registry.Person, group string) {
 	if group != "" && !slices.Contains(insurance.RetirementGroups, group) {
 		pr.Add(formKey("retirement_group"), "must be one of %s", strings.Join(insurance.RetirementGroups, ", "))
 		return
@@ -53,7 +53,7 @@ func checkGroup(pr *fault.Problems, p *registry.Person, group string) {
 // (insurance.Benefits.Claim).
 type unemploymentClaim struct{ s Services }
 
-type claimForm struct {
+type unemploymentClaimForm struct {
 	PersonID        registry.PersonID `json:"person_id"`
 	OrgID           registry.OrgID    `json:"org_id"`
 	SeparationDate  period.Date       `json:"separation_date"`
@@ -64,7 +64,7 @@ type claimForm struct {
 
 func (x *unemploymentClaim) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "org_id", Label: label("原用人单位", "Last employer"), Kind: "int", Required: true},
 		{Name: "separation_date", Label: label("解除或终止劳动关系日期", "Date the job ended"), Kind: "date", Required: true},
 		{Name: "separation", Label: label("离职原因", "How the job ended"), Kind: "choice", Values: insurance.Separations, Required: true},
@@ -74,10 +74,10 @@ func (x *unemploymentClaim) Fields() []Field {
 }
 
 func (x *unemploymentClaim) parse(ctx context.Context, req Request) (*insurance.UnemploymentClaim, error) {
-	var f claimForm
+	var f unemploymentClaimForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	c := &insurance.UnemploymentClaim{PersonID: applicantPerson(req, f.PersonID, &pr), OrgID: f.OrgID, SeparationDate: f.SeparationDate,
+	c := &insurance.UnemploymentClaim{PersonID: insApplicantPerson(req, f.PersonID, &pr), OrgID: f.OrgID, SeparationDate: f.SeparationDate,
 		Separation: f.Separation, RegisteredOn: f.RegisteredOn, RetirementGroup: f.RetirementGroup}
 	if c.OrgID <= 0 {
 		pr.Add(formKey("org_id"), "is required: the last employer")
@@ -85,13 +85,13 @@ func (x *unemploymentClaim) parse(ctx context.Context, req Request) (*insurance.
 	requireDate(&pr, "separation_date", f.SeparationDate)
 	requireChoice(&pr, "separation", f.Separation, insurance.Separations...)
 	requireDate(&pr, "registered_on", f.RegisteredOn)
-	p, err := readPerson(ctx, x.s.Registry, c.PersonID, &pr)
+	p, err := insReadPerson(ctx, x.s.Registry, c.PersonID, &pr)
 	if err != nil {
 		return nil, err
 	}
-	checkGroup(&pr, p, f.RetirementGroup)
+	insCheckGroup(&pr, p, f.RetirementGroup)
 	if p != nil && c.RetirementGroup == "" {
-		c.RetirementGroup = insurance.GroupMale // checkGroup passed: a man
+		c.RetirementGroup = insurance.GroupMale // insCheckGroup passed: a man
 	}
 	return c, pr.Err(formInvalid)
 }
@@ -103,7 +103,7 @@ func (x *unemploymentClaim) Check(ctx context.Context, req Request) error {
 
 // personClaims lists every claim of the person.
 func personClaims(ctx context.Context, b *insurance.Benefits, person registry.PersonID) ([]*insurance.UnemploymentClaim, error) {
-	return allPages(func(after int64) ([]*insurance.UnemploymentClaim, error) {
+	return insAllPages(func(after int64) ([]*insurance.UnemploymentClaim, error) {
 		return b.Claims(ctx, insurance.ClaimFilter{PersonID: person, Page: registry.Page{After: after, Limit: registry.PageMax}})
 	}, func(c *insurance.UnemploymentClaim) int64 { return int64(c.ID) })
 }
@@ -132,7 +132,7 @@ func (x *unemploymentClaim) Execute(ctx context.Context, req Request) (Result, e
 		got = c
 	}
 	return Result{Ref: fmt.Sprintf("unemployment_claim:%d", got.ID),
-		Summary: fmt.Sprintf("%s的失业保险金已核定：每月%s，可领取%d个月，自%s起发放。", personName(ctx, x.s.Registry, got.PersonID),
+		Summary: fmt.Sprintf("%s的失业保险金已核定：每月%s，可领取%d个月，自%s起发放。", insPersonName(ctx, x.s.Registry, got.PersonID),
 			yuanText(got.MonthlyAmount), got.EntitlementMonths, monthText(got.Start))}, nil
 }
 
@@ -140,7 +140,7 @@ func (x *unemploymentClaim) Execute(ctx context.Context, req Request) (Result, e
 // (insurance.Benefits.Stop).
 type unemploymentStop struct{ s Services }
 
-type stopForm struct {
+type unemploymentStopForm struct {
 	PersonID registry.PersonID `json:"person_id"`
 	Reason   string            `json:"reason"`
 	From     period.Month      `json:"from"`
@@ -157,17 +157,17 @@ func stopReasons() []string {
 
 func (x *unemploymentStop) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "reason", Label: label("停发原因", "Why the benefit stops"), Kind: "choice", Values: stopReasons(), Required: true},
 		{Name: "from", Label: label("停发起始月份", "First month not paid"), Kind: "month", Required: true},
 	}
 }
 
-func (x *unemploymentStop) parse(req Request) (registry.PersonID, stopForm, error) {
-	var f stopForm
+func (x *unemploymentStop) parse(req Request) (registry.PersonID, unemploymentStopForm, error) {
+	var f unemploymentStopForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	requireChoice(&pr, "reason", f.Reason, stopReasons()...)
 	requireMonth(&pr, "from", f.From)
 	return person, f, pr.Err(formInvalid)
@@ -198,7 +198,7 @@ func (x *unemploymentStop) Execute(ctx context.Context, req Request) (Result, er
 	}
 	if open == nil && done == nil {
 		var pr fault.Problems
-		pr.Add("person_id", "%s没有正在领取的失业保险金 (no open claim)", personName(ctx, x.s.Registry, person))
+		pr.Add("person_id", "%s没有正在领取的失业保险金 (no open claim)", insPersonName(ctx, x.s.Registry, person))
 		return Result{}, pr.Err("no unemployment benefit to stop")
 	}
 	if done == nil {
@@ -207,14 +207,14 @@ func (x *unemploymentStop) Execute(ctx context.Context, req Request) (Result, er
 		}
 	}
 	return Result{Ref: fmt.Sprintf("unemployment_claim:%d", done.ID),
-		Summary: fmt.Sprintf("%s的失业保险金自%s起停发，最后发放月份为%s。", personName(ctx, x.s.Registry, person), monthText(f.From), monthText(done.End))}, nil
+		Summary: fmt.Sprintf("%s的失业保险金自%s起停发，最后发放月份为%s。", insPersonName(ctx, x.s.Registry, person), monthText(f.From), monthText(done.End))}, nil
 }
 
 // unemploymentList reads a person's unemployment claims with what was
 // drawn (insurance.Benefits.Claims).
 type unemploymentList struct{ s Services }
 
-func (x *unemploymentList) Fields() []Field { return []Field{personField} }
+func (x *unemploymentList) Fields() []Field { return []Field{insPersonField} }
 
 func (x *unemploymentList) Check(ctx context.Context, req Request) error {
 	_, err := (&pensionRecord{x.s}).parse(req)
@@ -233,7 +233,7 @@ func (x *unemploymentList) Execute(ctx context.Context, req Request) (Result, er
 	if cs == nil {
 		cs = []*insurance.UnemploymentClaim{}
 	}
-	name := personName(ctx, x.s.Registry, person)
+	name := insPersonName(ctx, x.s.Registry, person)
 	if len(cs) == 0 {
 		return Result{Record: cs, Summary: fmt.Sprintf("%s没有失业保险金申领记录。", name)}, nil
 	}
@@ -265,7 +265,7 @@ type injuryForm struct {
 
 func (x *injuryRecord) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "org_id", Label: label("受伤时的参保单位（单位申请时可空）", "Employer insured with when injured (empty when it applies)"), Kind: "int"},
 		{Name: "injury_date", Label: label("受伤日期", "Date of the injury"), Kind: "date", Required: true},
 		{Name: "recognised_on", Label: label("工伤认定日期", "Date recognised as a work injury"), Kind: "date", Required: true},
@@ -280,7 +280,7 @@ func (x *injuryRecord) parse(ctx context.Context, req Request) (*insurance.Injur
 	var f injuryForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	in := &insurance.Injury{PersonID: applicantPerson(req, f.PersonID, &pr), OrgID: applicantOrg(req, f.OrgID, formKey("org_id"), &pr),
+	in := &insurance.Injury{PersonID: insApplicantPerson(req, f.PersonID, &pr), OrgID: insApplicantOrg(req, f.OrgID, formKey("org_id"), &pr),
 		InjuryDate: f.InjuryDate, RecognisedOn: f.RecognisedOn, Grade: f.Grade, Nursing: f.Nursing,
 		EmployerArrangesWork: f.EmployerArrangesWork, RetirementGroup: f.RetirementGroup}
 	requireDate(&pr, "injury_date", f.InjuryDate)
@@ -291,13 +291,13 @@ func (x *injuryRecord) parse(ctx context.Context, req Request) (*insurance.Injur
 	if f.Nursing != "" && !slices.Contains(insurance.NursingLevels, f.Nursing) {
 		pr.Add(formKey("nursing"), "must be one of %s", strings.Join(insurance.NursingLevels[1:], ", "))
 	}
-	p, err := readPerson(ctx, x.s.Registry, in.PersonID, &pr)
+	p, err := insReadPerson(ctx, x.s.Registry, in.PersonID, &pr)
 	if err != nil {
 		return nil, err
 	}
-	checkGroup(&pr, p, f.RetirementGroup)
+	insCheckGroup(&pr, p, f.RetirementGroup)
 	if p != nil && in.RetirementGroup == "" {
-		in.RetirementGroup = insurance.GroupMale // checkGroup passed: a man
+		in.RetirementGroup = insurance.GroupMale // insCheckGroup passed: a man
 	}
 	return in, pr.Err(formInvalid)
 }
@@ -309,7 +309,7 @@ func (x *injuryRecord) Check(ctx context.Context, req Request) error {
 
 // personInjuries lists every injury of the person.
 func personInjuries(ctx context.Context, b *insurance.Benefits, person registry.PersonID) ([]*insurance.Injury, error) {
-	return allPages(func(after int64) ([]*insurance.Injury, error) {
+	return insAllPages(func(after int64) ([]*insurance.Injury, error) {
 		return b.Injuries(ctx, insurance.ClaimFilter{PersonID: person, Page: registry.Page{After: after, Limit: registry.PageMax}})
 	}, func(in *insurance.Injury) int64 { return int64(in.ID) })
 }
@@ -346,14 +346,14 @@ func (x *injuryRecord) Execute(ctx context.Context, req Request) (Result, error)
 		}
 		got = in
 	}
-	return Result{Ref: fmt.Sprintf("injury:%d", got.ID), Summary: injurySummary(personName(ctx, x.s.Registry, got.PersonID), got)}, nil
+	return Result{Ref: fmt.Sprintf("injury:%d", got.ID), Summary: injurySummary(insPersonName(ctx, x.s.Registry, got.PersonID), got)}, nil
 }
 
 // injuryList reads a person's work injuries and their benefits
 // (insurance.Benefits.Injuries).
 type injuryList struct{ s Services }
 
-func (x *injuryList) Fields() []Field { return []Field{personField} }
+func (x *injuryList) Fields() []Field { return []Field{insPersonField} }
 
 func (x *injuryList) Check(ctx context.Context, req Request) error {
 	_, err := (&pensionRecord{x.s}).parse(req)
@@ -372,7 +372,7 @@ func (x *injuryList) Execute(ctx context.Context, req Request) (Result, error) {
 	if ins == nil {
 		ins = []*insurance.Injury{}
 	}
-	name := personName(ctx, x.s.Registry, person)
+	name := insPersonName(ctx, x.s.Registry, person)
 	if len(ins) == 0 {
 		return Result{Record: ins, Summary: fmt.Sprintf("%s没有工伤待遇记录。", name)}, nil
 	}

@@ -15,9 +15,9 @@ import (
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
-// paidMonths posts n monthly payments of the scheme for p through o, the
+// insPaidMonths posts n monthly payments of the scheme for p through o, the
 // last in month last.
-func paidMonths(t *testing.T, ib sqlstoretest.Insurance, p *registry.Person, o *registry.Organisation, scheme insurance.Scheme, last period.Month, n int, base money.Fen) {
+func insPaidMonths(t *testing.T, ib sqlstoretest.Insurance, p *registry.Person, o *registry.Organisation, scheme insurance.Scheme, last period.Month, n int, base money.Fen) {
 	t.Helper()
 	ps := make([]insurance.Payment, 0, n)
 	for i := range n {
@@ -40,11 +40,11 @@ func TestUnemploymentExecutors(t *testing.T) {
 		o := ib.Org(t, "652301", 1)
 		sep := period.MustDate(2026, time.June, 30)
 		man := ib.Person(t, v, 101)
-		paidMonths(t, ib, man, o, insurance.Unemployment, sep.Period(), 12, 500000)
+		insPaidMonths(t, ib, man, o, insurance.Unemployment, sep.Period(), 12, 500000)
 
 		claim := execute.Request{ApplicationNo: "SNG20261122001", Matter: insMatter(t, "unemployment_benefit_claim"), Person: man.ID,
-			Form: form(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "contract_expired", "registered_on": "2026-07-03"})}
-		r := executeTwice(t, ib.Ctx, set, claim)
+			Form: insForm(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "contract_expired", "registered_on": "2026-07-03"})}
+		r := insExecuteTwice(t, ib.Ctx, set, claim)
 		cs, err := ib.App.Benefits.Claims(ib.Ctx, insurance.ClaimFilter{PersonID: man.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -54,34 +54,34 @@ func TestUnemploymentExecutors(t *testing.T) {
 			!strings.Contains(r.Summary, "1,710.00") || !strings.Contains(r.Summary, "12个月") {
 			t.Errorf("claim = %+v; claims %+v, want one of 1,710.00 for 12 months", r, cs)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122002", Matter: claim.Matter, Person: man.ID},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122002", Matter: claim.Matter, Person: man.ID},
 			"form.org_id", "form.separation_date", "form.separation", "form.registered_on")
 		// A refusal names the conditions that fail, as the programme does,
 		// and a date the service refuses is the form's.
 		short := ib.Person(t, v, 103)
-		paidMonths(t, ib, short, o, insurance.Unemployment, sep.Period(), 11, 500000)
+		insPaidMonths(t, ib, short, o, insurance.Unemployment, sep.Period(), 11, 500000)
 		e := insExecutor(t, set, claim.Matter)
 		_, err = e.Execute(ib.Ctx, execute.Request{ApplicationNo: "SNG20261122008", Matter: claim.Matter, Person: short.ID,
-			Form: form(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "resigned_voluntarily", "registered_on": "2026-07-03"})})
-		wantProblems(t, "a claim after 11 months and a resignation", err, "conditions.contributed_at_least_one_year", "conditions.lost_job_involuntarily")
+			Form: insForm(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "resigned_voluntarily", "registered_on": "2026-07-03"})})
+		insWantProblems(t, "a claim after 11 months and a resignation", err, "conditions.contributed_at_least_one_year", "conditions.lost_job_involuntarily")
 		_, err = e.Execute(ib.Ctx, execute.Request{ApplicationNo: "SNG20261122009", Matter: claim.Matter, Person: short.ID,
-			Form: form(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "contract_expired", "registered_on": "2026-06-01"})})
-		wantProblems(t, "a registration before the separation", err, "form.registered_on")
+			Form: insForm(t, map[string]any{"org_id": o.ID, "separation_date": "2026-06-30", "separation": "contract_expired", "registered_on": "2026-06-01"})})
+		insWantProblems(t, "a registration before the separation", err, "form.registered_on")
 		// A woman's retirement group is asked, not assumed.
 		woman := ib.Person(t, v, 102)
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122003", Matter: claim.Matter, Person: woman.ID, Form: claim.Form},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122003", Matter: claim.Matter, Person: woman.ID, Form: claim.Form},
 			"form.retirement_group")
 
 		list := execute.Request{ApplicationNo: "SNG20261122004", Matter: insMatter(t, "unemployment_benefit_query"), Person: man.ID}
-		r = executeTwice(t, ib.Ctx, set, list)
+		r = insExecuteTwice(t, ib.Ctx, set, list)
 		if got, ok := r.Record.([]*insurance.UnemploymentClaim); !ok || len(got) != 1 || !strings.Contains(r.Summary, "领取中") {
 			t.Errorf("list = %+v, want the open claim", r)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122005", Matter: list.Matter}, "form.person_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122005", Matter: list.Matter}, "form.person_id")
 
 		stop := execute.Request{ApplicationNo: "SNG20261122006", Matter: insMatter(t, "unemployment_benefit_stop"), Person: man.ID,
-			Form: form(t, map[string]any{"reason": "reemployed", "from": "2026-12"})}
-		r = executeTwice(t, ib.Ctx, set, stop)
+			Form: insForm(t, map[string]any{"reason": "reemployed", "from": "2026-12"})}
+		r = insExecuteTwice(t, ib.Ctx, set, stop)
 		got, err := ib.App.Benefits.UnemploymentClaim(ib.Ctx, cs[0].ID)
 		if err != nil {
 			t.Fatal(err)
@@ -90,7 +90,7 @@ func TestUnemploymentExecutors(t *testing.T) {
 			got.StopReason != insurance.StopReemployed {
 			t.Errorf("stop = %+v; claim %+v, want ended in 2026-11", r, got)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122007", Matter: stop.Matter, Person: man.ID}, "form.reason", "form.from")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNG20261122007", Matter: stop.Matter, Person: man.ID}, "form.reason", "form.from")
 	})
 }
 
@@ -106,11 +106,11 @@ func TestInjuryExecutors(t *testing.T) {
 		p := ib.Person(t, v, 301)
 		ib.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.WorkInjury, Kind: insurance.ThroughEmployer, OrgID: o.ID,
 			Start: period.NewMonth(2024, time.January), RiskClass: 1})
-		paidMonths(t, ib, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
+		insPaidMonths(t, ib, p, o, insurance.WorkInjury, injured.Period().Add(-1), 12, 600000)
 
 		rec := execute.Request{ApplicationNo: "SNH20261122001", Matter: insMatter(t, "work_injury_benefit"), Organisation: o.ID,
-			Form: form(t, map[string]any{"person_id": p.ID, "injury_date": "2026-01-10", "recognised_on": "2026-03-02", "grade": 7})}
-		r := executeTwice(t, ib.Ctx, set, rec)
+			Form: insForm(t, map[string]any{"person_id": p.ID, "injury_date": "2026-01-10", "recognised_on": "2026-03-02", "grade": 7})}
+		r := insExecuteTwice(t, ib.Ctx, set, rec)
 		ins, err := ib.App.Benefits.Injuries(ib.Ctx, insurance.ClaimFilter{PersonID: p.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -120,14 +120,14 @@ func TestInjuryExecutors(t *testing.T) {
 			!strings.Contains(r.Summary, "78,000.00") {
 			t.Errorf("injury = %+v; injuries %+v, want one with a grant of 78,000.00", r, ins)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122002", Matter: rec.Matter, Person: p.ID},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122002", Matter: rec.Matter, Person: p.ID},
 			"form.org_id", "form.injury_date", "form.recognised_on", "form.grade")
 
 		list := execute.Request{ApplicationNo: "SNH20261122003", Matter: insMatter(t, "work_injury_benefit_query"), Person: p.ID}
-		r = executeTwice(t, ib.Ctx, set, list)
+		r = insExecuteTwice(t, ib.Ctx, set, list)
 		if got, ok := r.Record.([]*insurance.Injury); !ok || len(got) != 1 || !strings.Contains(r.Summary, "7级") {
 			t.Errorf("list = %+v, want the injury", r)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122004", Matter: list.Matter}, "form.person_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122004", Matter: list.Matter}, "form.person_id")
 	})
 }

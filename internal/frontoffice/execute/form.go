@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/matters"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/policy"
@@ -256,3 +257,11 @@ func monthText(m period.Month) string { return policy.MonthText(m, policy.ZH) }
 
 // dateText writes a day for the applicant: "2026年11月3日".
 func dateText(d period.Date) string { return policy.DateText(d, policy.ZH) }
+
+// label is a field's label in both languages.
+func label(zh, en string) matters.Bilingual { return matters.Bilingual{ZH: zh, EN: en} }
+
+// appMark is the words that tie a record's free-text note to the
+// application that made it ("办件 SN…"), by which a repeated Execute finds
+// its earlier effect where the domain has no key of its own.
+func appMark(no string) string { return "办件 " + no }

@@ -35,7 +35,7 @@ type transitionForm struct {
 
 func (x *enrolmentTransition) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "scheme", Label: label("险种（事项未限定时）", "Scheme (when the matter does not fix it)"), Kind: "choice", Values: schemeValues()},
 		{Name: "from", Label: label("变更起始月份", "First month of the change"), Kind: "month", Required: true},
 		{Name: "reason", Label: label("原因（暂停、终止时必填）", "Reason (for a suspension or termination)"), Kind: "text"},
@@ -48,7 +48,7 @@ func (x *enrolmentTransition) Fields() []Field {
 func (x *enrolmentTransition) parse(ctx context.Context, req Request) (f transitionForm, person registry.PersonID, scheme insurance.Scheme, to insurance.Status, err error) {
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person = applicantPerson(req, f.PersonID, &pr)
+	person = insApplicantPerson(req, f.PersonID, &pr)
 	to = insurance.Status(req.Matter.Args["to"])
 	switch to {
 	case insurance.Active, insurance.Suspended, insurance.Terminated:
@@ -67,7 +67,7 @@ func (x *enrolmentTransition) parse(ctx context.Context, req Request) (f transit
 	if to != insurance.Active && strings.TrimSpace(f.Reason) == "" {
 		pr.Add("form.reason", "请说明暂停或终止的原因 (say why)")
 	}
-	if _, rerr := readPerson(ctx, x.s.Registry, person, &pr); rerr != nil {
+	if _, rerr := insReadPerson(ctx, x.s.Registry, person, &pr); rerr != nil {
 		return f, 0, "", "", rerr
 	}
 	return f, person, scheme, to, pr.Err("invalid application")
@@ -132,7 +132,7 @@ func statusVerbZH(to insurance.Status) string {
 // enrolment suspended or terminated with the application's number in its
 // reason, or the enrolment resumed from the month.
 func (x *enrolmentTransition) done(ctx context.Context, req Request, person registry.PersonID, scheme insurance.Scheme, to insurance.Status, from period.Month) (*insurance.Enrolment, error) {
-	es, err := allPages(func(after int64) ([]*insurance.Enrolment, error) {
+	es, err := insAllPages(func(after int64) ([]*insurance.Enrolment, error) {
 		return x.s.Insurance.Enrolments(ctx, insurance.EnrolmentFilter{PersonID: person, Scheme: scheme, Page: registry.Page{After: after, Limit: registry.PageMax}})
 	}, func(e *insurance.Enrolment) int64 { return int64(e.ID) })
 	if err != nil {
@@ -142,15 +142,12 @@ func (x *enrolmentTransition) done(ctx context.Context, req Request, person regi
 		switch {
 		case to == insurance.Active && e.Status == insurance.Active && e.Start == from:
 			return e, nil
-		case to != insurance.Active && e.Status == to && strings.Contains(e.Reason, applicationTag(req.ApplicationNo)):
+		case to != insurance.Active && e.Status == to && strings.Contains(e.Reason, "（"+appMark(req.ApplicationNo)+"）"):
 			return e, nil
 		}
 	}
 	return nil, nil
 }
-
-// applicationTag is how an application is named in a record's reason.
-func applicationTag(no string) string { return "办件" + no }
 
 func (x *enrolmentTransition) Execute(ctx context.Context, req Request) (Result, error) {
 	f, person, scheme, to, err := x.parse(ctx, req)
@@ -168,13 +165,13 @@ func (x *enrolmentTransition) Execute(ctx context.Context, req Request) (Result,
 		}
 		reason := ""
 		if to != insurance.Active {
-			reason = strings.TrimSpace(f.Reason) + "（" + applicationTag(req.ApplicationNo) + "）"
+			reason = strings.TrimSpace(f.Reason) + "（" + appMark(req.ApplicationNo) + "）"
 		}
 		if e, err = x.s.Insurance.Transition(ctx, cur.ID, cur.Version, to, f.From, reason); err != nil {
 			return Result{}, domainError(err, x.Fields(), map[string]string{"status": "person_id"})
 		}
 	}
-	name := personName(ctx, x.s.Registry, person)
+	name := insPersonName(ctx, x.s.Registry, person)
 	var sum string
 	switch to {
 	case insurance.Active:
@@ -202,7 +199,7 @@ type postForm struct {
 
 func (x *contributionsPost) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "scheme", Label: label("险种（事项未限定时）", "Scheme (when the matter does not fix it)"), Kind: "choice", Values: schemeValues()},
 		{Name: "period", Label: label("费款所属期", "Month paid for"), Kind: "month", Required: true},
 		{Name: "base", Label: label("缴费基数（分）", "Contribution base (fen)"), Kind: "fen"},
@@ -217,7 +214,7 @@ func (x *contributionsPost) parse(ctx context.Context, req Request) (insurance.P
 	var f postForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	p := insurance.Payment{PersonID: applicantPerson(req, f.PersonID, &pr), OrgID: req.Organisation, Scheme: argScheme(req.Matter),
+	p := insurance.Payment{PersonID: insApplicantPerson(req, f.PersonID, &pr), OrgID: req.Organisation, Scheme: argScheme(req.Matter),
 		Period: f.Period, Base: f.Base, Employer: f.Employer, Individual: f.Individual, PaidOn: f.PaidOn, ReceiptNo: strings.TrimSpace(f.ReceiptNo)}
 	if p.Scheme == "" {
 		if p.Scheme = f.Scheme; !p.Scheme.Valid() {
@@ -238,7 +235,7 @@ func (x *contributionsPost) parse(ctx context.Context, req Request) (insurance.P
 	} else if f.Employer == 0 && f.Individual == 0 {
 		pr.Add("form.individual", "请填写缴费金额 (nothing was paid)")
 	}
-	if _, err := readPerson(ctx, x.s.Registry, p.PersonID, &pr); err != nil {
+	if _, err := insReadPerson(ctx, x.s.Registry, p.PersonID, &pr); err != nil {
 		return p, err
 	}
 	return p, pr.Err("invalid application")
@@ -297,7 +294,7 @@ func (x *contributionsPost) Execute(ctx context.Context, req Request) (Result, e
 		return Result{}, err
 	}
 	return Result{Ref: fmt.Sprintf("payment:%d", got.ID),
-		Summary: fmt.Sprintf("已收到%s%s%s的缴费%s（凭证号%s）。", personName(ctx, x.s.Registry, got.PersonID), monthText(got.Period), schemeZH(got.Scheme),
+		Summary: fmt.Sprintf("已收到%s%s%s的缴费%s（凭证号%s）。", insPersonName(ctx, x.s.Registry, got.PersonID), monthText(got.Period), schemeZH(got.Scheme),
 			yuanText(total), got.ReceiptNo)}, nil
 }
 
@@ -305,7 +302,7 @@ func (x *contributionsPost) Execute(ctx context.Context, req Request) (Result, e
 // (insurance.Service.Contributions).
 type contributionsList struct{ s Services }
 
-type listForm struct {
+type contribListForm struct {
 	PersonID registry.PersonID `json:"person_id"`
 	From     period.Month      `json:"from"`
 	To       period.Month      `json:"to"`
@@ -313,24 +310,24 @@ type listForm struct {
 
 func (x *contributionsList) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "from", Label: label("起始月份", "From month"), Kind: "month"},
 		{Name: "to", Label: label("截止月份", "To month"), Kind: "month"},
 	}
 }
 
 func (x *contributionsList) filter(ctx context.Context, req Request) (insurance.ContributionFilter, error) {
-	var f listForm
+	var f contribListForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
 	cf := insurance.ContributionFilter{Scheme: argScheme(req.Matter), From: f.From, To: f.To}
 	if req.Matter.Args["of"] == "employer" {
-		cf.OrgID = applicantOrg(req, 0, "organisation_id", &pr)
+		cf.OrgID = insApplicantOrg(req, 0, "organisation_id", &pr)
 		if f.From.IsZero() || f.To.IsZero() {
 			pr.Add("form.from", "单位缴费记录请给出起止月份 (give the months from and to)")
 		}
 	} else {
-		cf.PersonID = applicantPerson(req, f.PersonID, &pr)
+		cf.PersonID = insApplicantPerson(req, f.PersonID, &pr)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To < f.From {
 		pr.Add("form.to", "截止月份早于起始月份 (to is before from)")
@@ -348,7 +345,7 @@ func (x *contributionsList) Execute(ctx context.Context, req Request) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	ps, err := allPages(func(after int64) ([]insurance.Payment, error) {
+	ps, err := insAllPages(func(after int64) ([]insurance.Payment, error) {
 		f := cf
 		f.Page = registry.Page{After: after, Limit: registry.PageMax}
 		return x.s.Insurance.Contributions(ctx, f)
@@ -370,9 +367,9 @@ func (x *contributionsList) Execute(ctx context.Context, req Request) (Result, e
 	}
 	who := ""
 	if cf.OrgID > 0 {
-		who = orgName(ctx, x.s.Registry, cf.OrgID)
+		who = insOrgName(ctx, x.s.Registry, cf.OrgID)
 	} else {
-		who = personName(ctx, x.s.Registry, cf.PersonID)
+		who = insPersonName(ctx, x.s.Registry, cf.PersonID)
 	}
 	what := "社会保险"
 	if cf.Scheme != "" {
@@ -400,7 +397,7 @@ func (x *arrearsList) filter(req Request) (insurance.ArrearsFilter, error) {
 	var f arrearsForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	af := insurance.ArrearsFilter{OrgID: applicantOrg(req, 0, "organisation_id", &pr), From: f.From, To: f.To}
+	af := insurance.ArrearsFilter{OrgID: insApplicantOrg(req, 0, "organisation_id", &pr), From: f.From, To: f.To}
 	if f.From.IsZero() {
 		pr.Add("form.from", "请填写起始月份 (the first month is required)")
 	}
@@ -437,7 +434,7 @@ func (x *arrearsList) Execute(ctx context.Context, req Request) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	name := orgName(ctx, x.s.Registry, af.OrgID)
+	name := insOrgName(ctx, x.s.Registry, af.OrgID)
 	if len(rows) == 0 {
 		return Result{Summary: fmt.Sprintf("%s在%s至%s无欠费。", name, monthText(af.From), monthText(af.To)), Record: rows}, nil
 	}

@@ -29,17 +29,17 @@ func init() {
 // matter's scheme (insurance.Accounts.Statement).
 type accountStatement struct{ s Services }
 
-type personForm struct {
+type insPersonForm struct {
 	PersonID registry.PersonID `json:"person_id"`
 }
 
-func (x *accountStatement) Fields() []Field { return []Field{personField} }
+func (x *accountStatement) Fields() []Field { return []Field{insPersonField} }
 
 func (x *accountStatement) parse(req Request) (registry.PersonID, insurance.Scheme, error) {
-	var f personForm
+	var f insPersonForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	scheme := argScheme(req.Matter)
 	if scheme != insurance.EmployeePension && scheme != insurance.ResidentPension {
 		return 0, "", fmt.Errorf("matter %s: the statement needs the argument scheme, a pension", req.Matter.ID)
@@ -81,7 +81,7 @@ type backPayForm struct {
 
 func (x *backPay) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "years", Label: label("补缴年度（以逗号分隔，如 2015,2016）", "Years to back-pay, separated by commas (2015,2016)"), Kind: "text", Required: true},
 		{Name: "tier", Label: label("缴费档次（分/年）", "Contribution tier (fen a year)"), Kind: "fen", Required: true},
 	}
@@ -109,7 +109,7 @@ func (x *backPay) parse(req Request) (registry.PersonID, []int, money.Fen, error
 	var f backPayForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	ys := parseYears(f.Years, &pr, "years")
 	if f.Tier <= 0 {
 		pr.Add(formKey("tier"), "is required: the yearly tier chosen, in fen")
@@ -125,7 +125,7 @@ func (x *backPay) Check(ctx context.Context, req Request) error {
 // residentPayments returns the person's resident pension payments of the
 // years from first to last, by receipt number.
 func residentPayments(ctx context.Context, ins *insurance.Service, person registry.PersonID, first, last int) (map[string]insurance.Payment, error) {
-	ps, err := allPages(func(after int64) ([]insurance.Payment, error) {
+	ps, err := insAllPages(func(after int64) ([]insurance.Payment, error) {
 		return ins.Contributions(ctx, insurance.ContributionFilter{PersonID: person, Scheme: insurance.ResidentPension,
 			From: period.NewMonth(first, 1), To: period.NewMonth(last, 12), Page: registry.Page{After: after, Limit: registry.PageMax}})
 	}, func(p insurance.Payment) int64 { return p.ID })
@@ -188,7 +188,7 @@ func (x *backPay) Execute(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	return Result{Ref: fmt.Sprintf("payment:%d", got[0].ID),
-		Summary: fmt.Sprintf("%s补缴城乡居民基本养老保险%s年度共%d年，每年%s，合计%s。", personName(ctx, x.s.Registry, person),
+		Summary: fmt.Sprintf("%s补缴城乡居民基本养老保险%s年度共%d年，每年%s，合计%s。", insPersonName(ctx, x.s.Registry, person),
 			strings.Join(years, "、"), len(got), yuanText(tier), yuanText(sum))}, nil
 }
 
@@ -204,7 +204,7 @@ type tierForm struct {
 
 func (x *tierChange) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "year", Label: label("缴费年度", "Contribution year"), Kind: "int", Required: true},
 		{Name: "tier", Label: label("调整后的缴费档次（分/年）", "New tier (fen a year)"), Kind: "fen", Required: true},
 	}
@@ -214,7 +214,7 @@ func (x *tierChange) parse(req Request) (registry.PersonID, tierForm, error) {
 	var f tierForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	if f.Year < 1900 || f.Year > 9999 {
 		pr.Add(formKey("year"), "is required: the contribution year")
 	}
@@ -259,7 +259,7 @@ func (x *tierChange) Execute(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	return Result{Ref: fmt.Sprintf("payment:%d", p.ID),
-		Summary: fmt.Sprintf("%s的城乡居民基本养老保险%d年度缴费档次调整为每年%s，补缴差额%s%s。", personName(ctx, x.s.Registry, person),
+		Summary: fmt.Sprintf("%s的城乡居民基本养老保险%d年度缴费档次调整为每年%s，补缴差额%s%s。", insPersonName(ctx, x.s.Registry, person),
 			f.Year, yuanText(f.Tier), yuanText(p.Individual), subsidy)}, nil
 }
 
@@ -277,7 +277,7 @@ type hardshipForm struct {
 
 func (x *hardshipPremium) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "year", Label: label("缴费年度", "Contribution year"), Kind: "int", Required: true},
 	}
 }
@@ -286,7 +286,7 @@ func (x *hardshipPremium) parse(req Request) (registry.PersonID, int, error) {
 	var f hardshipForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	if f.Year < 2014 || f.Year > 9999 {
 		pr.Add(formKey("year"), "is required: the contribution year, from 2014")
 	}
@@ -360,7 +360,7 @@ func (x *refundScreen) parse(req Request) (registry.OrgID, int, error) {
 	var f refundForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	org := applicantOrg(req, 0, "organisation_id", &pr)
+	org := insApplicantOrg(req, 0, "organisation_id", &pr)
 	if f.Year < 2015 || f.Year > 9999 {
 		pr.Add(formKey("year"), "is required: the refund year, e.g. 2026 on 2025's figures")
 	}
@@ -376,7 +376,7 @@ func (x *refundScreen) Check(ctx context.Context, req Request) error {
 // that holds the employer: one proposed or approved, else one rejected;
 // nil if none.
 func (x *refundScreen) batchOf(ctx context.Context, org registry.OrgID, year int, o *registry.Organisation) (*insurance.RefundRun, *insurance.RefundItem, error) {
-	runs, err := allPages(func(after int64) ([]*insurance.RefundRun, error) {
+	runs, err := insAllPages(func(after int64) ([]*insurance.RefundRun, error) {
 		return x.s.Refunds.Runs(ctx, insurance.RefundRunFilter{Region: o.RegionCode, Year: year, Page: registry.Page{After: after, Limit: registry.PageMax}})
 	}, func(r *insurance.RefundRun) int64 { return int64(r.ID) })
 	if err != nil {

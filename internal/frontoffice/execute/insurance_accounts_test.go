@@ -32,8 +32,8 @@ func TestAccountExecutors(t *testing.T) {
 		}
 
 		back := execute.Request{ApplicationNo: "SNC20261122001", Matter: insMatter(t, "resident_pension_back_pay"), Person: old.ID,
-			Form: form(t, map[string]any{"years": "2016,2015", "tier": 50000})}
-		r := executeTwice(t, pb.Ctx, set, back)
+			Form: insForm(t, map[string]any{"years": "2016,2015", "tier": 50000})}
+		r := insExecuteTwice(t, pb.Ctx, set, back)
 		var bp []insurance.Payment
 		for _, p := range pb.Payments(t) {
 			if p.Source == insurance.BackPaymentSource {
@@ -43,15 +43,15 @@ func TestAccountExecutors(t *testing.T) {
 		if len(bp) != 2 || r.Ref != fmt.Sprintf("payment:%d", bp[0].ID) || !strings.Contains(r.Summary, "1,000.00") {
 			t.Errorf("back pay = %+v; back payments %+v, want two of 500.00 (1,000.00)", r, bp)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122002", Matter: back.Matter, Person: old.ID}, "form.years", "form.tier")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122002", Matter: back.Matter, Person: old.ID}, "form.years", "form.tier")
 		// A year the service refuses is named as the form's.
 		_, err := insExecutor(t, set, back.Matter).Execute(pb.Ctx, execute.Request{ApplicationNo: "SNC20261122007", Matter: back.Matter, Person: old.ID,
-			Form: form(t, map[string]any{"years": "2010", "tier": 50000})})
-		wantProblems(t, "back pay of 2010", err, "form.years.2010")
+			Form: insForm(t, map[string]any{"years": "2010", "tier": 50000})})
+		insWantProblems(t, "back pay of 2010", err, "form.years.2010")
 
 		tier := execute.Request{ApplicationNo: "SNC20261122003", Matter: insMatter(t, "resident_pension_tier_change"), Person: old.ID,
-			Form: form(t, map[string]any{"year": 2024, "tier": 50000})}
-		r = executeTwice(t, pb.Ctx, set, tier)
+			Form: insForm(t, map[string]any{"year": 2024, "tier": 50000})}
+		r = insExecuteTwice(t, pb.Ctx, set, tier)
 		var up []insurance.Payment
 		for _, p := range pb.Payments(t) {
 			if p.Source == insurance.TierUpgradeSource {
@@ -61,17 +61,17 @@ func TestAccountExecutors(t *testing.T) {
 		if len(up) != 1 || r.Ref != fmt.Sprintf("payment:%d", up[0].ID) || up[0].Individual != 40000 || !strings.Contains(r.Summary, "400.00") {
 			t.Errorf("tier change = %+v; upgrades %+v, want one difference of 400.00", r, up)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122004", Matter: tier.Matter, Person: old.ID}, "form.year", "form.tier")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122004", Matter: tier.Matter, Person: old.ID}, "form.year", "form.tier")
 
 		stmt := execute.Request{ApplicationNo: "SNC20261122005", Matter: insMatter(t, "resident_pension_statement"), Person: old.ID}
-		r = executeTwice(t, pb.Ctx, set, stmt)
+		r = insExecuteTwice(t, pb.Ctx, set, stmt)
 		st, ok := r.Record.(*insurance.Statement)
 		// 2 × 500 back-paid and 400 more for 2024 (the 100 paid in 2024 is
 		// not credited yet).
 		if !ok || st.PersonID != old.ID || st.Balance != 140000 || !strings.Contains(r.Summary, "1,400.00") || !strings.Contains(r.Summary, "3年") {
 			t.Errorf("statement = %+v", r)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122006", Matter: stmt.Matter}, "form.person_id")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNC20261122006", Matter: stmt.Matter}, "form.person_id")
 	})
 }
 
@@ -95,8 +95,8 @@ func TestHardshipPremiumExecutor(t *testing.T) {
 			t.Fatal(err)
 		}
 		req := execute.Request{ApplicationNo: "SND20261122001", Matter: insMatter(t, "hardship_premium"), Person: ps[0].ID,
-			Form: form(t, map[string]any{"year": 2025})}
-		r := executeTwice(t, ib.Ctx, set, req)
+			Form: insForm(t, map[string]any{"year": 2025})}
+		r := insExecuteTwice(t, ib.Ctx, set, req)
 		st, err := ib.App.Accounts.Statement(ib.Ctx, ps[0].ID, insurance.ResidentPension)
 		if err != nil {
 			t.Fatal(err)
@@ -107,8 +107,8 @@ func TestHardshipPremiumExecutor(t *testing.T) {
 		}
 		e := insExecutor(t, set, req.Matter)
 		_, err = e.Execute(ib.Ctx, execute.Request{ApplicationNo: "SND20261122002", Matter: req.Matter, Person: ps[1].ID, Form: req.Form})
-		wantProblems(t, "代缴 of a person in no hardship group", err, "person_id")
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SND20261122003", Matter: req.Matter, Person: ps[0].ID}, "form.year")
+		insWantProblems(t, "代缴 of a person in no hardship group", err, "person_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SND20261122003", Matter: req.Matter, Person: ps[0].ID}, "form.year")
 	})
 }
 
@@ -138,8 +138,8 @@ func TestRefundScreenExecutor(t *testing.T) {
 			}
 		}
 		req := execute.Request{ApplicationNo: "SNE20261122001", Matter: insMatter(t, "job_stabilisation_refund"), Organisation: o.ID,
-			Form: form(t, map[string]any{"year": 2025})}
-		r := executeTwice(t, ib.Ctx, set, req)
+			Form: insForm(t, map[string]any{"year": 2025})}
+		r := insExecuteTwice(t, ib.Ctx, set, req)
 		runs, err := ib.App.Refunds.Runs(ib.Ctx, insurance.RefundRunFilter{Year: 2025})
 		if err != nil {
 			t.Fatal(err)
@@ -151,10 +151,10 @@ func TestRefundScreenExecutor(t *testing.T) {
 		if _, err := ib.App.Refunds.Decide(approver, runs[0].ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		done := executeTwice(t, ib.Ctx, set, req)
+		done := insExecuteTwice(t, ib.Ctx, set, req)
 		if done.Pending || done.Ref != r.Ref {
 			t.Errorf("after approval = %+v, want finished with %s", done, r.Ref)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNE20261122002", Matter: req.Matter}, "organisation_id", "form.year")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNE20261122002", Matter: req.Matter}, "organisation_id", "form.year")
 	})
 }

@@ -16,10 +16,10 @@ import (
 // benefits.go) share beside form.go: naming the applicant and the scheme,
 // and reading pages.
 
-// applicantPerson returns the person the application is about: the
+// insApplicantPerson returns the person the application is about: the
 // applicant, or, when an employer or agent applies, the person named in
 // the form. With neither it records a problem and returns 0.
-func applicantPerson(req Request, formPerson registry.PersonID, pr *fault.Problems) registry.PersonID {
+func insApplicantPerson(req Request, formPerson registry.PersonID, pr *fault.Problems) registry.PersonID {
 	switch {
 	case req.Person > 0:
 		return req.Person
@@ -30,10 +30,10 @@ func applicantPerson(req Request, formPerson registry.PersonID, pr *fault.Proble
 	return 0
 }
 
-// applicantOrg returns the employer the application is about: the
+// insApplicantOrg returns the employer the application is about: the
 // applicant, or the employer named in the form. Without one it records a
 // problem under field and returns 0.
-func applicantOrg(req Request, formOrg registry.OrgID, field string, pr *fault.Problems) registry.OrgID {
+func insApplicantOrg(req Request, formOrg registry.OrgID, field string, pr *fault.Problems) registry.OrgID {
 	switch {
 	case formOrg > 0:
 		return formOrg
@@ -44,9 +44,9 @@ func applicantOrg(req Request, formOrg registry.OrgID, field string, pr *fault.P
 	return 0
 }
 
-// readPerson reads a person for a check; a person who does not exist is
+// insReadPerson reads a person for a check; a person who does not exist is
 // a problem under person_id, any other error is returned.
-func readPerson(ctx context.Context, reg *registry.Service, id registry.PersonID, pr *fault.Problems) (*registry.Person, error) {
+func insReadPerson(ctx context.Context, reg *registry.Service, id registry.PersonID, pr *fault.Problems) (*registry.Person, error) {
 	if id <= 0 {
 		return nil, nil
 	}
@@ -78,29 +78,26 @@ func schemeZH(s insurance.Scheme) string {
 	return string(s)
 }
 
-// personName returns the person's name for a summary, or 人员 <id> when
+// insPersonName returns the person's name for a summary, or 人员 <id> when
 // the person cannot be read.
-func personName(ctx context.Context, reg *registry.Service, id registry.PersonID) string {
+func insPersonName(ctx context.Context, reg *registry.Service, id registry.PersonID) string {
 	if p, err := reg.Person(ctx, id); err == nil && p.Name != "" {
 		return p.Name
 	}
 	return fmt.Sprintf("人员%d", id)
 }
 
-// orgName returns the employer's name for a summary, or 单位 <id>.
-func orgName(ctx context.Context, reg *registry.Service, id registry.OrgID) string {
+// insOrgName returns the employer's name for a summary, or 单位 <id>.
+func insOrgName(ctx context.Context, reg *registry.Service, id registry.OrgID) string {
 	if o, err := reg.Organisation(ctx, id); err == nil && o.Name != "" {
 		return o.Name
 	}
 	return fmt.Sprintf("单位%d", id)
 }
 
-// label makes a bilingual label.
-func label(zh, en string) matters.Bilingual { return matters.Bilingual{ZH: zh, EN: en} }
-
-// personField is the form field naming the person when an employer or
+// insPersonField is the form field naming the person when an employer or
 // agent applies.
-var personField = Field{Name: "person_id", Label: label("办理人员（单位或代办人申请时）", "Person concerned (when an employer or agent applies)"), Kind: "int"}
+var insPersonField = Field{Name: "person_id", Label: label("办理人员（单位或代办人申请时）", "Person concerned (when an employer or agent applies)"), Kind: "int"}
 
 // schemeValues are the values of a scheme field.
 func schemeValues() []string {
@@ -111,9 +108,9 @@ func schemeValues() []string {
 	return out
 }
 
-// allPages reads every page of a list by key, calling read with the key
+// insAllPages reads every page of a list by key, calling read with the key
 // after which to read; key returns the key of an item.
-func allPages[T any](read func(after int64) ([]T, error), key func(T) int64) ([]T, error) {
+func insAllPages[T any](read func(after int64) ([]T, error), key func(T) int64) ([]T, error) {
 	var out []T
 	var after int64
 	for {

@@ -15,20 +15,20 @@ import (
 
 // The helpers of the tests of the insurance executors.
 
-var catalogue = sync.OnceValues(func() (*matters.Catalogue, error) {
+var insCatalogue = sync.OnceValues(func() (*matters.Catalogue, error) {
 	return matters.Load(policies.FS, "changji/matters.yaml")
 })
 
-// insMatter returns the matter of Changji's catalogue with the id.
+// insMatter returns the matter of Changji's insCatalogue with the id.
 func insMatter(t *testing.T, id string) matters.Matter {
 	t.Helper()
-	c, err := catalogue()
+	c, err := insCatalogue()
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, ok := c.Matter(id)
 	if !ok {
-		t.Fatalf("no matter %s in the catalogue", id)
+		t.Fatalf("no matter %s in the insCatalogue", id)
 	}
 	return m
 }
@@ -43,8 +43,8 @@ func insExecutor(t *testing.T, set *execute.Set, m matters.Matter) execute.Execu
 	return e
 }
 
-// form encodes a form.
-func form(t *testing.T, v map[string]any) json.RawMessage {
+// insForm encodes a form.
+func insForm(t *testing.T, v map[string]any) json.RawMessage {
 	t.Helper()
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -53,9 +53,9 @@ func form(t *testing.T, v map[string]any) json.RawMessage {
 	return raw
 }
 
-// executeTwice checks and executes req twice, as after a crash between the
+// insExecuteTwice checks and executes req twice, as after a crash between the
 // action and the application's 办结: both give the same result.
-func executeTwice(t *testing.T, ctx context.Context, set *execute.Set, req execute.Request) execute.Result {
+func insExecuteTwice(t *testing.T, ctx context.Context, set *execute.Set, req execute.Request) execute.Result {
 	t.Helper()
 	e := insExecutor(t, set, req.Matter)
 	if err := e.Check(ctx, req); err != nil {
@@ -78,8 +78,8 @@ func executeTwice(t *testing.T, ctx context.Context, set *execute.Set, req execu
 	return first
 }
 
-// wantProblems checks that err is Invalid naming every field.
-func wantProblems(t *testing.T, what string, err error, fields ...string) {
+// insWantProblems checks that err is Invalid naming every field.
+func insWantProblems(t *testing.T, what string, err error, fields ...string) {
 	t.Helper()
 	got := fault.FieldsOf(err)
 	if fault.CodeOf(err) != fault.Invalid {
@@ -93,11 +93,11 @@ func wantProblems(t *testing.T, what string, err error, fields ...string) {
 	}
 }
 
-// checkMissing checks req and wants every field named.
-func checkMissing(t *testing.T, ctx context.Context, set *execute.Set, req execute.Request, fields ...string) {
+// insCheckMissing checks req and wants every field named.
+func insCheckMissing(t *testing.T, ctx context.Context, set *execute.Set, req execute.Request, fields ...string) {
 	t.Helper()
-	wantProblems(t, req.Matter.ID+" Check", insExecutor(t, set, req.Matter).Check(ctx, req), fields...)
+	insWantProblems(t, req.Matter.ID+" Check", insExecutor(t, set, req.Matter).Check(ctx, req), fields...)
 }
 
-// itoa writes an id.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// insItoa writes an id.
+func insItoa(n int64) string { return strconv.FormatInt(n, 10) }

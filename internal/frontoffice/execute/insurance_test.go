@@ -23,33 +23,33 @@ func TestEnrolmentTransitionExecutor(t *testing.T) {
 			Start: period.NewMonth(2020, time.January)})
 
 		suspend := execute.Request{ApplicationNo: "SNT20261122001", Matter: insMatter(t, "resident_pension_suspend"), Person: p.ID,
-			Form: form(t, map[string]any{"from": "2026-12", "reason": "外出务工"})}
-		r := executeTwice(t, ib.Ctx, set, suspend)
+			Form: insForm(t, map[string]any{"from": "2026-12", "reason": "外出务工"})}
+		r := insExecuteTwice(t, ib.Ctx, set, suspend)
 		got, err := ib.Ins.Enrolment(ib.Ctx, e.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Ref != "enrolment:"+itoa(int64(e.ID)) || got.Status != insurance.Suspended || got.End != period.NewMonth(2026, time.November) ||
+		if r.Ref != "enrolment:"+insItoa(int64(e.ID)) || got.Status != insurance.Suspended || got.End != period.NewMonth(2026, time.November) ||
 			!strings.Contains(r.Summary, "2026年12月") {
 			t.Errorf("suspend = %+v; enrolment %+v", r, got)
 		}
 
 		resume := execute.Request{ApplicationNo: "SNT20261122002", Matter: insMatter(t, "resident_pension_resume"), Person: p.ID,
-			Form: form(t, map[string]any{"from": "2027-01"})}
-		r = executeTwice(t, ib.Ctx, set, resume)
+			Form: insForm(t, map[string]any{"from": "2027-01"})}
+		r = insExecuteTwice(t, ib.Ctx, set, resume)
 		es, err := ib.Ins.Enrolments(ib.Ctx, insurance.EnrolmentFilter{PersonID: p.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(es) != 2 || r.Ref != "enrolment:"+itoa(int64(es[1].ID)) || es[1].Status != insurance.Active || es[1].Start != period.NewMonth(2027, time.January) {
+		if len(es) != 2 || r.Ref != "enrolment:"+insItoa(int64(es[1].ID)) || es[1].Status != insurance.Active || es[1].Start != period.NewMonth(2027, time.January) {
 			t.Errorf("resume = %+v; enrolments %+v, want the old one closed and one new from 2027-01", r, es)
 		}
 
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNT20261122003", Matter: insMatter(t, "resident_pension_suspend"), Person: p.ID},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNT20261122003", Matter: insMatter(t, "resident_pension_suspend"), Person: p.ID},
 			"form.from", "form.reason")
 		// An employer applying names the person.
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNT20261122004", Matter: insMatter(t, "unemployment_terminate"), Organisation: 1,
-			Form: form(t, map[string]any{"from": "2026-12", "reason": "离职"})}, "form.person_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNT20261122004", Matter: insMatter(t, "unemployment_terminate"), Organisation: 1,
+			Form: insForm(t, map[string]any{"from": "2026-12", "reason": "离职"})}, "form.person_id")
 	})
 }
 
@@ -65,22 +65,22 @@ func TestContributionExecutors(t *testing.T) {
 			Start: period.NewMonth(2020, time.January)})
 
 		post := execute.Request{ApplicationNo: "SNB20261122001", Matter: insMatter(t, "resident_pension_contribution"), Person: p.ID,
-			Form: form(t, map[string]any{"period": "2026-11", "individual": 20000, "paid_on": "2026-11-20", "receipt_no": "ZH-0001"})}
-		r := executeTwice(t, ib.Ctx, set, post)
+			Form: insForm(t, map[string]any{"period": "2026-11", "individual": 20000, "paid_on": "2026-11-20", "receipt_no": "ZH-0001"})}
+		r := insExecuteTwice(t, ib.Ctx, set, post)
 		ps := ib.Payments(t)
-		if len(ps) != 1 || r.Ref != "payment:"+itoa(ps[0].ID) || ps[0].Individual != 20000 || !strings.Contains(r.Summary, "200.00") {
+		if len(ps) != 1 || r.Ref != "payment:"+insItoa(ps[0].ID) || ps[0].Individual != 20000 || !strings.Contains(r.Summary, "200.00") {
 			t.Errorf("post = %+v; payments %+v, want one of 200.00", r, ps)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122002", Matter: post.Matter, Person: p.ID},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122002", Matter: post.Matter, Person: p.ID},
 			"form.period", "form.paid_on", "form.receipt_no", "form.individual")
 
 		list := execute.Request{ApplicationNo: "SNB20261122003", Matter: insMatter(t, "resident_pension_contributions"), Person: p.ID}
-		r = executeTwice(t, ib.Ctx, set, list)
+		r = insExecuteTwice(t, ib.Ctx, set, list)
 		if got, ok := r.Record.([]insurance.Payment); !ok || len(got) != 1 || got[0].ReceiptNo != "ZH-0001" || r.Ref != "" {
 			t.Errorf("list = %+v, want the one payment", r)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122004", Matter: list.Matter}, "form.person_id")
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122005", Matter: insMatter(t, "employer_contributions")},
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122004", Matter: list.Matter}, "form.person_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122005", Matter: insMatter(t, "employer_contributions")},
 			"organisation_id", "form.from")
 
 		// An employer's worker assessed for October and nothing paid: in
@@ -94,15 +94,15 @@ func TestContributionExecutors(t *testing.T) {
 			t.Fatal(err)
 		}
 		arrears := execute.Request{ApplicationNo: "SNB20261122006", Matter: insMatter(t, "employer_arrears"), Organisation: o.ID,
-			Form: form(t, map[string]any{"from": "2026-01", "to": "2026-11"})}
-		r = executeTwice(t, ib.Ctx, set, arrears)
+			Form: insForm(t, map[string]any{"from": "2026-01", "to": "2026-11"})}
+		r = insExecuteTwice(t, ib.Ctx, set, arrears)
 		rows, ok := r.Record.([]insurance.ArrearsRow)
 		if !ok || len(rows) != 1 || rows[0].OrgID != o.ID || rows[0].Period != period.NewMonth(2026, time.October) || rows[0].Arrears <= 0 ||
 			!strings.Contains(r.Summary, rows[0].Arrears.String()) {
 			t.Errorf("arrears = %+v, want October's", r)
 		}
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122007", Matter: arrears.Matter, Organisation: o.ID}, "form.from", "form.to")
-		checkMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122008", Matter: arrears.Matter,
-			Form: form(t, map[string]any{"from": "2026-01", "to": "2026-11"})}, "organisation_id")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122007", Matter: arrears.Matter, Organisation: o.ID}, "form.from", "form.to")
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122008", Matter: arrears.Matter,
+			Form: insForm(t, map[string]any{"from": "2026-01", "to": "2026-11"})}, "organisation_id")
 	})
 }

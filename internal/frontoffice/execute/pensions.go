@@ -27,7 +27,7 @@ func init() {
 // calculation (insurance.Pensions.Award).
 type pensionAward struct{ s Services }
 
-type awardForm struct {
+type pensionAwardForm struct {
 	PersonID        registry.PersonID `json:"person_id"`
 	Start           period.Month      `json:"start"`
 	RetirementGroup string            `json:"retirement_group"`
@@ -39,7 +39,7 @@ type awardForm struct {
 
 func (x *pensionAward) Fields() []Field {
 	return []Field{
-		personField,
+		insPersonField,
 		{Name: "start", Label: label("待遇起始月份（空为法定退休或领取年龄的月份）", "First month (empty: the statutory month)"), Kind: "month"},
 		{Name: "retirement_group", Label: label("退休年龄类别（职工养老保险必填）", "Retirement-age group (employee pension)"), Kind: "choice",
 			Values: insurance.RetirementGroups},
@@ -49,10 +49,10 @@ func (x *pensionAward) Fields() []Field {
 }
 
 func (x *pensionAward) parse(ctx context.Context, req Request) (insurance.AwardRequest, error) {
-	var f awardForm
+	var f pensionAwardForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	ar := insurance.AwardRequest{PersonID: applicantPerson(req, f.PersonID, &pr), Scheme: argScheme(req.Matter), Start: f.Start,
+	ar := insurance.AwardRequest{PersonID: insApplicantPerson(req, f.PersonID, &pr), Scheme: argScheme(req.Matter), Start: f.Start,
 		Group: f.RetirementGroup, DeemedMonths: f.DeemedMonths}
 	if ar.Scheme != insurance.EmployeePension && ar.Scheme != insurance.ResidentPension {
 		return ar, fmt.Errorf("matter %s: the award needs the argument scheme, a pension", req.Matter.ID)
@@ -67,7 +67,7 @@ func (x *pensionAward) parse(ctx context.Context, req Request) (insurance.AwardR
 	if f.DeemedMonths < 0 {
 		pr.Add(formKey("deemed_months"), "must be 0 or more")
 	}
-	p, err := readPerson(ctx, x.s.Registry, ar.PersonID, &pr)
+	p, err := insReadPerson(ctx, x.s.Registry, ar.PersonID, &pr)
 	if err != nil {
 		return ar, err
 	}
@@ -126,7 +126,7 @@ func (x *pensionAward) Execute(ctx context.Context, req Request) (Result, error)
 		}
 	}
 	return Result{Ref: fmt.Sprintf("award:%d", a.ID),
-		Summary: fmt.Sprintf("%s的%s待遇已核定：每月%s，自%s起发放（计发缴费年限%d个月）。", personName(ctx, x.s.Registry, a.PersonID),
+		Summary: fmt.Sprintf("%s的%s待遇已核定：每月%s，自%s起发放（计发缴费年限%d个月）。", insPersonName(ctx, x.s.Registry, a.PersonID),
 			schemeZH(a.Scheme), yuanText(a.Amount), monthText(a.Start), a.ContributionMonths)}, nil
 }
 
@@ -140,7 +140,7 @@ type awardReadForm struct {
 }
 
 func (x *pensionCalculation) Fields() []Field {
-	return []Field{personField,
+	return []Field{insPersonField,
 		{Name: "award_id", Label: label("核定记录编号（空为当前待遇）", "Award number (empty: the award in payment)"), Kind: "int"}}
 }
 
@@ -148,7 +148,7 @@ func (x *pensionCalculation) parse(req Request) (registry.PersonID, awardReadFor
 	var f awardReadForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	if f.AwardID < 0 {
 		pr.Add(formKey("award_id"), "must be an award number")
 	}
@@ -181,14 +181,14 @@ func (x *pensionCalculation) Execute(ctx context.Context, req Request) (Result, 
 			return Result{}, err
 		}
 		if a == nil {
-			return Result{}, fault.Errorf(fault.NotFound, "%s没有%s待遇核定记录", personName(ctx, x.s.Registry, person), schemeZH(scheme))
+			return Result{}, fault.Errorf(fault.NotFound, "%s没有%s待遇核定记录", insPersonName(ctx, x.s.Registry, person), schemeZH(scheme))
 		}
 		// The list leaves the decision out: read the award whole.
 		if a, err = x.s.Pensions.FindAward(ctx, a.ID); err != nil {
 			return Result{}, err
 		}
 	}
-	return Result{Record: a, Summary: fmt.Sprintf("%s的%s核定表：自%s起每月%s，计发缴费年限%d个月。", personName(ctx, x.s.Registry, a.PersonID),
+	return Result{Record: a, Summary: fmt.Sprintf("%s的%s核定表：自%s起每月%s，计发缴费年限%d个月。", insPersonName(ctx, x.s.Registry, a.PersonID),
 		schemeZH(a.Scheme), monthText(a.Start), yuanText(a.Amount), a.ContributionMonths)}, nil
 }
 
@@ -196,13 +196,13 @@ func (x *pensionCalculation) Execute(ctx context.Context, req Request) (Result, 
 // (insurance.Pensions.Awards).
 type pensionRecord struct{ s Services }
 
-func (x *pensionRecord) Fields() []Field { return []Field{personField} }
+func (x *pensionRecord) Fields() []Field { return []Field{insPersonField} }
 
 func (x *pensionRecord) parse(req Request) (registry.PersonID, error) {
-	var f personForm
+	var f insPersonForm
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
-	person := applicantPerson(req, f.PersonID, &pr)
+	person := insApplicantPerson(req, f.PersonID, &pr)
 	return person, pr.Err(formInvalid)
 }
 
@@ -236,7 +236,7 @@ func (x *pensionRecord) Execute(ctx context.Context, req Request) (Result, error
 	if as == nil {
 		as = []*insurance.Award{}
 	}
-	name := personName(ctx, x.s.Registry, person)
+	name := insPersonName(ctx, x.s.Registry, person)
 	if len(as) == 0 {
 		return Result{Record: as, Summary: fmt.Sprintf("%s没有养老金待遇记录。", name)}, nil
 	}
@@ -292,7 +292,7 @@ func (x *pensionPayroll) Execute(ctx context.Context, req Request) (Result, erro
 	id := sum.ID
 	if sum.NothingNew {
 		// Run before: the month's latest run for the region is the one.
-		runs, err := allPages(func(after int64) ([]*insurance.PayrollRun, error) {
+		runs, err := insAllPages(func(after int64) ([]*insurance.PayrollRun, error) {
 			return x.s.Pensions.PayrollRuns(ctx, insurance.PayrollRunFilter{Region: code, Period: f.Period, Page: registry.Page{After: after, Limit: registry.PageMax}})
 		}, func(r *insurance.PayrollRun) int64 { return r.ID })
 		if err != nil {

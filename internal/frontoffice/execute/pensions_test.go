@@ -28,8 +28,8 @@ func TestPensionExecutors(t *testing.T) {
 		pb.Credit(t, p, insurance.EmployeePension, period.NewMonth(2022, time.December), 15000000)
 
 		award := execute.Request{ApplicationNo: "SNF20261122001", Matter: insMatter(t, "employee_pension_award"), Person: p.ID,
-			Form: form(t, map[string]any{"retirement_group": "male", "deemed_months": 358})}
-		r := executeTwice(t, pb.Ctx, set, award)
+			Form: insForm(t, map[string]any{"retirement_group": "male", "deemed_months": 358})}
+		r := insExecuteTwice(t, pb.Ctx, set, award)
 		as, err := pb.Pen.Awards(pb.Ctx, insurance.AwardFilter{PersonID: p.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -38,30 +38,30 @@ func TestPensionExecutors(t *testing.T) {
 			!strings.Contains(r.Summary, "3,479.14") || !strings.Contains(r.Summary, "2023年3月") {
 			t.Errorf("award = %+v; awards %+v, want one of 3,479.14 from 2023-03", r, as)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122002", Matter: award.Matter, Person: p.ID}, "form.retirement_group")
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122003", Matter: award.Matter, Person: p.ID,
-			Form: form(t, map[string]any{"retirement_group": "female_worker"})}, "form.retirement_group")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122002", Matter: award.Matter, Person: p.ID}, "form.retirement_group")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122003", Matter: award.Matter, Person: p.ID,
+			Form: insForm(t, map[string]any{"retirement_group": "female_worker"})}, "form.retirement_group")
 
 		calc := execute.Request{ApplicationNo: "SNF20261122004", Matter: insMatter(t, "employee_pension_calculation"), Person: p.ID}
-		r = executeTwice(t, pb.Ctx, set, calc)
+		r = insExecuteTwice(t, pb.Ctx, set, calc)
 		if a, ok := r.Record.(*insurance.Award); !ok || a.ID != as[0].ID || a.Decision == nil || len(a.Decision.Parameters) == 0 {
 			t.Errorf("calculation = %+v, want the award with its decision", r)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122005", Matter: calc.Matter}, "form.person_id")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122005", Matter: calc.Matter}, "form.person_id")
 
 		rec := execute.Request{ApplicationNo: "SNF20261122006", Matter: insMatter(t, "pension_payments_query"), Person: p.ID}
-		r = executeTwice(t, pb.Ctx, set, rec)
+		r = insExecuteTwice(t, pb.Ctx, set, rec)
 		if got, ok := r.Record.([]*insurance.Award); !ok || len(got) != 1 || !strings.Contains(r.Summary, "正常发放") {
 			t.Errorf("record = %+v, want the one award", r)
 		}
-		checkMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122007", Matter: rec.Matter}, "form.person_id")
+		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122007", Matter: rec.Matter}, "form.person_id")
 
-		// No matter of the catalogue runs the payroll yet: the action's
+		// No matter of the insCatalogue runs the payroll yet: the action's
 		// executor is run on a matter made for the test.
 		payroll := execute.Request{ApplicationNo: "SNF20261122008", Matter: rec.Matter,
-			Form: form(t, map[string]any{"period": "2025-01", "region": "652301"})}
+			Form: insForm(t, map[string]any{"period": "2025-01", "region": "652301"})}
 		payroll.Matter.ID, payroll.Matter.Action, payroll.Matter.Args = "pension_payroll", "insurance.pension.payroll", nil
-		r = executeTwice(t, pb.Ctx, set, payroll)
+		r = insExecuteTwice(t, pb.Ctx, set, payroll)
 		runs, err := pb.Pen.PayrollRuns(pb.Ctx, insurance.PayrollRunFilter{Period: period.NewMonth(2025, time.January)})
 		if err != nil {
 			t.Fatal(err)
@@ -70,6 +70,6 @@ func TestPensionExecutors(t *testing.T) {
 			t.Errorf("payroll = %+v; runs %+v, want one run over the one award", r, runs)
 		}
 		payroll.Form = nil
-		checkMissing(t, pb.Ctx, set, payroll, "form.period", "form.region")
+		insCheckMissing(t, pb.Ctx, set, payroll, "form.period", "form.region")
 	})
 }
