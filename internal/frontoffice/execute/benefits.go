@@ -259,7 +259,7 @@ type injuryForm struct {
 	RecognisedOn         period.Date       `json:"recognised_on"`
 	Grade                int               `json:"grade"`
 	Nursing              string            `json:"nursing"`
-	EmployerArrangesWork bool              `json:"employer_arranges_work"`
+	EmployerArrangesWork *bool             `json:"employer_arranges_work"`
 	RetirementGroup      string            `json:"retirement_group"`
 }
 
@@ -271,7 +271,7 @@ func (x *injuryRecord) Fields() []Field {
 		{Name: "recognised_on", Label: label("工伤认定日期", "Date recognised as a work injury"), Kind: "date", Required: true},
 		{Name: "grade", Label: label("伤残等级（1-10级，据劳动能力鉴定结论）", "Disability grade, 1 to 10 (from the appraisal)"), Kind: "int", Required: true},
 		{Name: "nursing", Label: label("生活自理障碍等级", "Nursing level"), Kind: "choice", Values: insurance.NursingLevels[1:]},
-		{Name: "employer_arranges_work", Label: label("单位安排适当工作（五、六级）", "Employer arranges suitable work (grades 5-6)"), Kind: "bool"},
+		{Name: "employer_arranges_work", Label: label("单位是否安排适当工作（五、六级必填）", "Whether the employer arranges suitable work (required for grades 5-6)"), Kind: "bool"},
 		retirementGroupField,
 	}
 }
@@ -281,8 +281,15 @@ func (x *injuryRecord) parse(ctx context.Context, req Request) (*insurance.Injur
 	var pr fault.Problems
 	decodeFormInto(req.Form, &f, &pr)
 	in := &insurance.Injury{PersonID: insApplicantPerson(req, f.PersonID, &pr), OrgID: insApplicantOrg(req, f.OrgID, formKey("org_id"), &pr),
-		InjuryDate: f.InjuryDate, RecognisedOn: f.RecognisedOn, Grade: f.Grade, Nursing: f.Nursing,
-		EmployerArrangesWork: f.EmployerArrangesWork, RetirementGroup: f.RetirementGroup}
+		InjuryDate: f.InjuryDate, RecognisedOn: f.RecognisedOn, Grade: f.Grade, Nursing: f.Nursing, RetirementGroup: f.RetirementGroup}
+	// Grades 5 and 6 are paid the allowance unless the employer arranges
+	// suitable work: the form says which, it is never assumed.
+	switch {
+	case f.EmployerArrangesWork != nil:
+		in.EmployerArrangesWork = *f.EmployerArrangesWork
+	case f.Grade == 5 || f.Grade == 6:
+		pr.Add(formKey("employer_arranges_work"), "is required for grades 5 and 6: say whether the employer arranges suitable work")
+	}
 	requireDate(&pr, "injury_date", f.InjuryDate)
 	requireDate(&pr, "recognised_on", f.RecognisedOn)
 	if f.Grade < 1 || f.Grade > 10 {

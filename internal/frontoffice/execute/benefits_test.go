@@ -122,6 +122,10 @@ func TestInjuryExecutors(t *testing.T) {
 		}
 		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122002", Matter: rec.Matter, Person: p.ID},
 			"form.org_id", "form.injury_date", "form.recognised_on", "form.grade")
+		// Grade 5 or 6: whether the employer arranges work decides the
+		// allowance, and is asked.
+		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNH20261122005", Matter: rec.Matter, Organisation: o.ID,
+			Form: insForm(t, map[string]any{"person_id": p.ID, "injury_date": "2026-01-10", "recognised_on": "2026-03-02", "grade": 5})}, "form.employer_arranges_work")
 
 		list := execute.Request{ApplicationNo: "SNH20261122003", Matter: insMatter(t, "work_injury_benefit_query"), Person: p.ID}
 		r = insExecuteTwice(t, ib.Ctx, set, list)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
 	"safetynet/internal/matters"
@@ -44,16 +45,24 @@ func insApplicantOrg(req Request, formOrg registry.OrgID, field string, pr *faul
 	return 0
 }
 
-// insReadPerson reads a person for a check; a person who does not exist is
-// a problem under person_id, any other error is returned.
+// insReadPerson reads a person for a check; a person who does not exist
+// is a problem under person_id, and nil is returned. A caller who may not
+// read the registry (a citizen applying online) gets nil too: the checks
+// that need the registry are left to Execute, which runs them again with
+// the back office's principal. Any other error is returned.
 func insReadPerson(ctx context.Context, reg *registry.Service, id registry.PersonID, pr *fault.Problems) (*registry.Person, error) {
 	if id <= 0 {
 		return nil, nil
 	}
 	p, err := reg.Person(ctx, id)
-	if fault.CodeOf(err) == fault.NotFound {
+	switch fault.CodeOf(err) {
+	case fault.NotFound:
 		pr.Add("person_id", "人员 %d 不存在 (no such person)", id)
 		return nil, nil
+	case fault.Forbidden:
+		if c, ok := auth.PrincipalFrom(ctx); ok && c.Role == auth.RoleCitizen {
+			return nil, nil
+		}
 	}
 	return p, err
 }
@@ -78,11 +87,15 @@ func schemeZH(s insurance.Scheme) string {
 	return string(s)
 }
 
-// insPersonName returns the person's name for a summary, or 人员 <id> when
-// the person cannot be read.
+// insPersonName returns the person's name for a summary; 本人 for a
+// citizen reading their own record, who may not read the registry;
+// 人员<id> when the person cannot be read.
 func insPersonName(ctx context.Context, reg *registry.Service, id registry.PersonID) string {
 	if p, err := reg.Person(ctx, id); err == nil && p.Name != "" {
 		return p.Name
+	}
+	if c, ok := auth.PrincipalFrom(ctx); ok && c.Role == auth.RoleCitizen && c.PersonID == int64(id) {
+		return "本人"
 	}
 	return fmt.Sprintf("人员%d", id)
 }

@@ -1,10 +1,12 @@
 package execute_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
@@ -80,6 +82,17 @@ func TestContributionExecutors(t *testing.T) {
 			t.Errorf("list = %+v, want the one payment", r)
 		}
 		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122004", Matter: list.Matter}, "form.person_id")
+		// Online, the citizen reads their own records, and may apply for a
+		// contribution: its check leaves the registry to the back office.
+		citizen := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 50, Username: "citizen", Role: auth.RoleCitizen, PersonID: int64(p.ID)})
+		r = insExecuteTwice(t, citizen, set, list)
+		if got, ok := r.Record.([]insurance.Payment); !ok || len(got) != 1 || !strings.HasPrefix(r.Summary, "本人") {
+			t.Errorf("list by the citizen = %+v, want the one payment", r)
+		}
+		post.ApplicationNo = "SNB20261122009"
+		if err := insExecutor(t, set, post.Matter).Check(citizen, post); err != nil {
+			t.Errorf("Check by the citizen online = %v, want nil", err)
+		}
 		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122005", Matter: insMatter(t, "employer_contributions")},
 			"organisation_id", "form.from")
 
