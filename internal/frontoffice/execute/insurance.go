@@ -345,13 +345,29 @@ func (x *contributionsList) Execute(ctx context.Context, req Request) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	ps, err := insAllPages(func(after int64) ([]insurance.Payment, error) {
-		f := cf
-		f.Page = registry.Page{After: after, Limit: registry.PageMax}
-		return x.s.Insurance.Contributions(ctx, f)
-	}, func(p insurance.Payment) int64 { return p.ID })
-	if err != nil {
-		return Result{}, err
+	var ps []insurance.Payment
+	more := false
+	if cf.OrgID > 0 {
+		// An employer's records over its whole staff are read a page at
+		// a time: the first page here, with a word when there are more.
+		cf.Page = registry.Page{Limit: employerListMax + 1}
+		if ps, err = x.s.Insurance.Contributions(ctx, cf); err != nil {
+			return Result{}, err
+		}
+		if more = len(ps) > employerListMax; more {
+			ps = ps[:employerListMax]
+		}
+	} else {
+		// A person's records are few (a working life's months): all of
+		// them.
+		ps, err = insAllPages(func(after int64) ([]insurance.Payment, error) {
+			f := cf
+			f.Page = registry.Page{After: after, Limit: registry.PageMax}
+			return x.s.Insurance.Contributions(ctx, f)
+		}, func(p insurance.Payment) int64 { return p.ID })
+		if err != nil {
+			return Result{}, err
+		}
 	}
 	if ps == nil {
 		ps = []insurance.Payment{}
@@ -375,8 +391,16 @@ func (x *contributionsList) Execute(ctx context.Context, req Request) (Result, e
 	if cf.Scheme != "" {
 		what = schemeZH(cf.Scheme)
 	}
+	if more {
+		return Result{Summary: fmt.Sprintf("%s的%s缴费记录多于%d条，此处为前%d条，合计%s；请缩小起止月份查询其余记录。", who, what,
+			employerListMax, employerListMax, yuanText(sum)), Record: ps}, nil
+	}
 	return Result{Summary: fmt.Sprintf("%s的%s缴费记录共%d条，合计%s。", who, what, len(ps), yuanText(sum)), Record: ps}, nil
 }
+
+// employerListMax is the most contribution records of an employer one
+// read returns: the API's largest page.
+const employerListMax = registry.PageMax - 1
 
 // arrearsList reads an employer's arrears (insurance.Service.Arrears).
 type arrearsList struct{ s Services }

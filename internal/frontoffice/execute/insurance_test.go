@@ -115,6 +115,13 @@ func TestContributionExecutors(t *testing.T) {
 			t.Errorf("arrears = %+v, want October's", r)
 		}
 		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122007", Matter: arrears.Matter, Organisation: o.ID}, "form.from", "form.to")
+		// The employer's contributions, read by the employer.
+		insPaidMonths(t, ib, w, o, insurance.EmployeePension, period.NewMonth(2026, time.September), 2, 600000)
+		r = insExecuteTwice(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122010", Matter: insMatter(t, "employer_contributions"),
+			Organisation: o.ID, Form: insForm(t, map[string]any{"from": "2026-01", "to": "2026-11"})})
+		if got, ok := r.Record.([]insurance.Payment); !ok || len(got) != 2 || got[0].OrgID != o.ID || !strings.Contains(r.Summary, "共2条") {
+			t.Errorf("employer's contributions = %+v, want its two", r)
+		}
 		insCheckMissing(t, ib.Ctx, set, execute.Request{ApplicationNo: "SNB20261122008", Matter: arrears.Matter,
 			Form: insForm(t, map[string]any{"from": "2026-01", "to": "2026-11"})}, "organisation_id")
 	})
