@@ -138,9 +138,17 @@ func (x *enrolmentTransition) done(ctx context.Context, req Request, person regi
 	if err != nil {
 		return nil, err
 	}
+	// A resume closes the suspended enrolment with "resumed from <from>"
+	// in its reason and opens one from the month.
+	resumed := false
+	for _, e := range es {
+		if e.Status == insurance.Terminated && strings.Contains(e.Reason, "resumed from "+from.String()) {
+			resumed = true
+		}
+	}
 	for _, e := range es {
 		switch {
-		case to == insurance.Active && e.Status == insurance.Active && e.Start == from:
+		case to == insurance.Active && resumed && e.Status == insurance.Active && e.Start == from:
 			return e, nil
 		case to != insurance.Active && e.Status == to && strings.Contains(e.Reason, "（"+appMark(req.ApplicationNo)+"）"):
 			return e, nil

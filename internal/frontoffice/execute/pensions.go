@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -113,12 +114,16 @@ func (x *pensionAward) Execute(ctx context.Context, req Request) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	// One pension per person and scheme: an award not stopped is this
-	// application's, made before a crash, or one made elsewhere, which
-	// Award would refuse anyway.
+	// One pension per person and scheme: an award not stopped that the
+	// same caseworker made (Execute runs again with the reviewer's
+	// principal) is this application's, made before a crash; one made by
+	// someone else is left for Award to refuse.
 	a, err := currentAward(ctx, x.s.Pensions, ar.PersonID, ar.Scheme)
 	if err != nil {
 		return Result{}, err
+	}
+	if p, ok := auth.PrincipalFrom(ctx); a != nil && (!ok || a.CreatedBy != p.Username) {
+		a = nil
 	}
 	if a == nil {
 		if a, err = x.s.Pensions.Award(ctx, ar); err != nil {

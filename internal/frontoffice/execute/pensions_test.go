@@ -1,11 +1,14 @@
 package execute_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"safetynet/internal/auth"
+	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
@@ -37,6 +40,14 @@ func TestPensionExecutors(t *testing.T) {
 		if len(as) != 1 || r.Ref != fmt.Sprintf("award:%d", as[0].ID) || as[0].Amount != 347914 ||
 			!strings.Contains(r.Summary, "3,479.14") || !strings.Contains(r.Summary, "2023年3月") {
 			t.Errorf("award = %+v; awards %+v, want one of 3,479.14 from 2023-03", r, as)
+		}
+		// An award someone else made is no effect of this application:
+		// the caseworker's Execute is refused, not finished with it.
+		cw := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 2, Username: "cw", Role: auth.RoleCaseworker, Scope: "652300"})
+		_, err = insExecutor(t, set, award.Matter).Execute(cw, execute.Request{ApplicationNo: "SNF20261122009", Matter: award.Matter, Person: p.ID,
+			Form: award.Form})
+		if fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("award by another caseworker beside the admin's = %v, want Conflict", err)
 		}
 		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122002", Matter: award.Matter, Person: p.ID}, "form.retirement_group")
 		insCheckMissing(t, pb.Ctx, set, execute.Request{ApplicationNo: "SNF20261122003", Matter: award.Matter, Person: p.ID,
