@@ -403,6 +403,14 @@ func (x *contributionsList) Execute(ctx context.Context, req Request) (Result, e
 		return Result{Summary: fmt.Sprintf("%s的%s缴费记录多于%d条，此处为前%d条，合计%s；请缩小起止月份查询其余记录。", who, what,
 			employerListMax, employerListMax, yuanText(sum)), Record: ps}, nil
 	}
+	if cf.OrgID == 0 {
+		// A person's summary counts the months paid (缴费年限).
+		months := map[period.Month]bool{}
+		for _, p := range ps {
+			months[p.Period] = true
+		}
+		return Result{Summary: fmt.Sprintf("%s的%s缴费记录共%d条，缴费%d个月，合计%s。", who, what, len(ps), len(months), yuanText(sum)), Record: ps}, nil
+	}
 	return Result{Summary: fmt.Sprintf("%s的%s缴费记录共%d条，合计%s。", who, what, len(ps), yuanText(sum)), Record: ps}, nil
 }
 
