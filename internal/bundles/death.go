@@ -128,8 +128,14 @@ func (s *Service) SettleDeath(ctx context.Context, req DeathRequest) (*DeathOutc
 		out.Pending = true
 		return out, nil
 	}
-	if out.Stopped, err = s.assistance.Awards(ctx, assistance.AwardFilter{PersonID: p.ID, Page: registry.Page{Limit: pageMax}}); err != nil {
+	own, err := s.assistance.Awards(ctx, assistance.AwardFilter{PersonID: p.ID, Status: assistance.AwardStopped, Page: registry.Page{Limit: pageMax}})
+	if err != nil {
 		return nil, err
+	}
+	for _, a := range own {
+		if a.End == p.DeathDate.Period() {
+			out.Stopped = append(out.Stopped, a)
+		}
 	}
 	hs, err := s.registry.Households(ctx, registry.HouseholdFilter{PersonID: p.ID, Page: registry.Page{Limit: 2}})
 	if err != nil {

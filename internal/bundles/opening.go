@@ -50,6 +50,8 @@ type Opening struct {
 	// their enrolments, by staff member then scheme (OpeningSchemes).
 	Employments []*registry.Employment `json:"employments"`
 	Enrolments  []*insurance.Enrolment `json:"enrolments"`
+	// StaffNames are the staff's registered names, in order.
+	StaffNames []string `json:"staff_names"`
 }
 
 // CheckOpen validates an opening without writing anything: the USCC's
@@ -168,6 +170,11 @@ func (s *Service) OpenEnterprise(ctx context.Context, req OpenRequest) (*Opening
 	}
 	out.Organisation = o
 	for i, st := range req.Staff {
+		p, err := s.registry.Person(ctx, st.PersonID)
+		if err != nil {
+			return nil, fmt.Errorf("staff %d: %w", i, err)
+		}
+		out.StaffNames = append(out.StaffNames, p.Name)
 		sp, err := s.spell(ctx, o, st, req.From.First())
 		if err != nil {
 			return nil, fmt.Errorf("staff %d: %w", i, err)
