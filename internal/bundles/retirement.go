@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"safetynet/internal/fault"
+	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
@@ -60,8 +61,14 @@ func (s *Service) CheckRetire(ctx context.Context, req RetireRequest) error {
 	}
 	switch req.Scheme {
 	case insurance.EmployeePension:
-		if req.Group == "" {
+		switch {
+		case req.Group == "":
 			pr.Add("retirement_group", "企业职工养老保险须写明退休年龄类别：male、female_cadre 或 female_worker")
+		case p == nil:
+		case req.Group == insurance.GroupMale && p.Gender() != ids.Male:
+			pr.Add("retirement_group", "登记的性别为女，退休年龄类别须为 female_cadre 或 female_worker")
+		case req.Group != insurance.GroupMale && p.Gender() != ids.Female:
+			pr.Add("retirement_group", "登记的性别为男，退休年龄类别须为 male，而非 %s", req.Group)
 		}
 	case insurance.ResidentPension:
 	default:
