@@ -30,7 +30,8 @@ type DeathRequest struct {
 type DeathOutcome struct {
 	Deceased *registry.Person `json:"deceased"`
 	// Settlement is the death settlement: proposed until a second user
-	// decides it (Pending), then approved.
+	// decides it (Pending), then approved; nil when the person was insured
+	// in no pension (nothing to settle).
 	Settlement *insurance.DeathSettlement `json:"settlement"`
 	Pending    bool                       `json:"pending"`
 	// StoppedFrom is the first month no pension or assistance of the
@@ -85,8 +86,10 @@ func (s *Service) CheckDeath(ctx context.Context, req DeathRequest) error {
 }
 
 // SettleDeath carries the death bundle as far as it can go: the death
-// recorded in the registry (unless recorded on that date already), then
-// the settlement proposed (insurance.Deaths.Propose: the funeral grant and
+// recorded in the registry (unless recorded on that date already); for a
+// person never insured in a pension nothing more (the death record stops
+// the assistance at the next payment run); otherwise the settlement
+// proposed (insurance.Deaths.Propose: the funeral grant and
 // survivors' benefit, the inheritable account balance, the pension paid
 // after the death recovered) unless the person has one proposed or
 // approved. While the settlement waits for a second user's decision
@@ -111,6 +114,15 @@ func (s *Service) SettleDeath(ctx context.Context, req DeathRequest) (*DeathOutc
 		}
 	}
 	out := &DeathOutcome{Deceased: p, StoppedFrom: p.DeathDate.Period().Add(1)}
+	insured, err := s.pensionInsured(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !insured {
+		// Nothing to settle: the death record stops the assistance at the
+		// next payment run.
+		return out, nil
+	}
 	d, err := s.deaths.Latest(ctx, p.ID)
 	switch {
 	case isNotFound(err):
@@ -149,4 +161,23 @@ func (s *Service) SettleDeath(ctx context.Context, req DeathRequest) (*DeathOutc
 		out.Reviews = append(out.Reviews, as...)
 	}
 	return out, nil
+}
+
+// pensionInsured reports whether the person was ever enrolled in a
+// pension scheme or awarded a pension: whether a death settlement is due.
+func (s *Service) pensionInsured(ctx context.Context, person registry.PersonID) (bool, error) {
+	for _, sc := range []insurance.Scheme{insurance.EmployeePension, insurance.ResidentPension} {
+		ens, err := s.insurance.Enrolments(ctx, insurance.EnrolmentFilter{PersonID: person, Scheme: sc, Page: registry.Page{Limit: 1}})
+		if err != nil {
+			return false, err
+		}
+		if len(ens) > 0 {
+			return true, nil
+		}
+	}
+	as, err := s.pensions.Awards(ctx, insurance.AwardFilter{PersonID: person, Page: registry.Page{Limit: 1}})
+	if err != nil {
+		return false, err
+	}
+	return len(as) > 0, nil
 }

@@ -282,6 +282,11 @@ func (e *deathBundle) Execute(ctx context.Context, req Request) (Result, error) 
 		return Result{}, formProblems(err)
 	}
 	d := out.Settlement
+	if d == nil {
+		return Result{Ref: fmt.Sprintf("person:%d", out.Deceased.ID),
+			Summary: fmt.Sprintf("已登记%s于%s死亡；%s未参加基本养老保险，无丧葬补助金、抚恤金和个人账户余额可领；其社会救助待遇自%s起停发。",
+				out.Deceased.Name, dateZH(out.Deceased.DeathDate), out.Deceased.Name, monthZH(out.StoppedFrom))}, nil
+	}
 	sv, err := e.reg.Person(ctx, d.SurvivorID)
 	if err != nil {
 		return Result{}, err

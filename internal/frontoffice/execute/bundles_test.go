@@ -521,3 +521,31 @@ func TestBundleDeath(t *testing.T) {
 		}
 	})
 }
+
+// TestBundleDeathUninsured records the death of a person never insured in
+// a pension: nothing to settle, the application completes with the death
+// recorded and says so.
+func TestBundleDeathUninsured(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		ib := sqlstoretest.NewInsurance(t, open)
+		cw, _ := users()
+		ex := executor(t, ib.App, "bundle.death")
+		v := sqlstoretest.Village(t, "652302", 0)
+		p, s := ib.Person(t, v, 81), ib.Person(t, v, 82)
+		death := period.MustDate(2026, time.October, 3)
+		req := execute.Request{ApplicationNo: "SN-death-2", Matter: matter(t, "death_bundle"), Person: s.ID,
+			Form: form(t, map[string]any{"deceased_id": p.ID, "death_date": death, "source": "civil_affairs_funeral"})}
+		res, err := ex.Execute(cw, req)
+		if err != nil || res.Pending || res.Ref != fmt.Sprintf("person:%d", p.ID) || !strings.Contains(res.Summary, "未参加基本养老保险") ||
+			!strings.Contains(res.Summary, "自2026年11月起停发") {
+			t.Fatalf("Execute = %+v, %v", res, err)
+		}
+		got, err := ib.Svc.Person(ib.Ctx, p.ID)
+		if err != nil || got.DeathDate != death || got.DeathSource != "civil_affairs_funeral" {
+			t.Fatalf("person %+v, %v: want the death recorded", got, err)
+		}
+		if again, err := ex.Execute(cw, req); err != nil || again != res {
+			t.Errorf("second Execute = %+v, %v; want %+v", again, err, res)
+		}
+	})
+}
