@@ -69,8 +69,10 @@ func (s *Service) CheckClose(ctx context.Context, req CloseRequest) error {
 }
 
 func (s *Service) checkCloseFields(pr *fault.Problems, req CloseRequest) {
-	if req.On.IsZero() {
+	if today := s.registry.Today(); req.On.IsZero() {
 		pr.Add("on", "注销日期必填")
+	} else if req.On > today {
+		pr.Add("on", "注销日期晚于今天 %s", today)
 	}
 	if strings.TrimSpace(req.Reason) == "" {
 		pr.Add("reason", "注销原因必填（如：市场监管部门注销登记）")

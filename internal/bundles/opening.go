@@ -96,8 +96,13 @@ func (s *Service) CheckOpen(ctx context.Context, req OpenRequest) error {
 			continue
 		}
 		seen[st.PersonID] = i
-		if st.MonthlyWage <= 0 {
-			pr.Add(fmt.Sprintf("staff[%d].monthly_wage", i), "申报月工资必填（分）")
+		if wf := fmt.Sprintf("staff[%d].monthly_wage", i); st.MonthlyWage <= 0 {
+			pr.Add(wf, "申报月工资必填（分）")
+		} else if s.registry.WageCeiling != nil {
+			// The plausibility ceiling the registry applies to the spell.
+			if err := s.registry.WageCeiling(&pr, wf, st.MonthlyWage, s.registry.Today()); err != nil {
+				return fmt.Errorf("wage ceiling: %w", err)
+			}
 		}
 		p, err := s.registry.Person(ctx, st.PersonID)
 		switch {

@@ -129,10 +129,14 @@ func TestBundleEnterpriseOpening(t *testing.T) {
 		bad := in
 		last := uscc[len(uscc)-1]
 		bad.USCC = string(uscc[:len(uscc)-1]) + map[bool]string{true: "0", false: "1"}[last != '0']
-		bad.Staff = append(append([]bundles.Staff{}, staff...), staff[0])
+		bad.Staff = append(append([]bundles.Staff{}, staff...), staff[0], bundles.Staff{PersonID: staff[1].PersonID + 1000, MonthlyWage: money.Yuan(10_000_000)})
 		err = ex.Check(cw, execute.Request{Matter: req.Matter, Form: form(t, bad)})
 		wantProblem(t, err, "form.uscc", "统一社会信用代码")
 		wantProblem(t, err, "form.staff[3].person_id", "重复")
+		wantProblem(t, err, "form.staff[4].person_id", "未登记")
+		if _, ok := fault.FieldsOf(err)["form.staff[4].monthly_wage"]; !ok {
+			t.Errorf("problems %v: want the implausible wage of staff[4] named", fault.FieldsOf(err))
+		}
 		if err := ex.Check(cw, req); err != nil {
 			t.Fatalf("Check: %v", err)
 		}
@@ -242,6 +246,16 @@ func TestBundleEnterpriseClosing(t *testing.T) {
 			return execute.Request{ApplicationNo: fmt.Sprintf("SN-close-%d", o.ID), Matter: matter(t, "enterprise_closing_bundle"), Organisation: o.ID,
 				Form: form(t, map[string]any{"on": on, "reason": "市场监管部门注销登记", "arrears": mode})}
 		}
+
+		// At receipt: a date to come, no treatment of the arrears chosen,
+		// a field the bundle does not take.
+		err := ex.Check(cw, execute.Request{Matter: matter(t, "enterprise_closing_bundle"), Organisation: settle.ID,
+			Form: form(t, map[string]any{"on": period.MustDate(2027, time.January, 1), "reason": "注销"})})
+		wantProblem(t, err, "form.on", "晚于今天")
+		wantProblem(t, err, "form.arrears", "settle")
+		err = ex.Check(cw, execute.Request{Matter: matter(t, "enterprise_closing_bundle"), Organisation: settle.ID,
+			Form: form(t, map[string]any{"on": on, "reason": "注销", "arrears": "list", "force": true})})
+		wantProblem(t, err, "form", "force")
 
 		// Settle first: January is due and unpaid.
 		wantProblem(t, ex.Check(cw, req(settle, bundles.ArrearsSettle)), "form.arrears", "2026年1月", "企业职工基本养老保险", "结清后方可注销")
