@@ -296,6 +296,15 @@ func (e *deathBundle) Execute(ctx context.Context, req Request) (Result, error) 
 		out.Deceased.Name, dateZH(out.Deceased.DeathDate), out.Deceased.Name, monthZH(out.StoppedFrom), bundles.SchemeZH(d.Scheme),
 		yuan(d.FuneralGrant), yuan(d.SurvivorsBenefit), yuan(d.Inheritable), yuan(d.Recovered), sv.Name, yuan(d.Net))
 	fmt.Fprintf(&b, "计算：%s。", strings.Join(d.Detail.Steps, "；"))
+	if dec := d.Detail.Decision; dec != nil {
+		// A parameter not confirmed yet (the local base of the grant and
+		// benefit, a dated value) is said to be so.
+		for _, p := range dec.Parameters {
+			if p.Status != "" && p.Status != "confirmed" {
+				fmt.Fprintf(&b, "注：参数 %s（%s，自%s起，%s 层）尚待核实（%s）。", p.Key, p.Value, dateZH(p.From), p.Layer, p.Status)
+			}
+		}
+	}
 	res := Result{Ref: fmt.Sprintf("death_settlement:%d", d.ID)}
 	if out.Pending {
 		b.WriteString("待另一名工作人员审批后支付。")

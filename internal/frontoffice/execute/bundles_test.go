@@ -329,7 +329,7 @@ func TestBundleEnterpriseClosing(t *testing.T) {
 func TestBundleRetirement(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		pb := sqlstoretest.NewPensions(t, open)
-		cw, _ := users()
+		cw, approver := users()
 		ex := executor(t, pb.App, "bundle.retirement")
 		v := sqlstoretest.Village(t, "652301", 0)
 		p := pb.Retiree(t, v, period.MustDate(1964, time.December, 5), 1)
@@ -348,6 +348,11 @@ func TestBundleRetirement(t *testing.T) {
 		req.Form = form(t, map[string]any{"retirement_group": "male", "start": "2026-01", "deemed_months": 358})
 		if err := ex.Check(cw, req); err != nil {
 			t.Fatalf("Check: %v", err)
+		}
+		// The domain's rules hold: an approver (no insurance.write) awards
+		// nothing.
+		if _, err := ex.Execute(approver, req); fault.CodeOf(err) != fault.Forbidden {
+			t.Fatalf("Execute as an approver: %v, want Forbidden", err)
 		}
 		res, err := ex.Execute(cw, req)
 		if err != nil {
@@ -478,9 +483,14 @@ func TestBundleDeath(t *testing.T) {
 		// rounded; the grant is the base × the grant's months; 30 years of
 		// contributions give 24 months of benefit (人社部发〔2021〕18号).
 		dm := death
-		income, _, err := pb.App.Policy.Value("survivor.urban_disposable_income_prev_year", dm, v)
+		income, read, err := pb.App.Policy.Value("survivor.urban_disposable_income_prev_year", dm, v)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The base is a dated parameter: its status is said when it is
+		// not confirmed.
+		if note := "注：参数 survivor.urban_disposable_income_prev_year（" + read.Value; (read.Status != "confirmed") != strings.Contains(res.Summary, note) {
+			t.Errorf("status %s of the base; summary:\n%s", read.Status, res.Summary)
 		}
 		grantMonths, _, err := pb.App.Policy.Value("survivor.funeral_grant_months", dm, v)
 		if err != nil {
