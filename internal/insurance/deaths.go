@@ -160,6 +160,9 @@ type DeathStore interface {
 	CreateDeathSettlement(ctx context.Context, d *DeathSettlement) error
 	// DeathSettlement returns a settlement.
 	DeathSettlement(ctx context.Context, id DeathSettlementID) (*DeathSettlement, error)
+	// LatestDeathSettlement returns the person's latest settlement,
+	// whatever its status; NotFound when there is none.
+	LatestDeathSettlement(ctx context.Context, person registry.PersonID) (*DeathSettlement, error)
 	// DecideDeathSettlement stores the decision on a proposed settlement
 	// (Conflict when it is no longer proposed at d.Version) in one
 	// transaction with its audit event. Approved, in the same transaction:

@@ -99,6 +99,13 @@ var actions = []Action{
 	{ID: "assistance.award.record", Does: "print an assistance award being paid (救助待遇证明)", Method: "assistance.Service.FindAward", ReadOnly: true},
 	{ID: "assistance.classification", Does: "explain a household's low-income classification (低收入人口认定结果查询)", Method: "assistance.Service.Explain", ReadOnly: true},
 	{ID: "monitoring.signal", Does: "record a request for help as a monitoring signal, which raises an alert for a visit (困难群众主动申报)", Method: "monitoring.Service.RecordSignals"},
+
+	// bundles (一件事一次办, docs/bundles.md)
+	{ID: "bundle.enterprise_open", Does: "open an enterprise: register the employer and enrol its staff in the employee pension, unemployment and work injury (企业开办一件事)", Method: "bundles.Service.OpenEnterprise"},
+	{ID: "bundle.enterprise_close", Does: "close an enterprise: arrears settled or listed, every enrolment terminated, the employer closed (企业注销一件事)", Method: "bundles.Service.CloseEnterprise"},
+	{ID: "bundle.retirement", Does: "retire: the pension awarded with its calculation, the first payroll month and the certification schedule (退休一件事)", Method: "bundles.Service.Retire",
+		Params: []Param{{Name: "scheme", Values: pensionScheme, Required: true}}},
+	{ID: "bundle.death", Does: "settle a death: recorded, pension and assistance stopped, funeral grant, survivors' benefit and inheritable balance less overpayments paid once a second user approves, the household's assistance reviewed (身后一件事)", Method: "bundles.Service.SettleDeath"},
 }
 
 // Actions returns the closed list of actions, in a stable order.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"safetynet/internal/assistance"
+	"safetynet/internal/bundles"
 	"safetynet/internal/insurance"
 	"safetynet/internal/matters"
 	"safetynet/internal/monitoring"
@@ -59,6 +60,7 @@ func TestActionsAreRealMethods(t *testing.T) {
 		"insurance.Refunds":  reflect.TypeOf(&insurance.Refunds{}),
 		"assistance.Service": reflect.TypeOf(&assistance.Service{}),
 		"monitoring.Service": reflect.TypeOf(&monitoring.Service{}),
+		"bundles.Service":    reflect.TypeOf(&bundles.Service{}),
 	}
 	seen := map[string]bool{}
 	for _, a := range matters.Actions() {
