@@ -1,9 +1,7 @@
 package execute
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +9,6 @@ import (
 	"safetynet/internal/bundles"
 	"safetynet/internal/fault"
 	"safetynet/internal/insurance"
-	"safetynet/internal/matters"
 	"safetynet/internal/money"
 	"safetynet/internal/period"
 	"safetynet/internal/registry"
@@ -34,20 +31,6 @@ func bundleService(s Services) *bundles.Service {
 	return bundles.New(s.Registry, s.Insurance, s.Pensions, s.Deaths, s.Closings, s.Assistance)
 }
 
-// decodeForm decodes the form into v, refusing fields the action does not
-// take; an empty form decodes to v unchanged.
-func decodeForm(form json.RawMessage, v any) error {
-	if len(bytes.TrimSpace(form)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(form))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return &fault.Error{Code: fault.Invalid, Message: "invalid form", Fields: map[string]string{"form": "表单无法读取：" + err.Error()}}
-	}
-	return nil
-}
-
 // formProblems re-keys the problems of an Invalid error from a bundle
 // (keyed by the bundle request's fields) as form.<field>, leaving person_id
 // and organisation_id as they are; other errors pass unchanged.
@@ -67,8 +50,6 @@ func formProblems(err error) error {
 	out.FieldReasons = nil
 	return &out
 }
-
-func label(zh, en string) matters.Bilingual { return matters.Bilingual{ZH: zh, EN: en} }
 
 // yuan writes an amount as 1,234.56 元.
 func yuan(f money.Fen) string { return f.String() + " 元" }

@@ -255,7 +255,7 @@ func TestBundleEnterpriseClosing(t *testing.T) {
 		wantProblem(t, err, "form.arrears", "settle")
 		err = ex.Check(cw, execute.Request{Matter: matter(t, "enterprise_closing_bundle"), Organisation: settle.ID,
 			Form: form(t, map[string]any{"on": on, "reason": "注销", "arrears": "list", "force": true})})
-		wantProblem(t, err, "form", "force")
+		wantProblem(t, err, "form.force")
 
 		// Settle first: January is due and unpaid.
 		wantProblem(t, ex.Check(cw, req(settle, bundles.ArrearsSettle)), "form.arrears", "2026年1月", "企业职工基本养老保险", "结清后方可注销")
