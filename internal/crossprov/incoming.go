@@ -80,6 +80,14 @@ type Task struct {
 	Version       int64     `json:"version"`
 }
 
+// KindText is what the task asks, in zh-CN.
+func (t *Task) KindText() string {
+	if t.Kind == TransferOut {
+		return "养老保险关系转出（联系函）"
+	}
+	return "异地居住领取待遇人员资格认证"
+}
+
 // TaskFilter selects incoming tasks: in a region's subtree, of a
 // status, paged by ID.
 type TaskFilter struct {
