@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/crossprov"
@@ -221,6 +222,53 @@ func TestIncomingCertificationRefused(t *testing.T) {
 		}
 		if rs, _ := xp.Requests(f.adm, crossprov.Filter{PersonID: q.ID}); len(rs) != 1 || rs[0].Status != crossprov.StatusCompleted || rs[0].Kind != crossprov.Certification {
 			t.Errorf("the certified person's requests = %+v", rs)
+		}
+	})
+}
+
+// TestIncomingAcceptRetried: an accept that crashed after the transfer
+// out and before the task was marked leaves the transfer without its
+// request; the accept retried (after the claim ran out, by another
+// caseworker of the county) finds it and sends its voucher instead of
+// refusing a second transfer of the emptied account.
+func TestIncomingAcceptRetried(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		f := newFixture(t, open)
+		p := f.person(t, 25)
+		today := f.a.Clock.Today()
+		if _, err := f.a.Accounts.TransferIn(f.adm, p.ID, insurance.TransferInRequest{FromRegion: "440300", On: today, Balance: 90000, Pooled: 0, Months: 20}); err != nil {
+			t.Fatal(err)
+		}
+		xp := f.a.CrossProvince
+		doc := f.incoming(t, crossprov.KindTransferContact, crossprov.Person{IDNumber: p.IDNumber, Name: p.Name}, &crossprov.TransferContact{AppliedOn: today})
+		if _, err := xp.Process(context.Background(), doc); err != nil {
+			t.Fatal(err)
+		}
+		ts, err := xp.Tasks(f.cw, crossprov.TaskFilter{})
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("tasks = %+v, %v", ts, err)
+		}
+		// The first accept's claim and its transfer, then the crash.
+		if _, err := f.db.ClaimCrossTask(context.Background(), ts[0], 2, today, f.clk.Now(), f.clk.Now().Add(5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := f.a.Accounts.TransferOut(f.cw, p.ID, "110100", today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := auth.WithPrincipal(context.Background(), auth.Principal{UserID: 5, Username: "cw2", Role: auth.RoleCaseworker, Scope: "652301"})
+		if _, err := xp.AcceptTask(other, ts[0].ID, crossprov.AcceptTask{}); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("accept under the first claim: %v, want Conflict", err)
+		}
+		later := f.clk.Now().Add(6 * time.Minute)
+		f.clk.Set(func() time.Time { return later })
+		got, err := xp.AcceptTask(other, ts[0].ID, crossprov.AcceptTask{})
+		if err != nil || got.Status != crossprov.Accepted || got.RecordRef != insurance.TransferRef(tr.ID) || got.HandledBy != 5 {
+			t.Fatalf("retried accept = %+v, %v; want the transfer %d", got, err, tr.ID)
+		}
+		acts := sqlstoretest.AuditActions(t, f.db)
+		if acts["account.transfer_out"] != 1 {
+			t.Errorf("transfers out = %d, want 1", acts["account.transfer_out"])
 		}
 	})
 }
