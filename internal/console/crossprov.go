@@ -45,6 +45,7 @@ func init() {
 		"xp.more":                            {"更多", "More"},
 		"xp.handled_by":                      {"办理人", "Handled by"},
 		"xp.transferred":                     {"已转出，参保缴费凭证已发送", "Transferred out, voucher sent"},
+		"xp.transferred_amounts":             {"已转出个人账户 %s、统筹基金 %s（%d 个月），参保缴费凭证已发送", "Transferred out: account %s, pooled funds %s (%d months), voucher sent"},
 		"xp.certified":                       {"已认证（%s，%s）", "Certified (%s, %s)"},
 		"xp.refused_because":                 {"不予办理：%s", "Refused: %s"},
 		"xp.problem.reason":                  {"请填写不予办理的理由（不超过500字）。", "Say why, at most 500 characters."},
@@ -168,6 +169,13 @@ func (c *Console) renderCrossTasks(w http.ResponseWriter, r *http.Request, statu
 		case crossprov.Accepted:
 			if t.Kind == crossprov.TransferOut {
 				row.Outcome = p.T("xp.transferred")
+				tr, err := c.app.CrossProvince.TransferOfTask(ctx, t)
+				if err != nil {
+					return err
+				}
+				if tr != nil {
+					row.Outcome = p.T("xp.transferred_amounts", yuan(p.Lang, tr.Balance), yuan(p.Lang, tr.Pooled), tr.Months)
+				}
 			} else {
 				row.Outcome = p.T("xp.certified", dateText(p.Lang, t.On), p.T("xp.method."+t.Method))
 			}

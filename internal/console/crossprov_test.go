@@ -110,7 +110,7 @@ func TestCrossProvinceIncomingPage(t *testing.T) {
 	u.waitFor(`[data-testid="xp-none"]`)
 	u.open("/exchange/cross-province?status=accepted")
 	u.waitFor(`[data-testid="xp-tasks"]`)
-	if got := u.text(`[data-testid="xp-outcome-` + strconv.FormatInt(letter.ID, 10) + `"]`); !strings.Contains(got, "参保缴费凭证已发送") {
+	if got := u.text(`[data-testid="xp-outcome-` + strconv.FormatInt(letter.ID, 10) + `"]`); !strings.Contains(got, "参保缴费凭证已发送") || !strings.Contains(got, "元") {
 		t.Errorf("accepted outcome = %q", got)
 	}
 	u.screenshot("crossprov-accepted")

@@ -198,6 +198,12 @@ func (s *Service) Task(ctx context.Context, id int64) (*Task, error) {
 	return t, nil
 }
 
+// TransferOfTask returns the transfer out an accepted contact letter
+// made, nil if none.
+func (s *Service) TransferOfTask(ctx context.Context, t *Task) (*insurance.Transfer, error) {
+	return s.TransferOf(ctx, &Request{ID: t.ID, RecordRef: t.RecordRef})
+}
+
 // toHandle returns the task if a caseworker may still act on it.
 func (s *Service) toHandle(ctx context.Context, id int64) (*Task, auth.Principal, error) {
 	t, err := s.Task(ctx, id)
