@@ -50,6 +50,10 @@ var queueWork = []struct {
 	{sqlstore.QueueIdentityChanges, auth.PermApprove, "/persons/identity-changes?status=pending", false},
 }
 
+// queueCrossTasks is the home page's count of the requests of other
+// provinces to handle.
+const queueCrossTasks sqlstore.QueueKey = "crossprov_incoming_to_handle"
+
 // homePage is the data of the home page.
 type homePage struct {
 	AsOf  period.Date
@@ -76,6 +80,15 @@ func (c *Console) handleHome(w http.ResponseWriter, r *http.Request) error {
 		if n, ok := counts[q.key]; ok {
 			data.Items = append(data.Items, queueItem{Key: q.key, Count: n, Href: q.href, Urgent: q.urgent && n > 0})
 		}
+	}
+	// The requests of other provinces to handle (跨省通办来件) are counted
+	// by the exchange's service, in the post's scope.
+	if pr.Can(auth.PermInsurance) && c.app.CrossProvince != nil {
+		n, err := c.app.CrossProvince.CountTasksToHandle(r.Context())
+		if err != nil {
+			return err
+		}
+		data.Items = append(data.Items, queueItem{Key: queueCrossTasks, Count: int64(n), Href: "/exchange/cross-province"})
 	}
 	// The one wider run waiting for the scope's review is linked itself:
 	// its page shows the scope's items and the review form.

@@ -62,6 +62,7 @@ var menu = []struct {
 	{"monitoring", "/monitoring", []auth.Permission{auth.PermAssistance, auth.PermApprove, auth.PermAuditRead}},
 	{"insurance", "/insurance", []auth.Permission{auth.PermInsurance, auth.PermApprove}},
 	{"exchange", "/exchange", []auth.Permission{auth.PermRegistryWrite}},
+	{"crossprov", "/exchange/cross-province", []auth.Permission{auth.PermInsurance}},
 	{"statistics", "/statistics", []auth.Permission{auth.PermRegistryRead}},
 	{"audit", "/audit", []auth.Permission{auth.PermAuditRead}},
 	{"users", "/users", []auth.Permission{auth.PermUserAdmin}},

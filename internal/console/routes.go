@@ -25,6 +25,7 @@ func (c *Console) routes() {
 	c.auditRoutes()
 	c.statisticsRoutes()
 	c.exchangeRoutes()
+	c.crossprovRoutes()
 	c.userRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }

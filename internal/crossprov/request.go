@@ -140,6 +140,9 @@ type Request struct {
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"`
 	Version       int64       `json:"version"`
+	// ApplicationNo is the front office's application (办件编号) that
+	// started the request; empty for one started otherwise.
+	ApplicationNo string `json:"application_no,omitempty"`
 }
 
 // OutMessage is a message waiting to be handed to the platform, or
@@ -171,9 +174,12 @@ const (
 	Busy      Claim = "busy"      // another receiver holds it under a live lease
 )
 
-// Filter selects requests: of one person, paged by ID.
+// Filter selects requests: of one person, or of one application, paged
+// by ID.
 type Filter struct {
 	PersonID registry.PersonID
+	// ApplicationNo selects the requests of one application (办件).
+	ApplicationNo string
 	// Region is the scope's subtree when no person is named.
 	Region region.Code
 	After  int64
@@ -207,9 +213,12 @@ type Store interface {
 	ClaimInbound(ctx context.Context, m InMessage, now, until time.Time) (Claim, error)
 	// FinishInbound marks the claimed message processed with its outcome,
 	// applies the change of r (nil for none: status, reason, record ref,
-	// amounts, answer; r.Version must be the stored one) and queues out,
-	// in one transaction with the audit events.
-	FinishInbound(ctx context.Context, messageID, outcome string, r *Request, out []OutMessage) error
+	// amounts, answer; r.Version must be the stored one; a new request
+	// when r.ID is 0), records task (nil for none: an incoming request
+	// for a caseworker) and queues out, in one transaction with the audit
+	// events.
+	FinishInbound(ctx context.Context, messageID, outcome string, r *Request, task *Task, out []OutMessage) error
+	TaskStore
 	// Transfer and Transfers read the pension transfers (insurance).
 	Transfer(ctx context.Context, id int64) (*insurance.Transfer, error)
 	Transfers(ctx context.Context, personID registry.PersonID) ([]insurance.Transfer, error)

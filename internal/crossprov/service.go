@@ -89,6 +89,9 @@ type StartRequest struct {
 	// asked for.
 	LivingIn string
 	Record   string
+	// ApplicationNo is the front office's application (办件编号) the
+	// request carries out, at most 40 characters; empty for none.
+	ApplicationNo string
 }
 
 // otherRegion is how the transfer names the counterpart: its prefecture's
@@ -114,6 +117,9 @@ func (s *Service) Start(ctx context.Context, in StartRequest) (*Request, error) 
 	}
 	s.checkCounterpart(in.Counterpart, &pr)
 	in.LivingIn, in.Record = strings.TrimSpace(in.LivingIn), strings.TrimSpace(in.Record)
+	if in.ApplicationNo = strings.TrimSpace(in.ApplicationNo); len(in.ApplicationNo) > 40 {
+		pr.Add("application_no", "at most 40 characters")
+	}
 	switch in.Kind {
 	case TransferOut:
 		if in.On.IsZero() {
@@ -153,28 +159,14 @@ func (s *Service) Start(ctx context.Context, in StartRequest) (*Request, error) 
 	}
 	p, _ := auth.PrincipalFrom(ctx)
 	r := &Request{Direction: Outgoing, Kind: in.Kind, PersonID: per.ID, RegionCode: per.RegionCode, Counterpart: in.Counterpart,
-		Status: StatusDrafted, CreatedBy: p.UserID, CreatedByName: p.Username, ActingRole: p.Role, ActingScope: p.Scope}
+		Status: StatusDrafted, CreatedBy: p.UserID, CreatedByName: p.Username, ActingRole: p.Role, ActingScope: p.Scope, ApplicationNo: in.ApplicationNo}
 	var kind Kind
 	var payload any
 	switch in.Kind {
 	case TransferOut:
-		t, err := s.orphanTransferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On)
+		v, t, err := s.transferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On)
 		if err != nil {
 			return nil, err
-		}
-		if t == nil {
-			if t, err = s.acc.TransferOut(ctx, per.ID, otherRegion(in.Counterpart), in.On); err != nil {
-				return nil, err
-			}
-		}
-		v := &TransferVoucher{On: t.On, Balance: t.Balance, Pooled: t.Pooled, Months: t.Months, Years: []TransferYear{}}
-		for _, y := range t.Years {
-			v.Years = append(v.Years, TransferYear{Year: y.Year, Base: y.Base, Pooled: y.Pooled, Months: y.Months})
-		}
-		if v.Months == 0 {
-			// The voucher counts at least the month of the transfer: the
-			// balance exists, so some contribution was made.
-			v.Months = 1
 		}
 		kind, payload = KindTransferOut, v
 		r.On, r.Balance, r.Pooled, r.Months, r.RecordRef = t.On, t.Balance, t.Pooled, v.Months, insurance.TransferRef(t.ID)
@@ -415,12 +407,20 @@ func (s *Service) Process(ctx context.Context, doc []byte) (Claim, error) {
 	if err != nil || c != Claimed {
 		return c, err
 	}
-	r, out, outcome, err := s.apply(ctx, m)
+	var r *Request
+	var task *Task
+	var out []OutMessage
+	var outcome string
+	if m.Kind == KindTransferContact || m.Kind == KindCertificationRequest {
+		task, out, outcome, err = s.incomingTask(ctx, m)
+	} else {
+		r, out, outcome, err = s.apply(ctx, m)
+	}
 	var fe *fault.Error
 	if errors.As(err, &fe) && fe.Code == fault.Invalid {
 		// Well formed but not applicable: processed as refused, so that it
 		// is not tried again, and the request (if any) keeps its state.
-		if ferr := s.store.FinishInbound(ctx, m.ID, "refused: "+fe.Error(), nil, nil); ferr != nil {
+		if ferr := s.store.FinishInbound(ctx, m.ID, "refused: "+fe.Error(), nil, nil, nil); ferr != nil {
 			return "", ferr
 		}
 		return "", err
@@ -428,7 +428,7 @@ func (s *Service) Process(ctx context.Context, doc []byte) (Claim, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := s.store.FinishInbound(ctx, m.ID, outcome, r, out); err != nil {
+	if err := s.store.FinishInbound(ctx, m.ID, outcome, r, task, out); err != nil {
 		return "", err
 	}
 	return Claimed, nil
@@ -442,8 +442,8 @@ func (s *Service) apply(ctx context.Context, m *Message) (*Request, []OutMessage
 		return s.answerRecord(ctx, m)
 	}
 	if !m.Kind.answer() {
-		// A request from another province that needs a caseworker's step:
-		// answered with a refusal for now (docs/crossprov.md, Not yet).
+		// A request from another province that no caseworker here takes
+		// (a voucher sent without our 联系函): answered with a refusal.
 		out, err := s.reply(m, KindRefusal, &Refusal{Reason: "本地尚未开通该事项的跨省协同，请线下联系"})
 		if err != nil {
 			return nil, nil, "", err
@@ -648,6 +648,32 @@ func (s *Service) answerRecord(ctx context.Context, m *Message) (*Request, []Out
 		Status: StatusCompleted, MessageID: m.ID, Detail: rr.Record, Balance: rec.Balance, Months: rec.Months, Answer: answer,
 		CreatedByName: "system:crossprov", ActingRole: auth.RoleAdmin, ActingScope: s.juris.Home}
 	return r, []OutMessage{out}, "record answered", nil
+}
+
+// transferOut moves the person's employee pension out to other on the
+// date given (insurance.Accounts.TransferOut, in the caller's name), or
+// finds the transfer an earlier attempt made and no request carries, and
+// returns it with its 参保缴费凭证.
+func (s *Service) transferOut(ctx context.Context, id registry.PersonID, other string, on period.Date) (*TransferVoucher, *insurance.Transfer, error) {
+	t, err := s.orphanTransferOut(ctx, id, other, on)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t == nil {
+		if t, err = s.acc.TransferOut(ctx, id, other, on); err != nil {
+			return nil, nil, err
+		}
+	}
+	v := &TransferVoucher{On: t.On, Balance: t.Balance, Pooled: t.Pooled, Months: t.Months, Years: []TransferYear{}}
+	for _, y := range t.Years {
+		v.Years = append(v.Years, TransferYear{Year: y.Year, Base: y.Base, Pooled: y.Pooled, Months: y.Months})
+	}
+	if v.Months == 0 {
+		// The voucher counts at least the month of the transfer: the
+		// balance exists, so some contribution was made.
+		v.Months = 1
+	}
+	return v, t, nil
 }
 
 // orphanTransferOut finds the transfer out of a request that failed to be

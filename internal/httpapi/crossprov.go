@@ -20,17 +20,18 @@ import (
 // applicant.
 func (s *server) crossProvinceRoutes() []route {
 	type crossList = listResponse[crossRequestResponse]
-	return []route{
+	rs := []route{
 		{method: "POST", path: "/api/v1/cross-province/requests", op: "startCrossProvinceRequest", handler: s.handleStartCrossRequest, tag: "cross-province",
 			summary: "Start a cross-province request for a person in your scope (insurance.write): a pension transfer out (the account is debited at once and its voucher sent) or in (a 联系函), a remote certification, or a record",
 			body:    crossRequestBody{}, status: http.StatusCreated, resp: crossRequestResponse{}},
 		{method: "GET", path: "/api/v1/cross-province/requests", op: "listCrossProvinceRequests", handler: s.handleListCrossRequests, tag: "cross-province",
-			summary: "List cross-province requests: a person's (staff in the person's region, or the citizen themself), or those of a region in your scope, oldest first",
+			summary: "List cross-province requests: a person's (staff in the person's region, or the citizen themself), an application's (application_no), or those of a region in your scope, oldest first",
 			params:  crossListParams{}, status: http.StatusOK, resp: crossList{}},
 		{method: "GET", path: "/api/v1/cross-province/requests/{id}", op: "getCrossProvinceRequest", handler: s.handleGetCrossRequest, tag: "cross-province",
 			summary: "Read a cross-province request with its status in zh-CN: staff in the person's region, or the citizen it is about; anyone else gets 404",
 			params:  idParams{}, status: http.StatusOK, resp: crossRequestResponse{}},
 	}
+	return append(rs, s.crossTaskRoutes()...)
 }
 
 // partyJSON is an agency at the other end: province and prefecture codes
@@ -53,8 +54,9 @@ type crossRequestBody struct {
 
 // crossListParams are the filters of the list.
 type crossListParams struct {
-	PersonID int64       `query:"person_id" description:"the person's requests; a citizen must name themself"`
-	Region   region.Code `query:"region" description:"region subtree when no person is named; default your whole scope"`
+	PersonID      int64       `query:"person_id" description:"the person's requests; a citizen must name themself"`
+	ApplicationNo string      `query:"application_no" maxLength:"40" description:"the requests of one application of the front office (办件编号)"`
+	Region        region.Code `query:"region" description:"region subtree when no person is named; default your whole scope"`
 	pageParams
 }
 
@@ -94,6 +96,7 @@ type crossRequestResponse struct {
 	CreatedAt      time.Time            `json:"created_at"`
 	UpdatedAt      time.Time            `json:"updated_at"`
 	Version        int64                `json:"version"`
+	ApplicationNo  string               `json:"application_no,omitempty" description:"the application of the front office (办件编号) that started it"`
 }
 
 // crossView converts a request, with the state of the transfer it made.
@@ -101,7 +104,7 @@ func (s *server) crossView(ctx context.Context, r *crossprov.Request) (crossRequ
 	c := crossRequestResponse{ID: r.ID, Direction: string(r.Direction), Kind: string(r.Kind), PersonID: int64(r.PersonID), RegionCode: string(r.RegionCode),
 		Counterpart: partyJSON(r.Counterpart), Status: string(r.Status), StatusText: r.Status.Text(r.Kind), Reason: r.Reason, Retries: r.Retries,
 		MessageID: r.MessageID, On: dateString(r.On), Detail: r.Detail, Balance: int64(r.Balance), Pooled: int64(r.Pooled), Months: r.Months,
-		RecordRef: r.RecordRef, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		RecordRef: r.RecordRef, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, ApplicationNo: r.ApplicationNo}
 	if strings.HasPrefix(r.RecordRef, "transfer:") {
 		t, err := s.xp.TransferOf(ctx, r)
 		if err != nil {
@@ -200,7 +203,7 @@ func (s *server) handleListCrossRequests(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	page := p.page()
-	rs, err := xp.Requests(r.Context(), crossprov.Filter{PersonID: registry.PersonID(p.PersonID), Region: p.Region, After: page.After, Limit: page.Limit})
+	rs, err := xp.Requests(r.Context(), crossprov.Filter{PersonID: registry.PersonID(p.PersonID), ApplicationNo: p.ApplicationNo, Region: p.Region, After: page.After, Limit: page.Limit})
 	if err != nil {
 		return err
 	}

@@ -14,18 +14,20 @@ import (
 // crossCols are the columns scanCross reads.
 const crossCols = `id, direction, kind, person_id, region_code, counterpart_province, counterpart_prefecture, counterpart_agency,
 	status, reason, retries, message_id, on_date, detail, balance, pooled, months, record_ref, answer,
-	created_by, created_by_name, acting_role, acting_scope, created_at, updated_at, version`
+	created_by, created_by_name, acting_role, acting_scope, created_at, updated_at, version, application_no`
 
 // scanCross scans a row of crossCols.
 func scanCross(sc scanner) (*crossprov.Request, error) {
 	r := &crossprov.Request{}
 	var answer string
+	var app sql.NullString
 	err := sc.Scan(&r.ID, &r.Direction, &r.Kind, &r.PersonID, &r.RegionCode, &r.Counterpart.Province, &r.Counterpart.Prefecture,
 		&r.Counterpart.Agency, &r.Status, &r.Reason, &r.Retries, &r.MessageID, &r.On, &r.Detail, &r.Balance, &r.Pooled, &r.Months,
-		&r.RecordRef, &answer, &r.CreatedBy, &r.CreatedByName, &r.ActingRole, &r.ActingScope, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}, &r.Version)
+		&r.RecordRef, &answer, &r.CreatedBy, &r.CreatedByName, &r.ActingRole, &r.ActingScope, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}, &r.Version, &app)
 	if err != nil {
 		return nil, err
 	}
+	r.ApplicationNo = app.String
 	if answer != "" {
 		r.Answer = []byte(answer)
 	}
@@ -52,23 +54,30 @@ func (db *DB) CreateCrossRequest(ctx context.Context, r *crossprov.Request, m cr
 
 // insertCross records a new request with its audit event.
 func (db *DB) insertCross(ctx context.Context, tx *sql.Tx, r *crossprov.Request, at time.Time) error {
+	var app any
+	if r.ApplicationNo != "" {
+		app = r.ApplicationNo
+	}
 	var answer string
 	if len(r.Answer) > 0 {
 		answer = string(r.Answer)
 	}
 	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO crossprov_requests (direction, kind, person_id, region_code, counterpart_province,
 		counterpart_prefecture, counterpart_agency, status, reason, message_id, on_date, detail, balance, pooled, months, record_ref, answer,
-		created_by, created_by_name, acting_role, acting_scope, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		created_by, created_by_name, acting_role, acting_scope, created_at, updated_at, application_no)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		string(r.Direction), string(r.Kind), int64(r.PersonID), string(r.RegionCode), r.Counterpart.Province, r.Counterpart.Prefecture,
 		r.Counterpart.Agency, string(r.Status), r.Reason, r.MessageID, r.On, r.Detail, int64(r.Balance), int64(r.Pooled), r.Months, r.RecordRef, answer,
-		r.CreatedBy, r.CreatedByName, string(r.ActingRole), string(r.ActingScope), db.ts(at), db.ts(at)).Scan(&r.ID)
+		r.CreatedBy, r.CreatedByName, string(r.ActingRole), string(r.ActingScope), db.ts(at), db.ts(at), app).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("save cross-province request: %w", mapErr(err))
 	}
 	r.CreatedAt, r.UpdatedAt, r.Version = at, at, 1
-	return db.audited(ctx, tx, "crossprov.request", "cross_province_request", r.ID, string(r.RegionCode), r,
-		append(crossFields(r), "direction="+string(r.Direction)))
+	fields := append(crossFields(r), "direction="+string(r.Direction))
+	if r.ApplicationNo != "" {
+		fields = append(fields, "application_no="+r.ApplicationNo)
+	}
+	return db.audited(ctx, tx, "crossprov.request", "cross_province_request", r.ID, string(r.RegionCode), r, fields)
 }
 
 // insertOutMessages queues messages to send.
@@ -97,12 +106,16 @@ func (db *DB) CrossRequestByMessage(ctx context.Context, id string) (*crossprov.
 	return queryOne(ctx, db, db.r, "cross-province request of message", id, scanCross, `SELECT `+crossCols+` FROM crossprov_requests WHERE message_id = ?`, id)
 }
 
-// CrossRequests implements crossprov.Store: by person (its index) or by
-// region (a range on region_code), after the key, at most f.Limit.
+// CrossRequests implements crossprov.Store: by person (its index), by
+// application (its index) or by region (a range on region_code), after
+// the key, at most f.Limit.
 func (db *DB) CrossRequests(ctx context.Context, f crossprov.Filter) ([]*crossprov.Request, error) {
 	var w where
 	if f.PersonID > 0 {
 		w.add("person_id = ?", int64(f.PersonID))
+	}
+	if f.ApplicationNo != "" {
+		w.add("application_no = ?", f.ApplicationNo)
 	}
 	w.region("region_code", f.Region)
 	if f.After > 0 {
@@ -261,7 +274,7 @@ func (db *DB) ClaimInbound(ctx context.Context, m crossprov.InMessage, now, unti
 }
 
 // FinishInbound implements crossprov.Store.
-func (db *DB) FinishInbound(ctx context.Context, messageID, outcome string, r *crossprov.Request, out []crossprov.OutMessage) error {
+func (db *DB) FinishInbound(ctx context.Context, messageID, outcome string, r *crossprov.Request, task *crossprov.Task, out []crossprov.OutMessage) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		at := db.now()
 		var req any
@@ -277,6 +290,11 @@ func (db *DB) FinishInbound(ctx context.Context, messageID, outcome string, r *c
 			return err
 		} else if n != 1 {
 			return fault.Errorf(fault.Conflict, "message %s was processed meanwhile", messageID)
+		}
+		if task != nil {
+			if err := db.insertCrossTask(ctx, tx, task, at); err != nil {
+				return err
+			}
 		}
 		if r != nil && r.ID == 0 {
 			// A request from another province, recorded as it is
