@@ -104,7 +104,11 @@ func (s *Service) Counts(ctx context.Context, f Filter) ([]Count, error) {
 				c.Satisfied += n
 			}
 		}
-		c.SatisfactionRate = money.RateOf(c.Satisfied, c.Total)
+		c.SatisfactionRate = SatisfactionRate(c.Satisfied, c.Total)
 	}
 	return out, nil
 }
+
+// SatisfactionRate is the 满意率: satisfied ratings over all, exact to a
+// millionth, rounded half up (integers only); 0 when there is none.
+func SatisfactionRate(satisfied, total int64) money.Rate { return money.RateOf(satisfied, total) }
