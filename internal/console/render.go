@@ -64,6 +64,7 @@ var menu = []struct {
 	{"exchange", "/exchange", []auth.Permission{auth.PermRegistryWrite}},
 	{"statistics", "/statistics", []auth.Permission{auth.PermRegistryRead}},
 	{"audit", "/audit", []auth.Permission{auth.PermAuditRead}},
+	{"ratings", "/ratings", []auth.Permission{auth.PermRatingsFollowUp}},
 	{"users", "/users", []auth.Permission{auth.PermUserAdmin}},
 }
 

@@ -26,6 +26,7 @@ func (c *Console) routes() {
 	c.statisticsRoutes()
 	c.exchangeRoutes()
 	c.userRoutes()
+	c.ratingRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 

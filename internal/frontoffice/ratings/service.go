@@ -72,6 +72,10 @@ func NewService(store Store, pk *policy.Package, j region.Jurisdiction, clk cloc
 // dates on (app.App.LoadOffice calls it).
 func (s *Service) UseOffice(off *matters.Office) { s.office.Store(off) }
 
+// Office returns the front office's data the service was given, nil
+// before UseOffice: the console names points and matters from it.
+func (s *Service) Office() *matters.Office { return s.office.Load() }
+
 // officeData returns the office, or an error when none was given.
 func (s *Service) officeData() (*matters.Office, error) {
 	off := s.office.Load()
