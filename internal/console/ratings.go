@@ -52,9 +52,11 @@ type followUpPage struct {
 	// CanAnswer and CanClose say which form the post may use: closing is
 	// for another user than the one who answered.
 	CanAnswer, CanClose bool
-	Form                url.Values
-	Problems            map[string]string
-	Failed              string
+	// AnsweredBy and ClosedBy name who answered and who closed it.
+	AnsweredBy, ClosedBy staffRef
+	Form                 url.Values
+	Problems             map[string]string
+	Failed               string
 }
 
 // followUpStates are the filters of the list: waiting for the answer,
@@ -141,6 +143,13 @@ func (c *Console) showFollowUp(w http.ResponseWriter, r *http.Request, status in
 	can := pr.Can(auth.PermRatingsFollowUp)
 	data := followUpPage{followUpLine: c.followUpLineOf(p.Lang, f), Today: c.app.Clock.Today(),
 		CanAnswer: can && f.Status == ratings.StatusOpen, CanClose: can && f.Status == ratings.StatusAnswered && f.AnsweredBy != pr.UserID}
+	staff := c.staff(r.Context(), p.Lang)
+	if f.AnsweredBy != 0 {
+		data.AnsweredBy = staff.actor(f.AnsweredBy, f.AnsweredByName)
+	}
+	if f.ClosedBy != 0 {
+		data.ClosedBy = staff.actor(f.ClosedBy, f.ClosedByName)
+	}
 	if failed != "" {
 		data.Form, data.Failed = r.PostForm, failed
 		data.Problems = problemWords(p.Lang, "ratings.problem.", problems)

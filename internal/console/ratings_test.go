@@ -100,8 +100,8 @@ func TestRatingFollowUpPages(t *testing.T) {
 	v.run(chromedp.SendKeys(`[data-testid=close-note]`, "已核实"))
 	v.click(`[data-testid=close-submit]`)
 	v.waitFor(`[data-testid=follow-up-closed-by]`)
-	if got := v.text(`[data-testid=follow-up-closed-by]`); !strings.Contains(got, "head.b") {
-		t.Errorf("closed by = %q, want head.b", got)
+	if got := v.text(`[data-testid=follow-up-closed-by]`); !strings.Contains(got, "窗口负责人乙") {
+		t.Errorf("closed by = %q, want 窗口负责人乙 by name", got)
 	}
 	v.screenshot("ratings-closed")
 }

@@ -95,13 +95,14 @@ func (s *Service) officeData() (*matters.Office, error) {
 // department is the matter's, and records the point's region, in whose
 // scope the follow-up is worked.
 //
-// The caller is staff recording a rating given at the counter (registry
-// write in the point's region, and not the clerk who received the
-// application: a clerk does not record their own rating). The citizen's
-// own channel comes with the citizen routes. A second rating of one
-// application is a Conflict.
+// The caller is staff recording a rating given at the counter (one of
+// recordPerms in the point's region, and not the clerk who received the
+// application: a clerk does not enter their own rating), or the system
+// principal of the counter's rating pad (评价器), which records what the
+// applicant pressed. The citizen's own channel comes with the citizen
+// routes. A second rating of one application is a Conflict.
 func (s *Service) Rate(ctx context.Context, in Input) (*Rating, error) {
-	p, err := auth.Require(ctx, auth.PermRegistryWrite)
+	p, err := requireRecorder(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,8 +162,8 @@ func (s *Service) Rate(ctx context.Context, in Input) (*Rating, error) {
 	if err := pr.Err("invalid rating"); err != nil {
 		return nil, err
 	}
-	if _, err := auth.RequireIn(ctx, auth.PermRegistryWrite, pt.Region); err != nil {
-		return nil, err
+	if !p.InScope(pt.Region) {
+		return nil, fault.Errorf(fault.Forbidden, "service point %s is outside your scope %s", pt.ID, p.Scope)
 	}
 	if in.ClerkUserID > 0 && p.UserID == in.ClerkUserID {
 		return nil, fault.Keyed(fault.Forbidden, "maker_checker",
@@ -205,6 +206,22 @@ func (s *Service) Rate(ctx context.Context, in Input) (*Rating, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// recordPerms are the permissions any one of which lets staff record a
+// counter rating (in the point's region): the counter's write permission.
+var recordPerms = []auth.Permission{auth.PermRegistryWrite}
+
+// requireRecorder checks that the caller holds one of recordPerms.
+func requireRecorder(ctx context.Context) (auth.Principal, error) {
+	var err error
+	for _, perm := range recordPerms {
+		var p auth.Principal
+		if p, err = auth.Require(ctx, perm); err == nil {
+			return p, nil
+		}
+	}
+	return auth.Principal{}, err
 }
 
 // Rating returns the rating of an application, to staff who read the
