@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
+	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
@@ -74,6 +75,9 @@ type App struct {
 	Closings *insurance.Closings
 	// Executors carry out the matters of the catalogue (办结).
 	Executors *execute.Set
+	// Ratings keeps the ratings of the front office (好差评) and their
+	// follow-ups; it rates once LoadOffice has given it the office.
+	Ratings *ratings.Service
 
 	opts Options
 }
@@ -106,6 +110,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Auth = auth.NewService(db, j, opts.SessionTTL, clk)
 	a.Statistics = statistics.NewService(db, j, clk)
 	a.CrossProvince = crossprov.NewService(db, a.Registry, a.Accounts, a.Pensions, j, clk, crossprov.Config{})
+	a.Ratings = ratings.NewService(db, pk, j, clk)
 	a.Executors = execute.New(execute.Services{Registry: a.Registry, Insurance: a.Insurance, Accounts: a.Accounts,
 		Pensions: a.Pensions, Benefits: a.Benefits, Refunds: a.Refunds, Deaths: a.Deaths, Closings: a.Closings,
 		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})

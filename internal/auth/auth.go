@@ -44,6 +44,9 @@ const (
 	// PermStatistics allows summarising a month's published figures into
 	// the stored statistics the dashboards read (docs/statistics.md).
 	PermStatistics Permission = "statistics.summarise"
+	// PermRatingsFollowUp allows answering and closing the follow-ups of
+	// poor ratings (差评整改) of the service points in the user's scope.
+	PermRatingsFollowUp Permission = "ratings.follow_up"
 )
 
 // Role is a post's bundle of permissions.
@@ -68,20 +71,25 @@ const (
 	// the online service: no permission over anybody's records, only
 	// reads of their own (see RequireSelfOr).
 	RoleCitizen Role = "citizen"
+	// RolePointHead is the head of a service point's windows (窗口负责人):
+	// answers and closes the follow-ups of poor ratings in the scope.
+	RolePointHead Role = "point_head"
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics, PermRatingsFollowUp},
 	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead, PermStatistics},
 	RoleCitizen:    {},
+	RolePointHead:  {PermRegistryRead, PermRatingsFollowUp},
 }
 
 // Roles returns every role, in a stable order.
 func Roles() []Role {
-	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen}
+	return append([]Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen},
+		RolePointHead)
 }
 
 // Valid reports whether r is a known role.

@@ -48,6 +48,7 @@ var queueWork = []struct {
 	{sqlstore.QueueBatchesToApprove, auth.PermApprove, "/payments/batches?status=draft", false},
 	{sqlstore.QueueAccountsToConfirm, auth.PermApprove, "/persons/accounts?status=pending", false},
 	{sqlstore.QueueIdentityChanges, auth.PermApprove, "/persons/identity-changes?status=pending", false},
+	{sqlstore.QueueRatingFollowUpsOpen, auth.PermRatingsFollowUp, "/ratings?state=open", false},
 }
 
 // queueCrossTasks is the home page's count of the requests of other

@@ -65,6 +65,7 @@ var menu = []struct {
 	{"crossprov", "/exchange/cross-province", []auth.Permission{auth.PermInsurance}},
 	{"statistics", "/statistics", []auth.Permission{auth.PermRegistryRead}},
 	{"audit", "/audit", []auth.Permission{auth.PermAuditRead}},
+	{"ratings", "/ratings", []auth.Permission{auth.PermRatingsFollowUp}},
 	{"users", "/users", []auth.Permission{auth.PermUserAdmin}},
 }
 

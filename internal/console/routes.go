@@ -27,6 +27,7 @@ func (c *Console) routes() {
 	c.exchangeRoutes()
 	c.crossprovRoutes()
 	c.userRoutes()
+	c.ratingRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 

@@ -77,5 +77,6 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		Jobs:       cfg.Jobs,
 
 		CrossProvince: a.CrossProvince,
+		Ratings:       a.Ratings,
 	})
 }
