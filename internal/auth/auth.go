@@ -44,6 +44,9 @@ const (
 	// PermStatistics allows summarising a month's published figures into
 	// the stored statistics the dashboards read (docs/statistics.md).
 	PermStatistics Permission = "statistics.summarise"
+	// PermReceive allows receiving matter applications at a service point
+	// or through a channel (受理, docs/frontoffice.md).
+	PermReceive Permission = "frontoffice.receive"
 )
 
 // Role is a post's bundle of permissions.
@@ -68,11 +71,16 @@ const (
 	// the online service: no permission over anybody's records, only
 	// reads of their own (see RequireSelfOr).
 	RoleCitizen Role = "citizen"
+	// RoleClerk is a counter clerk (综合柜员) of a service point: receives
+	// any matter of the catalogue within the post's region and reads the
+	// registry, and decides nothing (docs/frontoffice.md).
+	RoleClerk Role = "clerk"
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics},
-	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics, PermReceive},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment, PermReceive},
+	RoleClerk:      {PermRegistryRead, PermReceive},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead, PermStatistics},
@@ -81,7 +89,7 @@ var rolePerms = map[Role][]Permission{
 
 // Roles returns every role, in a stable order.
 func Roles() []Role {
-	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen}
+	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen, RoleClerk}
 }
 
 // Valid reports whether r is a known role.
