@@ -18,8 +18,10 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/insurance"
+	"safetynet/internal/matters"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
@@ -30,6 +32,7 @@ import (
 	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/statistics"
+	"safetynet/policies"
 )
 
 // SessionTTL is how long a session lasts unless Options says otherwise.
@@ -74,6 +77,8 @@ type App struct {
 	Closings *insurance.Closings
 	// Executors carry out the matters of the catalogue (办结).
 	Executors *execute.Set
+	// FrontOffice receives the matter applications (办件, docs/frontoffice.md).
+	FrontOffice *frontoffice.Service
 
 	opts Options
 }
@@ -109,6 +114,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Executors = execute.New(execute.Services{Registry: a.Registry, Insurance: a.Insurance, Accounts: a.Accounts,
 		Pensions: a.Pensions, Benefits: a.Benefits, Refunds: a.Refunds, Deaths: a.Deaths, Closings: a.Closings,
 		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})
+	a.FrontOffice = frontoffice.New(db, a.Registry, a.Auth, a.Executors, pk, clk, func() (*matters.Office, error) { return a.LoadOffice(policies.FS) })
 	return a
 }
 
