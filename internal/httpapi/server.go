@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/crossprov"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/insurance"
 	"safetynet/internal/jobs"
 	"safetynet/internal/matters"
@@ -83,6 +84,7 @@ type server struct {
 	aud     AuditReader
 	pol     Policy
 	xp      *crossprov.Service
+	fo      *frontoffice.Service
 	cat     *assistance.Catalogue
 	office  *matters.Office
 	progs   map[string]programmeResponse // the programmes, read once at start
@@ -129,6 +131,9 @@ type Services struct {
 	// CrossProvince exchanges the cross-province matters; without it the
 	// cross-province routes answer 404.
 	CrossProvince *crossprov.Service
+	// FrontOffice receives the matter applications; without it the
+	// application routes answer 404.
+	FrontOffice *frontoffice.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -145,6 +150,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue, office: svc.Office}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
 	s.xp = svc.CrossProvince
+	if s.fo = svc.FrontOffice; s.fo != nil && svc.Office != nil {
+		s.fo.SetOffice(svc.Office)
+	}
 	s.deaths, s.closing = svc.Deaths, svc.Closings
 	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.office == nil || s.mon == nil || s.pay == nil || s.ref == nil || s.deaths == nil || s.closing == nil {
 		return nil, errors.New("every service is required")

@@ -18,6 +18,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/crossprov"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -63,6 +64,8 @@ type testBundle struct {
 	jobs   *jobs.Runner
 	// xp is the cross-province exchange.
 	xp *crossprov.Service
+	// fo is the front office.
+	fo *frontoffice.Service
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -83,7 +86,7 @@ var testUsers = []auth.NewUser{
 func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref, Deaths: b.dths, Closings: b.clos,
-		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp}
+		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp, FrontOffice: b.fo}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -108,6 +111,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 		ref: a.Refunds, dths: a.Deaths, clos: a.Closings, mon: a.Monitoring, au: a.Auth, pay: a.Payments, now: now, logs: &syncBuffer{}, tokens: map[string]string{}}
 	b.screen = a.Screening
 	b.xp = a.CrossProvince
+	b.fo = a.FrontOffice
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
 	b.jobs = jobs.New(jobs.Config{Limit: 2})
 	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })
