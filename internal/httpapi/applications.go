@@ -46,7 +46,7 @@ func (s *server) applicationRoutes() []route {
 			summary: "Withdraw an application at the applicant's request before its action runs", params: applicationParams{}, body: noteBody{}, status: http.StatusOK, resp: applicationResponse{}},
 		{method: "POST", path: "/api/v1/applications/{no}/settle", op: "settleApplication", handler: s.handleSettleApplication, tag: "applications",
 			summary: "Run the action of an application waiting in completing again (after a failure, or once a second user confirmed its domain record)", params: applicationParams{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "GET", path: "/api/v1/matters/{id}/form", op: "getMatterForm", handler: s.handleMatterForm, public: true, tag: "matters",
+		{method: "GET", path: "/api/v1/matters/{id}/form", op: "getMatterForm", handler: s.handleMatterForm, tag: "matters",
 			summary: "Read the form a matter's action takes", params: matterParams{}, status: http.StatusOK, resp: matterFormResponse{}},
 	}
 }
@@ -62,7 +62,7 @@ func (s *server) frontOffice() (*frontoffice.Service, error) {
 
 // materialInJSON is how a material was checked in.
 type materialInJSON struct {
-	How      string `json:"how" enum:"original,copy,uploaded,deferred"`
+	How      string `json:"how" enum:"original,copy,uploaded,deferred" description:"original (原件), copy (复印件), uploaded online, or deferred (容缺) with a promise date"`
 	Promised string `json:"promised,omitempty" format:"date" description:"deferred: the date the applicant promises it by (容缺)"`
 }
 
@@ -74,12 +74,12 @@ type agentJSON struct {
 
 // receiptBody receives an application.
 type receiptBody struct {
-	Matter         string                     `json:"matter" example:"employee_pension_certification"`
+	Matter         string                     `json:"matter" example:"employee_pension_certification" description:"the matter's id in the catalogue (GET /api/v1/matters)"`
 	Channel        string                     `json:"channel" enum:"window,online,mobile,cross_province,bank,township,village"`
 	Point          string                     `json:"point,omitempty" example:"bank-652301-01" description:"the service point, for window, bank, township and village; none for online, mobile and cross_province"`
 	PersonID       int64                      `json:"person_id,omitempty"`
 	OrganisationID int64                      `json:"organisation_id,omitempty"`
-	Agent          *agentJSON                 `json:"agent,omitempty"`
+	Agent          *agentJSON                 `json:"agent,omitempty" description:"who applies for the applicant (代办), with the matter's agent materials"`
 	Form           map[string]json.RawMessage `json:"form,omitempty" description:"the fields of GET /api/v1/matters/{id}/form"`
 	Materials      map[string]materialInJSON  `json:"materials,omitempty" description:"by material id; those fetched from the registry are not asked"`
 }
@@ -88,9 +88,9 @@ type receiptBody struct {
 type materialCheckJSON struct {
 	ID       string        `json:"id"`
 	Name     bilingualJSON `json:"name"`
-	How      string        `json:"how" enum:"original,copy,uploaded,from_registry,deferred,missing"`
-	Promised string        `json:"promised,omitempty" format:"date"`
-	Supplied string        `json:"supplied,omitempty" format:"date"`
+	How      string        `json:"how" enum:"original,copy,uploaded,from_registry,deferred,missing" description:"how it was checked in: original (原件), copy, uploaded online, fetched from the registry (减材料), deferred (容缺) or missing"`
+	Promised string        `json:"promised,omitempty" format:"date" description:"deferred: the date it was promised by"`
+	Supplied string        `json:"supplied,omitempty" format:"date" description:"deferred: the date it came"`
 	Fact     string        `json:"fact,omitempty" description:"from_registry: the registry fact read (减材料)"`
 }
 
@@ -104,10 +104,10 @@ type suspensionJSON struct {
 // eventJSON is a step of the timeline.
 type eventJSON struct {
 	Action    string    `json:"action" example:"review"`
-	From      string    `json:"from"`
-	To        string    `json:"to"`
+	From      string    `json:"from" description:"the status before the step"`
+	To        string    `json:"to" description:"the status after the step"`
 	ActorID   int64     `json:"actor_id"`
-	ActorName string    `json:"actor_name"`
+	ActorName string    `json:"actor_name" description:"who did it"`
 	At        time.Time `json:"at"`
 	Note      string    `json:"note,omitempty"`
 }
@@ -115,35 +115,35 @@ type eventJSON struct {
 // applicationResponse is an application (办件).
 type applicationResponse struct {
 	No             string                     `json:"no" example:"SNB65230101202611220001" description:"the receipt number: SN, the point's code (or OL, MB, XP for online, mobile, cross-province), the day and its sequence"`
-	Matter         string                     `json:"matter"`
-	MatterName     bilingualJSON              `json:"matter_name"`
-	Department     string                     `json:"department"`
+	Matter         string                     `json:"matter" description:"the matter's id in the catalogue"`
+	MatterName     bilingualJSON              `json:"matter_name" description:"the matter's name"`
+	Department     string                     `json:"department" description:"the department that decides it"`
 	Channel        string                     `json:"channel"`
-	Point          string                     `json:"point,omitempty"`
+	Point          string                     `json:"point,omitempty" description:"the service point that received it; none for online, mobile and cross_province"`
 	PersonID       int64                      `json:"person_id,omitempty"`
 	OrganisationID int64                      `json:"organisation_id,omitempty"`
-	ApplicantName  string                     `json:"applicant_name"`
-	Agent          *agentJSON                 `json:"agent,omitempty"`
+	ApplicantName  string                     `json:"applicant_name" description:"the applicant's name from the registry"`
+	Agent          *agentJSON                 `json:"agent,omitempty" description:"who applied for the applicant (代办人), ID number masked"`
 	RegionCode     string                     `json:"region_code"`
-	Form           map[string]json.RawMessage `json:"form,omitempty"`
-	Materials      []materialCheckJSON        `json:"materials" required:"true" nullable:"false"`
+	Form           map[string]json.RawMessage `json:"form,omitempty" description:"the form data of the matter's action"`
+	Materials      []materialCheckJSON        `json:"materials" required:"true" nullable:"false" description:"every material of the matter as checked in"`
 	Status         string                     `json:"status" enum:"received,reviewing,correction,approving,completing,held,completed,refused,not_accepted,withdrawn"`
 	ReceivedBy     int64                      `json:"received_by"`
-	ReceivedByName string                     `json:"received_by_name"`
+	ReceivedByName string                     `json:"received_by_name" description:"who received it (受理)"`
 	ReviewerID     int64                      `json:"reviewer_id,omitempty"`
-	ReviewerName   string                     `json:"reviewer_name,omitempty"`
+	ReviewerName   string                     `json:"reviewer_name,omitempty" description:"who reviewed it (审核)"`
 	ApproverID     int64                      `json:"approver_id,omitempty"`
-	ApproverName   string                     `json:"approver_name,omitempty"`
+	ApproverName   string                     `json:"approver_name,omitempty" description:"who approved or refused it (审批)"`
 	AssigneeID     int64                      `json:"assignee_id,omitempty"`
-	AssigneeName   string                     `json:"assignee_name,omitempty"`
+	AssigneeName   string                     `json:"assignee_name,omitempty" description:"who has it now"`
 	ReceivedAt     time.Time                  `json:"received_at"`
 	AcceptedOn     string                     `json:"accepted_on" format:"date"`
 	TimeLimit      int                        `json:"time_limit" description:"the promised time limit in working days (承诺时限)"`
 	DueDate        string                     `json:"due_date,omitempty" format:"date" description:"the last day of the time limit, the acceptance day not counted and the suspensions left out"`
 	DuePending     string                     `json:"due_pending,omitempty" example:"待公布2027年节假日安排后计算" description:"why the due date is not counted yet"`
-	Suspensions    []suspensionJSON           `json:"suspensions,omitempty"`
+	Suspensions    []suspensionJSON           `json:"suspensions,omitempty" description:"the spans in which the clock stood still (补正)"`
 	CompletedAt    *time.Time                 `json:"completed_at,omitempty"`
-	ResultRef      string                     `json:"result_ref,omitempty" example:"certification:12"`
+	ResultRef      string                     `json:"result_ref,omitempty" example:"certification:12" description:"the record the action made, as kind:id"`
 	ResultSummary  string                     `json:"result_summary,omitempty" description:"what was done, in zh-CN, as the applicant was told"`
 	ResultRecord   map[string]json.RawMessage `json:"result_record,omitempty" description:"what a read-only matter read"`
 	Reason         string                     `json:"reason,omitempty" description:"the refusal, the correction asked or the 一次性告知 of a receipt not accepted"`
@@ -237,8 +237,8 @@ func (s *server) handleReceiveApplication(w http.ResponseWriter, r *http.Request
 type applicationListParams struct {
 	Status     string `query:"status" enum:"received,reviewing,correction,approving,completing,held,completed,refused,not_accepted,withdrawn"`
 	Point      string `query:"point" description:"a service point's id"`
-	Matter     string `query:"matter"`
-	Department string `query:"department" enum:"sibao,minzheng"`
+	Matter     string `query:"matter" description:"a matter's id"`
+	Department string `query:"department" enum:"sibao,minzheng" description:"the department that decides"`
 	Assignee   string `query:"assignee" enum:"me" description:"me: the applications you have taken"`
 	Region     string `query:"region" description:"region subtree of the applicants; default your whole scope"`
 	pageParams
@@ -275,8 +275,8 @@ func (s *server) handleListApplications(w http.ResponseWriter, r *http.Request) 
 
 // appOverdueParams filter the overdue list.
 type appOverdueParams struct {
-	Point      string `query:"point"`
-	Department string `query:"department" enum:"sibao,minzheng"`
+	Point      string `query:"point" description:"a service point's id"`
+	Department string `query:"department" enum:"sibao,minzheng" description:"the department that decides"`
 	Region     string `query:"region" description:"region subtree of the applicants; default your whole scope"`
 }
 
@@ -330,13 +330,13 @@ func (s *server) handleOverdueApplications(w http.ResponseWriter, r *http.Reques
 
 // applicationParams name an application.
 type applicationParams struct {
-	No string `path:"no" example:"SNB65230101202611220001"`
+	No string `path:"no" example:"SNB65230101202611220001" description:"the receipt number (办件编号)"`
 }
 
 // materialParams name a material of an application.
 type materialParams struct {
-	No       string `path:"no" example:"SNB65230101202611220001"`
-	Material string `path:"material" example:"labour_contract"`
+	No       string `path:"no" example:"SNB65230101202611220001" description:"the receipt number (办件编号)"`
+	Material string `path:"material" example:"labour_contract" description:"the deferred material's id in the catalogue"`
 }
 
 func (s *server) handleGetApplication(w http.ResponseWriter, r *http.Request) error {
@@ -481,15 +481,15 @@ func (s *server) handleSupplyMaterial(w http.ResponseWriter, r *http.Request) er
 // formFieldJSON is a field of a matter's form.
 type formFieldJSON struct {
 	Name     string        `json:"name"`
-	Label    bilingualJSON `json:"label"`
+	Label    bilingualJSON `json:"label" description:"the field's label"`
 	Kind     string        `json:"kind" enum:"text,date,month,fen,int,bool,choice"`
 	Values   []string      `json:"values,omitempty"`
-	Required bool          `json:"required"`
+	Required bool          `json:"required" description:"whether the field must be given"`
 }
 
 // matterFormResponse is the form a matter's action takes.
 type matterFormResponse struct {
-	Matter string          `json:"matter"`
+	Matter string          `json:"matter" description:"the matter's id"`
 	Action string          `json:"action"`
 	Fields []formFieldJSON `json:"fields" required:"true" nullable:"false"`
 }
