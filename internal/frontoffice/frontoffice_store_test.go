@@ -200,6 +200,17 @@ func TestMakerChecker(t *testing.T) {
 		if _, err := o.fo.Approve(o.bothAp, a.No, frontoffice.Decision{Outcome: "approve"}); fault.CodeOf(err) != fault.Forbidden {
 			t.Errorf("reviewer approves in another post: %v, want Forbidden", err)
 		}
+		// The receiver approves in another post: refused too.
+		r, err := o.fo.Receive(o.both, o.certification(int64(aw.PersonID), sqlstoretest.Today))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Review(o.cw, r.No, frontoffice.Decision{Outcome: "pass"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Approve(o.bothAp, r.No, frontoffice.Decision{Outcome: "approve"}); fault.CodeOf(err) != fault.Forbidden {
+			t.Errorf("receiver approves in another post: %v, want Forbidden", err)
+		}
 		other := o.user(t, "cw.other", auth.RoleApprover, "652302")
 		if _, err := o.fo.Approve(other, a.No, frontoffice.Decision{Outcome: "approve"}); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("approver of another county: %v, want NotFound", err)
