@@ -402,51 +402,51 @@ func (s *server) applicationStep(w http.ResponseWriter, r *http.Request, step fu
 }
 
 func (s *server) handleTakeApplication(w http.ResponseWriter, r *http.Request) error {
-	body, err := decode[versionBody](r)
-	if err != nil {
-		return err
-	}
 	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
+		body, err := decode[versionBody](r)
+		if err != nil {
+			return nil, err
+		}
 		return fo.Take(r.Context(), no, body.Version)
 	})
 }
 
 func (s *server) handleReviewApplication(w http.ResponseWriter, r *http.Request) error {
-	body, err := decode[reviewBody](r)
-	if err != nil {
-		return err
-	}
 	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
+		body, err := decode[reviewBody](r)
+		if err != nil {
+			return nil, err
+		}
 		return fo.Review(r.Context(), no, frontoffice.Decision{Outcome: body.Outcome, Note: body.Note, Items: body.Items, Version: body.Version})
 	})
 }
 
 func (s *server) handleApproveApplication(w http.ResponseWriter, r *http.Request) error {
-	body, err := decode[approveBody](r)
-	if err != nil {
-		return err
-	}
 	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
+		body, err := decode[approveBody](r)
+		if err != nil {
+			return nil, err
+		}
 		return fo.Approve(r.Context(), no, frontoffice.Decision{Outcome: body.Outcome, Note: body.Note, Version: body.Version})
 	})
 }
 
 func (s *server) handleResumeApplication(w http.ResponseWriter, r *http.Request) error {
-	body, err := decode[noteBody](r)
-	if err != nil {
-		return err
-	}
 	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
+		body, err := decode[noteBody](r)
+		if err != nil {
+			return nil, err
+		}
 		return fo.Resume(r.Context(), no, body.Version, body.Note)
 	})
 }
 
 func (s *server) handleWithdrawApplication(w http.ResponseWriter, r *http.Request) error {
-	body, err := decode[noteBody](r)
-	if err != nil {
-		return err
-	}
 	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
+		body, err := decode[noteBody](r)
+		if err != nil {
+			return nil, err
+		}
 		return fo.Withdraw(r.Context(), no, body.Version, body.Note)
 	})
 }
@@ -462,11 +462,11 @@ func (s *server) handleSupplyMaterial(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	body, err := decode[versionBody](r)
+	fo, err := s.frontOffice()
 	if err != nil {
 		return err
 	}
-	fo, err := s.frontOffice()
+	body, err := decode[versionBody](r)
 	if err != nil {
 		return err
 	}
