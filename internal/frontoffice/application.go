@@ -197,6 +197,8 @@ type Filter struct {
 	// DueBefore selects the running applications whose due date is on or
 	// before it.
 	DueBefore period.Date
+	// DueFrom selects the applications due on or after it.
+	DueFrom period.Date
 	// DuePending selects the running applications whose due date waits
 	// for a calendar.
 	DuePending bool

@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/matters"
 	"safetynet/internal/payment"
 	"safetynet/internal/period"
+	"safetynet/internal/region"
 )
 
 // Detail is an application with its timeline.
@@ -401,6 +402,30 @@ type Overdue struct {
 	ByDepartment []Group        `json:"by_department"`
 }
 
+// Running returns the statuses in which the clock of the time limit runs.
+func Running() []Status { return append([]Status(nil), running...) }
+
+// Deadlines returns, for today, the last due date of an overdue
+// application (yesterday) and the last due date of one due soon (today
+// plus the warning's working days; zero when the calendar cannot tell).
+func (s *Service) Deadlines(scope region.Code) (today, overdueBy, soonBy period.Date, err error) {
+	off, err := s.Office()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	today = s.clock.Today()
+	warn, _, err := s.policy.Value(ParamWarning, today, scope)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if warn > 0 {
+		if until, err := off.Calendar.AddWorkingDays(today, int(warn)); err == nil {
+			soonBy = until
+		}
+	}
+	return today, today.AddDays(-1), soonBy, nil
+}
+
 // running are the statuses in which the clock runs.
 var running = []Status{Received, Reviewing, Approving, Completing, Held}
 
@@ -417,36 +442,22 @@ func (s *Service) OverdueList(ctx context.Context, f OverdueFilter) (*Overdue, e
 	if err != nil {
 		return nil, err
 	}
-	off, err := s.Office()
+	today, overdueBy, soonBy, err := s.Deadlines(scope)
 	if err != nil {
 		return nil, err
 	}
-	today := s.clock.Today()
 	base := Filter{Region: scope, Statuses: running, Point: f.Point, Department: f.Department, After: f.After, Limit: f.Limit}
 	out := &Overdue{On: today}
 	over := base
-	over.DueBefore = today.AddDays(-1)
+	over.DueBefore = overdueBy
 	if out.Overdue, err = s.List(ctx, over); err != nil {
 		return nil, err
 	}
-	warn, _, err := s.policy.Value(ParamWarning, today, scope)
-	if err != nil {
-		return nil, err
-	}
-	if warn > 0 {
-		until, err := off.Calendar.AddWorkingDays(today, int(warn))
-		if err == nil {
-			soon := base
-			soon.DueBefore = until
-			list, err := s.List(ctx, soon)
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range list {
-				if a.DueDate >= today {
-					out.DueSoon = append(out.DueSoon, a)
-				}
-			}
+	if !soonBy.IsZero() {
+		soon := base
+		soon.DueFrom, soon.DueBefore = today, soonBy
+		if out.DueSoon, err = s.List(ctx, soon); err != nil {
+			return nil, err
 		}
 	}
 	pend := base

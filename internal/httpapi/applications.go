@@ -241,6 +241,8 @@ type applicationListParams struct {
 	Department string `query:"department" enum:"sibao,minzheng" description:"the department that decides"`
 	Assignee   string `query:"assignee" enum:"me" description:"me: the applications you have taken"`
 	Region     string `query:"region" description:"region subtree of the applicants; default your whole scope"`
+	Overdue    bool   `query:"overdue" description:"only the running applications past their due date"`
+	DueSoon    bool   `query:"due_soon" description:"only the running applications due from today within the warning (frontoffice.warning_working_days)"`
 	pageParams
 }
 
@@ -258,6 +260,21 @@ func (s *server) handleListApplications(w http.ResponseWriter, r *http.Request) 
 	f.Region = region.Code(p.Region)
 	if p.Status != "" {
 		f.Statuses = []frontoffice.Status{frontoffice.Status(p.Status)}
+	}
+	if p.Overdue || p.DueSoon {
+		today, overdueBy, soonBy, err := fo.Deadlines(f.Region)
+		if err != nil {
+			return err
+		}
+		f.Statuses = frontoffice.Running()
+		if p.Overdue {
+			f.DueBefore = overdueBy
+		} else {
+			f.DueFrom, f.DueBefore = today, soonBy
+			if soonBy.IsZero() {
+				f.DueBefore = today.AddDays(-1) // the calendar cannot tell: nothing
+			}
+		}
 	}
 	if p.Assignee == "me" {
 		if pr, ok := auth.PrincipalFrom(r.Context()); ok {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/region"
@@ -38,6 +39,8 @@ type applicationJSON struct {
 func TestApplicationRoutes(t *testing.T) {
 	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
 		b := setupOn(t, open)
+		// Monday 23 November 2026, ten in the morning in Changji.
+		b.setClock(time.Date(2026, time.November, 23, 2, 0, 0, 0, time.UTC))
 		pt, ok := mustOffice().Points.Point("bank-652301-01")
 		if !ok {
 			t.Fatal("no bank outlet bank-652301-01")
@@ -67,13 +70,24 @@ func TestApplicationRoutes(t *testing.T) {
 		b.do(t, "GET", "/api/v1/applications/"+url.PathEscape(done.No), "cw2", nil).problem(t, http.StatusNotFound)
 
 		enrol := map[string]any{"matter": "flexible_employment_enrol", "channel": "bank", "point": pt.ID, "person_id": p.ID,
-			"form": map[string]any{"kind": "flexible", "start": "2026-12", "base": 500000}}
+			"form": map[string]any{"kind": "flexible", "start": "2026-11", "base": 500000}}
 		var a applicationJSON
 		b.do(t, "POST", "/api/v1/applications", "clerk1", enrol).want(t, http.StatusCreated).decode(t, &a)
 		if a.Status != "received" || a.DueDate == "" {
 			t.Fatalf("received = %+v", a)
 		}
 		path := "/api/v1/applications/" + url.PathEscape(a.No)
+		var soon struct {
+			Items []applicationJSON `json:"items"`
+		}
+		b.do(t, "GET", "/api/v1/applications?due_soon=true", "cw1", nil).want(t, http.StatusOK).decode(t, &soon)
+		if len(soon.Items) != 1 || soon.Items[0].No != a.No {
+			t.Errorf("due soon = %+v, want %s", soon.Items, a.No)
+		}
+		b.do(t, "GET", "/api/v1/applications?overdue=true", "cw1", nil).want(t, http.StatusOK).decode(t, &soon)
+		if len(soon.Items) != 0 {
+			t.Errorf("overdue = %+v, want none", soon.Items)
+		}
 		b.do(t, "POST", path+"/review", "clerk1", map[string]any{"outcome": "pass"}).problem(t, http.StatusForbidden)
 		b.do(t, "POST", path+"/review", "cw2", map[string]any{"outcome": "pass"}).problem(t, http.StatusNotFound)
 		wantField(t, b.do(t, "POST", path+"/review", "cw1", map[string]any{"outcome": "maybe"}).problem(t, http.StatusUnprocessableEntity), "outcome")

@@ -160,6 +160,9 @@ func (db *DB) Applications(ctx context.Context, f frontoffice.Filter) ([]*fronto
 	if !f.DueBefore.IsZero() {
 		w.add("due_date <= ?", f.DueBefore)
 	}
+	if !f.DueFrom.IsZero() {
+		w.add("due_date >= ?", f.DueFrom)
+	}
 	if f.DuePending {
 		w.add("due_date IS NULL")
 	}
