@@ -32,19 +32,19 @@ func (s *server) applicationRoutes() []route {
 			params:  appOverdueParams{}, status: http.StatusOK, resp: overdueResponse{}},
 		{method: "GET", path: "/api/v1/applications/{no}", op: "getApplication", handler: s.handleGetApplication, tag: "applications",
 			summary: "Read an application with its materials, due date, suspensions, result and timeline", params: applicationParams{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/take", op: "takeApplication", handler: s.handleTakeApplication, tag: "applications",
+		{method: "POST", path: "/api/v1/applications/{no}/assignment", op: "takeApplication", handler: s.handleTakeApplication, tag: "applications",
 			summary: "Take an application (认领): a caseworker of its department for review, an approver for approval", params: applicationParams{}, body: versionBody{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/review", op: "reviewApplication", handler: s.handleReviewApplication, tag: "applications",
+		{method: "POST", path: "/api/v1/applications/{no}/reviews", op: "reviewApplication", handler: s.handleReviewApplication, tag: "applications",
 			summary: "Review an application (审核): pass to approval, ask for a correction (补正, the clock stops) or refuse with the reason", params: applicationParams{}, body: reviewBody{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/approve", op: "approveApplication", handler: s.handleApproveApplication, tag: "applications",
-			summary: "Approve (审批) or refuse an application: a user with decision.approve who neither received nor reviewed it; approved, the matter's action runs once as the reviewer", params: applicationParams{}, body: approveBody{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/resume", op: "resumeApplication", handler: s.handleResumeApplication, tag: "applications",
+		{method: "POST", path: "/api/v1/applications/{no}/decision", op: "decideApplication", handler: s.handleApproveApplication, tag: "applications",
+			summary: "Approve (审批) or reject (refuse, with the note as the reason) an application: a user with decision.approve who neither received nor reviewed it; approved, the matter's action runs once as the reviewer", params: applicationParams{}, body: decisionRequest{}, status: http.StatusOK, resp: applicationResponse{}},
+		{method: "POST", path: "/api/v1/applications/{no}/resumption", op: "resumeApplication", handler: s.handleResumeApplication, tag: "applications",
 			summary: "Record that the materials of a correction came: the clock runs again and the due date moves by the working days it stood still", params: applicationParams{}, body: noteBody{}, status: http.StatusOK, resp: applicationResponse{}},
 		{method: "POST", path: "/api/v1/applications/{no}/materials/{material}", op: "supplyApplicationMaterial", handler: s.handleSupplyMaterial, tag: "applications",
 			summary: "Record that a deferred material (容缺) came; an application held for it is finished", params: materialParams{}, body: versionBody{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/withdraw", op: "withdrawApplication", handler: s.handleWithdrawApplication, tag: "applications",
+		{method: "POST", path: "/api/v1/applications/{no}/withdrawal", op: "withdrawApplication", handler: s.handleWithdrawApplication, tag: "applications",
 			summary: "Withdraw an application at the applicant's request before its action runs", params: applicationParams{}, body: noteBody{}, status: http.StatusOK, resp: applicationResponse{}},
-		{method: "POST", path: "/api/v1/applications/{no}/settle", op: "settleApplication", handler: s.handleSettleApplication, tag: "applications",
+		{method: "POST", path: "/api/v1/applications/{no}/settlement", op: "settleApplication", handler: s.handleSettleApplication, tag: "applications",
 			summary: "Run the action of an application waiting in completing again (after a failure, or once a second user confirmed its domain record)", params: applicationParams{}, status: http.StatusOK, resp: applicationResponse{}},
 		{method: "GET", path: "/api/v1/matters/{id}/form", op: "getMatterForm", handler: s.handleMatterForm, tag: "matters",
 			summary: "Read the form a matter's action takes", params: matterParams{}, status: http.StatusOK, resp: matterFormResponse{}},
@@ -392,13 +392,6 @@ type reviewBody struct {
 	Version int64    `json:"version" minimum:"0"`
 }
 
-// approveBody is an approval's outcome.
-type approveBody struct {
-	Outcome string `json:"outcome" enum:"approve,refuse"`
-	Note    string `json:"note,omitempty" description:"refuse: the reason, required"`
-	Version int64  `json:"version" minimum:"0"`
-}
-
 // applicationStep runs a step on the application of the path and answers
 // it.
 func (s *server) applicationStep(w http.ResponseWriter, r *http.Request, step func(fo *frontoffice.Service, no string) (*frontoffice.Application, error)) error {
@@ -439,13 +432,34 @@ func (s *server) handleReviewApplication(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *server) handleApproveApplication(w http.ResponseWriter, r *http.Request) error {
-	return s.applicationStep(w, r, func(fo *frontoffice.Service, no string) (*frontoffice.Application, error) {
-		body, err := decode[approveBody](r)
-		if err != nil {
-			return nil, err
-		}
-		return fo.Approve(r.Context(), no, frontoffice.Decision{Outcome: body.Outcome, Note: body.Note, Version: body.Version})
-	})
+	p, body, err := bindBody[applicationParams, decisionRequest](r)
+	if err != nil {
+		return err
+	}
+	fo, err := s.frontOffice()
+	if err != nil {
+		return err
+	}
+	d := frontoffice.Decision{Note: body.Note}
+	switch body.Outcome {
+	case outcomeApprove:
+		d.Outcome = frontoffice.OutcomeApprove
+	case outcomeReject:
+		d.Outcome = frontoffice.OutcomeRefuse
+	default:
+		var pr fault.Problems
+		pr.Add("outcome", "must be approve or reject")
+		return pr.Err("invalid decision")
+	}
+	if body.Version != nil {
+		d.Version = *body.Version
+	}
+	a, err := fo.Approve(r.Context(), p.No, d)
+	if err != nil {
+		return err
+	}
+	reply(w, r, http.StatusOK, applicationView(a, nil))
+	return nil
 }
 
 func (s *server) handleResumeApplication(w http.ResponseWriter, r *http.Request) error {

@@ -88,13 +88,13 @@ func TestApplicationRoutes(t *testing.T) {
 		if len(soon.Items) != 0 {
 			t.Errorf("overdue = %+v, want none", soon.Items)
 		}
-		b.do(t, "POST", path+"/review", "clerk1", map[string]any{"outcome": "pass"}).problem(t, http.StatusForbidden)
-		b.do(t, "POST", path+"/review", "cw2", map[string]any{"outcome": "pass"}).problem(t, http.StatusNotFound)
-		wantField(t, b.do(t, "POST", path+"/review", "cw1", map[string]any{"outcome": "maybe"}).problem(t, http.StatusUnprocessableEntity), "outcome")
-		b.do(t, "POST", path+"/review", "cw1", map[string]any{"outcome": "pass", "version": a.Version}).want(t, http.StatusOK)
-		b.do(t, "POST", path+"/approve", "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
+		b.do(t, "POST", path+"/reviews", "clerk1", map[string]any{"outcome": "pass"}).problem(t, http.StatusForbidden)
+		b.do(t, "POST", path+"/reviews", "cw2", map[string]any{"outcome": "pass"}).problem(t, http.StatusNotFound)
+		wantField(t, b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"outcome": "maybe"}).problem(t, http.StatusUnprocessableEntity), "outcome")
+		b.do(t, "POST", path+"/reviews", "cw1", map[string]any{"outcome": "pass", "version": a.Version}).want(t, http.StatusOK)
+		b.do(t, "POST", path+"/decision", "cw1", map[string]any{"outcome": "approve"}).problem(t, http.StatusForbidden)
 		var got applicationJSON
-		b.do(t, "POST", path+"/approve", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &got)
+		b.do(t, "POST", path+"/decision", "approver", map[string]any{"outcome": "approve"}).want(t, http.StatusOK).decode(t, &got)
 		if got.Status != "completed" || !strings.HasPrefix(got.ResultRef, "enrolment:") {
 			t.Fatalf("approved = %+v", got)
 		}
