@@ -459,3 +459,42 @@ func TestReceiptNumbersUniqueUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedActionRefusedOrWithdrawnNever approves an employer's enrolment
+// of a person enrolled meanwhile: the domain refuses the action, the
+// application waits in completing (neither finished nor withdrawn) and the
+// approver refuses it with the reason, the applicant told.
+func TestFailedActionRefusedOrWithdrawnNever(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		o := newOffice(t, open)
+		org := o.pb.Org(t, o.village, 1)
+		p := o.pb.Person(t, o.village, 3)
+		form, _ := json.Marshal(map[string]any{"person_id": p.ID, "start": "2026-11"})
+		a, err := o.fo.Receive(o.clerk, frontoffice.Receipt{Matter: "employee_pension_enrol", Channel: matters.Bank, Point: bank,
+			OrganisationID: org.ID, Form: form, Materials: map[string]frontoffice.MaterialIn{"labour_contract": {How: "copy"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Take(o.cw, a.No, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Review(o.cw, a.No, frontoffice.Decision{Outcome: "pass"}); err != nil {
+			t.Fatal(err)
+		}
+		o.pb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible,
+			Start: period.NewMonth(2026, time.October), Base: 450000})
+		if _, err := o.fo.Approve(o.ap, a.No, frontoffice.Decision{Outcome: "approve"}); err == nil {
+			t.Fatal("Approve enrolled a person enrolled already")
+		}
+		if _, err := o.fo.Withdraw(o.clerk, a.No, 0, "不办了"); fault.CodeOf(err) != fault.Conflict {
+			t.Errorf("Withdraw while completing: %v, want Conflict", err)
+		}
+		r, err := o.fo.Approve(o.ap, a.No, frontoffice.Decision{Outcome: "refuse", Note: "该人员已以灵活就业身份参保"})
+		if err != nil || r.Status != frontoffice.Refused {
+			t.Fatalf("refuse after the failed action = %+v, %v", r, err)
+		}
+		if n := o.notices(t, a.No); len(n) != 2 || !strings.Contains(n[1], "已以灵活就业身份参保") {
+			t.Errorf("notices %q", n)
+		}
+	})
+}

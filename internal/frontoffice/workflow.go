@@ -236,7 +236,11 @@ func (s *Service) Approve(ctx context.Context, no string, d Decision) (*Applicat
 	if err != nil {
 		return nil, err
 	}
-	if a.Status != Approving {
+	// An application whose action failed (completing with no result: the
+	// domain refused it) may still be refused, so it does not stay
+	// completing for ever; Settle runs it again otherwise.
+	failed := a.Status == Completing && a.ResultRef == "" && d.Outcome == OutcomeRefuse
+	if a.Status != Approving && !failed {
 		return nil, wrongState(a, "approved")
 	}
 	if err := auth.SecondUser(p, []int64{a.ReceivedBy, a.ReviewerID},
@@ -244,7 +248,7 @@ func (s *Service) Approve(ctx context.Context, no string, d Decision) (*Applicat
 		return nil, err
 	}
 	note := strings.TrimSpace(d.Note)
-	ev := Event{From: Approving, ActorID: p.UserID, ActorName: p.Username, Note: note}
+	ev := Event{From: a.Status, ActorID: p.UserID, ActorName: p.Username, Note: note}
 	switch d.Outcome {
 	case OutcomeApprove:
 		a.ApproverID, a.ApproverName, a.AssigneeID, a.AssigneeName = p.UserID, p.Username, 0, ""
