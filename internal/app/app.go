@@ -18,9 +18,11 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
 	"safetynet/internal/fault"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/insurance"
+	"safetynet/internal/matters"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
 	"safetynet/internal/payment"
@@ -31,6 +33,7 @@ import (
 	"safetynet/internal/screening"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/statistics"
+	"safetynet/policies"
 )
 
 // SessionTTL is how long a session lasts unless Options says otherwise.
@@ -78,6 +81,8 @@ type App struct {
 	// Ratings keeps the ratings of the front office (好差评) and their
 	// follow-ups; it rates once LoadOffice has given it the office.
 	Ratings *ratings.Service
+	// FrontOffice receives the matter applications (办件, docs/frontoffice.md).
+	FrontOffice *frontoffice.Service
 
 	opts Options
 }
@@ -114,6 +119,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Executors = execute.New(execute.Services{Registry: a.Registry, Insurance: a.Insurance, Accounts: a.Accounts,
 		Pensions: a.Pensions, Benefits: a.Benefits, Refunds: a.Refunds, Deaths: a.Deaths, Closings: a.Closings,
 		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})
+	a.FrontOffice = frontoffice.New(db, a.Registry, a.Auth, a.Executors, pk, clk, func() (*matters.Office, error) { return a.LoadOffice(policies.FS) })
 	return a
 }
 

@@ -47,6 +47,9 @@ const (
 	// PermRatingsFollowUp allows answering and closing the follow-ups of
 	// poor ratings (差评整改) of the service points in the user's scope.
 	PermRatingsFollowUp Permission = "ratings.follow_up"
+	// PermReceive allows receiving matter applications at a service point
+	// or through a channel (受理, docs/frontoffice.md).
+	PermReceive Permission = "frontoffice.receive"
 )
 
 // Role is a post's bundle of permissions.
@@ -74,11 +77,16 @@ const (
 	// RolePointHead is the head of a service point's windows (窗口负责人):
 	// answers and closes the follow-ups of poor ratings in the scope.
 	RolePointHead Role = "point_head"
+	// RoleClerk is a counter clerk (综合柜员) of a service point: receives
+	// any matter of the catalogue within the post's region and reads the
+	// registry, and decides nothing (docs/frontoffice.md).
+	RoleClerk Role = "clerk"
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics, PermRatingsFollowUp},
-	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment},
+	RoleAdmin:      {PermRegistryRead, PermRegistryWrite, PermPII, PermAuditRead, PermRegionAdmin, PermUserAdmin, PermInsurance, PermAssistance, PermPayment, PermStatistics, PermRatingsFollowUp, PermReceive},
+	RoleCaseworker: {PermRegistryRead, PermRegistryWrite, PermInsurance, PermAssistance, PermPayment, PermReceive},
+	RoleClerk:      {PermRegistryRead, PermReceive},
 	RoleApprover:   {PermRegistryRead, PermPII, PermApprove},
 	RoleAuditor:    {PermRegistryRead, PermAuditRead},
 	RoleAnalyst:    {PermRegistryRead, PermStatistics},
@@ -88,8 +96,7 @@ var rolePerms = map[Role][]Permission{
 
 // Roles returns every role, in a stable order.
 func Roles() []Role {
-	return append([]Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen},
-		RolePointHead)
+	return []Role{RoleAdmin, RoleCaseworker, RoleApprover, RoleAuditor, RoleAnalyst, RoleCitizen, RoleClerk, RolePointHead}
 }
 
 // Valid reports whether r is a known role.

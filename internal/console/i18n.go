@@ -125,6 +125,7 @@ var coreMessages = map[string]msg{
 	"role.auditor":               {"稽核监督员", "Auditor"},
 	"role.analyst":               {"统计分析员", "Analyst"},
 	"role.citizen":               {"参保人", "Citizen"},
+	"role.clerk":                 {"综合柜员", "Counter clerk"},
 	"queue.cases_to_investigate": {"待入户调查的救助申请", "Applications to investigate"},
 	"queue.cases_to_assess":      {"待评估的救助申请", "Cases to assess"},
 	"queue.objections":           {"待处理的公示异议", "Objections to resolve"},

@@ -21,12 +21,9 @@ func (s *server) crossTaskRoutes() []route {
 		{method: "GET", path: "/api/v1/cross-province/incoming/{id}", op: "getCrossProvinceIncoming", handler: s.handleGetCrossTask, tag: "cross-province",
 			summary: "Read a request of another province: staff with insurance.write in the person's region; anyone else gets 404",
 			params:  idParams{}, status: http.StatusOK, resp: crossTaskResponse{}},
-		{method: "POST", path: "/api/v1/cross-province/incoming/{id}/accept", op: "acceptCrossProvinceIncoming", handler: s.handleAcceptCrossTask, tag: "cross-province",
-			summary: "Do what another province asks and answer it once: a contact letter transfers the pension out (insurance.Accounts.TransferOut) and sends the voucher; a certification is recorded (date, method) and the result sent. 409 while another user handles it or once handled",
-			params:  idParams{}, body: crossTaskAcceptBody{}, status: http.StatusOK, resp: crossTaskResponse{}},
-		{method: "POST", path: "/api/v1/cross-province/incoming/{id}/refuse", op: "refuseCrossProvinceIncoming", handler: s.handleRefuseCrossTask, tag: "cross-province",
-			summary: "Refuse a request of another province with the reason, which the refusal sent to it carries",
-			params:  idParams{}, body: crossTaskRefuseBody{}, status: http.StatusOK, resp: crossTaskResponse{}},
+		{method: "POST", path: "/api/v1/cross-province/incoming/{id}/answer", op: "answerCrossProvinceIncoming", handler: s.handleAnswerCrossTask, tag: "cross-province",
+			summary: "Answer a request of another province once. outcome accept: a contact letter transfers the pension out (insurance.Accounts.TransferOut) and sends the voucher; a certification is recorded (date, method) and the result sent. outcome refuse: the reason is sent to the other province. 409 while another user handles it or once handled",
+			params:  idParams{}, body: crossTaskAnswerBody{}, status: http.StatusOK, resp: crossTaskResponse{}},
 	}
 }
 
@@ -37,15 +34,12 @@ type crossTaskListParams struct {
 	pageParams
 }
 
-// crossTaskAcceptBody accepts a request of another province.
-type crossTaskAcceptBody struct {
-	Date   string `json:"date,omitempty" format:"date" description:"certification: the date the pensioner was certified, today by default"`
-	Method string `json:"method,omitempty" enum:"face,visit,data_match" description:"certification: how the pensioner was certified (required)"`
-}
-
-// crossTaskRefuseBody refuses a request of another province.
-type crossTaskRefuseBody struct {
-	Reason string `json:"reason" maxLength:"500" description:"why, sent to the other province"`
+// crossTaskAnswerBody answers a request of another province.
+type crossTaskAnswerBody struct {
+	Outcome string `json:"outcome" enum:"accept,refuse" description:"accept: do what the other province asks; refuse: say why"`
+	Date    string `json:"date,omitempty" format:"date" description:"accept a certification: the date the pensioner was certified, today by default"`
+	Method  string `json:"method,omitempty" enum:"face,visit,data_match" description:"accept a certification: how the pensioner was certified (required)"`
+	Reason  string `json:"reason,omitempty" maxLength:"500" description:"refuse: why, sent to the other province (required)"`
 }
 
 // crossTaskResponse is a request of another province and where it stands.
@@ -117,7 +111,7 @@ func (s *server) handleGetCrossTask(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-func (s *server) handleAcceptCrossTask(w http.ResponseWriter, r *http.Request) error {
+func (s *server) handleAnswerCrossTask(w http.ResponseWriter, r *http.Request) error {
 	p, err := bind[idParams](r)
 	if err != nil {
 		return err
@@ -126,37 +120,25 @@ func (s *server) handleAcceptCrossTask(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	body, err := decode[crossTaskAcceptBody](r)
+	body, err := decode[crossTaskAnswerBody](r)
 	if err != nil {
 		return err
 	}
 	var pr fault.Problems
-	on := dateField(&pr, "date", body.Date)
-	if err := pr.Err("invalid acceptance"); err != nil {
-		return err
+	var t *crossprov.Task
+	switch body.Outcome {
+	case "accept":
+		on := dateField(&pr, "date", body.Date)
+		if err := pr.Err("invalid answer"); err != nil {
+			return err
+		}
+		t, err = xp.AcceptTask(r.Context(), p.ID, crossprov.AcceptTask{Date: on, Method: body.Method})
+	case "refuse":
+		t, err = xp.RefuseTask(r.Context(), p.ID, body.Reason)
+	default:
+		pr.Add("outcome", "must be accept or refuse, not %q", body.Outcome)
+		return pr.Err("invalid answer")
 	}
-	t, err := xp.AcceptTask(r.Context(), p.ID, crossprov.AcceptTask{Date: on, Method: body.Method})
-	if err != nil {
-		return err
-	}
-	reply(w, r, http.StatusOK, crossTaskView(t))
-	return nil
-}
-
-func (s *server) handleRefuseCrossTask(w http.ResponseWriter, r *http.Request) error {
-	p, err := bind[idParams](r)
-	if err != nil {
-		return err
-	}
-	xp, err := s.crossService()
-	if err != nil {
-		return err
-	}
-	body, err := decode[crossTaskRefuseBody](r)
-	if err != nil {
-		return err
-	}
-	t, err := xp.RefuseTask(r.Context(), p.ID, body.Reason)
 	if err != nil {
 		return err
 	}

@@ -163,19 +163,21 @@ func TestCrossProvinceIncomingRoutes(t *testing.T) {
 		}
 		b.do(t, "GET", "/api/v1/cross-province/incoming", "analyst", nil).problem(t, http.StatusForbidden)
 		b.do(t, "GET", "/api/v1/cross-province/incoming?status=done", "cw1", nil).problem(t, http.StatusUnprocessableEntity)
-		accept := fmt.Sprintf("/api/v1/cross-province/incoming/%d/accept", letter)
+		accept := fmt.Sprintf("/api/v1/cross-province/incoming/%d/answer", letter)
+		acceptBody := map[string]any{"outcome": "accept"}
 		b.do(t, "GET", fmt.Sprintf("/api/v1/cross-province/incoming/%d", letter), "cw2", nil).problem(t, http.StatusNotFound)
-		b.do(t, "POST", accept, "cw2", map[string]any{}).problem(t, http.StatusNotFound)
-		b.do(t, "POST", accept, "approver", map[string]any{}).problem(t, http.StatusForbidden)
+		b.do(t, "POST", accept, "cw2", acceptBody).problem(t, http.StatusNotFound)
+		b.do(t, "POST", accept, "approver", acceptBody).problem(t, http.StatusForbidden)
+		wantField(t, b.do(t, "POST", accept, "cw1", map[string]any{"outcome": "maybe"}).problem(t, http.StatusUnprocessableEntity), "outcome")
 		var got taskJSON
-		b.do(t, "POST", accept, "cw1", map[string]any{}).want(t, http.StatusOK).decode(t, &got)
+		b.do(t, "POST", accept, "cw1", acceptBody).want(t, http.StatusOK).decode(t, &got)
 		if got.Status != "accepted" || got.RecordRef == "" {
 			t.Errorf("accepted = %+v", got)
 		}
-		b.do(t, "POST", accept, "cw1", map[string]any{}).problem(t, http.StatusConflict)
-		refuse := fmt.Sprintf("/api/v1/cross-province/incoming/%d/refuse", cert)
-		wantField(t, b.do(t, "POST", refuse, "cw1", map[string]any{"reason": ""}).problem(t, http.StatusUnprocessableEntity), "reason")
-		b.do(t, "POST", refuse, "cw1", map[string]any{"reason": "经核查该人员不在本地居住"}).want(t, http.StatusOK).decode(t, &got)
+		b.do(t, "POST", accept, "cw1", acceptBody).problem(t, http.StatusConflict)
+		refuse := fmt.Sprintf("/api/v1/cross-province/incoming/%d/answer", cert)
+		wantField(t, b.do(t, "POST", refuse, "cw1", map[string]any{"outcome": "refuse", "reason": ""}).problem(t, http.StatusUnprocessableEntity), "reason")
+		b.do(t, "POST", refuse, "cw1", map[string]any{"outcome": "refuse", "reason": "经核查该人员不在本地居住"}).want(t, http.StatusOK).decode(t, &got)
 		if got.Status != "refused" {
 			t.Errorf("refused = %+v", got)
 		}

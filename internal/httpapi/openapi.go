@@ -413,6 +413,7 @@ var openAPITags = []struct{ name, description string }{
 	{"payments", "支付：支付批次、指令、银行回盘、退回与对账。Payments: batches, instructions, bank returns, refunds and reconciliation (amounts in fen)."},
 	{"matters", "事项清单：前台受理的事项、服务网点与工作日历（公开）。Matters: the catalogue of matters the front office receives, the service points and the working-day calendar (public)."},
 	{"ratings", "好差评：办件的评价、差评整改与按事项、网点、窗口人员的统计。Ratings: the applicants' ratings of the service, the follow-up of poor ones, and the counts per matter, point and clerk."},
+	{"applications", "办件：一窗受理、审核、审批与办结，时限、补正与容缺。Applications: received at a counter or through a channel, reviewed, approved and finished by the matter's action, with time limits, corrections and deferred materials."},
 	{"regions", "行政区划：区划树。Regions: the administrative division tree."},
 	{"policy", "政策：项目、参数、单项测算与政策模拟。Policy: programmes, dated parameters, evaluation and what-if simulation."},
 	{"reports", "报表：统计汇总。Reports: aggregate statistics."},

@@ -238,6 +238,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.matterRoutes()...)
 	rs = append(rs, s.crossProvinceRoutes()...)
 	rs = append(rs, s.ratingRoutes()...)
+	rs = append(rs, s.applicationRoutes()...)
 	return rs
 }
 

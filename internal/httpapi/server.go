@@ -11,6 +11,7 @@ import (
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
 	"safetynet/internal/crossprov"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/insurance"
 	"safetynet/internal/jobs"
@@ -85,6 +86,7 @@ type server struct {
 	pol     Policy
 	xp      *crossprov.Service
 	rat     *ratings.Service
+	fo      *frontoffice.Service
 	cat     *assistance.Catalogue
 	office  *matters.Office
 	progs   map[string]programmeResponse // the programmes, read once at start
@@ -134,6 +136,9 @@ type Services struct {
 	// Ratings keeps the ratings of the front office (好差评); without it
 	// the rating routes answer 404.
 	Ratings *ratings.Service
+	// FrontOffice receives the matter applications; without it the
+	// application routes answer 404.
+	FrontOffice *frontoffice.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -151,6 +156,9 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
 	s.xp = svc.CrossProvince
 	s.rat = svc.Ratings
+	if s.fo = svc.FrontOffice; s.fo != nil && svc.Office != nil {
+		s.fo.SetOffice(svc.Office)
+	}
 	s.deaths, s.closing = svc.Deaths, svc.Closings
 	if s.screen == nil || s.jobs == nil || s.reg == nil || s.ins == nil || s.acc == nil || s.pen == nil || s.ben == nil || s.asst == nil || s.au == nil || s.aud == nil || s.cat == nil || s.office == nil || s.mon == nil || s.pay == nil || s.ref == nil || s.deaths == nil || s.closing == nil {
 		return nil, errors.New("every service is required")

@@ -19,6 +19,7 @@ import (
 	"safetynet/internal/clock"
 	"safetynet/internal/crossprov"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/frontoffice"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -66,6 +67,8 @@ type testBundle struct {
 	xp *crossprov.Service
 	// rat is the ratings, over the front office of mustOffice.
 	rat *ratings.Service
+	// fo is the front office.
+	fo *frontoffice.Service
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -87,7 +90,7 @@ func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref, Deaths: b.dths, Closings: b.clos,
 		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp,
-		Ratings: b.rat}
+		Ratings: b.rat, FrontOffice: b.fo}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -114,6 +117,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	b.xp = a.CrossProvince
 	b.rat = a.Ratings
 	b.rat.UseOffice(mustOffice())
+	b.fo = a.FrontOffice
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
 	b.jobs = jobs.New(jobs.Config{Limit: 2})
 	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })

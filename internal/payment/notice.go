@@ -19,6 +19,13 @@ const (
 	NoticePaid    NoticeKind = "paid"    // a payment reached the account
 	NoticeFailed  NoticeKind = "failed"  // a payment came back: check the account
 	NoticeStopped NoticeKind = "stopped" // a benefit was stopped, with the reason
+
+	// The front office's notices to an applicant (docs/frontoffice.md).
+	NoticeAppReceived    NoticeKind = "application_received"     // an application was accepted (受理)
+	NoticeAppNotAccepted NoticeKind = "application_not_accepted" // not accepted, with everything missing (一次性告知)
+	NoticeAppCorrection  NoticeKind = "application_correction"   // materials to supply (补正)
+	NoticeAppCompleted   NoticeKind = "application_completed"    // finished (办结), with what was done
+	NoticeAppRefused     NoticeKind = "application_refused"      // refused, with the reason
 )
 
 // NoticeStatus is where a notice stands in the outbox: queued (to send),

@@ -210,7 +210,7 @@ func (s *Service) Rate(ctx context.Context, in Input) (*Rating, error) {
 
 // recordPerms are the permissions any one of which lets staff record a
 // counter rating (in the point's region): the counter's write permission.
-var recordPerms = []auth.Permission{auth.PermRegistryWrite}
+var recordPerms = []auth.Permission{auth.PermRegistryWrite, auth.PermReceive}
 
 // requireRecorder checks that the caller holds one of recordPerms.
 func requireRecorder(ctx context.Context) (auth.Principal, error) {
