@@ -362,3 +362,66 @@ func formatTenths(t int64) string {
 	}
 	return sign + strconv.FormatInt(t/10, 10) + "." + strconv.FormatInt(t%10, 10)
 }
+
+// ByName is a grouping's name in Chinese, the first column's header.
+func ByName(by By) string {
+	switch by {
+	case ByChannel:
+		return "受理渠道"
+	case ByMatter:
+		return "事项"
+	case ByDepartment:
+		return "部门"
+	case ByPoint:
+		return "服务点"
+	case ByClerk:
+		return "受理人"
+	}
+	return string(by)
+}
+
+// Table is the report as a sheet: a zh-CN header and one line per group,
+// then the total, counts as integers and rates as percentages with two
+// decimals ("75.26%"), for the XLSX download and the command line.
+func Table(r *Report) (header []string, rows [][]string) {
+	header = []string{"代码", ByName(r.Filter.By), "受理量", "不予受理", "办结", "退回", "撤回", "在办", "线上受理",
+		"线上办理率", "按时办结", "超期办结", "按时办结率", "在办超期", "时限待定", "平均办理时长（工作日）", "评价数", "满意率"}
+	line := func(g Group) []string {
+		rated, sat := "0", "—"
+		if g.Ratings != nil {
+			rated = strconv.FormatInt(g.Ratings.Total, 10)
+			if g.Ratings.Total > 0 {
+				sat = g.Ratings.Percent()
+			}
+		}
+		n := func(v int64) string { return strconv.FormatInt(v, 10) }
+		pct := func(f string, of int64) string {
+			if of == 0 {
+				return "—"
+			}
+			return f
+		}
+		avg := "—"
+		if g.Timed > 0 {
+			avg = g.AverageDaysText()
+		}
+		return []string{g.Key, g.Name.ZH, n(g.Received), n(g.NotAccepted), n(g.Completed), n(g.Refused), n(g.Withdrawn), n(g.Running),
+			n(g.Online), pct(g.OnlinePercent(), g.Received), n(g.OnTime), n(g.Late), pct(g.OnTimePercent(), g.OnTime+g.Late),
+			n(g.Overdue), n(g.DuePending), avg, rated, sat}
+	}
+	for _, g := range r.Groups {
+		rows = append(rows, line(g))
+	}
+	rows = append(rows, line(r.Total))
+	return header, rows
+}
+
+// FileName is the name of the report's XLSX download:
+// banjian-tongji-channel-20261101-20261130.xlsx.
+func FileName(f Filter) string {
+	d := func(x period.Date) string {
+		s := x.String()
+		return s[0:4] + s[5:7] + s[8:10]
+	}
+	return "banjian-tongji-" + string(f.By) + "-" + d(f.From) + "-" + d(f.To) + ".xlsx"
+}
