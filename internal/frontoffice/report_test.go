@@ -8,6 +8,7 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice"
+	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/frontoffice/report"
 	"safetynet/internal/matters"
 	"safetynet/internal/period"
@@ -145,13 +146,24 @@ func TestHandlingReportDaysNetOfSuspension(t *testing.T) {
 			done.CompletedOn != period.MustDate(2026, time.October, 12) {
 			t.Fatalf("completed %s on %s in %v days; want completed on 12 October in 2", done.Status, done.CompletedOn, done.WorkingDays)
 		}
-		r, err := o.a.Reports.Report(o.cw, report.Filter{From: period.MustDate(2026, time.September, 1), To: period.MustDate(2026, time.September, 30), By: report.ByMatter})
+		// The applicant rates it 不满意 at the counter, recorded by the
+		// caseworker: the report by matter counts the rating, 满意率 0.00%.
+		if _, err := o.a.Ratings.Rate(o.cw, ratings.Input{ApplicationNo: a.No, MatterID: a.Matter, Department: a.Department, PointID: bank,
+			Channel: matters.Bank, RatedVia: ratings.Via("counter"), ClerkUserID: a.ReceivedBy, RegionCode: o.village, Level: 2,
+			PersonID: int64(aw.PersonID)}); err != nil {
+			t.Fatalf("Rate: %v", err)
+		}
+		r, err := o.a.Reports.Report(o.cw, report.Filter{From: period.MustDate(2026, time.September, 1), To: period.MustDate(2026, time.October, 31), By: report.ByMatter})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := report.Counts{Received: 1, Completed: 1, Late: 1, WorkingDays: 2, Timed: 1}
 		if len(r.Groups) != 1 || r.Groups[0].Counts != want || r.Groups[0].AverageDaysText() != "2.0" {
 			t.Fatalf("report %+v; want one matter completed late in 2.0 working days", r.Groups)
+		}
+		if rt := r.Groups[0].Ratings; rt == nil || rt.Total != 1 || rt.Levels[1] != 1 || rt.Percent() != "0.00%" ||
+			r.Total.Ratings == nil || r.Total.Ratings.Total != 1 {
+			t.Errorf("ratings %+v, total %+v; want the one 不满意 at 0.00%%", rt, r.Total.Ratings)
 		}
 		if r.Groups[0].Name.ZH == "employee_pension_certification" {
 			t.Errorf("matter named by its id, not its name")
