@@ -99,6 +99,15 @@ func TestHandlingReportCounts(t *testing.T) {
 			t.Errorf("by point %+v; want the bank outlet (1 + 1 not accepted), mobile 1, online 2", pt)
 		}
 
+		cl := o.reportOf(t, o.cw, report.ByClerk)
+		if len(cl.Groups) != 1 || cl.Groups[0].Key != "1" || cl.Groups[0].Name.ZH == "" || cl.Groups[0].Received != 4 {
+			t.Errorf("by clerk %+v; want the one receiving user, named", cl.Groups)
+		}
+		dep := o.reportOf(t, o.cw, report.ByDepartment)
+		if len(dep.Groups) != 1 || dep.Groups[0].Key != "sibao" || dep.Groups[0].Name.ZH == "sibao" || dep.Groups[0].OnlinePercent() != "75.00%" {
+			t.Errorf("by department %+v; want 社保 named, at 75.00%%", dep.Groups)
+		}
+
 		fk := o.user(t, "cw.fk.report", auth.RoleCaseworker, "652302")
 		other := o.reportOf(t, fk, report.ByChannel)
 		if other.Total.Received != 1 || other.Total.Online != 1 || len(other.Groups) != 1 {
