@@ -77,6 +77,7 @@ func commands() []command {
 		{name: "export", summary: "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", usage: exportUsage, subs: exportCommands()},
 		{name: "monitor", summary: "low-income dynamic monitoring: monitor process (grade the signals waiting into alerts), monitor overdue (per township)", usage: monitorUsage, subs: monitorCommands()},
 		{name: "benefit", summary: "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", usage: benefitUsage, subs: benefitCommands()},
+		{name: "service-report", summary: "the front office's handling report (办件统计): received, finished, on time, 线上办理率, by channel, matter, department, point or clerk", run: runServiceReport},
 		{name: "assistance", summary: "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", usage: assistanceUsage, subs: assistanceCommands()},
 		{name: "screen", summary: "screen the registry for an allowance with no application (screen --programme ID --period YYYY-MM)", run: runScreen},
 		{name: "refund", summary: "the job-stabilisation refund with no application: refund screen|report", usage: refundUsage, subs: refundCommands()},
