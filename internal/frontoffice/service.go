@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
@@ -46,6 +47,8 @@ type Service struct {
 	loadOffice func() (*matters.Office, error)
 	mu         sync.Mutex
 	office     *matters.Office
+	// settleLease is how long SettlePending holds an application (sweep.go).
+	settleLease time.Duration
 }
 
 // New returns the front office over store. load reads the catalogue, the
