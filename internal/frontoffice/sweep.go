@@ -195,8 +195,9 @@ func (s *Service) RecomputePendingDue(ctx context.Context) ([]string, error) {
 // DeferredFilter selects the applications whose deferred material is
 // past its promised date.
 type DeferredFilter struct {
-	Region string
-	Point  string
+	Region     string
+	Point      string
+	Department string
 	// Limit is the most returned (100 when not positive, at most 500).
 	Limit int
 }
@@ -231,7 +232,7 @@ func (s *Service) DeferredOverdue(ctx context.Context, f DeferredFilter) ([]*App
 		}
 		for _, a := range page {
 			after = a.ID
-			if (f.Point == "" || a.Point == f.Point) && len(lateMaterials(a, today)) > 0 {
+			if (f.Point == "" || a.Point == f.Point) && (f.Department == "" || a.Department == f.Department) && len(lateMaterials(a, today)) > 0 {
 				out = append(out, a)
 				if len(out) == f.Limit {
 					return out, nil

@@ -311,6 +311,9 @@ type overdueResponse struct {
 	DuePending   []applicationResponse `json:"due_pending" required:"true" nullable:"false" description:"due dates waiting for the next year's holiday calendar"`
 	ByPoint      []groupJSON           `json:"by_point" required:"true" nullable:"false" description:"overdue per service point (or channel, for those without points)"`
 	ByDepartment []groupJSON           `json:"by_department" required:"true" nullable:"false"`
+	// DeferredOverdue are the applications accepted with a material to
+	// follow (容缺) whose promised date passed without it.
+	DeferredOverdue []applicationResponse `json:"deferred_overdue" required:"true" nullable:"false" description:"accepted with a deferred material (容缺) not supplied by its promised date"`
 }
 
 func (s *server) handleOverdueApplications(w http.ResponseWriter, r *http.Request) error {
@@ -340,8 +343,12 @@ func (s *server) handleOverdueApplications(w http.ResponseWriter, r *http.Reques
 		}
 		return out
 	}
+	late, err := fo.DeferredOverdue(r.Context(), frontoffice.DeferredFilter{Region: p.Region, Point: p.Point, Department: p.Department})
+	if err != nil {
+		return err
+	}
 	reply(w, r, http.StatusOK, overdueResponse{On: dateText(o.On), Overdue: views(o.Overdue), DueSoon: views(o.DueSoon), DuePending: views(o.Pending),
-		ByPoint: groups(o.ByPoint), ByDepartment: groups(o.ByDepartment)})
+		ByPoint: groups(o.ByPoint), ByDepartment: groups(o.ByDepartment), DeferredOverdue: views(late)})
 	return nil
 }
 
