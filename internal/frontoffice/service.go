@@ -13,6 +13,7 @@ import (
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/ids"
@@ -49,6 +50,8 @@ type Service struct {
 	office     *matters.Office
 	// settleLease is how long SettlePending holds an application (sweep.go).
 	settleLease time.Duration
+	// crossProvince is the cross-province exchange (crossprov.go).
+	crossProvince *crossprov.Service
 }
 
 // New returns the front office over store. load reads the catalogue, the
