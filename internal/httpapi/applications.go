@@ -148,7 +148,9 @@ type applicationResponse struct {
 	ResultRecord   map[string]json.RawMessage `json:"result_record,omitempty" description:"what a read-only matter read"`
 	Reason         string                     `json:"reason,omitempty" description:"the refusal, the correction asked or the 一次性告知 of a receipt not accepted"`
 	Events         []eventJSON                `json:"events,omitempty" description:"the timeline, on a single application's read"`
-	Version        int64                      `json:"version"`
+	// CrossProvince is the cross-province request the action started (跨省通办), on a single application's read.
+	CrossProvince *crossRequestResponse `json:"cross_province,omitempty" description:"the cross-province request the action started, with its state (跨省通办)"`
+	Version       int64                 `json:"version"`
 }
 
 // dateText is a date as 2006-01-02, or empty.
@@ -376,7 +378,15 @@ func (s *server) handleGetApplication(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	reply(w, r, http.StatusOK, applicationView(d.Application, d.Events))
+	v := applicationView(d.Application, d.Events)
+	if d.CrossProvince != nil {
+		xp, err := s.crossView(r.Context(), d.CrossProvince)
+		if err != nil {
+			return err
+		}
+		v.CrossProvince = &xp
+	}
+	reply(w, r, http.StatusOK, v)
 	return nil
 }
 
