@@ -33,6 +33,13 @@ func sweepApplications(ctx context.Context, a *app.App, runner *jobs.Runner, log
 		if rep != nil && (len(rep.Completed) > 0 || len(rep.Failed) > 0) {
 			logger.Info("applications settled", "completed", len(rep.Completed), "waiting", len(rep.Waiting), "failed", len(rep.Failed))
 		}
+		if rep != nil {
+			// An action the domain refuses stays completing until an
+			// approver refuses the application: said at every sweep.
+			for no, msg := range rep.Failed {
+				logger.Warn("application not settled", "application", no, "error", msg)
+			}
+		}
 		due, derr := a.FrontOffice.RecomputePendingDue(ctx)
 		if len(due) > 0 {
 			logger.Info("due dates counted", "applications", len(due))
