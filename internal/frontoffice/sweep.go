@@ -77,7 +77,8 @@ type SettleReport struct {
 // SettlePending runs Settle on at most limit applications left completing
 // (an action that answered Pending, or a crash between the action and the
 // 办结), each claimed under a lease first, so that two servers or two runs
-// settle each once. The caller is a system process (or a user with
+// settle each once. One whose action fails keeps its claim until the
+// lease ends, and is tried again after. The caller is a system process (or a user with
 // decision.approve over the applications' regions).
 func (s *Service) SettlePending(ctx context.Context, limit int) (*SettleReport, error) {
 	if _, err := sweeper(ctx); err != nil {
@@ -111,6 +112,10 @@ func (s *Service) SettlePending(ctx context.Context, limit int) (*SettleReport, 
 				rep.Failed = map[string]string{}
 			}
 			rep.Failed[a.No] = serr.Error()
+			// The claim is kept until its lease ends: a failing action
+			// is tried again then, and does not hold the place of
+			// the others at every sweep.
+			continue
 		case got.Status == Completed:
 			rep.Completed = append(rep.Completed, a.No)
 		default:

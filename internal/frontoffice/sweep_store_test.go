@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"safetynet/internal/frontoffice"
+	"safetynet/internal/insurance"
 	"safetynet/internal/matters"
 	"safetynet/internal/period"
 	"safetynet/internal/sqlstore"
@@ -231,6 +232,48 @@ func TestDeferredOverdueRemindedOnce(t *testing.T) {
 		}
 		if late, err := o.fo.DeferredOverdue(o.cw, frontoffice.DeferredFilter{}); err != nil || len(late) != 0 {
 			t.Errorf("DeferredOverdue after it came = %v, %v; want none", late, err)
+		}
+	})
+}
+
+// TestSettlePendingRetriesAFailedActionAfterItsLease approves an
+// employer's enrolment of a person enrolled meanwhile: the action fails,
+// the application stays completing; the sweeper reports it failed and
+// keeps it claimed, so the next sweep passes it by, until the lease ends
+// and it is tried again.
+func TestSettlePendingRetriesAFailedActionAfterItsLease(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		o := newOffice(t, open)
+		org := o.pb.Org(t, o.village, 1)
+		p := o.pb.Person(t, o.village, 3)
+		form, _ := json.Marshal(map[string]any{"person_id": p.ID, "start": "2026-11"})
+		a, err := o.fo.Receive(o.clerk, frontoffice.Receipt{Matter: "employee_pension_enrol", Channel: matters.Bank, Point: bank,
+			OrganisationID: org.ID, Form: form, Materials: map[string]frontoffice.MaterialIn{"labour_contract": {How: "copy"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Review(o.cw, a.No, frontoffice.Decision{Outcome: "pass"}); err != nil {
+			t.Fatal(err)
+		}
+		o.pb.Enrol(t, &insurance.Enrolment{PersonID: p.ID, Scheme: insurance.EmployeePension, Kind: insurance.Flexible,
+			Start: period.NewMonth(2026, time.October), Base: 450000})
+		if _, err := o.fo.Approve(o.ap, a.No, frontoffice.Decision{Outcome: "approve"}); err == nil {
+			t.Fatal("Approve enrolled a person enrolled already")
+		}
+		o.fo.SetSettleLease(time.Hour)
+		rep, err := o.fo.SettlePending(o.system(), 10)
+		if err != nil || rep.Claimed != 1 || rep.Failed[a.No] == "" {
+			t.Fatalf("SettlePending = %+v, %v; want %s failed", rep, err, a.No)
+		}
+		if rep, err := o.fo.SettlePending(o.system(), 10); err != nil || rep.Claimed != 0 {
+			t.Errorf("a sweep within the lease = %+v, %v; want it passed by", rep, err)
+		}
+		o.clock.Set(func() time.Time { return sqlstoretest.Today.Time().Add(10*time.Hour + 61*time.Minute) })
+		if rep, err := o.fo.SettlePending(o.system(), 10); err != nil || rep.Claimed != 1 || rep.Failed[a.No] == "" {
+			t.Errorf("a sweep after the lease = %+v, %v; want it tried again", rep, err)
+		}
+		if got, _ := o.fo.Get(o.cw, a.No); got.Status != frontoffice.Completing {
+			t.Errorf("status %s, want completing", got.Status)
 		}
 	})
 }
