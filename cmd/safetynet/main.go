@@ -90,6 +90,7 @@ func commands() []command {
 		{name: "user", summary: "user accounts, changed only through audited events: user list|add|grant|revoke|disable|enable|password", usage: userUsage, subs: userCommands()},
 		{name: "statistics", summary: "the dashboards' stored figures: statistics summarise --month YYYY-MM (or --from --to)", usage: statisticsUsage, subs: statisticsCommands()},
 		{name: "policy", summary: "run the policy engine: policy test, eval, whatif, list", usage: policyUsage, subs: policyCommands()},
+		{name: "applications", summary: "the front office's applications (办件): applications settle|recompute-due|remind|list|show", usage: applicationsUsage, subs: applicationsCommands()},
 		{name: "crossprov", summary: "cross-province requests (跨省通办) through a file drop: crossprov send|receive|simulate --dir DIR", usage: crossprovUsage, subs: crossprovCommands()},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

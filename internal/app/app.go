@@ -124,6 +124,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})
 	a.FrontOffice = frontoffice.New(db, a.Registry, a.Auth, a.Executors, pk, clk, func() (*matters.Office, error) { return a.LoadOffice(policies.FS) })
 	a.Reports = report.New(db, a.Ratings, a.FrontOffice.Office, clk)
+	a.FrontOffice.SetCrossProvince(a.CrossProvince)
 	return a
 }
 

@@ -9,9 +9,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/ids"
@@ -46,6 +48,10 @@ type Service struct {
 	loadOffice func() (*matters.Office, error)
 	mu         sync.Mutex
 	office     *matters.Office
+	// settleLease is how long SettlePending holds an application (sweep.go).
+	settleLease time.Duration
+	// crossProvince is the cross-province exchange (crossprov.go).
+	crossProvince *crossprov.Service
 }
 
 // New returns the front office over store. load reads the catalogue, the
