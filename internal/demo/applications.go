@@ -5,11 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/bundles"
+	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice"
+	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
 	"safetynet/internal/matters"
 	"safetynet/internal/money"
@@ -83,6 +88,7 @@ func (s *Seeder) Applications(ctx context.Context, seed int64) error {
 	if err := s.EnsureUsers(ctx); err != nil {
 		return err
 	}
+	start = time.Now() // the logins are the demo's, not this step's
 	off, err := s.FrontOffice.Office()
 	if err != nil {
 		return err
@@ -142,13 +148,18 @@ func (s *Seeder) Applications(ctx context.Context, seed int64) error {
 			return fmt.Errorf("demo application %d (%v): %w", i, f, err)
 		}
 	}
+	bundled, err := g.bundles(actors[0], lastDays[len(lastDays)/3])
+	if err != nil {
+		return err
+	}
 	closed, err := g.followUps(actors)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "%s to %s: %d applications received across the channels and service points (%d finished, %d running, %d in correction, %d not accepted, %d refused, %d withdrawn); %d rated, %d poor ratings followed up, %d closed, in %.1f s\n",
+	n += len(bundled)
+	fmt.Fprintf(s.Out, "%s to %s: %d applications received across the channels and service points (%d finished, %d running, %d in correction, %d not accepted, %d refused, %d withdrawn); bundles: %s; %d rated, %d poor ratings followed up, %d closed, in %.1f s\n",
 		last.Add(-2), last, n, g.byStatus[frontoffice.Completed], g.running(), g.byStatus[frontoffice.Correction], g.byStatus[frontoffice.NotAccepted],
-		g.byStatus[frontoffice.Refused], g.byStatus[frontoffice.Withdrawn], g.rated, g.poor, closed, time.Since(start).Seconds())
+		g.byStatus[frontoffice.Refused], g.byStatus[frontoffice.Withdrawn], strings.Join(bundled, ", "), g.rated, g.poor, closed, time.Since(start).Seconds())
 	return nil
 }
 
@@ -773,4 +784,172 @@ func (s *Seeder) CountApplications(ctx context.Context) (ApplicationCounts, erro
 		}
 	}
 	return c, nil
+}
+
+// bundles receives one application of each bundle (一件事一次办) online,
+// for applicants the bundle's check at receipt accepts, and has the back
+// office finish it the next working day: an enterprise opened with a few
+// staff, an enterprise closed with its arrears listed, a retirement, and a
+// death, whose settlement is left waiting for a second user's decision. An
+// applicant the action still refuses is refused with its reason. It
+// returns the bundles received.
+func (g *applicationRun) bundles(ca *counterActors, day period.Date) ([]string, error) {
+	var done []string
+	try := func(in frontoffice.Receipt) (bool, error) {
+		m, ok := g.off.Catalogue.Matter(in.Matter)
+		if !ok || !m.Open(in.Channel) {
+			return false, nil
+		}
+		ex, ok := g.s.FrontOffice.Executor(m)
+		if !ok {
+			return false, nil
+		}
+		// Every material asked, uploaded with the application.
+		in.Materials = map[string]frontoffice.MaterialIn{}
+		for _, mat := range m.Materials {
+			if mat.Asked() && mat.ID != "agent_id" && mat.ID != "authorisation" {
+				in.Materials[mat.ID] = frontoffice.MaterialIn{How: frontoffice.MaterialUploaded}
+			}
+		}
+		g.at(day, 10*60)
+		err := ex.Check(g.online, execute.Request{Matter: m, Person: in.PersonID, Organisation: in.OrganisationID, Form: in.Form})
+		if fault.CodeOf(err) == fault.Invalid {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		a, err := g.s.FrontOffice.Receive(g.online, in)
+		if err != nil {
+			return false, fmt.Errorf("receive %s: %w", in.Matter, err)
+		}
+		if a.Status != frontoffice.Received {
+			return true, g.done(ca, a, day)
+		}
+		next, err := g.after(day, 1)
+		if err != nil {
+			return false, err
+		}
+		g.at(next, 9*60)
+		if a, err = g.s.FrontOffice.Take(ca.reviewer, a.No, a.Version); err != nil {
+			return false, err
+		}
+		if a, err = g.s.FrontOffice.Review(ca.reviewer, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomePass, Version: a.Version, Note: "材料齐全"}); err != nil {
+			return false, err
+		}
+		g.at(next, 11*60)
+		if a, err = g.s.FrontOffice.Approve(ca.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeApprove, Version: a.Version, Note: "同意"}); err != nil {
+			if fault.CodeOf(err) != fault.Invalid && fault.CodeOf(err) != fault.Conflict {
+				return false, fmt.Errorf("approve %s: %w", in.Matter, err)
+			}
+			d, gerr := g.s.FrontOffice.Get(ca.approver, a.No)
+			if gerr != nil {
+				return false, gerr
+			}
+			if a, err = g.s.FrontOffice.Approve(ca.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeRefuse, Version: d.Version,
+				Note: fmt.Sprint("办理未完成：", fault.MessageOf(err), " ", fault.FieldsOf(err))}); err != nil {
+				return false, err
+			}
+		}
+		done = append(done, in.Matter+" "+string(a.Status))
+		return true, g.done(ca, a, next)
+	}
+	form := func(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
+
+	// Enterprise opening: a new employer and up to three persons in no
+	// scheme yet.
+	uscc, err := ids.MakeUSCC('9', '1', string(ca.county.Code), fmt.Sprintf("MA%06d", 900000+g.r.IntN(99999)))
+	if err != nil {
+		return nil, err
+	}
+	open := bundles.OpenRequest{USCC: string(uscc), Name: ca.county.NameZH + "一件事示范商贸有限公司", IndustryCode: "F5211", Size: registry.SizeSmall,
+		RegionCode: ca.persons[0].RegionCode, Address: "示范路1号", From: day.Period(), RiskClass: 1}
+	m, _ := g.off.Catalogue.Matter("enterprise_opening_bundle")
+	if ex, ok := g.s.FrontOffice.Executor(m); ok {
+		for _, p := range ca.persons {
+			if len(open.Staff) == 3 {
+				break
+			}
+			if age := g.today.Year() - p.BirthDate().Year(); age < 20 || age > 45 {
+				continue
+			}
+			if es, err := g.s.Insurance.Enrolments(g.sys, insurance.EnrolmentFilter{PersonID: p.ID}); err != nil {
+				return nil, err
+			} else if len(es) > 0 {
+				continue // the bundle enrols persons insured nowhere yet
+			}
+			one := open
+			one.Staff = []bundles.Staff{{PersonID: p.ID, MonthlyWage: money.Yuan(int64(4000 + 500*len(open.Staff)))}}
+			if ex.Check(g.online, execute.Request{Matter: m, Form: form(one)}) == nil {
+				open.Staff = append(open.Staff, one.Staff[0])
+			}
+		}
+	}
+	if len(open.Staff) > 0 {
+		if _, err := try(frontoffice.Receipt{Matter: "enterprise_opening_bundle", Channel: matters.Online, Form: form(open),
+			// The founders' representative applies for the employer to be.
+			PersonID: ca.persons[len(ca.persons)-1].ID}); err != nil {
+			return nil, err
+		}
+	}
+	// Enterprise closing, its arrears listed for the liquidation.
+	for _, o := range ca.employers[min(1, len(ca.employers)):] {
+		ok, err := try(frontoffice.Receipt{Matter: "enterprise_closing_bundle", Channel: matters.Online, OrganisationID: o.ID,
+			Form: form(map[string]string{"on": day.AddDays(-1).String(), "reason": "股东会决议解散", "arrears": bundles.ArrearsList})})
+		if err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	// Retirement: a man or a woman worker past the statutory age, insured
+	// in the employee pension and not awarded yet, with ten years of
+	// service before the personal accounts counted as contributions
+	// (视同缴费).
+	for _, p := range ca.persons {
+		age, group := g.today.Year()-p.BirthDate().Year(), insurance.GroupMale
+		if p.Gender() != ids.Male {
+			age, group = age+10, insurance.GroupFemaleWorker
+		}
+		if age < 61 || age > 62 {
+			continue // the statutory month just past, within the parameters
+		}
+		es, err := g.s.Insurance.Enrolments(g.sys, insurance.EnrolmentFilter{PersonID: p.ID, Scheme: insurance.EmployeePension})
+		if err != nil {
+			return nil, err
+		}
+		aws, err := g.s.Pensions.Awards(g.sys, insurance.AwardFilter{PersonID: p.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(es) == 0 || len(aws) > 0 {
+			continue
+		}
+		ok, err := try(frontoffice.Receipt{Matter: "retirement_bundle", Channel: matters.Online, PersonID: p.ID,
+			Form: form(map[string]any{"retirement_group": group, "deemed_months": 120})})
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+	}
+	// Death: a pensioner of the employee pension, reported by a survivor.
+	if dead := ca.pensioners[insurance.EmployeePension]; len(dead) > 0 {
+		for _, sv := range ca.persons {
+			if sv.ID == dead[0].PersonID {
+				continue
+			}
+			ok, err := try(frontoffice.Receipt{Matter: "death_bundle", Channel: matters.Online, PersonID: sv.ID,
+				Form: form(map[string]any{"deceased_id": dead[0].PersonID, "death_date": day.AddDays(-12).String(), "source": "family_report"})})
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				ca.pensioners[insurance.EmployeePension] = dead[1:]
+			}
+			break
+		}
+	}
+	return done, nil
 }
