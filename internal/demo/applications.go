@@ -59,7 +59,6 @@ const (
 type counterActors struct {
 	county   region.Node
 	clerk    context.Context // receives at the counters (clerk.<county>)
-	clerkID  int64
 	reviewer context.Context // reviews (cw.<county>)
 	approver context.Context // approves (ap.<county>)
 	head     context.Context // answers the follow-ups (head.<county>)
@@ -83,12 +82,11 @@ type counterActors struct {
 // the prefecture's. The number scales with the population loaded
 // (Population): one for every 40 persons, from 40 to 1,500.
 func (s *Seeder) Applications(ctx context.Context, seed int64) error {
-	start := time.Now()
 	defer s.travel.set(time.Time{})
 	if err := s.EnsureUsers(ctx); err != nil {
 		return err
 	}
-	start = time.Now() // the logins are the demo's, not this step's
+	start := time.Now() // the logins are the demo's, not this step's
 	off, err := s.FrontOffice.Office()
 	if err != nil {
 		return err
@@ -211,17 +209,13 @@ func (s *Seeder) counterActors(ctx, sys context.Context, off *matters.Office) ([
 		name := countyName(c)
 		for _, u := range []struct {
 			ctx *context.Context
-			id  *int64
 			who string
-		}{{&ca.clerk, &ca.clerkID, "clerk." + name}, {&ca.reviewer, nil, "cw." + name}, {&ca.approver, nil, "ap." + name}, {&ca.head, nil, "head." + name}} {
+		}{{&ca.clerk, "clerk." + name}, {&ca.reviewer, "cw." + name}, {&ca.approver, "ap." + name}, {&ca.head, "head." + name}} {
 			p, err := s.actAs(ctx, u.who)
 			if err != nil {
 				return nil, err
 			}
 			*u.ctx = auth.WithPrincipal(ctx, p)
-			if u.id != nil {
-				*u.id = p.UserID
-			}
 		}
 		for _, p := range off.Points.List(matters.PointFilter{Region: c.Code}) {
 			ca.points[p.Kind] = append(ca.points[p.Kind], p)
