@@ -146,7 +146,7 @@ func (s *Seeder) Applications(ctx context.Context, seed int64) error {
 			return fmt.Errorf("demo application %d (%v): %w", i, f, err)
 		}
 	}
-	bundled, err := g.bundles(actors[0], lastDays[len(lastDays)/3])
+	bundled, err := g.bundles(actors[0], actors, lastDays[len(lastDays)/3])
 	if err != nil {
 		return err
 	}
@@ -787,8 +787,9 @@ func (s *Seeder) CountApplications(ctx context.Context) (ApplicationCounts, erro
 // death, whose settlement is left waiting for a second user's decision. An
 // applicant the action still refuses is refused with its reason. It
 // returns the bundles received.
-func (g *applicationRun) bundles(ca *counterActors, day period.Date) ([]string, error) {
+func (g *applicationRun) bundles(ca *counterActors, all []*counterActors, day period.Date) ([]string, error) {
 	var done []string
+	cur := ca // the county whose back office works the bundle
 	try := func(in frontoffice.Receipt) (bool, error) {
 		m, ok := g.off.Catalogue.Matter(in.Matter)
 		if !ok || !m.Open(in.Channel) {
@@ -817,35 +818,35 @@ func (g *applicationRun) bundles(ca *counterActors, day period.Date) ([]string, 
 			return false, fmt.Errorf("receive %s: %w", in.Matter, err)
 		}
 		if a.Status != frontoffice.Received {
-			return true, g.done(ca, a, day)
+			return true, g.done(cur, a, day)
 		}
 		next, err := g.after(day, 1)
 		if err != nil {
 			return false, err
 		}
 		g.at(next, 9*60)
-		if a, err = g.s.FrontOffice.Take(ca.reviewer, a.No, a.Version); err != nil {
+		if a, err = g.s.FrontOffice.Take(cur.reviewer, a.No, a.Version); err != nil {
 			return false, err
 		}
-		if a, err = g.s.FrontOffice.Review(ca.reviewer, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomePass, Version: a.Version, Note: "材料齐全"}); err != nil {
+		if a, err = g.s.FrontOffice.Review(cur.reviewer, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomePass, Version: a.Version, Note: "材料齐全"}); err != nil {
 			return false, err
 		}
 		g.at(next, 11*60)
-		if a, err = g.s.FrontOffice.Approve(ca.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeApprove, Version: a.Version, Note: "同意"}); err != nil {
+		if a, err = g.s.FrontOffice.Approve(cur.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeApprove, Version: a.Version, Note: "同意"}); err != nil {
 			if fault.CodeOf(err) != fault.Invalid && fault.CodeOf(err) != fault.Conflict {
 				return false, fmt.Errorf("approve %s: %w", in.Matter, err)
 			}
-			d, gerr := g.s.FrontOffice.Get(ca.approver, a.No)
+			d, gerr := g.s.FrontOffice.Get(cur.approver, a.No)
 			if gerr != nil {
 				return false, gerr
 			}
-			if a, err = g.s.FrontOffice.Approve(ca.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeRefuse, Version: d.Version,
+			if a, err = g.s.FrontOffice.Approve(cur.approver, a.No, frontoffice.Decision{Outcome: frontoffice.OutcomeRefuse, Version: d.Version,
 				Note: fmt.Sprint("办理未完成：", fault.MessageOf(err), " ", fault.FieldsOf(err))}); err != nil {
 				return false, err
 			}
 		}
 		done = append(done, in.Matter+" "+string(a.Status))
-		return true, g.done(ca, a, next)
+		return true, g.done(cur, a, next)
 	}
 	form := func(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
 
@@ -896,38 +897,43 @@ func (g *applicationRun) bundles(ca *counterActors, day period.Date) ([]string, 
 			break
 		}
 	}
-	// Retirement: a man or a woman worker past the statutory age, insured
+	// Retirement, in the first county that has one: a man or a woman
+	// worker past the statutory age, insured
 	// in the employee pension and not awarded yet, with ten years of
 	// service before the personal accounts counted as contributions
 	// (视同缴费).
-	for _, p := range ca.persons {
-		age, group := g.today.Year()-p.BirthDate().Year(), insurance.GroupMale
-		if p.Gender() != ids.Male {
-			age, group = age+10, insurance.GroupFemaleWorker
-		}
-		if age < 61 || age > 62 {
-			continue // the statutory month just past, within the parameters
-		}
-		es, err := g.s.Insurance.Enrolments(g.sys, insurance.EnrolmentFilter{PersonID: p.ID, Scheme: insurance.EmployeePension})
-		if err != nil {
-			return nil, err
-		}
-		aws, err := g.s.Pensions.Awards(g.sys, insurance.AwardFilter{PersonID: p.ID})
-		if err != nil {
-			return nil, err
-		}
-		if len(es) == 0 || len(aws) > 0 {
-			continue
-		}
-		ok, err := try(frontoffice.Receipt{Matter: "retirement_bundle", Channel: matters.Online, PersonID: p.ID,
-			Form: form(map[string]any{"retirement_group": group, "deemed_months": 120})})
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			break
+retire:
+	for _, cur = range all {
+		for _, p := range cur.persons {
+			age, group := g.today.Year()-p.BirthDate().Year(), insurance.GroupMale
+			if p.Gender() != ids.Male {
+				age, group = age+10, insurance.GroupFemaleWorker
+			}
+			if age < 61 || age > 62 {
+				continue // the statutory month just past, within the parameters
+			}
+			es, err := g.s.Insurance.Enrolments(g.sys, insurance.EnrolmentFilter{PersonID: p.ID, Scheme: insurance.EmployeePension})
+			if err != nil {
+				return nil, err
+			}
+			aws, err := g.s.Pensions.Awards(g.sys, insurance.AwardFilter{PersonID: p.ID})
+			if err != nil {
+				return nil, err
+			}
+			if len(es) == 0 || len(aws) > 0 {
+				continue
+			}
+			ok, err := try(frontoffice.Receipt{Matter: "retirement_bundle", Channel: matters.Online, PersonID: p.ID,
+				Form: form(map[string]any{"retirement_group": group, "deemed_months": 120})})
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				break retire
+			}
 		}
 	}
+	cur = ca
 	// Death: a pensioner of the employee pension, reported by a survivor.
 	if dead := ca.pensioners[insurance.EmployeePension]; len(dead) > 0 {
 		for _, sv := range ca.persons {
