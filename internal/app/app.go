@@ -161,7 +161,8 @@ func (a *App) Seeder(out io.Writer) *demo.Seeder {
 	return demo.New(demoStore{a.Store}, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
 		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
 		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
-			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth, Statistics: b.Statistics}
+			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth, Statistics: b.Statistics,
+			FrontOffice: b.FrontOffice, Ratings: b.Ratings}
 	}, out)
 }
 

@@ -145,7 +145,7 @@ func (db *DB) appChanged(ctx context.Context, tx *sql.Tx, a *frontoffice.Applica
 			}
 		}
 	}
-	return db.audited(ctx, tx, action, "application", a.No, string(a.RegionCode), a, append(appFields(a), "note="+ev.Note))
+	return db.audited(ctx, tx, action, "application", a.No, string(a.RegionCode), a, append(appFields(a), "note="+fieldText(ev.Note)))
 }
 
 // Application implements frontoffice.Store.
