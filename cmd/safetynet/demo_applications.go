@@ -39,7 +39,7 @@ func printApplications(w io.Writer, c demo.ApplicationCounts) {
 	for _, ch := range matters.Channels() {
 		fmt.Fprintf(w, " %s %d", ch, c.ByChannel[ch])
 	}
-	fmt.Fprintf(w, "\n  线上办理率 (online and mobile of all received): %s (%d of %d); the prefecture publishes 75.26%%\n", c.Rate(), c.Online, c.Total)
+	fmt.Fprintf(w, "\n  线上办理率 (online and mobile of the %d accepted, as the handling report counts): %s (%d of %d); the prefecture publishes 75.26%%\n", c.Accepted, c.Rate(), c.Online, c.Accepted)
 	fmt.Fprintf(w, "  overdue today: %d, due soon: %d; follow-ups of poor ratings open: %d, answered and waiting to be closed: %d\n",
 		c.Overdue, c.DueSoon, c.OpenFollowUps, c.AnsweredFollowUps)
 }

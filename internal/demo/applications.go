@@ -697,11 +697,13 @@ type ApplicationCounts struct {
 	// whatever became of them (the not accepted included: they were
 	// brought in through that channel).
 	ByChannel map[matters.Channel]int
-	// Total counts them all; Online those received online or on the phone
-	// (网上办 and 掌上办).
-	Total, Online int
-	// RateBP is the online handling rate (线上办理率), Online ÷ Total in
-	// basis points (1/100 of a percent), rounded half up.
+	// Total counts them all. Accepted counts those accepted (受理: not the
+	// not_accepted), Online the accepted ones received online or on the
+	// phone (网上办 and 掌上办), as the handling report counts them
+	// (docs/frontoffice.md, Reports).
+	Total, Accepted, Online int
+	// RateBP is the online handling rate (线上办理率), Online ÷ Accepted
+	// in basis points (1/100 of a percent), rounded half up.
 	RateBP int64
 	// Overdue counts the running applications past their due date today;
 	// DueSoon those due within the warning.
@@ -732,6 +734,10 @@ func (s *Seeder) CountApplications(ctx context.Context) (ApplicationCounts, erro
 		for _, a := range as {
 			c.ByChannel[a.Channel]++
 			c.Total++
+			if a.Status == frontoffice.NotAccepted {
+				continue
+			}
+			c.Accepted++
 			if a.Channel == matters.Online || a.Channel == matters.Mobile {
 				c.Online++
 			}
@@ -741,8 +747,8 @@ func (s *Seeder) CountApplications(ctx context.Context) (ApplicationCounts, erro
 		}
 		f.After = as[len(as)-1].ID
 	}
-	if c.Total > 0 {
-		c.RateBP = money.DivRound(int64(c.Online)*10000, int64(c.Total))
+	if c.Accepted > 0 {
+		c.RateBP = money.DivRound(int64(c.Online)*10000, int64(c.Accepted))
 	}
 	of := frontoffice.OverdueFilter{Region: string(s.Juris.Home), Limit: 500}
 	for {
