@@ -28,6 +28,7 @@ func (c *Console) routes() {
 	c.crossprovRoutes()
 	c.userRoutes()
 	c.ratingRoutes()
+	c.frontOfficeRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 
