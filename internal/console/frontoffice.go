@@ -221,6 +221,8 @@ type formValue struct {
 type materialLine struct {
 	M    frontoffice.MaterialCheck
 	Name string
+	// Fact names the registry fact of a material fetched from it.
+	Fact string
 }
 
 // applicationPage is the data of an application's page.
@@ -233,11 +235,13 @@ type applicationPage struct {
 	Receiver, Assignee     staffRef
 	Reviewer, Approver     staffRef
 	Materials              []materialLine
-	Form                   []formValue
-	ResultHref             string
-	Events                 []appEvent
-	Cross                  []*crossprov.Request
-	Flag                   string
+	// Missing are the materials a receipt not accepted lacked.
+	Missing    []materialLine
+	Form       []formValue
+	ResultHref string
+	Events     []appEvent
+	Cross      []*crossprov.Request
+	Flag       string
 	// SuspendedDays counts the working days the clock stood still.
 	Suspended bool
 	// The steps the post may take in this state.
@@ -310,7 +314,11 @@ func (c *Console) showApplication(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	for _, m := range a.Materials {
-		data.Materials = append(data.Materials, materialLine{M: m, Name: bilingual(p.Lang, m.Name)})
+		line := materialLine{M: m, Name: bilingual(p.Lang, m.Name), Fact: factName(p.Lang, m.Fact)}
+		data.Materials = append(data.Materials, line)
+		if m.How == frontoffice.MaterialMissing {
+			data.Missing = append(data.Missing, line)
+		}
 	}
 	m, known := off.Catalogue.Matter(a.Matter)
 	if known {
@@ -398,13 +406,17 @@ func formValues(l Lang, fields []execute.Field, raw json.RawMessage) []formValue
 			text = translate(l, "fo.bool."+strconv.FormatBool(b))
 		case json.Unmarshal(v, &s) == nil:
 			text = s
+			if m, err := period.ParseMonth(s); f.Kind == "month" && err == nil {
+				text = monthText(l, m)
+			}
+			if d, err := period.ParseDate(s); f.Kind == "date" && err == nil {
+				text = dateText(l, d)
+			}
 			if f.Kind == "choice" {
-				if k := "fo.choice." + s; hasMessage(k) {
-					text = translate(l, k)
-				}
+				text = choiceLabel(l, s)
 			}
 		}
-		out = append(out, formValue{Label: bilingual(l, f.Label), Value: text})
+		out = append(out, formValue{Label: fieldLabel(l, f), Value: text})
 	}
 	return out
 }

@@ -45,6 +45,40 @@ type materialAsk struct {
 	How, Promised string
 	// Choices are the ways it may be checked in.
 	Choices []string
+	// Fact names the registry fact a material fetched from it is read
+	// from (减材料).
+	Fact string
+}
+
+// factName names a registry fact in l.
+func factName(l Lang, fact string) string {
+	if fact == "" {
+		return ""
+	}
+	if k := "fo.fact." + fact; hasMessage(k) {
+		return translate(l, k)
+	}
+	return fact
+}
+
+// choiceLabel names a value of a choice field in l.
+func choiceLabel(l Lang, v string) string {
+	for _, k := range []string{"fo.choice." + v, "fo.channel." + v} {
+		if hasMessage(k) {
+			return translate(l, k)
+		}
+	}
+	return v
+}
+
+// fieldLabel is a field's label in l; an amount is entered in yuan, so
+// the executors' "in fen" reads "in yuan" here.
+func fieldLabel(l Lang, f execute.Field) string {
+	s := bilingual(l, f.Label)
+	if f.Kind == "fen" {
+		s = strings.NewReplacer("，分", "，元", "（分）", "（元）", "分/年", "元/年", "(fen)", "(yuan)", "fen)", "yuan)").Replace(s)
+	}
+	return s
 }
 
 // option is a choice of a select with its label.
@@ -143,7 +177,7 @@ func (c *Console) showReceive(w http.ResponseWriter, r *http.Request, status int
 		d.Matter, d.MatterNm = &m, bilingual(p.Lang, m.Name)
 		d.Employer = len(m.Applicants) > 0 && m.Applicants[0] == matters.Employer
 		for _, mat := range m.Materials {
-			ask := materialAsk{M: mat, Name: bilingual(p.Lang, mat.Name)}
+			ask := materialAsk{M: mat, Name: bilingual(p.Lang, mat.Name), Fact: factName(p.Lang, mat.FromRegistry)}
 			if !mat.Asked() {
 				d.FromReg = append(d.FromReg, ask)
 				continue
@@ -160,13 +194,9 @@ func (c *Console) showReceive(w http.ResponseWriter, r *http.Request, status int
 		}
 		if ex, ok := c.app.FrontOffice.Executor(m); ok {
 			for _, f := range ex.Fields() {
-				fi := fieldInput{F: f, Label: bilingual(p.Lang, f.Label), Value: in.Get("f." + f.Name)}
+				fi := fieldInput{F: f, Label: fieldLabel(p.Lang, f), Value: in.Get("f." + f.Name)}
 				for _, v := range f.Values {
-					label := v
-					if k := "fo.choice." + v; hasMessage(k) {
-						label = translate(p.Lang, k)
-					}
-					fi.Options = append(fi.Options, option{Value: v, Label: label})
+					fi.Options = append(fi.Options, option{Value: v, Label: choiceLabel(p.Lang, v)})
 				}
 				switch f.Kind {
 				case "list":
