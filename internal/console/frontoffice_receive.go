@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -175,7 +176,7 @@ func (c *Console) showReceive(w http.ResponseWriter, r *http.Request, status int
 	}
 	if m, ok := off.Catalogue.Matter(in.Get("matter")); ok && d.Channel != "" && m.Open(matters.Channel(d.Channel)) {
 		d.Matter, d.MatterNm = &m, bilingual(p.Lang, m.Name)
-		d.Employer = len(m.Applicants) > 0 && m.Applicants[0] == matters.Employer
+		d.Employer = slices.Contains(m.Applicants, matters.Employer) && !slices.Contains(m.Applicants, matters.Person)
 		for _, mat := range m.Materials {
 			ask := materialAsk{M: mat, Name: bilingual(p.Lang, mat.Name), Fact: factName(p.Lang, mat.FromRegistry)}
 			if !mat.Asked() {
