@@ -2,39 +2,22 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"strconv"
 
-	"safetynet/internal/frontoffice"
+	"safetynet/internal/insurance"
+	"safetynet/internal/registry"
 )
 
-// CountApplications counts the applications of f (its Region a range on
-// region_code, the caller's scope; its statuses, department and due dates
-// as Applications reads them), for the console's home queue: one COUNT
-// over the indexed columns, never the rows.
-func (db *DB) CountApplications(ctx context.Context, f frontoffice.Filter) (int64, error) {
-	var w where
-	w.region("region_code", f.Region)
-	if len(f.Statuses) > 0 {
-		marks := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			marks[i] = "?"
-			w.args = append(w.args, string(s))
-		}
-		w.conds = append(w.conds, "status IN ("+strings.Join(marks, ", ")+")")
+// CertificationsOf implements insurance.CertificationReader: the person's
+// latest certifications on its index (person_id, certified_on).
+func (db *DB) CertificationsOf(ctx context.Context, person registry.PersonID, limit int) ([]insurance.Certification, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 20
 	}
-	w.text("point_id", f.Point)
-	w.text("matter_id", f.Matter)
-	w.text("department", f.Department)
-	if f.AssigneeID > 0 {
-		w.add("assignee_id = ?", f.AssigneeID)
-	}
-	if !f.DueBefore.IsZero() {
-		w.add("due_date <= ?", f.DueBefore)
-	}
-	var n int64
-	if err := db.r.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM applications"+w.sql()), w.args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count applications: %w", err)
-	}
-	return n, nil
+	return orEmpty(queryAll(ctx, db, db.r, "certifications", func(sc scanner) (insurance.Certification, error) {
+		var c insurance.Certification
+		err := sc.Scan(&c.ID, &c.PersonID, &c.RegionCode, &c.Date, &c.Method, &c.Note, &c.CreatedBy, timeCol{&c.CreatedAt})
+		return c, err
+	}, `SELECT id, person_id, region_code, certified_on, method, note, created_by, created_at FROM certifications
+		WHERE person_id = ? ORDER BY certified_on DESC, id DESC LIMIT `+strconv.Itoa(limit), int64(person)))
 }
