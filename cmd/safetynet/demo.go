@@ -68,6 +68,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err := seedCrossProvince(ctx, a, e.stdout); err != nil {
 		return err
 	}
+	if err := demoFrontOffice(ctx, a, sd, e.stdout); err != nil {
+		return err
+	}
 	if err := demoCheckpoint(ctx, db, *dsn, e.stdout); err != nil {
 		return err
 	}
@@ -104,6 +107,9 @@ func printDemoUsers(w io.Writer, j region.Jurisdiction) {
 		}},
 		{"approver of each county", func(u auth.NewUser) bool { return u.Scope != j.Home && u.Role == auth.RoleApprover }},
 		{"caseworker of a township in each county", func(u auth.NewUser) bool { return u.Scope.Level() == region.Township }},
+		{"front office: counter clerk and head of the windows of each county", func(u auth.NewUser) bool {
+			return u.Scope != j.Home && (u.Role == auth.RoleClerk || u.Role == auth.RolePointHead)
+		}},
 	}
 	users := demo.Users(j)
 	for _, g := range groups {

@@ -148,6 +148,7 @@ func TestDemo(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatalf("demo stopped with %v", err)
 	}
+	checkDemoApplications(t, db, out.String())
 
 	_, out2, stop2 := startDemo(t, db, 600)
 	if !strings.Contains(out2.String(), "reusing the demo database") {

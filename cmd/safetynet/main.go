@@ -77,6 +77,7 @@ func commands() []command {
 		{name: "export", summary: "write a file for people: export catalogue (the list of assistance items, 联助清单, as XLSX or CSV)", usage: exportUsage, subs: exportCommands()},
 		{name: "monitor", summary: "low-income dynamic monitoring: monitor process (grade the signals waiting into alerts), monitor overdue (per township)", usage: monitorUsage, subs: monitorCommands()},
 		{name: "benefit", summary: "unemployment and work-injury benefits: benefit pay (the monthly run), benefit claim, benefit injury", usage: benefitUsage, subs: benefitCommands()},
+		{name: "service-report", summary: "the front office's handling report (办件统计): received, finished, on time, 线上办理率, by channel, matter, department, point or clerk", run: runServiceReport},
 		{name: "assistance", summary: "social assistance: assistance classify|low-income|pay|report|reviews-due|seed", usage: assistanceUsage, subs: assistanceCommands()},
 		{name: "screen", summary: "screen the registry for an allowance with no application (screen --programme ID --period YYYY-MM)", run: runScreen},
 		{name: "refund", summary: "the job-stabilisation refund with no application: refund screen|report", usage: refundUsage, subs: refundCommands()},
@@ -89,6 +90,7 @@ func commands() []command {
 		{name: "user", summary: "user accounts, changed only through audited events: user list|add|grant|revoke|disable|enable|password", usage: userUsage, subs: userCommands()},
 		{name: "statistics", summary: "the dashboards' stored figures: statistics summarise --month YYYY-MM (or --from --to)", usage: statisticsUsage, subs: statisticsCommands()},
 		{name: "policy", summary: "run the policy engine: policy test, eval, whatif, list", usage: policyUsage, subs: policyCommands()},
+		{name: "applications", summary: "the front office's applications (办件): applications settle|recompute-due|remind|list|show", usage: applicationsUsage, subs: applicationsCommands()},
 		{name: "crossprov", summary: "cross-province requests (跨省通办) through a file drop: crossprov send|receive|simulate --dir DIR", usage: crossprovUsage, subs: crossprovCommands()},
 		{name: "version", summary: "print the version", run: runVersion},
 	}

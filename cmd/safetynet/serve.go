@@ -79,6 +79,8 @@ type serverConfig struct {
 	// summariseEvery is the age after which the server summarises last
 	// month's statistics again, or at all (--summarise-every; 0: never).
 	summariseEvery time.Duration
+	// settleEvery is how often the server sweeps the applications (--settle-every; 0: never).
+	settleEvery time.Duration
 }
 
 // serverFlags defines the flags of the HTTP server (public URL, trusted
@@ -111,6 +113,7 @@ func serverFlags(fs *flag.FlagSet) func() (serverConfig, error) {
 	fs.IntVar(&l.HashSlots, "hash-slots", dl.HashSlots, "password checks run at once (default: CPUs - 1)")
 	fs.DurationVar(&l.HashWait, "hash-wait", dl.HashWait, "time a sign-in waits for a password check before 503")
 	fs.IntVar(&sc.jobLimit, "jobs", jobs.DefaultLimit, "background jobs (screening jobs) run at once; more wait queued and start when one ends")
+	fs.DurationVar(&sc.settleEvery, "settle-every", defaultSettleEvery, "sweep the front office's applications this often: settle those left completing, count pending due dates, remind late 容缺 materials (0: never)")
 	fs.DurationVar(&sc.summariseEvery, "summarise-every", defaultSummariseEvery, "summarise last month's statistics when they are missing or older than this (0: never; see docs/statistics.md)")
 	fs.IntVar(&sc.idSearchesPerHour, "id-searches-per-hour", registry.DefaultIDSearchesPerHour, "searches by ID number (registrations of a number registered already included) one user may make in an hour before 429")
 	return func() (serverConfig, error) {
@@ -224,6 +227,9 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 	if err := summariseClosedMonths(ctx, a, runner, logger, sc.summariseEvery); err != nil {
 		return err
 	}
+	if err := sweepApplications(ctx, a, runner, logger, sc.settleEvery); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -246,5 +252,5 @@ func serve(ctx context.Context, e env, ln net.Listener, a *app.App, logger *slog
 // server flags: the documented default timeouts and sign-in limits.
 func defaultServerConfig() serverConfig {
 	return serverConfig{transport: httpapi.DefaultTransport(), signIn: auth.DefaultSignInLimits(), idSearchesPerHour: registry.DefaultIDSearchesPerHour,
-		jobLimit: jobs.DefaultLimit, summariseEvery: defaultSummariseEvery}
+		jobLimit: jobs.DefaultLimit, summariseEvery: defaultSummariseEvery, settleEvery: defaultSettleEvery}
 }

@@ -21,6 +21,7 @@ import (
 	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/frontoffice/report"
 	"safetynet/internal/insurance"
 	"safetynet/internal/matters"
 	"safetynet/internal/money"
@@ -83,6 +84,8 @@ type App struct {
 	Ratings *ratings.Service
 	// FrontOffice receives the matter applications (办件, docs/frontoffice.md).
 	FrontOffice *frontoffice.Service
+	// Reports counts the applications (办件统计, 线上办理率).
+	Reports *report.Service
 
 	opts Options
 }
@@ -120,6 +123,8 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 		Pensions: a.Pensions, Benefits: a.Benefits, Refunds: a.Refunds, Deaths: a.Deaths, Closings: a.Closings,
 		Assistance: a.Assistance, Monitoring: a.Monitoring, CrossProvince: a.CrossProvince})
 	a.FrontOffice = frontoffice.New(db, a.Registry, a.Auth, a.Executors, pk, clk, func() (*matters.Office, error) { return a.LoadOffice(policies.FS) })
+	a.Reports = report.New(db, a.Ratings, a.FrontOffice.Office, clk)
+	a.FrontOffice.SetCrossProvince(a.CrossProvince)
 	a.FrontOffice.SetRatings(a.Ratings)
 	return a
 }
@@ -157,7 +162,8 @@ func (a *App) Seeder(out io.Writer) *demo.Seeder {
 	return demo.New(demoStore{a.Store}, a.Policy, a.Juris, a.Clock, func(c clock.Clock) demo.Services {
 		b := New(a.Store, a.Policy, a.Juris, c, a.opts)
 		return demo.Services{Registry: b.Registry, Insurance: b.Insurance, Accounts: b.Accounts, Pensions: b.Pensions,
-			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth, Statistics: b.Statistics}
+			Assistance: b.Assistance, Screening: b.Screening, Payments: b.Payments, Monitoring: b.Monitoring, Auth: b.Auth, Statistics: b.Statistics,
+			FrontOffice: b.FrontOffice, Ratings: b.Ratings}
 	}, out)
 }
 

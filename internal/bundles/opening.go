@@ -73,6 +73,9 @@ func (s *Service) CheckOpen(ctx context.Context, req OpenRequest) error {
 	if strings.TrimSpace(req.Name) == "" {
 		pr.Add("name", "单位名称必填")
 	}
+	if strings.TrimSpace(req.IndustryCode) == "" {
+		pr.Add("industry_code", "行业代码（GB/T 4754）必填")
+	}
 	if req.RegionCode == "" {
 		pr.Add("region_code", "单位所在地区必填")
 	}

@@ -34,14 +34,6 @@ func (c *Console) frontOfficeRoutes() {
 	c.handle("POST /applications/{no}/{step}", c.handleApplicationStep, auth.PermRegistryRead)
 }
 
-// bilingual picks the text of l.
-func bilingual(l Lang, b matters.Bilingual) string {
-	if l == EN && b.EN != "" {
-		return b.EN
-	}
-	return b.ZH
-}
-
 // office returns the catalogue, points and calendar of the front office.
 func (c *Console) office() (*matters.Office, error) { return c.app.FrontOffice.Office() }
 

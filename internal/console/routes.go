@@ -24,6 +24,7 @@ func (c *Console) routes() {
 	c.monitoringRoutes()
 	c.auditRoutes()
 	c.statisticsRoutes()
+	c.statisticsServicesRoutes()
 	c.exchangeRoutes()
 	c.crossprovRoutes()
 	c.userRoutes()

@@ -22,6 +22,8 @@ import (
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
 	"safetynet/internal/fault"
+	"safetynet/internal/frontoffice"
+	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/insurance"
 	"safetynet/internal/money"
 	"safetynet/internal/monitoring"
@@ -97,6 +99,10 @@ type Services struct {
 	Auth *auth.Service
 	// Statistics summarises the demo's months for the dashboards.
 	Statistics *statistics.Service
+	// FrontOffice receives the applications (办件).
+	FrontOffice *frontoffice.Service
+	// Ratings records the applicants' ratings (好差评).
+	Ratings *ratings.Service
 }
 
 // Seeder builds the demo's records by driving the services. Create it
@@ -115,6 +121,9 @@ type Seeder struct {
 	// demo's past.
 	clock  clock.Clock
 	travel *travelClock
+	// population is the number of persons Population loaded (0 when
+	// the database was loaded before).
+	population int
 }
 
 // New returns a Seeder of the services that build makes over store, under
@@ -192,7 +201,7 @@ func Users(j region.Jurisdiction) []auth.NewUser {
 				Role: auth.RoleCaseworker, Scope: t.Code})
 		}
 	}
-	return us
+	return append(us, FrontOfficeUsers(j)...)
 }
 
 // countyName is the name of county c in demo usernames: the first word of
@@ -260,5 +269,8 @@ func (s *Seeder) All(ctx context.Context, seed int64) error {
 	if err := s.Payroll(ctx, last, seed); err != nil {
 		return err
 	}
-	return s.SummariseStatistics(ctx)
+	if err := s.SummariseStatistics(ctx); err != nil {
+		return err
+	}
+	return s.Applications(ctx, seed)
 }

@@ -23,6 +23,7 @@ func (s *Seeder) Population(ctx context.Context, persons int, seed int64, progre
 	if err != nil {
 		return synth.Summary{}, err
 	}
+	s.population = persons
 	cfg := synth.Config{Persons: persons, Seed: seed, Today: s.Today(), Start: keys, Home: s.Juris.Home}
 	sum, err := synth.Generate(ctx, cfg, s.Juris.Tree, loader.Load, func(done int) {
 		if progress != nil {

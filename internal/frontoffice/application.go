@@ -146,7 +146,13 @@ type Application struct {
 	DuePending  string       `json:"due_pending,omitempty"`
 	Suspensions []Suspension `json:"suspensions,omitempty"`
 
-	CompletedAt   time.Time       `json:"completed_at,omitzero"`
+	CompletedAt time.Time `json:"completed_at,omitzero"`
+	// CompletedOn is the day of 办结 (completed only); WorkingDays the
+	// working days from acceptance to it, the acceptance day not counted
+	// and the suspended days left out (nil when the calendar of a year in
+	// between is not published). The handling report counts both.
+	CompletedOn   period.Date     `json:"completed_on,omitzero"`
+	WorkingDays   *int            `json:"working_days,omitempty"`
 	ResultRef     string          `json:"result_ref,omitempty"`
 	ResultSummary string          `json:"result_summary,omitempty"`
 	ResultRecord  json.RawMessage `json:"result_record,omitempty"`

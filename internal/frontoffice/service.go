@@ -9,9 +9,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
 	"safetynet/internal/frontoffice/ratings"
@@ -48,6 +50,10 @@ type Service struct {
 	loadOffice func() (*matters.Office, error)
 	mu         sync.Mutex
 	office     *matters.Office
+	// settleLease is how long SettlePending holds an application (sweep.go).
+	settleLease time.Duration
+	// crossProvince is the cross-province exchange (crossprov.go).
+	crossProvince *crossprov.Service
 }
 
 // New returns the front office over store. load reads the catalogue, the
@@ -404,15 +410,7 @@ func (s *Service) setDue(a *Application) error {
 	if err != nil {
 		return err
 	}
-	var spans []workday.Span
-	for _, sp := range a.Suspensions {
-		// The clock stands still from the day after the correction was
-		// asked to the day the materials came, both included.
-		if !sp.To.IsZero() && sp.To > sp.From {
-			spans = append(spans, workday.Span{From: sp.From.AddDays(1), To: sp.To})
-		}
-	}
-	due, err := off.Calendar.DueDate(a.AcceptedOn, a.TimeLimit, spans)
+	due, err := off.Calendar.DueDate(a.AcceptedOn, a.TimeLimit, suspendedSpans(a))
 	var unpub *workday.UnpublishedError
 	switch {
 	case errors.As(err, &unpub):
@@ -423,6 +421,33 @@ func (s *Service) setDue(a *Application) error {
 		a.DueDate, a.DuePending = due, ""
 	}
 	return nil
+}
+
+// suspendedSpans are the closed suspensions of a as the calendar's spans:
+// the clock stands still from the day after the correction was asked to
+// the day the materials came, both included.
+func suspendedSpans(a *Application) []workday.Span {
+	var spans []workday.Span
+	for _, sp := range a.Suspensions {
+		if !sp.To.IsZero() && sp.To > sp.From {
+			spans = append(spans, workday.Span{From: sp.From.AddDays(1), To: sp.To})
+		}
+	}
+	return spans
+}
+
+// setCompleted records the day of 办结 and the working days it took, net
+// of the suspensions; a year of the calendar not published leaves the
+// days unknown (nil), not guessed.
+func (s *Service) setCompleted(a *Application) {
+	a.CompletedOn, a.WorkingDays = s.clock.Today(), nil
+	off, err := s.Office()
+	if err != nil || a.AcceptedOn.IsZero() {
+		return
+	}
+	if n, err := off.Calendar.Elapsed(a.AcceptedOn, a.CompletedOn, suspendedSpans(a)); err == nil {
+		a.WorkingDays = &n
+	}
 }
 
 // request is the executor's request of a.
@@ -449,6 +474,7 @@ func (s *Service) finish(ctx context.Context, a *Application, p auth.Principal, 
 			Note: "待确认：" + res.Summary}, nil)
 	}
 	a.Status, a.CompletedAt, a.AssigneeID, a.AssigneeName = Completed, s.clock.Now().UTC(), 0, ""
+	s.setCompleted(a)
 	msg := fmt.Sprintf("您申请的「%s」（受理编号%s）已办结：%s", a.MatterName.ZH, a.No, res.Summary)
 	return s.store.UpdateApplication(ctx, a, Event{Action: action, From: from, To: Completed, ActorID: p.UserID, ActorName: p.Username,
 		Note: res.Summary}, &Notice{Kind: payment.NoticeAppCompleted, Message: msg})

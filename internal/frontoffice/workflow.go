@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"safetynet/internal/auth"
+	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/matters"
 	"safetynet/internal/payment"
@@ -17,6 +18,9 @@ import (
 type Detail struct {
 	*Application
 	Events []Event `json:"events"`
+	// CrossProvince is the cross-province request the action started
+	// (跨省通办), with its state; nil for the others.
+	CrossProvince *crossprov.Request `json:"cross_province,omitempty"`
 }
 
 // Get returns the application numbered no with its timeline, if it lies
@@ -36,7 +40,11 @@ func (s *Service) Get(ctx context.Context, no string) (*Detail, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Detail{Application: a, Events: evs}, nil
+	xp, err := s.crossProvinceOf(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &Detail{Application: a, Events: evs, CrossProvince: xp}, nil
 }
 
 // List returns the applications of f in the caller's scope, by key.

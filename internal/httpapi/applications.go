@@ -148,7 +148,9 @@ type applicationResponse struct {
 	ResultRecord   map[string]json.RawMessage `json:"result_record,omitempty" description:"what a read-only matter read"`
 	Reason         string                     `json:"reason,omitempty" description:"the refusal, the correction asked or the 一次性告知 of a receipt not accepted"`
 	Events         []eventJSON                `json:"events,omitempty" description:"the timeline, on a single application's read"`
-	Version        int64                      `json:"version"`
+	// CrossProvince is the cross-province request the action started (跨省通办), on a single application's read.
+	CrossProvince *crossRequestResponse `json:"cross_province,omitempty" description:"the cross-province request the action started, with its state (跨省通办)"`
+	Version       int64                 `json:"version"`
 }
 
 // dateText is a date as 2006-01-02, or empty.
@@ -311,6 +313,9 @@ type overdueResponse struct {
 	DuePending   []applicationResponse `json:"due_pending" required:"true" nullable:"false" description:"due dates waiting for the next year's holiday calendar"`
 	ByPoint      []groupJSON           `json:"by_point" required:"true" nullable:"false" description:"overdue per service point (or channel, for those without points)"`
 	ByDepartment []groupJSON           `json:"by_department" required:"true" nullable:"false"`
+	// DeferredOverdue are the applications accepted with a material to
+	// follow (容缺) whose promised date passed without it.
+	DeferredOverdue []applicationResponse `json:"deferred_overdue" required:"true" nullable:"false" description:"accepted with a deferred material (容缺) not supplied by its promised date"`
 }
 
 func (s *server) handleOverdueApplications(w http.ResponseWriter, r *http.Request) error {
@@ -340,8 +345,12 @@ func (s *server) handleOverdueApplications(w http.ResponseWriter, r *http.Reques
 		}
 		return out
 	}
+	late, err := fo.DeferredOverdue(r.Context(), frontoffice.DeferredFilter{Region: p.Region, Point: p.Point, Department: p.Department})
+	if err != nil {
+		return err
+	}
 	reply(w, r, http.StatusOK, overdueResponse{On: dateText(o.On), Overdue: views(o.Overdue), DueSoon: views(o.DueSoon), DuePending: views(o.Pending),
-		ByPoint: groups(o.ByPoint), ByDepartment: groups(o.ByDepartment)})
+		ByPoint: groups(o.ByPoint), ByDepartment: groups(o.ByDepartment), DeferredOverdue: views(late)})
 	return nil
 }
 
@@ -369,7 +378,15 @@ func (s *server) handleGetApplication(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	reply(w, r, http.StatusOK, applicationView(d.Application, d.Events))
+	v := applicationView(d.Application, d.Events)
+	if d.CrossProvince != nil {
+		xp, err := s.crossView(r.Context(), d.CrossProvince)
+		if err != nil {
+			return err
+		}
+		v.CrossProvince = &xp
+	}
+	reply(w, r, http.StatusOK, v)
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/frontoffice/report"
 	"safetynet/internal/insurance"
 	"safetynet/internal/jobs"
 	"safetynet/internal/matters"
@@ -87,6 +88,7 @@ type server struct {
 	xp      *crossprov.Service
 	rat     *ratings.Service
 	fo      *frontoffice.Service
+	rep     *report.Service
 	cat     *assistance.Catalogue
 	office  *matters.Office
 	progs   map[string]programmeResponse // the programmes, read once at start
@@ -139,6 +141,9 @@ type Services struct {
 	// FrontOffice receives the matter applications; without it the
 	// application routes answer 404.
 	FrontOffice *frontoffice.Service
+	// Reports counts the applications; without it the report routes
+	// answer 404.
+	Reports *report.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -155,7 +160,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 		acc: svc.Accounts, pen: svc.Pensions, ben: svc.Benefits, asst: svc.Assistance, au: svc.Auth, aud: svc.Audit, pol: svc.Policy, cat: svc.Catalogue, office: svc.Office}
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
 	s.xp = svc.CrossProvince
-	s.rat = svc.Ratings
+	s.rat, s.rep = svc.Ratings, svc.Reports
 	if s.fo = svc.FrontOffice; s.fo != nil && svc.Office != nil {
 		s.fo.SetOffice(svc.Office)
 	}

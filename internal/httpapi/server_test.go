@@ -20,6 +20,7 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/frontoffice/report"
 	"safetynet/internal/httpapi"
 	"safetynet/internal/ids"
 	"safetynet/internal/insurance"
@@ -69,6 +70,8 @@ type testBundle struct {
 	rat *ratings.Service
 	// fo is the front office.
 	fo *frontoffice.Service
+	// rep is the handling report of the front office.
+	rep *report.Service
 
 	mu     sync.Mutex
 	tokens map[string]string
@@ -90,7 +93,7 @@ func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref, Deaths: b.dths, Closings: b.clos,
 		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp,
-		Ratings: b.rat, FrontOffice: b.fo}
+		Ratings: b.rat, FrontOffice: b.fo, Reports: b.rep}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -118,6 +121,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	b.rat = a.Ratings
 	b.rat.UseOffice(mustOffice())
 	b.fo = a.FrontOffice
+	b.rep = a.Reports
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}
 	b.jobs = jobs.New(jobs.Config{Limit: 2})
 	t.Cleanup(func() { _, _ = b.jobs.Shutdown(context.Background()) })

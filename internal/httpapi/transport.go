@@ -190,6 +190,7 @@ func remoteAddr(s string) (netip.Addr, bool) {
 // over a month or a region, and the reports over a whole region. Each gets
 // LongWriteTimeout instead; a test checks that every one is a route.
 var longRoutes = map[string]bool{
+	"GET /api/v1/applications/report.xlsx":       true,
 	"GET /api/v1/assistance-items/export.xlsx":   true,
 	"POST /api/v1/payment-batches/{id}/export":   true,
 	"GET /api/v1/persons/{id}/account/statement": true,

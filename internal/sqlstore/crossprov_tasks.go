@@ -100,13 +100,16 @@ func (db *DB) CountCrossTasks(ctx context.Context, code region.Code, status cros
 }
 
 // ClaimCrossTask implements crossprov.Store: one conditional update,
-// which only one caller wins.
+// which only one caller wins. A live claim holds off everybody, its
+// holder too: two accepts of one user at the same moment must not both
+// run (the second may read the task after the first claimed it); a
+// crashed claim is taken over once its lease has run out.
 func (db *DB) ClaimCrossTask(ctx context.Context, t *crossprov.Task, user int64, on period.Date, now, until time.Time) (*crossprov.Task, error) {
 	var out *crossprov.Task
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE crossprov_incoming SET claimed_by = ?, claimed_until = ?, on_date = COALESCE(on_date, ?),
-			version = version + 1 WHERE id = ? AND version = ? AND status = 'to_handle' AND (claimed_until < ? OR claimed_by = ?)`),
-			user, until.UnixMilli(), on, t.ID, t.Version, now.UnixMilli(), user)
+			version = version + 1 WHERE id = ? AND version = ? AND status = 'to_handle' AND claimed_until < ?`),
+			user, until.UnixMilli(), on, t.ID, t.Version, now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("claim incoming cross-province request %d: %w", t.ID, mapErr(err))
 		}

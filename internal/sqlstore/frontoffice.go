@@ -54,6 +54,19 @@ func appKeys(a *frontoffice.Application) (person, org, due any) {
 	return person, org, nullDate(a.DueDate)
 }
 
+// appDone are the values of the report's columns of a finished
+// application: the day of 办结 and the working days it took (NULL when
+// not completed or not known).
+func appDone(a *frontoffice.Application) (completed, days any) {
+	if a.Status != frontoffice.Completed {
+		return nil, nil
+	}
+	if a.WorkingDays != nil {
+		days = int64(*a.WorkingDays)
+	}
+	return nullDate(a.CompletedOn), days
+}
+
 // CreateApplication implements frontoffice.Store. The sequence of the
 // prefix is a counter row, incremented in the transaction: the row's lock
 // (PostgreSQL) or the single writer (SQLite) keeps two receipts from
@@ -72,11 +85,12 @@ func (db *DB) CreateApplication(ctx context.Context, a *frontoffice.Application,
 			return err
 		}
 		person, org, due := appKeys(a)
+		completed, days := appDone(a)
 		err = tx.QueryRowContext(ctx, db.q(`INSERT INTO applications (no, matter_id, department, channel, point_id, person_id, org_id,
-			region_code, status, due_date, assignee_id, received_by, received_at, doc, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
+			region_code, status, due_date, assignee_id, received_by, received_at, doc, version, received_on, completed_on, working_days)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`),
 			a.No, a.Matter, a.Department, string(a.Channel), a.Point, person, org, string(a.RegionCode), string(a.Status), due,
-			a.AssigneeID, a.ReceivedBy, db.ts(a.ReceivedAt), string(doc)).Scan(&a.ID)
+			a.AssigneeID, a.ReceivedBy, db.ts(a.ReceivedAt), string(doc), nullDate(a.AcceptedOn), completed, days).Scan(&a.ID)
 		if err != nil {
 			return fmt.Errorf("save application %s: %w", a.No, mapErr(err))
 		}
@@ -92,9 +106,10 @@ func (db *DB) UpdateApplication(ctx context.Context, a *frontoffice.Application,
 			return err
 		}
 		person, org, due := appKeys(a)
+		completed, days := appDone(a)
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE applications SET person_id = ?, org_id = ?, status = ?, due_date = ?, assignee_id = ?,
-			doc = ?, version = version + 1 WHERE id = ? AND version = ?`),
-			person, org, string(a.Status), due, a.AssigneeID, string(doc), a.ID, a.Version)
+			completed_on = ?, working_days = ?, doc = ?, version = version + 1 WHERE id = ? AND version = ?`),
+			person, org, string(a.Status), due, a.AssigneeID, completed, days, string(doc), a.ID, a.Version)
 		if err != nil {
 			return fmt.Errorf("update application %s: %w", a.No, mapErr(err))
 		}
@@ -130,7 +145,7 @@ func (db *DB) appChanged(ctx context.Context, tx *sql.Tx, a *frontoffice.Applica
 			}
 		}
 	}
-	return db.audited(ctx, tx, action, "application", a.No, string(a.RegionCode), a, append(appFields(a), "note="+ev.Note))
+	return db.audited(ctx, tx, action, "application", a.No, string(a.RegionCode), a, append(appFields(a), "note="+fieldText(ev.Note)))
 }
 
 // Application implements frontoffice.Store.
