@@ -329,10 +329,11 @@ func TestFrontOfficeOverdueAndQueue(t *testing.T) {
 	if got := u.text(`[data-testid=by-point]`); !strings.Contains(got, f.point.Name.ZH) {
 		t.Errorf("per point %q; want %s", got, f.point.Name.ZH)
 	}
+	n := u.text(`[data-testid=count-overdue]`)
 	u.screenshot("fo-overdue")
 	u.open("/")
-	if got := u.text(`[data-queue=applications_overdue]`); !strings.Contains(got, "1") {
-		t.Errorf("home queue overdue %q", got)
+	if got := u.text(`[data-queue=applications_overdue] .count`); got != n || n == "0" {
+		t.Errorf("home queue counts %q overdue, the overdue page %q", got, n)
 	}
 	u.screenshot("fo-home-queue")
 }
