@@ -125,6 +125,7 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.FrontOffice = frontoffice.New(db, a.Registry, a.Auth, a.Executors, pk, clk, func() (*matters.Office, error) { return a.LoadOffice(policies.FS) })
 	a.Reports = report.New(db, a.Ratings, a.FrontOffice.Office, clk)
 	a.FrontOffice.SetCrossProvince(a.CrossProvince)
+	a.FrontOffice.SetRatings(a.Ratings)
 	return a
 }
 

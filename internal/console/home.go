@@ -91,6 +91,9 @@ func (c *Console) handleHome(w http.ResponseWriter, r *http.Request) error {
 		}
 		data.Items = append(data.Items, queueItem{Key: queueCrossTasks, Count: int64(n), Href: "/exchange/cross-province"})
 	}
+	if err := c.applicationQueue(r, pr, &data); err != nil {
+		return err
+	}
 	// The one wider run waiting for the scope's review is linked itself:
 	// its page shows the scope's items and the review form.
 	if counts[sqlstore.QueueWiderScreeningToReview] == 1 {

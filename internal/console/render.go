@@ -56,6 +56,8 @@ var menu = []struct {
 }{
 	{"home", "/", nil},
 	{"persons", "/persons", []auth.Permission{auth.PermRegistryRead}},
+	{"receive", "/applications/new", []auth.Permission{auth.PermReceive}},
+	{"applications", "/applications", []auth.Permission{auth.PermRegistryRead}},
 	{"assistance", "/assistance", []auth.Permission{auth.PermAssistance, auth.PermApprove}},
 	{"screening", "/screening", []auth.Permission{auth.PermAssistance, auth.PermApprove}},
 	{"payments", "/payments", []auth.Permission{auth.PermPayment, auth.PermApprove}},

@@ -29,6 +29,7 @@ func (c *Console) routes() {
 	c.crossprovRoutes()
 	c.userRoutes()
 	c.ratingRoutes()
+	c.frontOfficeRoutes()
 	c.handlePublic("/", c.handleNotFound)
 }
 

@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/crossprov"
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice/execute"
+	"safetynet/internal/frontoffice/ratings"
 	"safetynet/internal/ids"
 	"safetynet/internal/matters"
 	"safetynet/internal/payment"
@@ -44,6 +45,7 @@ type Service struct {
 	executors  *execute.Set
 	policy     *policy.Package
 	clock      clock.Clock
+	ratings    *ratings.Service
 
 	loadOffice func() (*matters.Office, error)
 	mu         sync.Mutex

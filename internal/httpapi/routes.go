@@ -240,6 +240,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.ratingRoutes()...)
 	rs = append(rs, s.applicationRoutes()...)
 	rs = append(rs, s.applicationReportRoutes()...)
+	rs = append(rs, s.applicationRatingRoutes()...)
 	return rs
 }
 
