@@ -275,9 +275,16 @@ func TestNotAcceptedTellsEverythingOnce(t *testing.T) {
 		if a.Status != frontoffice.NotAccepted || !a.DueDate.IsZero() {
 			t.Fatalf("status %s due %s; want not_accepted without a due date", a.Status, a.DueDate)
 		}
-		for _, want := range []string{"授权委托书", "form.kind", "form.start", "一次性"} {
+		for _, want := range []string{"授权委托书", "申请信息「参保类型」", "申请信息「参保起始月份」", "一次性"} {
 			if !strings.Contains(a.Reason, want) {
 				t.Errorf("告知 %q lacks %s", a.Reason, want)
+			}
+		}
+		// The applicant reads Chinese: the form's keys and the decoder's
+		// English reasons are put into words.
+		for _, unwanted := range []string{"form.", "is required", "one of"} {
+			if strings.Contains(a.Reason, unwanted) {
+				t.Errorf("告知 %q shows %q", a.Reason, unwanted)
 			}
 		}
 		if strings.Contains(a.Agent.IDNumber, string(agent)[6:14]) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"safetynet/internal/auth"
 	"safetynet/internal/clock"
@@ -258,7 +259,7 @@ func (s *Service) Receive(ctx context.Context, in Receipt) (*Application, error)
 	prefix := "SN" + shortCode(in.Channel, point) + today.Time().Format("20060102")
 	ev := Event{From: "", ActorID: p.UserID, ActorName: p.Username}
 	if len(missing) > 0 || len(form) > 0 {
-		a.Status, a.Reason = NotAccepted, tellOnce(m, missing, form)
+		a.Status, a.Reason = NotAccepted, tellOnce(m, missing, form, ex.Fields())
 		ev.Action, ev.To, ev.Note = "not_accept", NotAccepted, a.Reason
 		if err := s.store.CreateApplication(ctx, a, prefix, ev, &Notice{Kind: payment.NoticeAppNotAccepted, Message: a.Reason}); err != nil {
 			return nil, err
@@ -350,7 +351,7 @@ func shortCode(c matters.Channel, p matters.Point) string {
 
 // tellOnce is the 一次性告知 of a receipt not accepted: every missing
 // material and every problem of the form, at once.
-func tellOnce(m matters.Matter, missing []string, form map[string]string) string {
+func tellOnce(m matters.Matter, missing []string, form map[string]string, fields []execute.Field) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "您申请的「%s」不予受理，请一次性补齐以下材料和信息后再次申请：", m.Name.ZH)
 	n := 0
@@ -365,9 +366,58 @@ func tellOnce(m matters.Matter, missing []string, form map[string]string) string
 	sort.Strings(keys)
 	for _, k := range keys {
 		n++
-		fmt.Fprintf(&b, "\n%d. 申请信息 %s：%s", n, k, form[k])
+		fmt.Fprintf(&b, "\n%d. %s：%s", n, fieldName(k, fields), reasonZH(form[k]))
 	}
 	return b.String()
+}
+
+// fieldName names a problem's key for the applicant: the form field's
+// Chinese label (form.<name>, or form.<name>.<part> for a part of it),
+// the applicant, or the application's information as a whole.
+func fieldName(key string, fields []execute.Field) string {
+	switch key {
+	case "person_id":
+		return "申请人"
+	case "organisation_id":
+		return "申请单位"
+	case "form":
+		return "申请信息"
+	}
+	name, _ := strings.CutPrefix(key, "form.")
+	head, rest, _ := strings.Cut(name, ".")
+	for _, f := range fields {
+		if f.Name == head && f.Label.ZH != "" {
+			if rest != "" {
+				return "申请信息「" + f.Label.ZH + "」（" + rest + "）"
+			}
+			return "申请信息「" + f.Label.ZH + "」"
+		}
+	}
+	return "申请信息（" + name + "）"
+}
+
+// reasonZH gives a problem's reason in Chinese: the executors write most
+// of theirs in Chinese; the few generic English ones of the form decoding
+// are put into words here, and any other English reason is replaced by a
+// request to correct the field, so that the applicant's notice is Chinese
+// throughout.
+func reasonZH(reason string) string {
+	for _, r := range reason {
+		if unicode.Is(unicode.Han, r) {
+			return reason
+		}
+	}
+	switch {
+	case strings.HasPrefix(reason, "is required (a date"):
+		return "必须填写（日期，如2026-10-09）"
+	case strings.HasPrefix(reason, "is required (a month"):
+		return "必须填写（年月，如2026-10）"
+	case strings.HasPrefix(reason, "is required (one of"):
+		return "必须从规定的选项中选择"
+	case strings.HasPrefix(reason, "is required"):
+		return "必须填写"
+	}
+	return "填写不符合要求，请按窗口指引更正"
 }
 
 // materialNames lists the materials' Chinese names.
