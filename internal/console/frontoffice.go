@@ -364,7 +364,7 @@ func (c *Console) showApplication(w http.ResponseWriter, r *http.Request, status
 		case fault.CodeOf(err) == fault.NotFound:
 			recorder := pr.Can(auth.PermRegistryWrite) || pr.Can(auth.PermReceive)
 			data.RaterIsReceiver = recorder && a.ReceivedBy == pr.UserID
-			data.CanRate = recorder && !data.RaterIsReceiver && a.Point != ""
+			data.CanRate = recorder && !data.RaterIsReceiver
 		default:
 			return err
 		}

@@ -33,11 +33,15 @@ func (s *Service) Rate(ctx context.Context, no string, level ratings.Level, comm
 		return nil, fault.Keyed(fault.Conflict, "application_not_rateable",
 			"application %s is %s: it is rated once it is finished (办结) or refused", a.No, a.Status)
 	}
+	point, err := s.ratedPoint(a)
+	if err != nil {
+		return nil, err
+	}
 	return s.ratings.Rate(ctx, ratings.Input{
 		ApplicationNo:  a.No,
 		MatterID:       a.Matter,
 		Department:     a.Department,
-		PointID:        a.Point,
+		PointID:        point,
 		Channel:        a.Channel,
 		RatedVia:       via,
 		ClerkUserID:    a.ReceivedBy,
@@ -47,4 +51,29 @@ func (s *Service) Rate(ctx context.Context, no string, level ratings.Level, comm
 		PersonID:       int64(a.PersonID),
 		OrganisationID: int64(a.OrganisationID),
 	})
+}
+
+// ratedPoint is the service point a rating of a is counted at and whose
+// head follows a poor one up: the point that received it, or, for an
+// application with none (online, mobile, cross-province), the service
+// hall of the applicant's county, whose back office worked it — the
+// prefecture's hall when the county has none (docs/ratings.md).
+func (s *Service) ratedPoint(a *Application) (string, error) {
+	if a.Point != "" {
+		return a.Point, nil
+	}
+	off, err := s.Office()
+	if err != nil {
+		return "", err
+	}
+	code := string(a.RegionCode)
+	if len(code) >= 6 {
+		if pt, ok := off.Points.Point("hall-" + code[:6]); ok {
+			return pt.ID, nil
+		}
+		if pt, ok := off.Points.Point("hall-" + code[:4] + "00"); ok {
+			return pt.ID, nil
+		}
+	}
+	return "", fault.Errorf(fault.Invalid, "application %s has no service point and its region %s no service hall to count its rating at", a.No, code)
 }

@@ -7,6 +7,7 @@ import (
 	"safetynet/internal/fault"
 	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/ratings"
+	"safetynet/internal/matters"
 	"safetynet/internal/sqlstore"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
@@ -84,6 +85,37 @@ func TestRateCopiesTheApplication(t *testing.T) {
 		}
 		if _, err := o.a.Ratings.Rating(o.cw, running.No); fault.CodeOf(err) != fault.NotFound {
 			t.Errorf("a rating was recorded before 办结: %v", err)
+		}
+	})
+}
+
+// TestOnlineApplicationIsRatedAtTheCountyHall rates an application
+// received online, which has no service point: the rating is counted at
+// the service hall of the applicant's county, whose head follows a poor
+// one up.
+func TestOnlineApplicationIsRatedAtTheCountyHall(t *testing.T) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		o := newOffice(t, open)
+		aw := o.pensioner(t, 7)
+		in := o.certification(int64(aw.PersonID), sqlstoretest.Today)
+		in.Channel, in.Point = matters.Online, ""
+		a, err := o.fo.Receive(o.clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.fo.Review(o.cw, a.No, frontoffice.Decision{Outcome: "pass"}); err != nil {
+			t.Fatal(err)
+		}
+		if a, err = o.fo.Approve(o.ap, a.No, frontoffice.Decision{Outcome: "approve"}); err != nil || a.Status != frontoffice.Completed {
+			t.Fatalf("approve: %v, %+v", err, a)
+		}
+		r, err := o.fo.Rate(o.cw, a.No, ratings.Dissatisfied, "网上办理等待太久", ratings.ViaOnline)
+		if err != nil {
+			t.Fatalf("Rate: %v", err)
+		}
+		hall := "hall-" + string(a.RegionCode)[:6]
+		if a.Point != "" || r.PointID != hall || r.Channel != matters.Online || r.FollowUpID == 0 {
+			t.Fatalf("rating %+v of an application at point %q; want it counted at %s with a follow-up", r, a.Point, hall)
 		}
 	})
 }
