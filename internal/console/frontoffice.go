@@ -405,7 +405,7 @@ func formValues(l Lang, fields []execute.Field, raw json.RawMessage) []formValue
 				text = dateText(l, d)
 			}
 			if f.Kind == "choice" {
-				text = choiceLabel(l, s)
+				text = choiceLabel(l, f.Name, s)
 			}
 		}
 		out = append(out, formValue{Label: fieldLabel(l, f), Value: text})

@@ -62,9 +62,11 @@ func factName(l Lang, fact string) string {
 	return fact
 }
 
-// choiceLabel names a value of a choice field in l.
-func choiceLabel(l Lang, v string) string {
-	for _, k := range []string{"fo.choice." + v, "fo.channel." + v} {
+// choiceLabel names value v of the choice field named field in l: a
+// label of the field's own (fo.choice.<field>.<v>, where one value means
+// different things in different fields) before the common one.
+func choiceLabel(l Lang, field, v string) string {
+	for _, k := range []string{"fo.choice." + field + "." + v, "fo.choice." + v, "fo.channel." + v} {
 		if hasMessage(k) {
 			return translate(l, k)
 		}
@@ -197,7 +199,7 @@ func (c *Console) showReceive(w http.ResponseWriter, r *http.Request, status int
 			for _, f := range ex.Fields() {
 				fi := fieldInput{F: f, Label: fieldLabel(p.Lang, f), Value: in.Get("f." + f.Name)}
 				for _, v := range f.Values {
-					fi.Options = append(fi.Options, option{Value: v, Label: choiceLabel(p.Lang, v)})
+					fi.Options = append(fi.Options, option{Value: v, Label: choiceLabel(p.Lang, f.Name, v)})
 				}
 				switch f.Kind {
 				case "list":
