@@ -255,6 +255,20 @@ func TestDeferredMaterialHoldsTheMatter(t *testing.T) {
 		if len(es) != 1 || es[0].OrgID != org.ID || es[0].Start != period.NewMonth(2026, time.November) || done.ResultRef != fmt.Sprintf("enrolment:%d", es[0].ID) {
 			t.Fatalf("enrolments %+v, result %s; want one through the employer from 2026-11", es, done.ResultRef)
 		}
+		// The timeline names the material as the applicant knows it.
+		d, err := o.fo.Get(o.cw, a.No)
+		if err != nil {
+			t.Fatal(err)
+		}
+		supplied := false
+		for _, e := range d.Events {
+			if e.Action == "supply" {
+				supplied = e.Note == "补交容缺材料：劳动合同"
+			}
+		}
+		if !supplied {
+			t.Errorf("timeline %+v; want the supply of 劳动合同 named", d.Events)
+		}
 	})
 }
 

@@ -346,10 +346,10 @@ func (s *Service) SupplyDeferred(ctx context.Context, no, material string, versi
 	if a.Status.Final() {
 		return nil, wrongState(a, "supplied")
 	}
-	found := false
+	found, name := false, material
 	for i := range a.Materials {
 		if a.Materials[i].ID == material && a.Materials[i].Outstanding() {
-			a.Materials[i].Supplied, found = s.clock.Today(), true
+			a.Materials[i].Supplied, found, name = s.clock.Today(), true, a.Materials[i].Name.ZH
 		}
 	}
 	if !found {
@@ -362,7 +362,7 @@ func (s *Service) SupplyDeferred(ctx context.Context, no, material string, versi
 	if done {
 		a.Status = Completing
 	}
-	ev := Event{Action: "supply", From: from, To: a.Status, ActorID: p.UserID, ActorName: p.Username, Note: "补交容缺材料：" + material}
+	ev := Event{Action: "supply", From: from, To: a.Status, ActorID: p.UserID, ActorName: p.Username, Note: "补交容缺材料：" + name}
 	if err := s.store.UpdateApplication(ctx, a, ev, nil); err != nil {
 		return nil, err
 	}
