@@ -227,6 +227,10 @@ type Store interface {
 	Application(ctx context.Context, no string) (*Application, error)
 	// Applications lists the applications of f by ID.
 	Applications(ctx context.Context, f Filter) ([]*Application, error)
+	// CountApplicationsBy counts the applications of f (its paging key
+	// ignored) per service point — the channel for those with none — and
+	// per department, sorted by key.
+	CountApplicationsBy(ctx context.Context, f Filter) (byPoint, byDepartment []Group, err error)
 	// ApplicationEvents returns the timeline of application id, in order.
 	ApplicationEvents(ctx context.Context, id int64) ([]Event, error)
 }

@@ -383,11 +383,15 @@ func TestOverdueAndDueSoon(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		aw2 := o.pensioner(t, 3)
+		if _, err := o.fo.Receive(o.clerk, o.certification(int64(aw2.PersonID), sqlstoretest.Today)); err != nil {
+			t.Fatal(err)
+		}
 		list, err := o.fo.OverdueList(o.cw, frontoffice.OverdueFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list.DueSoon) != 1 || len(list.Overdue) != 0 {
+		if len(list.DueSoon) != 2 || len(list.Overdue) != 0 {
 			t.Fatalf("on the day of receipt: %+v; want due soon", list)
 		}
 		o.at(period.MustDate(2026, time.November, 25))
@@ -395,9 +399,18 @@ func TestOverdueAndDueSoon(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list.Overdue) != 1 || list.Overdue[0].No != a.No || len(list.ByPoint) != 1 || list.ByPoint[0].Key != bank ||
-			list.ByDepartment[0].Key != "sibao" {
-			t.Fatalf("after the due date: %+v; want overdue at %s, sibao", list, bank)
+		if len(list.Overdue) != 2 || list.Overdue[0].No != a.No || len(list.ByPoint) != 1 || list.ByPoint[0].Key != bank ||
+			list.ByPoint[0].Count != 2 || list.ByDepartment[0].Key != "sibao" || list.ByDepartment[0].Count != 2 {
+			t.Fatalf("after the due date: %+v; want two overdue at %s, sibao", list, bank)
+		}
+		// A page of one still counts every overdue application per point
+		// and department.
+		list, err = o.fo.OverdueList(o.cw, frontoffice.OverdueFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Overdue) != 1 || len(list.ByPoint) != 1 || list.ByPoint[0].Count != 2 || list.ByDepartment[0].Count != 2 {
+			t.Fatalf("a page of one: %+v; want one listed and two counted", list)
 		}
 	})
 }

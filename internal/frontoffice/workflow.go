@@ -477,29 +477,11 @@ func (s *Service) OverdueList(ctx context.Context, f OverdueFilter) (*Overdue, e
 	if out.Pending, err = s.List(ctx, pend); err != nil {
 		return nil, err
 	}
-	points, depts := map[string]int{}, map[string]int{}
-	for _, a := range out.Overdue {
-		key := a.Point
-		if key == "" {
-			key = string(a.Channel)
-		}
-		points[key]++
-		depts[a.Department]++
+	// The counts are of every overdue application in the filter, counted
+	// in the store, not of the page listed.
+	over.After = 0
+	if out.ByPoint, out.ByDepartment, err = s.store.CountApplicationsBy(ctx, over); err != nil {
+		return nil, err
 	}
-	out.ByPoint, out.ByDepartment = groups(points), groups(depts)
 	return out, nil
-}
-
-// groups returns the counts sorted by key.
-func groups(m map[string]int) []Group {
-	out := make([]Group, 0, len(m))
-	for k, n := range m {
-		out = append(out, Group{Key: k, Count: n})
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Key < out[j-1].Key; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }

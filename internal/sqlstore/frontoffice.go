@@ -156,6 +156,22 @@ func (db *DB) Application(ctx context.Context, no string) (*frontoffice.Applicat
 // Applications implements frontoffice.Store: a range on region_code, the
 // other keys as equalities, after the key, at most f.Limit.
 func (db *DB) Applications(ctx context.Context, f frontoffice.Filter) ([]*frontoffice.Application, error) {
+	w := applicationsWhere(f)
+	if f.After > 0 {
+		w.add("id > ?", f.After)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	return orEmpty(queryAll(ctx, db, db.r, "applications", scanApp,
+		`SELECT `+appCols+` FROM applications`+w.sql()+` ORDER BY id LIMIT `+strconv.Itoa(limit), w.args...))
+}
+
+// applicationsWhere selects the applications of f: its Region a range on
+// region_code (the caller's scope), its statuses, point, matter,
+// department, assignee and due dates; the paging key is the caller's.
+func applicationsWhere(f frontoffice.Filter) where {
 	var w where
 	w.region("region_code", f.Region)
 	if len(f.Statuses) > 0 {
@@ -181,15 +197,7 @@ func (db *DB) Applications(ctx context.Context, f frontoffice.Filter) ([]*fronto
 	if f.DuePending {
 		w.add("due_date IS NULL")
 	}
-	if f.After > 0 {
-		w.add("id > ?", f.After)
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
-	}
-	return orEmpty(queryAll(ctx, db, db.r, "applications", scanApp,
-		`SELECT `+appCols+` FROM applications`+w.sql()+` ORDER BY id LIMIT `+strconv.Itoa(limit), w.args...))
+	return w
 }
 
 // ApplicationEvents implements frontoffice.Store.
