@@ -18,14 +18,15 @@ import (
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
-// seedServiceApps stores applications of November 2026 in Changji as the
+// seedServiceApps stores applications of June 2026 (before the demo's
+// three months of applications) in Changji as the
 // store keeps them: at a bank outlet, completed on time in 1 working day;
 // online, completed late in 3; on the phone, running; online, refused;
 // and a receipt not accepted at the bank outlet. Four accepted, three of
 // them online or mobile: 线上办理率 75.00%.
 func seedServiceApps(t *testing.T, s *site) {
 	t.Helper()
-	nov := func(d int) period.Date { return period.MustDate(2026, time.November, d) }
+	jun := func(d int) period.Date { return period.MustDate(2026, time.June, d) }
 	code := region.Code("652301001001")
 	for i, a := range []struct {
 		ch                  matters.Channel
@@ -33,11 +34,11 @@ func seedServiceApps(t *testing.T, s *site) {
 		received, due, done period.Date
 		days                int
 	}{
-		{matters.Bank, frontoffice.Completed, nov(2), nov(4), nov(3), 1},
-		{matters.Online, frontoffice.Completed, nov(2), nov(3), nov(5), 3},
-		{matters.Mobile, frontoffice.Received, nov(9), nov(10), 0, 0},
-		{matters.Online, frontoffice.Refused, nov(10), nov(11), 0, 0},
-		{matters.Bank, frontoffice.NotAccepted, nov(11), 0, 0, 0},
+		{matters.Bank, frontoffice.Completed, jun(2), jun(4), jun(3), 1},
+		{matters.Online, frontoffice.Completed, jun(2), jun(3), jun(5), 3},
+		{matters.Mobile, frontoffice.Received, jun(9), jun(10), 0, 0},
+		{matters.Online, frontoffice.Refused, jun(10), jun(11), 0, 0},
+		{matters.Bank, frontoffice.NotAccepted, jun(11), 0, 0, 0},
 	} {
 		app := &frontoffice.Application{Matter: "employee_pension_certification", Department: "sibao", Channel: a.ch, RegionCode: code,
 			Status: a.status, ReceivedBy: 1, ReceivedAt: a.received.Time(), AcceptedOn: a.received, TimeLimit: 1, DueDate: a.due}
@@ -55,7 +56,7 @@ func seedServiceApps(t *testing.T, s *site) {
 }
 
 // TestServicesDashboard: the caseworker of 昌吉市 reads the dashboard of
-// the front office for November 2026 in the browser — 受理量 4, 线上办理率
+// the front office for June 2026 in the browser — 受理量 4, 线上办理率
 // 75.00%, 按时办结率 50.00%, 2.0 working days on average, a chart by
 // channel drawn, the bank outlet in the table by point — in Chinese and
 // English; the table by point downloads as a workbook with the rate in its
@@ -64,13 +65,13 @@ func seedServiceApps(t *testing.T, s *site) {
 func TestServicesDashboard(t *testing.T) {
 	s := newSite(t)
 	seedServiceApps(t, s)
-	const q = "/statistics/services?from=2026-11-01&to=2026-11-30"
+	const q = "/statistics/services?from=2026-06-01&to=2026-06-30"
 	u := s.newUser(t)
 	u.signIn("cw.changji")
 	u.open("/statistics")
 	u.click(`[data-testid=services-link]`)
 	u.waitFor(`[data-testid=services-headline]`)
-	u.run(chromedp.SetValue(`[data-testid=services-from]`, "2026-11-01"), chromedp.SetValue(`[data-testid=services-to]`, "2026-11-30"))
+	u.run(chromedp.SetValue(`[data-testid=services-from]`, "2026-06-01"), chromedp.SetValue(`[data-testid=services-to]`, "2026-06-30"))
 	u.click(`[data-testid=services-submit]`)
 	u.run(chromedp.WaitVisible(`[data-testid=services-point]`))
 	u.waitFor(`[data-chart] canvas`)

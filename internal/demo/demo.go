@@ -253,8 +253,11 @@ func (s *Seeder) approver() auth.Principal { p := approverID; p.Scope = s.Juris.
 
 // All builds a new demo database's months after its population: the
 // insurance cycle, seven months of assistance ending last month, the
-// monitoring alerts and last month's payments. seed draws the synthetic
-// means tests, signals and bank returns.
+// monitoring alerts, last month's payments and three months of the front
+// office's applications, whose actions (enrolments, certifications…)
+// count in the published figures; the statistics are summarised last, so
+// that they are the figures of everything seeded. seed draws the
+// synthetic means tests, signals, bank returns and applications.
 func (s *Seeder) All(ctx context.Context, seed int64) error {
 	if err := s.InsuranceCycle(ctx); err != nil {
 		return err
@@ -269,8 +272,8 @@ func (s *Seeder) All(ctx context.Context, seed int64) error {
 	if err := s.Payroll(ctx, last, seed); err != nil {
 		return err
 	}
-	if err := s.SummariseStatistics(ctx); err != nil {
+	if err := s.Applications(ctx, seed); err != nil {
 		return err
 	}
-	return s.Applications(ctx, seed)
+	return s.SummariseStatistics(ctx)
 }
