@@ -35,9 +35,12 @@ func sweepApplications(ctx context.Context, a *app.App, runner *jobs.Runner, log
 		}
 		if rep != nil {
 			// An action the domain refuses stays completing until an
-			// approver refuses the application: said at every sweep.
-			for no, msg := range rep.Failed {
-				logger.Warn("application not settled", "application", no, "error", msg)
+			// approver refuses the application: said at every sweep, by
+			// its number only — the domain's reason may name the
+			// applicant, which never goes into a log; `safetynet
+			// applications show NO` prints it to the operator.
+			for no := range rep.Failed {
+				logger.Warn("application not settled", "application", no)
 			}
 		}
 		due, derr := a.FrontOffice.RecomputePendingDue(ctx)
