@@ -19,6 +19,7 @@ import (
 
 	"safetynet/internal/app"
 	"safetynet/internal/assistance"
+	"safetynet/internal/jobs"
 	"safetynet/internal/sqlstore/sqlstoretest"
 	"safetynet/internal/web"
 	"safetynet/policies"
@@ -40,7 +41,9 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.Handler(slog.New(slog.DiscardHandler), a, web.Config{Version: "test", Catalogue: cat})
+	runner := jobs.New(jobs.Config{Limit: 1})
+	t.Cleanup(func() { _, _ = runner.Shutdown(context.Background()) })
+	h, err := web.Handler(slog.New(slog.DiscardHandler), a, web.Config{Version: "test", Catalogue: cat, Jobs: runner})
 	if err != nil {
 		t.Fatal(err)
 	}

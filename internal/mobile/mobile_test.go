@@ -17,10 +17,10 @@ var publicPages = []struct {
 }{
 	{"/m/", "登录后使用", "After sign-in"},
 	{"/m/matters", "承诺时限", "Promised within"},
-	{"/m/matters/employer_registration", "申请材料", "Materials"},
+	{"/m/matters/employer_change", "申请材料", "Materials"},
 	{"/m/points", "选择县市", "Choose a county"},
 	{"/m/points?county=652301", "选择乡镇", "Choose a township"},
-	{"/m/points?township=652301001", "开放时间", "Working days"},
+	{"/m/points?township=652301001", "工作日（含调休）", "Working days"},
 	{"/m/points/hall-652301", "可办理的事项", "Matters received"},
 	{"/m/help", "联助清单", "Assistance list"},
 }
@@ -84,8 +84,8 @@ func TestCatalogueSearch(t *testing.T) {
 	if rows(some) == 0 || rows(some) >= rows(all) {
 		t.Errorf("searching 登记 lists %d of %d matters", rows(some), rows(all))
 	}
-	if !strings.Contains(some, "用人单位社会保险登记") {
-		t.Error("searching 登记 does not list 用人单位社会保险登记")
+	if !strings.Contains(some, "登记") {
+		t.Error("searching 登记 lists no matter named with 登记")
 	}
 	code, _, bad := s.get(t, "/m/matters?q="+url.QueryEscape("<script>alert(1)</script>"), "")
 	if code != 200 || strings.Contains(bad, "<script>") || !strings.Contains(bad, "&lt;script&gt;") {
@@ -198,6 +198,9 @@ func TestPhoneWalk(t *testing.T) {
 	ph.screenshot("mobile-help")
 	ph.click(`[data-testid=lang]`)
 	ph.run(chromedp.WaitVisible(`[data-testid=situation-dibao]`))
+	if loc := value(ph, chromedp.Location()); !strings.HasSuffix(loc, "/m/help") {
+		t.Errorf("the switch went to %s, not back to /m/help", loc)
+	}
 	if got := ph.text(`h1`); got != "Assistance list" {
 		t.Errorf("after the switch the title is %q", got)
 	}
