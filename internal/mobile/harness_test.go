@@ -208,7 +208,7 @@ func (ph *phone) screenshot(name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		ph.t.Fatal(err)
 	}
-	png := value(ph, chromedp.FullScreenshot(90))
+	png := value(ph, chromedp.FullScreenshot(100))
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		ph.t.Fatal(err)
 	}

@@ -124,6 +124,7 @@ func (s *Site) routes() {
 	s.page("GET "+Prefix+"points", s.pointList)
 	s.page("GET "+Prefix+"points/{id}", s.pointDetail)
 	s.page("GET "+Prefix+"help", s.help)
+	s.page("GET "+Prefix+"help/{layer}", s.helpSituation)
 	s.page("GET "+Prefix+"lang/{lang}", s.switchLang)
 	s.page(Prefix, s.notFound)
 }

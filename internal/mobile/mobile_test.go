@@ -23,6 +23,8 @@ var publicPages = []struct {
 	{"/m/points?township=652301001", "工作日（含调休）", "Working days"},
 	{"/m/points/hall-652301", "可办理的事项", "Matters received"},
 	{"/m/help", "联助清单", "Assistance list"},
+	{"/m/help/dibao", "对象条件", "Who qualifies"},
+	{"/m/help/anyone", "临时救助", "emporary"},
 }
 
 // TestPublicPagesInBothLanguages opens every public page without a
@@ -97,6 +99,11 @@ func TestCatalogueSearch(t *testing.T) {
 // no other: the registry's materials marked 免提交.
 func TestMatterDetailOnlyMobile(t *testing.T) {
 	s := newSite(t)
+	for _, p := range []string{"/m/help/none", "/m/nothing", "/m/points/no-such-point"} {
+		if code, _, _ := s.get(t, p, ""); code != 404 {
+			t.Errorf("GET %s: %d; want 404", p, code)
+		}
+	}
 	if code, _, _ := s.get(t, "/m/matters/no_such_matter", ""); code != 404 {
 		t.Errorf("an unknown matter: %d", code)
 	}
@@ -196,12 +203,18 @@ func TestPhoneWalk(t *testing.T) {
 		t.Errorf("the 低保 situation: %q", got)
 	}
 	ph.screenshot("mobile-help")
-	ph.click(`[data-testid=lang]`)
-	ph.run(chromedp.WaitVisible(`[data-testid=situation-dibao]`))
-	if loc := value(ph, chromedp.Location()); !strings.HasSuffix(loc, "/m/help") {
-		t.Errorf("the switch went to %s, not back to /m/help", loc)
+	ph.click(`[data-testid=situation-dibao]`)
+	ph.run(chromedp.WaitVisible(`[data-testid=items]`))
+	if got := ph.text(`[data-testid=items]`); !strings.Contains(got, "最低生活保障") {
+		t.Errorf("the 低保 situation's items: %q", got)
 	}
-	if got := ph.text(`h1`); got != "Assistance list" {
+	ph.screenshot("mobile-help-dibao")
+	ph.click(`[data-testid=lang]`)
+	ph.run(chromedp.WaitVisible(`[data-testid=items]`))
+	if loc := value(ph, chromedp.Location()); !strings.HasSuffix(loc, "/m/help/dibao") {
+		t.Errorf("the switch went to %s, not back to /m/help/dibao", loc)
+	}
+	if got := ph.text(`h1`); got != "Dibao recipients" {
 		t.Errorf("after the switch the title is %q", got)
 	}
 	ph.screenshot("mobile-help-en")

@@ -159,25 +159,48 @@ type situation struct {
 	Items []assistance.Item
 }
 
-// help shows the 联助清单 by situation: for each layer, most severe first,
-// the items that name it; then the items open to anyone in sudden
-// hardship.
-func (s *Site) help(w http.ResponseWriter, r *http.Request) error {
+// situations returns the 联助清单 by situation: for each layer, most
+// severe first, the items that name it; then the items open to anyone in
+// sudden hardship (which every layer may also ask for).
+func (s *Site) situations() []situation {
 	var out []situation
-	if c := s.deps.Catalogue; c != nil {
-		for _, l := range append(assistance.Layers(), assistance.LayerAnyone) {
-			var items []assistance.Item
-			for _, it := range c.Items(assistance.CatalogueFilter{Layer: l}) {
-				if l == assistance.LayerAnyone || !it.Opens(assistance.LayerAnyone) {
-					items = append(items, it)
-				}
-			}
-			out = append(out, situation{Layer: l, Name: l.Name(), Items: items})
-		}
+	c := s.deps.Catalogue
+	if c == nil {
+		return nil
 	}
+	for _, l := range append(assistance.Layers(), assistance.LayerAnyone) {
+		var items []assistance.Item
+		for _, it := range c.Items(assistance.CatalogueFilter{Layer: l}) {
+			if l == assistance.LayerAnyone || !it.Opens(assistance.LayerAnyone) {
+				items = append(items, it)
+			}
+		}
+		out = append(out, situation{Layer: l, Name: l.Name(), Items: items})
+	}
+	return out
+}
+
+// help lists the situations of the 联助清单, each with what it means in
+// words and how many items it opens.
+func (s *Site) help(w http.ResponseWriter, r *http.Request) error {
 	p := newPage(r, "help", s.asset)
 	p.Title = p.T("help.title")
-	p.Data = out
+	p.Data = s.situations()
 	s.render(w, http.StatusOK, p)
 	return nil
+}
+
+// helpSituation shows one situation's items: who qualifies, the
+// department and where to ask.
+func (s *Site) helpSituation(w http.ResponseWriter, r *http.Request) error {
+	for _, st := range s.situations() {
+		if string(st.Layer) == r.PathValue("layer") {
+			p := newPage(r, "situation", s.asset)
+			p.Title, p.Back = p.Pick(st.Name.ZH, st.Name.EN), Prefix+"help"
+			p.Data = st
+			s.render(w, http.StatusOK, p)
+			return nil
+		}
+	}
+	return errNotFound
 }
