@@ -70,7 +70,7 @@ var messages = map[string]msg{
 	"kind.bank":               {"社银合作银行网点", "Bank outlet"},
 	"help.title":              {"联助清单", "Assistance list"},
 	"help.intro":              {"困难群众可以得到的救助和帮扶，按情况列出。具体以审核认定为准。", "The assistance and support people in hardship can get, by situation. Eligibility is decided on assessment."},
-	"help.apply":              {"向户籍所在地乡镇（街道）便民服务中心申请，或拨打以下电话咨询。", "Apply at the township service centre where you are registered, or call the number below."},
+	"help.apply":              {"向户籍所在地乡镇（街道）便民服务中心申请；每项救助的咨询电话列在其说明中。", "Apply at the township service centre where you are registered; each item lists the number to call."},
 	"help.count":              {"%d 项", "%d items"},
 	"help.also":               {"以上人员遇到急难时，也可申请“遭遇急难的任何人”一栏的救助。", "In sudden hardship, these people may also ask for the help listed for anyone in sudden hardship."},
 	"help.none":               {"暂无事项。", "No items."},
@@ -85,5 +85,7 @@ var messages = map[string]msg{
 	"situation.low_income":    {"其他纳入低收入人口动态监测的困难人员，如防止返贫监测对象。", "Other people in the monitored low-income population, such as those watched against a return to poverty."},
 	"situation.anyone":        {"遭遇火灾、交通事故、突发重大疾病等急难情况，基本生活暂时陷入困境的任何人。", "Anyone whose basic living is suddenly at risk from fire, an accident, a sudden serious illness or the like."},
 	"situation.anyone.link":   {"查看急难救助", "See emergency help"},
+	"sep":                     {"：", ": "},
+	"matters.found":           {"找到 %d 项", "%d found"},
 	"footer.note":             {"本页面无需登录，不收集任何个人信息。", "This page needs no sign-in and collects no personal data."},
 }
