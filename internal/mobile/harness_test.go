@@ -213,3 +213,19 @@ func (ph *phone) screenshot(name string) {
 		ph.t.Fatal(err)
 	}
 }
+
+// checkTargets fails the test for a link, button or field of the page
+// lower than 44 px (a touch target too small for a finger) or a page wider
+// than the phone.
+func (ph *phone) checkTargets(name string) {
+	ph.t.Helper()
+	small := value(ph, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a,button,input')]
+		.filter(e => e.getBoundingClientRect().height < 44)
+		.map(e => e.tagName + ' ' + (e.textContent || e.name).trim())`))
+	if len(small) > 0 {
+		ph.t.Errorf("%s: touch targets under 44 px: %q", name, small)
+	}
+	if w := value(ph, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		ph.t.Errorf("%s is %d px wide on a 390 px phone", name, w)
+	}
+}

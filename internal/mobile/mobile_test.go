@@ -174,9 +174,7 @@ func TestPhoneWalk(t *testing.T) {
 	if got := ph.text(`[data-testid=locked]`); !strings.Contains(got, "我的社保") || !strings.Contains(got, "登录后使用") {
 		t.Errorf("home tiles: %q", got)
 	}
-	if w := value(ph, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
-		t.Errorf("the home page is %d px wide on a 390 px phone", w)
-	}
+	ph.checkTargets("mobile-home")
 	ph.screenshot("mobile-home")
 	ph.click(`a[href="/m/matters"]`)
 	ph.run(chromedp.SendKeys(`#q`, "<script>x</script>"), chromedp.Submit(`#q`), chromedp.WaitVisible(`[data-testid=query]`))
@@ -187,9 +185,11 @@ func TestPhoneWalk(t *testing.T) {
 	if got := ph.text(`[data-testid=matters]`); !strings.Contains(got, "养老") {
 		t.Errorf("searching 养老 lists %q", got)
 	}
+	ph.checkTargets("mobile-matters")
 	ph.screenshot("mobile-matters")
 	ph.click(`[data-testid=matters] a`)
 	ph.run(chromedp.WaitVisible(`[data-testid=matter]`))
+	ph.checkTargets("mobile-matter")
 	ph.screenshot("mobile-matter")
 	ph.open("/m/points")
 	ph.click(`a[href="/m/points?county=652301"]`)
@@ -197,17 +197,20 @@ func TestPhoneWalk(t *testing.T) {
 	if got := ph.text(`[data-testid=points]`); !strings.Contains(got, "工作日") || !strings.Contains(got, "–") {
 		t.Errorf("the points show no opening hours: %q", got)
 	}
+	ph.checkTargets("mobile-points")
 	ph.screenshot("mobile-points")
 	ph.open("/m/help")
 	if got := ph.text(`[data-testid=situation-dibao]`); !strings.Contains(got, "低保") {
 		t.Errorf("the 低保 situation: %q", got)
 	}
+	ph.checkTargets("mobile-help")
 	ph.screenshot("mobile-help")
 	ph.click(`[data-testid=situation-dibao]`)
 	ph.run(chromedp.WaitVisible(`[data-testid=items]`))
 	if got := ph.text(`[data-testid=items]`); !strings.Contains(got, "最低生活保障") {
 		t.Errorf("the 低保 situation's items: %q", got)
 	}
+	ph.checkTargets("mobile-help-dibao")
 	ph.screenshot("mobile-help-dibao")
 	ph.click(`[data-testid=lang]`)
 	ph.run(chromedp.WaitVisible(`[data-testid=items]`))
@@ -217,5 +220,6 @@ func TestPhoneWalk(t *testing.T) {
 	if got := ph.text(`h1`); got != "Dibao recipients" {
 		t.Errorf("after the switch the title is %q", got)
 	}
+	ph.checkTargets("mobile-help-en")
 	ph.screenshot("mobile-help-en")
 }
