@@ -131,6 +131,9 @@ func TestPointsPaged(t *testing.T) {
 	if n == 0 || n > 20 {
 		t.Fatalf("the first page lists %d points; want 1..20", n)
 	}
+	if !strings.Contains(first, "可办理") {
+		t.Error("the points do not say what they receive")
+	}
 	if !strings.Contains(first, "hall-652301") {
 		t.Error("the county's hall is not listed with the township's points")
 	}

@@ -68,6 +68,9 @@ type pointsPage struct {
 	Townships []region.Node
 	Township  region.Node
 	Points    []matters.Point
+	// Receives is the number of matters open to each channel: what a
+	// point of that channel receives.
+	Receives map[matters.Channel]int
 	// Page is the page shown (from 1); Next and Prev are 0 when none.
 	Page, Prev, Next, Total int
 }
@@ -78,7 +81,7 @@ type pointsPage struct {
 func (s *Site) pointList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	t := s.deps.Tree
-	d := pointsPage{Page: 1}
+	d := pointsPage{Page: 1, Receives: s.deps.Office.Catalogue.CountByChannel()}
 	for _, c := range t.Children(s.deps.Home) {
 		if c.Level == region.County {
 			d.Counties = append(d.Counties, c)
