@@ -137,12 +137,6 @@ func TestPointsPaged(t *testing.T) {
 	if !strings.Contains(first, "hall-652301") {
 		t.Error("the county's hall is not listed with the township's points")
 	}
-	if strings.Contains(first, `data-testid="next"`) {
-		_, _, second := s.get(t, "/m/points?township=652301001&page=2", "")
-		if strings.Count(second, `href="/m/points/`) == 0 {
-			t.Error("page 2 lists nothing")
-		}
-	}
 	_, _, other := s.get(t, "/m/points?township=110101001", "")
 	if strings.Contains(other, `data-testid="points"`) {
 		t.Error("a township outside the jurisdiction lists points")
