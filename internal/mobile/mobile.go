@@ -117,7 +117,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 
 // routes registers the pages.
 func (s *Site) routes() {
 	s.mux.Handle("GET /m", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
-	s.mux.Handle("GET "+Prefix+"static/", s.static)
+	s.mux.Handle("GET "+Prefix+"static/", http.HandlerFunc(s.serveStatic))
 	s.page("GET "+Prefix+"{$}", s.home)
 	s.page("GET "+Prefix+"matters", s.matterList)
 	s.page("GET "+Prefix+"matters/{id}", s.matterDetail)
@@ -127,6 +127,19 @@ func (s *Site) routes() {
 	s.page("GET "+Prefix+"help/{layer}", s.helpSituation)
 	s.page("GET "+Prefix+"lang/{lang}", s.switchLang)
 	s.page(Prefix, s.notFound)
+}
+
+// serveStatic serves a static file, never a folder's listing; the URL
+// carries the files' version, so a phone keeps the file for a year.
+func (s *Site) serveStatic(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	if r.URL.Query().Get("v") == s.asset {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	s.static.ServeHTTP(w, r)
 }
 
 // pageHandler renders a page or returns an error shown as the error page.

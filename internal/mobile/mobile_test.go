@@ -99,7 +99,7 @@ func TestCatalogueSearch(t *testing.T) {
 // no other: the registry's materials marked 免提交.
 func TestMatterDetailOnlyMobile(t *testing.T) {
 	s := newSite(t)
-	for _, p := range []string{"/m/help/none", "/m/nothing", "/m/points/no-such-point"} {
+	for _, p := range []string{"/m/help/none", "/m/nothing", "/m/points/no-such-point", "/m/static/"} {
 		if code, _, _ := s.get(t, p, ""); code != 404 {
 			t.Errorf("GET %s: %d; want 404", p, code)
 		}
