@@ -1,6 +1,7 @@
 // Package web assembles the HTTP handler of one process: the REST API
 // (internal/httpapi) under /api/ and /healthz, and the staff console
-// (internal/console) at every other path, over one application's
+// (internal/console) at every other path but the citizen's mobile site
+// (internal/mobile) under /m/, over one application's
 // services. serve, demo and the browser tests build their handler here.
 package web
 
@@ -14,6 +15,7 @@ import (
 	"safetynet/internal/httpapi"
 	"safetynet/internal/jobs"
 	"safetynet/internal/matters"
+	"safetynet/internal/mobile"
 	"safetynet/internal/policy"
 	"safetynet/internal/synth"
 	"safetynet/policies"
@@ -56,7 +58,11 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.NewServer(logger, httpapi.Config{Version: cfg.Version, Transport: cfg.Transport, Console: con}, httpapi.Services{
+	mob, err := mobile.New(logger, mobile.Deps{Office: cfg.Office, Catalogue: cfg.Catalogue, Tree: a.Juris.Tree, Home: a.Juris.Home})
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewServer(logger, httpapi.Config{Version: cfg.Version, Transport: cfg.Transport, Console: mobile.Mount(mob, con)}, httpapi.Services{
 		Registry:    a.Registry,
 		Insurance:   a.Insurance,
 		Accounts:    a.Accounts,
