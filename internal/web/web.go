@@ -80,5 +80,6 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		CrossProvince: a.CrossProvince,
 		Ratings:       a.Ratings,
 		Reports:       a.Reports,
+		Citizen:       a.Citizen,
 	})
 }

@@ -1,0 +1,185 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"safetynet/internal/auth"
+	"safetynet/internal/citizen"
+	"safetynet/internal/fault"
+)
+
+// citizenCookie carries the citizen session: a cookie of its own, so that
+// a citizen session never reaches the staff's routes (which read
+// sn_session and the staff's sessions) nor a staff session the citizen's.
+const citizenCookie = "sn_citizen"
+
+// citizenSessionNote is said of every route that needs a citizen session.
+const citizenSessionNote = "Needs a citizen session (POST /api/v1/citizen/session): the sn_citizen cookie or its token as a Bearer token. A staff session is refused (401), as a citizen session is on every staff route."
+
+// citizenCodeRequest is the body of POST /api/v1/citizen/code.
+type citizenCodeRequest struct {
+	IDNumber string `json:"id_number" required:"true" example:"652301198003050011" description:"the resident ID number on record"`
+	Name     string `json:"name" required:"true" example:"张伟" description:"the name on record, as registered"`
+}
+
+// citizenCodeResponse says a code was sent.
+type citizenCodeResponse struct {
+	Sent bool `json:"sent" description:"a code went to the phone on record"`
+	// ExpiresIn is how long the code is good for.
+	ExpiresIn int `json:"expires_in_seconds" description:"how long the code is good for, in seconds"`
+}
+
+// citizenSessionRequest is the body of POST /api/v1/citizen/session.
+type citizenSessionRequest struct {
+	IDNumber string `json:"id_number" required:"true" example:"652301198003050011"`
+	Code     string `json:"code" required:"true" example:"123456" description:"the six-digit code sent to the phone on record"`
+}
+
+// citizenMeResponse is the signed-in citizen, masked.
+type citizenMeResponse struct {
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number" description:"masked"`
+	Phone    string `json:"phone" description:"masked"`
+	Region   string `json:"region" description:"the village or community on record"`
+}
+
+// citizenSessionResponse carries the citizen session token, shown once.
+type citizenSessionResponse struct {
+	Token     string            `json:"token" required:"true" description:"the citizen session token; browsers get it in the sn_citizen cookie as well"`
+	ExpiresAt time.Time         `json:"expires_at" required:"true"`
+	Citizen   citizenMeResponse `json:"citizen" required:"true" description:"the citizen signed in, masked"`
+}
+
+// citizenRoutes are the citizen's sign-in and session. They are public to
+// the staff's sign-in: each that needs one checks the citizen session.
+func (s *server) citizenRoutes() []route {
+	return []route{
+		{method: "POST", path: "/api/v1/citizen/code", op: "requestCitizenCode", handler: s.handleCitizenCode, public: true, tag: "citizen",
+			summary:     "Send a one-time sign-in code to the phone on record of the ID number and name given",
+			description: "Limited per ID number (3 codes in 10 minutes by default; 5 wrong codes lock the number for 15 minutes) and per client address (20 requests an hour): 429 with Retry-After. A person without a phone on record is a 422 naming the field phone, whose reason names the counter to go to. Every request is audited.",
+			body:        citizenCodeRequest{}, status: http.StatusAccepted, resp: citizenCodeResponse{}},
+		{method: "POST", path: "/api/v1/citizen/session", op: "openCitizenSession", handler: s.handleCitizenSession, public: true, tag: "citizen",
+			summary:     "Sign a citizen in with the code: the code is single-use and expires; the citizen's account is made on the first sign-in",
+			description: "A wrong, used or expired code is 401 and counts toward the number's lock (429 with Retry-After). The session is a citizen session, kept apart from staff sessions.",
+			body:        citizenSessionRequest{}, status: http.StatusOK, resp: citizenSessionResponse{}},
+		{method: "DELETE", path: "/api/v1/citizen/session", op: "closeCitizenSession", handler: s.handleCitizenLogout, public: true, tag: "citizen",
+			summary: "Sign the citizen out", description: citizenSessionNote, status: http.StatusNoContent},
+		{method: "GET", path: "/api/v1/citizen/me", op: "getCitizenMe", handler: s.handleCitizenMe, public: true, tag: "citizen",
+			summary: "The signed-in citizen: name, masked ID number and phone", description: citizenSessionNote,
+			status: http.StatusOK, resp: citizenMeResponse{}},
+	}
+}
+
+// citizenToken is the citizen session token of r: a Bearer token, or the
+// sn_citizen cookie (never the staff's cookie).
+func citizenToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return ""
+		}
+		return strings.TrimSpace(token)
+	}
+	if c, err := r.Cookie(citizenCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// citizenService returns the citizen sign-in, or NotFound without one.
+func (s *server) citizenService() (*citizen.Service, error) {
+	if s.cit == nil {
+		return nil, fault.Errorf(fault.NotFound, "the citizen channel is not served")
+	}
+	return s.cit, nil
+}
+
+// citizenPrincipal authenticates the request's citizen session.
+func (s *server) citizenPrincipal(r *http.Request) (*citizen.Service, auth.Principal, error) {
+	cit, err := s.citizenService()
+	if err != nil {
+		return nil, auth.Principal{}, err
+	}
+	p, err := cit.Authenticate(r.Context(), citizenToken(r))
+	return cit, p, err
+}
+
+// handleCitizenCode sends a sign-in code.
+func (s *server) handleCitizenCode(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	req, err := decode[citizenCodeRequest](r)
+	if err != nil {
+		return err
+	}
+	if err := cit.RequestCode(r.Context(), req.IDNumber, req.Name, infoFrom(r.Context()).client); err != nil {
+		return err
+	}
+	reply(w, r, http.StatusAccepted, citizenCodeResponse{Sent: true, ExpiresIn: int(cit.Config().CodeTTL / time.Second)})
+	return nil
+}
+
+// handleCitizenSession checks a code and opens a citizen session.
+func (s *server) handleCitizenSession(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	req, err := decode[citizenSessionRequest](r)
+	if err != nil {
+		return err
+	}
+	info := infoFrom(r.Context())
+	g, err := cit.VerifyCode(r.Context(), req.IDNumber, req.Code, info.client)
+	if err != nil {
+		return err
+	}
+	me, err := cit.Me(r.Context(), g.Principal)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: citizenCookie, Value: g.Token, Path: "/", Expires: g.ExpiresAt, HttpOnly: true,
+		Secure: info.secure, SameSite: http.SameSiteStrictMode})
+	w.Header().Set("Cache-Control", "no-store")
+	reply(w, r, http.StatusOK, citizenSessionResponse{Token: g.Token, ExpiresAt: g.ExpiresAt, Citizen: citizenMeOf(me)})
+	return nil
+}
+
+// handleCitizenLogout ends the citizen session and clears its cookie.
+func (s *server) handleCitizenLogout(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	info := infoFrom(r.Context())
+	if err := cit.Logout(r.Context(), citizenToken(r), info.client); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: citizenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: info.secure, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleCitizenMe describes the signed-in citizen.
+func (s *server) handleCitizenMe(w http.ResponseWriter, r *http.Request) error {
+	cit, p, err := s.citizenPrincipal(r)
+	if err != nil {
+		return err
+	}
+	me, err := cit.Me(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	reply(w, r, http.StatusOK, citizenMeOf(me))
+	return nil
+}
+
+func citizenMeOf(m citizen.Me) citizenMeResponse {
+	return citizenMeResponse{Name: m.Name, IDNumber: m.IDNumber, Phone: m.Phone, Region: string(m.Region)}
+}

@@ -1,0 +1,111 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"safetynet/internal/sqlstore/sqlstoretest"
+)
+
+// citizenSignIn asks a code for the person, reads it from the demo
+// gateway's outbox and signs in with it, returning the citizen session
+// token and the session response.
+func (b *testBundle) citizenSignIn(t *testing.T, p personJSON) (string, *result) {
+	t.Helper()
+	b.do(t, "POST", "/api/v1/citizen/code", "", map[string]any{"id_number": p.IDNumber, "name": p.Name}).want(t, http.StatusAccepted)
+	msgs, err := b.db.SMSOutbox(context.Background(), "13812345678", 1)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("outbox: %v %v", msgs, err)
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(msgs[0].Message)
+	res := b.do(t, "POST", "/api/v1/citizen/session", "", map[string]any{"id_number": p.IDNumber, "code": code}).want(t, http.StatusOK)
+	var got struct {
+		Token   string `json:"token"`
+		Citizen struct {
+			Name, IDNumber, Phone string
+		} `json:"citizen"`
+	}
+	res.decode(t, &got)
+	return got.Token, res
+}
+
+// asCitizen sends a request with a citizen token, or cookie when cookie
+// is set.
+func (b *testBundle) asCitizen(t *testing.T, method, path, token string, cookie bool) *result {
+	t.Helper()
+	req, err := http.NewRequest(method, b.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cookie {
+		req.AddCookie(&http.Cookie{Name: "sn_citizen", Value: token})
+	} else {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return send(t, req)
+}
+
+func TestCitizenSessionApartFromStaff(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := b.createPerson(t, "cw1", sqlstoretest.Village(t, "652301", 0), 31)
+	p.IDNumber = string(residentID(t, 31))
+	token, res := b.citizenSignIn(t, p)
+	if c := res.header.Get("Set-Cookie"); !strings.HasPrefix(c, "sn_citizen=") || !strings.Contains(c, "HttpOnly") {
+		t.Errorf("Set-Cookie %q, want sn_citizen, HttpOnly", c)
+	}
+	// The citizen reads themself, masked, by token and by cookie.
+	var me struct {
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+	}
+	b.asCitizen(t, "GET", "/api/v1/citizen/me", token, false).want(t, http.StatusOK).decode(t, &me)
+	if me.Name != p.Name || me.IDNumber == p.IDNumber || !strings.Contains(me.IDNumber, "*") || me.Phone == "13812345678" {
+		t.Errorf("me %+v: want the name and masked numbers", me)
+	}
+	b.asCitizen(t, "GET", "/api/v1/citizen/me", token, true).want(t, http.StatusOK)
+	// A citizen session never reaches a staff route, by token or cookie.
+	b.asCitizen(t, "GET", "/api/v1/me", token, false).problem(t, http.StatusUnauthorized)
+	b.asCitizen(t, "GET", fmt.Sprintf("/api/v1/persons/%d", p.ID), token, false).problem(t, http.StatusUnauthorized)
+	b.asCitizen(t, "GET", "/api/v1/me", token, true).problem(t, http.StatusUnauthorized)
+	// A staff session never reaches the citizen's routes.
+	b.do(t, "GET", "/api/v1/citizen/me", "admin", nil).problem(t, http.StatusUnauthorized)
+	req, _ := http.NewRequest("GET", b.url+"/api/v1/citizen/me", nil)
+	req.AddCookie(&http.Cookie{Name: "sn_session", Value: b.token(t, "admin")})
+	send(t, req).problem(t, http.StatusUnauthorized)
+	// Signed out, the token opens nothing.
+	b.asCitizen(t, "DELETE", "/api/v1/citizen/session", token, false).want(t, http.StatusNoContent)
+	b.asCitizen(t, "GET", "/api/v1/citizen/me", token, false).problem(t, http.StatusUnauthorized)
+}
+
+func TestCitizenCodeProblems(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := b.createPerson(t, "cw1", sqlstoretest.Village(t, "652301", 0), 32)
+	p.IDNumber = string(residentID(t, 32))
+	// A bad number is a 422 naming the field; a wrong code a 401.
+	b.do(t, "POST", "/api/v1/citizen/code", "", map[string]any{"id_number": "123", "name": "王芳"}).problem(t, http.StatusUnprocessableEntity)
+	b.do(t, "POST", "/api/v1/citizen/code", "", map[string]any{"id_number": p.IDNumber, "name": p.Name}).want(t, http.StatusAccepted)
+	for i := 0; i < 4; i++ {
+		b.do(t, "POST", "/api/v1/citizen/session", "", map[string]any{"id_number": p.IDNumber, "code": "abcdef"}).problem(t, http.StatusUnprocessableEntity)
+	}
+	msgs, _ := b.db.SMSOutbox(context.Background(), "13812345678", 1)
+	code := regexp.MustCompile(`\d{6}`).FindString(msgs[0].Message)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	for i := 0; i < 4; i++ {
+		b.do(t, "POST", "/api/v1/citizen/session", "", map[string]any{"id_number": p.IDNumber, "code": wrong}).problem(t, http.StatusUnauthorized)
+	}
+	res := b.do(t, "POST", "/api/v1/citizen/session", "", map[string]any{"id_number": p.IDNumber, "code": wrong})
+	res.problem(t, http.StatusTooManyRequests)
+	if res.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+}
