@@ -201,6 +201,8 @@ type Service struct {
 	counter Counter
 	mu      sync.Mutex
 	addrs   map[string][]time.Time
+	idp     IdentityProvider
+	idStore IdentityStore
 }
 
 // New returns the citizen sign-in over store, sending codes through sms,
@@ -451,6 +453,12 @@ func (s *Service) VerifyCode(ctx context.Context, idNumber, code, addr string) (
 	if err != nil {
 		return nil, err
 	}
+	return s.open(ctx, p, addr, ActionLogin, now)
+}
+
+// open makes the person's citizen account on first sign-in and opens a
+// citizen session, audited as action.
+func (s *Service) open(ctx context.Context, p *Person, addr, action string, now time.Time) (*Grant, error) {
 	u, err := s.store.CitizenAccount(ctx, p, now)
 	if err != nil {
 		return nil, err
@@ -461,7 +469,7 @@ func (s *Service) VerifyCode(ctx context.Context, idNumber, code, addr string) (
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	sess := Session{TokenHash: s.tokenHash(token), UserID: u.ID, PersonID: p.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
-	login := Event{Action: ActionLogin, UserID: u.ID, Who: u.Username, PersonID: p.ID, Region: p.Region, Address: addr}
+	login := Event{Action: action, UserID: u.ID, Who: u.Username, PersonID: p.ID, Region: p.Region, Address: addr}
 	if err := s.store.CreateCitizenSession(ctx, sess, login); err != nil {
 		return nil, err
 	}

@@ -69,7 +69,81 @@ func (s *server) citizenRoutes() []route {
 		{method: "GET", path: "/api/v1/citizen/me", op: "getCitizenMe", handler: s.handleCitizenMe, public: true, tag: "citizen",
 			summary: "The signed-in citizen: name, masked ID number and phone", description: citizenSessionNote,
 			status: http.StatusOK, resp: citizenMeResponse{}},
+		{method: "GET", path: "/api/v1/citizen/idp/start", op: "startCitizenIdentity", handler: s.handleCitizenIdentityStart, public: true, tag: "citizen",
+			summary:     "Begin a sign-in through the identity provider (电子社保卡): the URL to send the citizen to, carrying a single-use state",
+			description: "404 when no identity provider is configured. The state lasts 10 minutes and is used up by the callback.",
+			status:      http.StatusOK, resp: citizenIdentityStartResponse{}},
+		{method: "GET", path: "/api/v1/citizen/idp/callback", op: "completeCitizenIdentity", handler: s.handleCitizenIdentityCallback, public: true, tag: "citizen",
+			summary:     "The identity provider's callback: the state is checked and used up, the code verified, and the same citizen session as a code sign-in opened",
+			description: "A replayed, expired or unknown state, or a code that is not the provider's, is 401; an identity not on record is 401 too. Counted against the client address's limit; audited.",
+			params:      citizenIdentityCallbackParams{}, status: http.StatusOK, resp: citizenSessionResponse{}},
 	}
+}
+
+// citizenIdentityStartResponse is the answer of GET
+// /api/v1/citizen/idp/start.
+type citizenIdentityStartResponse struct {
+	RedirectURL string `json:"redirect_url" description:"the identity provider's page to send the citizen to"`
+	State       string `json:"state" description:"the single-use state the provider returns to the callback"`
+}
+
+// citizenIdentityCallbackParams are the query of the callback.
+type citizenIdentityCallbackParams struct {
+	State string `query:"state" description:"the state of GET /api/v1/citizen/idp/start, single use"`
+	Code  string `query:"code" description:"the provider's code"`
+}
+
+// handleCitizenIdentityStart begins an identity-provider sign-in.
+func (s *server) handleCitizenIdentityStart(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	u, state, err := cit.BeginIdentity(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	reply(w, r, http.StatusOK, citizenIdentityStartResponse{RedirectURL: u, State: state})
+	return nil
+}
+
+// handleCitizenIdentityCallback finishes an identity-provider sign-in.
+func (s *server) handleCitizenIdentityCallback(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var pr fault.Problems
+	if q.Get("state") == "" {
+		pr.Add("state", "is required")
+	}
+	if q.Get("code") == "" {
+		pr.Add("code", "is required")
+	}
+	if err := pr.Err("invalid callback"); err != nil {
+		return err
+	}
+	info := infoFrom(r.Context())
+	g, err := cit.CompleteIdentity(r.Context(), q.Get("state"), q.Get("code"), info.client)
+	if err != nil {
+		return err
+	}
+	return s.replyCitizenGrant(w, r, cit, g)
+}
+
+// replyCitizenGrant sets the citizen cookie and answers the session.
+func (s *server) replyCitizenGrant(w http.ResponseWriter, r *http.Request, cit *citizen.Service, g *citizen.Grant) error {
+	me, err := cit.Me(r.Context(), g.Principal)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: citizenCookie, Value: g.Token, Path: "/", Expires: g.ExpiresAt, HttpOnly: true,
+		Secure: infoFrom(r.Context()).secure, SameSite: http.SameSiteLaxMode})
+	w.Header().Set("Cache-Control", "no-store")
+	reply(w, r, http.StatusOK, citizenSessionResponse{Token: g.Token, ExpiresAt: g.ExpiresAt, Citizen: citizenMeOf(me)})
+	return nil
 }
 
 // citizenToken is the citizen session token of r: a Bearer token, or the
@@ -138,15 +212,7 @@ func (s *server) handleCitizenSession(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	me, err := cit.Me(r.Context(), g.Principal)
-	if err != nil {
-		return err
-	}
-	http.SetCookie(w, &http.Cookie{Name: citizenCookie, Value: g.Token, Path: "/", Expires: g.ExpiresAt, HttpOnly: true,
-		Secure: info.secure, SameSite: http.SameSiteStrictMode})
-	w.Header().Set("Cache-Control", "no-store")
-	reply(w, r, http.StatusOK, citizenSessionResponse{Token: g.Token, ExpiresAt: g.ExpiresAt, Citizen: citizenMeOf(me)})
-	return nil
+	return s.replyCitizenGrant(w, r, cit, g)
 }
 
 // handleCitizenLogout ends the citizen session and clears its cookie.

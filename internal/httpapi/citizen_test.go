@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"safetynet/internal/citizen"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
@@ -108,4 +110,44 @@ func TestCitizenCodeProblems(t *testing.T) {
 	if res.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
+}
+
+func TestCitizenIdentityProviderStateSingleUse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.do(t, "GET", "/api/v1/citizen/idp/start", "", nil).problem(t, http.StatusNotFound)
+	sim := citizen.SimulatedProvider{Key: []byte("test-key-of-the-simulated-esscard"), AuthorizeURL: "/simulated-esscard/authorize"}
+	b.cit.SetIdentityProvider(sim, b.db)
+	p := b.createPerson(t, "cw1", sqlstoretest.Village(t, "652301", 0), 33)
+	id := string(residentID(t, 33))
+	start := func() string {
+		var got struct {
+			RedirectURL string `json:"redirect_url"`
+			State       string `json:"state"`
+		}
+		b.do(t, "GET", "/api/v1/citizen/idp/start", "", nil).want(t, http.StatusOK).decode(t, &got)
+		if got.State == "" || !strings.Contains(got.RedirectURL, url.QueryEscape(got.State)) {
+			t.Fatalf("start %+v", got)
+		}
+		return got.State
+	}
+	callback := func(state, code string) *result {
+		return b.do(t, "GET", "/api/v1/citizen/idp/callback?state="+url.QueryEscape(state)+"&code="+url.QueryEscape(code), "", nil)
+	}
+	state := start()
+	var sess struct {
+		Token string `json:"token"`
+	}
+	callback(state, sim.Code(state, id, p.Name)).want(t, http.StatusOK).decode(t, &sess)
+	b.asCitizen(t, "GET", "/api/v1/citizen/me", sess.Token, false).want(t, http.StatusOK)
+	// The state is single use: a replay of the same answer is refused.
+	callback(state, sim.Code(state, id, p.Name)).problem(t, http.StatusUnauthorized)
+	// A code not signed by the provider, or signed for another state, is refused.
+	state = start()
+	forged := citizen.SimulatedProvider{Key: []byte("another key")}.Code(state, id, p.Name)
+	callback(state, forged).problem(t, http.StatusUnauthorized)
+	other := start()
+	callback(other, sim.Code(state, id, p.Name)).problem(t, http.StatusUnauthorized)
+	// An unknown state is refused.
+	callback("no-such-state", sim.Code("no-such-state", id, p.Name)).problem(t, http.StatusUnauthorized)
 }

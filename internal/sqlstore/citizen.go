@@ -283,3 +283,38 @@ func (db *DB) SMSOutbox(ctx context.Context, phone string, limit int) ([]SMS, er
 	}
 	return out, rows.Err()
 }
+
+// CreateIdentityState implements citizen.IdentityStore.
+func (db *DB) CreateIdentityState(ctx context.Context, stateHash, provider string, now, expires time.Time) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM citizen_idp_states WHERE expires_at < ?"), db.ts(now.Add(-24*time.Hour))); err != nil {
+			return fmt.Errorf("forget old states: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q("INSERT INTO citizen_idp_states (state_hash, provider, created_at, expires_at) VALUES (?, ?, ?, ?)"),
+			stateHash, provider, db.ts(now), db.ts(expires)); err != nil {
+			return fmt.Errorf("store state: %w", err)
+		}
+		return nil
+	})
+}
+
+// UseIdentityState implements citizen.IdentityStore.
+func (db *DB) UseIdentityState(ctx context.Context, stateHash string, now time.Time) (bool, error) {
+	var expires time.Time
+	var ok bool
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q("UPDATE citizen_idp_states SET used_at = ? WHERE state_hash = ? AND used_at IS NULL"), db.ts(now), stateHash)
+		if err != nil {
+			return fmt.Errorf("use state: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		if err := tx.QueryRowContext(ctx, db.q("SELECT expires_at FROM citizen_idp_states WHERE state_hash = ?"), stateHash).Scan(timeCol{&expires}); err != nil {
+			return fmt.Errorf("read state: %w", err)
+		}
+		ok = now.Before(expires)
+		return nil
+	})
+	return ok, err
+}

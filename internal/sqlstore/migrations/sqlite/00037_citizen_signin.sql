@@ -4,7 +4,8 @@
 -- number, code_hash a hash of the code), single-use (used_at); the wrong
 -- codes per number and their lock; the demo's SMS gateway, an outbox;
 -- and the citizens' sessions, separate from the staff's sessions table
--- so that a token of one kind never opens the other's routes.
+-- so that a token of one kind never opens the other's routes; the
+-- states of identity-provider sign-ins.
 CREATE TABLE citizen_codes (
     id         INTEGER PRIMARY KEY,
     number_key TEXT NOT NULL,
@@ -37,7 +38,18 @@ CREATE TABLE citizen_sessions (
 );
 CREATE INDEX citizen_sessions_user ON citizen_sessions (user_id);
 
+-- The states of sign-ins through an identity provider (电子社保卡),
+-- hashed, single-use (used_at) and short-lived.
+CREATE TABLE citizen_idp_states (
+    state_hash TEXT PRIMARY KEY,
+    provider   TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
+);
+
 -- +goose Down
+DROP TABLE citizen_idp_states;
 DROP TABLE citizen_sessions;
 DROP TABLE sms_outbox;
 DROP TABLE citizen_code_failures;
