@@ -134,6 +134,10 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.FrontOffice.SetCrossProvince(a.CrossProvince)
 	a.FrontOffice.SetRatings(a.Ratings)
 	a.Citizen = citizen.New(db, db, clk, opts.Citizen, a.counter)
+	a.Citizen.SetCertifier(func(ctx context.Context, personID int64, date period.Date, note string) error {
+		sys := auth.WithPrincipal(ctx, auth.SystemPrincipal("citizen-face", j.Home))
+		return a.Pensions.Certify(sys, &insurance.Certification{PersonID: registry.PersonID(personID), Date: date, Method: insurance.CertFace, Note: note})
+	})
 	return a
 }
 

@@ -193,16 +193,19 @@ type Counter func(county region.Code) (id, name string)
 
 // Service signs citizens in.
 type Service struct {
-	store   Store
-	sms     SMSGateway
-	clock   clock.Clock
-	cfg     Config
-	key     []byte
-	counter Counter
-	mu      sync.Mutex
-	addrs   map[string][]time.Time
-	idp     IdentityProvider
-	idStore IdentityStore
+	store     Store
+	sms       SMSGateway
+	clock     clock.Clock
+	cfg       Config
+	key       []byte
+	counter   Counter
+	mu        sync.Mutex
+	addrs     map[string][]time.Time
+	idp       IdentityProvider
+	idStore   IdentityStore
+	face      FaceProvider
+	faceStore FaceStore
+	certify   Certifier
 }
 
 // New returns the citizen sign-in over store, sending codes through sms,

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -77,7 +78,73 @@ func (s *server) citizenRoutes() []route {
 			summary:     "The identity provider's callback: the state is checked and used up, the code verified, and the same citizen session as a code sign-in opened",
 			description: "A replayed, expired or unknown state, or a code that is not the provider's, is 401; an identity not on record is 401 too. Counted against the client address's limit; audited.",
 			params:      citizenIdentityCallbackParams{}, status: http.StatusOK, resp: citizenSessionResponse{}},
+		{method: "POST", path: "/api/v1/citizen/certification/face/start", op: "startCitizenFace", handler: s.handleCitizenFaceStart, public: true, tag: "citizen",
+			summary:     "Begin the yearly certification by face (刷脸认证) with the third party: its URL and the token it returns with the result",
+			description: citizenSessionNote + " 404 when no face provider is configured.",
+			status:      http.StatusOK, resp: citizenFaceStartResponse{}},
+		{method: "POST", path: "/api/v1/citizen/certification/face/result", op: "recordCitizenFace", handler: s.handleCitizenFaceResult, public: true, tag: "citizen",
+			summary:     "The face provider's callback, signed in the X-Signature header: the result is recorded, passed or failed, once per reference; a passed one records the yearly certification by face once",
+			description: "A body not signed by the provider is 401. A second callback of the same reference records nothing more and answers the result as stored.",
+			body:        citizenFaceResultRequest{}, status: http.StatusOK, resp: citizenFaceResultResponse{}},
 	}
+}
+
+// citizenFaceStartResponse is the answer of POST
+// /api/v1/citizen/certification/face/start.
+type citizenFaceStartResponse struct {
+	URL   string `json:"url" description:"the face provider's page to send the citizen to"`
+	Token string `json:"token" description:"the token the provider returns with its result"`
+}
+
+// citizenFaceResultRequest is the body the simulated face provider posts;
+// another provider's is its own, checked by its FaceProvider.Verify.
+type citizenFaceResultRequest struct {
+	Token     string    `json:"token" required:"true" description:"the token of the start"`
+	Outcome   string    `json:"outcome" required:"true" enum:"passed,failed" description:"the provider's outcome"`
+	Reference string    `json:"reference" required:"true" description:"the provider's reference of the check"`
+	At        time.Time `json:"at" required:"true" description:"when the check was made"`
+}
+
+// citizenFaceResultResponse is a face result as stored.
+type citizenFaceResultResponse struct {
+	Provider  string    `json:"provider" description:"the face provider"`
+	Reference string    `json:"reference" description:"the provider's reference"`
+	Outcome   string    `json:"outcome" enum:"passed,failed" description:"the outcome"`
+	At        time.Time `json:"at" description:"when the check was made"`
+	Certified bool      `json:"certified" description:"the yearly certification by face is recorded (passed results)"`
+}
+
+// handleCitizenFaceStart begins a face certification.
+func (s *server) handleCitizenFaceStart(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	u, token, err := cit.BeginFace(r.Context(), citizenToken(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	reply(w, r, http.StatusOK, citizenFaceStartResponse{URL: u, Token: token})
+	return nil
+}
+
+// handleCitizenFaceResult records the face provider's signed callback.
+func (s *server) handleCitizenFaceResult(w http.ResponseWriter, r *http.Request) error {
+	cit, err := s.citizenService()
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		return fault.Wrap(fault.Invalid, err, "read the callback")
+	}
+	res, err := cit.FaceCallback(r.Context(), body, r.Header.Get("X-Signature"))
+	if err != nil {
+		return err
+	}
+	reply(w, r, http.StatusOK, citizenFaceResultResponse{Provider: res.Provider, Reference: res.Reference, Outcome: res.Outcome, At: res.At, Certified: res.Certified})
+	return nil
 }
 
 // citizenIdentityStartResponse is the answer of GET

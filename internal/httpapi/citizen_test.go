@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,8 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"safetynet/internal/citizen"
+	"safetynet/internal/insurance"
+	"safetynet/internal/registry"
 	"safetynet/internal/sqlstore/sqlstoretest"
 )
 
@@ -150,4 +154,57 @@ func TestCitizenIdentityProviderStateSingleUse(t *testing.T) {
 	callback(other, sim.Code(state, id, p.Name)).problem(t, http.StatusUnauthorized)
 	// An unknown state is refused.
 	callback("no-such-state", sim.Code("no-such-state", id, p.Name)).problem(t, http.StatusUnauthorized)
+}
+
+func TestCitizenFaceCertificationRecordedOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := b.createPerson(t, "cw1", sqlstoretest.Village(t, "652301", 0), 34)
+	p.IDNumber = string(residentID(t, 34))
+	token, _ := b.citizenSignIn(t, p)
+	b.asCitizen(t, "POST", "/api/v1/citizen/certification/face/start", token, false).problem(t, http.StatusNotFound)
+	face := citizen.SimulatedFace{Key: []byte("test-key-of-the-simulated-face"), URL: "/simulated-face"}
+	b.cit.SetFace(face, b.db)
+	var start struct {
+		URL   string `json:"url"`
+		Token string `json:"token"`
+	}
+	b.asCitizen(t, "POST", "/api/v1/citizen/certification/face/start", token, false).want(t, http.StatusOK).decode(t, &start)
+	// A staff session cannot start one.
+	b.do(t, "POST", "/api/v1/citizen/certification/face/start", "cw1", nil).problem(t, http.StatusUnauthorized)
+	post := func(body []byte, sig string) *result {
+		req, _ := http.NewRequest("POST", b.url+"/api/v1/citizen/certification/face/result", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Signature", sig)
+		return send(t, req)
+	}
+	at := b.now.Now().Add(-time.Minute)
+	// A failed check is recorded and certifies nothing.
+	body, sig := face.Callback(start.Token, "failed", "ref-1", at)
+	var got struct {
+		Outcome   string `json:"outcome"`
+		Certified bool   `json:"certified"`
+	}
+	post(body, sig).want(t, http.StatusOK).decode(t, &got)
+	if got.Outcome != "failed" || got.Certified {
+		t.Errorf("failed result %+v", got)
+	}
+	// A body not signed by the provider is refused.
+	body, _ = face.Callback(start.Token, "passed", "ref-2", at)
+	post(body, "forged").problem(t, http.StatusUnauthorized)
+	// A passed check certifies once, even if the callback comes twice.
+	body, sig = face.Callback(start.Token, "passed", "ref-2", at)
+	for i := 0; i < 2; i++ {
+		post(body, sig).want(t, http.StatusOK).decode(t, &got)
+		if got.Outcome != "passed" || !got.Certified {
+			t.Errorf("passed result %+v", got)
+		}
+	}
+	certs, err := b.db.CertificationsOf(context.Background(), registry.PersonID(p.ID), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(certs) != 1 || certs[0].Method != insurance.CertFace {
+		t.Errorf("certifications %+v, want one by face", certs)
+	}
 }

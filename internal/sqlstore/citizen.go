@@ -318,3 +318,38 @@ func (db *DB) UseIdentityState(ctx context.Context, stateHash string, now time.T
 	})
 	return ok, err
 }
+
+// RecordFaceResult implements citizen.FaceStore.
+func (db *DB) RecordFaceResult(ctx context.Context, r citizen.FaceResult, ev citizen.Event) (citizen.FaceResult, error) {
+	var out citizen.FaceResult
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`INSERT INTO citizen_face_results (provider, reference, person_id, checked_at, outcome, certified, created_at)
+			VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (provider, reference) DO NOTHING`),
+			r.Provider, r.Reference, r.PersonID, db.ts(r.At), r.Outcome, db.ts(db.now()))
+		if err != nil {
+			return fmt.Errorf("record face result: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			if err := db.auditCitizen(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		var certified int
+		out.Provider, out.Reference = r.Provider, r.Reference
+		if err := tx.QueryRowContext(ctx, db.q("SELECT person_id, checked_at, outcome, certified FROM citizen_face_results WHERE provider = ? AND reference = ?"),
+			r.Provider, r.Reference).Scan(&out.PersonID, timeCol{&out.At}, &out.Outcome, &certified); err != nil {
+			return fmt.Errorf("read face result: %w", err)
+		}
+		out.Certified = certified != 0
+		return nil
+	})
+	return out, err
+}
+
+// MarkFaceCertified implements citizen.FaceStore.
+func (db *DB) MarkFaceCertified(ctx context.Context, provider, reference string) error {
+	if _, err := db.w.ExecContext(ctx, db.q("UPDATE citizen_face_results SET certified = 1 WHERE provider = ? AND reference = ?"), provider, reference); err != nil {
+		return fmt.Errorf("mark face result: %w", err)
+	}
+	return nil
+}

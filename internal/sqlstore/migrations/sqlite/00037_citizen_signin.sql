@@ -48,7 +48,23 @@ CREATE TABLE citizen_idp_states (
     used_at    TEXT
 );
 
+-- The results of face certification (刷脸认证) a third party reports,
+-- passed or failed, once per provider and reference; certified is set
+-- once the pension certification of a passed one is recorded.
+CREATE TABLE citizen_face_results (
+    id          INTEGER PRIMARY KEY,
+    provider    TEXT NOT NULL,
+    reference   TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES persons (id),
+    checked_at  TEXT NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('passed', 'failed')),
+    certified   INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    UNIQUE (provider, reference)
+);
+
 -- +goose Down
+DROP TABLE citizen_face_results;
 DROP TABLE citizen_idp_states;
 DROP TABLE citizen_sessions;
 DROP TABLE sms_outbox;
