@@ -177,23 +177,26 @@ func (s *server) handleCitizenIdentityStart(w http.ResponseWriter, r *http.Reque
 
 // handleCitizenIdentityCallback finishes an identity-provider sign-in.
 func (s *server) handleCitizenIdentityCallback(w http.ResponseWriter, r *http.Request) error {
+	q, err := bind[citizenIdentityCallbackParams](r)
+	if err != nil {
+		return err
+	}
 	cit, err := s.citizenService()
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
 	var pr fault.Problems
-	if q.Get("state") == "" {
+	if q.State == "" {
 		pr.Add("state", "is required")
 	}
-	if q.Get("code") == "" {
+	if q.Code == "" {
 		pr.Add("code", "is required")
 	}
 	if err := pr.Err("invalid callback"); err != nil {
 		return err
 	}
 	info := infoFrom(r.Context())
-	g, err := cit.CompleteIdentity(r.Context(), q.Get("state"), q.Get("code"), info.client)
+	g, err := cit.CompleteIdentity(r.Context(), q.State, q.Code, info.client)
 	if err != nil {
 		return err
 	}
