@@ -147,6 +147,7 @@ func newHandler(e env, a *app.App, logger *slog.Logger, sc serverConfig) (http.H
 		if err := a.Auth.SetSessionKey(sc.sessionKey); err != nil {
 			return nil, nil, err
 		}
+		a.Citizen.SetKey(sc.sessionKey) // codes and citizen sessions survive a restart and hold across processes
 	}
 	pk := a.Policy
 	cat, err := loadCatalogue(e, "", pk)

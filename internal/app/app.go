@@ -14,6 +14,7 @@ import (
 
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/citizen"
 	"safetynet/internal/clock"
 	"safetynet/internal/crossprov"
 	"safetynet/internal/demo"
@@ -45,6 +46,9 @@ const SessionTTL = 12 * time.Hour
 type Options struct {
 	// SessionTTL is how long a session lasts (SessionTTL when 0).
 	SessionTTL time.Duration
+	// Citizen holds the limits of the citizen's sign-in (zero fields take
+	// their defaults).
+	Citizen citizen.Config
 }
 
 // App holds the services of one process, built over one store.
@@ -86,6 +90,9 @@ type App struct {
 	FrontOffice *frontoffice.Service
 	// Reports counts the applications (办件统计, 线上办理率).
 	Reports *report.Service
+	// Citizen signs citizens in on the mobile channel (docs/citizen.md);
+	// its SMS gateway is the store's outbox until one is set.
+	Citizen *citizen.Service
 
 	opts Options
 }
@@ -126,6 +133,11 @@ func New(db *sqlstore.DB, pk *policy.Package, j region.Jurisdiction, clk clock.C
 	a.Reports = report.New(db, a.Ratings, a.FrontOffice.Office, clk)
 	a.FrontOffice.SetCrossProvince(a.CrossProvince)
 	a.FrontOffice.SetRatings(a.Ratings)
+	a.Citizen = citizen.New(db, db, clk, opts.Citizen, a.counter)
+	a.Citizen.SetCertifier(func(ctx context.Context, personID int64, date period.Date, note string) error {
+		sys := auth.WithPrincipal(ctx, auth.SystemPrincipal("citizen-face", j.Home))
+		return a.Pensions.Certify(sys, &insurance.Certification{PersonID: registry.PersonID(personID), Date: date, Method: insurance.CertFace, Note: note})
+	})
 	return a
 }
 

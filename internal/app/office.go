@@ -4,6 +4,7 @@ import (
 	"io/fs"
 
 	"safetynet/internal/matters"
+	"safetynet/internal/region"
 )
 
 // LoadOffice reads the front office's data from the policy folder fsys
@@ -20,4 +21,18 @@ func (a *App) LoadOffice(fsys fs.FS) (*matters.Office, error) {
 	}
 	a.Ratings.UseOffice(off)
 	return off, nil
+}
+
+// counter names the counter where a citizen of county registers a phone:
+// the social-insurance windows of the county's service hall.
+func (a *App) counter(county region.Code) (id, name string) {
+	off, err := a.FrontOffice.Office()
+	if err != nil || off == nil || off.Points == nil {
+		return "", ""
+	}
+	pt, ok := off.Points.Point("hall-" + string(county))
+	if !ok {
+		return "", ""
+	}
+	return pt.ID, pt.Name.ZH
 }

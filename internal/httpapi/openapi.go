@@ -398,6 +398,7 @@ func notMoney(name string) bool {
 var openAPITags = []struct{ name, description string }{
 	{"system", "系统：健康检查与本 OpenAPI 文档。System: health check and this OpenAPI document."},
 	{"session", "会话：登录、退出、当前用户、切换岗位与修改密码。Session: sign in, sign out, the signed-in user, switching post and changing the password."},
+	{"citizen", "市民（掌上办）：验证码登录、市民会话与本人信息，与工作人员会话分开。Citizen: one-time code sign-in, the citizen session (kept apart from staff sessions) and the citizen's own details."},
 	{"users", "用户与岗位：管理员创建用户、授予与撤销岗位、停用、重置密码。Users and posts (岗位): an administrator creates users, grants and revokes posts, disables accounts and resets passwords."},
 	{"persons", "人员：自然人登记、身份变更（须另一用户审批）、残疾记录与银行账户。Persons: registry of natural persons, identity changes (approved by a second user), disability records and bank accounts."},
 	{"households", "家庭：家庭及其成员。Households and their members."},

@@ -67,6 +67,9 @@ func TestOpenAPIServersSecurityTags(t *testing.T) {
 		"GET /api/v1/assistance-items/export.xlsx": true,
 		"GET /api/v1/matters":                      true, "GET /api/v1/matters/{id}": true, "GET /api/v1/service-points": true,
 		"GET /api/v1/service-points/{id}": true, "GET /api/v1/calendar/working-days": true,
+		"POST /api/v1/citizen/code": true, "POST /api/v1/citizen/session": true, "DELETE /api/v1/citizen/session": true,
+		"GET /api/v1/citizen/me": true, "GET /api/v1/citizen/idp/start": true, "GET /api/v1/citizen/idp/callback": true,
+		"POST /api/v1/citizen/certification/face/start": true, "POST /api/v1/citizen/certification/face/result": true,
 	}
 	used := map[string]bool{}
 	operations(doc, func(path, method string, op map[string]any) {

@@ -241,6 +241,7 @@ func (s *server) routes() []route {
 	rs = append(rs, s.applicationRoutes()...)
 	rs = append(rs, s.applicationReportRoutes()...)
 	rs = append(rs, s.applicationRatingRoutes()...)
+	rs = append(rs, s.citizenRoutes()...)
 	return rs
 }
 

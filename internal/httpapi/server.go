@@ -10,6 +10,7 @@ import (
 	"safetynet/internal/assistance"
 	"safetynet/internal/audit"
 	"safetynet/internal/auth"
+	"safetynet/internal/citizen"
 	"safetynet/internal/crossprov"
 	"safetynet/internal/frontoffice"
 	"safetynet/internal/frontoffice/ratings"
@@ -91,6 +92,7 @@ type server struct {
 	rep     *report.Service
 	cat     *assistance.Catalogue
 	office  *matters.Office
+	cit     *citizen.Service
 	progs   map[string]programmeResponse // the programmes, read once at start
 	openapi []byte                       // the OpenAPI document, built once at start
 	// openapi30 is the same document rendered as OpenAPI 3.0.
@@ -144,6 +146,9 @@ type Services struct {
 	// Reports counts the applications; without it the report routes
 	// answer 404.
 	Reports *report.Service
+	// Citizen signs citizens in (docs/citizen.md); without it the
+	// citizen routes answer 404.
+	Citizen *citizen.Service
 }
 
 // NewServer returns the REST JSON API: /healthz and everything under
@@ -161,6 +166,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) (http.Handler, err
 	s.mon, s.pay, s.ref, s.screen, s.jobs = svc.Monitoring, svc.Payments, svc.Refunds, svc.Screening, svc.Jobs
 	s.xp = svc.CrossProvince
 	s.rat, s.rep = svc.Ratings, svc.Reports
+	s.cit = svc.Citizen
 	if s.fo = svc.FrontOffice; s.fo != nil && svc.Office != nil {
 		s.fo.SetOffice(svc.Office)
 	}

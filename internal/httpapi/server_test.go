@@ -16,6 +16,7 @@ import (
 	"safetynet/internal/app"
 	"safetynet/internal/assistance"
 	"safetynet/internal/auth"
+	"safetynet/internal/citizen"
 	"safetynet/internal/clock"
 	"safetynet/internal/crossprov"
 	"safetynet/internal/frontoffice"
@@ -43,6 +44,7 @@ const testPassword = "correct-horse-9"
 // of each kind the tests need.
 type testBundle struct {
 	url  string
+	cit  *citizen.Service
 	db   *sqlstore.DB
 	reg  *registry.Service
 	ins  *insurance.Service
@@ -93,7 +95,7 @@ func (b *testBundle) services(pol httpapi.Policy) httpapi.Services {
 	return httpapi.Services{Registry: b.reg, Insurance: b.ins, Accounts: b.acc, Pensions: b.pen, Benefits: b.ben, Assistance: b.asst,
 		Auth: b.au, Audit: b.db, Policy: pol, Catalogue: b.cat, Monitoring: b.mon, Payments: b.pay, Refunds: b.ref, Deaths: b.dths, Closings: b.clos,
 		Screening: b.screen, Jobs: b.jobs, Office: mustOffice(), CrossProvince: b.xp,
-		Ratings: b.rat, FrontOffice: b.fo, Reports: b.rep}
+		Ratings: b.rat, FrontOffice: b.fo, Reports: b.rep, Citizen: b.cit}
 }
 
 func setup(t testing.TB) *testBundle {
@@ -120,6 +122,7 @@ func setupOn(t testing.TB, open func(testing.TB) *sqlstore.DB) *testBundle {
 	b.xp = a.CrossProvince
 	b.rat = a.Ratings
 	b.rat.UseOffice(mustOffice())
+	b.cit = a.Citizen
 	b.fo = a.FrontOffice
 	b.rep = a.Reports
 	b.screen.Leases = screening.LeaseConfig{Worker: "api-test"}

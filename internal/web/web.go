@@ -86,5 +86,6 @@ func Handler(logger *slog.Logger, a *app.App, cfg Config) (http.Handler, error) 
 		CrossProvince: a.CrossProvince,
 		Ratings:       a.Ratings,
 		Reports:       a.Reports,
+		Citizen:       a.Citizen,
 	})
 }
